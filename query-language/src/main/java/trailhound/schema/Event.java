@@ -1,0 +1,129 @@
+package trailhound.schema;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One normalised event: a value per canonical {@link Field}, stored as text (numbers and IPs in
+ * their canonical text form, {@code ts} as UTC epoch milliseconds).
+ *
+ * <p>Immutable and thread-safe. Absent fields are {@code null}, never empty strings: the
+ * {@link Builder} turns blank values into absent ones so every producer agrees.
+ */
+public final class Event {
+    private final String[] values;
+
+    private Event(String[] values) {
+        this.values = values;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The value of the field, or {@code null} when the event does not have it. */
+    public String get(Field field) {
+        return values[field.ordinal()];
+    }
+
+    public boolean has(Field field) {
+        return values[field.ordinal()] != null;
+    }
+
+    /** Event time in UTC epoch milliseconds ({@code ts}); 0 when absent. */
+    public long ts() {
+        String ts = values[Field.TS.ordinal()];
+        return ts == null ? 0L : Long.parseLong(ts);
+    }
+
+    public Instant time() {
+        return Instant.ofEpochMilli(ts());
+    }
+
+    public String type() {
+        return get(Field.TYPE);
+    }
+
+    public String operation() {
+        return get(Field.OPERATION);
+    }
+
+    public String uid() {
+        return get(Field.EVENT_UID);
+    }
+
+    /** The present fields in canonical order, keyed by canonical name (for JSON and tables). */
+    public Map<String, String> toMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Field f : Field.all()) {
+            String v = values[f.ordinal()];
+            if (v != null) {
+                map.put(f.canonicalName(), v);
+            }
+        }
+        return map;
+    }
+
+    /** A builder pre-filled with this event's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(values.clone());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Event e && Arrays.equals(values, e.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        return "Event" + toMap();
+    }
+
+    /** Not thread-safe; reusable only until {@link #build()}. */
+    public static final class Builder {
+        private final String[] values;
+
+        private Builder() {
+            this(new String[Field.count()]);
+        }
+
+        private Builder(String[] values) {
+            this.values = values;
+        }
+
+        /** Sets a field; a {@code null} or blank value leaves the field absent. */
+        public Builder set(Field field, String value) {
+            values[field.ordinal()] = value == null || value.isBlank() ? null : value;
+            return this;
+        }
+
+        public Builder set(Field field, long value) {
+            values[field.ordinal()] = Long.toString(value);
+            return this;
+        }
+
+        public Builder ts(long epochMillis) {
+            return set(Field.TS, epochMillis);
+        }
+
+        public String get(Field field) {
+            return values[field.ordinal()];
+        }
+
+        /** Builds the event; {@code event_uid}, {@code ts} and {@code type} are required. */
+        public Event build() {
+            Objects.requireNonNull(values[Field.EVENT_UID.ordinal()], "event_uid is required");
+            Objects.requireNonNull(values[Field.TS.ordinal()], "ts is required");
+            Objects.requireNonNull(values[Field.TYPE.ordinal()], "type is required");
+            return new Event(values.clone());
+        }
+    }
+}
