@@ -8,10 +8,10 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
-import org.apache.lucene.search.RegexpQuery;
 import org.apache.lucene.search.WildcardQuery;
 import org.apache.lucene.util.automaton.CharacterRunAutomaton;
 import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.RegExp;
 import trailhound.schema.Field;
 
 /**
@@ -48,7 +48,7 @@ public final class ValuePatternQuery extends Query {
                     WildcardQuery.toAutomaton(new Term("", pattern), Operations.DEFAULT_DETERMINIZE_WORK_LIMIT),
                     Operations.DEFAULT_DETERMINIZE_WORK_LIMIT));
             case REGEX -> new CharacterRunAutomaton(Operations.determinize(
-                    new RegexpQuery(new Term("", pattern)).getRegexp().toAutomaton(),
+                    new RegExp(pattern).toAutomaton(),
                     Operations.DEFAULT_DETERMINIZE_WORK_LIMIT));
         };
     }
