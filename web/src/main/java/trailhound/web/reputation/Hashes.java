@@ -1,0 +1,34 @@
+package trailhound.web.reputation;
+
+import java.util.Locale;
+
+/** Recognises the file hashes reputation works with: MD5, SHA-1 and SHA-256 in hex. */
+public final class Hashes {
+    private Hashes() {}
+
+    public static boolean isHash(String text) {
+        if (text == null) {
+            return false;
+        }
+        int n = text.length();
+        if (n != 32 && n != 40 && n != 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (Character.digit(text.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The lower-case hash, or an IllegalArgumentException saying what a hash looks like. */
+    public static String normalise(String text) {
+        String h = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        if (!isHash(h)) {
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a hash: expected 32 (MD5), 40 (SHA-1) or 64 (SHA-256) hex digits");
+        }
+        return h;
+    }
+}
