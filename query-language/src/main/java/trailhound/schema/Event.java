@@ -55,6 +55,35 @@ public final class Event {
         return get(Field.EVENT_UID);
     }
 
+    /**
+     * The event's main object, what an analyst reads first after type and operation: the file path,
+     * remote address, registry key, DNS query, loaded image, target process or target user; for
+     * process events the command line. Null when the event has none of these.
+     */
+    public String object() {
+        String type = type();
+        if ("network".equals(type)) {
+            String ip = get(Field.REMOTE_IP);
+            String port = get(Field.REMOTE_PORT);
+            return ip == null ? null : port == null ? ip : ip + ":" + port;
+        }
+        for (Field f : OBJECT_FIELDS) {
+            String v = get(f);
+            if (v != null) {
+                if (f == Field.REGISTRY_KEY && has(Field.REGISTRY_VALUE_NAME)) {
+                    return v + "\\" + get(Field.REGISTRY_VALUE_NAME);
+                }
+                return v;
+            }
+        }
+        return "process".equals(type) ? get(Field.COMMAND_LINE) : null;
+    }
+
+    private static final Field[] OBJECT_FIELDS = {
+        Field.FILE_PATH, Field.REGISTRY_KEY, Field.DNS_QUERY, Field.IMAGE_PATH, Field.TARGET_PROCESS_PATH,
+        Field.TARGET_USER, Field.REMOTE_IP
+    };
+
     /** The present fields in canonical order, keyed by canonical name (for JSON and tables). */
     public Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>();
