@@ -96,6 +96,18 @@ public final class Event {
         return map;
     }
 
+    /**
+     * Like {@link #toMap()} but with {@code ts} as ISO-8601 UTC text ({@code 2026-11-20T08:15:02.113Z}):
+     * the form every output shows (tables, CSV, Excel, JSON API).
+     */
+    public Map<String, String> toDisplayMap() {
+        Map<String, String> map = toMap();
+        if (map.containsKey(Field.TS.canonicalName())) {
+            map.put(Field.TS.canonicalName(), time().toString());
+        }
+        return map;
+    }
+
     /** A builder pre-filled with this event's values, to derive a changed copy. */
     public Builder toBuilder() {
         return new Builder(values.clone());
