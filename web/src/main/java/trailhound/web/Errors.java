@@ -1,0 +1,78 @@
+package trailhound.web;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import trailhound.index.UnknownEndpointException;
+
+/*
+ * Every failure becomes a page (or, under /api/, a JSON body {"error": ..., "column": ...}) in this
+ * one place. A server error gets a short reference id that is shown to the user and logged with the
+ * stack trace, so support can find the detail; no stack trace or exception text reaches the browser.
+ * Bad queries are normally answered by the search pages themselves (they keep what the user typed);
+ * BadRequest here is the fallback.
+ */
+final class Errors {
+    private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
+    private Errors() {}
+
+    static void register(RoutesConfig routes, WebContext ctx) {
+        routes.exception(BadRequest.class, (e, http) ->
+                respond(ctx, http, 400, "Bad request", e.getMessage(), e.column(), null));
+        routes.exception(UnknownEndpointException.class, (e, http) ->
+                respond(ctx, http, 404, "Unknown endpoint", e.getMessage(), null, null));
+        routes.exception(HttpResponseException.class, (e, http) ->
+                respond(ctx, http, e.getStatus(), title(e.getStatus()), e.getMessage(), null, null));
+        routes.exception(Exception.class, (e, http) -> {
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            LOG.error("request {} {} failed, reference {}", http.method(), http.path(), reference, e);
+            respond(ctx, http, 500, "Server error",
+                    "Something went wrong on the server. Quote reference " + reference + " when you report it.", null, reference);
+        });
+        routes.error(404, http -> {
+            if (http.result() == null || http.result().isEmpty()) {
+                respond(ctx, http, 404, "Not found", "There is no page at " + http.path() + ".", null, null);
+            }
+        });
+    }
+
+    static void respond(WebContext ctx, Context http, int status, String title, String message, Integer column, String reference) {
+        http.status(status);
+        if (http.path().startsWith("/api/")) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", message);
+            if (column != null) {
+                body.put("column", column);
+            }
+            if (reference != null) {
+                body.put("reference", reference);
+            }
+            http.json(body);
+            return;
+        }
+        try {
+            ctx.render(http, "layout/error.jte", new ErrorPage(ctx.chrome(http, title), status, title, message, reference));
+        } catch (RuntimeException renderFailure) {
+            // The error page itself failed (a broken template): still no detail to the browser.
+            LOG.error("error page for {} failed", http.path(), renderFailure);
+            http.contentType("text/plain").result(status + " " + title);
+        }
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad request";
+            case 401 -> "Sign in first";
+            case 403 -> "Forbidden";
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            default -> "Error " + status;
+        };
+    }
+}

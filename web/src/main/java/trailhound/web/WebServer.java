@@ -1,0 +1,112 @@
+package trailhound.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.util.Optional;
+import trailhound.ingest.DataDir;
+import trailhound.web.auth.Auth;
+import trailhound.web.auth.Users;
+import trailhound.web.endpoints.EndpointPages;
+import trailhound.web.process.ProcessPages;
+import trailhound.web.reputation.ReputationPages;
+import trailhound.web.reputation.ReputationService;
+
+/**
+ * The analyst workbench over a data folder: the one public entry of module {@code web}.
+ *
+ * <pre>{@code
+ * try (WebServer server = WebServer.start(data, WebOptions.defaults().withPort(0))) {
+ *     server.initialAdminPassword().ifPresent(p -> System.out.println("admin password: " + p));
+ *     System.out.println(server.url());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. The server does not own the {@link DataDir}: closing the server leaves it open.
+ */
+public final class WebServer implements AutoCloseable {
+    private final Javalin app;
+    private final String host;
+    private final Optional<String> initialAdminPassword;
+    private final Users users;
+    private final ReputationService reputation;
+
+    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Users users, ReputationService reputation) {
+        this.app = app;
+        this.host = host;
+        this.initialAdminPassword = initialAdminPassword;
+        this.users = users;
+        this.reputation = reputation;
+    }
+
+    /**
+     * Starts serving {@code data}. On a data folder without users it first creates {@code admin}
+     * with a random password (see {@link #initialAdminPassword()}).
+     *
+     * @throws IllegalStateException when the port is taken or the templates cannot be loaded
+     */
+    public static WebServer start(DataDir data, WebOptions options) {
+        Users users = new Users(data.serverDb());
+        Optional<String> adminPassword = users.ensureInitialAdmin(data.root());
+        ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));
+        WebContext ctx = new WebContext(data, Templates.engine(options.templateSources()), options.clock(), json, reputation);
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.staticFiles.enableWebjars();
+            config.staticFiles.add("/static", Location.CLASSPATH);
+            RequestTimings.register(config.routes);
+            Auth.register(config.routes, ctx, users);
+            Errors.register(config.routes, ctx);
+            registerFeatures(config.routes, ctx);
+        });
+        try {
+            app.start(options.host(), options.port());
+        } catch (RuntimeException e) {
+            reputation.close();
+            throw e;
+        }
+        return new WebServer(app, options.host(), adminPassword, users, reputation);
+    }
+
+    private static void registerFeatures(RoutesConfig routes, WebContext ctx) {
+        routes.get("/", http -> http.redirect("/endpoints"));
+        EndpointPages.register(routes, ctx);
+        ProcessPages.register(routes, ctx);
+        ReputationPages.register(routes, ctx);
+    }
+
+    /** The port listened on (the chosen one when started with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** {@code http://host:port}. */
+    public String url() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "http://" + (h.equals("0.0.0.0") ? "localhost" : h) + ":" + port();
+    }
+
+    /** The password of the {@code admin} created by this start, to print once; empty when users existed. */
+    public Optional<String> initialAdminPassword() {
+        return initialAdminPassword;
+    }
+
+    /** The user store, to add users (e.g. from the CLI). */
+    public Users users() {
+        return users;
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } finally {
+            reputation.close();
+        }
+    }
+}
