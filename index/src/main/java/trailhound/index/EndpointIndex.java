@@ -2,10 +2,37 @@ package trailhound.index;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 import trailhound.schema.Event;
+import trailhound.schema.Field;
+import trailhound.schema.IndexFields;
 
 /**
  * One endpoint's events as a Lucene index (see DESIGN.md "Index design").
@@ -16,57 +43,239 @@ import trailhound.schema.Event;
  * Searches see what was added once {@link #refresh()} ran (a background refresh does so about
  * every second) or {@link #commit()} returned.
  *
- * <p>API skeleton: bodies are filled in by the index implementation.
+ * <p>On disk, {@code dir} holds {@code events/} (the event index, sorted by ts descending) and
+ * {@code values/} (the value dictionary). The IndexWriter is opened on the first write only, so
+ * read-only opens (hunting across many endpoints) cost one reader. {@link #close()} commits.
  */
 public final class EndpointIndex implements Closeable {
+    /** Newest first; event_uid breaks ties so pages are stable. */
+    static final Sort NEWEST_FIRST = new Sort(
+            new SortField(IndexFields.SORT_TS, SortField.Type.LONG, true),
+            new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
+    static final Sort OLDEST_FIRST = new Sort(
+            new SortField(IndexFields.SORT_TS, SortField.Type.LONG),
+            new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
+    private static final double RAM_BUFFER_MB = 256;
+
+    private final Path dir;
+    private final Directory events;
+    private final ValueDictionary values;
+    private final ThreadLocal<EventDocuments> documents = ThreadLocal.withInitial(EventDocuments::new);
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private volatile IndexWriter writer;
+    private volatile SearcherManager searchers;
+    private volatile ScheduledFuture<?> refreshTask;
+    private volatile IOException backgroundFailure;
+    private volatile boolean closed;
+
+    private EndpointIndex(Path dir, Directory events, ValueDictionary values) {
+        this.dir = dir;
+        this.events = events;
+        this.values = values;
+    }
 
     /** Opens (creating if absent) the index stored in {@code dir}. */
     public static EndpointIndex open(Path dir) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        Files.createDirectories(dir.resolve("events"));
+        Files.createDirectories(dir.resolve("values"));
+        EndpointIndex index = new EndpointIndex(dir, FSDirectory.open(dir.resolve("events")),
+                new ValueDictionary(FSDirectory.open(dir.resolve("values"))));
+        try {
+            if (DirectoryReader.indexExists(index.events)) {
+                index.searchers = new SearcherManager(index.events, null);
+            } else {
+                index.writer().commit(); // a new index: empty commit so readers can open it
+            }
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            throw e;
+        }
+        return index;
     }
 
     /** Adds the event, replacing any earlier event with the same {@code event_uid}. */
     public void add(Event event) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        ensureOpen();
+        IOException failure = backgroundFailure;
+        if (failure != null) throw new IOException("background refresh of " + dir + " failed", failure);
+        IndexWriter w = writer();
+        values.add(event); // before the event, so a visible event's values are always in the dictionary
+        w.updateDocument(EventDocuments.uidTerm(event.uid()), documents.get().document(event));
+        dirty.set(true);
+    }
+
+    /** Adds all events (same semantics as {@link #add}). */
+    public void addAll(Iterable<Event> batch) throws IOException {
+        for (Event e : batch) add(e);
     }
 
     /** Makes everything added durable and visible to searches. */
     public void commit() throws IOException {
-        throw new UnsupportedOperationException("todo");
+        ensureOpen();
+        IndexWriter w = writer;
+        if (w == null) return;
+        values.commit(); // dictionary first: after a crash it may hold extra values, never fewer
+        w.commit();
+        refresh();
     }
 
     /** Makes everything added so far visible to searches (not durable). */
     public void refresh() throws IOException {
-        throw new UnsupportedOperationException("todo");
+        ensureOpen();
+        dirty.set(false);
+        values.refresh(); // dictionary first, for the same reason as in add
+        searchers.maybeRefresh();
     }
 
-    /** Exact number of events matching the query. */
+    /** Exact number of events matching the query (null: all events). */
     public long count(Query query) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        return withSearcher(s -> s.count(prepare(query)));
     }
 
     /** Newest-first page of events matching the query, starting after {@code after} (null: first page). */
     public EventPage search(Query query, int limit, PageCursor after) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        if (limit < 1) throw new IllegalArgumentException("page limit must be at least 1, was " + limit);
+        return withSearcher(s -> {
+            Query q = prepare(query);
+            long total = s.count(q);
+            FieldDoc afterDoc = after == null ? null
+                    : new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {after.ts(), new BytesRef(after.eventUid())});
+            TopFieldDocs top = s.search(q, new TopFieldCollectorManager(NEWEST_FIRST, limit + 1, afterDoc, limit + 1));
+            ScoreDoc[] hits = top.scoreDocs;
+            boolean more = hits.length > limit;
+            List<Event> page = EventReader.read(s.getIndexReader(), more ? Arrays.copyOf(hits, limit) : hits);
+            Event last = page.isEmpty() ? null : page.getLast();
+            return new EventPage(List.copyOf(page), total, more ? new PageCursor(last.ts(), last.uid()) : null);
+        });
     }
 
     /** Counts per type and per type/operation of the events matching the query (null: all events). */
     public Distribution distribution(Query query) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        return withSearcher(s -> query == null || query instanceof MatchAllDocsQuery
+                ? DistributionCounter.all(s)
+                : DistributionCounter.under(s, prepare(query)));
     }
 
     /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
     public Optional<ProcessView> process(String processKey, int historyLimit) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        return withSearcher(s -> ProcessLookup.view(s, processKey, historyLimit));
     }
 
     /** Event count, first and last event time, size on disk. */
     public IndexStats stats() throws IOException {
-        throw new UnsupportedOperationException("todo");
+        return withSearcher(s -> {
+            DirectoryReader reader = (DirectoryReader) s.getIndexReader();
+            byte[] min = PointValues.getMinPackedValue(reader, IndexFields.point(Field.TS));
+            byte[] max = PointValues.getMaxPackedValue(reader, IndexFields.point(Field.TS));
+            Long first = min == null ? null : LongPoint.decodeDimension(min, 0);
+            Long last = max == null ? null : LongPoint.decodeDimension(max, 0);
+            return new IndexStats(reader.numDocs(), first, last, sizeOnDisk());
+        });
     }
 
+    private long sizeOnDisk() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0L; // a segment file merged away while walking: no longer on disk
+                }
+            }).sum();
+        }
+    }
+
+    /** Null means all events; patterns are resolved against the value dictionary. */
+    private Query prepare(Query query) throws IOException {
+        if (query == null) return new MatchAllDocsQuery();
+        return PatternResolver.hasPatterns(query) ? PatternResolver.resolve(query, values) : query;
+    }
+
+    interface SearcherFunction<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    /** Runs the function on an acquired searcher (retrying if the reader was swapped for the writer's). */
+    <T> T withSearcher(SearcherFunction<T> function) throws IOException {
+        while (true) {
+            ensureOpen();
+            SearcherManager m = searchers;
+            IndexSearcher s;
+            try {
+                s = m.acquire();
+            } catch (AlreadyClosedException e) {
+                if (m != searchers) continue;
+                throw e;
+            }
+            try {
+                return function.apply(s);
+            } finally {
+                m.release(s);
+            }
+        }
+    }
+
+    private IndexWriter writer() throws IOException {
+        IndexWriter w = writer;
+        return w != null ? w : openWriter();
+    }
+
+    private synchronized IndexWriter openWriter() throws IOException {
+        ensureOpen();
+        if (writer != null) return writer;
+        IndexWriterConfig config = new IndexWriterConfig()
+                .setIndexSort(new Sort(new SortField(IndexFields.SORT_TS, SortField.Type.LONG, true)))
+                .setRAMBufferSizeMB(RAM_BUFFER_MB)
+                .setCommitOnClose(false);
+        IndexWriter w = new IndexWriter(events, config);
+        SearcherManager old = searchers;
+        searchers = new SearcherManager(w, null);
+        writer = w;
+        if (old != null) old.close();
+        refreshTask = Refresher.schedule(this::backgroundRefresh);
+        return w;
+    }
+
+    private void backgroundRefresh() {
+        if (closed || !dirty.get()) return;
+        try {
+            refresh();
+        } catch (AlreadyClosedException e) {
+            // closed between the check and the refresh: nothing left to refresh
+        } catch (IOException e) {
+            backgroundFailure = e; // surfaced by the next add
+        } catch (UncheckedIOException e) {
+            backgroundFailure = e.getCause();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new AlreadyClosedException("index " + dir + " is closed");
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Commits pending writes and releases the index. Idempotent. */
     @Override
-    public void close() throws IOException {
-        throw new UnsupportedOperationException("todo");
+    public synchronized void close() throws IOException {
+        if (closed) return;
+        try {
+            if (refreshTask != null) refreshTask.cancel(false);
+            if (writer != null && writer.isOpen()) {
+                values.commit();
+                writer.commit();
+            }
+        } finally {
+            closed = true;
+            try (Directory e = events; ValueDictionary v = values; IndexWriter w = writer; SearcherManager m = searchers) {
+                // closed in reverse order: searchers, writer, dictionary, directory
+            }
+        }
     }
 }

@@ -1,9 +1,19 @@
 package trailhound.index;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.apache.lucene.search.Query;
 
 /**
  * The per-endpoint indexes under {@code <data>/endpoints/<endpoint>/index/}, opened on demand and
@@ -15,37 +25,125 @@ import java.util.List;
  * }
  * }</pre>
  *
- * <p>API skeleton: bodies are filled in by the index implementation.
+ * <p>Thread-safe. Endpoint names are folder names: names with '/', '\', ':', '..' or control
+ * characters are refused with IllegalArgumentException. An index evicted from the cache while
+ * leased stays open until its last lease closes; acquiring it again meanwhile reuses it, so two
+ * IndexWriters never compete for one folder.
  */
 public final class Indexes implements Closeable {
+    private final IndexLayout layout;
+    private final Cache<String, OpenIndex> open;
+    /** Evicted but still leased: closed by the last release, or taken back by the next acquire. */
+    private final Map<String, OpenIndex> retired = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /** @param endpointsDir the {@code endpoints/} folder; @param maxOpen cap on open indexes */
     public Indexes(Path endpointsDir, int maxOpen) {
-        throw new UnsupportedOperationException("todo");
+        if (maxOpen < 1) throw new IllegalArgumentException("maxOpen must be at least 1, was " + maxOpen);
+        this.layout = new IndexLayout(endpointsDir);
+        this.open = Caffeine.newBuilder()
+                .maximumSize(maxOpen)
+                .executor(Runnable::run) // evict on the caller's thread: the cap holds when acquire returns
+                .removalListener((String name, OpenIndex index, RemovalCause cause) -> {
+                    if (index != null) retire(name, index);
+                })
+                .build();
     }
 
     /** Names of the endpoints that have an index, sorted. */
     public List<String> endpoints() throws IOException {
-        throw new UnsupportedOperationException("todo");
+        if (!Files.isDirectory(layout.endpointsDir())) return List.of();
+        try (Stream<Path> dirs = Files.list(layout.endpointsDir())) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("index").resolve(IndexLayout.CURRENT)))
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
+        }
     }
 
     public boolean exists(String endpoint) {
-        throw new UnsupportedOperationException("todo");
+        return layout.exists(endpoint);
     }
 
     /** Leases the endpoint's index, opening it if needed; fails with UnknownEndpointException if absent. */
     public Lease acquire(String endpoint) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        IndexLayout.checkName(endpoint);
+        if (open.getIfPresent(endpoint) == null && !layout.exists(endpoint)) throw new UnknownEndpointException(endpoint);
+        return lease(endpoint, false);
     }
 
     /** Leases the endpoint's index, creating it if absent (for ingest). */
     public Lease acquireOrCreate(String endpoint) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        IndexLayout.checkName(endpoint);
+        return lease(endpoint, true);
+    }
+
+    private Lease lease(String endpoint, boolean create) throws IOException {
+        while (true) {
+            if (closed) throw new IllegalStateException("indexes of " + layout.endpointsDir() + " are closed");
+            OpenIndex index;
+            try {
+                index = open.get(endpoint, name -> load(name, create));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            if (index.retain()) return new IndexLease(index);
+            // closed by eviction between get and retain: load again
+        }
+    }
+
+    private OpenIndex load(String endpoint, boolean create) {
+        OpenIndex old = retired.remove(endpoint);
+        if (old != null && old.revive()) return old;
+        try {
+            if (!create && !layout.exists(endpoint)) throw new UnknownEndpointException(endpoint);
+            Path dir = create ? layout.currentOrCreate(endpoint) : layout.current(endpoint);
+            return new OpenIndex(EndpointIndex.open(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void retire(String name, OpenIndex index) {
+        retired.put(name, index);
+        if (index.evict()) retired.remove(name, index);
+    }
+
+    /** Number of indexes open right now (cached or still leased after eviction); for tests and metrics. */
+    int openCount() {
+        open.cleanUp();
+        return (int) open.estimatedSize() + retired.size();
+    }
+
+    /** The exact number of matching events per endpoint with at least one, over every endpoint. */
+    public Map<String, Long> countAll(Query query) throws IOException {
+        return Hunt.countAll(this, query);
+    }
+
+    /** The newest {@code limit} matching events across every endpoint, newest first. */
+    public List<HuntHit> searchAll(Query query, int limit) throws IOException {
+        return Hunt.searchAll(this, query, limit);
     }
 
     @Override
     public void close() throws IOException {
-        throw new UnsupportedOperationException("todo");
+        closed = true;
+        open.invalidateAll();
+        open.cleanUp();
+        List<IOException> failures = new ArrayList<>();
+        for (OpenIndex index : retired.values()) {
+            try {
+                index.index.close(); // leases still out: their next use fails with AlreadyClosedException
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
+        retired.clear();
+        if (!failures.isEmpty()) {
+            IOException first = failures.getFirst();
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
     }
 
     /** A use of an open index; close it to release. */
@@ -54,5 +152,74 @@ public final class Indexes implements Closeable {
 
         @Override
         void close();
+    }
+
+    /** An open index with its lease count; closed when evicted and no longer leased. */
+    private static final class OpenIndex {
+        final EndpointIndex index;
+        private int leases;
+        private boolean evicted;
+        private boolean closed;
+
+        OpenIndex(EndpointIndex index) {
+            this.index = index;
+        }
+
+        synchronized boolean retain() {
+            if (closed) return false;
+            leases++;
+            return true;
+        }
+
+        /** Marks it evicted; closes it now when unleased. True when closed. */
+        synchronized boolean evict() {
+            evicted = true;
+            if (leases == 0) closeNow();
+            return closed;
+        }
+
+        /** Takes an evicted but still leased index back into the cache. */
+        synchronized boolean revive() {
+            if (closed) return false;
+            evicted = false;
+            return true;
+        }
+
+        synchronized boolean release() {
+            leases--;
+            if (leases == 0 && evicted) closeNow();
+            return closed;
+        }
+
+        private void closeNow() {
+            closed = true;
+            try {
+                index.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("closing the index in " + index.dir() + " failed", e);
+            }
+        }
+    }
+
+    private final class IndexLease implements Lease {
+        private final OpenIndex index;
+        private boolean released;
+
+        IndexLease(OpenIndex index) {
+            this.index = index;
+        }
+
+        @Override
+        public EndpointIndex index() {
+            if (released) throw new IllegalStateException("lease already closed");
+            return index.index;
+        }
+
+        @Override
+        public void close() {
+            if (released) return;
+            released = true;
+            if (index.release()) retired.values().remove(index);
+        }
     }
 }

@@ -1,0 +1,261 @@
+package trailhound.index;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.BytesRef;
+import trailhound.query.ValuePatternQuery;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+import trailhound.schema.FieldKind;
+import trailhound.schema.IndexFields;
+
+/*
+ * The endpoint's value dictionary: a second, small Lucene index with one document per distinct
+ * (field, lower-cased value) of every KEYWORD (and IP, whose text form behaves like a keyword)
+ * field. Contains / ends-with / wildcard / regex patterns are answered here against distinct
+ * values (thousands) instead of against events (millions), then turned into a term-set query.
+ *
+ * Per document (only the field the value belongs to is present):
+ *  - "<field>"    StringField: the value, so "all values of a field" is a term-dictionary walk.
+ *  - "<field>$r"  StringField: the value reversed, so ends-with is a prefix walk on it.
+ *  - "<field>$g"  StringField, one per distinct trigram: contains/wildcard candidates are the
+ *                 conjunction of the literals' trigrams; always verified with matches() after.
+ *  - "v"          BinaryDocValues: the value, read back for the verification of candidates.
+ *
+ * The set of known values is only loaded when the writer opens (first write), so read-only opens
+ * for hunting across many endpoints stay cheap. Thread-safe.
+ */
+final class ValueDictionary implements Closeable {
+    private static final String VALUE = "v";
+
+    private final Directory dir;
+    private final Cache<ResolutionKey, List<BytesRef>> resolutions =
+            Caffeine.newBuilder().maximumSize(256).expireAfterWrite(Duration.ofMinutes(1)).build();
+    private volatile IndexWriter writer;
+    private volatile SearcherManager manager;
+    private Set<String> known;
+
+    ValueDictionary(Directory dir) {
+        this.dir = dir;
+    }
+
+    static boolean inDictionary(Field field) {
+        return field.kind() == FieldKind.KEYWORD || field.kind() == FieldKind.IP;
+    }
+
+    /** Adds the event's values not seen before. */
+    void add(Event event) throws IOException {
+        IndexWriter w = writer();
+        for (Field f : Field.all()) {
+            String value = event.get(f);
+            if (value == null || !inDictionary(f)) continue;
+            String lower = IndexFields.normalize(value);
+            if (known.add(f.ordinal() + "\u0000" + lower)) w.addDocument(document(f, lower));
+        }
+    }
+
+    private static Document document(Field f, String lower) {
+        Document doc = new Document();
+        String name = IndexFields.term(f);
+        doc.add(new StringField(name, lower, org.apache.lucene.document.Field.Store.NO));
+        doc.add(new StringField(name + "$r", reverse(lower), org.apache.lucene.document.Field.Store.NO));
+        for (String gram : trigrams(lower)) {
+            doc.add(new StringField(name + "$g", gram, org.apache.lucene.document.Field.Store.NO));
+        }
+        doc.add(new BinaryDocValuesField(VALUE, new BytesRef(lower)));
+        return doc;
+    }
+
+    static Set<String> trigrams(String s) {
+        Set<String> grams = new LinkedHashSet<>();
+        for (int i = 0; i + 3 <= s.length(); i++) grams.add(s.substring(i, i + 3));
+        return grams;
+    }
+
+    static String reverse(String s) {
+        return new StringBuilder(s).reverse().toString();
+    }
+
+    private IndexWriter writer() throws IOException {
+        IndexWriter w = writer;
+        return w != null ? w : openWriter();
+    }
+
+    private synchronized IndexWriter openWriter() throws IOException {
+        if (writer != null) return writer;
+        IndexWriterConfig config = new IndexWriterConfig().setRAMBufferSizeMB(32).setCommitOnClose(false);
+        IndexWriter w = new IndexWriter(dir, config);
+        Set<String> values = ConcurrentHashMap.newKeySet();
+        try (DirectoryReader reader = DirectoryReader.open(w)) {
+            for (Field f : Field.all()) {
+                if (!inDictionary(f)) continue;
+                Terms terms = MultiTerms.getTerms(reader, IndexFields.term(f));
+                if (terms == null) continue;
+                TermsEnum te = terms.iterator();
+                for (BytesRef t = te.next(); t != null; t = te.next()) values.add(f.ordinal() + "\u0000" + t.utf8ToString());
+            }
+        }
+        known = values;
+        SearcherManager old = manager;
+        manager = new SearcherManager(w, null);
+        writer = w;
+        if (old != null) old.close();
+        return w;
+    }
+
+    private SearcherManager manager() throws IOException {
+        SearcherManager m = manager;
+        if (m != null) return m;
+        synchronized (this) {
+            if (manager == null && DirectoryReader.indexExists(dir)) manager = new SearcherManager(dir, null);
+            return manager;
+        }
+    }
+
+    void refresh() throws IOException {
+        SearcherManager m = manager;
+        if (m != null) m.maybeRefresh();
+    }
+
+    void commit() throws IOException {
+        IndexWriter w = writer;
+        if (w != null) w.commit();
+        refresh();
+    }
+
+    /** The lower-cased values of the pattern's field that match it, sorted. */
+    List<BytesRef> matching(ValuePatternQuery query) throws IOException {
+        SearcherManager m = manager();
+        if (m == null) return List.of();
+        IndexSearcher searcher = m.acquire();
+        try {
+            long version = ((DirectoryReader) searcher.getIndexReader()).getVersion();
+            List<BytesRef> cached = resolutions.getIfPresent(new ResolutionKey(query, version));
+            if (cached != null) return cached;
+            List<BytesRef> values = compute(searcher, query);
+            resolutions.put(new ResolutionKey(query, version), values);
+            return values;
+        } finally {
+            m.release(searcher);
+        }
+    }
+
+    private static List<BytesRef> compute(IndexSearcher searcher, ValuePatternQuery query) throws IOException {
+        String name = IndexFields.term(query.field());
+        IndexReader reader = searcher.getIndexReader();
+        Set<String> grams = new LinkedHashSet<>();
+        for (String literal : query.requiredLiterals()) grams.addAll(trigrams(literal));
+        List<String> candidates = new ArrayList<>();
+        if (query.mode() == ValuePatternQuery.Mode.ENDS_WITH) {
+            String prefix = reverse(query.pattern());
+            walkTerms(reader, name + "$r", prefix, t -> candidates.add(reverse(t)));
+        } else if (!grams.isEmpty()) {
+            BooleanQuery.Builder b = new BooleanQuery.Builder();
+            for (String gram : grams) b.add(new TermQuery(new Term(name + "$g", gram)), Occur.FILTER);
+            candidates.addAll(searcher.search(b.build(), new ValuesCollectorManager()));
+        } else {
+            walkTerms(reader, name, "", candidates::add);
+        }
+        Set<BytesRef> matching = new HashSet<>();
+        for (String value : candidates) {
+            if (query.matches(value)) matching.add(new BytesRef(value));
+        }
+        List<BytesRef> sorted = new ArrayList<>(matching);
+        sorted.sort(null);
+        return List.copyOf(sorted);
+    }
+
+    private interface TermSink {
+        void accept(String term);
+    }
+
+    private static void walkTerms(IndexReader reader, String field, String prefix, TermSink sink) throws IOException {
+        Terms terms = MultiTerms.getTerms(reader, field);
+        if (terms == null) return;
+        TermsEnum te = terms.iterator();
+        BytesRef p = new BytesRef(prefix);
+        if (te.seekCeil(p) == TermsEnum.SeekStatus.END) return;
+        for (BytesRef t = te.term(); t != null; t = te.next()) {
+            if (!org.apache.lucene.util.StringHelper.startsWith(t, p)) break;
+            sink.accept(t.utf8ToString());
+        }
+    }
+
+    /** Collects the "v" doc value of every hit. */
+    private static final class ValuesCollectorManager implements CollectorManager<ValuesCollector, List<String>> {
+        @Override
+        public ValuesCollector newCollector() {
+            return new ValuesCollector();
+        }
+
+        @Override
+        public List<String> reduce(Collection<ValuesCollector> collectors) {
+            List<String> all = new ArrayList<>();
+            for (ValuesCollector c : collectors) all.addAll(c.out);
+            return all;
+        }
+    }
+
+    private static final class ValuesCollector extends SimpleCollector {
+        private final List<String> out = new ArrayList<>();
+        private BinaryDocValues values;
+
+        @Override
+        protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            values = context.reader().getBinaryDocValues(VALUE);
+        }
+
+        @Override
+        public void collect(int doc) throws IOException {
+            if (values != null && values.advanceExact(doc)) out.add(values.binaryValue().utf8ToString());
+        }
+
+        @Override
+        public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            if (manager != null) manager.close();
+        } finally {
+            if (writer != null) writer.close();
+        }
+    }
+
+    private record ResolutionKey(ValuePatternQuery query, long version) {}
+}
