@@ -1,0 +1,103 @@
+package trailhound.ingest.sysmon;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import trailhound.ingest.telemetry.ImportContext;
+import trailhound.schema.Event;
+
+/**
+ * Reads Windows events (Sysmon and any other channel) as JSON lines or as Event Viewer XML and
+ * emits canonical events to the {@link ImportContext}. Called by
+ * {@code trailhound.ingest.telemetry.TelemetryImport}, which owns format detection and archives.
+ */
+public final class WindowsEventReader {
+    /* Jackson factories are thread-safe and costly to create; parsers are per line. */
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private WindowsEventReader() {
+    }
+
+    /**
+     * One flat JSON object per line. A line's {@code event_uid} is a hash of its bytes (these
+     * exports carry no record id), so the same line shipped twice is the same event. Blank lines
+     * are skipped; a line that is not a JSON object with a numeric {@code EventID} and a time is
+     * counted as malformed and skipped.
+     *
+     * @throws IOException from the stream (for an archive: it is truncated)
+     */
+    public static void readJsonLines(InputStream in, String entryName, ImportContext context) throws IOException {
+        ByteLines lines = new ByteLines(in);
+        MessageDigest sha256 = sha256();
+        Map<String, String> fields = new HashMap<>(64);
+        while (lines.next()) {
+            if (lines.isBlank()) {
+                continue;
+            }
+            context.recordRead();
+            fields.clear();
+            if (!parseFlatObject(lines.buffer(), lines.start(), lines.length(), fields)) {
+                context.malformed(lines.number());
+                continue;
+            }
+            sha256.update(lines.buffer(), lines.start(), lines.length());
+            String uid = "j" + HEX.formatHex(sha256.digest(), 0, 16);
+            Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context.sourceStem());
+            if (event == null) {
+                context.malformed(lines.number());
+            } else {
+                context.emit(event);
+            }
+        }
+    }
+
+    /**
+     * Many {@code <Event>} elements, with or without an enclosing root. {@code event_uid} is
+     * {@code host:channel:EventRecordID}. A document that stops being well-formed ends the read
+     * with a warning (XML cannot be resynchronised reliably); the events before it are kept.
+     *
+     * @throws IOException from the stream (for an archive: it is truncated)
+     */
+    public static void readXml(InputStream in, String entryName, ImportContext context) throws IOException {
+        new XmlEventReader(context).read(in, entryName);
+    }
+
+    /** Top-level scalar members into {@code fields}; false when the bytes are not one JSON object. */
+    private static boolean parseFlatObject(byte[] buf, int start, int length, Map<String, String> fields) {
+        try (JsonParser p = JSON.createParser(buf, start, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value.isStructStart()) {
+                    p.skipChildren();
+                } else if (value != JsonToken.VALUE_NULL && !"Message".equals(name)) {
+                    // Message repeats the fields as prose; not decoding it keeps the hot path fast.
+                    fields.put(name, p.getText());
+                }
+            }
+            return t == JsonToken.END_OBJECT && p.nextToken() == null;
+        } catch (IOException e) {
+            return false; // JsonParseException: the line is not JSON
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package trailhound.ingest.telemetry;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import trailhound.ingest.IngestException;
+import trailhound.ingest.auditd.AuditLogReader;
+import trailhound.ingest.sysmon.WindowsEventReader;
+import trailhound.schema.Event;
+
+/**
+ * Imports telemetry recorded by other tools: Windows event JSON lines (Sysmon and other channels),
+ * Windows event XML, and Linux audit logs, plain or inside a {@code .zip} (every entry) or
+ * {@code .gz}. Formats and containers are recognised from the content, never from the file name.
+ * The mapping to canonical fields is documented in {@code docs/telemetry-import.md}.
+ *
+ * <p>Streaming: events go to the sink as they are read, so a file of any size needs little memory.
+ * Malformed records are counted and skipped; a truncated archive ends the read with a warning and
+ * keeps what was read. Stateless and thread-safe; the sink is called on the calling thread.
+ */
+public final class TelemetryImport {
+    private static final int ZIP_MAGIC = 0x504b0304;
+    private static final int GZIP_MAGIC = 0x1f8b;
+
+    private TelemetryImport() {
+    }
+
+    /**
+     * Detects the format from the content and streams every event to the sink. Events carry
+     * {@code endpoint} = the host named in the record, unless {@code endpointOverride} is not null.
+     *
+     * @throws UnsupportedFormatException when the content is none of the {@link TelemetryFormat}s
+     * @throws IngestException when the file cannot be read at all
+     */
+    public static ImportReport read(Path file, String endpointOverride, Consumer<Event> sink) {
+        ImportContext context = new ImportContext(endpointOverride, stem(file), sink);
+        TelemetryFormat first = null;
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            switch (container(in)) {
+                case ZIP -> first = readZip(file, in, context);
+                case GZIP -> first = readEntry(file, "", new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16),
+                        context, "gzip");
+                case PLAIN -> first = readEntry(file, "", in, context, null);
+            }
+        } catch (IOException e) {
+            throw new IngestException(file, "cannot read: " + e, e);
+        }
+        return context.report(file, first);
+    }
+
+    /** The format of the file's content (of its first archive entry), or empty when it is none of ours. */
+    public static Optional<TelemetryFormat> detect(Path file) {
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            InputStream content = switch (container(in)) {
+                case ZIP -> {
+                    ZipInputStream zip = new ZipInputStream(in);
+                    ZipEntry entry = zip.getNextEntry();
+                    while (entry != null && entry.isDirectory()) {
+                        entry = zip.getNextEntry();
+                    }
+                    yield entry == null ? InputStream.nullInputStream() : zip;
+                }
+                case GZIP -> new GZIPInputStream(in);
+                case PLAIN -> in;
+            };
+            byte[] head = content.readNBytes(FormatSniffer.HEAD_BYTES);
+            return FormatSniffer.sniff(head, head.length);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private enum Container { ZIP, GZIP, PLAIN }
+
+    private static Container container(BufferedInputStream in) throws IOException {
+        in.mark(4);
+        byte[] magic = in.readNBytes(4);
+        in.reset();
+        if (magic.length == 4 && ((magic[0] & 0xff) << 24 | (magic[1] & 0xff) << 16 | (magic[2] & 0xff) << 8
+                | (magic[3] & 0xff)) == ZIP_MAGIC) {
+            return Container.ZIP;
+        }
+        if (magic.length >= 2 && ((magic[0] & 0xff) << 8 | (magic[1] & 0xff)) == GZIP_MAGIC) {
+            return Container.GZIP;
+        }
+        return Container.PLAIN;
+    }
+
+    private static TelemetryFormat readZip(Path file, InputStream in, ImportContext context) throws IOException {
+        TelemetryFormat first = null;
+        String unknownEntry = null;
+        ZipInputStream zip = new ZipInputStream(in);
+        try {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                BufferedInputStream content = new BufferedInputStream(unclosable(zip), 1 << 16);
+                TelemetryFormat format = readEntry(file, entry.getName(), content, context, "zip");
+                if (format == null) {
+                    unknownEntry = unknownEntry == null ? entry.getName() : unknownEntry;
+                } else if (first == null) {
+                    first = format;
+                }
+            }
+        } catch (IOException e) {
+            // A truncated or damaged local header: entries before it were read in full.
+            context.warn("zip truncated or damaged after " + context.recordsRead() + " records: kept what was read ("
+                    + e.getMessage() + ")");
+        }
+        if (first == null) {
+            throw new UnsupportedFormatException(file, unknownEntry == null
+                    ? "a zip without any readable entry" : "zip entry " + unknownEntry + " is not telemetry");
+        }
+        return first;
+    }
+
+    /**
+     * Reads one plain content stream. Returns its format, or null for an unrecognised archive entry
+     * (warned about); an unrecognised plain file throws. An I/O error inside a compressed stream is
+     * a truncation: warned about, what was read is kept.
+     */
+    private static TelemetryFormat readEntry(Path file, String entryName, BufferedInputStream in, ImportContext context,
+            String archiveKind) throws IOException {
+        byte[] head;
+        in.mark(FormatSniffer.HEAD_BYTES);
+        try {
+            head = in.readNBytes(FormatSniffer.HEAD_BYTES);
+            in.reset();
+        } catch (IOException e) {
+            if (archiveKind == null) {
+                throw e;
+            }
+            context.warn(archiveKind + " truncated before any record in " + describe(file, entryName) + ": nothing read");
+            return null;
+        }
+        Optional<TelemetryFormat> format = FormatSniffer.sniff(head, head.length);
+        if (format.isEmpty()) {
+            if (entryName.isEmpty()) {
+                throw new UnsupportedFormatException(file, FormatSniffer.excerpt(head, head.length));
+            }
+            context.warn("zip entry " + entryName + " skipped: not a telemetry format ("
+                    + FormatSniffer.excerpt(head, head.length) + ")");
+            return null;
+        }
+        try {
+            switch (format.get()) {
+                case WINDOWS_JSON_LINES -> WindowsEventReader.readJsonLines(in, entryName, context);
+                case WINDOWS_EVENT_XML -> WindowsEventReader.readXml(in, entryName, context);
+                case LINUX_AUDIT -> AuditLogReader.read(in, entryName, context);
+            }
+        } catch (IOException e) {
+            if (archiveKind == null) {
+                throw e;
+            }
+            if (archiveKind.equals("zip")) {
+                throw e; // readZip reports it once, with the record count
+            }
+            context.warn(archiveKind + " truncated after " + context.recordsRead() + " records: kept what was read ("
+                    + e.getMessage() + ")");
+        }
+        return format.get();
+    }
+
+    private static String describe(Path file, String entryName) {
+        return entryName.isEmpty() ? file.toString() : file + "!" + entryName;
+    }
+
+    private static InputStream unclosable(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public void close() {
+                // the zip stream is closed once, by its owner, after the last entry
+            }
+        };
+    }
+
+    /** The file name without known extensions: {@code host1.audit.log.gz} gives {@code host1}. */
+    static String stem(Path file) {
+        String name = file.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (String ext : new String[] {".gz", ".zip", ".json", ".jsonl", ".ndjson", ".xml", ".log", ".audit"}) {
+            if (lower.endsWith(ext) && lower.length() > ext.length()) {
+                name = name.substring(0, name.length() - ext.length());
+                lower = lower.substring(0, lower.length() - ext.length());
+            }
+        }
+        return name;
+    }
+}
