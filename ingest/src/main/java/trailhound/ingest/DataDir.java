@@ -2,6 +2,8 @@ package trailhound.ingest;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import trailhound.index.Indexes;
 
@@ -10,35 +12,65 @@ import trailhound.index.Indexes;
  * folders with snapshots and indexes, evidence and exports. See DESIGN.md "Data directory".
  *
  * <p>Thread-safe. One instance per process and folder; close it to close every open index.
- *
- * <p>API skeleton: bodies are filled in by the ingest implementation.
  */
 public final class DataDir implements Closeable {
+    /** Open indexes kept at once; the rest are closed least-recently-used first. */
+    static final int MAX_OPEN_INDEXES = 64;
+
+    private final Path root;
+    private final Catalogue catalogue;
+    private final Indexes indexes;
+
+    private DataDir(Path root) {
+        this.root = root;
+        this.catalogue = new Catalogue(root.resolve("server.db"));
+        this.indexes = new Indexes(endpointsDir(root), MAX_OPEN_INDEXES);
+    }
 
     /** Opens the folder, creating its layout and catalogue when absent. */
     public static DataDir open(Path root) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        Path abs = root.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new IOException("data folder " + abs + " is a file, not a folder");
+        }
+        Files.createDirectories(endpointsDir(abs));
+        Files.createDirectories(abs.resolve("evidence"));
+        Files.createDirectories(abs.resolve("exports"));
+        try {
+            return new DataDir(abs);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static Path endpointsDir(Path root) {
+        return root.resolve("endpoints");
     }
 
     public Path root() {
-        throw new UnsupportedOperationException("todo");
+        return root;
     }
 
     /** {@code server.db}: a SQLite file other modules may add their own tables to (users, evidence...). */
     public Path serverDb() {
-        throw new UnsupportedOperationException("todo");
+        return root.resolve("server.db");
+    }
+
+    /** The folder of one endpoint: {@code endpoints/<name>/}. */
+    public Path endpointDir(String endpoint) {
+        return endpointsDir(root).resolve(EndpointNames.check(endpoint));
     }
 
     public Indexes indexes() {
-        throw new UnsupportedOperationException("todo");
+        return indexes;
     }
 
     public Catalogue catalogue() {
-        throw new UnsupportedOperationException("todo");
+        return catalogue;
     }
 
     @Override
     public void close() throws IOException {
-        throw new UnsupportedOperationException("todo");
+        indexes.close();
     }
 }

@@ -1,0 +1,75 @@
+package trailhound.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.ingest.DataDir;
+import trailhound.ingest.IngestReport;
+import trailhound.ingest.Ingestor;
+import trailhound.samples.SampleGenerator;
+
+@Command(name = "demo", description = {
+    "The quickest way in: on an empty data folder, generate sample endpoints (with attack stories to find),",
+    "ingest them, then serve them in the browser."})
+final class DemoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+
+    @Option(names = "--port", defaultValue = "7070", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--endpoints", defaultValue = "6", description = "Sample endpoints to generate (default: ${DEFAULT-VALUE}).")
+    int endpoints;
+
+    @Option(names = "--events", defaultValue = "300000", description = "Sample events in all (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed of the samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-serve", description = "Prepare the data folder and exit without serving (for scripts and tests).")
+    boolean noServe;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        DataDir dir = DataDir.open(data.dir);
+        if (dir.catalogue().endpoints().isEmpty()) {
+            out.printf("Empty data folder %s: generating %d sample endpoints with %,d events...%n", dir.root(), endpoints, events);
+            Path samples = dir.root().resolve("samples");
+            Progress generating = new Progress(err, "generating", events);
+            List<Path> files = SampleGenerator.generate(samples, endpoints, events, seed, generating::update);
+            generating.done();
+            Path intel = samples.resolve("intel.csv");
+            if (Files.exists(intel)) {
+                Files.copy(intel, dir.root().resolve("intel.csv"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            for (Path file : files) {
+                Progress ingesting = new Progress(err, "ingesting " + file.getFileName(), 0);
+                long start = System.nanoTime();
+                IngestReport report = new Ingestor(dir).onProgress(ingesting::update).ingest(file, null);
+                ingesting.done();
+                IngestCommand.print(out, report, (System.nanoTime() - start) / 1e9);
+            }
+        } else {
+            out.println("Using the existing data folder " + dir.root() + " (" + dir.catalogue().endpoints().size() + " endpoints).");
+        }
+        if (noServe) {
+            dir.close();
+            return 0;
+        }
+        Serving.serveUntilStopped(dir, host, port, out);
+        return 0;
+    }
+}

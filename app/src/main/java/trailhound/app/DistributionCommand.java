@@ -1,0 +1,55 @@
+package trailhound.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.lucene.search.Query;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.index.Distribution;
+import trailhound.ingest.DataDir;
+import trailhound.query.QueryLanguage;
+
+@Command(name = "distribution", description = "Event counts per type and per type/operation, optionally under a query.")
+final class DistributionCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+
+    @Option(names = "--endpoint", required = true, paramLabel = "NAME")
+    String endpoint;
+
+    @Option(names = "--query", paramLabel = "Q", description = "Count only events matching this query.")
+    String query;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        Query q = query == null || query.isBlank() ? null : QueryLanguage.parse(query);
+        var out = spec.commandLine().getOut();
+        try (DataDir dir = DataDir.open(data.dir); var lease = dir.indexes().acquire(endpoint)) {
+            Distribution d = lease.index().distribution(q);
+            if (format == Format.json) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("total", d.total());
+                json.put("types", d.types());
+                json.put("operations", d.operations());
+                out.println(new ObjectMapper().writeValueAsString(json));
+                return 0;
+            }
+            out.printf("%-34s %,14d%n", "TOTAL", d.total());
+            d.types().forEach((type, n) -> {
+                out.printf("%-34s %,14d%n", type, n);
+                d.operations().forEach((op, m) -> {
+                    if (op.startsWith(type + "/")) out.printf("  %-32s %,14d%n", op, m);
+                });
+            });
+        }
+        return 0;
+    }
+}

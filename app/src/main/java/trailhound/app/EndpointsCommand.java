@@ -1,0 +1,33 @@
+package trailhound.app;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.index.IndexStats;
+import trailhound.ingest.DataDir;
+import trailhound.ingest.EndpointInfo;
+
+@Command(name = "endpoints", description = "List endpoints: name, OS, event count, first and last event time (UTC).")
+final class EndpointsCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        try (DataDir dir = DataDir.open(data.dir)) {
+            out.printf("%-32s %-8s %12s  %-24s  %-24s%n", "ENDPOINT", "OS", "EVENTS", "FIRST EVENT", "LAST EVENT");
+            for (EndpointInfo e : dir.catalogue().endpoints()) {
+                if (!dir.indexes().exists(e.name())) continue;
+                try (var lease = dir.indexes().acquire(e.name())) {
+                    IndexStats s = lease.index().stats();
+                    out.printf("%-32s %-8s %,12d  %-24s  %-24s%n", e.name(), e.os(), s.eventCount(),
+                            Text.time(s.firstTs()), Text.time(s.lastTs()));
+                }
+            }
+        }
+        return 0;
+    }
+}

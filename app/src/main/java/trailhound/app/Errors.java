@@ -1,0 +1,38 @@
+package trailhound.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+import trailhound.index.UnknownEndpointException;
+import trailhound.ingest.IngestException;
+import trailhound.query.QuerySyntaxException;
+
+/**
+ * Turns failures into one line on stderr and an exit status: 2 for bad input (the user can fix it),
+ * 1 for anything else (with the stack trace, since that is a defect).
+ */
+final class Errors implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String message = switch (t) {
+            case QuerySyntaxException q -> "bad query: " + q.getMessage();
+            case UnknownEndpointException u -> u.getMessage();
+            case IngestException i -> i.getMessage();
+            case NoSuchFileException n -> "no such file: " + n.getFile();
+            case IllegalArgumentException i -> i.getMessage();
+            case IOException io -> io.getMessage();
+            default -> null;
+        };
+        if (message == null) {
+            cli.getErr().println("trailhound: internal error: " + t);
+            t.printStackTrace(cli.getErr());
+            return 1;
+        }
+        cli.getErr().println("trailhound: " + message);
+        return Main.BAD_INPUT;
+    }
+}

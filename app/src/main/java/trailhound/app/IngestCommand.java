@@ -1,0 +1,68 @@
+package trailhound.app;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.ingest.DataDir;
+import trailhound.ingest.EndpointCounts;
+import trailhound.ingest.IngestException;
+import trailhound.ingest.IngestReport;
+import trailhound.ingest.Ingestor;
+
+@Command(name = "ingest", description = {
+    "Ingest recorder snapshots, Sysmon/Windows event logs (JSON lines or XML, plain, .zip or .gz) and Linux audit logs.",
+    "The format is detected from the content. Ingesting a file twice adds nothing."})
+final class IngestCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+
+    @Option(names = "--endpoint", paramLabel = "NAME", description = "Put every event under this endpoint instead of the host named in the records.")
+    String endpoint;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to ingest.")
+    List<Path> files;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        int status = 0;
+        try (DataDir dir = DataDir.open(data.dir)) {
+            for (Path file : files) {
+                Progress progress = new Progress(err, "ingesting " + file.getFileName(), 0);
+                try {
+                    long start = System.nanoTime();
+                    IngestReport report = new Ingestor(dir).onProgress(progress::update).ingest(file, endpoint);
+                    progress.done();
+                    print(out, report, (System.nanoTime() - start) / 1e9);
+                } catch (IngestException e) {
+                    progress.done();
+                    err.println("trailhound: " + e.getMessage());
+                    status = Main.BAD_INPUT;
+                }
+            }
+        }
+        return status;
+    }
+
+    static void print(java.io.PrintWriter out, IngestReport r, double seconds) {
+        out.printf("%s (%s)%n", r.file(), r.format());
+        for (EndpointCounts c : r.endpoints().values()) {
+            out.printf("  %-32s %,12d added %,12d duplicates skipped %,8d rows rejected%n",
+                    c.endpoint(), c.added(), c.duplicates(), c.rejected());
+        }
+        if (r.endpoints().isEmpty()) out.println("  no events");
+        if (r.rejected() > 0) {
+            out.printf("  %,d malformed or rejected; first at %s%n", r.rejected(), r.rejectedAt());
+        }
+        r.countsByKind().forEach((kind, n) -> out.printf("    %-40s %,10d%n", kind, n));
+        r.warnings().forEach(w -> out.println("  warning: " + w));
+        out.printf("  %,d events read in %.1f s (%,.0f events/s)%n", r.read(), seconds, r.read() / Math.max(seconds, 1e-3));
+    }
+}

@@ -1,0 +1,36 @@
+package trailhound.app;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code trailhound} command line: one subcommand per job. Exit 0 on success, 2 on bad input. */
+@Command(name = "trailhound", mixinStandardHelpOptions = true, version = "Trailhound 0.1.0",
+        description = "Endpoint forensics and threat-response workbench.",
+        subcommands = {
+            DemoCommand.class, ServeCommand.class, SamplesCommand.class, IngestCommand.class,
+            EndpointsCommand.class, SearchCommand.class, DistributionCommand.class, ProcessCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+    /** Exit status for bad input: a bad query, an unknown endpoint, an unreadable file. */
+    static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams and returns the exit status (for tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(new Errors());
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

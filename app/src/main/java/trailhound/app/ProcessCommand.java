@@ -1,0 +1,85 @@
+package trailhound.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.index.ProcessInfo;
+import trailhound.index.ProcessView;
+import trailhound.ingest.DataDir;
+import trailhound.schema.Event;
+
+@Command(name = "process", description = "A process: path, command line, hashes, user, pids, start/end, parent, children, peers and its event history.")
+final class ProcessCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+
+    @Option(names = "--endpoint", required = true, paramLabel = "NAME")
+    String endpoint;
+
+    @Option(names = "--key", required = true, paramLabel = "PROCESS_KEY")
+    String key;
+
+    @Option(names = "--limit", defaultValue = "1000", description = "History events to show (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        try (DataDir dir = DataDir.open(data.dir); var lease = dir.indexes().acquire(endpoint)) {
+            ProcessView view = lease.index().process(key, limit)
+                    .orElseThrow(() -> new IllegalArgumentException("no process with key '" + key + "' on " + endpoint));
+            if (format == Format.json) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("process", view.process());
+                json.put("parent", view.parent());
+                json.put("children", view.children());
+                json.put("peers", view.peers());
+                json.put("history_total", view.historyTotal());
+                json.put("history", view.history().stream().map(Event::toDisplayMap).toList());
+                out.println(new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                        .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+                return 0;
+            }
+            printTable(out, view);
+        }
+        return 0;
+    }
+
+    private static void printTable(PrintWriter out, ProcessView v) {
+        ProcessInfo p = v.process();
+        out.println("Process     " + p.key());
+        out.println("  path      " + Text.orDash(p.path()));
+        out.println("  command   " + Text.orDash(p.commandLine()));
+        out.println("  user      " + Text.orDash(p.user()));
+        out.println("  pid/ppid  " + Text.orDash(p.pid()) + " / " + Text.orDash(p.ppid()));
+        out.println("  start     " + Text.time(p.startTs()) + "   end " + Text.time(p.endTs()));
+        out.println("  md5       " + Text.orDash(p.hashMd5()));
+        out.println("  sha1      " + Text.orDash(p.hashSha1()));
+        out.println("  sha256    " + Text.orDash(p.hashSha256()));
+        out.println("  signer    " + Text.orDash(p.signature()));
+        out.println("Parent      " + (v.parent() == null ? Text.orDash(p.parentKey()) + " (no events of it recorded)" : line(v.parent())));
+        out.println("Children    " + v.children().size());
+        v.children().forEach(c -> out.println("  " + line(c)));
+        out.println("Peers       " + v.peers().size());
+        v.peers().forEach(c -> out.println("  " + line(c)));
+        out.printf("History     %,d of %,d events%n", v.history().size(), v.historyTotal());
+        for (Event e : v.history()) {
+            out.printf("  %-24s %-9s %-18s %s%n", e.time(), e.type(), Text.orDash(e.operation()), Text.clip(e.object(), 110));
+        }
+    }
+
+    private static String line(ProcessInfo p) {
+        return p.key() + "  " + Text.orDash(p.pid()) + "  " + Text.clip(p.commandLine() != null ? p.commandLine() : p.path(), 100);
+    }
+}

@@ -1,0 +1,117 @@
+package trailhound.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.lucene.search.Query;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.index.EventPage;
+import trailhound.index.Indexes;
+import trailhound.ingest.DataDir;
+import trailhound.query.QueryLanguage;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+@Command(name = "search", description = {
+    "Search events with the query language, newest first, e.g.",
+    "  process_name:powershell.exe AND command_line:*-enc* AND NOT user:system"})
+final class SearchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+    @ArgGroup(exclusive = true, multiplicity = "1") Endpoints endpoints;
+
+    static final class Endpoints {
+        @Option(names = "--endpoint", paramLabel = "NAME", description = "Endpoint to search; repeat for several.")
+        List<String> names;
+
+        @Option(names = "--all", description = "Search every endpoint (a hunt).")
+        boolean all;
+    }
+
+    @Option(names = "--count", description = "Print only the number of matching events.")
+    boolean count;
+
+    @Option(names = "--limit", defaultValue = "100", description = "Events to print (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Parameters(arity = "0..*", paramLabel = "QUERY", description = "The query (all words are joined); empty matches every event.")
+    List<String> words = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 0) throw new IllegalArgumentException("--limit must be 0 or more, was " + limit);
+        Query query = QueryLanguage.parse(String.join(" ", words));
+        PrintWriter out = spec.commandLine().getOut();
+        try (DataDir dir = DataDir.open(data.dir)) {
+            List<String> names = endpoints.all ? dir.indexes().endpoints() : endpoints.names;
+            long total = 0;
+            List<Event> events = new ArrayList<>();
+            for (String name : names) {
+                try (Indexes.Lease lease = dir.indexes().acquire(name)) {
+                    if (count) {
+                        total += lease.index().count(query);
+                    } else {
+                        EventPage page = lease.index().search(query, limit, null);
+                        total += page.total();
+                        events.addAll(page.events());
+                    }
+                }
+            }
+            if (count) {
+                out.println(total);
+                return 0;
+            }
+            events.sort(Comparator.comparingLong(Event::ts).reversed().thenComparing(Event::uid));
+            List<Event> shown = events.subList(0, Math.min(limit, events.size()));
+            switch (format) {
+                case json -> printJson(out, shown);
+                case csv -> printCsv(out, shown);
+                case table -> printTable(out, shown, total, names.size() > 1);
+            }
+        }
+        return 0;
+    }
+
+    static void printJson(PrintWriter out, List<Event> events) throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        out.println(json.writeValueAsString(events.stream().map(Event::toDisplayMap).toList()));
+    }
+
+    static void printCsv(PrintWriter out, List<Event> events) {
+        out.println(String.join(",", Field.all().stream().map(Field::canonicalName).toList()));
+        for (Event e : events) {
+            var map = e.toDisplayMap();
+            out.println(String.join(",", Field.all().stream().map(f -> csv(map.get(f.canonicalName()))).toList()));
+        }
+    }
+
+    private static String csv(String v) {
+        if (v == null) return "";
+        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) return v;
+        return '"' + v.replace("\"", "\"\"") + '"';
+    }
+
+    private static void printTable(PrintWriter out, List<Event> events, long total, boolean withEndpoint) {
+        String fmt = withEndpoint ? "%-24s %-20s %-9s %-18s %-22s %7s  %s%n" : "%-24s %s%-9s %-18s %-22s %7s  %s%n";
+        out.printf(fmt, "TIME (UTC)", withEndpoint ? "ENDPOINT" : "", "TYPE", "OPERATION", "PROCESS", "PID", "OBJECT");
+        for (Event e : events) {
+            out.printf(fmt, e.time(), withEndpoint ? Text.clip(e.get(Field.ENDPOINT), 20) : "", e.type(),
+                    Text.orDash(e.operation()), Text.clip(e.get(Field.PROCESS_NAME), 22), Text.orDash(e.get(Field.PID)),
+                    Text.clip(e.object(), 100));
+        }
+        out.printf("%,d of %,d matching events%n", events.size(), total);
+    }
+}

@@ -1,0 +1,41 @@
+package trailhound.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.concurrent.CountDownLatch;
+import trailhound.ingest.DataDir;
+import trailhound.web.WebOptions;
+import trailhound.web.WebServer;
+
+/** Starts the web app over a data folder, says how to sign in, and runs until the process is stopped. */
+final class Serving {
+    private Serving() {}
+
+    static void serveUntilStopped(DataDir dir, String host, int port, PrintWriter out) throws InterruptedException {
+        WebServer server = WebServer.start(dir, WebOptions.defaults().withHost(host).withPort(port));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            try {
+                dir.close();
+            } catch (Exception e) {
+                System.err.println("trailhound: closing the data folder: " + e.getMessage());
+            }
+            stopped.countDown();
+        }));
+        out.println();
+        out.println("Trailhound is running at " + server.url());
+        var password = server.initialAdminPassword();
+        if (password.isPresent()) {
+            out.println("Sign in as 'admin' with password: " + password.get());
+            out.println("(shown once; also saved, readable only by you, in " + dir.root().resolve("initial-admin-password") + ")");
+        } else if (Files.exists(dir.root().resolve("initial-admin-password"))) {
+            out.println("Sign in as 'admin'; the password is in " + dir.root().resolve("initial-admin-password"));
+        } else {
+            out.println("Sign in with your Trailhound user.");
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stopped.await();
+    }
+}

@@ -1,0 +1,169 @@
+package trailhound.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import trailhound.index.Indexes;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+/*
+ * Reading (SQLite or JSON parsing) runs on the caller's thread; indexing runs on worker threads that
+ * share each endpoint's one IndexWriter. Events travel in batches through a bounded queue, so a
+ * fast reader cannot fill the heap and the workers never wait on the reader per event. Nothing is
+ * committed until finish(): a crash mid-way leaves the last committed index untouched, and
+ * re-running the ingest is harmless because events are deduplicated on event_uid.
+ */
+
+/** Indexes a stream of events into their endpoints' indexes on worker threads; one use. */
+final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
+    private static final int BATCH = 2_000;
+    private static final List<Event> POISON = List.of();
+
+    private final Indexes indexes;
+    private final BlockingQueue<List<Event>> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    private final Map<String, Indexes.Lease> leases = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> submitted = new ConcurrentHashMap<>();
+    private final Map<String, Long> before = new ConcurrentHashMap<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong indexed = new AtomicLong();
+    private List<Event> batch = new ArrayList<>(BATCH);
+    private boolean finished;
+
+    ParallelIndexer(Indexes indexes, int threads) {
+        this.indexes = indexes;
+        this.queue = new ArrayBlockingQueue<>(threads * 4);
+        for (int i = 0; i < threads; i++) {
+            Thread t = Thread.ofPlatform().name("indexer-" + i).daemon().start(this::work);
+            workers.add(t);
+        }
+    }
+
+    /** Queues the event; rethrows the first indexing failure so the reader stops early. */
+    @Override
+    public void accept(Event event) {
+        batch.add(event);
+        if (batch.size() == BATCH) {
+            flushBatch();
+        }
+    }
+
+    long indexedSoFar() {
+        return indexed.get();
+    }
+
+    private void flushBatch() {
+        if (batch.isEmpty()) return;
+        put(batch);
+        batch = new ArrayList<>(BATCH);
+    }
+
+    private void put(List<Event> events) {
+        try {
+            while (!queue.offer(events, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                rethrow();
+            }
+            rethrow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while indexing", e);
+        }
+    }
+
+    private void work() {
+        try {
+            while (true) {
+                List<Event> events = queue.take();
+                if (events == POISON) return;
+                if (failure.get() != null) continue;
+                for (Event e : events) {
+                    String endpoint = e.get(Field.ENDPOINT);
+                    lease(endpoint).index().add(e);
+                    submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
+                }
+                indexed.addAndGet(events.size());
+            }
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+            queue.clear();
+        }
+    }
+
+    private Indexes.Lease lease(String endpoint) throws IOException {
+        Indexes.Lease lease = leases.get(endpoint);
+        if (lease != null) return lease;
+        synchronized (leases) {
+            lease = leases.get(endpoint);
+            if (lease == null) {
+                lease = indexes.acquireOrCreate(EndpointNames.check(endpoint));
+                before.put(endpoint, lease.index().stats().eventCount());
+                leases.put(endpoint, lease);
+            }
+            return lease;
+        }
+    }
+
+    /** Waits for the workers, commits every touched index and returns per-endpoint counts, sorted by endpoint. */
+    Map<String, EndpointCounts> finish() throws IOException {
+        flushBatch();
+        stopWorkers();
+        rethrow();
+        Map<String, EndpointCounts> counts = new TreeMap<>();
+        for (var entry : leases.entrySet()) {
+            var index = entry.getValue().index();
+            index.commit();
+            long now = index.stats().eventCount();
+            long read = submitted.get(entry.getKey()).get();
+            long added = now - before.get(entry.getKey());
+            counts.put(entry.getKey(), new EndpointCounts(entry.getKey(), read, added, read - added, 0));
+        }
+        return counts;
+    }
+
+    private void stopWorkers() {
+        if (finished) return;
+        finished = true;
+        for (int i = 0; i < workers.size(); i++) {
+            try {
+                queue.put(POISON);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        for (Thread t : workers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void rethrow() {
+        Throwable t = failure.get();
+        if (t == null) return;
+        if (t instanceof IOException io) throw new UncheckedIOException("indexing failed: " + io.getMessage(), io);
+        if (t instanceof RuntimeException re) throw re;
+        throw new IllegalStateException("indexing failed: " + t, t);
+    }
+
+    /** Stops the workers (if finish() was not reached) and releases the leases. */
+    @Override
+    public void close() {
+        stopWorkers();
+        leases.values().forEach(Indexes.Lease::close);
+        leases.clear();
+    }
+}
