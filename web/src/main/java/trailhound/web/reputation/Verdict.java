@@ -1,5 +1,6 @@
 package trailhound.web.reputation;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -34,6 +35,7 @@ public enum Verdict {
     }
 
     /** The JSON name: {@code non_malicious}, {@code malicious}, ... */
+    @JsonValue
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }

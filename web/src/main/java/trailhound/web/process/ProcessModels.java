@@ -1,0 +1,149 @@
+package trailhound.web.process;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import trailhound.index.ProcessInfo;
+import trailhound.index.ProcessView;
+import trailhound.schema.Event;
+import trailhound.web.Format;
+import trailhound.web.PageChrome;
+import trailhound.web.reputation.ReputationReport;
+import trailhound.web.reputation.ReputationService;
+
+/** Turns an index {@link ProcessView} into the page model and the JSON API answer. */
+final class ProcessModels {
+    static final String NO_START = "no process start event in the recorded window (it started before recording began)";
+    static final String NO_END = "no process end event in the recorded window: still running, or it ended after the last recorded event";
+    static final String NOT_CAPTURED = "the recorder did not capture this for the process";
+    static final String NO_PARENT = "the parent process has no events in the recorded window";
+    static final String NO_HASH = "no hash recorded: hashes come with the process start or image load event";
+
+    /** Relatives drawn in the tree per kind; a busy parent (services.exe) can have thousands. */
+    static final int TREE_RELATIVES = 100;
+
+    private ProcessModels() {}
+
+    static ProcessPage page(PageChrome chrome, String endpoint, ProcessView view, ReputationService reputation, ObjectMapper json) {
+        ProcessInfo p = view.process();
+        String whyMissing = p.startTs() == null ? NO_START : NOT_CAPTURED;
+        List<Detail> details = new ArrayList<>();
+        details.add(new Detail("Path", p.path(), whyMissing));
+        details.add(new Detail("Command line", p.commandLine(), whyMissing));
+        details.add(new Detail("Parent command line", p.parentCommandLine() != null ? p.parentCommandLine()
+                : view.parent() == null ? null : view.parent().commandLine(), view.parent() == null ? NO_PARENT : whyMissing));
+        details.add(new Detail("PID", p.pid() == null ? null : p.pid().toString(), whyMissing));
+        details.add(new Detail("PPID", p.ppid() == null ? null : p.ppid().toString(), whyMissing));
+        details.add(new Detail("User", p.user(), whyMissing));
+        details.add(new Detail("Signer", p.signature(), whyMissing));
+        details.add(new Detail("Start (UTC)", p.startTs() == null ? null : Format.utc(p.startTs()), NO_START));
+        details.add(new Detail("End (UTC)", p.endTs() == null ? null : Format.utc(p.endTs()), NO_END));
+
+        List<HashRow> hashes = new ArrayList<>();
+        String primary = primaryHash(p);
+        addHash(hashes, "SHA-256", p.hashSha256(), primary);
+        addHash(hashes, "SHA-1", p.hashSha1(), primary);
+        addHash(hashes, "MD5", p.hashMd5(), primary);
+        ReputationReport report = primary == null ? null : reputation.report(primary);
+
+        List<HistoryRow> rows = view.history().stream().map(ProcessModels::row).toList();
+        String title = (p.name() != null ? p.name() : p.path() != null ? p.path() : p.key())
+                + (p.pid() == null ? "" : " (PID " + p.pid() + ")");
+        return new ProcessPage(chrome, endpoint, p.key(), title, details, hashes, whyMissing.equals(NO_START) ? NO_START : NO_HASH,
+                report, rows, view.historyTotal(), write(json, timeline(view.history())),
+                write(json, ProcessTree.of(endpoint, view, TREE_RELATIVES)), eventsUrl(endpoint, p.key()));
+    }
+
+    static Map<String, Object> api(String endpoint, ProcessView view, ReputationService reputation) {
+        String primary = primaryHash(view.process());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("endpoint", endpoint);
+        out.put("process", process(view.process()));
+        out.put("parent", view.parent() == null ? null : process(view.parent()));
+        out.put("children", view.children().stream().map(ProcessModels::process).toList());
+        out.put("peers", view.peers().stream().map(ProcessModels::process).toList());
+        out.put("reputation", primary == null ? null : reputation.report(primary));
+        out.put("history_total", view.historyTotal());
+        out.put("history", view.history().stream().map(e -> {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("time", Format.utc(e.ts()));
+            h.put("type", e.type());
+            h.put("operation", e.operation());
+            h.put("operand", e.object());
+            h.put("event", e.toDisplayMap());
+            return h;
+        }).toList());
+        return out;
+    }
+
+    /** The hash reputation is asked about: SHA-256 if known, else SHA-1, else MD5 (null: none). */
+    static String primaryHash(ProcessInfo p) {
+        return p.hashSha256() != null ? p.hashSha256() : p.hashSha1() != null ? p.hashSha1() : p.hashMd5();
+    }
+
+    static String eventsUrl(String endpoint, String processKey) {
+        return "/endpoints/" + Format.url(endpoint) + "/events?q=" + Format.url("process_key:" + processKey);
+    }
+
+    static String processUrl(String endpoint, String processKey) {
+        return "/endpoints/" + Format.url(endpoint) + "/process/" + Format.url(processKey);
+    }
+
+    private static void addHash(List<HashRow> rows, String label, String value, String primary) {
+        if (value != null) {
+            rows.add(new HashRow(label, value, value.equals(primary)));
+        }
+    }
+
+    private static HistoryRow row(Event e) {
+        List<Map.Entry<String, String>> fields = List.copyOf(e.toDisplayMap().entrySet());
+        return new HistoryRow(Format.utc(e.ts()), e.type(), e.operation(), e.object(), e.uid(), fields);
+    }
+
+    private static Map<String, Object> process(ProcessInfo p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", p.key());
+        m.put("path", p.path());
+        m.put("name", p.name());
+        m.put("command_line", p.commandLine());
+        m.put("user", p.user());
+        m.put("pid", p.pid());
+        m.put("ppid", p.ppid());
+        m.put("parent_key", p.parentKey());
+        m.put("parent_path", p.parentPath());
+        m.put("parent_command_line", p.parentCommandLine());
+        m.put("hash_md5", p.hashMd5());
+        m.put("hash_sha1", p.hashSha1());
+        m.put("hash_sha256", p.hashSha256());
+        m.put("signature", p.signature());
+        m.put("start", p.startTs() == null ? null : Format.utc(p.startTs()));
+        m.put("end", p.endTs() == null ? null : Format.utc(p.endTs()));
+        return m;
+    }
+
+    /** One point per event for the d3 timeline: epoch ms, UTC text, type, operation, operand. */
+    private static List<Map<String, Object>> timeline(List<Event> history) {
+        List<Map<String, Object>> points = new ArrayList<>(history.size());
+        for (Event e : history) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("t", e.ts());
+            m.put("time", Format.utc(e.ts()));
+            m.put("type", e.type());
+            m.put("operation", e.operation());
+            m.put("operand", e.object());
+            points.add(m);
+        }
+        return points;
+    }
+
+    private static String write(ObjectMapper json, Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write page data as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package trailhound.web.process;
+
+import java.util.List;
+import trailhound.web.PageChrome;
+import trailhound.web.reputation.ReputationReport;
+
+/**
+ * The process details page: facts about the process, its hashes with the reputation of the
+ * primary one (null when the process has no hash), the history rows (the first
+ * {@code history.size()} of {@code historyTotal}), and the timeline and tree data as JSON for
+ * the d3 scripts. {@code eventsUrl} opens the events grid on this process's events.
+ */
+public record ProcessPage(
+        PageChrome chrome,
+        String endpoint,
+        String processKey,
+        String title,
+        List<Detail> details,
+        List<HashRow> hashes,
+        String hashMissingHint,
+        ReputationReport reputation,
+        List<HistoryRow> history,
+        long historyTotal,
+        String timelineJson,
+        String treeJson,
+        String eventsUrl) {
+
+    public boolean truncated() {
+        return history.size() < historyTotal;
+    }
+}

@@ -1,0 +1,71 @@
+package trailhound.web.process;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import java.io.IOException;
+import java.util.Optional;
+import trailhound.index.Indexes;
+import trailhound.index.ProcessView;
+import trailhound.web.WebContext;
+
+/**
+ * The process details page {@code /endpoints/{ep}/process/{key}} (facts, hash reputation,
+ * timeline, tree, Detailed Process History, Event History) and its JSON twin
+ * {@code /api/v1/endpoints/{ep}/process/{key}?limit=N}.
+ *
+ * <p>An unknown endpoint surfaces as {@code UnknownEndpointException} and an unknown process as
+ * {@link NotFoundResponse}; both become 404s in the server's one error mapping.
+ */
+public final class ProcessPages {
+    /** Events of the history the page shows; the events grid has the rest. */
+    static final int PAGE_HISTORY = 2_000;
+    static final int MAX_API_HISTORY = 10_000;
+
+    private ProcessPages() {}
+
+    public static void register(RoutesConfig routes, WebContext ctx) {
+        routes.get("/endpoints/{endpoint}/process/{processKey}", http -> page(http, ctx));
+        routes.get("/api/v1/endpoints/{endpoint}/process/{processKey}", http -> api(http, ctx));
+    }
+
+    private static void page(Context http, WebContext ctx) throws IOException {
+        String endpoint = http.pathParam("endpoint");
+        ProcessView view = load(ctx, endpoint, http.pathParam("processKey"), PAGE_HISTORY);
+        String title = "Process " + (view.process().name() != null ? view.process().name() : view.process().key());
+        ctx.render(http, "process/details.jte", ProcessModels.page(
+                ctx.chrome(http, title).forEndpoint(endpoint), endpoint, view, ctx.reputation(), ctx.json()));
+    }
+
+    private static void api(Context http, WebContext ctx) throws IOException {
+        String endpoint = http.pathParam("endpoint");
+        int limit = limit(http.queryParam("limit"));
+        ProcessView view = load(ctx, endpoint, http.pathParam("processKey"), limit);
+        http.json(ProcessModels.api(endpoint, view, ctx.reputation()));
+    }
+
+    private static ProcessView load(WebContext ctx, String endpoint, String processKey, int limit) throws IOException {
+        Optional<ProcessView> view;
+        try (Indexes.Lease lease = ctx.data().indexes().acquire(endpoint)) {
+            view = lease.index().process(processKey, limit);
+        }
+        return view.orElseThrow(() -> new NotFoundResponse(
+                "no process '" + processKey + "' on endpoint '" + endpoint + "': open processes from an event in the events grid"));
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return PAGE_HISTORY;
+        }
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n >= 0 && n <= MAX_API_HISTORY) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw new BadRequestResponse("limit must be a whole number from 0 to " + MAX_API_HISTORY + ", was '" + text + "'");
+    }
+}
