@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import trailhound.index.UnknownEndpointException;
+import trailhound.query.QuerySyntaxException;
 
 /*
  * Every failure becomes a page (or, under /api/, a JSON body {"error": ..., "column": ...}) in this
@@ -25,6 +26,8 @@ final class Errors {
     static void register(RoutesConfig routes, WebContext ctx) {
         routes.exception(BadRequest.class, (e, http) ->
                 respond(ctx, http, 400, "Bad request", e.getMessage(), e.column(), null));
+        routes.exception(QuerySyntaxException.class, (e, http) ->
+                respond(ctx, http, 400, "Bad query", e.getMessage(), e.column(), null));
         routes.exception(UnknownEndpointException.class, (e, http) ->
                 respond(ctx, http, 404, "Unknown endpoint", e.getMessage(), null, null));
         routes.exception(HttpResponseException.class, (e, http) ->

@@ -10,10 +10,12 @@ import java.util.Optional;
 import trailhound.ingest.DataDir;
 import trailhound.web.auth.Auth;
 import trailhound.web.auth.Users;
+import trailhound.web.distribution.DistributionPages;
 import trailhound.web.endpoints.EndpointPages;
 import trailhound.web.process.ProcessPages;
 import trailhound.web.reputation.ReputationPages;
 import trailhound.web.reputation.ReputationService;
+import trailhound.web.search.SearchPages;
 
 /**
  * The analyst workbench over a data folder: the one public entry of module {@code web}.
@@ -76,6 +78,8 @@ public final class WebServer implements AutoCloseable {
     private static void registerFeatures(RoutesConfig routes, WebContext ctx) {
         routes.get("/", http -> http.redirect("/endpoints"));
         EndpointPages.register(routes, ctx);
+        SearchPages.register(routes, ctx);
+        DistributionPages.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
     }

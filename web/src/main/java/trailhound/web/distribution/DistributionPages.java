@@ -1,0 +1,109 @@
+package trailhound.web.distribution;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.search.Query;
+import trailhound.index.Distribution;
+import trailhound.index.Indexes;
+import trailhound.query.QueryLanguage;
+import trailhound.query.QuerySyntaxException;
+import trailhound.web.BadRequest;
+import trailhound.web.WebContext;
+import trailhound.web.search.EventScope;
+
+/**
+ * {@code /endpoints/{endpoint}/distribution?q=&snapshot=} (bars per type, alphabetical, with a
+ * client-side Sort By Count; a click on a bar opens the grid filtered to that type) and its twin
+ * {@code /api/v1/endpoints/{endpoint}/distribution}.
+ */
+public final class DistributionPages {
+    private final WebContext ctx;
+    private final QueryLanguage language;
+
+    private DistributionPages(WebContext ctx) {
+        this.ctx = ctx;
+        this.language = QueryLanguage.withClock(ctx.clock());
+    }
+
+    public static void register(RoutesConfig routes, WebContext ctx) {
+        DistributionPages pages = new DistributionPages(ctx);
+        routes.get("/endpoints/{endpoint}/distribution", pages::page);
+        routes.get("/api/v1/endpoints/{endpoint}/distribution", pages::api);
+    }
+
+    private void page(Context http) throws Exception {
+        EventScope scope = EventScope.of(http, ctx.data());
+        var chrome = ctx.chrome(http, "Distribution · " + scope.endpoint()).forEndpoint(scope.endpoint());
+        Query query;
+        try {
+            query = scope.query(language);
+        } catch (QuerySyntaxException e) {
+            http.status(HttpStatus.BAD_REQUEST);
+            ctx.render(http, "distribution/page.jte",
+                    new DistributionPage(chrome, scope, 0, List.of(), List.of(), e.getMessage(), e.column()));
+            return;
+        }
+        Distribution d = distribution(scope, query);
+        ctx.render(http, "distribution/page.jte", new DistributionPage(chrome, scope, d.total(),
+                bars(scope, d.types(), "type"), bars(scope, d.operations(), null), null, null));
+    }
+
+    private void api(Context http) throws Exception {
+        EventScope scope = EventScope.of(http, ctx.data());
+        Query query;
+        try {
+            query = scope.query(language);
+        } catch (QuerySyntaxException e) {
+            throw new BadRequest(e.getMessage(), e.column());
+        }
+        Distribution d = distribution(scope, query);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("endpoint", scope.endpoint());
+        body.put("query", scope.text());
+        body.put("total", d.total());
+        body.put("types", d.types());
+        body.put("operations", d.operations());
+        http.json(body);
+    }
+
+    private Distribution distribution(EventScope scope, Query query) throws Exception {
+        try (Indexes.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+            return lease.index().distribution(query);
+        }
+    }
+
+    /** Bars in alphabetical order; for types ({@code field} "type") the link filters the grid to the type. */
+    private static List<DistributionPage.Bar> bars(EventScope scope, Map<String, Long> counts, String field) {
+        long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(1);
+        List<DistributionPage.Bar> bars = new ArrayList<>();
+        counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            String filter = field != null ? "type:" + e.getKey() : typeAndOperation(e.getKey());
+            bars.add(new DistributionPage.Bar(e.getKey(), e.getValue(), e.getValue() / (double) Math.max(1, max),
+                    "/endpoints/" + scope.endpoint() + "/events?" + scope.withText(and(scope.text(), filter)).params()));
+        });
+        bars.sort(Comparator.comparing(DistributionPage.Bar::label));
+        return bars;
+    }
+
+    private static String typeAndOperation(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? "type:" + key : "type:" + key.substring(0, slash) + " AND operation:" + key.substring(slash + 1);
+    }
+
+    /**
+     * The current text narrowed by the filter. A text with OR is grouped so its OR cannot swallow the
+     * filter; a plain conjunction stays flat, so the builder can still show it as rows.
+     */
+    static String and(String text, String filter) {
+        if (text == null || text.isBlank()) {
+            return filter;
+        }
+        return text.matches("(?s).*\\bOR\\b.*") ? "(" + text + ") AND " + filter : text + " AND " + filter;
+    }
+}

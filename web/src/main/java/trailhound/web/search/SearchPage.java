@@ -1,0 +1,30 @@
+package trailhound.web.search;
+
+import java.util.List;
+import trailhound.ingest.SnapshotInfo;
+import trailhound.web.PageChrome;
+
+/**
+ * The events grid: the scope (endpoint, query text, snapshot), the builder view of the text, the
+ * error of a bad query (message and column; null when fine), the exact total (-1 when the query
+ * failed), the rows of this page and the cursor token of the next page (null on the last).
+ */
+public record SearchPage(
+        PageChrome chrome,
+        EventScope scope,
+        BuilderView builder,
+        String error,
+        Integer errorColumn,
+        long total,
+        List<String> headers,
+        List<GridRow> rows,
+        String next,
+        boolean firstPage,
+        List<SnapshotInfo> snapshots,
+        boolean typedFirst) {
+
+    /** Link to this scope's grid, with extra parameters appended ({@code ""} for none). */
+    public String link(String path, String extra) {
+        return "/endpoints/" + scope.endpoint() + path + "?" + scope.params() + extra;
+    }
+}

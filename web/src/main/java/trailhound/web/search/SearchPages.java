@@ -1,0 +1,152 @@
+package trailhound.web.search;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.search.Query;
+import trailhound.index.EventPage;
+import trailhound.index.Indexes;
+import trailhound.index.PageCursor;
+import trailhound.query.QueryLanguage;
+import trailhound.query.QuerySyntaxException;
+import trailhound.schema.Event;
+import trailhound.web.BadRequest;
+import trailhound.web.WebContext;
+
+/**
+ * The events grid {@code /endpoints/{endpoint}/events?q=&snapshot=&after=} (the URL holds the whole
+ * search, so it can be bookmarked), its builder edits ({@code .../events/builder}, which redirect to
+ * the grid with the new text), the exports and the JSON twins
+ * {@code /api/v1/endpoints/{endpoint}/search?q=&limit=&after=} and {@code .../count}.
+ */
+public final class SearchPages {
+    static final int PAGE_SIZE = 100;
+    static final int MAX_API_LIMIT = 10_000;
+
+    private final WebContext ctx;
+    private final QueryLanguage language;
+    private final QueryBuilder builder = new QueryBuilder();
+
+    private SearchPages(WebContext ctx) {
+        this.ctx = ctx;
+        this.language = QueryLanguage.withClock(ctx.clock());
+    }
+
+    public static void register(RoutesConfig routes, WebContext ctx) {
+        SearchPages pages = new SearchPages(ctx);
+        Exports exports = new Exports(ctx.data(), pages.language);
+        routes.get("/endpoints/{endpoint}/events", pages::grid);
+        routes.get("/endpoints/{endpoint}/events/builder", pages::edit);
+        routes.get("/endpoints/{endpoint}/export.xlsx", exports::excel);
+        routes.get("/endpoints/{endpoint}/export.zip", exports::csvZip);
+        routes.get("/api/v1/endpoints/{endpoint}/search", pages::apiSearch);
+        routes.get("/api/v1/endpoints/{endpoint}/count", pages::apiCount);
+    }
+
+    private void grid(Context http) throws Exception {
+        EventScope scope = EventScope.of(http, ctx.data());
+        PageCursor after = cursor(http.queryParam("after"));
+        BuilderView view = builder.view(scope.text());
+        boolean typedFirst = "typed".equals(http.queryParam("view")) || view.unavailable() != null;
+        var chrome = ctx.chrome(http, "Events · " + scope.endpoint()).forEndpoint(scope.endpoint());
+        var snapshots = ctx.data().catalogue().snapshots(scope.endpoint());
+        Query query;
+        try {
+            query = scope.query(language);
+        } catch (QuerySyntaxException e) {
+            // Keep what the user typed, show the message and column, answer 400.
+            http.status(HttpStatus.BAD_REQUEST);
+            ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view, e.getMessage(), e.column(),
+                    -1, List.of(), List.of(), null, true, snapshots, true));
+            return;
+        }
+        EventPage page;
+        try (Indexes.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+            page = lease.index().search(query, PAGE_SIZE, after);
+        }
+        EventColumns.Grid grid = EventColumns.grid(page.events());
+        ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view, null, null, page.total(),
+                grid.headers(), grid.rows(), page.next() == null ? null : page.next().toString(), after == null,
+                snapshots, typedFirst));
+    }
+
+    /** Applies one builder action (add, update, remove) to the text in {@code q} and shows the grid for the result. */
+    private void edit(Context http) {
+        EventScope scope = EventScope.of(http, ctx.data());
+        String action = http.queryParam("action");
+        String text = builder.apply(scope.text(), action == null ? "" : action, intParam(http, "row"),
+                http.queryParam("connector"), http.queryParam("parameter"), http.queryParam("operand"),
+                http.queryParam("value"));
+        http.redirect("/endpoints/" + scope.endpoint() + "/events?" + scope.withText(text).params());
+    }
+
+    private void apiSearch(Context http) throws Exception {
+        EventScope scope = EventScope.of(http, ctx.data());
+        Integer limitParam = intParam(http, "limit");
+        int limit = limitParam == null ? PAGE_SIZE : limitParam;
+        if (limit < 1 || limit > MAX_API_LIMIT) {
+            throw new BadRequest("limit must be 1.." + MAX_API_LIMIT + ", was " + limit);
+        }
+        Query query = parse(scope);
+        EventPage page;
+        try (Indexes.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+            page = lease.index().search(query, limit, cursor(http.queryParam("after")));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("endpoint", scope.endpoint());
+        body.put("query", scope.text());
+        body.put("total", page.total());
+        body.put("events", page.events().stream().map(Event::toDisplayMap).toList());
+        body.put("next", page.next() == null ? null : page.next().toString());
+        http.json(body);
+    }
+
+    private void apiCount(Context http) throws Exception {
+        EventScope scope = EventScope.of(http, ctx.data());
+        Query query = parse(scope);
+        long total;
+        try (Indexes.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+            total = lease.index().count(query);
+        }
+        http.json(Map.of("endpoint", scope.endpoint(), "query", scope.text(), "total", total));
+    }
+
+    /** The scope's query; a bad text becomes a 400 with message and column. */
+    static Query parse(EventScope scope, QueryLanguage language) {
+        try {
+            return scope.query(language);
+        } catch (QuerySyntaxException e) {
+            throw new BadRequest(e.getMessage(), e.column());
+        }
+    }
+
+    private Query parse(EventScope scope) {
+        return parse(scope, language);
+    }
+
+    private static PageCursor cursor(String token) {
+        if (token == null || token.isBlank()) {
+            return null;
+        }
+        try {
+            return PageCursor.parse(token);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("bad page cursor '" + token + "': use the 'next' value of the previous page");
+        }
+    }
+
+    private static Integer intParam(Context http, String name) {
+        String v = http.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new BadRequest("parameter '" + name + "' must be a whole number, was '" + v + "'");
+        }
+    }
+}

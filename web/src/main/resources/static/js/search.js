@@ -1,0 +1,62 @@
+// Events grid: builder/typed tabs kept in sync through the URL, and the builder's row editor.
+(function () {
+  const panel = document.getElementById('query-panel');
+  if (!panel) return;
+  const builderPane = document.getElementById('builder-pane');
+  const typedPane = document.getElementById('typed-pane');
+  const tabBuilder = document.getElementById('tab-builder');
+  const tabTyped = document.getElementById('tab-typed');
+  const typed = document.getElementById('typed-query');
+
+  function show(builder) {
+    builderPane.hidden = !builder;
+    typedPane.hidden = builder;
+    tabBuilder.setAttribute('aria-selected', String(builder));
+    tabTyped.setAttribute('aria-selected', String(!builder));
+  }
+
+  tabTyped.addEventListener('click', () => { show(false); typed.focus(); });
+  tabBuilder.addEventListener('click', () => {
+    // Typed text not yet searched: reload so the builder rows are parsed from what is in the box.
+    if (typed.value !== panel.dataset.originalQuery) {
+      const params = new URLSearchParams({ q: typed.value });
+      if (panel.dataset.snapshot) params.set('snapshot', panel.dataset.snapshot);
+      window.location = panel.dataset.eventsUrl + '?' + params.toString();
+      return;
+    }
+    show(true);
+  });
+
+  const parameter = document.getElementById('builder-parameter');
+  const operand = document.getElementById('builder-operand');
+  function limitOperands() {
+    const opt = parameter.selectedOptions[0];
+    const allowed = opt && opt.dataset.allowed ? opt.dataset.allowed.split(',') : null;
+    let firstAllowed = null;
+    for (const o of operand.options) {
+      o.hidden = o.disabled = allowed !== null && !allowed.includes(o.value);
+      if (!o.disabled && firstAllowed === null) firstAllowed = o;
+    }
+    if (operand.selectedOptions[0] && operand.selectedOptions[0].disabled && firstAllowed) firstAllowed.selected = true;
+  }
+  if (parameter) {
+    parameter.addEventListener('change', limitOperands);
+    limitOperands();
+  }
+
+  // Click a row: load it into the editor; Update then replaces that row.
+  document.querySelectorAll('.builder-row').forEach(li => {
+    li.addEventListener('click', ev => {
+      if (ev.target.classList.contains('remove')) return;
+      document.querySelectorAll('.builder-row.selected').forEach(x => x.classList.remove('selected'));
+      li.classList.add('selected');
+      document.getElementById('builder-row-index').value = li.dataset.index;
+      document.getElementById('builder-connector').value = li.dataset.connector;
+      parameter.value = li.dataset.parameter;
+      limitOperands();
+      operand.value = li.dataset.operand;
+      document.getElementById('builder-value').value = li.dataset.value;
+      document.getElementById('builder-update').disabled = false;
+    });
+  });
+})();
