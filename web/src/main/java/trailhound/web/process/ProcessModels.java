@@ -27,14 +27,14 @@ final class ProcessModels {
 
     private ProcessModels() {}
 
-    static ProcessPage page(PageChrome chrome, String endpoint, ProcessView view, ReputationService reputation, ObjectMapper json) {
+    static ProcessPage page(PageChrome chrome, String endpoint, ProcessView view, boolean parentRecorded, ReputationService reputation, ObjectMapper json) {
         ProcessInfo p = view.process();
         String whyMissing = p.startTs() == null ? NO_START : NOT_CAPTURED;
         List<Detail> details = new ArrayList<>();
         details.add(new Detail("Path", p.path(), whyMissing));
         details.add(new Detail("Command line", p.commandLine(), whyMissing));
         details.add(new Detail("Parent command line", p.parentCommandLine() != null ? p.parentCommandLine()
-                : view.parent() == null ? null : view.parent().commandLine(), view.parent() == null ? NO_PARENT : whyMissing));
+                : view.parent() == null ? null : view.parent().commandLine(), parentRecorded ? whyMissing : NO_PARENT));
         details.add(new Detail("PID", p.pid() == null ? null : p.pid().toString(), whyMissing));
         details.add(new Detail("PPID", p.ppid() == null ? null : p.ppid().toString(), whyMissing));
         details.add(new Detail("User", p.user(), whyMissing));
@@ -54,15 +54,16 @@ final class ProcessModels {
                 + (p.pid() == null ? "" : " (PID " + p.pid() + ")");
         return new ProcessPage(chrome, endpoint, p.key(), title, details, hashes, whyMissing.equals(NO_START) ? NO_START : NO_HASH,
                 report, rows, view.historyTotal(), write(json, timeline(view.history())),
-                write(json, ProcessTree.of(endpoint, view, TREE_RELATIVES)), eventsUrl(endpoint, p.key()));
+                write(json, ProcessTree.of(endpoint, view, parentRecorded, TREE_RELATIVES)), eventsUrl(endpoint, p.key()));
     }
 
-    static Map<String, Object> api(String endpoint, ProcessView view, ReputationService reputation) {
+    static Map<String, Object> api(String endpoint, ProcessView view, boolean parentRecorded, ReputationService reputation) {
         String primary = primaryHash(view.process());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("endpoint", endpoint);
         out.put("process", process(view.process()));
         out.put("parent", view.parent() == null ? null : process(view.parent()));
+        out.put("parent_recorded", parentRecorded);
         out.put("children", view.children().stream().map(ProcessModels::process).toList());
         out.put("peers", view.peers().stream().map(ProcessModels::process).toList());
         out.put("reputation", primary == null ? null : reputation.report(primary));

@@ -32,27 +32,36 @@ public final class ProcessPages {
 
     private static void page(Context http, WebContext ctx) throws IOException {
         String endpoint = http.pathParam("endpoint");
-        ProcessView view = load(ctx, endpoint, http.pathParam("processKey"), PAGE_HISTORY);
+        Loaded loaded = load(ctx, endpoint, http.pathParam("processKey"), PAGE_HISTORY);
+        ProcessView view = loaded.view();
         String title = "Process " + (view.process().name() != null ? view.process().name() : view.process().key());
         ctx.render(http, "process/details.jte", ProcessModels.page(
-                ctx.chrome(http, title).forEndpoint(endpoint), endpoint, view, ctx.reputation(), ctx.json()));
+                ctx.chrome(http, title).forEndpoint(endpoint), endpoint, view, loaded.parentRecorded(), ctx.reputation(), ctx.json()));
     }
 
     private static void api(Context http, WebContext ctx) throws IOException {
         String endpoint = http.pathParam("endpoint");
         int limit = limit(http.queryParam("limit"));
-        ProcessView view = load(ctx, endpoint, http.pathParam("processKey"), limit);
-        http.json(ProcessModels.api(endpoint, view, ctx.reputation()));
+        Loaded loaded = load(ctx, endpoint, http.pathParam("processKey"), limit);
+        http.json(ProcessModels.api(endpoint, loaded.view(), loaded.parentRecorded(), ctx.reputation()));
     }
 
-    private static ProcessView load(WebContext ctx, String endpoint, String processKey, int limit) throws IOException {
-        Optional<ProcessView> view;
+    /** The view and whether its parent has events of its own (else it is known only from the child's parent_* fields). */
+    private static Loaded load(WebContext ctx, String endpoint, String processKey, int limit) throws IOException {
         try (Indexes.Lease lease = ctx.data().indexes().acquire(endpoint)) {
-            view = lease.index().process(processKey, limit);
+            Optional<ProcessView> found = lease.index().process(processKey, limit);
+            if (found.isEmpty()) {
+                throw new NotFoundResponse("no process '" + processKey + "' on endpoint '" + endpoint
+                        + "': open processes from an event in the events grid");
+            }
+            ProcessView view = found.get();
+            boolean parentRecorded = view.parent() != null
+                    && lease.index().process(view.parent().key(), 0).isPresent();
+            return new Loaded(view, parentRecorded);
         }
-        return view.orElseThrow(() -> new NotFoundResponse(
-                "no process '" + processKey + "' on endpoint '" + endpoint + "': open processes from an event in the events grid"));
     }
+
+    private record Loaded(ProcessView view, boolean parentRecorded) {}
 
     private static int limit(String text) {
         if (text == null || text.isBlank()) {

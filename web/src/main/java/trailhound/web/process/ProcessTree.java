@@ -9,14 +9,14 @@ import trailhound.index.ProcessView;
 
 /**
  * The process tree as the d3 script draws it: a hierarchy rooted at the parent (a "?" node when
- * the parent is unknown) whose children are the process and its peers, the process's own
+ * the parent has no events of its own, described from the process's parent_* fields) whose children are the process and its peers, the process's own
  * children below it. Each node carries its role (parent, self, peer, child) and the URL that
  * opens it; relatives beyond {@code limit} per kind are summarised in {@code more}.
  */
 final class ProcessTree {
     private ProcessTree() {}
 
-    static Map<String, Object> of(String endpoint, ProcessView view, int limit) {
+    static Map<String, Object> of(String endpoint, ProcessView view, boolean parentRecorded, int limit) {
         ProcessInfo self = view.process();
         Map<String, Object> selfNode = node(endpoint, self, "self");
         List<Map<String, Object>> children = new ArrayList<>();
@@ -24,7 +24,7 @@ final class ProcessTree {
         selfNode.put("children", children);
 
         Map<String, Object> root;
-        if (view.parent() != null) {
+        if (view.parent() != null && parentRecorded) {
             root = node(endpoint, view.parent(), "parent");
         } else {
             root = new LinkedHashMap<>();
