@@ -1,0 +1,78 @@
+package trailhound.query;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import trailhound.schema.Field;
+import trailhound.schema.FieldKind;
+
+/**
+ * The names the query language accepts: every canonical field, plus the aliases that stand for a
+ * disjunction of fields of one kind. Aliases are fixed here (not configurable) so a saved query
+ * means the same thing on every server.
+ */
+final class QueryFields {
+    /** Alias name to the fields it expands to; every alias's fields share one {@link FieldKind}. */
+    static final Map<String, List<Field>> ALIASES = aliases();
+
+    private QueryFields() {}
+
+    private static Map<String, List<Field>> aliases() {
+        Map<String, List<Field>> aliases = new LinkedHashMap<>();
+        aliases.put("ip", List.of(Field.LOCAL_IP, Field.REMOTE_IP, Field.LOGON_SOURCE_IP));
+        aliases.put("hash", List.of(Field.HASH_MD5, Field.HASH_SHA1, Field.HASH_SHA256));
+        aliases.put("key_value", List.of(Field.REGISTRY_KEY, Field.REGISTRY_VALUE_NAME, Field.REGISTRY_VALUE_DATA));
+        aliases.put("path", List.of(Field.PROCESS_PATH, Field.PARENT_PATH, Field.FILE_PATH, Field.FILE_NEW_PATH,
+                Field.IMAGE_PATH, Field.TARGET_PROCESS_PATH));
+        aliases.put("port", List.of(Field.LOCAL_PORT, Field.REMOTE_PORT));
+        return Map.copyOf(aliases);
+    }
+
+    /** The fields a typed name stands for (one for a canonical field), case-insensitive. */
+    static Optional<List<Field>> resolve(String name) {
+        List<Field> alias = ALIASES.get(name.toLowerCase(Locale.ROOT));
+        if (alias != null) {
+            return Optional.of(alias);
+        }
+        return Field.byName(name).map(List::of);
+    }
+
+    static List<String> knownNames() {
+        List<String> names = new ArrayList<>();
+        Field.all().forEach(f -> names.add(f.canonicalName()));
+        names.addAll(ALIASES.keySet().stream().sorted().toList());
+        return names;
+    }
+
+    /** The known name closest to a mistyped one, when it is close enough to be a plausible typo. */
+    static Optional<String> suggest(String typed) {
+        String lower = typed.toLowerCase(Locale.ROOT);
+        return knownNames().stream()
+                .min(Comparator.comparingInt((String known) -> distance(lower, known)))
+                .filter(best -> distance(lower, best) <= Math.max(2, best.length() / 3 + 1));
+    }
+
+    /** Levenshtein distance; names are short, so the quadratic table is fine. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
