@@ -48,8 +48,8 @@ public final class TelemetryImport {
             switch (container(in)) {
                 case ZIP -> first = readZip(file, in, context);
                 case GZIP -> first = readEntry(file, "", new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16),
-                        context, "gzip");
-                case PLAIN -> first = readEntry(file, "", in, context, null);
+                        context, "gzip").format();
+                case PLAIN -> first = readEntry(file, "", in, context, null).format();
             }
         } catch (IOException e) {
             throw new IngestException(file, "cannot read: " + e, e);
@@ -105,15 +105,18 @@ public final class TelemetryImport {
                     continue;
                 }
                 BufferedInputStream content = new BufferedInputStream(unclosable(zip), 1 << 16);
-                TelemetryFormat format = readEntry(file, entry.getName(), content, context, "zip");
-                if (format == null) {
+                Entry read = readEntry(file, entry.getName(), content, context, "zip");
+                if (read.format() == null) {
                     unknownEntry = unknownEntry == null ? entry.getName() : unknownEntry;
                 } else if (first == null) {
-                    first = format;
+                    first = read.format();
+                }
+                if (read.truncated()) {
+                    break;
                 }
             }
         } catch (IOException e) {
-            // A truncated or damaged local header: entries before it were read in full.
+            // A truncated or damaged local header: the entries before it were read in full.
             context.warn("zip truncated or damaged after " + context.recordsRead() + " records: kept what was read ("
                     + e.getMessage() + ")");
         }
@@ -124,12 +127,16 @@ public final class TelemetryImport {
         return first;
     }
 
+    /** The format of one content stream (null: not telemetry) and whether it ended early. */
+    private record Entry(TelemetryFormat format, boolean truncated) {
+    }
+
     /**
-     * Reads one plain content stream. Returns its format, or null for an unrecognised archive entry
-     * (warned about); an unrecognised plain file throws. An I/O error inside a compressed stream is
+     * Reads one plain content stream. Its format is null for an unrecognised zip entry (warned
+     * about); an unrecognised plain or gzip file throws. An I/O error inside a compressed stream is
      * a truncation: warned about, what was read is kept.
      */
-    private static TelemetryFormat readEntry(Path file, String entryName, BufferedInputStream in, ImportContext context,
+    private static Entry readEntry(Path file, String entryName, BufferedInputStream in, ImportContext context,
             String archiveKind) throws IOException {
         byte[] head;
         in.mark(FormatSniffer.HEAD_BYTES);
@@ -140,17 +147,18 @@ public final class TelemetryImport {
             if (archiveKind == null) {
                 throw e;
             }
-            context.warn(archiveKind + " truncated before any record in " + describe(file, entryName) + ": nothing read");
-            return null;
+            context.warn(archiveKind + " truncated before any record of " + describe(file, entryName) + ": nothing read ("
+                    + e.getMessage() + ")");
+            return new Entry(null, true);
         }
         Optional<TelemetryFormat> format = FormatSniffer.sniff(head, head.length);
         if (format.isEmpty()) {
-            if (entryName.isEmpty()) {
+            if (archiveKind == null || archiveKind.equals("gzip")) {
                 throw new UnsupportedFormatException(file, FormatSniffer.excerpt(head, head.length));
             }
             context.warn("zip entry " + entryName + " skipped: not a telemetry format ("
                     + FormatSniffer.excerpt(head, head.length) + ")");
-            return null;
+            return new Entry(null, false);
         }
         try {
             switch (format.get()) {
@@ -162,13 +170,12 @@ public final class TelemetryImport {
             if (archiveKind == null) {
                 throw e;
             }
-            if (archiveKind.equals("zip")) {
-                throw e; // readZip reports it once, with the record count
-            }
-            context.warn(archiveKind + " truncated after " + context.recordsRead() + " records: kept what was read ("
+            context.warn(archiveKind + " truncated after " + context.recordsRead() + " records"
+                    + (entryName.isEmpty() ? "" : " (in entry " + entryName + ")") + ": kept what was read ("
                     + e.getMessage() + ")");
+            return new Entry(format.get(), true);
         }
-        return format.get();
+        return new Entry(format.get(), false);
     }
 
     private static String describe(Path file, String entryName) {
