@@ -124,7 +124,7 @@ public final class EndpointIndex implements Closeable {
         ensureOpen();
         dirty.set(false);
         values.refresh(); // dictionary first, for the same reason as in add
-        searchers.maybeRefresh();
+        searchers.maybeRefreshBlocking(); // blocking: a caller of refresh must see its writes
     }
 
     /** Exact number of events matching the query (null: all events). */
@@ -237,9 +237,10 @@ public final class EndpointIndex implements Closeable {
     }
 
     private void backgroundRefresh() {
-        if (closed || !dirty.get()) return;
+        if (closed || !dirty.getAndSet(false)) return;
         try {
-            refresh();
+            values.refresh();
+            searchers.maybeRefresh(); // non-blocking: skip a round when a caller is refreshing
         } catch (AlreadyClosedException e) {
             // closed between the check and the refresh: nothing left to refresh
         } catch (IOException e) {

@@ -29,6 +29,11 @@ final class PatternResolver {
         boolean[] found = {false};
         query.visit(new QueryVisitor() {
             @Override
+            public QueryVisitor getSubVisitor(BooleanClause.Occur occur, Query parent) {
+                return this; // the default skips MUST_NOT clauses, which may hold patterns too
+            }
+
+            @Override
             public void visitLeaf(Query leaf) {
                 if (leaf instanceof ValuePatternQuery) found[0] = true;
             }

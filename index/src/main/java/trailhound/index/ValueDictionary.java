@@ -146,7 +146,7 @@ final class ValueDictionary implements Closeable {
 
     void refresh() throws IOException {
         SearcherManager m = manager;
-        if (m != null) m.maybeRefresh();
+        if (m != null) m.maybeRefreshBlocking();
     }
 
     void commit() throws IOException {
