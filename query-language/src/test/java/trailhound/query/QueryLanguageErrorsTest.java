@@ -1,0 +1,184 @@
+package trailhound.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Every error names its 1-based column, the field when there is one, and what was expected. */
+class QueryLanguageErrorsTest {
+
+    static QuerySyntaxException error(String text) {
+        return assertThrows(QuerySyntaxException.class, () -> QueryLanguageTest.QL.query(text));
+    }
+
+    static void assertMessage(QuerySyntaxException e, String... parts) {
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), () -> "'" + e.getMessage() + "' should contain '" + part + "'");
+        }
+    }
+
+    @Test
+    void unknownField_columnKnownFieldsAndSuggestion() {
+        QuerySyntaxException e = error("procname:cmd.exe");
+        assertEquals(1, e.column());
+        assertEquals(Optional.of("procname"), e.field());
+        assertMessage(e, "unknown field 'procname' at column 1", "known fields: endpoint, event_uid", "(did you mean process_name?)");
+    }
+
+    @Test
+    void unknownFieldLaterInQuery_columnOfThatField() {
+        QuerySyntaxException e = error("type:process AND  remote_prot:80");
+        assertEquals(19, e.column());
+        assertMessage(e, "did you mean remote_port?");
+    }
+
+    @Test
+    void unknownFieldFarFromAnything_noSuggestion() {
+        QuerySyntaxException e = error("zzzzzzzz:1");
+        assertTrue(!e.getMessage().contains("did you mean"), e.getMessage());
+    }
+
+    @Test
+    void bareTerm_expectedFieldValue() {
+        QuerySyntaxException e = error("type:process powershell");
+        assertEquals(14, e.column());
+        assertMessage(e, "expected field:value", "'powershell'", "at column 14");
+    }
+
+    @Test
+    void idField_contains_onlyEqualsAndStartsWith() {
+        QuerySyntaxException e = error("operation:*start*");
+        assertEquals(11, e.column());
+        assertEquals(Optional.of("operation"), e.field());
+        assertMessage(e, "field 'operation' supports only equals and starts-with", "not contains");
+    }
+
+    @Test
+    void idField_endsWithAndRegex_rejected() {
+        assertMessage(error("event_uid:*abc"), "only equals and starts-with", "not ends-with");
+        assertMessage(error("process_key:/a.*/"), "only equals and starts-with", "not regular expressions");
+    }
+
+    @Test
+    void numberField_notANumber_namesFieldValueAndForm() {
+        QuerySyntaxException e = error("pid:4 AND ppid:abc");
+        assertEquals(16, e.column());
+        assertMessage(e, "field 'ppid' expects a whole number", "not 'abc'", "at column 16");
+    }
+
+    @Test
+    void numberField_badRangeBound_rejected() {
+        assertMessage(error("remote_port:[1 TO x]"), "field 'remote_port' expects a whole number", "not 'x'");
+    }
+
+    @Test
+    void numberField_contains_rejected() {
+        assertMessage(error("pid:*12*"), "field 'pid' supports only equals, starts-with and ranges");
+    }
+
+    @Test
+    void timeField_badValue_listsAcceptedForms() {
+        QuerySyntaxException e = error("ts:yesterday");
+        assertEquals(4, e.column());
+        assertMessage(e, "field 'ts' expects an ISO-8601 UTC time", "now-15m", "not 'yesterday'");
+    }
+
+    @Test
+    void timeField_invalidDate_rejected() {
+        assertMessage(error("ts:2020-13-45"), "not '2020-13-45'");
+        assertMessage(error("ts:[2020-10-19 TO now-1y]"), "not 'now-1y'");
+    }
+
+    @Test
+    void timeField_startsWith_suggestsRange() {
+        assertMessage(error("ts:2020*"), "does not support starts-with", "ts:[2020-10-19 TO now]");
+    }
+
+    @Test
+    void ipField_hostName_rejectedWithoutLookup() {
+        QuerySyntaxException e = error("remote_ip:example.com");
+        assertEquals(11, e.column());
+        assertMessage(e, "field 'remote_ip' expects an IPv4 or IPv6 address", "not 'example.com'");
+    }
+
+    @Test
+    void ipField_badCidrLength_rejected() {
+        assertMessage(error("remote_ip:10.0.0.0/33"), "CIDR prefix length of 0 to 32");
+        assertMessage(error("remote_ip:10.0.0.0/x"), "CIDR prefix length");
+    }
+
+    @Test
+    void ipField_outOfRangeOctet_rejected() {
+        assertMessage(error("local_ip:10.0.0.256"), "not '10.0.0.256'");
+    }
+
+    @Test
+    void ipField_contains_rejected() {
+        assertMessage(error("ip:*10*"), "field 'ip' supports only equals, starts-with, CIDR and ranges");
+    }
+
+    @Test
+    void invalidRegex_namesFieldAndRegex() {
+        QuerySyntaxException e = error("file_path:/[a/");
+        assertEquals(11, e.column());
+        assertMessage(e, "invalid regular expression '/[a/' for field 'file_path'");
+    }
+
+    @Test
+    void emptyQuotedValue_rejected() {
+        assertMessage(error("user:\"\""), "empty value for field 'user'", "NOT user:*");
+    }
+
+    @Test
+    void fuzzyAndProximity_rejected() {
+        assertMessage(error("user:bob~"), "fuzzy search", "at column 6");
+        assertMessage(error("command_line:\"a b\"~2"), "proximity search");
+    }
+
+    @Test
+    void doubleOperator_syntaxErrorWithColumn() {
+        QuerySyntaxException e = error("type:process AND AND user:x");
+        assertEquals(18, e.column());
+        assertMessage(e, "unexpected 'AND' at column 18", "expected");
+    }
+
+    @Test
+    void danglingOperator_unexpectedEndOfQuery() {
+        QuerySyntaxException e = error("type:process AND");
+        assertEquals(17, e.column());
+        assertMessage(e, "unexpected end of query at column 17");
+    }
+
+    @Test
+    void missingValue_unexpectedEnd() {
+        assertMessage(error("user:"), "unexpected end of query at column 6", "a value");
+    }
+
+    @Test
+    void unclosedParenthesis_expectsClosing() {
+        QuerySyntaxException e = error("(type:process OR type:file");
+        assertMessage(e, "at column 27", "')'");
+    }
+
+    @Test
+    void unclosedQuote_lexicalErrorAtEnd() {
+        QuerySyntaxException e = error("user:\"bob");
+        assertEquals(10, e.column());
+        assertMessage(e, "not closed");
+    }
+
+    @Test
+    void columnsAfterLenientEscapes_pointAtTypedText() {
+        // The colons inside the time get escapes added before lexing; the column must not shift.
+        QuerySyntaxException e = error("ts:2020-10-19T07:00 AND pid:x");
+        assertEquals(29, e.column());
+    }
+
+    @Test
+    void starFieldWithValue_unknownField() {
+        assertMessage(error("*:foo"), "unknown field '*'");
+    }
+}
