@@ -33,7 +33,7 @@ record SocketAddress(String family, String address, int port) {
                         ? new SocketAddress("ipv4", InetAddress.getByAddress(slice(b, 4, 4)).getHostAddress(), port)
                         : null;
                 case 10 -> b.length >= 24
-                        ? new SocketAddress("ipv6", InetAddress.getByAddress(slice(b, 8, 16)).getHostAddress(), port)
+                        ? new SocketAddress("ipv6", ipv6Text(slice(b, 8, 16)), port)
                         : null;
                 case 1 -> new SocketAddress("unix", unixPath(b), 0);
                 case 16 -> new SocketAddress("netlink", null, 0);
@@ -42,6 +42,40 @@ record SocketAddress(String family, String address, int port) {
         } catch (UnknownHostException e) {
             return null; // not reached: lengths are checked
         }
+    }
+
+    /** RFC 5952 text: lower-case hex groups, the longest run of two or more zero groups as "::". */
+    static String ipv6Text(byte[] a) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
     }
 
     private static byte[] slice(byte[] b, int from, int length) {
