@@ -7,14 +7,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import trailhound.schema.Event;
+import trailhound.schema.Field;
+import trailhound.schema.IndexFields;
 
 /*
  * Hunting: one query over every endpoint, one endpoint at a time through Indexes leases so the
  * open-index cap holds however many endpoints there are. For newest-first hits across endpoints,
- * once `limit` hits are known, the oldest of them becomes the keyset cursor for the next endpoint,
- * so each further endpoint only returns (and reads) events that would make the cut.
+ * once `limit` hits are known, the time of the oldest of them becomes a lower bound (a point range
+ * filter) for the next endpoints, so each further endpoint only returns (and reads) events that
+ * could make the cut.
  */
 final class Hunt {
     /** Newest first, then event uid, then endpoint: the order of one endpoint's pages, extended. */
@@ -42,13 +49,16 @@ final class Hunt {
         if (limit < 1) throw new IllegalArgumentException("hunt limit must be at least 1, was " + limit);
         PriorityQueue<HuntHit> best = new PriorityQueue<>(NEWEST_FIRST.reversed()); // head = the oldest kept
         for (String endpoint : indexes.endpoints()) {
-            PageCursor after = null;
+            Query q = query;
             if (best.size() == limit) {
-                Event worst = best.peek().event();
-                after = new PageCursor(worst.ts(), worst.uid());
+                Query newer = LongPoint.newRangeQuery(IndexFields.point(Field.TS), best.peek().event().ts(), Long.MAX_VALUE);
+                q = new BooleanQuery.Builder()
+                        .add(query == null ? new MatchAllDocsQuery() : query, Occur.MUST)
+                        .add(newer, Occur.FILTER)
+                        .build();
             }
             try (Indexes.Lease lease = indexes.acquire(endpoint)) {
-                for (Event e : lease.index().search(query, limit, after).events()) {
+                for (Event e : lease.index().search(q, limit, null).events()) {
                     best.add(new HuntHit(endpoint, e));
                     if (best.size() > limit) best.poll();
                 }

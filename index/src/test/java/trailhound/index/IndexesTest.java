@@ -1,0 +1,132 @@
+package trailhound.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static trailhound.index.TestEvents.T0;
+import static trailhound.index.TestEvents.event;
+import static trailhound.index.TestEvents.term;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.schema.Field;
+
+class IndexesTest {
+    @TempDir
+    Path endpoints;
+
+    private static void fill(Indexes indexes, String endpoint, int events) throws IOException {
+        try (Indexes.Lease lease = indexes.acquireOrCreate(endpoint)) {
+            for (int i = 0; i < events; i++) {
+                lease.index().add(event(endpoint + "-" + i, T0 + i * 10L + endpoint.hashCode() % 7, "file", "create", "p")
+                        .set(Field.ENDPOINT, endpoint).build());
+            }
+            lease.index().commit();
+        }
+    }
+
+    @Test
+    void acquireOrCreate_newEndpoint_listedWithGenerationLayout() throws IOException {
+        try (Indexes indexes = new Indexes(endpoints, 4)) {
+            fill(indexes, "ws-02", 3);
+            fill(indexes, "ws-01", 2);
+            Files.createDirectories(endpoints.resolve("no-index-yet"));
+            assertEquals(List.of("ws-01", "ws-02"), indexes.endpoints());
+            assertTrue(indexes.exists("ws-01"));
+            assertFalse(indexes.exists("no-index-yet"));
+            assertEquals("1", Files.readString(endpoints.resolve("ws-01/index/CURRENT")));
+            assertTrue(Files.isDirectory(endpoints.resolve("ws-01/index/1/events")));
+        }
+    }
+
+    @Test
+    void acquire_unknownEndpoint_throws() throws IOException {
+        try (Indexes indexes = new Indexes(endpoints, 4)) {
+            UnknownEndpointException e = assertThrows(UnknownEndpointException.class, () -> indexes.acquire("ghost"));
+            assertTrue(e.getMessage().contains("ghost"));
+            assertFalse(Files.exists(endpoints.resolve("ghost")));
+        }
+    }
+
+    @Test
+    void acquire_badNames_rejectedWithTheName() throws IOException {
+        try (Indexes indexes = new Indexes(endpoints, 4)) {
+            for (String bad : List.of("../etc", "a/b", "a\\b", "..", "", " ", "tab\there", "c:")) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> indexes.acquireOrCreate(bad), bad);
+                assertTrue(e.getMessage().contains("bad endpoint name"), e.getMessage());
+            }
+            assertEquals(List.of(), indexes.endpoints());
+        }
+    }
+
+    @Test
+    void acquire_beyondCap_evictsAndClosesThenReopens() throws IOException {
+        try (Indexes indexes = new Indexes(endpoints, 1)) {
+            fill(indexes, "a", 2);
+            EndpointIndex first;
+            try (Indexes.Lease lease = indexes.acquire("a")) {
+                first = lease.index();
+            }
+            fill(indexes, "b", 3);
+            assertEquals(1, indexes.openCount());
+            assertTrue(first.isClosed(), "evicted index is closed");
+            try (Indexes.Lease lease = indexes.acquire("a")) {
+                assertNotSame(first, lease.index());
+                assertEquals(2, lease.index().count(null));
+            }
+        }
+    }
+
+    @Test
+    void acquire_evictedWhileLeased_staysOpenUntilReleased() throws IOException {
+        try (Indexes indexes = new Indexes(endpoints, 1)) {
+            fill(indexes, "a", 2);
+            Indexes.Lease held = indexes.acquire("a");
+            fill(indexes, "b", 1); // evicts "a" from the cache while leased
+            assertFalse(held.index().isClosed());
+            assertEquals(2, held.index().count(null));
+            try (Indexes.Lease again = indexes.acquire("a")) {
+                assertEquals(held.index(), again.index(), "taken back, not opened twice");
+                again.index().add(event("a-new", T0, "file", "create", "p").build());
+            }
+            EndpointIndex index = held.index();
+            held.close();
+            fill(indexes, "b", 1);
+            assertTrue(index.isClosed());
+            try (Indexes.Lease lease = indexes.acquire("a")) {
+                assertEquals(3, lease.index().count(null), "the write made while leased was committed on close");
+            }
+        }
+    }
+
+    @Test
+    void huntAcrossEndpoints_countsAndNewestHitsWithinCap() throws IOException {
+        try (Indexes indexes = new Indexes(endpoints, 2)) {
+            for (int e = 0; e < 6; e++) fill(indexes, "ws-" + e, 5 + e);
+            Map<String, Long> counts = indexes.countAll(null);
+            assertEquals(6, counts.size());
+            assertEquals(10L, counts.get("ws-5"));
+            assertEquals(Map.of("ws-3", 1L), indexes.countAll(term(Field.EVENT_UID, "ws-3-4")));
+
+            List<HuntHit> hits = indexes.searchAll(null, 7);
+            assertEquals(7, hits.size());
+            assertTrue(indexes.openCount() <= 2);
+            // the reference: every event of every endpoint, sorted the same way
+            List<HuntHit> all = new java.util.ArrayList<>();
+            for (String ep : indexes.endpoints()) {
+                try (Indexes.Lease lease = indexes.acquire(ep)) {
+                    lease.index().search(null, 1000, null).events().forEach(ev -> all.add(new HuntHit(ep, ev)));
+                }
+            }
+            all.sort(Hunt.NEWEST_FIRST);
+            assertEquals(all.subList(0, 7), hits);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package trailhound.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static trailhound.index.TestEvents.T0;
+import static trailhound.index.TestEvents.event;
+import static trailhound.index.TestEvents.processStart;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+class ProcessViewTest {
+    @TempDir
+    Path dir;
+
+    /** explorer (no start event indexed) -> cmd -> {ping, whoami}; explorer -> notepad. */
+    private EndpointIndex tree() throws IOException {
+        EndpointIndex index = EndpointIndex.open(dir);
+        index.add(event("x1", T0, "file", "create", "explorer").set(Field.PROCESS_PATH, "C:\\Windows\\explorer.exe").build());
+        index.add(processStart("s1", T0 + 10, "cmd", "explorer", "C:\\Windows\\System32\\cmd.exe", "cmd.exe /c ping"));
+        index.add(processStart("s2", T0 + 20, "ping", "cmd", "C:\\Windows\\System32\\PING.EXE", "ping 10.0.0.1"));
+        index.add(processStart("s3", T0 + 30, "whoami", "cmd", "C:\\Windows\\System32\\whoami.exe", "whoami"));
+        index.add(processStart("s4", T0 + 40, "notepad", "explorer", "C:\\Windows\\notepad.exe", "notepad"));
+        for (int i = 0; i < 5; i++) {
+            index.add(event("h" + i, T0 + 100 - i, "network", "connect", "cmd").set(Field.PARENT_KEY, "explorer").build());
+        }
+        index.add(event("end", T0 + 200, "process", "end", "cmd").set(Field.PARENT_KEY, "explorer").build());
+        index.refresh();
+        return index;
+    }
+
+    @Test
+    void process_withStartEvent_describedWithRelatives() throws IOException {
+        try (EndpointIndex index = tree()) {
+            ProcessView view = index.process("CMD", 3).orElseThrow();
+            assertEquals("cmd.exe /c ping", view.process().commandLine());
+            assertEquals("cmd.exe", view.process().name());
+            assertEquals(T0 + 10, view.process().startTs());
+            assertEquals(T0 + 200, view.process().endTs());
+            assertEquals("explorer", view.parent().key());
+            assertEquals("C:\\Windows\\explorer.exe", view.parent().path());
+            assertNull(view.parent().startTs(), "explorer has no start event");
+            assertEquals(List.of("ping", "whoami"), view.children().stream().map(ProcessInfo::key).toList());
+            assertEquals(List.of("notepad"), view.peers().stream().map(ProcessInfo::key).toList());
+            assertEquals(7, view.historyTotal());
+            assertEquals(List.of("s1", "h4", "h3"), view.history().stream().map(Event::uid).toList());
+        }
+    }
+
+    @Test
+    void process_childWithoutOwnEventsForParent_describesParentFromChild() throws IOException {
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            index.add(event("s", T0, "process", "start", "child")
+                    .set(Field.PARENT_KEY, "gone").set(Field.PARENT_PATH, "C:\\gone.exe").set(Field.PPID, 7).build());
+            index.refresh();
+            ProcessView view = index.process("child", 10).orElseThrow();
+            assertEquals("gone", view.parent().key());
+            assertEquals("gone.exe", view.parent().name());
+            assertEquals(7L, view.parent().pid());
+            assertTrue(view.children().isEmpty());
+            assertTrue(view.peers().isEmpty());
+        }
+    }
+
+    @Test
+    void process_unknownKey_empty() throws IOException {
+        try (EndpointIndex index = tree()) {
+            assertTrue(index.process("nope", 10).isEmpty());
+        }
+    }
+}
