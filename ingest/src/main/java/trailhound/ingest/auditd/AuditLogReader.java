@@ -18,13 +18,16 @@ import trailhound.ingest.telemetry.ImportContext;
  * {@code trailhound.ingest.telemetry.TelemetryImport}.
  *
  * <p>The records of one event are usually adjacent but may interleave with another's, and an
- * {@code EOE} record ends an event only when the kernel wrote one. So events stay open until their
- * EOE, or until {@value #OPEN_EVENTS} newer events are open, or the end of the file.
+ * {@code EOE} record ends an event only when the kernel wrote one. So an event stays open until
+ * its EOE, or until no record of it came in the last {@value #IDLE_LINES} lines, or more than
+ * {@value #OPEN_EVENTS} events are open, or the file ends. Events are emitted in the order they
+ * began, so an execve is mapped before its children's events (process keys depend on it).
  *
  * <p>Endpoint: the override; else the record's {@code node=}; else the file name stem.
  */
 public final class AuditLogReader {
     private static final int OPEN_EVENTS = 64;
+    private static final int IDLE_LINES = 32;
 
     private AuditLogReader() {
     }
@@ -33,7 +36,7 @@ public final class AuditLogReader {
     public static void read(InputStream in, String entryName, ImportContext context) throws IOException {
         BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
         AuditEventMapper mapper = new AuditEventMapper();
-        Map<String, List<AuditRecord>> open = new LinkedHashMap<>();
+        Map<String, Pending> open = new LinkedHashMap<>();
         long number = 0;
         try {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -47,26 +50,46 @@ public final class AuditLogReader {
                     context.malformed(number);
                     continue;
                 }
-                String key = record.groupKey();
+                Pending pending = open.get(record.groupKey());
                 if (record.type().equals("EOE")) {
-                    List<AuditRecord> group = open.remove(key);
-                    if (group != null) {
-                        emit(group, mapper, context);
+                    if (pending != null) {
+                        pending.ended = true;
                     }
-                    continue;
+                } else {
+                    if (pending == null) {
+                        pending = new Pending();
+                        open.put(record.groupKey(), pending);
+                    }
+                    pending.records.add(record);
+                    pending.lastLine = number;
                 }
-                open.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
-                if (open.size() > OPEN_EVENTS) {
-                    Iterator<List<AuditRecord>> oldest = open.values().iterator();
-                    emit(oldest.next(), mapper, context);
-                    oldest.remove();
-                }
+                emitReady(open, number, mapper, context);
             }
         } finally {
-            for (List<AuditRecord> group : open.values()) {
-                emit(group, mapper, context);
+            for (Pending pending : open.values()) {
+                emit(pending.records, mapper, context);
             }
         }
+    }
+
+    /** Emits the oldest open events while they are finished, idle, or too many are open. */
+    private static void emitReady(Map<String, Pending> open, long line, AuditEventMapper mapper, ImportContext context) {
+        Iterator<Pending> oldest = open.values().iterator();
+        while (oldest.hasNext()) {
+            Pending head = oldest.next();
+            if (!(head.ended || line - head.lastLine > IDLE_LINES || open.size() > OPEN_EVENTS)) {
+                return;
+            }
+            emit(head.records, mapper, context);
+            oldest.remove();
+        }
+    }
+
+    /** The records of one event read so far. */
+    private static final class Pending {
+        final List<AuditRecord> records = new ArrayList<>();
+        long lastLine;
+        boolean ended;
     }
 
     private static void emit(List<AuditRecord> group, AuditEventMapper mapper, ImportContext context) {
