@@ -32,6 +32,11 @@ public record Parameter(String name, String label, FieldKind kind) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(kind, "kind");
+        List<Field> fields = QueryFields.resolve(name)
+                .orElseThrow(() -> new IllegalArgumentException("'" + name + "' is not a field name or alias"));
+        if (fields.getFirst().kind() != kind) {
+            throw new IllegalArgumentException("'" + name + "' is a " + fields.getFirst().kind() + " field, not " + kind);
+        }
     }
 
     /** The parameter for one canonical field, labelled with the field's label. */

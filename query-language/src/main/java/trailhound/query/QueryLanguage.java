@@ -66,7 +66,8 @@ import org.apache.lucene.search.Query;
  * A backslash makes the next character literal: {@code + - ! ( ) : ^ [ ] " { } ~ * ? \ /}, space.
  * So a literal backslash is written {@code \\}: {@code registry_key:*\\run\\*} contains
  * {@code \run\}; {@code process_path:"c:\\windows\\system32\\cmd.exe"}. Inside quotes only
- * {@code "} and {@code \} need escaping. For convenience a {@code :} after the field's colon
+ * {@code "} and {@code \} need escaping. The words {@code AND OR NOT TO} are operators: quote
+ * them to search for them as values ({@code user:"AND"}). For convenience a {@code :} after the field's colon
  * and a {@code /} inside a value need no escape: {@code ts:>2020-10-19T07:00},
  * {@code remote_ip:fe80::1}, {@code remote_ip:10.0.0.0/8}, <code>process_path:&#42;/tmp/&#42;</code>.
  *

@@ -208,7 +208,7 @@ final class SchemaQueryParser extends QueryParser {
         Token value = token;
         for (Token t : consumed()) {
             switch (t.kind) {
-                case TERM, STAR, PREFIXTERM, WILDTERM, REGEXPTERM, QUOTED, RANGEIN_START, RANGEEX_START, NUMBER -> value = t;
+                case TERM, STAR, PREFIXTERM, WILDTERM, REGEXPTERM, QUOTED, RANGEIN_START, RANGEEX_START -> value = t;
                 default -> { }
             }
         }

@@ -210,4 +210,10 @@ class BuilderQueryTest {
         assertInstanceOf(List.class, BuilderQuery.parse("user:bob"));
         assertThrows(UnsupportedOperationException.class, () -> BuilderQuery.parse("user:bob").clear());
     }
+
+    @Test
+    void parameter_unknownNameOrWrongKind_rejected() {
+        assertThrows(IllegalArgumentException.class, () -> new Parameter("procname", "x", FieldKind.KEYWORD));
+        assertThrows(IllegalArgumentException.class, () -> new Parameter("pid", "PID", FieldKind.KEYWORD));
+    }
 }

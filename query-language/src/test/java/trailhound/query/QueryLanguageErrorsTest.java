@@ -181,4 +181,9 @@ class QueryLanguageErrorsTest {
     void starFieldWithValue_unknownField() {
         assertMessage(error("*:foo"), "unknown field '*'");
     }
+
+    @Test
+    void boostedBadValue_columnOfValueNotBoost() {
+        assertEquals(5, error("pid:abc^2").column());
+    }
 }
