@@ -174,4 +174,46 @@ class WorkbenchPagesTest {
             assertEquals(150, reader.lines().count());
         }
     }
+
+    @Test
+    void builder_addTwoRows_redirectsToRenderedQueryAndShowsRows() throws Exception {
+        String base = "/endpoints/" + ENDPOINT + "/events/builder?q=";
+        HttpResponse<String> first = web.get(base + "&action=add&connector=AND&parameter=type&operand=EQUALS&value=network");
+        assertEquals(302, first.statusCode());
+        String location = first.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.contains("q=type%3Anetwork"), location);
+        String q = java.net.URLDecoder.decode(location.substring(location.indexOf("q=") + 2), StandardCharsets.UTF_8);
+        HttpResponse<String> second = web.get(base + enc(q) + "&action=add&connector=AND&parameter=port&operand=EQUALS&value=8443");
+        String location2 = second.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> grid = web.get(location2);
+        assertEquals(200, grid.statusCode());
+        assertEquals("5", WebTestSupport.find(grid.body(), "id=\"result-count\">([^<]+)<"));
+        assertEquals(2, grid.body().split("class=\"builder-row\"", -1).length - 1);
+        assertTrue(grid.body().contains("value=\"type:network AND port:8443\""), "typed box holds the same query");
+    }
+
+    @Test
+    void builder_removeRow_leavesTheOther() throws Exception {
+        HttpResponse<String> r = web.get("/endpoints/" + ENDPOINT + "/events/builder?q=" + enc("type:network AND port:8443")
+                + "&action=remove&row=0");
+        assertEquals(302, r.statusCode());
+        assertTrue(r.headers().firstValue("Location").orElseThrow().endsWith("q=port%3A8443"));
+    }
+
+    @Test
+    void builder_rowWithoutValue_400KeepsQuery() throws Exception {
+        HttpResponse<String> r = web.get("/endpoints/" + ENDPOINT + "/events/builder?q=" + enc("type:dns")
+                + "&action=add&connector=AND&parameter=user&operand=CONTAINS&value=");
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("needs a value"), r.body());
+        assertEquals("12", WebTestSupport.find(r.body(), "id=\"result-count\">([^<]+)<"));
+    }
+
+    @Test
+    void grid_complexQuery_builderSaysSoTypedBoxFirst() throws Exception {
+        HttpResponse<String> r = web.get("/endpoints/" + ENDPOINT + "/events?q=" + enc("(type:dns OR type:image) AND user:*bob*"));
+        assertEquals(200, r.statusCode());
+        assertEquals("25", WebTestSupport.find(r.body(), "id=\"result-count\">([^<]+)<"));
+        assertTrue(r.body().contains("id=\"builder-unavailable\""), r.body());
+    }
 }

@@ -47,8 +47,14 @@ public final class SearchPages {
     }
 
     private void grid(Context http) throws Exception {
-        EventScope scope = EventScope.of(http, ctx.data());
-        PageCursor after = cursor(http.queryParam("after"));
+        show(http, EventScope.of(http, ctx.data()), cursor(http.queryParam("after")), null);
+    }
+
+    /**
+     * Renders the grid for the scope; {@code rejected} is a builder edit that could not be applied
+     * (shown like a query error, with the query unchanged).
+     */
+    private void show(Context http, EventScope scope, PageCursor after, BadRequest rejected) throws Exception {
         BuilderView view = builder.view(scope.text());
         boolean typedFirst = "typed".equals(http.queryParam("view")) || view.unavailable() != null;
         var chrome = ctx.chrome(http, "Events · " + scope.endpoint()).forEndpoint(scope.endpoint());
@@ -68,18 +74,32 @@ public final class SearchPages {
             page = lease.index().search(query, PAGE_SIZE, after);
         }
         EventColumns.Grid grid = EventColumns.grid(page.events());
-        ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view, null, null, page.total(),
+        if (rejected != null) {
+            http.status(HttpStatus.BAD_REQUEST);
+        }
+        ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view,
+                rejected == null ? null : rejected.getMessage(), null, page.total(),
                 grid.headers(), grid.rows(), page.next() == null ? null : page.next().toString(), after == null,
                 snapshots, typedFirst));
     }
 
-    /** Applies one builder action (add, update, remove) to the text in {@code q} and shows the grid for the result. */
-    private void edit(Context http) {
+    /**
+     * Applies one builder action (add, update, remove) to the text in {@code q} and redirects to the
+     * grid for the new text, so the URL always holds the query; a rejected edit shows the grid as it
+     * was, with the reason.
+     */
+    private void edit(Context http) throws Exception {
         EventScope scope = EventScope.of(http, ctx.data());
         String action = http.queryParam("action");
-        String text = builder.apply(scope.text(), action == null ? "" : action, intParam(http, "row"),
-                http.queryParam("connector"), http.queryParam("parameter"), http.queryParam("operand"),
-                http.queryParam("value"));
+        String text;
+        try {
+            text = builder.apply(scope.text(), action == null ? "" : action, intParam(http, "row"),
+                    http.queryParam("connector"), http.queryParam("parameter"), http.queryParam("operand"),
+                    http.queryParam("value"));
+        } catch (BadRequest e) {
+            show(http, scope, null, e);
+            return;
+        }
         http.redirect("/endpoints/" + scope.endpoint() + "/events?" + scope.withText(text).params());
     }
 
