@@ -48,12 +48,27 @@ final class QueryFields {
         return names;
     }
 
-    /** The known name closest to a mistyped one, when it is close enough to be a plausible typo. */
+    /**
+     * The known name closest to a mistyped one, when it is a plausible typo: a few edits away
+     * ({@code remote_prot}), or the typed letters in order ({@code procname} for process_name).
+     */
     static Optional<String> suggest(String typed) {
         String lower = typed.toLowerCase(Locale.ROOT);
+        int allowedEdits = lower.length() / 3 + (lower.length() >= 2 ? 1 : 0);
         return knownNames().stream()
-                .min(Comparator.comparingInt((String known) -> distance(lower, known)))
-                .filter(best -> distance(lower, best) <= Math.max(2, best.length() / 3 + 1));
+                .filter(known -> distance(lower, known) <= allowedEdits || (lower.length() >= 3 && subsequence(lower, known)))
+                .min(Comparator.comparingInt((String known) -> distance(lower, known)));
+    }
+
+    private static boolean subsequence(String typed, String known) {
+        int k = 0;
+        for (int i = 0; i < typed.length(); i++) {
+            k = known.indexOf(typed.charAt(i), k) + 1;
+            if (k == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Levenshtein distance; names are short, so the quadratic table is fine. */

@@ -241,12 +241,15 @@ final class SchemaQueryParser extends QueryParser {
         Token bad = e.currentToken.next;
         int column = text.column(bad.beginColumn);
         String found = bad.kind == EOF ? "end of query" : "'" + bad.image + "'";
+        String hint = (bad.kind == MINUS || bad.kind == PLUS) && e.currentToken.kind == COLON
+                ? " (write a value starting with '" + bad.image + "' as \\" + bad.image + " or in quotes)"
+                : "";
         Set<String> expected = new LinkedHashSet<>();
         for (int[] sequence : e.expectedTokenSequences) {
             expected.add(describe(sequence[0]));
         }
         return new QuerySyntaxException("unexpected " + found + " at column " + column + "; expected "
-                + String.join(" or ", expected), column, null);
+                + String.join(" or ", expected) + hint, column, null);
     }
 
     private static String describe(int kind) {
@@ -270,9 +273,24 @@ final class SchemaQueryParser extends QueryParser {
     private QuerySyntaxException lexicalError(TokenMgrError e) {
         Matcher m = LEXICAL_COLUMN.matcher(String.valueOf(e.getMessage()));
         int column = m.find() ? text.column(Integer.parseInt(m.group(1)) - 1) : text.typed().length() + 1;
-        String message = String.valueOf(e.getMessage()).contains("<EOF>")
-                ? "unexpected end of query at column " + column + ": a quote (\"), regex (/) or range ([ ]) is not closed"
-                : "cannot read the query at column " + column + ": " + e.getMessage();
+        String message;
+        if (trailingBackslashes(text.typed()) % 2 == 1) {
+            message = "the query ends with a lone backslash at column " + text.typed().length()
+                    + "; a backslash escapes the next character, write \\\\ for a backslash";
+            column = text.typed().length();
+        } else if (String.valueOf(e.getMessage()).contains("<EOF>")) {
+            message = "unexpected end of query at column " + column + ": a quote (\"), regex (/) or range ([ ]) is not closed";
+        } else {
+            message = "cannot read the query at column " + column + ": " + e.getMessage();
+        }
         return new QuerySyntaxException(message, column, null);
+    }
+
+    private static int trailingBackslashes(String s) {
+        int n = 0;
+        while (n < s.length() && s.charAt(s.length() - 1 - n) == '\\') {
+            n++;
+        }
+        return n;
     }
 }

@@ -186,4 +186,25 @@ class QueryLanguageErrorsTest {
     void boostedBadValue_columnOfValueNotBoost() {
         assertEquals(5, error("pid:abc^2").column());
     }
+
+    @Test
+    void trailingLoneBackslash_explainsEscaping() {
+        QuerySyntaxException e = error("user:abc\\");
+        assertEquals(9, e.column());
+        assertMessage(e, "ends with a lone backslash at column 9", "write \\\\ for a backslash");
+    }
+
+    @Test
+    void valueStartingWithMinus_hintsEscape() {
+        QuerySyntaxException e = error("pid:-5");
+        assertEquals(5, e.column());
+        assertMessage(e, "unexpected '-' at column 5", "as \\- or in quotes");
+    }
+
+    @Test
+    void suggestions_onlyForPlausibleTypos() {
+        assertTrue(!error("b:c").getMessage().contains("did you mean"));
+        assertMessage(error("pd:4"), "did you mean pid?");
+        assertMessage(error("cmdline:x"), "did you mean command_line?");
+    }
 }
