@@ -1,0 +1,74 @@
+package trailhound.web;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Headless Chromium for browser tests: Debian's {@code /usr/bin/chromium} and
+ * {@code /usr/bin/chromedriver}, never a Selenium Manager download. Tests that call {@link #open}
+ * are skipped (with the reason) when Chromium is not installed; CI installs it.
+ */
+public final class Browsers {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private Browsers() {}
+
+    /** A fresh headless browser with its own profile; downloads go to {@code downloads} without asking. */
+    public static ChromeDriver open(Path profile, Path downloads) {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser tests skipped: /usr/bin/chromium and /usr/bin/chromedriver are not installed"
+                        + " (apt-get install chromium chromium-driver)");
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
+        options.setExperimentalOption("prefs", Map.of(
+                "download.default_directory", downloads.toAbsolutePath().toString(),
+                "download.prompt_for_download", false));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
+        return driver;
+    }
+
+    /** Signs in through the login form as {@code admin}. */
+    public static void signIn(WebDriver driver, WebTestSupport web) {
+        driver.get(web.server().url() + "/login");
+        driver.findElement(By.id("username")).sendKeys("admin");
+        driver.findElement(By.id("password")).sendKeys(web.adminPassword());
+        driver.findElement(By.id("sign-in")).click();
+        driver.findElement(By.id("logout")); // waits until signed in
+    }
+
+    /** Saves a screenshot as {@code web/target/screenshots/<name>.png} for reviewers. */
+    public static Path screenshot(WebDriver driver, String name) throws IOException {
+        Path dir = Path.of(System.getProperty("trailhound.root", "."), "web", "target", "screenshots");
+        if (!Files.isDirectory(dir.getParent().getParent())) {
+            dir = Path.of("target", "screenshots");
+        }
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name + ".png");
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+}

@@ -1,0 +1,151 @@
+package trailhound.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static trailhound.web.WebTestSupport.ENDPOINT;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The workbench pages in headless Chromium: one browser for the class, screenshots under web/target/screenshots. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WorkbenchBrowserTest {
+    @TempDir
+    static Path dir;
+
+    static WebTestSupport web;
+    static ChromeDriver browser;
+    static Path downloads;
+
+    @BeforeAll
+    static void start() throws Exception {
+        downloads = Files.createDirectories(dir.resolve("downloads"));
+        Path profile = Files.createDirectories(dir.resolve("profile"));
+        web = WebTestSupport.start(dir);
+        browser = Browsers.open(profile, downloads);
+        Browsers.signIn(browser, web);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (web != null) {
+            web.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void endpoints_typeAhead_filtersRows() throws Exception {
+        browser.get(web.server().url() + "/endpoints");
+        Browsers.screenshot(browser, "endpoints");
+        browser.findElement(By.id("endpoint-filter")).sendKeys("zzz");
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElements(By.cssSelector(".endpoint-row")).isEmpty());
+        browser.findElement(By.id("endpoint-filter")).clear();
+        browser.findElement(By.id("endpoint-filter")).sendKeys("10.1.2");
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElements(By.cssSelector(".endpoint-row")).size() == 1);
+    }
+
+    @Test
+    @Order(2)
+    void builder_twoRows_countThenTypedAndBack() throws Exception {
+        browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events");
+        addRow("type", "EQUALS", "network");
+        addRow("port", "EQUALS", "8443");
+        assertEquals("5", browser.findElement(By.id("result-count")).getText());
+        assertEquals(2, browser.findElements(By.cssSelector(".builder-row")).size());
+        Browsers.screenshot(browser, "events-builder");
+
+        browser.findElement(By.id("tab-typed")).click();
+        WebElement typed = browser.findElement(By.id("typed-query"));
+        assertEquals("type:network AND port:8443", typed.getAttribute("value"));
+        typed.clear();
+        typed.sendKeys("type:dns AND user:*bob*");
+        Browsers.screenshot(browser, "events-typed");
+        browser.findElement(By.id("tab-builder")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElements(By.cssSelector(".builder-row")).size() == 2
+                && d.findElement(By.cssSelector(".builder-row .value")).getText().equals("dns"));
+        assertEquals("12", browser.findElement(By.id("result-count")).getText());
+
+        // Click a row, change it, Update.
+        browser.findElement(By.cssSelector(".builder-row .parameter")).click();
+        WebElement value = browser.findElement(By.id("builder-value"));
+        value.clear();
+        value.sendKeys("image");
+        browser.findElement(By.id("builder-update")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElement(By.id("result-count")).getText().equals("13"));
+    }
+
+    @Test
+    @Order(3)
+    void distribution_sortByCount_largestFirst() throws Exception {
+        browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/distribution");
+        assertEquals(List.of("dns", "file", "image", "network", "process", "registry"), barLabels());
+        browser.findElement(By.id("sort-by-count")).click();
+        assertEquals(List.of("file", "network", "image", "dns", "registry", "process"), barLabels());
+        Browsers.screenshot(browser, "distribution");
+        browser.findElement(By.cssSelector("g.bar-row[data-label='dns'] rect.bar")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElement(By.id("result-count")).getText().equals("12"));
+    }
+
+    @Test
+    @Order(4)
+    void export_excel_downloadsWorkbookWithRowPerEvent() throws Exception {
+        browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events?q=type%3Anetwork");
+        browser.findElement(By.id("export-xlsx")).click();
+        Path xlsx = new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
+            try (Stream<Path> files = Files.list(downloads)) {
+                return files.filter(f -> f.toString().endsWith(".xlsx")).findFirst().orElse(null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(xlsx))) {
+            assertEquals(1 + 25, wb.getSheet("Events").getPhysicalNumberOfRows());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void badQuery_showsMessageAndKeepsText() throws Exception {
+        browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events?q=nosuchfield%3Ax&view=typed");
+        assertTrue(browser.findElement(By.id("query-error")).getText().contains("column"));
+        assertEquals("nosuchfield:x", browser.findElement(By.id("typed-query")).getAttribute("value"));
+        Browsers.screenshot(browser, "events-bad-query");
+    }
+
+    private static void addRow(String parameter, String operand, String value) {
+        String before = browser.getCurrentUrl();
+        new Select(browser.findElement(By.id("builder-parameter"))).selectByValue(parameter);
+        new Select(browser.findElement(By.id("builder-operand"))).selectByValue(operand);
+        browser.findElement(By.id("builder-value")).sendKeys(value);
+        browser.findElement(By.id("builder-add")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> !d.getCurrentUrl().equals(before));
+    }
+
+    private static List<String> barLabels() {
+        return browser.findElements(By.cssSelector("g.bar-row")).stream()
+                .sorted(java.util.Comparator.comparingInt(g -> Integer.parseInt(
+                        g.getAttribute("transform").replaceAll(".*,(\\d+)\\).*", "$1"))))
+                .map(g -> g.getAttribute("data-label"))
+                .toList();
+    }
+}
