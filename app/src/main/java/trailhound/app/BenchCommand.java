@@ -1,13 +1,58 @@
 package trailhound.app;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.bench.BenchOptions;
+import trailhound.bench.Benchmark;
 
-/** Placeholder until the benchmark lands (owned by the bench work). */
-@Command(name = "bench", description = "Benchmark the index against the SQLite recorder database on the same data.")
+@Command(name = "bench", description = {
+    "Benchmark the index against the SQLite recorder database on the same generated data:",
+    "ingest speed, heap and index size, then a fixed query suite on both sides with median/p95",
+    "latencies, the ratio SQLite/index and the issue #4 targets (PASS/MISS).",
+    "Exit status 1 when any index hit count differs from the SQLite count. See docs/performance.md."})
 final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--events", defaultValue = "10000000", description = "Events to generate in total (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--endpoints", defaultValue = "1", description = "Endpoints to spread them over; more than one adds the hunt row (default: ${DEFAULT-VALUE}).")
+    int endpoints;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed of the generator (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--repetitions", defaultValue = "20", description = "Timed runs per index query after the warm-up, at least 20 (default: ${DEFAULT-VALUE}).")
+    int repetitions;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write bench-<time>.json with every figure and the machine into DIR.")
+    Path out;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json on stdout (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Keep the generated snapshots and indexes in DIR (default: a temporary folder, deleted).")
+    Path work;
+
+    @Option(names = "--datasets", paramLabel = "DIR", description = "Real telemetry for the Sysmon JSON row (default: $TRAILHOUND_DATASETS; the row is skipped when absent).")
+    Path datasets;
+
+    @Option(names = "--telemetry-events", defaultValue = "200000", description = "Sysmon JSON lines for the import row, 0 to skip (default: ${DEFAULT-VALUE}).")
+    long telemetryEvents;
+
+    @Option(names = "--web-clients", defaultValue = "4", description = "Concurrent clients timing the web pages, 0 to skip (default: ${DEFAULT-VALUE}).")
+    int webClients;
+
+    enum Format { table, json }
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("bench is not built yet");
+    public Integer call() throws Exception {
+        BenchOptions options = new BenchOptions(events, endpoints, seed, repetitions, out, work, format == Format.json,
+                datasets, telemetryEvents, webClients);
+        return Benchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

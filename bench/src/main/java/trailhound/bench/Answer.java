@@ -1,0 +1,19 @@
+package trailhound.bench;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one side answered: the hit count and, for distributions, the count per type. Two answers
+ * agree when both are equal; the benchmark fails when any pair does not.
+ */
+record Answer(long hits, Map<String, Long> perType) {
+
+    static Answer of(long hits) {
+        return new Answer(hits, Map.of());
+    }
+
+    static Answer distribution(long total, Map<String, Long> perType) {
+        return new Answer(total, new TreeMap<>(perType));
+    }
+}

@@ -1,0 +1,82 @@
+package trailhound.bench;
+
+import java.nio.file.Path;
+
+/**
+ * What to benchmark: {@code events} spread over {@code endpoints} generated endpoints (seed
+ * {@code seed}), {@code repetitions} timed runs per index query after a warm-up, an optional
+ * {@code outDir} for the JSON report and {@code workDir} for the generated data (null: a temporary
+ * folder deleted afterwards), and where the real Sysmon datasets are (null: skip that row).
+ *
+ * @param telemetryEvents Sysmon JSON lines to build for the telemetry import row (0: skip)
+ * @param webClients concurrent HTTP clients for the web page timings (0: skip)
+ */
+public record BenchOptions(
+        long events,
+        int endpoints,
+        long seed,
+        int repetitions,
+        Path outDir,
+        Path workDir,
+        boolean json,
+        Path datasets,
+        long telemetryEvents,
+        int webClients) {
+
+    public static final long DEFAULT_EVENTS = 10_000_000L;
+
+    public BenchOptions {
+        if (endpoints < 1) throw new IllegalArgumentException("--endpoints must be at least 1, was " + endpoints);
+        if (events < endpoints) {
+            throw new IllegalArgumentException("--events must be at least --endpoints (" + endpoints + "), was " + events);
+        }
+        if (repetitions < 20) throw new IllegalArgumentException("--repetitions must be at least 20, was " + repetitions);
+        if (telemetryEvents < 0) throw new IllegalArgumentException("telemetry events must be 0 or more, was " + telemetryEvents);
+        if (webClients < 0) throw new IllegalArgumentException("web clients must be 0 or more, was " + webClients);
+    }
+
+    /** The default run: 10M events on one endpoint, seed 1, 20 repetitions, table output. */
+    public static BenchOptions defaults() {
+        return new BenchOptions(DEFAULT_EVENTS, 1, 1, 20, null, null, false, null, 200_000, 4);
+    }
+
+    public BenchOptions withEvents(long n) {
+        return new BenchOptions(n, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients);
+    }
+
+    public BenchOptions withEndpoints(int n) {
+        return new BenchOptions(events, n, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients);
+    }
+
+    public BenchOptions withSeed(long s) {
+        return new BenchOptions(events, endpoints, s, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients);
+    }
+
+    public BenchOptions withRepetitions(int n) {
+        return new BenchOptions(events, endpoints, seed, n, outDir, workDir, json, datasets, telemetryEvents, webClients);
+    }
+
+    public BenchOptions withOutDir(Path dir) {
+        return new BenchOptions(events, endpoints, seed, repetitions, dir, workDir, json, datasets, telemetryEvents, webClients);
+    }
+
+    public BenchOptions withWorkDir(Path dir) {
+        return new BenchOptions(events, endpoints, seed, repetitions, outDir, dir, json, datasets, telemetryEvents, webClients);
+    }
+
+    public BenchOptions withJson(boolean j) {
+        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, j, datasets, telemetryEvents, webClients);
+    }
+
+    public BenchOptions withDatasets(Path dir) {
+        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, json, dir, telemetryEvents, webClients);
+    }
+
+    public BenchOptions withTelemetryEvents(long n) {
+        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, n, webClients);
+    }
+
+    public BenchOptions withWebClients(int n) {
+        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, n);
+    }
+}

@@ -1,0 +1,50 @@
+package trailhound.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every figure of one benchmark run, as written to {@code bench-<time>.json} with {@code --out}.
+ * Sizes in bytes, times in seconds (phases) or milliseconds (latencies). Sections that did not
+ * run are null.
+ */
+record BenchReport(
+        String started,
+        Machine machine,
+        Map<String, Object> settings,
+        Generate generate,
+        Ingest ingest,
+        String queriedEndpoint,
+        List<QueryResult> queries,
+        Hunt hunt,
+        Telemetry telemetry,
+        Web web,
+        List<Check> checks,
+        boolean countsAgree) {
+
+    record Generate(long events, int endpoints, double seconds, long snapshotBytes) {}
+
+    record Ingest(long events, double seconds, double eventsPerSecond, long peakHeapBytes, long indexBytes,
+            long snapshotBytes, double indexToSnapshot) {}
+
+    /** One query, both sides; {@code ratio} = SQLite median / index median. */
+    record QueryResult(String name, String indexQuery, String sql, long indexHits, long sqliteHits, boolean agree,
+            Latency index, Latency sqlite, double ratio, Double targetMedianMs, Double targetRatio) {}
+
+    /** A search across every endpoint: exact counts per endpoint, then the newest page over all; open file descriptors after. */
+    record Hunt(int endpoints, String query, long hits, Latency count, Latency firstPage, Latency both,
+            long peakHeapBytes, long openFiles) {}
+
+    /** Sysmon JSON lines: parsing alone, and the full import into an index. */
+    record Telemetry(long lines, long bytes, double parseSeconds, double parseEventsPerSecond, double importSeconds,
+            double importEventsPerSecond, long eventsIndexed, String source) {}
+
+    /** Page timings with several concurrent clients on loopback. */
+    record Web(int clients, List<WebPage> pages) {}
+
+    /** Server time (the Server-Timing header; null when the response had none) and round trip as the client saw it. */
+    record WebPage(String name, String path, int status, Latency server, Latency client) {}
+
+    /** One target of the issue: what it asks, what was measured, whether it holds. */
+    record Check(String target, String measured, boolean pass) {}
+}

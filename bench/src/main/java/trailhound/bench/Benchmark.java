@@ -1,0 +1,207 @@
+package trailhound.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import trailhound.bench.BenchReport.QueryResult;
+import trailhound.index.Indexes;
+import trailhound.ingest.DataDir;
+import trailhound.ingest.IngestReport;
+import trailhound.ingest.Ingestor;
+import trailhound.samples.SampleGenerator;
+
+/**
+ * The benchmark of issue #4: generates recorder snapshots, ingests them, runs the query suite
+ * against the index and the same logical queries against the SQLite snapshot in the same
+ * process, checks that every pair of hit counts agrees, and reports latencies, ratios and the
+ * issue's targets.
+ *
+ * <pre>{@code
+ * int status = Benchmark.run(BenchOptions.defaults().withEvents(200_000), out, err);
+ * }</pre>
+ *
+ * <p>Exit status 0 when every pair of counts agrees (missed targets are reported, not failures),
+ * 1 when any pair disagrees. Progress goes to {@code err}; the table (or the JSON with
+ * {@code json}) to {@code out}. Not thread-safe; one run at a time per work folder.
+ */
+public final class Benchmark {
+    private static final long SQLITE_BUDGET_NANOS = 10_000_000_000L;
+    private static final DateTimeFormatter FILE_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final BenchOptions options;
+    private final PrintWriter err;
+
+    private Benchmark(BenchOptions options, PrintWriter err) {
+        this.options = options;
+        this.err = err;
+    }
+
+    /** Runs the whole benchmark; see the class comment for the exit status. */
+    public static int run(BenchOptions options, PrintWriter out, PrintWriter err) throws Exception {
+        BenchReport report = new Benchmark(options, err).measure();
+        if (options.json()) {
+            out.println(json().writeValueAsString(report));
+        } else {
+            ReportTable.print(report, out);
+        }
+        out.flush();
+        if (options.outDir() != null) {
+            Files.createDirectories(options.outDir());
+            Path file = options.outDir().resolve("bench-" + FILE_TIME.format(Instant.parse(report.started())) + ".json");
+            json().writeValue(file.toFile(), report);
+            err.println("bench: wrote " + file);
+            err.flush();
+        }
+        return report.countsAgree() ? 0 : 1;
+    }
+
+    private static ObjectMapper json() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    private BenchReport measure() throws Exception {
+        String started = Instant.now().toString();
+        Path work = options.workDir() != null ? Files.createDirectories(options.workDir())
+                : Files.createTempDirectory("trailhound-bench");
+        try {
+            return measureIn(started, work);
+        } finally {
+            if (options.workDir() == null) deleteTree(work);
+        }
+    }
+
+    private BenchReport measureIn(String started, Path work) throws Exception {
+        Machine machine = Machine.current();
+        log("machine: " + machine.describe());
+
+        log("generating %,d events on %d endpoint(s)...", options.events(), options.endpoints());
+        Path samples = work.resolve("samples");
+        long t0 = System.nanoTime();
+        List<Path> files = SampleGenerator.generate(samples, options.endpoints(), options.events(), options.seed(), n -> {});
+        double genSeconds = seconds(t0);
+        long snapshotBytes = 0;
+        for (Path f : files) snapshotBytes += Files.size(f);
+        var generate = new BenchReport.Generate(options.events(), files.size(), genSeconds, snapshotBytes);
+        log("generated %s in %.1f s", mb(snapshotBytes), genSeconds);
+
+        try (DataDir data = DataDir.open(work.resolve("data"))) {
+            log("ingesting...");
+            Map<Path, String> endpointOf = new LinkedHashMap<>();
+            long events = 0;
+            long peakHeap;
+            t0 = System.nanoTime();
+            try (HeapSampler heap = new HeapSampler()) {
+                Ingestor ingestor = new Ingestor(data);
+                for (Path f : files) {
+                    IngestReport r = ingestor.ingest(f, null);
+                    events += r.added();
+                    endpointOf.put(f, r.endpoints().keySet().iterator().next());
+                }
+                peakHeap = heap.peakBytes();
+            }
+            double ingestSeconds = seconds(t0);
+            long indexBytes = 0;
+            for (String endpoint : endpointOf.values()) {
+                try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+                    indexBytes += lease.index().stats().sizeOnDisk();
+                }
+            }
+            var ingest = new BenchReport.Ingest(events, ingestSeconds, events / ingestSeconds, peakHeap, indexBytes,
+                    snapshotBytes, (double) indexBytes / snapshotBytes);
+            log("ingested %,d events in %.1f s (%,.0f events/s), peak heap %s, index %s",
+                    events, ingestSeconds, ingest.eventsPerSecond(), mb(peakHeap), mb(indexBytes));
+
+            Path biggest = files.stream().max(Comparator.comparingLong(Benchmark::size)).orElseThrow();
+            String endpoint = endpointOf.get(biggest);
+            List<QueryResult> queries = runSuite(data, biggest, endpoint);
+
+            BenchReport.Hunt hunt = options.endpoints() > 1 ? new HuntBench(data, options.repetitions(), this::log).run() : null;
+            BenchReport.Telemetry telemetry = TelemetryBench.run(options, work.resolve("telemetry"), this::log);
+            BenchReport.Web web = options.webClients() > 0
+                    ? WebBench.run(data, endpoint, queries, options.webClients(), this::log) : null;
+
+            boolean agree = queries.stream().allMatch(QueryResult::agree);
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("events", options.events());
+            settings.put("endpoints", options.endpoints());
+            settings.put("seed", options.seed());
+            settings.put("repetitions", options.repetitions());
+            settings.put("sqliteBudgetSeconds", SQLITE_BUDGET_NANOS / 1e9);
+            settings.put("telemetryEvents", options.telemetryEvents());
+            settings.put("webClients", options.webClients());
+            var partial = new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, telemetry,
+                    web, List.of(), agree);
+            return new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, telemetry, web,
+                    Targets.check(partial), agree);
+        }
+    }
+
+    private List<QueryResult> runSuite(DataDir data, Path snapshot, String endpoint) throws Exception {
+        List<QueryResult> results = new ArrayList<>();
+        try (Indexes.Lease lease = data.indexes().acquire(endpoint);
+                SnapshotSql sql = new SnapshotSql(snapshot, endpoint)) {
+            IndexSide index = new IndexSide(lease.index());
+            log("picking query values from the snapshot...");
+            List<QueryCase> cases = QuerySuite.build(sql);
+            for (QueryCase q : cases) {
+                var onIndex = Latency.measure(3, options.repetitions(), options.repetitions(), 0, () -> index.run(q));
+                var onSqlite = Latency.measure(1, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> sql.run(q));
+                boolean agree = onIndex.answer().equals(onSqlite.answer());
+                double ratio = onSqlite.latency().medianMs() / Math.max(1e-6, onIndex.latency().medianMs());
+                results.add(new QueryResult(q.name(), q.indexQuery(), q.sql(), onIndex.answer().hits(),
+                        onSqlite.answer().hits(), agree, onIndex.latency(), onSqlite.latency(), ratio,
+                        q.targetMedianMs(), q.targetRatio()));
+                log("  %-28s index %9.3f ms  sqlite %10.1f ms  hits %,d%s", q.name(), onIndex.latency().medianMs(),
+                        onSqlite.latency().medianMs(), onIndex.answer().hits(),
+                        agree ? "" : "  MISMATCH: sqlite " + onSqlite.answer());
+            }
+        }
+        return results;
+    }
+
+    void log(String format, Object... args) {
+        err.println("bench: " + (args.length == 0 ? format : String.format(format, args)));
+        err.flush();
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    static String mb(long bytes) {
+        return String.format("%,.1f MB", bytes / 1e6);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /** Progress lines, so the phases can report without knowing the output streams. */
+    interface Log {
+        void log(String format, Object... args);
+    }
+}

@@ -1,0 +1,63 @@
+package trailhound.bench;
+
+import java.io.PrintWriter;
+import trailhound.bench.BenchReport.Check;
+import trailhound.bench.BenchReport.QueryResult;
+import trailhound.bench.BenchReport.WebPage;
+
+/** The human-readable report: phases, the side-by-side query table, then every target. */
+final class ReportTable {
+    private ReportTable() {}
+
+    static void print(BenchReport r, PrintWriter out) {
+        out.println("Trailhound benchmark, " + r.started());
+        out.println("machine:   " + r.machine().describe());
+        var g = r.generate();
+        out.printf("generate:  %,d events on %d endpoint(s) in %.1f s, snapshot %s%n", g.events(), g.endpoints(),
+                g.seconds(), Benchmark.mb(g.snapshotBytes()));
+        var in = r.ingest();
+        out.printf("ingest:    %,d events in %.1f s = %,.0f events/s, peak heap %s, index %s = %.2f x snapshot%n",
+                in.events(), in.seconds(), in.eventsPerSecond(), Benchmark.mb(in.peakHeapBytes()),
+                Benchmark.mb(in.indexBytes()), in.indexToSnapshot());
+        out.println();
+        out.printf("queries on endpoint %s (index: %d runs after warm-up; SQLite: 20 runs or 10 s, at least 3)%n",
+                r.queriedEndpoint(), r.queries().isEmpty() ? 0 : r.queries().getFirst().index().runs());
+        String fmt = "%-28s %12s %10s %10s %12s %12s %9s  %s%n";
+        out.printf(fmt, "QUERY", "HITS", "IDX MED", "IDX P95", "SQLITE MED", "SQLITE P95", "RATIO", "COUNTS");
+        for (QueryResult q : r.queries()) {
+            out.printf(fmt, q.name(), String.format("%,d", q.indexHits()), ms(q.index().medianMs()), ms(q.index().p95Ms()),
+                    ms(q.sqlite().medianMs()), ms(q.sqlite().p95Ms()), String.format("%,.1fx", q.ratio()),
+                    q.agree() ? "agree" : "MISMATCH (sqlite " + String.format("%,d", q.sqliteHits()) + ")");
+        }
+        out.println("(times in ms; ratio = SQLite median / index median)");
+        if (r.hunt() != null) {
+            var h = r.hunt();
+            out.printf("%nhunt:      %s over %d endpoints: %,d hits; count %s ms, first page %s ms, both %s ms (median),"
+                    + " peak heap %s, %d open files after%n", h.query(), h.endpoints(), h.hits(), ms(h.count().medianMs()),
+                    ms(h.firstPage().medianMs()), ms(h.both().medianMs()), Benchmark.mb(h.peakHeapBytes()), h.openFiles());
+        }
+        if (r.telemetry() != null) {
+            var t = r.telemetry();
+            out.printf("%ntelemetry: %,d Sysmon JSON lines (%s, %s): parse %,.0f events/s, full import %,.0f events/s%n",
+                    t.lines(), Benchmark.mb(t.bytes()), t.source(), t.parseEventsPerSecond(), t.importEventsPerSecond());
+        }
+        if (r.web() != null) {
+            out.printf("%nweb pages, %d concurrent clients, loopback:%n", r.web().clients());
+            for (WebPage p : r.web().pages()) {
+                String server = p.server() == null ? "n/a" : ms(p.server().medianMs()) + " / " + ms(p.server().p95Ms());
+                out.printf("  %-26s HTTP %d  server median/p95 %s ms  client %s / %s ms  (%d requests)%n", p.name(),
+                        p.status(), server, ms(p.client().medianMs()), ms(p.client().p95Ms()), p.client().runs());
+            }
+        }
+        out.println();
+        out.println("targets:");
+        for (Check c : r.checks()) {
+            out.printf("  %-4s %-52s %s%n", c.pass() ? "PASS" : "MISS", c.target(), c.measured());
+        }
+        out.println(r.countsAgree() ? "result: all hit counts agree" : "result: FAILED, hit counts disagree (see MISMATCH)");
+    }
+
+    static String ms(double v) {
+        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    }
+}

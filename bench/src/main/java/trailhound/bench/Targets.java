@@ -1,0 +1,58 @@
+package trailhound.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import trailhound.bench.BenchReport.Check;
+import trailhound.bench.BenchReport.QueryResult;
+
+/** The targets of issue #4, checked against a run's figures; each one PASS or MISS, never hidden. */
+final class Targets {
+    static final double INGEST_EVENTS_PER_SECOND = 100_000;
+    static final long HEAP_BYTES = 2L << 30;
+    static final double INDEX_TO_SNAPSHOT = 1.5;
+    static final double TELEMETRY_EVENTS_PER_SECOND = 100_000;
+    static final double HUNT_MS = 1_000;
+
+    private Targets() {}
+
+    static List<Check> check(BenchReport r) {
+        List<Check> checks = new ArrayList<>();
+        var in = r.ingest();
+        checks.add(new Check("ingest >= 100,000 events/s", String.format("%,.0f events/s", in.eventsPerSecond()),
+                in.eventsPerSecond() >= INGEST_EVENTS_PER_SECOND));
+        checks.add(new Check("ingest peak heap < 2 GB", Benchmark.mb(in.peakHeapBytes()) + " (sampled, garbage included)",
+                in.peakHeapBytes() < HEAP_BYTES));
+        checks.add(new Check("index size <= 1.5 x snapshot", String.format("%.2f x", in.indexToSnapshot()),
+                in.indexToSnapshot() <= INDEX_TO_SNAPSHOT));
+        for (QueryResult q : r.queries()) {
+            if (q.targetMedianMs() != null) {
+                checks.add(new Check(q.name() + " median < " + fmt(q.targetMedianMs()) + " ms",
+                        String.format("%.2f ms", q.index().medianMs()), q.index().medianMs() < q.targetMedianMs()));
+            }
+            if (q.targetRatio() != null) {
+                checks.add(new Check(q.name() + " >= " + fmt(q.targetRatio()) + "x faster than SQLite",
+                        String.format("%.1f x", q.ratio()), q.ratio() >= q.targetRatio()));
+            }
+        }
+        checks.add(new Check("counts exact (index = SQLite for every query)",
+                r.queries().stream().filter(QueryResult::agree).count() + " of " + r.queries().size() + " agree",
+                r.countsAgree()));
+        if (r.telemetry() != null) {
+            checks.add(new Check("Sysmon JSON import >= 100,000 events/s",
+                    String.format("%,.0f events/s (parse only %,.0f)", r.telemetry().importEventsPerSecond(),
+                            r.telemetry().parseEventsPerSecond()),
+                    r.telemetry().importEventsPerSecond() >= TELEMETRY_EVENTS_PER_SECOND));
+        }
+        if (r.hunt() != null) {
+            checks.add(new Check("hunt across " + r.hunt().endpoints() + " endpoints < 1 s",
+                    String.format("%.0f ms (count + first page), peak heap %s, %d open files after",
+                            r.hunt().both().medianMs(), Benchmark.mb(r.hunt().peakHeapBytes()), r.hunt().openFiles()),
+                    r.hunt().both().medianMs() < HUNT_MS));
+        }
+        return checks;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}

@@ -1,0 +1,64 @@
+package trailhound.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CI-sized benchmark (200,000 events): it must complete and every index count must equal the
+ * SQLite count. No timing assertions: the figures depend on the machine.
+ */
+class BenchmarkTest {
+
+    @Test
+    void run_ciSizedEvents_completesAndEveryCountAgreesWithSqlite(@TempDir Path tmp) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        BenchOptions options = BenchOptions.defaults().withEvents(200_000).withOutDir(tmp.resolve("out"))
+                .withWorkDir(tmp.resolve("work")).withTelemetryEvents(20_000).withWebClients(2);
+
+        int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(err));
+
+        assertEquals(0, status, () -> "exit status; stdout:\n" + out + "\nstderr:\n" + err);
+        assertTrue(out.toString().contains("result: all hit counts agree"), out::toString);
+        List<Path> json;
+        try (Stream<Path> files = Files.list(tmp.resolve("out"))) {
+            json = files.toList();
+        }
+        assertEquals(1, json.size(), "one JSON report");
+        JsonNode report = new ObjectMapper().readTree(json.getFirst().toFile());
+        assertTrue(report.get("countsAgree").asBoolean());
+        assertEquals(16, report.get("queries").size(), "the whole suite ran");
+        for (JsonNode q : report.get("queries")) {
+            assertEquals(q.get("sqliteHits").asLong(), q.get("indexHits").asLong(), q.get("name").asText());
+            assertTrue(q.get("index").get("runs").asInt() >= 20, q.get("name").asText() + " repeated at least 20 times");
+        }
+        assertTrue(report.get("machine").get("cores").asInt() >= 1);
+        assertEquals(200_000, report.get("ingest").get("events").asLong());
+    }
+
+    @Test
+    void run_twoEndpoints_reportsTheHuntAcrossBoth(@TempDir Path tmp) throws Exception {
+        StringWriter out = new StringWriter();
+        BenchOptions options = BenchOptions.defaults().withEvents(20_000).withEndpoints(2).withJson(true)
+                .withWorkDir(tmp).withTelemetryEvents(0).withWebClients(0);
+
+        int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(new StringWriter()));
+
+        assertEquals(0, status, out::toString);
+        JsonNode report = new ObjectMapper().readTree(out.toString());
+        assertEquals(2, report.get("hunt").get("endpoints").asInt());
+        assertFalse(report.get("hunt").isNull());
+    }
+}
