@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -59,11 +60,16 @@ public final class WebTestSupport implements AutoCloseable {
 
     /** A data folder under {@code dir} with the test endpoint, and a server on a random loopback port (not signed in). */
     public static WebTestSupport start(Path dir) throws IOException {
+        return start(dir, options -> options);
+    }
+
+    /** As {@link #start(Path)}, with the server options changed by {@code tune} (e.g. a VirusTotal stub). */
+    public static WebTestSupport start(Path dir, UnaryOperator<WebOptions> tune) throws IOException {
         DataDir data = DataDir.open(dir.resolve("data"));
         Path db = dir.resolve(ENDPOINT + ".db");
         writeRecorder(db);
         new Ingestor(data, 1).ingest(db, null);
-        WebServer server = WebServer.start(data, WebOptions.defaults().withPort(0).withTemplateSources(null));
+        WebServer server = WebServer.start(data, tune.apply(WebOptions.defaults().withPort(0).withTemplateSources(null)));
         return new WebTestSupport(data, server);
     }
 

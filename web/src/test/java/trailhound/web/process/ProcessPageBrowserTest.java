@@ -8,29 +8,21 @@ import static trailhound.web.process.ProcessFixture.NOTEPAD;
 import static trailhound.web.process.ProcessFixture.POWERSHELL;
 import static trailhound.web.process.ProcessFixture.POWERSHELL_SHA256;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import trailhound.web.Browsers;
 import trailhound.web.WebTestSupport;
 
 /**
@@ -40,9 +32,6 @@ import trailhound.web.WebTestSupport;
  * {@code web/target/screenshots/}.
  */
 class ProcessPageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     static Path dir;
 
@@ -52,17 +41,11 @@ class ProcessPageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser tests skipped: /usr/bin/chromium and /usr/bin/chromedriver are not installed (apt install chromium chromium-driver)");
+        browser = Browsers.open(dir.resolve("chrome-profile"), dir.resolve("downloads"));
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         web = WebTestSupport.start(dir);
         ProcessFixture.write(web.data());
-        browser = chrome(dir.resolve("chrome-profile"));
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        browser.get(web.server().url() + "/login");
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(web.adminPassword());
-        browser.findElement(By.id("password")).submit();
-        wait.until(ExpectedConditions.urlContains("/endpoints"));
+        Browsers.signIn(browser, web);
     }
 
     @AfterAll
@@ -169,21 +152,6 @@ class ProcessPageBrowserTest {
     }
 
     private static void screenshot(String name) throws IOException {
-        Path out = Path.of("target", "screenshots");
-        Files.createDirectories(out);
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), out.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static WebDriver chrome(Path profile) {
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1400,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        Browsers.screenshot(browser, name);
     }
 }
