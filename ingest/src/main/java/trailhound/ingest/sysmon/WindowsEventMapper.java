@@ -2,6 +2,7 @@ package trailhound.ingest.sysmon;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 
@@ -13,6 +14,17 @@ import trailhound.schema.Field;
  */
 final class WindowsEventMapper {
     static final String SYSMON_CHANNEL = "Microsoft-Windows-Sysmon/Operational";
+
+    /** Every input field the mapping reads; readers may drop the others unread (a JSON line carries ~40). */
+    static final Set<String> FIELDS = Set.of("@timestamp", "Application", "Channel", "CommandLine", "Computer",
+            "Details", "Device", "EventID", "EventType", "GrantedAccess", "Hash", "Hashes", "Hostname", "Image",
+            "ImageLoaded", "Initiated", "IpAddress", "LogonType", "NewName", "NewProcessId", "NewProcessName",
+            "ParentCommandLine", "ParentImage", "ParentProcessGuid", "ParentProcessId", "ParentProcessName", "PipeName",
+            "ProcessGuid", "ProcessID", "ProcessId", "ProcessName", "Protocol", "QueryName", "QueryResults", "Signature",
+            "SignatureStatus", "SourceImage", "SourceProcessGUID", "SourceProcessGuid", "SourceProcessId",
+            "SubjectDomainName", "SubjectUserName", "TargetDomainName", "TargetFilename", "TargetImage", "TargetObject",
+            "TargetProcessGUID", "TargetProcessGuid", "TargetUserName", "TimeCreated", "User", "UtcTime",
+            "SourceIp", "SourcePort", "DestinationIp", "DestinationPort");
 
     private WindowsEventMapper() {
     }
