@@ -193,7 +193,7 @@ final class FieldQueries {
         if (IPV4.matcher(v).matches() || IPV6.matcher(v).matches()) {
             try {
                 return InetAddress.getByName(v);
-            } catch (UnknownHostException invalid) {
+            } catch (UnknownHostException | IllegalArgumentException invalid) {
                 // falls through to the message below
             }
         }

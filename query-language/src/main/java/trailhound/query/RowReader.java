@@ -50,9 +50,7 @@ final class RowReader {
                 }
             }
         } catch (TokenMgrError e) {
-            // Let the query language describe the lexical error with its column.
-            QueryLanguage.parse(text.typed());
-            throw new QuerySyntaxException("cannot read the query: " + e.getMessage(), 1, null);
+            throw SchemaQueryParser.lexicalError(text, e);
         }
     }
 
@@ -132,10 +130,10 @@ final class RowReader {
                 operand = Operand.MATCHES;
             }
             case RANGEIN_START, RANGEEX_START -> {
-                Token lower = next();
-                next();
-                Token upper = next();
-                Token end = next();
+                Token lower = rangePart(RANGE_GOOP, RANGE_QUOTED, "a lower bound");
+                rangePart(RANGE_TO, RANGE_TO, "TO");
+                Token upper = rangePart(RANGE_GOOP, RANGE_QUOTED, "an upper bound");
+                Token end = rangePart(RANGEIN_END, RANGEEX_END, "']' or '}'");
                 boolean open = lower.image.equals("*") || upper.image.equals("*");
                 if (lower.image.equals("*") && !upper.image.equals("*") && end.kind == RANGEEX_END) {
                     operand = Operand.LESS_THAN;
@@ -167,6 +165,15 @@ final class RowReader {
         } catch (IllegalArgumentException invalid) {
             throw new QuerySyntaxException(invalid.getMessage() + " at column " + column(value), column(value), name);
         }
+    }
+
+    private Token rangePart(int kind, int otherKind, String expected) {
+        Token t = next();
+        if (t.kind != kind && t.kind != otherKind) {
+            throw new QuerySyntaxException("expected " + expected + " in the range at column " + column(t) + ", found "
+                    + (t.kind == EOF ? "the end of the query" : "'" + t.image + "'"), column(t), null);
+        }
+        return t;
     }
 
     private static Operand exactOperand(Parameter parameter, String value) {

@@ -67,7 +67,7 @@ final class SchemaQueryParser extends QueryParser {
         } catch (ParseException e) {
             throw syntaxError(e);
         } catch (TokenMgrError e) {
-            throw lexicalError(e);
+            throw lexicalError(text, e);
         }
     }
 
@@ -270,7 +270,8 @@ final class SchemaQueryParser extends QueryParser {
         };
     }
 
-    private QuerySyntaxException lexicalError(TokenMgrError e) {
+    /** A lexer failure (unclosed quote, trailing backslash...) as an error with the typed column. */
+    static QuerySyntaxException lexicalError(QueryText text, TokenMgrError e) {
         Matcher m = LEXICAL_COLUMN.matcher(String.valueOf(e.getMessage()));
         int column = m.find() ? text.column(Integer.parseInt(m.group(1)) - 1) : text.typed().length() + 1;
         String message;

@@ -139,6 +139,14 @@ class BuilderQueryTest {
         assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("user:"));
         assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("bob"));
         assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("user:\"bob"));
+        assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("user:bob AND"));
+        assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("AND user:bob"));
+        assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("user:bob)"));
+        QuerySyntaxException range = assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("pid:{5 TO"));
+        assertFalse(range instanceof QueryTooComplexException);
+        assertEquals(10, range.column());
+        QuerySyntaxException quote = assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("user:\"bob"));
+        assertEquals(10, quote.column());
     }
 
     // ---- rows -------------------------------------------------------------------------------

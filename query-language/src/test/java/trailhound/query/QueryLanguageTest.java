@@ -194,6 +194,13 @@ class QueryLanguageTest {
     }
 
     @Test
+    void time_yearMonthHour_wholeUnit() {
+        assertEquals(longRange("ts$p", ms("2020-01-01T00:00:00Z"), ms("2021-01-01T00:00:00Z") - 1), q("ts:2020"));
+        assertEquals(longRange("ts$p", ms("2020-02-01T00:00:00Z"), ms("2020-03-01T00:00:00Z") - 1), q("ts:2020-02"));
+        assertEquals(longRange("ts$p", ms("2020-10-19T07:00:00Z"), ms("2020-10-19T08:00:00Z") - 1), q("ts:2020-10-19T07"));
+    }
+
+    @Test
     void time_exactMillis_oneMillisecond() {
         long t = ms("2020-10-19T07:00:05.250Z");
         assertEquals(longRange("ts$p", t, t), q("ts:2020-10-19T07:00:05.250Z"));
