@@ -68,6 +68,7 @@ public final class RecorderWriter implements AutoCloseable {
                 s.execute("PRAGMA locking_mode=EXCLUSIVE");
                 s.execute("PRAGMA cache_size=-262144");
                 s.execute("PRAGMA temp_store=FILE");
+                s.execute("PRAGMA threads=2");
                 s.execute(RecorderSchema.CREATE_META);
                 s.execute(RecorderSchema.CREATE_PROCESSES);
                 s.execute(RecorderSchema.createEvents());
@@ -203,6 +204,9 @@ public final class RecorderWriter implements AutoCloseable {
                 for (String sql : RecorderSchema.CREATE_INDEXES) {
                     s.execute(sql);
                 }
+                // Sampled statistics: a full ANALYZE reads every index again, which on 10M events
+                // costs as much as building them; the planner needs only the rough shape.
+                s.execute("PRAGMA analysis_limit=2000");
                 s.execute("ANALYZE");
             }
         } catch (SQLException e) {
@@ -225,6 +229,7 @@ public final class RecorderWriter implements AutoCloseable {
             rowsInTransaction = 0;
         }
     }
+
 
     private void flushEvents() throws SQLException {
         if (pendingEvents > 0) {
