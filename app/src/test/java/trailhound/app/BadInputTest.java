@@ -1,0 +1,131 @@
+package trailhound.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets exit status 2, a message naming the problem, and leaves existing indexes as they were. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+    Path tmp;
+    Path data;
+    Path good;
+    String endpoint;
+    long eventsBefore;
+
+    @BeforeAll
+    void ingestOneEndpoint(@TempDir Path tmp) throws Exception {
+        this.tmp = tmp;
+        Path samples = tmp.resolve("samples");
+        data = tmp.resolve("data");
+        assertEquals(0, Cli.run("samples", "--out", samples.toString(), "--endpoints", "1", "--events", "5000", "--seed", "3").status());
+        try (var files = Files.list(samples)) {
+            good = files.filter(f -> f.toString().endsWith(".db")).findFirst().orElseThrow();
+        }
+        Cli ingest = Cli.run("ingest", "--data", data.toString(), good.toString());
+        assertEquals(0, ingest.status(), ingest.err());
+        endpoint = Cli.run("endpoints", "--data", data.toString()).out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+        eventsBefore = Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "--count").count();
+    }
+
+    private void assertBadFile(Path file, String expectedInMessage) {
+        Cli cli = Cli.run("ingest", "--data", data.toString(), "--endpoint", endpoint, file.toString());
+        assertEquals(2, cli.status(), cli.out() + cli.err());
+        assertTrue(cli.err().contains(file.toString()), "names the file: " + cli.err());
+        assertTrue(cli.err().toLowerCase().contains(expectedInMessage), "says why (" + expectedInMessage + "): " + cli.err());
+        assertEquals(eventsBefore, Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "--count").count(),
+                "existing index untouched");
+    }
+
+    @Test
+    void ingest_corruptDatabase_exit2AndIndexUntouched() throws Exception {
+        byte[] bytes = Files.readAllBytes(good);
+        byte[] corrupt = Arrays.copyOf(bytes, bytes.length);
+        for (int i = 100; i < Math.min(bytes.length, 200_000); i++) corrupt[i] = (byte) (i * 31);
+        Path file = tmp.resolve("corrupt.db");
+        Files.write(file, corrupt);
+        assertBadFile(file, "corrupt");
+    }
+
+    @Test
+    void ingest_truncatedDatabase_exit2() throws Exception {
+        byte[] bytes = Files.readAllBytes(good);
+        Path file = tmp.resolve("truncated.db");
+        Files.write(file, Arrays.copyOf(bytes, 4096 + 17));
+        Cli cli = Cli.run("ingest", "--data", data.toString(), file.toString());
+        assertEquals(2, cli.status(), cli.out() + cli.err());
+        assertTrue(cli.err().contains(file.toString()), cli.err());
+    }
+
+    @Test
+    void ingest_sqliteButNotARecorder_exit2() throws Exception {
+        Path file = tmp.resolve("other.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE customers (id INTEGER, name TEXT)");
+        }
+        assertBadFile(file, "not a");
+    }
+
+    @Test
+    void ingest_unknownSchemaVersion_exit2() throws Exception {
+        Path file = tmp.resolve("future.db");
+        Files.copy(good, file);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+        }
+        assertBadFile(file, "99");
+    }
+
+    @Test
+    void ingest_unknownFormat_exit2ListsAcceptedFormats() throws Exception {
+        Path file = tmp.resolve("notes.txt");
+        Files.writeString(file, "just some notes\nnothing to see\n");
+        assertBadFile(file, "accepted formats");
+    }
+
+    @Test
+    void ingest_missingFile_exit2() {
+        Cli cli = Cli.run("ingest", "--data", data.toString(), tmp.resolve("nope.db").toString());
+        assertEquals(2, cli.status());
+        assertTrue(cli.err().contains("nope.db"), cli.err());
+    }
+
+    @Test
+    void search_badQuery_exit2WithColumn() {
+        Cli cli = Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "procname:cmd.exe");
+        assertEquals(2, cli.status());
+        assertTrue(cli.err().contains("procname"), cli.err());
+        assertTrue(cli.err().contains("column"), cli.err());
+    }
+
+    @Test
+    void search_syntaxError_exit2WithColumn() {
+        Cli cli = Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "type:process AND (user:x");
+        assertEquals(2, cli.status());
+        assertTrue(cli.err().contains("column"), cli.err());
+    }
+
+    @Test
+    void search_unknownEndpoint_exit2() {
+        Cli cli = Cli.run("search", "--data", data.toString(), "--endpoint", "no-such-host", "type:process");
+        assertEquals(2, cli.status());
+        assertTrue(cli.err().contains("no-such-host"), cli.err());
+    }
+
+    @Test
+    void process_unknownKey_exit2() {
+        Cli cli = Cli.run("process", "--data", data.toString(), "--endpoint", endpoint, "--key", "does-not-exist");
+        assertEquals(2, cli.status());
+        assertTrue(cli.err().contains("does-not-exist"), cli.err());
+    }
+}
