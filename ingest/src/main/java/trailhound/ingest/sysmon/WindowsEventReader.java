@@ -39,6 +39,7 @@ public final class WindowsEventReader {
     public static void readJsonLines(InputStream in, String entryName, ImportContext context) throws IOException {
         ByteLines lines = new ByteLines(in);
         Map<String, String> fields = new HashMap<>(64);
+        ClockSkew clockSkew = new ClockSkew();
         while (lines.next()) {
             if (lines.isBlank()) {
                 continue;
@@ -57,9 +58,11 @@ public final class WindowsEventReader {
             if (event == null) {
                 context.malformed(lines.number());
             } else {
+                clockSkew.observe(fields);
                 context.emit(event);
             }
         }
+        clockSkew.report(entryName, context);
     }
 
     /**
@@ -71,6 +74,48 @@ public final class WindowsEventReader {
      */
     public static void readXml(InputStream in, String entryName, ImportContext context) throws IOException {
         new XmlEventReader(context).read(in, entryName);
+    }
+
+    /*
+     * Forwarders stamp TimeCreated in the collector's idea of time: in the OTRF exports it is hours
+     * away from Sysmon's UtcTime, even with a "Z". Events that only have TimeCreated (Security,
+     * System...) therefore cannot be placed exactly; the report says by how much the two disagree
+     * rather than silently shifting or trusting either.
+     */
+    private static final class ClockSkew {
+        private static final long QUARTER_HOUR = 15 * 60_000L;
+        private final Map<String, Map<Long, Long>> countsByHostAndSkew = new java.util.TreeMap<>();
+
+        void observe(Map<String, String> fields) {
+            String utc = fields.get("UtcTime");
+            String created = fields.get("TimeCreated");
+            if (utc == null || created == null) {
+                return;
+            }
+            long a = WindowsTimes.parse(utc);
+            long b = WindowsTimes.parse(created);
+            if (a == Long.MIN_VALUE || b == Long.MIN_VALUE) {
+                return;
+            }
+            long skew = Math.round((double) (a - b) / QUARTER_HOUR) * QUARTER_HOUR;
+            if (skew != 0) {
+                countsByHostAndSkew.computeIfAbsent(String.valueOf(fields.get("Hostname")), h -> new java.util.TreeMap<>())
+                        .merge(skew, 1L, Long::sum);
+            }
+        }
+
+        void report(String entryName, ImportContext context) {
+            countsByHostAndSkew.forEach((host, skews) -> skews.forEach((skew, count) -> context.warn(
+                    (entryName.isEmpty() ? "" : entryName + ": ") + "TimeCreated is " + hours(skew)
+                            + (skew > 0 ? " behind" : " ahead of") + " UtcTime on " + count + " events of " + host
+                            + "; events without UtcTime "
+                            + "(Security, System...) are timed by TimeCreated and may be off by as much")));
+        }
+    }
+
+    private static String hours(long skewMillis) {
+        double hours = Math.abs(skewMillis) / 3_600_000.0;
+        return (hours == Math.rint(hours) ? Long.toString((long) hours) : Double.toString(hours)) + "h";
     }
 
     /** Top-level scalar members into {@code fields}; false when the bytes are not one JSON object. */

@@ -89,6 +89,9 @@ class WindowsDatasetsTest {
         assertEquals(286, report.recordsRead());
         assertEquals(277, report.distinctEvents());
         assertEquals(List.of("WORKSTATION5"), report.endpoints());
+        assertEquals(List.of("cmd_psexec_lsa_secrets_dump_2020-10-1903305471.json: TimeCreated is 4h behind UtcTime on "
+                + "241 events of WORKSTATION5; events without UtcTime (Security, System...) are timed by TimeCreated "
+                + "and may be off by as much"), report.warnings());
     }
 
     @Test
