@@ -19,8 +19,13 @@ final class Templates {
         if (sources == null) {
             return TemplateEngine.createPrecompiled(ContentType.Html);
         }
-        Path classes = Path.of(System.getProperty("java.io.tmpdir"), "trailhound-jte-classes");
-        return TemplateEngine.create(new DirectoryCodeResolver(sources), classes, ContentType.Html);
+        try {
+            // A folder per server process, so two development servers never overwrite each other's classes.
+            Path classes = Files.createTempDirectory("trailhound-jte-");
+            return TemplateEngine.create(new DirectoryCodeResolver(sources), classes, ContentType.Html);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a folder for compiled templates", e);
+        }
     }
 
     /** The source tree's jte folder when development mode is asked for and the folder is there, else null. */

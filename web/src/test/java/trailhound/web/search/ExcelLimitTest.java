@@ -1,0 +1,48 @@
+package trailhound.web.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.javalin.Javalin;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.query.QueryLanguage;
+import trailhound.web.WebTestSupport;
+
+/** The Excel export beyond the sheet's row limit (a limit of 10 here, instead of Excel's 1,048,575 events). */
+class ExcelLimitTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void excel_moreEventsThanRowLimit_stopsAtLimitAndSaysSo() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            Exports exports = new Exports(web.data(), QueryLanguage.withClock(java.time.Clock.systemUTC()), 10);
+            Javalin app = Javalin.create(c -> {
+                c.startup.showJavalinBanner = false;
+                c.routes.get("/endpoints/{endpoint}/export.xlsx", exports::excel);
+            }).start("127.0.0.1", 0);
+            try {
+                HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + app.port() + "/endpoints/" + WebTestSupport.ENDPOINT + "/export.xlsx?q=type%3Adns")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode());
+                try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(r.body()))) {
+                    assertEquals(1 + 10, wb.getSheet("Events").getPhysicalNumberOfRows());
+                    String note = wb.getSheet("Note").getRow(0).getCell(0).getStringCellValue();
+                    assertTrue(note.startsWith("10 of 12 events exported"), note);
+                    assertTrue(note.contains("CSV"), note);
+                }
+            } finally {
+                app.stop();
+            }
+        }
+    }
+}
