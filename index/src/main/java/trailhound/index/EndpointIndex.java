@@ -48,7 +48,10 @@ import trailhound.schema.IndexFields;
  * read-only opens (hunting across many endpoints) cost one reader. {@link #close()} commits.
  */
 public final class EndpointIndex implements Closeable {
-    /** Newest first; event_uid breaks ties so pages are stable. */
+    /**
+     * Newest first; event_uid breaks ties so pages are stable. This is also the index sort: Lucene
+     * only stops a sorted search early when the search sort is a prefix of the index sort.
+     */
     static final Sort NEWEST_FIRST = new Sort(
             new SortField(IndexFields.SORT_TS, SortField.Type.LONG, true),
             new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
@@ -99,8 +102,10 @@ public final class EndpointIndex implements Closeable {
         IOException failure = backgroundFailure;
         if (failure != null) throw new IOException("background refresh of " + dir + " failed", failure);
         IndexWriter w = writer();
-        values.add(event); // before the event, so a visible event's values are always in the dictionary
-        w.updateDocument(EventDocuments.uidTerm(event.uid()), documents.get().document(event));
+        EventDocuments docs = documents.get();
+        String[] lower = docs.normalized(event);
+        values.add(lower); // before the event, so a visible event's values are always in the dictionary
+        w.updateDocument(EventDocuments.uidTerm(lower), docs.document(event, lower));
         dirty.set(true);
     }
 
@@ -224,7 +229,7 @@ public final class EndpointIndex implements Closeable {
         ensureOpen();
         if (writer != null) return writer;
         IndexWriterConfig config = new IndexWriterConfig()
-                .setIndexSort(new Sort(new SortField(IndexFields.SORT_TS, SortField.Type.LONG, true)))
+                .setIndexSort(NEWEST_FIRST)
                 .setRAMBufferSizeMB(RAM_BUFFER_MB)
                 .setCommitOnClose(false);
         IndexWriter w = new IndexWriter(events, config);

@@ -50,6 +50,7 @@ final class EventDocuments {
     private final NumericDocValuesField sortTs = new NumericDocValuesField(IndexFields.SORT_TS, 0L);
     private final StringField typeOperation = new StringField(TYPE_OPERATION, "", org.apache.lucene.document.Field.Store.NO);
     private final List<IndexableField> doc = new ArrayList<>(FIELDS.length * 3);
+    private final String[] lower = new String[FIELDS.length];
 
     EventDocuments() {
         for (Field f : FIELDS) {
@@ -61,20 +62,29 @@ final class EventDocuments {
         }
     }
 
-    /** The dedup key: re-adding an event with the same uid replaces it. */
-    static Term uidTerm(String uid) {
-        return new Term(IndexFields.term(Field.EVENT_UID), IndexFields.normalize(uid));
+    /** The dedup key from {@link #normalized} values: re-adding an event with the same uid replaces it. */
+    static Term uidTerm(String[] lower) {
+        return new Term(IndexFields.term(Field.EVENT_UID), lower[Field.EVENT_UID.ordinal()]);
     }
 
-    /** The document for the event; valid until the next call on this instance. */
-    List<IndexableField> document(Event event) {
+    /** The event's values lower-cased ({@link IndexFields#normalize}) by field ordinal; reused per thread. */
+    String[] normalized(Event event) {
+        for (Field f : FIELDS) {
+            String value = event.get(f);
+            lower[f.ordinal()] = value == null ? null : IndexFields.normalize(value);
+        }
+        return lower;
+    }
+
+    /** The document for the event and its {@link #normalized} values; valid until the next call. */
+    List<IndexableField> document(Event event, String[] lower) {
         doc.clear();
         for (Field f : FIELDS) {
             String value = event.get(f);
             if (value == null) continue;
             int i = f.ordinal();
             StringField term = terms[i];
-            term.setStringValue(IndexFields.normalize(value));
+            term.setStringValue(lower[i]);
             doc.add(term);
             switch (f.kind()) {
                 case NUMBER, TIME -> {

@@ -3,7 +3,9 @@ package trailhound.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReader;
@@ -47,6 +49,9 @@ final class EventReader {
         final LeafReaderContext leaf;
         private final SortedDocValues[] displays = new SortedDocValues[FIELDS.length];
         private final NumericDocValues ts;
+        /** Values repeat across a page (paths, users, keys); looking an ord up decompresses a block. */
+        @SuppressWarnings("unchecked")
+        private final Map<Integer, String>[] seen = new Map[FIELDS.length];
 
         LeafValues(LeafReaderContext leaf) throws IOException {
             this.leaf = leaf;
@@ -60,7 +65,15 @@ final class EventReader {
             for (Field f : FIELDS) {
                 SortedDocValues dv = displays[f.ordinal()];
                 if (dv != null && dv.advanceExact(doc)) {
-                    b.set(f, dv.lookupOrd(dv.ordValue()).utf8ToString());
+                    Map<Integer, String> cache = seen[f.ordinal()];
+                    if (cache == null) cache = seen[f.ordinal()] = new HashMap<>();
+                    int ord = dv.ordValue();
+                    String value = cache.get(ord);
+                    if (value == null) {
+                        value = dv.lookupOrd(ord).utf8ToString();
+                        cache.put(ord, value);
+                    }
+                    b.set(f, value);
                 }
             }
             if (b.get(Field.TS) == null && ts.advanceExact(doc)) b.ts(ts.longValue());

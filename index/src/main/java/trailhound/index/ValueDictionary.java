@@ -36,7 +36,6 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
 import trailhound.query.ValuePatternQuery;
-import trailhound.schema.Event;
 import trailhound.schema.Field;
 import trailhound.schema.FieldKind;
 import trailhound.schema.IndexFields;
@@ -65,7 +64,9 @@ final class ValueDictionary implements Closeable {
             Caffeine.newBuilder().maximumSize(256).expireAfterWrite(Duration.ofMinutes(1)).build();
     private volatile IndexWriter writer;
     private volatile SearcherManager manager;
-    private Set<String> known;
+    private static final Field[] DICTIONARY_FIELDS = Field.all().stream().filter(ValueDictionary::inDictionary).toArray(Field[]::new);
+    /** Known values per field ordinal (null for fields not in the dictionary); set once the writer opens. */
+    private volatile List<Set<String>> known;
 
     ValueDictionary(Directory dir) {
         this.dir = dir;
@@ -75,14 +76,18 @@ final class ValueDictionary implements Closeable {
         return field.kind() == FieldKind.KEYWORD || field.kind() == FieldKind.IP;
     }
 
-    /** Adds the event's values not seen before. */
-    void add(Event event) throws IOException {
+    /**
+     * Adds the values not seen before; {@code lower} holds the event's lower-cased values by field
+     * ordinal (computed once per event by the caller, shared with the event document).
+     */
+    void add(String[] lower) throws IOException {
         IndexWriter w = writer();
-        for (Field f : Field.all()) {
-            String value = event.get(f);
-            if (value == null || !inDictionary(f)) continue;
-            String lower = IndexFields.normalize(value);
-            if (known.add(f.ordinal() + "\u0000" + lower)) w.addDocument(document(f, lower));
+        for (Field f : DICTIONARY_FIELDS) {
+            String value = lower[f.ordinal()];
+            if (value == null) continue;
+            Set<String> seen = known.get(f.ordinal());
+            // contains() first: it never locks, and almost every value was seen before
+            if (!seen.contains(value) && seen.add(value)) w.addDocument(document(f, value));
         }
     }
 
@@ -117,14 +122,15 @@ final class ValueDictionary implements Closeable {
         if (writer != null) return writer;
         IndexWriterConfig config = new IndexWriterConfig().setRAMBufferSizeMB(32).setCommitOnClose(false);
         IndexWriter w = new IndexWriter(dir, config);
-        Set<String> values = ConcurrentHashMap.newKeySet();
+        List<Set<String>> values = new ArrayList<>();
         try (DirectoryReader reader = DirectoryReader.open(w)) {
             for (Field f : Field.all()) {
-                if (!inDictionary(f)) continue;
-                Terms terms = MultiTerms.getTerms(reader, IndexFields.term(f));
+                Set<String> set = inDictionary(f) ? ConcurrentHashMap.newKeySet() : null;
+                values.add(set);
+                Terms terms = set == null ? null : MultiTerms.getTerms(reader, IndexFields.term(f));
                 if (terms == null) continue;
                 TermsEnum te = terms.iterator();
-                for (BytesRef t = te.next(); t != null; t = te.next()) values.add(f.ordinal() + "\u0000" + t.utf8ToString());
+                for (BytesRef t = te.next(); t != null; t = te.next()) set.add(t.utf8ToString());
             }
         }
         known = values;
