@@ -26,7 +26,7 @@ class BenchmarkTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         BenchOptions options = BenchOptions.defaults().withEvents(200_000).withOutDir(tmp.resolve("out"))
-                .withWorkDir(tmp.resolve("work")).withTelemetryEvents(20_000).withWebClients(2);
+                .withWorkDir(tmp.resolve("work")).withTelemetryEvents(5_000).withWebClients(1);
 
         int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(err));
 
