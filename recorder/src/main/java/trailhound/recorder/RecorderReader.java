@@ -224,29 +224,24 @@ public final class RecorderReader implements AutoCloseable {
      */
     public ReadReport read(String source, long afterId, Consumer<Event> sink) {
         Map<String, ProcessFields> processes = loadProcesses();
-        List<String> columns = RecorderSchema.eventColumns();
-        // The last column is a bit mask of the non-NULL detail columns, computed by SQLite: most
-        // rows fill two or three of the twenty, and each column fetched costs a JNI call.
-        StringBuilder mask = new StringBuilder();
-        for (int i = 0; i < RecorderSchema.DETAIL_COLUMNS.size(); i++) {
-            mask.append(i == 0 ? "" : " | ").append("((").append(RecorderSchema.DETAIL_COLUMNS.get(i).name())
-                    .append(" IS NOT NULL) << ").append(i).append(')');
-        }
-        String sql = "SELECT " + String.join(", ", columns) + ", " + mask + " FROM events WHERE id > ? ORDER BY id";
-        int maskColumn = columns.size() + 1;
         Field[] detailFields = RecorderSchema.DETAIL_COLUMNS.stream().map(RecorderSchema.Column::field).toArray(Field[]::new);
+        int width = RowFetcher.ROW_WIDTH;
         long read = 0;
         long rejected = 0;
         long lastId = afterId;
         List<Long> rejectedIds = new ArrayList<>();
-        try (PreparedStatement p = connection.prepareStatement(sql)) {
-            p.setLong(1, afterId);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    long id = rs.getLong(1);
+        try (RowFetcher rows = new RowFetcher(connection, afterId, meta.host())) {
+            RowFetcher.Chunk chunk;
+            do {
+                chunk = rows.next();
+                long[] ids = chunk.ids();
+                String[] v = chunk.values();
+                for (int r = 0; r < chunk.size(); r++) {
+                    long id = ids[r];
                     lastId = id;
-                    String ts = rs.getString(2);
-                    String type = rs.getString(3);
+                    int base = r * width;
+                    String ts = v[base];
+                    String type = v[base + 1];
                     if (ts == null || type == null || type.isBlank() || !isLong(ts)) {
                         rejected++;
                         if (rejectedIds.size() < MAX_REJECTED_IDS) {
@@ -260,8 +255,8 @@ public final class RecorderReader implements AutoCloseable {
                             .set(Field.SOURCE, source)
                             .set(Field.TS, ts)
                             .set(Field.TYPE, type)
-                            .set(Field.OPERATION, rs.getString(4));
-                    String processKey = rs.getString(5);
+                            .set(Field.OPERATION, v[base + 2]);
+                    String processKey = v[base + 3];
                     if (processKey != null) {
                         b.set(Field.PROCESS_KEY, processKey);
                         ProcessFields proc = processes.get(processKey);
@@ -269,16 +264,20 @@ public final class RecorderReader implements AutoCloseable {
                             proc.copyTo(b);
                         }
                     }
-                    for (int present = rs.getInt(maskColumn); present != 0; present &= present - 1) {
-                        int i = Integer.numberOfTrailingZeros(present);
-                        b.set(detailFields[i], rs.getString(6 + i));
+                    for (int i = 0; i < detailFields.length; i++) {
+                        String d = v[base + 4 + i];
+                        if (d != null) {
+                            b.set(detailFields[i], d);
+                        }
                     }
                     sink.accept(b.build());
                     read++;
                 }
-            }
-        } catch (SQLException e) {
-            throw new RecorderException(file, Sqlite.describe(e) + " (after event id " + lastId + ")", e);
+                if (chunk.failure() != null) {
+                    throw new RecorderException(file, Sqlite.describe(chunk.failure()) + " (after event id " + lastId + ")",
+                            chunk.failure());
+                }
+            } while (!chunk.last());
         }
         return new ReadReport(read, rejected, rejectedIds, lastId);
     }

@@ -8,6 +8,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import trailhound.schema.Field;
 
 /**
@@ -25,7 +29,13 @@ public final class RecorderWriter implements AutoCloseable {
 
     private final Path file;
     private final Connection connection;
-    private final PreparedStatement insertEvent;
+    /* Two event statements, double-buffered: while a background thread runs one's batch in SQLite,
+     * the caller fills the other, so generating and inserting overlap on two cores. Batches still
+     * run one at a time, in order, so ids go into the table ascending. */
+    private final PreparedStatement[] insertEvent = new PreparedStatement[2];
+    private final ExecutorService inserter;
+    private Future<?> inflight;
+    private int current;
     private final PreparedStatement insertProcess;
     private final PreparedStatement insertStory;
     private final int[] detailSlots;
@@ -38,7 +48,14 @@ public final class RecorderWriter implements AutoCloseable {
     private RecorderWriter(Path file, Connection connection) throws SQLException {
         this.file = file;
         this.connection = connection;
-        this.insertEvent = connection.prepareStatement(RecorderSchema.insert("events", RecorderSchema.eventColumns()));
+        String insert = RecorderSchema.insert("events", RecorderSchema.eventColumns());
+        this.insertEvent[0] = connection.prepareStatement(insert);
+        this.insertEvent[1] = connection.prepareStatement(insert);
+        this.inserter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "recorder-insert " + file.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
         this.insertProcess = connection.prepareStatement(RecorderSchema.insert("processes", RecorderSchema.PROCESS_COLUMNS));
         this.insertStory = connection.prepareStatement(
                 RecorderSchema.insert("stories", List.of("story_id", "title", "description", "process_keys")));
@@ -112,7 +129,7 @@ public final class RecorderWriter implements AutoCloseable {
         ensureOpen();
         long id = nextId++;
         try {
-            PreparedStatement p = insertEvent;
+            PreparedStatement p = insertEvent[current];
             p.setLong(1, id);
             p.setLong(2, row.ts);
             p.setString(3, row.type);
@@ -177,6 +194,7 @@ public final class RecorderWriter implements AutoCloseable {
             insertStory.setString(2, story.title());
             insertStory.setString(3, story.description());
             insertStory.setString(4, String.join(",", story.processKeys()));
+            awaitInflight();
             insertStory.executeUpdate();
         } catch (SQLException e) {
             throw new RecorderException(file, "cannot write story " + story.storyId() + ": " + e.getMessage(), e);
@@ -198,6 +216,7 @@ public final class RecorderWriter implements AutoCloseable {
         try {
             flushEvents();
             flushProcesses();
+            awaitInflight();
             connection.commit();
             connection.setAutoCommit(true);
             try (Statement s = connection.createStatement()) {
@@ -210,10 +229,12 @@ public final class RecorderWriter implements AutoCloseable {
                 s.execute("ANALYZE");
             }
         } catch (SQLException e) {
+            inserter.shutdownNow();
             RecorderException failure = new RecorderException(file, "cannot finish the recorder database: " + e.getMessage(), e);
             Sqlite.closeQuietly(connection, failure);
             throw failure;
         }
+        inserter.shutdown();
         try {
             connection.close();
         } catch (SQLException e) {
@@ -225,21 +246,47 @@ public final class RecorderWriter implements AutoCloseable {
         if (++rowsInTransaction >= ROWS_PER_TRANSACTION) {
             flushEvents();
             flushProcesses();
+            awaitInflight();
             connection.commit();
             rowsInTransaction = 0;
         }
     }
 
 
+    /** Hands the filled batch to the background thread and switches to the other statement. */
     private void flushEvents() throws SQLException {
         if (pendingEvents > 0) {
-            insertEvent.executeBatch();
+            awaitInflight();
+            PreparedStatement batch = insertEvent[current];
+            inflight = inserter.submit(() -> {
+                batch.executeBatch();
+                return null;
+            });
+            current ^= 1;
             pendingEvents = 0;
+        }
+    }
+
+    /** Waits for the batch in flight, rethrowing its failure. */
+    private void awaitInflight() throws SQLException {
+        if (inflight == null) {
+            return;
+        }
+        try {
+            inflight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while writing events", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause());
+        } finally {
+            inflight = null;
         }
     }
 
     private void flushProcesses() throws SQLException {
         if (pendingProcesses > 0) {
+            awaitInflight();
             insertProcess.executeBatch();
             pendingProcesses = 0;
         }

@@ -102,6 +102,30 @@ class RecorderRoundTripTest {
     }
 
     @Test
+    void read_sinkThrows_stopsAndReaderStaysUsable() {
+        Path db = dir.resolve("many.db");
+        try (RecorderWriter w = RecorderWriter.create(db, RecorderMeta.of("h", "linux", null, null, null, null, 0L))) {
+            RecorderWriter.Row row = w.row();
+            for (int i = 0; i < 20_000; i++) {
+                w.addEvent(row.clear().ts(i).type("file").operation("create").set(Field.FILE_PATH, "/tmp/" + i));
+            }
+        }
+        try (RecorderReader r = RecorderReader.open(db)) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> r.read("s", ev -> {
+                        if (ev.uid().equals("r5000")) {
+                            throw new IllegalStateException("sink full");
+                        }
+                    }));
+            assertEquals("sink full", e.getMessage());
+            assertEquals(20_000, r.eventCount());
+            long[] n = {0};
+            assertEquals(20_000, r.read("s", ev -> n[0]++).eventsRead());
+            assertEquals(20_000, n[0]);
+        }
+    }
+
+    @Test
     void read_afterId_returnsOnlyLaterEvents() {
         Path db = writeSample();
         List<Event> events = new ArrayList<>();
