@@ -21,8 +21,6 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
-import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
 
 /*
  * Event distribution: counts per "type/operation", summed per type.
@@ -32,8 +30,8 @@ import trailhound.schema.IndexFields;
  * replaced by re-ingest) count their postings against the live docs instead, since docFreq
  * still includes deleted documents.
  *
- * Under a query: a collector counting (type ord, operation ord) pairs of the display doc values in
- * a small per-segment matrix, mapped to strings once per segment.
+ * Under a query: a collector counting the ords of the type/operation doc value per segment (a few
+ * dozen counters), mapped to strings once per segment.
  */
 final class DistributionCounter {
     private DistributionCounter() {}
@@ -110,36 +108,25 @@ final class DistributionCounter {
 
     private static final class PairCounter extends SimpleCollector {
         final Map<String, Long> pairs = new HashMap<>();
-        private SortedDocValues types;
-        private SortedDocValues operations;
-        private int opSlots;
+        private SortedDocValues values;
         private long[] counts;
 
         @Override
         protected void doSetNextReader(LeafReaderContext context) throws IOException {
             flush();
-            types = context.reader().getSortedDocValues(IndexFields.display(Field.TYPE));
-            operations = context.reader().getSortedDocValues(IndexFields.display(Field.OPERATION));
-            // slot 0 = no operation, ord + 1 otherwise
-            opSlots = operations == null ? 1 : operations.getValueCount() + 1;
-            counts = types == null ? null : new long[types.getValueCount() * opSlots];
+            values = context.reader().getSortedDocValues(EventDocuments.TYPE_OPERATION);
+            counts = values == null ? null : new long[values.getValueCount()];
         }
 
         @Override
         public void collect(int doc) throws IOException {
-            if (types == null || !types.advanceExact(doc)) return;
-            int op = operations != null && operations.advanceExact(doc) ? operations.ordValue() + 1 : 0;
-            counts[types.ordValue() * opSlots + op]++;
+            if (values != null && values.advanceExact(doc)) counts[values.ordValue()]++;
         }
 
         void flush() throws IOException {
             if (counts == null) return;
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] == 0) continue;
-                String type = types.lookupOrd(i / opSlots).utf8ToString();
-                int op = i % opSlots;
-                String operation = op == 0 ? null : operations.lookupOrd(op - 1).utf8ToString();
-                pairs.merge(EventDocuments.typeOperation(type, operation), counts[i], Long::sum);
+            for (int ord = 0; ord < counts.length; ord++) {
+                if (counts[ord] > 0) pairs.merge(values.lookupOrd(ord).utf8ToString(), counts[ord], Long::sum);
             }
             counts = null;
         }

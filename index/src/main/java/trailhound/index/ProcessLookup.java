@@ -3,11 +3,12 @@ package trailhound.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
@@ -45,19 +46,19 @@ final class ProcessLookup {
         long historyTotal = s.count(ofProcess);
         if (historyTotal == 0) return Optional.empty();
         List<Event> history = historyLimit == 0 ? List.of() : oldestFirst(s, ofProcess, historyLimit);
-        ProcessInfo process = infos(s, List.of(key)).get(key);
+        ProcessInfo process = infos(s, single(key)).get(key);
 
         ProcessInfo parent = null;
         List<ProcessInfo> peers = List.of();
         if (process.parentKey() != null) {
             String parentKey = IndexFields.normalize(process.parentKey());
-            parent = infos(s, List.of(parentKey)).get(parentKey);
+            parent = infos(s, single(parentKey)).get(parentKey);
             if (parent == null) {
                 parent = new ProcessInfo(process.parentKey(), process.parentPath(), fileName(process.parentPath()),
                         process.parentCommandLine(), null, process.ppid(), null, null, null, null,
                         null, null, null, null, null, null);
             }
-            List<String> peerKeys = childKeys(s, parentKey);
+            Map<String, Integer> peerKeys = childKeys(s, parentKey);
             peerKeys.remove(key);
             peers = List.copyOf(infos(s, peerKeys).values());
         }
@@ -65,11 +66,20 @@ final class ProcessLookup {
         return Optional.of(new ProcessView(process, parent, children, peers, history, historyTotal));
     }
 
-    /** Describes each process with events in the index, in the order of {@code keys} (normalised). */
-    private static Map<String, ProcessInfo> infos(IndexSearcher s, List<String> keys) throws IOException {
+    private static Map<String, Integer> single(String key) {
+        Map<String, Integer> one = new LinkedHashMap<>();
+        one.put(key, null);
+        return one;
+    }
+
+    /**
+     * Describes each process with events in the index, in the order of the keys (normalised), each
+     * mapped to the doc id of one of its events (or null: look one up).
+     */
+    private static Map<String, ProcessInfo> infos(IndexSearcher s, Map<String, Integer> keys) throws IOException {
         Map<String, ProcessInfo> out = new LinkedHashMap<>();
         if (keys.isEmpty()) return out;
-        List<BytesRef> terms = keys.stream().map(BytesRef::new).toList();
+        List<BytesRef> terms = keys.keySet().stream().map(BytesRef::new).toList();
         Query ofKeys = new TermInSetQuery(IndexFields.term(Field.PROCESS_KEY), terms);
         Map<String, Event> starts = new LinkedHashMap<>();
         Map<String, Event> ends = new LinkedHashMap<>();
@@ -82,8 +92,19 @@ final class ProcessLookup {
             String k = IndexFields.normalize(e.get(Field.PROCESS_KEY));
             (("start".equalsIgnoreCase(e.operation())) ? starts : ends).putIfAbsent(k, e);
         }
-        for (String k : keys) {
-            Event described = starts.get(k);
+        // one batched read of a representative event for the processes without a start event
+        List<String> without = new ArrayList<>();
+        List<ScoreDoc> docs = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : keys.entrySet()) {
+            if (starts.containsKey(e.getKey()) || e.getValue() == null) continue;
+            without.add(e.getKey());
+            docs.add(new ScoreDoc(e.getValue(), Float.NaN));
+        }
+        List<Event> read = EventReader.read(s.getIndexReader(), docs.toArray(ScoreDoc[]::new));
+        Map<String, Event> representatives = new LinkedHashMap<>();
+        for (int i = 0; i < without.size(); i++) representatives.put(without.get(i), read.get(i));
+        for (String k : keys.keySet()) {
+            Event described = starts.containsKey(k) ? starts.get(k) : representatives.get(k);
             if (described == null) {
                 List<Event> any = oldestFirst(s, term(Field.PROCESS_KEY, k), 1);
                 if (any.isEmpty()) continue;
@@ -125,51 +146,57 @@ final class ProcessLookup {
         return EventReader.read(s.getIndexReader(), hits);
     }
 
-    /** Distinct process keys (normalised, sorted) of the events whose parent_key is the given key. */
-    private static List<String> childKeys(IndexSearcher s, String parentKey) throws IOException {
-        return new ArrayList<>(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
+    /**
+     * Distinct process keys (normalised, sorted) of the events whose parent_key is the given key,
+     * each with the doc id of one of those events: it describes the child (events carry their
+     * acting process's fields), so no further search per child is needed.
+     */
+    private static Map<String, Integer> childKeys(IndexSearcher s, String parentKey) throws IOException {
+        return new LinkedHashMap<>(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
     }
 
-    private static final class DistinctKeys implements CollectorManager<DistinctKeys.Collector, TreeSet<String>> {
+    private static final class DistinctKeys implements CollectorManager<DistinctKeys.Collector, TreeMap<String, Integer>> {
         @Override
         public Collector newCollector() {
             return new Collector();
         }
 
         @Override
-        public TreeSet<String> reduce(Collection<Collector> collectors) throws IOException {
-            TreeSet<String> all = new TreeSet<>();
+        public TreeMap<String, Integer> reduce(Collection<Collector> collectors) throws IOException {
+            TreeMap<String, Integer> all = new TreeMap<>();
             for (Collector c : collectors) {
                 c.flush();
-                all.addAll(c.keys);
+                c.keys.forEach(all::putIfAbsent);
             }
             return all;
         }
 
-        /** Marks the ords seen per segment and looks each one up once. */
+        /** Keeps the first doc per ord in each segment and looks each ord up once. */
         static final class Collector extends SimpleCollector {
-            final TreeSet<String> keys = new TreeSet<>();
+            final TreeMap<String, Integer> keys = new TreeMap<>();
             private SortedDocValues dv;
-            private java.util.BitSet seen;
+            private Map<Integer, Integer> firstDoc;
+            private int docBase;
 
             @Override
             protected void doSetNextReader(LeafReaderContext context) throws IOException {
                 flush();
                 dv = context.reader().getSortedDocValues(IndexFields.display(Field.PROCESS_KEY));
-                seen = new java.util.BitSet();
+                docBase = context.docBase;
+                firstDoc = new HashMap<>();
             }
 
             @Override
             public void collect(int doc) throws IOException {
-                if (dv != null && dv.advanceExact(doc)) seen.set(dv.ordValue());
+                if (dv != null && dv.advanceExact(doc)) firstDoc.putIfAbsent(dv.ordValue(), docBase + doc);
             }
 
             void flush() throws IOException {
-                if (dv == null || seen == null) return;
-                for (int ord = seen.nextSetBit(0); ord >= 0; ord = seen.nextSetBit(ord + 1)) {
-                    keys.add(IndexFields.normalize(dv.lookupOrd(ord).utf8ToString()));
+                if (dv == null || firstDoc == null) return;
+                for (Map.Entry<Integer, Integer> e : firstDoc.entrySet()) {
+                    keys.putIfAbsent(IndexFields.normalize(dv.lookupOrd(e.getKey()).utf8ToString()), e.getValue());
                 }
-                seen = null;
+                firstDoc = null;
             }
 
             @Override

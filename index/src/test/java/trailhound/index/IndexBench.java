@@ -48,8 +48,11 @@ public final class IndexBench {
             long added = System.nanoTime();
             index.commit();
             long committed = System.nanoTime();
+            double cpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime() / 1e9;
             System.out.printf("add %d events: %.1f s = %.0f events/s (commit %.1f s, incl. commit %.0f events/s)%n", n,
                     (added - t0) / 1e9, n / ((added - t0) / 1e9), (committed - added) / 1e9, n / ((committed - t0) / 1e9));
+            System.out.printf("process CPU %.1f s = %.0f events per CPU-second (incl. generating the events)%n", cpu, n / cpu);
             reads(index);
         }
         try (var files = Files.walk(dir)) {
@@ -90,9 +93,12 @@ public final class IndexBench {
     }
 
     private static void time(String what, Op op) throws Exception {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu = bean.getCurrentThreadCpuTime();
         long t = System.nanoTime();
         Object result = op.run();
-        System.out.printf("%-28s %8.2f ms  -> %s%n", what, (System.nanoTime() - t) / 1e6, result);
+        System.out.printf("%-28s %8.2f ms wall %8.2f ms cpu -> %s%n", what, (System.nanoTime() - t) / 1e6,
+                (bean.getCurrentThreadCpuTime() - cpu) / 1e6, result);
     }
 
     static Event event(int i, SplittableRandom rnd) {
