@@ -92,6 +92,27 @@ class SampleGeneratorTest {
     }
 
     @Test
+    void generate_moreEndpointsThanNamedHosts_addsNumberedHostsOfEveryOs() throws Exception {
+        List<Path> many = SampleGenerator.generate(dir.resolve("many"), 13, 13_000, 1L, n -> {});
+        assertEquals(13, many.stream().map(p -> p.getFileName().toString()).distinct().count());
+        assertEquals(List.of("WS-GEN-01.db", "mac-gen-02.db", "app-03.db", "WS-GEN-04.db"),
+                many.subList(9, 13).stream().map(p -> p.getFileName().toString()).toList());
+        for (Path db : many) {
+            try (RecorderReader r = RecorderReader.open(db)) {
+                assertTrue(r.eventCount() >= 1_000, db + " has " + r.eventCount());
+            }
+        }
+    }
+
+    @Test
+    void generate_badArguments_areRejected() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SampleGenerator.generate(dir.resolve("bad"), 0, 10, 1L, n -> {}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SampleGenerator.generate(dir.resolve("bad"), 1, -1, 1L, n -> {}));
+    }
+
+    @Test
     void generate_everyDatabase_isReferentiallyConsistent() throws Exception {
         for (Path db : dbs) {
             String name = db.getFileName().toString();
