@@ -49,7 +49,8 @@ final class ProcessModels {
         addHash(hashes, "MD5", p.hashMd5(), primary);
         ReputationReport report = primary == null ? null : reputation.report(primary);
 
-        List<HistoryRow> rows = view.history().stream().map(ProcessModels::row).toList();
+        // Only the Event History fragment needs every field; the page's table needs the summary.
+        List<HistoryRow> rows = view.history().stream().map(e -> row(e, List.of())).toList();
         String title = (p.name() != null ? p.name() : p.path() != null ? p.path() : p.key())
                 + (p.pid() == null ? "" : " (PID " + p.pid() + ")");
         return new ProcessPage(chrome, endpoint, p.key(), title, details, hashes, whyMissing.equals(NO_START) ? NO_START : NO_HASH,
@@ -80,6 +81,11 @@ final class ProcessModels {
         return out;
     }
 
+    static ProcessEvents events(ProcessView view) {
+        return new ProcessEvents(view.history().stream()
+                .map(e -> row(e, List.copyOf(e.toDisplayMap().entrySet()))).toList(), view.historyTotal());
+    }
+
     /** The hash reputation is asked about: SHA-256 if known, else SHA-1, else MD5 (null: none). */
     static String primaryHash(ProcessInfo p) {
         return p.hashSha256() != null ? p.hashSha256() : p.hashSha1() != null ? p.hashSha1() : p.hashMd5();
@@ -99,8 +105,7 @@ final class ProcessModels {
         }
     }
 
-    private static HistoryRow row(Event e) {
-        List<Map.Entry<String, String>> fields = List.copyOf(e.toDisplayMap().entrySet());
+    private static HistoryRow row(Event e, List<Map.Entry<String, String>> fields) {
         return new HistoryRow(Format.utc(e.ts()), e.type(), e.operation(), e.object(), e.uid(), fields);
     }
 

@@ -6,13 +6,18 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.TermQuery;
 import trailhound.index.Indexes;
 import trailhound.index.ProcessView;
+import trailhound.schema.Field;
+import trailhound.schema.IndexFields;
 import trailhound.web.WebContext;
 
 /**
  * The process details page {@code /endpoints/{ep}/process/{key}} (facts, hash reputation,
- * timeline, tree, Detailed Process History, Event History) and its JSON twin
+ * timeline, tree, Detailed Process History, and the Event History fragment {@code .../events}
+ * loaded when its tab opens) and its JSON twin
  * {@code /api/v1/endpoints/{ep}/process/{key}?limit=N}.
  *
  * <p>An unknown endpoint surfaces as {@code UnknownEndpointException} and an unknown process as
@@ -27,6 +32,7 @@ public final class ProcessPages {
 
     public static void register(RoutesConfig routes, WebContext ctx) {
         routes.get("/endpoints/{endpoint}/process/{processKey}", http -> page(http, ctx));
+        routes.get("/endpoints/{endpoint}/process/{processKey}/events", http -> events(http, ctx));
         routes.get("/api/v1/endpoints/{endpoint}/process/{processKey}", http -> api(http, ctx));
     }
 
@@ -37,6 +43,12 @@ public final class ProcessPages {
         String title = "Process " + (view.process().name() != null ? view.process().name() : view.process().key());
         ctx.render(http, "process/details.jte", ProcessModels.page(
                 ctx.chrome(http, title).forEndpoint(endpoint), endpoint, view, loaded.parentRecorded(), ctx.reputation(), ctx.json()));
+    }
+
+    /** The Event History tab's content, loaded when the tab is first shown so the page itself stays small. */
+    private static void events(Context http, WebContext ctx) throws IOException {
+        Loaded loaded = load(ctx, http.pathParam("endpoint"), http.pathParam("processKey"), PAGE_HISTORY);
+        ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view()));
     }
 
     private static void api(Context http, WebContext ctx) throws IOException {
@@ -55,8 +67,8 @@ public final class ProcessPages {
                         + "': open processes from an event in the events grid");
             }
             ProcessView view = found.get();
-            boolean parentRecorded = view.parent() != null
-                    && lease.index().process(view.parent().key(), 0).isPresent();
+            boolean parentRecorded = view.parent() != null && lease.index().count(new TermQuery(
+                    new Term(IndexFields.term(Field.PROCESS_KEY), IndexFields.normalize(view.parent().key())))) > 0;
             return new Loaded(view, parentRecorded);
         }
     }

@@ -36,9 +36,10 @@ final class ProcessTree {
             root.put("url", null);
             root.put("hint", ProcessModels.NO_PARENT);
         }
+        // The process sits in the middle of its peers, so it is drawn level with its parent.
         List<Map<String, Object>> siblings = new ArrayList<>();
-        siblings.add(selfNode);
         view.peers().stream().limit(limit).forEach(p -> siblings.add(node(endpoint, p, "peer")));
+        siblings.add(siblings.size() / 2, selfNode);
         root.put("children", siblings);
 
         Map<String, Object> tree = new LinkedHashMap<>();

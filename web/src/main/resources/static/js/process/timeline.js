@@ -33,8 +33,15 @@
     .attr('x1', margin.left).attr('x2', width - margin.right)
     .attr('y1', t => y(t) + y.bandwidth() / 2).attr('y2', t => y(t) + y.bandwidth() / 2);
 
-  const axis = d3.axisBottom(x).ticks(8).tickFormat(d3.utcFormat('%H:%M:%S'));
+  // Tick labels in UTC at the precision the zoom level needs: a day, a minute, a second or a millisecond.
+  const utcTick = d => (d3.utcSecond(d) < d ? d3.utcFormat('%H:%M:%S.%L')
+    : d3.utcMinute(d) < d ? d3.utcFormat('%H:%M:%S')
+    : d3.utcDay(d) < d ? d3.utcFormat('%H:%M')
+    : d3.utcFormat('%Y-%m-%d'))(d);
+  const axis = d3.axisBottom(x).ticks(8).tickFormat(utcTick);
   const gx = svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - margin.bottom})`).call(axis);
+  svg.append('text').attr('class', 'axis-unit').attr('x', margin.left - 8).attr('y', height - margin.bottom + 18)
+    .attr('text-anchor', 'end').text('UTC');
 
   const tooltip = d3.select('body').append('div').attr('class', 'chart-tooltip').attr('id', 'timeline-tooltip')
     .style('display', 'none');

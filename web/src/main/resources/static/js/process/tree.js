@@ -11,11 +11,15 @@
 
   let x0 = Infinity, x1 = -Infinity;
   root.each(d => { x0 = Math.min(x0, d.x); x1 = Math.max(x1, d.x); });
+  const self = root.descendants().find(n => n.data.role === 'self');
+  // A busy parent has many peers: show a window around this process (the server puts it in the
+  // middle of its peers, level with the parent) and let zoom and drag reach the rest.
   const width = 1000;
-  const height = Math.max(220, x1 - x0 + dx * 2);
+  const height = Math.min(560, Math.max(220, x1 - x0 + dx * 2));
+  const top = x1 - x0 + dx * 2 <= height ? x0 - dx : self.x - height / 2;
 
   const svg = d3.select(host).append('svg').attr('class', 'tree-svg')
-    .attr('viewBox', [-80, x0 - dx, width, height]);
+    .attr('viewBox', [-80, top, width, height]);
   const g = svg.append('g');
 
   const link = g.append('g').attr('class', 'tree-links').selectAll('path').data(root.links()).join('path')
@@ -57,6 +61,6 @@
     delete host.dataset.isolated;
   }
   document.getElementById('tree-isolate-self')
-    ?.addEventListener('click', () => isolate(root.descendants().find(n => n.data.role === 'self')));
+    ?.addEventListener('click', () => isolate(self));
   document.getElementById('tree-show-all')?.addEventListener('click', showAll);
 })();

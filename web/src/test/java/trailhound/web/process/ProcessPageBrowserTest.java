@@ -121,7 +121,9 @@ class ProcessPageBrowserTest {
         assertEquals(ProcessFixture.POWERSHELL_EVENTS, browser.findElements(By.cssSelector("#process-history tbody tr")).size());
         screenshot("process-history");
         browser.findElement(By.cssSelector("[data-tab='tab-events']")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("event-history")));
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#event-history details.event"), ProcessFixture.POWERSHELL_EVENTS));
+        browser.findElements(By.cssSelector("#event-history details.event summary")).get(2).click();
+        assertTrue(browser.findElement(By.id("event-history")).getText().contains("203.0.113.7"));
         screenshot("process-event-history");
 
         WebElement badge = browser.findElement(By.id("reputation-badge"));

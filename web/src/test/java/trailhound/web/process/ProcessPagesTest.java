@@ -96,6 +96,18 @@ class ProcessPagesTest {
     }
 
     @Test
+    void eventsFragment_everyFieldOfEveryEvent_timesInUtc() throws Exception {
+        HttpResponse<String> r = web.get(page(POWERSHELL) + "/events");
+
+        assertEquals(200, r.statusCode());
+        String html = r.body();
+        assertEquals(ProcessFixture.POWERSHELL_EVENTS, html.split("<details class=\"event\">", -1).length - 1);
+        assertTrue(html.contains("<dt>ts</dt><dd>2025-11-20T08:00:04Z</dd>"), html);
+        assertTrue(html.contains("<dt>remote_ip</dt><dd>203.0.113.7</dd>"));
+        assertTrue(html.contains("<dt>event_uid</dt><dd>e5</dd>"));
+    }
+
+    @Test
     void page_timelineAndTreeData_carryEveryEventAndTheFamily() throws Exception {
         String html = web.get(page(POWERSHELL)).body();
         JsonNode timeline = JSON.readTree(unescape(WebTestSupport.find(html, "data-events=\"([^\"]*)\"")));
@@ -107,7 +119,8 @@ class ProcessPagesTest {
         JsonNode root = tree.get("root");
         assertEquals(EXPLORER, root.get("key").asText());
         assertEquals("parent", root.get("role").asText());
-        assertEquals(List.of(POWERSHELL + ":self", NOTEPAD + ":peer"), keysAndRoles(root.get("children")));
+        assertEquals(List.of(POWERSHELL + ":self", NOTEPAD + ":peer"), keysAndRoles(root.get("children")),
+                "the process in the middle of its peers (index peers/2)");
         assertEquals(List.of(CMD + ":child", WHOAMI + ":child"), keysAndRoles(root.get("children").get(0).get("children")));
         assertEquals("/endpoints/" + ENDPOINT + "/process/" + CMD, root.get("children").get(0).get("children").get(0).get("url").asText());
     }
