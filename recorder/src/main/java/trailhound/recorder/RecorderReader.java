@@ -220,6 +220,9 @@ public final class RecorderReader implements AutoCloseable {
      * the acting process's and its parent's fields copied onto the event. Rows without a time or a
      * type are counted as rejected and skipped.
      *
+     * <p>The sink is called on the calling thread; rows are fetched ahead on a background thread.
+     * An exception from the sink stops the read and propagates; the reader stays usable.
+     *
      * @throws RecorderException if the file cannot be read (e.g. corrupt pages)
      */
     public ReadReport read(String source, long afterId, Consumer<Event> sink) {
