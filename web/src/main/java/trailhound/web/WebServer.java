@@ -62,6 +62,7 @@ public final class WebServer implements AutoCloseable {
             config.staticFiles.enableWebjars();
             config.staticFiles.add("/static", Location.CLASSPATH);
             RequestTimings.register(config.routes);
+            config.routes.before(WebServer::securityHeaders);
             Auth.register(config.routes, ctx, users);
             Errors.register(config.routes, ctx);
             registerFeatures(config.routes, ctx);
@@ -82,6 +83,13 @@ public final class WebServer implements AutoCloseable {
         DistributionPages.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
+    }
+
+    /** Headers that stop MIME sniffing, framing (clickjacking) and leaking URLs, which hold queries, to other sites. */
+    private static void securityHeaders(io.javalin.http.Context http) {
+        http.header("X-Content-Type-Options", "nosniff");
+        http.header("X-Frame-Options", "DENY");
+        http.header("Referrer-Policy", "same-origin");
     }
 
     /** The port listened on (the chosen one when started with port 0). */

@@ -30,6 +30,8 @@ class DevModeTest {
             assertEquals(200, r.statusCode());
             assertTrue(r.body().contains("id=\"sign-in\""), r.body());
             assertTrue(r.headers().firstValue("Server-Timing").orElseThrow().startsWith("app;dur="));
+            assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElseThrow());
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
         }
     }
 
