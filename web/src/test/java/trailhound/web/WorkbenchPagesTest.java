@@ -61,6 +61,16 @@ class WorkbenchPagesTest {
     }
 
     @Test
+    void apiSnapshots_listsTheIngestedSnapshotWindow() throws Exception {
+        JsonNode body = JSON.readTree(web.get("/api/v1/endpoints/" + ENDPOINT + "/snapshots").body());
+        JsonNode s = body.get("snapshots").get(0);
+        assertTrue(s.get("id").asText().startsWith(ENDPOINT + "_2026_11_19T"), s.toString());
+        assertEquals(WebTestSupport.T0, s.get("firstTs").asLong());
+        assertEquals(150, s.get("eventCount").asLong());
+        assertEquals(404, web.get("/api/v1/endpoints/NOPE/snapshots").statusCode());
+    }
+
+    @Test
     void grid_query_showsExactCountNewestFirstInUtc() throws Exception {
         HttpResponse<String> r = web.get("/endpoints/" + ENDPOINT + "/events?q=" + enc("type:network AND remote_port:443"));
         assertEquals(200, r.statusCode());
