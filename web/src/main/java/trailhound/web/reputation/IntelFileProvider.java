@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verdicts from a local intel file, {@code DIR/intel.csv}: one line per (hash, source) with the
@@ -20,14 +22,16 @@ import java.util.Map;
  *
  * <p>Thread-safe. The file is read when first needed and read again when its modification time
  * changes, so copying a new intel file into a running server's data folder takes effect; a
- * missing file means no intel. A malformed line fails the lookup with an {@link IntelFileException}
- * naming the file, line and column, rather than silently dropping intel an analyst relies on.
+ * missing file means no intel. A malformed file is not half-read: every lookup then answers with
+ * an "intel file" source whose detail is the {@link IntelFileException} message (file, line,
+ * column, what to fix), so the analyst sees the intel is missing and why, and the log has it once.
  */
 final class IntelFileProvider implements ReputationProvider {
     private static final String NAME = "intel file";
+    private static final Logger LOG = LoggerFactory.getLogger(IntelFileProvider.class);
 
     private final Path file;
-    private volatile Loaded loaded = new Loaded(null, Map.of());
+    private volatile Loaded loaded = new Loaded(null, Map.of(), null);
 
     IntelFileProvider(Path file) {
         this.file = file;
@@ -35,7 +39,11 @@ final class IntelFileProvider implements ReputationProvider {
 
     @Override
     public List<SourceVerdict> lookup(String hash) {
-        return current().byHash().getOrDefault(hash.toLowerCase(Locale.ROOT), List.of());
+        Loaded l = current();
+        if (l.error() != null) {
+            return List.of(l.error());
+        }
+        return l.byHash().getOrDefault(hash.toLowerCase(Locale.ROOT), List.of());
     }
 
     private Loaded current() {
@@ -43,7 +51,7 @@ final class IntelFileProvider implements ReputationProvider {
         try {
             modified = Files.getLastModifiedTime(file);
         } catch (NoSuchFileException e) {
-            return new Loaded(null, Map.of());
+            return new Loaded(null, Map.of(), null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read intel file " + file, e);
         }
@@ -52,7 +60,13 @@ final class IntelFileProvider implements ReputationProvider {
             synchronized (this) {
                 l = loaded;
                 if (!modified.equals(l.modified())) {
-                    l = new Loaded(modified, read());
+                    try {
+                        l = new Loaded(modified, read(), null);
+                    } catch (IntelFileException e) {
+                        LOG.warn("intel file ignored until fixed: {}", e.getMessage());
+                        l = new Loaded(modified, Map.of(),
+                                new SourceVerdict(NAME, Verdict.UNKNOWN, "intel file not used: " + e.getMessage(), null, List.of()));
+                    }
                     loaded = l;
                 }
             }
@@ -60,7 +74,8 @@ final class IntelFileProvider implements ReputationProvider {
         return l;
     }
 
-    private Map<String, List<SourceVerdict>> read() {
+    /** @throws IntelFileException at the first malformed line */
+    Map<String, List<SourceVerdict>> read() {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -100,5 +115,6 @@ final class IntelFileProvider implements ReputationProvider {
         return Map.copyOf(byHash);
     }
 
-    private record Loaded(FileTime modified, Map<String, List<SourceVerdict>> byHash) {}
+    /** The file as last read: its verdicts, or (when malformed) the verdict that reports why not. */
+    private record Loaded(FileTime modified, Map<String, List<SourceVerdict>> byHash, SourceVerdict error) {}
 }

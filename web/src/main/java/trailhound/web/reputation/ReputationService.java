@@ -46,7 +46,6 @@ public final class ReputationService implements Closeable {
      * Every source's verdict on the hash and the combined verdict.
      *
      * @throws IllegalArgumentException when {@code hash} is not an MD5, SHA-1 or SHA-256 hex string
-     * @throws IntelFileException when the intel file has a malformed line
      */
     public ReputationReport report(String hash) {
         String h = Hashes.normalise(hash);

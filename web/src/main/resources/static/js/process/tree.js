@@ -15,7 +15,7 @@
   // A busy parent has many peers: show a window around this process (the server puts it in the
   // middle of its peers, level with the parent) and let zoom and drag reach the rest.
   const width = 1000;
-  const height = Math.min(560, Math.max(220, x1 - x0 + dx * 2));
+  const height = Math.min(440, Math.max(220, x1 - x0 + dx * 2));
   const top = x1 - x0 + dx * 2 <= height ? x0 - dx : self.x - height / 2;
 
   const svg = d3.select(host).append('svg').attr('class', 'tree-svg')

@@ -58,11 +58,11 @@ class IntelFileProviderTest {
     }
 
     @Test
-    void lookup_unknownVerdictWord_errorNamesFileLineAndColumn() throws Exception {
+    void read_unknownVerdictWord_errorNamesFileLineAndColumn() throws Exception {
         Path file = Files.writeString(dir.resolve("intel.csv"), "hash,verdict,source,date\n" + SHA + ",evil,x,2026-01-01\n");
         IntelFileProvider intel = new IntelFileProvider(file);
 
-        IntelFileException e = assertThrows(IntelFileException.class, () -> intel.lookup(SHA));
+        IntelFileException e = assertThrows(IntelFileException.class, intel::read);
 
         assertEquals(2, e.line());
         assertEquals(66, e.column());
@@ -71,20 +71,31 @@ class IntelFileProviderTest {
     }
 
     @Test
-    void lookup_notAHash_errorNamesTheLine() throws Exception {
+    void lookup_malformedFile_everyLookupSaysTheIntelIsNotUsedAndWhy() throws Exception {
+        Path file = Files.writeString(dir.resolve("intel.csv"), SHA + ",malicious,x,\n" + MD5 + ",evil,x,\n");
+
+        List<SourceVerdict> verdicts = new IntelFileProvider(file).lookup(SHA);
+
+        assertEquals(List.of(new SourceVerdict("intel file", Verdict.UNKNOWN, "intel file not used: " + file
+                + ":2:34: unknown verdict 'evil': use malicious, suspicious, non-malicious or unknown"
+                + " (fix or remove the line; each line is hash,verdict,source,date)", null, List.of())), verdicts);
+    }
+
+    @Test
+    void read_notAHash_errorNamesTheLine() throws Exception {
         Path file = Files.writeString(dir.resolve("intel.csv"), SHA + ",malicious,x,\nnot-a-hash,malicious,x,\n");
 
-        IntelFileException e = assertThrows(IntelFileException.class, () -> new IntelFileProvider(file).lookup(SHA));
+        IntelFileException e = assertThrows(IntelFileException.class, new IntelFileProvider(file)::read);
 
         assertEquals(2, e.line());
         assertEquals(1, e.column());
     }
 
     @Test
-    void lookup_unclosedQuote_errorPointsAtTheQuote() throws Exception {
+    void read_unclosedQuote_errorPointsAtTheQuote() throws Exception {
         Path file = Files.writeString(dir.resolve("intel.csv"), SHA + ",malicious,\"x,2026\n");
 
-        IntelFileException e = assertThrows(IntelFileException.class, () -> new IntelFileProvider(file).lookup(SHA));
+        IntelFileException e = assertThrows(IntelFileException.class, new IntelFileProvider(file)::read);
 
         assertEquals(1, e.line());
         assertEquals(76, e.column());
