@@ -30,21 +30,15 @@ public final class IndexBench {
         int threads = Integer.parseInt(args[2]);
         long t0 = System.nanoTime();
         try (EndpointIndex index = EndpointIndex.open(dir)) {
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                Thread w = new Thread(() -> {
-                    SplittableRandom rnd = new SplittableRandom(thread);
-                    try {
-                        for (int i = thread; i < n; i += threads) index.add(event(i, rnd));
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                });
-                workers.add(w);
-                w.start();
-            }
-            for (Thread w : workers) w.join();
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            int warm = n / 4;
+            addRange(index, 0, warm, threads); // warm-up: JIT compilation is not indexing cost
+            long cpu0 = os.getProcessCpuTime();
+            long wall0 = System.nanoTime();
+            addRange(index, warm, n, threads);
+            System.out.printf("steady state: %d events in %.1f s wall = %.0f events/s, %.1f s CPU = %.0f events per CPU-second%n",
+                    n - warm, (System.nanoTime() - wall0) / 1e9, (n - warm) / ((System.nanoTime() - wall0) / 1e9),
+                    (os.getProcessCpuTime() - cpu0) / 1e9, (n - warm) / ((os.getProcessCpuTime() - cpu0) / 1e9));
             long added = System.nanoTime();
             index.commit();
             long committed = System.nanoTime();
@@ -66,6 +60,24 @@ public final class IndexBench {
                 reads(index);
             }
         }
+    }
+
+    private static void addRange(EndpointIndex index, int from, int to, int threads) throws InterruptedException {
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread w = new Thread(() -> {
+                SplittableRandom rnd = new SplittableRandom(from * 31L + thread);
+                try {
+                    for (int i = from + thread; i < to; i += threads) index.add(event(i, rnd));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) w.join();
     }
 
     private static void reads(EndpointIndex index) throws Exception {
