@@ -69,7 +69,9 @@ public final class WebTestSupport implements AutoCloseable {
         Path db = dir.resolve(ENDPOINT + ".db");
         writeRecorder(db);
         new Ingestor(data, 1).ingest(db, null);
-        WebServer server = WebServer.start(data, tune.apply(WebOptions.defaults().withPort(0).withTemplateSources(null)));
+        // VirusTotal off whatever the environment says: nothing in tests may reach the internet.
+        WebServer server = WebServer.start(data,
+                tune.apply(WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null)));
         return new WebTestSupport(data, server);
     }
 

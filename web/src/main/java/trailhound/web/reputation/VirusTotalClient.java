@@ -78,6 +78,7 @@ final class VirusTotalClient implements ReputationProvider {
     @Override
     public void close() {
         worker.interrupt();
+        http.shutdownNow();
     }
 
     private void drain() {
