@@ -40,8 +40,8 @@ import trailhound.schema.IndexFields;
  * <p>Thread-safe: many threads may {@link #add} at once (one shared IndexWriter) while others
  * search (one SearcherManager). Queries come from {@code QueryLanguage}; any
  * {@code ValuePatternQuery} inside them is resolved here against the value dictionary.
- * Searches see what was added once {@link #refresh()} ran (a background refresh does so about
- * every second) or {@link #commit()} returned.
+ * Searches see what was added once {@link #refresh()} ran or {@link #commit()} returned; while
+ * searches are being made, a background refresh does so about every second.
  *
  * <p>On disk, {@code dir} holds {@code events/} (the event index, sorted by ts descending) and
  * {@code values/} (the value dictionary). The IndexWriter is opened on the first write only, so
@@ -59,6 +59,13 @@ public final class EndpointIndex implements Closeable {
             new SortField(IndexFields.SORT_TS, SortField.Type.LONG),
             new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
     private static final double RAM_BUFFER_MB = 256;
+    /**
+     * The background refresh runs only while someone searched within this window. Each refresh
+     * flushes the writer's RAM buffer into a new segment; during a bulk ingest nobody is looking, and
+     * refreshing every second anyway made thousands of tiny segments whose sorted merges dominated
+     * ingest time. A search after a quiet spell refreshes first, so it still sees every write.
+     */
+    private static final long SEARCH_WINDOW_NANOS = 5_000_000_000L;
 
     private final Path dir;
     private final Directory events;
@@ -70,6 +77,7 @@ public final class EndpointIndex implements Closeable {
     private volatile ScheduledFuture<?> refreshTask;
     private volatile IOException backgroundFailure;
     private volatile boolean closed;
+    private volatile long lastSearchNanos = System.nanoTime() - 2 * SEARCH_WINDOW_NANOS;
 
     private EndpointIndex(Path dir, Directory events, ValueDictionary values) {
         this.dir = dir;
@@ -202,6 +210,12 @@ public final class EndpointIndex implements Closeable {
 
     /** Runs the function on an acquired searcher (retrying if the reader was swapped for the writer's). */
     <T> T withSearcher(SearcherFunction<T> function) throws IOException {
+        long now = System.nanoTime();
+        boolean quiet = now - lastSearchNanos > SEARCH_WINDOW_NANOS;
+        lastSearchNanos = now;
+        if (quiet && dirty.get() && writer != null) {
+            refresh(); // the background refresh was idle: catch up before answering
+        }
         while (true) {
             ensureOpen();
             SearcherManager m = searchers;
@@ -242,7 +256,7 @@ public final class EndpointIndex implements Closeable {
     }
 
     private void backgroundRefresh() {
-        if (closed || !dirty.getAndSet(false)) return;
+        if (closed || System.nanoTime() - lastSearchNanos > SEARCH_WINDOW_NANOS || !dirty.getAndSet(false)) return;
         try {
             values.refresh();
             searchers.maybeRefresh(); // non-blocking: skip a round when a caller is refreshing
