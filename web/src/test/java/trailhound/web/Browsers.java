@@ -46,7 +46,8 @@ public final class Browsers {
                 .usingAnyFreePort()
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
+        // Generous: the machine running the tests may be busy; waits end as soon as the element is there.
+        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(15));
         return driver;
     }
 

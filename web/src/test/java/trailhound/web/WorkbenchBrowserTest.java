@@ -58,10 +58,10 @@ class WorkbenchBrowserTest {
         browser.get(web.server().url() + "/endpoints");
         Browsers.screenshot(browser, "endpoints");
         browser.findElement(By.id("endpoint-filter")).sendKeys("zzz");
-        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElements(By.cssSelector(".endpoint-row")).isEmpty());
+        waitFor(d -> d.findElements(By.cssSelector(".endpoint-row")).isEmpty());
         browser.findElement(By.id("endpoint-filter")).clear();
         browser.findElement(By.id("endpoint-filter")).sendKeys("10.1.2");
-        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElements(By.cssSelector(".endpoint-row")).size() == 1);
+        waitFor(d -> d.findElements(By.cssSelector(".endpoint-row")).size() == 1);
     }
 
     @Test
@@ -70,7 +70,7 @@ class WorkbenchBrowserTest {
         browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events");
         addRow("type", "EQUALS", "network");
         addRow("port", "EQUALS", "8443");
-        assertEquals("5", browser.findElement(By.id("result-count")).getText());
+        waitFor(d -> d.findElement(By.id("result-count")).getText().equals("5"));
         assertEquals(2, browser.findElements(By.cssSelector(".builder-row")).size());
         Browsers.screenshot(browser, "events-builder");
 
@@ -81,9 +81,9 @@ class WorkbenchBrowserTest {
         typed.sendKeys("type:dns AND user:*bob*");
         Browsers.screenshot(browser, "events-typed");
         browser.findElement(By.id("tab-builder")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElements(By.cssSelector(".builder-row")).size() == 2
-                && d.findElement(By.cssSelector(".builder-row .value")).getText().equals("dns"));
-        assertEquals("12", browser.findElement(By.id("result-count")).getText());
+        waitFor(d -> d.findElements(By.cssSelector(".builder-row")).size() == 2
+                && d.findElement(By.cssSelector(".builder-row .value")).getText().equals("dns")
+                && d.findElement(By.id("result-count")).getText().equals("12"));
 
         // Click a row, change it, Update.
         browser.findElement(By.cssSelector(".builder-row .parameter")).click();
@@ -91,7 +91,7 @@ class WorkbenchBrowserTest {
         value.clear();
         value.sendKeys("image");
         browser.findElement(By.id("builder-update")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElement(By.id("result-count")).getText().equals("13"));
+        waitFor(d -> d.findElement(By.id("result-count")).getText().equals("13"));
     }
 
     @Test
@@ -100,10 +100,12 @@ class WorkbenchBrowserTest {
         browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/distribution");
         assertEquals(List.of("dns", "file", "image", "network", "process", "registry"), barLabels());
         browser.findElement(By.id("sort-by-count")).click();
-        assertEquals(List.of("file", "network", "image", "dns", "registry", "process"), barLabels());
+        List<String> byCount = List.of("file", "network", "image", "dns", "registry", "process");
+        waitFor(d -> barLabels().equals(byCount));
+        assertEquals(byCount, barLabels());
         Browsers.screenshot(browser, "distribution");
         browser.findElement(By.cssSelector("g.bar-row[data-label='dns'] rect.bar")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> d.findElement(By.id("result-count")).getText().equals("12"));
+        waitFor(d -> d.findElement(By.id("result-count")).getText().equals("12"));
     }
 
     @Test
@@ -111,7 +113,7 @@ class WorkbenchBrowserTest {
     void export_excel_downloadsWorkbookWithRowPerEvent() throws Exception {
         browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events?q=type%3Anetwork");
         browser.findElement(By.id("export-xlsx")).click();
-        Path xlsx = new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
+        Path xlsx = waitFor(d -> {
             try (Stream<Path> files = Files.list(downloads)) {
                 return files.filter(f -> f.toString().endsWith(".xlsx")).findFirst().orElse(null);
             } catch (java.io.IOException e) {
@@ -132,13 +134,20 @@ class WorkbenchBrowserTest {
         Browsers.screenshot(browser, "events-bad-query");
     }
 
+    /** Waits up to 20 s; a page replaced while the condition reads it is read again, not an error. */
+    private static <T> T waitFor(java.util.function.Function<org.openqa.selenium.WebDriver, T> condition) {
+        return new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
+    }
+
     private static void addRow(String parameter, String operand, String value) {
         String before = browser.getCurrentUrl();
         new Select(browser.findElement(By.id("builder-parameter"))).selectByValue(parameter);
         new Select(browser.findElement(By.id("builder-operand"))).selectByValue(operand);
         browser.findElement(By.id("builder-value")).sendKeys(value);
         browser.findElement(By.id("builder-add")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> !d.getCurrentUrl().equals(before));
+        waitFor(d -> !d.getCurrentUrl().equals(before));
     }
 
     private static List<String> barLabels() {

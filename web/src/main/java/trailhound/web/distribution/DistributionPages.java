@@ -4,7 +4,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +86,6 @@ public final class DistributionPages {
             bars.add(new DistributionPage.Bar(e.getKey(), e.getValue(), e.getValue() / (double) Math.max(1, max),
                     "/endpoints/" + scope.endpoint() + "/events?" + scope.withText(and(scope.text(), filter)).params()));
         });
-        bars.sort(Comparator.comparing(DistributionPage.Bar::label));
         return bars;
     }
 

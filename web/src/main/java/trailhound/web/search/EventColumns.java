@@ -1,11 +1,13 @@
 package trailhound.web.search;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
+import trailhound.web.Format;
 
 /**
  * Which columns the grid shows: the common ones (time, type, operation, process, PID, user) and then
@@ -31,16 +33,16 @@ final class EventColumns {
     static Grid grid(List<Event> events) {
         Set<String> types = events.stream().map(Event::type).collect(Collectors.toSet());
         List<Field> specific = types.size() == 1 ? BY_TYPE.get(types.iterator().next()) : null;
-        List<String> headers = new java.util.ArrayList<>(COMMON.stream().map(Field::label).toList());
+        List<String> headers = new ArrayList<>(COMMON.stream().map(Field::label).toList());
         if (specific == null) {
             headers.add("Object");
         } else {
             specific.forEach(f -> headers.add(f.label()));
         }
         List<GridRow> rows = events.stream().map(e -> {
-            List<String> cells = new java.util.ArrayList<>(COMMON.size() + 6);
+            List<String> cells = new ArrayList<>(COMMON.size() + 6);
             for (Field f : COMMON) {
-                cells.add(f == Field.TS ? trailhound.web.Format.utc(e.ts()) : e.get(f));
+                cells.add(f == Field.TS ? Format.utc(e.ts()) : e.get(f));
             }
             if (specific == null) {
                 cells.add(e.object());
