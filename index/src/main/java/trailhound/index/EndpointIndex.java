@@ -112,7 +112,7 @@ public final class EndpointIndex implements Closeable {
         IndexWriter w = writer();
         EventDocuments docs = documents.get();
         String[] lower = docs.normalized(event);
-        values.add(lower); // before the event, so a visible event's values are always in the dictionary
+        values.add(lower, docs.fresh()); // before the event, so a visible event's values are always in the dictionary
         w.updateDocument(EventDocuments.uidTerm(lower), docs.document(event, lower));
         dirty.set(true);
     }

@@ -77,14 +77,14 @@ final class ValueDictionary implements Closeable {
     }
 
     /**
-     * Adds the values not seen before; {@code lower} holds the event's lower-cased values by field
+     * Adds the values not seen before; {@code lower} holds the event's lower-cased values by field (only those marked {@code fresh} can be new)
      * ordinal (computed once per event by the caller, shared with the event document).
      */
-    void add(String[] lower) throws IOException {
+    void add(String[] lower, boolean[] fresh) throws IOException {
         IndexWriter w = writer();
         for (Field f : DICTIONARY_FIELDS) {
             String value = lower[f.ordinal()];
-            if (value == null) continue;
+            if (value == null || !fresh[f.ordinal()]) continue;
             Set<String> seen = known.get(f.ordinal());
             // contains() first: it never locks, and almost every value was seen before
             if (!seen.contains(value) && seen.add(value)) w.addDocument(document(f, value));
