@@ -16,8 +16,8 @@ import trailhound.ingest.Ingestor;
 import trailhound.samples.SampleGenerator;
 
 @Command(name = "demo", description = {
-    "The quickest way in: on an empty data folder, generate sample endpoints (with attack stories to find),",
-    "ingest them, then serve them in the browser."})
+    "Generate and ingest sample endpoints (first run only), then serve them in the browser.",
+    "The samples hold attack stories to find; the data folder is reused on later runs."})
 final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;

@@ -23,8 +23,8 @@ import trailhound.schema.Event;
 import trailhound.schema.Field;
 
 @Command(name = "search", description = {
-    "Search events with the query language, newest first, e.g.",
-    "  process_name:powershell.exe AND command_line:*-enc* AND NOT user:system"})
+    "Search events with the query language, newest first.",
+    "Example: process_name:powershell.exe AND command_line:*-enc* AND NOT user:system"})
 final class SearchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
