@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.index.EventPage;
+import trailhound.index.HuntResult;
 import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
 import trailhound.query.QueryLanguage;
@@ -59,6 +60,12 @@ final class SearchCommand implements Callable<Integer> {
             List<String> names = endpoints.all ? dir.indexes().endpoints() : endpoints.names;
             long total = 0;
             List<Event> events = new ArrayList<>();
+            if (endpoints.all) {
+                HuntResult hunt = dir.indexes().hunt(query, Math.max(1, limit));
+                total = hunt.total();
+                hunt.hits().forEach(h -> events.add(h.event()));
+                names = List.of();
+            }
             for (String name : names) {
                 try (Indexes.Lease lease = dir.indexes().acquire(name)) {
                     if (count) {
@@ -79,7 +86,7 @@ final class SearchCommand implements Callable<Integer> {
             switch (format) {
                 case json -> printJson(out, shown);
                 case csv -> printCsv(out, shown);
-                case table -> printTable(out, shown, total, names.size() > 1);
+                case table -> printTable(out, shown, total, endpoints.all || names.size() > 1);
             }
         }
         return 0;

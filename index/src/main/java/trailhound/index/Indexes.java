@@ -104,6 +104,30 @@ public final class Indexes implements Closeable {
         }
     }
 
+    interface IndexFunction<T> {
+        T apply(EndpointIndex index) throws IOException;
+    }
+
+    /**
+     * Runs the function on the endpoint's index: the open one when the cache (or a lease) holds it,
+     * else a read-only open that is closed again afterwards. A sweep over a thousand endpoints thus
+     * neither evicts the indexes analysts are working in nor pays for closing evicted ones.
+     */
+    <T> T withIndex(String endpoint, IndexFunction<T> function) throws IOException {
+        IndexLayout.checkName(endpoint);
+        OpenIndex cached = open.getIfPresent(endpoint);
+        if (cached == null) cached = retired.get(endpoint);
+        if (cached != null && cached.retain()) {
+            try (Lease lease = new IndexLease(cached)) {
+                return function.apply(lease.index());
+            }
+        }
+        if (!layout.exists(endpoint)) throw new UnknownEndpointException(endpoint);
+        try (EndpointIndex transientIndex = EndpointIndex.open(layout.current(endpoint))) {
+            return function.apply(transientIndex);
+        }
+    }
+
     private void retire(String name, OpenIndex index) {
         retired.put(name, index);
         if (index.evict()) retired.remove(name, index);
@@ -115,14 +139,22 @@ public final class Indexes implements Closeable {
         return (int) open.estimatedSize() + retired.size();
     }
 
+    /**
+     * One query over every endpoint in one pass: the exact count per endpoint (those with at least one
+     * hit, by name) and the newest {@code limit} matching events across all of them.
+     */
+    public HuntResult hunt(Query query, int limit) throws IOException {
+        return Hunt.run(this, query, limit);
+    }
+
     /** The exact number of matching events per endpoint with at least one, over every endpoint. */
     public Map<String, Long> countAll(Query query) throws IOException {
-        return Hunt.countAll(this, query);
+        return Hunt.run(this, query, 1).counts();
     }
 
     /** The newest {@code limit} matching events across every endpoint, newest first. */
     public List<HuntHit> searchAll(Query query, int limit) throws IOException {
-        return Hunt.searchAll(this, query, limit);
+        return Hunt.run(this, query, limit).hits();
     }
 
     @Override
