@@ -64,7 +64,7 @@ final class EventDocuments {
      * of an event's text; lower-casing and UTF-8 encoding them once per process instead of once per
      * event was a fifth of indexing time. Direct-mapped: a miss just recomputes.
      */
-    private static final int MEMO = 64;
+    private static final int MEMO = 512;
     private final String[][] memoKey = new String[FIELDS.length][MEMO];
     private final String[][] memoLower = new String[FIELDS.length][MEMO];
     private final BytesRef[][] memoLowerBytes = new BytesRef[FIELDS.length][MEMO];

@@ -233,6 +233,9 @@ public final class RecorderReader implements AutoCloseable {
         long rejected = 0;
         long lastId = afterId;
         List<Long> rejectedIds = new ArrayList<>();
+        // One String instance per distinct type, operation and process key: the indexer memoises its
+        // per-value work by instance, and these repeat on every event.
+        Map<String, String> shared = new java.util.HashMap<>();
         try (RowFetcher rows = new RowFetcher(connection, afterId, meta.host())) {
             RowFetcher.Chunk chunk;
             do {
@@ -257,10 +260,11 @@ public final class RecorderReader implements AutoCloseable {
                             .set(Field.EVENT_UID, "r" + id)
                             .set(Field.SOURCE, source)
                             .set(Field.TS, ts)
-                            .set(Field.TYPE, type)
-                            .set(Field.OPERATION, v[base + 2]);
+                            .set(Field.TYPE, shared.computeIfAbsent(type, k -> k))
+                            .set(Field.OPERATION, v[base + 2] == null ? null : shared.computeIfAbsent(v[base + 2], k -> k));
                     String processKey = v[base + 3];
                     if (processKey != null) {
+                        processKey = shared.computeIfAbsent(processKey, k -> k);
                         b.set(Field.PROCESS_KEY, processKey);
                         ProcessFields proc = processes.get(processKey);
                         if (proc != null) {
