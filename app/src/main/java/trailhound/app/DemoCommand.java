@@ -22,11 +22,7 @@ final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
 
-    @Option(names = "--port", defaultValue = "7070", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-    int port;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin ListenOptions listen;
 
     @Option(names = "--endpoints", defaultValue = "6", description = "Sample endpoints to generate (default: ${DEFAULT-VALUE}).")
     int endpoints;
@@ -69,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             dir.close();
             return 0;
         }
-        Serving.serveUntilStopped(dir, host, port, out);
+        Serving.serveUntilStopped(dir, listen.host, listen.port, out);
         return 0;
     }
 }

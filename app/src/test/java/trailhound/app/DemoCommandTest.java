@@ -1,0 +1,29 @@
+package trailhound.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+    @TempDir Path tmp;
+
+    @Test
+    void demo_emptyFolder_generatesIngestsAndKeepsTheIntelFile_thenReusesIt() throws Exception {
+        Path data = tmp.resolve("data");
+        Cli first = Cli.run("demo", "--data", data.toString(), "--endpoints", "3", "--events", "9000", "--no-serve");
+        assertEquals(0, first.status(), first.err());
+        assertTrue(first.out().contains("generating 3 sample endpoints"), first.out());
+        assertTrue(Files.isRegularFile(data.resolve("intel.csv")), "intel.csv kept for the reputation badges");
+        long endpoints = Cli.run("endpoints", "--data", data.toString()).out().lines().skip(1).count();
+        assertEquals(3, endpoints);
+
+        Cli second = Cli.run("demo", "--data", data.toString(), "--no-serve");
+        assertEquals(0, second.status(), second.err());
+        assertTrue(second.out().contains("Using the existing data folder"), second.out());
+        assertEquals(3, Cli.run("endpoints", "--data", data.toString()).out().lines().skip(1).count());
+    }
+}
