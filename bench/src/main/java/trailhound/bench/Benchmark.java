@@ -190,7 +190,7 @@ public final class Benchmark {
     }
 
     static String mb(long bytes) {
-        return String.format("%,.1f MB", bytes / 1e6);
+        return String.format("%,.1f MiB", bytes / (double) (1L << 20)); // binary units, as the 2 GiB heap target
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -20,7 +20,7 @@ final class Targets {
         var in = r.ingest();
         checks.add(new Check("ingest >= 100,000 events/s", String.format("%,.0f events/s", in.eventsPerSecond()),
                 in.eventsPerSecond() >= INGEST_EVENTS_PER_SECOND));
-        checks.add(new Check("ingest peak heap < 2 GB", Benchmark.mb(in.peakHeapBytes()) + " (sampled, garbage included)",
+        checks.add(new Check("ingest peak heap < 2 GiB", Benchmark.mb(in.peakHeapBytes()) + " (sampled, garbage included)",
                 in.peakHeapBytes() < HEAP_BYTES));
         checks.add(new Check("index size <= 1.5 x snapshot", String.format("%.2f x", in.indexToSnapshot()),
                 in.indexToSnapshot() <= INDEX_TO_SNAPSHOT));
