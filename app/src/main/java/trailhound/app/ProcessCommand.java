@@ -75,7 +75,7 @@ final class ProcessCommand implements Callable<Integer> {
         v.peers().forEach(c -> out.println("  " + line(c)));
         out.printf("History     %,d of %,d events%n", v.history().size(), v.historyTotal());
         for (Event e : v.history()) {
-            out.printf("  %-24s %-9s %-18s %s%n", e.time(), e.type(), Text.orDash(e.operation()), Text.clip(e.object(), 110));
+            out.printf("  %-24s %-9s %-18s %s%n", Text.time(e.ts()), e.type(), Text.orDash(e.operation()), Text.clip(e.object(), 110));
         }
     }
 

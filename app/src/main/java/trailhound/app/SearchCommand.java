@@ -115,7 +115,7 @@ final class SearchCommand implements Callable<Integer> {
         String fmt = withEndpoint ? "%-24s %-20s %-9s %-18s %-22s %7s  %s%n" : "%-24s %s%-9s %-18s %-22s %7s  %s%n";
         out.printf(fmt, "TIME (UTC)", withEndpoint ? "ENDPOINT" : "", "TYPE", "OPERATION", "PROCESS", "PID", "OBJECT");
         for (Event e : events) {
-            out.printf(fmt, e.time(), withEndpoint ? Text.clip(e.get(Field.ENDPOINT), 20) : "", e.type(),
+            out.printf(fmt, Text.time(e.ts()), withEndpoint ? Text.clip(e.get(Field.ENDPOINT), 20) : "", e.type(),
                     Text.orDash(e.operation()), Text.clip(e.get(Field.PROCESS_NAME), 22), Text.orDash(e.get(Field.PID)),
                     Text.clip(e.object(), 100));
         }

@@ -1,14 +1,12 @@
 package trailhound.app;
 
-import java.time.Instant;
-
 /** Small formatting helpers for terminal output. */
 final class Text {
     private Text() {}
 
     /** ISO-8601 UTC with milliseconds, or "-" when unknown. */
     static String time(Long epochMillis) {
-        return epochMillis == null ? "-" : Instant.ofEpochMilli(epochMillis).toString();
+        return epochMillis == null ? "-" : trailhound.schema.Event.formatTime(epochMillis);
     }
 
     static String orDash(Object value) {

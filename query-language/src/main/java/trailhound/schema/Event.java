@@ -1,8 +1,11 @@
 package trailhound.schema;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -103,9 +106,17 @@ public final class Event {
     public Map<String, String> toDisplayMap() {
         Map<String, String> map = toMap();
         if (map.containsKey(Field.TS.canonicalName())) {
-            map.put(Field.TS.canonicalName(), time().toString());
+            map.put(Field.TS.canonicalName(), formatTime(ts()));
         }
         return map;
+    }
+
+    private static final DateTimeFormatter UTC_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** ISO-8601 UTC with exactly three fraction digits ({@code 2026-11-20T08:15:02.000Z}), so columns line up. */
+    public static String formatTime(long epochMillis) {
+        return UTC_MILLIS.format(Instant.ofEpochMilli(epochMillis));
     }
 
     /** A builder pre-filled with this event's values, to derive a changed copy. */

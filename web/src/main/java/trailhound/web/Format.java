@@ -2,21 +2,16 @@ package trailhound.web;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import trailhound.schema.Event;
 
 /** Display helpers for templates: every time in UTC ISO-8601 with {@code Z}, counts with separators. */
 public final class Format {
-    private static final DateTimeFormatter UTC =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
     private Format() {}
 
     /** {@code 2026-11-19T07:00:00.000Z}; an empty string for null. */
     public static String utc(Long epochMillis) {
-        return epochMillis == null ? "" : UTC.format(Instant.ofEpochMilli(epochMillis));
+        return epochMillis == null ? "" : Event.formatTime(epochMillis);
     }
 
     /** A time held as decimal text (an event's {@code ts}); empty for null. */

@@ -118,7 +118,7 @@ final class Exports {
     }
 
     private static String value(Event event, Field field) {
-        return field == Field.TS ? event.time().toString() : event.get(field);
+        return field == Field.TS ? Event.formatTime(event.ts()) : event.get(field);
     }
 
     private interface EventSink {

@@ -102,7 +102,7 @@ class ProcessPagesTest {
         assertEquals(200, r.statusCode());
         String html = r.body();
         assertEquals(ProcessFixture.POWERSHELL_EVENTS, html.split("<details class=\"event\">", -1).length - 1);
-        assertTrue(html.contains("<dt>ts</dt><dd>2025-11-20T08:00:04Z</dd>"), html);
+        assertTrue(html.contains("<dt>ts</dt><dd>2025-11-20T08:00:04.000Z</dd>"), html);
         assertTrue(html.contains("<dt>remote_ip</dt><dd>203.0.113.7</dd>"));
         assertTrue(html.contains("<dt>event_uid</dt><dd>e5</dd>"));
     }
@@ -158,7 +158,7 @@ class ProcessPagesTest {
         assertEquals(NOTEPAD, j.get("peers").get(0).get("key").asText());
         assertEquals("malicious", j.get("reputation").get("verdict").asText());
         assertEquals(ProcessFixture.POWERSHELL_EVENTS, j.get("history_total").asLong());
-        assertEquals("2025-11-20T08:00:04Z", j.get("history").get(2).get("event").get("ts").asText());
+        assertEquals("2025-11-20T08:00:04.000Z", j.get("history").get(2).get("event").get("ts").asText());
         assertEquals("dns", j.get("history").get(3).get("type").asText());
     }
 
