@@ -55,8 +55,8 @@ class WorkbenchPagesTest {
         JsonNode body = JSON.readTree(web.get("/api/v1/endpoints").body());
         JsonNode ep = body.get("endpoints").get(0);
         assertEquals(ENDPOINT, ep.get("name").asText());
-        assertEquals(WebTestSupport.TOTAL, ep.get("eventCount").asLong());
-        assertEquals(WebTestSupport.T0, ep.get("firstTs").asLong());
+        assertEquals(WebTestSupport.TOTAL, ep.get("event_count").asLong());
+        assertEquals(trailhound.schema.Event.formatTime(WebTestSupport.T0), ep.get("first_ts").asText());
         assertEquals(1, ep.get("snapshots").asInt());
     }
 
@@ -65,8 +65,8 @@ class WorkbenchPagesTest {
         JsonNode body = JSON.readTree(web.get("/api/v1/endpoints/" + ENDPOINT + "/snapshots").body());
         JsonNode s = body.get("snapshots").get(0);
         assertTrue(s.get("id").asText().startsWith(ENDPOINT + "_2026_11_19T"), s.toString());
-        assertEquals(WebTestSupport.T0, s.get("firstTs").asLong());
-        assertEquals(150, s.get("eventCount").asLong());
+        assertEquals(trailhound.schema.Event.formatTime(WebTestSupport.T0), s.get("first_ts").asText());
+        assertEquals(150, s.get("event_count").asLong());
         assertEquals(404, web.get("/api/v1/endpoints/NOPE/snapshots").statusCode());
     }
 

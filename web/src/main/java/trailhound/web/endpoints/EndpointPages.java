@@ -2,9 +2,11 @@ package trailhound.web.endpoints;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import trailhound.index.UnknownEndpointException;
+import trailhound.schema.Event;
 import trailhound.web.WebContext;
 
 /**
@@ -42,18 +44,31 @@ public final class EndpointPages {
     }
 
     private void api(Context http) throws Exception {
-        http.json(Map.of("endpoints", directory.list(http.queryParam("filter"))));
+        List<Map<String, Object>> endpoints = directory.list(http.queryParam("filter")).stream().map(e -> {
+            Map<String, Object> json = new LinkedHashMap<>(); // canonical snake_case names, UTC ISO times
+            json.put("name", e.name());
+            json.put("os", e.os());
+            json.put("hostname", e.hostname());
+            json.put("ip", e.ip());
+            json.put("event_count", e.eventCount());
+            json.put("first_ts", e.firstTs() == null ? null : Event.formatTime(e.firstTs()));
+            json.put("last_ts", e.lastTs() == null ? null : Event.formatTime(e.lastTs()));
+            json.put("snapshots", e.snapshots());
+            return json;
+        }).toList();
+        http.json(Map.of("endpoints", endpoints));
     }
 
-    /** The endpoint's snapshots, newest first: id, taken, time window (UTC ms) and event count. */
+    /** The endpoint's snapshots, newest first: id, taken, time window (UTC ISO-8601) and event count. */
     private void apiSnapshots(Context http) {
         String endpoint = http.pathParam("endpoint");
         if (!ctx.data().indexes().exists(endpoint)) {
             throw new UnknownEndpointException(endpoint);
         }
         List<Map<String, Object>> snapshots = ctx.data().catalogue().snapshots(endpoint).stream()
-                .map(s -> Map.<String, Object>of("id", s.id(), "takenAt", s.takenAt(), "firstTs", s.firstTs(),
-                        "lastTs", s.lastTs(), "eventCount", s.eventCount()))
+                .map(s -> Map.<String, Object>of("id", s.id(), "taken_at", Event.formatTime(s.takenAt()),
+                        "first_ts", Event.formatTime(s.firstTs()), "last_ts", Event.formatTime(s.lastTs()),
+                        "event_count", s.eventCount()))
                 .toList();
         http.json(Map.of("endpoint", endpoint, "snapshots", snapshots));
     }
