@@ -41,10 +41,10 @@ final class ProcessCommand implements Callable<Integer> {
                     .orElseThrow(() -> new IllegalArgumentException("no process with key '" + key + "' on " + endpoint));
             if (format == Format.json) {
                 Map<String, Object> json = new LinkedHashMap<>();
-                json.put("process", view.process());
-                json.put("parent", view.parent());
-                json.put("children", view.children());
-                json.put("peers", view.peers());
+                json.put("process", describe(view.process()));
+                json.put("parent", view.parent() == null ? null : describe(view.parent()));
+                json.put("children", view.children().stream().map(ProcessCommand::describe).toList());
+                json.put("peers", view.peers().stream().map(ProcessCommand::describe).toList());
                 json.put("history_total", view.historyTotal());
                 json.put("history", view.history().stream().map(Event::toDisplayMap).toList());
                 out.println(new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
@@ -54,6 +54,18 @@ final class ProcessCommand implements Callable<Integer> {
             printTable(out, view);
         }
         return 0;
+    }
+
+    private static final ObjectMapper SNAKE = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+
+    /** A process as JSON: canonical snake_case names, start and end as UTC ISO-8601 like every event time. */
+    private static Map<String, Object> describe(ProcessInfo p) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = SNAKE.convertValue(p, LinkedHashMap.class);
+        map.put("start_ts", p.startTs() == null ? null : Text.time(p.startTs()));
+        map.put("end_ts", p.endTs() == null ? null : Text.time(p.endTs()));
+        return map;
     }
 
     private static void printTable(PrintWriter out, ProcessView v) {
