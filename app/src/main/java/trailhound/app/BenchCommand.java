@@ -46,10 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--web-clients", defaultValue = "4", description = "Concurrent clients timing the web pages, 0 to skip (default: ${DEFAULT-VALUE}).")
     int webClients;
 
-    enum Format { table, json }
-
     @Override
     public Integer call() throws Exception {
+        if (format == Format.csv) throw new IllegalArgumentException("bench prints a table or json, not csv");
         BenchOptions options = new BenchOptions(events, endpoints, seed, repetitions, out, work, format == Format.json,
                 datasets, telemetryEvents, webClients);
         return Benchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -39,44 +39,4 @@ public record BenchOptions(
     public static BenchOptions defaults() {
         return new BenchOptions(DEFAULT_EVENTS, 1, 1, 20, null, null, false, null, 200_000, 4);
     }
-
-    public BenchOptions withEvents(long n) {
-        return new BenchOptions(n, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients);
-    }
-
-    public BenchOptions withEndpoints(int n) {
-        return new BenchOptions(events, n, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients);
-    }
-
-    public BenchOptions withSeed(long s) {
-        return new BenchOptions(events, endpoints, s, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients);
-    }
-
-    public BenchOptions withRepetitions(int n) {
-        return new BenchOptions(events, endpoints, seed, n, outDir, workDir, json, datasets, telemetryEvents, webClients);
-    }
-
-    public BenchOptions withOutDir(Path dir) {
-        return new BenchOptions(events, endpoints, seed, repetitions, dir, workDir, json, datasets, telemetryEvents, webClients);
-    }
-
-    public BenchOptions withWorkDir(Path dir) {
-        return new BenchOptions(events, endpoints, seed, repetitions, outDir, dir, json, datasets, telemetryEvents, webClients);
-    }
-
-    public BenchOptions withJson(boolean j) {
-        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, j, datasets, telemetryEvents, webClients);
-    }
-
-    public BenchOptions withDatasets(Path dir) {
-        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, json, dir, telemetryEvents, webClients);
-    }
-
-    public BenchOptions withTelemetryEvents(long n) {
-        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, n, webClients);
-    }
-
-    public BenchOptions withWebClients(int n) {
-        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, n);
-    }
 }

@@ -29,7 +29,7 @@ import trailhound.samples.SampleGenerator;
  * issue's targets.
  *
  * <pre>{@code
- * int status = Benchmark.run(BenchOptions.defaults().withEvents(200_000), out, err);
+ * int status = Benchmark.run(BenchOptions.defaults(), out, err);
  * }</pre>
  *
  * <p>Exit status 0 when every pair of counts agrees (missed targets are reported, not failures),

@@ -25,8 +25,8 @@ class BenchmarkTest {
     void run_ciSizedEvents_completesAndEveryCountAgreesWithSqlite(@TempDir Path tmp) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        BenchOptions options = BenchOptions.defaults().withEvents(200_000).withOutDir(tmp.resolve("out"))
-                .withWorkDir(tmp.resolve("work")).withTelemetryEvents(5_000).withWebClients(1);
+        BenchOptions options = new BenchOptions(200_000, 1, 1, 20, tmp.resolve("out"), tmp.resolve("work"), false,
+                null, 5_000, 1);
 
         int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(err));
 
@@ -51,8 +51,7 @@ class BenchmarkTest {
     @Test
     void run_twoEndpoints_reportsTheHuntAcrossBoth(@TempDir Path tmp) throws Exception {
         StringWriter out = new StringWriter();
-        BenchOptions options = BenchOptions.defaults().withEvents(20_000).withEndpoints(2).withJson(true)
-                .withWorkDir(tmp).withTelemetryEvents(0).withWebClients(0);
+        BenchOptions options = new BenchOptions(20_000, 2, 1, 20, null, tmp, true, null, 0, 0);
 
         int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(new StringWriter()));
 
