@@ -88,7 +88,6 @@ public final class Ingestor {
             String endpoint = EndpointNames.check(endpointOverride != null ? endpointOverride : meta.host());
             long lastTs = reader.lastTs().orElse(meta.createdMs());
             String snapshotId = snapshotId(meta.host(), lastTs);
-            Path kept = keep(file, endpoint, snapshotId);
             data.catalogue().upsertEndpoint(endpoint, meta.os(), meta.host(), meta.ip());
 
             Map<String, EndpointCounts> counts;
@@ -99,6 +98,8 @@ public final class Ingestor {
                 read = reader.read(snapshotId, sink);
                 counts = indexer.finish();
             }
+            // kept only once it was read through: a snapshot that fails mid-read leaves no orphan copy
+            Path kept = keep(file, endpoint, snapshotId);
             EndpointCounts c = counts.getOrDefault(endpoint, new EndpointCounts(endpoint, 0, 0, 0, 0));
             c = new EndpointCounts(endpoint, c.read(), c.added(), c.duplicates(), read.rowsRejected());
             data.catalogue().upsertSnapshot(new SnapshotInfo(snapshotId, endpoint, kept, lastTs,
