@@ -44,7 +44,7 @@ import trailhound.schema.IndexFields;
  * searches are being made, a background refresh does so about every second.
  *
  * <p>On disk, {@code dir} holds {@code events/} (the event index, sorted by ts descending) and
- * {@code values/} (the value dictionary). The IndexWriter is opened on the first write only, so
+ * {@code values/} (the value dictionary) and {@code processes/} (the process variants). The IndexWriter is opened on the first write only, so
  * read-only opens (hunting across many endpoints) cost one reader. {@link #close()} commits.
  */
 public final class EndpointIndex implements Closeable {
@@ -59,6 +59,7 @@ public final class EndpointIndex implements Closeable {
             new SortField(IndexFields.SORT_TS, SortField.Type.LONG),
             new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
     private static final double RAM_BUFFER_MB = 256;
+    private static final boolean[] ALL_FRESH = allTrue();
     /**
      * The background refresh runs only while someone searched within this window. Each refresh
      * flushes the writer's RAM buffer into a new segment; during a bulk ingest nobody is looking, and
@@ -70,6 +71,7 @@ public final class EndpointIndex implements Closeable {
     private final Path dir;
     private final Directory events;
     private final ValueDictionary values;
+    private final ProcessVariants processes;
     private final ThreadLocal<EventDocuments> documents = ThreadLocal.withInitial(EventDocuments::new);
     private final AtomicBoolean dirty = new AtomicBoolean();
     private volatile IndexWriter writer;
@@ -79,18 +81,28 @@ public final class EndpointIndex implements Closeable {
     private volatile boolean closed;
     private volatile long lastSearchNanos = System.nanoTime() - 2 * SEARCH_WINDOW_NANOS;
 
-    private EndpointIndex(Path dir, Directory events, ValueDictionary values) {
+    private EndpointIndex(Path dir, Directory events, ValueDictionary values, ProcessVariants processes) {
         this.dir = dir;
         this.events = events;
         this.values = values;
+        this.processes = processes;
     }
+
+    /**
+     * The on-disk format this code writes and reads, kept in {@code FORMAT} beside the indexes.
+     * 2: process fields live in process variants and events keep their values in one stored field.
+     */
+    static final int FORMAT = 2;
 
     /** Opens (creating if absent) the index stored in {@code dir}. */
     public static EndpointIndex open(Path dir) throws IOException {
+        checkFormat(dir);
         Files.createDirectories(dir.resolve("events"));
         Files.createDirectories(dir.resolve("values"));
+        Files.createDirectories(dir.resolve("processes"));
         EndpointIndex index = new EndpointIndex(dir, FSDirectory.open(dir.resolve("events")),
-                new ValueDictionary(FSDirectory.open(dir.resolve("values"))));
+                new ValueDictionary(FSDirectory.open(dir.resolve("values"))),
+                new ProcessVariants(FSDirectory.open(dir.resolve("processes"))));
         try {
             if (DirectoryReader.indexExists(index.events)) {
                 index.searchers = new SearcherManager(index.events, null);
@@ -104,6 +116,30 @@ public final class EndpointIndex implements Closeable {
         return index;
     }
 
+    private static void checkFormat(Path dir) throws IOException {
+        Path file = dir.resolve("FORMAT");
+        if (Files.isRegularFile(file)) {
+            String found = Files.readString(file).strip();
+            if (!found.equals(Integer.toString(FORMAT))) {
+                throw new IOException("the index in " + dir + " has format " + found + ", this Trailhound reads format "
+                        + FORMAT + ": ingest the snapshots again into a new data folder");
+            }
+        } else if (hasIndex(dir.resolve("events"))) {
+            throw new IOException("the index in " + dir + " was written by an older Trailhound (format 1), this one reads format "
+                    + FORMAT + ": ingest the snapshots again into a new data folder");
+        } else {
+            Files.createDirectories(dir);
+            Files.writeString(file, FORMAT + "\n");
+        }
+    }
+
+    private static boolean hasIndex(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) return false;
+        try (Directory d = FSDirectory.open(folder)) {
+            return DirectoryReader.indexExists(d);
+        }
+    }
+
     /** Adds the event, replacing any earlier event with the same {@code event_uid}. */
     public void add(Event event) throws IOException {
         ensureOpen();
@@ -112,8 +148,14 @@ public final class EndpointIndex implements Closeable {
         IndexWriter w = writer();
         EventDocuments docs = documents.get();
         String[] lower = docs.normalized(event);
-        values.add(lower, docs.fresh()); // before the event, so a visible event's values are always in the dictionary
-        w.updateDocument(EventDocuments.uidTerm(lower), docs.document(event, lower));
+        BytesRef variant = docs.variant(event);
+        // dictionary and variant before the event, so a visible event's values can always be found
+        if (variant != null) {
+            String[] newProcessValues = processes.add(variant, event);
+            if (newProcessValues != null) values.add(newProcessValues, ALL_FRESH);
+        }
+        values.add(lower, docs.fresh());
+        w.updateDocument(EventDocuments.uidTerm(lower), docs.document(event, lower, variant));
         dirty.set(true);
     }
 
@@ -127,7 +169,8 @@ public final class EndpointIndex implements Closeable {
         ensureOpen();
         IndexWriter w = writer;
         if (w == null) return;
-        values.commit(); // dictionary first: after a crash it may hold extra values, never fewer
+        values.commit(); // dictionary and variants first: after a crash they may hold extra entries, never fewer
+        processes.commit();
         w.commit();
         refresh();
     }
@@ -136,7 +179,8 @@ public final class EndpointIndex implements Closeable {
     public void refresh() throws IOException {
         ensureOpen();
         dirty.set(false);
-        values.refresh(); // dictionary first, for the same reason as in add
+        values.refresh(); // dictionary and variants first, for the same reason as in add
+        processes.refresh();
         searchers.maybeRefreshBlocking(); // blocking: a caller of refresh must see its writes
     }
 
@@ -156,7 +200,7 @@ public final class EndpointIndex implements Closeable {
             TopFieldDocs top = s.search(q, new TopFieldCollectorManager(NEWEST_FIRST, limit + 1, afterDoc, limit + 1));
             ScoreDoc[] hits = top.scoreDocs;
             boolean more = hits.length > limit;
-            List<Event> page = EventReader.read(s.getIndexReader(), more ? Arrays.copyOf(hits, limit) : hits);
+            List<Event> page = EventReader.read(s.getIndexReader(), more ? Arrays.copyOf(hits, limit) : hits, processes);
             Event last = page.isEmpty() ? null : page.getLast();
             return new EventPage(List.copyOf(page), total, more ? new PageCursor(last.ts(), last.uid()) : null);
         });
@@ -171,7 +215,7 @@ public final class EndpointIndex implements Closeable {
 
     /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
     public Optional<ProcessView> process(String processKey, int historyLimit) throws IOException {
-        return withSearcher(s -> ProcessLookup.view(s, processKey, historyLimit));
+        return withSearcher(s -> new ProcessLookup(s, this::prepare, processes).view(processKey, historyLimit));
     }
 
     /** Event count, first and last event time, size on disk. */
@@ -198,10 +242,10 @@ public final class EndpointIndex implements Closeable {
         }
     }
 
-    /** Null means all events; patterns are resolved against the value dictionary. */
+    /** Null means all events; patterns and process-field clauses are resolved (QueryResolver). */
     private Query prepare(Query query) throws IOException {
         if (query == null) return new MatchAllDocsQuery();
-        return PatternResolver.hasPatterns(query) ? PatternResolver.resolve(query, values) : query;
+        return QueryResolver.resolve(query, values, processes);
     }
 
     interface SearcherFunction<T> {
@@ -259,6 +303,7 @@ public final class EndpointIndex implements Closeable {
         if (closed || System.nanoTime() - lastSearchNanos > SEARCH_WINDOW_NANOS || !dirty.getAndSet(false)) return;
         try {
             values.refresh();
+            processes.refresh();
             searchers.maybeRefresh(); // non-blocking: skip a round when a caller is refreshing
         } catch (AlreadyClosedException e) {
             // closed between the check and the refresh: nothing left to refresh
@@ -267,6 +312,12 @@ public final class EndpointIndex implements Closeable {
         } catch (UncheckedIOException e) {
             backgroundFailure = e.getCause();
         }
+    }
+
+    private static boolean[] allTrue() {
+        boolean[] all = new boolean[Field.count()];
+        Arrays.fill(all, true);
+        return all;
     }
 
     private void ensureOpen() {
@@ -289,12 +340,14 @@ public final class EndpointIndex implements Closeable {
             if (refreshTask != null) refreshTask.cancel(false);
             if (writer != null && writer.isOpen()) {
                 values.commit();
+                processes.commit();
                 writer.commit();
             }
         } finally {
             closed = true;
-            try (Directory e = events; ValueDictionary v = values; IndexWriter w = writer; SearcherManager m = searchers) {
-                // closed in reverse order: searchers, writer, dictionary, directory
+            try (Directory e = events; ValueDictionary v = values; ProcessVariants p = processes; IndexWriter w = writer;
+                    SearcherManager m = searchers) {
+                // closed in reverse order: searchers, writer, variants, dictionary, directory
             }
         }
     }

@@ -4,10 +4,13 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.security.MessageDigest;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.document.InetAddressPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.Term;
@@ -19,21 +22,26 @@ import trailhound.schema.IndexFields;
 
 /*
  * Event -> Lucene document. One instance per indexing thread (see EndpointIndex#add): the Field
- * objects are created once and their values swapped per event, because allocating ~60 Field
+ * objects are created once and their values swapped per event, because allocating the Field
  * objects per event was a measurable share of indexing time. IndexWriter consumes the document
  * before updateDocument returns, so reuse after that call is safe.
+ *
+ * The acting process's fields are not on the event: the event carries the id of its process
+ * variant (ProcessVariants), and everything below is about the remaining, event-specific fields.
  *
  * Why each Lucene field exists:
  *  - term(f), StringField, DOCS only, no norms: the lower-cased value as one untokenized term, so
  *    equals and starts-with are term-dictionary lookups; no positions/frequencies because no
  *    query needs them, and they would grow the index.
- *  - display(f), SortedDocValuesField: the original value, read back to show and export events
- *    (no stored fields at all) and used for sort (event_uid) and facets (type, operation). Sorted
- *    rather than binary because values repeat across events and are stored once per segment.
- *    ts has no display value when its text is canonical: SORT_TS already holds it, and a unique
- *    value per event would be the most expensive sorted doc value in the index.
  *  - point(f): LongPoint for NUMBER/TIME (ranges), InetAddressPoint for IP (equals, CIDR, ranges);
  *    skipped when the text does not parse, the term still matches the text.
+ *  - VALUES, one stored field: the original values (FieldValues) and the variant id, read back to
+ *    show and export events. ts is left out when its text is canonical: SORT_TS holds it.
+ *  - ProcessVariants.ID, StringField: the variant id, what process-field clauses resolve to.
+ *  - display(event_uid), SortedDocValues, original case: the second key of the index sort and of
+ *    every page sort (page cursors carry the original uid).
+ *  - display(process_key), SortedDocValues: children of a process are the distinct process keys
+ *    of the events under it, collected from ords without reading events.
  *  - SORT_TS, NumericDocValues: the index sort (ts descending) and the newest-first search sort.
  *  - TYPE_OPERATION, StringField + SortedDocValuesField: "type/operation" as one term, so the
  *    whole-endpoint distribution is a walk over a handful of terms' docFreq instead of a pass over
@@ -43,37 +51,58 @@ import trailhound.schema.IndexFields;
 final class EventDocuments {
     /** Index-internal term field "type/operation"; not part of the query contract. */
     static final String TYPE_OPERATION = "type/operation$t";
+    /** The event's own original values and its variant id, see FieldValues. */
+    static final String VALUES = "event$values";
 
-    private static final Field[] FIELDS = Field.all().toArray(Field[]::new);
+    /** The fields indexed on the event itself: all but the process fields. */
+    static final Field[] EVENT_FIELDS = Field.all().stream().filter(f -> !f.isProcessField()).toArray(Field[]::new);
+    private static final Field[] PROCESS_FIELDS = ProcessVariants.FIELDS;
 
-    private final StringField[] terms = new StringField[FIELDS.length];
-    private final SortedDocValuesField[] displays = new SortedDocValuesField[FIELDS.length];
-    private final LongPoint[] longPoints = new LongPoint[FIELDS.length];
+    private final StringField[] terms = new StringField[Field.count()];
+    private final LongPoint[] longPoints = new LongPoint[Field.count()];
+    private final SortedDocValuesField uidValue = new SortedDocValuesField(IndexFields.display(Field.EVENT_UID), new BytesRef());
+    private final SortedDocValuesField processKeyValue = new SortedDocValuesField(IndexFields.display(Field.PROCESS_KEY), new BytesRef());
+    private final StoredField values = new StoredField(VALUES, new byte[0]);
+    private final StringField variantId = new StringField(ProcessVariants.ID, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
     private final NumericDocValuesField sortTs = new NumericDocValuesField(IndexFields.SORT_TS, 0L);
-    private final StringField typeOperation = new StringField(TYPE_OPERATION, "", org.apache.lucene.document.Field.Store.NO);
+    private final StringField typeOperation = new StringField(TYPE_OPERATION, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
     private final SortedDocValuesField typeOperationValue = new SortedDocValuesField(TYPE_OPERATION, new BytesRef());
-    private final List<IndexableField> doc = new ArrayList<>(FIELDS.length * 3);
-    private final String[] lower = new String[FIELDS.length];
-    private final BytesRef[] lowerBytes = new BytesRef[FIELDS.length];
-    private final BytesRef[] bytes = new BytesRef[FIELDS.length];
-    private final boolean[] fresh = new boolean[FIELDS.length];
+    private final FieldValues encoder = new FieldValues();
+    private final List<IndexableField> doc = new ArrayList<>(EVENT_FIELDS.length * 2 + 8);
+    private final String[] lower = new String[Field.count()];
+    private final BytesRef[] lowerBytes = new BytesRef[Field.count()];
+    private final String[] own = new String[Field.count()];
+    private final boolean[] fresh = new boolean[Field.count()];
 
     /*
-     * A small per-field memo keyed by String identity. Events of one process carry the very same
-     * String instances for its ~17 process fields (the reader shares them), and those fields are most
-     * of an event's text; lower-casing and UTF-8 encoding them once per process instead of once per
-     * event was a fifth of indexing time. Direct-mapped: a miss just recomputes.
+     * A small per-field memo keyed by String identity. Readers share String instances between the
+     * events of a process and for repeated values (type, operation, keys); lower-casing and UTF-8
+     * encoding them once instead of once per event was a fifth of indexing time. Direct-mapped: a
+     * miss just recomputes.
      */
     private static final int MEMO = 512;
-    private final String[][] memoKey = new String[FIELDS.length][MEMO];
-    private final String[][] memoLower = new String[FIELDS.length][MEMO];
-    private final BytesRef[][] memoLowerBytes = new BytesRef[FIELDS.length][MEMO];
-    private final BytesRef[][] memoBytes = new BytesRef[FIELDS.length][MEMO];
+    private final String[][] memoKey = new String[Field.count()][MEMO];
+    private final String[][] memoLower = new String[Field.count()][MEMO];
+    private final BytesRef[][] memoLowerBytes = new BytesRef[Field.count()][MEMO];
+
+    /*
+     * The same idea for the variant id, which costs a SHA-256 over the process fields: events whose
+     * process-field Strings are the very instances of an earlier event (a recorder reader shares
+     * them per process) reuse its id.
+     */
+    private static final int VARIANT_MEMO = 4096;
+    private final String[][] variantMemoValues = new String[VARIANT_MEMO][];
+    private final BytesRef[] variantMemoIds = new BytesRef[VARIANT_MEMO];
+    private final MessageDigest sha256 = ProcessVariants.sha256();
+    private final byte[][] scratch = {new byte[1024]};
+
+    private final String[] pairMemoType = new String[64];
+    private final String[] pairMemoOperation = new String[64];
+    private final BytesRef[] pairMemo = new BytesRef[64];
 
     EventDocuments() {
-        for (Field f : FIELDS) {
+        for (Field f : EVENT_FIELDS) {
             terms[f.ordinal()] = new StringField(IndexFields.term(f), new BytesRef(), org.apache.lucene.document.Field.Store.NO);
-            displays[f.ordinal()] = new SortedDocValuesField(IndexFields.display(f), new BytesRef());
             if (f.kind() == FieldKind.NUMBER || f.kind() == FieldKind.TIME) {
                 longPoints[f.ordinal()] = new LongPoint(IndexFields.point(f), 0L);
             }
@@ -85,9 +114,12 @@ final class EventDocuments {
         return new Term(IndexFields.term(Field.EVENT_UID), lower[Field.EVENT_UID.ordinal()]);
     }
 
-    /** The event's values lower-cased ({@link IndexFields#normalize}) by field ordinal; reused per thread. */
+    /**
+     * The event's own (non-process) values lower-cased ({@link IndexFields#normalize}) by field
+     * ordinal, process fields null; reused per thread.
+     */
     String[] normalized(Event event) {
-        for (Field f : FIELDS) {
+        for (Field f : EVENT_FIELDS) {
             int i = f.ordinal();
             String value = event.get(f);
             if (value == null) {
@@ -102,12 +134,10 @@ final class EventDocuments {
                 memoKey[i][slot] = value;
                 memoLower[i][slot] = IndexFields.normalize(value);
                 memoLowerBytes[i][slot] = new BytesRef(memoLower[i][slot]);
-                memoBytes[i][slot] = value.equals(memoLower[i][slot]) ? memoLowerBytes[i][slot] : new BytesRef(value);
                 fresh[i] = true;
             }
             lower[i] = memoLower[i][slot];
             lowerBytes[i] = memoLowerBytes[i][slot];
-            bytes[i] = memoBytes[i][slot];
         }
         return lower;
     }
@@ -120,13 +150,40 @@ final class EventDocuments {
         return fresh;
     }
 
-    /** The document for the event and its {@link #normalized} values; valid until the next call. */
-    List<IndexableField> document(Event event, String[] lower) {
+    /** The id of the event's process variant, or null when it has no process field. */
+    BytesRef variant(Event event) {
+        String first = null;
+        for (Field f : PROCESS_FIELDS) {
+            first = event.get(f);
+            if (first != null) break;
+        }
+        if (first == null) return null;
+        int slot = System.identityHashCode(first) & (VARIANT_MEMO - 1);
+        String[] seen = variantMemoValues[slot];
+        if (seen != null && sameInstances(seen, event)) return variantMemoIds[slot];
+        BytesRef id = ProcessVariants.id(event, sha256, scratch);
+        String[] values = new String[PROCESS_FIELDS.length];
+        for (int i = 0; i < values.length; i++) values[i] = event.get(PROCESS_FIELDS[i]);
+        variantMemoValues[slot] = values;
+        variantMemoIds[slot] = id;
+        return id;
+    }
+
+    private static boolean sameInstances(String[] seen, Event event) {
+        for (int i = 0; i < seen.length; i++) {
+            if (seen[i] != event.get(PROCESS_FIELDS[i])) return false;
+        }
+        return true;
+    }
+
+    /** The document for the event, its {@link #normalized} values and its variant; valid until the next call. */
+    List<IndexableField> document(Event event, String[] lower, BytesRef variant) {
         doc.clear();
-        for (Field f : FIELDS) {
-            String value = event.get(f);
-            if (value == null) continue;
+        for (Field f : EVENT_FIELDS) {
             int i = f.ordinal();
+            String value = event.get(f);
+            own[i] = value;
+            if (value == null) continue;
             StringField term = terms[i];
             term.setBytesValue(lowerBytes[i]);
             doc.add(term);
@@ -138,7 +195,7 @@ final class EventDocuments {
                         doc.add(longPoints[i]);
                     }
                     if (f == Field.TS && n != null && Long.toString(n).equals(value)) {
-                        continue; // read back from SORT_TS, see class comment
+                        own[i] = null; // read back from SORT_TS, see class comment
                     }
                 }
                 case IP -> {
@@ -147,17 +204,57 @@ final class EventDocuments {
                 }
                 default -> {}
             }
-            displays[i].setBytesValue(bytes[i]);
-            doc.add(displays[i]);
         }
+        String uid = event.uid();
+        uidValue.setBytesValue(uid.equals(lower[Field.EVENT_UID.ordinal()]) ? lowerBytes[Field.EVENT_UID.ordinal()] : new BytesRef(uid));
+        doc.add(uidValue);
+        if (event.get(Field.PROCESS_KEY) != null) {
+            processKeyValue.setBytesValue(lowerBytes[Field.PROCESS_KEY.ordinal()]);
+            doc.add(processKeyValue);
+        }
+        if (variant != null) {
+            variantId.setBytesValue(variant);
+            doc.add(variantId);
+        }
+        values.setBytesValue(encoder.encode(own, EVENT_FIELDS, variant));
+        doc.add(values);
         sortTs.setLongValue(event.ts());
         doc.add(sortTs);
-        String pair = typeOperation(event.type(), event.operation());
-        typeOperation.setStringValue(pair);
+        BytesRef pair = typeOperationBytes(event.type(), event.operation());
+        typeOperation.setBytesValue(pair);
         doc.add(typeOperation);
-        typeOperationValue.setBytesValue(new BytesRef(pair));
+        typeOperationValue.setBytesValue(pair);
         doc.add(typeOperationValue);
         return doc;
+    }
+
+    private BytesRef typeOperationBytes(String type, String operation) {
+        int slot = (System.identityHashCode(type) * 31 + System.identityHashCode(operation)) & 63;
+        if (pairMemoType[slot] != type || pairMemoOperation[slot] != operation || pairMemo[slot] == null) {
+            pairMemoType[slot] = type;
+            pairMemoOperation[slot] = operation;
+            pairMemo[slot] = new BytesRef(typeOperation(type, operation));
+        }
+        return pairMemo[slot];
+    }
+
+    /**
+     * Adds the searchable fields of one value (term, and point where the kind has one) to a
+     * document built outside the per-thread fast path (process variants).
+     */
+    static void addSearchable(Document doc, Field f, String value, String lower) {
+        doc.add(new StringField(IndexFields.term(f), lower, org.apache.lucene.document.Field.Store.NO));
+        switch (f.kind()) {
+            case NUMBER, TIME -> {
+                Long n = parseLong(value);
+                if (n != null) doc.add(new LongPoint(IndexFields.point(f), n));
+            }
+            case IP -> {
+                InetAddress address = parseIp(value);
+                if (address != null) doc.add(new InetAddressPoint(IndexFields.point(f), address));
+            }
+            default -> {}
+        }
     }
 
     static String typeOperation(String type, String operation) {

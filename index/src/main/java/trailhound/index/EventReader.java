@@ -3,78 +3,70 @@ package trailhound.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
-import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.util.BytesRef;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
 
 /**
- * Reads events back from display doc values (the index has no stored fields). Doc values
+ * Reads events back: the event's own values from its stored VALUES field, the acting process's
+ * from its variant (ProcessVariants), ts from the sort doc value when it was not stored. Doc values
  * iterators only move forward, so the hits are read in doc-id order, one leaf at a time, and then
  * put back into the caller's order.
  */
 final class EventReader {
-    private static final Field[] FIELDS = Field.all().toArray(Field[]::new);
-
     private EventReader() {}
 
-    static List<Event> read(IndexReader reader, ScoreDoc[] hits) throws IOException {
+    static List<Event> read(IndexReader reader, ScoreDoc[] hits, ProcessVariants variants) throws IOException {
         Integer[] order = new Integer[hits.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(hits[a].doc, hits[b].doc));
         Event[] events = new Event[hits.length];
         List<LeafReaderContext> leaves = reader.leaves();
-        LeafValues values = null;
+        LeafEvents leafEvents = null;
         for (int i : order) {
             int doc = hits[i].doc;
             LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-            if (values == null || values.leaf != leaf) values = new LeafValues(leaf);
-            events[i] = values.event(doc - leaf.docBase);
+            if (leafEvents == null || leafEvents.leaf != leaf) leafEvents = new LeafEvents(leaf, variants);
+            events[i] = leafEvents.event(doc - leaf.docBase);
         }
         return new ArrayList<>(Arrays.asList(events));
     }
 
-    /** The display values of one leaf; use for ascending doc ids only. */
-    static final class LeafValues {
+    /** One leaf's events; use for ascending doc ids only. */
+    private static final class LeafEvents {
         final LeafReaderContext leaf;
-        private final SortedDocValues[] displays = new SortedDocValues[FIELDS.length];
+        private final StoredFields stored;
         private final NumericDocValues ts;
-        /** Values repeat across a page (paths, users, keys); looking an ord up decompresses a block. */
-        @SuppressWarnings("unchecked")
-        private final Map<Integer, String>[] seen = new Map[FIELDS.length];
+        private final ProcessVariants variants;
 
-        LeafValues(LeafReaderContext leaf) throws IOException {
+        LeafEvents(LeafReaderContext leaf, ProcessVariants variants) throws IOException {
             this.leaf = leaf;
-            LeafReader r = leaf.reader();
-            for (Field f : FIELDS) displays[f.ordinal()] = r.getSortedDocValues(IndexFields.display(f));
-            ts = DocValues.getNumeric(r, IndexFields.SORT_TS);
+            this.stored = leaf.reader().storedFields();
+            this.ts = DocValues.getNumeric(leaf.reader(), trailhound.schema.IndexFields.SORT_TS);
+            this.variants = variants;
         }
 
         Event event(int doc) throws IOException {
-            Event.Builder b = Event.builder();
-            for (Field f : FIELDS) {
-                SortedDocValues dv = displays[f.ordinal()];
-                if (dv != null && dv.advanceExact(doc)) {
-                    Map<Integer, String> cache = seen[f.ordinal()];
-                    if (cache == null) cache = seen[f.ordinal()] = new HashMap<>();
-                    int ord = dv.ordValue();
-                    String value = cache.get(ord);
-                    if (value == null) {
-                        value = dv.lookupOrd(ord).utf8ToString();
-                        cache.put(ord, value);
-                    }
-                    b.set(f, value);
+            String[] values = new String[Field.count()];
+            BytesRef encoded = stored.document(doc).getBinaryValue(EventDocuments.VALUES);
+            BytesRef variant = encoded == null ? null : FieldValues.decode(encoded, values);
+            if (variant != null) {
+                String[] process = variants.values(variant);
+                if (process != null) {
+                    for (Field f : ProcessVariants.FIELDS) values[f.ordinal()] = process[f.ordinal()];
                 }
+            }
+            Event.Builder b = Event.builder();
+            for (Field f : Field.all()) {
+                if (values[f.ordinal()] != null) b.set(f, values[f.ordinal()]);
             }
             if (b.get(Field.TS) == null && ts.advanceExact(doc)) b.ts(ts.longValue());
             return b.build();

@@ -29,7 +29,7 @@ import trailhound.schema.Field;
 import trailhound.schema.IndexFields;
 
 /*
- * The process view. Events carry their acting process's denormalised fields, so what is known of
+ * The process view. Every event carries its acting process's fields (through its variant), so what is known of
  * a process comes from its process/start event when indexed, else from its oldest event; start and
  * end times come from its process/start and process/end events. Children are the distinct
  * process_key values of events whose parent_key is the process (collected from doc value ords, not
@@ -37,32 +37,45 @@ import trailhound.schema.IndexFields;
  * parent has no events of its own, it is described from the child's parent_* fields.
  */
 final class ProcessLookup {
-    private ProcessLookup() {}
+    /** Resolves a query in the contract's terms for the event index (EndpointIndex#prepare). */
+    interface Preparer {
+        Query prepare(Query query) throws IOException;
+    }
 
-    static Optional<ProcessView> view(IndexSearcher s, String processKey, int historyLimit) throws IOException {
+    private final IndexSearcher s;
+    private final Preparer preparer;
+    private final ProcessVariants variants;
+
+    ProcessLookup(IndexSearcher searcher, Preparer preparer, ProcessVariants variants) {
+        this.s = searcher;
+        this.preparer = preparer;
+        this.variants = variants;
+    }
+
+    Optional<ProcessView> view(String processKey, int historyLimit) throws IOException {
         if (historyLimit < 0) throw new IllegalArgumentException("history limit must be >= 0, was " + historyLimit);
         String key = IndexFields.normalize(processKey);
         Query ofProcess = term(Field.PROCESS_KEY, key);
         long historyTotal = s.count(ofProcess);
         if (historyTotal == 0) return Optional.empty();
-        List<Event> history = historyLimit == 0 ? List.of() : oldestFirst(s, ofProcess, historyLimit);
-        ProcessInfo process = infos(s, single(key)).get(key);
+        List<Event> history = historyLimit == 0 ? List.of() : oldestFirst(ofProcess, historyLimit);
+        ProcessInfo process = infos(single(key)).get(key);
 
         ProcessInfo parent = null;
         List<ProcessInfo> peers = List.of();
         if (process.parentKey() != null) {
             String parentKey = IndexFields.normalize(process.parentKey());
-            parent = infos(s, single(parentKey)).get(parentKey);
+            parent = infos(single(parentKey)).get(parentKey);
             if (parent == null) {
                 parent = new ProcessInfo(process.parentKey(), process.parentPath(), fileName(process.parentPath()),
                         process.parentCommandLine(), null, process.ppid(), null, null, null, null,
                         null, null, null, null, null, null);
             }
-            Map<String, Integer> peerKeys = childKeys(s, parentKey);
+            Map<String, Integer> peerKeys = childKeys(parentKey);
             peerKeys.remove(key);
-            peers = List.copyOf(infos(s, peerKeys).values());
+            peers = List.copyOf(infos(peerKeys).values());
         }
-        List<ProcessInfo> children = List.copyOf(infos(s, childKeys(s, key)).values());
+        List<ProcessInfo> children = List.copyOf(infos(childKeys(key)).values());
         return Optional.of(new ProcessView(process, parent, children, peers, history, historyTotal));
     }
 
@@ -76,7 +89,7 @@ final class ProcessLookup {
      * Describes each process with events in the index, in the order of the keys (normalised), each
      * mapped to the doc id of one of its events (or null: look one up).
      */
-    private static Map<String, ProcessInfo> infos(IndexSearcher s, Map<String, Integer> keys) throws IOException {
+    private Map<String, ProcessInfo> infos(Map<String, Integer> keys) throws IOException {
         Map<String, ProcessInfo> out = new LinkedHashMap<>();
         if (keys.isEmpty()) return out;
         List<BytesRef> terms = keys.keySet().stream().map(BytesRef::new).toList();
@@ -88,7 +101,7 @@ final class ProcessLookup {
                 .add(term(Field.TYPE, "process"), Occur.FILTER)
                 .add(new TermInSetQuery(IndexFields.term(Field.OPERATION), List.of(new BytesRef("start"), new BytesRef("end"))), Occur.FILTER)
                 .build();
-        for (Event e : oldestFirst(s, lifecycle, Math.max(2 * keys.size(), 1))) {
+        for (Event e : oldestFirst(lifecycle, Math.max(2 * keys.size(), 1))) {
             String k = IndexFields.normalize(e.get(Field.PROCESS_KEY));
             (("start".equalsIgnoreCase(e.operation())) ? starts : ends).putIfAbsent(k, e);
         }
@@ -100,13 +113,13 @@ final class ProcessLookup {
             without.add(e.getKey());
             docs.add(new ScoreDoc(e.getValue(), Float.NaN));
         }
-        List<Event> read = EventReader.read(s.getIndexReader(), docs.toArray(ScoreDoc[]::new));
+        List<Event> read = EventReader.read(s.getIndexReader(), docs.toArray(ScoreDoc[]::new), variants);
         Map<String, Event> representatives = new LinkedHashMap<>();
         for (int i = 0; i < without.size(); i++) representatives.put(without.get(i), read.get(i));
         for (String k : keys.keySet()) {
             Event described = starts.containsKey(k) ? starts.get(k) : representatives.get(k);
             if (described == null) {
-                List<Event> any = oldestFirst(s, term(Field.PROCESS_KEY, k), 1);
+                List<Event> any = oldestFirst(term(Field.PROCESS_KEY, k), 1);
                 if (any.isEmpty()) continue;
                 described = any.getFirst();
             }
@@ -141,9 +154,9 @@ final class ProcessLookup {
         return new TermQuery(new Term(IndexFields.term(f), normalized));
     }
 
-    static List<Event> oldestFirst(IndexSearcher s, Query q, int limit) throws IOException {
+    private List<Event> oldestFirst(Query q, int limit) throws IOException {
         ScoreDoc[] hits = s.search(q, new TopFieldCollectorManager(EndpointIndex.OLDEST_FIRST, limit, null, limit)).scoreDocs;
-        return EventReader.read(s.getIndexReader(), hits);
+        return EventReader.read(s.getIndexReader(), hits, variants);
     }
 
     /**
@@ -151,8 +164,8 @@ final class ProcessLookup {
      * each with the doc id of one of those events: it describes the child (events carry their
      * acting process's fields), so no further search per child is needed.
      */
-    private static Map<String, Integer> childKeys(IndexSearcher s, String parentKey) throws IOException {
-        return new LinkedHashMap<>(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
+    private Map<String, Integer> childKeys(String parentKey) throws IOException {
+        return new LinkedHashMap<>(s.search(preparer.prepare(term(Field.PARENT_KEY, parentKey)), new DistinctKeys()));
     }
 
     private static final class DistinctKeys implements CollectorManager<DistinctKeys.Collector, TreeMap<String, Integer>> {

@@ -64,6 +64,9 @@ public enum Field {
     EVENT_ID("event_id", FieldKind.ID, "Source event id");
 
     private static final Field[] ALL = values();
+    private static final java.util.Set<Field> PROCESS_FIELDS = java.util.EnumSet.of(
+            PID, PROCESS_PATH, PROCESS_NAME, COMMAND_LINE, USER, CWD, HASH_MD5, HASH_SHA1, HASH_SHA256,
+            SIGNATURE, SIGNATURE_STATUS, PARENT_KEY, PPID, PARENT_PATH, PARENT_COMMAND_LINE);
     private static final Map<String, Field> BY_NAME =
             Arrays.stream(ALL).collect(Collectors.toUnmodifiableMap(Field::canonicalName, Function.identity()));
 
@@ -89,6 +92,15 @@ public enum Field {
     /** A short human label for column headers. */
     public String label() {
         return label;
+    }
+
+    /**
+     * True for the fields that describe the acting process rather than the event: every event of a
+     * process repeats them, so the index stores each distinct combination once (see DESIGN.md
+     * "Index design" and {@code trailhound.index.ProcessVariants}).
+     */
+    public boolean isProcessField() {
+        return PROCESS_FIELDS.contains(this);
     }
 
     /** Number of fields; {@link Event} keeps its values in an array of this size. */

@@ -1,0 +1,337 @@
+package trailhound.index;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.BytesRef;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+import trailhound.schema.IndexFields;
+
+/*
+ * The endpoint's process variants. A variant is one distinct combination of the values of the
+ * process fields (Field#isProcessField: path, command line, user, hashes, parent...). Every event
+ * of a process repeats the same combination, and indexing those fifteen fields on each event was
+ * most of the cost of indexing. So an endpoint keeps a third small Lucene index, processes/, with
+ * one document per variant, and each event carries only its variant's id:
+ *  - a query clause on a process field, whatever its operand, runs against processes/ and becomes
+ *    a term-set query on the events' variant ids (see EndpointIndex#prepare), the way patterns are
+ *    resolved against the value dictionary;
+ *  - showing an event reads its variant's values back by id (cached: a variant never changes).
+ * A variant holds exactly the values the event had (absent fields stay absent; a later event of
+ * the same process with other values is another variant), so every query matches the same events
+ * as if the fields were indexed on each event.
+ *
+ * The id is the first 16 bytes of the SHA-256 of the values: the same combination gets the same
+ * id on every thread and in every session without coordination, re-ingest adds nothing, and no
+ * crafted command line can make another process's id.
+ *
+ * A variant document has the same term and point fields as an event (IndexFields), so a leaf
+ * query runs on it unchanged; plus ID (term + binary doc value, collected by resolve) and VALUES
+ * (stored, FieldValues). Thread-safe.
+ */
+final class ProcessVariants implements Closeable {
+    static final String ID = "process$variant";
+    static final int ID_BYTES = 16;
+    private static final String VALUES = "process$values";
+    static final Field[] FIELDS = Field.all().stream().filter(Field::isProcessField).toArray(Field[]::new);
+    private static final Set<String> LUCENE_FIELDS = luceneFields();
+
+    private final Directory dir;
+    /** Ids this writer knows are written; loaded from the index when the writer opens. */
+    private final ConcurrentHashMap<BytesRef, Boolean> known = new ConcurrentHashMap<>();
+    private final Cache<BytesRef, String[]> valuesById = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<Resolution, Query> resolutions =
+            Caffeine.newBuilder().maximumSize(256).expireAfterWrite(Duration.ofMinutes(1)).build();
+    private volatile IndexWriter writer;
+    private volatile SearcherManager manager;
+
+    ProcessVariants(Directory dir) {
+        this.dir = dir;
+    }
+
+    /** True when the query reads only process fields, so it must run against the variants. */
+    static boolean isProcessClause(Query leaf) {
+        Set<String> fields = new HashSet<>();
+        leaf.visit(new QueryVisitor() {
+            @Override
+            public boolean acceptField(String field) {
+                fields.add(field);
+                return true;
+            }
+
+            @Override
+            public QueryVisitor getSubVisitor(BooleanClause.Occur occur, Query parent) {
+                return this;
+            }
+        });
+        if (fields.isEmpty() || !LUCENE_FIELDS.containsAll(fields)) {
+            if (fields.stream().anyMatch(LUCENE_FIELDS::contains)) {
+                throw new IllegalArgumentException("a single query clause cannot mix process fields with event fields: " + leaf);
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The id of the event's variant, or null when the event has no process field. {@code scratch}
+     * is the caller's buffer (one per thread), returned grown when it was too small.
+     */
+    static BytesRef id(Event event, MessageDigest sha256, byte[][] scratch) {
+        byte[] buf = scratch[0];
+        int n = 0;
+        boolean any = false;
+        for (Field f : FIELDS) {
+            String v = event.get(f);
+            if (v == null) continue;
+            any = true;
+            int need = n + 5 + 2 * v.length();
+            if (need > buf.length) buf = scratch[0] = java.util.Arrays.copyOf(buf, Math.max(need, 2 * buf.length));
+            // ordinal, length, UTF-16 code units: no two combinations give the same bytes
+            buf[n++] = (byte) f.ordinal();
+            int len = v.length();
+            buf[n++] = (byte) (len >>> 24);
+            buf[n++] = (byte) (len >>> 16);
+            buf[n++] = (byte) (len >>> 8);
+            buf[n++] = (byte) len;
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                buf[n++] = (byte) (c >> 8);
+                buf[n++] = (byte) c;
+            }
+        }
+        if (!any) return null;
+        sha256.update(buf, 0, n);
+        return new BytesRef(sha256.digest(), 0, ID_BYTES);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e); // every JDK has it
+        }
+    }
+
+    /**
+     * Writes the event's variant unless it is known. Returns the variant's lower-cased values by
+     * field ordinal when it was new (the caller offers them to the value dictionary), else null.
+     * A variant is written before add returns on any thread that uses it, so an event is never
+     * visible without its variant (refresh and commit order: variants before events).
+     */
+    String[] add(BytesRef id, Event event) throws IOException {
+        if (known.containsKey(id)) return null; // almost always: a lock-free read
+        IndexWriter w = writer();
+        String[][] added = {null};
+        try {
+            known.computeIfAbsent(BytesRef.deepCopyOf(id), k -> {
+                String[] lower = new String[Field.count()];
+                try {
+                    w.updateDocument(new Term(ID, k), document(k, event, lower));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                added[0] = lower;
+                return Boolean.TRUE;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return added[0];
+    }
+
+    private static Iterable<IndexableField> document(BytesRef id, Event event, String[] lower) {
+        Document doc = new Document();
+        String[] values = new String[Field.count()];
+        for (Field f : FIELDS) {
+            String v = event.get(f);
+            if (v == null) continue;
+            values[f.ordinal()] = v;
+            lower[f.ordinal()] = IndexFields.normalize(v);
+            EventDocuments.addSearchable(doc, f, v, lower[f.ordinal()]);
+        }
+        doc.add(new StringField(ID, id, org.apache.lucene.document.Field.Store.NO));
+        doc.add(new BinaryDocValuesField(ID, id));
+        doc.add(new StoredField(VALUES, new FieldValues().encode(values, FIELDS, null)));
+        return doc;
+    }
+
+    /** The leaf (a query on process fields only) as a query on the events' variant ids. */
+    Query resolve(Query leaf) throws IOException {
+        SearcherManager m = manager();
+        if (m == null) return new MatchNoDocsQuery("no process recorded");
+        IndexSearcher s = m.acquire();
+        try {
+            Resolution key = new Resolution(leaf, ((DirectoryReader) s.getIndexReader()).getVersion());
+            Query cached = resolutions.getIfPresent(key);
+            if (cached != null) return cached;
+            List<BytesRef> ids = s.search(leaf, new IdCollectorManager());
+            Query resolved = ids.isEmpty()
+                    ? new MatchNoDocsQuery("no process matches " + leaf)
+                    : new TermInSetQuery(ID, ids);
+            resolutions.put(key, resolved);
+            return resolved;
+        } finally {
+            m.release(s);
+        }
+    }
+
+    /** The variant's original values by field ordinal, or null when no such variant is visible. */
+    String[] values(BytesRef id) throws IOException {
+        String[] cached = valuesById.getIfPresent(id);
+        if (cached != null) return cached;
+        SearcherManager m = manager();
+        if (m == null) return null;
+        IndexSearcher s = m.acquire();
+        try {
+            TopDocs top = s.search(new TermQuery(new Term(ID, id)), 1);
+            if (top.scoreDocs.length == 0) return null;
+            BytesRef encoded = s.storedFields().document(top.scoreDocs[0].doc).getBinaryValue(VALUES);
+            String[] values = new String[Field.count()];
+            FieldValues.decode(encoded, values);
+            valuesById.put(BytesRef.deepCopyOf(id), values);
+            return values;
+        } finally {
+            m.release(s);
+        }
+    }
+
+    void refresh() throws IOException {
+        SearcherManager m = manager;
+        if (m != null) m.maybeRefreshBlocking();
+    }
+
+    void commit() throws IOException {
+        IndexWriter w = writer;
+        if (w != null) w.commit();
+        refresh();
+    }
+
+    private IndexWriter writer() throws IOException {
+        IndexWriter w = writer;
+        return w != null ? w : openWriter();
+    }
+
+    private synchronized IndexWriter openWriter() throws IOException {
+        if (writer != null) return writer;
+        IndexWriter w = new IndexWriter(dir, new IndexWriterConfig().setRAMBufferSizeMB(32).setCommitOnClose(false));
+        try (DirectoryReader reader = DirectoryReader.open(w)) {
+            Terms ids = MultiTerms.getTerms(reader, ID);
+            if (ids != null) {
+                TermsEnum te = ids.iterator();
+                for (BytesRef t = te.next(); t != null; t = te.next()) known.put(BytesRef.deepCopyOf(t), Boolean.TRUE);
+            }
+        }
+        SearcherManager old = manager;
+        manager = new SearcherManager(w, null);
+        writer = w;
+        if (old != null) old.close();
+        return w;
+    }
+
+    private SearcherManager manager() throws IOException {
+        SearcherManager m = manager;
+        if (m != null) return m;
+        synchronized (this) {
+            if (manager == null && DirectoryReader.indexExists(dir)) manager = new SearcherManager(dir, null);
+            return manager;
+        }
+    }
+
+    private static Set<String> luceneFields() {
+        Set<String> names = new HashSet<>();
+        for (Field f : FIELDS) {
+            names.add(IndexFields.term(f));
+            names.add(IndexFields.point(f));
+        }
+        return Set.copyOf(names);
+    }
+
+    /** Collects the id doc value of every matching variant. */
+    private static final class IdCollectorManager implements CollectorManager<IdCollector, List<BytesRef>> {
+        @Override
+        public IdCollector newCollector() {
+            return new IdCollector();
+        }
+
+        @Override
+        public List<BytesRef> reduce(Collection<IdCollector> collectors) {
+            List<BytesRef> all = new ArrayList<>();
+            for (IdCollector c : collectors) all.addAll(c.ids);
+            all.sort(null);
+            return all;
+        }
+    }
+
+    private static final class IdCollector extends SimpleCollector {
+        private final List<BytesRef> ids = new ArrayList<>();
+        private BinaryDocValues values;
+
+        @Override
+        protected void doSetNextReader(LeafReaderContext context) throws IOException {
+            values = context.reader().getBinaryDocValues(ID);
+        }
+
+        @Override
+        public void collect(int doc) throws IOException {
+            if (values != null && values.advanceExact(doc)) ids.add(BytesRef.deepCopyOf(values.binaryValue()));
+        }
+
+        @Override
+        public ScoreMode scoreMode() {
+            return ScoreMode.COMPLETE_NO_SCORES;
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            if (manager != null) manager.close();
+        } finally {
+            try (Directory d = dir; IndexWriter w = writer) {
+                // writer, then directory
+            }
+        }
+    }
+
+    private record Resolution(Query leaf, long version) {}
+}
