@@ -150,7 +150,7 @@ public final class EndpointIndex implements Closeable {
         String[] lower = docs.normalized(event);
         BytesRef variant = docs.variant(event);
         // dictionary and variant before the event, so a visible event's values can always be found
-        if (variant != null) {
+        if (variant != null && !docs.variantRepeated()) {
             String[] newProcessValues = processes.add(variant, event);
             if (newProcessValues != null) values.add(newProcessValues, ALL_FRESH);
         }

@@ -95,6 +95,7 @@ final class EventDocuments {
     private final BytesRef[] variantMemoIds = new BytesRef[VARIANT_MEMO];
     private final MessageDigest sha256 = ProcessVariants.sha256();
     private final byte[][] scratch = {new byte[1024]};
+    private boolean variantRepeated;
 
     private final String[] pairMemoType = new String[64];
     private final String[] pairMemoOperation = new String[64];
@@ -150,6 +151,14 @@ final class EventDocuments {
         return fresh;
     }
 
+    /**
+     * True when the last {@link #variant} came from the memo: this thread has already passed that
+     * variant to ProcessVariants#add, so it is known to be written.
+     */
+    boolean variantRepeated() {
+        return variantRepeated;
+    }
+
     /** The id of the event's process variant, or null when it has no process field. */
     BytesRef variant(Event event) {
         String first = null;
@@ -157,10 +166,15 @@ final class EventDocuments {
             first = event.get(f);
             if (first != null) break;
         }
+        variantRepeated = false;
         if (first == null) return null;
         int slot = System.identityHashCode(first) & (VARIANT_MEMO - 1);
         String[] seen = variantMemoValues[slot];
-        if (seen != null && sameInstances(seen, event)) return variantMemoIds[slot];
+        if (seen != null && sameInstances(seen, event)) {
+            variantRepeated = true;
+            return variantMemoIds[slot];
+        }
+        variantRepeated = false;
         BytesRef id = ProcessVariants.id(event, sha256, scratch);
         String[] values = new String[PROCESS_FIELDS.length];
         for (int i = 0; i < values.length; i++) values[i] = event.get(PROCESS_FIELDS[i]);
@@ -184,9 +198,11 @@ final class EventDocuments {
             String value = event.get(f);
             own[i] = value;
             if (value == null) continue;
-            StringField term = terms[i];
-            term.setBytesValue(lowerBytes[i]);
-            doc.add(term);
+            if (f.kind() != FieldKind.TIME) { // TIME: the point is enough, see IndexFields
+                StringField term = terms[i];
+                term.setBytesValue(lowerBytes[i]);
+                doc.add(term);
+            }
             switch (f.kind()) {
                 case NUMBER, TIME -> {
                     Long n = parseLong(value);
@@ -194,7 +210,7 @@ final class EventDocuments {
                         longPoints[i].setLongValue(n);
                         doc.add(longPoints[i]);
                     }
-                    if (f == Field.TS && n != null && Long.toString(n).equals(value)) {
+                    if (f == Field.TS && n != null && isCanonical(value)) {
                         own[i] = null; // read back from SORT_TS, see class comment
                     }
                 }
@@ -243,7 +259,7 @@ final class EventDocuments {
      * document built outside the per-thread fast path (process variants).
      */
     static void addSearchable(Document doc, Field f, String value, String lower) {
-        doc.add(new StringField(IndexFields.term(f), lower, org.apache.lucene.document.Field.Store.NO));
+        if (f.kind() != FieldKind.TIME) doc.add(new StringField(IndexFields.term(f), lower, org.apache.lucene.document.Field.Store.NO));
         switch (f.kind()) {
             case NUMBER, TIME -> {
                 Long n = parseLong(value);
@@ -259,6 +275,18 @@ final class EventDocuments {
 
     static String typeOperation(String type, String operation) {
         return IndexFields.normalize(type) + "/" + (operation == null ? "" : IndexFields.normalize(operation));
+    }
+
+    /** True when the text of a parsed long is exactly what Long.toString gives back (cheaper than comparing). */
+    private static boolean isCanonical(String text) {
+        int start = text.startsWith("-") ? 1 : 0;
+        if (text.length() == start) return false;
+        if (text.charAt(start) == '0') return text.length() == 1;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
     }
 
     static Long parseLong(String text) {

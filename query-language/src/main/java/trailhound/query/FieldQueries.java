@@ -83,8 +83,10 @@ final class FieldQueries {
     Query globQuery(String name, List<Field> fields, String raw) {
         Glob glob = Glob.of(raw);
         if (glob.shape() == Glob.Shape.EXISTS) {
-            // Every field has a term field, so "any term" is "the event has this field".
-            return anyOf(fields, f -> new PrefixQuery(new Term(IndexFields.term(f), "")));
+            // "Any term" is "the event has this field"; TIME fields have no term, every value is a point.
+            return anyOf(fields, f -> f.kind() == FieldKind.TIME
+                    ? LongPoint.newRangeQuery(IndexFields.point(f), Long.MIN_VALUE, Long.MAX_VALUE)
+                    : new PrefixQuery(new Term(IndexFields.term(f), "")));
         }
         if (glob.shape() == Glob.Shape.PREFIX) {
             return prefixQuery(name, fields, glob.literal());

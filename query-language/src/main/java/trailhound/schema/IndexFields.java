@@ -8,12 +8,14 @@ import java.util.Locale;
  * Lucene field names.
  *
  * <ul>
- *   <li>{@link #term} — every field: the value lower-cased ({@link #normalize}) as one untokenized
- *       term, docs only, no norms: equals and starts-with (prefix) are term-dictionary lookups.
- *       For NUMBER and TIME fields the term is the decimal text; for IP the canonical address text.
- *   <li>{@link #display} — every field: the original value as {@code SortedDocValues}, read to show
- *       and export events. Sorted (not binary) because most values repeat across events (paths,
- *       command lines, users), so each distinct value is stored once per segment.
+ *   <li>{@link #term} — every field but TIME ones: the value lower-cased ({@link #normalize}) as one
+ *       untokenized term, docs only, no norms: equals and starts-with (prefix) are term-dictionary
+ *       lookups. For NUMBER fields the term is the decimal text; for IP the canonical address text.
+ *       TIME values are always numbers and only ever queried as ranges, so a point is enough (a
+ *       term per distinct millisecond was among the costliest fields to index).
+ *   <li>{@link #display} — the original value as {@code SortedDocValues}, only for the fields the
+ *       index sorts or groups on ({@code event_uid}, {@code process_key}); values are shown from
+ *       a stored field the index module owns.
  *   <li>{@link #point} — NUMBER ({@code LongPoint}), TIME ({@code LongPoint}) and IP
  *       ({@code InetAddressPoint}) fields: ranges and CIDR.
  *   <li>{@link #SORT_TS} — {@code NumericDocValues} of {@code ts}: the index sort (newest first), so

@@ -1,0 +1,181 @@
+package trailhound.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static trailhound.index.TestEvents.T0;
+import static trailhound.index.TestEvents.event;
+import static trailhound.index.TestEvents.term;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.query.QueryLanguage;
+import trailhound.query.ValuePatternQuery;
+import trailhound.query.ValuePatternQuery.Mode;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+import trailhound.schema.IndexFields;
+
+/** Process fields live once per variant; queries and reads must behave as if they were on every event. */
+class ProcessVariantsTest {
+    @TempDir
+    Path dir;
+
+    /*
+     * One process (p1) whose events disagree: the start event has the full command line, a later
+     * network event only the path, a third carries a different command line (as Sysmon can). An
+     * event without any process field, and a second process sharing nothing with the first.
+     */
+    private static List<Event> events() {
+        return List.of(
+                event("a", T0 + 1, "process", "start", "p1")
+                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.COMMAND_LINE, "Run.exe -first")
+                        .set(Field.USER, "CORP\\Alice").set(Field.PID, 10).build(),
+                event("b", T0 + 2, "network", "connect", "p1")
+                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.REMOTE_PORT, 443).build(),
+                event("c", T0 + 3, "file", "create", "p1")
+                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.COMMAND_LINE, "Run.exe -second")
+                        .set(Field.USER, "CORP\\Alice").set(Field.PID, 10).set(Field.FILE_PATH, "C:\\x.txt").build(),
+                event("d", T0 + 4, "logon", "success", null).set(Field.TARGET_USER, "bob").build(),
+                event("e", T0 + 5, "process", "start", "p2")
+                        .set(Field.PROCESS_PATH, "/usr/bin/curl").set(Field.COMMAND_LINE, "curl -first")
+                        .set(Field.USER, "root").set(Field.PID, 11).set(Field.PARENT_KEY, "p1").build());
+    }
+
+    private EndpointIndex filled() throws IOException {
+        EndpointIndex index = EndpointIndex.open(dir);
+        index.addAll(events());
+        index.commit();
+        return index;
+    }
+
+    private static String uids(EndpointIndex index, org.apache.lucene.search.Query q) throws IOException {
+        return index.search(q, 100, null).events().stream().map(Event::uid).sorted().collect(Collectors.joining());
+    }
+
+    @Test
+    void everyOperandOnAProcessFieldMatchesExactlyTheEventsThatHadTheValue() throws IOException {
+        try (EndpointIndex index = filled()) {
+            assertEquals("ac", uids(index, term(Field.USER, "corp\\ALICE")));
+            assertEquals("abc", uids(index, term(Field.PROCESS_PATH, "c:\\tools\\run.exe")));
+            assertEquals("c", uids(index, term(Field.COMMAND_LINE, "run.exe -second")));
+            assertEquals("abce", uids(index, new PrefixQuery(new Term(IndexFields.term(Field.PROCESS_PATH), ""))));
+            assertEquals("ae", uids(index, new ValuePatternQuery(Field.COMMAND_LINE, Mode.CONTAINS, "-first")));
+            assertEquals("e", uids(index, org.apache.lucene.document.LongPoint.newRangeQuery(
+                    IndexFields.point(Field.PID), 11, 20)));
+            assertEquals("e", uids(index, term(Field.PARENT_KEY, "P1")));
+            assertEquals("", uids(index, term(Field.USER, "nobody")));
+        }
+    }
+
+    @Test
+    void negationAndMixedClausesKeepEventsWithoutAProcess() throws IOException {
+        try (EndpointIndex index = filled()) {
+            BooleanQuery notAlice = new BooleanQuery.Builder()
+                    .add(new MatchAllDocsQuery(), Occur.MUST)
+                    .add(term(Field.USER, "corp\\alice"), Occur.MUST_NOT).build();
+            assertEquals("bde", uids(index, notAlice));
+            BooleanQuery fileByRun = new BooleanQuery.Builder()
+                    .add(term(Field.TYPE, "file"), Occur.FILTER)
+                    .add(term(Field.PROCESS_PATH, "c:\\tools\\run.exe"), Occur.FILTER).build();
+            assertEquals("c", uids(index, fileByRun));
+            assertEquals(1, index.count(QueryLanguage.parse("command_line:*first* AND NOT pid:11")));
+            assertEquals(2, index.count(QueryLanguage.parse("target_user:bob OR command_line:*second*")));
+        }
+    }
+
+    @Test
+    void eventsReadBackWithTheirOwnValuesOnly() throws IOException {
+        try (EndpointIndex index = filled()) {
+            Map<String, Event> byUid = index.search(null, 100, null).events().stream()
+                    .collect(Collectors.toMap(Event::uid, e -> e));
+            for (Event written : events()) {
+                assertEquals(written, byUid.get(written.uid()), "event " + written.uid() + " read back as written");
+            }
+            assertNull(byUid.get("b").get(Field.COMMAND_LINE), "no value borrowed from another event of the process");
+        }
+    }
+
+    @Test
+    void variantsSurviveReopenAndReingestAddsNothing() throws IOException {
+        try (EndpointIndex index = filled()) {
+            assertEquals(5, index.count(null));
+        }
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            assertEquals("ac", uids(index, term(Field.USER, "corp\\alice")));
+            index.addAll(events());
+            index.commit();
+            assertEquals(5, index.count(null));
+            assertEquals("c", uids(index, term(Field.COMMAND_LINE, "run.exe -second")));
+        }
+    }
+
+    @Test
+    void processViewFindsChildrenThroughTheirVariants() throws IOException {
+        try (EndpointIndex index = filled()) {
+            ProcessView view = index.process("p1", 10).orElseThrow();
+            assertEquals(List.of("p2"), view.children().stream().map(ProcessInfo::key).toList());
+            assertEquals("Run.exe -first", view.process().commandLine());
+            assertEquals(3, view.historyTotal());
+        }
+    }
+
+    @Test
+    void theTimeFieldHasNoTermButExistsAndRangesStillWork() throws IOException {
+        try (EndpointIndex index = filled()) {
+            assertEquals(5, index.count(QueryLanguage.parse("ts:*")));
+            assertEquals(2, index.count(org.apache.lucene.document.LongPoint.newRangeQuery(
+                    IndexFields.point(Field.TS), T0 + 2, T0 + 3)));
+        }
+    }
+
+    @Test
+    void sameValuesGiveTheSameIdAndAnyDifferenceAnother() {
+        var sha = ProcessVariants.sha256();
+        byte[][] scratch = {new byte[4]};
+        Event one = event("x", T0, "process", "start", "k").set(Field.COMMAND_LINE, "ab").set(Field.USER, "c").build();
+        Event same = event("y", T0 + 9, "file", "create", "k").set(Field.COMMAND_LINE, "ab").set(Field.USER, "c").build();
+        Event shifted = event("z", T0, "process", "start", "k").set(Field.COMMAND_LINE, "a").set(Field.USER, "bc").build();
+        BytesRef id = ProcessVariants.id(one, sha, scratch);
+        assertEquals(ProcessVariants.ID_BYTES, id.length);
+        assertEquals(id, ProcessVariants.id(same, sha, scratch));
+        assertTrue(!id.equals(ProcessVariants.id(shifted, sha, scratch)), "values moved between fields: another variant");
+        assertNull(ProcessVariants.id(event("w", T0, "logon", "success", "k").build(), sha, scratch));
+    }
+
+    @Test
+    void anIndexOfAnOlderFormatIsRefusedWithWhatToDo() throws IOException {
+        Path old = dir.resolve("old");
+        try (IndexWriter w = new IndexWriter(FSDirectory.open(Files.createDirectories(old.resolve("events"))), new IndexWriterConfig())) {
+            Document doc = new Document();
+            doc.add(new StringField("event_uid", "r1", org.apache.lucene.document.Field.Store.NO));
+            w.addDocument(doc);
+        }
+        IOException e = assertThrows(IOException.class, () -> EndpointIndex.open(old));
+        assertTrue(e.getMessage().contains("older Trailhound") && e.getMessage().contains("ingest the snapshots again"), e.getMessage());
+
+        Path future = dir.resolve("future");
+        Files.createDirectories(future);
+        Files.writeString(future.resolve("FORMAT"), "99\n");
+        e = assertThrows(IOException.class, () -> EndpointIndex.open(future));
+        assertTrue(e.getMessage().contains("format 99"), e.getMessage());
+    }
+}
