@@ -8,13 +8,19 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.PointValues;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
@@ -74,6 +80,10 @@ public final class EndpointIndex implements Closeable {
     private final ProcessVariants processes;
     private final ThreadLocal<EventDocuments> documents = ThreadLocal.withInitial(EventDocuments::new);
     private final AtomicBoolean dirty = new AtomicBoolean();
+    /** The uids being added right now (see add). */
+    private final ConcurrentHashMap<String, Boolean> adding = new ConcurrentHashMap<>();
+    /** Hashes of every uid in the index or added since; filled when the writer opens. */
+    private volatile UidHashes uids;
     private volatile IndexWriter writer;
     private volatile SearcherManager searchers;
     private volatile ScheduledFuture<?> refreshTask;
@@ -155,7 +165,19 @@ public final class EndpointIndex implements Closeable {
             if (newProcessValues != null) values.add(newProcessValues, ALL_FRESH);
         }
         values.add(lower, docs.fresh());
-        w.updateDocument(EventDocuments.uidTerm(lower), docs.document(event, lower, variant));
+        String uid = lower[Field.EVENT_UID.ordinal()];
+        // One thread at a time per uid, so "certainly new" cannot race with a second add of the same event
+        while (adding.putIfAbsent(uid, Boolean.TRUE) != null) LockSupport.parkNanos(20_000);
+        try {
+            List<IndexableField> doc = docs.document(event, lower, variant);
+            if (uids.add(UidHashes.hash(docs.uidBytes()))) {
+                w.addDocument(doc);
+            } else {
+                w.updateDocument(EventDocuments.uidTerm(lower), doc);
+            }
+        } finally {
+            adding.remove(uid);
+        }
         dirty.set(true);
     }
 
@@ -291,12 +313,27 @@ public final class EndpointIndex implements Closeable {
                 .setRAMBufferSizeMB(RAM_BUFFER_MB)
                 .setCommitOnClose(false);
         IndexWriter w = new IndexWriter(events, config);
+        uids = uidHashes(w);
         SearcherManager old = searchers;
         searchers = new SearcherManager(w, null);
         writer = w;
         if (old != null) old.close();
         refreshTask = Refresher.schedule(this::backgroundRefresh);
         return w;
+    }
+
+    /** Per segment rather than through MultiTerms: a uid in two segments just hashes twice. */
+    private static UidHashes uidHashes(IndexWriter w) throws IOException {
+        UidHashes hashes = new UidHashes();
+        try (DirectoryReader reader = DirectoryReader.open(w)) {
+            for (LeafReaderContext leaf : reader.leaves()) {
+                Terms terms = leaf.reader().terms(IndexFields.term(Field.EVENT_UID));
+                if (terms == null) continue;
+                TermsEnum te = terms.iterator();
+                for (BytesRef t = te.next(); t != null; t = te.next()) hashes.add(UidHashes.hash(t));
+            }
+        }
+        return hashes;
     }
 
     private void backgroundRefresh() {

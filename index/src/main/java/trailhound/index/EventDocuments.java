@@ -143,6 +143,11 @@ final class EventDocuments {
         return lower;
     }
 
+    /** The lower-cased uid of the last {@link #normalized} event as its term bytes. */
+    BytesRef uidBytes() {
+        return lowerBytes[Field.EVENT_UID.ordinal()];
+    }
+
     /**
      * Which of the last {@link #normalized} values were not in the memo: only those can be new to the
      * value dictionary (a memo hit was offered to it before). Valid until the next call.

@@ -288,6 +288,36 @@ class EndpointIndexTest {
     }
 
     @Test
+    void add_sameUidsFromManyThreadsAtOnce_eachEventOnce() throws Exception {
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            int threads = 8;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 500; i++) {
+                        // upper and lower case: uids are case-insensitive like every term
+                        String uid = (i % 2 == 0 ? "S" : "s") + i;
+                        index.add(event(uid, T0 + i, "file", "create", "p" + i % 3).build());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+            pool.shutdown();
+            index.commit();
+            assertEquals(500, index.count(null));
+        }
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            for (int i = 0; i < 500; i++) index.add(event("s" + i, T0 + i, "file", "create", "p").build());
+            index.commit();
+            assertEquals(500, index.count(null), "re-adding after a reopen replaces, the uids are known from the index");
+        }
+    }
+
+    @Test
     void search_afterClose_fails() throws IOException {
         EndpointIndex index = filled();
         index.close();
