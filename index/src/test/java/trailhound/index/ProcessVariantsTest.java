@@ -121,9 +121,11 @@ class ProcessVariantsTest {
         }
         try (EndpointIndex index = EndpointIndex.open(dir)) {
             assertEquals("ac", uids(index, term(Field.USER, "corp\\alice")));
+            assertEquals(3, index.count(term(Field.PROCESS_PATH, "c:\\tools\\run.exe")), "count from document frequencies");
             index.addAll(events());
             index.commit();
             assertEquals(5, index.count(null));
+            assertEquals(3, index.count(term(Field.PROCESS_PATH, "c:\\tools\\run.exe")), "count with replaced events in the segments");
             assertEquals("c", uids(index, term(Field.COMMAND_LINE, "run.exe -second")));
         }
     }
