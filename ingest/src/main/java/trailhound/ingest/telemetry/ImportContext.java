@@ -1,6 +1,7 @@
 package trailhound.ingest.telemetry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,11 @@ public final class ImportContext {
     private final String sourceStem;
     private final Consumer<Event> sink;
     private final int threads;
+    /* What readers on the calling thread count, added to the total every FLUSH events and at the end. */
+    private Tally direct = new Tally();
     private final Tally total = new Tally();
+    /* 64-bit hashes of the uids, not the uids: a few million events stay a few tens of MB. */
+    private final LongHashSet distinctUids = new LongHashSet();
     private final List<String> warnings = new ArrayList<>();
 
     ImportContext(String endpointOverride, String sourceStem, Consumer<Event> sink, int threads) {
@@ -59,12 +64,12 @@ public final class ImportContext {
 
     /** Counts one record read (a line, an element), malformed or not. */
     public void recordRead() {
-        total.recordRead();
+        direct.recordRead();
     }
 
     /** Counts a record that could not be read; {@code line} is 1-based within the file or archive entry. */
     public void malformed(long line) {
-        total.malformed(line);
+        direct.malformed(line);
     }
 
     public synchronized void warn(String warning) {
@@ -73,7 +78,10 @@ public final class ImportContext {
 
     /** Hands the event to the sink and counts it under its kind (see {@link ImportReport#countsByKind()}). */
     public void emit(Event event) {
-        total.emit(event);
+        direct.emit(event);
+        if (direct.uidCount == Tally.FLUSH) {
+            addDirect();
+        }
     }
 
     /** A new, empty tally for one batch of records, to {@link #add} when the batch is done. */
@@ -83,29 +91,41 @@ public final class ImportContext {
 
     /** Adds a finished batch's tally to the file's. */
     public synchronized void add(Tally batch) {
-        total.addAll(batch);
+        total.addCounts(batch);
+        for (int i = 0; i < batch.uidCount; i++) {
+            distinctUids.add(batch.uidHashes[i]);
+        }
+    }
+
+    private synchronized void addDirect() {
+        add(direct);
+        direct = new Tally();
     }
 
     synchronized long recordsRead() {
+        addDirect();
         return total.recordsRead;
     }
 
     synchronized ImportReport report(java.nio.file.Path file, TelemetryFormat format) {
+        addDirect();
         Map<String, Long> counts = new TreeMap<>();
         total.countsByKind.forEach((k, v) -> counts.put(k, v[0]));
-        return new ImportReport(file, format, total.recordsRead, total.emitted, total.uidHashes.size(), counts,
+        return new ImportReport(file, format, total.recordsRead, total.emitted, distinctUids.size(), counts,
                 new ArrayList<>(total.endpoints), total.malformed, total.firstMalformedLines, warnings);
     }
 
     /**
      * The counts of some records: read, malformed (with the first line numbers), emitted by kind,
-     * endpoints, distinct uids. Not thread-safe: filled on one thread.
+     * endpoints, and the hashes of the emitted uids (counted as distinct when added). Not
+     * thread-safe: filled on one thread.
      */
     public final class Tally {
+        private static final int FLUSH = 4096;
         private final Map<String, long[]> countsByKind = new TreeMap<>();
         private final Set<String> endpoints = new TreeSet<>();
-        /* 64-bit hashes of the uids, not the uids: a few million events stay a few tens of MB. */
-        private final LongHashSet uidHashes = new LongHashSet();
+        private long[] uidHashes = new long[256];
+        private int uidCount;
         private final List<Long> firstMalformedLines = new ArrayList<>();
         private long recordsRead;
         private long emitted;
@@ -135,15 +155,18 @@ public final class ImportContext {
             countsByKind.computeIfAbsent(kind, k -> new long[1])[0]++;
             String endpoint = event.get(Field.ENDPOINT);
             endpoints.add(endpoint);
-            uidHashes.add(hash64(endpoint, event.uid()));
+            if (uidCount == uidHashes.length) {
+                uidHashes = Arrays.copyOf(uidHashes, uidCount * 2);
+            }
+            uidHashes[uidCount++] = hash64(endpoint, event.uid());
             emitted++;
             sink.accept(event);
         }
 
-        private void addAll(Tally other) {
+        /** Adds everything but the uid hashes. */
+        private void addCounts(Tally other) {
             other.countsByKind.forEach((k, v) -> countsByKind.computeIfAbsent(k, x -> new long[1])[0] += v[0]);
             endpoints.addAll(other.endpoints);
-            uidHashes.addAll(other.uidHashes);
             // the first lines of the file are among the first lines of each batch
             firstMalformedLines.addAll(other.firstMalformedLines);
             Collections.sort(firstMalformedLines);

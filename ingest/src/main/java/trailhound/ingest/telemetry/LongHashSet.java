@@ -28,18 +28,6 @@ final class LongHashSet {
         return size;
     }
 
-    /** Adds every value of {@code other}. */
-    void addAll(LongHashSet other) {
-        if (other.hasZero) {
-            add(0);
-        }
-        for (long v : other.slots) {
-            if (v != 0) {
-                add(v);
-            }
-        }
-    }
-
     private boolean insert(long[] table, long value) {
         int mask = table.length - 1;
         for (int i = mix(value) & mask; ; i = (i + 1) & mask) {
