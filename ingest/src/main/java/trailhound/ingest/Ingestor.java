@@ -54,7 +54,7 @@ public final class Ingestor {
         this.threads = indexingThreads;
     }
 
-    /** Called with the number of events read so far, every 50,000 events. */
+    /** Called with the number of events read so far, every 50,000 events, from any thread. */
     public Ingestor onProgress(LongConsumer progress) {
         this.progress = progress;
         return this;
@@ -134,8 +134,9 @@ public final class Ingestor {
         Map<String, EndpointCounts> counts;
         ImportReport report;
         try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
-            Consumer<Event> sink = withProgress(indexer);
-            report = TelemetryImport.read(file, endpointOverride, sink);
+            // JSON lines are parsed on `threads` threads that also index what they parse
+            Consumer<Event> sink = withProgress(indexer::index);
+            report = TelemetryImport.read(file, endpointOverride, sink, threads);
             String os = report.format() == TelemetryFormat.LINUX_AUDIT ? "linux" : "windows";
             for (String endpoint : report.endpoints()) {
                 data.catalogue().upsertEndpoint(EndpointNames.check(endpoint), os, endpoint, null);
@@ -147,11 +148,13 @@ public final class Ingestor {
                 report.firstMalformedLines(), report.countsByKind(), report.warnings());
     }
 
+    /** Thread-safe when the sink is. */
     private Consumer<Event> withProgress(Consumer<Event> sink) {
-        long[] n = {0};
+        java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
         return e -> {
             sink.accept(e);
-            if (++n[0] % 50_000 == 0) progress.accept(n[0]);
+            long read = n.incrementAndGet();
+            if (read % 50_000 == 0) progress.accept(read);
         };
     }
 }

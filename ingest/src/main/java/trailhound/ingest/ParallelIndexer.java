@@ -17,9 +17,11 @@ import trailhound.schema.Event;
 import trailhound.schema.Field;
 
 /*
- * Reading (SQLite or JSON parsing) runs on the caller's thread; indexing runs on worker threads that
- * share each endpoint's one IndexWriter. Events travel in batches through a bounded queue, so a
- * fast reader cannot fill the heap and the workers never wait on the reader per event. Nothing is
+ * Reading (SQLite) runs on the caller's thread; indexing runs on worker threads that share each
+ * endpoint's one IndexWriter. Events travel in batches through a bounded queue, so a fast reader
+ * cannot fill the heap and the workers never wait on the reader per event. A reader that already
+ * runs on several threads (JSON lines are parsed on worker threads of their own) calls index()
+ * from them instead, and the queue's workers are never started. Nothing is
  * committed until finish(): a crash mid-way leaves the last committed index untouched, and
  * re-running the ingest is harmless because events are deduplicated on event_uid.
  */
@@ -30,6 +32,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private static final List<Event> POISON = List.of();
 
     private final Indexes indexes;
+    private final int threads;
     private final BlockingQueue<List<Event>> queue;
     private final List<Thread> workers = new ArrayList<>();
     private final Map<String, Indexes.Lease> leases = new ConcurrentHashMap<>();
@@ -42,11 +45,8 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
 
     ParallelIndexer(Indexes indexes, int threads) {
         this.indexes = indexes;
+        this.threads = threads;
         this.queue = new ArrayBlockingQueue<>(threads * 4);
-        for (int i = 0; i < threads; i++) {
-            Thread t = Thread.ofPlatform().name("indexer-" + i).daemon().start(this::work);
-            workers.add(t);
-        }
     }
 
     /** Queues the event; rethrows the first indexing failure so the reader stops early. */
@@ -58,12 +58,41 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         }
     }
 
+    /**
+     * Indexes the event on the calling thread, bypassing the queue: for readers that spread their
+     * work over threads themselves. Thread-safe; rethrows the first indexing failure.
+     */
+    void index(Event event) {
+        rethrow();
+        try {
+            add(event);
+            indexed.incrementAndGet();
+        } catch (IOException e) {
+            failure.compareAndSet(null, e);
+            rethrow();
+        } catch (RuntimeException | Error e) {
+            failure.compareAndSet(null, e);
+            throw e;
+        }
+    }
+
+    private void add(Event e) throws IOException {
+        String endpoint = e.get(Field.ENDPOINT);
+        lease(endpoint).index().add(e);
+        submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
+    }
+
     long indexedSoFar() {
         return indexed.get();
     }
 
     private void flushBatch() {
         if (batch.isEmpty()) return;
+        if (workers.isEmpty()) {
+            for (int i = 0; i < threads; i++) {
+                workers.add(Thread.ofPlatform().name("indexer-" + i).daemon().start(this::work));
+            }
+        }
         put(batch);
         batch = new ArrayList<>(BATCH);
     }
@@ -87,9 +116,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
                 if (events == POISON) return;
                 if (failure.get() != null) continue;
                 for (Event e : events) {
-                    String endpoint = e.get(Field.ENDPOINT);
-                    lease(endpoint).index().add(e);
-                    submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
+                    add(e);
                 }
                 indexed.addAndGet(events.size());
             }

@@ -2,6 +2,9 @@ package trailhound.ingest.sysmon;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -26,14 +29,13 @@ final class ByteLines {
     /** Advances to the next line; false at the end of the stream. */
     boolean next() throws IOException {
         while (true) {
-            for (int i = pos; i < filled; i++) {
-                if (buf[i] == '\n') {
-                    start = pos;
-                    end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                    pos = i + 1;
-                    number++;
-                    return true;
-                }
+            int i = indexOfNewline(buf, pos, filled);
+            if (i >= 0) {
+                start = pos;
+                end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                pos = i + 1;
+                number++;
+                return true;
             }
             if (eof) {
                 if (pos < filled) {
@@ -47,6 +49,32 @@ final class ByteLines {
             }
             fill();
         }
+    }
+
+    /*
+     * Finding the line ends was the top frame of the import's profile (a byte-at-a-time loop over
+     * ~1.8 KB lines), so eight bytes are tested at once: in x = word ^ 0x0a0a.., a '\n' byte is
+     * 0, and (x - 0x0101..) & ~x & 0x8080.. sets the high bit of the first zero byte (borrows only
+     * ever mark bytes above it), which numberOfTrailingZeros finds in little-endian order.
+     */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The index of the first {@code '\n'} in {@code buf[from, to)}, or -1. */
+    static int indexOfNewline(byte[] buf, int from, int to) {
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long x = (long) LONGS.get(buf, i) ^ 0x0a0a0a0a0a0a0a0aL;
+            long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void fill() throws IOException {

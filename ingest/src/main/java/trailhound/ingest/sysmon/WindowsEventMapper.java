@@ -1,5 +1,6 @@
 package trailhound.ingest.sysmon;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -192,19 +193,37 @@ final class WindowsEventMapper {
         if (hashes == null) {
             return;
         }
-        for (String part : hashes.split(",")) {
-            int eq = part.indexOf('=');
-            if (eq < 0) {
-                continue;
+        // Without split/substring/toUpperCase per part: this ran for most Sysmon events and showed in profiles.
+        for (int from = 0; from < hashes.length(); ) {
+            int comma = hashes.indexOf(',', from);
+            int to = comma < 0 ? hashes.length() : comma;
+            int eq = hashes.indexOf('=', from);
+            if (eq >= 0 && eq < to) {
+                Field field = hashField(hashes, from, eq);
+                if (field != null) {
+                    int valueFrom = trimStart(hashes, eq + 1, to);
+                    e.set(field, lowerCase(hashes, valueFrom, trimEnd(hashes, valueFrom, to)));
+                }
             }
-            String value = part.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
-            switch (part.substring(0, eq).trim().toUpperCase(Locale.ROOT)) {
-                case "MD5" -> e.set(Field.HASH_MD5, value);
-                case "SHA1" -> e.set(Field.HASH_SHA1, value);
-                case "SHA256" -> e.set(Field.HASH_SHA256, value);
-                default -> { } // IMPHASH and others have no canonical field
-            }
+            from = to + 1;
         }
+    }
+
+    /** The field for the (trimmed, any case) algorithm name in {@code s[from, to)}; null for IMPHASH and others. */
+    private static Field hashField(String s, int from, int to) {
+        from = trimStart(s, from, to);
+        to = trimEnd(s, from, to);
+        int length = to - from;
+        if (length == 3 && s.regionMatches(true, from, "MD5", 0, 3)) {
+            return Field.HASH_MD5;
+        }
+        if (length == 4 && s.regionMatches(true, from, "SHA1", 0, 4)) {
+            return Field.HASH_SHA1;
+        }
+        if (length == 6 && s.regionMatches(true, from, "SHA256", 0, 6)) {
+            return Field.HASH_SHA256;
+        }
+        return null;
     }
 
     /** ProcessGuid without braces, lower case (the canonical process_key). */
@@ -214,9 +233,41 @@ final class WindowsEventMapper {
         }
         String g = guid.trim();
         if (g.startsWith("{") && g.endsWith("}")) {
-            g = g.substring(1, g.length() - 1);
+            return lowerCase(g, 1, g.length() - 1);
         }
-        return g.toLowerCase(Locale.ROOT);
+        return lowerCase(g, 0, g.length());
+    }
+
+    /** Like {@link String#trim()} on {@code s[from, to)}: the first index not skipped. */
+    private static int trimStart(String s, int from, int to) {
+        while (from < to && s.charAt(from) <= ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    /** Like {@link String#trim()} on {@code s[from, to)}: the end after skipping. */
+    private static int trimEnd(String s, int from, int to) {
+        while (to > from && s.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        return to;
+    }
+
+    /**
+     * {@code s.substring(from, to).toLowerCase(Locale.ROOT)}, in one copy when the text is ASCII
+     * (hashes and GUIDs always are): {@code toLowerCase} showed in profiles.
+     */
+    static String lowerCase(String s, int from, int to) {
+        byte[] lower = new byte[to - from];
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return s.substring(from, to).toLowerCase(Locale.ROOT);
+            }
+            lower[i - from] = (byte) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
+        return new String(lower, StandardCharsets.ISO_8859_1);
     }
 
     static String baseName(String path) {

@@ -32,37 +32,50 @@ public final class WindowsEventReader {
      * One flat JSON object per line. A line's {@code event_uid} is a hash of its bytes (these
      * exports carry no record id), so the same line shipped twice is the same event. Blank lines
      * are skipped; a line that is not a JSON object with a numeric {@code EventID} and a time is
-     * counted as malformed and skipped.
+     * counted as malformed and skipped. The lines are parsed on {@link ImportContext#threads()}
+     * threads, in batches cut by this one.
      *
-     * @throws IOException from the stream (for an archive: it is truncated)
+     * @throws IOException from the stream (for an archive: it is truncated), once the lines read
+     *     before it were imported
      */
     public static void readJsonLines(InputStream in, String entryName, ImportContext context) throws IOException {
-        ByteLines lines = new ByteLines(in);
-        Map<String, String> fields = new HashMap<>(64);
         ClockSkew clockSkew = new ClockSkew();
-        while (lines.next()) {
-            if (lines.isBlank()) {
+        LineBatches.forEach(in, context.threads(), batch -> clockSkew.addAll(readBatch(batch, context)));
+        clockSkew.report(entryName, context);
+    }
+
+    /** Parses, maps and emits one batch of lines (on any thread); returns the batch's clock skews. */
+    private static ClockSkew readBatch(LineBatches.Batch batch, ImportContext context) {
+        ImportContext.Tally tally = context.newTally();
+        ClockSkew clockSkew = new ClockSkew();
+        Map<String, String> fields = new HashMap<>(64);
+        byte[] bytes = batch.bytes();
+        for (int i = 0; i < batch.count(); i++) {
+            if (batch.isBlank(i)) {
                 continue;
             }
-            context.recordRead();
+            tally.recordRead();
             fields.clear();
-            if (!parseFlatObject(lines.buffer(), lines.start(), lines.length(), fields)) {
-                context.malformed(lines.number());
+            int start = batch.start(i);
+            int length = batch.end(i) - start;
+            if (!parseFlatObject(bytes, start, length, fields)) {
+                tally.malformed(batch.firstLine() + i);
                 continue;
             }
             // 128-bit MurmurHash3 of the line's bytes: a published, fixed algorithm (uids must never
             // change between versions) and several times cheaper than SHA-256 on the hot path.
-            long[] hash = StringHelper.murmurhash3_x64_128(lines.buffer(), lines.start(), lines.length(), UID_SEED);
+            long[] hash = StringHelper.murmurhash3_x64_128(bytes, start, length, UID_SEED);
             String uid = "j" + HEX.toHexDigits(hash[0]) + HEX.toHexDigits(hash[1]);
             Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context.sourceStem());
             if (event == null) {
-                context.malformed(lines.number());
+                tally.malformed(batch.firstLine() + i);
             } else {
                 clockSkew.observe(fields);
-                context.emit(event);
+                tally.emit(event);
             }
         }
-        clockSkew.report(entryName, context);
+        context.add(tally);
+        return clockSkew;
     }
 
     /**
@@ -104,7 +117,12 @@ public final class WindowsEventReader {
             }
         }
 
-        void report(String entryName, ImportContext context) {
+        synchronized void addAll(ClockSkew other) {
+            other.countsByHostAndSkew.forEach((host, skews) -> skews.forEach((skew, count) ->
+                    countsByHostAndSkew.computeIfAbsent(host, h -> new java.util.TreeMap<>()).merge(skew, count, Long::sum)));
+        }
+
+        synchronized void report(String entryName, ImportContext context) {
             countsByHostAndSkew.forEach((host, skews) -> skews.forEach((skew, count) -> context.warn(
                     (entryName.isEmpty() ? "" : entryName + ": ") + "TimeCreated is " + hours(skew)
                             + (skew > 0 ? " behind" : " ahead of") + " UtcTime on " + count + " events of " + host

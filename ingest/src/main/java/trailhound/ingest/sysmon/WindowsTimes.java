@@ -1,9 +1,5 @@
 package trailhound.ingest.sysmon;
 
-import java.time.DateTimeException;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-
 /**
  * Parses the Windows event time stamps found in real exports to UTC epoch milliseconds:
  * Sysmon {@code UtcTime} ({@code 2020-10-19 07:30:46.251}), forwarder {@code TimeCreated} in
@@ -55,12 +51,40 @@ final class WindowsTimes {
                     return Long.MIN_VALUE;
                 }
             }
-            long epochSecond = LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC)
-                    - offsetSeconds;
+            if (month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month) || hour > 23 || minute > 59
+                    || second > 59) {
+                return Long.MIN_VALUE; // what LocalDateTime.of rejects
+            }
+            long epochSecond = epochDay(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds;
             return epochSecond * 1000 + millis;
-        } catch (NumberFormatException | DateTimeException e) {
+        } catch (NumberFormatException e) {
             return Long.MIN_VALUE;
         }
+    }
+
+    /* Plain arithmetic instead of LocalDateTime.of(...).toEpochSecond(UTC): the same values (checked
+     * against it in WindowsTimesTest) without the validation and objects, on the per-event path. */
+
+    private static int lengthOfMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> isLeap(year) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    private static boolean isLeap(int year) {
+        return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date with a year of 0..9999 (LocalDate.toEpochDay's formula). */
+    private static long epochDay(int year, int month, int day) {
+        long total = 365L * year + (year + 3) / 4 - (year + 99) / 100 + (year + 399) / 400;
+        total += (367 * month - 362) / 12 + day - 1;
+        if (month > 2) {
+            total -= isLeap(year) ? 1 : 2;
+        }
+        return total - 719_528; // days from 0000-01-01 to 1970-01-01
     }
 
     private static int digits(String s, int from, int to) {

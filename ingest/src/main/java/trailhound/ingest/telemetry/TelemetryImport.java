@@ -25,7 +25,8 @@ import trailhound.schema.Event;
  *
  * <p>Streaming: events go to the sink as they are read, so a file of any size needs little memory.
  * Malformed records are counted and skipped; a truncated archive ends the read with a warning and
- * keeps what was read. Stateless and thread-safe; the sink is called on the calling thread.
+ * keeps what was read. Stateless and thread-safe. Windows event JSON lines can be parsed on several
+ * threads (see {@link #read(Path, String, Consumer, int)}); the report is the same either way.
  */
 public final class TelemetryImport {
     private static final int ZIP_MAGIC = 0x504b0304;
@@ -35,14 +36,25 @@ public final class TelemetryImport {
     }
 
     /**
-     * Detects the format from the content and streams every event to the sink. Events carry
-     * {@code endpoint} = the host named in the record, unless {@code endpointOverride} is not null.
+     * Detects the format from the content and streams every event to the sink, on the calling
+     * thread. Events carry {@code endpoint} = the host named in the record, unless
+     * {@code endpointOverride} is not null.
      *
      * @throws UnsupportedFormatException when the content is none of the {@link TelemetryFormat}s
      * @throws IngestException when the file cannot be read at all
      */
     public static ImportReport read(Path file, String endpointOverride, Consumer<Event> sink) {
-        ImportContext context = new ImportContext(endpointOverride, stem(file), sink);
+        return read(file, endpointOverride, sink, 1);
+    }
+
+    /**
+     * Like {@link #read(Path, String, Consumer)}, but Windows event JSON lines are parsed on
+     * {@code threads} worker threads while the calling thread only reads (and decompresses) the
+     * file: the sink must then be thread-safe, and is called from those threads in no particular
+     * order. Other formats, and {@code threads <= 1}, call the sink on the calling thread.
+     */
+    public static ImportReport read(Path file, String endpointOverride, Consumer<Event> sink, int threads) {
+        ImportContext context = new ImportContext(endpointOverride, stem(file), sink, threads);
         TelemetryFormat first = null;
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             switch (container(in)) {

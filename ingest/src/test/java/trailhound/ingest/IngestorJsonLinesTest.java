@@ -1,0 +1,70 @@
+package trailhound.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A JSON-lines file several parsing batches long, ingested with parsing and indexing spread over threads. */
+class IngestorJsonLinesTest {
+    private static final String LINE = "{\"EventID\":11,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
+            + "\"Hostname\":\"%s\",\"UtcTime\":\"2020-10-19 07:30:46.251\",\"ProcessGuid\":\"{AB-CD}\","
+            + "\"ProcessId\":\"7\",\"Image\":\"C:\\\\x\\\\a.exe\",\"TargetFilename\":\"C:\\\\f%d.txt\",\"Message\":\"%s\"}";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void ingest_multiBatchFileOnTwoThreads_perHostCountsMalformedLinesAndNothingAddedTwice() throws Exception {
+        Path file = file();
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            IngestReport first = new Ingestor(data, 2).ingest(file, null);
+            assertEquals(Set.of("WS1", "WS2"), first.endpoints().keySet());
+            assertEquals(2500, first.endpoints().get("WS1").added());
+            assertEquals(2500, first.endpoints().get("WS2").added());
+            assertEquals(2500, first.endpoints().get("WS2").duplicates(), "each WS2 line is there twice");
+            assertEquals(20, first.rejected());
+            assertEquals(List.of(700L, 1400L, 2100L, 2800L, 3500L, 4200L, 4900L, 5600L, 6300L, 7000L), first.rejectedAt());
+            assertEquals(Map.of("file/create", 7500L), first.countsByKind());
+
+            IngestReport again = new Ingestor(data, 2).ingest(file, null);
+            assertEquals(0, again.added());
+            assertEquals(7500, again.duplicates());
+        }
+    }
+
+    @Test
+    void ingest_endpointOverride_everyEventToThatEndpoint() throws Exception {
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            IngestReport report = new Ingestor(data, 2).ingest(file(), "case-7");
+            assertEquals(Set.of("case-7"), report.endpoints().keySet());
+            assertEquals(5000, report.added());
+        }
+    }
+
+    /** 7,520 lines (about 4 MB): 2,500 WS1 lines, 2,500 WS2 lines each twice, 20 malformed lines. */
+    private Path file() throws Exception {
+        List<String> lines = new ArrayList<>();
+        String prose = "m".repeat(400);
+        int ws1 = 0;
+        int ws2 = 0;
+        for (int n = 1; n <= 7520; n++) {
+            if (n % 700 == 0 || n > 7500 && n <= 7510) {
+                lines.add(n % 2 == 0 ? "{\"EventID\":" : "not json at all");
+            } else if (n % 3 == 0) {
+                lines.add(String.format(LINE, "WS2", ws2++ % 2500, prose));
+            } else if (ws1 < 2500) {
+                lines.add(String.format(LINE, "WS1", ws1++, prose));
+            } else {
+                lines.add(String.format(LINE, "WS2", ws2++ % 2500, prose));
+            }
+        }
+        return Files.write(tmp.resolve("events.json"), lines);
+    }
+}
