@@ -65,8 +65,8 @@ public enum Field {
 
     private static final Field[] ALL = values();
     private static final java.util.Set<Field> PROCESS_FIELDS = java.util.EnumSet.of(
-            PID, PROCESS_PATH, PROCESS_NAME, COMMAND_LINE, USER, CWD, HASH_MD5, HASH_SHA1, HASH_SHA256,
-            SIGNATURE, SIGNATURE_STATUS, PARENT_KEY, PPID, PARENT_PATH, PARENT_COMMAND_LINE);
+            PROCESS_PATH, PROCESS_NAME, COMMAND_LINE, USER, CWD, HASH_MD5, HASH_SHA1, HASH_SHA256,
+            SIGNATURE, SIGNATURE_STATUS, PARENT_PATH, PARENT_COMMAND_LINE);
     private static final Map<String, Field> BY_NAME =
             Arrays.stream(ALL).collect(Collectors.toUnmodifiableMap(Field::canonicalName, Function.identity()));
 
@@ -95,9 +95,13 @@ public enum Field {
     }
 
     /**
-     * True for the fields that describe the acting process rather than the event: every event of a
-     * process repeats them, so the index stores each distinct combination once (see DESIGN.md
-     * "Index design" and {@code trailhound.index.ProcessVariants}).
+     * True for the fields that describe what the acting process runs (program, command line, user,
+     * hashes, signer, parent program): every event of a process repeats them, and so do the events
+     * of every other instance of the same program started the same way, so the index stores each
+     * distinct combination once ({@code trailhound.index.ProcessVariants}). The fields that tell
+     * instances apart ({@code process_key}, {@code pid}, {@code parent_key}, {@code ppid}) are not
+     * among them: with them a combination would be one process, and a clause matching a common
+     * program would expand to tens of thousands of combinations.
      */
     public boolean isProcessField() {
         return PROCESS_FIELDS.contains(this);
