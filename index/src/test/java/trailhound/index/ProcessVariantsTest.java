@@ -47,16 +47,16 @@ class ProcessVariantsTest {
     private static List<Event> events() {
         return List.of(
                 event("a", T0 + 1, "process", "start", "p1")
-                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.COMMAND_LINE, "Run.exe -first")
+                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.CWD, "C:\\Tools").set(Field.COMMAND_LINE, "Run.exe -first")
                         .set(Field.USER, "CORP\\Alice").set(Field.PID, 10).build(),
                 event("b", T0 + 2, "network", "connect", "p1")
-                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.REMOTE_PORT, 443).build(),
+                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.CWD, "C:\\Tools").set(Field.REMOTE_PORT, 443).build(),
                 event("c", T0 + 3, "file", "create", "p1")
-                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.COMMAND_LINE, "Run.exe -second")
+                        .set(Field.PROCESS_PATH, "C:\\Tools\\Run.exe").set(Field.CWD, "C:\\Tools").set(Field.COMMAND_LINE, "Run.exe -second")
                         .set(Field.USER, "CORP\\Alice").set(Field.PID, 10).set(Field.FILE_PATH, "C:\\x.txt").build(),
                 event("d", T0 + 4, "logon", "success", null).set(Field.TARGET_USER, "bob").build(),
                 event("e", T0 + 5, "process", "start", "p2")
-                        .set(Field.PROCESS_PATH, "/usr/bin/curl").set(Field.COMMAND_LINE, "curl -first")
+                        .set(Field.PROCESS_PATH, "/usr/bin/curl").set(Field.CWD, "/home/x").set(Field.COMMAND_LINE, "curl -first")
                         .set(Field.USER, "root").set(Field.PID, 11).set(Field.PARENT_KEY, "p1").build());
     }
 
@@ -75,9 +75,10 @@ class ProcessVariantsTest {
     void everyOperandOnAProcessFieldMatchesExactlyTheEventsThatHadTheValue() throws IOException {
         try (EndpointIndex index = filled()) {
             assertEquals("ac", uids(index, term(Field.USER, "corp\\ALICE")));
-            assertEquals("abc", uids(index, term(Field.PROCESS_PATH, "c:\\tools\\run.exe")));
+            assertEquals("abc", uids(index, term(Field.CWD, "c:\\TOOLS")));
+            assertEquals("abc", uids(index, term(Field.PROCESS_PATH, "c:\\tools\\run.exe")), "path is on the event itself");
             assertEquals("c", uids(index, term(Field.COMMAND_LINE, "run.exe -second")));
-            assertEquals("abce", uids(index, new PrefixQuery(new Term(IndexFields.term(Field.PROCESS_PATH), ""))));
+            assertEquals("abce", uids(index, new PrefixQuery(new Term(IndexFields.term(Field.CWD), ""))));
             assertEquals("ae", uids(index, new ValuePatternQuery(Field.COMMAND_LINE, Mode.CONTAINS, "-first")));
             assertEquals("e", uids(index, org.apache.lucene.document.LongPoint.newRangeQuery(
                     IndexFields.point(Field.PID), 11, 20)));
@@ -95,7 +96,7 @@ class ProcessVariantsTest {
             assertEquals("bde", uids(index, notAlice));
             BooleanQuery fileByRun = new BooleanQuery.Builder()
                     .add(term(Field.TYPE, "file"), Occur.FILTER)
-                    .add(term(Field.PROCESS_PATH, "c:\\tools\\run.exe"), Occur.FILTER).build();
+                    .add(term(Field.CWD, "c:\\tools"), Occur.FILTER).build();
             assertEquals("c", uids(index, fileByRun));
             assertEquals(1, index.count(QueryLanguage.parse("command_line:*first* AND NOT pid:11")));
             assertEquals(2, index.count(QueryLanguage.parse("target_user:bob OR command_line:*second*")));
@@ -121,11 +122,11 @@ class ProcessVariantsTest {
         }
         try (EndpointIndex index = EndpointIndex.open(dir)) {
             assertEquals("ac", uids(index, term(Field.USER, "corp\\alice")));
-            assertEquals(3, index.count(term(Field.PROCESS_PATH, "c:\\tools\\run.exe")), "count from document frequencies");
+            assertEquals(3, index.count(term(Field.CWD, "c:\\tools")), "count from document frequencies");
             index.addAll(events());
             index.commit();
             assertEquals(5, index.count(null));
-            assertEquals(3, index.count(term(Field.PROCESS_PATH, "c:\\tools\\run.exe")), "count with replaced events in the segments");
+            assertEquals(3, index.count(term(Field.CWD, "c:\\tools")), "count with replaced events in the segments");
             assertEquals("c", uids(index, term(Field.COMMAND_LINE, "run.exe -second")));
         }
     }

@@ -65,7 +65,7 @@ public enum Field {
 
     private static final Field[] ALL = values();
     private static final java.util.Set<Field> PROCESS_FIELDS = java.util.EnumSet.of(
-            PROCESS_PATH, PROCESS_NAME, COMMAND_LINE, USER, CWD, HASH_MD5, HASH_SHA1, HASH_SHA256,
+            COMMAND_LINE, USER, CWD, HASH_MD5, HASH_SHA1, HASH_SHA256,
             SIGNATURE, SIGNATURE_STATUS, PARENT_PATH, PARENT_COMMAND_LINE);
     private static final Map<String, Field> BY_NAME =
             Arrays.stream(ALL).collect(Collectors.toUnmodifiableMap(Field::canonicalName, Function.identity()));
@@ -95,13 +95,14 @@ public enum Field {
     }
 
     /**
-     * True for the fields that describe what the acting process runs (program, command line, user,
-     * hashes, signer, parent program): every event of a process repeats them, and so do the events
-     * of every other instance of the same program started the same way, so the index stores each
-     * distinct combination once ({@code trailhound.index.ProcessVariants}). The fields that tell
-     * instances apart ({@code process_key}, {@code pid}, {@code parent_key}, {@code ppid}) are not
-     * among them: with them a combination would be one process, and a clause matching a common
-     * program would expand to tens of thousands of combinations.
+     * True for the fields that describe how the acting process was started (command line, user,
+     * working directory, hashes, signer, parent program): every event of a process repeats them,
+     * and so do the events of every other instance started the same way, so the index stores each
+     * distinct combination once ({@code trailhound.index.ProcessVariants}). Not among them: the
+     * fields that tell instances apart ({@code process_key}, {@code pid}, {@code parent_key},
+     * {@code ppid}), with which every process would be its own combination; and the program's
+     * path and name, the usual broad pivots ("every svchost.exe event"), which would expand to
+     * thousands of combinations where one term on the event answers at once.
      */
     public boolean isProcessField() {
         return PROCESS_FIELDS.contains(this);
