@@ -37,6 +37,7 @@ import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
@@ -212,7 +213,7 @@ final class ProcessVariants implements Closeable {
             List<BytesRef> ids = s.search(leaf, new IdCollectorManager());
             Query resolved = ids.isEmpty()
                     ? new MatchNoDocsQuery("no process matches " + leaf)
-                    : new SingleValuedTermSetQuery(ID, ids);
+                    : new SingleValuedTermsQuery(new TermInSetQuery(ID, ids));
             resolutions.put(key, resolved);
             return resolved;
         } finally {

@@ -9,6 +9,7 @@ import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.MultiTermQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.util.BytesRef;
@@ -19,8 +20,9 @@ import trailhound.schema.IndexFields;
  * Turns a query in the contract's terms (IndexFields) into one the event index can answer, leaf by
  * leaf: a {@link ValuePatternQuery} becomes a term-set query over the values the value dictionary
  * says match (MatchNoDocsQuery when none do); then a clause on process fields becomes a term-set
- * query over the ids of the process variants it matches. Walks the compound queries the query
- * language builds (boolean, boost, constant score, disjunction max); other queries are leaves.
+ * query over the ids of the process variants it matches; a multi-term leaf (prefix, range, term
+ * set) counts from document frequencies (SingleValuedTermsQuery). Walks the compound queries the
+ * query language builds (boolean, boost, constant score, disjunction max); others are leaves.
  */
 final class QueryResolver {
     private QueryResolver() {}
@@ -42,7 +44,8 @@ final class QueryResolver {
             }
             default -> {
                 Query leaf = query instanceof ValuePatternQuery p ? values(p, dictionary) : query;
-                yield ProcessVariants.isProcessClause(leaf) ? variants.resolve(leaf) : leaf;
+                if (ProcessVariants.isProcessClause(leaf)) yield variants.resolve(leaf);
+                yield leaf instanceof MultiTermQuery terms ? new SingleValuedTermsQuery(terms) : leaf;
             }
         };
     }

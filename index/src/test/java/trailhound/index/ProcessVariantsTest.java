@@ -123,10 +123,12 @@ class ProcessVariantsTest {
         try (EndpointIndex index = EndpointIndex.open(dir)) {
             assertEquals("ac", uids(index, term(Field.USER, "corp\\alice")));
             assertEquals(3, index.count(term(Field.CWD, "c:\\tools")), "count from document frequencies");
+            assertEquals(3, index.count(new PrefixQuery(new Term(IndexFields.term(Field.PROCESS_PATH), "c:\\tools\\"))));
             index.addAll(events());
             index.commit();
             assertEquals(5, index.count(null));
             assertEquals(3, index.count(term(Field.CWD, "c:\\tools")), "count with replaced events in the segments");
+            assertEquals(3, index.count(new PrefixQuery(new Term(IndexFields.term(Field.PROCESS_PATH), "c:\\tools\\"))));
             assertEquals("c", uids(index, term(Field.COMMAND_LINE, "run.exe -second")));
         }
     }
