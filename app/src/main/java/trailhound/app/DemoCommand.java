@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.IngestReport;
 import trailhound.ingest.Ingestor;
@@ -60,6 +61,18 @@ final class DemoCommand implements Callable<Integer> {
             }
         } else {
             out.println("Using the existing data folder " + dir.root() + " (" + dir.catalogue().endpoints().size() + " endpoints).");
+            try {
+                for (String endpoint : dir.indexes().endpoints()) {
+                    try (Indexes.Lease lease = dir.indexes().acquire(endpoint)) {
+                        lease.index(); // opening checks the index format before anything is served
+                    }
+                }
+            } catch (java.io.IOException e) {
+                dir.close();
+                err.println("trailhound: " + e.getMessage() + "\nThe demo's data folder holds the generated samples only:"
+                        + " delete " + dir.root() + " and run the demo again, or pass --data with another folder.");
+                return 2;
+            }
         }
         if (noServe) {
             dir.close();

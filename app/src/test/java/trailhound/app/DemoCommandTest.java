@@ -26,4 +26,18 @@ class DemoCommandTest {
         assertTrue(second.out().contains("Using the existing data folder"), second.out());
         assertEquals(3, Cli.run("endpoints", "--data", data.toString()).out().lines().skip(1).count());
     }
+
+    @Test
+    void demo_folderWithAnOlderIndexFormat_saysWhatToDoInsteadOfServing() throws Exception {
+        Path data = tmp.resolve("data");
+        assertEquals(0, Cli.run("demo", "--data", data.toString(), "--endpoints", "1", "--events", "2000", "--no-serve").status());
+        try (var generations = Files.walk(data.resolve("endpoints"))) {
+            for (Path format : generations.filter(p -> p.getFileName().toString().equals("FORMAT")).toList()) {
+                Files.delete(format); // what an index written before format 2 looks like
+            }
+        }
+        Cli again = Cli.run("demo", "--data", data.toString(), "--no-serve");
+        assertEquals(2, again.status(), again.out());
+        assertTrue(again.err().contains("older Trailhound") && again.err().contains("delete " + data), again.err());
+    }
 }
