@@ -21,7 +21,6 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
@@ -30,12 +29,10 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.CollectorManager;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
@@ -81,17 +78,22 @@ final class ProcessVariants implements Closeable {
     static final Field[] FIELDS = Field.all().stream().filter(Field::isProcessField).toArray(Field[]::new);
     private static final Set<String> LUCENE_FIELDS = luceneFields();
 
-    private final Directory dir;
+    private final SideIndex index;
     /** Ids this writer knows are written; loaded from the index when the writer opens. */
     private final ConcurrentHashMap<BytesRef, Boolean> known = new ConcurrentHashMap<>();
     private final Cache<BytesRef, String[]> valuesById = Caffeine.newBuilder().maximumSize(100_000).build();
     private final Cache<Resolution, Query> resolutions =
             Caffeine.newBuilder().maximumSize(256).expireAfterWrite(Duration.ofMinutes(1)).build();
-    private volatile IndexWriter writer;
-    private volatile SearcherManager manager;
 
     ProcessVariants(Directory dir) {
-        this.dir = dir;
+        this.index = new SideIndex(dir, this::loadKnown);
+    }
+
+    private void loadKnown(DirectoryReader existing) throws IOException {
+        Terms ids = MultiTerms.getTerms(existing, ID);
+        if (ids == null) return;
+        TermsEnum te = ids.iterator();
+        for (BytesRef t = te.next(); t != null; t = te.next()) known.put(BytesRef.deepCopyOf(t), Boolean.TRUE);
     }
 
     /** True when the query reads only process fields, so it must run against the variants. */
@@ -166,7 +168,7 @@ final class ProcessVariants implements Closeable {
      */
     String[] add(BytesRef id, Event event) throws IOException {
         if (known.containsKey(id)) return null; // almost always: a lock-free read
-        IndexWriter w = writer();
+        IndexWriter w = index.writer();
         String[][] added = {null};
         try {
             known.computeIfAbsent(BytesRef.deepCopyOf(id), k -> {
@@ -203,10 +205,7 @@ final class ProcessVariants implements Closeable {
 
     /** The leaf (a query on process fields only) as a query on the events' variant ids. */
     Query resolve(Query leaf) throws IOException {
-        SearcherManager m = manager();
-        if (m == null) return new MatchNoDocsQuery("no process recorded");
-        IndexSearcher s = m.acquire();
-        try {
+        return index.search(s -> {
             Resolution key = new Resolution(leaf, ((DirectoryReader) s.getIndexReader()).getVersion());
             Query cached = resolutions.getIfPresent(key);
             if (cached != null) return cached;
@@ -216,19 +215,14 @@ final class ProcessVariants implements Closeable {
                     : new SingleValuedTermsQuery(new TermInSetQuery(ID, ids));
             resolutions.put(key, resolved);
             return resolved;
-        } finally {
-            m.release(s);
-        }
+        }, new MatchNoDocsQuery("no process recorded"));
     }
 
     /** The variant's original values by field ordinal, or null when no such variant is visible. */
     String[] values(BytesRef id) throws IOException {
         String[] cached = valuesById.getIfPresent(id);
         if (cached != null) return cached;
-        SearcherManager m = manager();
-        if (m == null) return null;
-        IndexSearcher s = m.acquire();
-        try {
+        return index.search(s -> {
             TopDocs top = s.search(new TermQuery(new Term(ID, id)), 1);
             if (top.scoreDocs.length == 0) return null;
             BytesRef encoded = s.storedFields().document(top.scoreDocs[0].doc).getBinaryValue(VALUES);
@@ -236,51 +230,15 @@ final class ProcessVariants implements Closeable {
             FieldValues.decode(encoded, values);
             valuesById.put(BytesRef.deepCopyOf(id), values);
             return values;
-        } finally {
-            m.release(s);
-        }
+        }, null);
     }
 
     void refresh() throws IOException {
-        SearcherManager m = manager;
-        if (m != null) m.maybeRefreshBlocking();
+        index.refresh();
     }
 
     void commit() throws IOException {
-        IndexWriter w = writer;
-        if (w != null) w.commit();
-        refresh();
-    }
-
-    private IndexWriter writer() throws IOException {
-        IndexWriter w = writer;
-        return w != null ? w : openWriter();
-    }
-
-    private synchronized IndexWriter openWriter() throws IOException {
-        if (writer != null) return writer;
-        IndexWriter w = new IndexWriter(dir, new IndexWriterConfig().setRAMBufferSizeMB(32).setCommitOnClose(false));
-        try (DirectoryReader reader = DirectoryReader.open(w)) {
-            Terms ids = MultiTerms.getTerms(reader, ID);
-            if (ids != null) {
-                TermsEnum te = ids.iterator();
-                for (BytesRef t = te.next(); t != null; t = te.next()) known.put(BytesRef.deepCopyOf(t), Boolean.TRUE);
-            }
-        }
-        SearcherManager old = manager;
-        manager = new SearcherManager(w, null);
-        writer = w;
-        if (old != null) old.close();
-        return w;
-    }
-
-    private SearcherManager manager() throws IOException {
-        SearcherManager m = manager;
-        if (m != null) return m;
-        synchronized (this) {
-            if (manager == null && DirectoryReader.indexExists(dir)) manager = new SearcherManager(dir, null);
-            return manager;
-        }
+        index.commit();
     }
 
     private static Set<String> luceneFields() {
@@ -329,14 +287,8 @@ final class ProcessVariants implements Closeable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        try {
-            if (manager != null) manager.close();
-        } finally {
-            try (Directory d = dir; IndexWriter w = writer) {
-                // writer, then directory
-            }
-        }
+    public void close() throws IOException {
+        index.close();
     }
 
     private record Resolution(Query leaf, long version) {}

@@ -19,7 +19,6 @@ import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
@@ -30,7 +29,6 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
@@ -53,23 +51,34 @@ import trailhound.schema.IndexFields;
  *                 conjunction of the literals' trigrams; always verified with matches() after.
  *  - "v"          BinaryDocValues: the value, read back for the verification of candidates.
  *
- * The set of known values is only loaded when the writer opens (first write), so read-only opens
- * for hunting across many endpoints stay cheap. Thread-safe.
+ * The set of known values is only loaded when the writer opens (first write, SideIndex), so
+ * read-only opens for hunting across many endpoints stay cheap. Thread-safe.
  */
 final class ValueDictionary implements Closeable {
     private static final String VALUE = "v";
 
-    private final Directory dir;
+    private final SideIndex index;
     private final Cache<ResolutionKey, List<BytesRef>> resolutions =
             Caffeine.newBuilder().maximumSize(256).expireAfterWrite(Duration.ofMinutes(1)).build();
-    private volatile IndexWriter writer;
-    private volatile SearcherManager manager;
     private static final Field[] DICTIONARY_FIELDS = Field.all().stream().filter(ValueDictionary::inDictionary).toArray(Field[]::new);
     /** Known values per field ordinal (null for fields not in the dictionary); set once the writer opens. */
     private volatile List<Set<String>> known;
 
     ValueDictionary(Directory dir) {
-        this.dir = dir;
+        this.index = new SideIndex(dir, this::loadKnown);
+    }
+
+    private void loadKnown(DirectoryReader existing) throws IOException {
+        List<Set<String>> values = new ArrayList<>();
+        for (Field f : Field.all()) {
+            Set<String> set = inDictionary(f) ? ConcurrentHashMap.newKeySet() : null;
+            values.add(set);
+            Terms terms = set == null ? null : MultiTerms.getTerms(existing, IndexFields.term(f));
+            if (terms == null) continue;
+            TermsEnum te = terms.iterator();
+            for (BytesRef t = te.next(); t != null; t = te.next()) set.add(t.utf8ToString());
+        }
+        known = values;
     }
 
     static boolean inDictionary(Field field) {
@@ -81,7 +90,7 @@ final class ValueDictionary implements Closeable {
      * ordinal (computed once per event by the caller, shared with the event document).
      */
     void add(String[] lower, boolean[] fresh) throws IOException {
-        IndexWriter w = writer();
+        IndexWriter w = index.writer();
         for (Field f : DICTIONARY_FIELDS) {
             String value = lower[f.ordinal()];
             if (value == null || !fresh[f.ordinal()]) continue;
@@ -113,69 +122,24 @@ final class ValueDictionary implements Closeable {
         return new StringBuilder(s).reverse().toString();
     }
 
-    private IndexWriter writer() throws IOException {
-        IndexWriter w = writer;
-        return w != null ? w : openWriter();
-    }
-
-    private synchronized IndexWriter openWriter() throws IOException {
-        if (writer != null) return writer;
-        IndexWriterConfig config = new IndexWriterConfig().setRAMBufferSizeMB(32).setCommitOnClose(false);
-        IndexWriter w = new IndexWriter(dir, config);
-        List<Set<String>> values = new ArrayList<>();
-        try (DirectoryReader reader = DirectoryReader.open(w)) {
-            for (Field f : Field.all()) {
-                Set<String> set = inDictionary(f) ? ConcurrentHashMap.newKeySet() : null;
-                values.add(set);
-                Terms terms = set == null ? null : MultiTerms.getTerms(reader, IndexFields.term(f));
-                if (terms == null) continue;
-                TermsEnum te = terms.iterator();
-                for (BytesRef t = te.next(); t != null; t = te.next()) set.add(t.utf8ToString());
-            }
-        }
-        known = values;
-        SearcherManager old = manager;
-        manager = new SearcherManager(w, null);
-        writer = w;
-        if (old != null) old.close();
-        return w;
-    }
-
-    private SearcherManager manager() throws IOException {
-        SearcherManager m = manager;
-        if (m != null) return m;
-        synchronized (this) {
-            if (manager == null && DirectoryReader.indexExists(dir)) manager = new SearcherManager(dir, null);
-            return manager;
-        }
-    }
-
     void refresh() throws IOException {
-        SearcherManager m = manager;
-        if (m != null) m.maybeRefreshBlocking();
+        index.refresh();
     }
 
     void commit() throws IOException {
-        IndexWriter w = writer;
-        if (w != null) w.commit();
-        refresh();
+        index.commit();
     }
 
     /** The lower-cased values of the pattern's field that match it, sorted. */
     List<BytesRef> matching(ValuePatternQuery query) throws IOException {
-        SearcherManager m = manager();
-        if (m == null) return List.of();
-        IndexSearcher searcher = m.acquire();
-        try {
+        return index.search(searcher -> {
             long version = ((DirectoryReader) searcher.getIndexReader()).getVersion();
             List<BytesRef> cached = resolutions.getIfPresent(new ResolutionKey(query, version));
             if (cached != null) return cached;
             List<BytesRef> values = compute(searcher, query);
             resolutions.put(new ResolutionKey(query, version), values);
             return values;
-        } finally {
-            m.release(searcher);
-        }
+        }, List.of());
     }
 
     private static List<BytesRef> compute(IndexSearcher searcher, ValuePatternQuery query) throws IOException {
@@ -255,12 +219,8 @@ final class ValueDictionary implements Closeable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        try {
-            if (manager != null) manager.close();
-        } finally {
-            if (writer != null) writer.close();
-        }
+    public void close() throws IOException {
+        index.close();
     }
 
     private record ResolutionKey(ValuePatternQuery query, long version) {}
