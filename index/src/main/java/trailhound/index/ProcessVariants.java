@@ -8,8 +8,6 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,22 +16,17 @@ import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexableField;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
-import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -209,7 +202,8 @@ final class ProcessVariants implements Closeable {
             Resolution key = new Resolution(leaf, ((DirectoryReader) s.getIndexReader()).getVersion());
             Query cached = resolutions.getIfPresent(key);
             if (cached != null) return cached;
-            List<BytesRef> ids = s.search(leaf, new IdCollectorManager());
+            List<BytesRef> ids = s.search(leaf, BinaryValuesCollector.of(ID));
+            ids.sort(null); // TermInSetQuery wants them sorted
             Query resolved = ids.isEmpty()
                     ? new MatchNoDocsQuery("no process matches " + leaf)
                     : new SingleValuedTermsQuery(new TermInSetQuery(ID, ids));
@@ -248,42 +242,6 @@ final class ProcessVariants implements Closeable {
             names.add(IndexFields.point(f));
         }
         return Set.copyOf(names);
-    }
-
-    /** Collects the id doc value of every matching variant. */
-    private static final class IdCollectorManager implements CollectorManager<IdCollector, List<BytesRef>> {
-        @Override
-        public IdCollector newCollector() {
-            return new IdCollector();
-        }
-
-        @Override
-        public List<BytesRef> reduce(Collection<IdCollector> collectors) {
-            List<BytesRef> all = new ArrayList<>();
-            for (IdCollector c : collectors) all.addAll(c.ids);
-            all.sort(null);
-            return all;
-        }
-    }
-
-    private static final class IdCollector extends SimpleCollector {
-        private final List<BytesRef> ids = new ArrayList<>();
-        private BinaryDocValues values;
-
-        @Override
-        protected void doSetNextReader(LeafReaderContext context) throws IOException {
-            values = context.reader().getBinaryDocValues(ID);
-        }
-
-        @Override
-        public void collect(int doc) throws IOException {
-            if (values != null && values.advanceExact(doc)) ids.add(BytesRef.deepCopyOf(values.binaryValue()));
-        }
-
-        @Override
-        public ScoreMode scoreMode() {
-            return ScoreMode.COMPLETE_NO_SCORES;
-        }
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,21 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
@@ -154,7 +148,7 @@ final class ValueDictionary implements Closeable {
         } else if (!grams.isEmpty()) {
             BooleanQuery.Builder b = new BooleanQuery.Builder();
             for (String gram : grams) b.add(new TermQuery(new Term(name + "$g", gram)), Occur.FILTER);
-            candidates.addAll(searcher.search(b.build(), new ValuesCollectorManager()));
+            for (BytesRef v : searcher.search(b.build(), BinaryValuesCollector.of(VALUE))) candidates.add(v.utf8ToString());
         } else {
             walkTerms(reader, name, "", candidates::add);
         }
@@ -180,41 +174,6 @@ final class ValueDictionary implements Closeable {
         for (BytesRef t = te.term(); t != null; t = te.next()) {
             if (!org.apache.lucene.util.StringHelper.startsWith(t, p)) break;
             sink.accept(t.utf8ToString());
-        }
-    }
-
-    /** Collects the "v" doc value of every hit. */
-    private static final class ValuesCollectorManager implements CollectorManager<ValuesCollector, List<String>> {
-        @Override
-        public ValuesCollector newCollector() {
-            return new ValuesCollector();
-        }
-
-        @Override
-        public List<String> reduce(Collection<ValuesCollector> collectors) {
-            List<String> all = new ArrayList<>();
-            for (ValuesCollector c : collectors) all.addAll(c.out);
-            return all;
-        }
-    }
-
-    private static final class ValuesCollector extends SimpleCollector {
-        private final List<String> out = new ArrayList<>();
-        private BinaryDocValues values;
-
-        @Override
-        protected void doSetNextReader(LeafReaderContext context) throws IOException {
-            values = context.reader().getBinaryDocValues(VALUE);
-        }
-
-        @Override
-        public void collect(int doc) throws IOException {
-            if (values != null && values.advanceExact(doc)) out.add(values.binaryValue().utf8ToString());
-        }
-
-        @Override
-        public ScoreMode scoreMode() {
-            return ScoreMode.COMPLETE_NO_SCORES;
         }
     }
 
