@@ -49,6 +49,19 @@ class BadInputTest {
     }
 
     @Test
+    void read_oddProcessGuids_importedNotAborted() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String guid : List.of("{", "}", "{}", "", " { ", "{{}}", "\\u007b")) {
+            lines.add(LINE_A.replace("{AB-CD}", guid).replace("\"ProcessId\":\"7\"", "\"ProcessId\":\"" + lines.size() + "\""));
+        }
+        List<Event> events = new ArrayList<>();
+        ImportReport report = TelemetryImport.read(write("guids.json", String.join("\n", lines)), null, events::add);
+        assertEquals(lines.size(), report.recordsRead());
+        assertEquals(0, report.malformed(), report.firstMalformedLines().toString());
+        assertEquals(lines.size(), events.size());
+    }
+
+    @Test
     void read_moreThanTenMalformed_keepsTheFirstTenLineNumbers() throws IOException {
         StringBuilder text = new StringBuilder(LINE_A).append('\n');
         for (int i = 0; i < 15; i++) {
