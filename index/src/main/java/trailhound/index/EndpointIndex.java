@@ -49,9 +49,10 @@ import trailhound.schema.IndexFields;
  * Searches see what was added once {@link #refresh()} ran or {@link #commit()} returned; while
  * searches are being made, a background refresh does so about every second.
  *
- * <p>On disk, {@code dir} holds {@code events/} (the event index, sorted by ts descending) and
- * {@code values/} (the value dictionary) and {@code processes/} (the process variants). The IndexWriter is opened on the first write only, so
- * read-only opens (hunting across many endpoints) cost one reader. {@link #close()} commits.
+ * <p>On disk, {@code dir} holds {@code events/} (the event index, sorted by ts descending),
+ * {@code values/} (the value dictionary), {@code processes/} (the process variants) and
+ * {@code FORMAT}. The IndexWriter is opened on the first write only, so read-only opens (hunting
+ * across many endpoints) cost one reader. {@link #close()} commits.
  */
 public final class EndpointIndex implements Closeable {
     /**
@@ -237,7 +238,7 @@ public final class EndpointIndex implements Closeable {
 
     /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
     public Optional<ProcessView> process(String processKey, int historyLimit) throws IOException {
-        return withSearcher(s -> new ProcessLookup(s, this::prepare, processes).view(processKey, historyLimit));
+        return withSearcher(s -> new ProcessLookup(s, processes).view(processKey, historyLimit));
     }
 
     /** Event count, first and last event time, size on disk. */

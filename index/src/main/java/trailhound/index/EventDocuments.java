@@ -103,7 +103,9 @@ final class EventDocuments {
 
     EventDocuments() {
         for (Field f : EVENT_FIELDS) {
-            terms[f.ordinal()] = new StringField(IndexFields.term(f), new BytesRef(), org.apache.lucene.document.Field.Store.NO);
+            if (f.kind() != FieldKind.TIME) {
+                terms[f.ordinal()] = new StringField(IndexFields.term(f), new BytesRef(), org.apache.lucene.document.Field.Store.NO);
+            }
             if (f.kind() == FieldKind.NUMBER || f.kind() == FieldKind.TIME) {
                 longPoints[f.ordinal()] = new LongPoint(IndexFields.point(f), 0L);
             }
@@ -117,12 +119,12 @@ final class EventDocuments {
 
     /**
      * The event's own (non-process) values lower-cased ({@link IndexFields#normalize}) by field
-     * ordinal, process fields null; reused per thread.
+     * ordinal; process and TIME fields (no term) null; reused per thread.
      */
     String[] normalized(Event event) {
         for (Field f : EVENT_FIELDS) {
             int i = f.ordinal();
-            String value = event.get(f);
+            String value = f.kind() == FieldKind.TIME ? null : event.get(f);
             if (value == null) {
                 lower[i] = null;
                 fresh[i] = false;
@@ -179,7 +181,6 @@ final class EventDocuments {
             variantRepeated = true;
             return variantMemoIds[slot];
         }
-        variantRepeated = false;
         BytesRef id = ProcessVariants.id(event, sha256, scratch);
         String[] values = new String[PROCESS_FIELDS.length];
         for (int i = 0; i < values.length; i++) values[i] = event.get(PROCESS_FIELDS[i]);

@@ -29,26 +29,21 @@ import trailhound.schema.Field;
 import trailhound.schema.IndexFields;
 
 /*
- * The process view. Every event carries its acting process's fields (through its variant), so what is known of
- * a process comes from its process/start event when indexed, else from its oldest event; start and
+ * The process view. Every event carries its acting process's fields (some through its process
+ * variant), so what is known of a process comes from its process/start event when indexed, else
+ * from its oldest event; start and
  * end times come from its process/start and process/end events. Children are the distinct
  * process_key values of events whose parent_key is the process (collected from doc value ords, not
  * by reading events); peers are the children of the parent, minus the process itself. When the
  * parent has no events of its own, it is described from the child's parent_* fields.
  */
 final class ProcessLookup {
-    /** Resolves a query in the contract's terms for the event index (EndpointIndex#prepare). */
-    interface Preparer {
-        Query prepare(Query query) throws IOException;
-    }
-
     private final IndexSearcher s;
-    private final Preparer preparer;
     private final ProcessVariants variants;
 
-    ProcessLookup(IndexSearcher searcher, Preparer preparer, ProcessVariants variants) {
+    /** {@code variants} fill in the events read (their process fields). */
+    ProcessLookup(IndexSearcher searcher, ProcessVariants variants) {
         this.s = searcher;
-        this.preparer = preparer;
         this.variants = variants;
     }
 
@@ -165,7 +160,7 @@ final class ProcessLookup {
      * acting process's fields), so no further search per child is needed.
      */
     private Map<String, Integer> childKeys(String parentKey) throws IOException {
-        return new LinkedHashMap<>(s.search(preparer.prepare(term(Field.PARENT_KEY, parentKey)), new DistinctKeys()));
+        return new LinkedHashMap<>(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
     }
 
     private static final class DistinctKeys implements CollectorManager<DistinctKeys.Collector, TreeMap<String, Integer>> {

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import trailhound.ingest.telemetry.ImportReport;
@@ -150,7 +151,7 @@ public final class Ingestor {
 
     /** Thread-safe when the sink is. */
     private Consumer<Event> withProgress(Consumer<Event> sink) {
-        java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong n = new AtomicLong();
         return e -> {
             sink.accept(e);
             long read = n.incrementAndGet();

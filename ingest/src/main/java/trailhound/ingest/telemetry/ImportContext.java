@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.apache.lucene.internal.hppc.LongHashSet;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 
@@ -34,6 +35,7 @@ public final class ImportContext {
     private Tally direct = new Tally();
     private final Tally total = new Tally();
     /* 64-bit hashes of the uids, not the uids: a few million events stay a few tens of MB. */
+    /** Lucene's copy of HPPC's primitive set: no boxing for millions of hashes. */
     private final LongHashSet distinctUids = new LongHashSet();
     private final List<String> warnings = new ArrayList<>();
 
