@@ -30,7 +30,6 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -56,14 +55,13 @@ import trailhound.schema.IndexFields;
  */
 public final class EndpointIndex implements Closeable {
     /**
-     * Newest first; event_uid breaks ties so pages are stable. This is also the index sort: Lucene
-     * only stops a sorted search early when the search sort is a prefix of the index sort.
+     * Oldest first (process history), event_uid breaking ties. The index itself is not sorted:
+     * sorting each flushed segment and merging sorted segments cost a third of ingest CPU
+     * (docs/performance.md). Events arrive roughly in time order, so oldest-first searches skip
+     * through the ts points by themselves, and newest-first ones search windows (NewestFirst).
      */
-    static final Sort NEWEST_FIRST = new Sort(
-            new SortField(IndexFields.SORT_TS, SortField.Type.LONG, true),
-            new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
     static final Sort OLDEST_FIRST = new Sort(
-            new SortField(IndexFields.SORT_TS, SortField.Type.LONG),
+            new SortField(IndexFields.TS, SortField.Type.LONG),
             new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
     private static final double RAM_BUFFER_MB = 256;
     private static final boolean[] ALL_FRESH = allTrue();
@@ -102,8 +100,9 @@ public final class EndpointIndex implements Closeable {
     /**
      * The on-disk format this code writes and reads, kept in {@code FORMAT} beside the indexes.
      * 2: process fields live in process variants and events keep their values in one stored field.
+     * 3: no index sort; ts doc values share the ts point's name.
      */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
 
     /** Opens (creating if absent) the index stored in {@code dir}. */
     public static EndpointIndex open(Path dir) throws IOException {
@@ -218,9 +217,8 @@ public final class EndpointIndex implements Closeable {
         return withSearcher(s -> {
             Query q = prepare(query);
             long total = s.count(q);
-            FieldDoc afterDoc = after == null ? null
-                    : new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {after.ts(), new BytesRef(after.eventUid())});
-            TopFieldDocs top = s.search(q, new TopFieldCollectorManager(NEWEST_FIRST, limit + 1, afterDoc, limit + 1));
+            FieldDoc afterDoc = after == null ? null : NewestFirst.after(after.ts(), after.eventUid());
+            TopFieldDocs top = NewestFirst.top(s, q, total, limit + 1, afterDoc);
             ScoreDoc[] hits = top.scoreDocs;
             boolean more = hits.length > limit;
             List<Event> page = EventReader.read(s.getIndexReader(), more ? Arrays.copyOf(hits, limit) : hits, processes);
@@ -310,7 +308,6 @@ public final class EndpointIndex implements Closeable {
         ensureOpen();
         if (writer != null) return writer;
         IndexWriterConfig config = new IndexWriterConfig()
-                .setIndexSort(NEWEST_FIRST)
                 .setRAMBufferSizeMB(RAM_BUFFER_MB)
                 .setCommitOnClose(false);
         IndexWriter w = new IndexWriter(events, config);

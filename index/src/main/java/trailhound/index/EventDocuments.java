@@ -36,13 +36,14 @@ import trailhound.schema.IndexFields;
  *  - point(f): LongPoint for NUMBER/TIME (ranges), InetAddressPoint for IP (equals, CIDR, ranges);
  *    skipped when the text does not parse, the term still matches the text.
  *  - VALUES, one stored field: the original values (FieldValues) and the variant id, read back to
- *    show and export events. ts is left out when its text is canonical: SORT_TS holds it.
+ *    show and export events. ts is left out when its text is canonical: its doc value holds it.
  *  - ProcessVariants.ID, StringField: the variant id, what process-field clauses resolve to.
- *  - display(event_uid), SortedDocValues, original case: the second key of the index sort and of
- *    every page sort (page cursors carry the original uid).
+ *  - display(event_uid), SortedDocValues, original case: the second key of every page sort (page
+ *    cursors carry the original uid).
  *  - display(process_key), SortedDocValues: children of a process are the distinct process keys
  *    of the events under it, collected from ords without reading events.
- *  - SORT_TS, NumericDocValues: the index sort (ts descending) and the newest-first search sort.
+ *  - IndexFields.TS, NumericDocValues beside the ts point of the same value: the newest-first and
+ *    oldest-first search sorts, which skip documents through the points (IndexFields).
  *  - TYPE_OPERATION, StringField + SortedDocValuesField: "type/operation" as one term, so the
  *    whole-endpoint distribution is a walk over a handful of terms' docFreq instead of a pass over
  *    every document; and as one doc value (a few bits per event), so a distribution under a query
@@ -64,7 +65,7 @@ final class EventDocuments {
     private final SortedDocValuesField processKeyValue = new SortedDocValuesField(IndexFields.display(Field.PROCESS_KEY), new BytesRef());
     private final StoredField values = new StoredField(VALUES, new byte[0]);
     private final StringField variantId = new StringField(ProcessVariants.ID, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
-    private final NumericDocValuesField sortTs = new NumericDocValuesField(IndexFields.SORT_TS, 0L);
+    private final NumericDocValuesField sortTs = new NumericDocValuesField(IndexFields.TS, 0L);
     private final StringField typeOperation = new StringField(TYPE_OPERATION, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
     private final SortedDocValuesField typeOperationValue = new SortedDocValuesField(TYPE_OPERATION, new BytesRef());
     private final FieldValues encoder = new FieldValues();
@@ -211,13 +212,14 @@ final class EventDocuments {
             }
             switch (f.kind()) {
                 case NUMBER, TIME -> {
-                    Long n = parseLong(value);
+                    // ts: the point must equal the doc value, or the sort would skip wrongly
+                    Long n = f == Field.TS ? Long.valueOf(event.ts()) : parseLong(value);
                     if (n != null) {
                         longPoints[i].setLongValue(n);
                         doc.add(longPoints[i]);
                     }
                     if (f == Field.TS && n != null && isCanonical(value)) {
-                        own[i] = null; // read back from SORT_TS, see class comment
+                        own[i] = null; // read back from its doc value, see class comment
                     }
                 }
                 case IP -> {

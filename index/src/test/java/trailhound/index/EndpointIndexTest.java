@@ -191,6 +191,45 @@ class EndpointIndexTest {
         }
     }
 
+    /*
+     * The index is not sorted: newest-first pages search windows of recent time (NewestFirst).
+     * Events added in shuffled time order over several segments, with ties, most in one burst and a
+     * few far apart (so the first windows, sized as if times were even, hold too few), must page
+     * exactly like the order computed here.
+     */
+    @Test
+    void search_shuffledUnevenTimesOverSegments_pagesInExactNewestFirstOrder() throws IOException {
+        List<Event> events = new ArrayList<>();
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 30_000; i++) {
+            long ts = i % 1_000 == 0 ? T0 + 1_000_000_000L * random.nextInt(30) : T0 + random.nextInt(20_000);
+            events.add(event(String.format("u%05d", i), ts, "file", "create", "p" + i % 7).build());
+        }
+        List<Event> expected = new ArrayList<>(events);
+        expected.sort(java.util.Comparator.comparingLong(Event::ts).reversed().thenComparing(Event::uid));
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            for (int i = 0; i < events.size(); i++) {
+                index.add(events.get(i));
+                if (i % 7_000 == 6_999) index.commit(); // several segments
+            }
+            index.refresh();
+            EventPage first = index.search(null, 50, null);
+            assertEquals(30_000, first.total());
+            assertEquals(expected.subList(0, 50), first.events());
+            List<Event> paged = new ArrayList<>(first.events());
+            PageCursor cursor = first.next();
+            while (cursor != null) {
+                EventPage page = index.search(null, 1_000, cursor);
+                paged.addAll(page.events());
+                cursor = page.next();
+            }
+            assertEquals(expected, paged);
+            Query files = term(Field.PROCESS_KEY, "p3");
+            List<Event> p3 = expected.stream().filter(e -> e.get(Field.PROCESS_KEY).equals("p3")).toList();
+            assertEquals(p3.subList(0, 20), index.search(files, 20, null).events());
+        }
+    }
+
     @Test
     void distribution_wholeIndexAndUnderQuery_countsPerTypeAndOperation() throws IOException {
         try (EndpointIndex index = filled()) {
