@@ -92,6 +92,23 @@ class EndpointIndexTest {
     }
 
     @Test
+    void add_nonAsciiValues_readBackExactlyAndMatchInAnyCase() throws IOException {
+        Event e = event("Ü1", T0, "file", "create", "p-é")
+                .set(Field.FILE_PATH, "C:\\Users\\Zoë\\Desktop\\Ünïcödé 日本語 😀.TXT")
+                .set(Field.COMMAND_LINE, "notepad.exe \"ΣΊΣΥΦΟΣ.txt\"")
+                .set(Field.USER, "CORP\\Jürgen").build();
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            index.add(e);
+            index.refresh();
+            assertEquals(List.of(e), index.search(null, 10, null).events());
+            assertEquals(1, index.count(term(Field.FILE_PATH, "c:\\users\\ZOË\\desktop\\ÜNÏCÖDÉ 日本語 😀.txt")));
+            assertEquals(1, index.count(term(Field.USER, "corp\\JÜRGEN")));
+            assertEquals(1, index.count(term(Field.EVENT_UID, "ü1")));
+            assertEquals(1, index.count(pattern(Field.FILE_PATH, Mode.CONTAINS, "ünïcödé 日本")));
+        }
+    }
+
+    @Test
     void count_keywordEqualsAndPrefix_caseInsensitive() throws IOException {
         try (EndpointIndex index = filled()) {
             assertEquals(2, index.count(term(Field.USER, "corp\\ALICE")));
