@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.bench.BenchOptions;
 import trailhound.bench.Benchmark;
+import trailhound.bench.LuceneFloor;
 
 @Command(name = "bench", description = "Benchmark the index against the SQLite recorder database on the same"
         + " generated data: ingest speed, heap and index size, then a fixed query suite on both sides with median/p95"
@@ -46,8 +47,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--web-clients", defaultValue = "4", description = "Concurrent clients timing the web pages, 0 to skip (default: ${DEFAULT-VALUE}).")
     int webClients;
 
+    @Option(names = "--lucene-floor", description = "Instead of the benchmark, measure what Lucene alone costs per document"
+            + " shaped like an event (2,000,000 documents per row unless --events says otherwise); see docs/performance.md.")
+    boolean luceneFloor;
+
     @Override
     public Integer call() throws Exception {
+        if (luceneFloor) {
+            long documents = spec.commandLine().getParseResult().hasMatchedOption("--events") ? events : 2_000_000;
+            if (documents < 1 || documents > Integer.MAX_VALUE) throw new IllegalArgumentException("--events must be between 1 and " + Integer.MAX_VALUE);
+            LuceneFloor.report((int) documents, spec.commandLine().getOut());
+            return 0;
+        }
         if (format == Format.csv) throw new IllegalArgumentException("bench prints a table or json, not csv");
         BenchOptions options = new BenchOptions(events, endpoints, seed, repetitions, out, work, format == Format.json,
                 datasets, telemetryEvents, webClients);

@@ -128,4 +128,11 @@ class BadInputTest {
         assertEquals(2, cli.status());
         assertTrue(cli.err().contains("does-not-exist"), cli.err());
     }
+
+    @Test
+    void benchLuceneFloor_noDocuments_exit2SaysWhatRangeIsAllowed() {
+        Cli cli = Cli.run("bench", "--lucene-floor", "--events", "0");
+        assertEquals(2, cli.status());
+        assertTrue(cli.err().contains("--events must be between 1"), cli.err());
+    }
 }
