@@ -2,7 +2,6 @@ package trailhound.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.lucene.store.ByteArrayDataInput;
 import org.apache.lucene.store.ByteBuffersDataOutput;
 import org.apache.lucene.util.BytesRef;
@@ -33,9 +32,7 @@ final class FieldValues {
                 String v = values[f.ordinal()];
                 if (v == null) continue;
                 out.writeVInt(f.ordinal());
-                byte[] utf8 = v.getBytes(StandardCharsets.UTF_8); // what writeString writes, with the JDK's faster encoder
-                out.writeVInt(utf8.length);
-                out.writeBytes(utf8, 0, utf8.length);
+                out.writeString(v);
             }
             if (variant != null) {
                 out.writeVInt(VARIANT);

@@ -108,6 +108,29 @@ class EndpointIndexTest {
         }
     }
 
+    /*
+     * Real input holds unpaired UTF-16 surrogates (NTFS and registry names are arbitrary UTF-16,
+     * JSON may escape one). Indexed terms must be encoded exactly like query and delete terms.
+     */
+    @Test
+    void add_unpairedSurrogates_foundByTheirOwnTermsReplacedNotDuplicatedAndDistinctFromQuestionMarks()
+            throws IOException {
+        Event lone = event("u\uD800", T0, "file", "create", "p1").set(Field.FILE_PATH, "C:\\x\uD800y.txt").build();
+        Event question = event("u?", T0 + 1, "file", "create", "p1").set(Field.FILE_PATH, "C:\\x?y.txt").build();
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            index.add(lone);
+            index.add(lone);
+            index.add(question);
+            index.refresh();
+            assertEquals(2, index.count(null), "re-adding replaces; 'u?' is another event");
+            assertEquals(1, index.count(term(Field.FILE_PATH, "C:\\x\uD800y.txt")));
+            assertEquals(1, index.count(term(Field.EVENT_UID, "u\uD800")));
+            assertEquals(1, index.count(term(Field.FILE_PATH, "C:\\x?y.txt")));
+            Event readBack = index.search(term(Field.EVENT_UID, "u\uD800"), 1, null).events().getFirst();
+            assertEquals("C:\\x\uFFFDy.txt", readBack.get(Field.FILE_PATH), "stored as Lucene stores it: U+FFFD");
+        }
+    }
+
     @Test
     void count_keywordEqualsAndPrefix_caseInsensitive() throws IOException {
         try (EndpointIndex index = filled()) {
