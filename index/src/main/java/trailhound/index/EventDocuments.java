@@ -82,9 +82,11 @@ final class EventDocuments {
      * miss just recomputes.
      */
     private static final int MEMO = 4096; // 512 missed a third of the process fields' values
-    private final String[][] memoKey = new String[Field.count()][MEMO];
-    private final String[][] memoLower = new String[Field.count()][MEMO];
-    private final BytesRef[][] memoLowerBytes = new BytesRef[Field.count()][MEMO];
+    // Rows allocated on a field's first value: an event type uses a third of the fields, and one
+    // instance exists per indexing thread and open endpoint.
+    private final String[][] memoKey = new String[Field.count()][];
+    private final String[][] memoLower = new String[Field.count()][];
+    private final BytesRef[][] memoLowerBytes = new BytesRef[Field.count()][];
 
     /*
      * The same idea for the variant id, which costs a SHA-256 over the process fields: events whose
@@ -132,6 +134,11 @@ final class EventDocuments {
                 continue;
             }
             int slot = System.identityHashCode(value) & (MEMO - 1);
+            if (memoKey[i] == null) {
+                memoKey[i] = new String[MEMO];
+                memoLower[i] = new String[MEMO];
+                memoLowerBytes[i] = new BytesRef[MEMO];
+            }
             if (memoKey[i][slot] == value) {
                 fresh[i] = false;
             } else {
