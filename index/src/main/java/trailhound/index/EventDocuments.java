@@ -65,7 +65,7 @@ final class EventDocuments {
     private final SortedDocValuesField processKeyValue = new SortedDocValuesField(IndexFields.display(Field.PROCESS_KEY), new BytesRef());
     private final StoredField values = new StoredField(VALUES, new byte[0]);
     private final StringField variantId = new StringField(ProcessVariants.ID, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
-    private final NumericDocValuesField sortTs = new NumericDocValuesField(IndexFields.TS, 0L);
+    private final NumericDocValuesField tsValue = new NumericDocValuesField(IndexFields.TS, 0L);
     private final StringField typeOperation = new StringField(TYPE_OPERATION, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
     private final SortedDocValuesField typeOperationValue = new SortedDocValuesField(TYPE_OPERATION, new BytesRef());
     private final FieldValues encoder = new FieldValues();
@@ -249,8 +249,8 @@ final class EventDocuments {
         }
         values.setBytesValue(encoder.encode(own, EVENT_FIELDS, variant));
         doc.add(values);
-        sortTs.setLongValue(event.ts());
-        doc.add(sortTs);
+        tsValue.setLongValue(event.ts());
+        doc.add(tsValue);
         BytesRef pair = typeOperationBytes(event.type(), event.operation());
         typeOperation.setBytesValue(pair);
         doc.add(typeOperation);
