@@ -28,8 +28,6 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -54,15 +52,11 @@ import trailhound.schema.IndexFields;
  * across many endpoints) cost one reader. {@link #close()} commits.
  */
 public final class EndpointIndex implements Closeable {
-    /**
-     * Oldest first (process history), event_uid breaking ties. The index itself is not sorted:
-     * sorting each flushed segment and merging sorted segments cost a third of ingest CPU
-     * (docs/performance.md). Events arrive roughly in time order, so oldest-first searches skip
-     * through the ts points by themselves, and newest-first ones search windows (NewestFirst).
+    /*
+     * The index itself is not sorted: sorting each flushed segment and merging sorted segments cost
+     * a third of ingest CPU (docs/performance.md). Newest-first pages search windows (NewestFirst);
+     * oldest-first process history skips through the ts points (ProcessLookup).
      */
-    static final Sort OLDEST_FIRST = new Sort(
-            new SortField(IndexFields.TS, SortField.Type.LONG),
-            new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
     private static final double RAM_BUFFER_MB = 256;
     private static final boolean[] ALL_FRESH = allTrue();
     /**

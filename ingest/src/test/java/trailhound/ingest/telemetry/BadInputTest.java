@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -105,11 +103,7 @@ class BadInputTest {
         for (int i = 0; i < 2000; i++) {
             text.append(LINE_A.replace("7\"", i + "\"")).append('\n');
         }
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] bytes = gz.toByteArray();
+        byte[] bytes = Gzip.of(text.toString());
         Path cut = dir.resolve("events.json.gz");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length * 2 / 3));
 
@@ -124,12 +118,8 @@ class BadInputTest {
 
     @Test
     void read_completeGzip_readsEverything() throws IOException {
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write((LINE_A + "\n" + LINE_B + "\n").getBytes(StandardCharsets.UTF_8));
-        }
         Path file = dir.resolve("no-extension-hint");
-        Files.write(file, gz.toByteArray());
+        Files.write(file, Gzip.of(LINE_A + "\n" + LINE_B + "\n"));
         ImportReport report = TelemetryImport.read(file, null, e -> { });
         assertEquals(2, report.eventsEmitted());
         assertEquals(List.of(), report.warnings());

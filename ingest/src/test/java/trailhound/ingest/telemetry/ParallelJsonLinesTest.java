@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trailhound.schema.Event;
@@ -79,11 +76,7 @@ class ParallelJsonLinesTest {
         for (int i = 0; i < 6000; i++) {
             text.append(String.format(LINE, 1, i, "m" + i)).append('\n');
         }
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] bytes = gz.toByteArray();
+        byte[] bytes = Gzip.of(text.toString());
         Path cut = dir.resolve("events.json.gz");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length * 2 / 3));
 
