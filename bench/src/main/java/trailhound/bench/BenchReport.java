@@ -24,8 +24,15 @@ record BenchReport(
 
     record Generate(long events, int endpoints, double seconds, long snapshotBytes) {}
 
+    /**
+     * {@code cpuMicrosPerEvent}: CPU of the whole process during ingest per event (every thread);
+     * {@code readCpuMicrosPerEvent}: reading the snapshot alone, the part of it no index change
+     * can remove; {@code budgetMicrosPerEvent}: what the events/s target leaves on this machine's
+     * cores. Negative when the JVM cannot measure CPU time.
+     */
     record Ingest(long events, double seconds, double eventsPerSecond, long peakHeapBytes, long indexBytes,
-            long snapshotBytes, double indexToSnapshot) {}
+            long snapshotBytes, double indexToSnapshot, double cpuMicrosPerEvent, double readCpuMicrosPerEvent,
+            double budgetMicrosPerEvent) {}
 
     /** One query, both sides; {@code ratio} = SQLite median / index median. */
     record QueryResult(String name, String indexQuery, String sql, long indexHits, long sqliteHits, boolean agree,
@@ -35,9 +42,10 @@ record BenchReport(
     record Hunt(int endpoints, String query, long hits, Latency count, Latency firstPage, Latency both,
             long peakHeapBytes, long openFiles) {}
 
-    /** Sysmon JSON lines: parsing alone, and the full import into an index. */
+    /** Sysmon JSON lines: parsing alone, and the full import into an index; CPU per event of each (all threads). */
     record Telemetry(long lines, long bytes, double parseSeconds, double parseEventsPerSecond, double importSeconds,
-            double importEventsPerSecond, long eventsIndexed, String source) {}
+            double importEventsPerSecond, long eventsIndexed, String source, double parseCpuMicrosPerEvent,
+            double importCpuMicrosPerEvent) {}
 
     /** Page timings with several concurrent clients on loopback. */
     record Web(int clients, List<WebPage> pages) {}

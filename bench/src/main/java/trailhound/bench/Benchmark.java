@@ -20,6 +20,7 @@ import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.IngestReport;
 import trailhound.ingest.Ingestor;
+import trailhound.recorder.RecorderReader;
 import trailhound.samples.SampleGenerator;
 
 /**
@@ -102,6 +103,7 @@ public final class Benchmark {
             Map<Path, String> endpointOf = new LinkedHashMap<>();
             long events = 0;
             long peakHeap;
+            long cpu0 = Machine.processCpuNanos();
             t0 = System.nanoTime();
             try (HeapSampler heap = new HeapSampler()) {
                 Ingestor ingestor = new Ingestor(data);
@@ -113,18 +115,23 @@ public final class Benchmark {
                 peakHeap = heap.peakBytes();
             }
             double ingestSeconds = seconds(t0);
+            double cpuPerEvent = microsPerEvent(cpu0, events);
             long indexBytes = 0;
             for (String endpoint : endpointOf.values()) {
                 try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
                     indexBytes += lease.index().stats().sizeOnDisk();
                 }
             }
-            var ingest = new BenchReport.Ingest(events, ingestSeconds, events / ingestSeconds, peakHeap, indexBytes,
-                    snapshotBytes, (double) indexBytes / snapshotBytes);
             log("ingested %,d events in %.1f s (%,.0f events/s), peak heap %s, index %s",
-                    events, ingestSeconds, ingest.eventsPerSecond(), mb(peakHeap), mb(indexBytes));
+                    events, ingestSeconds, events / ingestSeconds, mb(peakHeap), mb(indexBytes));
 
             Path biggest = files.stream().max(Comparator.comparingLong(Benchmark::size)).orElseThrow();
+            log("reading %s alone, for the share of ingest CPU that is reading...", biggest.getFileName());
+            double readPerEvent = readAloneMicrosPerEvent(biggest);
+            var ingest = new BenchReport.Ingest(events, ingestSeconds, events / ingestSeconds, peakHeap, indexBytes,
+                    snapshotBytes, (double) indexBytes / snapshotBytes, cpuPerEvent, readPerEvent,
+                    machine.budgetMicrosPerEvent(Targets.INGEST_EVENTS_PER_SECOND));
+            log("ingest CPU %.1f us per event, reading alone %.1f us", cpuPerEvent, readPerEvent);
             String endpoint = endpointOf.get(biggest);
             List<QueryResult> queries = runSuite(data, biggest, endpoint);
 
@@ -170,6 +177,22 @@ public final class Benchmark {
             }
         }
         return results;
+    }
+
+    /** Process CPU per event of reading the snapshot into events and dropping them, as ingest reads it. */
+    private static double readAloneMicrosPerEvent(Path snapshot) {
+        long[] read = {0};
+        long cpu0 = Machine.processCpuNanos();
+        try (RecorderReader reader = RecorderReader.open(snapshot)) {
+            reader.read("bench", e -> read[0]++);
+        }
+        return microsPerEvent(cpu0, read[0]);
+    }
+
+    /** CPU microseconds per event since {@code cpu0} (Machine#processCpuNanos); -1 when unknown. */
+    static double microsPerEvent(long cpu0, long events) {
+        long cpu1 = Machine.processCpuNanos();
+        return cpu0 < 0 || cpu1 < 0 || events == 0 ? -1 : (cpu1 - cpu0) / 1e3 / events;
     }
 
     void log(String format, Object... args) {

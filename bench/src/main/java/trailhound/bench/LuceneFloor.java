@@ -35,16 +35,24 @@ import org.apache.lucene.util.IOUtils;
  * first round that only warms the JIT up.
  */
 public final class LuceneFloor {
-    /** One document shape: untokenized terms, long points, sorted doc values, stored bytes, index sort. */
-    record Shape(String name, int terms, int points, int sortedValues, int storedBytes, boolean indexSort) {}
+    /**
+     * One document shape: untokenized terms, long points, sorted doc values, stored bytes, index
+     * sort, and whether one more term is unique to the document (an event_uid).
+     */
+    record Shape(String name, int terms, int points, int sortedValues, int storedBytes, boolean indexSort,
+            boolean uniqueTerm) {}
 
     static final List<Shape> SHAPES = List.of(
-            new Shape("event-like, index sort (format 2)", 15, 5, 3, 200, true),
-            new Shape("event-like, no index sort (format 3)", 15, 5, 3, 200, false),
-            new Shape("15 terms only", 15, 0, 0, 0, false),
-            new Shape("8 terms only", 8, 0, 0, 0, false),
-            new Shape("5 points only", 0, 5, 0, 0, false),
-            new Shape("stored 200 bytes only", 0, 0, 0, 200, false));
+            new Shape("event-like, index sort (format 2)", 15, 5, 3, 200, true, false),
+            new Shape("event-like, no index sort (format 3)", 15, 5, 3, 200, false, false),
+            // The least any one-document-per-event index needs: the uid (dedup), ts (point and doc
+            // value), type/operation (term and doc value), the process key (history), the values
+            // to show; no field an analyst searches by.
+            new Shape("minimal event (uid, ts, type, process)", 2, 1, 1, 200, false, true),
+            new Shape("15 terms only", 15, 0, 0, 0, false, false),
+            new Shape("8 terms only", 8, 0, 0, 0, false, false),
+            new Shape("5 points only", 0, 5, 0, 0, false, false),
+            new Shape("stored 200 bytes only", 0, 0, 0, 200, false, false));
 
     private LuceneFloor() {}
 
@@ -118,9 +126,14 @@ public final class LuceneFloor {
         NumericDocValuesField ts = new NumericDocValuesField("ts", 0L);
         byte[] storedBytes = new byte[shape.storedBytes()];
         StoredField stored = new StoredField("v", storedBytes);
+        StringField unique = new StringField("uid", new BytesRef(), Store.NO);
         List<IndexableField> doc = new ArrayList<>();
         for (int i = first; i < documents; i += step) {
             doc.clear();
+            if (shape.uniqueTerm()) {
+                unique.setBytesValue(new BytesRef("r" + i));
+                doc.add(unique);
+            }
             for (int f = 0; f < terms.length; f++) {
                 terms[f].setBytesValue(values[f][random.nextInt(values[f].length)]);
                 doc.add(terms[f]);

@@ -14,6 +14,19 @@ record Machine(int cores, long memoryBytes, long maxHeapBytes, String jdk, Strin
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     }
 
+    /**
+     * CPU time of the whole process so far (every thread, native code included), in nanoseconds;
+     * -1 when the JVM cannot tell.
+     */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
+
+    /** The CPU time per event a throughput target leaves when every core works on it. */
+    double budgetMicrosPerEvent(double eventsPerSecond) {
+        return cores * 1e6 / eventsPerSecond;
+    }
+
     String describe() {
         return String.format("%d cores, %.1f GB RAM, max heap %.1f GB, %s, %s",
                 cores, memoryBytes / 1e9, maxHeapBytes / 1e9, jdk, os);

@@ -19,6 +19,11 @@ final class ReportTable {
         out.printf("ingest:    %,d events in %.1f s = %,.0f events/s, peak heap %s, index %s = %.2f x snapshot%n",
                 in.events(), in.seconds(), in.eventsPerSecond(), Benchmark.mb(in.peakHeapBytes()),
                 Benchmark.mb(in.indexBytes()), in.indexToSnapshot());
+        if (in.cpuMicrosPerEvent() >= 0) {
+            out.printf("ingest CPU: %.1f us per event on all threads, of which reading the snapshot alone %.1f us;"
+                    + " 100,000 events/s leaves %.1f us per event on %d cores%n", in.cpuMicrosPerEvent(),
+                    in.readCpuMicrosPerEvent(), in.budgetMicrosPerEvent(), r.machine().cores());
+        }
         out.println();
         out.printf("queries on endpoint %s (index: %d runs after warm-up; SQLite: 20 runs or 10 s, at least 3)%n",
                 r.queriedEndpoint(), r.queries().isEmpty() ? 0 : r.queries().getFirst().index().runs());
@@ -38,8 +43,10 @@ final class ReportTable {
         }
         if (r.telemetry() != null) {
             var t = r.telemetry();
-            out.printf("%ntelemetry: %,d Sysmon JSON lines (%s, %s): parse %,.0f events/s, full import %,.0f events/s%n",
-                    t.lines(), Benchmark.mb(t.bytes()), t.source(), t.parseEventsPerSecond(), t.importEventsPerSecond());
+            out.printf("%ntelemetry: %,d Sysmon JSON lines (%s, %s): parse %,.0f events/s (%.1f us CPU per event),"
+                    + " full import %,.0f events/s (%.1f us)%n", t.lines(), Benchmark.mb(t.bytes()), t.source(),
+                    t.parseEventsPerSecond(), t.parseCpuMicrosPerEvent(), t.importEventsPerSecond(),
+                    t.importCpuMicrosPerEvent());
         }
         if (r.web() != null) {
             out.printf("%nweb pages, %d concurrent clients, loopback:%n", r.web().clients());

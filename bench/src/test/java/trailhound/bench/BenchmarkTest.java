@@ -45,7 +45,19 @@ class BenchmarkTest {
             assertTrue(q.get("index").get("runs").asInt() >= 20, q.get("name").asText() + " repeated at least 20 times");
         }
         assertTrue(report.get("machine").get("cores").asInt() >= 1);
-        assertEquals(200_000, report.get("ingest").get("events").asLong());
+        JsonNode ingest = report.get("ingest");
+        assertEquals(200_000, ingest.get("events").asLong());
+        // where ingest CPU goes: figures present, not their size (no timing assertions)
+        assertTrue(ingest.get("cpuMicrosPerEvent").asDouble() > 0, ingest::toString);
+        assertTrue(ingest.get("readCpuMicrosPerEvent").asDouble() > 0, ingest::toString);
+        assertEquals(report.get("machine").get("cores").asInt() * 10.0, ingest.get("budgetMicrosPerEvent").asDouble(), 1e-9,
+                "100,000 events/s leave 10 us per core per event");
+        JsonNode telemetry = report.get("telemetry");
+        if (!telemetry.isNull()) {
+            assertTrue(telemetry.get("parseCpuMicrosPerEvent").asDouble() > 0, telemetry::toString);
+            assertTrue(telemetry.get("importCpuMicrosPerEvent").asDouble() > 0, telemetry::toString);
+        }
+        assertTrue(out.toString().contains("ingest CPU: "), out::toString);
     }
 
     @Test
