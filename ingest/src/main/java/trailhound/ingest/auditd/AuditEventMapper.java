@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import trailhound.ingest.telemetry.ValueInterner;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 
@@ -91,7 +92,7 @@ final class AuditEventMapper {
         if (ppid != null) {
             e.set(Field.PARENT_KEY, processKey(endpoint, ppid));
         }
-        return e.build();
+        return ValueInterner.internValues(e).build();
     }
 
     private String processKey(String host, String pid) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import trailhound.ingest.telemetry.ValueInterner;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 
@@ -67,7 +68,7 @@ final class WindowsEventMapper {
         } else {
             e.set(Field.TYPE, "other").set(Field.OPERATION, "event_" + eventId);
         }
-        return e.build();
+        return ValueInterner.internValues(e).build();
     }
 
     private static void sysmon(int id, Map<String, String> f, Event.Builder e) {

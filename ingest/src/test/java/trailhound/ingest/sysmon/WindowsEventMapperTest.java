@@ -1,9 +1,11 @@
 package trailhound.ingest.sysmon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
@@ -26,6 +28,27 @@ class WindowsEventMapperTest {
         assertEquals(" ab ", WindowsEventMapper.guid("{ AB }"));
         assertEquals("ab-cd", WindowsEventMapper.guid("AB-CD"));
         assertEquals("äb", WindowsEventMapper.guid("{ÄB}"));
+    }
+
+    /** The index memoises by String instance; a parser makes new ones, so the mapper shares equal values. */
+    @Test
+    void map_twoEventsOfOneProcess_shareTheirValueInstances() {
+        Event first = WindowsEventMapper.map(processCreate(), "u1", null, "host");
+        Event second = WindowsEventMapper.map(processCreate(), "u2", null, "host");
+
+        for (Field f : List.of(Field.COMMAND_LINE, Field.PROCESS_PATH, Field.USER, Field.PROCESS_KEY, Field.TYPE)) {
+            assertEquals(first.get(f), second.get(f), f.canonicalName());
+            assertSame(first.get(f), second.get(f), f.canonicalName());
+        }
+    }
+
+    /** A Sysmon process creation as a parser hands it over: every value a new String. */
+    private static Map<String, String> processCreate() {
+        return Map.of("EventID", "1", "Channel", "Microsoft-Windows-Sysmon/Operational",
+                "UtcTime", "2020-10-19 07:00:00.123", "Hostname", new String("WS-1"),
+                "Image", new String("C:\\Windows\\System32\\cmd.exe"),
+                "CommandLine", new String("cmd.exe /c whoami"), "User", new String("CORP\\alice"),
+                "ProcessGuid", new String("{AB-CD}"), "ProcessId", "42");
     }
 
     private static List<String> hashFields(String hashes) {
