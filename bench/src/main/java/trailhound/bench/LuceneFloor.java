@@ -1,9 +1,7 @@
 package trailhound.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,8 +80,7 @@ public final class LuceneFloor {
             }
         }
         Path dir = Files.createTempDirectory("lucene-floor");
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long cpu0 = os.getProcessCpuTime();
+        long cpu0 = Machine.processCpuNanos();
         try (FSDirectory d = FSDirectory.open(dir)) {
             IndexWriterConfig config = new IndexWriterConfig().setRAMBufferSizeMB(256);
             if (shape.indexSort()) config.setIndexSort(new Sort(new SortField("ts", SortField.Type.LONG, true)));
@@ -111,7 +108,7 @@ public final class LuceneFloor {
         } finally {
             IOUtils.rm(dir);
         }
-        return (os.getProcessCpuTime() - cpu0) / 1e3 / documents;
+        return Benchmark.microsPerEvent(cpu0, documents);
     }
 
     private static void index(IndexWriter writer, Shape shape, BytesRef[][] values, int first, int documents, int step)

@@ -46,7 +46,7 @@ import trailhound.schema.IndexFields;
  * Searches see what was added once {@link #refresh()} ran or {@link #commit()} returned; while
  * searches are being made, a background refresh does so about every second.
  *
- * <p>On disk, {@code dir} holds {@code events/} (the event index, sorted by ts descending),
+ * <p>On disk, {@code dir} holds {@code events/} (the event index, not sorted),
  * {@code values/} (the value dictionary), {@code processes/} (the process variants) and
  * {@code FORMAT}. The IndexWriter is opened on the first write only, so read-only opens (hunting
  * across many endpoints) cost one reader. {@link #close()} commits.

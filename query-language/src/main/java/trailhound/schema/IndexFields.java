@@ -25,7 +25,7 @@ import java.util.Locale;
  * event index's term dictionary: see {@link trailhound.query.ValuePatternQuery}.
  */
 public final class IndexFields {
-    /** The point and the numeric doc values of {@code ts} (one name, see the class comment). */
+    /** The point and the numeric doc values of {@code ts}, = {@code point(Field.TS)} (see the class comment). */
     public static final String TS = "ts$p";
 
     private IndexFields() {}
@@ -39,7 +39,7 @@ public final class IndexFields {
     }
 
     public static String point(Field field) {
-        return field == Field.TS ? TS : field.canonicalName() + "$p";
+        return field.canonicalName() + "$p"; // for ts that is TS, which its doc values share
     }
 
     /** The form every term is indexed and queried in: lower case (ROOT locale), values are case-insensitive. */

@@ -17,6 +17,8 @@ public final class ValueInterner {
     private static final int SLOTS = 4096;
     /** Longer values are left alone: a thread keeps what its table holds, at most SLOTS x this many chars. */
     static final int MAX_LENGTH = 2048;
+    /** Every field but the uid and the time, which are unique to an event. */
+    private static final Field[] SHARED = Field.all().stream().filter(f -> f != Field.EVENT_UID && f != Field.TS).toArray(Field[]::new);
     private static final ThreadLocal<String[]> TABLE = ThreadLocal.withInitial(() -> new String[SLOTS]);
 
     private ValueInterner() {}
@@ -27,8 +29,7 @@ public final class ValueInterner {
      */
     public static Event.Builder internValues(Event.Builder event) {
         String[] table = TABLE.get();
-        for (Field f : Field.all()) {
-            if (f == Field.EVENT_UID || f == Field.TS) continue;
+        for (Field f : SHARED) {
             String value = event.get(f);
             if (value == null || value.length() > MAX_LENGTH) continue;
             int slot = (value.hashCode() * 0x9E3779B9 >>> 19) & (SLOTS - 1);
