@@ -14,6 +14,7 @@ import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.IngestReport;
 import trailhound.ingest.Ingestor;
+import trailhound.ingest.Reindexer;
 import trailhound.samples.SampleGenerator;
 
 @Command(name = "demo", description = {
@@ -62,12 +63,18 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             out.println("Using the existing data folder " + dir.root() + " (" + dir.catalogue().endpoints().size() + " endpoints).");
             try {
+                Reindexer reindexer = new Reindexer(dir, Runtime.getRuntime().availableProcessors());
                 for (String endpoint : dir.indexes().endpoints()) {
+                    if (dir.indexes().staleFormat(endpoint).isPresent()) { // written by an older Trailhound: rebuild it
+                        Progress upgrading = new Progress(err, "re-indexing " + endpoint + " (older index format)", 0);
+                        reindexer.reindex(endpoint, (name, n) -> upgrading.update(n));
+                        upgrading.done();
+                    }
                     try (Indexes.Lease lease = dir.indexes().acquire(endpoint)) {
                         lease.index(); // opening checks the index format before anything is served
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (java.io.IOException | trailhound.ingest.IngestException e) {
                 dir.close();
                 err.println("trailhound: " + e.getMessage() + "\nThe demo's data folder holds the generated samples only:"
                         + " delete " + dir.root() + " and run the demo again, or pass --data with another folder.");

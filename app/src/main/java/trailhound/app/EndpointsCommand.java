@@ -5,9 +5,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import trailhound.index.IndexFormatException;
 import trailhound.index.IndexStats;
 import trailhound.ingest.DataDir;
-import trailhound.ingest.EndpointInfo;
+import trailhound.store.EndpointInfo;
 
 @Command(name = "endpoints", description = "List endpoints: name, OS, event count, first and last event time (UTC).")
 final class EndpointsCommand implements Callable<Integer> {
@@ -18,6 +19,7 @@ final class EndpointsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         try (DataDir dir = DataDir.open(data.dir)) {
+            int needsReindex = 0;
             out.printf("%-32s %-8s %12s  %-24s  %-24s%n", "ENDPOINT", "OS", "EVENTS", "FIRST EVENT", "LAST EVENT");
             for (EndpointInfo e : dir.catalogue().endpoints()) {
                 if (!dir.indexes().exists(e.name())) continue;
@@ -25,7 +27,14 @@ final class EndpointsCommand implements Callable<Integer> {
                     IndexStats s = lease.index().stats();
                     out.printf("%-32s %-8s %,12d  %-24s  %-24s%n", e.name(), e.os(), s.eventCount(),
                             Text.time(s.firstTs()), Text.time(s.lastTs()));
+                } catch (IndexFormatException stale) {
+                    out.printf("%-32s %-8s %12s  %s%n", e.name(), e.os(), "-", "needs re-index (index format " + stale.found() + ")");
+                    needsReindex++;
                 }
+            }
+            if (needsReindex > 0) {
+                spec.commandLine().getErr().println("trailhound: " + needsReindex + " endpoint(s) need a re-index before they can be"
+                        + " searched: bin/trailhound reindex --data " + data.dir + " --all");
             }
         }
         return 0;

@@ -17,7 +17,8 @@ import trailhound.ingest.Ingestor;
 
 @Command(name = "ingest", description = {
     "Ingest recorder snapshots, Sysmon/Windows event logs (JSON lines or XML, plain, .zip or .gz) and Linux audit logs.",
-    "The format is detected from the content. Ingesting a file twice adds nothing."})
+    "The format is detected from the content. Each file is kept in the data folder as a source (see `sources`);",
+    "a file whose SHA-256 is already a complete source adds nothing. A failed ingest leaves none of its events."})
 final class IngestCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -53,6 +54,7 @@ final class IngestCommand implements Callable<Integer> {
 
     static void print(java.io.PrintWriter out, IngestReport r, double seconds) {
         out.printf("%s (%s)%n", r.file(), r.format());
+        out.printf("  %s source s%d%n", r.known() ? "already kept as" : "kept as", r.sourceId());
         for (EndpointCounts c : r.endpoints().values()) {
             out.printf("  %-32s %,12d added %,12d duplicates skipped %,8d rows rejected%n",
                     c.endpoint(), c.added(), c.duplicates(), c.rejected());

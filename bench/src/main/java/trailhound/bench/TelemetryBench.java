@@ -16,8 +16,8 @@ import java.util.zip.ZipInputStream;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.IngestReport;
 import trailhound.ingest.Ingestor;
-import trailhound.ingest.telemetry.ImportReport;
-import trailhound.ingest.telemetry.TelemetryImport;
+import trailhound.telemetry.ImportReport;
+import trailhound.telemetry.TelemetryImport;
 
 /*
  * Sysmon JSON import speed on real records. The OTRF datasets hold about 2,500 Windows event JSON

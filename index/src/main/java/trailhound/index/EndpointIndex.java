@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.lucene.document.LongPoint;
@@ -35,7 +33,7 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /**
  * One endpoint's events as a Lucene index (see DESIGN.md "Index design").
@@ -73,8 +71,6 @@ public final class EndpointIndex implements Closeable {
     private final ProcessVariants processes;
     private final ThreadLocal<EventDocuments> documents = ThreadLocal.withInitial(EventDocuments::new);
     private final AtomicBoolean dirty = new AtomicBoolean();
-    /** The uids being added right now (see add). */
-    private final ConcurrentHashMap<String, Boolean> adding = new ConcurrentHashMap<>();
     /** Hashes of every uid in the index or added since; filled when the writer opens. */
     private volatile UidHashes uids;
     private volatile IndexWriter writer;
@@ -95,8 +91,10 @@ public final class EndpointIndex implements Closeable {
      * The on-disk format this code writes and reads, kept in {@code FORMAT} beside the indexes.
      * 2: process fields live in process variants and events keep their values in one stored field.
      * 3: no index sort; ts doc values share the ts point's name.
+     * 4: recorder uids name the recorder; the first source to add an event keeps it; {@code source} is
+     *    the catalogue's source label. Older formats are rebuilt from their sources by a re-index.
      */
-    static final int FORMAT = 3;
+    public static final int FORMAT = 4;
 
     /** Opens (creating if absent) the index stored in {@code dir}. */
     public static EndpointIndex open(Path dir) throws IOException {
@@ -121,20 +119,27 @@ public final class EndpointIndex implements Closeable {
     }
 
     private static void checkFormat(Path dir) throws IOException {
+        int found = format(dir);
+        if (found == 0) {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("FORMAT"), FORMAT + "\n");
+        } else if (found != FORMAT) {
+            throw new IndexFormatException(dir, found, FORMAT);
+        }
+    }
+
+    /** The format of the index in {@code dir}: 0 when there is none yet, 1 for an index without a FORMAT file. */
+    static int format(Path dir) throws IOException {
         Path file = dir.resolve("FORMAT");
         if (Files.isRegularFile(file)) {
             String found = Files.readString(file).strip();
-            if (!found.equals(Integer.toString(FORMAT))) {
-                throw new IOException("the index in " + dir + " has format " + found + ", this Trailhound reads format "
-                        + FORMAT + ": ingest the snapshots again into a new data folder");
+            try {
+                return Integer.parseInt(found);
+            } catch (NumberFormatException e) {
+                throw new IOException("corrupt " + file + ": expected a format number, found '" + found + "'");
             }
-        } else if (hasIndex(dir.resolve("events"))) {
-            throw new IOException("the index in " + dir + " was written by an older Trailhound (format 1), this one reads format "
-                    + FORMAT + ": ingest the snapshots again into a new data folder");
-        } else {
-            Files.createDirectories(dir);
-            Files.writeString(file, FORMAT + "\n");
         }
+        return hasIndex(dir.resolve("events")) ? 1 : 0;
     }
 
     private static boolean hasIndex(Path folder) throws IOException {
@@ -144,8 +149,13 @@ public final class EndpointIndex implements Closeable {
         }
     }
 
-    /** Adds the event, replacing any earlier event with the same {@code event_uid}. */
-    public void add(Event event) throws IOException {
+    /**
+     * Adds the event unless an event with the same {@code event_uid} is already indexed: the first
+     * source to add an event keeps it (its {@code source} stays), so the events of a source are
+     * exactly those labelled with it, and removing a source never removes what another source added.
+     * Returns false for such a duplicate.
+     */
+    public boolean add(Event event) throws IOException {
         ensureOpen();
         IOException failure = backgroundFailure;
         if (failure != null) throw new IOException("background refresh of " + dir + " failed", failure);
@@ -153,31 +163,48 @@ public final class EndpointIndex implements Closeable {
         EventDocuments docs = documents.get();
         String[] lower = docs.normalized(event);
         BytesRef variant = docs.variant(event);
-        // dictionary and variant before the event, so a visible event's values can always be found
+        // dictionary and variant before the event, so a visible event's values can always be found; also for a
+        // duplicate, because the per-thread memos now count these values as offered
         if (variant != null && !docs.variantRepeated()) {
             String[] newProcessValues = processes.add(variant, event);
             if (newProcessValues != null) values.add(newProcessValues, ALL_FRESH);
         }
         values.add(lower, docs.fresh());
-        String uid = lower[Field.EVENT_UID.ordinal()];
-        // One thread at a time per uid, so "certainly new" cannot race with a second add of the same event
-        while (adding.putIfAbsent(uid, Boolean.TRUE) != null) LockSupport.parkNanos(20_000);
-        try {
-            List<IndexableField> doc = docs.document(event, lower, variant);
-            if (uids.add(UidHashes.hash(docs.uidBytes()))) {
-                w.addDocument(doc);
-            } else {
-                w.updateDocument(EventDocuments.uidTerm(lower), doc);
-            }
-        } finally {
-            adding.remove(uid);
-        }
+        // A hash already present means "indexed": the set holds every uid of the index, and two different uids
+        // share a 64-bit hash with odds of about 3 in a million for ten million events (docs/decisions.md).
+        if (!uids.add(UidHashes.hash(docs.uidBytes()))) return false;
+        w.addDocument(docs.document(event, lower, variant));
         dirty.set(true);
+        return true;
     }
 
-    /** Adds all events (same semantics as {@link #add}). */
-    public void addAll(Iterable<Event> batch) throws IOException {
-        for (Event e : batch) add(e);
+    /** The number of events labelled with this source ({@code source} field, exact). */
+    public long countSource(String source) throws IOException {
+        return count(sourceQuery(source));
+    }
+
+    /**
+     * Removes every event labelled with this source and commits: the events it added first, since a
+     * duplicate is never relabelled. Used when an ingest fails and when a source is removed.
+     */
+    public synchronized void deleteSource(String source) throws IOException {
+        ensureOpen();
+        IndexWriter w = writer();
+        w.deleteDocuments(sourceQuery(source));
+        commit();
+        uids = uidHashes(w); // the removed uids may come back
+    }
+
+    private static Query sourceQuery(String source) {
+        return new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(IndexFields.term(Field.SOURCE),
+                IndexFields.normalize(source)));
+    }
+
+    /** Adds all events (same semantics as {@link #add}); returns how many were new. */
+    public long addAll(Iterable<Event> batch) throws IOException {
+        long added = 0;
+        for (Event e : batch) if (add(e)) added++;
+        return added;
     }
 
     /** Makes everything added durable and visible to searches. */

@@ -13,12 +13,11 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexableField;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.util.BytesRef;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 import trailhound.schema.FieldKind;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /*
  * Event -> Lucene document. One instance per indexing thread (see EndpointIndex#add): the Field
@@ -113,11 +112,6 @@ final class EventDocuments {
                 longPoints[f.ordinal()] = new LongPoint(IndexFields.point(f), 0L);
             }
         }
-    }
-
-    /** The dedup key from {@link #normalized} values: re-adding an event with the same uid replaces it. */
-    static Term uidTerm(String[] lower) {
-        return new Term(IndexFields.term(Field.EVENT_UID), lower[Field.EVENT_UID.ordinal()]);
     }
 
     /**

@@ -50,7 +50,7 @@ final class EventReader {
         LeafEvents(LeafReaderContext leaf, ProcessVariants variants) throws IOException {
             this.leaf = leaf;
             this.stored = leaf.reader().storedFields();
-            this.ts = DocValues.getNumeric(leaf.reader(), trailhound.schema.IndexFields.TS);
+            this.ts = DocValues.getNumeric(leaf.reader(), trailhound.query.IndexFields.TS);
             this.variants = variants;
         }
 

@@ -19,7 +19,7 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /*
  * Hunting: one query over every endpoint, a few endpoints at a time (one per core), each through
@@ -104,6 +104,8 @@ final class Hunt {
             });
         } catch (UnknownEndpointException e) {
             // removed while hunting: it has nothing to find
+        } catch (IndexFormatException e) {
+            // an index of an older format is not searchable until re-indexed; the endpoint list says so
         }
     }
 }

@@ -51,13 +51,26 @@ final class IndexLayout {
 
     /** The live generation folder; the endpoint must exist. */
     Path current(String endpoint) throws IOException {
+        return indexDir(endpoint).resolve(Long.toString(currentGeneration(endpoint)));
+    }
+
+    /** The live generation's number; the endpoint must exist. */
+    long currentGeneration(String endpoint) throws IOException {
         Path index = indexDir(endpoint);
         String generation = Files.readString(index.resolve(CURRENT), StandardCharsets.UTF_8).strip();
-        if (!generation.matches("[0-9]+")) {
+        if (!generation.matches("[0-9]{1,18}")) {
             throw new IOException("corrupt " + index.resolve(CURRENT) + ": expected a generation number, found '"
                     + generation + "'; write the number of the generation folder to use");
         }
-        return index.resolve(generation);
+        return Long.parseLong(generation);
+    }
+
+    /** Deletes a folder and everything in it; absent is fine. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** The live generation folder, creating generation 1 when the endpoint has none. */
@@ -73,7 +86,11 @@ final class IndexLayout {
     void swap(String endpoint, long generation) throws IOException {
         Path index = indexDir(endpoint);
         Path tmp = index.resolve(CURRENT + ".tmp");
-        Files.writeString(tmp, Long.toString(generation), StandardCharsets.UTF_8);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(Long.toString(generation).getBytes(StandardCharsets.UTF_8)));
+            ch.force(true); // durable before it replaces CURRENT: a crash never leaves CURRENT empty
+        }
         try {
             Files.move(tmp, index.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

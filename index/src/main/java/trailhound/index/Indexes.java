@@ -178,6 +178,92 @@ public final class Indexes implements Closeable {
         }
     }
 
+    /**
+     * Starts a rebuild of the endpoint's index: a new, empty generation beside the current one,
+     * which searches never see until {@link Rebuild#publish()} swaps it in. Leftover generations of an
+     * interrupted rebuild are deleted first. One rebuild per endpoint at a time (the caller's duty).
+     */
+    public Rebuild rebuild(String endpoint) throws IOException {
+        IndexLayout.checkName(endpoint);
+        Path indexDir = layout.indexDir(endpoint);
+        Files.createDirectories(indexDir);
+        long current = layout.exists(endpoint) ? layout.currentGeneration(endpoint) : 0;
+        long next = current + 1;
+        try (Stream<Path> dirs = Files.list(indexDir)) {
+            for (Path d : dirs.toList()) {
+                String name = d.getFileName().toString();
+                if (Files.isDirectory(d) && name.matches("[0-9]+") && Long.parseLong(name) != current) {
+                    IndexLayout.deleteTree(d); // a rebuild that never finished, or an old generation left open
+                    next = Math.max(next, Long.parseLong(name) + 1);
+                }
+            }
+        }
+        Path dir = indexDir.resolve(Long.toString(next));
+        return new Rebuild(endpoint, next, current, EndpointIndex.open(dir));
+    }
+
+    /** A new generation being built; {@link #publish()} it or {@link #close()} it to throw it away. */
+    public final class Rebuild implements AutoCloseable {
+        private final String endpoint;
+        private final long generation;
+        private final long replaced;
+        private final EndpointIndex index;
+        private boolean done;
+
+        private Rebuild(String endpoint, long generation, long replaced, EndpointIndex index) {
+            this.endpoint = endpoint;
+            this.generation = generation;
+            this.replaced = replaced;
+            this.index = index;
+        }
+
+        /** The new generation; add events, then {@link #publish()}. */
+        public EndpointIndex index() {
+            return index;
+        }
+
+        /**
+         * Commits the new generation and makes it the endpoint's index atomically. Searches running
+         * meanwhile finish on the old one, which is closed by its last lease and then deleted.
+         */
+        public void publish() throws IOException {
+            index.commit();
+            index.close();
+            layout.swap(endpoint, generation);
+            done = true;
+            open.invalidate(endpoint);
+            open.cleanUp();
+            OpenIndex old = retired.remove(endpoint); // never revive the replaced generation
+            if (old != null) old.evict();
+            if (replaced > 0) {
+                try {
+                    IndexLayout.deleteTree(layout.indexDir(endpoint).resolve(Long.toString(replaced)));
+                } catch (IOException e) {
+                    // still open elsewhere (not on POSIX): the next rebuild deletes it
+                }
+            }
+        }
+
+        /** Throws the new generation away unless published. */
+        @Override
+        public void close() throws IOException {
+            if (done) return;
+            done = true;
+            index.close();
+            IndexLayout.deleteTree(layout.indexDir(endpoint).resolve(Long.toString(generation)));
+        }
+    }
+
+    /**
+     * The format of the endpoint's current index, when it differs from the one this code reads
+     * ({@link EndpointIndex#FORMAT}): such an endpoint needs a re-index. Empty when it is current or absent.
+     */
+    public java.util.OptionalInt staleFormat(String endpoint) throws IOException {
+        if (!layout.exists(endpoint)) return java.util.OptionalInt.empty();
+        int format = EndpointIndex.format(layout.current(endpoint));
+        return format == 0 || format == EndpointIndex.FORMAT ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(format);
+    }
+
     /** A use of an open index; close it to release. */
     public interface Lease extends AutoCloseable {
         EndpointIndex index();

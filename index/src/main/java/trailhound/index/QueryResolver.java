@@ -14,7 +14,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.util.BytesRef;
 import trailhound.query.ValuePatternQuery;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /**
  * Turns a query in the contract's terms (IndexFields) into one the event index can answer, leaf by

@@ -4,11 +4,12 @@ import org.apache.lucene.internal.hppc.LongHashSet;
 import org.apache.lucene.util.BytesRef;
 
 /*
- * 64-bit hashes of the event_uids an index holds, so that adding an event whose uid is certainly
- * new is a plain addDocument. updateDocument (delete by uid term, then add) was about a sixth of
- * the cost of indexing an event: every delete term is buffered and looked up in every segment at
- * flush. A hash that is present only means "maybe indexed": the caller then updates by the uid term
- * itself, so a collision costs an update, never a lost or duplicated event.
+ * 64-bit hashes of the event_uids an index holds: the first source to add an event keeps it, so a
+ * present hash means "already indexed, skip". Looking the uid up in the index instead would cost a
+ * term lookup per event in every segment; replacing (updateDocument) cost a sixth of indexing an
+ * event and relabelled events with the later source. Two different uids share a hash with odds of
+ * about n^2 / 2^65 (3 in a million at ten million events); uids are themselves hashes or row ids,
+ * so the odds cannot be steered by event content.
  *
  * Lucene's primitive long set (its copy of HPPC), split into stripes by hash bits, each with its
  * own lock, so indexing threads rarely meet. About 16 bytes per uid: 10 million in about 160 MB.

@@ -30,7 +30,7 @@ import org.apache.lucene.util.BytesRef;
 import trailhound.query.ValuePatternQuery;
 import trailhound.schema.Field;
 import trailhound.schema.FieldKind;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /*
  * The endpoint's value dictionary: a second, small Lucene index with one document per distinct

@@ -1,6 +1,7 @@
 package trailhound.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +33,7 @@ import trailhound.query.ValuePatternQuery;
 import trailhound.query.ValuePatternQuery.Mode;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 class EndpointIndexTest {
     @TempDir
@@ -122,7 +123,7 @@ class EndpointIndexTest {
             index.add(lone);
             index.add(question);
             index.refresh();
-            assertEquals(2, index.count(null), "re-adding replaces; 'u?' is another event");
+            assertEquals(2, index.count(null), "re-adding adds nothing; 'u?' is another event");
             assertEquals(1, index.count(term(Field.FILE_PATH, "C:\\x\uD800y.txt")));
             assertEquals(1, index.count(term(Field.EVENT_UID, "u\uD800")));
             assertEquals(1, index.count(term(Field.FILE_PATH, "C:\\x?y.txt")));
@@ -287,15 +288,37 @@ class EndpointIndexTest {
     }
 
     @Test
-    void distribution_afterReplacingEvents_countsLiveEventsOnly() throws IOException {
+    void add_uidAlreadyIndexed_firstEventKept() throws IOException {
         try (EndpointIndex index = filled()) {
             index.commit();
-            index.add(event("e3", T0 + 3, "dns", "query", "p2").build()); // e3 changes type: old doc deleted
+            assertFalse(index.add(event("e3", T0 + 3, "dns", "query", "p2").build()), "e3 is indexed: the first one stays");
             index.commit();
             Distribution d = index.distribution(null);
             assertEquals(5, d.total());
-            assertEquals(1L, d.types().get("network"));
-            assertEquals(1L, d.operations().get("dns/query"));
+            assertEquals(2L, d.types().get("network"));
+            assertNull(d.operations().get("dns/query"));
+        }
+    }
+
+    @Test
+    void deleteSource_removesOnlyItsEvents_andTheyCanBeAddedAgain() throws IOException {
+        try (EndpointIndex index = filled()) {
+            assertTrue(index.add(event("n1", T0 + 10, "dns", "query", "p2").set(Field.SOURCE, "s2").build()));
+            assertTrue(index.add(event("n2", T0 + 11, "dns", "query", "p2").set(Field.SOURCE, "S2").build()));
+            assertFalse(index.add(event("e1", T0 + 12, "dns", "query", "p2").set(Field.SOURCE, "s2").build()),
+                    "e1 belongs to the source that added it first");
+            index.commit();
+            assertEquals(2, index.countSource("s2"));
+            assertEquals(7, index.count(null));
+
+            index.deleteSource("s2");
+            assertEquals(0, index.countSource("s2"));
+            assertEquals(5, index.count(null));
+            assertEquals(5, index.distribution(null).total());
+            assertTrue(index.add(event("n1", T0 + 10, "dns", "query", "p2").set(Field.SOURCE, "s3").build()),
+                    "a removed uid is new again");
+            index.commit();
+            assertEquals(1, index.countSource("s3"));
         }
     }
 
@@ -392,7 +415,7 @@ class EndpointIndexTest {
         try (EndpointIndex index = EndpointIndex.open(dir)) {
             for (int i = 0; i < 500; i++) index.add(event("s" + i, T0 + i, "file", "create", "p").build());
             index.commit();
-            assertEquals(500, index.count(null), "re-adding after a reopen replaces, the uids are known from the index");
+            assertEquals(500, index.count(null), "re-adding after a reopen adds nothing, the uids are known from the index");
         }
     }
 

@@ -12,7 +12,7 @@ import org.apache.lucene.search.TermQuery;
 import trailhound.query.ValuePatternQuery;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /**
  * Throwaway measurement (not a test, no assertions): indexes N synthetic events with T threads

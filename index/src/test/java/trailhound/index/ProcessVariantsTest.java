@@ -32,7 +32,7 @@ import trailhound.query.ValuePatternQuery;
 import trailhound.query.ValuePatternQuery.Mode;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /** Process fields live once per variant; queries and reads must behave as if they were on every event. */
 class ProcessVariantsTest {
@@ -175,7 +175,8 @@ class ProcessVariantsTest {
             w.addDocument(doc);
         }
         IOException e = assertThrows(IOException.class, () -> EndpointIndex.open(old));
-        assertTrue(e.getMessage().contains("older Trailhound") && e.getMessage().contains("ingest the snapshots again"), e.getMessage());
+        assertTrue(e instanceof IndexFormatException f && f.found() == 1, e.toString());
+        assertTrue(e.getMessage().contains("format 1") && e.getMessage().contains("bin/trailhound reindex"), e.getMessage());
 
         Path future = dir.resolve("future");
         Files.createDirectories(future);

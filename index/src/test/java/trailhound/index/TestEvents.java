@@ -5,7 +5,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /** Small builders for test events and queries. */
 final class TestEvents {

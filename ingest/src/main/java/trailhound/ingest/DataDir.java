@@ -2,10 +2,12 @@ package trailhound.ingest;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import trailhound.index.Indexes;
+import trailhound.store.Catalogue;
+import trailhound.store.Store;
+import trailhound.store.StoreException;
 
 /**
  * A Trailhound data folder ({@code --data DIR}): {@code server.db} (the catalogue), per-endpoint
@@ -18,12 +20,12 @@ public final class DataDir implements Closeable {
     static final int MAX_OPEN_INDEXES = 64;
 
     private final Path root;
-    private final Catalogue catalogue;
+    private final Store store;
     private final Indexes indexes;
 
     private DataDir(Path root) {
         this.root = root;
-        this.catalogue = new Catalogue(root.resolve("server.db"));
+        this.store = Store.open(root.resolve("server.db"));
         this.indexes = new Indexes(endpointsDir(root), MAX_OPEN_INDEXES);
     }
 
@@ -36,10 +38,11 @@ public final class DataDir implements Closeable {
         Files.createDirectories(endpointsDir(abs));
         Files.createDirectories(abs.resolve("evidence"));
         Files.createDirectories(abs.resolve("exports"));
+        Files.createDirectories(abs.resolve("sources"));
         try {
             return new DataDir(abs);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        } catch (StoreException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
@@ -51,9 +54,9 @@ public final class DataDir implements Closeable {
         return root;
     }
 
-    /** {@code server.db}: a SQLite file other modules may add their own tables to (users, evidence...). */
-    public Path serverDb() {
-        return root.resolve("server.db");
+    /** server.db: the catalogue, sources, users and the rest of the server's state. */
+    public Store store() {
+        return store;
     }
 
     /** The folder of one endpoint: {@code endpoints/<name>/}. */
@@ -65,8 +68,9 @@ public final class DataDir implements Closeable {
         return indexes;
     }
 
+    /** Shorthand for {@code store().catalogue()}. */
     public Catalogue catalogue() {
-        return catalogue;
+        return store.catalogue();
     }
 
     @Override

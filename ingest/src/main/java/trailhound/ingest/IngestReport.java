@@ -3,6 +3,7 @@ package trailhound.ingest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import trailhound.store.SourceInfo;
 
 /**
  * The outcome of ingesting one file: its format, per-endpoint counts, rows or lines rejected
@@ -10,6 +11,8 @@ import java.util.Map;
  *
  * @param rejectedAt the first (at most ten) rejected row ids or line numbers
  * @param countsByKind events read per "type/operation" (telemetry imports; empty for snapshots)
+ * @param sourceId   the source the file is kept as ({@code source} = {@code "s" + sourceId} on its events)
+ * @param known      true when the file was a complete source already: nothing was read or added
  */
 public record IngestReport(
         Path file,
@@ -18,7 +21,16 @@ public record IngestReport(
         long rejected,
         List<Long> rejectedAt,
         Map<String, Long> countsByKind,
-        List<String> warnings) {
+        List<String> warnings,
+        long sourceId,
+        boolean known) {
+
+    /** The report for a file whose bytes are a complete source already. */
+    static IngestReport known(Path file, SourceInfo source) {
+        return new IngestReport(file, source.format(), Map.of(), 0, List.of(), Map.of(),
+                List.of("already ingested as source " + source.label() + " (" + source.originalName() + ", "
+                        + java.time.Instant.ofEpochMilli(source.ingestedAt()) + "): nothing added"), source.id(), true);
+    }
 
     public long read() {
         return endpoints.values().stream().mapToLong(EndpointCounts::read).sum();

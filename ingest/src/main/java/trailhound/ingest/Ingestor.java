@@ -5,33 +5,49 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import trailhound.ingest.telemetry.ImportReport;
-import trailhound.ingest.telemetry.TelemetryFormat;
-import trailhound.ingest.telemetry.TelemetryImport;
 import trailhound.recorder.ReadReport;
 import trailhound.recorder.RecorderException;
 import trailhound.recorder.RecorderMeta;
 import trailhound.recorder.RecorderReader;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
+import trailhound.store.SnapshotInfo;
+import trailhound.store.SourceInfo;
+import trailhound.store.Sources;
+import trailhound.telemetry.ImportReport;
+import trailhound.telemetry.TelemetryFormat;
+import trailhound.telemetry.TelemetryImport;
+import trailhound.telemetry.TelemetryReadException;
+import trailhound.telemetry.UnsupportedFormatException;
 
 /**
- * Ingests files into a data folder's per-endpoint indexes: recorder snapshots (SQLite, kept in the
- * catalogue and copied under {@code endpoints/<host>/snapshots/}) and telemetry logs (Sysmon JSON
- * lines or Event Viewer XML, Linux audit logs), detected from their content.
+ * Ingests files into a data folder's per-endpoint indexes, keeping each as a source of truth:
+ * recorder snapshots (SQLite, kept under {@code endpoints/<host>/snapshots/}) and telemetry logs
+ * (Sysmon JSON lines or Event Viewer XML, Linux audit logs, kept as received under
+ * {@code sources/<sha256>}), detected from their content.
  *
- * <p>Ingesting the same file twice adds nothing (events are deduplicated on {@code event_uid}). A file
- * that cannot be read as any accepted format fails with an {@link IngestException} before any index is
- * touched. One ingest at a time per instance; not thread-safe.
+ * <p>A file whose SHA-256 is a complete source already adds nothing and says so. Every event is
+ * labelled with its source ({@code source} = {@code "s" + id}); an event already indexed is kept as
+ * it is (the first source wins). A source is complete, or failed with none of its events left: when
+ * an ingest fails, what it added is removed again. A crash leaves the source "ingesting"; the same
+ * ingest again completes it. A file that cannot be read as any accepted format fails with an
+ * {@link IngestException} before any index is touched. One ingest at a time per instance; not
+ * thread-safe.
  */
 public final class Ingestor {
     /** Formats named in errors, in the order they are tried. */
@@ -45,6 +61,7 @@ public final class Ingestor {
     private final DataDir data;
     private final int threads;
     private LongConsumer progress = n -> {};
+    private String actor = "cli:" + System.getProperty("user.name", "unknown");
 
     public Ingestor(DataDir data) {
         this(data, Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -61,19 +78,43 @@ public final class Ingestor {
         return this;
     }
 
+    /** Who ingests, as recorded with each source ({@code cli:<os user>} by default, or a web user). */
+    public Ingestor as(String actor) {
+        this.actor = actor;
+        return this;
+    }
+
     /** Ingests one file; {@code endpointOverride} (may be null) replaces the host named in the records. */
     public IngestReport ingest(Path file, String endpointOverride) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IngestException(file, "no such file", null);
         }
-        if (isSqlite(file)) {
-            return ingestSnapshot(file, endpointOverride);
-        }
-        Optional<TelemetryFormat> format = TelemetryImport.detect(file);
-        if (format.isEmpty()) {
+        boolean snapshot = isSqlite(file);
+        if (!snapshot && TelemetryImport.detect(file).isEmpty()) {
             throw new IngestException(file, "unknown format; accepted formats: " + ACCEPTED_FORMATS, null);
         }
-        return ingestTelemetry(file, endpointOverride);
+        if (endpointOverride != null) EndpointNames.check(endpointOverride);
+        String sha256 = sha256(file);
+        Sources sources = data.store().sources();
+        Optional<SourceInfo> known = sources.bySha256(sha256);
+        if (known.isPresent() && known.get().state().equals(SourceInfo.COMPLETE)) {
+            return IngestReport.known(file, known.get());
+        }
+        long size = Files.size(file);
+        long id;
+        if (known.isPresent()) {
+            id = known.get().id(); // an unfinished or failed attempt: run it again; what it committed is kept
+            sources.restart(id, endpointOverride, actor);
+        } else {
+            id = sources.begin(snapshot ? "snapshot" : "telemetry", file.getFileName().toString(), sha256, size,
+                    endpointOverride, actor);
+        }
+        try {
+            return snapshot ? ingestSnapshot(file, endpointOverride, id) : ingestTelemetry(file, endpointOverride, id, sha256);
+        } catch (IOException | RuntimeException | Error e) {
+            sources.fail(id, String.valueOf(e.getMessage()));
+            throw e;
+        }
     }
 
     private static boolean isSqlite(Path file) throws IOException {
@@ -83,30 +124,41 @@ public final class Ingestor {
         }
     }
 
-    private IngestReport ingestSnapshot(Path file, String endpointOverride) throws IOException {
+    private IngestReport ingestSnapshot(Path file, String endpointOverride, long sourceId) throws IOException {
+        String label = SourceInfo.label(sourceId);
         try (RecorderReader reader = RecorderReader.open(file)) {
             RecorderMeta meta = reader.meta();
             String endpoint = EndpointNames.check(endpointOverride != null ? endpointOverride : meta.host());
             long lastTs = reader.lastTs().orElse(meta.createdMs());
             String snapshotId = snapshotId(meta.host(), lastTs);
-            data.catalogue().upsertEndpoint(endpoint, meta.os(), meta.host(), meta.ip());
+            // kept before indexing: the source of truth exists whatever happens next
+            Path kept = keep(file, data.endpointDir(endpoint).resolve("snapshots"), snapshotId + ".db");
+            data.store().sources().setPath(sourceId, data.root().relativize(kept).toString());
 
             Map<String, EndpointCounts> counts;
+            Map<String, Long> labelled = new TreeMap<>();
             ReadReport read;
             try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
                 Consumer<Event> sink = withProgress(endpointOverride == null ? indexer
                         : e -> indexer.accept(e.toBuilder().set(Field.ENDPOINT, endpoint).build()));
-                read = reader.read(snapshotId, sink);
-                counts = indexer.finish();
+                try {
+                    read = reader.read(label, sink);
+                    counts = indexer.finish(label, labelled);
+                } catch (IOException | RuntimeException | Error e) {
+                    indexer.abort(label);
+                    throw e;
+                }
             }
-            // kept only once it was read through: a snapshot that fails mid-read leaves no orphan copy
-            Path kept = keep(file, endpoint, snapshotId);
             EndpointCounts c = counts.getOrDefault(endpoint, new EndpointCounts(endpoint, 0, 0, 0, 0));
             c = new EndpointCounts(endpoint, c.read(), c.added(), c.duplicates(), read.rowsRejected());
-            data.catalogue().upsertSnapshot(new SnapshotInfo(snapshotId, endpoint, kept, lastTs,
-                    reader.firstTs().orElse(lastTs), lastTs, read.eventsRead()));
-            return new IngestReport(file, "recorder snapshot (schema " + meta.schemaVersion() + ")",
-                    Map.of(endpoint, c), read.rowsRejected(), read.firstRejectedIds(), Map.of(), List.of());
+            String format = "recorder snapshot (schema " + meta.schemaVersion() + ")";
+            data.store().catalogue().upsertEndpoint(endpoint, meta.os(), meta.host(), meta.ip());
+            data.store().catalogue().upsertSnapshot(new SnapshotInfo(snapshotId, endpoint, kept, lastTs,
+                    reader.firstTs().orElse(lastTs), lastTs, read.eventsRead()), sourceId);
+            data.store().sources().complete(sourceId, format, Map.of(endpoint,
+                    new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), read.rowsRejected())), meta.os());
+            return new IngestReport(file, format, Map.of(endpoint, c), read.rowsRejected(), read.firstRejectedIds(), Map.of(),
+                    List.of(), sourceId, false);
         } catch (RecorderException e) {
             throw new IngestException(file, e.reason(), e);
         }
@@ -117,36 +169,49 @@ public final class Ingestor {
         return host + "_" + SNAPSHOT_TIME.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    /** Copies the snapshot into the data folder (atomically), unless it is already there. */
-    private Path keep(Path file, String endpoint, String snapshotId) throws IOException {
-        Path dir = data.endpointDir(endpoint).resolve("snapshots");
+    /** Copies the file into {@code dir} under {@code name} (atomically), unless an equal-sized copy is there. */
+    private static Path keep(Path file, Path dir, String name) throws IOException {
         Files.createDirectories(dir);
-        Path target = dir.resolve(snapshotId + ".db");
+        Path target = dir.resolve(name);
         if (Files.exists(target) && Files.size(target) == Files.size(file)) {
             return target;
         }
-        Path tmp = dir.resolve(snapshotId + ".db.part");
+        Path tmp = dir.resolve(name + ".part");
         Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
     }
 
-    private IngestReport ingestTelemetry(Path file, String endpointOverride) throws IOException {
+    private IngestReport ingestTelemetry(Path file, String endpointOverride, long sourceId, String sha256) throws IOException {
+        String label = SourceInfo.label(sourceId);
+        Path kept = keep(file, data.root().resolve("sources"), sha256);
+        data.store().sources().setPath(sourceId, data.root().relativize(kept).toString());
         Map<String, EndpointCounts> counts;
+        Map<String, Long> labelled = new TreeMap<>();
         ImportReport report;
         try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
             // JSON lines are parsed on `threads` threads that also index what they parse
-            Consumer<Event> sink = withProgress(indexer::index);
-            report = TelemetryImport.read(file, endpointOverride, sink, threads);
-            String os = report.format() == TelemetryFormat.LINUX_AUDIT ? "linux" : "windows";
-            for (String endpoint : report.endpoints()) {
-                data.catalogue().upsertEndpoint(EndpointNames.check(endpoint), os, endpoint, null);
+            Consumer<Event> sink = withProgress(e -> indexer.index(e.toBuilder().set(Field.SOURCE, label).build()));
+            try {
+                report = TelemetryImport.read(file, endpointOverride, sink, threads);
+                for (String endpoint : report.endpoints()) EndpointNames.check(endpoint);
+                counts = indexer.finish(label, labelled);
+            } catch (IOException | RuntimeException | Error e) {
+                indexer.abort(label);
+                if (e instanceof TelemetryReadException || e instanceof UnsupportedFormatException) {
+                    throw new IngestException(file, e.getMessage(), e);
+                }
+                throw e;
             }
-            counts = indexer.finish();
         }
-        data.catalogue().recordImport(file.toAbsolutePath(), report.format().name(), report.recordsRead());
+        String os = report.format() == TelemetryFormat.LINUX_AUDIT ? "linux" : "windows";
+        Map<String, SourceInfo.SourceEndpoint> fed = new LinkedHashMap<>();
+        for (String endpoint : counts.keySet()) {
+            fed.put(endpoint, new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), 0));
+        }
+        data.store().sources().complete(sourceId, report.format().description(), fed, os);
         return new IngestReport(file, report.format().description(), counts, report.malformed(),
-                report.firstMalformedLines(), report.countsByKind(), report.warnings());
+                report.firstMalformedLines(), report.countsByKind(), report.warnings(), sourceId, false);
     }
 
     /** Thread-safe when the sink is. */
@@ -157,5 +222,15 @@ public final class Ingestor {
             long read = n.incrementAndGet();
             if (read % 50_000 == 0) progress.accept(read);
         };
+    }
+
+    /** Hex SHA-256 of the file's bytes. */
+    static String sha256(Path file) throws IOException {
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -21,9 +21,9 @@ import trailhound.schema.Field;
  * endpoint's one IndexWriter. Events travel in batches through a bounded queue, so a fast reader
  * cannot fill the heap and the workers never wait on the reader per event. A reader that already
  * runs on several threads (JSON lines are parsed on worker threads of their own) calls index()
- * from them instead, and the queue's workers are never started. Nothing is
- * committed until finish(): a crash mid-way leaves the last committed index untouched, and
- * re-running the ingest is harmless because events are deduplicated on event_uid.
+ * from them instead, and the queue's workers are never started. Nothing is committed until
+ * finish(); abort() removes what the source added. A crash mid-way leaves the last commit; running
+ * the ingest again completes the source, because an event already indexed is kept as it is.
  */
 
 /** Indexes a stream of events into their endpoints' indexes on worker threads; one use. */
@@ -140,8 +140,12 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         }
     }
 
-    /** Waits for the workers, commits every touched index and returns per-endpoint counts, sorted by endpoint. */
-    Map<String, EndpointCounts> finish() throws IOException {
+    /**
+     * Waits for the workers, commits every touched index and returns per-endpoint counts, sorted by
+     * endpoint; {@code sourceEvents} is filled with the events labelled {@code source} per endpoint
+     * (more than this run added when an earlier, interrupted run of the same source committed some).
+     */
+    Map<String, EndpointCounts> finish(String source, Map<String, Long> sourceEvents) throws IOException {
         flushBatch();
         stopWorkers();
         rethrow();
@@ -153,8 +157,23 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
             long read = submitted.get(entry.getKey()).get();
             long added = now - before.get(entry.getKey());
             counts.put(entry.getKey(), new EndpointCounts(entry.getKey(), read, added, read - added, 0));
+            sourceEvents.put(entry.getKey(), index.countSource(source));
         }
         return counts;
+    }
+
+    /** Stops the workers and removes every event labelled {@code source} from the touched indexes (committed). */
+    void abort(String source) throws IOException {
+        stopWorkers();
+        IOException first = null;
+        for (Indexes.Lease lease : leases.values()) {
+            try {
+                lease.index().deleteSource(source);
+            } catch (IOException | RuntimeException e) {
+                if (first == null) first = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            }
+        }
+        if (first != null) throw first;
     }
 
     private void stopWorkers() {

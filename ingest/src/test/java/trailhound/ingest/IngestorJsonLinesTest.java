@@ -1,6 +1,7 @@
 package trailhound.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +34,13 @@ class IngestorJsonLinesTest {
             assertEquals(List.of(700L, 1400L, 2100L, 2800L, 3500L, 4200L, 4900L, 5600L, 6300L, 7000L), first.rejectedAt());
             assertEquals(Map.of("file/create", 7500L), first.countsByKind());
 
-            IngestReport again = new Ingestor(data, 2).ingest(file, null);
+            Path renamed = Files.copy(file, tmp.resolve("renamed.json"));
+            IngestReport again = new Ingestor(data, 2).ingest(renamed, null);
+            assertTrue(again.known(), "the same bytes under another name are the same source");
             assertEquals(0, again.added());
-            assertEquals(7500, again.duplicates());
+            assertEquals(first.sourceId(), again.sourceId());
+            assertTrue(again.warnings().getFirst().startsWith("already ingested as source s" + first.sourceId()),
+                    again.warnings().toString());
         }
     }
 

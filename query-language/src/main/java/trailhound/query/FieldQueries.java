@@ -20,7 +20,7 @@ import org.apache.lucene.search.TermRangeQuery;
 import trailhound.query.ValuePatternQuery.Mode;
 import trailhound.schema.Field;
 import trailhound.schema.FieldKind;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /*
  * One operation (equals, prefix, glob, regex, range) on one typed field name, routed by the field's

@@ -7,7 +7,7 @@ import org.apache.lucene.search.Query;
 
 /**
  * The Trailhound query language: Lucene query syntax over the canonical event fields, turned into
- * queries on the Lucene fields of {@link trailhound.schema.IndexFields}.
+ * queries on the Lucene fields of {@link trailhound.query.IndexFields}.
  *
  * <h2>Terms</h2>
  * Every term names its field: {@code field:value}. A term without a field is an error; there is no
@@ -86,7 +86,7 @@ import org.apache.lucene.search.Query;
  *
  * <p>Contains, ends-with, glob and regex terms become {@link ValuePatternQuery} leaves, which the
  * index resolves; the other queries run on any Lucene index following
- * {@link trailhound.schema.IndexFields}.
+ * {@link trailhound.query.IndexFields}.
  *
  * <p>Immutable and thread-safe.
  */

@@ -22,7 +22,7 @@ import trailhound.schema.Field;
  * every KEYWORD field, indexed by trigrams and reversed), not against every event. The index
  * narrows the candidate values with the conjunction of the trigrams of {@link #requiredLiterals()},
  * verifies each candidate with {@link #matches(String)} (two-phase), and then replaces this query
- * with a term-set query over the matching values on {@link trailhound.schema.IndexFields#term}.
+ * with a term-set query over the matching values on {@link trailhound.query.IndexFields#term}.
  * This never scans the event index's term dictionary with a leading wildcard.
  *
  * <p>This query cannot run by itself: {@link #rewrite} fails if the index did not resolve it.

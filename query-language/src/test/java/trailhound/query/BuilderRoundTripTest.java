@@ -16,7 +16,7 @@ import trailhound.query.BuilderRow.Operand;
 import trailhound.query.ValuePatternQuery.Mode;
 import trailhound.schema.Field;
 import trailhound.schema.FieldKind;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /**
  * Property tests over generated rows (fixed seeds, so a failure reproduces): rows survive

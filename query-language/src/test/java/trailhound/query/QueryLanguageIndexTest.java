@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import trailhound.schema.Field;
 import trailhound.schema.FieldKind;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /**
  * End to end on a real (in-memory) Lucene index written by IndexFields' contract: the queries the

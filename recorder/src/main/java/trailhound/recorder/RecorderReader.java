@@ -215,8 +215,8 @@ public final class RecorderReader implements AutoCloseable {
 
     /**
      * Streams the events with {@code id > afterId} in id order to the sink, each as a canonical
-     * event: {@code endpoint} = the meta host, {@code event_uid} = {@code "r" + id} (the same row in
-     * two snapshots of one recorder gets the same uid), {@code source} = the given snapshot id, and
+     * event: {@code endpoint} = the meta host, {@code event_uid} = {@link RecorderUids} (the same row in
+     * two snapshots of one recorder gets the same uid), {@code source} = the given source label, and
      * the acting process's and its parent's fields copied onto the event. Rows without a time or a
      * type are counted as rejected and skipped.
      *
@@ -236,6 +236,7 @@ public final class RecorderReader implements AutoCloseable {
         // One String instance per distinct type, operation and process key: the indexer memoises its
         // per-value work by instance, and these repeat on every event.
         Map<String, String> shared = new java.util.HashMap<>();
+        String uidPrefix = RecorderUids.prefix(meta);
         try (RowFetcher rows = new RowFetcher(connection, afterId, meta.host())) {
             RowFetcher.Chunk chunk;
             do {
@@ -257,7 +258,7 @@ public final class RecorderReader implements AutoCloseable {
                     }
                     Event.Builder b = Event.builder()
                             .set(Field.ENDPOINT, meta.host())
-                            .set(Field.EVENT_UID, "r" + id)
+                            .set(Field.EVENT_UID, uidPrefix + id)
                             .set(Field.SOURCE, source)
                             .set(Field.TS, ts)
                             .set(Field.TYPE, shared.computeIfAbsent(type, k -> k))

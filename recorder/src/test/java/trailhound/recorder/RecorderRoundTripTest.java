@@ -1,6 +1,7 @@
 package trailhound.recorder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ class RecorderRoundTripTest {
     @TempDir
     Path dir;
 
+    /** The uid prefix of recorder "rec-1": 16 hex digits of SHA-256("id:rec-1"). */
+    private static final String R = RecorderUids.prefix(RecorderMeta.of("WS-01", "windows", null, null, null, "rec-1", 123L));
     private static final RecorderProcess PARENT = new RecorderProcess("k-parent", 4, null, null,
             "C:\\Windows\\explorer.exe", "explorer.exe", "C:\\Windows\\Explorer.EXE", "CORP\\jdoe", "C:\\Windows\\",
             "m1", "s1", "s256", "Microsoft Windows", "valid", 1_000L, null);
@@ -74,7 +77,7 @@ class RecorderRoundTripTest {
         }
         Map<String, String> start = events.get(0).toMap();
         assertEquals(Map.ofEntries(
-                Map.entry("endpoint", "WS-01"), Map.entry("event_uid", "r1"), Map.entry("ts", "2000"),
+                Map.entry("endpoint", "WS-01"), Map.entry("event_uid", R + "1"), Map.entry("ts", "2000"),
                 Map.entry("type", "process"), Map.entry("operation", "start"), Map.entry("process_key", "k-child"),
                 Map.entry("pid", "1234"), Map.entry("process_path", CHILD.path()), Map.entry("process_name", "powershell.exe"),
                 Map.entry("command_line", CHILD.commandLine()), Map.entry("user", "CORP\\jdoe"),
@@ -98,7 +101,7 @@ class RecorderRoundTripTest {
         Event orphan = events.get(3);
         assertEquals("k-unknown", orphan.get(Field.PROCESS_KEY));
         assertNull(orphan.get(Field.PROCESS_PATH));
-        assertEquals("r4", orphan.uid());
+        assertEquals(R + "4", orphan.uid());
     }
 
     @Test
@@ -113,7 +116,7 @@ class RecorderRoundTripTest {
         try (RecorderReader r = RecorderReader.open(db)) {
             IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> r.read("s", ev -> {
-                        if (ev.uid().equals("r5000")) {
+                        if (ev.uid().endsWith("-5000")) {
                             throw new IllegalStateException("sink full");
                         }
                     }));
@@ -134,7 +137,7 @@ class RecorderRoundTripTest {
             assertEquals(2, report.eventsRead());
             assertEquals(4, report.lastId());
         }
-        assertEquals(List.of("r3", "r4"), events.stream().map(Event::uid).toList());
+        assertEquals(List.of(R + "3", R + "4"), events.stream().map(Event::uid).toList());
     }
 
     @Test
@@ -149,7 +152,7 @@ class RecorderRoundTripTest {
             ReadReport report = r.read("snap", events::add);
             assertEquals(new ReadReport(2, 2, List.of(2L, 3L), 4), report);
         }
-        assertEquals(List.of("r1", "r4"), events.stream().map(Event::uid).toList());
+        assertEquals(List.of(R + "1", R + "4"), events.stream().map(Event::uid).toList());
     }
 
     @Test
@@ -166,5 +169,18 @@ class RecorderRoundTripTest {
             r.read("s2", e -> b.add(e.uid()));
         }
         assertEquals(a, b);
+    }
+
+    @Test
+    void uids_twoRecordersOfOneHost_neverShareUids() {
+        RecorderMeta first = RecorderMeta.of("WS-01", "windows", null, null, null, "rec-1", 123L);
+        RecorderMeta reinstalled = RecorderMeta.of("WS-01", "windows", null, null, null, "rec-2", 123L);
+        assertTrue(R.matches("r[0-9a-f]{16}-"), R);
+        assertEquals(R, RecorderUids.prefix(first), "the prefix names the recorder, not the snapshot");
+        assertTrue(!RecorderUids.prefix(first).equals(RecorderUids.prefix(reinstalled)));
+        // without a recorder id: host and creation time name the database
+        RecorderMeta noId = RecorderMeta.of("WS-01", "windows", null, null, null, null, 123L);
+        assertEquals(RecorderUids.prefix(noId), RecorderUids.prefix(RecorderMeta.of("WS-01", "windows", null, null, null, " ", 123L)));
+        assertTrue(!RecorderUids.prefix(noId).equals(RecorderUids.prefix(RecorderMeta.of("WS-01", "windows", null, null, null, null, 124L))));
     }
 }

@@ -51,7 +51,7 @@ public final class WebServer implements AutoCloseable {
      * @throws IllegalStateException when the port is taken or the templates cannot be loaded
      */
     public static WebServer start(DataDir data, WebOptions options) {
-        Users users = new Users(data.serverDb());
+        Users users = new Users(data.store().users());
         Optional<String> adminPassword = users.ensureInitialAdmin(data.root());
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));

@@ -6,36 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
+import trailhound.store.StoreException;
+import trailhound.store.UserAccounts;
 
 /**
- * The web users, in table {@code web_users} of {@code server.db}: name, role, Argon2id hash.
- * Thread-safe (a connection per call; SQLite serialises writers).
+ * The web users (the store's {@link UserAccounts}): name, role, Argon2id hash. Thread-safe.
  */
 public final class Users {
     static final String INITIAL_PASSWORD_FILE = "initial-admin-password";
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-    private final String url;
+    private final UserAccounts accounts;
     private final PasswordHasher hasher = new PasswordHasher();
 
-    public Users(Path serverDb) {
-        this.url = "jdbc:sqlite:" + serverDb;
-        try (Connection c = connect()) {
-            c.createStatement().execute("""
-                    CREATE TABLE IF NOT EXISTS web_users (
-                      name TEXT PRIMARY KEY,
-                      role TEXT NOT NULL,
-                      password_hash TEXT NOT NULL,
-                      created_at INTEGER NOT NULL)""");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create table web_users in " + serverDb + ": " + e.getMessage(), e);
-        }
+    public Users(UserAccounts accounts) {
+        this.accounts = accounts;
     }
 
     /**
@@ -67,15 +53,9 @@ public final class Users {
         if (name == null || name.isBlank() || password == null || password.length() < 8) {
             throw new IllegalArgumentException("a user needs a name and a password of at least 8 characters");
         }
-        try (Connection c = connect();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO web_users(name, role, password_hash, created_at) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, name);
-            ps.setString(2, role.label());
-            ps.setString(3, hasher.hash(password));
-            ps.setLong(4, System.currentTimeMillis());
-            ps.executeUpdate();
-        } catch (SQLException e) {
+        try {
+            accounts.insert(name, role.label(), hasher.hash(password));
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot create user '" + name + "': " + e.getMessage(), e);
         }
     }
@@ -85,33 +65,17 @@ public final class Users {
         if (name == null || password == null) {
             return Optional.empty();
         }
-        try (Connection c = connect();
-                PreparedStatement ps = c.prepareStatement("SELECT role, password_hash FROM web_users WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    hasher.hash(password); // same work as a known user, so timing does not reveal names
-                    return Optional.empty();
-                }
-                return hasher.verify(password, rs.getString(2)) ? Optional.of(Role.parse(rs.getString(1))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read table web_users: " + e.getMessage(), e);
+        Optional<UserAccounts.Account> account = accounts.find(name);
+        if (account.isEmpty()) {
+            hasher.hash(password); // same work as a known user, so timing does not reveal names
+            return Optional.empty();
         }
+        return hasher.verify(password, account.get().passwordHash()) ? Optional.of(Role.parse(account.get().role()))
+                : Optional.empty();
     }
 
     private int count() {
-        try (Connection c = connect(); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM web_users")) {
-            return rs.getInt(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read table web_users: " + e.getMessage(), e);
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        Connection c = DriverManager.getConnection(url);
-        c.createStatement().execute("PRAGMA busy_timeout = 5000");
-        return c;
+        return accounts.count();
     }
 
     private static String randomPassword() {

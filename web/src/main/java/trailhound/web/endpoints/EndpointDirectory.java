@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import trailhound.index.IndexStats;
 import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
-import trailhound.ingest.EndpointInfo;
+import trailhound.store.EndpointInfo;
 
 /** Joins what the catalogue knows of each endpoint with its index's statistics. */
 final class EndpointDirectory {

@@ -11,7 +11,7 @@ import org.apache.lucene.search.TermQuery;
 import trailhound.index.Indexes;
 import trailhound.index.ProcessView;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 import trailhound.web.WebContext;
 
 /**

@@ -9,10 +9,10 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import trailhound.index.UnknownEndpointException;
 import trailhound.ingest.DataDir;
-import trailhound.ingest.SnapshotInfo;
+import trailhound.store.SnapshotInfo;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Field;
-import trailhound.schema.IndexFields;
+import trailhound.query.IndexFields;
 
 /**
  * What a search request is about, read from the URL the same way by the grid, the distribution,

@@ -1,7 +1,7 @@
 package trailhound.web.search;
 
 import java.util.List;
-import trailhound.ingest.SnapshotInfo;
+import trailhound.store.SnapshotInfo;
 import trailhound.web.PageChrome;
 
 /**

@@ -1,0 +1,76 @@
+package trailhound.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.ingest.DataDir;
+import trailhound.ingest.Verifier;
+import trailhound.store.SourceInfo;
+
+@Command(name = "sources", description = {
+    "List the sources of truth kept in the data folder: every snapshot and imported file as received,",
+    "its SHA-256, size, when and by whom it was ingested, the endpoints it fed with their event counts, and its state",
+    "(complete, ingesting, failed with the reason, missing or changed on disk, not kept)."})
+final class SourcesCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+
+    @Option(names = "--endpoint", paramLabel = "NAME", description = "Only the sources that fed this endpoint.")
+    String endpoint;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        try (DataDir dir = DataDir.open(data.dir)) {
+            List<SourceInfo> sources = dir.store().sources().list(endpoint);
+            if (format == Format.json) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (SourceInfo s : sources) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", s.label());
+                    row.put("kind", s.kind());
+                    row.put("original_name", s.originalName());
+                    row.put("sha256", s.sha256());
+                    row.put("size", s.size());
+                    row.put("path", s.path());
+                    row.put("format", s.format());
+                    row.put("ingested_at", Text.time(s.ingestedAt()));
+                    row.put("ingested_by", s.ingestedBy());
+                    Map<String, Long> fed = new LinkedHashMap<>();
+                    s.endpoints().forEach(e -> fed.put(e.endpoint(), e.events()));
+                    row.put("endpoints", fed);
+                    row.put("state", Verifier.fileState(dir, s, false));
+                    row.put("reason", s.reason());
+                    rows.add(row);
+                }
+                out.println(new ObjectMapper().writeValueAsString(rows));
+                return 0;
+            }
+            out.printf("%-6s %-9s %-10s %14s  %-24s  %-16s  %s%n", "ID", "KIND", "STATE", "SIZE", "INGESTED (UTC)", "SHA-256",
+                    "NAME / ENDPOINTS");
+            for (SourceInfo s : sources) {
+                String state = Verifier.fileState(dir, s, false);
+                out.printf("%-6s %-9s %-10s %,14d  %-24s  %-16s  %s%n", s.label(), s.kind(), state, s.size(),
+                        Text.time(s.ingestedAt()), s.sha256() == null ? "-" : s.sha256().substring(0, 16), s.originalName());
+                if (!s.endpoints().isEmpty()) {
+                    out.println("         " + s.endpoints().stream().map(e -> e.endpoint() + " " + String.format("%,d", e.events()))
+                            .collect(Collectors.joining(", ")));
+                }
+                if (s.reason() != null) out.println("         " + s.reason());
+            }
+        }
+        return 0;
+    }
+}

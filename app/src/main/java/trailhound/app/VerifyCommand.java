@@ -1,0 +1,30 @@
+package trailhound.app;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.ingest.DataDir;
+import trailhound.ingest.Verifier;
+
+@Command(name = "verify", description = {
+    "Check the data folder: every kept source against its SHA-256, every index against the catalogue",
+    "(events per endpoint and per source). Differences are listed; exit status 1 when there are any."})
+final class VerifyCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        try (DataDir dir = DataDir.open(data.dir)) {
+            Verifier.Report r = new Verifier(dir).verify();
+            r.notes().forEach(n -> out.println("note: " + n));
+            r.differences().forEach(d -> out.println("DIFFERENCE: " + d));
+            out.printf("%d sources, %d endpoint indexes checked: %s%n", r.sourcesChecked(), r.endpointsChecked(),
+                    r.consistent() ? "consistent" : r.differences().size() + " differences");
+            return r.consistent() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package trailhound.ingest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import trailhound.index.EndpointIndex;
+import trailhound.index.Indexes;
+import trailhound.recorder.RecorderReader;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+import trailhound.store.SourceInfo;
+import trailhound.telemetry.TelemetryImport;
+
+/**
+ * Rebuilds an endpoint's index from its sources of truth into a new generation, checks it (events
+ * per source against the catalogue) and swaps it in atomically; searches keep answering from the
+ * current generation meanwhile and never see a half-built one. Sources are read in the order they
+ * were first ingested, so the first source to add an event keeps it, exactly as in the original
+ * ingests. Not thread-safe: one re-index of an endpoint at a time.
+ */
+public final class Reindexer {
+    /** What a re-index of one endpoint did: events per source label, and remarks (changed counts). */
+    public record Result(String endpoint, long events, Map<String, Long> eventsBySource, List<String> remarks,
+            double seconds) {}
+
+    /** Progress: events read so far for the endpoint being rebuilt. */
+    public interface Progress {
+        void update(String endpoint, long events);
+    }
+
+    private final DataDir data;
+    private final int threads;
+
+    public Reindexer(DataDir data, int threads) {
+        this.data = data;
+        this.threads = Math.max(1, threads);
+    }
+
+    /**
+     * Rebuilds the endpoint's index. Fails with {@link IngestException} (the current generation
+     * stays) when a source's kept copy is missing or changed, or when the rebuilt counts disagree
+     * with the catalogue for an index of the current format.
+     */
+    public Result reindex(String endpoint, Progress progress) throws IOException {
+        long start = System.nanoTime();
+        if (data.catalogue().endpoint(endpoint).isEmpty()) {
+            throw new IngestException(data.root(), "unknown endpoint '" + endpoint + "'", null);
+        }
+        OptionalInt stale = data.indexes().staleFormat(endpoint);
+        List<SourceInfo> sources = new ArrayList<>();
+        for (SourceInfo s : data.store().sources().list(null)) {
+            if (!s.state().equals(SourceInfo.COMPLETE)) continue; // failed or unfinished: none of its events count
+            boolean fed = s.endpoints().stream().anyMatch(e -> e.endpoint().equals(endpoint));
+            // an import from before sources were kept does not say which endpoints it fed: it may feed this one
+            boolean unknown = s.endpoints().isEmpty() && s.sha256() == null;
+            if (fed || unknown) sources.add(s.path() == null ? adopt(s) : s);
+        }
+        for (SourceInfo s : sources) {
+            Path kept = data.root().resolve(s.path());
+            if (!Files.isRegularFile(kept)) {
+                throw new IngestException(kept, "source " + s.label() + " (" + s.originalName() + ") of endpoint " + endpoint
+                        + " is missing: restore the file, or remove the source, before re-indexing", null);
+            }
+        }
+        Map<String, Long> bySource = new LinkedHashMap<>();
+        List<String> remarks = new ArrayList<>();
+        AtomicLong read = new AtomicLong();
+        try (Indexes.Rebuild rebuild = data.indexes().rebuild(endpoint)) {
+            EndpointIndex index = rebuild.index();
+            for (SourceInfo s : sources) {
+                read(s, endpoint, index, read, progress);
+            }
+            index.commit();
+            for (SourceInfo s : sources) {
+                long rebuilt = index.countSource(s.label());
+                bySource.put(s.label(), rebuilt);
+                long catalogued = s.endpoints().stream().filter(e -> e.endpoint().equals(endpoint))
+                        .mapToLong(SourceInfo.SourceEndpoint::events).findFirst().orElse(0);
+                if (rebuilt != catalogued) {
+                    if (stale.isEmpty()) {
+                        throw new IngestException(data.root().resolve(s.path()), "re-index of " + endpoint + ": source "
+                                + s.label() + " gave " + rebuilt + " events, the catalogue says " + catalogued
+                                + "; the current index is kept", null);
+                    }
+                    remarks.add(s.label() + " (" + s.originalName() + "): " + catalogued + " -> " + rebuilt
+                            + " events (format " + stale.getAsInt() + " counted events read, duplicates included)");
+                }
+            }
+            long total = index.count(null);
+            rebuild.publish();
+            bySource.forEach((label, n) -> {
+                if (n > 0) data.store().sources().setEvents(Long.parseLong(label.substring(1)), endpoint, n);
+            });
+            return new Result(endpoint, total, bySource, remarks, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private void read(SourceInfo s, String endpoint, EndpointIndex index, AtomicLong read, Progress progress)
+            throws IOException {
+        Path kept = data.root().resolve(s.path());
+        String label = s.label();
+        Consumer<Event> sink = e -> {
+            if (!endpoint.equals(e.get(Field.ENDPOINT))) return; // a telemetry file may feed several endpoints
+            try {
+                index.add(label.equals(e.get(Field.SOURCE)) ? e : e.toBuilder().set(Field.SOURCE, label).build());
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            long n = read.incrementAndGet();
+            if (n % 50_000 == 0) progress.update(endpoint, n);
+        };
+        try {
+            if (s.kind().equals("snapshot")) {
+                try (RecorderReader reader = RecorderReader.open(kept)) {
+                    String override = s.endpointOverride();
+                    reader.read(label, override == null ? sink : e -> sink.accept(e.toBuilder().set(Field.ENDPOINT, override).build()));
+                }
+            } else {
+                TelemetryImport.read(kept, s.endpointOverride(), sink, threads);
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            throw new IngestException(kept, "cannot read source " + label + " (" + s.originalName() + "): " + e.getMessage(), e);
+        }
+        progress.update(endpoint, read.get());
+    }
+
+    /**
+     * A source recorded before Trailhound kept telemetry files has only its original path: when the
+     * file is still there, it is kept now; otherwise the endpoint cannot be rebuilt whole.
+     */
+    private SourceInfo adopt(SourceInfo s) throws IOException {
+        Path original = Path.of(s.originalName());
+        if (!Files.isRegularFile(original)) {
+            throw new IngestException(original, "source " + s.label() + " of this endpoint was imported before Trailhound kept"
+                    + " its files, and " + original + " is gone: put the file back there, or ingest it into a new data folder", null);
+        }
+        String sha = Ingestor.sha256(original);
+        Path dir = Files.createDirectories(data.root().resolve("sources"));
+        Path kept = dir.resolve(sha);
+        if (!Files.exists(kept)) {
+            Path tmp = dir.resolve(sha + ".part");
+            Files.copy(original, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, kept, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        data.store().sources().adopt(s.id(), sha, Files.size(original), data.root().relativize(kept).toString());
+        return data.store().sources().get(s.id()).orElseThrow();
+    }
+}

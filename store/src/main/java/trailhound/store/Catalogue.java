@@ -1,0 +1,105 @@
+package trailhound.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The endpoints a data folder knows and their snapshots (tables {@code endpoints}, {@code snapshots}). Thread-safe. */
+public final class Catalogue {
+    private final Database db;
+
+    Catalogue(Database db) {
+        this.db = db;
+    }
+
+    /** Every endpoint, sorted by name. */
+    public List<EndpointInfo> endpoints() {
+        return queryEndpoints("", null);
+    }
+
+    public Optional<EndpointInfo> endpoint(String name) {
+        return queryEndpoints(" WHERE e.name = ?", name).stream().findFirst();
+    }
+
+    private List<EndpointInfo> queryEndpoints(String where, String arg) {
+        String sql = "SELECT e.name, e.os, e.hostname, e.ip, (SELECT count(*) FROM snapshots s WHERE s.endpoint = e.name)"
+                + " FROM endpoints e" + where + " ORDER BY e.name";
+        return db.read("read endpoints", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (arg != null) ps.setString(1, arg);
+                List<EndpointInfo> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new EndpointInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The endpoint's snapshots, newest first. */
+    public List<SnapshotInfo> snapshots(String endpoint) {
+        return querySnapshots(endpoint, null);
+    }
+
+    public Optional<SnapshotInfo> snapshot(String endpoint, String snapshotId) {
+        return querySnapshots(endpoint, snapshotId).stream().findFirst();
+    }
+
+    private List<SnapshotInfo> querySnapshots(String endpoint, String id) {
+        String sql = "SELECT id, endpoint, file, taken_at, first_ts, last_ts, event_count FROM snapshots WHERE endpoint = ?"
+                + (id == null ? "" : " AND id = ?") + " ORDER BY taken_at DESC, id DESC";
+        return db.read("read snapshots", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, endpoint);
+                if (id != null) ps.setString(2, id);
+                List<SnapshotInfo> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SnapshotInfo(rs.getString(1), rs.getString(2), Path.of(rs.getString(3)),
+                                rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Records the endpoint, keeping known details when the new ones are null. */
+    public void upsertEndpoint(String name, String os, String hostname, String ip) {
+        db.write("record endpoint " + name, c -> upsertEndpoint(c, name, os, hostname, ip));
+    }
+
+    static int upsertEndpoint(Connection c, String name, String os, String hostname, String ip) throws SQLException {
+        return update(c, """
+            INSERT INTO endpoints(name, os, hostname, ip, first_seen) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(name) DO UPDATE SET os = coalesce(excluded.os, os),
+              hostname = coalesce(excluded.hostname, hostname), ip = coalesce(excluded.ip, ip)""",
+                name, os, hostname, ip, System.currentTimeMillis());
+    }
+
+    /** Records a snapshot kept from source {@code sourceId} (the endpoint must be recorded). */
+    public void upsertSnapshot(SnapshotInfo s, long sourceId) {
+        db.write("record snapshot " + s.id(), c -> update(c, """
+            INSERT INTO snapshots(endpoint, id, file, taken_at, first_ts, last_ts, event_count, ingested_at, source_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(endpoint, id) DO UPDATE SET file = excluded.file, first_ts = excluded.first_ts,
+              last_ts = excluded.last_ts, event_count = excluded.event_count, ingested_at = excluded.ingested_at,
+              source_id = excluded.source_id""",
+                s.endpoint(), s.id(), s.file().toString(), s.takenAt(), s.firstTs(), s.lastTs(), s.eventCount(),
+                System.currentTimeMillis(), sourceId));
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            return ps.executeUpdate();
+        }
+    }
+}

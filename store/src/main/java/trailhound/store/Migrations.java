@@ -1,0 +1,207 @@
+package trailhound.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/*
+ * server.db's schema, as numbered steps. The version is SQLite's user_version (0 in a new file and in
+ * every server.db written before versions existed). Each step runs in one transaction with the
+ * version bump, so a crash leaves the file at the old or the new version, never between. Step 1 is
+ * the schema as it was before versions ("IF NOT EXISTS": it adopts such a file as it is); never edit
+ * a released step, add the next one.
+ */
+final class Migrations {
+    interface Step {
+        /** @param root the data folder (server.db's folder) */
+        void apply(Connection c, Path root) throws SQLException;
+    }
+
+    record Migration(int version, String description, Step step) {}
+
+    static final List<Migration> ALL = List.of(
+            new Migration(1, "endpoints, snapshots, imports and web users (the schema before versions)", Migrations::initial),
+            new Migration(2, "sources of truth: every input kept with its SHA-256, the endpoints it fed", Migrations::sources));
+
+    static final int LATEST = ALL.getLast().version();
+
+    private Migrations() {}
+
+    /** Brings the file to {@link #LATEST}; refuses a file from a newer Trailhound. Returns the version found. */
+    static int migrate(Database db) {
+        try (Connection c = db.connect()) {
+            int found = version(c);
+            if (found > LATEST) throw newer(db, found);
+            for (Migration m : ALL) {
+                c.setAutoCommit(false);
+                try {
+                    int now = version(c); // again inside the write lock: another process may have migrated meanwhile
+                    if (now > LATEST) throw newer(db, now);
+                    if (now < m.version()) {
+                        m.step().apply(c, db.file().toAbsolutePath().getParent());
+                        try (Statement s = c.createStatement()) {
+                            s.executeUpdate("PRAGMA user_version = " + m.version());
+                        }
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw db.failure("upgrade the schema", e);
+        }
+    }
+
+    private static StoreException newer(Database db, int found) {
+        return new StoreException(db.file() + " has schema version " + found + ", but this Trailhound knows versions up to "
+                + LATEST + ": it was written by a newer Trailhound; run that version (or a newer one) on this data folder", null);
+    }
+
+    static int version(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            return rs.getInt(1);
+        }
+    }
+
+    private static void initial(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE IF NOT EXISTS endpoints (
+              name TEXT PRIMARY KEY, os TEXT, hostname TEXT, ip TEXT, first_seen INTEGER NOT NULL)""");
+        exec(c, """
+            CREATE TABLE IF NOT EXISTS snapshots (
+              endpoint TEXT NOT NULL REFERENCES endpoints(name), id TEXT NOT NULL, file TEXT NOT NULL,
+              taken_at INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+              event_count INTEGER NOT NULL, ingested_at INTEGER NOT NULL, PRIMARY KEY (endpoint, id))""");
+        exec(c, """
+            CREATE TABLE IF NOT EXISTS imports (
+              file TEXT NOT NULL, format TEXT NOT NULL, events INTEGER NOT NULL, ingested_at INTEGER NOT NULL)""");
+        exec(c, """
+            CREATE TABLE IF NOT EXISTS web_users (
+              name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL)""");
+    }
+
+    /*
+     * sources: one row per input as received. kind: snapshot | telemetry | journal. path: where the
+     * kept copy is, relative to the data folder (null when it was never kept). sha256 is unique: the
+     * same bytes are one source whatever their name. endpoint_override: the endpoint named at ingest
+     * (--endpoint), so a re-index reads it the same way. state: ingesting | complete | failed.
+     * source_endpoints: the events a source added first, per endpoint (an event another source added
+     * earlier counts for that one), and the records it rejected.
+     * Rows of the old tables become sources: snapshots with the hash of their kept file (missing when
+     * the file is gone), imports (remembered only by path) as "not kept".
+     */
+    private static void sources(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE sources (
+              id INTEGER PRIMARY KEY, kind TEXT NOT NULL, original_name TEXT NOT NULL, sha256 TEXT UNIQUE,
+              size INTEGER NOT NULL, path TEXT, format TEXT, endpoint_override TEXT, state TEXT NOT NULL, reason TEXT,
+              ingested_by TEXT NOT NULL, ingested_at INTEGER NOT NULL, completed_at INTEGER)""");
+        exec(c, """
+            CREATE TABLE source_endpoints (
+              source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE, endpoint TEXT NOT NULL,
+              events INTEGER NOT NULL, rejected INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (source_id, endpoint))""");
+        exec(c, "ALTER TABLE snapshots ADD COLUMN source_id INTEGER REFERENCES sources(id)");
+
+        record OldSnapshot(String endpoint, String id, String file, long events, long ingestedAt) {}
+        List<OldSnapshot> snapshots = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT endpoint, id, file, event_count, ingested_at FROM snapshots")) {
+            while (rs.next()) snapshots.add(new OldSnapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+        }
+        for (OldSnapshot s : snapshots) {
+            Path file = Path.of(s.file()).toAbsolutePath().normalize();
+            String sha = Files.isRegularFile(file) ? sha256(file) : null;
+            long size = sha == null ? 0 : size(file);
+            String path = file.startsWith(root) ? root.relativize(file).toString() : file.toString();
+            Long known = sha == null ? null : sourceWithSha(c, sha); // one copy ingested for two endpoints
+            long id = known != null ? known : insertSource(c, "snapshot", file.getFileName().toString(), sha, size, path,
+                    "recorder snapshot", s.endpoint(), sha == null ? "failed" : "complete",
+                    sha == null ? "the kept copy " + s.file() + " is missing" : null, s.ingestedAt());
+            update(c, "INSERT OR IGNORE INTO source_endpoints(source_id, endpoint, events) VALUES (?, ?, ?)", id, s.endpoint(),
+                    s.events());
+            update(c, "UPDATE snapshots SET source_id = ? WHERE endpoint = ? AND id = ?", id, s.endpoint(), s.id());
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT file, format, events, ingested_at FROM imports ORDER BY rowid")) {
+            List<Object[]> imports = new ArrayList<>();
+            while (rs.next()) imports.add(new Object[] {rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)});
+            for (Object[] i : imports) {
+                insertSource(c, "telemetry", (String) i[0], null, 0, null, (String) i[1], null, "complete",
+                        "imported before Trailhound kept telemetry files: its events cannot be rebuilt; ingest the file"
+                                + " again to keep it", (Long) i[3]);
+            }
+        }
+        exec(c, "DROP TABLE imports");
+    }
+
+    private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,
+            String endpointOverride, String state, String reason, long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO sources(kind, original_name, sha256, size, path, format, endpoint_override, state, reason, ingested_by,
+                  ingested_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'upgrade', ?, ?) RETURNING id""")) {
+            Object[] args = {kind, name, sha, size, path, format, endpointOverride, state, reason, at, at};
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Long sourceWithSha(Connection c, String sha) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM sources WHERE sha256 = ?")) {
+            ps.setString(1, sha);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        }
+    }
+
+    private static void update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Hex SHA-256 of the file, or null when it cannot be read. */
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package trailhound.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The sources of truth (tables {@code sources}, {@code source_endpoints}): every input as received,
+ * its SHA-256 and size, its state, and the events it added per endpoint. Thread-safe.
+ */
+public final class Sources {
+    private static final String COLUMNS = "id, kind, original_name, sha256, size, path, format, endpoint_override, state, reason,"
+            + " ingested_by, ingested_at";
+
+    private final Database db;
+
+    Sources(Database db) {
+        this.db = db;
+    }
+
+    /** The source with these bytes, if any. */
+    public Optional<SourceInfo> bySha256(String sha256) {
+        return first(" WHERE s.sha256 = ?", sha256);
+    }
+
+    public Optional<SourceInfo> get(long id) {
+        return first(" WHERE s.id = ?", id);
+    }
+
+    /** Every source, oldest first; only those that fed {@code endpoint} when it is not null. */
+    public List<SourceInfo> list(String endpoint) {
+        return endpoint == null ? query("", List.of())
+                : query(" WHERE s.id IN (SELECT source_id FROM source_endpoints WHERE endpoint = ?)", List.of(endpoint));
+    }
+
+    /** Records a new source in state {@code ingesting} and returns its id. */
+    public long begin(String kind, String originalName, String sha256, long size, String endpointOverride, String ingestedBy) {
+        return db.write("record source " + originalName, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO sources(kind, original_name, sha256, size, endpoint_override, state, ingested_by, ingested_at)
+                    VALUES (?, ?, ?, ?, ?, 'ingesting', ?, ?) RETURNING id""")) {
+                Object[] args = {kind, originalName, sha256, size, endpointOverride, ingestedBy, System.currentTimeMillis()};
+                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Records the hash, size and kept copy of a source that was not kept before (an upgraded import). */
+    public void adopt(long id, String sha256, long size, String path) {
+        db.write("update source " + id, c -> Catalogue.update(c,
+                "UPDATE sources SET sha256 = ?, size = ?, path = ?, reason = NULL WHERE id = ?", sha256, size, path, id));
+    }
+
+    /** Sets where the kept copy is (relative to the data folder). */
+    public void setPath(long id, String path) {
+        db.write("update source " + id, c -> Catalogue.update(c, "UPDATE sources SET path = ? WHERE id = ?", path, id));
+    }
+
+    /**
+     * Marks the source complete with what it fed, and records those endpoints (os and host may be null), in one
+     * transaction.
+     */
+    public void complete(long id, String format, Map<String, SourceInfo.SourceEndpoint> fed, String os) {
+        db.write("complete source " + id, c -> {
+            Catalogue.update(c, "DELETE FROM source_endpoints WHERE source_id = ?", id);
+            for (SourceInfo.SourceEndpoint e : fed.values()) {
+                Catalogue.upsertEndpoint(c, e.endpoint(), os, null, null);
+                Catalogue.update(c, "INSERT INTO source_endpoints(source_id, endpoint, events, rejected) VALUES (?, ?, ?, ?)",
+                        id, e.endpoint(), e.events(), e.rejected());
+            }
+            return Catalogue.update(c, "UPDATE sources SET state = 'complete', reason = NULL, format = ?, completed_at = ?"
+                    + " WHERE id = ?", format, System.currentTimeMillis(), id);
+        });
+    }
+
+    /** Marks the source failed, with the reason. */
+    public void fail(long id, String reason) {
+        db.write("mark source " + id + " failed", c -> Catalogue.update(c,
+                "UPDATE sources SET state = 'failed', reason = ? WHERE id = ?", reason, id));
+    }
+
+    /** Sets the source back to {@code ingesting} (a new attempt), with the endpoint named this time. */
+    public void restart(long id, String endpointOverride, String ingestedBy) {
+        db.write("restart source " + id, c -> Catalogue.update(c, "UPDATE sources SET state = 'ingesting', reason = NULL,"
+                + " endpoint_override = ?, ingested_by = ?, ingested_at = ? WHERE id = ?",
+                endpointOverride, ingestedBy, System.currentTimeMillis(), id));
+    }
+
+    /** Sets the events a source added first to an endpoint (after a re-index counted them again). */
+    public void setEvents(long id, String endpoint, long events) {
+        db.write("update source " + id, c -> Catalogue.update(c, """
+                INSERT INTO source_endpoints(source_id, endpoint, events) VALUES (?, ?, ?)
+                ON CONFLICT(source_id, endpoint) DO UPDATE SET events = excluded.events""", id, endpoint, events));
+    }
+
+    /** Removes the source's row (and its snapshot rows); its events must be removed from the indexes first. */
+    public void delete(long id) {
+        db.write("delete source " + id, c -> {
+            Catalogue.update(c, "DELETE FROM snapshots WHERE source_id = ?", id);
+            return Catalogue.update(c, "DELETE FROM sources WHERE id = ?", id);
+        });
+    }
+
+    private Optional<SourceInfo> first(String where, Object arg) {
+        return query(where, List.of(arg)).stream().findFirst();
+    }
+
+    private List<SourceInfo> query(String where, List<Object> args) {
+        return db.read("read sources", c -> {
+            Map<Long, List<SourceInfo.SourceEndpoint>> fed = fed(c);
+            List<SourceInfo> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sources s" + where + " ORDER BY s.id")) {
+                for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        out.add(new SourceInfo(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                                rs.getString(11), rs.getLong(12), fed.getOrDefault(id, List.of())));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Map<Long, List<SourceInfo.SourceEndpoint>> fed(Connection c) throws SQLException {
+        Map<Long, List<SourceInfo.SourceEndpoint>> fed = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT source_id, endpoint, events, rejected FROM source_endpoints ORDER BY source_id, endpoint");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                fed.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                        .add(new SourceInfo.SourceEndpoint(rs.getString(2), rs.getLong(3), rs.getLong(4)));
+            }
+        }
+        return fed;
+    }
+}

@@ -1,0 +1,67 @@
+package trailhound.store;
+
+import java.nio.file.Path;
+
+/**
+ * server.db: the server's state, one repository per feature. The only way into that file.
+ *
+ * <pre>{@code
+ * Store store = Store.open(dataDir.resolve("server.db"));   // creates or upgrades the schema
+ * store.catalogue().endpoints();
+ * store.sources().bySha256(hex);
+ * }</pre>
+ *
+ * <p>Opening upgrades a file of an older schema version in numbered steps (each atomic) and refuses
+ * one written by a newer Trailhound with a {@link StoreException} naming both versions.
+ * Thread-safe; several processes may share the file (SQLite locking, WAL).
+ */
+public final class Store {
+    private final Database db;
+    private final int versionFound;
+    private final Catalogue catalogue;
+    private final Sources sources;
+    private final UserAccounts users;
+
+    private Store(Database db, int versionFound) {
+        this.db = db;
+        this.versionFound = versionFound;
+        this.catalogue = new Catalogue(db);
+        this.sources = new Sources(db);
+        this.users = new UserAccounts(db);
+    }
+
+    /** Opens (creating when absent) and upgrades server.db. */
+    public static Store open(Path serverDb) {
+        Database db = new Database(serverDb);
+        return new Store(db, Migrations.migrate(db));
+    }
+
+    /** The schema version this code writes. */
+    public static int schemaVersion() {
+        return Migrations.LATEST;
+    }
+
+    /** The schema version the file had when opened (0: new, or written before versions). */
+    public int versionFound() {
+        return versionFound;
+    }
+
+    public Path file() {
+        return db.file();
+    }
+
+    /** Endpoints and their snapshots. */
+    public Catalogue catalogue() {
+        return catalogue;
+    }
+
+    /** Every input kept as a source of truth. */
+    public Sources sources() {
+        return sources;
+    }
+
+    /** Web user accounts. */
+    public UserAccounts users() {
+        return users;
+    }
+}

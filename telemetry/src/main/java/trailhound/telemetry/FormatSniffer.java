@@ -1,0 +1,56 @@
+package trailhound.telemetry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Recognises a telemetry format from the first bytes of (decompressed) content. */
+final class FormatSniffer {
+    /** Enough for an XML prolog, a comment and the first {@code <Event} tag. */
+    static final int HEAD_BYTES = 8192;
+
+    private static final Pattern AUDIT_LINE =
+            Pattern.compile("^(node=\\S+ )?type=[A-Za-z0-9_]+ msg=audit\\(\\d+\\.\\d+:\\d+\\)");
+
+    private FormatSniffer() {
+    }
+
+    static Optional<TelemetryFormat> sniff(byte[] head, int length) {
+        // Event Viewer may save XML as UTF-16 with a byte order mark.
+        boolean utf16le = length >= 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE;
+        boolean utf16be = length >= 2 && (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF;
+        String text = new String(head, utf16le || utf16be ? 2 : 0, utf16le || utf16be ? length - 2 : length,
+                utf16le ? StandardCharsets.UTF_16LE : utf16be ? StandardCharsets.UTF_16BE : StandardCharsets.UTF_8);
+        int i = 0;
+        if (text.startsWith("\uFEFF")) {
+            i = 1;
+        }
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        if (i >= text.length()) {
+            return Optional.empty();
+        }
+        char first = text.charAt(i);
+        if (first == '{') {
+            return Optional.of(TelemetryFormat.WINDOWS_JSON_LINES);
+        }
+        if (first == '<' && (text.contains("<Event>") || text.contains("<Event ") || text.contains("<Events"))) {
+            return Optional.of(TelemetryFormat.WINDOWS_EVENT_XML);
+        }
+        if (AUDIT_LINE.matcher(text.substring(i)).lookingAt()) {
+            return Optional.of(TelemetryFormat.LINUX_AUDIT);
+        }
+        return Optional.empty();
+    }
+
+    /** A short printable excerpt of the head, for error messages. */
+    static String excerpt(byte[] head, int length) {
+        if (length <= 0) {
+            return "empty";
+        }
+        String text = new String(head, 0, Math.min(length, 40), StandardCharsets.UTF_8)
+                .replaceAll("[\\p{Cntrl}\uFFFD]", ".");
+        return "starts with \"" + text + "\"";
+    }
+}

@@ -1,0 +1,43 @@
+package trailhound.telemetry;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one {@link TelemetryImport#read} did.
+ *
+ * @param file the file read
+ * @param format its format (of the first entry, for an archive)
+ * @param recordsRead records read: JSON lines, XML {@code <Event>} elements or audit log lines,
+ *     not counting blank lines
+ * @param eventsEmitted events handed to the sink, duplicates included
+ * @param distinctEvents events with distinct {@code event_uid}s among those emitted
+ * @param countsByKind emitted events by kind, {@code type/operation} (for type {@code other} from
+ *     Windows: {@code other/<channel>/<event id>}), sorted by kind
+ * @param endpoints endpoints the events carry, sorted
+ * @param malformed records that could not be read (counted, not emitted)
+ * @param firstMalformedLines the line numbers of the first ten malformed records
+ * @param warnings things the analyst should know, e.g. a truncated archive
+ */
+public record ImportReport(
+        Path file,
+        TelemetryFormat format,
+        long recordsRead,
+        long eventsEmitted,
+        long distinctEvents,
+        Map<String, Long> countsByKind,
+        List<String> endpoints,
+        long malformed,
+        List<Long> firstMalformedLines,
+        List<String> warnings) {
+
+    public ImportReport {
+        countsByKind = Collections.unmodifiableMap(new TreeMap<>(countsByKind));
+        endpoints = List.copyOf(endpoints);
+        firstMalformedLines = List.copyOf(firstMalformedLines);
+        warnings = List.copyOf(warnings);
+    }
+}

@@ -1,0 +1,101 @@
+package trailhound.telemetry.auditd;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import trailhound.telemetry.ImportContext;
+
+/**
+ * Reads a Linux audit log and emits one canonical event per audit event (the records sharing
+ * {@code msg=audit(time:serial)}, plus {@code node=}). Called by
+ * {@code trailhound.telemetry.TelemetryImport}.
+ *
+ * <p>The records of one event are usually adjacent but may interleave with another's, and an
+ * {@code EOE} record ends an event only when the kernel wrote one. So an event stays open until
+ * its EOE, or until no record of it came in the last {@value #IDLE_LINES} lines, or more than
+ * {@value #OPEN_EVENTS} events are open, or the file ends. Events are emitted in the order they
+ * began, so an execve is mapped before its children's events (process keys depend on it).
+ *
+ * <p>Endpoint: the override; else the record's {@code node=}; else the file name stem.
+ */
+public final class AuditLogReader {
+    private static final int OPEN_EVENTS = 64;
+    private static final int IDLE_LINES = 32;
+
+    private AuditLogReader() {
+    }
+
+    /** @throws IOException from the stream (for an archive: it is truncated); open events are emitted first */
+    public static void read(InputStream in, String entryName, ImportContext context) throws IOException {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        AuditEventMapper mapper = new AuditEventMapper();
+        Map<String, Pending> open = new LinkedHashMap<>();
+        long number = 0;
+        try {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                context.recordRead();
+                AuditRecord record = AuditRecordParser.parse(line, number);
+                if (record == null) {
+                    context.malformed(number);
+                    continue;
+                }
+                Pending pending = open.get(record.groupKey());
+                if (record.type().equals("EOE")) {
+                    if (pending != null) {
+                        pending.ended = true;
+                    }
+                } else {
+                    if (pending == null) {
+                        pending = new Pending();
+                        open.put(record.groupKey(), pending);
+                    }
+                    pending.records.add(record);
+                    pending.lastLine = number;
+                }
+                emitReady(open, number, mapper, context);
+            }
+        } finally {
+            for (Pending pending : open.values()) {
+                emit(pending.records, mapper, context);
+            }
+        }
+    }
+
+    /** Emits the oldest open events while they are finished, idle, or too many are open. */
+    private static void emitReady(Map<String, Pending> open, long line, AuditEventMapper mapper, ImportContext context) {
+        Iterator<Pending> oldest = open.values().iterator();
+        while (oldest.hasNext()) {
+            Pending head = oldest.next();
+            if (!(head.ended || line - head.lastLine > IDLE_LINES || open.size() > OPEN_EVENTS)) {
+                return;
+            }
+            emit(head.records, mapper, context);
+            oldest.remove();
+        }
+    }
+
+    /** The records of one event read so far. */
+    private static final class Pending {
+        final List<AuditRecord> records = new ArrayList<>();
+        long lastLine;
+        boolean ended;
+    }
+
+    private static void emit(List<AuditRecord> group, AuditEventMapper mapper, ImportContext context) {
+        String node = group.getFirst().node();
+        String endpoint = context.endpointOverride() != null ? context.endpointOverride()
+                : node != null ? node : context.sourceStem();
+        context.emit(mapper.map(group, endpoint));
+    }
+}

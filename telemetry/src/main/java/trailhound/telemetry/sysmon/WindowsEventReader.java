@@ -1,0 +1,169 @@
+package trailhound.telemetry.sysmon;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import org.apache.commons.codec.digest.MurmurHash3;
+import trailhound.telemetry.ImportContext;
+import trailhound.schema.Event;
+
+/**
+ * Reads Windows events (Sysmon and any other channel) as JSON lines or as Event Viewer XML and
+ * emits canonical events to the {@link ImportContext}. Called by
+ * {@code trailhound.telemetry.TelemetryImport}, which owns format detection and archives.
+ */
+public final class WindowsEventReader {
+    /* Jackson factories are thread-safe and costly to create; parsers are per line. */
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final HexFormat HEX = HexFormat.of();
+    private static final int UID_SEED = 0x7261696c; // fixed forever: part of every JSON-lines event_uid
+
+    private WindowsEventReader() {
+    }
+
+    /**
+     * One flat JSON object per line. A line's {@code event_uid} is a hash of its bytes (these
+     * exports carry no record id), so the same line shipped twice is the same event. Blank lines
+     * are skipped; a line that is not a JSON object with a numeric {@code EventID} and a time is
+     * counted as malformed and skipped. The lines are parsed on {@link ImportContext#threads()}
+     * threads, in batches cut by this one.
+     *
+     * @throws IOException from the stream (for an archive: it is truncated), once the lines read
+     *     before it were imported
+     */
+    public static void readJsonLines(InputStream in, String entryName, ImportContext context) throws IOException {
+        ClockSkew clockSkew = new ClockSkew();
+        LineBatches.forEach(in, context.threads(), batch -> clockSkew.addAll(readBatch(batch, context)));
+        clockSkew.report(entryName, context);
+    }
+
+    /** Parses, maps and emits one batch of lines (on any thread); returns the batch's clock skews. */
+    private static ClockSkew readBatch(LineBatches.Batch batch, ImportContext context) {
+        ImportContext.Tally tally = context.newTally();
+        ClockSkew clockSkew = new ClockSkew();
+        Map<String, String> fields = new HashMap<>(64);
+        byte[] bytes = batch.bytes();
+        for (int i = 0; i < batch.count(); i++) {
+            if (batch.isBlank(i)) {
+                continue;
+            }
+            tally.recordRead();
+            fields.clear();
+            int start = batch.start(i);
+            int length = batch.end(i) - start;
+            if (!parseFlatObject(bytes, start, length, fields)) {
+                tally.malformed(batch.firstLine() + i);
+                continue;
+            }
+            // 128-bit MurmurHash3 of the line's bytes: a published, fixed algorithm (uids must never
+            // change between versions) and several times cheaper than SHA-256 on the hot path.
+            long[] hash = MurmurHash3.hash128x64(bytes, start, length, UID_SEED);
+            String uid = "j" + HEX.toHexDigits(hash[0]) + HEX.toHexDigits(hash[1]);
+            Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context.sourceStem());
+            if (event == null) {
+                tally.malformed(batch.firstLine() + i);
+            } else {
+                clockSkew.observe(fields);
+                tally.emit(event);
+            }
+        }
+        context.add(tally);
+        return clockSkew;
+    }
+
+    /**
+     * Many {@code <Event>} elements, with or without an enclosing root. {@code event_uid} is
+     * {@code host:channel:EventRecordID}. A document that stops being well-formed ends the read
+     * with a warning (XML cannot be resynchronised reliably); the events before it are kept.
+     *
+     * @throws IOException from the stream (for an archive: it is truncated)
+     */
+    public static void readXml(InputStream in, String entryName, ImportContext context) throws IOException {
+        new XmlEventReader(context).read(in, entryName);
+    }
+
+    /*
+     * Forwarders stamp TimeCreated in the collector's idea of time: in the OTRF exports it is hours
+     * away from Sysmon's UtcTime, even with a "Z". Events that only have TimeCreated (Security,
+     * System...) therefore cannot be placed exactly; the report says by how much the two disagree
+     * rather than silently shifting or trusting either.
+     */
+    private static final class ClockSkew {
+        private static final long QUARTER_HOUR = 15 * 60_000L;
+        private final Map<String, Map<Long, Long>> countsByHostAndSkew = new java.util.TreeMap<>();
+
+        void observe(Map<String, String> fields) {
+            String utc = fields.get("UtcTime");
+            String created = fields.get("TimeCreated");
+            if (utc == null || created == null) {
+                return;
+            }
+            long a = WindowsTimes.parse(utc);
+            long b = WindowsTimes.parse(created);
+            if (a == Long.MIN_VALUE || b == Long.MIN_VALUE) {
+                return;
+            }
+            long skew = Math.round((double) (a - b) / QUARTER_HOUR) * QUARTER_HOUR;
+            if (skew != 0) {
+                countsByHostAndSkew.computeIfAbsent(String.valueOf(fields.get("Hostname")), h -> new java.util.TreeMap<>())
+                        .merge(skew, 1L, Long::sum);
+            }
+        }
+
+        synchronized void addAll(ClockSkew other) {
+            other.countsByHostAndSkew.forEach((host, skews) -> skews.forEach((skew, count) ->
+                    countsByHostAndSkew.computeIfAbsent(host, h -> new java.util.TreeMap<>()).merge(skew, count, Long::sum)));
+        }
+
+        synchronized void report(String entryName, ImportContext context) {
+            countsByHostAndSkew.forEach((host, skews) -> skews.forEach((skew, count) -> context.warn(
+                    (entryName.isEmpty() ? "" : entryName + ": ") + "TimeCreated is " + hours(skew)
+                            + (skew > 0 ? " behind" : " ahead of") + " UtcTime on " + count + " events of " + host
+                            + "; events without UtcTime "
+                            + "(Security, System...) are timed by TimeCreated and may be off by as much")));
+        }
+    }
+
+    private static String hours(long skewMillis) {
+        double hours = Math.abs(skewMillis) / 3_600_000.0;
+        return (hours == Math.rint(hours) ? Long.toString((long) hours) : Double.toString(hours)) + "h";
+    }
+
+    /** Top-level scalar members into {@code fields}; false when the bytes are not one JSON object. */
+    private static boolean parseFlatObject(byte[] buf, int start, int length, Map<String, String> fields) {
+        try (JsonParser p = JSON.createParser(buf, start, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value.isStructStart()) {
+                    p.skipChildren();
+                } else if (value != JsonToken.VALUE_NULL && WindowsEventMapper.FIELDS.contains(name)) {
+                    // Only the mapped fields are decoded: Jackson skips the others (Message is ~1 KB of prose).
+                    fields.put(name, p.getText());
+                }
+            }
+            return t == JsonToken.END_OBJECT && p.nextToken() == null;
+        } catch (IOException e) {
+            return false; // JsonParseException: the line is not JSON
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
