@@ -93,9 +93,10 @@ public final class Indexes implements Closeable {
     }
 
     private OpenIndex load(String endpoint, boolean create) {
-        OpenIndex old = retired.remove(endpoint);
-        if (old != null && old.revive()) return old;
         try {
+            OpenIndex old = retired.remove(endpoint);
+            // a generation replaced by a rebuild is never taken back: CURRENT names another folder by then
+            if (old != null && layout.exists(endpoint) && old.index.dir().equals(layout.current(endpoint)) && old.revive()) return old;
             if (!create && !layout.exists(endpoint)) throw new UnknownEndpointException(endpoint);
             Path dir = create ? layout.currentOrCreate(endpoint) : layout.current(endpoint);
             return new OpenIndex(EndpointIndex.open(dir));
@@ -233,15 +234,17 @@ public final class Indexes implements Closeable {
             done = true;
             open.invalidate(endpoint);
             open.cleanUp();
-            OpenIndex old = retired.remove(endpoint); // never revive the replaced generation
-            if (old != null) old.evict();
-            if (replaced > 0) {
+            Path oldDir = layout.indexDir(endpoint).resolve(Long.toString(replaced));
+            Runnable deleteOld = () -> {
                 try {
-                    IndexLayout.deleteTree(layout.indexDir(endpoint).resolve(Long.toString(replaced)));
+                    IndexLayout.deleteTree(oldDir);
                 } catch (IOException e) {
-                    // still open elsewhere (not on POSIX): the next rebuild deletes it
+                    // left for the next rebuild, which deletes every generation but the current one
                 }
-            }
+            };
+            OpenIndex old = retired.remove(endpoint); // never revive the replaced generation
+            if (replaced == 0) return;
+            if (old == null || !old.afterClose(deleteOld)) deleteOld.run(); // else deleted when its last search ends
         }
 
         /** Throws the new generation away unless published. */
@@ -278,6 +281,7 @@ public final class Indexes implements Closeable {
         private int leases;
         private boolean evicted;
         private boolean closed;
+        private Runnable afterClose;
 
         OpenIndex(EndpointIndex index) {
             this.index = index;
@@ -303,6 +307,18 @@ public final class Indexes implements Closeable {
             return true;
         }
 
+        /** Evicts it and runs the action once it is closed; false (nothing scheduled) when it is closed already. */
+        synchronized boolean afterClose(Runnable action) {
+            if (closed) return false;
+            afterClose = action;
+            evict();
+            if (closed) {
+                afterClose = null;
+                return false;
+            }
+            return true;
+        }
+
         synchronized boolean release() {
             leases--;
             if (leases == 0 && evicted) closeNow();
@@ -315,6 +331,8 @@ public final class Indexes implements Closeable {
                 index.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("closing the index in " + index.dir() + " failed", e);
+            } finally {
+                if (afterClose != null) afterClose.run();
             }
         }
     }

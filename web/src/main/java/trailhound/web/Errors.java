@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import trailhound.index.IndexFormatException;
 import trailhound.index.UnknownEndpointException;
 import trailhound.query.QuerySyntaxException;
 
@@ -30,6 +31,10 @@ final class Errors {
                 respond(ctx, http, 400, "Bad query", e.getMessage(), e.column(), null));
         routes.exception(UnknownEndpointException.class, (e, http) ->
                 respond(ctx, http, 404, "Unknown endpoint", e.getMessage(), null, null));
+        routes.exception(IndexFormatException.class, (e, http) ->
+                respond(ctx, http, 409, "Needs re-index", "This endpoint's index was written by an older Trailhound (format "
+                        + e.found() + "); its events come back once an administrator re-indexes it: bin/trailhound reindex"
+                        + " --data DIR --endpoint NAME (or --all).", null, null));
         routes.exception(HttpResponseException.class, (e, http) ->
                 respond(ctx, http, e.getStatus(), title(e.getStatus()), e.getMessage(), null, null));
         routes.exception(Exception.class, (e, http) -> {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import trailhound.index.IndexFormatException;
 import trailhound.index.IndexStats;
 import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
@@ -51,15 +52,18 @@ final class EndpointDirectory {
     private EndpointRow row(EndpointInfo info) throws IOException {
         Indexes indexes = data.indexes();
         IndexStats stats = null;
+        String status = null;
         if (indexes.exists(info.name())) {
             try (Indexes.Lease lease = indexes.acquire(info.name())) {
                 stats = lease.index().stats();
+            } catch (IndexFormatException e) {
+                status = "needs re-index";
             }
         }
         return new EndpointRow(info.name(), info.os(), info.hostname(), info.ip(),
                 stats == null ? 0 : stats.eventCount(),
                 stats == null ? null : stats.firstTs(),
                 stats == null ? null : stats.lastTs(),
-                info.snapshotCount());
+                info.snapshotCount(), status);
     }
 }

@@ -1,0 +1,88 @@
+package trailhound.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sources, verify and reindex as a user runs them: output, exit status, and a folder written by an older Trailhound. */
+class SourcesCommandsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void ingestSourcesVerifyReindex_asAUserRunsThem() throws Exception {
+        Path samples = tmp.resolve("samples");
+        Path data = tmp.resolve("data");
+        assertEquals(0, Cli.run("samples", "--out", samples.toString(), "--endpoints", "2", "--events", "6000", "--seed", "4").status());
+        Path snapshot;
+        try (var files = Files.list(samples)) {
+            snapshot = files.filter(f -> f.toString().endsWith(".db")).sorted().findFirst().orElseThrow();
+        }
+        Cli ingest = Cli.run("ingest", "--data", data.toString(), snapshot.toString());
+        assertEquals(0, ingest.status(), ingest.err());
+        assertTrue(ingest.out().contains("kept as source s1"), ingest.out());
+        Cli again = Cli.run("ingest", "--data", data.toString(), snapshot.toString());
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.out().contains("already ingested as source s1"), again.out());
+
+        Cli table = Cli.run("sources", "--data", data.toString());
+        assertEquals(0, table.status(), table.err());
+        assertTrue(table.out().contains(snapshot.getFileName().toString()) && table.out().contains("complete"), table.out());
+        Cli json = Cli.run("sources", "--data", data.toString(), "--format", "json");
+        JsonNode rows = new ObjectMapper().readTree(json.out());
+        assertEquals(1, rows.size());
+        JsonNode s1 = rows.get(0);
+        assertEquals("s1", s1.get("id").asText());
+        assertEquals("snapshot", s1.get("kind").asText());
+        assertEquals(64, s1.get("sha256").asText().length());
+        assertEquals(Files.size(snapshot), s1.get("size").asLong());
+        assertEquals("complete", s1.get("state").asText());
+        String endpoint = s1.get("endpoints").fieldNames().next();
+        long events = s1.get("endpoints").get(endpoint).asLong();
+        assertTrue(events > 0);
+        assertTrue(s1.get("ingested_by").asText().startsWith("cli:"), s1.toString());
+
+        Cli verify = Cli.run("verify", "--data", data.toString());
+        assertEquals(0, verify.status(), verify.out() + verify.err());
+        assertTrue(verify.out().contains("consistent"), verify.out());
+
+        Cli reindex = Cli.run("reindex", "--data", data.toString(), "--all");
+        assertEquals(0, reindex.status(), reindex.err());
+        assertTrue(reindex.out().contains(endpoint), reindex.out());
+        assertEquals(events, Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "--count").count());
+
+        Cli unknown = Cli.run("reindex", "--data", data.toString(), "--endpoint", "no-such-host");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("unknown endpoint 'no-such-host'"), unknown.err());
+
+        // an index written by an older Trailhound: listed as needing a re-index, which brings it back
+        Path generation = data.resolve("endpoints").resolve(endpoint).resolve("index").resolve(
+                Files.readString(data.resolve("endpoints").resolve(endpoint).resolve("index").resolve("CURRENT")).strip());
+        Files.writeString(generation.resolve("FORMAT"), "3\n");
+        Cli endpoints = Cli.run("endpoints", "--data", data.toString());
+        assertEquals(0, endpoints.status());
+        assertTrue(endpoints.out().contains("needs re-index (index format 3)"), endpoints.out());
+        assertTrue(endpoints.err().contains("bin/trailhound reindex --data " + data), endpoints.err());
+        Cli stale = Cli.run("verify", "--data", data.toString());
+        assertEquals(1, stale.status(), stale.out());
+        assertTrue(stale.out().contains("needs a re-index"), stale.out());
+        assertEquals(0, Cli.run("reindex", "--data", data.toString(), "--endpoint", endpoint).status());
+        assertEquals(events, Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "--count").count());
+        assertEquals(0, Cli.run("verify", "--data", data.toString()).status());
+
+        // a kept file that changed is reported, exit status 1
+        Path kept = data.resolve(s1.get("path").asText());
+        byte[] bytes = Files.readAllBytes(kept);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(kept, bytes);
+        Cli changed = Cli.run("verify", "--data", data.toString());
+        assertEquals(1, changed.status());
+        assertTrue(changed.out().contains("DIFFERENCE: source s1") && changed.out().contains("no longer has SHA-256"), changed.out());
+    }
+}
