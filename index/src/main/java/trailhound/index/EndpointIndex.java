@@ -167,9 +167,9 @@ public final class EndpointIndex implements Closeable {
         // duplicate, because the per-thread memos now count these values as offered
         if (variant != null && !docs.variantRepeated()) {
             String[] newProcessValues = processes.add(variant, event);
-            if (newProcessValues != null) values.add(newProcessValues, ALL_FRESH);
+            if (newProcessValues != null) values.add(newProcessValues, ALL_FRESH, event);
         }
-        values.add(lower, docs.fresh());
+        values.add(lower, docs.fresh(), event);
         // A hash already present means "indexed": the set holds every uid of the index, and two different uids
         // share a 64-bit hash with odds of about 3 in a million for ten million events (docs/decisions.md).
         if (!uids.add(UidHashes.hash(docs.uidBytes()))) return false;

@@ -21,20 +21,46 @@ final class IndexLayout {
         this.endpointsDir = endpointsDir;
     }
 
-    /** Endpoint names become folder names: anything that could leave the data folder is refused. */
-    static String checkName(String endpoint) {
-        if (endpoint == null || endpoint.isBlank() || endpoint.equals(".") || endpoint.contains("..")
-                || endpoint.indexOf('/') >= 0 || endpoint.indexOf('\\') >= 0 || endpoint.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("bad endpoint name '" + endpoint
-                    + "': names must not be blank or contain '/', '\\', ':' or '..'");
+    /** Beside an endpoint's folder whose name differs from the endpoint's: the real name (UTF-8). */
+    static final String NAME = "NAME";
+    private static final int MAX_FOLDER_CHARS = 128;
+
+    /**
+     * The endpoint's folder name. Endpoint names come from the telemetry (an attacker can write any
+     * host name), so a name that is not a plain, portable folder name (blank, '.', '..', '/', '\',
+     * ':', '~', control characters, leading or trailing spaces, over 128 chars) gets one made of its
+     * safe characters, '~' and 16 hex digits of its SHA-256; the real name stays in the events and
+     * the catalogue and is written to {@link #NAME} beside the index. Fails only for a null or empty name.
+     */
+    static String folderName(String endpoint) {
+        if (endpoint == null || endpoint.isEmpty()) throw new IllegalArgumentException("an endpoint needs a name");
+        if (isPlain(endpoint)) return endpoint;
+        String safe = endpoint.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.length() > 64) safe = safe.substring(0, 64);
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(endpoint.getBytes(StandardCharsets.UTF_8));
+            return safe + "~" + java.util.HexFormat.of().formatHex(sha, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        for (int i = 0; i < endpoint.length(); i++) {
-            if (Character.isISOControl(endpoint.charAt(i))) {
-                throw new IllegalArgumentException("bad endpoint name '" + endpoint.replaceAll("\\p{Cntrl}", "?")
-                        + "': names must not contain control characters");
-            }
+    }
+
+    private static boolean isPlain(String name) {
+        if (name.length() > MAX_FOLDER_CHARS || name.equals(".") || name.equals("..") || name.isBlank()
+                || !name.strip().equals(name)) {
+            return false;
         }
-        return endpoint;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == '\\' || c == ':' || c == '~' || Character.isISOControl(c) || Character.isSurrogate(c)) return false;
+        }
+        return true;
+    }
+
+    /** The endpoint a folder under {@code endpoints/} holds: its NAME file, or the folder's own name. */
+    static String endpointOf(Path folder) throws IOException {
+        Path name = folder.resolve(NAME);
+        return Files.isRegularFile(name) ? Files.readString(name, StandardCharsets.UTF_8) : folder.getFileName().toString();
     }
 
     Path endpointsDir() {
@@ -42,7 +68,7 @@ final class IndexLayout {
     }
 
     Path indexDir(String endpoint) {
-        return endpointsDir.resolve(checkName(endpoint)).resolve("index");
+        return endpointsDir.resolve(folderName(endpoint)).resolve("index");
     }
 
     boolean exists(String endpoint) {
@@ -77,6 +103,9 @@ final class IndexLayout {
     synchronized Path currentOrCreate(String endpoint) throws IOException {
         if (exists(endpoint)) return current(endpoint);
         Path index = Files.createDirectories(indexDir(endpoint));
+        if (!folderName(endpoint).equals(endpoint)) {
+            Files.writeString(index.getParent().resolve(NAME), endpoint, StandardCharsets.UTF_8);
+        }
         Files.createDirectories(index.resolve("1"));
         swap(endpoint, 1);
         return index.resolve("1");

@@ -25,8 +25,8 @@ import org.apache.lucene.search.Query;
  * }
  * }</pre>
  *
- * <p>Thread-safe. Endpoint names are folder names: names with '/', '\', ':', '..' or control
- * characters are refused with IllegalArgumentException. An index evicted from the cache while
+ * <p>Thread-safe. Any non-empty endpoint name is accepted: one that cannot be a folder name gets
+ * a safe folder ({@link #folderName}). An index evicted from the cache while
  * leased stays open until its last lease closes; acquiring it again meanwhile reuses it, so two
  * IndexWriters never compete for one folder.
  */
@@ -50,14 +50,21 @@ public final class Indexes implements Closeable {
                 .build();
     }
 
+    /** The folder under {@code endpoints/} that holds the endpoint: its name, or a safe stand-in (see IndexLayout). */
+    public static String folderName(String endpoint) {
+        return IndexLayout.folderName(endpoint);
+    }
+
     /** Names of the endpoints that have an index, sorted. */
     public List<String> endpoints() throws IOException {
         if (!Files.isDirectory(layout.endpointsDir())) return List.of();
         try (Stream<Path> dirs = Files.list(layout.endpointsDir())) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("index").resolve(IndexLayout.CURRENT)))
-                    .map(d -> d.getFileName().toString())
-                    .sorted()
-                    .toList();
+            List<String> names = new ArrayList<>();
+            for (Path d : dirs.filter(d -> Files.isRegularFile(d.resolve("index").resolve(IndexLayout.CURRENT))).toList()) {
+                names.add(IndexLayout.endpointOf(d));
+            }
+            names.sort(null);
+            return names;
         }
     }
 
@@ -67,14 +74,14 @@ public final class Indexes implements Closeable {
 
     /** Leases the endpoint's index, opening it if needed; fails with UnknownEndpointException if absent. */
     public Lease acquire(String endpoint) throws IOException {
-        IndexLayout.checkName(endpoint);
+        IndexLayout.folderName(endpoint);
         if (open.getIfPresent(endpoint) == null && !layout.exists(endpoint)) throw new UnknownEndpointException(endpoint);
         return lease(endpoint, false);
     }
 
     /** Leases the endpoint's index, creating it if absent (for ingest). */
     public Lease acquireOrCreate(String endpoint) throws IOException {
-        IndexLayout.checkName(endpoint);
+        IndexLayout.folderName(endpoint);
         return lease(endpoint, true);
     }
 
@@ -115,7 +122,7 @@ public final class Indexes implements Closeable {
      * neither evicts the indexes analysts are working in nor pays for closing evicted ones.
      */
     <T> T withIndex(String endpoint, IndexFunction<T> function) throws IOException {
-        IndexLayout.checkName(endpoint);
+        IndexLayout.folderName(endpoint);
         OpenIndex cached = open.getIfPresent(endpoint);
         if (cached == null) cached = retired.get(endpoint);
         if (cached != null && cached.retain()) {
@@ -185,7 +192,7 @@ public final class Indexes implements Closeable {
      * interrupted rebuild are deleted first. One rebuild per endpoint at a time (the caller's duty).
      */
     public Rebuild rebuild(String endpoint) throws IOException {
-        IndexLayout.checkName(endpoint);
+        IndexLayout.folderName(endpoint);
         Path indexDir = layout.indexDir(endpoint);
         Files.createDirectories(indexDir);
         long current = layout.exists(endpoint) ? layout.currentGeneration(endpoint) : 0;

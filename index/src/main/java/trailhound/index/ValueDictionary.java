@@ -28,6 +28,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
 import trailhound.query.ValuePatternQuery;
+import trailhound.schema.Event;
 import trailhound.schema.Field;
 import trailhound.schema.FieldKind;
 import trailhound.query.IndexFields;
@@ -44,6 +45,8 @@ import trailhound.query.IndexFields;
  *  - "<field>$g"  StringField, one per distinct trigram: contains/wildcard candidates are the
  *                 conjunction of the literals' trigrams; always verified with matches() after.
  *  - "v"          BinaryDocValues: the value, read back for the verification of candidates.
+ * A value over IndexFields.MAX_TERM_CHARS has its long-value term (prefix + hash) in "<field>" and
+ * "<field>$r", but its trigrams and "v" come from the whole value, so contains still finds it.
  *
  * The set of known values is only loaded when the writer opens (first write, SideIndex), so
  * read-only opens for hunting across many endpoints stay cheap. Thread-safe.
@@ -83,22 +86,25 @@ final class ValueDictionary implements Closeable {
      * Adds the values not seen before; {@code lower} holds the event's lower-cased values by field (only those marked {@code fresh} can be new)
      * ordinal (computed once per event by the caller, shared with the event document).
      */
-    void add(String[] lower, boolean[] fresh) throws IOException {
+    void add(String[] terms, boolean[] fresh, Event event) throws IOException {
         IndexWriter w = index.writer();
         for (Field f : DICTIONARY_FIELDS) {
-            String value = lower[f.ordinal()];
-            if (value == null || !fresh[f.ordinal()]) continue;
+            String term = terms[f.ordinal()];
+            if (term == null || !fresh[f.ordinal()]) continue;
             Set<String> seen = known.get(f.ordinal());
             // contains() first: it never locks, and almost every value was seen before
-            if (!seen.contains(value) && seen.add(value)) w.addDocument(document(f, value));
+            if (!seen.contains(term) && seen.add(term)) {
+                String whole = term.length() > IndexFields.MAX_TERM_CHARS ? IndexFields.lower(event.get(f)) : term;
+                w.addDocument(document(f, term, whole));
+            }
         }
     }
 
-    private static Document document(Field f, String lower) {
+    private static Document document(Field f, String term, String lower) {
         Document doc = new Document();
         String name = IndexFields.term(f);
-        doc.add(new StringField(name, lower, org.apache.lucene.document.Field.Store.NO));
-        doc.add(new StringField(name + "$r", reverse(lower), org.apache.lucene.document.Field.Store.NO));
+        doc.add(new StringField(name, term, org.apache.lucene.document.Field.Store.NO));
+        doc.add(new StringField(name + "$r", reverse(term), org.apache.lucene.document.Field.Store.NO));
         for (String gram : trigrams(lower)) {
             doc.add(new StringField(name + "$g", gram, org.apache.lucene.document.Field.Store.NO));
         }
@@ -141,20 +147,26 @@ final class ValueDictionary implements Closeable {
         IndexReader reader = searcher.getIndexReader();
         Set<String> grams = new LinkedHashSet<>();
         for (String literal : query.requiredLiterals()) grams.addAll(trigrams(literal));
-        List<String> candidates = new ArrayList<>();
+        // terms walked are matched as they are (a long value's term is its prefix and hash: ends-with and
+        // match-all patterns see only that); whole values from "v" are matched whole and give their term
+        List<String> terms = new ArrayList<>();
+        List<String> wholeValues = new ArrayList<>();
         if (query.mode() == ValuePatternQuery.Mode.ENDS_WITH) {
             String prefix = reverse(query.pattern());
-            walkTerms(reader, name + "$r", prefix, t -> candidates.add(reverse(t)));
+            walkTerms(reader, name + "$r", prefix, t -> terms.add(reverse(t)));
         } else if (!grams.isEmpty()) {
             BooleanQuery.Builder b = new BooleanQuery.Builder();
             for (String gram : grams) b.add(new TermQuery(new Term(name + "$g", gram)), Occur.FILTER);
-            for (BytesRef v : searcher.search(b.build(), BinaryValuesCollector.of(VALUE))) candidates.add(v.utf8ToString());
+            for (BytesRef v : searcher.search(b.build(), BinaryValuesCollector.of(VALUE))) wholeValues.add(v.utf8ToString());
         } else {
-            walkTerms(reader, name, "", candidates::add);
+            walkTerms(reader, name, "", terms::add);
         }
         Set<BytesRef> matching = new HashSet<>();
-        for (String value : candidates) {
-            if (query.matches(value)) matching.add(new BytesRef(value));
+        for (String term : terms) {
+            if (query.matches(term)) matching.add(new BytesRef(term));
+        }
+        for (String value : wholeValues) {
+            if (query.matches(value)) matching.add(new BytesRef(IndexFields.termOf(value)));
         }
         List<BytesRef> sorted = new ArrayList<>(matching);
         sorted.sort(null);

@@ -56,13 +56,18 @@ class IndexesTest {
     }
 
     @Test
-    void acquire_badNames_rejectedWithTheName() throws IOException {
+    void acquireOrCreate_namesThatCannotBeFolders_getSafeFoldersInsideAndKeepTheirNames() throws IOException {
+        List<String> odd = List.of("../etc", "a/b", "a\\b", "..", " ", "tab\there", "c:", "x".repeat(200));
         try (Indexes indexes = new Indexes(endpoints, 4)) {
-            for (String bad : List.of("../etc", "a/b", "a\\b", "..", "", " ", "tab\there", "c:")) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> indexes.acquireOrCreate(bad), bad);
-                assertTrue(e.getMessage().contains("bad endpoint name"), e.getMessage());
+            for (String name : odd) {
+                try (Indexes.Lease lease = indexes.acquireOrCreate(name)) {
+                    assertTrue(lease.index().dir().normalize().startsWith(endpoints), name + " -> " + lease.index().dir());
+                }
+                assertTrue(Indexes.folderName(name).matches("[A-Za-z0-9._-]*~[0-9a-f]{16}"), Indexes.folderName(name));
             }
-            assertEquals(List.of(), indexes.endpoints());
+            assertEquals(new java.util.TreeSet<>(odd), new java.util.TreeSet<>(indexes.endpoints()), "listed by their real names");
+            assertEquals("WS-01", Indexes.folderName("WS-01"), "a plain name is its own folder");
+            assertThrows(IllegalArgumentException.class, () -> indexes.acquireOrCreate(""));
         }
     }
 

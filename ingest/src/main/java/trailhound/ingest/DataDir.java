@@ -59,9 +59,9 @@ public final class DataDir implements Closeable {
         return store;
     }
 
-    /** The folder of one endpoint: {@code endpoints/<name>/}. */
+    /** The folder of one endpoint: {@code endpoints/<name>/} (a safe stand-in for a name that cannot be a folder name). */
     public Path endpointDir(String endpoint) {
-        return endpointsDir(root).resolve(EndpointNames.check(endpoint));
+        return endpointsDir(root).resolve(Indexes.folderName(endpoint));
     }
 
     public Indexes indexes() {

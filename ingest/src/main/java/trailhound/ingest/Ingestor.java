@@ -93,7 +93,9 @@ public final class Ingestor {
         if (!snapshot && TelemetryImport.detect(file).isEmpty()) {
             throw new IngestException(file, "unknown format; accepted formats: " + ACCEPTED_FORMATS, null);
         }
-        if (endpointOverride != null) EndpointNames.check(endpointOverride);
+        if (endpointOverride != null && endpointOverride.isBlank()) {
+            throw new IngestException(file, "--endpoint needs a name", null);
+        }
         String sha256 = sha256(file);
         Sources sources = data.store().sources();
         Optional<SourceInfo> known = sources.bySha256(sha256);
@@ -128,7 +130,7 @@ public final class Ingestor {
         String label = SourceInfo.label(sourceId);
         try (RecorderReader reader = RecorderReader.open(file)) {
             RecorderMeta meta = reader.meta();
-            String endpoint = EndpointNames.check(endpointOverride != null ? endpointOverride : meta.host());
+            String endpoint = endpointOverride != null ? endpointOverride : meta.host();
             long lastTs = reader.lastTs().orElse(meta.createdMs());
             String snapshotId = snapshotId(meta.host(), lastTs);
             // kept before indexing: the source of truth exists whatever happens next
@@ -138,12 +140,14 @@ public final class Ingestor {
             Map<String, EndpointCounts> counts;
             Map<String, Long> labelled = new TreeMap<>();
             ReadReport read;
+            List<String> refusals;
             try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
                 Consumer<Event> sink = withProgress(endpointOverride == null ? indexer
                         : e -> indexer.accept(e.toBuilder().set(Field.ENDPOINT, endpoint).build()));
                 try {
                     read = reader.read(label, sink);
                     counts = indexer.finish(label, labelled);
+                    refusals = refusals(indexer);
                 } catch (IOException | RuntimeException | Error e) {
                     indexer.abort(label);
                     throw e;
@@ -158,7 +162,7 @@ public final class Ingestor {
             data.store().sources().complete(sourceId, format, Map.of(endpoint,
                     new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), read.rowsRejected())), meta.os());
             return new IngestReport(file, format, Map.of(endpoint, c), read.rowsRejected(), read.firstRejectedIds(), Map.of(),
-                    List.of(), sourceId, false);
+                    refusals, sourceId, false);
         } catch (RecorderException e) {
             throw new IngestException(file, e.reason(), e);
         }
@@ -189,13 +193,15 @@ public final class Ingestor {
         Map<String, EndpointCounts> counts;
         Map<String, Long> labelled = new TreeMap<>();
         ImportReport report;
+        List<String> warnings = new java.util.ArrayList<>();
         try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
             // JSON lines are parsed on `threads` threads that also index what they parse
             Consumer<Event> sink = withProgress(e -> indexer.index(e.toBuilder().set(Field.SOURCE, label).build()));
             try {
                 report = TelemetryImport.read(file, endpointOverride, sink, threads);
-                for (String endpoint : report.endpoints()) EndpointNames.check(endpoint);
                 counts = indexer.finish(label, labelled);
+                warnings.addAll(report.warnings());
+                warnings.addAll(refusals(indexer));
             } catch (IOException | RuntimeException | Error e) {
                 indexer.abort(label);
                 if (e instanceof TelemetryReadException || e instanceof UnsupportedFormatException) {
@@ -211,7 +217,14 @@ public final class Ingestor {
         }
         data.store().sources().complete(sourceId, report.format().description(), fed, os);
         return new IngestReport(file, report.format().description(), counts, report.malformed(),
-                report.firstMalformedLines(), report.countsByKind(), report.warnings(), sourceId, false);
+                report.firstMalformedLines(), report.countsByKind(), warnings, sourceId, false);
+    }
+
+    private static List<String> refusals(ParallelIndexer indexer) {
+        if (indexer.refusedCount() == 0) return List.of();
+        List<String> out = new java.util.ArrayList<>(indexer.refused());
+        out.add(indexer.refusedCount() + " events could not be indexed (not counted as added)");
+        return out;
     }
 
     /** Thread-safe when the sink is. */

@@ -40,6 +40,8 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private final Map<String, Long> before = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong indexed = new AtomicLong();
+    private final AtomicLong refusedCount = new AtomicLong();
+    private final List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
     private List<Event> batch = new ArrayList<>(BATCH);
     private boolean finished;
 
@@ -78,8 +80,24 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
 
     private void add(Event e) throws IOException {
         String endpoint = e.get(Field.ENDPOINT);
-        lease(endpoint).index().add(e);
         submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
+        try {
+            lease(endpoint).index().add(e);
+        } catch (IllegalArgumentException invalid) {
+            // One event Lucene refuses (a value it cannot index) costs that event, never the file:
+            // IndexWriter stays usable after such a refusal.
+            long n = refusedCount.incrementAndGet();
+            if (n <= 10) refused.add("event " + e.uid() + " of " + endpoint + " could not be indexed: " + invalid.getMessage());
+        }
+    }
+
+    /** Events Lucene refused, and the first (at most ten) reasons. */
+    long refusedCount() {
+        return refusedCount.get();
+    }
+
+    List<String> refused() {
+        return List.copyOf(refused);
     }
 
     long indexedSoFar() {
@@ -132,7 +150,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         synchronized (leases) {
             lease = leases.get(endpoint);
             if (lease == null) {
-                lease = indexes.acquireOrCreate(EndpointNames.check(endpoint));
+                lease = indexes.acquireOrCreate(endpoint);
                 before.put(endpoint, lease.index().stats().eventCount());
                 leases.put(endpoint, lease);
             }

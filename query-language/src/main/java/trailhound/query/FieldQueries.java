@@ -76,7 +76,7 @@ final class FieldQueries {
             throw new Rejected("field '" + name + "' does not support starts-with ('" + prefix + "*'); use a range like "
                     + name + ":[2020-10-19 TO now] or " + name + ":>now-1h");
         }
-        return anyOf(fields, f -> new PrefixQuery(new Term(IndexFields.term(f), IndexFields.normalize(prefix))));
+        return anyOf(fields, f -> new PrefixQuery(new Term(IndexFields.term(f), IndexFields.prefixTerm(prefix))));
     }
 
     /** A glob term as typed (escapes still in): routed by its shape. */
@@ -99,11 +99,11 @@ final class FieldQueries {
                 default -> "wildcard patterns ('" + raw + "')";
             });
         }
-        String literal = IndexFields.normalize(glob.literal());
+        String literal = IndexFields.lower(glob.literal());
         return anyOf(fields, f -> switch (glob.shape()) {
             case CONTAINS -> new ValuePatternQuery(f, Mode.CONTAINS, literal);
             case ENDS_WITH -> new ValuePatternQuery(f, Mode.ENDS_WITH, literal);
-            default -> new ValuePatternQuery(f, Mode.WILDCARD, IndexFields.normalize(glob.pattern()));
+            default -> new ValuePatternQuery(f, Mode.WILDCARD, IndexFields.lower(glob.pattern()));
         });
     }
 
