@@ -1,5 +1,7 @@
 package trailhound.app;
 
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -9,14 +11,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.ingest.DataDir;
-import trailhound.ingest.IngestException;
-import trailhound.ingest.Reindexer;
+import trailhound.ingest.ReindexJobs;
 import trailhound.store.EndpointInfo;
+import trailhound.store.JobInfo;
 
 @Command(name = "reindex", description = {
     "Rebuild endpoints' indexes from their kept sources (snapshots, imported files) into a new generation,",
     "check it against the catalogue and swap it in; searches keep answering from the current one meanwhile.",
-    "Upgrades indexes of an older format."})
+    "Runs as a job (endpoints in parallel, progress on stderr); a job left unfinished by a stop or a crash",
+    "is resumed first. Upgrades indexes of an older format."})
 final class ReindexCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -29,36 +32,71 @@ final class ReindexCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1") Which which;
 
+    @Option(names = "--detach", description = "Hand the job to the server running on this folder and return its id at once.")
+    boolean detach;
+
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        int status = 0;
-        try (DataDir dir = DataDir.open(data.dir)) {
-            List<String> names = which.all ? dir.catalogue().endpoints().stream().map(EndpointInfo::name).toList() : which.endpoints;
-            Reindexer reindexer = new Reindexer(dir, Runtime.getRuntime().availableProcessors());
-            int done = 0;
-            for (String name : names) {
+        if (detach) {
+            err.println("trailhound: --detach hands the job to a server running on this data folder, and none is running:"
+                    + " start one (bin/trailhound serve --data " + data.dir + "), or run without --detach");
+            return Main.BAD_INPUT;
+        }
+        try (DataDir dir = DataDir.open(data.dir);
+                ReindexJobs jobs = new ReindexJobs(dir, Runtime.getRuntime().availableProcessors())) {
+            for (long resumed : jobs.resumeUnfinished()) {
+                err.println("trailhound: resuming re-index job " + resumed + ", left unfinished by an earlier run");
+                report(out, await(jobs, resumed, err));
+            }
+            List<String> names = new ArrayList<>();
+            int status = 0;
+            for (String name : which.all ? dir.catalogue().endpoints().stream().map(EndpointInfo::name).toList() : which.endpoints) {
                 if (dir.catalogue().endpoint(name).isEmpty()) {
                     err.println("trailhound: unknown endpoint '" + name + "' (bin/trailhound endpoints --data " + data.dir + " lists them)");
                     status = Main.BAD_INPUT;
-                    continue;
+                } else {
+                    names.add(name);
                 }
-                Progress progress = new Progress(err, "re-indexing " + name + " (" + (done + 1) + " of " + names.size() + ")", 0);
-                try {
-                    Reindexer.Result r = reindexer.reindex(name, (endpoint, n) -> progress.update(n));
-                    progress.done();
-                    out.printf("%-32s %,12d events  %,d sources  %.1f s (%,.0f events/s)%n", r.endpoint(), r.events(),
-                            r.eventsBySource().size(), r.seconds(), r.events() / Math.max(r.seconds(), 1e-3));
-                    r.remarks().forEach(m -> out.println("  " + m));
-                } catch (IngestException e) {
-                    progress.done();
-                    err.println("trailhound: " + name + ": " + e.getMessage());
-                    status = Main.BAD_INPUT;
-                }
-                done++;
             }
+            if (names.isEmpty()) return status == 0 ? 0 : status;
+            long id = jobs.submit(names, "cli:" + System.getProperty("user.name", "unknown"));
+            JobInfo done = await(jobs, id, err);
+            report(out, done);
+            return done.state().equals(JobInfo.DONE) ? status : Main.BAD_INPUT;
         }
-        return status;
+    }
+
+    private static JobInfo await(ReindexJobs jobs, long id, PrintWriter err) throws InterruptedException {
+        long start = System.nanoTime();
+        boolean[] printed = {false};
+        JobInfo done = jobs.await(id, j -> {
+            err.print("\r" + progress(j, (System.nanoTime() - start) / 1e9) + "   ");
+            err.flush();
+            printed[0] = true;
+        });
+        if (printed[0]) {
+            err.print("\r" + " ".repeat(100) + "\r");
+            err.flush();
+        }
+        return done;
+    }
+
+    /** "re-index job 3: 2 of 6 endpoints, 120,000 of 600,000 events, 45,000 events/s, ETA 11 s". */
+    static String progress(JobInfo j, double seconds) {
+        double rate = j.eventsDone() / Math.max(seconds, 1e-3);
+        String eta = rate > 0 && j.eventsTotal() > j.eventsDone()
+                ? String.format(", ETA %,.0f s", (j.eventsTotal() - j.eventsDone()) / rate) : "";
+        return String.format("re-index job %d: %d of %d endpoints, %,d of %,d events, %,.0f events/s%s", j.id(),
+                j.endpointsDone(), j.endpointsTotal(), j.eventsDone(), j.eventsTotal(), rate, eta);
+    }
+
+    private static void report(PrintWriter out, JobInfo j) {
+        out.printf("re-index job %d: %s%s%n", j.id(), j.state(), j.message() == null ? "" : " (" + j.message() + ")");
+        for (JobInfo.Part p : j.parts()) {
+            out.printf("  %-32s %-10s %,12d events%s%n", p.endpoint(), p.state(), p.events(),
+                    p.message() == null ? "" : "  " + p.message());
+        }
     }
 }

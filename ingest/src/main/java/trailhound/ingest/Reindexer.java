@@ -30,9 +30,20 @@ public final class Reindexer {
     public record Result(String endpoint, long events, Map<String, Long> eventsBySource, List<String> remarks,
             double seconds) {}
 
-    /** Progress: events read so far for the endpoint being rebuilt. */
+    /**
+     * Progress: events read so far for the endpoint being rebuilt, every 50,000 events and at the end
+     * of each source. Throwing {@link java.util.concurrent.CancellationException} stops the rebuild
+     * and throws the new generation away (the current one stays).
+     */
     public interface Progress {
         void update(String endpoint, long events);
+    }
+
+    /** The events the catalogue says the endpoint's complete sources hold: what a re-index reads. */
+    public long expectedEvents(String endpoint) {
+        return data.store().sources().list(endpoint).stream().filter(s -> s.state().equals(SourceInfo.COMPLETE))
+                .flatMap(s -> s.endpoints().stream()).filter(e -> e.endpoint().equals(endpoint))
+                .mapToLong(SourceInfo.SourceEndpoint::events).sum();
     }
 
     private final DataDir data;
@@ -127,6 +138,8 @@ public final class Reindexer {
             }
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e; // the progress callback asked to stop: the new generation is thrown away
         } catch (RuntimeException e) {
             throw new IngestException(kept, "cannot read source " + label + " (" + s.originalName() + "): " + e.getMessage(), e);
         }

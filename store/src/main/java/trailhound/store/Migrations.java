@@ -32,7 +32,8 @@ final class Migrations {
 
     static final List<Migration> ALL = List.of(
             new Migration(1, "endpoints, snapshots, imports and web users (the schema before versions)", Migrations::initial),
-            new Migration(2, "sources of truth: every input kept with its SHA-256, the endpoints it fed", Migrations::sources));
+            new Migration(2, "sources of truth: every input kept with its SHA-256, the endpoints it fed", Migrations::sources),
+            new Migration(3, "jobs: bulk re-index and other long work, with per-endpoint progress", Migrations::jobs));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -146,6 +147,25 @@ final class Migrations {
             }
         }
         exec(c, "DROP TABLE imports");
+    }
+
+    /*
+     * jobs: kind (reindex), owner (who started it), state queued | running | done | failed | cancelled,
+     * progress counters, the time it started and ended, a message (why it failed). job_endpoints: each
+     * endpoint's part, so a job interrupted by a crash resumes with the endpoints not yet done.
+     */
+    private static void jobs(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE jobs (
+              id INTEGER PRIMARY KEY, kind TEXT NOT NULL, owner TEXT NOT NULL, state TEXT NOT NULL,
+              created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER,
+              endpoints_total INTEGER NOT NULL DEFAULT 0, endpoints_done INTEGER NOT NULL DEFAULT 0,
+              events_total INTEGER NOT NULL DEFAULT 0, events_done INTEGER NOT NULL DEFAULT 0,
+              message TEXT, cancel_requested INTEGER NOT NULL DEFAULT 0)""");
+        exec(c, """
+            CREATE TABLE job_endpoints (
+              job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, endpoint TEXT NOT NULL,
+              state TEXT NOT NULL, events INTEGER NOT NULL DEFAULT 0, message TEXT, PRIMARY KEY (job_id, endpoint))""");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

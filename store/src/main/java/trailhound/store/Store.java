@@ -21,6 +21,7 @@ public final class Store {
     private final Catalogue catalogue;
     private final Sources sources;
     private final UserAccounts users;
+    private final Jobs jobs;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -28,6 +29,7 @@ public final class Store {
         this.catalogue = new Catalogue(db);
         this.sources = new Sources(db);
         this.users = new UserAccounts(db);
+        this.jobs = new Jobs(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -58,6 +60,11 @@ public final class Store {
     /** Every input kept as a source of truth. */
     public Sources sources() {
         return sources;
+    }
+
+    /** Long work (re-index) and its progress. */
+    public Jobs jobs() {
+        return jobs;
     }
 
     /** Web user accounts. */

@@ -8,10 +8,12 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.util.Optional;
 import trailhound.ingest.DataDir;
+import trailhound.ingest.ReindexJobs;
 import trailhound.web.auth.Auth;
 import trailhound.web.auth.Users;
 import trailhound.web.distribution.DistributionPages;
 import trailhound.web.endpoints.EndpointPages;
+import trailhound.web.jobs.JobPages;
 import trailhound.web.process.ProcessPages;
 import trailhound.web.reputation.ReputationPages;
 import trailhound.web.reputation.ReputationService;
@@ -35,13 +37,16 @@ public final class WebServer implements AutoCloseable {
     private final Optional<String> initialAdminPassword;
     private final Users users;
     private final ReputationService reputation;
+    private final ReindexJobs jobs;
 
-    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Users users, ReputationService reputation) {
+    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Users users, ReputationService reputation,
+            ReindexJobs jobs) {
         this.app = app;
         this.host = host;
         this.initialAdminPassword = initialAdminPassword;
         this.users = users;
         this.reputation = reputation;
+        this.jobs = jobs;
     }
 
     /**
@@ -56,6 +61,7 @@ public final class WebServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));
         WebContext ctx = new WebContext(data, Templates.engine(options.templateSources()), options.clock(), json, reputation);
+        ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -66,14 +72,17 @@ public final class WebServer implements AutoCloseable {
             Auth.register(config.routes, ctx, users);
             Errors.register(config.routes, ctx);
             registerFeatures(config.routes, ctx);
+            JobPages.register(config.routes, ctx, jobs);
         });
         try {
             app.start(options.host(), options.port());
         } catch (RuntimeException e) {
             reputation.close();
+            jobs.close();
             throw e;
         }
-        return new WebServer(app, options.host(), adminPassword, users, reputation);
+        jobs.resumeUnfinished(); // a re-index interrupted by a stop or a crash carries on
+        return new WebServer(app, options.host(), adminPassword, users, reputation, jobs);
     }
 
     private static void registerFeatures(RoutesConfig routes, WebContext ctx) {
@@ -118,6 +127,7 @@ public final class WebServer implements AutoCloseable {
         try {
             app.stop();
         } finally {
+            jobs.close();
             reputation.close();
         }
     }

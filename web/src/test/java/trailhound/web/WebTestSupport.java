@@ -94,9 +94,15 @@ public final class WebTestSupport implements AutoCloseable {
 
     /** Signs in as {@code admin} through the login form; fails the test when it does not work. */
     public WebTestSupport signIn() throws IOException {
+        return signIn("admin", adminPassword);
+    }
+
+    /** Signs in as this user (in a fresh cookie jar); fails the test when it does not work. */
+    public WebTestSupport signIn(String user, String password) throws IOException {
+        ((CookieManager) http.cookieHandler().orElseThrow()).getCookieStore().removeAll();
         HttpResponse<String> form = get("/login");
         String token = find(form.body(), "name=\"_csrf\" value=\"([^\"]+)\"");
-        HttpResponse<String> done = postForm("/login", Map.of("_csrf", token, "username", "admin", "password", adminPassword));
+        HttpResponse<String> done = postForm("/login", Map.of("_csrf", token, "username", user, "password", password));
         if (done.statusCode() != 303) {
             throw new AssertionError("sign-in failed with " + done.statusCode() + ": " + done.body());
         }
@@ -118,6 +124,13 @@ public final class WebTestSupport implements AutoCloseable {
                 .collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs a JSON body with the session's CSRF token, as the API's clients do. */
+    public HttpResponse<String> postJson(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("X-CSRF-Token", csrf == null ? "" : csrf)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A query-string component. */

@@ -1,0 +1,81 @@
+package trailhound.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.index.Indexes;
+import trailhound.samples.SampleGenerator;
+import trailhound.store.EndpointInfo;
+import trailhound.store.JobInfo;
+
+class ReindexJobsTest {
+    @TempDir
+    Path tmp;
+
+    private static long count(DataDir data, String endpoint) throws Exception {
+        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            return lease.index().count(null);
+        }
+    }
+
+    private static String current(DataDir data, String endpoint) throws Exception {
+        return Files.readString(data.endpointDir(endpoint).resolve("index").resolve("CURRENT")).strip();
+    }
+
+    @Test
+    void jobLeftRunningByACrash_resumesSkippingFinishedEndpoints_andEndsWithEveryEvent() throws Exception {
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            for (Path f : SampleGenerator.generate(tmp.resolve("samples"), 3, 9_000, 41, n -> {})) new Ingestor(data).ingest(f, null);
+            List<String> endpoints = data.catalogue().endpoints().stream().map(EndpointInfo::name).toList();
+            long[] before = new long[3];
+            for (int i = 0; i < 3; i++) before[i] = count(data, endpoints.get(i));
+            // what a process killed mid-job leaves: the job running, its first endpoint done, the others not
+            long id = data.store().jobs().create("reindex", "cli:test", endpoints, 9_000);
+            data.store().jobs().start(id);
+            data.store().jobs().part(id, endpoints.get(0), JobInfo.DONE, before[0], null);
+            data.store().jobs().part(id, endpoints.get(1), JobInfo.RUNNING, 0, null);
+            String firstGeneration = current(data, endpoints.get(0));
+
+            try (ReindexJobs jobs = new ReindexJobs(data, 2)) {
+                assertEquals(List.of(id), jobs.resumeUnfinished());
+                JobInfo done = jobs.await(id, j -> {});
+                assertEquals(JobInfo.DONE, done.state(), done.toString());
+                assertEquals(3, done.endpointsDone());
+                assertTrue(done.parts().stream().allMatch(p -> p.state().equals(JobInfo.DONE)), done.toString());
+            }
+            assertEquals(firstGeneration, current(data, endpoints.get(0)), "a finished endpoint is not rebuilt again");
+            assertEquals("2", current(data, endpoints.get(1)));
+            for (int i = 0; i < 3; i++) assertEquals(before[i], count(data, endpoints.get(i)));
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+        }
+    }
+
+    @Test
+    void cancel_keepsTheCurrentGenerationAndRemovesThePartialOne() throws Exception {
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            Path big = SampleGenerator.generate(tmp.resolve("samples"), 1, 120_000, 42, n -> {}).getFirst();
+            String endpoint = new Ingestor(data).ingest(big, null).endpoints().keySet().iterator().next();
+            long before = count(data, endpoint);
+            try (ReindexJobs jobs = new ReindexJobs(data, 2)) {
+                long id = jobs.submit(List.of(endpoint), "admin");
+                boolean[] asked = {false};
+                JobInfo end = jobs.await(id, j -> {
+                    if (!asked[0] && j.eventsDone() > 0) asked[0] = jobs.cancel(id); // once it has started reading
+                });
+                assertTrue(asked[0], "the job was still running when cancelled");
+                assertEquals(JobInfo.CANCELLED, end.state(), end.toString());
+                assertEquals(JobInfo.CANCELLED, end.parts().getFirst().state());
+            }
+            assertEquals("1", current(data, endpoint));
+            assertEquals(before, count(data, endpoint));
+            try (var dirs = Files.list(data.endpointDir(endpoint).resolve("index"))) {
+                assertEquals(List.of("1", "CURRENT"), dirs.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package trailhound.web.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.NotFoundResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import trailhound.ingest.ReindexJobs;
+import trailhound.schema.Event;
+import trailhound.store.EndpointInfo;
+import trailhound.store.JobInfo;
+import trailhound.web.BadRequest;
+import trailhound.web.WebContext;
+import trailhound.web.auth.Role;
+import trailhound.web.auth.Session;
+
+/**
+ * Jobs, for administrators: {@code /jobs} (start a re-index of all or some endpoints, watch progress,
+ * cancel), and the JSON API {@code POST /api/v1/jobs/reindex} (body {@code {"all":true}} or
+ * {@code {"endpoints":[...]}}, answers 202 with the job), {@code GET /api/v1/jobs},
+ * {@code GET /api/v1/jobs/{id}}, {@code POST /api/v1/jobs/{id}/cancel}. Others get 403.
+ */
+public final class JobPages {
+    private final WebContext ctx;
+    private final ReindexJobs jobs;
+
+    private JobPages(WebContext ctx, ReindexJobs jobs) {
+        this.ctx = ctx;
+        this.jobs = jobs;
+    }
+
+    public static void register(RoutesConfig routes, WebContext ctx, ReindexJobs jobs) {
+        JobPages pages = new JobPages(ctx, jobs);
+        routes.get("/jobs", pages::page);
+        routes.get("/jobs/rows", pages::rows);
+        routes.post("/jobs/reindex", pages::startFromForm);
+        routes.post("/jobs/{id}/cancel", pages::cancelFromForm);
+        routes.post("/api/v1/jobs/reindex", pages::startFromApi);
+        routes.get("/api/v1/jobs", pages::apiList);
+        routes.get("/api/v1/jobs/{id}", pages::apiGet);
+        routes.post("/api/v1/jobs/{id}/cancel", pages::apiCancel);
+    }
+
+    /** Re-index is for administrators (other kinds of job, later, belong to the user who started them). */
+    private static Session administrator(Context http) {
+        Session s = Session.of(http);
+        if (s == null || s.role() != Role.ADMINISTRATOR) {
+            throw new ForbiddenResponse("jobs and re-indexing are for administrators");
+        }
+        return s;
+    }
+
+    private JobsPage model(Context http) {
+        long now = ctx.clock().millis();
+        List<JobRow> rows = jobs.list(50).stream().map(j -> JobRow.of(j, now)).toList();
+        List<String> endpoints = ctx.data().catalogue().endpoints().stream().map(EndpointInfo::name).toList();
+        return new JobsPage(ctx.chrome(http, "Jobs"), rows, endpoints);
+    }
+
+    private void page(Context http) {
+        administrator(http);
+        ctx.render(http, "jobs/list.jte", model(http));
+    }
+
+    private void rows(Context http) {
+        administrator(http);
+        ctx.render(http, "jobs/rows.jte", model(http));
+    }
+
+    private void startFromForm(Context http) {
+        Session s = administrator(http);
+        List<String> endpoints = "all".equals(http.formParam("scope")) ? all()
+                : Arrays.stream(String.valueOf(http.formParam("endpoints")).split(",")).map(String::strip)
+                        .filter(e -> !e.isEmpty() && !e.equals("null")).toList();
+        submit(endpoints, s);
+        http.redirect("/jobs");
+    }
+
+    private void cancelFromForm(Context http) {
+        administrator(http);
+        jobs.cancel(id(http));
+        http.redirect("/jobs");
+    }
+
+    private void startFromApi(Context http) throws Exception {
+        Session s = administrator(http);
+        JsonNode body;
+        try {
+            body = ctx.json().readTree(http.body());
+        } catch (Exception e) {
+            throw new BadRequest("expected a JSON body: {\"all\":true} or {\"endpoints\":[\"name\", ...]}");
+        }
+        List<String> endpoints = new ArrayList<>();
+        if (body != null && body.path("all").asBoolean(false)) {
+            endpoints.addAll(all());
+        } else if (body != null && body.path("endpoints").isArray()) {
+            body.path("endpoints").forEach(e -> endpoints.add(e.asText()));
+        } else {
+            throw new BadRequest("expected {\"all\":true} or {\"endpoints\":[\"name\", ...]}");
+        }
+        long id = submit(endpoints, s);
+        http.status(202).json(json(jobs.get(id).orElseThrow()));
+    }
+
+    private void apiList(Context http) {
+        administrator(http);
+        http.json(Map.of("jobs", jobs.list(50).stream().map(this::json).toList()));
+    }
+
+    private void apiGet(Context http) {
+        administrator(http);
+        http.json(json(job(http)));
+    }
+
+    private void apiCancel(Context http) {
+        administrator(http);
+        JobInfo j = job(http);
+        jobs.cancel(j.id());
+        http.json(json(jobs.get(j.id()).orElseThrow()));
+    }
+
+    private long submit(List<String> endpoints, Session s) {
+        try {
+            return jobs.submit(endpoints, s.user());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+    }
+
+    private List<String> all() {
+        return ctx.data().catalogue().endpoints().stream().map(EndpointInfo::name).toList();
+    }
+
+    private static long id(Context http) {
+        try {
+            return Long.parseLong(http.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("no job " + http.pathParam("id"));
+        }
+    }
+
+    private JobInfo job(Context http) {
+        long id = id(http);
+        return jobs.get(id).orElseThrow(() -> new NotFoundResponse("no job " + id));
+    }
+
+    private Map<String, Object> json(JobInfo j) {
+        JobRow row = JobRow.of(j, ctx.clock().millis());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id());
+        m.put("kind", j.kind());
+        m.put("owner", j.owner());
+        m.put("state", j.state());
+        m.put("created_at", Event.formatTime(j.createdAt()));
+        m.put("started_at", j.startedAt() == null ? null : Event.formatTime(j.startedAt()));
+        m.put("finished_at", j.finishedAt() == null ? null : Event.formatTime(j.finishedAt()));
+        m.put("endpoints_done", j.endpointsDone());
+        m.put("endpoints_total", j.endpointsTotal());
+        m.put("events_done", j.eventsDone());
+        m.put("events_total", j.eventsTotal());
+        m.put("events_per_second", Math.round(row.eventsPerSecond()));
+        m.put("eta_seconds", row.etaSeconds());
+        m.put("message", j.message());
+        m.put("cancel_requested", j.cancelRequested());
+        m.put("endpoints", j.parts().stream().map(p -> {
+            Map<String, Object> part = new LinkedHashMap<>();
+            part.put("endpoint", p.endpoint());
+            part.put("state", p.state());
+            part.put("events", p.events());
+            part.put("message", p.message());
+            return part;
+        }).toList());
+        return m;
+    }
+}
