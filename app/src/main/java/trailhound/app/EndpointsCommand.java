@@ -10,7 +10,9 @@ import trailhound.index.IndexStats;
 import trailhound.ingest.DataDir;
 import trailhound.store.EndpointInfo;
 
-@Command(name = "endpoints", description = "List endpoints: name, OS, event count, first and last event time (UTC).")
+@Command(name = "endpoints", description = {"List endpoints: name, OS, event count, first and last event time (UTC).",
+    "rename, merge and purge change them."},
+        subcommands = {EndpointAdminCommands.Rename.class, EndpointAdminCommands.Merge.class, EndpointAdminCommands.Purge.class})
 final class EndpointsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;

@@ -85,4 +85,40 @@ class SourcesCommandsTest {
         assertEquals(1, changed.status());
         assertTrue(changed.out().contains("DIFFERENCE: source s1") && changed.out().contains("no longer has SHA-256"), changed.out());
     }
+
+    @Test
+    void endpointsRenameMergePurge_fromTheCommandLine() throws Exception {
+        Path samples = tmp.resolve("samples");
+        Path data = tmp.resolve("data");
+        assertEquals(0, Cli.run("samples", "--out", samples.toString(), "--endpoints", "2", "--events", "4000", "--seed", "5").status());
+        try (var files = Files.list(samples)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".db")).toList()) {
+                assertEquals(0, Cli.run("ingest", "--data", data.toString(), f.toString()).status());
+            }
+        }
+        java.util.List<String> names = Cli.run("endpoints", "--data", data.toString()).out().lines().skip(1)
+                .map(l -> l.split("\\s+")[0]).toList();
+        assertEquals(2, names.size());
+        long first = Cli.run("search", "--data", data.toString(), "--endpoint", names.get(0), "--count").count();
+        long second = Cli.run("search", "--data", data.toString(), "--endpoint", names.get(1), "--count").count();
+
+        Cli rename = Cli.run("endpoints", "rename", "--data", data.toString(), names.get(0), "renamed-01");
+        assertEquals(0, rename.status(), rename.err());
+        assertEquals(first, Cli.run("search", "--data", data.toString(), "--endpoint", "renamed-01", "--count").count());
+        Cli merge = Cli.run("endpoints", "merge", "--data", data.toString(), names.get(1), "renamed-01");
+        assertEquals(0, merge.status(), merge.err());
+        assertEquals(first + second, Cli.run("search", "--data", data.toString(), "--endpoint", "renamed-01", "--count").count());
+        Cli clash = Cli.run("endpoints", "merge", "--data", data.toString(), "no-such", "renamed-01");
+        assertEquals(2, clash.status());
+        assertTrue(clash.err().contains("unknown endpoint 'no-such'"), clash.err());
+
+        Cli unconfirmed = Cli.run("endpoints", "purge", "--data", data.toString(), "renamed-01");
+        assertEquals(2, unconfirmed.status());
+        assertTrue(unconfirmed.err().contains("--yes"), unconfirmed.err());
+        Cli purge = Cli.run("endpoints", "purge", "--data", data.toString(), "renamed-01", "--yes");
+        assertEquals(0, purge.status(), purge.err());
+        assertTrue(purge.out().contains("2 sources removed"), purge.out());
+        assertEquals(1, Cli.run("endpoints", "--data", data.toString()).out().lines().count(), "only the header is left");
+        assertEquals(0, Cli.run("verify", "--data", data.toString()).status());
+    }
 }

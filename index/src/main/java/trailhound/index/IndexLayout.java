@@ -106,9 +106,16 @@ final class IndexLayout {
         if (!folderName(endpoint).equals(endpoint)) {
             Files.writeString(index.getParent().resolve(NAME), endpoint, StandardCharsets.UTF_8);
         }
-        Files.createDirectories(index.resolve("1"));
-        swap(endpoint, 1);
-        return index.resolve("1");
+        long generation = 1; // past any folder a deleted index of the same name may still be leaving
+        try (java.util.stream.Stream<Path> dirs = Files.list(index)) {
+            for (Path d : dirs.toList()) {
+                String n = d.getFileName().toString();
+                if (n.matches("[0-9]{1,18}")) generation = Math.max(generation, Long.parseLong(n) + 1);
+            }
+        }
+        Files.createDirectories(index.resolve(Long.toString(generation)));
+        swap(endpoint, generation);
+        return index.resolve(Long.toString(generation));
     }
 
     /** Makes {@code generation} the live one (atomic rename of CURRENT). */

@@ -265,6 +265,31 @@ public final class Indexes implements Closeable {
     }
 
     /**
+     * Removes the endpoint's index (every generation). Searches running on it finish first; the
+     * folder is deleted when its last lease ends. Absent is fine.
+     */
+    public void delete(String endpoint) throws IOException {
+        Path indexDir = layout.indexDir(endpoint);
+        if (!Files.exists(indexDir)) return;
+        List<Path> generations;
+        try (Stream<Path> dirs = Files.list(indexDir)) {
+            generations = dirs.filter(Files::isDirectory).toList(); // only these: a new index of the name may start meanwhile
+        }
+        Files.deleteIfExists(indexDir.resolve(IndexLayout.CURRENT)); // gone for every new acquire from here on
+        open.invalidate(endpoint);
+        open.cleanUp();
+        OpenIndex old = retired.remove(endpoint);
+        Runnable deleteAll = () -> {
+            try {
+                for (Path g : generations) IndexLayout.deleteTree(g);
+            } catch (IOException e) {
+                // a later delete or rebuild of this name removes what is left
+            }
+        };
+        if (old == null || !old.afterClose(deleteAll)) deleteAll.run();
+    }
+
+    /**
      * The format of the endpoint's current index, when it differs from the one this code reads
      * ({@link EndpointIndex#FORMAT}): such an endpoint needs a re-index. Empty when it is current or absent.
      */

@@ -130,7 +130,9 @@ public final class Ingestor {
         String label = SourceInfo.label(sourceId);
         try (RecorderReader reader = RecorderReader.open(file)) {
             RecorderMeta meta = reader.meta();
-            String endpoint = endpointOverride != null ? endpointOverride : meta.host();
+            Map<String, String> aliases = data.catalogue().aliases();
+            String named = endpointOverride != null ? endpointOverride : meta.host();
+            String endpoint = aliases.getOrDefault(named, named); // a renamed or merged endpoint's events go to its new name
             long lastTs = reader.lastTs().orElse(meta.createdMs());
             String snapshotId = snapshotId(meta.host(), lastTs);
             // kept before indexing: the source of truth exists whatever happens next
@@ -142,7 +144,7 @@ public final class Ingestor {
             ReadReport read;
             List<String> refusals;
             try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
-                Consumer<Event> sink = withProgress(endpointOverride == null ? indexer
+                Consumer<Event> sink = withProgress(endpoint.equals(meta.host()) ? indexer
                         : e -> indexer.accept(e.toBuilder().set(Field.ENDPOINT, endpoint).build()));
                 try {
                     read = reader.read(label, sink);
@@ -196,7 +198,13 @@ public final class Ingestor {
         List<String> warnings = new java.util.ArrayList<>();
         try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
             // JSON lines are parsed on `threads` threads that also index what they parse
-            Consumer<Event> sink = withProgress(e -> indexer.index(e.toBuilder().set(Field.SOURCE, label).build()));
+            Map<String, String> aliases = data.catalogue().aliases();
+            Consumer<Event> sink = withProgress(e -> {
+                Event.Builder b = e.toBuilder().set(Field.SOURCE, label);
+                String alias = aliases.get(e.get(Field.ENDPOINT)); // a renamed or merged endpoint's events go to its new name
+                if (alias != null) b.set(Field.ENDPOINT, alias);
+                indexer.index(b.build());
+            });
             try {
                 report = TelemetryImport.read(file, endpointOverride, sink, threads);
                 counts = indexer.finish(label, labelled);

@@ -117,10 +117,14 @@ public final class Reindexer {
             throws IOException {
         Path kept = data.root().resolve(s.path());
         String label = s.label();
+        Map<String, String> aliases = data.catalogue().aliases();
         Consumer<Event> sink = e -> {
-            if (!endpoint.equals(e.get(Field.ENDPOINT))) return; // a telemetry file may feed several endpoints
+            String named = e.get(Field.ENDPOINT);
+            String owner = aliases.getOrDefault(named, named); // renamed or merged: the events belong to the new name
+            if (!endpoint.equals(owner)) return; // a telemetry file may feed several endpoints
             try {
-                index.add(label.equals(e.get(Field.SOURCE)) ? e : e.toBuilder().set(Field.SOURCE, label).build());
+                index.add(label.equals(e.get(Field.SOURCE)) && owner.equals(named) ? e
+                        : e.toBuilder().set(Field.SOURCE, label).set(Field.ENDPOINT, owner).build());
             } catch (IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             }

@@ -96,6 +96,87 @@ public final class Catalogue {
                 System.currentTimeMillis(), sourceId));
     }
 
+    /** Names that were renamed or merged, and the endpoint each now belongs to. */
+    public java.util.Map<String, String> aliases() {
+        return db.read("read endpoint aliases", c -> {
+            java.util.Map<String, String> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT alias, endpoint FROM endpoint_aliases");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Gives endpoint {@code from} the name {@code to} (rename, when {@code to} is new) or moves it into
+     * the existing endpoint {@code to} (merge): snapshots, what sources fed and named it move along,
+     * and {@code from} becomes an alias, so events recorded under it (again) belong to {@code to}.
+     * The index must be rebuilt afterwards.
+     *
+     * @throws StoreException when {@code from} is unknown, or {@code to} exists and {@code merge} is false
+     */
+    public void moveEndpoint(String from, String to, boolean merge) {
+        db.write((merge ? "merge " : "rename ") + from, c -> {
+            if (!exists(c, from)) throw new SQLException("unknown endpoint '" + from + "'");
+            if (from.equals(to)) throw new SQLException("'" + from + "' is that endpoint already");
+            boolean target = exists(c, to);
+            if (target && !merge) throw new SQLException("an endpoint named '" + to + "' exists: merge into it instead");
+            if (!target && merge) throw new SQLException("unknown endpoint '" + to + "' to merge into");
+            if (!target) {
+                update(c, "INSERT INTO endpoints(name, os, hostname, ip, first_seen) SELECT ?, os, hostname, ip, first_seen"
+                        + " FROM endpoints WHERE name = ?", to, from);
+            }
+            update(c, "UPDATE snapshots SET endpoint = ? WHERE endpoint = ?", to, from);
+            update(c, """
+                INSERT INTO source_endpoints(source_id, endpoint, events, rejected)
+                SELECT source_id, ?, events, rejected FROM source_endpoints WHERE endpoint = ? AND true
+                ON CONFLICT(source_id, endpoint) DO UPDATE SET events = events + excluded.events,
+                  rejected = rejected + excluded.rejected""", to, from);
+            update(c, "DELETE FROM source_endpoints WHERE endpoint = ?", from);
+            update(c, "UPDATE sources SET endpoint_override = ? WHERE endpoint_override = ?", to, from);
+            update(c, "UPDATE endpoint_aliases SET endpoint = ? WHERE endpoint = ?", to, from);
+            update(c, "INSERT INTO endpoint_aliases(alias, endpoint) VALUES (?, ?)"
+                    + " ON CONFLICT(alias) DO UPDATE SET endpoint = excluded.endpoint", from, to);
+            update(c, "DELETE FROM endpoint_aliases WHERE alias = ?", to); // the name is an endpoint again
+            return update(c, "DELETE FROM endpoints WHERE name = ?", from);
+        });
+    }
+
+    /**
+     * Removes the endpoint from the catalogue: its row, snapshots, aliases and what sources fed it.
+     * Returns the ids of the sources that fed nothing else (to be removed with their files).
+     */
+    public List<Long> purgeEndpoint(String endpoint) {
+        return db.write("purge " + endpoint, c -> {
+            if (!exists(c, endpoint)) throw new SQLException("unknown endpoint '" + endpoint + "'");
+            List<Long> only = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT s.id FROM sources s WHERE s.id IN (SELECT source_id FROM source_endpoints WHERE endpoint = ?)
+                      AND NOT EXISTS (SELECT 1 FROM source_endpoints o WHERE o.source_id = s.id AND o.endpoint <> ?)""")) {
+                ps.setString(1, endpoint);
+                ps.setString(2, endpoint);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) only.add(rs.getLong(1));
+                }
+            }
+            update(c, "DELETE FROM snapshots WHERE endpoint = ?", endpoint);
+            update(c, "DELETE FROM source_endpoints WHERE endpoint = ?", endpoint);
+            update(c, "DELETE FROM endpoint_aliases WHERE endpoint = ? OR alias = ?", endpoint, endpoint);
+            update(c, "DELETE FROM endpoints WHERE name = ?", endpoint);
+            return only;
+        });
+    }
+
+    private static boolean exists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM endpoints WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);

@@ -33,7 +33,8 @@ final class Migrations {
     static final List<Migration> ALL = List.of(
             new Migration(1, "endpoints, snapshots, imports and web users (the schema before versions)", Migrations::initial),
             new Migration(2, "sources of truth: every input kept with its SHA-256, the endpoints it fed", Migrations::sources),
-            new Migration(3, "jobs: bulk re-index and other long work, with per-endpoint progress", Migrations::jobs));
+            new Migration(3, "jobs: bulk re-index and other long work, with per-endpoint progress", Migrations::jobs),
+            new Migration(4, "endpoint aliases: names renamed or merged into another endpoint", Migrations::aliases));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -166,6 +167,11 @@ final class Migrations {
             CREATE TABLE job_endpoints (
               job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, endpoint TEXT NOT NULL,
               state TEXT NOT NULL, events INTEGER NOT NULL DEFAULT 0, message TEXT, PRIMARY KEY (job_id, endpoint))""");
+    }
+
+    /* endpoint_aliases: a name events may carry (the host as recorded) and the endpoint it now belongs to. */
+    private static void aliases(Connection c, Path root) throws SQLException {
+        exec(c, "CREATE TABLE endpoint_aliases (alias TEXT PRIMARY KEY, endpoint TEXT NOT NULL)");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

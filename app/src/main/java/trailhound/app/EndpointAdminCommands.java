@@ -1,0 +1,78 @@
+package trailhound.app;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.ingest.DataDir;
+import trailhound.ingest.EndpointAdmin;
+import trailhound.ingest.Reindexer;
+import trailhound.store.SourceInfo;
+
+/** {@code endpoints rename|merge|purge}: the administrator's changes to endpoints, on a data folder. */
+final class EndpointAdminCommands {
+    private EndpointAdminCommands() {}
+
+    @Command(name = "rename", description = "Give an endpoint a new name; its old name leads to it from then on (later ingests too).")
+    static final class Rename implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Parameters(index = "0", paramLabel = "NAME") String from;
+        @Parameters(index = "1", paramLabel = "NEW-NAME") String to;
+
+        @Override
+        public Integer call() throws Exception {
+            try (DataDir dir = DataDir.open(data.dir)) {
+                Reindexer.Result r = new EndpointAdmin(dir).rename(from, to);
+                spec.commandLine().getOut().printf("renamed %s to %s: %,d events%n", from, to, r.events());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "merge", description = {"Merge an endpoint into another, e.g. a host's short name into its fully qualified one;",
+        "the merged name leads to the other from then on (later ingests too)."})
+    static final class Merge implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Parameters(index = "0", paramLabel = "NAME") String from;
+        @Parameters(index = "1", paramLabel = "INTO") String into;
+
+        @Override
+        public Integer call() throws Exception {
+            try (DataDir dir = DataDir.open(data.dir)) {
+                Reindexer.Result r = new EndpointAdmin(dir).merge(from, into);
+                spec.commandLine().getOut().printf("merged %s into %s: %,d events%n", from, into, r.events());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "purge", description = "Remove an endpoint with its index, its snapshots and every source that fed nothing else.")
+    static final class Purge implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Parameters(index = "0", paramLabel = "NAME") String endpoint;
+        @Option(names = "--yes", description = "Confirm: this cannot be undone.") boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!yes) {
+                spec.commandLine().getErr().println("trailhound: purging " + endpoint + " deletes its events, snapshots and the"
+                        + " sources that fed only it, for good: add --yes to confirm");
+                return Main.BAD_INPUT;
+            }
+            try (DataDir dir = DataDir.open(data.dir)) {
+                List<SourceInfo> removed = new EndpointAdmin(dir).purge(endpoint);
+                var out = spec.commandLine().getOut();
+                out.printf("purged %s; %d sources removed%n", endpoint, removed.size());
+                removed.forEach(s -> out.printf("  %s %s%n", s.label(), s.originalName()));
+            }
+            return 0;
+        }
+    }
+}
