@@ -5,7 +5,13 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.javalin.http.ForbiddenResponse;
 import trailhound.index.UnknownEndpointException;
+import trailhound.ingest.EndpointAdmin;
+import trailhound.ingest.IngestException;
+import trailhound.web.BadRequest;
+import trailhound.web.auth.Role;
+import trailhound.web.auth.Session;
 import trailhound.schema.Event;
 import trailhound.web.WebContext;
 
@@ -29,6 +35,60 @@ public final class EndpointPages {
         routes.get("/endpoints/rows", pages::rows);
         routes.get("/api/v1/endpoints", pages::api);
         routes.get("/api/v1/endpoints/{endpoint}/snapshots", pages::apiSnapshots);
+        routes.post("/endpoints/{endpoint}/rename", http -> pages.administer(http, false, "name"));
+        routes.post("/endpoints/{endpoint}/merge", http -> pages.administer(http, false, "into"));
+        routes.post("/endpoints/{endpoint}/purge", http -> pages.administer(http, false, "purge"));
+        routes.post("/api/v1/endpoints/{endpoint}/rename", http -> pages.administer(http, true, "name"));
+        routes.post("/api/v1/endpoints/{endpoint}/merge", http -> pages.administer(http, true, "into"));
+        routes.delete("/api/v1/endpoints/{endpoint}", http -> pages.administer(http, true, "purge"));
+    }
+
+    /**
+     * Rename ({@code name}), merge ({@code into}) or purge an endpoint, for administrators: from the
+     * endpoint list's forms (purge needs the endpoint's name typed as {@code confirm}) or the JSON API
+     * ({@code {"name":N}}, {@code {"into":E}}, DELETE). Answers the endpoint list or the outcome as JSON.
+     */
+    private void administer(Context http, boolean api, String what) throws Exception {
+        Session s = Session.of(http);
+        if (s == null || s.role() != Role.ADMINISTRATOR) {
+            throw new ForbiddenResponse("renaming, merging and purging endpoints is for administrators");
+        }
+        String endpoint = http.pathParam("endpoint");
+        if (ctx.data().catalogue().endpoint(endpoint).isEmpty()) throw new UnknownEndpointException(endpoint);
+        String value = null;
+        if (!what.equals("purge")) {
+            if (api) {
+                com.fasterxml.jackson.databind.JsonNode body;
+                try {
+                    body = ctx.json().readTree(http.body());
+                } catch (Exception e) {
+                    throw new BadRequest("expected a JSON body {\"" + what + "\": \"...\"}");
+                }
+                value = body == null ? null : body.path(what).asText(null);
+            } else {
+                value = http.formParam(what);
+            }
+            if (value == null || value.isBlank()) throw new BadRequest("missing '" + what + "': the endpoint's new name");
+        } else if (!api && !endpoint.equals(http.formParam("confirm"))) {
+            throw new BadRequest("type the endpoint's name (" + endpoint + ") to confirm the purge");
+        }
+        EndpointAdmin admin = new EndpointAdmin(ctx.data());
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        try {
+            switch (what) {
+                case "name" -> outcome.put("events", admin.rename(endpoint, value).events());
+                case "into" -> outcome.put("events", admin.merge(endpoint, value).events());
+                default -> outcome.put("sources_removed", admin.purge(endpoint).stream().map(x -> x.label()).toList());
+            }
+        } catch (IngestException e) {
+            throw new BadRequest(e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+        }
+        outcome.put("endpoint", what.equals("purge") ? null : value);
+        if (api) {
+            http.json(outcome);
+        } else {
+            http.redirect("/endpoints", io.javalin.http.HttpStatus.SEE_OTHER);
+        }
     }
 
     private void page(Context http) throws Exception {

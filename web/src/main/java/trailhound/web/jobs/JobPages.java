@@ -78,13 +78,13 @@ public final class JobPages {
                 : Arrays.stream(String.valueOf(http.formParam("endpoints")).split(",")).map(String::strip)
                         .filter(e -> !e.isEmpty() && !e.equals("null")).toList();
         submit(endpoints, s);
-        http.redirect("/jobs");
+        http.redirect("/jobs", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void cancelFromForm(Context http) {
         administrator(http);
         jobs.cancel(id(http));
-        http.redirect("/jobs");
+        http.redirect("/jobs", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void startFromApi(Context http) throws Exception {

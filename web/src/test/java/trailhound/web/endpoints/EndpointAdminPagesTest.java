@@ -1,0 +1,54 @@
+package trailhound.web.endpoints;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.web.WebTestSupport;
+import trailhound.web.auth.Role;
+
+/** Rename and purge from the endpoint list and the API: administrators only. */
+class EndpointAdminPagesTest {
+    @TempDir
+    Path tmp;
+
+    private static JsonNode endpoints(WebTestSupport web) throws Exception {
+        return new ObjectMapper().readTree(web.get("/api/v1/endpoints").body()).path("endpoints");
+    }
+
+    @Test
+    void renameThenPurge_asAnAdministrator_refusedToAnAnalyst() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(tmp).signIn()) {
+            String page = web.get("/endpoints").body();
+            assertTrue(page.contains("/endpoints/" + WebTestSupport.ENDPOINT + "/rename"), "the forms are offered to admins");
+
+            web.server().users().create("ana", Role.ANALYST, "analyst-password-1");
+            web.signIn("ana", "analyst-password-1");
+            assertTrue(!web.get("/endpoints").body().contains("/rename"), "not to analysts");
+            assertEquals(403, web.postJson("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/rename", "{\"name\":\"x\"}").statusCode());
+            web.signIn();
+
+            HttpResponse<String> renamed = web.postJson("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/rename",
+                    "{\"name\":\"WS-RENAMED\"}");
+            assertEquals(200, renamed.statusCode(), renamed.body());
+            JsonNode list = endpoints(web);
+            assertEquals(1, list.size());
+            assertEquals("WS-RENAMED", list.get(0).path("name").asText());
+            assertEquals(WebTestSupport.TOTAL, list.get(0).path("event_count").asLong());
+            assertEquals(404, web.postJson("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/rename", "{\"name\":\"y\"}").statusCode());
+            assertEquals(400, web.postJson("/api/v1/endpoints/WS-RENAMED/merge", "{\"into\":\"nowhere\"}").statusCode());
+
+            assertEquals(400, web.postForm("/endpoints/WS-RENAMED/purge", Map.of("_csrf", web.csrf(), "confirm", "wrong")).statusCode());
+            assertEquals(1, endpoints(web).size(), "a purge needs the name typed");
+            assertEquals(303, web.postForm("/endpoints/WS-RENAMED/purge", Map.of("_csrf", web.csrf(), "confirm", "WS-RENAMED"))
+                    .statusCode());
+            assertEquals(0, endpoints(web).size());
+        }
+    }
+}
