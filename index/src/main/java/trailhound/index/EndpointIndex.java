@@ -122,7 +122,10 @@ public final class EndpointIndex implements Closeable {
         int found = format(dir);
         if (found == 0) {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("FORMAT"), FORMAT + "\n");
+            Path tmp = dir.resolve("FORMAT.tmp"); // renamed into place: a crash never leaves an empty FORMAT
+            Files.writeString(tmp, FORMAT + "\n");
+            Files.move(tmp, dir.resolve("FORMAT"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } else if (found != FORMAT) {
             throw new IndexFormatException(dir, found, FORMAT);
         }
@@ -193,6 +196,36 @@ public final class EndpointIndex implements Closeable {
         w.deleteDocuments(sourceQuery(source));
         commit();
         uids = uidHashes(w); // the removed uids may come back
+    }
+
+    /**
+     * The oldest event time to keep so that at most {@code maxEvents} events remain: the smallest
+     * {@code t} with at most maxEvents events at or after it (events sharing the boundary time stay
+     * together, so a few more may remain). Null when there are no more than maxEvents events.
+     * A binary search of point counts: about 40 counts, no event read.
+     */
+    public Long cutoffForMaxEvents(long maxEvents) throws IOException {
+        IndexStats stats = stats();
+        if (stats.eventCount() <= maxEvents || stats.firstTs() == null) return null;
+        long lo = stats.firstTs() + 1;
+        long hi = stats.lastTs() + 1; // count(>= hi) = 0 <= maxEvents
+        while (lo < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (count(LongPoint.newRangeQuery(IndexFields.point(Field.TS), mid, Long.MAX_VALUE)) <= maxEvents) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+
+    /** Removes every event older than {@code cutoffTs} (UTC ms) and commits; returns how many were removed. */
+    public synchronized long deleteOlderThan(long cutoffTs) throws IOException {
+        ensureOpen();
+        Query older = LongPoint.newRangeQuery(IndexFields.point(Field.TS), Long.MIN_VALUE, cutoffTs - 1);
+        long n = count(older);
+        if (n == 0) return 0;
+        writer().deleteDocuments(older);
+        commit();
+        return n;
     }
 
     private static Query sourceQuery(String source) {
@@ -268,8 +301,20 @@ public final class EndpointIndex implements Closeable {
             byte[] max = PointValues.getMaxPackedValue(reader, IndexFields.point(Field.TS));
             Long first = min == null ? null : LongPoint.decodeDimension(min, 0);
             Long last = max == null ? null : LongPoint.decodeDimension(max, 0);
+            if (reader.hasDeletions()) { // the points still hold deleted events (retention, a removed source) until merged
+                first = edge(s, false);
+                last = edge(s, true);
+            }
             return new IndexStats(reader.numDocs(), first, last, sizeOnDisk());
         });
+    }
+
+    /** The newest or oldest live event's time: a one-hit sorted search, which skips through the ts points. */
+    private static Long edge(IndexSearcher s, boolean newest) throws IOException {
+        org.apache.lucene.search.Sort sort = new org.apache.lucene.search.Sort(
+                new org.apache.lucene.search.SortField(IndexFields.TS, org.apache.lucene.search.SortField.Type.LONG, newest));
+        TopFieldDocs top = s.search(new MatchAllDocsQuery(), 1, sort);
+        return top.scoreDocs.length == 0 ? null : (Long) ((FieldDoc) top.scoreDocs[0]).fields[0];
     }
 
     private long sizeOnDisk() throws IOException {

@@ -163,8 +163,10 @@ public final class Ingestor {
                     reader.firstTs().orElse(lastTs), lastTs, read.eventsRead()), sourceId);
             data.store().sources().complete(sourceId, format, Map.of(endpoint,
                     new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), read.rowsRejected())), meta.os());
+            List<String> warnings = new java.util.ArrayList<>(refusals);
+            warnings.addAll(applyRetention(List.of(endpoint)));
             return new IngestReport(file, format, Map.of(endpoint, c), read.rowsRejected(), read.firstRejectedIds(), Map.of(),
-                    refusals, sourceId, false);
+                    warnings, sourceId, false);
         } catch (RecorderException e) {
             throw new IngestException(file, e.reason(), e);
         }
@@ -224,8 +226,24 @@ public final class Ingestor {
             fed.put(endpoint, new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), 0));
         }
         data.store().sources().complete(sourceId, report.format().description(), fed, os);
+        warnings.addAll(applyRetention(fed.keySet()));
         return new IngestReport(file, report.format().description(), counts, report.malformed(),
                 report.firstMalformedLines(), report.countsByKind(), warnings, sourceId, false);
+    }
+
+    /** Applies each endpoint's retention limit after the ingest; says what it removed. */
+    private List<String> applyRetention(java.util.Collection<String> endpoints) throws IOException {
+        List<String> said = new java.util.ArrayList<>();
+        for (String endpoint : endpoints) {
+            try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+                long removed = RetentionPolicy.apply(data, endpoint, lease.index(), true);
+                if (removed > 0) {
+                    said.add(String.format("retention (%s) removed %,d of the oldest events of %s",
+                            data.store().retention().limitFor(endpoint).describe(), removed, endpoint));
+                }
+            }
+        }
+        return said;
     }
 
     private static List<String> refusals(ParallelIndexer indexer) {

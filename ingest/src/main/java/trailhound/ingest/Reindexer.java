@@ -89,25 +89,36 @@ public final class Reindexer {
                 read(s, endpoint, index, read, progress);
             }
             index.commit();
+            long retained = RetentionPolicy.apply(data, endpoint, index, false); // as after each ingest
+            long catalogedTotal = 0;
+            java.util.Set<String> wasCatalogued = new java.util.HashSet<>();
+            long rebuiltTotal = 0;
             for (SourceInfo s : sources) {
                 long rebuilt = index.countSource(s.label());
                 bySource.put(s.label(), rebuilt);
                 long catalogued = s.endpoints().stream().filter(e -> e.endpoint().equals(endpoint))
                         .mapToLong(SourceInfo.SourceEndpoint::events).findFirst().orElse(0);
+                catalogedTotal += catalogued;
+                if (catalogued != 0) wasCatalogued.add(s.label());
+                rebuiltTotal += rebuilt;
                 if (rebuilt != catalogued) {
-                    if (stale.isEmpty()) {
+                    if (stale.isEmpty() && retained == 0) {
                         throw new IngestException(data.root().resolve(s.path()), "re-index of " + endpoint + ": source "
                                 + s.label() + " gave " + rebuilt + " events, the catalogue says " + catalogued
                                 + "; the current index is kept", null);
                     }
-                    remarks.add(s.label() + " (" + s.originalName() + "): " + catalogued + " -> " + rebuilt
-                            + " events (format " + stale.getAsInt() + " counted events read, duplicates included)");
+                    remarks.add(s.label() + " (" + s.originalName() + "): " + catalogued + " -> " + rebuilt + " events ("
+                            + (retained > 0 ? "retention" : "format " + stale.getAsInt() + " counted events read, duplicates included")
+                            + ")");
                 }
             }
             long total = index.count(null);
             rebuild.publish();
+            if (retained > 0 && catalogedTotal > rebuiltTotal) { // a limit set or lowered since the last ingest
+                data.store().retention().recordApplied(endpoint, catalogedTotal - rebuiltTotal, null);
+            }
             bySource.forEach((label, n) -> {
-                if (n > 0) data.store().sources().setEvents(Long.parseLong(label.substring(1)), endpoint, n);
+                if (n > 0 || wasCatalogued.contains(label)) data.store().sources().setEvents(Long.parseLong(label.substring(1)), endpoint, n);
             });
             return new Result(endpoint, total, bySource, remarks, (System.nanoTime() - start) / 1e9);
         }

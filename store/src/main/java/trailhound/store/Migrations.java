@@ -34,7 +34,8 @@ final class Migrations {
             new Migration(1, "endpoints, snapshots, imports and web users (the schema before versions)", Migrations::initial),
             new Migration(2, "sources of truth: every input kept with its SHA-256, the endpoints it fed", Migrations::sources),
             new Migration(3, "jobs: bulk re-index and other long work, with per-endpoint progress", Migrations::jobs),
-            new Migration(4, "endpoint aliases: names renamed or merged into another endpoint", Migrations::aliases));
+            new Migration(4, "endpoint aliases: names renamed or merged into another endpoint", Migrations::aliases),
+            new Migration(5, "retention: at most N days and/or N events, per endpoint or by default", Migrations::retention));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -172,6 +173,17 @@ final class Migrations {
     /* endpoint_aliases: a name events may carry (the host as recorded) and the endpoint it now belongs to. */
     private static void aliases(Connection c, Path root) throws SQLException {
         exec(c, "CREATE TABLE endpoint_aliases (alias TEXT PRIMARY KEY, endpoint TEXT NOT NULL)");
+    }
+
+    /*
+     * retention: scope is an endpoint name or '*' (the default); max_days / max_events null = no limit.
+     * retention_applied: per endpoint, what retention removed in all (events), the oldest time kept and when.
+     */
+    private static void retention(Connection c, Path root) throws SQLException {
+        exec(c, "CREATE TABLE retention (scope TEXT PRIMARY KEY, max_days INTEGER, max_events INTEGER)");
+        exec(c, """
+            CREATE TABLE retention_applied (
+              endpoint TEXT PRIMARY KEY, removed INTEGER NOT NULL, cutoff_ts INTEGER, applied_at INTEGER NOT NULL)""");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

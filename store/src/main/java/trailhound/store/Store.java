@@ -22,6 +22,7 @@ public final class Store {
     private final Sources sources;
     private final UserAccounts users;
     private final Jobs jobs;
+    private final Retention retention;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -30,6 +31,7 @@ public final class Store {
         this.sources = new Sources(db);
         this.users = new UserAccounts(db);
         this.jobs = new Jobs(db);
+        this.retention = new Retention(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -65,6 +67,11 @@ public final class Store {
     /** Long work (re-index) and its progress. */
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** Retention limits and what they removed. */
+    public Retention retention() {
+        return retention;
     }
 
     /** Web user accounts. */

@@ -9,7 +9,8 @@ import trailhound.web.search.EventScope;
  * filters to it) and the per-operation breakdown; {@code error}/{@code errorColumn} for a bad query.
  */
 public record DistributionPage(
-        PageChrome chrome, EventScope scope, long total, List<Bar> types, List<Bar> operations, String error, Integer errorColumn) {
+        PageChrome chrome, EventScope scope, long total, List<Bar> types, List<Bar> operations, String error, Integer errorColumn,
+        String retention) {
 
     /** One bar: label ({@code process} or {@code process/start}), exact count, share of the largest (0..1), grid link. */
     public record Bar(String label, long count, double share, String link) {}

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.lucene.search.Query;
 import trailhound.index.Distribution;
 import trailhound.index.Indexes;
+import trailhound.schema.Event;
 import trailhound.query.QueryLanguage;
 import trailhound.query.QuerySyntaxException;
 import trailhound.web.BadRequest;
@@ -45,12 +46,12 @@ public final class DistributionPages {
         } catch (QuerySyntaxException e) {
             http.status(HttpStatus.BAD_REQUEST);
             ctx.render(http, "distribution/page.jte",
-                    new DistributionPage(chrome, scope, 0, List.of(), List.of(), e.getMessage(), e.column()));
+                    new DistributionPage(chrome, scope, 0, List.of(), List.of(), e.getMessage(), e.column(), retention(scope.endpoint())));
             return;
         }
         Distribution d = distribution(scope, query);
         ctx.render(http, "distribution/page.jte", new DistributionPage(chrome, scope, d.total(),
-                bars(scope, d.types(), "type"), bars(scope, d.operations(), null), null, null));
+                bars(scope, d.types(), "type"), bars(scope, d.operations(), null), null, null, retention(scope.endpoint())));
     }
 
     private void api(Context http) throws Exception {
@@ -68,7 +69,23 @@ public final class DistributionPages {
         body.put("total", d.total());
         body.put("types", d.types());
         body.put("operations", d.operations());
+        body.put("retention", retention(scope.endpoint()));
         http.json(body);
+    }
+
+    /**
+     * What the seed's distribution says of its records, "limited by the maximum size or days
+     * configured": the limit in force and what it removed, e.g. "Retention: 30 days before the newest
+     * event; 12,345 older events removed (oldest kept 2026-10-21T00:00:00.000Z)".
+     */
+    private String retention(String endpoint) {
+        var retention = ctx.data().store().retention();
+        var limit = retention.limitFor(endpoint);
+        var applied = retention.applied(endpoint);
+        String removed = applied.map(a -> String.format("; %,d older events removed%s", a.removed(),
+                a.cutoffTs() == null ? "" : " (oldest kept " + Event.formatTime(a.cutoffTs()) + ")")).orElse("");
+        return limit.none() ? "Retention: no limit; every event is kept" + removed
+                : "Retention: at most " + limit.describe() + (limit.maxDays() != null ? " before the newest event" : "") + removed;
     }
 
     private Distribution distribution(EventScope scope, Query query) throws Exception {

@@ -51,4 +51,20 @@ class EndpointAdminPagesTest {
             assertEquals(0, endpoints(web).size());
         }
     }
+
+    @Test
+    void distribution_statesTheRetentionLimitAndWhatItRemoved() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(tmp).signIn()) {
+            String path = "/endpoints/" + WebTestSupport.ENDPOINT + "/distribution";
+            assertTrue(web.get(path).body().contains("Retention: no limit"), "no limit by default");
+            web.data().store().retention().set(WebTestSupport.ENDPOINT, null, 100L);
+            long removed = trailhound.ingest.RetentionPolicy.applyNow(web.data(), WebTestSupport.ENDPOINT);
+            assertEquals(WebTestSupport.TOTAL - 100, removed);
+            String page = web.get(path).body();
+            assertTrue(page.contains("Retention: at most 100 events; 50 older events removed (oldest kept 20"), page);
+            JsonNode api = new ObjectMapper().readTree(web.get("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/distribution").body());
+            assertEquals(100, api.path("total").asLong());
+            assertTrue(api.path("retention").asText().contains("50 older events removed"), api.toString());
+        }
+    }
 }
