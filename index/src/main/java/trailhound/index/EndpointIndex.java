@@ -79,6 +79,14 @@ public final class EndpointIndex implements Closeable {
     private volatile IOException backgroundFailure;
     private volatile boolean closed;
     private volatile long lastSearchNanos = System.nanoTime() - 2 * SEARCH_WINDOW_NANOS;
+    /**
+     * Sources whose ingest has committed some events but not finished, by label, with the position
+     * to resume from. Kept in each commit's user data, so after a crash the index says which of its
+     * events belong to no complete source; every query leaves them out until the source finishes or
+     * is deleted.
+     */
+    private final java.util.concurrent.ConcurrentSkipListMap<String, String> unfinished = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final String UNFINISHED = "trailhound.unfinished";
 
     private EndpointIndex(Path dir, Directory events, ValueDictionary values, ProcessVariants processes) {
         this.dir = dir;
@@ -108,6 +116,7 @@ public final class EndpointIndex implements Closeable {
         try {
             if (DirectoryReader.indexExists(index.events)) {
                 index.searchers = new SearcherManager(index.events, null);
+                index.loadUnfinished();
             } else {
                 index.writer().commit(); // a new index: empty commit so readers can open it
             }
@@ -183,7 +192,7 @@ public final class EndpointIndex implements Closeable {
 
     /** The number of events labelled with this source ({@code source} field, exact). */
     public long countSource(String source) throws IOException {
-        return count(sourceQuery(source));
+        return withSearcher(s -> s.count(sourceQuery(source))); // raw: also an unfinished source's events
     }
 
     /**
@@ -194,6 +203,7 @@ public final class EndpointIndex implements Closeable {
         ensureOpen();
         IndexWriter w = writer();
         w.deleteDocuments(sourceQuery(source));
+        unfinished.remove(source);
         commit();
         uids = uidHashes(w); // the removed uids may come back
     }
@@ -247,8 +257,46 @@ public final class EndpointIndex implements Closeable {
         if (w == null) return;
         values.commit(); // dictionary and variants first: after a crash they may hold extra entries, never fewer
         processes.commit();
+        w.setLiveCommitData(java.util.Map.of(UNFINISHED, encodeUnfinished()).entrySet());
         w.commit();
         refresh();
+    }
+
+    /**
+     * Records that source {@code label} has been read up to {@code position} (its own notion, e.g. a
+     * recorder row id) and commits: what it added so far is durable, left out of every query until
+     * {@link #finishSource}, and an interrupted ingest can resume after {@code position}.
+     */
+    public synchronized void checkpoint(String label, String position) throws IOException {
+        unfinished.put(label, position);
+        commit();
+    }
+
+    /** Where an unfinished source's last checkpoint was, if it has one. */
+    public java.util.Optional<String> checkpointOf(String label) {
+        return java.util.Optional.ofNullable(unfinished.get(label)).filter(p -> !p.isEmpty());
+    }
+
+    /** The source is complete: its events count from the next commit on. */
+    public void finishSource(String label) {
+        unfinished.remove(label);
+    }
+
+    private String encodeUnfinished() {
+        StringBuilder b = new StringBuilder();
+        unfinished.forEach((label, position) -> b.append(label).append('=').append(position).append('\n'));
+        return b.toString();
+    }
+
+    private void loadUnfinished() throws IOException {
+        try (DirectoryReader reader = DirectoryReader.open(events)) {
+            String data = reader.getIndexCommit().getUserData().get(UNFINISHED);
+            if (data == null) return;
+            for (String line : data.split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) unfinished.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
     }
 
     /** Makes everything added so far visible to searches (not durable). */
@@ -283,7 +331,7 @@ public final class EndpointIndex implements Closeable {
 
     /** Counts per type and per type/operation of the events matching the query (null: all events). */
     public Distribution distribution(Query query) throws IOException {
-        return withSearcher(s -> query == null || query instanceof MatchAllDocsQuery
+        return withSearcher(s -> (query == null || query instanceof MatchAllDocsQuery) && unfinished.isEmpty()
                 ? DistributionCounter.all(s)
                 : DistributionCounter.under(s, prepare(query)));
     }
@@ -305,7 +353,8 @@ public final class EndpointIndex implements Closeable {
                 first = edge(s, false);
                 last = edge(s, true);
             }
-            return new IndexStats(reader.numDocs(), first, last, sizeOnDisk());
+            long events = unfinished.isEmpty() ? reader.numDocs() : s.count(prepare(null));
+            return new IndexStats(events, first, last, sizeOnDisk());
         });
     }
 
@@ -331,8 +380,14 @@ public final class EndpointIndex implements Closeable {
 
     /** Null means all events; patterns and process-field clauses are resolved (QueryResolver). */
     private Query prepare(Query query) throws IOException {
-        if (query == null) return new MatchAllDocsQuery();
-        return QueryResolver.resolve(query, values, processes);
+        Query resolved = query == null ? new MatchAllDocsQuery() : QueryResolver.resolve(query, values, processes);
+        if (unfinished.isEmpty()) return resolved;
+        List<BytesRef> labels = unfinished.keySet().stream().map(l -> new BytesRef(IndexFields.normalize(l))).toList();
+        return new org.apache.lucene.search.BooleanQuery.Builder()
+                .add(resolved, org.apache.lucene.search.BooleanClause.Occur.MUST)
+                .add(new org.apache.lucene.search.TermInSetQuery(IndexFields.term(Field.SOURCE), labels),
+                        org.apache.lucene.search.BooleanClause.Occur.MUST_NOT)
+                .build();
     }
 
     interface SearcherFunction<T> {

@@ -24,6 +24,7 @@ import trailhound.recorder.ReadReport;
 import trailhound.recorder.RecorderException;
 import trailhound.recorder.RecorderMeta;
 import trailhound.recorder.RecorderReader;
+import trailhound.recorder.RecorderUids;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 import trailhound.store.SnapshotInfo;
@@ -56,6 +57,8 @@ public final class Ingestor {
 
     private static final DateTimeFormatter SNAPSHOT_TIME =
             DateTimeFormatter.ofPattern("yyyy_MM_dd'T'HH.mm.ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Events between checkpoints of a snapshot ingest (system property trailhound.checkpointEvents; tests set it low). */
+    static final long CHECKPOINT_EVENTS = Long.getLong("trailhound.checkpointEvents", 1_000_000L);
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final DataDir data;
@@ -143,11 +146,26 @@ public final class Ingestor {
             Map<String, Long> labelled = new TreeMap<>();
             ReadReport read;
             List<String> refusals;
+            long resumeAfter = resumePoint(endpoint, label);
             try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
-                Consumer<Event> sink = withProgress(endpoint.equals(meta.host()) ? indexer
-                        : e -> indexer.accept(e.toBuilder().set(Field.ENDPOINT, endpoint).build()));
+                Consumer<Event> renamed = endpoint.equals(meta.host()) ? indexer
+                        : e -> indexer.accept(e.toBuilder().set(Field.ENDPOINT, endpoint).build());
+                // every CHECKPOINT_EVENTS events, what was read is committed with the row id reached, so an
+                // interrupted ingest of a big snapshot resumes there instead of starting over
+                long[] sinceCheckpoint = {0};
+                Consumer<Event> sink = withProgress(e -> {
+                    renamed.accept(e);
+                    if (++sinceCheckpoint[0] == CHECKPOINT_EVENTS) {
+                        sinceCheckpoint[0] = 0;
+                        try {
+                            indexer.checkpoint(label, Long.toString(RecorderUids.rowId(e.uid())));
+                        } catch (IOException ex) {
+                            throw new java.io.UncheckedIOException(ex);
+                        }
+                    }
+                });
                 try {
-                    read = reader.read(label, sink);
+                    read = reader.read(label, resumeAfter, sink);
                     counts = indexer.finish(label, labelled);
                     refusals = refusals(indexer);
                 } catch (IOException | RuntimeException | Error e) {
@@ -160,7 +178,8 @@ public final class Ingestor {
             String format = "recorder snapshot (schema " + meta.schemaVersion() + ")";
             data.store().catalogue().upsertEndpoint(endpoint, meta.os(), meta.host(), meta.ip());
             data.store().catalogue().upsertSnapshot(new SnapshotInfo(snapshotId, endpoint, kept, lastTs,
-                    reader.firstTs().orElse(lastTs), lastTs, read.eventsRead()), sourceId);
+                    reader.firstTs().orElse(lastTs), lastTs, resumeAfter > 0 ? reader.eventCount() - read.rowsRejected()
+                    : read.eventsRead()), sourceId);
             data.store().sources().complete(sourceId, format, Map.of(endpoint,
                     new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), read.rowsRejected())), meta.os());
             List<String> warnings = new java.util.ArrayList<>(refusals);
@@ -169,6 +188,14 @@ public final class Ingestor {
                     warnings, sourceId, false);
         } catch (RecorderException e) {
             throw new IngestException(file, e.reason(), e);
+        }
+    }
+
+    /** The recorder row id an interrupted ingest of this source reached (its last checkpoint), or 0. */
+    private long resumePoint(String endpoint, String label) throws IOException {
+        if (!data.indexes().exists(endpoint)) return 0;
+        try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            return lease.index().checkpointOf(label).map(Long::parseLong).orElse(0L);
         }
     }
 

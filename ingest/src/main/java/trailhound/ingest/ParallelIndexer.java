@@ -41,6 +41,8 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong refusedCount = new AtomicLong();
+    /** Batches queued or being indexed: a checkpoint waits for none. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
     private List<Event> batch = new ArrayList<>(BATCH);
     private boolean finished;
@@ -116,6 +118,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     }
 
     private void put(List<Event> events) {
+        if (events != POISON) inFlight.incrementAndGet();
         try {
             while (!queue.offer(events, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 rethrow();
@@ -132,11 +135,18 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
             while (true) {
                 List<Event> events = queue.take();
                 if (events == POISON) return;
-                if (failure.get() != null) continue;
-                for (Event e : events) {
-                    add(e);
+                if (failure.get() != null) {
+                    inFlight.decrementAndGet();
+                    continue;
                 }
-                indexed.addAndGet(events.size());
+                try {
+                    for (Event e : events) {
+                        add(e);
+                    }
+                    indexed.addAndGet(events.size());
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             }
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
@@ -170,6 +180,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         Map<String, EndpointCounts> counts = new TreeMap<>();
         for (var entry : leases.entrySet()) {
             var index = entry.getValue().index();
+            index.finishSource(source); // this commit makes the source's events count
             index.commit();
             long now = index.stats().eventCount();
             long read = submitted.get(entry.getKey()).get();
@@ -178,6 +189,21 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
             sourceEvents.put(entry.getKey(), index.countSource(source));
         }
         return counts;
+    }
+
+    /**
+     * Makes everything accepted so far durable as source {@code source}'s progress up to
+     * {@code position}: waits until every queued event is indexed, then commits each touched index
+     * with the checkpoint (see EndpointIndex#checkpoint). The caller reads in position order.
+     */
+    void checkpoint(String source, String position) throws IOException {
+        flushBatch();
+        while (inFlight.get() > 0) {
+            rethrow();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        rethrow();
+        for (Indexes.Lease lease : leases.values()) lease.index().checkpoint(source, position);
     }
 
     /** Stops the workers and removes every event labelled {@code source} from the touched indexes (committed). */

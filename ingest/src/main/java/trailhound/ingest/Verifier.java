@@ -84,6 +84,10 @@ public final class Verifier {
                     if (s.state().equals(SourceInfo.COMPLETE)) {
                         expected += catalogued;
                         if (indexed != catalogued) bySource.put(s.label(), indexed - catalogued);
+                    } else if (indexed > 0 && lease.index().checkpointOf(s.label()).isPresent()) {
+                        // committed at a checkpoint: left out of every search until the source completes
+                        notes.add("endpoint " + e.name() + ": " + indexed + " events of unfinished source " + s.label()
+                                + " are kept aside until it completes (ingest it again to resume)");
                     } else if (indexed > 0) {
                         notes.add("endpoint " + e.name() + ": " + indexed + " events of unfinished source " + s.label());
                         expected += indexed;

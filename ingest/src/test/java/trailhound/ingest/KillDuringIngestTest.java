@@ -199,14 +199,60 @@ class KillDuringIngestTest {
     }
 
     /**
+     * With a checkpoint every 20,000 events, a kill after 50,000 leaves two checkpoints committed: the
+     * index opens with exactly the state before (the unfinished source's events are kept aside), and
+     * the same ingest resumes after the last checkpoint and ends as a run never interrupted.
+     */
+    @Test
+    void ingestKilledAfterCheckpoints_countsAsBefore_thenResumesThereAndEndsClean() throws Exception {
+        Path folder = copy(before, "kill-checkpointed");
+        List<String> printed = killChild(List.of("-Dtrailhound.checkpointEvents=20000"), "read 50000", null, folder,
+                "ingest", folder.toString(), big.toString());
+        try (DataDir data = DataDir.open(folder)) {
+            String seen = "after " + printed;
+            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+                assertEquals(smallEvents, lease.index().count(null), "what the checkpoints committed is not counted: " + seen);
+                assertEquals(smallEvents, lease.index().stats().eventCount(), seen);
+                long kept = lease.index().countSource("s2");
+                assertTrue(kept >= 40_000 && kept < bigEvents, "two checkpoints' events are kept aside: " + kept + ", " + seen);
+                assertTrue(Long.parseLong(lease.index().checkpointOf("s2").orElseThrow()) >= 40_000,
+                        "resumes after the row of the 40,000th event or later");
+            }
+            Verifier.Report report = new Verifier(data).verify();
+            assertTrue(report.consistent(), seen + ": " + report);
+            assertTrue(report.notes().toString().contains("kept aside"), report.toString());
+
+            IngestReport again = new Ingestor(data).ingest(big, null);
+            assertTrue(again.endpoints().get(endpoint).read() < bigEvents, "resumed, not started over: " + again);
+            SourceInfo completed = data.store().sources().get(again.sourceId()).orElseThrow();
+            assertEquals(SourceInfo.COMPLETE, completed.state());
+            assertEquals(bigEvents, completed.events());
+            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+                assertEquals(smallEvents + bigEvents, lease.index().count(null));
+                assertTrue(lease.index().checkpointOf("s2").isEmpty());
+            }
+            Verifier.Report after = new Verifier(data).verify();
+            assertTrue(after.consistent() && after.notes().isEmpty(), after.toString());
+        }
+        assertEquals(clean, pairs(folder), "event for event (and source) as a run never interrupted");
+    }
+
+    /**
      * Runs {@link IngestChild} with these arguments until it prints {@code line} and then, unless
      * {@code until} is null, until the live generation's events folder satisfies it; then kills it
      * with SIGKILL. Returns the lines it printed. Fails when the child ends by itself first.
      */
     private List<String> killChild(String line, Predicate<EventsFolder> until, Path folder, String... args) throws Exception {
+        return killChild(List.of(), line, until, folder, args);
+    }
+
+    private List<String> killChild(List<String> jvmOptions, String line, Predicate<EventsFolder> until, Path folder, String... args)
+            throws Exception {
         // C1 alone: the child runs seconds, and C2 compiling Lucene took half its CPU; a crash is the same either way
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), IngestChild.class.getName()));
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IngestChild.class.getName()));
         command.addAll(List.of(args));
         Path events = indexFolder(folder).resolve(generation(folder)).resolve("events");
         Set<String> startFiles = files(events);

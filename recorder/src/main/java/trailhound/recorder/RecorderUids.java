@@ -27,4 +27,9 @@ public final class RecorderUids {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The row id in a recorder uid ({@code prefix + id}). */
+    public static long rowId(String uid) {
+        return Long.parseLong(uid.substring(uid.lastIndexOf('-') + 1));
+    }
 }
