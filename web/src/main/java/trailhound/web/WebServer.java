@@ -6,12 +6,18 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 import trailhound.ingest.DataDir;
 import trailhound.web.auth.Auth;
 import trailhound.web.auth.Users;
 import trailhound.web.distribution.DistributionPages;
 import trailhound.web.endpoints.EndpointPages;
+import trailhound.web.handoff.CliApi;
+import trailhound.web.handoff.ServerFile;
 import trailhound.web.process.ProcessPages;
 import trailhound.web.reputation.ReputationPages;
 import trailhound.web.reputation.ReputationService;
@@ -27,6 +33,10 @@ import trailhound.web.search.SearchPages;
  * }
  * }</pre>
  *
+ * <p>While it runs, the server leaves {@code server.json} in the data folder ({@link ServerFile}): CLI
+ * commands that write the folder find it there and hand their work to this server. It does not check
+ * for another server on the folder; the command line does that before starting one.
+ *
  * <p>Thread-safe. The server does not own the {@link DataDir}: closing the server leaves it open.
  */
 public final class WebServer implements AutoCloseable {
@@ -35,13 +45,16 @@ public final class WebServer implements AutoCloseable {
     private final Optional<String> initialAdminPassword;
     private final Users users;
     private final ReputationService reputation;
+    private final CliApi handOff;
 
-    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Users users, ReputationService reputation) {
+    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Users users, ReputationService reputation,
+            CliApi handOff) {
         this.app = app;
         this.host = host;
         this.initialAdminPassword = initialAdminPassword;
         this.users = users;
         this.reputation = reputation;
+        this.handOff = handOff;
     }
 
     /**
@@ -49,6 +62,7 @@ public final class WebServer implements AutoCloseable {
      * with a random password (see {@link #initialAdminPassword()}).
      *
      * @throws IllegalStateException when the port is taken or the templates cannot be loaded
+     * @throws UncheckedIOException when {@code server.json} cannot be written into the data folder
      */
     public static WebServer start(DataDir data, WebOptions options) {
         Users users = new Users(data.store().users());
@@ -56,6 +70,7 @@ public final class WebServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));
         WebContext ctx = new WebContext(data, Templates.engine(options.templateSources()), options.clock(), json, reputation);
+        CliApi handOff = CliApi.create(ctx);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -66,6 +81,7 @@ public final class WebServer implements AutoCloseable {
             Auth.register(config.routes, ctx, users);
             Errors.register(config.routes, ctx);
             registerFeatures(config.routes, ctx);
+            handOff.register(config.routes);
         });
         try {
             app.start(options.host(), options.port());
@@ -73,7 +89,15 @@ public final class WebServer implements AutoCloseable {
             reputation.close();
             throw e;
         }
-        return new WebServer(app, options.host(), adminPassword, users, reputation);
+        WebServer server = new WebServer(app, options.host(), adminPassword, users, reputation, handOff);
+        try {
+            handOff.announce(server.localUrl());
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException("cannot write " + data.root().resolve(ServerFile.NAME)
+                    + ", which tells CLI commands that this server writes the folder", e);
+        }
+        return server;
     }
 
     private static void registerFeatures(RoutesConfig routes, WebContext ctx) {
@@ -103,6 +127,21 @@ public final class WebServer implements AutoCloseable {
         return "http://" + (h.equals("0.0.0.0") ? "localhost" : h) + ":" + port();
     }
 
+    /**
+     * Where a process on this machine reaches the server: loopback when it listens on loopback or on
+     * every address, else the one address it listens on.
+     */
+    private String localUrl() throws UnknownHostException {
+        InetAddress listening = InetAddress.getByName(host);
+        String h;
+        if (listening.isAnyLocalAddress()) {
+            h = listening instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
+        } else {
+            h = listening instanceof java.net.Inet6Address ? "[" + listening.getHostAddress() + "]" : listening.getHostAddress();
+        }
+        return "http://" + h + ":" + port();
+    }
+
     /** The password of the {@code admin} created by this start, to print once; empty when users existed. */
     public Optional<String> initialAdminPassword() {
         return initialAdminPassword;
@@ -113,12 +152,17 @@ public final class WebServer implements AutoCloseable {
         return users;
     }
 
+    /** Stops serving and removes {@code server.json} (unless a later server replaced it). */
     @Override
     public void close() {
         try {
             app.stop();
         } finally {
-            reputation.close();
+            try {
+                handOff.withdraw();
+            } finally {
+                reputation.close();
+            }
         }
     }
 }
