@@ -1,5 +1,7 @@
 package trailhound.app;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,9 +14,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
+import trailhound.ingest.IngestException;
 import trailhound.ingest.IngestReport;
 import trailhound.ingest.Ingestor;
 import trailhound.ingest.Reindexer;
+import trailhound.ingest.WriterLock;
 import trailhound.samples.SampleGenerator;
 
 @Command(name = "demo", description = {
@@ -42,7 +46,27 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        DataDir dir = DataDir.open(data.dir);
+        WriterLock lock = WriteAccess.forServer(data.dir, "demo", err); // the demo writes its folder, then serves it
+        DataDir dir = null;
+        boolean serving = false;
+        try {
+            dir = DataDir.open(data.dir);
+            int status = prepare(dir, out, err);
+            if (status != 0 || noServe) return status;
+            serving = true;
+        } finally {
+            if (!serving) {
+                try (WriterLock l = lock; DataDir d = dir) {
+                    // closed: the folder first, then its lock
+                }
+            }
+        }
+        Serving.serveUntilStopped(dir, lock, listen.host, listen.port, out);
+        return 0;
+    }
+
+    /** Fills an empty folder with samples, or upgrades the indexes of an existing one; 0, or 2 when it cannot be used. */
+    private int prepare(DataDir dir, PrintWriter out, PrintWriter err) throws IOException {
         if (dir.catalogue().endpoints().isEmpty()) {
             out.printf("Empty data folder %s: generating %d sample endpoints with %,d events...%n", dir.root(), endpoints, events);
             Path samples = dir.root().resolve("samples");
@@ -60,32 +84,26 @@ final class DemoCommand implements Callable<Integer> {
                 ingesting.done();
                 IngestCommand.print(out, report, (System.nanoTime() - start) / 1e9);
             }
-        } else {
-            out.println("Using the existing data folder " + dir.root() + " (" + dir.catalogue().endpoints().size() + " endpoints).");
-            try {
-                Reindexer reindexer = new Reindexer(dir, Runtime.getRuntime().availableProcessors());
-                for (String endpoint : dir.indexes().endpoints()) {
-                    if (dir.indexes().staleFormat(endpoint).isPresent()) { // written by an older Trailhound: rebuild it
-                        Progress upgrading = new Progress(err, "re-indexing " + endpoint + " (older index format)", 0);
-                        reindexer.reindex(endpoint, (name, n) -> upgrading.update(n));
-                        upgrading.done();
-                    }
-                    try (Indexes.Lease lease = dir.indexes().acquire(endpoint)) {
-                        lease.index(); // opening checks the index format before anything is served
-                    }
-                }
-            } catch (java.io.IOException | trailhound.ingest.IngestException e) {
-                dir.close();
-                err.println("trailhound: " + e.getMessage() + "\nThe demo's data folder holds the generated samples only:"
-                        + " delete " + dir.root() + " and run the demo again, or pass --data with another folder.");
-                return 2;
-            }
-        }
-        if (noServe) {
-            dir.close();
             return 0;
         }
-        Serving.serveUntilStopped(dir, listen.host, listen.port, out);
+        out.println("Using the existing data folder " + dir.root() + " (" + dir.catalogue().endpoints().size() + " endpoints).");
+        try {
+            Reindexer reindexer = new Reindexer(dir, Runtime.getRuntime().availableProcessors());
+            for (String endpoint : dir.indexes().endpoints()) {
+                if (dir.indexes().staleFormat(endpoint).isPresent()) { // written by an older Trailhound: rebuild it
+                    Progress upgrading = new Progress(err, "re-indexing " + endpoint + " (older index format)", 0);
+                    reindexer.reindex(endpoint, (name, n) -> upgrading.update(n));
+                    upgrading.done();
+                }
+                try (Indexes.Lease lease = dir.indexes().acquire(endpoint)) {
+                    lease.index(); // opening checks the index format before anything is served
+                }
+            }
+        } catch (IOException | IngestException e) {
+            err.println("trailhound: " + e.getMessage() + "\nThe demo's data folder holds the generated samples only:"
+                    + " delete " + dir.root() + " and run the demo again, or pass --data with another folder.");
+            return 2;
+        }
         return 0;
     }
 }

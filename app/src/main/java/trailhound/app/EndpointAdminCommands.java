@@ -17,6 +17,21 @@ import trailhound.store.SourceInfo;
 final class EndpointAdminCommands {
     private EndpointAdminCommands() {}
 
+    /**
+     * Takes the folder's writer lock; with a server running on the folder, says to use its endpoint
+     * list (the change rebuilds indexes the server has open) and answers null.
+     */
+    static WriteAccess local(DataOption data, String what, CommandSpec spec) throws Exception {
+        WriteAccess access = WriteAccess.forWork(data.dir, what, spec.commandLine().getErr());
+        if (access.server().isPresent()) {
+            access.close();
+            spec.commandLine().getErr().println("trailhound: a server runs on this data folder: " + what + " from its endpoint"
+                    + " list (administrators) or the API, or stop the server first");
+            return null;
+        }
+        return access;
+    }
+
     @Command(name = "rename", description = "Give an endpoint a new name; its old name leads to it from then on (later ingests too).")
     static final class Rename implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -26,7 +41,8 @@ final class EndpointAdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (DataDir dir = DataDir.open(data.dir)) {
+            try (WriteAccess access = local(data, "rename endpoints", spec); DataDir dir = access == null ? null : DataDir.open(data.dir)) {
+                if (access == null) return Main.BAD_INPUT;
                 Reindexer.Result r = new EndpointAdmin(dir).rename(from, to);
                 spec.commandLine().getOut().printf("renamed %s to %s: %,d events%n", from, to, r.events());
             }
@@ -44,7 +60,8 @@ final class EndpointAdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (DataDir dir = DataDir.open(data.dir)) {
+            try (WriteAccess access = local(data, "merge endpoints", spec); DataDir dir = access == null ? null : DataDir.open(data.dir)) {
+                if (access == null) return Main.BAD_INPUT;
                 Reindexer.Result r = new EndpointAdmin(dir).merge(from, into);
                 spec.commandLine().getOut().printf("merged %s into %s: %,d events%n", from, into, r.events());
             }
@@ -66,7 +83,8 @@ final class EndpointAdminCommands {
                         + " sources that fed only it, for good: add --yes to confirm");
                 return Main.BAD_INPUT;
             }
-            try (DataDir dir = DataDir.open(data.dir)) {
+            try (WriteAccess access = local(data, "purge endpoints", spec); DataDir dir = access == null ? null : DataDir.open(data.dir)) {
+                if (access == null) return Main.BAD_INPUT;
                 List<SourceInfo> removed = new EndpointAdmin(dir).purge(endpoint);
                 var out = spec.commandLine().getOut();
                 out.printf("purged %s; %d sources removed%n", endpoint, removed.size());

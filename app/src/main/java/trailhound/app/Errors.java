@@ -18,6 +18,10 @@ final class Errors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (t instanceof HandOffException h) { // the server classified the failure already
+            cli.getErr().println("trailhound: " + h.getMessage());
+            return h.status();
+        }
         String message = switch (t) {
             case QuerySyntaxException q -> "bad query: " + q.getMessage();
             case UnknownEndpointException u -> u.getMessage();

@@ -60,7 +60,9 @@ final class RetentionCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("trailhound: --days and --events must be at least 1 (leave both out for no limit)");
                 return Main.BAD_INPUT;
             }
-            try (DataDir dir = DataDir.open(data.dir)) {
+            try (WriteAccess access = EndpointAdminCommands.local(data, "set retention", spec);
+                    DataDir dir = access == null ? null : DataDir.open(data.dir)) {
+                if (access == null) return Main.BAD_INPUT;
                 if (!scope.all && dir.catalogue().endpoint(scope.endpoint).isEmpty()) {
                     spec.commandLine().getErr().println("trailhound: unknown endpoint '" + scope.endpoint + "'");
                     return Main.BAD_INPUT;

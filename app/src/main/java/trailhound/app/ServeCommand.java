@@ -6,8 +6,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.ingest.DataDir;
+import trailhound.ingest.WriterLock;
 
-@Command(name = "serve", description = "Serve a data folder in the browser.")
+@Command(name = "serve", description = {"Serve a data folder in the browser.",
+    "While it runs, commands that write the folder (ingest, reindex) hand their work to it."})
 final class ServeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -16,7 +18,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Serving.serveUntilStopped(DataDir.open(data.dir), listen.host, listen.port, spec.commandLine().getOut());
+        WriterLock lock = WriteAccess.forServer(data.dir, "serve", spec.commandLine().getErr());
+        Serving.serveUntilStopped(DataDir.open(data.dir), lock, listen.host, listen.port, spec.commandLine().getOut());
         return 0;
     }
 }

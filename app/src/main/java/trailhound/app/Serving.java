@@ -4,20 +4,25 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.concurrent.CountDownLatch;
 import trailhound.ingest.DataDir;
+import trailhound.ingest.WriterLock;
 import trailhound.web.WebOptions;
 import trailhound.web.WebServer;
 
-/** Starts the web app over a data folder, says how to sign in, and runs until the process is stopped. */
+/**
+ * Starts the web app over a data folder, says how to sign in, and runs until the process is stopped,
+ * holding the folder's writer lock all along: commands that write the folder hand their work to it.
+ */
 final class Serving {
     private Serving() {}
 
-    static void serveUntilStopped(DataDir dir, String host, int port, PrintWriter out) throws InterruptedException {
+    static void serveUntilStopped(DataDir dir, WriterLock lock, String host, int port, PrintWriter out) throws InterruptedException {
         WebServer server = WebServer.start(dir, WebOptions.defaults().withHost(host).withPort(port));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             try {
                 dir.close();
+                lock.close(); // after the indexes are closed: a command waiting for the lock may write them next
             } catch (Exception e) {
                 System.err.println("trailhound: closing the data folder: " + e.getMessage());
             }

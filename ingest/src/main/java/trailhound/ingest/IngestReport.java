@@ -32,6 +32,11 @@ public record IngestReport(
                         + java.time.Instant.ofEpochMilli(source.ingestedAt()) + "): nothing added"), source.id(), true);
     }
 
+    /** The same report naming the file as {@code file} (e.g. the path as the user typed it). */
+    public IngestReport withFile(Path file) {
+        return new IngestReport(file, format, endpoints, rejected, rejectedAt, countsByKind, warnings, sourceId, known);
+    }
+
     public long read() {
         return endpoints.values().stream().mapToLong(EndpointCounts::read).sum();
     }

@@ -6,6 +6,10 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.ReindexJobs;
@@ -13,6 +17,8 @@ import trailhound.web.auth.Auth;
 import trailhound.web.auth.Users;
 import trailhound.web.distribution.DistributionPages;
 import trailhound.web.endpoints.EndpointPages;
+import trailhound.web.handoff.CliApi;
+import trailhound.web.handoff.ServerFile;
 import trailhound.web.jobs.JobPages;
 import trailhound.web.process.ProcessPages;
 import trailhound.web.reputation.ReputationPages;
@@ -29,6 +35,10 @@ import trailhound.web.search.SearchPages;
  * }
  * }</pre>
  *
+ * <p>While it runs, the server leaves {@code server.json} in the data folder ({@link ServerFile}): CLI
+ * commands that write the folder find it there and hand their work to this server. It does not check
+ * for another server on the folder; the command line does that before starting one.
+ *
  * <p>Thread-safe. The server does not own the {@link DataDir}: closing the server leaves it open.
  */
 public final class WebServer implements AutoCloseable {
@@ -38,15 +48,17 @@ public final class WebServer implements AutoCloseable {
     private final Users users;
     private final ReputationService reputation;
     private final ReindexJobs jobs;
+    private final CliApi handOff;
 
     private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Users users, ReputationService reputation,
-            ReindexJobs jobs) {
+            ReindexJobs jobs, CliApi handOff) {
         this.app = app;
         this.host = host;
         this.initialAdminPassword = initialAdminPassword;
         this.users = users;
         this.reputation = reputation;
         this.jobs = jobs;
+        this.handOff = handOff;
     }
 
     /**
@@ -54,6 +66,7 @@ public final class WebServer implements AutoCloseable {
      * with a random password (see {@link #initialAdminPassword()}).
      *
      * @throws IllegalStateException when the port is taken or the templates cannot be loaded
+     * @throws UncheckedIOException when {@code server.json} cannot be written into the data folder
      */
     public static WebServer start(DataDir data, WebOptions options) {
         Users users = new Users(data.store().users());
@@ -62,6 +75,7 @@ public final class WebServer implements AutoCloseable {
         ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));
         WebContext ctx = new WebContext(data, Templates.engine(options.templateSources()), options.clock(), json, reputation);
         ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
+        CliApi handOff = CliApi.create(ctx, jobs);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -73,6 +87,7 @@ public final class WebServer implements AutoCloseable {
             Errors.register(config.routes, ctx);
             registerFeatures(config.routes, ctx);
             JobPages.register(config.routes, ctx, jobs);
+            handOff.register(config.routes);
         });
         try {
             app.start(options.host(), options.port());
@@ -82,7 +97,15 @@ public final class WebServer implements AutoCloseable {
             throw e;
         }
         jobs.resumeUnfinished(); // a re-index interrupted by a stop or a crash carries on
-        return new WebServer(app, options.host(), adminPassword, users, reputation, jobs);
+        WebServer server = new WebServer(app, options.host(), adminPassword, users, reputation, jobs, handOff);
+        try {
+            handOff.announce(server.localUrl());
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException("cannot write " + data.root().resolve(ServerFile.NAME)
+                    + ", which tells CLI commands that this server writes the folder", e);
+        }
+        return server;
     }
 
     private static void registerFeatures(RoutesConfig routes, WebContext ctx) {
@@ -112,6 +135,21 @@ public final class WebServer implements AutoCloseable {
         return "http://" + (h.equals("0.0.0.0") ? "localhost" : h) + ":" + port();
     }
 
+    /**
+     * Where a process on this machine reaches the server: loopback when it listens on loopback or on
+     * every address, else the one address it listens on.
+     */
+    private String localUrl() throws UnknownHostException {
+        InetAddress listening = InetAddress.getByName(host);
+        String h;
+        if (listening.isAnyLocalAddress()) {
+            h = listening instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
+        } else {
+            h = listening instanceof java.net.Inet6Address ? "[" + listening.getHostAddress() + "]" : listening.getHostAddress();
+        }
+        return "http://" + h + ":" + port();
+    }
+
     /** The password of the {@code admin} created by this start, to print once; empty when users existed. */
     public Optional<String> initialAdminPassword() {
         return initialAdminPassword;
@@ -122,13 +160,18 @@ public final class WebServer implements AutoCloseable {
         return users;
     }
 
+    /** Stops serving and removes {@code server.json} (unless a later server replaced it). */
     @Override
     public void close() {
         try {
             app.stop();
         } finally {
-            jobs.close();
-            reputation.close();
+            try {
+                handOff.withdraw();
+            } finally {
+                jobs.close();
+                reputation.close();
+            }
         }
     }
 }

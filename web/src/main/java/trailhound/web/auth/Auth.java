@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.Optional;
 import trailhound.web.PageChrome;
 import trailhound.web.WebContext;
+import trailhound.web.handoff.HandOff;
 
 /*
  * Sign-in, sign-out and the gate in front of every other route.
@@ -78,9 +79,10 @@ public final class Auth {
         http.attribute(Session.ATTRIBUTE, session);
     }
 
+    /** No session needed. The CLI hand-off API is no browser's: each of its routes checks its own bearer token (CliApi). */
     private static boolean isPublic(String path) {
         return path.equals("/login") || path.startsWith("/webjars/") || path.startsWith("/css/")
-                || path.startsWith("/js/") || path.equals("/favicon.ico");
+                || path.startsWith("/js/") || path.equals("/favicon.ico") || path.startsWith(HandOff.PREFIX);
     }
 
     private static boolean changesState(HandlerType method) {
