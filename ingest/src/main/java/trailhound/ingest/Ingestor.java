@@ -205,7 +205,7 @@ public final class Ingestor {
     }
 
     /** Copies the file into {@code dir} under {@code name} (atomically), unless an equal-sized copy is there. */
-    private static Path keep(Path file, Path dir, String name) throws IOException {
+    static Path keep(Path file, Path dir, String name) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(name);
         if (Files.exists(target) && Files.size(target) == Files.size(file)) {

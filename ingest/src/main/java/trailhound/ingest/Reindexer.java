@@ -172,13 +172,7 @@ public final class Reindexer {
                     + " its files, and " + original + " is gone: put the file back there, or ingest it into a new data folder", null);
         }
         String sha = Ingestor.sha256(original);
-        Path dir = Files.createDirectories(data.root().resolve("sources"));
-        Path kept = dir.resolve(sha);
-        if (!Files.exists(kept)) {
-            Path tmp = dir.resolve(sha + ".part");
-            Files.copy(original, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, kept, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path kept = Ingestor.keep(original, data.root().resolve("sources"), sha);
         data.store().sources().adopt(s.id(), sha, Files.size(original), data.root().relativize(kept).toString());
         return data.store().sources().get(s.id()).orElseThrow();
     }
