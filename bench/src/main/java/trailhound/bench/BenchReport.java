@@ -17,12 +17,21 @@ record BenchReport(
         String queriedEndpoint,
         List<QueryResult> queries,
         Hunt hunt,
+        Reindex reindex,
         Telemetry telemetry,
         Web web,
         List<Check> checks,
         boolean countsAgree) {
 
     record Generate(long events, int endpoints, double seconds, long snapshotBytes) {}
+
+    /**
+     * Re-index from the kept sources: the queried (biggest) endpoint alone ({@code oneEvents} in
+     * {@code oneSeconds}), and with several endpoints one job over all of them ({@code allSeconds},
+     * endpoints in parallel up to the cores; 0 with one endpoint).
+     */
+    record Reindex(String endpoint, long oneEvents, double oneSeconds, double oneEventsPerSecond, int allEndpoints,
+            long allEvents, double allSeconds) {}
 
     /**
      * {@code cpuMicrosPerEvent}: CPU of the whole process during ingest per event (every thread);

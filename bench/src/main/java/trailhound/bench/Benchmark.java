@@ -20,6 +20,9 @@ import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.IngestReport;
 import trailhound.ingest.Ingestor;
+import trailhound.ingest.ReindexJobs;
+import trailhound.ingest.Reindexer;
+import trailhound.store.JobInfo;
 import trailhound.recorder.RecorderReader;
 import trailhound.samples.SampleGenerator;
 
@@ -136,6 +139,7 @@ public final class Benchmark {
             List<QueryResult> queries = runSuite(data, biggest, endpoint);
 
             BenchReport.Hunt hunt = options.endpoints() > 1 ? new HuntBench(data, options.repetitions(), this::log).run() : null;
+            BenchReport.Reindex reindex = reindex(data, endpoint, endpointOf.size());
             BenchReport.Telemetry telemetry = TelemetryBench.run(options, work.resolve("telemetry"), this::log);
             BenchReport.Web web = options.webClients() > 0
                     ? WebBench.run(data, endpoint, queries, options.webClients(), this::log) : null;
@@ -149,10 +153,31 @@ public final class Benchmark {
             settings.put("sqliteBudgetSeconds", SQLITE_BUDGET_NANOS / 1e9);
             settings.put("telemetryEvents", options.telemetryEvents());
             settings.put("webClients", options.webClients());
-            var partial = new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, telemetry,
+            var partial = new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry,
                     web, List.of(), agree);
-            return new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, telemetry, web,
+            return new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry, web,
                     Targets.check(partial), agree);
+        }
+    }
+
+    /** Re-index of the queried endpoint alone, then (with several endpoints) one job over all of them. */
+    private BenchReport.Reindex reindex(DataDir data, String endpoint, int endpoints) throws Exception {
+        log("re-indexing %s from its sources...", endpoint);
+        long t0 = System.nanoTime();
+        Reindexer.Result one = new Reindexer(data, Runtime.getRuntime().availableProcessors()).reindex(endpoint, (e, n) -> {});
+        double oneSeconds = seconds(t0);
+        log("re-indexed %,d events in %.1f s (%,.0f events/s)", one.events(), oneSeconds, one.events() / oneSeconds);
+        if (endpoints < 2) return new BenchReport.Reindex(endpoint, one.events(), oneSeconds, one.events() / oneSeconds, 1, 0, 0);
+        log("re-indexing all %d endpoints as one job...", endpoints);
+        t0 = System.nanoTime();
+        try (ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors())) {
+            List<String> all = data.catalogue().endpoints().stream().map(trailhound.store.EndpointInfo::name).toList();
+            JobInfo done = jobs.await(jobs.submit(all, "bench"), j -> {});
+            double allSeconds = seconds(t0);
+            if (!done.state().equals(JobInfo.DONE)) throw new IllegalStateException("re-index job ended " + done.state() + ": " + done.message());
+            log("re-indexed %d endpoints, %,d events, in %.1f s", all.size(), done.eventsDone(), allSeconds);
+            return new BenchReport.Reindex(endpoint, one.events(), oneSeconds, one.events() / oneSeconds, all.size(),
+                    done.eventsDone(), allSeconds);
         }
     }
 

@@ -41,6 +41,15 @@ final class ReportTable {
                     + " peak heap %s, %d open files after%n", h.query(), h.endpoints(), h.hits(), ms(h.count().medianMs()),
                     ms(h.firstPage().medianMs()), ms(h.both().medianMs()), Benchmark.mb(h.peakHeapBytes()), h.openFiles());
         }
+        if (r.reindex() != null) {
+            var x = r.reindex();
+            out.printf("%nre-index:  %s from its sources: %,d events in %.1f s (%,.0f events/s)", x.endpoint(), x.oneEvents(),
+                    x.oneSeconds(), x.oneEventsPerSecond());
+            if (x.allEndpoints() > 1) {
+                out.printf("; all %d endpoints as one job: %,d events in %.1f s", x.allEndpoints(), x.allEvents(), x.allSeconds());
+            }
+            out.println();
+        }
         if (r.telemetry() != null) {
             var t = r.telemetry();
             out.printf("%ntelemetry: %,d Sysmon JSON lines (%s, %s): parse %,.0f events/s (%.1f us CPU per event),"

@@ -71,5 +71,10 @@ class BenchmarkTest {
         JsonNode report = new ObjectMapper().readTree(out.toString());
         assertEquals(2, report.get("hunt").get("endpoints").asInt());
         assertFalse(report.get("hunt").isNull());
+        JsonNode reindex = report.get("reindex");
+        assertTrue(reindex.get("oneEvents").asLong() > 0 && reindex.get("oneEventsPerSecond").asDouble() > 0, reindex::toString);
+        assertEquals(2, reindex.get("allEndpoints").asInt());
+        assertEquals(20_000, reindex.get("allEvents").asLong(), "the job rebuilt every event of both endpoints");
+        assertTrue(reindex.get("allSeconds").asDouble() > 0, reindex::toString);
     }
 }
