@@ -16,7 +16,12 @@ public final class Main implements Runnable {
     /** Exit status for bad input: a bad query, an unknown endpoint, an unreadable file. */
     static final int BAD_INPUT = 2;
 
+    /** Held so the level set on it sticks: java.util.logging keeps loggers only weakly. */
+    private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
+
     public static void main(String[] args) {
+        // Lucene announces its vector support at INFO through java.util.logging: not ours to print on stderr
+        LUCENE.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
