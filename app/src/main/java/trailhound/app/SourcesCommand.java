@@ -19,7 +19,8 @@ import trailhound.store.SourceInfo;
 @Command(name = "sources", description = {
     "List the sources of truth kept in the data folder: every snapshot and imported file as received,",
     "its SHA-256, size, when and by whom it was ingested, the endpoints it fed with their event counts, and its state",
-    "(complete, ingesting, failed with the reason, missing or changed on disk, not kept)."})
+    "(complete, ingesting, failed with the reason, missing or changed on disk, not kept). `sources remove` removes one."},
+        subcommands = SourcesCommand.Remove.class)
 final class SourcesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -72,5 +73,34 @@ final class SourcesCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    @Command(name = "remove", description = "Remove a source with every event it added, its kept file and its catalogue rows.")
+    static final class Remove implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @picocli.CommandLine.Parameters(paramLabel = "SOURCE", description = "The source, e.g. s3.") String source;
+        @Option(names = "--yes", description = "Confirm: this cannot be undone.") boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            var err = spec.commandLine().getErr();
+            if (!source.matches("s?[0-9]{1,18}")) {
+                err.println("trailhound: '" + source + "' is no source id; bin/trailhound sources lists them (s1, s2, ...)");
+                return Main.BAD_INPUT;
+            }
+            if (!yes) {
+                err.println("trailhound: removing " + source + " deletes its events and its kept file for good: add --yes to confirm");
+                return Main.BAD_INPUT;
+            }
+            try (WriteAccess access = EndpointAdminCommands.local(data, "remove sources", spec);
+                    DataDir dir = access == null ? null : DataDir.open(data.dir)) {
+                if (access == null) return Main.BAD_INPUT;
+                SourceInfo removed = new trailhound.ingest.EndpointAdmin(dir).removeSource(Long.parseLong(source.replace("s", "")));
+                spec.commandLine().getOut().printf("removed %s (%s) and its %,d events%n", removed.label(), removed.originalName(),
+                        removed.events());
+            }
+            return 0;
+        }
     }
 }

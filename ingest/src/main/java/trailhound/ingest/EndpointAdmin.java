@@ -67,4 +67,31 @@ public final class EndpointAdmin {
         }
         return removed;
     }
+
+    /**
+     * Removes a source with every event it added (from each endpoint it fed, or every endpoint for a
+     * source that never completed), its kept file and its catalogue rows.
+     *
+     * @throws IngestException when there is no such source
+     */
+    public SourceInfo removeSource(long id) throws IOException {
+        SourceInfo s = data.store().sources().get(id)
+                .orElseThrow(() -> new IngestException(data.root(), "no source s" + id + " (bin/trailhound sources lists them)", null));
+        List<String> endpoints = s.endpoints().isEmpty() ? data.indexes().endpoints()
+                : s.endpoints().stream().map(SourceInfo.SourceEndpoint::endpoint).toList();
+        for (String endpoint : endpoints) {
+            if (!data.indexes().exists(endpoint)) continue;
+            try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+                lease.index().deleteSource(s.label());
+            }
+        }
+        if (s.path() != null) Files.deleteIfExists(data.root().resolve(s.path()));
+        data.store().sources().delete(id);
+        for (String endpoint : endpoints) {
+            if (data.catalogue().endpoint(endpoint).isPresent() && data.store().sources().list(endpoint).isEmpty()) {
+                purge(endpoint); // nothing is left of it
+            }
+        }
+        return s;
+    }
 }

@@ -74,4 +74,26 @@ class EndpointAdminTest {
             assertTrue(unknown.getMessage().contains("unknown endpoint"), unknown.getMessage());
         }
     }
+
+    @Test
+    void removeSource_takesItsEventsAndFile_andTheLastOneTheEndpoint() throws Exception {
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            IngestReport a = new Ingestor(data).ingest(sample("a", 11), null);
+            IngestReport b = new Ingestor(data).ingest(sample("b", 12), null);
+            String host = a.endpoints().keySet().iterator().next();
+            Path keptB = data.root().resolve(data.store().sources().get(b.sourceId()).orElseThrow().path());
+
+            new EndpointAdmin(data).removeSource(b.sourceId());
+            assertEquals(a.added(), count(data, host, null));
+            assertFalse(Files.exists(keptB));
+            assertEquals(1, data.store().sources().list(null).size());
+            assertEquals(1, data.catalogue().snapshots(host).size());
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+
+            new EndpointAdmin(data).removeSource(a.sourceId());
+            assertEquals(List.of(), data.catalogue().endpoints(), "nothing is left of the endpoint");
+            assertEquals(List.of(), data.store().sources().list(null));
+            assertThrows(IngestException.class, () -> new EndpointAdmin(data).removeSource(a.sourceId()));
+        }
+    }
 }
