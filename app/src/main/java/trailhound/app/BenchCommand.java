@@ -10,7 +10,7 @@ import trailhound.bench.BenchOptions;
 import trailhound.bench.Benchmark;
 import trailhound.bench.LuceneFloor;
 
-@Command(name = "bench", description = "Benchmark the index against the SQLite recorder database on the same"
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the index against the SQLite recorder database on the same"
         + " generated data: ingest speed, heap and index size, then a fixed query suite on both sides with median/p95"
         + " latencies, the ratio SQLite/index and the issue #4 targets (PASS/MISS). Exit status 1 when any index hit"
         + " count differs from the SQLite count. See docs/performance.md.")

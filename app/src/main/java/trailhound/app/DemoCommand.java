@@ -21,7 +21,7 @@ import trailhound.ingest.Reindexer;
 import trailhound.ingest.WriterLock;
 import trailhound.samples.SampleGenerator;
 
-@Command(name = "demo", description = {
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Generate and ingest sample endpoints (first run only), then serve them in the browser.",
     "The samples hold attack stories to find; the data folder is reused on later runs."})
 final class DemoCommand implements Callable<Integer> {

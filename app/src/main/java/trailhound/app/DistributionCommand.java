@@ -14,7 +14,7 @@ import trailhound.index.Distribution;
 import trailhound.ingest.DataDir;
 import trailhound.query.QueryLanguage;
 
-@Command(name = "distribution", description = "Event counts per type and per type/operation, optionally under a query.")
+@Command(name = "distribution", mixinStandardHelpOptions = true, description = "Event counts per type and per type/operation, optionally under a query.")
 final class DistributionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -32,7 +32,7 @@ final class DistributionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Query q = query == null || query.isBlank() ? null : QueryLanguage.parse(query);
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.open(data.dir); var lease = dir.indexes().acquire(endpoint)) {
+        try (DataDir dir = DataDir.openExisting(data.dir); var lease = dir.indexes().acquire(endpoint)) {
             Distribution d = lease.index().distribution(q);
             if (format == Format.json) {
                 Map<String, Object> json = new LinkedHashMap<>();

@@ -32,7 +32,7 @@ final class EndpointAdminCommands {
         return access;
     }
 
-    @Command(name = "rename", description = "Give an endpoint a new name; its old name leads to it from then on (later ingests too).")
+    @Command(name = "rename", mixinStandardHelpOptions = true, description = "Give an endpoint a new name; its old name leads to it from then on (later ingests too).")
     static final class Rename implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
@@ -50,7 +50,7 @@ final class EndpointAdminCommands {
         }
     }
 
-    @Command(name = "merge", description = {"Merge an endpoint into another, e.g. a host's short name into its fully qualified one;",
+    @Command(name = "merge", mixinStandardHelpOptions = true, description = {"Merge an endpoint into another, e.g. a host's short name into its fully qualified one;",
         "the merged name leads to the other from then on (later ingests too)."})
     static final class Merge implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -69,7 +69,7 @@ final class EndpointAdminCommands {
         }
     }
 
-    @Command(name = "purge", description = "Remove an endpoint with its index, its snapshots and every source that fed nothing else.")
+    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Remove an endpoint with its index, its snapshots and every source that fed nothing else.")
     static final class Purge implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;

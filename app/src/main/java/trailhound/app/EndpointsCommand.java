@@ -10,7 +10,7 @@ import trailhound.index.IndexStats;
 import trailhound.ingest.DataDir;
 import trailhound.store.EndpointInfo;
 
-@Command(name = "endpoints", description = {"List endpoints: name, OS, event count, first and last event time (UTC).",
+@Command(name = "endpoints", mixinStandardHelpOptions = true, description = {"List endpoints: name, OS, event count, first and last event time (UTC).",
     "rename, merge and purge change them."},
         subcommands = {EndpointAdminCommands.Rename.class, EndpointAdminCommands.Merge.class, EndpointAdminCommands.Purge.class})
 final class EndpointsCommand implements Callable<Integer> {
@@ -20,17 +20,17 @@ final class EndpointsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.open(data.dir)) {
+        try (DataDir dir = DataDir.openExisting(data.dir)) {
             int needsReindex = 0;
             out.printf("%-32s %-8s %12s  %-24s  %-24s%n", "ENDPOINT", "OS", "EVENTS", "FIRST EVENT", "LAST EVENT");
             for (EndpointInfo e : dir.catalogue().endpoints()) {
                 if (!dir.indexes().exists(e.name())) continue;
                 try (var lease = dir.indexes().acquire(e.name())) {
                     IndexStats s = lease.index().stats();
-                    out.printf("%-32s %-8s %,12d  %-24s  %-24s%n", e.name(), e.os(), s.eventCount(),
+                    out.printf("%-32s %-8s %,12d  %-24s  %-24s%n", Text.safe(e.name()), Text.safe(e.os()), s.eventCount(),
                             Text.time(s.firstTs()), Text.time(s.lastTs()));
                 } catch (IndexFormatException stale) {
-                    out.printf("%-32s %-8s %12s  %s%n", e.name(), e.os(), "-", "needs re-index (index format " + stale.found() + ")");
+                    out.printf("%-32s %-8s %12s  %s%n", Text.safe(e.name()), Text.safe(e.os()), "-", "needs re-index (index format " + stale.found() + ")");
                     needsReindex++;
                 }
             }

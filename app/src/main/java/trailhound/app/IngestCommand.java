@@ -18,7 +18,7 @@ import trailhound.ingest.IngestReport;
 import trailhound.ingest.Ingestor;
 import trailhound.web.handoff.HandOff;
 
-@Command(name = "ingest", description = {
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = {
     "Ingest recorder snapshots, Sysmon/Windows event logs (JSON lines or XML, plain, .zip or .gz) and Linux audit logs.",
     "The format is detected from the content. Each file is kept in the data folder as a source (see `sources`);",
     "a file whose SHA-256 is already a complete source adds nothing. A failed ingest leaves none of its events.",
@@ -95,14 +95,14 @@ final class IngestCommand implements Callable<Integer> {
         out.printf("  %s source s%d%n", r.known() ? "already kept as" : "kept as", r.sourceId());
         for (EndpointCounts c : r.endpoints().values()) {
             out.printf("  %-32s %,12d added %,12d duplicates skipped %,8d rows rejected%n",
-                    c.endpoint(), c.added(), c.duplicates(), c.rejected());
+                    Text.safe(c.endpoint()), c.added(), c.duplicates(), c.rejected());
         }
         if (r.endpoints().isEmpty()) out.println("  no events");
         if (r.rejected() > 0) {
             out.printf("  %,d malformed or rejected; first at %s%n", r.rejected(), r.rejectedAt());
         }
         r.countsByKind().forEach((kind, n) -> out.printf("    %-40s %,10d%n", kind, n));
-        r.warnings().forEach(w -> out.println("  warning: " + w));
+        r.warnings().forEach(w -> out.println("  warning: " + Text.safe(w)));
         out.printf("  %,d events read in %.1f s (%,.0f events/s)%n", r.read(), seconds, r.read() / Math.max(seconds, 1e-3));
     }
 }

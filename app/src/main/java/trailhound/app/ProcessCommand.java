@@ -16,7 +16,7 @@ import trailhound.index.ProcessView;
 import trailhound.ingest.DataDir;
 import trailhound.schema.Event;
 
-@Command(name = "process", description = "A process: path, command line, hashes, user, pids, start/end, parent, children, peers and its event history.")
+@Command(name = "process", mixinStandardHelpOptions = true, description = "A process: path, command line, hashes, user, pids, start/end, parent, children, peers and its event history.")
 final class ProcessCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -36,7 +36,7 @@ final class ProcessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.open(data.dir); var lease = dir.indexes().acquire(endpoint)) {
+        try (DataDir dir = DataDir.openExisting(data.dir); var lease = dir.indexes().acquire(endpoint)) {
             ProcessView view = lease.index().process(key, limit)
                     .orElseThrow(() -> new IllegalArgumentException("no process with key '" + key + "' on " + endpoint));
             if (format == Format.json) {

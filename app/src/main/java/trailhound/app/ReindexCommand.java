@@ -18,7 +18,7 @@ import trailhound.store.EndpointInfo;
 import trailhound.store.JobInfo;
 import trailhound.web.handoff.HandOff;
 
-@Command(name = "reindex", description = {
+@Command(name = "reindex", mixinStandardHelpOptions = true, description = {
     "Rebuild endpoints' indexes from their kept sources (snapshots, imported files) into a new generation,",
     "check it against the catalogue and swap it in; searches keep answering from the current one meanwhile.",
     "Runs as a job (endpoints in parallel, progress on stderr); a job left unfinished by a stop or a crash",
@@ -129,7 +129,7 @@ final class ReindexCommand implements Callable<Integer> {
 
     /** One endpoint's outcome, the same whether the work ran here or on the server. */
     private static void line(PrintWriter out, String endpoint, String state, long events) {
-        out.printf("%-32s %-10s %,12d events%n", endpoint, state, events);
+        out.printf("%-32s %-10s %,12d events%n", Text.safe(endpoint), state, events);
     }
 
     private void unknown(PrintWriter err, String name) {

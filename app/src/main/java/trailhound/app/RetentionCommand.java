@@ -12,7 +12,7 @@ import trailhound.ingest.RetentionPolicy;
 import trailhound.store.EndpointInfo;
 import trailhound.store.Retention;
 
-@Command(name = "retention", description = {
+@Command(name = "retention", mixinStandardHelpOptions = true, description = {
     "Show the retention limits: at most N days (before the endpoint's newest event) and/or N events per endpoint,",
     "the oldest going first; applied after each ingest and by each re-index. `retention set` changes them."},
         subcommands = RetentionCommand.Set.class)
@@ -23,7 +23,7 @@ final class RetentionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.open(data.dir)) {
+        try (DataDir dir = DataDir.openExisting(data.dir)) {
             Retention r = dir.store().retention();
             out.println("default: " + r.own(Retention.DEFAULT).map(Retention.Limit::describe).orElse("no limit"));
             out.printf("%-32s %-32s %14s  %s%n", "ENDPOINT", "LIMIT IN FORCE", "REMOVED", "OLDEST KEPT (UTC)");
@@ -38,7 +38,7 @@ final class RetentionCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "set", description = "Set the default limit or an endpoint's own, and apply it now. No --days and no --events: no limit.")
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Set the default limit or an endpoint's own, and apply it now. No --days and no --events: no limit.")
     static final class Set implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.samples.SampleGenerator;
 
-@Command(name = "samples", description = "Generate realistic recorder databases (one per endpoint) with embedded attack stories.")
+@Command(name = "samples", mixinStandardHelpOptions = true, description = "Generate realistic recorder databases (one per endpoint) with embedded attack stories.")
 final class SamplesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -23,7 +23,7 @@ import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 
-@Command(name = "search", description = {
+@Command(name = "search", mixinStandardHelpOptions = true, description = {
     "Search events with the query language, newest first.",
     "Example: process_name:powershell.exe AND command_line:*-enc* AND NOT user:system"})
 final class SearchCommand implements Callable<Integer> {
@@ -56,7 +56,7 @@ final class SearchCommand implements Callable<Integer> {
         if (limit < 0) throw new IllegalArgumentException("--limit must be 0 or more, was " + limit);
         Query query = QueryLanguage.parse(String.join(" ", words));
         PrintWriter out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.open(data.dir)) {
+        try (DataDir dir = DataDir.openExisting(data.dir)) {
             List<String> names = endpoints.all ? dir.indexes().endpoints() : endpoints.names;
             long total = 0;
             List<Event> events = new ArrayList<>();

@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.WriterLock;
 
-@Command(name = "serve", description = {"Serve a data folder in the browser.",
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Serve a data folder in the browser.",
     "While it runs, commands that write the folder (ingest, reindex) hand their work to it."})
 final class ServeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -16,7 +16,7 @@ import trailhound.ingest.DataDir;
 import trailhound.ingest.Verifier;
 import trailhound.store.SourceInfo;
 
-@Command(name = "sources", description = {
+@Command(name = "sources", mixinStandardHelpOptions = true, description = {
     "List the sources of truth kept in the data folder: every snapshot and imported file as received,",
     "its SHA-256, size, when and by whom it was ingested, the endpoints it fed with their event counts, and its state",
     "(complete, ingesting, failed with the reason, missing or changed on disk, not kept). `sources remove` removes one."},
@@ -34,7 +34,7 @@ final class SourcesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.open(data.dir)) {
+        try (DataDir dir = DataDir.openExisting(data.dir)) {
             List<SourceInfo> sources = dir.store().sources().list(endpoint);
             if (format == Format.json) {
                 List<Map<String, Object>> rows = new ArrayList<>();
@@ -64,18 +64,18 @@ final class SourcesCommand implements Callable<Integer> {
             for (SourceInfo s : sources) {
                 String state = Verifier.fileState(dir, s, false);
                 out.printf("%-6s %-9s %-10s %,14d  %-24s  %-16s  %s%n", s.label(), s.kind(), state, s.size(),
-                        Text.time(s.ingestedAt()), s.sha256() == null ? "-" : s.sha256().substring(0, 16), s.originalName());
+                        Text.time(s.ingestedAt()), s.sha256() == null ? "-" : s.sha256().substring(0, 16), Text.safe(s.originalName()));
                 if (!s.endpoints().isEmpty()) {
-                    out.println("         " + s.endpoints().stream().map(e -> e.endpoint() + " " + String.format("%,d", e.events()))
+                    out.println("         " + s.endpoints().stream().map(e -> Text.safe(e.endpoint()) + " " + String.format("%,d", e.events()))
                             .collect(Collectors.joining(", ")));
                 }
-                if (s.reason() != null) out.println("         " + s.reason());
+                if (s.reason() != null) out.println("         " + Text.safe(s.reason()));
             }
         }
         return 0;
     }
 
-    @Command(name = "remove", description = "Remove a source with every event it added, its kept file and its catalogue rows.")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a source with every event it added, its kept file and its catalogue rows.")
     static final class Remove implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;

@@ -13,6 +13,25 @@ final class Text {
         return value == null ? "-" : value.toString();
     }
 
+    /**
+     * A value from the telemetry made safe for a terminal: control characters (ESC sequences, line
+     * breaks that would forge table rows, NUL) shown as {@code \xNN} instead of acting.
+     */
+    static String safe(String value) {
+        if (value == null) return "-";
+        StringBuilder b = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+            if (control && b == null) b = new StringBuilder(value.substring(0, i));
+            if (b != null) {
+                if (control) b.append(String.format("\\x%02x", (int) c));
+                else b.append(c);
+            }
+        }
+        return b == null ? value : b.toString();
+    }
+
     static String clip(String s, int width) {
         if (s == null) return "-";
         return s.length() <= width ? s : s.substring(0, width - 1) + "…";

@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.Verifier;
 
-@Command(name = "verify", description = {
+@Command(name = "verify", mixinStandardHelpOptions = true, description = {
     "Check the data folder: every kept source against its SHA-256, every index against the catalogue",
     "(events per endpoint and per source). Differences are listed; exit status 1 when there are any."})
 final class VerifyCommand implements Callable<Integer> {
@@ -18,7 +18,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.open(data.dir)) {
+        try (DataDir dir = DataDir.openExisting(data.dir)) {
             Verifier.Report r = new Verifier(dir).verify();
             r.notes().forEach(n -> out.println("note: " + n));
             r.differences().forEach(d -> out.println("DIFFERENCE: " + d));

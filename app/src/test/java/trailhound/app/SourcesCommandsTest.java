@@ -121,4 +121,23 @@ class SourcesCommandsTest {
         assertEquals(1, Cli.run("endpoints", "--data", data.toString()).out().lines().count(), "only the header is left");
         assertEquals(0, Cli.run("verify", "--data", data.toString()).status());
     }
+
+    /** Review findings: a mistyped --data made an empty folder that verified clean; subcommands had no --help; ESC from host names. */
+    @Test
+    void readOnlyCommandsOnAMissingFolder_helpOnEveryCommand_controlCharactersShownNotRun() throws Exception {
+        Path missing = tmp.resolve("typo");
+        for (String command : java.util.List.of("verify", "endpoints", "sources", "retention")) {
+            Cli cli = Cli.run(command, "--data", missing.toString());
+            assertEquals(2, cli.status(), command + ": " + cli.out());
+            assertTrue(cli.err().contains("no data folder at " + missing), cli.err());
+        }
+        assertTrue(!Files.exists(missing), "nothing created");
+        for (String command : java.util.List.of("sources", "verify", "reindex", "ingest", "search", "serve")) {
+            Cli help = Cli.run(command, "--help");
+            assertEquals(0, help.status(), command + ": " + help.err());
+            assertTrue(help.out().contains("Usage: trailhound " + command), help.out());
+        }
+        assertEquals("evil\\x1b[31mred\\x0afake", Text.safe("evil\u001b[31mred\nfake"));
+        assertEquals("plain ünïcode", Text.safe("plain ünïcode"));
+    }
 }

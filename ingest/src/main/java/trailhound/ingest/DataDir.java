@@ -46,6 +46,19 @@ public final class DataDir implements Closeable {
         }
     }
 
+    /**
+     * Opens an existing data folder, for commands that only read: a mistyped path is an error, never
+     * a new, empty folder that "verifies" clean.
+     */
+    public static DataDir openExisting(Path root) throws IOException {
+        Path abs = root.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(abs.resolve("server.db"))) {
+            throw new IOException("no data folder at " + abs + " (no server.db there): check --data, or make one with"
+                    + " bin/trailhound ingest --data " + root + " FILE");
+        }
+        return open(root);
+    }
+
     private static Path endpointsDir(Path root) {
         return root.resolve("endpoints");
     }

@@ -26,10 +26,11 @@ public record IngestReport(
         boolean known) {
 
     /** The report for a file whose bytes are a complete source already. */
-    static IngestReport known(Path file, SourceInfo source) {
-        return new IngestReport(file, source.format(), Map.of(), 0, List.of(), Map.of(),
-                List.of("already ingested as source " + source.label() + " (" + source.originalName() + ", "
-                        + java.time.Instant.ofEpochMilli(source.ingestedAt()) + "): nothing added"), source.id(), true);
+    static IngestReport known(Path file, SourceInfo source, boolean restored) {
+        List<String> said = new java.util.ArrayList<>(List.of("already ingested as source " + source.label() + " ("
+                + source.originalName() + ", " + java.time.Instant.ofEpochMilli(source.ingestedAt()) + "): nothing added"));
+        if (restored) said.add("its kept copy " + source.path() + " was missing or changed: restored from this file");
+        return new IngestReport(file, source.format(), Map.of(), 0, List.of(), Map.of(), said, source.id(), true);
     }
 
     /** The same report naming the file as {@code file} (e.g. the path as the user typed it). */

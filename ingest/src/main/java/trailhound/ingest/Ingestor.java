@@ -103,7 +103,7 @@ public final class Ingestor {
         Sources sources = data.store().sources();
         Optional<SourceInfo> known = sources.bySha256(sha256);
         if (known.isPresent() && known.get().state().equals(SourceInfo.COMPLETE)) {
-            return IngestReport.known(file, known.get());
+            return IngestReport.known(file, known.get(), restoreKeptCopy(file, known.get()));
         }
         long size = Files.size(file);
         long id;
@@ -138,8 +138,14 @@ public final class Ingestor {
             String endpoint = aliases.getOrDefault(named, named); // a renamed or merged endpoint's events go to its new name
             long lastTs = reader.lastTs().orElse(meta.createdMs());
             String snapshotId = snapshotId(meta.host(), lastTs);
+            Path snapshots = data.endpointDir(endpoint).resolve("snapshots");
+            String sha256 = data.store().sources().get(sourceId).map(SourceInfo::sha256).orElse("");
+            if (Files.exists(snapshots.resolve(snapshotId + ".db")) && !sha256.equals(sha256(snapshots.resolve(snapshotId + ".db")))) {
+                // another snapshot with the same newest event (e.g. its process table changed): both are kept
+                snapshotId = snapshotId + "-" + sha256.substring(0, 12);
+            }
             // kept before indexing: the source of truth exists whatever happens next
-            Path kept = keep(file, data.endpointDir(endpoint).resolve("snapshots"), snapshotId + ".db");
+            Path kept = keep(file, snapshots, snapshotId + ".db");
             data.store().sources().setPath(sourceId, data.root().relativize(kept).toString());
 
             Map<String, EndpointCounts> counts;
@@ -189,6 +195,18 @@ public final class Ingestor {
         } catch (RecorderException e) {
             throw new IngestException(file, e.reason(), e);
         }
+    }
+
+    /** Copies the file back over its source's kept copy when that is missing or changed; true when it did. */
+    private boolean restoreKeptCopy(Path file, SourceInfo source) throws IOException {
+        if (source.path() == null) return false;
+        Path kept = data.root().resolve(source.path());
+        if (Files.isRegularFile(kept) && Files.size(kept) == source.size() && sha256(kept).equals(source.sha256())) return false;
+        Path tmp = kept.resolveSibling(kept.getFileName() + ".part");
+        Files.createDirectories(kept.getParent());
+        Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return true;
     }
 
     /** The recorder row id an interrupted ingest of this source reached (its last checkpoint), or 0. */

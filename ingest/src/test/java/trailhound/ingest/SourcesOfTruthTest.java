@@ -262,4 +262,58 @@ class SourcesOfTruthTest {
             assertTrue(e.getMessage().contains("is missing"), e.getMessage());
         }
     }
+
+    /** Review finding: two snapshots whose newest event is the same got one kept file, the second overwriting the first. */
+    @Test
+    void twoSnapshotsWithTheSameNewestEvent_bothKeptCopiesStay() throws Exception {
+        Path first = sample("same", 3_000, 61);
+        Path second = Files.copy(first, tmp.resolve("changed.db"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + second);
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO events(id, ts, type, operation, process_key, file_path) SELECT max(id) + 1,"
+                    + " (SELECT min(ts) FROM events) + 1, 'file', 'create', (SELECT process_key FROM events LIMIT 1), '/x' FROM events");
+        }
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            IngestReport a = new Ingestor(data).ingest(first, null);
+            IngestReport b = new Ingestor(data).ingest(second, null);
+            assertEquals(1, b.added());
+            SourceInfo sa = data.store().sources().get(a.sourceId()).orElseThrow();
+            SourceInfo sb = data.store().sources().get(b.sourceId()).orElseThrow();
+            assertNotEquals(sa.path(), sb.path());
+            assertEquals(2, data.catalogue().snapshots(a.endpoints().keySet().iterator().next()).size());
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+            assertEquals(a.added() + 1, new Reindexer(data, 2).reindex(a.endpoints().keySet().iterator().next(), (e, n) -> {}).events());
+        }
+    }
+
+    /** Review finding: re-ingesting the same bytes said "nothing added" and left a missing kept copy missing. */
+    @Test
+    void sameBytesAgain_restoreAMissingOrChangedKeptCopy() throws Exception {
+        Path file = sample("r", 2_000, 62);
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            IngestReport r = new Ingestor(data).ingest(file, null);
+            Path kept = data.root().resolve(data.store().sources().get(r.sourceId()).orElseThrow().path());
+            Files.delete(kept);
+            assertFalse(new Verifier(data).verify().consistent());
+            IngestReport again = new Ingestor(data).ingest(file, null);
+            assertTrue(again.known());
+            assertTrue(again.warnings().toString().contains("restored"), again.warnings().toString());
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+        }
+    }
+
+    /** Review finding: records without a host name are named after the file, and a re-index read the kept copy's name. */
+    @Test
+    void telemetryWithoutHostNames_reindexedUnderTheSameEndpoint() throws Exception {
+        Path log = tmp.resolve("nameless-host.audit.log");
+        Files.writeString(log, """
+                type=SYSCALL msg=audit(1700000000.100:10): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=4242 auid=0 uid=0 comm="id" exe="/usr/bin/id"
+                type=EXECVE msg=audit(1700000000.100:10): argc=1 a0="id"
+                """);
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            String endpoint = new Ingestor(data).ingest(log, null).endpoints().keySet().iterator().next();
+            assertEquals(1, new Reindexer(data, 2).reindex(endpoint, (e, n) -> {}).events());
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+        }
+    }
 }

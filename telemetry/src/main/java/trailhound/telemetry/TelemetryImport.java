@@ -53,7 +53,15 @@ public final class TelemetryImport {
      * order. Other formats, and {@code threads <= 1}, call the sink on the calling thread.
      */
     public static ImportReport read(Path file, String endpointOverride, Consumer<Event> sink, int threads) {
-        ImportContext context = new ImportContext(endpointOverride, stem(file), sink, threads);
+        return read(file, file.getFileName().toString(), endpointOverride, sink, threads);
+    }
+
+    /**
+     * Like {@link #read(Path, String, Consumer, int)}, for a file kept under another name: records
+     * without a host name get the endpoint named after {@code originalName}, as when it was first read.
+     */
+    public static ImportReport read(Path file, String originalName, String endpointOverride, Consumer<Event> sink, int threads) {
+        ImportContext context = new ImportContext(endpointOverride, stem(Path.of(originalName).getFileName()), sink, threads);
         TelemetryFormat first = null;
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             switch (container(in)) {
