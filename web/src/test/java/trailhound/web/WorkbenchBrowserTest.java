@@ -113,15 +113,31 @@ class WorkbenchBrowserTest {
     void export_excel_downloadsWorkbookWithRowPerEvent() throws Exception {
         browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events?q=type%3Anetwork");
         browser.findElement(By.id("export-xlsx")).click();
-        Path xlsx = waitFor(d -> {
+        // Chromium reserves the final name with an empty file and writes into a .crdownload beside it:
+        // the download is complete once the temporary file is gone and the workbook opens whole
+        Integer rows = waitFor(d -> {
             try (Stream<Path> files = Files.list(downloads)) {
-                return files.filter(f -> f.toString().endsWith(".xlsx")).findFirst().orElse(null);
+                List<Path> all = files.toList();
+                if (all.stream().anyMatch(f -> f.toString().endsWith(".crdownload"))) return null;
+                Path xlsx = all.stream().filter(f -> f.toString().endsWith(".xlsx") && size(f) > 0).findFirst().orElse(null);
+                if (xlsx == null) return null;
+                try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(xlsx))) {
+                    return wb.getSheet("Events").getPhysicalNumberOfRows();
+                } catch (java.io.IOException | RuntimeException stillWriting) {
+                    return null;
+                }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(xlsx))) {
-            assertEquals(1 + 25, wb.getSheet("Events").getPhysicalNumberOfRows());
+        assertEquals(1 + 25, rows);
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (java.io.IOException e) {
+            return 0; // renamed or removed meanwhile: not there yet
         }
     }
 
