@@ -24,6 +24,17 @@ public final class Format {
     }
 
     /** A query-string component. */
+    /**
+     * One URL path segment: an endpoint name comes from the telemetry, and '/', '?', '#', '"' or a
+     * segment of '.' or '..' would otherwise change the path. Percent-encoded as a query component
+     * (space as %20), with '.' and '..' spelled out.
+     */
+    public static String segment(String s) {
+        if (s == null) return "";
+        String encoded = URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        return encoded.equals(".") ? "%2E" : encoded.equals("..") ? "%2E%2E" : encoded;
+    }
+
     public static String url(String s) {
         return s == null ? "" : URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

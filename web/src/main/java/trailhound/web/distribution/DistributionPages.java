@@ -101,7 +101,7 @@ public final class DistributionPages {
         counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String filter = field != null ? "type:" + e.getKey() : typeAndOperation(e.getKey());
             bars.add(new DistributionPage.Bar(e.getKey(), e.getValue(), e.getValue() / (double) Math.max(1, max),
-                    "/endpoints/" + scope.endpoint() + "/events?" + scope.withText(and(scope.text(), filter)).params()));
+                    "/endpoints/" + trailhound.web.Format.segment(scope.endpoint()) + "/events?" + scope.withText(and(scope.text(), filter)).params()));
         });
         return bars;
     }

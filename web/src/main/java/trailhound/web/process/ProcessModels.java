@@ -92,11 +92,11 @@ final class ProcessModels {
     }
 
     static String eventsUrl(String endpoint, String processKey) {
-        return "/endpoints/" + Format.url(endpoint) + "/events?q=" + Format.url("process_key:" + processKey);
+        return "/endpoints/" + Format.segment(endpoint) + "/events?q=" + Format.url("process_key:" + processKey);
     }
 
     static String processUrl(String endpoint, String processKey) {
-        return "/endpoints/" + Format.url(endpoint) + "/process/" + Format.url(processKey);
+        return "/endpoints/" + Format.segment(endpoint) + "/process/" + Format.url(processKey);
     }
 
     private static void addHash(List<HashRow> rows, String label, String value, String primary) {

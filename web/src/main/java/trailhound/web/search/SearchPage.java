@@ -25,6 +25,6 @@ public record SearchPage(
 
     /** Link to this scope's grid, with extra parameters appended ({@code ""} for none). */
     public String link(String path, String extra) {
-        return "/endpoints/" + scope.endpoint() + path + "?" + scope.params() + extra;
+        return "/endpoints/" + trailhound.web.Format.segment(scope.endpoint()) + path + "?" + scope.params() + extra;
     }
 }

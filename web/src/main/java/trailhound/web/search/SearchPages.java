@@ -100,7 +100,7 @@ public final class SearchPages {
             show(http, scope, null, e);
             return;
         }
-        http.redirect("/endpoints/" + scope.endpoint() + "/events?" + scope.withText(text).params());
+        http.redirect("/endpoints/" + trailhound.web.Format.segment(scope.endpoint()) + "/events?" + scope.withText(text).params());
     }
 
     private void apiSearch(Context http) throws Exception {

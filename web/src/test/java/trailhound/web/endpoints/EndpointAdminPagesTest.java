@@ -67,4 +67,30 @@ class EndpointAdminPagesTest {
             assertTrue(api.path("retention").asText().contains("50 older events removed"), api.toString());
         }
     }
+
+    /** Review finding: names from the telemetry went into links unencoded, so '/', '?', '"', '..' could not be opened. */
+    @Test
+    void oddEndpointNames_linkedEncoded_andTheirPagesOpen() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(tmp).signIn()) {
+            java.util.List<String> names = java.util.List.of("back/../../etc", "a b?c #1", "\"quoted\"", "..");
+            StringBuilder lines = new StringBuilder();
+            for (String name : names) {
+                lines.append("{\"EventID\":11,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Hostname\":")
+                        .append(new com.fasterxml.jackson.databind.node.TextNode(name)).append(",\"UtcTime\":\"2020-10-19 07:30:46.251\",")
+                        .append("\"ProcessGuid\":\"{AB-CD}\",\"ProcessId\":\"7\",\"Image\":\"C:\\\\x\\\\a.exe\",")
+                        .append("\"TargetFilename\":\"C:\\\\f.txt\"}\n");
+            }
+            Path file = java.nio.file.Files.writeString(tmp.resolve("odd.json"), lines);
+            new trailhound.ingest.Ingestor(web.data(), 1).ingest(file, null);
+            String list = web.get("/endpoints").body();
+            for (String name : names) {
+                String href = "/endpoints/" + trailhound.web.Format.segment(name) + "/events";
+                assertTrue(list.contains("href=\"" + href.replace("\"", "&#34;") + "\"") || list.contains("href=\"" + href + "\""),
+                        "linked encoded: " + href);
+                HttpResponse<String> events = web.get(href);
+                assertEquals(200, events.statusCode(), name + " -> " + href + ": " + events.body());
+                assertEquals(200, web.get("/endpoints/" + trailhound.web.Format.segment(name) + "/distribution").statusCode(), name);
+            }
+        }
+    }
 }
