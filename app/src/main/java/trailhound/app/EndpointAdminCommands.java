@@ -21,7 +21,25 @@ final class EndpointAdminCommands {
      * Takes the folder's writer lock; with a server running on the folder, says to use its endpoint
      * list (the change rebuilds indexes the server has open) and answers null.
      */
-    static WriteAccess local(DataOption data, String what, CommandSpec spec) throws Exception {
+    /** What a local writer command does with the folder; answers its exit status. */
+    interface FolderWork {
+        int run(DataDir dir) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on the data folder as its one writer (see {@link #local}); with a server
+     * running on the folder, says where to do it instead and answers exit status 2.
+     */
+    static int asWriter(DataOption data, String what, CommandSpec spec, FolderWork work) throws Exception {
+        try (WriteAccess access = local(data, what, spec)) {
+            if (access == null) return Main.BAD_INPUT;
+            try (DataDir dir = DataDir.open(data.dir)) {
+                return work.run(dir);
+            }
+        }
+    }
+
+    private static WriteAccess local(DataOption data, String what, CommandSpec spec) throws Exception {
         WriteAccess access = WriteAccess.forWork(data.dir, what, spec.commandLine().getErr());
         if (access.server().isPresent()) {
             access.close();
@@ -41,12 +59,11 @@ final class EndpointAdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (WriteAccess access = local(data, "rename endpoints", spec); DataDir dir = access == null ? null : DataDir.open(data.dir)) {
-                if (access == null) return Main.BAD_INPUT;
+            return asWriter(data, "rename endpoints", spec, dir -> {
                 Reindexer.Result r = new EndpointAdmin(dir).rename(from, to);
-                spec.commandLine().getOut().printf("renamed %s to %s: %,d events%n", from, to, r.events());
-            }
-            return 0;
+                spec.commandLine().getOut().printf("renamed %s to %s: %,d events%n", Text.safe(from), Text.safe(to), r.events());
+                return 0;
+            });
         }
     }
 
@@ -60,12 +77,11 @@ final class EndpointAdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (WriteAccess access = local(data, "merge endpoints", spec); DataDir dir = access == null ? null : DataDir.open(data.dir)) {
-                if (access == null) return Main.BAD_INPUT;
+            return asWriter(data, "merge endpoints", spec, dir -> {
                 Reindexer.Result r = new EndpointAdmin(dir).merge(from, into);
-                spec.commandLine().getOut().printf("merged %s into %s: %,d events%n", from, into, r.events());
-            }
-            return 0;
+                spec.commandLine().getOut().printf("merged %s into %s: %,d events%n", Text.safe(from), Text.safe(into), r.events());
+                return 0;
+            });
         }
     }
 
@@ -83,14 +99,13 @@ final class EndpointAdminCommands {
                         + " sources that fed only it, for good: add --yes to confirm");
                 return Main.BAD_INPUT;
             }
-            try (WriteAccess access = local(data, "purge endpoints", spec); DataDir dir = access == null ? null : DataDir.open(data.dir)) {
-                if (access == null) return Main.BAD_INPUT;
+            return asWriter(data, "purge endpoints", spec, dir -> {
                 List<SourceInfo> removed = new EndpointAdmin(dir).purge(endpoint);
                 var out = spec.commandLine().getOut();
-                out.printf("purged %s; %d sources removed%n", endpoint, removed.size());
-                removed.forEach(s -> out.printf("  %s %s%n", s.label(), s.originalName()));
-            }
-            return 0;
+                out.printf("purged %s; %d sources removed%n", Text.safe(endpoint), removed.size());
+                removed.forEach(s -> out.printf("  %s %s%n", s.label(), Text.safe(s.originalName())));
+                return 0;
+            });
         }
     }
 }

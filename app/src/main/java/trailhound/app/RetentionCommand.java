@@ -60,9 +60,7 @@ final class RetentionCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("trailhound: --days and --events must be at least 1 (leave both out for no limit)");
                 return Main.BAD_INPUT;
             }
-            try (WriteAccess access = EndpointAdminCommands.local(data, "set retention", spec);
-                    DataDir dir = access == null ? null : DataDir.open(data.dir)) {
-                if (access == null) return Main.BAD_INPUT;
+            return EndpointAdminCommands.asWriter(data, "set retention", spec, dir -> {
                 if (!scope.all && dir.catalogue().endpoint(scope.endpoint).isEmpty()) {
                     spec.commandLine().getErr().println("trailhound: unknown endpoint '" + scope.endpoint + "'");
                     return Main.BAD_INPUT;
@@ -72,10 +70,10 @@ final class RetentionCommand implements Callable<Integer> {
                 for (EndpointInfo e : dir.catalogue().endpoints()) {
                     if (!scope.all && !e.name().equals(scope.endpoint)) continue;
                     long removed = RetentionPolicy.applyNow(dir, e.name());
-                    out.printf("%-32s %-32s removed %,d events%n", e.name(), r.limitFor(e.name()).describe(), removed);
+                    out.printf("%-32s %-32s removed %,d events%n", Text.safe(e.name()), r.limitFor(e.name()).describe(), removed);
                 }
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 }

@@ -93,14 +93,12 @@ final class SourcesCommand implements Callable<Integer> {
                 err.println("trailhound: removing " + source + " deletes its events and its kept file for good: add --yes to confirm");
                 return Main.BAD_INPUT;
             }
-            try (WriteAccess access = EndpointAdminCommands.local(data, "remove sources", spec);
-                    DataDir dir = access == null ? null : DataDir.open(data.dir)) {
-                if (access == null) return Main.BAD_INPUT;
+            return EndpointAdminCommands.asWriter(data, "remove sources", spec, dir -> {
                 SourceInfo removed = new trailhound.ingest.EndpointAdmin(dir).removeSource(Long.parseLong(source.replace("s", "")));
-                spec.commandLine().getOut().printf("removed %s (%s) and its %,d events%n", removed.label(), removed.originalName(),
-                        removed.events());
-            }
-            return 0;
+                spec.commandLine().getOut().printf("removed %s (%s) and its %,d events%n", removed.label(),
+                        Text.safe(removed.originalName()), removed.events());
+                return 0;
+            });
         }
     }
 }

@@ -115,7 +115,7 @@ public final class Ingestor {
                     endpointOverride, actor);
         }
         try {
-            return snapshot ? ingestSnapshot(file, endpointOverride, id) : ingestTelemetry(file, endpointOverride, id, sha256);
+            return snapshot ? ingestSnapshot(file, endpointOverride, id, sha256) : ingestTelemetry(file, endpointOverride, id, sha256);
         } catch (IOException | RuntimeException | Error e) {
             sources.fail(id, String.valueOf(e.getMessage()));
             throw e;
@@ -129,7 +129,7 @@ public final class Ingestor {
         }
     }
 
-    private IngestReport ingestSnapshot(Path file, String endpointOverride, long sourceId) throws IOException {
+    private IngestReport ingestSnapshot(Path file, String endpointOverride, long sourceId, String sha256) throws IOException {
         String label = SourceInfo.label(sourceId);
         try (RecorderReader reader = RecorderReader.open(file)) {
             RecorderMeta meta = reader.meta();
@@ -139,7 +139,6 @@ public final class Ingestor {
             long lastTs = reader.lastTs().orElse(meta.createdMs());
             String snapshotId = snapshotId(meta.host(), lastTs);
             Path snapshots = data.endpointDir(endpoint).resolve("snapshots");
-            String sha256 = data.store().sources().get(sourceId).map(SourceInfo::sha256).orElse("");
             if (Files.exists(snapshots.resolve(snapshotId + ".db")) && !sha256.equals(sha256(snapshots.resolve(snapshotId + ".db")))) {
                 // another snapshot with the same newest event (e.g. its process table changed): both are kept
                 snapshotId = snapshotId + "-" + sha256.substring(0, 12);
@@ -202,10 +201,7 @@ public final class Ingestor {
         if (source.path() == null) return false;
         Path kept = data.root().resolve(source.path());
         if (Files.isRegularFile(kept) && Files.size(kept) == source.size() && sha256(kept).equals(source.sha256())) return false;
-        Path tmp = kept.resolveSibling(kept.getFileName() + ".part");
-        Files.createDirectories(kept.getParent());
-        Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        copyAtomically(file, kept);
         return true;
     }
 
@@ -229,10 +225,16 @@ public final class Ingestor {
         if (Files.exists(target) && Files.size(target) == Files.size(file)) {
             return target;
         }
-        Path tmp = dir.resolve(name + ".part");
+        copyAtomically(file, target);
+        return target;
+    }
+
+    /** Copies the file to {@code target} through a {@code .part} beside it: a crash never leaves half a copy under the name. */
+    private static void copyAtomically(Path file, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
         Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return target;
     }
 
     private IngestReport ingestTelemetry(Path file, String endpointOverride, long sourceId, String sha256) throws IOException {
