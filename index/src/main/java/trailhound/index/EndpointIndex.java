@@ -87,6 +87,14 @@ public final class EndpointIndex implements Closeable {
      */
     private final java.util.concurrent.ConcurrentSkipListMap<String, String> unfinished = new java.util.concurrent.ConcurrentSkipListMap<>();
     private static final String UNFINISHED = "trailhound.unfinished";
+    /**
+     * The unfinished sources this process is ingesting now, with their progress. Their events are
+     * searchable while they arrive (marked partial); an unfinished source nobody is ingesting (a
+     * failed or killed ingest) stays hidden.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Ingesting> ingesting = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Ingesting(java.util.function.LongSupplier events, long expected) {}
 
     private EndpointIndex(Path dir, Directory events, ValueDictionary values, ProcessVariants processes) {
         this.dir = dir;
@@ -204,6 +212,7 @@ public final class EndpointIndex implements Closeable {
         IndexWriter w = writer();
         w.deleteDocuments(sourceQuery(source));
         unfinished.remove(source);
+        ingesting.remove(source);
         commit();
         uids = uidHashes(w); // the removed uids may come back
     }
@@ -277,9 +286,33 @@ public final class EndpointIndex implements Closeable {
         return java.util.Optional.ofNullable(unfinished.get(label)).filter(p -> !p.isEmpty());
     }
 
+    /**
+     * Source {@code label} starts (or resumes) being ingested: it is unfinished (none of its events
+     * counted, also in commits made meanwhile), but what it adds is searchable from the next refresh,
+     * marked partial with {@code events} of {@code expected} (-1: unknown) as its progress, until
+     * {@link #finishSource}, {@link #stopIngesting} or {@link #deleteSource}.
+     */
+    public void startSource(String label, java.util.function.LongSupplier events, long expected) {
+        unfinished.putIfAbsent(label, "");
+        ingesting.put(label, new Ingesting(events, expected));
+    }
+
+    /** The ingest of an unfinished source stopped without finishing: its events are hidden again. */
+    public void stopIngesting(String label) {
+        ingesting.remove(label);
+    }
+
+    /** Sources being ingested into this index now, by label. */
+    public List<SourceProgress> ingesting() {
+        return ingesting.entrySet().stream()
+                .map(e -> new SourceProgress(e.getKey(), e.getValue().events().getAsLong(), e.getValue().expected()))
+                .sorted(java.util.Comparator.comparing(SourceProgress::source)).toList();
+    }
+
     /** The source is complete: its events count from the next commit on. */
     public void finishSource(String label) {
         unfinished.remove(label);
+        ingesting.remove(label);
     }
 
     private String encodeUnfinished() {
@@ -325,7 +358,7 @@ public final class EndpointIndex implements Closeable {
             boolean more = hits.length > limit;
             List<Event> page = EventReader.read(s.getIndexReader(), more ? Arrays.copyOf(hits, limit) : hits, processes);
             Event last = page.isEmpty() ? null : page.getLast();
-            return new EventPage(List.copyOf(page), total, more ? new PageCursor(last.ts(), last.uid()) : null);
+            return new EventPage(List.copyOf(page), total, more ? new PageCursor(last.ts(), last.uid()) : null, ingesting());
         });
     }
 
@@ -353,7 +386,7 @@ public final class EndpointIndex implements Closeable {
                 first = edge(s, false);
                 last = edge(s, true);
             }
-            long events = unfinished.isEmpty() ? reader.numDocs() : s.count(prepare(null));
+            long events = unfinished.isEmpty() ? reader.numDocs() : s.count(prepare(null, false));
             return new IndexStats(events, first, last, sizeOnDisk());
         });
     }
@@ -378,11 +411,21 @@ public final class EndpointIndex implements Closeable {
         }
     }
 
-    /** Null means all events; patterns and process-field clauses are resolved (QueryResolver). */
+    /**
+     * Null means all events; patterns and process-field clauses are resolved (QueryResolver). Events of
+     * unfinished sources are left out, except those of a source being ingested now (searches show them,
+     * partial); counts of the endpoint's events ({@code withPartial} false) leave those out too.
+     */
     private Query prepare(Query query) throws IOException {
+        return prepare(query, true);
+    }
+
+    private Query prepare(Query query, boolean withPartial) throws IOException {
         Query resolved = query == null ? new MatchAllDocsQuery() : QueryResolver.resolve(query, values, processes);
-        if (unfinished.isEmpty()) return resolved;
-        List<BytesRef> labels = unfinished.keySet().stream().map(l -> new BytesRef(IndexFields.normalize(l))).toList();
+        List<BytesRef> labels = unfinished.keySet().stream()
+                .filter(l -> !withPartial || !ingesting.containsKey(l))
+                .map(l -> new BytesRef(IndexFields.normalize(l))).toList();
+        if (labels.isEmpty()) return resolved;
         return new org.apache.lucene.search.BooleanQuery.Builder()
                 .add(resolved, org.apache.lucene.search.BooleanClause.Occur.MUST)
                 .add(new org.apache.lucene.search.TermInSetQuery(IndexFields.term(Field.SOURCE), labels),

@@ -59,6 +59,8 @@ public final class Ingestor {
             DateTimeFormatter.ofPattern("yyyy_MM_dd'T'HH.mm.ss.SSS'Z'").withZone(ZoneOffset.UTC);
     /** Events between checkpoints of a snapshot ingest (system property trailhound.checkpointEvents; tests set it low). */
     static final long CHECKPOINT_EVENTS = Long.getLong("trailhound.checkpointEvents", 1_000_000L);
+    /** A snapshot's checkpoint: {@code <} and the lowest row id read (snapshots are read newest first). */
+    private static final String BELOW = "<";
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final DataDir data;
@@ -99,25 +101,51 @@ public final class Ingestor {
         if (endpointOverride != null && endpointOverride.isBlank()) {
             throw new IngestException(file, "--endpoint needs a name", null);
         }
-        String sha256 = sha256(file);
         Sources sources = data.store().sources();
-        Optional<SourceInfo> known = sources.bySha256(sha256);
-        if (known.isPresent() && known.get().state().equals(SourceInfo.COMPLETE)) {
-            return IngestReport.known(file, known.get(), restoreKeptCopy(file, known.get()));
-        }
-        long size = Files.size(file);
-        long id;
-        if (known.isPresent()) {
-            id = known.get().id(); // an unfinished or failed attempt: run it again; what it committed is kept
-            sources.restart(id, endpointOverride, actor);
-        } else {
-            id = sources.begin(snapshot ? "snapshot" : "telemetry", file.getFileName().toString(), sha256, size,
-                    endpointOverride, actor);
-        }
+        // A file no known source matches in size cannot be a known one: it is copied into the folder and
+        // hashed in one pass, so a big snapshot's first events are indexed seconds sooner.
+        Received received = sources.anyOfSize(Files.size(file)) ? new Received(sha256(file), null) : stage(file);
         try {
-            return snapshot ? ingestSnapshot(file, endpointOverride, id, sha256) : ingestTelemetry(file, endpointOverride, id, sha256);
-        } catch (IOException | RuntimeException | Error e) {
-            sources.fail(id, String.valueOf(e.getMessage()));
+            String sha256 = received.sha256();
+            Optional<SourceInfo> known = sources.bySha256(sha256);
+            if (known.isPresent() && known.get().state().equals(SourceInfo.COMPLETE)) {
+                return IngestReport.known(file, known.get(), restoreKeptCopy(file, known.get()));
+            }
+            long size = Files.size(file);
+            long id;
+            if (known.isPresent()) {
+                id = known.get().id(); // an unfinished or failed attempt: run it again; what it committed is kept
+                sources.restart(id, endpointOverride, actor);
+            } else {
+                id = sources.begin(snapshot ? "snapshot" : "telemetry", file.getFileName().toString(), sha256, size,
+                        endpointOverride, actor);
+            }
+            try {
+                return snapshot ? ingestSnapshot(file, received, endpointOverride, id) : ingestTelemetry(file, received, endpointOverride, id);
+            } catch (IOException | RuntimeException | Error e) {
+                sources.fail(id, String.valueOf(e.getMessage()));
+                throw e;
+            }
+        } finally {
+            if (received.staged() != null) Files.deleteIfExists(received.staged()); // moved into place, unless it failed first
+        }
+    }
+
+    /** A file's SHA-256 and, when it was copied into the data folder while hashing, that copy. */
+    private record Received(String sha256, Path staged) {}
+
+    /** Copies the file to {@code incoming/} in the data folder, hashing it on the way. */
+    private Received stage(Path file) throws IOException {
+        Path incoming = Files.createDirectories(data.root().resolve("incoming"));
+        Path staged = Files.createTempFile(incoming, "source-", ".part");
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"));
+                java.io.OutputStream out = Files.newOutputStream(staged)) {
+            in.transferTo(out);
+            return new Received(HexFormat.of().formatHex(in.getMessageDigest().digest()), staged);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(staged);
             throw e;
         }
     }
@@ -129,7 +157,8 @@ public final class Ingestor {
         }
     }
 
-    private IngestReport ingestSnapshot(Path file, String endpointOverride, long sourceId, String sha256) throws IOException {
+    private IngestReport ingestSnapshot(Path file, Received received, String endpointOverride, long sourceId) throws IOException {
+        String sha256 = received.sha256();
         String label = SourceInfo.label(sourceId);
         try (RecorderReader reader = RecorderReader.open(file)) {
             RecorderMeta meta = reader.meta();
@@ -144,37 +173,38 @@ public final class Ingestor {
                 snapshotId = snapshotId + "-" + sha256.substring(0, 12);
             }
             // kept before indexing: the source of truth exists whatever happens next
-            Path kept = keep(file, snapshots, snapshotId + ".db");
+            Path kept = keep(file, received, snapshots, snapshotId + ".db");
             data.store().sources().setPath(sourceId, data.root().relativize(kept).toString());
 
             Map<String, EndpointCounts> counts;
             Map<String, Long> labelled = new TreeMap<>();
             ReadReport read;
             List<String> refusals;
-            long resumeAfter = resumePoint(endpoint, label);
-            try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
+            long resumeBelow = resumePoint(endpoint, label);
+            try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads, label, reader.eventCount())) {
                 Consumer<Event> renamed = endpoint.equals(meta.host()) ? indexer
                         : e -> indexer.accept(e.toBuilder().set(Field.ENDPOINT, endpoint).build());
-                // every CHECKPOINT_EVENTS events, what was read is committed with the row id reached, so an
-                // interrupted ingest of a big snapshot resumes there instead of starting over
+                // newest first, so the newest events answer searches within seconds; every CHECKPOINT_EVENTS
+                // events, what was read is committed with the row id reached, so an interrupted ingest of a
+                // big snapshot resumes there instead of starting over
                 long[] sinceCheckpoint = {0};
                 Consumer<Event> sink = withProgress(e -> {
                     renamed.accept(e);
                     if (++sinceCheckpoint[0] == CHECKPOINT_EVENTS) {
                         sinceCheckpoint[0] = 0;
                         try {
-                            indexer.checkpoint(label, Long.toString(RecorderUids.rowId(e.uid())));
+                            indexer.checkpoint(BELOW + RecorderUids.rowId(e.uid()));
                         } catch (IOException ex) {
                             throw new java.io.UncheckedIOException(ex);
                         }
                     }
                 });
                 try {
-                    read = reader.read(label, resumeAfter, sink);
-                    counts = indexer.finish(label, labelled);
+                    read = reader.readNewestFirst(label, resumeBelow, sink);
+                    counts = indexer.finish(labelled);
                     refusals = refusals(indexer);
                 } catch (IOException | RuntimeException | Error e) {
-                    indexer.abort(label);
+                    indexer.abort();
                     throw e;
                 }
             }
@@ -183,7 +213,7 @@ public final class Ingestor {
             String format = "recorder snapshot (schema " + meta.schemaVersion() + ")";
             data.store().catalogue().upsertEndpoint(endpoint, meta.os(), meta.host(), meta.ip());
             data.store().catalogue().upsertSnapshot(new SnapshotInfo(snapshotId, endpoint, kept, lastTs,
-                    reader.firstTs().orElse(lastTs), lastTs, resumeAfter > 0 ? reader.eventCount() - read.rowsRejected()
+                    reader.firstTs().orElse(lastTs), lastTs, resumeBelow < Long.MAX_VALUE ? reader.eventCount() - read.rowsRejected()
                     : read.eventsRead()), sourceId);
             data.store().sources().complete(sourceId, format, Map.of(endpoint,
                     new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), read.rowsRejected())), meta.os());
@@ -205,11 +235,16 @@ public final class Ingestor {
         return true;
     }
 
-    /** The recorder row id an interrupted ingest of this source reached (its last checkpoint), or 0. */
+    /**
+     * The recorder row id below which an interrupted ingest of this source has yet to read (its last
+     * checkpoint), or Long.MAX_VALUE: read it all. A checkpoint of an older version (which read in id
+     * order) also reads it all; what that run committed is kept, and counted as the source's.
+     */
     private long resumePoint(String endpoint, String label) throws IOException {
-        if (!data.indexes().exists(endpoint)) return 0;
+        if (!data.indexes().exists(endpoint)) return Long.MAX_VALUE;
         try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
-            return lease.index().checkpointOf(label).map(Long::parseLong).orElse(0L);
+            return lease.index().checkpointOf(label).filter(p -> p.startsWith(BELOW))
+                    .map(p -> Long.parseLong(p.substring(BELOW.length()))).orElse(Long.MAX_VALUE);
         }
     }
 
@@ -220,12 +255,24 @@ public final class Ingestor {
 
     /** Copies the file into {@code dir} under {@code name} (atomically), unless an equal-sized copy is there. */
     static Path keep(Path file, Path dir, String name) throws IOException {
+        return keep(file, new Received(null, null), dir, name);
+    }
+
+    /**
+     * Keeps the file in {@code dir} under {@code name} (atomically: the staged copy is moved there, or
+     * the file copied through a {@code .part}), unless an equal-sized copy is there already.
+     */
+    private static Path keep(Path file, Received received, Path dir, String name) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(name);
         if (Files.exists(target) && Files.size(target) == Files.size(file)) {
             return target;
         }
-        copyAtomically(file, target);
+        if (received.staged() != null) {
+            Files.move(received.staged(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            copyAtomically(file, target);
+        }
         return target;
     }
 
@@ -237,15 +284,15 @@ public final class Ingestor {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private IngestReport ingestTelemetry(Path file, String endpointOverride, long sourceId, String sha256) throws IOException {
+    private IngestReport ingestTelemetry(Path file, Received received, String endpointOverride, long sourceId) throws IOException {
         String label = SourceInfo.label(sourceId);
-        Path kept = keep(file, data.root().resolve("sources"), sha256);
+        Path kept = keep(file, received, data.root().resolve("sources"), received.sha256());
         data.store().sources().setPath(sourceId, data.root().relativize(kept).toString());
         Map<String, EndpointCounts> counts;
         Map<String, Long> labelled = new TreeMap<>();
         ImportReport report;
         List<String> warnings = new java.util.ArrayList<>();
-        try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads)) {
+        try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads, label, -1)) {
             // JSON lines are parsed on `threads` threads that also index what they parse
             Map<String, String> aliases = data.catalogue().aliases();
             Consumer<Event> sink = withProgress(e -> {
@@ -256,11 +303,11 @@ public final class Ingestor {
             });
             try {
                 report = TelemetryImport.read(file, endpointOverride, sink, threads);
-                counts = indexer.finish(label, labelled);
+                counts = indexer.finish(labelled);
                 warnings.addAll(report.warnings());
                 warnings.addAll(refusals(indexer));
             } catch (IOException | RuntimeException | Error e) {
-                indexer.abort(label);
+                indexer.abort();
                 if (e instanceof TelemetryReadException || e instanceof UnsupportedFormatException) {
                     throw new IngestException(file, e.getMessage(), e);
                 }

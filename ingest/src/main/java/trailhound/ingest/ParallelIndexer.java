@@ -22,17 +22,21 @@ import trailhound.schema.Field;
  * cannot fill the heap and the workers never wait on the reader per event. A reader that already
  * runs on several threads (JSON lines are parsed on worker threads of their own) calls index()
  * from them instead, and the queue's workers are never started. Nothing is committed until
- * finish(); abort() removes what the source added. A crash mid-way leaves the last commit; running
- * the ingest again completes the source, because an event already indexed is kept as it is.
+ * finish() or a checkpoint, and then as an unfinished source; abort() removes what the source added.
+ * A crash mid-way leaves the last commit; running the ingest again completes the source, because an
+ * event already indexed is kept as it is. While it runs, the source's events are searchable, marked
+ * partial, with this indexer's progress (EndpointIndex#startSource).
  */
 
-/** Indexes a stream of events into their endpoints' indexes on worker threads; one use. */
+/** Indexes one source's stream of events into their endpoints' indexes on worker threads; one use. */
 final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private static final int BATCH = 2_000;
     private static final List<Event> POISON = List.of();
 
     private final Indexes indexes;
     private final int threads;
+    private final String source;
+    private final long expected;
     private final BlockingQueue<List<Event>> queue;
     private final List<Thread> workers = new ArrayList<>();
     private final Map<String, Indexes.Lease> leases = new ConcurrentHashMap<>();
@@ -47,9 +51,16 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private List<Event> batch = new ArrayList<>(BATCH);
     private boolean finished;
 
-    ParallelIndexer(Indexes indexes, int threads) {
+    /**
+     * @param source   the label of the source whose events these are
+     * @param expected how many events the source holds (the progress shown beside partial results),
+     *                 -1 when unknown
+     */
+    ParallelIndexer(Indexes indexes, int threads, String source, long expected) {
         this.indexes = indexes;
         this.threads = threads;
+        this.source = source;
+        this.expected = expected;
         this.queue = new ArrayBlockingQueue<>(threads * 4);
     }
 
@@ -162,6 +173,9 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
             if (lease == null) {
                 lease = indexes.acquireOrCreate(endpoint);
                 before.put(endpoint, lease.index().stats().eventCount());
+                long earlier = lease.index().countSource(source); // committed by an interrupted run of this source
+                AtomicLong sent = submitted.computeIfAbsent(endpoint, k -> new AtomicLong());
+                lease.index().startSource(source, () -> earlier + sent.get(), expected);
                 leases.put(endpoint, lease);
             }
             return lease;
@@ -169,11 +183,12 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     }
 
     /**
-     * Waits for the workers, commits every touched index and returns per-endpoint counts, sorted by
-     * endpoint; {@code sourceEvents} is filled with the events labelled {@code source} per endpoint
-     * (more than this run added when an earlier, interrupted run of the same source committed some).
+     * Waits for the workers, commits every touched index with the source complete and returns
+     * per-endpoint counts, sorted by endpoint; {@code sourceEvents} is filled with the events labelled
+     * with the source per endpoint (more than this run added when an earlier, interrupted run of the
+     * same source committed some).
      */
-    Map<String, EndpointCounts> finish(String source, Map<String, Long> sourceEvents) throws IOException {
+    Map<String, EndpointCounts> finish(Map<String, Long> sourceEvents) throws IOException {
         flushBatch();
         stopWorkers();
         rethrow();
@@ -192,11 +207,11 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     }
 
     /**
-     * Makes everything accepted so far durable as source {@code source}'s progress up to
-     * {@code position}: waits until every queued event is indexed, then commits each touched index
-     * with the checkpoint (see EndpointIndex#checkpoint). The caller reads in position order.
+     * Makes everything accepted so far durable as the source's progress up to {@code position}: waits
+     * until every queued event is indexed, then commits each touched index with the checkpoint (see
+     * EndpointIndex#checkpoint). The caller reads in position order.
      */
-    void checkpoint(String source, String position) throws IOException {
+    void checkpoint(String position) throws IOException {
         flushBatch();
         while (inFlight.get() > 0) {
             rethrow();
@@ -206,8 +221,8 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         for (Indexes.Lease lease : leases.values()) lease.index().checkpoint(source, position);
     }
 
-    /** Stops the workers and removes every event labelled {@code source} from the touched indexes (committed). */
-    void abort(String source) throws IOException {
+    /** Stops the workers and removes every event labelled with the source from the touched indexes (committed). */
+    void abort() throws IOException {
         stopWorkers();
         IOException first = null;
         for (Indexes.Lease lease : leases.values()) {
@@ -249,10 +264,11 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         throw new IllegalStateException("indexing failed: " + t, t);
     }
 
-    /** Stops the workers (if finish() was not reached) and releases the leases. */
+    /** Stops the workers (if finish() was not reached), hides what an unfinished source added, releases the leases. */
     @Override
     public void close() {
         stopWorkers();
+        leases.values().forEach(lease -> lease.index().stopIngesting(source));
         leases.values().forEach(Indexes.Lease::close);
         leases.clear();
     }

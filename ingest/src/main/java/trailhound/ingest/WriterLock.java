@@ -84,7 +84,17 @@ public final class WriterLock implements Closeable {
             throw e;
         }
         HELD_HERE.put(file, holder);
+        deleteIncoming(file.getParent());
         return Optional.of(new WriterLock(file, channel, lock));
+    }
+
+    /** Files a writer that crashed left half-received in {@code incoming/}: only a writer copies files there. */
+    private static void deleteIncoming(Path root) throws IOException {
+        Path incoming = root.resolve("incoming");
+        if (!Files.isDirectory(incoming)) return;
+        try (var parts = Files.newDirectoryStream(incoming, "*.part")) {
+            for (Path part : parts) Files.deleteIfExists(part);
+        }
     }
 
     /** Who holds (or last held) the folder's lock, as written in the file: "pid 1234 serve since ...", or "unknown". */

@@ -127,13 +127,13 @@ class HostileValuesTest {
     @Test
     void anEventLuceneRefuses_costsThatEventOnly_withItsReason() throws Exception {
         try (DataDir data = DataDir.open(tmp.resolve("data"));
-                ParallelIndexer indexer = new ParallelIndexer(data.indexes(), 2)) {
+                ParallelIndexer indexer = new ParallelIndexer(data.indexes(), 2, "s1", 3)) {
             String hugeUid = "u".repeat(40_000); // over the sorted doc values' 32,766-byte limit
             for (String uid : List.of("a", hugeUid, "b")) {
                 indexer.accept(Event.builder().set(Field.ENDPOINT, "ws-9").set(Field.EVENT_UID, uid).ts(1_000)
                         .set(Field.TYPE, "file").set(Field.OPERATION, "create").set(Field.SOURCE, "s1").build());
             }
-            Map<String, EndpointCounts> counts = indexer.finish("s1", new java.util.TreeMap<>());
+            Map<String, EndpointCounts> counts = indexer.finish(new java.util.TreeMap<>());
             assertEquals(2, counts.get("ws-9").added());
             assertEquals(1, indexer.refusedCount());
             assertTrue(indexer.refused().getFirst().contains("could not be indexed"), indexer.refused().toString());

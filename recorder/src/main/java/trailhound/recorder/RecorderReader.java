@@ -208,9 +208,19 @@ public final class RecorderReader implements AutoCloseable {
         }
     }
 
-    /** Reads every event; see {@link #read(String, long, Consumer)}. */
+    /** Reads every event, newest first; see {@link #readNewestFirst}. */
     public ReadReport read(String source, Consumer<Event> sink) {
-        return read(source, 0L, sink);
+        return readNewestFirst(source, Long.MAX_VALUE, sink);
+    }
+
+    /**
+     * Streams the events with {@code id < beforeId} to the sink in descending id order: the recorder
+     * appends, so the newest events come first and are searchable first while a big snapshot is
+     * ingested. {@link ReadReport#lastId()} is then the lowest id seen: an interrupted read resumes
+     * with it as {@code beforeId}. Otherwise as {@link #read(String, long, Consumer)}.
+     */
+    public ReadReport readNewestFirst(String source, long beforeId, Consumer<Event> sink) {
+        return read(source, true, beforeId, sink);
     }
 
     /**
@@ -226,18 +236,22 @@ public final class RecorderReader implements AutoCloseable {
      * @throws RecorderException if the file cannot be read (e.g. corrupt pages)
      */
     public ReadReport read(String source, long afterId, Consumer<Event> sink) {
+        return read(source, false, afterId, sink);
+    }
+
+    private ReadReport read(String source, boolean newestFirst, long bound, Consumer<Event> sink) {
         Map<String, ProcessFields> processes = loadProcesses();
         Field[] detailFields = RecorderSchema.DETAIL_COLUMNS.stream().map(RecorderSchema.Column::field).toArray(Field[]::new);
         int width = RowFetcher.ROW_WIDTH;
         long read = 0;
         long rejected = 0;
-        long lastId = afterId;
+        long lastId = newestFirst ? 0 : bound;
         List<Long> rejectedIds = new ArrayList<>();
         // One String instance per distinct type, operation and process key: the indexer memoises its
         // per-value work by instance, and these repeat on every event.
         Map<String, String> shared = new java.util.HashMap<>();
         String uidPrefix = RecorderUids.prefix(meta);
-        try (RowFetcher rows = new RowFetcher(connection, afterId, meta.host())) {
+        try (RowFetcher rows = new RowFetcher(connection, newestFirst, bound, meta.host())) {
             RowFetcher.Chunk chunk;
             do {
                 chunk = rows.next();
@@ -282,7 +296,7 @@ public final class RecorderReader implements AutoCloseable {
                     read++;
                 }
                 if (chunk.failure() != null) {
-                    throw new RecorderException(file, Sqlite.describe(chunk.failure()) + " (after event id " + lastId + ")",
+                    throw new RecorderException(file, Sqlite.describe(chunk.failure()) + " (last event id read: " + lastId + ")",
                             chunk.failure());
                 }
             } while (!chunk.last());

@@ -32,29 +32,34 @@ final class RowFetcher implements AutoCloseable {
     private volatile boolean cancelled;
     private boolean done;
 
-    RowFetcher(Connection connection, long afterId, String name) {
-        this.thread = new Thread(() -> fetch(connection, afterId), "recorder-read " + name);
+    /**
+     * Rows with {@code id > bound} in id order, or with {@code newestFirst} the rows with
+     * {@code id < bound} in descending id order (the recorder appends, so newest first).
+     */
+    RowFetcher(Connection connection, boolean newestFirst, long bound, String name) {
+        this.thread = new Thread(() -> fetch(connection, newestFirst, bound), "recorder-read " + name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    static String sql() {
+    static String sql(boolean newestFirst) {
         List<String> columns = RecorderSchema.eventColumns();
         StringBuilder mask = new StringBuilder();
         for (int i = 0; i < RecorderSchema.DETAIL_COLUMNS.size(); i++) {
             mask.append(i == 0 ? "" : " | ").append("((").append(RecorderSchema.DETAIL_COLUMNS.get(i).name())
                     .append(" IS NOT NULL) << ").append(i).append(')');
         }
-        return "SELECT " + String.join(", ", columns) + ", " + mask + " FROM events WHERE id > ? ORDER BY id";
+        return "SELECT " + String.join(", ", columns) + ", " + mask + " FROM events"
+                + (newestFirst ? " WHERE id < ? ORDER BY id DESC" : " WHERE id > ? ORDER BY id");
     }
 
-    private void fetch(Connection connection, long afterId) {
+    private void fetch(Connection connection, boolean newestFirst, long bound) {
         int maskColumn = RecorderSchema.eventColumns().size() + 1;
         long[] ids = new long[CHUNK_ROWS];
         String[] values = new String[CHUNK_ROWS * ROW_WIDTH];
         int n = 0;
-        try (PreparedStatement p = connection.prepareStatement(sql())) {
-            p.setLong(1, afterId);
+        try (PreparedStatement p = connection.prepareStatement(sql(newestFirst))) {
+            p.setLong(1, bound);
             try (ResultSet rs = p.executeQuery()) {
                 while (!cancelled && rs.next()) {
                     ids[n] = rs.getLong(1);

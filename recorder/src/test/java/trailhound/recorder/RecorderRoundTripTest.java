@@ -68,7 +68,7 @@ class RecorderRoundTripTest {
             assertEquals(4, r.eventCount());
             assertEquals(2_000L, r.firstTs().orElseThrow());
             assertEquals(5_000L, r.lastTs().orElseThrow());
-            ReadReport report = r.read("snap-1", events::add);
+            ReadReport report = r.read("snap-1", 0, events::add); // in id order, to name the rows by position
             assertEquals(new ReadReport(4, 0, List.of(), 4), report);
             assertEquals(List.of(new RecorderStory("win-1", "Macro", "A macro story", List.of("k-parent", "k-child"))), r.stories());
             List<RecorderProcess> procs = new ArrayList<>();
@@ -150,9 +150,24 @@ class RecorderRoundTripTest {
         List<Event> events = new ArrayList<>();
         try (RecorderReader r = RecorderReader.open(db)) {
             ReadReport report = r.read("snap", events::add);
-            assertEquals(new ReadReport(2, 2, List.of(2L, 3L), 4), report);
+            assertEquals(new ReadReport(2, 2, List.of(3L, 2L), 1), report);
         }
-        assertEquals(List.of(R + "1", R + "4"), events.stream().map(Event::uid).toList());
+        assertEquals(List.of(R + "4", R + "1"), events.stream().map(Event::uid).toList());
+    }
+
+    @Test
+    void read_newestFirst_descendsAndResumesBelowTheLastIdSeen() {
+        Path db = writeSample();
+        List<String> all = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        try (RecorderReader r = RecorderReader.open(db)) {
+            ReadReport report = r.read("snap", e -> all.add(e.uid()));
+            assertEquals(1, report.lastId(), "newest first ends at the lowest id");
+            ReadReport resumed = r.readNewestFirst("snap", 3, e -> rest.add(e.uid()));
+            assertEquals(new ReadReport(2, 0, List.of(), 1), resumed);
+        }
+        assertEquals(List.of(R + "4", R + "3", R + "2", R + "1"), all);
+        assertEquals(List.of(R + "2", R + "1"), rest);
     }
 
     @Test

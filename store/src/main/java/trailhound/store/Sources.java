@@ -29,6 +29,11 @@ public final class Sources {
         return first(" WHERE s.sha256 = ?", sha256);
     }
 
+    /** True when some source has exactly this many bytes: only then can a file of this size be a known one. */
+    public boolean anyOfSize(long size) {
+        return !query(" WHERE s.size = ?", List.of(size)).isEmpty();
+    }
+
     public Optional<SourceInfo> get(long id) {
         return first(" WHERE s.id = ?", id);
     }

@@ -21,7 +21,8 @@ public record SearchPage(
         String next,
         boolean firstPage,
         List<SnapshotInfo> snapshots,
-        boolean typedFirst) {
+        boolean typedFirst,
+        List<String> partial) {
 
     /** Link to this scope's grid, with extra parameters appended ({@code ""} for none). */
     public String link(String path, String extra) {

@@ -66,7 +66,7 @@ public final class SearchPages {
             // Keep what the user typed, show the message and column, answer 400.
             http.status(HttpStatus.BAD_REQUEST);
             ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view, e.getMessage(), e.column(),
-                    -1, List.of(), List.of(), null, true, snapshots, true));
+                    -1, List.of(), List.of(), null, true, snapshots, true, List.of()));
             return;
         }
         EventPage page;
@@ -80,7 +80,7 @@ public final class SearchPages {
         ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view,
                 rejected == null ? null : rejected.getMessage(), null, page.total(),
                 grid.headers(), grid.rows(), page.next() == null ? null : page.next().toString(), after == null,
-                snapshots, typedFirst));
+                snapshots, typedFirst, page.partial().stream().map(SearchPages::describe).toList()));
     }
 
     /**
@@ -103,6 +103,12 @@ public final class SearchPages {
         http.redirect("/endpoints/" + trailhound.web.Format.segment(scope.endpoint()) + "/events?" + scope.withText(text).params());
     }
 
+    /** "ingesting s7: 1,200,000 of 10,000,000 events" (or "... events so far" when the total is unknown). */
+    static String describe(trailhound.index.SourceProgress p) {
+        return "ingesting " + p.source() + ": " + trailhound.web.Format.count(p.events())
+                + (p.expected() >= 0 ? " of " + trailhound.web.Format.count(p.expected()) + " events" : " events so far");
+    }
+
     private void apiSearch(Context http) throws Exception {
         EventScope scope = EventScope.of(http, ctx.data());
         Integer limitParam = intParam(http, "limit");
@@ -121,6 +127,7 @@ public final class SearchPages {
         body.put("total", page.total());
         body.put("events", page.events().stream().map(Event::toDisplayMap).toList());
         body.put("next", page.next() == null ? null : page.next().toString());
+        body.put("partial", page.partial()); // sources being ingested: their events so far are included
         http.json(body);
     }
 
