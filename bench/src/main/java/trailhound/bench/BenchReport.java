@@ -41,7 +41,13 @@ record BenchReport(
      */
     record Ingest(long events, double seconds, double eventsPerSecond, long peakHeapBytes, long indexBytes,
             long snapshotBytes, double indexToSnapshot, double cpuMicrosPerEvent, double readCpuMicrosPerEvent,
-            double budgetMicrosPerEvent) {}
+            double budgetMicrosPerEvent, NewestSearchable newest) {}
+
+    /**
+     * From the start of the first snapshot's ingest until a search finds its newest event:
+     * {@code seconds}, with {@code eventsSearchable} of that snapshot's {@code snapshotEvents} then searchable.
+     */
+    record NewestSearchable(String snapshot, long snapshotEvents, double seconds, long eventsSearchable) {}
 
     /** One query, both sides; {@code ratio} = SQLite median / index median. */
     record QueryResult(String name, String indexQuery, String sql, long indexHits, long sqliteHits, boolean agree,

@@ -108,7 +108,8 @@ public final class Benchmark {
             long peakHeap;
             long cpu0 = Machine.processCpuNanos();
             t0 = System.nanoTime();
-            try (HeapSampler heap = new HeapSampler()) {
+            BenchReport.NewestSearchable newest;
+            try (HeapSampler heap = new HeapSampler(); NewestWatch watch = NewestWatch.start(data, files.getFirst())) {
                 Ingestor ingestor = new Ingestor(data);
                 for (Path f : files) {
                     IngestReport r = ingestor.ingest(f, null);
@@ -116,6 +117,11 @@ public final class Benchmark {
                     endpointOf.put(f, r.endpoints().keySet().iterator().next());
                 }
                 peakHeap = heap.peakBytes();
+                newest = watch.result();
+            }
+            if (newest != null) {
+                log("newest event of %s searchable %.1f s after its ingest started (%,d of %,d events then)",
+                        newest.snapshot(), newest.seconds(), newest.eventsSearchable(), newest.snapshotEvents());
             }
             double ingestSeconds = seconds(t0);
             double cpuPerEvent = microsPerEvent(cpu0, events);
@@ -133,7 +139,7 @@ public final class Benchmark {
             double readPerEvent = readAloneMicrosPerEvent(biggest);
             var ingest = new BenchReport.Ingest(events, ingestSeconds, events / ingestSeconds, peakHeap, indexBytes,
                     snapshotBytes, (double) indexBytes / snapshotBytes, cpuPerEvent, readPerEvent,
-                    machine.budgetMicrosPerEvent(Targets.INGEST_EVENTS_PER_SECOND));
+                    machine.budgetMicrosPerEvent(Targets.INGEST_EVENTS_PER_SECOND), newest);
             log("ingest CPU %.1f us per event, reading alone %.1f us", cpuPerEvent, readPerEvent);
             String endpoint = endpointOf.get(biggest);
             List<QueryResult> queries = runSuite(data, biggest, endpoint);

@@ -19,6 +19,10 @@ final class ReportTable {
         out.printf("ingest:    %,d events in %.1f s = %,.0f events/s, peak heap %s, index %s = %.2f x snapshot%n",
                 in.events(), in.seconds(), in.eventsPerSecond(), Benchmark.mb(in.peakHeapBytes()),
                 Benchmark.mb(in.indexBytes()), in.indexToSnapshot());
+        if (in.newest() != null) {
+            out.printf("ingest:    newest event of %s (%,d events) searchable %.1f s after its ingest started, with %,d of its events%n",
+                    in.newest().snapshot(), in.newest().snapshotEvents(), in.newest().seconds(), in.newest().eventsSearchable());
+        }
         if (in.cpuMicrosPerEvent() >= 0) {
             out.printf("ingest CPU: %.1f us per event on all threads, of which reading the snapshot alone %.1f us;"
                     + " 100,000 events/s leaves %.1f us per event on %d cores%n", in.cpuMicrosPerEvent(),

@@ -12,6 +12,7 @@ final class Targets {
     static final double INDEX_TO_SNAPSHOT = 1.5;
     static final double TELEMETRY_EVENTS_PER_SECOND = 100_000;
     static final double HUNT_MS = 1_000;
+    static final double NEWEST_SEARCHABLE_SECONDS = 5;
 
     private Targets() {}
 
@@ -23,6 +24,12 @@ final class Targets {
                 in.eventsPerSecond() >= INGEST_EVENTS_PER_SECOND));
         checks.add(new Check("ingest peak heap < 2 GiB", Benchmark.mb(in.peakHeapBytes()) + " (sampled, garbage included)",
                 in.peakHeapBytes() < HEAP_BYTES));
+        if (in.newest() != null) {
+            checks.add(new Check("newest events searchable < 5 s after an ingest starts",
+                    String.format("%.1f s (%s, %,d events; %,d searchable then)", in.newest().seconds(), in.newest().snapshot(),
+                            in.newest().snapshotEvents(), in.newest().eventsSearchable()),
+                    in.newest().seconds() < NEWEST_SEARCHABLE_SECONDS));
+        }
         checks.add(new Check("index size <= 1.5 x snapshot", String.format("%.2f x", in.indexToSnapshot()),
                 in.indexToSnapshot() <= INDEX_TO_SNAPSHOT));
         for (QueryResult q : r.queries()) {

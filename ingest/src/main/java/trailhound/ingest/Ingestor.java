@@ -102,51 +102,102 @@ public final class Ingestor {
             throw new IngestException(file, "--endpoint needs a name", null);
         }
         Sources sources = data.store().sources();
-        // A file no known source matches in size cannot be a known one: it is copied into the folder and
-        // hashed in one pass, so a big snapshot's first events are indexed seconds sooner.
-        Received received = sources.anyOfSize(Files.size(file)) ? new Received(sha256(file), null) : stage(file);
-        try {
-            String sha256 = received.sha256();
-            Optional<SourceInfo> known = sources.bySha256(sha256);
-            if (known.isPresent() && known.get().state().equals(SourceInfo.COMPLETE)) {
-                return IngestReport.known(file, known.get(), restoreKeptCopy(file, known.get()));
-            }
-            long size = Files.size(file);
-            long id;
-            if (known.isPresent()) {
-                id = known.get().id(); // an unfinished or failed attempt: run it again; what it committed is kept
-                sources.restart(id, endpointOverride, actor);
-            } else {
-                id = sources.begin(snapshot ? "snapshot" : "telemetry", file.getFileName().toString(), sha256, size,
-                        endpointOverride, actor);
-            }
+        sources.failUnreceived(RECEIVING); // what a killed ingest left before its file was kept
+        long size = Files.size(file);
+        // Only a file of a known source's size can be a known source. Any other is ingested at once while it
+        // is copied in and hashed in the background, so a big snapshot's newest events answer in seconds.
+        String sha256 = sources.anyOfSize(size) ? sha256(file) : null;
+        Optional<SourceInfo> known = sha256 == null ? Optional.empty() : sources.bySha256(sha256);
+        if (known.isPresent() && known.get().state().equals(SourceInfo.COMPLETE)) {
+            return IngestReport.known(file, known.get(), restoreKeptCopy(file, known.get()));
+        }
+        String kind = snapshot ? "snapshot" : "telemetry";
+        Optional<SourceInfo> unreceived = known.isPresent() ? Optional.empty()
+                : sources.unreceived(kind, file.getFileName().toString(), size);
+        long id;
+        if (known.isPresent()) {
+            id = known.get().id(); // an unfinished or failed attempt: run it again; what it committed is kept
+            sources.restart(id, endpointOverride, actor);
+        } else if (unreceived.isPresent()) {
+            // killed before it was hashed: whether it held these bytes is unknown, so nothing of it is kept
+            id = unreceived.get().id();
+            removeEverywhere(SourceInfo.label(id));
+            sources.restart(id, endpointOverride, actor);
+        } else {
+            id = sources.begin(kind, file.getFileName().toString(), sha256, size,
+                    endpointOverride, actor);
+        }
+        RECEIVING.add(id);
+        try (Receiving receiving = sha256 != null ? Receiving.hashed(sha256) : Receiving.start(file, data.root().resolve("incoming"))) {
+            Kept kept = new Kept(file, id, receiving);
             try {
-                return snapshot ? ingestSnapshot(file, received, endpointOverride, id) : ingestTelemetry(file, received, endpointOverride, id);
+                return snapshot ? ingestSnapshot(file, kept, endpointOverride, id) : ingestTelemetry(file, kept, endpointOverride, id);
             } catch (IOException | RuntimeException | Error e) {
-                sources.fail(id, String.valueOf(e.getMessage()));
+                recordHash(id, receiving);
                 throw e;
             }
+        } catch (IOException | RuntimeException | Error e) {
+            sources.fail(id, String.valueOf(e.getMessage()));
+            throw e;
         } finally {
-            if (received.staged() != null) Files.deleteIfExists(received.staged()); // moved into place, unless it failed first
+            RECEIVING.remove(id);
         }
     }
 
-    /** A file's SHA-256 and, when it was copied into the data folder while hashing, that copy. */
-    private record Received(String sha256, Path staged) {}
-
-    /** Copies the file to {@code incoming/} in the data folder, hashing it on the way. */
-    private Received stage(Path file) throws IOException {
-        Path incoming = Files.createDirectories(data.root().resolve("incoming"));
-        Path staged = Files.createTempFile(incoming, "source-", ".part");
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"));
-                java.io.OutputStream out = Files.newOutputStream(staged)) {
-            in.transferTo(out);
-            return new Received(HexFormat.of().formatHex(in.getMessageDigest().digest()), staged);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** Records the file's hash with a source that failed before keeping it: the same file again retries that source. */
+    private void recordHash(long id, Receiving receiving) {
+        try {
+            data.store().sources().setSha256(id, receiving.sha256());
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(staged);
-            throw e;
+            // unreadable, or the same bytes are another source: that one is retried instead
+        }
+    }
+
+    /** Removes every event labelled {@code label} from every index (one that holds none is left as it is). */
+    private void removeEverywhere(String label) throws IOException {
+        for (String endpoint : data.indexes().endpoints()) {
+            try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+                if (lease.index().countSource(label) > 0) lease.index().deleteSource(label);
+            } catch (trailhound.index.IndexFormatException e) {
+                // an index of an older format is rebuilt from complete sources only
+            }
+        }
+    }
+
+    /** Sources this process is ingesting whose file may not be hashed and kept yet. */
+    private static final java.util.Set<Long> RECEIVING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Keeps a source's file in the data folder and records its hash, once: before anything of the
+     * source counts (its first checkpoint, or its completion), never later.
+     */
+    private final class Kept {
+        private final Path file;
+        private final long id;
+        private final Receiving receiving;
+        private Path path;
+
+        Kept(Path file, long id, Receiving receiving) {
+            this.file = file;
+            this.id = id;
+            this.receiving = receiving;
+        }
+
+        String sha256() throws IOException {
+            return receiving.sha256();
+        }
+
+        /** Keeps the file in {@code dir} as {@code name(sha256)} unless kept already; returns where it is. */
+        Path in(Path dir, java.util.function.Function<String, String> name) throws IOException {
+            if (path != null) return path;
+            String sha = receiving.sha256();
+            Optional<SourceInfo> same = data.store().sources().bySha256(sha);
+            if (same.isPresent() && same.get().id() != id) {
+                throw new IngestException(file, "the same file was ingested meanwhile, as source " + same.get().label(), null);
+            }
+            path = keep(file, receiving.copy(), dir, name.apply(sha));
+            data.store().sources().adopt(id, sha, Files.size(path), data.root().relativize(path).toString());
+            return path;
         }
     }
 
@@ -157,8 +208,7 @@ public final class Ingestor {
         }
     }
 
-    private IngestReport ingestSnapshot(Path file, Received received, String endpointOverride, long sourceId) throws IOException {
-        String sha256 = received.sha256();
+    private IngestReport ingestSnapshot(Path file, Kept keep, String endpointOverride, long sourceId) throws IOException {
         String label = SourceInfo.label(sourceId);
         try (RecorderReader reader = RecorderReader.open(file)) {
             RecorderMeta meta = reader.meta();
@@ -166,16 +216,20 @@ public final class Ingestor {
             String named = endpointOverride != null ? endpointOverride : meta.host();
             String endpoint = aliases.getOrDefault(named, named); // a renamed or merged endpoint's events go to its new name
             long lastTs = reader.lastTs().orElse(meta.createdMs());
-            String snapshotId = snapshotId(meta.host(), lastTs);
             Path snapshots = data.endpointDir(endpoint).resolve("snapshots");
-            if (Files.exists(snapshots.resolve(snapshotId + ".db")) && !sha256.equals(sha256(snapshots.resolve(snapshotId + ".db")))) {
-                // another snapshot with the same newest event (e.g. its process table changed): both are kept
-                snapshotId = snapshotId + "-" + sha256.substring(0, 12);
-            }
-            // kept before indexing: the source of truth exists whatever happens next
-            Path kept = keep(file, received, snapshots, snapshotId + ".db");
-            data.store().sources().setPath(sourceId, data.root().relativize(kept).toString());
-
+            java.util.function.Function<String, String> keptName = sha256 -> {
+                String id = snapshotId(meta.host(), lastTs);
+                Path existing = snapshots.resolve(id + ".db");
+                try {
+                    if (Files.exists(existing) && !sha256.equals(sha256(existing))) {
+                        // another snapshot with the same newest event (e.g. its process table changed): both are kept
+                        id = id + "-" + sha256.substring(0, 12);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return id + ".db";
+            };
             Map<String, EndpointCounts> counts;
             Map<String, Long> labelled = new TreeMap<>();
             ReadReport read;
@@ -193,6 +247,7 @@ public final class Ingestor {
                     if (++sinceCheckpoint[0] == CHECKPOINT_EVENTS) {
                         sinceCheckpoint[0] = 0;
                         try {
+                            keep.in(snapshots, keptName);
                             indexer.checkpoint(BELOW + RecorderUids.rowId(e.uid()));
                         } catch (IOException ex) {
                             throw new java.io.UncheckedIOException(ex);
@@ -201,6 +256,7 @@ public final class Ingestor {
                 });
                 try {
                     read = reader.readNewestFirst(label, resumeBelow, sink);
+                    keep.in(snapshots, keptName);
                     counts = indexer.finish(labelled);
                     refusals = refusals(indexer);
                 } catch (IOException | RuntimeException | Error e) {
@@ -212,6 +268,8 @@ public final class Ingestor {
             c = new EndpointCounts(endpoint, c.read(), c.added(), c.duplicates(), read.rowsRejected());
             String format = "recorder snapshot (schema " + meta.schemaVersion() + ")";
             data.store().catalogue().upsertEndpoint(endpoint, meta.os(), meta.host(), meta.ip());
+            Path kept = keep.in(snapshots, keptName);
+            String snapshotId = kept.getFileName().toString().replaceFirst("\\.db$", "");
             data.store().catalogue().upsertSnapshot(new SnapshotInfo(snapshotId, endpoint, kept, lastTs,
                     reader.firstTs().orElse(lastTs), lastTs, resumeBelow < Long.MAX_VALUE ? reader.eventCount() - read.rowsRejected()
                     : read.eventsRead()), sourceId);
@@ -255,21 +313,22 @@ public final class Ingestor {
 
     /** Copies the file into {@code dir} under {@code name} (atomically), unless an equal-sized copy is there. */
     static Path keep(Path file, Path dir, String name) throws IOException {
-        return keep(file, new Received(null, null), dir, name);
+        return keep(file, null, dir, name);
     }
 
     /**
-     * Keeps the file in {@code dir} under {@code name} (atomically: the staged copy is moved there, or
-     * the file copied through a {@code .part}), unless an equal-sized copy is there already.
+     * Keeps the file in {@code dir} under {@code name} (atomically: {@code copy}, a copy of it in the
+     * data folder, is moved there; when null the file is copied through a {@code .part}), unless an
+     * equal-sized copy is there already.
      */
-    private static Path keep(Path file, Received received, Path dir, String name) throws IOException {
+    private static Path keep(Path file, Path copy, Path dir, String name) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(name);
         if (Files.exists(target) && Files.size(target) == Files.size(file)) {
             return target;
         }
-        if (received.staged() != null) {
-            Files.move(received.staged(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (copy != null) {
+            Files.move(copy, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } else {
             copyAtomically(file, target);
         }
@@ -284,10 +343,8 @@ public final class Ingestor {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private IngestReport ingestTelemetry(Path file, Received received, String endpointOverride, long sourceId) throws IOException {
+    private IngestReport ingestTelemetry(Path file, Kept keep, String endpointOverride, long sourceId) throws IOException {
         String label = SourceInfo.label(sourceId);
-        Path kept = keep(file, received, data.root().resolve("sources"), received.sha256());
-        data.store().sources().setPath(sourceId, data.root().relativize(kept).toString());
         Map<String, EndpointCounts> counts;
         Map<String, Long> labelled = new TreeMap<>();
         ImportReport report;
@@ -303,6 +360,7 @@ public final class Ingestor {
             });
             try {
                 report = TelemetryImport.read(file, endpointOverride, sink, threads);
+                keep.in(data.root().resolve("sources"), sha256 -> sha256);
                 counts = indexer.finish(labelled);
                 warnings.addAll(report.warnings());
                 warnings.addAll(refusals(indexer));

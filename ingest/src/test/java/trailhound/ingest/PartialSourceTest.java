@@ -67,7 +67,7 @@ class PartialSourceTest {
                 SourceProgress progress = page.partial().getFirst();
                 assertEquals("s1", progress.source());
                 assertEquals(rows, progress.expected());
-                assertTrue(progress.events() >= 50_000 && progress.events() < rows, progress.toString());
+                assertTrue(progress.events() >= 40_000 && progress.events() <= 50_000, "indexed so far, of 50,000 read: " + progress);
                 assertEquals(0, index.stats().eventCount(), "an unfinished source's events are not counted");
                 assertEquals(SourceInfo.INGESTING, data.store().sources().get(1).orElseThrow().state());
             } finally {

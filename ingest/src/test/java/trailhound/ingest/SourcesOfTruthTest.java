@@ -106,6 +106,36 @@ class SourcesOfTruthTest {
         }
     }
 
+    /**
+     * An ingest killed before its file was hashed and kept leaves a source with no hash: the next
+     * ingest marks it failed (with what to do), and the same file again takes its id, so the folder
+     * ends as a run never interrupted; nothing is left in incoming/.
+     */
+    @Test
+    void killedBeforeTheFileWasReceived_failedWithAReason_thenTheSameFileTakesItsId() throws Exception {
+        Path file = sample("unreceived", 3_000, 25);
+        Path other = sample("other", 2_000, 26);
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            long zombie = data.store().sources().begin("snapshot", file.getFileName().toString(), null, Files.size(file),
+                    null, "cli:test"); // what a kill right after the start leaves
+            IngestReport first = new Ingestor(data).ingest(other, null);
+            SourceInfo marked = data.store().sources().get(zombie).orElseThrow();
+            assertEquals(SourceInfo.FAILED, marked.state());
+            assertTrue(marked.reason().contains("ingest the file again"), marked.reason());
+
+            IngestReport again = new Ingestor(data).ingest(file, null);
+            assertEquals(zombie, again.sourceId(), "the interrupted source is completed, not a new one");
+            SourceInfo done = data.store().sources().get(zombie).orElseThrow();
+            assertEquals(SourceInfo.COMPLETE, done.state());
+            assertEquals(Ingestor.sha256(file), done.sha256());
+            assertEquals(again.added(), done.events());
+            assertNotEquals(first.sourceId(), again.sourceId());
+            try (var left = Files.list(data.root().resolve("incoming"))) {
+                assertEquals(0, left.count(), "every received copy was moved into place");
+            }
+        }
+    }
+
     @Test
     void sameBytesUnderAnotherName_addNothingAndSaySo() throws Exception {
         Path file = sample("s", 2_000, 9);

@@ -198,14 +198,19 @@ public final class RecorderReader implements AutoCloseable {
                 ResultSet rs = s.executeQuery("SELECT " + String.join(", ", RecorderSchema.PROCESS_COLUMNS)
                         + " FROM processes ORDER BY process_key")) {
             while (rs.next()) {
-                sink.accept(new RecorderProcess(rs.getString(1), rs.getInt(2), integer(rs, 3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                        rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
-                        longOrNull(rs, 15), longOrNull(rs, 16)));
+                sink.accept(process(rs));
             }
         } catch (SQLException e) {
             throw new RecorderException(file, Sqlite.describe(e), e);
         }
+    }
+
+    /** The process of the current row of a result set selecting {@link RecorderSchema#PROCESS_COLUMNS}. */
+    static RecorderProcess process(ResultSet rs) throws SQLException {
+        return new RecorderProcess(rs.getString(1), rs.getInt(2), integer(rs, 3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
+                longOrNull(rs, 15), longOrNull(rs, 16));
     }
 
     /** Reads every event, newest first; see {@link #readNewestFirst}. */
@@ -240,7 +245,6 @@ public final class RecorderReader implements AutoCloseable {
     }
 
     private ReadReport read(String source, boolean newestFirst, long bound, Consumer<Event> sink) {
-        Map<String, ProcessFields> processes = loadProcesses();
         Field[] detailFields = RecorderSchema.DETAIL_COLUMNS.stream().map(RecorderSchema.Column::field).toArray(Field[]::new);
         int width = RowFetcher.ROW_WIDTH;
         long read = 0;
@@ -251,7 +255,7 @@ public final class RecorderReader implements AutoCloseable {
         // per-value work by instance, and these repeat on every event.
         Map<String, String> shared = new java.util.HashMap<>();
         String uidPrefix = RecorderUids.prefix(meta);
-        try (RowFetcher rows = new RowFetcher(connection, newestFirst, bound, meta.host())) {
+        try (ProcessRows processes = openProcessRows(); RowFetcher rows = new RowFetcher(connection, newestFirst, bound, meta.host())) {
             RowFetcher.Chunk chunk;
             do {
                 chunk = rows.next();
@@ -318,12 +322,12 @@ public final class RecorderReader implements AutoCloseable {
         return true;
     }
 
-    private Map<String, ProcessFields> loadProcesses() {
-        Map<String, RecorderProcess> rows = new HashMap<>();
-        readProcesses(p -> rows.put(p.processKey(), p));
-        Map<String, ProcessFields> fields = new HashMap<>(rows.size() * 2);
-        rows.forEach((key, p) -> fields.put(key, ProcessFields.of(p, p.parentKey() == null ? null : rows.get(p.parentKey()))));
-        return fields;
+    private ProcessRows openProcessRows() {
+        try {
+            return new ProcessRows(file);
+        } catch (SQLException e) {
+            throw new RecorderException(file, Sqlite.describe(e), e);
+        }
     }
 
     private OptionalLong queryLong(String sql) {

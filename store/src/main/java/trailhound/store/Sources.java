@@ -87,10 +87,49 @@ public final class Sources {
         });
     }
 
+    /** Records the hash of a source whose file was not kept (a failed ingest), so the same file again retries it. */
+    public void setSha256(long id, String sha256) {
+        db.write("update source " + id, c -> Catalogue.update(c,
+                "UPDATE sources SET sha256 = ? WHERE id = ? AND sha256 IS NULL", sha256, id));
+    }
+
     /** Marks the source failed, with the reason. */
     public void fail(long id, String reason) {
         db.write("mark source " + id + " failed", c -> Catalogue.update(c,
                 "UPDATE sources SET state = 'failed', reason = ? WHERE id = ?", reason, id));
+    }
+
+    /** The reason of a source whose ingest was killed before it had received its file. */
+    public static final String UNRECEIVED = "interrupted before its file was received; ingest the file again";
+
+    /**
+     * A source failed {@link #UNRECEIVED} that may have been this file (same kind, name and size; its
+     * bytes were never hashed): ingesting the file again takes its id.
+     */
+    public Optional<SourceInfo> unreceived(String kind, String originalName, long size) {
+        return query(" WHERE s.state = 'failed' AND s.sha256 IS NULL AND s.reason = ? AND s.kind = ? AND s.original_name = ?"
+                + " AND s.size = ?", List.of(UNRECEIVED, kind, originalName, size)).stream().findFirst();
+    }
+
+    /**
+     * Marks failed every source still {@code ingesting} with no hash, other than {@code running}: an
+     * ingest that was killed before it had received (hashed and kept) its file. Nothing of such a
+     * source counts; {@code sources remove} removes whatever of it an index holds.
+     */
+    public void failUnreceived(java.util.Collection<Long> running) {
+        db.write("mark interrupted sources failed", c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM sources WHERE state = 'ingesting' AND sha256 IS NULL");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) ids.add(rs.getLong(1));
+            }
+            for (long id : ids) {
+                if (!running.contains(id)) {
+                    Catalogue.update(c, "UPDATE sources SET state = 'failed', reason = ? WHERE id = ?", UNRECEIVED, id);
+                }
+            }
+            return ids.size();
+        });
     }
 
     /** Sets the source back to {@code ingesting} (a new attempt), with the endpoint named this time. */
