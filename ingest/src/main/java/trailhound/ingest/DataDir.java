@@ -22,6 +22,7 @@ public final class DataDir implements Closeable {
     private final Path root;
     private final Store store;
     private final Indexes indexes;
+    private final EndpointLocks endpointLocks = new EndpointLocks();
 
     private DataDir(Path root) {
         this.root = root;
@@ -79,6 +80,11 @@ public final class DataDir implements Closeable {
 
     public Indexes indexes() {
         return indexes;
+    }
+
+    /** Ingests share an endpoint; a rebuild has it alone. */
+    EndpointLocks endpointLocks() {
+        return endpointLocks;
     }
 
     /** Shorthand for {@code store().catalogue()}. */

@@ -40,7 +40,9 @@ public final class EndpointAdmin {
             throw new IngestException(data.root(), e.getMessage(), e);
         }
         Reindexer.Result result = reindexer.reindex(to, (e, n) -> {});
-        data.indexes().delete(from);
+        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(from)) {
+            data.indexes().delete(from);
+        }
         return result;
     }
 
@@ -52,7 +54,9 @@ public final class EndpointAdmin {
         } catch (StoreException e) {
             throw new IngestException(data.root(), e.getMessage(), e);
         }
-        data.indexes().delete(endpoint);
+        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint)) {
+            data.indexes().delete(endpoint);
+        }
         List<SourceInfo> removed = only.stream().map(id -> data.store().sources().get(id)).flatMap(java.util.Optional::stream)
                 .toList();
         for (SourceInfo s : removed) {

@@ -235,7 +235,7 @@ public final class Ingestor {
             ReadReport read;
             List<String> refusals;
             long resumeBelow = resumePoint(endpoint, label);
-            try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads, label, reader.eventCount())) {
+            try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, reader.eventCount())) {
                 Consumer<Event> renamed = endpoint.equals(meta.host()) ? indexer
                         : e -> indexer.accept(e.toBuilder().set(Field.ENDPOINT, endpoint).build());
                 // newest first, so the newest events answer searches within seconds; every CHECKPOINT_EVENTS
@@ -349,7 +349,7 @@ public final class Ingestor {
         Map<String, Long> labelled = new TreeMap<>();
         ImportReport report;
         List<String> warnings = new java.util.ArrayList<>();
-        try (ParallelIndexer indexer = new ParallelIndexer(data.indexes(), threads, label, -1)) {
+        try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, -1)) {
             // JSON lines are parsed on `threads` threads that also index what they parse
             Map<String, String> aliases = data.catalogue().aliases();
             Consumer<Event> sink = withProgress(e -> {

@@ -34,6 +34,9 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private static final List<Event> POISON = List.of();
 
     private final Indexes indexes;
+    private final EndpointLocks locks;
+    /** The endpoints this ingest writes, each held against a rebuild until close. */
+    private final List<EndpointLocks.Held> held = java.util.Collections.synchronizedList(new ArrayList<>());
     private final int threads;
     private final String source;
     private final long expected;
@@ -56,8 +59,9 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
      * @param expected how many events the source holds (the progress shown beside partial results),
      *                 -1 when unknown
      */
-    ParallelIndexer(Indexes indexes, int threads, String source, long expected) {
-        this.indexes = indexes;
+    ParallelIndexer(DataDir data, int threads, String source, long expected) {
+        this.indexes = data.indexes();
+        this.locks = data.endpointLocks();
         this.threads = threads;
         this.source = source;
         this.expected = expected;
@@ -171,6 +175,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         synchronized (leases) {
             lease = leases.get(endpoint);
             if (lease == null) {
+                held.add(locks.ingesting(endpoint)); // waits while the endpoint is rebuilt
                 lease = indexes.acquireOrCreate(endpoint);
                 before.put(endpoint, lease.index().stats().eventCount());
                 long earlier = lease.index().countSource(source); // committed by an interrupted run of this source
@@ -271,5 +276,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         leases.values().forEach(lease -> lease.index().stopIngesting(source));
         leases.values().forEach(Indexes.Lease::close);
         leases.clear();
+        held.forEach(EndpointLocks.Held::close);
+        held.clear();
     }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import trailhound.store.JobInfo;
 import trailhound.store.Jobs;
 
@@ -35,7 +34,6 @@ public final class ReindexJobs implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService progressWriter =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("reindex-progress").factory());
-    private final Map<String, ReentrantLock> endpointLocks = new ConcurrentHashMap<>();
     private final Map<Long, Live> live = new ConcurrentHashMap<>();
     private final Map<Long, Future<?>> scheduled = new ConcurrentHashMap<>();
 
@@ -179,9 +177,7 @@ public final class ReindexJobs implements AutoCloseable {
 
     /** Rebuilds one endpoint; answers "state\nmessage". */
     private String runPart(long id, String endpoint, Live l) {
-        ReentrantLock lock = endpointLocks.computeIfAbsent(endpoint, k -> new ReentrantLock());
-        lock.lock();
-        try {
+        try { // the Reindexer has the endpoint alone (DataDir's endpoint locks): one rebuild of it at a time
             if (l.cancelled) {
                 jobs.part(id, endpoint, JobInfo.CANCELLED, 0, null);
                 return JobInfo.CANCELLED + "\n";
@@ -204,8 +200,6 @@ public final class ReindexJobs implements AutoCloseable {
             String message = endpoint + ": " + e.getMessage();
             jobs.part(id, endpoint, JobInfo.FAILED, 0, message);
             return JobInfo.FAILED + "\n" + message;
-        } finally {
-            lock.unlock();
         }
     }
 

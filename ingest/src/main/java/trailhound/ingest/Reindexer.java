@@ -60,6 +60,12 @@ public final class Reindexer {
      * with the catalogue for an index of the current format.
      */
     public Result reindex(String endpoint, Progress progress) throws IOException {
+        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint)) { // no ingest writes it meanwhile
+            return rebuild(endpoint, progress);
+        }
+    }
+
+    private Result rebuild(String endpoint, Progress progress) throws IOException {
         long start = System.nanoTime();
         if (data.catalogue().endpoint(endpoint).isEmpty()) {
             throw new IngestException(data.root(), "unknown endpoint '" + endpoint + "'", null);

@@ -55,6 +55,52 @@ class ReindexJobsTest {
         }
     }
 
+    /**
+     * An ingest into an endpoint being rebuilt waits for the rebuild: had it written into the current
+     * generation meanwhile, the rebuilt one (read from the sources complete at its start) would replace
+     * it without those events.
+     */
+    @Test
+    void ingestIntoAnEndpointBeingRebuilt_waitsForTheRebuild_andKeepsEveryEvent() throws Exception {
+        Path first = SampleGenerator.generate(tmp.resolve("a"), 1, 5_000, 21, n -> {}).getFirst();
+        Path second = SampleGenerator.generate(tmp.resolve("b"), 1, 5_000, 22, n -> {}).getFirst(); // the same host, another recorder
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            IngestReport a = new Ingestor(data).ingest(first, null);
+            String endpoint = a.endpoints().keySet().iterator().next();
+            java.util.concurrent.CountDownLatch rebuilding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            var rebuild = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new Reindexer(data, 1).reindex(endpoint, (e, n) -> {
+                        rebuilding.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertTrue(rebuilding.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            var ingest = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new Ingestor(data).ingest(second, null);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(1_000); // time enough for the ingest to finish, were it not waiting
+            assertTrue(!ingest.isDone(), "the ingest waits while the endpoint is rebuilt");
+            release.countDown();
+            rebuild.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            IngestReport b = ingest.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(a.added() + b.added(), count(data, endpoint), "both sources' events, none lost to the rebuild");
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+        }
+    }
+
     @Test
     void cancel_keepsTheCurrentGenerationAndRemovesThePartialOne() throws Exception {
         try (DataDir data = DataDir.open(tmp.resolve("data"))) {
