@@ -1,5 +1,6 @@
 package trailhound.app;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
                     reindexer.reindex(endpoint, (name, n) -> upgrading.update(n));
                     upgrading.done();
                 }
-                try (Indexes.Lease lease = dir.indexes().acquire(endpoint)) {
+                try (IndexBackend.Lease lease = dir.indexes().acquire(endpoint)) {
                     lease.index(); // opening checks the index format before anything is served
                 }
             }

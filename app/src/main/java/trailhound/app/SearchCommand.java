@@ -1,5 +1,6 @@
 package trailhound.app;
 
+import trailhound.index.IndexBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
@@ -67,7 +68,7 @@ final class SearchCommand implements Callable<Integer> {
                 names = List.of();
             }
             for (String name : names) {
-                try (Indexes.Lease lease = dir.indexes().acquire(name)) {
+                try (IndexBackend.Lease lease = dir.indexes().acquire(name)) {
                     if (count) {
                         total += lease.index().count(query);
                     } else {

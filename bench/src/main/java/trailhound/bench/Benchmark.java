@@ -1,5 +1,6 @@
 package trailhound.bench;
 
+import trailhound.index.IndexBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -127,7 +128,7 @@ public final class Benchmark {
             double cpuPerEvent = microsPerEvent(cpu0, events);
             long indexBytes = 0;
             for (String endpoint : endpointOf.values()) {
-                try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+                try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                     indexBytes += lease.index().stats().sizeOnDisk();
                 }
             }
@@ -189,7 +190,7 @@ public final class Benchmark {
 
     private List<QueryResult> runSuite(DataDir data, Path snapshot, String endpoint) throws Exception {
         List<QueryResult> results = new ArrayList<>();
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint);
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint);
                 SnapshotSql sql = new SnapshotSql(snapshot, endpoint)) {
             IndexSide index = new IndexSide(lease.index());
             log("picking query values from the snapshot...");

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.lucene.search.Query;
 import trailhound.index.Distribution;
-import trailhound.index.EndpointIndex;
+import trailhound.index.EventIndex;
 import trailhound.index.EventPage;
 import trailhound.index.ProcessView;
 import trailhound.query.QueryLanguage;
@@ -20,9 +20,9 @@ final class IndexSide {
     static final int HISTORY = 100;
     static final int EXPORT_ROWS = 10_000;
 
-    private final EndpointIndex index;
+    private final EventIndex index;
 
-    IndexSide(EndpointIndex index) {
+    IndexSide(EventIndex index) {
         this.index = index;
     }
 

@@ -1,5 +1,6 @@
 package trailhound.bench;
 
+import trailhound.index.IndexBackend;
 import java.nio.file.Path;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.search.Query;
@@ -46,7 +47,7 @@ final class NewestWatch implements AutoCloseable {
     private void watch(DataDir data, String endpoint, Query newest) {
         while (!stop) {
             if (data.indexes().exists(endpoint)) {
-                try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+                try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                     if (lease.index().count(newest) > 0) {
                         double seconds = (System.nanoTime() - started) / 1e9;
                         result = new BenchReport.NewestSearchable(snapshot, snapshotEvents, seconds, lease.index().count(null));

@@ -49,7 +49,7 @@ import trailhound.query.IndexFields;
  * {@code FORMAT}. The IndexWriter is opened on the first write only, so read-only opens (hunting
  * across many endpoints) cost one reader. {@link #close()} commits.
  */
-public final class EndpointIndex implements Closeable {
+public final class EndpointIndex implements EventIndex, Closeable {
     /*
      * The index itself is not sorted: sorting each flushed segment and merging sorted segments cost
      * a third of ingest CPU (docs/performance.md). Newest-first pages search windows (NewestFirst);
@@ -169,12 +169,7 @@ public final class EndpointIndex implements Closeable {
         }
     }
 
-    /**
-     * Adds the event unless an event with the same {@code event_uid} is already indexed: the first
-     * source to add an event keeps it (its {@code source} stays), so the events of a source are
-     * exactly those labelled with it, and removing a source never removes what another source added.
-     * Returns false for such a duplicate.
-     */
+    @Override
     public boolean add(Event event) throws IOException {
         ensureOpen();
         IOException failure = backgroundFailure;
@@ -198,15 +193,12 @@ public final class EndpointIndex implements Closeable {
         return true;
     }
 
-    /** The number of events labelled with this source ({@code source} field, exact). */
+    @Override
     public long countSource(String source) throws IOException {
         return withSearcher(s -> s.count(sourceQuery(source))); // raw: also an unfinished source's events
     }
 
-    /**
-     * Removes every event labelled with this source and commits: the events it added first, since a
-     * duplicate is never relabelled. Used when an ingest fails and when a source is removed.
-     */
+    @Override
     public synchronized void deleteSource(String source) throws IOException {
         ensureOpen();
         IndexWriter w = writer();
@@ -217,12 +209,7 @@ public final class EndpointIndex implements Closeable {
         uids = uidHashes(w); // the removed uids may come back
     }
 
-    /**
-     * The oldest event time to keep so that at most {@code maxEvents} events remain: the smallest
-     * {@code t} with at most maxEvents events at or after it (events sharing the boundary time stay
-     * together, so a few more may remain). Null when there are no more than maxEvents events.
-     * A binary search of point counts: about 40 counts, no event read.
-     */
+    @Override
     public Long cutoffForMaxEvents(long maxEvents) throws IOException {
         IndexStats stats = stats();
         if (stats.eventCount() <= maxEvents || stats.firstTs() == null) return null;
@@ -236,7 +223,7 @@ public final class EndpointIndex implements Closeable {
         return lo;
     }
 
-    /** Removes every event older than {@code cutoffTs} (UTC ms) and commits; returns how many were removed. */
+    @Override
     public synchronized long deleteOlderThan(long cutoffTs) throws IOException {
         ensureOpen();
         Query older = LongPoint.newRangeQuery(IndexFields.point(Field.TS), Long.MIN_VALUE, cutoffTs - 1);
@@ -252,14 +239,14 @@ public final class EndpointIndex implements Closeable {
                 IndexFields.normalize(source)));
     }
 
-    /** Adds all events (same semantics as {@link #add}); returns how many were new. */
+    @Override
     public long addAll(Iterable<Event> batch) throws IOException {
         long added = 0;
         for (Event e : batch) if (add(e)) added++;
         return added;
     }
 
-    /** Makes everything added durable and visible to searches. */
+    @Override
     public void commit() throws IOException {
         ensureOpen();
         IndexWriter w = writer;
@@ -271,45 +258,36 @@ public final class EndpointIndex implements Closeable {
         refresh();
     }
 
-    /**
-     * Records that source {@code label} has been read up to {@code position} (its own notion, e.g. a
-     * recorder row id) and commits: what it added so far is durable, left out of every query until
-     * {@link #finishSource}, and an interrupted ingest can resume after {@code position}.
-     */
+    @Override
     public synchronized void checkpoint(String label, String position) throws IOException {
         unfinished.put(label, position);
         commit();
     }
 
-    /** Where an unfinished source's last checkpoint was, if it has one. */
+    @Override
     public java.util.Optional<String> checkpointOf(String label) {
         return java.util.Optional.ofNullable(unfinished.get(label)).filter(p -> !p.isEmpty());
     }
 
-    /**
-     * Source {@code label} starts (or resumes) being ingested: it is unfinished (none of its events
-     * counted, also in commits made meanwhile), but what it adds is searchable from the next refresh,
-     * marked partial with {@code events} of {@code expected} (-1: unknown) as its progress, until
-     * {@link #finishSource}, {@link #stopIngesting} or {@link #deleteSource}.
-     */
+    @Override
     public void startSource(String label, java.util.function.LongSupplier events, long expected) {
         unfinished.putIfAbsent(label, "");
         ingesting.put(label, new Ingesting(events, expected));
     }
 
-    /** The ingest of an unfinished source stopped without finishing: its events are hidden again. */
+    @Override
     public void stopIngesting(String label) {
         ingesting.remove(label);
     }
 
-    /** Sources being ingested into this index now, by label. */
+    @Override
     public List<SourceProgress> ingesting() {
         return ingesting.entrySet().stream()
                 .map(e -> new SourceProgress(e.getKey(), e.getValue().events().getAsLong(), e.getValue().expected()))
                 .sorted(java.util.Comparator.comparing(SourceProgress::source)).toList();
     }
 
-    /** The source is complete: its events count from the next commit on. */
+    @Override
     public void finishSource(String label) {
         unfinished.remove(label);
         ingesting.remove(label);
@@ -332,7 +310,7 @@ public final class EndpointIndex implements Closeable {
         }
     }
 
-    /** Makes everything added so far visible to searches (not durable). */
+    @Override
     public void refresh() throws IOException {
         ensureOpen();
         dirty.set(false);
@@ -341,12 +319,12 @@ public final class EndpointIndex implements Closeable {
         searchers.maybeRefreshBlocking(); // blocking: a caller of refresh must see its writes
     }
 
-    /** Exact number of events matching the query (null: all events). */
+    @Override
     public long count(Query query) throws IOException {
         return withSearcher(s -> s.count(prepare(query)));
     }
 
-    /** Newest-first page of events matching the query, starting after {@code after} (null: first page). */
+    @Override
     public EventPage search(Query query, int limit, PageCursor after) throws IOException {
         if (limit < 1) throw new IllegalArgumentException("page limit must be at least 1, was " + limit);
         return withSearcher(s -> {
@@ -362,19 +340,19 @@ public final class EndpointIndex implements Closeable {
         });
     }
 
-    /** Counts per type and per type/operation of the events matching the query (null: all events). */
+    @Override
     public Distribution distribution(Query query) throws IOException {
         return withSearcher(s -> (query == null || query instanceof MatchAllDocsQuery) && unfinished.isEmpty()
                 ? DistributionCounter.all(s)
                 : DistributionCounter.under(s, prepare(query)));
     }
 
-    /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
+    @Override
     public Optional<ProcessView> process(String processKey, int historyLimit) throws IOException {
         return withSearcher(s -> new ProcessLookup(s, processes).view(processKey, historyLimit));
     }
 
-    /** Event count, first and last event time, size on disk. */
+    @Override
     public IndexStats stats() throws IOException {
         return withSearcher(s -> {
             DirectoryReader reader = (DirectoryReader) s.getIndexReader();

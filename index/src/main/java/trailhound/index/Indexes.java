@@ -16,11 +16,11 @@ import java.util.stream.Stream;
 import org.apache.lucene.search.Query;
 
 /**
- * The per-endpoint indexes under {@code <data>/endpoints/<endpoint>/index/}, opened on demand and
+ * The {@code local} {@link IndexBackend}: per-endpoint indexes under {@code <data>/endpoints/<endpoint>/index/}, opened on demand and
  * kept in a bounded cache (least recently used closed on eviction, never while leased).
  *
  * <pre>{@code
- * try (Indexes.Lease lease = indexes.acquire("ws-01")) {
+ * try (IndexBackend.Lease lease = indexes.acquire("ws-01")) {
  *     long n = lease.index().count(query);
  * }
  * }</pre>
@@ -30,7 +30,7 @@ import org.apache.lucene.search.Query;
  * leased stays open until its last lease closes; acquiring it again meanwhile reuses it, so two
  * IndexWriters never compete for one folder.
  */
-public final class Indexes implements Closeable {
+public final class Indexes implements IndexBackend {
     private final IndexLayout layout;
     private final Cache<String, OpenIndex> open;
     /** Evicted but still leased: closed by the last release, or taken back by the next acquire. */
@@ -55,7 +55,7 @@ public final class Indexes implements Closeable {
         return IndexLayout.folderName(endpoint);
     }
 
-    /** Names of the endpoints that have an index, sorted. */
+    @Override
     public List<String> endpoints() throws IOException {
         if (!Files.isDirectory(layout.endpointsDir())) return List.of();
         try (Stream<Path> dirs = Files.list(layout.endpointsDir())) {
@@ -68,18 +68,20 @@ public final class Indexes implements Closeable {
         }
     }
 
+    @Override
     public boolean exists(String endpoint) {
         return layout.exists(endpoint);
     }
 
     /** Leases the endpoint's index, opening it if needed; fails with UnknownEndpointException if absent. */
+    @Override
     public Lease acquire(String endpoint) throws IOException {
         IndexLayout.folderName(endpoint);
         if (open.getIfPresent(endpoint) == null && !layout.exists(endpoint)) throw new UnknownEndpointException(endpoint);
         return lease(endpoint, false);
     }
 
-    /** Leases the endpoint's index, creating it if absent (for ingest). */
+    @Override
     public Lease acquireOrCreate(String endpoint) throws IOException {
         IndexLayout.folderName(endpoint);
         return lease(endpoint, true);
@@ -126,7 +128,7 @@ public final class Indexes implements Closeable {
         OpenIndex cached = open.getIfPresent(endpoint);
         if (cached == null) cached = retired.get(endpoint);
         if (cached != null && cached.retain()) {
-            try (Lease lease = new IndexLease(cached)) {
+            try (IndexLease lease = new IndexLease(cached)) {
                 return function.apply(lease.index());
             }
         }
@@ -151,16 +153,17 @@ public final class Indexes implements Closeable {
      * One query over every endpoint in one pass: the exact count per endpoint (those with at least one
      * hit, by name) and the newest {@code limit} matching events across all of them.
      */
+    @Override
     public HuntResult hunt(Query query, int limit) throws IOException {
         return Hunt.run(this, query, limit);
     }
 
-    /** The exact number of matching events per endpoint with at least one, over every endpoint. */
+    @Override
     public Map<String, Long> countAll(Query query) throws IOException {
         return Hunt.run(this, query, 1).counts();
     }
 
-    /** The newest {@code limit} matching events across every endpoint, newest first. */
+    @Override
     public List<HuntHit> searchAll(Query query, int limit) throws IOException {
         return Hunt.run(this, query, limit).hits();
     }
@@ -191,6 +194,7 @@ public final class Indexes implements Closeable {
      * which searches never see until {@link Rebuild#publish()} swaps it in. Leftover generations of an
      * interrupted rebuild are deleted first. One rebuild per endpoint at a time (the caller's duty).
      */
+    @Override
     public Rebuild rebuild(String endpoint) throws IOException {
         IndexLayout.folderName(endpoint);
         Path indexDir = layout.indexDir(endpoint);
@@ -207,25 +211,25 @@ public final class Indexes implements Closeable {
             }
         }
         Path dir = indexDir.resolve(Long.toString(next));
-        return new Rebuild(endpoint, next, current, EndpointIndex.open(dir));
+        return new LocalRebuild(endpoint, next, current, EndpointIndex.open(dir));
     }
 
-    /** A new generation being built; {@link #publish()} it or {@link #close()} it to throw it away. */
-    public final class Rebuild implements AutoCloseable {
+    /** A new generation in the endpoint's index folder. */
+    private final class LocalRebuild implements Rebuild {
         private final String endpoint;
         private final long generation;
         private final long replaced;
         private final EndpointIndex index;
         private boolean done;
 
-        private Rebuild(String endpoint, long generation, long replaced, EndpointIndex index) {
+        private LocalRebuild(String endpoint, long generation, long replaced, EndpointIndex index) {
             this.endpoint = endpoint;
             this.generation = generation;
             this.replaced = replaced;
             this.index = index;
         }
 
-        /** The new generation; add events, then {@link #publish()}. */
+        @Override
         public EndpointIndex index() {
             return index;
         }
@@ -234,6 +238,7 @@ public final class Indexes implements Closeable {
          * Commits the new generation and makes it the endpoint's index atomically. Searches running
          * meanwhile finish on the old one, which is closed by its last lease and then deleted.
          */
+        @Override
         public void publish() throws IOException {
             index.commit();
             index.close();
@@ -268,6 +273,7 @@ public final class Indexes implements Closeable {
      * Removes the endpoint's index (every generation). Searches running on it finish first; the
      * folder is deleted when its last lease ends. Absent is fine.
      */
+    @Override
     public void delete(String endpoint) throws IOException {
         Path indexDir = layout.indexDir(endpoint);
         if (!Files.exists(indexDir)) return;
@@ -293,18 +299,11 @@ public final class Indexes implements Closeable {
      * The format of the endpoint's current index, when it differs from the one this code reads
      * ({@link EndpointIndex#FORMAT}): such an endpoint needs a re-index. Empty when it is current or absent.
      */
+    @Override
     public java.util.OptionalInt staleFormat(String endpoint) throws IOException {
         if (!layout.exists(endpoint)) return java.util.OptionalInt.empty();
         int format = EndpointIndex.format(layout.current(endpoint));
         return format == 0 || format == EndpointIndex.FORMAT ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(format);
-    }
-
-    /** A use of an open index; close it to release. */
-    public interface Lease extends AutoCloseable {
-        EndpointIndex index();
-
-        @Override
-        void close();
     }
 
     /** An open index with its lease count; closed when evicted and no longer leased. */

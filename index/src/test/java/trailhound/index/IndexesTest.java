@@ -23,7 +23,7 @@ class IndexesTest {
     Path endpoints;
 
     private static void fill(Indexes indexes, String endpoint, int events) throws IOException {
-        try (Indexes.Lease lease = indexes.acquireOrCreate(endpoint)) {
+        try (IndexBackend.Lease lease = indexes.acquireOrCreate(endpoint)) {
             for (int i = 0; i < events; i++) {
                 lease.index().add(event(endpoint + "-" + i, T0 + i * 10L + endpoint.hashCode() % 7, "file", "create", "p")
                         .set(Field.ENDPOINT, endpoint).build());
@@ -60,8 +60,9 @@ class IndexesTest {
         List<String> odd = List.of("../etc", "a/b", "a\\b", "..", " ", "tab\there", "c:", "x".repeat(200));
         try (Indexes indexes = new Indexes(endpoints, 4)) {
             for (String name : odd) {
-                try (Indexes.Lease lease = indexes.acquireOrCreate(name)) {
-                    assertTrue(lease.index().dir().normalize().startsWith(endpoints), name + " -> " + lease.index().dir());
+                try (IndexBackend.Lease lease = indexes.acquireOrCreate(name)) {
+                    java.nio.file.Path dir = ((EndpointIndex) lease.index()).dir();
+                    assertTrue(dir.normalize().startsWith(endpoints), name + " -> " + dir);
                 }
                 assertTrue(Indexes.folderName(name).matches("[A-Za-z0-9._-]*~[0-9a-f]{16}"), Indexes.folderName(name));
             }
@@ -76,13 +77,13 @@ class IndexesTest {
         try (Indexes indexes = new Indexes(endpoints, 1)) {
             fill(indexes, "a", 2);
             EndpointIndex first;
-            try (Indexes.Lease lease = indexes.acquire("a")) {
-                first = lease.index();
+            try (IndexBackend.Lease lease = indexes.acquire("a")) {
+                first = (EndpointIndex) lease.index();
             }
             fill(indexes, "b", 3);
             assertEquals(1, indexes.openCount());
             assertTrue(first.isClosed(), "evicted index is closed");
-            try (Indexes.Lease lease = indexes.acquire("a")) {
+            try (IndexBackend.Lease lease = indexes.acquire("a")) {
                 assertNotSame(first, lease.index());
                 assertEquals(2, lease.index().count(null));
             }
@@ -93,19 +94,19 @@ class IndexesTest {
     void acquire_evictedWhileLeased_staysOpenUntilReleased() throws IOException {
         try (Indexes indexes = new Indexes(endpoints, 1)) {
             fill(indexes, "a", 2);
-            Indexes.Lease held = indexes.acquire("a");
+            IndexBackend.Lease held = indexes.acquire("a");
             fill(indexes, "b", 1); // evicts "a" from the cache while leased
-            assertFalse(held.index().isClosed());
+            assertFalse(((EndpointIndex) held.index()).isClosed());
             assertEquals(2, held.index().count(null));
-            try (Indexes.Lease again = indexes.acquire("a")) {
+            try (IndexBackend.Lease again = indexes.acquire("a")) {
                 assertEquals(held.index(), again.index(), "taken back, not opened twice");
                 again.index().add(event("a-new", T0, "file", "create", "p").build());
             }
-            EndpointIndex index = held.index();
+            EndpointIndex index = (EndpointIndex) held.index();
             held.close();
             fill(indexes, "b", 1);
             assertTrue(index.isClosed());
-            try (Indexes.Lease lease = indexes.acquire("a")) {
+            try (IndexBackend.Lease lease = indexes.acquire("a")) {
                 assertEquals(3, lease.index().count(null), "the write made while leased was committed on close");
             }
         }
@@ -126,7 +127,7 @@ class IndexesTest {
             // the reference: every event of every endpoint, sorted the same way
             List<HuntHit> all = new java.util.ArrayList<>();
             for (String ep : indexes.endpoints()) {
-                try (Indexes.Lease lease = indexes.acquire(ep)) {
+                try (IndexBackend.Lease lease = indexes.acquire(ep)) {
                     lease.index().search(null, 1000, null).events().forEach(ev -> all.add(new HuntHit(ep, ev)));
                 }
             }

@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ public final class DataDir implements Closeable {
 
     private final Path root;
     private final Store store;
-    private final Indexes indexes;
+    private final IndexBackend indexes;
     private final EndpointLocks endpointLocks = new EndpointLocks();
 
     private DataDir(Path root) {
@@ -78,7 +79,8 @@ public final class DataDir implements Closeable {
         return endpointsDir(root).resolve(Indexes.folderName(endpoint));
     }
 
-    public Indexes indexes() {
+    /** Where the endpoints' events are indexed (the local, per-endpoint Lucene backend). */
+    public IndexBackend indexes() {
         return indexes;
     }
 

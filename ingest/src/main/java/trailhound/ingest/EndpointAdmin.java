@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ public final class EndpointAdmin {
                 : s.endpoints().stream().map(SourceInfo.SourceEndpoint::endpoint).toList();
         for (String endpoint : endpoints) {
             if (!data.indexes().exists(endpoint)) continue;
-            try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (trailhound.index.IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 lease.index().deleteSource(s.label());
             }
         }

@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -156,7 +157,7 @@ public final class Ingestor {
     /** Removes every event labelled {@code label} from every index (one that holds none is left as it is). */
     private void removeEverywhere(String label) throws IOException {
         for (String endpoint : data.indexes().endpoints()) {
-            try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (trailhound.index.IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 if (lease.index().countSource(label) > 0) lease.index().deleteSource(label);
             } catch (trailhound.index.IndexFormatException e) {
                 // an index of an older format is rebuilt from complete sources only
@@ -300,7 +301,7 @@ public final class Ingestor {
      */
     private long resumePoint(String endpoint, String label) throws IOException {
         if (!data.indexes().exists(endpoint)) return Long.MAX_VALUE;
-        try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (trailhound.index.IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return lease.index().checkpointOf(label).filter(p -> p.startsWith(BELOW))
                     .map(p -> Long.parseLong(p.substring(BELOW.length()))).orElse(Long.MAX_VALUE);
         }
@@ -387,7 +388,7 @@ public final class Ingestor {
     private List<String> applyRetention(java.util.Collection<String> endpoints) throws IOException {
         List<String> said = new java.util.ArrayList<>();
         for (String endpoint : endpoints) {
-            try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (trailhound.index.IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 long removed = RetentionPolicy.apply(data, endpoint, lease.index(), true);
                 if (removed > 0) {
                     said.add(String.format("retention (%s) removed %,d of the oldest events of %s",

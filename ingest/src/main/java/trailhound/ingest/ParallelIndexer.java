@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import trailhound.schema.Field;
  * finish() or a checkpoint, and then as an unfinished source; abort() removes what the source added.
  * A crash mid-way leaves the last commit; running the ingest again completes the source, because an
  * event already indexed is kept as it is. While it runs, the source's events are searchable, marked
- * partial, with this indexer's progress (EndpointIndex#startSource).
+ * partial, with this indexer's progress (EventIndex#startSource).
  */
 
 /** Indexes one source's stream of events into their endpoints' indexes on worker threads; one use. */
@@ -33,7 +34,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private static final int BATCH = 2_000;
     private static final List<Event> POISON = List.of();
 
-    private final Indexes indexes;
+    private final IndexBackend indexes;
     private final EndpointLocks locks;
     /** The endpoints this ingest writes, each held against a rebuild until close. */
     private final List<EndpointLocks.Held> held = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -42,7 +43,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private final long expected;
     private final BlockingQueue<List<Event>> queue;
     private final List<Thread> workers = new ArrayList<>();
-    private final Map<String, Indexes.Lease> leases = new ConcurrentHashMap<>();
+    private final Map<String, IndexBackend.Lease> leases = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> submitted = new ConcurrentHashMap<>();
     private final Map<String, Long> before = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -169,8 +170,8 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         }
     }
 
-    private Indexes.Lease lease(String endpoint) throws IOException {
-        Indexes.Lease lease = leases.get(endpoint);
+    private IndexBackend.Lease lease(String endpoint) throws IOException {
+        IndexBackend.Lease lease = leases.get(endpoint);
         if (lease != null) return lease;
         synchronized (leases) {
             lease = leases.get(endpoint);
@@ -214,7 +215,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     /**
      * Makes everything accepted so far durable as the source's progress up to {@code position}: waits
      * until every queued event is indexed, then commits each touched index with the checkpoint (see
-     * EndpointIndex#checkpoint). The caller reads in position order.
+     * EventIndex#checkpoint). The caller reads in position order.
      */
     void checkpoint(String position) throws IOException {
         flushBatch();
@@ -223,14 +224,14 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         rethrow();
-        for (Indexes.Lease lease : leases.values()) lease.index().checkpoint(source, position);
+        for (IndexBackend.Lease lease : leases.values()) lease.index().checkpoint(source, position);
     }
 
     /** Stops the workers and removes every event labelled with the source from the touched indexes (committed). */
     void abort() throws IOException {
         stopWorkers();
         IOException first = null;
-        for (Indexes.Lease lease : leases.values()) {
+        for (IndexBackend.Lease lease : leases.values()) {
             try {
                 lease.index().deleteSource(source);
             } catch (IOException | RuntimeException e) {
@@ -274,7 +275,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     public void close() {
         stopWorkers();
         leases.values().forEach(lease -> lease.index().stopIngesting(source));
-        leases.values().forEach(Indexes.Lease::close);
+        leases.values().forEach(IndexBackend.Lease::close);
         leases.clear();
         held.forEach(EndpointLocks.Held::close);
         held.clear();

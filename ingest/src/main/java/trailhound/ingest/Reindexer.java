@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import trailhound.index.EndpointIndex;
+import trailhound.index.EventIndex;
 import trailhound.index.Indexes;
 import trailhound.recorder.RecorderReader;
 import trailhound.schema.Event;
@@ -89,8 +90,8 @@ public final class Reindexer {
         Map<String, Long> bySource = new LinkedHashMap<>();
         List<String> remarks = new ArrayList<>();
         AtomicLong read = new AtomicLong();
-        try (Indexes.Rebuild rebuild = data.indexes().rebuild(endpoint)) {
-            EndpointIndex index = rebuild.index();
+        try (IndexBackend.Rebuild rebuild = data.indexes().rebuild(endpoint)) {
+            EventIndex index = rebuild.index();
             for (SourceInfo s : sources) {
                 read(s, endpoint, index, read, progress);
             }
@@ -133,7 +134,7 @@ public final class Reindexer {
         }
     }
 
-    private void read(SourceInfo s, String endpoint, EndpointIndex index, AtomicLong read, Progress progress)
+    private void read(SourceInfo s, String endpoint, EventIndex index, AtomicLong read, Progress progress)
             throws IOException {
         Path kept = data.root().resolve(s.path());
         String label = s.label();

@@ -1,7 +1,8 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
-import trailhound.index.EndpointIndex;
+import trailhound.index.EventIndex;
 import trailhound.index.IndexStats;
 import trailhound.store.Retention;
 import trailhound.store.SourceInfo;
@@ -20,13 +21,13 @@ public final class RetentionPolicy {
     /** Applies the endpoint's limit to its current index now (after a limit was set); returns the events removed. */
     public static long applyNow(DataDir data, String endpoint) throws IOException {
         if (!data.indexes().exists(endpoint)) return 0;
-        try (trailhound.index.Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (trailhound.index.IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return apply(data, endpoint, lease.index(), true);
         }
     }
 
     /** Applies the endpoint's limit to {@code index}; returns the events removed. */
-    static long apply(DataDir data, String endpoint, EndpointIndex index, boolean record) throws IOException {
+    static long apply(DataDir data, String endpoint, EventIndex index, boolean record) throws IOException {
         Retention.Limit limit = data.store().retention().limitFor(endpoint);
         if (limit.none()) return 0;
         IndexStats stats = index.stats();

@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class Verifier {
                 default -> {}
             }
         }
-        Indexes indexes = data.indexes();
+        IndexBackend indexes = data.indexes();
         int endpoints = 0;
         for (EndpointInfo e : data.catalogue().endpoints()) {
             if (!indexes.exists(e.name())) {
@@ -73,7 +74,7 @@ public final class Verifier {
                         + " (bin/trailhound reindex --data " + data.root() + " --endpoint " + e.name() + ")");
                 continue;
             }
-            try (Indexes.Lease lease = indexes.acquire(e.name())) {
+            try (IndexBackend.Lease lease = indexes.acquire(e.name())) {
                 long total = lease.index().count(null);
                 long expected = 0;
                 Map<String, Long> bySource = new TreeMap<>();

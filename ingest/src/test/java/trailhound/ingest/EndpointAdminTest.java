@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +22,7 @@ class EndpointAdminTest {
     Path tmp;
 
     private static long count(DataDir data, String endpoint, String query) throws Exception {
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return lease.index().count(query == null ? null : QueryLanguage.parse(query));
         }
     }

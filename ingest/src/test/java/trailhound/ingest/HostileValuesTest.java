@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class HostileValuesTest {
     Path tmp;
 
     private static long count(DataDir data, String endpoint, String query) throws Exception {
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return lease.index().count(query == null ? null : QueryLanguage.parse(query));
         }
     }
@@ -43,7 +44,7 @@ class HostileValuesTest {
     }
 
     private static List<Event> events(DataDir data, String endpoint) throws Exception {
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return lease.index().search(null, 100, null).events();
         }
     }

@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -131,7 +132,7 @@ class KillDuringIngestTest {
             long total;
             long small;
             long labelled;
-            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) { // the index opens
+            try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) { // the index opens
                 total = lease.index().count(null);
                 small = lease.index().countSource("s1");
                 labelled = lease.index().countSource("s2");
@@ -180,7 +181,7 @@ class KillDuringIngestTest {
         assertTrue(Files.isDirectory(indexFolder(folder).resolve(leftover)), "the killed re-index left its generation");
         assertEquals(clean, pairs(folder), "the old generation, event for event");
         try (DataDir data = DataDir.open(folder)) {
-            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 assertEquals(clean.size(), lease.index().count(null));
             }
             Verifier.Report report = new Verifier(data).verify();
@@ -210,7 +211,7 @@ class KillDuringIngestTest {
                 "ingest", folder.toString(), big.toString());
         try (DataDir data = DataDir.open(folder)) {
             String seen = "after " + printed;
-            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 assertEquals(smallEvents, lease.index().count(null), "what the checkpoints committed is not counted: " + seen);
                 assertEquals(smallEvents, lease.index().stats().eventCount(), seen);
                 long kept = lease.index().countSource("s2");
@@ -229,7 +230,7 @@ class KillDuringIngestTest {
             SourceInfo completed = data.store().sources().get(again.sourceId()).orElseThrow();
             assertEquals(SourceInfo.COMPLETE, completed.state());
             assertEquals(bigEvents, completed.events());
-            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 assertEquals(smallEvents + bigEvents, lease.index().count(null));
                 assertTrue(lease.index().checkpointOf("s2").isEmpty());
             }

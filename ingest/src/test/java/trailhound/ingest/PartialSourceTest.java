@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import trailhound.index.EndpointIndex;
+import trailhound.index.EventIndex;
 import trailhound.index.EventPage;
 import trailhound.index.Indexes;
 import trailhound.index.SourceProgress;
@@ -60,8 +61,8 @@ class PartialSourceTest {
             });
             assertTrue(paused.await(60, TimeUnit.SECONDS), "the ingest reached 50,000 events");
             String endpoint = data.indexes().endpoints().getFirst();
-            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
-                EndpointIndex index = lease.index();
+            try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
+                EventIndex index = lease.index();
                 EventPage page = waitForEvents(index, 40_000);
                 assertEquals(newestTs, page.events().getFirst().ts(), "the snapshot's newest event answers first");
                 SourceProgress progress = page.partial().getFirst();
@@ -74,7 +75,7 @@ class PartialSourceTest {
                 resume.countDown();
             }
             IngestReport report = ingest.get(120, TimeUnit.SECONDS);
-            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 assertEquals(report.added(), lease.index().stats().eventCount());
                 EventPage page = lease.index().search(null, 1, null);
                 assertEquals(report.added(), page.total());
@@ -100,14 +101,14 @@ class PartialSourceTest {
             });
             assertTrue(paused.await(60, TimeUnit.SECONDS));
             String endpoint = data.indexes().endpoints().getFirst();
-            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 waitForEvents(lease.index(), 40_000);
             } finally {
                 resume.countDown();
             }
             Exception failed = assertThrows(Exception.class, () -> ingest.get(120, TimeUnit.SECONDS));
             assertTrue(String.valueOf(failed.getCause()).contains("disk full"), String.valueOf(failed.getCause()));
-            try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+            try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
                 EventPage page = lease.index().search(null, 1, null);
                 assertEquals(0, page.total(), "the failed source's events are gone");
                 assertEquals(List.of(), page.partial());
@@ -129,7 +130,7 @@ class PartialSourceTest {
     }
 
     /** Searches until the index's workers have indexed at least {@code atLeast} of the queued events. */
-    private static EventPage waitForEvents(EndpointIndex index, long atLeast) throws Exception {
+    private static EventPage waitForEvents(EventIndex index, long atLeast) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             EventPage page = index.search(null, 1, null);

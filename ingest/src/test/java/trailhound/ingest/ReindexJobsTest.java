@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,7 @@ class ReindexJobsTest {
     Path tmp;
 
     private static long count(DataDir data, String endpoint) throws Exception {
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return lease.index().count(null);
         }
     }

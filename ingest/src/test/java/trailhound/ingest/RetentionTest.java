@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,13 +22,13 @@ class RetentionTest {
     Path tmp;
 
     private static IndexStats stats(DataDir data, String endpoint) throws Exception {
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return lease.index().stats();
         }
     }
 
     private static long countFrom(DataDir data, String endpoint, long ts) throws Exception {
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return lease.index().count(LongPoint.newRangeQuery(IndexFields.point(Field.TS), ts, Long.MAX_VALUE));
         }
     }

@@ -1,5 +1,6 @@
 package trailhound.ingest;
 
+import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,7 +37,7 @@ class SourcesOfTruthTest {
     }
 
     private static Set<String> uids(DataDir data, String endpoint) throws IOException {
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             Set<String> uids = new TreeSet<>();
             for (Event e : lease.index().search(null, 1_000_000, null).events()) uids.add(e.uid() + " " + e.get(trailhound.schema.Field.SOURCE));
             return uids;
@@ -44,7 +45,7 @@ class SourcesOfTruthTest {
     }
 
     private static long count(DataDir data, String endpoint) throws IOException {
-        try (Indexes.Lease lease = data.indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
             return lease.index().count(null);
         }
     }

@@ -1,5 +1,6 @@
 package trailhound.web.distribution;
 
+import trailhound.index.IndexBackend;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -89,7 +90,7 @@ public final class DistributionPages {
     }
 
     private Distribution distribution(EventScope scope, Query query) throws Exception {
-        try (Indexes.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
             return lease.index().distribution(query);
         }
     }

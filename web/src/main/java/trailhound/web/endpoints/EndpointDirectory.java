@@ -1,5 +1,6 @@
 package trailhound.web.endpoints;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,11 +51,11 @@ final class EndpointDirectory {
     }
 
     private EndpointRow row(EndpointInfo info) throws IOException {
-        Indexes indexes = data.indexes();
+        IndexBackend indexes = data.indexes();
         IndexStats stats = null;
         String status = null;
         if (indexes.exists(info.name())) {
-            try (Indexes.Lease lease = indexes.acquire(info.name())) {
+            try (IndexBackend.Lease lease = indexes.acquire(info.name())) {
                 stats = lease.index().stats();
             } catch (IndexFormatException e) {
                 status = "needs re-index";

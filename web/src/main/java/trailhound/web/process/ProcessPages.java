@@ -1,5 +1,6 @@
 package trailhound.web.process;
 
+import trailhound.index.IndexBackend;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -60,7 +61,7 @@ public final class ProcessPages {
 
     /** The view and whether its parent has events of its own (else it is known only from the child's parent_* fields). */
     private static Loaded load(WebContext ctx, String endpoint, String processKey, int limit) throws IOException {
-        try (Indexes.Lease lease = ctx.data().indexes().acquire(endpoint)) {
+        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(endpoint)) {
             Optional<ProcessView> found = lease.index().process(processKey, limit);
             if (found.isEmpty()) {
                 throw new NotFoundResponse("no process '" + processKey + "' on endpoint '" + endpoint

@@ -1,5 +1,6 @@
 package trailhound.web.search;
 
+import trailhound.index.IndexBackend;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class Exports {
         Query query = SearchPages.parse(scope, language);
         http.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "xlsx") + "\"");
-        try (Indexes.Lease lease = data.indexes().acquire(scope.endpoint());
+        try (IndexBackend.Lease lease = data.indexes().acquire(scope.endpoint());
                 SXSSFWorkbook workbook = new SXSSFWorkbook(200)) {
             long total = lease.index().count(query);
             if (total > excelMaxEvents) {
@@ -97,7 +98,7 @@ final class Exports {
         Query query = SearchPages.parse(scope, language);
         http.contentType("application/zip");
         http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "zip") + "\"");
-        try (Indexes.Lease lease = data.indexes().acquire(scope.endpoint());
+        try (IndexBackend.Lease lease = data.indexes().acquire(scope.endpoint());
                 ZipOutputStream zip = new ZipOutputStream(http.outputStream(), StandardCharsets.UTF_8)) {
             zip.putNextEntry(new ZipEntry(fileName(scope, "csv")));
             BufferedWriter csv = new BufferedWriter(new OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16);
@@ -125,7 +126,7 @@ final class Exports {
         void accept(Event event) throws IOException;
     }
 
-    private static void forEach(Indexes.Lease lease, Query query, long max, EventSink sink) throws IOException {
+    private static void forEach(IndexBackend.Lease lease, Query query, long max, EventSink sink) throws IOException {
         PageCursor after = null;
         long written = 0;
         do {

@@ -1,5 +1,6 @@
 package trailhound.web.search;
 
+import trailhound.index.IndexBackend;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -70,7 +71,7 @@ public final class SearchPages {
             return;
         }
         EventPage page;
-        try (Indexes.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
             page = lease.index().search(query, PAGE_SIZE, after);
         }
         EventColumns.Grid grid = EventColumns.grid(page.events());
@@ -118,7 +119,7 @@ public final class SearchPages {
         }
         Query query = parse(scope);
         EventPage page;
-        try (Indexes.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
             page = lease.index().search(query, limit, cursor(http.queryParam("after")));
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -135,7 +136,7 @@ public final class SearchPages {
         EventScope scope = EventScope.of(http, ctx.data());
         Query query = parse(scope);
         long total;
-        try (Indexes.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
             total = lease.index().count(query);
         }
         http.json(Map.of("endpoint", scope.endpoint(), "query", scope.text(), "total", total));

@@ -1,9 +1,10 @@
 package trailhound.web.process;
 
+import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import trailhound.index.EndpointIndex;
+import trailhound.index.EventIndex;
 import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
 import trailhound.schema.Event;
@@ -40,8 +41,8 @@ final class ProcessFixture {
                 %s,non-malicious,NSRL,2026-09-01
                 %s,suspicious,IR team,2026-10-20
                 """.formatted(POWERSHELL_SHA256, NOTEPAD_SHA256, CMD_SHA256));
-        try (Indexes.Lease lease = data.indexes().acquireOrCreate(ENDPOINT)) {
-            EndpointIndex index = lease.index();
+        try (IndexBackend.Lease lease = data.indexes().acquireOrCreate(ENDPOINT)) {
+            EventIndex index = lease.index();
             index.add(start("e1", T0, EXPLORER, 1200, "C:\\Windows\\explorer.exe", "C:\\Windows\\explorer.exe", null, 0, null));
             index.add(start("e2", T0 + 1_000, POWERSHELL, 4321, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
                     "powershell.exe -nop -enc SQBFAFgA", EXPLORER, 1200, POWERSHELL_SHA256));

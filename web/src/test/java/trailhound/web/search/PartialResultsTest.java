@@ -1,5 +1,6 @@
 package trailhound.web.search;
 
+import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import trailhound.index.EndpointIndex;
+import trailhound.index.EventIndex;
 import trailhound.index.Indexes;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
@@ -28,8 +29,8 @@ class PartialResultsTest {
     @Test
     void aSourceBeingIngested_isSearchableMarkedPartial_andHiddenWhenItsIngestStops() throws Exception {
         try (WebTestSupport web = WebTestSupport.start(dir).signIn();
-                Indexes.Lease lease = web.data().indexes().acquire(WebTestSupport.ENDPOINT)) {
-            EndpointIndex index = lease.index();
+                IndexBackend.Lease lease = web.data().indexes().acquire(WebTestSupport.ENDPOINT)) {
+            EventIndex index = lease.index();
             index.startSource("s9", () -> 1_234, 10_000_000);
             index.add(Event.builder().set(Field.ENDPOINT, WebTestSupport.ENDPOINT).set(Field.EVENT_UID, "partial-1")
                     .ts(WebTestSupport.T0 + 999_999).set(Field.TYPE, "file").set(Field.OPERATION, "create")

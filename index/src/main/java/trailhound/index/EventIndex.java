@@ -1,0 +1,97 @@
+package trailhound.index;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.apache.lucene.search.Query;
+import trailhound.schema.Event;
+
+/**
+ * One endpoint's events, as every feature reads and writes them: add and commit, sources and their
+ * states (complete, unfinished, being ingested), retention, and the searches (count, newest-first
+ * pages, distribution, process view, stats). Queries are the query language's Lucene queries
+ * ({@code trailhound.query}); a backend that is not Lucene translates them.
+ *
+ * <p>The embedded per-endpoint Lucene index ({@link EndpointIndex}, the {@code local} backend) is
+ * today's only implementation; see {@link IndexBackend}. Thread-safe.
+ */
+public interface EventIndex {
+    /**
+     * Adds the event unless an event with the same {@code event_uid} is already indexed: the first
+     * source to add an event keeps it (its {@code source} stays), so the events of a source are
+     * exactly those labelled with it, and removing a source never removes what another source added.
+     * Returns false for such a duplicate.
+     */
+    boolean add(Event event) throws IOException;
+
+    /** The number of events labelled with this source ({@code source} field, exact). */
+    long countSource(String source) throws IOException;
+
+    /**
+     * Removes every event labelled with this source and commits: the events it added first, since a
+     * duplicate is never relabelled. Used when an ingest fails and when a source is removed.
+     */
+    void deleteSource(String source) throws IOException;
+
+    /**
+     * The oldest event time to keep so that at most {@code maxEvents} events remain: the smallest
+     * {@code t} with at most maxEvents events at or after it (events sharing the boundary time stay
+     * together, so a few more may remain). Null when there are no more than maxEvents events.
+     * A binary search of point counts: about 40 counts, no event read.
+     */
+    Long cutoffForMaxEvents(long maxEvents) throws IOException;
+
+    /** Removes every event older than {@code cutoffTs} (UTC ms) and commits; returns how many were removed. */
+    long deleteOlderThan(long cutoffTs) throws IOException;
+
+    /** Adds all events (same semantics as {@link #add}); returns how many were new. */
+    long addAll(Iterable<Event> batch) throws IOException;
+
+    /** Makes everything added durable and visible to searches. */
+    void commit() throws IOException;
+
+    /**
+     * Records that source {@code label} has been read up to {@code position} (its own notion, e.g. a
+     * recorder row id) and commits: what it added so far is durable, left out of every query until
+     * {@link #finishSource}, and an interrupted ingest can resume after {@code position}.
+     */
+    void checkpoint(String label, String position) throws IOException;
+
+    /** Where an unfinished source's last checkpoint was, if it has one. */
+    java.util.Optional<String> checkpointOf(String label);
+
+    /**
+     * Source {@code label} starts (or resumes) being ingested: it is unfinished (none of its events
+     * counted, also in commits made meanwhile), but what it adds is searchable from the next refresh,
+     * marked partial with {@code events} of {@code expected} (-1: unknown) as its progress, until
+     * {@link #finishSource}, {@link #stopIngesting} or {@link #deleteSource}.
+     */
+    void startSource(String label, java.util.function.LongSupplier events, long expected);
+
+    /** The ingest of an unfinished source stopped without finishing: its events are hidden again. */
+    void stopIngesting(String label);
+
+    /** Sources being ingested into this index now, by label. */
+    List<SourceProgress> ingesting();
+
+    /** The source is complete: its events count from the next commit on. */
+    void finishSource(String label);
+
+    /** Makes everything added so far visible to searches (not durable). */
+    void refresh() throws IOException;
+
+    /** Exact number of events matching the query (null: all events). */
+    long count(Query query) throws IOException;
+
+    /** Newest-first page of events matching the query, starting after {@code after} (null: first page). */
+    EventPage search(Query query, int limit, PageCursor after) throws IOException;
+
+    /** Counts per type and per type/operation of the events matching the query (null: all events). */
+    Distribution distribution(Query query) throws IOException;
+
+    /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
+    Optional<ProcessView> process(String processKey, int historyLimit) throws IOException;
+
+    /** Event count, first and last event time, size on disk. */
+    IndexStats stats() throws IOException;
+}

@@ -1,0 +1,86 @@
+package trailhound.index;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.apache.lucene.search.Query;
+
+/**
+ * Where the endpoints' events are indexed: the boundary every feature reads and writes events
+ * through. {@link Indexes} is the {@code local} backend (one embedded Lucene index per endpoint under
+ * the data folder); an OpenSearch backend and the access layer plug in here.
+ *
+ * <pre>{@code
+ * try (IndexBackend.Lease lease = backend.acquire("ws-01")) {
+ *     long n = lease.index().count(query);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Endpoint names are the catalogue's, any non-empty string.
+ */
+public interface IndexBackend extends Closeable {
+    /** Names of the endpoints that have an index, sorted. */
+    List<String> endpoints() throws IOException;
+
+    boolean exists(String endpoint);
+
+    /** Leases the endpoint's index; fails with {@link UnknownEndpointException} if it has none. */
+    Lease acquire(String endpoint) throws IOException;
+
+    /** Leases the endpoint's index, creating it if absent (for ingest). */
+    Lease acquireOrCreate(String endpoint) throws IOException;
+
+    /**
+     * One query over every endpoint in one pass: the exact count per endpoint (those with at least one
+     * hit, by name) and the newest {@code limit} matching events across all of them.
+     */
+    HuntResult hunt(Query query, int limit) throws IOException;
+
+    /** The exact number of matching events per endpoint with at least one, over every endpoint. */
+    Map<String, Long> countAll(Query query) throws IOException;
+
+    /** The newest {@code limit} matching events across every endpoint, newest first. */
+    List<HuntHit> searchAll(Query query, int limit) throws IOException;
+
+    /**
+     * Starts a rebuild of the endpoint's index: a new, empty generation beside the current one,
+     * which searches never see until {@link Rebuild#publish()} swaps it in. One rebuild per endpoint
+     * at a time (the caller's duty).
+     */
+    Rebuild rebuild(String endpoint) throws IOException;
+
+    /** Removes the endpoint's index; searches running on it finish first. Absent is fine. */
+    void delete(String endpoint) throws IOException;
+
+    /**
+     * The format of the endpoint's current index when this code cannot read it (it needs a re-index);
+     * empty when it is current or absent.
+     */
+    OptionalInt staleFormat(String endpoint) throws IOException;
+
+    /** A use of an open index; close it to release. */
+    interface Lease extends AutoCloseable {
+        EventIndex index();
+
+        @Override
+        void close();
+    }
+
+    /** A new generation being built; {@link #publish()} it or {@link #close()} it to throw it away. */
+    interface Rebuild extends AutoCloseable {
+        /** The new generation; add events, then {@link #publish()}. */
+        EventIndex index();
+
+        /**
+         * Commits the new generation and makes it the endpoint's index atomically. Searches running
+         * meanwhile finish on the old one.
+         */
+        void publish() throws IOException;
+
+        /** Throws the new generation away unless published. */
+        @Override
+        void close() throws IOException;
+    }
+}
