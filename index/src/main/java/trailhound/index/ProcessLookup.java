@@ -20,11 +20,8 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.util.BytesRef;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
@@ -40,14 +37,6 @@ import trailhound.query.IndexFields;
  * parent has no events of its own, it is described from the child's parent_* fields.
  */
 final class ProcessLookup {
-    /**
-     * Oldest first, event_uid breaking ties. Events arrive roughly in time order, so this sort
-     * skips through the ts points without an index sort.
-     */
-    private static final Sort OLDEST_FIRST = new Sort(
-            new SortField(IndexFields.TS, SortField.Type.LONG),
-            new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING));
-
     private final IndexSearcher s;
     private final ProcessVariants variants;
 
@@ -160,7 +149,7 @@ final class ProcessLookup {
     }
 
     private List<Event> oldestFirst(Query q, int limit) throws IOException {
-        ScoreDoc[] hits = s.search(q, new TopFieldCollectorManager(OLDEST_FIRST, limit, null, limit)).scoreDocs;
+        ScoreDoc[] hits = OldestFirst.top(s, q, limit);
         return EventReader.read(s.getIndexReader(), hits, variants);
     }
 

@@ -53,6 +53,39 @@ class ProcessViewTest {
         }
     }
 
+    /**
+     * History is oldest first with event_uid breaking ties, whatever order the events were added in
+     * (a snapshot is read newest first, a log oldest first), across segments, for every limit.
+     */
+    @Test
+    void history_oldestFirstWithTiesByUid_inWhicheverOrderEventsWereAdded() throws IOException {
+        java.util.Random random = new java.util.Random(7);
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            events.add(event(String.format("u%03d", random.nextInt(1000)) + "-" + i, T0 + random.nextInt(50), "file", "create", "busy").build());
+        }
+        List<String> expected = events.stream()
+                .sorted(java.util.Comparator.comparingLong(Event::ts).thenComparing(Event::uid)).map(Event::uid).toList();
+        for (boolean newestFirst : new boolean[] {true, false}) {
+            List<Event> order = new java.util.ArrayList<>(events);
+            order.sort(java.util.Comparator.comparingLong(Event::ts));
+            if (newestFirst) java.util.Collections.reverse(order);
+            Path folder = dir.resolve(newestFirst ? "newest" : "oldest");
+            try (EndpointIndex index = EndpointIndex.open(folder)) {
+                for (int i = 0; i < order.size(); i++) {
+                    index.add(order.get(i));
+                    if (i % 150 == 149) index.commit(); // several segments
+                }
+                index.refresh();
+                for (int limit : new int[] {1, 7, 100, 600, 1000}) {
+                    List<String> history = index.process("busy", limit).orElseThrow().history().stream().map(Event::uid).toList();
+                    assertEquals(expected.subList(0, Math.min(limit, expected.size())), history,
+                            (newestFirst ? "added newest first" : "added oldest first") + ", limit " + limit);
+                }
+            }
+        }
+    }
+
     @Test
     void process_childWithoutOwnEventsForParent_describesParentFromChild() throws IOException {
         try (EndpointIndex index = EndpointIndex.open(dir)) {
