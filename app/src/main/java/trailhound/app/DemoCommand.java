@@ -1,6 +1,5 @@
 package trailhound.app;
 
-import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.IngestException;
 import trailhound.ingest.IngestReport;

@@ -32,7 +32,7 @@ final class DistributionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Query q = query == null || query.isBlank() ? null : QueryLanguage.parse(query);
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir); var lease = dir.indexes().acquire(endpoint)) {
+        try (DataDir dir = DataDir.openExisting(data.dir); var lease = dir.indexes().acquire(Renamed.follow(dir, endpoint, spec))) {
             Distribution d = lease.index().distribution(q);
             if (format == Format.json) {
                 Map<String, Object> json = new LinkedHashMap<>();

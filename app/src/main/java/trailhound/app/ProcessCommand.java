@@ -36,7 +36,7 @@ final class ProcessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir); var lease = dir.indexes().acquire(endpoint)) {
+        try (DataDir dir = DataDir.openExisting(data.dir); var lease = dir.indexes().acquire(Renamed.follow(dir, endpoint, spec))) {
             ProcessView view = lease.index().process(key, limit)
                     .orElseThrow(() -> new IllegalArgumentException("no process with key '" + key + "' on " + endpoint));
             if (format == Format.json) {

@@ -1,6 +1,5 @@
 package trailhound.app;
 
-import trailhound.index.IndexBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.index.EventPage;
 import trailhound.index.HuntResult;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.ingest.DataDir;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
@@ -58,7 +57,8 @@ final class SearchCommand implements Callable<Integer> {
         Query query = QueryLanguage.parse(String.join(" ", words));
         PrintWriter out = spec.commandLine().getOut();
         try (DataDir dir = DataDir.openExisting(data.dir)) {
-            List<String> names = endpoints.all ? dir.indexes().endpoints() : endpoints.names;
+            List<String> names = endpoints.all ? dir.indexes().endpoints()
+                    : endpoints.names.stream().map(n -> Renamed.follow(dir, n, spec)).distinct().toList();
             long total = 0;
             List<Event> events = new ArrayList<>();
             if (endpoints.all) {

@@ -108,6 +108,9 @@ class SourcesCommandsTest {
         Cli merge = Cli.run("endpoints", "merge", "--data", data.toString(), names.get(1), "renamed-01");
         assertEquals(0, merge.status(), merge.err());
         assertEquals(first + second, Cli.run("search", "--data", data.toString(), "--endpoint", "renamed-01", "--count").count());
+        Cli oldName = Cli.run("search", "--data", data.toString(), "--endpoint", names.get(1), "--count");
+        assertEquals(first + second, oldName.count(), "a merged name leads to the endpoint it was merged into");
+        assertTrue(oldName.err().contains("was renamed or merged into renamed-01"), oldName.err());
         Cli clash = Cli.run("endpoints", "merge", "--data", data.toString(), "no-such", "renamed-01");
         assertEquals(2, clash.status());
         assertTrue(clash.err().contains("unknown endpoint 'no-such'"), clash.err());

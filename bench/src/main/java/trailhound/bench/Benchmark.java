@@ -1,6 +1,5 @@
 package trailhound.bench;
 
-import trailhound.index.IndexBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -17,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import trailhound.bench.BenchReport.QueryResult;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.IngestReport;
 import trailhound.ingest.Ingestor;

@@ -1,10 +1,9 @@
 package trailhound.bench;
 
-import trailhound.index.IndexBackend;
 import java.nio.file.Path;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.search.Query;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.ingest.DataDir;
 import trailhound.query.IndexFields;
 import trailhound.recorder.RecorderReader;

@@ -57,7 +57,7 @@ final class QuerySuite {
         if (processKey == null) {
             processKey = orDefault(sql.stringOf("SELECT process_key FROM processes LIMIT 1", List.of()), "none");
         }
-        // the process with the most events: its history's oldest 100 of thousands, whatever order they were loaded in
+        // the process with the most events: its oldest 100 of thousands, and its relatives (often thousands of peers)
         String busiestKey = orDefault(sql.stringOf("SELECT process_key FROM events WHERE process_key IS NOT NULL"
                 + " GROUP BY process_key ORDER BY count(*) DESC LIMIT 1", List.of()), processKey);
         long first = sql.longOf("SELECT min(ts) FROM events", List.of());
@@ -102,7 +102,7 @@ final class QuerySuite {
         cases.add(new QueryCase("process history (100)", Kind.PROCESS, processKey,
                 "SELECT " + SnapshotSql.EVENT_COLUMNS + SnapshotSql.EVENT_JOINS + " WHERE e.process_key = ? ORDER BY e.ts, e.id LIMIT 100",
                 List.of(processKey), 10.0, null));
-        cases.add(new QueryCase("process history, busiest", Kind.PROCESS, busiestKey,
+        cases.add(new QueryCase("process view, busiest", Kind.PROCESS, busiestKey,
                 "SELECT " + SnapshotSql.EVENT_COLUMNS + SnapshotSql.EVENT_JOINS + " WHERE e.process_key = ? ORDER BY e.ts, e.id LIMIT 100",
                 List.of(busiestKey), 10.0, null));
         cases.add(new QueryCase("first page newest (50)", Kind.PAGE, null, "SELECT count(*) FROM events", List.of(), 10.0, null));

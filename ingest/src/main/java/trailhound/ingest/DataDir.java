@@ -1,10 +1,10 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import trailhound.index.IndexBackend;
 import trailhound.index.Indexes;
 import trailhound.store.Catalogue;
 import trailhound.store.Store;
@@ -87,6 +87,15 @@ public final class DataDir implements Closeable {
     /** Ingests share an endpoint; a rebuild has it alone. */
     EndpointLocks endpointLocks() {
         return endpointLocks;
+    }
+
+    /**
+     * The endpoint's name now: {@code name} itself, or the endpoint it was renamed or merged into when
+     * it has no index of its own any more.
+     */
+    public String currentName(String name) {
+        if (indexes.exists(name)) return name;
+        return store.catalogue().aliases().getOrDefault(name, name);
     }
 
     /** Shorthand for {@code store().catalogue()}. */

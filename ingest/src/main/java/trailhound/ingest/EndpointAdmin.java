@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -62,6 +61,8 @@ public final class Ingestor {
     static final long CHECKPOINT_EVENTS = Long.getLong("trailhound.checkpointEvents", 1_000_000L);
     /** A snapshot's checkpoint: {@code <} and the lowest row id read (snapshots are read newest first). */
     private static final String BELOW = "<";
+    /** Events of a snapshot indexed before its copy and hash start in the background (they would slow the first ones down). */
+    private static final long RECEIVE_AFTER = 100_000;
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final DataDir data;
@@ -103,7 +104,7 @@ public final class Ingestor {
             throw new IngestException(file, "--endpoint needs a name", null);
         }
         Sources sources = data.store().sources();
-        sources.failUnreceived(RECEIVING); // what a killed ingest left before its file was kept
+        sources.failUnreceived(receivingHere()); // what a killed ingest left before its file was kept
         long size = Files.size(file);
         // Only a file of a known source's size can be a known source. Any other is ingested at once while it
         // is copied in and hashed in the background, so a big snapshot's newest events answer in seconds.
@@ -128,7 +129,8 @@ public final class Ingestor {
             id = sources.begin(kind, file.getFileName().toString(), sha256, size,
                     endpointOverride, actor);
         }
-        RECEIVING.add(id);
+        String receivingKey = data.root() + "#" + id;
+        RECEIVING.add(receivingKey);
         try (Receiving receiving = sha256 != null ? Receiving.hashed(sha256) : Receiving.start(file, data.root().resolve("incoming"))) {
             Kept kept = new Kept(file, id, receiving);
             try {
@@ -141,7 +143,7 @@ public final class Ingestor {
             sources.fail(id, String.valueOf(e.getMessage()));
             throw e;
         } finally {
-            RECEIVING.remove(id);
+            RECEIVING.remove(receivingKey);
         }
     }
 
@@ -165,8 +167,16 @@ public final class Ingestor {
         }
     }
 
-    /** Sources this process is ingesting whose file may not be hashed and kept yet. */
-    private static final java.util.Set<Long> RECEIVING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sources this process is ingesting (data folder, '#', source id), whose file may not be hashed and kept yet. */
+    private static final java.util.Set<String> RECEIVING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The ids of the sources of this data folder that this process is ingesting. */
+    private java.util.Set<Long> receivingHere() {
+        String prefix = data.root() + "#";
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (String key : RECEIVING) if (key.startsWith(prefix)) ids.add(Long.parseLong(key.substring(prefix.length())));
+        return ids;
+    }
 
     /**
      * Keeps a source's file in the data folder and records its hash, once: before anything of the
@@ -175,17 +185,13 @@ public final class Ingestor {
     private final class Kept {
         private final Path file;
         private final long id;
-        private final Receiving receiving;
+        final Receiving receiving;
         private Path path;
 
         Kept(Path file, long id, Receiving receiving) {
             this.file = file;
             this.id = id;
             this.receiving = receiving;
-        }
-
-        String sha256() throws IOException {
-            return receiving.sha256();
         }
 
         /** Keeps the file in {@code dir} as {@code name(sha256)} unless kept already; returns where it is. */
@@ -243,8 +249,10 @@ public final class Ingestor {
                 // events, what was read is committed with the row id reached, so an interrupted ingest of a
                 // big snapshot resumes there instead of starting over
                 long[] sinceCheckpoint = {0};
+                long[] sent = {0};
                 Consumer<Event> sink = withProgress(e -> {
                     renamed.accept(e);
+                    if (++sent[0] == RECEIVE_AFTER) keep.receiving.begin(); // the newest events first, then the copy and hash
                     if (++sinceCheckpoint[0] == CHECKPOINT_EVENTS) {
                         sinceCheckpoint[0] = 0;
                         try {

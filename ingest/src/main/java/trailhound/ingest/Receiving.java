@@ -11,7 +11,8 @@ import java.util.concurrent.ExecutionException;
 
 /*
  * A file being received into the data folder: copied to incoming/ (the kernel's copy) and hashed,
- * each on a thread of its own, while the ingest already reads and indexes the original. A big
+ * each on a thread of its own, while the ingest already reads and indexes the original (a snapshot's
+ * ingest starts them after its first, newest events, which they would otherwise slow down). A big
  * snapshot's newest events are then searchable seconds sooner than after a copy and a hash of
  * gigabytes. The ingest waits for both before anything of the source counts: its first checkpoint
  * or its completion keeps the copy (moved into place) and records the hash.
@@ -22,6 +23,8 @@ final class Receiving implements AutoCloseable {
     private final CompletableFuture<String> sha256;
     private final CompletableFuture<Path> copy;
     private boolean taken;
+    /** Starts the background work; null once started (or for a file hashed already). */
+    private Runnable starter;
 
     private Receiving(CompletableFuture<String> sha256, CompletableFuture<Path> copy) {
         this.sha256 = sha256;
@@ -33,32 +36,49 @@ final class Receiving implements AutoCloseable {
         return new Receiving(CompletableFuture.completedFuture(sha256), CompletableFuture.completedFuture(null));
     }
 
-    /** Starts copying {@code file} into {@code incoming} (created when absent) and hashing it. */
+    /**
+     * A file to copy into {@code incoming} (created when absent) and hash, on two threads of their own;
+     * they start at {@link #begin()}, or when the hash or the copy is first asked for.
+     */
     static Receiving start(Path file, Path incoming) throws IOException {
         Files.createDirectories(incoming);
         Path part = Files.createTempFile(incoming, "source-", ".part");
         CompletableFuture<Path> copy = new CompletableFuture<>();
         CompletableFuture<String> sha = new CompletableFuture<>();
-        Thread.ofPlatform().name("receive-copy").daemon().start(() -> {
-            try {
-                Files.copy(file, part, StandardCopyOption.REPLACE_EXISTING);
-                copy.complete(part);
-            } catch (Throwable t) {
-                copy.completeExceptionally(t);
-            }
-        });
-        Thread.ofPlatform().name("receive-sha256").daemon().start(() -> {
-            try {
-                sha.complete(Ingestor.sha256(file));
-            } catch (Throwable t) {
-                sha.completeExceptionally(t);
-            }
-        });
-        return new Receiving(sha, copy);
+        Receiving r = new Receiving(sha, copy);
+        r.starter = () -> {
+            Thread.ofPlatform().name("receive-copy").daemon().start(() -> {
+                try {
+                    Files.copy(file, part, StandardCopyOption.REPLACE_EXISTING);
+                    copy.complete(part);
+                } catch (Throwable t) {
+                    copy.completeExceptionally(t);
+                }
+            });
+            Thread.ofPlatform().name("receive-sha256").daemon().start(() -> {
+                try {
+                    sha.complete(Ingestor.sha256(file));
+                } catch (Throwable t) {
+                    sha.completeExceptionally(t);
+                }
+            });
+        };
+        return r;
+    }
+
+    /**
+     * Starts the copy and the hash, unless started. They take both cores of a small machine for
+     * seconds, so a snapshot's ingest starts them once its newest events are indexed.
+     */
+    synchronized void begin() {
+        Runnable s = starter;
+        starter = null;
+        if (s != null) s.run();
     }
 
     /** The file's SHA-256 (lower-case hex), waiting for the hash when it is still running. */
     String sha256() throws IOException {
+        begin();
         return await(sha256);
     }
 
@@ -67,6 +87,7 @@ final class Receiving implements AutoCloseable {
      * place (then it is no longer this object's to delete).
      */
     Path copy() throws IOException {
+        begin();
         Path p = await(copy);
         taken = true;
         return p;
@@ -89,6 +110,7 @@ final class Receiving implements AutoCloseable {
     /** Waits for the background work and deletes a copy nobody took. */
     @Override
     public void close() throws IOException {
+        begin(); // so the part file it made is deleted below
         Path p;
         try {
             sha256.handle((v, t) -> null).get();

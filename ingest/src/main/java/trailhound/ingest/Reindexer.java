@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import trailhound.index.EventIndex;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.recorder.RecorderReader;
 import trailhound.schema.Event;
 import trailhound.schema.Field;

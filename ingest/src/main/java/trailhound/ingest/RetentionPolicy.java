@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import java.io.IOException;
 import trailhound.index.EventIndex;
 import trailhound.index.IndexStats;

@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import trailhound.index.IndexBackend;
 import trailhound.index.IndexFormatException;
-import trailhound.index.Indexes;
 import trailhound.store.EndpointInfo;
 import trailhound.store.SourceInfo;
 

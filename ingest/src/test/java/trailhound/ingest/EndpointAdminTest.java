@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.query.QueryLanguage;
 import trailhound.samples.SampleGenerator;
 import trailhound.store.EndpointInfo;

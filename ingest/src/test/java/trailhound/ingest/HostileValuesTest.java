@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +16,7 @@ import java.util.stream.Stream;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
 import trailhound.schema.Field;

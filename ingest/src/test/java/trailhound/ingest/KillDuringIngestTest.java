@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.query.IndexFields;
 import trailhound.samples.SampleGenerator;
 import trailhound.schema.Field;

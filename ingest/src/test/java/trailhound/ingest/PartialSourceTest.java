@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import trailhound.index.EventIndex;
 import trailhound.index.EventPage;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.index.SourceProgress;
 import trailhound.recorder.RecorderReader;
 import trailhound.samples.SampleGenerator;

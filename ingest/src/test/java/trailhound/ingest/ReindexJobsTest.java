@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.samples.SampleGenerator;
 import trailhound.store.EndpointInfo;
 import trailhound.store.JobInfo;

@@ -1,6 +1,5 @@
 package trailhound.ingest;
 
-import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +7,8 @@ import java.nio.file.Path;
 import org.apache.lucene.document.LongPoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import trailhound.index.IndexBackend;
 import trailhound.index.IndexStats;
-import trailhound.index.Indexes;
 import trailhound.query.IndexFields;
 import trailhound.samples.SampleGenerator;
 import trailhound.schema.Field;

@@ -29,8 +29,11 @@ final class Errors {
                 respond(ctx, http, 400, "Bad request", e.getMessage(), e.column(), null));
         routes.exception(QuerySyntaxException.class, (e, http) ->
                 respond(ctx, http, 400, "Bad query", e.getMessage(), e.column(), null));
-        routes.exception(UnknownEndpointException.class, (e, http) ->
-                respond(ctx, http, 404, "Unknown endpoint", e.getMessage(), null, null));
+        routes.exception(UnknownEndpointException.class, (e, http) -> {
+            String now = ctx.data().currentName(e.endpoint());
+            respond(ctx, http, 404, "Unknown endpoint", now.equals(e.endpoint()) ? e.getMessage()
+                    : "Endpoint '" + e.endpoint() + "' was renamed or merged into '" + now + "': look for it under that name.", null, null);
+        });
         routes.exception(IndexFormatException.class, (e, http) ->
                 respond(ctx, http, 409, "Needs re-index", "This endpoint's index was written by an older Trailhound (format "
                         + e.found() + "); its events come back once an administrator re-indexes it: bin/trailhound reindex"

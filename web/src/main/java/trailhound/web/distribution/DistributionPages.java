@@ -1,6 +1,5 @@
 package trailhound.web.distribution;
 
-import trailhound.index.IndexBackend;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.lucene.search.Query;
 import trailhound.index.Distribution;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.schema.Event;
 import trailhound.query.QueryLanguage;
 import trailhound.query.QuerySyntaxException;

@@ -1,15 +1,14 @@
 package trailhound.web.endpoints;
 
-import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import trailhound.index.IndexBackend;
 import trailhound.index.IndexFormatException;
 import trailhound.index.IndexStats;
-import trailhound.index.Indexes;
 import trailhound.ingest.DataDir;
 import trailhound.store.EndpointInfo;
 

@@ -1,6 +1,5 @@
 package trailhound.web.process;
 
-import trailhound.index.IndexBackend;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -9,7 +8,7 @@ import java.io.IOException;
 import java.util.Optional;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.TermQuery;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.index.ProcessView;
 import trailhound.schema.Field;
 import trailhound.query.IndexFields;

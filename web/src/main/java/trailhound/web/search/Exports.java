@@ -1,6 +1,5 @@
 package trailhound.web.search;
 
-import trailhound.index.IndexBackend;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,7 +18,7 @@ import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import trailhound.index.EventPage;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.index.PageCursor;
 import trailhound.ingest.DataDir;
 import trailhound.query.QueryLanguage;

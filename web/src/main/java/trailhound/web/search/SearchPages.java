@@ -1,6 +1,5 @@
 package trailhound.web.search;
 
-import trailhound.index.IndexBackend;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -9,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.lucene.search.Query;
 import trailhound.index.EventPage;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.index.PageCursor;
 import trailhound.query.QueryLanguage;
 import trailhound.query.QuerySyntaxException;

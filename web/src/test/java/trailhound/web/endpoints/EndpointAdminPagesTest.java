@@ -41,6 +41,10 @@ class EndpointAdminPagesTest {
             assertEquals(1, list.size());
             assertEquals("WS-RENAMED", list.get(0).path("name").asText());
             assertEquals(WebTestSupport.TOTAL, list.get(0).path("event_count").asLong());
+            HttpResponse<String> oldName = web.get("/endpoints/" + WebTestSupport.ENDPOINT + "/events");
+            assertEquals(404, oldName.statusCode());
+            assertTrue(oldName.body().contains("was renamed or merged into &#39;WS-RENAMED&#39;")
+                    || oldName.body().contains("was renamed or merged into 'WS-RENAMED'"), oldName.body());
             assertEquals(404, web.postJson("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/rename", "{\"name\":\"y\"}").statusCode());
             assertEquals(400, web.postJson("/api/v1/endpoints/WS-RENAMED/merge", "{\"into\":\"nowhere\"}").statusCode());
 

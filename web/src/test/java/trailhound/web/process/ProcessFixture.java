@@ -1,11 +1,10 @@
 package trailhound.web.process;
 
-import trailhound.index.IndexBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import trailhound.index.EventIndex;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.ingest.DataDir;
 import trailhound.schema.Event;
 import trailhound.schema.Field;

@@ -1,6 +1,5 @@
 package trailhound.web.search;
 
-import trailhound.index.IndexBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trailhound.index.EventIndex;
-import trailhound.index.Indexes;
+import trailhound.index.IndexBackend;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 import trailhound.web.WebTestSupport;
