@@ -264,6 +264,7 @@ public final class Ingestor {
                     }
                 });
                 try {
+                    if (resumeBelow < Long.MAX_VALUE) indexer.touch(endpoint); // it may have nothing left to read
                     read = reader.readNewestFirst(label, resumeBelow, sink);
                     keep.in(snapshots, keptName);
                     counts = indexer.finish(labelled);

@@ -109,6 +109,14 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         }
     }
 
+    /**
+     * Takes part in the endpoint's index before any event arrives: a resumed ingest whose last
+     * checkpoint was its last event reads nothing, yet finish() must still complete the source there.
+     */
+    void touch(String endpoint) throws IOException {
+        lease(endpoint);
+    }
+
     /** Events Lucene refused, and the first (at most ten) reasons. */
     long refusedCount() {
         return refusedCount.get();
