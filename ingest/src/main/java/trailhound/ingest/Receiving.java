@@ -25,6 +25,8 @@ final class Receiving implements AutoCloseable {
     private boolean taken;
     /** Starts the background work; null once started (or for a file hashed already). */
     private Runnable starter;
+    /** The empty part file while the work has not started: deleted as it is, never copied first. */
+    private Path unstarted;
 
     private Receiving(CompletableFuture<String> sha256, CompletableFuture<Path> copy) {
         this.sha256 = sha256;
@@ -46,6 +48,7 @@ final class Receiving implements AutoCloseable {
         CompletableFuture<Path> copy = new CompletableFuture<>();
         CompletableFuture<String> sha = new CompletableFuture<>();
         Receiving r = new Receiving(sha, copy);
+        r.unstarted = part;
         r.starter = () -> {
             Thread.ofPlatform().name("receive-copy").daemon().start(() -> {
                 try {
@@ -73,6 +76,7 @@ final class Receiving implements AutoCloseable {
     synchronized void begin() {
         Runnable s = starter;
         starter = null;
+        unstarted = null;
         if (s != null) s.run();
     }
 
@@ -110,7 +114,13 @@ final class Receiving implements AutoCloseable {
     /** Waits for the background work and deletes a copy nobody took. */
     @Override
     public void close() throws IOException {
-        begin(); // so the part file it made is deleted below
+        synchronized (this) {
+            if (starter != null) { // never started (the ingest failed early): nothing to wait for
+                starter = null;
+                Files.deleteIfExists(unstarted);
+                return;
+            }
+        }
         Path p;
         try {
             sha256.handle((v, t) -> null).get();
