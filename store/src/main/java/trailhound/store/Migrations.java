@@ -35,7 +35,8 @@ final class Migrations {
             new Migration(2, "sources of truth: every input kept with its SHA-256, the endpoints it fed", Migrations::sources),
             new Migration(3, "jobs: bulk re-index and other long work, with per-endpoint progress", Migrations::jobs),
             new Migration(4, "endpoint aliases: names renamed or merged into another endpoint", Migrations::aliases),
-            new Migration(5, "retention: at most N days and/or N events, per endpoint or by default", Migrations::retention));
+            new Migration(5, "retention: at most N days and/or N events, per endpoint or by default", Migrations::retention),
+            new Migration(6, "source ids never reused (AUTOINCREMENT), so a label always means one file", Migrations::sourceIdsNeverReused));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -47,12 +48,21 @@ final class Migrations {
             int found = version(c);
             if (found > LATEST) throw newer(db, found);
             for (Migration m : ALL) {
+                // SQLite's way to change a table's definition (its "ALTER TABLE" procedure): rebuild it with
+                // foreign keys off, which only takes effect outside a transaction, and check them before commit
+                setForeignKeys(c, false);
                 c.setAutoCommit(false);
                 try {
                     int now = version(c); // again inside the write lock: another process may have migrated meanwhile
                     if (now > LATEST) throw newer(db, now);
                     if (now < m.version()) {
                         m.step().apply(c, db.file().toAbsolutePath().getParent());
+                        try (Statement s = c.createStatement(); ResultSet broken = s.executeQuery("PRAGMA foreign_key_check")) {
+                            if (broken.next()) {
+                                throw new SQLException("step " + m.version() + " left a row of " + broken.getString(1)
+                                        + " referring to a missing row of " + broken.getString(3));
+                            }
+                        }
                         try (Statement s = c.createStatement()) {
                             s.executeUpdate("PRAGMA user_version = " + m.version());
                         }
@@ -61,11 +71,20 @@ final class Migrations {
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                    setForeignKeys(c, true);
                 }
             }
             return found;
         } catch (SQLException e) {
             throw db.failure("upgrade the schema", e);
+        }
+    }
+
+    private static void setForeignKeys(Connection c, boolean on) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("PRAGMA foreign_keys = " + (on ? "ON" : "OFF"));
         }
     }
 
@@ -184,6 +203,26 @@ final class Migrations {
         exec(c, """
             CREATE TABLE retention_applied (
               endpoint TEXT PRIMARY KEY, removed INTEGER NOT NULL, cutoff_ts INTEGER, applied_at INTEGER NOT NULL)""");
+    }
+
+    /*
+     * INTEGER PRIMARY KEY alone reuses the highest id after it is deleted: `sources remove` of s7 then
+     * the next ingest made another s7, and a label kept elsewhere (an audit line, a note) named another
+     * file. AUTOINCREMENT never gives an id twice. The table is rebuilt with every row and id as it was.
+     */
+    private static void sourceIdsNeverReused(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE sources_new (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, original_name TEXT NOT NULL, sha256 TEXT UNIQUE,
+              size INTEGER NOT NULL, path TEXT, format TEXT, endpoint_override TEXT, state TEXT NOT NULL, reason TEXT,
+              ingested_by TEXT NOT NULL, ingested_at INTEGER NOT NULL, completed_at INTEGER)""");
+        exec(c, """
+            INSERT INTO sources_new(id, kind, original_name, sha256, size, path, format, endpoint_override, state, reason,
+              ingested_by, ingested_at, completed_at)
+            SELECT id, kind, original_name, sha256, size, path, format, endpoint_override, state, reason, ingested_by, ingested_at,
+              completed_at FROM sources""");
+        exec(c, "DROP TABLE sources");
+        exec(c, "ALTER TABLE sources_new RENAME TO sources");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,
