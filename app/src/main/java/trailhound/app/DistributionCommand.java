@@ -44,9 +44,9 @@ final class DistributionCommand implements Callable<Integer> {
             }
             out.printf("%-34s %,14d%n", "TOTAL", d.total());
             d.types().forEach((type, n) -> {
-                out.printf("%-34s %,14d%n", type, n);
+                out.printf("%-34s %,14d%n", Text.safe(type), n);
                 d.operations().forEach((op, m) -> {
-                    if (op.startsWith(type + "/")) out.printf("  %-32s %,14d%n", op, m);
+                    if (op.startsWith(type + "/")) out.printf("  %-32s %,14d%n", Text.safe(op), m);
                 });
             });
         }

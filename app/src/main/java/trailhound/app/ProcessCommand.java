@@ -70,7 +70,7 @@ final class ProcessCommand implements Callable<Integer> {
 
     private static void printTable(PrintWriter out, ProcessView v) {
         ProcessInfo p = v.process();
-        out.println("Process     " + p.key());
+        out.println("Process     " + Text.safe(p.key()));
         out.println("  path      " + Text.orDash(p.path()));
         out.println("  command   " + Text.orDash(p.commandLine()));
         out.println("  user      " + Text.orDash(p.user()));
@@ -87,11 +87,11 @@ final class ProcessCommand implements Callable<Integer> {
         v.peers().forEach(c -> out.println("  " + line(c)));
         out.printf("History     %,d of %,d events%n", v.history().size(), v.historyTotal());
         for (Event e : v.history()) {
-            out.printf("  %-24s %-9s %-18s %s%n", Text.time(e.ts()), e.type(), Text.orDash(e.operation()), Text.clip(e.object(), 110));
+            out.printf("  %-24s %-9s %-18s %s%n", Text.time(e.ts()), Text.safe(e.type()), Text.orDash(e.operation()), Text.clip(e.object(), 110));
         }
     }
 
     private static String line(ProcessInfo p) {
-        return p.key() + "  " + Text.orDash(p.pid()) + "  " + Text.clip(p.commandLine() != null ? p.commandLine() : p.path(), 100);
+        return Text.safe(p.key()) + "  " + Text.orDash(p.pid()) + "  " + Text.clip(p.commandLine() != null ? p.commandLine() : p.path(), 100);
     }
 }

@@ -22,6 +22,7 @@ import trailhound.ingest.DataDir;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
+import trailhound.web.search.EventCsv;
 
 @Command(name = "search", mixinStandardHelpOptions = true, description = {
     "Search events with the query language, newest first.",
@@ -98,25 +99,19 @@ final class SearchCommand implements Callable<Integer> {
         out.println(json.writeValueAsString(events.stream().map(Event::toDisplayMap).toList()));
     }
 
-    static void printCsv(PrintWriter out, List<Event> events) {
-        out.println(String.join(",", Field.all().stream().map(Field::canonicalName).toList()));
-        for (Event e : events) {
-            var map = e.toDisplayMap();
-            out.println(String.join(",", Field.all().stream().map(f -> csv(map.get(f.canonicalName()))).toList()));
-        }
-    }
-
-    private static String csv(String v) {
-        if (v == null) return "";
-        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) return v;
-        return '"' + v.replace("\"", "\"\"") + '"';
+    /** The same CSV as the web's export (formula-safe cells); see {@link EventCsv}. */
+    static void printCsv(PrintWriter out, List<Event> events) throws java.io.IOException {
+        EventCsv csv = new EventCsv(out);
+        for (Event e : events) csv.write(e);
+        csv.flush();
     }
 
     private static void printTable(PrintWriter out, List<Event> events, long total, boolean withEndpoint) {
         String fmt = withEndpoint ? "%-24s %-20s %-9s %-18s %-22s %7s  %s%n" : "%-24s %s%-9s %-18s %-22s %7s  %s%n";
         out.printf(fmt, "TIME (UTC)", withEndpoint ? "ENDPOINT" : "", "TYPE", "OPERATION", "PROCESS", "PID", "OBJECT");
         for (Event e : events) {
-            out.printf(fmt, Text.time(e.ts()), withEndpoint ? Text.clip(e.get(Field.ENDPOINT), 20) : "", e.type(),
+            // every value comes from the telemetry: control characters are shown, never sent to the terminal
+            out.printf(fmt, Text.time(e.ts()), withEndpoint ? Text.clip(e.get(Field.ENDPOINT), 20) : "", Text.safe(e.type()),
                     Text.orDash(e.operation()), Text.clip(e.get(Field.PROCESS_NAME), 22), Text.orDash(e.get(Field.PID)),
                     Text.clip(e.object(), 100));
         }

@@ -9,8 +9,9 @@ final class Text {
         return epochMillis == null ? "-" : trailhound.schema.Event.formatTime(epochMillis);
     }
 
+    /** The value made {@link #safe}, or "-" when absent. */
     static String orDash(Object value) {
-        return value == null ? "-" : value.toString();
+        return value == null ? "-" : safe(value.toString());
     }
 
     /**
@@ -32,8 +33,10 @@ final class Text {
         return b == null ? value : b.toString();
     }
 
-    static String clip(String s, int width) {
-        if (s == null) return "-";
+    /** The value made {@link #safe} and cut to {@code width} characters, "…" marking the cut; "-" when absent. */
+    static String clip(String value, int width) {
+        if (value == null) return "-";
+        String s = safe(value);
         return s.length() <= width ? s : s.substring(0, width - 1) + "…";
     }
 }

@@ -30,7 +30,7 @@ import trailhound.schema.Field;
  * (Field order and snake_case names, as in the API) and times as ISO-8601 UTC text, so a sheet
  * means the same in every locale. Both stream: the index is read page by page with the keyset
  * cursor, the workbook is POI's streaming SXSSF (a window of rows in memory, the rest flushed to a
- * temp file), the CSV is written straight into the ZIP on the response.
+ * temp file), the CSV ({@link EventCsv}) is written straight into the ZIP on the response.
  *
  * Excel holds at most 1,048,576 rows per sheet; beyond that the export stops at the limit and a
  * "Note" sheet (first in the workbook) says how many events were left out and to use the CSV export.
@@ -100,18 +100,8 @@ final class Exports {
         try (IndexBackend.Lease lease = data.indexes().acquire(scope.endpoint());
                 ZipOutputStream zip = new ZipOutputStream(http.outputStream(), StandardCharsets.UTF_8)) {
             zip.putNextEntry(new ZipEntry(fileName(scope, "csv")));
-            BufferedWriter csv = new BufferedWriter(new OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16);
-            csv.write(String.join(",", COLUMNS.stream().map(Field::canonicalName).toList()));
-            csv.write("\r\n");
-            forEach(lease, query, Long.MAX_VALUE, event -> {
-                for (int c = 0; c < COLUMNS.size(); c++) {
-                    if (c > 0) {
-                        csv.write(',');
-                    }
-                    csv.write(Csv.quote(value(event, COLUMNS.get(c))));
-                }
-                csv.write("\r\n");
-            });
+            EventCsv csv = new EventCsv(new BufferedWriter(new OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16));
+            forEach(lease, query, Long.MAX_VALUE, csv::write);
             csv.flush();
             zip.closeEntry();
         }
