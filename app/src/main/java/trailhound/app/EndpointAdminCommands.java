@@ -26,28 +26,18 @@ final class EndpointAdminCommands {
         int run(DataDir dir) throws Exception;
     }
 
-    /**
-     * Runs {@code work} on the data folder as its one writer (see {@link #local}); with a server
-     * running on the folder, says where to do it instead and answers exit status 2.
-     */
-    static int asWriter(DataOption data, String what, CommandSpec spec, FolderWork work) throws Exception {
-        try (WriteAccess access = local(data, what, spec)) {
-            if (access == null) return Main.BAD_INPUT;
-            try (DataDir dir = DataDir.open(data.dir)) {
-                return work.run(dir);
-            }
-        }
-    }
+    /** Where renames, merges and purges are done while a server runs. */
+    static final String ON_THE_SERVER = "do it on the server's Endpoints page (administrators) or with its API";
 
-    private static WriteAccess local(DataOption data, String what, CommandSpec spec) throws Exception {
-        WriteAccess access = WriteAccess.forWork(data.dir, what, spec.commandLine().getErr());
-        if (access.server().isPresent()) {
-            access.close();
-            spec.commandLine().getErr().println("trailhound: a server runs on this data folder: " + what + " from its endpoint"
-                    + " list (administrators) or the API, or stop the server first");
-            return null;
+    /**
+     * Runs {@code work} on the data folder as its one writer; with a server running on the folder,
+     * refuses with exit status 2, saying to do it {@code elsewhere} (null: only stopping the server will do).
+     */
+    static int asWriter(DataOption data, String what, String elsewhere, CommandSpec spec, FolderWork work) throws Exception {
+        try (var lock = WriteAccess.forLocalWork(data.dir, what, elsewhere, spec.commandLine().getErr());
+                DataDir dir = DataDir.open(data.dir)) {
+            return work.run(dir);
         }
-        return access;
     }
 
     @Command(name = "rename", mixinStandardHelpOptions = true, description = "Give an endpoint a new name; its old name leads to it from then on (later ingests too).")
@@ -59,7 +49,7 @@ final class EndpointAdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            return asWriter(data, "rename endpoints", spec, dir -> {
+            return asWriter(data, "renaming an endpoint", ON_THE_SERVER, spec, dir -> {
                 Reindexer.Result r = new EndpointAdmin(dir).rename(from, to);
                 spec.commandLine().getOut().printf("renamed %s to %s: %,d events%n", Text.safe(from), Text.safe(to), r.events());
                 return 0;
@@ -77,7 +67,7 @@ final class EndpointAdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            return asWriter(data, "merge endpoints", spec, dir -> {
+            return asWriter(data, "merging endpoints", ON_THE_SERVER, spec, dir -> {
                 Reindexer.Result r = new EndpointAdmin(dir).merge(from, into);
                 spec.commandLine().getOut().printf("merged %s into %s: %,d events%n", Text.safe(from), Text.safe(into), r.events());
                 return 0;
@@ -99,7 +89,7 @@ final class EndpointAdminCommands {
                         + " sources that fed only it, for good: add --yes to confirm");
                 return Main.BAD_INPUT;
             }
-            return asWriter(data, "purge endpoints", spec, dir -> {
+            return asWriter(data, "purging an endpoint", ON_THE_SERVER, spec, dir -> {
                 List<SourceInfo> removed = new EndpointAdmin(dir).purge(endpoint);
                 var out = spec.commandLine().getOut();
                 out.printf("purged %s; %d sources removed%n", Text.safe(endpoint), removed.size());

@@ -60,7 +60,7 @@ final class RetentionCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("trailhound: --days and --events must be at least 1 (leave both out for no limit)");
                 return Main.BAD_INPUT;
             }
-            return EndpointAdminCommands.asWriter(data, "set retention", spec, dir -> {
+            return EndpointAdminCommands.asWriter(data, "setting retention", null, spec, dir -> {
                 if (!scope.all && dir.catalogue().endpoint(scope.endpoint).isEmpty()) {
                     spec.commandLine().getErr().println("trailhound: unknown endpoint '" + scope.endpoint + "'");
                     return Main.BAD_INPUT;

@@ -93,7 +93,7 @@ final class SourcesCommand implements Callable<Integer> {
                 err.println("trailhound: removing " + source + " deletes its events and its kept file for good: add --yes to confirm");
                 return Main.BAD_INPUT;
             }
-            return EndpointAdminCommands.asWriter(data, "remove sources", spec, dir -> {
+            return EndpointAdminCommands.asWriter(data, "removing a source", null, spec, dir -> {
                 SourceInfo removed = new trailhound.ingest.EndpointAdmin(dir).removeSource(Long.parseLong(source.replace("s", "")));
                 spec.commandLine().getOut().printf("removed %s (%s) and its %,d events%n", removed.label(),
                         Text.safe(removed.originalName()), removed.events());

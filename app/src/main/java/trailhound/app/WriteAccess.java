@@ -36,7 +36,19 @@ final class WriteAccess implements AutoCloseable {
 
     /** For {@code ingest} and {@code reindex}: the server running on the folder, else the folder's lock (waiting for it). */
     static WriteAccess forWork(Path dataDir, String what, PrintWriter err) throws IOException, InterruptedException {
-        return obtain(dataDir, what, err, true);
+        return obtain(dataDir, what, err, null);
+    }
+
+    /**
+     * For work the server does not take from the command line: the folder's lock (waiting for it).
+     *
+     * @param elsewhere where to do it while a server runs, e.g. "rename it from the server's endpoint
+     *                  list", or null when only stopping the server will do
+     * @throws HandOffException when a server runs on the folder
+     */
+    static WriterLock forLocalWork(Path dataDir, String what, String elsewhere, PrintWriter err)
+            throws IOException, InterruptedException {
+        return obtain(dataDir, what, err, (elsewhere == null ? "" : elsewhere + ", or ") + "stop the server first").lock;
     }
 
     /**
@@ -45,7 +57,7 @@ final class WriteAccess implements AutoCloseable {
      * @throws HandOffException when a server runs on the folder already
      */
     static WriterLock forServer(Path dataDir, String what, PrintWriter err) throws IOException, InterruptedException {
-        return obtain(dataDir, what, err, false).lock;
+        return obtain(dataDir, what, err, "use that server, or stop it first").lock;
     }
 
     /** The server to hand the work to; empty when this process holds the lock and works on the folder itself. */
@@ -53,7 +65,8 @@ final class WriteAccess implements AutoCloseable {
         return Optional.ofNullable(server);
     }
 
-    private static WriteAccess obtain(Path dataDir, String what, PrintWriter err, boolean handOff)
+    /** @param refusal null: hand the work to a running server; else what to do instead, told when one runs */
+    private static WriteAccess obtain(Path dataDir, String what, PrintWriter err, String refusal)
             throws IOException, InterruptedException {
         Path root = dataDir.toAbsolutePath().normalize();
         ServerFile stale = null;
@@ -64,9 +77,9 @@ final class WriteAccess implements AutoCloseable {
             if (file.isPresent() && !file.get().equals(stale)) {
                 Optional<RunningServer> running = RunningServer.reach(root, file.get(), err);
                 if (running.isPresent()) {
-                    if (!handOff) {
-                        throw new HandOffException(root + " is served already by " + running.get().describe()
-                                + ": one process writes a data folder; use that server, or stop it first", Main.BAD_INPUT);
+                    if (refusal != null) {
+                        throw new HandOffException(root + " is served by " + running.get().describe()
+                                + " (one process writes a data folder): " + refusal, Main.BAD_INPUT);
                     }
                     err.println("trailhound: handing the work to " + running.get().describe());
                     return new WriteAccess(running.get(), null);

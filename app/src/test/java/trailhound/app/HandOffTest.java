@@ -273,7 +273,29 @@ class HandOffTest {
             for (String command : new String[] {"serve", "demo"}) {
                 Cli c = Cli.run(command, "--data", data.toString(), "--port", "0");
                 assertEquals(2, c.status(), command + ": " + c.err());
-                assertTrue(c.err().contains(data + " is served already by the server running on this folder (pid " + PID), c.err());
+                assertTrue(c.err().contains(data + " is served by the server running on this folder (pid " + PID), c.err());
+                assertTrue(c.err().contains("use that server, or stop it first"), c.err());
+            }
+            assertEquals(1, served.analyst.json("/api/v1/endpoints").get("endpoints").size(), "the running server is untouched");
+        }
+    }
+
+    /** Review finding: these said "handing the work to the server" and then refused, naming web pages that do not exist. */
+    @Test
+    void commandsTheServerDoesNotTake_refusedSayingWhereToDoThem() throws Exception {
+        try (Served served = serve()) {
+            String a = endpoints.get(0);
+            Cli rename = Cli.run("endpoints", "rename", "--data", data.toString(), a, "other-name");
+            assertEquals(2, rename.status(), rename.err());
+            assertTrue(rename.err().contains("is served by the server running on this folder")
+                    && rename.err().contains("do it on the server's Endpoints page (administrators) or with its API, or stop the server"
+                            + " first"), rename.err());
+            for (String[] command : List.of(new String[] {"sources", "remove", "--data", data.toString(), "s1", "--yes"},
+                    new String[] {"retention", "set", "--data", data.toString(), "--default", "--days", "30"})) {
+                Cli c = Cli.run(command);
+                assertEquals(2, c.status(), String.join(" ", command) + ": " + c.err());
+                assertTrue(c.err().contains("(one process writes a data folder): stop the server first"), c.err());
+                assertFalse(c.err().contains("handing"), c.err());
             }
             assertEquals(1, served.analyst.json("/api/v1/endpoints").get("endpoints").size(), "the running server is untouched");
         }
