@@ -40,7 +40,7 @@ public final class EndpointAdmin {
             throw new IngestException(data.root(), e.getMessage(), e);
         }
         Reindexer.Result result = reindexer.reindex(to, (e, n) -> {});
-        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(from)) {
+        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(from, merge ? "merge" : "rename")) {
             data.indexes().delete(from);
         }
         return result;
@@ -54,7 +54,7 @@ public final class EndpointAdmin {
         } catch (StoreException e) {
             throw new IngestException(data.root(), e.getMessage(), e);
         }
-        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint)) {
+        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint, "purge")) {
             data.indexes().delete(endpoint);
         }
         List<SourceInfo> removed = only.stream().map(id -> data.store().sources().get(id)).flatMap(java.util.Optional::stream)

@@ -19,6 +19,8 @@ final class EndpointLocks {
     private static final long POLL_MILLIS = 20;
 
     private final Map<String, StampedLock> locks = new ConcurrentHashMap<>();
+    /** What rebuilds an endpoint now ("re-index", "rename", ...), to tell an ingest that waits for it. */
+    private final Map<String, String> rebuilds = new ConcurrentHashMap<>();
 
     /** Held until closed. */
     interface Held extends AutoCloseable {
@@ -26,15 +28,23 @@ final class EndpointLocks {
         void close();
     }
 
-    /** Lets an ingest write the endpoint; waits while it is being rebuilt. */
-    Held ingesting(String endpoint) {
+    /**
+     * Lets an ingest write the endpoint; waits while it is being rebuilt, first telling {@code onWait}
+     * what it waits for (e.g. "waiting for the re-index of WS-01 to end").
+     */
+    Held ingesting(String endpoint, java.util.function.Consumer<String> onWait) {
         StampedLock lock = lock(endpoint);
-        long stamp = lock.readLock();
-        return () -> lock.unlockRead(stamp);
+        long stamp = lock.tryReadLock();
+        if (stamp == 0) {
+            onWait.accept("waiting for the " + rebuilds.getOrDefault(endpoint, "rebuild") + " of " + endpoint + " to end");
+            stamp = lock.readLock();
+        }
+        long held = stamp;
+        return () -> lock.unlockRead(held);
     }
 
-    /** Makes the endpoint this thread's alone to rebuild; waits until no ingest writes it. */
-    Held rebuilding(String endpoint) throws java.io.InterruptedIOException {
+    /** Makes the endpoint this thread's alone to rebuild ({@code what}: "re-index", "rename", ...); waits until no ingest writes it. */
+    Held rebuilding(String endpoint, String what) throws java.io.InterruptedIOException {
         StampedLock lock = lock(endpoint);
         long stamp;
         while ((stamp = lock.tryWriteLock()) == 0) {
@@ -46,7 +56,11 @@ final class EndpointLocks {
             }
         }
         long held = stamp;
-        return () -> lock.unlockWrite(held);
+        rebuilds.put(endpoint, what);
+        return () -> {
+            rebuilds.remove(endpoint);
+            lock.unlockWrite(held);
+        };
     }
 
     private StampedLock lock(String endpoint) {

@@ -46,6 +46,9 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private final Map<String, IndexBackend.Lease> leases = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> submitted = new ConcurrentHashMap<>();
     private final Map<String, Long> before = new ConcurrentHashMap<>();
+    private final java.util.function.Consumer<String> notes;
+    /** Per endpoint, the source's events an interrupted run committed at a checkpoint before this one. */
+    private final Map<String, Long> resumed = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong refusedCount = new AtomicLong();
@@ -59,8 +62,10 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
      * @param source   the label of the source whose events these are
      * @param expected how many events the source holds (the progress shown beside partial results),
      *                 -1 when unknown
+     * @param notes    told what the ingest waits for, when it waits (for a rebuild of an endpoint)
      */
-    ParallelIndexer(DataDir data, int threads, String source, long expected) {
+    ParallelIndexer(DataDir data, int threads, String source, long expected, java.util.function.Consumer<String> notes) {
+        this.notes = notes;
         this.indexes = data.indexes();
         this.locks = data.endpointLocks();
         this.threads = threads;
@@ -184,10 +189,11 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         synchronized (leases) {
             lease = leases.get(endpoint);
             if (lease == null) {
-                held.add(locks.ingesting(endpoint)); // waits while the endpoint is rebuilt
+                held.add(locks.ingesting(endpoint, notes)); // waits while the endpoint is rebuilt
                 lease = indexes.acquireOrCreate(endpoint);
                 before.put(endpoint, lease.index().stats().eventCount());
                 long earlier = lease.index().countSource(source); // committed by an interrupted run of this source
+                resumed.put(endpoint, earlier);
                 AtomicLong sent = submitted.computeIfAbsent(endpoint, k -> new AtomicLong());
                 lease.index().startSource(source, () -> earlier + sent.get(), expected);
                 leases.put(endpoint, lease);
@@ -214,7 +220,8 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
             long now = index.stats().eventCount();
             long read = submitted.get(entry.getKey()).get();
             long added = now - before.get(entry.getKey());
-            counts.put(entry.getKey(), new EndpointCounts(entry.getKey(), read, added, read - added, 0));
+            long earlier = resumed.get(entry.getKey());
+            counts.put(entry.getKey(), new EndpointCounts(entry.getKey(), read, added, read - (added - earlier), 0, earlier));
             sourceEvents.put(entry.getKey(), index.countSource(source));
         }
         return counts;

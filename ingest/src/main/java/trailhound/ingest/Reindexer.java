@@ -60,7 +60,7 @@ public final class Reindexer {
      * with the catalogue for an index of the current format.
      */
     public Result reindex(String endpoint, Progress progress) throws IOException {
-        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint)) { // no ingest writes it meanwhile
+        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint, "re-index")) { // no ingest writes it meanwhile
             return rebuild(endpoint, progress);
         }
     }

@@ -127,7 +127,7 @@ class HostileValuesTest {
     @Test
     void anEventLuceneRefuses_costsThatEventOnly_withItsReason() throws Exception {
         try (DataDir data = DataDir.open(tmp.resolve("data"));
-                ParallelIndexer indexer = new ParallelIndexer(data, 2, "s1", 3)) {
+                ParallelIndexer indexer = new ParallelIndexer(data, 2, "s1", 3, text -> {})) {
             String hugeUid = "u".repeat(40_000); // over the sorted doc values' 32,766-byte limit
             for (String uid : List.of("a", hugeUid, "b")) {
                 indexer.accept(Event.builder().set(Field.ENDPOINT, "ws-9").set(Field.EVENT_UID, uid).ts(1_000)

@@ -69,6 +69,8 @@ class ReindexJobsTest {
             String endpoint = a.endpoints().keySet().iterator().next();
             java.util.concurrent.CountDownLatch rebuilding = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            // threads of their own: the common pool has one thread on two cores, and the ingest queued behind the rebuild
+            var threads = java.util.concurrent.Executors.newCachedThreadPool();
             var rebuild = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
                     return new Reindexer(data, 1).reindex(endpoint, (e, n) -> {
@@ -82,22 +84,27 @@ class ReindexJobsTest {
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, threads);
             assertTrue(rebuilding.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
             var ingest = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new Ingestor(data).ingest(second, null);
+                    return new Ingestor(data).onNote(notes::add).ingest(second, null);
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
-            });
-            Thread.sleep(1_000); // time enough for the ingest to finish, were it not waiting
+            }, threads);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (notes.isEmpty() && !ingest.isDone() && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(List.of("waiting for the re-index of " + endpoint + " to end"), notes, "the ingest says what it waits for");
+            Thread.sleep(500);
             assertTrue(!ingest.isDone(), "the ingest waits while the endpoint is rebuilt");
             release.countDown();
             rebuild.get(60, java.util.concurrent.TimeUnit.SECONDS);
             IngestReport b = ingest.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(a.added() + b.added(), count(data, endpoint), "both sources' events, none lost to the rebuild");
             assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+            threads.shutdown();
         }
     }
 

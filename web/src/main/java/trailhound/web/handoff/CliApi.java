@@ -137,6 +137,7 @@ public final class CliApi {
         stream(http, "ingest of " + file + " by " + actor, lines -> {
             IngestReport report = new Ingestor(ctx.data()).as(actor)
                     .onProgress(n -> lines.write(Line.progress(n)))
+                    .onNote(text -> lines.write(Line.note(text)))
                     .ingest(file, request.endpoint());
             LOG.info("{} ingested {}: source s{}, {} events added", actor, file, report.sourceId(), report.added());
             return Line.of(report);
