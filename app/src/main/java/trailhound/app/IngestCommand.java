@@ -2,6 +2,7 @@ package trailhound.app;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,17 +31,68 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "NAME", description = "Put every event under this endpoint instead of the host named in the records.")
     String endpoint;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to ingest.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to ingest; a folder stands for the files in it (not its subfolders).")
     List<Path> files;
 
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        files = expandFolders(files, err);
         try (WriteAccess access = WriteAccess.forWork(data.dir, "ingest", err)) {
-            if (access.server().isPresent()) return handOff(access.server().get(), out, err);
-            return ingestHere(out, err);
+            boolean handedOff = access.server().isPresent();
+            // Ctrl-C (or a kill) ends the JVM mid-file: say what became of the work
+            Thread interrupted = new Thread(() -> {
+                Path file = current;
+                if (file == null) return;
+                err.println();
+                err.println("trailhound: interrupted: " + (handedOff
+                        ? "the server goes on with the ingest of " + file + " (`trailhound sources` shows it)"
+                        : "the ingest of " + file + " stopped; what it committed is kept aside, and ingesting the file again"
+                                + " resumes there"));
+                err.flush();
+            });
+            Runtime.getRuntime().addShutdownHook(interrupted);
+            try {
+                return handedOff ? handOff(access.server().get(), out, err) : ingestHere(out, err);
+            } finally {
+                current = null;
+                try {
+                    Runtime.getRuntime().removeShutdownHook(interrupted);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs now
+                }
+            }
         }
+    }
+
+    /** The file being ingested now (null between files), for the message when the command is interrupted. */
+    private volatile Path current;
+
+    /**
+     * Each folder replaced by the regular, not hidden, files in it that are of a format Trailhound
+     * reads, sorted by name; the others are named on {@code err} as skipped (a file named on its own
+     * is refused instead, when it cannot be read).
+     */
+    static List<Path> expandFolders(List<Path> paths, PrintWriter err) throws IOException {
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path p : paths) {
+            if (!Files.isDirectory(p)) {
+                files.add(p);
+                continue;
+            }
+            try (var in = Files.list(p)) {
+                List<Path> inside = in.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                        .sorted().toList();
+                int before = files.size();
+                for (Path f : inside) {
+                    if (Ingestor.reads(f)) files.add(f);
+                    else err.println("trailhound: skipped " + f + ": not a format Trailhound reads");
+                }
+                if (files.size() == before) throw new IllegalArgumentException("the folder " + p + " holds no files to ingest");
+            }
+        }
+        return files;
     }
 
     private int ingestHere(PrintWriter out, PrintWriter err) throws IOException {
@@ -48,12 +100,15 @@ final class IngestCommand implements Callable<Integer> {
         try (DataDir dir = DataDir.open(data.dir)) {
             for (Path file : files) {
                 Progress progress = new Progress(err, "ingesting " + file.getFileName(), 0);
+                current = file;
                 try {
                     long start = System.nanoTime();
                     IngestReport report = new Ingestor(dir).onProgress(progress::update).ingest(file, endpoint);
+                    current = null;
                     progress.done();
                     print(out, report, (System.nanoTime() - start) / 1e9);
                 } catch (IngestException e) {
+                    current = null;
                     progress.done();
                     err.println("trailhound: " + e.getMessage());
                     status = Main.BAD_INPUT;
@@ -73,9 +128,11 @@ final class IngestCommand implements Callable<Integer> {
             Progress progress = new Progress(err, "ingesting " + file.getFileName(), 0);
             long start = System.nanoTime();
             HandOff.Line outcome;
+            current = file;
             try {
                 outcome = server.ingest(file, endpoint, progress::update);
             } finally {
+                current = null;
                 progress.done();
             }
             if (outcome.ingested() != null) {
@@ -96,6 +153,7 @@ final class IngestCommand implements Callable<Integer> {
         for (EndpointCounts c : r.endpoints().values()) {
             out.printf("  %-32s %,12d added %,12d duplicates skipped %,8d rows rejected%n",
                     Text.safe(c.endpoint()), c.added(), c.duplicates(), c.rejected());
+            if (c.resumed() > 0) out.printf("  %-32s (%,d of the added were committed by the interrupted run resumed)%n", "", c.resumed());
         }
         if (r.endpoints().isEmpty()) out.println("  no events");
         if (r.rejected() > 0) {

@@ -138,16 +138,9 @@ final class ReindexCommand implements Callable<Integer> {
 
     private static JobInfo await(ReindexJobs jobs, long id, PrintWriter err) throws InterruptedException {
         long start = System.nanoTime();
-        boolean[] printed = {false};
-        JobInfo done = jobs.await(id, j -> {
-            err.print("\r" + progress(j, (System.nanoTime() - start) / 1e9) + "   ");
-            err.flush();
-            printed[0] = true;
-        });
-        if (printed[0]) {
-            err.print("\r" + " ".repeat(100) + "\r");
-            err.flush();
-        }
+        Progress shown = new Progress(err, "re-indexing", 0);
+        JobInfo done = jobs.await(id, j -> shown.show(progress(j, (System.nanoTime() - start) / 1e9)));
+        shown.done();
         return done;
     }
 

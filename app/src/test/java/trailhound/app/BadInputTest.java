@@ -94,6 +94,28 @@ class BadInputTest {
     }
 
     @Test
+    void ingest_emptyFile_exit2SaysEmpty() throws Exception {
+        assertBadFile(Files.createFile(tmp.resolve("empty.json")), "is empty (0 bytes)");
+    }
+
+    /** A folder stands for the files in it; one with none says so instead of "no such file". */
+    @Test
+    void ingest_folder_itsFilesAreIngested_anEmptyOneIsRefused() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("folder"));
+        Files.copy(good, folder.resolve(good.getFileName()));
+        Files.writeString(folder.resolve("notes.txt"), "not telemetry\n");
+        Cli cli = Cli.run("ingest", "--data", data.toString(), folder.toString());
+        assertEquals(0, cli.status(), cli.err());
+        assertTrue(cli.err().contains("skipped " + folder.resolve("notes.txt") + ": not a format Trailhound reads"), cli.err());
+        assertTrue(cli.out().contains(folder.resolve(good.getFileName()).toString()) && cli.out().contains("already kept as"), cli.out());
+
+        Path empty = Files.createDirectories(tmp.resolve("empty-folder"));
+        Cli none = Cli.run("ingest", "--data", data.toString(), empty.toString());
+        assertEquals(2, none.status(), none.out());
+        assertTrue(none.err().contains("the folder " + empty + " holds no files to ingest"), none.err());
+    }
+
+    @Test
     void ingest_missingFile_exit2() {
         Cli cli = Cli.run("ingest", "--data", data.toString(), tmp.resolve("nope.db").toString());
         assertEquals(2, cli.status());

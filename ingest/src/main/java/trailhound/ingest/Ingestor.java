@@ -68,6 +68,7 @@ public final class Ingestor {
     private final DataDir data;
     private final int threads;
     private LongConsumer progress = n -> {};
+    private Consumer<String> notes = text -> {};
     private String actor = "cli:" + System.getProperty("user.name", "unknown");
 
     public Ingestor(DataDir data) {
@@ -85,6 +86,12 @@ public final class Ingestor {
         return this;
     }
 
+    /** Called with what the ingest waits for when it has to wait (an endpoint being re-indexed, renamed...). */
+    public Ingestor onNote(Consumer<String> notes) {
+        this.notes = notes;
+        return this;
+    }
+
     /** Who ingests, as recorded with each source ({@code cli:<os user>} by default, or a web user). */
     public Ingestor as(String actor) {
         this.actor = actor;
@@ -93,8 +100,17 @@ public final class Ingestor {
 
     /** Ingests one file; {@code endpointOverride} (may be null) replaces the host named in the records. */
     public IngestReport ingest(Path file, String endpointOverride) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IngestException(file, "is a folder; name the files in it", null);
+        }
         if (!Files.isRegularFile(file)) {
             throw new IngestException(file, "no such file", null);
+        }
+        if (!Files.isReadable(file)) {
+            throw new IngestException(file, "cannot be read (permission denied)", null);
+        }
+        if (Files.size(file) == 0) {
+            throw new IngestException(file, "is empty (0 bytes); nothing to ingest", null);
         }
         boolean snapshot = isSqlite(file);
         if (!snapshot && TelemetryImport.detect(file).isEmpty()) {
@@ -208,6 +224,11 @@ public final class Ingestor {
         }
     }
 
+    /** Whether the file is of a format {@link #ingest} reads (a regular file, detected from its content). */
+    public static boolean reads(Path file) throws IOException {
+        return Files.isRegularFile(file) && Files.size(file) > 0 && (isSqlite(file) || TelemetryImport.detect(file).isPresent());
+    }
+
     private static boolean isSqlite(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(SQLITE_MAGIC.length);
@@ -242,7 +263,7 @@ public final class Ingestor {
             ReadReport read;
             List<String> refusals;
             long resumeBelow = resumePoint(endpoint, label);
-            try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, reader.eventCount())) {
+            try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, reader.eventCount(), notes)) {
                 Consumer<Event> renamed = endpoint.equals(meta.host()) ? indexer
                         : e -> indexer.accept(e.toBuilder().set(Field.ENDPOINT, endpoint).build());
                 // newest first, so the newest events answer searches within seconds; every CHECKPOINT_EVENTS
@@ -274,8 +295,8 @@ public final class Ingestor {
                     throw e;
                 }
             }
-            EndpointCounts c = counts.getOrDefault(endpoint, new EndpointCounts(endpoint, 0, 0, 0, 0));
-            c = new EndpointCounts(endpoint, c.read(), c.added(), c.duplicates(), read.rowsRejected());
+            EndpointCounts c = counts.getOrDefault(endpoint, new EndpointCounts(endpoint, 0, 0, 0, 0, 0));
+            c = new EndpointCounts(endpoint, c.read(), c.added(), c.duplicates(), read.rowsRejected(), c.resumed());
             String format = "recorder snapshot (schema " + meta.schemaVersion() + ")";
             data.store().catalogue().upsertEndpoint(endpoint, meta.os(), meta.host(), meta.ip());
             Path kept = keep.in(snapshots, keptName);
@@ -359,7 +380,7 @@ public final class Ingestor {
         Map<String, Long> labelled = new TreeMap<>();
         ImportReport report;
         List<String> warnings = new java.util.ArrayList<>();
-        try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, -1)) {
+        try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, -1, notes)) {
             // JSON lines are parsed on `threads` threads that also index what they parse
             Map<String, String> aliases = data.catalogue().aliases();
             Consumer<Event> sink = withProgress(e -> {

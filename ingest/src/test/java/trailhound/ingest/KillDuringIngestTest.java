@@ -154,6 +154,11 @@ class KillDuringIngestTest {
             }
             Verifier.Report report = new Verifier(data).verify();
             assertTrue(report.consistent(), seen + ": " + report);
+            long parts = parts(folder);
+            assertEquals(parts, report.notes().stream().filter(n -> n.startsWith("incoming/")).count(), seen + ": " + report);
+            try (WriterLock writer = WriterLock.tryAcquire(folder, "ingest again").orElseThrow()) {
+                assertEquals(0, parts(folder), "the next writer deletes what the killed one left in incoming/");
+            }
 
             IngestReport again = new Ingestor(data).ingest(big, null);
             source.ifPresent(s -> assertEquals(s.id(), again.sourceId(), "the same source, completed"));
@@ -225,7 +230,11 @@ class KillDuringIngestTest {
             assertTrue(report.notes().toString().contains("kept aside"), report.toString());
 
             IngestReport again = new Ingestor(data).ingest(big, null);
-            assertTrue(again.endpoints().get(endpoint).read() < bigEvents, "resumed, not started over: " + again);
+            EndpointCounts counts = again.endpoints().get(endpoint);
+            assertTrue(counts.read() < bigEvents, "resumed, not started over: " + again);
+            assertEquals(bigEvents, counts.added(), "every event of the source counts from now on: " + counts);
+            assertEquals(bigEvents - counts.read(), counts.resumed(), "the rest the interrupted run committed: " + counts);
+            assertEquals(0, counts.duplicates(), "none read twice: " + counts);
             SourceInfo completed = data.store().sources().get(again.sourceId()).orElseThrow();
             assertEquals(SourceInfo.COMPLETE, completed.state());
             assertEquals(bigEvents, completed.events());
@@ -240,6 +249,53 @@ class KillDuringIngestTest {
     }
 
     /**
+     * The last checkpoint can fall on the snapshot's oldest row: everything read and committed, the
+     * source not yet complete. The child halts right there (50,000 events, a checkpoint every 25,000);
+     * ingesting again has nothing left to read and must still complete the source with every event
+     * (it once completed it with none, leaving them hidden).
+     */
+    @Test
+    void ingestCrashedAfterItsLastCheckpoint_ingestingAgainCompletesTheSourceWithEveryEvent() throws Exception {
+        Path exact = SampleGenerator.generate(tmp.resolve("exact"), 1, 50_000, 53, n -> {}).getFirst();
+        String host;
+        try (trailhound.recorder.RecorderReader reader = trailhound.recorder.RecorderReader.open(exact)) {
+            assertEquals(50_000, reader.eventCount(), "the sample has exactly two checkpoints' events");
+            host = reader.meta().host();
+        }
+        Path folder = tmp.resolve("crash-last-checkpoint"); // a new endpoint: catalogued only when its first source completes
+        Path stderr = Files.createTempFile(tmp, "child", ".err");
+        Process child = new ProcessBuilder(childCommand(List.of("-Dtrailhound.checkpointEvents=25000",
+                "-Dtrailhound.test.haltAt=50000"), "ingest", folder.toString(), exact.toString()))
+                .redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(child.waitFor(SECONDS_TO_WAIT, TimeUnit.SECONDS), "the child did not end");
+        assertEquals(137, child.exitValue(), "halted after reading everything; stderr:\n" + Files.readString(stderr));
+        try (DataDir data = DataDir.open(folder)) {
+            try (IndexBackend.Lease lease = data.indexes().acquire(host)) {
+                assertEquals(0, lease.index().count(null), "the unfinished source is not counted");
+                assertEquals(50_000, lease.index().countSource("s1"), "both checkpoints committed, kept aside");
+                assertEquals(Optional.of("<1"), lease.index().checkpointOf("s1"), "nothing left to read");
+            }
+            Verifier.Report report = new Verifier(data).verify();
+            assertTrue(report.consistent(), report.toString());
+            assertEquals(1, report.endpointsChecked(), "the index of the endpoint not yet catalogued is checked: " + report);
+            assertTrue(report.notes().toString().contains("50000 events of unfinished source s1 are kept aside"), report.toString());
+            assertTrue(report.notes().toString().contains("interrupted or still being ingested"), report.toString());
+
+            IngestReport again = new Ingestor(data).ingest(exact, null);
+            assertEquals(0, again.endpoints().get(host).read(), "resumed at the end, nothing read again");
+            SourceInfo completed = data.store().sources().get(again.sourceId()).orElseThrow();
+            assertEquals(SourceInfo.COMPLETE, completed.state());
+            assertEquals(50_000, completed.events(), "every event counted as the source's");
+            try (IndexBackend.Lease lease = data.indexes().acquire(host)) {
+                assertEquals(50_000, lease.index().count(null), "every event searchable");
+                assertTrue(lease.index().checkpointOf("s1").isEmpty());
+            }
+            Verifier.Report after = new Verifier(data).verify();
+            assertTrue(after.consistent() && after.notes().isEmpty(), after.toString());
+        }
+    }
+
+    /**
      * Runs {@link IngestChild} with these arguments until it prints {@code line} and then, unless
      * {@code until} is null, until the live generation's events folder satisfies it; then kills it
      * with SIGKILL. Returns the lines it printed. Fails when the child ends by itself first.
@@ -250,12 +306,7 @@ class KillDuringIngestTest {
 
     private List<String> killChild(List<String> jvmOptions, String line, Predicate<EventsFolder> until, Path folder, String... args)
             throws Exception {
-        // C1 alone: the child runs seconds, and C2 compiling Lucene took half its CPU; a crash is the same either way
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-XX:TieredStopAtLevel=1"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IngestChild.class.getName()));
-        command.addAll(List.of(args));
+        List<String> command = childCommand(jvmOptions, args);
         Path events = indexFolder(folder).resolve(generation(folder)).resolve("events");
         Set<String> startFiles = files(events);
         long startCommit = SegmentInfos.getLastCommitGeneration(startFiles.toArray(String[]::new));
@@ -293,6 +344,26 @@ class KillDuringIngestTest {
             return printed;
         } finally {
             child.destroyForcibly();
+        }
+    }
+
+    /** The command line of an {@link IngestChild} with these JVM options and arguments. */
+    private static List<String> childCommand(List<String> jvmOptions, String... args) {
+        // C1 alone: the child runs seconds, and C2 compiling Lucene took half its CPU; a crash is the same either way
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), IngestChild.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Half-received copies in the folder's incoming/. */
+    private static long parts(Path folder) throws IOException {
+        Path incoming = folder.resolve("incoming");
+        if (!Files.isDirectory(incoming)) return 0;
+        try (Stream<Path> files = Files.list(incoming)) {
+            return files.filter(p -> p.toString().endsWith(".part")).count();
         }
     }
 
