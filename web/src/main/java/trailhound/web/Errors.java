@@ -31,6 +31,11 @@ final class Errors {
                 respond(ctx, http, 400, "Bad query", e.getMessage(), e.column(), null));
         routes.exception(UnknownEndpointException.class, (e, http) -> {
             String now = ctx.data().currentName(e.endpoint());
+            String moved = now.equals(e.endpoint()) ? null : movedTo(http, now);
+            if (moved != null) {
+                http.redirect(moved); // a page of a renamed or merged endpoint: the same page under its new name
+                return;
+            }
             respond(ctx, http, 404, "Unknown endpoint", now.equals(e.endpoint()) ? e.getMessage()
                     : "Endpoint '" + e.endpoint() + "' was renamed or merged into '" + now + "': look for it under that name.", null, null);
         });
@@ -51,6 +56,17 @@ final class Errors {
                 respond(ctx, http, 404, "Not found", "There is no page at " + http.path() + ".", null, null);
             }
         });
+    }
+
+    /** The same page (path and query) under the endpoint's new name; null for the API and for anything but GET. */
+    private static String movedTo(Context http, String now) {
+        String path = http.path();
+        String prefix = "/endpoints/";
+        if (!http.method().name().equals("GET") || !path.startsWith(prefix)) return null;
+        int end = path.indexOf('/', prefix.length());
+        String rest = end < 0 ? "" : path.substring(end);
+        String query = http.queryString();
+        return prefix + Format.segment(now) + rest + (query == null ? "" : "?" + query);
     }
 
     static void respond(WebContext ctx, Context http, int status, String title, String message, Integer column, String reference) {

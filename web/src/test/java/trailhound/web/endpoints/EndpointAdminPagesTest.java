@@ -41,10 +41,12 @@ class EndpointAdminPagesTest {
             assertEquals(1, list.size());
             assertEquals("WS-RENAMED", list.get(0).path("name").asText());
             assertEquals(WebTestSupport.TOTAL, list.get(0).path("event_count").asLong());
-            HttpResponse<String> oldName = web.get("/endpoints/" + WebTestSupport.ENDPOINT + "/events");
-            assertEquals(404, oldName.statusCode());
-            assertTrue(oldName.body().contains("was renamed or merged into &#39;WS-RENAMED&#39;")
-                    || oldName.body().contains("was renamed or merged into 'WS-RENAMED'"), oldName.body());
+            HttpResponse<String> oldName = web.get("/endpoints/" + WebTestSupport.ENDPOINT + "/events?q=type%3Afile");
+            assertEquals(302, oldName.statusCode(), "a page under the old name leads to the same page under the new one");
+            assertEquals("/endpoints/WS-RENAMED/events?q=type%3Afile", oldName.headers().firstValue("Location").orElseThrow());
+            HttpResponse<String> oldApi = web.get("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/search?q=type%3Afile");
+            assertEquals(404, oldApi.statusCode(), "the API says so instead");
+            assertTrue(oldApi.body().contains("was renamed or merged into 'WS-RENAMED'"), oldApi.body());
             assertEquals(404, web.postJson("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/rename", "{\"name\":\"y\"}").statusCode());
             assertEquals(400, web.postJson("/api/v1/endpoints/WS-RENAMED/merge", "{\"into\":\"nowhere\"}").statusCode());
 
