@@ -38,6 +38,7 @@ public final class ImportContext {
     /** HPPC's primitive set: no boxing for millions of hashes. */
     private final LongHashSet distinctUids = new LongHashSet();
     private final List<String> warnings = new ArrayList<>();
+    private volatile boolean hostless;
 
     ImportContext(String endpointOverride, String sourceStem, Consumer<Event> sink, int threads) {
         this.endpointOverride = endpointOverride == null || endpointOverride.isBlank() ? null : endpointOverride;
@@ -51,8 +52,21 @@ public final class ImportContext {
         return endpointOverride;
     }
 
-    /** The file's name without directories and known extensions, the endpoint of last resort. */
-    public String sourceStem() {
+    /**
+     * The endpoint of a record that names no host (and no override): the file's name without
+     * directories and known extensions. The first call adds a warning saying so, since the user
+     * may rather choose the name.
+     */
+    public String hostless() {
+        if (!hostless) {
+            synchronized (this) {
+                if (!hostless) {
+                    hostless = true;
+                    warnings.add("some records name no host: their events are filed under endpoint '" + sourceStem
+                            + "', the file's name; ingest with --endpoint NAME to choose another");
+                }
+            }
+        }
         return sourceStem;
     }
 

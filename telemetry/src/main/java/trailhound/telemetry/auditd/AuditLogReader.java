@@ -95,7 +95,7 @@ public final class AuditLogReader {
     private static void emit(List<AuditRecord> group, AuditEventMapper mapper, ImportContext context) {
         String node = group.getFirst().node();
         String endpoint = context.endpointOverride() != null ? context.endpointOverride()
-                : node != null ? node : context.sourceStem();
+                : node != null ? node : context.hostless();
         context.emit(mapper.map(group, endpoint));
     }
 }

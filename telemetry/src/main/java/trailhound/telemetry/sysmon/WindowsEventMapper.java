@@ -37,7 +37,7 @@ final class WindowsEventMapper {
      *
      * @param fallbackEndpoint used when the record names no host and there is no override
      */
-    static Event map(Map<String, String> f, String uid, String endpointOverride, String fallbackEndpoint) {
+    static Event map(Map<String, String> f, String uid, String endpointOverride, java.util.function.Supplier<String> fallbackEndpoint) {
         int eventId = parseInt(f.get("EventID"));
         if (eventId < 0) {
             return null;
@@ -58,7 +58,7 @@ final class WindowsEventMapper {
                 .set(Field.EVENT_UID, uid)
                 .ts(ts)
                 .set(Field.ENDPOINT, endpointOverride != null ? endpointOverride
-                        : host != null && !host.isBlank() ? host : fallbackEndpoint)
+                        : host != null && !host.isBlank() ? host : fallbackEndpoint.get())
                 .set(Field.CHANNEL, channel)
                 .set(Field.EVENT_ID, Integer.toString(eventId));
         if (SYSMON_CHANNEL.equalsIgnoreCase(channel)) {

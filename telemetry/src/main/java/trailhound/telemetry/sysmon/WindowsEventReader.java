@@ -66,7 +66,7 @@ public final class WindowsEventReader {
             // change between versions) and several times cheaper than SHA-256 on the hot path.
             long[] hash = MurmurHash3.hash128x64(bytes, start, length, UID_SEED);
             String uid = "j" + HEX.toHexDigits(hash[0]) + HEX.toHexDigits(hash[1]);
-            Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context.sourceStem());
+            Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context::hostless);
             if (event == null) {
                 tally.malformed(batch.firstLine() + i);
             } else {

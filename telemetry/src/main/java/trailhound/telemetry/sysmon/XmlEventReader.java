@@ -54,7 +54,7 @@ final class XmlEventReader {
                     context.recordRead();
                     Map<String, String> fields = readEvent(xml);
                     Event event = WindowsEventMapper.map(fields, uid(fields), context.endpointOverride(),
-                            context.sourceStem());
+                            context::hostless);
                     if (event == null) {
                         context.malformed(line);
                     } else {

@@ -77,6 +77,8 @@ class AuditLogImportTest {
             assertEquals(records, report.recordsRead(), log + ": records");
             assertEquals(malformed, report.malformed(), log + ": malformed");
             assertEquals(List.of(stem), report.endpoints(), log + ": no node=, so the file name stem");
+            assertTrue(report.warnings().contains("some records name no host: their events are filed under endpoint '" + stem
+                    + "', the file's name; ingest with --endpoint NAME to choose another"), "and says so: " + report.warnings());
             assertEquals(groups.size(), report.distinctEvents(), log + ": one event per msg=audit(...)");
         }
     }
