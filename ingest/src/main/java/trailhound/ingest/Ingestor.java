@@ -305,7 +305,7 @@ public final class Ingestor {
                     reader.firstTs().orElse(lastTs), lastTs, resumeBelow < Long.MAX_VALUE ? reader.eventCount() - read.rowsRejected()
                     : read.eventsRead()), sourceId);
             data.store().sources().complete(sourceId, format, Map.of(endpoint,
-                    new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), read.rowsRejected())), meta.os());
+                    new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), read.rowsRejected())), e -> meta.os());
             List<String> warnings = new java.util.ArrayList<>(refusals);
             warnings.addAll(applyRetention(List.of(endpoint)));
             return new IngestReport(file, format, Map.of(endpoint, c), read.rowsRejected(), read.firstRejectedIds(), Map.of(),
@@ -403,12 +403,11 @@ public final class Ingestor {
                 throw e;
             }
         }
-        String os = report.format() == TelemetryFormat.LINUX_AUDIT ? "linux" : "windows";
         Map<String, SourceInfo.SourceEndpoint> fed = new LinkedHashMap<>();
         for (String endpoint : counts.keySet()) {
             fed.put(endpoint, new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), 0));
         }
-        data.store().sources().complete(sourceId, report.format().description(), fed, os);
+        data.store().sources().complete(sourceId, report.format().description(), fed, report.endpointOs()::get);
         warnings.addAll(applyRetention(fed.keySet()));
         return new IngestReport(file, report.format().description(), counts, report.malformed(),
                 report.firstMalformedLines(), report.countsByKind(), warnings, sourceId, false);

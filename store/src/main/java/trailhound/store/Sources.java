@@ -71,14 +71,14 @@ public final class Sources {
     }
 
     /**
-     * Marks the source complete with what it fed, and records those endpoints (os and host may be null), in one
-     * transaction.
+     * Marks the source complete with what it fed, and records those endpoints with their operating
+     * system ({@code os} of each endpoint's name; may give null), in one transaction.
      */
-    public void complete(long id, String format, Map<String, SourceInfo.SourceEndpoint> fed, String os) {
+    public void complete(long id, String format, Map<String, SourceInfo.SourceEndpoint> fed, java.util.function.Function<String, String> os) {
         db.write("complete source " + id, c -> {
             Catalogue.update(c, "DELETE FROM source_endpoints WHERE source_id = ?", id);
             for (SourceInfo.SourceEndpoint e : fed.values()) {
-                Catalogue.upsertEndpoint(c, e.endpoint(), os, null, null);
+                Catalogue.upsertEndpoint(c, e.endpoint(), os.apply(e.endpoint()), null, null);
                 Catalogue.update(c, "INSERT INTO source_endpoints(source_id, endpoint, events, rejected) VALUES (?, ?, ?, ?)",
                         id, e.endpoint(), e.events(), e.rejected());
             }

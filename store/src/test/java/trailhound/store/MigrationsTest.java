@@ -114,7 +114,7 @@ class MigrationsTest {
         assertEquals("s" + id, begun.label());
 
         store.sources().complete(id, "Windows event JSON lines", java.util.Map.of("ws-1",
-                new SourceInfo.SourceEndpoint("ws-1", 7, 1)), "windows");
+                new SourceInfo.SourceEndpoint("ws-1", 7, 1)), endpoint -> "windows");
         SourceInfo done = store.sources().get(id).orElseThrow();
         assertEquals(SourceInfo.COMPLETE, done.state());
         assertEquals(7, done.events());

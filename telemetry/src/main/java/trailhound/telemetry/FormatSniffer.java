@@ -12,6 +12,9 @@ final class FormatSniffer {
     private static final Pattern AUDIT_LINE =
             Pattern.compile("^(node=\\S+ )?type=[A-Za-z0-9_]+ msg=audit\\(\\d+\\.\\d+:\\d+\\)");
 
+    /** A syslog line carrying an event: {@code May 11 18:10:20 host sysmon: <Event>...}. */
+    private static final Pattern SYSLOG_EVENT = Pattern.compile("[^\\n<]{1,200}?: <Event[ >]");
+
     private FormatSniffer() {
     }
 
@@ -36,6 +39,9 @@ final class FormatSniffer {
             return Optional.of(TelemetryFormat.WINDOWS_JSON_LINES);
         }
         if (first == '<' && (text.contains("<Event>") || text.contains("<Event ") || text.contains("<Events"))) {
+            return Optional.of(TelemetryFormat.WINDOWS_EVENT_XML);
+        }
+        if (SYSLOG_EVENT.matcher(text.substring(i)).lookingAt()) { // Sysmon for Linux through syslog
             return Optional.of(TelemetryFormat.WINDOWS_EVENT_XML);
         }
         if (AUDIT_LINE.matcher(text.substring(i)).lookingAt()) {

@@ -92,9 +92,12 @@ public final class ImportContext {
         warnings.add(warning);
     }
 
-    /** Hands the event to the sink and counts it under its kind (see {@link ImportReport#countsByKind()}). */
-    public void emit(Event event) {
-        direct.emit(event);
+    /**
+     * Hands the event to the sink and counts it under its kind (see {@link ImportReport#countsByKind()});
+     * {@code os} is its endpoint's operating system ({@code windows}, {@code linux}).
+     */
+    public void emit(Event event, String os) {
+        direct.emit(event, os);
         if (direct.uidCount == Tally.FLUSH) {
             addDirect();
         }
@@ -128,7 +131,7 @@ public final class ImportContext {
         Map<String, Long> counts = new TreeMap<>();
         total.countsByKind.forEach((k, v) -> counts.put(k, v[0]));
         return new ImportReport(file, format, total.recordsRead, total.emitted, distinctUids.size(), counts,
-                new ArrayList<>(total.endpoints), total.malformed, total.firstMalformedLines, warnings);
+                total.endpoints, total.malformed, total.firstMalformedLines, warnings);
     }
 
     /**
@@ -139,7 +142,7 @@ public final class ImportContext {
     public final class Tally {
         private static final int FLUSH = 4096;
         private final Map<String, long[]> countsByKind = new TreeMap<>();
-        private final Set<String> endpoints = new TreeSet<>();
+        private final Map<String, String> endpoints = new TreeMap<>(); // endpoint -> os
         private long[] uidHashes = new long[256];
         private int uidCount;
         private final List<Long> firstMalformedLines = new ArrayList<>();
@@ -163,14 +166,14 @@ public final class ImportContext {
             }
         }
 
-        /** Hands the event to the sink (on this thread) and counts it under its kind. */
-        public void emit(Event event) {
+        /** Hands the event to the sink (on this thread) and counts it under its kind; {@code os} as in ImportContext#emit. */
+        public void emit(Event event, String os) {
             String kind = "other".equals(event.type()) && event.has(Field.CHANNEL)
                     ? "other/" + event.get(Field.CHANNEL) + "/" + event.get(Field.EVENT_ID)
                     : event.type() + "/" + event.operation();
             countsByKind.computeIfAbsent(kind, k -> new long[1])[0]++;
             String endpoint = event.get(Field.ENDPOINT);
-            endpoints.add(endpoint);
+            endpoints.putIfAbsent(endpoint, os);
             if (uidCount == uidHashes.length) {
                 uidHashes = Arrays.copyOf(uidHashes, uidCount * 2);
             }
@@ -182,7 +185,7 @@ public final class ImportContext {
         /** Adds everything but the uid hashes. */
         private void addCounts(Tally other) {
             other.countsByKind.forEach((k, v) -> countsByKind.computeIfAbsent(k, x -> new long[1])[0] += v[0]);
-            endpoints.addAll(other.endpoints);
+            other.endpoints.forEach(endpoints::putIfAbsent);
             // the first lines of the file are among the first lines of each batch
             firstMalformedLines.addAll(other.firstMalformedLines);
             Collections.sort(firstMalformedLines);

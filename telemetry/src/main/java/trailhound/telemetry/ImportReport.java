@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * @param distinctEvents events with distinct {@code event_uid}s among those emitted
  * @param countsByKind emitted events by kind, {@code type/operation} (for type {@code other} from
  *     Windows: {@code other/<channel>/<event id>}), sorted by kind
- * @param endpoints endpoints the events carry, sorted
+ * @param endpointOs endpoints the events carry, sorted, with their operating system ({@code windows}, {@code linux})
  * @param malformed records that could not be read (counted, not emitted)
  * @param firstMalformedLines the line numbers of the first ten malformed records
  * @param warnings things the analyst should know, e.g. a truncated archive
@@ -29,15 +29,20 @@ public record ImportReport(
         long eventsEmitted,
         long distinctEvents,
         Map<String, Long> countsByKind,
-        List<String> endpoints,
+        Map<String, String> endpointOs,
         long malformed,
         List<Long> firstMalformedLines,
         List<String> warnings) {
 
     public ImportReport {
         countsByKind = Collections.unmodifiableMap(new TreeMap<>(countsByKind));
-        endpoints = List.copyOf(endpoints);
+        endpointOs = Collections.unmodifiableMap(new TreeMap<>(endpointOs));
         firstMalformedLines = List.copyOf(firstMalformedLines);
         warnings = List.copyOf(warnings);
+    }
+
+    /** The endpoints the events carry, sorted. */
+    public List<String> endpoints() {
+        return List.copyOf(endpointOs.keySet());
     }
 }

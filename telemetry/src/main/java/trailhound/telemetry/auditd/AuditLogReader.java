@@ -96,6 +96,6 @@ public final class AuditLogReader {
         String node = group.getFirst().node();
         String endpoint = context.endpointOverride() != null ? context.endpointOverride()
                 : node != null ? node : context.hostless();
-        context.emit(mapper.map(group, endpoint));
+        context.emit(mapper.map(group, endpoint), "linux");
     }
 }

@@ -16,6 +16,8 @@ import trailhound.schema.Field;
  */
 final class WindowsEventMapper {
     static final String SYSMON_CHANNEL = "Microsoft-Windows-Sysmon/Operational";
+    /** Sysmon for Linux: the same event ids and fields as Windows Sysmon. */
+    static final String LINUX_SYSMON_CHANNEL = "Linux-Sysmon/Operational";
 
     /** Every input field the mapping reads; readers may drop the others unread (a JSON line carries ~40). */
     static final Set<String> FIELDS = Set.of("@timestamp", "Application", "Channel", "CommandLine", "Computer",
@@ -61,7 +63,7 @@ final class WindowsEventMapper {
                         : host != null && !host.isBlank() ? host : fallbackEndpoint.get())
                 .set(Field.CHANNEL, channel)
                 .set(Field.EVENT_ID, Integer.toString(eventId));
-        if (SYSMON_CHANNEL.equalsIgnoreCase(channel)) {
+        if (SYSMON_CHANNEL.equalsIgnoreCase(channel) || LINUX_SYSMON_CHANNEL.equalsIgnoreCase(channel)) {
             sysmon(eventId, f, e);
         } else if ("Security".equalsIgnoreCase(channel)) {
             security(eventId, f, e);
@@ -69,6 +71,12 @@ final class WindowsEventMapper {
             e.set(Field.TYPE, "other").set(Field.OPERATION, "event_" + eventId);
         }
         return ValueInterner.internValues(e).build();
+    }
+
+    /** The operating system of the event's endpoint: linux for Sysmon for Linux, else windows. */
+    static String os(Event event) {
+        String channel = event.get(Field.CHANNEL);
+        return channel != null && channel.regionMatches(true, 0, "Linux-", 0, 6) ? "linux" : "windows";
     }
 
     private static void sysmon(int id, Map<String, String> f, Event.Builder e) {

@@ -71,7 +71,7 @@ public final class WindowsEventReader {
                 tally.malformed(batch.firstLine() + i);
             } else {
                 clockSkew.observe(fields);
-                tally.emit(event);
+                tally.emit(event, WindowsEventMapper.os(event));
             }
         }
         context.add(tally);

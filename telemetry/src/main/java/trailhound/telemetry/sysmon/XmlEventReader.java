@@ -4,35 +4,27 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.StringReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import trailhound.telemetry.ImportContext;
 import trailhound.schema.Event;
 
 /*
- * Event Viewer and wevtutil write either one <Events> root or bare <Event> elements one after the
- * other (several roots: not a well-formed document). Rather than guess, the XML declaration is
- * dropped and the whole content wrapped in one synthetic root; <Event> elements are found at any
- * depth. Line numbers are kept because neither change adds or removes a line break.
- *
- * Each <Event> is flattened into the same name/value fields the JSON lines carry (EventID,
- * Channel, Hostname, TimeCreated, each <Data Name=...>), so one mapper serves both formats.
+ * Event Viewer and wevtutil write one <Events> root or bare <Event> elements one after the other;
+ * syslog forwarders (Sysmon for Linux) put each on a line of its own after a syslog prefix. The text
+ * is cut into one fragment per event (EventFragments) and each is parsed on its own (EventXml), so
+ * one broken event costs only itself. An event cut short keeps the values closed before the cut when
+ * what it is about (its object: the process, file, key...) survived; else it is malformed. Each event
+ * is flattened into the same name/value fields the JSON lines carry, so one mapper serves both.
  */
 final class XmlEventReader {
-    private static final XMLInputFactory FACTORY = newFactory();
-    private static final String ROOT_START = "<trailhound-import-root>";
-    private static final String ROOT_END = "</trailhound-import-root>";
+    private static final int EXAMPLES = 5;
 
     private final ImportContext context;
     private final MessageDigest sha256 = WindowsEventReader.sha256();
@@ -42,90 +34,52 @@ final class XmlEventReader {
     }
 
     void read(InputStream in, String entryName) throws IOException {
-        BufferedReader text = new BufferedReader(new InputStreamReader(in, charset(in)), 1 << 16);
-        Reader wrapped = wrap(text);
-        XMLStreamReader xml = null;
-        int line = 1;
-        try {
-            xml = FACTORY.createXMLStreamReader(wrapped);
-            while (xml.hasNext()) {
-                if (xml.next() == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("Event")) {
-                    line = xml.getLocation().getLineNumber();
-                    context.recordRead();
-                    Map<String, String> fields = readEvent(xml);
-                    Event event = WindowsEventMapper.map(fields, uid(fields), context.endpointOverride(),
-                            context::hostless);
-                    if (event == null) {
-                        context.malformed(line);
-                    } else {
-                        context.emit(event);
-                    }
+        EventFragments fragments = new EventFragments(new BufferedReader(new InputStreamReader(in, charset(in)), 1 << 16));
+        List<Long> cutKept = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        long cutKeptCount = 0;
+        long rejectedCount = 0;
+        long repaired = 0;
+        for (EventFragments.Fragment f = fragments.next(); f != null; f = fragments.next()) {
+            context.recordRead();
+            if (f.oversized()) {
+                context.malformed(f.line());
+                if (rejectedCount++ < EXAMPLES) rejected.add("line " + f.line() + ": longer than " + EventFragments.MAX_CHARS + " characters");
+                continue;
+            }
+            EventXml.Parsed parsed = EventXml.parse(f.text());
+            repaired += parsed.repairedEntities();
+            Event event = null;
+            if (parsed.event() != null) {
+                Map<String, String> fields = EventXml.fields(parsed.event());
+                event = WindowsEventMapper.map(fields, uid(fields), context.endpointOverride(), context::hostless);
+            }
+            if (event == null || (parsed.cut() && event.object() == null)) {
+                context.malformed(f.line());
+                if (rejectedCount++ < EXAMPLES) {
+                    rejected.add("line " + f.line() + ": " + (parsed.problem() != null ? parsed.problem() : "no EventID or time"));
                 }
+                continue;
             }
-        } catch (XMLStreamException e) {
-            if (e.getNestedException() instanceof IOException io) {
-                throw io;
-            }
-            int at = e.getLocation() != null ? e.getLocation().getLineNumber() : line;
-            context.malformed(at);
-            context.warn((entryName.isEmpty() ? "" : entryName + ": ") + "XML not well-formed at line " + at
-                    + (e.getLocation() != null ? " column " + e.getLocation().getColumnNumber() : "")
-                    + ": stopped reading there, the events before it were kept (" + firstLine(e.getMessage()) + ")");
-        } finally {
-            if (xml != null) {
-                try {
-                    xml.close();
-                } catch (XMLStreamException ignored) {
-                    // closing a reader over a stream the caller owns; nothing to release
-                }
-            }
+            if (parsed.cut() && cutKeptCount++ < EXAMPLES) cutKept.add(f.line());
+            context.emit(event, WindowsEventMapper.os(event));
+        }
+        String in_ = entryName.isEmpty() ? "" : entryName + ": ";
+        if (rejectedCount > 0) {
+            context.warn(in_ + rejectedCount + " XML events could not be read and were skipped (" + String.join("; ", rejected)
+                    + (rejectedCount > EXAMPLES ? "; ..." : "") + ")");
+        }
+        if (cutKeptCount > 0) {
+            context.warn(in_ + cutKeptCount + " XML events were cut short (at line " + join(cutKept)
+                    + (cutKeptCount > EXAMPLES ? ", ..." : "") + "): kept with the values before the cut");
+        }
+        if (repaired > 0) {
+            context.warn(in_ + repaired + " entity references in XML text lacked their ';' (e.g. '&lt '): read as meant");
         }
     }
 
-    /** The event's System values and Data/UserData values, by name; the reader ends on </Event>. */
-    private static Map<String, String> readEvent(XMLStreamReader xml) throws XMLStreamException {
-        Map<String, String> fields = new HashMap<>();
-        int depth = 1;
-        int unnamed = 0;
-        while (depth > 0) {
-            int token = xml.next();
-            if (token == XMLStreamConstants.END_ELEMENT) {
-                depth--;
-            } else if (token == XMLStreamConstants.START_ELEMENT) {
-                depth++;
-                String name = xml.getLocalName();
-                switch (name) {
-                    case "Provider" -> put(fields, "SourceName", xml.getAttributeValue(null, "Name"));
-                    case "TimeCreated" -> put(fields, "TimeCreated", xml.getAttributeValue(null, "SystemTime"));
-                    case "Security" -> put(fields, "UserID", xml.getAttributeValue(null, "UserID"));
-                    case "EventID", "EventRecordID", "Channel", "Level", "Task" -> {
-                        put(fields, name, xml.getElementText().trim());
-                        depth--;
-                    }
-                    case "Computer" -> {
-                        put(fields, "Hostname", xml.getElementText().trim());
-                        depth--;
-                    }
-                    case "Data" -> {
-                        String key = xml.getAttributeValue(null, "Name");
-                        String value = xml.getElementText();
-                        put(fields, key != null ? key : "Data" + (++unnamed), value);
-                        depth--;
-                    }
-                    default -> { } // containers (System, EventData, UserData...) and ignored elements
-                }
-            } else if (token == XMLStreamConstants.CHARACTERS && depth > 2 && !xml.isWhiteSpace()) {
-                // UserData leaves: <UserData><LogFileCleared><SubjectUserName>x</...>
-                fields.putIfAbsent("UserData" + (++unnamed), xml.getText());
-            }
-        }
-        return fields;
-    }
-
-    private static void put(Map<String, String> fields, String key, String value) {
-        if (value != null && !value.isBlank()) {
-            fields.put(key, value);
-        }
+    private static String join(List<Long> lines) {
+        return String.join(", ", lines.stream().map(String::valueOf).toList());
     }
 
     /** {@code host:channel:EventRecordID}; without a record id, a hash of the sorted fields. */
@@ -136,24 +90,6 @@ final class XmlEventReader {
         }
         sha256.update(new TreeMap<>(fields).toString().getBytes(StandardCharsets.UTF_8));
         return "x" + HexFormat.of().formatHex(sha256.digest(), 0, 16);
-    }
-
-    private static Reader wrap(BufferedReader text) throws IOException {
-        text.mark(1 << 12);
-        char[] head = new char[1 << 12];
-        int n = text.read(head);
-        text.reset();
-        String start = n <= 0 ? "" : new String(head, 0, n);
-        int skip = 0;
-        if (start.startsWith("\uFEFF")) {
-            skip = 1;
-        }
-        if (start.startsWith("<?xml", skip)) {
-            int end = start.indexOf("?>", skip);
-            skip = end < 0 ? skip : end + 2;
-        }
-        text.skip(skip);
-        return new ConcatReader(new StringReader(ROOT_START), text, new StringReader(ROOT_END));
     }
 
     private static Charset charset(InputStream in) throws IOException {
@@ -167,51 +103,5 @@ final class XmlEventReader {
             return StandardCharsets.UTF_16BE;
         }
         return StandardCharsets.UTF_8;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        String[] lines = message.strip().split("\\R");
-        return lines[lines.length - 1];
-    }
-
-    private static XMLInputFactory newFactory() {
-        XMLInputFactory factory = XMLInputFactory.newFactory();
-        // Untrusted input: no DTDs, no external entities (XXE).
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        factory.setProperty(XMLInputFactory.IS_COALESCING, true);
-        return factory;
-    }
-
-    /** Readers one after the other. */
-    private static final class ConcatReader extends Reader {
-        private final Reader[] parts;
-        private int current;
-
-        ConcatReader(Reader... parts) {
-            this.parts = parts;
-        }
-
-        @Override
-        public int read(char[] cbuf, int off, int len) throws IOException {
-            while (current < parts.length) {
-                int n = parts[current].read(cbuf, off, len);
-                if (n > 0) {
-                    return n;
-                }
-                if (n < 0) {
-                    current++;
-                }
-            }
-            return -1;
-        }
-
-        @Override
-        public void close() {
-            // the underlying stream belongs to the caller
-        }
     }
 }

@@ -87,18 +87,74 @@ class WindowsEventXmlTest {
     }
 
     @Test
-    void read_eventWithoutIdThenBrokenXml_reportsLinesKeepsEventsBefore() throws IOException {
+    void read_eventWithoutIdThenBrokenXml_reportsLinesAndReadsOn() throws IOException {
         String noId = processStart(4).replace("<EventID>1</EventID>", "");
         Path file = write("broken.xml", "<Events>\n" + processStart(1) + "\n" + noId + "\n" + logon(2)
                 + "\n<Event><System><EventID>1</Event>\n" + logon(3) + "\n</Events>\n");
         List<Event> events = new ArrayList<>();
         ImportReport report = TelemetryImport.read(file, null, events::add);
 
-        assertEquals(2, events.size());
+        assertEquals(3, events.size(), "one broken event costs only itself");
         assertEquals(2, report.malformed());
         assertEquals(List.of(3L, 5L), report.firstMalformedLines());
         assertEquals(1, report.warnings().size());
-        assertTrue(report.warnings().getFirst().startsWith("XML not well-formed at line 5"), report.warnings().toString());
+        assertTrue(report.warnings().getFirst().startsWith("2 XML events could not be read and were skipped (line 3: no EventID or"
+                + " time; line 5: "), report.warnings().toString());
+    }
+
+    /** Kind: localized exports (case 02): RenderingInfo's translated channel never replaces System's. */
+    @Test
+    void read_renderingInfoInAnotherLanguage_ignored() throws IOException {
+        String german = logon(5).replace("</EventData></Event>", "</EventData><RenderingInfo Culture='de-DE'><Message>Ein Konto"
+                + "</Message><Channel>Sicherheit</Channel><Task>Anmelden</Task></RenderingInfo></Event>");
+        List<Event> events = new ArrayList<>();
+        TelemetryImport.read(write("de.xml", "<Events>" + german + "</Events>"), null, events::add);
+        assertEquals("security/logon", events.getFirst().type() + "/" + events.getFirst().operation());
+        assertEquals("Security", events.getFirst().get(Field.CHANNEL));
+    }
+
+    /** Kind: UserData events (case 12): the subject comes from UserData's leaves. */
+    @Test
+    void read_userData_subjectFromItsLeaves() throws IOException {
+        String cleared = "<Event xmlns='" + NS + "'><System><EventID>1102</EventID><TimeCreated SystemTime='2025-10-24T09:20:00Z'/>"
+                + "<EventRecordID>9</EventRecordID><Channel>Security</Channel><Computer>ws-1</Computer></System>"
+                + "<UserData><LogFileCleared xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'>"
+                + "<SubjectUserName>bob</SubjectUserName><SubjectDomainName>LAB</SubjectDomainName></LogFileCleared></UserData></Event>";
+        List<Event> events = new ArrayList<>();
+        TelemetryImport.read(write("1102.xml", cleared), null, events::add);
+        assertEquals("LAB\\bob", events.getFirst().get(Field.USER));
+    }
+
+    /**
+     * Kinds: one bad event per line (case 05) and Sysmon for Linux through syslog (case 04): a broken
+     * event is reported by line and reading goes on; an event cut short keeps its values when its
+     * object survived; '&lt ' without ';' is read as meant; syslog prefixes are skipped.
+     */
+    @Test
+    void read_brokenAndCutEvents_costOnlyThemselves_syslogPrefixesSkipped() throws IOException {
+        String linux = processStart(4).replace("Microsoft-Windows-Sysmon/Operational", "Linux-Sysmon/Operational")
+                .replace("C:\\Windows\\System32\\reg.exe", "&lt unknown process&gt ").replace("WORKSTATION5", "lnx-01");
+        String cut = processStart(5).substring(0, processStart(5).indexOf("<Data Name='User'>") + 20);
+        String lines = "May 11 18:10:20 lnx sysmon: " + processStart(1) + "\n"
+                + "May 11 18:10:21 lnx sysmon: " + processStart(2).replace("secrets", "a & b") + "\n"
+                + "May 11 18:10:22 lnx sysmon: " + cut + "\n"
+                + "May 11 18:10:23 lnx sysmon: " + linux + "\n"
+                + "May 11 18:10:24 lnx sysmon: " + processStart(6).substring(0, 120) + "\n"
+                + "May 11 18:10:25 lnx sysmon: " + processStart(7) + "\n";
+        Path file = write("syslog.log", lines);
+        assertEquals(Optional.of(TelemetryFormat.WINDOWS_EVENT_XML), TelemetryImport.detect(file));
+        List<Event> events = new ArrayList<>();
+        ImportReport report = TelemetryImport.read(file, null, events::add);
+        assertEquals(List.of("1", "5", "4", "7"), events.stream().map(e -> e.uid().substring(e.uid().lastIndexOf(':') + 1)).toList());
+        assertEquals(List.of(2L, 5L), report.firstMalformedLines(), "the bare '&' and the event cut before its object");
+        Event kept = events.get(1);
+        assertEquals("C:\\Windows\\System32\\reg.exe", kept.get(Field.PROCESS_PATH));
+        assertEquals(null, kept.get(Field.USER), "the value open at the cut is dropped");
+        assertEquals("<unknown process>", events.get(2).get(Field.PROCESS_PATH));
+        assertEquals(Map.of("WORKSTATION5", "windows", "lnx-01", "linux"), report.endpointOs());
+        assertTrue(report.warnings().stream().anyMatch(w -> w.startsWith("1 XML events were cut short (at line 3)")), report.warnings().toString());
+        assertTrue(report.warnings().stream().anyMatch(w -> w.startsWith("2 entity references in XML text lacked their ';'")),
+                report.warnings().toString());
     }
 
     private static String processStart(int recordId) {
