@@ -31,6 +31,10 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "NAME", description = "Put every event under this endpoint instead of the host named in the records.")
     String endpoint;
 
+    @Option(names = "--timezone", paramLabel = "ZONE", description = "The zone of times written without one (NXLog's EventTime:"
+            + " the host's local time), e.g. Europe/Berlin or +02:00. Default: UTC, and the report says how many events it concerns.")
+    java.time.ZoneId timeZone;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to ingest; a folder stands for the files in it (not its subfolders).")
     List<Path> files;
 
@@ -103,7 +107,7 @@ final class IngestCommand implements Callable<Integer> {
                 current = file;
                 try {
                     long start = System.nanoTime();
-                    IngestReport report = new Ingestor(dir).onProgress(progress::update).ingest(file, endpoint);
+                    IngestReport report = new Ingestor(dir).onProgress(progress::update).inTimeZone(timeZone).ingest(file, endpoint);
                     current = null;
                     progress.done();
                     print(out, report, (System.nanoTime() - start) / 1e9);
@@ -130,7 +134,7 @@ final class IngestCommand implements Callable<Integer> {
             HandOff.Line outcome;
             current = file;
             try {
-                outcome = server.ingest(file, endpoint, progress::update);
+                outcome = server.ingest(file, endpoint, timeZone, progress::update);
             } finally {
                 current = null;
                 progress.done();

@@ -33,7 +33,7 @@ import trailhound.web.handoff.ServerFile;
  * <pre>{@code
  * Optional<RunningServer> server = RunningServer.file(root).flatMap(f -> RunningServer.reach(root, f, err));
  * if (server.isPresent()) {
- *     HandOff.Line outcome = server.get().ingest(file, null, progress::update);
+ *     HandOff.Line outcome = server.get().ingest(file, null, null, progress::update);
  * }
  * }</pre>
  * {@link WriteAccess} decides between this and writing the folder itself.
@@ -131,9 +131,10 @@ final class RunningServer {
     }
 
     /** Has the server ingest {@code file} (read by the server, so sent as an absolute path); returns the outcome line. */
-    Line ingest(Path file, String endpoint, LongConsumer progress) {
+    Line ingest(Path file, String endpoint, java.time.ZoneId timeZone, LongConsumer progress) {
         String path = file.toAbsolutePath().normalize().toString();
-        return work(HandOff.INGEST, new HandOff.IngestRequest(path, endpoint, osUser()), progress);
+        return work(HandOff.INGEST, new HandOff.IngestRequest(path, endpoint, osUser(), timeZone == null ? null : timeZone.getId()),
+                progress);
     }
 
     /** Has the server rebuild one endpoint's index; returns the outcome line. */

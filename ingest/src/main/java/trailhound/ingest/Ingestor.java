@@ -69,6 +69,7 @@ public final class Ingestor {
     private final int threads;
     private LongConsumer progress = n -> {};
     private Consumer<String> notes = text -> {};
+    private java.time.ZoneId timeZone;
     private String actor = "cli:" + System.getProperty("user.name", "unknown");
 
     public Ingestor(DataDir data) {
@@ -89,6 +90,15 @@ public final class Ingestor {
     /** Called with what the ingest waits for when it has to wait (an endpoint being re-indexed, renamed...). */
     public Ingestor onNote(Consumer<String> notes) {
         this.notes = notes;
+        return this;
+    }
+
+    /**
+     * The zone of times written without one in telemetry files (NXLog's EventTime), kept with the
+     * source so a re-index reads them the same; null (the default): UTC, and the report says so.
+     */
+    public Ingestor inTimeZone(java.time.ZoneId zone) {
+        this.timeZone = zone;
         return this;
     }
 
@@ -145,6 +155,7 @@ public final class Ingestor {
             id = sources.begin(kind, file.getFileName().toString(), sha256, size,
                     endpointOverride, actor);
         }
+        sources.setTimeZone(id, timeZone == null ? null : timeZone.getId());
         String receivingKey = data.root() + "#" + id;
         RECEIVING.add(receivingKey);
         try (Receiving receiving = sha256 != null ? Receiving.hashed(sha256) : Receiving.start(file, data.root().resolve("incoming"))) {
@@ -390,7 +401,7 @@ public final class Ingestor {
                 indexer.index(b.build());
             });
             try {
-                report = TelemetryImport.read(file, endpointOverride, sink, threads);
+                report = TelemetryImport.read(file, file.getFileName().toString(), endpointOverride, timeZone, sink, threads);
                 keep.in(data.root().resolve("sources"), sha256 -> sha256);
                 counts = indexer.finish(labelled);
                 warnings.addAll(report.warnings());

@@ -158,7 +158,9 @@ public final class Reindexer {
                     reader.read(label, override == null ? sink : e -> sink.accept(e.toBuilder().set(Field.ENDPOINT, override).build()));
                 }
             } else {
-                TelemetryImport.read(kept, s.originalName(), s.endpointOverride(), sink, threads); // nameless records: as first read
+                // nameless records and times without a zone: as first read
+                TelemetryImport.read(kept, s.originalName(), s.endpointOverride(),
+                        s.timeZone() == null ? null : java.time.ZoneId.of(s.timeZone()), sink, threads);
             }
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();

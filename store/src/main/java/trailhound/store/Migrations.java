@@ -36,7 +36,8 @@ final class Migrations {
             new Migration(3, "jobs: bulk re-index and other long work, with per-endpoint progress", Migrations::jobs),
             new Migration(4, "endpoint aliases: names renamed or merged into another endpoint", Migrations::aliases),
             new Migration(5, "retention: at most N days and/or N events, per endpoint or by default", Migrations::retention),
-            new Migration(6, "source ids never reused (AUTOINCREMENT), so a label always means one file", Migrations::sourceIdsNeverReused));
+            new Migration(6, "source ids never reused (AUTOINCREMENT), so a label always means one file", Migrations::sourceIdsNeverReused),
+            new Migration(7, "a source's time zone: how its times without a zone were read (ingest --timezone)", Migrations::sourceTimeZone));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -223,6 +224,11 @@ final class Migrations {
               completed_at FROM sources""");
         exec(c, "DROP TABLE sources");
         exec(c, "ALTER TABLE sources_new RENAME TO sources");
+    }
+
+    /* sources.time_zone: the zone given at ingest for times written without one (NXLog's EventTime); null: UTC. */
+    private static void sourceTimeZone(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE sources ADD COLUMN time_zone TEXT");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

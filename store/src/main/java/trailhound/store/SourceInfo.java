@@ -18,9 +18,11 @@ import java.util.List;
  * @param ingestedBy   who ingested it ({@code cli:<os user>}, a web user, {@code upgrade})
  * @param ingestedAt   UTC epoch ms
  * @param endpoints    the endpoints it fed, by name, with the events it added first
+ * @param timeZone     the zone its times without one were read in ({@code --timezone}, e.g. {@code Europe/Berlin}), or null: UTC
  */
 public record SourceInfo(long id, String kind, String originalName, String sha256, long size, String path, String format,
-        String endpointOverride, String state, String reason, String ingestedBy, long ingestedAt, List<SourceEndpoint> endpoints) {
+        String endpointOverride, String state, String reason, String ingestedBy, long ingestedAt, List<SourceEndpoint> endpoints,
+        String timeZone) {
 
     public static final String INGESTING = "ingesting";
     public static final String COMPLETE = "complete";

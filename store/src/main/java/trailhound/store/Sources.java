@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class Sources {
     private static final String COLUMNS = "id, kind, original_name, sha256, size, path, format, endpoint_override, state, reason,"
-            + " ingested_by, ingested_at";
+            + " ingested_by, ingested_at, time_zone";
 
     private final Database db;
 
@@ -85,6 +85,11 @@ public final class Sources {
             return Catalogue.update(c, "UPDATE sources SET state = 'complete', reason = NULL, format = ?, completed_at = ?"
                     + " WHERE id = ?", format, System.currentTimeMillis(), id);
         });
+    }
+
+    /** Records the zone the source's times without one are read in (null: UTC), as given at ingest. */
+    public void setTimeZone(long id, String timeZone) {
+        db.write("update source " + id, c -> Catalogue.update(c, "UPDATE sources SET time_zone = ? WHERE id = ?", timeZone, id));
     }
 
     /** Records the hash of a source whose file was not kept (a failed ingest), so the same file again retries it. */
@@ -169,7 +174,7 @@ public final class Sources {
                         long id = rs.getLong(1);
                         out.add(new SourceInfo(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
                                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                                rs.getString(11), rs.getLong(12), fed.getOrDefault(id, List.of())));
+                                rs.getString(11), rs.getLong(12), fed.getOrDefault(id, List.of()), rs.getString(13)));
                     }
                 }
             }

@@ -40,11 +40,30 @@ public final class ImportContext {
     private final List<String> warnings = new ArrayList<>();
     private volatile boolean hostless;
 
+    private final java.time.ZoneId localZone;
+    private final java.util.concurrent.atomic.AtomicLong localTimes = new java.util.concurrent.atomic.AtomicLong();
+
     ImportContext(String endpointOverride, String sourceStem, Consumer<Event> sink, int threads) {
+        this(endpointOverride, sourceStem, sink, threads, null);
+    }
+
+    /** @param localZone the zone of times written without one; null: not given, read as UTC (and said) */
+    ImportContext(String endpointOverride, String sourceStem, Consumer<Event> sink, int threads, java.time.ZoneId localZone) {
+        this.localZone = localZone;
         this.endpointOverride = endpointOverride == null || endpointOverride.isBlank() ? null : endpointOverride;
         this.sourceStem = sourceStem;
         this.sink = Objects.requireNonNull(sink, "sink");
         this.threads = Math.max(1, threads);
+    }
+
+    /** The zone of a time written without one (NXLog's EventTime): the one given, else UTC. */
+    public java.time.ZoneId localZone() {
+        return localZone == null ? java.time.ZoneOffset.UTC : localZone;
+    }
+
+    /** Counts an event timed by a local time without a zone, for the warning in the report. */
+    public void timedByLocalTime() {
+        localTimes.incrementAndGet();
     }
 
     /** The endpoint every event must carry, or {@code null} to take the host named in each record. */
@@ -128,6 +147,12 @@ public final class ImportContext {
 
     synchronized ImportReport report(java.nio.file.Path file, TelemetryFormat format) {
         addDirect();
+        long local = localTimes.get();
+        if (local > 0) {
+            warnings.add(local + " events have only a local time without a zone (NXLog's EventTime): " + (localZone == null
+                    ? "read as UTC; ingest with --timezone ZONE (e.g. Europe/Berlin) if the host's clock was set otherwise"
+                    : "read in " + localZone));
+        }
         Map<String, Long> counts = new TreeMap<>();
         total.countsByKind.forEach((k, v) -> counts.put(k, v[0]));
         return new ImportReport(file, format, total.recordsRead, total.emitted, distinctUids.size(), counts,

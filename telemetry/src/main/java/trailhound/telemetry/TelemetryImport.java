@@ -61,7 +61,17 @@ public final class TelemetryImport {
      * without a host name get the endpoint named after {@code originalName}, as when it was first read.
      */
     public static ImportReport read(Path file, String originalName, String endpointOverride, Consumer<Event> sink, int threads) {
-        ImportContext context = new ImportContext(endpointOverride, stem(Path.of(originalName).getFileName()), sink, threads);
+        return read(file, originalName, endpointOverride, null, sink, threads);
+    }
+
+    /**
+     * Like {@link #read(Path, String, String, Consumer, int)}; {@code localZone} is the zone of times
+     * written without one (NXLog's EventTime), null when not known: they are read as UTC, with a warning.
+     */
+    public static ImportReport read(Path file, String originalName, String endpointOverride, java.time.ZoneId localZone,
+            Consumer<Event> sink, int threads) {
+        ImportContext context = new ImportContext(endpointOverride, stem(Path.of(originalName).getFileName()), sink, threads,
+                localZone);
         TelemetryFormat first = null;
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             switch (container(in)) {

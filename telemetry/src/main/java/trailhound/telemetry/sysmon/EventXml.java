@@ -135,6 +135,19 @@ final class EventXml {
         }
     }
 
+    /** Every {@code <Data Name=..>} below the element, by name (the first of a name kept). */
+    static void dataValues(Element element, Map<String, String> fields) {
+        for (Object c : element.children()) {
+            if (!(c instanceof Element e)) continue;
+            String name = e.attributes().get("Name");
+            if (e.name().equals("Data") && name != null) {
+                if (!fields.containsKey(name)) put(fields, name, e.text());
+            } else {
+                dataValues(e, fields);
+            }
+        }
+    }
+
     /** {@code <UserData><LogFileCleared><SubjectUserName>x</..>}: each leaf by its element name, the first one kept. */
     private static void userData(Element element, Map<String, String> fields) {
         for (Object c : element.children()) {

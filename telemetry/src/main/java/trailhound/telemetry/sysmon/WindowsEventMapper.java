@@ -28,7 +28,8 @@ final class WindowsEventMapper {
             "SignatureStatus", "SourceImage", "SourceProcessGUID", "SourceProcessGuid", "SourceProcessId",
             "SubjectDomainName", "SubjectUserName", "TargetDomainName", "TargetFilename", "TargetImage", "TargetObject",
             "TargetProcessGUID", "TargetProcessGuid", "TargetUserName", "TimeCreated", "User", "UtcTime",
-            "SourceIp", "SourcePort", "DestinationIp", "DestinationPort");
+            "SourceIp", "SourcePort", "DestinationIp", "DestinationPort", "TimeGenerated", "EventTime", "EventRecordID",
+            "RecordNumber", "EventData");
 
     private WindowsEventMapper() {
     }
@@ -38,8 +39,10 @@ final class WindowsEventMapper {
      * {@code EventID} and a readable time); the caller counts that record as malformed.
      *
      * @param fallbackEndpoint used when the record names no host and there is no override
+     * @param localZone        the zone of a time written without one (NXLog's EventTime: the host's local time)
      */
-    static Event map(Map<String, String> f, String uid, String endpointOverride, java.util.function.Supplier<String> fallbackEndpoint) {
+    static Event map(Map<String, String> f, String uid, String endpointOverride, java.util.function.Supplier<String> fallbackEndpoint,
+            java.time.ZoneId localZone) {
         int eventId = parseInt(f.get("EventID"));
         if (eventId < 0) {
             return null;
@@ -50,6 +53,12 @@ final class WindowsEventMapper {
         }
         if (ts == Long.MIN_VALUE) {
             ts = WindowsTimes.parse(f.get("@timestamp"));
+        }
+        if (ts == Long.MIN_VALUE) {
+            ts = WindowsTimes.parse(f.get("TimeGenerated"));
+        }
+        if (ts == Long.MIN_VALUE && timedByLocalTime(f)) {
+            ts = WindowsTimes.parseLocal(f.get("EventTime"), localZone);
         }
         if (ts == Long.MIN_VALUE) {
             return null;
@@ -71,6 +80,12 @@ final class WindowsEventMapper {
             e.set(Field.TYPE, "other").set(Field.OPERATION, "event_" + eventId);
         }
         return ValueInterner.internValues(e).build();
+    }
+
+    /** Whether the record's only time is NXLog's EventTime, written in the host's local time without a zone. */
+    static boolean timedByLocalTime(Map<String, String> f) {
+        return f.get("EventTime") != null && f.get("UtcTime") == null && f.get("TimeCreated") == null && f.get("@timestamp") == null
+                && f.get("TimeGenerated") == null;
     }
 
     /** The operating system of the event's endpoint: linux for Sysmon for Linux, else windows. */

@@ -66,10 +66,11 @@ public final class WindowsEventReader {
             // change between versions) and several times cheaper than SHA-256 on the hot path.
             long[] hash = MurmurHash3.hash128x64(bytes, start, length, UID_SEED);
             String uid = "j" + HEX.toHexDigits(hash[0]) + HEX.toHexDigits(hash[1]);
-            Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context::hostless);
+            Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context::hostless, context.localZone());
             if (event == null) {
                 tally.malformed(batch.firstLine() + i);
             } else {
+                if (WindowsEventMapper.timedByLocalTime(fields)) context.timedByLocalTime();
                 clockSkew.observe(fields);
                 tally.emit(event, WindowsEventMapper.os(event));
             }
@@ -136,24 +137,23 @@ public final class WindowsEventReader {
         return (hours == Math.rint(hours) ? Long.toString((long) hours) : Double.toString(hours)) + "h";
     }
 
-    /** Top-level scalar members into {@code fields}; false when the bytes are not one JSON object. */
+    /**
+     * The line's values by the names the mapper reads; false when the bytes are not one JSON object.
+     * See {@link JsonShapes} for the shapes read (flat, Winlogbeat/ECS, Sentinel / Log Analytics).
+     */
     private static boolean parseFlatObject(byte[] buf, int start, int length, Map<String, String> fields) {
         try (JsonParser p = JSON.createParser(buf, start, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (value.isStructStart()) {
-                    p.skipChildren();
-                } else if (value != JsonToken.VALUE_NULL && WindowsEventMapper.FIELDS.contains(name)) {
-                    // Only the mapped fields are decoded: Jackson skips the others (Message is ~1 KB of prose).
-                    fields.put(name, p.getText());
-                }
+            if (!JsonShapes.readMembers(p, "", fields)) {
+                return false;
             }
-            return t == JsonToken.END_OBJECT && p.nextToken() == null;
+            if (p.nextToken() != null) {
+                return false;
+            }
+            JsonShapes.normalize(fields);
+            return true;
         } catch (IOException e) {
             return false; // JsonParseException: the line is not JSON
         }

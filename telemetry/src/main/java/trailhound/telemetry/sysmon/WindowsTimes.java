@@ -13,6 +13,19 @@ final class WindowsTimes {
     }
 
     /** Epoch milliseconds, or {@code Long.MIN_VALUE} when the text is not such a time. */
+    /**
+     * Like {@link #parse}, for a time written in {@code zone} when it names no zone itself (a time with
+     * its own 'Z' or offset keeps it).
+     */
+    static long parseLocal(String s, java.time.ZoneId zone) {
+        long asUtc = parse(s);
+        if (asUtc == Long.MIN_VALUE || zone == null || s.length() > 19 && s.substring(19).matches(".*([Zz]|[+-]\\d\\d:?\\d\\d)$")) {
+            return asUtc;
+        }
+        java.time.LocalDateTime local = java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(asUtc), java.time.ZoneOffset.UTC);
+        return local.atZone(zone).toInstant().toEpochMilli();
+    }
+
     static long parse(String s) {
         if (s == null || s.length() < 19) {
             return Long.MIN_VALUE;

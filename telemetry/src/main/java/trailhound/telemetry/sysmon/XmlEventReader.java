@@ -52,7 +52,7 @@ final class XmlEventReader {
             Event event = null;
             if (parsed.event() != null) {
                 Map<String, String> fields = EventXml.fields(parsed.event());
-                event = WindowsEventMapper.map(fields, uid(fields), context.endpointOverride(), context::hostless);
+                event = WindowsEventMapper.map(fields, uid(fields), context.endpointOverride(), context::hostless, context.localZone());
             }
             if (event == null || (parsed.cut() && event.object() == null)) {
                 context.malformed(f.line());

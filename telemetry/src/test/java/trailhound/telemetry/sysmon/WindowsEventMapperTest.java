@@ -33,8 +33,8 @@ class WindowsEventMapperTest {
     /** The index memoises by String instance; a parser makes new ones, so the mapper shares equal values. */
     @Test
     void map_twoEventsOfOneProcess_shareTheirValueInstances() {
-        Event first = WindowsEventMapper.map(processCreate(), "u1", null, () -> "host");
-        Event second = WindowsEventMapper.map(processCreate(), "u2", null, () -> "host");
+        Event first = WindowsEventMapper.map(processCreate(), "u1", null, () -> "host", java.time.ZoneOffset.UTC);
+        Event second = WindowsEventMapper.map(processCreate(), "u2", null, () -> "host", java.time.ZoneOffset.UTC);
 
         for (Field f : List.of(Field.COMMAND_LINE, Field.PROCESS_PATH, Field.USER, Field.PROCESS_KEY, Field.TYPE)) {
             assertEquals(first.get(f), second.get(f), f.canonicalName());

@@ -138,6 +138,7 @@ public final class CliApi {
             IngestReport report = new Ingestor(ctx.data()).as(actor)
                     .onProgress(n -> lines.write(Line.progress(n)))
                     .onNote(text -> lines.write(Line.note(text)))
+                    .inTimeZone(request.timeZone() == null ? null : java.time.ZoneId.of(request.timeZone()))
                     .ingest(file, request.endpoint());
             LOG.info("{} ingested {}: source s{}, {} events added", actor, file, report.sourceId(), report.added());
             return Line.of(report);

@@ -15,7 +15,7 @@ import trailhound.ingest.Reindexer;
  * <pre>
  * GET  /api/internal/cli/ping       -> {"protocol": 1, "pid": 1234}
  * GET  /api/internal/cli/endpoints  -> ["WS-01", "web-01"]            (the catalogue's endpoints, for reindex --all)
- * POST /api/internal/cli/ingest     {"path": "/abs/file.db", "endpoint": null, "user": "bob"}
+ * POST /api/internal/cli/ingest     {"path": "/abs/file.db", "endpoint": null, "user": "bob", "timeZone": null}
  * POST /api/internal/cli/reindex    {"endpoint": "WS-01", "user": "bob"}          (one endpoint, as a job awaited)
  * POST /api/internal/cli/reindex    {"detach": ["WS-01", "web-01"], "user": "bob"} (one job, answered at once)
  * </pre>
@@ -40,8 +40,11 @@ public final class HandOff {
 
     private HandOff() {}
 
-    /** Ingest the file at {@code path} (absolute, read by the server); {@code endpoint} null or an override. */
-    public record IngestRequest(String path, String endpoint, String user) {}
+    /**
+     * Ingest the file at {@code path} (absolute, read by the server); {@code endpoint} null or an
+     * override; {@code timeZone} null or the zone of times written without one (e.g. {@code Europe/Berlin}).
+     */
+    public record IngestRequest(String path, String endpoint, String user, String timeZone) {}
 
     /**
      * Rebuild the index of one endpoint from its sources (the server runs it as a re-index job and
