@@ -56,6 +56,21 @@ public final class ImportContext {
         this.threads = Math.max(1, threads);
     }
 
+    private volatile java.util.function.BooleanSupplier endIsCut = () -> false;
+
+    /** Says how to know whether the content being read ended because its file was truncated (set per content). */
+    void endIsCut(java.util.function.BooleanSupplier cut) {
+        this.endIsCut = cut;
+    }
+
+    /**
+     * True once the content being read has ended because its (compressed) file was truncated: its last
+     * record, cut there, is not a complete one. Readers ask at the end of the content.
+     */
+    public boolean endIsCut() {
+        return endIsCut.getAsBoolean();
+    }
+
     /** The zone of a time written without one (NXLog's EventTime): the one given, else UTC. */
     public java.time.ZoneId localZone() {
         return localZone == null ? java.time.ZoneOffset.UTC : localZone;

@@ -10,8 +10,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import trailhound.telemetry.auditd.AuditLogReader;
 import trailhound.telemetry.sysmon.WindowsEventReader;
 import trailhound.schema.Event;
@@ -72,143 +70,242 @@ public final class TelemetryImport {
             Consumer<Event> sink, int threads) {
         ImportContext context = new ImportContext(endpointOverride, stem(Path.of(originalName).getFileName()), sink, threads,
                 localZone);
-        TelemetryFormat first = null;
+        Bundle bundle = new Bundle(file, context);
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            switch (container(in)) {
-                case ZIP -> first = readZip(file, in, context);
-                case GZIP -> first = readEntry(file, "", new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16),
-                        context, "gzip").format();
-                case PLAIN -> first = readEntry(file, "", in, context, null).format();
-            }
+            bundle.read("", in, 0);
         } catch (IOException e) {
             throw new TelemetryReadException(file, "cannot read: " + e, e);
         }
-        return context.report(file, first);
+        if (bundle.first == null) {
+            if (!bundle.entries) throw new UnsupportedFormatException(file, bundle.unknown);
+            throw new UnsupportedFormatException(file, bundle.unknownEntries.isEmpty() ? "an archive without any file"
+                    : "no file in it is telemetry (" + String.join(", ", bundle.unknownEntries) + ")");
+        }
+        return context.report(file, bundle.first);
     }
 
-    /** The format of the file's content (of its first archive entry), or empty when it is none of ours. */
+    /** The format of the file's content (of the first archive entry that is telemetry), or empty when it is none of ours. */
     public static Optional<TelemetryFormat> detect(Path file) {
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            InputStream content = switch (container(in)) {
-                case ZIP -> {
-                    ZipInputStream zip = new ZipInputStream(in);
-                    ZipEntry entry = zip.getNextEntry();
-                    while (entry != null && entry.isDirectory()) {
-                        entry = zip.getNextEntry();
-                    }
-                    yield entry == null ? InputStream.nullInputStream() : zip;
-                }
-                case GZIP -> new GZIPInputStream(in);
-                case PLAIN -> in;
-            };
-            byte[] head = content.readNBytes(FormatSniffer.HEAD_BYTES);
-            return FormatSniffer.sniff(head, head.length);
+            return sniff(in, 0);
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    private enum Container { ZIP, GZIP, PLAIN }
+    private static Optional<TelemetryFormat> sniff(BufferedInputStream in, int depth) throws IOException {
+        Container container = depth > MAX_DEPTH ? Container.PLAIN : container(in);
+        switch (container) {
+            case ZIP, TAR -> {
+                ArchiveEntries entries = ArchiveEntries.of(container, in);
+                for (int n = 0; n < MAX_SNIFFED_ENTRIES && entries.next() != null; n++) {
+                    Optional<TelemetryFormat> format = sniff(new BufferedInputStream(entries.content(), 1 << 16), depth + 1);
+                    if (format.isPresent()) return format;
+                }
+                return Optional.empty();
+            }
+            case GZIP -> {
+                return sniff(new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16), depth + 1);
+            }
+            default -> {
+                byte[] head = in.readNBytes(FormatSniffer.HEAD_BYTES);
+                return FormatSniffer.sniff(head, head.length);
+            }
+        }
+    }
+
+    /** Containers inside containers (a .tar.gz in a .zip) are opened up to this depth; deeper is read as it is. */
+    private static final int MAX_DEPTH = 4;
+    private static final int MAX_SNIFFED_ENTRIES = 1000;
+
+    private enum Container { ZIP, GZIP, TAR, PLAIN }
 
     private static Container container(BufferedInputStream in) throws IOException {
-        in.mark(4);
-        byte[] magic = in.readNBytes(4);
+        in.mark(512);
+        byte[] head = in.readNBytes(512);
         in.reset();
-        if (magic.length == 4 && ((magic[0] & 0xff) << 24 | (magic[1] & 0xff) << 16 | (magic[2] & 0xff) << 8
-                | (magic[3] & 0xff)) == ZIP_MAGIC) {
+        if (head.length >= 4 && ((head[0] & 0xff) << 24 | (head[1] & 0xff) << 16 | (head[2] & 0xff) << 8
+                | (head[3] & 0xff)) == ZIP_MAGIC) {
             return Container.ZIP;
         }
-        if (magic.length >= 2 && ((magic[0] & 0xff) << 8 | (magic[1] & 0xff)) == GZIP_MAGIC) {
+        if (head.length >= 2 && ((head[0] & 0xff) << 8 | (head[1] & 0xff)) == GZIP_MAGIC) {
             return Container.GZIP;
+        }
+        if (head.length == 512 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
+            return Container.TAR;
         }
         return Container.PLAIN;
     }
 
-    private static TelemetryFormat readZip(Path file, InputStream in, ImportContext context) throws IOException {
-        TelemetryFormat first = null;
-        String unknownEntry = null;
-        ZipInputStream zip = new ZipInputStream(in);
-        try {
-            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                if (entry.isDirectory()) {
-                    continue;
+    /** The files of a zip or tar archive, one after the other (a stream: nothing is extracted to disk). */
+    private interface ArchiveEntries {
+        /** The next file's name (folders are skipped), or null after the last. */
+        String next() throws IOException;
+
+        /** The current file's content, to read before {@link #next}; closing it leaves the archive open. */
+        InputStream content();
+
+        static ArchiveEntries of(Container kind, InputStream in) {
+            org.apache.commons.compress.archivers.ArchiveInputStream<?> archive = kind == Container.ZIP
+                    ? new org.apache.commons.compress.archivers.zip.ZipArchiveInputStream(in)
+                    : new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in);
+            return new ArchiveEntries() {
+                @Override
+                public String next() throws IOException {
+                    for (var e = archive.getNextEntry(); e != null; e = archive.getNextEntry()) {
+                        if (!e.isDirectory() && archive.canReadEntryData(e)) return e.getName();
+                    }
+                    return null;
                 }
-                BufferedInputStream content = new BufferedInputStream(unclosable(zip), 1 << 16);
-                Entry read = readEntry(file, entry.getName(), content, context, "zip");
-                if (read.format() == null) {
-                    unknownEntry = unknownEntry == null ? entry.getName() : unknownEntry;
-                } else if (first == null) {
-                    first = read.format();
+
+                @Override
+                public InputStream content() {
+                    return unclosable(archive);
                 }
-                if (read.truncated()) {
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            // A truncated or damaged local header: the entries before it were read in full.
-            context.warn("zip truncated or damaged after " + context.recordsRead() + " records: kept what was read ("
-                    + e.getMessage() + ")");
+            };
         }
-        if (first == null) {
-            throw new UnsupportedFormatException(file, unknownEntry == null
-                    ? "a zip without any readable entry" : "zip entry " + unknownEntry + " is not telemetry");
-        }
-        return first;
     }
 
-    /** The format of one content stream (null: not telemetry) and whether it ended early. */
-    private record Entry(TelemetryFormat format, boolean truncated) {
+    /*
+     * One file read as a bundle: plain content, or .gz, .zip, .tar (and .tar.gz, zips in zips...) holding
+     * any number of files in any order, each recognised on its own. A file that is no telemetry inside an
+     * archive is skipped with a warning naming it; a plain file (or .gz) that is none throws. A damaged
+     * or truncated compressed stream ends that content like its end: every complete record before the
+     * cut is read, the one cut is not, and a warning says so.
+     */
+    private static final class Bundle {
+        private final Path file;
+        private final ImportContext context;
+        TelemetryFormat first;
+        boolean entries;
+        final java.util.List<String> unknownEntries = new java.util.ArrayList<>();
+        String unknown = "empty";
+        /** The compressed streams the content being read comes through, innermost first. */
+        private final java.util.Deque<Truncation> open = new java.util.ArrayDeque<>();
+
+        Bundle(Path file, ImportContext context) {
+            this.file = file;
+            this.context = context;
+        }
+
+        void read(String name, BufferedInputStream in, int depth) throws IOException {
+            Container container = depth > MAX_DEPTH ? Container.PLAIN : container(in);
+            switch (container) {
+                case ZIP, TAR -> {
+                    entries = true;
+                    ArchiveEntries archive = ArchiveEntries.of(container, in);
+                    String kind = container == Container.ZIP ? "zip" : "tar";
+                    while (true) {
+                        String entry;
+                        try {
+                            entry = archive.next();
+                        } catch (IOException e) {
+                            context.warn(kind + " " + (name.isEmpty() ? "" : name + " ") + "truncated or damaged after "
+                                    + context.recordsRead() + " records: kept what was read (" + e.getMessage() + ")");
+                            return;
+                        }
+                        if (entry == null) return;
+                        String path = name.isEmpty() ? entry : name + "!" + entry;
+                        Truncation content = new Truncation(archive.content());
+                        open.push(content);
+                        try {
+                            read(path, new BufferedInputStream(content, 1 << 16), depth + 1);
+                        } finally {
+                            open.pop();
+                        }
+                        if (content.failure != null) {
+                            truncated(kind, path, content.failure);
+                            return;
+                        }
+                    }
+                }
+                case GZIP -> {
+                    Truncation content;
+                    try {
+                        content = new Truncation(new GZIPInputStream(in, 1 << 16));
+                    } catch (IOException e) {
+                        truncated("gzip", name, e);
+                        return;
+                    }
+                    open.push(content);
+                    try {
+                        read(name, new BufferedInputStream(content, 1 << 16), depth + 1);
+                    } finally {
+                        open.pop();
+                    }
+                    if (content.failure != null) truncated("gzip", name, content.failure);
+                }
+                default -> plain(name, in);
+            }
+        }
+
+        private void truncated(String kind, String name, IOException cause) {
+            context.warn(kind + " truncated after " + context.recordsRead() + " records" + (name.isEmpty() ? "" : " (in " + name + ")")
+                    + ": kept every complete record before the cut (" + cause.getMessage() + ")");
+        }
+
+        private void plain(String name, BufferedInputStream in) throws IOException {
+            in.mark(FormatSniffer.HEAD_BYTES);
+            byte[] head = in.readNBytes(FormatSniffer.HEAD_BYTES);
+            in.reset();
+            Optional<TelemetryFormat> format = FormatSniffer.sniff(head, head.length);
+            if (format.isEmpty()) {
+                if (name.isEmpty() || !entries) {
+                    unknown = FormatSniffer.excerpt(head, head.length);
+                    if (!entries) return; // a plain file or .gz: read() throws
+                }
+                unknownEntries.add(name);
+                context.warn(name + " skipped: not a telemetry format (" + FormatSniffer.excerpt(head, head.length) + ")");
+                return;
+            }
+            if (first == null) first = format.get();
+            // a record the cut ends is not a complete record: the readers leave it out
+            context.endIsCut(() -> open.stream().anyMatch(t -> t.failure != null));
+            switch (format.get()) {
+                case WINDOWS_JSON_LINES -> WindowsEventReader.readJsonLines(in, name, context);
+                case WINDOWS_EVENT_XML -> WindowsEventReader.readXml(in, name, context);
+                case LINUX_AUDIT -> AuditLogReader.read(in, name, context);
+            }
+        }
     }
 
     /**
-     * Reads one plain content stream. Its format is null for an unrecognised zip entry (warned
-     * about); an unrecognised plain or gzip file throws. An I/O error inside a compressed stream is
-     * a truncation: warned about, what was read is kept.
+     * A decompressed stream whose failure (a truncated or damaged file) reads as its end, so the
+     * reader above it keeps every complete record; the failure is kept to be reported.
      */
-    private static Entry readEntry(Path file, String entryName, BufferedInputStream in, ImportContext context,
-            String archiveKind) throws IOException {
-        byte[] head;
-        in.mark(FormatSniffer.HEAD_BYTES);
-        try {
-            head = in.readNBytes(FormatSniffer.HEAD_BYTES);
-            in.reset();
-        } catch (IOException e) {
-            if (archiveKind == null) {
-                throw e;
-            }
-            context.warn(archiveKind + " truncated before any record of " + describe(file, entryName) + ": nothing read ("
-                    + e.getMessage() + ")");
-            return new Entry(null, true);
-        }
-        Optional<TelemetryFormat> format = FormatSniffer.sniff(head, head.length);
-        if (format.isEmpty()) {
-            if (archiveKind == null || archiveKind.equals("gzip")) {
-                throw new UnsupportedFormatException(file, FormatSniffer.excerpt(head, head.length));
-            }
-            context.warn("zip entry " + entryName + " skipped: not a telemetry format ("
-                    + FormatSniffer.excerpt(head, head.length) + ")");
-            return new Entry(null, false);
-        }
-        try {
-            switch (format.get()) {
-                case WINDOWS_JSON_LINES -> WindowsEventReader.readJsonLines(in, entryName, context);
-                case WINDOWS_EVENT_XML -> WindowsEventReader.readXml(in, entryName, context);
-                case LINUX_AUDIT -> AuditLogReader.read(in, entryName, context);
-            }
-        } catch (IOException e) {
-            if (archiveKind == null) {
-                throw e;
-            }
-            context.warn(archiveKind + " truncated after " + context.recordsRead() + " records"
-                    + (entryName.isEmpty() ? "" : " (in entry " + entryName + ")") + ": kept what was read ("
-                    + e.getMessage() + ")");
-            return new Entry(format.get(), true);
-        }
-        return new Entry(format.get(), false);
-    }
+    private static final class Truncation extends FilterInputStream {
+        IOException failure;
 
-    private static String describe(Path file, String entryName) {
-        return entryName.isEmpty() ? file.toString() : file + "!" + entryName;
+        Truncation(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (failure != null) return -1;
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = e;
+                return -1;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (failure != null) return -1;
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                return -1;
+            }
+        }
+
+        @Override
+        public void close() {
+            // the archive or file underneath belongs to its reader
+        }
     }
 
     private static InputStream unclosable(InputStream in) {

@@ -116,6 +116,92 @@ class BadInputTest {
         assertEquals(Optional.of(TelemetryFormat.WINDOWS_JSON_LINES), TelemetryImport.detect(cut));
     }
 
+    /**
+     * A truncated .gz yields every complete record before the cut, and not the one cut, whatever the
+     * format: the number of complete records in what can still be decompressed, exactly.
+     */
+    @Test
+    void read_truncatedGzip_everyCompleteRecordBeforeTheCut() throws IOException {
+        StringBuilder json = new StringBuilder();
+        StringBuilder xml = new StringBuilder("<Events>\n");
+        StringBuilder audit = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            json.append(LINE_A.replace("7\"", i + "\"")).append('\n');
+            xml.append("<Event><System><EventID>11</EventID><TimeCreated SystemTime='2020-10-19T07:30:46.000Z'/><EventRecordID>")
+                    .append(i).append("</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws</Computer>")
+                    .append("</System><EventData><Data Name='TargetFilename'>C:\\f").append(i).append(".txt</Data></EventData></Event>\n");
+            audit.append("node=ws type=SYSCALL msg=audit(1700000000.").append(String.format("%03d", i % 1000)).append(':').append(i)
+                    .append("): arch=c000003e syscall=59 success=yes exit=0 items=1 ppid=1 pid=").append(i)
+                    .append(" auid=0 uid=0 comm=\"x\" exe=\"/bin/x\"\nnode=ws type=EOE msg=audit(1700000000.000:").append(i).append("): \n");
+        }
+        for (String format : List.of("json", "xml", "audit")) {
+            String text = switch (format) {
+                case "json" -> json.toString();
+                case "xml" -> xml.toString();
+                default -> audit.toString();
+            };
+            byte[] gz = Gzip.of(text);
+            for (int cut : new int[] {gz.length / 3, gz.length / 2, gz.length * 4 / 5}) {
+                Path file = dir.resolve("cut.gz");
+                Files.write(file, Arrays.copyOf(gz, cut));
+                String readable = readableBeforeTheCut(file);
+                String lines = readable.substring(0, readable.lastIndexOf('\n') + 1);
+                long complete = switch (format) {
+                    case "xml" -> countOf(readable, "</Event>");
+                    case "audit" -> countOf(lines, "type=SYSCALL");
+                    default -> lines.lines().count();
+                };
+                List<Event> events = new ArrayList<>();
+                ImportReport report = TelemetryImport.read(file, null, events::add);
+                assertEquals(complete, events.size(), format + ": every complete record before the cut at " + cut + ": " + report);
+                assertTrue(report.warnings().stream().anyMatch(w -> w.startsWith("gzip truncated after")), report.warnings().toString());
+            }
+        }
+    }
+
+    private static String readableBeforeTheCut(Path gz) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) out.write(buffer, 0, n); // each read returns what it inflated before the cut
+        } catch (java.io.EOFException e) {
+            // the cut
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static long countOf(String text, String what) {
+        long n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
+    /** A .tar.gz bundle (a triage collection): each file recognised on its own, the others skipped by name. */
+    @Test
+    void read_tarGzBundle_eachFileOnItsOwn() throws IOException {
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(tar)) {
+            for (String[] f : new String[][] {{"collection/README.txt", "triage of ws-1\n"}, {"collection/sysmon.json", LINE_A + "\n" + LINE_B + "\n"}}) {
+                byte[] bytes = f[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(f[0]);
+                entry.setSize(bytes.length);
+                out.putArchiveEntry(entry);
+                out.write(bytes);
+                out.closeArchiveEntry();
+            }
+        }
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(tar.toByteArray());
+        }
+        Path file = Files.write(dir.resolve("triage.tar.gz"), gz.toByteArray());
+        assertEquals(Optional.of(TelemetryFormat.WINDOWS_JSON_LINES), TelemetryImport.detect(file));
+        ImportReport report = TelemetryImport.read(file, null, e -> { });
+        assertEquals(2, report.eventsEmitted());
+        assertEquals(List.of("collection/README.txt skipped: not a telemetry format (starts with \"triage of ws-1.\")"),
+                report.warnings());
+    }
+
     @Test
     void read_completeGzip_readsEverything() throws IOException {
         Path file = dir.resolve("no-extension-hint");

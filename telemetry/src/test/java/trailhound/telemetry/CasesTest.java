@@ -186,4 +186,20 @@ class CasesTest {
         assertEquals("2023-11-14T22:30:00.100Z", Event.formatTime(curl.ts()));
         assertEquals(r.report().eventsEmitted(), r.report().distinctEvents(), "no event twice");
     }
+
+    @Test
+    void case08_zipEntriesInAnyOrder_eachRecognisedOnItsOwn() {
+        for (String name : List.of("json-first-then-evtx.zip", "evtx-first-then-json.zip", "yaml-first-then-json.zip")) {
+            Path zip = file("08-zip-first-entry-decides", name);
+            assertEquals(java.util.Optional.of(TelemetryFormat.WINDOWS_JSON_LINES), TelemetryImport.detect(zip), name);
+            Read r = read(zip, null);
+            assertEquals(184, r.report().recordsRead(), name);
+            assertEquals(175, r.report().distinctEvents(), name + ": 9 duplicate lines");
+            assertEquals(List.of("ws-hunt-08"), r.report().endpoints(), name);
+            if (name.startsWith("yaml")) {
+                assertTrue(r.report().warnings().stream().anyMatch(w -> w.startsWith("metadata.yaml skipped: not a telemetry format")),
+                        r.report().warnings().toString());
+            }
+        }
+    }
 }

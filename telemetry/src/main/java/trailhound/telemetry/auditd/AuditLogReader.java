@@ -45,11 +45,18 @@ public final class AuditLogReader {
         AuditEventMapper mapper = new AuditEventMapper();
         Map<String, Pending> open = new LinkedHashMap<>();
         long number = 0;
+        String next;
         try {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            for (String line = lines.readLine(); line != null; line = next) {
+                next = lines.readLine();
                 number++;
                 if (line.isBlank() || separator(line)) {
                     continue;
+                }
+                if (next == null && context.endIsCut()) { // cut by the end of a truncated file: not a complete record
+                    context.recordRead();
+                    context.malformed(number);
+                    break;
                 }
                 context.recordRead();
                 AuditRecord record = AuditRecordParser.parse(line, number);

@@ -65,6 +65,11 @@ final class EventFragments {
         }
     }
 
+    /** True once the stream has ended and nothing is left to give out. */
+    boolean atEnd() {
+        return eof && pos >= text.length();
+    }
+
     /** Where the next {@code <Event} tag (followed by a space, '>' or '/') starts, from {@code from}; -1 if none yet. */
     private int nextTag(int from) {
         int i = Math.max(from, scanned);

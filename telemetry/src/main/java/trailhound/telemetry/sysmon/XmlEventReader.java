@@ -54,10 +54,13 @@ final class XmlEventReader {
                 Map<String, String> fields = EventXml.fields(parsed.event());
                 event = WindowsEventMapper.map(fields, uid(fields), context.endpointOverride(), context::hostless, context.localZone());
             }
-            if (event == null || (parsed.cut() && event.object() == null)) {
+            // an event cut by the end of a truncated file is not kept: only complete records before the cut are
+            boolean truncatedHere = parsed.cut() && context.endIsCut() && fragments.atEnd();
+            if (event == null || (parsed.cut() && event.object() == null) || truncatedHere) {
                 context.malformed(f.line());
                 if (rejectedCount++ < EXAMPLES) {
-                    rejected.add("line " + f.line() + ": " + (parsed.problem() != null ? parsed.problem() : "no EventID or time"));
+                    rejected.add("line " + f.line() + ": " + (truncatedHere ? "cut by the end of the truncated file"
+                            : parsed.problem() != null ? parsed.problem() : "no EventID or time"));
                 }
                 continue;
             }
