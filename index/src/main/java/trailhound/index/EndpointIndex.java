@@ -108,9 +108,11 @@ public final class EndpointIndex implements EventIndex, Closeable {
      * 2: process fields live in process variants and events keep their values in one stored field.
      * 3: no index sort; ts doc values share the ts point's name.
      * 4: recorder uids name the recorder; the first source to add an event keeps it; {@code source} is
-     *    the catalogue's source label. Older formats are rebuilt from their sources by a re-index.
+     *    the catalogue's source label.
+     * 5: Windows events with a record id have one uid whatever form they came in ({@code w<host>:<channel>:<id>}).
+     * Older formats are rebuilt from their sources by a re-index.
      */
-    public static final int FORMAT = 4;
+    public static final int FORMAT = 5;
 
     /** Opens (creating if absent) the index stored in {@code dir}. */
     public static EndpointIndex open(Path dir) throws IOException {

@@ -62,10 +62,14 @@ public final class WindowsEventReader {
                 tally.malformed(batch.firstLine() + i);
                 continue;
             }
-            // 128-bit MurmurHash3 of the line's bytes: a published, fixed algorithm (uids must never
-            // change between versions) and several times cheaper than SHA-256 on the hot path.
-            long[] hash = MurmurHash3.hash128x64(bytes, start, length, UID_SEED);
-            String uid = "j" + HEX.toHexDigits(hash[0]) + HEX.toHexDigits(hash[1]);
+            // the record id when the line kept it (the same uid as the .evtx or XML form); else a 128-bit
+            // MurmurHash3 of the line's bytes: a published, fixed algorithm (uids must never change between
+            // versions) and several times cheaper than SHA-256 on the hot path
+            String uid = WindowsUids.ofRecord(fields);
+            if (uid == null) {
+                long[] hash = MurmurHash3.hash128x64(bytes, start, length, UID_SEED);
+                uid = "j" + HEX.toHexDigits(hash[0]) + HEX.toHexDigits(hash[1]);
+            }
             Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context::hostless, context.localZone());
             if (event == null) {
                 tally.malformed(batch.firstLine() + i);

@@ -85,11 +85,11 @@ final class XmlEventReader {
         return String.join(", ", lines.stream().map(String::valueOf).toList());
     }
 
-    /** {@code host:channel:EventRecordID}; without a record id, a hash of the sorted fields. */
+    /** {@link WindowsUids#ofRecord}; without a record id, a hash of the sorted fields. */
     private String uid(Map<String, String> fields) {
-        String recordId = fields.get("EventRecordID");
-        if (recordId != null) {
-            return "x" + fields.getOrDefault("Hostname", "") + ":" + fields.getOrDefault("Channel", "") + ":" + recordId;
+        String uid = WindowsUids.ofRecord(fields);
+        if (uid != null) {
+            return uid;
         }
         sha256.update(new TreeMap<>(fields).toString().getBytes(StandardCharsets.UTF_8));
         return "x" + HexFormat.of().formatHex(sha256.digest(), 0, 16);

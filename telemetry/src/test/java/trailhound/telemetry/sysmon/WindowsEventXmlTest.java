@@ -36,7 +36,7 @@ class WindowsEventXmlTest {
         assertEquals(TelemetryFormat.WINDOWS_EVENT_XML, report.format());
         assertEquals(Map.of("process/start", 1L, "network/connect", 1L, "security/logon", 1L), report.countsByKind());
         Event start = events.get(0);
-        assertEquals("WORKSTATION5:Microsoft-Windows-Sysmon/Operational:101", start.uid().substring(1));
+        assertEquals("wworkstation5:microsoft-windows-sysmon/operational:101", start.uid());
         assertEquals("39e4a257-40a6-5f8d-a205-000000000700", start.get(Field.PROCESS_KEY));
         assertEquals("39e4a257-40a6-5f8d-a105-000000000700", start.get(Field.PARENT_KEY));
         assertEquals("reg.exe", start.get(Field.PROCESS_NAME));
@@ -100,6 +100,18 @@ class WindowsEventXmlTest {
         assertEquals(1, report.warnings().size());
         assertTrue(report.warnings().getFirst().startsWith("2 XML events could not be read and were skipped (line 3: no EventID or"
                 + " time; line 5: "), report.warnings().toString());
+    }
+
+    /** One record in two forms (Event XML, a forwarder's JSON that kept its record id) is one event: one uid. */
+    @Test
+    void read_sameRecordAsXmlAndAsJson_sameUid() throws IOException {
+        List<String> uids = new ArrayList<>();
+        TelemetryImport.read(write("one.xml", processStart(42)), null, e -> uids.add(e.uid()));
+        Path json = write("one.json", "{\"EventID\":1,\"Channel\":\"microsoft-windows-sysmon/operational\",\"Hostname\":\"workstation5\","
+                + "\"EventRecordID\":42,\"UtcTime\":\"2020-10-19 07:30:46.660\",\"Image\":\"C:\\\\reg.exe\"}\n");
+        TelemetryImport.read(json, null, e -> uids.add(e.uid()));
+        assertEquals(2, uids.size());
+        assertEquals(uids.get(0), uids.get(1));
     }
 
     /** Kind: localized exports (case 02): RenderingInfo's translated channel never replaces System's. */
