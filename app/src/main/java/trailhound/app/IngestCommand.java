@@ -99,8 +99,23 @@ final class IngestCommand implements Callable<Integer> {
         return files;
     }
 
+    /** Files read whole, read with some records rejected, and refused. */
+    private int whole;
+    private int partly;
+    private int refused;
+
+    /** 0: everything imported; 3: some records (or some files of several) rejected; 2: nothing imported. */
+    private int status() {
+        if (refused > 0 && whole + partly == 0) return Main.BAD_INPUT;
+        return refused > 0 || partly > 0 ? Main.PARTLY : 0;
+    }
+
+    private void outcome(IngestReport report) {
+        if (report.whole()) whole++;
+        else partly++;
+    }
+
     private int ingestHere(PrintWriter out, PrintWriter err) throws IOException {
-        int status = 0;
         try (DataDir dir = DataDir.open(data.dir)) {
             for (Path file : files) {
                 Progress progress = new Progress(err, "ingesting " + file.getFileName(), 0);
@@ -111,15 +126,16 @@ final class IngestCommand implements Callable<Integer> {
                     current = null;
                     progress.done();
                     print(out, report, (System.nanoTime() - start) / 1e9);
+                    outcome(report);
                 } catch (IngestException e) {
                     current = null;
                     progress.done();
                     err.println("trailhound: " + e.getMessage());
-                    status = Main.BAD_INPUT;
+                    refused++;
                 }
             }
         }
-        return status;
+        return status();
     }
 
     /**
@@ -127,7 +143,6 @@ final class IngestCommand implements Callable<Integer> {
      * that would open its indexes beside the server's); the same output and exit status as locally.
      */
     private int handOff(RunningServer server, PrintWriter out, PrintWriter err) {
-        int status = 0;
         for (Path file : files) {
             Progress progress = new Progress(err, "ingesting " + file.getFileName(), 0);
             long start = System.nanoTime();
@@ -141,14 +156,15 @@ final class IngestCommand implements Callable<Integer> {
             }
             if (outcome.ingested() != null) {
                 print(out, outcome.ingested().withFile(file), (System.nanoTime() - start) / 1e9);
+                outcome(outcome.ingested());
             } else if (outcome.failure().kind() == HandOff.Kind.FILE) {
                 err.println("trailhound: " + outcome.failure().message());
-                status = Main.BAD_INPUT;
+                refused++;
             } else {
                 throw RunningServer.asException(outcome.failure());
             }
         }
-        return status;
+        return status();
     }
 
     static void print(PrintWriter out, IngestReport r, double seconds) {
@@ -160,10 +176,15 @@ final class IngestCommand implements Callable<Integer> {
             if (c.resumed() > 0) out.printf("  %-32s (%,d of the added were committed by the interrupted run resumed)%n", "", c.resumed());
         }
         if (r.endpoints().isEmpty()) out.println("  no events");
-        if (r.rejected() > 0) {
-            out.printf("  %,d malformed or rejected; first at %s%n", r.rejected(), r.rejectedAt());
+        if (!r.kinds().isEmpty()) {
+            out.printf("  %-40s %10s %10s %10s %10s%n", "KIND", "READ", "ADDED", "DUPLICATE", "REJECTED");
+            r.kinds().forEach((kind, n) -> out.printf("  %-40s %,10d %,10d %,10d %,10d%n", Text.clip(kind, 40), n.read(), n.added(),
+                    n.duplicates(), n.rejected()));
         }
-        r.countsByKind().forEach((kind, n) -> out.printf("    %-40s %,10d%n", kind, n));
+        if (r.rejected() > 0) {
+            out.printf("  %,d records could not be read%s:%n", r.rejected(), r.rejected() > r.firstRejections().size() ? ", the first" : "");
+            r.firstRejections().forEach(why -> out.println("    " + Text.safe(why)));
+        }
         r.warnings().forEach(w -> out.println("  warning: " + Text.safe(w)));
         out.printf("  %,d events read in %.1f s (%,.0f events/s)%n", r.read(), seconds, r.read() / Math.max(seconds, 1e-3));
     }

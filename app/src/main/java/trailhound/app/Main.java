@@ -13,8 +13,11 @@ import picocli.CommandLine.Command;
             SourcesCommand.class, VerifyCommand.class, ReindexCommand.class, RetentionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
-    /** Exit status for bad input: a bad query, an unknown endpoint, an unreadable file. */
+    /** Exit status for bad input: a bad query, an unknown endpoint, an unreadable file; nothing was done. */
     static final int BAD_INPUT = 2;
+
+    /** Exit status of an ingest that imported what it could, but rejected some records (or some files of several). */
+    static final int PARTLY = 3;
 
     /** Held so the level set on it sticks: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");

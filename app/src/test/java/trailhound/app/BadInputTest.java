@@ -115,6 +115,18 @@ class BadInputTest {
         assertTrue(none.err().contains("the folder " + empty + " holds no files to ingest"), none.err());
     }
 
+    /** Exit 3: imported, but some records rejected; the report gives per kind read/added/duplicate/rejected and the reasons. */
+    @Test
+    void ingest_someRecordsRejected_exit3WithReasonsAndCountsPerKind() throws Exception {
+        String line = "{\"EventID\":11,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Hostname\":\"ws-3\","
+                + "\"UtcTime\":\"2020-10-19 07:30:46.251\",\"TargetFilename\":\"C:\\\\f.txt\"}";
+        Path file = Files.writeString(tmp.resolve("partly.json"), line + "\n{not json\n" + line + "\n");
+        Cli cli = Cli.run("ingest", "--data", tmp.resolve("partly-data").toString(), file.toString());
+        assertEquals(3, cli.status(), cli.out() + cli.err());
+        assertTrue(cli.out().matches("(?s).*file/create +2 +1 +1 +0\\n.*"), "KIND READ ADDED DUPLICATE REJECTED: " + cli.out());
+        assertTrue(cli.out().contains("1 records could not be read:\n    line 2: not one JSON object"), cli.out());
+    }
+
     @Test
     void ingest_missingFile_exit2() {
         Cli cli = Cli.run("ingest", "--data", data.toString(), tmp.resolve("nope.db").toString());

@@ -120,7 +120,8 @@ class HandOffTest {
         Cli reindexHere = Cli.run("reindex", "--data", local.toString(), "--endpoint", "no-such-host", "--endpoint", endpoints.get(1));
         try (Served served = serve()) {
             Cli there = Cli.run("ingest", "--data", data.toString(), junk.toString(), good);
-            assertEquals(2, there.status());
+            assertEquals(3, here.status(), "one file of two refused: exit status 3");
+            assertEquals(3, there.status());
             assertEquals(normalized(here.out()), normalized(there.out()));
             assertEquals(withoutHandOffLine(here.err()), withoutHandOffLine(there.err()));
             assertTrue(there.err().contains("unknown format"), there.err());

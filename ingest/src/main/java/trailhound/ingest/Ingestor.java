@@ -53,7 +53,8 @@ import trailhound.telemetry.UnsupportedFormatException;
 public final class Ingestor {
     /** Formats named in errors, in the order they are tried. */
     public static final String ACCEPTED_FORMATS = "a Trailhound recorder database (SQLite), Windows event JSON lines"
-            + " (Sysmon/Security, plain, .zip or .gz), Windows event XML (Event Viewer / wevtutil), Linux audit log";
+            + " (flat, Winlogbeat/ECS, Sentinel), Windows event XML (Event Viewer, wevtutil, Sysmon for Linux), Linux audit log"
+            + " (raw or ausearch); plain or in .gz, .zip, .tar(.gz)";
 
     private static final DateTimeFormatter SNAPSHOT_TIME =
             DateTimeFormatter.ofPattern("yyyy_MM_dd'T'HH.mm.ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -273,6 +274,7 @@ public final class Ingestor {
             Map<String, Long> labelled = new TreeMap<>();
             ReadReport read;
             List<String> refusals;
+            Map<String, KindCounts> kinds;
             long resumeBelow = resumePoint(endpoint, label);
             try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, reader.eventCount(), notes)) {
                 Consumer<Event> renamed = endpoint.equals(meta.host()) ? indexer
@@ -300,6 +302,7 @@ public final class Ingestor {
                     read = reader.readNewestFirst(label, resumeBelow, sink);
                     keep.in(snapshots, keptName);
                     counts = indexer.finish(labelled);
+                    kinds = indexer.kinds();
                     refusals = refusals(indexer);
                 } catch (IOException | RuntimeException | Error e) {
                     indexer.abort();
@@ -319,7 +322,8 @@ public final class Ingestor {
                     new SourceInfo.SourceEndpoint(endpoint, labelled.getOrDefault(endpoint, 0L), read.rowsRejected())), e -> meta.os());
             List<String> warnings = new java.util.ArrayList<>(refusals);
             warnings.addAll(applyRetention(List.of(endpoint)));
-            return new IngestReport(file, format, Map.of(endpoint, c), read.rowsRejected(), read.firstRejectedIds(), Map.of(),
+            return new IngestReport(file, format, Map.of(endpoint, c), read.rowsRejected(), read.firstRejectedIds(),
+                    read.firstRejectedIds().stream().map(id -> "row " + id + ": not a readable event").toList(), kinds,
                     warnings, sourceId, false);
         } catch (RecorderException e) {
             throw new IngestException(file, e.reason(), e);
@@ -390,6 +394,7 @@ public final class Ingestor {
         Map<String, EndpointCounts> counts;
         Map<String, Long> labelled = new TreeMap<>();
         ImportReport report;
+        Map<String, KindCounts> kinds;
         List<String> warnings = new java.util.ArrayList<>();
         try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, -1, notes)) {
             // JSON lines are parsed on `threads` threads that also index what they parse
@@ -404,6 +409,7 @@ public final class Ingestor {
                 report = TelemetryImport.read(file, file.getFileName().toString(), endpointOverride, timeZone, sink, threads);
                 keep.in(data.root().resolve("sources"), sha256 -> sha256);
                 counts = indexer.finish(labelled);
+                kinds = indexer.kinds();
                 warnings.addAll(report.warnings());
                 warnings.addAll(refusals(indexer));
             } catch (IOException | RuntimeException | Error e) {
@@ -421,7 +427,7 @@ public final class Ingestor {
         data.store().sources().complete(sourceId, report.format().description(), fed, report.endpointOs()::get);
         warnings.addAll(applyRetention(fed.keySet()));
         return new IngestReport(file, report.format().description(), counts, report.malformed(),
-                report.firstMalformedLines(), report.countsByKind(), warnings, sourceId, false);
+                report.firstMalformedLines(), report.firstMalformed(), kinds, warnings, sourceId, false);
     }
 
     /** Applies each endpoint's retention limit after the ingest; says what it removed. */

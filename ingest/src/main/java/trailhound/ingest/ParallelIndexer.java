@@ -46,6 +46,8 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private final Map<String, IndexBackend.Lease> leases = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> submitted = new ConcurrentHashMap<>();
     private final Map<String, Long> before = new ConcurrentHashMap<>();
+    /** Per kind: read, added, duplicates, refused. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder[]> kinds = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<String> notes;
     /** Per endpoint, the source's events an interrupted run committed at a checkpoint before this one. */
     private final Map<String, Long> resumed = new ConcurrentHashMap<>();
@@ -104,9 +106,14 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private void add(Event e) throws IOException {
         String endpoint = e.get(Field.ENDPOINT);
         submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
+        java.util.concurrent.atomic.LongAdder[] kind = kinds.computeIfAbsent(e.kind(), k -> new java.util.concurrent.atomic.LongAdder[] {
+            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
+            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder()});
+        kind[0].increment();
         try {
-            lease(endpoint).index().add(e);
+            kind[lease(endpoint).index().add(e) ? 1 : 2].increment();
         } catch (IllegalArgumentException invalid) {
+            kind[3].increment();
             // One event Lucene refuses (a value it cannot index) costs that event, never the file:
             // IndexWriter stays usable after such a refusal.
             long n = refusedCount.incrementAndGet();
@@ -240,6 +247,13 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         }
         rethrow();
         for (IndexBackend.Lease lease : leases.values()) lease.index().checkpoint(source, position);
+    }
+
+    /** What happened to the events of each kind so far, sorted by kind. */
+    Map<String, KindCounts> kinds() {
+        Map<String, KindCounts> out = new java.util.TreeMap<>();
+        kinds.forEach((k, c) -> out.put(k, new KindCounts(c[0].sum(), c[1].sum(), c[2].sum(), c[3].sum())));
+        return out;
     }
 
     /** Stops the workers and removes every event labelled with the source from the touched indexes (committed). */

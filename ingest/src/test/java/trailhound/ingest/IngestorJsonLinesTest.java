@@ -32,7 +32,9 @@ class IngestorJsonLinesTest {
             assertEquals(2500, first.endpoints().get("WS2").duplicates(), "each WS2 line is there twice");
             assertEquals(20, first.rejected());
             assertEquals(List.of(700L, 1400L, 2100L, 2800L, 3500L, 4200L, 4900L, 5600L, 6300L, 7000L), first.rejectedAt());
-            assertEquals(Map.of("file/create", 7500L), first.countsByKind());
+            assertEquals(Map.of("file/create", new KindCounts(7500, 5000, 2500, 0)), first.kinds(), "per kind: read, added, duplicates");
+            assertTrue(first.firstRejections().getFirst().startsWith("line 700: "), first.firstRejections().toString());
+            assertEquals(false, first.whole());
 
             Path renamed = Files.copy(file, tmp.resolve("renamed.json"));
             IngestReport again = new Ingestor(data, 2).ingest(renamed, null);

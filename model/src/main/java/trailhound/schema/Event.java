@@ -50,6 +50,15 @@ public final class Event {
         return get(Field.TYPE);
     }
 
+    /**
+     * The event's kind for counts in reports: {@code type/operation}; for type {@code other} with a
+     * channel (Windows events not mapped further), {@code other/<channel>/<event id>}.
+     */
+    public String kind() {
+        return "other".equals(type()) && has(Field.CHANNEL) ? "other/" + get(Field.CHANNEL) + "/" + get(Field.EVENT_ID)
+                : type() + "/" + operation();
+    }
+
     public String operation() {
         return get(Field.OPERATION);
     }

@@ -118,8 +118,8 @@ public final class ImportContext {
     }
 
     /** Counts a record that could not be read; {@code line} is 1-based within the file or archive entry. */
-    public void malformed(long line) {
-        direct.malformed(line);
+    public void malformed(long line, String reason) {
+        direct.malformed(line, reason);
     }
 
     public synchronized void warn(String warning) {
@@ -171,7 +171,8 @@ public final class ImportContext {
         Map<String, Long> counts = new TreeMap<>();
         total.countsByKind.forEach((k, v) -> counts.put(k, v[0]));
         return new ImportReport(file, format, total.recordsRead, total.emitted, distinctUids.size(), counts,
-                total.endpoints, total.malformed, total.firstMalformedLines, warnings);
+                total.endpoints, total.malformed, new ArrayList<>(total.firstMalformed.keySet()),
+                total.firstMalformed.entrySet().stream().map(e -> "line " + e.getKey() + ": " + e.getValue()).toList(), warnings);
     }
 
     /**
@@ -185,7 +186,7 @@ public final class ImportContext {
         private final Map<String, String> endpoints = new TreeMap<>(); // endpoint -> os
         private long[] uidHashes = new long[256];
         private int uidCount;
-        private final List<Long> firstMalformedLines = new ArrayList<>();
+        private final TreeMap<Long, String> firstMalformed = new TreeMap<>();
         private long recordsRead;
         private long emitted;
         private long malformed;
@@ -198,19 +199,17 @@ public final class ImportContext {
             recordsRead++;
         }
 
-        /** Counts a record that could not be read; {@code line} is 1-based within the file or archive entry. */
-        public void malformed(long line) {
+        /** Counts a record that could not be read, and why; {@code line} is 1-based within the file or archive entry. */
+        public void malformed(long line, String reason) {
             malformed++;
-            if (firstMalformedLines.size() < MALFORMED_LINES_KEPT) {
-                firstMalformedLines.add(line);
+            if (firstMalformed.size() < MALFORMED_LINES_KEPT) {
+                firstMalformed.put(line, reason);
             }
         }
 
         /** Hands the event to the sink (on this thread) and counts it under its kind; {@code os} as in ImportContext#emit. */
         public void emit(Event event, String os) {
-            String kind = "other".equals(event.type()) && event.has(Field.CHANNEL)
-                    ? "other/" + event.get(Field.CHANNEL) + "/" + event.get(Field.EVENT_ID)
-                    : event.type() + "/" + event.operation();
+            String kind = event.kind();
             countsByKind.computeIfAbsent(kind, k -> new long[1])[0]++;
             String endpoint = event.get(Field.ENDPOINT);
             endpoints.putIfAbsent(endpoint, os);
@@ -227,10 +226,8 @@ public final class ImportContext {
             other.countsByKind.forEach((k, v) -> countsByKind.computeIfAbsent(k, x -> new long[1])[0] += v[0]);
             other.endpoints.forEach(endpoints::putIfAbsent);
             // the first lines of the file are among the first lines of each batch
-            firstMalformedLines.addAll(other.firstMalformedLines);
-            Collections.sort(firstMalformedLines);
-            firstMalformedLines.subList(Math.min(MALFORMED_LINES_KEPT, firstMalformedLines.size()),
-                    firstMalformedLines.size()).clear();
+            firstMalformed.putAll(other.firstMalformed);
+            while (firstMalformed.size() > MALFORMED_LINES_KEPT) firstMalformed.pollLastEntry();
             recordsRead += other.recordsRead;
             emitted += other.emitted;
             malformed += other.malformed;

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param endpointOs endpoints the events carry, sorted, with their operating system ({@code windows}, {@code linux})
  * @param malformed records that could not be read (counted, not emitted)
  * @param firstMalformedLines the line numbers of the first ten malformed records
+ * @param firstMalformed the same records with why they could not be read ({@code line 50: cut short before </Event>})
  * @param warnings things the analyst should know, e.g. a truncated archive
  */
 public record ImportReport(
@@ -32,12 +33,14 @@ public record ImportReport(
         Map<String, String> endpointOs,
         long malformed,
         List<Long> firstMalformedLines,
+        List<String> firstMalformed,
         List<String> warnings) {
 
     public ImportReport {
         countsByKind = Collections.unmodifiableMap(new TreeMap<>(countsByKind));
         endpointOs = Collections.unmodifiableMap(new TreeMap<>(endpointOs));
         firstMalformedLines = List.copyOf(firstMalformedLines);
+        firstMalformed = List.copyOf(firstMalformed);
         warnings = List.copyOf(warnings);
     }
 

@@ -55,13 +55,13 @@ public final class AuditLogReader {
                 }
                 if (next == null && context.endIsCut()) { // cut by the end of a truncated file: not a complete record
                     context.recordRead();
-                    context.malformed(number);
+                    context.malformed(number, "cut by the end of the truncated file");
                     break;
                 }
                 context.recordRead();
                 AuditRecord record = AuditRecordParser.parse(line, number);
                 if (record == null) {
-                    context.malformed(number);
+                    context.malformed(number, "not an audit record (type=... msg=audit(time:serial): ...)");
                     continue;
                 }
                 Pending pending = open.get(record.groupKey());

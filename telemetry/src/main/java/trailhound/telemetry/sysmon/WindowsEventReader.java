@@ -59,7 +59,7 @@ public final class WindowsEventReader {
             int start = batch.start(i);
             int length = batch.end(i) - start;
             if (!parseFlatObject(bytes, start, length, fields)) {
-                tally.malformed(batch.firstLine() + i);
+                tally.malformed(batch.firstLine() + i, "not one JSON object");
                 continue;
             }
             // the record id when the line kept it (the same uid as the .evtx or XML form); else a 128-bit
@@ -72,7 +72,7 @@ public final class WindowsEventReader {
             }
             Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context::hostless, context.localZone());
             if (event == null) {
-                tally.malformed(batch.firstLine() + i);
+                tally.malformed(batch.firstLine() + i, fields.get("EventID") == null ? "no EventID" : "no time that can be read");
             } else {
                 if (WindowsEventMapper.timedByLocalTime(fields)) context.timedByLocalTime();
                 clockSkew.observe(fields);

@@ -43,8 +43,9 @@ final class XmlEventReader {
         for (EventFragments.Fragment f = fragments.next(); f != null; f = fragments.next()) {
             context.recordRead();
             if (f.oversized()) {
-                context.malformed(f.line());
-                if (rejectedCount++ < EXAMPLES) rejected.add("line " + f.line() + ": longer than " + EventFragments.MAX_CHARS + " characters");
+                String reason = "longer than " + EventFragments.MAX_CHARS + " characters";
+                context.malformed(f.line(), reason);
+                if (rejectedCount++ < EXAMPLES) rejected.add("line " + f.line() + ": " + reason);
                 continue;
             }
             EventXml.Parsed parsed = EventXml.parse(f.text());
@@ -57,11 +58,10 @@ final class XmlEventReader {
             // an event cut by the end of a truncated file is not kept: only complete records before the cut are
             boolean truncatedHere = parsed.cut() && context.endIsCut() && fragments.atEnd();
             if (event == null || (parsed.cut() && event.object() == null) || truncatedHere) {
-                context.malformed(f.line());
-                if (rejectedCount++ < EXAMPLES) {
-                    rejected.add("line " + f.line() + ": " + (truncatedHere ? "cut by the end of the truncated file"
-                            : parsed.problem() != null ? parsed.problem() : "no EventID or time"));
-                }
+                String reason = truncatedHere ? "cut by the end of the truncated file"
+                        : parsed.problem() != null ? parsed.problem() : "no EventID or time";
+                context.malformed(f.line(), reason);
+                if (rejectedCount++ < EXAMPLES) rejected.add("line " + f.line() + ": " + reason);
                 continue;
             }
             if (parsed.cut() && cutKeptCount++ < EXAMPLES) cutKept.add(f.line());
