@@ -15,9 +15,9 @@ import java.util.Arrays;
 final class Chunk {
     static final int SIZE = 0x10000;
 
-    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORTS = view(short[].class);
+    private static final VarHandle INTS = view(int[].class);
+    private static final VarHandle LONGS = view(long[].class);
 
     final byte[] data = new byte[SIZE];
     /** Bytes of {@link #data} read from the file: less than SIZE only for a chunk cut off by the end of the file. */
@@ -31,6 +31,10 @@ final class Chunk {
     private int usedNameCount;
     private int[] usedTemplates = new int[16];
     private int usedTemplateCount;
+
+    private static VarHandle view(Class<?> arrayType) {
+        return MethodHandles.byteArrayViewVarHandle(arrayType, ByteOrder.LITTLE_ENDIAN);
+    }
 
     void reset(long fileOffset, int length) {
         this.fileOffset = fileOffset;

@@ -159,8 +159,8 @@ final class ChunkReader {
         crc.update(c.data, 0, 120);
         crc.update(c.data, 128, HEADER_SIZE - 128);
         if ((int) crc.getValue() != c.i32(124)) {
-            problems = "header checksum " + hex32(c.i32(124)) + " does not match the header (" + hex32((int) crc.getValue())
-                    + ")";
+            problems = "header checksum " + hex32(c.i32(124)) + " does not match the header ("
+                    + hex32((int) crc.getValue()) + ")";
         }
         if (freeSpace >= HEADER_SIZE && freeSpace <= c.length) {
             crc.reset();

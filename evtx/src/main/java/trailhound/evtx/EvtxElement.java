@@ -117,7 +117,8 @@ public record EvtxElement(String name, SequencedMap<String, String> attributes, 
                 case '>' -> sb.append("&gt;");
                 case '"' -> sb.append(attribute ? "&quot;" : "\"");
                 default -> {
-                    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || attribute && (c == '\t' || c == '\n' || c == '\r')) {
+                    boolean whitespace = c == '\t' || c == '\n' || c == '\r';
+                    if (c < 0x20 && (!whitespace || attribute)) {
                         sb.append("&#x").append(Integer.toHexString(c).toUpperCase()).append(';');
                     } else {
                         sb.append(c);

@@ -108,7 +108,7 @@ public final class EvtxReader {
         }
     }
 
-    /** Whether {@code head}, the first bytes of a file (8 or more), starts with the EVTX signature {@code ElfFile\0}. */
+    /** Whether {@code head}, the first bytes of a file (8 or more), start with the EVTX signature {@code ElfFile\0}. */
     public static boolean isEvtx(byte[] head) {
         return head.length >= FILE_SIGNATURE.length && startsWith(head, FILE_SIGNATURE);
     }

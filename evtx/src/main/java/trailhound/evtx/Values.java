@@ -196,7 +196,8 @@ final class Values {
             case 0x15 -> "0x" + Long.toHexString(c.u64(fixed(off, size, 8, type, index)));
             case BINXML -> throw new BinXmlException("value " + index
                     + ": BinXml (type 0x21) can only be substituted into element content");
-            default -> throw new BinXmlException("value " + index + ": unknown value type 0x" + Integer.toHexString(type));
+            default -> throw new BinXmlException("value " + index + ": unknown value type 0x"
+                    + Integer.toHexString(type));
         };
     }
 
