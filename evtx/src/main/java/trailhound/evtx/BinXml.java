@@ -31,6 +31,13 @@ final class BinXml {
      * name) or one earlier in the chunk.
      */
     static final int MAX_DEPTH = 64;
+    /**
+     * Most elements one record may expand to (nested documents count too). Arrays repeat elements and
+     * BinXml values nest, so 64 KiB of crafted values could otherwise multiply into billions.
+     */
+    static final int MAX_ELEMENTS = 100_000;
+    /** Most characters of text and attribute values one record may expand to, for the same reason. */
+    static final long MAX_CHARS = 4_000_000;
     private static final int MAX_INTERNED = 16_384;
     private static final int RECORDS_START = 512;
 
@@ -38,6 +45,9 @@ final class BinXml {
     /** Element and attribute names shared across chunks, so every record's trees hold the same strings. */
     private final Map<String, String> interned = new HashMap<>();
     private int pos;
+    /** What the current record has expanded to so far, against MAX_ELEMENTS and MAX_CHARS. */
+    private int elements;
+    private long chars;
 
     BinXml(Chunk chunk) {
         this.c = chunk;
@@ -47,6 +57,8 @@ final class BinXml {
     EvtxElement document(int start, int end) {
         List<Object> out = new ArrayList<>(1);
         pos = start;
+        elements = 0;
+        chars = 0;
         document(end, out, 0);
         for (Object o : out) {
             if (o instanceof EvtxElement e) {
@@ -377,6 +389,7 @@ final class BinXml {
     /** Appends what element {@code e} becomes with values {@code v}: nothing, itself, or one copy per array item. */
     private void expand(Node.Elem e, Values v, List<Object> out, int depth) {
         if (e.constant() != null) {
+            count(1, 0);
             out.add(e.constant());
             return;
         }
@@ -419,6 +432,7 @@ final class BinXml {
     }
 
     private EvtxElement build(Node.Elem e, Values v, int item, int depth) {
+        count(1, 0);
         Node.Attr[] attrs = e.attrs();
         AttributeMap attributes = AttributeMap.EMPTY;
         if (attrs.length > 0) {
@@ -428,6 +442,7 @@ final class BinXml {
             for (Node.Attr a : attrs) {
                 String value = attributeValue(a.parts(), v, item);
                 if (value != null) {
+                    count(0, value.length());
                     keys[count] = a.name();
                     vals[count++] = value;
                 }
@@ -446,6 +461,7 @@ final class BinXml {
                     if (type == Values.BINXML) {
                         text = flush(text, texts, children);
                         texts = null;
+                        count(1, 0);
                         int saved = pos;
                         pos = v.offset(s.index());
                         document(pos + v.size(s.index()), children, depth + 1);
@@ -461,6 +477,7 @@ final class BinXml {
                 }
             }
             if (piece != null && !piece.isEmpty()) {
+                count(0, piece.length());
                 if (text == null) {
                     text = piece;
                 } else {
@@ -473,6 +490,16 @@ final class BinXml {
         }
         flush(text, texts, children);
         return new EvtxElement(e.name(), attributes, children);
+    }
+
+    private void count(int newElements, int newChars) {
+        elements += newElements;
+        chars += newChars;
+        if (elements > MAX_ELEMENTS || chars > MAX_CHARS) {
+            throw new BinXmlException("the record expands to more than " + (elements > MAX_ELEMENTS
+                    ? MAX_ELEMENTS + " elements" : MAX_CHARS + " characters") + " (arrays and nested BinXml"
+                    + " multiply); not decoded");
+        }
     }
 
     /** Adds the pending text to {@code children}; returns null, the new pending text. */

@@ -27,7 +27,8 @@ import java.util.zip.CRC32;
  * <li>A record whose header does not hold (zero or oversized size, size copy differing) is
  *     reported, and reading resumes at the next record header found in the chunk.
  * <li>A record whose BinXml does not decode (an offset or size outside the chunk, an unknown
- *     token or value type, nesting deeper than 64) is reported and skipped.
+ *     token or value type, nesting deeper than 64, an expansion past 100,000 elements or 4 million
+ *     characters, which only arrays and nested BinXml crafted to multiply reach) is reported and skipped.
  * <li>A file cut off mid-chunk keeps the records before the cut; a file that is only a header
  *     has no records and is no error.
  * </ul>

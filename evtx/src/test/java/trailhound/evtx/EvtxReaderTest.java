@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import trailhound.evtx.EvtxBuilder.BinXmlWriter;
 import trailhound.evtx.EvtxBuilder.ChunkWriter;
 
@@ -273,6 +274,44 @@ class EvtxReaderTest {
                 r.damaged.get(0));
         assertTrue(r.damaged.get(1).startsWith((CHUNK_1 + nested) + ": record 2: "), r.damaged.get(1));
         assertTrue(r.damaged.get(1).contains("deeper than 64 levels"), r.damaged.get(1));
+    }
+
+    /** Arrays repeat elements and BinXml nests: 200 items over five levels would make 200^5 elements. */
+    @Test
+    @Timeout(60) // a guard against the multiplication, not a measurement
+    void read_expansionThatMultiplies_isCappedAndReported() throws IOException {
+        EvtxBuilder b = new EvtxBuilder();
+        ChunkWriter c = b.chunk();
+        int elements = c.record(1, x -> x.fragment().template(1, REPEATED, uint8s(200), multiplying(4)));
+        int text = c.record(2, x -> x.fragment().template(2,
+                t -> t.open("A").closeStart().sub(0, 0x84).sub(1, 0x01).end(), uint8s(20_000), string("x".repeat(20_000))));
+        c.record(3, x -> x.fragment().template(7, LOGON, uint16(3), string("z")));
+
+        Collector r = Collector.read(b.build());
+
+        assertEquals(List.of(3L), r.ids());
+        assertEquals(List.of(
+                (CHUNK_1 + elements) + ": record 1: the record expands to more than 100000 elements (arrays and nested"
+                + " BinXml multiply); not decoded; skipped",
+                (CHUNK_1 + text) + ": record 2: the record expands to more than 4000000 characters (arrays and nested"
+                + " BinXml multiply); not decoded; skipped"), r.damaged);
+    }
+
+    /** {@code <A>%0 %1</A>}: a uint8 array, then BinXml. */
+    private static final Consumer<BinXmlWriter> REPEATED =
+            t -> t.open("A").closeStart().sub(0, 0x84).sub(1, 0x21).end();
+
+    private static EvtxBuilder.Value multiplying(int depth) {
+        return binXml(v -> {
+            v.fragment();
+            if (depth > 0) {
+                v.template(10 + depth, REPEATED, uint8s(200), multiplying(depth - 1));
+            }
+        });
+    }
+
+    private static EvtxBuilder.Value uint8s(int n) {
+        return EvtxBuilder.value(0x84, new byte[n]);
     }
 
     private static EvtxBuilder.Value nestedBinXml(int depth) {
