@@ -324,7 +324,8 @@ final class Values {
     }
 
     private static String format(int year, int month, int day, int hour, int minute, int second, int ticks) {
-        if (year < 0 || year > 9999) { // only from garbage: FILETIME reaches year 60056, SYSTEMTIME 65535
+        int most = Math.max(Math.max(month, day), Math.max(Math.max(hour, minute), second));
+        if (year > 9999 || most > 99 || ticks > 9_999_999) { // garbage only: FILETIME reaches year 60056
             return String.format("%d-%02d-%02dT%02d:%02d:%02d.%07dZ", year, month, day, hour, minute, second, ticks);
         }
         char[] out = "0000-00-00T00:00:00.0000000Z".toCharArray();
