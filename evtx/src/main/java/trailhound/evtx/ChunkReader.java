@@ -115,23 +115,21 @@ final class ChunkReader {
 
     /** Why no record starts at {@code p}, or null when its header holds. */
     private String recordProblem(int p, int end) {
-        int signature = c.i32(p);
-        if (signature != RECORD_SIGNATURE) {
+        if (c.i32(p) != RECORD_SIGNATURE) {
             return "no record signature (found " + hex(p, 4) + ")";
         }
-        String record = "record " + Long.toUnsignedString(c.u64(p + 8));
         long size = c.u32(p + 4);
+        if (size >= MIN_RECORD && p + size <= end && c.u32(p + (int) size - 4) == size) {
+            return null;
+        }
+        String record = "record " + Long.toUnsignedString(c.u64(p + 8)) + ": size " + size;
         if (size < MIN_RECORD) {
-            return record + ": size " + size + " is too small for a record";
+            return record + " is too small for a record";
         }
         if (p + size > end) {
-            return record + ": size " + size + " runs past the end of the chunk's records (chunk offset " + end + ")";
+            return record + " runs past the end of the chunk's records (chunk offset " + end + ")";
         }
-        long copy = c.u32(p + (int) size - 4);
-        if (copy != size) {
-            return record + ": size " + size + " differs from its copy at the record's end (" + copy + ")";
-        }
-        return null;
+        return record + " differs from its copy at the record's end (" + c.u32(p + (int) size - 4) + ")";
     }
 
     /** The next offset from {@code from} where a record with an identifier in the chunk's range starts, or -1. */
