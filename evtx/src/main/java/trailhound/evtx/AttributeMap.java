@@ -135,12 +135,4 @@ final class AttributeMap extends AbstractMap<String, String> implements Sequence
         }
         return new AttributeMap(k, v);
     }
-
-    String keyAt(int i) {
-        return keys[i];
-    }
-
-    String valueAt(int i) {
-        return values[i];
-    }
 }
