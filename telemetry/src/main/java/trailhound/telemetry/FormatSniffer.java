@@ -19,6 +19,9 @@ final class FormatSniffer {
     }
 
     static Optional<TelemetryFormat> sniff(byte[] head, int length) {
+        if (trailhound.evtx.EvtxReader.isEvtx(java.util.Arrays.copyOf(head, Math.min(length, 8)))) {
+            return Optional.of(TelemetryFormat.WINDOWS_EVTX);
+        }
         // Event Viewer may save XML as UTF-16 with a byte order mark.
         boolean utf16le = length >= 2 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xFE;
         boolean utf16be = length >= 2 && (head[0] & 0xff) == 0xFE && (head[1] & 0xff) == 0xFF;

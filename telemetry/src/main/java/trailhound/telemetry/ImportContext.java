@@ -122,6 +122,11 @@ public final class ImportContext {
         direct.malformed(line, reason);
     }
 
+    /** Counts a damaged part of a binary file (an .evtx record or chunk) that could not be read, at this byte offset. */
+    public void damaged(long offset, String reason) {
+        direct.malformed(offset, "offset " + offset + ": " + reason, true);
+    }
+
     public synchronized void warn(String warning) {
         warnings.add(warning);
     }
@@ -172,7 +177,7 @@ public final class ImportContext {
         total.countsByKind.forEach((k, v) -> counts.put(k, v[0]));
         return new ImportReport(file, format, total.recordsRead, total.emitted, distinctUids.size(), counts,
                 total.endpoints, total.malformed, new ArrayList<>(total.firstMalformed.keySet()),
-                total.firstMalformed.entrySet().stream().map(e -> "line " + e.getKey() + ": " + e.getValue()).toList(), warnings);
+                new ArrayList<>(total.firstMalformed.values()), warnings);
     }
 
     /**
@@ -201,9 +206,13 @@ public final class ImportContext {
 
         /** Counts a record that could not be read, and why; {@code line} is 1-based within the file or archive entry. */
         public void malformed(long line, String reason) {
+            malformed(line, "line " + line + ": " + reason, true);
+        }
+
+        private void malformed(long position, String description, boolean counted) {
             malformed++;
             if (firstMalformed.size() < MALFORMED_LINES_KEPT) {
-                firstMalformed.put(line, reason);
+                firstMalformed.put(position, description);
             }
         }
 

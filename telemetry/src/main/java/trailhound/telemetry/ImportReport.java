@@ -19,8 +19,9 @@ import java.util.TreeMap;
  *     Windows: {@code other/<channel>/<event id>}), sorted by kind
  * @param endpointOs endpoints the events carry, sorted, with their operating system ({@code windows}, {@code linux})
  * @param malformed records that could not be read (counted, not emitted)
- * @param firstMalformedLines the line numbers of the first ten malformed records
- * @param firstMalformed the same records with why they could not be read ({@code line 50: cut short before </Event>})
+ * @param firstMalformedLines the line numbers of the first ten malformed records (byte offsets in an .evtx)
+ * @param firstMalformed the same records with why they could not be read ({@code line 50: cut short before </Event>},
+ *     {@code offset 73728: bad chunk signature})
  * @param warnings things the analyst should know, e.g. a truncated archive
  */
 public record ImportReport(

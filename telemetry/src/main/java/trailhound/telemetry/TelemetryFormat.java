@@ -4,6 +4,8 @@ package trailhound.telemetry;
 public enum TelemetryFormat {
     /** One flat JSON object per line per Windows event (Sysmon and other channels), as log forwarders ship them. */
     WINDOWS_JSON_LINES("Windows event JSON lines ({\"EventID\":..,\"Channel\":..,\"Hostname\":..})"),
+    /** Binary Windows event log files, every channel ({@code ElfFile} signature). */
+    WINDOWS_EVTX("Windows event log (.evtx, starts with \"ElfFile\")"),
     /** {@code <Event>} elements as exported by Event Viewer or {@code wevtutil qe /f:xml}. */
     WINDOWS_EVENT_XML("Windows event XML (<Event><System>..</System><EventData>..)"),
     /** Linux audit log text ({@code type=SYSCALL msg=audit(time:serial): ...}). */

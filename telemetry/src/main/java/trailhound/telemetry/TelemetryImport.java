@@ -262,6 +262,7 @@ public final class TelemetryImport {
             // a record the cut ends is not a complete record: the readers leave it out
             context.endIsCut(() -> open.stream().anyMatch(t -> t.failure != null));
             switch (format.get()) {
+                case WINDOWS_EVTX -> WindowsEventReader.readEvtx(in, name, context);
                 case WINDOWS_JSON_LINES -> WindowsEventReader.readJsonLines(in, name, context);
                 case WINDOWS_EVENT_XML -> WindowsEventReader.readXml(in, name, context);
                 case LINUX_AUDIT -> AuditLogReader.read(in, name, context);

@@ -12,32 +12,27 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import trailhound.evtx.EvtxElement;
 
 /**
  * One Windows event's XML ({@code <Event><System>..</System><EventData>..</EventData></Event>}, as
  * Event Viewer, wevtutil, Sysmon for Linux and .evtx files render it) as a tree, and the flat
  * name/value fields the mapper reads from it. Fields come from {@code <System>}, {@code <EventData>}
  * and {@code <UserData>} only, never from {@code <RenderingInfo>}: that part is the message in the
- * exporting machine's language ({@code <Channel>Sicherheit</Channel>} on a German Windows).
+ * exporting machine's language ({@code <Channel>Sicherheit</Channel>} on a German Windows). The tree
+ * is the .evtx reader's ({@link EvtxElement}), so events from XML text and from .evtx files are read
+ * into fields by the same code.
  */
 final class EventXml {
     private static final XMLInputFactory FACTORY = newFactory();
+    private static final String XML_11 = "<?xml version=\"1.1\"?>";
 
     private EventXml() {}
 
-    /** An element: local name (no namespace), attributes in order, children (Element or String text). */
-    record Element(String name, Map<String, String> attributes, List<Object> children) {
-        /** The text directly inside, joined; "" when none. */
-        String text() {
-            StringBuilder b = new StringBuilder();
-            for (Object c : children) {
-                if (c instanceof String s) b.append(s);
-            }
-            return b.toString();
-        }
-
-        boolean hasElements() {
-            return children.stream().anyMatch(c -> c instanceof Element);
+    /** An element being parsed: local name (no namespace), attributes in order, children so far. */
+    private record Open(String name, LinkedHashMap<String, String> attributes, List<Object> children) {
+        EvtxElement close() {
+            return new EvtxElement(name, attributes, children);
         }
     }
 
@@ -48,32 +43,41 @@ final class EventXml {
      * {@code problem} says what broke, or null;
      * {@code repairedEntities} counts entity references written without their ';'.
      */
-    record Parsed(Element event, boolean cut, String problem, int repairedEntities) {}
+    record Parsed(EvtxElement event, boolean cut, String problem, int repairedEntities) {}
+
+    private static boolean hasElements(EvtxElement e) {
+        for (Object c : e.children()) {
+            if (c instanceof EvtxElement) return true;
+        }
+        return false;
+    }
 
     /** Parses one event's text (see {@link EventFragments}); never throws on bad input. */
     static Parsed parse(String fragment) {
         int[] repaired = {0};
         String xml = repairEntities(fragment, repaired);
-        Deque<Element> open = new ArrayDeque<>();
-        Element root = null;
+        Deque<Open> open = new ArrayDeque<>();
+        EvtxElement root = null;
         String problem = null;
         XMLStreamReader r = null;
         try {
-            r = FACTORY.createXMLStreamReader(new StringReader(xml));
+            // XML 1.1: Windows renders control characters in values as references (&#x3; in a 4739's
+            // MinPasswordAge), which XML 1.0 forbids and 1.1 allows
+            r = FACTORY.createXMLStreamReader(new StringReader(XML_11 + xml));
             while (r.hasNext() && root == null) {
                 switch (r.next()) {
                     case XMLStreamConstants.START_ELEMENT -> {
-                        Map<String, String> attributes = new LinkedHashMap<>();
+                        LinkedHashMap<String, String> attributes = new LinkedHashMap<>();
                         for (int i = 0; i < r.getAttributeCount(); i++) {
                             attributes.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
                         }
-                        open.push(new Element(r.getLocalName(), attributes, new ArrayList<>()));
+                        open.push(new Open(r.getLocalName(), attributes, new ArrayList<>()));
                     }
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
                         if (!open.isEmpty()) open.peek().children().add(r.getText());
                     }
                     case XMLStreamConstants.END_ELEMENT -> {
-                        Element done = open.pop();
+                        EvtxElement done = open.pop().close();
                         if (open.isEmpty()) root = done;
                         else open.peek().children().add(done);
                     }
@@ -91,24 +95,24 @@ final class EventXml {
         if (open.isEmpty()) return new Parsed(null, true, problem == null ? "no <Event> element" : problem, repaired[0]);
         open.pop(); // the element open where the text broke: its content is incomplete
         while (open.size() > 1) {
-            Element inner = open.pop();
+            EvtxElement inner = open.pop().close();
             open.peek().children().add(inner);
         }
-        Element event = open.isEmpty() ? null : open.pop();
+        EvtxElement event = open.isEmpty() ? null : open.pop().close();
         return new Parsed(event, true, problem == null ? "cut short before </Event>" : problem, repaired[0]);
     }
 
     /** The event's System, EventData and UserData values by name (see the class comment). */
-    static Map<String, String> fields(Element event) {
+    static Map<String, String> fields(EvtxElement event) {
         Map<String, String> fields = new HashMap<>();
         int[] unnamed = {0};
         for (Object c : event.children()) {
-            if (!(c instanceof Element part)) continue;
+            if (!(c instanceof EvtxElement part)) continue;
             switch (part.name()) {
                 case "System" -> system(part, fields);
                 case "EventData" -> {
                     for (Object d : part.children()) {
-                        if (d instanceof Element data && data.name().equals("Data")) {
+                        if (d instanceof EvtxElement data && data.name().equals("Data")) {
                             String name = data.attributes().get("Name");
                             put(fields, name != null ? name : "Data" + (++unnamed[0]), data.text());
                         }
@@ -121,9 +125,9 @@ final class EventXml {
         return fields;
     }
 
-    private static void system(Element system, Map<String, String> fields) {
+    private static void system(EvtxElement system, Map<String, String> fields) {
         for (Object c : system.children()) {
-            if (!(c instanceof Element e)) continue;
+            if (!(c instanceof EvtxElement e)) continue;
             switch (e.name()) {
                 case "Provider" -> put(fields, "SourceName", e.attributes().get("Name"));
                 case "TimeCreated" -> put(fields, "TimeCreated", e.attributes().get("SystemTime"));
@@ -136,9 +140,9 @@ final class EventXml {
     }
 
     /** Every {@code <Data Name=..>} below the element, by name (the first of a name kept). */
-    static void dataValues(Element element, Map<String, String> fields) {
+    static void dataValues(EvtxElement element, Map<String, String> fields) {
         for (Object c : element.children()) {
-            if (!(c instanceof Element e)) continue;
+            if (!(c instanceof EvtxElement e)) continue;
             String name = e.attributes().get("Name");
             if (e.name().equals("Data") && name != null) {
                 if (!fields.containsKey(name)) put(fields, name, e.text());
@@ -149,10 +153,10 @@ final class EventXml {
     }
 
     /** {@code <UserData><LogFileCleared><SubjectUserName>x</..>}: each leaf by its element name, the first one kept. */
-    private static void userData(Element element, Map<String, String> fields) {
+    private static void userData(EvtxElement element, Map<String, String> fields) {
         for (Object c : element.children()) {
-            if (!(c instanceof Element e)) continue;
-            if (e.hasElements()) userData(e, fields);
+            if (!(c instanceof EvtxElement e)) continue;
+            if (hasElements(e)) userData(e, fields);
             else if (!fields.containsKey(e.name())) put(fields, e.name(), e.text());
         }
     }

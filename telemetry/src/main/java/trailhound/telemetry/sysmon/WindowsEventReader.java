@@ -94,6 +94,37 @@ public final class WindowsEventReader {
         new XmlEventReader(context).read(in, entryName);
     }
 
+    /**
+     * A binary Windows event log (.evtx), every channel: each record's Event XML tree read into fields
+     * as an XML event is ({@link EventXml#fields}), so the same record maps to the same event and uid.
+     * A damaged record or chunk is reported with its byte offset and the rest is read.
+     *
+     * @throws IOException from the stream (for an archive: it is truncated)
+     */
+    public static void readEvtx(InputStream in, String entryName, ImportContext context) throws IOException {
+        trailhound.evtx.EvtxReader.read(in, new trailhound.evtx.EvtxHandler() {
+            @Override
+            public void record(trailhound.evtx.EvtxRecord record) {
+                context.recordRead();
+                Map<String, String> fields = EventXml.fields(record.event());
+                String uid = WindowsUids.ofRecord(fields);
+                if (uid == null) uid = "e" + fields.getOrDefault("Hostname", "") + ":" + record.recordId(); // no EventRecordID
+                Event event = WindowsEventMapper.map(fields, uid, context.endpointOverride(), context::hostless, context.localZone());
+                if (event == null) {
+                    context.damaged(record.offset(), "record " + record.recordId() + " has no EventID or time");
+                } else {
+                    context.emit(event, WindowsEventMapper.os(event));
+                }
+            }
+
+            @Override
+            public void damaged(long offset, String reason) {
+                context.recordRead();
+                context.damaged(offset, reason);
+            }
+        });
+    }
+
     /*
      * Forwarders stamp TimeCreated in the collector's idea of time: in the OTRF exports it is hours
      * away from Sysmon's UtcTime, even with a "Z". Events that only have TimeCreated (Security,
