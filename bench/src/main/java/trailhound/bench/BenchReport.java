@@ -57,10 +57,19 @@ record BenchReport(
     record Hunt(int endpoints, String query, long hits, Latency count, Latency firstPage, Latency both,
             long peakHeapBytes, long openFiles) {}
 
-    /** Sysmon JSON lines: parsing alone, and the full import into an index; CPU per event of each (all threads). */
+    /**
+     * Sysmon JSON lines: parsing alone, and the full import into an index; CPU per event of each (all
+     * threads); {@code evtx}: binary .evtx on one thread, null without the sample.
+     */
     record Telemetry(long lines, long bytes, double parseSeconds, double parseEventsPerSecond, double importSeconds,
             double importEventsPerSecond, long eventsIndexed, String source, double parseCpuMicrosPerEvent,
-            double importCpuMicrosPerEvent) {}
+            double importCpuMicrosPerEvent, Evtx evtx) {}
+
+    /**
+     * A Sysmon .evtx read again and again on one thread: records decoded into Event XML trees per
+     * second, and records read all the way to events (fields, mapping, uid) per second.
+     */
+    record Evtx(String file, long records, double readerRecordsPerSecond, double eventsPerSecond) {}
 
     /** Page timings with several concurrent clients on loopback. */
     record Web(int clients, List<WebPage> pages) {}

@@ -60,6 +60,11 @@ final class ReportTable {
                     + " full import %,.0f events/s (%.1f us)%n", t.lines(), Benchmark.mb(t.bytes()), t.source(),
                     t.parseEventsPerSecond(), t.parseCpuMicrosPerEvent(), t.importEventsPerSecond(),
                     t.importCpuMicrosPerEvent());
+            if (t.evtx() != null) {
+                out.printf("telemetry: .evtx (%s, %,d records), one thread: %,.0f records/s into Event XML trees,"
+                        + " %,.0f into events%n", t.evtx().file(), t.evtx().records(), t.evtx().readerRecordsPerSecond(),
+                        t.evtx().eventsPerSecond());
+            }
         }
         if (r.web() != null) {
             out.printf("%nweb pages, %d concurrent clients, loopback:%n", r.web().clients());

@@ -11,6 +11,7 @@ final class Targets {
     static final long HEAP_BYTES = 2L << 30;
     static final double INDEX_TO_SNAPSHOT = 1.5;
     static final double TELEMETRY_EVENTS_PER_SECOND = 100_000;
+    static final double EVTX_RECORDS_PER_SECOND = 50_000;
     static final double HUNT_MS = 1_000;
     static final double NEWEST_SEARCHABLE_SECONDS = 5;
 
@@ -51,6 +52,13 @@ final class Targets {
                             r.telemetry().importEventsPerSecond(), r.telemetry().parseEventsPerSecond(),
                             r.telemetry().importCpuMicrosPerEvent(), r.telemetry().parseCpuMicrosPerEvent()),
                     r.telemetry().importEventsPerSecond() >= TELEMETRY_EVENTS_PER_SECOND));
+            if (r.telemetry().evtx() != null) {
+                var e = r.telemetry().evtx();
+                checks.add(new Check(".evtx >= 50,000 Sysmon records/s parsed on one core",
+                        String.format("%,.0f records/s into Event XML trees, %,.0f all the way to events", e.readerRecordsPerSecond(),
+                                e.eventsPerSecond()),
+                        e.readerRecordsPerSecond() >= EVTX_RECORDS_PER_SECOND));
+            }
         }
         if (r.hunt() != null) {
             checks.add(new Check("hunt across " + r.hunt().endpoints() + " endpoints < 1 s",

@@ -80,7 +80,41 @@ final class TelemetryBench {
         log.log("Sysmon JSON: parse %,.0f events/s (%.1f us CPU per event), full import %,.0f events/s (%.1f us)",
                 counted.sum() / parseSeconds, parseCpu, parsed.eventsEmitted() / importSeconds, importCpu);
         return new BenchReport.Telemetry(written, Files.size(file), parseSeconds, counted.sum() / parseSeconds,
-                importSeconds, parsed.eventsEmitted() / importSeconds, indexed, otrf.toString(), parseCpu, importCpu);
+                importSeconds, parsed.eventsEmitted() / importSeconds, indexed, otrf.toString(), parseCpu, importCpu,
+                evtx(datasets.resolve("evtx").resolve("sysmon.evtx"), log));
+    }
+
+    /** The .evtx row: the sample read for two seconds each way, on this one thread (after a warm-up). */
+    private static BenchReport.Evtx evtx(Path sample, Benchmark.Log log) throws IOException {
+        if (!Files.isRegularFile(sample)) {
+            log.log("skipping the .evtx row: no %s", sample);
+            return null;
+        }
+        byte[] bytes = Files.readAllBytes(sample);
+        trailhound.evtx.EvtxHandler count = new trailhound.evtx.EvtxHandler() {
+            @Override
+            public void record(trailhound.evtx.EvtxRecord record) {}
+
+            @Override
+            public void damaged(long offset, String reason) {}
+        };
+        long perRead = trailhound.evtx.EvtxReader.read(new java.io.ByteArrayInputStream(bytes), count).records();
+        for (int i = 0; i < 20; i++) trailhound.evtx.EvtxReader.read(new java.io.ByteArrayInputStream(bytes), count); // warm-up
+        long records = 0;
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 2_000_000_000L) {
+            records += trailhound.evtx.EvtxReader.read(new java.io.ByteArrayInputStream(bytes), count).records();
+        }
+        double reader = records / Benchmark.seconds(t0);
+        long events = 0;
+        t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 2_000_000_000L) {
+            events += TelemetryImport.read(sample, null, e -> { }, 1).eventsEmitted();
+        }
+        double mapped = events / Benchmark.seconds(t0);
+        log.log(".evtx: %s (%,d records): %,.0f records/s into Event XML trees, %,.0f into events, one thread", sample.getFileName(),
+                perRead, reader, mapped);
+        return new BenchReport.Evtx(sample.toString(), perRead, reader, mapped);
     }
 
     private static Path datasets(BenchOptions options) {

@@ -56,6 +56,9 @@ class BenchmarkTest {
         if (!telemetry.isNull()) {
             assertTrue(telemetry.get("parseCpuMicrosPerEvent").asDouble() > 0, telemetry::toString);
             assertTrue(telemetry.get("importCpuMicrosPerEvent").asDouble() > 0, telemetry::toString);
+            JsonNode evtx = telemetry.get("evtx");
+            assertTrue(evtx.get("records").asLong() > 0 && evtx.get("readerRecordsPerSecond").asDouble() > 0
+                    && evtx.get("eventsPerSecond").asDouble() > 0, evtx::toString);
         }
         assertTrue(out.toString().contains("ingest CPU: "), out::toString);
         // the newest event of the snapshot was found by a search while it was ingested (no timing asserted)
