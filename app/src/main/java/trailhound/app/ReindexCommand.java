@@ -63,7 +63,8 @@ final class ReindexCommand implements Callable<Integer> {
             }
             List<String> names = new ArrayList<>();
             int status = 0;
-            for (String name : which.all ? dir.catalogue().endpoints().stream().map(EndpointInfo::name).toList() : which.endpoints) {
+            for (String given : which.all ? dir.catalogue().endpoints().stream().map(EndpointInfo::name).toList() : which.endpoints) {
+                String name = Renamed.follow(dir, given, spec);
                 if (dir.catalogue().endpoint(name).isEmpty()) {
                     unknown(err, name);
                     status = Main.BAD_INPUT;

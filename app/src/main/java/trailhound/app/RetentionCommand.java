@@ -61,6 +61,7 @@ final class RetentionCommand implements Callable<Integer> {
                 return Main.BAD_INPUT;
             }
             return EndpointAdminCommands.asWriter(data, "setting retention", null, spec, dir -> {
+                if (!scope.all) scope.endpoint = Renamed.follow(dir, scope.endpoint, spec);
                 if (!scope.all && dir.catalogue().endpoint(scope.endpoint).isEmpty()) {
                     spec.commandLine().getErr().println("trailhound: unknown endpoint '" + scope.endpoint + "'");
                     return Main.BAD_INPUT;

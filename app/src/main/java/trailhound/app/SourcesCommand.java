@@ -35,6 +35,14 @@ final class SourcesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         try (DataDir dir = DataDir.openExisting(data.dir)) {
+            if (endpoint != null) {
+                endpoint = Renamed.follow(dir, endpoint, spec);
+                if (dir.catalogue().endpoint(endpoint).isEmpty()) {
+                    spec.commandLine().getErr().println("trailhound: unknown endpoint '" + Text.safe(endpoint) + "' (bin/trailhound"
+                            + " endpoints --data " + data.dir + " lists them)");
+                    return Main.BAD_INPUT;
+                }
+            }
             List<SourceInfo> sources = dir.store().sources().list(endpoint);
             if (format == Format.json) {
                 List<Map<String, Object>> rows = new ArrayList<>();

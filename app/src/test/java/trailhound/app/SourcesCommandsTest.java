@@ -105,6 +105,18 @@ class SourcesCommandsTest {
         Cli rename = Cli.run("endpoints", "rename", "--data", data.toString(), names.get(0), "renamed-01");
         assertEquals(0, rename.status(), rename.err());
         assertEquals(first, Cli.run("search", "--data", data.toString(), "--endpoint", "renamed-01", "--count").count());
+        // review finding: sources, reindex and retention did not follow an old name; sources took an unknown one silently
+        Cli sourcesOld = Cli.run("sources", "--data", data.toString(), "--endpoint", names.get(0));
+        assertEquals(0, sourcesOld.status(), sourcesOld.err());
+        assertTrue(sourcesOld.err().contains("was renamed or merged into renamed-01") && sourcesOld.out().contains(" s1 ")
+                || sourcesOld.out().lines().count() > 1, sourcesOld.out() + sourcesOld.err());
+        Cli reindexOld = Cli.run("reindex", "--data", data.toString(), "--endpoint", names.get(0));
+        assertEquals(0, reindexOld.status(), reindexOld.err());
+        Cli retentionOld = Cli.run("retention", "set", "--data", data.toString(), "--endpoint", names.get(0), "--events", "1000000");
+        assertEquals(0, retentionOld.status(), retentionOld.err());
+        Cli sourcesUnknown = Cli.run("sources", "--data", data.toString(), "--endpoint", "no-such-host");
+        assertEquals(2, sourcesUnknown.status(), sourcesUnknown.out());
+        assertTrue(sourcesUnknown.err().contains("unknown endpoint 'no-such-host'"), sourcesUnknown.err());
         Cli merge = Cli.run("endpoints", "merge", "--data", data.toString(), names.get(1), "renamed-01");
         assertEquals(0, merge.status(), merge.err());
         assertEquals(first + second, Cli.run("search", "--data", data.toString(), "--endpoint", "renamed-01", "--count").count());

@@ -74,7 +74,9 @@ public final class EndpointAdmin {
 
     /**
      * Removes a source with every event it added (from each endpoint it fed, or every endpoint for a
-     * source that never completed), its kept file and its catalogue rows.
+     * source that never completed), its kept file and its catalogue rows. An endpoint another source
+     * also fed is then rebuilt from its remaining sources: they may hold some of the removed events too
+     * (the same file under another form), which count for them from then on.
      *
      * @throws IngestException when there is no such source
      */
@@ -92,8 +94,11 @@ public final class EndpointAdmin {
         if (s.path() != null) Files.deleteIfExists(data.root().resolve(s.path()));
         data.store().sources().delete(id);
         for (String endpoint : endpoints) {
-            if (data.catalogue().endpoint(endpoint).isPresent() && data.store().sources().list(endpoint).isEmpty()) {
+            if (data.catalogue().endpoint(endpoint).isEmpty()) continue;
+            if (data.store().sources().list(endpoint).isEmpty()) {
                 purge(endpoint); // nothing is left of it
+            } else if (s.state().equals(SourceInfo.COMPLETE) && data.indexes().exists(endpoint)) {
+                reindexer.reindexAfterRemoval(endpoint, (e, n) -> {});
             }
         }
         return s;

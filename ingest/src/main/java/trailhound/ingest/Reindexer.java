@@ -61,11 +61,22 @@ public final class Reindexer {
      */
     public Result reindex(String endpoint, Progress progress) throws IOException {
         try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint, "re-index")) { // no ingest writes it meanwhile
-            return rebuild(endpoint, progress);
+            return rebuild(endpoint, progress, false);
         }
     }
 
-    private Result rebuild(String endpoint, Progress progress) throws IOException {
+    /**
+     * Rebuilds the endpoint after a source of it was removed: the events the removed source added
+     * first may also be in another source, which now adds them first, so that source's count may rise;
+     * the rebuilt counts are recorded instead of being checked against the catalogue.
+     */
+    Result reindexAfterRemoval(String endpoint, Progress progress) throws IOException {
+        try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint, "re-index")) {
+            return rebuild(endpoint, progress, true);
+        }
+    }
+
+    private Result rebuild(String endpoint, Progress progress, boolean recount) throws IOException {
         long start = System.nanoTime();
         if (data.catalogue().endpoint(endpoint).isEmpty()) {
             throw new IngestException(data.root(), "unknown endpoint '" + endpoint + "'", null);
@@ -110,6 +121,11 @@ public final class Reindexer {
                 if (catalogued != 0) wasCatalogued.add(s.label());
                 rebuiltTotal += rebuilt;
                 if (rebuilt != catalogued) {
+                    if (recount) {
+                        remarks.add(s.label() + " (" + s.originalName() + "): " + catalogued + " -> " + rebuilt
+                                + " events (a source of the endpoint was removed: events it held too now count here)");
+                        continue;
+                    }
                     if (stale.isEmpty() && retained == 0 && !everRetained) {
                         throw new IngestException(data.root().resolve(s.path()), "re-index of " + endpoint + ": source "
                                 + s.label() + " gave " + rebuilt + " events, the catalogue says " + catalogued

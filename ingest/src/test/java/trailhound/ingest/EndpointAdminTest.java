@@ -96,4 +96,37 @@ class EndpointAdminTest {
             assertThrows(IngestException.class, () -> new EndpointAdmin(data).removeSource(a.sourceId()));
         }
     }
+
+    /**
+     * Review finding: removing a source whose events another kept source also holds (the same events
+     * in another file) left the endpoint without them, and a re-index refused for ever ("s2 gave 3
+     * events, the catalogue says 0"). The endpoint is now rebuilt: the other source's copies count.
+     */
+    @Test
+    void removeSource_whoseEventsAnotherSourceAlsoHolds_theyStayAndCountForIt() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            lines.append("{\"EventID\":11,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Hostname\":\"ws-9\",")
+                    .append("\"UtcTime\":\"2020-10-19 07:30:4").append(i).append(".000\",\"TargetFilename\":\"C:\\\\f").append(i)
+                    .append(".txt\"}\n");
+        }
+        Path plain = Files.writeString(tmp.resolve("events.json"), lines);
+        Path gzipped = tmp.resolve("events.json.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzipped))) {
+            out.write(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            IngestReport first = new Ingestor(data).ingest(plain, null);
+            IngestReport second = new Ingestor(data).ingest(gzipped, null);
+            assertEquals(3, first.added());
+            assertEquals(3, second.duplicates());
+
+            new EndpointAdmin(data).removeSource(first.sourceId());
+            assertEquals(3, count(data, "ws-9", null), "the other source still holds them");
+            assertEquals(3, data.store().sources().get(second.sourceId()).orElseThrow().events(), "and they count for it now");
+            Verifier.Report report = new Verifier(data).verify();
+            assertTrue(report.consistent(), report.toString());
+            assertEquals(3, new Reindexer(data, 1).reindex("ws-9", (e, n) -> {}).events(), "a re-index agrees");
+        }
+    }
 }

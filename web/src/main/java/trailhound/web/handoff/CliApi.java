@@ -160,7 +160,7 @@ public final class CliApi {
             }
             return;
         }
-        String endpoint = request.endpoint();
+        String endpoint = request.endpoint() == null ? null : ctx.data().currentName(request.endpoint()); // renamed: its new name
         if (endpoint == null || endpoint.isBlank()) throw new BadRequest("no endpoint to re-index");
         stream(http, "re-index of " + endpoint + " by " + actor, lines -> {
             if (ctx.data().catalogue().endpoint(endpoint).isEmpty()) {
