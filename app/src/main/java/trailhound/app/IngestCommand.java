@@ -53,7 +53,7 @@ final class IngestCommand implements Callable<Integer> {
                 err.println("trailhound: interrupted: " + (handedOff
                         ? "the server goes on with the ingest of " + file + " (`trailhound sources` shows it)"
                         : "the ingest of " + file + " stopped; a snapshot's events committed at its last checkpoint (every"
-                                + " 250,000 events) are kept aside, and ingesting the file again resumes there"));
+                                + " 500,000 events) are kept aside, and ingesting the file again resumes there"));
                 err.flush();
             });
             Runtime.getRuntime().addShutdownHook(interrupted);

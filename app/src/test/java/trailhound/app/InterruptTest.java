@@ -45,7 +45,7 @@ class InterruptTest {
         }
         String said = Files.readString(stderr);
         assertTrue(said.contains("trailhound: interrupted: the ingest of " + snapshot + " stopped; a snapshot's events committed"
-                + " at its last checkpoint (every 250,000 events) are kept aside, and ingesting the file again resumes there"), said);
+                + " at its last checkpoint (every 500,000 events) are kept aside, and ingesting the file again resumes there"), said);
 
         Cli sources = Cli.run("sources", "--data", data.toString());
         assertTrue(sources.out().contains(" ingesting "), "shown as unfinished, not as 'not kept': " + sources.out());

@@ -59,7 +59,7 @@ public final class Ingestor {
     private static final DateTimeFormatter SNAPSHOT_TIME =
             DateTimeFormatter.ofPattern("yyyy_MM_dd'T'HH.mm.ss.SSS'Z'").withZone(ZoneOffset.UTC);
     /** Events between checkpoints of a snapshot ingest (system property trailhound.checkpointEvents; tests set it low). */
-    static final long CHECKPOINT_EVENTS = Long.getLong("trailhound.checkpointEvents", 250_000L);
+    static final long CHECKPOINT_EVENTS = Long.getLong("trailhound.checkpointEvents", 500_000L);
     /** A snapshot's checkpoint: {@code <} and the lowest row id read (snapshots are read newest first). */
     private static final String BELOW = "<";
     /** Events of a snapshot indexed before its copy and hash start in the background (they would slow the first ones down). */
