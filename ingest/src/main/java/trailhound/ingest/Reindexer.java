@@ -96,6 +96,12 @@ public final class Reindexer {
                 throw new IngestException(kept, "source " + s.label() + " (" + s.originalName() + ") of endpoint " + endpoint
                         + " is missing: restore the file, or remove the source, before re-indexing", null);
             }
+            // a source is the truth only as received: a kept copy changed since (a byte appended, edited) is refused
+            if (s.sha256() != null && (Files.size(kept) != s.size() || !Ingestor.sha256(kept).equals(s.sha256()))) {
+                throw new IngestException(kept, "source " + s.label() + " (" + s.originalName() + ") of endpoint " + endpoint
+                        + " has changed since it was ingested (its SHA-256 is no longer " + s.sha256() + "): ingest the original"
+                        + " file again to restore it, or remove the source, before re-indexing", null);
+            }
         }
         Map<String, Long> bySource = new LinkedHashMap<>();
         List<String> remarks = new ArrayList<>();

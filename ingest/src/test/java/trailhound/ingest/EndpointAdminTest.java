@@ -129,4 +129,23 @@ class EndpointAdminTest {
             assertEquals(3, new Reindexer(data, 1).reindex("ws-9", (e, n) -> {}).events(), "a re-index agrees");
         }
     }
+
+    /** Review finding: verify flagged a kept source changed on disk, but a re-index rebuilt from it all the same. */
+    @Test
+    void reindex_refusesAChangedSource_untilTheOriginalIsIngestedAgain() throws Exception {
+        Path snapshot = sample("c", 13);
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            IngestReport r = new Ingestor(data).ingest(snapshot, null);
+            String host = r.endpoints().keySet().iterator().next();
+            Path kept = data.root().resolve(data.store().sources().get(r.sourceId()).orElseThrow().path());
+            Files.write(kept, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+            IngestException refused = assertThrows(IngestException.class, () -> new Reindexer(data, 1).reindex(host, (e, n) -> {}));
+            assertTrue(refused.getMessage().contains("has changed since it was ingested"), refused.getMessage());
+            assertEquals(r.added(), count(data, host, null), "the current index is kept");
+
+            IngestReport again = new Ingestor(data).ingest(snapshot, null);
+            assertTrue(again.warnings().toString().contains("restored"), again.warnings().toString());
+            assertEquals(r.added(), new Reindexer(data, 1).reindex(host, (e, n) -> {}).events());
+        }
+    }
 }
