@@ -134,11 +134,14 @@ public final class SearchPages {
     private void apiCount(Context http) throws Exception {
         EventScope scope = EventScope.of(http, ctx.data());
         Query query = parse(scope);
-        long total;
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("endpoint", scope.endpoint());
+        body.put("query", scope.text());
         try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
-            total = lease.index().count(query);
+            body.put("total", lease.index().count(query));
+            body.put("partial", lease.index().ingesting()); // as in search: sources being ingested are in the total so far
         }
-        http.json(Map.of("endpoint", scope.endpoint(), "query", scope.text(), "total", total));
+        http.json(body);
     }
 
     /** The scope's query; a bad text becomes a 400 with message and column. */

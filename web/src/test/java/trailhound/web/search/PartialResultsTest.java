@@ -48,6 +48,9 @@ class PartialResultsTest {
             assertEquals(1_234, api.path("partial").get(0).path("events").asLong());
             assertEquals(10_000_000, api.path("partial").get(0).path("expected").asLong());
             assertEquals(WebTestSupport.TOTAL, index.stats().eventCount(), "not counted for the endpoint");
+            JsonNode count = new ObjectMapper().readTree(web.get("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/count").body());
+            assertEquals(WebTestSupport.TOTAL + 1, count.path("total").asLong());
+            assertEquals("s9", count.path("partial").get(0).path("source").asText(), "the count says it includes partial results");
 
             index.stopIngesting("s9"); // the ingest failed or was killed: unfinished, nobody ingesting it
             grid = web.get("/endpoints/" + WebTestSupport.ENDPOINT + "/events");
