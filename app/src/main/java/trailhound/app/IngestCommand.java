@@ -86,11 +86,13 @@ final class IngestCommand implements Callable<Integer> {
                 continue;
             }
             try (var in = Files.list(p)) {
-                List<Path> inside = in.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-                        .sorted().toList();
+                List<Path> inside = in.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
                 int before = files.size();
                 for (Path f : inside) {
-                    if (Ingestor.reads(f)) files.add(f);
+                    if (Files.isDirectory(f)) err.println("trailhound: skipped " + f + ": a folder (name it to ingest the files in it)");
+                    else if (!Files.isRegularFile(f)) err.println("trailhound: skipped " + f + ": not a regular file");
+                    else if (Files.size(f) == 0) err.println("trailhound: skipped " + f + ": empty (0 bytes)");
+                    else if (Ingestor.reads(f)) files.add(f);
                     else err.println("trailhound: skipped " + f + ": not a format Trailhound reads");
                 }
                 if (files.size() == before) throw new IllegalArgumentException("the folder " + p + " holds no files to ingest");

@@ -104,9 +104,13 @@ class BadInputTest {
         Path folder = Files.createDirectories(tmp.resolve("folder"));
         Files.copy(good, folder.resolve(good.getFileName()));
         Files.writeString(folder.resolve("notes.txt"), "not telemetry\n");
+        Files.createFile(folder.resolve("empty.json"));
+        Files.createDirectories(folder.resolve("sub"));
         Cli cli = Cli.run("ingest", "--data", data.toString(), folder.toString());
         assertEquals(0, cli.status(), cli.err());
         assertTrue(cli.err().contains("skipped " + folder.resolve("notes.txt") + ": not a format Trailhound reads"), cli.err());
+        assertTrue(cli.err().contains("skipped " + folder.resolve("empty.json") + ": empty (0 bytes)"), cli.err());
+        assertTrue(cli.err().contains("skipped " + folder.resolve("sub") + ": a folder (name it to ingest the files in it)"), cli.err());
         assertTrue(cli.out().contains(folder.resolve(good.getFileName()).toString()) && cli.out().contains("already kept as"), cli.out());
 
         Path empty = Files.createDirectories(tmp.resolve("empty-folder"));
