@@ -20,7 +20,8 @@ import trailhound.ingest.Ingestor;
 import trailhound.web.handoff.HandOff;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = {
-    "Ingest recorder snapshots, Sysmon/Windows event logs (JSON lines or XML, plain, .zip or .gz) and Linux audit logs.",
+    "Ingest recorder snapshots, Windows event logs (.evtx, JSON lines in any common export shape, Event XML; Sysmon",
+    "for Linux too) and Linux audit logs, plain or in .gz, .zip, .tar(.gz) bundles (docs/telemetry-import.md).",
     "The format is detected from the content. Each file is kept in the data folder as a source (see `sources`);",
     "a file whose SHA-256 is already a complete source adds nothing. A failed ingest leaves none of its events.",
     "While a server runs on the data folder, the server does the ingest (one process writes a data folder)."})
@@ -114,6 +115,7 @@ final class IngestCommand implements Callable<Integer> {
 
     private void outcome(IngestReport report) {
         if (report.whole()) whole++;
+        else if (report.read() == 0) refused++; // every record rejected: nothing imported
         else partly++;
     }
 

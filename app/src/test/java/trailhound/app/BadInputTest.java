@@ -129,6 +129,10 @@ class BadInputTest {
         assertEquals(3, cli.status(), cli.out() + cli.err());
         assertTrue(cli.out().matches("(?s).*file/create +2 +1 +1 +0\\n.*"), "KIND READ ADDED DUPLICATE REJECTED: " + cli.out());
         assertTrue(cli.out().contains("1 records could not be read:\n    line 2: not one JSON object"), cli.out());
+
+        Path allBad = Files.writeString(tmp.resolve("allbad.json"), "{not json\n{\"EventID\":\"x\"}\n");
+        Cli none = Cli.run("ingest", "--data", tmp.resolve("partly-data").toString(), allBad.toString());
+        assertEquals(2, none.status(), "every record rejected: nothing imported\n" + none.out());
     }
 
     @Test

@@ -59,6 +59,7 @@ final class FormatSniffer {
      */
     private static boolean auditLog(String text) {
         String[] lines = text.split("\n", 12);
+        if (lines.length == 1) return AUDIT_LINE.matcher(text).lookingAt(); // a first record longer than the head
         int records = 0;
         for (int n = 0; n < Math.min(lines.length - 1, 10); n++) { // the last may be cut by the head's end
             String line = lines[n].strip();

@@ -104,8 +104,8 @@ public final class TelemetryImport {
                 }
                 return Optional.empty();
             }
-            case GZIP -> {
-                return sniff(new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16), depth + 1);
+            case GZIP -> { // a truncated .gz: what it holds before the cut decides, as when it is read
+                return sniff(new BufferedInputStream(new Truncation(new GZIPInputStream(in, 1 << 16)), 1 << 16), depth + 1);
             }
             default -> {
                 byte[] head = in.readNBytes(FormatSniffer.HEAD_BYTES);
@@ -322,7 +322,7 @@ public final class TelemetryImport {
     static String stem(Path file) {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
-        for (String ext : new String[] {".gz", ".zip", ".json", ".jsonl", ".ndjson", ".xml", ".log", ".audit"}) {
+        for (String ext : new String[] {".gz", ".tgz", ".tar", ".zip", ".json", ".jsonl", ".ndjson", ".xml", ".log", ".audit", ".evtx"}) {
             if (lower.endsWith(ext) && lower.length() > ext.length()) {
                 name = name.substring(0, name.length() - ext.length());
                 lower = lower.substring(0, lower.length() - ext.length());

@@ -202,6 +202,45 @@ class BadInputTest {
                 report.warnings());
     }
 
+    /** Try-out findings: each once crashed, was refused whole or lost its values. */
+    @Test
+    void read_aHugeLine_aTruncatedGzCutEarly_aLongFirstAuditLine_controlCharactersInXml() throws IOException {
+        Path huge = dir.resolve("huge.json");
+        try (var out = Files.newBufferedWriter(huge)) {
+            out.write(LINE_A + "\n{\"EventID\":1,\"CommandLine\":\"");
+            char[] spaces = new char[1 << 20];
+            java.util.Arrays.fill(spaces, 'x');
+            for (int i = 0; i < 33; i++) out.write(spaces);
+            out.write("\"}\n" + LINE_B + "\n");
+        }
+        ImportReport report = TelemetryImport.read(huge, null, e -> { });
+        assertEquals(2, report.eventsEmitted(), "the lines around it are read");
+        assertEquals(List.of("line 2: longer than 32 MB: not read"), report.firstMalformed());
+
+        StringBuilder audit = new StringBuilder();
+        java.util.Random random = new java.util.Random(7); // varied values: the gzip holds many records before a cut
+        for (int i = 0; i < 400; i++) {
+            audit.append("node=ws type=SYSCALL msg=audit(1700000000.100:").append(i).append("): arch=c000003e syscall=59 success=yes")
+                    .append(" exit=0 items=1 ppid=1 pid=").append(random.nextInt(1 << 20)).append(" comm=\"x\" exe=\"/bin/")
+                    .append(Long.toHexString(random.nextLong())).append("\"\n");
+        }
+        byte[] gz = Gzip.of(audit.toString());
+        Path early = Files.write(dir.resolve("early.log.gz"), Arrays.copyOf(gz, 600)); // its first 8 KB are not all there
+        assertEquals(Optional.of(TelemetryFormat.LINUX_AUDIT), TelemetryImport.detect(early), "what it holds before the cut decides");
+        assertTrue(TelemetryImport.read(early, null, e -> { }).eventsEmitted() > 0);
+
+        String longFirst = "node=ws type=EXECVE msg=audit(1700000000.100:1): argc=1 a0=\"" + "y".repeat(9000) + "\"\n" + audit;
+        Path longAudit = Files.writeString(dir.resolve("long.log"), longFirst);
+        assertEquals(Optional.of(TelemetryFormat.LINUX_AUDIT), TelemetryImport.detect(longAudit), "a first record longer than 8 KB");
+
+        Path xml = write("controls.xml", "<Event><System><EventID>11</EventID><TimeCreated SystemTime='2020-10-19T07:30:46Z'/>"
+                + "<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws</Computer></System><EventData>"
+                + "<Data Name='TargetFilename'>C:\\a\u0001b\u0000c.txt</Data></EventData></Event>\n");
+        List<Event> events = new ArrayList<>();
+        TelemetryImport.read(xml, null, events::add);
+        assertEquals("C:\\a\u0001b\uFFFDc.txt", events.getFirst().get(trailhound.schema.Field.FILE_PATH), "kept, NUL replaced");
+    }
+
     @Test
     void read_completeGzip_readsEverything() throws IOException {
         Path file = dir.resolve("no-extension-hint");

@@ -13,7 +13,12 @@ import java.util.Arrays;
  * Handles {@code \n} and {@code \r\n}; a line is valid until the next call to {@link #next()}.
  */
 final class ByteLines {
+    /** A longer line is not kept: its bytes are skipped to its end and it is reported ({@link #oversized()}). */
+    static final int MAX_LINE_BYTES = 32 << 20;
+
     private final InputStream in;
+    private boolean skipping; // inside a line longer than MAX_LINE_BYTES
+    private boolean oversized; // the current line was one
     private byte[] buf = new byte[1 << 16];
     private int filled;
     private int pos;
@@ -28,14 +33,25 @@ final class ByteLines {
 
     /** Advances to the next line; false at the end of the stream. */
     boolean next() throws IOException {
+        oversized = false;
         while (true) {
             int i = indexOfNewline(buf, pos, filled);
+            if (i >= 0 && skipping) {
+                return skipped(i + 1);
+            }
             if (i >= 0) {
                 start = pos;
                 end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
                 pos = i + 1;
                 number++;
                 return true;
+            }
+            if (eof && skipping) {
+                return skipped(filled);
+            }
+            if (filled - pos >= MAX_LINE_BYTES) { // forget this line's bytes so far; memory stays bounded
+                skipping = true;
+                pos = filled;
             }
             if (eof) {
                 if (pos < filled) {
@@ -75,6 +91,21 @@ final class ByteLines {
             }
         }
         return -1;
+    }
+
+    /** Ends an oversized line at {@code next}: an empty line flagged {@link #oversized()}. */
+    private boolean skipped(int next) {
+        skipping = false;
+        oversized = true;
+        pos = next;
+        start = end = pos;
+        number++;
+        return true;
+    }
+
+    /** True when the current line was longer than {@link #MAX_LINE_BYTES}: its content is not kept (length 0). */
+    boolean oversized() {
+        return oversized;
     }
 
     private void fill() throws IOException {

@@ -172,6 +172,7 @@ final class EventXml {
      * follows it cannot be told apart from a cut.
      */
     static String repairEntities(String s, int[] repaired) {
+        s = controlsAsReferences(s);
         int amp = s.indexOf('&');
         if (amp < 0) return s;
         StringBuilder b = new StringBuilder(s.length() + 16).append(s, 0, amp);
@@ -199,6 +200,24 @@ final class EventXml {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Raw control characters in a value (XML forbids them written out; a forwarder may not escape them)
+     * as the references XML 1.1 accepts, so the value is kept; NUL, which no XML allows, as U+FFFD.
+     */
+    private static String controlsAsReferences(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+            if (control && b == null) b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            if (b == null) continue;
+            if (!control) b.append(c);
+            else if (c == 0) b.append('\uFFFD');
+            else b.append("&#x").append(Integer.toHexString(c)).append(';');
+        }
+        return b == null ? s : b.toString();
     }
 
     private static final String[] NAMED = {"amp", "lt", "gt", "quot", "apos"};

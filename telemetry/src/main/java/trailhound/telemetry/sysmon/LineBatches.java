@@ -25,13 +25,14 @@ import java.util.function.Consumer;
 final class LineBatches {
     /* Well under half a G1 region: a bigger array is a "humongous" allocation, costly to collect. */
     static final int BATCH_BYTES = 256 << 10;
-    private static final Batch END = new Batch(0, new byte[0], new int[0], 0);
+    private static final Batch END = new Batch(0, new byte[0], new int[0], 0, new java.util.BitSet());
 
     /**
      * Consecutive lines of the stream, {@code \n} or {@code \r\n} removed: line {@code i} (0-based,
-     * line number {@code firstLine + i}) is {@code bytes[start(i), end(i))}. Blank lines included.
+     * line number {@code firstLine + i}) is {@code bytes[start(i), end(i))}. Blank lines included; a line
+     * longer than ByteLines.MAX_LINE_BYTES is empty and set in {@code oversized}.
      */
-    record Batch(long firstLine, byte[] bytes, int[] ends, int count) {
+    record Batch(long firstLine, byte[] bytes, int[] ends, int count, java.util.BitSet oversized) {
         int start(int i) {
             return i == 0 ? 0 : ends[i - 1];
         }
@@ -41,6 +42,7 @@ final class LineBatches {
         }
 
         boolean isBlank(int i) {
+            if (oversized.get(i)) return false;
             for (int j = start(i); j < ends[i]; j++) {
                 byte b = bytes[j];
                 if (b != ' ' && b != '\t' && b != '\r') {
@@ -170,6 +172,7 @@ final class LineBatches {
         ByteLines lines = new ByteLines(in);
         byte[] bytes = new byte[batchBytes];
         int[] ends = new int[1024];
+        java.util.BitSet oversized = new java.util.BitSet();
         int count = 0;
         int size = 0;
         long firstLine = 1;
@@ -178,10 +181,11 @@ final class LineBatches {
             while (lines.next()) {
                 int length = lines.length();
                 if (count > 0 && (size + length > bytes.length || count == ends.length)) {
-                    out.accept(new Batch(firstLine, bytes, ends, count));
+                    out.accept(new Batch(firstLine, bytes, ends, count, oversized));
                     firstLine = lines.number();
                     bytes = new byte[Math.max(batchBytes, length)];
                     ends = new int[ends.length];
+                    oversized = new java.util.BitSet();
                     count = 0;
                     size = 0;
                 } else if (size + length > bytes.length) {
@@ -189,13 +193,14 @@ final class LineBatches {
                 }
                 System.arraycopy(lines.buffer(), lines.start(), bytes, size, length);
                 size += length;
+                if (lines.oversized()) oversized.set(count);
                 ends[count++] = size;
             }
         } catch (IOException e) {
             readFailure = e;
         }
         if (count > 0) {
-            out.accept(new Batch(firstLine, bytes, ends, count));
+            out.accept(new Batch(firstLine, bytes, ends, count, oversized));
         }
         if (readFailure != null) {
             throw readFailure;

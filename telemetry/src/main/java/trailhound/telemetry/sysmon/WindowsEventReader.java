@@ -21,7 +21,9 @@ import trailhound.schema.Event;
  */
 public final class WindowsEventReader {
     /* Jackson factories are thread-safe and costly to create; parsers are per line. */
-    private static final JsonFactory JSON = new JsonFactory();
+    /* Values as long as a line may be (Jackson refuses strings over 20 M characters by default). */
+    private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(
+            com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(ByteLines.MAX_LINE_BYTES).build()).build();
     private static final HexFormat HEX = HexFormat.of();
     private static final int UID_SEED = 0x7261696c; // fixed forever: part of every JSON-lines event_uid
 
@@ -55,6 +57,10 @@ public final class WindowsEventReader {
                 continue;
             }
             tally.recordRead();
+            if (batch.oversized().get(i)) {
+                tally.malformed(batch.firstLine() + i, "longer than " + (ByteLines.MAX_LINE_BYTES >> 20) + " MB: not read");
+                continue;
+            }
             fields.clear();
             int start = batch.start(i);
             int length = batch.end(i) - start;
