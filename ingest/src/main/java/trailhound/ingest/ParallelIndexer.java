@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import trailhound.index.IndexBackend;
 import trailhound.index.Indexes;
@@ -47,7 +48,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private final Map<String, AtomicLong> submitted = new ConcurrentHashMap<>();
     private final Map<String, Long> before = new ConcurrentHashMap<>();
     /** Per kind: read, added, duplicates, refused. */
-    private final Map<String, java.util.concurrent.atomic.LongAdder[]> kinds = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder[]> kinds = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<String> notes;
     /** Per endpoint, the source's events an interrupted run committed at a checkpoint before this one. */
     private final Map<String, Long> resumed = new ConcurrentHashMap<>();
@@ -106,9 +107,8 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     private void add(Event e) throws IOException {
         String endpoint = e.get(Field.ENDPOINT);
         submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
-        java.util.concurrent.atomic.LongAdder[] kind = kinds.computeIfAbsent(e.kind(), k -> new java.util.concurrent.atomic.LongAdder[] {
-            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
-            new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder()});
+        LongAdder[] kind = kinds.computeIfAbsent(e.kind(), k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(),
+            new LongAdder()});
         kind[0].increment();
         try {
             kind[lease(endpoint).index().add(e) ? 1 : 2].increment();

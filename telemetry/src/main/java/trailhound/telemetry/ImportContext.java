@@ -43,10 +43,6 @@ public final class ImportContext {
     private final java.time.ZoneId localZone;
     private final java.util.concurrent.atomic.AtomicLong localTimes = new java.util.concurrent.atomic.AtomicLong();
 
-    ImportContext(String endpointOverride, String sourceStem, Consumer<Event> sink, int threads) {
-        this(endpointOverride, sourceStem, sink, threads, null);
-    }
-
     /** @param localZone the zone of times written without one; null: not given, read as UTC (and said) */
     ImportContext(String endpointOverride, String sourceStem, Consumer<Event> sink, int threads, java.time.ZoneId localZone) {
         this.localZone = localZone;
@@ -124,7 +120,7 @@ public final class ImportContext {
 
     /** Counts a damaged part of a binary file (an .evtx record or chunk) that could not be read, at this byte offset. */
     public void damaged(long offset, String reason) {
-        direct.malformed(offset, "offset " + offset + ": " + reason, true);
+        direct.rejected(offset, "offset " + offset + ": " + reason);
     }
 
     public synchronized void warn(String warning) {
@@ -206,10 +202,11 @@ public final class ImportContext {
 
         /** Counts a record that could not be read, and why; {@code line} is 1-based within the file or archive entry. */
         public void malformed(long line, String reason) {
-            malformed(line, "line " + line + ": " + reason, true);
+            rejected(line, "line " + line + ": " + reason);
         }
 
-        private void malformed(long position, String description, boolean counted) {
+        /** Counts a record that could not be read, at {@code position} (a line, a byte offset), described. */
+        private void rejected(long position, String description) {
             malformed++;
             if (firstMalformed.size() < MALFORMED_LINES_KEPT) {
                 firstMalformed.put(position, description);

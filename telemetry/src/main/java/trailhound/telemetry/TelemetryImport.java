@@ -250,9 +250,9 @@ public final class TelemetryImport {
             in.reset();
             Optional<TelemetryFormat> format = FormatSniffer.sniff(head, head.length);
             if (format.isEmpty()) {
-                if (name.isEmpty() || !entries) {
+                if (!entries) { // a plain file or .gz: read() throws
                     unknown = FormatSniffer.excerpt(head, head.length);
-                    if (!entries) return; // a plain file or .gz: read() throws
+                    return;
                 }
                 unknownEntries.add(name);
                 context.warn(name + " skipped: not a telemetry format (" + FormatSniffer.excerpt(head, head.length) + ")");

@@ -73,7 +73,7 @@ final class JsonShapes {
     static void normalize(Map<String, String> fields) {
         String eventData = fields.remove("EventData");
         if (eventData != null) eventData(eventData.strip(), fields);
-        if (fields.isEmpty() || fields.keySet().stream().noneMatch(k -> k.indexOf('.') > 0)) return;
+        if (!hasDotted(fields)) return; // a flat line (the common case): nothing to move
         move(fields, "winlog.channel", "Channel");
         move(fields, "winlog.computer_name", "Computer");
         move(fields, "winlog.event_id", "EventID");
@@ -99,6 +99,13 @@ final class JsonShapes {
         }
         if (!hashes.isEmpty()) fields.putIfAbsent("Hashes", hashes.toString());
         fields.keySet().removeIf(k -> k.indexOf('.') > 0);
+    }
+
+    private static boolean hasDotted(Map<String, String> fields) {
+        for (String k : fields.keySet()) {
+            if (k.indexOf('.') > 0) return true;
+        }
+        return false;
     }
 
     private static void move(Map<String, String> fields, String from, String to) {

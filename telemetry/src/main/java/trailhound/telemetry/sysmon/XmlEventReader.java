@@ -67,17 +67,17 @@ final class XmlEventReader {
             if (parsed.cut() && cutKeptCount++ < EXAMPLES) cutKept.add(f.line());
             context.emit(event, WindowsEventMapper.os(event));
         }
-        String in_ = entryName.isEmpty() ? "" : entryName + ": ";
+        String prefix = entryName.isEmpty() ? "" : entryName + ": ";
         if (rejectedCount > 0) {
-            context.warn(in_ + rejectedCount + " XML events could not be read and were skipped (" + String.join("; ", rejected)
+            context.warn(prefix + rejectedCount + " XML events could not be read and were skipped (" + String.join("; ", rejected)
                     + (rejectedCount > EXAMPLES ? "; ..." : "") + ")");
         }
         if (cutKeptCount > 0) {
-            context.warn(in_ + cutKeptCount + " XML events were cut short (at line " + join(cutKept)
+            context.warn(prefix + cutKeptCount + " XML events were cut short (at line " + join(cutKept)
                     + (cutKeptCount > EXAMPLES ? ", ..." : "") + "): kept with the values before the cut");
         }
         if (repaired > 0) {
-            context.warn(in_ + repaired + " entity references in XML text lacked their ';' (e.g. '&lt '): read as meant");
+            context.warn(prefix + repaired + " entity references in XML text lacked their ';' (e.g. '&lt '): read as meant");
         }
     }
 
