@@ -91,6 +91,7 @@ class BadInputTest {
         Path file = tmp.resolve("notes.txt");
         Files.writeString(file, "just some notes\nnothing to see\n");
         assertBadFile(file, "accepted formats");
+        assertBadFile(file, "unknown format (it starts with \"just some notes.nothing to see.\")");
     }
 
     @Test

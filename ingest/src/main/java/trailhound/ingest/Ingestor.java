@@ -125,7 +125,8 @@ public final class Ingestor {
         }
         boolean snapshot = isSqlite(file);
         if (!snapshot && TelemetryImport.detect(file).isEmpty()) {
-            throw new IngestException(file, "unknown format; accepted formats: " + ACCEPTED_FORMATS, null);
+            throw new IngestException(file, "unknown format (it " + TelemetryImport.startOf(file) + "); accepted formats: "
+                    + ACCEPTED_FORMATS, null);
         }
         if (endpointOverride != null && endpointOverride.isBlank()) {
             throw new IngestException(file, "--endpoint needs a name", null);

@@ -93,6 +93,16 @@ public final class TelemetryImport {
         }
     }
 
+    /** How the file starts, for a message about a file of no known format: {@code starts with "..."} (or {@code empty}). */
+    public static String startOf(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(40);
+            return FormatSniffer.excerpt(head, head.length);
+        } catch (IOException e) {
+            return "cannot be read (" + e.getMessage() + ")";
+        }
+    }
+
     private static Optional<TelemetryFormat> sniff(BufferedInputStream in, int depth) throws IOException {
         Container container = depth > MAX_DEPTH ? Container.PLAIN : container(in);
         switch (container) {
