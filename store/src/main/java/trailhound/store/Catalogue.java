@@ -139,6 +139,13 @@ public final class Catalogue {
             update(c, "INSERT INTO endpoint_aliases(alias, endpoint) VALUES (?, ?)"
                     + " ON CONFLICT(alias) DO UPDATE SET endpoint = excluded.endpoint", from, to);
             update(c, "DELETE FROM endpoint_aliases WHERE alias = ?", to); // the name is an endpoint again
+            // tags and static group places follow the endpoint, so a rename neither hides it from nor shows it to anyone
+            update(c, "INSERT INTO endpoint_tags(endpoint, tag) SELECT ?, tag FROM endpoint_tags WHERE endpoint = ? AND true"
+                    + " ON CONFLICT DO NOTHING", to, from);
+            update(c, "DELETE FROM endpoint_tags WHERE endpoint = ?", from);
+            update(c, "INSERT INTO group_endpoints(group_name, endpoint) SELECT group_name, ? FROM group_endpoints"
+                    + " WHERE endpoint = ? AND true ON CONFLICT DO NOTHING", to, from);
+            update(c, "DELETE FROM group_endpoints WHERE endpoint = ?", from);
             return update(c, "DELETE FROM endpoints WHERE name = ?", from);
         });
     }
@@ -163,8 +170,30 @@ public final class Catalogue {
             update(c, "DELETE FROM snapshots WHERE endpoint = ?", endpoint);
             update(c, "DELETE FROM source_endpoints WHERE endpoint = ?", endpoint);
             update(c, "DELETE FROM endpoint_aliases WHERE endpoint = ? OR alias = ?", endpoint, endpoint);
+            update(c, "DELETE FROM endpoint_tags WHERE endpoint = ?", endpoint);
+            update(c, "DELETE FROM group_endpoints WHERE endpoint = ?", endpoint);
             update(c, "DELETE FROM endpoints WHERE name = ?", endpoint);
             return only;
+        });
+    }
+
+    /** Every endpoint's tags (endpoints without tags absent), tags sorted. */
+    public java.util.Map<String, java.util.SortedSet<String>> tags() {
+        return db.read("read endpoint tags", c -> {
+            java.util.Map<String, java.util.SortedSet<String>> tags = new java.util.TreeMap<>();
+            for (String[] row : Sql.list(c, "SELECT endpoint, tag FROM endpoint_tags", rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+                tags.computeIfAbsent(row[0], e -> new java.util.TreeSet<>()).add(row[1]);
+            }
+            return tags;
+        });
+    }
+
+    /** Adds and removes tags of an endpoint in one step (tags already there, or absent, are no error). */
+    public void changeTags(String endpoint, java.util.Collection<String> add, java.util.Collection<String> remove) {
+        db.write("tag " + endpoint, c -> {
+            for (String t : add) Sql.update(c, "INSERT INTO endpoint_tags(endpoint, tag) VALUES (?, ?) ON CONFLICT DO NOTHING", endpoint, t);
+            for (String t : remove) Sql.update(c, "DELETE FROM endpoint_tags WHERE endpoint = ? AND tag = ?", endpoint, t);
+            return null;
         });
     }
 

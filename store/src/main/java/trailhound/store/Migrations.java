@@ -37,7 +37,9 @@ final class Migrations {
             new Migration(4, "endpoint aliases: names renamed or merged into another endpoint", Migrations::aliases),
             new Migration(5, "retention: at most N days and/or N events, per endpoint or by default", Migrations::retention),
             new Migration(6, "source ids never reused (AUTOINCREMENT), so a label always means one file", Migrations::sourceIdsNeverReused),
-            new Migration(7, "a source's time zone: how its times without a zone were read (ingest --timezone)", Migrations::sourceTimeZone));
+            new Migration(7, "a source's time zone: how its times without a zone were read (ingest --timezone)", Migrations::sourceTimeZone),
+            new Migration(8, "access: computer groups, endpoint tags, user grants and states, API tokens, the audit trail",
+                    Migrations::access));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -229,6 +231,47 @@ final class Migrations {
     /* sources.time_zone: the zone given at ingest for times written without one (NXLog's EventTime); null: UTC. */
     private static void sourceTimeZone(Connection c, Path root) throws SQLException {
         exec(c, "ALTER TABLE sources ADD COLUMN time_zone TEXT");
+    }
+
+    /*
+     * Access control and the audit trail.
+     * web_users: disabled (cannot sign in, tokens refused), must_change_password (the API answers 403
+     * until the password is changed). computer_groups: a static list of endpoints (group_endpoints)
+     * and/or a rule over the endpoint's name, hostname, os, ip and tags; builtin=1 is "All endpoints".
+     * endpoint_tags: free labels an administrator sets. user_groups: the groups granted to a user.
+     * api_tokens: only the SHA-256 of the secret is kept. audit: append-only (the triggers refuse
+     * UPDATE and DELETE; a hash chain shows edits made around them: see AuditTrail).
+     */
+    private static void access(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE web_users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0");
+        exec(c, "ALTER TABLE web_users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0");
+        exec(c, "CREATE TABLE computer_groups (name TEXT PRIMARY KEY, rule TEXT, builtin INTEGER NOT NULL DEFAULT 0,"
+                + " created_at INTEGER NOT NULL)");
+        exec(c, """
+            CREATE TABLE group_endpoints (
+              group_name TEXT NOT NULL REFERENCES computer_groups(name) ON DELETE CASCADE ON UPDATE CASCADE,
+              endpoint TEXT NOT NULL, PRIMARY KEY (group_name, endpoint))""");
+        exec(c, """
+            CREATE TABLE user_groups (
+              user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,
+              group_name TEXT NOT NULL REFERENCES computer_groups(name) ON DELETE CASCADE ON UPDATE CASCADE,
+              PRIMARY KEY (user_name, group_name))""");
+        exec(c, "CREATE TABLE endpoint_tags (endpoint TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (endpoint, tag))");
+        exec(c, """
+            CREATE TABLE api_tokens (
+              id TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE, name TEXT NOT NULL,
+              secret_sha256 TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER,
+              last_used_at INTEGER, UNIQUE (user_name, name))""");
+        exec(c, """
+            CREATE TABLE audit (
+              seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, via TEXT NOT NULL,
+              action TEXT NOT NULL, endpoint TEXT, address TEXT, outcome TEXT NOT NULL, detail TEXT,
+              prev_hash TEXT NOT NULL, hash TEXT NOT NULL)""");
+        exec(c, "CREATE INDEX audit_at ON audit(at)");
+        exec(c, "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END");
+        exec(c, "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END");
+        update(c, "INSERT INTO computer_groups(name, rule, builtin, created_at) VALUES (?, NULL, 1, ?)",
+                ComputerGroups.ALL_ENDPOINTS, System.currentTimeMillis());
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

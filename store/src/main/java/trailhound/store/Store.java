@@ -23,6 +23,9 @@ public final class Store {
     private final UserAccounts users;
     private final Jobs jobs;
     private final Retention retention;
+    private final ComputerGroups groups;
+    private final ApiTokens tokens;
+    private final AuditTrail audit;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -32,6 +35,9 @@ public final class Store {
         this.users = new UserAccounts(db);
         this.jobs = new Jobs(db);
         this.retention = new Retention(db);
+        this.groups = new ComputerGroups(db);
+        this.tokens = new ApiTokens(db);
+        this.audit = new AuditTrail(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -74,8 +80,23 @@ public final class Store {
         return retention;
     }
 
-    /** Web user accounts. */
+    /** Web user accounts and the groups granted to them. */
     public UserAccounts users() {
         return users;
+    }
+
+    /** Computer groups: which endpoints a user may see. */
+    public ComputerGroups groups() {
+        return groups;
+    }
+
+    /** API tokens for scripts and the CLI. */
+    public ApiTokens tokens() {
+        return tokens;
+    }
+
+    /** The append-only, hash-chained audit trail. */
+    public AuditTrail audit() {
+        return audit;
     }
 }
