@@ -32,6 +32,30 @@ final class QueryFields {
         return Map.copyOf(aliases);
     }
 
+    /** The event fields and aliases, as the parser asks for them. */
+    static final Vocabulary EVENTS = new Vocabulary() {
+        @Override
+        public Optional<List<Field>> resolve(String name) {
+            return QueryFields.resolve(name);
+        }
+
+        @Override
+        public List<String> knownNames() {
+            return QueryFields.knownNames();
+        }
+    };
+
+    /** The field names a parser accepts and the fields behind each. */
+    interface Vocabulary {
+        Optional<List<Field>> resolve(String name);
+
+        List<String> knownNames();
+
+        default Optional<String> suggest(String typed) {
+            return QueryFields.suggest(typed, knownNames());
+        }
+    }
+
     /** The fields a typed name stands for (one for a canonical field), case-insensitive. */
     static Optional<List<Field>> resolve(String name) {
         List<Field> alias = ALIASES.get(name.toLowerCase(Locale.ROOT));
@@ -53,9 +77,14 @@ final class QueryFields {
      * ({@code remote_prot}), or the typed letters in order ({@code procname} for process_name).
      */
     static Optional<String> suggest(String typed) {
+        return suggest(typed, knownNames());
+    }
+
+    /** The name of {@code known} closest to a mistyped one, as {@link #suggest(String)}. */
+    static Optional<String> suggest(String typed, List<String> names) {
         String lower = typed.toLowerCase(Locale.ROOT);
         int allowedEdits = lower.length() / 3 + (lower.length() >= 2 ? 1 : 0);
-        return knownNames().stream()
+        return names.stream()
                 .filter(known -> distance(lower, known) <= allowedEdits || (lower.length() >= 3 && subsequence(lower, known)))
                 .min(Comparator.comparingInt((String known) -> distance(lower, known)));
     }

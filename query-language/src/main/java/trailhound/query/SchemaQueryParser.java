@@ -49,13 +49,19 @@ final class SchemaQueryParser extends QueryParser {
 
     private final QueryText text;
     private final FieldQueries queries;
+    private final QueryFields.Vocabulary vocabulary;
     private final Map<List<BooleanClause>, List<Integer>> conjunctions = new IdentityHashMap<>();
     private Token head;
 
     SchemaQueryParser(QueryText text, Clock clock) {
+        this(text, clock, QueryFields.EVENTS);
+    }
+
+    SchemaQueryParser(QueryText text, Clock clock, QueryFields.Vocabulary vocabulary) {
         super(NO_FIELD, null);
         this.text = text;
         this.queries = new FieldQueries(clock);
+        this.vocabulary = vocabulary;
         setSplitOnWhitespace(true);
     }
 
@@ -134,11 +140,11 @@ final class SchemaQueryParser extends QueryParser {
             throw error("expected field:value but found '" + value.image + "' without a field"
                     + " (e.g. process_name:" + value.image + ")", text.column(value.beginColumn), null);
         }
-        return QueryFields.resolve(name).orElseThrow(() -> {
-            String suggestion = QueryFields.suggest(name).map(s -> " (did you mean " + s + "?)").orElse("");
+        return vocabulary.resolve(name).orElseThrow(() -> {
+            String suggestion = vocabulary.suggest(name).map(s -> " (did you mean " + s + "?)").orElse("");
             int column = fieldColumn(name);
             return new QuerySyntaxException("unknown field '" + name + "' at column " + column + "; known fields: "
-                    + String.join(", ", QueryFields.knownNames()) + suggestion, column, name);
+                    + String.join(", ", vocabulary.knownNames()) + suggestion, column, name);
         });
     }
 
