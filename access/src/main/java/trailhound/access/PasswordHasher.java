@@ -1,4 +1,4 @@
-package trailhound.web.auth;
+package trailhound.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,61 @@
+package trailhound.access;
+
+import java.time.Clock;
+import trailhound.ingest.DataDir;
+
+/**
+ * Who may see and do what on a data folder: the one public entry of module {@code access}.
+ *
+ * <pre>{@code
+ * Access access = Access.over(data, Clock.systemUTC());
+ * Accounts.SignIn result = access.accounts().signIn("ana", password, "10.0.0.9", "web");
+ * Scope scope = access.scope(caller);          // per request
+ * scope.require(Action.EXPORT);                // 403 for read-only users
+ * try (var lease = scope.index("WS-FIN-01")) { ... }   // 404 for endpoints outside ana's groups
+ * }</pre>
+ *
+ * <p>Users have a {@link Role} and are granted computer {@link Groups}; administrators see every
+ * endpoint. Every change and every look that matters lands in the {@link AuditLog}. Thread-safe; the
+ * data folder stays the caller's to close.
+ */
+public final class Access {
+    private final DataDir data;
+    private final AuditLog audit;
+    private final Accounts accounts;
+    private final Groups groups;
+    private final Tokens tokens;
+
+    private Access(DataDir data, Clock clock) {
+        this.data = data;
+        this.audit = new AuditLog(data.store().audit(), clock);
+        this.groups = new Groups(data.store().groups(), data.catalogue(), audit);
+        this.accounts = new Accounts(data.store().users(), data.store().groups(), audit, new SignInThrottle(clock));
+        this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock);
+    }
+
+    /** The access layer over an open data folder; {@code clock} stamps audit entries and checks token expiry. */
+    public static Access over(DataDir data, Clock clock) {
+        return new Access(data, clock);
+    }
+
+    /** The folder as this caller may see it (one per request). */
+    public Scope scope(Caller caller) {
+        return new Scope(caller, data, groups, accounts, audit);
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public Groups groups() {
+        return groups;
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+}

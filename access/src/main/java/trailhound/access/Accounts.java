@@ -1,0 +1,237 @@
+package trailhound.access;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import trailhound.store.ComputerGroups;
+import trailhound.store.StoreException;
+import trailhound.store.UserAccounts;
+
+/**
+ * Users: create, sign in, roles, granted groups, disable, passwords. Passwords are hashed with
+ * Argon2id ({@link PasswordHasher}) and must pass {@link PasswordPolicy} (12 characters at least, not
+ * common). Every change is audited with the {@link Caller} who made it. Thread-safe.
+ */
+public final class Accounts {
+    /** A user as administrators see it; groups sorted by name. */
+    public record User(String name, Role role, boolean disabled, boolean mustChangePassword, List<String> groups, long createdAt) {}
+
+    /** What a sign-in attempt came to. */
+    public sealed interface SignIn {
+        /** Signed in; when {@code mustChangePassword}, only the password change is open until it is done. */
+        record Ok(Caller caller, boolean mustChangePassword) implements SignIn {}
+
+        /** Wrong name or password, or a disabled user: one message for all, so names cannot be probed. */
+        record Refused() implements SignIn {}
+
+        /** Too many failures for this name or address: try again after {@code seconds}. */
+        record Throttled(long seconds) implements SignIn {}
+    }
+
+    static final String INITIAL_PASSWORD_FILE = "initial-admin-password";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
+    private final UserAccounts store;
+    private final ComputerGroups groups;
+    private final AuditLog audit;
+    private final SignInThrottle throttle;
+    private final PasswordHasher hasher = new PasswordHasher();
+
+    Accounts(UserAccounts store, ComputerGroups groups, AuditLog audit, SignInThrottle throttle) {
+        this.store = store;
+        this.groups = groups;
+        this.audit = audit;
+        this.throttle = throttle;
+    }
+
+    /**
+     * On a data folder without users, creates administrator {@code admin} with a generated password,
+     * writes it to {@code <root>/initial-admin-password} (owner read/write only) and returns it; else empty.
+     *
+     * @param mustChange whether the password must be changed at first sign-in (not for {@code demo})
+     */
+    public Optional<String> ensureInitialAdmin(Path root, boolean mustChange) {
+        if (store.count() > 0) {
+            return Optional.empty();
+        }
+        String password = PasswordPolicy.generate();
+        store.insert("admin", Role.ADMINISTRATOR.label(), hasher.hash(password), mustChange);
+        audit.record(new Caller("system", Role.ADMINISTRATOR, "serve", null), "user.create", null, AuditLog.OK,
+                "admin (administrator), the first user");
+        Path file = root.resolve(INITIAL_PASSWORD_FILE);
+        try {
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, password + System.lineSeparator());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return Optional.of(password);
+    }
+
+    /**
+     * Adds a user. Without a password one is generated; the user must change it at first sign-in
+     * either way unless {@code mustChange} is false.
+     *
+     * @return the password (the generated one, to show once)
+     * @throws AccessException for a bad or taken name, an unknown group, a weak password
+     */
+    public String create(Caller by, String name, Role role, List<String> groupNames, String password, boolean mustChange) {
+        checkName(name);
+        if (store.find(name).isPresent()) throw new AccessException("a user named '" + name + "' exists already");
+        groupNames.forEach(this::checkGroup);
+        String pw = password == null ? PasswordPolicy.generate() : password;
+        PasswordPolicy.check(name, pw);
+        try {
+            store.insert(name, role.label(), hasher.hash(pw), mustChange);
+        } catch (StoreException e) {
+            throw new AccessException("cannot create user '" + name + "': " + e.getMessage());
+        }
+        groupNames.forEach(g -> store.grant(name, g));
+        audit.record(by, "user.create", null, AuditLog.OK, name + " (" + role.label() + ")"
+                + (groupNames.isEmpty() ? "" : " groups " + String.join(", ", groupNames)));
+        return pw;
+    }
+
+    /** Checks a sign-in, throttled per name and address, audited either way. */
+    public SignIn signIn(String name, String password, String address, String via) {
+        String typed = name == null ? "" : name.strip();
+        long wait = throttle.waitSeconds(typed, address);
+        if (wait > 0) {
+            audit.recordAnonymous(typed, via, address, "sign-in", AuditLog.DENIED, "throttled for " + wait + " s after repeated failures");
+            return new SignIn.Throttled(wait);
+        }
+        Optional<UserAccounts.Account> account = typed.isEmpty() ? Optional.empty() : store.find(typed);
+        boolean ok;
+        if (account.isEmpty() || password == null) {
+            hasher.hash(password == null ? "" : password); // the same work as for a known user: timing tells nothing
+            ok = false;
+        } else {
+            ok = hasher.verify(password, account.get().passwordHash()) && !account.get().disabled();
+        }
+        if (!ok) {
+            throttle.failed(typed, address);
+            audit.recordAnonymous(typed, via, address, "sign-in", AuditLog.FAILED,
+                    account.isPresent() && account.get().disabled() ? "user disabled" : "wrong name or password");
+            return new SignIn.Refused();
+        }
+        throttle.succeeded(typed);
+        UserAccounts.Account a = account.get();
+        Caller caller = new Caller(a.name(), Role.parse(a.role()), via, address);
+        audit.record(caller, "sign-in", null, AuditLog.OK, null);
+        return new SignIn.Ok(caller, a.mustChangePassword());
+    }
+
+    /** The caller for a signed-in user, re-read so role changes and disabling take effect at once; empty when gone or disabled. */
+    public Optional<Caller> caller(String name, String via, String address) {
+        return store.find(name).filter(a -> !a.disabled()).map(a -> new Caller(a.name(), Role.parse(a.role()), via, address));
+    }
+
+    /** True when the user must change the password before anything else. */
+    public boolean mustChangePassword(String name) {
+        return store.find(name).map(UserAccounts.Account::mustChangePassword).orElse(false);
+    }
+
+    public Optional<User> find(String name) {
+        return store.find(name).map(Accounts::user);
+    }
+
+    /** Every user, by name. */
+    public List<User> list() {
+        return store.list().stream().map(Accounts::user).toList();
+    }
+
+    public void setRole(Caller by, String name, Role role) {
+        User u = existing(name);
+        if (u.role() == Role.ADMINISTRATOR && role != Role.ADMINISTRATOR) keepAnAdministrator(name);
+        store.setRole(name, role.label());
+        audit.record(by, "user.role", null, AuditLog.OK, name + ": " + u.role().label() + " -> " + role.label());
+    }
+
+    public void grant(Caller by, String name, String group) {
+        existing(name);
+        checkGroup(group);
+        store.grant(name, group);
+        audit.record(by, "user.grant", null, AuditLog.OK, name + " + group " + group);
+    }
+
+    public void revoke(Caller by, String name, String group) {
+        existing(name);
+        if (!store.revoke(name, group)) throw new AccessException("'" + name + "' was not granted group '" + group + "'");
+        audit.record(by, "user.revoke", null, AuditLog.OK, name + " - group " + group);
+    }
+
+    /** Disables (signs out, refuses sign-in and tokens) or enables a user. */
+    public void setDisabled(Caller by, String name, boolean disabled) {
+        User u = existing(name);
+        if (disabled && u.role() == Role.ADMINISTRATOR) keepAnAdministrator(name);
+        store.setDisabled(name, disabled);
+        audit.record(by, disabled ? "user.disable" : "user.enable", null, AuditLog.OK, name);
+    }
+
+    /**
+     * Sets a new password (generated when null) that the user must change at next sign-in.
+     *
+     * @return the new password, to hand over once
+     */
+    public String resetPassword(Caller by, String name, String password) {
+        existing(name);
+        String pw = password == null ? PasswordPolicy.generate() : password;
+        PasswordPolicy.check(name, pw);
+        store.setPassword(name, hasher.hash(pw), true);
+        audit.record(by, "user.password-reset", null, AuditLog.OK, name);
+        return pw;
+    }
+
+    /**
+     * The user changes their own password.
+     *
+     * @throws AccessException when the current password is wrong or the new one weak or unchanged
+     */
+    public void changeOwnPassword(Caller self, String current, String next) {
+        UserAccounts.Account a = store.find(self.user()).orElseThrow(() -> new AccessException("unknown user '" + self.user() + "'"));
+        if (current == null || !hasher.verify(current, a.passwordHash())) {
+            audit.record(self, "user.password-change", null, AuditLog.FAILED, "wrong current password");
+            throw new AccessException("the current password is wrong");
+        }
+        if (next != null && next.equals(current)) throw new AccessException("the new password must differ from the current one");
+        PasswordPolicy.check(self.user(), next);
+        store.setPassword(self.user(), hasher.hash(next), false);
+        audit.record(self, "user.password-change", null, AuditLog.OK, null);
+    }
+
+    private User existing(String name) {
+        return find(name).orElseThrow(() -> new AccessException("unknown user '" + name + "'"));
+    }
+
+    private void keepAnAdministrator(String name) {
+        boolean another = list().stream().anyMatch(u -> !u.name().equals(name) && u.role() == Role.ADMINISTRATOR && !u.disabled());
+        if (!another) throw new AccessException("'" + name + "' is the last administrator; make another administrator first");
+    }
+
+    private void checkGroup(String group) {
+        if (groups.find(group).isEmpty()) {
+            throw new AccessException("unknown group '" + group + "'; groups: "
+                    + String.join(", ", groups.list().stream().map(ComputerGroups.Group::name).toList()));
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new AccessException("a user name is 1 to 64 letters, digits and . _ @ - (starting with a letter or digit)");
+        }
+    }
+
+    private static User user(UserAccounts.Account a) {
+        return new User(a.name(), Role.parse(a.role()), a.disabled(), a.mustChangePassword(), a.groups(), a.createdAt());
+    }
+}

@@ -1,0 +1,207 @@
+package trailhound.access;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import trailhound.query.EndpointRule;
+import trailhound.query.QuerySyntaxException;
+import trailhound.store.Catalogue;
+import trailhound.store.ComputerGroups;
+import trailhound.store.EndpointInfo;
+import trailhound.store.StoreException;
+
+/**
+ * Computer groups and endpoint tags. A group's members are the endpoints named in it (static) plus
+ * those its rule matches now (dynamic, an {@link EndpointRule} over name, hostname, os, ip and tags);
+ * {@value ComputerGroups#ALL_ENDPOINTS} holds every endpoint. An endpoint may be in several groups.
+ * Every change is audited. Thread-safe.
+ */
+public final class Groups {
+    /** A group; {@code rule} null when static only, {@code endpoints} the ones named in it. */
+    public record Group(String name, String rule, boolean builtin, List<String> endpoints) {}
+
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._@-]{0,63}");
+    private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}._@:-]{0,63}");
+
+    private final ComputerGroups store;
+    private final Catalogue catalogue;
+    private final AuditLog audit;
+
+    Groups(ComputerGroups store, Catalogue catalogue, AuditLog audit) {
+        this.store = store;
+        this.catalogue = catalogue;
+        this.audit = audit;
+    }
+
+    /** Every group, "All endpoints" first. */
+    public List<Group> list() {
+        return store.list().stream().map(g -> new Group(g.name(), g.rule(), g.builtin(), g.endpoints())).toList();
+    }
+
+    public Optional<Group> find(String name) {
+        return list().stream().filter(g -> g.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Adds a group.
+     *
+     * @param rule null or blank for a static group
+     * @throws AccessException for a bad or taken name, or a rule that does not parse (with its column)
+     */
+    public void create(Caller by, String name, String rule, List<String> endpoints) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new AccessException("a group name is 1 to 64 letters, digits, spaces and . _ @ - (starting with a letter or digit)");
+        }
+        if (find(name).isPresent()) throw new AccessException("a group named '" + name + "' exists already");
+        String r = parseRule(rule);
+        endpoints.forEach(Groups::checkEndpointName);
+        try {
+            store.create(name, r, endpoints);
+        } catch (StoreException e) {
+            throw new AccessException("cannot create group '" + name + "': " + e.getMessage());
+        }
+        audit.record(by, "group.create", null, AuditLog.OK, name + (r == null ? "" : " rule " + r)
+                + (endpoints.isEmpty() ? "" : " endpoints " + String.join(", ", endpoints)));
+    }
+
+    /** Sets (or with null/blank, removes) the rule. */
+    public void setRule(Caller by, String name, String rule) {
+        changeable(name);
+        String r = parseRule(rule);
+        store.setRule(name, r);
+        audit.record(by, "group.rule", null, AuditLog.OK, name + ": " + (r == null ? "(none)" : r));
+    }
+
+    public void addEndpoint(Caller by, String name, String endpoint) {
+        changeable(name);
+        checkEndpointName(endpoint);
+        store.addEndpoint(name, endpoint);
+        audit.record(by, "group.add-endpoint", endpoint, AuditLog.OK, name);
+    }
+
+    public void removeEndpoint(Caller by, String name, String endpoint) {
+        changeable(name);
+        if (!store.removeEndpoint(name, endpoint)) {
+            throw new AccessException("'" + endpoint + "' is not named in group '" + name + "'");
+        }
+        audit.record(by, "group.remove-endpoint", endpoint, AuditLog.OK, name);
+    }
+
+    /** Removes the group and every grant of it. */
+    public void delete(Caller by, String name) {
+        changeable(name);
+        store.delete(name);
+        audit.record(by, "group.delete", null, AuditLog.OK, name);
+    }
+
+    /** The group's members now, sorted. */
+    public SortedSet<String> members(String name) {
+        Group g = find(name).orElseThrow(() -> new AccessException("unknown group '" + name + "'"));
+        return membersOf(List.of(g), snapshot());
+    }
+
+    /**
+     * What a group with this rule and these named endpoints would hold now: the preview shown while editing.
+     *
+     * @throws AccessException when the rule does not parse
+     */
+    public SortedSet<String> preview(String rule, List<String> endpoints) {
+        String r = parseRule(rule);
+        return membersOf(List.of(new Group("preview", r, false, endpoints)), snapshot());
+    }
+
+    /** Adds and removes tags of an endpoint; tags are what rules test with {@code tag:}. */
+    public void tag(Caller by, String endpoint, Collection<String> add, Collection<String> remove) {
+        if (catalogue.endpoint(endpoint).isEmpty()) throw new AccessException("unknown endpoint '" + endpoint + "'");
+        for (String t : add) {
+            if (!TAG.matcher(t).matches()) {
+                throw new AccessException("a tag is 1 to 64 letters, digits and . _ @ : - (starting with a letter or digit), not '" + t + "'");
+            }
+        }
+        catalogue.changeTags(endpoint, add, remove);
+        audit.record(by, "endpoint.tag", endpoint, AuditLog.OK,
+                (add.isEmpty() ? "" : "+" + String.join(" +", add)) + (remove.isEmpty() ? "" : (add.isEmpty() ? "" : " ") + "-" + String.join(" -", remove)));
+    }
+
+    /** Every endpoint's tags (endpoints without tags absent). */
+    public Map<String, SortedSet<String>> tags() {
+        return catalogue.tags();
+    }
+
+    /** The endpoints in any of the named groups, now. */
+    Set<String> visibleThrough(List<String> groupNames) {
+        List<Group> granted = list().stream().filter(g -> groupNames.contains(g.name())).toList();
+        return granted.isEmpty() ? Set.of() : membersOf(granted, snapshot());
+    }
+
+    private record Snapshot(List<EndpointInfo> endpoints, Map<String, SortedSet<String>> tags) {}
+
+    private Snapshot snapshot() {
+        return new Snapshot(catalogue.endpoints(), catalogue.tags());
+    }
+
+    private static SortedSet<String> membersOf(List<Group> groups, Snapshot now) {
+        SortedSet<String> members = new TreeSet<>();
+        for (Group g : groups) {
+            if (g.builtin()) {
+                now.endpoints().forEach(e -> members.add(e.name()));
+                continue;
+            }
+            members.addAll(g.endpoints());
+            EndpointRule rule = ruleOrNull(g.rule());
+            if (rule == null) continue;
+            for (EndpointInfo e : now.endpoints()) {
+                if (!members.contains(e.name()) && rule.matches(new EndpointRule.Endpoint(e.name(), e.hostname(), e.os(), e.ip(),
+                        now.tags().getOrDefault(e.name(), new TreeSet<>())))) {
+                    members.add(e.name());
+                }
+            }
+        }
+        return members;
+    }
+
+    /** A stored rule that no longer parses (a future syntax change) grants nothing rather than failing every request. */
+    private static EndpointRule ruleOrNull(String rule) {
+        if (rule == null) return null;
+        try {
+            return EndpointRule.parse(rule);
+        } catch (QuerySyntaxException e) {
+            return null;
+        }
+    }
+
+    private static String parseRule(String rule) {
+        if (rule == null || rule.isBlank()) return null;
+        try {
+            return EndpointRule.parse(rule).text();
+        } catch (QuerySyntaxException e) {
+            throw new AccessException("bad rule: " + e.getMessage());
+        }
+    }
+
+    private void changeable(String name) {
+        Group g = find(name).orElseThrow(() -> new AccessException("unknown group '" + name + "'"));
+        if (g.builtin()) throw new AccessException("'" + name + "' is built in and holds every endpoint; it cannot be changed");
+    }
+
+    private static void checkEndpointName(String endpoint) {
+        if (endpoint == null || endpoint.isBlank() || endpoint.chars().anyMatch(Character::isISOControl)) {
+            throw new AccessException("an endpoint name must not be blank or hold control characters");
+        }
+    }
+
+    static List<String> split(String commaSeparated) {
+        List<String> out = new ArrayList<>();
+        if (commaSeparated == null) return out;
+        for (String s : commaSeparated.split(",")) {
+            if (!s.isBlank()) out.add(s.strip());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,149 @@
+package trailhound.access;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import trailhound.index.IndexBackend;
+import trailhound.index.UnknownEndpointException;
+import trailhound.ingest.DataDir;
+import trailhound.store.EndpointInfo;
+import trailhound.store.Retention;
+import trailhound.store.SnapshotInfo;
+
+/**
+ * A data folder as one caller may see it: the only way web handlers reach endpoints, indexes and the
+ * catalogue. Administrators see every endpoint; everyone else the members of the groups granted to
+ * them, computed once per scope (one request). An endpoint outside them does not exist for the
+ * caller: every method answers as for an unknown endpoint ({@link UnknownEndpointException}, 404).
+ * Not thread-safe: one per request.
+ */
+public final class Scope {
+    private final Caller caller;
+    private final DataDir data;
+    private final Groups groups;
+    private final Accounts accounts;
+    private final AuditLog audit;
+    private Set<String> visible; // null until asked; for administrators: every endpoint
+
+    Scope(Caller caller, DataDir data, Groups groups, Accounts accounts, AuditLog audit) {
+        this.caller = caller;
+        this.data = data;
+        this.groups = groups;
+        this.accounts = accounts;
+        this.audit = audit;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    public boolean may(Action action) {
+        return caller.role().allows(action);
+    }
+
+    /** @throws AccessDeniedException (403) when the caller's role does not allow it (audited) */
+    public void require(Action action) {
+        if (!may(action)) {
+            audit.record(caller, "access.denied", null, AuditLog.DENIED, "needs " + action.name().toLowerCase());
+            throw AccessDeniedException.of(caller, action);
+        }
+    }
+
+    /** The endpoints the caller may see, by name; for administrators also indexes not yet catalogued. */
+    public List<EndpointInfo> endpoints() throws IOException {
+        Map<String, EndpointInfo> known = new TreeMap<>();
+        for (EndpointInfo info : data.catalogue().endpoints()) {
+            known.put(info.name(), info);
+        }
+        if (isAdministrator()) {
+            // an index without a catalogue entry (an interrupted first ingest) is still there to repair
+            for (String name : data.indexes().endpoints()) {
+                known.putIfAbsent(name, new EndpointInfo(name, null, null, null, 0));
+            }
+            return new ArrayList<>(known.values());
+        }
+        Set<String> mine = visible();
+        return known.values().stream().filter(e -> mine.contains(e.name())).toList();
+    }
+
+    /** True when the endpoint exists and the caller may see it. */
+    public boolean sees(String endpoint) {
+        if (isAdministrator()) return data.catalogue().endpoint(endpoint).isPresent() || data.indexes().exists(endpoint);
+        return visible().contains(endpoint) && data.catalogue().endpoint(endpoint).isPresent();
+    }
+
+    /** @throws UnknownEndpointException when absent or not the caller's */
+    public EndpointInfo endpoint(String name) {
+        if (!sees(name)) throw new UnknownEndpointException(name);
+        return data.catalogue().endpoint(name).orElse(new EndpointInfo(name, null, null, null, 0));
+    }
+
+    /** True when the endpoint is the caller's and has an index. */
+    public boolean hasIndex(String endpoint) {
+        return sees(endpoint) && data.indexes().exists(endpoint);
+    }
+
+    /**
+     * The endpoint's index, to release after use.
+     *
+     * @throws UnknownEndpointException when absent, not the caller's, or without index
+     */
+    public IndexBackend.Lease index(String endpoint) throws IOException {
+        if (!hasIndex(endpoint)) throw new UnknownEndpointException(endpoint);
+        return data.indexes().acquire(endpoint);
+    }
+
+    /** The endpoint's snapshots, newest first. @throws UnknownEndpointException as {@link #endpoint} */
+    public List<SnapshotInfo> snapshots(String endpoint) {
+        endpoint(endpoint);
+        return data.catalogue().snapshots(endpoint);
+    }
+
+    public Optional<SnapshotInfo> snapshot(String endpoint, String id) {
+        endpoint(endpoint);
+        return data.catalogue().snapshot(endpoint, id);
+    }
+
+    /** The name an old endpoint name now has (renamed or merged), when the caller may see that endpoint. */
+    public Optional<String> renamedTo(String oldName) {
+        String now = data.currentName(oldName);
+        return now.equals(oldName) || !sees(now) ? Optional.empty() : Optional.of(now);
+    }
+
+    /** The retention settings (limits are not secret; what was removed is per endpoint, see {@link #endpoint}). */
+    public Retention retention() {
+        return data.store().retention();
+    }
+
+    /** Writes an audit entry for this caller. */
+    public void audit(String action, String endpoint, String outcome, String detail) {
+        audit.record(caller, action, endpoint, outcome, detail);
+    }
+
+    /**
+     * The data folder itself, for administrative work (jobs, rename, merge, purge) that acts on
+     * every endpoint.
+     *
+     * @throws AccessDeniedException unless the caller is an administrator
+     */
+    public DataDir administration() {
+        require(Action.ADMINISTER);
+        return data;
+    }
+
+    private boolean isAdministrator() {
+        return caller.role() == Role.ADMINISTRATOR;
+    }
+
+    private Set<String> visible() {
+        if (visible == null) {
+            List<String> granted = accounts.find(caller.user()).map(Accounts.User::groups).orElse(List.of());
+            visible = groups.visibleThrough(granted);
+        }
+        return visible;
+    }
+}

@@ -1,0 +1,151 @@
+package trailhound.access;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import trailhound.store.ApiTokens;
+import trailhound.store.StoreException;
+
+/**
+ * API tokens for scripts and the CLI: {@code Authorization: Bearer th_<id>_<secret>}, acting as the
+ * user who made it, with that user's role and groups, until it expires or is revoked (or the user is
+ * disabled). The secret is shown once; only its SHA-256 is kept (a random 256-bit secret needs no
+ * slow hash). Creation, revocation and refused uses are audited. Thread-safe.
+ */
+public final class Tokens {
+    /** A token as listed (never its secret). */
+    public record Token(String id, String user, String name, Instant created, Instant expires, Instant revoked, Instant lastUsed) {
+        public boolean usable(Instant now) {
+            return revoked == null && now.isBefore(expires);
+        }
+    }
+
+    /** A new token: {@code secret} is the whole bearer value, shown once. */
+    public record Created(Token token, String secret) {}
+
+    public static final int MAX_DAYS = 366;
+    private static final Pattern BEARER = Pattern.compile("th_([a-z0-9]{16})_([A-Za-z0-9_-]{43})");
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._@-]{0,63}");
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    private final ApiTokens store;
+    private final Accounts accounts;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    Tokens(ApiTokens store, Accounts accounts, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.accounts = accounts;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * Makes a token for {@code user}; only administrators make tokens for others.
+     *
+     * @throws AccessException for a bad name, one the user has already, a validity outside 1..366 days
+     * @throws AccessDeniedException when a non-administrator makes one for someone else
+     */
+    public Created create(Caller by, String user, String name, int days) {
+        if (!by.user().equals(user)) requireAdministrator(by);
+        if (accounts.find(user).isEmpty()) throw new AccessException("unknown user '" + user + "'");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new AccessException("a token name is 1 to 64 letters, digits, spaces and . _ @ - (e.g. 'nightly export')");
+        }
+        if (days < 1 || days > MAX_DAYS) throw new AccessException("a token is valid for 1 to " + MAX_DAYS + " days, not " + days);
+        String id = HexFormat.of().formatHex(bytes(8));
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+        long now = clock.millis();
+        ApiTokens.Token t = new ApiTokens.Token(id, user, name, sha256(secret), now, now + Duration.ofDays(days).toMillis(), null, null);
+        try {
+            store.insert(t);
+        } catch (StoreException e) {
+            throw new AccessException("'" + user + "' has a token named '" + name + "' already; revoke it or choose another name");
+        }
+        audit.record(by, "token.create", null, AuditLog.OK, user + ": " + name + " (" + id + "), " + days + " days");
+        return new Created(token(t), "th_" + id + "_" + secret);
+    }
+
+    /**
+     * The caller a bearer value acts as; empty (and audited) for a malformed, unknown, wrong, revoked
+     * or expired token or a disabled user.
+     */
+    public Optional<Caller> authenticate(String bearer, String address) {
+        Matcher m = bearer == null ? null : BEARER.matcher(bearer.strip());
+        if (m == null || !m.matches()) {
+            audit.recordAnonymous("", "token", address, "token.use", AuditLog.FAILED, "malformed token");
+            return Optional.empty();
+        }
+        Optional<ApiTokens.Token> stored = store.find(m.group(1));
+        long now = clock.millis();
+        String problem = null;
+        if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().secretSha256().getBytes(StandardCharsets.US_ASCII),
+                sha256(m.group(2)).getBytes(StandardCharsets.US_ASCII))) {
+            problem = "unknown token " + m.group(1);
+        } else if (stored.get().revokedAt() != null) {
+            problem = "revoked token";
+        } else if (now >= stored.get().expiresAt()) {
+            problem = "expired token";
+        }
+        Optional<Caller> caller = Optional.empty();
+        if (problem == null) {
+            ApiTokens.Token t = stored.get();
+            caller = accounts.caller(t.user(), "token:" + t.name(), address);
+            if (caller.isEmpty()) problem = "user disabled";
+            else if (t.lastUsedAt() == null || now - t.lastUsedAt() > TOUCH_EVERY.toMillis()) store.used(t.id(), now);
+        }
+        if (problem != null) {
+            audit.recordAnonymous(stored.map(ApiTokens.Token::user).orElse(""), "token", address, "token.use", AuditLog.FAILED, problem);
+            return Optional.empty();
+        }
+        return caller;
+    }
+
+    /** The user's tokens (everyone's for null), newest first. */
+    public List<Token> list(String user) {
+        return store.list(user).stream().map(Tokens::token).toList();
+    }
+
+    /** Revokes a token: its owner or an administrator. */
+    public void revoke(Caller by, String id) {
+        ApiTokens.Token t = store.find(id).orElseThrow(() -> new AccessException("unknown token '" + id + "'"));
+        if (!t.user().equals(by.user())) requireAdministrator(by);
+        if (!store.revoke(id, clock.millis())) throw new AccessException("token '" + id + "' was revoked already");
+        audit.record(by, "token.revoke", null, AuditLog.OK, t.user() + ": " + t.name() + " (" + id + ")");
+    }
+
+    private static void requireAdministrator(Caller by) {
+        if (!by.role().allows(Action.ADMINISTER)) throw AccessDeniedException.of(by, Action.ADMINISTER);
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Token token(ApiTokens.Token t) {
+        return new Token(t.id(), t.user(), t.name(), Instant.ofEpochMilli(t.createdAt()), Instant.ofEpochMilli(t.expiresAt()),
+                t.revokedAt() == null ? null : Instant.ofEpochMilli(t.revokedAt()),
+                t.lastUsedAt() == null ? null : Instant.ofEpochMilli(t.lastUsedAt()));
+    }
+}
