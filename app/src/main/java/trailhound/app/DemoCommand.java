@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        Serving.serveUntilStopped(dir, lock, listen.host, listen.port, out);
+        Serving.serveUntilStopped(dir, lock, listen.host, listen.port, true, out);
         return 0;
     }
 

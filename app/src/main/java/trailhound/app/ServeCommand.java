@@ -19,7 +19,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WriterLock lock = WriteAccess.forServer(data.dir, "serve", spec.commandLine().getErr());
-        Serving.serveUntilStopped(DataDir.open(data.dir), lock, listen.host, listen.port, spec.commandLine().getOut());
+        Serving.serveUntilStopped(DataDir.open(data.dir), lock, listen.host, listen.port, false, spec.commandLine().getOut());
         return 0;
     }
 }

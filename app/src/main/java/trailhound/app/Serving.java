@@ -15,8 +15,12 @@ import trailhound.web.WebServer;
 final class Serving {
     private Serving() {}
 
-    static void serveUntilStopped(DataDir dir, WriterLock lock, String host, int port, PrintWriter out) throws InterruptedException {
-        WebServer server = WebServer.start(dir, WebOptions.defaults().withHost(host).withPort(port));
+    /** @param demo the loopback demo: its first admin password need not be changed */
+    static void serveUntilStopped(DataDir dir, WriterLock lock, String host, int port, boolean demo, PrintWriter out)
+            throws InterruptedException {
+        boolean loopback = host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
+        WebServer server = WebServer.start(dir, WebOptions.defaults().withHost(host).withPort(port)
+                .withInitialPasswordChange(!(demo && loopback)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -32,7 +36,8 @@ final class Serving {
         out.println("Trailhound is running at " + server.url());
         var password = server.initialAdminPassword();
         if (password.isPresent()) {
-            out.println("Sign in as 'admin' with password: " + password.get());
+            out.println("Sign in as 'admin' with password: " + password.get()
+                    + (demo && loopback ? "" : " (you will be asked to change it at first sign-in)"));
             out.println("(shown once; also saved, readable only by you, in " + dir.root().resolve("initial-admin-password") + ")");
         } else if (Files.exists(dir.root().resolve("initial-admin-password"))) {
             out.println("Sign in as 'admin'; the password is in " + dir.root().resolve("initial-admin-password"));

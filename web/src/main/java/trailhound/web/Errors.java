@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import trailhound.access.AccessDeniedException;
+import trailhound.access.AccessException;
 import trailhound.index.IndexFormatException;
 import trailhound.index.UnknownEndpointException;
 import trailhound.query.QuerySyntaxException;
@@ -30,15 +32,21 @@ final class Errors {
         routes.exception(QuerySyntaxException.class, (e, http) ->
                 respond(ctx, http, 400, "Bad query", e.getMessage(), e.column(), null));
         routes.exception(UnknownEndpointException.class, (e, http) -> {
-            String now = ctx.data().currentName(e.endpoint());
-            String moved = now.equals(e.endpoint()) ? null : movedTo(http, now);
+            // only an endpoint the caller may see is named: the others do not exist for them
+            java.util.Optional<String> now = trailhound.web.auth.Session.of(http) == null ? java.util.Optional.empty()
+                    : ctx.scope(http).renamedTo(e.endpoint());
+            String moved = now.map(n -> movedTo(http, n)).orElse(null);
             if (moved != null) {
                 http.redirect(moved); // a page of a renamed or merged endpoint: the same page under its new name
                 return;
             }
-            respond(ctx, http, 404, "Unknown endpoint", now.equals(e.endpoint()) ? e.getMessage()
-                    : "Endpoint '" + e.endpoint() + "' was renamed or merged into '" + now + "': look for it under that name.", null, null);
+            respond(ctx, http, 404, "Unknown endpoint", now.isEmpty() ? e.getMessage()
+                    : "Endpoint '" + e.endpoint() + "' was renamed or merged into '" + now.get() + "': look for it under that name.", null, null);
         });
+        routes.exception(AccessDeniedException.class, (e, http) ->
+                respond(ctx, http, 403, "Forbidden", e.getMessage(), null, null));
+        routes.exception(AccessException.class, (e, http) ->
+                respond(ctx, http, 400, "Bad request", e.getMessage(), null, null));
         routes.exception(IndexFormatException.class, (e, http) ->
                 respond(ctx, http, 409, "Needs re-index", "This endpoint's index was written by an older Trailhound (format "
                         + e.found() + "); its events come back once an administrator re-indexes it: bin/trailhound reindex"

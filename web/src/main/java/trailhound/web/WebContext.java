@@ -3,24 +3,39 @@ package trailhound.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gg.jte.TemplateEngine;
 import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
 import java.time.Clock;
-import trailhound.ingest.DataDir;
+import trailhound.access.Access;
+import trailhound.access.Scope;
 import trailhound.web.auth.Session;
 import trailhound.web.reputation.ReputationService;
 
 /**
  * The services a server's handlers share, created once by {@link WebServer} and passed to every
- * feature's {@code register(routes, ctx)}; nothing here is built per request.
+ * feature's {@code register(routes, ctx)}; nothing here is built per request. Handlers reach
+ * endpoints, indexes and the store only through {@link #scope(Context)}: the data folder as the
+ * signed-in caller may see it.
  *
  * <p>Thread-safe (every component is). {@code reputation} is built with
  * {@code ReputationService.create(data.root(), virusTotalSettings)} and closed with the server.
  */
 public record WebContext(
-        DataDir data, TemplateEngine templates, Clock clock, ObjectMapper json, ReputationService reputation) {
+        Access access, TemplateEngine templates, Clock clock, ObjectMapper json, ReputationService reputation) {
 
     /** Renders the jte template (path under {@code src/main/jte}) with its one page model as the HTML response. */
     public void render(Context http, String template, Object model) {
         http.html(Templates.render(templates, template, model));
+    }
+
+    /**
+     * The data folder as this request's caller may see it.
+     *
+     * @throws UnauthorizedResponse on a route without a signed-in caller (a public route)
+     */
+    public Scope scope(Context http) {
+        Session s = Session.of(http);
+        if (s == null) throw new UnauthorizedResponse("sign in first (POST /login)");
+        return s.scope();
     }
 
     /** The layout data for a page titled {@code title}, for the signed-in user of this request. */
@@ -28,6 +43,6 @@ public record WebContext(
         Session s = Session.of(http);
         return s == null
                 ? new PageChrome(title, null, null, null, null)
-                : new PageChrome(title, s.user(), s.role().label(), s.csrfToken(), null);
+                : new PageChrome(title, s.scope().caller().user(), s.scope().caller().role().label(), s.csrfToken(), null);
     }
 }

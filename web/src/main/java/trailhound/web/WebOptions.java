@@ -10,7 +10,8 @@ import trailhound.web.reputation.VirusTotalSettings;
  * templates precompiled into the jar), the clock (UTC; injectable for tests) and the optional
  * VirusTotal settings (null: the VirusTotal provider is off).
  */
-public record WebOptions(String host, int port, Path templateSources, Clock clock, VirusTotalSettings virusTotal) {
+public record WebOptions(String host, int port, Path templateSources, Clock clock, VirusTotalSettings virusTotal,
+        boolean initialPasswordChange) {
 
     public WebOptions {
         Objects.requireNonNull(host, "host");
@@ -27,26 +28,31 @@ public record WebOptions(String host, int port, Path templateSources, Clock cloc
      */
     public static WebOptions defaults() {
         return new WebOptions("127.0.0.1", 7070, Templates.sourceTreeForHotReload(), Clock.systemUTC(),
-                VirusTotalSettings.fromEnvironment(System.getenv()).orElse(null));
+                VirusTotalSettings.fromEnvironment(System.getenv()).orElse(null), true);
     }
 
     public WebOptions withPort(int newPort) {
-        return new WebOptions(host, newPort, templateSources, clock, virusTotal);
+        return new WebOptions(host, newPort, templateSources, clock, virusTotal, initialPasswordChange);
     }
 
     public WebOptions withHost(String newHost) {
-        return new WebOptions(newHost, port, templateSources, clock, virusTotal);
+        return new WebOptions(newHost, port, templateSources, clock, virusTotal, initialPasswordChange);
     }
 
     public WebOptions withTemplateSources(Path sources) {
-        return new WebOptions(host, port, sources, clock, virusTotal);
+        return new WebOptions(host, port, sources, clock, virusTotal, initialPasswordChange);
     }
 
     public WebOptions withClock(Clock newClock) {
-        return new WebOptions(host, port, templateSources, newClock, virusTotal);
+        return new WebOptions(host, port, templateSources, newClock, virusTotal, initialPasswordChange);
+    }
+
+    /** Whether the first {@code admin}'s generated password must be changed at first sign-in (default: yes; the loopback demo: no). */
+    public WebOptions withInitialPasswordChange(boolean required) {
+        return new WebOptions(host, port, templateSources, clock, virusTotal, required);
     }
 
     public WebOptions withVirusTotal(VirusTotalSettings settings) {
-        return new WebOptions(host, port, templateSources, clock, settings);
+        return new WebOptions(host, port, templateSources, clock, settings, initialPasswordChange);
     }
 }

@@ -3,7 +3,6 @@ package trailhound.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
@@ -13,8 +12,10 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.ReindexJobs;
+import java.time.Clock;
+import trailhound.access.Access;
+import trailhound.access.Action;
 import trailhound.web.auth.Auth;
-import trailhound.web.auth.Users;
 import trailhound.web.distribution.DistributionPages;
 import trailhound.web.endpoints.EndpointPages;
 import trailhound.web.handoff.CliApi;
@@ -45,17 +46,19 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
     private final String host;
     private final Optional<String> initialAdminPassword;
-    private final Users users;
+    private final Access access;
+    private final java.util.List<Routes.Rule> routes;
     private final ReputationService reputation;
     private final ReindexJobs jobs;
     private final CliApi handOff;
 
-    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Users users, ReputationService reputation,
-            ReindexJobs jobs, CliApi handOff) {
+    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Access access, java.util.List<Routes.Rule> routes,
+            ReputationService reputation, ReindexJobs jobs, CliApi handOff) {
         this.app = app;
         this.host = host;
         this.initialAdminPassword = initialAdminPassword;
-        this.users = users;
+        this.access = access;
+        this.routes = routes;
         this.reputation = reputation;
         this.jobs = jobs;
         this.handOff = handOff;
@@ -63,19 +66,21 @@ public final class WebServer implements AutoCloseable {
 
     /**
      * Starts serving {@code data}. On a data folder without users it first creates {@code admin}
-     * with a random password (see {@link #initialAdminPassword()}).
+     * with a random password (see {@link #initialAdminPassword()}), to be changed at first sign-in
+     * unless {@link WebOptions#initialPasswordChange()} is off (the loopback demo).
      *
      * @throws IllegalStateException when the port is taken or the templates cannot be loaded
      * @throws UncheckedIOException when {@code server.json} cannot be written into the data folder
      */
     public static WebServer start(DataDir data, WebOptions options) {
-        Users users = new Users(data.store().users());
-        Optional<String> adminPassword = users.ensureInitialAdmin(data.root());
+        Access access = Access.over(data, options.clock());
+        Optional<String> adminPassword = access.accounts().ensureInitialAdmin(data.root(), options.initialPasswordChange());
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));
-        WebContext ctx = new WebContext(data, Templates.engine(options.templateSources()), options.clock(), json, reputation);
+        WebContext ctx = new WebContext(access, Templates.engine(options.templateSources()), options.clock(), json, reputation);
         ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
-        CliApi handOff = CliApi.create(ctx, jobs);
+        CliApi handOff = CliApi.create(ctx, data, jobs);
+        java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -83,11 +88,13 @@ public final class WebServer implements AutoCloseable {
             config.staticFiles.add("/static", Location.CLASSPATH);
             RequestTimings.register(config.routes);
             config.routes.before(WebServer::securityHeaders);
-            Auth.register(config.routes, ctx, users);
+            Routes routes = new Routes(config.routes, ctx);
+            Auth.register(config.routes, routes, ctx, false);
             Errors.register(config.routes, ctx);
-            registerFeatures(config.routes, ctx);
-            JobPages.register(config.routes, ctx, jobs);
-            handOff.register(config.routes);
+            registerFeatures(routes, ctx);
+            JobPages.register(routes, ctx, jobs);
+            handOff.register(routes);
+            rules.addAll(routes.rules());
         });
         try {
             app.start(options.host(), options.port());
@@ -97,7 +104,7 @@ public final class WebServer implements AutoCloseable {
             throw e;
         }
         jobs.resumeUnfinished(); // a re-index interrupted by a stop or a crash carries on
-        WebServer server = new WebServer(app, options.host(), adminPassword, users, reputation, jobs, handOff);
+        WebServer server = new WebServer(app, options.host(), adminPassword, access, java.util.List.copyOf(rules), reputation, jobs, handOff);
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -108,8 +115,8 @@ public final class WebServer implements AutoCloseable {
         return server;
     }
 
-    private static void registerFeatures(RoutesConfig routes, WebContext ctx) {
-        routes.get("/", http -> http.redirect("/endpoints"));
+    private static void registerFeatures(Routes routes, WebContext ctx) {
+        routes.get("/", Action.VIEW, http -> http.redirect("/endpoints"));
         EndpointPages.register(routes, ctx);
         SearchPages.register(routes, ctx);
         DistributionPages.register(routes, ctx);
@@ -155,9 +162,14 @@ public final class WebServer implements AutoCloseable {
         return initialAdminPassword;
     }
 
-    /** The user store, to add users (e.g. from the CLI). */
-    public Users users() {
-        return users;
+    /** Users, groups, tokens and the audit trail of the served folder. */
+    public Access access() {
+        return access;
+    }
+
+    /** Every route with the action it takes (see {@link Routes}). */
+    public java.util.List<Routes.Rule> routes() {
+        return routes;
     }
 
     /** Stops serving and removes {@code server.json} (unless a later server replaced it). */

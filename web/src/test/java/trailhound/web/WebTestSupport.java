@@ -71,7 +71,8 @@ public final class WebTestSupport implements AutoCloseable {
         new Ingestor(data, 1).ingest(db, null);
         // VirusTotal off whatever the environment says: nothing in tests may reach the internet.
         WebServer server = WebServer.start(data,
-                tune.apply(WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null)));
+                tune.apply(WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null)
+                        .withInitialPasswordChange(false)));
         return new WebTestSupport(data, server);
     }
 

@@ -2,7 +2,6 @@ package trailhound.web.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.ForbiddenResponse;
@@ -10,13 +9,20 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
 import io.javalin.http.UnauthorizedResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import trailhound.access.Access;
+import trailhound.access.Accounts;
+import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.access.Caller;
 import trailhound.web.PageChrome;
+import trailhound.web.Routes;
 import trailhound.web.WebContext;
 import trailhound.web.handoff.HandOff;
 
@@ -24,37 +30,47 @@ import trailhound.web.handoff.HandOff;
  * Sign-in, sign-out and the gate in front of every other route.
  *
  * Sessions are server-side (a Caffeine cache keyed by a 256-bit random id, idle expiry), the id in
- * an HttpOnly, SameSite=Strict cookie, so scripts cannot read it and other sites cannot send it.
- * Every state-changing request (POST/PUT/PATCH/DELETE) must carry the session's CSRF token as form
- * field _csrf or header X-CSRF-Token (htmx sends it from the body's hx-headers); SameSite already
- * stops cross-site posts in modern browsers, the token covers the rest. The login form itself is
- * protected by a double-submit token (a pre-session cookie equal to a hidden field).
+ * an HttpOnly, SameSite=Strict cookie, so scripts cannot read it and other sites cannot send it; a
+ * new id at every sign-in (no fixation). The session holds only the user name: role, groups and
+ * "disabled" are read again on every request, so a change takes effect at once. Every
+ * state-changing request (POST/PUT/PATCH/DELETE) must carry the session's CSRF token as form field
+ * _csrf or header X-CSRF-Token (htmx sends it from the body's hx-headers); the sign-in form itself
+ * carries a double-submit token (a pre-session cookie equal to a hidden field, both non-empty).
+ * Scripts send "Authorization: Bearer th_..." (an API token, no cookie, no CSRF token needed).
+ * A user who must change the password reaches only the password page and sign-out until done; the
+ * API answers 403 "password change required".
  */
 public final class Auth {
     public static final String CSRF_FIELD = "_csrf";
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    public static final String PASSWORD_PAGE = "/account/password";
     static final String SESSION_COOKIE = "th_session";
     static final String LOGIN_COOKIE = "th_login";
     private static final Duration IDLE = Duration.ofHours(12);
+    private static final Pattern SAFE_NEXT = Pattern.compile("/(?![/\\\\])[\\x21-\\x7e&&[^\\\\]]*");
 
-    private final Users users;
+    private record WebSession(String user, String csrfToken) {}
+
+    private final Access access;
     private final WebContext ctx;
+    private final boolean secureCookies;
     private final SecureRandom random = new SecureRandom();
-    private final Cache<String, Session> sessions =
+    private final Cache<String, WebSession> sessions =
             Caffeine.newBuilder().expireAfterAccess(IDLE).maximumSize(10_000).build();
 
-    private Auth(Users users, WebContext ctx) {
-        this.users = users;
+    private Auth(WebContext ctx, boolean secureCookies) {
+        this.access = ctx.access();
         this.ctx = ctx;
+        this.secureCookies = secureCookies;
     }
 
     /** Adds the gate (a before-handler) and the /login and /logout routes. */
-    public static void register(RoutesConfig routes, WebContext ctx, Users users) {
-        Auth auth = new Auth(users, ctx);
-        routes.before(auth::gate);
-        routes.get("/login", auth::loginPage);
-        routes.post("/login", auth::login);
-        routes.post("/logout", auth::logout);
+    public static void register(io.javalin.config.RoutesConfig config, Routes routes, WebContext ctx, boolean secureCookies) {
+        Auth auth = new Auth(ctx, secureCookies);
+        config.before(auth::gate);
+        routes.get("/login", Action.PUBLIC, auth::loginPage);
+        routes.post("/login", Action.PUBLIC, auth::login);
+        routes.post("/logout", Action.OWN_ACCOUNT, auth::logout);
     }
 
     private void gate(Context http) {
@@ -62,11 +78,23 @@ public final class Auth {
         if (isPublic(path)) {
             return;
         }
+        String authorization = http.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Caller caller = access.tokens().authenticate(authorization.substring(7), http.ip())
+                    .orElseThrow(() -> new UnauthorizedResponse("the API token is not valid (unknown, revoked or expired)"));
+            if (access.accounts().mustChangePassword(caller.user())) {
+                throw new ForbiddenResponse("password change required: sign in to the web and change it first");
+            }
+            http.attribute(Session.ATTRIBUTE, new Session(access.scope(caller), null));
+            return;
+        }
         String id = http.cookie(SESSION_COOKIE);
-        Session session = id == null ? null : sessions.getIfPresent(id);
-        if (session == null) {
+        WebSession session = id == null ? null : sessions.getIfPresent(id);
+        Optional<Caller> caller = session == null ? Optional.empty() : access.accounts().caller(session.user(), "web", http.ip());
+        if (caller.isEmpty()) {
+            if (session != null) sessions.invalidate(id); // disabled or removed meanwhile
             if (path.startsWith("/api/")) {
-                throw new UnauthorizedResponse("sign in first (POST /login)");
+                throw new UnauthorizedResponse("sign in first (POST /login) or send an API token (Authorization: Bearer ...)");
             }
             String next = http.queryString() == null ? path : path + "?" + http.queryString();
             http.redirect("/login?next=" + trailhound.web.Format.url(next));
@@ -76,7 +104,12 @@ public final class Auth {
         if (changesState(http.method()) && !sameToken(session.csrfToken(), csrfOf(http))) {
             throw new ForbiddenResponse("missing or wrong CSRF token: reload the page and try again");
         }
-        http.attribute(Session.ATTRIBUTE, session);
+        http.attribute(Session.ATTRIBUTE, new Session(access.scope(caller.get()), session.csrfToken()));
+        if (!path.equals(PASSWORD_PAGE) && !path.equals("/logout") && access.accounts().mustChangePassword(session.user())) {
+            if (path.startsWith("/api/")) throw new ForbiddenResponse("password change required");
+            http.redirect(PASSWORD_PAGE);
+            http.skipRemainingHandlers();
+        }
     }
 
     /** No session needed. The CLI hand-off API is no browser's: each of its routes checks its own bearer token (CliApi). */
@@ -96,7 +129,7 @@ public final class Auth {
     }
 
     private static boolean sameToken(String expected, String actual) {
-        return actual != null && MessageDigest.isEqual(
+        return expected != null && !expected.isEmpty() && actual != null && MessageDigest.isEqual(
                 expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -108,27 +141,33 @@ public final class Auth {
         String token = token();
         http.cookie(cookie(LOGIN_COOKIE, token, -1));
         http.status(status);
-        ctx.render(http, "auth/login.jte", new LoginPage(
-                new PageChrome("Sign in", null, null, null, null), token, safeNext(http.queryParam("next")), error));
+        String next = safeNext(http.formParam("next") != null && http.method() == HandlerType.POST ? http.formParam("next")
+                : http.queryParam("next"));
+        ctx.render(http, "auth/login.jte", new LoginPage(new PageChrome("Sign in", null, null, null, null), token, next, error));
     }
 
     private void login(Context http) {
-        if (!sameToken(Optional.ofNullable(http.cookie(LOGIN_COOKIE)).orElse(""), http.formParam(CSRF_FIELD))) {
+        if (!sameToken(http.cookie(LOGIN_COOKIE), http.formParam(CSRF_FIELD))) {
             renderLogin(http, "The sign-in form expired; please try again.", HttpStatus.FORBIDDEN);
             return;
         }
-        String name = http.formParam("username");
-        Optional<Role> role = users.authenticate(name, http.formParam("password"));
-        if (role.isEmpty()) {
-            renderLogin(http, "Wrong user name or password.", HttpStatus.UNAUTHORIZED);
-            return;
+        Accounts.SignIn result = access.accounts().signIn(http.formParam("username"), http.formParam("password"), http.ip(), "web");
+        switch (result) {
+            case Accounts.SignIn.Throttled t -> {
+                http.header("Retry-After", String.valueOf(t.seconds()));
+                renderLogin(http, "Too many failed sign-ins; try again in " + t.seconds() + " s.", HttpStatus.TOO_MANY_REQUESTS);
+            }
+            case Accounts.SignIn.Refused r -> renderLogin(http, "Wrong user name or password.", HttpStatus.UNAUTHORIZED);
+            case Accounts.SignIn.Ok ok -> {
+                WebSession session = new WebSession(ok.caller().user(), token());
+                String id = token();
+                sessions.put(id, session);
+                http.cookie(cookie(SESSION_COOKIE, id, -1));
+                http.cookie(cookie(LOGIN_COOKIE, "", 0));
+                String next = safeNext(http.formParam("next"));
+                http.redirect(ok.mustChangePassword() ? PASSWORD_PAGE : next == null ? "/endpoints" : next, HttpStatus.SEE_OTHER);
+            }
         }
-        Session session = new Session(token(), name, role.get(), token());
-        sessions.put(session.id(), session);
-        http.cookie(cookie(SESSION_COOKIE, session.id(), -1));
-        http.cookie(cookie(LOGIN_COOKIE, "", 0));
-        String next = safeNext(http.formParam("next"));
-        http.redirect(next == null ? "/endpoints" : next, HttpStatus.SEE_OTHER);
     }
 
     private void logout(Context http) {
@@ -136,17 +175,22 @@ public final class Auth {
         if (id != null) {
             sessions.invalidate(id);
         }
+        ctx.scope(http).audit("sign-out", null, AuditLog.OK, null);
         http.cookie(cookie(SESSION_COOKIE, "", 0));
         http.redirect("/login", HttpStatus.SEE_OTHER);
     }
 
-    /** Only same-site paths, never {@code //host} or a full URL (no open redirect). */
-    private static String safeNext(String next) {
-        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : null;
+    /**
+     * Only a same-site path: "/" then printable ASCII without backslashes, and not "//" or "/\" (which
+     * browsers read as another host). Tabs and newlines are refused outright: browsers drop them, so
+     * "/\t/host" would become "//host".
+     */
+    static String safeNext(String next) {
+        return next != null && next.length() <= 2048 && SAFE_NEXT.matcher(next).matches() ? next : null;
     }
 
-    private static Cookie cookie(String name, String value, int maxAge) {
-        return new Cookie(name, value, "/", maxAge, false, true, null, SameSite.STRICT);
+    private Cookie cookie(String name, String value, int maxAge) {
+        return new Cookie(name, value, "/", maxAge, secureCookies, true, null, SameSite.STRICT);
     }
 
     private String token() {

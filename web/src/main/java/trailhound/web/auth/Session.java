@@ -1,12 +1,16 @@
 package trailhound.web.auth;
 
 import io.javalin.http.Context;
+import trailhound.access.Scope;
 
-/** A signed-in browser or API client: its user, role and the CSRF token its forms must carry. */
-public record Session(String id, String user, Role role, String csrfToken) {
+/**
+ * The caller of one request: the data folder as they may see it and the CSRF token their forms must
+ * carry (null for bearer-token requests, which no browser sends by itself).
+ */
+public record Session(Scope scope, String csrfToken) {
     static final String ATTRIBUTE = "trailhound.session";
 
-    /** The session of this request, or null when it is not signed in (only on public routes). */
+    /** The caller of this request, or null when it is not signed in (only on public routes). */
     public static Session of(Context http) {
         return http.attribute(ATTRIBUTE);
     }

@@ -1,6 +1,5 @@
 package trailhound.web.distribution;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.ArrayList;
@@ -13,7 +12,10 @@ import trailhound.index.IndexBackend;
 import trailhound.schema.Event;
 import trailhound.query.QueryLanguage;
 import trailhound.query.QuerySyntaxException;
+import trailhound.access.Action;
+import trailhound.access.Scope;
 import trailhound.web.BadRequest;
+import trailhound.web.Routes;
 import trailhound.web.WebContext;
 import trailhound.web.search.EventScope;
 
@@ -31,14 +33,15 @@ public final class DistributionPages {
         this.language = QueryLanguage.withClock(ctx.clock());
     }
 
-    public static void register(RoutesConfig routes, WebContext ctx) {
+    public static void register(Routes routes, WebContext ctx) {
         DistributionPages pages = new DistributionPages(ctx);
-        routes.get("/endpoints/{endpoint}/distribution", pages::page);
-        routes.get("/api/v1/endpoints/{endpoint}/distribution", pages::api);
+        routes.get("/endpoints/{endpoint}/distribution", Action.VIEW, pages::page);
+        routes.get("/api/v1/endpoints/{endpoint}/distribution", Action.VIEW, pages::api);
     }
 
     private void page(Context http) throws Exception {
-        EventScope scope = EventScope.of(http, ctx.data());
+        Scope access = ctx.scope(http);
+        EventScope scope = EventScope.of(http, access);
         var chrome = ctx.chrome(http, "Distribution · " + scope.endpoint()).forEndpoint(scope.endpoint());
         Query query;
         try {
@@ -46,30 +49,31 @@ public final class DistributionPages {
         } catch (QuerySyntaxException e) {
             http.status(HttpStatus.BAD_REQUEST);
             ctx.render(http, "distribution/page.jte",
-                    new DistributionPage(chrome, scope, 0, List.of(), List.of(), e.getMessage(), e.column(), retention(scope.endpoint())));
+                    new DistributionPage(chrome, scope, 0, List.of(), List.of(), e.getMessage(), e.column(), retention(access, scope.endpoint())));
             return;
         }
-        Distribution d = distribution(scope, query);
+        Distribution d = distribution(access, scope, query);
         ctx.render(http, "distribution/page.jte", new DistributionPage(chrome, scope, d.total(),
-                bars(scope, d.types(), "type"), bars(scope, d.operations(), null), null, null, retention(scope.endpoint())));
+                bars(scope, d.types(), "type"), bars(scope, d.operations(), null), null, null, retention(access, scope.endpoint())));
     }
 
     private void api(Context http) throws Exception {
-        EventScope scope = EventScope.of(http, ctx.data());
+        Scope access = ctx.scope(http);
+        EventScope scope = EventScope.of(http, access);
         Query query;
         try {
             query = scope.query(language);
         } catch (QuerySyntaxException e) {
             throw new BadRequest(e.getMessage(), e.column());
         }
-        Distribution d = distribution(scope, query);
+        Distribution d = distribution(access, scope, query);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("endpoint", scope.endpoint());
         body.put("query", scope.text());
         body.put("total", d.total());
         body.put("types", d.types());
         body.put("operations", d.operations());
-        body.put("retention", retention(scope.endpoint()));
+        body.put("retention", retention(access, scope.endpoint()));
         http.json(body);
     }
 
@@ -78,8 +82,8 @@ public final class DistributionPages {
      * configured": the limit in force and what it removed, e.g. "Retention: 30 days before the newest
      * event; 12,345 older events removed (oldest kept 2026-10-21T00:00:00.000Z)".
      */
-    private String retention(String endpoint) {
-        var retention = ctx.data().store().retention();
+    private static String retention(Scope access, String endpoint) {
+        var retention = access.retention();
         var limit = retention.limitFor(endpoint);
         var applied = retention.applied(endpoint);
         String removed = applied.map(a -> String.format("; %,d older events removed%s", a.removed(),
@@ -88,8 +92,8 @@ public final class DistributionPages {
                 : "Retention: at most " + limit.describe() + (limit.maxDays() != null ? " before the newest event" : "") + removed;
     }
 
-    private Distribution distribution(EventScope scope, Query query) throws Exception {
-        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+    private static Distribution distribution(Scope access, EventScope scope, Query query) throws Exception {
+        try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
             return lease.index().distribution(query);
         }
     }

@@ -1,46 +1,90 @@
 package trailhound.web.endpoints;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.javalin.http.ForbiddenResponse;
-import trailhound.index.UnknownEndpointException;
+import trailhound.access.AccessException;
+import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.access.Scope;
 import trailhound.ingest.EndpointAdmin;
 import trailhound.ingest.IngestException;
-import trailhound.web.BadRequest;
-import trailhound.web.auth.Role;
-import trailhound.web.auth.Session;
 import trailhound.schema.Event;
+import trailhound.web.BadRequest;
+import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
 /**
  * {@code /endpoints} (the table, with a type-ahead filter that htmx re-requests as
  * {@code /endpoints/rows?filter=} while the user types), {@code GET /api/v1/endpoints?filter=} and
- * {@code GET /api/v1/endpoints/{endpoint}/snapshots}.
+ * {@code GET /api/v1/endpoints/{endpoint}/snapshots}; for administrators rename, merge, purge and
+ * tags (the list's "Change" forms and {@code POST /api/v1/endpoints/{endpoint}/tags}).
  */
 public final class EndpointPages {
     private final WebContext ctx;
-    private final EndpointDirectory directory;
 
     private EndpointPages(WebContext ctx) {
         this.ctx = ctx;
-        this.directory = new EndpointDirectory(ctx.data());
     }
 
-    public static void register(RoutesConfig routes, WebContext ctx) {
+    public static void register(Routes routes, WebContext ctx) {
         EndpointPages pages = new EndpointPages(ctx);
-        routes.get("/endpoints", pages::page);
-        routes.get("/endpoints/rows", pages::rows);
-        routes.get("/api/v1/endpoints", pages::api);
-        routes.get("/api/v1/endpoints/{endpoint}/snapshots", pages::apiSnapshots);
-        routes.post("/endpoints/{endpoint}/rename", http -> pages.administer(http, false, "name"));
-        routes.post("/endpoints/{endpoint}/merge", http -> pages.administer(http, false, "into"));
-        routes.post("/endpoints/{endpoint}/purge", http -> pages.administer(http, false, "purge"));
-        routes.post("/api/v1/endpoints/{endpoint}/rename", http -> pages.administer(http, true, "name"));
-        routes.post("/api/v1/endpoints/{endpoint}/merge", http -> pages.administer(http, true, "into"));
-        routes.delete("/api/v1/endpoints/{endpoint}", http -> pages.administer(http, true, "purge"));
+        routes.get("/endpoints", Action.VIEW, pages::page);
+        routes.get("/endpoints/rows", Action.VIEW, pages::rows);
+        routes.get("/api/v1/endpoints", Action.VIEW, pages::api);
+        routes.get("/api/v1/endpoints/{endpoint}/snapshots", Action.VIEW, pages::apiSnapshots);
+        routes.post("/endpoints/{endpoint}/rename", Action.ADMINISTER, http -> pages.administer(http, false, "name"));
+        routes.post("/endpoints/{endpoint}/merge", Action.ADMINISTER, http -> pages.administer(http, false, "into"));
+        routes.post("/endpoints/{endpoint}/purge", Action.ADMINISTER, http -> pages.administer(http, false, "purge"));
+        routes.post("/endpoints/{endpoint}/tags", Action.ADMINISTER, http -> pages.tag(http, false));
+        routes.post("/api/v1/endpoints/{endpoint}/rename", Action.ADMINISTER, http -> pages.administer(http, true, "name"));
+        routes.post("/api/v1/endpoints/{endpoint}/merge", Action.ADMINISTER, http -> pages.administer(http, true, "into"));
+        routes.delete("/api/v1/endpoints/{endpoint}", Action.ADMINISTER, http -> pages.administer(http, true, "purge"));
+        routes.post("/api/v1/endpoints/{endpoint}/tags", Action.ADMINISTER, http -> pages.tag(http, true));
+    }
+
+    /**
+     * Tags: from the list's form ({@code tags}, the whole new set, comma or space separated) or the API
+     * ({@code {"add":[..],"remove":[..]}}); answers the list or the endpoint's tags.
+     */
+    private void tag(Context http, boolean api) throws Exception {
+        Scope access = ctx.scope(http);
+        String endpoint = access.endpoint(http.pathParam("endpoint")).name();
+        List<String> now = List.copyOf(ctx.access().groups().tags().getOrDefault(endpoint, new java.util.TreeSet<>()));
+        List<String> add = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        if (api) {
+            com.fasterxml.jackson.databind.JsonNode body;
+            try {
+                body = ctx.json().readTree(http.body());
+            } catch (Exception e) {
+                body = null;
+            }
+            if (body == null || !(body.path("add").isArray() || body.path("remove").isArray())) {
+                throw new BadRequest("expected a JSON body {\"add\": [\"tag\", ...], \"remove\": [\"tag\", ...]}");
+            }
+            body.path("add").forEach(t -> add.add(t.asText()));
+            body.path("remove").forEach(t -> remove.add(t.asText()));
+        } else {
+            List<String> wanted = new ArrayList<>();
+            for (String t : String.valueOf(http.formParam("tags")).split("[,\\s]+")) {
+                if (!t.isBlank() && !t.equals("null") && !wanted.contains(t)) wanted.add(t);
+            }
+            wanted.stream().filter(t -> !now.contains(t)).forEach(add::add);
+            now.stream().filter(t -> !wanted.contains(t)).forEach(remove::add);
+        }
+        try {
+            ctx.access().groups().tag(access.caller(), endpoint, add, remove);
+        } catch (AccessException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        if (api) {
+            http.json(Map.of("endpoint", endpoint, "tags", ctx.access().groups().tags().getOrDefault(endpoint, new java.util.TreeSet<>())));
+        } else {
+            http.redirect("/endpoints", io.javalin.http.HttpStatus.SEE_OTHER);
+        }
     }
 
     /**
@@ -49,12 +93,8 @@ public final class EndpointPages {
      * ({@code {"name":N}}, {@code {"into":E}}, DELETE). Answers the endpoint list or the outcome as JSON.
      */
     private void administer(Context http, boolean api, String what) throws Exception {
-        Session s = Session.of(http);
-        if (s == null || s.role() != Role.ADMINISTRATOR) {
-            throw new ForbiddenResponse("renaming, merging and purging endpoints is for administrators");
-        }
-        String endpoint = http.pathParam("endpoint");
-        if (ctx.data().catalogue().endpoint(endpoint).isEmpty()) throw new UnknownEndpointException(endpoint);
+        Scope access = ctx.scope(http);
+        String endpoint = access.endpoint(http.pathParam("endpoint")).name();
         String value = null;
         if (!what.equals("purge")) {
             if (api) {
@@ -72,7 +112,7 @@ public final class EndpointPages {
         } else if (!api && !endpoint.equals(http.formParam("confirm"))) {
             throw new BadRequest("type the endpoint's name (" + endpoint + ") to confirm the purge");
         }
-        EndpointAdmin admin = new EndpointAdmin(ctx.data());
+        EndpointAdmin admin = new EndpointAdmin(access.administration());
         Map<String, Object> outcome = new LinkedHashMap<>();
         try {
             switch (what) {
@@ -81,8 +121,12 @@ public final class EndpointPages {
                 default -> outcome.put("sources_removed", admin.purge(endpoint).stream().map(x -> x.label()).toList());
             }
         } catch (IngestException e) {
+            access.audit("endpoint." + (what.equals("name") ? "rename" : what.equals("into") ? "merge" : "purge"), endpoint,
+                    AuditLog.FAILED, e.getMessage());
             throw new BadRequest(e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
         }
+        access.audit("endpoint." + (what.equals("name") ? "rename" : what.equals("into") ? "merge" : "purge"), endpoint, AuditLog.OK,
+                value == null ? outcome.toString() : "-> " + value);
         outcome.put("endpoint", what.equals("purge") ? null : value);
         if (api) {
             http.json(outcome);
@@ -94,17 +138,21 @@ public final class EndpointPages {
     private void page(Context http) throws Exception {
         String filter = http.queryParam("filter");
         ctx.render(http, "endpoints/list.jte",
-                new EndpointsPage(ctx.chrome(http, "Endpoints"), filter == null ? "" : filter, directory.list(filter)));
+                new EndpointsPage(ctx.chrome(http, "Endpoints"), filter == null ? "" : filter, list(http, filter)));
     }
 
     private void rows(Context http) throws Exception {
         String filter = http.queryParam("filter");
         ctx.render(http, "endpoints/rows.jte",
-                new EndpointsPage(ctx.chrome(http, "Endpoints"), filter == null ? "" : filter, directory.list(filter)));
+                new EndpointsPage(ctx.chrome(http, "Endpoints"), filter == null ? "" : filter, list(http, filter)));
+    }
+
+    private List<EndpointRow> list(Context http, String filter) throws Exception {
+        return EndpointDirectory.list(ctx.scope(http), ctx.access().groups().tags(), filter);
     }
 
     private void api(Context http) throws Exception {
-        List<Map<String, Object>> endpoints = directory.list(http.queryParam("filter")).stream().map(e -> {
+        List<Map<String, Object>> endpoints = list(http, http.queryParam("filter")).stream().map(e -> {
             Map<String, Object> json = new LinkedHashMap<>(); // canonical snake_case names, UTC ISO times
             json.put("name", e.name());
             json.put("os", e.os());
@@ -114,6 +162,7 @@ public final class EndpointPages {
             json.put("first_ts", e.firstTs() == null ? null : Event.formatTime(e.firstTs()));
             json.put("last_ts", e.lastTs() == null ? null : Event.formatTime(e.lastTs()));
             json.put("snapshots", e.snapshots());
+            json.put("tags", e.tags());
             return json;
         }).toList();
         http.json(Map.of("endpoints", endpoints));
@@ -122,10 +171,7 @@ public final class EndpointPages {
     /** The endpoint's snapshots, newest first: id, taken, time window (UTC ISO-8601) and event count. */
     private void apiSnapshots(Context http) {
         String endpoint = http.pathParam("endpoint");
-        if (!ctx.data().indexes().exists(endpoint)) {
-            throw new UnknownEndpointException(endpoint);
-        }
-        List<Map<String, Object>> snapshots = ctx.data().catalogue().snapshots(endpoint).stream()
+        List<Map<String, Object>> snapshots = ctx.scope(http).snapshots(endpoint).stream()
                 .map(s -> Map.<String, Object>of("id", s.id(), "taken_at", Event.formatTime(s.takenAt()),
                         "first_ts", Event.formatTime(s.firstTs()), "last_ts", Event.formatTime(s.lastTs()),
                         "event_count", s.eventCount()))

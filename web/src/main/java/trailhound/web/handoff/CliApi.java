@@ -2,7 +2,6 @@ package trailhound.web.handoff;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.Handler;
@@ -30,6 +29,9 @@ import trailhound.ingest.Reindexer;
 import trailhound.store.JobInfo;
 import trailhound.store.EndpointInfo;
 import trailhound.web.BadRequest;
+import trailhound.access.Action;
+import trailhound.ingest.DataDir;
+import trailhound.web.Routes;
 import trailhound.web.WebContext;
 import trailhound.web.handoff.HandOff.Failure;
 import trailhound.web.handoff.HandOff.Kind;
@@ -63,41 +65,45 @@ public final class CliApi {
 
     private final ReindexJobs jobs;
 
-    private CliApi(WebContext ctx, ReindexJobs jobs) {
+    private final DataDir data;
+
+    private CliApi(WebContext ctx, DataDir data, ReindexJobs jobs) {
         this.ctx = ctx;
+        this.data = data;
         this.jobs = jobs;
     }
 
     /**
-     * The hand-off of a server over {@code ctx.data()}, with a new token; re-indexing goes through the
+     * The hand-off of a server over {@code data}, with a new token; re-indexing goes through the
      * server's {@code jobs}, so it never rebuilds an endpoint a job of the Jobs page is rebuilding.
      * Then {@link #register} and {@link #announce}.
      */
-    public static CliApi create(WebContext ctx, ReindexJobs jobs) {
-        return new CliApi(ctx, jobs);
+    public static CliApi create(WebContext ctx, DataDir data, ReindexJobs jobs) {
+        return new CliApi(ctx, data, jobs);
     }
 
     /** Adds the hand-off routes; they answer only requests carrying this instance's token. */
-    public void register(RoutesConfig routes) {
+    public void register(Routes routes) {
         long pid = ProcessHandle.current().pid();
-        routes.get(HandOff.PING, guard(http -> http.json(new HandOff.Ping(HandOff.PROTOCOL, pid))));
-        routes.get(HandOff.ENDPOINTS, guard(http ->
-                http.json(ctx.data().catalogue().endpoints().stream().map(EndpointInfo::name).toList())));
-        routes.post(HandOff.INGEST, guard(this::ingest));
-        routes.post(HandOff.REINDEX, guard(this::reindex));
+        // PUBLIC to the session gate: no browser session; each route checks this instance's token instead
+        routes.get(HandOff.PING, Action.PUBLIC, guard(http -> http.json(new HandOff.Ping(HandOff.PROTOCOL, pid))));
+        routes.get(HandOff.ENDPOINTS, Action.PUBLIC, guard(http ->
+                http.json(data.catalogue().endpoints().stream().map(EndpointInfo::name).toList())));
+        routes.post(HandOff.INGEST, Action.PUBLIC, guard(this::ingest));
+        routes.post(HandOff.REINDEX, Action.PUBLIC, guard(this::reindex));
     }
 
     /** Writes {@code server.json} into the data folder: from now on CLI writers hand their work to {@code url}. */
     public void announce(String url) throws IOException {
         ServerFile file = ServerFile.forThisProcess(url, token);
-        file.write(ctx.data().root());
+        file.write(data.root());
         announced = file;
     }
 
     /** Removes {@code server.json} again, unless a later server has replaced it. */
     public void withdraw() {
         ServerFile file = announced;
-        if (file != null) file.deleteIfOurs(ctx.data().root());
+        if (file != null) file.deleteIfOurs(data.root());
         announced = null;
     }
 
@@ -135,7 +141,7 @@ public final class CliApi {
         Path file = absolute(request.path());
         String actor = actor(request.user());
         stream(http, "ingest of " + file + " by " + actor, lines -> {
-            IngestReport report = new Ingestor(ctx.data()).as(actor)
+            IngestReport report = new Ingestor(data).as(actor)
                     .onProgress(n -> lines.write(Line.progress(n)))
                     .onNote(text -> lines.write(Line.note(text)))
                     .inTimeZone(request.timeZone() == null ? null : java.time.ZoneId.of(request.timeZone()))
@@ -160,10 +166,10 @@ public final class CliApi {
             }
             return;
         }
-        String endpoint = request.endpoint() == null ? null : ctx.data().currentName(request.endpoint()); // renamed: its new name
+        String endpoint = request.endpoint() == null ? null : data.currentName(request.endpoint()); // renamed: its new name
         if (endpoint == null || endpoint.isBlank()) throw new BadRequest("no endpoint to re-index");
         stream(http, "re-index of " + endpoint + " by " + actor, lines -> {
-            if (ctx.data().catalogue().endpoint(endpoint).isEmpty()) {
+            if (data.catalogue().endpoint(endpoint).isEmpty()) {
                 return Line.of(new Failure(Kind.UNKNOWN_ENDPOINT, "unknown endpoint '" + endpoint + "'"));
             }
             long start = System.nanoTime();

@@ -1,9 +1,7 @@
 package trailhound.web.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +13,10 @@ import trailhound.schema.Event;
 import trailhound.store.EndpointInfo;
 import trailhound.store.JobInfo;
 import trailhound.web.BadRequest;
+import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.web.Routes;
 import trailhound.web.WebContext;
-import trailhound.web.auth.Role;
-import trailhound.web.auth.Session;
 
 /**
  * Jobs, for administrators: {@code /jobs} (start a re-index of all or some endpoints, watch progress,
@@ -34,61 +33,49 @@ public final class JobPages {
         this.jobs = jobs;
     }
 
-    public static void register(RoutesConfig routes, WebContext ctx, ReindexJobs jobs) {
-        JobPages pages = new JobPages(ctx, jobs);
-        routes.get("/jobs", pages::page);
-        routes.get("/jobs/rows", pages::rows);
-        routes.post("/jobs/reindex", pages::startFromForm);
-        routes.post("/jobs/{id}/cancel", pages::cancelFromForm);
-        routes.post("/api/v1/jobs/reindex", pages::startFromApi);
-        routes.get("/api/v1/jobs", pages::apiList);
-        routes.get("/api/v1/jobs/{id}", pages::apiGet);
-        routes.post("/api/v1/jobs/{id}/cancel", pages::apiCancel);
-    }
-
     /** Re-index is for administrators (other kinds of job, later, belong to the user who started them). */
-    private static Session administrator(Context http) {
-        Session s = Session.of(http);
-        if (s == null || s.role() != Role.ADMINISTRATOR) {
-            throw new ForbiddenResponse("jobs and re-indexing are for administrators");
-        }
-        return s;
+    public static void register(Routes routes, WebContext ctx, ReindexJobs jobs) {
+        JobPages pages = new JobPages(ctx, jobs);
+        routes.get("/jobs", Action.ADMINISTER, pages::page);
+        routes.get("/jobs/rows", Action.ADMINISTER, pages::rows);
+        routes.post("/jobs/reindex", Action.ADMINISTER, pages::startFromForm);
+        routes.post("/jobs/{id}/cancel", Action.ADMINISTER, pages::cancelFromForm);
+        routes.post("/api/v1/jobs/reindex", Action.ADMINISTER, pages::startFromApi);
+        routes.get("/api/v1/jobs", Action.ADMINISTER, pages::apiList);
+        routes.get("/api/v1/jobs/{id}", Action.ADMINISTER, pages::apiGet);
+        routes.post("/api/v1/jobs/{id}/cancel", Action.ADMINISTER, pages::apiCancel);
     }
 
     private JobsPage model(Context http) {
         long now = ctx.clock().millis();
         List<JobRow> rows = jobs.list(50).stream().map(j -> JobRow.of(j, now)).toList();
-        List<String> endpoints = ctx.data().catalogue().endpoints().stream().map(EndpointInfo::name).toList();
+        List<String> endpoints = all(http);
         return new JobsPage(ctx.chrome(http, "Jobs"), rows, endpoints);
     }
 
     private void page(Context http) {
-        administrator(http);
         ctx.render(http, "jobs/list.jte", model(http));
     }
 
     private void rows(Context http) {
-        administrator(http);
         ctx.render(http, "jobs/rows.jte", model(http));
     }
 
     private void startFromForm(Context http) {
-        Session s = administrator(http);
-        List<String> endpoints = "all".equals(http.formParam("scope")) ? all()
+        List<String> endpoints = "all".equals(http.formParam("scope")) ? all(http)
                 : Arrays.stream(String.valueOf(http.formParam("endpoints")).split(",")).map(String::strip)
                         .filter(e -> !e.isEmpty() && !e.equals("null")).toList();
-        submit(endpoints, s);
+        submit(endpoints, http);
         http.redirect("/jobs", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void cancelFromForm(Context http) {
-        administrator(http);
         jobs.cancel(id(http));
+        ctx.scope(http).audit("job.cancel", null, AuditLog.OK, "job " + id(http));
         http.redirect("/jobs", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void startFromApi(Context http) throws Exception {
-        Session s = administrator(http);
         JsonNode body;
         try {
             body = ctx.json().readTree(http.body());
@@ -97,43 +84,43 @@ public final class JobPages {
         }
         List<String> endpoints = new ArrayList<>();
         if (body != null && body.path("all").asBoolean(false)) {
-            endpoints.addAll(all());
+            endpoints.addAll(all(http));
         } else if (body != null && body.path("endpoints").isArray()) {
             body.path("endpoints").forEach(e -> endpoints.add(e.asText()));
         } else {
             throw new BadRequest("expected {\"all\":true} or {\"endpoints\":[\"name\", ...]}");
         }
-        long id = submit(endpoints, s);
+        long id = submit(endpoints, http);
         http.status(202).json(json(jobs.get(id).orElseThrow()));
     }
 
     private void apiList(Context http) {
-        administrator(http);
         http.json(Map.of("jobs", jobs.list(50).stream().map(this::json).toList()));
     }
 
     private void apiGet(Context http) {
-        administrator(http);
         http.json(json(job(http)));
     }
 
     private void apiCancel(Context http) {
-        administrator(http);
         JobInfo j = job(http);
         jobs.cancel(j.id());
+        ctx.scope(http).audit("job.cancel", null, AuditLog.OK, "job " + j.id());
         http.json(json(jobs.get(j.id()).orElseThrow()));
     }
 
-    private long submit(List<String> endpoints, Session s) {
+    private long submit(List<String> endpoints, Context http) {
         try {
-            return jobs.submit(endpoints, s.user());
+            long id = jobs.submit(endpoints, ctx.scope(http).caller().user());
+            ctx.scope(http).audit("job.reindex", null, AuditLog.OK, "job " + id + ": " + String.join(", ", endpoints));
+            return id;
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());
         }
     }
 
-    private List<String> all() {
-        return ctx.data().catalogue().endpoints().stream().map(EndpointInfo::name).toList();
+    private List<String> all(Context http) {
+        return ctx.scope(http).administration().catalogue().endpoints().stream().map(EndpointInfo::name).toList();
     }
 
     private static long id(Context http) {

@@ -1,6 +1,5 @@
 package trailhound.web.process;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -12,6 +11,10 @@ import trailhound.index.IndexBackend;
 import trailhound.index.ProcessView;
 import trailhound.schema.Field;
 import trailhound.query.IndexFields;
+import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.access.Scope;
+import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
 /**
@@ -30,15 +33,16 @@ public final class ProcessPages {
 
     private ProcessPages() {}
 
-    public static void register(RoutesConfig routes, WebContext ctx) {
-        routes.get("/endpoints/{endpoint}/process/{processKey}", http -> page(http, ctx));
-        routes.get("/endpoints/{endpoint}/process/{processKey}/events", http -> events(http, ctx));
-        routes.get("/api/v1/endpoints/{endpoint}/process/{processKey}", http -> api(http, ctx));
+    public static void register(Routes routes, WebContext ctx) {
+        routes.get("/endpoints/{endpoint}/process/{processKey}", Action.VIEW, http -> page(http, ctx));
+        routes.get("/endpoints/{endpoint}/process/{processKey}/events", Action.VIEW, http -> events(http, ctx));
+        routes.get("/api/v1/endpoints/{endpoint}/process/{processKey}", Action.VIEW, http -> api(http, ctx));
     }
 
     private static void page(Context http, WebContext ctx) throws IOException {
         String endpoint = http.pathParam("endpoint");
-        Loaded loaded = load(ctx, endpoint, http.pathParam("processKey"), PAGE_HISTORY);
+        Loaded loaded = load(ctx.scope(http), endpoint, http.pathParam("processKey"), PAGE_HISTORY);
+        ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, http.pathParam("processKey"));
         ProcessView view = loaded.view();
         String title = "Process " + (view.process().name() != null ? view.process().name() : view.process().key());
         ctx.render(http, "process/details.jte", ProcessModels.page(
@@ -47,20 +51,21 @@ public final class ProcessPages {
 
     /** The Event History tab's content, loaded when the tab is first shown so the page itself stays small. */
     private static void events(Context http, WebContext ctx) throws IOException {
-        Loaded loaded = load(ctx, http.pathParam("endpoint"), http.pathParam("processKey"), PAGE_HISTORY);
+        Loaded loaded = load(ctx.scope(http), http.pathParam("endpoint"), http.pathParam("processKey"), PAGE_HISTORY);
         ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view()));
     }
 
     private static void api(Context http, WebContext ctx) throws IOException {
         String endpoint = http.pathParam("endpoint");
         int limit = limit(http.queryParam("limit"));
-        Loaded loaded = load(ctx, endpoint, http.pathParam("processKey"), limit);
+        Loaded loaded = load(ctx.scope(http), endpoint, http.pathParam("processKey"), limit);
+        ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, http.pathParam("processKey"));
         http.json(ProcessModels.api(endpoint, loaded.view(), loaded.parentRecorded(), ctx.reputation()));
     }
 
     /** The view and whether its parent has events of its own (else it is known only from the child's parent_* fields). */
-    private static Loaded load(WebContext ctx, String endpoint, String processKey, int limit) throws IOException {
-        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(endpoint)) {
+    private static Loaded load(Scope access, String endpoint, String processKey, int limit) throws IOException {
+        try (IndexBackend.Lease lease = access.index(endpoint)) {
             Optional<ProcessView> found = lease.index().process(processKey, limit);
             if (found.isEmpty()) {
                 throw new NotFoundResponse("no process '" + processKey + "' on endpoint '" + endpoint

@@ -1,8 +1,9 @@
 package trailhound.web.reputation;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import trailhound.access.Action;
+import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
 /**
@@ -13,11 +14,11 @@ import trailhound.web.WebContext;
 public final class ReputationPages {
     private ReputationPages() {}
 
-    public static void register(RoutesConfig routes, WebContext ctx) {
-        routes.get("/reputation/{hash}", http -> ctx.render(http, "reputation/report.jte",
+    public static void register(Routes routes, WebContext ctx) {
+        routes.get("/reputation/{hash}", Action.VIEW, http -> ctx.render(http, "reputation/report.jte",
                 new ReputationPage(ctx.chrome(http, "Reputation report"), report(http, ctx))));
-        routes.get("/reputation/{hash}/badge", http -> ctx.render(http, "reputation/badge.jte", report(http, ctx)));
-        routes.get("/api/v1/reputation/{hash}", http -> http.json(report(http, ctx)));
+        routes.get("/reputation/{hash}/badge", Action.VIEW, http -> ctx.render(http, "reputation/badge.jte", report(http, ctx)));
+        routes.get("/api/v1/reputation/{hash}", Action.VIEW, http -> http.json(report(http, ctx)));
     }
 
     private static ReputationReport report(Context http, WebContext ctx) {

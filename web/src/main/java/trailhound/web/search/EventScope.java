@@ -8,7 +8,7 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import trailhound.index.UnknownEndpointException;
-import trailhound.ingest.DataDir;
+import trailhound.access.Scope;
 import trailhound.store.SnapshotInfo;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Field;
@@ -27,16 +27,16 @@ public record EventScope(String endpoint, String text, SnapshotInfo snapshot) {
      * @throws UnknownEndpointException (404) for an endpoint without index
      * @throws NotFoundResponse for an unknown snapshot id
      */
-    public static EventScope of(Context http, DataDir data) {
+    public static EventScope of(Context http, Scope access) {
         String endpoint = http.pathParam("endpoint");
-        if (!data.indexes().exists(endpoint)) {
+        if (!access.hasIndex(endpoint)) {
             throw new UnknownEndpointException(endpoint);
         }
         String q = http.queryParam("q");
         String snapshotId = http.queryParam("snapshot");
         SnapshotInfo snapshot = null;
         if (snapshotId != null && !snapshotId.isBlank()) {
-            snapshot = data.catalogue().snapshot(endpoint, snapshotId).orElseThrow(() -> new NotFoundResponse(
+            snapshot = access.snapshot(endpoint, snapshotId).orElseThrow(() -> new NotFoundResponse(
                     "endpoint '" + endpoint + "' has no snapshot '" + snapshotId + "'"));
         }
         return new EventScope(endpoint, q == null ? "" : q, snapshot);

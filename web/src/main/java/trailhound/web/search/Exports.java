@@ -20,7 +20,9 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import trailhound.index.EventPage;
 import trailhound.index.IndexBackend;
 import trailhound.index.PageCursor;
-import trailhound.ingest.DataDir;
+import trailhound.access.AuditLog;
+import trailhound.access.Scope;
+import trailhound.web.WebContext;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
@@ -42,27 +44,29 @@ final class Exports {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final List<Field> COLUMNS = Field.all();
 
-    private final DataDir data;
+    private final java.util.function.Function<Context, Scope> scopes;
     private final QueryLanguage language;
     private final int excelMaxEvents;
 
-    Exports(DataDir data, QueryLanguage language) {
-        this(data, language, EXCEL_MAX_EVENTS);
+    Exports(WebContext ctx, QueryLanguage language) {
+        this(ctx::scope, language, EXCEL_MAX_EVENTS);
     }
 
     /** With a smaller row limit, so tests can check the over-the-limit note without a million events. */
-    Exports(DataDir data, QueryLanguage language, int excelMaxEvents) {
-        this.data = data;
+    Exports(java.util.function.Function<Context, Scope> scopes, QueryLanguage language, int excelMaxEvents) {
+        this.scopes = scopes;
         this.language = language;
         this.excelMaxEvents = excelMaxEvents;
     }
 
     void excel(Context http) throws Exception {
-        EventScope scope = EventScope.of(http, data);
+        Scope access = scopes.apply(http);
+        EventScope scope = EventScope.of(http, access);
         Query query = SearchPages.parse(scope, language);
+        access.audit("export", scope.endpoint(), AuditLog.OK, "xlsx: " + scope.text());
         http.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "xlsx") + "\"");
-        try (IndexBackend.Lease lease = data.indexes().acquire(scope.endpoint());
+        try (IndexBackend.Lease lease = access.index(scope.endpoint());
                 SXSSFWorkbook workbook = new SXSSFWorkbook(200)) {
             long total = lease.index().count(query);
             if (total > excelMaxEvents) {
@@ -93,11 +97,13 @@ final class Exports {
     }
 
     void csvZip(Context http) throws Exception {
-        EventScope scope = EventScope.of(http, data);
+        Scope access = scopes.apply(http);
+        EventScope scope = EventScope.of(http, access);
         Query query = SearchPages.parse(scope, language);
+        access.audit("export", scope.endpoint(), AuditLog.OK, "csv: " + scope.text());
         http.contentType("application/zip");
         http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "zip") + "\"");
-        try (IndexBackend.Lease lease = data.indexes().acquire(scope.endpoint());
+        try (IndexBackend.Lease lease = access.index(scope.endpoint());
                 ZipOutputStream zip = new ZipOutputStream(http.outputStream(), StandardCharsets.UTF_8)) {
             zip.putNextEntry(new ZipEntry(fileName(scope, "csv")));
             EventCsv csv = new EventCsv(new BufferedWriter(new OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16));

@@ -1,6 +1,5 @@
 package trailhound.web.search;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.LinkedHashMap;
@@ -13,7 +12,11 @@ import trailhound.index.PageCursor;
 import trailhound.query.QueryLanguage;
 import trailhound.query.QuerySyntaxException;
 import trailhound.schema.Event;
+import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.access.Scope;
 import trailhound.web.BadRequest;
+import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
 /**
@@ -35,19 +38,29 @@ public final class SearchPages {
         this.language = QueryLanguage.withClock(ctx.clock());
     }
 
-    public static void register(RoutesConfig routes, WebContext ctx) {
+    public static void register(Routes routes, WebContext ctx) {
         SearchPages pages = new SearchPages(ctx);
-        Exports exports = new Exports(ctx.data(), pages.language);
-        routes.get("/endpoints/{endpoint}/events", pages::grid);
-        routes.get("/endpoints/{endpoint}/events/builder", pages::edit);
-        routes.get("/endpoints/{endpoint}/export.xlsx", exports::excel);
-        routes.get("/endpoints/{endpoint}/export.zip", exports::csvZip);
-        routes.get("/api/v1/endpoints/{endpoint}/search", pages::apiSearch);
-        routes.get("/api/v1/endpoints/{endpoint}/count", pages::apiCount);
+        Exports exports = new Exports(ctx, pages.language);
+        routes.get("/endpoints/{endpoint}/events", Action.VIEW, pages::grid);
+        routes.get("/endpoints/{endpoint}/events/builder", Action.VIEW, pages::edit);
+        routes.get("/endpoints/{endpoint}/export.xlsx", Action.EXPORT, exports::excel);
+        routes.get("/endpoints/{endpoint}/export.zip", Action.EXPORT, exports::csvZip);
+        routes.get("/api/v1/endpoints/{endpoint}/search", Action.VIEW, pages::apiSearch);
+        routes.get("/api/v1/endpoints/{endpoint}/count", Action.VIEW, pages::apiCount);
     }
 
     private void grid(Context http) throws Exception {
-        show(http, EventScope.of(http, ctx.data()), cursor(http.queryParam("after")), null);
+        PageCursor after = cursor(http.queryParam("after"));
+        EventScope scope = EventScope.of(http, ctx.scope(http));
+        if (after == null) audited(http, scope); // a search once, not each page of it
+        show(http, scope, after, null);
+    }
+
+    /** The search in the audit trail: the query text, and the snapshot when there is one. */
+    private void audited(Context http, EventScope scope) {
+        Scope access = ctx.scope(http);
+        access.audit("search", scope.endpoint(), AuditLog.OK,
+                scope.text() + (scope.snapshot() == null ? "" : " [snapshot " + scope.snapshot().id() + "]"));
     }
 
     /**
@@ -58,7 +71,7 @@ public final class SearchPages {
         BuilderView view = builder.view(scope.text());
         boolean typedFirst = "typed".equals(http.queryParam("view")) || view.unavailable() != null;
         var chrome = ctx.chrome(http, "Events · " + scope.endpoint()).forEndpoint(scope.endpoint());
-        var snapshots = ctx.data().catalogue().snapshots(scope.endpoint());
+        var snapshots = ctx.scope(http).snapshots(scope.endpoint());
         Query query;
         try {
             query = scope.query(language);
@@ -70,7 +83,7 @@ public final class SearchPages {
             return;
         }
         EventPage page;
-        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+        try (IndexBackend.Lease lease = ctx.scope(http).index(scope.endpoint())) {
             page = lease.index().search(query, PAGE_SIZE, after);
         }
         EventColumns.Grid grid = EventColumns.grid(page.events());
@@ -89,7 +102,7 @@ public final class SearchPages {
      * was, with the reason.
      */
     private void edit(Context http) throws Exception {
-        EventScope scope = EventScope.of(http, ctx.data());
+        EventScope scope = EventScope.of(http, ctx.scope(http));
         String action = http.queryParam("action");
         String text;
         try {
@@ -110,16 +123,18 @@ public final class SearchPages {
     }
 
     private void apiSearch(Context http) throws Exception {
-        EventScope scope = EventScope.of(http, ctx.data());
+        EventScope scope = EventScope.of(http, ctx.scope(http));
         Integer limitParam = intParam(http, "limit");
         int limit = limitParam == null ? PAGE_SIZE : limitParam;
         if (limit < 1 || limit > MAX_API_LIMIT) {
             throw new BadRequest("limit must be 1.." + MAX_API_LIMIT + ", was " + limit);
         }
         Query query = parse(scope);
+        PageCursor after = cursor(http.queryParam("after"));
+        if (after == null) audited(http, scope);
         EventPage page;
-        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
-            page = lease.index().search(query, limit, cursor(http.queryParam("after")));
+        try (IndexBackend.Lease lease = ctx.scope(http).index(scope.endpoint())) {
+            page = lease.index().search(query, limit, after);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("endpoint", scope.endpoint());
@@ -132,12 +147,13 @@ public final class SearchPages {
     }
 
     private void apiCount(Context http) throws Exception {
-        EventScope scope = EventScope.of(http, ctx.data());
+        EventScope scope = EventScope.of(http, ctx.scope(http));
         Query query = parse(scope);
+        audited(http, scope);
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("endpoint", scope.endpoint());
         body.put("query", scope.text());
-        try (IndexBackend.Lease lease = ctx.data().indexes().acquire(scope.endpoint())) {
+        try (IndexBackend.Lease lease = ctx.scope(http).index(scope.endpoint())) {
             body.put("total", lease.index().count(query));
             body.put("partial", lease.index().ingesting()); // as in search: sources being ingested are in the total so far
         }

@@ -11,7 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trailhound.web.WebTestSupport;
-import trailhound.web.auth.Role;
+import trailhound.access.Caller;
+import trailhound.access.Role;
 
 /** Rename and purge from the endpoint list and the API: administrators only. */
 class EndpointAdminPagesTest {
@@ -28,7 +29,7 @@ class EndpointAdminPagesTest {
             String page = web.get("/endpoints").body();
             assertTrue(page.contains("/endpoints/" + WebTestSupport.ENDPOINT + "/rename"), "the forms are offered to admins");
 
-            web.server().users().create("ana", Role.ANALYST, "analyst-password-1");
+            web.server().access().accounts().create(Caller.commandLine(), "ana", Role.ANALYST, java.util.List.of(), "analyst-password-1", false);
             web.signIn("ana", "analyst-password-1");
             assertTrue(!web.get("/endpoints").body().contains("/rename"), "not to analysts");
             assertEquals(403, web.postJson("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/rename", "{\"name\":\"x\"}").statusCode());

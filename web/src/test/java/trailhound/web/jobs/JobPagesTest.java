@@ -11,7 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trailhound.web.WebTestSupport;
-import trailhound.web.auth.Role;
+import trailhound.access.Caller;
+import trailhound.access.Role;
 
 /** Re-index jobs over the JSON API and the Jobs page: administrators only, progress, the index unchanged after. */
 class JobPagesTest {
@@ -55,7 +56,7 @@ class JobPagesTest {
             assertEquals(400, web.postJson("/api/v1/jobs/reindex", "not json").statusCode());
             assertEquals(404, web.get("/api/v1/jobs/999").statusCode());
 
-            web.server().users().create("ana", Role.ANALYST, "analyst-password-1");
+            web.server().access().accounts().create(Caller.commandLine(), "ana", Role.ANALYST, java.util.List.of(), "analyst-password-1", false);
             web.signIn("ana", "analyst-password-1");
             assertEquals(403, web.postJson("/api/v1/jobs/reindex", "{\"all\":true}").statusCode());
             assertEquals(403, web.get("/api/v1/jobs").statusCode());

@@ -24,7 +24,7 @@ class ExcelLimitTest {
     @Test
     void excel_moreEventsThanRowLimit_stopsAtLimitAndSaysSo() throws Exception {
         try (WebTestSupport web = WebTestSupport.start(dir)) {
-            Exports exports = new Exports(web.data(), QueryLanguage.withClock(java.time.Clock.systemUTC()), 10);
+            Exports exports = new Exports(http -> web.server().access().scope(trailhound.access.Caller.commandLine()), QueryLanguage.withClock(java.time.Clock.systemUTC()), 10);
             Javalin app = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.routes.get("/endpoints/{endpoint}/export.xlsx", exports::excel);
