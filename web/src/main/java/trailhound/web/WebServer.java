@@ -122,6 +122,10 @@ public final class WebServer implements AutoCloseable {
         DistributionPages.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
+        trailhound.web.account.AccountPages.register(routes, ctx);
+        trailhound.web.admin.UserPages.register(routes, ctx);
+        trailhound.web.admin.GroupPages.register(routes, ctx);
+        trailhound.web.admin.AuditPages.register(routes, ctx);
     }
 
     /** Headers that stop MIME sniffing, framing (clickjacking) and leaking URLs, which hold queries, to other sites. */
@@ -165,6 +169,13 @@ public final class WebServer implements AutoCloseable {
     /** Users, groups, tokens and the audit trail of the served folder. */
     public Access access() {
         return access;
+    }
+
+    /** How many HTTP routes Javalin holds: equal to {@link #routes()}'s size when every feature registered through {@link Routes}. */
+    public int javalinRouteCount() {
+        return (int) app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(h -> h.endpoint.method.isHttpMethod()) // not before/after filters
+                .count();
     }
 
     /** Every route with the action it takes (see {@link Routes}). */

@@ -39,7 +39,7 @@ public final class EventCsv implements Flushable {
     }
 
     /** The value as a spreadsheet will only ever show it (see the class comment); null is empty. */
-    static String cell(String value) {
+    public static String cell(String value) {
         if (value == null || value.isEmpty()) return "";
         char c = value.charAt(0);
         boolean formula = c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';

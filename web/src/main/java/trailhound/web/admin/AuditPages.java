@@ -1,0 +1,136 @@
+package trailhound.web.admin;
+
+import io.javalin.http.Context;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import trailhound.access.Action;
+import trailhound.schema.Event;
+import trailhound.store.AuditTrail;
+import trailhound.web.BadRequest;
+import trailhound.web.Format;
+import trailhound.web.PageChrome;
+import trailhound.web.Routes;
+import trailhound.web.WebContext;
+import trailhound.web.search.EventCsv;
+
+/**
+ * Administration > Audit: the trail newest first, 100 a page, filtered by user, action, endpoint and
+ * time ({@code since}, {@code until}: UTC dates or ISO instants); {@code /admin/audit.csv} exports
+ * every matching entry (cells starting with = + - @ neutralised, as in event exports); JSON:
+ * {@code GET /api/v1/audit}. The chain's state is shown on the page.
+ */
+public final class AuditPages {
+    static final int PAGE = 100;
+    private static final List<String> HEADER = List.of("seq", "time", "user", "via", "action", "endpoint", "address", "outcome",
+            "detail", "hash");
+
+    public record AuditPage(PageChrome chrome, Map<String, String> filter, List<AuditTrail.Entry> entries, Long older, String chain) {}
+
+    private final WebContext ctx;
+
+    private AuditPages(WebContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public static void register(Routes routes, WebContext ctx) {
+        AuditPages pages = new AuditPages(ctx);
+        routes.get("/admin/audit", Action.ADMINISTER, pages::page);
+        routes.get("/admin/audit.csv", Action.ADMINISTER, pages::csv);
+        routes.get("/api/v1/audit", Action.ADMINISTER, pages::api);
+    }
+
+    private void page(Context http) {
+        List<AuditTrail.Entry> entries = ctx.access().audit().list(filter(http), before(http), PAGE + 1);
+        Long older = entries.size() > PAGE ? entries.get(PAGE - 1).seq() : null;
+        String chain = ctx.access().audit().verify().map(b -> "broken at entry " + b.seq() + ": " + b.reason())
+                .orElse("intact (" + Format.count(ctx.access().audit().count()) + " entries)");
+        ctx.render(http, "admin/audit.jte", new AuditPage(ctx.chrome(http, "Audit"), params(http),
+                entries.subList(0, Math.min(PAGE, entries.size())), older, chain));
+    }
+
+    private void csv(Context http) throws Exception {
+        AuditTrail.Filter f = filter(http);
+        http.contentType("text/csv; charset=utf-8");
+        http.header("Content-Disposition", "attachment; filename=\"trailhound-audit.csv\"");
+        try (CSVPrinter out = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(http.outputStream(), StandardCharsets.UTF_8)),
+                CSVFormat.RFC4180)) {
+            out.printRecord(HEADER);
+            long before = 0;
+            while (true) {
+                List<AuditTrail.Entry> batch = ctx.access().audit().list(f, before, 5_000);
+                for (AuditTrail.Entry e : batch) {
+                    out.printRecord(row(e).stream().map(EventCsv::cell).toList());
+                }
+                if (batch.size() < 5_000) break;
+                before = batch.getLast().seq();
+            }
+        }
+    }
+
+    private void api(Context http) {
+        List<AuditTrail.Entry> entries = ctx.access().audit().list(filter(http), before(http), PAGE + 1);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("entries", entries.subList(0, Math.min(PAGE, entries.size())).stream().map(e -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            List<String> values = row(e);
+            for (int i = 0; i < HEADER.size(); i++) m.put(HEADER.get(i), values.get(i));
+            return m;
+        }).toList());
+        body.put("older", entries.size() > PAGE ? entries.get(PAGE - 1).seq() : null);
+        http.json(body);
+    }
+
+    static List<String> row(AuditTrail.Entry e) {
+        AuditTrail.Event v = e.event();
+        return java.util.Arrays.asList(String.valueOf(e.seq()), Event.formatTime(v.at()), v.actor(), v.via(), v.action(), v.endpoint(),
+                v.address(), v.outcome(), v.detail(), e.hash());
+    }
+
+    private static Map<String, String> params(Context http) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : List.of("user", "action", "endpoint", "since", "until")) {
+            String v = http.queryParam(k);
+            m.put(k, v == null ? "" : v);
+        }
+        return m;
+    }
+
+    private static AuditTrail.Filter filter(Context http) {
+        return new AuditTrail.Filter(blankNull(http.queryParam("user")), blankNull(http.queryParam("action")),
+                blankNull(http.queryParam("endpoint")), time(http.queryParam("since"), "since"), time(http.queryParam("until"), "until"));
+    }
+
+    private static long before(Context http) {
+        String b = http.queryParam("before");
+        try {
+            return b == null || b.isBlank() ? 0 : Long.parseLong(b.strip());
+        } catch (NumberFormatException e) {
+            throw new BadRequest("'before' is an entry number, not '" + b + "'");
+        }
+    }
+
+    private static Long time(String text, String name) {
+        if (text == null || text.isBlank()) return null;
+        String t = text.strip();
+        try {
+            return t.length() == 10 ? LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()
+                    : Instant.parse(t).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new BadRequest("'" + name + "' is a UTC date (2026-12-01) or time (2026-12-01T10:00:00Z), not '" + t + "'");
+        }
+    }
+
+    private static String blankNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

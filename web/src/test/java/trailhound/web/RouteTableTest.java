@@ -1,0 +1,176 @@
+package trailhound.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.javalin.http.HandlerType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.access.Access;
+import trailhound.access.Action;
+import trailhound.access.Caller;
+import trailhound.access.Role;
+
+/**
+ * Every route the server registers, with the one rule it must follow: a route added without its
+ * line here fails, and each role's outcome is checked over HTTP against the rule.
+ */
+class RouteTableTest {
+    /** "METHOD path" -> the action; HAND_OFF routes answer only the CLI's own token. */
+    private static final Map<String, String> TABLE = new TreeMap<>(Map.ofEntries(
+            Map.entry("GET /login", "PUBLIC"),
+            Map.entry("POST /login", "PUBLIC"),
+            Map.entry("POST /logout", "OWN_ACCOUNT"),
+            Map.entry("GET /", "VIEW"),
+            Map.entry("GET /endpoints", "VIEW"),
+            Map.entry("GET /endpoints/rows", "VIEW"),
+            Map.entry("GET /api/v1/endpoints", "VIEW"),
+            Map.entry("GET /api/v1/endpoints/{endpoint}/snapshots", "VIEW"),
+            Map.entry("POST /endpoints/{endpoint}/rename", "ADMINISTER"),
+            Map.entry("POST /endpoints/{endpoint}/merge", "ADMINISTER"),
+            Map.entry("POST /endpoints/{endpoint}/purge", "ADMINISTER"),
+            Map.entry("POST /endpoints/{endpoint}/tags", "ADMINISTER"),
+            Map.entry("POST /api/v1/endpoints/{endpoint}/rename", "ADMINISTER"),
+            Map.entry("POST /api/v1/endpoints/{endpoint}/merge", "ADMINISTER"),
+            Map.entry("DELETE /api/v1/endpoints/{endpoint}", "ADMINISTER"),
+            Map.entry("POST /api/v1/endpoints/{endpoint}/tags", "ADMINISTER"),
+            Map.entry("GET /endpoints/{endpoint}/events", "VIEW"),
+            Map.entry("GET /endpoints/{endpoint}/events/builder", "VIEW"),
+            Map.entry("GET /endpoints/{endpoint}/export.xlsx", "EXPORT"),
+            Map.entry("GET /endpoints/{endpoint}/export.zip", "EXPORT"),
+            Map.entry("GET /api/v1/endpoints/{endpoint}/search", "VIEW"),
+            Map.entry("GET /api/v1/endpoints/{endpoint}/count", "VIEW"),
+            Map.entry("GET /endpoints/{endpoint}/distribution", "VIEW"),
+            Map.entry("GET /api/v1/endpoints/{endpoint}/distribution", "VIEW"),
+            Map.entry("GET /endpoints/{endpoint}/process/{processKey}", "VIEW"),
+            Map.entry("GET /endpoints/{endpoint}/process/{processKey}/events", "VIEW"),
+            Map.entry("GET /api/v1/endpoints/{endpoint}/process/{processKey}", "VIEW"),
+            Map.entry("GET /reputation/{hash}", "VIEW"),
+            Map.entry("GET /reputation/{hash}/badge", "VIEW"),
+            Map.entry("GET /api/v1/reputation/{hash}", "VIEW"),
+            Map.entry("GET /account/password", "OWN_ACCOUNT"),
+            Map.entry("POST /account/password", "OWN_ACCOUNT"),
+            Map.entry("GET /account", "OWN_ACCOUNT"),
+            Map.entry("POST /account/tokens", "OWN_ACCOUNT"),
+            Map.entry("POST /account/tokens/{id}/revoke", "OWN_ACCOUNT"),
+            Map.entry("GET /api/v1/tokens", "OWN_ACCOUNT"),
+            Map.entry("POST /api/v1/tokens", "OWN_ACCOUNT"),
+            Map.entry("DELETE /api/v1/tokens/{id}", "OWN_ACCOUNT"),
+            Map.entry("GET /admin/users", "ADMINISTER"),
+            Map.entry("POST /admin/users", "ADMINISTER"),
+            Map.entry("POST /admin/users/{name}/role", "ADMINISTER"),
+            Map.entry("POST /admin/users/{name}/grant", "ADMINISTER"),
+            Map.entry("POST /admin/users/{name}/revoke", "ADMINISTER"),
+            Map.entry("POST /admin/users/{name}/disable", "ADMINISTER"),
+            Map.entry("POST /admin/users/{name}/enable", "ADMINISTER"),
+            Map.entry("POST /admin/users/{name}/reset-password", "ADMINISTER"),
+            Map.entry("GET /api/v1/users", "ADMINISTER"),
+            Map.entry("POST /api/v1/users", "ADMINISTER"),
+            Map.entry("GET /admin/groups", "ADMINISTER"),
+            Map.entry("GET /admin/groups/preview", "ADMINISTER"),
+            Map.entry("POST /admin/groups", "ADMINISTER"),
+            Map.entry("POST /admin/groups/{name}/rule", "ADMINISTER"),
+            Map.entry("POST /admin/groups/{name}/add-endpoint", "ADMINISTER"),
+            Map.entry("POST /admin/groups/{name}/remove-endpoint", "ADMINISTER"),
+            Map.entry("POST /admin/groups/{name}/delete", "ADMINISTER"),
+            Map.entry("GET /api/v1/groups", "ADMINISTER"),
+            Map.entry("GET /admin/audit", "ADMINISTER"),
+            Map.entry("GET /admin/audit.csv", "ADMINISTER"),
+            Map.entry("GET /api/v1/audit", "ADMINISTER"),
+            Map.entry("GET /jobs", "ADMINISTER"),
+            Map.entry("GET /jobs/rows", "ADMINISTER"),
+            Map.entry("POST /jobs/reindex", "ADMINISTER"),
+            Map.entry("POST /jobs/{id}/cancel", "ADMINISTER"),
+            Map.entry("POST /api/v1/jobs/reindex", "ADMINISTER"),
+            Map.entry("GET /api/v1/jobs", "ADMINISTER"),
+            Map.entry("GET /api/v1/jobs/{id}", "ADMINISTER"),
+            Map.entry("POST /api/v1/jobs/{id}/cancel", "ADMINISTER"),
+            Map.entry("GET /api/internal/cli/ping", "HAND_OFF"),
+            Map.entry("GET /api/internal/cli/endpoints", "HAND_OFF"),
+            Map.entry("POST /api/internal/cli/ingest", "HAND_OFF"),
+            Map.entry("POST /api/internal/cli/reindex", "HAND_OFF")));
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient(); // no redirects followed, no cookies kept
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyRouteHasItsRuleAndEveryRoleGetsWhatTheRuleSays() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            Map<String, String> registered = new TreeMap<>();
+            for (Routes.Rule r : web.server().routes()) {
+                String action = r.path().startsWith("/api/internal/cli/") ? "HAND_OFF" : r.action().name();
+                registered.put(r.method().name() + " " + r.path(), action);
+            }
+            assertEquals(TABLE, registered, "a route without its line in TABLE, or with another rule");
+            // nothing reaches Javalin around Routes: the router holds exactly these
+            assertEquals(registered.size(), web.server().javalinRouteCount(), "routes registered on Javalin directly");
+
+            Access access = web.server().access();
+            Caller cli = Caller.commandLine();
+            access.groups().create(cli, "test", null, List.of(WebTestSupport.ENDPOINT));
+            Map<Role, String> tokens = new LinkedHashMap<>();
+            for (Role role : Role.values()) {
+                String user = "u-" + role.label();
+                access.accounts().create(cli, user, role, List.of("test"), "long enough password " + role.ordinal(), false);
+                tokens.put(role, access.tokens().create(cli, user, "route table", 1).secret());
+            }
+            List<String> wrong = new ArrayList<>();
+            for (Map.Entry<String, String> route : TABLE.entrySet()) {
+                String method = route.getKey().substring(0, route.getKey().indexOf(' '));
+                String path = fill(route.getKey().substring(method.length() + 1), method);
+                int anonymous = send(web, method, path, null);
+                if (route.getValue().equals("PUBLIC")) {
+                    // POST /login's 403 is its own CSRF check (no form token here), not the gate
+                    if (anonymous == 401 || anonymous >= 500) wrong.add(route.getKey() + " anonymous got " + anonymous);
+                } else if (route.getValue().equals("HAND_OFF")) {
+                    if (anonymous != 401 && anonymous != 403) wrong.add(route.getKey() + " anonymous got " + anonymous);
+                } else if (anonymous != 401 && !(anonymous == 302 && !path.startsWith("/api/"))) {
+                    wrong.add(route.getKey() + " anonymous got " + anonymous);
+                }
+                for (Role role : Role.values()) {
+                    int status = send(web, method, path, tokens.get(role));
+                    boolean refused = status == 401 || status == 403;
+                    if (route.getValue().equals("PUBLIC")) {
+                        if (status == 401 || status >= 500) wrong.add(route.getKey() + " as " + role.label() + " got " + status);
+                        continue;
+                    }
+                    boolean shouldRefuse = route.getValue().equals("HAND_OFF") || !role.allows(Action.valueOf(route.getValue()));
+                    if (refused != shouldRefuse || status >= 500) {
+                        wrong.add(route.getKey() + " as " + role.label() + " got " + status);
+                    }
+                }
+            }
+            assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+        }
+    }
+
+    /** Placeholders with values; state-changing requests name things that do not exist, so nothing is changed. */
+    private static String fill(String path, String method) {
+        boolean get = method.equals("GET");
+        return path.replace("{endpoint}", get ? WebTestSupport.ENDPOINT : "no-such-endpoint")
+                .replace("{processKey}", WebTestSupport.EXPLORER)
+                .replace("{hash}", "44d88612fea8a8f36de82e1278abb02f")
+                .replace("{id}", "999")
+                .replace("{name}", "nobody-here");
+    }
+
+    private static int send(WebTestSupport web, String method, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(web.server().url() + path));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        b.method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+        if (!method.equals("GET")) b.header("Content-Type", "application/json");
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
