@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 import trailhound.access.Access;
 import trailhound.access.Accounts;
 import trailhound.ingest.DataDir;
+import trailhound.ingest.WriterLock;
+import trailhound.web.WebOptions;
+import trailhound.web.WebServer;
 
 /**
  * users, groups, endpoints tag, tokens and audit as an administrator runs them on a real data folder,
@@ -304,6 +311,42 @@ class AccessCommandsTest {
         assertTrue(verify.out().contains("DIFFERENCE: audit trail: entry 2: its content does not match its hash"), verify.out());
         assertEquals("x", json("audit", "--action", "user.create", "--format", "json").get(0).get("detail").asText(),
                 "listing still works on a broken trail");
+    }
+
+    @Test
+    void changes_besideARunningServer_takeEffectThereAtOnce_noLockTaken() throws Exception {
+        try (DataDir dir = DataDir.open(data);
+                WriterLock serving = WriterLock.tryAcquire(data, "serve").orElseThrow(); // held as `serve` holds it
+                WebServer server = WebServer.start(dir, WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null))) {
+            Path file = tmp.resolve("ana.pw");
+            Files.writeString(file, "copper meadow violin\n");
+            ok(run("groups", "add", "--name", "Finance", "--endpoints", "WS-FIN-01"));
+            Cli added = ok(run("users", "add", "--name", "ana", "--role", "analyst", "--groups", "Finance", "--password-file", file.toString(),
+                    "--no-change-required"));
+            assertFalse(added.err().contains("lock") || added.err().contains("waiting"), added.err());
+            String secret = group(SECRET, ok(run("tokens", "create", "--user", "ana", "--name", "script")).out());
+            assertEquals(200, bearer(server, secret), "the server knows the token made beside it");
+            AnalystClient.signIn(server.url(), "ana", "copper meadow violin");
+
+            ok(run("users", "disable", "--name", "ana"));
+            assertEquals(401, bearer(server, secret), "disabled beside the server: refused there at once");
+            ok(run("users", "enable", "--name", "ana"));
+            assertEquals(200, bearer(server, secret));
+            ok(run("tokens", "revoke", "--id", secret.substring(3, 19)));
+            assertEquals(401, bearer(server, secret));
+
+            JsonNode uses = json("audit", "--action", "token.use", "--format", "json");
+            assertEquals(2, uses.size(), "the server's refusals, read beside it: " + uses);
+            assertEquals("failed", uses.get(0).get("outcome").asText());
+            assertEquals(0, ok(run("audit", "verify")).status());
+        }
+    }
+
+    private static int bearer(WebServer server, String secret) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/endpoints")).header("Authorization", "Bearer " + secret)
+                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
     }
 
     @Test
