@@ -1,6 +1,9 @@
 package trailhound.app;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,12 +11,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import trailhound.access.AccessException;
+import trailhound.access.Caller;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.EndpointAdmin;
 import trailhound.ingest.Reindexer;
 import trailhound.store.SourceInfo;
 
-/** {@code endpoints rename|merge|purge}: the administrator's changes to endpoints, on a data folder. */
+/** {@code endpoints rename|merge|purge|tag}: the administrator's changes to endpoints, on a data folder. */
 final class EndpointAdminCommands {
     private EndpointAdminCommands() {}
 
@@ -94,6 +99,33 @@ final class EndpointAdminCommands {
                 var out = spec.commandLine().getOut();
                 out.printf("purged %s; %d sources removed%n", Text.safe(endpoint), removed.size());
                 removed.forEach(s -> out.printf("  %s %s%n", s.label(), Text.safe(s.originalName())));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "tag", mixinStandardHelpOptions = true, description = {
+        "Add and remove an endpoint's tags, which group rules test with tag:...; prints its tags.",
+        "Works while a server runs on the folder (tags live in server.db, not in the indexes)."})
+    static final class Tag implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--endpoint", paramLabel = "NAME", required = true) String endpoint;
+        @Option(names = "--add", paramLabel = "T1,T2", split = ",", description = "Tags to add: letters, digits and . _ @ : -.")
+        List<String> add = new ArrayList<>();
+        @Option(names = "--remove", paramLabel = "T1,T2", split = ",", description = "Tags to remove.")
+        List<String> remove = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                String name = Renamed.follow(dir, endpoint, spec);
+                List<String> plus = add.stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
+                List<String> minus = remove.stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
+                if (!plus.isEmpty() || !minus.isEmpty()) access.groups().tag(Caller.commandLine(), name, plus, minus);
+                else if (dir.catalogue().endpoint(name).isEmpty()) throw new AccessException("unknown endpoint '" + name + "'");
+                SortedSet<String> tags = access.groups().tags().getOrDefault(name, new TreeSet<>());
+                spec.commandLine().getOut().println(Text.safe(name) + " tags: " + (tags.isEmpty() ? "(none)" : Text.safe(String.join(", ", tags))));
                 return 0;
             });
         }

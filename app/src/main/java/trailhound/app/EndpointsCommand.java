@@ -11,8 +11,9 @@ import trailhound.ingest.DataDir;
 import trailhound.store.EndpointInfo;
 
 @Command(name = "endpoints", mixinStandardHelpOptions = true, description = {"List endpoints: name, OS, event count, first and last event time (UTC).",
-    "rename, merge and purge change them."},
-        subcommands = {EndpointAdminCommands.Rename.class, EndpointAdminCommands.Merge.class, EndpointAdminCommands.Purge.class})
+    "rename, merge and purge change them; tag adds and removes tags."},
+        subcommands = {EndpointAdminCommands.Rename.class, EndpointAdminCommands.Merge.class, EndpointAdminCommands.Purge.class,
+            EndpointAdminCommands.Tag.class})
 final class EndpointsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;

@@ -6,6 +6,8 @@ import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import trailhound.access.AccessDeniedException;
+import trailhound.access.AccessException;
 import trailhound.index.UnknownEndpointException;
 import trailhound.ingest.IngestException;
 import trailhound.query.QuerySyntaxException;
@@ -23,6 +25,8 @@ final class Errors implements IExecutionExceptionHandler {
             return h.status();
         }
         String message = switch (t) {
+            case AccessException a -> Text.safe(a.getMessage());
+            case AccessDeniedException d -> Text.safe(d.getMessage());
             case QuerySyntaxException q -> "bad query: " + q.getMessage();
             case UnknownEndpointException u -> u.getMessage();
             case IngestException i -> i.getMessage();

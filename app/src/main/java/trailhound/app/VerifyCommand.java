@@ -10,7 +10,7 @@ import trailhound.ingest.Verifier;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, description = {
     "Check the data folder: every kept source against its SHA-256, every index against the catalogue",
-    "(events per endpoint and per source). Differences are listed; exit status 1 when there are any."})
+    "(events per endpoint and per source), the audit trail's hash chain. Differences are listed; exit status 1 when there are any."})
 final class VerifyCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -22,7 +22,8 @@ final class VerifyCommand implements Callable<Integer> {
             Verifier.Report r = new Verifier(dir).verify();
             r.notes().forEach(n -> out.println("note: " + n));
             r.differences().forEach(d -> out.println("DIFFERENCE: " + d));
-            out.printf("%d sources, %d endpoint indexes checked: %s%n", r.sourcesChecked(), r.endpointsChecked(),
+            out.printf("%d sources, %d endpoint indexes, %d audit entries checked: %s%n", r.sourcesChecked(), r.endpointsChecked(),
+                    dir.store().audit().count(),
                     r.consistent() ? "consistent" : r.differences().size() + " differences");
             return r.consistent() ? 0 : 1;
         }

@@ -13,8 +13,8 @@ import trailhound.index.IndexFormatException;
 import trailhound.store.SourceInfo;
 
 /**
- * Checks a data folder: every kept source against its SHA-256 and size, and every endpoint's index
- * against the catalogue (events per source and in all). Read-only.
+ * Checks a data folder: every kept source against its SHA-256 and size, every endpoint's index
+ * against the catalogue (events per source and in all), and the audit trail's hash chain. Read-only.
  */
 public final class Verifier {
     /** What was found: {@code differences} make the folder inconsistent; {@code notes} do not. */
@@ -112,6 +112,8 @@ public final class Verifier {
                 differences.add("endpoint " + name + ": " + ex.getMessage());
             }
         }
+        // the audit trail's hash chain: changed, removed or reordered entries (AuditTrail)
+        data.store().audit().verify().ifPresent(b -> differences.add("audit trail: entry " + b.seq() + ": " + b.reason()));
         return new Report(differences, notes, sources.size(), endpoints);
     }
 

@@ -1,0 +1,184 @@
+package trailhound.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import trailhound.access.Caller;
+import trailhound.access.Groups;
+
+/** {@code groups}: computer groups, listed and changed on a data folder (beside a running server too). */
+@Command(name = "groups", mixinStandardHelpOptions = true, description = {
+    "List the computer groups: name, rule, the endpoints named in it, how many endpoints it holds now.",
+    "A group holds the endpoints named in it plus those its rule matches now; users see the endpoints of the groups granted",
+    "to them (administrators see all). A rule tests endpoint attributes, e.g. 'os:windows AND tag:finance' or",
+    "'name:WS-FIN-*' (fields name, hostname, os, ip, tag). add, set-rule, add-endpoint, remove-endpoint and remove change",
+    "groups, also while a server runs on the folder; members and preview show what they hold."},
+        subcommands = {GroupsCommand.Add.class, GroupsCommand.SetRule.class, GroupsCommand.AddEndpoint.class,
+            GroupsCommand.RemoveEndpoint.class, GroupsCommand.Remove.class, GroupsCommand.Members.class, GroupsCommand.Preview.class})
+final class GroupsCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOption data;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (format == Format.csv) throw new IllegalArgumentException("groups lists as table or json, not csv");
+        var out = spec.commandLine().getOut();
+        return AccessFolder.run(data, (access, dir) -> {
+            List<Groups.Group> groups = access.groups().list();
+            if (format == Format.json) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (Groups.Group g : groups) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("name", g.name());
+                    row.put("rule", g.rule());
+                    row.put("builtin", g.builtin());
+                    row.put("endpoints", g.endpoints());
+                    row.put("members", access.groups().members(g.name()).size());
+                    rows.add(row);
+                }
+                out.println(new ObjectMapper().writeValueAsString(rows));
+                return 0;
+            }
+            out.printf("%-24s %8s  %-40s %s%n", "GROUP", "MEMBERS", "RULE", "NAMED ENDPOINTS");
+            for (Groups.Group g : groups) {
+                out.printf("%-24s %8d  %-40s %s%n", Text.safe(g.name()), access.groups().members(g.name()).size(),
+                        g.builtin() ? "(every endpoint)" : Text.orDash(g.rule()),
+                        g.endpoints().isEmpty() ? "-" : Text.safe(String.join(", ", g.endpoints())));
+            }
+            return 0;
+        });
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a computer group: endpoints named in it, a rule, or both.")
+    static final class Add implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group name: letters, digits, spaces and . _ @ -.") String name;
+        @Option(names = "--endpoints", paramLabel = "A,B", split = ",", description = "Endpoints named in the group.")
+        List<String> endpoints = new ArrayList<>();
+        @Option(names = "--rule", paramLabel = "EXPR", description = "The endpoints it holds besides, e.g. 'os:windows AND tag:finance'.") String rule;
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                access.groups().create(Caller.commandLine(), name, rule, endpoints.stream().map(String::strip).filter(e -> !e.isEmpty()).toList());
+                spec.commandLine().getOut().println("added group " + Text.safe(name) + ": " + access.groups().members(name).size() + " endpoints now");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "set-rule", mixinStandardHelpOptions = true, description = "Set a group's rule; an empty rule ('') removes it.")
+    static final class SetRule implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+        @Option(names = "--rule", paramLabel = "EXPR", required = true, description = "The rule, or '' for none.") String rule;
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                access.groups().setRule(Caller.commandLine(), name, rule);
+                spec.commandLine().getOut().println((rule.isBlank() ? "removed the rule of " : "set the rule of ") + Text.safe(name) + ": "
+                        + access.groups().members(name).size() + " endpoints now");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "add-endpoint", mixinStandardHelpOptions = true, description = "Name an endpoint in a group (it need not have been ingested yet).")
+    static final class AddEndpoint implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
+        @Option(names = "--endpoint", paramLabel = "ENDPOINT", required = true) String endpoint;
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                access.groups().addEndpoint(Caller.commandLine(), name, endpoint);
+                spec.commandLine().getOut().println("added " + Text.safe(endpoint) + " to " + Text.safe(name));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "remove-endpoint", mixinStandardHelpOptions = true, description = "Remove an endpoint named in a group (its rule may still match it).")
+    static final class RemoveEndpoint implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
+        @Option(names = "--endpoint", paramLabel = "ENDPOINT", required = true) String endpoint;
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                access.groups().removeEndpoint(Caller.commandLine(), name, endpoint);
+                boolean still = access.groups().members(name).contains(endpoint);
+                spec.commandLine().getOut().println("removed " + Text.safe(endpoint) + " from " + Text.safe(name)
+                        + (still ? " (its rule still matches it)" : ""));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a group and every grant of it.")
+    static final class Remove implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                access.groups().delete(Caller.commandLine(), name);
+                spec.commandLine().getOut().println("removed group " + Text.safe(name));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "members", mixinStandardHelpOptions = true, description = "The endpoints a group holds now, one per line.")
+    static final class Members implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                access.groups().members(name).forEach(e -> spec.commandLine().getOut().println(Text.safe(e)));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "preview", mixinStandardHelpOptions = true, description = "The endpoints a rule (and named endpoints) would hold now, one per line; nothing is changed.")
+    static final class Preview implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--rule", paramLabel = "EXPR", required = true) String rule;
+        @Option(names = "--endpoints", paramLabel = "A,B", split = ",", description = "Endpoints named besides.")
+        List<String> endpoints = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                access.groups().preview(rule, endpoints.stream().map(String::strip).toList())
+                        .forEach(e -> spec.commandLine().getOut().println(Text.safe(e)));
+                return 0;
+            });
+        }
+    }
+}
