@@ -129,18 +129,9 @@ final class AuditCommand implements Callable<Integer> {
         printer.flush();
     }
 
-    private static final Pattern NUMBER = Pattern.compile("[-+]?\\d+(\\.\\d+)?");
-
-    /**
-     * The value as a spreadsheet will only ever show it: a leading {@code '} before {@code = + - @}, tab or
-     * carriage return (OWASP "CSV Injection"), plain numbers left alone; the rule of web's {@code EventCsv.cell},
-     * which is package-private there.
-     */
+    /** The value as a spreadsheet will only ever show it: the rule of the web's event and audit exports. */
     static String cell(String value) {
-        if (value == null || value.isEmpty()) return "";
-        char c = value.charAt(0);
-        boolean formula = c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-        return formula && !NUMBER.matcher(value).matches() ? "'" + value : value;
+        return trailhound.web.search.EventCsv.cell(value);
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, description = {
