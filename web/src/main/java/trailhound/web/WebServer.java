@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
+import org.eclipse.jetty.server.ServerConnector;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.ReindexJobs;
 import trailhound.web.auth.Auth;
@@ -24,6 +25,7 @@ import trailhound.web.process.ProcessPages;
 import trailhound.web.reputation.ReputationPages;
 import trailhound.web.reputation.ReputationService;
 import trailhound.web.search.SearchPages;
+import trailhound.web.tls.HttpsConnectors;
 
 /**
  * The analyst workbench over a data folder: the one public entry of module {@code web}.
@@ -39,21 +41,29 @@ import trailhound.web.search.SearchPages;
  * commands that write the folder find it there and hand their work to this server. It does not check
  * for another server on the folder; the command line does that before starting one.
  *
+ * <p>With a certificate ({@link WebOptions#withHttps}) it serves HTTPS only on its port, every answer
+ * with HSTS and the cookies {@code Secure}, and optionally plain HTTP on a second port that redirects
+ * every request to HTTPS ({@link HttpsConnectors} has the details).
+ *
  * <p>Thread-safe. The server does not own the {@link DataDir}: closing the server leaves it open.
  */
 public final class WebServer implements AutoCloseable {
     private final Javalin app;
     private final String host;
+    private final boolean https;
+    private final ServerConnector redirecting;
     private final Optional<String> initialAdminPassword;
     private final Users users;
     private final ReputationService reputation;
     private final ReindexJobs jobs;
     private final CliApi handOff;
 
-    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Users users, ReputationService reputation,
-            ReindexJobs jobs, CliApi handOff) {
+    private WebServer(Javalin app, String host, boolean https, ServerConnector redirecting, Optional<String> initialAdminPassword,
+            Users users, ReputationService reputation, ReindexJobs jobs, CliApi handOff) {
         this.app = app;
         this.host = host;
+        this.https = https;
+        this.redirecting = redirecting;
         this.initialAdminPassword = initialAdminPassword;
         this.users = users;
         this.reputation = reputation;
@@ -73,11 +83,22 @@ public final class WebServer implements AutoCloseable {
         Optional<String> adminPassword = users.ensureInitialAdmin(data.root());
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));
-        WebContext ctx = new WebContext(data, Templates.engine(options.templateSources()), options.clock(), json, reputation);
+        boolean https = options.https() != null;
+        WebContext ctx = new WebContext(data, Templates.engine(options.templateSources()), options.clock(), json, reputation, https);
         ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
         CliApi handOff = CliApi.create(ctx, jobs);
+        ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            if (https) { // the HTTPS connector first: Javalin's port() is the first connector's
+                config.jetty.addConnector((server, http) ->
+                        HttpsConnectors.https(server, http, options.https(), options.host(), options.port()));
+                if (options.httpRedirectPort() != WebOptions.NO_REDIRECT) {
+                    config.jetty.addConnector((server, http) ->
+                            redirecting[0] = HttpsConnectors.plain(server, http, options.host(), options.httpRedirectPort()));
+                    config.jetty.modifyServer(HttpsConnectors::redirectPlainRequests);
+                }
+            }
             config.jsonMapper(new JavalinJackson(json, false));
             config.staticFiles.enableWebjars();
             config.staticFiles.add("/static", Location.CLASSPATH);
@@ -96,8 +117,9 @@ public final class WebServer implements AutoCloseable {
             jobs.close();
             throw e;
         }
+        if (redirecting[0] != null) HttpsConnectors.redirectTo(redirecting[0], app.port());
         jobs.resumeUnfinished(); // a re-index interrupted by a stop or a crash carries on
-        WebServer server = new WebServer(app, options.host(), adminPassword, users, reputation, jobs, handOff);
+        WebServer server = new WebServer(app, options.host(), https, redirecting[0], adminPassword, users, reputation, jobs, handOff);
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -129,10 +151,19 @@ public final class WebServer implements AutoCloseable {
         return app.port();
     }
 
-    /** {@code http://host:port}. */
+    /** The plain HTTP port that redirects to HTTPS (the chosen one when started with 0), or -1 when there is none. */
+    public int httpRedirectPort() {
+        return redirecting == null ? -1 : redirecting.getLocalPort();
+    }
+
+    /** {@code https://host:port}, or {@code http://} when serving plain HTTP. */
     public String url() {
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return "http://" + (h.equals("0.0.0.0") ? "localhost" : h) + ":" + port();
+        return scheme() + (h.equals("0.0.0.0") ? "localhost" : h) + ":" + port();
+    }
+
+    private String scheme() {
+        return https ? "https://" : "http://";
     }
 
     /**
@@ -147,7 +178,7 @@ public final class WebServer implements AutoCloseable {
         } else {
             h = listening instanceof java.net.Inet6Address ? "[" + listening.getHostAddress() + "]" : listening.getHostAddress();
         }
-        return "http://" + h + ":" + port();
+        return scheme() + h + ":" + port();
     }
 
     /** The password of the {@code admin} created by this start, to print once; empty when users existed. */

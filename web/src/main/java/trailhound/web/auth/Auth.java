@@ -145,8 +145,8 @@ public final class Auth {
         return next != null && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : null;
     }
 
-    private static Cookie cookie(String name, String value, int maxAge) {
-        return new Cookie(name, value, "/", maxAge, false, true, null, SameSite.STRICT);
+    private Cookie cookie(String name, String value, int maxAge) {
+        return new Cookie(name, value, "/", maxAge, ctx.https(), true, null, SameSite.STRICT);
     }
 
     private String token() {
