@@ -66,7 +66,7 @@ final class Pem {
         try {
             return switch (keys.get(0)) {
                 case PrivateKeyInfo pkcs8 -> converter.getPrivateKey(pkcs8);
-                case PEMKeyPair traditional -> converter.getKeyPair(traditional).getPrivate();
+                case PEMKeyPair traditional -> converter.getPrivateKey(traditional.getPrivateKeyInfo()); // SEC1 may omit the public key
                 case PEMEncryptedKeyPair e -> throw encrypted(file);
                 case PKCS8EncryptedPrivateKeyInfo e -> throw encrypted(file);
                 case Object other -> throw new TlsException(file, file + " holds a " + describe(other) + " where a private key was expected");
@@ -111,13 +111,13 @@ final class Pem {
 
     private static List<Object> objects(Path file) {
         List<Object> objects = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1); PEMParser parser = new PEMParser(reader)) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) objects.add(o);
         } catch (NoSuchFileException e) {
             throw new TlsException(file, file + " does not exist", e);
         } catch (AccessDeniedException e) {
             throw new TlsException(file, "cannot read " + file + ": permission denied; run Trailhound as the user who owns it", e);
-        } catch (IOException | RuntimeException e) { // BC throws PEMException (an IOException) or runtime exceptions on bad base64
+        } catch (IOException | RuntimeException e) { // PEMException (an IOException), or a runtime exception on bad base64
             throw new TlsException(file, file + " is not a PEM file Trailhound can read (" + e.getMessage() + ")", e);
         }
         return objects;
