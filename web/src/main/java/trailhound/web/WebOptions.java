@@ -30,7 +30,7 @@ public record WebOptions(String host, int port, Path templateSources, Clock cloc
     }
 
     /**
-     * Loopback, port 7070, precompiled templates unless {@code trailhound.dev=true} (system property)
+     * Plain HTTP on loopback, port 7070, precompiled templates unless {@code trailhound.dev=true} (system property)
      * or {@code TRAILHOUND_DEV=true} (environment) and {@code web/src/main/jte} is found from the
      * working folder, VirusTotal from the environment ({@code TRAILHOUND_VT_API_KEY}, see {@link VirusTotalSettings#fromEnvironment}).
      */
