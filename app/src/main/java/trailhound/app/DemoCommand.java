@@ -20,6 +20,7 @@ import trailhound.ingest.Ingestor;
 import trailhound.ingest.Reindexer;
 import trailhound.ingest.WriterLock;
 import trailhound.samples.SampleGenerator;
+import trailhound.web.WebOptions;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Generate and ingest sample endpoints (first run only), then serve them in the browser.",
@@ -61,7 +62,10 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        Serving.serveUntilStopped(dir, lock, listen.host, listen.port, true, out);
+        // plain HTTP: the demo listens on loopback only, with generated samples; its admin password need not change there
+        boolean loopback = listen.host.equals("127.0.0.1") || listen.host.equals("::1") || listen.host.equals("localhost");
+        Serving.serveUntilStopped(dir, lock, WebOptions.defaults().withHost(listen.host).withPort(listen.port)
+                .withInitialPasswordChange(!loopback), out, err);
         return 0;
     }
 

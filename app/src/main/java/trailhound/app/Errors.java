@@ -11,6 +11,7 @@ import trailhound.access.AccessException;
 import trailhound.index.UnknownEndpointException;
 import trailhound.ingest.IngestException;
 import trailhound.query.QuerySyntaxException;
+import trailhound.web.tls.TlsException;
 
 /**
  * Turns failures into one line on stderr and an exit status: 2 for bad input (the user can fix it),
@@ -30,6 +31,7 @@ final class Errors implements IExecutionExceptionHandler {
             case QuerySyntaxException q -> "bad query: " + q.getMessage();
             case UnknownEndpointException u -> u.getMessage();
             case IngestException i -> i.getMessage();
+            case TlsException tls -> tls.getMessage();
             case NoSuchFileException n -> "no such file: " + n.getFile();
             case IllegalArgumentException i -> i.getMessage();
             case IOException io -> io.getMessage();

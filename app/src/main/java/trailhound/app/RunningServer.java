@@ -14,16 +14,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLHandshakeException;
 import trailhound.web.handoff.HandOff;
 import trailhound.web.handoff.HandOff.Failure;
 import trailhound.web.handoff.HandOff.Line;
 import trailhound.web.handoff.ServerFile;
+import trailhound.web.tls.PinnedTrust;
+import trailhound.web.tls.ServerCertificate;
+import trailhound.web.tls.TlsException;
 
 /**
  * The server running on a data folder, as a command that writes the folder sees it: found through the
@@ -51,12 +56,26 @@ final class RunningServer {
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private RunningServer(ServerFile file, Path fileName, PrintWriter err) {
+    private RunningServer(ServerFile file, Path root, PrintWriter err) {
         this.file = file;
-        this.fileName = fileName;
+        this.fileName = root.resolve(ServerFile.NAME);
         this.err = err;
         // HTTP/1.1: plain http with the default would first try an h2c upgrade the server does not offer
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT);
+        if (file.url().startsWith("https:")) {
+            // the server's certificate is in the folder this command reads anyway: trust exactly it, nothing else
+            builder.sslContext(PinnedTrust.trustingOnly(certificate(root)));
+        }
+        this.http = builder.build();
+    }
+
+    private X509Certificate certificate(Path root) {
+        try {
+            return ServerCertificate.servedIn(root);
+        } catch (TlsException e) {
+            throw new HandOffException(describe() + " serves HTTPS, and its certificate cannot be read: " + e.getMessage(),
+                    Main.BAD_INPUT);
+        }
     }
 
     /**
@@ -84,7 +103,7 @@ final class RunningServer {
      *         hand-off protocol (another Trailhound version)
      */
     static Optional<RunningServer> reach(Path root, ServerFile file, PrintWriter err) {
-        RunningServer server = new RunningServer(file, root.resolve(ServerFile.NAME), err);
+        RunningServer server = new RunningServer(file, root, err);
         return server.ping() ? Optional.of(server) : Optional.empty();
     }
 
@@ -98,6 +117,10 @@ final class RunningServer {
             err.println("trailhound: " + fileName + " names a server (pid " + file.pid() + ", " + file.url()
                     + ") that no longer runs: ignoring it");
             return false;
+        } catch (SSLHandshakeException e) {
+            throw new HandOffException(who + " does not serve the certificate in " + fileName.resolveSibling(ServerCertificate.FOLDER)
+                    .resolve(ServerCertificate.CERTIFICATE) + " (" + e.getMessage() + "): if it was replaced after the server"
+                    + " started, restart the server", Main.BAD_INPUT);
         } catch (HttpTimeoutException slow) {
             throw new HandOffException(who + " does not answer: not writing the folder beside it; try again, or stop it",
                     Main.BAD_INPUT);

@@ -3,12 +3,17 @@ package trailhound.app;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.WriterLock;
+import trailhound.web.WebOptions;
+import trailhound.web.tls.ServerCertificate;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Serve a data folder in the browser.",
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Serve a data folder in the browser, over HTTPS.",
+    "The certificate and key are certs/httpPublicCert.pem and certs/httpPrivKey.pem in the data folder;",
+    "when neither exists, a self-signed pair is made there on the first start (docs/https.md).",
     "While it runs, commands that write the folder (ingest, reindex) hand their work to it."})
 final class ServeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -16,10 +21,29 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin ListenOptions listen;
 
+    @Option(names = "--http-port", paramLabel = "N", description = {"Also listen on plain HTTP on port N, answering every"
+            + " request with a redirect to HTTPS (default: off; 0 picks a free port)."})
+    Integer httpPort;
+
     @Override
     public Integer call() throws Exception {
+        if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
+            throw new IllegalArgumentException("--http-port must be 0..65535, was " + httpPort);
+        }
+        if (httpPort != null && httpPort != 0 && httpPort == listen.port) {
+            throw new IllegalArgumentException("--http-port " + httpPort + " is the HTTPS port (--port): pick another");
+        }
         WriterLock lock = WriteAccess.forServer(data.dir, "serve", spec.commandLine().getErr());
-        Serving.serveUntilStopped(DataDir.open(data.dir), lock, listen.host, listen.port, false, spec.commandLine().getOut());
+        ServerCertificate certificate;
+        try {
+            certificate = ServerCertificate.forDataFolder(data.dir);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        WebOptions options = WebOptions.defaults().withHost(listen.host).withPort(listen.port).withHttps(certificate)
+                .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort);
+        Serving.serveUntilStopped(DataDir.open(data.dir), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 }

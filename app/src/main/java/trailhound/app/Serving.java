@@ -2,11 +2,15 @@ package trailhound.app;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.WriterLock;
 import trailhound.web.WebOptions;
 import trailhound.web.WebServer;
+import trailhound.web.tls.ServerCertificate;
 
 /**
  * Starts the web app over a data folder, says how to sign in, and runs until the process is stopped,
@@ -15,12 +19,9 @@ import trailhound.web.WebServer;
 final class Serving {
     private Serving() {}
 
-    /** @param demo the loopback demo: its first admin password need not be changed */
-    static void serveUntilStopped(DataDir dir, WriterLock lock, String host, int port, boolean demo, PrintWriter out)
+    static void serveUntilStopped(DataDir dir, WriterLock lock, WebOptions options, PrintWriter out, PrintWriter err)
             throws InterruptedException {
-        boolean loopback = host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
-        WebServer server = WebServer.start(dir, WebOptions.defaults().withHost(host).withPort(port)
-                .withInitialPasswordChange(!(demo && loopback)));
+        WebServer server = WebServer.start(dir, options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -34,10 +35,14 @@ final class Serving {
         }));
         out.println();
         out.println("Trailhound is running at " + server.url());
+        if (server.httpRedirectPort() >= 0) {
+            out.println("Plain HTTP on port " + server.httpRedirectPort() + " redirects to it.");
+        }
+        if (options.https() != null) describe(options.https(), out, err);
         var password = server.initialAdminPassword();
         if (password.isPresent()) {
             out.println("Sign in as 'admin' with password: " + password.get()
-                    + (demo && loopback ? "" : " (you will be asked to change it at first sign-in)"));
+                    + (options.initialPasswordChange() ? " (you will be asked to change it at first sign-in)" : ""));
             out.println("(shown once; also saved, readable only by you, in " + dir.root().resolve("initial-admin-password") + ")");
         } else if (Files.exists(dir.root().resolve("initial-admin-password"))) {
             out.println("Sign in as 'admin'; the password is in " + dir.root().resolve("initial-admin-password"));
@@ -47,5 +52,31 @@ final class Serving {
         out.println("Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
+    }
+
+    /** The pins on stdout at every start (agents take them); what was made or needs doing on stderr. */
+    private static void describe(ServerCertificate certificate, PrintWriter out, PrintWriter err) {
+        Path file = certificate.certificateFile();
+        switch (certificate.origin()) {
+            case MADE -> err.println("trailhound: made a self-signed certificate for this machine in " + file
+                    + " (its key beside it, readable only by you); to serve your own, see docs/https.md");
+            case RENEWED -> err.println("trailhound: the self-signed certificate in " + file
+                    + " was about to expire: made it again for the same key (the pin stays)");
+            case LOADED -> { }
+        }
+        Instant notAfter = certificate.leaf().getNotAfter().toInstant();
+        if (notAfter.isBefore(Instant.now().plus(Duration.ofDays(30)))) {
+            err.println("trailhound: the certificate in " + file + (notAfter.isBefore(Instant.now()) ? " expired on " : " expires on ")
+                    + notAfter + ": replace it and restart (docs/https.md)");
+        }
+        out.println("Certificate: " + file + ", valid until " + notAfter);
+        out.println("Public key pin (SHA-256 of the SubjectPublicKeyInfo):");
+        out.println("  " + certificate.pin().hex());
+        out.println("  " + certificate.pin().base64());
+        certificate.nextPin().ifPresent(next -> {
+            out.println("Next public key pin (" + file.resolveSibling(ServerCertificate.NEXT_PUBLIC_KEY) + "):");
+            out.println("  " + next.hex());
+            out.println("  " + next.base64());
+        });
     }
 }

@@ -27,6 +27,8 @@ import trailhound.ingest.WriterLock;
 import trailhound.samples.SampleGenerator;
 import trailhound.web.WebOptions;
 import trailhound.web.WebServer;
+import trailhound.web.handoff.ServerFile;
+import trailhound.web.tls.ServerCertificate;
 
 /**
  * One writer per data folder: while a server runs on a folder, CLI commands that write it hand their
@@ -278,6 +280,39 @@ class HandOffTest {
                 assertTrue(c.err().contains("use that server, or stop it first"), c.err());
             }
             assertEquals(1, served.analyst.json("/api/v1/endpoints").get("endpoints").size(), "the running server is untouched");
+        }
+    }
+
+    @Test
+    void ingest_intoAFolderServedOverHttps_handedOffTrustingOnlyTheCertificateInTheFolder() throws Exception {
+        String b = endpoints.get(1);
+        Path certificate = data.resolve("certs/httpPublicCert.pem");
+        try (DataDir dir = DataDir.open(data);
+                WebServer server = WebServer.start(dir, WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null)
+                        .withHttps(ServerCertificate.forDataFolder(data)))) {
+            assertTrue(server.url().startsWith("https://127.0.0.1:"), server.url());
+            assertEquals(server.url(), ServerFile.read(data).orElseThrow().url());
+            Cli c = Cli.run("ingest", "--data", data.toString(), snapshots.get(b).toString());
+            assertEquals(0, c.status(), c.err());
+            assertTrue(c.err().contains("handing the work to the server running on this folder (pid " + PID + ", " + server.url() + ")"),
+                    c.err());
+            assertEquals(eventsOf(snapshots.get(b), null), Cli.run("search", "--data", data.toString(), "--endpoint", b, "--count").count());
+
+            // the folder's certificate replaced, the server not restarted: it is not the server the folder names, nothing handed
+            Path other = tmp.resolve("other");
+            ServerCertificate.forDataFolder(other);
+            Files.copy(other.resolve("certs/httpPublicCert.pem"), certificate, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Cli refused = Cli.run("ingest", "--data", data.toString(), snapshots.get(endpoints.get(2)).toString());
+            assertEquals(2, refused.status(), refused.err());
+            assertTrue(refused.err().contains("does not serve the certificate in " + certificate) && refused.err().contains("restart the server"),
+                    refused.err());
+            assertFalse(refused.err().contains("\tat "), "no stack trace: " + refused.err());
+
+            Files.delete(certificate);
+            Cli unreadable = Cli.run("ingest", "--data", data.toString(), snapshots.get(endpoints.get(2)).toString());
+            assertEquals(2, unreadable.status(), unreadable.err());
+            assertTrue(unreadable.err().contains("serves HTTPS, and its certificate cannot be read: " + certificate + " does not exist"),
+                    unreadable.err());
         }
     }
 

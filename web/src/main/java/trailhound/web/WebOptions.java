@@ -4,14 +4,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import trailhound.web.reputation.VirusTotalSettings;
+import trailhound.web.tls.ServerCertificate;
 
 /**
  * How to run the web app: where to listen, where the jte sources are for hot reload (null: use the
- * templates precompiled into the jar), the clock (UTC; injectable for tests) and the optional
- * VirusTotal settings (null: the VirusTotal provider is off).
+ * templates precompiled into the jar), the clock (UTC; injectable for tests), the optional
+ * VirusTotal settings (null: the VirusTotal provider is off), the certificate to serve HTTPS with on
+ * {@code port} (null: plain HTTP there) and, with a certificate, a plain HTTP port that redirects
+ * every request to HTTPS ({@link #NO_REDIRECT}: none; 0: any free port).
  */
 public record WebOptions(String host, int port, Path templateSources, Clock clock, VirusTotalSettings virusTotal,
-        boolean initialPasswordChange) {
+        ServerCertificate https, int httpRedirectPort, boolean initialPasswordChange) {
+    public static final int NO_REDIRECT = -1;
 
     public WebOptions {
         Objects.requireNonNull(host, "host");
@@ -19,40 +23,55 @@ public record WebOptions(String host, int port, Path templateSources, Clock cloc
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535 (0: any free port), was " + port);
         }
+        if (httpRedirectPort != NO_REDIRECT && (https == null || httpRedirectPort < 0 || httpRedirectPort > 65535)) {
+            throw new IllegalArgumentException(https == null ? "a plain HTTP port redirects to HTTPS: it needs a certificate"
+                    : "the plain HTTP port must be 0..65535 (0: any free port), was " + httpRedirectPort);
+        }
     }
 
     /**
-     * Loopback, port 7070, precompiled templates unless {@code trailhound.dev=true} (system property)
+     * Plain HTTP on loopback, port 7070, precompiled templates unless {@code trailhound.dev=true} (system property)
      * or {@code TRAILHOUND_DEV=true} (environment) and {@code web/src/main/jte} is found from the
      * working folder, VirusTotal from the environment ({@code TRAILHOUND_VT_API_KEY}, see {@link VirusTotalSettings#fromEnvironment}).
      */
     public static WebOptions defaults() {
         return new WebOptions("127.0.0.1", 7070, Templates.sourceTreeForHotReload(), Clock.systemUTC(),
-                VirusTotalSettings.fromEnvironment(System.getenv()).orElse(null), true);
+                VirusTotalSettings.fromEnvironment(System.getenv()).orElse(null), null, NO_REDIRECT, true);
     }
 
     public WebOptions withPort(int newPort) {
-        return new WebOptions(host, newPort, templateSources, clock, virusTotal, initialPasswordChange);
+        return new WebOptions(host, newPort, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange);
     }
 
     public WebOptions withHost(String newHost) {
-        return new WebOptions(newHost, port, templateSources, clock, virusTotal, initialPasswordChange);
+        return new WebOptions(newHost, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange);
     }
 
     public WebOptions withTemplateSources(Path sources) {
-        return new WebOptions(host, port, sources, clock, virusTotal, initialPasswordChange);
+        return new WebOptions(host, port, sources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange);
     }
 
     public WebOptions withClock(Clock newClock) {
-        return new WebOptions(host, port, templateSources, newClock, virusTotal, initialPasswordChange);
+        return new WebOptions(host, port, templateSources, newClock, virusTotal, https, httpRedirectPort, initialPasswordChange);
+    }
+
+    public WebOptions withVirusTotal(VirusTotalSettings settings) {
+        return new WebOptions(host, port, templateSources, clock, settings, https, httpRedirectPort, initialPasswordChange);
+    }
+
+    /** Serves HTTPS with {@code certificate} on the port (null: plain HTTP, and no redirect port). */
+    public WebOptions withHttps(ServerCertificate certificate) {
+        return new WebOptions(host, port, templateSources, clock, virusTotal, certificate,
+                certificate == null ? NO_REDIRECT : httpRedirectPort, initialPasswordChange);
+    }
+
+    /** Also listens on plain HTTP on {@code newPort}, redirecting to HTTPS (needs {@link #withHttps} first). */
+    public WebOptions withHttpRedirectPort(int newPort) {
+        return new WebOptions(host, port, templateSources, clock, virusTotal, https, newPort, initialPasswordChange);
     }
 
     /** Whether the first {@code admin}'s generated password must be changed at first sign-in (default: yes; the loopback demo: no). */
     public WebOptions withInitialPasswordChange(boolean required) {
-        return new WebOptions(host, port, templateSources, clock, virusTotal, required);
-    }
-
-    public WebOptions withVirusTotal(VirusTotalSettings settings) {
-        return new WebOptions(host, port, templateSources, clock, settings, initialPasswordChange);
+        return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, required);
     }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
+import org.eclipse.jetty.server.ServerConnector;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.ReindexJobs;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import trailhound.web.process.ProcessPages;
 import trailhound.web.reputation.ReputationPages;
 import trailhound.web.reputation.ReputationService;
 import trailhound.web.search.SearchPages;
+import trailhound.web.tls.HttpsConnectors;
 
 /**
  * The analyst workbench over a data folder: the one public entry of module {@code web}.
@@ -40,11 +42,17 @@ import trailhound.web.search.SearchPages;
  * commands that write the folder find it there and hand their work to this server. It does not check
  * for another server on the folder; the command line does that before starting one.
  *
+ * <p>With a certificate ({@link WebOptions#withHttps}) it serves HTTPS only on its port, every answer
+ * with HSTS and the cookies {@code Secure}, and optionally plain HTTP on a second port that redirects
+ * every request to HTTPS ({@link HttpsConnectors} has the details).
+ *
  * <p>Thread-safe. The server does not own the {@link DataDir}: closing the server leaves it open.
  */
 public final class WebServer implements AutoCloseable {
     private final Javalin app;
     private final String host;
+    private final boolean https;
+    private final ServerConnector redirecting;
     private final Optional<String> initialAdminPassword;
     private final Access access;
     private final java.util.List<Routes.Rule> routes;
@@ -52,10 +60,12 @@ public final class WebServer implements AutoCloseable {
     private final ReindexJobs jobs;
     private final CliApi handOff;
 
-    private WebServer(Javalin app, String host, Optional<String> initialAdminPassword, Access access, java.util.List<Routes.Rule> routes,
-            ReputationService reputation, ReindexJobs jobs, CliApi handOff) {
+    private WebServer(Javalin app, String host, boolean https, ServerConnector redirecting, Optional<String> initialAdminPassword,
+            Access access, java.util.List<Routes.Rule> routes, ReputationService reputation, ReindexJobs jobs, CliApi handOff) {
         this.app = app;
         this.host = host;
+        this.https = https;
+        this.redirecting = redirecting;
         this.initialAdminPassword = initialAdminPassword;
         this.access = access;
         this.routes = routes;
@@ -77,19 +87,30 @@ public final class WebServer implements AutoCloseable {
         Optional<String> adminPassword = access.accounts().ensureInitialAdmin(data.root(), options.initialPasswordChange());
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));
-        WebContext ctx = new WebContext(access, Templates.engine(options.templateSources()), options.clock(), json, reputation);
+        boolean https = options.https() != null;
+        WebContext ctx = new WebContext(access, Templates.engine(options.templateSources()), options.clock(), json, reputation, https);
         ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
         CliApi handOff = CliApi.create(ctx, data, jobs);
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
+        ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            if (https) { // the HTTPS connector first: Javalin's port() is the first connector's
+                config.jetty.addConnector((server, http) ->
+                        HttpsConnectors.https(server, http, options.https(), options.host(), options.port()));
+                if (options.httpRedirectPort() != WebOptions.NO_REDIRECT) {
+                    config.jetty.addConnector((server, http) ->
+                            redirecting[0] = HttpsConnectors.plain(server, http, options.host(), options.httpRedirectPort()));
+                    config.jetty.modifyServer(HttpsConnectors::redirectPlainRequests);
+                }
+            }
             config.jsonMapper(new JavalinJackson(json, false));
             config.staticFiles.enableWebjars();
             config.staticFiles.add("/static", Location.CLASSPATH);
             RequestTimings.register(config.routes);
             config.routes.before(WebServer::securityHeaders);
             Routes routes = new Routes(config.routes, ctx);
-            Auth.register(config.routes, routes, ctx, false);
+            Auth.register(config.routes, routes, ctx);
             Errors.register(config.routes, ctx);
             registerFeatures(routes, ctx);
             JobPages.register(routes, ctx, jobs);
@@ -103,8 +124,10 @@ public final class WebServer implements AutoCloseable {
             jobs.close();
             throw e;
         }
+        if (redirecting[0] != null) HttpsConnectors.redirectTo(redirecting[0], app.port());
         jobs.resumeUnfinished(); // a re-index interrupted by a stop or a crash carries on
-        WebServer server = new WebServer(app, options.host(), adminPassword, access, java.util.List.copyOf(rules), reputation, jobs, handOff);
+        WebServer server = new WebServer(app, options.host(), https, redirecting[0], adminPassword, access, java.util.List.copyOf(rules),
+                reputation, jobs, handOff);
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -140,10 +163,19 @@ public final class WebServer implements AutoCloseable {
         return app.port();
     }
 
-    /** {@code http://host:port}. */
+    /** The plain HTTP port that redirects to HTTPS (the chosen one when started with 0), or -1 when there is none. */
+    public int httpRedirectPort() {
+        return redirecting == null ? -1 : redirecting.getLocalPort();
+    }
+
+    /** {@code https://host:port}, or {@code http://} when serving plain HTTP. */
     public String url() {
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return "http://" + (h.equals("0.0.0.0") ? "localhost" : h) + ":" + port();
+        return scheme() + (h.equals("0.0.0.0") ? "localhost" : h) + ":" + port();
+    }
+
+    private String scheme() {
+        return https ? "https://" : "http://";
     }
 
     /**
@@ -158,7 +190,7 @@ public final class WebServer implements AutoCloseable {
         } else {
             h = listening instanceof java.net.Inet6Address ? "[" + listening.getHostAddress() + "]" : listening.getHostAddress();
         }
-        return "http://" + h + ":" + port();
+        return scheme() + h + ":" + port();
     }
 
     /** The password of the {@code admin} created by this start, to print once; empty when users existed. */

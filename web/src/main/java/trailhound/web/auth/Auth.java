@@ -53,20 +53,18 @@ public final class Auth {
 
     private final Access access;
     private final WebContext ctx;
-    private final boolean secureCookies;
     private final SecureRandom random = new SecureRandom();
     private final Cache<String, WebSession> sessions =
             Caffeine.newBuilder().expireAfterAccess(IDLE).maximumSize(10_000).build();
 
-    private Auth(WebContext ctx, boolean secureCookies) {
+    private Auth(WebContext ctx) {
         this.access = ctx.access();
         this.ctx = ctx;
-        this.secureCookies = secureCookies;
     }
 
     /** Adds the gate (a before-handler) and the /login and /logout routes. */
-    public static void register(io.javalin.config.RoutesConfig config, Routes routes, WebContext ctx, boolean secureCookies) {
-        Auth auth = new Auth(ctx, secureCookies);
+    public static void register(io.javalin.config.RoutesConfig config, Routes routes, WebContext ctx) {
+        Auth auth = new Auth(ctx);
         config.before(auth::gate);
         routes.get("/login", Action.PUBLIC, auth::loginPage);
         routes.post("/login", Action.PUBLIC, auth::login);
@@ -190,7 +188,7 @@ public final class Auth {
     }
 
     private Cookie cookie(String name, String value, int maxAge) {
-        return new Cookie(name, value, "/", maxAge, secureCookies, true, null, SameSite.STRICT);
+        return new Cookie(name, value, "/", maxAge, ctx.https(), true, null, SameSite.STRICT);
     }
 
     private String token() {

@@ -1,0 +1,42 @@
+package trailhound.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.web.tls.ServerCertificate;
+
+/** {@code serve}'s refusals before it serves (a served folder is in HandOffTest, HTTPS itself in web's HttpsTest). */
+class ServeCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void serve_withOnlyTheKey_exit2_saysWhichFileAndWhatToDo_noStackTrace_folderLeftUnlocked() throws Exception {
+        Path data = tmp.resolve("data");
+        Path other = tmp.resolve("other");
+        ServerCertificate.forDataFolder(other);
+        Files.createDirectories(data.resolve("certs"));
+        Files.copy(other.resolve("certs/httpPrivKey.pem"), data.resolve("certs/httpPrivKey.pem"));
+        Cli c = Cli.run("serve", "--data", data.toString(), "--port", "0");
+        assertEquals(2, c.status(), c.err());
+        assertEquals("trailhound: " + data.resolve("certs/httpPrivKey.pem") + " is there but its certificate "
+                + data.resolve("certs/httpPublicCert.pem") + " is not: put the certificate (PEM, with its intermediates after it) there,"
+                + " or delete " + data.resolve("certs/httpPrivKey.pem") + " to have the server make a self-signed pair",
+                c.err().strip());
+        assertFalse(Files.exists(data.resolve("certs/httpPublicCert.pem")), "nothing made beside an administrator's key");
+        Cli sources = Cli.run("reindex", "--data", data.toString(), "--all");
+        assertFalse(sources.err().contains("waiting"), "the writer lock was let go: " + sources.err());
+    }
+
+    @Test
+    void serve_httpPortIsTheHttpsPort_refused() {
+        Cli c = Cli.run("serve", "--data", tmp.resolve("data").toString(), "--port", "8443", "--http-port", "8443");
+        assertEquals(2, c.status(), c.err());
+        assertTrue(c.err().contains("--http-port 8443 is the HTTPS port (--port): pick another"), c.err());
+    }
+}
