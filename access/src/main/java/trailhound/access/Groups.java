@@ -1,6 +1,5 @@
 package trailhound.access;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -194,14 +193,5 @@ public final class Groups {
         if (endpoint == null || endpoint.isBlank() || endpoint.chars().anyMatch(Character::isISOControl)) {
             throw new AccessException("an endpoint name must not be blank or hold control characters");
         }
-    }
-
-    static List<String> split(String commaSeparated) {
-        List<String> out = new ArrayList<>();
-        if (commaSeparated == null) return out;
-        for (String s : commaSeparated.split(",")) {
-            if (!s.isBlank()) out.add(s.strip());
-        }
-        return out;
     }
 }
