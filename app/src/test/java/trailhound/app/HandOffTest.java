@@ -98,6 +98,15 @@ class HandOffTest {
                 assertEquals(CLI_USER, s.get("ingested_by").asText(), s.toString());
                 assertEquals("complete", s.get("state").asText(), s.toString());
             }
+
+            // each ingest is in the audit trail as the command line's, here and handed off alike
+            List<String> ingests = served.server.access().audit()
+                    .list(new trailhound.store.AuditTrail.Filter(CLI_USER, "ingest", null, null, null), 0, 10).stream()
+                    .map(e -> e.event().outcome() + " " + e.event().via() + " " + e.event().detail()).toList();
+            assertEquals(3, ingests.size(), ingests.toString());
+            for (int i = 0; i < 3; i++) {
+                assertTrue(ingests.get(i).startsWith("ok cli ") && ingests.get(i).contains("source s" + (3 - i) + " "), ingests.toString());
+            }
             assertEquals(expectedB, Cli.run("search", "--data", data.toString(), "--endpoint", b, "--count").count());
             assertEquals(aBefore + expectedC, Cli.run("search", "--data", data.toString(), "--endpoint", a, "--count").count());
             Cli list = Cli.run("endpoints", "--data", data.toString());
@@ -384,6 +393,7 @@ class HandOffTest {
 
     private static WebServer start(DataDir dir) {
         // VirusTotal off whatever the environment says: nothing in tests may reach the internet
-        return WebServer.start(dir, WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null));
+        return WebServer.start(dir, WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null)
+                .withInitialPasswordChange(false)); // tests sign in with the first password
     }
 }

@@ -45,7 +45,9 @@ final class WebBench {
                 new String[] {"events grid (contains)", "/endpoints/" + e + "/events?q=" + enc(containsQuery)},
                 new String[] {"distribution page", "/endpoints/" + e + "/distribution"},
                 new String[] {"process details page", "/endpoints/" + e + "/process/" + enc(processKey)});
-        try (WebServer server = WebServer.start(data, WebOptions.defaults().withPort(0).withTemplateSources(null))) {
+        // a throw-away loopback folder: its first password is used as it is, as in demo
+        try (WebServer server = WebServer.start(data, WebOptions.defaults().withPort(0).withTemplateSources(null)
+                .withInitialPasswordChange(false))) {
             String password = server.initialAdminPassword()
                     .orElseThrow(() -> new IllegalStateException("the bench data folder already had users; cannot sign in"));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
