@@ -121,17 +121,21 @@ final class IngestCommand implements Callable<Integer> {
 
     private int ingestHere(PrintWriter out, PrintWriter err) throws IOException {
         try (DataDir dir = DataDir.open(data.dir)) {
+            trailhound.access.AuditLog audit = trailhound.access.Access.over(dir, java.time.Clock.systemUTC()).audit();
+            trailhound.access.Caller me = trailhound.access.Caller.commandLine();
             for (Path file : files) {
                 Progress progress = new Progress(err, "ingesting " + file.getFileName(), 0);
                 current = file;
                 try {
                     long start = System.nanoTime();
                     IngestReport report = new Ingestor(dir).onProgress(progress::update).inTimeZone(timeZone).ingest(file, endpoint);
+                    audit.record(me, "ingest", endpoint, trailhound.access.AuditLog.OK, trailhound.access.IngestAudit.detail(file, report));
                     current = null;
                     progress.done();
                     print(out, report, (System.nanoTime() - start) / 1e9);
                     outcome(report);
                 } catch (IngestException e) {
+                    audit.record(me, "ingest", endpoint, trailhound.access.AuditLog.FAILED, file + ": " + e.getMessage());
                     current = null;
                     progress.done();
                     err.println("trailhound: " + e.getMessage());

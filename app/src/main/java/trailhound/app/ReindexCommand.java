@@ -73,7 +73,10 @@ final class ReindexCommand implements Callable<Integer> {
                 }
             }
             if (names.isEmpty()) return status;
-            long id = jobs.submit(names, "cli:" + System.getProperty("user.name", "unknown"));
+            trailhound.access.Caller me = trailhound.access.Caller.commandLine();
+            long id = jobs.submit(names, me.user());
+            trailhound.access.Access.over(dir, java.time.Clock.systemUTC()).audit()
+                    .record(me, "job.reindex", null, trailhound.access.AuditLog.OK, "job " + id + ": " + String.join(", ", names));
             JobInfo done = await(jobs, id, err);
             for (String name : names) { // in the order asked, as a hand-off prints them
                 JobInfo.Part p = done.parts().stream().filter(x -> x.endpoint().equals(name)).findFirst().orElseThrow();

@@ -30,6 +30,10 @@ import trailhound.store.JobInfo;
 import trailhound.store.EndpointInfo;
 import trailhound.web.BadRequest;
 import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.access.Caller;
+import trailhound.access.IngestAudit;
+import trailhound.access.Role;
 import trailhound.ingest.DataDir;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
@@ -141,11 +145,18 @@ public final class CliApi {
         Path file = absolute(request.path());
         String actor = actor(request.user());
         stream(http, "ingest of " + file + " by " + actor, lines -> {
-            IngestReport report = new Ingestor(data).as(actor)
-                    .onProgress(n -> lines.write(Line.progress(n)))
-                    .onNote(text -> lines.write(Line.note(text)))
-                    .inTimeZone(request.timeZone() == null ? null : java.time.ZoneId.of(request.timeZone()))
-                    .ingest(file, request.endpoint());
+            IngestReport report;
+            try {
+                report = new Ingestor(data).as(actor)
+                        .onProgress(n -> lines.write(Line.progress(n)))
+                        .onNote(text -> lines.write(Line.note(text)))
+                        .inTimeZone(request.timeZone() == null ? null : java.time.ZoneId.of(request.timeZone()))
+                        .ingest(file, request.endpoint());
+            } catch (IOException | RuntimeException e) {
+                audit(http, actor, "ingest", request.endpoint(), AuditLog.FAILED, file + ": " + e.getMessage());
+                throw e;
+            }
+            audit(http, actor, "ingest", request.endpoint(), AuditLog.OK, IngestAudit.detail(file, report));
             LOG.info("{} ingested {}: source s{}, {} events added", actor, file, report.sourceId(), report.added());
             return Line.of(report);
         });
@@ -159,6 +170,7 @@ public final class CliApi {
             Lines lines = new Lines(http.res().getOutputStream(), ctx.json());
             try {
                 long id = jobs.submit(request.detach(), actor);
+                audit(http, actor, "job.reindex", null, AuditLog.OK, "job " + id + ": " + String.join(", ", request.detach()));
                 LOG.info("{} started re-index job {} over {} endpoints", actor, id, request.detach().size());
                 lines.write(Line.job(id));
             } catch (IllegalArgumentException e) {
@@ -174,6 +186,7 @@ public final class CliApi {
             }
             long start = System.nanoTime();
             long id = jobs.submit(List.of(endpoint), actor);
+            audit(http, actor, "job.reindex", endpoint, AuditLog.OK, "job " + id);
             JobInfo done;
             try {
                 done = jobs.await(id, j -> lines.write(Line.progress(j.eventsDone())));
@@ -264,6 +277,11 @@ public final class CliApi {
     }
 
     /** {@code cli:<os user>}: a token holder can record work as a CLI user, never as a web user. */
+    /** The command line acts with a data folder's full rights: an administrator, named as the OS account. */
+    private void audit(Context http, String actor, String action, String endpoint, String outcome, String detail) {
+        ctx.access().audit().record(new Caller(actor, Role.ADMINISTRATOR, "cli", http.ip()), action, endpoint, outcome, detail);
+    }
+
     private static String actor(String user) {
         if (user == null || user.isBlank()) return "cli:unknown";
         if (user.length() > 256 || user.chars().anyMatch(Character::isISOControl)) {
