@@ -29,7 +29,7 @@ public final class Access {
         this.data = data;
         this.audit = new AuditLog(data.store().audit(), clock);
         this.groups = new Groups(data.store().groups(), data.catalogue(), audit);
-        this.accounts = new Accounts(data.store().users(), data.store().groups(), audit, new SignInThrottle(clock));
+        this.accounts = new Accounts(data.root(), data.store().users(), data.store().groups(), audit, new SignInThrottle(clock));
         this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock);
     }
 

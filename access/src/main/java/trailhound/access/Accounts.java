@@ -36,13 +36,15 @@ public final class Accounts {
     static final String INITIAL_PASSWORD_FILE = "initial-admin-password";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
 
+    private final Path root;
     private final UserAccounts store;
     private final ComputerGroups groups;
     private final AuditLog audit;
     private final SignInThrottle throttle;
     private final PasswordHasher hasher = new PasswordHasher();
 
-    Accounts(UserAccounts store, ComputerGroups groups, AuditLog audit, SignInThrottle throttle) {
+    Accounts(Path root, UserAccounts store, ComputerGroups groups, AuditLog audit, SignInThrottle throttle) {
+        this.root = root;
         this.store = store;
         this.groups = groups;
         this.audit = audit;
@@ -207,6 +209,18 @@ public final class Accounts {
         PasswordPolicy.check(self.user(), next);
         store.setPassword(self.user(), hasher.hash(next), false);
         audit.record(self, "user.password-change", null, AuditLog.OK, null);
+        forgetInitialPassword(current);
+    }
+
+    /** The first admin's password file says nothing true any more once that password is changed. */
+    private void forgetInitialPassword(String changed) {
+        if (root == null) return;
+        Path file = root.resolve(INITIAL_PASSWORD_FILE);
+        try {
+            if (Files.isRegularFile(file) && Files.readString(file).strip().equals(changed)) Files.delete(file);
+        } catch (IOException e) {
+            // only a stale hint is left behind: nothing to fail the change for
+        }
     }
 
     private User existing(String name) {

@@ -168,7 +168,10 @@ class AccessTest {
 
     @Test
     void theLastAdministratorStays() throws Exception {
-        access.accounts().ensureInitialAdmin(dir, true);
+        String first = access.accounts().ensureInitialAdmin(dir, true).orElseThrow();
+        assertTrue(java.nio.file.Files.exists(dir.resolve("initial-admin-password")));
+        access.accounts().changeOwnPassword(access.accounts().caller("admin", "web", null).orElseThrow(), first, GOOD);
+        assertFalse(java.nio.file.Files.exists(dir.resolve("initial-admin-password")), "a stale password file is removed");
         assertThrows(AccessException.class, () -> access.accounts().setDisabled(ADMIN, "admin", true));
         assertThrows(AccessException.class, () -> access.accounts().setRole(ADMIN, "admin", Role.ANALYST));
         access.accounts().create(ADMIN, "second", Role.ADMINISTRATOR, List.of(), GOOD, false);
