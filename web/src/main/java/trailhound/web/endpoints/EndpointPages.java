@@ -53,7 +53,7 @@ public final class EndpointPages {
         if (s == null || s.role() != Role.ADMINISTRATOR) {
             throw new ForbiddenResponse("renaming, merging and purging endpoints is for administrators");
         }
-        String endpoint = http.pathParam("endpoint");
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         if (ctx.data().catalogue().endpoint(endpoint).isEmpty()) throw new UnknownEndpointException(endpoint);
         String value = null;
         if (!what.equals("purge")) {
@@ -121,7 +121,7 @@ public final class EndpointPages {
 
     /** The endpoint's snapshots, newest first: id, taken, time window (UTC ISO-8601) and event count. */
     private void apiSnapshots(Context http) {
-        String endpoint = http.pathParam("endpoint");
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         if (!ctx.data().indexes().exists(endpoint)) {
             throw new UnknownEndpointException(endpoint);
         }

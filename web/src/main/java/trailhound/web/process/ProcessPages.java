@@ -37,8 +37,8 @@ public final class ProcessPages {
     }
 
     private static void page(Context http, WebContext ctx) throws IOException {
-        String endpoint = http.pathParam("endpoint");
-        Loaded loaded = load(ctx, endpoint, http.pathParam("processKey"), PAGE_HISTORY);
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
+        Loaded loaded = load(ctx, endpoint, trailhound.web.Format.unsegment(http.pathParam("processKey")), PAGE_HISTORY);
         ProcessView view = loaded.view();
         String title = "Process " + (view.process().name() != null ? view.process().name() : view.process().key());
         ctx.render(http, "process/details.jte", ProcessModels.page(
@@ -47,14 +47,14 @@ public final class ProcessPages {
 
     /** The Event History tab's content, loaded when the tab is first shown so the page itself stays small. */
     private static void events(Context http, WebContext ctx) throws IOException {
-        Loaded loaded = load(ctx, http.pathParam("endpoint"), http.pathParam("processKey"), PAGE_HISTORY);
+        Loaded loaded = load(ctx, trailhound.web.Format.unsegment(http.pathParam("endpoint")), trailhound.web.Format.unsegment(http.pathParam("processKey")), PAGE_HISTORY);
         ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view()));
     }
 
     private static void api(Context http, WebContext ctx) throws IOException {
-        String endpoint = http.pathParam("endpoint");
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         int limit = limit(http.queryParam("limit"));
-        Loaded loaded = load(ctx, endpoint, http.pathParam("processKey"), limit);
+        Loaded loaded = load(ctx, endpoint, trailhound.web.Format.unsegment(http.pathParam("processKey")), limit);
         http.json(ProcessModels.api(endpoint, loaded.view(), loaded.parentRecorded(), ctx.reputation()));
     }
 

@@ -28,7 +28,7 @@ public record EventScope(String endpoint, String text, SnapshotInfo snapshot) {
      * @throws NotFoundResponse for an unknown snapshot id
      */
     public static EventScope of(Context http, DataDir data) {
-        String endpoint = http.pathParam("endpoint");
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         if (!data.indexes().exists(endpoint)) {
             throw new UnknownEndpointException(endpoint);
         }
