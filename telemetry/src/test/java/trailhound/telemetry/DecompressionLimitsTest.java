@@ -80,6 +80,17 @@ class DecompressionLimitsTest {
     }
 
     @Test
+    void auditLineLongerThanTheLimit_rejectedByNumber_theRecordsAroundItRead() throws IOException {
+        String record = "node=ws type=SYSCALL msg=audit(1700000000.100:%d): arch=c000003e syscall=59 success=yes exit=0 items=1"
+                + " ppid=1 pid=%d comm=\"x\" exe=\"/bin/x\"\n";
+        Path file = bomb("long.log.gz", String.format(record, 1, 5) + "node=ws type=EXECVE msg=audit(1700000000.100:2): argc=1 a0=\"",
+                'y', 40, "\"\n" + String.format(record, 3, 6));
+        ImportReport report = TelemetryImport.read(file, null, e -> { });
+        assertEquals(List.of("line 2: longer than 32 MB: not read"), report.firstMalformed());
+        assertEquals(2, report.eventsEmitted(), "the records before and after it");
+    }
+
+    @Test
     void badLimitSetting_refusedNamingTheProperty() throws IOException {
         Path file = Files.writeString(dir.resolve("a.json"), EVENT + "\n");
         System.setProperty(ImportLimits.MAX_EXPANSION_PROPERTY, "lots");
