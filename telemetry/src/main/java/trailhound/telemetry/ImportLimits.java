@@ -4,7 +4,7 @@ package trailhound.telemetry;
  * How far one imported file may go, set per JVM by system properties (on the command line through
  * {@code TRAILHOUND_JAVA_OPTS}, see docs/telemetry-import.md):
  * <ul>
- *   <li>{@value #MAX_LINE_PROPERTY}: the longest JSON line read, in bytes (default 32 MiB, at least
+ *   <li>{@value #MAX_LINE_PROPERTY}: the longest JSON or audit line read, in bytes (default 32 MiB, at least
  *       16 MiB). A longer line is skipped without being held in memory and reported by its number.
  *   <li>{@value #MAX_EXPANSION_PROPERTY}: how many times its size on disk a file's content may expand
  *       to once decompressed (default {@value #DEFAULT_EXPANSION}, at least 10; every file may give at
@@ -23,7 +23,7 @@ public final class ImportLimits {
 
     private ImportLimits() {}
 
-    /** The longest JSON line read, in bytes. */
+    /** The longest JSON or audit line read, in bytes (characters for audit lines). */
     public static int maxLineBytes() {
         return (int) property(MAX_LINE_PROPERTY, DEFAULT_LINE_BYTES, MIN_LINE_BYTES, Integer.MAX_VALUE - (1 << 20));
     }
