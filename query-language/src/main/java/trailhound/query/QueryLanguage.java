@@ -98,8 +98,8 @@ import org.apache.lucene.search.Query;
  * <p>Immutable and thread-safe.
  */
 public final class QueryLanguage {
-    /** The longest query text accepted, in characters. */
-    public static final int MAX_LENGTH = 20_000;
+    /** The longest query text accepted, in characters: room for an exact Windows command line (32,767) escaped. */
+    public static final int MAX_LENGTH = 100_000;
     /** The deepest nesting of parentheses accepted (Lucene's parser recurses once per level). */
     public static final int MAX_NESTING = 64;
     /** The longest regex ({@code /re/}) accepted, in characters. */
