@@ -17,6 +17,7 @@ import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermRangeQuery;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 import trailhound.query.ValuePatternQuery.Mode;
 import trailhound.schema.Field;
 import trailhound.schema.FieldKind;
@@ -100,11 +101,16 @@ final class FieldQueries {
             });
         }
         String literal = IndexFields.lower(glob.literal());
-        return anyOf(fields, f -> switch (glob.shape()) {
-            case CONTAINS -> new ValuePatternQuery(f, Mode.CONTAINS, literal);
-            case ENDS_WITH -> new ValuePatternQuery(f, Mode.ENDS_WITH, literal);
-            default -> new ValuePatternQuery(f, Mode.WILDCARD, IndexFields.lower(glob.pattern()));
-        });
+        try {
+            return anyOf(fields, f -> switch (glob.shape()) {
+                case CONTAINS -> new ValuePatternQuery(f, Mode.CONTAINS, literal);
+                case ENDS_WITH -> new ValuePatternQuery(f, Mode.ENDS_WITH, literal);
+                default -> new ValuePatternQuery(f, Mode.WILDCARD, IndexFields.lower(glob.pattern()));
+            });
+        } catch (TooComplexToDeterminizeException tooComplex) {
+            throw new Rejected("the wildcard pattern '" + abbreviate(raw) + "' for field '" + name
+                    + "' is too complex to run; use fewer '*' and '?'");
+        }
     }
 
     Query regexQuery(String name, List<Field> fields, String regex) {
@@ -112,9 +118,21 @@ final class FieldQueries {
         if (kind != FieldKind.KEYWORD) {
             throw unsupported(name, kind, "regular expressions ('/" + regex + "/')");
         }
+        if (regex.length() > QueryLanguage.MAX_REGEX_LENGTH) {
+            throw new Rejected("the regular expression for field '" + name + "' is " + regex.length()
+                    + " characters long; the limit is " + QueryLanguage.MAX_REGEX_LENGTH + " (QueryLanguage.MAX_REGEX_LENGTH)");
+        }
+        if (RegexSize.nesting(regex) > QueryLanguage.MAX_NESTING) {
+            throw new Rejected("the regular expression for field '" + name + "' nests parentheses deeper than "
+                    + QueryLanguage.MAX_NESTING + " levels (QueryLanguage.MAX_NESTING)");
+        }
         String normalized = normalizeRegex(regex);
         try {
+            RegexSize.check(normalized);
             return anyOf(fields, f -> new ValuePatternQuery(f, Mode.REGEX, normalized));
+        } catch (TooComplexToDeterminizeException | RegexSize.TooLarge tooComplex) {
+            throw new Rejected("the regular expression '/" + abbreviate(regex) + "/' for field '" + name
+                    + "' is too complex to run (its automaton would be too large); simplify it");
         } catch (IllegalArgumentException invalid) {
             throw new Rejected("invalid regular expression '/" + regex + "/' for field '" + name + "': " + invalid.getMessage());
         }
@@ -219,6 +237,10 @@ final class FieldQueries {
      * Lower-cases a regex like the values it runs on, except the letter of a class escape
      * ({@code \D \S \W} differ from {@code \d \s \w}).
      */
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
     static String normalizeRegex(String regex) {
         StringBuilder out = new StringBuilder(regex.length());
         for (int i = 0; i < regex.length(); i++) {

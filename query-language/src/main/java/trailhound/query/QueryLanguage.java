@@ -79,6 +79,13 @@ import org.apache.lucene.search.Query;
  * file_path:/.*\.ps1/ OR hash:44d88612fea8a8f36de82e1278abb02f
  * </pre>
  *
+ * <h2>Limits</h2>
+ * A query holds at most {@value #MAX_LENGTH} characters and nests parentheses at most
+ * {@value #MAX_NESTING} deep; a regex holds at most {@value #MAX_REGEX_LENGTH} characters, and
+ * a regex or glob whose automaton would be too large ({@code (a|b)*a(a|b){20}},
+ * {@code a{1,1000}{1,1000}}) is refused. Each is a {@link QuerySyntaxException} naming the limit,
+ * checked before anything recurses over the text.
+ *
  * <h2>Errors</h2>
  * Every problem is a {@link QuerySyntaxException} naming the 1-based column, and the field and
  * the expected form where relevant. Boosts ({@code ^2}) are accepted and ignored by the index's
@@ -91,6 +98,13 @@ import org.apache.lucene.search.Query;
  * <p>Immutable and thread-safe.
  */
 public final class QueryLanguage {
+    /** The longest query text accepted, in characters: room for an exact Windows command line (32,767) escaped. */
+    public static final int MAX_LENGTH = 100_000;
+    /** The deepest nesting of parentheses accepted (Lucene's parser recurses once per level). */
+    public static final int MAX_NESTING = 64;
+    /** The longest regex ({@code /re/}) accepted, in characters. */
+    public static final int MAX_REGEX_LENGTH = 1_000;
+
     private static final QueryLanguage SYSTEM = new QueryLanguage(Clock.systemUTC());
 
     private final Clock clock;

@@ -15,7 +15,18 @@ import java.util.Arrays;
  */
 record QueryText(String typed, String lexed, int[] origin) {
 
+    /**
+     * @throws QuerySyntaxException when the text is longer than {@link QueryLanguage#MAX_LENGTH} or
+     *     nests groups deeper than {@link QueryLanguage#MAX_NESTING}: checked here, before Lucene's
+     *     recursive parser sees it, since a few thousand {@code (} would overflow its stack
+     */
     static QueryText of(String typed) {
+        if (typed.length() > QueryLanguage.MAX_LENGTH) {
+            throw new QuerySyntaxException("the query is " + typed.length() + " characters long; the limit is "
+                    + QueryLanguage.MAX_LENGTH + " (QueryLanguage.MAX_LENGTH) at column " + (QueryLanguage.MAX_LENGTH + 1),
+                    QueryLanguage.MAX_LENGTH + 1, null);
+        }
+        int depth = 0;
         StringBuilder out = new StringBuilder(typed.length() + 8);
         int[] origin = new int[typed.length() * 2 + 1];
         int n = typed.length();
@@ -25,6 +36,11 @@ record QueryText(String typed, String lexed, int[] origin) {
         while (i < n) {
             char c = typed.charAt(i);
             if (Character.isWhitespace(c) || c == '(' || c == ')') {
+                depth = Math.max(0, depth + (c == '(' ? 1 : c == ')' ? -1 : 0));
+                if (depth > QueryLanguage.MAX_NESTING) {
+                    throw new QuerySyntaxException("parentheses nest deeper than " + QueryLanguage.MAX_NESTING
+                            + " levels (QueryLanguage.MAX_NESTING) at column " + (i + 1), i + 1, null);
+                }
                 origin[out.length()] = i;
                 out.append(c);
                 termStart = true;

@@ -18,6 +18,7 @@ import org.apache.lucene.queryparser.classic.TokenMgrError;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import trailhound.schema.Field;
@@ -74,6 +75,9 @@ final class SchemaQueryParser extends QueryParser {
             throw syntaxError(e);
         } catch (TokenMgrError e) {
             throw lexicalError(text, e);
+        } catch (IndexSearcher.TooManyClauses e) {
+            throw new QuerySyntaxException("the query has more than " + IndexSearcher.getMaxClauseCount()
+                    + " terms in one group, Lucene's limit; split it into several searches", 1, null);
         }
     }
 

@@ -207,4 +207,59 @@ class QueryLanguageErrorsTest {
         assertMessage(error("pd:4"), "did you mean pid?");
         assertMessage(error("cmdline:x"), "did you mean command_line?");
     }
+
+    // ---- limits (issue #13, hostile input): refused before Lucene's parser recurses -------------
+
+    @Test
+    void unbalancedParentheses4000_refusedByNestingLimit_noStackOverflow() {
+        QuerySyntaxException e = error("(".repeat(4000));
+        assertEquals(QueryLanguage.MAX_NESTING + 1, e.column());
+        assertMessage(e, "nest deeper than " + QueryLanguage.MAX_NESTING, "QueryLanguage.MAX_NESTING");
+    }
+
+    @Test
+    void nestedNot1500_refusedByNestingLimit() {
+        QuerySyntaxException e = error("NOT(".repeat(1500) + "user:x" + ")".repeat(1500));
+        assertMessage(e, "nest deeper than " + QueryLanguage.MAX_NESTING);
+    }
+
+    @Test
+    void nestingAtTheLimit_accepted() {
+        QueryLanguageTest.QL.query("(".repeat(QueryLanguage.MAX_NESTING) + "user:x" + ")".repeat(QueryLanguage.MAX_NESTING));
+    }
+
+    @Test
+    void overLongQuery_refusedByLengthLimit() {
+        QuerySyntaxException e = error("user:" + "x".repeat(QueryLanguage.MAX_LENGTH));
+        assertMessage(e, "the limit is " + QueryLanguage.MAX_LENGTH, "QueryLanguage.MAX_LENGTH");
+    }
+
+    @Test
+    void regexTooComplexToDeterminize_syntaxErrorNotTooComplexToDeterminizeException() {
+        QuerySyntaxException e = error("command_line:/(a|b)*a(a|b){20}/");
+        assertEquals(Optional.of("command_line"), e.field());
+        assertMessage(e, "too complex to run", "at column 14");
+    }
+
+    @Test
+    void regexWithHugeRepeats_refusedQuickly() {
+        long start = System.nanoTime();
+        assertMessage(error("command_line:/a{1,1000}{1,1000}/"), "too complex to run");
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused before building the automaton");
+    }
+
+    @Test
+    void regexNestedParentheses3000_refusedNoStackOverflow() {
+        assertMessage(error("command_line:/" + "(".repeat(3000) + "a" + ")".repeat(3000) + "/"),
+                "QueryLanguage.MAX_REGEX_LENGTH");
+        assertMessage(error("command_line:/" + "(".repeat(300) + "a" + ")".repeat(300) + "/"),
+                "nests parentheses deeper than " + QueryLanguage.MAX_NESTING);
+    }
+
+    @Test
+    void tooManyClauses_syntaxError() {
+        String many = "user:(" + java.util.stream.IntStream.range(0, 2000).mapToObj(i -> "u" + i)
+                .collect(java.util.stream.Collectors.joining(" ")) + ")";
+        assertMessage(error(many), "terms in one group");
+    }
 }

@@ -70,7 +70,13 @@ public final class TelemetryImport {
             Consumer<Event> sink, int threads) {
         ImportContext context = new ImportContext(endpointOverride, stem(Path.of(originalName).getFileName()), sink, threads,
                 localZone);
-        Bundle bundle = new Bundle(file, context);
+        Bundle bundle;
+        try {
+            ImportLimits.maxLineBytes(); // a bad setting fails here, before anything is read
+            bundle = new Bundle(file, context, ImportLimits.maxContentBytes(Files.size(file)));
+        } catch (IOException e) {
+            throw new TelemetryReadException(file, "cannot read: " + e, e);
+        }
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             bundle.read("", in, 0);
         } catch (IOException e) {
@@ -193,9 +199,15 @@ public final class TelemetryImport {
         /** The compressed streams the content being read comes through, innermost first. */
         private final java.util.Deque<Truncation> open = new java.util.ArrayDeque<>();
 
-        Bundle(Path file, ImportContext context) {
+        /** Content bytes the readers may still be given, over all the bundle's files (ImportLimits). */
+        private long budget;
+        private final long maxContent;
+
+        Bundle(Path file, ImportContext context, long maxContent) {
             this.file = file;
             this.context = context;
+            this.budget = maxContent;
+            this.maxContent = maxContent;
         }
 
         void read(String name, BufferedInputStream in, int depth) throws IOException {
@@ -269,13 +281,64 @@ public final class TelemetryImport {
                 return;
             }
             if (first == null) first = format.get();
+            Budgeted content = new Budgeted(in);
             // a record the cut ends is not a complete record: the readers leave it out
-            context.endIsCut(() -> open.stream().anyMatch(t -> t.failure != null));
+            context.endIsCut(() -> content.exhausted || open.stream().anyMatch(t -> t.failure != null));
+            BufferedInputStream limited = new BufferedInputStream(content, 1 << 16);
             switch (format.get()) {
-                case WINDOWS_EVTX -> WindowsEventReader.readEvtx(in, name, context);
-                case WINDOWS_JSON_LINES -> WindowsEventReader.readJsonLines(in, name, context);
-                case WINDOWS_EVENT_XML -> WindowsEventReader.readXml(in, name, context);
-                case LINUX_AUDIT -> AuditLogReader.read(in, name, context);
+                case WINDOWS_EVTX -> WindowsEventReader.readEvtx(limited, name, context);
+                case WINDOWS_JSON_LINES -> WindowsEventReader.readJsonLines(limited, name, context);
+                case WINDOWS_EVENT_XML -> WindowsEventReader.readXml(limited, name, context);
+                case LINUX_AUDIT -> AuditLogReader.read(limited, name, context);
+            }
+            if (content.exhausted) {
+                context.warn((name.isEmpty() ? "" : name + ": ") + "stopped after " + context.recordsRead() + " records: the content"
+                        + " expands to more than " + (maxContent >> 20) + " MB, " + ImportLimits.expansionRatio()
+                        + " times the file's size (a decompression bomb?); kept what was read. Raise the limit with -D"
+                        + ImportLimits.MAX_EXPANSION_PROPERTY + "=N (see docs/telemetry-import.md)");
+            }
+        }
+
+        /** The content given to a reader, counted against the bundle's budget; reads as ended once it is spent. */
+        private final class Budgeted extends FilterInputStream {
+            boolean exhausted;
+
+            Budgeted(InputStream in) {
+                super(in);
+            }
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (budget <= 0) {
+                    exhausted |= super.read() >= 0; // spent exactly at the content's end is no overflow
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, budget));
+                if (n > 0) budget -= n;
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                long skipped = super.skip(Math.min(n, Math.max(0, budget)));
+                budget -= skipped;
+                return skipped;
+            }
+
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+
+            @Override
+            public void close() {
+                // the stream underneath belongs to its reader
             }
         }
     }

@@ -23,18 +23,33 @@ public final class Format {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    /** A query-string component. */
+    /*
+     * Names are telemetry, so any string. Percent-encoding keeps '/', '?', '#', '%' and spaces inside
+     * the segment, but a browser removes a segment "." or ".." (also spelled %2E, %2e%2E...) from the
+     * path before sending it (RFC 3986 dot-segments), so no encoding of those two names survives. They
+     * are escaped instead with a trailing '~': a name of one or two dots and any number of '~' gets one
+     * '~' more, which unsegment takes off again, so every name has exactly one segment.
+     */
+    private static final java.util.regex.Pattern DOTS = java.util.regex.Pattern.compile("\\.\\.?~*");
+
     /**
-     * One URL path segment: an endpoint name comes from the telemetry, and '/', '?', '#', '"' or a
-     * segment of '.' or '..' would otherwise change the path. Percent-encoded as a query component
-     * (space as %20), with '.' and '..' spelled out.
+     * One URL path segment for a name (an endpoint, a process key) from the telemetry: percent-encoded
+     * (space as %20), with {@code .} and {@code ..} escaped as {@code .~} and {@code ..~}. The route
+     * reads it back with {@link #unsegment}.
      */
     public static String segment(String s) {
         if (s == null) return "";
-        String encoded = URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-        return encoded.equals(".") ? "%2E" : encoded.equals("..") ? "%2E%2E" : encoded;
+        String escaped = DOTS.matcher(s).matches() ? s + "~" : s;
+        return URLEncoder.encode(escaped, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** The name a decoded path parameter written by {@link #segment} stands for. */
+    public static String unsegment(String pathParam) {
+        return pathParam.endsWith("~") && DOTS.matcher(pathParam).matches()
+                ? pathParam.substring(0, pathParam.length() - 1) : pathParam;
+    }
+
+    /** A query-string component. */
     public static String url(String s) {
         return s == null ? "" : URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

@@ -109,6 +109,7 @@ public final class WebServer implements AutoCloseable {
             config.staticFiles.add("/static", Location.CLASSPATH);
             RequestTimings.register(config.routes);
             config.routes.before(WebServer::securityHeaders);
+            ResponseHeaders.register(config.routes);
             Routes routes = new Routes(config.routes, ctx);
             Auth.register(config.routes, routes, ctx);
             Errors.register(config.routes, ctx);
@@ -151,8 +152,12 @@ public final class WebServer implements AutoCloseable {
         trailhound.web.admin.AuditPages.register(routes, ctx);
     }
 
-    /** Headers that stop MIME sniffing, framing (clickjacking) and leaking URLs, which hold queries, to other sites. */
+    /**
+     * Headers that stop MIME sniffing, framing (clickjacking), leaking URLs, which hold queries, to other
+     * sites, and running or styling with anything but the server's own files (no inline script or style).
+     */
     private static void securityHeaders(io.javalin.http.Context http) {
+        http.header("Content-Security-Policy", ResponseHeaders.CONTENT_SECURITY_POLICY);
         http.header("X-Content-Type-Options", "nosniff");
         http.header("X-Frame-Options", "DENY");
         http.header("Referrer-Policy", "same-origin");

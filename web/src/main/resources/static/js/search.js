@@ -1,5 +1,9 @@
 // Events grid: builder/typed tabs kept in sync through the URL, and the builder's row editor.
 (function () {
+  // The snapshot picker submits on change; a listener here, as the CSP allows no inline handlers.
+  const snapshot = document.getElementById('snapshot');
+  if (snapshot) snapshot.addEventListener('change', () => snapshot.form.submit());
+
   const panel = document.getElementById('query-panel');
   if (!panel) return;
   const builderPane = document.getElementById('builder-pane');

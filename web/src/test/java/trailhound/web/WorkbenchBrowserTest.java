@@ -157,6 +157,27 @@ class WorkbenchBrowserTest {
                 .until(condition::apply);
     }
 
+    @Test
+    @Order(6)
+    void everyPage_underTheContentSecurityPolicy_noViolationAndHtmxWorks() throws Exception {
+        Browsers.consoleErrors(browser);
+        String url = web.server().url();
+        for (String page : List.of("/endpoints", "/endpoints/" + ENDPOINT + "/events", "/endpoints/" + ENDPOINT + "/distribution",
+                "/endpoints/" + ENDPOINT + "/events?q=" + WebTestSupport.enc("type:process"),
+                "/endpoints/" + ENDPOINT + "/process/" + WebTestSupport.POWERSHELL, "/jobs", "/nope")) {
+            browser.get(url + page);
+            browser.findElement(By.tagName("footer"));
+            List<String> errors = Browsers.consoleErrors(browser).stream()
+                    .filter(e -> e.contains("Content Security Policy") || e.contains("Content-Security-Policy")).toList();
+            assertEquals(List.of(), errors, page);
+        }
+        // htmx (a script from /webjars) still swaps rows in under script-src 'self'
+        browser.get(url + "/endpoints");
+        browser.findElement(By.id("endpoint-filter")).sendKeys("zzz");
+        waitFor(d -> d.findElements(By.cssSelector(".endpoint-row")).isEmpty());
+        assertEquals(List.of(), Browsers.consoleErrors(browser).stream().filter(e -> e.contains("Content Security Policy")).toList());
+    }
+
     private static void addRow(String parameter, String operand, String value) {
         String before = browser.getCurrentUrl();
         new Select(browser.findElement(By.id("builder-parameter"))).selectByValue(parameter);

@@ -1,6 +1,5 @@
 package trailhound.telemetry.auditd;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import trailhound.telemetry.ImportContext;
+import trailhound.telemetry.ImportLimits;
 
 /**
  * Reads a Linux audit log and emits one canonical event per audit event (the records sharing
@@ -41,7 +41,8 @@ public final class AuditLogReader {
 
     /** @throws IOException from the stream (for an archive: it is truncated); open events are emitted first */
     public static void read(InputStream in, String entryName, ImportContext context) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        int maxLine = ImportLimits.maxLineBytes();
+        BoundedLines lines = new BoundedLines(new InputStreamReader(in, StandardCharsets.UTF_8), maxLine);
         AuditEventMapper mapper = new AuditEventMapper();
         Map<String, Pending> open = new LinkedHashMap<>();
         long number = 0;
@@ -50,6 +51,11 @@ public final class AuditLogReader {
             for (String line = lines.readLine(); line != null; line = next) {
                 next = lines.readLine();
                 number++;
+                if (line == BoundedLines.OVERSIZED) {
+                    context.recordRead();
+                    context.malformed(number, "longer than " + (maxLine >> 20) + " MB: not read");
+                    continue;
+                }
                 if (line.isBlank() || separator(line)) {
                     continue;
                 }

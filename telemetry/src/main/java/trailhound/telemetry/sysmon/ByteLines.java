@@ -13,8 +13,11 @@ import java.util.Arrays;
  * Handles {@code \n} and {@code \r\n}; a line is valid until the next call to {@link #next()}.
  */
 final class ByteLines {
-    /** A longer line is not kept: its bytes are skipped to its end and it is reported ({@link #oversized()}). */
-    static final int MAX_LINE_BYTES = 32 << 20;
+    /**
+     * A longer line is not kept: its bytes are skipped to its end and it is reported ({@link #oversized()}).
+     * Set by {@link trailhound.telemetry.ImportLimits#MAX_LINE_PROPERTY}.
+     */
+    static final int MAX_LINE_BYTES = trailhound.telemetry.ImportLimits.maxLineBytes();
 
     private final InputStream in;
     private boolean skipping; // inside a line longer than MAX_LINE_BYTES
@@ -62,6 +65,29 @@ final class ByteLines {
                     return true;
                 }
                 return false;
+            }
+            fill();
+        }
+    }
+
+    /**
+     * Skips empty lines ({@code \n}, {@code \r\n}) at the current position, counting them: a run of
+     * millions (a compressed file of blank lines) in a tight loop rather than a line each.
+     */
+    void skipEmptyLines() throws IOException {
+        while (!skipping) {
+            while (pos < filled) {
+                if (buf[pos] == '\n') {
+                    pos++;
+                } else if (buf[pos] == '\r' && pos + 1 < filled && buf[pos + 1] == '\n') {
+                    pos += 2;
+                } else {
+                    return;
+                }
+                number++;
+            }
+            if (eof) {
+                return;
             }
             fill();
         }

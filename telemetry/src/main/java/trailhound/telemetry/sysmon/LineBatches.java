@@ -178,11 +178,16 @@ final class LineBatches {
         long firstLine = 1;
         IOException readFailure = null;
         try {
-            while (lines.next()) {
+            while (true) {
+                if (count == 0) {
+                    lines.skipEmptyLines();
+                }
+                if (!lines.next()) {
+                    break;
+                }
                 int length = lines.length();
                 if (count > 0 && (size + length > bytes.length || count == ends.length)) {
                     out.accept(new Batch(firstLine, bytes, ends, count, oversized));
-                    firstLine = lines.number();
                     bytes = new byte[Math.max(batchBytes, length)];
                     ends = new int[ends.length];
                     oversized = new java.util.BitSet();
@@ -190,6 +195,12 @@ final class LineBatches {
                     size = 0;
                 } else if (size + length > bytes.length) {
                     bytes = Arrays.copyOf(bytes, length); // a first line longer than a batch
+                }
+                if (count == 0 && length == 0 && !lines.oversized()) {
+                    continue; // empty lines starting a batch are not kept: a run of millions costs no batches
+                }
+                if (count == 0) {
+                    firstLine = lines.number();
                 }
                 System.arraycopy(lines.buffer(), lines.start(), bytes, size, length);
                 size += length;

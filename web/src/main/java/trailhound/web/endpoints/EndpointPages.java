@@ -51,7 +51,7 @@ public final class EndpointPages {
      */
     private void tag(Context http, boolean api) throws Exception {
         Scope access = ctx.scope(http);
-        String endpoint = access.endpoint(http.pathParam("endpoint")).name();
+        String endpoint = access.endpoint(trailhound.web.Format.unsegment(http.pathParam("endpoint"))).name();
         List<String> now = List.copyOf(ctx.access().groups().tags().getOrDefault(endpoint, new java.util.TreeSet<>()));
         List<String> add = new ArrayList<>();
         List<String> remove = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class EndpointPages {
      */
     private void administer(Context http, boolean api, String what) throws Exception {
         Scope access = ctx.scope(http);
-        String endpoint = access.endpoint(http.pathParam("endpoint")).name();
+        String endpoint = access.endpoint(trailhound.web.Format.unsegment(http.pathParam("endpoint"))).name();
         String value = null;
         if (!what.equals("purge")) {
             if (api) {
@@ -170,7 +170,7 @@ public final class EndpointPages {
 
     /** The endpoint's snapshots, newest first: id, taken, time window (UTC ISO-8601) and event count. */
     private void apiSnapshots(Context http) {
-        String endpoint = http.pathParam("endpoint");
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         List<Map<String, Object>> snapshots = ctx.scope(http).snapshots(endpoint).stream()
                 .map(s -> Map.<String, Object>of("id", s.id(), "taken_at", Event.formatTime(s.takenAt()),
                         "first_ts", Event.formatTime(s.firstTs()), "last_ts", Event.formatTime(s.lastTs()),

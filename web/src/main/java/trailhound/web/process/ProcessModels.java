@@ -92,11 +92,13 @@ final class ProcessModels {
     }
 
     static String eventsUrl(String endpoint, String processKey) {
-        return "/endpoints/" + Format.segment(endpoint) + "/events?q=" + Format.url("process_key:" + processKey);
+        // quoted, so a key holding spaces, '?', '/', '*' or operators is one exact value
+        String quoted = "\"" + processKey.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return "/endpoints/" + Format.segment(endpoint) + "/events?q=" + Format.url("process_key:" + quoted);
     }
 
     static String processUrl(String endpoint, String processKey) {
-        return "/endpoints/" + Format.segment(endpoint) + "/process/" + Format.url(processKey);
+        return "/endpoints/" + Format.segment(endpoint) + "/process/" + Format.segment(processKey);
     }
 
     private static void addHash(List<HashRow> rows, String label, String value, String primary) {

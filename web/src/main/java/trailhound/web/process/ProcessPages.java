@@ -40,9 +40,10 @@ public final class ProcessPages {
     }
 
     private static void page(Context http, WebContext ctx) throws IOException {
-        String endpoint = http.pathParam("endpoint");
-        Loaded loaded = load(ctx.scope(http), endpoint, http.pathParam("processKey"), PAGE_HISTORY);
-        ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, http.pathParam("processKey"));
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
+        String processKey = trailhound.web.Format.unsegment(http.pathParam("processKey"));
+        Loaded loaded = load(ctx.scope(http), endpoint, processKey, PAGE_HISTORY);
+        ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, processKey);
         ProcessView view = loaded.view();
         String title = "Process " + (view.process().name() != null ? view.process().name() : view.process().key());
         ctx.render(http, "process/details.jte", ProcessModels.page(
@@ -51,15 +52,17 @@ public final class ProcessPages {
 
     /** The Event History tab's content, loaded when the tab is first shown so the page itself stays small. */
     private static void events(Context http, WebContext ctx) throws IOException {
-        Loaded loaded = load(ctx.scope(http), http.pathParam("endpoint"), http.pathParam("processKey"), PAGE_HISTORY);
+        Loaded loaded = load(ctx.scope(http), trailhound.web.Format.unsegment(http.pathParam("endpoint")),
+                trailhound.web.Format.unsegment(http.pathParam("processKey")), PAGE_HISTORY);
         ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view()));
     }
 
     private static void api(Context http, WebContext ctx) throws IOException {
-        String endpoint = http.pathParam("endpoint");
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         int limit = limit(http.queryParam("limit"));
-        Loaded loaded = load(ctx.scope(http), endpoint, http.pathParam("processKey"), limit);
-        ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, http.pathParam("processKey"));
+        String processKey = trailhound.web.Format.unsegment(http.pathParam("processKey"));
+        Loaded loaded = load(ctx.scope(http), endpoint, processKey, limit);
+        ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, processKey);
         http.json(ProcessModels.api(endpoint, loaded.view(), loaded.parentRecorded(), ctx.reputation()));
     }
 

@@ -28,7 +28,7 @@ public record EventScope(String endpoint, String text, SnapshotInfo snapshot) {
      * @throws NotFoundResponse for an unknown snapshot id
      */
     public static EventScope of(Context http, Scope access) {
-        String endpoint = http.pathParam("endpoint");
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         if (!access.hasIndex(endpoint)) {
             throw new UnknownEndpointException(endpoint);
         }

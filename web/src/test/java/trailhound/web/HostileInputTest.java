@@ -1,0 +1,81 @@
+package trailhound.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad client input is the client's error (400, or 404 for what does not exist) with a message, never
+ * a 500 with a reference: odd endpoint names in the path, queries beyond the query language's limits.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileInputTest {
+    private static final String E = WebTestSupport.ENDPOINT;
+    WebTestSupport web;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        web = WebTestSupport.start(dir).signIn();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        web.close();
+    }
+
+    private void assertClientError(int status, String path, String... says) throws Exception {
+        HttpResponse<String> r = web.get(path);
+        assertEquals(status, r.statusCode(), path + " -> " + r.body());
+        assertFalse(r.body().contains("Exception") || r.body().contains("reference"), r.body());
+        for (String s : says) {
+            assertTrue(r.body().contains(s), path + " should say '" + s + "': " + r.body());
+        }
+    }
+
+    @Test
+    void oddEndpointNamesInPath_404NotServerError() throws Exception {
+        for (String name : List.of("a:b", "%2e%2e", "%2E", "a%3Ab", "x%2Fy", "%25", "a%00b")) {
+            int status = name.contains("%00") ? 400 : 404;
+            for (String path : List.of("/endpoints/" + name + "/events", "/endpoints/" + name + "/distribution",
+                    "/endpoints/" + name + "/process/p1", "/api/v1/endpoints/" + name + "/search",
+                    "/api/v1/endpoints/" + name + "/count", "/api/v1/endpoints/" + name + "/distribution",
+                    "/api/v1/endpoints/" + name + "/snapshots")) {
+                assertClientError(status, path);
+            }
+        }
+    }
+
+    @Test
+    void queriesBeyondTheLimits_400NamingTheLimit() throws Exception {
+        String deep = "(".repeat(200);
+        String nots = "NOT(".repeat(200) + "user:x" + ")".repeat(200);
+        String regex = "command_line:/(a|b)*a(a|b){20}/";
+        String glob = "command_line:*a?*b?*c?*d?*e?*f?*g?*h?*i?*j?*k?*l?*m?*n?*o?*p?*q?*r?*s?*t?*u?*v?*w?*x?*y?*z?*";
+        String huge = "command_line:/a{1,1000}{1,1000}/";
+        for (String q : List.of(deep, nots, regex, glob, huge)) {
+            String says = q == deep || q == nots ? "QueryLanguage.MAX_NESTING" : "too complex";
+            for (String path : List.of("/endpoints/" + E + "/events", "/endpoints/" + E + "/distribution",
+                    "/api/v1/endpoints/" + E + "/search", "/api/v1/endpoints/" + E + "/count",
+                    "/api/v1/endpoints/" + E + "/distribution", "/endpoints/" + E + "/export.zip")) {
+                assertClientError(400, path + "?q=" + WebTestSupport.enc(q), says);
+            }
+        }
+    }
+
+    @Test
+    void reputationOfNotAHash_400() throws Exception {
+        for (String hash : List.of("zzzz", "g".repeat(64), "..%2F..", "abc%22%3E")) {
+            assertClientError(400, "/reputation/" + hash, "is not a hash");
+            assertClientError(400, "/api/v1/reputation/" + hash, "is not a hash");
+        }
+    }
+}
