@@ -39,6 +39,16 @@ public record WebContext(
         return s.scope();
     }
 
+    /** The request body as JSON; a missing node (every {@code path(..)} missing too) when it is empty or not JSON. */
+    public com.fasterxml.jackson.databind.JsonNode jsonBody(Context http) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode body = json.readTree(http.body());
+            return body == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : body;
+        } catch (java.io.IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
     /** The layout data for a page titled {@code title}, for the signed-in user of this request. */
     public PageChrome chrome(Context http, String title) {
         Session s = Session.of(http);

@@ -99,13 +99,8 @@ public final class AccountPages {
     }
 
     private void apiCreate(Context http) {
-        com.fasterxml.jackson.databind.JsonNode body;
-        try {
-            body = ctx.json().readTree(http.body());
-        } catch (Exception e) {
-            body = null;
-        }
-        if (body == null || !body.path("name").isTextual()) {
+        com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
+        if (!body.path("name").isTextual()) {
             throw new BadRequest("expected a JSON body {\"name\": \"...\", \"days\": 90}");
         }
         Tokens.Created t = create(http, body.path("name").asText(), body.path("days").asText(""));

@@ -110,13 +110,8 @@ public final class UserPages {
     }
 
     private void apiCreate(Context http) {
-        com.fasterxml.jackson.databind.JsonNode body;
-        try {
-            body = ctx.json().readTree(http.body());
-        } catch (Exception e) {
-            body = null;
-        }
-        if (body == null || !body.path("name").isTextual() || !body.path("role").isTextual()) {
+        com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
+        if (!body.path("name").isTextual() || !body.path("role").isTextual()) {
             throw new BadRequest("expected {\"name\": \"...\", \"role\": \"analyst\", \"groups\": [\"...\"], \"password\": optional}");
         }
         List<String> groups = new ArrayList<>();

@@ -56,13 +56,8 @@ public final class EndpointPages {
         List<String> add = new ArrayList<>();
         List<String> remove = new ArrayList<>();
         if (api) {
-            com.fasterxml.jackson.databind.JsonNode body;
-            try {
-                body = ctx.json().readTree(http.body());
-            } catch (Exception e) {
-                body = null;
-            }
-            if (body == null || !(body.path("add").isArray() || body.path("remove").isArray())) {
+            com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
+            if (!(body.path("add").isArray() || body.path("remove").isArray())) {
                 throw new BadRequest("expected a JSON body {\"add\": [\"tag\", ...], \"remove\": [\"tag\", ...]}");
             }
             body.path("add").forEach(t -> add.add(t.asText()));
