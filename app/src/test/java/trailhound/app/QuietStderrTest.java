@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,20 +71,37 @@ class QuietStderrTest {
 
         Path err = tmp.resolve("stderr-serve");
         Process serve = new ProcessBuilder(java("serve", "--data", data.toString(), "--port", "0")).redirectError(err.toFile()).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
+        try {
+            // Read stdout on its own thread: a changed start message must fail this test, not hang the build.
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) lines.add(line);
+                } catch (IOException ignored) {
+                    // the server was stopped
+                }
+            });
             String url = null;
             String password = null;
-            for (String line; (url == null || password == null) && (line = out.readLine()) != null; ) {
-                Matcher u = Pattern.compile("running at (http://\\S+)").matcher(line);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while ((url == null || password == null) && System.nanoTime() < deadline) {
+                String line = lines.poll(1, TimeUnit.SECONDS);
+                if (line == null) continue;
+                Matcher u = Pattern.compile("running at (https://\\S+)").matcher(line);
                 Matcher p = Pattern.compile("with password: (\\S+)").matcher(line);
                 if (u.find()) url = u.group(1);
                 if (p.find()) password = p.group(1);
             }
-            assertTrue(url != null && password != null, "serve said where and how to sign in: " + Files.readString(err));
-            AnalystClient analyst = AnalystClient.signIn(url, "admin", password);
+            assertTrue(url != null && password != null, "serve said where and how to sign in: " + lines + Files.readString(err));
+            SSLContext tls = AnalystClient.trusting(data.resolve("certs").resolve("httpPublicCert.pem"));
+            AnalystClient analyst = AnalystClient.signIn(url, "admin", password, tls);
+            // The first sign-in over HTTPS must change the initial password; the export waits for it.
+            assertEquals(302, analyst.get("/endpoints/ws-quiet/export.xlsx").statusCode());
+            analyst = analyst.changePassword(password, "quiet-stderr-" + System.nanoTime());
             HttpResponse<String> excel = analyst.get("/endpoints/ws-quiet/export.xlsx");
             assertEquals(200, excel.statusCode());
             assertEquals(200, analyst.get("/endpoints/ws-quiet/events?q=type:process").statusCode());
+            reader.interrupt();
         } finally {
             serve.destroy();
             assertTrue(serve.waitFor(60, TimeUnit.SECONDS));
