@@ -29,8 +29,9 @@ public final class Access {
         this.data = data;
         this.audit = new AuditLog(data.store().audit(), clock);
         this.groups = new Groups(data.store().groups(), data.catalogue(), audit);
-        this.accounts = new Accounts(data.root(), data.store().users(), data.store().groups(), audit, new SignInThrottle(clock));
-        this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock);
+        SignInThrottle throttle = new SignInThrottle(clock); // passwords and tokens: one backoff per address
+        this.accounts = new Accounts(data.root(), data.store().users(), data.store().groups(), audit, throttle);
+        this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock, throttle);
     }
 
     /** The access layer over an open data folder; {@code clock} stamps audit entries and checks token expiry. */

@@ -1,8 +1,29 @@
 package trailhound.access;
 
-/** A request the access layer refuses as bad input (HTTP 400, CLI exit 2): an unknown user or group, a weak password. */
+/**
+ * A request the access layer refuses as bad input (HTTP 400, CLI exit 2): a weak password, a taken
+ * name; or, made by {@link #unknown}, a request naming something that does not exist for the caller
+ * (HTTP 404, CLI exit 2), which is also what a caller is told of another user's token.
+ */
 public final class AccessException extends RuntimeException {
+    private final boolean unknown;
+
     public AccessException(String message) {
+        this(message, false);
+    }
+
+    private AccessException(String message, boolean unknown) {
         super(message);
+        this.unknown = unknown;
+    }
+
+    /** Nothing of that name or id exists for the caller. */
+    public static AccessException unknown(String message) {
+        return new AccessException(message, true);
+    }
+
+    /** True when made by {@link #unknown}: the web answers 404. */
+    public boolean isUnknown() {
+        return unknown;
     }
 }

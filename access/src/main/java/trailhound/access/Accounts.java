@@ -2,6 +2,7 @@ package trailhound.access;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,8 +24,11 @@ public final class Accounts {
 
     /** What a sign-in attempt came to. */
     public sealed interface SignIn {
-        /** Signed in; when {@code mustChangePassword}, only the password change is open until it is done. */
-        record Ok(Caller caller, boolean mustChangePassword) implements SignIn {}
+        /**
+         * Signed in; when {@code mustChangePassword}, only the password change is open until it is
+         * done. {@code credentialStamp} goes with the session: see {@link #caller(String, String, String, String)}.
+         */
+        record Ok(Caller caller, boolean mustChangePassword, String credentialStamp) implements SignIn {}
 
         /** Wrong name or password, or a disabled user: one message for all, so names cannot be probed. */
         record Refused() implements SignIn {}
@@ -89,7 +93,10 @@ public final class Accounts {
      */
     public String create(Caller by, String name, Role role, List<String> groupNames, String password, boolean mustChange) {
         checkName(name);
-        if (store.find(name).isPresent()) throw new AccessException("a user named '" + name + "' exists already");
+        store.list().stream().filter(a -> a.name().equalsIgnoreCase(name)).findFirst().ifPresent(a -> {
+            throw new AccessException("a user named '" + a.name() + "' exists already" + (a.name().equals(name) ? ""
+                    : ": names differing only in case would be confused in the audit trail"));
+        });
         groupNames.forEach(this::checkGroup);
         String pw = password == null ? PasswordPolicy.generate() : password;
         PasswordPolicy.check(name, pw);
@@ -104,13 +111,19 @@ public final class Accounts {
         return pw;
     }
 
-    /** Checks a sign-in, throttled per name and address, audited either way. */
+    /**
+     * Checks a sign-in, throttled per name and address, audited either way (a run of throttled
+     * attempts once, at its first).
+     */
     public SignIn signIn(String name, String password, String address, String via) {
-        String typed = name == null ? "" : name.strip();
-        long wait = throttle.waitSeconds(typed, address);
-        if (wait > 0) {
-            audit.recordAnonymous(typed, via, address, "sign-in", AuditLog.DENIED, "throttled for " + wait + " s after repeated failures");
-            return new SignIn.Throttled(wait);
+        String typed = typedName(name);
+        SignInThrottle.Verdict verdict = throttle.check(typed, address);
+        if (verdict.seconds() > 0) {
+            if (verdict.firstRefusal()) {
+                audit.recordAnonymous(typed, via, address, "sign-in", AuditLog.DENIED, "throttled for " + verdict.seconds()
+                        + " s after repeated failures; further refused attempts in this wait are not recorded");
+            }
+            return new SignIn.Throttled(verdict.seconds());
         }
         Optional<UserAccounts.Account> account = typed.isEmpty() ? Optional.empty() : store.find(typed);
         boolean ok;
@@ -130,12 +143,45 @@ public final class Accounts {
         UserAccounts.Account a = account.get();
         Caller caller = new Caller(a.name(), Role.parse(a.role()), via, address);
         audit.record(caller, "sign-in", null, AuditLog.OK, null);
-        return new SignIn.Ok(caller, a.mustChangePassword());
+        return new SignIn.Ok(caller, a.mustChangePassword(), stamp(a));
+    }
+
+    /**
+     * A name as typed into a sign-in form, bounded: no user name is longer than 64 characters, so a
+     * longer one is cut (and marked, so it matches no user) before it reaches the throttle or the audit.
+     */
+    private static String typedName(String name) {
+        String typed = name == null ? "" : name.strip();
+        return typed.length() <= 64 ? typed : typed.substring(0, 64) + "\u2026";
     }
 
     /** The caller for a signed-in user, re-read so role changes and disabling take effect at once; empty when gone or disabled. */
     public Optional<Caller> caller(String name, String via, String address) {
         return store.find(name).filter(a -> !a.disabled()).map(a -> new Caller(a.name(), Role.parse(a.role()), via, address));
+    }
+
+    /**
+     * The caller for a web session, which ends with a password change or reset: empty also when the
+     * password is no longer the one {@code credentialStamp} (from {@link SignIn.Ok}) was taken from.
+     */
+    public Optional<Caller> caller(String name, String credentialStamp, String via, String address) {
+        return store.find(name).filter(a -> !a.disabled() && stamp(a).equals(credentialStamp))
+                .map(a -> new Caller(a.name(), Role.parse(a.role()), via, address));
+    }
+
+    /** The user's current credential stamp, for the session that just changed the password and stays signed in. */
+    public Optional<String> credentialStamp(String name) {
+        return store.find(name).map(Accounts::stamp);
+    }
+
+    /** A fingerprint of the stored password hash (which has its own random salt): changes with every new password. */
+    private static String stamp(UserAccounts.Account a) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(a.passwordHash().getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** True when the user must change the password before anything else. */
@@ -201,13 +247,24 @@ public final class Accounts {
      */
     public void changeOwnPassword(Caller self, String current, String next) {
         UserAccounts.Account a = store.find(self.user()).orElseThrow(() -> new AccessException("unknown user '" + self.user() + "'"));
+        // A borrowed session must not become a way to guess the password: the sign-in backoff applies.
+        SignInThrottle.Verdict verdict = throttle.check(self.user(), self.address());
+        if (verdict.seconds() > 0) {
+            if (verdict.firstRefusal()) {
+                audit.record(self, "user.password-change", null, AuditLog.DENIED, "throttled for " + verdict.seconds()
+                        + " s after repeated failures; further refused attempts in this wait are not recorded");
+            }
+            throw new TooManyAttemptsException(verdict.seconds());
+        }
         if (current == null || !hasher.verify(current, a.passwordHash())) {
+            throttle.failed(self.user(), self.address());
             audit.record(self, "user.password-change", null, AuditLog.FAILED, "wrong current password");
             throw new AccessException("the current password is wrong");
         }
         if (next != null && next.equals(current)) throw new AccessException("the new password must differ from the current one");
         PasswordPolicy.check(self.user(), next);
         store.setPassword(self.user(), hasher.hash(next), false);
+        throttle.succeeded(self.user());
         audit.record(self, "user.password-change", null, AuditLog.OK, null);
         forgetInitialPassword(current);
     }

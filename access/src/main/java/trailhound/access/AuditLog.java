@@ -17,6 +17,11 @@ public final class AuditLog {
     public static final String DENIED = "denied";
     public static final String FAILED = "failed";
 
+    /** The longest detail kept (a query text, a changed value); longer ones are cut and say by how much. */
+    public static final int MAX_DETAIL = 4_096;
+    /** The longest user name, endpoint name or address kept. */
+    static final int MAX_NAME = 256;
+
     private final AuditTrail trail;
     private final Clock clock;
 
@@ -27,13 +32,24 @@ public final class AuditLog {
 
     /** Appends one entry. {@code endpoint} and {@code detail} may be null. */
     public void record(Caller caller, String action, String endpoint, String outcome, String detail) {
-        trail.append(new AuditTrail.Event(clock.millis(), caller.user(), caller.via(), action, endpoint, caller.address(),
-                outcome, detail));
+        trail.append(new AuditTrail.Event(clock.millis(), cut(caller.user(), MAX_NAME), cut(caller.via(), MAX_NAME), action,
+                cut(endpoint, MAX_NAME), cut(caller.address(), MAX_NAME), outcome, cut(detail, MAX_DETAIL)));
     }
 
     /** An entry for someone not (yet) known as a user, e.g. a failed sign-in: {@code actor} as typed. */
     public void recordAnonymous(String actor, String via, String address, String action, String outcome, String detail) {
-        trail.append(new AuditTrail.Event(clock.millis(), actor == null ? "" : actor, via, action, null, address, outcome, detail));
+        trail.append(new AuditTrail.Event(clock.millis(), actor == null ? "" : cut(actor, MAX_NAME), cut(via, MAX_NAME), action, null,
+                cut(address, MAX_NAME), outcome, cut(detail, MAX_DETAIL)));
+    }
+
+    /**
+     * Bounds what is stored: every value may come from an attacker (a typed name, a query), and an
+     * unbounded one would let anyone who can reach the sign-in page fill the disk.
+     */
+    static String cut(String value, int max) {
+        if (value == null || value.length() <= max) return value;
+        int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+        return value.substring(0, end) + "\u2026 (" + (value.length() - end) + " more characters)";
     }
 
     /** Newest first; see {@link AuditTrail#list}. */

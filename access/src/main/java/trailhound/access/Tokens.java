@@ -33,10 +33,27 @@ public final class Tokens {
     /** A new token: {@code secret} is the whole bearer value, shown once. */
     public record Created(Token token, String secret) {}
 
+    /** What presenting a bearer value came to. */
+    public sealed interface Use {
+        /** Acts as {@code caller}. */
+        record Ok(Caller caller) implements Use {}
+
+        /** Malformed, unknown, wrong, revoked or expired, or its user disabled: {@code problem} says which, for the audit. */
+        record Refused(String problem) implements Use {}
+
+        /** Valid, but its user must change the password (in the web) before any token works. */
+        record PasswordChangeRequired() implements Use {}
+
+        /** Too many refused tokens from this address lately: try again after {@code seconds}. */
+        record Throttled(long seconds) implements Use {}
+    }
+
     public static final int MAX_DAYS = 366;
     private static final Pattern BEARER = Pattern.compile("th_([a-z0-9]{16})_([A-Za-z0-9_-]{43})");
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._@-]{0,63}");
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    /** How a caller acting through a token is marked ({@link Caller#via()}: "token:" and the token's name). */
+    static final String VIA_TOKEN = "token:";
 
     private final ApiTokens store;
     private final Accounts accounts;
@@ -44,20 +61,25 @@ public final class Tokens {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    Tokens(ApiTokens store, Accounts accounts, AuditLog audit, Clock clock) {
+    private final SignInThrottle throttle;
+
+    Tokens(ApiTokens store, Accounts accounts, AuditLog audit, Clock clock, SignInThrottle throttle) {
         this.store = store;
         this.accounts = accounts;
         this.audit = audit;
         this.clock = clock;
+        this.throttle = throttle;
     }
 
     /**
      * Makes a token for {@code user}; only administrators make tokens for others.
      *
      * @throws AccessException for a bad name, one the user has already, a validity outside 1..366 days
-     * @throws AccessDeniedException when a non-administrator makes one for someone else
+     * @throws AccessDeniedException when a non-administrator makes one for someone else, or when
+     *     {@code by} acts through a token (a leaked token must not mint longer-lived ones)
      */
     public Created create(Caller by, String user, String name, int days) {
+        requireNotToken(by);
         if (!by.user().equals(user)) requireAdministrator(by);
         if (accounts.find(user).isEmpty()) throw new AccessException("unknown user '" + user + "'");
         if (name == null || !NAME.matcher(name).matches()) {
@@ -78,38 +100,41 @@ public final class Tokens {
     }
 
     /**
-     * The caller a bearer value acts as; empty (and audited) for a malformed, unknown, wrong, revoked
-     * or expired token or a disabled user.
+     * What a bearer value acts as. Refusals are audited and count, per address, towards the sign-in
+     * backoff, so guessing tokens is throttled like guessing passwords; a run of throttled uses is
+     * audited once. A refused use does not count as the token's last use.
      */
-    public Optional<Caller> authenticate(String bearer, String address) {
-        Matcher m = bearer == null ? null : BEARER.matcher(bearer.strip());
-        if (m == null || !m.matches()) {
-            audit.recordAnonymous("", "token", address, "token.use", AuditLog.FAILED, "malformed token");
-            return Optional.empty();
+    public Use authenticate(String bearer, String address) {
+        SignInThrottle.Verdict verdict = throttle.check(null, address);
+        if (verdict.seconds() > 0) {
+            if (verdict.firstRefusal()) {
+                audit.recordAnonymous("", "token", address, "token.use", AuditLog.DENIED, "throttled for " + verdict.seconds()
+                        + " s after repeated failures; further refused uses in this wait are not recorded");
+            }
+            return new Use.Throttled(verdict.seconds());
         }
+        Matcher m = bearer == null ? null : BEARER.matcher(bearer.strip());
+        if (m == null || !m.matches()) return refused("", address, "malformed token");
         Optional<ApiTokens.Token> stored = store.find(m.group(1));
         long now = clock.millis();
-        String problem = null;
         if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().secretSha256().getBytes(StandardCharsets.US_ASCII),
                 sha256(m.group(2)).getBytes(StandardCharsets.US_ASCII))) {
-            problem = "unknown token " + m.group(1);
-        } else if (stored.get().revokedAt() != null) {
-            problem = "revoked token";
-        } else if (now >= stored.get().expiresAt()) {
-            problem = "expired token";
+            return refused("", address, "unknown token " + m.group(1));
         }
-        Optional<Caller> caller = Optional.empty();
-        if (problem == null) {
-            ApiTokens.Token t = stored.get();
-            caller = accounts.caller(t.user(), "token:" + t.name(), address);
-            if (caller.isEmpty()) problem = "user disabled";
-            else if (t.lastUsedAt() == null || now - t.lastUsedAt() > TOUCH_EVERY.toMillis()) store.used(t.id(), now);
-        }
-        if (problem != null) {
-            audit.recordAnonymous(stored.map(ApiTokens.Token::user).orElse(""), "token", address, "token.use", AuditLog.FAILED, problem);
-            return Optional.empty();
-        }
-        return caller;
+        ApiTokens.Token t = stored.get();
+        if (t.revokedAt() != null) return refused(t.user(), address, "revoked token");
+        if (now >= t.expiresAt()) return refused(t.user(), address, "expired token");
+        Optional<Caller> caller = accounts.caller(t.user(), VIA_TOKEN + t.name(), address);
+        if (caller.isEmpty()) return refused(t.user(), address, "user disabled");
+        if (accounts.mustChangePassword(t.user())) return new Use.PasswordChangeRequired();
+        if (t.lastUsedAt() == null || now - t.lastUsedAt() > TOUCH_EVERY.toMillis()) store.used(t.id(), now);
+        return new Use.Ok(caller.get());
+    }
+
+    private Use refused(String user, String address, String problem) {
+        throttle.failed(null, address);
+        audit.recordAnonymous(user, "token", address, "token.use", AuditLog.FAILED, problem);
+        return new Use.Refused(problem);
     }
 
     /** The user's tokens (everyone's for null), newest first. */
@@ -117,12 +142,23 @@ public final class Tokens {
         return store.list(user).stream().map(Tokens::token).toList();
     }
 
-    /** Revokes a token: its owner or an administrator. */
+    /** Revokes a token: its owner or an administrator; to anyone else another user's token is unknown. */
     public void revoke(Caller by, String id) {
-        ApiTokens.Token t = store.find(id).orElseThrow(() -> new AccessException("unknown token '" + id + "'"));
-        if (!t.user().equals(by.user())) requireAdministrator(by);
+        ApiTokens.Token t = store.find(id).filter(found -> found.user().equals(by.user()) || by.role().allows(Action.ADMINISTER))
+                .orElseThrow(() -> AccessException.unknown("unknown token '" + id + "'"));
         if (!store.revoke(id, clock.millis())) throw new AccessException("token '" + id + "' was revoked already");
         audit.record(by, "token.revoke", null, AuditLog.OK, t.user() + ": " + t.name() + " (" + id + ")");
+    }
+
+    /**
+     * Refuses (and audits) a caller acting through a token: a leaked token must not mint longer-lived
+     * ones. Handlers call it before reading a request, so the refusal does not depend on its body.
+     */
+    public void requireNotToken(Caller by) {
+        if (by.via().startsWith(VIA_TOKEN)) {
+            audit.record(by, "token.create", null, AuditLog.DENIED, "requested with an API token");
+            throw new AccessDeniedException("an API token cannot create tokens: sign in to the web, or use bin/trailhound tokens create");
+        }
     }
 
     private static void requireAdministrator(Caller by) {

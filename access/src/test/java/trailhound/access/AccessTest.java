@@ -132,8 +132,11 @@ class AccessTest {
         }
         now.addAndGet(Duration.ofSeconds(2).toMillis());
         assertInstanceOf(Accounts.SignIn.Ok.class, access.accounts().signIn("ana", GOOD, "10.9.9.9", "web"));
-        // one address guessing many names is held back too
-        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) access.accounts().signIn("user" + i, "x", "10.6.6.6", "web");
+
+        // one address guessing many names is held back too, but later than one name: people share NATs
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES_PER_ADDRESS - 1; i++) access.accounts().signIn("user" + i, "x", "10.6.6.6", "web");
+        assertInstanceOf(Accounts.SignIn.Ok.class, access.accounts().signIn("ana", GOOD, "10.6.6.6", "web"));
+        access.accounts().signIn("one-more", "x", "10.6.6.6", "web");
         assertInstanceOf(Accounts.SignIn.Throttled.class, access.accounts().signIn("ana", GOOD, "10.6.6.6", "web"));
 
         access.accounts().setDisabled(ADMIN, "ana", true);
@@ -143,27 +146,119 @@ class AccessTest {
     }
 
     @Test
+    void unauthenticatedAttemptsCannotFloodTheAuditTrail() throws Exception {
+        String huge = "x".repeat(900_000);
+        long before = access.audit().count();
+        for (int i = 0; i < 100; i++) access.accounts().signIn(huge, "wrong", "10.0.0.1", "web");
+        // five failures audited, then one entry for the whole throttled run
+        assertEquals(before + SignInThrottle.FREE_FAILURES + 1, access.audit().count());
+        List<AuditTrail.Entry> entries = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 10);
+        for (AuditTrail.Entry e : entries) {
+            assertTrue(e.event().actor().length() <= 65, "a typed name is cut to 64 characters: " + e.event().actor().length());
+        }
+        assertTrue(entries.get(0).event().detail().contains("throttled"), entries.get(0).event().detail());
+        // the next wait after another failure is audited again, once
+        now.addAndGet(Duration.ofSeconds(2).toMillis());
+        access.accounts().signIn(huge, "wrong", "10.0.0.1", "web");
+        for (int i = 0; i < 10; i++) access.accounts().signIn(huge, "wrong", "10.0.0.1", "web");
+        assertEquals(before + SignInThrottle.FREE_FAILURES + 3, access.audit().count());
+
+        access.audit().record(ADMIN, "search", "WS-FIN-01", AuditLog.OK, "q".repeat(100_000));
+        String detail = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 1).get(0).event().detail();
+        assertTrue(detail.startsWith("q".repeat(AuditLog.MAX_DETAIL)) && detail.endsWith("(95904 more characters)"), detail.substring(4000));
+        assertTrue(access.audit().verify().isEmpty());
+    }
+
+    @Test
+    void aPasswordChangeOrResetEndsTheUsersSessions_theChangeIsThrottled() throws Exception {
+        access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
+        var laptop = (Accounts.SignIn.Ok) access.accounts().signIn("ana", GOOD, "10.0.0.1", "web");
+        var phone = (Accounts.SignIn.Ok) access.accounts().signIn("ana", GOOD, "10.0.0.2", "web");
+        assertTrue(access.accounts().caller("ana", phone.credentialStamp(), "web", null).isPresent());
+
+        access.accounts().changeOwnPassword(laptop.caller(), GOOD, "violet tractor lantern");
+        assertTrue(access.accounts().caller("ana", phone.credentialStamp(), "web", null).isEmpty(), "the other session ended");
+        String renewed = access.accounts().credentialStamp("ana").orElseThrow();
+        assertTrue(access.accounts().caller("ana", renewed, "web", null).isPresent());
+
+        access.accounts().resetPassword(ADMIN, "ana", null);
+        assertTrue(access.accounts().caller("ana", renewed, "web", null).isEmpty(), "a reset ends every session");
+
+        Caller ana = access.accounts().caller("ana", "web", "10.0.0.1").orElseThrow();
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+            assertThrows(AccessException.class, () -> access.accounts().changeOwnPassword(ana, "guess", GOOD));
+        }
+        TooManyAttemptsException e = assertThrows(TooManyAttemptsException.class,
+                () -> access.accounts().changeOwnPassword(ana, "guess", GOOD));
+        assertEquals(1, e.seconds());
+    }
+
+    @Test
+    void userNamesDifferingOnlyInCaseAreRefused() throws Exception {
+        access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
+        AccessException e = assertThrows(AccessException.class,
+                () -> access.accounts().create(ADMIN, "Ana", Role.ADMINISTRATOR, List.of(), GOOD, false));
+        assertEquals("a user named 'ana' exists already: names differing only in case would be confused in the audit trail",
+                e.getMessage());
+    }
+
+    @Test
     void tokensActAsTheirUserUntilRevokedOrExpired() throws Exception {
         access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
         Caller ana = access.accounts().caller("ana", "web", null).orElseThrow();
         Tokens.Created t = access.tokens().create(ana, "ana", "nightly", 30);
-        Caller viaToken = access.tokens().authenticate(t.secret(), "10.0.0.1").orElseThrow();
+        Caller viaToken = ((Tokens.Use.Ok) access.tokens().authenticate(t.secret(), "10.0.0.1")).caller();
         assertEquals("ana", viaToken.user());
         assertEquals(Role.ANALYST, viaToken.role());
         assertEquals("token:nightly", viaToken.via());
-        assertTrue(access.tokens().authenticate(t.secret() + "x", null).isEmpty());
-        assertTrue(access.tokens().authenticate(t.secret().substring(0, t.secret().length() - 1) + "A", null).isEmpty()
-                || t.secret().endsWith("A"));
+        assertInstanceOf(Tokens.Use.Refused.class, access.tokens().authenticate(t.secret() + "x", null));
+        String changed = t.secret().substring(0, t.secret().length() - 1) + (t.secret().endsWith("A") ? "B" : "A");
+        assertEquals(new Tokens.Use.Refused("unknown token " + t.token().id()), access.tokens().authenticate(changed, null));
         assertThrows(AccessDeniedException.class, () -> access.tokens().create(ana, "admin", "x", 1));
+        AccessDeniedException minted = assertThrows(AccessDeniedException.class,
+                () -> access.tokens().create(viaToken, "ana", "longer", 366));
+        assertEquals("an API token cannot create tokens: sign in to the web, or use bin/trailhound tokens create", minted.getMessage());
 
         now.addAndGet(Duration.ofDays(31).toMillis());
-        assertTrue(access.tokens().authenticate(t.secret(), null).isEmpty());
+        assertEquals(new Tokens.Use.Refused("expired token"), access.tokens().authenticate(t.secret(), null));
 
         Tokens.Created second = access.tokens().create(ana, "ana", "second", 30);
-        assertTrue(access.tokens().authenticate(second.secret(), null).isPresent());
+        assertInstanceOf(Tokens.Use.Ok.class, access.tokens().authenticate(second.secret(), null));
         access.tokens().revoke(ana, second.token().id());
-        assertTrue(access.tokens().authenticate(second.secret(), null).isEmpty());
+        assertEquals(new Tokens.Use.Refused("revoked token"), access.tokens().authenticate(second.secret(), null));
         assertTrue(access.audit().verify().isEmpty());
+    }
+
+    @Test
+    void anotherUsersTokenIsUnknown_aTokenWaitingForAPasswordChangeIsNotUsed() throws Exception {
+        access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
+        access.accounts().create(ADMIN, "bob", Role.ANALYST, List.of(), GOOD, false);
+        Caller ana = access.accounts().caller("ana", "web", null).orElseThrow();
+        Caller bob = access.accounts().caller("bob", "web", null).orElseThrow();
+        Tokens.Created anas = access.tokens().create(ana, "ana", "nightly", 30);
+        AccessException other = assertThrows(AccessException.class, () -> access.tokens().revoke(bob, anas.token().id()));
+        AccessException none = assertThrows(AccessException.class, () -> access.tokens().revoke(bob, "0123456789abcdef"));
+        assertTrue(other.isUnknown() && none.isUnknown());
+        assertEquals(other.getMessage().replace(anas.token().id(), "0123456789abcdef"), none.getMessage());
+
+        access.accounts().resetPassword(ADMIN, "ana", null);
+        assertEquals(new Tokens.Use.PasswordChangeRequired(), access.tokens().authenticate(anas.secret(), "10.0.0.1"));
+        assertEquals(null, access.tokens().list("ana").get(0).lastUsed(), "a refused use is no use");
+    }
+
+    @Test
+    void guessingTokensIsThrottledPerAddress() throws Exception {
+        access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
+        Tokens.Created t = access.tokens().create(access.accounts().caller("ana", "web", null).orElseThrow(), "ana", "nightly", 30);
+        long before = access.audit().count();
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES_PER_ADDRESS; i++) {
+            assertInstanceOf(Tokens.Use.Refused.class, access.tokens().authenticate("th_0123456789abcdef_" + "A".repeat(43), "10.6.6.6"));
+        }
+        for (int i = 0; i < 20; i++) {
+            assertInstanceOf(Tokens.Use.Throttled.class, access.tokens().authenticate(t.secret(), "10.6.6.6"));
+        }
+        assertEquals(before + SignInThrottle.FREE_FAILURES_PER_ADDRESS + 1, access.audit().count(), "a throttled run is audited once");
+        assertInstanceOf(Tokens.Use.Ok.class, access.tokens().authenticate(t.secret(), "10.7.7.7"));
     }
 
     @Test

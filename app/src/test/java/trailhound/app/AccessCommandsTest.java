@@ -98,8 +98,9 @@ class AccessCommandsTest {
         Cli added = ok(run("users", "add", "--name", "ana", "--role", "analyst", "--groups", "Finance"));
         String generated = group(PASSWORD, added.out());
         assertTrue(added.out().contains("ana must change it at first sign-in"), added.out());
-        assertEquals(new Accounts.SignIn.Ok(new trailhound.access.Caller("ana", trailhound.access.Role.ANALYST, "web", "127.0.0.1"), true),
-                signIn("ana", generated));
+        Accounts.SignIn.Ok ok = (Accounts.SignIn.Ok) signIn("ana", generated);
+        assertEquals(new trailhound.access.Caller("ana", trailhound.access.Role.ANALYST, "web", "127.0.0.1"), ok.caller());
+        assertTrue(ok.mustChangePassword());
 
         Path file = tmp.resolve("bob.pw");
         Files.writeString(file, "violet tractor lantern\nsecond line ignored\n");
@@ -206,10 +207,16 @@ class AccessCommandsTest {
 
     @Test
     void tokens_createListRevoke_theSecretAuthenticatesUntilRevoked() throws Exception {
-        ok(run("users", "add", "--name", "ana", "--role", "analyst"));
+        Cli added = ok(run("users", "add", "--name", "ana", "--role", "analyst"));
         Cli created = ok(run("tokens", "create", "--user", "ana", "--name", "nightly export", "--days", "30"));
         String secret = group(SECRET, created.out());
         assertTrue(created.out().contains("shown once"), created.out());
+        assertFalse(authenticates(secret), "no token works until ana changed the generated password");
+        try (DataDir dir = DataDir.openExisting(data)) {
+            Access access = Access.over(dir, Clock.systemUTC());
+            access.accounts().changeOwnPassword(access.accounts().caller("ana", "web", null).orElseThrow(),
+                    group(PASSWORD, added.out()), "amber orchard whistle");
+        }
         assertTrue(authenticates(secret));
 
         JsonNode tokens = json("tokens", "--format", "json", "--user", "ana");
@@ -234,7 +241,8 @@ class AccessCommandsTest {
 
     private boolean authenticates(String secret) throws Exception {
         try (DataDir dir = DataDir.openExisting(data)) {
-            return Access.over(dir, Clock.systemUTC()).tokens().authenticate(secret, "127.0.0.1").isPresent();
+            return Access.over(dir, Clock.systemUTC()).tokens().authenticate(secret, "127.0.0.1")
+                    instanceof trailhound.access.Tokens.Use.Ok;
         }
     }
 

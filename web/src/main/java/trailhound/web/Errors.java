@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import trailhound.access.AccessDeniedException;
 import trailhound.access.AccessException;
+import trailhound.access.TooManyAttemptsException;
 import trailhound.index.IndexFormatException;
 import trailhound.index.UnknownEndpointException;
 import trailhound.query.QuerySyntaxException;
@@ -45,8 +46,12 @@ final class Errors {
         });
         routes.exception(AccessDeniedException.class, (e, http) ->
                 respond(ctx, http, 403, "Forbidden", e.getMessage(), null, null));
-        routes.exception(AccessException.class, (e, http) ->
-                respond(ctx, http, 400, "Bad request", e.getMessage(), null, null));
+        routes.exception(AccessException.class, (e, http) -> respond(ctx, http, e.isUnknown() ? 404 : 400,
+                e.isUnknown() ? "Not found" : "Bad request", e.getMessage(), null, null));
+        routes.exception(TooManyAttemptsException.class, (e, http) -> {
+            http.header("Retry-After", String.valueOf(e.seconds()));
+            respond(ctx, http, 429, "Too many attempts", e.getMessage(), null, null);
+        });
         routes.exception(IndexFormatException.class, (e, http) ->
                 respond(ctx, http, 409, "Needs re-index", "This endpoint's index was written by an older Trailhound (format "
                         + e.found() + "); its events come back once an administrator re-indexes it: bin/trailhound reindex"

@@ -49,11 +49,17 @@ public final class WebTestSupport implements AutoCloseable {
     private final String adminPassword;
     private final HttpClient http;
     private String csrf;
+    private final boolean owner;
 
     private WebTestSupport(DataDir data, WebServer server) {
+        this(data, server, server.initialAdminPassword().orElseThrow(), true);
+    }
+
+    private WebTestSupport(DataDir data, WebServer server, String adminPassword, boolean owner) {
+        this.owner = owner;
         this.data = data;
         this.server = server;
-        this.adminPassword = server.initialAdminPassword().orElseThrow();
+        this.adminPassword = adminPassword;
         this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -74,6 +80,11 @@ public final class WebTestSupport implements AutoCloseable {
                 tune.apply(WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null)
                         .withInitialPasswordChange(false)));
         return new WebTestSupport(data, server);
+    }
+
+    /** Another browser on the same server: its own cookie jar, not signed in; closing it closes nothing. */
+    public WebTestSupport anotherBrowser() {
+        return new WebTestSupport(data, server, adminPassword, false);
     }
 
     public DataDir data() {
@@ -162,6 +173,7 @@ public final class WebTestSupport implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (!owner) return;
         server.close();
         data.close();
     }

@@ -8,11 +8,13 @@ import java.util.Map;
 import trailhound.access.AccessException;
 import trailhound.access.Action;
 import trailhound.access.Caller;
+import trailhound.access.TooManyAttemptsException;
 import trailhound.access.Tokens;
 import trailhound.web.BadRequest;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
 import trailhound.web.auth.Auth;
+import trailhound.web.auth.Session;
 
 /**
  * One's own account, for every role: {@code /account/password} (change the password; the only page
@@ -58,8 +60,13 @@ public final class AccountPages {
         } catch (AccessException e) {
             password(http, capitalised(e.getMessage()) + ".", null, HttpStatus.BAD_REQUEST);
             return;
+        } catch (TooManyAttemptsException e) {
+            http.header("Retry-After", String.valueOf(e.seconds()));
+            password(http, capitalised(e.getMessage()) + ".", null, HttpStatus.TOO_MANY_REQUESTS);
+            return;
         }
-        password(http, null, "Password changed.", HttpStatus.OK);
+        Session.of(http).keepAfterPasswordChange();
+        password(http, null, "Password changed. You were signed out everywhere else.", HttpStatus.OK);
     }
 
     private void tokens(Context http, Tokens.Created created, String error) {
@@ -99,6 +106,7 @@ public final class AccountPages {
     }
 
     private void apiCreate(Context http) {
+        ctx.access().tokens().requireNotToken(ctx.scope(http).caller());
         com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
         if (!body.path("name").isTextual()) {
             throw new BadRequest("expected a JSON body {\"name\": \"...\", \"days\": 90}");

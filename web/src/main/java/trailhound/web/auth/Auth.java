@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
 import io.javalin.http.UnauthorizedResponse;
@@ -21,6 +22,7 @@ import trailhound.access.Accounts;
 import trailhound.access.Action;
 import trailhound.access.AuditLog;
 import trailhound.access.Caller;
+import trailhound.access.Tokens;
 import trailhound.web.PageChrome;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
@@ -49,7 +51,8 @@ public final class Auth {
     private static final Duration IDLE = Duration.ofHours(12);
     private static final Pattern SAFE_NEXT = Pattern.compile("/(?![/\\\\])[\\x21-\\x7e&&[^\\\\]]*");
 
-    private record WebSession(String user, String csrfToken) {}
+    /** {@code credentialStamp}: the password the session was opened with; a change or reset ends the session. */
+    private record WebSession(String user, String csrfToken, String credentialStamp) {}
 
     private final Access access;
     private final WebContext ctx;
@@ -78,19 +81,26 @@ public final class Auth {
         }
         String authorization = http.header("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            Caller caller = access.tokens().authenticate(authorization.substring(7), http.ip())
-                    .orElseThrow(() -> new UnauthorizedResponse("the API token is not valid (unknown, revoked or expired)"));
-            if (access.accounts().mustChangePassword(caller.user())) {
-                throw new ForbiddenResponse("password change required: sign in to the web and change it first");
+            switch (access.tokens().authenticate(authorization.substring(7), http.ip())) {
+                case Tokens.Use.Ok ok -> http.attribute(Session.ATTRIBUTE, new Session(access.scope(ok.caller()), null, null));
+                case Tokens.Use.Refused refused ->
+                        throw new UnauthorizedResponse("the API token is not valid (unknown, revoked or expired)");
+                case Tokens.Use.PasswordChangeRequired change ->
+                        throw new ForbiddenResponse("password change required: sign in to the web and change it first");
+                case Tokens.Use.Throttled throttled -> {
+                    http.header("Retry-After", String.valueOf(throttled.seconds()));
+                    throw new HttpResponseException(429, "too many invalid API tokens from this address; try again in "
+                            + throttled.seconds() + " s");
+                }
             }
-            http.attribute(Session.ATTRIBUTE, new Session(access.scope(caller), null));
             return;
         }
         String id = http.cookie(SESSION_COOKIE);
         WebSession session = id == null ? null : sessions.getIfPresent(id);
-        Optional<Caller> caller = session == null ? Optional.empty() : access.accounts().caller(session.user(), "web", http.ip());
+        Optional<Caller> caller = session == null ? Optional.empty()
+                : access.accounts().caller(session.user(), session.credentialStamp(), "web", http.ip());
         if (caller.isEmpty()) {
-            if (session != null) sessions.invalidate(id); // disabled or removed meanwhile
+            if (session != null) sessions.invalidate(id); // disabled, removed or a new password meanwhile
             if (path.startsWith("/api/")) {
                 throw new UnauthorizedResponse("sign in first (POST /login) or send an API token (Authorization: Bearer ...)");
             }
@@ -102,7 +112,7 @@ public final class Auth {
         if (changesState(http.method()) && !sameToken(session.csrfToken(), csrfOf(http))) {
             throw new ForbiddenResponse("missing or wrong CSRF token: reload the page and try again");
         }
-        http.attribute(Session.ATTRIBUTE, new Session(access.scope(caller.get()), session.csrfToken()));
+        http.attribute(Session.ATTRIBUTE, new Session(access.scope(caller.get()), session.csrfToken(), () -> renew(http, id, session)));
         if (!path.equals(PASSWORD_PAGE) && !path.equals("/logout") && access.accounts().mustChangePassword(session.user())) {
             if (path.startsWith("/api/")) throw new ForbiddenResponse("password change required");
             http.redirect(PASSWORD_PAGE);
@@ -157,7 +167,7 @@ public final class Auth {
             }
             case Accounts.SignIn.Refused r -> renderLogin(http, "Wrong user name or password.", HttpStatus.UNAUTHORIZED);
             case Accounts.SignIn.Ok ok -> {
-                WebSession session = new WebSession(ok.caller().user(), token());
+                WebSession session = new WebSession(ok.caller().user(), token(), ok.credentialStamp());
                 String id = token();
                 sessions.put(id, session);
                 http.cookie(cookie(SESSION_COOKIE, id, -1));
@@ -166,6 +176,19 @@ public final class Auth {
                 http.redirect(ok.mustChangePassword() ? PASSWORD_PAGE : next == null ? "/endpoints" : next, HttpStatus.SEE_OTHER);
             }
         }
+    }
+
+    /**
+     * After the user changed their own password in this session: this session goes on under a new id
+     * with the new stamp (the user's other sessions, with the old stamp, end).
+     */
+    private void renew(Context http, String id, WebSession session) {
+        sessions.invalidate(id);
+        access.accounts().credentialStamp(session.user()).ifPresent(stamp -> {
+            String renewed = token();
+            sessions.put(renewed, new WebSession(session.user(), session.csrfToken(), stamp));
+            http.cookie(cookie(SESSION_COOKIE, renewed, -1));
+        });
     }
 
     private void logout(Context http) {
