@@ -28,10 +28,12 @@ import trailhound.store.AuditTrail;
 
 /** {@code audit}: the audit trail of a data folder, listed and verified. Works beside a running server. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = {
-    "List the audit trail, newest first: who did or looked at what, when (UTC), through which channel (web, token:<name>, cli),",
-    "on which endpoint, from which address, with what outcome (ok, denied, failed) and detail.",
-    "T in --since and --until: a UTC date (2026-12-01, its midnight), a time (2026-12-01T10:00Z, 2026-12-01T10:00:00+02:00),",
-    "or an age before now: 30m, 12h, 7d. --until is exclusive. `audit verify` checks the hash chain."},
+    "List the audit trail, newest first: who did or looked at what, when, and with what outcome.",
+    "Each entry: time (UTC), user, channel (web, token:<name>, cli), action, endpoint, address, outcome (ok, denied,"
+        + " failed) and detail. The table cuts long values short (…); json and csv give them whole.",
+    "T in --since and --until: a UTC date (2026-12-01, its midnight), a time with its zone (2026-12-01T10:00Z,"
+        + " 2026-12-01T10:00:00+02:00) or an age before now (30m, 12h, 7d). --until is exclusive.",
+    "`audit verify` checks the hash chain."},
         subcommands = AuditCommand.Verify.class)
 final class AuditCommand implements Callable<Integer> {
     private static final Pattern AGE = Pattern.compile("(\\d{1,6})([mhd])");
@@ -135,8 +137,9 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, description = {
-        "Check the audit trail's hash chain: every entry against its hash and its link to the one before, and that none of",
-        "the newest is gone. Exit status 0 when it holds, 1 naming the first broken link."})
+        "Check the audit trail's hash chain: every entry against its hash and its link to the one before, and that none"
+            + " of the newest is gone.",
+        "Exit status 0 when it holds, 1 naming the first broken link."})
     static final class Verify implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;

@@ -19,7 +19,7 @@ final class DistributionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
 
-    @Option(names = "--endpoint", required = true, paramLabel = "NAME")
+    @Option(names = "--endpoint", required = true, paramLabel = "NAME", description = "The endpoint to count.")
     String endpoint;
 
     @Option(names = "--query", paramLabel = "Q", description = "Count only events matching this query.")

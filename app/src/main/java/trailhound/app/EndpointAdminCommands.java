@@ -49,8 +49,8 @@ final class EndpointAdminCommands {
     static final class Rename implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String from;
-        @Parameters(index = "1", paramLabel = "NEW-NAME") String to;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The endpoint's name now.") String from;
+        @Parameters(index = "1", paramLabel = "NEW-NAME", description = "Its new name.") String to;
 
         @Override
         public Integer call() throws Exception {
@@ -62,13 +62,14 @@ final class EndpointAdminCommands {
         }
     }
 
-    @Command(name = "merge", mixinStandardHelpOptions = true, description = {"Merge an endpoint into another, e.g. a host's short name into its fully qualified one;",
-        "the merged name leads to the other from then on (later ingests too)."})
+    @Command(name = "merge", mixinStandardHelpOptions = true, description = {
+        "Merge an endpoint into another, e.g. a host's short name into its fully qualified one.",
+        "The merged name leads to the other from then on (later ingests too)."})
     static final class Merge implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String from;
-        @Parameters(index = "1", paramLabel = "INTO") String into;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The endpoint merged away.") String from;
+        @Parameters(index = "1", paramLabel = "INTO", description = "The existing endpoint that takes its events.") String into;
 
         @Override
         public Integer call() throws Exception {
@@ -84,7 +85,7 @@ final class EndpointAdminCommands {
     static final class Purge implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Parameters(index = "0", paramLabel = "NAME") String endpoint;
+        @Parameters(index = "0", paramLabel = "NAME", description = "The endpoint to remove.") String endpoint;
         @Option(names = "--yes", description = "Confirm: this cannot be undone.") boolean yes;
 
         @Override
@@ -110,7 +111,8 @@ final class EndpointAdminCommands {
     static final class Tag implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--endpoint", paramLabel = "NAME", required = true) String endpoint;
+        @Option(names = "--endpoint", paramLabel = "NAME", required = true, description = "The endpoint (an old name leads to its new one).")
+        String endpoint;
         @Option(names = "--add", paramLabel = "T1,T2", split = ",", description = "Tags to add: letters, digits and . _ @ : -.")
         List<String> add = new ArrayList<>();
         @Option(names = "--remove", paramLabel = "T1,T2", split = ",", description = "Tags to remove.")

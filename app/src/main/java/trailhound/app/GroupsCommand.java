@@ -16,11 +16,13 @@ import trailhound.access.Groups;
 
 /** {@code groups}: computer groups, listed and changed on a data folder (beside a running server too). */
 @Command(name = "groups", mixinStandardHelpOptions = true, description = {
-    "List the computer groups: name, rule, the endpoints named in it, how many endpoints it holds now.",
-    "A group holds the endpoints named in it plus those its rule matches now; users see the endpoints of the groups granted",
-    "to them (administrators see all). A rule tests endpoint attributes, e.g. 'os:windows AND tag:finance' or",
-    "'name:WS-FIN-*' (fields name, hostname, os, ip, tag). add, set-rule, add-endpoint, remove-endpoint and remove change",
-    "groups, also while a server runs on the folder; members and preview show what they hold."},
+    "List the computer groups: name, how many endpoints it holds now, rule, the endpoints named in it.",
+    "A group holds the endpoints named in it plus those its rule matches now; users see the endpoints of the groups"
+        + " granted to them (administrators see all).",
+    "A rule tests the endpoint attributes name, hostname, os, ip and tag, as in 'name:WS-FIN-*' or"
+        + " 'os:windows AND tag:finance'.",
+    "add, set-rule, add-endpoint, remove-endpoint and remove change groups, also while a server runs on the folder;"
+        + " members and preview show what they hold."},
         subcommands = {GroupsCommand.Add.class, GroupsCommand.SetRule.class, GroupsCommand.AddEndpoint.class,
             GroupsCommand.RemoveEndpoint.class, GroupsCommand.Remove.class, GroupsCommand.Members.class, GroupsCommand.Preview.class})
 final class GroupsCommand implements Callable<Integer> {
@@ -67,7 +69,8 @@ final class GroupsCommand implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group name: letters, digits, spaces and . _ @ -.") String name;
         @Option(names = "--endpoints", paramLabel = "A,B", split = ",", description = "Endpoints named in the group.")
         List<String> endpoints = new ArrayList<>();
-        @Option(names = "--rule", paramLabel = "EXPR", description = "The endpoints it holds besides, e.g. 'os:windows AND tag:finance'.") String rule;
+        @Option(names = "--rule", paramLabel = "EXPR", description = "A rule for the endpoints it holds besides, e.g. 'os:windows AND tag:finance'.")
+        String rule;
 
         @Override
         public Integer call() throws Exception {
@@ -83,7 +86,7 @@ final class GroupsCommand implements Callable<Integer> {
     static final class SetRule implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
         @Option(names = "--rule", paramLabel = "EXPR", required = true, description = "The rule, or '' for none.") String rule;
 
         @Override
@@ -102,7 +105,7 @@ final class GroupsCommand implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
         @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
-        @Option(names = "--endpoint", paramLabel = "ENDPOINT", required = true) String endpoint;
+        @Option(names = "--endpoint", paramLabel = "ENDPOINT", required = true, description = "The endpoint's name.") String endpoint;
 
         @Override
         public Integer call() throws Exception {
@@ -119,7 +122,7 @@ final class GroupsCommand implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
         @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
-        @Option(names = "--endpoint", paramLabel = "ENDPOINT", required = true) String endpoint;
+        @Option(names = "--endpoint", paramLabel = "ENDPOINT", required = true, description = "The endpoint's name.") String endpoint;
 
         @Override
         public Integer call() throws Exception {
@@ -137,7 +140,7 @@ final class GroupsCommand implements Callable<Integer> {
     static final class Remove implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
 
         @Override
         public Integer call() throws Exception {
@@ -153,7 +156,7 @@ final class GroupsCommand implements Callable<Integer> {
     static final class Members implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
 
         @Override
         public Integer call() throws Exception {
@@ -168,7 +171,7 @@ final class GroupsCommand implements Callable<Integer> {
     static final class Preview implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--rule", paramLabel = "EXPR", required = true) String rule;
+        @Option(names = "--rule", paramLabel = "EXPR", required = true, description = "The rule to try, e.g. 'os:windows AND tag:finance'.") String rule;
         @Option(names = "--endpoints", paramLabel = "A,B", split = ",", description = "Endpoints named besides.")
         List<String> endpoints = new ArrayList<>();
 

@@ -20,10 +20,11 @@ import trailhound.ingest.Ingestor;
 import trailhound.web.handoff.HandOff;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = {
-    "Ingest recorder snapshots, Windows event logs (.evtx, JSON lines in any common export shape, Event XML; Sysmon",
-    "for Linux too) and Linux audit logs, plain or in .gz, .zip, .tar(.gz) bundles (docs/telemetry-import.md).",
-    "The format is detected from the content. Each file is kept in the data folder as a source (see `sources`);",
-    "a file whose SHA-256 is already a complete source adds nothing. A failed ingest leaves none of its events.",
+    "Ingest recorder snapshots, Windows event logs and Linux audit logs.",
+    "Windows event logs as .evtx, JSON lines in any common export shape or Event XML (Sysmon for Linux too); each"
+        + " plain or in .gz, .zip, .tar(.gz) bundles (docs/telemetry-import.md). The format is detected from the content.",
+    "Each file is kept in the data folder as a source (see `sources`); a file whose SHA-256 is already a complete"
+        + " source adds nothing. A failed ingest leaves none of its events.",
     "While a server runs on the data folder, the server does the ingest (one process writes a data folder)."})
 final class IngestCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

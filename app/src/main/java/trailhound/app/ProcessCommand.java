@@ -21,10 +21,10 @@ final class ProcessCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
 
-    @Option(names = "--endpoint", required = true, paramLabel = "NAME")
+    @Option(names = "--endpoint", required = true, paramLabel = "NAME", description = "The endpoint the process ran on.")
     String endpoint;
 
-    @Option(names = "--key", required = true, paramLabel = "PROCESS_KEY")
+    @Option(names = "--key", required = true, paramLabel = "PROCESS_KEY", description = "The process's process_key, as in search results.")
     String key;
 
     @Option(names = "--limit", defaultValue = "1000", description = "History events to show (default: ${DEFAULT-VALUE}).")

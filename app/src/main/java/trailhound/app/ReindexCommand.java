@@ -19,11 +19,12 @@ import trailhound.store.JobInfo;
 import trailhound.web.handoff.HandOff;
 
 @Command(name = "reindex", mixinStandardHelpOptions = true, description = {
-    "Rebuild endpoints' indexes from their kept sources (snapshots, imported files) into a new generation,",
-    "check it against the catalogue and swap it in; searches keep answering from the current one meanwhile.",
-    "Runs as a job (endpoints in parallel, progress on stderr); a job left unfinished by a stop or a crash",
-    "is resumed first. Upgrades indexes of an older format. While a server runs on the data folder, the",
-    "server does the work (--detach: it starts the job and the command returns its id)."})
+    "Rebuild endpoints' indexes from their kept sources (snapshots, imported files).",
+    "Builds a new generation, checks it against the catalogue and swaps it in; searches keep answering from the"
+        + " current one meanwhile. Upgrades indexes of an older format.",
+    "Runs as a job (endpoints in parallel, progress on stderr); a job left unfinished by a stop or a crash is resumed"
+        + " first. While a server runs on the data folder, the server does the work (--detach: it starts the job and"
+        + " the command returns its id)."})
 final class ReindexCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;

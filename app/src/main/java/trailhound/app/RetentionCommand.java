@@ -13,8 +13,9 @@ import trailhound.store.EndpointInfo;
 import trailhound.store.Retention;
 
 @Command(name = "retention", mixinStandardHelpOptions = true, description = {
-    "Show the retention limits: at most N days (before the endpoint's newest event) and/or N events per endpoint,",
-    "the oldest going first; applied after each ingest and by each re-index. `retention set` changes them."},
+    "Show the retention limits: at most N days (before the endpoint's newest event) and/or N events per endpoint.",
+    "The oldest events go first; the limits are applied after each ingest and by each re-index. `retention set`"
+        + " changes them."},
         subcommands = RetentionCommand.Set.class)
 final class RetentionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

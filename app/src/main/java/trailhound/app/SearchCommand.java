@@ -26,7 +26,7 @@ import trailhound.web.search.EventCsv;
 
 @Command(name = "search", mixinStandardHelpOptions = true, description = {
     "Search events with the query language, newest first.",
-    "Example: process_name:powershell.exe AND command_line:*-enc* AND NOT user:system"})
+    "Example: `process_name:powershell.exe AND command_line:*-enc* AND NOT user:system`."})
 final class SearchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;

@@ -12,8 +12,8 @@ import trailhound.web.WebOptions;
 import trailhound.web.tls.ServerCertificate;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, description = {"Serve a data folder in the browser, over HTTPS.",
-    "The certificate and key are certs/httpPublicCert.pem and certs/httpPrivKey.pem in the data folder;",
-    "when neither exists, a self-signed pair is made there on the first start (docs/https.md).",
+    "The certificate and key are certs/httpPublicCert.pem and certs/httpPrivKey.pem in the data folder; when neither"
+        + " exists, a self-signed pair is made there on the first start (docs/https.md).",
     "While it runs, commands that write the folder (ingest, reindex) hand their work to it."})
 final class ServeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -17,9 +17,10 @@ import trailhound.ingest.Verifier;
 import trailhound.store.SourceInfo;
 
 @Command(name = "sources", mixinStandardHelpOptions = true, description = {
-    "List the sources of truth kept in the data folder: every snapshot and imported file as received,",
-    "its SHA-256, size, when and by whom it was ingested, the endpoints it fed with their event counts, and its state",
-    "(complete, ingesting, failed with the reason, missing or changed on disk, not kept). `sources remove` removes one."},
+    "List the sources of truth kept in the data folder: every snapshot and imported file as received.",
+    "For each: its SHA-256, size, when and by whom it was ingested, the endpoints it fed with their event counts, and"
+        + " its state (complete, ingesting, failed with the reason, missing or changed on disk, not kept).",
+    "`sources remove` removes one."},
         subcommands = SourcesCommand.Remove.class)
 final class SourcesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

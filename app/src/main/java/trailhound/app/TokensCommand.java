@@ -99,7 +99,7 @@ final class TokensCommand implements Callable<Integer> {
     static final class Revoke implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--id", paramLabel = "ID", required = true) String id;
+        @Option(names = "--id", paramLabel = "ID", required = true, description = "The token's id (the ID column of `tokens`).") String id;
 
         @Override
         public Integer call() throws Exception {

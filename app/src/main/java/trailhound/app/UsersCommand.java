@@ -20,8 +20,9 @@ import trailhound.access.Role;
 /** {@code users}: the server's user accounts, listed and changed on a data folder (beside a running server too). */
 @Command(name = "users", mixinStandardHelpOptions = true, description = {
     "List the users of the data folder's server: name, role, granted groups, disabled, must change the password.",
-    "add, set-role, grant, revoke, disable, enable and reset-password change them, also while a server runs on the folder;",
-    "every change is in the audit trail as cli:<your account>. Roles: administrator, analyst, read-only."},
+    "add, set-role, grant, revoke, disable, enable and reset-password change them, also while a server runs on the"
+        + " folder; every change is in the audit trail as cli:<your account>.",
+    "Roles: administrator, analyst, read-only."},
         subcommands = {UsersCommand.Add.class, UsersCommand.SetRole.class, UsersCommand.Grant.class, UsersCommand.Revoke.class,
             UsersCommand.Disable.class, UsersCommand.Enable.class, UsersCommand.ResetPassword.class})
 final class UsersCommand implements Callable<Integer> {
@@ -69,8 +70,10 @@ final class UsersCommand implements Callable<Integer> {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = {
-        "Add a user. Without --password-file a password is generated and printed once; with it, its first line is the password",
-        "(12 characters at least, not a common one). The user must change it at first sign-in unless --no-change-required."})
+        "Add a user, with a generated password or one from a file.",
+        "Without --password-file a password is generated and printed once; with it, its first line is the password"
+            + " (12 characters at least, not a common one).",
+        "The user must change it at first sign-in unless --no-change-required."})
     static final class Add implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
@@ -103,7 +106,7 @@ final class UsersCommand implements Callable<Integer> {
     static final class SetRole implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The user.") String name;
         @Option(names = "--role", paramLabel = "ROLE", required = true, description = "administrator, analyst or read-only.") String role;
 
         @Override
@@ -121,8 +124,8 @@ final class UsersCommand implements Callable<Integer> {
     static final class Grant implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
-        @Option(names = "--group", paramLabel = "GROUP", required = true) String group;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The user.") String name;
+        @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The computer group (see `groups`).") String group;
 
         @Override
         public Integer call() throws Exception {
@@ -138,8 +141,8 @@ final class UsersCommand implements Callable<Integer> {
     static final class Revoke implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
-        @Option(names = "--group", paramLabel = "GROUP", required = true) String group;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The user.") String name;
+        @Option(names = "--group", paramLabel = "GROUP", required = true, description = "The computer group (see `groups`).") String group;
 
         @Override
         public Integer call() throws Exception {
@@ -155,7 +158,7 @@ final class UsersCommand implements Callable<Integer> {
     static final class Disable implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The user.") String name;
 
         @Override
         public Integer call() throws Exception {
@@ -171,7 +174,7 @@ final class UsersCommand implements Callable<Integer> {
     static final class Enable implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The user.") String name;
 
         @Override
         public Integer call() throws Exception {
@@ -184,12 +187,12 @@ final class UsersCommand implements Callable<Integer> {
     }
 
     @Command(name = "reset-password", mixinStandardHelpOptions = true, description = {
-        "Give a user a new password, generated and printed once unless --password-file (its first line);",
-        "the user must change it at next sign-in."})
+        "Give a user a new password: generated and printed once, or the first line of --password-file.",
+        "The user must change it at next sign-in."})
     static final class ResetPassword implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--name", paramLabel = "NAME", required = true) String name;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The user.") String name;
         @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the file's first line.") Path passwordFile;
 
         @Override

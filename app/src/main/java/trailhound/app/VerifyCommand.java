@@ -9,8 +9,9 @@ import trailhound.ingest.DataDir;
 import trailhound.ingest.Verifier;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, description = {
-    "Check the data folder: every kept source against its SHA-256, every index against the catalogue",
-    "(events per endpoint and per source), the audit trail's hash chain. Differences are listed; exit status 1 when there are any."})
+    "Check the data folder: kept sources, indexes and the audit trail.",
+    "Every kept source against its SHA-256, every index against the catalogue (events per endpoint and per source),"
+        + " the audit trail's hash chain. Differences are listed; exit status 1 when there are any."})
 final class VerifyCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;

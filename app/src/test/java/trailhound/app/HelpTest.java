@@ -8,8 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** Every command and subcommand registered under {@link Main} answers {@code --help} and {@code -h} with its usage, exit 0. */
+/**
+ * Every command and subcommand registered under {@link Main} answers {@code --help} and {@code -h} with its usage, exit 0;
+ * every option and parameter says what it is; every description paragraph is whole sentences.
+ */
 class HelpTest {
 
     @Test
@@ -28,6 +34,70 @@ class HelpTest {
                 assertFalse(help.err().contains("Unknown option"), args + ": " + help.err());
             }
         }
+    }
+
+    @Test
+    void everyOptionAndParameter_hasADescription() {
+        List<String> missing = new ArrayList<>();
+        for (CommandSpec command : commands()) {
+            List<ArgSpec> args = new ArrayList<>(command.options());
+            args.addAll(command.positionalParameters());
+            for (ArgSpec arg : args) {
+                if (String.join("", arg.description()).isBlank()) missing.add(command.qualifiedName() + " " + name(arg));
+            }
+        }
+        assertEquals(List.of(), missing, "options and parameters without a description");
+    }
+
+    /**
+     * picocli prints each element of a description array as a paragraph of its own, and lists a subcommand by its
+     * first element: one sentence split over two elements wraps oddly and is cut short in the command list.
+     */
+    @Test
+    void everyDescriptionParagraph_endsASentence() {
+        List<String> broken = new ArrayList<>();
+        for (CommandSpec command : commands()) {
+            for (String paragraph : command.usageMessage().description()) {
+                if (!endsASentence(paragraph)) broken.add(command.qualifiedName() + ": \"" + paragraph + "\"");
+            }
+            List<ArgSpec> args = new ArrayList<>(command.options());
+            args.addAll(command.positionalParameters());
+            for (ArgSpec arg : args) {
+                for (String paragraph : arg.description()) {
+                    if (!endsASentence(paragraph)) broken.add(command.qualifiedName() + " " + name(arg) + ": \"" + paragraph + "\"");
+                }
+            }
+        }
+        assertEquals(List.of(), broken, "description elements that stop mid-sentence");
+    }
+
+    @Test
+    void endsASentence_aSplitSentence_isCaught() {
+        assertFalse(endsASentence("Merge an endpoint into another, e.g. a host's short name into its fully qualified one;"));
+        assertFalse(endsASentence("List the audit trail, newest first: who did or looked at what, when (UTC),"));
+        assertFalse(endsASentence("the merged"));
+        assertTrue(endsASentence("Exit status 0 when it holds, 1 naming the first broken link."));
+    }
+
+    private static boolean endsASentence(String paragraph) {
+        return paragraph.replaceAll("(%n)+$", "").strip().matches("(?s).*[.!?]"); // %n: picocli's line break
+    }
+
+    private static String name(ArgSpec arg) {
+        return arg instanceof OptionSpec o ? o.longestName() : arg.paramLabel();
+    }
+
+    private static List<CommandSpec> commands() {
+        List<List<String>> paths = new ArrayList<>();
+        CommandLine main = new CommandLine(new Main());
+        walk(main, new ArrayList<>(), paths);
+        List<CommandSpec> specs = new ArrayList<>();
+        for (List<String> path : paths) {
+            CommandLine c = main;
+            for (String name : path) c = c.getSubcommands().get(name);
+            specs.add(c.getCommandSpec());
+        }
+        return specs;
     }
 
     private static void walk(CommandLine command, List<String> path, List<List<String>> paths) {
