@@ -168,6 +168,10 @@ class AccessCommandsTest {
         Cli bad = refused(run("groups", "add", "--name", "Broken", "--rule", "os:windows AND"), "bad rule");
         assertTrue(bad.err().contains("column"), bad.err());
         refused(run("groups", "preview", "--rule", "colour:red"), "bad rule");
+        Cli bare = refused(run("groups", "add", "--name", "Bare", "--rule", "WS-FIN-*"), "(e.g. name:WS-FIN-*)");
+        assertFalse(bare.err().contains("process_name"), "rules test endpoints, not events: " + bare.err());
+        assertEquals("WS-FIN-01\nWS-FIN-02\n", ok(run("groups", "preview", "--rule", "name:WS-FIN-*")).out().replace("\r", ""),
+                "the suggested rule works");
 
         assertEquals("", ok(run("groups", "preview", "--rule", "tag:finance")).out());
         Cli tagged = ok(run("endpoints", "tag", "--endpoint", "SRV-01", "--add", "finance,prod"));

@@ -54,6 +54,11 @@ public final class EndpointRule {
         public List<String> knownNames() {
             return List.of("name", "hostname", "os", "ip", "tag", "tags");
         }
+
+        @Override
+        public String exampleField() {
+            return "name";
+        }
     };
 
     private final String text;

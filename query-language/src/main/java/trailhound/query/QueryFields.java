@@ -43,6 +43,11 @@ final class QueryFields {
         public List<String> knownNames() {
             return QueryFields.knownNames();
         }
+
+        @Override
+        public String exampleField() {
+            return Field.PROCESS_NAME.canonicalName();
+        }
     };
 
     /** The field names a parser accepts and the fields behind each. */
@@ -50,6 +55,9 @@ final class QueryFields {
         Optional<List<Field>> resolve(String name);
 
         List<String> knownNames();
+
+        /** The field shown in "e.g. field:value" when a term has no field: one a user of this vocabulary types most. */
+        String exampleField();
 
         default Optional<String> suggest(String typed) {
             return QueryFields.suggest(typed, knownNames());

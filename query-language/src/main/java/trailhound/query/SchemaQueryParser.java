@@ -142,7 +142,7 @@ final class SchemaQueryParser extends QueryParser {
         if (name.equals(NO_FIELD)) {
             Token value = valueToken();
             throw error("expected field:value but found '" + value.image + "' without a field"
-                    + " (e.g. process_name:" + value.image + ")", text.column(value.beginColumn), null);
+                    + " (e.g. " + vocabulary.exampleField() + ":" + value.image + ")", text.column(value.beginColumn), null);
         }
         return vocabulary.resolve(name).orElseThrow(() -> {
             String suggestion = vocabulary.suggest(name).map(s -> " (did you mean " + s + "?)").orElse("");

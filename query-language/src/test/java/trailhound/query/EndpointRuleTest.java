@@ -44,4 +44,12 @@ class EndpointRuleTest {
         assertThrows(QuerySyntaxException.class, () -> EndpointRule.parse(" "));
         assertThrows(QuerySyntaxException.class, () -> EndpointRule.parse("windows"));
     }
+
+    @Test
+    void parse_aTermWithoutField_suggestsAValidRuleNotAnEventField() {
+        QuerySyntaxException e = assertThrows(QuerySyntaxException.class, () -> EndpointRule.parse("WS-FIN-*"));
+        assertTrue(e.getMessage().contains("(e.g. name:WS-FIN-*)"), e.getMessage());
+        assertFalse(e.getMessage().contains("process_name"), e.getMessage());
+        assertTrue(m("name:WS-FIN-*", WS), "the suggestion is itself a rule that works");
+    }
 }

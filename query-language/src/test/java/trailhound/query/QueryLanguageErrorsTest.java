@@ -45,7 +45,7 @@ class QueryLanguageErrorsTest {
     void bareTerm_expectedFieldValue() {
         QuerySyntaxException e = error("type:process powershell");
         assertEquals(14, e.column());
-        assertMessage(e, "expected field:value", "'powershell'", "at column 14");
+        assertMessage(e, "expected field:value", "'powershell'", "at column 14", "(e.g. process_name:powershell)");
     }
 
     @Test
