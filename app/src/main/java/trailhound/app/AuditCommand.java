@@ -150,10 +150,10 @@ final class AuditCommand implements Callable<Integer> {
                 Optional<AuditTrail.Break> broken = access.audit().verify();
                 long count = access.audit().count();
                 if (broken.isEmpty()) {
-                    spec.commandLine().getOut().println("audit trail: " + count + " entries, chain intact");
+                    spec.commandLine().getOut().println("audit trail: " + Text.count(count, "entry", "entries") + ", chain intact");
                     return 0;
                 }
-                spec.commandLine().getOut().println("audit trail: " + count + " entries, BROKEN at entry " + broken.get().seq()
+                spec.commandLine().getOut().println("audit trail: " + Text.count(count, "entry", "entries") + ", BROKEN at entry " + broken.get().seq()
                         + ": " + broken.get().reason());
                 return 1;
             });

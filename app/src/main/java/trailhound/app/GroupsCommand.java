@@ -2,23 +2,28 @@ package trailhound.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import trailhound.access.Access;
 import trailhound.access.Caller;
 import trailhound.access.Groups;
+import trailhound.ingest.DataDir;
 
 /** {@code groups}: computer groups, listed and changed on a data folder (beside a running server too). */
 @Command(name = "groups", mixinStandardHelpOptions = true, description = {
     "List the computer groups: name, how many endpoints it holds now, rule, the endpoints named in it.",
     "A group holds the endpoints named in it plus those its rule matches now; users see the endpoints of the groups"
-        + " granted to them (administrators see all).",
+        + " granted to them (administrators see all). MEMBERS counts the endpoints it holds that the data folder has;"
+        + " endpoints named in it that no ingest has brought yet are counted apart, as (+N named, not seen yet).",
     "A rule tests the endpoint attributes name, hostname, os, ip and tag, as in 'name:WS-FIN-*' or"
         + " 'os:windows AND tag:finance'.",
     "add, set-rule, add-endpoint, remove-endpoint and remove change groups, also while a server runs on the folder;"
@@ -46,20 +51,54 @@ final class GroupsCommand implements Callable<Integer> {
                     row.put("rule", g.rule());
                     row.put("builtin", g.builtin());
                     row.put("endpoints", g.endpoints());
-                    row.put("members", access.groups().members(g.name()).size());
+                    Count m = Count.of(access, dir, g.name());
+                    row.put("members", m.seen());
+                    row.put("not_seen", m.notSeen());
                     rows.add(row);
                 }
                 out.println(new ObjectMapper().writeValueAsString(rows));
                 return 0;
             }
-            out.printf("%-24s %8s  %-40s %s%n", "GROUP", "MEMBERS", "RULE", "NAMED ENDPOINTS");
+            TextTable table = new TextTable().left("GROUP", 32).left("MEMBERS", 40).left("RULE", 48).left("NAMED ENDPOINTS", 0);
             for (Groups.Group g : groups) {
-                out.printf("%-24s %8d  %-40s %s%n", Text.safe(g.name()), access.groups().members(g.name()).size(),
-                        g.builtin() ? "(every endpoint)" : Text.orDash(g.rule()),
-                        g.endpoints().isEmpty() ? "-" : Text.safe(String.join(", ", g.endpoints())));
+                table.row(g.name(), Count.of(access, dir, g.name()).text(), g.builtin() ? "(every endpoint)" : g.rule(),
+                        g.endpoints().isEmpty() ? null : String.join(", ", g.endpoints()));
             }
+            table.print(out);
             return 0;
         });
+    }
+
+    /**
+     * A group's members now: how many the data folder has ({@code seen}), and the endpoints named in the group that
+     * it has not (yet): named ahead of their first ingest, or mistyped. A rule only ever matches endpoints seen.
+     */
+    record Count(int seen, List<String> notSeen) {
+        static Count of(Access access, DataDir dir, String group) {
+            Set<String> known = new HashSet<>();
+            dir.catalogue().endpoints().forEach(e -> known.add(e.name()));
+            int seen = 0;
+            List<String> notSeen = new ArrayList<>();
+            for (String e : access.groups().members(group)) {
+                if (known.contains(e)) seen++;
+                else notSeen.add(e);
+            }
+            return new Count(seen, notSeen);
+        }
+
+        /** "3", or "3 (+1 named, not seen yet)". */
+        String text() {
+            return seen + notSeenText();
+        }
+
+        /** "1 endpoint now", or "2 endpoints now (+1 named, not seen yet)". */
+        String now() {
+            return Text.count(seen, "endpoint", "endpoints") + " now" + notSeenText();
+        }
+
+        private String notSeenText() {
+            return notSeen.isEmpty() ? "" : " (+" + notSeen.size() + " named, not seen yet)";
+        }
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a computer group: endpoints named in it, a rule, or both.")
@@ -76,7 +115,7 @@ final class GroupsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             return AccessFolder.run(data, (access, dir) -> {
                 access.groups().create(Caller.commandLine(), name, rule, endpoints.stream().map(String::strip).filter(e -> !e.isEmpty()).toList());
-                spec.commandLine().getOut().println("added group " + Text.safe(name) + ": " + access.groups().members(name).size() + " endpoints now");
+                spec.commandLine().getOut().println("added group " + Text.safe(name) + ": " + Count.of(access, dir, name).now());
                 return 0;
             });
         }
@@ -94,7 +133,7 @@ final class GroupsCommand implements Callable<Integer> {
             return AccessFolder.run(data, (access, dir) -> {
                 access.groups().setRule(Caller.commandLine(), name, rule);
                 spec.commandLine().getOut().println((rule.isBlank() ? "removed the rule of " : "set the rule of ") + Text.safe(name) + ": "
-                        + access.groups().members(name).size() + " endpoints now");
+                        + Count.of(access, dir, name).now());
                 return 0;
             });
         }
@@ -111,7 +150,8 @@ final class GroupsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             return AccessFolder.run(data, (access, dir) -> {
                 access.groups().addEndpoint(Caller.commandLine(), name, endpoint);
-                spec.commandLine().getOut().println("added " + Text.safe(endpoint) + " to " + Text.safe(name));
+                spec.commandLine().getOut().println("added " + Text.safe(endpoint) + " to " + Text.safe(name)
+                        + (dir.catalogue().endpoint(endpoint).isEmpty() ? " (not seen yet: it counts once an ingest brings it)" : ""));
                 return 0;
             });
         }

@@ -37,6 +37,13 @@ final class Text {
     static String clip(String value, int width) {
         if (value == null) return "-";
         String s = safe(value);
-        return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+        if (s.length() <= width) return s;
+        int end = width >= 2 && Character.isHighSurrogate(s.charAt(width - 2)) ? width - 2 : width - 1; // never half a character
+        return s.substring(0, end) + "…";
+    }
+
+    /** "1 endpoint", "2 endpoints", "1,024 endpoints": the count with the word that fits it. */
+    static String count(long n, String one, String many) {
+        return String.format("%,d %s", n, n == 1 ? one : many);
     }
 }

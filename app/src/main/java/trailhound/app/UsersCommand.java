@@ -94,7 +94,7 @@ final class UsersCommand implements Callable<Integer> {
                 String password = access.accounts().create(Caller.commandLine(), name, r, groups.stream().map(String::strip).toList(),
                         given, !keep);
                 out.println("added user " + Text.safe(name) + " (" + r.label() + ")"
-                        + (groups.isEmpty() ? "" : ", groups " + Text.safe(String.join(", ", groups))));
+                        + (groups.isEmpty() ? "" : (groups.size() == 1 ? ", group " : ", groups ") + Text.safe(String.join(", ", groups))));
                 if (given == null) handOver(out, name, password, !keep);
                 else if (!keep) out.println(name + " must change the password at first sign-in");
                 return 0;

@@ -210,6 +210,58 @@ class AccessCommandsTest {
     }
 
     @Test
+    void groups_namedEndpointsNotSeenYet_countedApartFromMembers() throws Exception {
+        Cli added = ok(run("groups", "add", "--name", "Finance", "--endpoints", "WS-FIN-01,WS-FIN-09,WS-FIN-10"));
+        assertTrue(added.out().contains("Finance: 1 endpoint now (+2 named, not seen yet)"), added.out());
+        Cli named = ok(run("groups", "add-endpoint", "--name", "Finance", "--endpoint", "WS-FIN-11"));
+        assertTrue(named.out().contains("added WS-FIN-11 to Finance (not seen yet"), named.out());
+        ok(run("groups", "add-endpoint", "--name", "Finance", "--endpoint", "WS-FIN-02"));
+        Cli rule = ok(run("groups", "set-rule", "--name", "Finance", "--rule", "name:SRV-*"));
+        assertTrue(rule.out().contains("Finance: 3 endpoints now (+3 named, not seen yet)"), rule.out());
+        ok(run("groups", "add", "--name", "Linux", "--rule", "os:linux"));
+
+        Cli table = ok(run("groups"));
+        assertTrue(table.out().lines().anyMatch(l -> l.matches("Finance\\s+3 \\(\\+3 named, not seen yet\\)\\s+name:SRV-\\*\\s+"
+                + "WS-FIN-01, WS-FIN-02, WS-FIN-09, WS-FIN-10, WS-FIN-11")), table.out());
+        assertTrue(table.out().lines().anyMatch(l -> l.matches("Linux\\s+1\\s+os:linux\\s+-")), table.out());
+        assertAligned(table.out(), "MEMBERS", "RULE", "NAMED ENDPOINTS");
+
+        JsonNode finance = json("groups", "--format", "json").get(1);
+        assertEquals(3, finance.get("members").asInt(), finance.toString());
+        assertEquals("[\"WS-FIN-09\",\"WS-FIN-10\",\"WS-FIN-11\"]", finance.get("not_seen").toString());
+    }
+
+    @Test
+    void counts_oneAndMany_useTheRightWord() throws Exception {
+        assertTrue(ok(run("groups", "add", "--name", "One", "--rule", "name:SRV-*")).out().contains("One: 1 endpoint now"));
+        assertTrue(ok(run("groups", "add", "--name", "None")).out().contains("None: 0 endpoints now"));
+        assertTrue(ok(run("users", "add", "--name", "ana", "--role", "analyst", "--groups", "One")).out()
+                .contains("added user ana (analyst), group One\n".replace("\n", System.lineSeparator())));
+        assertTrue(ok(run("users", "add", "--name", "bob", "--role", "analyst", "--groups", "One,None")).out()
+                .contains("groups One, None"));
+        assertEquals("audit trail: 4 entries, chain intact", ok(run("audit", "verify")).out().strip());
+        Path single = tmp.resolve("single");
+        try (DataDir dir = DataDir.open(single)) {
+            Access.over(dir, Clock.systemUTC()).groups().create(trailhound.access.Caller.commandLine(), "G", null, List.of());
+        }
+        assertEquals("audit trail: 1 entry, chain intact", ok(Cli.run("audit", "verify", "--data", single.toString())).out().strip());
+    }
+
+    /** Every row has a value starting exactly where each of these headings starts: the columns line up. */
+    static void assertAligned(String table, String... headings) {
+        List<String> lines = table.lines().toList();
+        String header = lines.getFirst();
+        for (String heading : headings) {
+            int at = header.indexOf("  " + heading) + 2;
+            assertTrue(at >= 2, heading + " in " + header);
+            for (String line : lines.subList(1, lines.size())) {
+                assertTrue(line.length() > at && line.charAt(at - 1) == ' ' && line.charAt(at) != ' ',
+                        "column " + heading + " at " + at + " in\n" + table);
+            }
+        }
+    }
+
+    @Test
     void tokens_createListRevoke_theSecretAuthenticatesUntilRevoked() throws Exception {
         Cli added = ok(run("users", "add", "--name", "ana", "--role", "analyst"));
         Cli created = ok(run("tokens", "create", "--user", "ana", "--name", "nightly export", "--days", "30"));
