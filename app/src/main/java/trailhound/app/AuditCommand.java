@@ -89,14 +89,18 @@ final class AuditCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Columns as wide as their values, each capped (an IPv6 address fits whole, a 256-character name does not);
+     * a cut value ends in "…", and json or csv give it whole. The detail, last, is never cut.
+     */
     private static void table(List<AuditTrail.Entry> entries, PrintWriter out) {
-        String row = "%6s  %-24s  %-20s  %-12s  %-20s  %-20s  %-15s  %-7s  %s%n";
-        out.printf(row, "SEQ", "TIME (UTC)", "USER", "VIA", "ACTION", "ENDPOINT", "ADDRESS", "OUTCOME", "DETAIL");
+        TextTable table = new TextTable().right("SEQ", 20).left("TIME (UTC)", 24).left("USER", 32).left("VIA", 24).left("ACTION", 24)
+                .left("ENDPOINT", 32).left("ADDRESS", 39).left("OUTCOME", 8).left("DETAIL", 0);
         for (AuditTrail.Entry e : entries) {
             AuditTrail.Event v = e.event();
-            out.printf(row, e.seq(), Text.time(v.at()), Text.orDash(v.actor()), Text.orDash(v.via()), Text.orDash(v.action()),
-                    Text.orDash(v.endpoint()), Text.orDash(v.address()), Text.orDash(v.outcome()), Text.orDash(v.detail()));
+            table.row(e.seq(), Text.time(v.at()), v.actor(), v.via(), v.action(), v.endpoint(), v.address(), v.outcome(), v.detail());
         }
+        table.print(out);
     }
 
     private static void json(List<AuditTrail.Entry> entries, PrintWriter out) throws Exception {

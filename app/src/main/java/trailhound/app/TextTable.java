@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A table for the terminal whose columns line up whatever the values: each column is as wide as its widest value
  * (or heading), up to the column's cap, and a longer value is cut with "…" ({@link Text#clip}). The last column is
- * neither cut nor padded. Every value is made {@link Text#safe}; null shows as "-".
+ * neither cut nor padded. Every value is made {@link Text#safe}; null or empty shows as "-".
  *
  * <pre>{@code
  * TextTable t = new TextTable().right("SEQ", 20).left("USER", 32).left("DETAIL", 0);
@@ -49,7 +49,7 @@ final class TextTable {
         }
         List<String> row = new ArrayList<>(values.length);
         for (int i = 0; i < values.length; i++) {
-            String v = values[i] == null ? "-" : values[i].toString();
+            String v = values[i] == null || values[i].toString().isEmpty() ? "-" : values[i].toString();
             row.add(i == values.length - 1 ? Text.safe(v) : Text.clip(v, columns.get(i).cap()));
         }
         rows.add(row);

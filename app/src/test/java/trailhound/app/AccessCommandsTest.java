@@ -353,6 +353,25 @@ class AccessCommandsTest {
     }
 
     @Test
+    void audit_table_longValues_cutWithAnEllipsisColumnsAligned() throws Exception {
+        String longName = "WS-" + "X".repeat(60);
+        try (DataDir dir = DataDir.open(data)) {
+            dir.catalogue().upsertEndpoint(longName, "windows", null, null);
+        }
+        ok(run("endpoints", "tag", "--endpoint", longName, "--add", "finance"));
+        ok(run("groups", "add", "--name", "A group with a rather long name for its table", "--rule", "tag:finance"));
+        ok(run("endpoints", "tag", "--endpoint", "SRV-01", "--add", "prod"));
+
+        String table = ok(run("audit")).out();
+        assertAligned(table, "TIME (UTC)", "USER", "VIA", "ACTION", "ENDPOINT", "ADDRESS", "OUTCOME", "DETAIL");
+        assertTrue(table.contains("WS-XXXXXXXXXXXXXXXXXXXXXXXXXXXX…"), "cut to its column with an ellipsis:\n" + table);
+        assertFalse(table.contains(longName), table);
+        assertTrue(table.contains("A group with a rather long name for its table rule tag:finance"), "the detail is never cut:\n" + table);
+        assertEquals(longName, json("audit", "--format", "json").get(2).get("endpoint").asText(), "json gives it whole");
+        assertTrue(ok(run("audit", "--format", "csv")).out().contains(longName), "csv gives it whole");
+    }
+
+    @Test
     void auditVerify_anEditedEntry_isNamedByAuditVerifyAndVerify() throws Exception {
         ok(run("groups", "add", "--name", "Finance"));
         ok(run("users", "add", "--name", "ana", "--role", "analyst"));
