@@ -2,21 +2,13 @@ package trailhound.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
@@ -24,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import trailhound.access.AuditTime;
 import trailhound.store.AuditTrail;
 
 /** {@code audit}: the audit trail of a data folder, listed and verified. Works beside a running server. */
@@ -36,8 +29,6 @@ import trailhound.store.AuditTrail;
     "`audit verify` checks the hash chain."},
         subcommands = AuditCommand.Verify.class)
 final class AuditCommand implements Callable<Integer> {
-    private static final Pattern AGE = Pattern.compile("(\\d{1,6})([mhd])");
-
     @Spec CommandSpec spec;
     @Mixin DataOption data;
 
@@ -66,26 +57,12 @@ final class AuditCommand implements Callable<Integer> {
         });
     }
 
-    /** Epoch ms of a --since or --until value (see the command's description); null when absent. */
+    /** Epoch ms of a --since or --until value (see {@link AuditTime}); null when absent. */
     static Long time(String option, String value, Instant now) {
-        if (value == null || value.isBlank()) return null;
-        String v = value.strip();
-        Matcher age = AGE.matcher(v);
-        if (age.matches()) {
-            long n = Long.parseLong(age.group(1));
-            Duration d = switch (age.group(2)) {
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return now.minus(d).toEpochMilli();
-        }
         try {
-            if (v.length() == 10) return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-            return OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException(option + " '" + Text.safe(value) + "' is no time: give a UTC date (2026-12-01),"
-                    + " a time with its zone (2026-12-01T10:00Z) or an age (30m, 12h, 7d)");
+            return AuditTime.parse(option, value, now);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(Text.safe(e.getMessage()));
         }
     }
 

@@ -5,15 +5,13 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import trailhound.access.Action;
+import trailhound.access.AuditTime;
 import trailhound.schema.Event;
 import trailhound.store.AuditTrail;
 import trailhound.web.BadRequest;
@@ -25,12 +23,20 @@ import trailhound.web.search.EventCsv;
 
 /**
  * Administration > Audit: the trail newest first, 100 a page, filtered by user, action, endpoint and
- * time ({@code since}, {@code until}: UTC dates or ISO instants); {@code /admin/audit.csv} exports
- * every matching entry (cells starting with = + - @ neutralised, as in event exports); JSON:
- * {@code GET /api/v1/audit}. The chain's state is shown on the page.
+ * time ({@code since}, {@code until}: as {@code bin/trailhound audit} takes them, see {@link AuditTime});
+ * {@code /admin/audit.csv} exports every matching entry (cells starting with = + - @ neutralised, as in
+ * event exports). The chain's state is shown on the page.
+ *
+ * <p>JSON: {@code GET /api/v1/audit} with the command's names and meanings: {@code since}, {@code until}
+ * ({@code 7d}, {@code 2026-12-01}, {@code 2026-12-01T10:00Z}; until exclusive), {@code user}, {@code action},
+ * {@code endpoint}, {@code limit} (1 to {@value #MAX_LIMIT}, default {@value #PAGE}), and {@code before}
+ * (answer entries older than this seq: the {@code older} of the previous answer, null on the last page).
+ * Each entry as {@code audit --format json} prints it: {@code seq} a number, {@code time} UTC.
  */
 public final class AuditPages {
     static final int PAGE = 100;
+    /** The most entries one API answer holds: {@code older} pages on from there. */
+    static final int MAX_LIMIT = 1_000;
     private static final List<String> HEADER = List.of("seq", "time", "user", "via", "action", "endpoint", "address", "outcome",
             "detail", "hash");
 
@@ -52,8 +58,9 @@ public final class AuditPages {
     private void page(Context http) {
         List<AuditTrail.Entry> entries = ctx.access().audit().list(filter(http), before(http), PAGE + 1);
         Long older = entries.size() > PAGE ? entries.get(PAGE - 1).seq() : null;
+        long count = ctx.access().audit().count();
         String chain = ctx.access().audit().verify().map(b -> "broken at entry " + b.seq() + ": " + b.reason())
-                .orElse("intact (" + Format.count(ctx.access().audit().count()) + " entries)");
+                .orElse("intact (" + Format.count(count) + (count == 1 ? " entry)" : " entries)"));
         ctx.render(http, "admin/audit.jte", new AuditPage(ctx.chrome(http, "Audit"), params(http),
                 entries.subList(0, Math.min(PAGE, entries.size())), older, chain));
     }
@@ -78,16 +85,30 @@ public final class AuditPages {
     }
 
     private void api(Context http) {
-        List<AuditTrail.Entry> entries = ctx.access().audit().list(filter(http), before(http), PAGE + 1);
+        int limit = limit(http);
+        List<AuditTrail.Entry> entries = ctx.access().audit().list(filter(http), before(http), limit + 1);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("entries", entries.subList(0, Math.min(PAGE, entries.size())).stream().map(e -> {
+        body.put("entries", entries.subList(0, Math.min(limit, entries.size())).stream().map(e -> {
             Map<String, Object> m = new LinkedHashMap<>();
             List<String> values = row(e);
             for (int i = 0; i < HEADER.size(); i++) m.put(HEADER.get(i), values.get(i));
+            m.put("seq", e.seq());
             return m;
         }).toList());
-        body.put("older", entries.size() > PAGE ? entries.get(PAGE - 1).seq() : null);
+        body.put("older", entries.size() > limit ? entries.get(limit - 1).seq() : null);
         http.json(body);
+    }
+
+    private static int limit(Context http) {
+        String l = http.queryParam("limit");
+        if (l == null || l.isBlank()) return PAGE;
+        try {
+            int n = Integer.parseInt(l.strip());
+            if (n >= 1 && n <= MAX_LIMIT) return n;
+        } catch (NumberFormatException e) {
+            // told below
+        }
+        throw new BadRequest("'limit' is a number of entries from 1 to " + MAX_LIMIT + " (page on with 'before'), not '" + l + "'");
     }
 
     static List<String> row(AuditTrail.Entry e) {
@@ -106,8 +127,9 @@ public final class AuditPages {
     }
 
     private static AuditTrail.Filter filter(Context http) {
+        Instant now = Instant.now();
         return new AuditTrail.Filter(blankNull(http.queryParam("user")), blankNull(http.queryParam("action")),
-                blankNull(http.queryParam("endpoint")), time(http.queryParam("since"), "since"), time(http.queryParam("until"), "until"));
+                blankNull(http.queryParam("endpoint")), time("since", http.queryParam("since"), now), time("until", http.queryParam("until"), now));
     }
 
     private static long before(Context http) {
@@ -119,14 +141,11 @@ public final class AuditPages {
         }
     }
 
-    private static Long time(String text, String name) {
-        if (text == null || text.isBlank()) return null;
-        String t = text.strip();
+    private static Long time(String name, String value, Instant now) {
         try {
-            return t.length() == 10 ? LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()
-                    : Instant.parse(t).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new BadRequest("'" + name + "' is a UTC date (2026-12-01) or time (2026-12-01T10:00:00Z), not '" + t + "'");
+            return AuditTime.parse(name, value, now);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
         }
     }
 
