@@ -18,6 +18,9 @@ import trailhound.web.tls.TlsException;
  * 1 for anything else (with the stack trace, since that is a defect).
  */
 final class Errors implements IExecutionExceptionHandler {
+    /** Said after "unknown endpoint 'X'": where a command-line user finds the names. */
+    static final String LIST_ENDPOINTS = ": list them with `bin/trailhound endpoints`";
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
@@ -29,7 +32,7 @@ final class Errors implements IExecutionExceptionHandler {
             case AccessException a -> Text.safe(a.getMessage());
             case AccessDeniedException d -> Text.safe(d.getMessage());
             case QuerySyntaxException q -> "bad query: " + q.getMessage();
-            case UnknownEndpointException u -> u.getMessage();
+            case UnknownEndpointException u -> u.getMessage() + LIST_ENDPOINTS;
             case IngestException i -> i.getMessage();
             case TlsException tls -> tls.getMessage();
             case NoSuchFileException n -> "no such file: " + n.getFile();

@@ -186,7 +186,8 @@ final class RunningServer {
      * it would have ended had it failed so locally: exit status 1 for a defect, else 2.
      */
     static HandOffException asException(Failure failure) {
-        return new HandOffException(failure.message(), failure.kind() == HandOff.Kind.INTERNAL ? 1 : Main.BAD_INPUT);
+        String advice = failure.kind() == HandOff.Kind.UNKNOWN_ENDPOINT ? Errors.LIST_ENDPOINTS : "";
+        return new HandOffException(failure.message() + advice, failure.kind() == HandOff.Kind.INTERNAL ? 1 : Main.BAD_INPUT);
     }
 
     private Line work(String path, Object body, LongConsumer progress) {

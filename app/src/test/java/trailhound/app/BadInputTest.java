@@ -162,7 +162,7 @@ class BadInputTest {
     void search_unknownEndpoint_exit2() {
         Cli cli = Cli.run("search", "--data", data.toString(), "--endpoint", "no-such-host", "type:process");
         assertEquals(2, cli.status());
-        assertTrue(cli.err().contains("no-such-host"), cli.err());
+        assertTrue(cli.err().contains("unknown endpoint 'no-such-host': list them with `bin/trailhound endpoints`"), cli.err());
     }
 
     @Test

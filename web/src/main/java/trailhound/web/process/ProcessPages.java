@@ -30,6 +30,7 @@ public final class ProcessPages {
     /** Events of the history the page shows; the events grid has the rest. */
     static final int PAGE_HISTORY = 2_000;
     static final int MAX_API_HISTORY = 10_000;
+    private static final String PAGE_HINT = "open processes from an event in the events grid";
 
     private ProcessPages() {}
 
@@ -42,7 +43,7 @@ public final class ProcessPages {
     private static void page(Context http, WebContext ctx) throws IOException {
         String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         String processKey = trailhound.web.Format.unsegment(http.pathParam("processKey"));
-        Loaded loaded = load(ctx.scope(http), endpoint, processKey, PAGE_HISTORY);
+        Loaded loaded = load(ctx.scope(http), endpoint, processKey, PAGE_HISTORY, PAGE_HINT);
         ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, processKey);
         ProcessView view = loaded.view();
         String title = "Process " + (view.process().name() != null ? view.process().name() : view.process().key());
@@ -53,7 +54,7 @@ public final class ProcessPages {
     /** The Event History tab's content, loaded when the tab is first shown so the page itself stays small. */
     private static void events(Context http, WebContext ctx) throws IOException {
         Loaded loaded = load(ctx.scope(http), trailhound.web.Format.unsegment(http.pathParam("endpoint")),
-                trailhound.web.Format.unsegment(http.pathParam("processKey")), PAGE_HISTORY);
+                trailhound.web.Format.unsegment(http.pathParam("processKey")), PAGE_HISTORY, PAGE_HINT);
         ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view()));
     }
 
@@ -61,18 +62,19 @@ public final class ProcessPages {
         String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         int limit = limit(http.queryParam("limit"));
         String processKey = trailhound.web.Format.unsegment(http.pathParam("processKey"));
-        Loaded loaded = load(ctx.scope(http), endpoint, processKey, limit);
+        Loaded loaded = load(ctx.scope(http), endpoint, processKey, limit,
+                "process keys are the process_key of the endpoint's events (GET /api/v1/endpoints/" + trailhound.web.Format.segment(endpoint) + "/search)");
         ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, processKey);
         http.json(ProcessModels.api(endpoint, loaded.view(), loaded.parentRecorded(), ctx.reputation()));
     }
 
     /** The view and whether its parent has events of its own (else it is known only from the child's parent_* fields). */
-    private static Loaded load(Scope access, String endpoint, String processKey, int limit) throws IOException {
+    /** @param hint where the reader finds the processes that exist: a page's reader and an API client look in different places */
+    private static Loaded load(Scope access, String endpoint, String processKey, int limit, String hint) throws IOException {
         try (IndexBackend.Lease lease = access.index(endpoint)) {
             Optional<ProcessView> found = lease.index().process(processKey, limit);
             if (found.isEmpty()) {
-                throw new NotFoundResponse("no process '" + processKey + "' on endpoint '" + endpoint
-                        + "': open processes from an event in the events grid");
+                throw new NotFoundResponse("no process '" + processKey + "' on endpoint '" + endpoint + "': " + hint);
             }
             ProcessView view = found.get();
             boolean parentRecorded = view.parent() != null && lease.index().count(new TermQuery(

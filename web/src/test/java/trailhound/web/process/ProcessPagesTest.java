@@ -184,7 +184,19 @@ class ProcessPagesTest {
 
         assertEquals(404, r.statusCode());
         assertTrue(r.body().contains("no process 'no-such-process' on endpoint 'ws-01'"), r.body());
+        assertTrue(r.body().contains("events grid"), r.body());
         assertFalse(r.body().contains("Exception"));
+    }
+
+    @Test
+    void api_unknownProcess_404SaysWhereAnApiClientFindsKeys() throws Exception {
+        HttpResponse<String> r = web.get(api("no-such-process"));
+
+        assertEquals(404, r.statusCode());
+        String error = JSON.readTree(r.body()).get("error").asText();
+        assertTrue(error.startsWith("no process 'no-such-process' on endpoint 'ws-01': "), error);
+        assertTrue(error.contains("GET /api/v1/endpoints/ws-01/search"), error);
+        assertFalse(error.contains("grid") || error.contains("trailhound"), "no page or command-line advice to an API client: " + error);
     }
 
     @Test
@@ -192,7 +204,9 @@ class ProcessPagesTest {
         HttpResponse<String> r = web.get("/api/v1/endpoints/nowhere/process/" + POWERSHELL);
 
         assertEquals(404, r.statusCode());
-        assertTrue(JSON.readTree(r.body()).get("error").asText().contains("nowhere"), r.body());
+        String error = JSON.readTree(r.body()).get("error").asText();
+        assertTrue(error.contains("nowhere"), r.body());
+        assertFalse(error.contains("trailhound"), "no command-line advice to an API client: " + error);
     }
 
     @Test
