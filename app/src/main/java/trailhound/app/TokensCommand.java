@@ -54,11 +54,13 @@ final class TokensCommand implements Callable<Integer> {
                 out.println(new ObjectMapper().writeValueAsString(rows));
                 return 0;
             }
-            out.printf("%-16s  %-20s %-24s %-7s  %-24s  %-24s  %s%n", "ID", "USER", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED");
+            TextTable table = new TextTable().left("ID", 16).left("USER", 32).left("NAME", 40).left("STATE", 7).left("CREATED", 24)
+                    .left("EXPIRES", 24).left("LAST USED", 0);
             for (Tokens.Token t : tokens) {
-                out.printf("%-16s  %-20s %-24s %-7s  %-24s  %-24s  %s%n", t.id(), Text.safe(t.user()), Text.safe(t.name()), state(t, now),
-                        time(t.created()), time(t.expires()), t.lastUsed() == null ? "never" : time(t.lastUsed()));
+                table.row(t.id(), t.user(), t.name(), state(t, now), time(t.created()), time(t.expires()),
+                        t.lastUsed() == null ? "never" : time(t.lastUsed()));
             }
+            table.print(out);
             return 0;
         });
     }

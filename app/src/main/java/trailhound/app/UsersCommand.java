@@ -53,11 +53,12 @@ final class UsersCommand implements Callable<Integer> {
                 out.println(new ObjectMapper().writeValueAsString(rows));
                 return 0;
             }
-            out.printf("%-24s %-14s %-8s %-11s %s%n", "NAME", "ROLE", "DISABLED", "MUST CHANGE", "GROUPS");
+            TextTable table = new TextTable().left("NAME", 32).left("ROLE", 14).left("DISABLED", 8).left("MUST CHANGE", 11).left("GROUPS", 0);
             for (Accounts.User u : users) {
-                out.printf("%-24s %-14s %-8s %-11s %s%n", Text.safe(u.name()), u.role().label(), u.disabled() ? "yes" : "no",
-                        u.mustChangePassword() ? "yes" : "no", u.groups().isEmpty() ? "-" : Text.safe(String.join(", ", u.groups())));
+                table.row(u.name(), u.role().label(), u.disabled() ? "yes" : "no", u.mustChangePassword() ? "yes" : "no",
+                        String.join(", ", u.groups()));
             }
+            table.print(out);
             return 0;
         });
     }

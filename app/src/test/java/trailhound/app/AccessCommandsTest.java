@@ -137,6 +137,8 @@ class AccessCommandsTest {
         Cli table = ok(run("users"));
         assertTrue(table.out().lines().anyMatch(l -> l.matches("bob\\s+analyst\\s+yes\\s+yes\\s+Finance")), table.out());
         assertTrue(table.out().lines().anyMatch(l -> l.matches("ana\\s+analyst\\s+no\\s+yes\\s+-")), table.out());
+        ok(run("users", "add", "--name", "a.rather.long.service.account@example.org", "--role", "read-only"));
+        assertAligned(ok(run("users")).out(), "ROLE", "DISABLED", "MUST CHANGE", "GROUPS");
 
         ok(run("users", "enable", "--name", "bob"));
         assertInstanceOf(Accounts.SignIn.Ok.class, signIn("bob", "violet tractor lantern"));
@@ -293,6 +295,8 @@ class AccessCommandsTest {
         assertEquals("revoked", json("tokens", "--format", "json").get(0).get("state").asText());
         refused(run("tokens", "revoke", "--id", t.get("id").asText()), "revoked already");
         refused(run("tokens", "revoke", "--id", "0000"), "unknown token");
+        ok(run("tokens", "create", "--user", "ana", "--name", "a token with a name longer than its column in the table"));
+        assertAligned(ok(run("tokens")).out(), "USER", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED");
     }
 
     private boolean authenticates(String secret) throws Exception {
