@@ -38,7 +38,7 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--action", paramLabel = "ACTION", description = "Only this action, e.g. sign-in, search, user.create, group.rule.") String action;
     @Option(names = "--endpoint", paramLabel = "NAME", description = "Only entries on this endpoint.") String endpoint;
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N entries, the newest (default: ${DEFAULT-VALUE}).") int limit;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).") Format format;
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).") Format format;
 
     @Override
     public Integer call() throws Exception {

@@ -17,22 +17,22 @@ import trailhound.bench.LuceneFloor;
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--events", defaultValue = "10000000", description = "Events to generate in total (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--events", paramLabel = "N", defaultValue = "10000000", description = "Events to generate in total (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--endpoints", defaultValue = "1", description = "Endpoints to spread them over; more than one adds the hunt row (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--endpoints", paramLabel = "N", defaultValue = "1", description = "Endpoints to spread them over; more than one adds the hunt row (default: ${DEFAULT-VALUE}).")
     int endpoints;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed of the generator (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed of the generator (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--repetitions", defaultValue = "20", description = "Timed runs per index query after the warm-up, at least 20 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repetitions", paramLabel = "N", defaultValue = "20", description = "Timed runs per index query after the warm-up, at least 20 (default: ${DEFAULT-VALUE}).")
     int repetitions;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Also write bench-<time>.json with every figure and the machine into DIR.")
     Path out;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json on stdout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json on stdout (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--work", paramLabel = "DIR", description = "Keep the generated snapshots and indexes in DIR (default: a temporary folder, deleted).")
@@ -41,10 +41,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--datasets", paramLabel = "DIR", description = "Real telemetry for the Sysmon JSON row (default: $TRAILHOUND_DATASETS; the row is skipped when absent).")
     Path datasets;
 
-    @Option(names = "--telemetry-events", defaultValue = "200000", description = "Sysmon JSON lines for the import row, 0 to skip (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--telemetry-events", paramLabel = "N", defaultValue = "200000", description = "Sysmon JSON lines for the import row, 0 to skip (default: ${DEFAULT-VALUE}).")
     long telemetryEvents;
 
-    @Option(names = "--web-clients", defaultValue = "4", description = "Concurrent clients timing the web pages, 0 to skip (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--web-clients", paramLabel = "N", defaultValue = "4", description = "Concurrent clients timing the web pages, 0 to skip (default: ${DEFAULT-VALUE}).")
     int webClients;
 
     @Option(names = "--lucene-floor", description = "Instead of the benchmark, measure what Lucene alone costs per document"

@@ -31,13 +31,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin ListenOptions listen;
 
-    @Option(names = "--endpoints", defaultValue = "6", description = "Sample endpoints to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--endpoints", paramLabel = "N", defaultValue = "6", description = "Sample endpoints to generate (default: ${DEFAULT-VALUE}).")
     int endpoints;
 
-    @Option(names = "--events", defaultValue = "300000", description = "Sample events in all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--events", paramLabel = "N", defaultValue = "300000", description = "Sample events in all (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed of the samples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed of the samples (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--no-serve", description = "Prepare the data folder and exit without serving (for scripts and tests).")

@@ -25,7 +25,7 @@ final class DistributionCommand implements Callable<Integer> {
     @Option(names = "--query", paramLabel = "Q", description = "Count only events matching this query.")
     String query;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Override

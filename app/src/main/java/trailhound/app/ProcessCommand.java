@@ -27,10 +27,10 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--key", required = true, paramLabel = "PROCESS_KEY", description = "The process's process_key, as in search results.")
     String key;
 
-    @Option(names = "--limit", defaultValue = "1000", description = "History events to show (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "History events to show (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Override

@@ -16,13 +16,13 @@ final class SamplesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write <host>.db files and intel.csv into.")
     Path out;
 
-    @Option(names = "--endpoints", defaultValue = "6", description = "Number of endpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--endpoints", paramLabel = "N", defaultValue = "6", description = "Number of endpoints (default: ${DEFAULT-VALUE}).")
     int endpoints;
 
-    @Option(names = "--events", defaultValue = "200000", description = "Total events over all endpoints (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--events", paramLabel = "N", defaultValue = "200000", description = "Total events over all endpoints (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override

@@ -43,10 +43,10 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--count", description = "Print only the number of matching events.")
     boolean count;
 
-    @Option(names = "--limit", defaultValue = "100", description = "Events to print (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "Events to print (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Parameters(arity = "0..*", paramLabel = "QUERY", description = "The query (all words are joined); empty matches every event.")

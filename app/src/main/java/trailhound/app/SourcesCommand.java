@@ -29,7 +29,7 @@ final class SourcesCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "NAME", description = "Only the sources that fed this endpoint.")
     String endpoint;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Override

@@ -27,7 +27,7 @@ final class TokensCommand implements Callable<Integer> {
 
     @Option(names = "--user", paramLabel = "NAME", description = "Only this user's tokens.") String user;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Override

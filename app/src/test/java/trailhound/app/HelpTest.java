@@ -49,6 +49,20 @@ class HelpTest {
         assertEquals(List.of(), missing, "options and parameters without a description");
     }
 
+    /** picocli's default label is the Java field's name ({@code --format=<format>}); the house style is upper case ({@code --format=FORMAT}). */
+    @Test
+    void everyOptionTakingAValue_hasAnUpperCaseLabel() {
+        List<String> lower = new ArrayList<>();
+        for (CommandSpec command : commands()) {
+            for (OptionSpec o : command.options()) {
+                if (o.arity().max() > 0 && !o.paramLabel().matches("[A-Z][A-Z0-9_,-]*")) {
+                    lower.add(command.qualifiedName() + " " + o.longestName() + "=" + o.paramLabel());
+                }
+            }
+        }
+        assertEquals(List.of(), lower, "options labelled with a field name");
+    }
+
     /**
      * picocli prints each element of a description array as a paragraph of its own, and lists a subcommand by its
      * first element: one sentence split over two elements wraps oddly and is cut short in the command list.
