@@ -192,7 +192,7 @@ final class GroupsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "members", mixinStandardHelpOptions = true, description = "The endpoints a group holds now, one per line.")
+    @Command(name = "members", mixinStandardHelpOptions = true, description = "The endpoints a group holds now, one per line, named ones not seen yet included.")
     static final class Members implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
