@@ -1,11 +1,13 @@
 package trailhound.access;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import trailhound.query.EndpointRule;
@@ -115,6 +117,61 @@ public final class Groups {
         return membersOf(List.of(new Group("preview", r, false, endpoints)), snapshot());
     }
 
+    /**
+     * Which groups a rename or merge lets see events they do not see now ({@code gaining}), and which
+     * stop seeing events they see now ({@code losing}), both sorted; the built-in group is in neither.
+     */
+    public record AccessChange(SortedSet<String> gaining, SortedSet<String> losing) {
+        public boolean none() {
+            return gaining.isEmpty() && losing.isEmpty();
+        }
+
+        /** "groups Finance, HR gain access; group Lab loses it", or "" when nothing changes. */
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            if (!gaining.isEmpty()) parts.add(groups(gaining) + (gaining.size() == 1 ? " gains" : " gain") + " access");
+            if (!losing.isEmpty()) parts.add(groups(losing) + (losing.size() == 1 ? " loses" : " lose") + " it");
+            return String.join("; ", parts);
+        }
+
+        private static String groups(SortedSet<String> names) {
+            return (names.size() == 1 ? "group " : "groups ") + String.join(", ", names);
+        }
+    }
+
+    /**
+     * What renaming {@code from} to {@code to} (or merging it into {@code to}) would change in who sees
+     * what: a static group may name the new name before it exists, and rules test names, tags and
+     * addresses, so a rename can widen access as much as a group change; it is shown before it is done.
+     * For a merge a group gains when it sees the merged endpoint but not both before.
+     */
+    public AccessChange accessChange(String from, String to, boolean merge) {
+        Snapshot now = snapshot();
+        Optional<EndpointInfo> moving = now.endpoints().stream().filter(e -> e.name().equals(from)).findFirst();
+        if (moving.isEmpty()) return new AccessChange(new TreeSet<>(), new TreeSet<>());
+        List<EndpointInfo> endpoints = new ArrayList<>(now.endpoints().stream().filter(e -> !e.name().equals(from)).toList());
+        if (!merge) endpoints.add(new EndpointInfo(to, moving.get().os(), moving.get().hostname(), moving.get().ip(), moving.get().snapshotCount()));
+        Map<String, SortedSet<String>> tags = new TreeMap<>(now.tags());
+        SortedSet<String> movedTags = new TreeSet<>(tags.getOrDefault(to, new TreeSet<>()));
+        movedTags.addAll(tags.getOrDefault(from, new TreeSet<>()));
+        tags.remove(from);
+        tags.put(to, movedTags);
+        Snapshot after = new Snapshot(endpoints, tags);
+
+        SortedSet<String> gaining = new TreeSet<>();
+        SortedSet<String> losing = new TreeSet<>();
+        for (Group g : list()) {
+            if (g.builtin()) continue;
+            List<String> named = g.endpoints().stream().map(e -> e.equals(from) ? to : e).distinct().toList();
+            boolean sawFrom = membersOf(List.of(g), now).contains(from);
+            boolean sawTo = merge && membersOf(List.of(g), now).contains(to);
+            boolean seesAfter = membersOf(List.of(new Group(g.name(), g.rule(), false, named)), after).contains(to);
+            if (seesAfter && !(sawFrom && (sawTo || !merge))) gaining.add(g.name());
+            if (!seesAfter && (sawFrom || sawTo)) losing.add(g.name());
+        }
+        return new AccessChange(gaining, losing);
+    }
+
     /** Adds and removes tags of an endpoint; tags are what rules test with {@code tag:}. */
     public void tag(Caller by, String endpoint, Collection<String> add, Collection<String> remove) {
         if (catalogue.endpoint(endpoint).isEmpty()) throw new AccessException("unknown endpoint '" + endpoint + "'");
@@ -123,6 +180,7 @@ public final class Groups {
                 throw new AccessException("a tag is 1 to 64 letters, digits and . _ @ : - (starting with a letter or digit), not '" + t + "'");
             }
         }
+        if (add.isEmpty() && remove.isEmpty()) return; // nothing changes, nothing to audit
         catalogue.changeTags(endpoint, add, remove);
         audit.record(by, "endpoint.tag", endpoint, AuditLog.OK,
                 (add.isEmpty() ? "" : "+" + String.join(" +", add)) + (remove.isEmpty() ? "" : (add.isEmpty() ? "" : " ") + "-" + String.join(" -", remove)));

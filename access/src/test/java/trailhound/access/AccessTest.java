@@ -194,6 +194,27 @@ class AccessTest {
     }
 
     @Test
+    void renamesAndMergesSayWhichGroupsGainOrLoseTheEndpoint() throws Exception {
+        access.groups().create(ADMIN, "fin", "name:WS-FIN-*", List.of());
+        access.groups().create(ADMIN, "hr", "name:WS-HR-*", List.of());
+        access.groups().create(ADMIN, "early", null, List.of("ws-new"));
+        Groups.AccessChange rename = access.groups().accessChange("WS-HR-01", "WS-FIN-99", false);
+        assertEquals(Set.of("fin"), rename.gaining());
+        assertEquals(Set.of("hr"), rename.losing());
+        assertEquals("group fin gains access; group hr loses it", rename.describe());
+        assertEquals(Set.of("early"), access.groups().accessChange("srv-web", "ws-new", false).gaining());
+        assertTrue(access.groups().accessChange("WS-FIN-01", "WS-FIN-02", false).none(), "the same groups see it");
+
+        Groups.AccessChange merge = access.groups().accessChange("WS-HR-01", "WS-FIN-01", true);
+        assertEquals(Set.of("fin"), merge.gaining(), "fin sees the HR endpoint's events after the merge");
+        assertEquals(Set.of("hr"), merge.losing());
+        access.groups().tag(ADMIN, "WS-HR-01", List.of("vip"), List.of());
+        access.groups().create(ADMIN, "vip", "tag:vip", List.of());
+        assertEquals(Set.of("fin", "vip"), access.groups().accessChange("WS-HR-01", "WS-FIN-01", true).gaining(),
+                "tags follow a merge, so vip sees the FIN endpoint's events too");
+    }
+
+    @Test
     void userNamesDifferingOnlyInCaseAreRefused() throws Exception {
         access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
         AccessException e = assertThrows(AccessException.class,
