@@ -21,6 +21,7 @@ final class Serving {
 
     static void serveUntilStopped(DataDir dir, WriterLock lock, WebOptions options, PrintWriter out, PrintWriter err)
             throws InterruptedException {
+        dir.exposure().ifPresent(warning -> err.println("trailhound: " + warning));
         WebServer server = WebServer.start(dir, options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
