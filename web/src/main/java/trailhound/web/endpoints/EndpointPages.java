@@ -59,11 +59,10 @@ public final class EndpointPages {
         List<String> remove = new ArrayList<>();
         if (api) {
             com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
-            if (!(body.path("add").isArray() || body.path("remove").isArray())) {
-                throw new BadRequest("expected a JSON body {\"add\": [\"tag\", ...], \"remove\": [\"tag\", ...]}");
-            }
-            body.path("add").forEach(t -> add.add(t.asText()));
-            body.path("remove").forEach(t -> remove.add(t.asText()));
+            String usage = "expected a JSON body {\"add\": [\"tag\", ...], \"remove\": [\"tag\", ...]}";
+            if (!(body.has("add") || body.has("remove"))) throw new BadRequest(usage);
+            add.addAll(WebContext.strings(body, "add", usage));
+            remove.addAll(WebContext.strings(body, "remove", usage));
         } else {
             String typed = http.formParam("tags");
             if (typed == null) throw new BadRequest("missing 'tags': the endpoint's tags, comma separated (empty for none)");
