@@ -34,6 +34,11 @@ public final class Groups {
     private final Catalogue catalogue;
     private final AuditLog audit;
 
+    /** Every group's members, as computed at one membership generation (ComputerGroups#membershipGeneration). */
+    private record Members(long generation, Map<String, SortedSet<String>> byGroup) {}
+
+    private volatile Members members = new Members(-1, Map.of());
+
     Groups(ComputerGroups store, Catalogue catalogue, AuditLog audit) {
         this.store = store;
         this.catalogue = catalogue;
@@ -103,8 +108,9 @@ public final class Groups {
 
     /** The group's members now, sorted. */
     public SortedSet<String> members(String name) {
-        Group g = find(name).orElseThrow(() -> new AccessException("unknown group '" + name + "'"));
-        return membersOf(List.of(g), snapshot());
+        SortedSet<String> m = current().byGroup().get(name);
+        if (m == null) throw new AccessException("unknown group '" + name + "'");
+        return m;
     }
 
     /**
@@ -193,8 +199,28 @@ public final class Groups {
 
     /** The endpoints in any of the named groups, now. */
     Set<String> visibleThrough(List<String> groupNames) {
-        List<Group> granted = list().stream().filter(g -> groupNames.contains(g.name())).toList();
-        return granted.isEmpty() ? Set.of() : membersOf(granted, snapshot());
+        Map<String, SortedSet<String>> byGroup = current().byGroup();
+        if (groupNames.size() == 1) return byGroup.getOrDefault(groupNames.get(0), new TreeSet<>());
+        Set<String> visible = new TreeSet<>();
+        groupNames.forEach(g -> visible.addAll(byGroup.getOrDefault(g, new TreeSet<>())));
+        return visible;
+    }
+
+    /**
+     * Every group's members, computed again only when the membership generation moved: evaluating
+     * every rule over every endpoint on each request cost 150 ms at 5,000 endpoints. The generation is
+     * read before the groups and endpoints, so a change made meanwhile is never cached as seen.
+     */
+    private Members current() {
+        long generation = store.membershipGeneration();
+        Members m = members;
+        if (m.generation() == generation) return m;
+        Snapshot now = snapshot();
+        Map<String, SortedSet<String>> byGroup = new TreeMap<>();
+        for (Group g : list()) byGroup.put(g.name(), java.util.Collections.unmodifiableSortedSet(membersOf(List.of(g), now)));
+        m = new Members(generation, Map.copyOf(byGroup));
+        members = m;
+        return m;
     }
 
     private record Snapshot(List<EndpointInfo> endpoints, Map<String, SortedSet<String>> tags) {}

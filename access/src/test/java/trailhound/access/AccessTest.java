@@ -215,6 +215,23 @@ class AccessTest {
     }
 
     @Test
+    void membersAreKeptComputed_butFollowChangesMadeByAnotherProcess() throws Exception {
+        access.groups().create(ADMIN, "fin", "name:WS-FIN-* OR tag:fin", List.of());
+        access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of("fin"), GOOD, false);
+        assertEquals(List.of("WS-FIN-01"), names(as("ana")));
+        // what a CLI command does beside a running server: the same server.db through another connection
+        try (DataDir other = DataDir.openExisting(dir)) {
+            other.catalogue().upsertEndpoint("WS-FIN-02", "windows", "ws-fin-02.corp", "10.1.0.6");
+            other.catalogue().changeTags("srv-web", List.of("fin"), List.of());
+        }
+        assertEquals(List.of("WS-FIN-01", "WS-FIN-02", "srv-web"), names(as("ana")));
+        try (DataDir other = DataDir.openExisting(dir)) {
+            other.catalogue().changeTags("srv-web", List.of(), List.of("fin"));
+        }
+        assertEquals(List.of("WS-FIN-01", "WS-FIN-02"), names(as("ana")), "a removed tag takes the endpoint away at once");
+    }
+
+    @Test
     void userNamesDifferingOnlyInCaseAreRefused() throws Exception {
         access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
         AccessException e = assertThrows(AccessException.class,
