@@ -58,7 +58,7 @@ public final class DataDir implements Closeable {
      * the endpoints, the users' password hashes and the audit trail, and what is inside inherits the
      * protection whatever the umask.
      */
-    private static void createPrivate(Path folder) throws IOException {
+    static void createPrivate(Path folder) throws IOException {
         if (folder.getParent() != null) Files.createDirectories(folder.getParent());
         try {
             Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
