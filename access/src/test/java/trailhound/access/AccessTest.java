@@ -311,4 +311,34 @@ class AccessTest {
         access.accounts().setRole(ADMIN, "admin", Role.ANALYST);
         assertEquals(Role.ANALYST, access.accounts().find("admin").orElseThrow().role());
     }
+
+    @Test
+    void over_aFolderWhoseAuditTriggersWereDropped_putsThemBackWithAnEntryAndWarnsOnce() throws Exception {
+        access.audit().record(ADMIN, "search", "WS-FIN-01", AuditLog.OK, "q=1");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
+                java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("DROP TRIGGER audit_no_update");
+            s.executeUpdate("DROP TRIGGER audit_no_delete");
+        }
+        assertTrue(access.audit().verify().orElseThrow().reason().contains("were removed"));
+
+        List<String> warnings = new java.util.ArrayList<>();
+        Access reopened = Access.over(data, clock, warnings::add); // as the server does when it starts
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.getFirst().startsWith("trailhound: " + dir.resolve("server.db") + ": the audit triggers audit_no_update and"
+                + " audit_no_delete were removed: re-created; entries may have been changed while they were missing (audit entry 2)"),
+                warnings.getFirst());
+        AuditTrail.Entry restored = reopened.audit().list(AuditTrail.Filter.ALL, 0, 1).getFirst();
+        assertEquals(List.of("system", "startup", AuditTrail.TRIGGERS_RESTORED, AuditLog.OK),
+                List.of(restored.event().actor(), restored.event().via(), restored.event().action(), restored.event().outcome()));
+        assertTrue(reopened.audit().verify().isEmpty());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
+                java.sql.Statement s = c.createStatement()) {
+            assertThrows(java.sql.SQLException.class, () -> s.executeUpdate("DELETE FROM audit"));
+        }
+
+        Access.over(data, clock, warnings::add);
+        assertEquals(1, warnings.size(), "in place again: nothing to say, nothing written");
+        assertEquals(2, reopened.audit().count());
+    }
 }
