@@ -71,6 +71,9 @@ class GroupAccessTest {
                     .anyMatch(x -> ("GET /endpoints/" + e + "/export.zip: needs export").equals(x.event().detail())));
             assertTrue(access.audit().list(new AuditTrail.Filter("in", "search", e, null, null), 0, 5).stream()
                     .anyMatch(x -> "type:dns".equals(x.event().detail()) && "token:t".equals(x.event().via())));
+            assertEquals(200, get(web, "/api/v1/endpoints/" + e + "/distribution?q=user:x", in).statusCode());
+            assertTrue(access.audit().list(new AuditTrail.Filter("in", "distribution", e, null, null), 0, 5).stream()
+                    .anyMatch(x -> "user:x".equals(x.event().detail())), "counts under a query are audited like a search");
             assertTrue(access.audit().verify().isEmpty());
         }
     }
