@@ -1,6 +1,7 @@
 package trailhound.access;
 
 import java.time.Clock;
+import java.util.function.Consumer;
 import trailhound.ingest.DataDir;
 
 /**
@@ -15,8 +16,9 @@ import trailhound.ingest.DataDir;
  * }</pre>
  *
  * <p>Users have a {@link Role} and are granted computer {@link Groups}; administrators see every
- * endpoint. Every change and every look that matters lands in the {@link AuditLog}. Thread-safe; the
- * data folder stays the caller's to close.
+ * endpoint. Every change and every look that matters lands in the {@link AuditLog}. Opening it puts the
+ * audit trail's triggers back when someone removed them, with an entry and a warning saying so.
+ * Thread-safe; the data folder stays the caller's to close.
  */
 public final class Access {
     private final DataDir data;
@@ -25,18 +27,29 @@ public final class Access {
     private final Groups groups;
     private final Tokens tokens;
 
-    private Access(DataDir data, Clock clock) {
+    private Access(DataDir data, Clock clock, Consumer<String> warnings) {
         this.data = data;
         this.audit = new AuditLog(data.store().audit(), clock);
+        audit.restoreTriggers().ifPresent(entry -> warnings.accept("trailhound: " + data.store().file() + ": " + entry.event().detail()
+                + " (audit entry " + entry.seq() + "); check it with `trailhound audit verify` and against a copy of the newest hash"
+                + " kept elsewhere"));
         this.groups = new Groups(data.store().groups(), data.catalogue(), audit);
         SignInThrottle throttle = new SignInThrottle(clock); // passwords and tokens: one backoff per address
         this.accounts = new Accounts(data.root(), data.store().users(), data.store().groups(), audit, throttle);
         this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock, throttle);
     }
 
-    /** The access layer over an open data folder; {@code clock} stamps audit entries and checks token expiry. */
+    /**
+     * The access layer over an open data folder; {@code clock} stamps audit entries and checks token expiry.
+     * Warns on stderr when it had to re-create the audit trail's triggers.
+     */
     public static Access over(DataDir data, Clock clock) {
-        return new Access(data, clock);
+        return new Access(data, clock, System.err::println);
+    }
+
+    /** As {@link #over(DataDir, Clock)}, with the warning (one line, at most once) given to {@code warnings}. */
+    public static Access over(DataDir data, Clock clock, Consumer<String> warnings) {
+        return new Access(data, clock, warnings);
     }
 
     /** The folder as this caller may see it (one per request). */

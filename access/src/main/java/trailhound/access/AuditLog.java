@@ -62,7 +62,16 @@ public final class AuditLog {
         trail.forEach(each);
     }
 
-    /** Empty when the whole chain holds, else the first broken link. */
+    /**
+     * Re-creates the trail's triggers when they are missing or changed, with an entry by {@code system}
+     * saying what was wrong; answers that entry (empty: they were in place, nothing written).
+     */
+    Optional<AuditTrail.Entry> restoreTriggers() {
+        return trail.restoreTriggers(damage -> new AuditTrail.Event(clock.millis(), "system", "startup", AuditTrail.TRIGGERS_RESTORED, null,
+                null, OK, damage + ": re-created; entries may have been changed while they were missing"));
+    }
+
+    /** Empty when the whole chain holds and its triggers are in place, else the first broken link. */
     public Optional<AuditTrail.Break> verify() {
         return trail.verify();
     }

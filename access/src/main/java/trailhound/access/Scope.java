@@ -47,8 +47,18 @@ public final class Scope {
 
     /** @throws AccessDeniedException (403) when the caller's role does not allow it (audited) */
     public void require(Action action) {
+        require(action, null);
+    }
+
+    /**
+     * As {@link #require(Action)}, the audit entry naming the refused {@code request} (e.g. "GET /admin/users").
+     *
+     * @throws AccessDeniedException (403) when the caller's role does not allow it (audited)
+     */
+    public void require(Action action, String request) {
         if (!may(action)) {
-            audit.record(caller, "access.denied", null, AuditLog.DENIED, "needs " + action.name().toLowerCase());
+            audit.record(caller, "access.denied", null, AuditLog.DENIED,
+                    (request == null ? "" : request + ": ") + "needs " + action.name().toLowerCase());
             throw AccessDeniedException.of(caller, action);
         }
     }
@@ -76,10 +86,21 @@ public final class Scope {
         return visible().contains(endpoint) && data.catalogue().endpoint(endpoint).isPresent();
     }
 
-    /** @throws UnknownEndpointException when absent or not the caller's */
+    /** @throws UnknownEndpointException when absent or not the caller's (the latter audited) */
     public EndpointInfo endpoint(String name) {
-        if (!sees(name)) throw new UnknownEndpointException(name);
+        if (!sees(name)) throw unknown(name);
         return data.catalogue().endpoint(name).orElse(new EndpointInfo(name, null, null, null, 0));
+    }
+
+    /**
+     * The caller hears "unknown" of an endpoint outside their groups, exactly as of one that does not
+     * exist; the audit trail, for administrators, tells the two apart.
+     */
+    private UnknownEndpointException unknown(String name) {
+        if (name != null && data.catalogue().endpoint(name).isPresent()) {
+            audit.record(caller, "access.denied", name, AuditLog.DENIED, "endpoint outside the caller's groups");
+        }
+        return new UnknownEndpointException(name);
     }
 
     /** True when the endpoint is the caller's and has an index. */
@@ -93,7 +114,8 @@ public final class Scope {
      * @throws UnknownEndpointException when absent, not the caller's, or without index
      */
     public IndexBackend.Lease index(String endpoint) throws IOException {
-        if (!hasIndex(endpoint)) throw new UnknownEndpointException(endpoint);
+        if (!sees(endpoint)) throw unknown(endpoint);
+        if (!data.indexes().exists(endpoint)) throw new UnknownEndpointException(endpoint);
         return data.indexes().acquire(endpoint);
     }
 

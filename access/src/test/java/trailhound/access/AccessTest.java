@@ -194,6 +194,44 @@ class AccessTest {
     }
 
     @Test
+    void renamesAndMergesSayWhichGroupsGainOrLoseTheEndpoint() throws Exception {
+        access.groups().create(ADMIN, "fin", "name:WS-FIN-*", List.of());
+        access.groups().create(ADMIN, "hr", "name:WS-HR-*", List.of());
+        access.groups().create(ADMIN, "early", null, List.of("ws-new"));
+        Groups.AccessChange rename = access.groups().accessChange("WS-HR-01", "WS-FIN-99", false);
+        assertEquals(Set.of("fin"), rename.gaining());
+        assertEquals(Set.of("hr"), rename.losing());
+        assertEquals("group fin gains access; group hr loses it", rename.describe());
+        assertEquals(Set.of("early"), access.groups().accessChange("srv-web", "ws-new", false).gaining());
+        assertTrue(access.groups().accessChange("WS-FIN-01", "WS-FIN-02", false).none(), "the same groups see it");
+
+        Groups.AccessChange merge = access.groups().accessChange("WS-HR-01", "WS-FIN-01", true);
+        assertEquals(Set.of("fin"), merge.gaining(), "fin sees the HR endpoint's events after the merge");
+        assertEquals(Set.of("hr"), merge.losing());
+        access.groups().tag(ADMIN, "WS-HR-01", List.of("vip"), List.of());
+        access.groups().create(ADMIN, "vip", "tag:vip", List.of());
+        assertEquals(Set.of("fin", "vip"), access.groups().accessChange("WS-HR-01", "WS-FIN-01", true).gaining(),
+                "tags follow a merge, so vip sees the FIN endpoint's events too");
+    }
+
+    @Test
+    void membersAreKeptComputed_butFollowChangesMadeByAnotherProcess() throws Exception {
+        access.groups().create(ADMIN, "fin", "name:WS-FIN-* OR tag:fin", List.of());
+        access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of("fin"), GOOD, false);
+        assertEquals(List.of("WS-FIN-01"), names(as("ana")));
+        // what a CLI command does beside a running server: the same server.db through another connection
+        try (DataDir other = DataDir.openExisting(dir)) {
+            other.catalogue().upsertEndpoint("WS-FIN-02", "windows", "ws-fin-02.corp", "10.1.0.6");
+            other.catalogue().changeTags("srv-web", List.of("fin"), List.of());
+        }
+        assertEquals(List.of("WS-FIN-01", "WS-FIN-02", "srv-web"), names(as("ana")));
+        try (DataDir other = DataDir.openExisting(dir)) {
+            other.catalogue().changeTags("srv-web", List.of(), List.of("fin"));
+        }
+        assertEquals(List.of("WS-FIN-01", "WS-FIN-02"), names(as("ana")), "a removed tag takes the endpoint away at once");
+    }
+
+    @Test
     void userNamesDifferingOnlyInCaseAreRefused() throws Exception {
         access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
         AccessException e = assertThrows(AccessException.class,
@@ -272,5 +310,35 @@ class AccessTest {
         access.accounts().create(ADMIN, "second", Role.ADMINISTRATOR, List.of(), GOOD, false);
         access.accounts().setRole(ADMIN, "admin", Role.ANALYST);
         assertEquals(Role.ANALYST, access.accounts().find("admin").orElseThrow().role());
+    }
+
+    @Test
+    void over_aFolderWhoseAuditTriggersWereDropped_putsThemBackWithAnEntryAndWarnsOnce() throws Exception {
+        access.audit().record(ADMIN, "search", "WS-FIN-01", AuditLog.OK, "q=1");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
+                java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("DROP TRIGGER audit_no_update");
+            s.executeUpdate("DROP TRIGGER audit_no_delete");
+        }
+        assertTrue(access.audit().verify().orElseThrow().reason().contains("were removed"));
+
+        List<String> warnings = new java.util.ArrayList<>();
+        Access reopened = Access.over(data, clock, warnings::add); // as the server does when it starts
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.getFirst().startsWith("trailhound: " + dir.resolve("server.db") + ": the audit triggers audit_no_update and"
+                + " audit_no_delete were removed: re-created; entries may have been changed while they were missing (audit entry 2)"),
+                warnings.getFirst());
+        AuditTrail.Entry restored = reopened.audit().list(AuditTrail.Filter.ALL, 0, 1).getFirst();
+        assertEquals(List.of("system", "startup", AuditTrail.TRIGGERS_RESTORED, AuditLog.OK),
+                List.of(restored.event().actor(), restored.event().via(), restored.event().action(), restored.event().outcome()));
+        assertTrue(reopened.audit().verify().isEmpty());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.db"));
+                java.sql.Statement s = c.createStatement()) {
+            assertThrows(java.sql.SQLException.class, () -> s.executeUpdate("DELETE FROM audit"));
+        }
+
+        Access.over(data, clock, warnings::add);
+        assertEquals(1, warnings.size(), "in place again: nothing to say, nothing written");
+        assertEquals(2, reopened.audit().count());
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import trailhound.ingest.DataDir;
 import trailhound.access.AuditTime;
 import trailhound.store.AuditTrail;
 
@@ -127,17 +128,26 @@ final class AuditCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return AccessFolder.run(data, (access, dir) -> {
-                Optional<AuditTrail.Break> broken = access.audit().verify();
-                long count = access.audit().count();
-                if (broken.isEmpty()) {
-                    spec.commandLine().getOut().println("audit trail: " + Text.count(count, "entry", "entries") + ", chain intact");
-                    return 0;
+            // the store's trail, not the access layer's: opening that re-creates missing triggers, which this reports
+            try (DataDir dir = DataDir.openExisting(data.dir)) {
+                AuditTrail trail = dir.store().audit();
+                Optional<AuditTrail.Break> broken = trail.verify();
+                long count = trail.count();
+                PrintWriter out = spec.commandLine().getOut();
+                if (broken.isPresent()) {
+                    out.println("audit trail: " + Text.count(count, "entry", "entries") + ", BROKEN at entry " + broken.get().seq() + ": " + broken.get().reason());
+                    return 1;
                 }
-                spec.commandLine().getOut().println("audit trail: " + Text.count(count, "entry", "entries") + ", BROKEN at entry " + broken.get().seq()
-                        + ": " + broken.get().reason());
-                return 1;
-            });
+                out.println("audit trail: " + Text.count(count, "entry", "entries") + ", chain intact");
+                if (count > 0 && trail.head().isEmpty()) {
+                    out.println("note: audit-head (next to server.db) is missing or unreadable, as in a data folder from before it was kept:"
+                            + " removed newest entries are found by SQLite's counter alone until the next entry writes it");
+                }
+                for (AuditTrail.Entry e : trail.list(new AuditTrail.Filter(null, AuditTrail.TRIGGERS_RESTORED, null, null, null), 0, 20)) {
+                    out.println("note: entry " + e.seq() + " (" + Instant.ofEpochMilli(e.event().at()) + "): " + e.event().detail());
+                }
+                return 0;
+            }
         }
     }
 }

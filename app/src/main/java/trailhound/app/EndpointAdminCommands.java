@@ -1,5 +1,7 @@
 package trailhound.app;
 
+import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -11,10 +13,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import trailhound.access.Access;
 import trailhound.access.AccessException;
+import trailhound.access.AuditLog;
 import trailhound.access.Caller;
+import trailhound.access.Groups;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.EndpointAdmin;
+import trailhound.ingest.EndpointChangeException;
 import trailhound.ingest.Reindexer;
 import trailhound.store.SourceInfo;
 
@@ -45,40 +51,65 @@ final class EndpointAdminCommands {
         }
     }
 
-    @Command(name = "rename", mixinStandardHelpOptions = true, description = "Give an endpoint a new name; its old name leads to it from then on (later ingests too).")
+    @Command(name = "rename", mixinStandardHelpOptions = true, description = {
+        "Give an endpoint a new name; its old name leads to it from then on (later ingests too).",
+        "When that changes which computer groups see it, says which and asks for --allow-access-change."})
     static final class Rename implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
         @Parameters(index = "0", paramLabel = "NAME", description = "The endpoint's name now.") String from;
-        @Parameters(index = "1", paramLabel = "NEW-NAME", description = "Its new name.") String to;
+        @Parameters(index = "1", paramLabel = "NEW-NAME", description = "Its new name: letters, digits, spaces and . _ - @ $ ( ).") String to;
+        @Option(names = "--allow-access-change", description = "Go ahead although groups gain or lose access to the endpoint.")
+        boolean allowAccessChange;
 
         @Override
         public Integer call() throws Exception {
-            return asWriter(data, "renaming an endpoint", ON_THE_SERVER, spec, dir -> {
-                Reindexer.Result r = new EndpointAdmin(dir).rename(from, to);
-                spec.commandLine().getOut().printf("renamed %s to %s: %,d events%n", Text.safe(from), Text.safe(to), r.events());
-                return 0;
-            });
+            return asWriter(data, "renaming an endpoint", ON_THE_SERVER, spec, dir -> move(spec, dir, from, to, false, allowAccessChange));
         }
     }
 
     @Command(name = "merge", mixinStandardHelpOptions = true, description = {
         "Merge an endpoint into another, e.g. a host's short name into its fully qualified one.",
-        "The merged name leads to the other from then on (later ingests too)."})
+        "The merged name leads to the other from then on (later ingests too).",
+        "When that changes which computer groups see the events, says which and asks for --allow-access-change."})
     static final class Merge implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
         @Parameters(index = "0", paramLabel = "NAME", description = "The endpoint merged away.") String from;
         @Parameters(index = "1", paramLabel = "INTO", description = "The existing endpoint that takes its events.") String into;
+        @Option(names = "--allow-access-change", description = "Go ahead although groups gain or lose access to events.")
+        boolean allowAccessChange;
 
         @Override
         public Integer call() throws Exception {
-            return asWriter(data, "merging endpoints", ON_THE_SERVER, spec, dir -> {
-                Reindexer.Result r = new EndpointAdmin(dir).merge(from, into);
-                spec.commandLine().getOut().printf("merged %s into %s: %,d events%n", Text.safe(from), Text.safe(into), r.events());
-                return 0;
-            });
+            return asWriter(data, "merging endpoints", ON_THE_SERVER, spec, dir -> move(spec, dir, from, into, true, allowAccessChange));
         }
+    }
+
+    /** A rename or merge, refused while it would change who sees what unless allowed; audited as the OS user. */
+    private static int move(CommandSpec spec, DataDir dir, String from, String to, boolean merge, boolean allowed) throws IOException {
+        Access access = Access.over(dir, Clock.systemUTC());
+        EndpointAdmin admin = new EndpointAdmin(dir);
+        String action = merge ? "endpoint.merge" : "endpoint.rename";
+        if (!merge) admin.checkNewName(from, to);
+        Groups.AccessChange change = access.groups().accessChange(from, to, merge);
+        if (!change.none() && !allowed) {
+            spec.commandLine().getErr().println("trailhound: " + (merge ? "merging " + Text.safe(from) + " into " : "renaming "
+                    + Text.safe(from) + " to ") + Text.safe(to) + " changes who sees its events: " + Text.safe(change.describe())
+                    + "; add --allow-access-change to go ahead");
+            return Main.BAD_INPUT;
+        }
+        Reindexer.Result r;
+        try {
+            r = merge ? admin.merge(from, to) : admin.rename(from, to);
+        } catch (EndpointChangeException e) {
+            access.audit().record(Caller.commandLine(), action, from, AuditLog.FAILED, "-> " + to + ": " + e.getMessage());
+            throw e;
+        }
+        access.audit().record(Caller.commandLine(), action, from, AuditLog.OK, "-> " + to + (change.none() ? "" : "; " + change.describe()));
+        spec.commandLine().getOut().printf("%s %s %s %s: %,d events%s%n", merge ? "merged" : "renamed", Text.safe(from),
+                merge ? "into" : "to", Text.safe(to), r.events(), change.none() ? "" : "; " + Text.safe(change.describe()));
+        return 0;
     }
 
     @Command(name = "purge", mixinStandardHelpOptions = true, description = "Remove an endpoint with its index, its snapshots and every source that fed nothing else.")
@@ -97,6 +128,8 @@ final class EndpointAdminCommands {
             }
             return asWriter(data, "purging an endpoint", ON_THE_SERVER, spec, dir -> {
                 List<SourceInfo> removed = new EndpointAdmin(dir).purge(endpoint);
+                Access.over(dir, Clock.systemUTC()).audit().record(Caller.commandLine(), "endpoint.purge", endpoint, AuditLog.OK,
+                        "sources removed: " + removed.stream().map(SourceInfo::label).toList());
                 var out = spec.commandLine().getOut();
                 out.printf("purged %s; %d sources removed%n", Text.safe(endpoint), removed.size());
                 removed.forEach(s -> out.printf("  %s %s%n", s.label(), Text.safe(s.originalName())));

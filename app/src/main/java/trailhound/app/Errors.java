@@ -9,6 +9,7 @@ import picocli.CommandLine.ParseResult;
 import trailhound.access.AccessDeniedException;
 import trailhound.access.AccessException;
 import trailhound.index.UnknownEndpointException;
+import trailhound.ingest.EndpointChangeException;
 import trailhound.ingest.IngestException;
 import trailhound.query.QuerySyntaxException;
 import trailhound.web.tls.TlsException;
@@ -34,6 +35,7 @@ final class Errors implements IExecutionExceptionHandler {
             case QuerySyntaxException q -> "bad query: " + q.getMessage();
             case UnknownEndpointException u -> u.getMessage() + LIST_ENDPOINTS;
             case IngestException i -> i.getMessage();
+            case EndpointChangeException c -> Text.safe(c.getMessage());
             case TlsException tls -> tls.getMessage();
             case NoSuchFileException n -> "no such file: " + n.getFile();
             case IllegalArgumentException i -> i.getMessage();

@@ -21,7 +21,18 @@ final class Serving {
 
     static void serveUntilStopped(DataDir dir, WriterLock lock, WebOptions options, PrintWriter out, PrintWriter err)
             throws InterruptedException {
-        WebServer server = WebServer.start(dir, options);
+        dir.exposure().ifPresent(warning -> err.println("trailhound: " + warning));
+        WebServer server;
+        try {
+            server = WebServer.start(dir, options);
+        } catch (RuntimeException e) {
+            closeQuietly(dir, lock);
+            if (e instanceof io.javalin.util.JavalinBindException) {
+                throw new IllegalArgumentException("cannot listen on " + options.host() + ": " + e.getMessage()
+                        + " (or choose another port with --port" + (options.httpRedirectPort() >= 0 ? " or --http-port)" : ")"), e);
+            }
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -52,6 +63,19 @@ final class Serving {
         out.println("Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
+    }
+
+    private static void closeQuietly(DataDir dir, WriterLock lock) {
+        try {
+            dir.close();
+        } catch (Exception ignored) {
+            // the start failed already; that is what the user must hear about
+        }
+        try {
+            lock.close();
+        } catch (Exception ignored) {
+            // as above
+        }
     }
 
     /** The pins on stdout at every start (agents take them); what was made or needs doing on stderr. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -398,6 +400,68 @@ class AccessCommandsTest {
         assertTrue(verify.out().contains("DIFFERENCE: audit trail: entry 2: its content does not match its hash"), verify.out());
         assertEquals("x", json("audit", "--action", "user.create", "--format", "json").get(0).get("detail").asText(),
                 "listing still works on a broken trail");
+    }
+
+    private void sql(String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("server.db")); Statement s = c.createStatement()) {
+            for (String q : statements) s.executeUpdate(q);
+        }
+    }
+
+    @Test
+    void auditVerify_droppedTriggers_reportedByAuditVerifyAndVerify_untilTheServerPutsThemBack() throws Exception {
+        ok(run("groups", "add", "--name", "Finance"));
+        sql("DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete");
+        for (int i = 0; i < 2; i++) { // audit verify only reads: it does not put back what it reports
+            Cli broken = run("audit", "verify");
+            assertEquals(1, broken.status(), broken.out() + broken.err());
+            assertTrue(broken.out().contains("BROKEN at entry 1: the audit triggers audit_no_update and audit_no_delete were removed:"
+                    + " entries may have been changed since;"), broken.out());
+        }
+        Cli verify = run("verify");
+        assertEquals(1, verify.status(), verify.out() + verify.err());
+        assertTrue(verify.out().contains("DIFFERENCE: audit trail: entry 1: the audit triggers audit_no_update and audit_no_delete were"
+                + " removed"), verify.out());
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(err, true));
+        try (DataDir dir = DataDir.open(data);
+                WriterLock serving = WriterLock.tryAcquire(data, "serve").orElseThrow();
+                WebServer server = WebServer.start(dir, WebOptions.defaults().withPort(0).withTemplateSources(null).withVirusTotal(null))) {
+            assertTrue(server.url().startsWith("http"));
+        } finally {
+            System.setErr(stderr);
+        }
+        String said = err.toString();
+        assertEquals(1, said.split("the audit triggers audit_no_update and audit_no_delete were removed: re-created", -1).length - 1, said);
+        Cli intact = ok(run("audit", "verify"));
+        assertTrue(intact.out().startsWith("audit trail: 3 entries, chain intact"), intact.out()); // and the server's first admin
+        assertTrue(intact.out().contains("note: entry 2 ("), intact.out());
+        JsonNode restored = json("audit", "--action", "audit.restore-triggers", "--format", "json");
+        assertEquals(1, restored.size(), restored.toString());
+        assertEquals("system", restored.get(0).get("user").asText(), restored.toString());
+    }
+
+    @Test
+    void auditVerify_newestEntryRemovedAndCounterLowered_isNamed_aFolderWithoutAuditHeadIsAccepted() throws Exception {
+        ok(run("groups", "add", "--name", "Finance"));
+        ok(run("users", "add", "--name", "ana", "--role", "analyst"));
+        ok(run("users", "disable", "--name", "ana"));
+        sql("DROP TRIGGER audit_no_delete", "DELETE FROM audit WHERE seq = 3", "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'audit'",
+                "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END");
+        Cli broken = run("audit", "verify");
+        assertEquals(1, broken.status(), broken.out() + broken.err());
+        assertTrue(broken.out().contains("BROKEN at entry 3: entry 3 is gone: audit-head names entry 3 as written"), broken.out());
+        Cli verify = run("verify");
+        assertEquals(1, verify.status(), verify.out() + verify.err());
+        assertTrue(verify.out().contains("DIFFERENCE: audit trail: entry 3: entry 3 is gone"), verify.out());
+
+        Files.delete(data.resolve("audit-head")); // as in a folder from before the file was kept
+        Cli accepted = ok(run("audit", "verify"));
+        assertTrue(accepted.out().contains("chain intact\nnote: audit-head (next to server.db) is missing or unreadable"), accepted.out());
+        ok(run("users", "enable", "--name", "ana"));
+        assertEquals("audit trail: 3 entries, chain intact", ok(run("audit", "verify")).out().strip(), "written again by that entry");
     }
 
     @Test

@@ -33,6 +33,22 @@ class ServeCommandTest {
         assertFalse(sources.err().contains("waiting"), "the writer lock was let go: " + sources.err());
     }
 
+    /** Try-out finding: a port in use was an "internal error" with a stack trace and Javalin's own log line. */
+    @Test
+    void serve_portInUse_exit2_saysSo_folderUnlockedAndPrivate() throws Exception {
+        Path data = tmp.resolve("fresh/data");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Cli c = Cli.run("serve", "--data", data.toString(), "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals(2, c.status(), c.err());
+            assertEquals("trailhound: cannot listen on 127.0.0.1: Port already in use. Make sure no other process is using port "
+                    + taken.getLocalPort() + " and try again. (or choose another port with --port)", c.err().strip());
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data)),
+                "a folder serve makes is its owner's alone");
+        Cli sources = Cli.run("reindex", "--data", data.toString(), "--all");
+        assertFalse(sources.err().contains("waiting"), "the writer lock was let go: " + sources.err());
+    }
+
     @Test
     void serve_httpPortIsTheHttpsPort_refused() {
         Cli c = Cli.run("serve", "--data", tmp.resolve("data").toString(), "--port", "8443", "--http-port", "8443");

@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import trailhound.access.Caller;
+import trailhound.access.Role;
 import trailhound.bench.BenchReport.QueryResult;
 import trailhound.bench.BenchReport.WebPage;
 import trailhound.ingest.DataDir;
@@ -28,6 +30,7 @@ import trailhound.web.WebServer;
  */
 final class WebBench {
     private static final int REQUESTS_PER_CLIENT = 10;
+    private static final int CATALOGUE = 5_000;
     private static final Pattern SERVER_TIMING = Pattern.compile("dur=([0-9.]+)");
     private static final Pattern LOGIN_TOKEN = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -52,12 +55,16 @@ final class WebBench {
                     .orElseThrow(() -> new IllegalStateException("the bench data folder already had users; cannot sign in"));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                     .followRedirects(HttpClient.Redirect.NEVER).build();
-            String session = signIn(http, server.url(), password);
-            log.log("web: signed in; timing %d pages with %d concurrent clients", pages.size(), clients);
+            String session = signIn(http, server.url(), "admin", password);
+            log.log("web: signed in; timing %d pages with %d concurrent clients", pages.size() + 1, clients);
             List<WebPage> results = new ArrayList<>();
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             try {
                 for (String[] page : pages) results.add(time(http, pool, clients, server.url() + page[1], session, page));
+                String analyst = analystWithARuleGroup(data, server, endpoint, http);
+                results.add(time(http, pool, clients, server.url() + pages.get(0)[1], analyst,
+                        new String[] {"events grid, analyst (rule group, " + String.format("%,d", CATALOGUE + 1) + " endpoints)",
+                            pages.get(0)[1]}));
             } finally {
                 pool.shutdownNow();
             }
@@ -92,13 +99,28 @@ final class WebBench {
         return new WebPage(page[0], page[1], status, server.length == all.size() ? Latency.of(server) : null, Latency.of(client));
     }
 
-    /** Signs in as admin and returns the session id. */
-    private static String signIn(HttpClient http, String base, String password) throws Exception {
+    /**
+     * An analyst whose group is a rule over a catalogue of {@value #CATALOGUE} more endpoints (without
+     * events): every request of theirs asks which endpoints they may see. Returns the session id.
+     */
+    private static String analystWithARuleGroup(DataDir data, WebServer server, String endpoint, HttpClient http) throws Exception {
+        for (int i = 0; i < CATALOGUE; i++) {
+            data.catalogue().upsertEndpoint(String.format("bench-ws-%05d", i), "windows", null, "10.9." + (i >> 8) + "." + (i & 255));
+        }
+        Caller bench = Caller.commandLine();
+        server.access().groups().create(bench, "bench", "name:\"" + endpoint + "\" OR tag:bench-vip OR ip:10.9.1.0/24", List.of());
+        String password = "bench analyst password " + System.nanoTime();
+        server.access().accounts().create(bench, "bench-analyst", Role.ANALYST, List.of("bench"), password, false);
+        return signIn(http, server.url(), "bench-analyst", password);
+    }
+
+    /** Signs in and returns the session id. */
+    private static String signIn(HttpClient http, String base, String user, String password) throws Exception {
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         Matcher token = LOGIN_TOKEN.matcher(form.body());
         if (!token.find()) throw new IllegalStateException("no sign-in token in the login page (HTTP " + form.statusCode() + ")");
-        String body = "username=admin&password=" + enc(password) + "&_csrf=" + enc(token.group(1));
+        String body = "username=" + enc(user) + "&password=" + enc(password) + "&_csrf=" + enc(token.group(1));
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Cookie", "th_login=" + token.group(1))

@@ -4,6 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.Set;
 import trailhound.index.IndexBackend;
 import trailhound.index.Indexes;
 import trailhound.store.Catalogue;
@@ -37,6 +41,7 @@ public final class DataDir implements Closeable {
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new IOException("data folder " + abs + " is a file, not a folder");
         }
+        if (!Files.exists(abs)) createPrivate(abs);
         Files.createDirectories(endpointsDir(abs));
         Files.createDirectories(abs.resolve("evidence"));
         Files.createDirectories(abs.resolve("exports"));
@@ -45,6 +50,36 @@ public final class DataDir implements Closeable {
             return new DataDir(abs);
         } catch (StoreException e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A new data folder is its owner's alone (rwx------): it holds every command line and user name of
+     * the endpoints, the users' password hashes and the audit trail, and what is inside inherits the
+     * protection whatever the umask.
+     */
+    static void createPrivate(Path folder) throws IOException {
+        if (folder.getParent() != null) Files.createDirectories(folder.getParent());
+        try {
+            Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectory(folder);
+        }
+    }
+
+    /**
+     * A warning when other users of this machine may read or enter the folder (one made by an older
+     * Trailhound, or opened up by hand), saying how to close it; empty when it is its owner's alone.
+     */
+    public Optional<String> exposure() {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(root);
+            boolean open = p.stream().anyMatch(x -> x.name().startsWith("GROUP_") || x.name().startsWith("OTHERS_"));
+            return open ? Optional.of("the data folder " + root + " is open to other users of this machine ("
+                    + PosixFilePermissions.toString(p) + "): it holds every recorded command line and the password hashes;"
+                    + " close it with: chmod 700 " + root) : Optional.empty();
+        } catch (UnsupportedOperationException | IOException notPosix) {
+            return Optional.empty();
         }
     }
 

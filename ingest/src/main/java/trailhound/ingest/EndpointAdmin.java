@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import trailhound.store.SourceInfo;
 import trailhound.store.StoreException;
 
@@ -32,12 +33,44 @@ public final class EndpointAdmin {
         return move(from, into, true);
     }
 
+    /**
+     * A name an administrator gives an endpoint: 1 to 255 letters, digits, spaces and {@code . _ - @ $ ( )},
+     * starting and ending with a letter or digit. Names from telemetry are taken as recorded; a name typed
+     * here should look like a host name, and hold nothing a path, page or spreadsheet could misread.
+     */
+    private static final Pattern NEW_NAME = Pattern.compile("[\\p{L}\\p{N}]([\\p{L}\\p{N} ._@$()-]{0,253}[\\p{L}\\p{N}])?");
+
+    /**
+     * Checks a new endpoint name for a rename.
+     *
+     * @throws EndpointChangeException saying what a name may hold, or naming the endpoint it differs from only in case
+     */
+    public void checkNewName(String from, String to) {
+        if (to == null || !NEW_NAME.matcher(to).matches()) {
+            throw new EndpointChangeException("an endpoint name is 1 to 255 letters, digits, spaces and . _ - @ $ ( ), starting"
+                    + " and ending with a letter or digit (e.g. ws-fin-01.corp.example)" + (to == null ? "" : ", not '" + to + "'"));
+        }
+        data.catalogue().endpoints().stream().filter(e -> !e.name().equals(to) && !e.name().equals(from) && e.name().equalsIgnoreCase(to))
+                .findFirst().ifPresent(twin -> {
+                    throw new EndpointChangeException("an endpoint named '" + twin.name() + "' exists, differing only in case: merge into it"
+                            + " instead, or choose another name");
+                });
+    }
+
+    /** The catalogue's own words (or SQLite's), without the server.db path a StoreException puts around them. */
+    private static EndpointChangeException refused(StoreException e, String what) {
+        Throwable cause = e.getCause();
+        if (cause instanceof java.sql.SQLException sql && sql.getErrorCode() == 0) return new EndpointChangeException(sql.getMessage());
+        return new EndpointChangeException("cannot " + what + ": " + (cause == null ? "the catalogue refused" : cause.getMessage()));
+    }
+
     private Reindexer.Result move(String from, String to, boolean merge) throws IOException {
-        if (to == null || to.isBlank()) throw new IngestException(data.root(), "the new endpoint name is blank", null);
+        if (!merge) checkNewName(from, to);
         try {
             data.catalogue().moveEndpoint(from, to, merge);
         } catch (StoreException e) {
-            throw new IngestException(data.root(), e.getMessage(), e);
+            // the catalogue's own words, without the server.db path around them
+            throw refused(e, (merge ? "merge '" : "rename '") + from + "'");
         }
         Reindexer.Result result = reindexer.reindex(to, (e, n) -> {});
         try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(from, merge ? "merge" : "rename")) {
@@ -52,7 +85,7 @@ public final class EndpointAdmin {
         try {
             only = data.catalogue().purgeEndpoint(endpoint);
         } catch (StoreException e) {
-            throw new IngestException(data.root(), e.getMessage(), e);
+            throw refused(e, "purge '" + endpoint + "'");
         }
         try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint, "purge")) {
             data.indexes().delete(endpoint);

@@ -61,7 +61,8 @@ public final class WriterLock implements Closeable {
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new IOException("data folder " + root + " is a file, not a folder");
         }
-        Path file = Files.createDirectories(root).toRealPath().resolve(NAME);
+        if (!Files.exists(root)) DataDir.createPrivate(root.toAbsolutePath().normalize());
+        Path file = root.toRealPath().resolve(NAME);
         if (HELD_HERE.containsKey(file)) return Optional.empty();
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;

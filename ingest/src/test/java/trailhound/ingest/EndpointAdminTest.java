@@ -59,8 +59,20 @@ class EndpointAdminTest {
             assertEquals(java.util.Set.of("ws-renamed"),
                     new Ingestor(data).ingest(sample("d", 4), null).endpoints().keySet(), "both old names lead to it");
             assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
-            IngestException taken = assertThrows(IngestException.class, () -> new EndpointAdmin(data).rename("ws-renamed", "ws-renamed"));
-            assertTrue(taken.getMessage().contains("already"), taken.getMessage());
+            EndpointChangeException taken = assertThrows(EndpointChangeException.class,
+                    () -> new EndpointAdmin(data).rename("ws-renamed", "ws-renamed"));
+            assertEquals("'ws-renamed' is that endpoint already", taken.getMessage(), "the catalogue's words, no server.db path");
+            for (String bad : new String[] {"../../x", "<b>x</b>", "x".repeat(256), "ws-01 ", " ws-01", "", "=cmd|' /C calc'!A0", "a\tb"}) {
+                EndpointChangeException refused = assertThrows(EndpointChangeException.class,
+                        () -> new EndpointAdmin(data).rename("ws-renamed", bad), bad);
+                assertTrue(refused.getMessage().startsWith("an endpoint name is 1 to 255 letters"), refused.getMessage());
+            }
+            data.catalogue().upsertEndpoint("WS-TWIN", "windows", "ws-twin", "10.0.0.9");
+            EndpointChangeException twin = assertThrows(EndpointChangeException.class,
+                    () -> new EndpointAdmin(data).rename("ws-renamed", "ws-twin"));
+            assertEquals("an endpoint named 'WS-TWIN' exists, differing only in case: merge into it instead, or choose another name",
+                    twin.getMessage());
+            data.catalogue().purgeEndpoint("WS-TWIN");
 
             List<SourceInfo> kept = data.store().sources().list(null);
             List<SourceInfo> removed = new EndpointAdmin(data).purge("ws-renamed");
@@ -70,8 +82,8 @@ class EndpointAdminTest {
             for (SourceInfo s : kept) assertFalse(Files.exists(data.root().resolve(s.path())), s.path());
             assertFalse(data.indexes().exists("ws-renamed"));
             assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
-            IngestException unknown = assertThrows(IngestException.class, () -> new EndpointAdmin(data).purge("ws-renamed"));
-            assertTrue(unknown.getMessage().contains("unknown endpoint"), unknown.getMessage());
+            EndpointChangeException unknown = assertThrows(EndpointChangeException.class, () -> new EndpointAdmin(data).purge("ws-renamed"));
+            assertEquals("unknown endpoint 'ws-renamed'", unknown.getMessage());
         }
     }
 

@@ -7,11 +7,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The audit trail (table {@code audit}): append-only and tamper-evident. Every entry carries
@@ -19,12 +21,25 @@ import java.util.function.Consumer;
  * previous entry's hash (64 zeros for the first) and {@code content} is each of seq, at, actor, via,
  * action, endpoint, address, outcome and detail as {@code <length>:<value>;} ({@code -;} for null), so
  * changing, removing or reordering an entry breaks every link after it. Triggers refuse UPDATE and
- * DELETE; the chain catches edits made around them (another SQLite client, a hex editor). Removing
- * the newest entries is caught by comparing the last seq with SQLite's AUTOINCREMENT counter.
+ * DELETE; the chain catches edits made around them (another SQLite client, a hex editor), and
+ * {@link #verify} reports the triggers themselves when they are missing or changed. Removing the newest
+ * entries is caught by comparing the last seq with SQLite's AUTOINCREMENT counter and with
+ * {@code audit-head}, a file next to server.db that every append updates with its seq and hash (see
+ * AuditHead), so lowering the counter inside server.db does not hide it.
  * Appends are serialised by SQLite's write lock, across processes too. Thread-safe.
  */
 public final class AuditTrail {
     static final String GENESIS = "0".repeat(64);
+    /** The action of the entry {@link #restoreTriggers} appends. */
+    public static final String TRIGGERS_RESTORED = "audit.restore-triggers";
+
+    /* The triggers exactly as migration 8 made them (a released step: never change them here alone). */
+    private record Trigger(String name, String sql) {}
+    private static final List<Trigger> TRIGGERS = List.of(
+            new Trigger("audit_no_update",
+                    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"),
+            new Trigger("audit_no_delete",
+                    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"));
 
     /** What happened: {@code at} in epoch ms (UTC); endpoint, address and detail may be null. */
     public record Event(long at, String actor, String via, String action, String endpoint, String address, String outcome,
@@ -38,31 +53,93 @@ public final class AuditTrail {
         public static final Filter ALL = new Filter(null, null, null, null, null);
     }
 
-    /** The first entry whose link does not hold, and why. */
+    /**
+     * The first entry whose link does not hold, and why. When the chain holds but the triggers are
+     * missing or changed, {@code seq} is 1: any entry may have been changed (and the chain recomputed).
+     */
     public record Break(long seq, String reason) {}
+
+    /** The newest entry as {@code audit-head} (next to server.db) keeps it. */
+    public record Head(long seq, String hash) {}
 
     private static final String COLUMNS = "seq, at, actor, via, action, endpoint, address, outcome, detail, prev_hash, hash";
 
     private final Database db;
+    private final AuditHead head;
 
     AuditTrail(Database db) {
         this.db = db;
+        this.head = new AuditHead(db.file().toAbsolutePath().resolveSibling(AuditHead.FILE));
     }
 
     /** Appends the event, chained to the newest entry; returns it as stored. */
     public Entry append(Event e) {
-        return db.write("write the audit trail", c -> {
-            List<String[]> last = Sql.list(c, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-                    rs -> new String[] {rs.getString(1), rs.getString(2)});
-            // seq is fixed here, not by AUTOINCREMENT, since it is part of the hashed content; the counter still
-            // moves with it and tells when newest entries were removed
-            long seq = Math.max(last.isEmpty() ? 0 : Long.parseLong(last.getFirst()[0]), counter(c)) + 1;
-            String prev = last.isEmpty() ? GENESIS : last.getFirst()[1];
-            String hash = hash(prev, seq, e);
-            Sql.update(c, "INSERT INTO audit(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", seq, e.at(), e.actor(),
-                    e.via(), e.action(), e.endpoint(), e.address(), e.outcome(), e.detail(), prev, hash);
-            return new Entry(seq, e, prev, hash);
+        Appended a = db.write("write the audit trail", c -> append(c, e));
+        a.writeHead(head);
+        return a.entry();
+    }
+
+    /** An entry just committed, and whether the table still holds the entry audit-head names (or there is none). */
+    private record Appended(Entry entry, boolean anchored) {
+        /*
+         * After the commit, never before (see AuditHead). Not over a head the table no longer holds: that is
+         * the trace of removed newest entries, which the next entries would otherwise overwrite.
+         */
+        void writeHead(AuditHead head) {
+            if (anchored) head.write(entry.seq(), entry.hash());
+        }
+    }
+
+    private Appended append(Connection c, Event e) throws SQLException {
+        Optional<Head> kept = head.read(); // under the write lock: no other append commits meanwhile
+        boolean anchored = kept.isEmpty()
+                || !Sql.list(c, "SELECT 1 FROM audit WHERE seq = ? AND hash = ?", rs -> 1, kept.get().seq(), kept.get().hash()).isEmpty();
+        return new Appended(insert(c, e), anchored);
+    }
+
+    private static Entry insert(Connection c, Event e) throws SQLException {
+        List<String[]> last = Sql.list(c, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                rs -> new String[] {rs.getString(1), rs.getString(2)});
+        // seq is fixed here, not by AUTOINCREMENT, since it is part of the hashed content; the counter still
+        // moves with it and tells when newest entries were removed
+        long seq = Math.max(last.isEmpty() ? 0 : Long.parseLong(last.getFirst()[0]), counter(c)) + 1;
+        String prev = last.isEmpty() ? GENESIS : last.getFirst()[1];
+        String hash = hash(prev, seq, e);
+        Sql.update(c, "INSERT INTO audit(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", seq, e.at(), e.actor(),
+                e.via(), e.action(), e.endpoint(), e.address(), e.outcome(), e.detail(), prev, hash);
+        return new Entry(seq, e, prev, hash);
+    }
+
+    /**
+     * Re-creates the triggers that are missing or changed, and in the same transaction appends
+     * {@code note}, given what was wrong (e.g. "the audit trigger audit_no_delete was removed").
+     * Answers that entry; empty (and nothing written) when both triggers were in place.
+     */
+    public Optional<Entry> restoreTriggers(Function<String, Event> note) {
+        if (db.read("read the audit triggers", AuditTrail::triggerDamage).isEmpty()) return Optional.empty();
+        Optional<Appended> restored = db.write("restore the audit triggers", c -> {
+            Optional<String> damage = triggerDamage(c); // again under the write lock: another process may have restored them
+            if (damage.isEmpty()) return Optional.<Appended>empty();
+            List<String> found = triggers(c);
+            try (Statement s = c.createStatement()) {
+                for (Trigger t : TRIGGERS) {
+                    if (found.contains(normalised(t.sql()))) continue;
+                    s.executeUpdate("DROP TRIGGER IF EXISTS " + t.name());
+                    s.executeUpdate(t.sql());
+                }
+            }
+            return Optional.of(append(c, note.apply(damage.get())));
         });
+        restored.ifPresent(a -> a.writeHead(head));
+        return restored.map(Appended::entry);
+    }
+
+    /**
+     * The newest entry as kept in {@code audit-head}; empty when that file is missing or unreadable
+     * (a data folder from before it was kept; written again with the next entry).
+     */
+    public Optional<Head> head() {
+        return head.read();
     }
 
     /** Entries matching the filter, newest first, at most {@code limit}, only those with seq below {@code beforeSeq} (0: from the newest). */
@@ -95,37 +172,100 @@ public final class AuditTrail {
         return db.read("count the audit trail", c -> Sql.list(c, "SELECT count(*) FROM audit", rs -> rs.getLong(1)).getFirst());
     }
 
-    /** Walks the chain from the first entry; empty when every link holds. */
+    /**
+     * Walks the chain from the first entry, then checks that none of the newest entries is gone (SQLite's
+     * counter, {@code audit-head}) and that both triggers are in place; empty when all of it holds.
+     */
     public Optional<Break> verify() {
+        // the head file and the counter are read before the entries: an append meanwhile only puts the entries
+        // ahead of them, which is accepted, never behind (a false "entries are gone")
+        Optional<Head> kept = head.read();
         return db.read("verify the audit trail", c -> {
-            String expectedPrev = GENESIS;
-            long lastSeq = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM audit ORDER BY seq");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Entry e = entry(rs);
-                    if (e.seq() != lastSeq + 1) {
-                        return Optional.of(new Break(lastSeq + 1, (e.seq() - 1 == lastSeq + 1 ? "entry " + (lastSeq + 1)
-                                : "entries " + (lastSeq + 1) + " to " + (e.seq() - 1)) + " are gone"));
-                    }
-                    if (!e.prevHash().equals(expectedPrev)) {
-                        return Optional.of(new Break(e.seq(), lastSeq == 0 ? "the first entry does not start the chain"
-                                : "its link to entry " + lastSeq + " does not hold: an entry before it was removed or changed"));
-                    }
-                    if (!hash(e.prevHash(), e.seq(), e.event()).equals(e.hash())) {
-                        return Optional.of(new Break(e.seq(), "its content does not match its hash: the entry was changed"));
-                    }
-                    expectedPrev = e.hash();
-                    lastSeq = e.seq();
-                }
-            }
             long counter = counter(c);
-            if (counter > lastSeq) {
-                return Optional.of(new Break(lastSeq + 1, "entries " + (lastSeq + 1) + " to " + counter
-                        + " were written and are gone: the newest entries were removed"));
+            Optional<String> damage = triggerDamage(c);
+            Optional<Break> found = walk(c, counter, kept);
+            if (found.isPresent()) {
+                return Optional.of(damage.map(d -> new Break(found.get().seq(), found.get().reason() + "; and " + d))
+                        .orElse(found.get()));
             }
-            return Optional.<Break>empty();
+            return damage.map(d -> new Break(1, d + ": entries may have been changed since; the chain holds, which rules out only"
+                    + " changes made without recomputing it (compare the newest hash with a copy kept elsewhere); the server"
+                    + " re-creates the triggers when it starts"));
         });
+    }
+
+    private static Optional<Break> walk(Connection c, long counter, Optional<Head> kept) throws SQLException {
+        String expectedPrev = GENESIS;
+        long lastSeq = 0;
+        String hashAtHead = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM audit ORDER BY seq");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Entry e = entry(rs);
+                if (e.seq() != lastSeq + 1) {
+                    return Optional.of(new Break(lastSeq + 1, gone(lastSeq + 1, e.seq() - 1)));
+                }
+                if (!e.prevHash().equals(expectedPrev)) {
+                    return Optional.of(new Break(e.seq(), lastSeq == 0 ? "the first entry does not start the chain"
+                            : "its link to entry " + lastSeq + " does not hold: an entry before it was removed or changed"));
+                }
+                if (!hash(e.prevHash(), e.seq(), e.event()).equals(e.hash())) {
+                    return Optional.of(new Break(e.seq(), "its content does not match its hash: the entry was changed"));
+                }
+                if (kept.isPresent() && kept.get().seq() == e.seq()) hashAtHead = e.hash();
+                expectedPrev = e.hash();
+                lastSeq = e.seq();
+            }
+        }
+        if (counter > lastSeq) {
+            return Optional.of(new Break(lastSeq + 1, gone(lastSeq + 1, counter) + ": SQLite's counter is at " + counter
+                    + ", so the newest entries were removed"));
+        }
+        if (kept.isEmpty()) return Optional.empty();
+        // the file may lag behind the table (written after each commit), never lead it
+        Head h = kept.get();
+        if (h.seq() > lastSeq) {
+            return Optional.of(new Break(lastSeq + 1, gone(lastSeq + 1, h.seq()) + ": " + AuditHead.FILE + " names entry " + h.seq()
+                    + " as written, the newest entries were removed (and SQLite's counter lowered to match)"));
+        }
+        if (!h.hash().equals(hashAtHead)) {
+            return Optional.of(new Break(h.seq(), "its hash is not the one " + AuditHead.FILE + " keeps for it: entries up to it"
+                    + " were rewritten, or removed and others written in their place"));
+        }
+        return Optional.empty();
+    }
+
+    private static String gone(long from, long to) {
+        return from == to ? "entry " + from + " is gone" : "entries " + from + " to " + to + " are gone";
+    }
+
+    /** What is wrong with the triggers, as a phrase ("the audit trigger audit_no_delete was removed"); empty when nothing. */
+    private static Optional<String> triggerDamage(Connection c) throws SQLException {
+        List<String> found = triggers(c);
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (Trigger t : TRIGGERS) {
+            if (found.contains(normalised(t.sql()))) continue;
+            boolean exists = !Sql.list(c, "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ? COLLATE NOCASE", rs -> 1, t.name()).isEmpty();
+            (exists ? changed : removed).add(t.name());
+        }
+        List<String> parts = new ArrayList<>();
+        if (!removed.isEmpty()) parts.add(triggerNames(removed) + (removed.size() == 1 ? " was" : " were") + " removed");
+        if (!changed.isEmpty()) parts.add(triggerNames(changed) + (changed.size() == 1 ? " was" : " were") + " changed");
+        return parts.isEmpty() ? Optional.empty() : Optional.of("the audit " + String.join(" and ", parts));
+    }
+
+    private static String triggerNames(List<String> names) {
+        return (names.size() == 1 ? "trigger " : "triggers ") + String.join(" and ", names);
+    }
+
+    /** The definitions of the triggers on table audit, whitespace normalised. */
+    private static List<String> triggers(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'", rs -> normalised(rs.getString(1)));
+    }
+
+    private static String normalised(String sql) {
+        return sql == null ? "" : sql.strip().replaceAll("\\s+", " ");
     }
 
     private static long counter(Connection c) throws SQLException {

@@ -22,6 +22,19 @@ public final class ComputerGroups {
         this.db = db;
     }
 
+    /**
+     * A number that changes whenever any group's members may have changed (an endpoint added, renamed,
+     * re-addressed or removed, a tag, a rule, a named endpoint), in any process: members computed at
+     * one value stay right until it moves.
+     */
+    public long membershipGeneration() {
+        return db.read("read the membership generation", c -> {
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT n FROM membership_generation")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
     /** Every group, the built-in one first, then by name. */
     public List<Group> list() {
         return db.read("read computer groups", c -> {

@@ -39,7 +39,9 @@ final class Migrations {
             new Migration(6, "source ids never reused (AUTOINCREMENT), so a label always means one file", Migrations::sourceIdsNeverReused),
             new Migration(7, "a source's time zone: how its times without a zone were read (ingest --timezone)", Migrations::sourceTimeZone),
             new Migration(8, "access: computer groups, endpoint tags, user grants and states, API tokens, the audit trail",
-                    Migrations::access));
+                    Migrations::access),
+            new Migration(9, "membership generation: a counter that moves whenever a group's members may have changed",
+                    Migrations::membershipGeneration));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -272,6 +274,26 @@ final class Migrations {
         exec(c, "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END");
         update(c, "INSERT INTO computer_groups(name, rule, builtin, created_at) VALUES (?, NULL, 1, ?)",
                 ComputerGroups.ALL_ENDPOINTS, System.currentTimeMillis());
+    }
+
+    /**
+     * Groups' members follow from the endpoints (name, os, hostname, ip), their tags, the groups' rules
+     * and named endpoints: triggers on those bump one counter, so a server can keep members computed
+     * until it moves, whichever process (a server, a CLI command) made the change.
+     */
+    private static void membershipGeneration(Connection c, Path root) throws SQLException {
+        exec(c, "CREATE TABLE membership_generation (n INTEGER NOT NULL)");
+        exec(c, "INSERT INTO membership_generation(n) VALUES (0)");
+        String bump = " BEGIN UPDATE membership_generation SET n = n + 1; END";
+        for (String table : List.of("endpoints", "endpoint_tags", "group_endpoints", "computer_groups")) {
+            exec(c, "CREATE TRIGGER " + table + "_members_insert AFTER INSERT ON " + table + bump);
+            exec(c, "CREATE TRIGGER " + table + "_members_delete AFTER DELETE ON " + table + bump);
+        }
+        exec(c, "CREATE TRIGGER endpoints_members_update AFTER UPDATE ON endpoints WHEN old.name IS NOT new.name"
+                + " OR old.os IS NOT new.os OR old.hostname IS NOT new.hostname OR old.ip IS NOT new.ip" + bump);
+        exec(c, "CREATE TRIGGER computer_groups_members_update AFTER UPDATE ON computer_groups" + bump);
+        exec(c, "CREATE TRIGGER endpoint_tags_members_update AFTER UPDATE ON endpoint_tags" + bump);
+        exec(c, "CREATE TRIGGER group_endpoints_members_update AFTER UPDATE ON group_endpoints" + bump);
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

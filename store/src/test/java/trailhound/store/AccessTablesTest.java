@@ -34,6 +34,30 @@ class AccessTablesTest {
     }
 
     @Test
+    void theMembershipGenerationMovesWithEverythingMembersDependOn_andOnlyThen() {
+        Store store = Store.open(dir.resolve("server.db"));
+        ComputerGroups groups = store.groups();
+        long g = groups.membershipGeneration();
+        store.catalogue().upsertEndpoint("ws-1", "windows", "ws-1", "10.0.0.1");
+        assertTrue(groups.membershipGeneration() > g, "a new endpoint");
+        g = groups.membershipGeneration();
+        store.catalogue().upsertEndpoint("ws-1", "windows", "ws-1", "10.0.0.1");
+        store.catalogue().upsertEndpoint("ws-1", null, null, null);
+        assertEquals(g, groups.membershipGeneration(), "an ingest that changes nothing about the endpoint");
+        store.catalogue().upsertEndpoint("ws-1", null, null, "10.0.0.2");
+        assertTrue(groups.membershipGeneration() > g, "a new address");
+        g = groups.membershipGeneration();
+        store.catalogue().changeTags("ws-1", List.of("vip"), List.of());
+        assertTrue(groups.membershipGeneration() > g, "a tag");
+        g = groups.membershipGeneration();
+        groups.create("finance", "tags:finance", List.of("ws-2"));
+        assertTrue(groups.membershipGeneration() > g, "a group");
+        g = groups.membershipGeneration();
+        store.catalogue().moveEndpoint("ws-1", "ws-3", false);
+        assertTrue(groups.membershipGeneration() > g, "a rename");
+    }
+
+    @Test
     void theTrailRefusesUpdatesAndDeletes() {
         Store store = Store.open(dir.resolve("server.db"));
         store.audit().append(event("search"));

@@ -43,7 +43,7 @@ public final class Routes {
     private void add(HandlerType method, String path, Action action, Handler handler) {
         rules.add(new Rule(method, path, action));
         Handler guarded = action == Action.PUBLIC ? handler : http -> {
-            ctx.scope(http).require(action);
+            ctx.scope(http).require(action, http.method() + " " + http.path());
             handler.handle(http);
         };
         routes.addHttpHandler(method, path, guarded);

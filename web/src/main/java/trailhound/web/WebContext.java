@@ -49,6 +49,21 @@ public record WebContext(
         }
     }
 
+    /**
+     * The strings of a JSON array field: empty when the field is absent.
+     *
+     * @throws BadRequest with {@code usage} when it is anything but an array of strings (a lone string
+     *     is not taken for a one-element list: a typo must not quietly mean "none")
+     */
+    public static java.util.List<String> strings(com.fasterxml.jackson.databind.JsonNode body, String field, String usage) {
+        com.fasterxml.jackson.databind.JsonNode node = body.path(field);
+        if (node.isMissingNode() || node.isNull()) return java.util.List.of();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (node.isArray()) node.forEach(e -> out.add(e.isTextual() ? e.asText() : null));
+        if (!node.isArray() || out.contains(null)) throw new BadRequest("'" + field + "' must be a list of strings: " + usage);
+        return out;
+    }
+
     /** The layout data for a page titled {@code title}, for the signed-in user of this request. */
     public PageChrome chrome(Context http, String title) {
         Session s = Session.of(http);

@@ -82,6 +82,9 @@ public final class WebServer implements AutoCloseable {
      * @throws IllegalStateException when the port is taken or the templates cannot be loaded
      * @throws UncheckedIOException when {@code server.json} cannot be written into the data folder
      */
+    /** Request line and headers: room for the longest query in a GET URL (Jetty's default is 8 KB). */
+    static final int REQUEST_HEADER_BYTES = 640 * 1024;
+
     public static WebServer start(DataDir data, WebOptions options) {
         Access access = Access.over(data, options.clock());
         Optional<String> adminPassword = access.accounts().ensureInitialAdmin(data.root(), options.initialPasswordChange());
@@ -104,6 +107,8 @@ public final class WebServer implements AutoCloseable {
                     config.jetty.modifyServer(HttpsConnectors::redirectPlainRequests);
                 }
             }
+            // A query may be 100,000 characters (QueryText.MAX_LENGTH), up to ~600 KB percent-encoded in a GET
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(REQUEST_HEADER_BYTES));
             config.jsonMapper(new JavalinJackson(json, false));
             config.staticFiles.enableWebjars();
             config.staticFiles.add("/static", Location.CLASSPATH);

@@ -64,8 +64,16 @@ class GroupAccessTest {
 
             List<AuditTrail.Entry> trail = access.audit().list(new AuditTrail.Filter("out", null, null, null, null), 0, 50);
             assertTrue(trail.stream().anyMatch(x -> x.event().action().equals("export") && e.equals(x.event().endpoint())));
+            // try-out finding: the 404s of an endpoint outside the user's groups, and the 403s' paths, were not in the trail
+            assertTrue(trail.stream().anyMatch(x -> x.event().action().equals("access.denied") && e.equals(x.event().endpoint())
+                    && "endpoint outside the caller's groups".equals(x.event().detail())), trail.toString());
+            assertTrue(access.audit().list(new AuditTrail.Filter("in", "access.denied", null, null, null), 0, 5).stream()
+                    .anyMatch(x -> ("GET /endpoints/" + e + "/export.zip: needs export").equals(x.event().detail())));
             assertTrue(access.audit().list(new AuditTrail.Filter("in", "search", e, null, null), 0, 5).stream()
                     .anyMatch(x -> "type:dns".equals(x.event().detail()) && "token:t".equals(x.event().via())));
+            assertEquals(200, get(web, "/api/v1/endpoints/" + e + "/distribution?q=user:x", in).statusCode());
+            assertTrue(access.audit().list(new AuditTrail.Filter("in", "distribution", e, null, null), 0, 5).stream()
+                    .anyMatch(x -> "user:x".equals(x.event().detail())), "counts under a query are audited like a search");
             assertTrue(access.audit().verify().isEmpty());
         }
     }

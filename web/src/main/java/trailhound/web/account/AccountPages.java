@@ -108,10 +108,11 @@ public final class AccountPages {
     private void apiCreate(Context http) {
         ctx.access().tokens().requireNotToken(ctx.scope(http).caller());
         com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
-        if (!body.path("name").isTextual()) {
-            throw new BadRequest("expected a JSON body {\"name\": \"...\", \"days\": 90}");
+        com.fasterxml.jackson.databind.JsonNode days = body.path("days");
+        if (!body.path("name").isTextual() || !(days.isMissingNode() || days.isNull() || days.isIntegralNumber())) {
+            throw new BadRequest("expected a JSON body {\"name\": \"...\", \"days\": 90} (days a whole number, 90 when left out)");
         }
-        Tokens.Created t = create(http, body.path("name").asText(), body.path("days").asText(""));
+        Tokens.Created t = create(http, body.path("name").asText(), days.isIntegralNumber() ? days.asText() : "");
         Map<String, Object> out = json(t.token());
         out.put("secret", t.secret());
         http.status(HttpStatus.CREATED).json(out);

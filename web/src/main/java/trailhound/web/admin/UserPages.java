@@ -2,7 +2,6 @@ package trailhound.web.admin;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,11 +110,12 @@ public final class UserPages {
 
     private void apiCreate(Context http) {
         com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
-        if (!body.path("name").isTextual() || !body.path("role").isTextual()) {
-            throw new BadRequest("expected {\"name\": \"...\", \"role\": \"analyst\", \"groups\": [\"...\"], \"password\": optional}");
+        String usage = "expected {\"name\": \"...\", \"role\": \"analyst\", \"groups\": [\"...\"], \"password\": optional}";
+        if (!body.path("name").isTextual() || !body.path("role").isTextual()
+                || !(body.path("password").isMissingNode() || body.path("password").isNull() || body.path("password").isTextual())) {
+            throw new BadRequest(usage);
         }
-        List<String> groups = new ArrayList<>();
-        body.path("groups").forEach(g -> groups.add(g.asText()));
+        List<String> groups = WebContext.strings(body, "groups", usage);
         String typed = body.path("password").isTextual() ? body.path("password").asText() : null;
         Role role;
         try {

@@ -76,6 +76,12 @@ public final class Auth {
 
     private void gate(Context http) {
         String path = http.path();
+        if (http.method() == HandlerType.HEAD && !isStaticFile(path)) {
+            // Javalin answers HEAD for every GET route without running it, so without its role and
+            // endpoint checks: a 200 would tell who may not know that a page or endpoint exists.
+            http.header("Allow", "GET");
+            throw new HttpResponseException(405, "HEAD is not served here; use GET");
+        }
         if (isPublic(path)) {
             return;
         }
@@ -122,8 +128,11 @@ public final class Auth {
 
     /** No session needed. The CLI hand-off API is no browser's: each of its routes checks its own bearer token (CliApi). */
     private static boolean isPublic(String path) {
-        return path.equals("/login") || path.startsWith("/webjars/") || path.startsWith("/css/")
-                || path.startsWith("/js/") || path.equals("/favicon.ico") || path.startsWith(HandOff.PREFIX);
+        return path.equals("/login") || isStaticFile(path) || path.startsWith(HandOff.PREFIX);
+    }
+
+    private static boolean isStaticFile(String path) {
+        return path.startsWith("/webjars/") || path.startsWith("/css/") || path.startsWith("/js/") || path.equals("/favicon.ico");
     }
 
     private static boolean changesState(HandlerType method) {

@@ -52,9 +52,16 @@ public final class DistributionPages {
                     new DistributionPage(chrome, scope, 0, List.of(), List.of(), e.getMessage(), e.column(), retention(access, scope.endpoint())));
             return;
         }
+        audited(access, scope);
         Distribution d = distribution(access, scope, query);
         ctx.render(http, "distribution/page.jte", new DistributionPage(chrome, scope, d.total(),
                 bars(scope, d.types(), "type"), bars(scope, d.operations(), null), null, null, retention(access, scope.endpoint())));
+    }
+
+    /** Counts under a query tell as much as a search: in the audit trail like one, with the query text. */
+    private static void audited(Scope access, EventScope scope) {
+        access.audit("distribution", scope.endpoint(), trailhound.access.AuditLog.OK,
+                scope.text() + (scope.snapshot() == null ? "" : " [snapshot " + scope.snapshot().id() + "]"));
     }
 
     private void api(Context http) throws Exception {
@@ -66,6 +73,7 @@ public final class DistributionPages {
         } catch (QuerySyntaxException e) {
             throw new BadRequest(e.getMessage(), e.column());
         }
+        audited(access, scope);
         Distribution d = distribution(access, scope, query);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("endpoint", scope.endpoint());

@@ -8,11 +8,13 @@ import java.util.Map;
 import trailhound.access.AccessException;
 import trailhound.access.Action;
 import trailhound.access.AuditLog;
+import trailhound.access.Groups;
 import trailhound.access.Scope;
 import trailhound.ingest.EndpointAdmin;
-import trailhound.ingest.IngestException;
+import trailhound.ingest.EndpointChangeException;
 import trailhound.schema.Event;
 import trailhound.web.BadRequest;
+import trailhound.web.PageChrome;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
@@ -57,15 +59,16 @@ public final class EndpointPages {
         List<String> remove = new ArrayList<>();
         if (api) {
             com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
-            if (!(body.path("add").isArray() || body.path("remove").isArray())) {
-                throw new BadRequest("expected a JSON body {\"add\": [\"tag\", ...], \"remove\": [\"tag\", ...]}");
-            }
-            body.path("add").forEach(t -> add.add(t.asText()));
-            body.path("remove").forEach(t -> remove.add(t.asText()));
+            String usage = "expected a JSON body {\"add\": [\"tag\", ...], \"remove\": [\"tag\", ...]}";
+            if (!(body.has("add") || body.has("remove"))) throw new BadRequest(usage);
+            add.addAll(WebContext.strings(body, "add", usage));
+            remove.addAll(WebContext.strings(body, "remove", usage));
         } else {
+            String typed = http.formParam("tags");
+            if (typed == null) throw new BadRequest("missing 'tags': the endpoint's tags, comma separated (empty for none)");
             List<String> wanted = new ArrayList<>();
-            for (String t : String.valueOf(http.formParam("tags")).split("[,\\s]+")) {
-                if (!t.isBlank() && !t.equals("null") && !wanted.contains(t)) wanted.add(t);
+            for (String t : typed.split("[,\\s]+")) {
+                if (!t.isBlank() && !wanted.contains(t)) wanted.add(t);
             }
             wanted.stream().filter(t -> !now.contains(t)).forEach(add::add);
             now.stream().filter(t -> !wanted.contains(t)).forEach(remove::add);
@@ -87,47 +90,91 @@ public final class EndpointPages {
      * endpoint list's forms (purge needs the endpoint's name typed as {@code confirm}) or the JSON API
      * ({@code {"name":N}}, {@code {"into":E}}, DELETE). Answers the endpoint list or the outcome as JSON.
      */
+    /** The rename or merge confirmation: who would gain or lose access, and the same form again with the confirmation. */
+    public record ConfirmPage(PageChrome chrome, String endpoint, String action, String field, String value, String change) {}
+
+    /**
+     * Rename ({@code what} "name"), merge ("into") or purge. A rename or merge that changes which groups
+     * see the endpoint's events is done only when confirmed ({@code confirm_access_change}: form value
+     * "yes", JSON true); until then the answer is 409 naming the groups.
+     */
     private void administer(Context http, boolean api, String what) throws Exception {
         Scope access = ctx.scope(http);
         String endpoint = access.endpoint(trailhound.web.Format.unsegment(http.pathParam("endpoint"))).name();
+        String action = "endpoint." + switch (what) {
+            case "name" -> "rename";
+            case "into" -> "merge";
+            default -> "purge";
+        };
         String value = null;
-        if (!what.equals("purge")) {
-            if (api) {
-                com.fasterxml.jackson.databind.JsonNode body;
-                try {
-                    body = ctx.json().readTree(http.body());
-                } catch (Exception e) {
-                    throw new BadRequest("expected a JSON body {\"" + what + "\": \"...\"}");
-                }
-                value = body == null ? null : body.path(what).asText(null);
-            } else {
-                value = http.formParam(what);
+        boolean confirmed;
+        if (api) {
+            com.fasterxml.jackson.databind.JsonNode body = what.equals("purge") ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                    : ctx.jsonBody(http);
+            if (!what.equals("purge")) {
+                if (!body.path(what).isTextual()) throw new BadRequest("expected a JSON body {\"" + what + "\": \"...\"}");
+                value = body.path(what).asText();
             }
-            if (value == null || value.isBlank()) throw new BadRequest("missing '" + what + "': the endpoint's new name");
-        } else if (!api && !endpoint.equals(http.formParam("confirm"))) {
-            throw new BadRequest("type the endpoint's name (" + endpoint + ") to confirm the purge");
+            confirmed = body.path("confirm_access_change").asBoolean(false);
+        } else {
+            value = what.equals("purge") ? null : http.formParam(what);
+            confirmed = "yes".equals(http.formParam("confirm_access_change"));
+            if (what.equals("purge") && !endpoint.equals(http.formParam("confirm"))) {
+                throw new BadRequest("type the endpoint's name (" + endpoint + ") to confirm the purge");
+            }
+        }
+        if (!what.equals("purge") && (value == null || value.isBlank())) {
+            throw new BadRequest("missing '" + what + "': the endpoint's new name");
         }
         EndpointAdmin admin = new EndpointAdmin(access.administration());
         Map<String, Object> outcome = new LinkedHashMap<>();
+        Groups.AccessChange change = null;
         try {
+            if (what.equals("name")) admin.checkNewName(endpoint, value);
+            if (!what.equals("purge")) {
+                change = ctx.access().groups().accessChange(endpoint, value, what.equals("into"));
+                if (!change.none() && !confirmed) {
+                    askToConfirm(http, api, endpoint, what, value, change);
+                    return;
+                }
+            }
             switch (what) {
                 case "name" -> outcome.put("events", admin.rename(endpoint, value).events());
                 case "into" -> outcome.put("events", admin.merge(endpoint, value).events());
                 default -> outcome.put("sources_removed", admin.purge(endpoint).stream().map(x -> x.label()).toList());
             }
-        } catch (IngestException e) {
-            access.audit("endpoint." + (what.equals("name") ? "rename" : what.equals("into") ? "merge" : "purge"), endpoint,
-                    AuditLog.FAILED, e.getMessage());
-            throw new BadRequest(e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+        } catch (EndpointChangeException e) {
+            access.audit(action, endpoint, AuditLog.FAILED, (value == null ? "" : "-> " + value + ": ") + e.getMessage());
+            throw new BadRequest(e.getMessage());
         }
-        access.audit("endpoint." + (what.equals("name") ? "rename" : what.equals("into") ? "merge" : "purge"), endpoint, AuditLog.OK,
-                value == null ? outcome.toString() : "-> " + value);
+        String changed = change == null || change.none() ? "" : "; " + change.describe();
+        access.audit(action, endpoint, AuditLog.OK, (value == null ? outcome.toString() : "-> " + value) + changed);
         outcome.put("endpoint", what.equals("purge") ? null : value);
+        if (change != null) {
+            outcome.put("groups_gaining", change.gaining());
+            outcome.put("groups_losing", change.losing());
+        }
         if (api) {
             http.json(outcome);
         } else {
             http.redirect("/endpoints", io.javalin.http.HttpStatus.SEE_OTHER);
         }
+    }
+
+    private void askToConfirm(Context http, boolean api, String endpoint, String what, String value, Groups.AccessChange change) {
+        String verb = what.equals("name") ? "Renaming " + endpoint + " to " + value : "Merging " + endpoint + " into " + value;
+        String message = verb + " changes who sees its events: " + change.describe() + ".";
+        http.status(409);
+        if (api) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", message + " Send it again with \"confirm_access_change\": true to go ahead.");
+            body.put("groups_gaining", change.gaining());
+            body.put("groups_losing", change.losing());
+            http.json(body);
+            return;
+        }
+        ctx.render(http, "endpoints/confirm.jte", new ConfirmPage(ctx.chrome(http, "Confirm"), endpoint,
+                "/endpoints/" + trailhound.web.Format.segment(endpoint) + (what.equals("name") ? "/rename" : "/merge"), what, value, message));
     }
 
     private void page(Context http) throws Exception {

@@ -217,19 +217,20 @@ public final class CliApi {
             lines.write(Line.note("waiting for the server to finish the " + running + " first"));
             work.lock();
         }
+        Line outcome;
         try {
             running = what;
-            Line outcome;
             try {
                 outcome = job.run(lines);
             } catch (IOException | RuntimeException e) {
                 outcome = Line.of(failure(e, what));
             }
-            lines.write(outcome);
         } finally {
             running = "";
             work.unlock();
         }
+        // after the unlock: a CLI that reads the outcome and hands off its next work must not find this one still running
+        lines.write(outcome);
         if (lines.clientGone) LOG.info("{}: the CLI stopped waiting; the work ran to its end", what);
     }
 

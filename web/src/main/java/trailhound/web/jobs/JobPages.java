@@ -76,19 +76,15 @@ public final class JobPages {
     }
 
     private void startFromApi(Context http) throws Exception {
-        JsonNode body;
-        try {
-            body = ctx.json().readTree(http.body());
-        } catch (Exception e) {
-            throw new BadRequest("expected a JSON body: {\"all\":true} or {\"endpoints\":[\"name\", ...]}");
-        }
+        JsonNode body = ctx.jsonBody(http);
+        String usage = "expected a JSON body {\"all\": true} or {\"endpoints\": [\"name\", ...]}";
         List<String> endpoints = new ArrayList<>();
-        if (body != null && body.path("all").asBoolean(false)) {
+        if (body.path("all").isBoolean() && body.path("all").asBoolean()) {
             endpoints.addAll(all(http));
-        } else if (body != null && body.path("endpoints").isArray()) {
-            body.path("endpoints").forEach(e -> endpoints.add(e.asText()));
+        } else if (body.has("endpoints")) {
+            endpoints.addAll(WebContext.strings(body, "endpoints", usage));
         } else {
-            throw new BadRequest("expected {\"all\":true} or {\"endpoints\":[\"name\", ...]}");
+            throw new BadRequest(usage);
         }
         long id = submit(endpoints, http);
         http.status(202).json(json(jobs.get(id).orElseThrow()));

@@ -59,6 +59,42 @@ class EndpointAdminPagesTest {
         }
     }
 
+    /** Try-out finding: a static group naming a name before it exists gained the endpoint silently on a rename. */
+    @Test
+    void aRenameThatWidensAccess_namesTheGroups_andWaitsForConfirmation() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(tmp).signIn()) {
+            var access = web.server().access();
+            access.groups().create(Caller.commandLine(), "Finance", null, java.util.List.of("WS-FIN-NEW"));
+            String e = WebTestSupport.ENDPOINT;
+
+            HttpResponse<String> asked = web.postJson("/api/v1/endpoints/" + e + "/rename", "{\"name\":\"WS-FIN-NEW\"}");
+            assertEquals(409, asked.statusCode(), asked.body());
+            JsonNode body = new ObjectMapper().readTree(asked.body());
+            assertEquals("[\"Finance\"]", body.path("groups_gaining").toString());
+            assertTrue(body.path("error").asText().contains("group Finance gains access"), asked.body());
+            assertEquals(e, endpoints(web).get(0).path("name").asText(), "nothing renamed yet");
+
+            HttpResponse<String> form = web.postForm("/endpoints/" + e + "/rename", Map.of("_csrf", web.csrf(), "name", "WS-FIN-NEW"));
+            assertEquals(409, form.statusCode());
+            assertTrue(form.body().contains("Renaming " + e + " to WS-FIN-NEW changes who sees its events: group Finance gains access."),
+                    form.body());
+            assertTrue(form.body().contains("name=\"confirm_access_change\" value=\"yes\""), "the form to confirm");
+
+            assertEquals(303, web.postForm("/endpoints/" + e + "/rename",
+                    Map.of("_csrf", web.csrf(), "name", "WS-FIN-NEW", "confirm_access_change", "yes")).statusCode());
+            assertEquals("WS-FIN-NEW", endpoints(web).get(0).path("name").asText());
+            var entry = access.audit().list(trailhound.store.AuditTrail.Filter.ALL, Long.MAX_VALUE, 1).get(0).event();
+            assertEquals("endpoint.rename", entry.action());
+            assertEquals("-> WS-FIN-NEW; group Finance gains access", entry.detail());
+
+            // a rename that changes nobody's access needs no confirmation; a bad name is refused without the server.db path
+            assertEquals(200, web.postJson("/api/v1/endpoints/WS-FIN-NEW/rename", "{\"name\":\"WS-FIN-NEW-2\"}").statusCode());
+            HttpResponse<String> bad = web.postJson("/api/v1/endpoints/WS-FIN-NEW-2/rename", "{\"name\":\"../../x\"}");
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("an endpoint name is 1 to 255 letters") && !bad.body().contains("server.db"), bad.body());
+        }
+    }
+
     @Test
     void distribution_statesTheRetentionLimitAndWhatItRemoved() throws Exception {
         try (WebTestSupport web = WebTestSupport.start(tmp).signIn()) {
