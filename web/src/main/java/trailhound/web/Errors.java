@@ -41,7 +41,8 @@ final class Errors {
                 http.redirect(moved); // a page of a renamed or merged endpoint: the same page under its new name
                 return;
             }
-            respond(ctx, http, 404, "Unknown endpoint", now.isEmpty() ? e.getMessage()
+            respond(ctx, http, 404, "Unknown endpoint", now.isEmpty() ? e.getMessage() + (api(http)
+                    ? ": GET /api/v1/endpoints lists the endpoints you may see" : ": the Endpoints page lists the endpoints you may see")
                     : "Endpoint '" + e.endpoint() + "' was renamed or merged into '" + now.get() + "': look for it under that name.", null, null);
         });
         routes.exception(AccessDeniedException.class, (e, http) ->
@@ -54,8 +55,9 @@ final class Errors {
         });
         routes.exception(IndexFormatException.class, (e, http) ->
                 respond(ctx, http, 409, "Needs re-index", "This endpoint's index was written by an older Trailhound (format "
-                        + e.found() + "); its events come back once an administrator re-indexes it: bin/trailhound reindex"
-                        + " --data DIR --endpoint NAME (or --all).", null, null));
+                        + e.found() + "); its events come back once an administrator re-indexes it: " + (api(http)
+                        ? "POST /api/v1/jobs/reindex with {\"endpoints\": [NAME]} or {\"all\": true}."
+                        : "on the Jobs page, or with bin/trailhound reindex --data DIR --endpoint NAME (or --all)."), null, null));
         routes.exception(HttpResponseException.class, (e, http) ->
                 respond(ctx, http, e.getStatus(), title(e.getStatus()), e.getMessage(), null, null));
         routes.exception(Exception.class, (e, http) -> {
@@ -82,9 +84,14 @@ final class Errors {
         return prefix + Format.segment(now) + rest + (query == null ? "" : "?" + query);
     }
 
+    /** True for the JSON API, whose reader is a program's author: advice names routes, not pages or commands. */
+    private static boolean api(Context http) {
+        return http.path().startsWith("/api/");
+    }
+
     static void respond(WebContext ctx, Context http, int status, String title, String message, Integer column, String reference) {
         http.status(status);
-        if (http.path().startsWith("/api/")) {
+        if (api(http)) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", message);
             if (column != null) {

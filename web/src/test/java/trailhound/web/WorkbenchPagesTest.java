@@ -111,6 +111,7 @@ class WorkbenchPagesTest {
         HttpResponse<String> r = web.get("/endpoints/NOPE/events");
         assertEquals(404, r.statusCode());
         assertTrue(r.body().contains("unknown endpoint"), r.body());
+        assertTrue(r.body().contains("the Endpoints page lists the endpoints you may see"), r.body());
     }
 
     @Test

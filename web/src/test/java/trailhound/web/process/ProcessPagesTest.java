@@ -207,6 +207,7 @@ class ProcessPagesTest {
         String error = JSON.readTree(r.body()).get("error").asText();
         assertTrue(error.contains("nowhere"), r.body());
         assertFalse(error.contains("trailhound"), "no command-line advice to an API client: " + error);
+        assertTrue(error.endsWith(": GET /api/v1/endpoints lists the endpoints you may see"), error);
     }
 
     @Test
