@@ -106,11 +106,22 @@ public final class Groups {
         audit.record(by, "group.delete", null, AuditLog.OK, name);
     }
 
-    /** The group's members now, sorted. */
+    /** The group's members now (endpoints the data folder has), sorted. */
     public SortedSet<String> members(String name) {
         SortedSet<String> m = current().byGroup().get(name);
         if (m == null) throw new AccessException("unknown group '" + name + "'");
         return m;
+    }
+
+    /**
+     * The endpoints named in the group that the data folder does not have (yet): named ahead of their
+     * first ingest, or mistyped. They become members when an endpoint of that name appears.
+     */
+    public SortedSet<String> notSeen(String name) {
+        Group g = find(name).orElseThrow(() -> new AccessException("unknown group '" + name + "'"));
+        SortedSet<String> missing = new TreeSet<>(g.endpoints());
+        catalogue.endpoints().forEach(e -> missing.remove(e.name()));
+        return missing;
     }
 
     /**
@@ -236,7 +247,9 @@ public final class Groups {
                 now.endpoints().forEach(e -> members.add(e.name()));
                 continue;
             }
-            members.addAll(g.endpoints());
+            Set<String> seen = new java.util.HashSet<>();
+            now.endpoints().forEach(e -> seen.add(e.name()));
+            g.endpoints().stream().filter(seen::contains).forEach(members::add); // a name not seen yet is no member (yet)
             EndpointRule rule = ruleOrNull(g.rule());
             if (rule == null) continue;
             for (EndpointInfo e : now.endpoints()) {

@@ -203,6 +203,8 @@ class AccessTest {
         assertEquals(Set.of("hr"), rename.losing());
         assertEquals("group fin gains access; group hr loses it", rename.describe());
         assertEquals(Set.of("early"), access.groups().accessChange("srv-web", "ws-new", false).gaining());
+        assertEquals(Set.of(), access.groups().members("early"), "a name not seen yet is no member");
+        assertEquals(Set.of("ws-new"), access.groups().notSeen("early"));
         assertTrue(access.groups().accessChange("WS-FIN-01", "WS-FIN-02", false).none(), "the same groups see it");
 
         Groups.AccessChange merge = access.groups().accessChange("WS-HR-01", "WS-FIN-01", true);

@@ -107,8 +107,8 @@ final class EndpointAdminCommands {
             throw e;
         }
         access.audit().record(Caller.commandLine(), action, from, AuditLog.OK, "-> " + to + (change.none() ? "" : "; " + change.describe()));
-        spec.commandLine().getOut().printf("%s %s %s %s: %,d events%s%n", merge ? "merged" : "renamed", Text.safe(from),
-                merge ? "into" : "to", Text.safe(to), r.events(), change.none() ? "" : "; " + Text.safe(change.describe()));
+        spec.commandLine().getOut().printf("%s %s %s %s: %s%s%n", merge ? "merged" : "renamed", Text.safe(from),
+                merge ? "into" : "to", Text.safe(to), Text.count(r.events(), "event", "events"), change.none() ? "" : "; " + Text.safe(change.describe()));
         return 0;
     }
 
@@ -131,7 +131,7 @@ final class EndpointAdminCommands {
                 Access.over(dir, Clock.systemUTC()).audit().record(Caller.commandLine(), "endpoint.purge", endpoint, AuditLog.OK,
                         "sources removed: " + removed.stream().map(SourceInfo::label).toList());
                 var out = spec.commandLine().getOut();
-                out.printf("purged %s; %d sources removed%n", Text.safe(endpoint), removed.size());
+                out.printf("purged %s; %s removed%n", Text.safe(endpoint), Text.count(removed.size(), "source", "sources"));
                 removed.forEach(s -> out.printf("  %s %s%n", s.label(), Text.safe(s.originalName())));
                 return 0;
             });

@@ -2,11 +2,9 @@ package trailhound.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +14,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import trailhound.access.Access;
 import trailhound.access.Caller;
 import trailhound.access.Groups;
-import trailhound.ingest.DataDir;
 
 /** {@code groups}: computer groups, listed and changed on a data folder (beside a running server too). */
 @Command(name = "groups", mixinStandardHelpOptions = true, description = {
@@ -51,7 +48,7 @@ final class GroupsCommand implements Callable<Integer> {
                     row.put("rule", g.rule());
                     row.put("builtin", g.builtin());
                     row.put("endpoints", g.endpoints());
-                    Count m = Count.of(access, dir, g.name());
+                    Count m = Count.of(access, g.name());
                     row.put("members", m.seen());
                     row.put("not_seen", m.notSeen());
                     rows.add(row);
@@ -61,7 +58,7 @@ final class GroupsCommand implements Callable<Integer> {
             }
             TextTable table = new TextTable().left("GROUP", 32).left("MEMBERS", 40).left("RULE", 48).left("NAMED ENDPOINTS", 0);
             for (Groups.Group g : groups) {
-                table.row(g.name(), Count.of(access, dir, g.name()).text(), g.builtin() ? "(every endpoint)" : g.rule(),
+                table.row(g.name(), Count.of(access, g.name()).text(), g.builtin() ? "(every endpoint)" : g.rule(),
                         g.endpoints().isEmpty() ? null : String.join(", ", g.endpoints()));
             }
             table.print(out);
@@ -74,16 +71,8 @@ final class GroupsCommand implements Callable<Integer> {
      * it has not (yet): named ahead of their first ingest, or mistyped. A rule only ever matches endpoints seen.
      */
     record Count(int seen, List<String> notSeen) {
-        static Count of(Access access, DataDir dir, String group) {
-            Set<String> known = new HashSet<>();
-            dir.catalogue().endpoints().forEach(e -> known.add(e.name()));
-            int seen = 0;
-            List<String> notSeen = new ArrayList<>();
-            for (String e : access.groups().members(group)) {
-                if (known.contains(e)) seen++;
-                else notSeen.add(e);
-            }
-            return new Count(seen, notSeen);
+        static Count of(Access access, String group) {
+            return new Count(access.groups().members(group).size(), List.copyOf(access.groups().notSeen(group)));
         }
 
         /** "3", or "3 (+1 named, not seen yet)". */
@@ -115,7 +104,7 @@ final class GroupsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             return AccessFolder.run(data, (access, dir) -> {
                 access.groups().create(Caller.commandLine(), name, rule, endpoints.stream().map(String::strip).filter(e -> !e.isEmpty()).toList());
-                spec.commandLine().getOut().println("added group " + Text.safe(name) + ": " + Count.of(access, dir, name).now());
+                spec.commandLine().getOut().println("added group " + Text.safe(name) + ": " + Count.of(access, name).now());
                 return 0;
             });
         }
@@ -133,7 +122,7 @@ final class GroupsCommand implements Callable<Integer> {
             return AccessFolder.run(data, (access, dir) -> {
                 access.groups().setRule(Caller.commandLine(), name, rule);
                 spec.commandLine().getOut().println((rule.isBlank() ? "removed the rule of " : "set the rule of ") + Text.safe(name) + ": "
-                        + Count.of(access, dir, name).now());
+                        + Count.of(access, name).now());
                 return 0;
             });
         }
@@ -192,7 +181,9 @@ final class GroupsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "members", mixinStandardHelpOptions = true, description = "The endpoints a group holds now, one per line, named ones not seen yet included.")
+    @Command(name = "members", mixinStandardHelpOptions = true, description = {
+        "The endpoints a group holds now, one per line.",
+        "Endpoints named in it that no ingest has brought yet follow, each marked (not seen yet)."})
     static final class Members implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
@@ -202,6 +193,7 @@ final class GroupsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             return AccessFolder.run(data, (access, dir) -> {
                 access.groups().members(name).forEach(e -> spec.commandLine().getOut().println(Text.safe(e)));
+                access.groups().notSeen(name).forEach(e -> spec.commandLine().getOut().println(Text.safe(e) + " (not seen yet)"));
                 return 0;
             });
         }

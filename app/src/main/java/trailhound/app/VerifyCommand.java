@@ -23,9 +23,10 @@ final class VerifyCommand implements Callable<Integer> {
             Verifier.Report r = new Verifier(dir).verify();
             r.notes().forEach(n -> out.println("note: " + n));
             r.differences().forEach(d -> out.println("DIFFERENCE: " + d));
-            out.printf("%d sources, %d endpoint indexes, %d audit entries checked: %s%n", r.sourcesChecked(), r.endpointsChecked(),
-                    dir.store().audit().count(),
-                    r.consistent() ? "consistent" : r.differences().size() + " differences");
+            out.printf("%s, %s, %s checked: %s%n", Text.count(r.sourcesChecked(), "source", "sources"),
+                    Text.count(r.endpointsChecked(), "endpoint index", "endpoint indexes"),
+                    Text.count(dir.store().audit().count(), "audit entry", "audit entries"),
+                    r.consistent() ? "consistent" : Text.count(r.differences().size(), "difference", "differences"));
             return r.consistent() ? 0 : 1;
         }
     }

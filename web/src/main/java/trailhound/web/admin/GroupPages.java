@@ -21,8 +21,8 @@ import trailhound.web.WebContext;
  * ({@code /admin/groups/preview?rule=&endpoints=}, an htmx fragment). JSON: {@code GET /api/v1/groups}.
  */
 public final class GroupPages {
-    /** A group and its members now. */
-    public record Row(Groups.Group group, SortedSet<String> members) {}
+    /** A group, its members now and the endpoints named in it that the data folder does not have (yet). */
+    public record Row(Groups.Group group, SortedSet<String> members, SortedSet<String> notSeen) {}
 
     public record GroupsPage(PageChrome chrome, List<Row> groups, String error) {}
 
@@ -57,7 +57,8 @@ public final class GroupPages {
     }
 
     private void render(Context http, String error) {
-        List<Row> rows = ctx.access().groups().list().stream().map(g -> new Row(g, ctx.access().groups().members(g.name()))).toList();
+        Groups groups = ctx.access().groups();
+        List<Row> rows = groups.list().stream().map(g -> new Row(g, groups.members(g.name()), groups.notSeen(g.name()))).toList();
         ctx.render(http, "admin/groups.jte", new GroupsPage(ctx.chrome(http, "Groups"), rows, error));
     }
 
@@ -90,6 +91,7 @@ public final class GroupPages {
             m.put("builtin", g.builtin());
             m.put("endpoints", g.endpoints());
             m.put("members", ctx.access().groups().members(g.name()));
+            m.put("not_seen", ctx.access().groups().notSeen(g.name()));
             return m;
         }).toList()));
     }
