@@ -92,6 +92,7 @@ public final class Accounts {
      * @throws AccessException for a bad or taken name, an unknown group, a weak password
      */
     public String create(Caller by, String name, Role role, List<String> groupNames, String password, boolean mustChange) {
+        Credentials.requireNotToken(by, audit, "user.create", "create users", "bin/trailhound users add");
         checkName(name);
         store.list().stream().filter(a -> a.name().equalsIgnoreCase(name)).findFirst().ifPresent(a -> {
             throw new AccessException("a user named '" + a.name() + "' exists already" + (a.name().equals(name) ? ""
@@ -232,6 +233,7 @@ public final class Accounts {
      * @return the new password, to hand over once
      */
     public String resetPassword(Caller by, String name, String password) {
+        Credentials.requireNotToken(by, audit, "user.password-reset", "set passwords", "bin/trailhound users reset-password");
         existing(name);
         String pw = password == null ? PasswordPolicy.generate() : password;
         PasswordPolicy.check(name, pw);
@@ -246,6 +248,7 @@ public final class Accounts {
      * @throws AccessException when the current password is wrong or the new one weak or unchanged
      */
     public void changeOwnPassword(Caller self, String current, String next) {
+        Credentials.requireNotToken(self, audit, "user.password-change", "change passwords", "the Account page");
         UserAccounts.Account a = store.find(self.user()).orElseThrow(() -> new AccessException("unknown user '" + self.user() + "'"));
         // A borrowed session must not become a way to guess the password: the sign-in backoff applies.
         SignInThrottle.Verdict verdict = throttle.check(self.user(), self.address());

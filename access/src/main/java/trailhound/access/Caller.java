@@ -13,6 +13,11 @@ public record Caller(String user, Role role, String via, String address) {
         Objects.requireNonNull(via, "via");
     }
 
+    /** True when acting through an API token ({@code via} "token:<name>"). */
+    public boolean viaToken() {
+        return via.startsWith("token:");
+    }
+
     /**
      * The command line on a data folder: whoever may read the folder's files may do everything, so
      * it acts as an administrator, named after the operating-system account.

@@ -79,7 +79,7 @@ public final class Tokens {
      *     {@code by} acts through a token (a leaked token must not mint longer-lived ones)
      */
     public Created create(Caller by, String user, String name, int days) {
-        requireNotToken(by);
+        Credentials.requireNotToken(by, audit, "token.create", "create tokens", "bin/trailhound tokens create");
         if (!by.user().equals(user)) requireAdministrator(by);
         if (accounts.find(user).isEmpty()) throw new AccessException("unknown user '" + user + "'");
         if (name == null || !NAME.matcher(name).matches()) {
@@ -148,17 +148,6 @@ public final class Tokens {
                 .orElseThrow(() -> AccessException.unknown("unknown token '" + id + "'"));
         if (!store.revoke(id, clock.millis())) throw new AccessException("token '" + id + "' was revoked already");
         audit.record(by, "token.revoke", null, AuditLog.OK, t.user() + ": " + t.name() + " (" + id + ")");
-    }
-
-    /**
-     * Refuses (and audits) a caller acting through a token: a leaked token must not mint longer-lived
-     * ones. Handlers call it before reading a request, so the refusal does not depend on its body.
-     */
-    public void requireNotToken(Caller by) {
-        if (by.via().startsWith(VIA_TOKEN)) {
-            audit.record(by, "token.create", null, AuditLog.DENIED, "requested with an API token");
-            throw new AccessDeniedException("an API token cannot create tokens: sign in to the web, or use bin/trailhound tokens create");
-        }
     }
 
     private static void requireAdministrator(Caller by) {

@@ -258,6 +258,10 @@ class AccessTest {
         AccessDeniedException minted = assertThrows(AccessDeniedException.class,
                 () -> access.tokens().create(viaToken, "ana", "longer", 366));
         assertEquals("an API token cannot create tokens: sign in to the web, or use bin/trailhound tokens create", minted.getMessage());
+        Caller adminToken = new Caller("admin", Role.ADMINISTRATOR, "token:ci", "10.0.0.1");
+        assertThrows(AccessDeniedException.class, () -> access.accounts().create(adminToken, "shadow", Role.ADMINISTRATOR, List.of(), GOOD, false));
+        assertThrows(AccessDeniedException.class, () -> access.accounts().resetPassword(adminToken, "ana", null));
+        assertThrows(AccessDeniedException.class, () -> access.accounts().changeOwnPassword(viaToken, GOOD, "violet tractor lantern"));
 
         now.addAndGet(Duration.ofDays(31).toMillis());
         assertEquals(new Tokens.Use.Refused("expired token"), access.tokens().authenticate(t.secret(), null));

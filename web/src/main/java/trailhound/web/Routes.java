@@ -6,7 +6,9 @@ import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import trailhound.access.AccessDeniedException;
 import trailhound.access.Action;
+import trailhound.access.Scope;
 
 /**
  * Every route with the one {@link Action} it takes: features register through this, never on
@@ -16,8 +18,11 @@ import trailhound.access.Action;
  * table test and the documentation.
  */
 public final class Routes {
-    /** One route: method, Javalin path ({@code {param}} segments), the action it takes. */
-    public record Rule(HandlerType method, String path, Action action) {}
+    /**
+     * One route: method, Javalin path ({@code {param}} segments), the action it takes, and whether an
+     * API token may take it ({@code false} for what makes or changes credentials: tokens, users, passwords).
+     */
+    public record Rule(HandlerType method, String path, Action action, boolean byToken) {}
 
     private final RoutesConfig routes;
     private final WebContext ctx;
@@ -40,10 +45,30 @@ public final class Routes {
         add(HandlerType.DELETE, path, action, handler);
     }
 
+    /**
+     * A POST that makes or changes credentials (a token, a user, a password): refused (403, audited)
+     * to API tokens before the handler runs, whatever the token's role. The access layer refuses the
+     * same again.
+     */
+    public void postCredentials(String path, Action action, Handler handler) {
+        add(HandlerType.POST, path, action, handler, false);
+    }
+
     private void add(HandlerType method, String path, Action action, Handler handler) {
-        rules.add(new Rule(method, path, action));
+        add(method, path, action, handler, true);
+    }
+
+    private void add(HandlerType method, String path, Action action, Handler handler, boolean byToken) {
+        rules.add(new Rule(method, path, action, byToken));
         Handler guarded = action == Action.PUBLIC ? handler : http -> {
-            ctx.scope(http).require(action, http.method() + " " + http.path());
+            Scope scope = ctx.scope(http);
+            scope.require(action, http.method() + " " + http.path());
+            if (!byToken && scope.caller().viaToken()) {
+                scope.audit("credentials", null, trailhound.access.AuditLog.DENIED, http.method() + " " + http.path()
+                        + ": requested with an API token");
+                throw new AccessDeniedException("an API token cannot make or change credentials (tokens, users, passwords):"
+                        + " sign in to the web, or use bin/trailhound on the data folder");
+            }
             handler.handle(http);
         };
         routes.addHttpHandler(method, path, guarded);

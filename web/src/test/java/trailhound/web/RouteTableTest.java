@@ -101,7 +101,9 @@ class RouteTableTest {
             Map.entry("POST /api/internal/cli/ingest", "HAND_OFF"),
             Map.entry("POST /api/internal/cli/reindex", "HAND_OFF")));
 
-    private static final Set<String> MINTS_TOKENS = Set.of("POST /account/tokens", "POST /api/v1/tokens");
+    /** What no API token may do, whatever its role (Routes#postCredentials; CredentialsTest). */
+    private static final Set<String> CREDENTIALS = Set.of("POST /account/tokens", "POST /api/v1/tokens", "POST /account/password",
+            "POST /admin/users", "POST /api/v1/users", "POST /admin/users/{name}/reset-password");
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient(); // no redirects followed, no cookies kept
 
@@ -117,6 +119,9 @@ class RouteTableTest {
                 registered.put(r.method().name() + " " + r.path(), action);
             }
             assertEquals(TABLE, registered, "a route without its line in TABLE, or with another rule");
+            assertEquals(CREDENTIALS, web.server().routes().stream().filter(r -> !r.byToken())
+                    .map(r -> r.method().name() + " " + r.path()).collect(java.util.stream.Collectors.toSet()),
+                    "the routes that make or change credentials, refused to tokens");
             // nothing reaches Javalin around Routes: the router holds exactly these
             assertEquals(registered.size(), web.server().javalinRouteCount(), "routes registered on Javalin directly");
 
@@ -157,7 +162,7 @@ class RouteTableTest {
                         continue;
                     }
                     boolean shouldRefuse = route.getValue().equals("HAND_OFF") || !role.allows(Action.valueOf(route.getValue()))
-                            || MINTS_TOKENS.contains(route.getKey()); // never through a token (CredentialsTest)
+                            || CREDENTIALS.contains(route.getKey()); // never through a token
                     if (refused != shouldRefuse || status >= 500) {
                         wrong.add(route.getKey() + " as " + role.label() + " got " + status);
                     }

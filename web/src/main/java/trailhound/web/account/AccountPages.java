@@ -32,12 +32,12 @@ public final class AccountPages {
     public static void register(Routes routes, WebContext ctx) {
         AccountPages pages = new AccountPages(ctx);
         routes.get(Auth.PASSWORD_PAGE, Action.OWN_ACCOUNT, http -> pages.password(http, null, null, HttpStatus.OK));
-        routes.post(Auth.PASSWORD_PAGE, Action.OWN_ACCOUNT, pages::changePassword);
+        routes.postCredentials(Auth.PASSWORD_PAGE, Action.OWN_ACCOUNT, pages::changePassword);
         routes.get("/account", Action.OWN_ACCOUNT, http -> pages.tokens(http, null, null));
-        routes.post("/account/tokens", Action.OWN_ACCOUNT, pages::createFromForm);
+        routes.postCredentials("/account/tokens", Action.OWN_ACCOUNT, pages::createFromForm);
         routes.post("/account/tokens/{id}/revoke", Action.OWN_ACCOUNT, pages::revokeFromForm);
         routes.get("/api/v1/tokens", Action.OWN_ACCOUNT, pages::apiList);
-        routes.post("/api/v1/tokens", Action.OWN_ACCOUNT, pages::apiCreate);
+        routes.postCredentials("/api/v1/tokens", Action.OWN_ACCOUNT, pages::apiCreate);
         routes.delete("/api/v1/tokens/{id}", Action.OWN_ACCOUNT, pages::apiRevoke);
     }
 
@@ -106,7 +106,6 @@ public final class AccountPages {
     }
 
     private void apiCreate(Context http) {
-        ctx.access().tokens().requireNotToken(ctx.scope(http).caller());
         com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
         com.fasterxml.jackson.databind.JsonNode days = body.path("days");
         if (!body.path("name").isTextual() || !(days.isMissingNode() || days.isNull() || days.isIntegralNumber())) {

@@ -35,7 +35,7 @@ public final class UserPages {
     public static void register(Routes routes, WebContext ctx) {
         UserPages pages = new UserPages(ctx);
         routes.get("/admin/users", Action.ADMINISTER, http -> pages.render(http, null, null, null));
-        routes.post("/admin/users", Action.ADMINISTER, pages::create);
+        routes.postCredentials("/admin/users", Action.ADMINISTER, pages::create);
         routes.post("/admin/users/{name}/role", Action.ADMINISTER, http -> pages.change(http, (by, name) ->
                 ctx.access().accounts().setRole(by, name, Role.parse(String.valueOf(http.formParam("role"))))));
         routes.post("/admin/users/{name}/grant", Action.ADMINISTER, http -> pages.change(http, (by, name) ->
@@ -46,9 +46,9 @@ public final class UserPages {
                 ctx.access().accounts().setDisabled(by, name, true)));
         routes.post("/admin/users/{name}/enable", Action.ADMINISTER, http -> pages.change(http, (by, name) ->
                 ctx.access().accounts().setDisabled(by, name, false)));
-        routes.post("/admin/users/{name}/reset-password", Action.ADMINISTER, pages::reset);
+        routes.postCredentials("/admin/users/{name}/reset-password", Action.ADMINISTER, pages::reset);
         routes.get("/api/v1/users", Action.ADMINISTER, pages::apiList);
-        routes.post("/api/v1/users", Action.ADMINISTER, pages::apiCreate);
+        routes.postCredentials("/api/v1/users", Action.ADMINISTER, pages::apiCreate);
     }
 
     private interface Change {

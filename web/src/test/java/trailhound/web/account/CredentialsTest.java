@@ -57,6 +57,22 @@ class CredentialsTest {
         }
     }
 
+    /** Try-out finding: sessions shared one cache of 10,000, so 10,400 sign-ins by one user signed everybody else out. */
+    @Test
+    void signingInOverAndOverEndsOnlyOnesOwnOldestSessions() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            web.server().access().accounts().create(Caller.commandLine(), "ana", Role.ANALYST, List.of(), PW, false);
+            web.server().access().accounts().create(Caller.commandLine(), "rob", Role.READ_ONLY, List.of(), PW, false);
+            WebTestSupport admin = web.anotherBrowser().signIn();
+            WebTestSupport first = web.anotherBrowser().signIn("rob", PW);
+            WebTestSupport latest = null;
+            for (int i = 0; i < 20; i++) latest = web.anotherBrowser().signIn("rob", PW);
+            assertEquals(302, first.get("/account").statusCode(), "rob's oldest session made room for his 21st");
+            assertEquals(200, latest.get("/account").statusCode());
+            assertEquals(200, admin.get("/account").statusCode(), "nobody else's session ended");
+        }
+    }
+
     @Test
     void guessingTheCurrentPasswordInASessionIsThrottled() throws Exception {
         try (WebTestSupport web = WebTestSupport.start(dir)) {
@@ -83,8 +99,17 @@ class CredentialsTest {
 
             HttpResponse<String> minted = bearer(web, "POST", "/api/v1/tokens", ana, "{\"name\": \"forever\", \"days\": 366}");
             assertEquals(403, minted.statusCode(), minted.body());
-            assertTrue(minted.body().contains("an API token cannot create tokens"), minted.body());
+            assertTrue(minted.body().contains("an API token cannot make or change credentials"), minted.body());
             assertEquals(1, access.tokens().list("ana").size());
+
+            // try-out finding: an administrator's token made an administrator with a known password, then its tokens
+            String admin = access.tokens().create(Caller.commandLine(), "admin", "ci job", 1).secret();
+            HttpResponse<String> shadow = bearer(web, "POST", "/api/v1/users",
+                    admin, "{\"name\": \"shadow\", \"role\": \"administrator\", \"password\": \"Shadow-Admin-Pass-31\"}");
+            assertEquals(403, shadow.statusCode(), shadow.body());
+            assertTrue(access.accounts().find("shadow").isEmpty());
+            assertEquals(403, bearer(web, "POST", "/admin/users/bob/reset-password", admin, null).statusCode());
+            assertEquals(403, bearer(web, "POST", "/account/password", ana, null).statusCode(), "no password guessing with a token");
 
             HttpResponse<String> other = bearer(web, "DELETE", "/api/v1/tokens/" + bobs, ana, null);
             HttpResponse<String> none = bearer(web, "DELETE", "/api/v1/tokens/0123456789abcdef", ana, null);
