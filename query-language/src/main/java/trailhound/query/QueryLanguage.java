@@ -33,9 +33,10 @@ import trailhound.schema.Field;
  * and any {@code * ?} taken literally). A word with wildcards or a {@code /regex/} means what it
  * means as a value, on each of those fields: {@code *.ps1} ends with {@code .ps1},
  * {@code invoke-*} starts with {@code invoke-}, {@code *} is "has one of the fields". Free text
- * combines like any term: {@code mimikatz AND NOT user:system}, {@code type:process "-enc"}. A
- * range needs a field. Text with a {@code :} reads as {@code field:value}, so quote it:
- * {@code "c:\\windows\\temp"}, {@code "http://evil.example"}.
+ * combines like any term: {@code mimikatz AND NOT user:system}, {@code type:process "-enc"} (a
+ * leading {@code -} is NOT, so {@code -enc} unquoted means "without enc"). A range needs a field.
+ * Text with a {@code :} reads as {@code field:value}, so quote it: {@code "c:\\windows\\temp"},
+ * {@code "http://evil.example"}.
  *
  * <h2>Value forms</h2>
  * <table>

@@ -95,6 +95,13 @@ class FreeTextQueryTest {
     }
 
     @Test
+    void leadingMinus_isNot_quotedIsText() {
+        assertEquals(contains("-enc"), q("\"-enc\""));
+        assertEquals(new BooleanQuery.Builder().add(contains("powershell"), Occur.MUST).add(contains("enc"), Occur.MUST_NOT).build(),
+                q("powershell -enc"));
+    }
+
+    @Test
     void insideAFieldGroup_theFieldStillApplies() {
         assertEquals(QueryLanguageTest.any(QueryLanguageTest.term("user", "bob"), QueryLanguageTest.term("user", "alice")),
                 q("user:(bob OR alice)"));
