@@ -40,7 +40,7 @@ class FreeTextQueryTest {
     }
 
     @Test
-    void freeTextFields_keywordFieldsNamedInTheBrief() {
+    void freeTextFields_pathsCommandLinesUsersHashesRegistryDns() {
         assertTrue(FIELDS.stream().allMatch(f -> f.kind() == FieldKind.KEYWORD), FIELDS::toString);
         assertTrue(FIELDS.containsAll(QueryFields.ALIASES.get("path")), "every path");
         assertTrue(FIELDS.containsAll(QueryFields.ALIASES.get("hash")), "every hash");
