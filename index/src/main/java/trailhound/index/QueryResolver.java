@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
@@ -22,13 +23,15 @@ import trailhound.query.IndexFields;
  * says match (MatchNoDocsQuery when none do); then a clause on process fields becomes a term-set
  * query over the ids of the process variants it matches; a multi-term leaf (prefix, range, term
  * set) counts from document frequencies (SingleValuedTermsQuery). Walks the compound queries the
- * query language builds (boolean, boost, constant score, disjunction max); others are leaves.
+ * query language builds (boolean, boost, constant score, disjunction max); others are leaves. In a
+ * disjunction the process-field leaves are resolved together (see disjunction).
  */
 final class QueryResolver {
     private QueryResolver() {}
 
     static Query resolve(Query query, ValueDictionary dictionary, ProcessVariants variants) throws IOException {
         return switch (query) {
+            case BooleanQuery b when isDisjunction(b) -> disjunction(b, dictionary, variants);
             case BooleanQuery b -> {
                 BooleanQuery.Builder builder = new BooleanQuery.Builder()
                         .setMinimumNumberShouldMatch(b.getMinimumNumberShouldMatch());
@@ -43,11 +46,62 @@ final class QueryResolver {
                 yield new DisjunctionMaxQuery(parts, d.getTieBreakerMultiplier());
             }
             default -> {
-                Query leaf = query instanceof ValuePatternQuery p ? values(p, dictionary) : query;
+                Query leaf = patternsResolved(query, dictionary);
                 if (ProcessVariants.isProcessClause(leaf)) yield variants.resolve(leaf);
-                yield leaf instanceof MultiTermQuery terms ? new SingleValuedTermsQuery(terms) : leaf;
+                yield onEvents(leaf);
             }
         };
+    }
+
+    /**
+     * A disjunction (free text, an alias): its leaves on process fields are resolved against the
+     * variants together, as one OR, so they cost one search of processes/ and one term set of
+     * variant ids on the events instead of one of each per field. An event matches one of them
+     * exactly when its variant does, so the events matched do not change.
+     */
+    private static Query disjunction(BooleanQuery b, ValueDictionary dictionary, ProcessVariants variants) throws IOException {
+        BooleanQuery.Builder any = new BooleanQuery.Builder();
+        List<Query> onProcesses = new ArrayList<>();
+        for (BooleanClause c : b.clauses()) {
+            if (isCompound(c.query())) {
+                any.add(resolve(c.query(), dictionary, variants), Occur.SHOULD);
+                continue;
+            }
+            Query leaf = patternsResolved(c.query(), dictionary);
+            if (ProcessVariants.isProcessClause(leaf)) {
+                onProcesses.add(leaf);
+            } else if (!(leaf instanceof MatchNoDocsQuery)) {
+                any.add(onEvents(leaf), Occur.SHOULD);
+            }
+        }
+        if (onProcesses.size() == 1) {
+            any.add(variants.resolve(onProcesses.getFirst()), Occur.SHOULD);
+        } else if (!onProcesses.isEmpty()) {
+            BooleanQuery.Builder anyProcess = new BooleanQuery.Builder();
+            onProcesses.forEach(q -> anyProcess.add(q, Occur.SHOULD));
+            any.add(variants.resolve(anyProcess.build()), Occur.SHOULD);
+        }
+        BooleanQuery resolved = any.build();
+        return resolved.clauses().isEmpty() ? new MatchNoDocsQuery("no clause of " + b + " matches") : resolved;
+    }
+
+    /** Only SHOULD clauses, any one enough. */
+    private static boolean isDisjunction(BooleanQuery b) {
+        return b.getMinimumNumberShouldMatch() <= 1 && !b.clauses().isEmpty()
+                && b.clauses().stream().allMatch(c -> c.occur() == Occur.SHOULD);
+    }
+
+    private static boolean isCompound(Query q) {
+        return q instanceof BooleanQuery || q instanceof BoostQuery || q instanceof ConstantScoreQuery
+                || q instanceof DisjunctionMaxQuery;
+    }
+
+    private static Query patternsResolved(Query leaf, ValueDictionary dictionary) throws IOException {
+        return leaf instanceof ValuePatternQuery p ? values(p, dictionary) : leaf;
+    }
+
+    private static Query onEvents(Query leaf) {
+        return leaf instanceof MultiTermQuery terms ? new SingleValuedTermsQuery(terms) : leaf;
     }
 
     private static Query values(ValuePatternQuery p, ValueDictionary dictionary) throws IOException {

@@ -72,6 +72,19 @@ final class FieldQueries {
         });
     }
 
+    /**
+     * Free text: the text as a literal needle (a phrase's spaces and {@code * ?} included), contains
+     * on each field, the same leaf as {@code field:*text*} gives.
+     */
+    Query containsQuery(List<Field> fields, String text) {
+        if (text.isEmpty()) {
+            throw new Rejected("empty free-text phrase \"\"; write the text to search for, or field:value");
+        }
+        String needle = IndexFields.lower(text);
+        return anyOf(fields, f -> new ValuePatternQuery(f, Mode.CONTAINS, needle));
+    }
+
+    /** Here and in globQuery and regexQuery a name of null means free text (a term without field:). */
     Query prefixQuery(String name, List<Field> fields, String prefix) {
         if (fields.getFirst().kind() == FieldKind.TIME) {
             throw new Rejected("field '" + name + "' does not support starts-with ('" + prefix + "*'); use a range like "
@@ -108,8 +121,8 @@ final class FieldQueries {
                 default -> new ValuePatternQuery(f, Mode.WILDCARD, IndexFields.lower(glob.pattern()));
             });
         } catch (TooComplexToDeterminizeException tooComplex) {
-            throw new Rejected("the wildcard pattern '" + abbreviate(raw) + "' for field '" + name
-                    + "' is too complex to run; use fewer '*' and '?'");
+            throw new Rejected("the wildcard pattern '" + abbreviate(raw) + "' " + forField(name)
+                    + " is too complex to run; use fewer '*' and '?'");
         }
     }
 
@@ -119,11 +132,11 @@ final class FieldQueries {
             throw unsupported(name, kind, "regular expressions ('/" + regex + "/')");
         }
         if (regex.length() > QueryLanguage.MAX_REGEX_LENGTH) {
-            throw new Rejected("the regular expression for field '" + name + "' is " + regex.length()
+            throw new Rejected("the regular expression " + forField(name) + " is " + regex.length()
                     + " characters long; the limit is " + QueryLanguage.MAX_REGEX_LENGTH + " (QueryLanguage.MAX_REGEX_LENGTH)");
         }
         if (RegexSize.nesting(regex) > QueryLanguage.MAX_NESTING) {
-            throw new Rejected("the regular expression for field '" + name + "' nests parentheses deeper than "
+            throw new Rejected("the regular expression " + forField(name) + " nests parentheses deeper than "
                     + QueryLanguage.MAX_NESTING + " levels (QueryLanguage.MAX_NESTING)");
         }
         String normalized = normalizeRegex(regex);
@@ -131,10 +144,10 @@ final class FieldQueries {
             RegexSize.check(normalized);
             return anyOf(fields, f -> new ValuePatternQuery(f, Mode.REGEX, normalized));
         } catch (TooComplexToDeterminizeException | RegexSize.TooLarge tooComplex) {
-            throw new Rejected("the regular expression '/" + abbreviate(regex) + "/' for field '" + name
-                    + "' is too complex to run (its automaton would be too large); simplify it");
+            throw new Rejected("the regular expression '/" + abbreviate(regex) + "/' " + forField(name)
+                    + " is too complex to run (its automaton would be too large); simplify it");
         } catch (IllegalArgumentException invalid) {
-            throw new Rejected("invalid regular expression '/" + regex + "/' for field '" + name + "': " + invalid.getMessage());
+            throw new Rejected("invalid regular expression '/" + regex + "/' " + forField(name) + ": " + invalid.getMessage());
         }
     }
 
@@ -219,6 +232,10 @@ final class FieldQueries {
         }
         throw new Rejected("field '" + name + "' expects an IPv4 or IPv6 address (10.0.0.1, fe80::1), a CIDR block"
                 + " (10.0.0.0/8) or a range ([10.0.0.1 TO 10.0.0.255]), not '" + value + "'");
+    }
+
+    private static String forField(String name) {
+        return name == null ? "in free text (a term without field:)" : "for field '" + name + "'";
     }
 
     private static Rejected unsupported(String name, FieldKind kind, String what) {

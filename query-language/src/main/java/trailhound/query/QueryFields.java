@@ -19,6 +19,21 @@ final class QueryFields {
     /** Alias name to the fields it expands to; every alias's fields share one {@link FieldKind}. */
     static final Map<String, List<Field>> ALIASES = aliases();
 
+    /**
+     * The fields a term without {@code field:} (free text) searches, all KEYWORD: where an analyst
+     * expects a word like {@code powershell} or {@code evil.com} to be found. Every path
+     * (the {@code path} alias), the command lines, the users, the hashes, the registry key and value
+     * (the {@code key_value} alias) and the DNS query name. Not {@code process_name}, which is the
+     * end of {@code process_path} (a needle in the name is in the path), nor the labels and ids
+     * ({@code signature}, {@code cwd}, {@code dns_answer}): the fewer fields, the fewer clauses per
+     * word; see docs/decisions.md.
+     */
+    static final List<Field> FREE_TEXT = List.of(
+            Field.PROCESS_PATH, Field.PARENT_PATH, Field.FILE_PATH, Field.FILE_NEW_PATH, Field.IMAGE_PATH,
+            Field.TARGET_PROCESS_PATH, Field.COMMAND_LINE, Field.PARENT_COMMAND_LINE, Field.USER, Field.TARGET_USER,
+            Field.HASH_MD5, Field.HASH_SHA1, Field.HASH_SHA256, Field.REGISTRY_KEY, Field.REGISTRY_VALUE_NAME,
+            Field.REGISTRY_VALUE_DATA, Field.DNS_QUERY);
+
     private QueryFields() {}
 
     private static Map<String, List<Field>> aliases() {
@@ -48,6 +63,11 @@ final class QueryFields {
         public String exampleField() {
             return Field.PROCESS_NAME.canonicalName();
         }
+
+        @Override
+        public List<Field> freeText() {
+            return FREE_TEXT;
+        }
     };
 
     /** The field names a parser accepts and the fields behind each. */
@@ -58,6 +78,11 @@ final class QueryFields {
 
         /** The field shown in "e.g. field:value" when a term has no field: one a user of this vocabulary types most. */
         String exampleField();
+
+        /** The fields a term without a field searches; empty when such a term is an error. */
+        default List<Field> freeText() {
+            return List.of();
+        }
 
         default Optional<String> suggest(String typed) {
             return QueryFields.suggest(typed, knownNames());

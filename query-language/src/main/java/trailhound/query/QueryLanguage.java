@@ -1,18 +1,20 @@
 package trailhound.query;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
+import trailhound.schema.Field;
 
 /**
  * The Trailhound query language: Lucene query syntax over the canonical event fields, turned into
  * queries on the Lucene fields of {@link trailhound.query.IndexFields}.
  *
  * <h2>Terms</h2>
- * Every term names its field: {@code field:value}. A term without a field is an error; there is no
- * default field. Field names are the canonical {@code snake_case} names of
- * {@link trailhound.schema.Field}, case-insensitive, plus these aliases, each the OR of its fields:
+ * A term is {@code field:value}, or free text without a field (below). Field names are the canonical
+ * {@code snake_case} names of {@link trailhound.schema.Field}, case-insensitive, plus these
+ * aliases, each the OR of its fields:
  * <ul>
  *   <li>{@code ip} = local_ip, remote_ip, logon_source_ip
  *   <li>{@code hash} = hash_md5, hash_sha1, hash_sha256
@@ -22,6 +24,19 @@ import org.apache.lucene.search.Query;
  *   <li>{@code port} = local_port, remote_port
  * </ul>
  * Values are case-insensitive. {@code NOT alias:x} negates the whole disjunction ("none of them").
+ *
+ * <h2>Free text</h2>
+ * A word or quoted phrase without a field searches the text fields of {@link #freeTextFields()}
+ * (every path, the command lines, users, hashes, registry key and value, the DNS query name):
+ * {@code powershell} means {@code (process_path:*powershell* OR parent_path:*powershell* OR ...)},
+ * contains on each field, case-insensitive; {@code "net user"} contains the whole phrase (its spaces
+ * and any {@code * ?} taken literally). A word with wildcards or a {@code /regex/} means what it
+ * means as a value, on each of those fields: {@code *.ps1} ends with {@code .ps1},
+ * {@code invoke-*} starts with {@code invoke-}, {@code *} is "has one of the fields". Free text
+ * combines like any term: {@code mimikatz AND NOT user:system}, {@code type:process "-enc"} (a
+ * leading {@code -} is NOT, so {@code -enc} unquoted means "without enc"). A range needs a field.
+ * Text with a {@code :} reads as {@code field:value}, so quote it: {@code "c:\\windows\\temp"},
+ * {@code "http://evil.example"}.
  *
  * <h2>Value forms</h2>
  * <table>
@@ -74,6 +89,7 @@ import org.apache.lucene.search.Query;
  * <h2>Examples</h2>
  * <pre>
  * process_name:powershell.exe AND command_line:*-enc* AND NOT user:system
+ * mimikatz OR "sekurlsa::logonpasswords"
  * remote_ip:10.0.0.0/8 AND remote_port:[1 TO 1023]
  * ts:[2020-10-19T07:00 TO now] AND type:network
  * file_path:/.*\.ps1/ OR hash:44d88612fea8a8f36de82e1278abb02f
@@ -111,6 +127,14 @@ public final class QueryLanguage {
 
     private QueryLanguage(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * The fields a term without a field searches (free text), in the order their clauses are built;
+     * all {@link trailhound.schema.FieldKind#KEYWORD}.
+     */
+    public static List<Field> freeTextFields() {
+        return QueryFields.FREE_TEXT;
     }
 
     /** Parses query text with relative times ({@code now-1h}) read from the system clock. */

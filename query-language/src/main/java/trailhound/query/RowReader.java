@@ -5,6 +5,7 @@ import static org.apache.lucene.queryparser.classic.QueryParserConstants.*;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.lucene.queryparser.charstream.FastCharStream;
 import org.apache.lucene.queryparser.classic.QueryParserTokenManager;
 import org.apache.lucene.queryparser.classic.Token;
@@ -23,9 +24,12 @@ import trailhound.schema.FieldKind;
  * Mapping of negations, chosen so every row renders and reads back as itself:
  *   AND NOT field:v (or an implicit AND NOT)  -> connector AND_NOT, positive operand
  *   AND -field:v, OR NOT/-field:v, first NOT/-field:v -> negated operand (does not equal/contain)
- * Anything else valid (groups, two-sided ranges, globs, boosts) is QueryTooComplexException.
+ * Anything else valid (groups, two-sided ranges, globs, boosts, free text) is QueryTooComplexException:
+ * the builder has no row for a term without a field, so such a query stays in the typed box.
  */
 final class RowReader {
+    private static final Set<Integer> FREE_TEXT_KINDS = Set.of(TERM, QUOTED, STAR, PREFIXTERM, WILDTERM, REGEXPTERM);
+
     private final QueryText text;
     private final List<Token> tokens = new ArrayList<>();
     private int at;
@@ -84,8 +88,11 @@ final class RowReader {
             throw tooComplex("a group in parentheses", field);
         }
         if (field.kind != TERM || peek().kind != COLON) {
-            if (field.kind == STAR) {
+            if (field.kind == STAR && peek().kind == COLON) {
                 throw tooComplex("'*:*'", field);
+            }
+            if (FREE_TEXT_KINDS.contains(field.kind)) {
+                throw tooComplex("the free text '" + field.image + "' (a term without field:)", field);
             }
             throw new QuerySyntaxException("expected field:value at column " + column(field) + ", found "
                     + (field.kind == EOF ? "the end of the query" : "'" + field.image + "'"), column(field), null);

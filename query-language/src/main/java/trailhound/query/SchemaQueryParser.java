@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +34,10 @@ import trailhound.schema.Field;
  *    getBooleanQuery builds NOT > AND > OR: the OR-separated groups are alternatives (SHOULD), each a
  *    conjunction of MUST / MUST_NOT clauses. A group with only negative clauses gets a
  *    MatchAllDocsQuery MUST, so "NOT user:system" means "everything except".
- *  - No default field: a bare term is an error, since guessing a field hides mistakes.
+ *  - Free text instead of a default field: a term without "field:" is the OR of the same term over
+ *    the vocabulary's free-text fields, a plain word or phrase as contains (FieldQueries.containsQuery),
+ *    a word with wildcards or a regex as the same value form on each field. A vocabulary without
+ *    free-text fields (computer-group rules) refuses such a term with an example.
  *
  * Columns: every hook runs right after the parser consumed the value's tokens, so the token chain
  * from the start of the input up to the parser's current token tells where the field and value are.
@@ -85,6 +89,9 @@ final class SchemaQueryParser extends QueryParser {
 
     @Override
     protected Query getFieldQuery(String field, String queryText, boolean quoted) {
+        if (isFreeText(field)) {
+            return build(field, fields -> queries.containsQuery(fields, queryText));
+        }
         return build(field, fields -> queries.equalsQuery(field, fields, queryText, quoted));
     }
 
@@ -93,12 +100,15 @@ final class SchemaQueryParser extends QueryParser {
         if (slop != 0) {
             throw error("proximity search (\"...\"~" + slop + ") is not supported; values are matched whole", valueColumn(), field);
         }
+        if (isFreeText(field)) {
+            return build(field, fields -> queries.containsQuery(fields, queryText));
+        }
         return build(field, fields -> queries.equalsQuery(field, fields, queryText, true));
     }
 
     @Override
     protected Query getPrefixQuery(String field, String termStr) {
-        return build(field, fields -> queries.prefixQuery(field, fields, termStr));
+        return build(field, fields -> queries.prefixQuery(name(field), fields, termStr));
     }
 
     @Override
@@ -106,12 +116,12 @@ final class SchemaQueryParser extends QueryParser {
         if (field.equals("*") && termStr.equals("*")) {
             return new MatchAllDocsQuery();
         }
-        return build(field, fields -> queries.globQuery(field, fields, termStr));
+        return build(field, fields -> queries.globQuery(name(field), fields, termStr));
     }
 
     @Override
     protected Query getRegexpQuery(String field, String termStr) {
-        return build(field, fields -> queries.regexQuery(field, fields, termStr));
+        return build(field, fields -> queries.regexQuery(name(field), fields, termStr));
     }
 
     @Override
@@ -122,6 +132,9 @@ final class SchemaQueryParser extends QueryParser {
 
     @Override
     protected Query getRangeQuery(String field, String part1, String part2, boolean startInclusive, boolean endInclusive) {
+        if (isFreeText(field)) {
+            throw error("a range needs a field (e.g. remote_port:[1 TO 1023], ts:[2020-10-19 TO now])", valueColumn(), null);
+        }
         return build(field, fields -> queries.rangeQuery(field, fields, part1, part2, startInclusive, endInclusive));
     }
 
@@ -138,18 +151,53 @@ final class SchemaQueryParser extends QueryParser {
         }
     }
 
+    /** True for a term without "field:" where the vocabulary searches free text (else fields() refuses it). */
+    private boolean isFreeText(String field) {
+        return field.equals(NO_FIELD) && !vocabulary.freeText().isEmpty();
+    }
+
+    /** The field name FieldQueries puts in its messages; null for free text. */
+    private static String name(String field) {
+        return field.equals(NO_FIELD) ? null : field;
+    }
+
     private List<Field> fields(String name) {
         if (name.equals(NO_FIELD)) {
+            if (!vocabulary.freeText().isEmpty()) {
+                return vocabulary.freeText();
+            }
             Token value = valueToken();
             throw error("expected field:value but found '" + value.image + "' without a field"
                     + " (e.g. " + vocabulary.exampleField() + ":" + value.image + ")", text.column(value.beginColumn), null);
         }
         return vocabulary.resolve(name).orElseThrow(() -> {
-            String suggestion = vocabulary.suggest(name).map(s -> " (did you mean " + s + "?)").orElse("");
+            Optional<String> suggestion = vocabulary.suggest(name);
             int column = fieldColumn(name);
             return new QuerySyntaxException("unknown field '" + name + "' at column " + column + "; known fields: "
-                    + String.join(", ", vocabulary.knownNames()) + suggestion, column, name);
+                    + String.join(", ", vocabulary.knownNames())
+                    + suggestion.map(s -> " (did you mean " + s + "?)").orElseGet(() -> quoteHint(column)), column, name);
         });
+    }
+
+    /**
+     * For an unknown field where free text is allowed: the typed "name:value" in quotes, since text
+     * with a colon (c:\windows, http://...) reads as field:value unless quoted.
+     */
+    private String quoteHint(int fieldColumn) {
+        if (vocabulary.freeText().isEmpty()) {
+            return "";
+        }
+        String typed = text.typed();
+        int end = text.column(valueToken().endColumn) - 1; // a token's endColumn is exclusive
+        if (end < fieldColumn || end > typed.length()) {
+            return "";
+        }
+        // on to the next space: "http://x.example" lexes as http: //, then x.example
+        while (end < typed.length() && !Character.isWhitespace(typed.charAt(end)) && typed.charAt(end) != ')') {
+            end++;
+        }
+        String word = typed.substring(fieldColumn - 1, end);
+        return "; to search for text with a ':' in any field, quote it: \"" + word + "\"";
     }
 
     // ---- boolean precedence ----------------------------------------------------------------

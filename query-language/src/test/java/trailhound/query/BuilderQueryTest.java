@@ -103,7 +103,8 @@ class BuilderQueryTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "(type:process OR type:file)", "type:(process OR file)", "pid:[1 TO 5]", "pid:>=5", "pid:[5 TO *]",
-            "user:a*b?c", "-user:adm*", "user:bob^2", "user:*", "*:*", "NOT file_path:/x/"})
+            "user:a*b?c", "-user:adm*", "user:bob^2", "user:*", "*:*", "NOT file_path:/x/",
+            "bob", "user:bob AND powershell", "\"net user\"", "*.ps1", "/mimi.*/", "*"})
     void parse_validButNotFlat_tooComplexForBuilder(String text) {
         QueryLanguage.parse(text.replace("pid:>=5", "pid:5"));
         QueryTooComplexException e = assertThrows(QueryTooComplexException.class, () -> BuilderQuery.parse(text));
@@ -117,6 +118,13 @@ class BuilderQueryTest {
                 () -> BuilderQuery.parse("user:bob AND (type:process OR type:file)"));
         assertEquals(14, e.column());
         assertTrue(e.getMessage().contains("a group in parentheses at column 14"), e.getMessage());
+    }
+
+    @Test
+    void parse_freeText_tooComplexNamingTheTerm() {
+        QueryTooComplexException e = assertThrows(QueryTooComplexException.class, () -> BuilderQuery.parse("user:bob OR mimikatz"));
+        assertEquals(13, e.column());
+        assertTrue(e.getMessage().contains("the free text 'mimikatz' (a term without field:) at column 13"), e.getMessage());
     }
 
     @Test
@@ -137,7 +145,6 @@ class BuilderQueryTest {
     @Test
     void parse_missingValueOrField_syntaxError() {
         assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("user:"));
-        assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("bob"));
         assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("user:\"bob"));
         assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("user:bob AND"));
         assertThrows(QuerySyntaxException.class, () -> BuilderQuery.parse("AND user:bob"));

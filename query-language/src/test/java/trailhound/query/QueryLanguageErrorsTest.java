@@ -42,10 +42,40 @@ class QueryLanguageErrorsTest {
     }
 
     @Test
-    void bareTerm_expectedFieldValue() {
-        QuerySyntaxException e = error("type:process powershell");
+    void bareRange_needsAField() {
+        QuerySyntaxException e = error("type:process [1 TO 5]");
         assertEquals(14, e.column());
-        assertMessage(e, "expected field:value", "'powershell'", "at column 14", "(e.g. process_name:powershell)");
+        assertEquals(Optional.empty(), e.field());
+        assertMessage(e, "a range needs a field", "remote_port:[1 TO 1023]", "at column 14");
+    }
+
+    @Test
+    void freeText_emptyPhrase_rejected() {
+        QuerySyntaxException e = error("user:bob \"\"");
+        assertEquals(10, e.column());
+        assertMessage(e, "empty free-text phrase", "at column 10");
+    }
+
+    @Test
+    void freeText_invalidOrTooComplexRegex_saysFreeText() {
+        QuerySyntaxException e = error("type:file /[a/");
+        assertEquals(11, e.column());
+        assertEquals(Optional.empty(), e.field());
+        assertMessage(e, "invalid regular expression '/[a/' in free text (a term without field:)");
+        assertMessage(error("/(a|b)*a(a|b){20}/"), "too complex", "in free text");
+    }
+
+    @Test
+    void freeText_fuzzy_rejected() {
+        assertMessage(error("powershel~"), "fuzzy search", "at column 1");
+    }
+
+    @Test
+    void textWithAColon_unknownField_hintsQuotes() {
+        QuerySyntaxException e = error("type:file c:\\\\windows\\\\temp");
+        assertEquals(11, e.column());
+        assertMessage(e, "unknown field 'c' at column 11", "quote it: \"c:\\\\windows\\\\temp\"", "text with a ':'");
+        assertMessage(error("http://evil.example"), "unknown field 'http'", "quote it: \"http://evil.example\"");
     }
 
     @Test
