@@ -21,6 +21,7 @@ import trailhound.ingest.Reindexer;
 import trailhound.ingest.WriterLock;
 import trailhound.samples.SampleGenerator;
 import trailhound.web.WebOptions;
+import trailhound.web.tls.ServerCertificate;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Generate and ingest sample endpoints (first run only), then serve them in the browser.",
@@ -47,6 +48,16 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        // plain HTTP: on loopback only, and never a folder that serve keeps for real users (it has its certificate)
+        if (!ListenOptions.isLoopback(listen.host)) {
+            throw new IllegalArgumentException("demo serves plain HTTP, so only on loopback (127.0.0.1, ::1, localhost), not on "
+                    + listen.host + ": for other addresses use bin/trailhound serve, which serves HTTPS");
+        }
+        Path certificate = data.dir.resolve(ServerCertificate.FOLDER).resolve(ServerCertificate.CERTIFICATE);
+        if (Files.exists(certificate)) {
+            throw new IllegalArgumentException(data.dir + " is served over HTTPS by serve (it has " + certificate + "): demo would"
+                    + " serve it over plain HTTP; use bin/trailhound serve --data " + data.dir + ", or give demo another --data");
+        }
         WriterLock lock = WriteAccess.forServer(data.dir, "demo", err); // the demo writes its folder, then serves it
         DataDir dir = null;
         boolean serving = false;
@@ -62,10 +73,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        // plain HTTP: the demo listens on loopback only, with generated samples; its admin password need not change there
-        boolean loopback = listen.host.equals("127.0.0.1") || listen.host.equals("::1") || listen.host.equals("localhost");
+        // on loopback the demo's admin password need not change: whoever can reach it can read the folder's password file
         Serving.serveUntilStopped(dir, lock, WebOptions.defaults().withHost(listen.host).withPort(listen.port)
-                .withInitialPasswordChange(!loopback), out, err);
+                .withInitialPasswordChange(false), out, err);
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package trailhound.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -10,6 +11,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
     @TempDir Path tmp;
+
+    /** Try-out finding: demo served any folder, serve's included, over plain HTTP on any address. */
+    @Test
+    void demo_onlyOnLoopback_neverAFolderServeKeeps() throws Exception {
+        Cli wide = Cli.run("demo", "--data", tmp.resolve("data").toString(), "--host", "0.0.0.0", "--no-serve");
+        assertEquals(2, wide.status(), wide.err());
+        assertTrue(wide.err().contains("demo serves plain HTTP, so only on loopback"), wide.err());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("data")), "refused before anything is made");
+
+        Path served = tmp.resolve("served");
+        trailhound.web.tls.ServerCertificate.forDataFolder(served);
+        Cli plain = Cli.run("demo", "--data", served.toString(), "--no-serve");
+        assertEquals(2, plain.status(), plain.err());
+        assertTrue(plain.err().contains("is served over HTTPS by serve"), plain.err());
+        assertTrue(ListenOptions.isLoopback("127.0.0.2") && ListenOptions.isLoopback("::1") && !ListenOptions.isLoopback("10.0.0.1"));
+    }
 
     @Test
     void demo_emptyFolder_generatesIngestsAndKeepsTheIntelFile_thenReusesIt() throws Exception {
