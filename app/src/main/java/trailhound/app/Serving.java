@@ -62,7 +62,18 @@ final class Serving {
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();
+        // the whole chain is walked beside serving: a long trail must not delay the start
+        Thread.ofVirtual().name("audit-check").start(() -> warnIfBroken(server.access(), dir.root(), err));
         stopped.await();
+    }
+
+    /** Says on stderr when the audit trail's chain is broken (the Audit page says so too, but nobody may look). */
+    static void warnIfBroken(trailhound.access.Access access, Path root, PrintWriter err) {
+        access.audit().verify().ifPresent(broken -> {
+            err.println("trailhound: the audit trail is broken at entry " + broken.seq() + ": " + broken.reason()
+                    + " (bin/trailhound audit verify --data " + root + "; Administration > Audit shows it too)");
+            err.flush();
+        });
     }
 
     private static void closeQuietly(DataDir dir, WriterLock lock) {

@@ -400,6 +400,14 @@ class AccessCommandsTest {
         assertTrue(verify.out().contains("DIFFERENCE: audit trail: entry 2: its content does not match its hash"), verify.out());
         assertEquals("x", json("audit", "--action", "user.create", "--format", "json").get(0).get("detail").asText(),
                 "listing still works on a broken trail");
+
+        // try-out finding: serve started on a broken trail without a word; it says so on stderr now
+        java.io.StringWriter said = new java.io.StringWriter();
+        try (DataDir dir = DataDir.openExisting(data)) {
+            Serving.warnIfBroken(Access.over(dir, Clock.systemUTC()), data, new java.io.PrintWriter(said));
+        }
+        assertTrue(said.toString().startsWith("trailhound: the audit trail is broken at entry 2: its content does not match its hash"),
+                said.toString());
     }
 
     private void sql(String... statements) throws Exception {

@@ -105,8 +105,13 @@ public final class AuditTrail {
         long seq = Math.max(last.isEmpty() ? 0 : Long.parseLong(last.getFirst()[0]), counter(c)) + 1;
         String prev = last.isEmpty() ? GENESIS : last.getFirst()[1];
         String hash = hash(prev, seq, e);
-        Sql.update(c, "INSERT INTO audit(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", seq, e.at(), e.actor(),
-                e.via(), e.action(), e.endpoint(), e.address(), e.outcome(), e.detail(), prev, hash);
+        int written = Sql.update(c, "INSERT INTO audit(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", seq, e.at(),
+                e.actor(), e.via(), e.action(), e.endpoint(), e.address(), e.outcome(), e.detail(), prev, hash);
+        if (written != 1 || Sql.list(c, "SELECT 1 FROM audit WHERE seq = ? AND hash = ?", rs -> 1, seq, hash).isEmpty()) {
+            // a trigger added to the table (RAISE(IGNORE), or one rewriting the row) must not drop entries unnoticed
+            throw new SQLException("the audit entry was not stored as written: something in server.db changes or drops audit"
+                    + " entries (bin/trailhound audit verify names it; a server restart removes foreign triggers)");
+        }
         return new Entry(seq, e, prev, hash);
     }
 
@@ -122,6 +127,7 @@ public final class AuditTrail {
             if (damage.isEmpty()) return Optional.<Appended>empty();
             List<String> found = triggers(c);
             try (Statement s = c.createStatement()) {
+                for (String foreign : foreignTriggers(c)) s.executeUpdate("DROP TRIGGER \"" + foreign.replace("\"", "\"\"") + "\"");
                 for (Trigger t : TRIGGERS) {
                     if (found.contains(normalised(t.sql()))) continue;
                     s.executeUpdate("DROP TRIGGER IF EXISTS " + t.name());
@@ -252,6 +258,10 @@ public final class AuditTrail {
         List<String> parts = new ArrayList<>();
         if (!removed.isEmpty()) parts.add(triggerNames(removed) + (removed.size() == 1 ? " was" : " were") + " removed");
         if (!changed.isEmpty()) parts.add(triggerNames(changed) + (changed.size() == 1 ? " was" : " were") + " changed");
+        List<String> added = foreignTriggers(c);
+        if (!added.isEmpty()) {
+            parts.add(triggerNames(added) + (added.size() == 1 ? " was" : " were") + " added (a trigger can drop or alter new entries)");
+        }
         return parts.isEmpty() ? Optional.empty() : Optional.of("the audit " + String.join(" and ", parts));
     }
 
@@ -259,9 +269,16 @@ public final class AuditTrail {
         return (names.size() == 1 ? "trigger " : "triggers ") + String.join(" and ", names);
     }
 
+    /** Triggers on table audit other than the two of migration 8, by name. */
+    private static List<String> foreignTriggers(Connection c) throws SQLException {
+        List<String> ours = TRIGGERS.stream().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).toList();
+        return Sql.list(c, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit' COLLATE NOCASE",
+                rs -> rs.getString(1)).stream().filter(n -> !ours.contains(n.toLowerCase(java.util.Locale.ROOT))).toList();
+    }
+
     /** The definitions of the triggers on table audit, whitespace normalised. */
     private static List<String> triggers(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'", rs -> normalised(rs.getString(1)));
+        return Sql.list(c, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit' COLLATE NOCASE", rs -> normalised(rs.getString(1)));
     }
 
     private static String normalised(String sql) {

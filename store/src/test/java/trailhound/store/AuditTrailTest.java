@@ -68,6 +68,25 @@ class AuditTrailTest {
         assertTrue(b.reason().startsWith("the audit trigger audit_no_delete was changed:"), b.reason());
     }
 
+    /** Try-out finding: an added trigger with RAISE(IGNORE) dropped a user's entries, unnoticed by appends and verify. */
+    @Test
+    void aForeignTriggerThatDropsEntries_failsTheAppend_isNamedByVerify_andRemovedByRestore() throws SQLException {
+        AuditTrail trail = open().audit();
+        appendSome(trail, 2);
+        sql("CREATE TRIGGER zz_hide BEFORE INSERT ON audit WHEN NEW.actor = 'ana' BEGIN SELECT RAISE(IGNORE); END");
+        StoreException dropped = assertThrows(StoreException.class, () -> trail.append(event("search")));
+        assertTrue(dropped.getMessage().contains("the audit entry was not stored as written"), dropped.getMessage());
+        AuditTrail.Break b = trail.verify().orElseThrow();
+        assertTrue(b.reason().startsWith("the audit trigger zz_hide was added (a trigger can drop or alter new entries)"), b.reason());
+
+        AuditTrail.Entry restored = trail.restoreTriggers(damage ->
+                new AuditTrail.Event(1_700_000_001_000L, "system", "startup", AuditTrail.TRIGGERS_RESTORED, null, null, "ok", damage))
+                .orElseThrow();
+        assertTrue(restored.event().detail().contains("zz_hide was added"), restored.event().detail());
+        assertEquals(Optional.empty(), trail.verify());
+        assertEquals(4, trail.append(event("search")).seq(), "entries are stored again");
+    }
+
     @Test
     void verify_editAfterDroppingATrigger_namesTheEntryAndTheTrigger() throws SQLException {
         AuditTrail trail = open().audit();
