@@ -1,5 +1,7 @@
 package trailhound.access;
 
+import com.nulabinc.zxcvbn.Strength;
+import com.nulabinc.zxcvbn.Zxcvbn;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -15,11 +18,19 @@ import java.util.Set;
  * At least 12 characters (NIST SP 800-63B asks 8 at least and a blocklist; 12 is OWASP's advice for
  * accounts this sensitive) and not a common password: the bundled list (common-passwords.txt, from
  * SecLists' 10k-most-common, MIT) is checked against the whole password and against its core with
- * leading and trailing digits and symbols removed, so "Password2024!" counts as "password". No
- * composition rules: they make passwords harder to remember, not to guess.
+ * leading and trailing digits and symbols removed, so "Password2024!" counts as "password". Then
+ * zxcvbn (Dropbox's estimator, the zxcvbn4j port) must guess it to need 10^10 guesses at least (its
+ * score 4): repeats ("passwordpassword"), sequences ("123456789012"), keyboard walks, l33t spellings
+ * ("P@ssw0rd2026!!"), dates and the user's own name or "trailhound" fall short of that, while a few
+ * unrelated words pass. No composition rules: they make passwords harder to remember, not to guess.
  */
 final class PasswordPolicy {
     static final int MIN_LENGTH = 12;
+    static final int MAX_LENGTH = 1_024;
+    private static final double MIN_GUESSES = 1e10;
+    /** zxcvbn's advice: its matching grows with the length, and the first 100 characters tell enough. */
+    private static final int ESTIMATED_PREFIX = 100;
+    private static final Zxcvbn ESTIMATOR = new Zxcvbn();
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final Set<String> COMMON = load();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,6 +47,18 @@ final class PasswordPolicy {
         if (COMMON.contains(lower) || (core.length() >= 4 && COMMON.contains(core)) || lower.equals(user.toLowerCase(Locale.ROOT))
                 || core.equals(user.toLowerCase(Locale.ROOT)) || lower.chars().distinct().count() <= 2) {
             throw new AccessException("that password is too common or too easy to guess; choose another (a few unrelated words work well)");
+        }
+        if (password.length() > MAX_LENGTH) throw new AccessException("a password has at most " + MAX_LENGTH + " characters");
+        String estimated = password.length() <= ESTIMATED_PREFIX ? password : password.substring(0, ESTIMATED_PREFIX);
+        Strength strength;
+        synchronized (ESTIMATOR) {
+            strength = ESTIMATOR.measure(estimated, List.of(user, "trailhound", "admin", "administrator"));
+        }
+        if (strength.getGuesses() < MIN_GUESSES) {
+            String warning = strength.getFeedback().getWarning(Locale.ENGLISH);
+            throw new AccessException("that password is too easy to guess" + (warning == null || warning.isBlank() ? ""
+                    : " (" + warning.strip().replaceAll("\\.$", "").toLowerCase(Locale.ROOT) + ")")
+                    + "; choose another (a few unrelated words work well)");
         }
     }
 

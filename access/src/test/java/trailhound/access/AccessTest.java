@@ -109,9 +109,16 @@ class AccessTest {
 
     @Test
     void passwordsMustBeLongAndUncommon() throws Exception {
-        for (String weak : new String[] {"short", "password1234", "Password2024!", "aaaaaaaaaaaaaa", "qwertyuiop123"}) {
+        // the last ones from a try-out: repeats, sequences, keyboard walks, l33t, the product's and the user's name
+        for (String weak : new String[] {"short", "password1234", "Password2024!", "aaaaaaaaaaaaaa", "qwertyuiop123", "123456789012",
+                "passwordpassword", "adminadminadmin", "qwertyuiopas", "letmeinletmein", "P@ssw0rd2026!!", "trailhound2026!",
+                "ana-ana-ana-ana", "x".repeat(1_025)}) {
             assertThrows(AccessException.class, () -> access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), weak, true), weak);
         }
+        AccessException told = assertThrows(AccessException.class,
+                () -> access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), "abcdefghijklmnop", true));
+        assertTrue(told.getMessage().startsWith("that password is too easy to guess (sequences like abc or 6543 are easy to guess)"),
+                told.getMessage());
         String generated = access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), null, true);
         assertEquals(20, generated.length());
         assertTrue(access.accounts().find("ana").orElseThrow().mustChangePassword());
