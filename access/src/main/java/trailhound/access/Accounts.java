@@ -38,6 +38,8 @@ public final class Accounts {
     }
 
     static final String INITIAL_PASSWORD_FILE = "initial-admin-password";
+    /** The actor of entries Trailhound writes itself (the first user, restored triggers). */
+    static final String SYSTEM = "system";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
 
     private final Path root;
@@ -67,7 +69,7 @@ public final class Accounts {
         }
         String password = PasswordPolicy.generate();
         store.insert("admin", Role.ADMINISTRATOR.label(), hasher.hash(password), mustChange);
-        audit.record(new Caller("system", Role.ADMINISTRATOR, "serve", null), "user.create", null, AuditLog.OK,
+        audit.record(new Caller(SYSTEM, Role.ADMINISTRATOR, "serve", null), "user.create", null, AuditLog.OK,
                 "admin (administrator), the first user");
         Path file = root.resolve(INITIAL_PASSWORD_FILE);
         try {
@@ -302,6 +304,9 @@ public final class Accounts {
     private static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new AccessException("a user name is 1 to 64 letters, digits and . _ @ - (starting with a letter or digit)");
+        }
+        if (name.equalsIgnoreCase(SYSTEM)) {
+            throw new AccessException("'" + name + "' is the name Trailhound's own audit entries carry; choose another");
         }
     }
 

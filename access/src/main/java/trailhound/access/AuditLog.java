@@ -47,9 +47,25 @@ public final class AuditLog {
      * unbounded one would let anyone who can reach the sign-in page fill the disk.
      */
     static String cut(String value, int max) {
-        if (value == null || value.length() <= max) return value;
-        int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
-        return value.substring(0, end) + "\u2026 (" + (value.length() - end) + " more characters)";
+        if (value == null) return null;
+        String v = visible(value);
+        if (v.length() <= max) return v;
+        int end = Character.isHighSurrogate(v.charAt(max - 1)) ? max - 1 : max;
+        return v.substring(0, end) + "\u2026 (" + (v.length() - end) + " more characters)";
+    }
+
+    /**
+     * Control characters (ESC, BEL, CR, LF, ... and C1) written as {@code \u001b}: a name typed into
+     * the sign-in form must not drive the terminal of whoever reads the trail, or break its lines.
+     */
+    private static String visible(String value) {
+        if (value.chars().noneMatch(Character::isISOControl)) return value;
+        StringBuilder sb = new StringBuilder(value.length() + 16);
+        value.chars().forEach(ch -> {
+            if (Character.isISOControl(ch)) sb.append(String.format("\\u%04x", ch));
+            else sb.append((char) ch);
+        });
+        return sb.toString();
     }
 
     /** Newest first; see {@link AuditTrail#list}. */
@@ -67,7 +83,7 @@ public final class AuditLog {
      * saying what was wrong; answers that entry (empty: they were in place, nothing written).
      */
     Optional<AuditTrail.Entry> restoreTriggers() {
-        return trail.restoreTriggers(damage -> new AuditTrail.Event(clock.millis(), "system", "startup", AuditTrail.TRIGGERS_RESTORED, null,
+        return trail.restoreTriggers(damage -> new AuditTrail.Event(clock.millis(), Accounts.SYSTEM, "startup", AuditTrail.TRIGGERS_RESTORED, null,
                 null, OK, damage + ": re-created; entries may have been changed while they were missing"));
     }
 

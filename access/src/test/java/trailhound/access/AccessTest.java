@@ -241,6 +241,14 @@ class AccessTest {
     }
 
     @Test
+    void controlCharactersAreWrittenVisibly_theSystemNameIsReserved() throws Exception {
+        access.accounts().signIn("eve\u001b[2J\u0007\nforged line", "wrong", "10.0.0.1", "web");
+        String actor = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 1).get(0).event().actor();
+        assertEquals("eve\\u001b[2J\\u0007\\u000aforged line", actor);
+        assertThrows(AccessException.class, () -> access.accounts().create(ADMIN, "System", Role.ANALYST, List.of(), GOOD, false));
+    }
+
+    @Test
     void userNamesDifferingOnlyInCaseAreRefused() throws Exception {
         access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), GOOD, false);
         AccessException e = assertThrows(AccessException.class,
