@@ -32,23 +32,27 @@ final class DistributionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Query q = query == null || query.isBlank() ? null : QueryLanguage.parse(query);
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir); var lease = dir.indexes().acquire(Renamed.follow(dir, endpoint, spec))) {
-            Distribution d = lease.index().distribution(q);
-            if (format == Format.json) {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("total", d.total());
-                json.put("types", d.types());
-                json.put("operations", d.operations());
-                out.println(new ObjectMapper().writeValueAsString(json));
-                return 0;
-            }
-            out.printf("%-34s %,14d%n", "TOTAL", d.total());
-            d.types().forEach((type, n) -> {
-                out.printf("%-34s %,14d%n", Text.safe(type), n);
-                d.operations().forEach((op, m) -> {
-                    if (op.startsWith(type + "/")) out.printf("  %-32s %,14d%n", Text.safe(op), m);
+        try (DataDir dir = DataDir.openExisting(data.dir)) {
+            String name = Renamed.follow(dir, endpoint, spec);
+            try (var lease = dir.indexes().acquire(name)) {
+                CliAudit.record(dir, "distribution", name, query == null ? "" : query, spec.commandLine().getErr());
+                Distribution d = lease.index().distribution(q);
+                if (format == Format.json) {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("total", d.total());
+                    json.put("types", d.types());
+                    json.put("operations", d.operations());
+                    out.println(new ObjectMapper().writeValueAsString(json));
+                    return 0;
+                }
+                out.printf("%-34s %,14d%n", "TOTAL", d.total());
+                d.types().forEach((type, n) -> {
+                    out.printf("%-34s %,14d%n", Text.safe(type), n);
+                    d.operations().forEach((op, m) -> {
+                        if (op.startsWith(type + "/")) out.printf("  %-32s %,14d%n", Text.safe(op), m);
+                    });
                 });
-            });
+            }
         }
         return 0;
     }

@@ -36,22 +36,26 @@ final class ProcessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir); var lease = dir.indexes().acquire(Renamed.follow(dir, endpoint, spec))) {
-            ProcessView view = lease.index().process(key, limit)
-                    .orElseThrow(() -> new IllegalArgumentException("no process with key '" + key + "' on " + endpoint));
-            if (format == Format.json) {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("process", describe(view.process()));
-                json.put("parent", view.parent() == null ? null : describe(view.parent()));
-                json.put("children", view.children().stream().map(ProcessCommand::describe).toList());
-                json.put("peers", view.peers().stream().map(ProcessCommand::describe).toList());
-                json.put("history_total", view.historyTotal());
-                json.put("history", view.history().stream().map(Event::toDisplayMap).toList());
-                out.println(new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-                        .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
-                return 0;
+        try (DataDir dir = DataDir.openExisting(data.dir)) {
+            String name = Renamed.follow(dir, endpoint, spec);
+            try (var lease = dir.indexes().acquire(name)) {
+                ProcessView view = lease.index().process(key, limit)
+                        .orElseThrow(() -> new IllegalArgumentException("no process with key '" + key + "' on " + endpoint));
+                CliAudit.record(dir, "process.view", name, key, spec.commandLine().getErr());
+                if (format == Format.json) {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("process", describe(view.process()));
+                    json.put("parent", view.parent() == null ? null : describe(view.parent()));
+                    json.put("children", view.children().stream().map(ProcessCommand::describe).toList());
+                    json.put("peers", view.peers().stream().map(ProcessCommand::describe).toList());
+                    json.put("history_total", view.historyTotal());
+                    json.put("history", view.history().stream().map(Event::toDisplayMap).toList());
+                    out.println(new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                            .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+                    return 0;
+                }
+                printTable(out, view);
             }
-            printTable(out, view);
         }
         return 0;
     }

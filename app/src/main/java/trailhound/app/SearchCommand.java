@@ -60,6 +60,13 @@ final class SearchCommand implements Callable<Integer> {
         try (DataDir dir = DataDir.openExisting(data.dir)) {
             List<String> names = endpoints.all ? dir.indexes().endpoints()
                     : endpoints.names.stream().map(n -> Renamed.follow(dir, n, spec)).distinct().toList();
+            String detail = String.join(" ", words) + (count ? " [count]" : format == Format.csv ? " [csv]" : "");
+            if (endpoints.all) {
+                CliAudit.record(dir, "hunt", null, detail, spec.commandLine().getErr());
+            } else {
+                String action = format == Format.csv ? "export" : "search";
+                for (String name : names) CliAudit.record(dir, action, name, detail, spec.commandLine().getErr());
+            }
             long total = 0;
             List<Event> events = new ArrayList<>();
             if (endpoints.all) {
