@@ -85,6 +85,13 @@ class HostileInputTest {
     }
 
     @Test
+    void outOfRangeNumbers_400NamingTheRange() throws Exception {
+        assertClientError(400, "/api/v1/endpoints/" + E + "/search?limit=1000000000000", "limit must be a whole number from 1 to 10000");
+        assertClientError(400, "/api/v1/endpoints/" + E + "/search?limit=0", "limit must be a whole number from 1 to 10000");
+        assertClientError(400, "/api/v1/audit?before=-5", "'before' is an entry number (1 or more)");
+    }
+
+    @Test
     void reputationOfNotAHash_400() throws Exception {
         for (String hash : List.of("zzzz", "g".repeat(64), "..%2F..", "abc%22%3E")) {
             assertClientError(400, "/reputation/" + hash, "is not a hash");

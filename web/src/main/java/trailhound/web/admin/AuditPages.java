@@ -134,11 +134,14 @@ public final class AuditPages {
 
     private static long before(Context http) {
         String b = http.queryParam("before");
+        long before;
         try {
-            return b == null || b.isBlank() ? 0 : Long.parseLong(b.strip());
+            before = b == null || b.isBlank() ? 0 : Long.parseLong(b.strip());
         } catch (NumberFormatException e) {
-            throw new BadRequest("'before' is an entry number, not '" + b + "'");
+            before = -1;
         }
+        if (before < 0) throw new BadRequest("'before' is an entry number (1 or more), not '" + b + "'");
+        return before;
     }
 
     private static Long time(String name, String value, Instant now) {

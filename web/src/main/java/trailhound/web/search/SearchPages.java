@@ -124,10 +124,17 @@ public final class SearchPages {
 
     private void apiSearch(Context http) throws Exception {
         EventScope scope = EventScope.of(http, ctx.scope(http));
-        Integer limitParam = intParam(http, "limit");
-        int limit = limitParam == null ? PAGE_SIZE : limitParam;
+        String limitText = http.queryParam("limit");
+        int limit = PAGE_SIZE;
+        if (limitText != null && !limitText.isBlank()) {
+            try {
+                limit = Integer.parseInt(limitText.strip());
+            } catch (NumberFormatException e) {
+                limit = -1; // not a number, or out of int's range: the same message as any other bad limit
+            }
+        }
         if (limit < 1 || limit > MAX_API_LIMIT) {
-            throw new BadRequest("limit must be 1.." + MAX_API_LIMIT + ", was " + limit);
+            throw new BadRequest("limit must be a whole number from 1 to " + MAX_API_LIMIT + ", was '" + limitText + "'");
         }
         Query query = parse(scope);
         PageCursor after = cursor(http.queryParam("after"));
