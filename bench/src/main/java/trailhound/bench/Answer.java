@@ -4,7 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one side answered: the hit count and, for distributions, the count per type. Two answers
+ * What one side answered: the hit count and, for distributions, the count per type (for histograms,
+ * per non-empty bucket, by its start in epoch ms). Two answers
  * agree when both are equal; the benchmark fails when any pair does not.
  */
 record Answer(long hits, Map<String, Long> perType) {

@@ -7,6 +7,7 @@ import org.apache.lucene.search.Query;
 import trailhound.index.Distribution;
 import trailhound.index.EventIndex;
 import trailhound.index.EventPage;
+import trailhound.index.Histogram;
 import trailhound.index.ProcessView;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
@@ -40,6 +41,12 @@ final class IndexSide {
             case PAGE -> {
                 EventPage page = index.search(parse(q.indexQuery()), PAGE, null);
                 yield Answer.of(page.total());
+            }
+            case HISTOGRAM -> {
+                Histogram h = index.histogram(q.indexQuery() == null ? null : parse(q.indexQuery()), null, null);
+                Map<String, Long> perBucket = new java.util.HashMap<>();
+                for (Histogram.Bucket b : h.buckets()) if (b.count() > 0) perBucket.put(Long.toString(b.start()), b.count());
+                yield Answer.distribution(h.total(), perBucket);
             }
             case EXPORT -> {
                 EventPage page = index.search(parse(q.indexQuery()), EXPORT_ROWS, null);

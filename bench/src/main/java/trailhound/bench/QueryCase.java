@@ -23,7 +23,13 @@ record QueryCase(String name, Kind kind, String indexQuery, String sql, List<Obj
         /** The newest 50 matching events with their fields, and the total. */
         PAGE,
         /** The newest 10,000 matching events written to an .xlsx workbook. */
-        EXPORT
+        EXPORT,
+        /**
+         * Counts per time bucket over the matching events' own range (indexQuery null: the whole
+         * endpoint); the SQL is {@code SELECT (e.ts / ?) * ? AS bucket, count(*) FROM ... GROUP BY bucket}
+         * and its FROM ... WHERE part also gives the range.
+         */
+        HISTOGRAM
     }
 
     QueryCase withTargets(Double medianMs, Double ratio) {

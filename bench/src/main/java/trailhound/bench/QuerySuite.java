@@ -99,6 +99,11 @@ final class QuerySuite {
         cases.add(new QueryCase("distribution (under query)", Kind.DISTRIBUTION, "process_name:" + quote(name),
                 "SELECT e.type, e.operation, count(*)" + PROCESS_JOIN + " WHERE lower(p.name) = ? GROUP BY e.type, e.operation",
                 List.of(lowName), 100.0, null));
+        cases.add(new QueryCase("histogram (endpoint)", Kind.HISTOGRAM, null,
+                "SELECT (e.ts / ?) * ? AS bucket, count(*) FROM events e GROUP BY bucket", List.of(), 50.0, null));
+        cases.add(new QueryCase("histogram (under query)", Kind.HISTOGRAM, "process_name:" + quote(name),
+                "SELECT (e.ts / ?) * ? AS bucket, count(*)" + PROCESS_JOIN + " WHERE lower(p.name) = ? GROUP BY bucket",
+                List.of(lowName), null, null));
         cases.add(new QueryCase("process history (100)", Kind.PROCESS, processKey,
                 "SELECT " + SnapshotSql.EVENT_COLUMNS + SnapshotSql.EVENT_JOINS + " WHERE e.process_key = ? ORDER BY e.ts, e.id LIMIT 100",
                 List.of(processKey), 10.0, null));

@@ -350,6 +350,26 @@ public final class EndpointIndex implements EventIndex, Closeable {
     }
 
     @Override
+    public Histogram histogram(Query query, Long from, Long to) throws IOException {
+        if (from != null && to != null && from >= to) {
+            throw new IllegalArgumentException("histogram window must start before it ends, was [" + from + ", " + to + ")");
+        }
+        return withSearcher(s -> {
+            if (!((query == null || query instanceof MatchAllDocsQuery) && unfinished.isEmpty())) {
+                Query q = prepare(query);
+                return from != null && to != null ? HistogramCounter.window(s, q, from, to) : HistogramCounter.matches(s, q, from, to);
+            }
+            if (from != null && to != null) return HistogramCounter.window(s, null, from, to);
+            // all events with an open edge: the edge is the oldest or newest event's, from the points
+            long[] edges = tsEdges(s);
+            long lo = from != null ? from : edges == null ? 0 : edges[0];
+            long hi = to != null ? to : edges == null ? 0 : edges[1] + 1;
+            if (edges == null || lo >= hi) return new Histogram(from, to, 0, List.of(), 0);
+            return HistogramCounter.window(s, null, lo, hi);
+        });
+    }
+
+    @Override
     public Optional<ProcessView> process(String processKey, int historyLimit) throws IOException {
         return withSearcher(s -> new ProcessLookup(s, processes).view(processKey, historyLimit));
     }
@@ -358,17 +378,23 @@ public final class EndpointIndex implements EventIndex, Closeable {
     public IndexStats stats() throws IOException {
         return withSearcher(s -> {
             DirectoryReader reader = (DirectoryReader) s.getIndexReader();
-            byte[] min = PointValues.getMinPackedValue(reader, IndexFields.point(Field.TS));
-            byte[] max = PointValues.getMaxPackedValue(reader, IndexFields.point(Field.TS));
-            Long first = min == null ? null : LongPoint.decodeDimension(min, 0);
-            Long last = max == null ? null : LongPoint.decodeDimension(max, 0);
-            if (reader.hasDeletions()) { // the points still hold deleted events (retention, a removed source) until merged
-                first = edge(s, false);
-                last = edge(s, true);
-            }
+            long[] edges = tsEdges(s);
             long events = unfinished.isEmpty() ? reader.numDocs() : s.count(prepare(null, false));
-            return new IndexStats(events, first, last, sizeOnDisk());
+            return new IndexStats(events, edges == null ? null : edges[0], edges == null ? null : edges[1], sizeOnDisk());
         });
+    }
+
+    /** The oldest and newest live event's time, null when there is none. */
+    private static long[] tsEdges(IndexSearcher s) throws IOException {
+        byte[] min = PointValues.getMinPackedValue(s.getIndexReader(), IndexFields.point(Field.TS));
+        byte[] max = PointValues.getMaxPackedValue(s.getIndexReader(), IndexFields.point(Field.TS));
+        if (min == null) return null;
+        if (!s.getIndexReader().hasDeletions()) {
+            return new long[] {LongPoint.decodeDimension(min, 0), LongPoint.decodeDimension(max, 0)};
+        }
+        // the points still hold deleted events (retention, a removed source) until merged
+        Long first = edge(s, false);
+        return first == null ? null : new long[] {first, edge(s, true)};
     }
 
     /** The newest or oldest live event's time: a one-hit sorted search, which skips through the ts points. */

@@ -9,7 +9,7 @@ import trailhound.schema.Event;
 /**
  * One endpoint's events, as every feature reads and writes them: add and commit, sources and their
  * states (complete, unfinished, being ingested), retention, and the searches (count, newest-first
- * pages, distribution, process view, stats). Queries are the query language's Lucene queries
+ * pages, distribution, histogram, process view, stats). Queries are the query language's Lucene queries
  * ({@code trailhound.query}); a backend that is not Lucene translates them.
  *
  * <p>The embedded per-endpoint Lucene index ({@link EndpointIndex}, the {@code local} backend) is
@@ -88,6 +88,16 @@ public interface EventIndex {
 
     /** Counts per type and per type/operation of the events matching the query (null: all events). */
     Distribution distribution(Query query) throws IOException;
+
+    /**
+     * Exact counts over time of the events matching the query (null: all events) in {@code [from, to)}
+     * (UTC ms), in at most {@value Histogram#MAX_BUCKETS} buckets aligned to UTC multiples of their
+     * size (see {@link Histogram#bucketMillis}). A null edge is the matching events' own: the oldest
+     * one's time for {@code from}, the newest one's + 1 ms for {@code to}.
+     *
+     * @throws IllegalArgumentException when both edges are given and {@code from >= to}
+     */
+    Histogram histogram(Query query, Long from, Long to) throws IOException;
 
     /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
     Optional<ProcessView> process(String processKey, int historyLimit) throws IOException;

@@ -97,7 +97,44 @@ public final class IndexBench {
                     .add(new TermQuery(new Term("type", "network")), Occur.MUST).build()));
             time("regex file", () -> index.count(new ValuePatternQuery(Field.FILE_PATH, ValuePatternQuery.Mode.REGEX, ".*doc[0-9]+\\.ps1")));
             time("stats", () -> index.stats().eventCount());
+            histograms(index);
         }
+    }
+
+    /** The histogram's paths, and the alternatives measured against the point-tree walk for all events. */
+    private static void histograms(EndpointIndex index) throws Exception {
+        TermQuery file = new TermQuery(new Term("type", "file"));
+        TermQuery user7 = new TermQuery(new Term(IndexFields.term(Field.USER), "corp\\user7"));
+        Histogram all = index.histogram(null, null, null);
+        long from = all.from() + (all.to() - all.from()) / 4;
+        long to = all.to() - (all.to() - all.from()) / 4;
+        time("histogram all (point tree)", () -> index.histogram(null, null, null).total());
+        time("histogram all, half window", () -> index.histogram(null, from, to).total());
+        time("histogram all, count/bucket", () -> index.withSearcher(s -> {
+            long total = 0;
+            for (Histogram.Bucket b : all.buckets()) {
+                total += s.count(org.apache.lucene.document.LongPoint.newRangeQuery(IndexFields.TS,
+                        Math.max(b.start(), all.from()), Math.min(b.end(), all.to()) - 1));
+            }
+            return total;
+        }));
+        time("histogram all, doc values", () -> index.withSearcher(s -> {
+            long[] counts = new long[all.buckets().size()];
+            long first = all.buckets().getFirst().start();
+            for (var leaf : s.getIndexReader().leaves()) {
+                var ts = org.apache.lucene.index.DocValues.getNumeric(leaf.reader(), IndexFields.TS);
+                for (int d = ts.nextDoc(); d != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS; d = ts.nextDoc()) {
+                    counts[(int) ((ts.longValue() - first) / all.bucketMillis())]++;
+                }
+            }
+            return java.util.Arrays.stream(counts).sum();
+        }));
+        time("histogram all, collector", () -> index.histogram(new org.apache.lucene.search.FieldExistsQuery(IndexFields.TS),
+                all.from(), all.to()).total());
+        time("histogram type:file", () -> index.histogram(file, null, null).total());
+        time("histogram type:file window", () -> index.histogram(file, from, to).total());
+        time("histogram user7", () -> index.histogram(user7, null, null).total());
+        time("count type:file", () -> index.count(file));
     }
 
     interface Op {

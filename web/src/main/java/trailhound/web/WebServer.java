@@ -19,6 +19,7 @@ import trailhound.access.Action;
 import trailhound.web.auth.Auth;
 import trailhound.web.distribution.DistributionPages;
 import trailhound.web.endpoints.EndpointPages;
+import trailhound.web.histogram.HistogramApi;
 import trailhound.web.handoff.CliApi;
 import trailhound.web.handoff.ServerFile;
 import trailhound.web.jobs.JobPages;
@@ -149,6 +150,7 @@ public final class WebServer implements AutoCloseable {
         EndpointPages.register(routes, ctx);
         SearchPages.register(routes, ctx);
         DistributionPages.register(routes, ctx);
+        HistogramApi.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
         trailhound.web.account.AccountPages.register(routes, ctx);

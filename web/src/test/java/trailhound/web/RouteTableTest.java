@@ -53,6 +53,7 @@ class RouteTableTest {
             Map.entry("GET /api/v1/endpoints/{endpoint}/count", "VIEW"),
             Map.entry("GET /endpoints/{endpoint}/distribution", "VIEW"),
             Map.entry("GET /api/v1/endpoints/{endpoint}/distribution", "VIEW"),
+            Map.entry("GET /api/v1/endpoints/{endpoint}/histogram", "VIEW"),
             Map.entry("GET /endpoints/{endpoint}/process/{processKey}", "VIEW"),
             Map.entry("GET /endpoints/{endpoint}/process/{processKey}/events", "VIEW"),
             Map.entry("GET /api/v1/endpoints/{endpoint}/process/{processKey}", "VIEW"),

@@ -29,6 +29,7 @@ public record EventScope(String endpoint, String text, SnapshotInfo snapshot) {
      */
     public static EventScope of(Context http, Scope access) {
         String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
+        access.endpoint(endpoint); // one outside the caller's groups is unknown, and the refusal audited
         if (!access.hasIndex(endpoint)) {
             throw new UnknownEndpointException(endpoint);
         }

@@ -1,0 +1,113 @@
+package trailhound.web.histogram;
+
+import io.javalin.http.Context;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.lucene.search.Query;
+import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.access.Scope;
+import trailhound.index.Histogram;
+import trailhound.index.IndexBackend;
+import trailhound.query.QueryLanguage;
+import trailhound.query.QuerySyntaxException;
+import trailhound.schema.Event;
+import trailhound.web.BadRequest;
+import trailhound.web.Routes;
+import trailhound.web.WebContext;
+import trailhound.web.search.EventScope;
+
+/**
+ * {@code GET /api/v1/endpoints/{endpoint}/histogram?q=&snapshot=&from=&to=}: exact counts of the
+ * matching events over time (the index's {@link Histogram}), for the time picker and histogram drawn
+ * above the grid.
+ *
+ * <p>{@code q} and {@code snapshot} are read as by the grid and the other APIs ({@link EventScope}).
+ * {@code from} (inclusive) and {@code to} (exclusive) are each an ISO-8601 time with {@code Z} or an
+ * offset ({@code 2026-11-19T07:00:00Z}, {@code 2026-11-19T07:00Z}, {@code 2026-11-19T07:00:00.250+02:00})
+ * or epoch milliseconds ({@code 1795071600000}); absent or blank, the matching events' own oldest
+ * time (from) or newest time + 1 ms (to). Anything else, or {@code from} not before {@code to}, is
+ * a 400 naming the parameter. The answer:
+ * <pre>{@code
+ * {"endpoint": "WS-01", "query": "type:dns", "from": "2026-11-19T00:00:00.000Z",
+ *  "to": "2026-11-19T02:00:00.000Z", "bucket_seconds": 60,
+ *  "buckets": [{"start": "2026-11-19T00:00:00.000Z", "end": "2026-11-19T00:01:00.000Z", "count": 12}, ...],
+ *  "total": 1234, "partial": []}
+ * }</pre>
+ * Buckets are aligned to UTC multiples of their size and cover the window, empty ones included; the
+ * first and last may reach past it, but count only the events inside it, so the counts add up to
+ * {@code total}, which is what {@code /count} answers for the same query within the window. With
+ * nothing matched and an open edge, that edge is null and there are no buckets. Audited like a
+ * search ({@code histogram}, the query text).
+ */
+public final class HistogramApi {
+    /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: what the ISO form can say, and no overflow. */
+    private static final long EARLIEST = -62_135_596_800_000L;
+    private static final long LATEST = 253_402_300_799_999L;
+
+    private final WebContext ctx;
+    private final QueryLanguage language;
+
+    private HistogramApi(WebContext ctx) {
+        this.ctx = ctx;
+        this.language = QueryLanguage.withClock(ctx.clock());
+    }
+
+    public static void register(Routes routes, WebContext ctx) {
+        HistogramApi api = new HistogramApi(ctx);
+        routes.get("/api/v1/endpoints/{endpoint}/histogram", Action.VIEW, api::histogram);
+    }
+
+    private void histogram(Context http) throws Exception {
+        Scope access = ctx.scope(http);
+        EventScope scope = EventScope.of(http, access);
+        Long from = time(http, "from");
+        Long to = time(http, "to");
+        if (from != null && to != null && from >= to) {
+            throw new BadRequest("'from' (" + Event.formatTime(from) + ") must be before 'to' (" + Event.formatTime(to) + ")");
+        }
+        Query query;
+        try {
+            query = scope.query(language);
+        } catch (QuerySyntaxException e) {
+            throw new BadRequest(e.getMessage(), e.column());
+        }
+        access.audit("histogram", scope.endpoint(), AuditLog.OK,
+                scope.text() + (scope.snapshot() == null ? "" : " [snapshot " + scope.snapshot().id() + "]"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
+            Histogram h = lease.index().histogram(query, from, to);
+            body.put("endpoint", scope.endpoint());
+            body.put("query", scope.text());
+            body.put("from", h.from() == null ? null : Event.formatTime(h.from()));
+            body.put("to", h.to() == null ? null : Event.formatTime(h.to()));
+            body.put("bucket_seconds", h.bucketMillis() / 1000);
+            body.put("buckets", h.buckets().stream().map(b -> Map.of(
+                    "start", Event.formatTime(b.start()), "end", Event.formatTime(b.end()), "count", b.count())).toList());
+            body.put("total", h.total());
+            body.put("partial", lease.index().ingesting()); // as in count: sources being ingested are in the counts so far
+        }
+        http.json(body);
+    }
+
+    /** The parameter as epoch ms, null when absent or blank. */
+    private static Long time(Context http, String name) {
+        String value = http.queryParam(name);
+        if (value == null || value.isBlank()) return null;
+        String v = value.strip();
+        long ms;
+        try {
+            ms = v.matches("-?\\d{1,19}") ? Long.parseLong(v) : OffsetDateTime.parse(v).toInstant().toEpochMilli();
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+            throw new BadRequest("parameter '" + name + "' must be an ISO-8601 time with Z or an offset, like"
+                    + " 2026-11-19T07:00:00Z, or epoch milliseconds; was '" + value + "'");
+        }
+        if (ms < EARLIEST || ms > LATEST) {
+            throw new BadRequest("parameter '" + name + "' must be between " + Event.formatTime(EARLIEST) + " and "
+                    + Event.formatTime(LATEST) + "; was '" + value + "'");
+        }
+        return ms;
+    }
+}
