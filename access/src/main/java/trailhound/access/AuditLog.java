@@ -33,7 +33,7 @@ public final class AuditLog {
     /** Appends one entry. {@code endpoint} and {@code detail} may be null. */
     public void record(Caller caller, String action, String endpoint, String outcome, String detail) {
         trail.append(new AuditTrail.Event(clock.millis(), cut(caller.user(), MAX_NAME), cut(caller.via(), MAX_NAME), action,
-                cut(endpoint, MAX_NAME), cut(caller.address(), MAX_NAME), outcome, cut(detail, MAX_DETAIL)));
+                endpoint(endpoint), cut(caller.address(), MAX_NAME), outcome, cut(detail, MAX_DETAIL)));
     }
 
     /** An entry for someone not (yet) known as a user, e.g. a failed sign-in: {@code actor} as typed. */
@@ -47,8 +47,18 @@ public final class AuditLog {
      * unbounded one would let anyone who can reach the sign-in page fill the disk.
      */
     static String cut(String value, int max) {
-        if (value == null) return null;
-        String v = visible(value);
+        return value == null ? null : bounded(visible(value), max);
+    }
+
+    /**
+     * An endpoint's name as the catalogue has it (telemetry's, whatever characters it holds), so that
+     * the trail can be filtered by it; only a name past {@value #MAX_DETAIL} characters is cut.
+     */
+    private static String endpoint(String name) {
+        return name == null ? null : bounded(name, MAX_DETAIL);
+    }
+
+    private static String bounded(String v, int max) {
         if (v.length() <= max) return v;
         int end = Character.isHighSurrogate(v.charAt(max - 1)) ? max - 1 : max;
         return v.substring(0, end) + "\u2026 (" + (v.length() - end) + " more characters)";
