@@ -328,11 +328,19 @@ public final class EndpointIndex implements EventIndex, Closeable {
 
     @Override
     public EventPage search(Query query, int limit, PageCursor after) throws IOException {
+        return search(query, limit, after, false);
+    }
+
+    /**
+     * As {@link #search(Query, int, PageCursor)}; {@code inclusive}: an event exactly at the cursor
+     * (same ts and uid) is on the page too, for a hunt whose cursor stands on another endpoint.
+     */
+    EventPage search(Query query, int limit, PageCursor after, boolean inclusive) throws IOException {
         if (limit < 1) throw new IllegalArgumentException("page limit must be at least 1, was " + limit);
         return withSearcher(s -> {
             Query q = prepare(query);
             long total = s.count(q);
-            FieldDoc afterDoc = after == null ? null : NewestFirst.after(after.ts(), after.eventUid());
+            FieldDoc afterDoc = after == null ? null : NewestFirst.after(after.ts(), after.eventUid(), inclusive);
             TopFieldDocs top = NewestFirst.top(s, q, total, limit + 1, afterDoc);
             ScoreDoc[] hits = top.scoreDocs;
             boolean more = hits.length > limit;

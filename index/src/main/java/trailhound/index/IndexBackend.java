@@ -2,6 +2,7 @@ package trailhound.index;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -37,6 +38,14 @@ public interface IndexBackend extends Closeable {
      * hit, by name) and the newest {@code limit} matching events across all of them.
      */
     HuntResult hunt(Query query, int limit) throws IOException;
+
+    /**
+     * As {@link #hunt(Query, int)}, over the named {@code endpoints} only, and one page: the newest
+     * {@code limit} hits after {@code after} (null: from the newest), with {@link HuntResult#next()} for
+     * the page after. Endpoints not named are never searched, so they are in neither counts nor hits
+     * (this is how the access layer hunts over a caller's groups); named ones without an index are skipped.
+     */
+    HuntResult hunt(Query query, int limit, Collection<String> endpoints, HuntCursor after) throws IOException;
 
     /** The exact number of matching events per endpoint with at least one, over every endpoint. */
     Map<String, Long> countAll(Query query) throws IOException;

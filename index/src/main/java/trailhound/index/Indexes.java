@@ -9,8 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.lucene.search.Query;
@@ -155,17 +157,26 @@ public final class Indexes implements IndexBackend {
      */
     @Override
     public HuntResult hunt(Query query, int limit) throws IOException {
-        return Hunt.run(this, query, limit);
+        return Hunt.run(this, null, query, limit, null);
+    }
+
+    /**
+     * As {@link #hunt(Query, int)}, over the named endpoints only (names without an index are
+     * skipped; the others are never opened) and from after {@code after} (null: the newest).
+     */
+    @Override
+    public HuntResult hunt(Query query, int limit, Collection<String> endpoints, HuntCursor after) throws IOException {
+        return Hunt.run(this, Set.copyOf(endpoints), query, limit, after);
     }
 
     @Override
     public Map<String, Long> countAll(Query query) throws IOException {
-        return Hunt.run(this, query, 1).counts();
+        return Hunt.run(this, null, query, 1, null).counts();
     }
 
     @Override
     public List<HuntHit> searchAll(Query query, int limit) throws IOException {
-        return Hunt.run(this, query, limit).hits();
+        return Hunt.run(this, null, query, limit, null).hits();
     }
 
     @Override

@@ -65,6 +65,15 @@ final class NewestFirst {
 
     /** The cursor of a page that ended at this event. */
     static FieldDoc after(long ts, String eventUid) {
-        return new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {ts, new BytesRef(eventUid)});
+        return after(ts, eventUid, false);
+    }
+
+    /**
+     * As {@link #after(long, String)}; {@code inclusive}: a hit with exactly these values comes after
+     * it too. Lucene skips a hit equal to the cursor's values when its doc id is at most the cursor's:
+     * {@code MAX_VALUE} skips every such hit, {@code -1} none.
+     */
+    static FieldDoc after(long ts, String eventUid, boolean inclusive) {
+        return new FieldDoc(inclusive ? -1 : Integer.MAX_VALUE, Float.NaN, new Object[] {ts, new BytesRef(eventUid)});
     }
 }

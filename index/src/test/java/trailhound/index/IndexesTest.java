@@ -135,4 +135,49 @@ class IndexesTest {
             assertEquals(all.subList(0, 7), hits);
         }
     }
+
+    @Test
+    void hunt_namedEndpointsPagedThrough_equalsTheirEventsInOrderWithTiesAcrossEndpoints() throws IOException {
+        try (Indexes indexes = new Indexes(endpoints, 2)) {
+            for (String ep : List.of("a", "b", "c", "d")) {
+                try (IndexBackend.Lease lease = indexes.acquireOrCreate(ep)) {
+                    // the same uids and times on every endpoint, and pairs of events sharing a time: ties everywhere
+                    for (int i = 0; i < 9; i++) lease.index().add(event("u-" + i, T0 + (i / 2) * 10L, "file", "create", "p").build());
+                    lease.index().commit();
+                }
+            }
+            List<String> named = List.of("a", "c", "d", "not-indexed");
+            List<HuntHit> paged = new java.util.ArrayList<>();
+            HuntCursor after = null;
+            int pages = 0;
+            do {
+                HuntResult page = indexes.hunt(null, 4, named, after == null ? null : HuntCursor.parse(after.toString()));
+                assertEquals(Map.of("a", 9L, "c", 9L, "d", 9L), page.counts(), "every page has the counts; b is not named");
+                assertTrue(page.hits().size() <= 4);
+                paged.addAll(page.hits());
+                after = page.next();
+                pages++;
+            } while (after != null && pages < 20);
+            assertEquals(7, pages, "27 hits, 4 a page");
+            List<HuntHit> all = new java.util.ArrayList<>();
+            for (String ep : List.of("a", "c", "d")) {
+                try (IndexBackend.Lease lease = indexes.acquire(ep)) {
+                    lease.index().search(null, 1000, null).events().forEach(ev -> all.add(new HuntHit(ep, ev)));
+                }
+            }
+            all.sort(Hunt.NEWEST_FIRST);
+            assertEquals(all, paged);
+            assertTrue(indexes.openCount() <= 2);
+        }
+    }
+
+    @Test
+    void huntCursor_oddEndpointNames_roundTrip() {
+        for (String ep : List.of("a:b", "we#ird?na%me 1/2", ":", "x")) {
+            HuntCursor c = new HuntCursor(-5, "uid:with:colons", ep);
+            assertEquals(c, HuntCursor.parse(c.toString()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> HuntCursor.parse("12:x"));
+        assertThrows(IllegalArgumentException.class, () -> HuntCursor.parse("nan:a:b"));
+    }
 }
