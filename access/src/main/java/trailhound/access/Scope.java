@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.lucene.search.Query;
+import trailhound.index.HuntCursor;
+import trailhound.index.HuntResult;
 import trailhound.index.IndexBackend;
 import trailhound.index.UnknownEndpointException;
 import trailhound.ingest.DataDir;
@@ -117,6 +120,19 @@ public final class Scope {
         if (!sees(endpoint)) throw unknown(endpoint);
         if (!data.indexes().exists(endpoint)) throw new UnknownEndpointException(endpoint);
         return data.indexes().acquire(endpoint);
+    }
+
+    /**
+     * One query over every endpoint the caller may see (administrators: every endpoint with an index):
+     * exact counts per endpoint and the newest {@code limit} hits after {@code after} (null: from the
+     * newest), as {@link IndexBackend#hunt(Query, int, java.util.Collection, HuntCursor)}. Endpoints
+     * outside the caller's groups are never searched: they are in neither the counts nor the hits. Not
+     * audited here: the caller audits a hunt once ({@link #audit}, action {@code hunt}, the query
+     * text), not each page of it.
+     */
+    public HuntResult hunt(Query query, int limit, HuntCursor after) throws IOException {
+        List<String> names = isAdministrator() ? data.indexes().endpoints() : endpoints().stream().map(EndpointInfo::name).toList();
+        return data.indexes().hunt(query, limit, names, after);
     }
 
     /** The endpoint's snapshots, newest first. @throws UnknownEndpointException as {@link #endpoint} */
