@@ -20,6 +20,7 @@ import trailhound.web.auth.Auth;
 import trailhound.web.distribution.DistributionPages;
 import trailhound.web.endpoints.EndpointPages;
 import trailhound.web.histogram.HistogramApi;
+import trailhound.web.hunt.HuntPages;
 import trailhound.web.handoff.CliApi;
 import trailhound.web.handoff.ServerFile;
 import trailhound.web.jobs.JobPages;
@@ -151,6 +152,7 @@ public final class WebServer implements AutoCloseable {
         SearchPages.register(routes, ctx);
         DistributionPages.register(routes, ctx);
         HistogramApi.register(routes, ctx);
+        HuntPages.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
         trailhound.web.account.AccountPages.register(routes, ctx);

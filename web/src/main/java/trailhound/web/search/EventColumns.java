@@ -13,7 +13,7 @@ import trailhound.web.Format;
  * Which columns the grid shows: the common ones (time, type, operation, process, PID, user) and then
  * the fields of the event type when a page holds one type only, else the event's main object.
  */
-final class EventColumns {
+public final class EventColumns {
     private static final List<Field> COMMON =
             List.of(Field.TS, Field.TYPE, Field.OPERATION, Field.PROCESS_NAME, Field.PID, Field.USER);
 
@@ -30,7 +30,7 @@ final class EventColumns {
     private EventColumns() {}
 
     /** Column headers and, per event, the cells; the last header is "Object" for mixed pages. */
-    static Grid grid(List<Event> events) {
+    public static Grid grid(List<Event> events) {
         Set<String> types = events.stream().map(Event::type).collect(Collectors.toSet());
         List<Field> specific = types.size() == 1 ? BY_TYPE.get(types.iterator().next()) : null;
         List<String> headers = new ArrayList<>(COMMON.stream().map(Field::label).toList());
@@ -54,5 +54,5 @@ final class EventColumns {
         return new Grid(headers, rows);
     }
 
-    record Grid(List<String> headers, List<GridRow> rows) {}
+    public record Grid(List<String> headers, List<GridRow> rows) {}
 }

@@ -117,7 +117,7 @@ public final class SearchPages {
     }
 
     /** "ingesting s7: 1,200,000 of 10,000,000 events" (or "... events so far" when the total is unknown). */
-    static String describe(trailhound.index.SourceProgress p) {
+    public static String describe(trailhound.index.SourceProgress p) {
         return "ingesting " + p.source() + ": " + trailhound.web.Format.count(p.events())
                 + (p.expected() >= 0 ? " of " + trailhound.web.Format.count(p.expected()) + " events" : " events so far");
     }

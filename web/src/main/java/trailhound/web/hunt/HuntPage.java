@@ -1,0 +1,54 @@
+package trailhound.web.hunt;
+
+import java.util.List;
+import trailhound.web.Format;
+import trailhound.web.PageChrome;
+import trailhound.web.search.GridRow;
+
+/**
+ * The hunt page: the query text, the error of a bad query (message and column; null when fine),
+ * whether a hunt ran ({@code hunted}: false for the bare form and for a bad query), the exact total
+ * over the caller's endpoints, the counts per endpoint (largest first), this page of the newest
+ * events (each with its endpoint), the cursor token of the next page (null on the last) and the
+ * sources being ingested meanwhile.
+ */
+public record HuntPage(
+        PageChrome chrome,
+        String text,
+        String error,
+        Integer errorColumn,
+        boolean hunted,
+        long total,
+        List<EndpointCount> counts,
+        List<String> headers,
+        List<Row> rows,
+        String next,
+        boolean firstPage,
+        List<String> partial) {
+
+    /** One endpoint with at least one hit. */
+    public record EndpointCount(String endpoint, long count) {}
+
+    /** One event: the endpoint holding it and its grid cells (as the events grid shows them). */
+    public record Row(String endpoint, GridRow grid) {}
+
+    /** The page before any hunt, or with a bad query. */
+    static HuntPage form(PageChrome chrome, String text, String error, Integer errorColumn) {
+        return new HuntPage(chrome, text, error, errorColumn, false, 0, List.of(), List.of(), List.of(), null, true, List.of());
+    }
+
+    /** The endpoint's events grid with this page's query. */
+    public String eventsLink(String endpoint) {
+        return "/endpoints/" + Format.segment(endpoint) + "/events?q=" + Format.url(text);
+    }
+
+    /** The page of the row's process on its endpoint. */
+    public String processLink(Row row) {
+        return "/endpoints/" + Format.segment(row.endpoint()) + "/process/" + Format.segment(row.grid().processKey());
+    }
+
+    /** A link under {@code /hunt} with this query, extra parameters appended ({@code ""} for none). */
+    public String link(String path, String extra) {
+        return "/hunt" + path + "?q=" + Format.url(text) + extra;
+    }
+}

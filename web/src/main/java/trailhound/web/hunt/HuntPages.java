@@ -1,0 +1,224 @@
+package trailhound.web.hunt;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.access.Scope;
+import trailhound.index.EventPage;
+import trailhound.index.HuntCursor;
+import trailhound.index.HuntHit;
+import trailhound.index.HuntResult;
+import trailhound.index.IndexBackend;
+import trailhound.index.PageCursor;
+import trailhound.index.SourceProgress;
+import trailhound.index.UnknownEndpointException;
+import trailhound.query.QueryLanguage;
+import trailhound.query.QuerySyntaxException;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+import trailhound.web.BadRequest;
+import trailhound.web.Routes;
+import trailhound.web.WebContext;
+import trailhound.web.search.EventColumns;
+import trailhound.web.search.EventCsv;
+import trailhound.web.search.SearchPages;
+
+/**
+ * Hunting: one query over every endpoint the caller may see (administrators: all), through
+ * {@link Scope#hunt}, so an endpoint outside the caller's groups is never searched.
+ *
+ * <ul>
+ *   <li>{@code GET /hunt?q=&after=}: the query box, the counts per endpoint (largest first, each
+ *       linking to that endpoint's grid with the same query), then the newest events of all of them,
+ *       100 a page. Without {@code q} only the form: nothing is hunted.
+ *   <li>{@code GET /api/v1/hunt?q=&limit=&after=}: its JSON twin,
+ *       <pre>{@code
+ * {"query": "type:dns", "total": 42, "counts": [{"endpoint": "WS-01", "count": 40}, ...],
+ *  "events": [{"endpoint": "WS-01", "ts": "...", ...}, ...], "next": "1795...:WS-01:uid" or null,
+ *  "partial": [{"endpoint": "WS-02", "source": "s7", "events": 1200, "expected": 10000}]}
+ * }</pre>
+ *       {@code limit} 1 to 1,000 (default 100); {@code next} is the {@code after} of the next page.
+ *       Every page has the exact counts (a page costs what the first one costs).
+ *   <li>{@code GET /hunt/export.csv?q=}: every matching event as CSV ({@link EventCsv}: formula-safe),
+ *       endpoint by endpoint (those with hits, by name), each newest first (needs {@link Action#EXPORT}).
+ * </ul>
+ * A blank {@code q} matches every event; a bad one is a 400 with the column. Audited once per hunt
+ * (action {@code hunt}, the query text; not each further page) and per export ({@code export},
+ * {@code hunt csv: } and the text), with no endpoint.
+ */
+public final class HuntPages {
+    static final int PAGE_SIZE = 100;
+    static final int MAX_API_LIMIT = 1_000;
+    private static final int BATCH = 5_000;
+    private static final DateTimeFormatter FILE_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final WebContext ctx;
+    private final QueryLanguage language;
+
+    private HuntPages(WebContext ctx) {
+        this.ctx = ctx;
+        this.language = QueryLanguage.withClock(ctx.clock());
+    }
+
+    public static void register(Routes routes, WebContext ctx) {
+        HuntPages pages = new HuntPages(ctx);
+        routes.get("/hunt", Action.VIEW, pages::page);
+        routes.get("/hunt/export.csv", Action.EXPORT, pages::csv);
+        routes.get("/api/v1/hunt", Action.VIEW, pages::api);
+    }
+
+    private void page(Context http) throws Exception {
+        Scope access = ctx.scope(http);
+        var chrome = ctx.chrome(http, "Hunt");
+        String text = http.queryParam("q");
+        if (text == null) {
+            ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, "", null, null));
+            return;
+        }
+        HuntCursor after = cursor(http.queryParam("after"));
+        Query query;
+        try {
+            query = language(text);
+        } catch (QuerySyntaxException e) {
+            // keep what the user typed, show the message and column, answer 400 (as the grid does)
+            http.status(HttpStatus.BAD_REQUEST);
+            ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, text, e.getMessage(), e.column()));
+            return;
+        }
+        if (after == null) access.audit("hunt", null, AuditLog.OK, text);
+        HuntResult found = access.hunt(query, PAGE_SIZE, after);
+        List<HuntHit> hits = found.hits();
+        EventColumns.Grid grid = EventColumns.grid(hits.stream().map(HuntHit::event).toList());
+        List<HuntPage.Row> rows = new ArrayList<>(hits.size());
+        for (int i = 0; i < hits.size(); i++) rows.add(new HuntPage.Row(hits.get(i).endpoint(), grid.rows().get(i)));
+        List<String> partial = found.partial().entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(p -> e.getKey() + ": " + SearchPages.describe(p))).toList();
+        ctx.render(http, "hunt/page.jte", new HuntPage(chrome, text, null, null, true, found.total(), counts(found),
+                grid.headers(), rows, found.next() == null ? null : found.next().toString(), after == null, partial));
+    }
+
+    private void api(Context http) throws Exception {
+        Scope access = ctx.scope(http);
+        String text = text(http);
+        int limit = limit(http.queryParam("limit"));
+        Query query = parse(text);
+        HuntCursor after = cursor(http.queryParam("after"));
+        if (after == null) access.audit("hunt", null, AuditLog.OK, text);
+        HuntResult found = access.hunt(query, limit, after);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", text);
+        body.put("total", found.total());
+        body.put("counts", counts(found).stream().map(c -> Map.of("endpoint", c.endpoint(), "count", c.count())).toList());
+        body.put("events", found.hits().stream().map(h -> withEndpoint(h.event(), h.endpoint()).toDisplayMap()).toList());
+        body.put("next", found.next() == null ? null : found.next().toString());
+        List<Map<String, Object>> partial = new ArrayList<>();
+        found.partial().forEach((endpoint, sources) -> {
+            for (SourceProgress p : sources) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("endpoint", endpoint);
+                m.put("source", p.source());
+                m.put("events", p.events());
+                m.put("expected", p.expected());
+                partial.add(m);
+            }
+        });
+        body.put("partial", partial); // sources being ingested: their events so far are included, as in the search API
+        http.json(body);
+    }
+
+    private void csv(Context http) throws Exception {
+        Scope access = ctx.scope(http);
+        String text = text(http);
+        Query query = parse(text);
+        access.audit("export", null, AuditLog.OK, "hunt csv: " + text);
+        HuntResult found = access.hunt(query, 1, null); // which of the caller's endpoints have hits
+        http.contentType("text/csv; charset=utf-8");
+        http.header("Content-Disposition", "attachment; filename=\"trailhound_hunt_" + FILE_TIME.format(ctx.clock().instant()) + ".csv\"");
+        try (Writer out = new BufferedWriter(new OutputStreamWriter(http.outputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+            EventCsv csv = new EventCsv(out);
+            for (String endpoint : found.counts().keySet()) {
+                try (IndexBackend.Lease lease = access.index(endpoint)) {
+                    PageCursor after = null;
+                    do {
+                        EventPage page = lease.index().search(query, BATCH, after);
+                        for (Event e : page.events()) csv.write(withEndpoint(e, endpoint));
+                        after = page.next();
+                    } while (after != null);
+                } catch (UnknownEndpointException gone) {
+                    // removed (or taken out of the caller's groups) since the hunt: nothing of it to export
+                }
+            }
+            csv.flush();
+        }
+    }
+
+    /** Largest first, then by name. */
+    private static List<HuntPage.EndpointCount> counts(HuntResult found) {
+        return found.counts().entrySet().stream()
+                .map(e -> new HuntPage.EndpointCount(e.getKey(), e.getValue()))
+                .sorted(Comparator.comparingLong(HuntPage.EndpointCount::count).reversed()
+                        .thenComparing(HuntPage.EndpointCount::endpoint))
+                .toList();
+    }
+
+    /** The event under the endpoint's catalogue name (an index's events may still carry a name from before a rename). */
+    private static Event withEndpoint(Event event, String endpoint) {
+        return endpoint.equals(event.get(Field.ENDPOINT)) ? event : event.toBuilder().set(Field.ENDPOINT, endpoint).build();
+    }
+
+    private static String text(Context http) {
+        String q = http.queryParam("q");
+        return q == null ? "" : q;
+    }
+
+    private Query language(String text) {
+        return text.isBlank() ? new MatchAllDocsQuery() : language.query(text);
+    }
+
+    /** The text's query; a bad text becomes a 400 with message and column. */
+    private Query parse(String text) {
+        try {
+            return language(text);
+        } catch (QuerySyntaxException e) {
+            throw new BadRequest(e.getMessage(), e.column());
+        }
+    }
+
+    private static int limit(String limitText) {
+        if (limitText == null || limitText.isBlank()) return PAGE_SIZE;
+        int limit;
+        try {
+            limit = Integer.parseInt(limitText.strip());
+        } catch (NumberFormatException e) {
+            limit = -1; // not a number, or out of int's range: the same message as any other bad limit
+        }
+        if (limit < 1 || limit > MAX_API_LIMIT) {
+            throw new BadRequest("limit must be a whole number from 1 to " + MAX_API_LIMIT + ", was '" + limitText + "'");
+        }
+        return limit;
+    }
+
+    private static HuntCursor cursor(String token) {
+        if (token == null || token.isBlank()) return null;
+        try {
+            return HuntCursor.parse(token);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("bad page cursor '" + token + "': use the 'next' value of the previous page");
+        }
+    }
+}
