@@ -123,7 +123,12 @@ public final class HuntPages {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("query", text);
         body.put("total", found.total());
-        body.put("counts", counts(found).stream().map(c -> Map.of("endpoint", c.endpoint(), "count", c.count())).toList());
+        body.put("counts", counts(found).stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>(); // endpoint first, always
+            m.put("endpoint", c.endpoint());
+            m.put("count", c.count());
+            return m;
+        }).toList());
         body.put("events", found.hits().stream().map(h -> withEndpoint(h.event(), h.endpoint()).toDisplayMap()).toList());
         body.put("next", found.next() == null ? null : found.next().toString());
         List<Map<String, Object>> partial = new ArrayList<>();
