@@ -1,8 +1,6 @@
 package trailhound.web.histogram;
 
 import io.javalin.http.Context;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.lucene.search.Query;
@@ -18,6 +16,7 @@ import trailhound.web.BadRequest;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
 import trailhound.web.search.EventScope;
+import trailhound.web.search.TimeRange;
 
 /**
  * {@code GET /api/v1/endpoints/{endpoint}/histogram?q=&snapshot=&from=&to=}: exact counts of the
@@ -43,10 +42,6 @@ import trailhound.web.search.EventScope;
  * search ({@code histogram}, the query text).
  */
 public final class HistogramApi {
-    /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: what the ISO form can say, and no overflow. */
-    private static final long EARLIEST = -62_135_596_800_000L;
-    private static final long LATEST = 253_402_300_799_999L;
-
     private final WebContext ctx;
     private final QueryLanguage language;
 
@@ -63,22 +58,18 @@ public final class HistogramApi {
     private void histogram(Context http) throws Exception {
         Scope access = ctx.scope(http);
         EventScope scope = EventScope.of(http, access);
-        Long from = time(http, "from");
-        Long to = time(http, "to");
-        if (from != null && to != null && from >= to) {
-            throw new BadRequest("'from' (" + Event.formatTime(from) + ") must be before 'to' (" + Event.formatTime(to) + ")");
-        }
+        TimeRange range = scope.range();
         Query query;
         try {
-            query = scope.query(language);
+            query = scope.untimedQuery(language); // the window goes in as the histogram's edges
         } catch (QuerySyntaxException e) {
             throw new BadRequest(e.getMessage(), e.column());
         }
         access.audit("histogram", scope.endpoint(), AuditLog.OK,
-                scope.text() + (scope.snapshot() == null ? "" : " [snapshot " + scope.snapshot().id() + "]"));
+                scope.describe());
         Map<String, Object> body = new LinkedHashMap<>();
         try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
-            Histogram h = lease.index().histogram(query, from, to);
+            Histogram h = lease.index().histogram(query, range.from(), range.to());
             body.put("endpoint", scope.endpoint());
             body.put("query", scope.text());
             body.put("from", h.from() == null ? null : Event.formatTime(h.from()));
@@ -90,24 +81,5 @@ public final class HistogramApi {
             body.put("partial", lease.index().ingesting()); // as in count: sources being ingested are in the counts so far
         }
         http.json(body);
-    }
-
-    /** The parameter as epoch ms, null when absent or blank. */
-    private static Long time(Context http, String name) {
-        String value = http.queryParam(name);
-        if (value == null || value.isBlank()) return null;
-        String v = value.strip();
-        long ms;
-        try {
-            ms = v.matches("-?\\d{1,19}") ? Long.parseLong(v) : OffsetDateTime.parse(v).toInstant().toEpochMilli();
-        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-            throw new BadRequest("parameter '" + name + "' must be an ISO-8601 time with Z or an offset, like"
-                    + " 2026-11-19T07:00:00Z, or epoch milliseconds; was '" + value + "'");
-        }
-        if (ms < EARLIEST || ms > LATEST) {
-            throw new BadRequest("parameter '" + name + "' must be between " + Event.formatTime(EARLIEST) + " and "
-                    + Event.formatTime(LATEST) + "; was '" + value + "'");
-        }
-        return ms;
     }
 }

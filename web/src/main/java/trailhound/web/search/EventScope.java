@@ -16,10 +16,12 @@ import trailhound.query.IndexFields;
 
 /**
  * What a search request is about, read from the URL the same way by the grid, the distribution,
- * the exports and the API: the endpoint (path), the query text ({@code q}, blank: everything) and
- * optionally one snapshot ({@code snapshot}: the endpoint's events restricted to its time window).
+ * the exports, the histogram and the API: the endpoint (path), the query text ({@code q}, blank:
+ * everything), optionally one snapshot ({@code snapshot}: the endpoint's events restricted to its
+ * time window) and the time window's text ({@code from}, {@code to}: see {@link TimeRange}), kept as
+ * typed like {@code q} so a page can show a bad one back with the reason.
  */
-public record EventScope(String endpoint, String text, SnapshotInfo snapshot) {
+public record EventScope(String endpoint, String text, SnapshotInfo snapshot, String from, String to) {
 
     /**
      * Reads the scope of this request.
@@ -40,15 +42,40 @@ public record EventScope(String endpoint, String text, SnapshotInfo snapshot) {
             snapshot = access.snapshot(endpoint, snapshotId).orElseThrow(() -> new NotFoundResponse(
                     "endpoint '" + endpoint + "' has no snapshot '" + snapshotId + "'"));
         }
-        return new EventScope(endpoint, q == null ? "" : q, snapshot);
+        return new EventScope(endpoint, q == null ? "" : q, snapshot, param(http, "from"), param(http, "to"));
+    }
+
+    private static String param(Context http, String name) {
+        String v = http.queryParam(name);
+        return v == null ? "" : v.strip();
     }
 
     /**
-     * The Lucene query: the parsed text, filtered to the snapshot's window when there is one.
+     * The time window.
+     *
+     * @throws trailhound.web.BadRequest for a bad {@code from} or {@code to} (naming it)
+     */
+    public TimeRange range() {
+        return TimeRange.parse(from, to);
+    }
+
+    /**
+     * The Lucene query: the parsed text, filtered to the snapshot's window when there is one and to
+     * the time range ({@link #range}) when it is not open.
      *
      * @throws trailhound.query.QuerySyntaxException for bad text (message and column)
+     * @throws trailhound.web.BadRequest for a bad time range
      */
     public Query query(QueryLanguage language) {
+        TimeRange range = range();
+        return range.filter(untimedQuery(language));
+    }
+
+    /**
+     * As {@link #query} without the time range: for the histogram, which takes the window as its own
+     * edges (and counts a blank query's window from the points alone).
+     */
+    public Query untimedQuery(QueryLanguage language) {
         Query parsed = text.isBlank() ? new MatchAllDocsQuery() : language.query(text);
         if (snapshot == null) {
             return parsed;
@@ -61,8 +88,13 @@ public record EventScope(String endpoint, String text, SnapshotInfo snapshot) {
                 .build();
     }
 
-    /** The query string that reproduces this scope ({@code q=..&snapshot=..}), for links. */
+    /** The query string that reproduces this scope ({@code q=..&snapshot=..&from=..&to=..}), for links. */
     public String params() {
+        return untimedParams() + timeParams(from, to);
+    }
+
+    /** As {@link #params} without {@code from} and {@code to}, for links that set their own window. */
+    public String untimedParams() {
         StringBuilder sb = new StringBuilder("q=").append(trailhound.web.Format.url(text));
         if (snapshot != null) {
             sb.append("&snapshot=").append(trailhound.web.Format.url(snapshot.id()));
@@ -70,8 +102,25 @@ public record EventScope(String endpoint, String text, SnapshotInfo snapshot) {
         return sb.toString();
     }
 
+    /** {@code &from=..&to=..} for the sides that are set; empty for none. */
+    public static String timeParams(String from, String to) {
+        return (from == null || from.isEmpty() ? "" : "&from=" + trailhound.web.Format.url(from))
+                + (to == null || to.isEmpty() ? "" : "&to=" + trailhound.web.Format.url(to));
+    }
+
+    /** What was searched, for the audit trail: the text, then the snapshot and time range when set. */
+    public String describe() {
+        String window;
+        try {
+            window = range().describe();
+        } catch (trailhound.web.BadRequest e) {
+            window = " [from '" + from + "' to '" + to + "']";
+        }
+        return text + (snapshot == null ? "" : " [snapshot " + snapshot.id() + "]") + window;
+    }
+
     /** The same scope with other query text. */
     public EventScope withText(String newText) {
-        return new EventScope(endpoint, newText, snapshot);
+        return new EventScope(endpoint, newText, snapshot, from, to);
     }
 }

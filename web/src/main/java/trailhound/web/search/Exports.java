@@ -63,7 +63,7 @@ final class Exports {
         Scope access = scopes.apply(http);
         EventScope scope = EventScope.of(http, access);
         Query query = SearchPages.parse(scope, language);
-        access.audit("export", scope.endpoint(), AuditLog.OK, "xlsx: " + scope.text());
+        access.audit("export", scope.endpoint(), AuditLog.OK, "xlsx: " + scope.describe());
         http.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "xlsx") + "\"");
         try (IndexBackend.Lease lease = access.index(scope.endpoint());
@@ -100,7 +100,7 @@ final class Exports {
         Scope access = scopes.apply(http);
         EventScope scope = EventScope.of(http, access);
         Query query = SearchPages.parse(scope, language);
-        access.audit("export", scope.endpoint(), AuditLog.OK, "csv: " + scope.text());
+        access.audit("export", scope.endpoint(), AuditLog.OK, "csv: " + scope.describe());
         http.contentType("application/zip");
         http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "zip") + "\"");
         try (IndexBackend.Lease lease = access.index(scope.endpoint());
