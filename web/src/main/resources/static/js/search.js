@@ -25,6 +25,8 @@
     if (typed.value !== panel.dataset.originalQuery) {
       const params = new URLSearchParams({ q: typed.value });
       if (panel.dataset.snapshot) params.set('snapshot', panel.dataset.snapshot);
+      if (panel.dataset.from) params.set('from', panel.dataset.from);
+      if (panel.dataset.to) params.set('to', panel.dataset.to);
       window.location = panel.dataset.eventsUrl + '?' + params.toString();
       return;
     }

@@ -18,9 +18,11 @@ import trailhound.web.BadRequest;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
 import trailhound.web.search.EventScope;
+import trailhound.web.search.TimePicker;
+import trailhound.web.search.TimeViews;
 
 /**
- * {@code /endpoints/{endpoint}/distribution?q=&snapshot=} (bars per type, alphabetical, with a
+ * {@code /endpoints/{endpoint}/distribution?q=&snapshot=&from=&to=} (bars per type, alphabetical, with a
  * client-side Sort By Count; a click on a bar opens the grid filtered to that type) and its twin
  * {@code /api/v1/endpoints/{endpoint}/distribution}.
  */
@@ -43,25 +45,36 @@ public final class DistributionPages {
         Scope access = ctx.scope(http);
         EventScope scope = EventScope.of(http, access);
         var chrome = ctx.chrome(http, "Distribution · " + scope.endpoint()).forEndpoint(scope.endpoint());
+        long[] extent = TimeViews.extent(access, scope);
+        String path = "/endpoints/" + trailhound.web.Format.segment(scope.endpoint()) + "/distribution";
+        List<TimePicker.Param> keep = new ArrayList<>();
+        keep.add(new TimePicker.Param("q", scope.text()));
+        if (scope.snapshot() != null) keep.add(new TimePicker.Param("snapshot", scope.snapshot().id()));
+        Long newest = extent == null ? null : extent[1];
         Query query;
         try {
             query = scope.query(language);
-        } catch (QuerySyntaxException e) {
+        } catch (QuerySyntaxException | BadRequest e) {
+            boolean window = e instanceof BadRequest;
             http.status(HttpStatus.BAD_REQUEST);
-            ctx.render(http, "distribution/page.jte",
-                    new DistributionPage(chrome, scope, 0, List.of(), List.of(), e.getMessage(), e.column(), retention(access, scope.endpoint())));
+            ctx.render(http, "distribution/page.jte", new DistributionPage(chrome, scope, 0, List.of(), List.of(),
+                    window ? null : e.getMessage(), e instanceof QuerySyntaxException q ? q.column() : null,
+                    retention(access, scope.endpoint()),
+                    TimeViews.picker(path, keep, scope.from(), scope.to(), newest, ctx.clock().instant())));
             return;
         }
         audited(access, scope);
         Distribution d = distribution(access, scope, query);
+        TimePicker time = TimeViews.picker(path, keep, scope.from(), scope.to(), newest, ctx.clock().instant())
+                .withHint(extent == null ? null : TimeViews.missed(scope.range(), d.total(), extent[0], extent[1]));
         ctx.render(http, "distribution/page.jte", new DistributionPage(chrome, scope, d.total(),
-                bars(scope, d.types(), "type"), bars(scope, d.operations(), null), null, null, retention(access, scope.endpoint())));
+                bars(scope, d.types(), "type"), bars(scope, d.operations(), null), null, null, retention(access, scope.endpoint()), time));
     }
 
     /** Counts under a query tell as much as a search: in the audit trail like one, with the query text. */
     private static void audited(Scope access, EventScope scope) {
         access.audit("distribution", scope.endpoint(), trailhound.access.AuditLog.OK,
-                scope.text() + (scope.snapshot() == null ? "" : " [snapshot " + scope.snapshot().id() + "]"));
+                scope.describe());
     }
 
     private void api(Context http) throws Exception {

@@ -2,11 +2,13 @@ package trailhound.web.search;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.search.Query;
 import trailhound.index.EventPage;
+import trailhound.index.Histogram;
 import trailhound.index.IndexBackend;
 import trailhound.index.PageCursor;
 import trailhound.query.QueryLanguage;
@@ -20,10 +22,11 @@ import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
 /**
- * The events grid {@code /endpoints/{endpoint}/events?q=&snapshot=&after=} (the URL holds the whole
- * search, so it can be bookmarked), its builder edits ({@code .../events/builder}, which redirect to
+ * The events grid {@code /endpoints/{endpoint}/events?q=&snapshot=&from=&to=&after=} (the URL holds
+ * the whole search, so it can be bookmarked) with its time picker and histogram, its builder edits ({@code .../events/builder}, which redirect to
  * the grid with the new text), the exports and the JSON twins
- * {@code /api/v1/endpoints/{endpoint}/search?q=&limit=&after=} and {@code .../count}.
+ * {@code /api/v1/endpoints/{endpoint}/search?q=&from=&to=&limit=&after=} and {@code .../count}; a bad
+ * {@code from}/{@code to} ({@link TimeRange}) is a 400 naming it, on the grid shown in the picker.
  */
 public final class SearchPages {
     static final int PAGE_SIZE = 100;
@@ -60,40 +63,59 @@ public final class SearchPages {
     private void audited(Context http, EventScope scope) {
         Scope access = ctx.scope(http);
         access.audit("search", scope.endpoint(), AuditLog.OK,
-                scope.text() + (scope.snapshot() == null ? "" : " [snapshot " + scope.snapshot().id() + "]"));
+                scope.describe());
     }
 
     /**
      * Renders the grid for the scope; {@code rejected} is a builder edit that could not be applied
-     * (shown like a query error, with the query unchanged).
+     * (shown like a query error, with the query unchanged). A bad query or time window keeps what the
+     * user typed, shows the message (the query's column) and answers 400.
      */
     private void show(Context http, EventScope scope, PageCursor after, BadRequest rejected) throws Exception {
         BuilderView view = builder.view(scope.text());
         boolean typedFirst = "typed".equals(http.queryParam("view")) || view.unavailable() != null;
         var chrome = ctx.chrome(http, "Events · " + scope.endpoint()).forEndpoint(scope.endpoint());
-        var snapshots = ctx.scope(http).snapshots(scope.endpoint());
+        Scope access = ctx.scope(http);
+        var snapshots = access.snapshots(scope.endpoint());
+        long[] extent = TimeViews.extent(access, scope);
+        Long newest = extent == null ? null : extent[1];
+        String path = "/endpoints/" + trailhound.web.Format.segment(scope.endpoint()) + "/events";
+        List<TimePicker.Param> keep = new ArrayList<>();
+        keep.add(new TimePicker.Param("q", scope.text()));
+        if (scope.snapshot() != null) keep.add(new TimePicker.Param("snapshot", scope.snapshot().id()));
+        if (typedFirst) keep.add(new TimePicker.Param("view", "typed"));
         Query query;
         try {
             query = scope.query(language);
-        } catch (QuerySyntaxException e) {
-            // Keep what the user typed, show the message and column, answer 400.
+        } catch (QuerySyntaxException | BadRequest e) {
+            // Keep what the user typed, show the message (and column), answer 400.
+            boolean window = e instanceof BadRequest;
             http.status(HttpStatus.BAD_REQUEST);
-            ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view, e.getMessage(), e.column(),
-                    -1, List.of(), List.of(), null, true, snapshots, true, List.of()));
+            TimePicker time = TimeViews.picker(path, keep, scope.from(), scope.to(), newest, ctx.clock().instant());
+            ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view, window ? null : e.getMessage(),
+                    e instanceof QuerySyntaxException q ? q.column() : null, -1, List.of(), List.of(), null, true, snapshots,
+                    typedFirst || !window, List.of(), time, null));
             return;
         }
+        TimeRange range = scope.range();
         EventPage page;
-        try (IndexBackend.Lease lease = ctx.scope(http).index(scope.endpoint())) {
+        Histogram histogram;
+        try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
             page = lease.index().search(query, PAGE_SIZE, after);
+            histogram = lease.index().histogram(scope.untimedQuery(language), range.from(), range.to());
         }
         EventColumns.Grid grid = EventColumns.grid(page.events());
         if (rejected != null) {
             http.status(HttpStatus.BAD_REQUEST);
         }
+        TimePicker time = TimeViews.picker(path, keep, scope.from(), scope.to(), newest, ctx.clock().instant())
+                .withHint(extent == null ? null : TimeViews.missed(range, page.total(), extent[0], extent[1]));
+        String base = path + "?" + scope.untimedParams() + (typedFirst ? "&view=typed" : "");
         ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view,
                 rejected == null ? null : rejected.getMessage(), null, page.total(),
                 grid.headers(), grid.rows(), page.next() == null ? null : page.next().toString(), after == null,
-                snapshots, typedFirst, page.partial().stream().map(SearchPages::describe).toList()));
+                snapshots, typedFirst, page.partial().stream().map(SearchPages::describe).toList(),
+                time, HistogramView.of(histogram, base)));
     }
 
     /**
