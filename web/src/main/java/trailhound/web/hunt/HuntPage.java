@@ -3,14 +3,17 @@ package trailhound.web.hunt;
 import java.util.List;
 import trailhound.web.Format;
 import trailhound.web.PageChrome;
+import trailhound.web.search.EventScope;
 import trailhound.web.search.GridRow;
+import trailhound.web.search.TimePicker;
 
 /**
  * The hunt page: the query text, the error of a bad query (message and column; null when fine),
  * whether a hunt ran ({@code hunted}: false for the bare form and for a bad query), the exact total
  * over the caller's endpoints, the counts per endpoint (largest first), this page of the newest
  * events (each with its endpoint), the cursor token of the next page (null on the last) and the
- * sources being ingested meanwhile.
+ * sources being ingested meanwhile; the time window's text ({@code from}, {@code to}, as typed) and
+ * its picker.
  */
 public record HuntPage(
         PageChrome chrome,
@@ -24,7 +27,10 @@ public record HuntPage(
         List<Row> rows,
         String next,
         boolean firstPage,
-        List<String> partial) {
+        List<String> partial,
+        String from,
+        String to,
+        TimePicker time) {
 
     /** One endpoint with at least one hit. */
     public record EndpointCount(String endpoint, long count) {}
@@ -33,13 +39,14 @@ public record HuntPage(
     public record Row(String endpoint, GridRow grid) {}
 
     /** The page before any hunt, or with a bad query. */
-    static HuntPage form(PageChrome chrome, String text, String error, Integer errorColumn) {
-        return new HuntPage(chrome, text, error, errorColumn, false, 0, List.of(), List.of(), List.of(), null, true, List.of());
+    static HuntPage form(PageChrome chrome, String text, String error, Integer errorColumn, String from, String to, TimePicker time) {
+        return new HuntPage(chrome, text, error, errorColumn, false, 0, List.of(), List.of(), List.of(), null, true, List.of(),
+                from, to, time);
     }
 
-    /** The endpoint's events grid with this page's query. */
+    /** The endpoint's events grid with this page's query and time window. */
     public String eventsLink(String endpoint) {
-        return "/endpoints/" + Format.segment(endpoint) + "/events?q=" + Format.url(text);
+        return "/endpoints/" + Format.segment(endpoint) + "/events?q=" + Format.url(text) + EventScope.timeParams(from, to);
     }
 
     /** The page of the row's process on its endpoint. */
@@ -47,8 +54,8 @@ public record HuntPage(
         return "/endpoints/" + Format.segment(row.endpoint()) + "/process/" + Format.segment(row.grid().processKey());
     }
 
-    /** A link under {@code /hunt} with this query, extra parameters appended ({@code ""} for none). */
+    /** A link under {@code /hunt} with this query and time window, extra parameters appended ({@code ""} for none). */
     public String link(String path, String extra) {
-        return "/hunt" + path + "?q=" + Format.url(text) + extra;
+        return "/hunt" + path + "?q=" + Format.url(text) + EventScope.timeParams(from, to) + extra;
     }
 }

@@ -36,16 +36,20 @@ import trailhound.web.WebContext;
 import trailhound.web.search.EventColumns;
 import trailhound.web.search.EventCsv;
 import trailhound.web.search.SearchPages;
+import trailhound.web.search.TimePicker;
+import trailhound.web.search.TimeRange;
+import trailhound.web.search.TimeViews;
 
 /**
  * Hunting: one query over every endpoint the caller may see (administrators: all), through
  * {@link Scope#hunt}, so an endpoint outside the caller's groups is never searched.
  *
  * <ul>
- *   <li>{@code GET /hunt?q=&after=}: the query box, the counts per endpoint (largest first, each
- *       linking to that endpoint's grid with the same query), then the newest events of all of them,
+ *   <li>{@code GET /hunt?q=&from=&to=&after=}: the query box, the time picker, the counts per
+ *       endpoint (largest first, each linking to that endpoint's grid with the same query and
+ *       window), then the newest events of all of them,
  *       100 a page. Without {@code q} only the form: nothing is hunted.
- *   <li>{@code GET /api/v1/hunt?q=&limit=&after=}: its JSON twin,
+ *   <li>{@code GET /api/v1/hunt?q=&from=&to=&limit=&after=}: its JSON twin,
  *       <pre>{@code
  * {"query": "type:dns", "total": 42, "counts": [{"endpoint": "WS-01", "count": 40}, ...],
  *  "events": [{"endpoint": "WS-01", "ts": "...", ...}, ...], "next": "1795...:WS-01:uid" or null,
@@ -53,12 +57,13 @@ import trailhound.web.search.SearchPages;
  * }</pre>
  *       {@code limit} 1 to 1,000 (default 100); {@code next} is the {@code after} of the next page.
  *       Every page has the exact counts (a page costs what the first one costs).
- *   <li>{@code GET /hunt/export.csv?q=}: every matching event as CSV ({@link EventCsv}: formula-safe),
+ *   <li>{@code GET /hunt/export.csv?q=&from=&to=}: every matching event as CSV ({@link EventCsv}: formula-safe),
  *       endpoint by endpoint (those with hits, by name), each newest first (needs {@link Action#EXPORT}).
  * </ul>
- * A blank {@code q} matches every event; a bad one is a 400 with the column. Audited once per hunt
- * (action {@code hunt}, the query text; not each further page) and per export ({@code export},
- * {@code hunt csv: } and the text), with no endpoint.
+ * A blank {@code q} matches every event; a bad one is a 400 with the column. {@code from}/{@code to}
+ * restrict all three to a time window as on the grid ({@link TimeRange}; a bad one is a 400 naming
+ * it). Audited once per hunt (action {@code hunt}, the query text and window; not each further
+ * page) and per export ({@code export}, {@code hunt csv: } and the text), with no endpoint.
  */
 public final class HuntPages {
     static final int PAGE_SIZE = 100;
@@ -86,21 +91,30 @@ public final class HuntPages {
         Scope access = ctx.scope(http);
         var chrome = ctx.chrome(http, "Hunt");
         String text = http.queryParam("q");
+        String from = param(http, "from");
+        String to = param(http, "to");
+        TimePicker time = picker(access, text, from, to);
+        if (time.error() != null) { // a bad from/to: shown in the picker, with what was typed
+            http.status(HttpStatus.BAD_REQUEST);
+            ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, text == null ? "" : text, null, null, from, to, time));
+            return;
+        }
         if (text == null) {
-            ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, "", null, null));
+            ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, "", null, null, from, to, time));
             return;
         }
         HuntCursor after = cursor(http.queryParam("after"));
+        TimeRange range = TimeRange.parse(from, to);
         Query query;
         try {
-            query = language(text);
+            query = range.filter(language(text));
         } catch (QuerySyntaxException e) {
             // keep what the user typed, show the message and column, answer 400 (as the grid does)
             http.status(HttpStatus.BAD_REQUEST);
-            ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, text, e.getMessage(), e.column()));
+            ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, text, e.getMessage(), e.column(), from, to, time));
             return;
         }
-        if (after == null) access.audit("hunt", null, AuditLog.OK, text);
+        if (after == null) access.audit("hunt", null, AuditLog.OK, text + range.describe());
         HuntResult found = access.hunt(query, PAGE_SIZE, after);
         List<HuntHit> hits = found.hits();
         EventColumns.Grid grid = EventColumns.grid(hits.stream().map(HuntHit::event).toList());
@@ -109,16 +123,32 @@ public final class HuntPages {
         List<String> partial = found.partial().entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(p -> e.getKey() + ": " + SearchPages.describe(p))).toList();
         ctx.render(http, "hunt/page.jte", new HuntPage(chrome, text, null, null, true, found.total(), counts(found),
-                grid.headers(), rows, found.next() == null ? null : found.next().toString(), after == null, partial));
+                grid.headers(), rows, found.next() == null ? null : found.next().toString(), after == null, partial, from, to, time));
+    }
+
+    /**
+     * The time picker of the hunt page: its quick ranges end at the newest event of every endpoint the
+     * caller may see (the one newest hit of a match-all hunt).
+     */
+    private TimePicker picker(Scope access, String text, String from, String to) throws java.io.IOException {
+        List<HuntHit> newest = access.hunt(new MatchAllDocsQuery(), 1, null).hits();
+        return TimeViews.picker("/hunt", List.of(new TimePicker.Param("q", text == null ? "" : text)), from, to,
+                newest.isEmpty() ? null : newest.get(0).event().ts(), ctx.clock().instant());
+    }
+
+    private static String param(Context http, String name) {
+        String v = http.queryParam(name);
+        return v == null ? "" : v.strip();
     }
 
     private void api(Context http) throws Exception {
         Scope access = ctx.scope(http);
         String text = text(http);
         int limit = limit(http.queryParam("limit"));
-        Query query = parse(text);
+        TimeRange range = TimeRange.parse(param(http, "from"), param(http, "to"));
+        Query query = range.filter(parse(text));
         HuntCursor after = cursor(http.queryParam("after"));
-        if (after == null) access.audit("hunt", null, AuditLog.OK, text);
+        if (after == null) access.audit("hunt", null, AuditLog.OK, text + range.describe());
         HuntResult found = access.hunt(query, limit, after);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("query", text);
@@ -149,8 +179,9 @@ public final class HuntPages {
     private void csv(Context http) throws Exception {
         Scope access = ctx.scope(http);
         String text = text(http);
-        Query query = parse(text);
-        access.audit("export", null, AuditLog.OK, "hunt csv: " + text);
+        TimeRange range = TimeRange.parse(param(http, "from"), param(http, "to"));
+        Query query = range.filter(parse(text));
+        access.audit("export", null, AuditLog.OK, "hunt csv: " + text + range.describe());
         HuntResult found = access.hunt(query, 1, null); // which of the caller's endpoints have hits
         http.contentType("text/csv; charset=utf-8");
         http.header("Content-Disposition", "attachment; filename=\"trailhound_hunt_" + FILE_TIME.format(ctx.clock().instant()) + ".csv\"");
