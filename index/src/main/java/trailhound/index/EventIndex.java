@@ -103,9 +103,9 @@ public interface EventIndex {
     Optional<ProcessView> process(String processKey, int historyLimit) throws IOException;
 
     /**
-     * The ancestors of the process, root first and its parent last, as far as parent keys lead
-     * (at most 256), each with its counts; a parent with no events of its own is described from
-     * its child's parent_* fields and ends the chain. Empty for a root or an unknown process.
+     * The process and its ancestors, root first and the process last, as far as parent keys lead
+     * (at most 256 up), each with its counts; a parent with no events of its own is described from
+     * its child's parent_* fields and ends the chain. Empty for an unknown process.
      */
     List<ProcessNode> ancestry(String processKey) throws IOException;
 

@@ -52,13 +52,15 @@ final class ProcessTreeLookup {
         this.visible = visible;
     }
 
-    /** The ancestors of the process, root first (its parent last); empty for an unknown process or a root. */
+    /** The process and its ancestors, root first (the process last); empty for an unknown process. */
     List<ProcessNode> ancestry(String processKey) throws IOException {
         String key = IndexFields.normalize(processKey);
         ProcessInfo at = lookup.infos(ProcessLookup.single(key)).get(key);
         List<ProcessInfo> chain = new ArrayList<>();
+        if (at == null) return List.of();
+        chain.add(at);
         Set<String> seen = new HashSet<>(List.of(key));
-        while (at != null && at.parentKey() != null && chain.size() < MAX_ANCESTRY) {
+        while (at != null && at.parentKey() != null && chain.size() <= MAX_ANCESTRY) {
             String parentKey = IndexFields.normalize(at.parentKey());
             if (!seen.add(parentKey)) break;
             ProcessInfo parent = lookup.infos(ProcessLookup.single(parentKey)).get(parentKey);
