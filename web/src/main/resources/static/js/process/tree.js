@@ -6,6 +6,15 @@
   const tree = document.getElementById('process-tree');
   if (!tree) return;
 
+  // Fit to view: when the tab is shown, scroll the tree (not the page) so the process sits in its upper third.
+  function showSelf() {
+    const self = tree.querySelector('li.role-self > .tree-row');
+    if (!self || tree.offsetParent === null) return;
+    tree.scrollTop += self.getBoundingClientRect().top - tree.getBoundingClientRect().top - tree.clientHeight / 3;
+  }
+  document.querySelector('[data-tab="tab-tree"]')?.addEventListener('click', () => requestAnimationFrame(showSelf));
+  showSelf();
+
   tree.addEventListener('click', event => {
     const toggle = event.target.closest('.tree-toggle');
     if (!toggle) return;
