@@ -383,6 +383,17 @@ public final class EndpointIndex implements EventIndex, Closeable {
     }
 
     @Override
+    public List<ProcessNode> ancestry(String processKey) throws IOException {
+        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes), prepare(null)).ancestry(processKey));
+    }
+
+    @Override
+    public ProcessBranch children(String parentKey, int offset, int limit, String exclude, int levels, int budget) throws IOException {
+        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes), prepare(null))
+                .children(parentKey, offset, limit, exclude, levels, budget));
+    }
+
+    @Override
     public IndexStats stats() throws IOException {
         return withSearcher(s -> {
             DirectoryReader reader = (DirectoryReader) s.getIndexReader();

@@ -102,6 +102,23 @@ public interface EventIndex {
     /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
     Optional<ProcessView> process(String processKey, int historyLimit) throws IOException;
 
+    /**
+     * The process and its ancestors, root first and the process last, as far as parent keys lead
+     * (at most 256 up), each with its counts; a parent with no events of its own is described from
+     * its child's parent_* fields and ends the chain. Empty for an unknown process.
+     */
+    List<ProcessNode> ancestry(String processKey) throws IOException;
+
+    /**
+     * A page of the children of {@code parentKey} (ordered by process key, {@code exclude} left
+     * out; null: none), each with its counts and, for {@code levels > 1}, the first page of its own
+     * children loaded {@code levels - 1} more levels down while fewer than {@code budget} nodes are
+     * loaded in all.
+     *
+     * @throws IllegalArgumentException for a negative offset, limit or budget, or levels below 1
+     */
+    ProcessBranch children(String parentKey, int offset, int limit, String exclude, int levels, int budget) throws IOException;
+
     /** Event count, first and last event time, size on disk. */
     IndexStats stats() throws IOException;
 }

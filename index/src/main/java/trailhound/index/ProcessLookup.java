@@ -60,20 +60,23 @@ final class ProcessLookup {
         if (process.parentKey() != null) {
             String parentKey = IndexFields.normalize(process.parentKey());
             parent = infos(single(parentKey)).get(parentKey);
-            if (parent == null) {
-                parent = new ProcessInfo(process.parentKey(), process.parentPath(), fileName(process.parentPath()),
-                        process.parentCommandLine(), null, process.ppid(), null, null, null, null,
-                        null, null, null, null, null, null);
-            }
-            Map<String, Integer> peerKeys = childKeys(parentKey);
+            if (parent == null) parent = describedByChild(process);
+            Map<String, Integer> peerKeys = new LinkedHashMap<>(childKeys(parentKey));
             peerKeys.remove(key);
             peers = List.copyOf(infos(peerKeys).values());
         }
-        List<ProcessInfo> children = List.copyOf(infos(childKeys(key)).values());
+        List<ProcessInfo> children = List.copyOf(infos(new LinkedHashMap<>(childKeys(key))).values());
         return Optional.of(new ProcessView(process, parent, children, peers, history, historyTotal));
     }
 
-    private static Map<String, Integer> single(String key) {
+    /** The parent of {@code child} as its events describe it, for a parent with no events of its own. */
+    static ProcessInfo describedByChild(ProcessInfo child) {
+        return new ProcessInfo(child.parentKey(), child.parentPath(), fileName(child.parentPath()),
+                child.parentCommandLine(), null, child.ppid(), null, null, null, null,
+                null, null, null, null, null, null);
+    }
+
+    static Map<String, Integer> single(String key) {
         Map<String, Integer> one = new LinkedHashMap<>();
         one.put(key, null);
         return one;
@@ -83,7 +86,7 @@ final class ProcessLookup {
      * Describes each process with events in the index, in the order of the keys (normalised), each
      * mapped to the doc id of one of its events (or null: look one up).
      */
-    private Map<String, ProcessInfo> infos(Map<String, Integer> keys) throws IOException {
+    Map<String, ProcessInfo> infos(Map<String, Integer> keys) throws IOException {
         Map<String, ProcessInfo> out = new LinkedHashMap<>();
         if (keys.isEmpty()) return out;
         List<BytesRef> terms = keys.keySet().stream().map(BytesRef::new).toList();
@@ -158,8 +161,8 @@ final class ProcessLookup {
      * each with the doc id of one of those events: it describes the child (events carry their
      * acting process's fields), so no further search per child is needed.
      */
-    private Map<String, Integer> childKeys(String parentKey) throws IOException {
-        return new LinkedHashMap<>(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
+    TreeMap<String, Integer> childKeys(String parentKey) throws IOException {
+        return s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys());
     }
 
     private static final class DistinctKeys implements CollectorManager<DistinctKeys.Collector, TreeMap<String, Integer>> {

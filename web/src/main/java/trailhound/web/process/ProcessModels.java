@@ -22,12 +22,10 @@ final class ProcessModels {
     static final String NO_PARENT = "the parent process has no events in the recorded window";
     static final String NO_HASH = "no hash recorded: hashes come with the process start or image load event";
 
-    /** Relatives drawn in the tree per kind; a busy parent (services.exe) can have thousands. */
-    static final int TREE_RELATIVES = 100;
-
     private ProcessModels() {}
 
-    static ProcessPage page(PageChrome chrome, String endpoint, ProcessView view, boolean parentRecorded, ReputationService reputation, ObjectMapper json) {
+    static ProcessPage page(PageChrome chrome, String endpoint, ProcessView view, boolean parentRecorded, TreeNode tree,
+            ReputationService reputation, ObjectMapper json) {
         ProcessInfo p = view.process();
         String whyMissing = p.startTs() == null ? NO_START : NOT_CAPTURED;
         List<Detail> details = new ArrayList<>();
@@ -55,10 +53,17 @@ final class ProcessModels {
                 + (p.pid() == null ? "" : " (PID " + p.pid() + ")");
         return new ProcessPage(chrome, endpoint, p.key(), title, details, hashes, whyMissing.equals(NO_START) ? NO_START : NO_HASH,
                 report, rows, view.historyTotal(), write(json, timeline(view.history())),
-                write(json, ProcessTree.of(endpoint, view, parentRecorded, TREE_RELATIVES)), eventsUrl(endpoint, p.key()));
+                tree, TreeLegend.TYPES.stream().map(t -> new TreeNode.TypeCount(t, TreeLegend.cssClass(t), 0)).toList(),
+                TreeLegend.verdicts(), eventsUrl(endpoint, p.key()));
     }
 
-    static Map<String, Object> api(String endpoint, ProcessView view, boolean parentRecorded, ReputationService reputation) {
+    /**
+     * The process, its relatives and history; with the tree ({@code ancestry} root first without
+     * the process, its {@code counts}, the first page of its {@code peers_page} and its
+     * {@code descendants} some levels down, more pages from {@code .../children}).
+     */
+    static Map<String, Object> api(String endpoint, ProcessView view, boolean parentRecorded, ProcessModels.Tree tree,
+            ReputationService reputation) {
         String primary = primaryHash(view.process());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("endpoint", endpoint);
@@ -68,6 +73,10 @@ final class ProcessModels {
         out.put("children", view.children().stream().map(ProcessModels::process).toList());
         out.put("peers", view.peers().stream().map(ProcessModels::process).toList());
         out.put("reputation", primary == null ? null : reputation.report(primary));
+        out.put("counts", ProcessTree.counts(tree.ancestry().getLast().counts()));
+        out.put("ancestry", tree.ancestry().subList(0, tree.ancestry().size() - 1).stream().map(n -> ProcessTree.json(n, reputation)).toList());
+        out.put("peers_page", tree.peers() == null ? null : ProcessTree.json(tree.peers(), view.process().key(), reputation));
+        out.put("descendants", ProcessTree.json(tree.descendants(), null, reputation));
         out.put("history_total", view.historyTotal());
         out.put("history", view.history().stream().map(e -> {
             Map<String, Object> h = new LinkedHashMap<>();
@@ -111,7 +120,10 @@ final class ProcessModels {
         return new HistoryRow(Format.utc(e.ts()), e.type(), e.operation(), e.object(), e.uid(), fields);
     }
 
-    private static Map<String, Object> process(ProcessInfo p) {
+    /** What the tree shows of a process: its ancestry (root first, the process last), first page of peers (null: no parent), descendants. */
+    record Tree(List<trailhound.index.ProcessNode> ancestry, trailhound.index.ProcessBranch peers, trailhound.index.ProcessBranch descendants) {}
+
+    static Map<String, Object> process(ProcessInfo p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", p.key());
         m.put("path", p.path());
@@ -140,6 +152,7 @@ final class ProcessModels {
             m.put("t", e.ts());
             m.put("time", Format.utc(e.ts()));
             m.put("type", e.type());
+            m.put("css", TreeLegend.cssClass(e.type()));
             m.put("operation", e.operation());
             m.put("operand", e.object());
             points.add(m);

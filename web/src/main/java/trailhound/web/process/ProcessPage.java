@@ -7,8 +7,9 @@ import trailhound.web.reputation.ReputationReport;
 /**
  * The process details page: facts about the process, its hashes with the reputation of the
  * primary one (null when the process has no hash), the history rows (the first
- * {@code history.size()} of {@code historyTotal}), and the timeline and tree data as JSON for
- * the d3 scripts. {@code eventsUrl} opens the events grid on this process's events.
+ * {@code history.size()} of {@code historyTotal}), the timeline data as JSON for the d3 script,
+ * the process tree from its root, and the legends (event types, verdicts). {@code eventsUrl}
+ * opens the events grid on this process's events.
  */
 public record ProcessPage(
         PageChrome chrome,
@@ -22,7 +23,9 @@ public record ProcessPage(
         List<HistoryRow> history,
         long historyTotal,
         String timelineJson,
-        String treeJson,
+        TreeNode tree,
+        List<TreeNode.TypeCount> typeLegend,
+        List<trailhound.web.reputation.Verdict> verdictLegend,
         String eventsUrl) {
 
     public boolean truncated() {

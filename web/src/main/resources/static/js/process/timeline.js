@@ -1,4 +1,4 @@
-// The process timeline: one lane per event type, one mark per event on a UTC time axis.
+// The process timeline: one lane per event type (coloured by its evt-<type> class), one mark per event on a UTC time axis.
 // Scroll or double-click zooms (d3.zoom), drag pans, hovering a mark shows its details.
 (function () {
   const host = document.getElementById('timeline');
@@ -8,7 +8,8 @@
 
   const types = Array.from(new Set(events.map(e => e.type))).sort();
   const counts = d3.rollup(events, v => v.length, e => e.type);
-  const color = d3.scaleOrdinal(types, d3.schemeTableau10);
+  // Each type's colour is its CSS class (evt-<type>, app.css), shared with the tree and the distribution page.
+  const css = new Map(events.map(e => [e.type, e.css]));
   const margin = {top: 10, right: 20, bottom: 30, left: 90};
   const width = 1000;
   const height = margin.top + margin.bottom + Math.max(2, types.length) * 32;
@@ -47,9 +48,8 @@
     .style('display', 'none');
 
   const marks = svg.append('g').attr('clip-path', `url(#${clipId})`).selectAll('circle').data(events).join('circle')
-    .attr('class', 'timeline-mark')
+    .attr('class', e => 'timeline-mark ' + e.css)
     .attr('cx', e => x(e.t)).attr('cy', e => y(e.type) + y.bandwidth() / 2).attr('r', 5)
-    .attr('fill', e => color(e.type))
     .on('mouseover', (event, e) => {
       tooltip.style('display', 'block').html('');
       tooltip.append('div').attr('class', 'tt-time').text(e.time);
@@ -73,6 +73,6 @@
     ?.addEventListener('click', () => svg.transition().duration(300).call(zoom.transform, d3.zoomIdentity));
 
   const legend = d3.select('#timeline-legend').selectAll('span').data(types).join('span').attr('class', 'legend-item');
-  legend.append('span').attr('class', 'swatch').style('background', t => color(t));
+  legend.append('span').attr('class', t => 'swatch ' + css.get(t));
   legend.append('span').text(t => `${t} (${counts.get(t)})`);
 })();

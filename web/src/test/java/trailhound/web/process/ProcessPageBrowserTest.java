@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static trailhound.web.process.ProcessFixture.CMD;
 import static trailhound.web.process.ProcessFixture.ENDPOINT;
-import static trailhound.web.process.ProcessFixture.NOTEPAD;
 import static trailhound.web.process.ProcessFixture.POWERSHELL;
 import static trailhound.web.process.ProcessFixture.POWERSHELL_SHA256;
 
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -26,9 +26,10 @@ import trailhound.web.Browsers;
 import trailhound.web.WebTestSupport;
 
 /**
- * The process details page in headless Chromium: the timeline and tree are drawn, hovering a
- * mark shows its tooltip, isolating a node hides everything but its direct relations, clicking a
- * node opens that process, the badge opens the reputation report. Screenshots of each page go to
+ * The process details page in headless Chromium: the timeline is drawn and hovering a mark shows
+ * its tooltip; the tree's nodes open and close by keyboard, "+N more" brings the next peers by
+ * keyboard until all are shown, a node's name opens that process; the badge opens the reputation
+ * report; no console errors (a CSP refusal would show there). Screenshots of each page go to
  * {@code web/target/screenshots/}.
  */
 class ProcessPageBrowserTest {
@@ -45,6 +46,7 @@ class ProcessPageBrowserTest {
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         web = WebTestSupport.start(dir);
         ProcessFixture.write(web.data());
+        TreeFixture.write(web.data());
         Browsers.signIn(browser, web);
     }
 
@@ -79,34 +81,57 @@ class ProcessPageBrowserTest {
     }
 
     @Test
-    void processPage_tree_drawnAndIsolatingANodeKeepsItsDirectRelations() throws Exception {
-        open(POWERSHELL);
+    void processPage_tree_expandAndCollapseByKeyboard() throws Exception {
+        open(TreeFixture.ENDPOINT, "c7");
+        Browsers.consoleErrors(browser);
         browser.findElement(By.cssSelector("[data-tab='tab-tree']")).click();
-
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#process-tree g.tree-node"), 5));
-        assertEquals(5, visibleNodes().size(), "explorer, powershell, notepad, cmd, whoami");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("process-tree")));
         screenshot("process-tree");
 
-        new Actions(browser).contextClick(node(CMD)).perform();
-        wait.until(b -> visibleNodes().size() == 2);
-        assertEquals(List.of(POWERSHELL, CMD), visibleNodes().stream().map(n -> n.getDomAttribute("data-key")).sorted().toList());
-        screenshot("process-tree-isolated");
+        WebElement toggle = toggle("gg0");
+        assertEquals("false", toggle.getDomAttribute("aria-expanded"), "the fourth level starts closed");
+        toggle.sendKeys(Keys.ENTER);
+        wait.until(b -> !items("ggg0").isEmpty() && items("ggg0").getFirst().isDisplayed());
+        assertEquals("true", toggle("gg0").getDomAttribute("aria-expanded"));
 
-        browser.findElement(By.id("tree-show-all")).click();
-        wait.until(b -> visibleNodes().size() == 5);
-        browser.findElement(By.id("tree-isolate-self")).click();
-        wait.until(b -> visibleNodes().size() == 4);
-        assertTrue(visibleNodes().stream().noneMatch(n -> NOTEPAD.equals(n.getDomAttribute("data-key"))),
-                "a peer is no direct relation of the process");
+        WebElement k00 = toggle("k00");
+        k00.sendKeys(Keys.SPACE);
+        wait.until(b -> !items("g0").getFirst().isDisplayed());
+        assertEquals("Expand k00.exe", toggle("k00").getDomAttribute("aria-label"));
+        toggle("k00").sendKeys(Keys.ENTER);
+        wait.until(b -> items("ggg0").getFirst().isDisplayed());
+        assertEquals(List.of(), Browsers.consoleErrors(browser));
+    }
+
+    @Test
+    void processPage_treeMore_opensTheNextPeersByKeyboardUntilAllAreShown() throws Exception {
+        open(TreeFixture.ENDPOINT, "k20");
+        Browsers.consoleErrors(browser);
+        browser.findElement(By.cssSelector("[data-tab='tab-tree']")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("process-tree")));
+        assertEquals(20, peers().size());
+
+        WebElement more = browser.findElement(By.cssSelector("#process-tree .more-link"));
+        assertEquals("+24 more", more.getText());
+        more.sendKeys(Keys.ENTER);
+        wait.until(b -> peersAndChildren() == 40);
+        wait.until(b -> "k21.exe".equals(browser.switchTo().activeElement().getText().split(" ")[0]));
+        screenshot("process-tree-more");
+        browser.findElement(By.cssSelector("#process-tree .more-link")).sendKeys(Keys.ENTER);
+        wait.until(b -> peersAndChildren() == 44);
+        assertTrue(browser.findElements(By.cssSelector("#process-tree .more-link")).isEmpty());
+        assertEquals(List.of(), Browsers.consoleErrors(browser));
     }
 
     @Test
     void processPage_clickChildNode_opensThatProcess() throws Exception {
         open(POWERSHELL);
         browser.findElement(By.cssSelector("[data-tab='tab-tree']")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#process-tree g.tree-node"), 5));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("process-tree")));
+        assertEquals(5, browser.findElements(By.cssSelector("#process-tree li.tree-item")).size(),
+                "explorer, powershell, cmd, whoami, notepad");
 
-        node(CMD).click();
+        items(CMD).getFirst().findElement(By.cssSelector("a.tree-label")).click();
 
         wait.until(ExpectedConditions.urlContains("/process/" + CMD));
         assertTrue(browser.findElement(By.id("process-title")).getText().startsWith("cmd.exe (PID 6000)"));
@@ -136,16 +161,29 @@ class ProcessPageBrowserTest {
     }
 
     private static void open(String processKey) {
-        browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/process/" + processKey);
+        open(ENDPOINT, processKey);
+    }
+
+    private static void open(String endpoint, String processKey) {
+        browser.get(web.server().url() + "/endpoints/" + endpoint + "/process/" + processKey);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("process-title")));
     }
 
-    private static WebElement node(String key) {
-        return browser.findElement(By.cssSelector("#process-tree g.tree-node[data-key='" + key + "'] circle"));
+    private static List<WebElement> items(String key) {
+        return browser.findElements(By.cssSelector("#process-tree li.tree-item[data-key='" + key + "']"));
     }
 
-    private static List<WebElement> visibleNodes() {
-        return browser.findElements(By.cssSelector("#process-tree g.tree-node")).stream().filter(WebElement::isDisplayed).toList();
+    private static WebElement toggle(String key) {
+        return items(key).getFirst().findElement(By.cssSelector(":scope > .tree-row > .tree-toggle"));
+    }
+
+    private static List<WebElement> peers() {
+        return browser.findElements(By.cssSelector("#process-tree li.role-peer"));
+    }
+
+    /** Peers on the page plus those "+N more" brought (drawn as children of their parent). */
+    private static long peersAndChildren() {
+        return browser.findElements(By.cssSelector("#process-tree li[data-key^='k']")).size() - 1;
     }
 
     /** Horizontal distance between the first and last timeline marks, in SVG units. */

@@ -108,21 +108,19 @@ class ProcessPagesTest {
     }
 
     @Test
-    void page_timelineAndTreeData_carryEveryEventAndTheFamily() throws Exception {
+    void page_timelineAndTree_carryEveryEventAndTheFamily() throws Exception {
         String html = web.get(page(POWERSHELL)).body();
         JsonNode timeline = JSON.readTree(unescape(WebTestSupport.find(html, "data-events=\"([^\"]*)\"")));
-        JsonNode tree = JSON.readTree(unescape(WebTestSupport.find(html, "data-tree=\"([^\"]*)\"")));
 
         assertEquals(ProcessFixture.POWERSHELL_EVENTS, timeline.size());
         assertEquals("network", timeline.get(2).get("type").asText());
+        assertEquals("evt-network", timeline.get(2).get("css").asText());
         assertEquals("203.0.113.7:443", timeline.get(2).get("operand").asText());
-        JsonNode root = tree.get("root");
-        assertEquals(EXPLORER, root.get("key").asText());
-        assertEquals("parent", root.get("role").asText());
-        assertEquals(List.of(POWERSHELL + ":self", NOTEPAD + ":peer"), keysAndRoles(root.get("children")),
-                "the process in the middle of its peers (index peers/2)");
-        assertEquals(List.of(CMD + ":child", WHOAMI + ":child"), keysAndRoles(root.get("children").get(0).get("children")));
-        assertEquals("/endpoints/" + ENDPOINT + "/process/" + CMD, root.get("children").get(0).get("children").get(0).get("url").asText());
+        assertEquals(List.of("ancestor:" + EXPLORER, "self:" + POWERSHELL, "child:" + CMD, "child:" + WHOAMI, "peer:" + NOTEPAD),
+                treeItems(html), "the root, the process under it with its children, then its peer");
+        assertTrue(html.contains("<a class=\"tree-label\" href=\"/endpoints/" + ENDPOINT + "/process/" + CMD + "\""), html);
+        assertTrue(html.contains("<span class=\"tree-verdict verdict-malicious\" title=\"Malicious\">"), "powershell's hash is listed malicious");
+        assertTrue(html.contains("<span class=\"tree-verdict verdict-suspicious\" title=\"Suspicious\">"), "cmd's is suspicious");
     }
 
     @Test
@@ -135,9 +133,10 @@ class ProcessPagesTest {
         assertTrue(html.contains("<th>End (UTC)</th>\n        <td><span class=\"missing\" title=\"" + ProcessModels.NO_END + "\">?</span>"));
         assertTrue(html.contains("<th>Parent command line</th>\n        <td><span class=\"missing\" title=\"" + ProcessModels.NO_PARENT + "\">?</span>"));
         assertTrue(html.contains("<th>Hash</th><td><span class=\"missing\" title=\"" + ProcessModels.NO_START + "\">?</span>"));
-        JsonNode root = JSON.readTree(unescape(WebTestSupport.find(html, "data-tree=\"([^\"]*)\""))).get("root");
-        assertTrue(root.get("url").isNull(), "a parent without events is not a link");
-        assertEquals(ProcessModels.NO_PARENT, root.get("hint").asText());
+        assertEquals(List.of("ancestor:0f0e0d0c-0000-0000-0000-0000000000ff", "self:" + ORPHAN), treeItems(html));
+        String root = html.substring(html.indexOf("data-key=\"0f0e0d0c-0000-0000-0000-0000000000ff\""), html.indexOf("data-key=\"" + ORPHAN + "\""));
+        assertFalse(root.contains("<a class=\"tree-label\""), "a parent without events is not a link");
+        assertTrue(root.contains(ProcessModels.NO_PARENT));
     }
 
     @Test
@@ -219,14 +218,16 @@ class ProcessPagesTest {
         assertTrue(r.headers().firstValue("Location").orElse("").startsWith("/login?next="));
     }
 
-    private static List<String> keysAndRoles(JsonNode nodes) {
+    /** role:key of each process of the tree, in document order. */
+    static List<String> treeItems(String html) {
         List<String> out = new ArrayList<>();
-        nodes.forEach(n -> out.add(n.get("key").asText() + ":" + n.get("role").asText()));
+        Matcher m = Pattern.compile("<li class=\"tree-item role-(\\w+)\" data-key=\"([^\"]+)\"").matcher(html);
+        while (m.find()) out.add(m.group(1) + ":" + m.group(2));
         return out;
     }
 
     /** Undoes jte's attribute escaping. */
-    private static String unescape(String attribute) {
+    static String unescape(String attribute) {
         return attribute.replace("&#34;", "\"").replace("&quot;", "\"").replace("&#39;", "'")
                 .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
