@@ -20,7 +20,10 @@ import trailhound.access.Scope;
 public final class Routes {
     /**
      * One route: method, Javalin path ({@code {param}} segments), the action it takes, and whether an
-     * API token may take it ({@code false} for what makes or changes credentials: tokens, users, passwords).
+     * API token may take it. Tokens may not make or change credentials (tokens, users, passwords) nor,
+     * whatever their role, change anything an administrator changes (users' roles and groups, groups,
+     * tags, endpoints): a leaked token must not turn into lasting access or destroy evidence. Re-index
+     * jobs are the exception, registered with {@link #postForScripts}.
      */
     public record Rule(HandlerType method, String path, Action action, boolean byToken) {}
 
@@ -54,8 +57,13 @@ public final class Routes {
         add(HandlerType.POST, path, action, handler, false);
     }
 
+    /** An administrator's POST that scripts may send with a token (re-index jobs: nothing is lost or widened). */
+    public void postForScripts(String path, Action action, Handler handler) {
+        add(HandlerType.POST, path, action, handler, true);
+    }
+
     private void add(HandlerType method, String path, Action action, Handler handler) {
-        add(method, path, action, handler, true);
+        add(method, path, action, handler, action != Action.ADMINISTER || method == HandlerType.GET);
     }
 
     private void add(HandlerType method, String path, Action action, Handler handler, boolean byToken) {
@@ -64,10 +72,11 @@ public final class Routes {
             Scope scope = ctx.scope(http);
             scope.require(action, http.method() + " " + http.path());
             if (!byToken && scope.caller().viaToken()) {
-                scope.audit("credentials", null, trailhound.access.AuditLog.DENIED, http.method() + " " + http.path()
-                        + ": requested with an API token");
-                throw new AccessDeniedException("an API token cannot make or change credentials (tokens, users, passwords):"
-                        + " sign in to the web, or use bin/trailhound on the data folder");
+                scope.audit("access.denied", null, trailhound.access.AuditLog.DENIED, http.method() + " " + http.path()
+                        + ": not with an API token");
+                throw new AccessDeniedException("an API token cannot make or change credentials or access (tokens, users,"
+                        + " passwords, groups, tags) or rename, merge or purge endpoints: sign in to the web, or use bin/trailhound"
+                        + " on the data folder");
             }
             handler.handle(http);
         };

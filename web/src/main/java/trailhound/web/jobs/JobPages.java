@@ -38,12 +38,12 @@ public final class JobPages {
         JobPages pages = new JobPages(ctx, jobs);
         routes.get("/jobs", Action.ADMINISTER, pages::page);
         routes.get("/jobs/rows", Action.ADMINISTER, pages::rows);
-        routes.post("/jobs/reindex", Action.ADMINISTER, pages::startFromForm);
-        routes.post("/jobs/{id}/cancel", Action.ADMINISTER, pages::cancelFromForm);
-        routes.post("/api/v1/jobs/reindex", Action.ADMINISTER, pages::startFromApi);
+        routes.postForScripts("/jobs/reindex", Action.ADMINISTER, pages::startFromForm);
+        routes.postForScripts("/jobs/{id}/cancel", Action.ADMINISTER, pages::cancelFromForm);
+        routes.postForScripts("/api/v1/jobs/reindex", Action.ADMINISTER, pages::startFromApi);
         routes.get("/api/v1/jobs", Action.ADMINISTER, pages::apiList);
         routes.get("/api/v1/jobs/{id}", Action.ADMINISTER, pages::apiGet);
-        routes.post("/api/v1/jobs/{id}/cancel", Action.ADMINISTER, pages::apiCancel);
+        routes.postForScripts("/api/v1/jobs/{id}/cancel", Action.ADMINISTER, pages::apiCancel);
     }
 
     private JobsPage model(Context http) {

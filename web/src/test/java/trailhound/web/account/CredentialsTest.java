@@ -110,6 +110,18 @@ class CredentialsTest {
             assertTrue(access.accounts().find("shadow").isEmpty());
             assertEquals(403, bearer(web, "POST", "/admin/users/bob/reset-password", admin, null).statusCode());
             assertEquals(403, bearer(web, "POST", "/account/password", ana, null).statusCode(), "no password guessing with a token");
+            // second try-out: an admin token promoted an account, widened groups, disabled the real admins, purged
+            for (String[] call : new String[][] {{"POST", "/admin/users/ana/role"}, {"POST", "/admin/users/ana/grant"},
+                    {"POST", "/admin/users/bob/disable"}, {"POST", "/admin/groups/All%20endpoints/rule"}, {"POST", "/admin/groups"},
+                    {"POST", "/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/tags"},
+                    {"DELETE", "/api/v1/endpoints/" + WebTestSupport.ENDPOINT}}) {
+                HttpResponse<String> r = bearer(web, call[0], call[1], admin, "{}");
+                assertEquals(403, r.statusCode(), call[1] + ": " + r.body());
+            }
+            assertEquals(Role.ANALYST, access.accounts().find("ana").orElseThrow().role());
+            assertEquals(1, web.server().access().scope(Caller.commandLine()).endpoints().size(), "nothing purged");
+            assertEquals(202, bearer(web, "POST", "/api/v1/jobs/reindex", admin, "{\"all\": true}").statusCode(),
+                    "re-index jobs stay open to scripts");
 
             HttpResponse<String> other = bearer(web, "DELETE", "/api/v1/tokens/" + bobs, ana, null);
             HttpResponse<String> none = bearer(web, "DELETE", "/api/v1/tokens/0123456789abcdef", ana, null);
