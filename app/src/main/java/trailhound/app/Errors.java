@@ -33,6 +33,7 @@ final class Errors implements IExecutionExceptionHandler {
             case AccessException a -> Text.safe(a.getMessage());
             case AccessDeniedException d -> Text.safe(d.getMessage());
             case QuerySyntaxException q -> "bad query: " + q.getMessage();
+            case org.apache.lucene.search.IndexSearcher.TooManyClauses c -> "bad query: " + trailhound.query.QueryLanguage.tooBroad();
             case UnknownEndpointException u -> u.getMessage() + LIST_ENDPOINTS;
             case IngestException i -> i.getMessage();
             case EndpointChangeException c -> Text.safe(c.getMessage());

@@ -120,6 +120,12 @@ public final class QueryLanguage {
     public static final int MAX_NESTING = 64;
     /** The longest regex ({@code /re/}) accepted, in characters. */
     public static final int MAX_REGEX_LENGTH = 1_000;
+    /**
+     * The most regex leaves one query may hold, a bare {@code /re/} counting once per free-text field:
+     * each is matched against every value of its field, tens of milliseconds on a large endpoint, so
+     * hundreds of them would hold a core for minutes.
+     */
+    public static final int MAX_REGEX_TERMS = 64;
 
     private static final QueryLanguage SYSTEM = new QueryLanguage(Clock.systemUTC());
 
@@ -157,6 +163,33 @@ public final class QueryLanguage {
         if (text.isBlank()) {
             return new MatchAllDocsQuery();
         }
-        return new SchemaQueryParser(QueryText.of(text), clock).parseAll();
+        Query query = new SchemaQueryParser(QueryText.of(text), clock).parseAll();
+        int regexes = regexLeaves(query);
+        if (regexes > MAX_REGEX_TERMS) {
+            throw new QuerySyntaxException("the query holds " + regexes + " regular expressions; at most " + MAX_REGEX_TERMS
+                    + " (QueryLanguage.MAX_REGEX_TERMS), a bare /re/ counting once per free-text field", 1, null);
+        }
+        return query;
+    }
+
+    /**
+     * The message for a query Lucene refuses as too broad (IndexSearcher.TooManyClauses: many OR-ed
+     * words, or short ones each matching many values): the user's to narrow, not a server error.
+     */
+    public static String tooBroad() {
+        return "the query expands to more than " + org.apache.lucene.search.IndexSearcher.getMaxClauseCount()
+                + " terms in the index (many OR-ed words, or very short ones, each matching many values): use fewer or longer words";
+    }
+
+    private static int regexLeaves(Query q) {
+        if (q instanceof ValuePatternQuery p) return p.mode() == ValuePatternQuery.Mode.REGEX ? 1 : 0;
+        if (q instanceof org.apache.lucene.search.BooleanQuery b) {
+            int n = 0;
+            for (org.apache.lucene.search.BooleanClause c : b.clauses()) n += regexLeaves(c.query());
+            return n;
+        }
+        if (q instanceof org.apache.lucene.search.ConstantScoreQuery c) return regexLeaves(c.getQuery());
+        if (q instanceof org.apache.lucene.search.BoostQuery b) return regexLeaves(b.getQuery());
+        return 0;
     }
 }

@@ -20,6 +20,19 @@ class QueryLanguageErrorsTest {
         }
     }
 
+    /** Second try-out: 300 regexes in one count held a core for 21 s; 3,000 for minutes. */
+    @Test
+    void moreRegexesThanTheLimit_refusedWithTheCount() {
+        String one = "command_line:/.{0,100}x/";
+        QueryLanguage.parse(String.join(" OR ", java.util.Collections.nCopies(QueryLanguage.MAX_REGEX_TERMS, one)));
+        QuerySyntaxException e = error(String.join(" OR ", java.util.Collections.nCopies(QueryLanguage.MAX_REGEX_TERMS + 1, one)));
+        assertTrue(e.getMessage().startsWith("the query holds 65 regular expressions; at most 64 (QueryLanguage.MAX_REGEX_TERMS)"),
+                e.getMessage());
+        int perBareRegex = QueryLanguage.freeTextFields().size();
+        String bare = String.join(" OR ", java.util.Collections.nCopies(QueryLanguage.MAX_REGEX_TERMS / perBareRegex + 1, "/a.*b/"));
+        assertTrue(error(bare).getMessage().contains("a bare /re/ counting once per free-text field"));
+    }
+
     @Test
     void unknownField_columnKnownFieldsAndSuggestion() {
         QuerySyntaxException e = error("procname:cmd.exe");

@@ -45,6 +45,8 @@ final class Errors {
                     ? ": GET /api/v1/endpoints lists the endpoints you may see" : ": the Endpoints page lists the endpoints you may see")
                     : "Endpoint '" + e.endpoint() + "' was renamed or merged into '" + now.get() + "': look for it under that name.", null, null);
         });
+        routes.exception(org.apache.lucene.search.IndexSearcher.TooManyClauses.class, (e, http) ->
+                respond(ctx, http, 400, "Query too broad", trailhound.query.QueryLanguage.tooBroad(), null, null));
         routes.exception(AccessDeniedException.class, (e, http) ->
                 respond(ctx, http, 403, "Forbidden", e.getMessage(), null, null));
         routes.exception(AccessException.class, (e, http) -> respond(ctx, http, e.isUnknown() ? 404 : 400,

@@ -84,6 +84,18 @@ class HostileInputTest {
         assertTrue(beyond.body().contains("the limit is 100000 (QueryLanguage.MAX_LENGTH)"), beyond.body());
     }
 
+    /** Second try-out: 500 two-letter words OR-ed were a 500 (Lucene's TooManyClauses, once free text expanded them). */
+    @Test
+    void manyOrShortFreeTextWords_neverAServerError() throws Exception {
+        java.util.List<String> words = new java.util.ArrayList<>();
+        for (char a = 'a'; a <= 'z'; a++) for (char b = 'a'; b <= 'z'; b++) words.add("" + a + b);
+        for (int n : new int[] {61, 300, 500, 676}) {
+            HttpResponse<String> r = web.get("/api/v1/endpoints/" + E + "/count?q=" + WebTestSupport.enc(String.join(" OR ", words.subList(0, n))));
+            assertTrue(r.statusCode() == 200 || r.statusCode() == 400 && r.body().contains("use fewer or longer words")
+                    || r.statusCode() == 400 && r.body().contains("Lucene's limit"), n + " words: " + r.statusCode() + " " + r.body());
+        }
+    }
+
     @Test
     void outOfRangeNumbers_400NamingTheRange() throws Exception {
         assertClientError(400, "/api/v1/endpoints/" + E + "/search?limit=1000000000000", "limit must be a whole number from 1 to 10000");
