@@ -86,7 +86,7 @@ final class Exports {
                 for (int c = 0; c < COLUMNS.size(); c++) {
                     String v = value(event, COLUMNS.get(c));
                     if (v != null) {
-                        row.createCell(c).setCellValue(v);
+                        row.createCell(c).setCellValue(fitCell(v));
                     }
                 }
             });
@@ -94,6 +94,20 @@ final class Exports {
                 workbook.write(out);
             }
         }
+    }
+
+    /**
+     * Excel holds at most 32,767 characters in a cell (SpreadsheetVersion.EXCEL2007); a longer value
+     * (a 34 KB Spark command line is real) is cut there with a marker saying how much is left out and
+     * that the CSV export holds it whole, instead of failing the whole export.
+     */
+    static String fitCell(String v) {
+        int max = org.apache.poi.ss.SpreadsheetVersion.EXCEL2007.getMaxTextLength();
+        if (v.length() <= max) return v;
+        String marker = String.format("\u2026 [cut: the value has %,d characters; the CSV export holds it whole]", v.length());
+        int end = max - marker.length();
+        if (Character.isHighSurrogate(v.charAt(end - 1))) end--;
+        return v.substring(0, end) + marker;
     }
 
     void csvZip(Context http) throws Exception {

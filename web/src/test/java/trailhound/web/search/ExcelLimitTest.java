@@ -45,4 +45,18 @@ class ExcelLimitTest {
             }
         }
     }
+
+    /** Try-out finding: a 34,065-character command line (dataset case 01) made the whole Excel export a 500. */
+    @Test
+    void excel_aValueLongerThanACellHolds_isCutWithAMarker() throws Exception {
+        String value = "spark-submit " + "x".repeat(34_052);
+        String cell = Exports.fitCell(value);
+        assertEquals(32_767, cell.length());
+        assertTrue(cell.startsWith("spark-submit xxx") && cell.endsWith(
+                "\u2026 [cut: the value has 34,065 characters; the CSV export holds it whole]"), cell.substring(32_600));
+        assertEquals("short", Exports.fitCell("short"));
+        String surrogates = "\uD83D\uDE00".repeat(20_000);
+        assertTrue(Character.isLowSurrogate(Exports.fitCell(surrogates).charAt(Exports.fitCell(surrogates).indexOf('\u2026') - 1)),
+                "never half a character");
+    }
 }
