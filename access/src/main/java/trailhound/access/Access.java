@@ -33,6 +33,13 @@ public final class Access {
         audit.restoreTriggers().ifPresent(entry -> warnings.accept("trailhound: " + data.store().file() + ": " + entry.event().detail()
                 + " (audit entry " + entry.seq() + "); check it with `trailhound audit verify` and against a copy of the newest hash"
                 + " kept elsewhere"));
+        java.util.List<String> dropped = data.store().dropForeignTriggers();
+        if (!dropped.isEmpty()) {
+            String what = "triggers Trailhound did not make were removed: " + String.join(", ", dropped)
+                    + " (a trigger can undo what Trailhound writes, e.g. un-revoke a token)";
+            audit.record(new Caller(Accounts.SYSTEM, Role.ADMINISTRATOR, "startup", null), "store.drop-triggers", null, AuditLog.OK, what);
+            warnings.accept("trailhound: " + data.store().file() + ": " + what);
+        }
         this.groups = new Groups(data.store().groups(), data.catalogue(), audit);
         SignInThrottle throttle = new SignInThrottle(clock); // passwords and tokens: one backoff per address
         this.accounts = new Accounts(data.root(), data.store().users(), data.store().groups(), audit, throttle);

@@ -65,6 +65,7 @@ public final class Accounts {
      */
     public Optional<String> ensureInitialAdmin(Path root, boolean mustChange) {
         if (store.count() > 0) {
+            if (mustChange) requireChangeOfAnInitialPasswordStillInUse(root);
             return Optional.empty();
         }
         String password = PasswordPolicy.generate();
@@ -84,6 +85,25 @@ public final class Accounts {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         return Optional.of(password);
+    }
+
+    /**
+     * A folder that {@code demo} made (its first password shown on a terminal, no change asked) and
+     * {@code serve} now serves: while {@code admin} still signs in with the password in the file, it
+     * must be changed at the next sign-in, as any first password under serve.
+     */
+    private void requireChangeOfAnInitialPasswordStillInUse(Path root) {
+        Path file = root.resolve(INITIAL_PASSWORD_FILE);
+        Optional<UserAccounts.Account> admin = store.find("admin");
+        if (!Files.isRegularFile(file) || admin.isEmpty() || admin.get().mustChangePassword()) return;
+        try {
+            if (!hasher.verify(Files.readString(file).strip(), admin.get().passwordHash())) return;
+        } catch (IOException e) {
+            return; // unreadable: nothing to tell about it here; the password is still checked at sign-in
+        }
+        store.setPassword("admin", admin.get().passwordHash(), true);
+        audit.record(new Caller(SYSTEM, Role.ADMINISTRATOR, "serve", null), "user.password-reset", null, AuditLog.OK,
+                "admin: the first password (in " + INITIAL_PASSWORD_FILE + ") must be changed at the next sign-in under serve");
     }
 
     /**

@@ -65,17 +65,22 @@ public final class AuditLog {
     }
 
     /**
-     * Control characters (ESC, BEL, CR, LF, ... and C1) written as {@code \u001b}: a name typed into
-     * the sign-in form must not drive the terminal of whoever reads the trail, or break its lines.
+     * Control characters (ESC, BEL, CR, LF, ... and C1) and invisible format characters (right-to-left
+     * override, zero-width space) written as {@code \u001b}: a name typed into the sign-in form must
+     * not drive the terminal of whoever reads the trail, break its lines, or read backwards.
      */
     private static String visible(String value) {
-        if (value.chars().noneMatch(Character::isISOControl)) return value;
+        if (value.chars().noneMatch(AuditLog::hidden)) return value;
         StringBuilder sb = new StringBuilder(value.length() + 16);
         value.chars().forEach(ch -> {
-            if (Character.isISOControl(ch)) sb.append(String.format("\\u%04x", ch));
+            if (hidden(ch)) sb.append(String.format("\\u%04x", ch));
             else sb.append((char) ch);
         });
         return sb.toString();
+    }
+
+    private static boolean hidden(int ch) {
+        return Character.isISOControl(ch) || Character.getType(ch) == Character.FORMAT;
     }
 
     /** Newest first; see {@link AuditTrail#list}. */

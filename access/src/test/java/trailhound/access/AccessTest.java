@@ -112,7 +112,8 @@ class AccessTest {
         // the last ones from a try-out: repeats, sequences, keyboard walks, l33t, the product's and the user's name
         for (String weak : new String[] {"short", "password1234", "Password2024!", "aaaaaaaaaaaaaa", "qwertyuiop123", "123456789012",
                 "passwordpassword", "adminadminadmin", "qwertyuiopas", "letmeinletmein", "P@ssw0rd2026!!", "trailhound2026!",
-                "ana-ana-ana-ana", "x".repeat(1_025)}) {
+                "ana-ana-ana-ana", "x".repeat(1_025), "trailhound-2026-ana", "password-trailhound-1", "Trailhound-Admin-2026",
+                "ANA-TRAILHOUND-2026"}) {
             assertThrows(AccessException.class, () -> access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), weak, true), weak);
         }
         AccessException told = assertThrows(AccessException.class,
@@ -245,6 +246,8 @@ class AccessTest {
         access.accounts().signIn("eve\u001b[2J\u0007\nforged line", "wrong", "10.0.0.1", "web");
         String actor = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 1).get(0).event().actor();
         assertEquals("eve\\u001b[2J\\u0007\\u000aforged line", actor);
+        access.accounts().signIn("FIN\u202eLIVE\u200b", "wrong", "10.0.0.1", "web");
+        assertEquals("FIN\\u202eLIVE\\u200b", access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 1).get(0).event().actor());
         assertThrows(AccessException.class, () -> access.accounts().create(ADMIN, "System", Role.ANALYST, List.of(), GOOD, false));
     }
 
@@ -318,6 +321,15 @@ class AccessTest {
         }
         assertEquals(before + SignInThrottle.FREE_FAILURES_PER_ADDRESS + 1, access.audit().count(), "a throttled run is audited once");
         assertInstanceOf(Tokens.Use.Ok.class, access.tokens().authenticate(t.secret(), "10.7.7.7"));
+    }
+
+    /** Try-out finding: a folder demo made (first password shown, no change asked) kept that password unchanged under serve. */
+    @Test
+    void serveOnAFolderDemoMade_asksForTheFirstPasswordToBeChanged() throws Exception {
+        access.accounts().ensureInitialAdmin(dir, false).orElseThrow();
+        assertFalse(access.accounts().mustChangePassword("admin"));
+        assertTrue(access.accounts().ensureInitialAdmin(dir, true).isEmpty(), "no second first user");
+        assertTrue(access.accounts().mustChangePassword("admin"), "serve asks for the demo's password to be changed");
     }
 
     @Test

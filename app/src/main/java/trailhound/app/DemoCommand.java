@@ -53,9 +53,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("demo serves plain HTTP, so only on loopback (127.0.0.1, ::1, localhost), not on "
                     + listen.host + ": for other addresses use bin/trailhound serve, which serves HTTPS");
         }
-        Path certificate = data.dir.resolve(ServerCertificate.FOLDER).resolve(ServerCertificate.CERTIFICATE);
-        if (Files.exists(certificate)) {
-            throw new IllegalArgumentException(data.dir + " is served over HTTPS by serve (it has " + certificate + "): demo would"
+        Path certificates = data.dir.resolve(ServerCertificate.FOLDER);
+        if (Files.exists(certificates)) {
+            throw new IllegalArgumentException(data.dir + " is served over HTTPS by serve (it has " + certificates + "): demo would"
                     + " serve it over plain HTTP; use bin/trailhound serve --data " + data.dir + ", or give demo another --data");
         }
         WriterLock lock = WriteAccess.forServer(data.dir, "demo", err); // the demo writes its folder, then serves it

@@ -25,6 +25,8 @@ class DemoCommandTest {
         Cli plain = Cli.run("demo", "--data", served.toString(), "--no-serve");
         assertEquals(2, plain.status(), plain.err());
         assertTrue(plain.err().contains("is served over HTTPS by serve"), plain.err());
+        java.nio.file.Files.delete(served.resolve("certs/httpPublicCert.pem")); // second try-out: the key alone let demo in
+        assertEquals(2, Cli.run("demo", "--data", served.toString(), "--no-serve").status());
         assertTrue(ListenOptions.isLoopback("127.0.0.2") && ListenOptions.isLoopback("::1") && !ListenOptions.isLoopback("10.0.0.1"));
     }
 

@@ -114,6 +114,8 @@ public final class Verifier {
         }
         // the audit trail's hash chain: changed, removed or reordered entries (AuditTrail)
         data.store().audit().verify().ifPresent(b -> differences.add("audit trail: entry " + b.seq() + ": " + b.reason()));
+        data.store().foreignTriggers().forEach(t -> differences.add("server.db: trigger " + t + " was not made by Trailhound (it can"
+                + " undo what Trailhound writes); serve or any access command removes it, with an audit entry"));
         return new Report(differences, notes, sources.size(), endpoints);
     }
 

@@ -45,6 +45,13 @@ final class Migrations {
 
     static final int LATEST = ALL.getLast().version();
 
+    /** The triggers the steps make on tables other than audit (AuditTrail keeps audit's), by name. */
+    static final java.util.Set<String> TRIGGERS = java.util.Set.of(
+            "endpoints_members_insert", "endpoints_members_delete", "endpoints_members_update",
+            "endpoint_tags_members_insert", "endpoint_tags_members_delete", "endpoint_tags_members_update",
+            "group_endpoints_members_insert", "group_endpoints_members_delete", "group_endpoints_members_update",
+            "computer_groups_members_insert", "computer_groups_members_delete", "computer_groups_members_update");
+
     private Migrations() {}
 
     /** Brings the file to {@link #LATEST}; refuses a file from a newer Trailhound. Returns the version found. */

@@ -56,6 +56,37 @@ public final class Store {
         return versionFound;
     }
 
+    /**
+     * Triggers in server.db that no migration made, as "name on table", on every table but
+     * {@code audit} (whose triggers {@link AuditTrail} checks and restores itself). Anyone who can
+     * write server.db can add one that undoes what Trailhound writes (a revoked token un-revoked, a
+     * disabled user enabled); {@code verify} reports them.
+     */
+    public java.util.List<String> foreignTriggers() {
+        return db.read("read the triggers", Store::foreign);
+    }
+
+    /** Drops the triggers {@link #foreignTriggers} names; returns what was dropped. */
+    public java.util.List<String> dropForeignTriggers() {
+        if (foreignTriggers().isEmpty()) return java.util.List.of();
+        return db.write("drop foreign triggers", c -> {
+            java.util.List<String> found = foreign(c);
+            try (java.sql.Statement s = c.createStatement()) {
+                for (String t : found) {
+                    String name = t.substring(0, t.lastIndexOf(" on "));
+                    s.executeUpdate("DROP TRIGGER \"" + name.replace("\"", "\"\"") + "\"");
+                }
+            }
+            return found;
+        });
+    }
+
+    private static java.util.List<String> foreign(java.sql.Connection c) throws java.sql.SQLException {
+        return Sql.list(c, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND tbl_name <> 'audit' COLLATE NOCASE"
+                + " ORDER BY name", rs -> new String[] {rs.getString(1), rs.getString(2)}).stream()
+                .filter(t -> !Migrations.TRIGGERS.contains(t[0])).map(t -> t[0] + " on " + t[1]).toList();
+    }
+
     public Path file() {
         return db.file();
     }

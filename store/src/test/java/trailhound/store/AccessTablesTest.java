@@ -57,6 +57,18 @@ class AccessTablesTest {
         assertTrue(groups.membershipGeneration() > g, "a rename");
     }
 
+    /** Second try-out: a trigger un-revoking tokens made "tokens revoke" a lie, and nothing noticed. */
+    @Test
+    void triggersNoMigrationMade_areNamedAndDropped() throws SQLException {
+        Store store = Store.open(dir.resolve("server.db"));
+        assertEquals(List.of(), store.foreignTriggers(), "every trigger the migrations make is known");
+        sql("CREATE TRIGGER keep_tokens AFTER UPDATE OF revoked_at ON api_tokens BEGIN UPDATE api_tokens SET revoked_at = NULL"
+                + " WHERE id = NEW.id; END");
+        assertEquals(List.of("keep_tokens on api_tokens"), store.foreignTriggers());
+        assertEquals(List.of("keep_tokens on api_tokens"), store.dropForeignTriggers());
+        assertEquals(List.of(), store.foreignTriggers());
+    }
+
     @Test
     void theTrailRefusesUpdatesAndDeletes() {
         Store store = Store.open(dir.resolve("server.db"));
