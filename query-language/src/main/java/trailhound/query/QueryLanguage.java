@@ -99,7 +99,8 @@ import trailhound.schema.Field;
  * A query holds at most {@value #MAX_LENGTH} characters and nests parentheses at most
  * {@value #MAX_NESTING} deep; a regex holds at most {@value #MAX_REGEX_LENGTH} characters, and
  * a regex or glob whose automaton would be too large ({@code (a|b)*a(a|b){20}},
- * {@code a{1,1000}{1,1000}}) is refused. Each is a {@link QuerySyntaxException} naming the limit,
+ * {@code a{1,1000}{1,1000}}) is refused, as is a query of more than {@value #MAX_REGEX_TERMS} regexes
+ * (a bare {@code /re/} counting once per free-text field). Each is a {@link QuerySyntaxException} naming the limit,
  * checked before anything recurses over the text.
  *
  * <h2>Errors</h2>
