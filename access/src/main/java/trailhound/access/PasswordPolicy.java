@@ -56,7 +56,9 @@ final class PasswordPolicy {
         }
         // zxcvbn finds a known word only where it stands alone; "Trailhound-Admin-2026" and "MALLORY-TRAILHOUND-2026"
         // passed it, so what is left without the user's name and the product's must stand on its own too
-        String rest = (user.length() < 3 ? estimated : estimated.replaceAll("(?i)" + java.util.regex.Pattern.quote(user), ""))
+        // the user's name only as a word of its own: "ana" must not eat into "analyst"
+        String rest = (user.length() < 3 ? estimated
+                : estimated.replaceAll("(?i)(?<!\\p{L})" + java.util.regex.Pattern.quote(user) + "(?!\\p{L})", ""))
                 .replaceAll("(?i)trailhound", "");
         if (!rest.equals(estimated)) {
             synchronized (ESTIMATOR) {

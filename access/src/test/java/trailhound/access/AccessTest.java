@@ -242,6 +242,12 @@ class AccessTest {
     }
 
     @Test
+    void aNameInsideAnotherWord_isNoLeaningOnTheName() throws Exception {
+        access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), "analyst-password-1", true);
+        assertThrows(AccessException.class, () -> access.accounts().create(ADMIN, "bea", Role.ANALYST, List.of(), "bea-2026-bea!", true));
+    }
+
+    @Test
     void controlCharactersAreWrittenVisibly_theSystemNameIsReserved() throws Exception {
         access.accounts().signIn("eve\u001b[2J\u0007\nforged line", "wrong", "10.0.0.1", "web");
         String actor = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 1).get(0).event().actor();
