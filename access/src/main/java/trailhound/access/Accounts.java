@@ -246,6 +246,11 @@ public final class Accounts {
         User u = existing(name);
         if (disabled && u.role() == Role.ADMINISTRATOR) keepAnAdministrator(name);
         store.setDisabled(name, disabled);
+        if (store.find(name).map(UserAccounts.Account::disabled).orElse(!disabled) != disabled) {
+            audit.record(by, disabled ? "user.disable" : "user.enable", null, AuditLog.FAILED, name + ": not stored");
+            throw new IllegalStateException("'" + name + "' was not " + (disabled ? "disabled" : "enabled") + " as written: something in"
+                    + " server.db undoes it (bin/trailhound verify names it; a server restart removes foreign triggers)");
+        }
         audit.record(by, disabled ? "user.disable" : "user.enable", null, AuditLog.OK, name);
     }
 

@@ -70,17 +70,19 @@ public final class AuditLog {
      * not drive the terminal of whoever reads the trail, break its lines, or read backwards.
      */
     private static String visible(String value) {
-        if (value.chars().noneMatch(AuditLog::hidden)) return value;
+        if (value.codePoints().noneMatch(AuditLog::hidden)) return value;
         StringBuilder sb = new StringBuilder(value.length() + 16);
-        value.chars().forEach(ch -> {
-            if (hidden(ch)) sb.append(String.format("\\u%04x", ch));
-            else sb.append((char) ch);
+        value.codePoints().forEach(cp -> { // code points: tag characters (U+E0000...) are pairs of surrogates
+            if (hidden(cp)) sb.append(cp > 0xFFFF ? String.format("\\U%08x", cp) : String.format("\\u%04x", cp));
+            else sb.appendCodePoint(cp);
         });
         return sb.toString();
     }
 
-    private static boolean hidden(int ch) {
-        return Character.isISOControl(ch) || Character.getType(ch) == Character.FORMAT;
+    private static boolean hidden(int cp) {
+        int type = Character.getType(cp);
+        return Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** Newest first; see {@link AuditTrail#list}. */

@@ -144,9 +144,17 @@ public final class Tokens {
 
     /** Revokes a token: its owner or an administrator; to anyone else another user's token is unknown. */
     public void revoke(Caller by, String id) {
-        ApiTokens.Token t = store.find(id).filter(found -> found.user().equals(by.user()) || by.role().allows(Action.ADMINISTER))
+        // through a token only the caller's own (a leaked admin token must not cut off every script at once)
+        boolean mayRevokeOthers = by.role().allows(Action.ADMINISTER) && !by.viaToken();
+        ApiTokens.Token t = store.find(id).filter(found -> found.user().equals(by.user()) || mayRevokeOthers)
                 .orElseThrow(() -> AccessException.unknown("unknown token '" + id + "'"));
         if (!store.revoke(id, clock.millis())) throw new AccessException("token '" + id + "' was revoked already");
+        if (store.find(id).map(ApiTokens.Token::revokedAt).isEmpty()) {
+            // read back: something in server.db (a trigger) may undo what was written, and the audit must not say ok then
+            audit.record(by, "token.revoke", null, AuditLog.FAILED, t.user() + ": " + t.name() + " (" + id + "): not stored");
+            throw new IllegalStateException("the token " + id + " was not revoked as written: something in server.db undoes it"
+                    + " (bin/trailhound verify names it; a server restart removes foreign triggers)");
+        }
         audit.record(by, "token.revoke", null, AuditLog.OK, t.user() + ": " + t.name() + " (" + id + ")");
     }
 

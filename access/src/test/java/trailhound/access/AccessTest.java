@@ -254,6 +254,8 @@ class AccessTest {
         assertEquals("eve\\u001b[2J\\u0007\\u000aforged line", actor);
         access.accounts().signIn("FIN\u202eLIVE\u200b", "wrong", "10.0.0.1", "web");
         assertEquals("FIN\\u202eLIVE\\u200b", access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 1).get(0).event().actor());
+        access.accounts().signIn("admin\uDB40\uDC20\u2028x", "wrong", "10.0.0.1", "web"); // a tag space, a line separator
+        assertEquals("admin\\U000e0020\\u2028x", access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 1).get(0).event().actor());
         assertThrows(AccessException.class, () -> access.accounts().create(ADMIN, "System", Role.ANALYST, List.of(), GOOD, false));
     }
 
@@ -286,6 +288,8 @@ class AccessTest {
         assertThrows(AccessDeniedException.class, () -> access.accounts().create(adminToken, "shadow", Role.ADMINISTRATOR, List.of(), GOOD, false));
         assertThrows(AccessDeniedException.class, () -> access.accounts().resetPassword(adminToken, "ana", null));
         assertThrows(AccessDeniedException.class, () -> access.accounts().changeOwnPassword(viaToken, GOOD, "violet tractor lantern"));
+        // third try-out: an admin token revoked every user's tokens
+        assertTrue(assertThrows(AccessException.class, () -> access.tokens().revoke(adminToken, t.token().id())).isUnknown());
 
         now.addAndGet(Duration.ofDays(31).toMillis());
         assertEquals(new Tokens.Use.Refused("expired token"), access.tokens().authenticate(t.secret(), null));

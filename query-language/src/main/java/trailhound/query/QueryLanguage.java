@@ -100,7 +100,8 @@ import trailhound.schema.Field;
  * {@value #MAX_NESTING} deep; a regex holds at most {@value #MAX_REGEX_LENGTH} characters, and
  * a regex or glob whose automaton would be too large ({@code (a|b)*a(a|b){20}},
  * {@code a{1,1000}{1,1000}}) is refused, as is a query of more than {@value #MAX_REGEX_TERMS} regexes
- * (a bare {@code /re/} counting once per free-text field). Each is a {@link QuerySyntaxException} naming the limit,
+ * (or wildcards and contains terms without three plain characters in a row; a bare term counting
+ * once per free-text field). Each is a {@link QuerySyntaxException} naming the limit,
  * checked before anything recurses over the text.
  *
  * <h2>Errors</h2>
@@ -122,9 +123,10 @@ public final class QueryLanguage {
     /** The longest regex ({@code /re/}) accepted, in characters. */
     public static final int MAX_REGEX_LENGTH = 1_000;
     /**
-     * The most regex leaves one query may hold, a bare {@code /re/} counting once per free-text field:
-     * each is matched against every value of its field, tens of milliseconds on a large endpoint, so
-     * hundreds of them would hold a core for minutes.
+     * The most scanning leaves one query may hold: regexes, and wildcards or contains terms without
+     * three plain characters in a row ({@code a?b*c}, {@code *ab*}), a bare term counting once per
+     * free-text field. Each is matched against every value of its field, tens of milliseconds on a
+     * large endpoint, so a thousand of them held a core for half a minute.
      */
     public static final int MAX_REGEX_TERMS = 64;
 
@@ -165,10 +167,11 @@ public final class QueryLanguage {
             return new MatchAllDocsQuery();
         }
         Query query = new SchemaQueryParser(QueryText.of(text), clock).parseAll();
-        int regexes = regexLeaves(query);
-        if (regexes > MAX_REGEX_TERMS) {
-            throw new QuerySyntaxException("the query holds " + regexes + " regular expressions; at most " + MAX_REGEX_TERMS
-                    + " (QueryLanguage.MAX_REGEX_TERMS), a bare /re/ counting once per free-text field", 1, null);
+        int scanning = scanningLeaves(query);
+        if (scanning > MAX_REGEX_TERMS) {
+            throw new QuerySyntaxException("the query holds " + scanning + " regular expressions or patterns without three plain"
+                    + " characters in a row (each reads every value of its field); at most " + MAX_REGEX_TERMS
+                    + " (QueryLanguage.MAX_REGEX_TERMS), a bare term counting once per free-text field", 1, null);
         }
         return query;
     }
@@ -182,15 +185,17 @@ public final class QueryLanguage {
                 + " terms in the index (many OR-ed words, or very short ones, each matching many values): use fewer or longer words";
     }
 
-    private static int regexLeaves(Query q) {
-        if (q instanceof ValuePatternQuery p) return p.mode() == ValuePatternQuery.Mode.REGEX ? 1 : 0;
+    private static int scanningLeaves(Query q) {
+        if (q instanceof ValuePatternQuery p) {
+            return p.requiredLiterals().stream().anyMatch(literal -> literal.codePointCount(0, literal.length()) >= 3) ? 0 : 1;
+        }
         if (q instanceof org.apache.lucene.search.BooleanQuery b) {
             int n = 0;
-            for (org.apache.lucene.search.BooleanClause c : b.clauses()) n += regexLeaves(c.query());
+            for (org.apache.lucene.search.BooleanClause c : b.clauses()) n += scanningLeaves(c.query());
             return n;
         }
-        if (q instanceof org.apache.lucene.search.ConstantScoreQuery c) return regexLeaves(c.getQuery());
-        if (q instanceof org.apache.lucene.search.BoostQuery b) return regexLeaves(b.getQuery());
+        if (q instanceof org.apache.lucene.search.ConstantScoreQuery c) return scanningLeaves(c.getQuery());
+        if (q instanceof org.apache.lucene.search.BoostQuery b) return scanningLeaves(b.getQuery());
         return 0;
     }
 }

@@ -45,12 +45,27 @@ final class Migrations {
 
     static final int LATEST = ALL.getLast().version();
 
-    /** The triggers the steps make on tables other than audit (AuditTrail keeps audit's), by name. */
-    static final java.util.Set<String> TRIGGERS = java.util.Set.of(
-            "endpoints_members_insert", "endpoints_members_delete", "endpoints_members_update",
-            "endpoint_tags_members_insert", "endpoint_tags_members_delete", "endpoint_tags_members_update",
-            "group_endpoints_members_insert", "group_endpoints_members_delete", "group_endpoints_members_update",
-            "computer_groups_members_insert", "computer_groups_members_delete", "computer_groups_members_update");
+    /**
+     * The triggers the steps make on tables other than audit (AuditTrail keeps audit's), by name, with
+     * the statement that made them: a trigger of one of these names with another body is as foreign
+     * as a new one.
+     */
+    static final java.util.Map<String, String> TRIGGERS = membershipTriggers();
+
+    private static java.util.Map<String, String> membershipTriggers() {
+        String bump = " BEGIN UPDATE membership_generation SET n = n + 1; END";
+        java.util.Map<String, String> t = new java.util.LinkedHashMap<>();
+        for (String table : List.of("endpoints", "endpoint_tags", "group_endpoints", "computer_groups")) {
+            t.put(table + "_members_insert", "CREATE TRIGGER " + table + "_members_insert AFTER INSERT ON " + table + bump);
+            t.put(table + "_members_delete", "CREATE TRIGGER " + table + "_members_delete AFTER DELETE ON " + table + bump);
+        }
+        t.put("endpoints_members_update", "CREATE TRIGGER endpoints_members_update AFTER UPDATE ON endpoints WHEN old.name IS NOT new.name"
+                + " OR old.os IS NOT new.os OR old.hostname IS NOT new.hostname OR old.ip IS NOT new.ip" + bump);
+        for (String table : List.of("computer_groups", "endpoint_tags", "group_endpoints")) {
+            t.put(table + "_members_update", "CREATE TRIGGER " + table + "_members_update AFTER UPDATE ON " + table + bump);
+        }
+        return java.util.Collections.unmodifiableMap(t);
+    }
 
     private Migrations() {}
 
@@ -291,16 +306,7 @@ final class Migrations {
     private static void membershipGeneration(Connection c, Path root) throws SQLException {
         exec(c, "CREATE TABLE membership_generation (n INTEGER NOT NULL)");
         exec(c, "INSERT INTO membership_generation(n) VALUES (0)");
-        String bump = " BEGIN UPDATE membership_generation SET n = n + 1; END";
-        for (String table : List.of("endpoints", "endpoint_tags", "group_endpoints", "computer_groups")) {
-            exec(c, "CREATE TRIGGER " + table + "_members_insert AFTER INSERT ON " + table + bump);
-            exec(c, "CREATE TRIGGER " + table + "_members_delete AFTER DELETE ON " + table + bump);
-        }
-        exec(c, "CREATE TRIGGER endpoints_members_update AFTER UPDATE ON endpoints WHEN old.name IS NOT new.name"
-                + " OR old.os IS NOT new.os OR old.hostname IS NOT new.hostname OR old.ip IS NOT new.ip" + bump);
-        exec(c, "CREATE TRIGGER computer_groups_members_update AFTER UPDATE ON computer_groups" + bump);
-        exec(c, "CREATE TRIGGER endpoint_tags_members_update AFTER UPDATE ON endpoint_tags" + bump);
-        exec(c, "CREATE TRIGGER group_endpoints_members_update AFTER UPDATE ON group_endpoints" + bump);
+        for (String sql : TRIGGERS.values()) exec(c, sql);
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

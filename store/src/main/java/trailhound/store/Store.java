@@ -66,7 +66,7 @@ public final class Store {
         return db.read("read the triggers", Store::foreign);
     }
 
-    /** Drops the triggers {@link #foreignTriggers} names; returns what was dropped. */
+    /** Drops the triggers {@link #foreignTriggers} names (re-making Trailhound's own as they were); returns what was dropped. */
     public java.util.List<String> dropForeignTriggers() {
         if (foreignTriggers().isEmpty()) return java.util.List.of();
         return db.write("drop foreign triggers", c -> {
@@ -76,15 +76,25 @@ public final class Store {
                     String name = t.substring(0, t.lastIndexOf(" on "));
                     s.executeUpdate("DROP TRIGGER \"" + name.replace("\"", "\"\"") + "\"");
                 }
+                for (var mine : Migrations.TRIGGERS.entrySet()) { // a changed one of ours was dropped above: make it again
+                    if (Sql.list(c, "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", rs -> 1, mine.getKey()).isEmpty()) {
+                        s.executeUpdate(mine.getValue());
+                    }
+                }
             }
             return found;
         });
     }
 
     private static java.util.List<String> foreign(java.sql.Connection c) throws java.sql.SQLException {
-        return Sql.list(c, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND tbl_name <> 'audit' COLLATE NOCASE"
-                + " ORDER BY name", rs -> new String[] {rs.getString(1), rs.getString(2)}).stream()
-                .filter(t -> !Migrations.TRIGGERS.contains(t[0])).map(t -> t[0] + " on " + t[1]).toList();
+        return Sql.list(c, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name <> 'audit' COLLATE NOCASE"
+                + " ORDER BY name", rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).stream()
+                .filter(t -> !normalised(t[2]).equals(normalised(Migrations.TRIGGERS.get(t[0]))))
+                .map(t -> t[0] + " on " + t[1] + (Migrations.TRIGGERS.containsKey(t[0]) ? " (changed)" : "")).toList();
+    }
+
+    private static String normalised(String sql) {
+        return sql == null ? "" : sql.strip().replaceAll("\\s+", " ");
     }
 
     public Path file() {

@@ -63,12 +63,12 @@ final class Exports {
         Scope access = scopes.apply(http);
         EventScope scope = EventScope.of(http, access);
         Query query = SearchPages.parse(scope, language);
-        access.audit("export", scope.endpoint(), AuditLog.OK, "xlsx: " + scope.describe());
-        http.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "xlsx") + "\"");
         try (IndexBackend.Lease lease = access.index(scope.endpoint());
                 SXSSFWorkbook workbook = new SXSSFWorkbook(200)) {
-            long total = lease.index().count(query);
+            long total = lease.index().count(query); // a query too broad fails here, before the answer is a spreadsheet
+            access.audit("export", scope.endpoint(), AuditLog.OK, "xlsx: " + scope.describe());
+            http.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+            http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "xlsx") + "\"");
             if (total > excelMaxEvents) {
                 Sheet note = workbook.createSheet("Note");
                 note.createRow(0).createCell(0).setCellValue(String.format(
@@ -114,11 +114,18 @@ final class Exports {
         Scope access = scopes.apply(http);
         EventScope scope = EventScope.of(http, access);
         Query query = SearchPages.parse(scope, language);
-        access.audit("export", scope.endpoint(), AuditLog.OK, "csv: " + scope.describe());
-        http.contentType("application/zip");
-        http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "zip") + "\"");
-        try (IndexBackend.Lease lease = access.index(scope.endpoint());
-                ZipOutputStream zip = new ZipOutputStream(http.outputStream(), StandardCharsets.UTF_8)) {
+        try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
+            // a query too broad for the index fails here, as a clean 400, before the answer becomes a ZIP
+            lease.index().count(query);
+            access.audit("export", scope.endpoint(), AuditLog.OK, "csv: " + scope.describe());
+            http.contentType("application/zip");
+            http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "zip") + "\"");
+            writeZip(http, scope, lease, query);
+        }
+    }
+
+    private void writeZip(Context http, EventScope scope, IndexBackend.Lease lease, Query query) throws Exception {
+        try (ZipOutputStream zip = new ZipOutputStream(http.outputStream(), StandardCharsets.UTF_8)) {
             zip.putNextEntry(new ZipEntry(fileName(scope, "csv")));
             EventCsv csv = new EventCsv(new BufferedWriter(new OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16));
             forEach(lease, query, Long.MAX_VALUE, csv::write);
