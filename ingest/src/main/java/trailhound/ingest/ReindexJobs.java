@@ -64,12 +64,13 @@ public final class ReindexJobs implements AutoCloseable {
      */
     public long submit(List<String> endpoints, String owner) {
         if (endpoints.isEmpty()) throw new IllegalArgumentException("a re-index needs at least one endpoint");
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(endpoints)); // one named twice is rebuilt once
         long total = 0;
-        for (String e : endpoints) {
+        for (String e : distinct) {
             if (data.catalogue().endpoint(e).isEmpty()) throw new IllegalArgumentException("unknown endpoint '" + e + "'");
             total += reindexer.expectedEvents(e);
         }
-        long id = jobs.create("reindex", owner, List.copyOf(new java.util.LinkedHashSet<>(endpoints)), total);
+        long id = jobs.create("reindex", owner, distinct, total);
         schedule(id);
         return id;
     }

@@ -55,6 +55,22 @@ class ReindexJobsTest {
         }
     }
 
+    /** Third check: a job naming one endpoint three times counted its events three times. */
+    @Test
+    void anEndpointNamedTwice_isRebuiltAndCountedOnce() throws Exception {
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            for (Path f : SampleGenerator.generate(tmp.resolve("samples"), 1, 2_000, 7, n -> {})) new Ingestor(data).ingest(f, null);
+            String endpoint = data.catalogue().endpoints().get(0).name();
+            try (ReindexJobs jobs = new ReindexJobs(data, 1)) {
+                long id = jobs.submit(List.of(endpoint, endpoint, endpoint), "cli:test");
+                JobInfo done = jobs.await(id, j -> {});
+                assertEquals(JobInfo.DONE, done.state(), done.toString());
+                assertEquals(1, done.parts().size());
+                assertEquals(count(data, endpoint), done.eventsTotal(), done.toString());
+            }
+        }
+    }
+
     /**
      * An ingest into an endpoint being rebuilt waits for the rebuild: had it written into the current
      * generation meanwhile, the rebuilt one (read from the sources complete at its start) would replace
