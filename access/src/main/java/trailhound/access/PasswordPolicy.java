@@ -57,9 +57,7 @@ final class PasswordPolicy {
         // zxcvbn finds a known word only where it stands alone; "Trailhound-Admin-2026" and "MALLORY-TRAILHOUND-2026"
         // passed it, so what is left without the user's name and the product's must stand on its own too
         // the user's name only as a word of its own: "ana" must not eat into "analyst"
-        String rest = (user.length() < 3 ? estimated
-                : estimated.replaceAll("(?i)(?<!\\p{L})" + java.util.regex.Pattern.quote(user) + "(?!\\p{L})", ""))
-                .replaceAll("(?i)trailhound", "");
+        String rest = withoutKnownWords(estimated, user);
         if (!rest.equals(estimated)) {
             synchronized (ESTIMATOR) {
                 Strength withoutNames = ESTIMATOR.measure(rest, List.of(user, "trailhound", "admin", "administrator"));
@@ -72,6 +70,47 @@ final class PasswordPolicy {
                     : " (" + warning.strip().replaceAll("\\.$", "").toLowerCase(Locale.ROOT) + ")")
                     + "; choose another (a few unrelated words work well)");
         }
+    }
+
+    /**
+     * The password without the user's name (as a word of its own, 3 letters at least) and without
+     * "trailhound", also where they are spelt with digits or symbols for letters ("Tra1lh0und"): the
+     * spans are found in a de-l33ted copy (one character for one, so positions carry over) and cut
+     * from the password itself.
+     */
+    static String withoutKnownWords(String password, String user) {
+        List<java.util.regex.Pattern> words = new java.util.ArrayList<>(List.of(java.util.regex.Pattern.compile("trailhound")));
+        if (user.length() >= 3) {
+            words.add(java.util.regex.Pattern.compile("(?<!\\p{L})" + java.util.regex.Pattern.quote(user.toLowerCase(Locale.ROOT))
+                    + "(?!\\p{L})"));
+        }
+        boolean[] cut = new boolean[password.length()];
+        for (String oneAs : new String[] {"i", "l"}) {
+            String plain = deLeet(password.toLowerCase(Locale.ROOT), oneAs);
+            for (java.util.regex.Pattern w : words) {
+                java.util.regex.Matcher m = w.matcher(plain);
+                while (m.find()) java.util.Arrays.fill(cut, m.start(), m.end(), true);
+            }
+        }
+        StringBuilder rest = new StringBuilder();
+        for (int i = 0; i < password.length(); i++) if (!cut[i]) rest.append(password.charAt(i));
+        return rest.toString();
+    }
+
+    private static String deLeet(String lower, String oneAs) {
+        StringBuilder sb = new StringBuilder(lower.length());
+        for (char c : lower.toCharArray()) {
+            sb.append(switch (c) {
+                case '0' -> 'o';
+                case '1', '!', '|' -> oneAs.charAt(0);
+                case '3' -> 'e';
+                case '4', '@' -> 'a';
+                case '5', '$' -> 's';
+                case '7', '+' -> 't';
+                default -> c;
+            });
+        }
+        return sb.toString();
     }
 
     /** 20 characters from a 56-letter alphabet without look-alikes: about 116 bits. */

@@ -113,7 +113,7 @@ class AccessTest {
         for (String weak : new String[] {"short", "password1234", "Password2024!", "aaaaaaaaaaaaaa", "qwertyuiop123", "123456789012",
                 "passwordpassword", "adminadminadmin", "qwertyuiopas", "letmeinletmein", "P@ssw0rd2026!!", "trailhound2026!",
                 "ana-ana-ana-ana", "x".repeat(1_025), "trailhound-2026-ana", "password-trailhound-1", "Trailhound-Admin-2026",
-                "ANA-TRAILHOUND-2026"}) {
+                "ANA-TRAILHOUND-2026", "Tra1lh0und-Adm1n-2026", "tr4ilh0und-2026-an4"}) {
             assertThrows(AccessException.class, () -> access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of(), weak, true), weak);
         }
         AccessException told = assertThrows(AccessException.class,
