@@ -166,10 +166,26 @@ class WorkbenchPagesTest {
         HttpResponse<byte[]> r = web.getBytes("/endpoints/" + ENDPOINT + "/export.xlsx?q=" + enc("type:file"));
         assertEquals(200, r.statusCode());
         try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(r.body()))) {
-            Sheet sheet = wb.getSheet("Events");
+            org.apache.poi.xssf.usermodel.XSSFSheet sheet = wb.getSheet("Events");
             assertEquals(1 + 90, sheet.getPhysicalNumberOfRows());
             assertEquals("endpoint", sheet.getRow(0).getCell(0).getStringCellValue());
-            assertTrue(sheet.getRow(1).getCell(2).getStringCellValue().endsWith("Z"), "UTC time");
+            assertTrue(wb.getFontAt(sheet.getRow(0).getCell(0).getCellStyle().getFontIndex()).getBold(), "a bold header");
+            assertEquals(1, sheet.getPaneInformation().getHorizontalSplitPosition(), "the header row is frozen");
+            assertTrue(sheet.getCTWorksheet().isSetAutoFilter(), "with an autofilter");
+            // issue 14: times as Excel date-times (UTC), numbers as numbers
+            org.apache.poi.ss.usermodel.Cell time = sheet.getRow(1).getCell(2);
+            assertEquals(org.apache.poi.ss.usermodel.CellType.NUMERIC, time.getCellType());
+            assertTrue(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(time), "a date-time cell");
+            long ms = time.getLocalDateTimeCellValue().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+            assertTrue(ms >= WebTestSupport.T0 && ms < WebTestSupport.T0 + WebTestSupport.TOTAL * 1000L, "an event's UTC time: " + ms);
+            int pid = java.util.stream.IntStream.range(0, sheet.getRow(0).getLastCellNum())
+                    .filter(c -> sheet.getRow(0).getCell(c).getStringCellValue().equals("pid")).findFirst().orElseThrow();
+            assertEquals(org.apache.poi.ss.usermodel.CellType.NUMERIC, sheet.getRow(1).getCell(pid).getCellType(), "pid is a number");
+            Sheet about = wb.getSheet("Export");
+            assertEquals(ENDPOINT, about.getRow(0).getCell(1).getStringCellValue());
+            assertEquals("type:file", about.getRow(1).getCell(1).getStringCellValue());
+            assertEquals("90 of 90", about.getRow(4).getCell(1).getStringCellValue());
+            assertEquals("admin", about.getRow(5).getCell(1).getStringCellValue());
         }
     }
 

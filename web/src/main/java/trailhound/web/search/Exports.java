@@ -14,6 +14,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.lucene.search.Query;
 import org.apache.poi.ss.SpreadsheetVersion;
+import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
@@ -76,24 +77,89 @@ final class Exports {
                         excelMaxEvents, total, excelMaxEvents + 1));
             }
             Sheet sheet = workbook.createSheet("Events");
+            Cells cells = new Cells(workbook);
             Row header = sheet.createRow(0);
             for (int c = 0; c < COLUMNS.size(); c++) {
-                header.createCell(c).setCellValue(COLUMNS.get(c).canonicalName());
+                Cell cell = header.createCell(c);
+                cell.setCellValue(COLUMNS.get(c).canonicalName());
+                cell.setCellStyle(cells.header);
             }
+            sheet.createFreezePane(0, 1);
+            sheet.setAutoFilter(new org.apache.poi.ss.util.CellRangeAddress(0, 0, 0, COLUMNS.size() - 1));
             int[] rowNo = {1};
             forEach(lease, query, excelMaxEvents, event -> {
                 Row row = sheet.createRow(rowNo[0]++);
-                for (int c = 0; c < COLUMNS.size(); c++) {
-                    String v = value(event, COLUMNS.get(c));
-                    if (v != null) {
-                        row.createCell(c).setCellValue(fitCell(v));
-                    }
-                }
+                for (int c = 0; c < COLUMNS.size(); c++) cells.write(row, c, event, COLUMNS.get(c));
             });
+            exportSheet(workbook, access, scope, Math.min(total, excelMaxEvents), total);
             try (OutputStream out = http.outputStream()) {
                 workbook.write(out);
             }
         }
+    }
+
+    /**
+     * How event values go into cells: numbers as numbers, the event time as an Excel date-time (UTC,
+     * to the millisecond), text as inline strings (never a formula, whatever the telemetry says).
+     */
+    private static final class Cells {
+        final org.apache.poi.ss.usermodel.CellStyle header;
+        final org.apache.poi.ss.usermodel.CellStyle time;
+
+        Cells(SXSSFWorkbook workbook) {
+            org.apache.poi.ss.usermodel.Font bold = workbook.createFont();
+            bold.setBold(true);
+            header = workbook.createCellStyle();
+            header.setFont(bold);
+            header.setFillForegroundColor(org.apache.poi.ss.usermodel.IndexedColors.GREY_25_PERCENT.getIndex());
+            header.setFillPattern(org.apache.poi.ss.usermodel.FillPatternType.SOLID_FOREGROUND);
+            time = workbook.createCellStyle();
+            time.setDataFormat(workbook.getCreationHelper().createDataFormat().getFormat("yyyy-mm-dd hh:mm:ss.000"));
+        }
+
+        void write(Row row, int column, Event event, Field field) {
+            if (field == Field.TS) {
+                Cell cell = row.createCell(column);
+                cell.setCellValue(java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(event.ts()), ZoneOffset.UTC));
+                cell.setCellStyle(time);
+                return;
+            }
+            String v = event.get(field);
+            if (v == null) return;
+            if (field.kind() == trailhound.schema.FieldKind.NUMBER) {
+                try {
+                    row.createCell(column).setCellValue(Long.parseLong(v.strip()));
+                    return;
+                } catch (NumberFormatException notANumber) {
+                    // kept as the text it is
+                }
+            }
+            row.createCell(column).setCellValue(fitCell(v));
+        }
+    }
+
+    /** The second sheet: what was exported, by whom and when, so a spreadsheet handed on says where it came from. */
+    private static void exportSheet(SXSSFWorkbook workbook, Scope access, EventScope scope, long exported, long total) {
+        Sheet sheet = workbook.createSheet("Export");
+        String[][] rows = {
+            {"Endpoint", scope.endpoint()},
+            {"Query", scope.text().isBlank() ? "(every event)" : scope.text()},
+            {"Time range (UTC)", timeRange(scope)},
+            {"Snapshot", scope.snapshot() == null ? "(the whole endpoint)" : scope.snapshot().id()},
+            {"Events", String.format("%,d of %,d", exported, total)},
+            {"Exported by", access.caller().user()},
+            {"Exported at (UTC)", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()},
+        };
+        for (int r = 0; r < rows.length; r++) {
+            Row row = sheet.createRow(r);
+            row.createCell(0).setCellValue(rows[r][0]);
+            row.createCell(1).setCellValue(fitCell(rows[r][1]));
+        }
+    }
+
+    private static String timeRange(EventScope scope) {
+        String window = scope.range().describe().strip();
+        return window.isEmpty() ? "all" : window.substring(1, window.length() - 1);
     }
 
     /**
@@ -132,10 +198,6 @@ final class Exports {
             csv.flush();
             zip.closeEntry();
         }
-    }
-
-    private static String value(Event event, Field field) {
-        return field == Field.TS ? Event.formatTime(event.ts()) : event.get(field);
     }
 
     private interface EventSink {
