@@ -20,6 +20,26 @@
   }
 
   tabTyped.addEventListener('click', () => { show(false); typed.focus(); });
+
+  // "/" anywhere but in a field goes to the typed query, as in most search tools.
+  document.addEventListener('keydown', ev => {
+    if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    ev.preventDefault();
+    show(false);
+    typed.focus();
+    typed.select();
+  });
+
+  // The two tabs move with the arrow keys (the WAI-ARIA tabs pattern).
+  [tabBuilder, tabTyped].forEach(tab => tab.addEventListener('keydown', ev => {
+    if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight') return;
+    ev.preventDefault();
+    const other = tab === tabBuilder ? tabTyped : tabBuilder;
+    other.focus();
+    other.click();
+  }));
   tabBuilder.addEventListener('click', () => {
     // Typed text not yet searched: reload so the builder rows are parsed from what is in the box.
     if (typed.value !== panel.dataset.originalQuery) {

@@ -178,6 +178,19 @@ class WorkbenchBrowserTest {
         assertEquals(List.of(), Browsers.consoleErrors(browser).stream().filter(e -> e.contains("Content Security Policy")).toList());
     }
 
+    /** Issue 14: "/" focuses the query box; the builder and typed tabs move with the arrow keys. */
+    @Test
+    @Order(7)
+    void keyboard_slashFocusesTheQuery_arrowsMoveBetweenTabs() throws Exception {
+        browser.get(web.server().url() + "/endpoints/" + WebTestSupport.ENDPOINT + "/events?q=type%3Adns");
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys("/").perform();
+        assertEquals("typed-query", browser.switchTo().activeElement().getAttribute("id"));
+        WebElement typedTab = browser.findElement(By.id("tab-typed"));
+        typedTab.sendKeys(org.openqa.selenium.Keys.ARROW_LEFT);
+        assertEquals("tab-builder", browser.switchTo().activeElement().getAttribute("id"));
+        assertEquals("true", browser.findElement(By.id("tab-builder")).getAttribute("aria-selected"));
+    }
+
     private static void addRow(String parameter, String operand, String value) {
         String before = browser.getCurrentUrl();
         new Select(browser.findElement(By.id("builder-parameter"))).selectByValue(parameter);
