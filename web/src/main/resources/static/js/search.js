@@ -70,8 +70,34 @@
     limitOperands();
   }
 
-  // Click a row: load it into the editor; Update then replaces that row.
+  // The parameter last added stays chosen on the next page (adding several rows of one field is common).
+  const form = document.getElementById('builder-form');
+  const update = document.getElementById('builder-update');
+  if (form && parameter) {
+    const last = window.sessionStorage.getItem('trailhound.builder.parameter');
+    if (last && [...parameter.options].some(o => o.value === last)) {
+      parameter.value = last;
+      limitOperands();
+    }
+    form.addEventListener('submit', () => window.sessionStorage.setItem('trailhound.builder.parameter', parameter.value));
+    // Enter while a row is being edited updates that row; before, it added a new one and narrowed the search.
+    form.addEventListener('keydown', ev => {
+      if (ev.key !== 'Enter' || update.disabled || ev.target.tagName === 'BUTTON') return;
+      ev.preventDefault();
+      update.click();
+    });
+  }
+
+  // Click a row (or Enter / Space on it): load it into the editor; Update then replaces that row.
   document.querySelectorAll('.builder-row').forEach(li => {
+    li.tabIndex = 0;
+    li.addEventListener('keydown', ev => {
+      if ((ev.key === 'Enter' || ev.key === ' ') && ev.target === li) {
+        ev.preventDefault();
+        li.click();
+        document.getElementById('builder-value').focus();
+      }
+    });
     li.addEventListener('click', ev => {
       if (ev.target.classList.contains('remove')) return;
       document.querySelectorAll('.builder-row.selected').forEach(x => x.classList.remove('selected'));

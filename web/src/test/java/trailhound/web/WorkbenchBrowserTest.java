@@ -191,6 +191,26 @@ class WorkbenchBrowserTest {
         assertEquals("true", browser.findElement(By.id("tab-builder")).getAttribute("aria-selected"));
     }
 
+    /** Issue 14: Enter on an edited row updates it (it added a row before); rows by keyboard; the last parameter kept. */
+    @Test
+    @Order(8)
+    void builder_enterUpdatesTheEditedRow_rowsByKeyboard_lastParameterKept() throws Exception {
+        browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events");
+        addRow("type", "EQUALS", "network");
+        assertEquals("type", new Select(browser.findElement(By.id("builder-parameter"))).getFirstSelectedOption().getAttribute("value"),
+                "the parameter just added is still chosen");
+        WebElement row = browser.findElement(By.cssSelector(".builder-row"));
+        row.sendKeys(org.openqa.selenium.Keys.ENTER); // reachable and opened by keyboard
+        WebElement value = browser.findElement(By.id("builder-value"));
+        assertEquals("builder-value", browser.switchTo().activeElement().getAttribute("id"));
+        String before = browser.getCurrentUrl();
+        value.clear();
+        value.sendKeys("dns", org.openqa.selenium.Keys.ENTER);
+        waitFor(d -> !d.getCurrentUrl().equals(before));
+        assertEquals(1, browser.findElements(By.cssSelector(".builder-row")).size(), "updated, not added");
+        waitFor(d -> d.findElement(By.id("result-count")).getText().equals("12"));
+    }
+
     private static void addRow(String parameter, String operand, String value) {
         String before = browser.getCurrentUrl();
         new Select(browser.findElement(By.id("builder-parameter"))).selectByValue(parameter);
