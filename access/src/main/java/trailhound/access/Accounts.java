@@ -38,6 +38,8 @@ public final class Accounts {
     }
 
     static final String INITIAL_PASSWORD_FILE = "initial-admin-password";
+    /** How the first user's audit entry says its password need not be changed (demo on loopback). */
+    private static final String DEMO_MARK = "; no password change asked (demo)";
     /** The actor of entries Trailhound writes itself (the first user, restored triggers). */
     static final String SYSTEM = "system";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
@@ -71,7 +73,7 @@ public final class Accounts {
         String password = PasswordPolicy.generate();
         store.insert("admin", Role.ADMINISTRATOR.label(), hasher.hash(password), mustChange);
         audit.record(new Caller(SYSTEM, Role.ADMINISTRATOR, "serve", null), "user.create", null, AuditLog.OK,
-                "admin (administrator), the first user");
+                "admin (administrator), the first user" + (mustChange ? "" : DEMO_MARK));
         Path file = root.resolve(INITIAL_PASSWORD_FILE);
         try {
             Files.deleteIfExists(file);
@@ -95,15 +97,32 @@ public final class Accounts {
     private void requireChangeOfAnInitialPasswordStillInUse(Path root) {
         Path file = root.resolve(INITIAL_PASSWORD_FILE);
         Optional<UserAccounts.Account> admin = store.find("admin");
-        if (!Files.isRegularFile(file) || admin.isEmpty() || admin.get().mustChangePassword()) return;
+        if (admin.isEmpty() || admin.get().mustChangePassword()) return;
+        boolean stillTheFirst = false;
         try {
-            if (!hasher.verify(Files.readString(file).strip(), admin.get().passwordHash())) return;
+            stillTheFirst = Files.isRegularFile(file) && hasher.verify(Files.readString(file).strip(), admin.get().passwordHash());
         } catch (IOException e) {
-            return; // unreadable: nothing to tell about it here; the password is still checked at sign-in
+            // unreadable: the audit trail below still tells
         }
+        // the file may be gone (deleted by hand): the trail remembers a demo's first user and any change since
+        if (!stillTheFirst && !(madeByDemo() && neverChanged())) return;
         store.setPassword("admin", admin.get().passwordHash(), true);
         audit.record(new Caller(SYSTEM, Role.ADMINISTRATOR, "serve", null), "user.password-reset", null, AuditLog.OK,
                 "admin: the first password (in " + INITIAL_PASSWORD_FILE + ") must be changed at the next sign-in under serve");
+    }
+
+    private boolean madeByDemo() {
+        return audit.list(new trailhound.store.AuditTrail.Filter(SYSTEM, "user.create", null, null, null), 0, 5).stream()
+                .anyMatch(e -> e.event().detail() != null && e.event().detail().endsWith(DEMO_MARK));
+    }
+
+    private boolean neverChanged() {
+        boolean changed = audit.list(new trailhound.store.AuditTrail.Filter("admin", "user.password-change", null, null, null), 0, 50)
+                .stream().anyMatch(e -> AuditLog.OK.equals(e.event().outcome()));
+        boolean reset = audit.list(new trailhound.store.AuditTrail.Filter(null, "user.password-reset", null, null, null), 0, 50)
+                .stream().anyMatch(e -> AuditLog.OK.equals(e.event().outcome()) && e.event().detail() != null
+                        && e.event().detail().startsWith("admin"));
+        return !changed && !reset;
     }
 
     /**

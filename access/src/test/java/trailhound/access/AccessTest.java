@@ -342,6 +342,23 @@ class AccessTest {
         assertTrue(access.accounts().mustChangePassword("admin"), "serve asks for the demo's password to be changed");
     }
 
+    /** Third check: with initial-admin-password deleted, serve kept the demo's printed password. */
+    @Test
+    void serveOnAFolderDemoMade_evenWithThePasswordFileDeleted() throws Exception {
+        access.accounts().ensureInitialAdmin(dir, false).orElseThrow();
+        java.nio.file.Files.delete(dir.resolve("initial-admin-password"));
+        access.accounts().ensureInitialAdmin(dir, true);
+        assertTrue(access.accounts().mustChangePassword("admin"), "the audit trail remembers the demo");
+    }
+
+    @Test
+    void aFirstPasswordChangedSinceIsLeftAlone() throws Exception {
+        String first = access.accounts().ensureInitialAdmin(dir, false).orElseThrow();
+        access.accounts().changeOwnPassword(access.accounts().caller("admin", "web", null).orElseThrow(), first, GOOD);
+        access.accounts().ensureInitialAdmin(dir, true);
+        assertFalse(access.accounts().mustChangePassword("admin"), "changed already: nothing to ask");
+    }
+
     @Test
     void theLastAdministratorStays() throws Exception {
         String first = access.accounts().ensureInitialAdmin(dir, true).orElseThrow();
