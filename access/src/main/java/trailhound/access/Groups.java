@@ -163,6 +163,7 @@ public final class Groups {
      * For a merge a group gains when it sees the merged endpoint but not both before.
      */
     public AccessChange accessChange(String from, String to, boolean merge) {
+        Map<String, SortedSet<String>> before = current().byGroup();
         Snapshot now = snapshot();
         Optional<EndpointInfo> moving = now.endpoints().stream().filter(e -> e.name().equals(from)).findFirst();
         if (moving.isEmpty()) return new AccessChange(new TreeSet<>(), new TreeSet<>());
@@ -180,8 +181,9 @@ public final class Groups {
         for (Group g : list()) {
             if (g.builtin()) continue;
             List<String> named = g.endpoints().stream().map(e -> e.equals(from) ? to : e).distinct().toList();
-            boolean sawFrom = membersOf(List.of(g), now).contains(from);
-            boolean sawTo = merge && membersOf(List.of(g), now).contains(to);
+            SortedSet<String> members = before.getOrDefault(g.name(), new TreeSet<>());
+            boolean sawFrom = members.contains(from);
+            boolean sawTo = merge && members.contains(to);
             boolean seesAfter = membersOf(List.of(new Group(g.name(), g.rule(), false, named)), after).contains(to);
             if (seesAfter && !(sawFrom && (sawTo || !merge))) gaining.add(g.name());
             if (!seesAfter && (sawFrom || sawTo)) losing.add(g.name());

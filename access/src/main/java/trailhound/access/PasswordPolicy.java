@@ -50,25 +50,25 @@ final class PasswordPolicy {
         }
         if (password.length() > MAX_LENGTH) throw new AccessException("a password has at most " + MAX_LENGTH + " characters");
         String estimated = password.length() <= ESTIMATED_PREFIX ? password : password.substring(0, ESTIMATED_PREFIX);
-        Strength strength;
-        synchronized (ESTIMATOR) {
-            strength = ESTIMATOR.measure(estimated, List.of(user, "trailhound", "admin", "administrator"));
-        }
-        // zxcvbn finds a known word only where it stands alone; "Trailhound-Admin-2026" and "MALLORY-TRAILHOUND-2026"
-        // passed it, so what is left without the user's name and the product's must stand on its own too
-        // the user's name only as a word of its own: "ana" must not eat into "analyst"
+        Strength strength = measure(estimated, user);
+        // zxcvbn finds a known word only where it stands alone ("Trailhound-Admin-2026" passed it), so what
+        // is left without the user's name and the product's (see withoutKnownWords) must stand on its own too
         String rest = withoutKnownWords(estimated, user);
         if (!rest.equals(estimated)) {
-            synchronized (ESTIMATOR) {
-                Strength withoutNames = ESTIMATOR.measure(rest, List.of(user, "trailhound", "admin", "administrator"));
-                if (withoutNames.getGuesses() < strength.getGuesses()) strength = withoutNames;
-            }
+            Strength withoutNames = measure(rest, user);
+            if (withoutNames.getGuesses() < strength.getGuesses()) strength = withoutNames;
         }
         if (strength.getGuesses() < MIN_GUESSES) {
             String warning = strength.getFeedback().getWarning(Locale.ENGLISH);
             throw new AccessException("that password is too easy to guess" + (warning == null || warning.isBlank() ? ""
                     : " (" + warning.strip().replaceAll("\\.$", "").toLowerCase(Locale.ROOT) + ")")
                     + "; choose another (a few unrelated words work well)");
+        }
+    }
+
+    private static Strength measure(String password, String user) {
+        synchronized (ESTIMATOR) {
+            return ESTIMATOR.measure(password, List.of(user, "trailhound", "admin", "administrator"));
         }
     }
 

@@ -17,8 +17,14 @@ final class CliAudit {
     private CliAudit() {}
 
     static void record(DataDir dir, String action, String endpoint, String detail, PrintWriter err) {
+        record(dir, action, java.util.Collections.singletonList(endpoint), detail, err);
+    }
+
+    /** One entry per endpoint (a null one for all), through one opening of the access layer. */
+    static void record(DataDir dir, String action, java.util.List<String> endpoints, String detail, PrintWriter err) {
         try {
-            Access.over(dir, Clock.systemUTC()).audit().record(Caller.commandLine(), action, endpoint, AuditLog.OK, detail);
+            AuditLog audit = Access.over(dir, Clock.systemUTC()).audit();
+            for (String endpoint : endpoints) audit.record(Caller.commandLine(), action, endpoint, AuditLog.OK, detail);
         } catch (RuntimeException e) {
             err.println("trailhound: this " + action + " is not in the audit trail (" + e.getMessage() + ")");
         }

@@ -62,10 +62,9 @@ final class SearchCommand implements Callable<Integer> {
                     : endpoints.names.stream().map(n -> Renamed.follow(dir, n, spec)).distinct().toList();
             String detail = String.join(" ", words) + (count ? " [count]" : format == Format.csv ? " [csv]" : "");
             if (endpoints.all) {
-                CliAudit.record(dir, format == Format.csv ? "export" : "hunt", null, detail, spec.commandLine().getErr());
+                CliAudit.record(dir, format == Format.csv ? "export" : "hunt", (String) null, detail, spec.commandLine().getErr());
             } else {
-                String action = format == Format.csv ? "export" : "search";
-                for (String name : names) CliAudit.record(dir, action, name, detail, spec.commandLine().getErr());
+                CliAudit.record(dir, format == Format.csv ? "export" : "search", names, detail, spec.commandLine().getErr());
             }
             long total = 0;
             List<Event> events = new ArrayList<>();

@@ -63,34 +63,35 @@ public final class Store {
      * disabled user enabled); {@code verify} reports them.
      */
     public java.util.List<String> foreignTriggers() {
-        return db.read("read the triggers", Store::foreign);
+        return db.read("read the triggers", Store::foreign).stream().map(ForeignTrigger::description).toList();
     }
+
+    /** A trigger no migration made (or one of theirs changed): its name, and "name on table" as reported. */
+    private record ForeignTrigger(String name, String description) {}
 
     /** Drops the triggers {@link #foreignTriggers} names (re-making Trailhound's own as they were); returns what was dropped. */
     public java.util.List<String> dropForeignTriggers() {
         if (foreignTriggers().isEmpty()) return java.util.List.of();
         return db.write("drop foreign triggers", c -> {
-            java.util.List<String> found = foreign(c);
+            java.util.List<ForeignTrigger> found = foreign(c);
             try (java.sql.Statement s = c.createStatement()) {
-                for (String t : found) {
-                    String name = t.substring(0, t.lastIndexOf(" on "));
-                    s.executeUpdate("DROP TRIGGER \"" + name.replace("\"", "\"\"") + "\"");
-                }
+                for (ForeignTrigger t : found) s.executeUpdate("DROP TRIGGER \"" + t.name().replace("\"", "\"\"") + "\"");
                 for (var mine : Migrations.TRIGGERS.entrySet()) { // a changed one of ours was dropped above: make it again
                     if (Sql.list(c, "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", rs -> 1, mine.getKey()).isEmpty()) {
                         s.executeUpdate(mine.getValue());
                     }
                 }
             }
-            return found;
+            return found.stream().map(ForeignTrigger::description).toList();
         });
     }
 
-    private static java.util.List<String> foreign(java.sql.Connection c) throws java.sql.SQLException {
+    private static java.util.List<ForeignTrigger> foreign(java.sql.Connection c) throws java.sql.SQLException {
         return Sql.list(c, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name <> 'audit' COLLATE NOCASE"
                 + " ORDER BY name", rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).stream()
                 .filter(t -> !normalised(t[2]).equals(normalised(Migrations.TRIGGERS.get(t[0]))))
-                .map(t -> t[0] + " on " + t[1] + (Migrations.TRIGGERS.containsKey(t[0]) ? " (changed)" : "")).toList();
+                .map(t -> new ForeignTrigger(t[0], t[0] + " on " + t[1] + (Migrations.TRIGGERS.containsKey(t[0]) ? " (changed)" : "")))
+                .toList();
     }
 
     private static String normalised(String sql) {
