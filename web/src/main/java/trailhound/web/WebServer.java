@@ -153,6 +153,7 @@ public final class WebServer implements AutoCloseable {
         DistributionPages.register(routes, ctx);
         HistogramApi.register(routes, ctx);
         HuntPages.register(routes, ctx);
+        trailhound.web.pivot.PivotPages.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
         trailhound.web.account.AccountPages.register(routes, ctx);

@@ -57,6 +57,8 @@ class RouteTableTest {
             Map.entry("GET /hunt", "VIEW"),
             Map.entry("GET /hunt/export.csv", "EXPORT"),
             Map.entry("GET /api/v1/hunt", "VIEW"),
+            Map.entry("GET /hunt/pivot", "VIEW"),
+            Map.entry("GET /api/v1/endpoints/{endpoint}/links", "VIEW"),
             Map.entry("GET /endpoints/{endpoint}/process/{processKey}", "VIEW"),
             Map.entry("GET /endpoints/{endpoint}/process/{processKey}/events", "VIEW"),
             Map.entry("GET /endpoints/{endpoint}/process/{processKey}/children", "VIEW"),

@@ -9,8 +9,12 @@ import java.util.Map;
 import trailhound.index.ProcessInfo;
 import trailhound.index.ProcessView;
 import trailhound.schema.Event;
+import trailhound.schema.Field;
 import trailhound.web.Format;
 import trailhound.web.PageChrome;
+import trailhound.web.pivot.EndpointLink;
+import trailhound.web.pivot.EndpointLinks;
+import trailhound.web.pivot.Pivot;
 import trailhound.web.reputation.ReputationReport;
 import trailhound.web.reputation.ReputationService;
 
@@ -25,36 +29,56 @@ final class ProcessModels {
     private ProcessModels() {}
 
     static ProcessPage page(PageChrome chrome, String endpoint, ProcessView view, boolean parentRecorded, TreeNode tree,
-            ReputationService reputation, ObjectMapper json) {
+            ReputationService reputation, ObjectMapper json, EndpointLinks links) {
         ProcessInfo p = view.process();
         String whyMissing = p.startTs() == null ? NO_START : NOT_CAPTURED;
         List<Detail> details = new ArrayList<>();
-        details.add(new Detail("Path", p.path(), whyMissing));
-        details.add(new Detail("Command line", p.commandLine(), whyMissing));
+        details.add(new Detail("Path", p.path(), whyMissing, Field.PROCESS_PATH));
+        details.add(new Detail("Command line", p.commandLine(), whyMissing, Field.COMMAND_LINE));
         details.add(new Detail("Parent command line", p.parentCommandLine() != null ? p.parentCommandLine()
-                : view.parent() == null ? null : view.parent().commandLine(), parentRecorded ? whyMissing : NO_PARENT));
-        details.add(new Detail("PID", p.pid() == null ? null : p.pid().toString(), whyMissing));
-        details.add(new Detail("PPID", p.ppid() == null ? null : p.ppid().toString(), whyMissing));
-        details.add(new Detail("User", p.user(), whyMissing));
-        details.add(new Detail("Signer", p.signature(), whyMissing));
-        details.add(new Detail("Start (UTC)", p.startTs() == null ? null : Format.utc(p.startTs()), NO_START));
-        details.add(new Detail("End (UTC)", p.endTs() == null ? null : Format.utc(p.endTs()), NO_END));
+                : view.parent() == null ? null : view.parent().commandLine(), parentRecorded ? whyMissing : NO_PARENT,
+                Field.PARENT_COMMAND_LINE));
+        details.add(new Detail("PID", p.pid() == null ? null : p.pid().toString(), whyMissing, Field.PID));
+        details.add(new Detail("PPID", p.ppid() == null ? null : p.ppid().toString(), whyMissing, Field.PPID));
+        details.add(new Detail("User", p.user(), whyMissing, Field.USER));
+        details.add(new Detail("Signer", p.signature(), whyMissing, Field.SIGNATURE));
+        details.add(new Detail("Start (UTC)", p.startTs() == null ? null : Format.utc(p.startTs()), NO_START, null));
+        details.add(new Detail("End (UTC)", p.endTs() == null ? null : Format.utc(p.endTs()), NO_END, null));
 
         List<HashRow> hashes = new ArrayList<>();
         String primary = primaryHash(p);
-        addHash(hashes, "SHA-256", p.hashSha256(), primary);
-        addHash(hashes, "SHA-1", p.hashSha1(), primary);
-        addHash(hashes, "MD5", p.hashMd5(), primary);
+        addHash(hashes, "SHA-256", p.hashSha256(), primary, Field.HASH_SHA256);
+        addHash(hashes, "SHA-1", p.hashSha1(), primary, Field.HASH_SHA1);
+        addHash(hashes, "MD5", p.hashMd5(), primary, Field.HASH_MD5);
         ReputationReport report = primary == null ? null : reputation.report(primary);
 
         // Only the Event History fragment needs every field; the page's table needs the summary.
-        List<HistoryRow> rows = view.history().stream().map(e -> row(e, List.of())).toList();
+        List<HistoryRow> rows = view.history().stream().map(e -> row(e, List.of(), List.of())).toList();
+        Long ts = anchor(view);
         String title = (p.name() != null ? p.name() : p.path() != null ? p.path() : p.key())
                 + (p.pid() == null ? "" : " (PID " + p.pid() + ")");
         return new ProcessPage(chrome, endpoint, p.key(), title, details, hashes, whyMissing.equals(NO_START) ? NO_START : NO_HASH,
                 report, rows, view.historyTotal(), write(json, timeline(view.history())),
                 tree, TreeLegend.TYPES.stream().map(t -> new TreeNode.TypeCount(t, TreeLegend.cssClass(t), 0)).toList(),
-                TreeLegend.verdicts(), eventsUrl(endpoint, p.key()));
+                TreeLegend.verdicts(), eventsUrl(endpoint, p.key()), ts, ts == null ? List.of() : processLinks(p, view, ts, links));
+    }
+
+    /** The time the process is known at: its start, else its first event; null when it has neither. */
+    private static Long anchor(ProcessView view) {
+        Long start = view.process().startTs();
+        return start != null ? start : view.history().isEmpty() ? null : view.history().getFirst().ts();
+    }
+
+    /**
+     * The other endpoints the process names: in its command lines (at its time) and in its events'
+     * values (at each event's time), each endpoint once at its first mention.
+     */
+    private static List<EndpointLink> processLinks(ProcessInfo p, ProcessView view, long ts, EndpointLinks links) {
+        java.util.Map<String, EndpointLink> found = new LinkedHashMap<>();
+        for (EndpointLink l : links.find(Field.COMMAND_LINE, p.commandLine(), ts)) found.putIfAbsent(l.endpoint(), l);
+        for (EndpointLink l : links.find(Field.PARENT_COMMAND_LINE, p.parentCommandLine(), ts)) found.putIfAbsent(l.endpoint(), l);
+        for (EndpointLink l : links.find(view.history())) found.putIfAbsent(l.endpoint(), l);
+        return List.copyOf(found.values());
     }
 
     /**
@@ -63,7 +87,7 @@ final class ProcessModels {
      * {@code descendants} some levels down, more pages from {@code .../children}).
      */
     static Map<String, Object> api(String endpoint, ProcessView view, boolean parentRecorded, ProcessModels.Tree tree,
-            ReputationService reputation) {
+            ReputationService reputation, EndpointLinks links) {
         String primary = primaryHash(view.process());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("endpoint", endpoint);
@@ -77,6 +101,8 @@ final class ProcessModels {
         out.put("ancestry", tree.ancestry().subList(0, tree.ancestry().size() - 1).stream().map(n -> ProcessTree.json(n, reputation)).toList());
         out.put("peers_page", tree.peers() == null ? null : ProcessTree.json(tree.peers(), view.process().key(), reputation));
         out.put("descendants", ProcessTree.json(tree.descendants(), null, reputation));
+        Long ts = anchor(view);
+        out.put("links", ts == null ? List.of() : processLinks(view.process(), view, ts, links));
         out.put("history_total", view.historyTotal());
         out.put("history", view.history().stream().map(e -> {
             Map<String, Object> h = new LinkedHashMap<>();
@@ -90,9 +116,9 @@ final class ProcessModels {
         return out;
     }
 
-    static ProcessEvents events(ProcessView view) {
+    static ProcessEvents events(ProcessView view, EndpointLinks links) {
         return new ProcessEvents(view.history().stream()
-                .map(e -> row(e, List.copyOf(e.toDisplayMap().entrySet()))).toList(), view.historyTotal());
+                .map(e -> row(e, List.copyOf(e.toDisplayMap().entrySet()), links.find(e))).toList(), view.historyTotal());
     }
 
     /** The hash reputation is asked about: SHA-256 if known, else SHA-1, else MD5 (null: none). */
@@ -110,14 +136,14 @@ final class ProcessModels {
         return "/endpoints/" + Format.segment(endpoint) + "/process/" + Format.segment(processKey);
     }
 
-    private static void addHash(List<HashRow> rows, String label, String value, String primary) {
+    private static void addHash(List<HashRow> rows, String label, String value, String primary, Field field) {
         if (value != null) {
-            rows.add(new HashRow(label, value, value.equals(primary)));
+            rows.add(new HashRow(label, value, value.equals(primary), field));
         }
     }
 
-    private static HistoryRow row(Event e, List<Map.Entry<String, String>> fields) {
-        return new HistoryRow(Format.utc(e.ts()), e.type(), e.operation(), e.object(), e.uid(), fields);
+    private static HistoryRow row(Event e, List<Map.Entry<String, String>> fields, List<EndpointLink> links) {
+        return new HistoryRow(Format.utc(e.ts()), e.ts(), e.type(), e.operation(), e.object(), Pivot.object(e), e.uid(), fields, links);
     }
 
     /** What the tree shows of a process: its ancestry (root first, the process last), first page of peers (null: no parent), descendants. */

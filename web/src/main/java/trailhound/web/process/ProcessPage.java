@@ -9,7 +9,9 @@ import trailhound.web.reputation.ReputationReport;
  * primary one (null when the process has no hash), the history rows (the first
  * {@code history.size()} of {@code historyTotal}), the timeline data as JSON for the d3 script,
  * the process tree from its root, and the legends (event types, verdicts). {@code eventsUrl}
- * opens the events grid on this process's events.
+ * opens the events grid on this process's events. {@code ts} is the time the process is known at (its
+ * start, else its first event; null: none), the time of the pivot menu's links, and {@code links}
+ * the other endpoints its command lines and events name ({@code trailhound.web.pivot.EndpointLinks}).
  */
 public record ProcessPage(
         PageChrome chrome,
@@ -26,7 +28,9 @@ public record ProcessPage(
         TreeNode tree,
         List<TreeNode.TypeCount> typeLegend,
         List<trailhound.web.reputation.Verdict> verdictLegend,
-        String eventsUrl) {
+        String eventsUrl,
+        Long ts,
+        List<trailhound.web.pivot.EndpointLink> links) {
 
     public boolean truncated() {
         return history.size() < historyTotal;

@@ -22,6 +22,7 @@ import trailhound.access.AuditLog;
 import trailhound.access.Scope;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
+import trailhound.web.pivot.EndpointLinks;
 
 /**
  * The process details page {@code /endpoints/{ep}/process/{key}} (facts, hash reputation,
@@ -59,14 +60,16 @@ public final class ProcessPages {
         ProcessModels.Tree t = loaded.tree();
         TreeNode tree = ProcessTree.page(endpoint, t.ancestry(), t.peers(), t.descendants(), ctx.reputation());
         ctx.render(http, "process/details.jte", ProcessModels.page(
-                ctx.chrome(http, title).forEndpoint(endpoint), endpoint, view, loaded.parentRecorded(), tree, ctx.reputation(), ctx.json()));
+                ctx.chrome(http, title).forEndpoint(endpoint), endpoint, view, loaded.parentRecorded(), tree, ctx.reputation(), ctx.json(),
+                EndpointLinks.of(ctx.scope(http), endpoint)));
     }
 
     /** The Event History tab's content, loaded when the tab is first shown so the page itself stays small. */
     private static void events(Context http, WebContext ctx) throws IOException {
-        Loaded loaded = load(ctx.scope(http), trailhound.web.Format.unsegment(http.pathParam("endpoint")),
-                trailhound.web.Format.unsegment(http.pathParam("processKey")), PAGE_HISTORY, PAGE_HINT, 0, 0);
-        ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view()));
+        String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
+        Loaded loaded = load(ctx.scope(http), endpoint, trailhound.web.Format.unsegment(http.pathParam("processKey")),
+                PAGE_HISTORY, PAGE_HINT, 0, 0);
+        ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view(), EndpointLinks.of(ctx.scope(http), endpoint)));
     }
 
     private static void api(Context http, WebContext ctx) throws IOException {
@@ -77,7 +80,8 @@ public final class ProcessPages {
         String processKey = trailhound.web.Format.unsegment(http.pathParam("processKey"));
         Loaded loaded = load(ctx.scope(http), endpoint, processKey, limit, apiHint(endpoint), levels, childrenLimit);
         ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, processKey);
-        http.json(ProcessModels.api(endpoint, loaded.view(), loaded.parentRecorded(), loaded.tree(), ctx.reputation()));
+        http.json(ProcessModels.api(endpoint, loaded.view(), loaded.parentRecorded(), loaded.tree(), ctx.reputation(),
+                EndpointLinks.of(ctx.scope(http), endpoint)));
     }
 
     private static String apiHint(String endpoint) {

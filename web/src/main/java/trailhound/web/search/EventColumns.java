@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 import trailhound.web.Format;
+import trailhound.web.pivot.Pivot;
 
 /**
  * Which columns the grid shows: the common ones (time, type, operation, process, PID, user) and then
@@ -41,15 +42,21 @@ public final class EventColumns {
         }
         List<GridRow> rows = events.stream().map(e -> {
             List<String> cells = new ArrayList<>(COMMON.size() + 6);
+            List<Pivot> pivots = new ArrayList<>(COMMON.size() + 6);
             for (Field f : COMMON) {
                 cells.add(f == Field.TS ? Format.utc(e.ts()) : e.get(f));
+                pivots.add(Pivot.of(e, f));
             }
             if (specific == null) {
                 cells.add(e.object());
+                pivots.add(Pivot.object(e));
             } else {
-                specific.forEach(f -> cells.add(e.get(f)));
+                specific.forEach(f -> {
+                    cells.add(e.get(f));
+                    pivots.add(Pivot.of(e, f));
+                });
             }
-            return new GridRow(e.uid(), e.get(Field.PROCESS_KEY), cells);
+            return new GridRow(e.uid(), e.ts(), e.get(Field.PROCESS_KEY), cells, java.util.Collections.unmodifiableList(pivots));
         }).toList();
         return new Grid(headers, rows);
     }

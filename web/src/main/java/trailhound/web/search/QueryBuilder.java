@@ -41,10 +41,16 @@ final class QueryBuilder {
      * The text after one edit: {@code add} appends the row, {@code update} replaces row {@code index},
      * {@code remove} drops row {@code index}.
      *
+     * {@code narrow} (the pivot menu's filter for / out) joins the row with AND to the whole search:
+     * appended when the rows have no OR, else, as for a text too complex for rows, {@code (text) AND row}.
+     *
      * @throws BadRequest for an unknown action, parameter or operand, a row the language cannot
-     *     express (the model's message) or a text that is not builder rows
+     *     express (the model's message) or, but for {@code narrow}, a text that is not builder rows
      */
     String apply(String text, String action, Integer index, String connector, String parameter, String operand, String value) {
+        if ("narrow".equals(action)) {
+            return narrow(text, row("AND", parameter, operand, value));
+        }
         List<BuilderRow> rows;
         try {
             rows = new ArrayList<>(BuilderQuery.parse(text));
@@ -55,9 +61,26 @@ final class QueryBuilder {
             case "add" -> rows.add(row(connector, parameter, operand, value));
             case "update" -> rows.set(checkIndex(index, rows), row(connector, parameter, operand, value));
             case "remove" -> rows.remove(checkIndex(index, rows));
-            default -> throw new BadRequest("unknown builder action '" + action + "': expected add, update or remove");
+            default -> throw new BadRequest("unknown builder action '" + action + "': expected add, update, remove or narrow");
         }
         return BuilderQuery.render(rows);
+    }
+
+    private static String narrow(String text, BuilderRow row) {
+        if (text.isBlank()) return BuilderQuery.render(List.of(row));
+        try {
+            List<BuilderRow> rows = new ArrayList<>(BuilderQuery.parse(text));
+            if (rows.stream().skip(1).noneMatch(r -> r.connector() == BuilderRow.Connector.OR)) {
+                rows.add(row);
+                return BuilderQuery.render(rows);
+            }
+        } catch (QueryTooComplexException e) {
+            // valid, only beyond rows: joined below
+        } catch (QuerySyntaxException e) {
+            throw new BadRequest("cannot narrow a query that is not valid: " + e.getMessage(), e.column());
+        }
+        // AND binds tighter than OR: without the parentheses the row would narrow only the last OR branch
+        return "(" + text + ") AND " + BuilderQuery.render(List.of(row));
     }
 
     private static int checkIndex(Integer index, List<BuilderRow> rows) {
