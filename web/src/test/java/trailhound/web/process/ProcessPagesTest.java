@@ -79,10 +79,13 @@ class ProcessPagesTest {
         String table = html.substring(html.indexOf("id=\"process-history\""), html.indexOf("id=\"tab-events\""));
 
         List<String> operands = new ArrayList<>();
-        Matcher m = Pattern.compile("<tr><td class=\"ts\">([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>\\s*<td>(.*?)</td></tr>", Pattern.DOTALL).matcher(table);
+        Matcher m = Pattern.compile("<tr data-ts=\"[0-9]+\"><td class=\"ts\">([^<]+)</td><td>(.*?)</td>\\s*<td>(.*?)</td>\\s*<td>(.*?)</td></tr>",
+                Pattern.DOTALL).matcher(table);
         while (m.find()) {
-            operands.add(m.group(2) + "/" + m.group(3) + " " + m.group(4).strip());
+            operands.add(unpivot(m.group(2)) + "/" + unpivot(m.group(3)) + " " + unpivot(m.group(4).strip()));
         }
+        assertTrue(table.contains("<span class=\"pv\" data-field=\"remote_ip\" data-value=\"203.0.113.7\">203.0.113.7:443</span>"),
+                "the operand pivots on the field it comes from");
 
         assertEquals(List.of(
                 "process/start powershell.exe -nop -enc SQBFAFgA",
@@ -95,6 +98,11 @@ class ProcessPagesTest {
         assertEquals(ProcessFixture.POWERSHELL_EVENTS, operands.size());
     }
 
+    /** The text of a cell without the pivot menu's {@code <span class="pv" ...>} around it. */
+    private static String unpivot(String cell) {
+        return cell.replaceAll("<span class=\"pv\" data-field=\"[^\"]*\" data-value=\"[^\"]*\">(.*?)</span>", "$1");
+    }
+
     @Test
     void eventsFragment_everyFieldOfEveryEvent_timesInUtc() throws Exception {
         HttpResponse<String> r = web.get(page(POWERSHELL) + "/events");
@@ -103,8 +111,8 @@ class ProcessPagesTest {
         String html = r.body();
         assertEquals(ProcessFixture.POWERSHELL_EVENTS, html.split("<details class=\"event\">", -1).length - 1);
         assertTrue(html.contains("<dt>ts</dt><dd>2025-11-20T08:00:04.000Z</dd>"), html);
-        assertTrue(html.contains("<dt>remote_ip</dt><dd>203.0.113.7</dd>"));
-        assertTrue(html.contains("<dt>event_uid</dt><dd>e5</dd>"));
+        assertTrue(html.contains("<dt>remote_ip</dt><dd><span class=\"pv\" data-field=\"remote_ip\" data-value=\"203.0.113.7\">203.0.113.7</span></dd>"));
+        assertTrue(html.contains("<dt>event_uid</dt><dd><span class=\"pv\" data-field=\"event_uid\" data-value=\"e5\">e5</span></dd>"));
     }
 
     @Test
