@@ -199,6 +199,9 @@
   document.addEventListener('click', ev => {
     const pv = ev.target.closest && ev.target.closest('.pv');
     if (pv && !(menu && menu.contains(pv))) {
+      // a drag that selected part of the value is for copying by hand, not for the menu
+      const selected = window.getSelection();
+      if (selected && !selected.isCollapsed && pv.contains(selected.anchorNode)) return;
       ev.preventDefault();
       if (trigger === pv) close(true); else open(pv);
       return;
@@ -229,7 +232,7 @@
       }
       return;
     }
-    if (t.classList && t.classList.contains('pv') && (ev.key === 'Enter' || ev.key === ' ' || ev.key === 'ArrowDown')) {
+    if (t.classList && t.classList.contains('pv') && (ev.key === 'Enter' || ev.key === ' ')) {
       ev.preventDefault();
       open(t);
     } else if (ev.key === 'Escape' && menu) {
