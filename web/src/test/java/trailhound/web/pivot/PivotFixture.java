@@ -39,6 +39,8 @@ final class PivotFixture {
     static final String WS_IP = "10.50.0.21";
     static final String DC_IP = "10.50.0.10";
     static final String SECRET_IP = "10.50.0.99";
+    /** A remote address of {@value #NET_USE} that must be quoted in a query. */
+    static final String IPV6 = "2001:db8::1ff:fe23:4567:890a";
     static final String GROUP = "pv";
     static final String PW = "a long test password";
     static final String PSEXEC = "p-psexec";
@@ -114,6 +116,7 @@ final class PivotFixture {
             w.addEvent(connect(row.clear().ts(PSEXEC_TS + 1_000).processKey(PSEXEC), WS_IP, DC_IP));
             w.addEvent(row.clear().ts(T0 + 70_000).type("process").operation("start").processKey(NET_USE));
             w.addEvent(connect(row.clear().ts(T0 + 71_000).processKey(NET_USE), WS_IP, SECRET_IP));
+            w.addEvent(connect(row.clear().ts(T0 + 72_000).processKey(NET_USE), "fe80::1", IPV6));
             w.addEvent(row.clear().ts(T0 + 80_000).type("process").operation("start").processKey(HOSTILE));
             long t = T0 + 81_000;
             for (Map.Entry<String, Integer> f : FILES.entrySet()) {

@@ -97,7 +97,17 @@ class PivotPagesTest {
         String text = filtered("(type:file OR type:network) AND NOT process_name:nothing.exe", "file_path", "EQUALS", value);
         assertTrue(text.startsWith("((type:file OR type:network) AND NOT process_name:nothing.exe) AND file_path:"), text);
         assertEquals(3, count(admin, WS, text));
-        assertEquals(FILE_EVENTS + 2 - 3, count(admin, WS, filtered("type:file OR type:network", "file_path", "NOT_EQUALS", value)));
+        assertEquals(FILE_EVENTS + 3 - 3, count(admin, WS, filtered("type:file OR type:network", "file_path", "NOT_EQUALS", value)));
+    }
+
+    @Test
+    void filterFor_numbersAndAddresses_includingIpv6() throws Exception {
+        assertEquals(1, count(admin, WS, filtered("type:network", "remote_ip", "EQUALS", PivotFixture.IPV6)));
+        assertEquals(2, count(admin, WS, filtered("type:network", "remote_ip", "NOT_EQUALS", PivotFixture.IPV6)));
+        assertEquals(1, count(admin, WS, filtered("", "remote_ip", "EQUALS", PivotFixture.DC_IP)));
+        assertEquals(2, count(admin, WS, filtered("", "pid", "EQUALS", "100")), "the PsExec start and its connection");
+        assertEquals(3, count(admin, WS, filtered("type:network", "remote_port", "EQUALS", "445")));
+        assertEquals(FILE_EVENTS, count(admin, WS, filtered("", "type", "EQUALS", "file")));
     }
 
     @Test
