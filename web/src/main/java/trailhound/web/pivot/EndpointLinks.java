@@ -48,7 +48,7 @@ public final class EndpointLinks {
     private final Map<String, String> byName = new HashMap<>();
     private final Map<String, String> byAddress = new HashMap<>();
 
-    private EndpointLinks(String self, List<EndpointInfo> endpoints) {
+    EndpointLinks(String self, List<EndpointInfo> endpoints) {
         this.self = self;
         Map<String, String> shortNames = new HashMap<>();
         for (EndpointInfo e : endpoints) {
