@@ -79,27 +79,16 @@ public final class EndpointLinks {
 
     /** The endpoints one value names, in the order they appear, each once; empty when none. */
     public List<EndpointLink> find(Field field, String value, long ts) {
-        if (value == null || value.isEmpty()) return List.of();
         Map<String, EndpointLink> found = new LinkedHashMap<>();
-        if (field.kind() == FieldKind.IP) {
-            if (field != Field.LOCAL_IP) add(found, byAddress.get(address(value)), field, value, ts);
-        } else if (field.kind() == FieldKind.KEYWORD) {
-            Matcher m = UNC.matcher(value);
-            while (m.find()) {
-                String host = m.group(1);
-                add(found, host(host), field, "\\\\" + host, ts);
-            }
-            if (field == Field.DNS_QUERY) add(found, byName.get(key(value)), field, value, ts);
-        }
+        collect(found, field, value, ts);
         return List.copyOf(found.values());
     }
 
     /** The endpoints any field of the event names, each once (at its first field in canonical order). */
     public List<EndpointLink> find(Event event) {
+        if (byName.isEmpty() && byAddress.isEmpty()) return List.of();
         Map<String, EndpointLink> found = new LinkedHashMap<>();
-        for (Field f : Field.all()) {
-            for (EndpointLink l : find(f, event.get(f), event.ts())) found.putIfAbsent(l.endpoint(), l);
-        }
+        collect(found, event);
         return List.copyOf(found.values());
     }
 
@@ -107,10 +96,30 @@ public final class EndpointLinks {
     public List<EndpointLink> find(List<Event> events) {
         if (byName.isEmpty() && byAddress.isEmpty()) return List.of();
         Map<String, EndpointLink> found = new LinkedHashMap<>();
-        for (Event e : events) {
-            for (EndpointLink l : find(e)) found.putIfAbsent(l.endpoint(), l);
-        }
+        for (Event e : events) collect(found, e);
         return List.copyOf(found.values());
+    }
+
+    private void collect(Map<String, EndpointLink> found, Event event) {
+        for (Field f : Field.all()) {
+            if (f.kind() == FieldKind.IP || f.kind() == FieldKind.KEYWORD) collect(found, f, event.get(f), event.ts());
+        }
+    }
+
+    private void collect(Map<String, EndpointLink> found, Field field, String value, long ts) {
+        if (value == null || value.isEmpty()) return;
+        if (field.kind() == FieldKind.IP) {
+            if (field != Field.LOCAL_IP) add(found, byAddress.get(address(value)), field, value, ts);
+        } else if (field.kind() == FieldKind.KEYWORD) {
+            if (value.contains("\\\\")) { // most values hold no UNC path: no matcher for them
+                Matcher m = UNC.matcher(value);
+                while (m.find()) {
+                    String host = m.group(1);
+                    add(found, host(host), field, "\\\\" + host, ts);
+                }
+            }
+            if (field == Field.DNS_QUERY) add(found, byName.get(key(value)), field, value, ts);
+        }
     }
 
     private String host(String host) {
