@@ -209,6 +209,18 @@ class PivotBrowserTest {
         assertEquals("Open on " + DC, fromHistory.findElement(By.cssSelector("[data-action=open-on]")).getText());
     }
 
+    @Test
+    void processPage_filterFor_opensTheEndpointsGridOnThatValue() throws Exception {
+        signIn("ana", PivotFixture.PW);
+        browser.get(web.server().url() + "/endpoints/" + WS + "/process/" + PivotFixture.HOSTILE);
+        WebElement menu = open(pv("user", PivotFixture.HOSTILE_USER));
+        assertEquals(0, menu.findElements(By.cssSelector("[data-action=open-on]")).size());
+        menu.findElement(By.cssSelector("[data-action=filter-for]")).click();
+        assertEquals(String.valueOf(FILE_EVENTS + 1), resultCount(), "the process start and its files");
+        assertTrue(browser.getCurrentUrl().contains("/endpoints/" + WS + "/events?"), browser.getCurrentUrl());
+        assertEquals(PivotFixture.HOSTILE_USER, browser.findElement(By.cssSelector("#builder-rows .builder-row")).getDomAttribute("data-value"));
+    }
+
     // ---- helpers
 
     private static void signIn(String user, String password) {
