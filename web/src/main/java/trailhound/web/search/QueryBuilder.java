@@ -41,7 +41,7 @@ final class QueryBuilder {
      * The text after one edit: {@code add} appends the row, {@code update} replaces row {@code index},
      * {@code remove} drops row {@code index}.
      *
-     * {@code narrow} (the pivot menu's filter for / out) joins the row with AND to the whole search:
+     * <p>{@code narrow} (the pivot menu's filter for / out) joins the row with AND to the whole search:
      * appended when the rows have no OR, else, as for a text too complex for rows, {@code (text) AND row}.
      *
      * @throws BadRequest for an unknown action, parameter or operand, a row the language cannot
