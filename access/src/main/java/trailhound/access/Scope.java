@@ -30,9 +30,11 @@ public final class Scope {
     private final Groups groups;
     private final Accounts accounts;
     private final AuditLog audit;
+    private final java.time.Clock clock;
     private Set<String> visible; // null until asked; for administrators: every endpoint
 
-    Scope(Caller caller, DataDir data, Groups groups, Accounts accounts, AuditLog audit) {
+    Scope(Caller caller, DataDir data, Groups groups, Accounts accounts, AuditLog audit, java.time.Clock clock) {
+        this.clock = clock;
         this.caller = caller;
         this.data = data;
         this.groups = groups;
@@ -133,6 +135,35 @@ public final class Scope {
     public HuntResult hunt(Query query, int limit, HuntCursor after) throws IOException {
         List<String> names = isAdministrator() ? data.indexes().endpoints() : endpoints().stream().map(EndpointInfo::name).toList();
         return data.indexes().hunt(query, limit, names, after);
+    }
+
+    /**
+     * Values of {@code fields} (one field, or an alias's fields, whose counts are added up) starting
+     * with {@code prefix}, with how many of the endpoint's events have each, most first, at most
+     * {@code limit}: {@link trailhound.index.EventIndex#suggest}'s bounds and errors. Not audited: it
+     * answers while a query is typed, a few times a second, and shows no more than the search it leads
+     * to, which is audited; an entry per keystroke would bury the trail.
+     *
+     * @throws UnknownEndpointException as {@link #index}
+     */
+    public List<trailhound.index.TermCount> suggest(String endpoint, List<trailhound.schema.Field> fields, String prefix, int limit)
+            throws IOException {
+        try (IndexBackend.Lease lease = index(endpoint)) {
+            if (fields.size() == 1) return lease.index().suggest(fields.getFirst(), prefix, limit);
+            Map<String, Long> sums = new java.util.HashMap<>();
+            for (trailhound.schema.Field f : fields) {
+                for (trailhound.index.TermCount t : lease.index().suggest(f, prefix, limit)) sums.merge(t.term(), t.count(), Long::sum);
+            }
+            return sums.entrySet().stream().map(e -> new trailhound.index.TermCount(e.getKey(), e.getValue()))
+                    .sorted(java.util.Comparator.comparingLong(trailhound.index.TermCount::count).reversed()
+                            .thenComparing(trailhound.index.TermCount::term))
+                    .limit(limit).toList();
+        }
+    }
+
+    /** Saved searches as this caller may see and change them. */
+    public SavedSearches savedSearches() {
+        return new SavedSearches(this, data.store().savedSearches(), audit, clock);
     }
 
     /** The endpoint's snapshots, newest first. @throws UnknownEndpointException as {@link #endpoint} */
