@@ -153,6 +153,8 @@ public final class WebServer implements AutoCloseable {
         DistributionPages.register(routes, ctx);
         HistogramApi.register(routes, ctx);
         HuntPages.register(routes, ctx);
+        trailhound.web.search.SuggestApi.register(routes, ctx);
+        trailhound.web.saved.SavedSearchPages.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
         trailhound.web.account.AccountPages.register(routes, ctx);
