@@ -104,7 +104,8 @@ public final class SavedSearchPages {
         http.redirect(PATH + "?saved=" + saved.id(), HttpStatus.SEE_OTHER);
     }
 
-    private Saved create(Context http, String name, String query, String endpoint, String from, String to, String range, boolean shared) {
+    private Saved create(Context http, String name, String typed, String endpoint, String from, String to, String range, boolean shared) {
+        String query = typed == null ? "" : typed; // none: every event, as on the grid
         try {
             language.query(query);
         } catch (QuerySyntaxException e) {
