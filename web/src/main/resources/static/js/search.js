@@ -131,7 +131,7 @@
   typed.setAttribute('aria-controls', list.id);
   typed.setAttribute('aria-expanded', 'false');
 
-  let items = [];        // [{insert, label, count, from, to, chain}]
+  let items = [];        // [{kind, insert, label, count, from, to, chain}]
   let active = -1;
   let timer = null;
   let latest = 0;        // answers to older requests are dropped
@@ -219,7 +219,7 @@
     const ops = c.kind === 'word' && (c.prefix !== '' || c.afterClause)
       ? OPERATORS.filter(o => c.prefix === '' ? o !== 'TO' : o.startsWith(c.prefix) && o !== c.prefix) : [];
     if (c.kind === 'word' && c.afterClause && c.prefix === '') {
-      found = ops.map(o => ({ insert: o + ' ', label: o, from: c.from, to: c.to }));
+      found = ops.map(o => ({ kind: 'word', insert: o + ' ', label: o, from: c.from, to: c.to }));
     } else {
       try {
         const response = await fetch(suggestUrl + '?' + params.toString(),
@@ -227,9 +227,9 @@
         if (!response.ok) { if (request === latest) close(); return; }
         const body = await response.json();
         found = body.suggestions.map(s => c.kind === 'value'
-          ? { insert: c.field + ':' + quote(s.value) + ' ', label: s.value, count: s.count, from: c.from, to: c.to }
-          : { insert: s.value + ':', label: s.value + ':', from: c.from, to: c.to, chain: true });
-        if (c.kind === 'word') found = found.concat(ops.map(o => ({ insert: o + ' ', label: o, from: c.from, to: c.to })));
+          ? { kind: 'value', insert: c.field + ':' + quote(s.value) + ' ', label: s.value, count: s.count, from: c.from, to: c.to }
+          : { kind: 'word', insert: s.value + ':', label: s.value + ':', from: c.from, to: c.to, chain: true });
+        if (c.kind === 'word') found = found.concat(ops.map(o => ({ kind: 'word', insert: o + ' ', label: o, from: c.from, to: c.to })));
       } catch (e) {
         if (e.name !== 'AbortError' && request === latest) close();
         return;
@@ -243,19 +243,27 @@
     timer = setTimeout(fetchSuggestions, 150);
   }
 
+  // Replaces what is being typed now (more may have been typed since the list came), not what was typed then.
   function accept(i) {
     const item = items[i];
     if (!item) return;
+    clearTimeout(timer); // a lookup of what was typed before is no longer wanted
+    latest++;
+    const now = context();
+    const same = now && now.kind === item.kind;
+    const from = same ? now.from : item.from;
+    const to = same ? now.to : item.to;
+    const insert = same && item.kind === 'value' ? now.field + ':' + quote(item.label) + ' ' : item.insert;
     const v = typed.value;
-    typed.value = v.slice(0, item.from) + item.insert + v.slice(item.to);
-    const caret = item.from + item.insert.length;
+    typed.value = v.slice(0, from) + insert + v.slice(to);
+    const caret = from + insert.length;
     typed.setSelectionRange(caret, caret);
     typed.focus();
     close();
     if (item.chain) fetchSuggestions(); // a field was chosen: its values next
   }
 
-  typed.addEventListener('input', schedule);
+  typed.addEventListener('input', () => { latest++; schedule(); }); // answers to what was typed before are stale
   typed.addEventListener('blur', () => { clearTimeout(timer); close(); });
   typed.addEventListener('keydown', ev => {
     const open = !list.hidden && items.length > 0;

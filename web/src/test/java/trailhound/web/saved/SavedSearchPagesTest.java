@@ -92,6 +92,30 @@ class SavedSearchPagesTest {
     }
 
     @Test
+    void theHuntPageHasTheForm_forAllEndpoints_andTheQuickRangeShownIsChosen() throws Exception {
+        Long newest;
+        try (IndexBackend.Lease lease = web.data().indexes().acquire(EP)) {
+            newest = lease.index().stats().lastTs();
+        }
+        TimeRange day = TimeViews.quickRange("24h", newest, Instant.now());
+        try (WebTestSupport browser = web.anotherBrowser().signIn()) {
+            String hunt = browser.get("/hunt?q=type%3Adns&from=" + WebTestSupport.enc(TimeRange.iso(day.from())) + "&to="
+                    + WebTestSupport.enc(TimeRange.iso(day.to()))).body();
+            String form = hunt.substring(hunt.indexOf("id=\"save-search-form\""), hunt.indexOf("</form>", hunt.indexOf("id=\"save-search-form\"")));
+            assertFalse(form.contains("name=\"endpoint\""), "all endpoints");
+            assertTrue(form.contains("<option value=\"24h\" selected>"), form);
+            HttpResponse<String> saved = browser.postForm("/saved-searches", Map.of("_csrf", browser.csrf(), "name", "hunt dns, last day",
+                    "q", "type:dns", "range", "24h", "from", TimeRange.iso(day.from()), "to", TimeRange.iso(day.to())));
+            assertEquals(303, saved.statusCode(), saved.body());
+            String id = saved.headers().firstValue("Location").orElseThrow().replaceAll(".*=", "");
+            assertEquals("/hunt?q=type%3Adns&from=" + WebTestSupport.enc(TimeRange.iso(day.from())) + "&to="
+                    + WebTestSupport.enc(TimeRange.iso(day.to())), browser.get("/saved-searches/" + id).headers().firstValue("Location")
+                    .orElseThrow(), "the window before the newest event of every endpoint one sees");
+            assertTrue(browser.get("/hunt").body().indexOf("save-search-form") < 0, "no form before a hunt");
+        }
+    }
+
+    @Test
     void formPostWithoutTheCsrfToken_isRefused_andSavesNothing() throws Exception {
         try (WebTestSupport browser = web.anotherBrowser().signIn()) {
             HttpResponse<String> r = browser.postForm("/saved-searches", Map.of("name", "csrf-less", "q", "type:dns", "endpoint", EP));
