@@ -138,11 +138,14 @@ public final class Scope {
     }
 
     /**
-     * Values of {@code fields} (one field, or an alias's fields, whose counts are added up) starting
-     * with {@code prefix}, with how many of the endpoint's events have each, most first, at most
-     * {@code limit}: {@link trailhound.index.EventIndex#suggest}'s bounds and errors. Not audited: it
-     * answers while a query is typed, a few times a second, and shows no more than the search it leads
-     * to, which is audited; an entry per keystroke would bury the trail.
+     * Values of {@code fields} (one field, or an alias's fields) starting with {@code prefix}, with how
+     * many of the endpoint's events have each, most first, at most {@code limit}:
+     * {@link trailhound.index.EventIndex#suggest}'s bounds and errors. For an alias a value counts the
+     * events having it in any of the fields, as the query {@code alias:value} does (an event with the
+     * same path as process and parent counts once): the fields' candidates are merged, the
+     * {@code limit} best by their summed counts kept and each counted again as that disjunction. Not
+     * audited: it answers while a query is typed, a few times a second, and shows no more than the
+     * search it leads to, which is audited; an entry per keystroke would bury the trail.
      *
      * @throws UnknownEndpointException as {@link #index}
      */
@@ -154,10 +157,21 @@ public final class Scope {
             for (trailhound.schema.Field f : fields) {
                 for (trailhound.index.TermCount t : lease.index().suggest(f, prefix, limit)) sums.merge(t.term(), t.count(), Long::sum);
             }
-            return sums.entrySet().stream().map(e -> new trailhound.index.TermCount(e.getKey(), e.getValue()))
-                    .sorted(java.util.Comparator.comparingLong(trailhound.index.TermCount::count).reversed()
-                            .thenComparing(trailhound.index.TermCount::term))
-                    .limit(limit).toList();
+            List<String> best = sums.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(limit).map(Map.Entry::getKey).toList();
+            List<trailhound.index.TermCount> counted = new ArrayList<>();
+            for (String term : best) {
+                org.apache.lucene.search.BooleanQuery.Builder any = new org.apache.lucene.search.BooleanQuery.Builder();
+                for (trailhound.schema.Field f : fields) {
+                    any.add(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(trailhound.query.IndexFields.term(f),
+                            term)), org.apache.lucene.search.BooleanClause.Occur.SHOULD);
+                }
+                counted.add(new trailhound.index.TermCount(term, lease.index().count(any.build())));
+            }
+            counted.sort(java.util.Comparator.comparingLong(trailhound.index.TermCount::count).reversed()
+                    .thenComparing(trailhound.index.TermCount::term));
+            return counted;
         }
     }
 

@@ -24,8 +24,8 @@ import trailhound.web.WebContext;
  * <ul>
  *   <li>With {@code field} (a field name or an alias, as the query language takes it): the values of
  *       that field on this endpoint starting with {@code prefix}, case-insensitive, lower case as the
- *       index holds them, with how many events have each, most first (an alias: its fields' counts
- *       added up);
+ *       index holds them, with how many events have each, most first (an alias: the events with the
+ *       value in any of its fields, as {@code alias:value} counts them);
  *   <li>without: the field names and aliases starting with {@code prefix} ({@code count} null).
  * </ul>
  * <pre>{@code
