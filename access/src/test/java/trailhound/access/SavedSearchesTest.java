@@ -135,6 +135,16 @@ class SavedSearchesTest {
     }
 
     @Test
+    void aSearchOfAPurgedEndpoint_isGoneForItsOwner_andAnAdministratorMayDeleteIt() {
+        long id = as("ana").create(draft("fin", "WS-FIN-01", false)).id();
+        data.store().catalogue().purgeEndpoint("WS-FIN-01");
+        assertEquals(List.of(), names(as("ana")));
+        assertEquals("WS-FIN-01", as("root2").find(id).endpoint());
+        as("root2").delete(id);
+        assertEquals(List.of(), names(as("root2")));
+    }
+
+    @Test
     void aRenamedEndpoint_isFollowed() {
         long id = as("ana").create(draft("fin", "WS-FIN-01", false)).id();
         data.store().catalogue().moveEndpoint("WS-FIN-01", "WS-FIN-02", false);
