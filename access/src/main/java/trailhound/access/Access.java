@@ -26,9 +26,11 @@ public final class Access {
     private final Accounts accounts;
     private final Groups groups;
     private final Tokens tokens;
+    private final Clock clock;
 
     private Access(DataDir data, Clock clock, Consumer<String> warnings) {
         this.data = data;
+        this.clock = clock;
         this.audit = new AuditLog(data.store().audit(), clock);
         audit.restoreTriggers().ifPresent(entry -> warnings.accept("trailhound: " + data.store().file() + ": " + entry.event().detail()
                 + " (audit entry " + entry.seq() + "); check it with `trailhound audit verify` and against a copy of the newest hash"
@@ -61,7 +63,7 @@ public final class Access {
 
     /** The folder as this caller may see it (one per request). */
     public Scope scope(Caller caller) {
-        return new Scope(caller, data, groups, accounts, audit);
+        return new Scope(caller, data, groups, accounts, audit, clock);
     }
 
     public Accounts accounts() {

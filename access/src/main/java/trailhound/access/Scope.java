@@ -30,9 +30,11 @@ public final class Scope {
     private final Groups groups;
     private final Accounts accounts;
     private final AuditLog audit;
+    private final java.time.Clock clock;
     private Set<String> visible; // null until asked; for administrators: every endpoint
 
-    Scope(Caller caller, DataDir data, Groups groups, Accounts accounts, AuditLog audit) {
+    Scope(Caller caller, DataDir data, Groups groups, Accounts accounts, AuditLog audit, java.time.Clock clock) {
+        this.clock = clock;
         this.caller = caller;
         this.data = data;
         this.groups = groups;
@@ -133,6 +135,49 @@ public final class Scope {
     public HuntResult hunt(Query query, int limit, HuntCursor after) throws IOException {
         List<String> names = isAdministrator() ? data.indexes().endpoints() : endpoints().stream().map(EndpointInfo::name).toList();
         return data.indexes().hunt(query, limit, names, after);
+    }
+
+    /**
+     * Values of {@code fields} (one field, or an alias's fields) starting with {@code prefix}, with how
+     * many of the endpoint's events have each, most first, at most {@code limit}:
+     * {@link trailhound.index.EventIndex#suggest}'s bounds and errors. For an alias a value counts the
+     * events having it in any of the fields, as the query {@code alias:value} does (an event with the
+     * same path as process and parent counts once): the fields' candidates are merged, the
+     * {@code limit} best by their summed counts kept and each counted again as that disjunction. Not
+     * audited: it answers while a query is typed, a few times a second, and shows no more than the
+     * search it leads to, which is audited; an entry per keystroke would bury the trail.
+     *
+     * @throws UnknownEndpointException as {@link #index}
+     */
+    public List<trailhound.index.TermCount> suggest(String endpoint, List<trailhound.schema.Field> fields, String prefix, int limit)
+            throws IOException {
+        try (IndexBackend.Lease lease = index(endpoint)) {
+            if (fields.size() == 1) return lease.index().suggest(fields.getFirst(), prefix, limit);
+            Map<String, Long> sums = new java.util.HashMap<>();
+            for (trailhound.schema.Field f : fields) {
+                for (trailhound.index.TermCount t : lease.index().suggest(f, prefix, limit)) sums.merge(t.term(), t.count(), Long::sum);
+            }
+            List<String> best = sums.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(limit).map(Map.Entry::getKey).toList();
+            List<trailhound.index.TermCount> counted = new ArrayList<>();
+            for (String term : best) {
+                org.apache.lucene.search.BooleanQuery.Builder any = new org.apache.lucene.search.BooleanQuery.Builder();
+                for (trailhound.schema.Field f : fields) {
+                    any.add(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(trailhound.query.IndexFields.term(f),
+                            term)), org.apache.lucene.search.BooleanClause.Occur.SHOULD);
+                }
+                counted.add(new trailhound.index.TermCount(term, lease.index().count(any.build())));
+            }
+            counted.sort(java.util.Comparator.comparingLong(trailhound.index.TermCount::count).reversed()
+                    .thenComparing(trailhound.index.TermCount::term));
+            return counted;
+        }
+    }
+
+    /** Saved searches as this caller may see and change them. */
+    public SavedSearches savedSearches() {
+        return new SavedSearches(this, data.store().savedSearches(), audit, clock);
     }
 
     /** The endpoint's snapshots, newest first. @throws UnknownEndpointException as {@link #endpoint} */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -324,6 +325,38 @@ public final class EndpointIndex implements EventIndex, Closeable {
     @Override
     public long count(Query query) throws IOException {
         return withSearcher(s -> s.count(prepare(query)));
+    }
+
+    /*
+     * Candidates come from where the field's terms are: the events for event fields, the process
+     * variants for process fields (their document frequency counts variants, not events, so their order
+     * is approximate until the exact counts below). Each candidate is then counted as the query
+     * "field:value" would count it (resolved, unfinished sources left out, deletions gone): at most
+     * MAX_SUGGESTIONS counts, each a term's postings.
+     */
+    @Override
+    public List<TermCount> suggest(Field field, String prefix, int limit) throws IOException {
+        if (field.kind() == trailhound.schema.FieldKind.TIME) {
+            throw new IllegalArgumentException(field.canonicalName() + " has no values to suggest, only ranges");
+        }
+        if (limit < 1 || limit > MAX_SUGGESTIONS) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_SUGGESTIONS + ", was " + limit);
+        }
+        if (prefix.length() > MAX_SUGGEST_PREFIX) {
+            throw new IllegalArgumentException("a prefix holds at most " + MAX_SUGGEST_PREFIX + " characters, was " + prefix.length());
+        }
+        String lower = IndexFields.prefixTerm(prefix);
+        String name = IndexFields.term(field);
+        List<TermCount> candidates = field.isProcessField()
+                ? processes.topTerms(field, lower, limit)
+                : withSearcher(s -> TermSuggestions.top(s.getIndexReader(), name, lower, limit));
+        List<TermCount> counted = new ArrayList<>(candidates.size());
+        for (TermCount c : candidates) {
+            long n = count(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(name, c.term())));
+            if (n > 0) counted.add(new TermCount(c.term(), n));
+        }
+        counted.sort(java.util.Comparator.comparingLong(TermCount::count).reversed().thenComparing(TermCount::term));
+        return counted;
     }
 
     @Override

@@ -119,6 +119,24 @@ public interface EventIndex {
      */
     ProcessBranch children(String parentKey, int offset, int limit, String exclude, int levels, int budget) throws IOException;
 
+    /** The most values {@link #suggest} answers. */
+    int MAX_SUGGESTIONS = 50;
+
+    /** The longest prefix {@link #suggest} takes, in characters. */
+    int MAX_SUGGEST_PREFIX = 256;
+
+    /**
+     * Values of {@code field} starting with {@code prefix} (case-insensitive; the values as the index
+     * holds them, lower case) with the exact number of this endpoint's events that have each, most
+     * first (then by value), at most {@code limit}; values no event has any more are left out. Bounded
+     * work whatever the field: a walk of at most 10,000 of the field's terms from the prefix on, the
+     * {@code limit} most frequent of them then counted exactly. Searchable events only, as every query.
+     *
+     * @throws IllegalArgumentException for the time field (it has no values to list, only ranges), a
+     *     limit outside 1..{@value #MAX_SUGGESTIONS} or a prefix longer than {@value #MAX_SUGGEST_PREFIX}
+     */
+    List<TermCount> suggest(trailhound.schema.Field field, String prefix, int limit) throws IOException;
+
     /** Event count, first and last event time, size on disk. */
     IndexStats stats() throws IOException;
 }

@@ -227,6 +227,11 @@ final class ProcessVariants implements Closeable {
         }, null);
     }
 
+    /** The top {@code n} terms of the process field starting with {@code prefix}, by how many variants hold them. */
+    List<TermCount> topTerms(Field field, String prefix, int n) throws IOException {
+        return index.search(s -> TermSuggestions.top(s.getIndexReader(), IndexFields.term(field), prefix, n), List.of());
+    }
+
     void refresh() throws IOException {
         index.refresh();
     }

@@ -146,6 +146,19 @@ public final class QueryLanguage {
         return QueryFields.FREE_TEXT;
     }
 
+    /**
+     * Every field name the language accepts: the canonical fields in schema order, then the aliases
+     * ({@code ip}, {@code hash}, ...) by name.
+     */
+    public static List<String> fieldNames() {
+        return List.copyOf(QueryFields.knownNames());
+    }
+
+    /** The fields a name stands for (an alias: several; case-insensitive); empty for a name the language does not know. */
+    public static java.util.Optional<List<Field>> fields(String name) {
+        return QueryFields.resolve(name);
+    }
+
     /** Parses query text with relative times ({@code now-1h}) read from the system clock. */
     public static Query parse(String text) {
         return SYSTEM.query(text);

@@ -41,7 +41,9 @@ final class Migrations {
             new Migration(8, "access: computer groups, endpoint tags, user grants and states, API tokens, the audit trail",
                     Migrations::access),
             new Migration(9, "membership generation: a counter that moves whenever a group's members may have changed",
-                    Migrations::membershipGeneration));
+                    Migrations::membershipGeneration),
+            new Migration(10, "saved searches: a user's named query, time window and endpoint (or all), private or shared",
+                    Migrations::savedSearches));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -307,6 +309,25 @@ final class Migrations {
         exec(c, "CREATE TABLE membership_generation (n INTEGER NOT NULL)");
         exec(c, "INSERT INTO membership_generation(n) VALUES (0)");
         for (String sql : TRIGGERS.values()) exec(c, sql);
+    }
+
+    /*
+     * saved_searches: owner (a web user; their searches go with them), name (unique per owner, ASCII
+     * case ignored, so "Daily" and "daily" are not two entries in one list), the query text, the endpoint
+     * (null: every endpoint the opener may see, the hunt page), the window either absolute (from_ts /
+     * to_ts, epoch ms, either null for open) or relative (relative_range, a time picker quick range id
+     * such as 24h, ending at the newest event when opened), and shared (1: listed and opened for every
+     * user who may see the endpoint). The endpoint is kept by name, like group members: a rename or
+     * merge is followed when it is opened.
+     */
+    private static void savedSearches(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE saved_searches (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              owner TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE ON UPDATE CASCADE,
+              name TEXT NOT NULL COLLATE NOCASE, query TEXT NOT NULL, endpoint TEXT, from_ts INTEGER, to_ts INTEGER,
+              relative_range TEXT, shared INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+              UNIQUE (owner, name))""");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

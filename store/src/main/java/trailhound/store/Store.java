@@ -25,6 +25,7 @@ public final class Store {
     private final Retention retention;
     private final ComputerGroups groups;
     private final ApiTokens tokens;
+    private final SavedSearches savedSearches;
     private final AuditTrail audit;
 
     private Store(Database db, int versionFound) {
@@ -37,6 +38,7 @@ public final class Store {
         this.retention = new Retention(db);
         this.groups = new ComputerGroups(db);
         this.tokens = new ApiTokens(db);
+        this.savedSearches = new SavedSearches(db);
         this.audit = new AuditTrail(db);
     }
 
@@ -135,6 +137,11 @@ public final class Store {
     /** API tokens for scripts and the CLI. */
     public ApiTokens tokens() {
         return tokens;
+    }
+
+    /** Users' saved searches (query, window, endpoint or all). */
+    public SavedSearches savedSearches() {
+        return savedSearches;
     }
 
     /** The append-only, hash-chained audit trail. */

@@ -154,6 +154,8 @@ public final class WebServer implements AutoCloseable {
         HistogramApi.register(routes, ctx);
         HuntPages.register(routes, ctx);
         trailhound.web.pivot.PivotPages.register(routes, ctx);
+        trailhound.web.search.SuggestApi.register(routes, ctx);
+        trailhound.web.saved.SavedSearchPages.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
         trailhound.web.account.AccountPages.register(routes, ctx);

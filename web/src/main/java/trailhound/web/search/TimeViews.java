@@ -61,6 +61,21 @@ public final class TimeViews {
     }
 
     /**
+     * The window of the quick range {@code id} ({@code 15m}, {@code 1h}, {@code 24h}, {@code 7d}, {@code 30d})
+     * as the picker links it: ending at {@code newest} (the newest event's ms; null: now), rounded up to a
+     * whole minute. A saved search kept with a quick range opens with this window.
+     *
+     * @throws IllegalArgumentException for another id
+     */
+    public static TimeRange quickRange(String id, Long newest, Instant now) {
+        long end = ceilMinute((newest == null ? now.toEpochMilli() : newest) + 1);
+        for (String[] p : PRESETS) {
+            if (p[0].equals(id)) return new TimeRange(end - Long.parseLong(p[2]), end);
+        }
+        throw new IllegalArgumentException("no quick range '" + id + "'");
+    }
+
+    /**
      * Why a window matched nothing when it misses the events altogether (they run from {@code first}
      * to {@code last}): the message for {@link TimePicker#hint}, or null when the window overlaps them
      * (the query is what excluded them) or there is no event.
