@@ -119,6 +119,18 @@
   const size = document.getElementById('page-size');
   if (size) size.addEventListener('change', () => size.form.submit());
 
+  // The chooser's ticks go into one cols=a,b,c (the form alone sends cols=a&cols=b, also understood).
+  const cols = document.getElementById('col-form');
+  if (cols) cols.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const data = new FormData(cols);
+    const params = new URLSearchParams();
+    for (const [k, v] of data) if (k !== 'cols') params.append(k, v);
+    const chosen = data.getAll('cols');
+    if (chosen.length) params.set('cols', chosen.join(','));
+    window.location = cols.action + '?' + params.toString();
+  });
+
   const table = document.getElementById('events');
   if (!table) return;
 

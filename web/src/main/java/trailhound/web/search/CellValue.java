@@ -30,6 +30,7 @@ public record CellValue(String before, String field, String value) {
             shown = value.substring(0, cut) + "…";
         }
         List<String> out = new ArrayList<>();
+        if (field.equals("ts")) return List.of(shown); // fixed length, and its colons are no place to wrap
         int from = 0;
         for (int i = 0; i < shown.length(); i++) {
             if (separator(shown.charAt(i))) {
