@@ -360,6 +360,12 @@ public final class EndpointIndex implements EventIndex, Closeable {
                     + offset + " + " + limit);
         }
         return withSearcher(s -> {
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                if (sort.missingIn(leaf.reader())) {
+                    throw new IllegalArgumentException("this endpoint's index was written before events could be sorted by "
+                            + sort.field().canonicalName() + ": sort by ts, type, process_key or event_uid, or re-index the endpoint");
+                }
+            }
             Query q = prepare(query);
             long total = s.count(q);
             int n = offset + limit + 1; // one more tells whether a next page exists

@@ -93,8 +93,9 @@ public interface EventIndex {
      * {@code next} is the keyset cursor of the following page for {@link EventSort#NEWEST_FIRST}
      * (for {@link #search}), null otherwise and on the last page.
      *
-     * @throws IllegalArgumentException for a limit below 1, a negative offset, or
-     *         {@code offset + limit} over {@value EventSort#MAX_DEPTH}
+     * @throws IllegalArgumentException for a limit below 1, a negative offset,
+     *         {@code offset + limit} over {@value EventSort#MAX_DEPTH}, or a sort field the index was
+     *         written without doc values for (an index from before it was sortable: re-index it)
      */
     EventPage page(Query query, EventSort sort, int offset, int limit) throws IOException;
 

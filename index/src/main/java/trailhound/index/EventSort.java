@@ -10,16 +10,19 @@ import trailhound.schema.Field;
 /**
  * The order of a page of events: one field, ascending or descending. Only fields with doc values
  * in the index can be sorted on ({@link #sortable}): {@code ts}, {@code type} (by type, then
- * operation), {@code process_key} and {@code event_uid}. Every order is total: equal values are
- * ordered newest first and then by {@code event_uid}, and the time order descending is exactly the
- * reverse of ascending, so offset pages of one order never skip or repeat an event.
+ * operation), {@code process_name} (case-insensitive), {@code pid}, {@code remote_port},
+ * {@code process_key} and {@code event_uid}. Events without the field come last either way. Every
+ * order is total: equal values are ordered newest first and then by {@code event_uid}, and the time
+ * order descending is exactly the reverse of ascending, so offset pages of one order never skip or
+ * repeat an event.
  *
  * <p>Text form ({@link #parse}, {@link #toString}): the canonical field name, with a leading
  * {@code -} for descending ({@code -ts}, newest first, is the default).
  */
 public record EventSort(Field field, boolean descending) {
     // before NEWEST_FIRST: the constructor reads it
-    private static final Set<Field> SORTABLE = EnumSet.of(Field.TS, Field.TYPE, Field.PROCESS_KEY, Field.EVENT_UID);
+    private static final Set<Field> SORTABLE = EnumSet.of(Field.TS, Field.TYPE, Field.PROCESS_KEY, Field.EVENT_UID,
+            Field.PROCESS_NAME, Field.PID, Field.REMOTE_PORT);
 
     /** Newest first, the default order. */
     public static final EventSort NEWEST_FIRST = new EventSort(Field.TS, true);
@@ -45,7 +48,7 @@ public record EventSort(Field field, boolean descending) {
 
     /** "ts, type, process_key, event_uid": the sortable fields, for messages. */
     public static String sortableNames() {
-        return "ts, type, process_key, event_uid";
+        return "ts, type, process_name, pid, remote_port, process_key, event_uid";
     }
 
     /**
@@ -75,14 +78,40 @@ public record EventSort(Field field, boolean descending) {
         return switch (field) {
             case TS -> new Sort(new SortField(IndexFields.TS, SortField.Type.LONG, descending), uid);
             case EVENT_UID -> new Sort(new SortField(IndexFields.display(Field.EVENT_UID), SortField.Type.STRING, descending));
-            default -> new Sort(new SortField(sortName(field), SortField.Type.STRING, descending),
-                    new SortField(IndexFields.TS, SortField.Type.LONG, true), uid);
+            default -> new Sort(first(), new SortField(IndexFields.TS, SortField.Type.LONG, true), uid);
         };
     }
 
-    private static String sortName(Field field) {
-        // type has no doc values of its own: "type/operation" orders by type first (EventDocuments)
-        return field == Field.TYPE ? EventDocuments.TYPE_OPERATION : IndexFields.display(field);
+    /** The sort by this field, events without it last in both directions (missing values sort before reversing). */
+    private SortField first() {
+        SortField f;
+        if (field.kind() == trailhound.schema.FieldKind.NUMBER) {
+            f = new SortField(docValuesName(field), SortField.Type.LONG, descending);
+            f.setMissingValue(descending ? Long.MIN_VALUE : Long.MAX_VALUE);
+        } else {
+            f = new SortField(docValuesName(field), SortField.Type.STRING, descending);
+            f.setMissingValue(descending ? SortField.STRING_FIRST : SortField.STRING_LAST);
+        }
+        return f;
+    }
+
+    /** Where the field's doc values are: numbers under their point's name, type in "type/operation" (EventDocuments). */
+    static String docValuesName(Field field) {
+        if (field == Field.TS) return IndexFields.TS;
+        if (field == Field.TYPE) return EventDocuments.TYPE_OPERATION; // orders by type first
+        return field.kind() == trailhound.schema.FieldKind.NUMBER ? IndexFields.point(field) : IndexFields.display(field);
+    }
+
+    /**
+     * True when an index segment has events with this field but no doc values to sort them by: it
+     * was written before the field became sortable (process_name, pid, remote_port), and only a
+     * re-index adds them.
+     */
+    boolean missingIn(org.apache.lucene.index.LeafReader leaf) throws java.io.IOException {
+        org.apache.lucene.index.FieldInfo info = leaf.getFieldInfos().fieldInfo(docValuesName(field));
+        if (info != null && info.getDocValuesType() != org.apache.lucene.index.DocValuesType.NONE) return false;
+        org.apache.lucene.index.Terms terms = leaf.terms(IndexFields.term(field));
+        return terms != null && terms.size() != 0;
     }
 
     @Override

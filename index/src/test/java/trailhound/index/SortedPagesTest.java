@@ -32,6 +32,10 @@ class SortedPagesTest {
             // every third event shares its time with the one before; every seventh has no process key
             long ts = TestEvents.T0 + 1000L * (i - i / 3);
             Event.Builder b = TestEvents.event("u" + i, ts, TYPES[i % TYPES.length], "op" + (i % 2), i % 7 == 0 ? null : "p" + (i % 4));
+            // names in mixed case (sorted case-insensitively), numbers beyond one digit (sorted as numbers)
+            if (i % 5 != 0) b.set(Field.PROCESS_NAME, (i % 3 == 0 ? "Svchost.exe" : i % 3 == 1 ? "cmd.exe" : "WINWORD.EXE"));
+            if (i % 6 != 0) b.set(Field.PID, 4 + (i * 37) % 1000);
+            if (i % 2 == 0) b.set(Field.REMOTE_PORT, (i * 13) % 70_000);
             index.add(b.build());
         }
         index.commit();
@@ -41,7 +45,8 @@ class SortedPagesTest {
     @Test
     void page_everySortBothWays_coversTheSetOnceInOrder() throws Exception {
         try (EndpointIndex index = indexed()) {
-            for (String text : List.of("-ts", "ts", "type", "-type", "process_key", "-process_key", "event_uid", "-event_uid")) {
+            for (String text : List.of("-ts", "ts", "type", "-type", "process_key", "-process_key", "event_uid", "-event_uid",
+                    "process_name", "-process_name", "pid", "-pid", "remote_port", "-remote_port")) {
                 EventSort sort = EventSort.parse(text);
                 List<Event> all = new ArrayList<>();
                 for (int offset = 0; ; offset += 10) {
@@ -52,15 +57,23 @@ class SortedPagesTest {
                 }
                 assertEquals(97, all.size(), text);
                 assertEquals(97, new HashSet<>(all.stream().map(Event::uid).toList()).size(), text + ": no event twice");
-                Comparator<Event> key = switch (sort.field()) {
+                Field f = sort.field();
+                Comparator<Event> byValue = switch (f) {
                     case TS -> Comparator.comparingLong(Event::ts);
                     case TYPE -> Comparator.comparing(e -> e.type() + "/" + e.operation());
-                    case PROCESS_KEY -> Comparator.comparing(e -> e.get(Field.PROCESS_KEY) == null ? "" : e.get(Field.PROCESS_KEY));
-                    default -> Comparator.comparing(Event::uid);
+                    case EVENT_UID -> Comparator.comparing(Event::uid);
+                    case PID, REMOTE_PORT -> Comparator.comparing(e -> Long.valueOf(e.get(f)));
+                    default -> Comparator.comparing(e -> e.get(f).toLowerCase(java.util.Locale.ROOT));
                 };
-                if (sort.descending()) key = key.reversed();
+                Comparator<Event> value = sort.descending() ? byValue.reversed() : byValue;
+                // events without the field come last, whichever the direction
+                Comparator<Event> key = (a, b) -> a.has(f) && b.has(f) ? value.compare(a, b) : Boolean.compare(!a.has(f), !b.has(f));
                 for (int i = 1; i < all.size(); i++) {
-                    assertTrue(key.compare(all.get(i - 1), all.get(i)) <= 0, text + " out of order at " + i + ": " + all.get(i - 1) + " then " + all.get(i));
+                    Event a = all.get(i - 1), b = all.get(i);
+                    assertTrue(key.compare(a, b) <= 0, text + " out of order at " + i + ": " + a + " then " + b);
+                    if (f != Field.TS && f != Field.EVENT_UID && key.compare(a, b) == 0) {
+                        assertTrue(a.ts() >= b.ts(), text + ": equal values newest first at " + i);
+                    }
                 }
             }
         }

@@ -123,7 +123,7 @@ class GridPagesTest {
         assertFalse(hostile.body().contains("<script>alert"), hostile.body());
         HttpResponse<String> unsortable = web.get(GRID + "?sort=command_line");
         assertEquals(400, unsortable.statusCode());
-        assertTrue(unsortable.body().contains("sortable fields are ts, type, process_key, event_uid"), unsortable.body());
+        assertTrue(unsortable.body().contains("sortable fields are ts, type, process_name, pid, remote_port, process_key, event_uid"), unsortable.body());
         assertEquals(400, web.get(GRID + "?size=7").statusCode());
         assertEquals(400, web.get(GRID + "?start=-1").statusCode());
         assertEquals(400, web.get(GRID + "?start=abc").statusCode());
@@ -135,7 +135,7 @@ class GridPagesTest {
         List<String> unsorted = walk(GRID + "?size=50");
         assertEquals(WebTestSupport.TOTAL, unsorted.size());
         assertEquals(WebTestSupport.TOTAL, new HashSet<>(unsorted).size());
-        for (String sort : List.of("ts", "-ts", "type", "-type", "process_key", "-process_key")) {
+        for (String sort : List.of("ts", "-ts", "type", "-type", "process_key", "-process_key", "process_name", "-pid", "remote_port")) {
             List<String> sorted = walk(GRID + "?size=50&sort=" + enc(sort));
             assertEquals(WebTestSupport.TOTAL, sorted.size(), sort + ": no row repeated");
             assertEquals(new HashSet<>(unsorted), new HashSet<>(sorted), sort + ": no row skipped");
