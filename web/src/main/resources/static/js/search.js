@@ -47,7 +47,7 @@
       if (panel.dataset.snapshot) params.set('snapshot', panel.dataset.snapshot);
       if (panel.dataset.from) params.set('from', panel.dataset.from);
       if (panel.dataset.to) params.set('to', panel.dataset.to);
-      window.location = panel.dataset.eventsUrl + '?' + params.toString();
+      window.location = panel.dataset.eventsUrl + '?' + params.toString() + panel.dataset.gridParams;
       return;
     }
     show(true);

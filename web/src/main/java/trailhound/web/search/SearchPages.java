@@ -104,7 +104,7 @@ public final class SearchPages {
         EventPage page;
         Histogram histogram;
         try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
-            page = lease.index().page(query, options.sort(), options.start(), options.size());
+            page = page(lease, query, options.sort(), options.start(), options.size());
             histogram = lease.index().histogram(scope.untimedQuery(language), range.from(), range.to());
         }
         EventColumns.Table table = EventColumns.table(page.events(), options.cols());
@@ -174,7 +174,7 @@ public final class SearchPages {
         if (after == null && start == 0) audited(http, scope);
         EventPage page;
         try (IndexBackend.Lease lease = ctx.scope(http).index(scope.endpoint())) {
-            page = after != null ? lease.index().search(query, limit, after) : lease.index().page(query, sort, start, limit);
+            page = after != null ? lease.index().search(query, limit, after) : page(lease, query, sort, start, limit);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("endpoint", scope.endpoint());
@@ -211,6 +211,16 @@ public final class SearchPages {
             body.put("partial", lease.index().ingesting()); // as in search: sources being ingested are in the total so far
         }
         http.json(body);
+    }
+
+    /** An offset page; an index that cannot sort by the field (written before it could) is a 400 saying so. */
+    private static EventPage page(IndexBackend.Lease lease, Query query, trailhound.index.EventSort sort, int start, int limit)
+            throws java.io.IOException {
+        try {
+            return lease.index().page(query, sort, start, limit);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
     }
 
     /** The scope's query; a bad text becomes a 400 with message and column. */

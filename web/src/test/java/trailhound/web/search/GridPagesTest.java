@@ -106,6 +106,16 @@ class GridPagesTest {
     }
 
     @Test
+    void builderEdits_keepColumnsSortAndSize_startFromTheTop() throws Exception {
+        String html = ok(GRID + "?q=" + enc("type:file AND process_name:powershell.exe") + "&cols=file_path&sort=ts&size=50&start=50");
+        String remove = WebTestSupport.find(html, "<a class=\"remove\" href=\"([^\"]*)\"").replace("&amp;", "&");
+        HttpResponse<String> edited = web.get(remove);
+        assertEquals(302, edited.statusCode());
+        String location = edited.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.contains("&cols=file_path&sort=ts&size=50") && !location.contains("start="), location);
+    }
+
+    @Test
     void cols_repeatedAsTheChooserSendsThem_sameAsCommaList() throws Exception {
         String html = ok(GRID + "?cols=dns_query&cols=dns_answer&q=" + enc("type:dns"));
         assertEquals(List.of("ts", "dns_query", "dns_answer"), headers(html));
