@@ -121,6 +121,25 @@ class SortedPagesTest {
     }
 
     @Test
+    void page_sortFieldWithoutDocValuesInASegment_refusedAskingForReindex() throws Exception {
+        indexed().close();
+        // a segment as an older version wrote it: the process name's term, no doc values to sort it by
+        try (var writer = new org.apache.lucene.index.IndexWriter(org.apache.lucene.store.FSDirectory.open(dir.resolve("events")),
+                new org.apache.lucene.index.IndexWriterConfig())) {
+            var doc = new org.apache.lucene.document.Document();
+            doc.add(new org.apache.lucene.document.StringField(trailhound.query.IndexFields.term(Field.PROCESS_NAME), "old.exe",
+                    org.apache.lucene.document.Field.Store.NO));
+            writer.addDocument(doc);
+        }
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> index.page(null, EventSort.parse("process_name"), 0, 10));
+            assertTrue(e.getMessage().contains("re-index") && e.getMessage().contains("process_name"), e.getMessage());
+            assertEquals(10, index.page(null, EventSort.parse("-pid"), 0, 10).events().size(), "a field with no old events still sorts");
+        }
+    }
+
+    @Test
     void page_beyondTheDepth_refused() throws Exception {
         try (EndpointIndex index = indexed()) {
             assertThrows(IllegalArgumentException.class, () -> index.page(null, EventSort.NEWEST_FIRST, EventSort.MAX_DEPTH, 1));
