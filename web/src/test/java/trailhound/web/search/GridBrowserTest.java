@@ -78,7 +78,7 @@ class GridBrowserTest {
     }
 
     @Test
-    void chooser_thenSortBothWays_thenPageSize_allInTheUrl() {
+    void chooser_thenSortBothWays_thenPageSize_allInTheUrl() throws Exception {
         browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events");
         Browsers.consoleErrors(browser);
         browser.findElement(By.cssSelector("#col-chooser summary")).click();
@@ -105,6 +105,9 @@ class GridBrowserTest {
         assertEquals("1-50 of 150", browser.findElement(By.id("position")).getText());
         andWait(() -> browser.findElement(By.id("page-next")).click());
         assertEquals("51-100 of 150", browser.findElement(By.id("position")).getText());
+        browser.findElement(By.cssSelector("#col-chooser summary")).click();
+        Browsers.screenshot(browser, "grid-chooser-page-2");
+        browser.findElement(By.cssSelector("#col-chooser summary")).click();
         andWait(() -> browser.findElement(By.id("page-prev")).click());
         assertEquals("1-50 of 150", browser.findElement(By.id("position")).getText());
         assertEquals(List.of(), Browsers.consoleErrors(browser));
