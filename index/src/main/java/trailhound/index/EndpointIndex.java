@@ -27,6 +27,7 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -380,6 +381,36 @@ public final class EndpointIndex implements EventIndex, Closeable {
             List<Event> page = EventReader.read(s.getIndexReader(), more ? Arrays.copyOf(hits, limit) : hits, processes);
             Event last = page.isEmpty() ? null : page.getLast();
             return new EventPage(List.copyOf(page), total, more ? new PageCursor(last.ts(), last.uid()) : null, ingesting());
+        });
+    }
+
+    @Override
+    public EventPage page(Query query, EventSort sort, int offset, int limit) throws IOException {
+        if (limit < 1) throw new IllegalArgumentException("page limit must be at least 1, was " + limit);
+        if (offset < 0) throw new IllegalArgumentException("page offset must not be negative, was " + offset);
+        if ((long) offset + limit > EventSort.MAX_DEPTH) {
+            throw new IllegalArgumentException("pages reach the first " + EventSort.MAX_DEPTH + " events of an order, asked for "
+                    + offset + " + " + limit);
+        }
+        return withSearcher(s -> {
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                if (sort.missingIn(leaf.reader())) {
+                    throw new IllegalArgumentException("this endpoint's index was written before events could be sorted by "
+                            + sort.field().canonicalName() + ": sort by ts, type, process_key or event_uid, or re-index the endpoint");
+                }
+            }
+            Query q = prepare(query);
+            long total = s.count(q);
+            int n = offset + limit + 1; // one more tells whether a next page exists
+            ScoreDoc[] hits = sort.equals(EventSort.NEWEST_FIRST)
+                    ? NewestFirst.top(s, q, total, n, null).scoreDocs
+                    : s.search(q, new TopFieldCollectorManager(sort.luceneSort(), n, null, n)).scoreDocs;
+            boolean more = hits.length > offset + limit;
+            ScoreDoc[] slice = offset >= hits.length ? new ScoreDoc[0]
+                    : Arrays.copyOfRange(hits, offset, Math.min(hits.length, offset + limit));
+            List<Event> page = EventReader.read(s.getIndexReader(), slice, processes);
+            PageCursor next = more && sort.equals(EventSort.NEWEST_FIRST) ? new PageCursor(page.getLast().ts(), page.getLast().uid()) : null;
+            return new EventPage(List.copyOf(page), total, next, ingesting());
         });
     }
 

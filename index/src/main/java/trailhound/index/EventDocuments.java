@@ -43,6 +43,9 @@ import trailhound.query.IndexFields;
  *    of the events under it, collected from ords without reading events.
  *  - IndexFields.TS, NumericDocValues beside the ts point of the same value: the newest-first and
  *    oldest-first search sorts, which skip documents through the points (IndexFields).
+ *  - display(process_name) SortedDocValues (lower case), and NumericDocValues under the point's
+ *    name for pid and remote_port: the grid's sort by those columns (EventSort); a few bytes per
+ *    event, measured in docs/performance.md ("Sortable columns").
  *  - TYPE_OPERATION, StringField + SortedDocValuesField: "type/operation" as one term, so the
  *    whole-endpoint distribution is a walk over a handful of terms' docFreq instead of a pass over
  *    every document; and as one doc value (a few bits per event), so a distribution under a query
@@ -62,6 +65,8 @@ final class EventDocuments {
     private final LongPoint[] longPoints = new LongPoint[Field.count()];
     private final SortedDocValuesField uidValue = new SortedDocValuesField(IndexFields.display(Field.EVENT_UID), new BytesRef());
     private final SortedDocValuesField processKeyValue = new SortedDocValuesField(IndexFields.display(Field.PROCESS_KEY), new BytesRef());
+    private final SortedDocValuesField processNameValue = new SortedDocValuesField(IndexFields.display(Field.PROCESS_NAME), new BytesRef());
+    private final NumericDocValuesField[] sortValues = new NumericDocValuesField[Field.count()];
     private final StoredField values = new StoredField(VALUES, new byte[0]);
     private final StringField variantId = new StringField(ProcessVariants.ID, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
     private final NumericDocValuesField tsValue = new NumericDocValuesField(IndexFields.TS, 0L);
@@ -110,6 +115,9 @@ final class EventDocuments {
             }
             if (f.kind() == FieldKind.NUMBER || f.kind() == FieldKind.TIME) {
                 longPoints[f.ordinal()] = new LongPoint(IndexFields.point(f), 0L);
+            }
+            if (f.kind() == FieldKind.NUMBER && EventSort.sortable(f)) {
+                sortValues[f.ordinal()] = new NumericDocValuesField(IndexFields.point(f), 0L);
             }
         }
     }
@@ -218,6 +226,10 @@ final class EventDocuments {
                     if (n != null) {
                         longPoints[i].setLongValue(n);
                         doc.add(longPoints[i]);
+                        if (sortValues[i] != null) {
+                            sortValues[i].setLongValue(n);
+                            doc.add(sortValues[i]);
+                        }
                     }
                     if (f == Field.TS && n != null && isCanonical(value)) {
                         own[i] = null; // read back from its doc value, see class comment
@@ -236,6 +248,10 @@ final class EventDocuments {
         if (event.get(Field.PROCESS_KEY) != null) {
             processKeyValue.setBytesValue(lowerBytes[Field.PROCESS_KEY.ordinal()]);
             doc.add(processKeyValue);
+        }
+        if (event.get(Field.PROCESS_NAME) != null) {
+            processNameValue.setBytesValue(lowerBytes[Field.PROCESS_NAME.ordinal()]);
+            doc.add(processNameValue);
         }
         if (variant != null) {
             variantId.setBytesValue(variant);

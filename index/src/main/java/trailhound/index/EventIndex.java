@@ -86,6 +86,19 @@ public interface EventIndex {
     /** Newest-first page of events matching the query, starting after {@code after} (null: first page). */
     EventPage search(Query query, int limit, PageCursor after) throws IOException;
 
+    /**
+     * The events matching the query (null: all events) in {@code sort} order, from position
+     * {@code offset} (0: the first), at most {@code limit} of them. Pages of one order never skip or
+     * repeat an event while the index is unchanged (the order is total, see {@link EventSort}).
+     * {@code next} is the keyset cursor of the following page for {@link EventSort#NEWEST_FIRST}
+     * (for {@link #search}), null otherwise and on the last page.
+     *
+     * @throws IllegalArgumentException for a limit below 1, a negative offset,
+     *         {@code offset + limit} over {@value EventSort#MAX_DEPTH}, or a sort field the index was
+     *         written without doc values for (an index from before it was sortable: re-index it)
+     */
+    EventPage page(Query query, EventSort sort, int offset, int limit) throws IOException;
+
     /** Counts per type and per type/operation of the events matching the query (null: all events). */
     Distribution distribution(Query query) throws IOException;
 

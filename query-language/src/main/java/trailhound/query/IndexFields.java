@@ -15,13 +15,14 @@ import trailhound.schema.FieldKind;
  *       lookups. For NUMBER fields the term is the decimal text; for IP the canonical address text.
  *       TIME values are always numbers and only ever queried as ranges, so a point is enough (a
  *       term per distinct millisecond was among the costliest fields to index).
- *   <li>{@link #display} — the original value as {@code SortedDocValues}, only for the fields the
- *       index sorts or groups on ({@code event_uid}, {@code process_key}); values are shown from
- *       a stored field the index module owns.
+ *   <li>{@link #display} — the value as {@code SortedDocValues}, only for the fields the index
+ *       sorts or groups on ({@code event_uid} in original case, {@code process_key} and
+ *       {@code process_name} lower-cased); values are shown from a stored field the index module owns.
  *   <li>{@link #point} — NUMBER ({@code LongPoint}), TIME ({@code LongPoint}) and IP
  *       ({@code InetAddressPoint}) fields: ranges and CIDR. {@code ts} also has
  *       {@code NumericDocValues} under its point's name ({@link #TS}): the newest-first sort, which
- *       Lucene speeds up by skipping documents through the points only when both share one name.
+ *       Lucene speeds up by skipping documents through the points only when both share one name;
+ *       so do {@code pid} and {@code remote_port}, for the grid's sort by them.
  * </ul>
  * Contains, ends-with, wildcard and regex on KEYWORD fields are never answered by scanning the
  * event index's term dictionary: see {@link trailhound.query.ValuePatternQuery}.

@@ -47,7 +47,7 @@
       if (panel.dataset.snapshot) params.set('snapshot', panel.dataset.snapshot);
       if (panel.dataset.from) params.set('from', panel.dataset.from);
       if (panel.dataset.to) params.set('to', panel.dataset.to);
-      window.location = panel.dataset.eventsUrl + '?' + params.toString();
+      window.location = panel.dataset.eventsUrl + '?' + params.toString() + panel.dataset.gridParams;
       return;
     }
     show(true);
@@ -287,4 +287,78 @@
       }
     });
   })();
+})();
+
+// The grid: rows expand to every field with copy buttons, long values open with "more", the page
+// size applies on change. Values are read from data-value and written as text, never as HTML.
+(function () {
+  const size = document.getElementById('page-size');
+  if (size) size.addEventListener('change', () => size.form.submit());
+
+  // The chooser's ticks go into one cols=a,b,c (the form alone sends cols=a&cols=b, also understood).
+  const cols = document.getElementById('col-form');
+  if (cols) cols.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const data = new FormData(cols);
+    const params = new URLSearchParams();
+    for (const [k, v] of data) if (k !== 'cols') params.append(k, v);
+    const chosen = data.getAll('cols');
+    if (chosen.length) params.set('cols', chosen.join(','));
+    window.location = cols.action + '?' + params.toString();
+  });
+
+  const table = document.getElementById('events');
+  if (!table) return;
+
+  // Text with a break opportunity after each separator, as the server renders it (CellValue).
+  function fill(span, text) {
+    span.textContent = '';
+    for (const part of text.split(/(?<=[\\/ ,;&=?|:])/)) {
+      span.appendChild(document.createTextNode(part));
+      span.appendChild(document.createElement('wbr'));
+    }
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    // plain http to a remote host: the clipboard API is absent there
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    return ok ? Promise.resolve() : Promise.reject(new Error('copy refused'));
+  }
+
+  table.addEventListener('click', ev => {
+    const button = ev.target.closest('button');
+    if (!button || !table.contains(button)) return;
+    if (button.classList.contains('expand')) {
+      const detail = button.closest('tr').nextElementSibling;
+      const open = button.getAttribute('aria-expanded') !== 'true';
+      detail.hidden = !open;
+      button.setAttribute('aria-expanded', String(open));
+      button.textContent = open ? '▾' : '▸';
+    } else if (button.classList.contains('more')) {
+      const span = button.previousElementSibling;
+      const open = button.getAttribute('aria-expanded') !== 'true';
+      if (open) {
+        span.short = span.short || [...span.childNodes];
+        fill(span, span.dataset.value);
+      } else {
+        span.replaceChildren(...span.short);
+      }
+      button.setAttribute('aria-expanded', String(open));
+      button.textContent = open ? 'less' : 'more';
+    } else if (button.classList.contains('copy')) {
+      const value = button.parentElement.querySelector('.pv').dataset.value;
+      copy(value).then(() => { button.textContent = 'Copied'; },
+                       () => { button.textContent = 'Copy failed: select the value'; });
+      setTimeout(() => { button.textContent = 'Copy'; }, 2000);
+    }
+  });
 })();

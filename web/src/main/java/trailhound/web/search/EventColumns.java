@@ -12,7 +12,8 @@ import trailhound.web.pivot.Pivot;
 
 /**
  * Which columns the grid shows: the common ones (time, type, operation, process, PID, user) and then
- * the fields of the event type when a page holds one type only, else the event's main object.
+ * the fields of the event type when a page holds one type only, else the event's main object; or,
+ * for the search grid, the time and the columns chosen ({@code cols}).
  */
 public final class EventColumns {
     private static final List<Field> COMMON =
@@ -62,4 +63,80 @@ public final class EventColumns {
     }
 
     public record Grid(List<String> headers, List<GridRow> rows) {}
+
+    /**
+     * The search grid's columns and rows: time first, then the chosen fields (empty: the columns
+     * {@link #grid} picks by event type), each cell holding the values it shows with their fields.
+     */
+    public static Table table(List<Event> events, List<Field> chosen) {
+        List<Field> fields;
+        boolean object = false;
+        if (chosen.isEmpty()) {
+            Set<String> types = events.stream().map(Event::type).collect(Collectors.toSet());
+            List<Field> specific = types.size() == 1 ? BY_TYPE.get(types.iterator().next()) : null;
+            fields = new ArrayList<>(COMMON);
+            if (specific == null) {
+                object = true;
+            } else {
+                fields.addAll(specific);
+            }
+        } else {
+            fields = new ArrayList<>(List.of(Field.TS));
+            chosen.stream().filter(f -> f != Field.TS).forEach(fields::add);
+        }
+        List<Column> columns = new ArrayList<>(fields.stream().map(f -> new Column(f, f.label())).toList());
+        if (object) columns.add(new Column(null, "Object"));
+        boolean withObject = object;
+        List<EventRow> rows = events.stream().map(e -> {
+            List<List<CellValue>> cells = new ArrayList<>(columns.size());
+            for (Field f : fields) cells.add(values(e, f));
+            if (withObject) cells.add(objectValues(e));
+            List<EventRow.Detail> details = new ArrayList<>();
+            for (Field f : Field.all()) {
+                if (e.has(f)) details.add(new EventRow.Detail(f.label(), value(e, f)));
+            }
+            return new EventRow(e.uid(), e.ts(), e.get(Field.PROCESS_KEY), cells, details);
+        }).toList();
+        return new Table(columns, rows);
+    }
+
+    /** A grid column: its field (null for the composite "Object") and header label. */
+    public record Column(Field field, String label) {}
+
+    public record Table(List<Column> columns, List<EventRow> rows) {}
+
+    /** The field's value as shown and pivoted on: ts as UTC text, anything else as stored. */
+    private static CellValue value(Event e, Field f) {
+        return CellValue.of(f.canonicalName(), f == Field.TS ? Format.utc(e.ts()) : e.get(f));
+    }
+
+    private static List<CellValue> values(Event e, Field f) {
+        return f == Field.TS || e.has(f) ? List.of(value(e, f)) : List.of();
+    }
+
+    /**
+     * The event's main object ({@link Event#object}) as the values it is made of, so each keeps its
+     * own field: remote IP and port, registry key and value name, or the one field.
+     */
+    private static List<CellValue> objectValues(Event e) {
+        if ("network".equals(e.type()) && e.has(Field.REMOTE_IP)) {
+            return e.has(Field.REMOTE_PORT)
+                    ? List.of(value(e, Field.REMOTE_IP), new CellValue(":", Field.REMOTE_PORT.canonicalName(), e.get(Field.REMOTE_PORT)))
+                    : List.of(value(e, Field.REMOTE_IP));
+        }
+        for (Field f : OBJECT_FIELDS) {
+            if (!e.has(f)) continue;
+            if (f == Field.REGISTRY_KEY && e.has(Field.REGISTRY_VALUE_NAME)) {
+                return List.of(value(e, f), new CellValue("\\", Field.REGISTRY_VALUE_NAME.canonicalName(), e.get(Field.REGISTRY_VALUE_NAME)));
+            }
+            return List.of(value(e, f));
+        }
+        return "process".equals(e.type()) && e.has(Field.COMMAND_LINE) ? List.of(value(e, Field.COMMAND_LINE)) : List.of();
+    }
+
+    // as Event.object(), which answers text only
+    private static final Field[] OBJECT_FIELDS = {
+        Field.FILE_PATH, Field.REGISTRY_KEY, Field.DNS_QUERY, Field.IMAGE_PATH, Field.TARGET_PROCESS_PATH,
+        Field.TARGET_USER, Field.REMOTE_IP
+    };
 }

@@ -22,10 +22,12 @@ import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
 /**
- * The events grid {@code /endpoints/{endpoint}/events?q=&snapshot=&from=&to=&after=} (the URL holds
- * the whole search, so it can be bookmarked) with its time picker and histogram, its builder edits ({@code .../events/builder}, which redirect to
+ * The events grid {@code /endpoints/{endpoint}/events?q=&snapshot=&from=&to=&cols=&sort=&size=&start=} (the URL
+ * holds the whole search and how it is shown, so it can be bookmarked and shared; see {@link GridOptions}) with its time picker and histogram, its builder edits ({@code .../events/builder}, which redirect to
  * the grid with the new text), the exports and the JSON twins
- * {@code /api/v1/endpoints/{endpoint}/search?q=&from=&to=&limit=&after=} and {@code .../count}; a bad
+ * {@code /api/v1/endpoints/{endpoint}/search?q=&from=&to=&limit=&after=&sort=&start=&cols=} ({@code after}: newest
+ * first from a cursor; {@code sort}, {@code start}, {@code cols}: as in the grid, see {@link GridOptions}; {@code cols}
+ * keeps only those fields of each event) and {@code .../count}; a bad
  * {@code from}/{@code to} ({@link TimeRange}) is a 400 naming it, on the grid shown in the picker.
  */
 public final class SearchPages {
@@ -53,10 +55,10 @@ public final class SearchPages {
     }
 
     private void grid(Context http) throws Exception {
-        PageCursor after = cursor(http.queryParam("after"));
         EventScope scope = EventScope.of(http, ctx.scope(http));
-        if (after == null) audited(http, scope); // a search once, not each page of it
-        show(http, scope, after, null);
+        GridOptions options = GridOptions.of(http);
+        if (options.start() == 0) audited(http, scope); // a search once, not each page of it
+        show(http, scope, options, null);
     }
 
     /** The search in the audit trail: the query text, and the snapshot when there is one. */
@@ -71,7 +73,7 @@ public final class SearchPages {
      * (shown like a query error, with the query unchanged). A bad query or time window keeps what the
      * user typed, shows the message (the query's column) and answers 400.
      */
-    private void show(Context http, EventScope scope, PageCursor after, BadRequest rejected) throws Exception {
+    private void show(Context http, EventScope scope, GridOptions options, BadRequest rejected) throws Exception {
         BuilderView view = builder.view(scope.text());
         boolean typedFirst = "typed".equals(http.queryParam("view")) || view.unavailable() != null;
         var chrome = ctx.chrome(http, "Events · " + scope.endpoint()).forEndpoint(scope.endpoint());
@@ -84,6 +86,7 @@ public final class SearchPages {
         keep.add(new TimePicker.Param("q", scope.text()));
         if (scope.snapshot() != null) keep.add(new TimePicker.Param("snapshot", scope.snapshot().id()));
         if (typedFirst) keep.add(new TimePicker.Param("view", "typed"));
+        keep.addAll(options.hidden());
         Query query;
         try {
             query = scope.query(language);
@@ -93,7 +96,7 @@ public final class SearchPages {
             http.status(HttpStatus.BAD_REQUEST);
             TimePicker time = TimeViews.picker(path, keep, scope.from(), scope.to(), newest, ctx.clock().instant());
             ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view, window ? null : e.getMessage(),
-                    e instanceof QuerySyntaxException q ? q.column() : null, -1, List.of(), List.of(), null, true, snapshots,
+                    e instanceof QuerySyntaxException q ? q.column() : null, -1, null, options, snapshots,
                     typedFirst || !window, List.of(), time, null));
             return;
         }
@@ -101,19 +104,18 @@ public final class SearchPages {
         EventPage page;
         Histogram histogram;
         try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
-            page = lease.index().search(query, PAGE_SIZE, after);
+            page = page(lease, query, options.sort(), options.start(), options.size());
             histogram = lease.index().histogram(scope.untimedQuery(language), range.from(), range.to());
         }
-        EventColumns.Grid grid = EventColumns.grid(page.events());
+        EventColumns.Table table = EventColumns.table(page.events(), options.cols());
         if (rejected != null) {
             http.status(HttpStatus.BAD_REQUEST);
         }
         TimePicker time = TimeViews.picker(path, keep, scope.from(), scope.to(), newest, ctx.clock().instant())
                 .withHint(extent == null ? null : TimeViews.missed(range, page.total(), extent[0], extent[1]));
-        String base = path + "?" + scope.untimedParams() + (typedFirst ? "&view=typed" : "");
+        String base = path + "?" + scope.untimedParams() + (typedFirst ? "&view=typed" : "") + options.params();
         ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view,
-                rejected == null ? null : rejected.getMessage(), null, page.total(),
-                grid.headers(), grid.rows(), page.next() == null ? null : page.next().toString(), after == null,
+                rejected == null ? null : rejected.getMessage(), null, page.total(), table, options,
                 snapshots, typedFirst, page.partial().stream().map(SearchPages::describe).toList(),
                 time, HistogramView.of(histogram, base)));
     }
@@ -125,6 +127,7 @@ public final class SearchPages {
      */
     private void edit(Context http) throws Exception {
         EventScope scope = EventScope.of(http, ctx.scope(http));
+        GridOptions options = GridOptions.of(http).withStart(0);
         String action = http.queryParam("action");
         String text;
         try {
@@ -132,10 +135,11 @@ public final class SearchPages {
                     http.queryParam("connector"), http.queryParam("parameter"), http.queryParam("operand"),
                     http.queryParam("value"));
         } catch (BadRequest e) {
-            show(http, scope, null, e);
+            show(http, scope, options, e);
             return;
         }
-        http.redirect("/endpoints/" + trailhound.web.Format.segment(scope.endpoint()) + "/events?" + scope.withText(text).params());
+        http.redirect("/endpoints/" + trailhound.web.Format.segment(scope.endpoint()) + "/events?" + scope.withText(text).params()
+                + options.params());
     }
 
     /** "ingesting s7: 1,200,000 of 10,000,000 events" (or "... events so far" when the total is unknown). */
@@ -160,19 +164,39 @@ public final class SearchPages {
         }
         Query query = parse(scope);
         PageCursor after = cursor(http.queryParam("after"));
-        if (after == null) audited(http, scope);
+        var sort = GridOptions.sort(http);
+        int start = GridOptions.start(http, limit);
+        List<trailhound.schema.Field> cols = GridOptions.cols(http);
+        if (after != null && (start != 0 || !sort.equals(trailhound.index.EventSort.NEWEST_FIRST))) {
+            throw new BadRequest("after pages newest first from a cursor; with sort or start, page by start instead (start=" + start
+                    + " and the next page at start + limit)");
+        }
+        if (after == null && start == 0) audited(http, scope);
         EventPage page;
         try (IndexBackend.Lease lease = ctx.scope(http).index(scope.endpoint())) {
-            page = lease.index().search(query, limit, after);
+            page = after != null ? lease.index().search(query, limit, after) : page(lease, query, sort, start, limit);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("endpoint", scope.endpoint());
         body.put("query", scope.text());
         body.put("total", page.total());
-        body.put("events", page.events().stream().map(Event::toDisplayMap).toList());
+        body.put("sort", sort.toString());
+        if (after == null) body.put("start", start);
+        body.put("events", page.events().stream().map(e -> only(e.toDisplayMap(), cols)).toList());
         body.put("next", page.next() == null ? null : page.next().toString());
         body.put("partial", page.partial()); // sources being ingested: their events so far are included
         http.json(body);
+    }
+
+    /** The event's fields named in {@code cols} (in that order), or all of them when it is empty. */
+    private static Map<String, String> only(Map<String, String> event, List<trailhound.schema.Field> cols) {
+        if (cols.isEmpty()) return event;
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var f : cols) {
+            String v = event.get(f.canonicalName());
+            if (v != null) out.put(f.canonicalName(), v);
+        }
+        return out;
     }
 
     private void apiCount(Context http) throws Exception {
@@ -187,6 +211,16 @@ public final class SearchPages {
             body.put("partial", lease.index().ingesting()); // as in search: sources being ingested are in the total so far
         }
         http.json(body);
+    }
+
+    /** An offset page; an index that cannot sort by the field (written before it could) is a 400 saying so. */
+    private static EventPage page(IndexBackend.Lease lease, Query query, trailhound.index.EventSort sort, int start, int limit)
+            throws java.io.IOException {
+        try {
+            return lease.index().page(query, sort, start, limit);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
     }
 
     /** The scope's query; a bad text becomes a 400 with message and column. */
