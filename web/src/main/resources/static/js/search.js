@@ -355,7 +355,7 @@
       button.setAttribute('aria-expanded', String(open));
       button.textContent = open ? 'less' : 'more';
     } else if (button.classList.contains('copy')) {
-      const value = button.parentElement.querySelector('.pv').dataset.value;
+      const value = button.parentElement.querySelector('[data-value]').dataset.value; // a .pv, or the time (no pivot)
       copy(value).then(() => { button.textContent = 'Copied'; },
                        () => { button.textContent = 'Copy failed: select the value'; });
       setTimeout(() => { button.textContent = 'Copy'; }, 2000);
