@@ -66,7 +66,7 @@ public final class ProcessPages {
     private static void events(Context http, WebContext ctx) throws IOException {
         Loaded loaded = load(ctx.scope(http), trailhound.web.Format.unsegment(http.pathParam("endpoint")),
                 trailhound.web.Format.unsegment(http.pathParam("processKey")), PAGE_HISTORY, PAGE_HINT, 0, 0);
-        ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view()));
+        ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view(), ctx.reputation()));
     }
 
     private static void api(Context http, WebContext ctx) throws IOException {

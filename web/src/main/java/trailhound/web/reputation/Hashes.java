@@ -22,6 +22,14 @@ public final class Hashes {
         return true;
     }
 
+    /**
+     * True when a grid column (by its header, the field's label: MD5, SHA-1, SHA-256) holds a hash
+     * and the cell's value is one: such a cell gets a verdict badge.
+     */
+    public static boolean inHashColumn(String header, String value) {
+        return ("MD5".equals(header) || "SHA-1".equals(header) || "SHA-256".equals(header)) && isHash(value);
+    }
+
     /** The lower-case hash, or an IllegalArgumentException saying what a hash looks like. */
     public static String normalise(String text) {
         String h = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
