@@ -1,6 +1,7 @@
 package trailhound.web.reputation;
 
 import java.util.Locale;
+import trailhound.schema.Field;
 
 /** Recognises the file hashes reputation works with: MD5, SHA-1 and SHA-256 in hex. */
 public final class Hashes {
@@ -27,7 +28,8 @@ public final class Hashes {
      * and the cell's value is one: such a cell gets a verdict badge.
      */
     public static boolean inHashColumn(String header, String value) {
-        return ("MD5".equals(header) || "SHA-1".equals(header) || "SHA-256".equals(header)) && isHash(value);
+        return (Field.HASH_MD5.label().equals(header) || Field.HASH_SHA1.label().equals(header)
+                || Field.HASH_SHA256.label().equals(header)) && isHash(value);
     }
 
     /** The lower-case hash, or an IllegalArgumentException saying what a hash looks like. */

@@ -174,6 +174,8 @@ class SightingsTest {
         String html = squash(get("/endpoints/WS-FIN-01/events?q=" + WebTestSupport.enc("type:process"), analyst).body());
 
         assertTrue(html.contains(SHA256 + " <span class=\"verdict-slot\" hx-get=\"/reputation/" + SHA256 + "/badge?id=none\""), html);
+        String hunt = squash(get("/hunt?q=" + WebTestSupport.enc("type:process AND process_name:svcmon.exe"), analyst).body());
+        assertTrue(hunt.contains(SHA256 + " <span class=\"verdict-slot\" hx-get=\"/reputation/" + SHA256 + "/badge?id=none\""), hunt);
         String badge = get("/reputation/" + MD5 + "/badge?id=none", analyst).body();
         assertTrue(badge.contains("class=\"verdict-badge verdict-malicious\" href="), badge);
         assertFalse(badge.contains(" id="), badge);
