@@ -16,13 +16,13 @@ import trailhound.web.WebContext;
  * <p>The page and its twin also say where the caller may see the hash ({@link Sightings}); the twin:
  * <pre>{@code
  * {"hash": "...", "verdict": "malicious", "sources": [...],
- *  "seen": {"total": 42, "endpoint_count": 2, "complete": true, "hunt_url": "/hunt?q=hash%3A...",
+ *  "seen": {"total": 42, "endpoint_count": 2, "process_count": 3, "complete": true, "hunt_url": "/hunt?q=hash%3A...",
  *           "endpoints": [{"endpoint": "WS-01", "events": 40, "first_seen": "2026-...Z", "last_seen": "...", "events_url": "..."}],
  *           "processes": [{"endpoint": "WS-01", "process_key": "...", "image_path": "C:\\...", "events": 3,
  *                          "first_seen": "...", "last_seen": "...", "process_url": "..."}]}}
  * }</pre>
- * Times are UTC ISO-8601; a process's events and times are those of the events read (see
- * {@link Sightings}); {@code complete} false means the lists are cut and the Hunt page has the rest.
+ * Times are UTC ISO-8601, counts exact; {@code complete} false means the lists are cut (see
+ * {@link Sightings}) and the Hunt page has the rest.
  */
 public final class ReputationPages {
     private ReputationPages() {}
@@ -55,6 +55,7 @@ public final class ReputationPages {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("total", seen.total());
         s.put("endpoint_count", seen.endpointCount());
+        s.put("process_count", seen.processCount());
         s.put("complete", seen.complete());
         s.put("hunt_url", seen.huntUrl());
         s.put("endpoints", seen.endpoints().stream().map(e -> {

@@ -75,6 +75,7 @@ class SightingsTest {
 
             assertEquals(5, seen.get("total").asLong(), hash + ": 4 on WS-FIN-01 (3 starts, 1 image load), 1 on WS-FIN-02");
             assertEquals(2, seen.get("endpoint_count").asInt());
+            assertEquals(4, seen.get("process_count").asLong());
             assertTrue(seen.get("complete").asBoolean());
             JsonNode fin1 = seen.get("endpoints").get(0);
             assertEquals("WS-FIN-01", fin1.get("endpoint").asText());
@@ -109,6 +110,7 @@ class SightingsTest {
 
         assertEquals(5 + SightingsFixture.LAB_STARTS, seen.get("total").asLong());
         assertEquals(3, seen.get("endpoint_count").asInt());
+        assertEquals(4 + SightingsFixture.LAB_STARTS, seen.get("process_count").asLong());
         assertEquals("LAB-01", seen.get("endpoints").get(0).get("endpoint").asText(), "most events first");
         assertEquals("2026-11-19T00:09:00.000Z", seen.get("endpoints").get(0).get("first_seen").asText());
         assertEquals("2026-11-19T00:10:40.000Z", seen.get("endpoints").get(0).get("last_seen").asText());
