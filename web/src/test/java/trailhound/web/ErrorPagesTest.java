@@ -109,6 +109,21 @@ class ErrorPagesTest {
     }
 
     @Test
+    void indexOfAnOlderTrailhound_pageSendsToTheJobsPage_apiNamesTheRoute() throws Exception {
+        // an index folder as an older Trailhound left it: format 3 (the CLI's SourcesCommandsTest does the same)
+        Path index = admin.data().root().resolve("endpoints").resolve("OLD-01").resolve("index");
+        java.nio.file.Files.createDirectories(index.resolve("1"));
+        java.nio.file.Files.writeString(index.resolve("1").resolve("FORMAT"), "3\n");
+        java.nio.file.Files.writeString(index.resolve("CURRENT"), "1\n");
+
+        Shown page = check("index needs a re-index", admin.get("/endpoints/OLD-01/events"), 409);
+        assertTrue(page.message().contains("Re-index on the Jobs page"), page.message());
+        HttpResponse<String> api = admin.get("/api/v1/endpoints/OLD-01/search?q=");
+        assertEquals(409, api.statusCode(), api.body());
+        assertTrue(api.body().contains("POST /api/v1/jobs/reindex"), api.body());
+    }
+
+    @Test
     void api_keepsPreciseMachineMessages() throws Exception {
         ObjectMapper json = new ObjectMapper();
         HttpResponse<String> unknown = admin.get("/api/v1/endpoints/NOPE/search?q=");
