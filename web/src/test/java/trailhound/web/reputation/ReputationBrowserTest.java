@@ -95,8 +95,10 @@ class ReputationBrowserTest {
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#events td .verdict-badge"), 3));
         for (WebElement badge : browser.findElements(By.cssSelector("#events td .verdict-badge"))) {
             assertEquals("Unknown", badge.getText(), "the grid shows the SHA-256 column");
+            assertEquals("rgba(138, 138, 138, 1)", badge.getCssValue("background-color"), "styled as on the process page");
             assertEquals(web.server().url() + "/reputation/" + SHA256, badge.getDomProperty("href"));
         }
+        Browsers.screenshot(browser, "grid-hash-badges");
         browser.get(web.server().url() + "/endpoints/WS-FIN-01/process/" + FIN1_FIRST);
         browser.findElement(By.cssSelector("[data-tab='tab-events']")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#event-history details.event")));
