@@ -1,9 +1,12 @@
 package trailhound.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,11 +16,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import trailhound.index.Distribution;
 import trailhound.ingest.DataDir;
 import trailhound.query.QueryLanguage;
+import trailhound.query.TimeWindow;
 
-@Command(name = "distribution", mixinStandardHelpOptions = true, description = "Event counts per type and per type/operation, optionally under a query.")
+@Command(name = "distribution", mixinStandardHelpOptions = true, description = {
+    "Event counts per type and per type/operation, optionally under a query.",
+    "With --from and --to (or --last) only the events in that time window are counted, as on the web's distribution page."})
 final class DistributionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
+    @Mixin TimeOptions time;
 
     @Option(names = "--endpoint", required = true, paramLabel = "NAME", description = "The endpoint to count.")
     String endpoint;
@@ -34,8 +41,10 @@ final class DistributionCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         try (DataDir dir = DataDir.openExisting(data.dir)) {
             String name = Renamed.follow(dir, endpoint, spec);
+            TimeWindow window = time.window(dir, List.of(name), Clock.systemUTC());
+            if (!window.all()) q = window.filter(q == null ? new MatchAllDocsQuery() : q);
             try (var lease = dir.indexes().acquire(name)) {
-                CliAudit.record(dir, "distribution", name, query == null ? "" : query, spec.commandLine().getErr());
+                CliAudit.record(dir, "distribution", name, (query == null ? "" : query) + window.describe(), spec.commandLine().getErr());
                 Distribution d = lease.index().distribution(q);
                 if (format == Format.json) {
                     Map<String, Object> json = new LinkedHashMap<>();

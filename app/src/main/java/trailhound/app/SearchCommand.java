@@ -3,6 +3,7 @@ package trailhound.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,16 +21,19 @@ import trailhound.index.HuntResult;
 import trailhound.index.IndexBackend;
 import trailhound.ingest.DataDir;
 import trailhound.query.QueryLanguage;
+import trailhound.query.TimeWindow;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 import trailhound.web.search.EventCsv;
 
 @Command(name = "search", mixinStandardHelpOptions = true, description = {
     "Search events with the query language, newest first.",
-    "Example: `process_name:powershell.exe AND command_line:*-enc* AND NOT user:system`."})
+    "Example: `process_name:powershell.exe AND command_line:*-enc* AND NOT user:system`.",
+    "With --from and --to (or --last) only the events in that time window are searched, as the web's time picker does."})
 final class SearchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
+    @Mixin TimeOptions time;
     @ArgGroup(exclusive = true, multiplicity = "1") Endpoints endpoints;
 
     static final class Endpoints {
@@ -60,7 +64,9 @@ final class SearchCommand implements Callable<Integer> {
         try (DataDir dir = DataDir.openExisting(data.dir)) {
             List<String> names = endpoints.all ? dir.indexes().endpoints()
                     : endpoints.names.stream().map(n -> Renamed.follow(dir, n, spec)).distinct().toList();
-            String detail = String.join(" ", words) + (count ? " [count]" : format == Format.csv ? " [csv]" : "");
+            TimeWindow window = time.window(dir, names, Clock.systemUTC());
+            query = window.filter(query);
+            String detail = String.join(" ", words) + window.describe() + (count ? " [count]" : format == Format.csv ? " [csv]" : "");
             if (endpoints.all) {
                 CliAudit.record(dir, format == Format.csv ? "export" : "hunt", (String) null, detail, spec.commandLine().getErr());
             } else {

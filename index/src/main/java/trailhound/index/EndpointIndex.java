@@ -422,6 +422,11 @@ public final class EndpointIndex implements EventIndex, Closeable {
     }
 
     @Override
+    public ProcessMatches processesMatching(Query query, int limit) throws IOException {
+        return withSearcher(s -> ProcessMatches.collect(s, prepare(query), limit));
+    }
+
+    @Override
     public Histogram histogram(Query query, Long from, Long to) throws IOException {
         if (from != null && to != null && from >= to) {
             throw new IllegalArgumentException("histogram window must start before it ends, was [" + from + ", " + to + ")");

@@ -112,6 +112,15 @@ public interface EventIndex {
      */
     Histogram histogram(Query query, Long from, Long to) throws IOException;
 
+    /**
+     * The processes with events matching the query: how many match per process and their first and
+     * last time, exact over every match (doc values, no event read); the {@code limit} with the
+     * latest last match first.
+     *
+     * @throws IllegalArgumentException for a negative limit
+     */
+    ProcessMatches processesMatching(Query query, int limit) throws IOException;
+
     /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
     Optional<ProcessView> process(String processKey, int historyLimit) throws IOException;
 

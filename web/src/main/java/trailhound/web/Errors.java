@@ -21,6 +21,13 @@ import trailhound.query.QuerySyntaxException;
  * stack trace, so support can find the detail; no stack trace or exception text reaches the browser.
  * Bad queries are normally answered by the search pages themselves (they keep what the user typed);
  * BadRequest here is the fallback.
+ *
+ * Two readers, two wordings. The JSON API's reader is a program's author: its messages stay precise
+ * and name routes ("GET /api/v1/endpoints lists ..."). A page's reader is an analyst in a browser: the
+ * page says what happened and offers what to do there, as links (ErrorPage.Action: back to the
+ * endpoint, to the previous page, to the endpoint list, sign in again), and never shows a route
+ * ("GET /endpoints/{endpoint}", which Javalin's own 404/405 messages hold) or command-line advice.
+ * ErrorPagesTest walks the common errors and checks that rule.
  */
 final class Errors {
     private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
@@ -48,7 +55,8 @@ final class Errors {
         routes.exception(org.apache.lucene.search.IndexSearcher.TooManyClauses.class, (e, http) ->
                 respond(ctx, http, 400, "Query too broad", trailhound.query.QueryLanguage.tooBroad(), null, null));
         routes.exception(AccessDeniedException.class, (e, http) ->
-                respond(ctx, http, 403, "Forbidden", e.getMessage(), null, null));
+                respond(ctx, http, 403, "Forbidden", api(http) ? e.getMessage()
+                        : capitalised(e.getMessage()) + ". An administrator can change your role if you need this.", null, null));
         routes.exception(AccessException.class, (e, http) -> respond(ctx, http, e.isUnknown() ? 404 : 400,
                 e.isUnknown() ? "Not found" : "Bad request", e.getMessage(), null, null));
         routes.exception(TooManyAttemptsException.class, (e, http) -> {
@@ -59,9 +67,9 @@ final class Errors {
                 respond(ctx, http, 409, "Needs re-index", "This endpoint's index was written by an older Trailhound (format "
                         + e.found() + "); its events come back once an administrator re-indexes it: " + (api(http)
                         ? "POST /api/v1/jobs/reindex with {\"endpoints\": [NAME]} or {\"all\": true}."
-                        : "on the Jobs page, or with bin/trailhound reindex --data DIR --endpoint NAME (or --all)."), null, null));
+                        : "Re-index on the Jobs page (administrators), or ask an administrator to."), null, null));
         routes.exception(HttpResponseException.class, (e, http) ->
-                respond(ctx, http, e.getStatus(), title(e.getStatus()), e.getMessage(), null, null));
+                respond(ctx, http, e.getStatus(), title(e.getStatus()), api(http) ? e.getMessage() : forPeople(http, e), null, null));
         routes.exception(Exception.class, (e, http) -> {
             String reference = UUID.randomUUID().toString().substring(0, 8);
             LOG.error("request {} {} failed, reference {}", http.method(), http.path(), reference, e);
@@ -70,9 +78,89 @@ final class Errors {
         });
         routes.error(404, http -> {
             if (http.result() == null || http.result().isEmpty()) {
-                respond(ctx, http, 404, "Not found", "There is no page at " + http.path() + ".", null, null);
+                respond(ctx, http, 404, "Not found", NO_PAGE, null, null);
             }
         });
+    }
+
+    private static final String NO_PAGE = "There is no page at this address. Check the link, or start again from the endpoint list.";
+
+    /**
+     * A page's wording of an HTTP outcome: Javalin's own 404 and 405 messages name the method and
+     * route ("Endpoint GET /x not found"), which means nothing to an analyst; the handlers' messages
+     * already speak to people.
+     */
+    private static String forPeople(Context http, HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 404 -> e.getMessage() == null || e.getMessage().startsWith("Endpoint ") || e.getMessage().equals("Not Found")
+                    ? NO_PAGE : e.getMessage();
+            case 405 -> "This address cannot be used that way: open it as a link, or use the buttons and forms on the pages.";
+            case 401 -> "You are not signed in, or your session ended: sign in again.";
+            default -> e.getMessage();
+        };
+    }
+
+    private static String capitalised(String s) {
+        return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * What the analyst can do next, as links: sign in again (401), back to the endpoint the page
+     * belongs to (when the caller sees it), back to the previous page (same site only), the endpoint
+     * list, and for a failed GET the same page again (500).
+     */
+    private static java.util.List<ErrorPage.Action> actions(WebContext ctx, Context http, int status) {
+        java.util.List<ErrorPage.Action> out = new java.util.ArrayList<>();
+        boolean get = http.method().name().equals("GET");
+        String here = http.path() + (http.queryString() == null ? "" : "?" + http.queryString());
+        if (status == 401 || trailhound.web.auth.Session.of(http) == null) {
+            out.add(new ErrorPage.Action("Sign in again", "/login" + (get ? "?next=" + Format.url(here) : "")));
+            return out;
+        }
+        if (status == 500 && get) out.add(new ErrorPage.Action("Try again", here));
+        String endpoint = endpointOf(http.path());
+        if (endpoint != null && !http.path().equals("/endpoints/" + Format.segment(endpoint) + "/events")) {
+            try {
+                if (ctx.scope(http).sees(endpoint)) {
+                    out.add(new ErrorPage.Action(endpoint + "'s events", "/endpoints/" + Format.segment(endpoint) + "/events"));
+                }
+            } catch (RuntimeException e) {
+                // the data folder itself failed (a 500 being reported): no endpoint link
+            }
+        }
+        String back = sameSiteReferer(http);
+        if (back != null && !back.equals(here)) out.add(new ErrorPage.Action("Back to the previous page", back));
+        out.add(new ErrorPage.Action("The endpoint list", "/endpoints"));
+        return out;
+    }
+
+    /** The endpoint of an {@code /endpoints/<name>/...} path, decoded; null for any other path. */
+    private static String endpointOf(String path) {
+        String prefix = "/endpoints/";
+        if (!path.startsWith(prefix)) return null;
+        int end = path.indexOf('/', prefix.length());
+        if (end < 0) return null; // the list's own paths (/endpoints/rows) or an endpoint without a page
+        try {
+            return Format.unsegment(path.substring(prefix.length(), end));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The Referer's path and query when it is this site's own page (never a link off the site), else null. */
+    private static String sameSiteReferer(Context http) {
+        String referer = http.header("Referer");
+        if (referer == null) return null;
+        try {
+            java.net.URI uri = java.net.URI.create(referer);
+            if (uri.getHost() == null || !uri.getHost().equalsIgnoreCase(http.host() == null ? "" : http.host().replaceFirst(":\\d+$", ""))) {
+                return null;
+            }
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            return path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The same page (path and query) under the endpoint's new name; null for the API and for anything but GET. */
@@ -106,7 +194,8 @@ final class Errors {
             return;
         }
         try {
-            ctx.render(http, "layout/error.jte", new ErrorPage(ctx.chrome(http, title), status, title, message, reference));
+            ctx.render(http, "layout/error.jte", new ErrorPage(ctx.chrome(http, title), status, title, message, reference,
+                    actions(ctx, http, status)));
         } catch (RuntimeException renderFailure) {
             // The error page itself failed (a broken template): still no detail to the browser.
             LOG.error("error page for {} failed", http.path(), renderFailure);

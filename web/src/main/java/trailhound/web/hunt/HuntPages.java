@@ -103,7 +103,13 @@ public final class HuntPages {
             ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, "", null, null, from, to, time));
             return;
         }
-        HuntCursor after = cursor(http.queryParam("after"));
+        HuntCursor after;
+        try {
+            after = cursor(http.queryParam("after"));
+        } catch (BadRequest e) {
+            throw new BadRequest("This link to a further page of results is broken or out of date: run the hunt again"
+                    + " from its first page.");
+        }
         TimeRange range = TimeRange.parse(from, to);
         Query query;
         try {

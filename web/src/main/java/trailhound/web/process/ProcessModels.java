@@ -47,10 +47,10 @@ final class ProcessModels {
 
         List<HashRow> hashes = new ArrayList<>();
         String primary = primaryHash(p);
-        addHash(hashes, "SHA-256", p.hashSha256(), primary, Field.HASH_SHA256);
-        addHash(hashes, "SHA-1", p.hashSha1(), primary, Field.HASH_SHA1);
-        addHash(hashes, "MD5", p.hashMd5(), primary, Field.HASH_MD5);
-        ReputationReport report = primary == null ? null : reputation.report(primary);
+        addHash(hashes, "SHA-256", "sha256", p.hashSha256(), primary, Field.HASH_SHA256, reputation);
+        addHash(hashes, "SHA-1", "sha1", p.hashSha1(), primary, Field.HASH_SHA1, reputation);
+        addHash(hashes, "MD5", "md5", p.hashMd5(), primary, Field.HASH_MD5, reputation);
+        ReputationReport report = primary == null ? null : reputation.reportIfHash(primary);
 
         // Only the Event History fragment needs every field; the page's table needs the summary.
         List<HistoryRow> rows = view.history().stream().map(e -> row(e, List.of(), List.of())).toList();
@@ -96,7 +96,8 @@ final class ProcessModels {
         out.put("parent_recorded", parentRecorded);
         out.put("children", view.children().stream().map(ProcessModels::process).toList());
         out.put("peers", view.peers().stream().map(ProcessModels::process).toList());
-        out.put("reputation", primary == null ? null : reputation.report(primary));
+        out.put("reputation", primary == null ? null : reputation.reportIfHash(primary));
+        out.put("reputations", reputations(view.process(), reputation));
         out.put("counts", ProcessTree.counts(tree.ancestry().getLast().counts()));
         out.put("ancestry", tree.ancestry().subList(0, tree.ancestry().size() - 1).stream().map(n -> ProcessTree.json(n, reputation)).toList());
         out.put("peers_page", tree.peers() == null ? null : ProcessTree.json(tree.peers(), view.process().key(), reputation));
@@ -116,9 +117,30 @@ final class ProcessModels {
         return out;
     }
 
-    static ProcessEvents events(ProcessView view, EndpointLinks links) {
+    static ProcessEvents events(ProcessView view, EndpointLinks links, ReputationService reputation) {
+        Map<String, ReputationReport> verdicts = new java.util.HashMap<>();
+        for (Event e : view.history()) {
+            for (trailhound.schema.Field f : HASH_FIELDS) {
+                String v = e.get(f);
+                if (v != null && !verdicts.containsKey(v)) verdicts.put(v, reputation.reportIfHash(v));
+            }
+        }
         return new ProcessEvents(view.history().stream()
-                .map(e -> row(e, List.copyOf(e.toDisplayMap().entrySet()), links.find(e))).toList(), view.historyTotal());
+                .map(e -> row(e, List.copyOf(e.toDisplayMap().entrySet()), links.find(e))).toList(), view.historyTotal(), verdicts);
+    }
+
+    static final List<trailhound.schema.Field> HASH_FIELDS =
+            List.of(trailhound.schema.Field.HASH_MD5, trailhound.schema.Field.HASH_SHA1, trailhound.schema.Field.HASH_SHA256);
+
+    /** Each of the process's hashes with its own report: {@code {"hash_sha256": {...}, "hash_md5": {...}}} (present hashes only). */
+    private static Map<String, Object> reputations(ProcessInfo p, ReputationService reputation) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        String[][] hashes = {{"hash_md5", p.hashMd5()}, {"hash_sha1", p.hashSha1()}, {"hash_sha256", p.hashSha256()}};
+        for (String[] h : hashes) {
+            ReputationReport r = reputation.reportIfHash(h[1]);
+            if (r != null) out.put(h[0], r);
+        }
+        return out;
     }
 
     /** The hash reputation is asked about: SHA-256 if known, else SHA-1, else MD5 (null: none). */
@@ -136,9 +158,12 @@ final class ProcessModels {
         return "/endpoints/" + Format.segment(endpoint) + "/process/" + Format.segment(processKey);
     }
 
-    private static void addHash(List<HashRow> rows, String label, String value, String primary, Field field) {
+    private static void addHash(List<HashRow> rows, String label, String kind, String value, String primary, Field field,
+            ReputationService reputation) {
         if (value != null) {
-            rows.add(new HashRow(label, value, value.equals(primary), field));
+            boolean main = value.equals(primary);
+            rows.add(new HashRow(label, value, main, field, reputation.reportIfHash(value),
+                    main ? "reputation-badge" : "reputation-badge-" + kind));
         }
     }
 

@@ -69,7 +69,8 @@ public final class ProcessPages {
         String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         Loaded loaded = load(ctx.scope(http), endpoint, trailhound.web.Format.unsegment(http.pathParam("processKey")),
                 PAGE_HISTORY, PAGE_HINT, 0, 0);
-        ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view(), EndpointLinks.of(ctx.scope(http), endpoint)));
+        ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view(), EndpointLinks.of(ctx.scope(http), endpoint),
+                ctx.reputation()));
     }
 
     private static void api(Context http, WebContext ctx) throws IOException {

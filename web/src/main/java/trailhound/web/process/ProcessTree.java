@@ -89,20 +89,15 @@ final class ProcessTree {
                 branch, c.children() == 0 ? null : childrenUrl(endpoint, p.key(), 0, null));
     }
 
-    /** The CSS class and label of the verdict on the process's primary hash; "none" without a hash. */
+    /** The CSS class and label of the verdict on the process's hashes (the strongest); "none" without a hash. */
     private static String[] verdict(ProcessInfo p, ReputationService reputation) {
         ReputationReport r = report(p, reputation);
         return r == null ? new String[] {"verdict-none", "No hash"} : new String[] {r.verdict().cssClass(), r.verdict().label()};
     }
 
+    /** The strongest verdict of the process image's hashes; null (no hash) when none is a hash. */
     private static ReputationReport report(ProcessInfo p, ReputationService reputation) {
-        String hash = ProcessModels.primaryHash(p);
-        if (hash == null) return null;
-        try {
-            return reputation.report(hash);
-        } catch (IllegalArgumentException notAHash) {
-            return null; // a recorder wrote something else in a hash field: shown as no hash
-        }
+        return reputation.strongest(p.hashSha256(), p.hashSha1(), p.hashMd5());
     }
 
     static String childrenUrl(String endpoint, String parentKey, int offset, String exclude) {

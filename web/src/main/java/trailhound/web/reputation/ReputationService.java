@@ -56,6 +56,28 @@ public final class ReputationService implements Closeable {
         return new ReputationReport(h, Verdict.strongest(sources.stream().map(SourceVerdict::verdict).toList()), sources);
     }
 
+    /**
+     * The report on a hash field's value, or null when it is absent or not an MD5, SHA-1 or SHA-256
+     * (a recorder may write anything into a hash field; such a value gets no badge).
+     */
+    public ReputationReport reportIfHash(String value) {
+        return value != null && Hashes.isHash(value.strip()) ? report(value) : null;
+    }
+
+    /**
+     * The one verdict on a file known by several hashes (MD5, SHA-1, SHA-256 of the same image; nulls
+     * and non-hashes skipped): the strongest of their reports ({@link Verdict} order), null when none
+     * is a hash. An intel file that lists only the MD5 as malicious makes the file malicious.
+     */
+    public ReputationReport strongest(String... values) {
+        ReputationReport best = null;
+        for (String v : values) {
+            ReputationReport r = reportIfHash(v);
+            if (r != null && (best == null || r.verdict().ordinal() < best.verdict().ordinal())) best = r;
+        }
+        return best;
+    }
+
     @Override
     public void close() {
         providers.forEach(ReputationProvider::close);

@@ -1,15 +1,7 @@
 package trailhound.web.search;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
-import trailhound.query.IndexFields;
-import trailhound.schema.Event;
-import trailhound.schema.Field;
+import trailhound.query.TimeWindow;
 import trailhound.web.BadRequest;
 
 /**
@@ -22,15 +14,12 @@ import trailhound.web.BadRequest;
  * {@code 2026-11-19T07:00Z}, {@code 2026-11-19T07:00:00.250+02:00}) or epoch milliseconds; blank or
  * absent is open. The pages write {@link #iso} (UTC, {@code Z}, milliseconds only when not zero).
  * There is no relative form: a link means the same events tomorrow. A window relative to the wall
- * clock belongs in the query text, {@code ts:>now-15m}.
+ * clock belongs in the query text, {@code ts:>now-15m}. The parsing is {@link TimeWindow}'s, which
+ * the command line's {@code --from}/{@code --to} share.
  */
 public record TimeRange(Long from, Long to) {
     /** Open on both sides: every event. */
     public static final TimeRange ALL = new TimeRange(null, null);
-
-    /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: what the ISO form can say, and no overflow. */
-    private static final long EARLIEST = -62_135_596_800_000L;
-    private static final long LATEST = 253_402_300_799_999L;
 
     /**
      * The window the two parameters' text says.
@@ -38,12 +27,13 @@ public record TimeRange(Long from, Long to) {
      * @throws BadRequest naming the parameter and quoting its value, for a bad time or {@code from} not before {@code to}
      */
     public static TimeRange parse(String fromText, String toText) {
-        Long from = time("from", fromText);
-        Long to = time("to", toText);
-        if (from != null && to != null && from >= to) {
-            throw new BadRequest("'from' (" + Event.formatTime(from) + ") must be before 'to' (" + Event.formatTime(to) + ")");
+        try {
+            TimeWindow w = TimeWindow.of("'from'", TimeWindow.instant("parameter 'from'", fromText),
+                    "'to'", TimeWindow.instant("parameter 'to'", toText));
+            return new TimeRange(w.from(), w.to());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
         }
-        return new TimeRange(from, to);
     }
 
     public boolean all() {
@@ -55,41 +45,20 @@ public record TimeRange(Long from, Long to) {
      * the query matches and does not score), as a snapshot's window is; the query itself when open.
      */
     public Query filter(Query query) {
-        if (all()) return query;
-        long lo = from == null ? Long.MIN_VALUE : from;
-        long hi = to == null ? Long.MAX_VALUE : to - 1; // the point range is inclusive on both sides
-        return new BooleanQuery.Builder()
-                .add(query, BooleanClause.Occur.MUST)
-                .add(LongPoint.newRangeQuery(IndexFields.point(Field.TS), lo, hi), BooleanClause.Occur.FILTER)
-                .build();
+        return window().filter(query);
     }
 
     /** {@code 2026-11-19T07:00:00Z}, with {@code .250} only when the milliseconds are not zero; empty for null. */
     public static String iso(Long epochMillis) {
-        return epochMillis == null ? "" : Instant.ofEpochMilli(epochMillis).toString();
+        return TimeWindow.iso(epochMillis);
     }
 
     /** " [from 2026-11-19T07:00:00Z to ...]" for audit details; empty when open. */
     public String describe() {
-        if (all()) return "";
-        return " [" + (from == null ? "" : "from " + iso(from)) + (from != null && to != null ? " " : "")
-                + (to == null ? "" : "to " + iso(to)) + "]";
+        return window().describe();
     }
 
-    private static Long time(String name, String value) {
-        if (value == null || value.isBlank()) return null;
-        String v = value.strip();
-        long ms;
-        try {
-            ms = v.matches("-?\\d{1,19}") ? Long.parseLong(v) : OffsetDateTime.parse(v).toInstant().toEpochMilli();
-        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-            throw new BadRequest("parameter '" + name + "' must be an ISO-8601 time with Z or an offset, like"
-                    + " 2026-11-19T07:00:00Z, or epoch milliseconds; was '" + value + "'");
-        }
-        if (ms < EARLIEST || ms > LATEST) {
-            throw new BadRequest("parameter '" + name + "' must be between " + Event.formatTime(EARLIEST) + " and "
-                    + Event.formatTime(LATEST) + "; was '" + value + "'");
-        }
-        return ms;
+    private TimeWindow window() {
+        return new TimeWindow(from, to);
     }
 }

@@ -25,7 +25,6 @@ import trailhound.web.Format;
  */
 /** Builds the {@link TimePicker} of a page. Stateless. */
 public final class TimeViews {
-    private static final long MINUTE = 60_000;
     private static final String[][] PRESETS = {
         {"15m", "Last 15 min", "900000"}, {"1h", "1 h", "3600000"}, {"24h", "24 h", "86400000"},
         {"7d", "7 d", "604800000"}, {"30d", "30 d", "2592000000"}};
@@ -46,7 +45,7 @@ public final class TimeViews {
         } catch (trailhound.web.BadRequest e) {
             error = e.getMessage();
         }
-        long end = ceilMinute((newest == null ? now.toEpochMilli() : newest) + 1);
+        long end = trailhound.query.TimeWindow.quickRangeEnd(newest == null ? now.toEpochMilli() : newest); // as the CLI's --last
         String base = action + "?" + keep.stream().map(p -> p.name() + "=" + Format.url(p.value())).collect(Collectors.joining("&"));
         List<TimePicker.Preset> presets = new ArrayList<>();
         for (String[] p : PRESETS) {
@@ -68,7 +67,7 @@ public final class TimeViews {
      * @throws IllegalArgumentException for another id
      */
     public static TimeRange quickRange(String id, Long newest, Instant now) {
-        long end = ceilMinute((newest == null ? now.toEpochMilli() : newest) + 1);
+        long end = trailhound.query.TimeWindow.quickRangeEnd(newest == null ? now.toEpochMilli() : newest); // as the picker and --last
         for (String[] p : PRESETS) {
             if (p[0].equals(id)) return new TimeRange(end - Long.parseLong(p[2]), end);
         }
@@ -109,9 +108,5 @@ public final class TimeViews {
         if (d.toMinutes() < 1) return "";
         String ago = d.toDays() >= 2 ? d.toDays() + " days" : d.toHours() >= 2 ? d.toHours() + " hours" : d.toMinutes() + " min";
         return " (" + ago + " before now)";
-    }
-
-    static long ceilMinute(long t) {
-        return Math.floorDiv(t + MINUTE - 1, MINUTE) * MINUTE;
     }
 }

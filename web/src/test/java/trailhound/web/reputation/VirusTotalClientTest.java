@@ -92,6 +92,34 @@ class VirusTotalClientTest {
     }
 
     @Test
+    void lookup_md5AndSha1OfAFileAnsweredBySha256_oneRequestForAllThree() throws Exception {
+        String sha256 = "1".repeat(64);
+        String sha1 = "2".repeat(40);
+        String md5 = "3".repeat(32);
+        stub.file(sha256, sha1, md5, 12, 50);
+        VirusTotalClient vt = client(VirusTotalStub.KEY, 100, Duration.ofMinutes(1));
+
+        // as the process page asks: every hash of the image, SHA-256 first
+        vt.lookup(sha256);
+        vt.lookup(sha1);
+        vt.lookup(md5);
+        assertEquals(Verdict.MALICIOUS, await(vt, md5, v -> v.verdict() != Verdict.PENDING).verdict());
+        assertEquals(Verdict.MALICIOUS, await(vt, sha1, v -> v.verdict() != Verdict.PENDING).verdict());
+
+        assertEquals(List.of(sha256), stub.requested);
+    }
+
+    @Test
+    void lookup_md5Alone_askedByMd5() throws Exception {
+        String md5 = "4".repeat(32);
+        stub.file("5".repeat(64), "6".repeat(40), md5, 0, 60);
+        VirusTotalClient vt = client(VirusTotalStub.KEY, 100, Duration.ofMinutes(1));
+
+        assertEquals(Verdict.NON_MALICIOUS, await(vt, md5, v -> v.verdict() != Verdict.PENDING).verdict());
+        assertEquals(List.of(md5), stub.requested, "VirusTotal's files/{id} takes an MD5 as it is");
+    }
+
+    @Test
     void lookup_moreHashesThanTheBudget_restStayPendingInTheQueue() throws Exception {
         VirusTotalClient vt = client(VirusTotalStub.KEY, 4, Duration.ofMinutes(1));
         List<String> hashes = List.of("1".repeat(64), "2".repeat(64), "3".repeat(64), "4".repeat(64), "5".repeat(64));

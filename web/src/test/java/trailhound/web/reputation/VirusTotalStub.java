@@ -78,6 +78,19 @@ final class VirusTotalStub implements AutoCloseable {
                 """.formatted(hash, hash, harmless, suspicious, malicious, undetected, results));
     }
 
+    /**
+     * As {@link #file}, for a file VirusTotal knows by all three hashes (as it does: its file object
+     * carries {@code md5}, {@code sha1} and {@code sha256}), answered under each of them.
+     */
+    void file(String sha256, String sha1, String md5, int malicious, int undetected) {
+        file(sha256, malicious, 0, 0, undetected);
+        String body = files.get(sha256).replace("\"attributes\":{", "\"attributes\":{\"md5\":\"" + md5 + "\",\"sha1\":\""
+                + sha1 + "\",\"sha256\":\"" + sha256 + "\",");
+        files.put(sha256, body);
+        files.put(sha1, body);
+        files.put(md5, body);
+    }
+
     @Override
     public void close() {
         server.stop(0);
