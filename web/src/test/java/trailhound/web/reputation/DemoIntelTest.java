@@ -53,6 +53,6 @@ class DemoIntelTest {
         String verdict = rated.getFirst().split(",")[1];
 
         String html = web.get("/endpoints/WS-FIN-01/process/" + WebTestSupport.enc(key)).body().replaceAll("\\s+", " ");
-        assertTrue(html.contains("<code>" + md5 + "</code> <a class=\"verdict-badge verdict-" + verdict + "\" id=\"reputation-badge-md5\""), html);
+        assertTrue(html.contains("<code><span class=\"pv\" data-field=\"hash_md5\" data-value=\"" + md5 + "\">" + md5 + "</span></code> <a class=\"verdict-badge verdict-" + verdict + "\" id=\"reputation-badge-md5\""), html);
     }
 }

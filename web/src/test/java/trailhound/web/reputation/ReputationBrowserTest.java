@@ -92,6 +92,8 @@ class ReputationBrowserTest {
     @Test
     void grid_hashCellsFetchTheirBadges() throws Exception {
         browser.get(web.server().url() + "/endpoints/WS-FIN-01/events?q=" + WebTestSupport.enc("type:process AND process_name:svcmon.exe"));
+        // badges load as their cells come into view: bring the whole grid into the viewport
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('events').scrollIntoView({block: 'end'})");
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#events td .verdict-badge"), 3));
         for (WebElement badge : browser.findElements(By.cssSelector("#events td .verdict-badge"))) {
             assertEquals("Unknown", badge.getText(), "the grid shows the SHA-256 column");

@@ -154,8 +154,8 @@ class SightingsTest {
     void processPage_intelMd5Malicious_md5BadgeMaliciousSha256Unknown_treeMalicious() throws Exception {
         String html = squash(get("/endpoints/WS-FIN-01/process/" + FIN1_FIRST, analyst).body());
 
-        assertTrue(html.contains("<code>" + MD5 + "</code> <a class=\"verdict-badge verdict-malicious\" id=\"reputation-badge-md5\" href=\"/reputation/" + MD5 + "\""), html);
-        assertTrue(html.contains("<code>" + SHA256 + "</code> <a class=\"verdict-badge verdict-unknown\" id=\"reputation-badge\" href=\"/reputation/" + SHA256 + "\""), html);
+        assertTrue(html.contains("<code>" + pv("hash_md5", MD5) + "</code> <a class=\"verdict-badge verdict-malicious\" id=\"reputation-badge-md5\" href=\"/reputation/" + MD5 + "\""), html);
+        assertTrue(html.contains("<code>" + pv("hash_sha256", SHA256) + "</code> <a class=\"verdict-badge verdict-unknown\" id=\"reputation-badge\" href=\"/reputation/" + SHA256 + "\""), html);
         assertTrue(html.contains("tree-verdict verdict-malicious\" title=\"Malicious\""), "the tree takes the strongest of the hashes");
 
         JsonNode api = json("/api/v1/endpoints/WS-FIN-01/process/" + FIN1_FIRST, analyst);
@@ -167,15 +167,15 @@ class SightingsTest {
     void eventHistory_everyHashFieldBadged() throws Exception {
         String html = squash(get("/endpoints/WS-FIN-01/process/" + FIN1_FIRST + "/events", analyst).body());
 
-        assertTrue(html.contains("<dt>hash_md5</dt><dd>" + MD5 + " <a class=\"verdict-badge verdict-malicious\" href=\"/reputation/" + MD5 + "\""), html);
-        assertTrue(html.contains("<dt>hash_sha256</dt><dd>" + SHA256 + " <a class=\"verdict-badge verdict-unknown\" href=\"/reputation/" + SHA256 + "\""), html);
+        assertTrue(html.contains("<dt>hash_md5</dt><dd>" + pv("hash_md5", MD5) + " <a class=\"verdict-badge verdict-malicious\" href=\"/reputation/" + MD5 + "\""), html);
+        assertTrue(html.contains("<dt>hash_sha256</dt><dd>" + pv("hash_sha256", SHA256) + " <a class=\"verdict-badge verdict-unknown\" href=\"/reputation/" + SHA256 + "\""), html);
     }
 
     @Test
     void grid_hashCells_lazyBadgeWithoutId() throws Exception {
         String html = squash(get("/endpoints/WS-FIN-01/events?q=" + WebTestSupport.enc("type:process"), analyst).body());
 
-        assertTrue(html.contains(SHA256 + " <span class=\"verdict-slot\" hx-get=\"/reputation/" + SHA256 + "/badge?id=none\""), html);
+        assertTrue(html.contains("data-value=\"" + SHA256 + "\">" + SHA256 + "<wbr></span> <span class=\"verdict-slot\" hx-get=\"/reputation/" + SHA256 + "/badge?id=none\""), html);
         String hunt = squash(get("/hunt?q=" + WebTestSupport.enc("type:process AND process_name:svcmon.exe"), analyst).body());
         assertTrue(hunt.contains(SHA256 + " <span class=\"verdict-slot\" hx-get=\"/reputation/" + SHA256 + "/badge?id=none\""), hunt);
         String badge = get("/reputation/" + MD5 + "/badge?id=none", analyst).body();
@@ -183,5 +183,10 @@ class SightingsTest {
         assertFalse(badge.contains(" id="), badge);
         assertTrue(get("/reputation/" + MD5 + "/badge?id=%22%3E%3Cscript%3E", analyst).body().contains("id=\"reputation-badge\""),
                 "an id outside the few known is the main one, never echoed");
+    }
+
+    /** A value as pages show it: inside its pivot (tag/pv.jte). */
+    private static String pv(String field, String value) {
+        return "<span class=\"pv\" data-field=\"" + field + "\" data-value=\"" + value + "\">" + value + "</span>";
     }
 }
