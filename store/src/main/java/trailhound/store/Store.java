@@ -26,6 +26,7 @@ public final class Store {
     private final ComputerGroups groups;
     private final ApiTokens tokens;
     private final AuditTrail audit;
+    private final LiveAgents liveAgents;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -38,6 +39,7 @@ public final class Store {
         this.groups = new ComputerGroups(db);
         this.tokens = new ApiTokens(db);
         this.audit = new AuditTrail(db);
+        this.liveAgents = new LiveAgents(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -135,6 +137,11 @@ public final class Store {
     /** API tokens for scripts and the CLI. */
     public ApiTokens tokens() {
         return tokens;
+    }
+
+    /** Live agents: enrolment tokens, enrolled agents and their endpoints, heartbeats. */
+    public LiveAgents liveAgents() {
+        return liveAgents;
     }
 
     /** The append-only, hash-chained audit trail. */

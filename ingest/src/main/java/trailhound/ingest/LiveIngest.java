@@ -1,0 +1,194 @@
+package trailhound.ingest;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import trailhound.index.IndexBackend;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+/**
+ * Live events into a data folder: each batch an agent sends is appended to its endpoint's journal
+ * ({@code endpoints/<endpoint>/journal.db}, fsync'd), and only then acknowledged and indexed, so an
+ * acknowledged event survives any crash; the index is derived and caught up from the journal.
+ *
+ * <pre>{@code
+ * LiveIngest live = new LiveIngest(data);
+ * long from = live.acknowledged("ws-01", agentId) + 1;          // where the agent resumes
+ * long acked = live.append("ws-01", agentId, last, events);      // durable and indexed when it returns
+ * }</pre>
+ *
+ * <p>Every live event is labelled {@code source} = {@value #SOURCE} and {@code endpoint} = the bound
+ * endpoint, whatever the agent sent. Its uid is the agent's (a recorder row's, a telemetry record's),
+ * so a snapshot of the same recorder later adds no duplicates, and a re-sent event is never stored or
+ * indexed twice. Indexes are committed at most every {@link #COMMIT_EVERY_MS} ms; a crash before a
+ * commit loses nothing, the next open re-indexes from the journal. Thread-safe; batches of one
+ * endpoint are taken one at a time.
+ */
+public final class LiveIngest implements Closeable {
+    /** The {@code source} label of live events. */
+    public static final String SOURCE = "live";
+    /** Longest time between index commits of an endpoint receiving events, in ms. */
+    static final long COMMIT_EVERY_MS = 5_000;
+
+    private final DataDir data;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+    /** One endpoint's journal and how far its index has been committed. */
+    private static final class Endpoint {
+        final LiveJournal journal;
+        long indexedSeq;
+        long committedAt;
+        boolean dirty;
+
+        Endpoint(LiveJournal journal) {
+            this.journal = journal;
+        }
+    }
+
+    public LiveIngest(DataDir data) {
+        this.data = data;
+    }
+
+    /** The highest position of the agent the endpoint's journal holds (0: none): the agent resumes after it. */
+    public long acknowledged(String endpoint, String agentId) throws IOException {
+        Endpoint e = endpoint(endpoint);
+        synchronized (e) {
+            return e.journal.acknowledged(agentId);
+        }
+    }
+
+    /**
+     * Appends the agent's batch (positions up to {@code last}) to the endpoint's journal durably, then
+     * indexes what was new. Returns the acknowledged position, {@code last} (or the higher one held
+     * already when the batch was sent before).
+     */
+    public long append(String endpoint, String agentId, long last, List<Event> events) throws IOException {
+        Endpoint e = endpoint(endpoint);
+        synchronized (e) {
+            LiveJournal.Appended appended = e.journal.append(agentId, last, events);
+            if (!appended.added().isEmpty()) {
+                List<Event> labelled = new ArrayList<>(appended.added().size());
+                for (Event ev : appended.added()) labelled.add(label(ev, endpoint));
+                index(endpoint, e, labelled, appended.lastSeq());
+            }
+            return appended.acknowledged();
+        }
+    }
+
+    /** The number of events in the endpoint's journal (0 when it has none). */
+    public long journalEvents(String endpoint) throws IOException {
+        if (!java.nio.file.Files.exists(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) return 0;
+        Endpoint e = endpoint(endpoint);
+        synchronized (e) {
+            return e.journal.count();
+        }
+    }
+
+    private static Event label(Event e, String endpoint) {
+        return e.toBuilder().set(Field.ENDPOINT, endpoint).set(Field.SOURCE, SOURCE).build();
+    }
+
+    private void index(String endpoint, Endpoint e, List<Event> events, long lastSeq) throws IOException {
+        try (EndpointLocks.Held held = data.endpointLocks().ingesting(endpoint, note -> {});
+             IndexBackend.Lease lease = data.indexes().acquireOrCreate(endpoint)) {
+            lease.index().addAll(events);
+            e.dirty = true;
+            long now = System.currentTimeMillis();
+            if (now - e.committedAt >= COMMIT_EVERY_MS) {
+                lease.index().commit();
+                e.journal.indexedThrough(lastSeq);
+                e.committedAt = now;
+                e.dirty = false;
+            }
+            e.indexedSeq = lastSeq;
+        }
+    }
+
+    /** The endpoint's journal, opened (and its index caught up with it) on first use. */
+    private Endpoint endpoint(String endpoint) throws IOException {
+        try {
+            return endpoints.computeIfAbsent(endpoint, name -> {
+                try {
+                    Endpoint e = new Endpoint(LiveJournal.open(data.endpointDir(name).resolve(LiveJournal.FILE)));
+                    catchUp(name, e);
+                    return e;
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+        } catch (java.io.UncheckedIOException ex) {
+            throw ex.getCause();
+        }
+    }
+
+    /** Indexes what the journal holds beyond the index's last commit (after a crash or a kill). */
+    private void catchUp(String endpoint, Endpoint e) throws IOException {
+        long from = e.journal.indexedThrough();
+        List<Event> pending = new ArrayList<>();
+        long last = e.journal.read(from, endpoint, pending::add);
+        if (last > from) {
+            try (EndpointLocks.Held held = data.endpointLocks().ingesting(endpoint, note -> {});
+                 IndexBackend.Lease lease = data.indexes().acquireOrCreate(endpoint)) {
+                lease.index().addAll(pending);
+                lease.index().commit();
+            }
+            e.journal.indexedThrough(last);
+        }
+        e.indexedSeq = last;
+        e.committedAt = System.currentTimeMillis();
+    }
+
+    /**
+     * Reads every event of the endpoint's journal (for a re-index), labelled as live; nothing when it
+     * has none.
+     */
+    void readJournal(String endpoint, java.util.function.Consumer<Event> sink) throws IOException {
+        if (!java.nio.file.Files.exists(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) return;
+        try (LiveJournal journal = LiveJournal.open(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) {
+            journal.read(0, endpoint, sink);
+        }
+    }
+
+    /** Commits every endpoint's index that has uncommitted live events. */
+    public void commit() throws IOException {
+        for (Map.Entry<String, Endpoint> entry : endpoints.entrySet()) {
+            Endpoint e = entry.getValue();
+            synchronized (e) {
+                if (!e.dirty) continue;
+                try (EndpointLocks.Held held = data.endpointLocks().ingesting(entry.getKey(), note -> {});
+                     IndexBackend.Lease lease = data.indexes().acquireOrCreate(entry.getKey())) {
+                    lease.index().commit();
+                }
+                e.journal.indexedThrough(e.indexedSeq);
+                e.committedAt = System.currentTimeMillis();
+                e.dirty = false;
+            }
+        }
+    }
+
+    /** Commits what is uncommitted and closes the journals. */
+    @Override
+    public void close() throws IOException {
+        IOException failed = null;
+        try {
+            commit();
+        } catch (IOException ex) {
+            failed = ex;
+        }
+        for (Endpoint e : endpoints.values()) {
+            synchronized (e) {
+                try {
+                    e.journal.close();
+                } catch (IOException ex) {
+                    if (failed == null) failed = ex; else failed.addSuppressed(ex);
+                }
+            }
+        }
+        endpoints.clear();
+        if (failed != null) throw failed;
+    }
+}
