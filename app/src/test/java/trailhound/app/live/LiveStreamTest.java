@@ -101,7 +101,7 @@ class LiveStreamTest {
     }
 
     @Test
-    @Order(1)
+    @Order(3)
     void stream_killAgentAndServer_cutSocket_eventsEqualTheSourceExactly() throws Exception {
         String token = enrolmentToken("--uses", "1");
         Path state = tmp.resolve("agent-ws");
@@ -141,11 +141,17 @@ class LiveStreamTest {
         Map<String, Map<String, String>> source = sourceEvents("replay-01");
         assertEquals(source.keySet(), indexed.keySet(), "the same uids");
         assertEquals(source, indexed, "every field as in the source, times shifted alike");
-        server = startServer(port);
+
+        // the journal is a source of truth: a re-index rebuilds the same events from it
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"reindex", "--data", data.toString(), "--endpoint", "replay-01"}, new PrintWriter(out, true),
+                new PrintWriter(err, true)), out + "\n" + err);
+        assertEquals(source, indexedEvents("replay-01"), "rebuilt from the journal");
     }
 
     @Test
-    @Order(2)
+    @Order(1)
     void batchSentTwice_isStoredAndAcknowledgedOnce_andTheAgentResumesAfterIt() throws Exception {
         String token = enrolmentToken();
         List<java.util.Map<String, String>> events = new ArrayList<>();
@@ -178,7 +184,7 @@ class LiveStreamTest {
     }
 
     @Test
-    @Order(3)
+    @Order(2)
     void refusals_sayWhyAndAreAudited() throws Exception {
         refused(new Message.Hello(99, "future"), null, "version", "upgrade the server");
         refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol("te_nonsense", "x-01", "h", "os"), "bad_token", "malformed");
@@ -199,7 +205,7 @@ class LiveStreamTest {
         refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol(expired, "x-04", "h", "os"), "bad_token", "is expired");
         refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Authenticate("a0000000000000000", "nope"), "unknown_agent",
                 "unknown agent");
-        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol(enrolmentToken(), "replay-01", "h", "os"), "name_taken",
+        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol(enrolmentToken(), "raw-01", "h", "os"), "name_taken",
                 "belongs to another agent");
 
         // a wrong pin: the agent refuses the server in the TLS handshake, says why and stops
@@ -216,7 +222,7 @@ class LiveStreamTest {
         }
         for (String expected : List.of("agent.connect failed protocol version 99", "agent.enrol failed malformed enrolment token",
                 "agent.enrol failed unknown enrolment token", "agent.enrol failed enrolment token", "agent.authenticate failed unknown agent",
-                "agent.enrol failed endpoint 'replay-01' belongs to another agent", "agent.enrol ok endpoint x-02",
+                "agent.enrol failed endpoint 'raw-01' belongs to another agent", "agent.enrol ok endpoint x-02",
                 "enrolment-token.create ok")) {
             assertTrue(audited.stream().anyMatch(a -> a.startsWith(expected)), expected + " in " + audited);
         }
@@ -263,6 +269,7 @@ class LiveStreamTest {
         return p;
     }
 
+    /** Stops the server (the last test does; the class's end kills what is left). */
     private void stopServer() throws InterruptedException {
         server.destroy(); // SIGTERM: the shutdown hook closes the server and the data folder
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stops");
