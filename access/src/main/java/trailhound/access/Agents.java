@@ -52,6 +52,8 @@ public final class Agents {
 
     public static final Duration ONLINE_WITHIN = Duration.ofSeconds(30);
     public static final int MAX_USES = 100_000;
+    /** Addresses kept from a heartbeat; more are left out. */
+    static final int MAX_ADDRESSES = 64;
     private static final Pattern TOKEN = Pattern.compile("te_([a-z0-9]{16})_([A-Za-z0-9_-]{43})");
     /** Endpoint names an agent may ask for: a host name's characters, so folders and URLs need no escaping. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -162,9 +164,11 @@ public final class Agents {
 
     /** Records a heartbeat of an authenticated agent. */
     public void heartbeat(String agentId, String os, List<String> addresses, String agentVersion, long storeEvents, long freeDisk) {
+        // what an agent says is an attacker's: a bounded number of bounded addresses
+        List<String> kept = addresses.stream().limit(MAX_ADDRESSES).map(a -> AuditLog.cut(a, 64)).toList();
         String json;
         try {
-            json = JSON.writeValueAsString(addresses);
+            json = JSON.writeValueAsString(kept);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -148,6 +148,11 @@ class LiveStreamTest {
         assertEquals(0, Main.run(new String[] {"reindex", "--data", data.toString(), "--endpoint", "replay-01"}, new PrintWriter(out, true),
                 new PrintWriter(err, true)), out + "\n" + err);
         assertEquals(source, indexedEvents("replay-01"), "rebuilt from the journal");
+
+        // live events have the recorder's own uids: a snapshot of the same recorder adds nothing
+        assertEquals(0, Main.run(new String[] {"ingest", "--data", data.toString(), "--endpoint", "replay-01", sample.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true)), out + "\n" + err);
+        assertEquals(source.keySet(), indexedEvents("replay-01").keySet(), "no duplicates from the snapshot");
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class AgentSocket {
     /** Registers the WebSocket route and raises Jetty's frame size limit to the protocol's. */
     public void register(JavalinConfig config) {
         config.jetty.modifyWebSocketServletFactory(factory -> {
-            factory.setMaxTextMessageSize(Protocol.MAX_FRAME_CHARS * 4L);
+            factory.setMaxTextMessageSize(Protocol.MAX_FRAME_CHARS); // bytes: a frame of that many characters or fewer, in ASCII
             factory.setIdleTimeout(IDLE);
         });
         config.routes.addWsHandler(WsHandlerType.WEBSOCKET, PATH, ws -> {
