@@ -142,6 +142,15 @@ public final class LiveIngest implements Closeable {
         e.committedAt = System.currentTimeMillis();
     }
 
+    /** The number of events in the endpoint's journal, read from the file (0 when it has none); for verify. */
+    static long journalCount(DataDir data, String endpoint) throws IOException {
+        java.nio.file.Path file = data.endpointDir(endpoint).resolve(LiveJournal.FILE);
+        if (!java.nio.file.Files.exists(file)) return 0;
+        try (LiveJournal journal = LiveJournal.open(file)) {
+            return journal.count();
+        }
+    }
+
     /**
      * Reads every event of the endpoint's journal (for a re-index), labelled as live; nothing when it
      * has none.

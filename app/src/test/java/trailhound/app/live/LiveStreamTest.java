@@ -153,6 +153,8 @@ class LiveStreamTest {
         assertEquals(0, Main.run(new String[] {"ingest", "--data", data.toString(), "--endpoint", "replay-01", sample.toString()},
                 new PrintWriter(out, true), new PrintWriter(err, true)), out + "\n" + err);
         assertEquals(source.keySet(), indexedEvents("replay-01").keySet(), "no duplicates from the snapshot");
+        assertEquals(0, Main.run(new String[] {"verify", "--data", data.toString()}, new PrintWriter(out, true),
+                new PrintWriter(err, true)), "verify accounts for live events: " + out + "\n" + err);
     }
 
     @Test
