@@ -53,6 +53,22 @@ public final class LiveIngest implements Closeable {
         this.data = data;
     }
 
+    /**
+     * Indexes what every enrolled endpoint's journal holds beyond its index's last commit: what a
+     * killed server had received but not committed becomes searchable at the next start, whether or
+     * not the endpoint's agent connects again. Returns the endpoints caught up.
+     */
+    public int recover() throws IOException {
+        int n = 0;
+        for (var agent : data.store().liveAgents().agents()) {
+            if (java.nio.file.Files.exists(data.endpointDir(agent.endpoint()).resolve(LiveJournal.FILE))) {
+                endpoint(agent.endpoint());
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The highest position of the agent the endpoint's journal holds (0: none): the agent resumes after it. */
     public long acknowledged(String endpoint, String agentId) throws IOException {
         Endpoint e = endpoint(endpoint);

@@ -145,6 +145,11 @@ public final class WebServer implements AutoCloseable {
         }
         if (redirecting[0] != null) HttpsConnectors.redirectTo(redirecting[0], app.port());
         jobs.resumeUnfinished(); // a re-index interrupted by a stop or a crash carries on
+        try {
+            live.recover(); // live events a killed server received but had not committed to the index
+        } catch (IOException e) {
+            System.err.println("trailhound: " + e.getMessage() + "; the endpoint's next agent connection or a re-index adds them");
+        }
         WebServer server = new WebServer(app, options.host(), https, redirecting[0], adminPassword, access, java.util.List.copyOf(rules),
                 reputation, jobs, handOff, live);
         try {
