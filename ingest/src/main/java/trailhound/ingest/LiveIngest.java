@@ -33,6 +33,12 @@ public final class LiveIngest implements Closeable {
     public static final String SOURCE = "live";
     /** Longest time between index commits of an endpoint receiving events, in ms. */
     static final long COMMIT_EVERY_MS = 5_000;
+    /**
+     * Longest time a received live event waits to become searchable, in ms: the index's own refresher
+     * runs about once a second after its last refresh ended (measured: up to 1.1 s from send to
+     * searchable), so a batch refreshes its endpoint itself when the last refresh is this old.
+     */
+    static final long REFRESH_EVERY_MS = 500;
 
     private final DataDir data;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
@@ -42,6 +48,7 @@ public final class LiveIngest implements Closeable {
         final LiveJournal journal;
         long indexedSeq;
         long committedAt;
+        long refreshedAt;
         boolean dirty;
 
         Endpoint(LiveJournal journal) {
@@ -115,10 +122,14 @@ public final class LiveIngest implements Closeable {
             e.dirty = true;
             long now = System.currentTimeMillis();
             if (now - e.committedAt >= COMMIT_EVERY_MS) {
-                lease.index().commit();
+                lease.index().commit(); // also makes them visible
                 e.journal.indexedThrough(lastSeq);
                 e.committedAt = now;
+                e.refreshedAt = now;
                 e.dirty = false;
+            } else if (now - e.refreshedAt >= REFRESH_EVERY_MS) {
+                lease.index().refresh();
+                e.refreshedAt = now;
             }
             e.indexedSeq = lastSeq;
         }

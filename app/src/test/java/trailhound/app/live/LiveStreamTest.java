@@ -179,10 +179,25 @@ class LiveStreamTest {
             assertEquals(new Message.Ack(1, 3), raw.next(Message.Ack.class));
             raw.send(new Message.Batch(1, 1, 3, events.subList(0, 3))); // its ack was lost, say: sent again
             assertEquals(new Message.Ack(1, 3), raw.next(Message.Ack.class));
+            raw.send(new Message.Heartbeat("Linux 6.8 amd64", List.of("10.1.2.3", "fd00::7"), "0.1.0", 0, 4096, 123_456_789,
+                    System.currentTimeMillis()));
             raw.send(new Message.Batch(2, 2, 5, events.subList(1, 5))); // overlapping the first
-            assertEquals(new Message.Ack(2, 5), raw.next(Message.Ack.class));
+            assertEquals(new Message.Ack(2, 5), raw.next(Message.Ack.class)); // frames are handled in order: the heartbeat too
         }
         assertEquals(5, journalCount("raw-01"));
+        try (DataDir dir = DataDir.open(data)) {
+            Access access = Access.over(dir, Clock.systemUTC());
+            List<trailhound.access.Agents.Endpoint> found = access.agents().endpoints(access.scope(Caller.commandLine()), "10.1.2");
+            assertEquals(1, found.size(), found.toString());
+            trailhound.access.Agents.Endpoint e = found.getFirst();
+            assertEquals("raw-01", e.name());
+            assertTrue(e.online(), "a heartbeat in the last 30 s");
+            assertEquals(List.of("10.1.2.3", "fd00::7"), e.addresses());
+            assertEquals("Linux 6.8 amd64", e.os());
+            assertEquals("0.1.0", e.agentVersion());
+            assertEquals(123_456_789L, e.freeDisk());
+            assertEquals(List.of(), access.agents().endpoints(access.scope(Caller.commandLine()), "no-such"));
+        }
         try (RawAgent raw = new RawAgent(port)) {
             raw.hello();
             raw.send(new Message.Authenticate(agentId, secret));
