@@ -90,9 +90,20 @@ public final class LiveIngest implements Closeable {
      * already when the batch was sent before).
      */
     public long append(String endpoint, String agentId, long last, List<Event> events) throws IOException {
+        return append(endpoint, agentId, last, events, acknowledged -> {});
+    }
+
+    /**
+     * As {@link #append(String, String, long, List)}, calling {@code durable} with the
+     * acknowledged position as soon as the batch is in the journal, before it is indexed: the agent's
+     * ack need not wait for the index. Returns when both are done.
+     */
+    public long append(String endpoint, String agentId, long last, List<Event> events, java.util.function.LongConsumer durable)
+            throws IOException {
         Endpoint e = endpoint(endpoint);
         synchronized (e) {
             LiveJournal.Appended appended = e.journal.append(agentId, last, events);
+            durable.accept(appended.acknowledged());
             if (!appended.added().isEmpty()) {
                 List<Event> labelled = new ArrayList<>(appended.added().size());
                 for (Event ev : appended.added()) labelled.add(label(ev, endpoint));

@@ -22,8 +22,8 @@ import trailhound.schema.Event;
 /*
  * One conversation per connection, in three stages: hello (versions), admission (enrol or
  * authenticate), stream (heartbeats and batches). Jetty hands a connection's frames to onMessage one
- * at a time and reads the next only when it returns, so a batch is appended (fsync'd) and indexed
- * before the agent's next frame is even read: when the server falls behind, TCP pushes back on the
+ * at a time and reads the next only when it returns, so a batch is appended (fsync'd, then acked)
+ * and indexed before the agent's next frame is even read: when the server falls behind, TCP pushes back on the
  * agent, whose window of unacknowledged batches then fills and stops it sending. Nothing is queued
  * here without bound.
  */
@@ -161,8 +161,9 @@ public final class AgentSocket {
                 if (b.last() < b.first()) throw new ProtocolException("batch " + b.batchId() + ": last " + b.last() + " < first " + b.first());
                 List<Event> events = new ArrayList<>(b.events().size());
                 for (Map<String, String> wire : b.events()) events.add(Protocol.fromWire(wire));
-                long acknowledged = live.append(c.endpoint, c.agentId, b.last(), events);
-                ctx.send(Protocol.encode(new Message.Ack(b.batchId(), acknowledged)));
+                // acked once in the journal; the handler returns (and the next frame is read) once indexed too
+                live.append(c.endpoint, c.agentId, b.last(), events,
+                        acknowledged -> ctx.send(Protocol.encode(new Message.Ack(b.batchId(), acknowledged))));
             }
             default -> throw new ProtocolException("expected heartbeat or batch, got " + type(m));
         }
