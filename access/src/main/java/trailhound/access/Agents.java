@@ -39,8 +39,8 @@ public final class Agents {
 
     /** What an enrolment or authentication came to. */
     public sealed interface Admission {
-        /** Admitted: the agent's id, its endpoint, and (at enrolment only, else null) its new secret. */
-        record Admitted(String agentId, String endpoint, String secret) implements Admission {}
+        /** Admitted: the agent's id, its endpoint, and whether this was an enrolment (else an authentication). */
+        record Admitted(String agentId, String endpoint, boolean enrolled) implements Admission {}
 
         /** Refused: {@code code} "bad_token", "unknown_agent", "name_taken" or "busy", and a reason for the agent's log. */
         record Refused(String code, String reason) implements Admission {}
@@ -55,6 +55,8 @@ public final class Agents {
     /** Addresses kept from a heartbeat; more are left out. */
     static final int MAX_ADDRESSES = 64;
     private static final Pattern TOKEN = Pattern.compile("te_([a-z0-9]{16})_([A-Za-z0-9_-]{43})");
+    private static final Pattern AGENT_ID = Pattern.compile("a[0-9a-f]{16}");
+    private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
     /** Endpoint names an agent may ask for: a host name's characters, so folders and URLs need no escaping. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -103,11 +105,13 @@ public final class Agents {
     }
 
     /**
-     * Enrols an agent with an enrolment token: a new agent id and secret, the endpoint {@code name}
-     * bound to it. Refused (and audited) for a malformed, unknown, wrong, revoked, expired or used-up
-     * token, a name that is not a host name or that another agent holds.
+     * Enrols an agent with an enrolment token: the identity it made ({@code agentId}, {@code secret};
+     * only the secret's SHA-256 is kept) and the endpoint {@code name} bound to it. The same agent
+     * asking again (it did not hear the answer) is admitted again without using the token again.
+     * Refused (and audited) for a malformed, unknown, wrong, revoked, expired or used-up token, a name
+     * that is not a host name or that another agent holds, a malformed identity or one another agent holds.
      */
-    public Admission enrol(String token, String name, String hostname, String os, String address) {
+    public Admission enrol(String token, String name, String hostname, String os, String agentId, String secret, String address) {
         SignInThrottle.Verdict verdict = throttle.check(null, address);
         if (verdict.seconds() > 0) return new Admission.Refused("busy", "too many refused attempts from " + address
                 + "; try again in " + verdict.seconds() + " s");
@@ -125,24 +129,29 @@ public final class Agents {
             return refusedEnrol(id, address, "bad_message", "endpoint name '" + name + "' is not a host name (1 to 128 letters, digits,"
                     + " '.', '_', '-'): choose one with --name");
         }
-        String agentId = "a" + HexFormat.of().formatHex(bytes(8));
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+        if (agentId == null || !AGENT_ID.matcher(agentId).matches() || secret == null || !SECRET.matcher(secret).matches()) {
+            return refusedEnrol(id, address, "bad_message", "an agent identity is 'a' and 16 hex digits and a 43-character"
+                    + " base64url secret; this agent sent another: upgrade it");
+        }
         long now = clock.millis();
-        Optional<String> why = store.enrol(id, new LiveAgents.Agent(agentId, sha256(secret), name, id, hostname, os, null, null, null,
+        String outcome = store.enrol(id, new LiveAgents.Agent(agentId, sha256(secret), name, id, hostname, os, null, null, null,
                 null, now, null, null), now);
-        if (why.isPresent()) {
-            return switch (why.get()) {
+        if (!outcome.equals("enrolled") && !outcome.equals("again")) {
+            return switch (outcome) {
+                case "agent taken" -> refusedEnrol(id, address, "agent_taken", "agent id " + agentId + " is enrolled already, with"
+                        + " another secret or endpoint: delete the agent's state folder and enrol again");
                 case "endpoint taken" -> refusedEnrol(id, address, "name_taken", "endpoint '" + name + "' belongs to another agent;"
                         + " enrol under another name (--name)");
                 case "used up" -> refusedEnrol(id, address, "bad_token", "enrolment token " + id + " has been used up: make a new one"
                         + " with bin/trailhound tokens create --data DIR");
-                default -> refusedEnrol(id, address, "bad_token", "enrolment token " + id + " is " + why.get()
+                default -> refusedEnrol(id, address, "bad_token", "enrolment token " + id + " is " + outcome
                         + ": make a new one with bin/trailhound tokens create --data DIR");
             };
         }
         audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.enrol", AuditLog.OK,
-                "endpoint " + name + " bound to agent " + agentId + " with enrolment token " + id + " (" + hostname + ", " + os + ")");
-        return new Admission.Admitted(agentId, name, secret);
+                "endpoint " + name + " bound to agent " + agentId + " with enrolment token " + id + " (" + hostname + ", " + os + ")"
+                + (outcome.equals("again") ? "; asked again by the same agent, the token not used again" : ""));
+        return new Admission.Admitted(agentId, name, true);
     }
 
     /** Admits an enrolled agent by its id and secret; refusals are audited. */
@@ -159,7 +168,7 @@ public final class Agents {
             audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.authenticate", AuditLog.FAILED, reason);
             return new Admission.Refused("unknown_agent", reason);
         }
-        return new Admission.Admitted(agentId, agent.get().endpoint(), null);
+        return new Admission.Admitted(agentId, agent.get().endpoint(), false);
     }
 
     /** Records a heartbeat of an authenticated agent. */

@@ -108,7 +108,7 @@ final class Agent {
         private final AtomicReference<String> seenPin = new AtomicReference<>();
 
         boolean admit() throws IOException, Refused {
-            Optional<AgentState> known = AgentState.load(settings.state());
+            Optional<AgentState> known = AgentState.load(settings.state()).filter(AgentState::enrolled);
             String pin = known.map(AgentState::serverPin).orElse(settings.serverPin());
             try {
                 connection = Connection.open(socketUri(), pin, seenPin);
@@ -124,9 +124,16 @@ final class Agent {
                             + ": something between agent and server intercepts TLS; not enrolling");
                 }
                 if (settings.token() == null) throw new Refused("not enrolled yet: give an enrolment token with --token");
-                connection.send(new Message.Enrol(settings.token(), settings.name(), hostname(), os()));
+                // the identity is kept before asking: asked again after a kill, the server knows it and uses no second token
+                AgentState pending = AgentState.load(settings.state()).orElse(null);
+                if (pending == null) {
+                    pending = AgentState.fresh();
+                    pending.save(settings.state());
+                }
+                connection.send(new Message.Enrol(settings.token(), settings.name(), hostname(), os(), pending.agentId(),
+                        pending.secret()));
                 Message.Enrolled enrolled = expect(Message.Enrolled.class);
-                state = new AgentState(enrolled.agentId(), enrolled.secret(), enrolled.endpoint(), pin != null ? pin : seenPin.get());
+                state = new AgentState(pending.agentId(), pending.secret(), true, enrolled.endpoint(), pin != null ? pin : seenPin.get());
                 state.save(settings.state());
                 log("enrolled as " + state.agentId() + ", endpoint " + state.endpoint()
                         + (state.serverPin() == null ? "" : ", server key pinned " + state.serverPin()));

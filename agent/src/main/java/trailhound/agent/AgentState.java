@@ -13,12 +13,14 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The agent's identity in its state folder, {@code identity.properties}: agent id, secret, endpoint
- * and the server's key pin. The folder is made owner-only (rwx------) and the file owner-only
+ * The agent's identity in its state folder, {@code identity.properties}: agent id, secret, whether
+ * the server has enrolled it, endpoint and the server's key pin. The agent makes its id and secret
+ * and keeps them before it asks to enrol, so an agent killed before it heard the answer asks again
+ * with the same identity (the server does not use the token twice for it). The folder is made owner-only (rwx------) and the file owner-only
  * (rw-------) before the secret is written, and replaced atomically, so a crash never leaves half an
  * identity. An upgrade of the agent keeps the folder and so its identity.
  */
-record AgentState(String agentId, String secret, String endpoint, String serverPin) {
+record AgentState(String agentId, String secret, boolean enrolled, String endpoint, String serverPin) {
     static final String FILE = "identity.properties";
 
     /** The identity kept in {@code folder}, if the agent has enrolled. */
@@ -34,7 +36,19 @@ record AgentState(String agentId, String secret, String endpoint, String serverP
         if (id == null || secret == null) {
             throw new IOException(file + " has no agent_id or secret: delete it and enrol again with --token");
         }
-        return Optional.of(new AgentState(id, secret, p.getProperty("endpoint"), p.getProperty("server_pin")));
+        return Optional.of(new AgentState(id, secret, "true".equals(p.getProperty("enrolled")), p.getProperty("endpoint"),
+                p.getProperty("server_pin")));
+    }
+
+    /** A new identity, not enrolled yet: "a" and 16 random hex digits, and 32 random bytes in base64url. */
+    static AgentState fresh() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        byte[] id = new byte[8];
+        byte[] secret = new byte[32];
+        random.nextBytes(id);
+        random.nextBytes(secret);
+        return new AgentState("a" + java.util.HexFormat.of().formatHex(id),
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret), false, null, null);
     }
 
     /** Makes {@code folder} owner-only, creating it when absent. */
@@ -59,6 +73,7 @@ record AgentState(String agentId, String secret, String endpoint, String serverP
         Properties p = new Properties();
         p.setProperty("agent_id", agentId);
         p.setProperty("secret", secret);
+        p.setProperty("enrolled", Boolean.toString(enrolled));
         if (endpoint != null) p.setProperty("endpoint", endpoint);
         if (serverPin != null) p.setProperty("server_pin", serverPin);
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

@@ -15,8 +15,9 @@ import java.util.Objects;
  * agent                                          server
  * hello {protocol, agent_version}          -&gt;
  *                                          &lt;-    welcome {protocol, server_pin}       (or error, then close)
- * enrol {token, name, hostname, os}        -&gt;    first connection only
- *                                          &lt;-    enrolled {agent_id, secret, endpoint}
+ * enrol {token, name, hostname, os,       -&gt;    until enrolled
+ *        agent_id, secret}
+ *                                          &lt;-    enrolled {agent_id, endpoint}, then authenticated
  * authenticate {agent_id, secret}          -&gt;    every later connection
  *                                          &lt;-    authenticated {endpoint, acknowledged}
  * heartbeat {...}                          -&gt;    every 10 s
@@ -60,17 +61,17 @@ public sealed interface Message {
     record Welcome(int protocol, String serverPin) implements Message {}
 
     /**
-     * A new agent asks to join with a one-time enrolment {@code token} ({@code te_...}); {@code name}
-     * is the endpoint name it asks for (its host name when not chosen), {@code hostname} and {@code os}
-     * describe the machine.
+     * A new agent asks to join with an enrolment {@code token} ({@code te_...}); {@code name} is the
+     * endpoint name it asks for (its host name when not chosen), {@code hostname} and {@code os}
+     * describe the machine. {@code agentId} ({@code a} and 16 hex digits) and {@code secret} (32
+     * random bytes, base64url without padding: 43 characters) are the identity the agent made and kept
+     * before asking, so that an agent killed before it heard the answer asks again with the same
+     * identity and is enrolled without using the token twice.
      */
-    record Enrol(String token, String name, String hostname, String os) implements Message {}
+    record Enrol(String token, String name, String hostname, String os, String agentId, String secret) implements Message {}
 
-    /**
-     * Enrolment accepted: the agent's id and secret (keep both owner-only; the secret is never sent
-     * again) and the endpoint its events go to, bound to this agent id for good.
-     */
-    record Enrolled(String agentId, String secret, String endpoint) implements Message {}
+    /** Enrolment accepted: the endpoint the agent's events go to, bound to its agent id for good. */
+    record Enrolled(String agentId, String endpoint) implements Message {}
 
     /** An enrolled agent proves who it is, on every connection after the first. */
     record Authenticate(String agentId, String secret) implements Message {}

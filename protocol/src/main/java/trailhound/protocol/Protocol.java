@@ -33,7 +33,7 @@ public final class Protocol {
 
     /** Error codes of {@link Message.Error}. */
     public enum Refusal {
-        VERSION, BAD_TOKEN, UNKNOWN_AGENT, NAME_TAKEN, BAD_MESSAGE, BUSY, SERVER_ERROR;
+        VERSION, BAD_TOKEN, UNKNOWN_AGENT, NAME_TAKEN, AGENT_TAKEN, BAD_MESSAGE, BUSY, SERVER_ERROR;
 
         public String code() {
             return name().toLowerCase(java.util.Locale.ROOT);

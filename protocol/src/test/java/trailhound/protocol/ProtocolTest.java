@@ -17,7 +17,7 @@ class ProtocolTest {
         Event e = Event.builder().set(Field.EVENT_UID, "r00-1").ts(1_700_000_000_123L).set(Field.TYPE, "process")
                 .set(Field.COMMAND_LINE, "sh -c 'echo \"x\"'\n\u0000").build();
         List<Message> all = List.of(new Message.Hello(1, "0.1.0"), new Message.Welcome(1, "sha256/abc="),
-                new Message.Enrol("te_x", "ws-01", "ws-01.lan", "Linux"), new Message.Enrolled("a1", "s", "ws-01"),
+                new Message.Enrol("te_x", "ws-01", "ws-01.lan", "Linux", "a1", "s"), new Message.Enrolled("a1", "ws-01"),
                 new Message.Authenticate("a1", "s"), new Message.Authenticated("ws-01", 42),
                 new Message.Heartbeat("Linux", List.of("10.0.0.1"), "0.1.0", 5, 4096, 1 << 30, 1L),
                 new Message.Batch(3, 1, 1, List.of(Protocol.toWire(e))), new Message.Ack(3, 1),

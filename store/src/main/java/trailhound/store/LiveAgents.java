@@ -53,22 +53,33 @@ public final class LiveAgents {
     /**
      * Enrols an agent in one transaction: counts a use of the token if it still has one at
      * {@code now} (not revoked, not expired, uses left), binds the endpoint to the agent and, when
-     * the token names a group that exists, adds the endpoint to it.
+     * the token names a group that exists, adds the endpoint to it. The same agent (id, secret and
+     * endpoint) enrolled already is enrolled "again" without using the token: an agent that did not
+     * hear the answer asks again.
      *
-     * @return empty when enrolled; otherwise why not ("used up", "expired", "revoked", "unknown",
-     *     "endpoint taken")
+     * @return "enrolled" or "again"; otherwise why not ("used up", "expired", "revoked", "unknown",
+     *     "endpoint taken", "agent taken")
      */
-    public Optional<String> enrol(String tokenId, Agent agent, long now) {
+    public String enrol(String tokenId, Agent agent, long now) {
         return db.write("enrol agent " + agent.agentId(), c -> {
+            List<Agent> same = Sql.list(c, "SELECT " + AGENT_COLUMNS + " FROM agents WHERE agent_id = ?", LiveAgents::agent,
+                    agent.agentId());
+            if (!same.isEmpty()) {
+                Agent known = same.getFirst();
+                boolean again = java.security.MessageDigest.isEqual(known.secretSha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        agent.secretSha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII)) && known.endpoint().equals(agent.endpoint())
+                        && tokenId.equals(known.tokenId());
+                return again ? "again" : "agent taken";
+            }
             List<EnrolmentToken> found = Sql.list(c, "SELECT " + TOKEN_COLUMNS + " FROM enrolment_tokens WHERE id = ?",
                     LiveAgents::token, tokenId);
-            if (found.isEmpty()) return Optional.of("unknown");
+            if (found.isEmpty()) return "unknown";
             EnrolmentToken t = found.getFirst();
-            if (t.revokedAt() != null) return Optional.of("revoked");
-            if (now >= t.expiresAt()) return Optional.of("expired");
-            if (t.uses() >= t.maxUses()) return Optional.of("used up");
+            if (t.revokedAt() != null) return "revoked";
+            if (now >= t.expiresAt()) return "expired";
+            if (t.uses() >= t.maxUses()) return "used up";
             if (!Sql.list(c, "SELECT 1 FROM agents WHERE endpoint = ?", rs -> 1, agent.endpoint()).isEmpty()) {
-                return Optional.of("endpoint taken");
+                return "endpoint taken";
             }
             Sql.update(c, "UPDATE enrolment_tokens SET uses = uses + 1 WHERE id = ?", tokenId);
             Sql.update(c, "INSERT INTO agents(" + AGENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", agent.agentId(),
@@ -78,7 +89,7 @@ public final class LiveAgents {
                 Sql.update(c, "INSERT OR IGNORE INTO group_endpoints(group_name, endpoint) VALUES (?, ?)", t.group(), agent.endpoint());
             }
             Catalogue.upsertEndpoint(c, agent.endpoint(), agent.os(), agent.hostname(), null);
-            return Optional.<String>empty();
+            return "enrolled";
         });
     }
 

@@ -166,14 +166,17 @@ class LiveStreamTest {
             events.add(trailhound.protocol.Protocol.toWire(Event.builder().set(Field.EVENT_UID, "t-" + i).ts(1_800_000_000_000L + i)
                     .set(Field.TYPE, "process").set(Field.OPERATION, "start").set(Field.COMMAND_LINE, "cmd " + i).build()));
         }
-        String agentId;
-        String secret;
+        String agentId = "a0123456789abcdef";
+        String secret = "S".repeat(43);
+        try (RawAgent raw = new RawAgent(port)) { // killed before it heard the answer, say
+            raw.hello();
+            raw.send(new Message.Enrol(token, "raw-01", "raw-host", "test OS", agentId, secret));
+            assertEquals(new Message.Enrolled(agentId, "raw-01"), raw.next(Message.Enrolled.class));
+        }
         try (RawAgent raw = new RawAgent(port)) {
             raw.hello();
-            raw.send(new Message.Enrol(token, "raw-01", "raw-host", "test OS"));
-            Message.Enrolled enrolled = raw.next(Message.Enrolled.class);
-            agentId = enrolled.agentId();
-            secret = enrolled.secret();
+            raw.send(new Message.Enrol(token, "raw-01", "raw-host", "test OS", agentId, secret)); // the one-use token, again
+            assertEquals(new Message.Enrolled(agentId, "raw-01"), raw.next(Message.Enrolled.class), "the same agent asking again");
             assertEquals(0, raw.next(Message.Authenticated.class).acknowledged());
             raw.send(new Message.Batch(1, 1, 3, events.subList(0, 3)));
             assertEquals(new Message.Ack(1, 3), raw.next(Message.Ack.class));
@@ -209,25 +212,27 @@ class LiveStreamTest {
     @Order(2)
     void refusals_sayWhyAndAreAudited() throws Exception {
         refused(new Message.Hello(99, "future"), null, "version", "upgrade the server");
-        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol("te_nonsense", "x-01", "h", "os"), "bad_token", "malformed");
-        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol("te_0123456789abcdef_" + "A".repeat(43), "x-01", "h", "os"),
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol("te_nonsense", "x-01"), "bad_token", "malformed");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol("te_0123456789abcdef_" + "A".repeat(43), "x-01"),
                 "bad_token", "unknown enrolment token");
         String once = enrolmentToken("--uses", "1");
         try (RawAgent raw = new RawAgent(port)) {
             raw.hello();
-            raw.send(new Message.Enrol(once, "x-02", "h", "os"));
+            raw.send(enrol(once, "x-02"));
             raw.next(Message.Enrolled.class);
         }
-        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol(once, "x-03", "h", "os"), "bad_token", "used up");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol(once, "x-03"), "bad_token", "used up");
         String expired;
         try (DataDir dir = DataDir.open(data)) {
             Access past = Access.over(dir, Clock.offset(Clock.systemUTC(), Duration.ofHours(-2)));
             expired = past.agents().create(Caller.commandLine(), null, Duration.ofHours(1), 1).secret();
         }
-        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol(expired, "x-04", "h", "os"), "bad_token", "is expired");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol(expired, "x-04"), "bad_token", "is expired");
         refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Authenticate("a0000000000000000", "nope"), "unknown_agent",
                 "unknown agent");
-        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol(enrolmentToken(), "raw-01", "h", "os"), "name_taken",
+        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol(enrolmentToken(), "x-05", "h", "os", "a0123456789abcdef",
+                "T".repeat(43)), "agent_taken", "is enrolled already");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol(enrolmentToken(), "raw-01"), "name_taken",
                 "belongs to another agent");
 
         // a wrong pin: the agent refuses the server in the TLS handshake, says why and stops
@@ -245,11 +250,18 @@ class LiveStreamTest {
         for (String expected : List.of("agent.connect failed protocol version 99", "agent.enrol failed malformed enrolment token",
                 "agent.enrol failed unknown enrolment token", "agent.enrol failed enrolment token", "agent.authenticate failed unknown agent",
                 "agent.enrol failed endpoint 'raw-01' belongs to another agent", "agent.enrol ok endpoint x-02",
+                "agent.enrol failed agent id a0123456789abcdef is enrolled already",
                 "enrolment-token.create ok")) {
             assertTrue(audited.stream().anyMatch(a -> a.startsWith(expected)), expected + " in " + audited);
         }
         assertTrue(audited.stream().anyMatch(a -> a.startsWith("agent.enrol failed") && a.contains("used up")), audited.toString());
         assertTrue(audited.stream().anyMatch(a -> a.startsWith("agent.enrol failed") && a.contains("is expired")), audited.toString());
+    }
+
+    /** An enrolment with a new identity. */
+    private static Message.Enrol enrol(String token, String name) {
+        return new Message.Enrol(token, name, "h", "os", "a" + java.util.HexFormat.of().toHexDigits(System.nanoTime()),
+                "x".repeat(43));
     }
 
     private void refused(Message hello, Message admission, String code, String reason) throws Exception {

@@ -126,7 +126,7 @@ public final class AgentSocket {
     private void admission(WsContext ctx, Conversation c, Message m) throws IOException {
         Agents.Admission admission;
         if (m instanceof Message.Enrol e) {
-            admission = agents.enrol(e.token(), e.name(), e.hostname(), e.os(), address(ctx));
+            admission = agents.enrol(e.token(), e.name(), e.hostname(), e.os(), e.agentId(), e.secret(), address(ctx));
         } else if (m instanceof Message.Authenticate a) {
             admission = agents.authenticate(a.agentId(), a.secret(), address(ctx));
         } else {
@@ -136,7 +136,7 @@ public final class AgentSocket {
         switch (admission) {
             case Agents.Admission.Refused r -> refuse(ctx, code(r.code()), r.reason());
             case Agents.Admission.Admitted a -> {
-                if (a.secret() != null) ctx.send(Protocol.encode(new Message.Enrolled(a.agentId(), a.secret(), a.endpoint())));
+                if (a.enrolled()) ctx.send(Protocol.encode(new Message.Enrolled(a.agentId(), a.endpoint())));
                 c.agentId = a.agentId();
                 c.endpoint = a.endpoint();
                 WsContext older = byAgent.put(a.agentId(), ctx);
