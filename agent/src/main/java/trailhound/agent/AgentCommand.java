@@ -22,35 +22,35 @@ public final class AgentCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--server", required = true, paramLabel = "URL", description = "The server, e.g. https://trailhound.example:7443")
+    @Option(names = "--server", required = true, paramLabel = "URL", description = "The server, e.g. https://trailhound.example:7070.")
     URI server;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "An enrolment token (te_...), needed on the first connection only")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "An enrolment token (te_...), needed until the agent is enrolled.")
     String token;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "The endpoint name to enrol as (default: this machine's host name)")
+    @Option(names = "--name", paramLabel = "NAME", description = "The endpoint name to enrol as (default: this machine's host name).")
     String name;
 
     @Option(names = "--state", paramLabel = "DIR", defaultValue = "trailhound-agent",
-            description = "The agent's own folder: identity and local store (default: ${DEFAULT-VALUE})")
+            description = "The agent's own folder: identity and local store (default: ${DEFAULT-VALUE}).")
     Path state;
 
     @Option(names = "--server-pin", paramLabel = "SHA256", description = "The server's key pin (sha256/<base64> or hex, as serve prints"
-            + " it); without it the key seen at enrolment is pinned")
+            + " it); without it the key seen at enrolment is pinned.")
     String serverPin;
 
     @Option(names = "--replay", paramLabel = "FILE", description = "Stream this recorder database, Sysmon JSON/XML/.evtx or audit"
-            + " log, times shifted to now")
+            + " log, times shifted to now.")
     Path replay;
 
-    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "100", description = "Replay rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "100", description = "Replay rate (default: ${DEFAULT-VALUE}).")
     double rate;
 
     @Option(names = "--store-cap", paramLabel = "EVENTS", defaultValue = "1000000",
-            description = "Most unsent events kept; beyond it the oldest are dropped, with a gap event (default: ${DEFAULT-VALUE})")
+            description = "Most unsent events kept; beyond it the oldest are dropped, with a gap event (default: ${DEFAULT-VALUE}).")
     long storeCap;
 
-    @Option(names = "--batch", paramLabel = "EVENTS", defaultValue = "500", description = "Events per batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "EVENTS", defaultValue = "500", description = "Events per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Override

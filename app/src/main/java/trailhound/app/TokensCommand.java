@@ -21,10 +21,10 @@ import trailhound.access.Tokens;
  * with which agents join.
  */
 @Command(name = "tokens", mixinStandardHelpOptions = true, description = {
-    "List tokens (never their secrets). Two kinds:",
-    "  API tokens (th_..., --kind api, the default): act as their user, with that user's role and groups;"
+    "List tokens (never their secrets), of either kind.",
+    "API tokens (th_..., --kind api, the default) act as their user, with that user's role and groups:"
         + " send one as `Authorization: Bearer <secret>`. Listed: id, user, name, state, created, expires, last used (UTC).",
-    "  Enrolment tokens (te_..., --kind enrolment): let agents join (bin/trailhound agent --token);"
+    "Enrolment tokens (te_..., --kind enrolment) let agents join (bin/trailhound agent --token);"
         + " each use enrols one endpoint. Listed: id, group, uses, state, created, expires (UTC).",
     "create and revoke change them, also while a server runs on the folder."},
         subcommands = {TokensCommand.Create.class, TokensCommand.Revoke.class})
