@@ -27,6 +27,7 @@ public final class Access {
     private final Groups groups;
     private final Tokens tokens;
     private final Clock clock;
+    private final Agents agents;
 
     private Access(DataDir data, Clock clock, Consumer<String> warnings) {
         this.data = data;
@@ -46,6 +47,7 @@ public final class Access {
         SignInThrottle throttle = new SignInThrottle(clock); // passwords and tokens: one backoff per address
         this.accounts = new Accounts(data.root(), data.store().users(), data.store().groups(), audit, throttle);
         this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock, throttle);
+        this.agents = new Agents(data.store().liveAgents(), audit, clock, throttle);
     }
 
     /**
@@ -76,6 +78,11 @@ public final class Access {
 
     public Tokens tokens() {
         return tokens;
+    }
+
+    /** Live agents: enrolment tokens, enrolment, agent authentication, the endpoint registry. */
+    public Agents agents() {
+        return agents;
     }
 
     public AuditLog audit() {

@@ -15,10 +15,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import trailhound.access.Caller;
 import trailhound.access.Tokens;
 
-/** {@code tokens}: API tokens, listed, made and revoked on a data folder (beside a running server too). */
+/**
+ * {@code tokens}: the two kinds of token, listed, made and revoked on a data folder (beside a running
+ * server too): API tokens ({@code th_...}), which act as a user, and enrolment tokens ({@code te_...}),
+ * with which agents join.
+ */
 @Command(name = "tokens", mixinStandardHelpOptions = true, description = {
-    "List API tokens (never their secrets): id, user, name, state, created, expires, last used (UTC).",
-    "A token acts as its user, with that user's role and groups: send it as `Authorization: Bearer <secret>`.",
+    "List tokens (never their secrets), of either kind.",
+    "API tokens (th_..., --kind api, the default) act as their user, with that user's role and groups:"
+        + " send one as `Authorization: Bearer <secret>`. Listed: id, user, name, state, created, expires, last used (UTC).",
+    "Enrolment tokens (te_..., --kind enrolment) let agents join (bin/trailhound agent --token);"
+        + " each use enrols one endpoint. Listed: id, group, uses, state, created, expires (UTC).",
     "create and revoke change them, also while a server runs on the folder."},
         subcommands = {TokensCommand.Create.class, TokensCommand.Revoke.class})
 final class TokensCommand implements Callable<Integer> {
@@ -30,10 +37,24 @@ final class TokensCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "api",
+            description = "api (API tokens) or enrolment (agents' enrolment tokens) (default: ${DEFAULT-VALUE}).")
+    String kind;
+
     @Override
     public Integer call() throws Exception {
         if (format == Format.csv) throw new IllegalArgumentException("tokens lists as table or json, not csv");
+        if (!kind.equals("api") && !kind.equals("enrolment")) {
+            throw new IllegalArgumentException("--kind is api or enrolment, not '" + kind + "'");
+        }
         var out = spec.commandLine().getOut();
+        if (kind.equals("enrolment")) {
+            if (user != null) throw new IllegalArgumentException("--user lists API tokens; enrolment tokens belong to no user");
+            return AccessFolder.run(data, (access, dir) -> {
+                EnrolmentTokens.list(access.agents().tokens(), format, out);
+                return 0;
+            });
+        }
         return AccessFolder.run(data, (access, dir) -> {
             Instant now = Instant.now();
             List<Tokens.Token> tokens = access.tokens().list(user);
@@ -74,21 +95,46 @@ final class TokensCommand implements Callable<Integer> {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = {
-        "Make an API token for a user; its secret is printed once (only its SHA-256 is kept)."})
+        "Make a token; its secret is printed once (only its SHA-256 is kept).",
+        "With --user: an API token (th_...) acting as that user (--name, --days).",
+        "Without --user: an enrolment token (te_...) for agents to join with (--group, --expires, --uses):"
+            + " bin/trailhound agent --server URL --token <secret>."})
     static final class Create implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--user", paramLabel = "NAME", required = true, description = "The user it acts as.") String user;
-        @Option(names = "--name", paramLabel = "NAME", required = true, description = "What it is for, e.g. 'nightly export'.") String name;
-        @Option(names = "--days", paramLabel = "N", defaultValue = "90", description = "Valid for N days, 1 to " + Tokens.MAX_DAYS
-                + " (default: ${DEFAULT-VALUE}).") int days;
+        @Option(names = "--user", paramLabel = "NAME", description = "API token: the user it acts as.") String user;
+        @Option(names = "--name", paramLabel = "NAME", description = "API token: what it is for, e.g. 'nightly export'.") String name;
+        @Option(names = "--days", paramLabel = "N", description = "API token: valid for N days, 1 to " + Tokens.MAX_DAYS
+                + " (default: 90).") Integer days;
+        @Option(names = "--group", paramLabel = "NAME", description = "Enrolment token: endpoints that enrol join this computer group.")
+        String group;
+        @Option(names = "--expires", paramLabel = "DURATION", description = "Enrolment token: valid for this long, e.g. 30m, 24h, 7d"
+                + " (default: 24h).") String expires;
+        @Option(names = "--uses", paramLabel = "N", description = "Enrolment token: how many agents may enrol with it (default: 1).")
+        Integer uses;
 
         @Override
         public Integer call() throws Exception {
             var out = spec.commandLine().getOut();
+            if (user == null) {
+                if (name != null || days != null) {
+                    throw new IllegalArgumentException("--name and --days make an API token and need --user; an enrolment token takes"
+                            + " --group, --expires and --uses");
+                }
+                return AccessFolder.run(data, (access, dir) -> {
+                    EnrolmentTokens.create(access.agents(), group, expires, uses, out);
+                    return 0;
+                });
+            }
+            if (group != null || expires != null || uses != null) {
+                throw new IllegalArgumentException("--group, --expires and --uses make an enrolment token, which belongs to no user:"
+                        + " leave out --user");
+            }
+            if (name == null) throw new IllegalArgumentException("an API token needs --name (what it is for, e.g. 'nightly export')");
+            int days = this.days == null ? 90 : this.days;
             return AccessFolder.run(data, (access, dir) -> {
                 Tokens.Created c = access.tokens().create(Caller.commandLine(), user, name, days);
-                out.println("token " + c.token().id() + " for " + Text.safe(user) + " (" + Text.safe(name) + "), valid until "
+                out.println("API token " + c.token().id() + " for " + Text.safe(user) + " (" + Text.safe(name) + "), valid until "
                         + time(c.token().expires()));
                 out.println("secret: " + c.secret());
                 out.println("shown once: keep it now, it cannot be shown again; send it as `Authorization: Bearer <secret>`");

@@ -111,6 +111,7 @@ public final class Reindexer {
             for (SourceInfo s : sources) {
                 read(s, endpoint, index, read, progress);
             }
+            readLiveJournal(endpoint, index, read, progress); // after the files, as live events arrive after the snapshots they overlap
             index.commit();
             long retained = RetentionPolicy.apply(data, endpoint, index, false); // as after each ingest
             // a limit lifted or loosened since brings events back from the sources: counts may rise
@@ -190,6 +191,24 @@ public final class Reindexer {
             throw e; // the progress callback asked to stop: the new generation is thrown away
         } catch (RuntimeException e) {
             throw new IngestException(kept, "cannot read source " + label + " (" + s.originalName() + "): " + e.getMessage(), e);
+        }
+        progress.update(endpoint, read.get());
+    }
+
+    /** Adds the endpoint's live journal (a source of truth like the files; none when it never had an agent). */
+    private void readLiveJournal(String endpoint, EventIndex index, AtomicLong read, Progress progress) throws IOException {
+        try {
+            new LiveIngest(data).readJournal(endpoint, e -> {
+                try {
+                    index.add(e);
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+                long n = read.incrementAndGet();
+                if (n % 50_000 == 0) progress.update(endpoint, n);
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
         progress.update(endpoint, read.get());
     }

@@ -43,7 +43,9 @@ final class Migrations {
             new Migration(9, "membership generation: a counter that moves whenever a group's members may have changed",
                     Migrations::membershipGeneration),
             new Migration(10, "saved searches: a user's named query, time window and endpoint (or all), private or shared",
-                    Migrations::savedSearches));
+                    Migrations::savedSearches),
+            new Migration(11, "live agents: enrolment tokens, enrolled agents bound to their endpoint, heartbeats",
+                    Migrations::liveAgents));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -328,6 +330,25 @@ final class Migrations {
               name TEXT NOT NULL COLLATE NOCASE, query TEXT NOT NULL, endpoint TEXT, from_ts INTEGER, to_ts INTEGER,
               relative_range TEXT, shared INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
               UNIQUE (owner, name))""");
+    }
+
+    /**
+     * enrolment_tokens: one-time (or N-time) tokens an agent joins with; only the SHA-256 of the secret
+     * is kept, {@code uses} counts accepted enrolments. agents: an enrolled agent, its secret's SHA-256
+     * and its endpoint, UNIQUE so that no other agent can ever write into that endpoint; the last
+     * heartbeat's details (addresses as JSON text) and when it was first and last seen.
+     */
+    private static void liveAgents(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE enrolment_tokens (
+              id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, group_name TEXT, created_by TEXT NOT NULL,
+              created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, max_uses INTEGER NOT NULL, uses INTEGER NOT NULL DEFAULT 0,
+              revoked_at INTEGER)""");
+        exec(c, """
+            CREATE TABLE agents (
+              agent_id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, endpoint TEXT NOT NULL UNIQUE, token_id TEXT,
+              hostname TEXT, os TEXT, addresses TEXT, agent_version TEXT, store_events INTEGER, free_disk INTEGER,
+              enrolled_at INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER)""");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

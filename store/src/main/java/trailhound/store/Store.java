@@ -27,6 +27,7 @@ public final class Store {
     private final ApiTokens tokens;
     private final SavedSearches savedSearches;
     private final AuditTrail audit;
+    private final LiveAgents liveAgents;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -40,6 +41,7 @@ public final class Store {
         this.tokens = new ApiTokens(db);
         this.savedSearches = new SavedSearches(db);
         this.audit = new AuditTrail(db);
+        this.liveAgents = new LiveAgents(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -142,6 +144,11 @@ public final class Store {
     /** Users' saved searches (query, window, endpoint or all). */
     public SavedSearches savedSearches() {
         return savedSearches;
+    }
+
+    /** Live agents: enrolment tokens, enrolled agents and their endpoints, heartbeats. */
+    public LiveAgents liveAgents() {
+        return liveAgents;
     }
 
     /** The append-only, hash-chained audit trail. */

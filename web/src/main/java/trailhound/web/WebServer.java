@@ -29,6 +29,9 @@ import trailhound.web.reputation.ReputationPages;
 import trailhound.web.reputation.ReputationService;
 import trailhound.web.search.SearchPages;
 import trailhound.web.tls.HttpsConnectors;
+import trailhound.ingest.LiveIngest;
+import trailhound.web.live.AgentSocket;
+import trailhound.web.live.LiveApi;
 
 /**
  * The analyst workbench over a data folder: the one public entry of module {@code web}.
@@ -61,9 +64,11 @@ public final class WebServer implements AutoCloseable {
     private final ReputationService reputation;
     private final ReindexJobs jobs;
     private final CliApi handOff;
+    private final LiveIngest live;
 
     private WebServer(Javalin app, String host, boolean https, ServerConnector redirecting, Optional<String> initialAdminPassword,
-            Access access, java.util.List<Routes.Rule> routes, ReputationService reputation, ReindexJobs jobs, CliApi handOff) {
+            Access access, java.util.List<Routes.Rule> routes, ReputationService reputation, ReindexJobs jobs, CliApi handOff,
+            LiveIngest live) {
         this.app = app;
         this.host = host;
         this.https = https;
@@ -74,6 +79,7 @@ public final class WebServer implements AutoCloseable {
         this.reputation = reputation;
         this.jobs = jobs;
         this.handOff = handOff;
+        this.live = live;
     }
 
     /**
@@ -96,6 +102,9 @@ public final class WebServer implements AutoCloseable {
         WebContext ctx = new WebContext(access, Templates.engine(options.templateSources()), options.clock(), json, reputation, https);
         ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
         CliApi handOff = CliApi.create(ctx, data, jobs);
+        LiveIngest live = new LiveIngest(data);
+        AgentSocket agentSocket = new AgentSocket(access.agents(), access.audit(), live,
+                https ? options.https().pin().base64() : null);
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
@@ -121,6 +130,7 @@ public final class WebServer implements AutoCloseable {
             Auth.register(config.routes, routes, ctx);
             Errors.register(config.routes, ctx);
             registerFeatures(routes, ctx);
+            agentSocket.register(config);
             JobPages.register(routes, ctx, jobs);
             handOff.register(routes);
             rules.addAll(routes.rules());
@@ -130,12 +140,18 @@ public final class WebServer implements AutoCloseable {
         } catch (RuntimeException e) {
             reputation.close();
             jobs.close();
+            closeQuietly(live, e);
             throw e;
         }
         if (redirecting[0] != null) HttpsConnectors.redirectTo(redirecting[0], app.port());
         jobs.resumeUnfinished(); // a re-index interrupted by a stop or a crash carries on
+        try {
+            live.recover(); // live events a killed server received but had not committed to the index
+        } catch (IOException e) {
+            System.err.println("trailhound: " + e.getMessage() + "; the endpoint's next agent connection or a re-index adds them");
+        }
         WebServer server = new WebServer(app, options.host(), https, redirecting[0], adminPassword, access, java.util.List.copyOf(rules),
-                reputation, jobs, handOff);
+                reputation, jobs, handOff, live);
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -156,6 +172,7 @@ public final class WebServer implements AutoCloseable {
         trailhound.web.pivot.PivotPages.register(routes, ctx);
         trailhound.web.search.SuggestApi.register(routes, ctx);
         trailhound.web.saved.SavedSearchPages.register(routes, ctx);
+        LiveApi.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
         trailhound.web.account.AccountPages.register(routes, ctx);
@@ -173,6 +190,16 @@ public final class WebServer implements AutoCloseable {
         http.header("X-Content-Type-Options", "nosniff");
         http.header("X-Frame-Options", "DENY");
         http.header("Referrer-Policy", "same-origin");
+    }
+
+    /** Commits live events indexed since the last commit; they are in the journal anyway, so a failure only delays them. */
+    private static void closeQuietly(LiveIngest live, Exception primary) {
+        try {
+            live.close();
+        } catch (IOException e) {
+            if (primary != null) primary.addSuppressed(e);
+            else System.err.println("trailhound: closing the live journals: " + e.getMessage() + " (the next start re-indexes from them)");
+        }
     }
 
     /** The port listened on (the chosen one when started with port 0). */
@@ -243,6 +270,7 @@ public final class WebServer implements AutoCloseable {
             } finally {
                 jobs.close();
                 reputation.close();
+                closeQuietly(live, null);
             }
         }
     }

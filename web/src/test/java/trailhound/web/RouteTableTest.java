@@ -77,6 +77,7 @@ class RouteTableTest {
             Map.entry("GET /reputation/{hash}", "VIEW"),
             Map.entry("GET /reputation/{hash}/badge", "VIEW"),
             Map.entry("GET /api/v1/reputation/{hash}", "VIEW"),
+            Map.entry("GET /api/v1/live/endpoints", "VIEW"),
             Map.entry("GET /account/password", "OWN_ACCOUNT"),
             Map.entry("POST /account/password", "OWN_ACCOUNT"),
             Map.entry("GET /account", "OWN_ACCOUNT"),

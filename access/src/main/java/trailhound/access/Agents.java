@@ -1,0 +1,241 @@
+package trailhound.access;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import trailhound.store.LiveAgents;
+
+/**
+ * Live agents as the server admits them: enrolment tokens ({@code te_<id>_<secret>}, shown once, only
+ * their SHA-256 kept), enrolment (a token use binds the endpoint name to a new agent id for good),
+ * agent authentication by id and secret, heartbeats and the endpoint registry. Not to be confused
+ * with API tokens ({@link Tokens}, {@code th_...}), which act as a user.
+ *
+ * <p>Every token made, every enrolment and every refused enrolment or authentication is audited
+ * (actions {@code enrolment-token.create}, {@code agent.enrol}, {@code agent.authenticate}); refusals
+ * count towards the per-address backoff shared with sign-ins. Thread-safe.
+ */
+public final class Agents {
+    /** A listed enrolment token (never its secret); {@code group} null when none. */
+    public record EnrolmentToken(String id, String group, String createdBy, Instant created, Instant expires, int maxUses, int uses,
+            Instant revoked) {
+        public boolean usable(Instant now) {
+            return revoked == null && now.isBefore(expires) && uses < maxUses;
+        }
+    }
+
+    /** A new enrolment token: {@code secret} is the whole value to give the agent ({@code --token}), shown once. */
+    public record Created(EnrolmentToken token, String secret) {}
+
+    /** What an enrolment or authentication came to. */
+    public sealed interface Admission {
+        /** Admitted: the agent's id, its endpoint, and whether this was an enrolment (else an authentication). */
+        record Admitted(String agentId, String endpoint, boolean enrolled) implements Admission {}
+
+        /** Refused: {@code code} "bad_token", "unknown_agent", "name_taken" or "busy", and a reason for the agent's log. */
+        record Refused(String code, String reason) implements Admission {}
+    }
+
+    /** An enrolled endpoint as the registry shows it; {@code online}: a heartbeat in the last {@link #ONLINE_WITHIN}. */
+    public record Endpoint(String name, String agentId, String hostname, String os, List<String> addresses, String agentVersion,
+            Long storeEvents, Long freeDisk, Instant enrolled, Instant firstSeen, Instant lastSeen, boolean online) {}
+
+    public static final Duration ONLINE_WITHIN = Duration.ofSeconds(30);
+    public static final int MAX_USES = 100_000;
+    /** Addresses kept from a heartbeat; more are left out. */
+    static final int MAX_ADDRESSES = 64;
+    private static final Pattern TOKEN = Pattern.compile("te_([a-z0-9]{16})_([A-Za-z0-9_-]{43})");
+    private static final Pattern AGENT_ID = Pattern.compile("a[0-9a-f]{16}");
+    private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
+    /** Endpoint names an agent may ask for: a host name's characters, so folders and URLs need no escaping. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final LiveAgents store;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SignInThrottle throttle;
+    private final SecureRandom random = new SecureRandom();
+
+    Agents(LiveAgents store, AuditLog audit, Clock clock, SignInThrottle throttle) {
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.throttle = throttle;
+    }
+
+    /**
+     * Makes an enrolment token valid for {@code validFor} and {@code uses} enrolments; endpoints that
+     * enrol with it join computer group {@code group} (may be null).
+     *
+     * @throws AccessDeniedException unless {@code by} is an administrator not acting through an API token
+     * @throws AccessException for a validity outside 1 minute..366 days or uses outside 1..{@value #MAX_USES}
+     */
+    public Created create(Caller by, String group, Duration validFor, int uses) {
+        Credentials.requireNotToken(by, audit, "enrolment-token.create", "create enrolment tokens", "bin/trailhound tokens create");
+        if (!by.role().allows(Action.ADMINISTER)) throw AccessDeniedException.of(by, Action.ADMINISTER);
+        if (validFor.compareTo(Duration.ofMinutes(1)) < 0 || validFor.compareTo(Duration.ofDays(Tokens.MAX_DAYS)) > 0) {
+            throw new AccessException("an enrolment token is valid for 1 minute to " + Tokens.MAX_DAYS + " days, not " + validFor);
+        }
+        if (uses < 1 || uses > MAX_USES) throw new AccessException("an enrolment token allows 1 to " + MAX_USES + " uses, not " + uses);
+        String id = HexFormat.of().formatHex(bytes(8));
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+        long now = clock.millis();
+        LiveAgents.EnrolmentToken t = new LiveAgents.EnrolmentToken(id, sha256(secret), group, by.user(), now,
+                now + validFor.toMillis(), uses, 0, null);
+        store.insertToken(t);
+        audit.record(by, "enrolment-token.create", null, AuditLog.OK, id + ": " + uses + " use(s), expires "
+                + Instant.ofEpochMilli(t.expiresAt()) + (group == null ? "" : ", group " + group));
+        return new Created(token(t), "te_" + id + "_" + secret);
+    }
+
+    /** Every enrolment token, newest first. */
+    public List<EnrolmentToken> tokens() {
+        return store.tokens().stream().map(Agents::token).toList();
+    }
+
+    /**
+     * Enrols an agent with an enrolment token: the identity it made ({@code agentId}, {@code secret};
+     * only the secret's SHA-256 is kept) and the endpoint {@code name} bound to it. The same agent
+     * asking again (it did not hear the answer) is admitted again without using the token again.
+     * Refused (and audited) for a malformed, unknown, wrong, revoked, expired or used-up token, a name
+     * that is not a host name or that another agent holds, a malformed identity or one another agent holds.
+     */
+    public Admission enrol(String token, String name, String hostname, String os, String agentId, String secret, String address) {
+        SignInThrottle.Verdict verdict = throttle.check(null, address);
+        if (verdict.seconds() > 0) return new Admission.Refused("busy", "too many refused attempts from " + address
+                + "; try again in " + verdict.seconds() + " s");
+        Matcher m = token == null ? null : TOKEN.matcher(token.strip());
+        if (m == null || !m.matches()) return refusedEnrol("", address, "bad_token", "malformed enrolment token (expected te_<id>_<secret>,"
+                + " as printed by bin/trailhound tokens create)");
+        String id = m.group(1);
+        Optional<LiveAgents.EnrolmentToken> stored = store.token(id);
+        if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().secretSha256().getBytes(StandardCharsets.US_ASCII),
+                sha256(m.group(2)).getBytes(StandardCharsets.US_ASCII))) {
+            return refusedEnrol(id, address, "bad_token", "unknown enrolment token " + id + ": check --token, or make a new one with"
+                    + " bin/trailhound tokens create --data DIR");
+        }
+        if (name == null || !NAME.matcher(name).matches()) {
+            return refusedEnrol(id, address, "bad_message", "endpoint name '" + name + "' is not a host name (1 to 128 letters, digits,"
+                    + " '.', '_', '-'): choose one with --name");
+        }
+        if (agentId == null || !AGENT_ID.matcher(agentId).matches() || secret == null || !SECRET.matcher(secret).matches()) {
+            return refusedEnrol(id, address, "bad_message", "an agent identity is 'a' and 16 hex digits and a 43-character"
+                    + " base64url secret; this agent sent another: upgrade it");
+        }
+        long now = clock.millis();
+        String outcome = store.enrol(id, new LiveAgents.Agent(agentId, sha256(secret), name, id, hostname, os, null, null, null,
+                null, now, null, null), now);
+        if (!outcome.equals("enrolled") && !outcome.equals("again")) {
+            return switch (outcome) {
+                case "agent taken" -> refusedEnrol(id, address, "agent_taken", "agent id " + agentId + " is enrolled already, with"
+                        + " another secret or endpoint: delete the agent's state folder and enrol again");
+                case "endpoint taken" -> refusedEnrol(id, address, "name_taken", "endpoint '" + name + "' belongs to another agent;"
+                        + " enrol under another name (--name)");
+                case "used up" -> refusedEnrol(id, address, "bad_token", "enrolment token " + id + " has been used up: make a new one"
+                        + " with bin/trailhound tokens create --data DIR");
+                default -> refusedEnrol(id, address, "bad_token", "enrolment token " + id + " is " + outcome
+                        + ": make a new one with bin/trailhound tokens create --data DIR");
+            };
+        }
+        audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.enrol", AuditLog.OK,
+                "endpoint " + name + " bound to agent " + agentId + " with enrolment token " + id + " (" + hostname + ", " + os + ")"
+                + (outcome.equals("again") ? "; asked again by the same agent, the token not used again" : ""));
+        return new Admission.Admitted(agentId, name, true);
+    }
+
+    /** Admits an enrolled agent by its id and secret; refusals are audited. */
+    public Admission authenticate(String agentId, String secret, String address) {
+        SignInThrottle.Verdict verdict = throttle.check(null, address);
+        if (verdict.seconds() > 0) return new Admission.Refused("busy", "too many refused attempts from " + address
+                + "; try again in " + verdict.seconds() + " s");
+        Optional<LiveAgents.Agent> agent = agentId == null ? Optional.empty() : store.agent(agentId);
+        if (agent.isEmpty() || secret == null || !MessageDigest.isEqual(agent.get().secretSha256().getBytes(StandardCharsets.US_ASCII),
+                sha256(secret).getBytes(StandardCharsets.US_ASCII))) {
+            throttle.failed(null, address);
+            String reason = "unknown agent '" + agentId + "' or wrong secret: this server has not enrolled it (another server, or its"
+                    + " data folder was replaced); delete the agent's state folder and enrol again with a new --token";
+            audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.authenticate", AuditLog.FAILED, reason);
+            return new Admission.Refused("unknown_agent", reason);
+        }
+        return new Admission.Admitted(agentId, agent.get().endpoint(), false);
+    }
+
+    /** Records a heartbeat of an authenticated agent. */
+    public void heartbeat(String agentId, String os, List<String> addresses, String agentVersion, long storeEvents, long freeDisk) {
+        // what an agent says is an attacker's: a bounded number of bounded addresses
+        List<String> kept = addresses.stream().limit(MAX_ADDRESSES).map(a -> AuditLog.cut(a, 64)).toList();
+        String json;
+        try {
+            json = JSON.writeValueAsString(kept);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        store.heartbeat(agentId, AuditLog.cut(os, AuditLog.MAX_NAME), json, AuditLog.cut(agentVersion, AuditLog.MAX_NAME), storeEvents,
+                freeDisk, clock.millis());
+    }
+
+    /**
+     * The enrolled endpoints the caller may see, by name; those whose name, host name or an address
+     * contains {@code q} (case-insensitive) when {@code q} is not blank.
+     */
+    public List<Endpoint> endpoints(Scope scope, String q) {
+        String needle = q == null ? "" : q.strip().toLowerCase(java.util.Locale.ROOT);
+        Instant now = clock.instant();
+        return store.agents().stream().filter(a -> scope.sees(a.endpoint())).map(a -> endpoint(a, now))
+                .filter(e -> needle.isEmpty() || e.name().toLowerCase(java.util.Locale.ROOT).contains(needle)
+                        || (e.hostname() != null && e.hostname().toLowerCase(java.util.Locale.ROOT).contains(needle))
+                        || e.addresses().stream().anyMatch(ip -> ip.contains(needle)))
+                .toList();
+    }
+
+    private static Endpoint endpoint(LiveAgents.Agent a, Instant now) {
+        List<String> addresses = List.of();
+        if (a.addresses() != null) {
+            try {
+                addresses = List.of(JSON.readValue(a.addresses(), String[].class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                addresses = List.of();
+            }
+        }
+        Instant last = a.lastSeen() == null ? null : Instant.ofEpochMilli(a.lastSeen());
+        return new Endpoint(a.endpoint(), a.agentId(), a.hostname(), a.os(), addresses, a.agentVersion(), a.storeEvents(), a.freeDisk(),
+                Instant.ofEpochMilli(a.enrolledAt()), a.firstSeen() == null ? null : Instant.ofEpochMilli(a.firstSeen()), last,
+                last != null && now.isBefore(last.plus(ONLINE_WITHIN)));
+    }
+
+    private Admission refusedEnrol(String tokenId, String address, String code, String reason) {
+        throttle.failed(null, address);
+        audit.recordAnonymous("", "agent", address, "agent.enrol", AuditLog.FAILED, reason);
+        return new Admission.Refused(code, reason);
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static EnrolmentToken token(LiveAgents.EnrolmentToken t) {
+        return new EnrolmentToken(t.id(), t.group(), t.createdBy(), Instant.ofEpochMilli(t.createdAt()), Instant.ofEpochMilli(t.expiresAt()),
+                t.maxUses(), t.uses(), t.revokedAt() == null ? null : Instant.ofEpochMilli(t.revokedAt()));
+    }
+}

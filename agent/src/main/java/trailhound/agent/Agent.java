@@ -1,0 +1,264 @@
+package trailhound.agent;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import trailhound.protocol.Message;
+import trailhound.protocol.Protocol;
+
+/*
+ * The connection loop. Positions: the store numbers events; the server's acknowledged position is the
+ * truth after any disconnect (Authenticated says it), so the agent drops what the server holds and sends
+ * the rest from there: a batch lost in flight is sent again, a batch the server stored but whose ack was
+ * lost is acknowledged again without being stored twice. At most WINDOW batches wait for their ack,
+ * which bounds what is in flight when the server slows down.
+ */
+
+/**
+ * The agent: connects out to the server, enrols or authenticates, then sends the local store's events
+ * in acknowledged batches and a heartbeat every {@link #HEARTBEAT}; reconnects after any failure with
+ * jittered exponential backoff (1 s doubling to 60 s, each wait a random 50-100 % of that). Stops on
+ * a refusal that retrying cannot fix (bad token, unknown agent, version, name taken, wrong pin).
+ */
+final class Agent {
+    static final String VERSION = "0.1.0";
+    static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    static final int WINDOW = 4;
+    private static final long ANSWER_TIMEOUT_MS = 30_000;
+    private static final long ACK_TIMEOUT_MS = 60_000;
+    private static final long MAX_BACKOFF_MS = 60_000;
+
+    /** A refusal retrying cannot fix: the agent stops with exit status 2. */
+    static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    record Settings(URI server, String token, String name, Path state, String serverPin, int batch) {}
+
+    private final Settings settings;
+    private final LocalStore store;
+    private final PrintWriter log;
+    private volatile boolean stopping;
+
+    Agent(Settings settings, LocalStore store, PrintWriter log) {
+        this.settings = settings;
+        this.store = store;
+        this.log = log;
+    }
+
+    void stop() {
+        stopping = true;
+    }
+
+    /** Runs until stopped or refused for good. */
+    void run() throws Refused, IOException {
+        int failures = 0;
+        while (!stopping) {
+            boolean admitted = false;
+            try (Session s = new Session()) {
+                admitted = s.admit();
+                s.stream();
+            } catch (Refused r) {
+                throw r;
+            } catch (IOException e) {
+                log("disconnected: " + e.getMessage());
+            }
+            if (stopping) return;
+            failures = admitted ? 1 : failures + 1;
+            long ceiling = Math.min(MAX_BACKOFF_MS, 1000L << Math.min(16, failures - 1));
+            long wait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+            log("reconnecting in " + wait + " ms");
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private URI socketUri() {
+        URI s = settings.server();
+        String scheme = "https".equals(s.getScheme()) ? "wss" : "ws";
+        return URI.create(scheme + "://" + s.getRawAuthority() + "/api/v1/agent");
+    }
+
+    private void log(String line) {
+        log.println(Instant.now() + " agent: " + line);
+        log.flush();
+    }
+
+    /** One connection: hello, admission, then streaming until it ends. */
+    private final class Session implements AutoCloseable {
+        private Connection connection;
+        private AgentState state;
+        private final AtomicReference<String> seenPin = new AtomicReference<>();
+
+        boolean admit() throws IOException, Refused {
+            Optional<AgentState> known = AgentState.load(settings.state()).filter(AgentState::enrolled);
+            String pin = known.map(AgentState::serverPin).orElse(settings.serverPin());
+            try {
+                connection = Connection.open(socketUri(), pin, seenPin);
+            } catch (IOException e) {
+                if (Connection.isPinMismatch(e)) throw new Refused(e.getMessage());
+                throw e;
+            }
+            connection.send(new Message.Hello(Protocol.CURRENT, VERSION));
+            Message.Welcome welcome = expect(Message.Welcome.class);
+            if (known.isEmpty()) {
+                if (welcome.serverPin() != null && seenPin.get() != null && !welcome.serverPin().equals(seenPin.get())) {
+                    throw new Refused("the server says its key is " + welcome.serverPin() + " but presented " + seenPin.get()
+                            + ": something between agent and server intercepts TLS; not enrolling");
+                }
+                if (settings.token() == null) throw new Refused("not enrolled yet: give an enrolment token with --token");
+                // the identity is kept before asking: asked again after a kill, the server knows it and uses no second token
+                AgentState pending = AgentState.load(settings.state()).orElse(null);
+                if (pending == null) {
+                    pending = AgentState.fresh();
+                    pending.save(settings.state());
+                }
+                connection.send(new Message.Enrol(settings.token(), settings.name(), hostname(), os(), pending.agentId(),
+                        pending.secret()));
+                Message.Enrolled enrolled = expect(Message.Enrolled.class);
+                state = new AgentState(pending.agentId(), pending.secret(), true, enrolled.endpoint(), pin != null ? pin : seenPin.get());
+                state.save(settings.state());
+                log("enrolled as " + state.agentId() + ", endpoint " + state.endpoint()
+                        + (state.serverPin() == null ? "" : ", server key pinned " + state.serverPin()));
+            } else {
+                state = known.get();
+                connection.send(new Message.Authenticate(state.agentId(), state.secret()));
+            }
+            Message.Authenticated ok = expect(Message.Authenticated.class);
+            store.acknowledge(ok.acknowledged());
+            acknowledged = ok.acknowledged();
+            log("connected to " + settings.server() + " as endpoint " + ok.endpoint() + "; server holds up to position " + ok.acknowledged());
+            return true;
+        }
+
+        private long acknowledged;
+
+        void stream() throws IOException, Refused {
+            long sentThrough = acknowledged;
+            long batchId = 0;
+            int waiting = 0;
+            long lastAckOrSend = System.currentTimeMillis();
+            long nextHeartbeat = 0;
+            while (!stopping) {
+                long now = System.currentTimeMillis();
+                if (now >= nextHeartbeat) {
+                    connection.send(heartbeat());
+                    nextHeartbeat = now + HEARTBEAT.toMillis();
+                }
+                boolean sent = false;
+                if (waiting < WINDOW) {
+                    List<LocalStore.Stored> next = store.after(sentThrough, settings.batch());
+                    if (!next.isEmpty()) {
+                        long first = next.getFirst().seq();
+                        long last = next.getLast().seq();
+                        connection.send(new Message.Batch(++batchId, first, last, next.stream().map(LocalStore.Stored::fields).toList()));
+                        if (waiting == 0) lastAckOrSend = now;
+                        sentThrough = last;
+                        waiting++;
+                        sent = true;
+                    }
+                }
+                Object in = connection.poll(sent ? 0 : 200);
+                while (in != null) {
+                    switch (in) {
+                        case Message.Ack ack -> {
+                            store.acknowledge(ack.acknowledged());
+                            waiting = Math.max(0, waiting - 1);
+                            lastAckOrSend = System.currentTimeMillis();
+                        }
+                        case Message.Error error -> refusedOrRetry(error);
+                        case Connection.Closed closed -> throw new IOException(closed.why());
+                        default -> log("ignored an unexpected " + in.getClass().getSimpleName() + " from the server");
+                    }
+                    in = connection.poll(0);
+                }
+                if (waiting > 0 && System.currentTimeMillis() - lastAckOrSend > ACK_TIMEOUT_MS) {
+                    throw new IOException("no acknowledgement for " + ACK_TIMEOUT_MS / 1000 + " s");
+                }
+            }
+        }
+
+        private <T extends Message> T expect(Class<T> type) throws IOException, Refused {
+            long deadline = System.currentTimeMillis() + ANSWER_TIMEOUT_MS;
+            while (true) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) throw new IOException("no " + type.getSimpleName().toLowerCase() + " from the server within 30 s");
+                Object in = connection.poll(left);
+                if (in == null) continue;
+                if (type.isInstance(in)) return type.cast(in);
+                if (in instanceof Message.Error error) refusedOrRetry(error);
+                if (in instanceof Connection.Closed closed) throw new IOException(closed.why());
+                throw new IOException("expected " + type.getSimpleName().toLowerCase() + " from the server, got " + in);
+            }
+        }
+
+        private void refusedOrRetry(Message.Error error) throws IOException, Refused {
+            String text = "the server refused (" + error.code() + "): " + error.message();
+            if (error.code().equals(Protocol.Refusal.BUSY.code()) || error.code().equals(Protocol.Refusal.SERVER_ERROR.code())) {
+                throw new IOException(text);
+            }
+            throw new Refused(text);
+        }
+
+        private Message.Heartbeat heartbeat() throws IOException {
+            long free;
+            try {
+                free = Files.getFileStore(store.file()).getUsableSpace();
+            } catch (IOException e) {
+                free = -1;
+            }
+            return new Message.Heartbeat(os(), addresses(), VERSION, store.count(), store.bytes(), free, System.currentTimeMillis());
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) connection.close();
+        }
+    }
+
+    static String os() {
+        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
+    }
+
+    static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "localhost" : env;
+        }
+    }
+
+    /** This machine's addresses, loopback and link-local left out. */
+    static List<String> addresses() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (NetworkInterface ni : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp() || ni.isLoopback()) continue;
+                for (InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (!a.isLinkLocalAddress() && !a.isLoopbackAddress()) out.add(a.getHostAddress().replaceFirst("%.*$", ""));
+                }
+            }
+        } catch (IOException e) {
+            // no interfaces readable: an empty list, the server shows none
+        }
+        return out;
+    }
+}

@@ -1,0 +1,104 @@
+package trailhound.agent;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code trailhound agent}: runs the endpoint agent (see {@link Agent}). Exit 0 when stopped, 2 when
+ * the server refuses it for good or an option is wrong.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, version = "Trailhound agent " + Agent.VERSION,
+        description = {"Runs the endpoint agent: connects out to a Trailhound server, enrols once with an enrolment token"
+                + " (bin/trailhound tokens create), then streams this endpoint's events in acknowledged batches.",
+            "Its identity (agent id, secret, the server's key pin) is kept owner-only in --state; keep that folder across upgrades.",
+            "This version streams --replay files; recording this machine live comes in a later version."})
+public final class AgentCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--server", required = true, paramLabel = "URL", description = "The server, e.g. https://trailhound.example:7070.")
+    URI server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "An enrolment token (te_...), needed until the agent is enrolled.")
+    String token;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The endpoint name to enrol as (default: this machine's host name).")
+    String name;
+
+    @Option(names = "--state", paramLabel = "DIR", defaultValue = "trailhound-agent",
+            description = "The agent's own folder: identity and local store (default: ${DEFAULT-VALUE}).")
+    Path state;
+
+    @Option(names = "--server-pin", paramLabel = "SHA256", description = "The server's key pin (sha256/<base64> or hex, as serve prints"
+            + " it); without it the key seen at enrolment is pinned.")
+    String serverPin;
+
+    @Option(names = "--replay", paramLabel = "FILE", description = "Stream this recorder database, Sysmon JSON/XML/.evtx or audit"
+            + " log, times shifted to now.")
+    Path replay;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "100", description = "Replay rate (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--store-cap", paramLabel = "EVENTS", defaultValue = "1000000",
+            description = "Most unsent events kept; beyond it the oldest are dropped, with a gap event (default: ${DEFAULT-VALUE}).")
+    long storeCap;
+
+    @Option(names = "--batch", paramLabel = "EVENTS", defaultValue = "500", description = "Events per batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        String scheme = server.getScheme();
+        if (!"https".equals(scheme) && !"http".equals(scheme) || server.getHost() == null) {
+            err.println("trailhound agent: --server must be an http(s)://host:port URL, not " + server);
+            return 2;
+        }
+        String pin;
+        try {
+            pin = serverPin == null ? null : ServerPin.normalise(serverPin);
+        } catch (IllegalArgumentException e) {
+            err.println("trailhound agent: --server-pin: " + e.getMessage());
+            return 2;
+        }
+        if (batch < 1 || batch > 10_000) {
+            err.println("trailhound agent: --batch must be 1 to 10000 events, not " + batch);
+            return 2;
+        }
+        if (replay != null) Replay.check(replay);
+        String endpoint = name != null ? name : Agent.hostname();
+        try (LocalStore store = LocalStore.open(state, storeCap)) {
+            Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err);
+            Thread replaying = null;
+            if (replay != null) {
+                Replay r = new Replay(replay, rate, store);
+                replaying = Thread.ofPlatform().daemon().name("replay").start(() -> {
+                    try {
+                        long n = r.run();
+                        err.println(java.time.Instant.now() + " agent: replay of " + replay + " complete (" + n + " events)");
+                    } catch (IOException | RuntimeException e) {
+                        err.println(java.time.Instant.now() + " agent: replay of " + replay + " stopped: " + e.getMessage());
+                    }
+                    err.flush();
+                });
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(agent::stop));
+            try {
+                agent.run();
+                return 0;
+            } catch (Agent.Refused r) {
+                err.println("trailhound agent: " + r.getMessage());
+                return 2;
+            } finally {
+                if (replaying != null) replaying.interrupt();
+            }
+        }
+    }
+}

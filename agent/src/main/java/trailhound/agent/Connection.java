@@ -1,0 +1,145 @@
+package trailhound.agent;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import trailhound.protocol.Message;
+import trailhound.protocol.Protocol;
+
+/**
+ * One WebSocket connection to the server (the JDK's client): frames in arrive on a queue, frames out
+ * are sent one at a time and waited for, so a slow server slows the sender down. Closed or failed
+ * connections show as {@link Closed} on the queue. Used by one thread.
+ */
+final class Connection implements AutoCloseable {
+    /** The connection ended: by the server (code, reason) or by an error. */
+    record Closed(String why) {}
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final long SEND_TIMEOUT_S = 60;
+
+    private final WebSocket socket;
+    private final BlockingQueue<Object> inbound;
+
+    private Connection(WebSocket socket, BlockingQueue<Object> inbound) {
+        this.socket = socket;
+        this.inbound = inbound;
+    }
+
+    /**
+     * Connects to {@code uri} (ws or wss); on wss only the key {@code pin} is trusted (null: any,
+     * recorded in {@code seenPin}).
+     */
+    static Connection open(URI uri, String pin, AtomicReference<String> seenPin) throws IOException {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        if ("wss".equals(uri.getScheme())) client.sslContext(ServerPin.context(pin, seenPin));
+        BlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
+        try {
+            WebSocket ws = client.build().newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
+                    .buildAsync(uri, new Listener(inbound)).get(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+            return new Connection(ws, inbound);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException(cause == null ? e.toString() : describe(cause), cause);
+        } catch (TimeoutException e) {
+            throw new IOException("no answer from " + uri + " within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while connecting");
+        }
+    }
+
+    private static String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException) return "TLS: " + c.getMessage();
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null) return c.getClass().getSimpleName() + ": " + c.getMessage();
+        }
+        return t.toString();
+    }
+
+    /** True when a failure to connect was the server's key not matching the pin. */
+    static boolean isPinMismatch(IOException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("TLS: the server's key");
+    }
+
+    void send(Message m) throws IOException {
+        try {
+            socket.sendText(Protocol.encode(m), true).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("cannot send " + m.getClass().getSimpleName() + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while sending");
+        }
+    }
+
+    /** The next frame or {@link Closed}, or null when none came within {@code millis}. */
+    Object poll(long millis) throws java.io.InterruptedIOException {
+        try {
+            return inbound.poll(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+
+    private static final class Listener implements WebSocket.Listener {
+        private final BlockingQueue<Object> inbound;
+        private final StringBuilder partial = new StringBuilder();
+
+        Listener(BlockingQueue<Object> inbound) {
+            this.inbound = inbound;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                try {
+                    inbound.add(Protocol.decode(frame));
+                } catch (RuntimeException e) {
+                    inbound.add(new Closed("the server sent a frame that is not a protocol message: " + e.getMessage()));
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            inbound.add(new Closed("closed by the server (" + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")"));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            inbound.add(new Closed("connection lost: " + describe(error)));
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package trailhound.agent;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.sqlite.SQLiteConfig;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+/**
+ * The agent's bounded local store, {@code <state>/store.db} (SQLite): events waiting for the server's
+ * acknowledgement, each at a position ({@code seq}, ascending from 1, never reused). Acknowledged
+ * events are deleted. When more than {@code cap} events wait, the oldest go first and a gap event takes
+ * their place, never silently: type {@code agent}, operation {@code gap}, {@code event_id} the number
+ * dropped, and in {@code command_line} (the model has no free-text field yet) a sentence saying what
+ * was dropped, from when to when.
+ *
+ * <p>It also keeps the replay's progress (source events taken, the time shift), written in the same
+ * transaction as the events, so a killed agent neither loses nor repeats any. Not thread-safe beyond
+ * its synchronised methods; one agent process per state folder.
+ */
+final class LocalStore implements AutoCloseable {
+    static final String FILE = "store.db";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
+
+    /** An event waiting to be sent, at position {@code seq}. */
+    record Stored(long seq, Map<String, String> fields) {}
+
+    private final Path file;
+    private final Connection c;
+    private final long cap;
+    private final String storeId;
+
+    private LocalStore(Path file, Connection c, long cap, String storeId) {
+        this.file = file;
+        this.c = c;
+        this.cap = cap;
+        this.storeId = storeId;
+    }
+
+    static LocalStore open(Path folder, long cap) throws IOException {
+        if (cap < 2) throw new IllegalArgumentException("the store cap must be at least 2 events, was " + cap);
+        AgentState.preparePrivate(folder);
+        Path file = folder.resolve(FILE);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL); // survives a killed process; the server holds the truth once acknowledged
+        config.setBusyTimeout(5_000);
+        try {
+            Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, fields TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            }
+            c.setAutoCommit(false);
+            String id = meta(c, "store_id");
+            if (id == null) {
+                id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+                putMeta(c, "store_id", id);
+                c.commit();
+            }
+            return new LocalStore(file, c, cap, id);
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot open the agent's store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Adds events and records {@code replayTaken} (source events consumed so far, or -1 to leave it)
+     * in one transaction; drops the oldest beyond the cap, with a gap event.
+     */
+    synchronized void append(List<Event> events, long replayTaken) throws IOException {
+        try {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO events(fields) VALUES (?)")) {
+                for (Event e : events) {
+                    p.setString(1, JSON.writeValueAsString(e.toMap()));
+                    p.executeUpdate();
+                }
+            }
+            if (replayTaken >= 0) putMeta(c, "replay_taken", Long.toString(replayTaken));
+            enforceCap();
+            c.commit();
+        } catch (SQLException e) {
+            rollback(e);
+            throw new IOException(file + ": cannot store events: " + e.getMessage(), e);
+        }
+    }
+
+    private void enforceCap() throws SQLException, IOException {
+        long count = count(c);
+        if (count <= cap) return;
+        long drop = count - cap + 1; // one slot for the gap event
+        long firstTs = Long.MAX_VALUE;
+        long lastTs = Long.MIN_VALUE;
+        long lastSeq = 0;
+        try (PreparedStatement p = c.prepareStatement("SELECT seq, fields FROM events ORDER BY seq LIMIT ?")) {
+            p.setLong(1, drop);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    lastSeq = rs.getLong(1);
+                    String ts = JSON.readValue(rs.getString(2), FIELDS).get("ts");
+                    if (ts != null) {
+                        firstTs = Math.min(firstTs, Long.parseLong(ts));
+                        lastTs = Math.max(lastTs, Long.parseLong(ts));
+                    }
+                }
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM events WHERE seq <= ?")) {
+            p.setLong(1, lastSeq);
+            p.executeUpdate();
+        }
+        long now = System.currentTimeMillis();
+        String what = String.format("the agent's store was full (%,d events): %,d unsent events were dropped", cap, drop)
+                + (firstTs <= lastTs ? ", from " + Event.formatTime(firstTs) + " to " + Event.formatTime(lastTs) : "");
+        long dropped = Long.parseLong(meta(c, "dropped_total") == null ? "0" : meta(c, "dropped_total")) + drop;
+        putMeta(c, "dropped_total", Long.toString(dropped));
+        Event gap = Event.builder().set(Field.EVENT_UID, "g" + storeId + "-" + dropped).ts(now).set(Field.TYPE, "agent")
+                .set(Field.OPERATION, "gap").set(Field.EVENT_ID, Long.toString(drop)).set(Field.COMMAND_LINE, what).build();
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO events(fields) VALUES (?)")) {
+            p.setString(1, JSON.writeValueAsString(gap.toMap()));
+            p.executeUpdate();
+        }
+    }
+
+    /** Up to {@code max} waiting events after position {@code afterSeq}, oldest first. */
+    synchronized List<Stored> after(long afterSeq, int max) throws IOException {
+        List<Stored> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT seq, fields FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            p.setLong(1, afterSeq);
+            p.setInt(2, max);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) out.add(new Stored(rs.getLong(1), JSON.readValue(rs.getString(2), FIELDS)));
+            }
+            c.commit();
+            return out;
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot read events: " + e.getMessage(), e);
+        }
+    }
+
+    /** The server holds every position up to {@code seq}: they leave the store. */
+    synchronized void acknowledge(long seq) throws IOException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM events WHERE seq <= ?")) {
+            p.setLong(1, seq);
+            p.executeUpdate();
+            c.commit();
+        } catch (SQLException e) {
+            rollback(e);
+            throw new IOException(file + ": cannot drop acknowledged events: " + e.getMessage(), e);
+        }
+    }
+
+    synchronized long count() throws IOException {
+        try {
+            long n = count(c);
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot count events: " + e.getMessage(), e);
+        }
+    }
+
+    long bytes() {
+        try {
+            return Files.size(file) + (Files.exists(file.resolveSibling(FILE + "-wal")) ? Files.size(file.resolveSibling(FILE + "-wal")) : 0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** A value kept with the store (replay progress), or null. */
+    synchronized String meta(String key) throws IOException {
+        try {
+            String v = meta(c, key);
+            c.commit();
+            return v;
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot read " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    synchronized void putMeta(String key, String value) throws IOException {
+        try {
+            putMeta(c, key, value);
+            c.commit();
+        } catch (SQLException e) {
+            rollback(e);
+            throw new IOException(file + ": cannot write " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long count(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+            return rs.getLong(1);
+        }
+    }
+
+    private static String meta(Connection c, String key) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            p.setString(1, key);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static void putMeta(Connection c, String key, String value) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+            p.setString(1, key);
+            p.setString(2, value);
+            p.executeUpdate();
+        }
+    }
+
+    private void rollback(SQLException cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot close: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package trailhound.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import trailhound.recorder.RecorderReader;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+import trailhound.telemetry.TelemetryImport;
+
+/**
+ * Replay mode: reads a recorder database or a telemetry file (Sysmon JSON lines / XML / .evtx, Linux
+ * audit log: whatever {@link TelemetryImport} detects) and puts its events into the local store at
+ * {@code rate} events per second, each time shifted by one fixed amount so the first event is "now"
+ * (the moment the replay first started; kept in the store, so a restarted agent shifts the same way).
+ * Uids are the source's own (a recorder row's uid, a Sysmon record's), as a snapshot of it would have.
+ *
+ * <p>Resumable: the number of source events taken is committed with them, so an agent killed and
+ * restarted continues with the next event, none lost or repeated. Runs on the calling thread.
+ */
+final class Replay {
+    private static final byte[] SQLITE = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    private static final int CHUNK = 200;
+
+    private final Path file;
+    private final double rate;
+    private final LocalStore store;
+
+    Replay(Path file, double rate, LocalStore store) {
+        if (!(rate > 0)) throw new IllegalArgumentException("--rate must be more than 0 events per second, was " + rate);
+        this.file = file;
+        this.rate = rate;
+        this.store = store;
+    }
+
+    /** Checks the file before anything connects: it exists and is of a format replay reads. */
+    static void check(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException("--replay " + file + ": no such file");
+        if (!isSqlite(file) && TelemetryImport.detect(file).isEmpty()) {
+            throw new IOException("--replay " + file + ": not a recorder database, Sysmon JSON/XML/.evtx or audit log");
+        }
+    }
+
+    /** Replays what is left of the file; returns the number of source events taken in all (this run and earlier ones). */
+    long run() throws IOException {
+        String takenText = store.meta("replay_taken");
+        long alreadyTaken = takenText == null ? 0 : Long.parseLong(takenText);
+        String shiftText = store.meta("replay_shift");
+        long[] shift = {shiftText == null ? Long.MIN_VALUE : Long.parseLong(shiftText)};
+        long[] seen = {0};
+        List<Event> pending = new ArrayList<>();
+        long start = System.nanoTime();
+        long[] emitted = {0};
+        Consumer<Event> sink = e -> {
+            if (seen[0]++ < alreadyTaken) return;
+            try {
+                if (shift[0] == Long.MIN_VALUE) {
+                    shift[0] = System.currentTimeMillis() - e.ts();
+                    store.putMeta("replay_shift", Long.toString(shift[0]));
+                }
+                pending.add(e.toBuilder().ts(e.ts() + shift[0]).set(Field.ENDPOINT, null).set(Field.SOURCE, null).build());
+                emitted[0]++;
+                long due = start + (long) (emitted[0] * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (pending.size() >= CHUNK || wait > 50_000_000L) {
+                    store.append(pending, seen[0]);
+                    pending.clear();
+                }
+                if (wait > 0) Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("replay stopped");
+            }
+        };
+        try {
+            if (isSqlite(file)) {
+                try (RecorderReader reader = RecorderReader.open(file)) {
+                    reader.read("replay", 0, sink);
+                }
+            } else {
+                TelemetryImport.read(file, file.getFileName().toString(), null, null, sink, 1);
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        store.append(pending, seen[0]);
+        return seen[0];
+    }
+
+    private static boolean isSqlite(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(SQLITE.length), SQLITE);
+        }
+    }
+}

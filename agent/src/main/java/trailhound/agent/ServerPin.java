@@ -1,0 +1,114 @@
+package trailhound.agent;
+
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/*
+ * The server's certificate is usually self-signed (serve makes one), so no CA vouches for it: the agent
+ * trusts exactly one public key instead. As the trust manager checks the key itself, JSSE does no
+ * host name check either: a pinned key is the identity, whatever name or address reached it.
+ */
+
+/**
+ * Pins the server's TLS key: SHA-256 of its DER SubjectPublicKeyInfo, written {@code sha256/<base64>}
+ * (64 hex digits are accepted too), the same value the server's {@code KeyPin} gives. With no pin yet
+ * (first enrolment without {@code --server-pin}) any key is accepted once and {@link #seen()} tells
+ * which, to be kept.
+ */
+final class ServerPin {
+    private ServerPin() {}
+
+    /** The canonical form of a pin given as {@code sha256/<base64>} or 64 hex digits. */
+    static String normalise(String pin) {
+        String p = pin.strip();
+        if (p.matches("(?i)[0-9a-f]{64}")) return "sha256/" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(p));
+        if (p.startsWith("sha256/") && Base64.getDecoder().decode(p.substring(7)).length == 32) return p;
+        throw new IllegalArgumentException("a server pin is sha256/<base64> or 64 hex digits (as serve prints it), not '" + pin + "'");
+    }
+
+    static String of(X509Certificate certificate) {
+        try {
+            return "sha256/" + Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A TLS context that accepts only {@code expected} (null: any key, recorded in {@code seen}). */
+    static SSLContext context(String expected, AtomicReference<String> seen) {
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, new TrustManager[] {new Pinned(expected, seen)}, new SecureRandom());
+            return ssl;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class Pinned extends X509ExtendedTrustManager {
+        private final String expected;
+        private final AtomicReference<String> seen;
+
+        Pinned(String expected, AtomicReference<String> seen) {
+            this.expected = expected;
+            this.seen = seen;
+        }
+
+        private void check(X509Certificate[] chain) throws CertificateException {
+            if (chain == null || chain.length == 0) throw new CertificateException("the server sent no certificate");
+            String pin = of(chain[0]);
+            seen.set(pin);
+            if (expected != null && !expected.equals(pin)) {
+                throw new CertificateException("the server's key " + pin + " is not the pinned " + expected
+                        + ": another server, or its key changed; check --server or give the new key with --server-pin");
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("the agent takes no client certificates");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("the agent takes no client certificates");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("the agent takes no client certificates");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package trailhound.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.schema.Event;
+import trailhound.telemetry.TelemetryImport;
+
+class ReplayTest {
+    @TempDir Path tmp;
+
+    /** Sysmon file-create events in Event XML, 50 of them a second apart. */
+    private Path sysmonXml() throws Exception {
+        StringBuilder xml = new StringBuilder("<Events>\n");
+        for (int i = 0; i < 50; i++) {
+            xml.append("<Event><System><EventID>11</EventID><TimeCreated SystemTime='2020-10-19T07:30:")
+                    .append(String.format("%02d", i)).append(".000Z'/><EventRecordID>").append(i + 1)
+                    .append("</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws</Computer>")
+                    .append("</System><EventData><Data Name='TargetFilename'>C:\\f").append(i).append(".txt</Data></EventData></Event>\n");
+        }
+        Path file = tmp.resolve("sysmon.xml");
+        Files.writeString(file, xml.append("</Events>\n"));
+        return file;
+    }
+
+    @Test
+    void run_telemetryFile_sameUidsAndFields_timesShiftedToNow() throws Exception {
+        Path file = sysmonXml();
+        List<Event> original = new ArrayList<>();
+        TelemetryImport.read(file, file.getFileName().toString(), null, null, original::add, 1);
+        long before = System.currentTimeMillis();
+        try (LocalStore store = LocalStore.open(tmp.resolve("state"), 1_000)) {
+            assertEquals(50, new Replay(file, 100_000, store).run());
+            List<LocalStore.Stored> stored = store.after(0, 1_000);
+            assertEquals(50, stored.size());
+            long shift = Long.parseLong(stored.getFirst().fields().get("ts")) - original.getFirst().ts();
+            assertTrue(original.getFirst().ts() + shift >= before, "the first event is now");
+            for (int i = 0; i < 50; i++) {
+                Map<String, String> expected = new java.util.TreeMap<>(original.get(i).toBuilder().ts(original.get(i).ts() + shift)
+                        .set(trailhound.schema.Field.ENDPOINT, null).set(trailhound.schema.Field.SOURCE, null).build().toMap());
+                assertEquals(expected, new java.util.TreeMap<>(stored.get(i).fields()));
+            }
+            assertEquals(50, new Replay(file, 100_000, store).run(), "a finished replay adds nothing again");
+            assertEquals(50, store.count());
+        }
+    }
+
+    @Test
+    void run_afterARestart_continuesWithTheNextEvent() throws Exception {
+        Path file = sysmonXml();
+        try (LocalStore store = LocalStore.open(tmp.resolve("state"), 1_000)) {
+            store.putMeta("replay_taken", "20"); // what a killed agent had committed
+            new Replay(file, 100_000, store).run();
+            List<LocalStore.Stored> stored = store.after(0, 1_000);
+            assertEquals(30, stored.size());
+            assertEquals("C:\\f20.txt", stored.getFirst().fields().get("file_path"), "the 21st event first");
+            assertEquals("C:\\f49.txt", stored.getLast().fields().get("file_path"));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package trailhound.app.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.app.Main;
+
+/** The command line of live endpoints: the agent command, and the two kinds of token kept apart. */
+class LiveCommandsTest {
+    @TempDir Path tmp;
+
+    private record Cli(int status, String out, String err) {}
+
+    private static Cli run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Cli(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void agent_help_namesItsOptions() {
+        Cli help = run("agent", "--help");
+        assertEquals(0, help.status(), help.err());
+        for (String option : new String[] {"--server", "--token", "--name", "--state", "--server-pin", "--replay", "--rate", "--store-cap"}) {
+            assertTrue(help.out().contains(option), option + " in " + help.out());
+        }
+    }
+
+    @Test
+    void tokens_enrolmentAndApiTokens_areKeptApart() throws Exception {
+        String data = tmp.resolve("data").toString();
+        trailhound.ingest.DataDir.open(tmp.resolve("data")).close();
+        Cli made = run("tokens", "create", "--data", data, "--expires", "2h", "--uses", "3", "--group", "Linux");
+        assertEquals(0, made.status(), made.err());
+        assertTrue(made.out().startsWith("enrolment token "), made.out());
+        assertTrue(made.out().contains("secret: te_"), made.out());
+
+        Cli listed = run("tokens", "--data", data, "--kind", "enrolment");
+        assertEquals(0, listed.status(), listed.err());
+        assertTrue(listed.out().contains("0/3") && listed.out().contains("Linux") && listed.out().contains("active"), listed.out());
+        assertTrue(!listed.out().contains("te_"), "never the secret");
+        assertEquals(0, run("tokens", "--data", data).out().lines().count() - 1, "API tokens: none (only the header)");
+
+        Cli mixed = run("tokens", "create", "--data", data, "--user", "admin", "--name", "x", "--uses", "2");
+        assertEquals(2, mixed.status());
+        assertTrue(mixed.err().contains("leave out --user"), mixed.err());
+        Cli badDuration = run("tokens", "create", "--data", data, "--expires", "tomorrow");
+        assertEquals(2, badDuration.status());
+        assertTrue(badDuration.err().contains("30m, 24h, 7d"), badDuration.err());
+    }
+}

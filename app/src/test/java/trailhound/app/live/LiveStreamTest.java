@@ -1,0 +1,404 @@
+package trailhound.app.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import java.time.Clock;
+import trailhound.access.Access;
+import trailhound.access.Caller;
+import trailhound.app.Main;
+import trailhound.protocol.Message;
+import trailhound.protocol.Protocol;
+import trailhound.ingest.DataDir;
+import trailhound.index.EventPage;
+import trailhound.index.IndexBackend;
+import trailhound.index.PageCursor;
+import trailhound.recorder.RecorderReader;
+import trailhound.samples.SampleGenerator;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+/**
+ * Live streaming end to end, with real processes: a server ({@code trailhound serve}, HTTPS) and
+ * agents ({@code trailhound agent --replay}) on loopback, a relay between them whose connections the
+ * test cuts, a real journal and index. The agent is killed (-9) and restarted, the server is killed
+ * (-9) and restarted, the connection is cut; in the end the endpoint's events are exactly the
+ * replayed file's: every uid once, every field as in the file (times shifted).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveStreamTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
+
+    @TempDir static Path tmp;
+    private Path data;
+    private Path sample;
+    private int port;
+    private Process server;
+    private CuttableProxy proxy;
+    private final List<Process> agents = new ArrayList<>();
+
+    @BeforeAll
+    void startServer() throws Exception {
+        data = tmp.resolve("data");
+        List<Path> made = SampleGenerator.generate(tmp.resolve("samples"), 1, 4_000, 15, n -> {});
+        sample = made.getFirst();
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        server = startServer(port);
+        proxy = new CuttableProxy(port);
+    }
+
+    @AfterAll
+    void stopAll() throws Exception {
+        if (Boolean.getBoolean("trailhound.showLogs")) {
+            try (var logs = Files.list(tmp)) {
+                for (Path log : logs.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                    System.out.println("==== " + log.getFileName() + "\n" + read(log));
+                }
+            }
+        }
+        for (Process p : agents) p.destroyForcibly().waitFor();
+        if (proxy != null) proxy.close();
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+            server.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void stream_killAgentAndServer_cutSocket_eventsEqualTheSourceExactly() throws Exception {
+        String token = enrolmentToken("--uses", "1");
+        Path state = tmp.resolve("agent-ws");
+        Process agent = agent(state, "--token", token, "--name", "replay-01", "--replay", sample.toString(), "--rate", "500",
+                "--batch", "100");
+        long total = sourceEvents();
+
+        waitFor("the first events to arrive", () -> journalCount("replay-01") > 300);
+        Path identity = state.resolve("identity.properties");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(identity)), "the secret is owner-only");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+
+        agent.destroyForcibly().waitFor(); // kill -9 mid-stream
+        long afterKill = journalCount("replay-01");
+        assertTrue(afterKill < total, "killed mid-stream: " + afterKill + " of " + total);
+        agent = agent(state, "--replay", sample.toString(), "--rate", "500", "--batch", "100"); // no token: it is enrolled
+
+        long mark = journalCount("replay-01");
+        waitFor("more events after the agent restart", () -> journalCount("replay-01") > mark + 300);
+        int before = proxy.accepted();
+        proxy.cutAll(); // the network drops the connection
+        waitFor("the agent to reconnect", () -> proxy.accepted() > before);
+
+        long mark2 = journalCount("replay-01");
+        waitFor("more events after the cut", () -> journalCount("replay-01") > mark2 + 200);
+        server.destroyForcibly().waitFor(); // kill -9 the server mid-stream
+        assertTrue(journalCount("replay-01") < total, "the server was killed mid-stream");
+        server = startServer(port);
+
+        waitFor("every event", () -> journalCount("replay-01") >= total);
+        Thread.sleep(1_500); // a duplicate would arrive with the next batches: give it the chance to show
+        assertEquals(total, journalCount("replay-01"), "no event lost or duplicated in the journal");
+        agent.destroyForcibly().waitFor();
+
+        stopServer(); // the server commits the index; then it is read here
+        Map<String, Map<String, String>> indexed = indexedEvents("replay-01");
+        Map<String, Map<String, String>> source = sourceEvents("replay-01");
+        assertEquals(source.keySet(), indexed.keySet(), "the same uids");
+        assertEquals(source, indexed, "every field as in the source, times shifted alike");
+
+        // the journal is a source of truth: a re-index rebuilds the same events from it
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"reindex", "--data", data.toString(), "--endpoint", "replay-01"}, new PrintWriter(out, true),
+                new PrintWriter(err, true)), out + "\n" + err);
+        assertEquals(source, indexedEvents("replay-01"), "rebuilt from the journal");
+
+        // live events have the recorder's own uids: a snapshot of the same recorder adds nothing
+        assertEquals(0, Main.run(new String[] {"ingest", "--data", data.toString(), "--endpoint", "replay-01", sample.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true)), out + "\n" + err);
+        assertEquals(source.keySet(), indexedEvents("replay-01").keySet(), "no duplicates from the snapshot");
+        assertEquals(0, Main.run(new String[] {"verify", "--data", data.toString()}, new PrintWriter(out, true),
+                new PrintWriter(err, true)), "verify accounts for live events: " + out + "\n" + err);
+    }
+
+    @Test
+    @Order(1)
+    void batchSentTwice_isStoredAndAcknowledgedOnce_andTheAgentResumesAfterIt() throws Exception {
+        String token = enrolmentToken();
+        List<java.util.Map<String, String>> events = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            events.add(trailhound.protocol.Protocol.toWire(Event.builder().set(Field.EVENT_UID, "t-" + i).ts(1_800_000_000_000L + i)
+                    .set(Field.TYPE, "process").set(Field.OPERATION, "start").set(Field.COMMAND_LINE, "cmd " + i).build()));
+        }
+        String agentId = "a0123456789abcdef";
+        String secret = "S".repeat(43);
+        try (RawAgent raw = new RawAgent(port)) { // killed before it heard the answer, say
+            raw.hello();
+            raw.send(new Message.Enrol(token, "raw-01", "raw-host", "test OS", agentId, secret));
+            assertEquals(new Message.Enrolled(agentId, "raw-01"), raw.next(Message.Enrolled.class));
+        }
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.hello();
+            raw.send(new Message.Enrol(token, "raw-01", "raw-host", "test OS", agentId, secret)); // the one-use token, again
+            assertEquals(new Message.Enrolled(agentId, "raw-01"), raw.next(Message.Enrolled.class), "the same agent asking again");
+            assertEquals(0, raw.next(Message.Authenticated.class).acknowledged());
+            raw.send(new Message.Batch(1, 1, 3, events.subList(0, 3)));
+            assertEquals(new Message.Ack(1, 3), raw.next(Message.Ack.class));
+            raw.send(new Message.Batch(1, 1, 3, events.subList(0, 3))); // its ack was lost, say: sent again
+            assertEquals(new Message.Ack(1, 3), raw.next(Message.Ack.class));
+            raw.send(new Message.Heartbeat("Linux 6.8 amd64", List.of("10.1.2.3", "fd00::7"), "0.1.0", 0, 4096, 123_456_789,
+                    System.currentTimeMillis()));
+            raw.send(new Message.Batch(2, 2, 5, events.subList(1, 5))); // overlapping the first
+            assertEquals(new Message.Ack(2, 5), raw.next(Message.Ack.class)); // frames are handled in order: the heartbeat too
+        }
+        assertEquals(5, journalCount("raw-01"));
+        try (DataDir dir = DataDir.open(data)) {
+            Access access = Access.over(dir, Clock.systemUTC());
+            List<trailhound.access.Agents.Endpoint> found = access.agents().endpoints(access.scope(Caller.commandLine()), "10.1.2");
+            assertEquals(1, found.size(), found.toString());
+            trailhound.access.Agents.Endpoint e = found.getFirst();
+            assertEquals("raw-01", e.name());
+            assertTrue(e.online(), "a heartbeat in the last 30 s");
+            assertEquals(List.of("10.1.2.3", "fd00::7"), e.addresses());
+            assertEquals("Linux 6.8 amd64", e.os());
+            assertEquals("0.1.0", e.agentVersion());
+            assertEquals(123_456_789L, e.freeDisk());
+            assertEquals(List.of(), access.agents().endpoints(access.scope(Caller.commandLine()), "no-such"));
+        }
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.hello();
+            raw.send(new Message.Authenticate(agentId, secret));
+            assertEquals(new Message.Authenticated("raw-01", 5), raw.next(Message.Authenticated.class));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void refusals_sayWhyAndAreAudited() throws Exception {
+        refused(new Message.Hello(99, "future"), null, "version", "upgrade the server");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol("te_nonsense", "x-01"), "bad_token", "malformed");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol("te_0123456789abcdef_" + "A".repeat(43), "x-01"),
+                "bad_token", "unknown enrolment token");
+        String once = enrolmentToken("--uses", "1");
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.hello();
+            raw.send(enrol(once, "x-02"));
+            raw.next(Message.Enrolled.class);
+        }
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol(once, "x-03"), "bad_token", "used up");
+        String expired;
+        try (DataDir dir = DataDir.open(data)) {
+            Access past = Access.over(dir, Clock.offset(Clock.systemUTC(), Duration.ofHours(-2)));
+            expired = past.agents().create(Caller.commandLine(), null, Duration.ofHours(1), 1).secret();
+        }
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol(expired, "x-04"), "bad_token", "is expired");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Authenticate("a0000000000000000", "nope"), "unknown_agent",
+                "unknown agent");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Enrol(enrolmentToken(), "x-05", "h", "os", "a0123456789abcdef",
+                "T".repeat(43)), "agent_taken", "is enrolled already");
+        refused(new Message.Hello(Protocol.CURRENT, "t"), enrol(enrolmentToken(), "raw-01"), "name_taken",
+                "belongs to another agent");
+
+        // a wrong pin: the agent refuses the server in the TLS handshake, says why and stops
+        Process wrongPin = agent(tmp.resolve("agent-pin"), "--token", enrolmentToken(), "--name", "pin-01", "--server-pin", "0".repeat(64));
+        assertTrue(wrongPin.waitFor(60, TimeUnit.SECONDS), "the agent stops");
+        assertEquals(2, wrongPin.exitValue());
+        assertTrue(agentLogs().contains("is not the pinned sha256/AAAA"), agentLogs());
+        assertTrue(Files.notExists(tmp.resolve("agent-pin").resolve("identity.properties")), "not enrolled");
+
+        List<String> audited = new ArrayList<>();
+        try (DataDir dir = DataDir.open(data)) {
+            Access.over(dir, Clock.systemUTC()).audit().forEach(e -> audited.add(e.event().action() + " " + e.event().outcome() + " "
+                    + e.event().detail()));
+        }
+        for (String expected : List.of("agent.connect failed protocol version 99", "agent.enrol failed malformed enrolment token",
+                "agent.enrol failed unknown enrolment token", "agent.enrol failed enrolment token", "agent.authenticate failed unknown agent",
+                "agent.enrol failed endpoint 'raw-01' belongs to another agent", "agent.enrol ok endpoint x-02",
+                "agent.enrol failed agent id a0123456789abcdef is enrolled already",
+                "enrolment-token.create ok")) {
+            assertTrue(audited.stream().anyMatch(a -> a.startsWith(expected)), expected + " in " + audited);
+        }
+        assertTrue(audited.stream().anyMatch(a -> a.startsWith("agent.enrol failed") && a.contains("used up")), audited.toString());
+        assertTrue(audited.stream().anyMatch(a -> a.startsWith("agent.enrol failed") && a.contains("is expired")), audited.toString());
+    }
+
+    /** An enrolment with a new identity. */
+    private static Message.Enrol enrol(String token, String name) {
+        return new Message.Enrol(token, name, "h", "os", "a" + java.util.HexFormat.of().toHexDigits(System.nanoTime()),
+                "x".repeat(43));
+    }
+
+    private void refused(Message hello, Message admission, String code, String reason) throws Exception {
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.send(hello);
+            if (admission != null) {
+                raw.next(Message.Welcome.class);
+                raw.send(admission);
+            }
+            Message.Error error = raw.next(Message.Error.class);
+            assertEquals(code, error.code(), error.message());
+            assertTrue(error.message().contains(reason), error.message());
+        }
+    }
+
+    private String agentLogs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (var logs = Files.list(tmp)) {
+            for (Path log : logs.filter(f -> f.getFileName().toString().startsWith("agent-") && f.toString().endsWith(".log")).toList()) {
+                all.append(read(log));
+            }
+        }
+        return all.toString();
+    }
+
+    // --- helpers
+
+    private Process startServer(int port) throws Exception {
+        Path log = tmp.resolve("server-" + System.nanoTime() + ".log");
+        Process p = java(log, "trailhound.app.Main", "serve", "--data", data.toString(), "--port", Integer.toString(port));
+        waitFor("the server to listen on " + port, () -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (IOException e) {
+                if (!p.isAlive()) throw new AssertionError("the server exited: " + read(log));
+                return false;
+            }
+        });
+        return p;
+    }
+
+    /** Stops the server (the last test does; the class's end kills what is left). */
+    private void stopServer() throws InterruptedException {
+        server.destroy(); // SIGTERM: the shutdown hook closes the server and the data folder
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stops");
+    }
+
+    private Process agent(Path state, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("agent", "--server", "https://127.0.0.1:" + proxy.port(), "--state", state.toString()));
+        all.addAll(List.of(args));
+        Process p = java(tmp.resolve("agent-" + System.nanoTime() + ".log"), "trailhound.agent.AgentMain",
+                all.subList(1, all.size()).toArray(String[]::new));
+        agents.add(p);
+        return p;
+    }
+
+    private Process java(Path log, String main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private String enrolmentToken(String... args) {
+        List<String> all = new ArrayList<>(List.of("tokens", "create", "--data", data.toString()));
+        all.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, status, err.toString());
+        Matcher m = SECRET.matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        assertTrue(out.toString().startsWith("enrolment token "), out.toString());
+        return m.group(1);
+    }
+
+    private long journalCount(String endpoint) {
+        Path journal = data.resolve("endpoints").resolve(endpoint).resolve("journal.db");
+        if (!Files.exists(journal)) return 0;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + journal);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return 0; // being created
+        }
+    }
+
+    private long sourceEvents() {
+        try (RecorderReader reader = RecorderReader.open(sample)) {
+            return reader.eventCount();
+        }
+    }
+
+    /** The replayed file's events by uid, as they should arrive: endpoint and source the live ones, ts left out. */
+    private Map<String, Map<String, String>> sourceEvents(String endpoint) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        try (RecorderReader reader = RecorderReader.open(sample)) {
+            reader.read("x", 0, e -> out.put(e.uid(), comparable(e.toBuilder().set(Field.ENDPOINT, endpoint).set(Field.SOURCE, "live").build())));
+        }
+        return out;
+    }
+
+    private Map<String, Map<String, String>> indexedEvents(String endpoint) throws IOException {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        try (DataDir dir = DataDir.open(data); IndexBackend.Lease lease = dir.indexes().acquire(endpoint)) {
+            PageCursor after = null;
+            do {
+                EventPage page = lease.index().search(null, 1_000, after);
+                for (Event e : page.events()) {
+                    assertTrue(out.put(e.uid(), comparable(e)) == null, "uid " + e.uid() + " twice in the index");
+                }
+                after = page.next();
+            } while (after != null);
+        }
+        return out;
+    }
+
+    private static Map<String, String> comparable(Event e) {
+        Map<String, String> m = new HashMap<>(e.toMap());
+        m.remove(Field.TS.canonicalName());
+        return new TreeMap<>(m);
+    }
+
+    private static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}

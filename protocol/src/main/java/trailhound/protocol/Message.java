@@ -1,0 +1,120 @@
+package trailhound.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every message agent and server exchange: one JSON object per WebSocket text frame, its kind in
+ * {@code "type"}, field names in snake_case, times in UTC epoch milliseconds. {@link Protocol} encodes
+ * and decodes them. A conversation:
+ *
+ * <pre>
+ * agent                                          server
+ * hello {protocol, agent_version}          -&gt;
+ *                                          &lt;-    welcome {protocol, server_pin}       (or error, then close)
+ * enrol {token, name, hostname, os,       -&gt;    until enrolled
+ *        agent_id, secret}
+ *                                          &lt;-    enrolled {agent_id, endpoint}, then authenticated
+ * authenticate {agent_id, secret}          -&gt;    every later connection
+ *                                          &lt;-    authenticated {endpoint, acknowledged}
+ * heartbeat {...}                          -&gt;    every 10 s
+ * batch {batch_id, first, last, events}    -&gt;
+ *                                          &lt;-    ack {batch_id, acknowledged}       once the batch is durable
+ * </pre>
+ *
+ * <p>Positions are the agent's: each event in its local store has a sequence number, ascending from
+ * 1, and a batch carries the events {@code first..last} (gaps allowed where the store dropped events;
+ * a gap event says so). {@code acknowledged} is the highest position the server holds durably: after
+ * any disconnect the agent sends from {@code acknowledged + 1}. A batch at or below it is acknowledged
+ * again and not stored twice.
+ *
+ * <p>All records are immutable values; null fields are absent on the wire.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Message.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = Message.Welcome.class, name = "welcome"),
+    @JsonSubTypes.Type(value = Message.Enrol.class, name = "enrol"),
+    @JsonSubTypes.Type(value = Message.Enrolled.class, name = "enrolled"),
+    @JsonSubTypes.Type(value = Message.Authenticate.class, name = "authenticate"),
+    @JsonSubTypes.Type(value = Message.Authenticated.class, name = "authenticated"),
+    @JsonSubTypes.Type(value = Message.Heartbeat.class, name = "heartbeat"),
+    @JsonSubTypes.Type(value = Message.Batch.class, name = "batch"),
+    @JsonSubTypes.Type(value = Message.Ack.class, name = "ack"),
+    @JsonSubTypes.Type(value = Message.Error.class, name = "error"),
+})
+public sealed interface Message {
+    /**
+     * The agent's first frame: the protocol version it speaks ({@link Protocol#CURRENT} of its build)
+     * and its own version (e.g. {@code 0.1.0}).
+     */
+    record Hello(int protocol, String agentVersion) implements Message {}
+
+    /**
+     * The server's answer to an accepted {@link Hello}: the version the conversation uses and the
+     * pin of the server's TLS key ({@code sha256/<base64>} of its DER SubjectPublicKeyInfo; null on
+     * plain HTTP), which an enrolling agent compares with the key it saw in the handshake.
+     */
+    record Welcome(int protocol, String serverPin) implements Message {}
+
+    /**
+     * A new agent asks to join with an enrolment {@code token} ({@code te_...}); {@code name} is the
+     * endpoint name it asks for (its host name when not chosen), {@code hostname} and {@code os}
+     * describe the machine. {@code agentId} ({@code a} and 16 hex digits) and {@code secret} (32
+     * random bytes, base64url without padding: 43 characters) are the identity the agent made and kept
+     * before asking, so that an agent killed before it heard the answer asks again with the same
+     * identity and is enrolled without using the token twice.
+     */
+    record Enrol(String token, String name, String hostname, String os, String agentId, String secret) implements Message {}
+
+    /** Enrolment accepted: the endpoint the agent's events go to, bound to its agent id for good. */
+    record Enrolled(String agentId, String endpoint) implements Message {}
+
+    /** An enrolled agent proves who it is, on every connection after the first. */
+    record Authenticate(String agentId, String secret) implements Message {}
+
+    /**
+     * Authentication accepted: the agent's endpoint and the highest position the server holds
+     * durably (0: none), from which the agent resumes.
+     */
+    record Authenticated(String endpoint, long acknowledged) implements Message {}
+
+    /**
+     * Every 10 s: the machine's OS ({@code Linux 6.8.0 amd64}), its addresses (IPv4/IPv6 text, no
+     * loopback), the agent version, the events and bytes in its local store, the free bytes of the
+     * disk holding the store, and when it was sent.
+     */
+    record Heartbeat(String os, List<String> addresses, String agentVersion, long storeEvents, long storeBytes,
+            long freeDiskBytes, long sentAt) implements Message {
+        public Heartbeat {
+            addresses = addresses == null ? List.of() : List.copyOf(addresses);
+        }
+    }
+
+    /**
+     * Events at positions {@code first..last} of the agent's store, oldest first; each event a map of
+     * canonical field name to text value ({@code ts} in epoch ms), as {@link Protocol#toWire} makes it.
+     * {@code batchId} is the agent's own count of batches sent on this connection, echoed in the ack.
+     */
+    record Batch(long batchId, long first, long last, List<Map<String, String>> events) implements Message {
+        public Batch {
+            events = events == null ? List.of() : List.copyOf(events);
+        }
+    }
+
+    /** Batch {@code batchId} is durable: every position up to {@code acknowledged} is held by the server. */
+    record Ack(long batchId, long acknowledged) implements Message {}
+
+    /**
+     * Refused: a {@code code} for programs ({@link Protocol.Refusal}) and a {@code message} for people
+     * saying what is wrong and what to do. The sender closes the connection after it.
+     */
+    record Error(String code, String message) implements Message {
+        public Error {
+            Objects.requireNonNull(code, "code");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package trailhound.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+class ProtocolTest {
+    @Test
+    void everyMessage_roundTrips() {
+        Event e = Event.builder().set(Field.EVENT_UID, "r00-1").ts(1_700_000_000_123L).set(Field.TYPE, "process")
+                .set(Field.COMMAND_LINE, "sh -c 'echo \"x\"'\n\u0000").build();
+        List<Message> all = List.of(new Message.Hello(1, "0.1.0"), new Message.Welcome(1, "sha256/abc="),
+                new Message.Enrol("te_x", "ws-01", "ws-01.lan", "Linux", "a1", "s"), new Message.Enrolled("a1", "ws-01"),
+                new Message.Authenticate("a1", "s"), new Message.Authenticated("ws-01", 42),
+                new Message.Heartbeat("Linux", List.of("10.0.0.1"), "0.1.0", 5, 4096, 1 << 30, 1L),
+                new Message.Batch(3, 1, 1, List.of(Protocol.toWire(e))), new Message.Ack(3, 1),
+                new Message.Error("version", "upgrade"));
+        for (Message m : all) assertEquals(m, Protocol.decode(Protocol.encode(m)));
+        Message.Batch b = (Message.Batch) Protocol.decode(Protocol.encode(all.get(7)));
+        assertEquals(e, Protocol.fromWire(b.events().getFirst()));
+    }
+
+    @Test
+    void encode_usesSnakeCaseAndType() {
+        assertEquals("{\"type\":\"ack\",\"batch_id\":3,\"acknowledged\":9}", Protocol.encode(new Message.Ack(3, 9)));
+    }
+
+    @Test
+    void accepts_currentAndPreviousOnly() {
+        assertTrue(Protocol.accepts(Protocol.CURRENT));
+        assertTrue(Protocol.accepts(Protocol.OLDEST_ACCEPTED));
+        assertFalse(Protocol.accepts(Protocol.CURRENT + 1));
+        assertFalse(Protocol.accepts(Protocol.OLDEST_ACCEPTED - 1));
+        assertTrue(Protocol.versionRefusal(Protocol.CURRENT + 1).contains("upgrade the server"));
+        assertTrue(Protocol.versionRefusal(0).contains("upgrade the agent"));
+    }
+
+    @Test
+    void decode_garbage_saysWhat() {
+        assertThrows(ProtocolException.class, () -> Protocol.decode("{\"type\":\"nope\"}"));
+        assertThrows(ProtocolException.class, () -> Protocol.decode("not json"));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Protocol.fromWire(Map.of("colour", "red")));
+        assertTrue(e.getMessage().contains("colour"), e.getMessage());
+        assertThrows(ProtocolException.class, () -> Protocol.fromWire(Map.of("event_uid", "x", "type", "process", "ts", "soon")));
+    }
+}
