@@ -379,7 +379,12 @@ public final class EndpointIndex implements EventIndex, Closeable {
 
     @Override
     public Optional<ProcessView> process(String processKey, int historyLimit) throws IOException {
-        return withSearcher(s -> new ProcessLookup(s, processes).view(processKey, historyLimit));
+        return process(processKey, historyLimit, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public Optional<ProcessView> process(String processKey, int historyLimit, int relatives) throws IOException {
+        return withSearcher(s -> new ProcessLookup(s, processes).view(processKey, historyLimit, relatives));
     }
 
     @Override

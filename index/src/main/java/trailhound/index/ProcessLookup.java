@@ -46,8 +46,10 @@ final class ProcessLookup {
         this.variants = variants;
     }
 
-    Optional<ProcessView> view(String processKey, int historyLimit) throws IOException {
+    /** {@code relatives}: at most this many children and peers each, the first by normalised key (0: none, not even looked for). */
+    Optional<ProcessView> view(String processKey, int historyLimit, int relatives) throws IOException {
         if (historyLimit < 0) throw new IllegalArgumentException("history limit must be >= 0, was " + historyLimit);
+        if (relatives < 0) throw new IllegalArgumentException("relatives limit must be >= 0, was " + relatives);
         String key = IndexFields.normalize(processKey);
         Query ofProcess = term(Field.PROCESS_KEY, key);
         long historyTotal = s.count(ofProcess);
@@ -61,12 +63,27 @@ final class ProcessLookup {
             String parentKey = IndexFields.normalize(process.parentKey());
             parent = infos(single(parentKey)).get(parentKey);
             if (parent == null) parent = describedByChild(process);
-            Map<String, Integer> peerKeys = new LinkedHashMap<>(childKeys(parentKey));
-            peerKeys.remove(key);
-            peers = List.copyOf(infos(peerKeys).values());
+            if (relatives > 0) {
+                Map<String, Integer> peerKeys = new LinkedHashMap<>(childKeys(parentKey));
+                peerKeys.remove(key);
+                peers = List.copyOf(infos(first(peerKeys, relatives)).values());
+            }
         }
-        List<ProcessInfo> children = List.copyOf(infos(new LinkedHashMap<>(childKeys(key))).values());
+        List<ProcessInfo> children = relatives == 0 ? List.of() : List.copyOf(infos(first(childKeys(key), relatives)).values());
         return Optional.of(new ProcessView(process, parent, children, peers, history, historyTotal));
+    }
+
+    /**
+     * The first {@code n} entries: describing a process reads one of its events, and a busy parent's
+     * thousands of children cost tens of milliseconds that a page of them does not.
+     */
+    private static Map<String, Integer> first(Map<String, Integer> keys, int n) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : keys.entrySet()) {
+            if (out.size() == n) break;
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     /** The parent of {@code child} as its events describe it, for a parent with no events of its own. */
