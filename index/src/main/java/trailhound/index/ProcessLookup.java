@@ -3,10 +3,12 @@ package trailhound.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.lucene.index.LeafReaderContext;
@@ -39,11 +41,13 @@ import trailhound.query.IndexFields;
 final class ProcessLookup {
     private final IndexSearcher s;
     private final ProcessVariants variants;
+    private final ChildKeyCache childKeyCache;
 
-    /** {@code variants} fill in the events read (their process fields). */
-    ProcessLookup(IndexSearcher searcher, ProcessVariants variants) {
+    /** {@code variants} fill in the events read (their process fields); {@code childKeyCache} is the index's. */
+    ProcessLookup(IndexSearcher searcher, ProcessVariants variants, ChildKeyCache childKeyCache) {
         this.s = searcher;
         this.variants = variants;
+        this.childKeyCache = childKeyCache;
     }
 
     /** {@code relatives}: at most this many children and peers each, the first by normalised key (0: none, not even looked for). */
@@ -176,10 +180,16 @@ final class ProcessLookup {
     /**
      * Distinct process keys (normalised, sorted) of the events whose parent_key is the given key,
      * each with the doc id of one of those events: it describes the child (events carry their
-     * acting process's fields), so no further search per child is needed.
+     * acting process's fields), so no further search per child is needed. Unmodifiable; from the
+     * index's cache when this reader already collected them.
      */
-    TreeMap<String, Integer> childKeys(String parentKey) throws IOException {
-        return s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys());
+    NavigableMap<String, Integer> childKeys(String parentKey) throws IOException {
+        NavigableMap<String, Integer> keys = childKeyCache.get(s.getIndexReader(), parentKey);
+        if (keys == null) {
+            keys = Collections.unmodifiableNavigableMap(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
+            childKeyCache.put(s.getIndexReader(), parentKey, keys);
+        }
+        return keys;
     }
 
     private static final class DistinctKeys implements CollectorManager<DistinctKeys.Collector, TreeMap<String, Integer>> {

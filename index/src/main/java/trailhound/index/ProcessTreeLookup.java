@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.lucene.index.LeafReaderContext;
@@ -43,7 +44,7 @@ final class ProcessTreeLookup {
     private final IndexSearcher s;
     private final ProcessLookup lookup;
     private final Query visible;
-    private final Map<String, TreeMap<String, Integer>> childKeys = new HashMap<>();
+    private final Map<String, NavigableMap<String, Integer>> childKeys = new HashMap<>();
 
     /** {@code visible}: the events a count may see (null: all). */
     ProcessTreeLookup(IndexSearcher searcher, ProcessLookup lookup, Query visible) {
@@ -95,7 +96,7 @@ final class ProcessTreeLookup {
     }
 
     private ProcessBranch branch(String parentKey, int offset, int limit, String exclude, int levels, int[] budget) throws IOException {
-        TreeMap<String, Integer> all = childKeysOf(parentKey);
+        NavigableMap<String, Integer> all = childKeysOf(parentKey);
         int total = all.size() - (exclude != null && all.containsKey(exclude) ? 1 : 0);
         Map<String, Integer> page = new LinkedHashMap<>();
         int index = 0;
@@ -120,11 +121,14 @@ final class ProcessTreeLookup {
         return new ProcessBranch(parentKey, offset, total, nodes);
     }
 
-    private TreeMap<String, Integer> childKeysOf(String parentKey) throws IOException {
-        TreeMap<String, Integer> keys = childKeys.get(parentKey);
+    private NavigableMap<String, Integer> childKeysOf(String parentKey) throws IOException {
+        NavigableMap<String, Integer> keys = childKeys.get(parentKey);
         if (keys == null) {
             keys = lookup.childKeys(parentKey);
-            keys.remove(parentKey); // a process is never its own child, whatever the data says
+            if (keys.containsKey(parentKey)) { // a process is never its own child, whatever the data says
+                keys = new TreeMap<>(keys);
+                keys.remove(parentKey);
+            }
             childKeys.put(parentKey, keys);
         }
         return keys;
