@@ -69,7 +69,7 @@ public final class EndpointIndex implements EventIndex, Closeable {
     private final Directory events;
     private final ValueDictionary values;
     private final ProcessVariants processes;
-    private final ChildKeyCache childKeyCache = new ChildKeyCache();
+    private final ProcessCaches processCaches = new ProcessCaches();
     private final ThreadLocal<EventDocuments> documents = ThreadLocal.withInitial(EventDocuments::new);
     private final AtomicBoolean dirty = new AtomicBoolean();
     /** Hashes of every uid in the index or added since; filled when the writer opens. */
@@ -385,17 +385,17 @@ public final class EndpointIndex implements EventIndex, Closeable {
 
     @Override
     public Optional<ProcessView> process(String processKey, int historyLimit, int relatives) throws IOException {
-        return withSearcher(s -> new ProcessLookup(s, processes, childKeyCache).view(processKey, historyLimit, relatives));
+        return withSearcher(s -> new ProcessLookup(s, processes, processCaches).view(processKey, historyLimit, relatives));
     }
 
     @Override
     public List<ProcessNode> ancestry(String processKey) throws IOException {
-        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes, childKeyCache), prepare(null)).ancestry(processKey));
+        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes, processCaches), prepare(null)).ancestry(processKey));
     }
 
     @Override
     public ProcessBranch children(String parentKey, int offset, int limit, String exclude, int levels, int budget) throws IOException {
-        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes, childKeyCache), prepare(null))
+        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes, processCaches), prepare(null))
                 .children(parentKey, offset, limit, exclude, levels, budget));
     }
 

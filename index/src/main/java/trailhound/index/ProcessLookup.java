@@ -41,13 +41,17 @@ import trailhound.query.IndexFields;
 final class ProcessLookup {
     private final IndexSearcher s;
     private final ProcessVariants variants;
-    private final ChildKeyCache childKeyCache;
+    private final ProcessCaches caches;
 
-    /** {@code variants} fill in the events read (their process fields); {@code childKeyCache} is the index's. */
-    ProcessLookup(IndexSearcher searcher, ProcessVariants variants, ChildKeyCache childKeyCache) {
+    /** {@code variants} fill in the events read (their process fields); {@code caches} are the index's. */
+    ProcessLookup(IndexSearcher searcher, ProcessVariants variants, ProcessCaches caches) {
         this.s = searcher;
         this.variants = variants;
-        this.childKeyCache = childKeyCache;
+        this.caches = caches;
+    }
+
+    ProcessCaches caches() {
+        return caches;
     }
 
     /** {@code relatives}: at most this many children and peers each, the first by normalised key (0: none, not even looked for). */
@@ -105,9 +109,29 @@ final class ProcessLookup {
 
     /**
      * Describes each process with events in the index, in the order of the keys (normalised), each
-     * mapped to the doc id of one of its events (or null: look one up).
+     * mapped to the doc id of one of its events (or null: look one up). Those without a doc id come
+     * from the index's cache when this reader already described them.
      */
     Map<String, ProcessInfo> infos(Map<String, Integer> keys) throws IOException {
+        Map<String, ProcessInfo> cached = new LinkedHashMap<>();
+        Map<String, Integer> todo = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : keys.entrySet()) {
+            ProcessInfo hit = e.getValue() == null ? caches.infos().get(s.getIndexReader(), e.getKey()) : null;
+            if (hit != null) cached.put(e.getKey(), hit);
+            else todo.put(e.getKey(), e.getValue());
+        }
+        Map<String, ProcessInfo> found = describe(todo);
+        Map<String, ProcessInfo> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : keys.entrySet()) {
+            ProcessInfo info = cached.containsKey(e.getKey()) ? cached.get(e.getKey()) : found.get(e.getKey());
+            if (info == null) continue;
+            out.put(e.getKey(), info);
+            if (e.getValue() == null) caches.infos().put(s.getIndexReader(), e.getKey(), info);
+        }
+        return out;
+    }
+
+    private Map<String, ProcessInfo> describe(Map<String, Integer> keys) throws IOException {
         Map<String, ProcessInfo> out = new LinkedHashMap<>();
         if (keys.isEmpty()) return out;
         List<BytesRef> terms = keys.keySet().stream().map(BytesRef::new).toList();
@@ -184,10 +208,10 @@ final class ProcessLookup {
      * index's cache when this reader already collected them.
      */
     NavigableMap<String, Integer> childKeys(String parentKey) throws IOException {
-        NavigableMap<String, Integer> keys = childKeyCache.get(s.getIndexReader(), parentKey);
+        NavigableMap<String, Integer> keys = caches.childKeys().get(s.getIndexReader(), parentKey);
         if (keys == null) {
             keys = Collections.unmodifiableNavigableMap(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
-            childKeyCache.put(s.getIndexReader(), parentKey, keys);
+            caches.childKeys().put(s.getIndexReader(), parentKey, keys);
         }
         return keys;
     }

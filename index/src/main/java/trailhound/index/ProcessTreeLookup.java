@@ -17,6 +17,7 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
@@ -138,10 +139,27 @@ final class ProcessTreeLookup {
     Map<String, ProcessCounts> counts(Collection<String> keys) throws IOException {
         Map<String, ProcessCounts> out = new LinkedHashMap<>();
         if (keys.isEmpty()) return out;
-        Query ofKeys = new TermInSetQuery(IndexFields.term(Field.PROCESS_KEY), keys.stream().map(BytesRef::new).toList());
-        Query q = visible == null ? ofKeys
-                : new BooleanQuery.Builder().add(ofKeys, Occur.FILTER).add(visible, Occur.FILTER).build();
-        Map<String, Map<String, Long>> byType = s.search(q, new TypeCounts());
+        // counts over every event can be kept for the reader; under a narrower visibility they are not
+        boolean all = visible == null || visible instanceof MatchAllDocsQuery;
+        ReaderCache<String, Map<String, Long>> cache = lookup.caches().typeCounts();
+        Map<String, Map<String, Long>> byType = new HashMap<>();
+        List<BytesRef> todo = new ArrayList<>();
+        for (String k : keys) {
+            Map<String, Long> hit = all ? cache.get(s.getIndexReader(), k) : null;
+            if (hit != null) byType.put(k, hit);
+            else todo.add(new BytesRef(k));
+        }
+        if (!todo.isEmpty()) {
+            Query ofKeys = new TermInSetQuery(IndexFields.term(Field.PROCESS_KEY), todo);
+            Query q = visible == null ? ofKeys
+                    : new BooleanQuery.Builder().add(ofKeys, Occur.FILTER).add(visible, Occur.FILTER).build();
+            Map<String, Map<String, Long>> counted = s.search(q, new TypeCounts());
+            for (BytesRef k : todo) {
+                Map<String, Long> c = Map.copyOf(counted.getOrDefault(k.utf8ToString(), Map.of()));
+                byType.put(k.utf8ToString(), c);
+                if (all) cache.put(s.getIndexReader(), k.utf8ToString(), c);
+            }
+        }
         for (String k : keys) {
             out.put(k, new ProcessCounts(byType.getOrDefault(k, Map.of()), childKeysOf(k).size()));
         }

@@ -77,6 +77,25 @@ class ProcessTreeTest {
         }
     }
 
+    /** Descriptions and counts are cached per reader too (issue #14): a start event seen after a refresh describes the process. */
+    @Test
+    void ancestry_startEventAfterRefresh_describesAndCountsAnew() throws IOException {
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            index.add(event("r-f", T0 + 50, "file", "create", "r").set(Field.PROCESS_PATH, "C:\\old.exe").build());
+            index.refresh();
+            assertEquals("C:\\old.exe", index.ancestry("r").getLast().info().path());
+            assertNull(index.ancestry("r").getLast().info().startTs());
+            assertEquals(1, index.ancestry("r").getLast().counts().events());
+
+            index.add(processStart("r-s", T0, "r", null, "C:\\r.exe", "r.exe /now"));
+            index.refresh();
+            ProcessNode r = index.ancestry("r").getLast();
+            assertEquals("r.exe /now", r.info().commandLine());
+            assertEquals(T0, r.info().startTs());
+            assertEquals(2, r.counts().events());
+        }
+    }
+
     @Test
     void ancestry_parentWithoutEvents_describedByChildAndEndsTheChain() throws IOException {
         try (EndpointIndex index = EndpointIndex.open(dir)) {
