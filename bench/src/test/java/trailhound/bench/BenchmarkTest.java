@@ -71,8 +71,8 @@ class BenchmarkTest {
     @Test
     void run_twoEndpoints_reportsTheHuntAcrossBothAndAShortLoadRow(@TempDir Path tmp) throws Exception {
         StringWriter out = new StringWriter();
-        // the load row for 2 s with 2 analysts on the queried endpoint (the full row is 60 s with 50)
-        BenchOptions options = new BenchOptions(20_000, 2, 1, 20, null, tmp, true, null, 0, 0, 2, 2, 0);
+        // the load row for 2 s with 2 analysts on an endpoint of 5,000 events made for it (the full row: 60 s, 50, 2M)
+        BenchOptions options = new BenchOptions(20_000, 2, 1, 20, null, tmp, true, null, 0, 0, 2, 2, 5_000);
 
         int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(new StringWriter()));
 
@@ -87,6 +87,8 @@ class BenchmarkTest {
         assertTrue(reindex.get("allSeconds").asDouble() > 0, reindex::toString);
         JsonNode load = report.get("load");
         assertEquals(2, load.get("analysts").asInt());
+        assertEquals("LOAD-5000", load.get("endpoint").asText(), "the queried endpoints have 10,000 events each");
+        assertEquals(5_000, load.get("events").asLong());
         JsonNode analysts = load.get("analystsRun");
         long perPage = 0;
         for (JsonNode p : analysts.get("pages")) perPage += p.get("requests").asLong();
