@@ -47,6 +47,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--web-clients", paramLabel = "N", defaultValue = "4", description = "Concurrent clients timing the web pages, 0 to skip (default: ${DEFAULT-VALUE}).")
     int webClients;
 
+    @Option(names = "--load-seconds", paramLabel = "S", defaultValue = "60", description = "How long the simulated analysts of the"
+            + " load row run over HTTPS, 0 to skip; the saturation steps after them take a sixth of it each (default: ${DEFAULT-VALUE}).")
+    int loadSeconds;
+
+    @Option(names = "--load-analysts", paramLabel = "N", defaultValue = "50", description = "Simulated analysts of the load row,"
+            + " each signed in with a session of their own, 1-3 s between requests (default: ${DEFAULT-VALUE}).")
+    int loadAnalysts;
+
+    @Option(names = "--load-events", paramLabel = "N", defaultValue = "2000000", description = "Events of the endpoint under load:"
+            + " the queried endpoint when it has that many, else one generated for the row; 0: the queried endpoint (default: ${DEFAULT-VALUE}).")
+    long loadEvents;
+
     @Option(names = "--lucene-floor", description = "Instead of the benchmark, measure what Lucene alone costs per document"
             + " shaped like an event (2,000,000 documents per row unless --events says otherwise); see docs/performance.md.")
     boolean luceneFloor;
@@ -61,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (format == Format.csv) throw new IllegalArgumentException("bench prints a table or json, not csv");
         BenchOptions options = new BenchOptions(events, endpoints, seed, repetitions, out, work, format == Format.json,
-                datasets, telemetryEvents, webClients);
+                datasets, telemetryEvents, webClients, loadSeconds, loadAnalysts, loadEvents);
         return Benchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

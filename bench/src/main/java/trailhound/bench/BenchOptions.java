@@ -10,6 +10,11 @@ import java.nio.file.Path;
  *
  * @param telemetryEvents Sysmon JSON lines to build for the telemetry import row (0: skip)
  * @param webClients concurrent HTTP clients for the web page timings (0: skip)
+ * @param loadSeconds how long the simulated analysts of the load row run (0: skip the row); each
+ *     saturation step runs a sixth of it, at least 2 s
+ * @param loadAnalysts simulated analysts of the load row (each signed in with a session of their own)
+ * @param loadEvents events of the endpoint under load: the queried endpoint when it has exactly as
+ *     many, else an endpoint of that many generated and ingested for the row; 0: the queried endpoint
  */
 public record BenchOptions(
         long events,
@@ -21,9 +26,15 @@ public record BenchOptions(
         boolean json,
         Path datasets,
         long telemetryEvents,
-        int webClients) {
+        int webClients,
+        int loadSeconds,
+        int loadAnalysts,
+        long loadEvents) {
 
     public static final long DEFAULT_EVENTS = 10_000_000L;
+    public static final int DEFAULT_LOAD_SECONDS = 60;
+    public static final int DEFAULT_LOAD_ANALYSTS = 50;
+    public static final long DEFAULT_LOAD_EVENTS = 2_000_000L;
 
     public BenchOptions {
         if (endpoints < 1) throw new IllegalArgumentException("--endpoints must be at least 1, was " + endpoints);
@@ -33,10 +44,23 @@ public record BenchOptions(
         if (repetitions < 20) throw new IllegalArgumentException("--repetitions must be at least 20, was " + repetitions);
         if (telemetryEvents < 0) throw new IllegalArgumentException("telemetry events must be 0 or more, was " + telemetryEvents);
         if (webClients < 0) throw new IllegalArgumentException("web clients must be 0 or more, was " + webClients);
+        if (loadSeconds < 0) throw new IllegalArgumentException("--load-seconds must be 0 or more, was " + loadSeconds);
+        if (loadSeconds > 0 && loadAnalysts < 1) {
+            throw new IllegalArgumentException("--load-analysts must be at least 1, was " + loadAnalysts);
+        }
+        if (loadEvents < 0) throw new IllegalArgumentException("--load-events must be 0 or more, was " + loadEvents);
     }
 
-    /** The default run: 10M events on one endpoint, seed 1, 20 repetitions, table output. */
+    /** Without the load row. */
+    public BenchOptions(long events, int endpoints, long seed, int repetitions, Path outDir, Path workDir, boolean json,
+            Path datasets, long telemetryEvents, int webClients) {
+        this(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients, 0,
+                DEFAULT_LOAD_ANALYSTS, DEFAULT_LOAD_EVENTS);
+    }
+
+    /** The default run: 10M events on one endpoint, seed 1, 20 repetitions, table output, the 60 s load row. */
     public static BenchOptions defaults() {
-        return new BenchOptions(DEFAULT_EVENTS, 1, 1, 20, null, null, false, null, 200_000, 4);
+        return new BenchOptions(DEFAULT_EVENTS, 1, 1, 20, null, null, false, null, 200_000, 4, DEFAULT_LOAD_SECONDS,
+                DEFAULT_LOAD_ANALYSTS, DEFAULT_LOAD_EVENTS);
     }
 }

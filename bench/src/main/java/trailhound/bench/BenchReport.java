@@ -20,6 +20,7 @@ record BenchReport(
         Reindex reindex,
         Telemetry telemetry,
         Web web,
+        Load load,
         List<Check> checks,
         boolean countsAgree) {
 
@@ -76,6 +77,17 @@ record BenchReport(
 
     /** Server time (the Server-Timing header; null when the response had none) and round trip as the client saw it. */
     record WebPage(String name, String path, int status, Latency server, Latency client) {}
+
+    /**
+     * Speed under load: {@code analysts} signed-in HTTPS clients on {@code endpoint} ({@code events}
+     * events), each waiting {@code thinkMinSeconds}-{@code thinkMaxSeconds} between requests
+     * ({@code analystsRun}); then clients without waiting, doubled step by step until the mix's p95
+     * crosses 500 ms ({@code saturation}); {@code saturationRequestsPerSecond} is the highest rate
+     * of a step still within it. The process page's process has {@code processPeers} peers.
+     */
+    record Load(String endpoint, long events, String processKey, long processPeers, int analysts, double thinkMinSeconds,
+            double thinkMaxSeconds, LoadGenerator.Result analystsRun, List<LoadGenerator.Result> saturation,
+            double saturationRequestsPerSecond) {}
 
     /** One target of the issue: what it asks, what was measured, whether it holds. */
     record Check(String target, String measured, boolean pass) {}

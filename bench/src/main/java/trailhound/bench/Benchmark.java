@@ -104,6 +104,7 @@ public final class Benchmark {
         try (DataDir data = DataDir.open(work.resolve("data"))) {
             log("ingesting...");
             Map<Path, String> endpointOf = new LinkedHashMap<>();
+            Map<Path, Long> eventsOf = new LinkedHashMap<>();
             long events = 0;
             long peakHeap;
             long cpu0 = Machine.processCpuNanos();
@@ -115,6 +116,7 @@ public final class Benchmark {
                     IngestReport r = ingestor.ingest(f, null);
                     events += r.added();
                     endpointOf.put(f, r.endpoints().keySet().iterator().next());
+                    eventsOf.put(f, r.added());
                 }
                 peakHeap = heap.peakBytes();
                 newest = watch.result();
@@ -149,6 +151,7 @@ public final class Benchmark {
             BenchReport.Telemetry telemetry = TelemetryBench.run(options, work.resolve("telemetry"), this::log);
             BenchReport.Web web = options.webClients() > 0
                     ? WebBench.run(data, endpoint, queries, options.webClients(), this::log) : null;
+            BenchReport.Load load = options.loadSeconds() > 0 ? load(data, work, endpoint, eventsOf.get(biggest), biggest) : null;
 
             boolean agree = queries.stream().allMatch(QueryResult::agree);
             Map<String, Object> settings = new LinkedHashMap<>();
@@ -159,11 +162,30 @@ public final class Benchmark {
             settings.put("sqliteBudgetSeconds", SQLITE_BUDGET_NANOS / 1e9);
             settings.put("telemetryEvents", options.telemetryEvents());
             settings.put("webClients", options.webClients());
+            settings.put("loadSeconds", options.loadSeconds());
+            settings.put("loadAnalysts", options.loadAnalysts());
+            settings.put("loadEvents", options.loadEvents());
             var partial = new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry,
-                    web, List.of(), agree);
-            return new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry, web,
+                    web, load, List.of(), agree);
+            return new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry, web, load,
                     Targets.check(partial), agree);
         }
+    }
+
+    /**
+     * The load row on the queried endpoint when it has the asked number of events (or none was
+     * asked), else on an endpoint of that many events generated and ingested beside it.
+     */
+    private BenchReport.Load load(DataDir data, Path work, String endpoint, long events, Path snapshot) throws Exception {
+        if (options.loadEvents() > 0 && options.loadEvents() != events) {
+            log("generating %,d events for the load row...", options.loadEvents());
+            List<Path> files = SampleGenerator.generate(work.resolve("load-samples"), 1, options.loadEvents(), options.seed(), n -> {});
+            snapshot = files.getFirst();
+            endpoint = "LOAD-" + options.loadEvents();
+            events = new Ingestor(data).ingest(snapshot, endpoint).added();
+            log("ingested %,d events as endpoint %s", events, endpoint);
+        }
+        return LoadBench.run(data, endpoint, events, snapshot, options.loadAnalysts(), options.loadSeconds(), this::log);
     }
 
     /** Re-index of the queried endpoint alone, then (with several endpoints) one job over all of them. */

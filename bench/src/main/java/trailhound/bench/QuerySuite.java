@@ -26,6 +26,13 @@ import trailhound.bench.QueryCase.Kind;
 final class QuerySuite {
     private static final String PROCESS_JOIN = " FROM events e JOIN processes p ON p.process_key = e.process_key";
     private static final String SPECIAL = "+-!():^[]\"{}~*?\\/&| ";
+    /**
+     * A bare word searches QueryFields.FREE_TEXT, contains on each: these are its 17 columns (process
+     * fields through the process, parent_* through the parent, as the index's events carry them).
+     */
+    static final List<String> FREE_TEXT_COLUMNS = List.of("p.path", "pp.path", "e.file_path", "e.file_new_path", "e.image_path",
+            "e.target_process_path", "p.command_line", "pp.command_line", "p.user", "e.target_user", "p.hash_md5", "p.hash_sha1",
+            "p.hash_sha256", "e.registry_key", "e.registry_value_name", "e.registry_value_data", "e.dns_query");
 
     private QuerySuite() {}
 
@@ -94,6 +101,12 @@ final class QuerySuite {
         cases.add(count("NOT", "type:process AND NOT user:" + quote(user),
                 "SELECT count(*) FROM events e LEFT JOIN processes p ON p.process_key = e.process_key"
                         + " WHERE e.type = 'process' AND (p.user IS NULL OR lower(p.user) <> ?)", List.of(lower(user))));
+        String word = firstPresent(sql, "SELECT count(*) FROM processes WHERE command_line LIKE ? ESCAPE '!'", "%", "%",
+                List.of("powershell", "cmd", "svchost", "exe"));
+        List<Object> everyField = new ArrayList<>();
+        for (int i = 0; i < FREE_TEXT_COLUMNS.size(); i++) everyField.add("%" + like(lower(word)) + "%");
+        cases.add(count("free text (17 fields)", escape(word), "SELECT count(*)" + SnapshotSql.EVENT_JOINS + " WHERE "
+                + String.join(" OR ", FREE_TEXT_COLUMNS.stream().map(c -> c + " LIKE ? ESCAPE '!'").toList()), everyField));
         cases.add(new QueryCase("distribution (endpoint)", Kind.DISTRIBUTION, null,
                 "SELECT type, operation, count(*) FROM events GROUP BY type, operation", List.of(), 50.0, 10.0));
         cases.add(new QueryCase("distribution (under query)", Kind.DISTRIBUTION, "process_name:" + quote(name),

@@ -74,12 +74,34 @@ final class ReportTable {
                         p.status(), server, ms(p.client().medianMs()), ms(p.client().p95Ms()), p.client().runs());
             }
         }
+        if (r.load() != null) printLoad(r.load(), out);
         out.println();
         out.println("targets:");
         for (Check c : r.checks()) {
             out.printf("  %-4s %-52s %s%n", c.pass() ? "PASS" : "MISS", c.target(), c.measured());
         }
         out.println(r.countsAgree() ? "result: all hit counts agree" : "result: FAILED, hit counts disagree (see MISMATCH)");
+    }
+
+    static void printLoad(BenchReport.Load l, PrintWriter out) {
+        var a = l.analystsRun();
+        out.printf("%nunder load: %d analysts over HTTPS on %s (%,d events), %.0f-%.0f s between requests, %.0f s:"
+                + " %,d requests (%,.1f/s), %d errors%n", l.analysts(), l.endpoint(), l.events(), l.thinkMinSeconds(),
+                l.thinkMaxSeconds(), a.seconds(), a.requests(), a.requestsPerSecond(), a.errors());
+        for (LoadGenerator.PageResult p : a.pages()) {
+            out.printf("  %-30s client p50/p95 %s ms  server p50/p95 %s ms  (%d requests, %d errors)%n", p.name(),
+                    pair(p.client()), pair(p.server()), p.requests(), p.errors());
+        }
+        out.println("saturation (clients without waiting, the same mix):");
+        for (LoadGenerator.Result s : l.saturation()) {
+            out.printf("  %3d clients  %,7.1f requests/s  p50/p95 %s ms  (%d errors)%n", s.clients(), s.requestsPerSecond(),
+                    pair(s.all()), s.errors());
+        }
+        out.printf("saturation: %,.1f requests/s with p95 <= %.0f ms%n", l.saturationRequestsPerSecond(), LoadBench.TARGET_P95_MS);
+    }
+
+    private static String pair(Latency l) {
+        return l == null ? "n/a" : ms(l.medianMs()) + " / " + ms(l.p95Ms());
     }
 
     static String ms(double v) {

@@ -115,7 +115,7 @@ final class WebBench {
     }
 
     /** Signs in and returns the session id. */
-    private static String signIn(HttpClient http, String base, String user, String password) throws Exception {
+    static String signIn(HttpClient http, String base, String user, String password) throws Exception {
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         Matcher token = LOGIN_TOKEN.matcher(form.body());

@@ -39,7 +39,7 @@ class BenchmarkTest {
         assertEquals(1, json.size(), "one JSON report");
         JsonNode report = new ObjectMapper().readTree(json.getFirst().toFile());
         assertTrue(report.get("countsAgree").asBoolean());
-        assertEquals(19, report.get("queries").size(), "the whole suite ran");
+        assertEquals(20, report.get("queries").size(), "the whole suite ran");
         for (JsonNode q : report.get("queries")) {
             assertEquals(q.get("sqliteHits").asLong(), q.get("indexHits").asLong(), q.get("name").asText());
             assertTrue(q.get("index").get("runs").asInt() >= 20, q.get("name").asText() + " repeated at least 20 times");
@@ -69,9 +69,10 @@ class BenchmarkTest {
     }
 
     @Test
-    void run_twoEndpoints_reportsTheHuntAcrossBoth(@TempDir Path tmp) throws Exception {
+    void run_twoEndpoints_reportsTheHuntAcrossBothAndAShortLoadRow(@TempDir Path tmp) throws Exception {
         StringWriter out = new StringWriter();
-        BenchOptions options = new BenchOptions(20_000, 2, 1, 20, null, tmp, true, null, 0, 0);
+        // the load row for 2 s with 2 analysts on an endpoint of 5,000 events made for it (the full row: 60 s, 50, 2M)
+        BenchOptions options = new BenchOptions(20_000, 2, 1, 20, null, tmp, true, null, 0, 0, 2, 2, 5_000);
 
         int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(new StringWriter()));
 
@@ -84,5 +85,18 @@ class BenchmarkTest {
         assertEquals(2, reindex.get("allEndpoints").asInt());
         assertEquals(20_000, reindex.get("allEvents").asLong(), "the job rebuilt every event of both endpoints");
         assertTrue(reindex.get("allSeconds").asDouble() > 0, reindex::toString);
+        JsonNode load = report.get("load");
+        assertEquals(2, load.get("analysts").asInt());
+        assertEquals("LOAD-5000", load.get("endpoint").asText(), "the queried endpoints have 10,000 events each");
+        assertEquals(5_000, load.get("events").asLong());
+        JsonNode analysts = load.get("analystsRun");
+        long perPage = 0;
+        for (JsonNode p : analysts.get("pages")) perPage += p.get("requests").asLong();
+        assertEquals(analysts.get("requests").asLong(), perPage, load::toString);
+        assertTrue(analysts.get("requests").asLong() > 0, load::toString);
+        assertEquals(0, analysts.get("errors").asLong(), "every page answers 200 over HTTPS: " + load);
+        assertEquals(6, analysts.get("pages").size(), "grid, grid under contains, process, distribution, histogram, hunt");
+        assertTrue(load.get("saturation").size() >= 1, load::toString);
+        assertEquals(load.get("saturation").get(0).get("clients").asInt(), 2);
     }
 }

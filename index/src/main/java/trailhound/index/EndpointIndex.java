@@ -71,6 +71,7 @@ public final class EndpointIndex implements EventIndex, Closeable {
     private final Directory events;
     private final ValueDictionary values;
     private final ProcessVariants processes;
+    private final ProcessCaches processCaches = new ProcessCaches();
     private final ThreadLocal<EventDocuments> documents = ThreadLocal.withInitial(EventDocuments::new);
     private final AtomicBoolean dirty = new AtomicBoolean();
     /** Hashes of every uid in the index or added since; filled when the writer opens. */
@@ -448,17 +449,22 @@ public final class EndpointIndex implements EventIndex, Closeable {
 
     @Override
     public Optional<ProcessView> process(String processKey, int historyLimit) throws IOException {
-        return withSearcher(s -> new ProcessLookup(s, processes).view(processKey, historyLimit));
+        return process(processKey, historyLimit, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public Optional<ProcessView> process(String processKey, int historyLimit, int relatives) throws IOException {
+        return withSearcher(s -> new ProcessLookup(s, processes, processCaches).view(processKey, historyLimit, relatives));
     }
 
     @Override
     public List<ProcessNode> ancestry(String processKey) throws IOException {
-        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes), prepare(null)).ancestry(processKey));
+        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes, processCaches), prepare(null)).ancestry(processKey));
     }
 
     @Override
     public ProcessBranch children(String parentKey, int offset, int limit, String exclude, int levels, int budget) throws IOException {
-        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes), prepare(null))
+        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes, processCaches), prepare(null))
                 .children(parentKey, offset, limit, exclude, levels, budget));
     }
 

@@ -121,8 +121,20 @@ public interface EventIndex {
      */
     ProcessMatches processesMatching(Query query, int limit) throws IOException;
 
-    /** The process with this key, its relatives and the first {@code historyLimit} events of its history by time. */
+    /**
+     * The process with this key, all its relatives and the first {@code historyLimit} events of its
+     * history by time. A busy parent's thousands of children make this slow (each described from
+     * one of its events); pages use {@link #process(String, int, int)} and {@link #children}.
+     */
     Optional<ProcessView> process(String processKey, int historyLimit) throws IOException;
+
+    /**
+     * As {@link #process(String, int)} with at most {@code relatives} children and peers each, the
+     * first by normalised key, as {@link #children} orders them (0: none, and no time spent finding them).
+     *
+     * @throws IllegalArgumentException when {@code historyLimit} or {@code relatives} is negative
+     */
+    Optional<ProcessView> process(String processKey, int historyLimit, int relatives) throws IOException;
 
     /**
      * The process and its ancestors, root first and the process last, as far as parent keys lead

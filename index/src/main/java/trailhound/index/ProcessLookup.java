@@ -3,10 +3,12 @@ package trailhound.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.lucene.index.LeafReaderContext;
@@ -39,15 +41,23 @@ import trailhound.query.IndexFields;
 final class ProcessLookup {
     private final IndexSearcher s;
     private final ProcessVariants variants;
+    private final ProcessCaches caches;
 
-    /** {@code variants} fill in the events read (their process fields). */
-    ProcessLookup(IndexSearcher searcher, ProcessVariants variants) {
+    /** {@code variants} fill in the events read (their process fields); {@code caches} are the index's. */
+    ProcessLookup(IndexSearcher searcher, ProcessVariants variants, ProcessCaches caches) {
         this.s = searcher;
         this.variants = variants;
+        this.caches = caches;
     }
 
-    Optional<ProcessView> view(String processKey, int historyLimit) throws IOException {
+    ProcessCaches caches() {
+        return caches;
+    }
+
+    /** {@code relatives}: at most this many children and peers each, the first by normalised key (0: none, not even looked for). */
+    Optional<ProcessView> view(String processKey, int historyLimit, int relatives) throws IOException {
         if (historyLimit < 0) throw new IllegalArgumentException("history limit must be >= 0, was " + historyLimit);
+        if (relatives < 0) throw new IllegalArgumentException("relatives limit must be >= 0, was " + relatives);
         String key = IndexFields.normalize(processKey);
         Query ofProcess = term(Field.PROCESS_KEY, key);
         long historyTotal = s.count(ofProcess);
@@ -61,12 +71,27 @@ final class ProcessLookup {
             String parentKey = IndexFields.normalize(process.parentKey());
             parent = infos(single(parentKey)).get(parentKey);
             if (parent == null) parent = describedByChild(process);
-            Map<String, Integer> peerKeys = new LinkedHashMap<>(childKeys(parentKey));
-            peerKeys.remove(key);
-            peers = List.copyOf(infos(peerKeys).values());
+            if (relatives > 0) {
+                Map<String, Integer> peerKeys = new LinkedHashMap<>(childKeys(parentKey));
+                peerKeys.remove(key);
+                peers = List.copyOf(infos(first(peerKeys, relatives)).values());
+            }
         }
-        List<ProcessInfo> children = List.copyOf(infos(new LinkedHashMap<>(childKeys(key))).values());
+        List<ProcessInfo> children = relatives == 0 ? List.of() : List.copyOf(infos(first(childKeys(key), relatives)).values());
         return Optional.of(new ProcessView(process, parent, children, peers, history, historyTotal));
+    }
+
+    /**
+     * The first {@code n} entries: describing a process reads one of its events, and a busy parent's
+     * thousands of children cost tens of milliseconds that a page of them does not.
+     */
+    private static Map<String, Integer> first(Map<String, Integer> keys, int n) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : keys.entrySet()) {
+            if (out.size() == n) break;
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     /** The parent of {@code child} as its events describe it, for a parent with no events of its own. */
@@ -84,9 +109,29 @@ final class ProcessLookup {
 
     /**
      * Describes each process with events in the index, in the order of the keys (normalised), each
-     * mapped to the doc id of one of its events (or null: look one up).
+     * mapped to the doc id of one of its events (or null: look one up). Those without a doc id come
+     * from the index's cache when this reader already described them.
      */
     Map<String, ProcessInfo> infos(Map<String, Integer> keys) throws IOException {
+        Map<String, ProcessInfo> cached = new LinkedHashMap<>();
+        Map<String, Integer> todo = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : keys.entrySet()) {
+            ProcessInfo hit = e.getValue() == null ? caches.infos().get(s.getIndexReader(), e.getKey()) : null;
+            if (hit != null) cached.put(e.getKey(), hit);
+            else todo.put(e.getKey(), e.getValue());
+        }
+        Map<String, ProcessInfo> found = describe(todo);
+        Map<String, ProcessInfo> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : keys.entrySet()) {
+            ProcessInfo info = cached.containsKey(e.getKey()) ? cached.get(e.getKey()) : found.get(e.getKey());
+            if (info == null) continue;
+            out.put(e.getKey(), info);
+            if (e.getValue() == null) caches.infos().put(s.getIndexReader(), e.getKey(), info);
+        }
+        return out;
+    }
+
+    private Map<String, ProcessInfo> describe(Map<String, Integer> keys) throws IOException {
         Map<String, ProcessInfo> out = new LinkedHashMap<>();
         if (keys.isEmpty()) return out;
         List<BytesRef> terms = keys.keySet().stream().map(BytesRef::new).toList();
@@ -159,10 +204,16 @@ final class ProcessLookup {
     /**
      * Distinct process keys (normalised, sorted) of the events whose parent_key is the given key,
      * each with the doc id of one of those events: it describes the child (events carry their
-     * acting process's fields), so no further search per child is needed.
+     * acting process's fields), so no further search per child is needed. Unmodifiable; from the
+     * index's cache when this reader already collected them.
      */
-    TreeMap<String, Integer> childKeys(String parentKey) throws IOException {
-        return s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys());
+    NavigableMap<String, Integer> childKeys(String parentKey) throws IOException {
+        NavigableMap<String, Integer> keys = caches.childKeys().get(s.getIndexReader(), parentKey);
+        if (keys == null) {
+            keys = Collections.unmodifiableNavigableMap(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
+            caches.childKeys().put(s.getIndexReader(), parentKey, keys);
+        }
+        return keys;
     }
 
     private static final class DistinctKeys implements CollectorManager<DistinctKeys.Collector, TreeMap<String, Integer>> {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.lucene.index.LeafReaderContext;
@@ -16,6 +17,7 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
@@ -43,7 +45,7 @@ final class ProcessTreeLookup {
     private final IndexSearcher s;
     private final ProcessLookup lookup;
     private final Query visible;
-    private final Map<String, TreeMap<String, Integer>> childKeys = new HashMap<>();
+    private final Map<String, NavigableMap<String, Integer>> childKeys = new HashMap<>();
 
     /** {@code visible}: the events a count may see (null: all). */
     ProcessTreeLookup(IndexSearcher searcher, ProcessLookup lookup, Query visible) {
@@ -95,7 +97,7 @@ final class ProcessTreeLookup {
     }
 
     private ProcessBranch branch(String parentKey, int offset, int limit, String exclude, int levels, int[] budget) throws IOException {
-        TreeMap<String, Integer> all = childKeysOf(parentKey);
+        NavigableMap<String, Integer> all = childKeysOf(parentKey);
         int total = all.size() - (exclude != null && all.containsKey(exclude) ? 1 : 0);
         Map<String, Integer> page = new LinkedHashMap<>();
         int index = 0;
@@ -120,11 +122,14 @@ final class ProcessTreeLookup {
         return new ProcessBranch(parentKey, offset, total, nodes);
     }
 
-    private TreeMap<String, Integer> childKeysOf(String parentKey) throws IOException {
-        TreeMap<String, Integer> keys = childKeys.get(parentKey);
+    private NavigableMap<String, Integer> childKeysOf(String parentKey) throws IOException {
+        NavigableMap<String, Integer> keys = childKeys.get(parentKey);
         if (keys == null) {
             keys = lookup.childKeys(parentKey);
-            keys.remove(parentKey); // a process is never its own child, whatever the data says
+            if (keys.containsKey(parentKey)) { // a process is never its own child, whatever the data says
+                keys = new TreeMap<>(keys);
+                keys.remove(parentKey);
+            }
             childKeys.put(parentKey, keys);
         }
         return keys;
@@ -134,10 +139,27 @@ final class ProcessTreeLookup {
     Map<String, ProcessCounts> counts(Collection<String> keys) throws IOException {
         Map<String, ProcessCounts> out = new LinkedHashMap<>();
         if (keys.isEmpty()) return out;
-        Query ofKeys = new TermInSetQuery(IndexFields.term(Field.PROCESS_KEY), keys.stream().map(BytesRef::new).toList());
-        Query q = visible == null ? ofKeys
-                : new BooleanQuery.Builder().add(ofKeys, Occur.FILTER).add(visible, Occur.FILTER).build();
-        Map<String, Map<String, Long>> byType = s.search(q, new TypeCounts());
+        // counts over every event can be kept for the reader; under a narrower visibility they are not
+        boolean all = visible == null || visible instanceof MatchAllDocsQuery;
+        ReaderCache<String, Map<String, Long>> cache = lookup.caches().typeCounts();
+        Map<String, Map<String, Long>> byType = new HashMap<>();
+        List<BytesRef> todo = new ArrayList<>();
+        for (String k : keys) {
+            Map<String, Long> hit = all ? cache.get(s.getIndexReader(), k) : null;
+            if (hit != null) byType.put(k, hit);
+            else todo.add(new BytesRef(k));
+        }
+        if (!todo.isEmpty()) {
+            Query ofKeys = new TermInSetQuery(IndexFields.term(Field.PROCESS_KEY), todo);
+            Query q = visible == null ? ofKeys
+                    : new BooleanQuery.Builder().add(ofKeys, Occur.FILTER).add(visible, Occur.FILTER).build();
+            Map<String, Map<String, Long>> counted = s.search(q, new TypeCounts());
+            for (BytesRef k : todo) {
+                Map<String, Long> c = Map.copyOf(counted.getOrDefault(k.utf8ToString(), Map.of()));
+                byType.put(k.utf8ToString(), c);
+                if (all) cache.put(s.getIndexReader(), k.utf8ToString(), c);
+            }
+        }
         for (String k : keys) {
             out.put(k, new ProcessCounts(byType.getOrDefault(k, Map.of()), childKeysOf(k).size()));
         }

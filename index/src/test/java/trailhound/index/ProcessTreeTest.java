@@ -57,6 +57,45 @@ class ProcessTreeTest {
         }
     }
 
+    /** Child key sets are cached per reader (issue #14): a refresh that sees a new child must not answer the old set. */
+    @Test
+    void children_newChildAfterRefresh_countedAndListed() throws IOException {
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            chain(index, 3);
+            index.add(processStart("q1-s", T0 + 5, "q1", "p0", "C:\\q1.exe", "q1"));
+            index.refresh();
+            assertEquals(2, index.children("p0", 0, 10, null, 1, 100).total());
+            assertEquals(2, index.ancestry("p1").getFirst().counts().children());
+
+            index.add(processStart("q2-s", T0 + 6, "q2", "p0", "C:\\q2.exe", "q2"));
+            index.refresh();
+            ProcessBranch after = index.children("p0", 0, 10, null, 1, 100);
+            assertEquals(List.of("p1", "q1", "q2"), after.nodes().stream().map(n -> n.info().key()).toList());
+            assertEquals(3, index.ancestry("p1").getFirst().counts().children());
+            assertEquals(List.of("p1", "q1"), index.process("q2", 0, 10).orElseThrow().peers().stream()
+                    .map(ProcessInfo::key).toList());
+        }
+    }
+
+    /** Descriptions and counts are cached per reader too (issue #14): a start event seen after a refresh describes the process. */
+    @Test
+    void ancestry_startEventAfterRefresh_describesAndCountsAnew() throws IOException {
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            index.add(event("r-f", T0 + 50, "file", "create", "r").set(Field.PROCESS_PATH, "C:\\old.exe").build());
+            index.refresh();
+            assertEquals("C:\\old.exe", index.ancestry("r").getLast().info().path());
+            assertNull(index.ancestry("r").getLast().info().startTs());
+            assertEquals(1, index.ancestry("r").getLast().counts().events());
+
+            index.add(processStart("r-s", T0, "r", null, "C:\\r.exe", "r.exe /now"));
+            index.refresh();
+            ProcessNode r = index.ancestry("r").getLast();
+            assertEquals("r.exe /now", r.info().commandLine());
+            assertEquals(T0, r.info().startTs());
+            assertEquals(2, r.counts().events());
+        }
+    }
+
     @Test
     void ancestry_parentWithoutEvents_describedByChildAndEndsTheChain() throws IOException {
         try (EndpointIndex index = EndpointIndex.open(dir)) {

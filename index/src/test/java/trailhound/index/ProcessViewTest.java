@@ -1,6 +1,7 @@
 package trailhound.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static trailhound.index.TestEvents.T0;
@@ -50,6 +51,20 @@ class ProcessViewTest {
             assertEquals(List.of("notepad"), view.peers().stream().map(ProcessInfo::key).toList());
             assertEquals(7, view.historyTotal());
             assertEquals(List.of("s1", "h4", "h3"), view.history().stream().map(Event::uid).toList());
+        }
+    }
+
+    @Test
+    void process_relativesLimit_firstByKeyOrNone() throws IOException {
+        try (EndpointIndex index = tree()) {
+            ProcessView one = index.process("cmd", 3, 1).orElseThrow();
+            assertEquals(List.of("ping"), one.children().stream().map(ProcessInfo::key).toList());
+            assertEquals(List.of("notepad"), one.peers().stream().map(ProcessInfo::key).toList());
+            ProcessView none = index.process("cmd", 3, 0).orElseThrow();
+            assertTrue(none.children().isEmpty() && none.peers().isEmpty());
+            assertEquals("explorer", none.parent().key(), "the parent is still described");
+            assertEquals(one.history(), none.history());
+            assertThrows(IllegalArgumentException.class, () -> index.process("cmd", 3, -1));
         }
     }
 

@@ -84,7 +84,9 @@ final class ProcessModels {
     /**
      * The process, its relatives and history; with the tree ({@code ancestry} root first without
      * the process, its {@code counts}, the first page of its {@code peers_page} and its
-     * {@code descendants} some levels down, more pages from {@code .../children}).
+     * {@code descendants} some levels down, more pages from {@code .../children}). {@code children}
+     * and {@code peers} are the first {@code children_limit} of each, as the view was loaded: the
+     * pages' {@code total} and {@code next_offset} say how many more there are.
      */
     static Map<String, Object> api(String endpoint, ProcessView view, boolean parentRecorded, ProcessModels.Tree tree,
             ReputationService reputation, EndpointLinks links) {

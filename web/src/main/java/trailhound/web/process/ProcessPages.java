@@ -53,7 +53,7 @@ public final class ProcessPages {
     private static void page(Context http, WebContext ctx) throws IOException {
         String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         String processKey = trailhound.web.Format.unsegment(http.pathParam("processKey"));
-        Loaded loaded = load(ctx.scope(http), endpoint, processKey, PAGE_HISTORY, PAGE_HINT, ProcessTree.LEVELS, ProcessTree.PAGE);
+        Loaded loaded = load(ctx.scope(http), endpoint, processKey, PAGE_HISTORY, 0, PAGE_HINT, ProcessTree.LEVELS, ProcessTree.PAGE);
         ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, processKey);
         ProcessView view = loaded.view();
         String title = "Process " + (view.process().name() != null ? view.process().name() : view.process().key());
@@ -68,7 +68,7 @@ public final class ProcessPages {
     private static void events(Context http, WebContext ctx) throws IOException {
         String endpoint = trailhound.web.Format.unsegment(http.pathParam("endpoint"));
         Loaded loaded = load(ctx.scope(http), endpoint, trailhound.web.Format.unsegment(http.pathParam("processKey")),
-                PAGE_HISTORY, PAGE_HINT, 0, 0);
+                PAGE_HISTORY, 0, PAGE_HINT, 0, 0);
         ctx.render(http, "process/events.jte", ProcessModels.events(loaded.view(), EndpointLinks.of(ctx.scope(http), endpoint),
                 ctx.reputation()));
     }
@@ -79,7 +79,7 @@ public final class ProcessPages {
         int levels = number(http, "levels", ProcessTree.LEVELS, 1, ProcessTree.MAX_LEVELS);
         int childrenLimit = number(http, "children_limit", ProcessTree.PAGE, 1, ProcessTree.MAX_LIMIT);
         String processKey = trailhound.web.Format.unsegment(http.pathParam("processKey"));
-        Loaded loaded = load(ctx.scope(http), endpoint, processKey, limit, apiHint(endpoint), levels, childrenLimit);
+        Loaded loaded = load(ctx.scope(http), endpoint, processKey, limit, childrenLimit, apiHint(endpoint), levels, childrenLimit);
         ctx.scope(http).audit("process.view", endpoint, AuditLog.OK, processKey);
         http.json(ProcessModels.api(endpoint, loaded.view(), loaded.parentRecorded(), loaded.tree(), ctx.reputation(),
                 EndpointLinks.of(ctx.scope(http), endpoint)));
@@ -123,10 +123,11 @@ public final class ProcessPages {
     /** The view and whether its parent has events of its own (else it is known only from the child's parent_* fields). */
     /** @param hint where the reader finds the processes that exist: a page's reader and an API client look in different places */
     /** @param levels descendants to load (0: no tree), {@code children} per page */
-    private static Loaded load(Scope access, String endpoint, String processKey, int limit, String hint, int levels, int children)
-            throws IOException {
+    /** @param relatives children and peers listed in the view (0: none; the page draws them from the tree's pages) */
+    private static Loaded load(Scope access, String endpoint, String processKey, int limit, int relatives, String hint, int levels,
+            int children) throws IOException {
         try (IndexBackend.Lease lease = access.index(endpoint)) {
-            Optional<ProcessView> found = lease.index().process(processKey, limit);
+            Optional<ProcessView> found = lease.index().process(processKey, limit, relatives);
             if (found.isEmpty()) {
                 throw new NotFoundResponse("no process '" + processKey + "' on endpoint '" + endpoint + "': " + hint);
             }

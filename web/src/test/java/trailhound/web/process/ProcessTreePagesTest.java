@@ -139,6 +139,19 @@ class ProcessTreePagesTest {
         assertEquals(2, j.get("counts").get("events").asInt());
     }
 
+    /** Issue #14: a busy parent's every child was described on each load; the lists are the first page now. */
+    @Test
+    void api_process_peersListBoundedToTheFirstPage() throws Exception {
+        JsonNode j = api("k00?children_limit=5");
+
+        List<String> listed = new ArrayList<>();
+        j.get("peers").forEach(n -> listed.add(n.get("key").asText()));
+        List<String> firstPage = new ArrayList<>();
+        j.get("peers_page").get("nodes").forEach(n -> firstPage.add(n.get("key").asText()));
+        assertEquals(5, listed.size(), "of " + (TreeFixture.PEERS - 1) + " peers");
+        assertEquals(firstPage, listed);
+    }
+
     @Test
     void counts_perNode_equalCountSearches() throws Exception {
         JsonNode j = api("g0?levels=2");
