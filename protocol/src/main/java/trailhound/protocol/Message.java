@@ -19,11 +19,23 @@ import java.util.Objects;
  *        agent_id, secret}
  *                                          &lt;-    enrolled {agent_id, endpoint}, then authenticated
  * authenticate {agent_id, secret}          -&gt;    every later connection
- *                                          &lt;-    authenticated {endpoint, acknowledged}
+ *                                          &lt;-    authenticated {endpoint, acknowledged, backfill, live_edge}
  * heartbeat {...}                          -&gt;    every 10 s
- * batch {batch_id, first, last, events}    -&gt;
- *                                          &lt;-    ack {batch_id, acknowledged}       once the batch is durable
+ *                                          &lt;-    start {} / stop {}                 (version 2) an analyst connected / left
+ * batch {batch_id, first, last, events,    -&gt;    only between start and stop (version 1: always)
+ *        backfill, catchup_events}
+ *                                          &lt;-    ack {batch_id, acknowledged, backfill, live_edge}   once durable
  * </pre>
+ *
+ * <p>Version 2, streaming on demand and catch-up newest first: an agent sends events only after the
+ * server's {@link Start} (an analyst opened a live connection on its endpoint, or the endpoint is in a
+ * computer group set to stream) and until its {@link Stop}. What waited in its store is sent newest
+ * first: the first {@code backfill} batch holds the newest events and opens a held range
+ * {@code backfill..live_edge} above {@code acknowledged}; later backfill batches extend it downwards,
+ * new events extend it upwards (ordinary batches), and when a backfill batch reaches
+ * {@code acknowledged + 1} the range merges: everything up to {@code live_edge} is held and
+ * {@code acknowledged} becomes it. Both ends are acknowledged and resumed separately after any
+ * disconnect. A version 1 agent streams whenever connected and sends no backfill batches.
  *
  * <p>Positions are the agent's: each event in its local store has a sequence number, ascending from
  * 1, and a batch carries the events {@code first..last} (gaps allowed where the store dropped events;
@@ -45,6 +57,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = Message.Batch.class, name = "batch"),
     @JsonSubTypes.Type(value = Message.Ack.class, name = "ack"),
     @JsonSubTypes.Type(value = Message.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = Message.Start.class, name = "start"),
+    @JsonSubTypes.Type(value = Message.Stop.class, name = "stop"),
 })
 public sealed interface Message {
     /**
@@ -78,9 +92,14 @@ public sealed interface Message {
 
     /**
      * Authentication accepted: the agent's endpoint and the highest position the server holds
-     * durably (0: none), from which the agent resumes.
+     * durably with everything below it (0: none), from which the agent resumes; in version 2 also the
+     * range {@code backfill..liveEdge} held above it while a catch-up runs (both null when none).
      */
-    record Authenticated(String endpoint, long acknowledged) implements Message {}
+    record Authenticated(String endpoint, long acknowledged, Long backfill, Long liveEdge) implements Message {
+        public Authenticated(String endpoint, long acknowledged) {
+            this(endpoint, acknowledged, null, null);
+        }
+    }
 
     /**
      * Every 10 s: the machine's OS ({@code Linux 6.8.0 amd64}), its addresses (IPv4/IPv6 text, no
@@ -99,14 +118,47 @@ public sealed interface Message {
      * canonical field name to text value ({@code ts} in epoch ms), as {@link Protocol#toWire} makes it.
      * {@code batchId} is the agent's own count of batches sent on this connection, echoed in the ack.
      */
-    record Batch(long batchId, long first, long last, List<Map<String, String>> events) implements Message {
+    record Batch(long batchId, long first, long last, List<Map<String, String>> events, Boolean backfill, Long catchupEvents)
+            implements Message {
         public Batch {
             events = events == null ? List.of() : List.copyOf(events);
         }
+
+        /** An ordinary (forward) batch. */
+        public Batch(long batchId, long first, long last, List<Map<String, String>> events) {
+            this(batchId, first, last, events, null, null);
+        }
+
+        /**
+         * Version 2: a catch-up batch, newest first. It holds the waiting events {@code first..last} and
+         * says no other waiting event lies between {@code last} and the range held already (or, for the
+         * first, that {@code last} is the newest): {@code first} at or below {@code acknowledged + 1}
+         * ends the catch-up. The first one also says how many events waited ({@code catchupEvents}).
+         */
+        public static Batch backfill(long batchId, long first, long last, List<Map<String, String>> events, Long catchupEvents) {
+            return new Batch(batchId, first, last, events, true, catchupEvents);
+        }
+
+        public boolean backfilling() {
+            return Boolean.TRUE.equals(backfill);
+        }
     }
 
-    /** Batch {@code batchId} is durable: every position up to {@code acknowledged} is held by the server. */
-    record Ack(long batchId, long acknowledged) implements Message {}
+    /**
+     * Batch {@code batchId} is durable: every position up to {@code acknowledged} is held by the server,
+     * and (version 2, while a catch-up runs) every position {@code backfill..liveEdge}.
+     */
+    record Ack(long batchId, long acknowledged, Long backfill, Long liveEdge) implements Message {
+        public Ack(long batchId, long acknowledged) {
+            this(batchId, acknowledged, null, null);
+        }
+    }
+
+    /** Version 2: the server wants this endpoint's events now (an analyst connected, or its group streams). */
+    record Start() implements Message {}
+
+    /** Version 2: no one needs this endpoint's events now: finish the batches in flight and send no more. */
+    record Stop() implements Message {}
 
     /**
      * Refused: a {@code code} for programs ({@link Protocol.Refusal}) and a {@code message} for people

@@ -25,9 +25,11 @@ import trailhound.schema.Field;
  */
 public final class Protocol {
     /** The version this build speaks. Raise it when a message changes shape; keep reading the previous one. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
     /** The oldest version a server of this build accepts. */
     public static final int OLDEST_ACCEPTED = Math.max(1, CURRENT - 1);
+    /** The first version that streams on demand ({@link Message.Start}, {@link Message.Stop}) and catches up newest first. */
+    public static final int ON_DEMAND = 2;
     /** The longest frame either side accepts, in characters: a batch of 1,000 long events fits. */
     public static final int MAX_FRAME_CHARS = 16 * 1024 * 1024;
 

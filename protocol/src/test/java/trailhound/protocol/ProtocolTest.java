@@ -21,6 +21,8 @@ class ProtocolTest {
                 new Message.Authenticate("a1", "s"), new Message.Authenticated("ws-01", 42),
                 new Message.Heartbeat("Linux", List.of("10.0.0.1"), "0.1.0", 5, 4096, 1 << 30, 1L),
                 new Message.Batch(3, 1, 1, List.of(Protocol.toWire(e))), new Message.Ack(3, 1),
+                new Message.Authenticated("ws-01", 42, 50L, 90L), Message.Batch.backfill(4, 60, 90, List.of(Protocol.toWire(e)), 48L),
+                new Message.Ack(4, 42, 60L, 90L), new Message.Start(), new Message.Stop(),
                 new Message.Error("version", "upgrade"));
         for (Message m : all) assertEquals(m, Protocol.decode(Protocol.encode(m)));
         Message.Batch b = (Message.Batch) Protocol.decode(Protocol.encode(all.get(7)));
@@ -30,6 +32,15 @@ class ProtocolTest {
     @Test
     void encode_usesSnakeCaseAndType() {
         assertEquals("{\"type\":\"ack\",\"batch_id\":3,\"acknowledged\":9}", Protocol.encode(new Message.Ack(3, 9)));
+    }
+
+    @Test
+    void version1Shapes_areUnchanged() {
+        assertEquals("{\"type\":\"authenticated\",\"endpoint\":\"e\",\"acknowledged\":5}",
+                Protocol.encode(new Message.Authenticated("e", 5)));
+        assertEquals(new Message.Batch(1, 2, 2, List.of()), Protocol.decode("{\"type\":\"batch\",\"batch_id\":1,\"first\":2,\"last\":2,\"events\":[]}"));
+        assertFalse(((Message.Batch) Protocol.decode("{\"type\":\"batch\",\"batch_id\":1,\"first\":2,\"last\":2}")).backfilling());
+        assertEquals("{\"type\":\"start\"}", Protocol.encode(new Message.Start()));
     }
 
     @Test
