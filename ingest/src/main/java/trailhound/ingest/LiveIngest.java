@@ -19,6 +19,7 @@ import trailhound.schema.Field;
  * LiveIngest live = new LiveIngest(data);
  * long from = live.acknowledged("ws-01", agentId) + 1;          // where the agent resumes
  * long acked = live.append("ws-01", agentId, last, events);      // durable and indexed when it returns
+ * Positions held = live.positions("ws-01", agentId);               // with a catch-up, newest first: two ends
  * }</pre>
  *
  * <p>Every live event is labelled {@code source} = {@value #SOURCE} and {@code endpoint} = the bound
@@ -78,38 +79,53 @@ public final class LiveIngest implements Closeable {
 
     /** The highest position of the agent the endpoint's journal holds (0: none): the agent resumes after it. */
     public long acknowledged(String endpoint, String agentId) throws IOException {
+        return positions(endpoint, agentId).acknowledged();
+    }
+
+    /** The agent's positions the endpoint's journal holds (see {@link Positions}): the agent resumes both ends from them. */
+    public Positions positions(String endpoint, String agentId) throws IOException {
         Endpoint e = endpoint(endpoint);
         synchronized (e) {
-            return e.journal.acknowledged(agentId);
+            return e.journal.positions(agentId);
+        }
+    }
+
+    /** The positions of the endpoint's agent, with its catch-up's progress; empty when it has no journal yet. */
+    public java.util.Optional<Positions> positions(String endpoint) throws IOException {
+        if (!java.nio.file.Files.exists(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) return java.util.Optional.empty();
+        Endpoint e = endpoint(endpoint);
+        synchronized (e) {
+            return java.util.Optional.of(e.journal.latestPositions());
         }
     }
 
     /**
-     * Appends the agent's batch (positions up to {@code last}) to the endpoint's journal durably, then
-     * indexes what was new. Returns the acknowledged position, {@code last} (or the higher one held
-     * already when the batch was sent before).
+     * Appends the agent's ordinary batch (positions up to {@code last}) to the endpoint's journal
+     * durably, then indexes what was new. Returns the acknowledged position, {@code last} (or the
+     * higher one held already when the batch was sent before).
      */
     public long append(String endpoint, String agentId, long last, List<Event> events) throws IOException {
-        return append(endpoint, agentId, last, events, acknowledged -> {});
+        return append(endpoint, agentId, last, last, false, 0, events, p -> {}).acknowledged();
     }
 
     /**
-     * As {@link #append(String, String, long, List)}, calling {@code durable} with the
-     * acknowledged position as soon as the batch is in the journal, before it is indexed: the agent's
-     * ack need not wait for the index. Returns when both are done.
+     * Appends the agent's batch {@code first..last} (a catch-up batch when {@code backfill}, the first
+     * of which says {@code catchupEvents} waited) durably, calling {@code durable} with the positions
+     * held as soon as the batch is in the journal, before it is indexed: the agent's ack need not wait
+     * for the index. Returns when both are done.
      */
-    public long append(String endpoint, String agentId, long last, List<Event> events, java.util.function.LongConsumer durable)
-            throws IOException {
+    public Positions append(String endpoint, String agentId, long first, long last, boolean backfill, long catchupEvents, List<Event> events,
+            java.util.function.Consumer<Positions> durable) throws IOException {
         Endpoint e = endpoint(endpoint);
         synchronized (e) {
-            LiveJournal.Appended appended = e.journal.append(agentId, last, events);
-            durable.accept(appended.acknowledged());
+            LiveJournal.Appended appended = e.journal.append(agentId, first, last, backfill, catchupEvents, events);
+            durable.accept(appended.positions());
             if (!appended.added().isEmpty()) {
                 List<Event> labelled = new ArrayList<>(appended.added().size());
                 for (Event ev : appended.added()) labelled.add(label(ev, endpoint));
                 index(endpoint, e, labelled, appended.lastSeq());
             }
-            return appended.acknowledged();
+            return appended.positions();
         }
     }
 

@@ -39,8 +39,12 @@ final class LiveJournal implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
 
-    /** What appending a batch did: the acknowledged position now, and the events that were new (to index). */
-    record Appended(long acknowledged, List<Event> added, long lastSeq) {}
+    /** What appending a batch did: the positions held now, and the events that were new (to index). */
+    record Appended(Positions positions, List<Event> added, long lastSeq) {
+        long acknowledged() {
+            return positions.acknowledged();
+        }
+    }
 
     private final Path file;
     private final Connection connection;
@@ -63,11 +67,25 @@ final class LiveJournal implements AutoCloseable {
                         + " ts INTEGER NOT NULL, fields TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS positions (agent_id TEXT PRIMARY KEY, acknowledged INTEGER NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS indexed (seq INTEGER NOT NULL)");
+                // protocol 2's catch-up, newest first: a range backfill..live_edge held above acknowledged (0: none),
+                // and its progress (events waiting when it began, events received of them)
+                for (String column : List.of("backfill", "live_edge", "catchup_total", "catchup_done")) {
+                    if (!hasColumn(c, "positions", column)) {
+                        s.execute("ALTER TABLE positions ADD COLUMN " + column + " INTEGER NOT NULL DEFAULT 0");
+                    }
+                }
             }
             c.setAutoCommit(false);
             return new LiveJournal(file, c);
         } catch (SQLException e) {
             throw new IOException(file + ": cannot open the live journal: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) if (rs.getString("name").equals(column)) return true;
+            return false;
         }
     }
 
@@ -77,10 +95,17 @@ final class LiveJournal implements AutoCloseable {
 
     /** The highest position of {@code agentId} held, 0 when none. */
     synchronized long acknowledged(String agentId) throws IOException {
-        try (PreparedStatement p = connection.prepareStatement("SELECT acknowledged FROM positions WHERE agent_id = ?")) {
+        return positions(agentId).acknowledged();
+    }
+
+    /** The agent's positions held (all 0 when none). */
+    synchronized Positions positions(String agentId) throws IOException {
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT acknowledged, backfill, live_edge, catchup_total, catchup_done FROM positions WHERE agent_id = ?")) {
             p.setString(1, agentId);
             try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
+                return rs.next() ? new Positions(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))
+                        : new Positions(0, 0, 0, 0, 0);
             } finally {
                 connection.commit();
             }
@@ -89,15 +114,29 @@ final class LiveJournal implements AutoCloseable {
         }
     }
 
+    /** The positions of the agent that wrote last (an endpoint has one bound agent), all 0 when none. */
+    synchronized Positions latestPositions() throws IOException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT acknowledged, backfill, live_edge, catchup_total, catchup_done FROM positions ORDER BY rowid DESC LIMIT 1")) {
+            Positions p = rs.next() ? new Positions(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))
+                    : new Positions(0, 0, 0, 0, 0);
+            connection.commit();
+            return p;
+        } catch (SQLException e) {
+            throw failure("read the positions", e);
+        }
+    }
+
     /**
-     * Appends the events of the agent's positions {@code first..last} and records {@code last} as
-     * acknowledged, in one durable transaction. A batch at or below the acknowledged position adds
+     * Appends the events of the agent's batch {@code first..last} and records the positions it makes
+     * held, in one durable transaction (see {@link Positions#after}). A batch wholly held already adds
      * nothing; an event whose uid the journal holds already is not added again.
      */
-    synchronized Appended append(String agentId, long last, List<Event> events) throws IOException {
+    synchronized Appended append(String agentId, long first, long last, boolean backfill, long catchupEvents, List<Event> events)
+            throws IOException {
         try {
-            long acknowledged = acknowledged(agentId);
-            if (last <= acknowledged) return new Appended(acknowledged, List.of(), 0);
+            Positions before = positions(agentId);
+            if (before.holds(first, last, backfill)) return new Appended(before, List.of(), 0);
             List<Event> added = new ArrayList<>();
             long lastSeq = 0;
             try (PreparedStatement p = connection.prepareStatement("INSERT OR IGNORE INTO events(uid, ts, fields) VALUES (?, ?, ?)")) {
@@ -113,14 +152,21 @@ final class LiveJournal implements AutoCloseable {
                     lastSeq = rs.getLong(1);
                 }
             }
-            try (PreparedStatement p = connection.prepareStatement("INSERT INTO positions(agent_id, acknowledged) VALUES (?, ?)"
-                    + " ON CONFLICT(agent_id) DO UPDATE SET acknowledged = excluded.acknowledged")) {
+            Positions after = before.after(first, last, backfill, catchupEvents, added.size());
+            try (PreparedStatement p = connection.prepareStatement("INSERT INTO positions(agent_id, acknowledged, backfill, live_edge,"
+                    + " catchup_total, catchup_done) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(agent_id) DO UPDATE SET"
+                    + " acknowledged = excluded.acknowledged, backfill = excluded.backfill, live_edge = excluded.live_edge,"
+                    + " catchup_total = excluded.catchup_total, catchup_done = excluded.catchup_done")) {
                 p.setString(1, agentId);
-                p.setLong(2, last);
+                p.setLong(2, after.acknowledged());
+                p.setLong(3, after.backfill());
+                p.setLong(4, after.liveEdge());
+                p.setLong(5, after.catchupTotal());
+                p.setLong(6, after.catchupDone());
                 p.executeUpdate();
             }
             connection.commit();
-            return new Appended(last, added, lastSeq);
+            return new Appended(after, added, lastSeq);
         } catch (SQLException e) {
             rollback(e);
             throw failure("append a batch", e);
