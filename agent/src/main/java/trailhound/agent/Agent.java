@@ -118,6 +118,7 @@ final class Agent {
             }
             connection.send(new Message.Hello(Protocol.CURRENT, VERSION));
             Message.Welcome welcome = expect(Message.Welcome.class);
+            onDemand = welcome.protocol() >= Protocol.ON_DEMAND; // an older server wants events whenever connected
             if (known.isEmpty()) {
                 if (welcome.serverPin() != null && seenPin.get() != null && !welcome.serverPin().equals(seenPin.get())) {
                     throw new Refused("the server says its key is " + welcome.serverPin() + " but presented " + seenPin.get()
@@ -142,46 +143,76 @@ final class Agent {
                 connection.send(new Message.Authenticate(state.agentId(), state.secret()));
             }
             Message.Authenticated ok = expect(Message.Authenticated.class);
-            store.acknowledge(ok.acknowledged());
             acknowledged = ok.acknowledged();
-            log("connected to " + settings.server() + " as endpoint " + ok.endpoint() + "; server holds up to position " + ok.acknowledged());
+            store.acknowledge(acknowledged);
+            if (ok.backfill() != null && ok.backfill() > 0 && ok.liveEdge() != null) { // a catch-up was under way: resume both ends
+                store.acknowledge(ok.backfill(), ok.liveEdge());
+                sentBackfill = ok.backfill();
+                sentForward = ok.liveEdge();
+                catchingUp = true;
+                catchUpDue = false;
+            } else {
+                sentForward = acknowledged;
+            }
+            log("connected to " + settings.server() + " as endpoint " + ok.endpoint() + "; server holds up to position " + acknowledged
+                    + (catchingUp ? " and " + sentBackfill + ".." + sentForward + " (catching up)" : "")
+                    + (onDemand ? "; sending when the server asks" : ""));
             return true;
         }
 
+        private boolean onDemand;
         private long acknowledged;
+        /** The highest position sent by ordinary batches (the live edge side). */
+        private long sentForward;
+        /** The lowest position a catch-up batch has sent (the backfill side), while {@link #catchingUp}. */
+        private long sentBackfill;
+        /** A catch-up runs: batches go newest first from the backfill down to {@code acknowledged + 1}. */
+        private boolean catchingUp;
+        /** The server said start (version 2) and not stop since. */
+        private boolean streaming;
+        /** At the next start with nothing in flight, see whether events waited: they are sent newest first. */
+        private boolean catchUpDue = true;
 
         void stream() throws IOException, Refused {
-            long sentThrough = acknowledged;
             long batchId = 0;
             int waiting = 0;
             long lastAckOrSend = System.currentTimeMillis();
             long nextHeartbeat = 0;
+            streaming = !onDemand;
+            if (!onDemand) catchUpDue = false; // an older server takes events oldest first only
             while (!stopping) {
                 long now = System.currentTimeMillis();
                 if (now >= nextHeartbeat) {
                     connection.send(heartbeat());
                     nextHeartbeat = now + HEARTBEAT.toMillis();
                 }
-                boolean sent = false;
-                if (waiting < WINDOW) {
-                    List<LocalStore.Stored> next = store.after(sentThrough, settings.batch());
-                    if (!next.isEmpty()) {
-                        long first = next.getFirst().seq();
-                        long last = next.getLast().seq();
-                        connection.send(new Message.Batch(++batchId, first, last, next.stream().map(LocalStore.Stored::fields).toList()));
-                        if (waiting == 0) lastAckOrSend = now;
-                        sentThrough = last;
-                        waiting++;
-                        sent = true;
-                    }
+                Message.Batch batch = streaming && waiting < WINDOW ? nextBatch(batchId + 1, waiting) : null;
+                if (batch != null) {
+                    connection.send(batch);
+                    batchId++;
+                    if (waiting == 0) lastAckOrSend = now;
+                    waiting++;
                 }
-                Object in = connection.poll(sent ? 0 : 200);
+                Object in = connection.poll(batch != null ? 0 : 200);
                 while (in != null) {
                     switch (in) {
                         case Message.Ack ack -> {
                             store.acknowledge(ack.acknowledged());
+                            acknowledged = Math.max(acknowledged, ack.acknowledged());
+                            if (ack.backfill() != null && ack.backfill() > 0 && ack.liveEdge() != null) {
+                                store.acknowledge(ack.backfill(), ack.liveEdge());
+                            }
                             waiting = Math.max(0, waiting - 1);
                             lastAckOrSend = System.currentTimeMillis();
+                        }
+                        case Message.Start start -> {
+                            if (!streaming) log("the server asks for events: streaming");
+                            streaming = true;
+                        }
+                        case Message.Stop stop -> {
+                            if (streaming) log("the server needs no events now: stream stopped, events stay in the store");
+                            streaming = false;
+                            catchUpDue = !catchingUp; // a catch-up stopped half-way resumes where it was
                         }
                         case Message.Error error -> refusedOrRetry(error);
                         case Connection.Closed closed -> throw new IOException(closed.why());
@@ -193,6 +224,54 @@ final class Agent {
                     throw new IOException("no acknowledgement for " + ACK_TIMEOUT_MS / 1000 + " s");
                 }
             }
+        }
+
+        /**
+         * The next batch to send, or null: a catch-up begins (newest events first) when events waited at a
+         * start; then new events (the live edge) go before the rest of the catch-up, which follows newest first.
+         */
+        private Message.Batch nextBatch(long batchId, int waiting) throws IOException {
+            if (catchUpDue && !catchingUp) {
+                if (waiting > 0) return null; // what is in flight decides where the server stands
+                catchUpDue = false;
+                long newest = store.newest();
+                if (newest > sentForward) {
+                    long waited = store.count();
+                    List<LocalStore.Stored> top = store.before(newest + 1, acknowledged, settings.batch());
+                    catchingUp = true;
+                    sentForward = newest;
+                    log("catching up: " + waited + " events waited; sending them newest first");
+                    return backfill(batchId, top, newest, waited);
+                }
+            }
+            List<LocalStore.Stored> next = store.after(sentForward, settings.batch());
+            if (!next.isEmpty()) {
+                sentForward = next.getLast().seq();
+                return new Message.Batch(batchId, next.getFirst().seq(), sentForward, fields(next));
+            }
+            if (catchingUp) {
+                List<LocalStore.Stored> older = store.before(sentBackfill, acknowledged, settings.batch());
+                return backfill(batchId, older, sentBackfill - 1, null);
+            }
+            return null;
+        }
+
+        /** A catch-up batch of {@code events} just below the range sent; the last one reaches down to acknowledged + 1. */
+        private Message.Batch backfill(long batchId, List<LocalStore.Stored> events, long top, Long waited) {
+            boolean last = events.size() < settings.batch();
+            long first = last ? acknowledged + 1 : events.getFirst().seq();
+            long lastSeq = events.isEmpty() ? top : events.getLast().seq();
+            if (waited != null) lastSeq = top; // the first: its top is the newest position, the live edge
+            sentBackfill = first;
+            if (last) {
+                catchingUp = false;
+                log("catch-up sent");
+            }
+            return Message.Batch.backfill(batchId, first, Math.max(first, lastSeq), fields(events), waited);
+        }
+
+        private static List<java.util.Map<String, String>> fields(List<LocalStore.Stored> events) {
+            return events.stream().map(LocalStore.Stored::fields).toList();
         }
 
         private <T extends Message> T expect(Class<T> type) throws IOException, Refused {

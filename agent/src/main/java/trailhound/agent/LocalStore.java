@@ -151,6 +151,50 @@ final class LocalStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Up to {@code max} waiting events below position {@code beforeSeq} and above {@code aboveSeq}, the
+     * newest of them, returned oldest first: a catch-up batch.
+     */
+    synchronized List<Stored> before(long beforeSeq, long aboveSeq, int max) throws IOException {
+        List<Stored> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT seq, fields FROM events WHERE seq < ? AND seq > ? ORDER BY seq DESC LIMIT ?")) {
+            p.setLong(1, beforeSeq);
+            p.setLong(2, aboveSeq);
+            p.setInt(3, max);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) out.add(new Stored(rs.getLong(1), JSON.readValue(rs.getString(2), FIELDS)));
+            }
+            c.commit();
+            return out.reversed();
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot read events: " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest waiting position, 0 when none waits. */
+    synchronized long newest() throws IOException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
+            long n = rs.getLong(1);
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot read the newest position: " + e.getMessage(), e);
+        }
+    }
+
+    /** The server holds positions {@code from..to} (a catch-up's range): they leave the store. */
+    synchronized void acknowledge(long from, long to) throws IOException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM events WHERE seq >= ? AND seq <= ?")) {
+            p.setLong(1, from);
+            p.setLong(2, to);
+            p.executeUpdate();
+            c.commit();
+        } catch (SQLException e) {
+            rollback(e);
+            throw new IOException(file + ": cannot drop acknowledged events: " + e.getMessage(), e);
+        }
+    }
+
     /** The server holds every position up to {@code seq}: they leave the store. */
     synchronized void acknowledge(long seq) throws IOException {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM events WHERE seq <= ?")) {
