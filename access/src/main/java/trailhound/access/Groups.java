@@ -84,6 +84,29 @@ public final class Groups {
         audit.record(by, "group.rule", null, AuditLog.OK, name + ": " + (r == null ? "(none)" : r));
     }
 
+    /**
+     * Sets whether the group's endpoints stream live events all the time ({@code true}) or only while
+     * an analyst has a live connection open on them (the default). Audited ({@code group.stream}).
+     */
+    public void setStream(Caller by, String name, boolean stream) {
+        changeable(name);
+        store.setStream(name, stream);
+        audit.record(by, "group.stream", null, AuditLog.OK, name + ": " + (stream ? "streams always" : "streams only when connected"));
+    }
+
+    /** The names of the groups set to stream, sorted. */
+    public List<String> streaming() {
+        return store.streaming();
+    }
+
+    /** Whether the endpoint is in a group set to stream now. */
+    public boolean streams(String endpoint) {
+        List<String> streaming = store.streaming();
+        if (streaming.isEmpty()) return false;
+        Map<String, SortedSet<String>> byGroup = current().byGroup();
+        return streaming.stream().anyMatch(g -> byGroup.getOrDefault(g, new TreeSet<>()).contains(endpoint));
+    }
+
     public void addEndpoint(Caller by, String name, String endpoint) {
         changeable(name);
         checkEndpointName(endpoint);

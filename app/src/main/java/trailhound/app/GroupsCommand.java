@@ -25,7 +25,7 @@ import trailhound.access.Groups;
         + " 'os:windows AND tag:finance'.",
     "add, set-rule, add-endpoint, remove-endpoint and remove change groups, also while a server runs on the folder;"
         + " members and preview show what they hold."},
-        subcommands = {GroupsCommand.Add.class, GroupsCommand.SetRule.class, GroupsCommand.AddEndpoint.class,
+        subcommands = {GroupsCommand.Add.class, GroupsCommand.SetRule.class, GroupsCommand.SetStream.class, GroupsCommand.AddEndpoint.class,
             GroupsCommand.RemoveEndpoint.class, GroupsCommand.Remove.class, GroupsCommand.Members.class, GroupsCommand.Preview.class})
 final class GroupsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -40,6 +40,7 @@ final class GroupsCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         return AccessFolder.run(data, (access, dir) -> {
             List<Groups.Group> groups = access.groups().list();
+            List<String> streaming = access.groups().streaming();
             if (format == Format.json) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (Groups.Group g : groups) {
@@ -48,6 +49,7 @@ final class GroupsCommand implements Callable<Integer> {
                     row.put("rule", g.rule());
                     row.put("builtin", g.builtin());
                     row.put("endpoints", g.endpoints());
+                    row.put("stream", streaming.contains(g.name()));
                     Count m = Count.of(access, g.name());
                     row.put("members", m.seen());
                     row.put("not_seen", m.notSeen());
@@ -56,9 +58,11 @@ final class GroupsCommand implements Callable<Integer> {
                 out.println(new ObjectMapper().writeValueAsString(rows));
                 return 0;
             }
-            TextTable table = new TextTable().left("GROUP", 32).left("MEMBERS", 40).left("RULE", 48).left("NAMED ENDPOINTS", 0);
+            TextTable table = new TextTable().left("GROUP", 32).left("MEMBERS", 40).left("STREAM", 10).left("RULE", 48)
+                    .left("NAMED ENDPOINTS", 0);
             for (Groups.Group g : groups) {
-                table.row(g.name(), Count.of(access, g.name()).text(), g.builtin() ? "(every endpoint)" : g.rule(),
+                table.row(g.name(), Count.of(access, g.name()).text(), streaming.contains(g.name()) ? "always" : "connected",
+                        g.builtin() ? "(every endpoint)" : g.rule(),
                         g.endpoints().isEmpty() ? null : String.join(", ", g.endpoints()));
             }
             table.print(out);
@@ -99,11 +103,14 @@ final class GroupsCommand implements Callable<Integer> {
         List<String> endpoints = new ArrayList<>();
         @Option(names = "--rule", paramLabel = "EXPR", description = "A rule for the endpoints it holds besides, e.g. 'os:windows AND tag:finance'.")
         String rule;
+        @Option(names = "--stream", description = "Its endpoints' agents send live events all the time, not only while an analyst is connected.")
+        boolean stream;
 
         @Override
         public Integer call() throws Exception {
             return AccessFolder.run(data, (access, dir) -> {
                 access.groups().create(Caller.commandLine(), name, rule, endpoints.stream().map(String::strip).filter(e -> !e.isEmpty()).toList());
+                if (stream) access.groups().setStream(Caller.commandLine(), name, true);
                 spec.commandLine().getOut().println("added group " + Text.safe(name) + ": " + Count.of(access, name).now());
                 return 0;
             });
@@ -123,6 +130,28 @@ final class GroupsCommand implements Callable<Integer> {
                 access.groups().setRule(Caller.commandLine(), name, rule);
                 spec.commandLine().getOut().println((rule.isBlank() ? "removed the rule of " : "set the rule of ") + Text.safe(name) + ": "
                         + Count.of(access, name).now());
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "set-stream", mixinStandardHelpOptions = true, description = {
+        "Set whether a group's endpoints stream live events all the time (always) or only while an analyst has a live"
+            + " connection open on them (connected, the default)."})
+    static final class SetStream implements Callable<Integer> {
+        enum Mode { always, connected }
+
+        @Spec CommandSpec spec;
+        @Mixin DataOption data;
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
+        @Option(names = "--stream", paramLabel = "MODE", required = true, description = "always or connected.") Mode mode;
+
+        @Override
+        public Integer call() throws Exception {
+            return AccessFolder.run(data, (access, dir) -> {
+                access.groups().setStream(Caller.commandLine(), name, mode == Mode.always);
+                spec.commandLine().getOut().println(Text.safe(name) + (mode == Mode.always ? ": its endpoints stream all the time"
+                        : ": its endpoints stream only while an analyst is connected") + " (agents hear it within 10 s)");
                 return 0;
             });
         }

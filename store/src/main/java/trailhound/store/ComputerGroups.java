@@ -85,6 +85,18 @@ public final class ComputerGroups {
                 "DELETE FROM group_endpoints WHERE group_name = ? AND endpoint = ?", name, endpoint)) > 0;
     }
 
+    /** The names of the groups set to stream (their endpoints send live events all the time), sorted. */
+    public List<String> streaming() {
+        return db.read("read streaming groups", c -> Sql.list(c, "SELECT name FROM computer_groups WHERE stream = 1 ORDER BY name",
+                rs -> rs.getString(1)));
+    }
+
+    /** @return false when there is no such (changeable) group */
+    public boolean setStream(String name, boolean stream) {
+        return db.write("set streaming of '" + name + "'", c -> Sql.update(c,
+                "UPDATE computer_groups SET stream = ? WHERE name = ? AND builtin = 0", stream ? 1 : 0, name)) > 0;
+    }
+
     /** Removes a group and its grants. @return false when there is no such (removable) group */
     public boolean delete(String name) {
         return db.write("remove computer group '" + name + "'", c -> Sql.update(c,

@@ -45,7 +45,9 @@ final class Migrations {
             new Migration(10, "saved searches: a user's named query, time window and endpoint (or all), private or shared",
                     Migrations::savedSearches),
             new Migration(11, "live agents: enrolment tokens, enrolled agents bound to their endpoint, heartbeats",
-                    Migrations::liveAgents));
+                    Migrations::liveAgents),
+            new Migration(12, "streaming groups: a computer group's endpoints stream live events always, not only when connected",
+                    Migrations::streamingGroups));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -349,6 +351,11 @@ final class Migrations {
               agent_id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, endpoint TEXT NOT NULL UNIQUE, token_id TEXT,
               hostname TEXT, os TEXT, addresses TEXT, agent_version TEXT, store_events INTEGER, free_disk INTEGER,
               enrolled_at INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER)""");
+    }
+
+    /** computer_groups.stream: 1 when the group's endpoints send live events all the time (else only while an analyst is connected). */
+    private static void streamingGroups(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE computer_groups ADD COLUMN stream INTEGER NOT NULL DEFAULT 0");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,
