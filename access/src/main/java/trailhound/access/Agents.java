@@ -199,6 +199,38 @@ public final class Agents {
                 .toList();
     }
 
+    /**
+     * Checks that the caller may open a live connection to {@code name} and audits it ({@code live.connect}).
+     *
+     * @return the endpoint as the registry shows it now (online or not)
+     * @throws trailhound.index.UnknownEndpointException (404) when the caller does not see it or no agent
+     *     is enrolled under it (outside the caller's groups: audited as denied too)
+     */
+    public Endpoint connect(Scope scope, String name) {
+        scope.endpoint(name); // 404 (audited) when outside the caller's groups
+        Optional<LiveAgents.Agent> agent = store.agents().stream().filter(a -> a.endpoint().equals(name)).findFirst();
+        if (agent.isEmpty()) throw new trailhound.index.UnknownEndpointException(name);
+        Endpoint e = endpoint(agent.get(), clock.instant());
+        audit.record(scope.caller(), "live.connect", name, AuditLog.OK, e.online() ? "online" : "offline"
+                + (e.lastSeen() == null ? ", never seen" : " since " + e.lastSeen()));
+        return e;
+    }
+
+    /** The endpoint's registry entry, when an agent is enrolled under it (no access check: for the server's own use). */
+    public Optional<Endpoint> endpoint(String name) {
+        Instant now = clock.instant();
+        return store.agents().stream().filter(a -> a.endpoint().equals(name)).findFirst().map(a -> endpoint(a, now));
+    }
+
+    /**
+     * Audits the end of a live connection ({@code live.disconnect}): closed by {@code by} (null: by the
+     * server, e.g. after the idle time) for {@code reason}.
+     */
+    public void disconnected(Caller by, String endpoint, String reason) {
+        if (by == null) audit.recordAnonymous("server", "server", null, "live.disconnect", AuditLog.OK, endpoint + ": " + reason);
+        else audit.record(by, "live.disconnect", endpoint, AuditLog.OK, reason);
+    }
+
     private static Endpoint endpoint(LiveAgents.Agent a, Instant now) {
         List<String> addresses = List.of();
         if (a.addresses() != null) {

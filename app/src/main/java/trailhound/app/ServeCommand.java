@@ -25,6 +25,10 @@ final class ServeCommand implements Callable<Integer> {
             + " request with a redirect to HTTPS (default: off; 0 picks a free port)."})
     Integer httpPort;
 
+    @Option(names = "--live-idle", paramLabel = "DURATION", defaultValue = "10m", description = {"Close a live connection after this"
+            + " long without analyst activity on its endpoint (searches, process pages), e.g. 90s, 10m, 1h (default: ${DEFAULT-VALUE})."})
+    String liveIdle;
+
     @Override
     public Integer call() throws Exception {
         if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
@@ -33,6 +37,15 @@ final class ServeCommand implements Callable<Integer> {
         if (httpPort != null && httpPort != 0 && httpPort == listen.port) {
             throw new IllegalArgumentException("--http-port " + httpPort + " is the HTTPS port (--port): pick another");
         }
+        java.util.regex.Matcher idle = java.util.regex.Pattern.compile("(\\d{1,6})([smh])").matcher(liveIdle.strip());
+        if (!idle.matches() || Long.parseLong(idle.group(1)) == 0) {
+            throw new IllegalArgumentException("--live-idle is a number and s, m or h, e.g. 90s, 10m, 1h; not '" + liveIdle + "'");
+        }
+        java.time.Duration idleTime = java.time.Duration.of(Long.parseLong(idle.group(1)), switch (idle.group(2)) {
+            case "s" -> java.time.temporal.ChronoUnit.SECONDS;
+            case "m" -> java.time.temporal.ChronoUnit.MINUTES;
+            default -> java.time.temporal.ChronoUnit.HOURS;
+        });
         WriterLock lock = WriteAccess.forServer(data.dir, "serve", spec.commandLine().getErr());
         ServerCertificate certificate;
         try {
@@ -42,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         WebOptions options = WebOptions.defaults().withHost(listen.host).withPort(listen.port).withHttps(certificate)
-                .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort);
+                .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime);
         Serving.serveUntilStopped(DataDir.open(data.dir), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

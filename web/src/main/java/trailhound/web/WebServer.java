@@ -32,6 +32,7 @@ import trailhound.web.tls.HttpsConnectors;
 import trailhound.ingest.LiveIngest;
 import trailhound.web.live.AgentSocket;
 import trailhound.web.live.LiveApi;
+import trailhound.web.live.LiveConnections;
 
 /**
  * The analyst workbench over a data folder: the one public entry of module {@code web}.
@@ -65,6 +66,7 @@ public final class WebServer implements AutoCloseable {
     private final ReindexJobs jobs;
     private final CliApi handOff;
     private final LiveIngest live;
+    private LiveConnections connections;
 
     private WebServer(Javalin app, String host, boolean https, ServerConnector redirecting, Optional<String> initialAdminPassword,
             Access access, java.util.List<Routes.Rule> routes, ReputationService reputation, ReindexJobs jobs, CliApi handOff,
@@ -103,8 +105,9 @@ public final class WebServer implements AutoCloseable {
         ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
         CliApi handOff = CliApi.create(ctx, data, jobs);
         LiveIngest live = new LiveIngest(data);
+        LiveConnections connections = new LiveConnections(access, live, options.clock(), options.liveIdle());
         AgentSocket agentSocket = new AgentSocket(access.agents(), access.audit(), live,
-                https ? options.https().pin().base64() : null);
+                https ? options.https().pin().base64() : null, connections);
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
@@ -130,6 +133,8 @@ public final class WebServer implements AutoCloseable {
             Auth.register(config.routes, routes, ctx);
             Errors.register(config.routes, ctx);
             registerFeatures(routes, ctx);
+            LiveApi.register(routes, ctx, connections);
+            config.routes.after(http -> analystActivity(http, connections));
             agentSocket.register(config);
             JobPages.register(routes, ctx, jobs);
             handOff.register(routes);
@@ -140,6 +145,7 @@ public final class WebServer implements AutoCloseable {
         } catch (RuntimeException e) {
             reputation.close();
             jobs.close();
+            connections.close();
             closeQuietly(live, e);
             throw e;
         }
@@ -152,6 +158,7 @@ public final class WebServer implements AutoCloseable {
         }
         WebServer server = new WebServer(app, options.host(), https, redirecting[0], adminPassword, access, java.util.List.copyOf(rules),
                 reputation, jobs, handOff, live);
+        server.connections = connections;
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -172,13 +179,25 @@ public final class WebServer implements AutoCloseable {
         trailhound.web.pivot.PivotPages.register(routes, ctx);
         trailhound.web.search.SuggestApi.register(routes, ctx);
         trailhound.web.saved.SavedSearchPages.register(routes, ctx);
-        LiveApi.register(routes, ctx);
         ProcessPages.register(routes, ctx);
         ReputationPages.register(routes, ctx);
         trailhound.web.account.AccountPages.register(routes, ctx);
         trailhound.web.admin.UserPages.register(routes, ctx);
         trailhound.web.admin.GroupPages.register(routes, ctx);
         trailhound.web.admin.AuditPages.register(routes, ctx);
+    }
+
+    private static final java.util.regex.Pattern ENDPOINT_REQUEST = java.util.regex.Pattern.compile("^/(?:api/v1/)?endpoints/([^/]+)/.+");
+
+    /**
+     * A successful request about one endpoint (its events, a search, a process page, an export) is
+     * analyst activity that keeps its live connections open; the Live pages' own polling is under
+     * /api/v1/live and /live, so it is not.
+     */
+    private static void analystActivity(io.javalin.http.Context http, LiveConnections connections) {
+        if (http.statusCode() < 200 || http.statusCode() > 299) return;
+        java.util.regex.Matcher m = ENDPOINT_REQUEST.matcher(http.path());
+        if (m.matches()) connections.activity(java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -270,6 +289,7 @@ public final class WebServer implements AutoCloseable {
             } finally {
                 jobs.close();
                 reputation.close();
+                if (connections != null) connections.close();
                 closeQuietly(live, null);
             }
         }

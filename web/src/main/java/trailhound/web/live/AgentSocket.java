@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import trailhound.access.Agents;
 import trailhound.access.AuditLog;
 import trailhound.ingest.LiveIngest;
+import trailhound.ingest.Positions;
 import trailhound.protocol.Message;
 import trailhound.protocol.Protocol;
 import trailhound.protocol.ProtocolException;
@@ -45,24 +47,64 @@ public final class AgentSocket {
     /** What the server knows about one connection. */
     private static final class Conversation {
         volatile Stage stage = Stage.HELLO;
+        volatile int protocol;
         volatile String agentId;
         volatile String endpoint;
+        /** What the agent was last told (protocol 2): start (true) or stop; guarded by the conversation. */
+        boolean streaming;
     }
 
     private final Agents agents;
     private final AuditLog audit;
     private final LiveIngest live;
     private final String serverPin;
+    private final LiveConnections connections;
     private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
     /** The connection of each authenticated agent: a newer one replaces (closes) an older one. */
     private final Map<String, WsContext> byAgent = new ConcurrentHashMap<>();
 
-    /** @param serverPin the pin of the server's TLS key ({@code sha256/<base64>}), null on plain HTTP */
-    public AgentSocket(Agents agents, AuditLog audit, LiveIngest live, String serverPin) {
+    /**
+     * @param serverPin the pin of the server's TLS key ({@code sha256/<base64>}), null on plain HTTP
+     * @param connections the analysts' connections, which say when an agent is to send (protocol 2)
+     */
+    public AgentSocket(Agents agents, AuditLog audit, LiveIngest live, String serverPin, LiveConnections connections) {
         this.agents = agents;
         this.audit = audit;
         this.live = live;
         this.serverPin = serverPin;
+        this.connections = connections;
+        connections.attach(this);
+    }
+
+    /** The protocol version of the endpoint's agent connected now, empty when none is. */
+    Optional<Integer> protocolOf(String endpoint) {
+        return admitted(endpoint).map(ctx -> conversations.get(ctx.sessionId())).map(c -> c.protocol);
+    }
+
+    /** Tells the endpoint's agent (protocol 2) to start or stop sending when that changed. */
+    void reconsider(String endpoint) {
+        admitted(endpoint).ifPresent(ctx -> {
+            Conversation c = conversations.get(ctx.sessionId());
+            if (c != null) reconsider(ctx, c);
+        });
+    }
+
+    private void reconsider(WsContext ctx, Conversation c) {
+        if (c.protocol < Protocol.ON_DEMAND || c.endpoint == null) return;
+        boolean want = connections.wanted(c.endpoint);
+        synchronized (c) {
+            if (want == c.streaming) return;
+            c.streaming = want;
+            ctx.send(Protocol.encode(want ? new Message.Start() : new Message.Stop()));
+        }
+    }
+
+    private Optional<WsContext> admitted(String endpoint) {
+        for (WsContext ctx : byAgent.values()) {
+            Conversation c = conversations.get(ctx.sessionId());
+            if (c != null && endpoint.equals(c.endpoint) && c.stage == Stage.STREAM) return Optional.of(ctx);
+        }
+        return Optional.empty();
     }
 
     /** Registers the WebSocket route and raises Jetty's frame size limit to the protocol's. */
@@ -81,7 +123,9 @@ public final class AgentSocket {
 
     private void forget(WsContext ctx) {
         Conversation c = conversations.remove(ctx.sessionId());
-        if (c != null && c.agentId != null) byAgent.remove(c.agentId, ctx);
+        if (c != null && c.agentId != null && byAgent.remove(c.agentId, ctx)) {
+            connections.agentDisconnected(c.endpoint, "its connection to the server ended");
+        }
     }
 
     private void onMessage(WsMessageContext ctx) {
@@ -119,6 +163,7 @@ public final class AgentSocket {
             refuse(ctx, Protocol.Refusal.VERSION, reason);
             return;
         }
+        c.protocol = hello.protocol();
         c.stage = Stage.ADMISSION;
         ctx.send(Protocol.encode(new Message.Welcome(hello.protocol(), serverPin)));
     }
@@ -143,17 +188,25 @@ public final class AgentSocket {
                 if (older != null && !older.sessionId().equals(ctx.sessionId())) {
                     older.closeSession(4000, "replaced by a newer connection of the same agent");
                 }
-                long acknowledged = live.acknowledged(a.endpoint(), a.agentId());
+                Positions held = live.positions(a.endpoint(), a.agentId());
+                synchronized (c) { // before any start: the agent expects authenticated first
+                    ctx.send(Protocol.encode(c.protocol >= Protocol.ON_DEMAND && held.catchingUp()
+                            ? new Message.Authenticated(a.endpoint(), held.acknowledged(), held.backfill(), held.liveEdge())
+                            : new Message.Authenticated(a.endpoint(), held.acknowledged())));
+                }
                 c.stage = Stage.STREAM;
-                ctx.send(Protocol.encode(new Message.Authenticated(a.endpoint(), acknowledged)));
+                connections.agentConnected(a.endpoint(), c.protocol);
+                reconsider(ctx, c);
             }
         }
     }
 
     private void stream(WsContext ctx, Conversation c, Message m) throws IOException {
         switch (m) {
-            case Message.Heartbeat h -> agents.heartbeat(c.agentId, h.os(), h.addresses(), h.agentVersion(), h.storeEvents(),
-                    h.freeDiskBytes());
+            case Message.Heartbeat h -> {
+                agents.heartbeat(c.agentId, h.os(), h.addresses(), h.agentVersion(), h.storeEvents(), h.freeDiskBytes());
+                reconsider(ctx, c); // a group set to stream (or not) since, by the CLI or the page
+            }
             case Message.Batch b -> {
                 if (b.events().size() > MAX_BATCH_EVENTS) {
                     throw new ProtocolException("a batch holds at most " + MAX_BATCH_EVENTS + " events, this one " + b.events().size());
@@ -162,8 +215,16 @@ public final class AgentSocket {
                 List<Event> events = new ArrayList<>(b.events().size());
                 for (Map<String, String> wire : b.events()) events.add(Protocol.fromWire(wire));
                 // acked once in the journal; the handler returns (and the next frame is read) once indexed too
-                live.append(c.endpoint, c.agentId, b.last(), events,
-                        acknowledged -> ctx.send(Protocol.encode(new Message.Ack(b.batchId(), acknowledged))));
+                boolean backfill = c.protocol >= Protocol.ON_DEMAND && b.backfilling();
+                live.append(c.endpoint, c.agentId, b.first(), b.last(), backfill, b.catchupEvents() == null ? 0 : b.catchupEvents(), events,
+                        held -> {
+                            Message.Ack ack = c.protocol >= Protocol.ON_DEMAND && held.catchingUp()
+                                    ? new Message.Ack(b.batchId(), held.acknowledged(), held.backfill(), held.liveEdge())
+                                    : new Message.Ack(b.batchId(), held.acknowledged());
+                            synchronized (c) {
+                                ctx.send(Protocol.encode(ack));
+                            }
+                        });
             }
             default -> throw new ProtocolException("expected heartbeat or batch, got " + type(m));
         }
