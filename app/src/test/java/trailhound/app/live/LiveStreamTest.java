@@ -54,12 +54,15 @@ import trailhound.schema.Field;
  * agents ({@code trailhound agent --replay}) on loopback, a relay between them whose connections the
  * test cuts, a real journal and index. The agent is killed (-9) and restarted, the server is killed
  * (-9) and restarted, the connection is cut; in the end the endpoint's events are exactly the
- * replayed file's: every uid once, every field as in the file (times shifted).
+ * replayed file's: every uid once, every field as in the file (times shifted). An agent sends only
+ * while an analyst's live connection is open on its endpoint (or its group streams), newest first.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveStreamTest {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
+    /** The server's live idle time here (serve --live-idle): short, so that the test sees a connection close. */
+    private static final Duration IDLE = Duration.ofSeconds(5);
     private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
 
     @TempDir static Path tmp;
@@ -101,9 +104,13 @@ class LiveStreamTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void stream_killAgentAndServer_cutSocket_eventsEqualTheSourceExactly() throws Exception {
-        String token = enrolmentToken("--uses", "1");
+        // a group set to stream: its endpoints send all the time, no analyst connection needed
+        StringWriter groupOut = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"groups", "add", "--data", data.toString(), "--name", "Streamers", "--stream"},
+                new PrintWriter(groupOut, true), new PrintWriter(groupOut, true)), groupOut.toString());
+        String token = enrolmentToken("--uses", "1", "--group", "Streamers");
         Path state = tmp.resolve("agent-ws");
         Process agent = agent(state, "--token", token, "--name", "replay-01", "--replay", sample.toString(), "--rate", "500",
                 "--batch", "100");
@@ -258,6 +265,202 @@ class LiveStreamTest {
         assertTrue(audited.stream().anyMatch(a -> a.startsWith("agent.enrol failed") && a.contains("is expired")), audited.toString());
     }
 
+    @Test
+    @Order(3)
+    void connection_catchesUpNewestFirst_resumesBothEnds_closesWhenIdle_andOnlyForTheCallersGroups() throws Exception {
+        Path state = tmp.resolve("agent-conn");
+        Process agent = agent(state, "--token", enrolmentToken(), "--name", "conn-01", "--replay", sample.toString(), "--rate", "100000",
+                "--batch", "20");
+        long total = sourceEvents();
+        List<String> order = sourceUids();
+        String admin = apiToken("chief", null);
+        waitFor("the replay into the agent's store", () -> logs().contains("complete (" + total + " events)"));
+        waitFor("the agent online", () -> api("GET", "/api/v1/live/endpoints?q=conn-0", admin, null).contains("\"online\":true"));
+        Thread.sleep(1_000); // a stream would show by now
+        assertEquals(0, journalCount("conn-01"), "no events leave the endpoint before an analyst connects");
+
+        // an analyst outside the endpoint's groups can neither find it nor connect to it
+        String outsider = apiToken("outsider", "Elsewhere");
+        assertEquals("{\"endpoints\":[]}", api("GET", "/api/v1/live/endpoints?q=conn-0", outsider, null));
+        assertEquals(404, status("POST", "/api/v1/live/connections", outsider, "{\"endpoints\":[\"conn-01\"]}"));
+        assertEquals(0, journalCount("conn-01"));
+
+        String opened = api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"conn-01\"]}");
+        String id = field(opened, "id");
+        assertEquals("connected", field(opened, "state"), opened);
+        assertEquals("{\"connections\":[],\"idle_seconds\":" + IDLE.toSeconds() + "}",
+                api("GET", "/api/v1/live/connections", outsider, null), "not listed for the outsider");
+        assertEquals(404, status("DELETE", "/api/v1/live/connections/" + id, outsider, null));
+        Thread activity = Thread.ofPlatform().daemon().start(() -> { // an analyst searching: keeps the connection open
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    status("GET", "/api/v1/endpoints/conn-01/count?q=type:process", admin, null);
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // the index does not exist yet: try again
+                }
+            }
+        });
+        try {
+            waitFor("the first events", () -> journalCount("conn-01") > 0);
+            agent.destroyForcibly().waitFor(); // kill -9 during the catch-up
+            long afterKill = journalCount("conn-01");
+            assertTrue(afterKill < total, "killed during the catch-up: " + afterKill + " of " + total);
+            List<String> first = journalUids("conn-01", 20);
+            assertEquals(order.subList(order.size() - 20, order.size()), first, "the newest events arrive first");
+            waitFor("the newest event searchable", () -> count("conn-01", "event_uid:" + order.getLast(), admin) == 1);
+            assertEquals(0, count("conn-01", "event_uid:" + order.getFirst(), admin), "the oldest not yet: it comes last");
+            String during = api("GET", "/api/v1/live/connections", admin, null);
+            assertTrue(during.contains("\"running\":true") && during.contains("\"total\":" + total), during);
+
+            agent = agent(state, "--replay", sample.toString(), "--rate", "100000", "--batch", "20");
+            waitFor("more of the catch-up after the restart", () -> journalCount("conn-01") > afterKill + 300);
+            int before = proxy.accepted();
+            proxy.cutAll();
+            waitFor("the agent to reconnect", () -> proxy.accepted() > before);
+            waitFor("every event", () -> journalCount("conn-01") >= total);
+            Thread.sleep(1_500); // a duplicate would arrive with the next batches: give it the chance to show
+            assertEquals(total, journalCount("conn-01"), "no event lost or duplicated across the kill and the cut");
+            assertEquals(new java.util.TreeSet<>(order), new java.util.TreeSet<>(journalUids("conn-01", Integer.MAX_VALUE)));
+            waitFor("all searchable", () -> count("conn-01", "", admin) == total);
+            String done = api("GET", "/api/v1/live/connections", admin, null);
+            assertTrue(done.contains("\"done\":" + total + ",\"total\":" + total + ",\"running\":false"), done);
+            assertEquals("connected", field(done, "state"), done);
+        } finally {
+            activity.interrupt();
+            activity.join();
+        }
+
+        // no analyst activity: the connection closes, says why, and the agent stops sending; its events stay on it
+        waitFor("the idle connection to close", () -> api("GET", "/api/v1/live/connections", admin, null).contains("\"state\":\"closed\""));
+        String closed = api("GET", "/api/v1/live/connections", admin, null);
+        assertTrue(field(closed, "reason").contains("closed after " + IDLE.toSeconds() + " seconds without analyst activity"), closed);
+        waitFor("the agent to hear stop", () -> logs().contains("stream stopped"));
+        addToAgentStore(state, "late-1", "late-2", "late-3");
+        Thread.sleep(1_500);
+        assertEquals(total, journalCount("conn-01"), "nothing sent after the connection closed");
+        String again = field(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"conn-01\"]}"), "id");
+        waitFor("the events recorded meanwhile", () -> journalCount("conn-01") == total + 3);
+        assertEquals(204, status("DELETE", "/api/v1/live/connections/" + again, admin, null));
+        assertEquals(204, status("DELETE", "/api/v1/live/connections/" + id, admin, null));
+        assertEquals(404, status("DELETE", "/api/v1/live/connections/" + id, admin, null));
+        assertTrue(api("GET", "/api/v1/live/connections", admin, null).startsWith("{\"connections\":[]"));
+        agent.destroyForcibly().waitFor();
+
+        List<String> audited = new ArrayList<>();
+        try (DataDir dir = DataDir.open(data)) {
+            Access.over(dir, Clock.systemUTC()).audit().forEach(e -> audited.add(e.event().actor() + " " + e.event().action() + " "
+                    + e.event().outcome() + " " + e.event().endpoint() + " " + e.event().detail()));
+        }
+        for (String expected : List.of("chief live.connect ok conn-01", "server live.disconnect ok null conn-01: connection " + id,
+                "chief live.disconnect ok conn-01 connection " + id + " deleted", "outsider access.denied denied conn-01")) {
+            assertTrue(audited.stream().anyMatch(a -> a.startsWith(expected)), expected + " in " + audited);
+        }
+    }
+
+    /** Events a recorder put into the agent's store meanwhile (the store is SQLite; the agent reads what is there). */
+    private static void addToAgentStore(Path state, String... uids) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("store.db"));
+             java.sql.PreparedStatement p = c.prepareStatement("INSERT INTO events(fields) VALUES (?)")) {
+            for (String uid : uids) {
+                p.setString(1, "{\"event_uid\":\"" + uid + "\",\"ts\":\"" + System.currentTimeMillis()
+                        + "\",\"type\":\"process\",\"operation\":\"start\"}");
+                p.executeUpdate();
+            }
+        }
+    }
+
+    /** The source's uids in the order the replay reads (and the agent numbers) them. */
+    private List<String> sourceUids() {
+        List<String> out = new ArrayList<>();
+        try (RecorderReader reader = RecorderReader.open(sample)) {
+            reader.read("x", 0, e -> out.add(e.uid()));
+        }
+        return out;
+    }
+
+    /** The uids of the journal's first {@code n} rows, in the order they arrived (batch by batch). */
+    private List<String> journalUids(String endpoint, int n) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("endpoints").resolve(endpoint).resolve("journal.db"));
+             java.sql.PreparedStatement p = c.prepareStatement("SELECT uid FROM events ORDER BY seq LIMIT ?")) {
+            p.setInt(1, n);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+
+    /** An API token of a new user: an administrator, or (with {@code group}) an analyst granted that group (made, empty). */
+    private String apiToken(String user, String group) {
+        try (DataDir dir = DataDir.open(data)) {
+            Access access = Access.over(dir, Clock.systemUTC());
+            if (group != null) access.groups().create(Caller.commandLine(), group, null, List.of());
+            access.accounts().create(Caller.commandLine(), user, group == null ? trailhound.access.Role.ADMINISTRATOR
+                    : trailhound.access.Role.ANALYST, group == null ? List.of() : List.of(group), "a long enough password 7", false);
+            return access.tokens().create(Caller.commandLine(), user, "live test", 1).secret();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private long count(String endpoint, String query, String token) {
+        try {
+            String body = api("GET", "/api/v1/endpoints/" + endpoint + "/count?q=" + java.net.URLEncoder.encode(query,
+                    java.nio.charset.StandardCharsets.UTF_8), token, null);
+            return Long.parseLong(field(body, "total"));
+        } catch (AssertionError e) {
+            return -1; // no index yet
+        }
+    }
+
+    private static final java.net.http.HttpClient HTTP = http();
+
+    private static java.net.http.HttpClient http() {
+        try {
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, new javax.net.ssl.TrustManager[] {new RawAgent.TrustAny()}, new java.security.SecureRandom());
+            return java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private java.net.http.HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) b.header("Content-Type", "application/json");
+        return HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String method, String path, String token, String json) throws Exception {
+        return send(method, path, token, json).statusCode();
+    }
+
+    /** The body of a 2xx answer (an AssertionError otherwise). */
+    private String api(String method, String path, String token, String json) {
+        try {
+            java.net.http.HttpResponse<String> r = send(method, path, token, json);
+            if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
+            return r.body();
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + path + ": " + e, e);
+        }
+    }
+
+    /** The first value of {@code "name"} in a JSON text (a string's content, or a number). */
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([-0-9.]+))").matcher(json);
+        if (!m.find()) throw new AssertionError("no " + name + " in " + json);
+        return m.group(1) != null ? m.group(1) : m.group(2);
+    }
+
     /** An enrolment with a new identity. */
     private static Message.Enrol enrol(String token, String name) {
         return new Message.Enrol(token, name, "h", "os", "a" + java.util.HexFormat.of().toHexDigits(System.nanoTime()),
@@ -277,6 +480,14 @@ class LiveStreamTest {
         }
     }
 
+    private String logs() {
+        try {
+            return agentLogs();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private String agentLogs() throws IOException {
         StringBuilder all = new StringBuilder();
         try (var logs = Files.list(tmp)) {
@@ -291,7 +502,8 @@ class LiveStreamTest {
 
     private Process startServer(int port) throws Exception {
         Path log = tmp.resolve("server-" + System.nanoTime() + ".log");
-        Process p = java(log, "trailhound.app.Main", "serve", "--data", data.toString(), "--port", Integer.toString(port));
+        Process p = java(log, "trailhound.app.Main", "serve", "--data", data.toString(), "--port", Integer.toString(port),
+                "--live-idle", IDLE.toSeconds() + "s");
         waitFor("the server to listen on " + port, () -> {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return true;

@@ -22,7 +22,8 @@ import trailhound.web.WebContext;
  */
 public final class GroupPages {
     /** A group, its members now and the endpoints named in it that the data folder does not have (yet). */
-    public record Row(Groups.Group group, SortedSet<String> members, SortedSet<String> notSeen) {}
+    /** A group's row; {@code streams}: its endpoints send live events all the time. */
+    public record Row(Groups.Group group, SortedSet<String> members, SortedSet<String> notSeen, boolean streams) {}
 
     public record GroupsPage(PageChrome chrome, List<Row> groups, String error) {}
 
@@ -47,6 +48,8 @@ public final class GroupPages {
                 ctx.access().groups().addEndpoint(by, g, String.valueOf(http.formParam("endpoint")).strip())));
         routes.post("/admin/groups/{name}/remove-endpoint", Action.ADMINISTER, http -> pages.change(http, (by, g) ->
                 ctx.access().groups().removeEndpoint(by, g, String.valueOf(http.formParam("endpoint")))));
+        routes.post("/admin/groups/{name}/stream", Action.ADMINISTER, http -> pages.change(http, (by, g) ->
+                ctx.access().groups().setStream(by, g, "always".equals(http.formParam("stream")))));
         routes.post("/admin/groups/{name}/delete", Action.ADMINISTER, http -> pages.change(http, (by, g) ->
                 ctx.access().groups().delete(by, g)));
         routes.get("/api/v1/groups", Action.ADMINISTER, pages::api);
@@ -58,7 +61,9 @@ public final class GroupPages {
 
     private void render(Context http, String error) {
         Groups groups = ctx.access().groups();
-        List<Row> rows = groups.list().stream().map(g -> new Row(g, groups.members(g.name()), groups.notSeen(g.name()))).toList();
+        List<String> streaming = groups.streaming();
+        List<Row> rows = groups.list().stream().map(g -> new Row(g, groups.members(g.name()), groups.notSeen(g.name()),
+                streaming.contains(g.name()))).toList();
         ctx.render(http, "admin/groups.jte", new GroupsPage(ctx.chrome(http, "Groups"), rows, error));
     }
 

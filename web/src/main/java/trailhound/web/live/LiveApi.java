@@ -58,8 +58,10 @@ public final class LiveApi {
     }
 
     private void list(Context http) {
-        http.json(Map.of("connections", connections.list(ctx.scope(http)).stream().map(LiveApi::json).toList(),
-                "idle_seconds", connections.idle().toSeconds()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("connections", connections.list(ctx.scope(http)).stream().map(LiveApi::json).toList());
+        body.put("idle_seconds", connections.idle().toSeconds());
+        http.json(body);
     }
 
     private void delete(Context http) {
