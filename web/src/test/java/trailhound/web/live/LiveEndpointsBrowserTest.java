@@ -1,0 +1,113 @@
+package trailhound.web.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import trailhound.access.Access;
+import trailhound.access.Agents;
+import trailhound.access.Caller;
+import trailhound.web.Browsers;
+import trailhound.web.WebTestSupport;
+
+/**
+ * The Live Endpoints page in a real browser: type-ahead by name and by address with the online dot,
+ * connecting to two endpoints (one online whose agent is not connected here: attempted; one offline:
+ * failed, saying since when and what to check), the connection list, and Delete. One endpoint's
+ * host name is markup: it must show as text.
+ */
+class LiveEndpointsBrowserTest {
+    private static final String HOSTILE_HOST = "<img src=x onerror=\"window.pwned=1\">host";
+
+    @TempDir
+    static Path dir;
+
+    static WebTestSupport web;
+    static ChromeDriver browser;
+    static WebDriverWait wait;
+
+    @BeforeAll
+    static void start() throws Exception {
+        web = WebTestSupport.start(dir);
+        Access access = web.server().access();
+        Agents agents = access.agents();
+        String token = agents.create(Caller.commandLine(), null, Duration.ofHours(1), 2).secret();
+        enrol(agents, token, "live-ws-01", HOSTILE_HOST, "a00000000000000a1");
+        enrol(agents, token, "live-db-02", "db02.corp", "a00000000000000b2");
+        agents.heartbeat("a00000000000000a1", "Linux 6.8 amd64", List.of("10.9.8.7"), "0.1.0", 12, 1 << 30); // online; db-02 never seen
+        browser = Browsers.open(Files.createDirectories(dir.resolve("profile")), Files.createDirectories(dir.resolve("downloads")));
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    private static void enrol(Agents agents, String token, String name, String host, String agentId) {
+        Agents.Admission a = agents.enrol(token, name, host, "Linux", agentId, "s".repeat(43), "127.0.0.1");
+        assertTrue(a instanceof Agents.Admission.Admitted, a.toString());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) browser.quit();
+        if (web != null) web.close();
+    }
+
+    @Test
+    void typeAhead_connect_list_delete() throws Exception {
+        Browsers.signIn(browser, web);
+        Browsers.consoleErrors(browser); // the sign-in page's (a favicon)
+        browser.findElement(By.id("nav-live")).click();
+        WebElement q = browser.findElement(By.id("live-q"));
+
+        q.sendKeys("10.9.8"); // by address
+        WebElement ws = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("li.live-match[data-endpoint='live-ws-01']")));
+        assertTrue(ws.findElement(By.cssSelector(".live-dot")).getAttribute("class").contains("online"), "the online dot");
+        assertTrue(ws.getText().contains(HOSTILE_HOST), "the host name shows as text: " + ws.getText());
+        assertEquals(1, browser.findElements(By.cssSelector("li.live-match")).size(), "only the endpoint with that address");
+
+        q.clear();
+        q.sendKeys("live-"); // by name, as typed
+        WebElement db = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("li.live-match[data-endpoint='live-db-02']")));
+        assertTrue(db.findElement(By.cssSelector(".live-dot")).getAttribute("class").contains("offline"));
+        assertEquals(2, browser.findElements(By.cssSelector("li.live-match")).size());
+        assertTrue(!browser.findElement(By.id("live-connect")).isEnabled(), "nothing selected yet");
+        for (WebElement box : browser.findElements(By.cssSelector("li.live-match input[type=checkbox]"))) box.click();
+        assertEquals("Connect 2", browser.findElement(By.id("live-connect")).getText());
+        browser.findElement(By.id("live-connect")).click();
+
+        WebElement failed = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("tr.live-connection[data-endpoint='live-db-02']")));
+        assertEquals("failed", failed.findElement(By.cssSelector(".live-state")).getText());
+        assertTrue(failed.findElement(By.cssSelector(".live-reason")).getText().contains("offline (its agent never connected)"),
+                failed.getText());
+        assertTrue(failed.getText().contains("systemctl status trailhound-agent"), failed.getText());
+        WebElement attempted = browser.findElement(By.cssSelector("tr.live-connection[data-endpoint='live-ws-01']"));
+        assertEquals("attempted", attempted.findElement(By.cssSelector(".live-state")).getText());
+        assertTrue(attempted.getText().contains("its agent is not connected to this server now"), attempted.getText());
+        Browsers.screenshot(browser, "live-endpoints");
+
+        failed.findElement(By.cssSelector(".live-delete")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.live-connection"), 1));
+        browser.findElement(By.cssSelector("tr.live-connection[data-endpoint='live-ws-01'] .live-delete")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.live-connection"), 0));
+        assertTrue(browser.findElement(By.id("live-none")).isDisplayed());
+
+        assertNull(browser.executeScript("return window.pwned"), "no markup from an agent ran");
+        assertEquals(List.of(), Browsers.consoleErrors(browser), "no script refused by the CSP, no failed request");
+        List<String> audited = new java.util.ArrayList<>();
+        web.server().access().audit().forEach(e -> audited.add(e.event().action() + " " + e.event().endpoint()));
+        assertTrue(audited.containsAll(List.of("live.connect live-ws-01", "live.connect live-db-02", "live.disconnect live-ws-01",
+                "live.disconnect live-db-02")), audited.toString());
+    }
+}
