@@ -214,6 +214,21 @@ class AccessCommandsTest {
     }
 
     @Test
+    void groups_setToStream_listedAndAudited_andSetBack() throws Exception {
+        ok(run("groups", "add", "--name", "Servers", "--rule", "os:linux", "--stream"));
+        assertTrue(ok(run("groups")).out().contains("Streaming live events always (set-stream): Servers"));
+        assertTrue(ok(run("groups", "--format", "json")).out().contains("\"name\":\"Servers\",\"rule\":\"os:linux\",\"builtin\":false,"
+                + "\"endpoints\":[],\"stream\":true"));
+        assertTrue(ok(run("groups", "set-stream", "--name", "Servers", "--stream", "connected")).out()
+                .contains("Servers: its endpoints stream only while an analyst is connected"));
+        assertFalse(ok(run("groups")).out().contains("Streaming live events always"));
+        refused(run("groups", "set-stream", "--name", "All endpoints", "--stream", "always"), "All endpoints");
+        String audit = ok(run("audit", "--format", "csv")).out();
+        assertTrue(audit.contains("group.stream") && audit.contains("Servers: streams always")
+                && audit.contains("Servers: streams only when connected"), audit);
+    }
+
+    @Test
     void groups_namedEndpointsNotSeenYet_countedApartFromMembers() throws Exception {
         Cli added = ok(run("groups", "add", "--name", "Finance", "--endpoints", "WS-FIN-01,WS-FIN-09,WS-FIN-10"));
         assertTrue(added.out().contains("Finance: 1 endpoint now (+2 named, not seen yet)"), added.out());
