@@ -216,6 +216,11 @@ public final class Agents {
         return e;
     }
 
+    /** The endpoint an agent id is bound to, when it is enrolled (no access check: for the server's own use). */
+    public Optional<String> endpointOf(String agentId) {
+        return store.agent(agentId).map(LiveAgents.Agent::endpoint);
+    }
+
     /** The endpoint's registry entry, when an agent is enrolled under it (no access check: for the server's own use). */
     public Optional<Endpoint> endpoint(String name) {
         Instant now = clock.instant();

@@ -168,6 +168,8 @@ final class Agent {
         private long sentBackfill;
         /** A catch-up runs: batches go newest first from the backfill down to {@code acknowledged + 1}. */
         private boolean catchingUp;
+        /** The next batch is the catch-up's, if one runs (they alternate with new events). */
+        private boolean backfillTurn;
         /** The server said start (version 2) and not stop since. */
         private boolean streaming;
         /** At the next start with nothing in flight, see whether events waited: they are sent newest first. */
@@ -228,7 +230,7 @@ final class Agent {
 
         /**
          * The next batch to send, or null: a catch-up begins (newest events first) when events waited at a
-         * start; then new events (the live edge) go before the rest of the catch-up, which follows newest first.
+         * start; then batches of new events (the live edge) and of the rest of the catch-up, newest first, take turns.
          */
         private Message.Batch nextBatch(long batchId, int waiting) throws IOException {
             if (catchUpDue && !catchingUp) {
@@ -244,14 +246,18 @@ final class Agent {
                     return backfill(batchId, top, newest, waited);
                 }
             }
+            if (catchingUp && backfillTurn) { // new events and the catch-up take turns: neither waits for the other to run dry
+                backfillTurn = false;
+                return backfill(batchId, store.before(sentBackfill, acknowledged, settings.batch()), sentBackfill - 1, null);
+            }
             List<LocalStore.Stored> next = store.after(sentForward, settings.batch());
             if (!next.isEmpty()) {
                 sentForward = next.getLast().seq();
+                backfillTurn = true;
                 return new Message.Batch(batchId, next.getFirst().seq(), sentForward, fields(next));
             }
             if (catchingUp) {
-                List<LocalStore.Stored> older = store.before(sentBackfill, acknowledged, settings.batch());
-                return backfill(batchId, older, sentBackfill - 1, null);
+                return backfill(batchId, store.before(sentBackfill, acknowledged, settings.batch()), sentBackfill - 1, null);
             }
             return null;
         }

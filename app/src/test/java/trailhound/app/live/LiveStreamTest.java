@@ -104,7 +104,7 @@ class LiveStreamTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void stream_killAgentAndServer_cutSocket_eventsEqualTheSourceExactly() throws Exception {
         // a group set to stream: its endpoints send all the time, no analyst connection needed
         StringWriter groupOut = new StringWriter();
@@ -267,13 +267,58 @@ class LiveStreamTest {
 
     @Test
     @Order(3)
+    void connectingToAnOfflineOrRefusedAgent_failsSayingWhyAndWhatToCheck() throws Exception {
+        String token = enrolmentToken("--uses", "3");
+        String refusedId = "a00000000000000c1";
+        String oldId = "a00000000000000c2";
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.hello();
+            raw.send(new Message.Enrol(token, "refused-01", "h", "os", refusedId, "R".repeat(43)));
+            raw.next(Message.Enrolled.class);
+        }
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.hello();
+            raw.send(new Message.Enrol(token, "old-01", "h", "os", oldId, "O".repeat(43)));
+            raw.next(Message.Enrolled.class);
+        }
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.hello();
+            raw.send(new Message.Enrol(token, "never-01", "h", "os", "a00000000000000c3", "N".repeat(43)));
+            raw.next(Message.Enrolled.class);
+        }
+        try (DataDir dir = DataDir.open(data)) { // old-01 was last heard of an hour ago, from this address
+            Access.over(dir, Clock.offset(Clock.systemUTC(), Duration.ofHours(-1))).agents().heartbeat(oldId, "Linux", List.of("127.0.0.1"),
+                    "0.0.9", 0, 0);
+        }
+        refused(new Message.Hello(Protocol.CURRENT, "t"), new Message.Authenticate(refusedId, "W".repeat(43)), "unknown_agent",
+                "wrong secret");
+        refused(new Message.Hello(Protocol.CURRENT + 1, "9.0"), null, "version", "upgrade the server");
+
+        String admin = apiToken("chief", null);
+        String body = api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"never-01\",\"refused-01\",\"old-01\"]}");
+        List<String> reasons = new ArrayList<>();
+        Matcher m = Pattern.compile("\"state\":\"failed\",\"since\":\"[^\"]+\",\"reason\":\"([^\"]+)\"").matcher(body);
+        while (m.find()) reasons.add(m.group(1));
+        assertEquals(3, reasons.size(), body);
+        assertTrue(reasons.get(0).startsWith("the endpoint is offline (its agent never connected): check that its agent runs"),
+                reasons.get(0));
+        assertTrue(reasons.get(1).contains("the server refused its agent: unknown agent"), reasons.get(1));
+        assertTrue(reasons.get(2).startsWith("the endpoint is offline since ") && reasons.get(2).contains(
+                "refused its agent (version 9.0) for a version mismatch: protocol version " + (Protocol.CURRENT + 1)), reasons.get(2));
+        Matcher ids = Pattern.compile("\"id\":\"(c[0-9a-f]+)\"").matcher(body);
+        while (ids.find()) assertEquals(204, status("DELETE", "/api/v1/live/connections/" + ids.group(1), admin, null));
+        assertTrue(api("GET", "/api/v1/live/connections", admin, null).startsWith("{\"connections\":[]"));
+    }
+
+    @Test
+    @Order(4)
     void connection_catchesUpNewestFirst_resumesBothEnds_closesWhenIdle_andOnlyForTheCallersGroups() throws Exception {
         Path state = tmp.resolve("agent-conn");
         Process agent = agent(state, "--token", enrolmentToken(), "--name", "conn-01", "--replay", sample.toString(), "--rate", "100000",
                 "--batch", "20");
         long total = sourceEvents();
         List<String> order = sourceUids();
-        String admin = apiToken("chief", null);
+        String admin = apiToken("chief-2", null);
         waitFor("the replay into the agent's store", () -> logs().contains("complete (" + total + " events)"));
         waitFor("the agent online", () -> api("GET", "/api/v1/live/endpoints?q=conn-0", admin, null).contains("\"online\":true"));
         Thread.sleep(1_000); // a stream would show by now
@@ -354,8 +399,8 @@ class LiveStreamTest {
             Access.over(dir, Clock.systemUTC()).audit().forEach(e -> audited.add(e.event().actor() + " " + e.event().action() + " "
                     + e.event().outcome() + " " + e.event().endpoint() + " " + e.event().detail()));
         }
-        for (String expected : List.of("chief live.connect ok conn-01", "server live.disconnect ok null conn-01: connection " + id,
-                "chief live.disconnect ok conn-01 connection " + id + " deleted", "outsider access.denied denied conn-01")) {
+        for (String expected : List.of("chief-2 live.connect ok conn-01", "server live.disconnect ok null conn-01: connection " + id,
+                "chief-2 live.disconnect ok conn-01 connection " + id + " deleted", "outsider access.denied denied conn-01")) {
             assertTrue(audited.stream().anyMatch(a -> a.startsWith(expected)), expected + " in " + audited);
         }
     }

@@ -76,6 +76,31 @@ public final class AgentSocket {
         connections.attach(this);
     }
 
+    /** A refusal remembered for the Live page: when, and why. */
+    record Refusal(java.time.Instant at, String reason) {}
+
+    private static final int REFUSALS_KEPT = 1_000;
+    /** The latest refusals by remote address (version) and by endpoint (a known agent refused), the oldest forgotten first. */
+    private final Map<String, Refusal> refusals = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Refusal> eldest) {
+            return size() > REFUSALS_KEPT;
+        }
+    });
+
+    /**
+     * Why the endpoint's agent was last refused, when it was: a protocol version from one of its
+     * addresses, or its authentication (a wrong secret for its agent id). Empty when neither.
+     */
+    Optional<Refusal> lastRefusal(String endpoint, List<String> addresses) {
+        Refusal found = refusals.get("endpoint:" + endpoint);
+        for (String address : addresses) {
+            Refusal r = refusals.get("address:" + address);
+            if (r != null && (found == null || r.at().isAfter(found.at()))) found = r;
+        }
+        return Optional.ofNullable(found);
+    }
+
     /** The protocol version of the endpoint's agent connected now, empty when none is. */
     Optional<Integer> protocolOf(String endpoint) {
         return admitted(endpoint).map(ctx -> conversations.get(ctx.sessionId())).map(c -> c.protocol);
@@ -160,6 +185,8 @@ public final class AgentSocket {
         if (!Protocol.accepts(hello.protocol())) {
             String reason = Protocol.versionRefusal(hello.protocol());
             audit.recordAnonymous("", "agent", address(ctx), "agent.connect", AuditLog.FAILED, reason + " (agent " + hello.agentVersion() + ")");
+            refusals.put("address:" + address(ctx), new Refusal(java.time.Instant.now(), "refused its agent (version "
+                    + hello.agentVersion() + ") for a version mismatch: " + reason));
             refuse(ctx, Protocol.Refusal.VERSION, reason);
             return;
         }
@@ -179,7 +206,13 @@ public final class AgentSocket {
             return;
         }
         switch (admission) {
-            case Agents.Admission.Refused r -> refuse(ctx, code(r.code()), r.reason());
+            case Agents.Admission.Refused r -> {
+                if (m instanceof Message.Authenticate a && a.agentId() != null) {
+                    agents.endpointOf(a.agentId()).ifPresent(endpoint -> refusals.put("endpoint:" + endpoint,
+                            new Refusal(java.time.Instant.now(), "refused its agent: " + r.reason())));
+                }
+                refuse(ctx, code(r.code()), r.reason());
+            }
             case Agents.Admission.Admitted a -> {
                 if (a.enrolled()) ctx.send(Protocol.encode(new Message.Enrolled(a.agentId(), a.endpoint())));
                 c.agentId = a.agentId();

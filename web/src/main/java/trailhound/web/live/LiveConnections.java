@@ -137,6 +137,10 @@ public final class LiveConnections implements AutoCloseable {
                             ? "the agent speaks protocol " + protocol.get() + ", which sends events whenever connected; upgrade it to"
                                     + " send only while an analyst is connected"
                             : "the agent sends what the server has not seen, newest first, then new events as they happen");
+                } else if (!e.online() && refusal(e).isPresent()) {
+                    AgentSocket.Refusal r = refusal(e).get();
+                    entry.set(State.FAILED, now, "the endpoint is offline" + (e.lastSeen() == null ? "" : " since " + e.lastSeen())
+                            + "; at " + r.at() + " the server " + r.reason());
                 } else if (!e.online()) {
                     entry.set(State.FAILED, now, "the endpoint is offline" + (e.lastSeen() == null ? " (its agent never connected)"
                             : " since " + e.lastSeen() + " (no heartbeat since)") + ": check that its agent runs (systemctl status"
@@ -150,6 +154,10 @@ public final class LiveConnections implements AutoCloseable {
             out.add(view(entry));
         }
         return out;
+    }
+
+    private Optional<AgentSocket.Refusal> refusal(Agents.Endpoint e) {
+        return socket == null ? Optional.empty() : socket.lastRefusal(e.name(), e.addresses());
     }
 
     /** The connections on endpoints the caller sees, oldest first. */
