@@ -379,7 +379,13 @@ class LiveStreamTest {
         }
 
         // no analyst activity: the connection closes, says why, and the agent stops sending; its events stay on it
-        waitFor("the idle connection to close", () -> api("GET", "/api/v1/live/connections", admin, null).contains("\"state\":\"closed\""));
+        assertEquals("{\"events\":" + total + ",\"connected\":true}", api("GET", "/api/v1/live/endpoints/conn-01/journal", admin, null),
+                "what an open grid polls for its \"n new events\"");
+        waitFor("the idle connection to close", () -> { // the pages' polling meanwhile is not activity
+            api("GET", "/api/v1/live/endpoints/conn-01/journal", admin, null);
+            return api("GET", "/api/v1/live/connections", admin, null).contains("\"state\":\"closed\"");
+        });
+        assertEquals("{\"events\":" + total + ",\"connected\":false}", api("GET", "/api/v1/live/endpoints/conn-01/journal", admin, null));
         String closed = api("GET", "/api/v1/live/connections", admin, null);
         assertTrue(field(closed, "reason").contains("closed after " + IDLE.toSeconds() + " seconds without analyst activity"), closed);
         waitFor("the agent to hear stop", () -> logs().contains("stream stopped"));

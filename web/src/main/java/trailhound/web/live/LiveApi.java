@@ -75,7 +75,10 @@ public final class LiveApi {
     private void journal(Context http) throws java.io.IOException {
         String endpoint = http.pathParam("endpoint");
         ctx.scope(http).endpoint(endpoint); // 404 outside the caller's groups
-        http.json(Map.of("events", connections.journalEvents(endpoint), "connected", connections.connected(endpoint)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("events", connections.journalEvents(endpoint));
+        body.put("connected", connections.connected(endpoint));
+        http.json(body);
     }
 
     private static Map<String, Object> json(LiveConnections.View v) {
