@@ -55,4 +55,11 @@ class ServeCommandTest {
         assertEquals(2, c.status(), c.err());
         assertTrue(c.err().contains("--http-port 8443 is the HTTPS port (--port): pick another"), c.err());
     }
+
+    @Test
+    void serve_liveIdleNotADuration_refused() {
+        Cli c = Cli.run("serve", "--data", tmp.resolve("data").toString(), "--port", "0", "--live-idle", "10 minutes");
+        assertEquals(2, c.status(), c.err());
+        assertTrue(c.err().contains("--live-idle is a number and s, m or h, e.g. 90s, 10m, 1h; not '10 minutes'"), c.err());
+    }
 }
