@@ -65,6 +65,7 @@ class LiveEndpointsBrowserTest {
 
     @Test
     void typeAhead_connect_list_delete() throws Exception {
+        browser.manage().deleteAllCookies();
         Browsers.signIn(browser, web);
         Browsers.consoleErrors(browser); // the sign-in page's (a favicon)
         browser.findElement(By.id("nav-live")).click();
@@ -109,5 +110,80 @@ class LiveEndpointsBrowserTest {
         web.server().access().audit().forEach(e -> audited.add(e.event().action() + " " + e.event().endpoint()));
         assertTrue(audited.containsAll(List.of("live.connect live-ws-01", "live.connect live-db-02", "live.disconnect live-ws-01",
                 "live.disconnect live-db-02")), audited.toString());
+    }
+
+    @Test
+    void openGrid_ofAConnectedEndpoint_showsNewEvents_andUpdates() throws Exception {
+        String token = web.server().access().agents().create(Caller.commandLine(), null, Duration.ofHours(1), 1).secret();
+        java.util.concurrent.BlockingQueue<trailhound.protocol.Message> in = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket agent = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create(web.server().url().replace("http", "ws") + AgentSocket.PATH), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            in.add(trailhound.protocol.Protocol.decode(partial.toString()));
+                            partial.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        String connection = null;
+        try {
+            send(agent, new trailhound.protocol.Message.Hello(trailhound.protocol.Protocol.CURRENT, "test"));
+            send(agent, new trailhound.protocol.Message.Enrol(token, "grid-01", "grid", "Linux", "a00000000000000e1", "g".repeat(43)));
+            send(agent, new trailhound.protocol.Message.Heartbeat("Linux", List.of(), "test", 0, 0, 0, System.currentTimeMillis()));
+            send(agent, new trailhound.protocol.Message.Batch(1, 1, 3, events(1, 3)));
+            waitForAck(in, 3);
+
+            WebTestSupport api = web.anotherBrowser().signIn();
+            var opened = api.postJson("/api/v1/live/connections", "{\"endpoints\":[\"grid-01\"]}");
+            assertEquals(201, opened.statusCode(), opened.body());
+            connection = WebTestSupport.find(opened.body(), "\"id\":\"([^\"]+)\"");
+            browser.manage().deleteAllCookies();
+            Browsers.signIn(browser, web);
+            browser.get(web.server().url() + "/endpoints/grid-01/events");
+            assertEquals(3, browser.findElements(By.cssSelector("#events tr.event-row")).size());
+            WebElement badge = browser.findElement(By.id("live-new"));
+            assertTrue(!badge.isDisplayed(), "nothing new yet");
+            send(agent, new trailhound.protocol.Message.Batch(2, 4, 5, events(4, 5)));
+            waitForAck(in, 5);
+            wait.until(ExpectedConditions.textToBe(By.id("live-new"), "2 new events"));
+            badge.click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("live-new")));
+            assertEquals(5, browser.findElements(By.cssSelector("#events tr.event-row")).size(), "the grid updated: every event");
+        } finally {
+            agent.abort();
+            if (connection != null) { // listed until deleted: Delete on the Live page
+                browser.get(web.server().url() + "/live");
+                browser.findElement(By.cssSelector("tr.live-connection[data-id='" + connection + "'] .live-delete")).click();
+                wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.live-connection"), 0));
+            }
+        }
+    }
+
+    private static List<java.util.Map<String, String>> events(int from, int to) {
+        List<java.util.Map<String, String>> out = new java.util.ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            out.add(trailhound.protocol.Protocol.toWire(trailhound.schema.Event.builder().set(trailhound.schema.Field.EVENT_UID, "grid-" + i)
+                    .ts(System.currentTimeMillis() - 60_000 + i).set(trailhound.schema.Field.TYPE, "process")
+                    .set(trailhound.schema.Field.OPERATION, "start").set(trailhound.schema.Field.COMMAND_LINE, "grid-cmd " + i).build()));
+        }
+        return out;
+    }
+
+    private static void send(java.net.http.WebSocket ws, trailhound.protocol.Message m) throws Exception {
+        ws.sendText(trailhound.protocol.Protocol.encode(m), true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static void waitForAck(java.util.concurrent.BlockingQueue<trailhound.protocol.Message> in, long acknowledged) throws Exception {
+        while (true) {
+            trailhound.protocol.Message m = in.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (m == null) throw new AssertionError("no ack of " + acknowledged);
+            if (m instanceof trailhound.protocol.Message.Ack ack && ack.acknowledged() == acknowledged) return;
+        }
     }
 }
