@@ -23,11 +23,16 @@ import trailhound.protocol.Protocol;
  * the rest from there: a batch lost in flight is sent again, a batch the server stored but whose ack was
  * lost is acknowledged again without being stored twice. At most WINDOW batches wait for their ack,
  * which bounds what is in flight when the server slows down.
+ *
+ * With a server of protocol 2 events leave only between its start and stop, and what waited goes
+ * newest first: the server then holds a range backfill..live_edge above acknowledged, both ends sent
+ * back in Authenticated after a disconnect and resumed from there (Message's javadoc has the rules).
  */
 
 /**
- * The agent: connects out to the server, enrols or authenticates, then sends the local store's events
- * in acknowledged batches and a heartbeat every {@link #HEARTBEAT}; reconnects after any failure with
+ * The agent: connects out to the server, enrols or authenticates, then sends a heartbeat every
+ * {@link #HEARTBEAT} and, while the server asks for them, the local store's events in acknowledged
+ * batches, what waited newest first; reconnects after any failure with
  * jittered exponential backoff (1 s doubling to 60 s, each wait a random 50-100 % of that). Stops on
  * a refusal that retrying cannot fix (bad token, unknown agent, version, name taken, wrong pin).
  */
