@@ -120,6 +120,10 @@ public final class LiveConnections implements AutoCloseable {
      *     no agent; none is opened then
      */
     public List<View> connect(Scope scope, List<String> endpoints) {
+        for (String name : endpoints) { // all or none: a 404 before anything is opened or audited as opened
+            scope.endpoint(name);
+            if (access.agents().endpoint(name).isEmpty()) throw new UnknownEndpointException(name);
+        }
         List<Agents.Endpoint> found = new ArrayList<>();
         for (String name : endpoints) found.add(access.agents().connect(scope, name));
         List<View> out = new ArrayList<>();
