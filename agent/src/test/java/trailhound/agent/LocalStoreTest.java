@@ -51,4 +51,16 @@ class LocalStoreTest {
             assertEquals(List.of(6L), again.after(0, 10).stream().map(LocalStore.Stored::seq).toList());
         }
     }
+
+    @Test
+    void before_givesTheNewestBelowAPosition_oldestFirst_andARangeLeavesWhenHeld() throws Exception {
+        try (LocalStore store = LocalStore.open(state, 100)) {
+            store.append(events(1, 10), -1);
+            assertEquals(10, store.newest());
+            assertEquals(List.of(8L, 9L, 10L), store.before(11, 0, 3).stream().map(LocalStore.Stored::seq).toList());
+            assertEquals(List.of(3L, 4L), store.before(5, 2, 3).stream().map(LocalStore.Stored::seq).toList(), "none at or below 2");
+            store.acknowledge(6, 9); // the server holds a catch-up's range
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 10L), store.after(0, 100).stream().map(LocalStore.Stored::seq).toList());
+        }
+    }
 }
