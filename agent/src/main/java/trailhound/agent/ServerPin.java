@@ -1,18 +1,15 @@
 package trailhound.agent;
 
 import java.net.Socket;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import trailhound.protocol.KeyPin;
 
 /*
  * The server's certificate is usually self-signed (serve makes one), so no CA vouches for it: the agent
@@ -22,28 +19,20 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Pins the server's TLS key: SHA-256 of its DER SubjectPublicKeyInfo, written {@code sha256/<base64>}
- * (64 hex digits are accepted too), the same value the server's {@code KeyPin} gives. With no pin yet
+ * (64 hex digits are accepted too), the same value as {@link KeyPin}. With no pin yet
  * (first enrolment without {@code --server-pin}) any key is accepted once and {@link #seen()} tells
  * which, to be kept.
  */
 final class ServerPin {
     private ServerPin() {}
 
-    /** The canonical form of a pin given as {@code sha256/<base64>} or 64 hex digits. */
+    /** The canonical form ({@code sha256/<base64>}) of a pin given as {@code sha256/<base64>} or 64 hex digits. */
     static String normalise(String pin) {
-        String p = pin.strip();
-        if (p.matches("(?i)[0-9a-f]{64}")) return "sha256/" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(p));
-        if (p.startsWith("sha256/") && Base64.getDecoder().decode(p.substring(7)).length == 32) return p;
-        throw new IllegalArgumentException("a server pin is sha256/<base64> or 64 hex digits (as serve prints it), not '" + pin + "'");
+        return KeyPin.parse(pin).base64();
     }
 
     static String of(X509Certificate certificate) {
-        try {
-            return "sha256/" + Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return KeyPin.of(certificate.getPublicKey()).base64();
     }
 
     /** A TLS context that accepts only {@code expected} (null: any key, recorded in {@code seen}). */

@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import trailhound.protocol.KeyPin;
 
 /**
  * The certificate and private key a server serves HTTPS with, from its data folder:

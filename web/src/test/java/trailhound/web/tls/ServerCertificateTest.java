@@ -12,6 +12,7 @@ import java.util.List;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import trailhound.protocol.KeyPin;
 
 /** The certificate files of a data folder: the formats read, and every way they can be wrong. */
 class ServerCertificateTest {
