@@ -121,10 +121,12 @@ final class FileWatcher implements AutoCloseable {
         List<Change> out = new ArrayList<>();
         Map<Object, Integer> deletedByKey = new HashMap<>(); // file identity -> index in out of its delete
         java.util.Set<Path> modified = new java.util.HashSet<>();
+        java.util.Set<Path> overflowed = new java.util.HashSet<>();
         for (Raw r : raw) {
             Path p = r.path();
             if (r.kind() == StandardWatchEventKinds.OVERFLOW) {
                 Path root = r.root() != null ? r.root() : p;
+                if (!overflowed.add(root)) continue; // the JDK signals an overflow on every key: one gap a watched tree
                 out.add(new Change("gap", root, null, r.ts(), "file events under " + root + " were lost at " + Instant.ofEpochMilli(r.ts())
                         + ": the kernel's event queue overflowed (fs.inotify.max_queued_events); the folders are watched again, but"
                         + " what changed in between is not known"));
