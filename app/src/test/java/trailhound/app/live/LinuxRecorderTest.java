@@ -188,7 +188,9 @@ class LinuxRecorderTest {
         for (Map.Entry<String, Map<String, String>> e : after.entrySet()) {
             Map<String, String> f = e.getValue();
             List<String> what = "file".equals(f.get("type")) ? List.of(e.getKey()) // file events are one each by nature
-                    : java.util.Arrays.asList(f.get("type"), f.get("operation"), f.get("process_key"), f.get("protocol"),
+                    // a process's start and, after an execve without fork, its new program's start differ in path or command line
+                    : java.util.Arrays.asList(f.get("type"), f.get("operation"), f.get("process_key"), f.get("process_path"),
+                            f.get("command_line"), f.get("protocol"),
                             f.get("local_ip"), f.get("local_port"), f.get("remote_ip"), f.get("remote_port"));
             String other = byWhat.put(what, e.getKey());
             assertNull(other, "reported twice: " + f + " and " + after.get(other));
