@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * Process identity on Linux, as docs/telemetry-import.md defines it and the auditd import computes it
  * ({@code trailhound.telemetry.auditd.AuditEventMapper}): {@code "l"} + the first 16 bytes, in hex, of
  * the SHA-256 of {@code endpoint NUL pid NUL start}, start being epoch milliseconds as decimal text.
- * {@code LinuxRecorderKeyTest} checks the two agree for the same (endpoint, pid, start).
+ * {@code LinuxRecorderTest} (module app) checks the two agree for the same (endpoint, pid, start).
  */
 final class LinuxProcessKey {
     private LinuxProcessKey() {}
