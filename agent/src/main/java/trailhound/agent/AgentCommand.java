@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         description = {"Runs the endpoint agent: connects out to a Trailhound server, enrols once with an enrolment token"
                 + " (bin/trailhound tokens create), then streams this endpoint's events in acknowledged batches.",
             "Its identity (agent id, secret, the server's key pin) is kept owner-only in --state; keep that folder across upgrades.",
-            "This version streams --replay files; recording this machine live comes in a later version."})
+            "Without --replay it records this machine (Linux): process starts and ends, sockets, and file changes under --watch"
+                + " folders (docs/live-endpoints.md)."})
 public final class AgentCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -53,6 +54,14 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "EVENTS", defaultValue = "500", description = "Events per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--watch", paramLabel = "DIR", description = "Record file changes under this folder and its subfolders"
+            + " (repeatable; not with --replay).")
+    java.util.List<Path> watch = new java.util.ArrayList<>();
+
+    @Option(names = "--poll-interval", paramLabel = "MS", defaultValue = "1000", description = "How often the recorder reads"
+            + " /proc for processes and sockets, in milliseconds (default: ${DEFAULT-VALUE}).")
+    long pollInterval;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -73,6 +82,24 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         if (replay != null) Replay.check(replay);
+        if (pollInterval < 50 || pollInterval > 3_600_000) {
+            err.println("trailhound agent: --poll-interval must be 50 to 3600000 ms, not " + pollInterval);
+            return 2;
+        }
+        if (replay == null) {
+            try {
+                LinuxRecorder.check(Path.of("/proc"));
+                for (Path w : watch) {
+                    if (!java.nio.file.Files.isDirectory(w)) throw new IOException("--watch " + w + ": no such folder");
+                }
+            } catch (IOException e) {
+                err.println("trailhound agent: " + e.getMessage());
+                return 2;
+            }
+        } else if (!watch.isEmpty()) {
+            err.println("trailhound agent: --watch records this machine, which --replay does not: give one or the other");
+            return 2;
+        }
         String endpoint = name != null ? name : Agent.hostname();
         try (LocalStore store = LocalStore.open(state, storeCap)) {
             Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err);
@@ -89,7 +116,17 @@ public final class AgentCommand implements Callable<Integer> {
                     err.flush();
                 });
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(agent::stop));
+            LinuxRecorder recorder = null;
+            if (replay == null) {
+                recorder = new LinuxRecorder(new LinuxRecorder.Settings(endpoint, java.time.Duration.ofMillis(pollInterval), watch,
+                        Path.of("/proc"), Path.of("/etc/passwd")), store, err);
+                recorder.start();
+            }
+            LinuxRecorder recording = recorder;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                agent.stop();
+                if (recording != null) recording.close();
+            }));
             try {
                 agent.run();
                 return 0;
@@ -98,6 +135,7 @@ public final class AgentCommand implements Callable<Integer> {
                 return 2;
             } finally {
                 if (replaying != null) replaying.interrupt();
+                if (recorder != null) recorder.close();
             }
         }
     }

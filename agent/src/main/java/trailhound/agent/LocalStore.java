@@ -98,6 +98,45 @@ final class LocalStore implements AutoCloseable {
         }
     }
 
+    /** Work on the store's connection inside its transaction: the recorder keeps its own tables there. */
+    interface InTransaction<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+
+    /**
+     * Adds events and runs {@code alsoDo} in one transaction, so what the recorder remembers having
+     * emitted (live processes, sockets, counters) is never ahead of or behind its events; drops the oldest
+     * beyond the cap, with a gap event.
+     */
+    synchronized void append(List<Event> events, InTransaction<?> alsoDo) throws IOException {
+        try {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO events(fields) VALUES (?)")) {
+                for (Event e : events) {
+                    p.setString(1, JSON.writeValueAsString(e.toMap()));
+                    p.executeUpdate();
+                }
+            }
+            alsoDo.run(c);
+            enforceCap();
+            c.commit();
+        } catch (SQLException | IOException e) {
+            rollback(e instanceof SQLException sql ? sql : new SQLException(e));
+            throw new IOException(file + ": cannot store events: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in a transaction of its own (reading or setting up the recorder's tables). */
+    synchronized <T> T inTransaction(InTransaction<T> work) throws IOException {
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | IOException e) {
+            rollback(e instanceof SQLException sql ? sql : new SQLException(e));
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
     private void enforceCap() throws SQLException, IOException {
         long count = count(c);
         if (count <= cap) return;

@@ -61,7 +61,13 @@ public enum Field {
     /** Source log channel for imported Windows events (e.g. {@code Security}). */
     CHANNEL("channel", FieldKind.ID, "Channel"),
     /** Source event id for imported events (Sysmon/Windows EventID, auditd record type). */
-    EVENT_ID("event_id", FieldKind.ID, "Source event id");
+    EVENT_ID("event_id", FieldKind.ID, "Source event id"),
+    /**
+     * Why an event has no hash of its program although it names one: {@code too_large}, {@code unreadable},
+     * {@code changed} (while being read), {@code timeout} (the Linux agent's recorder, docs/live-endpoints.md).
+     * Absent when hashed.
+     */
+    HASH_STATUS("hash_status", FieldKind.ID, "Hash status");
 
     private static final Field[] ALL = values();
     private static final java.util.Set<Field> PROCESS_FIELDS = java.util.EnumSet.of(

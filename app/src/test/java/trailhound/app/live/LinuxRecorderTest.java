@@ -1,0 +1,336 @@
+package trailhound.app.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.app.Main;
+import trailhound.index.EventPage;
+import trailhound.index.IndexBackend;
+import trailhound.index.PageCursor;
+import trailhound.ingest.DataDir;
+import trailhound.schema.Event;
+import trailhound.telemetry.TelemetryImport;
+
+/**
+ * The agent recording this machine, end to end: a real server ({@code trailhound serve}) and a real
+ * agent process ({@code trailhound agent} without {@code --replay}) on loopback. A marker process, a
+ * loopback TCP connection and file changes in a watched folder each reach the endpoint's journal and
+ * index once, with the fields an independent reading gives (sha256sum, /proc, the socket's own ports,
+ * the auditd import's process key); after a kill -9 and restart of the agent nothing is reported twice.
+ */
+@EnabledOnOs(OS.LINUX)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LinuxRecorderTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ENDPOINT = "linux-01";
+
+    @TempDir static Path tmp;
+    private Path data;
+    private Path watched;
+    private int port;
+    private Process server;
+    private final List<Process> agents = new ArrayList<>();
+    private Path agentLog;
+
+    @BeforeAll
+    void startServer() throws Exception {
+        data = tmp.resolve("data");
+        watched = Files.createDirectories(tmp.resolve("watched"));
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path log = tmp.resolve("server.log");
+        server = java(log, "trailhound.app.Main", "serve", "--data", data.toString(), "--port", Integer.toString(port));
+        waitFor("the server to listen on " + port, () -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (IOException e) {
+                if (!server.isAlive()) throw new AssertionError("the server exited: " + Files.readString(log));
+                return false;
+            }
+        });
+    }
+
+    @AfterAll
+    void stopAll() throws Exception {
+        if (Boolean.getBoolean("trailhound.showLogs")) {
+            try (var logs = Files.list(tmp)) {
+                for (Path log : logs.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                    System.out.println("==== " + log.getFileName() + "\n" + Files.readString(log));
+                }
+            }
+        }
+        for (Process p : agents) p.destroyForcibly().waitFor();
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+            server.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void recorder_processSocketAndFiles_reachTheIndexOnce_evenAcrossAKilledAgent() throws Exception {
+        Path state = tmp.resolve("agent-state");
+        List<String> recording = List.of("--name", ENDPOINT, "--watch", watched.toString(), "--poll-interval", "250");
+        List<String> enrol = new ArrayList<>(List.of("--token", enrolmentToken()));
+        enrol.addAll(recording);
+        Process agent = agent(state, enrol);
+        waitFor("the agent's first events", () -> !journal(e -> true).isEmpty());
+
+        // a marker process, a loopback connection, and file changes in a folder made after the agent started
+        String marker = "4." + Long.toString(System.nanoTime() % 1_000_000_000L);
+        Process sleep = new ProcessBuilder("sleep", marker).start();
+        long self = ProcessHandle.current().pid();
+        Path sleepExe = Files.readSymbolicLink(Path.of("/proc/" + sleep.pid() + "/exe"));
+        long sleepStart = startMillis(sleep.pid());
+        Map<String, String> start;
+        Map<String, String> connect;
+        Map<String, String> accept;
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket served = listener.accept()) {
+            String lport = Integer.toString(listener.getLocalPort());
+            String cport = Integer.toString(client.getLocalPort());
+            start = one("the marker's start", e -> "process".equals(e.get("type")) && "start".equals(e.get("operation"))
+                    && ("sleep " + marker).equals(e.get("command_line")));
+            connect = one("the outbound connection", e -> "connect".equals(e.get("operation")) && lport.equals(e.get("remote_port"))
+                    && cport.equals(e.get("local_port")));
+            accept = one("the inbound connection", e -> "accept".equals(e.get("operation")) && lport.equals(e.get("local_port"))
+                    && cport.equals(e.get("remote_port")));
+            one("the listener", e -> "listen".equals(e.get("operation")) && lport.equals(e.get("local_port")) && "tcp".equals(e.get("protocol")));
+        }
+        assertEquals(Long.toString(sleep.pid()), start.get("pid"));
+        assertEquals(Long.toString(self), start.get("ppid"));
+        assertEquals(System.getProperty("user.name"), start.get("user"));
+        assertEquals(sleepExe.toString(), start.get("process_path"));
+        assertEquals(sleepExe.getFileName().toString(), start.get("process_name"));
+        assertEquals(sha256sum(sleepExe), start.get("hash_sha256"), "as sha256sum computes it");
+        assertNull(start.get("hash_status"));
+        assertEquals(Path.of("").toAbsolutePath().toString(), start.get("cwd"));
+        assertEquals(Long.toString(sleepStart), start.get("ts"), "the start time from /proc/<pid>/stat and the boot time");
+        assertEquals(auditKey(sleep.pid(), sleepStart), start.get("process_key"), "the auditd import's key for the same start");
+        assertEquals(auditKey(self, startMillis(self)), start.get("parent_key"));
+
+        for (Map<String, String> socket : List.of(connect, accept)) {
+            assertEquals(Long.toString(self), socket.get("pid"), "this test's JVM holds both ends: " + socket);
+            assertEquals(auditKey(self, startMillis(self)), socket.get("process_key"));
+            assertEquals("tcp", socket.get("protocol"));
+            assertEquals("127.0.0.1", socket.get("local_ip"), "IPv4-mapped addresses read as IPv4");
+            assertEquals("127.0.0.1", socket.get("remote_ip"));
+        }
+        assertEquals("outbound", connect.get("direction"));
+        assertEquals("inbound", accept.get("direction"));
+
+        Path folder = Files.createDirectories(watched.resolve("made-later"));
+        Path a = folder.resolve("a.txt");
+        Path b = folder.resolve("b.txt");
+        Files.writeString(a, "one");
+        one("the file's create", e -> "create".equals(e.get("operation")) && a.toString().equals(e.get("file_path")));
+        Files.writeString(a, "two", StandardOpenOption.APPEND);
+        one("the file's modify", e -> "modify".equals(e.get("operation")) && a.toString().equals(e.get("file_path")));
+        Files.move(a, b);
+        Map<String, String> rename = one("the file's rename", e -> "rename".equals(e.get("operation")) && a.toString().equals(e.get("file_path")));
+        assertEquals(b.toString(), rename.get("file_new_path"));
+        assertNull(rename.get("pid"), "inotify does not say which process: none is named");
+        Files.delete(b);
+        one("the file's delete", e -> "delete".equals(e.get("operation")) && b.toString().equals(e.get("file_path")));
+        assertTrue(sleep.waitFor(30, TimeUnit.SECONDS));
+        Map<String, String> end = one("the marker's end", e -> "end".equals(e.get("operation"))
+                && start.get("process_key").equals(e.get("process_key")));
+        assertEquals(start.get("pid"), end.get("pid"));
+
+        // kill -9 and restart: what was reported is not reported again
+        agent.destroyForcibly().waitFor();
+        Map<String, Map<String, String>> before = journal(e -> true);
+        agent = agent(state, recording);
+        waitFor("the restarted agent to watch and connect", () -> Files.readString(agentLog).contains("connected to"));
+        Path c = watched.resolve("after-restart.txt");
+        Files.writeString(c, "three");
+        one("a file made after the restart", e -> "create".equals(e.get("operation")) && c.toString().equals(e.get("file_path")));
+        Thread.sleep(1_500); // several polls: a duplicate would show by now
+        Map<String, Map<String, String>> after = journal(e -> true);
+        Map<List<String>, String> byWhat = new HashMap<>();
+        for (Map.Entry<String, Map<String, String>> e : after.entrySet()) {
+            Map<String, String> f = e.getValue();
+            List<String> what = "file".equals(f.get("type")) ? List.of(e.getKey()) // file events are one each by nature
+                    // a process's start and, after an execve without fork, its new program's start differ in path or command line
+                    : java.util.Arrays.asList(f.get("type"), f.get("operation"), f.get("process_key"), f.get("process_path"),
+                            f.get("command_line"), f.get("protocol"),
+                            f.get("local_ip"), f.get("local_port"), f.get("remote_ip"), f.get("remote_port"));
+            String other = byWhat.put(what, e.getKey());
+            assertNull(other, "reported twice: " + f + " and " + after.get(other));
+        }
+        assertTrue(after.keySet().containsAll(before.keySet()));
+        agent.destroy();
+        agent.waitFor(30, TimeUnit.SECONDS);
+
+        // the server's index holds each of them once
+        server.destroy();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stops");
+        Map<String, Event> indexed = indexed();
+        for (Map<String, String> e : List.of(start, end, connect, accept, rename)) {
+            Event i = indexed.get(e.get("event_uid"));
+            assertTrue(i != null, "in the index: " + e);
+            assertEquals(e.get("process_key"), i.get(trailhound.schema.Field.PROCESS_KEY));
+            assertEquals("live", i.get(trailhound.schema.Field.SOURCE));
+        }
+        assertEquals(1, indexed.values().stream().filter(e -> ("sleep " + marker).equals(e.get(trailhound.schema.Field.COMMAND_LINE))
+                && "start".equals(e.operation())).count(), "the marker started once");
+    }
+
+    /** The key the auditd import gives a process of this endpoint whose execve it saw at {@code startMs}. */
+    private String auditKey(long pid, long startMs) throws IOException {
+        String audit = String.format("type=SYSCALL msg=audit(%d.%03d:7): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=%d uid=0"
+                + " comm=\"x\" exe=\"/usr/bin/x\"%ntype=EXECVE msg=audit(%d.%03d:7): argc=1 a0=\"x\"%ntype=EOE msg=audit(%d.%03d:7):%n",
+                startMs / 1000, startMs % 1000, pid, startMs / 1000, startMs % 1000, startMs / 1000, startMs % 1000);
+        Path file = tmp.resolve("audit-" + pid + ".log");
+        Files.writeString(file, audit);
+        List<Event> events = new ArrayList<>();
+        TelemetryImport.read(file, ENDPOINT, events::add);
+        assertEquals(1, events.size(), audit);
+        return events.getFirst().get(trailhound.schema.Field.PROCESS_KEY);
+    }
+
+    /** A process's start: /proc/<pid>/stat's starttime (field 22, in clock ticks after boot) + /proc/stat's btime. */
+    private static long startMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(after[19]);
+        long btime = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.startsWith("btime ")).mapToLong(l -> Long.parseLong(l.substring(6)))
+                .findFirst().orElseThrow();
+        return btime * 1000 + ticks * 1000 / clockTicks();
+    }
+
+    private static long clockTicks() throws IOException {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor();
+            return Long.parseLong(out);
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static String sha256sum(Path file) throws Exception {
+        Process p = new ProcessBuilder("sha256sum", file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertEquals(0, p.waitFor());
+        return out.substring(0, 64);
+    }
+
+    /** Waits for the one journal event that {@code match} describes; fails if there are two. */
+    private Map<String, String> one(String what, Predicate<Map<String, String>> match) throws Exception {
+        waitFor(what, () -> !journal(match).isEmpty());
+        Map<String, Map<String, String>> found = journal(match);
+        assertEquals(1, found.size(), what + " once: " + found.values());
+        Map<String, String> e = new HashMap<>(found.values().iterator().next());
+        e.put("event_uid", found.keySet().iterator().next());
+        return e;
+    }
+
+    /** The endpoint's journal events (uid -> fields, ts included) that match. */
+    private Map<String, Map<String, String>> journal(Predicate<Map<String, String>> match) throws IOException {
+        Path journal = data.resolve("endpoints").resolve(ENDPOINT).resolve("journal.db");
+        Map<String, Map<String, String>> out = new HashMap<>();
+        if (!Files.exists(journal)) return out;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + journal);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT uid, ts, fields FROM events")) {
+            while (rs.next()) {
+                Map<String, String> f = new HashMap<>(JSON.readValue(rs.getString(3), new TypeReference<Map<String, String>>() {}));
+                f.put("ts", Long.toString(rs.getLong(2)));
+                if (match.test(f)) assertNull(out.put(rs.getString(1), f), "uid twice in the journal");
+            }
+        } catch (java.sql.SQLException e) {
+            return out; // being created
+        }
+        return out;
+    }
+
+    private Map<String, Event> indexed() throws IOException {
+        Map<String, Event> out = new HashMap<>();
+        try (DataDir dir = DataDir.open(data); IndexBackend.Lease lease = dir.indexes().acquire(ENDPOINT)) {
+            PageCursor after = null;
+            do {
+                EventPage page = lease.index().search(null, 1_000, after);
+                for (Event e : page.events()) assertNull(out.put(e.uid(), e), "uid " + e.uid() + " twice in the index");
+                after = page.next();
+            } while (after != null);
+        }
+        return out;
+    }
+
+    private Process agent(Path state, List<String> args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--server", "https://127.0.0.1:" + port, "--state", state.toString()));
+        all.addAll(args);
+        agentLog = tmp.resolve("agent-" + System.nanoTime() + ".log");
+        Process p = java(agentLog, "trailhound.agent.AgentMain", all.toArray(String[]::new));
+        agents.add(p);
+        return p;
+    }
+
+    private Process java(Path log, String main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private String enrolmentToken() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(new String[] {"tokens", "create", "--data", data.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, status, err.toString());
+        Matcher m = SECRET.matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        return m.group(1);
+    }
+
+    private interface Check {
+        boolean done() throws Exception;
+    }
+
+    private static void waitFor(String what, Check done) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!done.done()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(100);
+        }
+    }
+}
