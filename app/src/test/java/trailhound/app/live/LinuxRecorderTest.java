@@ -312,10 +312,14 @@ class LinuxRecorderTest {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** A token into a group set to stream: its endpoint sends all the time, no analyst connection needed. */
     private String enrolmentToken() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Main.run(new String[] {"tokens", "create", "--data", data.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, Main.run(new String[] {"groups", "add", "--data", data.toString(), "--name", "Recorders", "--stream"},
+                new PrintWriter(out, true), new PrintWriter(err, true)), err.toString());
+        int status = Main.run(new String[] {"tokens", "create", "--data", data.toString(), "--group", "Recorders"},
+                new PrintWriter(out, true), new PrintWriter(err, true));
         assertEquals(0, status, err.toString());
         Matcher m = SECRET.matcher(out.toString());
         assertTrue(m.find(), out.toString());
