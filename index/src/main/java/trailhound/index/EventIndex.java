@@ -99,6 +99,24 @@ public interface EventIndex {
      */
     EventPage page(Query query, EventSort sort, int offset, int limit) throws IOException;
 
+    /** Receives the events of {@link #export}, one at a time. */
+    @FunctionalInterface
+    interface EventSink {
+        void accept(Event event) throws IOException;
+    }
+
+    /**
+     * Every event matching the query (null: all events) in {@code sort} order, at most {@code max},
+     * handed to {@code sink} in batches read from one point-in-time view of the index (events added
+     * meanwhile are not in it), however deep: unlike {@link #page} there is no
+     * {@value EventSort#MAX_DEPTH} limit. For exports. Returns how many were handed over.
+     *
+     * @throws IllegalArgumentException for a negative {@code max} or a sort field the index was written
+     *         without doc values for, as {@link #page}
+     * @throws IOException from the index or from the sink (which ends the export)
+     */
+    long export(Query query, EventSort sort, long max, EventSink sink) throws IOException;
+
     /** Counts per type and per type/operation of the events matching the query (null: all events). */
     Distribution distribution(Query query) throws IOException;
 
