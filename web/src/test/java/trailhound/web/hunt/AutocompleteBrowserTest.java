@@ -16,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import trailhound.index.IndexBackend;
 import trailhound.query.QueryLanguage;
@@ -111,7 +112,9 @@ class AutocompleteBrowserTest {
         String query = "process_name:x.exe AND command_line:\"mimikatz.exe sekurlsa::logonpasswords\" ";
         assertEquals(query, typed.getDomProperty("value"));
         wait.until(d -> suggestions("typed-suggestions").equals(AFTER_A_VALUE));
+        WebElement before = browser.findElement(By.id("result-count"));
         typed.sendKeys(Keys.ENTER); // nothing picked: runs the search
+        wait.until(ExpectedConditions.stalenessOf(before));
         assertEquals(String.valueOf(count("WS-FIN-01", query)), browser.findElement(By.id("result-count")).getText());
         assertEquals("4", browser.findElement(By.id("result-count")).getText());
         assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or style refused by the CSP");
@@ -130,7 +133,9 @@ class AutocompleteBrowserTest {
             typed.sendKeys(Keys.TAB);
             assertEquals("process_path:\"c:\\\\tools\\\\x.exe\" ", typed.getDomProperty("value"), typedPath + ": quoted as the grammar reads it");
         }
+        WebElement before = browser.findElement(By.id("result-count"));
         browser.findElement(By.id("typed-query")).sendKeys(Keys.ESCAPE, Keys.ENTER);
+        wait.until(ExpectedConditions.stalenessOf(before)); // the search's page, not the one it was typed on
         assertEquals("20", browser.findElement(By.id("result-count")).getText(), "the inserted query finds the path's events");
         assertEquals(20, count("WS-FIN-01", "process_path:\"c:\\\\tools\\\\x.exe\""));
     }
