@@ -294,22 +294,9 @@ final class WindowsEventMapper {
         return new String(lower, StandardCharsets.ISO_8859_1);
     }
 
-    /**
-     * The file name of an image path. A Windows path (a drive letter, a UNC start or any backslash) ends
-     * at its last backslash only: {@code /} is no separator there but a character an attacker may put
-     * in a name ({@code C:\\Temp\\<script>alert(1)</script>.exe} is named
-     * {@code <script>alert(1)</script>.exe}, not {@code script>.exe}). Other paths (Sysmon for Linux)
-     * end at their last {@code /}.
-     */
+    /** The image's file name: {@link trailhound.schema.FilePaths#fileName} (a {@code /} is no separator in a Windows path). */
     static String baseName(String path) {
-        if (path == null) {
-            return null;
-        }
-        boolean drive = path.length() >= 2 && path.charAt(1) == ':' && Character.isLetter(path.charAt(0));
-        if (drive || path.indexOf('\\') >= 0) {
-            return path.substring(Math.max(path.lastIndexOf('\\'), drive ? 1 : -1) + 1);
-        }
-        return path.substring(path.lastIndexOf('/') + 1);
+        return trailhound.schema.FilePaths.fileName(path);
     }
 
     private static String account(String domain, String user) {
