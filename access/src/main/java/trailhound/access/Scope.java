@@ -152,27 +152,19 @@ public final class Scope {
     public List<trailhound.index.TermCount> suggest(String endpoint, List<trailhound.schema.Field> fields, String prefix, int limit)
             throws IOException {
         try (IndexBackend.Lease lease = index(endpoint)) {
-            if (fields.size() == 1) return lease.index().suggest(fields.getFirst(), prefix, limit);
-            Map<String, Long> sums = new java.util.HashMap<>();
-            for (trailhound.schema.Field f : fields) {
-                for (trailhound.index.TermCount t : lease.index().suggest(f, prefix, limit)) sums.merge(t.term(), t.count(), Long::sum);
-            }
-            List<String> best = sums.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .limit(limit).map(Map.Entry::getKey).toList();
-            List<trailhound.index.TermCount> counted = new ArrayList<>();
-            for (String term : best) {
-                org.apache.lucene.search.BooleanQuery.Builder any = new org.apache.lucene.search.BooleanQuery.Builder();
-                for (trailhound.schema.Field f : fields) {
-                    any.add(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(trailhound.query.IndexFields.term(f),
-                            term)), org.apache.lucene.search.BooleanClause.Occur.SHOULD);
-                }
-                counted.add(new trailhound.index.TermCount(term, lease.index().count(any.build())));
-            }
-            counted.sort(java.util.Comparator.comparingLong(trailhound.index.TermCount::count).reversed()
-                    .thenComparing(trailhound.index.TermCount::term));
-            return counted;
+            return lease.index().suggest(fields, prefix, limit);
         }
+    }
+
+    /**
+     * As {@link #suggest(String, List, String, int)} over the endpoints the caller may see (as
+     * {@link #hunt} searches them), at most {@code maxEndpoints} of them, the ones already open first:
+     * {@link IndexBackend#suggest}. For the hunt page's query box; not audited, as above.
+     */
+    public trailhound.index.HuntSuggestions suggest(List<trailhound.schema.Field> fields, String prefix, int limit, int maxEndpoints)
+            throws IOException {
+        List<String> names = isAdministrator() ? data.indexes().endpoints() : endpoints().stream().map(EndpointInfo::name).toList();
+        return data.indexes().suggest(names, fields, prefix, limit, maxEndpoints);
     }
 
     /** Saved searches as this caller may see and change them. */

@@ -11,6 +11,7 @@ import org.apache.lucene.search.Query;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import trailhound.index.Distribution;
@@ -29,14 +30,25 @@ final class DistributionCommand implements Callable<Integer> {
     @Option(names = "--endpoint", required = true, paramLabel = "NAME", description = "The endpoint to count.")
     String endpoint;
 
-    @Option(names = "--query", paramLabel = "Q", description = "Count only events matching this query.")
+    @Option(names = "--query", paramLabel = "Q", description = "Count only events matching this query (or give it as words, as search takes it).")
     String query;
+
+    @Parameters(arity = "0..*", paramLabel = "QUERY", description = "Count only events matching the query (all words are joined),"
+            + " as search takes it; the same as --query.")
+    List<String> words = List.of();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Override
     public Integer call() throws Exception {
+        if (!words.isEmpty()) {
+            if (query != null) {
+                throw new IllegalArgumentException("give the query either as words or with --query, not both (--query '" + query
+                        + "' and '" + String.join(" ", words) + "')");
+            }
+            query = String.join(" ", words);
+        }
         Query q = query == null || query.isBlank() ? null : QueryLanguage.parse(query);
         var out = spec.commandLine().getOut();
         try (DataDir dir = DataDir.openExisting(data.dir)) {

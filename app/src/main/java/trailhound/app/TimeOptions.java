@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import trailhound.index.IndexBackend;
 import trailhound.ingest.DataDir;
 import trailhound.query.TimeWindow;
+import trailhound.schema.Event;
 
 /**
  * {@code --from}, {@code --to} and {@code --last}: the time window of {@code search} (and its hunt and
@@ -47,7 +48,24 @@ final class TimeOptions {
             }
             return TimeWindow.last(span, newest, clock.instant());
         }
-        return TimeWindow.of("--from", TimeWindow.instantOrDate("--from", from, false),
-                "--to", TimeWindow.instantOrDate("--to", to, true));
+        Long start = TimeWindow.instantOrDate("--from", from, false);
+        Long end = TimeWindow.instantOrDate("--to", to, true);
+        if (start != null && end != null && start >= end) {
+            // Quote what was typed and what it means: "--to 2026-11-18" means up to 2026-11-19T00:00Z,
+            // and showing only the instants (both 2026-11-19T00:00Z) reads as nonsense.
+            String hint = isDate(from) && isDate(to)
+                    ? "; give a --to on or after the --from date (--from " + from.strip() + " --to " + from.strip() + " is that one day)"
+                    : "; give a --to later than the --from";
+            String fromMeans = Event.formatTime(start) + (isDate(from) ? ", the start of that day" : "");
+            String toMeans = isDate(to) ? "which ends at " + Event.formatTime(end) + ": a date in --to includes that whole UTC day"
+                    : Event.formatTime(end);
+            throw new IllegalArgumentException("--from " + from.strip() + " (" + fromMeans + ") must be before --to " + to.strip()
+                    + " (" + toMeans + ")" + hint);
+        }
+        return TimeWindow.of("--from", start, "--to", end);
+    }
+
+    private static boolean isDate(String text) {
+        return text.strip().matches("\\d{4}-\\d{2}-\\d{2}");
     }
 }

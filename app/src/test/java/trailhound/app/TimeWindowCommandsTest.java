@@ -143,7 +143,11 @@ class TimeWindowCommandsTest {
         Map<List<String>, String> cases = Map.of(
                 List.of("--from", "yesterday"), "--from must be an ISO-8601 time with Z or an offset, like 2026-11-19T07:00:00Z, a date like 2026-11-19 (a whole UTC day), or epoch milliseconds; was 'yesterday'",
                 List.of("--to", "2026-11-19T07:00"), "--to must be an ISO-8601 time with Z or an offset",
-                List.of("--from", "2026-11-20", "--to", "2026-11-19"), "--from (2026-11-20T00:00:00.000Z) must be before --to (2026-11-20T00:00:00.000Z)",
+                List.of("--from", "2026-11-20", "--to", "2026-11-19"), "--from 2026-11-20 (2026-11-20T00:00:00.000Z, the start of that day) must be"
+                        + " before --to 2026-11-19 (which ends at 2026-11-20T00:00:00.000Z: a date in --to includes that whole UTC day);"
+                        + " give a --to on or after the --from date (--from 2026-11-20 --to 2026-11-20 is that one day)",
+                List.of("--from", "2026-11-20T06:00:00Z", "--to", "1763539200000"), "--from 2026-11-20T06:00:00Z (2026-11-20T06:00:00.000Z)"
+                        + " must be before --to 1763539200000 (2025-11-19T08:00:00.000Z); give a --to later than the --from",
                 List.of("--last", "yesterday"), "--last must be a length of time such as 15m, 1h, 24h, 7d or 2w",
                 List.of("--last", "0h"), "--last must be a length of time",
                 List.of("--last", "1h", "--from", "2026-11-19"), "--last cannot be combined with --from or --to");

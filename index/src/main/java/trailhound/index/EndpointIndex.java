@@ -394,12 +394,7 @@ public final class EndpointIndex implements EventIndex, Closeable {
                     + offset + " + " + limit);
         }
         return withSearcher(s -> {
-            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-                if (sort.missingIn(leaf.reader())) {
-                    throw new IllegalArgumentException("this endpoint's index was written before events could be sorted by "
-                            + sort.field().canonicalName() + ": sort by ts, type, process_key or event_uid, or re-index the endpoint");
-                }
-            }
+            requireSortable(s, sort);
             Query q = prepare(query);
             long total = s.count(q);
             int n = offset + limit + 1; // one more tells whether a next page exists
@@ -412,6 +407,40 @@ public final class EndpointIndex implements EventIndex, Closeable {
             List<Event> page = EventReader.read(s.getIndexReader(), slice, processes);
             PageCursor next = more && sort.equals(EventSort.NEWEST_FIRST) ? new PageCursor(page.getLast().ts(), page.getLast().uid()) : null;
             return new EventPage(List.copyOf(page), total, next, ingesting());
+        });
+    }
+
+    private static void requireSortable(IndexSearcher s, EventSort sort) throws IOException {
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            if (sort.missingIn(leaf.reader())) {
+                throw new IllegalArgumentException("this endpoint's index was written before events could be sorted by "
+                        + sort.field().canonicalName() + ": sort by ts, type, process_key or event_uid, or re-index the endpoint");
+            }
+        }
+    }
+
+    /** Events read per batch of an export: memory for a few thousand events, few passes over the matches. */
+    static final int EXPORT_BATCH = 5_000;
+
+    @Override
+    public long export(Query query, EventSort sort, long max, EventSink sink) throws IOException {
+        if (max < 0) throw new IllegalArgumentException("max must not be negative, was " + max);
+        // One searcher for the whole export: the cursor (the last hit, doc id included) is exact in it.
+        return withSearcher(s -> {
+            requireSortable(s, sort);
+            Query q = prepare(query);
+            org.apache.lucene.search.Sort order = sort.luceneSort();
+            FieldDoc after = null;
+            long written = 0;
+            while (written < max) {
+                int n = (int) Math.min(EXPORT_BATCH, max - written);
+                ScoreDoc[] hits = s.search(q, new TopFieldCollectorManager(order, n, after, n)).scoreDocs;
+                for (Event e : EventReader.read(s.getIndexReader(), hits, processes)) sink.accept(e);
+                written += hits.length;
+                if (hits.length < n) break;
+                after = (FieldDoc) hits[hits.length - 1];
+            }
+            return written;
         });
     }
 

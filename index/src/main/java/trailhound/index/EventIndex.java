@@ -99,6 +99,24 @@ public interface EventIndex {
      */
     EventPage page(Query query, EventSort sort, int offset, int limit) throws IOException;
 
+    /** Receives the events of {@link #export}, one at a time. */
+    @FunctionalInterface
+    interface EventSink {
+        void accept(Event event) throws IOException;
+    }
+
+    /**
+     * Every event matching the query (null: all events) in {@code sort} order, at most {@code max},
+     * handed to {@code sink} in batches read from one point-in-time view of the index (events added
+     * meanwhile are not in it), however deep: unlike {@link #page} there is no
+     * {@value EventSort#MAX_DEPTH} limit. For exports. Returns how many were handed over.
+     *
+     * @throws IllegalArgumentException for a negative {@code max} or a sort field the index was written
+     *         without doc values for, as {@link #page}
+     * @throws IOException from the index or from the sink (which ends the export)
+     */
+    long export(Query query, EventSort sort, long max, EventSink sink) throws IOException;
+
     /** Counts per type and per type/operation of the events matching the query (null: all events). */
     Distribution distribution(Query query) throws IOException;
 
@@ -170,6 +188,35 @@ public interface EventIndex {
      *     limit outside 1..{@value #MAX_SUGGESTIONS} or a prefix longer than {@value #MAX_SUGGEST_PREFIX}
      */
     List<TermCount> suggest(trailhound.schema.Field field, String prefix, int limit) throws IOException;
+
+    /**
+     * As {@link #suggest(trailhound.schema.Field, String, int)} over one field or an alias's fields:
+     * for an alias a value counts the events having it in any of the fields, as the query
+     * {@code alias:value} does (an event with the same path as process and parent counts once): the
+     * fields' candidates are merged, the {@code limit} best by their summed counts kept and each
+     * counted again as that disjunction. Most events first, then by value.
+     */
+    default List<TermCount> suggest(List<trailhound.schema.Field> fields, String prefix, int limit) throws IOException {
+        if (fields.size() == 1) return suggest(fields.getFirst(), prefix, limit);
+        java.util.Map<String, Long> sums = new java.util.HashMap<>();
+        for (trailhound.schema.Field f : fields) {
+            for (TermCount t : suggest(f, prefix, limit)) sums.merge(t.term(), t.count(), Long::sum);
+        }
+        List<String> best = sums.entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
+                .limit(limit).map(java.util.Map.Entry::getKey).toList();
+        List<TermCount> counted = new java.util.ArrayList<>();
+        for (String term : best) {
+            org.apache.lucene.search.BooleanQuery.Builder any = new org.apache.lucene.search.BooleanQuery.Builder();
+            for (trailhound.schema.Field f : fields) {
+                any.add(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(trailhound.query.IndexFields.term(f), term)),
+                        org.apache.lucene.search.BooleanClause.Occur.SHOULD);
+            }
+            counted.add(new TermCount(term, count(any.build())));
+        }
+        counted.sort(java.util.Comparator.comparingLong(TermCount::count).reversed().thenComparing(TermCount::term));
+        return counted;
+    }
 
     /** Event count, first and last event time, size on disk. */
     IndexStats stats() throws IOException;

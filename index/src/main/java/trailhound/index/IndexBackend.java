@@ -47,6 +47,19 @@ public interface IndexBackend extends Closeable {
      */
     HuntResult hunt(Query query, int limit, Collection<String> endpoints, HuntCursor after) throws IOException;
 
+    /**
+     * Values of {@code fields} (one field or an alias's) starting with {@code prefix} over the named
+     * {@code endpoints}, as {@link EventIndex#suggest(List, String, int)} finds them on each, their
+     * counts summed (events of two endpoints are never the same event) and the {@code limit} most
+     * frequent kept: the best of each endpoint's best, so a value just outside every endpoint's
+     * {@code limit} is missed. At most {@code maxEndpoints} endpoints are consulted, the ones whose
+     * index is open first (no open costs), then by name; names without an index are skipped.
+     *
+     * @throws IllegalArgumentException as {@link EventIndex#suggest}, or {@code maxEndpoints} below 1
+     */
+    HuntSuggestions suggest(Collection<String> endpoints, List<trailhound.schema.Field> fields, String prefix, int limit, int maxEndpoints)
+            throws IOException;
+
     /** The exact number of matching events per endpoint with at least one, over every endpoint. */
     Map<String, Long> countAll(Query query) throws IOException;
 

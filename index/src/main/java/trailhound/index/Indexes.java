@@ -170,6 +170,30 @@ public final class Indexes implements IndexBackend {
     }
 
     @Override
+    public HuntSuggestions suggest(Collection<String> endpoints, List<trailhound.schema.Field> fields, String prefix, int limit,
+            int maxEndpoints) throws IOException {
+        if (maxEndpoints < 1) throw new IllegalArgumentException("maxEndpoints must be at least 1, was " + maxEndpoints);
+        List<String> named = endpoints.stream().distinct().filter(layout::exists).sorted().toList();
+        // open indexes first: a transient open of a cold one costs more than the suggestion itself
+        List<String> order = new ArrayList<>(named.stream().filter(e -> open.getIfPresent(e) != null || retired.containsKey(e)).toList());
+        named.stream().filter(e -> !order.contains(e)).forEach(order::add);
+        Map<String, Long> sums = new java.util.HashMap<>();
+        int searched = 0;
+        for (String endpoint : order.subList(0, Math.min(order.size(), maxEndpoints))) {
+            try {
+                for (TermCount t : withIndex(endpoint, index -> index.suggest(fields, prefix, limit))) sums.merge(t.term(), t.count(), Long::sum);
+                searched++;
+            } catch (UnknownEndpointException | IndexFormatException e) {
+                // removed meanwhile, or an older format waiting for its re-index (the endpoint list says so)
+            }
+        }
+        List<TermCount> best = sums.entrySet().stream().map(e -> new TermCount(e.getKey(), e.getValue()))
+                .sorted(java.util.Comparator.comparingLong(TermCount::count).reversed().thenComparing(TermCount::term))
+                .limit(limit).toList();
+        return new HuntSuggestions(best, searched, named.size());
+    }
+
+    @Override
     public Map<String, Long> countAll(Query query) throws IOException {
         return Hunt.run(this, null, query, 1, null).counts();
     }

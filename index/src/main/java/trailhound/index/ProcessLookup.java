@@ -183,9 +183,7 @@ final class ProcessLookup {
     }
 
     private static String fileName(String path) {
-        if (path == null) return null;
-        int cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-        return path.substring(cut + 1);
+        return trailhound.schema.FilePaths.fileName(path);
     }
 
     private static Long number(String text) {

@@ -47,6 +47,38 @@ class IndexesTest {
     }
 
     @Test
+    void suggest_acrossEndpoints_sumsCounts_boundedWithTheOpenOnesFirst() throws IOException {
+        try (Indexes indexes = new Indexes(endpoints, 4)) {
+            for (String[] ep : new String[][] {{"ws-a", "3"}, {"ws-b", "2"}, {"ws-c", "4"}}) {
+                try (IndexBackend.Lease lease = indexes.acquireOrCreate(ep[0])) {
+                    for (int i = 0; i < Integer.parseInt(ep[1]); i++) {
+                        lease.index().add(event(ep[0] + "-" + i, T0 + i, "process", "start", "p" + i).set(Field.ENDPOINT, ep[0])
+                                .set(Field.USER, i == 0 ? "CORP\\" + ep[0] : "CORP\\shared").build());
+                    }
+                    lease.index().commit();
+                }
+            }
+        }
+        try (Indexes indexes = new Indexes(endpoints, 4)) {
+            HuntSuggestions all = indexes.suggest(List.of("ws-c", "ws-a", "ws-b", "ghost"), List.of(Field.USER), "corp\\", 10, 10);
+            assertEquals(3, all.searched());
+            assertEquals(3, all.endpoints(), "ghost has no index");
+            assertEquals(List.of(new TermCount("corp\\shared", 2 + 1 + 3), new TermCount("corp\\ws-a", 1), new TermCount("corp\\ws-b", 1),
+                    new TermCount("corp\\ws-c", 1)), all.values());
+            assertEquals(List.of(new TermCount("corp\\shared", 2 + 1 + 3)), indexes.suggest(List.of("ws-a", "ws-b", "ws-c"),
+                    List.of(Field.USER), "corp\\sh", 10, 10).values());
+        }
+        try (Indexes indexes = new Indexes(endpoints, 4)) {
+            indexes.acquire("ws-c").close(); // open now: consulted before the cold ones
+            HuntSuggestions one = indexes.suggest(List.of("ws-a", "ws-b", "ws-c"), List.of(Field.USER), "", 10, 1);
+            assertEquals(1, one.searched());
+            assertEquals(3, one.endpoints());
+            assertEquals(List.of(new TermCount("corp\\shared", 3), new TermCount("corp\\ws-c", 1)), one.values());
+            assertThrows(IllegalArgumentException.class, () -> indexes.suggest(List.of("ws-a"), List.of(Field.USER), "", 10, 0));
+        }
+    }
+
+    @Test
     void acquire_unknownEndpoint_throws() throws IOException {
         try (Indexes indexes = new Indexes(endpoints, 4)) {
             UnknownEndpointException e = assertThrows(UnknownEndpointException.class, () -> indexes.acquire("ghost"));

@@ -116,6 +116,17 @@ class ProcessViewTest {
         }
     }
 
+    /** Regression (issue #14): a {@code /} in a Windows parent's file name cut its name short. */
+    @Test
+    void process_parentKnownOnlyFromAWindowsPathWithASlash_namedAfterTheLastBackslash() throws IOException {
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            index.add(event("s", T0, "process", "start", "child")
+                    .set(Field.PARENT_KEY, "gone").set(Field.PARENT_PATH, "C:\\Temp\\<script>alert(1)</script>.exe").build());
+            index.refresh();
+            assertEquals("<script>alert(1)</script>.exe", index.process("child", 10).orElseThrow().parent().name());
+        }
+    }
+
     @Test
     void process_unknownKey_empty() throws IOException {
         try (EndpointIndex index = tree()) {

@@ -42,6 +42,31 @@ class SortedPagesTest {
         return index;
     }
 
+    /** Exports read batch after batch with the last hit as cursor: more than two batches equal one page of it all. */
+    @Test
+    void export_overSeveralBatches_sameOrderAsOnePage_eachEventOnce() throws Exception {
+        int n = 2 * EndpointIndex.EXPORT_BATCH + 123;
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            for (int i = 0; i < n; i++) {
+                // few distinct times and pids: ties everywhere, broken only by time and event_uid
+                Event.Builder b = TestEvents.event("u" + i, TestEvents.T0 + 1000L * (i % 50), TYPES[i % TYPES.length], "op", "p" + (i % 9));
+                if (i % 4 != 0) b.set(Field.PID, i % 17);
+                index.add(b.build());
+            }
+            index.commit();
+            for (String text : List.of("-ts", "ts", "pid", "-pid", "type")) {
+                EventSort sort = EventSort.parse(text);
+                List<String> exported = new ArrayList<>();
+                assertEquals(n, index.export(null, sort, Long.MAX_VALUE, e -> exported.add(e.uid())), text);
+                assertEquals(index.page(null, sort, 0, n).events().stream().map(Event::uid).toList(), exported, text);
+                List<String> some = new ArrayList<>();
+                assertEquals(EndpointIndex.EXPORT_BATCH + 1, index.export(null, sort, EndpointIndex.EXPORT_BATCH + 1, e -> some.add(e.uid())));
+                assertEquals(exported.subList(0, EndpointIndex.EXPORT_BATCH + 1), some, text + ": the first max of them");
+            }
+            assertThrows(IllegalArgumentException.class, () -> index.export(null, EventSort.NEWEST_FIRST, -1, e -> { }));
+        }
+    }
+
     @Test
     void page_everySortBothWays_coversTheSetOnceInOrder() throws Exception {
         try (EndpointIndex index = indexed()) {

@@ -60,6 +60,7 @@ class RouteTableTest {
             Map.entry("GET /hunt/pivot", "VIEW"),
             Map.entry("GET /api/v1/endpoints/{endpoint}/links", "VIEW"),
             Map.entry("GET /api/v1/endpoints/{endpoint}/suggest", "VIEW"),
+            Map.entry("GET /api/v1/suggest", "VIEW"),
             Map.entry("GET /saved-searches", "VIEW"),
             Map.entry("POST /saved-searches", "VIEW"),
             Map.entry("GET /saved-searches/{id}", "VIEW"),

@@ -197,7 +197,7 @@ class WorkbenchPagesTest {
             ZipEntry entry = zip.getNextEntry();
             assertTrue(entry.getName().endsWith(".csv"));
             BufferedReader reader = new BufferedReader(new InputStreamReader(zip, StandardCharsets.UTF_8));
-            assertTrue(reader.readLine().startsWith("endpoint,event_uid,ts,type"));
+            assertTrue(reader.readLine().startsWith("\uFEFFendpoint,event_uid,ts,type"), "a UTF-8 byte-order mark, then the header");
             assertEquals(150, reader.lines().count());
         }
     }

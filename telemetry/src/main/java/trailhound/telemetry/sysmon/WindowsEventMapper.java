@@ -294,11 +294,9 @@ final class WindowsEventMapper {
         return new String(lower, StandardCharsets.ISO_8859_1);
     }
 
+    /** The image's file name: {@link trailhound.schema.FilePaths#fileName} (a {@code /} is no separator in a Windows path). */
     static String baseName(String path) {
-        if (path == null) {
-            return null;
-        }
-        return path.substring(Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/')) + 1);
+        return trailhound.schema.FilePaths.fileName(path);
     }
 
     private static String account(String domain, String user) {

@@ -30,6 +30,26 @@ class WindowsEventMapperTest {
         assertEquals("äb", WindowsEventMapper.guid("{ÄB}"));
     }
 
+    /** Regression (issue #14): a {@code /} inside a Windows file name cut the process name short. */
+    @Test
+    void baseName_windowsPathWithSlashInTheName_endsAtTheLastBackslashOnly() {
+        assertEquals("<script>alert(1)</script>.exe", WindowsEventMapper.baseName("C:\\Temp\\<script>alert(1)</script>.exe"));
+        assertEquals("a/b.exe", WindowsEventMapper.baseName("\\\\fileserver\\share\\a/b.exe"));
+        assertEquals("x/y.exe", WindowsEventMapper.baseName("c:x/y.exe"));
+        assertEquals("cmd.exe", WindowsEventMapper.baseName("C:\\Windows\\System32\\cmd.exe"));
+        assertEquals("bash", WindowsEventMapper.baseName("/usr/bin/bash"), "Sysmon for Linux paths still end at /");
+        assertEquals("System", WindowsEventMapper.baseName("System"));
+        assertEquals(null, WindowsEventMapper.baseName(null));
+    }
+
+    @Test
+    void map_processCreateWithMarkupInTheImageName_keepsTheWholeName() {
+        Map<String, String> fields = new java.util.HashMap<>(processCreate());
+        fields.put("Image", "C:\\Temp\\<script>alert(1)</script>.exe");
+        Event e = WindowsEventMapper.map(fields, "u1", null, () -> "host", java.time.ZoneOffset.UTC);
+        assertEquals("<script>alert(1)</script>.exe".toLowerCase(Locale.ROOT), e.get(Field.PROCESS_NAME).toLowerCase(Locale.ROOT));
+    }
+
     /** The index memoises by String instance; a parser makes new ones, so the mapper shares equal values. */
     @Test
     void map_twoEventsOfOneProcess_shareTheirValueInstances() {

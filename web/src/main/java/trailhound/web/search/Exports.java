@@ -2,7 +2,6 @@ package trailhound.web.search;
 
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +17,8 @@ import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
-import trailhound.index.EventPage;
+import trailhound.index.EventSort;
 import trailhound.index.IndexBackend;
-import trailhound.index.PageCursor;
 import trailhound.access.AuditLog;
 import trailhound.access.Scope;
 import trailhound.web.WebContext;
@@ -29,21 +27,23 @@ import trailhound.schema.Event;
 import trailhound.schema.Field;
 
 /*
- * Exports of the current results (same scope as the grid), newest first, with the canonical columns
- * (Field order and snake_case names, as in the API) and times as ISO-8601 UTC text, so a sheet
- * means the same in every locale. Both stream: the index is read page by page with the keyset
- * cursor, the workbook is POI's streaming SXSSF (a window of rows in memory, the rest flushed to a
- * temp file), the CSV ({@link EventCsv}) is written straight into the ZIP on the response.
+ * Exports of the current results (same scope as the grid) in the grid's order ({@code sort}, default
+ * newest first), with every field as canonical columns (Field order and snake_case names, as in the
+ * API) or, with {@code cols}, the grid's chosen columns; times as ISO-8601 UTC text in the CSV. Both
+ * stream: the index hands the events over in batches from one view of it
+ * ({@link trailhound.index.EventIndex#export}), the workbook is POI's streaming SXSSF (a window of
+ * rows in memory, the rest flushed to a temp file), the CSV ({@link EventCsv}, after a UTF-8
+ * byte-order mark so Excel reads it as UTF-8) is written straight into the ZIP on the response.
  *
  * Excel holds at most 1,048,576 rows per sheet; beyond that the export stops at the limit and a
  * "Note" sheet (first in the workbook) says how many events were left out and to use the CSV export.
  */
 final class Exports {
     static final int EXCEL_MAX_EVENTS = SpreadsheetVersion.EXCEL2007.getMaxRows() - 1; // one row is the header
-    private static final int BATCH = 5_000;
     private static final DateTimeFormatter FILE_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final List<Field> COLUMNS = Field.all();
+    /** Fields of ID kind whose values are whole numbers (Windows event ids, logon types): numbers in Excel. */
+    private static final java.util.Set<Field> WHOLE_NUMBER_IDS = java.util.EnumSet.of(Field.EVENT_ID, Field.LOGON_TYPE);
 
     private final java.util.function.Function<Context, Scope> scopes;
     private final QueryLanguage language;
@@ -64,6 +64,8 @@ final class Exports {
         Scope access = scopes.apply(http);
         EventScope scope = EventScope.of(http, access);
         Query query = SearchPages.parse(scope, language);
+        List<Field> columns = columns(http);
+        EventSort sort = GridOptions.sort(http);
         try (IndexBackend.Lease lease = access.index(scope.endpoint());
                 SXSSFWorkbook workbook = new SXSSFWorkbook(200)) {
             long total = lease.index().count(query); // a query too broad fails here, before the answer is a spreadsheet
@@ -79,19 +81,20 @@ final class Exports {
             Sheet sheet = workbook.createSheet("Events");
             Cells cells = new Cells(workbook);
             Row header = sheet.createRow(0);
-            for (int c = 0; c < COLUMNS.size(); c++) {
+            for (int c = 0; c < columns.size(); c++) {
                 Cell cell = header.createCell(c);
-                cell.setCellValue(COLUMNS.get(c).canonicalName());
+                cell.setCellValue(columns.get(c).canonicalName());
                 cell.setCellStyle(cells.header);
             }
             sheet.createFreezePane(0, 1);
-            sheet.setAutoFilter(new org.apache.poi.ss.util.CellRangeAddress(0, 0, 0, COLUMNS.size() - 1));
             int[] rowNo = {1};
-            forEach(lease, query, excelMaxEvents, event -> {
+            lease.index().export(query, sort, excelMaxEvents, event -> {
                 Row row = sheet.createRow(rowNo[0]++);
-                for (int c = 0; c < COLUMNS.size(); c++) cells.write(row, c, event, COLUMNS.get(c));
+                for (int c = 0; c < columns.size(); c++) cells.write(row, c, event, columns.get(c));
             });
-            exportSheet(workbook, access, scope, Math.min(total, excelMaxEvents), total);
+            // over the header and every row written, so Excel filters all of them (header only: it guesses)
+            sheet.setAutoFilter(new org.apache.poi.ss.util.CellRangeAddress(0, rowNo[0] - 1, 0, columns.size() - 1));
+            exportSheet(workbook, access, scope, sort, columns, Math.min(total, excelMaxEvents), total);
             try (OutputStream out = http.outputStream()) {
                 workbook.write(out);
             }
@@ -126,10 +129,14 @@ final class Exports {
             }
             String v = event.get(field);
             if (v == null) return;
-            if (field.kind() == trailhound.schema.FieldKind.NUMBER) {
+            if (field.kind() == trailhound.schema.FieldKind.NUMBER || WHOLE_NUMBER_IDS.contains(field)) {
                 try {
-                    row.createCell(column).setCellValue(Long.parseLong(v.strip()));
-                    return;
+                    long n = Long.parseLong(v.strip());
+                    // an id written otherwise ("0012") stays text: as a number it would read differently
+                    if (field.kind() == trailhound.schema.FieldKind.NUMBER || Long.toString(n).equals(v)) {
+                        row.createCell(column).setCellValue(n);
+                        return;
+                    }
                 } catch (NumberFormatException notANumber) {
                     // kept as the text it is
                 }
@@ -139,7 +146,8 @@ final class Exports {
     }
 
     /** The second sheet: what was exported, by whom and when, so a spreadsheet handed on says where it came from. */
-    private static void exportSheet(SXSSFWorkbook workbook, Scope access, EventScope scope, long exported, long total) {
+    private static void exportSheet(SXSSFWorkbook workbook, Scope access, EventScope scope, EventSort sort, List<Field> columns,
+            long exported, long total) {
         Sheet sheet = workbook.createSheet("Export");
         String[][] rows = {
             {"Endpoint", scope.endpoint()},
@@ -149,6 +157,8 @@ final class Exports {
             {"Events", String.format("%,d of %,d", exported, total)},
             {"Exported by", access.caller().user()},
             {"Exported at (UTC)", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()},
+            {"Order", sort.equals(EventSort.NEWEST_FIRST) ? "newest first (-ts)" : sort.toString()},
+            {"Columns", columns.equals(Field.all()) ? "all fields" : String.join(", ", columns.stream().map(Field::canonicalName).toList())},
         };
         for (int r = 0; r < rows.length; r++) {
             Row row = sheet.createRow(r);
@@ -180,45 +190,35 @@ final class Exports {
         Scope access = scopes.apply(http);
         EventScope scope = EventScope.of(http, access);
         Query query = SearchPages.parse(scope, language);
+        List<Field> columns = columns(http);
+        EventSort sort = GridOptions.sort(http);
         try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
             // a query too broad for the index fails here, as a clean 400, before the answer becomes a ZIP
             lease.index().count(query);
             access.audit("export", scope.endpoint(), AuditLog.OK, "csv: " + scope.describe());
             http.contentType("application/zip");
             http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "zip") + "\"");
-            writeZip(http, scope, lease, query);
+            writeZip(http, scope, lease, query, sort, columns);
         }
     }
 
-    private void writeZip(Context http, EventScope scope, IndexBackend.Lease lease, Query query) throws Exception {
+    private void writeZip(Context http, EventScope scope, IndexBackend.Lease lease, Query query, EventSort sort, List<Field> columns)
+            throws Exception {
         try (ZipOutputStream zip = new ZipOutputStream(http.outputStream(), StandardCharsets.UTF_8)) {
             zip.putNextEntry(new ZipEntry(fileName(scope, "csv")));
-            EventCsv csv = new EventCsv(new BufferedWriter(new OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16));
-            forEach(lease, query, Long.MAX_VALUE, csv::write);
+            BufferedWriter text = new BufferedWriter(new OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16);
+            text.write(EventCsv.BYTE_ORDER_MARK);
+            EventCsv csv = new EventCsv(text, columns);
+            lease.index().export(query, sort, Long.MAX_VALUE, csv::write);
             csv.flush();
             zip.closeEntry();
         }
     }
 
-    private interface EventSink {
-        void accept(Event event) throws IOException;
-    }
-
-    private static void forEach(IndexBackend.Lease lease, Query query, long max, EventSink sink) throws IOException {
-        PageCursor after = null;
-        long written = 0;
-        do {
-            int limit = (int) Math.min(BATCH, max - written);
-            if (limit <= 0) {
-                return;
-            }
-            EventPage page = lease.index().search(query, limit, after);
-            for (Event e : page.events()) {
-                sink.accept(e);
-            }
-            written += page.events().size();
-            after = page.next();
-        } while (after != null);
+    /** The grid's chosen columns ({@code cols}) when the export asks for them, else every field. */
+    private static List<Field> columns(Context http) {
+        List<Field> chosen = GridOptions.cols(http);
+        return chosen.isEmpty() ? Field.all() : chosen;
     }
 
     private static String fileName(EventScope scope, String extension) {

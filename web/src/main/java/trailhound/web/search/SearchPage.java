@@ -34,6 +34,15 @@ public record SearchPage(
         return "/endpoints/" + Format.segment(scope.endpoint()) + path + "?" + scope.params() + extra;
     }
 
+    /**
+     * An export of this search in the grid's order; {@code chosenColumns}: only the grid's chosen
+     * columns (else every field).
+     */
+    public String export(String path, boolean chosenColumns) {
+        GridOptions only = new GridOptions(chosenColumns ? options.cols() : java.util.List.of(), options.sort(), GridOptions.DEFAULT_SIZE, 0);
+        return link(path, only.params());
+    }
+
     /** This search's grid shown with these options. */
     public String grid(GridOptions o) {
         return link("/events", o.params() + (o.start() > 0 ? "&start=" + o.start() : ""));

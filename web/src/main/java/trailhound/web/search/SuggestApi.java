@@ -36,9 +36,24 @@ import trailhound.web.WebContext;
  * {@value EventIndex#MAX_SUGGEST_PREFIX} characters, taken literally (no wildcard, no regex). 400 for an
  * unknown field, {@code ts} (times have ranges, not values to list) and bad limits; 404 for an endpoint
  * the caller may not see. Not audited (see {@link Scope#suggest}).
+ *
+ * <p>The hunt page's box: {@code GET /api/v1/suggest?field=&prefix=&limit=}, the same over the
+ * endpoints the caller may see, counts summed, at most {@value #HUNT_ENDPOINTS} endpoints consulted (the
+ * ones open already first; {@code endpoints_searched} of {@code endpoints} says how many were):
+ * <pre>{@code
+ * {"field": "process_name", "prefix": "pow", "endpoints_searched": 12, "endpoints": 12,
+ *  "suggestions": [{"value": "powershell.exe", "count": 420}, ...]}
+ * }</pre>
  */
 public final class SuggestApi {
     static final int DEFAULT_LIMIT = 10;
+
+    /**
+     * Endpoints a hunt suggestion consults at most. A cold endpoint costs a transient index open (a hunt
+     * over 1,000 cold endpoints takes about 2 s, docs/performance.md); this many keep an answer within
+     * a typing pause on this project's 2-core machine (see docs/decisions.md).
+     */
+    static final int HUNT_ENDPOINTS = 50;
 
     private final WebContext ctx;
 
@@ -47,7 +62,53 @@ public final class SuggestApi {
     }
 
     public static void register(Routes routes, WebContext ctx) {
-        routes.get("/api/v1/endpoints/{endpoint}/suggest", Action.VIEW, new SuggestApi(ctx)::suggest);
+        SuggestApi api = new SuggestApi(ctx);
+        routes.get("/api/v1/endpoints/{endpoint}/suggest", Action.VIEW, api::suggest);
+        routes.get("/api/v1/suggest", Action.VIEW, api::suggestAcross);
+    }
+
+    /** The hunt page's: values over the endpoints the caller may see, at most {@value #HUNT_ENDPOINTS} of them. */
+    private void suggestAcross(Context http) throws Exception {
+        Scope scope = ctx.scope(http);
+        String fieldName = http.queryParam("field");
+        String prefix = prefix(http);
+        int limit = limit(http.queryParam("limit"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("field", fieldName == null || fieldName.isBlank() ? null : fieldName.strip());
+        body.put("prefix", prefix);
+        if (fieldName == null || fieldName.isBlank()) {
+            body.put("suggestions", fieldNames(prefix, limit));
+        } else {
+            trailhound.index.HuntSuggestions found = scope.suggest(fields(fieldName), prefix, limit, HUNT_ENDPOINTS);
+            body.put("endpoints_searched", found.searched());
+            body.put("endpoints", found.endpoints());
+            body.put("suggestions", found.values().stream().map(t -> suggestion(t.term(), t.count())).toList());
+        }
+        http.json(body);
+    }
+
+    private static String prefix(Context http) {
+        String prefix = http.queryParam("prefix") == null ? "" : http.queryParam("prefix");
+        if (prefix.length() > EventIndex.MAX_SUGGEST_PREFIX) {
+            throw new BadRequest("prefix holds at most " + EventIndex.MAX_SUGGEST_PREFIX + " characters, was " + prefix.length());
+        }
+        return prefix;
+    }
+
+    private static List<Map<String, Object>> fieldNames(String prefix, int limit) {
+        String lower = prefix.toLowerCase(Locale.ROOT);
+        return QueryLanguage.fieldNames().stream().filter(n -> n.startsWith(lower)).limit(limit).map(n -> suggestion(n, null)).toList();
+    }
+
+    /** The field or alias's fields; 400 for an unknown field or ts. */
+    private static List<Field> fields(String fieldName) {
+        List<Field> fields = QueryLanguage.fields(fieldName.strip()).orElseThrow(() -> new BadRequest("unknown field '" + fieldName
+                + "': leave 'field' out to list the field names"));
+        if (fields.stream().anyMatch(f -> f.kind() == FieldKind.TIME)) {
+            throw new BadRequest("'" + fieldName + "' takes times and ranges (ts:>now-1h, ts:[2026-11-19 TO now]), it has no values"
+                    + " to suggest");
+        }
+        return fields;
     }
 
     private void suggest(Context http) throws Exception {
@@ -55,24 +116,13 @@ public final class SuggestApi {
         String endpoint = Format.unsegment(http.pathParam("endpoint"));
         scope.endpoint(endpoint); // 404 for one outside the caller's groups, before any parameter is judged
         String fieldName = http.queryParam("field");
-        String prefix = http.queryParam("prefix") == null ? "" : http.queryParam("prefix");
-        if (prefix.length() > EventIndex.MAX_SUGGEST_PREFIX) {
-            throw new BadRequest("prefix holds at most " + EventIndex.MAX_SUGGEST_PREFIX + " characters, was " + prefix.length());
-        }
+        String prefix = prefix(http);
         int limit = limit(http.queryParam("limit"));
         List<Map<String, Object>> suggestions;
         if (fieldName == null || fieldName.isBlank()) {
-            String lower = prefix.toLowerCase(Locale.ROOT);
-            suggestions = QueryLanguage.fieldNames().stream().filter(n -> n.startsWith(lower)).limit(limit)
-                    .map(n -> suggestion(n, null)).toList();
+            suggestions = fieldNames(prefix, limit);
         } else {
-            List<Field> fields = QueryLanguage.fields(fieldName.strip()).orElseThrow(() -> new BadRequest("unknown field '" + fieldName
-                    + "': leave 'field' out to list the field names"));
-            if (fields.stream().anyMatch(f -> f.kind() == FieldKind.TIME)) {
-                throw new BadRequest("'" + fieldName + "' takes times and ranges (ts:>now-1h, ts:[2026-11-19 TO now]), it has no values"
-                        + " to suggest");
-            }
-            List<TermCount> found = scope.suggest(endpoint, fields, prefix, limit);
+            List<TermCount> found = scope.suggest(endpoint, fields(fieldName), prefix, limit);
             suggestions = found.stream().map(t -> suggestion(t.term(), t.count())).toList();
         }
         Map<String, Object> body = new LinkedHashMap<>();
