@@ -196,7 +196,34 @@
     say('Press Ctrl+C to copy');
   }
 
+  // Text with a break opportunity after each separator, as the server renders it (CellValue).
+  function fill(span, text) {
+    span.textContent = '';
+    for (const part of text.split(/(?<=[\\/ ,;&=?|:])/)) {
+      span.appendChild(document.createTextNode(part));
+      span.appendChild(document.createElement('wbr'));
+    }
+  }
+
+  // "more" after a value cut by the server (search/value.jte) shows it whole; "less" cuts it again.
+  function toggleMore(button) {
+    const span = button.previousElementSibling;
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    if (open) {
+      span.short = span.short || [...span.childNodes];
+      fill(span, span.dataset.value);
+    } else {
+      span.replaceChildren(...span.short);
+    }
+    button.setAttribute('aria-expanded', String(open));
+    button.textContent = open ? 'less' : 'more';
+  }
+
   document.addEventListener('click', ev => {
+    const more = ev.target.closest && ev.target.closest('button.more');
+    if (more && more.previousElementSibling && more.previousElementSibling.dataset.value !== undefined) {
+      toggleMore(more);
+    }
     const pv = ev.target.closest && ev.target.closest('.pv');
     if (pv && !(menu && menu.contains(pv))) {
       // a drag that selected part of the value is for copying by hand, not for the menu
