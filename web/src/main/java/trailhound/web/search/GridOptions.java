@@ -26,17 +26,27 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
     }
 
     /**
-     * Reads the options of this request.
+     * Reads the options of this request. Any position from 0 is taken: one past the last event or
+     * beyond the depth pages reach is the grid's to answer, knowing the search's total.
      *
      * @throws BadRequest naming an unknown column, an unsortable or unknown sort field, a size not
-     *         offered or a bad start, and saying what works
+     *         offered or a start that is not a position, and saying what works
      */
     public static GridOptions of(Context http) {
         int size = number(http, "size", DEFAULT_SIZE);
         if (!SIZES.contains(size)) {
             throw new BadRequest("page size must be one of " + SIZES + ", was '" + http.queryParam("size") + "'");
         }
-        return new GridOptions(cols(http), sort(http), size, start(http, size));
+        int start = number(http, "start", 0);
+        if (start < 0) {
+            throw new BadRequest("start must be a position from 0, was '" + http.queryParam("start") + "'");
+        }
+        return new GridOptions(cols(http), sort(http), size, start);
+    }
+
+    /** True when the page at this position is beyond the depth pages reach ({@link EventSort#MAX_DEPTH}). */
+    public boolean beyondDepth() {
+        return (long) start + size > EventSort.MAX_DEPTH;
     }
 
     /** The {@code cols} of this request, in the order given, each once; empty when absent. */
@@ -63,7 +73,7 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
         }
     }
 
-    /** The {@code start} of this request for pages of {@code size} rows; 0 when absent. */
+    /** The {@code start} of this request for pages of {@code size} rows (the JSON API's, checked against the depth); 0 when absent. */
     static int start(Context http, int size) {
         int start = number(http, "start", 0);
         if (start < 0 || start > EventSort.MAX_DEPTH - size) {
