@@ -35,11 +35,14 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
     public static GridOptions of(Context http) {
         int size = number(http, "size", DEFAULT_SIZE);
         if (!SIZES.contains(size)) {
-            throw new BadRequest("page size must be one of " + SIZES + ", was '" + http.queryParam("size") + "'");
+            throw BadRequest.withPageWording("page size must be one of " + SIZES + ", was '" + http.queryParam("size") + "'",
+                    "The link asks for pages of '" + http.queryParam("size") + "' rows: choose 50, 100, 200 or 500 under Rows per page.");
         }
         int start = number(http, "start", 0);
         if (start < 0) {
-            throw new BadRequest("start must be a position from 0, was '" + http.queryParam("start") + "'");
+            throw BadRequest.withPageWording("start must be a position from 0, was '" + http.queryParam("start") + "'",
+                    "The link asks for a position in the results that is not one ('" + http.queryParam("start")
+                            + "'): open the search again, it starts at the first page.");
         }
         return new GridOptions(cols(http), sort(http), size, start);
     }
@@ -56,9 +59,10 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
             for (String name : param.split(",")) {
                 if (name.isBlank()) continue;
                 String n = name.strip();
-                cols.add(Field.byName(n).orElseThrow(() -> new BadRequest("unknown column '" + n
-                        + "' in cols: columns are event field names such as process_name, command_line or remote_ip"
-                        + " (the Columns chooser lists them all); remove it from the address or choose columns again")));
+                cols.add(Field.byName(n).orElseThrow(() -> BadRequest.withPageWording("unknown column '" + n
+                        + "' in cols: columns are canonical event field names such as process_name, command_line or remote_ip",
+                        "The link asks for a column '" + n + "', which is no event field: choose the columns again"
+                                + " with the Columns chooser (it lists them all).")));
             }
         }
         return new ArrayList<>(cols);
@@ -69,7 +73,9 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
         try {
             return EventSort.parse(http.queryParam("sort"));
         } catch (IllegalArgumentException e) {
-            throw new BadRequest(e.getMessage());
+            throw BadRequest.withPageWording(e.getMessage(), "The link asks to sort by '" + http.queryParam("sort").strip()
+                    .replaceFirst("^-", "") + "', which the grid cannot: sortable fields are " + EventSort.sortableNames()
+                    + ". Click a column header to sort by it, and again for the other direction.");
         }
     }
 
@@ -90,7 +96,9 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
         try {
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {
-            throw new BadRequest(name + " must be a whole number, was '" + v + "'");
+            throw BadRequest.withPageWording(name + " must be a whole number, was '" + v + "'",
+                    "The link asks for " + (name.equals("size") ? "pages of '" + v + "' rows" : "position '" + v + "' in the results")
+                            + ", which is not a whole number: open the search again from its first page.");
         }
     }
 

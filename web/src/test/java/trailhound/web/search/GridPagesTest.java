@@ -126,14 +126,21 @@ class GridPagesTest {
     void badParameters_400SayingWhatWorks_neverA500() throws Exception {
         HttpResponse<String> unknown = web.get(GRID + "?cols=process_name,nosuch_field");
         assertEquals(400, unknown.statusCode());
-        assertTrue(unknown.body().contains("unknown column &#39;nosuch_field&#39; in cols")
-                || unknown.body().contains("unknown column 'nosuch_field' in cols"), unknown.body());
+        assertTrue(unknown.body().replace("&#39;", "'").contains("The link asks for a column 'nosuch_field', which is no event field:"
+                + " choose the columns again with the Columns chooser"), unknown.body());
+        assertTrue(JSON.readTree(web.get("/api/v1" + GRID.replace("/events", "/search") + "?cols=nosuch_field").body())
+                .get("error").asText().startsWith("unknown column 'nosuch_field' in cols"), "the API names the parameter");
         HttpResponse<String> hostile = web.get(GRID + "?cols=" + enc(HostileGridFixture.MARKUP));
         assertEquals(400, hostile.statusCode());
         assertFalse(hostile.body().contains("<script>alert"), hostile.body());
         HttpResponse<String> unsortable = web.get(GRID + "?sort=command_line");
         assertEquals(400, unsortable.statusCode());
         assertTrue(unsortable.body().contains("sortable fields are ts, type, process_name, pid, remote_port, process_key, event_uid"), unsortable.body());
+        assertTrue(unsortable.body().contains("Click a column header to sort by it"), unsortable.body());
+        HttpResponse<String> unknownSort = web.get(GRID + "?sort=-nosuch");
+        assertEquals(400, unknownSort.statusCode());
+        assertFalse(unknownSort.body().contains("leading"), "no address syntax on a page: " + unknownSort.body());
+        assertTrue(unknownSort.body().replace("&#39;", "'").contains("The link asks to sort by 'nosuch', which the grid cannot"), unknownSort.body());
         assertEquals(400, web.get(GRID + "?size=7").statusCode());
         assertEquals(400, web.get(GRID + "?start=-1").statusCode());
         assertEquals(400, web.get(GRID + "?start=abc").statusCode());
