@@ -47,6 +47,13 @@ public interface IndexBackend extends Closeable {
      */
     HuntResult hunt(Query query, int limit, Collection<String> endpoints, HuntCursor after) throws IOException;
 
+    /**
+     * As {@link #hunt(Query, int, Collection, HuntCursor)}, the page before {@code before}: the
+     * {@code limit} hits just newer than it, newest first; with {@code before} null the oldest
+     * {@code limit} hits (the last page). {@link HuntResult#start()} is exact either way.
+     */
+    HuntResult huntBefore(Query query, int limit, Collection<String> endpoints, HuntCursor before) throws IOException;
+
     /** The exact number of matching events per endpoint with at least one, over every endpoint. */
     Map<String, Long> countAll(Query query) throws IOException;
 

@@ -170,6 +170,11 @@ public final class Indexes implements IndexBackend {
     }
 
     @Override
+    public HuntResult huntBefore(Query query, int limit, Collection<String> endpoints, HuntCursor before) throws IOException {
+        return Hunt.runBefore(this, Set.copyOf(endpoints), query, limit, before);
+    }
+
+    @Override
     public Map<String, Long> countAll(Query query) throws IOException {
         return Hunt.run(this, null, query, 1, null).counts();
     }
