@@ -106,6 +106,31 @@ class ProcessPageFitBrowserTest {
         assertEquals(List.of(), Browsers.consoleErrors(browser));
     }
 
+    /** The process the issue was found on: the demo's encoded PowerShell started from WINWORD on WS-FIN-01. */
+    @Test
+    void demoPowerShellFromWord_everyTabFitsTheWindow() throws Exception {
+        List<Path> dbs = trailhound.samples.SampleGenerator.generate(dir.resolve("samples"), 1, 3_000, 7, n -> {});
+        new trailhound.ingest.Ingestor(web.data(), 1).ingest(dbs.getFirst(), null);
+        com.fasterxml.jackson.databind.JsonNode found = new com.fasterxml.jackson.databind.ObjectMapper().readTree(web.signIn().get(
+                "/api/v1/endpoints/WS-FIN-01/search?limit=1&q=" + WebTestSupport.enc(
+                        "type:process AND operation:start AND process_name:powershell.exe AND parent_path:*WINWORD* AND command_line:*-enc*"))
+                .body()).get("events").get(0);
+        assertTrue(found.get("command_line").asText().contains("-enc "), found.toString());
+        browser.get(web.server().url() + "/endpoints/WS-FIN-01/process/" + found.get("process_key").asText());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("process-title")));
+        for (String tab : List.of("tab-timeline", "tab-tree", "tab-history", "tab-events")) {
+            browser.findElement(By.cssSelector("[data-tab='" + tab + "']")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(tab)));
+            if (tab.equals("tab-events")) {
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#event-history details.event")));
+                for (WebElement summary : browser.findElements(By.cssSelector("#event-history details.event summary"))) {
+                    summary.click();
+                }
+            }
+            assertFitsWindow("WS-FIN-01 powershell.exe, " + tab);
+        }
+    }
+
     @Test
     void processPage_tabs_moveWithArrowKeysHomeAndEnd() throws Exception {
         open();
