@@ -133,8 +133,19 @@ public final class Scope {
      * text), not each page of it.
      */
     public HuntResult hunt(Query query, int limit, HuntCursor after) throws IOException {
-        List<String> names = isAdministrator() ? data.indexes().endpoints() : endpoints().stream().map(EndpointInfo::name).toList();
-        return data.indexes().hunt(query, limit, names, after);
+        return data.indexes().hunt(query, limit, huntable(), after);
+    }
+
+    /**
+     * As {@link #hunt}, the page before {@code before} (null: the last page), as
+     * {@link IndexBackend#huntBefore(Query, int, java.util.Collection, HuntCursor)}; over the same endpoints.
+     */
+    public HuntResult huntBefore(Query query, int limit, HuntCursor before) throws IOException {
+        return data.indexes().huntBefore(query, limit, huntable(), before);
+    }
+
+    private List<String> huntable() throws IOException {
+        return isAdministrator() ? data.indexes().endpoints() : endpoints().stream().map(EndpointInfo::name).toList();
     }
 
     /**

@@ -48,6 +48,13 @@ public interface IndexBackend extends Closeable {
     HuntResult hunt(Query query, int limit, Collection<String> endpoints, HuntCursor after) throws IOException;
 
     /**
+     * As {@link #hunt(Query, int, Collection, HuntCursor)}, the page before {@code before}: the
+     * {@code limit} hits just newer than it, newest first; with {@code before} null the oldest
+     * {@code limit} hits (the last page). {@link HuntResult#start()} is exact either way.
+     */
+    HuntResult huntBefore(Query query, int limit, Collection<String> endpoints, HuntCursor before) throws IOException;
+
+    /**
      * Values of {@code fields} (one field or an alias's) starting with {@code prefix} over the named
      * {@code endpoints}, as {@link EventIndex#suggest(List, String, int)} finds them on each, their
      * counts summed (events of two endpoints are never the same event) and the {@code limit} most

@@ -170,6 +170,11 @@ public final class Indexes implements IndexBackend {
     }
 
     @Override
+    public HuntResult huntBefore(Query query, int limit, Collection<String> endpoints, HuntCursor before) throws IOException {
+        return Hunt.runBefore(this, Set.copyOf(endpoints), query, limit, before);
+    }
+
+    @Override
     public HuntSuggestions suggest(Collection<String> endpoints, List<trailhound.schema.Field> fields, String prefix, int limit,
             int maxEndpoints) throws IOException {
         if (maxEndpoints < 1) throw new IllegalArgumentException("maxEndpoints must be at least 1, was " + maxEndpoints);

@@ -36,7 +36,7 @@ final class Errors {
 
     static void register(RoutesConfig routes, WebContext ctx) {
         routes.exception(BadRequest.class, (e, http) ->
-                respond(ctx, http, 400, "Bad request", e.getMessage(), e.column(), null));
+                respond(ctx, http, 400, "Bad request", api(http) ? e.getMessage() : e.forPages(), e.column(), null));
         routes.exception(QuerySyntaxException.class, (e, http) ->
                 respond(ctx, http, 400, "Bad query", e.getMessage(), e.column(), null));
         routes.exception(UnknownEndpointException.class, (e, http) -> {
@@ -55,8 +55,8 @@ final class Errors {
         routes.exception(org.apache.lucene.search.IndexSearcher.TooManyClauses.class, (e, http) ->
                 respond(ctx, http, 400, "Query too broad", trailhound.query.QueryLanguage.tooBroad(), null, null));
         routes.exception(AccessDeniedException.class, (e, http) ->
-                respond(ctx, http, 403, "Forbidden", api(http) ? e.getMessage()
-                        : capitalised(e.getMessage()) + ". An administrator can change your role if you need this.", null, null));
+                respond(ctx, http, 403, "Forbidden", api(http) ? e.getMessage() : capitalised(e.getMessage())
+                        + (e.byRole() ? ". An administrator can change your role if you need this." : "."), null, null));
         routes.exception(AccessException.class, (e, http) -> respond(ctx, http, e.isUnknown() ? 404 : 400,
                 e.isUnknown() ? "Not found" : "Bad request", e.getMessage(), null, null));
         routes.exception(TooManyAttemptsException.class, (e, http) -> {
@@ -69,7 +69,7 @@ final class Errors {
                         ? "POST /api/v1/jobs/reindex with {\"endpoints\": [NAME]} or {\"all\": true}."
                         : "Re-index on the Jobs page (administrators), or ask an administrator to."), null, null));
         routes.exception(HttpResponseException.class, (e, http) ->
-                respond(ctx, http, e.getStatus(), title(e.getStatus()), api(http) ? e.getMessage() : forPeople(http, e), null, null));
+                respond(ctx, http, e.getStatus(), title(e.getStatus()), api(http) ? forPrograms(http, e) : forPeople(http, e), null, null));
         routes.exception(Exception.class, (e, http) -> {
             String reference = UUID.randomUUID().toString().substring(0, 8);
             LOG.error("request {} {} failed, reference {}", http.method(), http.path(), reference, e);
@@ -78,7 +78,7 @@ final class Errors {
         });
         routes.error(404, http -> {
             if (http.result() == null || http.result().isEmpty()) {
-                respond(ctx, http, 404, "Not found", NO_PAGE, null, null);
+                respond(ctx, http, 404, "Not found", api(http) ? noRoute(http) : NO_PAGE, null, null);
             }
         });
     }
@@ -98,6 +98,21 @@ final class Errors {
             case 401 -> "You are not signed in, or your session ended: sign in again.";
             default -> e.getMessage();
         };
+    }
+
+    /**
+     * The API's wording of an HTTP outcome: Javalin's own 404 for a route that does not exist
+     * ("Endpoint GET /api/v1/nope not found") becomes ours, saying where the routes are listed.
+     */
+    private static String forPrograms(Context http, HttpResponseException e) {
+        if (e.getStatus() == 404 && (e.getMessage() == null || e.getMessage().startsWith("Endpoint ") || e.getMessage().equals("Not Found"))) {
+            return noRoute(http);
+        }
+        return e.getMessage();
+    }
+
+    private static String noRoute(Context http) {
+        return "no such API route: " + http.method() + " " + http.path() + "; see README's JSON API section for the routes";
     }
 
     private static String capitalised(String s) {

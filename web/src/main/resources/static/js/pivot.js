@@ -5,6 +5,7 @@
 // data-events-url (else #query-panel, else #pivot-context): data-original-query, data-snapshot,
 // data-from, data-to; the event's time from the nearest data-ts (epoch ms). Values are only ever put in
 // URLs (URLSearchParams) and textContent: the server writes the query text, so quoting lives in one place.
+// Keyboard: each grid of values is one Tab stop; arrow keys, Home and End move between its values.
 (function () {
   'use strict';
   const HUNTABLE = new Set(['hash_md5', 'hash_sha1', 'hash_sha256', 'user', 'target_user', 'local_ip', 'remote_ip',
@@ -14,13 +15,61 @@
   let menu = null;
   let trigger = null;
 
+  // Roving tabindex: a grid of values (a table, or a list of fields) is one Tab stop, its values
+  // reached with the arrow keys, so a page of 100 rows is not a thousand Tab presses to get past.
+  function group(el) {
+    return el.closest('table, [data-pv-grid]') || el.closest('dl');
+  }
+
+  function rowOf(v) {
+    return v.closest('tr') || v.closest('details') || v;
+  }
+
+  function values(g) {
+    return [...g.querySelectorAll('.pv')].filter(v => v.getClientRects().length > 0); // shown ones only
+  }
+
+  function rove(g, to) {
+    for (const v of g.querySelectorAll('.pv[tabindex="0"]')) if (v !== to) v.tabIndex = -1;
+    to.tabIndex = 0;
+  }
+
+  // Left/Right: the previous/next value; Up/Down: the previous/next row's value in the same column
+  // (else its first); Home/End: the first/last value of the grid.
+  function step(el, key) {
+    const g = group(el);
+    if (!g) return null;
+    const list = values(g);
+    const i = list.indexOf(el);
+    if (key === 'Home') return list[0];
+    if (key === 'End') return list[list.length - 1];
+    if (key === 'ArrowRight') return list[i + 1] || null;
+    if (key === 'ArrowLeft') return i > 0 ? list[i - 1] : null;
+    const row = rowOf(el);
+    const rows = [];
+    for (const v of list) {
+      const r = rowOf(v);
+      if (rows[rows.length - 1] !== r) rows.push(r);
+    }
+    const next = rows[rows.indexOf(row) + (key === 'ArrowDown' ? 1 : -1)];
+    if (!next) return null;
+    const cell = el.closest('td, dd');
+    const column = cell && cell.parentElement ? [...cell.parentElement.children].indexOf(cell) : -1;
+    const inNext = list.filter(v => rowOf(v) === next);
+    return inNext.find(v => {
+      const c = v.closest('td, dd');
+      return c && c.parentElement && [...c.parentElement.children].indexOf(c) === column;
+    }) || inNext[0];
+  }
+
   function enhance(root) {
     const found = root.matches && root.matches('.pv') ? [root] : [];
     if (root.querySelectorAll) found.push(...root.querySelectorAll('.pv'));
     for (const el of found) {
       if (el.dataset.pvReady) continue;
       el.dataset.pvReady = '1';
-      el.tabIndex = 0;
+      const g = group(el);
+      el.tabIndex = !g || !g.querySelector('.pv[tabindex="0"]') ? 0 : -1;
       el.setAttribute('role', 'button');
       el.setAttribute('aria-haspopup', 'menu');
       el.setAttribute('aria-expanded', 'false');
@@ -196,7 +245,34 @@
     say('Press Ctrl+C to copy');
   }
 
+  // Text with a break opportunity after each separator, as the server renders it (CellValue).
+  function fill(span, text) {
+    span.textContent = '';
+    for (const part of text.split(/(?<=[\\/ ,;&=?|:])/)) {
+      span.appendChild(document.createTextNode(part));
+      span.appendChild(document.createElement('wbr'));
+    }
+  }
+
+  // "more" after a value cut by the server (search/value.jte) shows it whole; "less" cuts it again.
+  function toggleMore(button) {
+    const span = button.previousElementSibling;
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    if (open) {
+      span.short = span.short || [...span.childNodes];
+      fill(span, span.dataset.value);
+    } else {
+      span.replaceChildren(...span.short);
+    }
+    button.setAttribute('aria-expanded', String(open));
+    button.textContent = open ? 'less' : 'more';
+  }
+
   document.addEventListener('click', ev => {
+    const more = ev.target.closest && ev.target.closest('button.more');
+    if (more && more.previousElementSibling && more.previousElementSibling.dataset.value !== undefined) {
+      toggleMore(more);
+    }
     const pv = ev.target.closest && ev.target.closest('.pv');
     if (pv && !(menu && menu.contains(pv))) {
       // a drag that selected part of the value is for copying by hand, not for the menu
@@ -235,8 +311,22 @@
     if (t.classList && t.classList.contains('pv') && (ev.key === 'Enter' || ev.key === ' ')) {
       ev.preventDefault();
       open(t);
+    } else if (t.classList && t.classList.contains('pv') && /^(Arrow(Left|Right|Up|Down)|Home|End)$/.test(ev.key)
+        && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+      const to = step(t, ev.key);
+      ev.preventDefault();
+      if (to) to.focus(); // focusin makes it the grid's Tab stop
     } else if (ev.key === 'Escape' && menu) {
       close(true);
+    }
+  });
+
+  // The value last focused (arrows, click, a menu closed) is where Tab comes back into its grid.
+  document.addEventListener('focusin', ev => {
+    const t = ev.target;
+    if (t.classList && t.classList.contains('pv')) {
+      const g = group(t);
+      if (g) rove(g, t);
     }
   });
 

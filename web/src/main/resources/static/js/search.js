@@ -135,15 +135,6 @@
   const table = document.getElementById('events');
   if (!table) return;
 
-  // Text with a break opportunity after each separator, as the server renders it (CellValue).
-  function fill(span, text) {
-    span.textContent = '';
-    for (const part of text.split(/(?<=[\\/ ,;&=?|:])/)) {
-      span.appendChild(document.createTextNode(part));
-      span.appendChild(document.createElement('wbr'));
-    }
-  }
-
   function copy(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
     // plain http to a remote host: the clipboard API is absent there
@@ -168,17 +159,6 @@
       detail.hidden = !open;
       button.setAttribute('aria-expanded', String(open));
       button.textContent = open ? '▾' : '▸';
-    } else if (button.classList.contains('more')) {
-      const span = button.previousElementSibling;
-      const open = button.getAttribute('aria-expanded') !== 'true';
-      if (open) {
-        span.short = span.short || [...span.childNodes];
-        fill(span, span.dataset.value);
-      } else {
-        span.replaceChildren(...span.short);
-      }
-      button.setAttribute('aria-expanded', String(open));
-      button.textContent = open ? 'less' : 'more';
     } else if (button.classList.contains('copy')) {
       const value = button.parentElement.querySelector('[data-value]').dataset.value; // a .pv, or the time (no pivot)
       copy(value).then(() => { button.textContent = 'Copied'; },

@@ -130,6 +130,12 @@ class ErrorPagesTest {
         assertEquals(404, unknown.statusCode());
         assertEquals("unknown endpoint 'NOPE': GET /api/v1/endpoints lists the endpoints you may see",
                 json.readTree(unknown.body()).get("error").asText());
+        for (String route : java.util.List.of("/api/v1/nope", "/api/v1/endpoints/" + EP + "/nope")) {
+            HttpResponse<String> noRoute = admin.get(route);
+            assertEquals(404, noRoute.statusCode());
+            assertEquals("no such API route: GET " + route + "; see README's JSON API section for the routes",
+                    json.readTree(noRoute.body()).get("error").asText(), "ours, not Javalin's 'Endpoint GET ... not found'");
+        }
         HttpResponse<String> signedOut = send(admin, "GET", "/api/v1/endpoints", null);
         assertEquals(401, signedOut.statusCode());
         assertTrue(json.readTree(signedOut.body()).get("error").asText().contains("POST /login"), signedOut.body());

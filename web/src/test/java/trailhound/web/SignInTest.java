@@ -47,6 +47,41 @@ class SignInTest {
         assertTrue(r.headers().firstValue("Location").orElseThrow().startsWith("/login?next="));
     }
 
+    /**
+     * An htmx request (tree branch, Event History tab, lazy badge) whose session has ended: a redirect
+     * would be followed by htmx itself, which would put the whole sign-in page inside the fragment.
+     */
+    @Test
+    void fragment_htmxNotSignedIn_401WithHxRedirectToSignInAndBackToThePage() throws Exception {
+        String page = "/endpoints/" + WebTestSupport.ENDPOINT + "/process/" + WebTestSupport.POWERSHELL + "?x=1&y=2";
+        for (String fragment : java.util.List.of(
+                "/endpoints/" + WebTestSupport.ENDPOINT + "/process/" + WebTestSupport.POWERSHELL + "/events",
+                "/endpoints/" + WebTestSupport.ENDPOINT + "/process/" + WebTestSupport.POWERSHELL + "/children?parent=p&offset=20",
+                "/reputation/" + "a".repeat(64) + "/badge",
+                "/endpoints/rows")) {
+            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.server().url() + fragment))
+                            .header("HX-Request", "true")
+                            .header("HX-Current-URL", web.server().url() + page).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), fragment);
+            assertEquals("/login?next=" + WebTestSupport.enc(page), r.headers().firstValue("HX-Redirect").orElse(null), fragment);
+            assertFalse(r.body().contains("password"), "no sign-in form to insert in the page: " + r.body());
+        }
+    }
+
+    @Test
+    void fragment_htmxFromAnotherSite_signInComesBackToTheFragmentsPageOnly() throws Exception {
+        String fragment = "/endpoints/" + WebTestSupport.ENDPOINT + "/process/" + WebTestSupport.POWERSHELL + "/events";
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.server().url() + fragment))
+                        .header("HX-Request", "true")
+                        .header("HX-Current-URL", "https://evil.example/phish").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, r.statusCode());
+        assertEquals("/login?next=" + WebTestSupport.enc(fragment), r.headers().firstValue("HX-Redirect").orElse(null));
+    }
+
     @Test
     void api_notSignedIn_401Json() throws Exception {
         HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(

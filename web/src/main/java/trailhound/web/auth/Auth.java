@@ -145,8 +145,7 @@ public final class Auth {
                 throw new UnauthorizedResponse("sign in first (POST /login) or send an API token (Authorization: Bearer ...)");
             }
             String next = http.queryString() == null ? path : path + "?" + http.queryString();
-            http.redirect("/login?next=" + trailhound.web.Format.url(next));
-            http.skipRemainingHandlers();
+            sendTo(http, "/login?next=" + trailhound.web.Format.url(htmx(http) ? pageOf(http, next) : next));
             return;
         }
         if (changesState(http.method()) && !sameToken(session.csrfToken(), csrfOf(http))) {
@@ -155,8 +154,49 @@ public final class Auth {
         http.attribute(Session.ATTRIBUTE, new Session(access.scope(caller.get()), session.csrfToken(), () -> renew(http, id, session)));
         if (!path.equals(PASSWORD_PAGE) && !path.equals("/logout") && access.accounts().mustChangePassword(session.user())) {
             if (path.startsWith("/api/")) throw new ForbiddenResponse("password change required");
-            http.redirect(PASSWORD_PAGE);
-            http.skipRemainingHandlers();
+            sendTo(http, PASSWORD_PAGE);
+        }
+    }
+
+    /**
+     * Sends the browser to {@code location}. A plain request gets a redirect; an htmx request (a tree
+     * branch, a tab, a lazy badge) would follow that redirect itself and put the whole page it finds
+     * inside the fragment's place, so it gets 401 with HX-Redirect instead, which makes htmx move the
+     * whole window there.
+     */
+    private static void sendTo(Context http, String location) {
+        if (htmx(http)) {
+            http.status(HttpStatus.UNAUTHORIZED);
+            http.header("HX-Redirect", location);
+            http.result("");
+        } else {
+            http.redirect(location);
+        }
+        http.skipRemainingHandlers();
+    }
+
+    private static boolean htmx(Context http) {
+        return "true".equals(http.header("HX-Request"));
+    }
+
+    /**
+     * The page an htmx request was made from (HX-Current-URL's path and query, when it is this site's),
+     * so sign-in comes back to that page rather than to the bare fragment; else {@code fallback}.
+     */
+    private static String pageOf(Context http, String fallback) {
+        String current = http.header("HX-Current-URL");
+        if (current == null) return fallback;
+        try {
+            java.net.URI uri = java.net.URI.create(current);
+            String host = http.host() == null ? "" : http.host().replaceFirst(":\\d+$", "");
+            if (uri.getHost() == null || !uri.getHost().equalsIgnoreCase(host) || uri.getRawPath() == null
+                    || uri.getRawPath().isEmpty()) {
+                return fallback;
+            }
+            String page = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            return SAFE_NEXT.matcher(page).matches() ? page : fallback;
+        } catch (IllegalArgumentException e) {
+            return fallback;
         }
     }
 

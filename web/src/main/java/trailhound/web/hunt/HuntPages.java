@@ -45,17 +45,20 @@ import trailhound.web.search.TimeViews;
  * {@link Scope#hunt}, so an endpoint outside the caller's groups is never searched.
  *
  * <ul>
- *   <li>{@code GET /hunt?q=&from=&to=&after=}: the query box, the time picker, the counts per
+ *   <li>{@code GET /hunt?q=&from=&to=&after=|before=|last=1}: the query box, the time picker, the counts per
  *       endpoint (largest first, each linking to that endpoint's grid with the same query and
  *       window), then the newest events of all of them,
- *       100 a page. Without {@code q} only the form: nothing is hunted.
- *   <li>{@code GET /api/v1/hunt?q=&from=&to=&limit=&after=}: its JSON twin,
+ *       100 a page with First, Previous ({@code before}: the page before a hit), Next ({@code after})
+ *       and Last, and the exact position ("101-200 of 24,846"). Without {@code q} only the form: nothing is hunted.
+ *   <li>{@code GET /api/v1/hunt?q=&from=&to=&limit=&after=|before=|last=1}: its JSON twin,
  *       <pre>{@code
- * {"query": "type:dns", "total": 42, "counts": [{"endpoint": "WS-01", "count": 40}, ...],
+ * {"query": "type:dns", "total": 42, "start": 0, "counts": [{"endpoint": "WS-01", "count": 40}, ...],
  *  "events": [{"endpoint": "WS-01", "ts": "...", ...}, ...], "next": "1795...:WS-01:uid" or null,
- *  "partial": [{"endpoint": "WS-02", "source": "s7", "events": 1200, "expected": 10000}]}
+ *  "previous": null, "partial": [{"endpoint": "WS-02", "source": "s7", "events": 1200, "expected": 10000}]}
  * }</pre>
- *       {@code limit} 1 to 1,000 (default 100); {@code next} is the {@code after} of the next page.
+ *       {@code limit} 1 to 1,000 (default 100); {@code next} is the {@code after} of the next page,
+ *       {@code previous} the {@code before} of the previous one (null on the first), {@code last=1} the
+ *       oldest {@code limit} events; {@code start} is the 0-based position of the first event.
  *       Every page has the exact counts (a page costs what the first one costs).
  *   <li>{@code GET /hunt/export.csv?q=&from=&to=}: every matching event as CSV ({@link EventCsv}: formula-safe),
  *       endpoint by endpoint (those with hits, by name), each newest first (needs {@link Action#EXPORT}).
@@ -104,12 +107,15 @@ public final class HuntPages {
             return;
         }
         HuntCursor after;
+        HuntCursor before;
         try {
             after = cursor(http.queryParam("after"));
+            before = cursor(http.queryParam("before"));
         } catch (BadRequest e) {
             throw new BadRequest("This link to a further page of results is broken or out of date: run the hunt again"
                     + " from its first page.");
         }
+        boolean last = "1".equals(http.queryParam("last"));
         TimeRange range = TimeRange.parse(from, to);
         Query query;
         try {
@@ -120,16 +126,21 @@ public final class HuntPages {
             ctx.render(http, "hunt/page.jte", HuntPage.form(chrome, text, e.getMessage(), e.column(), from, to, time));
             return;
         }
-        if (after == null) access.audit("hunt", null, AuditLog.OK, text + range.describe());
-        HuntResult found = access.hunt(query, PAGE_SIZE, after);
+        boolean first = after == null && before == null && !last;
+        if (first) access.audit("hunt", null, AuditLog.OK, text + range.describe());
+        // Next pages after a cursor, Previous pages before one, Last is the page before the end:
+        // keyset pages both ways, so no hit is skipped or shown twice however many endpoints take part.
+        HuntResult found = before != null || last ? access.huntBefore(query, PAGE_SIZE, before) : access.hunt(query, PAGE_SIZE, after);
         List<HuntHit> hits = found.hits();
         EventColumns.Grid grid = EventColumns.grid(hits.stream().map(HuntHit::event).toList());
         List<HuntPage.Row> rows = new ArrayList<>(hits.size());
         for (int i = 0; i < hits.size(); i++) rows.add(new HuntPage.Row(hits.get(i).endpoint(), grid.rows().get(i)));
         List<String> partial = found.partial().entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(p -> e.getKey() + ": " + SearchPages.describe(p))).toList();
+        String previous = found.start() <= PAGE_SIZE || hits.isEmpty() ? null : first(found).toString();
         ctx.render(http, "hunt/page.jte", new HuntPage(chrome, text, null, null, true, found.total(), counts(found),
-                grid.headers(), rows, found.next() == null ? null : found.next().toString(), after == null, partial, from, to, time));
+                grid.headers(), rows, found.next() == null ? null : found.next().toString(), found.start(), previous, partial,
+                from, to, time));
     }
 
     /**
@@ -154,11 +165,17 @@ public final class HuntPages {
         TimeRange range = TimeRange.parse(param(http, "from"), param(http, "to"));
         Query query = range.filter(parse(text));
         HuntCursor after = cursor(http.queryParam("after"));
-        if (after == null) access.audit("hunt", null, AuditLog.OK, text + range.describe());
-        HuntResult found = access.hunt(query, limit, after);
+        HuntCursor before = cursor(http.queryParam("before"));
+        boolean last = "1".equals(http.queryParam("last")) || "true".equals(http.queryParam("last"));
+        if ((after != null ? 1 : 0) + (before != null ? 1 : 0) + (last ? 1 : 0) > 1) {
+            throw new BadRequest("after, before and last each choose the page: give one of them");
+        }
+        if (after == null && before == null && !last) access.audit("hunt", null, AuditLog.OK, text + range.describe());
+        HuntResult found = before != null || last ? access.huntBefore(query, limit, before) : access.hunt(query, limit, after);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("query", text);
         body.put("total", found.total());
+        body.put("start", found.start());
         body.put("counts", counts(found).stream().map(c -> {
             Map<String, Object> m = new LinkedHashMap<>(); // endpoint first, always
             m.put("endpoint", c.endpoint());
@@ -167,6 +184,7 @@ public final class HuntPages {
         }).toList());
         body.put("events", found.hits().stream().map(h -> withEndpoint(h.event(), h.endpoint()).toDisplayMap()).toList());
         body.put("next", found.next() == null ? null : found.next().toString());
+        body.put("previous", found.start() == 0 || found.hits().isEmpty() ? null : first(found).toString());
         List<Map<String, Object>> partial = new ArrayList<>();
         found.partial().forEach((endpoint, sources) -> {
             for (SourceProgress p : sources) {
@@ -207,6 +225,12 @@ public final class HuntPages {
             }
             csv.flush();
         }
+    }
+
+    /** The cursor of the page's first hit: {@code before} it is the previous page. */
+    private static HuntCursor first(HuntResult found) {
+        HuntHit hit = found.hits().getFirst();
+        return new HuntCursor(hit.event().ts(), hit.event().uid(), hit.endpoint());
     }
 
     /** Largest first, then by name. */

@@ -26,17 +26,30 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
     }
 
     /**
-     * Reads the options of this request.
+     * Reads the options of this request. Any position from 0 is taken: one past the last event or
+     * beyond the depth pages reach is the grid's to answer, knowing the search's total.
      *
      * @throws BadRequest naming an unknown column, an unsortable or unknown sort field, a size not
-     *         offered or a bad start, and saying what works
+     *         offered or a start that is not a position, and saying what works
      */
     public static GridOptions of(Context http) {
         int size = number(http, "size", DEFAULT_SIZE);
         if (!SIZES.contains(size)) {
-            throw new BadRequest("page size must be one of " + SIZES + ", was '" + http.queryParam("size") + "'");
+            throw BadRequest.withPageWording("page size must be one of " + SIZES + ", was '" + http.queryParam("size") + "'",
+                    "The link asks for pages of '" + http.queryParam("size") + "' rows: choose 50, 100, 200 or 500 under Rows per page.");
         }
-        return new GridOptions(cols(http), sort(http), size, start(http, size));
+        int start = number(http, "start", 0);
+        if (start < 0) {
+            throw BadRequest.withPageWording("start must be a position from 0, was '" + http.queryParam("start") + "'",
+                    "The link asks for a position in the results that is not one ('" + http.queryParam("start")
+                            + "'): open the search again, it starts at the first page.");
+        }
+        return new GridOptions(cols(http), sort(http), size, start);
+    }
+
+    /** True when the page at this position is beyond the depth pages reach ({@link EventSort#MAX_DEPTH}). */
+    public boolean beyondDepth() {
+        return (long) start + size > EventSort.MAX_DEPTH;
     }
 
     /** The {@code cols} of this request, in the order given, each once; empty when absent. */
@@ -46,9 +59,10 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
             for (String name : param.split(",")) {
                 if (name.isBlank()) continue;
                 String n = name.strip();
-                cols.add(Field.byName(n).orElseThrow(() -> new BadRequest("unknown column '" + n
-                        + "' in cols: columns are event field names such as process_name, command_line or remote_ip"
-                        + " (the Columns chooser lists them all); remove it from the address or choose columns again")));
+                cols.add(Field.byName(n).orElseThrow(() -> BadRequest.withPageWording("unknown column '" + n
+                        + "' in cols: columns are canonical event field names such as process_name, command_line or remote_ip",
+                        "The link asks for a column '" + n + "', which is no event field: choose the columns again"
+                                + " with the Columns chooser (it lists them all).")));
             }
         }
         return new ArrayList<>(cols);
@@ -59,11 +73,13 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
         try {
             return EventSort.parse(http.queryParam("sort"));
         } catch (IllegalArgumentException e) {
-            throw new BadRequest(e.getMessage());
+            throw BadRequest.withPageWording(e.getMessage(), "The link asks to sort by '" + http.queryParam("sort").strip()
+                    .replaceFirst("^-", "") + "', which the grid cannot: sortable fields are " + EventSort.sortableNames()
+                    + ". Click a column header to sort by it, and again for the other direction.");
         }
     }
 
-    /** The {@code start} of this request for pages of {@code size} rows; 0 when absent. */
+    /** The {@code start} of this request for pages of {@code size} rows (the JSON API's, checked against the depth); 0 when absent. */
     static int start(Context http, int size) {
         int start = number(http, "start", 0);
         if (start < 0 || start > EventSort.MAX_DEPTH - size) {
@@ -80,7 +96,9 @@ public record GridOptions(List<Field> cols, EventSort sort, int size, int start)
         try {
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {
-            throw new BadRequest(name + " must be a whole number, was '" + v + "'");
+            throw BadRequest.withPageWording(name + " must be a whole number, was '" + v + "'",
+                    "The link asks for " + (name.equals("size") ? "pages of '" + v + "' rows" : "position '" + v + "' in the results")
+                            + ", which is not a whole number: open the search again from its first page.");
         }
     }
 

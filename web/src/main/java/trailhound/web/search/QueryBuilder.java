@@ -33,9 +33,16 @@ final class QueryBuilder {
         } catch (QueryTooComplexException e) {
             return new BuilderView(List.of(), e.getMessage(), CONNECTORS, PARAMETERS, OPERANDS);
         } catch (QuerySyntaxException e) {
-            return new BuilderView(List.of(), "Fix the typed query to edit it in the builder.", CONNECTORS, PARAMETERS, OPERANDS);
+            return invalid();
         }
     }
+
+    /** The builder of a text that is no valid query: no rows, and a pointer to the query's own error. */
+    BuilderView invalid() {
+        return new BuilderView(List.of(), INVALID, CONNECTORS, PARAMETERS, OPERANDS);
+    }
+
+    private static final String INVALID = "Fix the typed query to edit it in the builder.";
 
     /**
      * The text after one edit: {@code add} appends the row, {@code update} replaces row {@code index},

@@ -12,7 +12,8 @@ import trailhound.web.PageChrome;
  * text, the error of a bad query (message and column; null when fine), the exact total (-1 when the
  * query or the window failed), the columns and rows of this page ({@code table}; null when the
  * query failed), how the grid is shown ({@code options}: columns, sort, page size, position), the
- * time picker (with the error of a bad window) and the histogram (null when there is nothing to draw).
+ * time picker (with the error of a bad window), the histogram (null when there is nothing to draw)
+ * and a notice about the link itself (an old link's {@code after=}; null when none).
  */
 public record SearchPage(
         PageChrome chrome,
@@ -27,7 +28,8 @@ public record SearchPage(
         boolean typedFirst,
         List<String> partial,
         TimePicker time,
-        HistogramView histogram) {
+        HistogramView histogram,
+        String notice) {
 
     /** Link to this scope's grid, with extra parameters appended ({@code ""} for none). */
     public String link(String path, String extra) {
@@ -51,7 +53,7 @@ public record SearchPage(
     /** "101-200 of 284": the rows shown and the total. */
     public String position() {
         int shown = table == null ? 0 : table.rows().size();
-        if (shown == 0) return "0 of " + Format.count(total);
+        if (shown == 0) return (total > 0 ? "none of " : "0 of ") + Format.count(total);
         return Format.count(options.start() + 1L) + "-" + Format.count(options.start() + (long) shown) + " of " + Format.count(total);
     }
 

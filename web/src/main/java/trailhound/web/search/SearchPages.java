@@ -95,16 +95,19 @@ public final class SearchPages {
             boolean window = e instanceof BadRequest;
             http.status(HttpStatus.BAD_REQUEST);
             TimePicker time = TimeViews.picker(path, keep, scope.from(), scope.to(), newest, ctx.clock().instant());
-            ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view, window ? null : e.getMessage(),
+            // The builder's own parse of a text that is no query at all may call it "too complex for the
+            // builder": the language's error, shown below, is the one that says what is wrong.
+            BuilderView shown = window ? view : builder.invalid();
+            ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, shown, window ? null : e.getMessage(),
                     e instanceof QuerySyntaxException q ? q.column() : null, -1, null, options, snapshots,
-                    typedFirst || !window, List.of(), time, null));
+                    typedFirst || !window, List.of(), time, null, null));
             return;
         }
         TimeRange range = scope.range();
         EventPage page;
         Histogram histogram;
         try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
-            page = page(lease, query, options.sort(), options.start(), options.size());
+            page = options.beyondDepth() ? pastDepth(lease, query, options) : page(lease, query, options.sort(), options.start(), options.size());
             histogram = lease.index().histogram(scope.untimedQuery(language), range.from(), range.to());
         }
         EventColumns.Table table = EventColumns.table(page.events(), options.cols());
@@ -117,7 +120,32 @@ public final class SearchPages {
         ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view,
                 rejected == null ? null : rejected.getMessage(), null, page.total(), table, options,
                 snapshots, typedFirst, page.partial().stream().map(SearchPages::describe).toList(),
-                time, HistogramView.of(histogram, base)));
+                time, HistogramView.of(histogram, base), cursorNote(http, options)));
+    }
+
+    /**
+     * A page beyond the depth offset pages reach: past the search's last event it is an empty page
+     * (the grid then says so and offers the last page, as for any position past the end); with events
+     * there, a 400 that says how to reach them.
+     */
+    private static EventPage pastDepth(IndexBackend.Lease lease, Query query, GridOptions options) throws java.io.IOException {
+        long total = lease.index().count(query);
+        if (options.start() >= total) return new EventPage(List.of(), total, null, List.of());
+        throw new BadRequest("Pages reach the first " + trailhound.web.Format.count(trailhound.index.EventSort.MAX_DEPTH)
+                + " events of an order, and this search has " + trailhound.web.Format.count(total)
+                + ": narrow the search (a shorter time range, another condition) or sort the other way to see its end.");
+    }
+
+    /**
+     * Links from before the grid paged by position carry {@code after=} (a cursor into newest-first
+     * results); those pages cannot be placed exactly in another order or page size, so the grid opens
+     * at the first page and says why, rather than showing it without a word.
+     */
+    private static String cursorNote(Context http, GridOptions options) {
+        String after = http.queryParam("after");
+        if (after == null || after.isBlank() || options.start() != 0) return null;
+        return "This link is from an older Trailhound that paged by a bookmark in the results: the search opens at its first page."
+                + " Use Next and Previous to move through it; the address now holds the position.";
     }
 
     /**

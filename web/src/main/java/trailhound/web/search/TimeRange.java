@@ -24,7 +24,8 @@ public record TimeRange(Long from, Long to) {
     /**
      * The window the two parameters' text says.
      *
-     * @throws BadRequest naming the parameter and quoting its value, for a bad time or {@code from} not before {@code to}
+     * @throws BadRequest naming the parameter and quoting its value, for a bad time or {@code from} not before {@code to};
+     *     on pages ({@link BadRequest#forPages}) naming the time range's start or end and pointing to the time picker
      */
     public static TimeRange parse(String fromText, String toText) {
         try {
@@ -32,7 +33,18 @@ public record TimeRange(Long from, Long to) {
                     "'to'", TimeWindow.instant("parameter 'to'", toText));
             return new TimeRange(w.from(), w.to());
         } catch (IllegalArgumentException e) {
-            throw new BadRequest(e.getMessage());
+            throw BadRequest.withPageWording(e.getMessage(), forPages(fromText, toText));
+        }
+    }
+
+    /** The same failure in the time picker's terms (the page's reader never typed a parameter name). */
+    private static String forPages(String fromText, String toText) {
+        try {
+            TimeWindow.of("The start of the time range", TimeWindow.instant("The start of the time range", fromText),
+                    "its end", TimeWindow.instant("The end of the time range", toText));
+            return null; // not reached: the same text failed above
+        } catch (IllegalArgumentException e) {
+            return e.getMessage() + ". Type it again in the time picker, or choose a quick range.";
         }
     }
 

@@ -43,7 +43,7 @@ public final class TimeViews {
         try {
             shown = TimeRange.parse(fromText, toText);
         } catch (trailhound.web.BadRequest e) {
-            error = e.getMessage();
+            error = e.forPages();
         }
         long end = trailhound.query.TimeWindow.quickRangeEnd(newest == null ? now.toEpochMilli() : newest); // as the CLI's --last
         String base = action + "?" + keep.stream().map(p -> p.name() + "=" + Format.url(p.value())).collect(Collectors.joining("&"));

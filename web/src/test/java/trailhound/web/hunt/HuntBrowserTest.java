@@ -72,5 +72,20 @@ class HuntBrowserTest {
 
         browser.get(web.server().url() + "/hunt?q=" + WebTestSupport.enc("type:process AND ("));
         assertTrue(browser.findElement(By.id("query-error")).getText().contains("column"), browser.getPageSource());
+
+        // a hunt row's values are pivots: Filter for opens that endpoint's grid with the hunt's query narrowed
+        Browsers.consoleErrors(browser); // the 400 above is logged there
+        browser.get(web.server().url() + "/hunt?q=" + WebTestSupport.enc("type:process"));
+        WebElement row = browser.findElement(By.cssSelector("#hunt-events tr.event-row[data-endpoint='WS-FIN-02']"));
+        WebElement name = row.findElement(By.cssSelector(".pv[data-field='process_name']"));
+        assertEquals(1, browser.findElements(By.cssSelector("#hunt-events .pv[tabindex='0']")).size(), "the rows are one Tab stop");
+        name.click();
+        browser.findElement(By.cssSelector("#pv-menu [data-action=filter-for]")).click();
+        browser.findElement(By.id("result-count"));
+        assertTrue(browser.getCurrentUrl().contains("/endpoints/WS-FIN-02/events"), browser.getCurrentUrl());
+        assertEquals("12", browser.findElement(By.id("result-count")).getText(), "every WS-FIN-02 process is x.exe");
+        assertTrue(java.net.URLDecoder.decode(browser.getCurrentUrl(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("type:process AND process_name"), browser.getCurrentUrl());
+        assertEquals(List.of(), Browsers.consoleErrors(browser));
     }
 }

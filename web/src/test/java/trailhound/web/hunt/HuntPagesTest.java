@@ -154,6 +154,89 @@ class HuntPagesTest {
                 .filter(x -> q.equals(x.event().detail())).count(), "audited once, not per page");
     }
 
+    /** Issue #14: the hunt could only go forward. Walked backwards from the last page, with times tied across endpoints. */
+    @Test
+    void huntPages_walkedBackWithPrevious_holdTheSameEventsAtExactPositions() throws Exception {
+        String q = "NOT user:backward-test";
+        String base = "/api/v1/hunt?limit=7&q=" + WebTestSupport.enc(q);
+        List<String> order = new ArrayList<>();
+        JsonNode page = json(base, admin);
+        while (true) {
+            assertEquals(order.size(), page.path("start").asLong(), "each page says where it starts");
+            order.addAll(keys(page.path("events")));
+            if (page.path("next").isNull()) break;
+            page = json(base + "&after=" + WebTestSupport.enc(page.path("next").asText()), admin);
+        }
+        int total = order.size();
+        assertEquals(WebTestSupport.TOTAL + 20 + 12 + 9, total);
+
+        page = json(base + "&last=1", admin);
+        assertEquals(total - 7, page.path("start").asLong());
+        assertTrue(page.path("next").isNull(), "the last page has no next");
+        int pages = 0;
+        while (true) {
+            pages++;
+            int start = page.path("start").asInt();
+            List<String> events = keys(page.path("events"));
+            assertEquals(order.subList(start, start + events.size()), events, "the page at " + start);
+            if (page.path("previous").isNull()) {
+                assertEquals(0, start);
+                break;
+            }
+            page = json(base + "&before=" + WebTestSupport.enc(page.path("previous").asText()), admin);
+            assertEquals(Math.max(0, start - 7), page.path("start").asInt());
+        }
+        assertEquals((total + 6) / 7, pages);
+        assertEquals(400, get(base + "&last=1&after=" + WebTestSupport.enc(json(base, admin).path("next").asText()), admin).statusCode());
+    }
+
+    @Test
+    void huntPage_firstPreviousNextLast_withThePositionAndPivotValues() throws Exception {
+        String q = "NOT user:page-walk";
+        String first = get("/hunt?q=" + WebTestSupport.enc(q), admin).body();
+        int total = WebTestSupport.TOTAL + 20 + 12 + 9;
+        assertEquals("1-100 of " + total, position(first));
+        assertTrue(first.contains(total + "</span> events on\n        <span id=\"hunt-endpoint-count\">4</span> endpoints"), first);
+        assertFalse(first.contains("id=\"page-prev\"") || first.contains("id=\"page-first\""));
+        String second = get(href(first, "page-next"), admin).body();
+        assertEquals("101-" + total + " of " + total, position(second));
+        assertFalse(second.contains("id=\"page-next\""));
+        assertEquals(rows(first), rows(get(href(second, "page-prev"), admin).body()), "Previous from page 2 is page 1");
+        assertEquals(rows(first), rows(get(href(second, "page-first"), admin).body()));
+        String last = get(href(first, "page-last"), admin).body();
+        assertEquals((total - 99) + "-" + total + " of " + total, position(last));
+        List<String> all = new ArrayList<>(rows(first));
+        all.addAll(rows(second));
+        assertEquals(all.subList(total - 100, total), rows(last));
+
+        // every value of a row is a pivot, under the endpoint's grid, the hunt's query and the event's time
+        assertTrue(first.contains("<script src=\"/js/pivot.js\">"));
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("<tr class=\"event-row\" data-endpoint=\"([^\"]+)\" data-uid=\"[^\"]+\" data-ts=\"\\d+\"\\s+"
+                + "data-events-url=\"/endpoints/([^\"]+)/events\" data-original-query=\"([^\"]*)\"").matcher(first);
+        assertTrue(row.find(), first);
+        assertEquals(row.group(1), row.group(2));
+        assertEquals(q, row.group(3));
+        assertTrue(first.contains("<span class=\"pv\" data-field=\"process_name\" data-value=\"x.exe\">"), first);
+
+        String one = get("/hunt?q=" + WebTestSupport.enc("command_line:\"" + HuntFixture.FORMULA.replace("\\", "\\\\").replace("\"", "\\\"") + "\""), admin).body();
+        assertTrue(one.contains("1</span> event on\n        <span id=\"hunt-endpoint-count\">1</span> endpoint</span>"), one);
+    }
+
+    private static String position(String html) {
+        return WebTestSupport.find(html, "id=\"hunt-position\">([^<]*)<");
+    }
+
+    private static String href(String html, String id) {
+        return WebTestSupport.find(html, "<a href=\"([^\"]*)\" id=\"" + id + "\"").replace("&amp;", "&");
+    }
+
+    private static List<String> rows(String html) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<tr class=\"event-row\" data-endpoint=\"([^\"]+)\" data-uid=\"([^\"]+)\"").matcher(html);
+        while (m.find()) out.add(m.group(1) + " " + m.group(2));
+        return out;
+    }
+
     @Test
     void badQuery_is400WithTheColumn_onApiPageAndExport() throws Exception {
         HttpResponse<String> api = get("/api/v1/hunt?q=" + WebTestSupport.enc("type:process AND ("), analyst);

@@ -227,7 +227,10 @@ class SavedSearchPagesTest {
         long id = create(ana, "{\"name\": \"to rename\", \"query\": \"type:image\", \"endpoint\": \"" + EP + "\", \"shared\": true}");
         try (WebTestSupport browser = web.anotherBrowser().signIn("rita", SavedSearchFixture.PW)) {
             assertFalse(browser.get("/saved-searches").body().contains("/saved-searches/" + id + "/rename"), "no form for rita");
-            assertEquals(403, browser.postForm("/saved-searches/" + id + "/rename", Map.of("_csrf", browser.csrf(), "name", "mine")).statusCode());
+            HttpResponse<String> refused = browser.postForm("/saved-searches/" + id + "/rename", Map.of("_csrf", browser.csrf(), "name", "mine"));
+            assertEquals(403, refused.statusCode());
+            assertTrue(refused.body().contains("Only its owner (ana) or an administrator may rename this saved search."), refused.body());
+            assertFalse(refused.body().contains("change your role"), "no role would allow it: " + refused.body());
         }
         try (WebTestSupport browser = web.anotherBrowser().signIn("ana", SavedSearchFixture.PW)) {
             assertEquals(303, browser.postForm("/saved-searches/" + id + "/rename", Map.of("_csrf", browser.csrf(), "name", "renamed")).statusCode());

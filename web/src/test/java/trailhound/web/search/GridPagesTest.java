@@ -126,18 +126,59 @@ class GridPagesTest {
     void badParameters_400SayingWhatWorks_neverA500() throws Exception {
         HttpResponse<String> unknown = web.get(GRID + "?cols=process_name,nosuch_field");
         assertEquals(400, unknown.statusCode());
-        assertTrue(unknown.body().contains("unknown column &#39;nosuch_field&#39; in cols")
-                || unknown.body().contains("unknown column 'nosuch_field' in cols"), unknown.body());
+        assertTrue(unknown.body().replace("&#39;", "'").contains("The link asks for a column 'nosuch_field', which is no event field:"
+                + " choose the columns again with the Columns chooser"), unknown.body());
+        assertTrue(JSON.readTree(web.get("/api/v1" + GRID.replace("/events", "/search") + "?cols=nosuch_field").body())
+                .get("error").asText().startsWith("unknown column 'nosuch_field' in cols"), "the API names the parameter");
         HttpResponse<String> hostile = web.get(GRID + "?cols=" + enc(HostileGridFixture.MARKUP));
         assertEquals(400, hostile.statusCode());
         assertFalse(hostile.body().contains("<script>alert"), hostile.body());
         HttpResponse<String> unsortable = web.get(GRID + "?sort=command_line");
         assertEquals(400, unsortable.statusCode());
         assertTrue(unsortable.body().contains("sortable fields are ts, type, process_name, pid, remote_port, process_key, event_uid"), unsortable.body());
+        assertTrue(unsortable.body().contains("Click a column header to sort by it"), unsortable.body());
+        HttpResponse<String> unknownSort = web.get(GRID + "?sort=-nosuch");
+        assertEquals(400, unknownSort.statusCode());
+        assertFalse(unknownSort.body().contains("leading"), "no address syntax on a page: " + unknownSort.body());
+        assertTrue(unknownSort.body().replace("&#39;", "'").contains("The link asks to sort by 'nosuch', which the grid cannot"), unknownSort.body());
         assertEquals(400, web.get(GRID + "?size=7").statusCode());
         assertEquals(400, web.get(GRID + "?start=-1").statusCode());
         assertEquals(400, web.get(GRID + "?start=abc").statusCode());
-        assertEquals(400, web.get(GRID + "?start=99999999").statusCode());
+        assertEquals(400, web.get(GRID + "?start=99999999999").statusCode(), "not a position (beyond int)");
+    }
+
+    /** Issue #14: a position beyond the depth pages reach was a 400 even when the search is small. */
+    @Test
+    void startBeyondTheDepth_smallSearch_pastTheLastPageWithTheLastOffered() throws Exception {
+        for (String start : List.of("99999", "99999999")) {
+            String past = ok(GRID + "?size=100&start=" + start);
+            assertTrue(past.contains("There is no event at position " + String.format(java.util.Locale.ROOT, "%,d", Long.parseLong(start) + 1)
+                    + ": this search has 150 events."), past);
+            assertEquals("none of 150", WebTestSupport.find(past, "id=\"position\">([^<]*)<"));
+            String last = ok(href(past, "page-last"));
+            assertEquals("101-150 of 150", WebTestSupport.find(last, "id=\"position\">([^<]*)<"));
+        }
+        String one = ok("/endpoints/" + HostileGridFixture.ENDPOINT + "/events?start=5&q=" + enc("event_uid:h1"));
+        assertTrue(one.contains("this search has 1 event."), one);
+    }
+
+    @Test
+    void oldCursorLink_after_opensTheFirstPageAndSaysWhy() throws Exception {
+        String html = ok(GRID + "?size=50&after=" + enc("1795046410000:e12"));
+        assertTrue(html.contains("id=\"grid-notice\""), html);
+        assertTrue(html.contains("opens at its first page"), html);
+        assertEquals("1-50 of 150", WebTestSupport.find(html, "id=\"position\">([^<]*)<"));
+        assertFalse(ok(GRID + "?size=50").contains("id=\"grid-notice\""));
+    }
+
+    @Test
+    void badTypedQuery_onlyTheQuerysOwnError() throws Exception {
+        for (String q : List.of("process_name:(", "ts:[bad TO now]")) {
+            HttpResponse<String> r = web.get(GRID + "?q=" + enc(q));
+            assertEquals(400, r.statusCode(), q);
+            assertTrue(r.body().contains("id=\"query-error\""), r.body());
+            assertFalse(r.body().contains("too complex"), q + ": the builder's view of a text that is no query: " + r.body());
+        }
     }
 
     @Test

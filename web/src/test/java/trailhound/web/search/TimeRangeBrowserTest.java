@@ -143,6 +143,6 @@ class TimeRangeBrowserTest {
         assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or style refused by the CSP");
 
         browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events?from=soon");
-        assertTrue(browser.findElement(By.id("time-error")).getText().contains("parameter 'from' must be an ISO-8601 time"));
+        assertTrue(browser.findElement(By.id("time-error")).getText().contains("The start of the time range must be an ISO-8601 time"));
     }
 }

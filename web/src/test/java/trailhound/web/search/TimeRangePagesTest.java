@@ -187,21 +187,25 @@ class TimeRangePagesTest {
 
     @Test
     void badWindow_400WithTheMessageOnEachPage() throws Exception {
+        // {parameters, the API's wording (parameter names), the pages' wording (the time picker's)}
         for (String[] bad : new String[][] {
-                {"from=yesterday", "parameter 'from' must be an ISO-8601 time"},
-                {"to=2026-11-19", "parameter 'to' must be an ISO-8601 time"},
-                {"from=" + enc("2026-11-19T00:01:00Z") + "&to=" + enc("2026-11-19T00:00:00Z"), "must be before 'to'"}}) {
+                {"from=yesterday", "parameter 'from' must be an ISO-8601 time",
+                        "The start of the time range must be an ISO-8601 time"},
+                {"to=2026-11-19", "parameter 'to' must be an ISO-8601 time", "The end of the time range must be an ISO-8601 time"},
+                {"from=" + enc("2026-11-19T00:01:00Z") + "&to=" + enc("2026-11-19T00:00:00Z"), "must be before 'to'",
+                        "The start of the time range (2026-11-19T00:01:00.000Z) must be before its end"}}) {
             for (String path : List.of(GRID, "/endpoints/" + ENDPOINT + "/distribution", "/hunt")) {
                 HttpResponse<String> r = web.get(path + "?q=" + enc("type:dns") + "&" + bad[0]);
                 assertEquals(400, r.statusCode(), path + " " + bad[0]);
                 String error = WebTestSupport.find(r.body(), "id=\"time-error\" role=\"alert\">([^<]*)<").replace("&#39;", "'");
-                assertTrue(error.contains(bad[1]), path + ": " + error);
+                assertTrue(error.contains(bad[2]) && error.contains("time picker"), path + ": " + error);
+                assertFalse(error.contains("parameter") || error.contains("'from'"), "no address terms on a page: " + error);
                 assertTrue(r.body().contains("value=\"type:dns\""), "the query is kept");
             }
             for (String path : List.of("/endpoints/" + ENDPOINT + "/export.zip", "/endpoints/" + ENDPOINT + "/export.xlsx", "/hunt/export.csv")) {
                 HttpResponse<String> r = web.get(path + "?" + bad[0]);
                 assertEquals(400, r.statusCode(), path + " " + bad[0]);
-                assertTrue(r.body().replace("&#39;", "'").contains(bad[1]), path + ": " + r.body());
+                assertTrue(r.body().replace("&#39;", "'").contains(bad[2]), path + ": " + r.body());
             }
             for (String path : List.of("/api/v1/endpoints/" + ENDPOINT + "/count", "/api/v1/endpoints/" + ENDPOINT + "/search", "/api/v1/hunt")) {
                 HttpResponse<String> r = web.get(path + "?" + bad[0]);
