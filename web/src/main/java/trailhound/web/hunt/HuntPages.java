@@ -210,6 +210,7 @@ public final class HuntPages {
         http.contentType("text/csv; charset=utf-8");
         http.header("Content-Disposition", "attachment; filename=\"trailhound_hunt_" + FILE_TIME.format(ctx.clock().instant()) + ".csv\"");
         try (Writer out = new BufferedWriter(new OutputStreamWriter(http.outputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+            out.write(EventCsv.BYTE_ORDER_MARK); // Excel reads the file as UTF-8, as the grid's export
             EventCsv csv = new EventCsv(out);
             for (String endpoint : found.counts().keySet()) {
                 try (IndexBackend.Lease lease = access.index(endpoint)) {

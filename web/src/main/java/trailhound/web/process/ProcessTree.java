@@ -108,8 +108,7 @@ final class ProcessTree {
     private static String name(ProcessInfo p) {
         if (p.name() != null) return p.name();
         if (p.path() == null) return "?";
-        int slash = Math.max(p.path().lastIndexOf('/'), p.path().lastIndexOf('\\'));
-        return p.path().substring(slash + 1);
+        return trailhound.schema.FilePaths.fileName(p.path());
     }
 
     /** A node for the API: the process's facts, the verdict on its hash, counts, loaded children. */
