@@ -67,9 +67,9 @@ final class DemoAgents implements AutoCloseable {
         }
         try {
             ensureStreamingGroup(access);
-            agents.add(root, access, serverUrl, "demo-live-1", STREAMING_GROUP, samples.get(0));
-            agents.add(root, access, serverUrl, "demo-live-2", null, samples.get(1));
-            if (RECORD_THIS_MACHINE) agents.add(root, access, serverUrl, THIS_MACHINE, STREAMING_GROUP, null);
+            agents.add(root, access, serverUrl, "demo-live-1", STREAMING_GROUP, samples.get(0), out);
+            agents.add(root, access, serverUrl, "demo-live-2", null, samples.get(1), out);
+            if (RECORD_THIS_MACHINE) agents.add(root, access, serverUrl, THIS_MACHINE, STREAMING_GROUP, null, out);
         } catch (IOException | RuntimeException e) {
             agents.close();
             throw e;
@@ -84,7 +84,12 @@ final class DemoAgents implements AutoCloseable {
         return processes.stream().map(Process::toHandle).toList();
     }
 
-    private void add(Path root, Access access, String serverUrl, String name, String group, Path replay) throws IOException {
+    private void add(Path root, Access access, String serverUrl, String name, String group, Path replay, PrintWriter out)
+            throws IOException {
+        if (access.agents().agents().stream().anyMatch(a -> a.endpoint().equals(name) && a.revoked() != null)) {
+            out.println("The demo's agent " + name + " was revoked: not started (its endpoint and events stay).");
+            return;
+        }
         Path folder = root.resolve(FOLDER);
         Files.createDirectories(folder);
         Path state = folder.resolve(name);

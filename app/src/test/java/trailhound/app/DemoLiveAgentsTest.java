@@ -105,6 +105,7 @@ class DemoLiveAgentsTest {
             assertTrue(Cli.run("audit", "--data", data.toString()).out().contains("agent.revoke"), "audited");
             Cli again = Cli.run("agents", "--data", data.toString());
             assertTrue(again.out().lines().anyMatch(l -> l.contains("demo-live-2") && l.contains("revoked")), again.out());
+            assertTrue(again.out().lines().anyMatch(l -> l.contains("demo-live-1") && l.contains("enrolled")), again.out());
         } finally {
             demo.destroyForcibly().waitFor();
             for (ProcessHandle agent : agents) agent.destroyForcibly();
