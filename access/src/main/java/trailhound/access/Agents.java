@@ -50,6 +50,14 @@ public final class Agents {
     public record Endpoint(String name, String agentId, String hostname, String os, List<String> addresses, String agentVersion,
             Long storeEvents, Long freeDisk, Instant enrolled, Instant firstSeen, Instant lastSeen, boolean online) {}
 
+    /**
+     * An enrolled agent as administrators list it: its endpoint, the enrolment token it used, what its
+     * last heartbeat said; {@code firstSeen}/{@code lastSeen} null before its first heartbeat,
+     * {@code revoked}/{@code revokedBy} null unless revoked.
+     */
+    public record EnrolledAgent(String agentId, String endpoint, String hostname, String os, String agentVersion, String tokenId,
+            Instant enrolled, Instant firstSeen, Instant lastSeen, boolean online, Instant revoked, String revokedBy) {}
+
     public static final Duration ONLINE_WITHIN = Duration.ofSeconds(30);
     public static final int MAX_USES = 100_000;
     /** Addresses kept from a heartbeat; more are left out. */
@@ -105,6 +113,61 @@ public final class Agents {
     }
 
     /**
+     * Revokes an enrolment token: no agent enrols with it any more (agents that enrolled with it stay
+     * enrolled). Audited ({@code enrolment-token.revoke}).
+     *
+     * @throws AccessDeniedException unless {@code by} is an administrator not acting through an API token
+     * @throws AccessException when there is no such token or it is revoked already
+     */
+    public void revokeToken(Caller by, String id) {
+        Credentials.requireNotToken(by, audit, "enrolment-token.revoke", "revoke enrolment tokens", "bin/trailhound tokens revoke");
+        if (!by.role().allows(Action.ADMINISTER)) throw AccessDeniedException.of(by, Action.ADMINISTER);
+        if (!store.revokeToken(String.valueOf(id), clock.millis())) {
+            throw new AccessException("no enrolment token '" + id + "' to revoke (revoked already, or see the ids in bin/trailhound tokens"
+                    + " --kind enrolment)");
+        }
+        audit.record(by, "enrolment-token.revoke", null, AuditLog.OK, id);
+    }
+
+    /** Every enrolled agent, revoked ones too, by endpoint name. */
+    public List<EnrolledAgent> agents() {
+        Instant now = clock.instant();
+        return store.agents().stream().map(a -> {
+            Endpoint e = endpoint(a, now);
+            return new EnrolledAgent(a.agentId(), a.endpoint(), a.hostname(), a.os(), a.agentVersion(), a.tokenId(), e.enrolled(),
+                    e.firstSeen(), e.lastSeen(), e.online(), a.revokedAt() == null ? null : Instant.ofEpochMilli(a.revokedAt()),
+                    a.revokedBy());
+        }).toList();
+    }
+
+    /**
+     * Revokes an agent: its secret no longer authenticates, and its open connection is closed (at
+     * once on this server through {@link #onRevoke}; by a server in another process at the agent's
+     * next heartbeat, within 10 s). Its endpoint and events stay, and stay bound to it: no other agent
+     * takes the name. Audited ({@code agent.revoke}).
+     *
+     * @throws AccessDeniedException unless {@code by} is an administrator not acting through an API token
+     * @throws AccessException when there is no such agent or it is revoked already
+     */
+    public void revokeAgent(Caller by, String agentId) {
+        Credentials.requireNotToken(by, audit, "agent.revoke", "revoke agents", "bin/trailhound agents revoke");
+        if (!by.role().allows(Action.ADMINISTER)) throw AccessDeniedException.of(by, Action.ADMINISTER);
+        Optional<LiveAgents.Agent> agent = agentId == null ? Optional.empty() : store.agent(agentId);
+        if (agent.isEmpty() || !store.revokeAgent(agentId, by.user(), clock.millis())) {
+            throw new AccessException("no agent '" + agentId + "' to revoke (revoked already, or see the ids in bin/trailhound agents)");
+        }
+        audit.record(by, "agent.revoke", agent.get().endpoint(), AuditLog.OK, "agent " + agentId);
+        for (java.util.function.Consumer<String> listener : revokeListeners) listener.accept(agentId);
+    }
+
+    /** Called with an agent's id when it is revoked here (the server closes its connection). */
+    public void onRevoke(java.util.function.Consumer<String> listener) {
+        revokeListeners.add(listener);
+    }
+
+    private final List<java.util.function.Consumer<String>> revokeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
      * Enrols an agent with an enrolment token: the identity it made ({@code agentId}, {@code secret};
      * only the secret's SHA-256 is kept) and the endpoint {@code name} bound to it. The same agent
      * asking again (it did not hear the answer) is admitted again without using the token again.
@@ -135,7 +198,7 @@ public final class Agents {
         }
         long now = clock.millis();
         String outcome = store.enrol(id, new LiveAgents.Agent(agentId, sha256(secret), name, id, hostname, os, null, null, null,
-                null, now, null, null), now);
+                null, now, null, null, null, null), now);
         if (!outcome.equals("enrolled") && !outcome.equals("again")) {
             return switch (outcome) {
                 case "agent taken" -> refusedEnrol(id, address, "agent_taken", "agent id " + agentId + " is enrolled already, with"
@@ -160,6 +223,12 @@ public final class Agents {
         if (verdict.seconds() > 0) return new Admission.Refused("busy", "too many refused attempts from " + address
                 + "; try again in " + verdict.seconds() + " s");
         Optional<LiveAgents.Agent> agent = agentId == null ? Optional.empty() : store.agent(agentId);
+        if (agent.isPresent() && agent.get().revokedAt() != null) {
+            throttle.failed(null, address);
+            String reason = revokedReason(agent.get());
+            audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.authenticate", AuditLog.FAILED, reason);
+            return new Admission.Refused("unknown_agent", reason);
+        }
         if (agent.isEmpty() || secret == null || !MessageDigest.isEqual(agent.get().secretSha256().getBytes(StandardCharsets.US_ASCII),
                 sha256(secret).getBytes(StandardCharsets.US_ASCII))) {
             throttle.failed(null, address);
@@ -171,8 +240,29 @@ public final class Agents {
         return new Admission.Admitted(agentId, agent.get().endpoint(), false);
     }
 
-    /** Records a heartbeat of an authenticated agent. */
-    public void heartbeat(String agentId, String os, List<String> addresses, String agentVersion, long storeEvents, long freeDisk) {
+    /** Why a revoked agent is refused: by whom, when, and what to do. */
+    static String revokedReason(LiveAgents.Agent a) {
+        return "agent " + a.agentId() + " (endpoint " + a.endpoint() + ") was revoked by " + a.revokedBy() + " at "
+                + Instant.ofEpochMilli(a.revokedAt()) + ": its secret no longer admits it; to enrol this machine again, delete the"
+                + " agent's state folder and enrol with a new --token under another --name";
+    }
+
+    /**
+     * Why an agent may not go on, when it may not (revoked or no longer enrolled): for a connection
+     * that was admitted before (its heartbeat found it revoked).
+     */
+    public Optional<String> refusal(String agentId) {
+        Optional<LiveAgents.Agent> a = store.agent(agentId);
+        if (a.isEmpty()) return Optional.of("agent " + agentId + " is no longer enrolled on this server");
+        return a.get().revokedAt() == null ? Optional.empty() : Optional.of(revokedReason(a.get()));
+    }
+
+    /**
+     * Records a heartbeat of an authenticated agent.
+     *
+     * @return false when the agent has been revoked meanwhile (nothing recorded): close its connection
+     */
+    public boolean heartbeat(String agentId, String os, List<String> addresses, String agentVersion, long storeEvents, long freeDisk) {
         // what an agent says is an attacker's: a bounded number of bounded addresses
         List<String> kept = addresses.stream().limit(MAX_ADDRESSES).map(a -> AuditLog.cut(a, 64)).toList();
         String json;
@@ -181,7 +271,7 @@ public final class Agents {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        store.heartbeat(agentId, AuditLog.cut(os, AuditLog.MAX_NAME), json, AuditLog.cut(agentVersion, AuditLog.MAX_NAME), storeEvents,
+        return store.heartbeat(agentId, AuditLog.cut(os, AuditLog.MAX_NAME), json, AuditLog.cut(agentVersion, AuditLog.MAX_NAME), storeEvents,
                 freeDisk, clock.millis());
     }
 

@@ -25,7 +25,8 @@ import trailhound.web.tls.ServerCertificate;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Generate and ingest sample endpoints (first run only), then serve them in the browser.",
-    "The samples hold attack stories to find; the data folder is reused on later runs."})
+    "The samples hold attack stories to find; the data folder is reused on later runs.",
+    "Also starts two live agents on loopback (child JVMs, logs in DATA/demo-agents) replaying samples, for Live endpoints."})
 final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -40,6 +41,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed of the samples (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--no-agents", description = "Serve without starting the live demo agents.")
+    boolean noAgents;
 
     @Option(names = "--no-serve", description = "Prepare the data folder and exit without serving (for scripts and tests).")
     boolean noServe;
@@ -74,8 +78,10 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         // on loopback the demo's admin password need not change: whoever can reach it can read the folder's password file
+        DataDir served = dir;
         Serving.serveUntilStopped(dir, lock, WebOptions.defaults().withHost(listen.host).withPort(listen.port)
-                .withInitialPasswordChange(false), out, err);
+                .withInitialPasswordChange(false), out, err,
+                server -> noAgents ? () -> { } : DemoAgents.start(served.root(), server.access(), server.url(), out));
         return 0;
     }
 

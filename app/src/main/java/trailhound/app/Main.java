@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class, ServeCommand.class, SamplesCommand.class, IngestCommand.class,
             EndpointsCommand.class, SearchCommand.class, DistributionCommand.class, ProcessCommand.class,
             SourcesCommand.class, VerifyCommand.class, ReindexCommand.class, RetentionCommand.class,
-            UsersCommand.class, GroupsCommand.class, TokensCommand.class, AuditCommand.class, BenchCommand.class,
+            UsersCommand.class, GroupsCommand.class, TokensCommand.class, AgentsCommand.class, AuditCommand.class, BenchCommand.class,
             trailhound.agent.AgentCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -21,6 +21,16 @@ final class Serving {
 
     static void serveUntilStopped(DataDir dir, WriterLock lock, WebOptions options, PrintWriter out, PrintWriter err)
             throws InterruptedException {
+        serveUntilStopped(dir, lock, options, out, err, server -> () -> { });
+    }
+
+    /** What starts beside the server once it listens, and is closed before it (the demo's agents). */
+    interface Companion {
+        AutoCloseable start(WebServer server) throws Exception;
+    }
+
+    static void serveUntilStopped(DataDir dir, WriterLock lock, WebOptions options, PrintWriter out, PrintWriter err,
+            Companion companion) throws InterruptedException {
         dir.exposure().ifPresent(warning -> err.println("trailhound: " + warning));
         WebServer server;
         try {
@@ -34,7 +44,13 @@ final class Serving {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        AutoCloseable[] beside = {() -> { }};
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                beside[0].close(); // first: agents say goodbye while the server still listens
+            } catch (Exception e) {
+                System.err.println("trailhound: stopping: " + e.getMessage());
+            }
             server.close();
             try {
                 dir.close();
@@ -59,6 +75,11 @@ final class Serving {
             out.println("Sign in as 'admin'; the password is in " + dir.root().resolve("initial-admin-password"));
         } else {
             out.println("Sign in with your Trailhound user.");
+        }
+        try {
+            beside[0] = companion.start(server);
+        } catch (Exception e) {
+            err.println("trailhound: " + e.getMessage());
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -143,17 +143,28 @@ final class TokensCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token at once (the id from `tokens`).")
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = {"Revoke a token at once (the id from `tokens`, either kind).",
+        "An enrolment token revoked enrols no more agents; agents enrolled with it stay (bin/trailhound agents revoke)."})
     static final class Revoke implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin DataOption data;
-        @Option(names = "--id", paramLabel = "ID", required = true, description = "The token's id (the ID column of `tokens`).") String id;
+        @Option(names = "--id", paramLabel = "ID", description = "The token's id (the ID column of `tokens`).") String id;
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "ID", description = "The token's id, as --id.") String positional;
 
         @Override
         public Integer call() throws Exception {
+            if ((id == null) == (positional == null)) {
+                throw new IllegalArgumentException("name the token to revoke once: tokens revoke ID (the ID column of `tokens`)");
+            }
+            String which = id != null ? id : positional;
             return AccessFolder.run(data, (access, dir) -> {
-                access.tokens().revoke(Caller.commandLine(), id);
-                spec.commandLine().getOut().println("revoked token " + Text.safe(id));
+                if (access.agents().tokens().stream().anyMatch(t -> t.id().equals(which))) {
+                    access.agents().revokeToken(Caller.commandLine(), which);
+                    spec.commandLine().getOut().println("revoked enrolment token " + Text.safe(which) + ": no agent enrols with it any more");
+                    return 0;
+                }
+                access.tokens().revoke(Caller.commandLine(), which);
+                spec.commandLine().getOut().println("revoked token " + Text.safe(which));
                 return 0;
             });
         }

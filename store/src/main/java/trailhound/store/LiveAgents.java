@@ -17,15 +17,16 @@ public final class LiveAgents {
     /**
      * An enrolled agent. {@code addresses} is JSON text (a list of strings) or null before its first
      * heartbeat, as are {@code agentVersion}, {@code storeEvents}, {@code freeDisk}, {@code firstSeen}
-     * and {@code lastSeen}.
+     * and {@code lastSeen}; {@code revokedAt} and {@code revokedBy} null unless an administrator revoked it.
      */
     public record Agent(String agentId, String secretSha256, String endpoint, String tokenId, String hostname, String os,
-            String addresses, String agentVersion, Long storeEvents, Long freeDisk, long enrolledAt, Long firstSeen, Long lastSeen) {}
+            String addresses, String agentVersion, Long storeEvents, Long freeDisk, long enrolledAt, Long firstSeen, Long lastSeen,
+            Long revokedAt, String revokedBy) {}
 
     private static final String TOKEN_COLUMNS = "id, secret_sha256, group_name, created_by, created_at, expires_at, max_uses, uses,"
             + " revoked_at";
     private static final String AGENT_COLUMNS = "agent_id, secret_sha256, endpoint, token_id, hostname, os, addresses, agent_version,"
-            + " store_events, free_disk, enrolled_at, first_seen, last_seen";
+            + " store_events, free_disk, enrolled_at, first_seen, last_seen, revoked_at, revoked_by";
 
     private final Database db;
 
@@ -82,8 +83,8 @@ public final class LiveAgents {
                 return "endpoint taken";
             }
             Sql.update(c, "UPDATE enrolment_tokens SET uses = uses + 1 WHERE id = ?", tokenId);
-            Sql.update(c, "INSERT INTO agents(" + AGENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", agent.agentId(),
-                    agent.secretSha256(), agent.endpoint(), tokenId, agent.hostname(), agent.os(), agent.addresses(),
+            Sql.update(c, "INSERT INTO agents(" + AGENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                    agent.agentId(), agent.secretSha256(), agent.endpoint(), tokenId, agent.hostname(), agent.os(), agent.addresses(),
                     agent.agentVersion(), agent.storeEvents(), agent.freeDisk(), agent.enrolledAt(), agent.firstSeen(), agent.lastSeen());
             if (t.group() != null && !Sql.list(c, "SELECT 1 FROM computer_groups WHERE name = ?", rs -> 1, t.group()).isEmpty()) {
                 Sql.update(c, "INSERT OR IGNORE INTO group_endpoints(group_name, endpoint) VALUES (?, ?)", t.group(), agent.endpoint());
@@ -103,13 +104,32 @@ public final class LiveAgents {
         return db.read("read agents", c -> Sql.list(c, "SELECT " + AGENT_COLUMNS + " FROM agents ORDER BY endpoint", LiveAgents::agent));
     }
 
-    /** Records a heartbeat: the agent's details now, last seen {@code at} (and first seen, the first time). */
-    public void heartbeat(String agentId, String os, String addressesJson, String agentVersion, long storeEvents, long freeDisk,
+    /**
+     * Records a heartbeat: the agent's details now, last seen {@code at} (and first seen, the first time).
+     *
+     * @return false when the agent is not enrolled (any more) or revoked: nothing was recorded
+     */
+    public boolean heartbeat(String agentId, String os, String addressesJson, String agentVersion, long storeEvents, long freeDisk,
             long at) {
-        db.write("record heartbeat", c -> Sql.update(c, """
+        return db.write("record heartbeat", c -> Sql.update(c, """
                 UPDATE agents SET os = ?, addresses = ?, agent_version = ?, store_events = ?, free_disk = ?,
-                  first_seen = coalesce(first_seen, ?), last_seen = ? WHERE agent_id = ?""",
-                os, addressesJson, agentVersion, storeEvents, freeDisk, at, at, agentId));
+                  first_seen = coalesce(first_seen, ?), last_seen = ? WHERE agent_id = ? AND revoked_at IS NULL""",
+                os, addressesJson, agentVersion, storeEvents, freeDisk, at, at, agentId)) == 1;
+    }
+
+    /** Revokes an enrolment token {@code at}; false when there is no such token or it was revoked already. */
+    public boolean revokeToken(String id, long at) {
+        return db.write("revoke enrolment token", c -> Sql.update(c,
+                "UPDATE enrolment_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at, id)) == 1;
+    }
+
+    /**
+     * Revokes an agent {@code at} by {@code by}: its endpoint stays bound to it (no other agent can
+     * take the name), its secret no longer admits it. False when there is no such agent or it was revoked already.
+     */
+    public boolean revokeAgent(String agentId, String by, long at) {
+        return db.write("revoke agent", c -> Sql.update(c,
+                "UPDATE agents SET revoked_at = ?, revoked_by = ? WHERE agent_id = ? AND revoked_at IS NULL", at, by, agentId)) == 1;
     }
 
     private static EnrolmentToken token(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -120,6 +140,6 @@ public final class LiveAgents {
     private static Agent agent(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Agent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 rs.getString(7), rs.getString(8), Sql.nullableLong(rs, 9), Sql.nullableLong(rs, 10), rs.getLong(11),
-                Sql.nullableLong(rs, 12), Sql.nullableLong(rs, 13));
+                Sql.nullableLong(rs, 12), Sql.nullableLong(rs, 13), Sql.nullableLong(rs, 14), rs.getString(15));
     }
 }

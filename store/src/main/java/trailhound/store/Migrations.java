@@ -47,7 +47,8 @@ final class Migrations {
             new Migration(11, "live agents: enrolment tokens, enrolled agents bound to their endpoint, heartbeats",
                     Migrations::liveAgents),
             new Migration(12, "streaming groups: a computer group's endpoints stream live events always, not only when connected",
-                    Migrations::streamingGroups));
+                    Migrations::streamingGroups),
+            new Migration(13, "agent revocation: a revoked agent's secret no longer authenticates", Migrations::agentRevocation));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -356,6 +357,12 @@ final class Migrations {
     /** computer_groups.stream: 1 when the group's endpoints send live events all the time (else only while an analyst is connected). */
     private static void streamingGroups(Connection c, Path root) throws SQLException {
         exec(c, "ALTER TABLE computer_groups ADD COLUMN stream INTEGER NOT NULL DEFAULT 0");
+    }
+
+    /** agents.revoked_at and revoked_by: set when an administrator revoked the agent (its secret no longer admits it). */
+    private static void agentRevocation(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE agents ADD COLUMN revoked_at INTEGER");
+        exec(c, "ALTER TABLE agents ADD COLUMN revoked_by TEXT");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

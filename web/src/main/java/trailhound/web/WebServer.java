@@ -184,6 +184,7 @@ public final class WebServer implements AutoCloseable {
         trailhound.web.account.AccountPages.register(routes, ctx);
         trailhound.web.admin.UserPages.register(routes, ctx);
         trailhound.web.admin.GroupPages.register(routes, ctx);
+        trailhound.web.admin.AgentPages.register(routes, ctx);
         trailhound.web.admin.AuditPages.register(routes, ctx);
     }
 

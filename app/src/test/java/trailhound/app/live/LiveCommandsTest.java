@@ -54,4 +54,26 @@ class LiveCommandsTest {
         assertEquals(2, badDuration.status());
         assertTrue(badDuration.err().contains("30m, 24h, 7d"), badDuration.err());
     }
+
+    @Test
+    void tokensRevoke_enrolmentTokenById_isRevokedAndAudited_agentsListsNoneYet() throws Exception {
+        String data = tmp.resolve("data").toString();
+        trailhound.ingest.DataDir.open(tmp.resolve("data")).close();
+        Cli made = run("tokens", "create", "--data", data);
+        String id = made.out().substring("enrolment token ".length(), "enrolment token ".length() + 16);
+        Cli revoked = run("tokens", "revoke", "--data", data, id);
+        assertEquals(0, revoked.status(), revoked.err());
+        assertTrue(revoked.out().contains("revoked enrolment token " + id), revoked.out());
+        assertTrue(run("tokens", "--data", data, "--kind", "enrolment").out().lines().anyMatch(l -> l.startsWith(id) && l.contains("revoked")));
+        Cli again = run("tokens", "revoke", "--data", data, "--id", id);
+        assertEquals(2, again.status(), "revoked already");
+        assertTrue(run("audit", "--data", data).out().contains("enrolment-token.revoke"));
+
+        Cli agents = run("agents", "--data", data);
+        assertEquals(0, agents.status(), agents.err());
+        assertEquals(1, agents.out().lines().count(), "the header only: " + agents.out());
+        Cli unknown = run("agents", "revoke", "--data", data, "a0000000000000000");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("no agent 'a0000000000000000' to revoke"), unknown.err());
+    }
 }

@@ -74,6 +74,17 @@ public final class AgentSocket {
         this.serverPin = serverPin;
         this.connections = connections;
         connections.attach(this);
+        agents.onRevoke(this::revoked);
+    }
+
+    /** Closes a revoked agent's connection at once, telling it why. */
+    private void revoked(String agentId) {
+        WsContext ctx = byAgent.get(agentId);
+        agents.refusal(agentId).ifPresent(reason -> {
+            agents.endpointOf(agentId).ifPresent(endpoint -> refusals.put("endpoint:" + endpoint,
+                    new Refusal(java.time.Instant.now(), "refused its agent: " + reason)));
+            if (ctx != null) refuse(ctx, Protocol.Refusal.UNKNOWN_AGENT, reason);
+        });
     }
 
     /** A refusal remembered for the Live page: when, and why. */
@@ -237,7 +248,11 @@ public final class AgentSocket {
     private void stream(WsContext ctx, Conversation c, Message m) throws IOException {
         switch (m) {
             case Message.Heartbeat h -> {
-                agents.heartbeat(c.agentId, h.os(), h.addresses(), h.agentVersion(), h.storeEvents(), h.freeDiskBytes());
+                if (!agents.heartbeat(c.agentId, h.os(), h.addresses(), h.agentVersion(), h.storeEvents(), h.freeDiskBytes())) {
+                    // revoked meanwhile, perhaps by bin/trailhound agents revoke in another process
+                    refuse(ctx, Protocol.Refusal.UNKNOWN_AGENT, agents.refusal(c.agentId).orElse("agent " + c.agentId + " was revoked"));
+                    return;
+                }
                 reconsider(ctx, c); // a group set to stream (or not) since, by the CLI or the page
             }
             case Message.Batch b -> {
