@@ -59,8 +59,8 @@ class AccessBrowserTest {
         assertEquals(1, browser.findElements(By.cssSelector("tr.endpoint-row")).size());
         browser.findElement(By.linkText(WebTestSupport.ENDPOINT)).click();
         browser.findElement(By.id("nav-events"));
-        assertTrue(browser.findElements(By.id("export-zip")).isEmpty(), "no export link for read-only users");
-        assertTrue(browser.findElements(By.id("nav-users")).isEmpty(), "no administration for read-only users");
+        assertTrue(Browsers.now(browser, browser, By.id("export-zip")).isEmpty(), "no export link for read-only users");
+        assertTrue(Browsers.now(browser, browser, By.id("nav-users")).isEmpty(), "no administration for read-only users");
         browser.get(web.server().url() + "/endpoints/" + WebTestSupport.ENDPOINT + "/export.zip");
         assertTrue(browser.getPageSource().contains("needs the analyst role"), browser.getPageSource());
         browser.get(web.server().url() + "/endpoints/" + WebTestSupport.ENDPOINT + "/process/" + WebTestSupport.EXPLORER);

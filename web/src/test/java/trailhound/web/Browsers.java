@@ -12,13 +12,17 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Headless Chromium for browser tests: Debian's {@code /usr/bin/chromium} and
@@ -53,8 +57,35 @@ public final class Browsers {
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         // Generous: the machine running the tests may be busy; waits end as soon as the element is there.
-        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(15));
+        driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
         return driver;
+    }
+
+    /*
+     * Every findElements waits out the implicit wait when nothing matches, so a check that something is
+     * absent cost 15 s each (a third of the browser tests' time). These look once, without it; use them
+     * only once the page is in the state to check (loaded, or another element waited for).
+     */
+    private static final Duration IMPLICIT_WAIT = Duration.ofSeconds(15);
+
+    /** What {@code by} finds in {@code where} right now, without the implicit wait: for checking absence. */
+    public static List<WebElement> now(WebDriver driver, SearchContext where, By by) {
+        driver.manage().timeouts().implicitlyWait(Duration.ZERO);
+        try {
+            return where.findElements(by);
+        } finally {
+            driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        }
+    }
+
+    /** Waits until {@code by} finds nothing, or only hidden elements (polling without the implicit wait). */
+    public static void gone(WebDriver driver, WebDriverWait wait, By by) {
+        driver.manage().timeouts().implicitlyWait(Duration.ZERO);
+        try {
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(by));
+        } finally {
+            driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        }
     }
 
     /** The browser console's errors since the last call (e.g. "Refused to execute inline script..."). */

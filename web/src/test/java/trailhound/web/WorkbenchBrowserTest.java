@@ -58,7 +58,7 @@ class WorkbenchBrowserTest {
         browser.get(web.server().url() + "/endpoints");
         Browsers.screenshot(browser, "endpoints");
         browser.findElement(By.id("endpoint-filter")).sendKeys("zzz");
-        waitFor(d -> d.findElements(By.cssSelector(".endpoint-row")).isEmpty());
+        waitFor(d -> Browsers.now(d, d, By.cssSelector(".endpoint-row")).isEmpty());
         browser.findElement(By.id("endpoint-filter")).clear();
         browser.findElement(By.id("endpoint-filter")).sendKeys("10.1.2");
         waitFor(d -> d.findElements(By.cssSelector(".endpoint-row")).size() == 1);
@@ -174,7 +174,7 @@ class WorkbenchBrowserTest {
         // htmx (a script from /webjars) still swaps rows in under script-src 'self'
         browser.get(url + "/endpoints");
         browser.findElement(By.id("endpoint-filter")).sendKeys("zzz");
-        waitFor(d -> d.findElements(By.cssSelector(".endpoint-row")).isEmpty());
+        waitFor(d -> Browsers.now(d, d, By.cssSelector(".endpoint-row")).isEmpty());
         assertEquals(List.of(), Browsers.consoleErrors(browser).stream().filter(e -> e.contains("Content Security Policy")).toList());
     }
 

@@ -101,7 +101,7 @@ class LiveEndpointsBrowserTest {
         failed.findElement(By.cssSelector(".live-delete")).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.live-connection"), 1));
         browser.findElement(By.cssSelector("tr.live-connection[data-endpoint='live-ws-01'] .live-delete")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.live-connection"), 0));
+        Browsers.gone(browser, wait, By.cssSelector("tr.live-connection"));
         assertTrue(browser.findElement(By.id("live-none")).isDisplayed());
 
         assertNull(browser.executeScript("return window.pwned"), "no markup from an agent ran");
@@ -153,14 +153,14 @@ class LiveEndpointsBrowserTest {
             waitForAck(in, 5);
             wait.until(ExpectedConditions.textToBe(By.id("live-new"), "2 new events"));
             badge.click();
-            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("live-new")));
+            Browsers.gone(browser, wait, By.id("live-new"));
             assertEquals(5, browser.findElements(By.cssSelector("#events tr.event-row")).size(), "the grid updated: every event");
         } finally {
             agent.abort();
             if (connection != null) { // listed until deleted: Delete on the Live page
                 browser.get(web.server().url() + "/live");
                 browser.findElement(By.cssSelector("tr.live-connection[data-id='" + connection + "'] .live-delete")).click();
-                wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.live-connection"), 0));
+                Browsers.gone(browser, wait, By.cssSelector("tr.live-connection"));
             }
         }
     }

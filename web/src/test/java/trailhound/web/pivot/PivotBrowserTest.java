@@ -115,7 +115,7 @@ class PivotBrowserTest {
         browser.switchTo().activeElement().sendKeys(Keys.ARROW_UP);
         assertEquals("hunt", focusedAction(), "up from the first wraps to the last");
         browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.id("pv-menu"), 0));
+        Browsers.gone(browser, wait, By.id("pv-menu"));
         assertEquals(cell, browser.switchTo().activeElement(), "focus back on the value");
         assertEquals("false", cell.getDomAttribute("aria-expanded"));
 
@@ -129,7 +129,7 @@ class PivotBrowserTest {
         // a click elsewhere closes the menu too
         open(pv("file_path", "x*y?z"));
         browser.findElement(By.tagName("h1")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.id("pv-menu"), 0));
+        Browsers.gone(browser, wait, By.id("pv-menu"));
     }
 
     @Test
@@ -194,8 +194,8 @@ class PivotBrowserTest {
         browser.get(web.server().url() + "/endpoints/" + WS + "/process/" + PivotFixture.NET_USE);
         WebElement secret = open(pv("command_line", PivotFixture.NET_USE_LINE));
         wait.until(b -> "done".equals(secret.getDomAttribute("data-links")));
-        assertEquals(0, secret.findElements(By.cssSelector("[data-action=open-on]")).size(), "no link to an endpoint outside the groups");
-        assertEquals(0, browser.findElements(By.id("endpoint-links")).size());
+        assertEquals(0, Browsers.now(browser, secret, By.cssSelector("[data-action=open-on]")).size(), "no link to an endpoint outside the groups");
+        assertEquals(0, Browsers.now(browser, browser, By.id("endpoint-links")).size());
 
         // the Event History tab arrives later (htmx): its values get the menu, and the address links too
         browser.get(web.server().url() + "/endpoints/" + WS + "/process/" + PivotFixture.PSEXEC);
@@ -216,7 +216,8 @@ class PivotBrowserTest {
         signIn("ana", PivotFixture.PW);
         browser.get(web.server().url() + "/endpoints/" + WS + "/process/" + PivotFixture.HOSTILE);
         WebElement menu = open(pv("user", PivotFixture.HOSTILE_USER));
-        assertEquals(0, menu.findElements(By.cssSelector("[data-action=open-on]")).size());
+        wait.until(b -> List.of("none", "done").contains(menu.getDomAttribute("data-links"))); // not asked, or answered
+        assertEquals(0, Browsers.now(browser, menu, By.cssSelector("[data-action=open-on]")).size());
         menu.findElement(By.cssSelector("[data-action=filter-for]")).click();
         assertEquals(String.valueOf(FILE_EVENTS + 1), resultCount(), "the process start and its files");
         assertTrue(browser.getCurrentUrl().contains("/endpoints/" + WS + "/events?"), browser.getCurrentUrl());

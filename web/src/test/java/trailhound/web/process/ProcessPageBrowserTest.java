@@ -119,7 +119,7 @@ class ProcessPageBrowserTest {
         screenshot("process-tree-more");
         browser.findElement(By.cssSelector("#process-tree .more-link")).sendKeys(Keys.ENTER);
         wait.until(b -> peersAndChildren() == 44);
-        assertTrue(browser.findElements(By.cssSelector("#process-tree .more-link")).isEmpty());
+        assertTrue(Browsers.now(browser, browser, By.cssSelector("#process-tree .more-link")).isEmpty());
         assertEquals(List.of(), Browsers.consoleErrors(browser));
     }
 

@@ -170,7 +170,7 @@ class ProcessPageFitBrowserTest {
         assertEquals(page.replaceFirst("#.*", ""), browser.getCurrentUrl().replaceFirst("#.*", ""));
         browser.findElement(By.cssSelector("[data-tab='tab-events']")).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#event-history details.event"), 3));
-        assertTrue(browser.findElements(By.cssSelector("#tab-events #password")).isEmpty(), "no sign-in form inside the tab");
+        assertTrue(Browsers.now(browser, browser, By.cssSelector("#tab-events #password")).isEmpty(), "no sign-in form inside the tab");
     }
 
     private static void open() {

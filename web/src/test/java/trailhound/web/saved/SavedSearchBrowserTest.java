@@ -144,7 +144,7 @@ class SavedSearchBrowserTest {
         typed.sendKeys("AN");
         wait.until(d -> suggestions().contains("AND"));
         typed.sendKeys(Keys.ESCAPE);
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("typed-suggestions")));
+        Browsers.gone(browser, wait, By.id("typed-suggestions"));
         typed.sendKeys(Keys.BACK_SPACE, Keys.BACK_SPACE);
         typed.sendKeys("AND user:corp");
         wait.until(d -> suggestions().contains("corp\\bob"));
@@ -165,7 +165,7 @@ class SavedSearchBrowserTest {
         typed.click();
         typed.sendKeys("command_line:\"<img"); // quoted: a bare < is "less than"
         wait.until(d -> suggestions().contains(HOSTILE.toLowerCase()));
-        assertEquals(0, browser.findElements(By.cssSelector("#typed-suggestions img")).size(), "no element made from a value");
+        assertEquals(0, Browsers.now(browser, browser, By.cssSelector("#typed-suggestions img")).size(), "no element made from a value");
         typed.sendKeys(Keys.TAB);
         assertEquals("command_line:\"<img src=x onerror=\\\"window.pwned=1\\\">payload\" ", typed.getDomProperty("value"));
         typed.sendKeys(Keys.ENTER);

@@ -85,7 +85,7 @@ class GridKeyboardBrowserTest {
         last.sendKeys(Keys.ENTER);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("pv-menu")));
         focused().sendKeys(Keys.ESCAPE);
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.id("pv-menu"), 0));
+        Browsers.gone(browser, wait, By.id("pv-menu"));
         assertEquals(last, focused());
         assertEquals(1, browser.findElements(By.cssSelector("#events .pv[tabindex='0']")).size());
 
