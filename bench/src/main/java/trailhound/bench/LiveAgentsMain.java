@@ -25,8 +25,8 @@ import trailhound.web.tls.ServerCertificate;
  * session code), plus a probe of the lag. The probe waits for an agent's replay to put new events
  * into its store (t0; n0 events in all), then asks the server for the endpoint's count until it
  * reaches n0: the time from an event's recording to its being searchable, a little more than from
- * its sending. One probe at a
- * time per process, so the probe itself adds a steady few requests/s.
+ * its sending. Four probes at a
+ * time per process, so the probes themselves add a steady few dozen requests/s.
  *
  * Lines on stdout, read by LiveBench: "started N", "lag MS", "lagmiss", "taken NAME N WAITING",
  * "failed NAME WHY", "drained". A line "drain" on stdin stops the replays, waits until every store
@@ -36,6 +36,8 @@ import trailhound.web.tls.ServerCertificate;
 /** Main of an agent process of {@code bench --live}; argument: a properties file written by {@link LiveBench}. */
 public final class LiveAgentsMain {
     private static final long PROBE_GIVE_UP_MS = 30_000;
+    /** Probes at a time per process, each over its own share of the agents. */
+    private static final int PROBES = 4;
 
     private LiveAgentsMain() {}
 
@@ -58,13 +60,19 @@ public final class LiveAgentsMain {
         say(out, "started " + agents.size());
         HttpClient http = HttpClient.newBuilder().sslContext(LoadBench.trusting(ServerCertificate.forDataFolder(Path.of(p.getProperty("data")))))
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        Thread probe = Thread.ofPlatform().daemon().name("probe").start(() -> probe(http, server, p.getProperty("api_token"), names, agents, out));
+        List<Thread> probes = new ArrayList<>();
+        for (int k = 0; k < Math.min(PROBES, agents.size()); k++) {
+            List<Integer> mine = new ArrayList<>();
+            for (int i = k; i < agents.size(); i += PROBES) mine.add(i);
+            probes.add(Thread.ofPlatform().daemon().name("probe-" + k).start(() -> probe(http, server, p.getProperty("api_token"),
+                    mine.stream().map(names::get).toList(), mine.stream().map(agents::get).toList(), out)));
+        }
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = stdin.readLine()) != null && !line.equals("drain")) {
             // only "drain" is understood
         }
-        probe.interrupt();
+        probes.forEach(Thread::interrupt);
         for (ReplayAgent a : agents) a.stopReplay();
         long deadline = System.currentTimeMillis() + Long.parseLong(p.getProperty("drain_ms", "180000"));
         while (System.currentTimeMillis() < deadline && waiting(agents) > 0) Thread.sleep(200);
