@@ -92,7 +92,8 @@ public final class LiveBench {
     }
 
     /** A run's figures. Heap after GC in MB by thirds of the run; lags in ms. */
-    record Run(String name, int agents, int processes, double askedRate, double seconds, List<Account> accounts, long[] lagsMs,
+    record Run(String name, int agents, int processes, double askedRate, double seconds, double drainSeconds, List<Account> accounts,
+            long[] lagsMs,
             int lagMisses, double[] heapThirdsMb, double heapMaxMb, int collections, List<String> faults, List<String> failures) {
         long source() {
             return accounts.stream().mapToLong(Account::source).sum();
@@ -106,8 +107,9 @@ public final class LiveBench {
             return accounts.stream().filter(Account::exact).count();
         }
 
+        /** What the server took in, per second: every event, over the run and the time its backlog took to drain. */
         double achievedRate() {
-            return source() / seconds;
+            return journal() / (seconds + drainSeconds);
         }
     }
 
@@ -152,7 +154,8 @@ public final class LiveBench {
             checks.add(new Check("server heap bounded (after GC, by thirds)", String.format("%.0f / %.0f / %.0f MB, max %.0f MB of %d (%d GCs)",
                     h[0], h[1], h[2], r.heapMaxMb(), SERVER_HEAP_MB, r.collections()), r.collections() > 0
                             && h[2] <= 1.2 * h[1] + 64 && r.heapMaxMb() < 0.9 * SERVER_HEAP_MB));
-            checks.add(new Check("throughput >= 95 % of asked", String.format("%,.0f of %,.0f events/s", r.achievedRate(), r.askedRate()),
+            checks.add(new Check("server takes >= 95 % of the asked rate", String.format("%,.0f of %,.0f events/s (journal events over"
+                    + " the run and its drain)", r.achievedRate(), r.askedRate()),
                     r.achievedRate() >= THROUGHPUT_SHARE * r.askedRate()));
         }
         return checks;
@@ -162,9 +165,9 @@ public final class LiveBench {
         out.println("Trailhound live benchmark, " + Instant.now());
         out.println("machine:   " + machine.describe());
         for (Run r : runs) {
-            out.printf("%s: %d replay agents in %d processes, asked %,.0f events/s for %.0f s: %,d events recorded (%,.0f/s),"
-                    + " %,d in journals%n", r.name(), r.agents(), r.processes(), r.askedRate(), r.seconds(), r.source(), r.achievedRate(),
-                    r.journal());
+            out.printf("%s: %d replay agents in %d processes, asked %,.0f events/s for %.0f s: %,d events recorded, %,d in journals;"
+                    + " the backlog drained %.0f s after the replays stopped%n", r.name(), r.agents(), r.processes(), r.askedRate(),
+                    r.seconds(), r.source(), r.journal(), r.drainSeconds());
             for (String f : r.faults()) out.println("  fault: " + f);
             for (String f : r.failures()) out.println("  agent failure: " + f);
             r.accounts().stream().filter(a -> !a.exact()).limit(10).forEach(a -> out.printf(
@@ -252,8 +255,10 @@ public final class LiveBench {
                     srv.kill();
                     faultLog.add(String.format("server killed (-9) at %d s, restarted", elapsed));
                     log.log("faults: server killed (-9) at %d s; restarting", elapsed);
+                    long down = System.nanoTime();
                     srv = ServerProcess.start(data, port, logs, 2);
                     current[0] = srv;
+                    faultLog.add(String.format("server accepting connections again %.1f s after the kill", (System.nanoTime() - down) / 1e9));
                 }
                 if (faults && !agentsKilled && elapsed >= killAgentsAt) {
                     agentsKilled = true;
@@ -272,6 +277,7 @@ public final class LiveBench {
             for (AgentProcess a : agentProcs) a.drain();
             long drainDeadline = System.nanoTime() + DRAIN.toNanos() + TimeUnit.SECONDS.toNanos(20);
             for (AgentProcess a : agentProcs) a.awaitDrained(Duration.ofNanos(Math.max(0, drainDeadline - System.nanoTime())));
+            double drainSeconds = (System.nanoTime() - started) / 1e9 - seconds;
             Map<String, Long> index = indexCounts(server, data, apiToken, names, taken);
             srv.stop();
             List<Account> accounts = new ArrayList<>();
@@ -284,7 +290,7 @@ public final class LiveBench {
             Files.write(logs.resolve("lags-ms.txt"), lags.stream().map(String::valueOf).toList());
             Heap heap = Heap.of(logs.resolve("gc-1.log"));
             log.log("%s: %d of %d agents exact", name, accounts.stream().filter(Account::exact).count(), accounts.size());
-            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, accounts, lagArray, misses[0], heap.thirdsMb(),
+            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, drainSeconds, accounts, lagArray, misses[0], heap.thirdsMb(),
                     heap.maxMb(), heap.collections(), faultLog, failures);
         } finally {
             for (AgentProcess a : agentProcs) a.kill();
@@ -366,14 +372,25 @@ public final class LiveBench {
             options.add("-Xlog:gc:file=" + logs.resolve("gc-" + n + ".log") + ":uptime");
             Process p = new ProcessBuilder(java(options, LiveServerMain.class.getName(), data.toString(), Integer.toString(port)))
                     .redirectErrorStream(true).redirectOutput(logs.resolve("server-" + n + ".log").toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            // after a kill it accepts connections while it still indexes what its journals hold beyond the index (minutes
+            // with many endpoints), and only then says "listening": ready for the agents is when the port accepts
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (System.nanoTime() < deadline) {
                 if (!p.isAlive()) throw new IOException("the server stopped at its start: see " + logs.resolve("server-" + n + ".log"));
-                if (Files.readString(logs.resolve("server-" + n + ".log")).contains("listening ")) return new ServerProcess(p);
+                if (Files.readString(logs.resolve("server-" + n + ".log")).contains("listening ") || accepts(port)) return new ServerProcess(p);
                 Thread.sleep(200);
             }
             p.destroyForcibly();
-            throw new IOException("the server did not listen within 120 s: see " + logs.resolve("server-" + n + ".log"));
+            throw new IOException("the server did not listen within 10 minutes: see " + logs.resolve("server-" + n + ".log"));
+        }
+
+        private static boolean accepts(int port) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         void kill() throws InterruptedException {
