@@ -30,6 +30,7 @@ final class Replay {
     private final Path file;
     private final double rate;
     private final LocalStore store;
+    private final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
 
     Replay(Path file, double rate, LocalStore store) {
         if (!(rate > 0)) throw new IllegalArgumentException("--rate must be more than 0 events per second, was " + rate);
@@ -50,6 +51,7 @@ final class Replay {
     long run() throws IOException {
         String takenText = store.meta("replay_taken");
         long alreadyTaken = takenText == null ? 0 : Long.parseLong(takenText);
+        taken.set(alreadyTaken);
         String shiftText = store.meta("replay_shift");
         long[] shift = {shiftText == null ? Long.MIN_VALUE : Long.parseLong(shiftText)};
         long[] seen = {0};
@@ -69,6 +71,7 @@ final class Replay {
                 long wait = due - System.nanoTime();
                 if (pending.size() >= CHUNK || wait > 50_000_000L) {
                     store.append(pending, seen[0]);
+                    taken.set(seen[0]);
                     pending.clear();
                 }
                 if (wait > 0) Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
@@ -76,6 +79,13 @@ final class Replay {
                 throw new java.io.UncheckedIOException(ex);
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
+                try { // what was read goes into the store, so a stopped replay's count is what it took
+                    store.append(pending, seen[0]);
+                    taken.set(seen[0]);
+                    pending.clear();
+                } catch (IOException stored) {
+                    // not stored: not counted as taken either, so a restarted replay takes these events again
+                }
                 throw new java.util.concurrent.CancellationException("replay stopped");
             }
         };
@@ -91,7 +101,13 @@ final class Replay {
             throw e.getCause();
         }
         store.append(pending, seen[0]);
+        taken.set(seen[0]);
         return seen[0];
+    }
+
+    /** Source events in the store so far (committed), this run and earlier ones; 0 before {@link #run} reads the store. */
+    long taken() {
+        return taken.get();
     }
 
     private static boolean isSqlite(Path file) throws IOException {

@@ -63,8 +63,31 @@ final class BenchCommand implements Callable<Integer> {
             + " shaped like an event (2,000,000 documents per row unless --events says otherwise); see docs/performance.md.")
     boolean luceneFloor;
 
+    @Option(names = "--live", description = "Instead of the benchmark, load and faults of live endpoints: the server (HTTPS) in a child"
+            + " JVM and replay agents on loopback, many to a JVM, streaming; then every event accounted for, lag, heap, throughput"
+            + " (docs/performance.md). Exit status 1 when an event is not accounted for.")
+    boolean live;
+
+    @Option(names = "--live-agents", paramLabel = "N", defaultValue = "200", description = "Replay agents of --live (default: ${DEFAULT-VALUE}).")
+    int liveAgents;
+
+    @Option(names = "--live-rate", paramLabel = "EVENTS_PER_S", defaultValue = "5000", description = "Events/s of all --live agents together (default: ${DEFAULT-VALUE}).")
+    double liveRate;
+
+    @Option(names = "--live-seconds", paramLabel = "S", defaultValue = "600", description = "How long --live streams, per run (default: ${DEFAULT-VALUE}).")
+    int liveSeconds;
+
+    @Option(names = "--live-faults", description = "With --live, a second run: the server killed (-9) and restarted once, and 20 agents"
+            + " (a tenth when fewer than 200) killed and restarted; again every event accounted for.")
+    boolean liveFaults;
+
     @Override
     public Integer call() throws Exception {
+        if (live) {
+            return trailhound.bench.LiveBench.run(new trailhound.bench.LiveBench.Options(liveAgents, liveRate, liveSeconds, liveFaults, work),
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (liveFaults) throw new IllegalArgumentException("--live-faults goes with --live");
         if (luceneFloor) {
             long documents = spec.commandLine().getParseResult().hasMatchedOption("--events") ? events : 2_000_000;
             if (documents < 1 || documents > Integer.MAX_VALUE) throw new IllegalArgumentException("--events must be between 1 and " + Integer.MAX_VALUE);

@@ -269,7 +269,7 @@ public final class Benchmark {
         return String.format("%,.1f MiB", bytes / (double) (1L << 20)); // binary units, as the 2 GiB heap target
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) return;
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

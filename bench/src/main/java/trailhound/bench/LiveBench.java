@@ -1,0 +1,489 @@
+package trailhound.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import trailhound.access.Access;
+import trailhound.access.Caller;
+import trailhound.access.Role;
+import trailhound.bench.BenchReport.Check;
+import trailhound.ingest.DataDir;
+import trailhound.samples.SampleGenerator;
+import trailhound.web.tls.ServerCertificate;
+
+/*
+ * Load and faults of live endpoints (issue #15): the real server (what serve runs, HTTPS) in a child
+ * JVM so that it can be killed, and N replay agents on loopback, many to a JVM (ReplayAgent: the
+ * agent's own session code, each agent with its own identity, state folder, store and WebSocket),
+ * all enrolled into a computer group set to stream always. Every agent replays the same generated
+ * recorder database (uids repeat across endpoints, as they may: a journal is per endpoint) at its
+ * share of the total rate.
+ *
+ * Accounting: at the end the replays stop, the agents send what waits until every store is empty
+ * (all acknowledged), and for every agent the events it put into its store (the source) must equal
+ * its endpoint's journal rows, the journal's distinct uids and the index's count. Heap: the server
+ * logs its garbage collections (-Xlog:gc); the heap after each collection, by thirds of the run,
+ * must not keep growing (the last third's peak at most 20 % + 64 MB above the middle third's), nor come near the server's -Xmx (bin/trailhound's default, 4 GB). With faults, a second run on a fresh folder kills the server (-9) a third
+ * of the way through and restarts it, and at two thirds kills (-9) the process of 20 agents (that
+ * process holds exactly them) and restarts it; then the same accounting.
+ */
+
+/** {@code bench --live}: streams from many replay agents to one server, then accounts for every event. */
+public final class LiveBench {
+    static final double LAG_P95_TARGET_MS = 2_000;
+    static final double THROUGHPUT_SHARE = 0.95;
+    static final int MAX_AGENTS_PER_PROCESS = 50;
+    static final int FAULT_AGENTS = 20;
+    static final String GROUP = "Bench live";
+    /** How long the agents may take to send what waits once the replays stop; beyond it the rest counts as not accounted for. */
+    static final Duration DRAIN = Duration.ofMinutes(2);
+    private static final List<String> AGENT_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "--enable-native-access=ALL-UNNAMED");
+    /** The heap bin/trailhound gives the server by default. */
+    static final int SERVER_HEAP_MB = 4096;
+    private static final List<String> SERVER_JVM = List.of("-Xmx" + SERVER_HEAP_MB + "m", "--enable-native-access=ALL-UNNAMED",
+            "--add-modules", "jdk.incubator.vector");
+
+    /**
+     * @param agents replay agents in all (at least 1)
+     * @param rate events per second asked of all agents together
+     * @param seconds how long the replays run, per run
+     * @param faults also a second run with the server and some agents killed and restarted
+     * @param work where data, state folders and logs go (kept), or null for a temporary folder (deleted)
+     */
+    public record Options(int agents, double rate, int seconds, boolean faults, Path work) {
+        public Options {
+            if (agents < 1) throw new IllegalArgumentException("--live-agents must be at least 1, was " + agents);
+            if (!(rate > 0)) throw new IllegalArgumentException("--live-rate must be more than 0 events/s, was " + rate);
+            if (seconds < 5) throw new IllegalArgumentException("--live-seconds must be at least 5, was " + seconds);
+        }
+    }
+
+    /** One agent's figures: events it recorded (source), its journal's rows and distinct uids, the index's count. */
+    record Account(String endpoint, long source, long journal, long distinct, long index, long waiting) {
+        boolean exact() {
+            return source == journal && journal == distinct && distinct == index && waiting == 0;
+        }
+    }
+
+    /** A run's figures. Heap after GC in MB by thirds of the run; lags in ms. */
+    record Run(String name, int agents, int processes, double askedRate, double seconds, double drainSeconds, List<Account> accounts,
+            long[] lagsMs,
+            int lagMisses, double[] heapThirdsMb, double heapMaxMb, int collections, List<String> faults, List<String> failures) {
+        long source() {
+            return accounts.stream().mapToLong(Account::source).sum();
+        }
+
+        long journal() {
+            return accounts.stream().mapToLong(Account::journal).sum();
+        }
+
+        long exact() {
+            return accounts.stream().filter(Account::exact).count();
+        }
+
+        /** What the server took in, per second: every event, over the run and the time its backlog took to drain. */
+        double achievedRate() {
+            return journal() / (seconds + drainSeconds);
+        }
+    }
+
+    private LiveBench() {}
+
+    /** Runs the live benchmark and prints its report; returns the exit status (1 when an event is not accounted for). */
+    public static int run(Options o, PrintWriter out, PrintWriter err) throws Exception {
+        Path work = o.work() != null ? Files.createDirectories(o.work()) : Files.createTempDirectory("trailhound-bench-live");
+        Benchmark.Log log = (format, args) -> {
+            err.println(Instant.now().toString().substring(11, 19) + " bench --live: " + String.format(format, args));
+            err.flush();
+        };
+        try {
+            Machine machine = Machine.current();
+            long perAgent = (long) Math.ceil(o.rate() / o.agents() * (o.seconds() + 30) * 1.2) + 100;
+            log.log("generating a recorder database of %,d events to replay (every agent replays it)...", perAgent);
+            Path replay = SampleGenerator.generate(work.resolve("samples"), 1, perAgent, 15, n -> {}).getFirst();
+            List<Run> runs = new ArrayList<>();
+            runs.add(runOnce(o, false, work.resolve("run"), replay, log));
+            if (o.faults()) runs.add(runOnce(o, true, work.resolve("faults"), replay, log));
+            List<Check> checks = new ArrayList<>();
+            for (Run r : runs) checks.addAll(check(r));
+            print(machine, runs, checks, out);
+            return runs.stream().allMatch(r -> r.exact() == r.agents()) ? 0 : 1;
+        } finally {
+            if (o.work() == null) Benchmark.deleteTree(work);
+        }
+    }
+
+    static List<Check> check(Run r) {
+        List<Check> checks = new ArrayList<>();
+        String of = r.name().equals("faults") ? " (faults)" : "";
+        checks.add(new Check("every event accounted for" + of, String.format("%d of %d agents exact: %,d recorded, %,d in journals"
+                + " (source = journal = distinct uids = index)", r.exact(), r.agents(), r.source(), r.journal()), r.exact() == r.agents()));
+        if (!r.name().equals("faults")) {
+            Latency lag = r.lagsMs().length == 0 ? null : Latency.of(Arrays.stream(r.lagsMs()).map(ms -> ms * 1_000_000).toArray());
+            checks.add(new Check("agent-to-searchable lag p95 < 2 s", lag == null ? "no probe answered"
+                    : String.format("p50 %,.0f ms, p95 %,.0f ms, max %,d ms (%d probes, %d gave up after 30 s)", lag.medianMs(),
+                            lag.p95Ms(), Arrays.stream(r.lagsMs()).max().orElse(0), r.lagsMs().length, r.lagMisses()),
+                    lag != null && lag.p95Ms() < LAG_P95_TARGET_MS && r.lagMisses() == 0));
+            double[] h = r.heapThirdsMb();
+            checks.add(new Check("server heap bounded (after GC, by thirds)", String.format("%.0f / %.0f / %.0f MB, max %.0f MB of %d (%d GCs)",
+                    h[0], h[1], h[2], r.heapMaxMb(), SERVER_HEAP_MB, r.collections()), r.collections() > 0
+                            && h[2] <= 1.2 * h[1] + 64 && r.heapMaxMb() < 0.9 * SERVER_HEAP_MB));
+            checks.add(new Check("server takes >= 95 % of the asked rate", String.format("%,.0f of %,.0f events/s (journal events over"
+                    + " the run and its drain)", r.achievedRate(), r.askedRate()),
+                    r.achievedRate() >= THROUGHPUT_SHARE * r.askedRate()));
+        }
+        return checks;
+    }
+
+    static void print(Machine machine, List<Run> runs, List<Check> checks, PrintWriter out) {
+        out.println("Trailhound live benchmark, " + Instant.now());
+        out.println("machine:   " + machine.describe());
+        for (Run r : runs) {
+            out.printf("%s: %d replay agents in %d processes, asked %,.0f events/s for %.0f s: %,d events recorded, %,d in journals;"
+                    + " the backlog drained %.0f s after the replays stopped%n", r.name(), r.agents(), r.processes(), r.askedRate(),
+                    r.seconds(), r.source(), r.journal(), r.drainSeconds());
+            for (String f : r.faults()) out.println("  fault: " + f);
+            for (String f : r.failures()) out.println("  agent failure: " + f);
+            r.accounts().stream().filter(a -> !a.exact()).limit(10).forEach(a -> out.printf(
+                    "  NOT EXACT %s: source %,d, journal %,d, distinct %,d, index %,d, still waiting %,d%n", a.endpoint(), a.source(),
+                    a.journal(), a.distinct(), a.index(), a.waiting()));
+        }
+        out.println();
+        out.println("targets:");
+        for (Check c : checks) out.printf("  %-4s %-52s %s%n", c.pass() ? "PASS" : "MISS", c.target(), c.measured());
+        out.flush();
+    }
+
+    private static Run runOnce(Options o, boolean faults, Path dir, Path replay, Benchmark.Log log) throws Exception {
+        String name = faults ? "faults" : "run";
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        String enrolment;
+        String apiToken;
+        try (DataDir d = DataDir.open(data)) {
+            Access access = Access.over(d, Clock.systemUTC());
+            Caller bench = Caller.commandLine();
+            access.groups().create(bench, GROUP, null, List.of());
+            access.groups().setStream(bench, GROUP, true);
+            access.accounts().create(bench, "bench-probe", Role.ANALYST, List.of(GROUP), "bench-" + java.util.UUID.randomUUID(), false);
+            apiToken = access.tokens().create(bench, "bench-probe", "bench --live probe", 1).secret();
+            enrolment = access.agents().create(bench, GROUP, Duration.ofHours(2), o.agents()).secret();
+            ServerCertificate.forDataFolder(data);
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        URI server = URI.create("https://127.0.0.1:" + port);
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= o.agents(); i++) names.add(String.format("bench-live-%03d", i));
+        // the agents a fault kills are one process of their own, so that a kill -9 takes exactly them
+        int faulty = faults ? Math.min(FAULT_AGENTS, Math.max(1, o.agents() / 10)) : 0;
+        List<List<String>> groups = new ArrayList<>();
+        List<String> steady = names.subList(0, o.agents() - faulty);
+        int processes = Math.max(1, (int) Math.ceil(steady.size() / (double) MAX_AGENTS_PER_PROCESS));
+        processes = Math.max(processes, Math.min(4, steady.size()));
+        for (int i = 0; i < processes; i++) {
+            List<String> g = new ArrayList<>();
+            for (int j = i; j < steady.size(); j += processes) g.add(steady.get(j));
+            if (!g.isEmpty()) groups.add(g);
+        }
+        if (faulty > 0) groups.add(names.subList(o.agents() - faulty, o.agents()));
+        double perAgent = o.rate() / o.agents();
+        List<String> faultLog = new ArrayList<>();
+        Map<String, long[]> taken = new ConcurrentHashMap<>();
+        List<Long> lags = new CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        int[] misses = {0};
+        log.log("%s: server on %s, %d agents in %d processes, %,.1f events/s each", name, server, o.agents(), groups.size(), perAgent);
+        List<AgentProcess> agentProcs = new CopyOnWriteArrayList<>();
+        ServerProcess[] current = {null};
+        Thread cleanUp = new Thread(() -> { // the bench stopped (Ctrl-C): no child JVM outlives it
+            agentProcs.forEach(a -> a.process.destroyForcibly());
+            if (current[0] != null) current[0].process.destroyForcibly();
+        });
+        Runtime.getRuntime().addShutdownHook(cleanUp);
+        ServerProcess srv = ServerProcess.start(data, port, logs, 1);
+        current[0] = srv;
+        long started;
+        try {
+            for (int i = 0; i < groups.size(); i++) {
+                Path props = writeProps(logs.resolve("agents-" + (i + 1) + ".properties"), server, enrolment, apiToken, data, replay,
+                        perAgent, dir.resolve("agents"), groups.get(i));
+                agentProcs.add(AgentProcess.start(props, logs.resolve("agents-" + (i + 1) + ".log"), lags, misses, taken, failures));
+            }
+            for (AgentProcess a : agentProcs) {
+                if (!a.started.await(120, TimeUnit.SECONDS)) throw new IOException("an agent process did not start its agents within"
+                        + " 120 s: see its log in " + logs);
+            }
+            started = System.nanoTime(); // the run's time counts from when every agent replays
+            long killServerAt = o.seconds() / 3;
+            long killAgentsAt = 2L * o.seconds() / 3;
+            boolean serverKilled = false;
+            boolean agentsKilled = false;
+            while (true) {
+                long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
+                if (elapsed >= o.seconds()) break;
+                if (faults && !serverKilled && elapsed >= killServerAt) {
+                    serverKilled = true;
+                    srv.kill();
+                    faultLog.add(String.format("server killed (-9) at %d s, restarted", elapsed));
+                    log.log("faults: server killed (-9) at %d s; restarting", elapsed);
+                    long down = System.nanoTime();
+                    srv = ServerProcess.start(data, port, logs, 2);
+                    current[0] = srv;
+                    faultLog.add(String.format("server accepting connections again %.1f s after the kill", (System.nanoTime() - down) / 1e9));
+                }
+                if (faults && !agentsKilled && elapsed >= killAgentsAt) {
+                    agentsKilled = true;
+                    AgentProcess victim = agentProcs.getLast();
+                    victim.kill();
+                    faultLog.add(String.format("%d agents killed (-9) at %d s, restarted 2 s later", faulty, elapsed));
+                    log.log("faults: %d agents killed (-9) at %d s; restarting them in 2 s", faulty, elapsed);
+                    Thread.sleep(2_000);
+                    agentProcs.set(agentProcs.size() - 1, AgentProcess.start(victim.props, logs.resolve("agents-" + groups.size()
+                            + "-restarted.log"), lags, misses, taken, failures));
+                }
+                Thread.sleep(250);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            log.log("%s: replays stop after %.0f s; waiting until every agent's store is empty", name, seconds);
+            for (AgentProcess a : agentProcs) a.drain();
+            long drainDeadline = System.nanoTime() + DRAIN.toNanos() + TimeUnit.SECONDS.toNanos(20);
+            for (AgentProcess a : agentProcs) a.awaitDrained(Duration.ofNanos(Math.max(0, drainDeadline - System.nanoTime())));
+            double drainSeconds = (System.nanoTime() - started) / 1e9 - seconds;
+            Map<String, Long> index = indexCounts(server, data, apiToken, names, taken);
+            srv.stop();
+            List<Account> accounts = new ArrayList<>();
+            for (String n : names) {
+                long[] t = taken.getOrDefault(n, new long[] {-1, -1});
+                long[] j = journal(data, n);
+                accounts.add(new Account(n, t[0], j[0], j[1], index.getOrDefault(n, -1L), t[1]));
+            }
+            long[] lagArray = lags.stream().mapToLong(Long::longValue).toArray();
+            Files.write(logs.resolve("lags-ms.txt"), lags.stream().map(String::valueOf).toList());
+            Heap heap = Heap.of(logs.resolve("gc-1.log"));
+            log.log("%s: %d of %d agents exact", name, accounts.stream().filter(Account::exact).count(), accounts.size());
+            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, drainSeconds, accounts, lagArray, misses[0], heap.thirdsMb(),
+                    heap.maxMb(), heap.collections(), faultLog, failures);
+        } finally {
+            for (AgentProcess a : agentProcs) a.kill();
+            srv.kill();
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
+        }
+    }
+
+    /** Each endpoint's searchable count, waited for (up to 60 s in all) until it reaches what its agent recorded. */
+    private static Map<String, Long> indexCounts(URI server, Path data, String apiToken, List<String> names, Map<String, long[]> taken)
+            throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(LoadBench.trusting(ServerCertificate.forDataFolder(data))).build();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (String n : names) {
+            long want = taken.getOrDefault(n, new long[] {-1})[0];
+            if (System.nanoTime() > deadline) { // the server does not answer in time: the rest count as not searchable
+                counts.put(n, -1L);
+                continue;
+            }
+            long c = LiveAgentsMain.count(http, server, apiToken, n);
+            while (c < want && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                c = LiveAgentsMain.count(http, server, apiToken, n);
+            }
+            counts.put(n, c);
+        }
+        return counts;
+    }
+
+    /** The journal's rows and distinct uids of {@code endpoint}; -1, -1 when it has none. */
+    static long[] journal(Path data, String endpoint) throws Exception {
+        Path file = data.resolve("endpoints").resolve(trailhound.index.Indexes.folderName(endpoint)).resolve("journal.db");
+        if (!Files.exists(file)) return new long[] {-1, -1};
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file); var s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*), count(DISTINCT uid) FROM events")) {
+            return new long[] {r.getLong(1), r.getLong(2)};
+        }
+    }
+
+    private static Path writeProps(Path file, URI server, String token, String apiToken, Path data, Path replay, double rate, Path state,
+            List<String> names) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("server", server.toString());
+        p.setProperty("token", token);
+        p.setProperty("api_token", apiToken);
+        p.setProperty("data", data.toString());
+        p.setProperty("replay", replay.toString());
+        p.setProperty("rate", Double.toString(rate));
+        p.setProperty("batch", "500");
+        p.setProperty("drain_ms", Long.toString(DRAIN.toMillis()));
+        p.setProperty("state", state.toString());
+        p.setProperty("names", String.join(",", names));
+        try (Writer w = Files.newBufferedWriter(file)) {
+            p.store(w, "bench --live agent process");
+        }
+        return file;
+    }
+
+    private static List<String> java(List<String> options, String main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The server child JVM; its GC log is gc-N.log in the logs folder. */
+    private static final class ServerProcess {
+        final Process process;
+
+        private ServerProcess(Process process) {
+            this.process = process;
+        }
+
+        static ServerProcess start(Path data, int port, Path logs, int n) throws Exception {
+            List<String> options = new ArrayList<>(SERVER_JVM);
+            options.add("-Xlog:gc:file=" + logs.resolve("gc-" + n + ".log") + ":uptime");
+            Process p = new ProcessBuilder(java(options, LiveServerMain.class.getName(), data.toString(), Integer.toString(port)))
+                    .redirectErrorStream(true).redirectOutput(logs.resolve("server-" + n + ".log").toFile()).start();
+            // after a kill it accepts connections while it still indexes what its journals hold beyond the index (minutes
+            // with many endpoints), and only then says "listening": ready for the agents is when the port accepts
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                if (!p.isAlive()) throw new IOException("the server stopped at its start: see " + logs.resolve("server-" + n + ".log"));
+                if (Files.readString(logs.resolve("server-" + n + ".log")).contains("listening ") || accepts(port)) return new ServerProcess(p);
+                Thread.sleep(200);
+            }
+            p.destroyForcibly();
+            throw new IOException("the server did not listen within 10 minutes: see " + logs.resolve("server-" + n + ".log"));
+        }
+
+        private static boolean accepts(int port) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor();
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) kill();
+        }
+    }
+
+    /** An agent child JVM; its stdout lines (see {@link LiveAgentsMain}) are read on a thread. */
+    private static final class AgentProcess {
+        final Path props;
+        final Process process;
+        private final CountDownLatch drained = new CountDownLatch(1);
+        final CountDownLatch started = new CountDownLatch(1);
+
+        private AgentProcess(Path props, Process process) {
+            this.props = props;
+            this.process = process;
+        }
+
+        static AgentProcess start(Path props, Path log, List<Long> lags, int[] misses, Map<String, long[]> taken, List<String> failures)
+                throws IOException {
+            Process p = new ProcessBuilder(java(AGENT_JVM, LiveAgentsMain.class.getName(), props.toString()))
+                    .redirectError(log.toFile()).start();
+            AgentProcess a = new AgentProcess(props, p);
+            Thread.ofPlatform().daemon().name("agents-out").start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        String[] w = line.split(" ", 3);
+                        switch (w[0]) {
+                            case "lag" -> lags.add(Long.parseLong(w[1]));
+                            case "lagmiss" -> {
+                                synchronized (misses) {
+                                    misses[0]++;
+                                }
+                            }
+                            case "taken" -> {
+                                String[] v = w[2].split(" ");
+                                taken.put(w[1], new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])});
+                            }
+                            case "failed" -> failures.add(w[1] + ": " + w[2]);
+                            case "drained" -> a.drained.countDown();
+                            case "started" -> a.started.countDown();
+                            default -> { }
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process was killed: its output ends
+                }
+            });
+            return a;
+        }
+
+        void drain() throws IOException {
+            process.getOutputStream().write("drain\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        void awaitDrained(Duration patience) throws InterruptedException {
+            drained.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        void kill() throws InterruptedException {
+            if (process.isAlive()) process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Heap after each collection, from a -Xlog:gc log ("[12.345s] GC(3) Pause Young ... 120M->30M(256M) 5.1ms"). */
+    record Heap(double[] thirdsMb, double maxMb, int collections) {
+        private static final Pattern LINE = Pattern.compile("\\[(\\d+[.,]\\d+)s].*GC\\(\\d+\\).*?\\d+M->(\\d+)M\\(");
+
+        static Heap of(Path gcLog) throws IOException {
+            if (!Files.exists(gcLog)) return new Heap(new double[3], 0, 0);
+            List<double[]> points = new ArrayList<>();
+            for (String line : Files.readAllLines(gcLog)) {
+                Matcher m = LINE.matcher(line);
+                if (m.find()) points.add(new double[] {Double.parseDouble(m.group(1).replace(',', '.')), Double.parseDouble(m.group(2))});
+            }
+            if (points.isEmpty()) return new Heap(new double[3], 0, 0);
+            double end = points.getLast()[0];
+            double startT = points.getFirst()[0];
+            double[] thirds = new double[3];
+            for (double[] p : points) {
+                int t = (int) Math.min(2, Math.floor((p[0] - startT) / Math.max(1e-9, end - startT) * 3));
+                thirds[t] = Math.max(thirds[t], p[1]);
+            }
+            return new Heap(thirds, points.stream().mapToDouble(p -> p[1]).max().orElse(0), points.size());
+        }
+    }
+}

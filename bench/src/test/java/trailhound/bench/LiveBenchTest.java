@@ -1,0 +1,73 @@
+package trailhound.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness of {@code bench --live} at its smallest: a real server and real agents in child JVMs, a
+ * few seconds, with the faults run (server and an agent killed -9 and restarted); every event must
+ * be accounted for. No timing assertions: lag, heap and throughput rows may say MISS on a busy machine.
+ */
+class LiveBenchTest {
+
+    @Test
+    void run_fewAgentsWithFaults_everyEventAccountedFor(@TempDir Path tmp) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int status = LiveBench.run(new LiveBench.Options(3, 60, 6, true, tmp.resolve("work")), new PrintWriter(out), new PrintWriter(err));
+
+        String report = out.toString();
+        assertEquals(0, status, () -> "exit status; stdout:\n" + report + "\nstderr:\n" + err);
+        assertTrue(report.contains("PASS every event accounted for  "), report);
+        assertTrue(report.contains("PASS every event accounted for (faults)"), report);
+        assertTrue(report.contains("fault: server killed (-9)"), report);
+        assertTrue(report.contains("fault: 1 agents killed (-9)"), report);
+        Matcher m = Pattern.compile("3 of 3 agents exact: ([\\d,]+) recorded, ([\\d,]+) in journals").matcher(report);
+        for (int run = 0; run < 2; run++) {
+            assertTrue(m.find(), report);
+            long recorded = Long.parseLong(m.group(1).replace(",", ""));
+            assertTrue(recorded > 0, "events streamed: " + report);
+            assertEquals(recorded, Long.parseLong(m.group(2).replace(",", "")), report);
+        }
+        // a journal of each agent, in each run, holds what its agent recorded (the report adds them up)
+        assertTrue(LiveBench.journal(tmp.resolve("work/faults/data"), "bench-live-003")[0] > 0);
+    }
+
+    @Test
+    void account_anyDifference_isNotExact() {
+        assertTrue(new LiveBench.Account("a", 10, 10, 10, 10, 0).exact());
+        assertFalse(new LiveBench.Account("a", 10, 11, 10, 11, 0).exact(), "a duplicate");
+        assertFalse(new LiveBench.Account("a", 10, 9, 9, 9, 0).exact(), "a lost event");
+        assertFalse(new LiveBench.Account("a", 10, 10, 10, 9, 0).exact(), "not searchable");
+        assertFalse(new LiveBench.Account("a", 10, 10, 10, 10, 1).exact(), "still waiting in the agent's store");
+    }
+
+    @Test
+    void heap_fromGcLog_maxAfterCollectionByThirds(@TempDir Path tmp) throws Exception {
+        Path log = Files.writeString(tmp.resolve("gc.log"), """
+                [0.010s] Using G1
+                [1.000s] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->8M(256M) 3.1ms
+                [2.000s] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 40M->20M(256M) 2.0ms
+                [3.500s] GC(2) Pause Young (Normal) (G1 Evacuation Pause) 60M->30M(256M) 2.0ms
+                [4.000s] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 60M->25M(256M) 2.0ms
+                """);
+
+        LiveBench.Heap heap = LiveBench.Heap.of(log);
+
+        assertEquals(4, heap.collections());
+        assertEquals(30, heap.maxMb());
+        assertArrayEquals(new double[] {8, 20, 30}, heap.thirdsMb());
+    }
+}
