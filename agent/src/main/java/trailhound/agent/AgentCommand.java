@@ -41,7 +41,7 @@ public final class AgentCommand implements Callable<Integer> {
     String serverPin;
 
     @Option(names = "--replay", paramLabel = "FILE", description = "Stream this recorder database, Sysmon JSON/XML/.evtx or audit"
-            + " log, times shifted to now.")
+            + " log at --rate, in the file's order, each event stamped with the moment it is replayed.")
     Path replay;
 
     @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "100", description = "Replay rate (default: ${DEFAULT-VALUE}).")

@@ -16,9 +16,11 @@ import trailhound.telemetry.TelemetryImport;
 /**
  * Replay mode: reads a recorder database or a telemetry file (Sysmon JSON lines / XML / .evtx, Linux
  * audit log: whatever {@link TelemetryImport} detects) and puts its events into the local store at
- * {@code rate} events per second, each time shifted by one fixed amount so the first event is "now"
- * (the moment the replay first started; kept in the store, so a restarted agent shifts the same way).
- * Uids are the source's own (a recorder row's uid, a Sysmon record's), as a snapshot of it would have.
+ * {@code rate} events per second, in the file's order, each stamped with the moment it is replayed
+ * (the run's start plus its place at that rate): a replay looks like activity happening now. The file's
+ * own time spacing is not kept: a file spanning months replayed at a high rate would otherwise put
+ * events weeks into the future. Uids are the source's own (a recorder row's uid, a Sysmon record's), as
+ * a snapshot of it would have.
  *
  * <p>Resumable: the number of source events taken is committed with them, so an agent killed and
  * restarted continues with the next event, none lost or repeated. Runs on the calling thread.
@@ -52,20 +54,16 @@ final class Replay {
         String takenText = store.meta("replay_taken");
         long alreadyTaken = takenText == null ? 0 : Long.parseLong(takenText);
         taken.set(alreadyTaken);
-        String shiftText = store.meta("replay_shift");
-        long[] shift = {shiftText == null ? Long.MIN_VALUE : Long.parseLong(shiftText)};
         long[] seen = {0};
         List<Event> pending = new ArrayList<>();
         long start = System.nanoTime();
+        long wallStart = System.currentTimeMillis();
         long[] emitted = {0};
         Consumer<Event> sink = e -> {
             if (seen[0]++ < alreadyTaken) return;
             try {
-                if (shift[0] == Long.MIN_VALUE) {
-                    shift[0] = System.currentTimeMillis() - e.ts();
-                    store.putMeta("replay_shift", Long.toString(shift[0]));
-                }
-                pending.add(e.toBuilder().ts(e.ts() + shift[0]).set(Field.ENDPOINT, null).set(Field.SOURCE, null).build());
+                long replayedAt = wallStart + (long) (emitted[0] * 1000.0 / rate); // its slot at the rate: now, give or take 50 ms
+                pending.add(e.toBuilder().ts(replayedAt).set(Field.ENDPOINT, null).set(Field.SOURCE, null).build());
                 emitted[0]++;
                 long due = start + (long) (emitted[0] * 1e9 / rate);
                 long wait = due - System.nanoTime();
