@@ -47,7 +47,7 @@ public final class Access {
         SignInThrottle throttle = new SignInThrottle(clock); // passwords and tokens: one backoff per address
         this.accounts = new Accounts(data.root(), data.store().users(), data.store().groups(), audit, throttle);
         this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock, throttle);
-        this.agents = new Agents(data.store().liveAgents(), audit, clock, throttle);
+        this.agents = new Agents(data.store().liveAgents(), data.store().groups(), audit, clock, throttle);
     }
 
     /**

@@ -70,13 +70,15 @@ public final class Agents {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final LiveAgents store;
+    private final trailhound.store.ComputerGroups groups;
     private final AuditLog audit;
     private final Clock clock;
     private final SignInThrottle throttle;
     private final SecureRandom random = new SecureRandom();
 
-    Agents(LiveAgents store, AuditLog audit, Clock clock, SignInThrottle throttle) {
+    Agents(LiveAgents store, trailhound.store.ComputerGroups groups, AuditLog audit, Clock clock, SignInThrottle throttle) {
         this.store = store;
+        this.groups = groups;
         this.audit = audit;
         this.clock = clock;
         this.throttle = throttle;
@@ -87,7 +89,8 @@ public final class Agents {
      * enrol with it join computer group {@code group} (may be null).
      *
      * @throws AccessDeniedException unless {@code by} is an administrator not acting through an API token
-     * @throws AccessException for a validity outside 1 minute..366 days or uses outside 1..{@value #MAX_USES}
+     * @throws AccessException for a validity outside 1 minute..366 days, uses outside 1..{@value #MAX_USES}, or a
+     *     group that does not exist (its endpoints would join no group, unseen by the analysts meant to see them)
      */
     public Created create(Caller by, String group, Duration validFor, int uses) {
         Credentials.requireNotToken(by, audit, "enrolment-token.create", "create enrolment tokens", "bin/trailhound tokens create");
@@ -96,6 +99,9 @@ public final class Agents {
             throw new AccessException("an enrolment token is valid for 1 minute to " + Tokens.MAX_DAYS + " days, not " + validFor);
         }
         if (uses < 1 || uses > MAX_USES) throw new AccessException("an enrolment token allows 1 to " + MAX_USES + " uses, not " + uses);
+        if (group != null && groups.find(group).isEmpty()) {
+            throw new AccessException("no computer group '" + group + "': make it first (groups add, or the Groups page), or give no group");
+        }
         String id = HexFormat.of().formatHex(bytes(8));
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
         long now = clock.millis();

@@ -36,6 +36,10 @@ class LiveCommandsTest {
     void tokens_enrolmentAndApiTokens_areKeptApart() throws Exception {
         String data = tmp.resolve("data").toString();
         trailhound.ingest.DataDir.open(tmp.resolve("data")).close();
+        Cli noGroup = run("tokens", "create", "--data", data, "--group", "Linux");
+        assertEquals(2, noGroup.status(), "a token into a group that does not exist would enrol endpoints into none");
+        assertTrue(noGroup.err().contains("no computer group 'Linux'"), noGroup.err());
+        assertEquals(0, run("groups", "add", "--data", data, "--name", "Linux").status());
         Cli made = run("tokens", "create", "--data", data, "--expires", "2h", "--uses", "3", "--group", "Linux");
         assertEquals(0, made.status(), made.err());
         assertTrue(made.out().startsWith("enrolment token "), made.out());

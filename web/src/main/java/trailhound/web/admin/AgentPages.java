@@ -97,9 +97,6 @@ public final class AgentPages {
         int n = number(uses, 1, "uses is a number of enrolments (1 to " + Agents.MAX_USES + ")");
         if (h < 1 || h > MAX_HOURS) throw new AccessException("the validity is a number of hours (1 to " + MAX_HOURS + "), not " + h);
         String g = group == null || group.isBlank() ? null : group.strip();
-        if (g != null && ctx.access().groups().find(g).isEmpty()) {
-            throw new AccessException("no computer group '" + g + "': make it on the Groups page first, or leave the group empty");
-        }
         return ctx.access().agents().create(ctx.scope(http).caller(), g, Duration.ofHours(h), n);
     }
 
