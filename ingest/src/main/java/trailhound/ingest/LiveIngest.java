@@ -61,6 +61,27 @@ public final class LiveIngest implements Closeable {
         this.data = data;
     }
 
+    private java.util.concurrent.ScheduledExecutorService committer;
+
+    /**
+     * Commits every {@link #COMMIT_EVERY_MS} ms what endpoints left uncommitted: a batch commits only
+     * when the one after it comes, so an agent gone quiet would leave its last events uncommitted (not
+     * lost: the journal holds them) and the CLI beside the server would count fewer. For the server;
+     * stopped by {@link #close}.
+     */
+    public synchronized void commitPeriodically() {
+        if (committer != null) return;
+        committer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("live-commit").unstarted(r));
+        committer.scheduleWithFixedDelay(() -> {
+            try {
+                commit();
+            } catch (IOException | RuntimeException e) {
+                // tried again at the next tick and at close; the journal keeps the events meanwhile
+            }
+        }, COMMIT_EVERY_MS, COMMIT_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /**
      * Indexes what every enrolled endpoint's journal holds beyond its index's last commit: what a
      * killed server had received but not committed becomes searchable at the next start, whether or
@@ -236,6 +257,9 @@ public final class LiveIngest implements Closeable {
     /** Commits what is uncommitted and closes the journals. */
     @Override
     public void close() throws IOException {
+        synchronized (this) {
+            if (committer != null) committer.shutdownNow();
+        }
         IOException failed = null;
         try {
             commit();

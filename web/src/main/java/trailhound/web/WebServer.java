@@ -105,6 +105,7 @@ public final class WebServer implements AutoCloseable {
         ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
         CliApi handOff = CliApi.create(ctx, data, jobs);
         LiveIngest live = new LiveIngest(data);
+        live.commitPeriodically();
         LiveConnections connections = new LiveConnections(access, live, options.clock(), options.liveIdle());
         AgentSocket agentSocket = new AgentSocket(access.agents(), access.audit(), live,
                 https ? options.https().pin().base64() : null, connections);

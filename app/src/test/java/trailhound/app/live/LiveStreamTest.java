@@ -142,6 +142,8 @@ class LiveStreamTest {
         Thread.sleep(1_500); // a duplicate would arrive with the next batches: give it the chance to show
         assertEquals(total, journalCount("replay-01"), "no event lost or duplicated in the journal");
         agent.destroyForcibly().waitFor();
+        // with the agent gone quiet, the running server still commits its last events (within 5 s)
+        waitFor("the index committed through the journal's end", () -> indexedThrough("replay-01") == lastSeq("replay-01"));
 
         stopServer(); // the server commits the index; then it is read here
         Map<String, Map<String, String>> indexed = indexedEvents("replay-01");
@@ -636,6 +638,24 @@ class LiveStreamTest {
             return rs.getLong(1);
         } catch (java.sql.SQLException e) {
             return 0; // being created
+        }
+    }
+
+    private long indexedThrough(String endpoint) {
+        return journalLong(endpoint, "SELECT coalesce(max(seq), 0) FROM indexed");
+    }
+
+    private long lastSeq(String endpoint) {
+        return journalLong(endpoint, "SELECT coalesce(max(seq), 0) FROM events");
+    }
+
+    private long journalLong(String endpoint, String sql) {
+        Path journal = data.resolve("endpoints").resolve(endpoint).resolve("journal.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + journal);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return -1; // busy: asked again
         }
     }
 
