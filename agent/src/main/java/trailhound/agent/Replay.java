@@ -51,6 +51,12 @@ final class Replay {
 
     /** Replays what is left of the file; returns the number of source events taken in all (this run and earlier ones). */
     long run() throws IOException {
+        // The count taken is of one file: another file (or this one changed) starts from its beginning
+        String replaying = file.toAbsolutePath().normalize() + " (" + Files.size(file) + " bytes)";
+        if (!replaying.equals(store.meta("replay_file"))) {
+            store.putMeta("replay_taken", "0");
+            store.putMeta("replay_file", replaying);
+        }
         String takenText = store.meta("replay_taken");
         long alreadyTaken = takenText == null ? 0 : Long.parseLong(takenText);
         taken.set(alreadyTaken);

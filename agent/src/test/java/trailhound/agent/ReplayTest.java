@@ -59,12 +59,26 @@ class ReplayTest {
     void run_afterARestart_continuesWithTheNextEvent() throws Exception {
         Path file = sysmonXml();
         try (LocalStore store = LocalStore.open(tmp.resolve("state"), 1_000)) {
+            store.putMeta("replay_file", file.toAbsolutePath().normalize() + " (" + Files.size(file) + " bytes)");
             store.putMeta("replay_taken", "20"); // what a killed agent had committed
             new Replay(file, 100_000, store).run();
             List<LocalStore.Stored> stored = store.after(0, 1_000);
             assertEquals(30, stored.size());
             assertEquals("C:\\f20.txt", stored.getFirst().fields().get("file_path"), "the 21st event first");
             assertEquals("C:\\f49.txt", stored.getLast().fields().get("file_path"));
+        }
+    }
+
+    @Test
+    void run_anotherFileOnTheSameState_startsFromItsBeginning() throws Exception {
+        Path first = sysmonXml();
+        Path second = tmp.resolve("second.xml");
+        Files.copy(first, second);
+        try (LocalStore store = LocalStore.open(tmp.resolve("state"), 1_000)) {
+            assertEquals(50, new Replay(first, 100_000, store).run());
+            // the same events (same uids) again would add nothing, but they are read and taken: 50 of the new file
+            assertEquals(50, new Replay(second, 100_000, store).run(), "the second file read from its start, not skipped as done");
+            assertEquals(50, new Replay(second, 100_000, store).run(), "and then done");
         }
     }
 }
