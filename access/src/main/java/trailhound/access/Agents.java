@@ -1,14 +1,8 @@
 package trailhound.access;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -74,7 +68,6 @@ public final class Agents {
     private final AuditLog audit;
     private final Clock clock;
     private final SignInThrottle throttle;
-    private final SecureRandom random = new SecureRandom();
 
     Agents(LiveAgents store, trailhound.store.ComputerGroups groups, AuditLog audit, Clock clock, SignInThrottle throttle) {
         this.store = store;
@@ -102,10 +95,10 @@ public final class Agents {
         if (group != null && groups.find(group).isEmpty()) {
             throw new AccessException("no computer group '" + group + "': make it first (groups add, or the Groups page), or give no group");
         }
-        String id = HexFormat.of().formatHex(bytes(8));
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+        String id = Secrets.id();
+        String secret = Secrets.secret();
         long now = clock.millis();
-        LiveAgents.EnrolmentToken t = new LiveAgents.EnrolmentToken(id, sha256(secret), group, by.user(), now,
+        LiveAgents.EnrolmentToken t = new LiveAgents.EnrolmentToken(id, Secrets.sha256(secret), group, by.user(), now,
                 now + validFor.toMillis(), uses, 0, null);
         store.insertToken(t);
         audit.record(by, "enrolment-token.create", null, AuditLog.OK, id + ": " + uses + " use(s), expires "
@@ -189,8 +182,7 @@ public final class Agents {
                 + " as printed by bin/trailhound tokens create)");
         String id = m.group(1);
         Optional<LiveAgents.EnrolmentToken> stored = store.token(id);
-        if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().secretSha256().getBytes(StandardCharsets.US_ASCII),
-                sha256(m.group(2)).getBytes(StandardCharsets.US_ASCII))) {
+        if (stored.isEmpty() || !Secrets.matches(stored.get().secretSha256(), m.group(2))) {
             return refusedEnrol(id, address, "bad_token", "unknown enrolment token " + id + ": check --token, or make a new one with"
                     + " bin/trailhound tokens create --data DIR");
         }
@@ -203,7 +195,7 @@ public final class Agents {
                     + " base64url secret; this agent sent another: upgrade it");
         }
         long now = clock.millis();
-        String outcome = store.enrol(id, new LiveAgents.Agent(agentId, sha256(secret), name, id, hostname, os, null, null, null,
+        String outcome = store.enrol(id, new LiveAgents.Agent(agentId, Secrets.sha256(secret), name, id, hostname, os, null, null, null,
                 null, now, null, null, null, null), now);
         if (!outcome.equals("enrolled") && !outcome.equals("again")) {
             return switch (outcome) {
@@ -235,8 +227,7 @@ public final class Agents {
             audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.authenticate", AuditLog.FAILED, reason);
             return new Admission.Refused("unknown_agent", reason);
         }
-        if (agent.isEmpty() || secret == null || !MessageDigest.isEqual(agent.get().secretSha256().getBytes(StandardCharsets.US_ASCII),
-                sha256(secret).getBytes(StandardCharsets.US_ASCII))) {
+        if (agent.isEmpty() || secret == null || !Secrets.matches(agent.get().secretSha256(), secret)) {
             throttle.failed(null, address);
             String reason = "unknown agent '" + agentId + "' or wrong secret: this server has not enrolled it (another server, or its"
                     + " data folder was replaced); delete the agent's state folder and enrol again with a new --token";
@@ -353,19 +344,7 @@ public final class Agents {
         return new Admission.Refused(code, reason);
     }
 
-    private byte[] bytes(int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
-    }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static EnrolmentToken token(LiveAgents.EnrolmentToken t) {
         return new EnrolmentToken(t.id(), t.group(), t.createdBy(), Instant.ofEpochMilli(t.createdAt()), Instant.ofEpochMilli(t.expiresAt()),

@@ -1,14 +1,8 @@
 package trailhound.access;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -59,7 +53,6 @@ public final class Tokens {
     private final Accounts accounts;
     private final AuditLog audit;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     private final SignInThrottle throttle;
 
@@ -86,10 +79,10 @@ public final class Tokens {
             throw new AccessException("a token name is 1 to 64 letters, digits, spaces and . _ @ - (e.g. 'nightly export')");
         }
         if (days < 1 || days > MAX_DAYS) throw new AccessException("a token is valid for 1 to " + MAX_DAYS + " days, not " + days);
-        String id = HexFormat.of().formatHex(bytes(8));
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+        String id = Secrets.id();
+        String secret = Secrets.secret();
         long now = clock.millis();
-        ApiTokens.Token t = new ApiTokens.Token(id, user, name, sha256(secret), now, now + Duration.ofDays(days).toMillis(), null, null);
+        ApiTokens.Token t = new ApiTokens.Token(id, user, name, Secrets.sha256(secret), now, now + Duration.ofDays(days).toMillis(), null, null);
         try {
             store.insert(t);
         } catch (StoreException e) {
@@ -117,8 +110,7 @@ public final class Tokens {
         if (m == null || !m.matches()) return refused("", address, "malformed token");
         Optional<ApiTokens.Token> stored = store.find(m.group(1));
         long now = clock.millis();
-        if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().secretSha256().getBytes(StandardCharsets.US_ASCII),
-                sha256(m.group(2)).getBytes(StandardCharsets.US_ASCII))) {
+        if (stored.isEmpty() || !Secrets.matches(stored.get().secretSha256(), m.group(2))) {
             return refused("", address, "unknown token " + m.group(1));
         }
         ApiTokens.Token t = stored.get();
@@ -162,19 +154,7 @@ public final class Tokens {
         if (!by.role().allows(Action.ADMINISTER)) throw AccessDeniedException.of(by, Action.ADMINISTER);
     }
 
-    private byte[] bytes(int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
-    }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Token token(ApiTokens.Token t) {
         return new Token(t.id(), t.user(), t.name(), Instant.ofEpochMilli(t.createdAt()), Instant.ofEpochMilli(t.expiresAt()),
