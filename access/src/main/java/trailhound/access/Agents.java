@@ -130,6 +130,7 @@ public final class Agents {
 
     /** Every enrolled agent, revoked ones too, by endpoint name. */
     public List<EnrolledAgent> agents() {
+        flushHeartbeats();
         Instant now = clock.instant();
         return store.agents().stream().map(a -> {
             Endpoint e = endpoint(a, now);
@@ -268,8 +269,46 @@ public final class Agents {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return store.heartbeat(agentId, AuditLog.cut(os, AuditLog.MAX_NAME), json, AuditLog.cut(agentVersion, AuditLog.MAX_NAME), storeEvents,
-                freeDisk, clock.millis());
+        LiveAgents.Heartbeat beat = new LiveAgents.Heartbeat(agentId, AuditLog.cut(os, AuditLog.MAX_NAME), json,
+                AuditLog.cut(agentVersion, AuditLog.MAX_NAME), storeEvents, freeDisk, clock.millis());
+        if (recorded.add(agentId)) {
+            // an agent's first heartbeat here is written at once, so the registry shows it online
+            if (store.heartbeat(beat.agentId(), beat.os(), beat.addressesJson(), beat.agentVersion(), beat.storeEvents(), beat.freeDisk(),
+                    beat.at())) return true;
+            recorded.remove(agentId);
+            return false;
+        }
+        if (refusedAtFlush.remove(agentId)) {
+            recorded.remove(agentId);
+            return false;
+        }
+        unsaved.put(agentId, beat);
+        if (clock.millis() - flushedAt >= HEARTBEAT_FLUSH.toMillis()) flushHeartbeats();
+        return true;
+    }
+
+    /*
+     * Why heartbeats wait: 200 agents each every 10 s were 20 fsync'd server.db transactions a second,
+     * and beside the audit trail they ran server.db's busy timeout out (bench --live,
+     * docs/performance.md). Later heartbeats of an agent are kept here and written together at most
+     * every HEARTBEAT_FLUSH, and before anything reads the registry; a revocation made elsewhere (the
+     * CLI) is noticed at that write and refused at the agent's next heartbeat.
+     */
+    static final Duration HEARTBEAT_FLUSH = Duration.ofSeconds(5);
+    private final java.util.Map<String, LiveAgents.Heartbeat> unsaved = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> refusedAtFlush = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile long flushedAt;
+
+    /** Writes the heartbeats kept since the last write, in one transaction. */
+    public void flushHeartbeats() {
+        synchronized (unsaved) {
+            flushedAt = clock.millis();
+            if (unsaved.isEmpty()) return;
+            List<LiveAgents.Heartbeat> beats = new java.util.ArrayList<>(unsaved.values());
+            for (LiveAgents.Heartbeat b : beats) unsaved.remove(b.agentId(), b);
+            refusedAtFlush.addAll(store.heartbeats(beats));
+        }
     }
 
     /**
@@ -277,6 +316,7 @@ public final class Agents {
      * contains {@code q} (case-insensitive) when {@code q} is not blank.
      */
     public List<Endpoint> endpoints(Scope scope, String q) {
+        flushHeartbeats();
         String needle = q == null ? "" : q.strip().toLowerCase(java.util.Locale.ROOT);
         Instant now = clock.instant();
         return store.agents().stream().filter(a -> scope.sees(a.endpoint())).map(a -> endpoint(a, now))
@@ -294,6 +334,7 @@ public final class Agents {
      *     is enrolled under it (outside the caller's groups: audited as denied too)
      */
     public Endpoint connect(Scope scope, String name) {
+        flushHeartbeats();
         scope.endpoint(name); // 404 (audited) when outside the caller's groups
         Optional<LiveAgents.Agent> agent = store.agents().stream().filter(a -> a.endpoint().equals(name)).findFirst();
         if (agent.isEmpty()) throw new trailhound.index.UnknownEndpointException(name);
@@ -310,6 +351,7 @@ public final class Agents {
 
     /** The endpoint's registry entry, when an agent is enrolled under it (no access check: for the server's own use). */
     public Optional<Endpoint> endpoint(String name) {
+        flushHeartbeats();
         Instant now = clock.instant();
         return store.agents().stream().filter(a -> a.endpoint().equals(name)).findFirst().map(a -> endpoint(a, now));
     }
