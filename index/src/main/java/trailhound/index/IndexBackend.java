@@ -93,6 +93,14 @@ public interface IndexBackend extends Closeable {
     interface Lease extends AutoCloseable {
         EventIndex index();
 
+        /**
+         * False once the endpoint's index this lease holds is no longer the endpoint's index (rebuilt,
+         * renamed, merged or deleted since), so a holder of a long lease knows to take a new one.
+         */
+        default boolean current() throws IOException {
+            return true;
+        }
+
         @Override
         void close();
     }

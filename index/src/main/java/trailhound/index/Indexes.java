@@ -98,7 +98,7 @@ public final class Indexes implements IndexBackend {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            if (index.retain()) return new IndexLease(index);
+            if (index.retain()) return new IndexLease(endpoint, index);
             // closed by eviction between get and retain: load again
         }
     }
@@ -130,7 +130,7 @@ public final class Indexes implements IndexBackend {
         OpenIndex cached = open.getIfPresent(endpoint);
         if (cached == null) cached = retired.get(endpoint);
         if (cached != null && cached.retain()) {
-            try (IndexLease lease = new IndexLease(cached)) {
+            try (IndexLease lease = new IndexLease(endpoint, cached)) {
                 return function.apply(lease.index());
             }
         }
@@ -409,11 +409,18 @@ public final class Indexes implements IndexBackend {
     }
 
     private final class IndexLease implements Lease {
+        private final String endpoint;
         private final OpenIndex index;
         private boolean released;
 
-        IndexLease(OpenIndex index) {
+        IndexLease(String endpoint, OpenIndex index) {
+            this.endpoint = endpoint;
             this.index = index;
+        }
+
+        @Override
+        public boolean current() throws IOException {
+            return !released && !index.index.isClosed() && layout.exists(endpoint) && index.index.dir().equals(layout.current(endpoint));
         }
 
         @Override

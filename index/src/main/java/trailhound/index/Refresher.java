@@ -6,13 +6,13 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one background thread that refreshes every open index with unsearched writes, about once a
- * second, so live events become searchable without anyone calling refresh. A single daemon thread
+ * The one background thread that refreshes every open index with unsearched writes, about twice a
+ * second while someone searches it, so live events become searchable without anyone calling refresh. A single daemon thread
  * for the whole JVM (like ForkJoinPool.commonPool) rather than one per index: a server may hold
  * hundreds of open indexes. It holds no index state, only scheduled tasks, cancelled on close.
  */
 final class Refresher {
-    static final long PERIOD_MS = 1000;
+    static final long PERIOD_MS = 500;
 
     private static final class Holder {
         static final ScheduledExecutorService SCHEDULER = create();

@@ -12,13 +12,13 @@ import trailhound.schema.Field;
 
 /**
  * Live events into a data folder: each batch an agent sends is appended to its endpoint's journal
- * ({@code endpoints/<endpoint>/journal.db}, fsync'd), and only then acknowledged and indexed, so an
- * acknowledged event survives any crash; the index is derived and caught up from the journal.
+ * ({@code endpoints/<endpoint>/journal.db}, fsync'd), and only then acknowledged; the index is derived
+ * from the journal, by a few indexing threads shared by every live endpoint.
  *
  * <pre>{@code
  * LiveIngest live = new LiveIngest(data);
  * long from = live.acknowledged("ws-01", agentId) + 1;          // where the agent resumes
- * long acked = live.append("ws-01", agentId, last, events);      // durable and indexed when it returns
+ * long acked = live.append("ws-01", agentId, last, events);      // durable when it returns; indexed soon after
  * Positions held = live.positions("ws-01", agentId);               // with a catch-up, newest first: two ends
  * }</pre>
  *
@@ -26,48 +26,81 @@ import trailhound.schema.Field;
  * endpoint, whatever the agent sent. Its uid is the agent's (a recorder row's, a telemetry record's),
  * so a snapshot of the same recorder later adds no duplicates, and a re-sent event is never stored or
  * indexed twice. Indexes are committed at most every {@link #COMMIT_EVERY_MS} ms; a crash before a
- * commit loses nothing, the next open re-indexes from the journal. Thread-safe; batches of one
+ * commit loses nothing, the next start re-indexes from the journal. Thread-safe; batches of one
  * endpoint are taken one at a time.
  */
 public final class LiveIngest implements Closeable {
+    /*
+     * Why indexing is not done on the agent's connection thread: with hundreds of streaming endpoints,
+     * hundreds of connection threads indexing at once on two cores meant hundreds of open writers,
+     * each with its own per-thread buffers, and a cache of open indexes evicting them all the time
+     * (bench --live, docs/performance.md). So a batch is journalled and acknowledged on the connection,
+     * and handed to a small pool that indexes what each endpoint has waiting in one go. An endpoint
+     * that streams keeps a lease on its index (released after IDLE_RELEASE_MS without events), so
+     * the cache of open indexes may evict it without closing it, and its writer is never reopened per
+     * batch. Visibility is the index's own: a search refreshes a stale index first, and the index's
+     * background refresh runs about twice a second while someone searches it.
+     */
+
     /** The {@code source} label of live events. */
     public static final String SOURCE = "live";
     /** Longest time between index commits of an endpoint receiving events, in ms. */
     static final long COMMIT_EVERY_MS = 5_000;
+    /** An endpoint's index lease is released after this long without live events, in ms. */
+    static final long IDLE_RELEASE_MS = 60_000;
     /**
-     * Longest time a received live event waits to become searchable, in ms: the index's own refresher
-     * runs about once a second after its last refresh ended (measured: up to 1.1 s from send to
-     * searchable), so a batch refreshes its endpoint itself when the last refresh is this old.
+     * Events of one endpoint journalled but not yet indexed beyond which its next batch waits
+     * (backpressure: the agent's ack, and so its next batch, comes later).
      */
-    static final long REFRESH_EVERY_MS = 500;
+    static final int MAX_WAITING_EVENTS = 20_000;
+    /** Threads indexing live events, for every endpoint together. */
+    static final int INDEX_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final DataDir data;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService indexer;
+    private volatile boolean closed;
 
-    /** One endpoint's journal and how far its index has been committed. */
+    /** One endpoint's journal, what waits to be indexed, and how far its index has been committed. */
     private static final class Endpoint {
+        final String name;
         final LiveJournal journal;
+        /** Events journalled, not yet handed to the index (guarded by this). */
+        List<Event> waiting = new ArrayList<>();
+        /** The journal seq of the last waiting event. */
+        long waitingSeq;
+        /** An indexing task is queued or running for this endpoint. */
+        boolean scheduled;
+        /** The journal must be read from {@link #indexedSeq} first (at open, or after an indexing failure). */
+        boolean catchUp = true;
+        /** Journal seq the index holds (committed or not). */
         long indexedSeq;
         long committedAt;
-        long refreshedAt;
+        long lastIndexedAt;
         boolean dirty;
+        /** Keeps the index open while the endpoint streams; null when idle. */
+        IndexBackend.Lease keep;
+        IOException failure;
 
-        Endpoint(LiveJournal journal) {
+        Endpoint(String name, LiveJournal journal) {
+            this.name = name;
             this.journal = journal;
         }
     }
 
     public LiveIngest(DataDir data) {
         this.data = data;
+        this.indexer = java.util.concurrent.Executors.newFixedThreadPool(INDEX_THREADS,
+                Thread.ofPlatform().daemon().name("live-index-", 1).factory());
     }
 
     private java.util.concurrent.ScheduledExecutorService committer;
 
     /**
-     * Commits every {@link #COMMIT_EVERY_MS} ms what endpoints left uncommitted: a batch commits only
-     * when the one after it comes, so an agent gone quiet would leave its last events uncommitted (not
-     * lost: the journal holds them) and the CLI beside the server would count fewer. For the server;
-     * stopped by {@link #close}.
+     * Commits every {@link #COMMIT_EVERY_MS} ms what endpoints left uncommitted, and releases the
+     * indexes of endpoints that stopped streaming: a batch commits only when the one after it comes,
+     * so an agent gone quiet would leave its last events uncommitted (not lost: the journal holds them)
+     * and the CLI beside the server would count fewer. For the server; stopped by {@link #close}.
      */
     public synchronized void commitPeriodically() {
         if (committer != null) return;
@@ -76,6 +109,7 @@ public final class LiveIngest implements Closeable {
         committer.scheduleWithFixedDelay(() -> {
             try {
                 commit();
+                releaseIdle(System.currentTimeMillis());
             } catch (IOException | RuntimeException e) {
                 // tried again at the next tick and at close; the journal keeps the events meanwhile
             }
@@ -83,15 +117,16 @@ public final class LiveIngest implements Closeable {
     }
 
     /**
-     * Indexes what every enrolled endpoint's journal holds beyond its index's last commit: what a
-     * killed server had received but not committed becomes searchable at the next start, whether or
-     * not the endpoint's agent connects again. Returns the endpoints caught up.
+     * Indexes, in the background, what every enrolled endpoint's journal holds beyond its index's
+     * last commit: what a killed server had received but not committed becomes searchable after a
+     * start, whether or not the endpoint's agent connects again. Returns at once the number of
+     * endpoints with a journal.
      */
     public int recover() throws IOException {
         int n = 0;
         for (var agent : data.store().liveAgents().agents()) {
             if (java.nio.file.Files.exists(data.endpointDir(agent.endpoint()).resolve(LiveJournal.FILE))) {
-                endpoint(agent.endpoint());
+                schedule(endpoint(agent.endpoint()));
                 n++;
             }
         }
@@ -105,25 +140,19 @@ public final class LiveIngest implements Closeable {
 
     /** The agent's positions the endpoint's journal holds (see {@link Positions}): the agent resumes both ends from them. */
     public Positions positions(String endpoint, String agentId) throws IOException {
-        Endpoint e = endpoint(endpoint);
-        synchronized (e) {
-            return e.journal.positions(agentId);
-        }
+        return endpoint(endpoint).journal.positions(agentId);
     }
 
     /** The positions of the endpoint's agent, with its catch-up's progress; empty when it has no journal yet. */
     public java.util.Optional<Positions> positions(String endpoint) throws IOException {
         if (!java.nio.file.Files.exists(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) return java.util.Optional.empty();
-        Endpoint e = endpoint(endpoint);
-        synchronized (e) {
-            return java.util.Optional.of(e.journal.latestPositions());
-        }
+        return java.util.Optional.of(endpoint(endpoint).journal.latestPositions());
     }
 
     /**
      * Appends the agent's ordinary batch (positions up to {@code last}) to the endpoint's journal
-     * durably, then indexes what was new. Returns the acknowledged position, {@code last} (or the
-     * higher one held already when the batch was sent before).
+     * durably and hands what was new to the indexing threads. Returns the acknowledged position,
+     * {@code last} (or the higher one held already when the batch was sent before).
      */
     public long append(String endpoint, String agentId, long last, List<Event> events) throws IOException {
         return append(endpoint, agentId, last, last, false, 0, events, p -> {}).acknowledged();
@@ -132,30 +161,88 @@ public final class LiveIngest implements Closeable {
     /**
      * Appends the agent's batch {@code first..last} (a catch-up batch when {@code backfill}, the first
      * of which says {@code catchupEvents} waited) durably, calling {@code durable} with the positions
-     * held as soon as the batch is in the journal, before it is indexed: the agent's ack need not wait
-     * for the index. Returns when both are done.
+     * held as soon as the batch is in the journal; what was new is indexed by the indexing threads
+     * soon after. Waits first while more than
+     * {@link #MAX_WAITING_EVENTS} of the endpoint's events wait to be indexed.
      */
     public Positions append(String endpoint, String agentId, long first, long last, boolean backfill, long catchupEvents, List<Event> events,
             java.util.function.Consumer<Positions> durable) throws IOException {
         Endpoint e = endpoint(endpoint);
         synchronized (e) {
+            while (e.waiting.size() >= MAX_WAITING_EVENTS && !closed) {
+                try {
+                    e.wait(1_000);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for " + endpoint + "'s index to catch up");
+                }
+            }
+            if (closed) throw new IOException("the server is stopping; the agent sends the batch again");
             LiveJournal.Appended appended = e.journal.append(agentId, first, last, backfill, catchupEvents, events);
             durable.accept(appended.positions());
             if (!appended.added().isEmpty()) {
-                List<Event> labelled = new ArrayList<>(appended.added().size());
-                for (Event ev : appended.added()) labelled.add(label(ev, endpoint));
-                index(endpoint, e, labelled, appended.lastSeq());
+                for (Event ev : appended.added()) e.waiting.add(label(ev, endpoint));
+                e.waitingSeq = appended.lastSeq();
+                schedule(e);
             }
             return appended.positions();
         }
     }
 
-    /** The number of events in the endpoint's journal (0 when it has none). */
-    public long journalEvents(String endpoint) throws IOException {
-        if (!java.nio.file.Files.exists(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) return 0;
-        Endpoint e = endpoint(endpoint);
+    /** Queues the endpoint for indexing unless it is queued already; caller holds e's monitor or none. */
+    private void schedule(Endpoint e) {
         synchronized (e) {
-            return e.journal.count();
+            if (e.scheduled) return;
+            e.scheduled = true;
+        }
+        try {
+            indexer.execute(() -> drain(e));
+        } catch (java.util.concurrent.RejectedExecutionException ex) {
+            synchronized (e) {
+                e.scheduled = false; // closing: the journal keeps the events for the next start
+                e.notifyAll();
+            }
+        }
+    }
+
+    /** Indexes what the endpoint has waiting until nothing is left (one task per endpoint at a time). */
+    private void drain(Endpoint e) {
+        try {
+            while (true) {
+                List<Event> batch;
+                long seq;
+                synchronized (e) {
+                    if (e.catchUp) {
+                        // everything the journal holds beyond what the index holds, including what waits
+                        batch = new ArrayList<>();
+                        seq = Math.max(e.indexedSeq, e.journal.read(e.indexedSeq, e.name, batch::add));
+                        e.waiting = new ArrayList<>();
+                        e.catchUp = false;
+                    } else if (!e.waiting.isEmpty()) {
+                        batch = e.waiting;
+                        seq = e.waitingSeq;
+                        e.waiting = new ArrayList<>();
+                    } else {
+                        e.scheduled = false;
+                        e.notifyAll();
+                        return;
+                    }
+                    e.notifyAll(); // room for batches waiting on backpressure
+                }
+                if (!batch.isEmpty()) index(e, batch, seq);
+                synchronized (e) {
+                    e.failure = null;
+                }
+            }
+        } catch (IOException | RuntimeException ex) {
+            synchronized (e) {
+                // not lost: the journal holds them; read again from what the index holds at the next batch
+                e.failure = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
+                e.catchUp = true;
+                e.waiting = new ArrayList<>();
+                e.scheduled = false;
+                e.notifyAll();
+            }
         }
     }
 
@@ -163,33 +250,61 @@ public final class LiveIngest implements Closeable {
         return e.toBuilder().set(Field.ENDPOINT, endpoint).set(Field.SOURCE, SOURCE).build();
     }
 
-    private void index(String endpoint, Endpoint e, List<Event> events, long lastSeq) throws IOException {
-        try (EndpointLocks.Held held = data.endpointLocks().ingesting(endpoint, note -> {});
-             IndexBackend.Lease lease = data.indexes().acquireOrCreate(endpoint)) {
+    private void index(Endpoint e, List<Event> events, long lastSeq) throws IOException {
+        try (EndpointLocks.Held held = data.endpointLocks().ingesting(e.name, note -> {})) {
+            IndexBackend.Lease lease = lease(e);
             lease.index().addAll(events);
-            e.dirty = true;
             long now = System.currentTimeMillis();
-            if (now - e.committedAt >= COMMIT_EVERY_MS) {
-                lease.index().commit(); // also makes them visible
-                e.journal.indexedThrough(lastSeq);
-                e.committedAt = now;
-                e.refreshedAt = now;
-                e.dirty = false;
-            } else if (now - e.refreshedAt >= REFRESH_EVERY_MS) {
-                lease.index().refresh();
-                e.refreshedAt = now;
+            boolean commitNow;
+            synchronized (e) {
+                e.indexedSeq = lastSeq;
+                e.dirty = true;
+                e.lastIndexedAt = now;
+                commitNow = now - e.committedAt >= COMMIT_EVERY_MS;
             }
-            e.indexedSeq = lastSeq;
+            if (commitNow) commit(e, lease);
         }
     }
 
-    /** The endpoint's journal, opened (and its index caught up with it) on first use. */
+    /**
+     * The lease that keeps the endpoint's current index open while it streams, taken anew after a
+     * rebuild; its writer is used without going through the cache of open indexes, so 200 streaming
+     * endpoints neither evict each other nor the indexes analysts search. Caller holds the endpoint's
+     * ingest lock and its indexing claim ({@code scheduled}).
+     */
+    private IndexBackend.Lease lease(Endpoint e) throws IOException {
+        IndexBackend.Lease lease = e.keep;
+        if (lease != null && lease.current()) return lease;
+        IndexBackend.Lease fresh = data.indexes().acquireOrCreate(e.name);
+        synchronized (e) {
+            e.keep = fresh;
+        }
+        if (lease != null) lease.close();
+        return fresh;
+    }
+
+    /** Releases the leases of endpoints without live events for {@link #IDLE_RELEASE_MS}. */
+    private void releaseIdle(long now) {
+        for (Endpoint e : endpoints.values()) {
+            synchronized (e) {
+                if (e.keep != null && !e.scheduled && now - e.lastIndexedAt >= IDLE_RELEASE_MS) {
+                    e.keep.close();
+                    e.keep = null;
+                }
+            }
+        }
+    }
+
+    /** The endpoint's journal, opened on first use; its index catches up with it in the background. */
     private Endpoint endpoint(String endpoint) throws IOException {
         try {
             return endpoints.computeIfAbsent(endpoint, name -> {
                 try {
-                    Endpoint e = new Endpoint(LiveJournal.open(data.endpointDir(name).resolve(LiveJournal.FILE)));
-                    catchUp(name, e);
+                    LiveJournal journal = LiveJournal.open(data.endpointDir(name).resolve(LiveJournal.FILE));
+                    Endpoint e = new Endpoint(name, journal);
+                    e.indexedSeq = journal.indexedThrough();
+                    e.committedAt = System.currentTimeMillis();
+                    schedule(e); // what a killed server journalled but had not committed to the index
                     return e;
                 } catch (IOException ex) {
                     throw new java.io.UncheckedIOException(ex);
@@ -200,21 +315,10 @@ public final class LiveIngest implements Closeable {
         }
     }
 
-    /** Indexes what the journal holds beyond the index's last commit (after a crash or a kill). */
-    private void catchUp(String endpoint, Endpoint e) throws IOException {
-        long from = e.journal.indexedThrough();
-        List<Event> pending = new ArrayList<>();
-        long last = e.journal.read(from, endpoint, pending::add);
-        if (last > from) {
-            try (EndpointLocks.Held held = data.endpointLocks().ingesting(endpoint, note -> {});
-                 IndexBackend.Lease lease = data.indexes().acquireOrCreate(endpoint)) {
-                lease.index().addAll(pending);
-                lease.index().commit();
-            }
-            e.journal.indexedThrough(last);
-        }
-        e.indexedSeq = last;
-        e.committedAt = System.currentTimeMillis();
+    /** The number of events in the endpoint's journal (0 when it has none). */
+    public long journalEvents(String endpoint) throws IOException {
+        if (!java.nio.file.Files.exists(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) return 0;
+        return endpoint(endpoint).journal.count();
     }
 
     /** The number of events in the endpoint's journal, read from the file (0 when it has none); for verify. */
@@ -230,36 +334,89 @@ public final class LiveIngest implements Closeable {
      * Reads every event of the endpoint's journal (for a re-index), labelled as live; nothing when it
      * has none.
      */
-    void readJournal(String endpoint, java.util.function.Consumer<Event> sink) throws IOException {
+    static void readJournal(DataDir data, String endpoint, java.util.function.Consumer<Event> sink) throws IOException {
         if (!java.nio.file.Files.exists(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) return;
         try (LiveJournal journal = LiveJournal.open(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) {
             journal.read(0, endpoint, sink);
         }
     }
 
-    /** Commits every endpoint's index that has uncommitted live events. */
+    /**
+     * Commits every endpoint's index that has uncommitted live events. An endpoint being indexed
+     * right now is skipped: its indexing commits it when its time comes.
+     */
     public void commit() throws IOException {
-        for (Map.Entry<String, Endpoint> entry : endpoints.entrySet()) {
-            Endpoint e = entry.getValue();
+        IOException failed = null;
+        for (Endpoint e : endpoints.values()) {
             synchronized (e) {
-                if (!e.dirty) continue;
-                try (EndpointLocks.Held held = data.endpointLocks().ingesting(entry.getKey(), note -> {});
-                     IndexBackend.Lease lease = data.indexes().acquireOrCreate(entry.getKey())) {
-                    lease.index().commit();
-                }
-                e.journal.indexedThrough(e.indexedSeq);
-                e.committedAt = System.currentTimeMillis();
-                e.dirty = false;
+                if (!e.dirty || e.scheduled) continue;
+                e.scheduled = true; // no indexing of this endpoint while its commit runs
             }
+            try (EndpointLocks.Held held = data.endpointLocks().ingesting(e.name, note -> {})) {
+                commit(e, lease(e));
+            } catch (IOException ex) {
+                if (failed == null) failed = ex; else failed.addSuppressed(ex);
+            } finally {
+                boolean more;
+                synchronized (e) {
+                    e.scheduled = false;
+                    more = !e.waiting.isEmpty();
+                    e.notifyAll();
+                }
+                if (more) schedule(e);
+            }
+        }
+        if (failed != null) throw failed;
+    }
+
+    /*
+     * The seq is read before the commit: events indexed while it runs may or may not be in it, and
+     * the journal's mark must not claim them. A uid already in the index is never added twice, so
+     * reading the journal again from an earlier mark after a crash is harmless.
+     */
+    private void commit(Endpoint e, IndexBackend.Lease lease) throws IOException {
+        long seq;
+        synchronized (e) {
+            seq = e.indexedSeq;
+            e.dirty = false;
+        }
+        try {
+            lease.index().commit();
+        } catch (IOException | RuntimeException ex) {
+            synchronized (e) {
+                e.dirty = true;
+            }
+            throw ex;
+        }
+        e.journal.indexedThrough(seq);
+        synchronized (e) {
+            e.committedAt = System.currentTimeMillis();
+            if (e.indexedSeq != seq) e.dirty = true;
         }
     }
 
-    /** Commits what is uncommitted and closes the journals. */
+    /**
+     * Stops taking batches, indexes what waits (at most 30 s; what is left the next start takes from
+     * the journals), commits and closes the journals.
+     */
     @Override
     public void close() throws IOException {
         synchronized (this) {
             if (committer != null) committer.shutdownNow();
         }
+        closed = true;
+        for (Endpoint e : endpoints.values()) {
+            synchronized (e) {
+                e.notifyAll(); // batches waiting on backpressure give up
+            }
+        }
+        indexer.shutdown();
+        try {
+            indexer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        indexer.shutdownNow();
         IOException failed = null;
         try {
             commit();
@@ -268,6 +425,8 @@ public final class LiveIngest implements Closeable {
         }
         for (Endpoint e : endpoints.values()) {
             synchronized (e) {
+                if (e.keep != null) e.keep.close();
+                e.keep = null;
                 try {
                     e.journal.close();
                 } catch (IOException ex) {

@@ -198,7 +198,7 @@ public final class Reindexer {
     /** Adds the endpoint's live journal (a source of truth like the files; none when it never had an agent). */
     private void readLiveJournal(String endpoint, EventIndex index, AtomicLong read, Progress progress) throws IOException {
         try {
-            new LiveIngest(data).readJournal(endpoint, e -> {
+            LiveIngest.readJournal(data, endpoint, e -> {
                 try {
                     index.add(e);
                 } catch (IOException ex) {

@@ -1,0 +1,140 @@
+package trailhound.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.index.IndexBackend;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+/** Live batches into journals and indexes, as the server's agent connections hand them over. */
+class LiveIngestTest {
+    @TempDir
+    Path tmp;
+
+    private static List<Event> batch(String endpoint, long first, int n) {
+        List<Event> events = new ArrayList<>(n);
+        for (long i = first; i < first + n; i++) {
+            events.add(Event.builder().set(Field.EVENT_UID, endpoint + ":" + i).ts(1_764_000_000_000L + i).set(Field.TYPE, "process")
+                    .set(Field.OPERATION, "start").set(Field.PROCESS_NAME, "p" + (i % 7) + ".exe").build());
+        }
+        return events;
+    }
+
+    private static long count(DataDir data, String endpoint) throws IOException {
+        if (!data.indexes().exists(endpoint)) return 0;
+        try (IndexBackend.Lease lease = data.indexes().acquire(endpoint)) {
+            return lease.index().count(null);
+        }
+    }
+
+    /** Polls until the endpoint's index counts {@code expected} (refreshed by the search itself), at most 60 s. */
+    private static long awaitCount(DataDir data, String endpoint, long expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long n;
+        while ((n = count(data, endpoint)) != expected && System.nanoTime() < deadline) Thread.sleep(20);
+        return n;
+    }
+
+    /** More streaming endpoints than the cache of open indexes holds (64), from several connection threads at once. */
+    @Test
+    void manyEndpointsStreamingAtOnce_everyEventJournalledAndIndexedOnce() throws Exception {
+        int endpoints = DataDir.MAX_OPEN_INDEXES + 36;
+        int batches = 12;
+        int size = 25;
+        try (DataDir data = DataDir.open(tmp.resolve("data")); LiveIngest live = new LiveIngest(data)) {
+            ExecutorService connections = Executors.newFixedThreadPool(8);
+            List<Future<?>> sent = new ArrayList<>();
+            for (int n = 0; n < endpoints; n++) {
+                String endpoint = "ws-" + n;
+                data.catalogue().upsertEndpoint(endpoint, "linux", endpoint, null);
+                sent.add(connections.submit(() -> {
+                    for (int b = 0; b < batches; b++) {
+                        long first = (long) b * size + 1;
+                        assertEquals(first + size - 1, live.append(endpoint, "a0000000000000001", first + size - 1, batch(endpoint, first, size)));
+                    }
+                    // the last batch again, as after a lost ack: acknowledged, stored and indexed once
+                    long last = (long) batches * size;
+                    live.append(endpoint, "a0000000000000001", last, batch(endpoint, last - size + 1, size));
+                    return null;
+                }));
+            }
+            for (Future<?> f : sent) f.get(120, TimeUnit.SECONDS);
+            connections.shutdown();
+            for (int n = 0; n < endpoints; n++) {
+                assertEquals(batches * size, live.journalEvents("ws-" + n));
+                assertEquals(batches * size, awaitCount(data, "ws-" + n, batches * size), "ws-" + n);
+            }
+            live.commit();
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+        }
+    }
+
+    /**
+     * An endpoint keeps its index open while it streams; a re-index replaces that index with a new
+     * generation, and what arrives after must go into the new one, not the one it held.
+     */
+    @Test
+    void reindexWhileStreaming_laterEventsGoIntoTheNewGeneration() throws Exception {
+        String endpoint = "ws-live";
+        try (DataDir data = DataDir.open(tmp.resolve("data")); LiveIngest live = new LiveIngest(data)) {
+            data.catalogue().upsertEndpoint(endpoint, "linux", endpoint, null); // as its agent's enrolment does
+            AtomicBoolean stop = new AtomicBoolean();
+            long[] sent = {0};
+            Thread agent = Thread.ofPlatform().start(() -> {
+                try {
+                    while (!stop.get()) {
+                        live.append(endpoint, "a0000000000000002", sent[0] + 20, batch(endpoint, sent[0] + 1, 20));
+                        sent[0] += 20;
+                        Thread.sleep(2);
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (count(data, endpoint) == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+            for (int i = 0; i < 3; i++) {
+                new Reindexer(data, 1).reindex(endpoint, (e, n) -> {});
+                Thread.sleep(100);
+            }
+            stop.set(true);
+            agent.join(60_000);
+            long after = sent[0];
+            assertEquals(after, live.journalEvents(endpoint));
+            assertEquals(after, awaitCount(data, endpoint, after), "every event sent, in the generation searched now");
+            live.commit();
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+        }
+    }
+
+    /** What was journalled (acknowledged) but not yet indexed when the server stopped is indexed at the next start. */
+    @Test
+    void journalledButUnindexed_isIndexedWhenTheEndpointIsNextOpened() throws Exception {
+        String endpoint = "ws-restart";
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            try (LiveJournal journal = LiveJournal.open(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) {
+                journal.append("a0000000000000003", 1, 500, false, 0, batch(endpoint, 1, 500)); // as a killed server left it
+            }
+            assertEquals(0, count(data, endpoint));
+            try (LiveIngest live = new LiveIngest(data)) {
+                assertEquals(500, live.acknowledged(endpoint, "a0000000000000003"));
+                assertEquals(500, awaitCount(data, endpoint, 500));
+                live.append(endpoint, "a0000000000000003", 510, batch(endpoint, 501, 10));
+                assertEquals(510, awaitCount(data, endpoint, 510));
+            }
+            assertEquals(510, count(data, endpoint), "committed at close");
+        }
+    }
+}
