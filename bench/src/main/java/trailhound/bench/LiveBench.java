@@ -370,6 +370,9 @@ public final class LiveBench {
         static ServerProcess start(Path data, int port, Path logs, int n) throws Exception {
             List<String> options = new ArrayList<>(SERVER_JVM);
             options.add("-Xlog:gc:file=" + logs.resolve("gc-" + n + ".log") + ":uptime");
+            // to profile the server: TRAILHOUND_LIVE_SERVER_OPTIONS="-XX:StartFlightRecording=filename=live.jfr,settings=profile"
+            String extra = System.getenv("TRAILHOUND_LIVE_SERVER_OPTIONS");
+            if (extra != null && !extra.isBlank()) options.addAll(List.of(extra.strip().split("\\s+")));
             Process p = new ProcessBuilder(java(options, LiveServerMain.class.getName(), data.toString(), Integer.toString(port)))
                     .redirectErrorStream(true).redirectOutput(logs.resolve("server-" + n + ".log").toFile()).start();
             // after a kill it accepts connections while it still indexes what its journals hold beyond the index (minutes

@@ -25,8 +25,9 @@ import trailhound.schema.Field;
  * <p>Every live event is labelled {@code source} = {@value #SOURCE} and {@code endpoint} = the bound
  * endpoint, whatever the agent sent. Its uid is the agent's (a recorder row's, a telemetry record's),
  * so a snapshot of the same recorder later adds no duplicates, and a re-sent event is never stored or
- * indexed twice. Indexes are committed at most every {@link #COMMIT_EVERY_MS} ms; a crash before a
- * commit loses nothing, the next start re-indexes from the journal. Thread-safe; batches of one
+ * indexed twice. An endpoint's index is committed every {@link #COMMIT_EVERY_MS} ms while few
+ * endpoints stream, less often when many do (see {@link #commitInterval}); a crash before a commit loses
+ * nothing, the next start re-indexes from the journal. Thread-safe; batches of one
  * endpoint are taken one at a time.
  */
 public final class LiveIngest implements Closeable {
@@ -44,15 +45,27 @@ public final class LiveIngest implements Closeable {
 
     /** The {@code source} label of live events. */
     public static final String SOURCE = "live";
-    /** Longest time between index commits of an endpoint receiving events, in ms. */
+    /** Time between index commits of an endpoint receiving events while few stream, in ms. */
     static final long COMMIT_EVERY_MS = 5_000;
+    /**
+     * Index commits per second for all streaming endpoints together, at most (beyond 20 endpoints).
+     * A commit writes and fsyncs a segment of each of the endpoint's three indexes; 200 endpoints
+     * committing every 5 s were hundreds of fsyncs a second. Searches do not wait for commits (they
+     * see what was refreshed); the journal is the truth, so a longer interval only means a restart
+     * re-indexes more of it, and a CLI beside the server counts what was committed.
+     */
+    static final int COMMITS_PER_SECOND = 4;
     /** An endpoint's index lease is released after this long without live events, in ms. */
     static final long IDLE_RELEASE_MS = 60_000;
     /**
-     * Events of one endpoint journalled but not yet indexed beyond which its next batch waits
-     * (backpressure: the agent's ack, and so its next batch, comes later).
+     * Events of one endpoint journalled but not yet being indexed beyond which the acks of its next
+     * batches wait until the index takes them (backpressure: an agent has at most 4 batches
+     * unacknowledged, so it then waits and its events wait in its own store). It bounds what the
+     * server holds in memory: with 200 streaming endpoints, a few hundred MB at most.
      */
-    static final int MAX_WAITING_EVENTS = 20_000;
+    static final int MAX_WAITING_EVENTS = 1_000;
+    /** Journal events indexed at a time when an index catches up with its journal. */
+    static final int CATCH_UP_CHUNK = 10_000;
     /** Threads indexing live events, for every endpoint together. */
     static final int INDEX_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
@@ -78,8 +91,10 @@ public final class LiveIngest implements Closeable {
         long committedAt;
         long lastIndexedAt;
         boolean dirty;
+        /** Acks held back while too many events wait to be indexed, in order (guarded by this). */
+        List<Runnable> heldAcks = new ArrayList<>();
         /** Keeps the index open while the endpoint streams; null when idle. */
-        IndexBackend.Lease keep;
+        volatile IndexBackend.Lease keep;
         IOException failure;
 
         Endpoint(String name, LiveJournal journal) {
@@ -108,7 +123,7 @@ public final class LiveIngest implements Closeable {
                 r -> Thread.ofPlatform().daemon().name("live-commit").unstarted(r));
         committer.scheduleWithFixedDelay(() -> {
             try {
-                commit();
+                commit(commitInterval());
                 releaseIdle(System.currentTimeMillis());
             } catch (IOException | RuntimeException e) {
                 // tried again at the next tick and at close; the journal keeps the events meanwhile
@@ -161,31 +176,28 @@ public final class LiveIngest implements Closeable {
     /**
      * Appends the agent's batch {@code first..last} (a catch-up batch when {@code backfill}, the first
      * of which says {@code catchupEvents} waited) durably, calling {@code durable} with the positions
-     * held as soon as the batch is in the journal; what was new is indexed by the indexing threads
-     * soon after. Waits first while more than
-     * {@link #MAX_WAITING_EVENTS} of the endpoint's events wait to be indexed.
+     * held once the batch is in the journal (at once, or, while more than {@link #MAX_WAITING_EVENTS}
+     * of the endpoint's events wait to be indexed, on an indexing thread when the index takes them);
+     * what was new is indexed by the indexing threads soon after. Returns once journalled.
      */
     public Positions append(String endpoint, String agentId, long first, long last, boolean backfill, long catchupEvents, List<Event> events,
             java.util.function.Consumer<Positions> durable) throws IOException {
         Endpoint e = endpoint(endpoint);
         synchronized (e) {
-            while (e.waiting.size() >= MAX_WAITING_EVENTS && !closed) {
-                try {
-                    e.wait(1_000);
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while waiting for " + endpoint + "'s index to catch up");
-                }
-            }
             if (closed) throw new IOException("the server is stopping; the agent sends the batch again");
             LiveJournal.Appended appended = e.journal.append(agentId, first, last, backfill, catchupEvents, events);
-            durable.accept(appended.positions());
             if (!appended.added().isEmpty()) {
                 for (Event ev : appended.added()) e.waiting.add(label(ev, endpoint));
                 e.waitingSeq = appended.lastSeq();
                 schedule(e);
             }
-            return appended.positions();
+            Positions held = appended.positions();
+            if (e.waiting.size() > MAX_WAITING_EVENTS || !e.heldAcks.isEmpty()) {
+                e.heldAcks.add(() -> durable.accept(held)); // sent when the index takes what waits
+            } else {
+                durable.accept(held);
+            }
+            return held;
         }
     }
 
@@ -211,11 +223,14 @@ public final class LiveIngest implements Closeable {
             while (true) {
                 List<Event> batch;
                 long seq;
+                long catchUp = -1;
+                List<Runnable> acks;
                 synchronized (e) {
                     if (e.catchUp) {
-                        // everything the journal holds beyond what the index holds, including what waits
-                        batch = new ArrayList<>();
-                        seq = Math.max(e.indexedSeq, e.journal.read(e.indexedSeq, e.name, batch::add));
+                        // what the journal holds beyond the index, waiting events included (read again below)
+                        catchUp = e.indexedSeq;
+                        batch = List.of();
+                        seq = e.indexedSeq;
                         e.waiting = new ArrayList<>();
                         e.catchUp = false;
                     } else if (!e.waiting.isEmpty()) {
@@ -227,9 +242,29 @@ public final class LiveIngest implements Closeable {
                         e.notifyAll();
                         return;
                     }
-                    e.notifyAll(); // room for batches waiting on backpressure
+                    acks = e.heldAcks;
+                    e.heldAcks = new ArrayList<>();
                 }
-                if (!batch.isEmpty()) index(e, batch, seq);
+                for (Runnable ack : acks) {
+                    try {
+                        ack.run();
+                    } catch (RuntimeException ex) {
+                        // the agent's connection closed meanwhile: it resumes from what the journal holds
+                    }
+                }
+                if (catchUp >= 0) {
+                    // in chunks, without holding the endpoint: batches keep arriving meanwhile, and what they
+                    // add that this read also finds is not indexed twice (a uid already in the index is skipped)
+                    while (true) {
+                        List<Event> chunk = new ArrayList<>();
+                        long last = e.journal.read(catchUp, CATCH_UP_CHUNK, e.name, chunk::add);
+                        if (chunk.isEmpty()) break;
+                        index(e, chunk, last);
+                        catchUp = last;
+                    }
+                } else if (!batch.isEmpty()) {
+                    index(e, batch, seq);
+                }
                 synchronized (e) {
                     e.failure = null;
                 }
@@ -257,10 +292,10 @@ public final class LiveIngest implements Closeable {
             long now = System.currentTimeMillis();
             boolean commitNow;
             synchronized (e) {
-                e.indexedSeq = lastSeq;
+                e.indexedSeq = Math.max(e.indexedSeq, lastSeq);
                 e.dirty = true;
                 e.lastIndexedAt = now;
-                commitNow = now - e.committedAt >= COMMIT_EVERY_MS;
+                commitNow = now - e.committedAt >= commitInterval();
             }
             if (commitNow) commit(e, lease);
         }
@@ -281,6 +316,12 @@ public final class LiveIngest implements Closeable {
         }
         if (lease != null) lease.close();
         return fresh;
+    }
+
+    /** How long an endpoint's index goes uncommitted while it streams, in ms: 5 s, longer with more than 20 streaming endpoints. */
+    long commitInterval() {
+        long streaming = endpoints.values().stream().filter(e -> e.keep != null).count();
+        return Math.max(COMMIT_EVERY_MS, streaming * 1_000 / COMMITS_PER_SECOND);
     }
 
     /** Releases the leases of endpoints without live events for {@link #IDLE_RELEASE_MS}. */
@@ -346,10 +387,16 @@ public final class LiveIngest implements Closeable {
      * right now is skipped: its indexing commits it when its time comes.
      */
     public void commit() throws IOException {
+        commit(0);
+    }
+
+    /** {@link #commit()} for the endpoints whose last commit is at least {@code olderThanMs} old. */
+    private void commit(long olderThanMs) throws IOException {
         IOException failed = null;
+        long now = System.currentTimeMillis();
         for (Endpoint e : endpoints.values()) {
             synchronized (e) {
-                if (!e.dirty || e.scheduled) continue;
+                if (!e.dirty || e.scheduled || now - e.committedAt < olderThanMs) continue;
                 e.scheduled = true; // no indexing of this endpoint while its commit runs
             }
             try (EndpointLocks.Held held = data.endpointLocks().ingesting(e.name, note -> {})) {

@@ -212,9 +212,15 @@ final class LiveJournal implements AutoCloseable {
      * {@code live}; returns the last seq read.
      */
     synchronized long read(long afterSeq, String endpoint, Consumer<Event> sink) throws IOException {
+        return read(afterSeq, Long.MAX_VALUE, endpoint, sink);
+    }
+
+    /** As {@link #read(long, String, Consumer)}, at most {@code limit} events. */
+    synchronized long read(long afterSeq, long limit, String endpoint, Consumer<Event> sink) throws IOException {
         long last = afterSeq;
-        try (PreparedStatement p = connection.prepareStatement("SELECT seq, fields FROM events WHERE seq > ? ORDER BY seq")) {
+        try (PreparedStatement p = connection.prepareStatement("SELECT seq, fields FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
             p.setLong(1, afterSeq);
+            p.setLong(2, limit);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     last = rs.getLong(1);

@@ -50,8 +50,8 @@ class LiveIngestTest {
     /** More streaming endpoints than the cache of open indexes holds (64), from several connection threads at once. */
     @Test
     void manyEndpointsStreamingAtOnce_everyEventJournalledAndIndexedOnce() throws Exception {
-        int endpoints = DataDir.MAX_OPEN_INDEXES + 36;
-        int batches = 12;
+        int endpoints = DataDir.MAX_OPEN_INDEXES + 6;
+        int batches = 6;
         int size = 25;
         try (DataDir data = DataDir.open(tmp.resolve("data")); LiveIngest live = new LiveIngest(data)) {
             ExecutorService connections = Executors.newFixedThreadPool(8);
@@ -135,6 +135,37 @@ class LiveIngestTest {
                 assertEquals(510, awaitCount(data, endpoint, 510));
             }
             assertEquals(510, count(data, endpoint), "committed at close");
+        }
+    }
+
+    /**
+     * Backpressure: while the index cannot take an endpoint's events (here: a rebuild holds it), acks
+     * beyond MAX_WAITING_EVENTS waiting events are held back, in order, and sent when the index takes them.
+     */
+    @Test
+    void indexBehind_acksHeldBackInOrder_thenSent() throws Exception {
+        String endpoint = "ws-slow";
+        try (DataDir data = DataDir.open(tmp.resolve("data")); LiveIngest live = new LiveIngest(data)) {
+            data.catalogue().upsertEndpoint(endpoint, "linux", endpoint, null);
+            List<Long> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
+            int size = 200;
+            int batches = 3 * LiveIngest.MAX_WAITING_EVENTS / size;
+            try (EndpointLocks.Held rebuild = data.endpointLocks().rebuilding(endpoint, "test")) {
+                for (int b = 0; b < batches; b++) {
+                    long first = (long) b * size + 1;
+                    live.append(endpoint, "a0000000000000004", first, first + size - 1, false, 0, batch(endpoint, first, size),
+                            held -> acked.add(held.acknowledged()));
+                }
+                Thread.sleep(200);
+                assertTrue(acked.size() < batches, "some acks wait while the index cannot take events: " + acked);
+                assertTrue(acked.size() >= LiveIngest.MAX_WAITING_EVENTS / size, "the first are sent at once: " + acked);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acked.size() < batches && System.nanoTime() < deadline) Thread.sleep(10);
+            List<Long> expected = new ArrayList<>();
+            for (int b = 1; b <= batches; b++) expected.add((long) b * size);
+            assertEquals(expected, acked, "every ack, in order");
+            assertEquals(batches * size, awaitCount(data, endpoint, batches * size));
         }
     }
 }
