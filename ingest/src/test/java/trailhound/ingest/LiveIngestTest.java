@@ -148,7 +148,7 @@ class LiveIngestTest {
         try (DataDir data = DataDir.open(tmp.resolve("data")); LiveIngest live = new LiveIngest(data)) {
             data.catalogue().upsertEndpoint(endpoint, "linux", endpoint, null);
             List<Long> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
-            int size = 200;
+            int size = 50;
             int batches = 3 * LiveIngest.MAX_WAITING_EVENTS / size;
             try (EndpointLocks.Held rebuild = data.endpointLocks().rebuilding(endpoint, "test")) {
                 for (int b = 0; b < batches; b++) {

@@ -262,13 +262,14 @@ public final class AgentSocket {
                 if (b.last() < b.first()) throw new ProtocolException("batch " + b.batchId() + ": last " + b.last() + " < first " + b.first());
                 List<Event> events = new ArrayList<>(b.events().size());
                 for (Map<String, String> wire : b.events()) events.add(Protocol.fromWire(wire));
-                // acked once in the journal; the handler returns (and the next frame is read) once indexed too
+                // acked once in the journal (later while the endpoint's index is behind); indexed by LiveIngest's threads
                 boolean backfill = c.protocol >= Protocol.ON_DEMAND && b.backfilling();
+                long batchId = b.batchId(); // the ack may be held back: it must not keep the batch's events alive
                 live.append(c.endpoint, c.agentId, b.first(), b.last(), backfill, b.catchupEvents() == null ? 0 : b.catchupEvents(), events,
                         held -> {
                             Message.Ack ack = c.protocol >= Protocol.ON_DEMAND && held.catchingUp()
-                                    ? new Message.Ack(b.batchId(), held.acknowledged(), held.backfill(), held.liveEdge())
-                                    : new Message.Ack(b.batchId(), held.acknowledged());
+                                    ? new Message.Ack(batchId, held.acknowledged(), held.backfill(), held.liveEdge())
+                                    : new Message.Ack(batchId, held.acknowledged());
                             synchronized (c) {
                                 ctx.send(Protocol.encode(ack));
                             }
