@@ -64,8 +64,31 @@ public final class EndpointAdmin {
         return new EndpointChangeException("cannot " + what + ": " + (cause == null ? "the catalogue refused" : cause.getMessage()));
     }
 
+    /*
+     * A live endpoint's name is its agent's for good (the agent sends under it, its journal lives in its
+     * folder): a rename or merge would leave the agent writing under the old name. Purging needs the
+     * agent revoked first, or it would come back with the next batch.
+     */
+    private void checkLiveAgent(String endpoint, String what) {
+        for (trailhound.store.LiveAgents.Agent a : data.store().liveAgents().agents()) {
+            if (!a.endpoint().equals(endpoint)) continue;
+            if (!what.equals("purge")) {
+                throw new EndpointChangeException("'" + endpoint + "' is the endpoint of agent " + a.agentId() + ", which sends its live"
+                        + " events under that name: a live endpoint keeps the name its agent enrolled with. To use another name, revoke"
+                        + " the agent (Administration > Agents, or bin/trailhound agents revoke " + a.agentId() + "), purge '" + endpoint + "' and enrol the agent"
+                        + " again with --name");
+            }
+            if (a.revokedAt() == null) {
+                throw new EndpointChangeException("'" + endpoint + "' is the endpoint of agent " + a.agentId() + ", still enrolled:"
+                        + " its next batch would bring the endpoint back. Revoke it first (bin/trailhound agents revoke "
+                        + a.agentId() + ", or Administration > Agents)");
+            }
+        }
+    }
+
     private Reindexer.Result move(String from, String to, boolean merge) throws IOException {
         if (!merge) checkNewName(from, to);
+        checkLiveAgent(from, merge ? "merge" : "rename");
         try {
             data.catalogue().moveEndpoint(from, to, merge);
         } catch (StoreException e) {
@@ -81,6 +104,7 @@ public final class EndpointAdmin {
 
     /** Removes the endpoint, its index, snapshots and the sources that fed only it; returns the sources removed. */
     public List<SourceInfo> purge(String endpoint) throws IOException {
+        checkLiveAgent(endpoint, "purge");
         List<Long> only;
         try {
             only = data.catalogue().purgeEndpoint(endpoint);
@@ -89,6 +113,10 @@ public final class EndpointAdmin {
         }
         try (EndpointLocks.Held alone = data.endpointLocks().rebuilding(endpoint, "purge")) {
             data.indexes().delete(endpoint);
+            // the live journal is a source like the others: gone with the endpoint, and its name free again
+            Path journal = data.endpointDir(endpoint).resolve(LiveJournal.FILE);
+            for (String suffix : List.of("", "-wal", "-shm")) Files.deleteIfExists(journal.resolveSibling(LiveJournal.FILE + suffix));
+            data.store().liveAgents().forgetRevoked(endpoint);
         }
         List<SourceInfo> removed = only.stream().map(id -> data.store().sources().get(id)).flatMap(java.util.Optional::stream)
                 .toList();

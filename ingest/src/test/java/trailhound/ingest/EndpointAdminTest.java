@@ -160,4 +160,37 @@ class EndpointAdminTest {
             assertEquals(r.added(), new Reindexer(data, 1).reindex(host, (e, n) -> {}).events());
         }
     }
+
+    /** A live endpoint keeps its agent's name: no rename or merge; a purge only once the agent is revoked, and then frees the name. */
+    @Test
+    void liveEndpoint_renameAndMergeRefused_purgeAfterRevokeFreesTheName() throws Exception {
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            var agents = data.store().liveAgents();
+            long now = System.currentTimeMillis();
+            agents.insertToken(new trailhound.store.LiveAgents.EnrolmentToken("t1", "x".repeat(64), null, "admin", now, now + 60_000, 5, 0, null));
+            assertEquals("enrolled", agents.enrol("t1", new trailhound.store.LiveAgents.Agent("a00000000000000aa", "y".repeat(64), "ws-live",
+                    "t1", "ws-live", "Linux", null, null, null, null, now, null, null, null, null), now));
+            try (LiveIngest live = new LiveIngest(data)) {
+                live.append("ws-live", "a00000000000000aa", 1, List.of(trailhound.schema.Event.builder()
+                        .set(trailhound.schema.Field.EVENT_UID, "u1").ts(now).set(trailhound.schema.Field.TYPE, "process").build()));
+            }
+            new Ingestor(data).ingest(sample("a", 5), null);
+            String other = data.catalogue().endpoints().stream().map(EndpointInfo::name).filter(n -> !n.equals("ws-live")).findFirst().orElseThrow();
+
+            EndpointChangeException rename = assertThrows(EndpointChangeException.class, () -> new EndpointAdmin(data).rename("ws-live", "ws-new"));
+            assertTrue(rename.getMessage().contains("'ws-live' is the endpoint of agent a00000000000000aa")
+                    && rename.getMessage().contains("agents revoke a00000000000000aa"), rename.getMessage());
+            assertThrows(EndpointChangeException.class, () -> new EndpointAdmin(data).merge("ws-live", other));
+            new EndpointAdmin(data).merge(other, "ws-live"); // into it is fine: its journal stays where it is
+            EndpointChangeException purge = assertThrows(EndpointChangeException.class, () -> new EndpointAdmin(data).purge("ws-live"));
+            assertTrue(purge.getMessage().contains("Revoke it first"), purge.getMessage());
+            assertTrue(Files.exists(data.endpointDir("ws-live").resolve(LiveJournal.FILE)));
+
+            assertTrue(agents.revokeAgent("a00000000000000aa", "admin", now));
+            new EndpointAdmin(data).purge("ws-live");
+            assertFalse(Files.exists(data.endpointDir("ws-live").resolve(LiveJournal.FILE)), "the journal goes with the endpoint");
+            assertTrue(agents.agents().isEmpty(), "the name is free for another enrolment");
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+        }
+    }
 }

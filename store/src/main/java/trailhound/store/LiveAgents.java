@@ -146,6 +146,15 @@ public final class LiveAgents {
         });
     }
 
+    /**
+     * Forgets the revoked agent bound to {@code endpoint}, so the name is free for another enrolment
+     * (when the endpoint is purged). Returns the agents forgotten (0 or 1).
+     */
+    public int forgetRevoked(String endpoint) {
+        return db.write("forget the revoked agent of " + endpoint,
+                c -> Sql.update(c, "DELETE FROM agents WHERE endpoint = ? AND revoked_at IS NOT NULL", endpoint));
+    }
+
     /** Revokes an enrolment token {@code at}; false when there is no such token or it was revoked already. */
     public boolean revokeToken(String id, long at) {
         return db.write("revoke enrolment token", c -> Sql.update(c,
