@@ -218,18 +218,20 @@ public final class Agents {
 
     /** Admits an enrolled agent by its id and secret; refusals are audited. */
     public Admission authenticate(String agentId, String secret, String address) {
-        SignInThrottle.Verdict verdict = throttle.check(null, address);
+        // per agent id first: agents behind one NAT share an address, and one failing must not hold the others back
+        String name = "agent:" + AuditLog.cut(String.valueOf(agentId), 64);
+        SignInThrottle.Verdict verdict = throttle.check(name, address);
         if (verdict.seconds() > 0) return new Admission.Refused("busy", "too many refused attempts from " + address
-                + "; try again in " + verdict.seconds() + " s");
+                + " or for agent " + agentId + "; try again in " + verdict.seconds() + " s");
         Optional<LiveAgents.Agent> agent = agentId == null ? Optional.empty() : store.agent(agentId);
-        if (agent.isPresent() && agent.get().revokedAt() != null) {
-            throttle.failed(null, address);
+        if (agent.isPresent() && agent.get().revokedAt() != null && secret != null && Secrets.matches(agent.get().secretSha256(), secret)) {
+            // the agent proved who it is: no guessing to slow down, and no reason to hold back its neighbours
             String reason = revokedReason(agent.get());
             audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.authenticate", AuditLog.FAILED, reason);
             return new Admission.Refused("unknown_agent", reason);
         }
         if (agent.isEmpty() || secret == null || !Secrets.matches(agent.get().secretSha256(), secret)) {
-            throttle.failed(null, address);
+            throttle.failed(name, address);
             String reason = "unknown agent '" + agentId + "' or wrong secret: this server has not enrolled it (another server, or its"
                     + " data folder was replaced); delete the agent's state folder and enrol again with a new --token";
             audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.authenticate", AuditLog.FAILED, reason);

@@ -333,6 +333,32 @@ class AccessTest {
         assertInstanceOf(Tokens.Use.Ok.class, access.tokens().authenticate(t.secret(), "10.7.7.7"));
     }
 
+    /**
+     * Agents behind one NAT share an address: a revoked agent retrying (say, restarted by systemd) must
+     * not hold the others back, and guessing one agent's secret is slowed per agent id.
+     */
+    @Test
+    void agentRefusals_revokedAgentRetrying_doesNotThrottleItsNeighbours() throws Exception {
+        Agents.Created token = access.agents().create(ADMIN, null, java.time.Duration.ofHours(1), 10);
+        String good = "B".repeat(43);
+        for (String id : List.of("a000000000000000a", "a000000000000000b")) {
+            assertInstanceOf(Agents.Admission.Admitted.class,
+                    access.agents().enrol(token.secret(), "ws-" + id, "h", "Linux", id, good, "10.8.8.8"));
+        }
+        access.agents().revokeAgent(ADMIN, "a000000000000000a");
+        for (int i = 0; i < 2 * SignInThrottle.FREE_FAILURES_PER_ADDRESS; i++) {
+            Agents.Admission a = access.agents().authenticate("a000000000000000a", good, "10.8.8.8");
+            assertEquals("unknown_agent", ((Agents.Admission.Refused) a).code(), "revoked, said as such every time");
+        }
+        assertInstanceOf(Agents.Admission.Admitted.class, access.agents().authenticate("a000000000000000b", good, "10.8.8.8"),
+                "the neighbour behind the same address still gets in");
+        for (int i = 0; i < SignInThrottle.FREE_FAILURES; i++) {
+            access.agents().authenticate("a000000000000000b", "C".repeat(43), "10.8.8.9");
+        }
+        Agents.Admission guessed = access.agents().authenticate("a000000000000000b", good, "10.8.8.10");
+        assertEquals("busy", ((Agents.Admission.Refused) guessed).code(), "wrong secrets for one agent slow that agent down anywhere");
+    }
+
     /** Try-out finding: a folder demo made (first password shown, no change asked) kept that password unchanged under serve. */
     @Test
     void serveOnAFolderDemoMade_asksForTheFirstPasswordToBeChanged() throws Exception {
