@@ -117,6 +117,43 @@ class SnapshotUploadTest {
             assertTrue(refused.body().contains("'WS-99' is not an endpoint of your computer groups"), refused.body());
             assertTrue(web.data().catalogue().endpoint("WS-99").isEmpty(), "nothing ingested");
             assertEquals(List.of(), leftIn(web.data().root().resolve("incoming")));
+
+            JsonNode audit = JSON.readTree(get(web, token, "/api/v1/audit?action=snapshot.upload").body()).path("entries");
+            List<String> outcomes = new ArrayList<>();
+            audit.forEach(e -> outcomes.add(e.path("user").asText() + " " + e.path("outcome").asText()));
+            assertEquals(List.of("ana denied", "ana ok", "admin ok"), outcomes, audit.toString());
+        }
+    }
+
+    @Test
+    void upload_telemetryFile_goesIntoTheEndpointGiven_andAnAnalystMustGiveOne() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            Caller cli = Caller.commandLine();
+            web.server().access().groups().create(cli, "test", null, List.of(WebTestSupport.ENDPOINT));
+            web.server().access().accounts().create(cli, "ana", Role.ANALYST, List.of("test"), PW, false);
+            String ana = web.server().access().tokens().create(cli, "ana", "t", 1).secret();
+            StringBuilder xml = new StringBuilder("<Events>\n");
+            for (int i = 0; i < 3; i++) {
+                xml.append("<Event><System><EventID>11</EventID><TimeCreated SystemTime='2026-11-19T07:30:0").append(i)
+                        .append(".000Z'/><EventRecordID>").append(i + 1)
+                        .append("</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>elsewhere</Computer>")
+                        .append("</System><EventData><Data Name='TargetFilename'>C:\\up").append(i).append(".txt</Data></EventData></Event>\n");
+            }
+            String body = xml.append("</Events>\n").toString();
+
+            HttpResponse<String> noEndpoint = upload(web, ana, "?name=sysmon.xml", HttpRequest.BodyPublishers.ofString(body));
+            assertEquals(422, noEndpoint.statusCode());
+            assertTrue(noEndpoint.body().contains("give the endpoint it is of"), noEndpoint.body());
+
+            HttpResponse<String> up = upload(web, ana, "?name=sysmon.xml&endpoint=" + WebTestSupport.ENDPOINT,
+                    HttpRequest.BodyPublishers.ofString(body));
+            assertEquals(201, up.statusCode(), up.body());
+            JsonNode answer = JSON.readTree(up.body());
+            assertEquals(3, answer.path("events_added").asLong());
+            assertTrue(answer.path("snapshot").isNull());
+            assertEquals("/endpoints/" + WebTestSupport.ENDPOINT + "/events", answer.path("url").asText());
+            assertTrue(get(web, ana, "/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/search?q=" + WebTestSupport.enc("file_path:*up2.txt"))
+                    .body().contains("up2.txt"));
         }
     }
 
