@@ -57,6 +57,8 @@ class SnapshotUploadBrowserTest {
         WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upload-error")));
         assertTrue(error.getText().contains("notes.txt: not a file Trailhound reads"), error.getText());
         assertTrue(browser.getCurrentUrl().endsWith("/snapshots/upload"));
+        java.util.List<String> refusal = Browsers.consoleErrors(browser);
+        assertTrue(refusal.size() == 1 && refusal.getFirst().contains("status of 422"), "only the refusal's answer: " + refusal);
 
         Path db = SnapshotUploadTest.recorder(dir.resolve("LNX-07 copy.db"), "LNX-07", 120);
         browser.navigate().refresh();
