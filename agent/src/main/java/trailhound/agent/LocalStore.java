@@ -168,7 +168,7 @@ final class LocalStore implements AutoCloseable {
                 for (Event e : events) {
                     queue(p, recorded(e));
                 }
-                RecorderAppender.Dropped dropped = recorder.dropOldest(limits.maxEvents() - 1, limits.maxBytes());
+                RecorderAppender.Dropped dropped = recorder.dropOldest(limits.maxEvents() - 1, limits.maxBytes(), count(c));
                 if (dropped != null) queue(p, recorded(recorderGap(dropped)));
             }
             alsoDo.run(c);

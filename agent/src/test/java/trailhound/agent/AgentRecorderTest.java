@@ -109,8 +109,27 @@ class AgentRecorderTest {
         }
     }
 
+    @Test
+    void record_beyondTheRecordersBytes_dropsTheOldest_withoutAGapAtEveryAppendWhileTheQueueGrows() throws Exception {
+        Path state = tmp.resolve("state");
+        try (LocalStore store = LocalStore.open(state, 1_000_000, "web-01", new LocalStore.RecorderLimits(1_000_000, 256 * 1024))) {
+            for (int poll = 0; poll < 1_000; poll++) { // polls of 5 events
+                List<Event> events = new ArrayList<>();
+                for (int i = 0; i < 5; i++) events.add(start(poll * 5 + i));
+                store.record(events, c -> null); // never acknowledged: the queue keeps all of them and grows the file
+            }
+            Map<String, Event> rows = read(state.resolve(LocalStore.FILE));
+            long gaps = countGaps(store);
+            assertTrue(rows.size() < 5_000, "the oldest went: " + rows.size() + " rows kept");
+            assertTrue(gaps >= 1 && gaps <= 100, "a drop now and then, not at every poll (1,000 of them): " + gaps + " gaps, " + rows.size() + " rows, dropped "
+                    + store.meta("recorder_dropped_total") + ", queued " + store.count());
+            assertEquals(5_000 + gaps - rows.size(), Long.parseLong(store.meta("recorder_dropped_total")));
+            assertEquals(5_000 + gaps, store.count(), "the queue dropped nothing: its own cap is far");
+        }
+    }
+
     private static long countGaps(LocalStore store) throws Exception {
-        return store.after(0, 1_000).stream().filter(s -> "gap".equals(s.fields().get("operation"))).count();
+        return store.after(0, 1_000_000).stream().filter(s -> "gap".equals(s.fields().get("operation"))).count();
     }
 
     @Test

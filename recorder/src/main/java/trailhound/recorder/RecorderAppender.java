@@ -183,14 +183,16 @@ public final class RecorderAppender {
     }
 
     /**
-     * Keeps at most {@code maxEvents} rows and, when {@code maxBytes} is above 0, the file's used pages
-     * (free pages left out) at most about {@code maxBytes}: the oldest rows go first, never the newest,
-     * and processes that ended before the oldest row left go with them. The caller records the drop
-     * (an event saying so), so it is never silent.
+     * Keeps at most {@code maxEvents} rows and, when {@code maxBytes} is above 0, about {@code maxBytes}
+     * of the file's used pages (free pages left out): the oldest rows go first, never the newest, and
+     * processes that ended before the oldest row left go with them. {@code otherRows}: rows of other
+     * tables in the same file (the agent's send queue); the recorder's part of the used bytes is taken
+     * as its share of all rows, so a file grown by the other tables does not make the recorder drop its
+     * history again and again. The caller records the drop (an event saying so), so it is never silent.
      *
      * @return what was removed, {@code null} when nothing was
      */
-    public Dropped dropOldest(long maxEvents, long maxBytes) throws SQLException {
+    public Dropped dropOldest(long maxEvents, long maxBytes, long otherRows) throws SQLException {
         long min;
         long max;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT min(id), max(id) FROM events")) {
@@ -202,7 +204,7 @@ public final class RecorderAppender {
         long drop = Math.max(0, count - maxEvents);
         if (maxBytes > 0) {
             long used = pragma("page_count") - pragma("freelist_count");
-            long bytes = used * pragma("page_size");
+            long bytes = (long) (used * pragma("page_size") * (count / (double) (count + Math.max(0, otherRows))));
             if (bytes > maxBytes) {
                 // rows are of about one size: drop that share of them, and a tenth more so this is not run at every append
                 drop = Math.max(drop, (long) Math.ceil(count * ((bytes - maxBytes) / (double) bytes + 0.1)));
