@@ -25,6 +25,11 @@ import trailhound.recorder.RecorderReader;
  * every poll). It also writes the copy compactly, without the pages retention freed. The copy's header
  * says WAL, as the source's does; it is switched to a rollback journal, so a reader that opens it
  * read-only (RecorderReader, the server's ingest) needs no -wal or -shm file beside it.
+ *
+ * The copy is then the recorder's alone: the agent's own tables (the send queue, what the Linux recorder
+ * remembers) and meta keys are dropped from it, and when the queue held events (an endpoint that could
+ * not send for a while: up to a million of them) the copy is compacted again, so what is uploaded or
+ * carried off is the record, not the agent's working state twice over.
  */
 
 /**
@@ -81,9 +86,7 @@ public final class AgentSnapshot {
                 }
             }
             restrict(part);
-            try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + part); Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=DELETE");
-            }
+            recorderOnly(part);
             String host;
             long events;
             try (RecorderReader reader = RecorderReader.open(part)) {
@@ -100,6 +103,40 @@ public final class AgentSnapshot {
         } finally {
             Files.deleteIfExists(part);
             Files.deleteIfExists(part.resolveSibling(part.getFileName() + "-journal"));
+        }
+    }
+
+    /** Recorder tables and meta keys, and what the format's readers may find useful: how much retention removed. */
+    private static final java.util.List<String> KEEP_TABLES = java.util.List.of("meta", "processes", "events", "stories");
+    private static final java.util.List<String> KEEP_META = java.util.List.of("schema_version", "host", "os", "os_version",
+            "recorder_version", "ip", "recorder_id", "created_ms", "recorder_dropped_total", "recorder_dropped_through_ts");
+
+    /** Leaves the copy a recorder database only, in rollback-journal mode. */
+    private static void recorderOnly(Path part) throws SQLException {
+        try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + part); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=DELETE");
+            long queued = 0;
+            java.util.List<String> drop = new java.util.ArrayList<>();
+            try (var rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+                while (rs.next()) if (!KEEP_TABLES.contains(rs.getString(1))) drop.add(rs.getString(1));
+            }
+            if (drop.contains("queue")) {
+                try (var rs = s.executeQuery("SELECT count(*) FROM queue")) {
+                    queued = rs.getLong(1);
+                }
+            }
+            for (String table : drop) s.execute("DROP TABLE \"" + table.replace("\"", "\"\"") + "\"");
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM meta WHERE key NOT IN ("
+                    + String.join(", ", java.util.Collections.nCopies(KEEP_META.size(), "?")) + ")")) {
+                for (int i = 0; i < KEEP_META.size(); i++) p.setString(i + 1, KEEP_META.get(i));
+                p.executeUpdate();
+            }
+            boolean sequence;
+            try (var rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")) {
+                sequence = rs.getInt(1) > 0;
+            }
+            if (sequence) s.executeUpdate("DELETE FROM sqlite_sequence"); // the queue's numbering
+            if (queued > 0) s.execute("VACUUM");
         }
     }
 

@@ -190,6 +190,19 @@ class AgentRecorderTest {
                 assertTrue(read(second.file()).size() >= snap.size());
 
                 assertEquals(first.events(), snap.size());
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + first.file()); Statement s = c.createStatement()) {
+                    List<String> tables = new ArrayList<>();
+                    try (var rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+                        while (rs.next()) tables.add(rs.getString(1));
+                    }
+                    assertEquals(List.of("events", "meta", "processes"), tables, "the recorder's tables, not the agent's");
+                    try (var rs = s.executeQuery("SELECT count(*) FROM meta WHERE key IN ('store_id', 'recorder_boot_id')")) {
+                        assertEquals(0, rs.getInt(1), "nor the agent's own keys");
+                    }
+                    try (var rs = s.executeQuery("PRAGMA journal_mode")) {
+                        assertEquals("delete", rs.getString(1), "one file, no -wal beside it");
+                    }
+                }
                 assertEquals(Files.size(first.file()), first.size());
                 assertTrue(first.file().getFileName().toString().matches("web-01_\\d{4}_\\d\\d_\\d\\dT\\d\\d\\.\\d\\d\\.\\d\\d\\.\\d{3}Z\\.db"),
                         first.file().toString());
