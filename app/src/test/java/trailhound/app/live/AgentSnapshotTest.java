@@ -50,7 +50,7 @@ import trailhound.schema.Field;
  */
 @EnabledOnOs(OS.LINUX)
 class AgentSnapshotTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private static final Duration PATIENCE = Duration.ofSeconds(180);
     private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ENDPOINT = "snap-01";
