@@ -106,8 +106,9 @@ public final class Snapshots {
         scope.require(Action.INVESTIGATE);
         String name = fileName(fileName);
         String into = endpoint == null || endpoint.isBlank() ? null : endpoint.strip();
-        Path folder = Files.createDirectories(data.root().resolve("incoming"))
-                .resolve("upload-" + java.util.UUID.randomUUID());
+        Path incoming = Files.createDirectories(data.root().resolve("incoming"));
+        sweepAbandoned(incoming);
+        Path folder = incoming.resolve("upload-" + java.util.UUID.randomUUID());
         Files.createDirectory(folder);
         Path file = folder.resolve(name);
         try {
@@ -207,6 +208,18 @@ public final class Snapshots {
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
         if (s.length() > 200) s = s.substring(s.length() - 200);
         return s.isEmpty() || s.equals(".") || s.equals("..") ? "upload" : s;
+    }
+
+    /** Upload folders a killed server left (a day old: no upload runs that long), removed before the next upload. */
+    private static void sweepAbandoned(Path incoming) {
+        long dayAgo = System.currentTimeMillis() - 86_400_000L;
+        try (var folders = Files.newDirectoryStream(incoming, "upload-*")) {
+            for (Path f : folders) {
+                if (Files.getLastModifiedTime(f).toMillis() < dayAgo) deleteTree(f);
+            }
+        } catch (IOException e) {
+            // another upload's sweep got there first, or the folder is unreadable: the next upload tries again
+        }
     }
 
     private static void deleteTree(Path folder) throws IOException {

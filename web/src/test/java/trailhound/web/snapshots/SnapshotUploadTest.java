@@ -162,6 +162,9 @@ class SnapshotUploadTest {
         try (WebTestSupport web = WebTestSupport.start(dir, o -> o.withUploadMaxBytes(1 << 20))) {
             String token = web.server().access().tokens().create(Caller.commandLine(), "admin", "t", 1).secret();
             long sources = web.data().store().sources().list(null).size();
+            Path abandoned = Files.createDirectories(web.data().root().resolve("incoming/upload-left-by-a-killed-server"));
+            Files.writeString(abandoned.resolve("half.db"), "half");
+            Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 86_400_000L));
 
             HttpResponse<String> text = upload(web, token, "?name=notes.txt", HttpRequest.BodyPublishers.ofString("just some notes\n"));
             assertEquals(422, text.statusCode());
@@ -195,6 +198,8 @@ class SnapshotUploadTest {
             String ro = web.server().access().tokens().create(cli, "ro", "t", 1).secret();
             HttpResponse<String> r = upload(web, ro, "?name=x.db", HttpRequest.BodyPublishers.ofFile(recorder(dir.resolve("x.db"), "X", 1)));
             assertEquals(403, r.statusCode());
+            assertFalse(get(web, ro, "/snapshots").body().contains("snapshots-upload"), "no upload link for read-only users");
+            assertEquals(403, get(web, ro, "/snapshots/upload").statusCode());
         }
     }
 
