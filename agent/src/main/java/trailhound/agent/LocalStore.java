@@ -64,7 +64,8 @@ final class LocalStore implements AutoCloseable {
 
     /**
      * How much history the recorder tables keep: at most {@code maxEvents} rows and, when above 0,
-     * about {@code maxBytes} of used pages in the file (queue and agent tables included).
+     * about {@code maxBytes} of the file's used pages, the recorder's share of them (its part of all rows:
+     * a queue that grows while the server is away does not eat the history).
      */
     record RecorderLimits(long maxEvents, long maxBytes) {
         static final RecorderLimits DEFAULT = new RecorderLimits(5_000_000, 2L << 30);
