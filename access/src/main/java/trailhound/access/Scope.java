@@ -194,6 +194,11 @@ public final class Scope {
         return data.catalogue().snapshot(endpoint, id);
     }
 
+    /** Snapshots of the endpoints the caller may see, and uploads (analysts and administrators). */
+    public Snapshots snapshots() {
+        return new Snapshots(this, data);
+    }
+
     /** The name an old endpoint name now has (renamed or merged), when the caller may see that endpoint. */
     public Optional<String> renamedTo(String oldName) {
         String now = data.currentName(oldName);

@@ -13,17 +13,19 @@ import picocli.CommandLine.Spec;
  * {@code trailhound agent}: runs the endpoint agent (see {@link Agent}). Exit 0 when stopped, 2 when
  * the server refuses it for good or an option is wrong.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true, version = "Trailhound agent " + Agent.VERSION,
+@Command(name = "agent", mixinStandardHelpOptions = true, subcommands = SnapshotCommand.class, version = "Trailhound agent " + Agent.VERSION,
         description = {"Runs the endpoint agent: connects out to a Trailhound server, enrols once with an enrolment token"
                 + " (bin/trailhound tokens create), then streams this endpoint's events in acknowledged batches.",
             "Its identity (agent id, secret, the server's key pin) is kept owner-only in --state; keep that folder across upgrades.",
             "Without --replay it records this machine (Linux): process starts and ends, sockets, and file changes under --watch"
-                + " folders (docs/live-endpoints.md)."})
+                + " folders (docs/live-endpoints.md), into its recorder database (store.db in --state).",
+            "`agent snapshot --state DIR --out FILE` copies that database while the agent runs."})
 public final class AgentCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--server", required = true, paramLabel = "URL", description = "The server, e.g. https://trailhound.example:7070.")
+    // not required by picocli: `agent snapshot` would then ask for it too
+    @Option(names = "--server", paramLabel = "URL", description = "The server, e.g. https://trailhound.example:7070.")
     URI server;
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "An enrolment token (te_...), needed until the agent is enrolled.")
@@ -51,6 +53,15 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Most unsent events kept; beyond it the oldest are dropped, with a gap event (default: ${DEFAULT-VALUE}).")
     long storeCap;
 
+    @Option(names = "--recorder-max-events", paramLabel = "EVENTS", defaultValue = "5000000", description = "Most events the"
+            + " recorder database keeps, sent or not; beyond it the oldest are removed, with a gap event (default: ${DEFAULT-VALUE}).")
+    long recorderMaxEvents;
+
+    @Option(names = "--recorder-max-bytes", paramLabel = "BYTES", defaultValue = "2147483648", description = "About the most"
+            + " bytes the recorder database uses; beyond it the oldest events are removed, with a gap event; 0: no byte limit"
+            + " (default: ${DEFAULT-VALUE}).")
+    long recorderMaxBytes;
+
     @Option(names = "--batch", paramLabel = "EVENTS", defaultValue = "500", description = "Events per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -65,6 +76,14 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        if (server == null) {
+            err.println("trailhound agent: --server URL is required (or `agent snapshot` to copy the recorder database)");
+            return 2;
+        }
+        if (recorderMaxEvents < 2 || recorderMaxBytes < 0) {
+            err.println("trailhound agent: --recorder-max-events must be at least 2 and --recorder-max-bytes at least 0");
+            return 2;
+        }
         String scheme = server.getScheme();
         if (!"https".equals(scheme) && !"http".equals(scheme) || server.getHost() == null) {
             err.println("trailhound agent: --server must be an http(s)://host:port URL, not " + server);
@@ -101,7 +120,8 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         String endpoint = name != null ? name : Agent.hostname();
-        try (LocalStore store = LocalStore.open(state, storeCap)) {
+        try (LocalStore store = LocalStore.open(state, storeCap, endpoint,
+                new LocalStore.RecorderLimits(recorderMaxEvents, recorderMaxBytes))) {
             Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err);
             Thread replaying = null;
             if (replay != null) {

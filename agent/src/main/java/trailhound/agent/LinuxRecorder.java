@@ -46,10 +46,11 @@ import trailhound.schema.Field;
  * Then the socket tables: a new established or listening socket (by inode) is an event; its owner is
  * found through /proc/<pid>/fd, walked only when a socket's inode is not known yet.
  *
- * Exactly once: uids derive from what they describe (the process key, the socket's inode within this
- * boot, a persisted counter for file events), and what has been reported (live processes, sockets,
- * counters) is written in the store's transaction with the events. A restart therefore reports
- * nothing twice, and reports the processes that ended while it was down as ended at its first poll.
+ * Exactly once: what has been reported (live processes, sockets, counters) is written in the store's
+ * transaction with the events (LocalStore.record), which makes each event a row of the agent's recorder
+ * database and gives it that row's uid (r<recorder>-<id>, as a snapshot of the database gives it): the
+ * uids set here only tell events apart before they are stored. A restart therefore reports nothing
+ * twice, and reports the processes that ended while it was down as ended at its first poll.
  */
 
 /**
@@ -164,7 +165,7 @@ final class LinuxRecorder implements AutoCloseable {
             return null;
         });
         if (recorderId == null) recorderId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        store.append(ended, c -> {
+        store.record(ended, c -> {
             if (!sameBoot) {
                 try (Statement s = c.createStatement()) {
                     s.execute("DELETE FROM recorder_processes");
@@ -246,7 +247,7 @@ final class LinuxRecorder implements AutoCloseable {
         Set<String> socketsGone = new HashSet<>();
         sockets(scan, now, events, socketsAdded, socketsGone);
         if (events.isEmpty() && changed.isEmpty() && gone.isEmpty() && socketsGone.isEmpty()) return;
-        store.append(events, c -> {
+        store.record(events, c -> {
             try (PreparedStatement put = c.prepareStatement("INSERT OR REPLACE INTO recorder_processes(id, fields) VALUES (?, ?)");
                  PreparedStatement del = c.prepareStatement("DELETE FROM recorder_processes WHERE id = ?");
                  PreparedStatement sockPut = c.prepareStatement("INSERT OR IGNORE INTO recorder_sockets(id) VALUES (?)");
@@ -407,7 +408,7 @@ final class LinuxRecorder implements AutoCloseable {
                 events.add(e.build());
             }
             long next = seq;
-            store.append(events, c -> {
+            store.record(events, c -> {
                 putMeta(c, "recorder_file_seq", Long.toString(next));
                 return null;
             });

@@ -29,8 +29,13 @@ final class ServeCommand implements Callable<Integer> {
             + " long without analyst activity on its endpoint (searches, process pages), e.g. 90s, 10m, 1h (default: ${DEFAULT-VALUE})."})
     String liveIdle;
 
+    @Option(names = "--upload-max-bytes", paramLabel = "BYTES", defaultValue = "8589934592", description = {"The largest snapshot"
+            + " or telemetry file Snapshots > Upload (POST /api/v1/snapshots) takes, in bytes (default: ${DEFAULT-VALUE}, 8 GiB)."})
+    long uploadMaxBytes;
+
     @Override
     public Integer call() throws Exception {
+        if (uploadMaxBytes < 1) throw new IllegalArgumentException("--upload-max-bytes must be 1 or more, was " + uploadMaxBytes);
         if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
             throw new IllegalArgumentException("--http-port must be 0..65535, was " + httpPort);
         }
@@ -55,7 +60,8 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         WebOptions options = WebOptions.defaults().withHost(listen.host).withPort(listen.port).withHttps(certificate)
-                .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime);
+                .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime)
+                .withUploadMaxBytes(uploadMaxBytes);
         Serving.serveUntilStopped(DataDir.open(data.dir), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

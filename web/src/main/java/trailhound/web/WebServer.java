@@ -134,6 +134,7 @@ public final class WebServer implements AutoCloseable {
             Auth.register(config.routes, routes, ctx);
             Errors.register(config.routes, ctx);
             registerFeatures(routes, ctx);
+            trailhound.web.snapshots.SnapshotPages.register(routes, ctx, options.uploadMaxBytes());
             LiveApi.register(routes, ctx, connections);
             config.routes.after(http -> analystActivity(http, connections));
             agentSocket.register(config);

@@ -439,10 +439,10 @@ class LiveStreamTest {
         }
     }
 
-    /** Events a recorder put into the agent's store meanwhile (the store is SQLite; the agent reads what is there). */
+    /** Events put into the agent's send queue meanwhile (the store is SQLite; the agent sends what its queue holds). */
     private static void addToAgentStore(Path state, String... uids) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("store.db"));
-             java.sql.PreparedStatement p = c.prepareStatement("INSERT INTO events(fields) VALUES (?)")) {
+             java.sql.PreparedStatement p = c.prepareStatement("INSERT INTO queue(fields) VALUES (?)")) {
             for (String uid : uids) {
                 p.setString(1, "{\"event_uid\":\"" + uid + "\",\"ts\":\"" + System.currentTimeMillis()
                         + "\",\"type\":\"process\",\"operation\":\"start\"}");

@@ -1,0 +1,260 @@
+package trailhound.web.snapshots;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.access.Caller;
+import trailhound.access.Role;
+import trailhound.recorder.RecorderMeta;
+import trailhound.recorder.RecorderProcess;
+import trailhound.recorder.RecorderWriter;
+import trailhound.schema.Field;
+import trailhound.web.WebTestSupport;
+
+/** Uploads over {@code POST /api/v1/snapshots}, the Snapshots list and its API, with the real server. */
+class SnapshotUploadTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final String PW = "correct horse battery staple 42";
+    private static final long T0 = 1_764_590_400_000L;
+
+    @TempDir Path dir;
+
+    /** A recorder database of {@code host} with {@code n} file events, a second apart from T0. */
+    static Path recorder(Path file, String host, int n) {
+        RecorderMeta meta = RecorderMeta.of(host, "linux", "test", "test", "10.9.8.7", "rec-" + host, T0);
+        try (RecorderWriter w = RecorderWriter.create(file, meta)) {
+            w.addProcess(new RecorderProcess("p-1", 42, 1, null, "/usr/bin/vi", "vi", "vi notes", "root", "/root", null, null, null, null,
+                    null, T0, null));
+            RecorderWriter.Row row = w.row();
+            for (int i = 0; i < n; i++) {
+                w.addEvent(row.clear().ts(T0 + i * 1000L).type("file").operation("create").processKey("p-1").set(Field.FILE_PATH, "/tmp/f" + i));
+            }
+        }
+        return file;
+    }
+
+    private static HttpResponse<String> upload(WebTestSupport web, String token, String query, HttpRequest.BodyPublisher body)
+            throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/api/v1/snapshots" + query))
+                .header("Authorization", "Bearer " + token).POST(body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(WebTestSupport web, String token, String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(web.server().url() + path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<Path> leftIn(Path folder) throws Exception {
+        if (!Files.exists(folder)) return List.of();
+        try (var files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void upload_recorderDatabase_isKeptAsASnapshotAndIngested_andListedWithItsGrid() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            Caller cli = Caller.commandLine();
+            web.server().access().groups().create(cli, "linux", "name:LNX-*", List.of());
+            web.server().access().accounts().create(cli, "ana", Role.ANALYST, List.of("linux"), PW, false);
+            String token = web.server().access().tokens().create(cli, "admin", "t", 1).secret();
+            String ana = web.server().access().tokens().create(cli, "ana", "t", 1).secret();
+            Path db = recorder(dir.resolve("copied off by hand.db"), "LNX-07", 300);
+
+            HttpResponse<String> up = upload(web, token, "?name=" + WebTestSupport.enc("copied off by hand.db"),
+                    HttpRequest.BodyPublishers.ofFile(db));
+            assertEquals(201, up.statusCode(), up.body());
+            JsonNode answer = JSON.readTree(up.body());
+            assertEquals("[\"LNX-07\"]", answer.path("endpoints").toString());
+            assertEquals(300, answer.path("events_added").asLong());
+            String snapshot = answer.path("snapshot").asText();
+            assertTrue(snapshot.startsWith("LNX-07_"), snapshot);
+            String grid = answer.path("url").asText();
+            assertEquals("/endpoints/LNX-07/events?snapshot=" + snapshot, grid);
+            HttpResponse<String> page = get(web, token, grid);
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("/tmp/f299"), "the grid shows the snapshot's events");
+
+            JsonNode listed = JSON.readTree(get(web, ana, "/api/v1/snapshots").body()).path("endpoints");
+            assertEquals(1, listed.size(), "ana sees her group's endpoint only: " + listed);
+            assertEquals("LNX-07", listed.get(0).path("endpoint").asText());
+            assertEquals(1, listed.get(0).path("count").asInt());
+            assertEquals(grid, listed.get(0).path("snapshots").get(0).path("url").asText());
+            assertEquals(300, listed.get(0).path("snapshots").get(0).path("event_count").asLong());
+            String html = get(web, ana, "/snapshots").body();
+            assertTrue(html.contains("href=\"" + grid.replace("&", "&amp;") + "\""), html);
+
+            HttpResponse<String> again = upload(web, ana, "?name=again.db", HttpRequest.BodyPublishers.ofFile(db));
+            assertEquals(201, again.statusCode(), again.body());
+            assertTrue(JSON.readTree(again.body()).path("known").asBoolean(), "the same bytes again add nothing");
+            assertEquals(grid, JSON.readTree(again.body()).path("url").asText());
+
+            Path other = recorder(dir.resolve("ws.db"), "WS-99", 5);
+            HttpResponse<String> refused = upload(web, ana, "?name=ws.db", HttpRequest.BodyPublishers.ofFile(other));
+            assertEquals(422, refused.statusCode());
+            assertTrue(refused.body().contains("'WS-99' is not an endpoint of your computer groups"), refused.body());
+            assertTrue(web.data().catalogue().endpoint("WS-99").isEmpty(), "nothing ingested");
+            assertEquals(List.of(), leftIn(web.data().root().resolve("incoming")));
+
+            JsonNode audit = JSON.readTree(get(web, token, "/api/v1/audit?action=snapshot.upload").body()).path("entries");
+            List<String> outcomes = new ArrayList<>();
+            audit.forEach(e -> outcomes.add(e.path("user").asText() + " " + e.path("outcome").asText()));
+            assertEquals(List.of("ana denied", "ana ok", "admin ok"), outcomes, audit.toString());
+        }
+    }
+
+    @Test
+    void upload_telemetryFile_goesIntoTheEndpointGiven_andAnAnalystMustGiveOne() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            Caller cli = Caller.commandLine();
+            web.server().access().groups().create(cli, "test", null, List.of(WebTestSupport.ENDPOINT));
+            web.server().access().accounts().create(cli, "ana", Role.ANALYST, List.of("test"), PW, false);
+            String ana = web.server().access().tokens().create(cli, "ana", "t", 1).secret();
+            StringBuilder xml = new StringBuilder("<Events>\n");
+            for (int i = 0; i < 3; i++) {
+                xml.append("<Event><System><EventID>11</EventID><TimeCreated SystemTime='2026-11-19T07:30:0").append(i)
+                        .append(".000Z'/><EventRecordID>").append(i + 1)
+                        .append("</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>elsewhere</Computer>")
+                        .append("</System><EventData><Data Name='TargetFilename'>C:\\up").append(i).append(".txt</Data></EventData></Event>\n");
+            }
+            String body = xml.append("</Events>\n").toString();
+
+            HttpResponse<String> noEndpoint = upload(web, ana, "?name=sysmon.xml", HttpRequest.BodyPublishers.ofString(body));
+            assertEquals(422, noEndpoint.statusCode());
+            assertTrue(noEndpoint.body().contains("give the endpoint it is of"), noEndpoint.body());
+
+            HttpResponse<String> up = upload(web, ana, "?name=sysmon.xml&endpoint=" + WebTestSupport.ENDPOINT,
+                    HttpRequest.BodyPublishers.ofString(body));
+            assertEquals(201, up.statusCode(), up.body());
+            JsonNode answer = JSON.readTree(up.body());
+            assertEquals(3, answer.path("events_added").asLong());
+            assertTrue(answer.path("snapshot").isNull());
+            assertEquals("/endpoints/" + WebTestSupport.ENDPOINT + "/events", answer.path("url").asText());
+            assertTrue(get(web, ana, "/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/search?q=" + WebTestSupport.enc("file_path:*up2.txt"))
+                    .body().contains("up2.txt"));
+        }
+    }
+
+    @Test
+    void upload_badFiles_areRefusedWithTheReason_andLeaveNothingBehind() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir, o -> o.withUploadMaxBytes(1 << 20))) {
+            String token = web.server().access().tokens().create(Caller.commandLine(), "admin", "t", 1).secret();
+            long sources = web.data().store().sources().list(null).size();
+            Path abandoned = Files.createDirectories(web.data().root().resolve("incoming/upload-left-by-a-killed-server"));
+            Files.writeString(abandoned.resolve("half.db"), "half");
+            Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 86_400_000L));
+
+            HttpResponse<String> text = upload(web, token, "?name=notes.txt", HttpRequest.BodyPublishers.ofString("just some notes\n"));
+            assertEquals(422, text.statusCode());
+            assertTrue(text.body().contains("notes.txt: not a file Trailhound reads"), text.body());
+
+            Path truncated = dir.resolve("cut.db");
+            byte[] whole = Files.readAllBytes(recorder(dir.resolve("whole.db"), "LNX-01", 2_000));
+            Files.write(truncated, java.util.Arrays.copyOf(whole, 4096));
+            HttpResponse<String> cut = upload(web, token, "?name=cut.db", HttpRequest.BodyPublishers.ofFile(truncated));
+            assertEquals(422, cut.statusCode(), cut.body());
+
+            HttpResponse<String> big = upload(web, token, "?name=big.db", HttpRequest.BodyPublishers.ofByteArray(new byte[(1 << 20) + 1]));
+            assertEquals(413, big.statusCode());
+            assertTrue(big.body().contains("larger than this server takes (1,048,576 bytes)"), big.body());
+
+            HttpResponse<String> empty = upload(web, token, "?name=empty", HttpRequest.BodyPublishers.noBody());
+            assertEquals(422, empty.statusCode());
+            assertTrue(empty.body().contains("empty"), empty.body());
+
+            assertEquals(sources, web.data().store().sources().list(null).size(), "no source recorded");
+            assertEquals(List.of(), leftIn(web.data().root().resolve("incoming")));
+            assertTrue(web.data().catalogue().endpoint("LNX-01").isEmpty());
+        }
+    }
+
+    @Test
+    void upload_readOnlyUser_isForbidden() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            Caller cli = Caller.commandLine();
+            web.server().access().accounts().create(cli, "ro", Role.READ_ONLY, List.of(), PW, false);
+            String ro = web.server().access().tokens().create(cli, "ro", "t", 1).secret();
+            HttpResponse<String> r = upload(web, ro, "?name=x.db", HttpRequest.BodyPublishers.ofFile(recorder(dir.resolve("x.db"), "X", 1)));
+            assertEquals(403, r.statusCode());
+            assertFalse(get(web, ro, "/snapshots").body().contains("snapshots-upload"), "no upload link for read-only users");
+            assertEquals(403, get(web, ro, "/snapshots/upload").statusCode());
+        }
+    }
+
+    /**
+     * 1 GiB, generated as it is sent, to a server whose heap is 64 MiB: held in memory, it could not be
+     * received at all. It is received whole (the refusal names what the file starts with, checked after
+     * the last byte) and nothing of it is left.
+     */
+    @Test
+    void upload_oneGibibyte_toAServerWithA64MiBHeap_isReceivedInChunks() throws Exception {
+        Path data = dir.resolve("data");
+        Path log = dir.resolve("server.log");
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), UploadServer.class.getName(), data.toString()));
+        Process server = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null, "the server did not start: " + Files.readString(log));
+            Matcher m = Pattern.compile("port=(\\d+) token=(\\S+)").matcher(first);
+            assertTrue(m.find(), first);
+            long size = 1L << 30;
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/api/v1/snapshots?name=big.log"))
+                    .header("Authorization", "Bearer " + m.group(2)).timeout(Duration.ofMinutes(10))
+                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> generated(size)), size))
+                    .build();
+            HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            assertTrue(server.isAlive(), "the server ran out of memory: " + Files.readString(log));
+            assertEquals(422, r.statusCode(), r.body());
+            assertTrue(r.body().contains("big.log: not a file Trailhound reads"), r.body());
+            assertEquals(List.of(), leftIn(data.resolve("incoming")), "the refused gibibyte is gone");
+        } finally {
+            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code size} bytes of text lines that no importer reads, made as they are read. */
+    private static InputStream generated(long size) {
+        byte[] line = "this line is no telemetry of any kind, only filler for the upload\n".getBytes(StandardCharsets.US_ASCII);
+        return new InputStream() {
+            long sent;
+
+            @Override
+            public int read() {
+                return sent < size ? line[(int) (sent++ % line.length)] : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (sent >= size) return -1;
+                int n = (int) Math.min(len, size - sent);
+                for (int i = 0; i < n; i++) b[off + i] = line[(int) ((sent + i) % line.length)];
+                sent += n;
+                return n;
+            }
+        };
+    }
+}
