@@ -29,6 +29,10 @@ final class ServeCommand implements Callable<Integer> {
             + " long without analyst activity on its endpoint (searches, process pages), e.g. 90s, 10m, 1h (default: ${DEFAULT-VALUE})."})
     String liveIdle;
 
+    @Option(names = "--evidence-max-size", paramLabel = "SIZE", defaultValue = "2g", description = {"The largest file kept as evidence"
+            + " from a live endpoint, in bytes or with k, m or g (binary), e.g. 500m (default: ${DEFAULT-VALUE})."})
+    String evidenceMaxSize;
+
     @Override
     public Integer call() throws Exception {
         if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
@@ -46,6 +50,17 @@ final class ServeCommand implements Callable<Integer> {
             case "m" -> java.time.temporal.ChronoUnit.MINUTES;
             default -> java.time.temporal.ChronoUnit.HOURS;
         });
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{1,12})([kmg]?)").matcher(evidenceMaxSize.strip().toLowerCase());
+        if (!size.matches() || Long.parseLong(size.group(1)) == 0) {
+            throw new IllegalArgumentException("--evidence-max-size is a number of bytes, optionally with k, m or g, e.g. 500m; not '"
+                    + evidenceMaxSize + "'");
+        }
+        long evidenceMax = Long.parseLong(size.group(1)) << switch (size.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
         WriterLock lock = WriteAccess.forServer(data.dir, "serve", spec.commandLine().getErr());
         ServerCertificate certificate;
         try {
@@ -55,7 +70,8 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         WebOptions options = WebOptions.defaults().withHost(listen.host).withPort(listen.port).withHttps(certificate)
-                .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime);
+                .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime)
+                .withEvidenceMaxBytes(evidenceMax);
         Serving.serveUntilStopped(DataDir.open(data.dir), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

@@ -12,15 +12,21 @@ import trailhound.web.tls.ServerCertificate;
  * VirusTotal settings (null: the VirusTotal provider is off), the certificate to serve HTTPS with on
  * {@code port} (null: plain HTTP there) and, with a certificate, a plain HTTP port that redirects
  * every request to HTTPS ({@link #NO_REDIRECT}: none; 0: any free port), and how long a live connection
- * stays open without analyst activity ({@link #LIVE_IDLE} by default).
+ * stays open without analyst activity ({@link #LIVE_IDLE} by default), and the largest file kept as
+ * evidence from an endpoint, in bytes ({@link #EVIDENCE_MAX_BYTES} by default).
  */
 public record WebOptions(String host, int port, Path templateSources, Clock clock, VirusTotalSettings virusTotal,
-        ServerCertificate https, int httpRedirectPort, boolean initialPasswordChange, java.time.Duration liveIdle) {
+        ServerCertificate https, int httpRedirectPort, boolean initialPasswordChange, java.time.Duration liveIdle,
+        long evidenceMaxBytes) {
     public static final int NO_REDIRECT = -1;
     /** How long a live connection stays open without analyst activity on its endpoint, by default. */
     public static final java.time.Duration LIVE_IDLE = java.time.Duration.ofMinutes(10);
 
+    /** The largest file fetched from an endpoint as evidence, by default: 2 GiB. */
+    public static final long EVIDENCE_MAX_BYTES = 2L << 30;
+
     public WebOptions {
+        if (evidenceMaxBytes < 1) throw new IllegalArgumentException("the evidence size cap must be 1 byte or more, was " + evidenceMaxBytes);
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(liveIdle, "liveIdle");
@@ -41,47 +47,52 @@ public record WebOptions(String host, int port, Path templateSources, Clock cloc
      */
     public static WebOptions defaults() {
         return new WebOptions("127.0.0.1", 7070, Templates.sourceTreeForHotReload(), Clock.systemUTC(),
-                VirusTotalSettings.fromEnvironment(System.getenv()).orElse(null), null, NO_REDIRECT, true, LIVE_IDLE);
+                VirusTotalSettings.fromEnvironment(System.getenv()).orElse(null), null, NO_REDIRECT, true, LIVE_IDLE, EVIDENCE_MAX_BYTES);
     }
 
     public WebOptions withPort(int newPort) {
-        return new WebOptions(host, newPort, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle);
+        return new WebOptions(host, newPort, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, evidenceMaxBytes);
     }
 
     public WebOptions withHost(String newHost) {
-        return new WebOptions(newHost, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle);
+        return new WebOptions(newHost, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, evidenceMaxBytes);
     }
 
     public WebOptions withTemplateSources(Path sources) {
-        return new WebOptions(host, port, sources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle);
+        return new WebOptions(host, port, sources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, evidenceMaxBytes);
     }
 
     public WebOptions withClock(Clock newClock) {
-        return new WebOptions(host, port, templateSources, newClock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle);
+        return new WebOptions(host, port, templateSources, newClock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, evidenceMaxBytes);
     }
 
     public WebOptions withVirusTotal(VirusTotalSettings settings) {
-        return new WebOptions(host, port, templateSources, clock, settings, https, httpRedirectPort, initialPasswordChange, liveIdle);
+        return new WebOptions(host, port, templateSources, clock, settings, https, httpRedirectPort, initialPasswordChange, liveIdle, evidenceMaxBytes);
     }
 
     /** Serves HTTPS with {@code certificate} on the port (null: plain HTTP, and no redirect port). */
     public WebOptions withHttps(ServerCertificate certificate) {
         return new WebOptions(host, port, templateSources, clock, virusTotal, certificate,
-                certificate == null ? NO_REDIRECT : httpRedirectPort, initialPasswordChange, liveIdle);
+                certificate == null ? NO_REDIRECT : httpRedirectPort, initialPasswordChange, liveIdle, evidenceMaxBytes);
     }
 
     /** Also listens on plain HTTP on {@code newPort}, redirecting to HTTPS (needs {@link #withHttps} first). */
     public WebOptions withHttpRedirectPort(int newPort) {
-        return new WebOptions(host, port, templateSources, clock, virusTotal, https, newPort, initialPasswordChange, liveIdle);
+        return new WebOptions(host, port, templateSources, clock, virusTotal, https, newPort, initialPasswordChange, liveIdle, evidenceMaxBytes);
     }
 
     /** Whether the first {@code admin}'s generated password must be changed at first sign-in (default: yes; the loopback demo: no). */
     public WebOptions withInitialPasswordChange(boolean required) {
-        return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, required, liveIdle);
+        return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, required, liveIdle, evidenceMaxBytes);
     }
 
     /** How long a live connection stays open without analyst activity on its endpoint (at least 1 s). */
     public WebOptions withLiveIdle(java.time.Duration idle) {
-        return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, idle);
+        return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, idle, evidenceMaxBytes);
+    }
+
+    /** The largest file fetched from an endpoint as evidence, in bytes. */
+    public WebOptions withEvidenceMaxBytes(long bytes) {
+        return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, bytes);
     }
 }
