@@ -345,7 +345,7 @@ public final class LiveFiles {
     }
 
     /** The folder holding {@code path}: {@code /} for {@code /x}, {@code C:\\} for {@code C:\\x}. */
-    static String parentOf(String path) {
+    public static String parentOf(String path) {
         String trimmed = path.length() > 1 ? path.replaceAll("(?<=.)[/\\\\]+$", "") : path;
         int cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
         if (cut < 0) return path;
