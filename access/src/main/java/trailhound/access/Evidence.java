@@ -56,12 +56,12 @@ public final class Evidence {
         return name.isEmpty() ? "file" : name;
     }
 
-    /** The fetch of {@code id} completed and was verified; audited. */
-    public void complete(long id, String agentPath, long size, String sha256) {
+    /** The fetch of {@code id} completed and was verified, after {@code resumes} cuts; audited. */
+    public void complete(long id, String agentPath, long size, String sha256, int resumes) {
         files().complete(id, agentPath, size, sha256, clock.millis());
         EvidenceFile f = files().find(id).orElseThrow();
         scope.audit("evidence.fetch", f.endpoint(), AuditLog.OK, "evidence file " + id + ": " + agentPath + ", " + size + " bytes, SHA-256 "
-                + sha256);
+                + sha256 + (resumes == 0 ? "" : ", resumed after " + resumes + (resumes == 1 ? " cut" : " cuts")));
     }
 
     /** The fetch of {@code id} failed; audited. */

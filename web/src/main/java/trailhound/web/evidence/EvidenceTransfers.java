@@ -53,7 +53,7 @@ public final class EvidenceTransfers implements AutoCloseable {
     private void run(Evidence evidence, EvidenceFile f) {
         try {
             FilePull.Pulled done = pull.pull(f.endpoint(), f.path(), evidence.location(f.id()), maxBytes, p -> progress.put(f.id(), p));
-            evidence.complete(f.id(), done.agentPath(), done.size(), done.sha256());
+            evidence.complete(f.id(), done.agentPath(), done.size(), done.sha256(), done.resumes());
         } catch (IOException | AgentRequests.RequestException e) {
             evidence.fail(f.id(), e.getMessage());
         } catch (RuntimeException e) {

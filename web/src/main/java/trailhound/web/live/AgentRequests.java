@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,13 +73,24 @@ public final class AgentRequests {
     /** Sends a request to an endpoint's connected agent; the agent socket does it. */
     interface Sender {
         /**
-         * @return the agent's protocol version, after sending; empty when no agent of the endpoint is connected
-         *     (nothing sent); a version below FILES sends nothing
+         * @return the agent's protocol version and the connection's session id, after sending; empty when no
+         *     agent of the endpoint is connected (nothing sent); a version below FILES sends nothing
          */
-        java.util.Optional<Integer> send(String endpoint, Message.Request request);
+        java.util.Optional<Sent> send(String endpoint, Message.Request request);
     }
 
-    private record Pending(String endpoint, CompletableFuture<Message.Reply> reply) {}
+    /** A request went out on connection {@code session} of an agent speaking {@code protocol}. */
+    record Sent(int protocol, String session) {}
+
+    private static final class Pending {
+        final String endpoint;
+        final CompletableFuture<Message.Reply> reply = new CompletableFuture<>();
+        volatile String session;
+
+        Pending(String endpoint) {
+            this.endpoint = endpoint;
+        }
+    }
 
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -105,38 +115,56 @@ public final class AgentRequests {
      *     ends, the agent refuses or fails, or answers with another kind of reply
      */
     public <T extends Message.Reply> T ask(String endpoint, LongFunction<Message.Request> request, Class<T> type, Duration timeout) {
+        try {
+            return askAsync(endpoint, request, type, timeout).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw (RequestException) e.getCause();
+        }
+    }
+
+    /**
+     * As {@link #ask}, without waiting: the reply, or a {@link RequestException}, completes the future.
+     * Several may be outstanding on one agent; it answers them in the order sent.
+     */
+    public <T extends Message.Reply> CompletableFuture<T> askAsync(String endpoint, LongFunction<Message.Request> request, Class<T> type,
+            Duration timeout) {
         long id = ids.incrementAndGet();
         Message.Request r = request.apply(id);
-        CompletableFuture<Message.Reply> reply = new CompletableFuture<>();
-        pending.put(id, new Pending(endpoint, reply));
+        Pending p = new Pending(endpoint);
+        pending.put(id, p);
+        java.util.Optional<Sent> sent;
         try {
-            java.util.Optional<Integer> protocol = sender.send(endpoint, r);
-            if (protocol.isEmpty()) {
-                throw new RequestException(Code.OFFLINE, null, "the agent of " + endpoint + " is not connected to this server: check"
-                        + " that it runs and can reach the server (Live endpoints shows when it was last seen), then try again");
+            sent = sender.send(endpoint, r);
+        } catch (RuntimeException e) {
+            pending.remove(id);
+            return CompletableFuture.failedFuture(new RequestException(Code.DISCONNECTED, null, "the request could not be sent to the agent of "
+                    + endpoint + " (" + e.getMessage() + "); try again"));
+        }
+        sent.ifPresent(s -> p.session = s.session());
+        if (sent.isEmpty() || sent.get().protocol() < trailhound.protocol.Protocol.FILES) {
+            pending.remove(id);
+            return CompletableFuture.failedFuture(sent.isEmpty()
+                    ? new RequestException(Code.OFFLINE, null, "the agent of " + endpoint + " is not connected to this server: check"
+                            + " that it runs and can reach the server (Live endpoints shows when it was last seen), then try again")
+                    : new RequestException(Code.TOO_OLD, null, "the agent of " + endpoint + " speaks protocol " + sent.get().protocol()
+                            + ", too old for the file system; upgrade it (protocol " + trailhound.protocol.Protocol.FILES + " or later)"));
+        }
+        return p.reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((got, thrown) -> {
+            pending.remove(id);
+            Throwable error = thrown instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : thrown;
+            if (error instanceof TimeoutException) {
+                throw new RequestException(Code.TIMEOUT, null, "the agent of " + endpoint + " did not answer within " + timeout.toSeconds()
+                        + " s; it may be busy or its connection slow: try again");
             }
-            if (protocol.get() < trailhound.protocol.Protocol.FILES) {
-                throw new RequestException(Code.TOO_OLD, null, "the agent of " + endpoint + " speaks protocol " + protocol.get()
-                        + ", too old for the file system; upgrade it (protocol " + trailhound.protocol.Protocol.FILES + " or later)");
-            }
-            Message.Reply got = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (error instanceof RequestException e) throw e;
+            if (error != null) throw new RequestException(Code.DISCONNECTED, null, "waiting for the agent of " + endpoint + ": " + error);
             if (got instanceof Message.Failed f) throw new RequestException(Code.FAILED, f.code(), f.message());
             if (!type.isInstance(got)) {
                 throw new RequestException(Code.FAILED, "bad_reply", "the agent of " + endpoint + " answered " + got.getClass().getSimpleName()
                         + " to " + r.getClass().getSimpleName() + "; upgrade the agent to the server's version");
             }
             return type.cast(got);
-        } catch (TimeoutException e) {
-            throw new RequestException(Code.TIMEOUT, null, "the agent of " + endpoint + " did not answer within " + timeout.toSeconds()
-                    + " s; it may be busy or its connection slow: try again");
-        } catch (ExecutionException e) {
-            throw (RequestException) e.getCause();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RequestException(Code.TIMEOUT, null, "interrupted while waiting for the agent of " + endpoint);
-        } finally {
-            pending.remove(id);
-        }
+        });
     }
 
     /** A reply arrived on the endpoint's connection. */
@@ -145,10 +173,13 @@ public final class AgentRequests {
         if (p != null && p.endpoint.equals(endpoint)) p.reply.complete(reply);
     }
 
-    /** The endpoint's agent connection ended: its pending requests fail now. */
-    void disconnected(String endpoint, String why) {
+    /**
+     * An agent connection ended: the requests sent over it fail now (even when a newer connection of
+     * the same agent replaced it already: they were never heard there).
+     */
+    void disconnected(String endpoint, String session, String why) {
         for (Pending p : pending.values()) {
-            if (p.endpoint.equals(endpoint)) {
+            if (p.endpoint.equals(endpoint) && session.equals(p.session)) {
                 p.reply.completeExceptionally(new RequestException(Code.DISCONNECTED, null, "the agent of " + endpoint
                         + " disconnected (" + why + ") before it answered"));
             }

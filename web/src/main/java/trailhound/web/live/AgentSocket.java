@@ -124,7 +124,7 @@ public final class AgentSocket {
         return requests;
     }
 
-    private Optional<Integer> sendRequest(String endpoint, Message.Request request) {
+    private Optional<AgentRequests.Sent> sendRequest(String endpoint, Message.Request request) {
         Optional<WsContext> found = admitted(endpoint);
         if (found.isEmpty()) return Optional.empty();
         Conversation c = conversations.get(found.get().sessionId());
@@ -134,7 +134,7 @@ public final class AgentSocket {
                 found.get().send(Protocol.encode(request));
             }
         }
-        return Optional.of(c.protocol);
+        return Optional.of(new AgentRequests.Sent(c.protocol, found.get().sessionId()));
     }
 
     /** Tells the endpoint's agent (protocol 2) to start or stop sending when that changed. */
@@ -179,9 +179,9 @@ public final class AgentSocket {
 
     private void forget(WsContext ctx) {
         Conversation c = conversations.remove(ctx.sessionId());
+        if (c != null && c.endpoint != null) requests.disconnected(c.endpoint, ctx.sessionId(), "its connection to the server ended");
         if (c != null && c.agentId != null && byAgent.remove(c.agentId, ctx)) {
             connections.agentDisconnected(c.endpoint, "its connection to the server ended");
-            requests.disconnected(c.endpoint, "its connection to the server ended");
         }
     }
 
