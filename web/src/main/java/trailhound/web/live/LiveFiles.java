@@ -293,7 +293,10 @@ public final class LiveFiles {
             error = e.getMessage(); // a typed path refused or missing: say so above the root's listing
             f = folder(scope, v, null, f0(http, "sort", "name"), f0(http, "order", "asc"), 1);
         }
-        ctx.render(http, "live/files.jte", new BrowsePage(chrome, host(v.endpoint()), f, crumbs(f.path()), scope.may(Action.ADMINISTER),
+        Folder shown = f;
+        List<Crumb> crumbs = crumbs(f.path()).stream() // only the steps the agent lets the analyst open: at or below a root
+                .filter(c -> shown.roots().stream().anyMatch(r -> c.path().startsWith(r))).toList();
+        ctx.render(http, "live/files.jte", new BrowsePage(chrome, host(v.endpoint()), f, crumbs, scope.may(Action.ADMINISTER),
                 http.queryParam("notice"), error, typed));
     }
 
