@@ -412,7 +412,7 @@ public final class LiveFiles {
         ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Kill a process").forEndpoint(v.endpoint()), "Kill a process",
                 "Kill process " + (path == null ? "" : path + " ") + "(pid " + pid + ") on " + host(v.endpoint()) + "? It ends at once,"
                         + " without a chance to save its work.", "/live/connections/" + Format.url(v.id()) + "/processes/" + pid + "/kill",
-                fields, "Kill pid " + pid, back != null && back.startsWith("/") && !back.startsWith("//") ? back : "/live"));
+                fields, "Kill pid " + pid, back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\") ? back : "/live"));
     }
 
     private Message.Done kill(Scope scope, LiveConnections.View v, long pid, String path) {
