@@ -80,6 +80,8 @@ class FileSystemTest {
     private String analyst;
     private String readOnly;
     private String connection;
+    /** The executable of the process the kill test ended: its event's process_path. */
+    private String killedFrom;
 
     @BeforeAll
     void start() throws Exception {
@@ -307,6 +309,7 @@ class FileSystemTest {
         Process victim = new ProcessBuilder("sleep", "600").start();
         try {
             String path = victim.info().command().orElseThrow();
+            killedFrom = path;
             assertEquals(403, status("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill", readOnly, null));
             HttpResponse<String> reused = send("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill",
                     analyst, "{\"process_path\":\"/usr/bin/not-sleep\"}");
@@ -359,8 +362,7 @@ class FileSystemTest {
             assertTrue(names.containsAll(List.of("big", "escape", "sparse.bin", "state")), names.toString());
             List<String> crumbs = driver.findElements(org.openqa.selenium.By.cssSelector("#files-crumbs a.crumb")).stream()
                     .map(org.openqa.selenium.WebElement::getText).toList();
-            assertEquals(tree.toRealPath().getFileName().toString(), crumbs.getLast());
-            assertEquals("/", crumbs.getFirst());
+            assertEquals(List.of(tree.toRealPath().getFileName().toString()), crumbs, "no step above the allowed root");
 
             // sort by size, largest first: two clicks on the column
             driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=size] a")).click();
@@ -375,6 +377,8 @@ class FileSystemTest {
             driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=name][aria-sort=ascending]"));
             driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=big] a.file-open")).click();
             assertEquals("100000 entries · page 1 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
+            assertEquals(List.of(tree.toRealPath().getFileName().toString(), "big"), driver.findElements(
+                    org.openqa.selenium.By.cssSelector("#files-crumbs a.crumb")).stream().map(org.openqa.selenium.WebElement::getText).toList());
             driver.findElement(org.openqa.selenium.By.id("files-next")).click();
             assertEquals("100000 entries · page 2 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
             assertEquals("f001000.txt", driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).getFirst()
@@ -390,6 +394,20 @@ class FileSystemTest {
             String error = driver.findElement(org.openqa.selenium.By.id("files-error")).getText();
             assertTrue(error.contains("outside the agent's allowed roots"), error);
             Browser.shot(driver, "browse-file-system");
+
+            // the grid: beside a process path, a folder icon (the endpoint is connected) opens the folder holding it
+            driver.get("https://127.0.0.1:" + port + "/endpoints/" + ENDPOINT + "/events?q=" + q("operation:kill")
+                    + "&cols=ts,type,operation,process_path,pid");
+            org.openqa.selenium.WebElement folder = driver.findElement(org.openqa.selenium.By.cssSelector("#events td a.open-folder"));
+            new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
+                    .until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOf(folder));
+            String killedPath = folder.getAttribute("href");
+            assertTrue(killedPath.endsWith("/live/files?path=" + q(java.nio.file.Path.of(killedFrom).getParent().toString())), killedPath);
+            folder.click();
+            assertEquals("Browse file system: " + ENDPOINT + " (" + java.net.InetAddress.getLocalHost().getHostName() + ")",
+                    driver.findElement(org.openqa.selenium.By.tagName("h1")).getText());
+            assertTrue(driver.findElement(org.openqa.selenium.By.id("files-error")).getText().contains("outside the agent's allowed roots"),
+                    "the killed process's folder is outside this agent's root");
         } finally {
             driver.quit();
         }
