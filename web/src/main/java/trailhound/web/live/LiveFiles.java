@@ -259,22 +259,18 @@ public final class LiveFiles {
     public record Crumb(String name, String path) {}
 
     static List<Crumb> crumbs(String path) {
-        List<Crumb> out = new ArrayList<>();
         boolean windows = path.contains("\\") && !path.contains("/");
         String sep = windows ? "\\" : "/";
-        String[] parts = path.split(java.util.regex.Pattern.quote(sep));
-        StringBuilder at = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            String p = parts[i];
-            if (i == 0) {
-                at.append(p).append(sep);
-                out.add(new Crumb(windows ? p + sep : sep, at.toString()));
-                continue;
-            }
-            if (p.isEmpty()) continue;
-            if (at.length() > 0 && !at.toString().endsWith(sep)) at.append(sep);
-            at.append(p);
-            out.add(new Crumb(p, at.toString()));
+        int first = path.indexOf(sep);
+        String root = windows ? (first < 0 ? path + sep : path.substring(0, first + 1)) : "/";
+        String rest = windows ? (first < 0 ? "" : path.substring(first + 1)) : path.replaceFirst("^/+", "");
+        List<Crumb> out = new ArrayList<>();
+        out.add(new Crumb(root, root));
+        String at = root;
+        for (String part : rest.split(java.util.regex.Pattern.quote(sep))) {
+            if (part.isEmpty()) continue;
+            at = at.endsWith(sep) ? at + part : at + sep + part;
+            out.add(new Crumb(part, at));
         }
         return out;
     }
