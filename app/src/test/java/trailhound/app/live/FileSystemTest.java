@@ -348,7 +348,7 @@ class FileSystemTest {
 
     @Test
     @Order(8)
-    void browseFileSystemPage_breadcrumbsTypedPathSortAndPages() throws Exception {
+    void browseFileSystemPage_breadcrumbsTypedPathSortPages_keepDeleteKill_folderIcon() throws Exception {
         org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile"));
         try {
             driver.get("https://127.0.0.1:" + port + "/login");
@@ -394,6 +394,44 @@ class FileSystemTest {
             String error = driver.findElement(org.openqa.selenium.By.id("files-error")).getText();
             assertTrue(error.contains("outside the agent's allowed roots"), error);
             Browser.shot(driver, "browse-file-system");
+
+            // keep a file as evidence from the page: Saved evidence shows it until it is complete, then its download
+            Path note = Files.writeString(tree.resolve("note.txt"), "keep me");
+            Path doomed = Files.writeString(tree.resolve("doomed.txt"), "delete me");
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(tree.toString()));
+            driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=note\\.txt] button.keep-evidence")).click();
+            driver.findElement(org.openqa.selenium.By.cssSelector("#evidence-files tr.evidence-row.highlight"));
+            waitFor("the kept file complete on Saved evidence", () -> {
+                driver.navigate().refresh();
+                return !driver.findElements(org.openqa.selenium.By.cssSelector("tr.evidence-row.highlight[data-state=complete] a.evidence-download"))
+                        .isEmpty();
+            });
+            assertTrue(driver.findElement(org.openqa.selenium.By.cssSelector("tr.evidence-row.highlight")).getText()
+                    .contains(sha256(Files.newInputStream(note))));
+
+            // delete from the page: a confirmation naming the path and the host, then the folder without it
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(tree.toString()));
+            driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=doomed\\.txt] a.file-delete")).click();
+            String host = ENDPOINT + " (" + java.net.InetAddress.getLocalHost().getHostName() + ")";
+            String question = driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText();
+            assertTrue(question.startsWith("Delete " + tree.toRealPath().resolve("doomed.txt") + " on " + host + "?"), question);
+            driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
+            assertEquals("deleted " + tree.toRealPath().resolve("doomed.txt"), driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+            assertFalse(Files.exists(doomed));
+
+            // kill from a confirmation naming the process and the host
+            Process victim = new ProcessBuilder("sleep", "600").start();
+            try {
+                String exe = victim.info().command().orElseThrow();
+                driver.get("https://127.0.0.1:" + port + "/endpoints/" + ENDPOINT + "/live/kill?pid=" + victim.pid() + "&path=" + q(exe));
+                question = driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText();
+                assertTrue(question.startsWith("Kill process " + exe + " (pid " + victim.pid() + ") on " + host + "?"), question);
+                driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
+                assertEquals("Process killed", driver.findElement(org.openqa.selenium.By.tagName("h1")).getText());
+                assertTrue(victim.waitFor(30, TimeUnit.SECONDS), "the process ended");
+            } finally {
+                victim.destroyForcibly();
+            }
 
             // the grid: beside a process path, a folder icon (the endpoint is connected) opens the folder holding it
             driver.get("https://127.0.0.1:" + port + "/endpoints/" + ENDPOINT + "/events?q=" + q("operation:kill")
