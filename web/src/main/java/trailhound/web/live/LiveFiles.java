@@ -461,11 +461,12 @@ public final class LiveFiles {
     private void killEndpoint(Context http) {
         Scope scope = ctx.scope(http);
         String endpoint = Format.unsegment(http.pathParam("endpoint"));
+        String pid = blankToNull(http.queryParam("pid"));
+        if (pid == null || !pid.matches("[1-9][0-9]{0,18}")) throw new BadRequest("give the process id: ?pid=N (a whole number from 1)");
         LiveConnections.View v = openConnection(http, scope, endpoint);
-        String pid = http.queryParam("pid");
         String path = blankToNull(http.queryParam("path"));
         String back = blankToNull(http.queryParam("back"));
-        http.redirect("/live/connections/" + Format.url(v.id()) + "/processes/" + Format.url(pid == null ? "" : pid) + "/kill?"
+        http.redirect("/live/connections/" + Format.url(v.id()) + "/processes/" + pid + "/kill?"
                 + (path == null ? "" : "path=" + Format.url(path) + "&") + (back == null ? "" : "back=" + Format.url(back)));
     }
 }
