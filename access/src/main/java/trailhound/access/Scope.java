@@ -210,6 +210,11 @@ public final class Scope {
         return data.store().retention();
     }
 
+    /** Saved evidence files as this caller may see and handle them. */
+    public Evidence evidence() {
+        return new Evidence(this, data, clock);
+    }
+
     /** Writes an audit entry for this caller. */
     public void audit(String action, String endpoint, String outcome, String detail) {
         audit.record(caller, action, endpoint, outcome, detail);

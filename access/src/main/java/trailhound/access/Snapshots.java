@@ -166,7 +166,7 @@ public final class Snapshots {
                 size += n;
                 if (size > maxBytes) {
                     throw new Refused(String.format("the upload is larger than this server takes (%,d bytes); copy it to the server and"
-                            + " use bin/trailhound ingest, or start the server with a larger --upload-max-bytes", maxBytes), true);
+                            + " use bin/trailhound ingest, or start the server with a larger --upload-max-size", maxBytes), true);
                 }
                 out.write(chunk, 0, n);
             }

@@ -56,12 +56,19 @@ final class Agent {
     private final Settings settings;
     private final LocalStore store;
     private final PrintWriter log;
+    private final FileService files;
     private volatile boolean stopping;
 
     Agent(Settings settings, LocalStore store, PrintWriter log) {
+        this(settings, store, log, null);
+    }
+
+    /** @param files answers the server's requests (protocol 3); null: every request is refused as unsupported */
+    Agent(Settings settings, LocalStore store, PrintWriter log, FileService files) {
         this.settings = settings;
         this.store = store;
         this.log = log;
+        this.files = files;
     }
 
     void stop() {
@@ -111,6 +118,7 @@ final class Agent {
         private Connection connection;
         private AgentState state;
         private final AtomicReference<String> seenPin = new AtomicReference<>();
+        private Requests requests;
 
         boolean admit() throws IOException, Refused {
             Optional<AgentState> known = AgentState.load(settings.state()).filter(AgentState::enrolled);
@@ -221,6 +229,7 @@ final class Agent {
                             streaming = false;
                             catchUpDue = !catchingUp; // a catch-up stopped half-way resumes where it was
                         }
+                        case Message.Request request -> requests().submit(request);
                         case Message.Error error -> refusedOrRetry(error);
                         case Connection.Closed closed -> throw new IOException(closed.why());
                         default -> log("ignored an unexpected " + in.getClass().getSimpleName() + " from the server");
@@ -317,8 +326,15 @@ final class Agent {
             return new Message.Heartbeat(os(), addresses(), VERSION, store.count(), store.bytes(), free, System.currentTimeMillis());
         }
 
+        /** Requests are answered on their own thread, so events keep streaming while a file is read. */
+        private Requests requests() {
+            if (requests == null) requests = new Requests(files, connection, log);
+            return requests;
+        }
+
         @Override
         public void close() {
+            if (requests != null) requests.close();
             if (connection != null) connection.close();
         }
     }

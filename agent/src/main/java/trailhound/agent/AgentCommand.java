@@ -73,6 +73,14 @@ public final class AgentCommand implements Callable<Integer> {
             + " /proc for processes and sockets, in milliseconds (default: ${DEFAULT-VALUE}).")
     long pollInterval;
 
+    @Option(names = "--allow-root", paramLabel = "DIR", description = "A folder the server may browse, read and delete in"
+            + " (repeatable; default: the whole file system). Paths are resolved on the agent, links and .. followed, then checked.")
+    java.util.List<Path> allowRoots = new java.util.ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "DIR", description = "A folder the server may never reach (repeatable); the agent's"
+            + " own --state folder is always denied.")
+    java.util.List<Path> deny = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -122,7 +130,15 @@ public final class AgentCommand implements Callable<Integer> {
         String endpoint = name != null ? name : Agent.hostname();
         try (LocalStore store = LocalStore.open(state, storeCap, endpoint,
                 new LocalStore.RecorderLimits(recorderMaxEvents, recorderMaxBytes))) {
-            Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err);
+            FileRules rules; // after the store made the state folder: it is denied by its real path
+            try {
+                rules = FileRules.of(allowRoots, deny, state);
+            } catch (IOException e) {
+                err.println("trailhound agent: " + e.getMessage());
+                return 2;
+            }
+            Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err,
+                    new FileService(rules, store, endpoint));
             Thread replaying = null;
             if (replay != null) {
                 Replay r = new Replay(replay, rate, store);

@@ -20,7 +20,8 @@ import trailhound.protocol.Protocol;
 /**
  * One WebSocket connection to the server (the JDK's client): frames in arrive on a queue, frames out
  * are sent one at a time and waited for, so a slow server slows the sender down. Closed or failed
- * connections show as {@link Closed} on the queue. Used by one thread.
+ * connections show as {@link Closed} on the queue. Read by one thread; {@link #send} is safe from two
+ * (the stream and the requests' replies take turns).
  */
 final class Connection implements AutoCloseable {
     /** The connection ended: by the server (code, reason) or by an error. */
@@ -75,7 +76,7 @@ final class Connection implements AutoCloseable {
         return e.getMessage() != null && e.getMessage().startsWith("TLS: the server's key");
     }
 
-    void send(Message m) throws IOException {
+    synchronized void send(Message m) throws IOException {
         try {
             socket.sendText(Protocol.encode(m), true).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -29,13 +29,32 @@ final class ServeCommand implements Callable<Integer> {
             + " long without analyst activity on its endpoint (searches, process pages), e.g. 90s, 10m, 1h (default: ${DEFAULT-VALUE})."})
     String liveIdle;
 
-    @Option(names = "--upload-max-bytes", paramLabel = "BYTES", defaultValue = "8589934592", description = {"The largest snapshot"
-            + " or telemetry file Snapshots > Upload (POST /api/v1/snapshots) takes, in bytes (default: ${DEFAULT-VALUE}, 8 GiB)."})
-    long uploadMaxBytes;
+    @Option(names = "--upload-max-size", paramLabel = "SIZE", defaultValue = "8g", description = {"The largest snapshot or telemetry"
+            + " file Snapshots > Upload (POST /api/v1/snapshots) takes, in bytes or with k, m or g (binary) (default: ${DEFAULT-VALUE})."})
+    String uploadMaxSize;
+
+    @Option(names = "--evidence-max-size", paramLabel = "SIZE", defaultValue = "2g", description = {"The largest file kept as evidence"
+            + " from a live endpoint, in bytes or with k, m or g (binary), e.g. 500m (default: ${DEFAULT-VALUE})."})
+    String evidenceMaxSize;
+
+    /** A size as these options take it: a number of bytes, optionally with k, m or g (binary). */
+    static long size(String option, String value) {
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{1,12})([kmg]?)").matcher(value.strip().toLowerCase(java.util.Locale.ROOT));
+        if (!size.matches() || Long.parseLong(size.group(1)) == 0) {
+            throw new IllegalArgumentException(option + " is a number of bytes, optionally with k, m or g, e.g. 500m; not '" + value + "'");
+        }
+        return Long.parseLong(size.group(1)) << switch (size.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (uploadMaxBytes < 1) throw new IllegalArgumentException("--upload-max-bytes must be 1 or more, was " + uploadMaxBytes);
+        long uploadMax = size("--upload-max-size", uploadMaxSize);
+        long evidenceMax = size("--evidence-max-size", evidenceMaxSize);
         if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
             throw new IllegalArgumentException("--http-port must be 0..65535, was " + httpPort);
         }
@@ -61,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         WebOptions options = WebOptions.defaults().withHost(listen.host).withPort(listen.port).withHttps(certificate)
                 .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime)
-                .withUploadMaxBytes(uploadMaxBytes);
+                .withUploadMaxBytes(uploadMax).withEvidenceMaxBytes(evidenceMax);
         Serving.serveUntilStopped(DataDir.open(data.dir), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

@@ -25,6 +25,10 @@ import java.util.Objects;
  * batch {batch_id, first, last, events,    -&gt;    only between start and stop (version 1: always)
  *        backfill, catchup_events}
  *                                          &lt;-    ack {batch_id, acknowledged, backfill, live_edge}   once durable
+ *                                          &lt;-    list_files / stat_file / read_file /  (version 3) requests, any time
+ *                                                delete_file / kill_process {request_id, ...}
+ * listing / file_info / file_chunk / done / -&gt;    (version 3) each request's one reply, out of band
+ * failed {request_id, ...}
  * </pre>
  *
  * <p>Version 2, streaming on demand and catch-up newest first: an agent sends events only after the
@@ -43,6 +47,18 @@ import java.util.Objects;
  * any disconnect the agent sends from {@code acknowledged + 1}. A batch at or below it is acknowledged
  * again and not stored twice.
  *
+ * <p>Version 3, requests and replies: the server asks the agent something ({@link Request}: list a
+ * folder, describe or read a file, delete a file, kill a process) with a {@code request_id} it chose
+ * (unique on the connection) and the agent answers with exactly one {@link Reply} carrying it back:
+ * the request's own reply type, or {@link Failed} with a code and a sentence. The agent answers on its
+ * own thread while its events keep streaming, so replies and batches interleave; the server gives up
+ * waiting after its own timeout (the reply, should it come later, is dropped). A file travels by
+ * {@link ReadFile} requests the server makes one after the other, each answered by a {@link FileChunk}
+ * of at most {@link Protocol#CHUNK_BYTES} bytes (base64 in the JSON text, as Jackson writes a
+ * {@code byte[]}): the server holds what it received, so after a cut it asks from where it stopped.
+ * Paths are the agent's, absolute, in its own syntax ({@code /} or {@code C:\}); sizes in bytes; times
+ * epoch ms UTC.
+ *
  * <p>All records are immutable values; null fields are absent on the wire.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -59,6 +75,16 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = Message.Error.class, name = "error"),
     @JsonSubTypes.Type(value = Message.Start.class, name = "start"),
     @JsonSubTypes.Type(value = Message.Stop.class, name = "stop"),
+    @JsonSubTypes.Type(value = Message.ListFiles.class, name = "list_files"),
+    @JsonSubTypes.Type(value = Message.Listing.class, name = "listing"),
+    @JsonSubTypes.Type(value = Message.StatFile.class, name = "stat_file"),
+    @JsonSubTypes.Type(value = Message.FileInfo.class, name = "file_info"),
+    @JsonSubTypes.Type(value = Message.ReadFile.class, name = "read_file"),
+    @JsonSubTypes.Type(value = Message.FileChunk.class, name = "file_chunk"),
+    @JsonSubTypes.Type(value = Message.DeleteFile.class, name = "delete_file"),
+    @JsonSubTypes.Type(value = Message.KillProcess.class, name = "kill_process"),
+    @JsonSubTypes.Type(value = Message.Done.class, name = "done"),
+    @JsonSubTypes.Type(value = Message.Failed.class, name = "failed"),
 })
 public sealed interface Message {
     /**
@@ -169,4 +195,105 @@ public sealed interface Message {
             Objects.requireNonNull(code, "code");
         }
     }
+
+    /** Version 3: something the server asks of the agent; answered by one {@link Reply} with the same {@code requestId}. */
+    sealed interface Request extends Message {
+        long requestId();
+    }
+
+    /** Version 3: the agent's answer to the {@link Request} with the same {@code requestId}. */
+    sealed interface Reply extends Message {
+        long requestId();
+    }
+
+    /**
+     * Version 3: one page of a folder's entries, sorted by {@code sort} (one of {@link Protocol#SORT_KEYS}:
+     * {@code name}, {@code type}, {@code size}, {@code created}, {@code modified}, {@code permissions},
+     * {@code owner}; ties by name), {@code descending} or not, entries {@code offset..offset+limit-1}
+     * (limit at most {@link Protocol#MAX_PAGE_ENTRIES}). {@code path} null: the first root ({@code /}).
+     * Answered by {@link Listing}.
+     */
+    record ListFiles(long requestId, String path, String sort, boolean descending, int offset, int limit) implements Request {}
+
+    /**
+     * One entry of a folder. {@code type}: {@code file}, {@code directory}, {@code link} (a symbolic link,
+     * not followed; {@code target} what it points to) or {@code other}. {@code size} bytes; {@code created},
+     * {@code modified} epoch ms (null when the file system keeps none); {@code permissions} as
+     * {@code rwxr-x---} (null where not POSIX); {@code owner} the owning account's name.
+     */
+    record FileEntry(String name, String type, Long size, Long created, Long modified, String permissions, String owner, String target) {}
+
+    /**
+     * A page of {@code path} (the resolved, real path of the folder asked for): {@code total} entries in
+     * the folder, this page's from {@code offset}; {@code parent} the folder above (null at a root);
+     * {@code roots} the file system roots the agent may show (e.g. {@code /}, or {@code C:\}, {@code D:\}).
+     */
+    record Listing(long requestId, String path, String parent, List<String> roots, long total, int offset, List<FileEntry> entries)
+            implements Reply {
+        public Listing {
+            entries = entries == null ? List.of() : List.copyOf(entries);
+            roots = roots == null ? List.of() : List.copyOf(roots);
+        }
+    }
+
+    /** Version 3: describe a regular file, with its SHA-256 when {@code hash}; answered by {@link FileInfo}. */
+    record StatFile(long requestId, String path, boolean hash) implements Request {}
+
+    /**
+     * A regular file: its resolved real {@code path}, {@code size} bytes, {@code modified} epoch ms, and
+     * {@code sha256} (64 lower-case hex digits; null when not asked for).
+     */
+    record FileInfo(long requestId, String path, long size, long modified, String sha256) implements Reply {}
+
+    /**
+     * Version 3: bytes {@code offset..offset+length-1} of a regular file ({@code length} at most
+     * {@link Protocol#CHUNK_BYTES}); answered by {@link FileChunk}. Stateless on the agent: the server
+     * may ask any offset again, which is what makes a transfer resumable.
+     */
+    record ReadFile(long requestId, String path, long offset, int length) implements Request {}
+
+    /**
+     * Bytes of a file from {@code offset} ({@code data}: fewer than asked only at the end), with the
+     * file's {@code size} and {@code modified} now, so the server sees a file that changes while it is
+     * copied.
+     */
+    record FileChunk(long requestId, long offset, byte[] data, long size, long modified) implements Reply {
+        public FileChunk {
+            data = data == null ? new byte[0] : data;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FileChunk c && c.requestId == requestId && c.offset == offset && java.util.Arrays.equals(c.data, data)
+                    && c.size == size && c.modified == modified;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(requestId, offset, java.util.Arrays.hashCode(data), size, modified);
+        }
+    }
+
+    /**
+     * Version 3: delete a regular file or an empty folder, on behalf of {@code user} (recorded in the
+     * agent's event); answered by {@link Done} naming the resolved path deleted.
+     */
+    record DeleteFile(long requestId, String path, String user) implements Request {}
+
+    /**
+     * Version 3: kill process {@code pid} (forcibly: SIGKILL on Linux) on behalf of {@code user}; when
+     * {@code expectedPath} is given and the pid now runs another executable (its pid reused), refused.
+     * The agent records an event for it (type {@code agent}, operation {@code kill}). Answered by
+     * {@link Done}.
+     */
+    record KillProcess(long requestId, long pid, String expectedPath, String user) implements Request {}
+
+    /** A request carried out; {@code detail} says what was done (a path deleted, a process killed). */
+    record Done(long requestId, String detail) implements Reply {}
+
+    /**
+     * A request refused or failed: {@code code} for programs ({@link Protocol.Failure}) and a sentence
+     * for people saying what is wrong and what to do.
+     */
+    record Failed(long requestId, String code, String message) implements Reply {}
 }

@@ -25,11 +25,42 @@ import trailhound.schema.Field;
  */
 public final class Protocol {
     /** The version this build speaks. Raise it when a message changes shape; keep reading the previous one. */
-    public static final int CURRENT = 2;
+    public static final int CURRENT = 3;
     /** The oldest version a server of this build accepts. */
     public static final int OLDEST_ACCEPTED = Math.max(1, CURRENT - 1);
     /** The first version that streams on demand ({@link Message.Start}, {@link Message.Stop}) and catches up newest first. */
     public static final int ON_DEMAND = 2;
+    /** The first version that answers requests: the file system, kill ({@link Message.Request}). */
+    public static final int FILES = 3;
+    /**
+     * Most bytes in one {@link Message.FileChunk}: 1 MiB, 1.4 M characters once in base64, far below
+     * {@link #MAX_FRAME_CHARS}; a 1 GB file is a thousand round trips.
+     */
+    public static final int CHUNK_BYTES = 1 << 20;
+    /** Most entries in one {@link Message.Listing}. */
+    public static final int MAX_PAGE_ENTRIES = 5_000;
+    /** The keys a listing sorts by. */
+    public static final java.util.List<String> SORT_KEYS = java.util.List.of("name", "type", "size", "created", "modified",
+            "permissions", "owner");
+
+    /** Codes of {@link Message.Failed}. */
+    public enum Failure {
+        /** The path resolves outside the agent's allowed roots or inside its deny list. */
+        REFUSED,
+        /** No such file, folder or process. */
+        NOT_FOUND,
+        /** Not the kind of thing asked for (a folder to read, a file to list). */
+        WRONG_TYPE,
+        /** The operating system refused (permissions) or an I/O error. */
+        IO,
+        /** The request is malformed. */
+        BAD_REQUEST;
+
+        public String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** The longest frame either side accepts, in characters: a batch of 1,000 long events fits. */
     public static final int MAX_FRAME_CHARS = 16 * 1024 * 1024;
 

@@ -30,6 +30,23 @@ class ProtocolTest {
     }
 
     @Test
+    void requestsAndReplies_roundTrip_chunksAsBase64() {
+        List<Message> all = List.of(new Message.ListFiles(1, "/var/log", "size", true, 1000, 1000),
+                new Message.Listing(1, "/var/log", "/var", List.of("/"), 2001, 1000, List.of(
+                        new Message.FileEntry("syslog", "file", 42L, 1L, 2L, "rw-r-----", "root", null),
+                        new Message.FileEntry("x", "link", 3L, null, null, null, "ana", "/etc/passwd"))),
+                new Message.StatFile(2, "/x", true), new Message.FileInfo(2, "/x", 5, 9, "ab".repeat(32)),
+                new Message.ReadFile(3, "/x", 1 << 20, Protocol.CHUNK_BYTES), new Message.FileChunk(3, 1 << 20, new byte[] {0, -1, 7}, 5, 9),
+                new Message.DeleteFile(4, "/x", "ana"), new Message.KillProcess(5, 4242, "/usr/bin/sleep", "ana"),
+                new Message.Done(4, "deleted /x"), new Message.Failed(5, "refused", "outside the allowed roots"));
+        for (Message m : all) assertEquals(m, Protocol.decode(Protocol.encode(m)));
+        assertEquals("{\"type\":\"file_chunk\",\"request_id\":3,\"offset\":0,\"data\":\"AP8H\",\"size\":3,\"modified\":9}",
+                Protocol.encode(new Message.FileChunk(3, 0, new byte[] {0, -1, 7}, 3, 9)));
+        int base64 = Protocol.encode(new Message.FileChunk(1, 0, new byte[Protocol.CHUNK_BYTES], 1, 1)).length();
+        assertTrue(base64 < Protocol.MAX_FRAME_CHARS / 8, "a full chunk is a small frame: " + base64);
+    }
+
+    @Test
     void encode_usesSnakeCaseAndType() {
         assertEquals("{\"type\":\"ack\",\"batch_id\":3,\"acknowledged\":9}", Protocol.encode(new Message.Ack(3, 9)));
     }

@@ -48,7 +48,9 @@ final class Migrations {
                     Migrations::liveAgents),
             new Migration(12, "streaming groups: a computer group's endpoints stream live events always, not only when connected",
                     Migrations::streamingGroups),
-            new Migration(13, "agent revocation: a revoked agent's secret no longer authenticates", Migrations::agentRevocation));
+            new Migration(13, "agent revocation: a revoked agent's secret no longer authenticates", Migrations::agentRevocation),
+            new Migration(14, "evidence files: files fetched from endpoints, with who, when, where from, size and SHA-256",
+                    Migrations::evidenceFiles));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -363,6 +365,21 @@ final class Migrations {
     private static void agentRevocation(Connection c, Path root) throws SQLException {
         exec(c, "ALTER TABLE agents ADD COLUMN revoked_at INTEGER");
         exec(c, "ALTER TABLE agents ADD COLUMN revoked_by TEXT");
+    }
+
+    /**
+     * evidence_files: a file fetched from a live endpoint into {@code evidence/files/<id>} under the data
+     * folder. {@code state} transferring, complete or failed ({@code reason} why); {@code size} and
+     * {@code sha256} (hex) of the verified copy, set when complete; {@code path} the agent's resolved path.
+     * Rows are kept when an endpoint is renamed or purged: evidence outlives its source.
+     */
+    private static void evidenceFiles(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE evidence_files (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL,
+              size INTEGER, sha256 TEXT, state TEXT NOT NULL, reason TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+              completed_at INTEGER)""");
+        exec(c, "CREATE INDEX evidence_files_endpoint ON evidence_files(endpoint, id)");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

@@ -28,6 +28,7 @@ public final class Store {
     private final SavedSearches savedSearches;
     private final AuditTrail audit;
     private final LiveAgents liveAgents;
+    private final EvidenceFiles evidenceFiles;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -42,6 +43,7 @@ public final class Store {
         this.savedSearches = new SavedSearches(db);
         this.audit = new AuditTrail(db);
         this.liveAgents = new LiveAgents(db);
+        this.evidenceFiles = new EvidenceFiles(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -147,6 +149,11 @@ public final class Store {
     }
 
     /** Live agents: enrolment tokens, enrolled agents and their endpoints, heartbeats. */
+    /** Files fetched from endpoints as evidence. */
+    public EvidenceFiles evidenceFiles() {
+        return evidenceFiles;
+    }
+
     public LiveAgents liveAgents() {
         return liveAgents;
     }

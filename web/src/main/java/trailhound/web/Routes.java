@@ -62,6 +62,14 @@ public final class Routes {
         add(HandlerType.POST, path, action, handler, true);
     }
 
+    /**
+     * An administrator's DELETE that scripts may send with a token: deleting a file on a live endpoint,
+     * which incident response automates; audited like every other.
+     */
+    public void deleteForScripts(String path, Action action, Handler handler) {
+        add(HandlerType.DELETE, path, action, handler, true);
+    }
+
     private void add(HandlerType method, String path, Action action, Handler handler) {
         add(method, path, action, handler, action != Action.ADMINISTER || method == HandlerType.GET);
     }

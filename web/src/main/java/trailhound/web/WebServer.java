@@ -67,6 +67,7 @@ public final class WebServer implements AutoCloseable {
     private final CliApi handOff;
     private final LiveIngest live;
     private LiveConnections connections;
+    private trailhound.web.evidence.EvidenceTransfers evidence;
 
     private WebServer(Javalin app, String host, boolean https, ServerConnector redirecting, Optional<String> initialAdminPassword,
             Access access, java.util.List<Routes.Rule> routes, ReputationService reputation, ReindexJobs jobs, CliApi handOff,
@@ -109,6 +110,11 @@ public final class WebServer implements AutoCloseable {
         LiveConnections connections = new LiveConnections(access, live, options.clock(), options.liveIdle());
         AgentSocket agentSocket = new AgentSocket(access.agents(), access.audit(), live,
                 https ? options.https().pin().base64() : null, connections);
+        int unfinished = data.store().evidenceFiles().failUnfinished("the server stopped during the transfer: keep the file as evidence"
+                + " again", options.clock().millis());
+        if (unfinished > 0) System.err.println("trailhound: " + unfinished + " evidence transfers were cut by the server's stop; marked failed");
+        trailhound.web.evidence.EvidenceTransfers evidence = new trailhound.web.evidence.EvidenceTransfers(
+                new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.evidenceMaxBytes());
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
@@ -136,6 +142,8 @@ public final class WebServer implements AutoCloseable {
             registerFeatures(routes, ctx);
             trailhound.web.snapshots.SnapshotPages.register(routes, ctx, options.uploadMaxBytes());
             LiveApi.register(routes, ctx, connections);
+            trailhound.web.live.LiveFiles.register(routes, ctx, connections, agentSocket.requests(), evidence);
+            trailhound.web.evidence.EvidencePages.register(routes, ctx, evidence);
             config.routes.after(http -> analystActivity(http, connections));
             agentSocket.register(config);
             JobPages.register(routes, ctx, jobs);
@@ -148,6 +156,7 @@ public final class WebServer implements AutoCloseable {
             reputation.close();
             jobs.close();
             connections.close();
+            evidence.close();
             closeQuietly(live, e);
             throw e;
         }
@@ -161,6 +170,7 @@ public final class WebServer implements AutoCloseable {
         WebServer server = new WebServer(app, options.host(), https, redirecting[0], adminPassword, access, java.util.List.copyOf(rules),
                 reputation, jobs, handOff, live);
         server.connections = connections;
+        server.evidence = evidence;
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -293,6 +303,7 @@ public final class WebServer implements AutoCloseable {
                 jobs.close();
                 reputation.close();
                 if (connections != null) connections.close();
+                if (evidence != null) evidence.close();
                 closeQuietly(live, null);
             }
         }

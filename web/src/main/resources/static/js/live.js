@@ -111,7 +111,12 @@
         del.addEventListener('click', async () => {
           try { await api('DELETE', '/api/v1/live/connections/' + encodeURIComponent(c.id)); refresh(); } catch (e) { showError(e.message); }
         });
-        const actions = el('td');
+        const actions = el('td', null, 'nowrap');
+        if (c.state === 'connected') {
+          const browse = el('a', 'Browse file system', 'live-browse');
+          browse.href = '/live/connections/' + encodeURIComponent(c.id) + '/files';
+          actions.append(browse, ' ');
+        }
         actions.append(del);
         tr.append(name, el('td', c.state, 'live-state'), el('td', c.since.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), 'nowrap'),
           el('td', c.reason, 'wrap live-reason'), el('td', progress(c), 'nowrap live-progress'), el('td', c.user), actions);

@@ -314,28 +314,9 @@ class LiveStreamTest {
 
     @Test
     @Order(3)
-    void protocol1Agent_isAccepted_sendsWhenever_andItsConnectionSaysSo() throws Exception {
-        List<java.util.Map<String, String>> events = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            events.add(Protocol.toWire(Event.builder().set(Field.EVENT_UID, "v1-" + i).ts(1_800_000_000_000L + i)
-                    .set(Field.TYPE, "process").set(Field.OPERATION, "start").build()));
-        }
-        String admin = apiToken("chief-v1", null);
-        try (RawAgent raw = new RawAgent(port)) {
-            raw.send(new Message.Hello(1, "0.0.9"));
-            assertEquals(1, raw.next(Message.Welcome.class).protocol());
-            raw.send(new Message.Enrol(enrolmentToken(), "v1-01", "h", "os", "a00000000000000d1", "V".repeat(43)));
-            raw.next(Message.Enrolled.class);
-            assertEquals(new Message.Authenticated("v1-01", 0), raw.next(Message.Authenticated.class));
-            raw.send(new Message.Heartbeat("Linux", List.of(), "0.0.9", 3, 0, 0, System.currentTimeMillis()));
-            raw.send(new Message.Batch(1, 1, 3, events)); // no start needed, none sent
-            assertEquals(new Message.Ack(1, 3), raw.next(Message.Ack.class), "acknowledged in version 1's shape");
-            String body = api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"v1-01\"]}");
-            assertEquals("connected", field(body, "state"), body);
-            assertTrue(field(body, "reason").contains("speaks protocol 1, which sends events whenever connected"), body);
-            assertEquals(204, status("DELETE", "/api/v1/live/connections/" + field(body, "id"), admin, null));
-        }
-        assertEquals(3, journalCount("v1-01"));
+    void protocol1Agent_isRefusedSinceVersion3_sayingUpgradeTheAgent() throws Exception {
+        // a server accepts the current version and the one before: version 3 (requests) leaves version 1 behind
+        refused(new Message.Hello(1, "0.0.9"), null, "version", "upgrade the agent");
     }
 
     @Test

@@ -62,6 +62,8 @@ public final class AgentSocket {
     private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
     /** The connection of each authenticated agent: a newer one replaces (closes) an older one. */
     private final Map<String, WsContext> byAgent = new ConcurrentHashMap<>();
+    /** Requests to agents (protocol 3) and their replies, which arrive here among the batches. */
+    private final AgentRequests requests = new AgentRequests(this::sendRequest, e -> admitted(e).isPresent());
 
     /**
      * @param serverPin the pin of the server's TLS key ({@code sha256/<base64>}), null on plain HTTP
@@ -117,6 +119,24 @@ public final class AgentSocket {
         return admitted(endpoint).map(ctx -> conversations.get(ctx.sessionId())).map(c -> c.protocol);
     }
 
+    /** The server's requests to connected agents: file system, kill. */
+    public AgentRequests requests() {
+        return requests;
+    }
+
+    private Optional<AgentRequests.Sent> sendRequest(String endpoint, Message.Request request) {
+        Optional<WsContext> found = admitted(endpoint);
+        if (found.isEmpty()) return Optional.empty();
+        Conversation c = conversations.get(found.get().sessionId());
+        if (c == null) return Optional.empty();
+        if (c.protocol >= Protocol.FILES) {
+            synchronized (c) {
+                found.get().send(Protocol.encode(request));
+            }
+        }
+        return Optional.of(new AgentRequests.Sent(c.protocol, found.get().sessionId()));
+    }
+
     /** Tells the endpoint's agent (protocol 2) to start or stop sending when that changed. */
     void reconsider(String endpoint) {
         admitted(endpoint).ifPresent(ctx -> {
@@ -159,6 +179,7 @@ public final class AgentSocket {
 
     private void forget(WsContext ctx) {
         Conversation c = conversations.remove(ctx.sessionId());
+        if (c != null && c.endpoint != null) requests.disconnected(c.endpoint, ctx.sessionId(), "its connection to the server ended");
         if (c != null && c.agentId != null && byAgent.remove(c.agentId, ctx)) {
             connections.agentDisconnected(c.endpoint, "its connection to the server ended");
         }
@@ -275,7 +296,8 @@ public final class AgentSocket {
                             }
                         });
             }
-            default -> throw new ProtocolException("expected heartbeat or batch, got " + type(m));
+            case Message.Reply r when c.protocol >= Protocol.FILES -> requests.replied(c.endpoint, r);
+            default -> throw new ProtocolException("expected heartbeat, batch or a reply, got " + type(m));
         }
     }
 

@@ -48,7 +48,7 @@ public final class LiveConnections implements AutoCloseable {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
-        boolean open() {
+        public boolean open() {
             return this == ATTEMPTED || this == CONNECTED;
         }
     }
@@ -190,6 +190,24 @@ public final class LiveConnections implements AutoCloseable {
         access.agents().disconnected(scope.caller(), e.endpoint, "connection " + id + " deleted" + (e.state.open() ? " (it was open)" : ""));
         if (socket != null) socket.reconsider(e.endpoint);
         return true;
+    }
+
+    /** The connection {@code id} on an endpoint the caller sees; empty when none. */
+    public Optional<View> find(Scope scope, String id) {
+        Entry e;
+        synchronized (this) {
+            e = byId.get(id);
+        }
+        return e == null || !scope.sees(e.endpoint) ? Optional.empty() : Optional.of(view(e));
+    }
+
+    /** The caller's newest open connection on the endpoint, if any. */
+    public Optional<View> openOn(Scope scope, String endpoint) {
+        List<Entry> entries;
+        synchronized (this) {
+            entries = byId.values().stream().filter(e -> e.endpoint.equals(endpoint) && e.state.open()).toList();
+        }
+        return entries.isEmpty() || !scope.sees(endpoint) ? Optional.empty() : Optional.of(view(entries.getLast()));
     }
 
     /** An analyst's request about the endpoint (a search, a process page): its open connections stay open. */

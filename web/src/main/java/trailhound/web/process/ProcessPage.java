@@ -32,6 +32,11 @@ public record ProcessPage(
         Long ts,
         List<trailhound.web.pivot.EndpointLink> links) {
 
+    /** The value shown for {@code field} among the details, null when missing (the kill link's pid and path). */
+    public String detail(trailhound.schema.Field field) {
+        return details.stream().filter(d -> d.field() == field && !d.missing()).map(Detail::value).findFirst().orElse(null);
+    }
+
     public boolean truncated() {
         return history.size() < historyTotal;
     }

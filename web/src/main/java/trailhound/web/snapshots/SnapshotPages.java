@@ -29,7 +29,7 @@ import trailhound.web.WebContext;
  *       {@code POST /api/v1/snapshots?name=FILE[&endpoint=NAME]}, the body the file's bytes as they are
  *       (any content type; not multipart), and opens the grid it answers.
  *       201 {@code {"source", "format", "endpoints", "snapshot", "events_read", "events_added", "known",
- *       "warnings", "url"}}; 413 over the size cap ({@code serve --upload-max-bytes}); 422 a file that
+ *       "warnings", "url"}}; 413 over the size cap ({@code serve --upload-max-size}); 422 a file that
  *       is not a recorder database (that opens and names its host) or a telemetry file Trailhound reads,
  *       or of an endpoint outside the caller's groups, with the reason; nothing of a refused file is kept.
  * </ul>

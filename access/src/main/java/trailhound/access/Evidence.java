@@ -1,0 +1,104 @@
+package trailhound.access;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import trailhound.ingest.DataDir;
+import trailhound.store.EvidenceFiles;
+import trailhound.store.EvidenceFiles.EvidenceFile;
+
+/**
+ * Saved evidence files as one caller may see and handle them: fetching a file from an endpoint needs
+ * the analyst role ({@link Action#INVESTIGATE}), downloading one {@link Action#EXPORT}; a file from an
+ * endpoint outside the caller's groups does not exist for them. Each fetch, its outcome and each
+ * download are audited ({@code evidence.fetch}, {@code evidence.download}). The files live in
+ * {@code evidence/files/<id>} under the data folder. Not thread-safe: one per request, as its scope.
+ */
+public final class Evidence {
+    /** The evidence folder under the data folder. */
+    public static final String FOLDER = "evidence/files";
+
+    private final Scope scope;
+    private final DataDir data;
+    private final Clock clock;
+
+    Evidence(Scope scope, DataDir data, Clock clock) {
+        this.scope = scope;
+        this.data = data;
+        this.clock = clock;
+    }
+
+    private EvidenceFiles files() {
+        return data.store().evidenceFiles();
+    }
+
+    /**
+     * Records the start of a fetch of {@code path} from {@code endpoint}; audited.
+     *
+     * @throws AccessDeniedException for a read-only user
+     * @throws trailhound.index.UnknownEndpointException for an endpoint outside the caller's groups
+     */
+    public EvidenceFile begin(String endpoint, String path) {
+        scope.require(Action.INVESTIGATE);
+        scope.endpoint(endpoint);
+        String name = lastPart(path);
+        long id = files().begin(endpoint, path, name, scope.caller().user(), clock.millis());
+        scope.audit("evidence.fetch", endpoint, AuditLog.OK, "evidence file " + id + ": fetching " + path);
+        return files().find(id).orElseThrow();
+    }
+
+    /** The file's last part, whichever separator the endpoint uses ({@code /} or {@code \}). */
+    static String lastPart(String path) {
+        String trimmed = path.replaceAll("[/\\\\]+$", "");
+        int cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+        String name = trimmed.substring(cut + 1);
+        return name.isEmpty() ? "file" : name;
+    }
+
+    /** The fetch of {@code id} completed and was verified, after {@code resumes} cuts; audited. */
+    public void complete(long id, String agentPath, long size, String sha256, int resumes) {
+        files().complete(id, agentPath, size, sha256, clock.millis());
+        EvidenceFile f = files().find(id).orElseThrow();
+        scope.audit("evidence.fetch", f.endpoint(), AuditLog.OK, "evidence file " + id + ": " + agentPath + ", " + size + " bytes, SHA-256 "
+                + sha256 + (resumes == 0 ? "" : ", resumed after " + resumes + (resumes == 1 ? " cut" : " cuts")));
+    }
+
+    /** The fetch of {@code id} failed; audited. */
+    public void fail(long id, String reason) {
+        files().fail(id, reason, clock.millis());
+        EvidenceFile f = files().find(id).orElseThrow();
+        scope.audit("evidence.fetch", f.endpoint(), AuditLog.FAILED, "evidence file " + id + ": " + reason);
+    }
+
+    /** The evidence files of endpoints the caller sees, newest first. */
+    public List<EvidenceFile> list() {
+        return files().list().stream().filter(f -> visible(f)).toList();
+    }
+
+    /** The evidence file, when it exists and its endpoint is the caller's. */
+    public Optional<EvidenceFile> find(long id) {
+        return files().find(id).filter(this::visible);
+    }
+
+    private boolean visible(EvidenceFile f) {
+        return scope.caller().role() == Role.ADMINISTRATOR || scope.sees(f.endpoint());
+    }
+
+    /** Where the file of evidence {@code id} is (or is being) written. */
+    public Path location(long id) {
+        return data.root().resolve(FOLDER).resolve(Long.toString(id));
+    }
+
+    /**
+     * The stored copy of a complete evidence file, to stream to the caller; audited.
+     *
+     * @throws AccessDeniedException for a read-only user
+     */
+    public Path download(EvidenceFile f) {
+        scope.require(Action.EXPORT);
+        scope.audit("evidence.download", f.endpoint(), AuditLog.OK, "evidence file " + f.id() + ": " + f.path() + " (SHA-256 " + f.sha256()
+                + ") as an encrypted ZIP");
+        return location(f.id());
+    }
+}

@@ -1,0 +1,145 @@
+package trailhound.agent;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/*
+ * Why the real path: a request names a path as the analyst typed it, and `..`, a symbolic link or a
+ * link in a parent folder can lead anywhere. toRealPath() follows every link and removes every `..`
+ * the way the operating system will when the file is opened, so what is checked is what is touched.
+ * The roots and the deny list are resolved the same way once, at start (a denied folder named through a
+ * link is still denied). A small window remains between the check and the use (a link swapped in
+ * between); the agent runs the operation on the resolved path, never on the text it was given, which
+ * closes it for everything but a parent folder replaced by a link in that instant.
+ */
+
+/**
+ * The agent's file system safety rules: allowed roots (default: every root of the file system) and
+ * a deny list that always holds the agent's own state folder (its identity and store). A path is
+ * resolved on the agent (symbolic links and {@code ..} followed) and then must lie under a root and
+ * under no denied folder; anything else is refused with a reason. Immutable, thread-safe.
+ */
+final class FileRules {
+    /** A path refused by the rules, or that does not exist; the message says which and why. */
+    static final class Refused extends IOException {
+        final boolean missing;
+
+        Refused(String message, boolean missing) {
+            super(message);
+            this.missing = missing;
+        }
+    }
+
+    private final List<Path> roots;
+    private final List<Path> denied;
+
+    private FileRules(List<Path> roots, List<Path> denied) {
+        this.roots = List.copyOf(roots);
+        this.denied = List.copyOf(denied);
+    }
+
+    /**
+     * @param allowed the folders the server may reach (empty: the whole file system)
+     * @param deny folders it may never reach, besides {@code state}
+     * @param state the agent's own state folder, always denied
+     * @throws IOException when an allowed root does not exist
+     */
+    static FileRules of(List<Path> allowed, List<Path> deny, Path state) throws IOException {
+        List<Path> roots = new ArrayList<>();
+        if (allowed.isEmpty()) {
+            for (Path r : FileSystems.getDefault().getRootDirectories()) roots.add(r);
+        } else {
+            for (Path a : allowed) {
+                if (!Files.isDirectory(a)) throw new IOException("--allow-root " + a + ": no such folder");
+                roots.add(a.toRealPath());
+            }
+        }
+        List<Path> denied = new ArrayList<>();
+        denied.add(real(state));
+        for (Path d : deny) denied.add(real(d));
+        return new FileRules(roots, denied);
+    }
+
+    /** A folder's real path when it exists; else its absolute, normalised path (denied in case it appears). */
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    List<Path> roots() {
+        return roots;
+    }
+
+    List<Path> denied() {
+        return denied;
+    }
+
+    /**
+     * The real path {@code text} names, when the rules allow it.
+     *
+     * @throws Refused when it is not absolute, does not exist, or resolves outside the roots or into a denied folder
+     */
+    Path resolve(String text) throws Refused {
+        if (text == null || text.isBlank()) throw new Refused("no path given: give an absolute path such as " + roots.getFirst(), false);
+        Path asked;
+        try {
+            asked = Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new Refused("'" + text + "' is not a path on this endpoint: " + e.getReason(), false);
+        }
+        if (!asked.isAbsolute()) throw new Refused("'" + text + "' is not absolute: give the whole path, from " + roots.getFirst(), false);
+        Path real;
+        try {
+            real = asked.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new Refused(text + ": no such file or folder", true);
+        } catch (IOException e) {
+            throw new Refused(text + ": cannot be resolved (" + e.getMessage() + ")", false);
+        }
+        check(text, real);
+        return real;
+    }
+
+    /** The real path of an entry found in an allowed folder, checked again: a link inside may lead out. */
+    private void check(String text, Path real) throws Refused {
+        String via = real.toString().equals(text) ? "" : " (" + text + " resolves to it)";
+        if (roots.stream().noneMatch(real::startsWith)) {
+            throw new Refused(real + " is outside the agent's allowed roots " + roots + via
+                    + "; the agent's --allow-root options say where the server may reach", false);
+        }
+        for (Path d : denied) {
+            if (real.startsWith(d)) {
+                throw new Refused(real + " lies in " + d + ", which the agent denies" + via
+                        + (d.equals(denied.getFirst()) ? " (its own state folder: identity and store)" : " (its --deny option)"), false);
+            }
+        }
+    }
+
+    /** Whether {@code p} (already real) is a file system root the listing may show as such. */
+    boolean isRoot(Path p) {
+        return roots.contains(p);
+    }
+
+    /** The folder above {@code folder} when it is still allowed, else null. */
+    Path parent(Path folder) {
+        if (isRoot(folder)) return null;
+        Path parent = folder.getParent();
+        if (parent == null) return null;
+        try {
+            check(parent.toString(), parent.toRealPath(LinkOption.NOFOLLOW_LINKS));
+            return parent;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package trailhound.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import trailhound.protocol.Message;
+import trailhound.protocol.Protocol;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+/*
+ * A folder of 100,000 entries: sorting needs every entry's attributes, so the agent reads the folder
+ * once (one lstat per entry, ~0.5 s for 100,000 on a laptop disk) and keeps that one sorted listing for
+ * LISTING_KEPT, so that the next pages of the same folder and sort come from memory; only pages travel
+ * (Protocol.MAX_PAGE_ENTRIES at most), never the whole folder in one frame. One listing is kept: the
+ * analyst pages through one folder at a time.
+ */
+
+/**
+ * Answers the server's {@link Message.Request}s (protocol 3): folder listings in pages, file
+ * descriptions and chunks, deletions and kills, every path through {@link FileRules}. Kills and
+ * deletions are recorded as events in the agent's store (type {@code agent}, operation {@code kill} or
+ * {@code delete_file}). Thread-safe (one request at a time is the agent's use).
+ */
+final class FileService {
+    static final long LISTING_KEPT_MS = 60_000;
+
+    private final FileRules rules;
+    private final LocalStore store;
+    private final String endpoint;
+    private Cached cached;
+
+    private record Cached(Path folder, String sort, boolean descending, List<Message.FileEntry> entries, long at) {}
+
+    FileService(FileRules rules, LocalStore store, String endpoint) {
+        this.rules = rules;
+        this.store = store;
+        this.endpoint = endpoint;
+    }
+
+    /** The reply to {@code request}: its own kind, or {@link Message.Failed} saying why not. */
+    synchronized Message.Reply answer(Message.Request request) {
+        try {
+            return switch (request) {
+                case Message.ListFiles r -> list(r);
+                case Message.StatFile r -> stat(r);
+                case Message.ReadFile r -> read(r);
+                case Message.DeleteFile r -> delete(r);
+                case Message.KillProcess r -> kill(r);
+            };
+        } catch (FileRules.Refused e) {
+            return failed(request, e.missing ? Protocol.Failure.NOT_FOUND : Protocol.Failure.REFUSED, e.getMessage());
+        } catch (NoSuchFileException e) {
+            return failed(request, Protocol.Failure.NOT_FOUND, e.getFile() + ": no such file or folder (gone meanwhile?)");
+        } catch (AccessDeniedException e) {
+            return failed(request, Protocol.Failure.IO, e.getFile() + ": the operating system refused the agent access"
+                    + " (the agent runs as " + System.getProperty("user.name") + ")");
+        } catch (IOException | RuntimeException e) {
+            return failed(request, Protocol.Failure.IO, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static Message.Failed failed(Message.Request r, Protocol.Failure code, String message) {
+        return new Message.Failed(r.requestId(), code.code(), message);
+    }
+
+    private Message.Reply list(Message.ListFiles r) throws IOException {
+        String sort = r.sort() == null ? "name" : r.sort();
+        if (!Protocol.SORT_KEYS.contains(sort)) {
+            return failed(r, Protocol.Failure.BAD_REQUEST, "cannot sort by '" + sort + "': sort by one of " + Protocol.SORT_KEYS);
+        }
+        if (r.offset() < 0 || r.limit() < 1 || r.limit() > Protocol.MAX_PAGE_ENTRIES) {
+            return failed(r, Protocol.Failure.BAD_REQUEST, "offset must be 0 or more and limit 1 to " + Protocol.MAX_PAGE_ENTRIES);
+        }
+        Path folder = rules.resolve(r.path() == null ? rules.roots().getFirst().toString() : r.path());
+        if (!Files.isDirectory(folder)) {
+            return failed(r, Protocol.Failure.WRONG_TYPE, folder + " is a file, not a folder: keep it as evidence to see it");
+        }
+        long now = System.currentTimeMillis();
+        Cached c = cached;
+        if (c == null || !c.folder.equals(folder) || !c.sort.equals(sort) || c.descending != r.descending() || r.offset() == 0
+                || now - c.at > LISTING_KEPT_MS) {
+            c = new Cached(folder, sort, r.descending(), read(folder, sort, r.descending()), now); // the first page reads afresh
+            cached = c;
+        }
+        int from = Math.min(r.offset(), c.entries.size());
+        int to = Math.min(c.entries.size(), from + r.limit());
+        Path parent = rules.parent(folder);
+        return new Message.Listing(r.requestId(), folder.toString(), parent == null ? null : parent.toString(),
+                rules.roots().stream().map(Path::toString).toList(), c.entries.size(), from, new ArrayList<>(c.entries.subList(from, to)));
+    }
+
+    private static List<Message.FileEntry> read(Path folder, String sort, boolean descending) throws IOException {
+        List<Message.FileEntry> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path p : entries) out.add(entry(p));
+        }
+        Comparator<Message.FileEntry> byName = Comparator.comparing(Message.FileEntry::name);
+        Comparator<Message.FileEntry> order = switch (sort) {
+            case "type" -> Comparator.comparing(Message.FileEntry::type);
+            case "size" -> Comparator.comparing(Message.FileEntry::size, Comparator.nullsFirst(Comparator.naturalOrder()));
+            case "created" -> Comparator.comparing(Message.FileEntry::created, Comparator.nullsFirst(Comparator.naturalOrder()));
+            case "modified" -> Comparator.comparing(Message.FileEntry::modified, Comparator.nullsFirst(Comparator.naturalOrder()));
+            case "permissions" -> Comparator.comparing(Message.FileEntry::permissions, Comparator.nullsFirst(Comparator.naturalOrder()));
+            case "owner" -> Comparator.comparing(Message.FileEntry::owner, Comparator.nullsFirst(Comparator.naturalOrder()));
+            default -> byName;
+        };
+        order = order.thenComparing(byName);
+        out.sort(descending ? order.reversed() : order);
+        return out;
+    }
+
+    /** An entry's own attributes: a symbolic link is described, not followed. */
+    private static Message.FileEntry entry(Path p) {
+        String name = p.getFileName().toString();
+        try {
+            BasicFileAttributes a;
+            String permissions = null;
+            String owner = null;
+            try {
+                PosixFileAttributes posix = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                a = posix;
+                permissions = PosixFilePermissions.toString(posix.permissions());
+                owner = posix.owner().getName();
+            } catch (UnsupportedOperationException notPosix) {
+                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
+            }
+            String type = a.isSymbolicLink() ? "link" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other";
+            String target = a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : null;
+            return new Message.FileEntry(name, type, a.size(), millis(a.creationTime()), millis(a.lastModifiedTime()), permissions, owner,
+                    target);
+        } catch (IOException e) {
+            return new Message.FileEntry(name, "other", null, null, null, null, null, null); // gone or unreadable meanwhile
+        }
+    }
+
+    private static Long millis(FileTime t) {
+        return t == null ? null : t.toMillis();
+    }
+
+    private Message.Reply stat(Message.StatFile r) throws IOException {
+        Path file = rules.resolve(r.path());
+        if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, file + " is not a regular file");
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return new Message.FileInfo(r.requestId(), file.toString(), a.size(), a.lastModifiedTime().toMillis(),
+                r.hash() ? sha256(file) : null);
+    }
+
+    private Message.Reply read(Message.ReadFile r) throws IOException {
+        if (r.offset() < 0 || r.length() < 1 || r.length() > Protocol.CHUNK_BYTES) {
+            return failed(r, Protocol.Failure.BAD_REQUEST, "offset must be 0 or more and length 1 to " + Protocol.CHUNK_BYTES);
+        }
+        Path file = rules.resolve(r.path());
+        if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, file + " is not a regular file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(r.length(), size - r.offset())));
+            while (buffer.hasRemaining()) {
+                int n = ch.read(buffer, r.offset() + buffer.position());
+                if (n < 0) break;
+            }
+            byte[] data = buffer.position() == buffer.capacity() ? buffer.array() : java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            return new Message.FileChunk(r.requestId(), r.offset(), data, size, Files.getLastModifiedTime(file).toMillis());
+        }
+    }
+
+    private Message.Reply delete(Message.DeleteFile r) throws IOException {
+        Path target = rules.resolve(r.path());
+        if (rules.isRoot(target)) return failed(r, Protocol.Failure.REFUSED, target + " is an allowed root: the agent never deletes one");
+        try {
+            Files.delete(target);
+        } catch (DirectoryNotEmptyException e) {
+            return failed(r, Protocol.Failure.WRONG_TYPE, target + " is a folder that is not empty: delete its files first");
+        }
+        record("delete_file", Field.FILE_PATH, target.toString(), null,
+                "deleted " + target + " at the request of " + r.user() + " through the server");
+        return new Message.Done(r.requestId(), "deleted " + target);
+    }
+
+    private Message.Reply kill(Message.KillProcess r) throws IOException {
+        if (r.pid() == ProcessHandle.current().pid()) {
+            return failed(r, Protocol.Failure.REFUSED, "pid " + r.pid() + " is the agent itself: stop it on the endpoint instead");
+        }
+        Optional<ProcessHandle> found = ProcessHandle.of(r.pid());
+        if (found.isEmpty() || !found.get().isAlive()) {
+            return failed(r, Protocol.Failure.NOT_FOUND, "no process " + r.pid() + " runs on " + endpoint + " (it has ended)");
+        }
+        ProcessHandle p = found.get();
+        String path = p.info().command().orElse(null);
+        if (r.expectedPath() != null && path != null && !path.equals(r.expectedPath())) {
+            return failed(r, Protocol.Failure.REFUSED, "pid " + r.pid() + " now runs " + path + ", not " + r.expectedPath()
+                    + ": the process has ended and its pid was reused; nothing killed");
+        }
+        if (!p.destroyForcibly()) {
+            return failed(r, Protocol.Failure.IO, "the operating system refused to kill pid " + r.pid() + " (the agent runs as "
+                    + System.getProperty("user.name") + ")");
+        }
+        String what = "killed pid " + r.pid() + (path == null ? "" : " (" + path + ")") + " at the request of " + r.user()
+                + " through the server";
+        record("kill", Field.PROCESS_PATH, path, r.pid(), what);
+        return new Message.Done(r.requestId(), what);
+    }
+
+    /** An event of the agent's own action, as gap events are: type agent, the sentence in command_line. */
+    private void record(String operation, Field pathField, String path, Long pid, String what) throws IOException {
+        long now = System.currentTimeMillis();
+        Event.Builder b = Event.builder().set(Field.EVENT_UID, "k" + Long.toHexString(now) + "-" + Long.toHexString(System.nanoTime()))
+                .ts(now).set(Field.TYPE, "agent").set(Field.OPERATION, operation)
+                .set(Field.COMMAND_LINE, what);
+        if (path != null) b.set(pathField, path);
+        if (pid != null) b.set(Field.PID, Long.toString(pid));
+        store.append(List.of(b.build()), -1);
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

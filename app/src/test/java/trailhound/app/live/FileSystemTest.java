@@ -1,0 +1,599 @@
+package trailhound.app.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.access.Access;
+import trailhound.access.Caller;
+import trailhound.access.Role;
+import trailhound.app.Main;
+import trailhound.ingest.DataDir;
+import trailhound.protocol.Message;
+
+/**
+ * The file system of a live endpoint, end to end with real processes: a server ({@code trailhound
+ * serve}, HTTPS) and one agent ({@code trailhound agent}, recording this machine) on loopback through a
+ * relay whose connections the test cuts, the agent's allowed root a temporary folder tree with a
+ * 100,000-entry folder, a symbolic link pointing outside, a sparse file of 300 MB and the agent's own
+ * state folder. Listing and paging, traversal refused, a download cut in the middle and resumed with
+ * its checksum, the encrypted ZIP opened by 7-Zip, delete for administrators only, kill, an old agent,
+ * and the Browse File System page in a real browser. One server and one agent for the whole class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FileSystemTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BIG = 100_000;
+    private static final long SPARSE_BYTES = 300L << 20;
+    private static final String ENDPOINT = "fs-01";
+    private static final String PASSWORD = "a long enough password 7";
+
+    @TempDir static Path tmp;
+    private Path data;
+    private Path tree;
+    private Path outside;
+    private int port;
+    private Process server;
+    private Process agent;
+    private CuttableProxy proxy;
+    private String admin;
+    private String analyst;
+    private String readOnly;
+    private String connection;
+    /** The executable of the process the kill test ended: its event's process_path. */
+    private String killedFrom;
+
+    @BeforeAll
+    void start() throws Exception {
+        data = tmp.resolve("data");
+        tree = Files.createDirectories(tmp.resolve("tree"));
+        outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "outside the allowed root");
+        Files.createSymbolicLink(tree.resolve("escape"), outside);
+        Path big = Files.createDirectories(tree.resolve("big"));
+        for (int i = 0; i < BIG; i++) Files.createFile(big.resolve(String.format("f%06d.txt", i)));
+        try (RandomAccessFile sparse = new RandomAccessFile(tree.resolve("sparse.bin").toFile(), "rw")) {
+            sparse.setLength(SPARSE_BYTES); // holes: several hundred MB that cost no disk
+            Random random = new Random(16);
+            byte[] block = new byte[1 << 20];
+            for (long at : new long[] {0, 7L << 20, SPARSE_BYTES / 2 + 12345, SPARSE_BYTES - block.length}) {
+                random.nextBytes(block);
+                sparse.seek(at);
+                sparse.write(block);
+            }
+        }
+        Files.writeString(tree.resolve("small.txt"), "small");
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        server = java(tmp.resolve("server.log"), "trailhound.app.Main", "serve", "--data", data.toString(), "--port", Integer.toString(port),
+                "--evidence-max-size", "500m");
+        waitFor("the server to listen", () -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (IOException e) {
+                if (!server.isAlive()) throw new AssertionError("the server exited: " + read(tmp.resolve("server.log")));
+                return false;
+            }
+        });
+        proxy = new CuttableProxy(port);
+        agent = java(tmp.resolve("agent.log"), "trailhound.agent.AgentMain", "--server", "https://127.0.0.1:" + proxy.port(), "--state",
+                tree.resolve("state").toString(), "--token", enrolmentToken(), "--name", ENDPOINT, "--allow-root", tree.toString(),
+                "--poll-interval", "60000");
+        admin = apiToken("chief", Role.ADMINISTRATOR, null);
+        waitFor("the agent online", () -> api("GET", "/api/v1/live/endpoints?q=" + ENDPOINT, admin, null).contains("\"online\":true"));
+        analyst = apiToken("ana", Role.ANALYST, "FS");
+        readOnly = apiToken("reader", Role.READ_ONLY, "FS");
+        JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"" + ENDPOINT + "\"]}"));
+        connection = opened.path("connections").get(0).path("id").asText();
+        assertEquals("connected", opened.path("connections").get(0).path("state").asText(), opened.toString());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (Boolean.getBoolean("trailhound.showLogs")) {
+            System.out.println("==== server\n" + read(tmp.resolve("server.log")) + "\n==== agent\n" + read(tmp.resolve("agent.log")));
+        }
+        if (agent != null) agent.destroyForcibly().waitFor();
+        if (proxy != null) proxy.close();
+        if (server != null) {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+        }
+    }
+
+    private String files(String query) {
+        return "/api/v1/live/connections/" + connection + "/files" + query;
+    }
+
+    private static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(1)
+    void listing_aHundredThousandEntries_arriveInSortedPages_withEveryColumn() throws Exception {
+        JsonNode root = JSON.readTree(api("GET", files("?path=" + q(tree.toString())), analyst, null));
+        assertEquals(tree.toRealPath().toString(), root.path("path").asText());
+        assertTrue(root.path("parent").isNull(), "the allowed root has no parent to show: " + root.path("parent"));
+        List<String> names = new ArrayList<>();
+        root.path("entries").forEach(e -> names.add(e.path("name").asText()));
+        assertEquals(List.of("big", "escape", "small.txt", "sparse.bin", "state"), names, "sorted by name");
+        JsonNode sparse = root.path("entries").get(3);
+        assertEquals("file", sparse.path("type").asText());
+        assertEquals(SPARSE_BYTES, sparse.path("size").asLong());
+        assertEquals(Files.getPosixFilePermissions(tree.resolve("sparse.bin")),
+                java.nio.file.attribute.PosixFilePermissions.fromString(sparse.path("permissions").asText()));
+        assertEquals(System.getProperty("user.name"), sparse.path("owner").asText());
+        assertEquals(java.time.Instant.ofEpochMilli(Files.getLastModifiedTime(tree.resolve("sparse.bin")).toMillis()).toString(),
+                sparse.path("modified").asText());
+        assertFalse(sparse.path("created").isMissingNode());
+        JsonNode link = root.path("entries").get(1);
+        assertEquals("link", link.path("type").asText(), "a link is described, not followed");
+        assertEquals(outside.toString(), link.path("target").asText());
+
+        JsonNode bySize = JSON.readTree(api("GET", files("?path=" + q(tree.toString()) + "&sort=size&order=desc"), analyst, null));
+        assertEquals("sparse.bin", bySize.path("entries").get(0).path("name").asText(), "the largest first");
+
+        // the 100,000-entry folder: page after page, every name once, in order, as an independent listing says
+        List<String> expected;
+        try (var s = Files.list(tree.resolve("big"))) {
+            expected = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        JsonNode first = JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString())), analyst, null));
+        assertEquals(BIG, first.path("total").asLong());
+        int pages = first.path("pages").asInt();
+        assertEquals(BIG / first.path("page_size").asInt(), pages);
+        List<String> all = new ArrayList<>();
+        for (int page = 1; page <= pages; page++) {
+            JsonNode p = page == 1 ? first : JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=" + page),
+                    analyst, null));
+            assertEquals(page, p.path("page").asInt());
+            p.path("entries").forEach(e -> all.add(e.path("name").asText()));
+        }
+        assertEquals(expected, all);
+        JsonNode past = JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=" + (pages + 1)), analyst, null));
+        assertEquals(0, past.path("entries").size(), "past the last page: empty");
+        assertEquals(403, status("GET", files("?path=" + q(tree.toString())), readOnly, null), "browsing is an analyst's");
+    }
+
+    @Test
+    @Order(2)
+    void traversal_throughDotDotLinksOrIntoTheStateFolder_isRefusedWithAReason() throws Exception {
+        for (String path : List.of(tree + "/..", tree + "/big/../../outside", tree + "/escape", tree + "/escape/secret.txt", "/etc")) {
+            HttpResponse<String> r = send("GET", files("?path=" + q(path)), analyst, null);
+            assertEquals(403, r.statusCode(), path + ": " + r.body());
+            assertTrue(r.body().contains("outside the agent's allowed roots"), r.body());
+        }
+        HttpResponse<String> state = send("GET", files("?path=" + q(tree.resolve("state").toString())), analyst, null);
+        assertEquals(403, state.statusCode(), state.body());
+        assertTrue(state.body().contains("its own state folder"), state.body());
+        HttpResponse<String> relative = send("GET", files("?path=big"), analyst, null);
+        assertEquals(403, relative.statusCode());
+        assertTrue(relative.body().contains("is not absolute"), relative.body());
+        HttpResponse<String> missing = send("GET", files("?path=" + q(tree.resolve("nope").toString())), analyst, null);
+        assertEquals(404, missing.statusCode(), missing.body());
+
+        // the same rules for evidence and deletion
+        JsonNode started = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + tree + "/escape/secret.txt\"}"));
+        JsonNode failed = waitForEvidence(started.path("evidence_id").asLong(), analyst);
+        assertEquals("failed", failed.path("state").asText());
+        assertTrue(failed.path("reason").asText().contains("outside the agent's allowed roots"), failed.toString());
+        HttpResponse<String> delete = send("DELETE", files("?path=" + q(tree + "/big/../escape/secret.txt")), admin, null);
+        assertEquals(403, delete.statusCode(), delete.body());
+        delete = send("DELETE", files("?path=" + q(tree.resolve("state").resolve("identity.properties").toString())), admin, null);
+        assertEquals(403, delete.statusCode(), delete.body());
+        assertTrue(Files.exists(outside.resolve("secret.txt")) && Files.exists(tree.resolve("state").resolve("identity.properties")));
+    }
+
+    @Test
+    @Order(3)
+    void download_cutInTheMiddle_resumes_matchesItsChecksum_andLeavesAsAnEncryptedZip() throws Exception {
+        String expected = sha256(Files.newInputStream(tree.resolve("sparse.bin")));
+        int connectionsBefore = proxy.accepted();
+        JsonNode started = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}"));
+        long id = started.path("evidence_id").asLong();
+        assertEquals("transferring", started.path("state").asText());
+        waitFor("some of the file to arrive", () -> {
+            JsonNode p = evidence(id, analyst).path("progress");
+            return p.path("received").asLong() >= 4L << 20;
+        });
+        JsonNode midway = evidence(id, analyst);
+        assertTrue(midway.path("progress").path("received").asLong() < SPARSE_BYTES, "cut in the middle: " + midway);
+        proxy.cutAll(); // the network drops the agent's connection mid-transfer
+        JsonNode done = waitForEvidence(id, analyst);
+        assertEquals("complete", done.path("state").asText(), done.toString());
+        assertTrue(proxy.accepted() > connectionsBefore, "the agent reconnected");
+        assertEquals(expected, done.path("sha256").asText(), "the copy's SHA-256 is the file's");
+        assertEquals(SPARSE_BYTES, done.path("size").asLong());
+        assertEquals(tree.toRealPath().resolve("sparse.bin").toString(), done.path("path").asText());
+        assertEquals("ana", done.path("created_by").asText());
+        assertTrue(auditDetails("evidence.fetch").stream().anyMatch(d -> d.startsWith("evidence file " + id + ": ")
+                && d.contains("SHA-256 " + expected) && d.contains("resumed after")), "resumed, not restarted: " + auditDetails("evidence.fetch"));
+        Path stored = data.resolve("evidence").resolve("files").resolve(Long.toString(id));
+        assertEquals(expected, sha256(Files.newInputStream(stored)));
+
+        assertTrue(JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").toString().contains("\"id\":" + id));
+        assertEquals(403, status("GET", "/api/v1/evidence/" + id + "/download", readOnly, null), "downloads are an analyst's");
+        Path zip = tmp.resolve("evidence.zip");
+        HttpResponse<Path> r = http().send(request("GET", "/api/v1/evidence/" + id + "/download", analyst, null).build(),
+                HttpResponse.BodyHandlers.ofFile(zip));
+        assertEquals(200, r.statusCode());
+        String sevenZip = sevenZip();
+        String listing = run(List.of(sevenZip, "l", "-slt", zip.toString()), null); // no password: names and methods are readable
+        assertTrue(listing.contains("Path = sparse.bin"), listing);
+        assertTrue(listing.contains("Encrypted = +") && listing.contains("AES-256"), listing);
+        Process extract = new ProcessBuilder(sevenZip, "x", "-so", "-p" + "infected", zip.toString()).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String unzipped = sha256(extract.getInputStream());
+        assertEquals(0, extract.waitFor());
+        assertEquals(expected, unzipped, "7-Zip with the password gives back the file exactly");
+        Process wrong = new ProcessBuilder(sevenZip, "t", "-pwrong", zip.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(wrong.waitFor() != 0, "a wrong password opens nothing");
+    }
+
+    @Test
+    @Order(4)
+    void download_largerThanTheCap_failsSayingSo() throws Exception {
+        try (RandomAccessFile huge = new RandomAccessFile(tree.resolve("huge.bin").toFile(), "rw")) {
+            huge.setLength(600L << 20);
+        }
+        JsonNode started = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("huge.bin") + "\"}"));
+        JsonNode failed = waitForEvidence(started.path("evidence_id").asLong(), analyst);
+        assertEquals("failed", failed.path("state").asText());
+        assertTrue(failed.path("reason").asText().contains("more than the server's size cap of " + (500L << 20) + " bytes: raise it"),
+                failed.toString());
+        assertEquals(409, status("GET", "/api/v1/evidence/" + failed.path("id").asLong() + "/download", analyst, null));
+        Files.delete(tree.resolve("huge.bin"));
+    }
+
+    @Test
+    @Order(5)
+    void delete_byAnAdministrator_refusedToAnAnalyst_andAudited() throws Exception {
+        Path victim = tree.resolve("small.txt");
+        assertEquals(403, status("DELETE", files("?path=" + q(victim.toString())), analyst, null));
+        assertTrue(Files.exists(victim), "an analyst deletes nothing");
+        String real = victim.toRealPath().toString();
+        JsonNode deleted = JSON.readTree(api("DELETE", files("?path=" + q(victim.toString())), admin, null));
+        assertEquals(real, deleted.path("deleted").asText());
+        assertFalse(Files.exists(victim));
+        assertTrue(auditDetails("live.files.delete").stream().anyMatch(d -> d.equals("deleted " + deleted.path("deleted").asText())));
+        assertEquals(404, status("DELETE", files("?path=" + q(victim.toString())), admin, null), "gone already");
+        assertEquals(400, status("DELETE", files("?path=" + q(tree.resolve("big").toString())), admin, null), "a folder with files");
+    }
+
+    @Test
+    @Order(6)
+    void kill_byAnAnalyst_endsTheProcess_isAuditedAndRecordedAsAnEvent() throws Exception {
+        Process victim = new ProcessBuilder("sleep", "600").start();
+        try {
+            String path = victim.info().command().orElseThrow();
+            killedFrom = path;
+            assertEquals(403, status("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill", readOnly, null));
+            HttpResponse<String> reused = send("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill",
+                    analyst, "{\"process_path\":\"/usr/bin/not-sleep\"}");
+            assertEquals(403, reused.statusCode(), reused.body());
+            assertTrue(reused.body().contains("its pid was reused; nothing killed"), reused.body());
+            assertTrue(victim.isAlive());
+            JsonNode killed = JSON.readTree(api("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill",
+                    analyst, "{\"process_path\":\"" + path + "\"}"));
+            assertEquals(victim.pid(), killed.path("killed").asLong());
+            assertTrue(victim.waitFor(30, TimeUnit.SECONDS), "the process ended");
+            assertTrue(auditDetails("live.process.kill").stream().anyMatch(d -> d.startsWith("killed pid " + victim.pid() + " (" + path
+                    + ") at the request of ana")), auditDetails("live.process.kill").toString());
+            waitFor("the kill event from the agent", () -> count("type:agent AND operation:kill AND pid:" + victim.pid()) == 1);
+            assertEquals(404, status("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill", analyst, null));
+        } finally {
+            victim.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void agentOfProtocol2_isAccepted_butToldItIsTooOldForTheFileSystem() throws Exception {
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.send(new Message.Hello(2, "0.0.9"));
+            assertEquals(2, raw.next(Message.Welcome.class).protocol());
+            raw.send(new Message.Enrol(enrolmentToken(), "old-01", "h", "os", "a00000000000000f2", "V".repeat(43)));
+            raw.next(Message.Enrolled.class);
+            raw.next(Message.Authenticated.class);
+            JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"old-01\"]}"));
+            String id = opened.path("connections").get(0).path("id").asText();
+            HttpResponse<String> r = send("GET", "/api/v1/live/connections/" + id + "/files", admin, null);
+            assertEquals(409, r.statusCode(), r.body());
+            assertTrue(r.body().contains("speaks protocol 2, too old for the file system; upgrade it"), r.body());
+        }
+    }
+
+    @Test
+    @Order(8)
+    void browseFileSystemPage_breadcrumbsTypedPathSortPages_keepDeleteKill_folderIcon() throws Exception {
+        org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile"));
+        try {
+            driver.get("https://127.0.0.1:" + port + "/login");
+            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
+            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
+            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
+            driver.findElement(org.openqa.selenium.By.id("logout"));
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(tree.toString()));
+            List<String> names = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).stream()
+                    .map(tr -> tr.getAttribute("data-name")).toList();
+            assertTrue(names.containsAll(List.of("big", "escape", "sparse.bin", "state")), names.toString());
+            List<String> crumbs = driver.findElements(org.openqa.selenium.By.cssSelector("#files-crumbs a.crumb")).stream()
+                    .map(org.openqa.selenium.WebElement::getText).toList();
+            assertEquals(List.of(tree.toRealPath().getFileName().toString()), crumbs, "no step above the allowed root");
+
+            // sort by size, largest first: two clicks on the column
+            driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=size] a")).click();
+            driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=size][aria-sort=ascending]"));
+            driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=size] a")).click();
+            driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=size][aria-sort=descending]"));
+            assertEquals("sparse.bin", driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).getFirst()
+                    .getAttribute("data-name"));
+
+            // into the big folder by name, then its pages
+            driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=name] a")).click();
+            driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=name][aria-sort=ascending]"));
+            driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=big] a.file-open")).click();
+            assertEquals("100000 entries · page 1 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
+            assertEquals(List.of(tree.toRealPath().getFileName().toString(), "big"), driver.findElements(
+                    org.openqa.selenium.By.cssSelector("#files-crumbs a.crumb")).stream().map(org.openqa.selenium.WebElement::getText).toList());
+            driver.findElement(org.openqa.selenium.By.id("files-next")).click();
+            assertEquals("100000 entries · page 2 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
+            assertEquals("f001000.txt", driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).getFirst()
+                    .getAttribute("data-name"));
+            driver.findElement(org.openqa.selenium.By.id("files-up")).click();
+            driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=sparse\\.bin]"));
+
+            // a typed path: allowed opens; outside says why, above the root's listing
+            org.openqa.selenium.WebElement input = driver.findElement(org.openqa.selenium.By.id("files-path"));
+            input.clear();
+            input.sendKeys(tree.resolve("big").toString() + "/../escape");
+            driver.findElement(org.openqa.selenium.By.id("files-go")).click();
+            String error = driver.findElement(org.openqa.selenium.By.id("files-error")).getText();
+            assertTrue(error.contains("outside the agent's allowed roots"), error);
+            Browser.shot(driver, "browse-file-system");
+
+            // keep a file as evidence from the page: Saved evidence shows it until it is complete, then its download
+            Path note = Files.writeString(tree.resolve("note.txt"), "keep me");
+            Path doomed = Files.writeString(tree.resolve("doomed.txt"), "delete me");
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(tree.toString()));
+            driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=note\\.txt] button.keep-evidence")).click();
+            driver.findElement(org.openqa.selenium.By.cssSelector("#evidence-files tr.evidence-row.highlight"));
+            waitFor("the kept file complete on Saved evidence", () -> {
+                driver.navigate().refresh();
+                return !driver.findElements(org.openqa.selenium.By.cssSelector("tr.evidence-row.highlight[data-state=complete] a.evidence-download"))
+                        .isEmpty();
+            });
+            assertTrue(driver.findElement(org.openqa.selenium.By.cssSelector("tr.evidence-row.highlight")).getText()
+                    .contains(sha256(Files.newInputStream(note))));
+
+            // delete from the page: a confirmation naming the path and the host, then the folder without it
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(tree.toString()));
+            driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=doomed\\.txt] a.file-delete")).click();
+            String host = ENDPOINT + " (" + java.net.InetAddress.getLocalHost().getHostName() + ")";
+            String question = driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText();
+            assertTrue(question.startsWith("Delete " + tree.toRealPath().resolve("doomed.txt") + " on " + host + "?"), question);
+            driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
+            assertEquals("deleted " + tree.toRealPath().resolve("doomed.txt"), driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+            assertFalse(Files.exists(doomed));
+
+            // kill from a confirmation naming the process and the host
+            Process victim = new ProcessBuilder("sleep", "600").start();
+            try {
+                String exe = victim.info().command().orElseThrow();
+                driver.get("https://127.0.0.1:" + port + "/endpoints/" + ENDPOINT + "/live/kill?pid=" + victim.pid() + "&path=" + q(exe));
+                question = driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText();
+                assertTrue(question.startsWith("Kill process " + exe + " (pid " + victim.pid() + ") on " + host + "?"), question);
+                driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
+                assertEquals("Process killed", driver.findElement(org.openqa.selenium.By.tagName("h1")).getText());
+                assertTrue(victim.waitFor(30, TimeUnit.SECONDS), "the process ended");
+            } finally {
+                victim.destroyForcibly();
+            }
+
+            // the grid: beside a process path, a folder icon (the endpoint is connected) opens the folder holding it
+            driver.get("https://127.0.0.1:" + port + "/endpoints/" + ENDPOINT + "/events?q=" + q("operation:kill")
+                    + "&cols=ts,type,operation,process_path,pid");
+            org.openqa.selenium.WebElement folder = driver.findElement(org.openqa.selenium.By.cssSelector("#events td a.open-folder"));
+            new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15))
+                    .until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOf(folder));
+            String killedPath = folder.getAttribute("href");
+            assertTrue(killedPath.endsWith("/live/files?path=" + q(java.nio.file.Path.of(killedFrom).getParent().toString())), killedPath);
+            folder.click();
+            assertEquals("Browse file system: " + ENDPOINT + " (" + java.net.InetAddress.getLocalHost().getHostName() + ")",
+                    driver.findElement(org.openqa.selenium.By.tagName("h1")).getText());
+            assertTrue(driver.findElement(org.openqa.selenium.By.id("files-error")).getText().contains("outside the agent's allowed roots"),
+                    "the killed process's folder is outside this agent's root");
+        } finally {
+            driver.quit();
+        }
+    }
+
+    // --- helpers
+
+    private JsonNode evidence(long id, String token) {
+        try {
+            return JSON.readTree(api("GET", "/api/v1/evidence/" + id, token, null));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private JsonNode waitForEvidence(long id, String token) throws InterruptedException {
+        JsonNode[] last = new JsonNode[1];
+        waitFor("evidence " + id + " to complete or fail", () -> !(last[0] = evidence(id, token)).path("state").asText().equals("transferring"));
+        return last[0];
+    }
+
+    private long count(String query) {
+        HttpResponse<String> r;
+        try {
+            r = send("GET", "/api/v1/endpoints/" + ENDPOINT + "/count?q=" + q(query), admin, null);
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("total").asLong() : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private List<String> auditDetails(String action) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (DataDir dir = DataDir.open(data)) {
+            Access.over(dir, Clock.systemUTC()).audit().forEach(e -> {
+                if (e.event().action().equals(action)) out.add(e.event().detail());
+            });
+        }
+        return out;
+    }
+
+    private static String sevenZip() {
+        for (String name : List.of("7z", "7zz")) {
+            for (String dir : List.of("/usr/bin", "/usr/local/bin", "/bin")) {
+                if (Files.isExecutable(Path.of(dir, name))) return Path.of(dir, name).toString();
+            }
+        }
+        throw new AssertionError("7-Zip is not installed: apt-get install 7zip (the ZIP test opens the evidence with it)");
+    }
+
+    private static String run(List<String> command, String input) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    private static String sha256(InputStream in) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (in) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** An API token of a new user of {@code role}, granted {@code group} (made with the endpoint) when given. */
+    private String apiToken(String user, Role role, String group) {
+        try (DataDir dir = DataDir.open(data)) {
+            Access access = Access.over(dir, Clock.systemUTC());
+            if (group != null && access.groups().find(group).isEmpty()) access.groups().create(Caller.commandLine(), group, null, List.of(ENDPOINT));
+            access.accounts().create(Caller.commandLine(), user, role, group == null ? List.of() : List.of(group), PASSWORD, false);
+            return access.tokens().create(Caller.commandLine(), user, "file system test", 1).secret();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private String enrolmentToken() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"tokens", "create", "--data", data.toString()}, new PrintWriter(out, true),
+                new PrintWriter(err, true)), err.toString());
+        Matcher m = SECRET.matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        return m.group(1);
+    }
+
+    private static HttpClient http() {
+        try {
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, new javax.net.ssl.TrustManager[] {new RawAgent.TrustAny()}, new java.security.SecureRandom());
+            return HttpClient.newBuilder().sslContext(ssl).build();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final HttpClient HTTP = http();
+
+    private HttpRequest.Builder request(String method, String path, String token, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + token)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) b.header("Content-Type", "application/json");
+        return b;
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
+        return HTTP.send(request(method, path, token, json).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String method, String path, String token, String json) throws Exception {
+        return send(method, path, token, json).statusCode();
+    }
+
+    private String api(String method, String path, String token, String json) {
+        try {
+            HttpResponse<String> r = send(method, path, token, json);
+            if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
+            return r.body();
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + path + ": " + e, e);
+        }
+    }
+
+    private Process java(Path log, String main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package trailhound.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Files fetched from endpoints as evidence (table {@code evidence_files}): who asked, when, from which
+ * endpoint and path, and once verified its size and SHA-256. The file itself lives under the data
+ * folder ({@code evidence/files/<id>}); who may list or download which is module access's job, this
+ * only stores. Thread-safe.
+ */
+public final class EvidenceFiles {
+    /** Where a file stands. */
+    public enum State {
+        TRANSFERRING, COMPLETE, FAILED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static State of(String label) {
+            return valueOf(label.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /**
+     * A file kept as evidence. {@code path} the agent's resolved path, {@code name} its last part;
+     * {@code size} bytes and {@code sha256} hex, null until complete; {@code reason} why it failed;
+     * times epoch ms.
+     */
+    public record EvidenceFile(long id, String endpoint, String path, String name, Long size, String sha256, State state, String reason,
+            String createdBy, long createdAt, Long completedAt) {}
+
+    private static final String COLUMNS = "id, endpoint, path, name, size, sha256, state, reason, created_by, created_at, completed_at";
+
+    private final Database db;
+
+    EvidenceFiles(Database db) {
+        this.db = db;
+    }
+
+    /** A new file being transferred; answers its id. */
+    public long begin(String endpoint, String path, String name, String createdBy, long at) {
+        return db.write("record evidence file", c -> Sql.list(c, "INSERT INTO evidence_files(endpoint, path, name, state, created_by,"
+                + " created_at) VALUES (?, ?, ?, 'transferring', ?, ?) RETURNING id", rs -> rs.getLong(1), endpoint, path, name, createdBy,
+                at).getFirst());
+    }
+
+    /** The transfer completed and was verified. */
+    public void complete(long id, String path, long size, String sha256, long at) {
+        db.write("complete evidence file", c -> Sql.update(c, "UPDATE evidence_files SET state = 'complete', path = ?, size = ?, sha256 = ?,"
+                + " reason = NULL, completed_at = ? WHERE id = ?", path, size, sha256, at, id));
+    }
+
+    /** The transfer failed, for {@code reason}. */
+    public void fail(long id, String reason, long at) {
+        db.write("fail evidence file", c -> Sql.update(c, "UPDATE evidence_files SET state = 'failed', reason = ?, completed_at = ?"
+                + " WHERE id = ?", reason, at, id));
+    }
+
+    /** Marks every transfer still running as failed (a server stopped in the middle of them); answers how many. */
+    public int failUnfinished(String reason, long at) {
+        return db.write("fail unfinished evidence files", c -> Sql.update(c, "UPDATE evidence_files SET state = 'failed', reason = ?,"
+                + " completed_at = ? WHERE state = 'transferring'", reason, at));
+    }
+
+    public Optional<EvidenceFile> find(long id) {
+        return db.read("read evidence file", c -> Sql.list(c, "SELECT " + COLUMNS + " FROM evidence_files WHERE id = ?", EvidenceFiles::row,
+                id).stream().findFirst());
+    }
+
+    /** Every evidence file, newest first. */
+    public List<EvidenceFile> list() {
+        return db.read("read evidence files", c -> Sql.list(c, "SELECT " + COLUMNS + " FROM evidence_files ORDER BY id DESC",
+                EvidenceFiles::row));
+    }
+
+    private static EvidenceFile row(ResultSet rs) throws SQLException {
+        return new EvidenceFile(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), Sql.nullableLong(rs, 5), rs.getString(6),
+                State.of(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getLong(10), Sql.nullableLong(rs, 11));
+    }
+}

@@ -1,0 +1,151 @@
+package trailhound.web.evidence;
+
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import trailhound.access.Action;
+import trailhound.store.EvidenceFiles;
+import trailhound.store.EvidenceFiles.EvidenceFile;
+import trailhound.web.PageChrome;
+import trailhound.web.Routes;
+import trailhound.web.WebContext;
+import trailhound.web.live.FilePull;
+
+/**
+ * Saved evidence files: the JSON API and Saved Evidence > Files. Times ISO-8601 UTC, sizes bytes.
+ * <ul>
+ * <li>{@code GET /api/v1/evidence}: {@code {"files": [...]}}, newest first, each {@code {"id", "endpoint",
+ *     "path", "name", "size", "sha256", "state" (transferring, complete, failed), "reason", "created_by",
+ *     "created_at", "completed_at", "progress": {"received", "size", "resumes"} or null}}; only files of
+ *     endpoints the caller sees.
+ * <li>{@code GET /api/v1/evidence/{id}}: one of them (404 when unknown or not the caller's).
+ * <li>{@code GET /api/v1/evidence/{id}/download}: the file in a ZIP encrypted with AES-256, password
+ *     {@value EvidenceZip#PASSWORD}, its name readable without it (analysts and administrators; audited);
+ *     409 while the file is not complete.
+ * <li>{@code GET /evidence/files}: the page.
+ * </ul>
+ */
+public final class EvidencePages {
+    private final WebContext ctx;
+    private final EvidenceTransfers transfers;
+
+    private EvidencePages(WebContext ctx, EvidenceTransfers transfers) {
+        this.ctx = ctx;
+        this.transfers = transfers;
+    }
+
+    public static void register(Routes routes, WebContext ctx, EvidenceTransfers transfers) {
+        EvidencePages p = new EvidencePages(ctx, transfers);
+        routes.get("/api/v1/evidence", Action.VIEW, p::list);
+        routes.get("/api/v1/evidence/{id}", Action.VIEW, p::one);
+        routes.get("/api/v1/evidence/{id}/download", Action.EXPORT, p::download);
+        routes.get("/evidence/files", Action.VIEW, p::page);
+        routes.get("/evidence/files/{id}/download", Action.EXPORT, p::download);
+    }
+
+    /** Saved Evidence > Files: the rows, whether the caller may download. */
+    public record FilesPage(PageChrome chrome, List<Row> rows, boolean mayDownload, String highlight) {}
+
+    /** One file as the page shows it; {@code progress} like "40 % (400 MB of 1 GB)" while it transfers. */
+    public record Row(EvidenceFile file, String size, String createdAt, String progress) {
+        public boolean complete() {
+            return file.state() == EvidenceFiles.State.COMPLETE;
+        }
+    }
+
+    private void page(Context http) {
+        var scope = ctx.scope(http);
+        List<Row> rows = scope.evidence().list().stream().map(f -> new Row(f, f.size() == null ? "" : bytes(f.size()),
+                trailhound.web.Format.utc(f.createdAt()), transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""))).toList();
+        ctx.render(http, "evidence/files.jte", new FilesPage(ctx.chrome(http, "Saved evidence: files"), rows,
+                scope.may(Action.EXPORT), http.queryParam("new")));
+    }
+
+    static String progressText(FilePull.Progress p) {
+        if (p.size() < 0) return "starting";
+        long percent = p.size() == 0 ? 100 : p.received() * 100 / p.size();
+        return percent + " % (" + bytes(p.received()) + " of " + bytes(p.size()) + ")" + (p.resumes() > 0 ? ", resumed " + p.resumes()
+                + (p.resumes() == 1 ? " time" : " times") : "");
+    }
+
+    /** Bytes in binary units, one decimal: "1.5 MiB". */
+    public static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    private void list(Context http) {
+        http.json(Map.of("files", ctx.scope(http).evidence().list().stream().map(this::json).toList()));
+    }
+
+    private void one(Context http) {
+        http.json(json(find(http)));
+    }
+
+    private EvidenceFile find(Context http) {
+        long id;
+        try {
+            id = Long.parseLong(http.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse(unknown(http.pathParam("id")));
+        }
+        return ctx.scope(http).evidence().find(id).orElseThrow(() -> new NotFoundResponse(unknown(http.pathParam("id"))));
+    }
+
+    private static String unknown(String id) {
+        return "no evidence file " + id + " among those you may see; GET /api/v1/evidence lists them";
+    }
+
+    private void download(Context http) throws IOException {
+        EvidenceFile f = find(http);
+        if (f.state() != EvidenceFiles.State.COMPLETE) {
+            throw new io.javalin.http.HttpResponseException(409, "evidence file " + f.id() + " is " + f.state().label()
+                    + (f.reason() == null ? "" : " (" + f.reason() + ")") + ": only a complete, verified file can be downloaded");
+        }
+        Path file = ctx.scope(http).evidence().download(f);
+        if (!Files.isRegularFile(file)) {
+            throw new io.javalin.http.HttpResponseException(410, "evidence file " + f.id() + " is recorded but its copy " + file
+                    + " is gone from the data folder");
+        }
+        String name = EvidenceZip.entryName(f.name());
+        http.contentType("application/zip");
+        http.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".zip\"");
+        EvidenceZip.write(file, name, f.completedAt() == null ? f.createdAt() : f.completedAt(), http.outputStream());
+    }
+
+    private Map<String, Object> json(EvidenceFile f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("endpoint", f.endpoint());
+        m.put("path", f.path());
+        m.put("name", f.name());
+        m.put("size", f.size());
+        m.put("sha256", f.sha256());
+        m.put("state", f.state().label());
+        m.put("reason", f.reason());
+        m.put("created_by", f.createdBy());
+        m.put("created_at", Instant.ofEpochMilli(f.createdAt()).toString());
+        m.put("completed_at", f.completedAt() == null ? null : Instant.ofEpochMilli(f.completedAt()).toString());
+        m.put("progress", transfers.progress(f.id()).map(p -> {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("received", p.received());
+            pm.put("size", p.size());
+            pm.put("resumes", p.resumes());
+            return pm;
+        }).orElse(null));
+        return m;
+    }
+}

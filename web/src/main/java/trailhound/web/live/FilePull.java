@@ -1,0 +1,196 @@
+package trailhound.web.live;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+import trailhound.protocol.Message;
+import trailhound.protocol.Protocol;
+
+/*
+ * Pull, not push: the server asks for each chunk by offset (Message.ReadFile) and the agent answers
+ * from the file as it is, keeping no transfer state. What the server holds is the truth about where a
+ * transfer stands: the `.part` file's length. After a cut it waits for the agent to reconnect and asks
+ * from that length again, which makes resuming the ordinary path rather than a special one. WINDOW
+ * chunks are asked ahead, so the agent reads and sends the next while one travels and is written (one
+ * at a time ran at half the speed on loopback), and the server holds at most WINDOW chunks of a
+ * transfer in memory whatever the file's size.
+ *
+ * Integrity: the agent states the file's SHA-256 first (StatFile with hash); every chunk carries the
+ * file's size and mtime at that moment, so a file that changes while it is copied fails at once; at
+ * the end the server hashes what it holds and compares. The snapshot capture reuses this as it is: the
+ * agent prepares a consistent copy of its recorder database, then the server pulls that file.
+ */
+
+/**
+ * Pulls one file from a connected agent into a server file, in chunks of {@link Protocol#CHUNK_BYTES},
+ * resuming after a cut and verified by SHA-256 at the end. Thread-safe (each {@link #pull} on its own
+ * destination).
+ */
+public final class FilePull {
+    /** Where a transfer stands: {@code received} of {@code size} bytes, {@code resumes} cuts survived so far. */
+    public record Progress(long received, long size, int resumes) {}
+
+    /** A file pulled and verified: the agent's resolved path, its size in bytes and SHA-256 (hex), the cuts survived. */
+    public record Pulled(String agentPath, long size, String sha256, int resumes) {}
+
+    /** A transfer that cannot complete: the message says why and what to do. */
+    public static final class PullException extends IOException {
+        public PullException(String message) {
+            super(message);
+        }
+    }
+
+    static final Duration STAT_TIMEOUT = Duration.ofMinutes(5); // hashing several GB on a slow disk
+    static final Duration CHUNK_TIMEOUT = Duration.ofSeconds(60);
+    /** Chunks asked ahead: at most this many MiB of a transfer in the server's memory at once. */
+    static final int WINDOW = 4;
+
+    private final AgentRequests requests;
+    private final Duration reconnectWait;
+
+    /** @param reconnectWait how long a cut transfer waits for the agent to come back before it fails */
+    public FilePull(AgentRequests requests, Duration reconnectWait) {
+        this.requests = requests;
+        this.reconnectWait = reconnectWait;
+    }
+
+    /**
+     * Pulls {@code path} from the endpoint's agent into {@code destination} (written first as
+     * {@code destination.part}, which a later pull of the same file continues from).
+     *
+     * @param maxBytes the largest file accepted
+     * @param progress told after every chunk
+     * @throws PullException when the file is larger than {@code maxBytes}, changes while it is copied, does
+     *     not match its SHA-256, or the agent stays away longer than the reconnect wait
+     * @throws AgentRequests.RequestException when the agent refuses (rules, no such file) or is too old
+     */
+    public Pulled pull(String endpoint, String path, Path destination, long maxBytes, Consumer<Progress> progress) throws IOException {
+        Message.FileInfo first = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, path, false),
+                Message.FileInfo.class, CHUNK_TIMEOUT), new int[1]);
+        if (first.size() > maxBytes) { // before the agent spends time hashing it
+            throw new PullException(first.path() + " is " + first.size() + " bytes, more than the server's size cap of " + maxBytes
+                    + " bytes: raise it (serve --evidence-max-size) or copy the file off the endpoint another way");
+        }
+        Message.FileInfo info = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, first.path(), true),
+                Message.FileInfo.class, STAT_TIMEOUT), new int[1]);
+        Path part = destination.resolveSibling(destination.getFileName() + ".part");
+        Files.createDirectories(destination.getParent());
+        int[] resumes = {0};
+        long received = Files.exists(part) ? Files.size(part) : 0;
+        if (received > info.size()) {
+            Files.delete(part);
+            received = 0;
+        }
+        progress.accept(new Progress(received, info.size(), 0));
+        // a window of chunks asked ahead: the agent reads and sends the next while this one travels and is written
+        java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Message.FileChunk>> inFlight = new java.util.ArrayDeque<>();
+        long asked = received;
+        long outageSince = 0;
+        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            while (received < info.size()) {
+                while (inFlight.size() < WINDOW && asked < info.size()) {
+                    long offset = asked;
+                    int length = (int) Math.min(Protocol.CHUNK_BYTES, info.size() - offset);
+                    inFlight.add(requests.askAsync(endpoint, id -> new Message.ReadFile(id, info.path(), offset, length),
+                            Message.FileChunk.class, CHUNK_TIMEOUT));
+                    asked += length;
+                }
+                Message.FileChunk chunk;
+                try {
+                    chunk = inFlight.peek().join();
+                    inFlight.poll();
+                    outageSince = 0;
+                } catch (java.util.concurrent.CompletionException ce) {
+                    if (!(ce.getCause() instanceof AgentRequests.RequestException e) || !e.retryable()) throw ce.getCause() instanceof
+                            RuntimeException re ? re : ce;
+                    inFlight.clear(); // asked on a connection that is gone: asked again from what is held
+                    asked = received;
+                    if (outageSince == 0) outageSince = System.nanoTime();
+                    awaitAgent(endpoint, e, outageSince, resumes);
+                    continue;
+                }
+                long offset = received;
+                if (chunk.size() != info.size() || chunk.modified() != info.modified()) {
+                    throw new PullException(info.path() + " changed while it was copied (size " + info.size() + " -> " + chunk.size()
+                            + ", modified " + info.modified() + " -> " + chunk.modified() + "): keep it as evidence again");
+                }
+                if (chunk.offset() != offset || chunk.data().length == 0) {
+                    throw new PullException("the agent sent " + chunk.data().length + " bytes at offset " + chunk.offset() + " for offset "
+                            + offset + " of " + info.path() + ": upgrade the agent to the server's version");
+                }
+                out.write(chunk.data());
+                out.flush();
+                received += chunk.data().length;
+                progress.accept(new Progress(received, info.size(), resumes[0]));
+            }
+        }
+        String sha = sha256(part);
+        if (!sha.equals(info.sha256())) {
+            Files.delete(part);
+            throw new PullException("the copy of " + info.path() + " has SHA-256 " + sha + " but the agent stated " + info.sha256()
+                    + ": the copy is discarded; try again");
+        }
+        Files.move(part, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Pulled(info.path(), info.size(), sha, resumes[0]);
+    }
+
+    private interface Ask<T> {
+        T ask();
+    }
+
+    /** Asks; after a cut (disconnected, offline, no answer) waits for the agent to come back and asks again. */
+    private <T> T retrying(String endpoint, Ask<T> ask, int[] resumes) throws PullException {
+        long outageSince = 0;
+        while (true) {
+            try {
+                return ask.ask();
+            } catch (AgentRequests.RequestException e) {
+                if (!e.retryable()) throw e;
+                if (outageSince == 0) outageSince = System.nanoTime();
+                awaitAgent(endpoint, e, outageSince, resumes);
+            }
+        }
+    }
+
+    /**
+     * After a cut: counts it and waits for the agent to be connected again; fails when the outage begun at
+     * {@code outageSince} (nanoTime) has lasted longer than the reconnect wait.
+     */
+    private void awaitAgent(String endpoint, AgentRequests.RequestException e, long outageSince, int[] resumes) throws PullException {
+        long deadline = outageSince + reconnectWait.toNanos();
+        if (e.code() != AgentRequests.Code.TIMEOUT) resumes[0]++;
+        try {
+            while (!requests.online(endpoint) && System.nanoTime() < deadline) Thread.sleep(250);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new PullException("the transfer from " + endpoint + " was interrupted (the server is stopping)");
+        }
+        if (System.nanoTime() >= deadline) {
+            throw new PullException("the transfer from " + endpoint + " stopped: " + e.getMessage() + "; the agent did not come back"
+                    + " within " + reconnectWait.toSeconds() + " s; keep the file as evidence again once the endpoint is connected");
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

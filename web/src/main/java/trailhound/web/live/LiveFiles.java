@@ -1,0 +1,472 @@
+package trailhound.web.live;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import trailhound.access.Action;
+import trailhound.access.AuditLog;
+import trailhound.access.Scope;
+import trailhound.protocol.Message;
+import trailhound.protocol.Protocol;
+import trailhound.store.EvidenceFiles.EvidenceFile;
+import trailhound.web.BadRequest;
+import trailhound.web.Format;
+import trailhound.web.PageChrome;
+import trailhound.web.Routes;
+import trailhound.web.WebContext;
+import trailhound.web.evidence.EvidenceTransfers;
+
+/**
+ * A connected endpoint's file system and processes, over its live connection {@code {id}}: browse,
+ * keep a file as evidence, delete a file (administrators), kill a process (analysts and
+ * administrators). The connection must be open and on an endpoint the caller sees (404 otherwise);
+ * the endpoint's agent must be connected (409) and speak protocol 3 (409, "upgrade it"). Every
+ * action is audited ({@code live.files.list}, {@code live.files.delete}, {@code live.process.kill};
+ * evidence through the access layer). Times ISO-8601 UTC, sizes bytes.
+ * <ul>
+ * <li>{@code GET /api/v1/live/connections/{id}/files?path=&page=&sort=&order=}: a page ({@value #PAGE_SIZE}
+ *     entries, {@code page} from 1) of the folder {@code path} (default: the first root, {@code /} or
+ *     {@code C:\}), sorted by {@code sort} (name, type, size, created, modified, permissions, owner) in
+ *     {@code order} (asc, desc): {@code {"connection", "endpoint", "path", "parent", "roots", "sort",
+ *     "order", "page", "pages", "page_size", "total", "entries": [{"name", "path", "type" (file, directory,
+ *     link, other), "size", "created", "modified", "permissions", "owner", "target"}]}}.
+ * <li>{@code POST /api/v1/live/connections/{id}/files/evidence} with {@code {"path": P}}: starts fetching
+ *     the file into the evidence store; 202 {@code {"evidence_id", "state"}}; follow it at
+ *     {@code GET /api/v1/evidence/{evidence_id}}.
+ * <li>{@code DELETE /api/v1/live/connections/{id}/files?path=}: deletes a file or an empty folder
+ *     (administrators; an administrator's API token may); {@code {"deleted": resolved path, "detail"}}.
+ * <li>{@code POST /api/v1/live/connections/{id}/processes/{pid}/kill}, optional body
+ *     {@code {"process_path": P}} (refused when the pid now runs another executable):
+ *     {@code {"killed": pid, "detail"}}.
+ * </ul>
+ * Agent refusals answer 403 (outside the allowed roots, denied), 404 (no such file or process), 400
+ * (wrong type), 502 (the endpoint's I/O failed) and 504 (no answer in time), each with the agent's sentence.
+ */
+public final class LiveFiles {
+    static final int PAGE_SIZE = 1_000;
+    static final Duration LIST_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration ACT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final WebContext ctx;
+    private final LiveConnections connections;
+    private final AgentRequests requests;
+    private final EvidenceTransfers transfers;
+
+    private LiveFiles(WebContext ctx, LiveConnections connections, AgentRequests requests, EvidenceTransfers transfers) {
+        this.ctx = ctx;
+        this.connections = connections;
+        this.requests = requests;
+        this.transfers = transfers;
+    }
+
+    public static void register(Routes routes, WebContext ctx, LiveConnections connections, AgentRequests requests,
+            EvidenceTransfers transfers) {
+        LiveFiles f = new LiveFiles(ctx, connections, requests, transfers);
+        routes.get("/api/v1/live/connections/{id}/files", Action.INVESTIGATE, f::listJson);
+        routes.post("/api/v1/live/connections/{id}/files/evidence", Action.INVESTIGATE, f::evidenceJson);
+        routes.deleteForScripts("/api/v1/live/connections/{id}/files", Action.ADMINISTER, f::deleteJson);
+        routes.post("/api/v1/live/connections/{id}/processes/{pid}/kill", Action.INVESTIGATE, f::killJson);
+        routes.get("/live/connections/{id}/files", Action.INVESTIGATE, f::browsePage);
+        routes.post("/live/connections/{id}/files/evidence", Action.INVESTIGATE, f::evidenceForm);
+        routes.get("/live/connections/{id}/files/delete", Action.ADMINISTER, f::deleteConfirm);
+        routes.post("/live/connections/{id}/files/delete", Action.ADMINISTER, f::deleteForm);
+        routes.get("/live/connections/{id}/processes/{pid}/kill", Action.INVESTIGATE, f::killConfirm);
+        routes.post("/live/connections/{id}/processes/{pid}/kill", Action.INVESTIGATE, f::killForm);
+        routes.get("/endpoints/{endpoint}/live/files", Action.INVESTIGATE, f::browseEndpoint);
+        routes.get("/endpoints/{endpoint}/live/kill", Action.INVESTIGATE, f::killEndpoint);
+    }
+
+    // --- the connection and the agent
+
+    /** The caller's open connection {@code {id}}; 404 when unknown or not the caller's, 409 when closed. */
+    private LiveConnections.View connection(Context http, Scope scope) {
+        String id = http.pathParam("id");
+        LiveConnections.View v = connections.find(scope, id).orElseThrow(() -> new NotFoundResponse("no live connection '" + id
+                + "' among yours: GET /api/v1/live/connections lists them; connect on Live endpoints"));
+        if (!v.state().open()) {
+            throw new HttpResponseException(409, "live connection " + id + " to " + v.endpoint() + " is " + v.state().label() + " ("
+                    + v.reason() + "): connect again on Live endpoints");
+        }
+        connections.activity(v.endpoint());
+        return v;
+    }
+
+    /** An agent's failure as an HTTP answer, audited when it was an action. */
+    private static HttpResponseException http(AgentRequests.RequestException e) {
+        int status = switch (e.code()) {
+            case OFFLINE, DISCONNECTED, TOO_OLD -> 409;
+            case TIMEOUT -> 504;
+            case FAILED -> switch (e.agentCode() == null ? "" : e.agentCode()) {
+                case "refused" -> 403;
+                case "not_found" -> 404;
+                case "wrong_type", "bad_request" -> 400;
+                default -> 502;
+            };
+        };
+        return new HttpResponseException(status, e.getMessage());
+    }
+
+    private String host(String endpoint) {
+        return ctx.access().agents().endpoint(endpoint).map(e -> e.hostname() == null || e.hostname().equals(endpoint) ? endpoint
+                : endpoint + " (" + e.hostname() + ")").orElse(endpoint);
+    }
+
+    // --- listing
+
+    /** A page of a folder as the API and the page show it. */
+    public record Folder(String connection, String endpoint, String path, String parent, List<String> roots, String sort, boolean descending,
+            int page, int pages, long total, List<Entry> entries) {}
+
+    /** One entry; {@code path} the entry's whole path on the endpoint. */
+    public record Entry(String name, String path, String type, Long size, Long created, Long modified, String permissions, String owner,
+            String target) {
+        public boolean folder() {
+            return "directory".equals(type);
+        }
+    }
+
+    private static String f0(Context http, String name, String fallback) {
+        String v = http.queryParam(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private Folder folder(Context http, Scope scope, LiveConnections.View v) {
+        return folder(scope, v, blankToNull(http.queryParam("path")), f0(http, "sort", "name"), f0(http, "order", "asc"),
+                intParam(http, "page", 1));
+    }
+
+    private Folder folder(Scope scope, LiveConnections.View v, String path, String sort, String order, int page) {
+        if (!Protocol.SORT_KEYS.contains(sort)) throw new BadRequest("parameter 'sort' must be one of " + Protocol.SORT_KEYS + ", not '" + sort + "'");
+        if (!order.equals("asc") && !order.equals("desc")) throw new BadRequest("parameter 'order' must be asc or desc, not '" + order + "'");
+        Message.Listing l;
+        try {
+            l = requests.ask(v.endpoint(), id -> new Message.ListFiles(id, path, sort, order.equals("desc"), (page - 1) * PAGE_SIZE, PAGE_SIZE),
+                    Message.Listing.class, LIST_TIMEOUT);
+        } catch (AgentRequests.RequestException e) {
+            scope.audit("live.files.list", v.endpoint(), AuditLog.FAILED, (path == null ? "(root)" : path) + ": " + e.getMessage());
+            throw http(e);
+        }
+        scope.audit("live.files.list", v.endpoint(), AuditLog.OK, l.path() + " page " + page);
+        List<Entry> entries = new ArrayList<>();
+        for (Message.FileEntry e : l.entries()) {
+            entries.add(new Entry(e.name(), child(l.path(), e.name()), e.type(), e.size(), e.created(), e.modified(), e.permissions(),
+                    e.owner(), e.target()));
+        }
+        int pages = (int) Math.max(1, (l.total() + PAGE_SIZE - 1) / PAGE_SIZE);
+        return new Folder(v.id(), v.endpoint(), l.path(), l.parent(), l.roots(), sort, order.equals("desc"), page, pages, l.total(), entries);
+    }
+
+    /** {@code name} inside {@code folder}, in the endpoint's own syntax ({@code /} or {@code \}). */
+    static String child(String folder, String name) {
+        String sep = folder.contains("\\") && !folder.contains("/") ? "\\" : "/";
+        return folder.endsWith(sep) ? folder + name : folder + sep + name;
+    }
+
+    private static int intParam(Context http, String name, int fallback) {
+        String v = http.queryParam(name);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < 1) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new BadRequest("parameter '" + name + "' must be a whole number from 1, not '" + v + "'");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private void listJson(Context http) {
+        Scope scope = ctx.scope(http);
+        Folder f = folder(http, scope, connection(http, scope));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("connection", f.connection());
+        body.put("endpoint", f.endpoint());
+        body.put("path", f.path());
+        body.put("parent", f.parent());
+        body.put("roots", f.roots());
+        body.put("sort", f.sort());
+        body.put("order", f.descending() ? "desc" : "asc");
+        body.put("page", f.page());
+        body.put("pages", f.pages());
+        body.put("page_size", PAGE_SIZE);
+        body.put("total", f.total());
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Entry e : f.entries()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", e.name());
+            m.put("path", e.path());
+            m.put("type", e.type());
+            m.put("size", e.size());
+            m.put("created", iso(e.created()));
+            m.put("modified", iso(e.modified()));
+            m.put("permissions", e.permissions());
+            m.put("owner", e.owner());
+            m.put("target", e.target());
+            entries.add(m);
+        }
+        body.put("entries", entries);
+        http.json(body);
+    }
+
+    private static String iso(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis).toString();
+    }
+
+    /** The Browse File System page: the folder, breadcrumbs, sortable columns, pages. */
+    public record BrowsePage(PageChrome chrome, String host, Folder folder, List<Crumb> crumbs, boolean mayDelete, String notice,
+            String error, String typed) {
+        public String link(String path, String sort, boolean descending, int page) {
+            return "/live/connections/" + Format.url(folder.connection()) + "/files?path=" + Format.url(path) + "&sort=" + sort
+                    + "&order=" + (descending ? "desc" : "asc") + (page > 1 ? "&page=" + page : "");
+        }
+
+        /** The link that sorts by {@code key}: ascending, or the other way when already sorted by it. */
+        public String sortLink(String key) {
+            return link(folder.path(), key, key.equals(folder.sort()) && !folder.descending(), 1);
+        }
+
+        public String ariaSort(String key) {
+            return !key.equals(folder.sort()) ? "none" : folder.descending() ? "descending" : "ascending";
+        }
+
+        public String open(Entry e) {
+            return link(e.path(), folder.sort(), folder.descending(), 1);
+        }
+
+        public String page(int n) {
+            return link(folder.path(), folder.sort(), folder.descending(), n);
+        }
+
+        public String bytes(Long n) {
+            return n == null ? "" : trailhound.web.evidence.EvidencePages.bytes(n);
+        }
+
+        public String time(Long millis) {
+            return millis == null ? "" : Format.utc(millis);
+        }
+    }
+
+    /** One step of the breadcrumbs: its name and the folder it opens. */
+    public record Crumb(String name, String path) {}
+
+    static List<Crumb> crumbs(String path) {
+        boolean windows = path.contains("\\") && !path.contains("/");
+        String sep = windows ? "\\" : "/";
+        int first = path.indexOf(sep);
+        String root = windows ? (first < 0 ? path + sep : path.substring(0, first + 1)) : "/";
+        String rest = windows ? (first < 0 ? "" : path.substring(first + 1)) : path.replaceFirst("^/+", "");
+        List<Crumb> out = new ArrayList<>();
+        out.add(new Crumb(root, root));
+        String at = root;
+        for (String part : rest.split(java.util.regex.Pattern.quote(sep))) {
+            if (part.isEmpty()) continue;
+            at = at.endsWith(sep) ? at + part : at + sep + part;
+            out.add(new Crumb(part, at));
+        }
+        return out;
+    }
+
+    private void browsePage(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        String typed = blankToNull(http.queryParam("path"));
+        PageChrome chrome = ctx.chrome(http, "Browse file system: " + v.endpoint()).forEndpoint(v.endpoint());
+        Folder f;
+        String error = null;
+        try {
+            f = folder(http, scope, v);
+        } catch (HttpResponseException e) {
+            if (e.getStatus() == 409 || e.getStatus() == 504 || typed == null) throw e;
+            error = e.getMessage(); // a typed path refused or missing: say so above the root's listing
+            f = folder(scope, v, null, f0(http, "sort", "name"), f0(http, "order", "asc"), 1);
+        }
+        Folder shown = f;
+        List<Crumb> crumbs = crumbs(f.path()).stream() // only the steps the agent lets the analyst open: at or below a root
+                .filter(c -> shown.roots().stream().anyMatch(r -> c.path().startsWith(r))).toList();
+        ctx.render(http, "live/files.jte", new BrowsePage(chrome, host(v.endpoint()), f, crumbs, scope.may(Action.ADMINISTER),
+                http.queryParam("notice"), error, typed));
+    }
+
+    // --- evidence
+
+    private void evidenceJson(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        String path = blankToNull(ctx.jsonBody(http).path("path").asText(null));
+        if (path == null) throw new BadRequest("send {\"path\": \"/the/file\"}: the file on the endpoint to keep as evidence");
+        requireOnline(v.endpoint());
+        EvidenceFile f = transfers.start(scope, v.endpoint(), path);
+        http.status(202).header("Location", "/api/v1/evidence/" + f.id()).json(Map.of("evidence_id", f.id(), "state", f.state().label()));
+    }
+
+    private void requireOnline(String endpoint) {
+        if (!requests.online(endpoint)) {
+            throw http(new AgentRequests.RequestException(AgentRequests.Code.OFFLINE, null, "the agent of " + endpoint
+                    + " is not connected to this server: check that it runs and can reach the server, then try again"));
+        }
+    }
+
+    private void evidenceForm(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        String path = blankToNull(http.formParam("path"));
+        if (path == null) throw new BadRequest("choose a file to keep as evidence");
+        requireOnline(v.endpoint());
+        EvidenceFile f = transfers.start(scope, v.endpoint(), path);
+        http.redirect("/evidence/files?new=" + f.id());
+    }
+
+    // --- delete
+
+    /** A confirmation: what will be done, to what, where; the form that does it. */
+    public record ConfirmPage(PageChrome chrome, String heading, String question, String action, Map<String, String> fields, String button,
+            String cancel) {}
+
+    private void deleteConfirm(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        String path = blankToNull(http.queryParam("path"));
+        if (path == null) throw new BadRequest("choose a file to delete");
+        String back = "/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path));
+        ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Delete a file").forEndpoint(v.endpoint()), "Delete a file",
+                "Delete " + path + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence first"
+                        + " if it may matter.", "/live/connections/" + Format.url(v.id()) + "/files/delete", Map.of("path", path),
+                "Delete " + path, back));
+    }
+
+    /** The folder holding {@code path}: {@code /} for {@code /x}, {@code C:\\} for {@code C:\\x}. */
+    public static String parentOf(String path) {
+        String trimmed = path.length() > 1 ? path.replaceAll("(?<=.)[/\\\\]+$", "") : path;
+        int cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+        if (cut < 0) return path;
+        String parent = trimmed.substring(0, cut);
+        if (parent.isEmpty()) return trimmed.substring(0, 1);
+        if (parent.endsWith(":")) return parent + trimmed.charAt(cut);
+        return parent;
+    }
+
+    private Message.Done delete(Scope scope, LiveConnections.View v, String path) {
+        try {
+            Message.Done done = requests.ask(v.endpoint(), id -> new Message.DeleteFile(id, path, scope.caller().user()), Message.Done.class,
+                    ACT_TIMEOUT);
+            scope.audit("live.files.delete", v.endpoint(), AuditLog.OK, done.detail());
+            return done;
+        } catch (AgentRequests.RequestException e) {
+            scope.audit("live.files.delete", v.endpoint(), AuditLog.FAILED, path + ": " + e.getMessage());
+            throw http(e);
+        }
+    }
+
+    private void deleteJson(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        String path = blankToNull(http.queryParam("path"));
+        if (path == null) throw new BadRequest("give the file to delete: ?path=/the/file");
+        Message.Done done = delete(scope, v, path);
+        http.json(Map.of("deleted", done.detail().replaceFirst("^deleted ", ""), "detail", done.detail()));
+    }
+
+    private void deleteForm(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        String path = blankToNull(http.formParam("path"));
+        if (path == null) throw new BadRequest("choose a file to delete");
+        Message.Done done = delete(scope, v, path);
+        http.redirect("/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path)) + "&notice="
+                + Format.url(done.detail()));
+    }
+
+    // --- kill
+
+    private long pid(Context http) {
+        try {
+            long pid = Long.parseLong(http.pathParam("pid"));
+            if (pid < 1) throw new NumberFormatException();
+            return pid;
+        } catch (NumberFormatException e) {
+            throw new BadRequest("the process id must be a whole number from 1, not '" + http.pathParam("pid") + "'");
+        }
+    }
+
+    private void killConfirm(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        long pid = pid(http);
+        String path = blankToNull(http.queryParam("path"));
+        String back = blankToNull(http.queryParam("back"));
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (path != null) fields.put("path", path);
+        ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Kill a process").forEndpoint(v.endpoint()), "Kill a process",
+                "Kill process " + (path == null ? "" : path + " ") + "(pid " + pid + ") on " + host(v.endpoint()) + "? It ends at once,"
+                        + " without a chance to save its work.", "/live/connections/" + Format.url(v.id()) + "/processes/" + pid + "/kill",
+                fields, "Kill pid " + pid, back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\") ? back : "/live"));
+    }
+
+    private Message.Done kill(Scope scope, LiveConnections.View v, long pid, String path) {
+        try {
+            Message.Done done = requests.ask(v.endpoint(), id -> new Message.KillProcess(id, pid, path, scope.caller().user()),
+                    Message.Done.class, ACT_TIMEOUT);
+            scope.audit("live.process.kill", v.endpoint(), AuditLog.OK, done.detail());
+            return done;
+        } catch (AgentRequests.RequestException e) {
+            scope.audit("live.process.kill", v.endpoint(), AuditLog.FAILED, "pid " + pid + (path == null ? "" : " (" + path + ")") + ": "
+                    + e.getMessage());
+            throw http(e);
+        }
+    }
+
+    private void killJson(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        long pid = pid(http);
+        String path = null;
+        if (http.body() != null && !http.body().isBlank()) path = blankToNull(ctx.jsonBody(http).path("process_path").asText(null));
+        Message.Done done = kill(scope, v, pid, path);
+        http.json(Map.of("killed", pid, "detail", done.detail()));
+    }
+
+    private void killForm(Context http) {
+        Scope scope = ctx.scope(http);
+        LiveConnections.View v = connection(http, scope);
+        long pid = pid(http);
+        Message.Done done = kill(scope, v, pid, blankToNull(http.formParam("path")));
+        ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Process killed").forEndpoint(v.endpoint()), "Process killed",
+                done.detail() + " on " + host(v.endpoint()) + ".", null, Map.of(), null, "/endpoints/" + Format.segment(v.endpoint())
+                        + "/events"));
+    }
+
+    // --- from an endpoint's pages (grid rows, process page): through the caller's open connection, opened when none
+
+    private LiveConnections.View openConnection(Context http, Scope scope, String endpoint) {
+        return connections.openOn(scope, endpoint).orElseGet(() -> connections.connect(scope, List.of(endpoint)).getFirst());
+    }
+
+    private void browseEndpoint(Context http) {
+        Scope scope = ctx.scope(http);
+        String endpoint = Format.unsegment(http.pathParam("endpoint"));
+        LiveConnections.View v = openConnection(http, scope, endpoint);
+        String path = blankToNull(http.queryParam("path"));
+        http.redirect("/live/connections/" + Format.url(v.id()) + "/files" + (path == null ? "" : "?path=" + Format.url(path)));
+    }
+
+    private void killEndpoint(Context http) {
+        Scope scope = ctx.scope(http);
+        String endpoint = Format.unsegment(http.pathParam("endpoint"));
+        String pid = blankToNull(http.queryParam("pid"));
+        if (pid == null || !pid.matches("[1-9][0-9]{0,18}")) throw new BadRequest("give the process id: ?pid=N (a whole number from 1)");
+        LiveConnections.View v = openConnection(http, scope, endpoint);
+        String path = blankToNull(http.queryParam("path"));
+        String back = blankToNull(http.queryParam("back"));
+        http.redirect("/live/connections/" + Format.url(v.id()) + "/processes/" + pid + "/kill?"
+                + (path == null ? "" : "path=" + Format.url(path) + "&") + (back == null ? "" : "back=" + Format.url(back)));
+    }
+}

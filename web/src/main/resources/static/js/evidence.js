@@ -1,0 +1,25 @@
+// Saved evidence > Files: rows still transferring show their progress, polled from the JSON API.
+(function () {
+  'use strict';
+  function poll() {
+    var rows = document.querySelectorAll('tr.evidence-row[data-state="transferring"]');
+    if (rows.length === 0) return;
+    var pending = rows.length;
+    rows.forEach(function (row) {
+      fetch('/api/v1/evidence/' + row.dataset.id, {credentials: 'same-origin'})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (f) {
+          if (!f) return;
+          if (f.state !== 'transferring') { window.location.reload(); return; }
+          var state = row.querySelector('.evidence-state');
+          var p = f.progress;
+          var text = !p || p.size < 0 ? 'transferring, starting'
+            : 'transferring ' + (p.size === 0 ? 100 : Math.floor(p.received * 100 / p.size)) + ' % (' + p.received + ' of ' + p.size + ' bytes)'
+              + (p.resumes > 0 ? ', resumed ' + p.resumes + ' times' : '');
+          state.textContent = text;
+        })
+        .finally(function () { if (--pending === 0) setTimeout(poll, 1000); });
+    });
+  }
+  setTimeout(poll, 500);
+})();

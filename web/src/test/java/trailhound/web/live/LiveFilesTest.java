@@ -1,0 +1,35 @@
+package trailhound.web.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LiveFilesTest {
+    @Test
+    void parentOf_theHoldingFolder_onLinuxAndWindows() {
+        assertEquals("/usr/bin", LiveFiles.parentOf("/usr/bin/sleep"));
+        assertEquals("/", LiveFiles.parentOf("/sleep"));
+        assertEquals("/usr", LiveFiles.parentOf("/usr/bin/"));
+        assertEquals("C:\\Windows", LiveFiles.parentOf("C:\\Windows\\notepad.exe"));
+        assertEquals("C:\\", LiveFiles.parentOf("C:\\notepad.exe"));
+        assertEquals("notepad.exe", LiveFiles.parentOf("notepad.exe"), "no folder in it: itself, which the agent refuses as not absolute");
+    }
+
+    @Test
+    void crumbs_everyStepFromTheRoot_onLinuxAndWindows() {
+        assertEquals(List.of(new LiveFiles.Crumb("/", "/"), new LiveFiles.Crumb("var", "/var"), new LiveFiles.Crumb("log", "/var/log")),
+                LiveFiles.crumbs("/var/log"));
+        assertEquals(List.of(new LiveFiles.Crumb("/", "/")), LiveFiles.crumbs("/"));
+        assertEquals(List.of(new LiveFiles.Crumb("C:\\", "C:\\"), new LiveFiles.Crumb("Users", "C:\\Users"),
+                new LiveFiles.Crumb("ana", "C:\\Users\\ana")), LiveFiles.crumbs("C:\\Users\\ana"));
+    }
+
+    @Test
+    void child_inTheEndpointsOwnSyntax() {
+        assertEquals("/x", LiveFiles.child("/", "x"));
+        assertEquals("/var/x", LiveFiles.child("/var", "x"));
+        assertEquals("C:\\x", LiveFiles.child("C:\\", "x"));
+        assertEquals("C:\\Users\\x", LiveFiles.child("C:\\Users", "x"));
+    }
+}
