@@ -21,7 +21,7 @@ final class SnapshotCommand implements Callable<Integer> {
             description = "The agent's state folder (default: ${DEFAULT-VALUE}; the systemd unit's is /var/lib/trailhound-agent).")
     Path state;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE|FOLDER", description = "The copy to write; a folder gets"
+    @Option(names = "--out", required = true, paramLabel = "PATH", description = "The copy to write; a folder gets"
             + " <host>_YYYY_MM_DDTHH.MM.SS.mmmZ.db, named from the capture time (UTC).")
     Path out;
 
