@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import trailhound.index.IndexBackend;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
+import trailhound.telemetry.ValueInterner;
 
 /**
  * Live events into a data folder: each batch an agent sends is appended to its endpoint's journal
@@ -188,7 +189,7 @@ public final class LiveIngest implements Closeable {
             if (closed) throw new IOException("the server is stopping; the agent sends the batch again");
             LiveJournal.Appended appended = e.journal.append(agentId, first, last, backfill, catchupEvents, events);
             if (!appended.added().isEmpty()) {
-                for (Event ev : appended.added()) e.waiting.add(label(ev, endpoint));
+                e.waiting.addAll(appended.added()); // labelled by the indexing thread
                 e.waitingSeq = appended.lastSeq();
                 schedule(e);
             }
@@ -282,14 +283,21 @@ public final class LiveIngest implements Closeable {
         }
     }
 
+    /*
+     * On the indexing thread, with its ValueInterner: events decoded from JSON have a new String for
+     * every value, and the index memoises lower-casing, term bytes and the process variant's SHA-256
+     * by String instance, as it does for imported telemetry.
+     */
     private static Event label(Event e, String endpoint) {
-        return e.toBuilder().set(Field.ENDPOINT, endpoint).set(Field.SOURCE, SOURCE).build();
+        return ValueInterner.internValues(e.toBuilder().set(Field.ENDPOINT, endpoint).set(Field.SOURCE, SOURCE)).build();
     }
 
     private void index(Endpoint e, List<Event> events, long lastSeq) throws IOException {
+        List<Event> labelled = new ArrayList<>(events.size());
+        for (Event ev : events) labelled.add(label(ev, e.name));
         try (EndpointLocks.Held held = data.endpointLocks().ingesting(e.name, note -> {})) {
             IndexBackend.Lease lease = lease(e);
-            lease.index().addAll(events);
+            lease.index().addAll(labelled);
             long now = System.currentTimeMillis();
             boolean commitNow;
             synchronized (e) {
