@@ -48,7 +48,8 @@ final class Migrations {
                     Migrations::liveAgents),
             new Migration(12, "streaming groups: a computer group's endpoints stream live events always, not only when connected",
                     Migrations::streamingGroups),
-            new Migration(13, "agent revocation: a revoked agent's secret no longer authenticates", Migrations::agentRevocation));
+            new Migration(13, "agent revocation: a revoked agent's secret no longer authenticates", Migrations::agentRevocation),
+            new Migration(14, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -363,6 +364,27 @@ final class Migrations {
     private static void agentRevocation(Connection c, Path root) throws SQLException {
         exec(c, "ALTER TABLE agents ADD COLUMN revoked_at INTEGER");
         exec(c, "ALTER TABLE agents ADD COLUMN revoked_by TEXT");
+    }
+
+    /**
+     * web_sessions: a signed-in browser, by the SHA-256 of its session id (the cookie's value is never
+     * stored, so a copy of server.db signs nobody in), its user, CSRF token, the credential stamp it
+     * was opened with, when it started and when it was last used (for the idle and absolute limits).
+     * live_connections: an analyst's live connection to an endpoint as the Live endpoints page lists it,
+     * its state, since when and why, until deleted; catchup_* the endpoint's catch-up figures when it
+     * was opened, so that it shows only its own catch-up's progress.
+     */
+    private static void sessionsAndConnections(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE web_sessions (
+              id_sha256 TEXT PRIMARY KEY,
+              user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE ON UPDATE CASCADE,
+              csrf_token TEXT NOT NULL, credential_stamp TEXT NOT NULL, started_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL)""");
+        exec(c, "CREATE INDEX web_sessions_user ON web_sessions(user_name, started_at)");
+        exec(c, """
+            CREATE TABLE live_connections (
+              id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, user_name TEXT NOT NULL, state TEXT NOT NULL, since INTEGER NOT NULL,
+              reason TEXT, opened INTEGER NOT NULL, last_activity INTEGER NOT NULL, catchup_done INTEGER, catchup_total INTEGER)""");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

@@ -28,6 +28,7 @@ public final class Store {
     private final SavedSearches savedSearches;
     private final AuditTrail audit;
     private final LiveAgents liveAgents;
+    private final WebSessions webSessions;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -42,6 +43,7 @@ public final class Store {
         this.savedSearches = new SavedSearches(db);
         this.audit = new AuditTrail(db);
         this.liveAgents = new LiveAgents(db);
+        this.webSessions = new WebSessions(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -149,6 +151,11 @@ public final class Store {
     /** Live agents: enrolment tokens, enrolled agents and their endpoints, heartbeats. */
     public LiveAgents liveAgents() {
         return liveAgents;
+    }
+
+    /** Signed-in browsers, kept across restarts. */
+    public WebSessions webSessions() {
+        return webSessions;
     }
 
     /** The append-only, hash-chained audit trail. */
