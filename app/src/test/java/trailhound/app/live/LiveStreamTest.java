@@ -139,21 +139,21 @@ class LiveStreamTest {
         String cookie = signIn("chief-5", "a long enough password 7");
         assertEquals(200, web("/api/v1/live/connections", cookie).statusCode());
         String conn = field(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"replay-01\"]}"), "id");
-        waitFor("the connection connected", () -> field(api("GET", "/api/v1/live/connections", admin, null), "state").equals("connected"));
+        waitFor("the connection connected", () -> field(row(api("GET", "/api/v1/live/connections", admin, null), conn), "state")
+                .equals("connected"));
         server.destroyForcibly().waitFor(); // kill -9 the server mid-stream
         assertTrue(journalCount("replay-01") < total, "the server was killed mid-stream");
         server = startServer(port, "10m"); // an idle time longer than the rest of this test
 
         java.net.http.HttpResponse<String> listed = web("/api/v1/live/connections", cookie);
         assertEquals(200, listed.statusCode(), "still signed in after the restart: " + listed.body());
-        assertEquals(conn, field(listed.body(), "id"), listed.body());
-        String state0 = field(listed.body(), "state");
-        String reason0 = field(listed.body(), "reason");
+        String state0 = field(row(listed.body(), conn), "state");
+        String reason0 = field(row(listed.body(), conn), "reason");
         assertTrue(state0.equals("attempted") && reason0.contains("the server restarted at ")
                 || state0.equals("connected") && reason0.contains("(re)connected"), listed.body());
         waitFor("connected again when the agent reconnects", () -> {
             try {
-                return field(web("/api/v1/live/connections", cookie).body(), "state").equals("connected");
+                return field(row(web("/api/v1/live/connections", cookie).body(), conn), "state").equals("connected");
             } catch (Exception e) {
                 return false;
             }
@@ -498,7 +498,8 @@ class LiveStreamTest {
         waitFor("the events recorded meanwhile", () -> journalCount("conn-01") == total + 3);
         waitFor("this connection's own catch-up", () -> api("GET", "/api/v1/live/connections", admin, null)
                 .contains("\"done\":3,\"total\":3,\"running\":false"));
-        assertEquals(1, Pattern.compile("\"id\":").matcher(api("GET", "/api/v1/live/connections", admin, null)).results().count());
+        assertEquals(1, Pattern.compile("\"endpoint\":\"conn-01\"").matcher(api("GET", "/api/v1/live/connections", admin, null)).results()
+                .count(), "one row for the analyst on conn-01");
 
         // the state folder copied to another machine: the copy is refused while the original is connected, audited, and backs off
         Path copy = Files.createDirectories(tmp.resolve("agent-copy"));
@@ -510,14 +511,14 @@ class LiveStreamTest {
                 .map(r -> Long.parseLong(r.group(1))).toList();
         assertTrue(waits.size() >= 2 && waits.get(1) >= 1_000, "backing off, not a tight loop: " + waits);
         copied.destroyForcibly().waitFor();
-        assertEquals("connected", field(api("GET", "/api/v1/live/connections", admin, null), "state"), "the original stays connected");
+        assertEquals("connected", field(row(api("GET", "/api/v1/live/connections", admin, null), id), "state"), "the original stays connected");
 
         // SIGTERM: the agent finishes, closes with 1001 (going away), and the server calls it a clean disconnect
         agent.destroy();
         assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "the agent stops on SIGTERM");
         assertTrue(logs().contains("closing the connection (1001, going away)"), logs());
-        waitFor("the server to hear it", () -> field(api("GET", "/api/v1/live/connections", admin, null), "state").equals("attempted"));
-        String left = api("GET", "/api/v1/live/connections", admin, null);
+        waitFor("the server to hear it", () -> field(row(api("GET", "/api/v1/live/connections", admin, null), id), "state").equals("attempted"));
+        String left = row(api("GET", "/api/v1/live/connections", admin, null), id);
         assertTrue(field(left, "reason").contains("the agent stopped: it closed its connection cleanly (1001, going away"), left);
         searching.interrupt();
         searching.join();
@@ -684,6 +685,14 @@ class LiveStreamTest {
         Matcher m = Pattern.compile("\"" + name + "\":(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([-0-9.]+))").matcher(json);
         if (!m.find()) throw new AssertionError("no " + name + " in " + json);
         return m.group(1) != null ? m.group(1) : m.group(2);
+    }
+
+    /** The connection {@code id}'s object in a listing (an AssertionError when it is not listed). */
+    private static String row(String listing, String id) {
+        int at = listing.indexOf("{\"id\":\"" + id + "\"");
+        if (at < 0) throw new AssertionError("connection " + id + " not listed: " + listing);
+        int next = listing.indexOf("{\"id\":", at + 1);
+        return listing.substring(at, next < 0 ? listing.length() : next);
     }
 
     /** An enrolment with a new identity. */
