@@ -28,6 +28,7 @@ public final class Access {
     private final Tokens tokens;
     private final Clock clock;
     private final Agents agents;
+    private final Sessions sessions;
 
     private Access(DataDir data, Clock clock, Consumer<String> warnings) {
         this.data = data;
@@ -48,6 +49,7 @@ public final class Access {
         this.accounts = new Accounts(data.root(), data.store().users(), data.store().groups(), audit, throttle);
         this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock, throttle);
         this.agents = new Agents(data.store().liveAgents(), data.store().groups(), audit, clock, throttle);
+        this.sessions = new Sessions(data.store().webSessions(), clock);
     }
 
     /**
@@ -83,6 +85,11 @@ public final class Access {
     /** Live agents: enrolment tokens, enrolment, agent authentication, the endpoint registry. */
     public Agents agents() {
         return agents;
+    }
+
+    /** Web sign-in sessions, kept across restarts. */
+    public Sessions sessions() {
+        return sessions;
     }
 
     public AuditLog audit() {

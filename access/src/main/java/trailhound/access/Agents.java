@@ -54,6 +54,8 @@ public final class Agents {
 
     public static final Duration ONLINE_WITHIN = Duration.ofSeconds(30);
     public static final int MAX_USES = 100_000;
+    /** The shortest validity of an enrolment token: time to paste it into one agent's command line. */
+    public static final Duration MIN_VALIDITY = Duration.ofSeconds(30);
     /** Addresses kept from a heartbeat; more are left out. */
     static final int MAX_ADDRESSES = 64;
     private static final Pattern TOKEN = Pattern.compile("te_([a-z0-9]{16})_([A-Za-z0-9_-]{43})");
@@ -82,14 +84,15 @@ public final class Agents {
      * enrol with it join computer group {@code group} (may be null).
      *
      * @throws AccessDeniedException unless {@code by} is an administrator not acting through an API token
-     * @throws AccessException for a validity outside 1 minute..366 days, uses outside 1..{@value #MAX_USES}, or a
+     * @throws AccessException for a validity outside 30 seconds..366 days, uses outside 1..{@value #MAX_USES}, or a
      *     group that does not exist (its endpoints would join no group, unseen by the analysts meant to see them)
      */
     public Created create(Caller by, String group, Duration validFor, int uses) {
         Credentials.requireNotToken(by, audit, "enrolment-token.create", "create enrolment tokens", "bin/trailhound tokens create");
         if (!by.role().allows(Action.ADMINISTER)) throw AccessDeniedException.of(by, Action.ADMINISTER);
-        if (validFor.compareTo(Duration.ofMinutes(1)) < 0 || validFor.compareTo(Duration.ofDays(Tokens.MAX_DAYS)) > 0) {
-            throw new AccessException("an enrolment token is valid for 1 minute to " + Tokens.MAX_DAYS + " days, not " + validFor);
+        if (validFor.compareTo(MIN_VALIDITY) < 0 || validFor.compareTo(Duration.ofDays(Tokens.MAX_DAYS)) > 0) {
+            throw new AccessException("an enrolment token is valid for " + MIN_VALIDITY.toSeconds() + " seconds to " + Tokens.MAX_DAYS
+                    + " days, not " + validFor.toSeconds() + " seconds");
         }
         if (uses < 1 || uses > MAX_USES) throw new AccessException("an enrolment token allows 1 to " + MAX_USES + " uses, not " + uses);
         if (group != null && groups.find(group).isEmpty()) {
@@ -179,20 +182,21 @@ public final class Agents {
         if (verdict.seconds() > 0) return new Admission.Refused("busy", "too many refused attempts from " + address
                 + "; try again in " + verdict.seconds() + " s");
         Matcher m = token == null ? null : TOKEN.matcher(token.strip());
-        if (m == null || !m.matches()) return refusedEnrol("", address, "bad_token", "malformed enrolment token (expected te_<id>_<secret>,"
+        String asked = name != null && NAME.matcher(name).matches() ? name : null; // the audit's endpoint column: only a real name
+        if (m == null || !m.matches()) return refusedEnrol("", asked, address, "bad_token", "malformed enrolment token (expected te_<id>_<secret>,"
                 + " as printed by bin/trailhound tokens create)");
         String id = m.group(1);
         Optional<LiveAgents.EnrolmentToken> stored = store.token(id);
         if (stored.isEmpty() || !Secrets.matches(stored.get().secretSha256(), m.group(2))) {
-            return refusedEnrol(id, address, "bad_token", "unknown enrolment token " + id + ": check --token, or make a new one with"
+            return refusedEnrol(id, asked, address, "bad_token", "unknown enrolment token " + id + ": check --token, or make a new one with"
                     + " bin/trailhound tokens create --data DIR");
         }
         if (name == null || !NAME.matcher(name).matches()) {
-            return refusedEnrol(id, address, "bad_message", "endpoint name '" + name + "' is not a host name (1 to 128 letters, digits,"
+            return refusedEnrol(id, asked, address, "bad_message", "endpoint name '" + name + "' is not a host name (1 to 128 letters, digits,"
                     + " '.', '_', '-'): choose one with --name");
         }
         if (agentId == null || !AGENT_ID.matcher(agentId).matches() || secret == null || !SECRET.matcher(secret).matches()) {
-            return refusedEnrol(id, address, "bad_message", "an agent identity is 'a' and 16 hex digits and a 43-character"
+            return refusedEnrol(id, asked, address, "bad_message", "an agent identity is 'a' and 16 hex digits and a 43-character"
                     + " base64url secret; this agent sent another: upgrade it");
         }
         long now = clock.millis();
@@ -200,17 +204,17 @@ public final class Agents {
                 null, now, null, null, null, null), now);
         if (!outcome.equals("enrolled") && !outcome.equals("again")) {
             return switch (outcome) {
-                case "agent taken" -> refusedEnrol(id, address, "agent_taken", "agent id " + agentId + " is enrolled already, with"
+                case "agent taken" -> refusedEnrol(id, asked, address, "agent_taken", "agent id " + agentId + " is enrolled already, with"
                         + " another secret or endpoint: delete the agent's state folder and enrol again");
-                case "endpoint taken" -> refusedEnrol(id, address, "name_taken", "endpoint '" + name + "' belongs to another agent;"
+                case "endpoint taken" -> refusedEnrol(id, asked, address, "name_taken", "endpoint '" + name + "' belongs to another agent;"
                         + " enrol under another name (--name)");
-                case "used up" -> refusedEnrol(id, address, "bad_token", "enrolment token " + id + " has been used up: make a new one"
+                case "used up" -> refusedEnrol(id, asked, address, "bad_token", "enrolment token " + id + " has been used up: make a new one"
                         + " with bin/trailhound tokens create --data DIR");
-                default -> refusedEnrol(id, address, "bad_token", "enrolment token " + id + " is " + outcome
+                default -> refusedEnrol(id, asked, address, "bad_token", "enrolment token " + id + " is " + outcome
                         + ": make a new one with bin/trailhound tokens create --data DIR");
             };
         }
-        audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.enrol", AuditLog.OK,
+        audit.recordAgent("agent:" + agentId, address, "agent.enrol", name, AuditLog.OK,
                 "endpoint " + name + " bound to agent " + agentId + " with enrolment token " + id + " (" + hostname + ", " + os + ")"
                 + (outcome.equals("again") ? "; asked again by the same agent, the token not used again" : ""));
         return new Admission.Admitted(agentId, name, true);
@@ -227,14 +231,15 @@ public final class Agents {
         if (agent.isPresent() && agent.get().revokedAt() != null && secret != null && Secrets.matches(agent.get().secretSha256(), secret)) {
             // the agent proved who it is: no guessing to slow down, and no reason to hold back its neighbours
             String reason = revokedReason(agent.get());
-            audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.authenticate", AuditLog.FAILED, reason);
+            audit.recordAgent("agent:" + agentId, address, "agent.authenticate", agent.get().endpoint(), AuditLog.FAILED, reason);
             return new Admission.Refused("unknown_agent", reason);
         }
         if (agent.isEmpty() || secret == null || !Secrets.matches(agent.get().secretSha256(), secret)) {
             throttle.failed(name, address);
             String reason = "unknown agent '" + agentId + "' or wrong secret: this server has not enrolled it (another server, or its"
                     + " data folder was replaced); delete the agent's state folder and enrol again with a new --token";
-            audit.recordAnonymous("agent:" + agentId, "agent", address, "agent.authenticate", AuditLog.FAILED, reason);
+            audit.recordAgent("agent:" + agentId, address, "agent.authenticate", agent.map(LiveAgents.Agent::endpoint).orElse(null),
+                    AuditLog.FAILED, reason);
             return new Admission.Refused("unknown_agent", reason);
         }
         return new Admission.Admitted(agentId, agent.get().endpoint(), false);
@@ -367,6 +372,21 @@ public final class Agents {
         else audit.record(by, "live.disconnect", endpoint, AuditLog.OK, reason);
     }
 
+    /** Keeps a live connection's row (the Live endpoints list), so that it survives a restart (no access check: the server's own). */
+    public void saveConnection(LiveAgents.Connection c) {
+        store.saveConnection(c);
+    }
+
+    /** Forgets a live connection's row (no access check: the server's own). */
+    public void deleteConnection(String id) {
+        store.deleteConnection(id);
+    }
+
+    /** The kept live connections, oldest first (no access check: the server's own, at its start). */
+    public List<LiveAgents.Connection> connections() {
+        return store.connections();
+    }
+
     private static Endpoint endpoint(LiveAgents.Agent a, Instant now) {
         List<String> addresses = List.of();
         if (a.addresses() != null) {
@@ -382,9 +402,9 @@ public final class Agents {
                 last != null && now.isBefore(last.plus(ONLINE_WITHIN)));
     }
 
-    private Admission refusedEnrol(String tokenId, String address, String code, String reason) {
+    private Admission refusedEnrol(String tokenId, String endpoint, String address, String code, String reason) {
         throttle.failed(null, address);
-        audit.recordAnonymous("", "agent", address, "agent.enrol", AuditLog.FAILED, reason);
+        audit.recordAgent("", address, "agent.enrol", endpoint, AuditLog.FAILED, reason);
         return new Admission.Refused(code, reason);
     }
 

@@ -43,6 +43,15 @@ public final class AuditLog {
     }
 
     /**
+     * An entry for an agent ({@code actor} {@code agent:<id>}, or empty before it has an id) about
+     * {@code endpoint} (null when none is known).
+     */
+    public void recordAgent(String actor, String address, String action, String endpoint, String outcome, String detail) {
+        trail.append(new AuditTrail.Event(clock.millis(), actor == null ? "" : cut(actor, MAX_NAME), "agent", action, endpoint(endpoint),
+                cut(address, MAX_NAME), outcome, cut(detail, MAX_DETAIL)));
+    }
+
+    /**
      * Bounds what is stored: every value may come from an attacker (a typed name, a query), and an
      * unbounded one would let anyone who can reach the sign-in page fill the disk.
      */

@@ -33,8 +33,11 @@ import trailhound.protocol.Protocol;
  * The agent: connects out to the server, enrols or authenticates, then sends a heartbeat every
  * {@link #HEARTBEAT} and, while the server asks for them, the local store's events in acknowledged
  * batches, what waited newest first; reconnects after any failure with
- * jittered exponential backoff (1 s doubling to 60 s, each wait a random 50-100 % of that). Stops on
- * a refusal that retrying cannot fix (bad token, unknown agent, version, name taken, wrong pin).
+ * jittered exponential backoff (1 s doubling to 60 s, each wait a random 50-100 % of that), also when
+ * the server refuses it because another agent with its identity is connected (agent_taken: a copied
+ * state folder). Stops on a refusal that retrying cannot fix (bad token, unknown agent, version, name
+ * taken, wrong pin). {@link #stop} ends it cleanly: the batches in flight are given {@link #STOP_GRACE}
+ * to be acknowledged, then the connection is closed with 1001 (going away).
  */
 final class Agent {
     static final String VERSION = "0.1.0";
@@ -43,6 +46,8 @@ final class Agent {
     private static final long ANSWER_TIMEOUT_MS = 30_000;
     private static final long ACK_TIMEOUT_MS = 60_000;
     private static final long MAX_BACKOFF_MS = 60_000;
+    /** At a stop, how long the batches in flight may take to be acknowledged before the connection closes anyway. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     /** A refusal retrying cannot fix: the agent stops with exit status 2. */
     static final class Refused extends Exception {
@@ -58,6 +63,8 @@ final class Agent {
     private final PrintWriter log;
     private final FileService files;
     private volatile boolean stopping;
+    private final java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     Agent(Settings settings, LocalStore store, PrintWriter log) {
         this(settings, store, log, null);
@@ -73,10 +80,28 @@ final class Agent {
 
     void stop() {
         stopping = true;
+        stopRequested.countDown();
+    }
+
+    /**
+     * Stops and waits (at most {@code timeout}) for {@link #run} to return: for a shutdown hook, after
+     * which the JVM exits whatever the other threads are doing.
+     */
+    void stopAndWait(Duration timeout) throws InterruptedException {
+        stop();
+        stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Runs until stopped or refused for good. */
     void run() throws Refused, IOException {
+        try {
+            connectLoop();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void connectLoop() throws Refused, IOException {
         int failures = 0;
         while (!stopping) {
             boolean admitted = false;
@@ -94,7 +119,7 @@ final class Agent {
             long wait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
             log("reconnecting in " + wait + " ms");
             try {
-                Thread.sleep(wait);
+                if (stopRequested.await(wait, java.util.concurrent.TimeUnit.MILLISECONDS)) return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -119,6 +144,8 @@ final class Agent {
         private AgentState state;
         private final AtomicReference<String> seenPin = new AtomicReference<>();
         private Requests requests;
+        /** Asked to enrol (not authenticate): an agent_taken answer then means another identity holds the id, for good. */
+        private boolean enrolling;
 
         boolean admit() throws IOException, Refused {
             Optional<AgentState> known = AgentState.load(settings.state()).filter(AgentState::enrolled);
@@ -144,6 +171,7 @@ final class Agent {
                     pending = AgentState.fresh();
                     pending.save(settings.state());
                 }
+                enrolling = true;
                 connection.send(new Message.Enrol(settings.token(), settings.name(), hostname(), os(), pending.agentId(),
                         pending.secret()));
                 Message.Enrolled enrolled = expect(Message.Enrolled.class);
@@ -240,6 +268,25 @@ final class Agent {
                     throw new IOException("no acknowledgement for " + ACK_TIMEOUT_MS / 1000 + " s");
                 }
             }
+            goAway(waiting);
+        }
+
+        /** Stopping: waits for the acks of the {@code waiting} batches in flight (sends no more), then closes with 1001. */
+        private void goAway(int waiting) throws IOException {
+            long deadline = System.currentTimeMillis() + STOP_GRACE.toMillis();
+            while (waiting > 0 && System.currentTimeMillis() < deadline) {
+                Object in = connection.poll(Math.max(1, deadline - System.currentTimeMillis()));
+                if (in instanceof Message.Ack ack) {
+                    store.acknowledge(ack.acknowledged());
+                    if (ack.backfill() != null && ack.backfill() > 0 && ack.liveEdge() != null) store.acknowledge(ack.backfill(), ack.liveEdge());
+                    waiting--;
+                } else if (in instanceof Connection.Closed) {
+                    return;
+                }
+            }
+            log("stopping: " + (waiting == 0 ? "every batch sent was acknowledged" : waiting + " batch(es) unacknowledged, sent again at"
+                    + " the next start") + "; closing the connection (1001, going away)");
+            connection.goAway();
         }
 
         /**
@@ -310,7 +357,8 @@ final class Agent {
 
         private void refusedOrRetry(Message.Error error) throws IOException, Refused {
             String text = "the server refused (" + error.code() + "): " + error.message();
-            if (error.code().equals(Protocol.Refusal.BUSY.code()) || error.code().equals(Protocol.Refusal.SERVER_ERROR.code())) {
+            if (error.code().equals(Protocol.Refusal.BUSY.code()) || error.code().equals(Protocol.Refusal.SERVER_ERROR.code())
+                    || !enrolling && error.code().equals(Protocol.Refusal.AGENT_TAKEN.code())) { // the other may go: retried, backing off
                 throw new IOException(text);
             }
             throw new Refused(text);

@@ -159,9 +159,13 @@ public final class AgentCommand implements Callable<Integer> {
                 recorder.start();
             }
             LinuxRecorder recording = recorder;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                agent.stop();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> { // SIGTERM: the JVM exits when this returns
                 if (recording != null) recording.close();
+                try {
+                    agent.stopAndWait(Agent.STOP_GRACE.plusSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }));
             try {
                 agent.run();

@@ -97,9 +97,28 @@ final class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes cleanly: a close frame 1001 (going away), then waits a moment for the server's close
+     * (the JDK's client aborts the TCP connection when closed without it).
+     */
+    void goAway() {
+        try {
+            socket.sendClose(1001, "agent stopping").get(2, TimeUnit.SECONDS);
+            long deadline = System.currentTimeMillis() + 2_000;
+            while (!socket.isInputClosed() && System.currentTimeMillis() < deadline) {
+                Object in = inbound.poll(50, TimeUnit.MILLISECONDS);
+                if (in instanceof Closed) break;
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // the connection is going anyway: closed below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
-        socket.abort();
+        socket.abort(); // after goAway, or after a failure: nothing left to say
     }
 
     private static final class Listener implements WebSocket.Listener {

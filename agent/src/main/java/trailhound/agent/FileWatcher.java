@@ -34,7 +34,7 @@ import java.util.function.Consumer;
 
 /** Watches folders recursively and hands batches of changes to a sink, on its own thread. */
 final class FileWatcher implements AutoCloseable {
-    /** Most files whose identity is remembered for pairing renames; beyond it a rename reads as delete + create. */
+    /** Most files whose identity is remembered for recognising renames; beyond it a rename reads as delete + create. */
     static final int MAX_REMEMBERED = 200_000;
     private static final long QUIET_MS = 50;
     private static final long BATCH_MS = 500;
@@ -46,7 +46,20 @@ final class FileWatcher implements AutoCloseable {
         void accept(List<Change> changes) throws IOException;
     }
 
-    private record Raw(WatchEvent.Kind<?> kind, Path path, Path root, long ts) {}
+    /** {@code poll}: which {@link WatchKey#pollEvents} call of one key gave it (a rename's halves come in one). */
+    private record Raw(WatchEvent.Kind<?> kind, Path path, Path root, long ts, long poll) {}
+
+    /** What identifies a file's content across a rename: device and inode ({@code key}), size and modification time. */
+    private record Identity(Object key, long size, long modified, boolean folder) {
+        static Identity of(BasicFileAttributes a) {
+            return new Identity(a.fileKey(), a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.isDirectory());
+        }
+
+        /** Whether {@code now} is this very file, unchanged: a folder's size and time move with its entries, so only its inode counts. */
+        boolean same(Identity now) {
+            return key != null && key.equals(now.key) && folder == now.folder && (folder || size == now.size && modified == now.modified);
+        }
+    }
 
     private final List<Path> roots;
     private final Sink sink;
@@ -54,7 +67,8 @@ final class FileWatcher implements AutoCloseable {
     private final WatchService service;
     private final Map<WatchKey, Path> folders = new HashMap<>();
     private final Map<WatchKey, Path> rootOf = new HashMap<>();
-    private final Map<Path, Object> fileKeys = new HashMap<>();
+    private final Map<Path, Identity> known = new HashMap<>();
+    private long polls;
     private final List<Change> failures = new ArrayList<>();
     private Thread thread;
 
@@ -104,11 +118,12 @@ final class FileWatcher implements AutoCloseable {
     private void collect(WatchKey key, List<Raw> raw) {
         Path folder = folders.get(key);
         long now = System.currentTimeMillis();
+        long poll = ++polls;
         for (WatchEvent<?> e : key.pollEvents()) {
             if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
-                raw.add(new Raw(e.kind(), folder, rootOf.get(key), now));
+                raw.add(new Raw(e.kind(), folder, rootOf.get(key), now, poll));
             } else if (folder != null) {
-                raw.add(new Raw(e.kind(), folder.resolve((Path) e.context()), rootOf.get(key), now));
+                raw.add(new Raw(e.kind(), folder.resolve((Path) e.context()), rootOf.get(key), now, poll));
             }
         }
         if (!key.reset()) { // the folder is gone
@@ -119,10 +134,10 @@ final class FileWatcher implements AutoCloseable {
 
     private List<Change> changes(List<Raw> raw) {
         List<Change> out = new ArrayList<>();
-        Map<Object, Integer> deletedByKey = new HashMap<>(); // file identity -> index in out of its delete
         java.util.Set<Path> modified = new java.util.HashSet<>();
         java.util.Set<Path> overflowed = new java.util.HashSet<>();
-        for (Raw r : raw) {
+        for (int i = 0; i < raw.size(); i++) {
+            Raw r = raw.get(i);
             Path p = r.path();
             if (r.kind() == StandardWatchEventKinds.OVERFLOW) {
                 Path root = r.root() != null ? r.root() : p;
@@ -132,31 +147,54 @@ final class FileWatcher implements AutoCloseable {
                         + " what changed in between is not known"));
                 if (root != null) register(root, root, out);
             } else if (r.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
-                Object key = fileKeys.remove(p);
-                out.add(new Change("delete", p, null, r.ts(), null));
-                if (key != null) deletedByKey.put(key, out.size() - 1);
+                Identity old = known.remove(p);
+                Raw next = i + 1 < raw.size() ? raw.get(i + 1) : null;
+                BasicFileAttributes moved = renameOf(old, r, next);
+                if (moved != null) {
+                    i++; // the create is the rename's other half
+                    remember(next.path(), Identity.of(moved));
+                    out.add(new Change("rename", p, next.path(), r.ts(), null));
+                    if (moved.isDirectory()) register(next.path(), next.root(), null);
+                } else {
+                    out.add(new Change("delete", p, null, r.ts(), null));
+                }
             } else {
                 BasicFileAttributes a = attributes(p);
-                if (a == null) continue; // gone again: its delete follows
-                Object key = a.fileKey();
                 boolean create = r.kind() == StandardWatchEventKinds.ENTRY_CREATE;
-                if (create && key != null && key.equals(fileKeys.get(p))) continue; // already reported when its folder was walked
-                remember(p, key);
-                Integer renamed = create && key != null ? deletedByKey.remove(key) : null;
-                if (renamed != null) {
-                    Change old = out.get(renamed);
-                    out.set(renamed, new Change("rename", old.path(), p, old.ts(), null));
-                } else if (create) {
+                if (a == null) { // gone already (its delete follows): what the WatchService saw is reported, no attribute guessed
+                    if (create || modified.add(p)) out.add(new Change(create ? "create" : "modify", p, null, r.ts(), null));
+                    if (create) modified.add(p);
+                    continue;
+                }
+                Identity now = Identity.of(a);
+                Identity before = known.get(p);
+                if (create && before != null && before.key() != null && before.key().equals(now.key())) {
+                    remember(p, now);
+                    continue; // already reported when its folder was walked
+                }
+                remember(p, now);
+                if (create) {
                     out.add(new Change("create", p, null, r.ts(), null));
                     modified.add(p); // its writes in the same batch are part of making it
                 } else if (!a.isDirectory() && modified.add(p)) {
                     // one modify a file a batch (a write is many); a folder's modify is its entries changing: reported by them
                     out.add(new Change("modify", p, null, r.ts(), null));
                 }
-                if (a.isDirectory() && create) register(p, r.root(), renamed != null ? null : out);
+                if (a.isDirectory() && create) register(p, r.root(), out);
             }
         }
         return out;
+    }
+
+    /**
+     * The new name's attributes when the delete {@code gone} and the event {@code next} are certainly one
+     * rename (the class comment says when), else null.
+     */
+    private static BasicFileAttributes renameOf(Identity old, Raw gone, Raw next) {
+        if (old == null || next == null || next.kind() != StandardWatchEventKinds.ENTRY_CREATE || next.poll() != gone.poll()) return null;
+        if (Files.exists(gone.path(), LinkOption.NOFOLLOW_LINKS)) return null; // the old name is back: two files, not one moved
+        BasicFileAttributes a = attributes(next.path());
+        return a != null && old.same(Identity.of(a)) ? a : null;
     }
 
     /**
@@ -180,19 +218,19 @@ final class FileWatcher implements AutoCloseable {
                                 + " (at the inotify watch limit, raise fs.inotify.max_user_watches)"));
                         return FileVisitResult.SKIP_SUBTREE;
                     }
-                    if (created != null && !dir.equals(folder) && !attrs.fileKey().equals(fileKeys.get(dir))) {
+                    if (created != null && !dir.equals(folder) && !reported(dir, attrs)) {
                         created.add(new Change("create", dir, null, now, null));
                     }
-                    remember(dir, attrs.fileKey());
+                    remember(dir, Identity.of(attrs));
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (created != null && !attrs.fileKey().equals(fileKeys.get(file))) {
+                    if (created != null && !reported(file, attrs)) {
                         created.add(new Change("create", file, null, now, null));
                     }
-                    remember(file, attrs.fileKey());
+                    remember(file, Identity.of(attrs));
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -206,8 +244,14 @@ final class FileWatcher implements AutoCloseable {
         }
     }
 
-    private void remember(Path p, Object key) {
-        if (key != null && (fileKeys.size() < MAX_REMEMBERED || fileKeys.containsKey(p))) fileKeys.put(p, key);
+    private void remember(Path p, Identity id) {
+        if (id.key() != null && (known.size() < MAX_REMEMBERED || known.containsKey(p))) known.put(p, id);
+    }
+
+    /** Whether this file, under this name, was reported already (its create seen before its folder was walked). */
+    private boolean reported(Path p, BasicFileAttributes a) {
+        Identity before = known.get(p);
+        return before != null && a.fileKey() != null && a.fileKey().equals(before.key());
     }
 
     private static BasicFileAttributes attributes(Path p) {

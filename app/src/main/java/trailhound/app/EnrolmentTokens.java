@@ -15,16 +15,20 @@ import trailhound.access.Caller;
 
 /** The enrolment-token half of {@code tokens}: making one and listing them. */
 final class EnrolmentTokens {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,6})([mhd])");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,8})([smhd])");
 
     private EnrolmentTokens() {}
 
-    /** {@code 30m}, {@code 24h}, {@code 7d} as a duration. */
+    /** {@code 30s}, {@code 15m}, {@code 24h}, {@code 7d} as a duration. */
     static Duration duration(String text) {
         Matcher m = DURATION.matcher(text.strip());
-        if (!m.matches()) throw new IllegalArgumentException("--expires takes a number and m, h or d (30m, 24h, 7d), not '" + text + "'");
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--expires takes a number and s, m, h or d (seconds, minutes, hours, days), e.g. 30s, 15m,"
+                    + " 24h, 7d; not '" + text + "'");
+        }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);

@@ -28,6 +28,9 @@ import trailhound.access.Groups;
         subcommands = {GroupsCommand.Add.class, GroupsCommand.SetRule.class, GroupsCommand.SetStream.class, GroupsCommand.AddEndpoint.class,
             GroupsCommand.RemoveEndpoint.class, GroupsCommand.Remove.class, GroupsCommand.Members.class, GroupsCommand.Preview.class})
 final class GroupsCommand implements Callable<Integer> {
+    /** When a group's endpoints stream: {@code groups add --stream} and {@code groups set-stream --stream} take the same words. */
+    enum StreamMode { always, connected }
+
     @Spec CommandSpec spec;
     @Mixin DataOption data;
 
@@ -104,14 +107,15 @@ final class GroupsCommand implements Callable<Integer> {
         List<String> endpoints = new ArrayList<>();
         @Option(names = "--rule", paramLabel = "EXPR", description = "A rule for the endpoints it holds besides, e.g. 'os:windows AND tag:finance'.")
         String rule;
-        @Option(names = "--stream", description = "Its endpoints' agents send live events all the time, not only while an analyst is connected.")
-        boolean stream;
+        @Option(names = "--stream", paramLabel = "MODE", defaultValue = "connected", description = "always: its endpoints' agents send"
+                + " live events all the time; connected: only while an analyst is connected (default), as set-stream takes it.")
+        StreamMode stream;
 
         @Override
         public Integer call() throws Exception {
             return AccessFolder.run(data, (access, dir) -> {
                 access.groups().create(Caller.commandLine(), name, rule, endpoints.stream().map(String::strip).filter(e -> !e.isEmpty()).toList());
-                if (stream) access.groups().setStream(Caller.commandLine(), name, true);
+                if (stream == StreamMode.always) access.groups().setStream(Caller.commandLine(), name, true);
                 spec.commandLine().getOut().println("added group " + Text.safe(name) + ": " + Count.of(access, name).now());
                 return 0;
             });
@@ -140,18 +144,16 @@ final class GroupsCommand implements Callable<Integer> {
         "Set whether a group's endpoints stream live events all the time (always) or only while an analyst has a live"
             + " connection open on them (connected, the default)."})
     static final class SetStream implements Callable<Integer> {
-        enum Mode { always, connected }
-
         @Spec CommandSpec spec;
         @Mixin DataOption data;
         @Option(names = "--name", paramLabel = "NAME", required = true, description = "The group.") String name;
-        @Option(names = "--stream", paramLabel = "MODE", required = true, description = "always or connected.") Mode mode;
+        @Option(names = "--stream", paramLabel = "MODE", required = true, description = "always or connected.") StreamMode mode;
 
         @Override
         public Integer call() throws Exception {
             return AccessFolder.run(data, (access, dir) -> {
-                access.groups().setStream(Caller.commandLine(), name, mode == Mode.always);
-                spec.commandLine().getOut().println(Text.safe(name) + (mode == Mode.always ? ": its endpoints stream all the time"
+                access.groups().setStream(Caller.commandLine(), name, mode == StreamMode.always);
+                spec.commandLine().getOut().println(Text.safe(name) + (mode == StreamMode.always ? ": its endpoints stream all the time"
                         : ": its endpoints stream only while an analyst is connected") + " (agents hear it within 10 s)");
                 return 0;
             });

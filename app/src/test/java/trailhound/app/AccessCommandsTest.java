@@ -215,7 +215,10 @@ class AccessCommandsTest {
 
     @Test
     void groups_setToStream_listedAndAudited_andSetBack() throws Exception {
-        ok(run("groups", "add", "--name", "Servers", "--rule", "os:linux", "--stream"));
+        ok(run("groups", "add", "--name", "Servers", "--rule", "os:linux", "--stream", "always")); // as set-stream takes it
+        Cli flag = run("groups", "add", "--name", "Others", "--stream", "yes");
+        assertEquals(2, flag.status(), "add and set-stream take the same words");
+        assertTrue(flag.err().contains("always, connected"), flag.err());
         assertTrue(ok(run("groups")).out().contains("Streaming live events always (set-stream): Servers"));
         assertTrue(ok(run("groups", "--format", "json")).out().contains("\"name\":\"Servers\",\"rule\":\"os:linux\",\"builtin\":false,"
                 + "\"endpoints\":[],\"stream\":true"));

@@ -170,6 +170,35 @@ public final class LiveAgents {
                 "UPDATE agents SET revoked_at = ?, revoked_by = ? WHERE agent_id = ? AND revoked_at IS NULL", at, by, agentId)) == 1;
     }
 
+    /**
+     * An analyst's live connection as listed (table {@code live_connections}): {@code state} attempted,
+     * connected, failed or closed, since {@code since}, why; {@code catchupDone}/{@code catchupTotal} the
+     * endpoint's catch-up figures when it was opened (null when none).
+     */
+    public record Connection(String id, String endpoint, String user, String state, long since, String reason, long opened,
+            long lastActivity, Long catchupDone, Long catchupTotal) {}
+
+    private static final String CONNECTION_COLUMNS = "id, endpoint, user_name, state, since, reason, opened, last_activity, catchup_done,"
+            + " catchup_total";
+
+    /** Adds or replaces a connection's row. */
+    public void saveConnection(Connection k) {
+        db.write("save live connection", c -> Sql.update(c, "INSERT OR REPLACE INTO live_connections(" + CONNECTION_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k.id(), k.endpoint(), k.user(), k.state(), k.since(), k.reason(), k.opened(),
+                k.lastActivity(), k.catchupDone(), k.catchupTotal()));
+    }
+
+    public void deleteConnection(String id) {
+        db.write("delete live connection", c -> Sql.update(c, "DELETE FROM live_connections WHERE id = ?", id));
+    }
+
+    /** Every connection, oldest first. */
+    public List<Connection> connections() {
+        return db.read("read live connections", c -> Sql.list(c, "SELECT " + CONNECTION_COLUMNS + " FROM live_connections ORDER BY opened, id",
+                rs -> new Connection(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+                        rs.getLong(7), rs.getLong(8), Sql.nullableLong(rs, 9), Sql.nullableLong(rs, 10))));
+    }
+
     private static EnrolmentToken token(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new EnrolmentToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
                 rs.getInt(7), rs.getInt(8), Sql.nullableLong(rs, 9));

@@ -50,7 +50,8 @@ final class Migrations {
                     Migrations::streamingGroups),
             new Migration(13, "agent revocation: a revoked agent's secret no longer authenticates", Migrations::agentRevocation),
             new Migration(14, "evidence files: files fetched from endpoints, with who, when, where from, size and SHA-256",
-                    Migrations::evidenceFiles));
+                    Migrations::evidenceFiles),
+            new Migration(15, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -380,6 +381,27 @@ final class Migrations {
               size INTEGER, sha256 TEXT, state TEXT NOT NULL, reason TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
               completed_at INTEGER)""");
         exec(c, "CREATE INDEX evidence_files_endpoint ON evidence_files(endpoint, id)");
+    }
+
+    /**
+     * web_sessions: a signed-in browser, by the SHA-256 of its session id (the cookie's value is never
+     * stored, so a copy of server.db signs nobody in), its user, CSRF token, the credential stamp it
+     * was opened with, when it started and when it was last used (for the idle and absolute limits).
+     * live_connections: an analyst's live connection to an endpoint as the Live endpoints page lists it,
+     * its state, since when and why, until deleted; catchup_* the endpoint's catch-up figures when it
+     * was opened, so that it shows only its own catch-up's progress.
+     */
+    private static void sessionsAndConnections(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE web_sessions (
+              id_sha256 TEXT PRIMARY KEY,
+              user_name TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE ON UPDATE CASCADE,
+              csrf_token TEXT NOT NULL, credential_stamp TEXT NOT NULL, started_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL)""");
+        exec(c, "CREATE INDEX web_sessions_user ON web_sessions(user_name, started_at)");
+        exec(c, """
+            CREATE TABLE live_connections (
+              id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, user_name TEXT NOT NULL, state TEXT NOT NULL, since INTEGER NOT NULL,
+              reason TEXT, opened INTEGER NOT NULL, last_activity INTEGER NOT NULL, catchup_done INTEGER, catchup_total INTEGER)""");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

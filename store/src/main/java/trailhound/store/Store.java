@@ -29,6 +29,7 @@ public final class Store {
     private final AuditTrail audit;
     private final LiveAgents liveAgents;
     private final EvidenceFiles evidenceFiles;
+    private final WebSessions webSessions;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -44,6 +45,7 @@ public final class Store {
         this.audit = new AuditTrail(db);
         this.liveAgents = new LiveAgents(db);
         this.evidenceFiles = new EvidenceFiles(db);
+        this.webSessions = new WebSessions(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -156,6 +158,11 @@ public final class Store {
 
     public LiveAgents liveAgents() {
         return liveAgents;
+    }
+
+    /** Signed-in browsers, kept across restarts. */
+    public WebSessions webSessions() {
+        return webSessions;
     }
 
     /** The append-only, hash-chained audit trail. */

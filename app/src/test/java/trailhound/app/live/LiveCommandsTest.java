@@ -56,7 +56,16 @@ class LiveCommandsTest {
         assertTrue(mixed.err().contains("leave out --user"), mixed.err());
         Cli badDuration = run("tokens", "create", "--data", data, "--expires", "tomorrow");
         assertEquals(2, badDuration.status());
-        assertTrue(badDuration.err().contains("30m, 24h, 7d"), badDuration.err());
+        assertTrue(badDuration.err().contains("30s, 15m, 24h, 7d"), "the accepted forms: " + badDuration.err());
+        Cli seconds = run("tokens", "create", "--data", data, "--expires", "30s");
+        assertEquals(0, seconds.status(), seconds.err());
+        java.util.regex.Matcher until = java.util.regex.Pattern.compile("valid until (\\S+)").matcher(seconds.out());
+        assertTrue(until.find(), seconds.out());
+        java.time.Instant expires = java.time.Instant.parse(until.group(1).endsWith("Z") ? until.group(1) : until.group(1) + "Z");
+        assertTrue(expires.isBefore(java.time.Instant.now().plusSeconds(31)), "30 seconds, not 30 minutes: " + seconds.out());
+        Cli tooShort = run("tokens", "create", "--data", data, "--expires", "10s");
+        assertEquals(2, tooShort.status());
+        assertTrue(tooShort.err().contains("30 seconds to"), tooShort.err());
     }
 
     @Test

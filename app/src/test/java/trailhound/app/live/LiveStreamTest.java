@@ -108,7 +108,7 @@ class LiveStreamTest {
     void stream_killAgentAndServer_cutSocket_eventsEqualTheSourceExactly() throws Exception {
         // a group set to stream: its endpoints send all the time, no analyst connection needed
         StringWriter groupOut = new StringWriter();
-        assertEquals(0, Main.run(new String[] {"groups", "add", "--data", data.toString(), "--name", "Streamers", "--stream"},
+        assertEquals(0, Main.run(new String[] {"groups", "add", "--data", data.toString(), "--name", "Streamers", "--stream", "always"},
                 new PrintWriter(groupOut, true), new PrintWriter(groupOut, true)), groupOut.toString());
         String token = enrolmentToken("--uses", "1", "--group", "Streamers");
         Path state = tmp.resolve("agent-ws");
@@ -134,9 +134,30 @@ class LiveStreamTest {
 
         long mark2 = journalCount("replay-01");
         waitFor("more events after the cut", () -> journalCount("replay-01") > mark2 + 200);
+        // a browser signed in and an analyst's live connection: both survive the restart
+        String admin = apiToken("chief-5", null);
+        String cookie = signIn("chief-5", "a long enough password 7");
+        assertEquals(200, web("/api/v1/live/connections", cookie).statusCode());
+        String conn = field(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"replay-01\"]}"), "id");
+        waitFor("the connection connected", () -> field(row(api("GET", "/api/v1/live/connections", admin, null), conn), "state")
+                .equals("connected"));
         server.destroyForcibly().waitFor(); // kill -9 the server mid-stream
         assertTrue(journalCount("replay-01") < total, "the server was killed mid-stream");
-        server = startServer(port);
+        server = startServer(port, "10m"); // an idle time longer than the rest of this test
+
+        java.net.http.HttpResponse<String> listed = web("/api/v1/live/connections", cookie);
+        assertEquals(200, listed.statusCode(), "still signed in after the restart: " + listed.body());
+        String state0 = field(row(listed.body(), conn), "state");
+        String reason0 = field(row(listed.body(), conn), "reason");
+        assertTrue(state0.equals("attempted") && reason0.contains("the server restarted at ")
+                || state0.equals("connected") && reason0.contains("(re)connected"), listed.body());
+        waitFor("connected again when the agent reconnects", () -> {
+            try {
+                return field(row(web("/api/v1/live/connections", cookie).body(), conn), "state").equals("connected");
+            } catch (Exception e) {
+                return false;
+            }
+        });
 
         waitFor("every event", () -> journalCount("replay-01") >= total);
         Thread.sleep(1_500); // a duplicate would arrive with the next batches: give it the chance to show
@@ -214,6 +235,27 @@ class LiveStreamTest {
             raw.hello();
             raw.send(new Message.Authenticate(agentId, secret));
             assertEquals(new Message.Authenticated("raw-01", 5), raw.next(Message.Authenticated.class));
+            // a second agent with the same identity (a copied state folder) is refused while the first is connected
+            try (RawAgent copy = new RawAgent(port)) {
+                copy.hello();
+                copy.send(new Message.Authenticate(agentId, secret));
+                Message.Error taken = copy.next(Message.Error.class);
+                assertEquals("agent_taken", taken.code(), taken.message());
+                assertTrue(taken.message().contains("another agent with this identity (agent " + agentId + ", endpoint raw-01) is connected"
+                        + " from 127.0.0.1 since 20"), taken.message());
+                assertTrue(taken.message().contains("enrol this machine again with a new --token"), taken.message());
+            }
+            raw.send(new Message.Batch(3, 5, 5, events.subList(4, 5)));
+            assertEquals(new Message.Ack(3, 5), raw.next(Message.Ack.class), "the first goes on undisturbed");
+        }
+        List<String> audited = new ArrayList<>();
+        try (DataDir dir = DataDir.open(data)) {
+            Access.over(dir, Clock.systemUTC()).audit().forEach(e -> audited.add(e.event().actor() + " " + e.event().action() + " "
+                    + e.event().outcome() + " " + e.event().endpoint() + " " + e.event().detail()));
+        }
+        for (String expected : List.of("agent:" + agentId + " agent.enrol ok raw-01 endpoint raw-01 bound",
+                "agent:" + agentId + " agent.authenticate failed raw-01 agent_taken: another agent with this identity")) {
+            assertTrue(audited.stream().anyMatch(a -> a.startsWith(expected)), expected + " in " + audited);
         }
     }
 
@@ -310,6 +352,35 @@ class LiveStreamTest {
         Matcher ids = Pattern.compile("\"id\":\"(c[0-9a-f]+)\"").matcher(body);
         while (ids.find()) assertEquals(204, status("DELETE", "/api/v1/live/connections/" + ids.group(1), admin, null));
         assertTrue(api("GET", "/api/v1/live/connections", admin, null).startsWith("{\"connections\":[]"));
+
+        // revoked by the command line beside the running server: refused at its next heartbeat (audited), and connecting says so
+        String revokedAgent = "a00000000000000c4";
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.hello();
+            raw.send(new Message.Enrol(enrolmentToken(), "revoked-01", "h", "os", revokedAgent, "K".repeat(43)));
+            raw.next(Message.Enrolled.class);
+            raw.next(Message.Authenticated.class);
+            StringWriter out = new StringWriter();
+            assertEquals(0, Main.run(new String[] {"agents", "revoke", "--data", data.toString(), revokedAgent}, new PrintWriter(out, true),
+                    new PrintWriter(out, true)), out.toString());
+            raw.send(new Message.Heartbeat("Linux", List.of(), "0.1.0", 0, 0, 0, System.currentTimeMillis()));
+            Message.Error error = raw.next(Message.Error.class);
+            assertEquals("unknown_agent", error.code(), error.message());
+        }
+        String revoked = api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"revoked-01\"]}");
+        assertEquals("failed", field(revoked, "state"), revoked);
+        String why = field(revoked, "reason");
+        assertTrue(why.contains("agent " + revokedAgent + " (endpoint revoked-01) was revoked by ") && why.contains(" at 20")
+                && why.contains("enrol with a new --token"), why);
+        assertTrue(!why.contains("systemctl"), "nothing to check on the endpoint: " + why);
+        assertEquals(204, status("DELETE", "/api/v1/live/connections/" + field(revoked, "id"), admin, null));
+        List<String> audited = new ArrayList<>();
+        try (DataDir dir = DataDir.open(data)) {
+            Access.over(dir, Clock.systemUTC()).audit().forEach(e -> audited.add(e.event().actor() + " " + e.event().action() + " "
+                    + e.event().outcome() + " " + e.event().endpoint() + " " + e.event().detail()));
+        }
+        String expected = "agent:" + revokedAgent + " agent.heartbeat failed revoked-01 unknown_agent: agent " + revokedAgent;
+        assertTrue(audited.stream().anyMatch(a -> a.startsWith(expected)), expected + " in " + audited);
     }
 
     @Test
@@ -401,13 +472,40 @@ class LiveStreamTest {
         addToAgentStore(state, "late-1", "late-2", "late-3");
         Thread.sleep(1_500);
         assertEquals(total, journalCount("conn-01"), "nothing sent after the connection closed");
-        String again = field(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"conn-01\"]}"), "id");
+        String reopened = api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"conn-01\"]}");
+        Thread searching = keepActive("conn-01", admin); // the analyst works on it: it stays open for what follows
+        assertEquals(id, field(reopened, "id"), "the analyst's row on this endpoint is reused, not a second one: " + reopened);
+        assertTrue(!reopened.contains("\"total\":" + total), "the previous catch-up's figures are not this connection's: " + reopened);
         waitFor("the events recorded meanwhile", () -> journalCount("conn-01") == total + 3);
-        assertEquals(204, status("DELETE", "/api/v1/live/connections/" + again, admin, null));
+        waitFor("this connection's own catch-up", () -> api("GET", "/api/v1/live/connections", admin, null)
+                .contains("\"done\":3,\"total\":3,\"running\":false"));
+        assertEquals(1, Pattern.compile("\"endpoint\":\"conn-01\"").matcher(api("GET", "/api/v1/live/connections", admin, null)).results()
+                .count(), "one row for the analyst on conn-01");
+
+        // the state folder copied to another machine: the copy is refused while the original is connected, audited, and backs off
+        Path copy = Files.createDirectories(tmp.resolve("agent-copy"));
+        Files.copy(state.resolve("identity.properties"), copy.resolve("identity.properties"));
+        Process copied = agent(copy, "--replay", sample.toString(), "--rate", "1");
+        waitFor("the copy refused twice", () -> Pattern.compile("the server refused \\(agent_taken\\)").matcher(logs()).results().count() >= 2);
+        assertTrue(copied.isAlive(), "it retries: the other may be the one to go");
+        List<Long> waits = Pattern.compile("agent_taken\\).*\\n.*reconnecting in (\\d+) ms").matcher(logs()).results()
+                .map(r -> Long.parseLong(r.group(1))).toList();
+        assertTrue(waits.size() >= 2 && waits.get(1) >= 1_000, "backing off, not a tight loop: " + waits);
+        copied.destroyForcibly().waitFor();
+        assertEquals("connected", field(row(api("GET", "/api/v1/live/connections", admin, null), id), "state"), "the original stays connected");
+
+        // SIGTERM: the agent finishes, closes with 1001 (going away), and the server calls it a clean disconnect
+        agent.destroy();
+        assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "the agent stops on SIGTERM");
+        assertTrue(logs().contains("closing the connection (1001, going away)"), logs());
+        waitFor("the server to hear it", () -> field(row(api("GET", "/api/v1/live/connections", admin, null), id), "state").equals("attempted"));
+        String left = row(api("GET", "/api/v1/live/connections", admin, null), id);
+        assertTrue(field(left, "reason").contains("the agent stopped: it closed its connection cleanly (1001, going away"), left);
+        searching.interrupt();
+        searching.join();
         assertEquals(204, status("DELETE", "/api/v1/live/connections/" + id, admin, null));
         assertEquals(404, status("DELETE", "/api/v1/live/connections/" + id, admin, null));
         assertTrue(api("GET", "/api/v1/live/connections", admin, null).startsWith("{\"connections\":[]"));
-        agent.destroyForcibly().waitFor();
 
         List<String> audited = new ArrayList<>();
         try (DataDir dir = DataDir.open(data)) {
@@ -415,9 +513,34 @@ class LiveStreamTest {
                     + e.event().outcome() + " " + e.event().endpoint() + " " + e.event().detail()));
         }
         for (String expected : List.of("chief-2 live.connect ok conn-01", "server live.disconnect ok null conn-01: connection " + id,
-                "chief-2 live.disconnect ok conn-01 connection " + id + " deleted", "outsider access.denied denied conn-01")) {
+                "chief-2 live.disconnect ok conn-01 connection " + id + " deleted", "outsider access.denied denied conn-01",
+                "agent:" + agentIdOf(state) + " agent.authenticate failed conn-01 agent_taken: another agent with this identity")) {
             assertTrue(audited.stream().anyMatch(a -> a.startsWith(expected)), expected + " in " + audited);
         }
+    }
+
+    /** Searches on the endpoint every 300 ms until interrupted: analyst activity, which keeps its connections open. */
+    private Thread keepActive(String endpoint, String token) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    status("GET", "/api/v1/endpoints/" + endpoint + "/count?q=type:process", token, null);
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // not answered now: try again
+                }
+            }
+        });
+    }
+
+    private static String agentIdOf(Path state) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(state.resolve("identity.properties"))) {
+            p.load(r);
+        }
+        return p.getProperty("agent_id");
     }
 
     /** Events put into the agent's send queue meanwhile (the store is SQLite; the agent sends what its queue holds). */
@@ -497,6 +620,30 @@ class LiveStreamTest {
         return HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Signs in as a browser does (the login form's double-submit token, then the form); returns the session cookie. */
+    private String signIn(String user, String password) throws Exception {
+        java.net.http.HttpResponse<String> form = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("https://127.0.0.1:" + port + "/login")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        Matcher token = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form.body());
+        assertTrue(token.find(), form.body());
+        String body = "username=" + user + "&password=" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
+                + "&_csrf=" + java.net.URLEncoder.encode(token.group(1), java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpResponse<String> in = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("https://127.0.0.1:" + port + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "th_login=" + token.group(1)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, in.statusCode(), in.body());
+        String cookie = in.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("th_session=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie: " + in.headers()));
+        return cookie.substring(0, cookie.indexOf(';'));
+    }
+
+    /** A GET as the browser with {@code cookie} sends it. */
+    private java.net.http.HttpResponse<String> web(String path, String cookie) throws Exception {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + port + path))
+                .header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     private int status(String method, String path, String token, String json) throws Exception {
         return send(method, path, token, json).statusCode();
     }
@@ -519,6 +666,14 @@ class LiveStreamTest {
         Matcher m = Pattern.compile("\"" + name + "\":(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([-0-9.]+))").matcher(json);
         if (!m.find()) throw new AssertionError("no " + name + " in " + json);
         return m.group(1) != null ? m.group(1) : m.group(2);
+    }
+
+    /** The connection {@code id}'s object in a listing (an AssertionError when it is not listed). */
+    private static String row(String listing, String id) {
+        int at = listing.indexOf("{\"id\":\"" + id + "\"");
+        if (at < 0) throw new AssertionError("connection " + id + " not listed: " + listing);
+        int next = listing.indexOf("{\"id\":", at + 1);
+        return listing.substring(at, next < 0 ? listing.length() : next);
     }
 
     /** An enrolment with a new identity. */
@@ -561,9 +716,13 @@ class LiveStreamTest {
     // --- helpers
 
     private Process startServer(int port) throws Exception {
+        return startServer(port, IDLE.toSeconds() + "s");
+    }
+
+    private Process startServer(int port, String idle) throws Exception {
         Path log = tmp.resolve("server-" + System.nanoTime() + ".log");
         Process p = java(log, "trailhound.app.Main", "serve", "--data", data.toString(), "--port", Integer.toString(port),
-                "--live-idle", IDLE.toSeconds() + "s");
+                "--live-idle", idle);
         waitFor("the server to listen on " + port, () -> {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return true;

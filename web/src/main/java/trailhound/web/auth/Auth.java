@@ -1,8 +1,5 @@
 package trailhound.web.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.ForbiddenResponse;
@@ -14,11 +11,7 @@ import io.javalin.http.UnauthorizedResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import trailhound.access.Access;
@@ -26,6 +19,7 @@ import trailhound.access.Accounts;
 import trailhound.access.Action;
 import trailhound.access.AuditLog;
 import trailhound.access.Caller;
+import trailhound.access.Sessions;
 import trailhound.access.Tokens;
 import trailhound.web.PageChrome;
 import trailhound.web.Routes;
@@ -35,8 +29,8 @@ import trailhound.web.handoff.HandOff;
 /*
  * Sign-in, sign-out and the gate in front of every other route.
  *
- * Sessions are server-side (a Caffeine cache keyed by a 256-bit random id; 12 h idle, 24 h at most,
- * 20 per user), the id in
+ * Sessions are server-side (access's Sessions, in server.db, so a restart signs nobody out: a 256-bit
+ * random id of which only the SHA-256 is stored; 12 h idle, 24 h at most, 20 per user), the id in
  * an HttpOnly, SameSite=Strict cookie, so scripts cannot read it and other sites cannot send it; a
  * new id at every sign-in (no fixation). The session holds only the user name: role, groups and
  * "disabled" are read again on every request, so a change takes effect at once. Every
@@ -53,46 +47,13 @@ public final class Auth {
     public static final String PASSWORD_PAGE = "/account/password";
     static final String SESSION_COOKIE = "th_session";
     static final String LOGIN_COOKIE = "th_login";
-    private static final Duration IDLE = Duration.ofHours(12);
-    private static final Duration LIFETIME = Duration.ofHours(24);
     /** Sessions one user may hold at once; a new sign-in ends the oldest beyond it. */
-    static final int SESSIONS_PER_USER = 20;
+    static final int SESSIONS_PER_USER = Sessions.PER_USER;
     private static final Pattern SAFE_NEXT = Pattern.compile("/(?![/\\\\])[\\x21-\\x7e&&[^\\\\]]*");
-
-    /**
-     * {@code credentialStamp}: the password the session was opened with (a change or reset ends the
-     * session); {@code started}: System.nanoTime() at sign-in, for the absolute lifetime.
-     */
-    private record WebSession(String user, String csrfToken, String credentialStamp, long started) {}
 
     private final Access access;
     private final WebContext ctx;
     private final SecureRandom random = new SecureRandom();
-    /*
-     * Not bounded by a total: a full cache would evict other users' sessions, so signing in over and
-     * over could sign everybody out. Bounded per user instead (SESSIONS_PER_USER), so by the users.
-     * A session ends after IDLE without a request, and LIFETIME after sign-in whatever happens.
-     */
-    private final Cache<String, WebSession> sessions = Caffeine.newBuilder().expireAfter(new Expiry<String, WebSession>() {
-        @Override
-        public long expireAfterCreate(String id, WebSession s, long now) {
-            return remaining(s, now);
-        }
-
-        @Override
-        public long expireAfterUpdate(String id, WebSession s, long now, long left) {
-            return remaining(s, now);
-        }
-
-        @Override
-        public long expireAfterRead(String id, WebSession s, long now, long left) {
-            return remaining(s, now);
-        }
-
-        private long remaining(WebSession s, long now) {
-            return Math.max(0, Math.min(IDLE.toNanos(), s.started() + LIFETIME.toNanos() - now));
-        }
-    }).build();
 
     private Auth(WebContext ctx) {
         this.access = ctx.access();
@@ -136,11 +97,11 @@ public final class Auth {
             return;
         }
         String id = http.cookie(SESSION_COOKIE);
-        WebSession session = id == null ? null : sessions.getIfPresent(id);
+        Sessions.Session session = id == null ? null : access.sessions().find(id).orElse(null);
         Optional<Caller> caller = session == null ? Optional.empty()
                 : access.accounts().caller(session.user(), session.credentialStamp(), "web", http.ip());
         if (caller.isEmpty()) {
-            if (session != null) sessions.invalidate(id); // disabled, removed or a new password meanwhile
+            if (session != null) access.sessions().end(id); // disabled, removed or a new password meanwhile
             if (path.startsWith("/api/")) {
                 throw new UnauthorizedResponse("sign in first (POST /login) or send an API token (Authorization: Bearer ...)");
             }
@@ -250,10 +211,7 @@ public final class Auth {
             }
             case Accounts.SignIn.Refused r -> renderLogin(http, "Wrong user name or password.", HttpStatus.UNAUTHORIZED);
             case Accounts.SignIn.Ok ok -> {
-                WebSession session = new WebSession(ok.caller().user(), token(), ok.credentialStamp(), System.nanoTime());
-                String id = token();
-                endOldestBeyondTheCap(session.user());
-                sessions.put(id, session);
+                String id = access.sessions().open(ok.caller().user(), token(), ok.credentialStamp());
                 http.cookie(cookie(SESSION_COOKIE, id, -1));
                 http.cookie(cookie(LOGIN_COOKIE, "", 0));
                 String next = safeNext(http.formParam("next"));
@@ -266,27 +224,16 @@ public final class Auth {
      * After the user changed their own password in this session: this session goes on under a new id
      * with the new stamp (the user's other sessions, with the old stamp, end).
      */
-    private void renew(Context http, String id, WebSession session) {
-        sessions.invalidate(id);
-        access.accounts().credentialStamp(session.user()).ifPresent(stamp -> {
-            String renewed = token();
-            sessions.put(renewed, new WebSession(session.user(), session.csrfToken(), stamp, session.started()));
+    private void renew(Context http, String id, Sessions.Session session) {
+        access.accounts().credentialStamp(session.user()).ifPresentOrElse(stamp -> {
+            String renewed = access.sessions().renew(id, session, stamp);
             http.cookie(cookie(SESSION_COOKIE, renewed, -1));
-        });
-    }
-
-    /** Makes room for one more session of {@code user}: at most SESSIONS_PER_USER, the oldest ended first. */
-    private void endOldestBeyondTheCap(String user) {
-        List<Map.Entry<String, WebSession>> mine = sessions.asMap().entrySet().stream().filter(e -> e.getValue().user().equals(user))
-                .sorted(Comparator.comparingLong(e -> e.getValue().started())).toList();
-        for (int i = 0; i <= mine.size() - SESSIONS_PER_USER; i++) sessions.invalidate(mine.get(i).getKey());
+        }, () -> access.sessions().end(id));
     }
 
     private void logout(Context http) {
         String id = http.cookie(SESSION_COOKIE);
-        if (id != null) {
-            sessions.invalidate(id);
-        }
+        access.sessions().end(id);
         ctx.scope(http).audit("sign-out", null, AuditLog.OK, null);
         http.cookie(cookie(SESSION_COOKIE, "", 0));
         http.redirect("/login", HttpStatus.SEE_OTHER);

@@ -52,7 +52,19 @@ public final class AgentSocket {
         volatile String endpoint;
         /** What the agent was last told (protocol 2): start (true) or stop; guarded by the conversation. */
         boolean streaming;
+        volatile String address;
+        /** When it was admitted (null before). */
+        volatile java.time.Instant admitted;
+        /** When its last frame arrived (System.currentTimeMillis()). */
+        volatile long lastFrame = System.currentTimeMillis();
     }
+
+    /**
+     * An admitted connection that sent a frame within this (a heartbeat is every 10 s) is alive: a
+     * second connection with its identity is refused (agent_taken) instead of replacing it. One silent
+     * for longer is taken for a dead connection the server has not noticed yet (a cut cable) and replaced.
+     */
+    static final Duration ALIVE_WITHIN = Duration.ofSeconds(15);
 
     private final Agents agents;
     private final AuditLog audit;
@@ -85,7 +97,8 @@ public final class AgentSocket {
         agents.refusal(agentId).ifPresent(reason -> {
             agents.endpointOf(agentId).ifPresent(endpoint -> refusals.put("endpoint:" + endpoint,
                     new Refusal(java.time.Instant.now(), "refused its agent: " + reason)));
-            if (ctx != null) refuse(ctx, Protocol.Refusal.UNKNOWN_AGENT, reason);
+            Conversation c = ctx == null ? null : conversations.get(ctx.sessionId());
+            if (c != null) refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.UNKNOWN_AGENT, reason);
         });
     }
 
@@ -170,28 +183,43 @@ public final class AgentSocket {
             factory.setIdleTimeout(IDLE);
         });
         config.routes.addWsHandler(WsHandlerType.WEBSOCKET, PATH, ws -> {
-            ws.onConnect(ctx -> conversations.put(ctx.sessionId(), new Conversation()));
+            ws.onConnect(ctx -> {
+                Conversation c = new Conversation();
+                c.address = address(ctx);
+                conversations.put(ctx.sessionId(), c);
+            });
             ws.onMessage(this::onMessage);
-            ws.onClose(ctx -> forget(ctx));
-            ws.onError(ctx -> forget(ctx));
+            ws.onClose(ctx -> forget(ctx, ctx.status() == 1001
+                    ? "the agent stopped: it closed its connection cleanly (1001, going away" + (blank(ctx.reason()) ? "" : ": " + ctx.reason()) + ")"
+                    : "its connection to the server ended (" + ctx.status() + (blank(ctx.reason()) ? "" : " " + ctx.reason()) + ")"));
+            ws.onError(ctx -> forget(ctx, "its connection to the server failed ("
+                    + (ctx.error() == null ? "unknown error" : ctx.error().getClass().getSimpleName()) + ")"));
         });
     }
 
-    private void forget(WsContext ctx) {
+    private void forget(WsContext ctx, String why) {
         Conversation c = conversations.remove(ctx.sessionId());
         if (c != null && c.endpoint != null) requests.disconnected(c.endpoint, ctx.sessionId(), "its connection to the server ended");
         if (c != null && c.agentId != null && byAgent.remove(c.agentId, ctx)) {
-            connections.agentDisconnected(c.endpoint, "its connection to the server ended");
+            System.err.println(java.time.Instant.now() + " trailhound: agent " + c.agentId + " (endpoint " + c.endpoint + ") disconnected: "
+                    + why);
+            connections.agentDisconnected(c.endpoint, why);
         }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private void onMessage(WsMessageContext ctx) {
         Conversation c = conversations.computeIfAbsent(ctx.sessionId(), id -> new Conversation());
+        if (c.address == null) c.address = address(ctx);
+        c.lastFrame = System.currentTimeMillis();
         Message m;
         try {
             m = Protocol.decode(ctx.message());
         } catch (ProtocolException e) {
-            refuse(ctx, Protocol.Refusal.BAD_MESSAGE, e.getMessage());
+            refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.BAD_MESSAGE, e.getMessage());
             return;
         }
         try {
@@ -201,17 +229,17 @@ public final class AgentSocket {
                 case STREAM -> stream(ctx, c, m);
             }
         } catch (ProtocolException e) {
-            refuse(ctx, Protocol.Refusal.BAD_MESSAGE, e.getMessage());
+            refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.BAD_MESSAGE, e.getMessage());
         } catch (IOException | RuntimeException e) {
             // nothing was acknowledged: the agent sends the batch again after reconnecting
-            refuse(ctx, Protocol.Refusal.SERVER_ERROR, "the server could not store the batch (" + e.getMessage()
+            refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.SERVER_ERROR, "the server could not store the batch (" + e.getMessage()
                     + "); the agent retries; if it persists, check the server's disk and log");
         }
     }
 
     private void hello(WsContext ctx, Conversation c, Message m) {
         if (!(m instanceof Message.Hello hello)) {
-            refuse(ctx, Protocol.Refusal.BAD_MESSAGE, "expected hello first, got " + type(m));
+            refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.BAD_MESSAGE, "expected hello first, got " + type(m));
             return;
         }
         if (!Protocol.accepts(hello.protocol())) {
@@ -234,7 +262,7 @@ public final class AgentSocket {
         } else if (m instanceof Message.Authenticate a) {
             admission = agents.authenticate(a.agentId(), a.secret(), address(ctx));
         } else {
-            refuse(ctx, Protocol.Refusal.BAD_MESSAGE, "expected enrol or authenticate, got " + type(m));
+            refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.BAD_MESSAGE, "expected enrol or authenticate, got " + type(m));
             return;
         }
         switch (admission) {
@@ -246,9 +274,21 @@ public final class AgentSocket {
                 refuse(ctx, code(r.code()), r.reason());
             }
             case Agents.Admission.Admitted a -> {
+                Optional<Conversation> taken = alive(a.agentId());
+                if (taken.isPresent()) { // two agents with one identity: a state folder copied to another machine
+                    c.endpoint = a.endpoint();
+                    c.agentId = a.agentId(); // for the audit; never in byAgent, so its close touches nothing
+                    refuseAudited(ctx, c, "agent.authenticate", Protocol.Refusal.AGENT_TAKEN, "another agent with this identity (agent "
+                            + a.agentId() + ", endpoint " + a.endpoint() + ") is connected from " + taken.get().address + " since "
+                            + taken.get().admitted + ": two agents cannot share one identity. If this one's state folder was copied from"
+                            + " that agent's, delete the copy and enrol this machine again with a new --token under its own --name;"
+                            + " this agent retries meanwhile");
+                    return;
+                }
                 if (a.enrolled()) ctx.send(Protocol.encode(new Message.Enrolled(a.agentId(), a.endpoint())));
                 c.agentId = a.agentId();
                 c.endpoint = a.endpoint();
+                c.admitted = java.time.Instant.now();
                 WsContext older = byAgent.put(a.agentId(), ctx);
                 if (older != null && !older.sessionId().equals(ctx.sessionId())) {
                     older.closeSession(4000, "replaced by a newer connection of the same agent");
@@ -271,7 +311,9 @@ public final class AgentSocket {
             case Message.Heartbeat h -> {
                 if (!agents.heartbeat(c.agentId, h.os(), h.addresses(), h.agentVersion(), h.storeEvents(), h.freeDiskBytes())) {
                     // revoked meanwhile, perhaps by bin/trailhound agents revoke in another process
-                    refuse(ctx, Protocol.Refusal.UNKNOWN_AGENT, agents.refusal(c.agentId).orElse("agent " + c.agentId + " was revoked"));
+                    String reason = agents.refusal(c.agentId).orElse("agent " + c.agentId + " was revoked");
+                    refusals.put("endpoint:" + c.endpoint, new Refusal(java.time.Instant.now(), "refused its agent: " + reason));
+                    refuseAudited(ctx, c, "agent.heartbeat", Protocol.Refusal.UNKNOWN_AGENT, reason);
                     return;
                 }
                 reconsider(ctx, c); // a group set to stream (or not) since, by the CLI or the page
@@ -298,6 +340,24 @@ public final class AgentSocket {
             }
             case Message.Reply r when c.protocol >= Protocol.FILES -> requests.replied(c.endpoint, r);
             default -> throw new ProtocolException("expected heartbeat, batch or a reply, got " + type(m));
+        }
+    }
+
+    /** The agent admitted under {@code agentId} whose connection is open and alive ({@link #ALIVE_WITHIN}), if any. */
+    private Optional<Conversation> alive(String agentId) {
+        WsContext ctx = byAgent.get(agentId);
+        Conversation c = ctx == null ? null : conversations.get(ctx.sessionId());
+        if (c == null || c.stage != Stage.STREAM || !ctx.session.isOpen()) return Optional.empty();
+        return System.currentTimeMillis() - c.lastFrame <= ALIVE_WITHIN.toMillis() ? Optional.of(c) : Optional.empty();
+    }
+
+    /** Refuses, audited as {@code action} failed (the refusals {@link Agents} has not audited itself). */
+    private void refuseAudited(WsContext ctx, Conversation c, String action, Protocol.Refusal refusal, String reason) {
+        try {
+            audit.recordAgent(c.agentId == null ? "" : "agent:" + c.agentId, c.address, action, c.endpoint, AuditLog.FAILED,
+                    refusal.code() + ": " + reason);
+        } finally {
+            refuse(ctx, refusal, reason);
         }
     }
 

@@ -21,9 +21,11 @@ import trailhound.ingest.LiveIngest;
 import trailhound.ingest.Positions;
 
 /*
- * Why connections live in memory: a connection is an analyst's working session on an endpoint, not a
- * record; the events it brings are in the journal, and the audit trail says who connected when. A
- * server restart therefore ends them (an agent then stops sending until someone connects again).
+ * Connections are kept in memory and written through to server.db (table live_connections) at every
+ * change of state, so that a server restart keeps the list: an open connection comes back attempted
+ * ("the server restarted"), and connected again when its agent reconnects; the idle time starts again
+ * at the restart (the server's downtime is no analyst's inactivity). Activity alone (every analyst
+ * request) is not written. One row per analyst and endpoint: connecting again reuses it.
  *
  * An endpoint streams while any of its connections is attempted or connected, or while it is in a
  * computer group set to stream: `wanted(endpoint)`, which the agent socket asks at admission, at
@@ -56,7 +58,7 @@ public final class LiveConnections implements AutoCloseable {
     /** The catch-up of the endpoint's waiting events: {@code done} of {@code total}, {@code running} until all arrived. */
     public record Catchup(long done, long total, boolean running) {}
 
-    /** A connection as listed; {@code catchup} null when the endpoint has sent nothing yet. */
+    /** A connection as listed; {@code catchup} null when no catch-up ran since it was opened (an earlier one's figures are not its own). */
     public record View(String id, String endpoint, String user, State state, Instant since, String reason, Instant opened,
             Instant lastActivity, Catchup catchup, long journalEvents) {}
 
@@ -64,7 +66,10 @@ public final class LiveConnections implements AutoCloseable {
         final String id;
         final String endpoint;
         final String user;
-        final Instant opened;
+        Instant opened;
+        /** The endpoint's catch-up figures when this connection opened: shown as none until a catch-up of its own moves them. */
+        Long baselineDone;
+        Long baselineTotal;
         State state;
         Instant since;
         String reason;
@@ -93,6 +98,37 @@ public final class LiveConnections implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private volatile AgentSocket socket;
 
+    /** The connections kept before a restart: open ones wait for their agent again, the idle time counted from now. */
+    private void restore() {
+        Instant now = clock.instant();
+        for (trailhound.store.LiveAgents.Connection row : access.agents().connections()) {
+            Entry e = new Entry(row.id(), row.endpoint(), row.user(), Instant.ofEpochMilli(row.opened()));
+            State state = State.valueOf(row.state().toUpperCase(java.util.Locale.ROOT));
+            e.set(state, Instant.ofEpochMilli(row.since()), row.reason());
+            e.lastActivity = Instant.ofEpochMilli(row.lastActivity());
+            e.baselineDone = row.catchupDone();
+            e.baselineTotal = row.catchupTotal();
+            if (state.open()) {
+                e.set(State.ATTEMPTED, now, "the server restarted at " + now + "; waiting for the agent to reconnect, which it does within"
+                        + " 60 s when the endpoint is up");
+                e.lastActivity = now;
+                save(e);
+            }
+            byId.put(e.id, e);
+        }
+    }
+
+    /** Writes the connection's row; a failure is logged, the connection itself goes on. */
+    private void save(Entry e) {
+        try {
+            access.agents().saveConnection(new trailhound.store.LiveAgents.Connection(e.id, e.endpoint, e.user, e.state.label(),
+                    e.since.toEpochMilli(), e.reason, e.opened.toEpochMilli(), e.lastActivity.toEpochMilli(), e.baselineDone, e.baselineTotal));
+        } catch (RuntimeException ex) {
+            System.err.println("trailhound: cannot keep live connection " + e.id + " in server.db (" + ex.getMessage()
+                    + "); it is listed until a restart");
+        }
+    }
+
     /** @param idle how long a connection stays open without analyst activity on its endpoint */
     public LiveConnections(Access access, LiveIngest live, Clock clock, Duration idle) {
         if (idle.isNegative() || idle.isZero()) throw new IllegalArgumentException("the live idle time must be positive, was " + idle);
@@ -102,6 +138,7 @@ public final class LiveConnections implements AutoCloseable {
         this.idle = idle;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("live-idle").unstarted(r));
         long every = Math.max(100, Math.min(1_000, idle.toMillis() / 10));
+        restore();
         sweeper.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -129,14 +166,27 @@ public final class LiveConnections implements AutoCloseable {
         List<View> out = new ArrayList<>();
         for (Agents.Endpoint e : found) {
             Entry entry;
+            Optional<String> revoked = access.agents().refusal(e.agentId());
+            Optional<Positions> before = positions(e.name());
             synchronized (this) {
                 Instant now = clock.instant();
-                entry = new Entry("c" + HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
-                        e.name(), scope.caller().user(), now);
+                String user = scope.caller().user();
+                entry = byId.values().stream().filter(x -> x.user.equals(user) && x.endpoint.equals(e.name())).findFirst().orElse(null);
+                if (entry == null) { // the same analyst connecting again to the same endpoint reuses their row
+                    entry = new Entry("c" + HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
+                            e.name(), user, now);
+                    byId.put(entry.id, entry);
+                }
+                entry.opened = now;
+                entry.lastActivity = now;
+                boolean running = before.map(Positions::catchingUp).orElse(false);
+                entry.baselineDone = before.isEmpty() || running ? null : before.get().catchupDone();
+                entry.baselineTotal = before.isEmpty() || running ? null : before.get().catchupTotal();
                 entry.set(State.ATTEMPTED, now, "asking the agent to send its events");
-                byId.put(entry.id, entry);
                 Optional<Integer> protocol = socket == null ? Optional.empty() : socket.protocolOf(e.name());
-                if (protocol.isPresent()) {
+                if (revoked.isPresent()) {
+                    entry.set(State.FAILED, now, "the endpoint's agent cannot connect: " + revoked.get());
+                } else if (protocol.isPresent()) {
                     entry.set(State.CONNECTED, now, protocol.get() < trailhound.protocol.Protocol.ON_DEMAND
                             ? "the agent speaks protocol " + protocol.get() + ", which sends events whenever connected; upgrade it to"
                                     + " send only while an analyst is connected"
@@ -153,6 +203,7 @@ public final class LiveConnections implements AutoCloseable {
                     entry.reason = "the endpoint is online but its agent is not connected to this server now; it reconnects within"
                             + " 60 s, and the connection then opens";
                 }
+                save(entry);
             }
             if (socket != null) socket.reconsider(e.name());
             out.add(view(entry));
@@ -186,6 +237,11 @@ public final class LiveConnections implements AutoCloseable {
         if (e == null || !scope.sees(e.endpoint)) return false;
         synchronized (this) {
             byId.remove(id);
+        }
+        try {
+            access.agents().deleteConnection(id);
+        } catch (RuntimeException ex) {
+            System.err.println("trailhound: cannot remove live connection " + id + " from server.db: " + ex.getMessage());
         }
         access.agents().disconnected(scope.caller(), e.endpoint, "connection " + id + " deleted" + (e.state.open() ? " (it was open)" : ""));
         if (socket != null) socket.reconsider(e.endpoint);
@@ -240,6 +296,7 @@ public final class LiveConnections implements AutoCloseable {
             for (Entry e : byId.values()) {
                 if (e.endpoint.equals(endpoint) && e.state == State.ATTEMPTED) {
                     e.set(State.CONNECTED, now, "the agent (re)connected at " + now + " and sends what the server has not seen");
+                    save(e);
                 }
             }
         }
@@ -251,8 +308,9 @@ public final class LiveConnections implements AutoCloseable {
             Instant now = clock.instant();
             for (Entry e : byId.values()) {
                 if (e.endpoint.equals(endpoint) && e.state == State.CONNECTED) {
-                    e.set(State.ATTEMPTED, now, "the agent disconnected (" + why + "); waiting for it to reconnect, which it does"
-                            + " within 60 s when the endpoint is up");
+                    e.set(State.ATTEMPTED, now, "the agent disconnected at " + now + " (" + why + "); waiting for it to reconnect,"
+                            + " which it does within 60 s when the endpoint is up");
+                    save(e);
                 }
             }
         }
@@ -266,6 +324,7 @@ public final class LiveConnections implements AutoCloseable {
                 if (e.state.open() && !now.isBefore(e.lastActivity.plus(idle))) {
                     e.set(State.CLOSED, now, "closed after " + human(idle) + " without analyst activity on " + e.endpoint
                             + " (searches, process pages); connect again to resume");
+                    save(e);
                     closed.add(e);
                 }
             }
@@ -284,11 +343,19 @@ public final class LiveConnections implements AutoCloseable {
     private View view(Entry e) {
         Catchup catchup = null;
         long events = 0;
+        Long baselineDone;
+        Long baselineTotal;
+        synchronized (this) {
+            baselineDone = e.baselineDone;
+            baselineTotal = e.baselineTotal;
+        }
         try {
             Optional<Positions> p = live.positions(e.endpoint);
             if (p.isPresent()) {
                 Positions positions = p.get();
-                catchup = new Catchup(positions.catchupDone(), positions.catchupTotal(), positions.catchingUp());
+                boolean earlier = !positions.catchingUp() && baselineDone != null && baselineDone == positions.catchupDone()
+                        && baselineTotal != null && baselineTotal == positions.catchupTotal();
+                if (!earlier) catchup = new Catchup(positions.catchupDone(), positions.catchupTotal(), positions.catchingUp());
                 events = live.journalEvents(e.endpoint);
             }
         } catch (IOException ex) {
@@ -296,6 +363,14 @@ public final class LiveConnections implements AutoCloseable {
         }
         synchronized (this) {
             return new View(e.id, e.endpoint, e.user, e.state, e.since, e.reason, e.opened, e.lastActivity, catchup, events);
+        }
+    }
+
+    private Optional<Positions> positions(String endpoint) {
+        try {
+            return live.positions(endpoint);
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
