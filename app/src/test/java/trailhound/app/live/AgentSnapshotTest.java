@@ -93,7 +93,7 @@ class AgentSnapshotTest {
                 return false;
             }
         });
-        assertEquals(0, run("groups", "add", "--data", data.toString(), "--name", "Recorders", "--stream").status());
+        assertEquals(0, run("groups", "add", "--data", data.toString(), "--name", "Recorders", "--stream", "always").status());
         Cli token = run("tokens", "create", "--data", data.toString(), "--group", "Recorders");
         Matcher m = SECRET.matcher(token.out());
         assertTrue(m.find(), token.out() + token.err());

@@ -201,8 +201,6 @@ public final class AgentSocket {
         Conversation c = conversations.remove(ctx.sessionId());
         if (c != null && c.endpoint != null) requests.disconnected(c.endpoint, ctx.sessionId(), "its connection to the server ended");
         if (c != null && c.agentId != null && byAgent.remove(c.agentId, ctx)) {
-            System.err.println(java.time.Instant.now() + " trailhound: agent " + c.agentId + " (endpoint " + c.endpoint + ") disconnected: "
-                    + why);
             connections.agentDisconnected(c.endpoint, why);
         }
     }
