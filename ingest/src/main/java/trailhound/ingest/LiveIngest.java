@@ -90,9 +90,9 @@ public final class LiveIngest implements Closeable {
         boolean catchUp = true;
         /** Journal seq the index holds (committed or not). */
         long indexedSeq;
-        long committedAt;
+        volatile long committedAt;
         long lastIndexedAt;
-        boolean dirty;
+        volatile boolean dirty;
         /** Acks held back while too many events wait to be indexed, in order (guarded by this). */
         List<Runnable> heldAcks = new ArrayList<>();
         /** Keeps the index open while the endpoint streams; null when idle. */
@@ -114,7 +114,8 @@ public final class LiveIngest implements Closeable {
     private java.util.concurrent.ScheduledExecutorService committer;
 
     /**
-     * Commits every {@link #COMMIT_EVERY_MS} ms what endpoints left uncommitted, and releases the
+     * Commits, once a second, the endpoints whose last commit is older than {@link #commitInterval()}
+     * (at most {@link #COMMITS_PER_SECOND} of them, the oldest first), and releases the
      * indexes of endpoints that stopped streaming: a batch commits only when the one after it comes,
      * so an agent gone quiet would leave its last events uncommitted (not lost: the journal holds them)
      * and the CLI beside the server would count fewer. For the server; stopped by {@link #close}.
@@ -125,12 +126,12 @@ public final class LiveIngest implements Closeable {
                 r -> Thread.ofPlatform().daemon().name("live-commit").unstarted(r));
         committer.scheduleWithFixedDelay(() -> {
             try {
-                commit(commitInterval());
+                commit(commitInterval(), COMMITS_PER_SECOND);
                 releaseIdle(System.currentTimeMillis());
             } catch (IOException | RuntimeException e) {
                 // tried again at the next tick and at close; the journal keeps the events meanwhile
             }
-        }, COMMIT_EVERY_MS, COMMIT_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, 1_000, 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -299,14 +300,11 @@ public final class LiveIngest implements Closeable {
             IndexBackend.Lease lease = lease(e);
             lease.index().addAll(labelled);
             long now = System.currentTimeMillis();
-            boolean commitNow;
             synchronized (e) {
                 e.indexedSeq = Math.max(e.indexedSeq, lastSeq);
                 e.dirty = true;
                 e.lastIndexedAt = now;
-                commitNow = now - e.committedAt >= commitInterval();
             }
-            if (commitNow) commit(e, lease);
         }
     }
 
@@ -393,19 +391,28 @@ public final class LiveIngest implements Closeable {
 
     /**
      * Commits every endpoint's index that has uncommitted live events. An endpoint being indexed
-     * right now is skipped: its indexing commits it when its time comes.
+     * right now is skipped: the next periodic commit takes it.
      */
     public void commit() throws IOException {
-        commit(0);
+        commit(0, Integer.MAX_VALUE);
     }
 
-    /** {@link #commit()} for the endpoints whose last commit is at least {@code olderThanMs} old. */
-    private void commit(long olderThanMs) throws IOException {
+    /**
+     * {@link #commit()} for at most {@code most} endpoints whose last commit is at least
+     * {@code olderThanMs} old, the oldest first: endpoints that began streaming together would
+     * otherwise all commit in the same second, and searches on every one of them wait meanwhile.
+     */
+    private void commit(long olderThanMs, int most) throws IOException {
         IOException failed = null;
         long now = System.currentTimeMillis();
-        for (Endpoint e : endpoints.values()) {
+        List<Endpoint> due = endpoints.values().stream().filter(e -> e.dirty && now - e.committedAt >= olderThanMs)
+                .sorted(java.util.Comparator.comparingLong(e -> e.committedAt)).toList();
+        int done = 0;
+        for (Endpoint e : due) {
+            if (done >= most) break;
             synchronized (e) {
-                if (!e.dirty || e.scheduled || now - e.committedAt < olderThanMs) continue;
+                if (!e.dirty || e.scheduled) continue;
+                done++;
                 e.scheduled = true; // no indexing of this endpoint while its commit runs
             }
             try (EndpointLocks.Held held = data.endpointLocks().ingesting(e.name, note -> {})) {
