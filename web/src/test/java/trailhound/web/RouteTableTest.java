@@ -73,7 +73,7 @@ class RouteTableTest {
             Map.entry("POST /api/v1/snapshots", "INVESTIGATE"),
             Map.entry("GET /api/v1/live/connections/{id}/snapshots/room", "INVESTIGATE"),
             Map.entry("POST /api/v1/live/connections/{id}/snapshots", "INVESTIGATE"),
-            Map.entry("GET /api/v1/snapshots/captures/{capture}", "VIEW"),
+            Map.entry("GET /api/v1/snapshots/captures/{id}", "VIEW"),
             Map.entry("GET /live/connections/{id}/snapshot", "INVESTIGATE"),
             Map.entry("POST /live/connections/{id}/snapshot", "INVESTIGATE"),
             Map.entry("GET /endpoints/{endpoint}/live/snapshot", "INVESTIGATE"),

@@ -54,7 +54,7 @@ public final class LiveSnapshots {
         LiveSnapshots s = new LiveSnapshots(ctx, connections, captures);
         routes.get("/api/v1/live/connections/{id}/snapshots/room", Action.INVESTIGATE, s::roomJson);
         routes.post("/api/v1/live/connections/{id}/snapshots", Action.INVESTIGATE, s::startJson);
-        routes.get("/api/v1/snapshots/captures/{capture}", Action.VIEW, s::oneJson);
+        routes.get("/api/v1/snapshots/captures/{id}", Action.VIEW, s::oneJson);
         routes.get("/live/connections/{id}/snapshot", Action.INVESTIGATE, s::confirm);
         routes.post("/live/connections/{id}/snapshot", Action.INVESTIGATE, s::startForm);
         routes.get("/endpoints/{endpoint}/live/snapshot", Action.INVESTIGATE, s::fromEndpoint);
@@ -122,7 +122,7 @@ public final class LiveSnapshots {
     }
 
     private void oneJson(Context http) {
-        String id = http.pathParam("capture");
+        String id = http.pathParam("id");
         http.json(json(captures.find(ctx.scope(http), id).orElseThrow(() -> new NotFoundResponse("no capture '" + id
                 + "' among those you may see; GET /api/v1/snapshots lists them"))));
     }
