@@ -40,9 +40,10 @@ import trailhound.telemetry.TelemetryImport;
  */
 
 /**
- * Snapshots as a caller may see them, and uploads of recorder databases and telemetry files: from
- * {@link Scope#snapshots()}. Every upload is audited ({@code snapshot.upload}: ok, failed or denied,
- * with the file and what it added). Thread-safe.
+ * Snapshots as a caller may see them, uploads of recorder databases and telemetry files, and captures
+ * from live endpoints (received by the web layer, then checked and ingested here as uploads are): from
+ * {@link Scope#snapshots()}. Every upload and capture is audited ({@code snapshot.upload},
+ * {@code snapshot.capture}: ok, failed or denied, with the file and what it added). Thread-safe.
  */
 public final class Snapshots {
     private static final int CHUNK = 1 << 20;

@@ -143,6 +143,9 @@ public final class SnapshotCaptures implements AutoCloseable {
                     c.capturedAt(), kept.snapshotId(), kept.read(), kept.added(), null, Instant.now()));
         } catch (Snapshots.Refused | IngestException e) {
             failed(begun, id, size, e.getMessage(), false); // the access layer audited these itself
+        } catch (FilePull.PullException e) {
+            // its advice is for evidence files; a capture is simply taken again
+            failed(begun, id, size, e.getMessage().replaceFirst("[;:] keep (the file|it) as evidence.*$", "") + "; capture again", true);
         } catch (IOException | AgentRequests.RequestException e) {
             failed(begun, id, size, e.getMessage(), true);
         } catch (RuntimeException e) {
