@@ -305,8 +305,13 @@ class SnapshotCaptureTest {
         stopServer();
         startServer("--snapshot-reserve", "100000000g"); // more than any disk: the free-space check refuses
         startAgent(null);
-        String c = connection(analyst);
-        waitFor("the agent back", () -> status("GET", "/api/v1/live/connections/" + c + "/snapshots/room", analyst, null) == 200);
+        String[] open = {connection(analyst)};
+        waitFor("the agent back", () -> {
+            HttpResponse<String> r = send("GET", "/api/v1/live/connections/" + open[0] + "/snapshots/room", analyst, null);
+            if (r.statusCode() == 409 && r.body().contains("connect again")) open[0] = connection(analyst); // asked before the agent was back
+            return r.statusCode() == 200;
+        });
+        String c = open[0];
         JsonNode room = JSON.readTree(api("GET", "/api/v1/live/connections/" + c + "/snapshots/room", analyst, null));
         assertFalse(room.path("enough").asBoolean(), room.toString());
         assertEquals(2 * room.path("recorder_bytes").asLong() + (100_000_000L << 30), room.path("needed_bytes").asLong());
