@@ -40,9 +40,10 @@ import trailhound.telemetry.TelemetryImport;
  */
 
 /**
- * Snapshots as a caller may see them, and uploads of recorder databases and telemetry files: from
- * {@link Scope#snapshots()}. Every upload is audited ({@code snapshot.upload}: ok, failed or denied,
- * with the file and what it added). Thread-safe.
+ * Snapshots as a caller may see them, uploads of recorder databases and telemetry files, and captures
+ * from live endpoints (received by the web layer, then checked and ingested here as uploads are): from
+ * {@link Scope#snapshots()}. Every upload and capture is audited ({@code snapshot.upload},
+ * {@code snapshot.capture}: ok, failed or denied, with the file and what it added). Thread-safe.
  */
 public final class Snapshots {
     private static final int CHUNK = 1 << 20;
@@ -119,39 +120,140 @@ public final class Snapshots {
                 scope.audit("snapshot.upload", null, AuditLog.DENIED, name + ": " + tooLarge.getMessage());
                 throw new Refused(name + ": " + tooLarge.getMessage(), true);
             }
-            String host = check(file, size);
-            String target = into != null ? into : host;
-            if (target != null) target = data.currentName(target);
-            if (!scope.caller().role().equals(Role.ADMINISTRATOR)) {
-                if (target == null) {
-                    throw refused(name, "a telemetry file names its hosts itself: give the endpoint it is of (one of your endpoints)"
-                            + " so that it goes there", false);
-                }
-                if (!scope.sees(target)) {
-                    throw refused(name, "'" + target + "' is not an endpoint of your computer groups: an administrator can upload it,"
-                            + " or grant you its group", false);
-                }
-            }
-            IngestReport report;
-            INGESTING.lock();
-            try {
-                report = new Ingestor(data).as(scope.caller().user()).ingest(file, into == null ? null : target);
-            } catch (IngestException e) {
-                scope.audit("snapshot.upload", target, AuditLog.FAILED, name + ": " + e.getMessage());
-                throw e;
-            } finally {
-                INGESTING.unlock();
-            }
-            scope.audit("snapshot.upload", target, AuditLog.OK, IngestAudit.detail(Path.of(name), report));
-            Optional<SourceInfo> source = data.store().sources().get(report.sourceId());
-            String snapshotId = source.filter(s -> s.kind().equals("snapshot") && s.path() != null)
-                    .map(s -> Path.of(s.path()).getFileName().toString().replaceFirst("\\.db$", "")).orElse(null);
-            List<String> endpoints = report.known()
-                    ? source.map(s -> s.endpoints().stream().map(SourceInfo.SourceEndpoint::endpoint).sorted().toList()).orElse(List.of())
-                    : report.endpoints().keySet().stream().sorted().toList();
-            return new Uploaded(report.sourceId(), report.format(), endpoints, snapshotId, report.read(), report.added(), report.known(),
-                    report.warnings());
+            return keep(file, name, into, size, "snapshot.upload", stage -> { });
         } finally {
+            deleteTree(folder);
+        }
+    }
+
+    /**
+     * Checks a received file and ingests it (the part uploads and captures share): see {@link #upload};
+     * {@code stage} is told "checking", then "ingesting" once no other ingest runs; audited as {@code action}.
+     */
+    private Uploaded keep(Path file, String name, String into, long size, String action, java.util.function.Consumer<String> stage)
+            throws IOException {
+        stage.accept("checking");
+        String host = check(action, file, size);
+        String target = into != null ? into : host;
+        if (target != null) target = data.currentName(target);
+        if (!scope.caller().role().equals(Role.ADMINISTRATOR)) {
+            if (target == null) {
+                throw refused(action, name, "a telemetry file names its hosts itself: give the endpoint it is of (one of your endpoints)"
+                        + " so that it goes there", false);
+            }
+            if (!scope.sees(target)) {
+                throw refused(action, name, "'" + target + "' is not an endpoint of your computer groups: an administrator can upload it,"
+                        + " or grant you its group", false);
+            }
+        }
+        IngestReport report;
+        INGESTING.lock();
+        try {
+            stage.accept("ingesting");
+            report = new Ingestor(data).as(scope.caller().user()).ingest(file, into == null ? null : target);
+        } catch (IngestException e) {
+            scope.audit(action, target, AuditLog.FAILED, name + ": " + e.getMessage());
+            throw e;
+        } finally {
+            INGESTING.unlock();
+        }
+        scope.audit(action, target, AuditLog.OK, IngestAudit.detail(Path.of(name), report)
+                + (action.equals("snapshot.capture") ? String.format(", %,d bytes", size) : ""));
+        Optional<SourceInfo> source = data.store().sources().get(report.sourceId());
+        String snapshotId = source.filter(s -> s.kind().equals("snapshot") && s.path() != null)
+                .map(s -> Path.of(s.path()).getFileName().toString().replaceFirst("\\.db$", "")).orElse(null);
+        List<String> endpoints = report.known()
+                ? source.map(s -> s.endpoints().stream().map(SourceInfo.SourceEndpoint::endpoint).sorted().toList()).orElse(List.of())
+                : report.endpoints().keySet().stream().sorted().toList();
+        return new Uploaded(report.sourceId(), report.format(), endpoints, snapshotId, report.read(), report.added(), report.known(),
+                report.warnings());
+    }
+
+    /**
+     * Room for a capture in the data folder: the recorder database's {@code recorderBytes} (as its agent
+     * reports them), the folder disk's {@code freeBytes}, and {@code neededBytes}: twice the database (the
+     * copy received, then the copy the ingest keeps) and the server's {@code reserveBytes} kept free
+     * beside them (its indexes grow too).
+     */
+    public record Room(long recorderBytes, long freeBytes, long neededBytes) {
+        public boolean enough() {
+            return freeBytes >= neededBytes;
+        }
+    }
+
+    /** The room a capture of {@code recorderBytes} needs and the data folder's free space now. */
+    public Room room(long recorderBytes, long reserveBytes) throws IOException {
+        long free = Files.getFileStore(data.root()).getUsableSpace();
+        long needed = recorderBytes > (Long.MAX_VALUE - reserveBytes) / 2 ? Long.MAX_VALUE : 2 * recorderBytes + reserveBytes;
+        return new Room(recorderBytes, free, needed);
+    }
+
+    /**
+     * Begins a capture of {@code endpoint}'s recorder database for the caller (analysts and
+     * administrators of the endpoint's groups), when the data folder has room for it.
+     *
+     * @throws AccessDeniedException when the caller's role may not, or the endpoint is not of their groups (audited)
+     * @throws Refused when the data folder lacks room, naming both sizes (audited)
+     */
+    public Capture capture(String endpoint, long recorderBytes, long reserveBytes) throws IOException {
+        scope.require(Action.INVESTIGATE);
+        if (!scope.sees(endpoint)) {
+            scope.audit("snapshot.capture", endpoint, AuditLog.DENIED, "not an endpoint of the caller's computer groups");
+            throw new AccessDeniedException("'" + endpoint + "' is not an endpoint of your computer groups");
+        }
+        Room room = room(recorderBytes, reserveBytes);
+        if (!room.enough()) {
+            String why = String.format("the server has %,d bytes free in its data folder, and a capture of this recorder database"
+                    + " (%,d bytes) needs %,d (twice its size and %,d kept free): free space on the server (or start it with a"
+                    + " smaller --snapshot-reserve), or copy the database off the endpoint by hand", room.freeBytes(), recorderBytes,
+                    room.neededBytes(), reserveBytes);
+            scope.audit("snapshot.capture", endpoint, AuditLog.DENIED, why);
+            throw new Refused(why, true);
+        }
+        Path incoming = Files.createDirectories(data.root().resolve("incoming"));
+        sweepAbandoned(incoming);
+        Path folder = Files.createDirectory(incoming.resolve("capture-" + java.util.UUID.randomUUID()));
+        return new Capture(endpoint, folder);
+    }
+
+    /**
+     * A capture begun: the server pulls the agent's copy into {@link #folder()}, then {@link #keep} checks
+     * and ingests it as an upload is; {@link #fail} audits a capture that ends sooner. Closing removes the
+     * folder. Used by one thread.
+     */
+    public final class Capture implements AutoCloseable {
+        private final String endpoint;
+        private final Path folder;
+
+        private Capture(String endpoint, Path folder) {
+            this.endpoint = endpoint;
+            this.folder = folder;
+        }
+
+        /** Where to receive the copy (a folder of its own). */
+        public Path folder() {
+            return folder;
+        }
+
+        /**
+         * Checks and ingests the received copy into the capture's endpoint, kept as a source under its own
+         * name (from its capture time); {@code stage} is told "checking", then "ingesting". Audited
+         * ({@code snapshot.capture}).
+         *
+         * @throws Refused when it is not a readable recorder database
+         * @throws IngestException when the ingest fails
+         */
+        public Uploaded keep(Path file, java.util.function.Consumer<String> stage) throws IOException {
+            return Snapshots.this.keep(file, file.getFileName().toString(), endpoint, Files.size(file), "snapshot.capture", stage);
+        }
+
+        /** Audits a capture that failed before its copy was kept: how large it was (null: unknown) and why. */
+        public void fail(Long size, String why) {
+            scope.audit("snapshot.capture", endpoint, AuditLog.FAILED, (size == null ? "" : String.format("%,d bytes: ", size)) + why);
+        }
+
+        @Override
+        public void close() throws IOException {
             deleteTree(folder);
         }
     }
@@ -175,9 +277,9 @@ public final class Snapshots {
     }
 
     /** The recorder database's host, or null for a telemetry file; refuses anything else. */
-    private String check(Path file, long size) throws IOException {
+    private String check(String action, Path file, long size) throws IOException {
         String name = file.getFileName().toString();
-        if (size == 0) throw refused(name, "it is empty (0 bytes)", false);
+        if (size == 0) throw refused(action, name, "it is empty (0 bytes)", false);
         boolean sqlite;
         try (InputStream in = Files.newInputStream(file)) {
             sqlite = java.util.Arrays.equals(in.readNBytes(SQLITE.length), SQLITE);
@@ -186,18 +288,18 @@ public final class Snapshots {
             try (RecorderReader reader = RecorderReader.open(file)) {
                 return reader.meta().host();
             } catch (RecorderException e) {
-                throw refused(name, e.reason(), false);
+                throw refused(action, name, e.reason(), false);
             }
         }
         if (TelemetryImport.detect(file).isEmpty()) {
-            throw refused(name, "not a file Trailhound reads (it " + TelemetryImport.startOf(file) + "); it takes "
+            throw refused(action, name, "not a file Trailhound reads (it " + TelemetryImport.startOf(file) + "); it takes "
                     + Ingestor.ACCEPTED_FORMATS.replace("; plain or in .gz, .zip, .tar(.gz)", ", uncompressed"), false);
         }
         return null;
     }
 
-    private Refused refused(String name, String why, boolean tooLarge) {
-        scope.audit("snapshot.upload", null, AuditLog.DENIED, name + ": " + why);
+    private Refused refused(String action, String name, String why, boolean tooLarge) {
+        scope.audit(action, null, AuditLog.DENIED, name + ": " + why);
         return new Refused(name + ": " + why, tooLarge);
     }
 
@@ -210,10 +312,10 @@ public final class Snapshots {
         return s.isEmpty() || s.equals(".") || s.equals("..") ? "upload" : s;
     }
 
-    /** Upload folders a killed server left (a day old: no upload runs that long), removed before the next upload. */
+    /** Upload and capture folders a killed server left (a day old: no upload runs that long), removed before the next upload. */
     private static void sweepAbandoned(Path incoming) {
         long dayAgo = System.currentTimeMillis() - 86_400_000L;
-        try (var folders = Files.newDirectoryStream(incoming, "upload-*")) {
+        try (var folders = Files.newDirectoryStream(incoming, "{upload,capture}-*")) {
             for (Path f : folders) {
                 if (Files.getLastModifiedTime(f).toMillis() < dayAgo) deleteTree(f);
             }

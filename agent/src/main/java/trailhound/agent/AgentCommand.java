@@ -138,7 +138,7 @@ public final class AgentCommand implements Callable<Integer> {
                 return 2;
             }
             Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err,
-                    new FileService(rules, store, endpoint));
+                    new FileService(rules, store, endpoint, new Captures(state)));
             Thread replaying = null;
             if (replay != null) {
                 Replay r = new Replay(replay, rate, store);

@@ -86,7 +86,7 @@ public final class AgentSnapshot {
                 }
             }
             restrict(part);
-            recorderOnly(part);
+            recorderOnly(part, capturedAt);
             String host;
             long events;
             try (RecorderReader reader = RecorderReader.open(part)) {
@@ -109,10 +109,13 @@ public final class AgentSnapshot {
     /** Recorder tables and meta keys, and what the format's readers may find useful: how much retention removed. */
     private static final java.util.List<String> KEEP_TABLES = java.util.List.of("meta", "processes", "events", "stories");
     private static final java.util.List<String> KEEP_META = java.util.List.of("schema_version", "host", "os", "os_version",
-            "recorder_version", "ip", "recorder_id", "created_ms", "recorder_dropped_total", "recorder_dropped_through_ts");
+            "recorder_version", "ip", "recorder_id", "created_ms", "captured_ms", "recorder_dropped_total", "recorder_dropped_through_ts");
 
-    /** Leaves the copy a recorder database only, in rollback-journal mode. */
-    private static void recorderOnly(Path part) throws SQLException {
+    /**
+     * Leaves the copy a recorder database only, in rollback-journal mode, with its capture time (meta
+     * {@code captured_ms}, from which the server names the snapshot it keeps).
+     */
+    private static void recorderOnly(Path part, long capturedAt) throws SQLException {
         try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + part); Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=DELETE");
             long queued = 0;
@@ -129,6 +132,10 @@ public final class AgentSnapshot {
             try (PreparedStatement p = c.prepareStatement("DELETE FROM meta WHERE key NOT IN ("
                     + String.join(", ", java.util.Collections.nCopies(KEEP_META.size(), "?")) + ")")) {
                 for (int i = 0; i < KEEP_META.size(); i++) p.setString(i + 1, KEEP_META.get(i));
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES ('captured_ms', ?)")) {
+                p.setString(1, Long.toString(capturedAt));
                 p.executeUpdate();
             }
             boolean sequence;

@@ -48,14 +48,17 @@ final class FileService {
     private final FileRules rules;
     private final LocalStore store;
     private final String endpoint;
+    private final Captures captures;
     private Cached cached;
 
     private record Cached(Path folder, String sort, boolean descending, List<Message.FileEntry> entries, long at) {}
 
-    FileService(FileRules rules, LocalStore store, String endpoint) {
+    /** @param captures the recorder copies made for the server; null where the agent has no recorder database to copy */
+    FileService(FileRules rules, LocalStore store, String endpoint, Captures captures) {
         this.rules = rules;
         this.store = store;
         this.endpoint = endpoint;
+        this.captures = captures;
     }
 
     /** The reply to {@code request}: its own kind, or {@link Message.Failed} saying why not. */
@@ -67,6 +70,9 @@ final class FileService {
                 case Message.ReadFile r -> read(r);
                 case Message.DeleteFile r -> delete(r);
                 case Message.KillProcess r -> kill(r);
+                case Message.DescribeRecorder r -> describe(r);
+                case Message.CaptureSnapshot r -> capture(r);
+                case Message.ReleaseSnapshot r -> release(r);
             };
         } catch (FileRules.Refused e) {
             return failed(request, e.missing ? Protocol.Failure.NOT_FOUND : Protocol.Failure.REFUSED, e.getMessage());
@@ -159,11 +165,20 @@ final class FileService {
         return t == null ? null : t.toMillis();
     }
 
+    /** A path through the rules, or a snapshot handle to the one copy it names (which the rules deny to paths). */
+    private Path readable(String path) throws IOException {
+        if (!Captures.isHandle(path)) return rules.resolve(path);
+        if (captures == null) throw new FileRules.Refused("this agent makes no snapshots, so " + path + " names none", true);
+        return captures.file(path).orElseThrow(() -> new FileRules.Refused(path + " names no snapshot copy: it was released or"
+                + " expired (copies are kept " + Captures.KEPT.toHours() + " h); capture again", true));
+    }
+
     private Message.Reply stat(Message.StatFile r) throws IOException {
-        Path file = rules.resolve(r.path());
+        Path file = readable(r.path());
         if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, file + " is not a regular file");
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        return new Message.FileInfo(r.requestId(), file.toString(), a.size(), a.lastModifiedTime().toMillis(),
+        return new Message.FileInfo(r.requestId(), Captures.isHandle(r.path()) ? r.path() : file.toString(), a.size(),
+                a.lastModifiedTime().toMillis(),
                 r.hash() ? sha256(file) : null);
     }
 
@@ -171,7 +186,7 @@ final class FileService {
         if (r.offset() < 0 || r.length() < 1 || r.length() > Protocol.CHUNK_BYTES) {
             return failed(r, Protocol.Failure.BAD_REQUEST, "offset must be 0 or more and length 1 to " + Protocol.CHUNK_BYTES);
         }
-        Path file = rules.resolve(r.path());
+        Path file = readable(r.path());
         if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, file + " is not a regular file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -220,6 +235,28 @@ final class FileService {
                 + " through the server";
         record("kill", Field.PROCESS_PATH, path, r.pid(), what);
         return new Message.Done(r.requestId(), what);
+    }
+
+    private Message.Reply describe(Message.DescribeRecorder r) throws IOException {
+        if (captures == null) return failed(r, Protocol.Failure.BAD_REQUEST, "this agent keeps no recorder database to capture");
+        return new Message.RecorderInfo(r.requestId(), store.bytes(), store.recorderEvents(),
+                Files.getFileStore(captures.state()).getUsableSpace());
+    }
+
+    private Message.Reply capture(Message.CaptureSnapshot r) throws IOException {
+        if (captures == null) return failed(r, Protocol.Failure.BAD_REQUEST, "this agent keeps no recorder database to capture");
+        Captures.Ready ready = captures.capture();
+        AgentSnapshot.Captured c = ready.copy();
+        return new Message.SnapshotReady(r.requestId(), ready.handle(), c.file().getFileName().toString(), c.size(), c.capturedAt(),
+                c.host(), c.events(), ready.keptUntil());
+    }
+
+    private Message.Reply release(Message.ReleaseSnapshot r) throws IOException {
+        if (captures == null || !Captures.isHandle(r.handle())) {
+            return failed(r, Protocol.Failure.BAD_REQUEST, "'" + r.handle() + "' is not a snapshot handle");
+        }
+        return new Message.Done(r.requestId(), captures.release(r.handle()) ? "deleted the copy " + r.handle() : "no copy " + r.handle()
+                + " (released or expired already)");
     }
 
     /** An event of the agent's own action, as gap events are: type agent, the sentence in command_line. */

@@ -325,6 +325,17 @@ final class LocalStore implements AutoCloseable {
         }
     }
 
+    /** Rows in the recorder's events table (what a snapshot copy holds). */
+    synchronized long recorderEvents() throws IOException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+            long n = rs.getLong(1);
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot count recorder events: " + e.getMessage(), e);
+        }
+    }
+
     synchronized long count() throws IOException {
         try {
             long n = count(c);

@@ -38,6 +38,13 @@ final class Requests implements AutoCloseable {
     private void answer(Message.Request request) {
         Message.Reply reply = files != null ? files.answer(request) : new Message.Failed(request.requestId(),
                 Protocol.Failure.BAD_REQUEST.code(), "this agent (replay) serves no file system");
+        if (request instanceof Message.CaptureSnapshot c) {
+            log.println(Instant.now() + " agent: " + (reply instanceof Message.SnapshotReady ready ? "copied the recorder database for the"
+                    + " server at the request of " + c.user() + " (" + ready.name() + ", " + ready.size() + " bytes, deleted once fetched or at "
+                    + Instant.ofEpochMilli(ready.keptUntil()) + ")" : reply instanceof Message.Failed f ? "could not copy the recorder database: "
+                    + f.message() : reply));
+            log.flush();
+        }
         if (request instanceof Message.DeleteFile || request instanceof Message.KillProcess) {
             log.println(Instant.now() + " agent: " + (reply instanceof Message.Done d ? d.detail()
                     : reply instanceof Message.Failed f ? "refused " + request.getClass().getSimpleName() + ": " + f.message() : reply));

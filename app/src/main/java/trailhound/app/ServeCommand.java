@@ -37,6 +37,11 @@ final class ServeCommand implements Callable<Integer> {
             + " from a live endpoint, in bytes or with k, m or g (binary), e.g. 500m (default: ${DEFAULT-VALUE})."})
     String evidenceMaxSize;
 
+    @Option(names = "--snapshot-reserve", paramLabel = "SIZE", defaultValue = "1g", description = {"The free space of the data folder"
+            + " a snapshot capture from a live endpoint leaves untouched, beside twice the recorder database's size, in bytes or with"
+            + " k, m or g (binary) (default: ${DEFAULT-VALUE})."})
+    String snapshotReserve;
+
     /** A size as these options take it: a number of bytes, optionally with k, m or g (binary). */
     static long size(String option, String value) {
         java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{1,12})([kmg]?)").matcher(value.strip().toLowerCase(java.util.Locale.ROOT));
@@ -55,6 +60,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long uploadMax = size("--upload-max-size", uploadMaxSize);
         long evidenceMax = size("--evidence-max-size", evidenceMaxSize);
+        long reserve = size("--snapshot-reserve", snapshotReserve);
         if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
             throw new IllegalArgumentException("--http-port must be 0..65535, was " + httpPort);
         }
@@ -80,7 +86,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         WebOptions options = WebOptions.defaults().withHost(listen.host).withPort(listen.port).withHttps(certificate)
                 .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime)
-                .withUploadMaxBytes(uploadMax).withEvidenceMaxBytes(evidenceMax);
+                .withUploadMaxBytes(uploadMax).withEvidenceMaxBytes(evidenceMax)
+                .withSnapshotReserveBytes(reserve);
         Serving.serveUntilStopped(DataDir.open(data.dir), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

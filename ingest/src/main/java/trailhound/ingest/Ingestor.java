@@ -257,9 +257,11 @@ public final class Ingestor {
             String named = endpointOverride != null ? endpointOverride : meta.host();
             String endpoint = aliases.getOrDefault(named, named); // a renamed or merged endpoint's events go to its new name
             long lastTs = reader.lastTs().orElse(meta.createdMs());
+            // an agent's copy says when it was taken: named from that, as the copy itself is
+            long takenAt = reader.capturedMs().orElse(lastTs);
             Path snapshots = data.endpointDir(endpoint).resolve("snapshots");
             java.util.function.Function<String, String> keptName = sha256 -> {
-                String id = snapshotId(meta.host(), lastTs);
+                String id = snapshotId(meta.host(), takenAt);
                 Path existing = snapshots.resolve(id + ".db");
                 try {
                     if (Files.exists(existing) && !sha256.equals(sha256(existing))) {
@@ -316,7 +318,7 @@ public final class Ingestor {
             data.store().catalogue().upsertEndpoint(endpoint, meta.os(), meta.host(), meta.ip());
             Path kept = keep.in(snapshots, keptName);
             String snapshotId = kept.getFileName().toString().replaceFirst("\\.db$", "");
-            data.store().catalogue().upsertSnapshot(new SnapshotInfo(snapshotId, endpoint, kept, lastTs,
+            data.store().catalogue().upsertSnapshot(new SnapshotInfo(snapshotId, endpoint, kept, takenAt,
                     reader.firstTs().orElse(lastTs), lastTs, resumeBelow < Long.MAX_VALUE ? reader.eventCount() - read.rowsRejected()
                     : read.eventsRead()), sourceId);
             data.store().sources().complete(sourceId, format, Map.of(endpoint,
@@ -353,7 +355,10 @@ public final class Ingestor {
         }
     }
 
-    /** Snapshot ids name the host and the time of the snapshot's newest event, e.g. {@code ws-01_2026_11_20T08.00.00.000Z}. */
+    /**
+     * Snapshot ids name the host and the time the copy was captured (meta {@code captured_ms}), or else of
+     * the snapshot's newest event, e.g. {@code ws-01_2026_11_20T08.00.00.000Z}.
+     */
     static String snapshotId(String host, long epochMillis) {
         return host + "_" + SNAPSHOT_TIME.format(Instant.ofEpochMilli(epochMillis));
     }

@@ -26,8 +26,10 @@ import java.util.Objects;
  *        backfill, catchup_events}
  *                                          &lt;-    ack {batch_id, acknowledged, backfill, live_edge}   once durable
  *                                          &lt;-    list_files / stat_file / read_file /  (version 3) requests, any time
- *                                                delete_file / kill_process {request_id, ...}
+ *                                                delete_file / kill_process / describe_recorder /
+ *                                                capture_snapshot / release_snapshot {request_id, ...}
  * listing / file_info / file_chunk / done / -&gt;    (version 3) each request's one reply, out of band
+ * recorder_info / snapshot_ready /
  * failed {request_id, ...}
  * </pre>
  *
@@ -59,6 +61,12 @@ import java.util.Objects;
  * Paths are the agent's, absolute, in its own syntax ({@code /} or {@code C:\}); sizes in bytes; times
  * epoch ms UTC.
  *
+ * <p>A snapshot capture: {@link DescribeRecorder} (how large the recorder database is), then
+ * {@link CaptureSnapshot}: the agent copies its recorder database and answers {@link SnapshotReady}
+ * with a handle ({@code snapshot:} and 32 hex digits) that {@link StatFile} and {@link ReadFile} accept
+ * in place of a path, for that copy only (its state folder stays denied to every path); then
+ * {@link ReleaseSnapshot} once the server holds it, and the agent deletes its copy.
+ *
  * <p>All records are immutable values; null fields are absent on the wire.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -85,6 +93,11 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = Message.KillProcess.class, name = "kill_process"),
     @JsonSubTypes.Type(value = Message.Done.class, name = "done"),
     @JsonSubTypes.Type(value = Message.Failed.class, name = "failed"),
+    @JsonSubTypes.Type(value = Message.DescribeRecorder.class, name = "describe_recorder"),
+    @JsonSubTypes.Type(value = Message.RecorderInfo.class, name = "recorder_info"),
+    @JsonSubTypes.Type(value = Message.CaptureSnapshot.class, name = "capture_snapshot"),
+    @JsonSubTypes.Type(value = Message.SnapshotReady.class, name = "snapshot_ready"),
+    @JsonSubTypes.Type(value = Message.ReleaseSnapshot.class, name = "release_snapshot"),
 })
 public sealed interface Message {
     /**
@@ -296,4 +309,34 @@ public sealed interface Message {
      * for people saying what is wrong and what to do.
      */
     record Failed(long requestId, String code, String message) implements Reply {}
+
+    /**
+     * Version 3: how large the recorder database is, before a capture; answered by {@link RecorderInfo}.
+     */
+    record DescribeRecorder(long requestId) implements Request {}
+
+    /**
+     * The agent's recorder database: {@code bytes} on disk now (its file and write-ahead log, the agent's
+     * send queue included: a capture is at most this large), {@code events} recorded, and
+     * {@code freeDiskBytes} of the disk that would hold the agent's copy.
+     */
+    record RecorderInfo(long requestId, long bytes, long events, long freeDiskBytes) implements Reply {}
+
+    /**
+     * Version 3: take a consistent copy of the recorder database now, on behalf of {@code user}, for the
+     * server to pull; answered by {@link SnapshotReady}.
+     */
+    record CaptureSnapshot(long requestId, String user) implements Request {}
+
+    /**
+     * A copy taken: {@code handle} to read it with ({@link StatFile}, {@link ReadFile}), its {@code name}
+     * ({@code <host>_YYYY_MM_DDTHH.MM.SS.mmmZ.db}), {@code size} bytes, {@code capturedAt} (epoch ms UTC: it
+     * holds what the recorder had committed then), the recorder's {@code host} and {@code events}. The
+     * agent deletes the copy on {@link ReleaseSnapshot}, or {@code keptUntil} (epoch ms UTC) at the latest.
+     */
+    record SnapshotReady(long requestId, String handle, String name, long size, long capturedAt, String host, long events,
+            long keptUntil) implements Reply {}
+
+    /** Version 3: the server holds the copy {@code handle}: delete it; answered by {@link Done}. */
+    record ReleaseSnapshot(long requestId, String handle) implements Request {}
 }

@@ -163,6 +163,20 @@ public final class RecorderReader implements AutoCloseable {
         return queryLong("SELECT count(*) FROM events").orElse(0);
     }
 
+    /**
+     * When this copy was captured (meta {@code captured_ms}, UTC ms: the copy holds what the recorder had
+     * committed then), as an agent's snapshot writes it; empty for a database that is no such copy or
+     * whose value is not a number.
+     */
+    public OptionalLong capturedMs() {
+        try (java.sql.PreparedStatement p = connection.prepareStatement("SELECT value FROM meta WHERE key = 'captured_ms'");
+                ResultSet rs = p.executeQuery()) {
+            return rs.next() ? OptionalLong.of(Long.parseLong(rs.getString(1).trim())) : OptionalLong.empty();
+        } catch (SQLException | NumberFormatException | NullPointerException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     /** Earliest event time (UTC ms), empty when there are no events. */
     public OptionalLong firstTs() {
         return queryLong("SELECT min(ts) FROM events");

@@ -68,6 +68,7 @@ public final class WebServer implements AutoCloseable {
     private final LiveIngest live;
     private LiveConnections connections;
     private trailhound.web.evidence.EvidenceTransfers evidence;
+    private trailhound.web.live.SnapshotCaptures captures;
 
     private WebServer(Javalin app, String host, boolean https, ServerConnector redirecting, Optional<String> initialAdminPassword,
             Access access, java.util.List<Routes.Rule> routes, ReputationService reputation, ReindexJobs jobs, CliApi handOff,
@@ -115,6 +116,8 @@ public final class WebServer implements AutoCloseable {
         if (unfinished > 0) System.err.println("trailhound: " + unfinished + " evidence transfers were cut by the server's stop; marked failed");
         trailhound.web.evidence.EvidenceTransfers evidence = new trailhound.web.evidence.EvidenceTransfers(
                 new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.evidenceMaxBytes());
+        trailhound.web.live.SnapshotCaptures captures = new trailhound.web.live.SnapshotCaptures(agentSocket.requests(),
+                new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.snapshotReserveBytes());
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
@@ -140,7 +143,8 @@ public final class WebServer implements AutoCloseable {
             Auth.register(config.routes, routes, ctx);
             Errors.register(config.routes, ctx);
             registerFeatures(routes, ctx);
-            trailhound.web.snapshots.SnapshotPages.register(routes, ctx, options.uploadMaxBytes());
+            trailhound.web.snapshots.SnapshotPages.register(routes, ctx, options.uploadMaxBytes(), captures);
+            trailhound.web.live.LiveSnapshots.register(routes, ctx, connections, captures);
             LiveApi.register(routes, ctx, connections);
             trailhound.web.live.LiveFiles.register(routes, ctx, connections, agentSocket.requests(), evidence);
             trailhound.web.evidence.EvidencePages.register(routes, ctx, evidence);
@@ -157,6 +161,7 @@ public final class WebServer implements AutoCloseable {
             jobs.close();
             connections.close();
             evidence.close();
+            captures.close();
             closeQuietly(live, e);
             throw e;
         }
@@ -171,6 +176,7 @@ public final class WebServer implements AutoCloseable {
                 reputation, jobs, handOff, live);
         server.connections = connections;
         server.evidence = evidence;
+        server.captures = captures;
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -304,6 +310,7 @@ public final class WebServer implements AutoCloseable {
                 reputation.close();
                 if (connections != null) connections.close();
                 if (evidence != null) evidence.close();
+                if (captures != null) captures.close();
                 closeQuietly(live, null);
             }
         }

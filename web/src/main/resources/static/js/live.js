@@ -115,7 +115,9 @@
         if (c.state === 'connected') {
           const browse = el('a', 'Browse file system', 'live-browse');
           browse.href = '/live/connections/' + encodeURIComponent(c.id) + '/files';
-          actions.append(browse, ' ');
+          const capture = el('a', 'Capture snapshot', 'live-capture');
+          capture.href = '/live/connections/' + encodeURIComponent(c.id) + '/snapshot';
+          actions.append(browse, ' ', capture, ' ');
         }
         actions.append(del);
         tr.append(name, el('td', c.state, 'live-state'), el('td', c.since.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), 'nowrap'),

@@ -15,6 +15,7 @@ final class CuttableProxy implements AutoCloseable {
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile int accepted;
+    private volatile long bytesPerSecond;
 
     CuttableProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -57,14 +58,23 @@ final class CuttableProxy implements AutoCloseable {
         Thread.ofPlatform().daemon().name("proxy-pipe").start(() -> {
             byte[] buf = new byte[1 << 16];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
-            } catch (IOException e) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    long rate = bytesPerSecond;
+                    if (rate > 0) Thread.sleep(n * 1000L / rate);
+                }
+            } catch (IOException | InterruptedException e) {
                 // cut
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
             }
         });
+    }
+
+    /** Relays at most about {@code rate} bytes a second in each direction of each connection (0: as fast as it can), as a slow link does. */
+    void throttle(long rate) {
+        bytesPerSecond = rate;
     }
 
     /** Resets every relayed connection at once (RST, no close handshake), as a broken link does. */

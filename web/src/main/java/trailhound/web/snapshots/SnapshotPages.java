@@ -24,7 +24,8 @@ import trailhound.web.WebContext;
  * <ul>
  *   <li>{@code GET /snapshots}: the list; {@code GET /api/v1/snapshots}: {@code {"endpoints": [{"endpoint",
  *       "os", "count", "snapshots": [{"id", "taken_at", "first_ts", "last_ts", "event_count", "url"}]}]}},
- *       times ISO-8601 UTC, newest snapshot first.
+ *       times ISO-8601 UTC, newest snapshot first; and {@code "captures"}: the captures from live endpoints this
+ *       server has run since it started, newest first, as {@link trailhound.web.live.LiveSnapshots} describes them.
  *   <li>{@code GET /snapshots/upload}: the upload page; its "Upload & Connect" sends the file with
  *       {@code POST /api/v1/snapshots?name=FILE[&endpoint=NAME]}, the body the file's bytes as they are
  *       (any content type; not multipart), and opens the grid it answers.
@@ -41,15 +42,17 @@ public final class SnapshotPages {
 
     private final WebContext ctx;
     private final long maxBytes;
+    private final trailhound.web.live.SnapshotCaptures captures;
 
-    private SnapshotPages(WebContext ctx, long maxBytes) {
+    private SnapshotPages(WebContext ctx, long maxBytes, trailhound.web.live.SnapshotCaptures captures) {
         this.ctx = ctx;
         this.maxBytes = maxBytes;
+        this.captures = captures;
     }
 
-    /** The routes; uploads above {@code maxBytes} are refused. */
-    public static void register(Routes routes, WebContext ctx, long maxBytes) {
-        SnapshotPages pages = new SnapshotPages(ctx, maxBytes);
+    /** The routes; uploads above {@code maxBytes} are refused; {@code captures} those from live endpoints. */
+    public static void register(Routes routes, WebContext ctx, long maxBytes, trailhound.web.live.SnapshotCaptures captures) {
+        SnapshotPages pages = new SnapshotPages(ctx, maxBytes, captures);
         routes.get(PATH, Action.VIEW, pages::list);
         routes.get(PATH + "/upload", Action.INVESTIGATE, pages::uploadPage);
         routes.get("/api/v1/snapshots", Action.VIEW, pages::apiList);
@@ -85,7 +88,8 @@ public final class SnapshotPages {
             }).toList());
             endpoints.add(m);
         }
-        http.json(Map.of("endpoints", endpoints));
+        http.json(Map.of("endpoints", endpoints, "captures", captures.list(ctx.scope(http)).stream()
+                .map(trailhound.web.live.LiveSnapshots::json).toList()));
     }
 
     private void apiUpload(Context http) throws IOException {

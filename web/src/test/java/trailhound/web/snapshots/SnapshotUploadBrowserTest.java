@@ -48,7 +48,7 @@ class SnapshotUploadBrowserTest {
     void upload_refusedThenAccepted_opensTheSnapshotsGrid_andTheListLinksIt() throws Exception {
         Browsers.signIn(browser, web);
         Browsers.consoleErrors(browser); // the sign-in page's (a favicon)
-        browser.findElement(By.id("nav-snapshots")).click();
+        browser.findElement(By.id("nav-evidence")).click(); // Upload snapshot is under Saved evidence
         browser.findElement(By.id("snapshots-upload")).click();
 
         Path notes = Files.writeString(dir.resolve("notes.txt"), "nothing an importer reads\n");

@@ -199,6 +199,7 @@ class SnapshotUploadTest {
             HttpResponse<String> r = upload(web, ro, "?name=x.db", HttpRequest.BodyPublishers.ofFile(recorder(dir.resolve("x.db"), "X", 1)));
             assertEquals(403, r.statusCode());
             assertFalse(get(web, ro, "/snapshots").body().contains("snapshots-upload"), "no upload link for read-only users");
+            assertFalse(get(web, ro, "/evidence/files").body().contains("snapshots-upload"), "nor under Saved evidence");
             assertEquals(403, get(web, ro, "/snapshots/upload").statusCode());
         }
     }

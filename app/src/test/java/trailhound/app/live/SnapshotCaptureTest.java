@@ -1,0 +1,451 @@
+package trailhound.app.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import trailhound.access.Access;
+import trailhound.access.Caller;
+import trailhound.access.Role;
+import trailhound.app.Main;
+import trailhound.index.EventPage;
+import trailhound.index.IndexBackend;
+import trailhound.index.PageCursor;
+import trailhound.ingest.DataDir;
+import trailhound.recorder.RecorderReader;
+import trailhound.schema.Event;
+
+/**
+ * A snapshot captured over the live connection, end to end with real processes: a server
+ * ({@code trailhound serve}, HTTPS) and an agent recording this machine (process polls, a watched folder
+ * kept busy) on loopback through a relay the test slows down and cuts. An analyst captures from the
+ * endpoint's grid in a real browser (the confirmation names both sizes; the progress shows under Saved
+ * evidence); the transfer is cut in the middle and resumes; the snapshot is named from its capture
+ * time, listed, opens its grid, holds the agent's database at one moment, and its ingest after the
+ * stream adds no duplicate. Read-only users are refused, and so is a capture the server lacks room for.
+ */
+@EnabledOnOs(OS.LINUX)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SnapshotCaptureTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(180);
+    private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ENDPOINT = "cap-01";
+    private static final String PASSWORD = "a long enough password 7";
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyy_MM_dd'T'HH.mm.ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Long file paths make the recorder database a few MiB quickly: a transfer of several chunks, cut between them. */
+    private static final int LEVELS = 12;
+    private static final int FILES = 2_500;
+
+    @TempDir static Path tmp;
+    private Path data;
+    private Path state;
+    private Path watched;
+    private Path deep;
+    private int port;
+    private Process server;
+    private Process agent;
+    private CuttableProxy proxy;
+    private String analyst;
+    private String readOnly;
+    /** The capture the browser made, as the API last showed it. */
+    private JsonNode captured;
+
+    @BeforeAll
+    void start() throws Exception {
+        data = tmp.resolve("data");
+        state = tmp.resolve("agent-state");
+        watched = Files.createDirectories(tmp.resolve("watched"));
+        Path d = watched;
+        for (int i = 0; i < LEVELS; i++) d = d.resolve(i + "d".repeat(230));
+        deep = Files.createDirectories(d);
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        startServer();
+        proxy = new CuttableProxy(port);
+        analyst = user("ana", Role.ANALYST, "Cap");
+        readOnly = user("reader", Role.READ_ONLY, "Cap");
+        startAgent(enrolmentToken());
+        waitFor("the agent online", () -> api("GET", "/api/v1/live/endpoints?q=" + ENDPOINT, analyst, null).contains("\"online\":true"));
+    }
+
+    private void startServer(String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("serve", "--data", data.toString(), "--port", Integer.toString(port)));
+        args.addAll(List.of(more));
+        server = java(tmp.resolve("server.log"), "trailhound.app.Main", args.toArray(String[]::new));
+        waitFor("the server to listen", () -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (IOException e) {
+                if (!server.isAlive()) throw new AssertionError("the server exited: " + read(tmp.resolve("server.log")));
+                return false;
+            }
+        });
+    }
+
+    private void startAgent(String token) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--server", "https://127.0.0.1:" + proxy.port(), "--state", state.toString(), "--name",
+                ENDPOINT, "--watch", watched.toString(), "--poll-interval", "250"));
+        if (token != null) args.addAll(List.of("--token", token));
+        agent = java(tmp.resolve("agent.log"), "trailhound.agent.AgentMain", args.toArray(String[]::new));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (Boolean.getBoolean("trailhound.showLogs")) {
+            System.out.println("==== server\n" + read(tmp.resolve("server.log")) + "\n==== agent\n" + read(tmp.resolve("agent.log")));
+        }
+        if (agent != null) agent.destroyForcibly().waitFor();
+        if (proxy != null) proxy.close();
+        stopServer();
+    }
+
+    private void stopServer() throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The analyst's open connection to the endpoint (opened when none is). */
+    private String connection(String token) throws Exception {
+        JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", token, "{\"endpoints\":[\"" + ENDPOINT + "\"]}"));
+        return opened.path("connections").get(0).path("id").asText();
+    }
+
+    @Test
+    @Order(1)
+    void capture_byAReadOnlyUser_isRefused() throws Exception {
+        String c = connection(analyst);
+        assertEquals(403, status("POST", "/api/v1/live/connections/" + c + "/snapshots", readOnly, null));
+        assertEquals(403, status("GET", "/api/v1/live/connections/" + c + "/snapshots/room", readOnly, null));
+        assertTrue(JSON.readTree(api("GET", "/api/v1/snapshots", readOnly, null)).path("captures").isEmpty(), "nothing started");
+    }
+
+    @Test
+    @Order(2)
+    void capture_fromTheGrid_whileRecording_cutInTheTransfer_resumes_isNamedListedAndOpens() throws Exception {
+        // thousands of files with long paths: a recorder database of several MiB
+        for (int i = 0; i < FILES; i++) {
+            Files.writeString(deep.resolve(String.format("%05d", i) + "f".repeat(200)), "x");
+            if (i % 100 == 99) Thread.sleep(20); // inotify's queue keeps up
+        }
+        String c = connection(analyst);
+        waitFor("the recorder to hold the files", () -> JSON.readTree(api("GET", "/api/v1/live/connections/" + c + "/snapshots/room", analyst,
+                null)).path("recorder_bytes").asLong() > 6L << 20);
+        // and the recorder keeps recording while the copy is taken
+        Thread busy = Thread.ofPlatform().daemon().start(() -> {
+            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                try {
+                    Files.writeString(watched.resolve("busy" + (i % 20)), "x" + i);
+                    Thread.sleep(10);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        ChromeDriver browser = Browser.open(tmp.resolve("profile"));
+        try {
+            browser.get("https://127.0.0.1:" + port + "/login");
+            browser.findElement(By.id("username")).sendKeys("ana");
+            browser.findElement(By.id("password")).sendKeys(PASSWORD);
+            browser.findElement(By.id("sign-in")).click();
+            browser.findElement(By.id("logout"));
+            browser.get("https://127.0.0.1:" + port + "/endpoints/" + ENDPOINT + "/events");
+            waitFor("Capture snapshot to show on a connected endpoint", () -> browser.findElement(By.id("capture-snapshot")).isDisplayed());
+
+            // No: back to the grid, nothing captured
+            browser.findElement(By.id("capture-snapshot")).click();
+            String question = browser.findElement(By.id("confirm-question")).getText();
+            assertTrue(question.matches("The recorder database of " + ENDPOINT + "( \\(.*\\))? is [0-9.]+ MiB; the server has [0-9.]+ [KMGT]iB free in its"
+                    + " data folder\\. Capture a copy of it now\\?.*"), question);
+            browser.findElement(By.id("confirm-no")).click();
+            assertTrue(browser.getCurrentUrl().endsWith("/endpoints/" + ENDPOINT + "/events"), browser.getCurrentUrl());
+            assertTrue(JSON.readTree(api("GET", "/api/v1/snapshots", analyst, null)).path("captures").isEmpty(), "No captures nothing");
+
+            // Yes, over a slow link: the progress shows under Saved evidence, and the transfer is cut in its middle
+            int connectionsBefore = proxy.accepted();
+            proxy.throttle(1L << 20);
+            browser.findElement(By.id("capture-snapshot")).click();
+            browser.findElement(By.id("confirm-yes")).click();
+            assertTrue(browser.getCurrentUrl().contains("/evidence/captures?new=c"), browser.getCurrentUrl());
+            String id = browser.findElement(By.cssSelector("tr.capture-row.highlight")).getAttribute("data-id");
+            assertEquals("true", browser.findElement(By.cssSelector("details.capture-endpoint[data-endpoint=" + ENDPOINT + "]"))
+                    .getAttribute("open"), "the endpoint's captures are open under its name");
+            waitFor("part of the copy to arrive", () -> {
+                JsonNode p = capture(id);
+                return p.path("state").asText().equals("transferring") && p.path("received").asLong() >= 1L << 20;
+            });
+            String shown = browser.findElement(By.cssSelector("tr.capture-row[data-id=" + id + "] .capture-state")).getText();
+            JsonNode midway = capture(id);
+            assertTrue(midway.path("received").asLong() < midway.path("size").asLong(), "cut in the middle: " + midway);
+            proxy.cutAll();
+            proxy.throttle(0);
+            waitFor("the capture to end", () -> !List.of("copying", "transferring", "checking", "ingesting").contains(capture(id).path("state")
+                    .asText()));
+            busy.interrupt();
+            busy.join();
+            captured = capture(id);
+            assertEquals("done", captured.path("state").asText(), captured.toString());
+            assertTrue(proxy.accepted() > connectionsBefore, "the agent reconnected");
+            assertTrue(captured.path("resumes").asInt() >= 1, "resumed, not restarted: " + captured);
+            assertTrue(shown.startsWith("copying") || shown.startsWith("transferring"), "the page followed the capture: " + shown);
+
+            // named from the capture time, kept as a source, listed
+            Instant at = Instant.parse(captured.path("captured_at").asText());
+            String name = ENDPOINT + "_" + NAME_TIME.format(at);
+            assertEquals(name + ".db", captured.path("name").asText());
+            assertEquals(name, captured.path("snapshot").asText(), "kept under its capture-time name");
+            assertTrue(Files.isRegularFile(data.resolve("endpoints").resolve(ENDPOINT).resolve("snapshots").resolve(name + ".db")));
+            JsonNode listed = JSON.readTree(api("GET", "/api/v1/snapshots", analyst, null));
+            JsonNode mine = null;
+            for (JsonNode e : listed.path("endpoints")) if (e.path("endpoint").asText().equals(ENDPOINT)) mine = e;
+            assertEquals(1, mine.path("count").asInt(), listed.toString());
+            assertEquals(name, mine.path("snapshots").get(0).path("id").asText());
+            assertEquals(at.toString(), mine.path("snapshots").get(0).path("taken_at").asText());
+            assertEquals(id, listed.path("captures").get(0).path("id").asText());
+
+            // the page shows it done; its link opens the snapshot's grid
+            browser.navigate().refresh();
+            waitFor("the page to show it done", () -> browser.findElement(By.cssSelector("tr.capture-row[data-id=" + id + "]"))
+                    .getAttribute("data-state").equals("done"));
+            browser.findElement(By.cssSelector("tr.capture-row[data-id=" + id + "] a.capture-open")).click();
+            assertTrue(browser.findElement(By.tagName("h1")).getText().contains("snapshot " + name), browser.findElement(By.tagName("h1"))
+                    .getText());
+        } finally {
+            browser.quit();
+        }
+        List<String> audit = auditDetails("snapshot.capture");
+        assertTrue(audit.stream().anyMatch(d -> d.startsWith(name(captured) + ".db: source s") && d.endsWith(String.format(", %,d bytes",
+                captured.path("size").asLong()))), audit.toString());
+        assertTrue(Files.exists(state.resolve("outgoing")), "the agent's folder for copies");
+        try (var left = Files.list(state.resolve("outgoing"))) {
+            assertEquals(0, left.count(), "the agent deleted its copy once the server had it");
+        }
+    }
+
+    private static String name(JsonNode capture) {
+        return capture.path("snapshot").asText();
+    }
+
+    @Test
+    @Order(3)
+    void capturedSnapshot_isOneMomentOfTheAgentsDatabase_andAddsNoDuplicateToTheStream() throws Exception {
+        Path kept = data.resolve("endpoints").resolve(ENDPOINT).resolve("snapshots").resolve(name(captured) + ".db");
+        Map<String, Event> snapshot = readRecorder(kept);
+        assertEquals(captured.path("events_read").asLong(), snapshot.size());
+        assertTrue(snapshot.values().stream().anyMatch(e -> e.get(trailhound.schema.Field.FILE_PATH) != null
+                && e.get(trailhound.schema.Field.FILE_PATH).contains("busy")), "the busy folder's events are in it");
+
+        // a later copy holds the capture unchanged, as its first rows: the capture was the database at one moment
+        agent.destroy();
+        assertTrue(agent.waitFor(60, TimeUnit.SECONDS));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"agent", "snapshot", "--state", state.toString(), "--out", tmp.resolve("later.db").toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true)), err.toString());
+        Map<String, Event> later = readRecorder(tmp.resolve("later.db"));
+        assertEquals(List.copyOf(snapshot.keySet()), List.copyOf(later.keySet()).subList(0, snapshot.size()));
+        for (Event e : snapshot.values()) assertEquals(later.get(e.uid()).toMap(), e.toMap());
+
+        // what streamed and what the capture ingested: each event once
+        stopServer();
+        Map<String, Event> indexed = indexed();
+        assertTrue(indexed.keySet().containsAll(snapshot.keySet()), "every event of the capture is searchable");
+        long added = captured.path("events_added").asLong();
+        assertTrue(added < snapshot.size(), "most of it had streamed, and was not added again: " + added + " of " + snapshot.size());
+    }
+
+    @Test
+    @Order(4)
+    void capture_whenTheServerLacksRoom_isRefusedWithBothFigures() throws Exception {
+        stopServer();
+        startServer("--snapshot-reserve", "100000000g"); // more than any disk: the free-space check refuses
+        startAgent(null);
+        String[] open = {connection(analyst)};
+        waitFor("the agent back", () -> {
+            HttpResponse<String> r = send("GET", "/api/v1/live/connections/" + open[0] + "/snapshots/room", analyst, null);
+            if (r.statusCode() == 409 && r.body().contains("connect again")) open[0] = connection(analyst); // asked before the agent was back
+            return r.statusCode() == 200;
+        });
+        String c = open[0];
+        JsonNode room = JSON.readTree(api("GET", "/api/v1/live/connections/" + c + "/snapshots/room", analyst, null));
+        assertFalse(room.path("enough").asBoolean(), room.toString());
+        assertEquals(2 * room.path("recorder_bytes").asLong() + (100_000_000L << 30), room.path("needed_bytes").asLong());
+        HttpResponse<String> refused = send("POST", "/api/v1/live/connections/" + c + "/snapshots", analyst, null);
+        assertEquals(507, refused.statusCode(), refused.body());
+        assertTrue(refused.body().matches("(?s).*the server has [0-9,]+ bytes free in its data folder, and a capture of this recorder"
+                + " database \\([0-9,]+ bytes\\) needs [0-9,]+ .*"), refused.body());
+        assertTrue(JSON.readTree(api("GET", "/api/v1/snapshots", analyst, null)).path("captures").isEmpty(), "nothing started");
+        assertTrue(auditDetails("snapshot.capture").stream().anyMatch(d -> d.startsWith("the server has ")), "the refusal is audited");
+    }
+
+    // --- helpers
+
+    private JsonNode capture(String id) {
+        try {
+            return JSON.readTree(api("GET", "/api/v1/snapshots/captures/" + id, analyst, null));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Event> readRecorder(Path db) {
+        Map<String, Event> out = new LinkedHashMap<>();
+        try (RecorderReader r = RecorderReader.open(db)) {
+            r.read("snapshot", 0, e -> assertNull(out.put(e.uid(), e)));
+        }
+        return out;
+    }
+
+    private Map<String, Event> indexed() throws IOException {
+        Map<String, Event> out = new HashMap<>();
+        try (DataDir dir = DataDir.open(data); IndexBackend.Lease lease = dir.indexes().acquire(ENDPOINT)) {
+            PageCursor after = null;
+            do {
+                EventPage page = lease.index().search(null, 1_000, after);
+                for (Event e : page.events()) assertNull(out.put(e.uid(), e), "uid " + e.uid() + " twice in the index");
+                after = page.next();
+            } while (after != null);
+        }
+        return out;
+    }
+
+    private List<String> auditDetails(String action) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (DataDir dir = DataDir.open(data)) {
+            Access.over(dir, Clock.systemUTC()).audit().forEach(e -> {
+                if (e.event().action().equals(action)) out.add(e.event().detail());
+            });
+        }
+        return out;
+    }
+
+    /** An API token of a new user of {@code role}, granted {@code group} (made with the endpoint). */
+    private String user(String name, Role role, String group) {
+        try (DataDir dir = DataDir.open(data)) {
+            Access access = Access.over(dir, Clock.systemUTC());
+            if (access.groups().find(group).isEmpty()) access.groups().create(Caller.commandLine(), group, null, List.of(ENDPOINT));
+            access.accounts().create(Caller.commandLine(), name, role, List.of(group), PASSWORD, false);
+            return access.tokens().create(Caller.commandLine(), name, "capture test", 1).secret();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private String enrolmentToken() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"tokens", "create", "--data", data.toString()}, new PrintWriter(out, true),
+                new PrintWriter(err, true)), err.toString());
+        Matcher m = SECRET.matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        return m.group(1);
+    }
+
+    private static HttpClient http() {
+        try {
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, new javax.net.ssl.TrustManager[] {new RawAgent.TrustAny()}, new java.security.SecureRandom());
+            return HttpClient.newBuilder().sslContext(ssl).build();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final HttpClient HTTP = http();
+
+    private HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + token)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) b.header("Content-Type", "application/json");
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String method, String path, String token, String json) throws Exception {
+        return send(method, path, token, json).statusCode();
+    }
+
+    private String api(String method, String path, String token, String json) {
+        try {
+            HttpResponse<String> r = send(method, path, token, json);
+            if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
+            return r.body();
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + path + ": " + e, e);
+        }
+    }
+
+    private Process java(Path log, String main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private interface Check {
+        boolean done() throws Exception;
+    }
+
+    private static void waitFor(String what, Check done) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!done.done()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
