@@ -43,6 +43,12 @@ final class Agent {
     static final String VERSION = "0.1.0";
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final int WINDOW = 4;
+    /*
+     * An ordinary batch waits up to LINGER_MS after the previous one for more events, unless a whole
+     * batch is waiting: each batch is an fsync'd transaction on the server, and 200 agents sending
+     * every event as it came made a thousand a second, which the disk could not keep up with.
+     */
+    static final long LINGER_MS = 500;
     private static final long ANSWER_TIMEOUT_MS = 30_000;
     private static final long ACK_TIMEOUT_MS = 60_000;
     private static final long MAX_BACKOFF_MS = 60_000;
@@ -203,6 +209,8 @@ final class Agent {
 
         private boolean onDemand;
         private long acknowledged;
+        /** When the last ordinary batch was sent (epoch ms). */
+        private long lastForwardAt;
         /** The highest position sent by ordinary batches (the live edge side). */
         private long sentForward;
         /** The lowest position a catch-up batch has sent (the backfill side), while {@link #catchingUp}. */
@@ -311,8 +319,13 @@ final class Agent {
                 backfillTurn = false;
                 return backfill(batchId, store.before(sentBackfill, acknowledged, settings.batch()), sentBackfill - 1, null);
             }
+            long now = System.currentTimeMillis();
+            if (!catchingUp && now - lastForwardAt < LINGER_MS && store.newest() - sentForward < settings.batch()) {
+                return null; // gather a little more first, unless a whole batch waits
+            }
             List<LocalStore.Stored> next = store.after(sentForward, settings.batch());
             if (!next.isEmpty()) {
+                lastForwardAt = now;
                 sentForward = next.getLast().seq();
                 backfillTurn = true;
                 return new Message.Batch(batchId, next.getFirst().seq(), sentForward, fields(next));
