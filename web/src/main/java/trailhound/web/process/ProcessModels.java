@@ -29,7 +29,7 @@ final class ProcessModels {
     private ProcessModels() {}
 
     static ProcessPage page(PageChrome chrome, String endpoint, ProcessView view, boolean parentRecorded, TreeNode tree,
-            ReputationService reputation, ObjectMapper json, EndpointLinks links) {
+            ReputationService reputation, ObjectMapper json, EndpointLinks links, boolean live) {
         ProcessInfo p = view.process();
         String whyMissing = p.startTs() == null ? NO_START : NOT_CAPTURED;
         List<Detail> details = new ArrayList<>();
@@ -60,7 +60,7 @@ final class ProcessModels {
         return new ProcessPage(chrome, endpoint, p.key(), title, details, hashes, whyMissing.equals(NO_START) ? NO_START : NO_HASH,
                 report, rows, view.historyTotal(), write(json, timeline(view.history())),
                 tree, TreeLegend.TYPES.stream().map(t -> new TreeNode.TypeCount(t, TreeLegend.cssClass(t), 0)).toList(),
-                TreeLegend.verdicts(), eventsUrl(endpoint, p.key()), ts, ts == null ? List.of() : processLinks(p, view, ts, links));
+                TreeLegend.verdicts(), eventsUrl(endpoint, p.key()), ts, ts == null ? List.of() : processLinks(p, view, ts, links), live);
     }
 
     /** The time the process is known at: its start, else its first event; null when it has neither. */

@@ -11,7 +11,8 @@ import trailhound.web.reputation.ReputationReport;
  * the process tree from its root, and the legends (event types, verdicts). {@code eventsUrl}
  * opens the events grid on this process's events. {@code ts} is the time the process is known at (its
  * start, else its first event; null: none), the time of the pivot menu's links, and {@code links}
- * the other endpoints its command lines and events name ({@code trailhound.web.pivot.EndpointLinks}).
+ * the other endpoints its command lines and events name ({@code trailhound.web.pivot.EndpointLinks}); {@code live}: an agent
+ * is enrolled for the endpoint (Kill process is offered).
  */
 public record ProcessPage(
         PageChrome chrome,
@@ -30,7 +31,8 @@ public record ProcessPage(
         List<trailhound.web.reputation.Verdict> verdictLegend,
         String eventsUrl,
         Long ts,
-        List<trailhound.web.pivot.EndpointLink> links) {
+        List<trailhound.web.pivot.EndpointLink> links,
+        boolean live) {
 
     /** The value shown for {@code field} among the details, null when missing (the kill link's pid and path). */
     public String detail(trailhound.schema.Field field) {

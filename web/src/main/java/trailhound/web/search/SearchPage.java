@@ -13,7 +13,8 @@ import trailhound.web.PageChrome;
  * query or the window failed), the columns and rows of this page ({@code table}; null when the
  * query failed), how the grid is shown ({@code options}: columns, sort, page size, position), the
  * time picker (with the error of a bad window), the histogram (null when there is nothing to draw)
- * and a notice about the link itself (an old link's {@code after=}; null when none).
+ * and a notice about the link itself (an old link's {@code after=}; null when none); {@code live}:
+ * an agent is enrolled for the endpoint (its live-only links, shown when connected, exist at all).
  */
 public record SearchPage(
         PageChrome chrome,
@@ -29,7 +30,8 @@ public record SearchPage(
         List<String> partial,
         TimePicker time,
         HistogramView histogram,
-        String notice) {
+        String notice,
+        boolean live) {
 
     /** Link to this scope's grid, with extra parameters appended ({@code ""} for none). */
     public String link(String path, String extra) {

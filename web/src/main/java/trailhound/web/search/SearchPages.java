@@ -100,7 +100,7 @@ public final class SearchPages {
             BuilderView shown = window ? view : builder.invalid();
             ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, shown, window ? null : e.getMessage(),
                     e instanceof QuerySyntaxException q ? q.column() : null, -1, null, options, snapshots,
-                    typedFirst || !window, List.of(), time, null, null));
+                    typedFirst || !window, List.of(), time, null, null, live(scope.endpoint())));
             return;
         }
         TimeRange range = scope.range();
@@ -120,7 +120,7 @@ public final class SearchPages {
         ctx.render(http, "search/events.jte", new SearchPage(chrome, scope, view,
                 rejected == null ? null : rejected.getMessage(), null, page.total(), table, options,
                 snapshots, typedFirst, page.partial().stream().map(SearchPages::describe).toList(),
-                time, HistogramView.of(histogram, base), cursorNote(http, options)));
+                time, HistogramView.of(histogram, base), cursorNote(http, options), live(scope.endpoint())));
     }
 
     /**
@@ -285,5 +285,10 @@ public final class SearchPages {
         } catch (NumberFormatException e) {
             throw new BadRequest("parameter '" + name + "' must be a whole number, was '" + v + "'");
         }
+    }
+
+    /** An agent is enrolled for the endpoint (a revoked one too: its pages say so): the grid offers the live-only actions. */
+    private boolean live(String endpoint) {
+        return ctx.access().agents().endpoint(endpoint).isPresent();
     }
 }
