@@ -62,7 +62,9 @@ public final class LiveBench {
     static final String GROUP = "Bench live";
     /** How long the agents may take to send what waits once the replays stop; beyond it the rest counts as not accounted for. */
     static final Duration DRAIN = Duration.ofMinutes(2);
-    private static final List<String> AGENT_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    // 50 replay agents a process, each with its reader of the replayed recorder database: at 512 MB the
+    // processes ran out of heap replaying the 19,000 events of a 10-minute run
+    private static final List<String> AGENT_JVM = List.of("-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "--enable-native-access=ALL-UNNAMED");
     /** The heap bin/trailhound gives the server by default. */
     static final int SERVER_HEAP_MB = 4096;
