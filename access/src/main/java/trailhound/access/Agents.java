@@ -356,6 +356,14 @@ public final class Agents {
         return store.agent(agentId).map(LiveAgents.Agent::endpoint);
     }
 
+    /**
+     * Whether an agent (revoked or not) is bound to the endpoint: pages offer their live-only actions
+     * there. Reads only (the heartbeats kept in memory are not written for it).
+     */
+    public boolean bound(String endpoint) {
+        return store.bound(endpoint);
+    }
+
     /** The endpoint's registry entry, when an agent is enrolled under it (no access check: for the server's own use). */
     public Optional<Endpoint> endpoint(String name) {
         flushHeartbeats();

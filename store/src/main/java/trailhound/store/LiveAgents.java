@@ -94,6 +94,11 @@ public final class LiveAgents {
         });
     }
 
+    /** Whether an agent (revoked or not) is bound to {@code endpoint}. */
+    public boolean bound(String endpoint) {
+        return db.read("read the agent of " + endpoint, c -> !Sql.list(c, "SELECT 1 FROM agents WHERE endpoint = ?", rs -> 1, endpoint).isEmpty());
+    }
+
     public Optional<Agent> agent(String agentId) {
         return db.read("read agent", c -> Sql.list(c, "SELECT " + AGENT_COLUMNS + " FROM agents WHERE agent_id = ?", LiveAgents::agent,
                 agentId).stream().findFirst());

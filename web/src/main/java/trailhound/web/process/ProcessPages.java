@@ -61,7 +61,7 @@ public final class ProcessPages {
         TreeNode tree = ProcessTree.page(endpoint, t.ancestry(), t.peers(), t.descendants(), ctx.reputation());
         ctx.render(http, "process/details.jte", ProcessModels.page(
                 ctx.chrome(http, title).forEndpoint(endpoint), endpoint, view, loaded.parentRecorded(), tree, ctx.reputation(), ctx.json(),
-                EndpointLinks.of(ctx.scope(http), endpoint), ctx.access().agents().endpoint(endpoint).isPresent()));
+                EndpointLinks.of(ctx.scope(http), endpoint), ctx.access().agents().bound(endpoint)));
     }
 
     /** The Event History tab's content, loaded when the tab is first shown so the page itself stays small. */

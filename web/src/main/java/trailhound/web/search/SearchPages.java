@@ -289,6 +289,6 @@ public final class SearchPages {
 
     /** An agent is enrolled for the endpoint (a revoked one too: its pages say so): the grid offers the live-only actions. */
     private boolean live(String endpoint) {
-        return ctx.access().agents().endpoint(endpoint).isPresent();
+        return ctx.access().agents().bound(endpoint);
     }
 }
