@@ -301,6 +301,15 @@ class FileSystemTest {
         assertTrue(auditDetails("live.files.delete").stream().anyMatch(d -> d.equals("deleted " + deleted.path("deleted").asText())));
         assertEquals(404, status("DELETE", files("?path=" + q(victim.toString())), admin, null), "gone already");
         assertEquals(400, status("DELETE", files("?path=" + q(tree.resolve("big").toString())), admin, null), "a folder with files");
+
+        // try-out: "dup " was trimmed to "dup", and the other file went
+        Path plain = Files.writeString(tree.resolve("dup"), "A");
+        Path spaced = Files.writeString(tree.resolve("dup "), "B");
+        String spacedReal = spaced.toRealPath().toString();
+        JsonNode spacedDeleted = JSON.readTree(api("DELETE", files("?path=" + q(spaced.toString())), admin, null));
+        assertEquals(spacedReal, spacedDeleted.path("deleted").asText());
+        assertFalse(Files.exists(spaced));
+        assertTrue(Files.exists(plain), "the name without the space is another file");
     }
 
     @Test

@@ -137,7 +137,7 @@ public final class LiveFiles {
     }
 
     private Folder folder(Context http, Scope scope, LiveConnections.View v) {
-        return folder(scope, v, blankToNull(http.queryParam("path")), f0(http, "sort", "name"), f0(http, "order", "asc"),
+        return folder(scope, v, pathOrNull(http.queryParam("path")), f0(http, "sort", "name"), f0(http, "order", "asc"),
                 intParam(http, "page", 1));
     }
 
@@ -182,6 +182,14 @@ public final class LiveFiles {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /**
+     * A path as given, never trimmed: {@code "dup "} and {@code "dup"} are two files (a trailing
+     * space is a known way to hide one); null when blank.
+     */
+    private static String pathOrNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private void listJson(Context http) {
@@ -278,7 +286,7 @@ public final class LiveFiles {
     private void browsePage(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String typed = blankToNull(http.queryParam("path"));
+        String typed = pathOrNull(http.queryParam("path"));
         PageChrome chrome = ctx.chrome(http, "Browse file system: " + v.endpoint()).forEndpoint(v.endpoint());
         Folder f;
         String error = null;
@@ -301,7 +309,7 @@ public final class LiveFiles {
     private void evidenceJson(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = blankToNull(ctx.jsonBody(http).path("path").asText(null));
+        String path = pathOrNull(ctx.jsonBody(http).path("path").asText(null));
         if (path == null) throw new BadRequest("send {\"path\": \"/the/file\"}: the file on the endpoint to keep as evidence");
         requireOnline(v.endpoint());
         EvidenceFile f = transfers.start(scope, v.endpoint(), path);
@@ -318,7 +326,7 @@ public final class LiveFiles {
     private void evidenceForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = blankToNull(http.formParam("path"));
+        String path = pathOrNull(http.formParam("path"));
         if (path == null) throw new BadRequest("choose a file to keep as evidence");
         requireOnline(v.endpoint());
         EvidenceFile f = transfers.start(scope, v.endpoint(), path);
@@ -334,7 +342,7 @@ public final class LiveFiles {
     private void deleteConfirm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = blankToNull(http.queryParam("path"));
+        String path = pathOrNull(http.queryParam("path"));
         if (path == null) throw new BadRequest("choose a file to delete");
         String back = "/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path));
         ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Delete a file").forEndpoint(v.endpoint()), "Delete a file",
@@ -369,7 +377,7 @@ public final class LiveFiles {
     private void deleteJson(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = blankToNull(http.queryParam("path"));
+        String path = pathOrNull(http.queryParam("path"));
         if (path == null) throw new BadRequest("give the file to delete: ?path=/the/file");
         Message.Done done = delete(scope, v, path);
         http.json(Map.of("deleted", done.detail().replaceFirst("^deleted ", ""), "detail", done.detail()));
@@ -378,7 +386,7 @@ public final class LiveFiles {
     private void deleteForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = blankToNull(http.formParam("path"));
+        String path = pathOrNull(http.formParam("path"));
         if (path == null) throw new BadRequest("choose a file to delete");
         Message.Done done = delete(scope, v, path);
         http.redirect("/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path)) + "&notice="
@@ -401,7 +409,7 @@ public final class LiveFiles {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
         long pid = pid(http);
-        String path = blankToNull(http.queryParam("path"));
+        String path = pathOrNull(http.queryParam("path"));
         String back = blankToNull(http.queryParam("back"));
         Map<String, String> fields = new LinkedHashMap<>();
         if (path != null) fields.put("path", path);
@@ -429,7 +437,7 @@ public final class LiveFiles {
         LiveConnections.View v = connection(http, scope);
         long pid = pid(http);
         String path = null;
-        if (http.body() != null && !http.body().isBlank()) path = blankToNull(ctx.jsonBody(http).path("process_path").asText(null));
+        if (http.body() != null && !http.body().isBlank()) path = pathOrNull(ctx.jsonBody(http).path("process_path").asText(null));
         Message.Done done = kill(scope, v, pid, path);
         http.json(Map.of("killed", pid, "detail", done.detail()));
     }
@@ -438,7 +446,7 @@ public final class LiveFiles {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
         long pid = pid(http);
-        Message.Done done = kill(scope, v, pid, blankToNull(http.formParam("path")));
+        Message.Done done = kill(scope, v, pid, pathOrNull(http.formParam("path")));
         ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Process killed").forEndpoint(v.endpoint()), "Process killed",
                 done.detail() + " on " + host(v.endpoint()) + ".", null, Map.of(), null, "/endpoints/" + Format.segment(v.endpoint())
                         + "/events"));
@@ -454,7 +462,7 @@ public final class LiveFiles {
         Scope scope = ctx.scope(http);
         String endpoint = Format.unsegment(http.pathParam("endpoint"));
         LiveConnections.View v = openConnection(http, scope, endpoint);
-        String path = blankToNull(http.queryParam("path"));
+        String path = pathOrNull(http.queryParam("path"));
         http.redirect("/live/connections/" + Format.url(v.id()) + "/files" + (path == null ? "" : "?path=" + Format.url(path)));
     }
 
@@ -464,7 +472,7 @@ public final class LiveFiles {
         String pid = blankToNull(http.queryParam("pid"));
         if (pid == null || !pid.matches("[1-9][0-9]{0,18}")) throw new BadRequest("give the process id: ?pid=N (a whole number from 1)");
         LiveConnections.View v = openConnection(http, scope, endpoint);
-        String path = blankToNull(http.queryParam("path"));
+        String path = pathOrNull(http.queryParam("path"));
         String back = blankToNull(http.queryParam("back"));
         http.redirect("/live/connections/" + Format.url(v.id()) + "/processes/" + pid + "/kill?"
                 + (path == null ? "" : "path=" + Format.url(path) + "&") + (back == null ? "" : "back=" + Format.url(back)));
