@@ -110,6 +110,38 @@ final class FileRules {
         return real;
     }
 
+    /**
+     * The path {@code text} names with its folder resolved but not its last name, when the rules allow
+     * it: a symbolic link is the link itself, not what it points to (what a delete must act on, or a
+     * link planted towards /etc/passwd would delete that).
+     *
+     * @throws Refused as {@link #resolve}
+     */
+    Path resolveEntry(String text) throws Refused {
+        Path asked;
+        try {
+            asked = text == null || text.isBlank() ? null : Path.of(text);
+        } catch (InvalidPathException e) {
+            asked = null;
+        }
+        Path name = asked == null ? null : asked.getFileName();
+        if (asked == null || !asked.isAbsolute() || asked.getParent() == null || name == null || name.toString().equals("..")
+                || name.toString().equals(".")) {
+            return resolve(text); // its refusals, or a root
+        }
+        Path entry;
+        try {
+            entry = asked.getParent().toRealPath().resolve(name.toString());
+        } catch (NoSuchFileException e) {
+            throw new Refused(text + ": no such file or folder", true);
+        } catch (IOException e) {
+            throw new Refused(text + ": cannot be resolved (" + e.getMessage() + ")", false);
+        }
+        if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) throw new Refused(text + ": no such file or folder", true);
+        check(text, entry);
+        return entry;
+    }
+
     /** The real path of an entry found in an allowed folder, checked again: a link inside may lead out. */
     private void check(String text, Path real) throws Refused {
         String via = real.toString().equals(text) ? "" : " (" + text + " resolves to it)";

@@ -201,7 +201,7 @@ final class FileService {
     }
 
     private Message.Reply delete(Message.DeleteFile r) throws IOException {
-        Path target = rules.resolve(r.path());
+        Path target = rules.resolveEntry(r.path()); // a link is deleted itself, never what it points to
         if (rules.isRoot(target)) return failed(r, Protocol.Failure.REFUSED, target + " is an allowed root: the agent never deletes one");
         try {
             Files.delete(target);

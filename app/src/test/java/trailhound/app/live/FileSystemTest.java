@@ -310,6 +310,13 @@ class FileSystemTest {
         assertEquals(spacedReal, spacedDeleted.path("deleted").asText());
         assertFalse(Files.exists(spaced));
         assertTrue(Files.exists(plain), "the name without the space is another file");
+
+        // try-out: deleting a link deleted what it points to
+        Path link = Files.createSymbolicLink(tree.resolve("link-to-plain"), plain);
+        JsonNode linkDeleted = JSON.readTree(api("DELETE", files("?path=" + q(link.toString())), admin, null));
+        assertEquals(tree.toRealPath().resolve("link-to-plain").toString(), linkDeleted.path("deleted").asText());
+        assertFalse(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the link itself is gone");
+        assertTrue(Files.exists(plain), "what it pointed to stays");
     }
 
     @Test
