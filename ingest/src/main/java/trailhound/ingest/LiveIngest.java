@@ -108,7 +108,6 @@ public final class LiveIngest implements Closeable {
         List<Runnable> heldAcks = new ArrayList<>();
         /** Keeps the index open while the endpoint streams; null when idle. */
         volatile IndexBackend.Lease keep;
-        IOException failure;
 
         Endpoint(String name, LiveJournal journal) {
             this.name = name;
@@ -227,7 +226,6 @@ public final class LiveIngest implements Closeable {
         } catch (java.util.concurrent.RejectedExecutionException ex) {
             synchronized (e) {
                 e.scheduled = false; // closing: the journal keeps the events for the next start
-                e.notifyAll();
             }
         }
     }
@@ -254,7 +252,6 @@ public final class LiveIngest implements Closeable {
                         e.waiting = new ArrayList<>();
                     } else {
                         e.scheduled = false;
-                        e.notifyAll();
                         return;
                     }
                     acks = e.heldAcks;
@@ -280,18 +277,13 @@ public final class LiveIngest implements Closeable {
                 } else if (!batch.isEmpty()) {
                     index(e, batch, seq);
                 }
-                synchronized (e) {
-                    e.failure = null;
-                }
             }
         } catch (IOException | RuntimeException ex) {
             synchronized (e) {
                 // not lost: the journal holds them; read again from what the index holds at the next batch
-                e.failure = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
                 e.catchUp = true;
                 e.waiting = new ArrayList<>();
                 e.scheduled = false;
-                e.notifyAll();
             }
         }
     }
@@ -455,7 +447,6 @@ public final class LiveIngest implements Closeable {
                 synchronized (e) {
                     e.scheduled = false;
                     more = !e.waiting.isEmpty();
-                    e.notifyAll();
                 }
                 if (more) schedule(e);
             }
@@ -500,11 +491,6 @@ public final class LiveIngest implements Closeable {
             if (committer != null) committer.shutdownNow();
         }
         closed = true;
-        for (Endpoint e : endpoints.values()) {
-            synchronized (e) {
-                e.notifyAll(); // batches waiting on backpressure give up
-            }
-        }
         indexer.shutdown();
         try {
             indexer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
