@@ -88,6 +88,17 @@ public final class Browsers {
         }
     }
 
+    /**
+     * The trimmed text of the element with {@code id} right now, or null when there is none: read in one
+     * script, so an htmx swap between finding the element and reading it cannot fail the read ("Node
+     * with given id does not belong to the document").
+     */
+    public static String text(WebDriver driver, String id) {
+        Object text = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "const e = document.getElementById(arguments[0]); return e ? e.textContent.trim() : null;", id);
+        return (String) text;
+    }
+
     /** The browser console's errors since the last call (e.g. "Refused to execute inline script..."). */
     public static List<String> consoleErrors(WebDriver driver) {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()

@@ -70,7 +70,7 @@ class WorkbenchBrowserTest {
         browser.get(web.server().url() + "/endpoints/" + ENDPOINT + "/events");
         addRow("type", "EQUALS", "network");
         addRow("port", "EQUALS", "8443");
-        waitFor(d -> d.findElement(By.id("result-count")).getText().equals("5"));
+        waitFor(d -> "5".equals(Browsers.text(d, "result-count")));
         assertEquals(2, browser.findElements(By.cssSelector(".builder-row")).size());
         Browsers.screenshot(browser, "events-builder");
 
@@ -83,7 +83,7 @@ class WorkbenchBrowserTest {
         browser.findElement(By.id("tab-builder")).click();
         waitFor(d -> d.findElements(By.cssSelector(".builder-row")).size() == 2
                 && d.findElement(By.cssSelector(".builder-row .value")).getText().equals("dns")
-                && d.findElement(By.id("result-count")).getText().equals("12"));
+                && "12".equals(Browsers.text(d, "result-count")));
 
         // Click a row, change it, Update.
         browser.findElement(By.cssSelector(".builder-row .parameter")).click();
@@ -91,7 +91,7 @@ class WorkbenchBrowserTest {
         value.clear();
         value.sendKeys("image");
         browser.findElement(By.id("builder-update")).click();
-        waitFor(d -> d.findElement(By.id("result-count")).getText().equals("13"));
+        waitFor(d -> "13".equals(Browsers.text(d, "result-count")));
     }
 
     @Test
@@ -105,7 +105,7 @@ class WorkbenchBrowserTest {
         assertEquals(byCount, barLabels());
         Browsers.screenshot(browser, "distribution");
         browser.findElement(By.cssSelector("g.bar-row[data-label='dns'] rect.bar")).click();
-        waitFor(d -> d.findElement(By.id("result-count")).getText().equals("12"));
+        waitFor(d -> "12".equals(Browsers.text(d, "result-count")));
     }
 
     @Test
@@ -208,7 +208,7 @@ class WorkbenchBrowserTest {
         value.sendKeys("dns", org.openqa.selenium.Keys.ENTER);
         waitFor(d -> !d.getCurrentUrl().equals(before));
         assertEquals(1, browser.findElements(By.cssSelector(".builder-row")).size(), "updated, not added");
-        waitFor(d -> d.findElement(By.id("result-count")).getText().equals("12"));
+        waitFor(d -> "12".equals(Browsers.text(d, "result-count")));
     }
 
     private static void addRow(String parameter, String operand, String value) {
