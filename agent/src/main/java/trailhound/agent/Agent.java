@@ -69,6 +69,9 @@ final class Agent {
     private final PrintWriter log;
     private final FileService files;
     private volatile boolean stopping;
+    /* The newest position sent as live edge and the newest the server holds, for the lag's stages in bench --live. */
+    private volatile long sentUpTo;
+    private volatile long heldUpTo;
     private final java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
@@ -82,6 +85,16 @@ final class Agent {
         this.store = store;
         this.log = log;
         this.files = files;
+    }
+
+    /** The newest store position sent in a live-edge batch so far (0: none). */
+    long sentUpTo() {
+        return sentUpTo;
+    }
+
+    /** The newest store position the server has acknowledged holding, live edge included (0: none). */
+    long heldUpTo() {
+        return heldUpTo;
     }
 
     void stop() {
@@ -250,6 +263,7 @@ final class Agent {
                         case Message.Ack ack -> {
                             store.acknowledge(ack.acknowledged());
                             acknowledged = Math.max(acknowledged, ack.acknowledged());
+                            heldUpTo = Math.max(acknowledged, ack.liveEdge() == null ? 0 : ack.liveEdge());
                             if (ack.backfill() != null && ack.backfill() > 0 && ack.liveEdge() != null) {
                                 store.acknowledge(ack.backfill(), ack.liveEdge());
                             }
@@ -327,6 +341,7 @@ final class Agent {
             if (!next.isEmpty()) {
                 lastForwardAt = now;
                 sentForward = next.getLast().seq();
+                sentUpTo = sentForward;
                 backfillTurn = true;
                 return new Message.Batch(batchId, next.getFirst().seq(), sentForward, fields(next));
             }

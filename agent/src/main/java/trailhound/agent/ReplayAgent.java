@@ -82,6 +82,21 @@ public final class ReplayAgent implements AutoCloseable {
         return replay.taken();
     }
 
+    /** The newest position in the local store (positions number stored events from 1; 0: none yet). */
+    public long newest() throws IOException {
+        return store.newest();
+    }
+
+    /** The newest position sent to the server as new events; for timing the lag's stages. */
+    public long sentUpTo() {
+        return agent.sentUpTo();
+    }
+
+    /** The newest position the server acknowledged holding; for timing the lag's stages. */
+    public long heldUpTo() {
+        return agent.heldUpTo();
+    }
+
     /** Events in the local store not yet acknowledged by the server. */
     public long waiting() throws IOException {
         return store.count();

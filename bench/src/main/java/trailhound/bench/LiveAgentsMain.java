@@ -25,7 +25,9 @@ import trailhound.web.tls.ServerCertificate;
  * session code), plus a probe of the lag. The probe waits for an agent's replay to put new events
  * into its store (t0; n0 events in all), then asks the server for the endpoint's count until it
  * reaches n0: the time from an event's recording to its being searchable, a little more than from
- * its sending. Four probes at a
+ * its sending. Each lag is also split into its stages, "stages A B C" in ms: until the agent sent the
+ * event (its linger and window), until the server acknowledged holding it (journalled), until a count
+ * saw it (indexed, refreshed, and the count request itself). Four probes at a
  * time per process, so the probes themselves add a steady few dozen requests/s.
  *
  * Lines on stdout, read by LiveBench: "started N", "lag MS", "lagmiss", "taken NAME N WAITING",
@@ -106,14 +108,21 @@ public final class LiveAgentsMain {
                 while (agents.get(i).taken() == before && System.nanoTime() < waitUntil) Thread.sleep(2);
                 long n0 = agents.get(i).taken();
                 long t0 = System.nanoTime();
-                if (n0 == before) continue;
+                if (n0 == before || agents.get(i).heldUpTo() == 0) continue; // not enrolled or sending yet
+                long position;
                 try {
-                    if (n0 == 0 || count(http, server, apiToken, names.get(i)) < 0) continue; // not enrolled or sending yet
+                    position = agents.get(i).newest();
                 } catch (java.io.IOException e) {
-                    // the server is down: probe anyway, the time until it answers is lag too
+                    continue; // the store failed: the agent reports it
                 }
+                long deadline = t0 + PROBE_GIVE_UP_MS * 1_000_000;
+                // the stages, polled in the agent's memory: sent in a batch, then held (journalled, acknowledged)
+                while (agents.get(i).sentUpTo() < position && System.nanoTime() < deadline) Thread.sleep(1);
+                long sent = System.nanoTime();
+                while (agents.get(i).heldUpTo() < position && System.nanoTime() < deadline) Thread.sleep(1);
+                long held = System.nanoTime();
                 boolean seen = false;
-                while (!seen && System.nanoTime() - t0 < PROBE_GIVE_UP_MS * 1_000_000) {
+                while (!seen && System.nanoTime() < deadline) {
                     try {
                         seen = count(http, server, apiToken, names.get(i)) >= n0;
                     } catch (java.io.IOException e) {
@@ -121,7 +130,9 @@ public final class LiveAgentsMain {
                     }
                     if (!seen) Thread.sleep(50);
                 }
-                say(out, seen ? "lag " + (System.nanoTime() - t0) / 1_000_000 : "lagmiss");
+                long visible = System.nanoTime();
+                say(out, seen ? "lag " + (visible - t0) / 1_000_000 : "lagmiss");
+                if (seen) say(out, "stages " + (sent - t0) / 1_000_000 + " " + (held - sent) / 1_000_000 + " " + (visible - held) / 1_000_000);
             }
         } catch (InterruptedException e) {
             // drained: the probe ends

@@ -93,9 +93,13 @@ public final class LiveBench {
         }
     }
 
-    /** A run's figures. Heap after GC in MB by thirds of the run; lags in ms. */
+    /**
+     * A run's figures. Heap after GC in MB by thirds of the run; lags in ms, and for each its stages in ms:
+     * until sent, until held by the server, until counted (LiveAgentsMain).
+     */
     record Run(String name, int agents, int processes, double askedRate, double seconds, double drainSeconds, List<Account> accounts,
             long[] lagsMs,
+            List<long[]> lagStagesMs,
             int lagMisses, double[] heapThirdsMb, double heapMaxMb, int collections, List<String> faults, List<String> failures) {
         long source() {
             return accounts.stream().mapToLong(Account::source).sum();
@@ -141,6 +145,19 @@ public final class LiveBench {
         }
     }
 
+    /** "; stages p50/p95: sent A/B, held C/D, counted E/F ms", or "" without stages. */
+    static String stages(List<long[]> stages) {
+        if (stages.isEmpty()) return "";
+        StringBuilder b = new StringBuilder("; stages p50/p95: ");
+        String[] names = {"sent", "held", "counted"};
+        for (int k = 0; k < names.length; k++) {
+            int stage = k;
+            Latency l = Latency.of(stages.stream().mapToLong(t -> t[stage] * 1_000_000).toArray());
+            b.append(k == 0 ? "" : ", ").append(String.format("%s %,.0f/%,.0f", names[k], l.medianMs(), l.p95Ms()));
+        }
+        return b.append(" ms").toString();
+    }
+
     static List<Check> check(Run r) {
         List<Check> checks = new ArrayList<>();
         String of = r.name().equals("faults") ? " (faults)" : "";
@@ -149,8 +166,8 @@ public final class LiveBench {
         if (!r.name().equals("faults")) {
             Latency lag = r.lagsMs().length == 0 ? null : Latency.of(Arrays.stream(r.lagsMs()).map(ms -> ms * 1_000_000).toArray());
             checks.add(new Check("agent-to-searchable lag p95 < 2 s", lag == null ? "no probe answered"
-                    : String.format("p50 %,.0f ms, p95 %,.0f ms, max %,d ms (%d probes, %d gave up after 30 s)", lag.medianMs(),
-                            lag.p95Ms(), Arrays.stream(r.lagsMs()).max().orElse(0), r.lagsMs().length, r.lagMisses()),
+                    : String.format("p50 %,.0f ms, p95 %,.0f ms, max %,d ms (%d probes, %d gave up after 30 s)%s", lag.medianMs(),
+                            lag.p95Ms(), Arrays.stream(r.lagsMs()).max().orElse(0), r.lagsMs().length, r.lagMisses(), stages(r.lagStagesMs())),
                     lag != null && lag.p95Ms() < LAG_P95_TARGET_MS && r.lagMisses() == 0));
             double[] h = r.heapThirdsMb();
             checks.add(new Check("server heap bounded (after GC, by thirds)", String.format("%.0f / %.0f / %.0f MB, max %.0f MB of %d (%d GCs)",
@@ -221,6 +238,7 @@ public final class LiveBench {
         List<String> faultLog = new ArrayList<>();
         Map<String, long[]> taken = new ConcurrentHashMap<>();
         List<Long> lags = new CopyOnWriteArrayList<>();
+        List<long[]> stages = new CopyOnWriteArrayList<>();
         List<String> failures = new CopyOnWriteArrayList<>();
         int[] misses = {0};
         log.log("%s: server on %s, %d agents in %d processes, %,.1f events/s each", name, server, o.agents(), groups.size(), perAgent);
@@ -238,7 +256,7 @@ public final class LiveBench {
             for (int i = 0; i < groups.size(); i++) {
                 Path props = writeProps(logs.resolve("agents-" + (i + 1) + ".properties"), server, enrolment, apiToken, data, replay,
                         perAgent, dir.resolve("agents"), groups.get(i));
-                agentProcs.add(AgentProcess.start(props, logs.resolve("agents-" + (i + 1) + ".log"), lags, misses, taken, failures));
+                agentProcs.add(AgentProcess.start(props, logs.resolve("agents-" + (i + 1) + ".log"), lags, stages, misses, taken, failures));
             }
             for (AgentProcess a : agentProcs) {
                 if (!a.started.await(120, TimeUnit.SECONDS)) throw new IOException("an agent process did not start its agents within"
@@ -270,7 +288,7 @@ public final class LiveBench {
                     log.log("faults: %d agents killed (-9) at %d s; restarting them in 2 s", faulty, elapsed);
                     Thread.sleep(2_000);
                     agentProcs.set(agentProcs.size() - 1, AgentProcess.start(victim.props, logs.resolve("agents-" + groups.size()
-                            + "-restarted.log"), lags, misses, taken, failures));
+                            + "-restarted.log"), lags, stages, misses, taken, failures));
                 }
                 Thread.sleep(250);
             }
@@ -290,9 +308,10 @@ public final class LiveBench {
             }
             long[] lagArray = lags.stream().mapToLong(Long::longValue).toArray();
             Files.write(logs.resolve("lags-ms.txt"), lags.stream().map(String::valueOf).toList());
+            Files.write(logs.resolve("lag-stages-ms.txt"), stages.stream().map(t -> t[0] + " " + t[1] + " " + t[2]).toList());
             Heap heap = Heap.of(logs.resolve("gc-1.log"));
             log.log("%s: %d of %d agents exact", name, accounts.stream().filter(Account::exact).count(), accounts.size());
-            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, drainSeconds, accounts, lagArray, misses[0], heap.thirdsMb(),
+            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, drainSeconds, accounts, lagArray, stages, misses[0], heap.thirdsMb(),
                     heap.maxMb(), heap.collections(), faultLog, failures);
         } finally {
             for (AgentProcess a : agentProcs) a.kill();
@@ -420,7 +439,7 @@ public final class LiveBench {
             this.process = process;
         }
 
-        static AgentProcess start(Path props, Path log, List<Long> lags, int[] misses, Map<String, long[]> taken, List<String> failures)
+        static AgentProcess start(Path props, Path log, List<Long> lags, List<long[]> stages, int[] misses, Map<String, long[]> taken, List<String> failures)
                 throws IOException {
             Process p = new ProcessBuilder(java(AGENT_JVM, LiveAgentsMain.class.getName(), props.toString()))
                     .redirectError(log.toFile()).start();
@@ -432,6 +451,7 @@ public final class LiveBench {
                         String[] w = line.split(" ", 3);
                         switch (w[0]) {
                             case "lag" -> lags.add(Long.parseLong(w[1]));
+                            case "stages" -> stages.add(Arrays.stream(line.substring(7).split(" ")).mapToLong(Long::parseLong).toArray());
                             case "lagmiss" -> {
                                 synchronized (misses) {
                                     misses[0]++;
