@@ -37,7 +37,8 @@ public final class LiveIngest implements Closeable {
      * hundreds of connection threads indexing at once on two cores meant hundreds of open writers,
      * each with its own per-thread buffers, and a cache of open indexes evicting them all the time
      * (bench --live, docs/performance.md). So a batch is journalled and acknowledged on the connection,
-     * and handed to a small pool that indexes what each endpoint has waiting in one go. An endpoint
+     * and handed to a few indexing threads (an endpoint always to the same one) that index what each
+     * endpoint has waiting in one go. An endpoint
      * that streams keeps a lease on its index (released after IDLE_RELEASE_MS without events), so
      * the cache of open indexes may evict it without closing it, and its writer is never reopened per
      * batch. Visibility is the index's own: a search refreshes a stale index first, and the index's
@@ -81,7 +82,12 @@ public final class LiveIngest implements Closeable {
 
     private final DataDir data;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ExecutorService indexer;
+    /*
+     * One single-threaded lane per indexing thread, an endpoint always on the same lane: an index keeps
+     * per-thread memo tables (EventDocuments, ValueInterner hits), so an endpoint indexed by every
+     * thread of a shared pool kept one set per thread: with 200 streaming endpoints, hundreds of MB.
+     */
+    private final java.util.concurrent.ExecutorService[] lanes;
     private volatile boolean closed;
 
     /** One endpoint's journal, what waits to be indexed, and how far its index has been committed. */
@@ -117,8 +123,10 @@ public final class LiveIngest implements Closeable {
 
     public LiveIngest(DataDir data) {
         this.data = data;
-        this.indexer = java.util.concurrent.Executors.newFixedThreadPool(INDEX_THREADS,
-                Thread.ofPlatform().daemon().name("live-index-", 1).factory());
+        this.lanes = new java.util.concurrent.ExecutorService[INDEX_THREADS];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("live-index-" + (i + 1)).factory());
+        }
     }
 
     private java.util.concurrent.ScheduledExecutorService committer;
@@ -222,7 +230,7 @@ public final class LiveIngest implements Closeable {
             e.scheduled = true;
         }
         try {
-            indexer.execute(() -> drain(e));
+            lanes[Math.floorMod(e.name.hashCode(), lanes.length)].execute(() -> drain(e));
         } catch (java.util.concurrent.RejectedExecutionException ex) {
             synchronized (e) {
                 e.scheduled = false; // closing: the journal keeps the events for the next start
@@ -491,13 +499,14 @@ public final class LiveIngest implements Closeable {
             if (committer != null) committer.shutdownNow();
         }
         closed = true;
-        indexer.shutdown();
+        for (var lane : lanes) lane.shutdown();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         try {
-            indexer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (var lane : lanes) lane.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
-        indexer.shutdownNow();
+        for (var lane : lanes) lane.shutdownNow();
         IOException failed = null;
         try {
             commit();
