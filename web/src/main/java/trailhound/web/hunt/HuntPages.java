@@ -137,7 +137,8 @@ public final class HuntPages {
         for (int i = 0; i < hits.size(); i++) rows.add(new HuntPage.Row(hits.get(i).endpoint(), grid.rows().get(i)));
         List<String> partial = found.partial().entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(p -> e.getKey() + ": " + SearchPages.describe(p))).toList();
-        String previous = found.start() <= PAGE_SIZE || hits.isEmpty() ? null : first(found).toString();
+        // a page starting inside the first hundred (reached by Previous or Last) has a shorter page before it
+        String previous = found.start() == 0 || found.start() == PAGE_SIZE || hits.isEmpty() ? null : first(found).toString();
         ctx.render(http, "hunt/page.jte", new HuntPage(chrome, text, null, null, true, found.total(), counts(found),
                 grid.headers(), rows, found.next() == null ? null : found.next().toString(), found.start(), previous, partial,
                 from, to, time));

@@ -208,6 +208,10 @@ class HuntPagesTest {
         List<String> all = new ArrayList<>(rows(first));
         all.addAll(rows(second));
         assertEquals(all.subList(total - 100, total), rows(last));
+        // the last page starts inside the first hundred: Previous shows what is before it, nothing twice
+        String beforeLast = get(href(last, "page-prev"), admin).body();
+        assertEquals(all.subList(0, total - 100), rows(beforeLast), "Previous from the last page");
+        assertEquals("1-" + (total - 100) + " of " + total, position(beforeLast));
 
         // every value of a row is a pivot, under the endpoint's grid, the hunt's query and the event's time
         assertTrue(first.contains("<script src=\"/js/pivot.js\">"));
