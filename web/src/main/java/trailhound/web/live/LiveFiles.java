@@ -121,7 +121,18 @@ public final class LiveFiles {
 
     /** A page of a folder as the API and the page show it. */
     public record Folder(String connection, String endpoint, String path, String parent, List<String> roots, String sort, boolean descending,
-            int page, int pages, long total, List<Entry> entries) {}
+            int page, int pages, long total, List<Entry> entries) {
+        /** Whether {@code page} is past the last one: no entries to show, the last page to offer. */
+        public boolean pastLast() {
+            return page > pages;
+        }
+
+        /** What a page past the last says; null on any other. */
+        public String pastLastMessage() {
+            return !pastLast() ? null : "there is nothing at page " + page + ": " + path + " has " + total + (total == 1 ? " entry" : " entries")
+                    + " in " + pages + (pages == 1 ? " page" : " pages") + "; the last is page " + pages;
+        }
+    }
 
     /** One entry; {@code path} the entry's whole path on the endpoint. */
     public record Entry(String name, String path, String type, Long size, Long created, Long modified, String permissions, String owner,
@@ -146,7 +157,10 @@ public final class LiveFiles {
         if (!order.equals("asc") && !order.equals("desc")) throw new BadRequest("parameter 'order' must be asc or desc, not '" + order + "'");
         Message.Listing l;
         try {
-            l = requests.ask(v.endpoint(), id -> new Message.ListFiles(id, path, sort, order.equals("desc"), (page - 1) * PAGE_SIZE, PAGE_SIZE),
+            // a page far past any folder's end (page=3000000) is asked as the largest offset the protocol carries: the agent
+            // answers the total and no entries, and the caller is told which page is the last
+            int offset = (int) Math.min((page - 1L) * PAGE_SIZE, Integer.MAX_VALUE - PAGE_SIZE);
+            l = requests.ask(v.endpoint(), id -> new Message.ListFiles(id, path, sort, order.equals("desc"), offset, PAGE_SIZE),
                     Message.Listing.class, LIST_TIMEOUT);
         } catch (AgentRequests.RequestException e) {
             scope.audit("live.files.list", v.endpoint(), AuditLog.FAILED, (path == null ? "(root)" : path) + ": " + e.getMessage());
@@ -207,6 +221,11 @@ public final class LiveFiles {
         body.put("pages", f.pages());
         body.put("page_size", PAGE_SIZE);
         body.put("total", f.total());
+        if (f.pastLast()) {
+            body.put("message", f.pastLastMessage());
+            body.put("last_page", "/api/v1/live/connections/" + Format.url(f.connection()) + "/files?path=" + Format.url(f.path()) + "&sort="
+                    + f.sort() + "&order=" + (f.descending() ? "desc" : "asc") + "&page=" + f.pages());
+        }
         List<Map<String, Object>> entries = new ArrayList<>();
         for (Entry e : f.entries()) {
             Map<String, Object> m = new LinkedHashMap<>();
