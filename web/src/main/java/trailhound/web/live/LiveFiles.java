@@ -328,10 +328,13 @@ public final class LiveFiles {
     private void evidenceJson(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = pathOrNull(ctx.jsonBody(http).path("path").asText(null));
-        if (path == null) throw new BadRequest("send {\"path\": \"/the/file\"}: the file on the endpoint to keep as evidence");
-        requireOnline(v.endpoint());
-        EvidenceFile f = transfers.start(scope, v.endpoint(), path);
+        com.fasterxml.jackson.databind.JsonNode given = ctx.jsonBody(http).path("path");
+        String path = given.isTextual() ? pathOrNull(given.asText()) : null;
+        if (path == null) {
+            throw new BadRequest("send {\"path\": \"/the/file\"}: the file on the endpoint to keep as evidence, as a string"
+                    + (given.isMissingNode() || given.isNull() ? "" : ", not " + given));
+        }
+        EvidenceFile f = transfers.start(scope, v.endpoint(), checkedFile(scope, v, path));
         http.status(202).header("Location", "/api/v1/evidence/" + f.id()).json(Map.of("evidence_id", f.id(), "state", f.state().label()));
     }
 
@@ -342,13 +345,29 @@ public final class LiveFiles {
         }
     }
 
+    /**
+     * {@code path} as given (a link keeps its own name), once the agent has said it is a regular file the
+     * rules allow: a folder, a missing or relative path is refused now (400, 404, 403 with the agent's
+     * reason), not accepted and then failed in the background. Refusals are audited.
+     */
+    private String checkedFile(Scope scope, LiveConnections.View v, String path) {
+        requireOnline(v.endpoint());
+        scope.require(trailhound.access.Action.INVESTIGATE);
+        try {
+            requests.ask(v.endpoint(), id -> new Message.StatFile(id, path, false), Message.FileInfo.class, ACT_TIMEOUT);
+            return path;
+        } catch (AgentRequests.RequestException e) {
+            scope.audit("evidence.fetch", v.endpoint(), AuditLog.FAILED, path + ": " + e.getMessage());
+            throw http(e);
+        }
+    }
+
     private void evidenceForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
         String path = pathOrNull(http.formParam("path"));
         if (path == null) throw new BadRequest("choose a file to keep as evidence");
-        requireOnline(v.endpoint());
-        EvidenceFile f = transfers.start(scope, v.endpoint(), path);
+        EvidenceFile f = transfers.start(scope, v.endpoint(), checkedFile(scope, v, path));
         http.redirect("/evidence/files?new=" + f.id());
     }
 
