@@ -48,10 +48,15 @@ public final class Evidence {
         return files().find(id).orElseThrow();
     }
 
-    /** The file's last part, whichever separator the endpoint uses ({@code /} or {@code \}). */
+    /**
+     * The file's last part in the endpoint's syntax: after the last {@code /} of an absolute POSIX path
+     * (where a backslash is an ordinary character of a name), after the last {@code /} or {@code \}
+     * otherwise (Windows).
+     */
     static String lastPart(String path) {
-        String trimmed = path.replaceAll("[/\\\\]+$", "");
-        int cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+        boolean posix = path.startsWith("/");
+        String trimmed = path.replaceAll(posix ? "/+$" : "[/\\\\]+$", "");
+        int cut = posix ? trimmed.lastIndexOf('/') : Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
         String name = trimmed.substring(cut + 1);
         return name.isEmpty() ? "file" : name;
     }

@@ -177,10 +177,9 @@ public final class EvidencePages {
             throw new io.javalin.http.HttpResponseException(410, "evidence file " + f.id() + " is recorded but its copy " + file
                     + " is gone from the data folder");
         }
-        String name = EvidenceZip.entryName(f.name());
         http.contentType("application/zip");
-        http.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".zip\"");
-        EvidenceZip.write(file, name, f.completedAt() == null ? f.createdAt() : f.completedAt(), http.outputStream());
+        http.header("Content-Disposition", EvidenceZip.contentDisposition(EvidenceZip.entryName(f.name()) + ".zip"));
+        EvidenceZip.write(file, f.name(), f.completedAt() == null ? f.createdAt() : f.completedAt(), http.outputStream());
     }
 
     private Map<String, Object> json(EvidenceFile f) {
