@@ -124,7 +124,8 @@ public final class WebServer implements AutoCloseable {
         trailhound.web.evidence.EvidenceTransfers evidence = new trailhound.web.evidence.EvidenceTransfers(
                 new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.evidenceMaxBytes());
         trailhound.web.live.SnapshotCaptures captures = new trailhound.web.live.SnapshotCaptures(agentSocket.requests(),
-                new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.snapshotReserveBytes());
+                new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.snapshotReserveBytes(),
+                data.store().snapshotCaptures());
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {

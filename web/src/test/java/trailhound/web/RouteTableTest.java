@@ -78,6 +78,8 @@ class RouteTableTest {
             Map.entry("POST /live/connections/{id}/snapshot", "INVESTIGATE"),
             Map.entry("GET /endpoints/{endpoint}/live/snapshot", "INVESTIGATE"),
             Map.entry("GET /evidence/captures", "VIEW"),
+            Map.entry("POST /api/v1/snapshots/captures/{id}/cancel", "INVESTIGATE"),
+            Map.entry("POST /evidence/captures/{id}/cancel", "INVESTIGATE"),
             Map.entry("POST /api/v1/saved-searches", "VIEW"),
             Map.entry("GET /api/v1/saved-searches/{id}", "VIEW"),
             Map.entry("DELETE /api/v1/saved-searches/{id}", "VIEW"),
