@@ -199,6 +199,48 @@ public final class LiveFiles {
     }
 
     /**
+     * A path carried through an HTML form losslessly: the UTF-8 of the agent's name in base64url. A form
+     * field would not do, since browsers send every line break as CRLF (a name with {@code \n} or
+     * {@code \r} would name another file).
+     */
+    public static String carried(String path) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The path of a form: {@code path64} (see {@link #carried}) when sent, else {@code path} as typed; null when neither. */
+    private static String formPath(Context http) {
+        String b64 = http.formParam("path64");
+        if (b64 == null || b64.isBlank()) return pathOrNull(http.formParam("path"));
+        try {
+            return pathOrNull(new String(java.util.Base64.getUrlDecoder().decode(b64.strip()), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("field 'path64' must be the path's UTF-8 in base64url, as the Browse file system page sends it");
+        }
+    }
+
+    /**
+     * A name or path as a person reads it: control characters (a line break, a carriage return, a tab...)
+     * as their visible symbols ({@code ␊ ␍ ␉}), so that a name cannot break a line or pass for another.
+     * The character U+FFFD marks bytes that were not UTF-8 on the endpoint.
+     */
+    public static String shown(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            if (c < 0x20) b.appendCodePoint(0x2400 + c);
+            else if (c == 0x7f) b.append('\u2421');
+            else if (c == 0x85 || c == 0x2028 || c == 0x2029) b.append('\u2424');
+            else b.appendCodePoint(c);
+        });
+        return b.toString();
+    }
+
+    /** Whether {@link #shown} changes {@code s}, or it holds U+FFFD: the page marks such a name. */
+    public static boolean unusual(String s) {
+        return s != null && (!shown(s).equals(s) || s.indexOf('\ufffd') >= 0);
+    }
+
+    /**
      * A path as given, never trimmed: {@code "dup "} and {@code "dup"} are two files (a trailing
      * space is a known way to hide one); null when blank.
      */
@@ -275,6 +317,18 @@ public final class LiveFiles {
 
         public String bytes(Long n) {
             return n == null ? "" : trailhound.web.evidence.EvidencePages.bytes(n);
+        }
+
+        public String shown(String s) {
+            return LiveFiles.shown(s);
+        }
+
+        public boolean unusual(String s) {
+            return LiveFiles.unusual(s);
+        }
+
+        public String carried(String path) {
+            return LiveFiles.carried(path);
         }
 
         public String time(Long millis) {
@@ -365,7 +419,7 @@ public final class LiveFiles {
     private void evidenceForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = pathOrNull(http.formParam("path"));
+        String path = formPath(http);
         if (path == null) throw new BadRequest("choose a file to keep as evidence");
         EvidenceFile f = transfers.start(scope, v.endpoint(), checkedFile(scope, v, path));
         http.redirect("/evidence/files?new=" + f.id());
@@ -384,9 +438,9 @@ public final class LiveFiles {
         if (path == null) throw new BadRequest("choose a file to delete");
         String back = "/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path));
         ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Delete a file").forEndpoint(v.endpoint()), "Delete a file",
-                "Delete " + path + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence first"
-                        + " if it may matter.", "/live/connections/" + Format.url(v.id()) + "/files/delete", Map.of("path", path),
-                "Delete " + path, back));
+                "Delete " + shown(path) + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence"
+                        + " first if it may matter.", "/live/connections/" + Format.url(v.id()) + "/files/delete", Map.of("path64",
+                        carried(path)), "Delete " + shown(path), back));
     }
 
     /** The folder holding {@code path}: {@code /} for {@code /x}, {@code C:\\} for {@code C:\\x}. */
@@ -424,11 +478,11 @@ public final class LiveFiles {
     private void deleteForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = pathOrNull(http.formParam("path"));
+        String path = formPath(http);
         if (path == null) throw new BadRequest("choose a file to delete");
         Message.Done done = delete(scope, v, path);
         http.redirect("/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path)) + "&notice="
-                + Format.url(done.detail()));
+                + Format.url(shown(done.detail())));
     }
 
     // --- kill
