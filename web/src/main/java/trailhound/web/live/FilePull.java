@@ -95,11 +95,6 @@ public final class FilePull {
         }
     }
 
-    /** Same as {@link #pull(String, String, Path, long, Consumer, BooleanSupplier)}, never cancelled. */
-    public Pulled pull(String endpoint, String path, Path destination, long maxBytes, Consumer<Progress> progress) throws IOException {
-        return pull(endpoint, path, destination, maxBytes, progress, () -> false);
-    }
-
     private static void checkCancelled(BooleanSupplier cancelled, String what) throws CancelledException {
         if (cancelled.getAsBoolean()) throw new CancelledException("the transfer of " + what + " was cancelled");
     }
