@@ -48,10 +48,15 @@ public final class Evidence {
         return files().find(id).orElseThrow();
     }
 
-    /** The file's last part, whichever separator the endpoint uses ({@code /} or {@code \}). */
+    /**
+     * The file's last part in the endpoint's syntax: after the last {@code /} of an absolute POSIX path
+     * (where a backslash is an ordinary character of a name), after the last {@code /} or {@code \}
+     * otherwise (Windows).
+     */
     static String lastPart(String path) {
-        String trimmed = path.replaceAll("[/\\\\]+$", "");
-        int cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+        boolean posix = path.startsWith("/");
+        String trimmed = path.replaceAll(posix ? "/+$" : "[/\\\\]+$", "");
+        int cut = posix ? trimmed.lastIndexOf('/') : Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
         String name = trimmed.substring(cut + 1);
         return name.isEmpty() ? "file" : name;
     }
@@ -69,6 +74,51 @@ public final class Evidence {
         files().fail(id, reason, clock.millis());
         EvidenceFile f = files().find(id).orElseThrow();
         scope.audit("evidence.fetch", f.endpoint(), AuditLog.FAILED, "evidence file " + id + ": " + reason);
+    }
+
+    /** Whether the caller may cancel or delete {@code f}: the analyst who kept it, or an administrator. */
+    public boolean mayChange(EvidenceFile f) {
+        Role role = scope.caller().role();
+        return role == Role.ADMINISTRATOR || role != Role.READ_ONLY && scope.caller().user().equals(f.createdBy());
+    }
+
+    private void requireChange(EvidenceFile f, String what) {
+        scope.require(Action.INVESTIGATE);
+        if (!mayChange(f)) {
+            scope.audit("evidence." + what, f.endpoint(), AuditLog.DENIED, "evidence file " + f.id() + " of " + f.createdBy());
+            throw new AccessDeniedException("evidence file " + f.id() + " was kept by " + f.createdBy() + ": only they or an"
+                    + " administrator may " + what + " it");
+        }
+    }
+
+    /**
+     * The caller cancels the running fetch {@code f}; audited. The transfer itself is stopped by its
+     * runner, which then records the failure and removes what had arrived.
+     *
+     * @throws AccessDeniedException unless the caller kept it or is an administrator
+     */
+    public void cancel(EvidenceFile f) {
+        requireChange(f, "cancel");
+        scope.audit("evidence.cancel", f.endpoint(), AuditLog.OK, "evidence file " + f.id() + ": " + f.path());
+    }
+
+    /**
+     * Deletes a complete or failed evidence file: its copy (and any partial copy) from the data folder and
+     * its row; audited.
+     *
+     * @throws AccessDeniedException unless the caller kept it or is an administrator
+     * @throws IllegalStateException while it is still transferring (cancel it first)
+     */
+    public void delete(EvidenceFile f) throws java.io.IOException {
+        requireChange(f, "delete");
+        if (f.state() == EvidenceFiles.State.TRANSFERRING) {
+            throw new IllegalStateException("evidence file " + f.id() + " is still transferring: cancel it first");
+        }
+        java.nio.file.Files.deleteIfExists(location(f.id()));
+        java.nio.file.Files.deleteIfExists(location(f.id()).resolveSibling(f.id() + ".part"));
+        files().delete(f.id());
+        scope.audit("evidence.delete", f.endpoint(), AuditLog.OK, "evidence file " + f.id() + ": " + f.path() + " (" + f.state().label()
+                + (f.sha256() == null ? "" : ", SHA-256 " + f.sha256()) + ")");
     }
 
     /** The evidence files of endpoints the caller sees, newest first. */

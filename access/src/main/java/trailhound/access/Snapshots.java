@@ -119,6 +119,11 @@ public final class Snapshots {
             } catch (Refused tooLarge) {
                 scope.audit("snapshot.upload", null, AuditLog.DENIED, name + ": " + tooLarge.getMessage());
                 throw new Refused(name + ": " + tooLarge.getMessage(), true);
+            } catch (IOException cut) {
+                // the sender cancelled (the page's Cancel aborts the request) or the connection dropped
+                scope.audit("snapshot.upload", null, AuditLog.FAILED, name + ": the upload stopped before its end (cancelled, or the"
+                        + " connection was cut: " + cut.getMessage() + "); nothing of it is kept");
+                throw cut;
             }
             return keep(file, name, into, size, "snapshot.upload", stage -> { });
         } finally {

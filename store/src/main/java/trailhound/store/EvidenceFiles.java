@@ -66,6 +66,11 @@ public final class EvidenceFiles {
                 + " completed_at = ? WHERE state = 'transferring'", reason, at));
     }
 
+    /** Removes the row of a file no longer kept; answers whether there was one. */
+    public boolean delete(long id) {
+        return db.write("delete evidence file", c -> Sql.update(c, "DELETE FROM evidence_files WHERE id = ?", id)) > 0;
+    }
+
     public Optional<EvidenceFile> find(long id) {
         return db.read("read evidence file", c -> Sql.list(c, "SELECT " + COLUMNS + " FROM evidence_files WHERE id = ?", EvidenceFiles::row,
                 id).stream().findFirst());

@@ -51,7 +51,8 @@ final class Migrations {
             new Migration(13, "agent revocation: a revoked agent's secret no longer authenticates", Migrations::agentRevocation),
             new Migration(14, "evidence files: files fetched from endpoints, with who, when, where from, size and SHA-256",
                     Migrations::evidenceFiles),
-            new Migration(15, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections));
+            new Migration(15, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections),
+            new Migration(16, "snapshot captures kept across a server restart, with their ids", Migrations::snapshotCaptures));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -381,6 +382,19 @@ final class Migrations {
               size INTEGER, sha256 TEXT, state TEXT NOT NULL, reason TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
               completed_at INTEGER)""");
         exec(c, "CREATE INDEX evidence_files_endpoint ON evidence_files(endpoint, id)");
+    }
+
+    /**
+     * snapshot_captures: a capture of a live endpoint's recorder database (SnapshotCaptureLog), so the
+     * Snapshot captures list and its ids ("c" and the id) survive a restart; ids never reused. Written at
+     * each change of state; a row still running at start is marked interrupted.
+     */
+    private static void snapshotCaptures(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE snapshot_captures (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, user_name TEXT NOT NULL, started_at INTEGER NOT NULL,
+              state TEXT NOT NULL, received INTEGER NOT NULL, size INTEGER NOT NULL, resumes INTEGER NOT NULL, name TEXT,
+              captured_at INTEGER, snapshot_id TEXT, events INTEGER, added INTEGER, reason TEXT, ended_at INTEGER)""");
     }
 
     /**

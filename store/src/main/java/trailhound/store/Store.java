@@ -30,6 +30,7 @@ public final class Store {
     private final LiveAgents liveAgents;
     private final EvidenceFiles evidenceFiles;
     private final WebSessions webSessions;
+    private final SnapshotCaptureLog snapshotCaptures;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -46,6 +47,7 @@ public final class Store {
         this.liveAgents = new LiveAgents(db);
         this.evidenceFiles = new EvidenceFiles(db);
         this.webSessions = new WebSessions(db);
+        this.snapshotCaptures = new SnapshotCaptureLog(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -158,6 +160,11 @@ public final class Store {
 
     public LiveAgents liveAgents() {
         return liveAgents;
+    }
+
+    /** Snapshot captures from live endpoints, kept across restarts. */
+    public SnapshotCaptureLog snapshotCaptures() {
+        return snapshotCaptures;
     }
 
     /** Signed-in browsers, kept across restarts. */

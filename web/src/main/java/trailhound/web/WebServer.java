@@ -114,10 +114,18 @@ public final class WebServer implements AutoCloseable {
         int unfinished = data.store().evidenceFiles().failUnfinished("the server stopped during the transfer: keep the file as evidence"
                 + " again", options.clock().millis());
         if (unfinished > 0) System.err.println("trailhound: " + unfinished + " evidence transfers were cut by the server's stop; marked failed");
+        try {
+            long freed = trailhound.web.evidence.EvidenceTransfers.sweep(data.root().resolve(trailhound.access.Evidence.FOLDER));
+            if (freed > 0) System.err.println("trailhound: removed " + freed + " bytes of evidence transfers cut by the server's stop");
+        } catch (IOException e) {
+            System.err.println("trailhound: cannot remove the partial evidence copies (*.part) in " + data.root().resolve(
+                    trailhound.access.Evidence.FOLDER) + ": " + e.getMessage() + "; delete them by hand while the server is stopped");
+        }
         trailhound.web.evidence.EvidenceTransfers evidence = new trailhound.web.evidence.EvidenceTransfers(
                 new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.evidenceMaxBytes());
         trailhound.web.live.SnapshotCaptures captures = new trailhound.web.live.SnapshotCaptures(agentSocket.requests(),
-                new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.snapshotReserveBytes());
+                new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.snapshotReserveBytes(),
+                data.store().snapshotCaptures());
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {

@@ -22,7 +22,7 @@
         if (!r.ok) continue;
         const c = await r.json();
         row.dataset.state = c.state;
-        if (c.state === 'done' || c.state === 'failed') ended = true;
+        if (!['copying', 'transferring', 'checking', 'ingesting'].includes(c.state)) ended = true;
         else row.querySelector('.capture-state').textContent = words(c);
       } catch (e) { /* the server is restarting: try again */ }
     }

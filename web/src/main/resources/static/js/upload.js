@@ -9,6 +9,19 @@
   const progress = document.getElementById('upload-progress');
   const error = document.getElementById('upload-error');
   const button = document.getElementById('upload-connect');
+  // Cancel aborts the request while the file is being sent: the server stops reading, keeps nothing and audits it.
+  // Once sent, the server checks and ingests it whatever the page does, so Cancel is hidden then.
+  const cancel = document.getElementById('upload-cancel');
+  let sending = null;
+  cancel.addEventListener('click', function () {
+    if (!sending) return;
+    const xhr = sending;
+    sending = null;
+    xhr.abort();
+    cancel.hidden = true;
+    button.disabled = false;
+    progress.textContent = 'cancelled: nothing was kept';
+  });
   let csrf = '';
   try { csrf = JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || ''; } catch (e) { csrf = ''; }
 
@@ -32,8 +45,10 @@
     xhr.upload.addEventListener('progress', function (e) {
       if (e.lengthComputable) progress.textContent = 'sending: ' + Math.floor(e.loaded * 100 / e.total) + ' %';
     });
-    xhr.upload.addEventListener('load', function () { progress.textContent = 'checking and ingesting…'; });
+    xhr.upload.addEventListener('load', function () { sending = null; cancel.hidden = true; progress.textContent = 'checking and ingesting…'; });
     xhr.addEventListener('load', function () {
+      sending = null;
+      cancel.hidden = true;
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
       if (xhr.status === 201 && body && body.url) {
@@ -46,11 +61,15 @@
       showError((body && (body.error || body.message)) || ('The upload failed: ' + xhr.status + ' ' + xhr.statusText));
     });
     xhr.addEventListener('error', function () {
+      sending = null;
+      cancel.hidden = true;
       button.disabled = false;
       progress.textContent = '';
       showError('The upload was cut off before the server answered; try again.');
     });
     button.disabled = true;
+    sending = xhr;
+    cancel.hidden = false;
     xhr.send(chosen);
   });
 }());

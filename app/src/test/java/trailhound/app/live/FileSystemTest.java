@@ -194,6 +194,14 @@ class FileSystemTest {
         assertEquals(expected, all);
         JsonNode past = JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=" + (pages + 1)), analyst, null));
         assertEquals(0, past.path("entries").size(), "past the last page: empty");
+        // try-out: past the last page said nothing, and page=3000000 gave an internal "offset must be..." 400
+        assertTrue(past.path("message").asText().startsWith("there is nothing at page " + (pages + 1) + ": "), past.toString());
+        assertTrue(past.path("last_page").asText().endsWith("&page=" + pages), past.toString());
+        JsonNode far = JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=3000000"), analyst, null));
+        assertEquals(0, far.path("entries").size());
+        assertEquals(BIG, far.path("total").asLong());
+        assertTrue(far.path("message").asText().startsWith("there is nothing at page 3000000: ")
+                && far.path("message").asText().endsWith("the last is page " + pages), far.toString());
         assertEquals(403, status("GET", files("?path=" + q(tree.toString())), readOnly, null), "browsing is an analyst's");
     }
 
@@ -214,11 +222,10 @@ class FileSystemTest {
         HttpResponse<String> missing = send("GET", files("?path=" + q(tree.resolve("nope").toString())), analyst, null);
         assertEquals(404, missing.statusCode(), missing.body());
 
-        // the same rules for evidence and deletion
-        JsonNode started = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + tree + "/escape/secret.txt\"}"));
-        JsonNode failed = waitForEvidence(started.path("evidence_id").asLong(), analyst);
-        assertEquals("failed", failed.path("state").asText());
-        assertTrue(failed.path("reason").asText().contains("outside the agent's allowed roots"), failed.toString());
+        // the same rules for evidence (refused at once, before any transfer is recorded) and deletion
+        HttpResponse<String> kept = send("POST", files("/evidence"), analyst, "{\"path\":\"" + tree + "/escape/secret.txt\"}");
+        assertEquals(403, kept.statusCode(), kept.body());
+        assertTrue(kept.body().contains("outside the agent's allowed roots"), kept.body());
         HttpResponse<String> delete = send("DELETE", files("?path=" + q(tree + "/big/../escape/secret.txt")), admin, null);
         assertEquals(403, delete.statusCode(), delete.body());
         delete = send("DELETE", files("?path=" + q(tree.resolve("state").resolve("identity.properties").toString())), admin, null);
@@ -467,6 +474,167 @@ class FileSystemTest {
         }
     }
 
+    @Test
+    @Order(9)
+    void keepAsEvidence_ofAFolderMissingRelativeOrNonStringPath_isRefusedAtOnce() throws Exception {
+        // try-out: each of these answered 202, then failed in the background, leaving a row nobody could remove
+        int rows = JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").size();
+        HttpResponse<String> number = send("POST", files("/evidence"), analyst, "{\"path\":5}");
+        assertEquals(400, number.statusCode(), number.body());
+        assertTrue(number.body().contains("as a string, not 5"), number.body());
+        HttpResponse<String> folder = send("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("big") + "\"}");
+        assertEquals(400, folder.statusCode(), folder.body());
+        assertTrue(folder.body().contains("is not a regular file"), folder.body());
+        HttpResponse<String> missing = send("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("nope.txt") + "\"}");
+        assertEquals(404, missing.statusCode(), missing.body());
+        HttpResponse<String> relative = send("POST", files("/evidence"), analyst, "{\"path\":\"sparse.bin\"}");
+        assertEquals(403, relative.statusCode(), relative.body());
+        assertTrue(relative.body().contains("is not absolute"), relative.body());
+        assertEquals(rows, JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").size(), "no row for any of them");
+        assertTrue(auditDetails("evidence.fetch").stream().anyMatch(d -> d.startsWith(tree.resolve("nope.txt") + ": ")), "refusals audited");
+    }
+
+    @Test
+    @Order(10)
+    void evidence_cancelled_orFailedMidway_leavesNoFile_andOnlyItsOwnerOrAnAdministratorDeletesIt() throws Exception {
+        Path evidenceFolder = data.resolve("evidence").resolve("files");
+        String bob = apiToken("bob", Role.ANALYST, "FS");
+        proxy.throttle(1L << 20); // a transfer of minutes: room to cancel it, and to change the file under it
+        try {
+            // try-out: nothing could be cancelled, and every failed transfer left its .part (450 MB) for good
+            long id = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}"))
+                    .path("evidence_id").asLong();
+            waitFor("some of it to arrive", () -> evidence(id, analyst).path("progress").path("received").asLong() > 0);
+            assertTrue(Files.exists(evidenceFolder.resolve(id + ".part")));
+            assertEquals(403, status("POST", "/api/v1/evidence/" + id + "/cancel", bob, null), "another analyst's transfer");
+            assertEquals(202, status("POST", "/api/v1/evidence/" + id + "/cancel", analyst, null));
+            JsonNode cancelled = waitForEvidence(id, analyst);
+            assertEquals("failed", cancelled.path("state").asText());
+            assertTrue(cancelled.path("reason").asText().startsWith("cancelled by ana"), cancelled.toString());
+            assertFalse(Files.exists(evidenceFolder.resolve(id + ".part")), "the cancelled transfer's part is gone");
+            assertFalse(Files.exists(evidenceFolder.resolve(Long.toString(id))));
+            assertTrue(auditDetails("evidence.cancel").stream().anyMatch(d -> d.startsWith("evidence file " + id + ": ")));
+            assertEquals(409, status("POST", "/api/v1/evidence/" + id + "/cancel", analyst, null), "ended: nothing to cancel");
+
+            Path changing = tree.resolve("changing.bin");
+            try (RandomAccessFile f = new RandomAccessFile(changing.toFile(), "rw")) {
+                f.setLength(64L << 20);
+            }
+            long failing = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + changing + "\"}"))
+                    .path("evidence_id").asLong();
+            waitFor("some of it to arrive", () -> evidence(failing, analyst).path("progress").path("received").asLong() > 0);
+            Files.writeString(changing, "changed", java.nio.file.StandardOpenOption.APPEND);
+            JsonNode failed = waitForEvidence(failing, analyst);
+            assertEquals("failed", failed.path("state").asText());
+            assertTrue(failed.path("reason").asText().contains("changed while it was copied"), failed.toString());
+            assertFalse(Files.exists(evidenceFolder.resolve(failing + ".part")), "a failed transfer's part is gone");
+            Files.delete(changing);
+
+            // failed rows can be removed: by whoever kept them or an administrator, never by another analyst or a reader
+            assertEquals(403, status("DELETE", "/api/v1/evidence/" + failing, bob, null));
+            assertEquals(403, status("DELETE", "/api/v1/evidence/" + failing, readOnly, null));
+            assertEquals(failing, JSON.readTree(api("DELETE", "/api/v1/evidence/" + failing, analyst, null)).path("deleted").asLong());
+            assertEquals(404, status("GET", "/api/v1/evidence/" + failing, analyst, null));
+            assertEquals(id, JSON.readTree(api("DELETE", "/api/v1/evidence/" + id, admin, null)).path("deleted").asLong());
+            assertTrue(auditDetails("evidence.delete").stream().anyMatch(d -> d.startsWith("evidence file " + failing + ": ")));
+        } finally {
+            proxy.throttle(0);
+        }
+        // and a complete one, with its copy
+        long complete = JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").findValues("id").stream()
+                .map(JsonNode::asLong).filter(n -> {
+                    JsonNode f = evidence(n, analyst);
+                    return f.path("state").asText().equals("complete") && f.path("created_by").asText().equals("ana");
+                }).findFirst().orElseThrow();
+        assertTrue(Files.exists(evidenceFolder.resolve(Long.toString(complete))));
+        assertEquals(complete, JSON.readTree(api("DELETE", "/api/v1/evidence/" + complete, analyst, null)).path("deleted").asLong());
+        assertFalse(Files.exists(evidenceFolder.resolve(Long.toString(complete))), "its copy is deleted with it");
+    }
+
+    @Test
+    @Order(11)
+    void folderIcon_ofAnAdministrator_opensTheirOwnConnection_neverAReadOnlyUsers() throws Exception {
+        // try-out: the grid's folder icon led an administrator into a read-only user's connection
+        String theirs = JSON.readTree(api("POST", "/api/v1/live/connections", readOnly, "{\"endpoints\":[\"" + ENDPOINT + "\"]}"))
+                .path("connections").get(0).path("id").asText();
+        assertFalse(theirs.equals(connection));
+        HttpResponse<String> opened = send("GET", "/endpoints/" + ENDPOINT + "/live/files?path=" + q(tree.toString()), admin, null);
+        assertEquals(302, opened.statusCode(), opened.body());
+        String location = opened.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith("/live/connections/" + connection + "/files"), location);
+        HttpResponse<String> kill = send("GET", "/endpoints/" + ENDPOINT + "/live/kill?pid=1", admin, null);
+        assertTrue(kill.headers().firstValue("Location").orElseThrow().startsWith("/live/connections/" + connection + "/processes/1/kill"));
+    }
+
+    @Test
+    @Order(12)
+    void namesWithLineBreaksBackslashesAndSpaces_areShownMarked_keptAndDeletedFromThePage_andDownloadedUnderTheirOwnName() throws Exception {
+        Path odd = Files.createDirectories(tree.resolve("odd"));
+        Path lineBreak = Files.writeString(odd.resolve("line\nbreak.txt"), "line break");
+        Path carriage = Files.writeString(odd.resolve("carriage\rreturn.txt"), "carriage return");
+        String spaced = " lead\\back é.txt";
+        Path unusual = Files.writeString(odd.resolve(spaced), "unusual");
+        org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile-names"));
+        try {
+            driver.get("https://127.0.0.1:" + port + "/login");
+            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
+            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
+            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
+            driver.findElement(org.openqa.selenium.By.id("logout"));
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(odd.toString()));
+            List<String> shown = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row .file-name")).stream()
+                    .map(org.openqa.selenium.WebElement::getText).toList();
+            assertTrue(shown.containsAll(List.of("line\u240abreak.txt", "carriage\u240dreturn.txt")), shown.toString());
+            assertEquals(2, driver.findElements(org.openqa.selenium.By.cssSelector("#files .odd-name")).size(), "both marked");
+
+            // try-out: the form turned \n into \r\n and the agent answered "no such file"
+            rowOf(driver, "line\u240abreak.txt").findElement(org.openqa.selenium.By.cssSelector("button.keep-evidence")).click();
+            String kept = driver.findElement(org.openqa.selenium.By.cssSelector("#evidence-files tr.evidence-row.highlight")).getAttribute("data-id");
+            JsonNode done = waitForEvidence(Long.parseLong(kept), admin);
+            assertEquals("complete", done.path("state").asText(), done.toString());
+            assertEquals(odd.toRealPath().resolve("line\nbreak.txt").toString(), done.path("path").asText());
+            assertEquals(sha256(Files.newInputStream(lineBreak)), done.path("sha256").asText());
+
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(odd.toString()));
+            rowOf(driver, "carriage\u240dreturn.txt").findElement(org.openqa.selenium.By.cssSelector("a.file-delete")).click();
+            assertTrue(driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText().contains("carriage\u240dreturn.txt"));
+            driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
+            assertTrue(driver.findElement(org.openqa.selenium.By.id("files-notice")).getText().startsWith("deleted "));
+            assertFalse(Files.exists(carriage, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the file with the carriage return is gone");
+            assertTrue(Files.exists(lineBreak) && Files.exists(unusual));
+        } finally {
+            driver.quit();
+        }
+
+        // try-out: the download was named "_lead_back__.txt.zip", the entry "lead_back é.txt", and the name cut at the backslash
+        long id = JSON.readTree(api("POST", files("/evidence"), analyst, JSON.writeValueAsString(java.util.Map.of("path", unusual.toString()))))
+                .path("evidence_id").asLong();
+        JsonNode done = waitForEvidence(id, analyst);
+        assertEquals("complete", done.path("state").asText(), done.toString());
+        assertEquals(spaced, done.path("name").asText(), "a backslash is part of a Linux name");
+        Path zip = tmp.resolve("names.zip");
+        HttpResponse<Path> r = http().send(request("GET", "/api/v1/evidence/" + id + "/download", analyst, null).build(),
+                HttpResponse.BodyHandlers.ofFile(zip));
+        assertEquals(200, r.statusCode());
+        String disposition = r.headers().firstValue("Content-Disposition").orElseThrow();
+        assertTrue(disposition.contains("filename*=UTF-8''%20lead_back%20%C3%A9.txt.zip"), disposition);
+        assertTrue(disposition.contains("filename=\" lead_back _.txt.zip\""), disposition);
+        String listing = run(List.of(sevenZip(), "l", "-slt", zip.toString()), null);
+        assertTrue(listing.contains("Path =  lead_back é.txt\n"), "the leading space and the é kept: " + listing);
+        assertTrue(listing.contains("Path =  lead_back é.txt.name.txt"), listing);
+        Path out = Files.createDirectories(tmp.resolve("names-out"));
+        run(List.of(sevenZip(), "x", "-pinfected", "-o" + out, zip.toString()), null);
+        assertEquals("unusual", Files.readString(out.resolve(" lead_back é.txt")));
+        assertTrue(Files.readString(out.resolve(" lead_back é.txt.name.txt")).contains("\n" + spaced + "\n"), "the note gives the original");
+    }
+
+    /** The row of the file shown as {@code shown} (an attribute cannot hold a carriage return: HTML reads it as a line break). */
+    private static org.openqa.selenium.WebElement rowOf(org.openqa.selenium.WebDriver driver, String shown) {
+        return driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row")).stream()
+                .filter(tr -> tr.findElements(org.openqa.selenium.By.cssSelector(".file-name")).stream().anyMatch(n -> n.getText().equals(shown)))
+                .findFirst().orElseThrow(() -> new AssertionError("no row shown as " + shown));
+    }
+
     // --- helpers
 
     private JsonNode evidence(long id, String token) {
@@ -513,7 +681,9 @@ class FileSystemTest {
     }
 
     private static String run(List<String> command, String input) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+        b.environment().put("LC_ALL", "C.UTF-8"); // 7-Zip prints and writes names as UTF-8
+        Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         return out;

@@ -312,6 +312,12 @@ class SnapshotCaptureTest {
             return r.statusCode() == 200;
         });
         String c = open[0];
+        // try-out: captures were kept in memory, and ids began again at c1 after a restart
+        JsonNode before = JSON.readTree(api("GET", "/api/v1/snapshots", analyst, null)).path("captures");
+        assertEquals(1, before.size(), before.toString());
+        assertEquals(captured.path("id").asText(), before.get(0).path("id").asText(), "the capture survives the restart");
+        assertEquals("done", before.get(0).path("state").asText(), before.toString());
+        assertEquals(captured.path("snapshot").asText(), before.get(0).path("snapshot").asText());
         JsonNode room = JSON.readTree(api("GET", "/api/v1/live/connections/" + c + "/snapshots/room", analyst, null));
         assertFalse(room.path("enough").asBoolean(), room.toString());
         assertEquals(2 * room.path("recorder_bytes").asLong() + (100_000_000L << 30), room.path("needed_bytes").asLong());
@@ -319,8 +325,108 @@ class SnapshotCaptureTest {
         assertEquals(507, refused.statusCode(), refused.body());
         assertTrue(refused.body().matches("(?s).*the server has [0-9,]+ bytes free in its data folder, and a capture of this recorder"
                 + " database \\([0-9,]+ bytes\\) needs [0-9,]+ .*"), refused.body());
-        assertTrue(JSON.readTree(api("GET", "/api/v1/snapshots", analyst, null)).path("captures").isEmpty(), "nothing started");
+        assertEquals(before, JSON.readTree(api("GET", "/api/v1/snapshots", analyst, null)).path("captures"), "nothing started");
         assertTrue(auditDetails("snapshot.capture").stream().anyMatch(d -> d.startsWith("the server has ")), "the refusal is audited");
+    }
+
+    private String reconnected() throws Exception {
+        String[] open = {connection(analyst)};
+        waitFor("the agent back", () -> {
+            HttpResponse<String> r = send("GET", "/api/v1/live/connections/" + open[0] + "/snapshots/room", analyst, null);
+            if (r.statusCode() == 409 && r.body().contains("connect again")) open[0] = connection(analyst); // asked before the agent was back
+            return r.statusCode() == 200;
+        });
+        return open[0];
+    }
+
+    private static final List<String> RUNNING = List.of("copying", "transferring", "checking", "ingesting");
+
+    private static long number(String captureId) {
+        return Long.parseLong(captureId.substring(1));
+    }
+
+    @Test
+    @Order(5)
+    void capture_secondWhileOneRuns_is409_cancelKeepsNothing_oneCutByAStopShowsInterrupted_idsNeverReused() throws Exception {
+        stopServer();
+        startServer();
+        String c = reconnected();
+        proxy.throttle(1L << 20); // a transfer of several seconds: room to ask twice and to cancel
+        try {
+            JsonNode first = JSON.readTree(api("POST", "/api/v1/live/connections/" + c + "/snapshots", analyst, null));
+            String id = first.path("capture_id").asText();
+            assertTrue(number(id) > number(captured.path("id").asText()), "ids go on after a restart: " + id);
+            // try-out: a double POST made two captures
+            HttpResponse<String> twice = send("POST", "/api/v1/live/connections/" + c + "/snapshots", analyst, null);
+            assertEquals(409, twice.statusCode(), twice.body());
+            assertTrue(twice.body().contains("capture " + id + " of " + ENDPOINT + " is under way"), twice.body());
+            waitFor("the transfer to begin", () -> capture(id).path("received").asLong() > 0);
+
+            // try-out: nothing could be cancelled
+            assertEquals(403, status("POST", "/api/v1/snapshots/captures/" + id + "/cancel", readOnly, null));
+            JsonNode cancelling = JSON.readTree(api("POST", "/api/v1/snapshots/captures/" + id + "/cancel", analyst, null));
+            assertEquals(id, cancelling.path("id").asText());
+            waitFor("the capture to end", () -> !RUNNING.contains(capture(id).path("state").asText()));
+            JsonNode cancelled = capture(id);
+            assertEquals("cancelled", cancelled.path("state").asText(), cancelled.toString());
+            assertTrue(cancelled.path("reason").asText().startsWith("cancelled by ana"), cancelled.toString());
+            assertTrue(cancelled.path("snapshot").isNull(), "nothing kept: " + cancelled);
+            assertEquals(List.of(), filesUnder(data.resolve("incoming")), "no copy left behind");
+            assertEquals(409, status("POST", "/api/v1/snapshots/captures/" + id + "/cancel", analyst, null), "ended: nothing to cancel");
+            assertTrue(auditDetails("snapshot.cancel").stream().anyMatch(d -> d.startsWith("capture " + id + " ")),
+                    auditDetails("snapshot.cancel").toString());
+
+            // a capture under way when the server stops shows as interrupted after its restart, under its own id
+            String cut = JSON.readTree(api("POST", "/api/v1/live/connections/" + c + "/snapshots", analyst, null)).path("capture_id").asText();
+            assertTrue(number(cut) > number(id));
+            waitFor("the transfer to begin", () -> capture(cut).path("received").asLong() > 0);
+            stopServer();
+            startServer();
+            JsonNode interrupted = capture(cut);
+            assertEquals("interrupted", interrupted.path("state").asText(), interrupted.toString());
+            assertTrue(interrupted.path("reason").asText().contains("the server stopped during the capture"), interrupted.toString());
+            List<String> ids = new ArrayList<>();
+            JSON.readTree(api("GET", "/api/v1/snapshots", analyst, null)).path("captures").forEach(x -> ids.add(x.path("id").asText()));
+            assertEquals(List.of(cut, id, captured.path("id").asText()), ids, "newest first, every one kept");
+        } finally {
+            proxy.throttle(0);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void capture_ofAReplayAgent_isRefusedSayingItRecordsNothingOfItsOwn() throws Exception {
+        String admin = user("boss", Role.ADMINISTRATOR, "Cap");
+        Path replayState = tmp.resolve("replay-state");
+        Process replay = java(tmp.resolve("replay-agent.log"), "trailhound.agent.AgentMain", "--server", "https://127.0.0.1:" + port,
+                "--state", replayState.toString(), "--name", "replay-01", "--token", enrolmentToken(), "--replay",
+                tmp.resolve("later.db").toString(), "--rate", "1000");
+        try {
+            waitFor("the replay agent online", () -> api("GET", "/api/v1/live/endpoints?q=replay-01", admin, null).contains("\"online\":true"));
+            String c = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"replay-01\"]}")).path("connections")
+                    .get(0).path("id").asText();
+            HttpResponse<String>[] refused = new HttpResponse[1];
+            waitFor("the capture answered", () -> (refused[0] = send("POST", "/api/v1/live/connections/" + c + "/snapshots", admin, null))
+                    .statusCode() != 409 || !refused[0].body().contains("connect again"));
+            assertEquals(422, refused[0].statusCode(), refused[0].body());
+            assertTrue(refused[0].body().contains("holds no events of its own") && refused[0].body().contains("--replay records nothing"),
+                    refused[0].body());
+            assertTrue(stream(JSON.readTree(api("GET", "/api/v1/snapshots", admin, null)).path("captures")).noneMatch(x -> x.path(
+                    "endpoint").asText().equals("replay-01")), "nothing started");
+        } finally {
+            replay.destroyForcibly().waitFor();
+        }
+    }
+
+    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+    }
+
+    private static List<Path> filesUnder(Path folder) throws IOException {
+        if (!Files.exists(folder)) return List.of();
+        try (var s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
     }
 
     // --- helpers

@@ -28,7 +28,13 @@ import trailhound.web.live.FilePull;
  * <li>{@code GET /api/v1/evidence/{id}/download}: the file in a ZIP encrypted with AES-256, password
  *     {@value EvidenceZip#PASSWORD}, its name readable without it (analysts and administrators; audited);
  *     409 while the file is not complete.
- * <li>{@code GET /evidence/files}: the page.
+ * <li>{@code POST /api/v1/evidence/{id}/cancel}: stops a running transfer; it ends failed ("cancelled by
+ *     ...") and leaves no file; 202 {@code {"evidence_id", "state"}}, 409 when it is not running.
+ * <li>{@code DELETE /api/v1/evidence/{id}}: deletes a complete or failed file (its copy and its row);
+ *     {@code {"deleted": id}}, 409 while it transfers (cancel it first).
+ * <li>Cancel and delete are for the analyst who kept the file or an administrator (403 otherwise); both audited.
+ * <li>{@code GET /evidence/files}: the page; {@code POST /evidence/files/{id}/cancel} and
+ *     {@code POST /evidence/files/{id}/delete}: its buttons.
  * </ul>
  */
 public final class EvidencePages {
@@ -47,22 +53,73 @@ public final class EvidencePages {
         routes.get("/api/v1/evidence/{id}/download", Action.EXPORT, p::download);
         routes.get("/evidence/files", Action.VIEW, p::page);
         routes.get("/evidence/files/{id}/download", Action.EXPORT, p::download);
+        routes.post("/api/v1/evidence/{id}/cancel", Action.INVESTIGATE, p::cancelJson);
+        routes.delete("/api/v1/evidence/{id}", Action.INVESTIGATE, p::deleteJson);
+        routes.post("/evidence/files/{id}/cancel", Action.INVESTIGATE, p::cancelForm);
+        routes.post("/evidence/files/{id}/delete", Action.INVESTIGATE, p::deleteForm);
+    }
+
+    private EvidenceFile cancel(Context http) {
+        EvidenceFile f = find(http);
+        if (!transfers.cancel(ctx.scope(http), f)) {
+            throw new io.javalin.http.HttpResponseException(409, "evidence file " + f.id() + " is " + f.state().label()
+                    + ", not transferring: nothing to cancel" + (f.state() == EvidenceFiles.State.TRANSFERRING ? "" : "; delete it instead"));
+        }
+        return f;
+    }
+
+    private void cancelJson(Context http) {
+        EvidenceFile f = cancel(http);
+        http.status(202).json(Map.of("evidence_id", f.id(), "state", "cancelling"));
+    }
+
+    private void cancelForm(Context http) {
+        EvidenceFile f = cancel(http);
+        http.redirect("/evidence/files?new=" + f.id());
+    }
+
+    private EvidenceFile delete(Context http) throws IOException {
+        EvidenceFile f = find(http);
+        if (f.state() == EvidenceFiles.State.TRANSFERRING) {
+            throw new io.javalin.http.HttpResponseException(409, "evidence file " + f.id() + " is still transferring: cancel it first"
+                    + " (POST /api/v1/evidence/" + f.id() + "/cancel), then delete it");
+        }
+        ctx.scope(http).evidence().delete(f);
+        return f;
+    }
+
+    private void deleteJson(Context http) throws IOException {
+        http.json(Map.of("deleted", delete(http).id()));
+    }
+
+    private void deleteForm(Context http) throws IOException {
+        delete(http);
+        http.redirect("/evidence/files");
     }
 
     /** Saved Evidence > Files: the rows, whether the caller may download. */
     public record FilesPage(PageChrome chrome, List<Row> rows, boolean mayDownload, String highlight) {}
 
-    /** One file as the page shows it; {@code progress} like "40 % (400 MB of 1 GB)" while it transfers. */
-    public record Row(EvidenceFile file, String size, String createdAt, String progress) {
+    /**
+     * One file as the page shows it; {@code progress} like "40 % (400 MB of 1 GB)" while it transfers;
+     * {@code mayChange} whether the caller may cancel or delete it.
+     */
+    public record Row(EvidenceFile file, String size, String createdAt, String progress, boolean mayChange) {
         public boolean complete() {
             return file.state() == EvidenceFiles.State.COMPLETE;
+        }
+
+        public boolean transferring() {
+            return file.state() == EvidenceFiles.State.TRANSFERRING;
         }
     }
 
     private void page(Context http) {
         var scope = ctx.scope(http);
-        List<Row> rows = scope.evidence().list().stream().map(f -> new Row(f, f.size() == null ? "" : bytes(f.size()),
-                trailhound.web.Format.utc(f.createdAt()), transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""))).toList();
+        var evidence = scope.evidence();
+        List<Row> rows = evidence.list().stream().map(f -> new Row(f, f.size() == null ? "" : bytes(f.size()),
+                trailhound.web.Format.utc(f.createdAt()), transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""),
+                evidence.mayChange(f))).toList();
         ctx.render(http, "evidence/files.jte", new FilesPage(ctx.chrome(http, "Saved evidence: files"), rows,
                 scope.may(Action.EXPORT), http.queryParam("new")));
     }
@@ -120,10 +177,9 @@ public final class EvidencePages {
             throw new io.javalin.http.HttpResponseException(410, "evidence file " + f.id() + " is recorded but its copy " + file
                     + " is gone from the data folder");
         }
-        String name = EvidenceZip.entryName(f.name());
         http.contentType("application/zip");
-        http.header("Content-Disposition", "attachment; filename=\"" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".zip\"");
-        EvidenceZip.write(file, name, f.completedAt() == null ? f.createdAt() : f.completedAt(), http.outputStream());
+        http.header("Content-Disposition", EvidenceZip.contentDisposition(EvidenceZip.entryName(f.name()) + ".zip"));
+        EvidenceZip.write(file, f.name(), f.completedAt() == null ? f.createdAt() : f.completedAt(), http.outputStream());
     }
 
     private Map<String, Object> json(EvidenceFile f) {

@@ -1,6 +1,9 @@
 package trailhound.web.evidence;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,9 +18,10 @@ import trailhound.web.live.FilePull;
 /**
  * Files being fetched from endpoints into the evidence store: {@link #start} records the evidence
  * row (the access layer checks the role and the endpoint, and audits) and pulls the file in the
- * background, at most {@value #PARALLEL} at a time; {@link #progress} says how far one is. A transfer
- * that fails records why; one interrupted by a server stop is marked failed at the next start.
- * Thread-safe.
+ * background, at most {@value #PARALLEL} at a time; {@link #progress} says how far one is;
+ * {@link #cancel} stops one. A transfer that fails or is cancelled records why and leaves no file (its
+ * {@code .part} is deleted); one interrupted by a server stop is marked failed at the next start, where
+ * {@link #sweep} removes the parts such stops left. Thread-safe.
  */
 public final class EvidenceTransfers implements AutoCloseable {
     static final int PARALLEL = 2;
@@ -25,6 +29,8 @@ public final class EvidenceTransfers implements AutoCloseable {
     private final FilePull pull;
     private final long maxBytes;
     private final Map<Long, FilePull.Progress> progress = new ConcurrentHashMap<>();
+    /** Running (or queued) transfers by evidence id: the user who cancelled it, or "" while none did. */
+    private final Map<Long, String> cancelledBy = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(PARALLEL,
             r -> Thread.ofPlatform().daemon().name("evidence-transfer").unstarted(r));
 
@@ -39,6 +45,24 @@ public final class EvidenceTransfers implements AutoCloseable {
     }
 
     /**
+     * Deletes the partial copies ({@code *.part}) left in the evidence folder {@code folder} by transfers a
+     * server stop cut: none of them resumes after a restart. Call before any transfer starts.
+     *
+     * @return the bytes freed
+     */
+    public static long sweep(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) return 0;
+        long freed = 0;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(folder, "*.part")) {
+            for (Path part : parts) {
+                long size = Files.size(part);
+                if (Files.deleteIfExists(part)) freed += size;
+            }
+        }
+        return freed;
+    }
+
+    /**
      * Starts fetching {@code path} from {@code endpoint} for the caller; answers the evidence row
      * (state transferring).
      */
@@ -46,21 +70,39 @@ public final class EvidenceTransfers implements AutoCloseable {
         Evidence evidence = scope.evidence();
         EvidenceFile f = evidence.begin(endpoint, path);
         progress.put(f.id(), new FilePull.Progress(0, -1, 0));
+        cancelledBy.put(f.id(), "");
         workers.execute(() -> run(evidence, f));
         return f;
     }
 
     private void run(Evidence evidence, EvidenceFile f) {
         try {
-            FilePull.Pulled done = pull.pull(f.endpoint(), f.path(), evidence.location(f.id()), maxBytes, p -> progress.put(f.id(), p));
+            if (!cancelledBy.getOrDefault(f.id(), "").isEmpty()) throw new FilePull.CancelledException("cancelled before it began");
+            FilePull.Pulled done = pull.pull(f.endpoint(), f.path(), evidence.location(f.id()), maxBytes, p -> progress.put(f.id(), p),
+                    () -> !cancelledBy.getOrDefault(f.id(), "").isEmpty());
             evidence.complete(f.id(), done.agentPath(), done.size(), done.sha256(), done.resumes());
+        } catch (FilePull.CancelledException e) {
+            evidence.fail(f.id(), "cancelled by " + cancelledBy.get(f.id()) + "; nothing of it is kept");
         } catch (IOException | AgentRequests.RequestException e) {
             evidence.fail(f.id(), e.getMessage());
         } catch (RuntimeException e) {
             evidence.fail(f.id(), "the server failed: " + e);
         } finally {
             progress.remove(f.id());
+            cancelledBy.remove(f.id());
         }
+    }
+
+    /**
+     * The caller cancels the running transfer {@code f} (the access layer checks they kept it or are an
+     * administrator, and audits); it stops at its next chunk, is marked failed and leaves no file.
+     *
+     * @return false when {@code f} is not running (complete, failed, or cut by a server stop)
+     */
+    public boolean cancel(Scope scope, EvidenceFile f) {
+        if (!cancelledBy.containsKey(f.id())) return false;
+        scope.evidence().cancel(f);
+        return cancelledBy.computeIfPresent(f.id(), (id, by) -> by.isEmpty() ? scope.caller().user() : by) != null;
     }
 
     /** How far a running transfer is; empty when none runs for {@code id}. */

@@ -23,15 +23,14 @@ public final class EvidenceZip {
 
     private EvidenceZip() {}
 
-    /** Writes a ZIP holding {@code file} as {@code entryName} to {@code out} (left open). */
-    public static void write(Path file, String entryName, long modifiedMillis, OutputStream out) throws IOException {
-        ZipParameters p = new ZipParameters();
-        p.setCompressionMethod(CompressionMethod.DEFLATE);
-        p.setEncryptFiles(true);
-        p.setEncryptionMethod(EncryptionMethod.AES);
-        p.setAesKeyStrength(AesKeyStrength.KEY_STRENGTH_256);
-        p.setFileNameInZip(entryName);
-        p.setLastModifiedFileTime(modifiedMillis);
+    /**
+     * Writes a ZIP holding {@code file} to {@code out} (left open), as {@link #entryName} of
+     * {@code originalName}; when that is not the original name exactly (a separator, a control
+     * character, a character Windows refuses), a second entry {@code <entry>.name.txt} gives the
+     * original, as UTF-8 text and escaped, so no name is lost.
+     */
+    public static void write(Path file, String originalName, long modifiedMillis, OutputStream out) throws IOException {
+        String entryName = entryName(originalName);
         OutputStream unclosed = new java.io.FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -45,16 +44,63 @@ public final class EvidenceZip {
         };
         try (ZipOutputStream zip = new ZipOutputStream(unclosed, PASSWORD.toCharArray());
              InputStream in = Files.newInputStream(file)) {
-            zip.putNextEntry(p);
+            zip.putNextEntry(parameters(entryName, modifiedMillis));
             in.transferTo(zip);
             zip.closeEntry();
+            if (!entryName.equals(originalName)) {
+                zip.putNextEntry(parameters(entryName + ".name.txt", modifiedMillis));
+                zip.write(("The file " + entryName + " in this archive was named, on the endpoint:\n" + originalName + "\n\nEscaped (Java"
+                        + " and JSON \\uXXXX for every character outside printable ASCII):\n" + escaped(originalName) + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
         }
     }
 
-    /** A name safe as a ZIP entry and a download name: no folders, no control characters, not empty. */
+    /** {@code s} with every character outside printable ASCII (and the backslash) as a JSON escape: backslash, u, four hex digits. */
+    static String escaped(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            if (ch >= 0x20 && ch < 0x7f && ch != '\\') b.append(ch);
+            else b.append(String.format("\\u%04x", (int) ch));
+        }
+        return b.toString();
+    }
+
+    private static ZipParameters parameters(String entryName, long modifiedMillis) {
+        ZipParameters p = new ZipParameters();
+        p.setCompressionMethod(CompressionMethod.DEFLATE);
+        p.setEncryptFiles(true);
+        p.setEncryptionMethod(EncryptionMethod.AES);
+        p.setAesKeyStrength(AesKeyStrength.KEY_STRENGTH_256);
+        p.setFileNameInZip(entryName);
+        p.setLastModifiedFileTime(modifiedMillis);
+        return p;
+    }
+
+    /**
+     * A name safe as a ZIP entry and a download name: no folders, no control characters, none of the
+     * characters Windows refuses, not empty; everything else as it is (leading and trailing spaces,
+     * any Unicode: zip4j marks the name UTF-8).
+     */
     public static String entryName(String name) {
-        String clean = name.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").strip();
-        if (clean.isEmpty() || clean.equals(".") || clean.equals("..")) return "file";
+        String clean = name.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}\u0085\u2028\u2029]", "_");
+        if (clean.isBlank() || clean.equals(".") || clean.equals("..")) return "file";
         return clean;
+    }
+
+    /**
+     * A Content-Disposition for downloading {@code name} (RFC 6266): {@code filename*} the name in
+     * UTF-8, percent-encoded (RFC 5987), and {@code filename} an ASCII fallback for old clients.
+     */
+    public static String contentDisposition(String name) {
+        String ascii = name.replaceAll("[^A-Za-z0-9._ ()\\[\\]+-]", "_");
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char ch = (char) (b & 0xff);
+            boolean attrChar = ch < 0x80 && (Character.isLetterOrDigit(ch) || "!#$&+-.^_`|~".indexOf(ch) >= 0);
+            encoded.append(attrChar ? String.valueOf(ch) : String.format("%%%02X", b & 0xff));
+        }
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 }

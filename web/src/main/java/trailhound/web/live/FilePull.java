@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import trailhound.protocol.Message;
 import trailhound.protocol.Protocol;
@@ -43,8 +44,15 @@ public final class FilePull {
     public record Pulled(String agentPath, long size, String sha256, int resumes) {}
 
     /** A transfer that cannot complete: the message says why and what to do. */
-    public static final class PullException extends IOException {
+    public static class PullException extends IOException {
         public PullException(String message) {
+            super(message);
+        }
+    }
+
+    /** A transfer stopped because it was cancelled. */
+    public static final class CancelledException extends PullException {
+        public CancelledException(String message) {
             super(message);
         }
     }
@@ -64,25 +72,43 @@ public final class FilePull {
     }
 
     /**
-     * Pulls {@code path} from the endpoint's agent into {@code destination} (written first as
-     * {@code destination.part}, which a later pull of the same file continues from).
+     * Pulls {@code path} from the endpoint's agent into {@code destination}, written first as
+     * {@code destination.part}. The part is kept only while the pull can still resume it: through cuts
+     * while the agent comes back within the reconnect wait; a pull that fails or is cancelled deletes it.
      *
      * @param maxBytes the largest file accepted
      * @param progress told after every chunk
+     * @param cancelled asked between chunks and while waiting for the agent; true stops the pull
+     * @throws CancelledException when {@code cancelled} said so
      * @throws PullException when the file is larger than {@code maxBytes}, changes while it is copied, does
      *     not match its SHA-256, or the agent stays away longer than the reconnect wait
      * @throws AgentRequests.RequestException when the agent refuses (rules, no such file) or is too old
      */
-    public Pulled pull(String endpoint, String path, Path destination, long maxBytes, Consumer<Progress> progress) throws IOException {
+    public Pulled pull(String endpoint, String path, Path destination, long maxBytes, Consumer<Progress> progress,
+            BooleanSupplier cancelled) throws IOException {
+        Path part = destination.resolveSibling(destination.getFileName() + ".part");
+        try {
+            return pullOnce(endpoint, path, destination, part, maxBytes, progress, cancelled);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(part); // nothing resumes it now: a later pull is a new transfer
+            throw e;
+        }
+    }
+
+    private static void checkCancelled(BooleanSupplier cancelled, String what) throws CancelledException {
+        if (cancelled.getAsBoolean()) throw new CancelledException("the transfer of " + what + " was cancelled");
+    }
+
+    private Pulled pullOnce(String endpoint, String path, Path destination, Path part, long maxBytes, Consumer<Progress> progress,
+            BooleanSupplier cancelled) throws IOException {
         Message.FileInfo first = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, path, false),
-                Message.FileInfo.class, CHUNK_TIMEOUT), new int[1]);
+                Message.FileInfo.class, CHUNK_TIMEOUT), new int[1], cancelled, path);
         if (first.size() > maxBytes) { // before the agent spends time hashing it
             throw new PullException(first.path() + " is " + first.size() + " bytes, more than the server's size cap of " + maxBytes
                     + " bytes: raise it (serve --evidence-max-size) or copy the file off the endpoint another way");
         }
         Message.FileInfo info = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, first.path(), true),
-                Message.FileInfo.class, STAT_TIMEOUT), new int[1]);
-        Path part = destination.resolveSibling(destination.getFileName() + ".part");
+                Message.FileInfo.class, STAT_TIMEOUT), new int[1], cancelled, path);
         Files.createDirectories(destination.getParent());
         int[] resumes = {0};
         long received = Files.exists(part) ? Files.size(part) : 0;
@@ -97,6 +123,7 @@ public final class FilePull {
         long outageSince = 0;
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             while (received < info.size()) {
+                checkCancelled(cancelled, info.path());
                 while (inFlight.size() < WINDOW && asked < info.size()) {
                     long offset = asked;
                     int length = (int) Math.min(Protocol.CHUNK_BYTES, info.size() - offset);
@@ -115,7 +142,7 @@ public final class FilePull {
                     inFlight.clear(); // asked on a connection that is gone: asked again from what is held
                     asked = received;
                     if (outageSince == 0) outageSince = System.nanoTime();
-                    awaitAgent(endpoint, e, outageSince, resumes);
+                    awaitAgent(endpoint, e, outageSince, resumes, cancelled, info.path());
                     continue;
                 }
                 long offset = received;
@@ -148,7 +175,8 @@ public final class FilePull {
     }
 
     /** Asks; after a cut (disconnected, offline, no answer) waits for the agent to come back and asks again. */
-    private <T> T retrying(String endpoint, Ask<T> ask, int[] resumes) throws PullException {
+    private <T> T retrying(String endpoint, Ask<T> ask, int[] resumes, BooleanSupplier cancelled, String path)
+            throws PullException {
         long outageSince = 0;
         while (true) {
             try {
@@ -156,7 +184,7 @@ public final class FilePull {
             } catch (AgentRequests.RequestException e) {
                 if (!e.retryable()) throw e;
                 if (outageSince == 0) outageSince = System.nanoTime();
-                awaitAgent(endpoint, e, outageSince, resumes);
+                awaitAgent(endpoint, e, outageSince, resumes, cancelled, path);
             }
         }
     }
@@ -165,11 +193,15 @@ public final class FilePull {
      * After a cut: counts it and waits for the agent to be connected again; fails when the outage begun at
      * {@code outageSince} (nanoTime) has lasted longer than the reconnect wait.
      */
-    private void awaitAgent(String endpoint, AgentRequests.RequestException e, long outageSince, int[] resumes) throws PullException {
+    private void awaitAgent(String endpoint, AgentRequests.RequestException e, long outageSince, int[] resumes,
+            BooleanSupplier cancelled, String path) throws PullException {
         long deadline = outageSince + reconnectWait.toNanos();
         if (e.code() != AgentRequests.Code.TIMEOUT) resumes[0]++;
         try {
-            while (!requests.online(endpoint) && System.nanoTime() < deadline) Thread.sleep(250);
+            while (!requests.online(endpoint) && System.nanoTime() < deadline) {
+                checkCancelled(cancelled, path);
+                Thread.sleep(250);
+            }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new PullException("the transfer from " + endpoint + " was interrupted (the server is stopping)");

@@ -261,7 +261,10 @@ public final class LiveConnections implements AutoCloseable {
     public Optional<View> openOn(Scope scope, String endpoint) {
         List<Entry> entries;
         synchronized (this) {
-            entries = byId.values().stream().filter(e -> e.endpoint.equals(endpoint) && e.state.open()).toList();
+            // the caller's own only: an administrator following a grid's folder icon must not act through, and be audited
+            // as, a read-only user's connection
+            String user = scope.caller().user();
+            entries = byId.values().stream().filter(e -> e.endpoint.equals(endpoint) && e.user.equals(user) && e.state.open()).toList();
         }
         return entries.isEmpty() || !scope.sees(endpoint) ? Optional.empty() : Optional.of(view(entries.getLast()));
     }

@@ -121,7 +121,18 @@ public final class LiveFiles {
 
     /** A page of a folder as the API and the page show it. */
     public record Folder(String connection, String endpoint, String path, String parent, List<String> roots, String sort, boolean descending,
-            int page, int pages, long total, List<Entry> entries) {}
+            int page, int pages, long total, List<Entry> entries) {
+        /** Whether {@code page} is past the last one: no entries to show, the last page to offer. */
+        public boolean pastLast() {
+            return page > pages;
+        }
+
+        /** What a page past the last says; null on any other. */
+        public String pastLastMessage() {
+            return !pastLast() ? null : "there is nothing at page " + page + ": " + path + " has " + total + (total == 1 ? " entry" : " entries")
+                    + " in " + pages + (pages == 1 ? " page" : " pages") + "; the last is page " + pages;
+        }
+    }
 
     /** One entry; {@code path} the entry's whole path on the endpoint. */
     public record Entry(String name, String path, String type, Long size, Long created, Long modified, String permissions, String owner,
@@ -146,7 +157,10 @@ public final class LiveFiles {
         if (!order.equals("asc") && !order.equals("desc")) throw new BadRequest("parameter 'order' must be asc or desc, not '" + order + "'");
         Message.Listing l;
         try {
-            l = requests.ask(v.endpoint(), id -> new Message.ListFiles(id, path, sort, order.equals("desc"), (page - 1) * PAGE_SIZE, PAGE_SIZE),
+            // a page far past any folder's end (page=3000000) is asked as the largest offset the protocol carries: the agent
+            // answers the total and no entries, and the caller is told which page is the last
+            int offset = (int) Math.min((page - 1L) * PAGE_SIZE, Integer.MAX_VALUE - PAGE_SIZE);
+            l = requests.ask(v.endpoint(), id -> new Message.ListFiles(id, path, sort, order.equals("desc"), offset, PAGE_SIZE),
                     Message.Listing.class, LIST_TIMEOUT);
         } catch (AgentRequests.RequestException e) {
             scope.audit("live.files.list", v.endpoint(), AuditLog.FAILED, (path == null ? "(root)" : path) + ": " + e.getMessage());
@@ -185,6 +199,48 @@ public final class LiveFiles {
     }
 
     /**
+     * A path carried through an HTML form losslessly: the UTF-8 of the agent's name in base64url. A form
+     * field would not do, since browsers send every line break as CRLF (a name with {@code \n} or
+     * {@code \r} would name another file).
+     */
+    public static String carried(String path) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The path of a form: {@code path64} (see {@link #carried}) when sent, else {@code path} as typed; null when neither. */
+    private static String formPath(Context http) {
+        String b64 = http.formParam("path64");
+        if (b64 == null || b64.isBlank()) return pathOrNull(http.formParam("path"));
+        try {
+            return pathOrNull(new String(java.util.Base64.getUrlDecoder().decode(b64.strip()), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("field 'path64' must be the path's UTF-8 in base64url, as the Browse file system page sends it");
+        }
+    }
+
+    /**
+     * A name or path as a person reads it: control characters (a line break, a carriage return, a tab...)
+     * as their visible symbols ({@code ␊ ␍ ␉}), so that a name cannot break a line or pass for another.
+     * The character U+FFFD marks bytes that were not UTF-8 on the endpoint.
+     */
+    public static String shown(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            if (c < 0x20) b.appendCodePoint(0x2400 + c);
+            else if (c == 0x7f) b.append('\u2421');
+            else if (c == 0x85 || c == 0x2028 || c == 0x2029) b.append('\u2424');
+            else b.appendCodePoint(c);
+        });
+        return b.toString();
+    }
+
+    /** Whether {@link #shown} changes {@code s}, or it holds U+FFFD: the page marks such a name. */
+    public static boolean unusual(String s) {
+        return s != null && (!shown(s).equals(s) || s.indexOf('\ufffd') >= 0);
+    }
+
+    /**
      * A path as given, never trimmed: {@code "dup "} and {@code "dup"} are two files (a trailing
      * space is a known way to hide one); null when blank.
      */
@@ -207,6 +263,11 @@ public final class LiveFiles {
         body.put("pages", f.pages());
         body.put("page_size", PAGE_SIZE);
         body.put("total", f.total());
+        if (f.pastLast()) {
+            body.put("message", f.pastLastMessage());
+            body.put("last_page", "/api/v1/live/connections/" + Format.url(f.connection()) + "/files?path=" + Format.url(f.path()) + "&sort="
+                    + f.sort() + "&order=" + (f.descending() ? "desc" : "asc") + "&page=" + f.pages());
+        }
         List<Map<String, Object>> entries = new ArrayList<>();
         for (Entry e : f.entries()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -256,6 +317,18 @@ public final class LiveFiles {
 
         public String bytes(Long n) {
             return n == null ? "" : trailhound.web.evidence.EvidencePages.bytes(n);
+        }
+
+        public String shown(String s) {
+            return LiveFiles.shown(s);
+        }
+
+        public boolean unusual(String s) {
+            return LiveFiles.unusual(s);
+        }
+
+        public String carried(String path) {
+            return LiveFiles.carried(path);
         }
 
         public String time(Long millis) {
@@ -309,10 +382,13 @@ public final class LiveFiles {
     private void evidenceJson(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = pathOrNull(ctx.jsonBody(http).path("path").asText(null));
-        if (path == null) throw new BadRequest("send {\"path\": \"/the/file\"}: the file on the endpoint to keep as evidence");
-        requireOnline(v.endpoint());
-        EvidenceFile f = transfers.start(scope, v.endpoint(), path);
+        com.fasterxml.jackson.databind.JsonNode given = ctx.jsonBody(http).path("path");
+        String path = given.isTextual() ? pathOrNull(given.asText()) : null;
+        if (path == null) {
+            throw new BadRequest("send {\"path\": \"/the/file\"}: the file on the endpoint to keep as evidence, as a string"
+                    + (given.isMissingNode() || given.isNull() ? "" : ", not " + given));
+        }
+        EvidenceFile f = transfers.start(scope, v.endpoint(), checkedFile(scope, v, path));
         http.status(202).header("Location", "/api/v1/evidence/" + f.id()).json(Map.of("evidence_id", f.id(), "state", f.state().label()));
     }
 
@@ -323,13 +399,29 @@ public final class LiveFiles {
         }
     }
 
+    /**
+     * {@code path} as given (a link keeps its own name), once the agent has said it is a regular file the
+     * rules allow: a folder, a missing or relative path is refused now (400, 404, 403 with the agent's
+     * reason), not accepted and then failed in the background. Refusals are audited.
+     */
+    private String checkedFile(Scope scope, LiveConnections.View v, String path) {
+        requireOnline(v.endpoint());
+        scope.require(trailhound.access.Action.INVESTIGATE);
+        try {
+            requests.ask(v.endpoint(), id -> new Message.StatFile(id, path, false), Message.FileInfo.class, ACT_TIMEOUT);
+            return path;
+        } catch (AgentRequests.RequestException e) {
+            scope.audit("evidence.fetch", v.endpoint(), AuditLog.FAILED, path + ": " + e.getMessage());
+            throw http(e);
+        }
+    }
+
     private void evidenceForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = pathOrNull(http.formParam("path"));
+        String path = formPath(http);
         if (path == null) throw new BadRequest("choose a file to keep as evidence");
-        requireOnline(v.endpoint());
-        EvidenceFile f = transfers.start(scope, v.endpoint(), path);
+        EvidenceFile f = transfers.start(scope, v.endpoint(), checkedFile(scope, v, path));
         http.redirect("/evidence/files?new=" + f.id());
     }
 
@@ -346,9 +438,9 @@ public final class LiveFiles {
         if (path == null) throw new BadRequest("choose a file to delete");
         String back = "/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path));
         ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Delete a file").forEndpoint(v.endpoint()), "Delete a file",
-                "Delete " + path + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence first"
-                        + " if it may matter.", "/live/connections/" + Format.url(v.id()) + "/files/delete", Map.of("path", path),
-                "Delete " + path, back));
+                "Delete " + shown(path) + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence"
+                        + " first if it may matter.", "/live/connections/" + Format.url(v.id()) + "/files/delete", Map.of("path64",
+                        carried(path)), "Delete " + shown(path), back));
     }
 
     /** The folder holding {@code path}: {@code /} for {@code /x}, {@code C:\\} for {@code C:\\x}. */
@@ -386,11 +478,11 @@ public final class LiveFiles {
     private void deleteForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = pathOrNull(http.formParam("path"));
+        String path = formPath(http);
         if (path == null) throw new BadRequest("choose a file to delete");
         Message.Done done = delete(scope, v, path);
         http.redirect("/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path)) + "&notice="
-                + Format.url(done.detail()));
+                + Format.url(shown(done.detail())));
     }
 
     // --- kill

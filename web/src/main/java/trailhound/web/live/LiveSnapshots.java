@@ -33,10 +33,16 @@ import trailhound.web.evidence.EvidencePages;
  *     by {@code GET /api/v1/snapshots}): {@code {"id", "endpoint", "user", "started_at", "state" (copying,
  *     transferring, checking, ingesting, done, failed), "received", "size", "resumes", "name",
  *     "captured_at", "snapshot", "events_read", "events_added", "reason", "ended_at", "url"}}.
+ *     409 while a capture of the endpoint is under way (naming it), 422 when the agent's recorder database
+ *     holds no events (a replay agent records nothing of its own).
+ * <li>{@code POST /api/v1/snapshots/captures/{capture_id}/cancel}: stops a capture while it is copied or
+ *     transferred (the analyst who started it or an administrator; audited); it ends {@code cancelled} and
+ *     keeps nothing; 202 with the capture, 409 once it is being checked and ingested or has ended.
  * <li>{@code GET /live/connections/{id}/snapshot}: the confirmation (Yes / No) or the refusal;
  *     {@code POST} starts it and opens Saved Evidence &gt; Snapshot captures;
  *     {@code GET /endpoints/{endpoint}/live/snapshot} (the grid's Capture snapshot) opens a connection when none is.
- * <li>{@code GET /evidence/captures}: the captures by endpoint, with their progress.
+ * <li>{@code GET /evidence/captures}: the captures by endpoint, with their progress; {@code POST
+ *     /evidence/captures/{capture_id}/cancel} its Cancel button.
  * </ul>
  */
 public final class LiveSnapshots {
@@ -59,6 +65,26 @@ public final class LiveSnapshots {
         routes.post("/live/connections/{id}/snapshot", Action.INVESTIGATE, s::startForm);
         routes.get("/endpoints/{endpoint}/live/snapshot", Action.INVESTIGATE, s::fromEndpoint);
         routes.get("/evidence/captures", Action.VIEW, s::page);
+        routes.post("/api/v1/snapshots/captures/{id}/cancel", Action.INVESTIGATE, s::cancelJson);
+        routes.post("/evidence/captures/{id}/cancel", Action.INVESTIGATE, s::cancelForm);
+    }
+
+    private SnapshotCaptures.Capture cancel(Context http) {
+        String id = http.pathParam("id");
+        try {
+            return captures.cancel(ctx.scope(http), id).orElseThrow(() -> new NotFoundResponse("no capture '" + id
+                    + "' among those you may see; GET /api/v1/snapshots lists them"));
+        } catch (IllegalStateException e) {
+            throw new HttpResponseException(409, e.getMessage());
+        }
+    }
+
+    private void cancelJson(Context http) {
+        http.status(HttpStatus.ACCEPTED).json(json(cancel(http)));
+    }
+
+    private void cancelForm(Context http) {
+        http.redirect("/evidence/captures?new=" + Format.url(cancel(http).id()));
     }
 
     /** The caller's open connection {@code {id}}; 404 when unknown or not the caller's, 409 when closed. */
@@ -111,6 +137,10 @@ public final class LiveSnapshots {
             throw http(e);
         } catch (Snapshots.Refused e) {
             throw new HttpResponseException(507, e.getMessage());
+        } catch (SnapshotCaptures.Busy e) {
+            throw new HttpResponseException(409, e.getMessage());
+        } catch (SnapshotCaptures.NothingToCapture e) {
+            throw new HttpResponseException(422, e.getMessage());
         }
     }
 
@@ -203,7 +233,11 @@ public final class LiveSnapshots {
     }
 
     /** A capture as the page shows it: its progress in words and its grid once kept. */
-    public record Row(SnapshotCaptures.Capture capture, String progress, String grid, String started) {}
+    public record Row(SnapshotCaptures.Capture capture, String progress, String grid, String started) {
+        public boolean cancellable() {
+            return capture.stage().cancellable();
+        }
+    }
 
     /** "transferring 40 % (400 MiB of 1 GiB)", "done: 1,234 events (0 added)", "failed"... */
     static String progress(SnapshotCaptures.Capture c) {
@@ -217,6 +251,8 @@ public final class LiveSnapshots {
             case DONE -> "done: " + Format.count(c.events() == null ? 0 : c.events()) + " events, " + Format.count(c.added() == null ? 0
                     : c.added()) + " new";
             case FAILED -> "failed";
+            case CANCELLED -> "cancelled";
+            case INTERRUPTED -> "interrupted";
         };
     }
 

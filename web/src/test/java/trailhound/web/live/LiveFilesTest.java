@@ -1,6 +1,8 @@
 package trailhound.web.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,5 +33,22 @@ class LiveFilesTest {
         assertEquals("/var/x", LiveFiles.child("/var", "x"));
         assertEquals("C:\\x", LiveFiles.child("C:\\", "x"));
         assertEquals("C:\\Users\\x", LiveFiles.child("C:\\Users", "x"));
+    }
+
+    @Test
+    void shown_controlCharactersAsTheirSymbols_soANameCannotBreakALine() {
+        assertEquals("a\u240ab\u240dc\u2409d", LiveFiles.shown("a\nb\rc\td"));
+        assertEquals("plain é.txt", LiveFiles.shown("plain é.txt"));
+        assertTrue(LiveFiles.unusual("a\nb"));
+        assertTrue(LiveFiles.unusual("bad\ufffdbyte"), "bytes that were not UTF-8");
+        assertFalse(LiveFiles.unusual(" lead\\back é"));
+    }
+
+    @Test
+    void carried_isBase64urlOfTheUtf8_noCharacterAFormWouldChange() {
+        String path = "/tmp/line\nbreak\r\n é";
+        String carried = LiveFiles.carried(path);
+        assertTrue(carried.matches("[A-Za-z0-9_-]+"), carried);
+        assertEquals(path, new String(java.util.Base64.getUrlDecoder().decode(carried), java.nio.charset.StandardCharsets.UTF_8));
     }
 }

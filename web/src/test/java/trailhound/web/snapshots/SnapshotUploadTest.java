@@ -190,6 +190,52 @@ class SnapshotUploadTest {
         }
     }
 
+    /** Try-out: an upload could not be cancelled. The page's Cancel aborts the request; the server keeps nothing and audits it. */
+    @Test
+    void upload_cancelledWhileSending_leavesNothing_andIsAudited() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            String token = web.server().access().tokens().create(Caller.commandLine(), "admin", "t", 1).secret();
+            long sources = web.data().store().sources().list(null).size();
+            long size = 64L << 20;
+            InputStream abandoned = new InputStream() { // 2 MiB, then the sender gives up, as xhr.abort() does
+                long sent;
+
+                @Override
+                public int read() throws java.io.IOException {
+                    if (sent >= 2L << 20) throw new java.io.IOException("cancelled by the analyst");
+                    sent++;
+                    return 'x';
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    if (sent >= 2L << 20) throw new java.io.IOException("cancelled by the analyst");
+                    int n = (int) Math.min(len, (2L << 20) - sent);
+                    java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                    sent += n;
+                    return n;
+                }
+            };
+            HttpRequest request = HttpRequest.newBuilder(URI.create(web.server().url() + "/api/v1/snapshots?name=cancelled.log"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> abandoned), size)).build();
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> CLIENT.send(request, HttpResponse.BodyHandlers.ofString())) != null);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<String> details = List.of();
+            while (System.nanoTime() < deadline && details.isEmpty()) {
+                details = web.server().access().audit().list(new trailhound.store.AuditTrail.Filter(null, "snapshot.upload", null, null,
+                        null), 0, 100).stream().map(e -> e.event().outcome() + " " + e.event().detail()).toList();
+                Thread.sleep(50);
+            }
+            assertEquals(1, details.size(), details.toString());
+            assertTrue(details.getFirst().startsWith("failed cancelled.log: the upload stopped before its end (cancelled, or the connection"
+                    + " was cut"), details.toString());
+            assertEquals(List.of(), leftIn(web.data().root().resolve("incoming")), "nothing of it is kept");
+            assertEquals(sources, web.data().store().sources().list(null).size());
+        }
+    }
+
     @Test
     void upload_readOnlyUser_isForbidden() throws Exception {
         try (WebTestSupport web = WebTestSupport.start(dir)) {
