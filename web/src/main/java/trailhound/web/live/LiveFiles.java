@@ -110,6 +110,7 @@ public final class LiveFiles {
             case FAILED -> switch (e.agentCode() == null ? "" : e.agentCode()) {
                 case "refused" -> 403;
                 case "not_found" -> 404;
+                case "expired" -> 504;
                 case "wrong_type", "bad_request" -> 400;
                 default -> 502;
             };
