@@ -380,7 +380,7 @@ class FileSystemTest {
             String id = opened.path("connections").get(0).path("id").asText();
             var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
-                    return send("POST", "/api/v1/live/connections/" + id + "/processes/" + victim.pid() + "/kill", analyst, null);
+                    return send("POST", "/api/v1/live/connections/" + id + "/processes/" + victim.pid() + "/kill", admin, null);
                 } catch (Exception e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
