@@ -129,7 +129,8 @@ public final class AgentRequests {
 
     /**
      * As {@link #ask}, without waiting: the reply, or a {@link RequestException}, completes the future.
-     * Several may be outstanding on one agent; it answers them in the order sent.
+     * Several may be outstanding on one agent; an agent of protocol 4 may answer them out of order (reads on
+     * two threads, kills and deletes on a third), each reply carrying its request id.
      */
     public <T extends Message.Reply> CompletableFuture<T> askAsync(String endpoint, LongFunction<Message.Request> request, Class<T> type,
             Duration timeout) {
