@@ -9,13 +9,15 @@ import trailhound.store.AuditTrail;
 /**
  * The audit trail as the rest of Trailhound writes and reads it: who ({@link Caller}), when (UTC, from
  * the access layer's clock), what ({@code action}, e.g. {@code search}, {@code user.create}), on which
- * endpoint, from where, with what outcome ({@code ok}, {@code denied}, {@code failed}) and a detail
+ * endpoint, from where, with what outcome ({@code ok}, {@code denied}, {@code failed}, {@code unknown}) and a detail
  * (the query text, the changed value). Stored hash-chained by {@link AuditTrail}. Thread-safe.
  */
 public final class AuditLog {
     public static final String OK = "ok";
     public static final String DENIED = "denied";
     public static final String FAILED = "failed";
+    /** Asked of a remote agent that did not answer and may still act: whether it happened is not known. */
+    public static final String UNKNOWN = "unknown";
 
     /** The longest detail kept (a query text, a changed value); longer ones are cut and say by how much. */
     public static final int MAX_DETAIL = 4_096;

@@ -177,6 +177,8 @@ final class Agent {
             }
             connection.send(new Message.Hello(Protocol.CURRENT, VERSION));
             Message.Welcome welcome = expect(Message.Welcome.class);
+            // deadlines are on the server's clock: how far ours is from it, give or take the welcome's trip
+            serverOffset = welcome.serverTime() == null ? 0 : welcome.serverTime() - System.currentTimeMillis();
             onDemand = welcome.protocol() >= Protocol.ON_DEMAND; // an older server wants events whenever connected
             if (known.isEmpty()) {
                 if (welcome.serverPin() != null && seenPin.get() != null && !welcome.serverPin().equals(seenPin.get())) {
@@ -221,6 +223,8 @@ final class Agent {
         }
 
         private boolean onDemand;
+        /** The server's clock minus the agent's, in ms, as the welcome showed it (0 before protocol 4). */
+        private volatile long serverOffset;
         private long acknowledged;
         /** When the last ordinary batch was sent (epoch ms). */
         private long lastForwardAt;
@@ -402,9 +406,9 @@ final class Agent {
             return new Message.Heartbeat(os(), addresses(), VERSION, store.count(), store.bytes(), free, System.currentTimeMillis());
         }
 
-        /** Requests are answered on their own thread, so events keep streaming while a file is read. */
+        /** Requests are answered on their own threads, so events keep streaming while a file is read. */
         private Requests requests() {
-            if (requests == null) requests = new Requests(files, connection, log);
+            if (requests == null) requests = new Requests(files, connection::send, log, () -> System.currentTimeMillis() + serverOffset);
             return requests;
         }
 

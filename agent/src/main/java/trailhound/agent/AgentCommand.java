@@ -127,6 +127,10 @@ public final class AgentCommand implements Callable<Integer> {
             err.println("trailhound agent: --watch records this machine, which --replay does not: give one or the other");
             return 2;
         }
+        fileNameEncoding().ifPresent(warning -> {
+            err.println(java.time.Instant.now() + " agent: " + warning);
+            err.flush();
+        });
         String endpoint = name != null ? name : Agent.hostname();
         try (LocalStore store = LocalStore.open(state, storeCap, endpoint,
                 new LocalStore.RecorderLimits(recorderMaxEvents, recorderMaxBytes))) {
@@ -178,5 +182,23 @@ public final class AgentCommand implements Callable<Integer> {
                 if (recorder != null) recorder.close();
             }
         }
+    }
+
+    /*
+     * Java encodes file names with sun.jnu.encoding, which it takes from the locale at start and which
+     * -Dsun.jnu.encoding cannot change (JDK 17 to 25 ignore it on Linux). Under LC_ALL=C (a systemd unit
+     * without LANG) it is ASCII: a file named with any other character is listed with '?' in its name and
+     * cannot be opened, kept or deleted. The launcher and the unit set LC_ALL=C.UTF-8; this says so when
+     * the agent was started some other way.
+     */
+
+    /** A warning when this JVM cannot represent every file name (its file name encoding is not UTF-8), else empty. */
+    static java.util.Optional<String> fileNameEncoding() {
+        String jnu = System.getProperty("sun.jnu.encoding", "");
+        if (jnu.replace("-", "").equalsIgnoreCase("UTF8")) return java.util.Optional.empty();
+        return java.util.Optional.of("file names are encoded as " + jnu + " (from the locale: LC_ALL=" + System.getenv("LC_ALL") + ", LANG="
+                + System.getenv("LANG") + "), so files whose names hold other characters (non-ASCII) cannot be listed, kept or deleted;"
+                + " start the agent with LC_ALL=C.UTF-8 in its environment (bin/trailhound and the systemd unit do; -Dsun.jnu.encoding"
+                + " does not work)");
     }
 }

@@ -157,6 +157,39 @@ final class FileRules {
         }
     }
 
+    /**
+     * Whether a process running {@code executable} (its path as the operating system reports it, null when
+     * unknown) may be killed: its executable must lie under an allowed root and in no denied folder, as a
+     * file to delete must. An unknown executable is allowed only when the roots are the whole file system.
+     *
+     * @throws Refused saying which rule and what to do
+     */
+    void checkExecutable(long pid, String executable) throws Refused {
+        if (executable == null) {
+            if (roots.equals(wholeFileSystem())) return;
+            throw new Refused("cannot tell which executable pid " + pid + " runs (the agent may lack the permission to see it), and this"
+                    + " agent kills only processes whose executable lies under its allowed roots " + roots + "; nothing killed", false);
+        }
+        Path exe;
+        try {
+            exe = Path.of(executable.replaceFirst(" \\(deleted\\)$", "")).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new Refused("pid " + pid + " runs '" + executable + "', not a path on this endpoint; nothing killed", false);
+        }
+        try {
+            check(exe.toString(), exe);
+        } catch (Refused e) {
+            throw new Refused("pid " + pid + " runs " + exe + ", which the agent may not kill: " + e.getMessage()
+                    + " (kills obey the same roots and deny list as files); nothing killed", false);
+        }
+    }
+
+    private static List<Path> wholeFileSystem() {
+        List<Path> all = new ArrayList<>();
+        for (Path r : FileSystems.getDefault().getRootDirectories()) all.add(r);
+        return all;
+    }
+
     /** Whether {@code p} (already real) is a file system root the listing may show as such. */
     boolean isRoot(Path p) {
         return roots.contains(p);

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -19,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -28,30 +26,19 @@ import trailhound.protocol.Protocol;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
 
-/*
- * A folder of 100,000 entries: sorting needs every entry's attributes, so the agent reads the folder
- * once (one lstat per entry, ~0.5 s for 100,000 on a laptop disk) and keeps that one sorted listing for
- * LISTING_KEPT, so that the next pages of the same folder and sort come from memory; only pages travel
- * (Protocol.MAX_PAGE_ENTRIES at most), never the whole folder in one frame. One listing is kept: the
- * analyst pages through one folder at a time.
- */
-
 /**
  * Answers the server's {@link Message.Request}s (protocol 3): folder listings in pages, file
  * descriptions and chunks, deletions and kills, every path through {@link FileRules}. Kills and
  * deletions are recorded as events in the agent's store (type {@code agent}, operation {@code kill} or
- * {@code delete_file}). Thread-safe (one request at a time is the agent's use).
+ * {@code delete_file}). Thread-safe: {@link Requests} answers reads on several threads while a kill or a
+ * delete runs on another; folder reads are kept for paging by {@link Listings}.
  */
 final class FileService {
-    static final long LISTING_KEPT_MS = 60_000;
-
     private final FileRules rules;
     private final LocalStore store;
     private final String endpoint;
     private final Captures captures;
-    private Cached cached;
-
-    private record Cached(Path folder, String sort, boolean descending, List<Message.FileEntry> entries, long at) {}
+    private final Listings listings = new Listings(FileService::entry);
 
     /** @param captures the recorder copies made for the server; null where the agent has no recorder database to copy */
     FileService(FileRules rules, LocalStore store, String endpoint, Captures captures) {
@@ -62,7 +49,7 @@ final class FileService {
     }
 
     /** The reply to {@code request}: its own kind, or {@link Message.Failed} saying why not. */
-    synchronized Message.Reply answer(Message.Request request) {
+    Message.Reply answer(Message.Request request) {
         try {
             return switch (request) {
                 case Message.ListFiles r -> list(r);
@@ -102,38 +89,15 @@ final class FileService {
         if (!Files.isDirectory(folder)) {
             return failed(r, Protocol.Failure.WRONG_TYPE, folder + " is a file, not a folder: keep it as evidence to see it");
         }
-        long now = System.currentTimeMillis();
-        Cached c = cached;
-        if (c == null || !c.folder.equals(folder) || !c.sort.equals(sort) || c.descending != r.descending() || r.offset() == 0
-                || now - c.at > LISTING_KEPT_MS) {
-            c = new Cached(folder, sort, r.descending(), read(folder, sort, r.descending()), now); // the first page reads afresh
-            cached = c;
-        }
-        int from = Math.min(r.offset(), c.entries.size());
-        int to = Math.min(c.entries.size(), from + r.limit());
+        Listings.Page page = listings.page(folder, sort, r.descending(), r.offset(), r.limit());
         Path parent = rules.parent(folder);
         return new Message.Listing(r.requestId(), folder.toString(), parent == null ? null : parent.toString(),
-                rules.roots().stream().map(Path::toString).toList(), c.entries.size(), from, new ArrayList<>(c.entries.subList(from, to)));
+                rules.roots().stream().map(Path::toString).toList(), page.total(), page.offset(), page.entries());
     }
 
-    private static List<Message.FileEntry> read(Path folder, String sort, boolean descending) throws IOException {
-        List<Message.FileEntry> out = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-            for (Path p : entries) out.add(entry(p));
-        }
-        Comparator<Message.FileEntry> byName = Comparator.comparing(Message.FileEntry::name);
-        Comparator<Message.FileEntry> order = switch (sort) {
-            case "type" -> Comparator.comparing(Message.FileEntry::type);
-            case "size" -> Comparator.comparing(Message.FileEntry::size, Comparator.nullsFirst(Comparator.naturalOrder()));
-            case "created" -> Comparator.comparing(Message.FileEntry::created, Comparator.nullsFirst(Comparator.naturalOrder()));
-            case "modified" -> Comparator.comparing(Message.FileEntry::modified, Comparator.nullsFirst(Comparator.naturalOrder()));
-            case "permissions" -> Comparator.comparing(Message.FileEntry::permissions, Comparator.nullsFirst(Comparator.naturalOrder()));
-            case "owner" -> Comparator.comparing(Message.FileEntry::owner, Comparator.nullsFirst(Comparator.naturalOrder()));
-            default -> byName;
-        };
-        order = order.thenComparing(byName);
-        out.sort(descending ? order.reversed() : order);
-        return out;
+    /** How many times a folder was read from disk for a listing (tests: paging reads none). */
+    int directoryReads() {
+        return listings.directoryReads();
     }
 
     /** An entry's own attributes: a symbolic link is described, not followed. */
@@ -223,6 +187,7 @@ final class FileService {
         }
         ProcessHandle p = found.get();
         String path = p.info().command().orElse(null);
+        rules.checkExecutable(r.pid(), path); // the allowed roots bound kills as they bound deletes
         if (r.expectedPath() != null && path != null && !path.equals(r.expectedPath())) {
             return failed(r, Protocol.Failure.REFUSED, "pid " + r.pid() + " now runs " + path + ", not " + r.expectedPath()
                     + ": the process has ended and its pid was reused; nothing killed");

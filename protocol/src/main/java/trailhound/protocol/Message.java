@@ -33,6 +33,13 @@ import java.util.Objects;
  * failed {request_id, ...}
  * </pre>
  *
+ * <p>Version 4, deadlines: {@code welcome} carries {@code server_time}, and {@code delete_file} and
+ * {@code kill_process} a {@code deadline} (server clock, epoch ms): the agent refuses such a request with
+ * {@code failed {code: "expired"}} when its turn comes after the deadline, so a kill or delete the server
+ * gave up on never happens later. Long requests (hashing, chunks, listings, captures) no longer hold
+ * kills and deletes up: the agent answers them on separate threads. The shapes are version 3's plus
+ * those optional fields, so a server of 4 talks with an agent of 3 (whose kills it cannot withdraw).
+ *
  * <p>Version 2, streaming on demand and catch-up newest first: an agent sends events only after the
  * server's {@link Start} (an analyst opened a live connection on its endpoint, or the endpoint is in a
  * computer group set to stream) and until its {@link Stop}. What waited in its store is sent newest
@@ -109,9 +116,16 @@ public sealed interface Message {
     /**
      * The server's answer to an accepted {@link Hello}: the version the conversation uses and the
      * pin of the server's TLS key ({@code sha256/<base64>} of its DER SubjectPublicKeyInfo; null on
-     * plain HTTP), which an enrolling agent compares with the key it saw in the handshake.
+     * plain HTTP), which an enrolling agent compares with the key it saw in the handshake. Version 4:
+     * {@code serverTime}, the server's clock when it sent this (epoch ms UTC), from which the agent
+     * reads request deadlines on its own clock (null before version 4).
      */
-    record Welcome(int protocol, String serverPin) implements Message {}
+    record Welcome(int protocol, String serverPin, Long serverTime) implements Message {
+        /** Before version 4: no clock. */
+        public Welcome(int protocol, String serverPin) {
+            this(protocol, serverPin, null);
+        }
+    }
 
     /**
      * A new agent asks to join with an enrolment {@code token} ({@code te_...}); {@code name} is the
@@ -212,6 +226,15 @@ public sealed interface Message {
     /** Version 3: something the server asks of the agent; answered by one {@link Reply} with the same {@code requestId}. */
     sealed interface Request extends Message {
         long requestId();
+
+        /**
+         * Version 4: when the server stops waiting for this request (epoch ms UTC, the server's clock, which
+         * the agent offsets by what {@link Welcome#serverTime} showed); an agent whose turn to carry it out
+         * comes later answers {@link Failed} {@code expired} and does nothing. Null: none (reads; before 4).
+         */
+        default Long deadline() {
+            return null;
+        }
     }
 
     /** Version 3: the agent's answer to the {@link Request} with the same {@code requestId}. */
@@ -289,17 +312,29 @@ public sealed interface Message {
 
     /**
      * Version 3: delete a regular file or an empty folder, on behalf of {@code user} (recorded in the
-     * agent's event); answered by {@link Done} naming the resolved path deleted.
+     * agent's event); answered by {@link Done} naming the resolved path deleted. Version 4: with a
+     * {@code deadline} (see {@link Request#deadline}).
      */
-    record DeleteFile(long requestId, String path, String user) implements Request {}
+    record DeleteFile(long requestId, String path, String user, Long deadline) implements Request {
+        /** Without a deadline (version 3). */
+        public DeleteFile(long requestId, String path, String user) {
+            this(requestId, path, user, null);
+        }
+    }
 
     /**
      * Version 3: kill process {@code pid} (forcibly: SIGKILL on Linux) on behalf of {@code user}; when
      * {@code expectedPath} is given and the pid now runs another executable (its pid reused), refused.
      * The agent records an event for it (type {@code agent}, operation {@code kill}). Answered by
-     * {@link Done}.
+     * {@link Done}. Version 4: with a {@code deadline} (see {@link Request#deadline}); refused unless the
+     * process's executable lies under the agent's allowed roots and in no denied folder.
      */
-    record KillProcess(long requestId, long pid, String expectedPath, String user) implements Request {}
+    record KillProcess(long requestId, long pid, String expectedPath, String user, Long deadline) implements Request {
+        /** Without a deadline (version 3). */
+        public KillProcess(long requestId, long pid, String expectedPath, String user) {
+            this(requestId, pid, expectedPath, user, null);
+        }
+    }
 
     /** A request carried out; {@code detail} says what was done (a path deleted, a process killed). */
     record Done(long requestId, String detail) implements Reply {}

@@ -25,13 +25,18 @@ import trailhound.schema.Field;
  */
 public final class Protocol {
     /** The version this build speaks. Raise it when a message changes shape; keep reading the previous one. */
-    public static final int CURRENT = 3;
+    public static final int CURRENT = 4;
     /** The oldest version a server of this build accepts. */
     public static final int OLDEST_ACCEPTED = Math.max(1, CURRENT - 1);
     /** The first version that streams on demand ({@link Message.Start}, {@link Message.Stop}) and catches up newest first. */
     public static final int ON_DEMAND = 2;
     /** The first version that answers requests: the file system, kill ({@link Message.Request}). */
     public static final int FILES = 3;
+    /**
+     * The first version whose state-changing requests ({@link Message.DeleteFile}, {@link Message.KillProcess})
+     * carry a deadline the agent honours, and whose {@link Message.Welcome} gives the server's clock.
+     */
+    public static final int DEADLINES = 4;
     /**
      * Most bytes in one {@link Message.FileChunk}: 1 MiB, 1.4 M characters once in base64, far below
      * {@link #MAX_FRAME_CHARS}; a 1 GB file is a thousand round trips.
@@ -54,7 +59,9 @@ public final class Protocol {
         /** The operating system refused (permissions) or an I/O error. */
         IO,
         /** The request is malformed. */
-        BAD_REQUEST;
+        BAD_REQUEST,
+        /** Version 4: the request reached the agent, or its turn came, after its deadline: not carried out. */
+        EXPIRED;
 
         public String code() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -61,6 +61,23 @@ class ProtocolTest {
     }
 
     @Test
+    void version4_deadlinesAndServerTime_roundTrip_version3ShapesUnchanged() {
+        List<Message> all = List.of(new Message.Welcome(4, null, 1_700_000_000_000L),
+                new Message.DeleteFile(4, "/x", "ana", 1_700_000_030_000L), new Message.KillProcess(5, 42, null, "ana", 1_700_000_030_000L),
+                new Message.Failed(5, Protocol.Failure.EXPIRED.code(), "too late"));
+        for (Message m : all) assertEquals(m, Protocol.decode(Protocol.encode(m)));
+        assertEquals(1_700_000_030_000L, ((Message.Request) all.get(2)).deadline());
+        assertEquals(null, new Message.ReadFile(1, "/x", 0, 1).deadline(), "reads carry no deadline");
+        assertEquals("{\"type\":\"kill_process\",\"request_id\":5,\"pid\":42,\"user\":\"ana\"}",
+                Protocol.encode(new Message.KillProcess(5, 42, null, "ana")), "without a deadline: version 3's shape");
+        assertEquals("{\"type\":\"welcome\",\"protocol\":3}", Protocol.encode(new Message.Welcome(3, null)));
+        assertEquals(new Message.DeleteFile(4, "/x", "ana"), Protocol.decode("{\"type\":\"delete_file\",\"request_id\":4,\"path\":\"/x\",\"user\":\"ana\"}"));
+        assertEquals("expired", Protocol.Failure.EXPIRED.code());
+        assertTrue(Protocol.accepts(Protocol.FILES), "an agent of protocol 3 is still accepted");
+        assertEquals(4, Protocol.CURRENT);
+    }
+
+    @Test
     void accepts_currentAndPreviousOnly() {
         assertTrue(Protocol.accepts(Protocol.CURRENT));
         assertTrue(Protocol.accepts(Protocol.OLDEST_ACCEPTED));

@@ -329,8 +329,19 @@ class FileSystemTest {
     @Test
     @Order(6)
     void kill_byAnAnalyst_endsTheProcess_isAuditedAndRecordedAsAnEvent() throws Exception {
-        Process victim = new ProcessBuilder("sleep", "600").start();
+        Process elsewhere = new ProcessBuilder("sleep", "600").start();
+        Path sleep = Path.of(elsewhere.info().command().orElseThrow());
+        Path underRoot = Files.copy(sleep, Files.createDirectories(tree.resolve("bin")).resolve("sleep"),
+                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Process victim = new ProcessBuilder(underRoot.toString(), "600").start();
         try {
+            // try-out: a restricted agent killed /usr/bin/sleep anywhere; kills obey the allowed roots as deletes do
+            HttpResponse<String> outsideRoots = send("POST", "/api/v1/live/connections/" + connection + "/processes/" + elsewhere.pid()
+                    + "/kill", analyst, null);
+            assertEquals(403, outsideRoots.statusCode(), outsideRoots.body());
+            assertTrue(outsideRoots.body().contains("outside the agent's allowed roots"), outsideRoots.body());
+            assertTrue(elsewhere.isAlive(), "a process whose executable lies outside the allowed roots is not killed");
+
             String path = victim.info().command().orElseThrow();
             killedFrom = path;
             assertEquals(403, status("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill", readOnly, null));
@@ -349,23 +360,72 @@ class FileSystemTest {
             assertEquals(404, status("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill", analyst, null));
         } finally {
             victim.destroyForcibly();
+            elsewhere.destroyForcibly();
         }
     }
 
     @Test
     @Order(7)
-    void agentOfProtocol2_isAccepted_butToldItIsTooOldForTheFileSystem() throws Exception {
+    void agentOfProtocol3_unansweredKill_isOutcomeUnknown_protocol4_getsADeadline_protocol2_isRefused() throws Exception {
         try (RawAgent raw = new RawAgent(port)) {
             raw.send(new Message.Hello(2, "0.0.9"));
-            assertEquals(2, raw.next(Message.Welcome.class).protocol());
-            raw.send(new Message.Enrol(enrolmentToken(), "old-01", "h", "os", "a00000000000000f2", "V".repeat(43)));
+            Message.Error old = raw.next(Message.Error.class);
+            assertEquals("version", old.code());
+            assertTrue(old.message().contains("upgrade the agent"), old.message());
+        }
+        // try-out: a kill an agent could not withdraw was audited failed and the page said "try again"; it ran later
+        Process victim = new ProcessBuilder("sleep", "600").start();
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.send(new Message.Hello(3, "0.0.9"));
+            Message.Welcome welcome = raw.next(Message.Welcome.class);
+            assertEquals(3, welcome.protocol());
+            assertEquals(null, welcome.serverTime(), "protocol 3: the welcome's shape is unchanged");
+            raw.send(new Message.Enrol(enrolmentToken(), "old-03", "h", "os", "a00000000000000f3", "V".repeat(43)));
             raw.next(Message.Enrolled.class);
             raw.next(Message.Authenticated.class);
-            JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"old-01\"]}"));
+            JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"old-03\"]}"));
             String id = opened.path("connections").get(0).path("id").asText();
-            HttpResponse<String> r = send("GET", "/api/v1/live/connections/" + id + "/files", admin, null);
-            assertEquals(409, r.statusCode(), r.body());
-            assertTrue(r.body().contains("speaks protocol 2, too old for the file system; upgrade it"), r.body());
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return send("POST", "/api/v1/live/connections/" + id + "/processes/" + victim.pid() + "/kill", admin, null);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            raw.await(Message.KillProcess.class);
+            raw.close(); // the agent is cut off before it answers: it may still kill later, as agents of protocol 3 do
+            HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+            assertEquals(504, r.statusCode(), r.body());
+            assertTrue(r.body().contains("outcome unknown") && r.body().contains("may still carry it out later"), r.body());
+            assertFalse(r.body().contains("try again"), r.body());
+            assertTrue(audit("live.process.kill").stream().anyMatch(e -> e.outcome().equals("unknown") && e.detail().contains("outcome unknown")),
+                    audit("live.process.kill").toString());
+        } finally {
+            victim.destroyForcibly();
+        }
+        try (RawAgent raw = new RawAgent(port)) {
+            raw.send(new Message.Hello(4, "0.2.0"));
+            Message.Welcome welcome = raw.next(Message.Welcome.class);
+            assertTrue(welcome.serverTime() != null && Math.abs(welcome.serverTime() - System.currentTimeMillis()) < 3_600_000, welcome.toString());
+            raw.send(new Message.Enrol(enrolmentToken(), "new-04", "h", "os", "a00000000000000f4", "W".repeat(43)));
+            raw.next(Message.Enrolled.class);
+            raw.next(Message.Authenticated.class);
+            JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"new-04\"]}"));
+            String id = opened.path("connections").get(0).path("id").asText();
+            long before = System.currentTimeMillis();
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return send("DELETE", "/api/v1/live/connections/" + id + "/files?path=" + q("/no/such/file"), admin, null);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Message.DeleteFile delete = raw.await(Message.DeleteFile.class);
+            assertTrue(delete.deadline() != null && delete.deadline() >= before + 30_000, delete.toString());
+            raw.send(new Message.Failed(delete.requestId(), "expired", "its turn came after its deadline: not carried out"));
+            HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+            assertEquals(504, r.statusCode(), r.body());
+            assertTrue(r.body().contains("not carried out"), r.body());
         }
     }
 
@@ -442,8 +502,8 @@ class FileSystemTest {
             assertEquals("deleted " + tree.toRealPath().resolve("doomed.txt"), driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
             assertFalse(Files.exists(doomed));
 
-            // kill from a confirmation naming the process and the host
-            Process victim = new ProcessBuilder("sleep", "600").start();
+            // kill from a confirmation naming the process and the host (its executable under the allowed root)
+            Process victim = new ProcessBuilder(tree.resolve("bin").resolve("sleep").toString(), "600").start();
             try {
                 String exe = victim.info().command().orElseThrow();
                 driver.get("https://127.0.0.1:" + port + "/endpoints/" + ENDPOINT + "/live/kill?pid=" + victim.pid() + "&path=" + q(exe));
@@ -467,8 +527,9 @@ class FileSystemTest {
             folder.click();
             assertEquals("Browse file system: " + ENDPOINT + " (" + java.net.InetAddress.getLocalHost().getHostName() + ")",
                     driver.findElement(org.openqa.selenium.By.tagName("h1")).getText());
-            assertTrue(driver.findElement(org.openqa.selenium.By.id("files-error")).getText().contains("outside the agent's allowed roots"),
-                    "the killed process's folder is outside this agent's root");
+            List<String> inFolder = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).stream()
+                    .map(tr -> tr.getAttribute("data-name")).toList();
+            assertEquals(List.of("sleep"), inFolder, "the folder holding the killed process's executable, under the allowed root");
         } finally {
             driver.quit();
         }
@@ -635,6 +696,74 @@ class FileSystemTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no row shown as " + shown));
     }
 
+    @Test
+    @Order(13)
+    void agentUnderLcAllC_throughTheLauncher_listsAndKeepsNonAsciiNames_withoutTheLauncher_saysItCannot() throws Exception {
+        Path names = Files.createDirectories(tmp.resolve("names"));
+        Files.writeString(names.resolve("café-ü.txt"), "non-ASCII name");
+        Files.writeString(names.resolve("日本語.txt"), "CJK name");
+        // the real bin/trailhound, beside a jar of this build: the launcher finds nothing newer to rebuild
+        Path repo = Path.of("").toAbsolutePath().getParent();
+        Path launcher = Files.createDirectories(tmp.resolve("launcher"));
+        Files.createDirectories(launcher.resolve("bin"));
+        for (String f : List.of("trailhound", "find-jdk.sh")) {
+            Files.copy(repo.resolve("bin").resolve(f), launcher.resolve("bin").resolve(f), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, "trailhound.app.Main");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, java.util.Arrays.stream(
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")).split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toUri().toString()).collect(java.util.stream.Collectors.joining(" ")));
+        Path jar = Files.createDirectories(launcher.resolve("app/target")).resolve("trailhound.jar");
+        new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest).close();
+
+        ProcessBuilder pb = new ProcessBuilder(launcher.resolve("bin/trailhound").toString(), "agent", "--server", "https://127.0.0.1:" + port,
+                "--state", tmp.resolve("state-utf").toString(), "--token", enrolmentToken(), "--name", "utf-01", "--allow-root", names.toString(),
+                "--poll-interval", "60000");
+        pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+        pb.environment().put("LC_ALL", "C"); // a systemd unit without LANG, or a minimal container
+        pb.environment().put("JAVA_HOME", Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().getParent().toString());
+        pb.environment().put("TRAILHOUND_JAVA_OPTS", "-Xmx256m");
+        Process utf = pb.redirectErrorStream(true).redirectOutput(tmp.resolve("agent-utf.log").toFile()).start();
+        try {
+            waitFor("the launched agent online", () -> {
+                if (!utf.isAlive()) throw new AssertionError("the launched agent exited: " + read(tmp.resolve("agent-utf.log")));
+                return api("GET", "/api/v1/live/endpoints?q=utf-01", admin, null).contains("\"online\":true");
+            });
+            JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"utf-01\"]}"));
+            String id = opened.path("connections").get(0).path("id").asText();
+            JsonNode listing = JSON.readTree(api("GET", "/api/v1/live/connections/" + id + "/files?path=" + q(names.toString()), admin, null));
+            List<String> listed = new ArrayList<>();
+            listing.path("entries").forEach(e -> listed.add(e.path("name").asText()));
+            assertEquals(List.of("café-ü.txt", "日本語.txt"), listed, read(tmp.resolve("agent-utf.log")));
+            JsonNode started = JSON.readTree(api("POST", "/api/v1/live/connections/" + id + "/files/evidence", admin,
+                    JSON.writeValueAsString(java.util.Map.of("path", names.resolve("café-ü.txt").toString()))));
+            JsonNode kept = waitForEvidence(started.path("evidence_id").asLong(), admin);
+            assertEquals("complete", kept.path("state").asText(), kept.toString());
+            assertEquals(sha256(Files.newInputStream(names.resolve("café-ü.txt"))), kept.path("sha256").asText());
+            assertFalse(read(tmp.resolve("agent-utf.log")).contains("file names are encoded as"), read(tmp.resolve("agent-utf.log")));
+        } finally {
+            utf.destroy();
+            if (!utf.waitFor(30, TimeUnit.SECONDS)) utf.destroyForcibly().waitFor();
+        }
+
+        // started some other way under LC_ALL=C, the agent says at once that it cannot reach such names
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "trailhound.agent.AgentMain",
+                "--server", "https://127.0.0.1:1", "--state", tmp.resolve("state-ascii").toString(), "--token", "te_unused"));
+        ProcessBuilder plain = new ProcessBuilder(command);
+        plain.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+        plain.environment().put("LC_ALL", "C");
+        Process ascii = plain.redirectErrorStream(true).redirectOutput(tmp.resolve("agent-ascii.log").toFile()).start();
+        try {
+            waitFor("the agent's warning", () -> read(tmp.resolve("agent-ascii.log")).contains("file names are encoded as ANSI_X3.4-1968"));
+            assertTrue(read(tmp.resolve("agent-ascii.log")).contains("start the agent with LC_ALL=C.UTF-8"), read(tmp.resolve("agent-ascii.log")));
+        } finally {
+            ascii.destroyForcibly().waitFor();
+        }
+    }
+
     // --- helpers
 
     private JsonNode evidence(long id, String token) {
@@ -659,6 +788,16 @@ class FileSystemTest {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    private List<trailhound.store.AuditTrail.Event> audit(String action) throws IOException {
+        List<trailhound.store.AuditTrail.Event> out = new ArrayList<>();
+        try (DataDir dir = DataDir.open(data)) {
+            Access.over(dir, Clock.systemUTC()).audit().forEach(e -> {
+                if (e.event().action().equals(action)) out.add(e.event());
+            });
+        }
+        return out;
     }
 
     private List<String> auditDetails(String action) throws IOException {

@@ -59,6 +59,16 @@ final class RawAgent implements AutoCloseable {
         return type.cast(in);
     }
 
+    /** The next message of {@code type}, skipping others (start, stop); fails on a close or after 30 s. */
+    <T extends Message> T await(Class<T> type) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Object in = inbound.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (type.isInstance(in)) return type.cast(in);
+            if (in == null || in instanceof String) throw new AssertionError("expected " + type.getSimpleName() + ", got " + in);
+        }
+    }
+
     /** Hello, then the server's welcome. */
     Message.Welcome hello() throws Exception {
         send(new Message.Hello(Protocol.CURRENT, "test"));

@@ -41,7 +41,12 @@ public final class AgentRequests {
         /** The agent's connection ended before it answered. */
         DISCONNECTED,
         /** The agent answered {@link Message.Failed}: {@link RequestException#agentCode()} says why. */
-        FAILED
+        FAILED,
+        /**
+         * A kill or delete got no answer from an agent older than {@link trailhound.protocol.Protocol#DEADLINES}:
+         * it cannot be withdrawn, so it may still be carried out later; whether it was is unknown.
+         */
+        UNKNOWN
     }
 
     /** A request that got no reply of its kind. */
@@ -124,7 +129,8 @@ public final class AgentRequests {
 
     /**
      * As {@link #ask}, without waiting: the reply, or a {@link RequestException}, completes the future.
-     * Several may be outstanding on one agent; it answers them in the order sent.
+     * Several may be outstanding on one agent; an agent of protocol 4 may answer them out of order (reads on
+     * two threads, kills and deletes on a third), each reply carrying its request id.
      */
     public <T extends Message.Reply> CompletableFuture<T> askAsync(String endpoint, LongFunction<Message.Request> request, Class<T> type,
             Duration timeout) {
@@ -152,6 +158,21 @@ public final class AgentRequests {
         return p.reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((got, thrown) -> {
             pending.remove(id);
             Throwable error = thrown instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : thrown;
+            boolean action = r instanceof Message.DeleteFile || r instanceof Message.KillProcess;
+            int protocol = sent.get().protocol();
+            if (action && protocol < trailhound.protocol.Protocol.DEADLINES
+                    && (error instanceof TimeoutException || error instanceof RequestException e && e.code() == Code.DISCONNECTED)) {
+                throw new RequestException(Code.UNKNOWN, null, "outcome unknown: the agent of " + endpoint + " did not answer"
+                        + (error instanceof TimeoutException ? " within " + timeout.toSeconds() + " s" : " before it disconnected")
+                        + ", and it speaks protocol " + protocol + ", which cannot withdraw a request: it may still carry it out later."
+                        + " Check the endpoint before asking again; an agent of protocol " + trailhound.protocol.Protocol.DEADLINES
+                        + " or later never acts after the server stops waiting");
+            }
+            if (error instanceof TimeoutException && action) {
+                throw new RequestException(Code.TIMEOUT, null, "the agent of " + endpoint + " did not answer within " + timeout.toSeconds()
+                        + " s; it refuses the request once its deadline has passed, so it will not happen later: check the endpoint"
+                        + " and try again");
+            }
             if (error instanceof TimeoutException) {
                 throw new RequestException(Code.TIMEOUT, null, "the agent of " + endpoint + " did not answer within " + timeout.toSeconds()
                         + " s; it may be busy or its connection slow: try again");

@@ -250,7 +250,7 @@ public final class AgentSocket {
         }
         c.protocol = hello.protocol();
         c.stage = Stage.ADMISSION;
-        ctx.send(Protocol.encode(new Message.Welcome(hello.protocol(), serverPin)));
+        ctx.send(Protocol.encode(new Message.Welcome(hello.protocol(), serverPin, hello.protocol() >= Protocol.DEADLINES ? System.currentTimeMillis() : null)));
     }
 
     private void admission(WsContext ctx, Conversation c, Message m) throws IOException {

@@ -52,6 +52,11 @@ public final class LiveFiles {
     static final int PAGE_SIZE = 1_000;
     static final Duration LIST_TIMEOUT = Duration.ofSeconds(60);
     static final Duration ACT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long past a kill's or delete's deadline the server still waits: an agent that began just before
+     * it has this long to answer, so a "failed" is never said of something done.
+     */
+    static final Duration DEADLINE_GRACE = Duration.ofSeconds(5);
 
     private final WebContext ctx;
     private final LiveConnections connections;
@@ -101,15 +106,26 @@ public final class LiveFiles {
     private static HttpResponseException http(AgentRequests.RequestException e) {
         int status = switch (e.code()) {
             case OFFLINE, DISCONNECTED, TOO_OLD -> 409;
-            case TIMEOUT -> 504;
+            case TIMEOUT, UNKNOWN -> 504;
             case FAILED -> switch (e.agentCode() == null ? "" : e.agentCode()) {
                 case "refused" -> 403;
                 case "not_found" -> 404;
+                case "expired" -> 504;
                 case "wrong_type", "bad_request" -> 400;
                 default -> 502;
             };
         };
         return new HttpResponseException(status, e.getMessage());
+    }
+
+    /** When an agent must have begun a kill or delete asked now (epoch ms, this server's clock), or refuse it. */
+    private static long deadline() {
+        return System.currentTimeMillis() + ACT_TIMEOUT.toMillis();
+    }
+
+    /** An action's audit outcome: unknown when an old agent may still carry it out. */
+    private static String outcome(AgentRequests.RequestException e) {
+        return e.code() == AgentRequests.Code.UNKNOWN ? AuditLog.UNKNOWN : AuditLog.FAILED;
     }
 
     private String host(String endpoint) {
@@ -456,12 +472,12 @@ public final class LiveFiles {
 
     private Message.Done delete(Scope scope, LiveConnections.View v, String path) {
         try {
-            Message.Done done = requests.ask(v.endpoint(), id -> new Message.DeleteFile(id, path, scope.caller().user()), Message.Done.class,
-                    ACT_TIMEOUT);
+            Message.Done done = requests.ask(v.endpoint(), id -> new Message.DeleteFile(id, path, scope.caller().user(), deadline()),
+                    Message.Done.class, ACT_TIMEOUT.plus(DEADLINE_GRACE));
             scope.audit("live.files.delete", v.endpoint(), AuditLog.OK, done.detail());
             return done;
         } catch (AgentRequests.RequestException e) {
-            scope.audit("live.files.delete", v.endpoint(), AuditLog.FAILED, path + ": " + e.getMessage());
+            scope.audit("live.files.delete", v.endpoint(), outcome(e), path + ": " + e.getMessage());
             throw http(e);
         }
     }
@@ -513,12 +529,12 @@ public final class LiveFiles {
 
     private Message.Done kill(Scope scope, LiveConnections.View v, long pid, String path) {
         try {
-            Message.Done done = requests.ask(v.endpoint(), id -> new Message.KillProcess(id, pid, path, scope.caller().user()),
-                    Message.Done.class, ACT_TIMEOUT);
+            Message.Done done = requests.ask(v.endpoint(), id -> new Message.KillProcess(id, pid, path, scope.caller().user(), deadline()),
+                    Message.Done.class, ACT_TIMEOUT.plus(DEADLINE_GRACE));
             scope.audit("live.process.kill", v.endpoint(), AuditLog.OK, done.detail());
             return done;
         } catch (AgentRequests.RequestException e) {
-            scope.audit("live.process.kill", v.endpoint(), AuditLog.FAILED, "pid " + pid + (path == null ? "" : " (" + path + ")") + ": "
+            scope.audit("live.process.kill", v.endpoint(), outcome(e), "pid " + pid + (path == null ? "" : " (" + path + ")") + ": "
                     + e.getMessage());
             throw http(e);
         }

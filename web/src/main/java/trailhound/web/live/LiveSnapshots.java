@@ -103,7 +103,7 @@ public final class LiveSnapshots {
     private static HttpResponseException http(AgentRequests.RequestException e) {
         return new HttpResponseException(switch (e.code()) {
             case OFFLINE, DISCONNECTED, TOO_OLD -> 409;
-            case TIMEOUT -> 504;
+            case TIMEOUT, UNKNOWN -> 504;
             case FAILED -> "bad_request".equals(e.agentCode()) ? 409 : 502;
         }, e.getMessage());
     }

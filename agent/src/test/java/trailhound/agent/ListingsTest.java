@@ -1,0 +1,51 @@
+package trailhound.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.protocol.Message;
+
+/** Try-out of issue 16: two analysts paging one big folder with different sorts re-read it at every page. */
+class ListingsTest {
+    @TempDir Path tmp;
+
+    @Test
+    void twoSortsAlternatingPages_readTheFolderOnce_inTheRightOrders() throws Exception {
+        Path big = Files.createDirectories(tmp.resolve("big"));
+        for (int i = 0; i < 3_000; i++) Files.write(big.resolve(String.format("f%05d.txt", i)), new byte[i % 7]);
+        Path folder = big.toRealPath();
+        FileService files = new FileService(FileRules.of(List.of(), List.of(), tmp.resolve("state")), null, "web-01", null);
+
+        List<String> byName = new ArrayList<>();
+        List<Message.FileEntry> bySizeDesc = new ArrayList<>();
+        for (int page = 0; page < 3; page++) {
+            byName.addAll(names(list(files, folder, "name", false, page * 1_000)));
+            bySizeDesc.addAll(list(files, folder, "size", true, page * 1_000).entries());
+        }
+        assertEquals(1, files.directoryReads(), "one read of the folder served both sorts, every page");
+        assertEquals(3_000, byName.size());
+        assertEquals(byName.stream().sorted().toList(), byName);
+        Comparator<Message.FileEntry> size = Comparator.comparing(Message.FileEntry::size);
+        List<Message.FileEntry> expected = bySizeDesc.stream().sorted(size.thenComparing(Message.FileEntry::name).reversed()).toList();
+        assertEquals(expected, bySizeDesc, "descending, ties by name reversed too");
+
+        Files.createFile(big.resolve("new.txt"));
+        Files.setLastModifiedTime(big, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertEquals(3_001, list(files, folder, "name", false, 0).total(), "a first page sees a folder that changed");
+        assertEquals(2, files.directoryReads());
+    }
+
+    private static Message.Listing list(FileService files, Path folder, String sort, boolean descending, int offset) {
+        return (Message.Listing) files.answer(new Message.ListFiles(1, folder.toString(), sort, descending, offset, 1_000));
+    }
+
+    private static List<String> names(Message.Listing l) {
+        return l.entries().stream().map(Message.FileEntry::name).toList();
+    }
+}
