@@ -85,15 +85,15 @@ public final class SavedEvidence {
      *
      * @throws AccessDeniedException for a read-only user
      * @throws UnknownEndpointException for an endpoint the caller may not see or without index
-     * @throws IllegalArgumentException for no uids, more than {@value #MAX_EVENTS}, uids the endpoint has
+     * @throws AccessException for no uids, more than {@value #MAX_EVENTS}, uids the endpoint has
      *         no event of (named), or a bad note or tag
      */
     public Item saveEvents(String endpoint, List<String> eventUids, String note, List<String> tags) throws IOException {
         scope.require(Action.INVESTIGATE);
         List<String> uids = List.copyOf(new LinkedHashSet<>(eventUids));
-        if (uids.isEmpty()) throw new IllegalArgumentException("no events to save: give the event_uid of at least one event");
+        if (uids.isEmpty()) throw new AccessException("no events to save: give the event_uid of at least one event");
         if (uids.size() > MAX_EVENTS) {
-            throw new IllegalArgumentException(uids.size() + " events selected; an item holds at most " + MAX_EVENTS
+            throw new AccessException(uids.size() + " events selected; an item holds at most " + MAX_EVENTS
                     + ": save fewer, or export the result instead");
         }
         List<String> cleanTags = tags(tags);
@@ -109,7 +109,7 @@ public final class SavedEvidence {
         }
         List<String> missing = uids.stream().filter(u -> !found.containsKey(u)).toList();
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException(endpoint + " has no event with event_uid " + String.join(", ", missing.stream().limit(5)
+            throw new AccessException(endpoint + " has no event with event_uid " + String.join(", ", missing.stream().limit(5)
                     .toList()) + (missing.size() > 5 ? " and " + (missing.size() - 5) + " more" : "") + ": take the uids from a search");
         }
         List<Event> events = uids.stream().map(found::get).toList();
@@ -126,20 +126,20 @@ public final class SavedEvidence {
      *
      * @throws AccessDeniedException for a read-only user
      * @throws UnknownEndpointException for an endpoint the caller may not see
-     * @throws IllegalArgumentException when the endpoint has no event of that process, or a bad note or tag
+     * @throws AccessException when the endpoint has no event of that process, or a bad note or tag
      */
     public Item saveProcess(String endpoint, String processKey, String note, List<String> tags) throws IOException {
         scope.require(Action.INVESTIGATE);
         List<String> cleanTags = tags(tags);
         checkNote(note);
-        if (processKey == null || processKey.isBlank()) throw new IllegalArgumentException("no process_key: name the process to save");
+        if (processKey == null || processKey.isBlank()) throw new AccessException("no process_key: name the process to save");
         List<Event> events = new ArrayList<>();
         try (IndexBackend.Lease lease = scope.index(endpoint)) {
             Query query = new TermQuery(new Term(IndexFields.term(Field.PROCESS_KEY), IndexFields.normalize(processKey)));
             lease.index().export(query, EventSort.parse("ts"), MAX_PROCESS_EVENTS, events::add);
         }
         if (events.isEmpty()) {
-            throw new IllegalArgumentException(endpoint + " has no event of process_key " + processKey
+            throw AccessException.unknown(endpoint + " has no event of process_key " + processKey
                     + ": take the key from the process page or a search");
         }
         Event start = events.stream().filter(e -> "process".equals(e.type()) && "start".equals(e.operation())).findFirst()
@@ -155,13 +155,13 @@ public final class SavedEvidence {
      *
      * @throws AccessDeniedException for a read-only user
      * @throws UnknownEndpointException for an endpoint the caller may not see
-     * @throws IllegalArgumentException for a snapshot the endpoint does not have, or a bad note or tag
+     * @throws AccessException for a snapshot the endpoint does not have, or a bad note or tag
      */
     public Item saveSnapshot(String endpoint, String snapshotId, String note, List<String> tags) throws IOException {
         scope.require(Action.INVESTIGATE);
         List<String> cleanTags = tags(tags);
         checkNote(note);
-        SnapshotInfo s = scope.snapshot(endpoint, snapshotId).orElseThrow(() -> new IllegalArgumentException(endpoint
+        SnapshotInfo s = scope.snapshot(endpoint, snapshotId).orElseThrow(() -> AccessException.unknown(endpoint
                 + " has no snapshot " + snapshotId + ": GET /api/v1/endpoints/" + endpoint + "/snapshots lists them"));
         String title = s.id() + ", " + s.eventCount() + " events, " + Event.formatTime(s.firstTs()) + " to " + Event.formatTime(s.lastTs());
         long id = items().save(Kind.SNAPSHOT, endpoint, title, s.id(), note, cleanTags, List.of(), scope.caller().user(), clock.millis());
@@ -214,7 +214,7 @@ public final class SavedEvidence {
      * ({@code endpoint}, {@code file_path}, and {@code hash_sha256} once its transfer completed); a
      * snapshot item none. Not audited (a look, as a search is not per page).
      *
-     * @throws IllegalArgumentException when there is no such item among those the caller may see
+     * @throws AccessException when there is no such item among those the caller may see
      */
     public List<Map<String, String>> events(long id) {
         Item item = find(id).orElseThrow(() -> unknown(id));
@@ -231,12 +231,12 @@ public final class SavedEvidence {
         };
     }
 
-    /** The item's kind (event, process, file or snapshot). @throws IllegalArgumentException as {@link #events} */
+    /** The item's kind (event, process, file or snapshot). @throws AccessException as {@link #events} */
     public Kind kind(long id) {
         return find(id).orElseThrow(() -> unknown(id)).kind();
     }
 
-    /** The item's endpoint. @throws IllegalArgumentException as {@link #events} */
+    /** The item's endpoint. @throws AccessException as {@link #events} */
     public String endpoint(long id) {
         return find(id).orElseThrow(() -> unknown(id)).endpoint();
     }
@@ -262,7 +262,7 @@ public final class SavedEvidence {
      * Replaces the item's note and tags; audited.
      *
      * @throws AccessDeniedException for a read-only user
-     * @throws IllegalArgumentException for an unknown item, a bad note or tag
+     * @throws AccessException for an unknown item, a bad note or tag
      */
     public Item describe(long id, String note, List<String> tags) {
         scope.require(Action.INVESTIGATE);
@@ -279,7 +279,7 @@ public final class SavedEvidence {
      * Removes the item and its copies; audited.
      *
      * @throws AccessDeniedException unless the caller saved it or is an administrator
-     * @throws IllegalArgumentException for an unknown item
+     * @throws AccessException for an unknown item
      */
     public void remove(long id) throws IOException {
         scope.require(Action.INVESTIGATE);
@@ -314,8 +314,8 @@ public final class SavedEvidence {
         return scope.caller().role() == Role.ADMINISTRATOR || scope.sees(item.endpoint());
     }
 
-    private static IllegalArgumentException unknown(long id) {
-        return new IllegalArgumentException("no evidence " + id + " among the items you may see; GET /api/v1/evidence lists them");
+    private static AccessException unknown(long id) {
+        return AccessException.unknown("no evidence " + id + " among the items you may see; GET /api/v1/evidence lists them");
     }
 
     private static Map<String, String> fields(String json) {
@@ -328,7 +328,7 @@ public final class SavedEvidence {
 
     private static void checkNote(String note) {
         if (note != null && note.length() > MAX_NOTE) {
-            throw new IllegalArgumentException("the note has " + note.length() + " characters; at most " + MAX_NOTE);
+            throw new AccessException("the note has " + note.length() + " characters; at most " + MAX_NOTE);
         }
     }
 
@@ -341,12 +341,12 @@ public final class SavedEvidence {
             String s = t == null ? "" : t.strip();
             if (s.isEmpty()) continue;
             if (s.length() > MAX_TAG || s.chars().anyMatch(Character::isISOControl)) {
-                throw new IllegalArgumentException("tag '" + s.replaceAll("\\p{Cntrl}", "?") + "': a tag is at most " + MAX_TAG
+                throw new AccessException("tag '" + s.replaceAll("\\p{Cntrl}", "?") + "': a tag is at most " + MAX_TAG
                         + " characters, none of them control characters");
             }
             if (seen.add(s)) out.add(s);
         }
-        if (out.size() > MAX_TAGS) throw new IllegalArgumentException(out.size() + " tags; an item carries at most " + MAX_TAGS);
+        if (out.size() > MAX_TAGS) throw new AccessException(out.size() + " tags; an item carries at most " + MAX_TAGS);
         return out;
     }
 }

@@ -130,8 +130,9 @@ class SavedEvidenceTest {
     void anItemOutsideOnesGroups_isLikeOneThatDoesNotExist() throws Exception {
         Item item = as("ana").saveEvents(endpoint, List.of(events("*", 1).getFirst().uid()), null, List.of());
         assertTrue(as("hal").list(EvidenceItems.Filter.ALL).isEmpty());
-        IllegalArgumentException seen = assertThrows(IllegalArgumentException.class, () -> as("hal").events(item.id()));
-        IllegalArgumentException never = assertThrows(IllegalArgumentException.class, () -> as("hal").events(987_654));
+        AccessException seen = assertThrows(AccessException.class, () -> as("hal").events(item.id()));
+        AccessException never = assertThrows(AccessException.class, () -> as("hal").events(987_654));
+        assertTrue(seen.isUnknown());
         assertEquals(never.getMessage().replace("evidence 987654 ", "evidence ID "),
                 seen.getMessage().replace("evidence " + item.id() + " ", "evidence ID "));
         assertThrows(UnknownEndpointException.class, () -> as("hal").saveEvents(endpoint, List.of("x"), null, List.of()));
@@ -177,7 +178,7 @@ class SavedEvidenceTest {
     @Test
     void saveEvents_refusesUidsTheEndpointDoesNotHave_namingThem() throws Exception {
         String uid = events("*", 1).getFirst().uid();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        AccessException e = assertThrows(AccessException.class,
                 () -> as("ana").saveEvents(endpoint, List.of(uid, "no-such-uid"), null, List.of()));
         assertTrue(e.getMessage().contains("no-such-uid"), e.getMessage());
         assertTrue(as("ana").list(EvidenceItems.Filter.ALL).isEmpty(), "nothing saved");

@@ -53,7 +53,8 @@ final class Migrations {
                     Migrations::evidenceFiles),
             new Migration(15, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections),
             new Migration(16, "saved evidence items: events, processes, files and snapshots kept with notes, tags and copies",
-                    Migrations::evidenceItems));
+                    Migrations::evidenceItems),
+            new Migration(17, "export jobs: a job's request (what an export writes), kept with it", Migrations::jobSpec));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -431,6 +432,14 @@ final class Migrations {
               PRIMARY KEY (item_id, position))""");
         exec(c, "INSERT INTO evidence_items(id, kind, endpoint, title, reference, created_by, created_at, updated_at)"
                 + " SELECT id, 'file', endpoint, name, path, created_by, created_at, created_at FROM evidence_files ORDER BY id");
+    }
+
+    /**
+     * jobs.spec: what a job was asked to do, as JSON its kind reads (an export: endpoints, query, time
+     * window, snapshot, rows chosen, row limit); null for re-index jobs, whose parts say it all.
+     */
+    private static void jobSpec(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE jobs ADD COLUMN spec TEXT");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,
