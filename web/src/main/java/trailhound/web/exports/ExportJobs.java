@@ -76,8 +76,20 @@ public final class ExportJobs implements AutoCloseable {
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
+    /** Called after each row an export writes (tests stop an export at a known row with it). */
+    interface RowHook {
+        void written(long id, long rows) throws IOException;
+    }
+
+    private final RowHook hook;
+
     /** Cleans up after a stopped server (unfinished exports failed, their parts removed) and starts {@code threads} workers. */
     public ExportJobs(DataDir data, QueryLanguage language, long liveMaxRows, int threads) {
+        this(data, language, liveMaxRows, threads, (id, rows) -> {});
+    }
+
+    ExportJobs(DataDir data, QueryLanguage language, long liveMaxRows, int threads, RowHook hook) {
+        this.hook = hook;
         if (liveMaxRows < 1) throw new IllegalArgumentException("the live export row limit must be at least 1, not " + liveMaxRows);
         this.data = data;
         this.jobs = data.store().jobs();
@@ -186,7 +198,7 @@ public final class ExportJobs implements AutoCloseable {
                             // uids are matched as lower-case terms: only the exact ones chosen are written
                             if (uids != null && !uids.contains(event.uid())) return;
                             zip.write(event);
-                            rows.incrementAndGet();
+                            hook.written(id, rows.incrementAndGet());
                             if (System.nanoTime() - lastWrite[0] > 1_000_000_000L) { // progress and a cancel from elsewhere, each second
                                 lastWrite[0] = System.nanoTime();
                                 jobs.progress(id, endpointsDone[0], rows.get());
