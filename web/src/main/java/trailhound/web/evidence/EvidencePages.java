@@ -62,7 +62,17 @@ public final class EvidencePages {
 
     private void page(Context http) {
         var scope = ctx.scope(http);
-        List<Row> rows = scope.evidence().list().stream().map(f -> new Row(f, f.size() == null ? "" : bytes(f.size()),
+        // the tabs' filters (SavedEvidencePages): endpoint, who kept it, a tag given to its item
+        String endpoint = http.queryParam("endpoint");
+        String user = http.queryParam("user");
+        String tag = http.queryParam("tag");
+        java.util.Set<Long> tagged = tag == null || tag.isBlank() ? null : scope.savedEvidence().list(new trailhound.store.EvidenceItems.Filter(
+                trailhound.store.EvidenceItems.Kind.FILE, null, tag.strip(), null)).stream().map(trailhound.store.EvidenceItems.Item::id)
+                .collect(java.util.stream.Collectors.toSet());
+        List<Row> rows = scope.evidence().list().stream()
+                .filter(f -> endpoint == null || endpoint.isBlank() || f.endpoint().equals(endpoint.strip()))
+                .filter(f -> user == null || user.isBlank() || f.createdBy().equals(user.strip()))
+                .filter(f -> tagged == null || tagged.contains(f.id())).map(f -> new Row(f, f.size() == null ? "" : bytes(f.size()),
                 trailhound.web.Format.utc(f.createdAt()), transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""))).toList();
         ctx.render(http, "evidence/files.jte", new FilesPage(ctx.chrome(http, "Saved evidence: files"), rows,
                 scope.may(Action.EXPORT), http.queryParam("new")));

@@ -174,4 +174,28 @@ class SavedEvidenceApiTest {
             assertTrue(grid.contains("id=\"save-evidence\"") && grid.contains("class=\"pick-row\""), "the grid offers Save as evidence");
         }
     }
+
+    @Test
+    void aKeptFile_isAnItemToo_taggedAndFilteredOnTheFilesTab_readAsItsPathAndHash() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            var files = web.data().store().evidenceFiles();
+            long id = files.begin(E, "C:\\Users\\bob\\dropper.exe", "dropper.exe", "admin", WebTestSupport.T0);
+            files.complete(id, "C:\\Users\\bob\\dropper.exe", 3, "ab".repeat(32), WebTestSupport.T0 + 1);
+            var edited = web.postJson("/api/v1/evidence/" + id, "{\"note\":\"stage 1\",\"tags\":[\"dropper\"]}");
+            assertEquals(200, edited.statusCode(), edited.body());
+            assertEquals("file", json(edited.body()).path("kind").asText());
+            JsonNode items = json(web.get("/api/v1/evidence?kind=file").body()).path("items");
+            assertEquals(1, items.size());
+            assertEquals(id, items.get(0).path("id").asLong());
+            assertEquals(id, json(web.get("/api/v1/evidence").body()).path("files").get(0).path("id").asLong(), "the file API as before");
+            JsonNode events = json(web.get("/api/v1/evidence/" + id + "/events").body()).path("events");
+            assertEquals("C:\\Users\\bob\\dropper.exe", events.get(0).path("file_path").asText());
+            assertEquals("ab".repeat(32), events.get(0).path("hash_sha256").asText());
+
+            assertTrue(web.get("/evidence/files?tag=dropper").body().contains("data-id=\"" + id + "\""));
+            assertFalse(web.get("/evidence/files?tag=other").body().contains("data-id=\"" + id + "\""));
+            assertFalse(web.get("/evidence/files?user=nobody").body().contains("data-id=\"" + id + "\""));
+            assertTrue(web.get("/evidence/files?endpoint=" + E).body().contains("data-id=\"" + id + "\""));
+        }
+    }
 }
