@@ -231,6 +231,16 @@ public final class SavedEvidence {
         };
     }
 
+    /**
+     * As {@link #events} for an event or process item, its first {@code limit} events only (to link
+     * them without reading thousands).
+     */
+    public List<Map<String, String>> events(long id, int limit) {
+        Item item = find(id).orElseThrow(() -> unknown(id));
+        if (item.kind() != Kind.EVENT && item.kind() != Kind.PROCESS) return events(id);
+        return items().events(id, limit).stream().map(SavedEvidence::fields).toList();
+    }
+
     /** The item's kind (event, process, file or snapshot). @throws AccessException as {@link #events} */
     public Kind kind(long id) {
         return find(id).orElseThrow(() -> unknown(id)).kind();

@@ -126,6 +126,12 @@ public final class EvidenceItems {
                 rs -> rs.getString(1), id));
     }
 
+    /** The item's first {@code limit} events as saved, each a JSON object. */
+    public List<String> events(long id, int limit) {
+        return db.read("read evidence events", c -> Sql.list(c, "SELECT fields FROM evidence_events WHERE item_id = ? ORDER BY position"
+                + " LIMIT ?", rs -> rs.getString(1), id, limit));
+    }
+
     /** Replaces the note and the tags; false when there is no such item. */
     public boolean describe(long id, String note, List<String> tags, long at) {
         return db.write("update evidence", c -> {

@@ -23,7 +23,6 @@ import trailhound.access.SavedEvidence;
 import trailhound.access.Scope;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
-import trailhound.store.EvidenceFiles;
 import trailhound.store.EvidenceItems;
 import trailhound.store.EvidenceItems.Item;
 import trailhound.store.EvidenceItems.Kind;
@@ -141,8 +140,8 @@ public final class SavedEvidencePages {
         String base = "/endpoints/" + Format.segment(i.endpoint());
         return switch (i.kind()) {
             case EVENT -> {
-                List<String> uids = scope.savedEvidence().events(i.id()).stream().map(m -> m.get(Field.EVENT_UID.canonicalName()))
-                        .filter(java.util.Objects::nonNull).limit(100).toList();
+                List<String> uids = scope.savedEvidence().events(i.id(), 100).stream()
+                        .map(m -> m.get(Field.EVENT_UID.canonicalName())).filter(java.util.Objects::nonNull).toList();
                 yield base + "/events?q=" + Format.url(String.join(" OR ", uids.stream().map(u -> "event_uid:" + quoted(u)).toList()));
             }
             case PROCESS -> base + "/process/" + Format.segment(i.reference());
@@ -381,10 +380,5 @@ public final class SavedEvidencePages {
         }
         return scope.savedEvidence().list(new EvidenceItems.Filter(k, blankToNull(http.queryParam("endpoint")),
                 blankToNull(http.queryParam("tag")), blankToNull(http.queryParam("user")))).stream().map(SavedEvidencePages::json).toList();
-    }
-
-    /** The file row's hash for a file item, for pages. */
-    static String sha256(Scope scope, Item i) {
-        return scope.savedEvidence().file(i).map(EvidenceFiles.EvidenceFile::sha256).orElse(null);
     }
 }
