@@ -116,6 +116,7 @@ public final class Evidence {
         }
         java.nio.file.Files.deleteIfExists(location(f.id()));
         java.nio.file.Files.deleteIfExists(location(f.id()).resolveSibling(f.id() + ".part"));
+        data.store().evidenceItems().remove(f.id()); // the item and its file row
         files().delete(f.id());
         scope.audit("evidence.delete", f.endpoint(), AuditLog.OK, "evidence file " + f.id() + ": " + f.path() + " (" + f.state().label()
                 + (f.sha256() == null ? "" : ", SHA-256 " + f.sha256()) + ")");

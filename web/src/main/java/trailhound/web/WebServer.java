@@ -69,6 +69,7 @@ public final class WebServer implements AutoCloseable {
     private LiveConnections connections;
     private trailhound.web.evidence.EvidenceTransfers evidence;
     private trailhound.web.live.SnapshotCaptures captures;
+    private trailhound.web.exports.ExportJobs exports;
 
     private WebServer(Javalin app, String host, boolean https, ServerConnector redirecting, Optional<String> initialAdminPassword,
             Access access, java.util.List<Routes.Rule> routes, ReputationService reputation, ReindexJobs jobs, CliApi handOff,
@@ -126,6 +127,8 @@ public final class WebServer implements AutoCloseable {
         trailhound.web.live.SnapshotCaptures captures = new trailhound.web.live.SnapshotCaptures(agentSocket.requests(),
                 new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.snapshotReserveBytes(),
                 data.store().snapshotCaptures());
+        trailhound.web.exports.ExportJobs exports = new trailhound.web.exports.ExportJobs(data,
+                trailhound.query.QueryLanguage.withClock(options.clock()), options.liveExportMaxRows(), 1);
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
@@ -156,6 +159,8 @@ public final class WebServer implements AutoCloseable {
             LiveApi.register(routes, ctx, connections);
             trailhound.web.live.LiveFiles.register(routes, ctx, connections, agentSocket.requests(), evidence);
             trailhound.web.evidence.EvidencePages.register(routes, ctx, evidence);
+            trailhound.web.evidence.SavedEvidencePages.register(routes, ctx);
+            trailhound.web.exports.ExportPages.register(routes, ctx, exports);
             config.routes.after(http -> analystActivity(http, connections));
             agentSocket.register(config);
             JobPages.register(routes, ctx, jobs);
@@ -170,6 +175,7 @@ public final class WebServer implements AutoCloseable {
             connections.close();
             evidence.close();
             captures.close();
+            exports.close();
             closeQuietly(live, e);
             throw e;
         }
@@ -185,6 +191,7 @@ public final class WebServer implements AutoCloseable {
         server.connections = connections;
         server.evidence = evidence;
         server.captures = captures;
+        server.exports = exports;
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -319,6 +326,7 @@ public final class WebServer implements AutoCloseable {
                 if (connections != null) connections.close();
                 if (evidence != null) evidence.close();
                 if (captures != null) captures.close();
+                if (exports != null) exports.close();
                 closeQuietly(live, null);
             }
         }
