@@ -31,7 +31,7 @@ class IocTreeTest {
                 + " OR registry_key:*\\\\CurrentVersion\\\\Run* OR (path:*\\\\svcmon.exe OR path:*/svcmon.exe) OR ip:fe80::1)",
                 tree.toQuery());
         QueryLanguage.parse(tree.toQuery()); // valid text
-        assertEquals(5, tree.items().size());
+        assertEquals(6, tree.items().size());
     }
 
     @Test
