@@ -30,6 +30,8 @@ public final class Store {
     private final LiveAgents liveAgents;
     private final EvidenceFiles evidenceFiles;
     private final WebSessions webSessions;
+    private final Iocs iocs;
+    private final Alerts alerts;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -46,6 +48,8 @@ public final class Store {
         this.liveAgents = new LiveAgents(db);
         this.evidenceFiles = new EvidenceFiles(db);
         this.webSessions = new WebSessions(db);
+        this.iocs = new Iocs(db);
+        this.alerts = new Alerts(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -161,6 +165,16 @@ public final class Store {
     }
 
     /** Signed-in browsers, kept across restarts. */
+    /** IOCs: indicator trees, their authors and alert switches. */
+    public Iocs iocs() {
+        return iocs;
+    }
+
+    /** Alerts raised by IOCs and policies, with the events they name and their state. */
+    public Alerts alerts() {
+        return alerts;
+    }
+
     public WebSessions webSessions() {
         return webSessions;
     }
