@@ -44,6 +44,6 @@ class IocsAndAlertsTest {
         Alert changed = store.alerts().find(first.id()).orElseThrow();
         assertEquals("acknowledged", changed.state());
         assertEquals("ana", changed.updatedBy());
-        assertEquals(5, store.alerts().list().size());
+        assertEquals(4, store.alerts().list().size());
     }
 }
