@@ -215,6 +215,11 @@ public final class Scope {
         return new Evidence(this, data, clock);
     }
 
+    /** Saved evidence items of every kind (events, processes, files, snapshots) as this caller may see and handle them. */
+    public SavedEvidence savedEvidence() {
+        return new SavedEvidence(this, data, clock);
+    }
+
     /** Writes an audit entry for this caller. */
     public void audit(String action, String endpoint, String outcome, String detail) {
         audit.record(caller, action, endpoint, outcome, detail);

@@ -29,6 +29,7 @@ public final class Store {
     private final AuditTrail audit;
     private final LiveAgents liveAgents;
     private final EvidenceFiles evidenceFiles;
+    private final EvidenceItems evidenceItems;
     private final WebSessions webSessions;
     private final Iocs iocs;
     private final Alerts alerts;
@@ -47,6 +48,7 @@ public final class Store {
         this.audit = new AuditTrail(db);
         this.liveAgents = new LiveAgents(db);
         this.evidenceFiles = new EvidenceFiles(db);
+        this.evidenceItems = new EvidenceItems(db);
         this.webSessions = new WebSessions(db);
         this.iocs = new Iocs(db);
         this.alerts = new Alerts(db);
@@ -158,6 +160,11 @@ public final class Store {
     /** Files fetched from endpoints as evidence. */
     public EvidenceFiles evidenceFiles() {
         return evidenceFiles;
+    }
+
+    /** Saved evidence items of every kind, their notes, tags and copied events. */
+    public EvidenceItems evidenceItems() {
+        return evidenceItems;
     }
 
     public LiveAgents liveAgents() {
