@@ -112,13 +112,15 @@ public final class Alerts implements IndexedEvents {
      * Moves the alert to {@code state}; audited.
      *
      * @throws AccessDeniedException for a read-only user
-     * @throws IllegalArgumentException for an unknown state, or an alert the caller may not see
+     * @throws AccessException for an unknown state
+     * @throws AccessException (unknown, 404) for an alert the caller may not see
      */
     public Alert setState(Scope scope, long id, String state) {
         scope.require(Action.INVESTIGATE);
         String s = state == null ? "" : state.strip().toLowerCase(Locale.ROOT);
-        if (!STATES.contains(s)) throw new IllegalArgumentException("'" + state + "' is no alert state; expected one of " + STATES);
-        Alert alert = find(scope, id).orElseThrow(() -> new IllegalArgumentException("no alert " + id + ": GET /api/v1/alerts lists them"));
+        if (!STATES.contains(s)) throw new AccessException("'" + state + "' is no alert state; expected one of " + STATES);
+        Alert alert = find(scope, id).orElseThrow(() -> AccessException.unknown("unknown alert " + id + ": the Alerts page lists them"
+                + " (GET /api/v1/alerts)"));
         data.store().alerts().setState(id, s, scope.caller().user(), clock.millis());
         scope.audit("alert.state", alert.endpoint(), AuditLog.OK, "alert " + id + " (" + alert.ruleKind() + " " + alert.ruleName() + "): "
                 + alert.state() + " -> " + s);

@@ -50,7 +50,7 @@ public final class Intel {
         return data.store().iocs().find(id);
     }
 
-    /** The IOC's tree. @throws IllegalArgumentException when there is no such IOC */
+    /** The IOC's tree. @throws AccessException (unknown, 404) when there is no such IOC */
     public IocTree tree(long id) {
         return IocJson.read(require(id).tree());
     }
@@ -60,13 +60,13 @@ public final class Intel {
      *
      * @param origin {@code api}, {@code evidence}, {@code openioc} or {@code stix}
      * @throws AccessDeniedException for a read-only user
-     * @throws IllegalArgumentException for a blank or too long name
+     * @throws AccessException for a blank or too long name
      */
     public Ioc create(String name, IocTree tree, String origin, boolean alert) {
         scope.require(Action.INVESTIGATE);
         String clean = name == null ? "" : name.strip();
-        if (clean.isEmpty()) throw new IllegalArgumentException("the IOC needs a name");
-        if (clean.length() > MAX_NAME) throw new IllegalArgumentException("the IOC's name is longer than " + MAX_NAME + " characters");
+        if (clean.isEmpty()) throw new AccessException("the IOC needs a name");
+        if (clean.length() > MAX_NAME) throw new AccessException("the IOC's name is longer than " + MAX_NAME + " characters");
         QueryLanguage.parse(tree.toQuery()); // a tree the hunt cannot run is refused now, not at its first scan
         long id = data.store().iocs().insert(new Ioc(0, clean, scope.caller().user(), clock.millis(), origin, alert, IocJson.write(tree)));
         scope.audit("ioc.create", null, AuditLog.OK, "IOC " + id + " '" + clean + "' (" + origin + ", " + tree.items().size()
@@ -79,15 +79,16 @@ public final class Intel {
      * An IOC of the default items of saved evidence items (each event's default candidate,
      * {@link Candidates}; of a process item, its start event's), ORed; audited.
      *
-     * @throws IllegalArgumentException for an item the caller may not see, or items offering nothing
+     * @throws AccessException (unknown, 404) for an item the caller may not see
+     * @throws AccessException for items offering nothing
      */
     public Ioc fromEvidence(String name, List<Long> evidenceIds) {
         scope.require(Action.INVESTIGATE);
-        if (evidenceIds == null || evidenceIds.isEmpty()) throw new IllegalArgumentException("from_evidence: name at least one evidence id");
+        if (evidenceIds == null || evidenceIds.isEmpty()) throw new AccessException("from_evidence: name at least one evidence id");
         List<Map<String, String>> events = new ArrayList<>();
         for (long id : evidenceIds) events.addAll(eventsOf(id));
         List<IocTree.Item> items = Candidates.defaults(events);
-        if (items.isEmpty()) throw new IllegalArgumentException("evidence " + evidenceIds + " offers no indicator (no hash, path, command line,"
+        if (items.isEmpty()) throw new AccessException("evidence " + evidenceIds + " offers no indicator (no hash, path, command line,"
                 + " address, domain or registry value)");
         return create(name, new IocTree.Group(IocTree.Operator.OR, List.copyOf(items)), "evidence", false);
     }
@@ -96,11 +97,11 @@ public final class Intel {
      * The events an evidence item contributes to an IOC: an event item's events, a process item's
      * start event (else its first), a file item's description.
      *
-     * @throws IllegalArgumentException for an item the caller may not see
+     * @throws AccessException (unknown, 404) for an item the caller may not see
      */
     public List<Map<String, String>> eventsOf(long evidenceId) {
         SavedEvidence evidence = scope.savedEvidence();
-        EvidenceItems.Item item = evidence.find(evidenceId).orElseThrow(() -> new IllegalArgumentException("no evidence item " + evidenceId
+        EvidenceItems.Item item = evidence.find(evidenceId).orElseThrow(() -> AccessException.unknown("no evidence item " + evidenceId
                 + ": GET /api/v1/evidence lists them"));
         List<Map<String, String>> events = evidence.events(evidenceId);
         if (item.kind() == EvidenceItems.Kind.PROCESS && !events.isEmpty()) {
@@ -110,7 +111,7 @@ public final class Intel {
         return events;
     }
 
-    /** Sets whether matching events raise alerts; audited. @throws IllegalArgumentException when there is no such IOC */
+    /** Sets whether matching events raise alerts; audited. @throws AccessException (unknown, 404) when there is no such IOC */
     public Ioc setAlert(long id, boolean alert) {
         scope.require(Action.INVESTIGATE);
         Ioc ioc = require(id);
@@ -120,7 +121,7 @@ public final class Intel {
         return require(id);
     }
 
-    /** Removes the IOC (its alerts stay); audited. @throws IllegalArgumentException when there is no such IOC */
+    /** Removes the IOC (its alerts stay); audited. @throws AccessException (unknown, 404) when there is no such IOC */
     public void remove(long id) {
         scope.require(Action.INVESTIGATE);
         Ioc ioc = require(id);
@@ -132,7 +133,7 @@ public final class Intel {
     /**
      * Runs the IOC as a hunt over every endpoint the caller may see; audited with the query.
      *
-     * @throws IllegalArgumentException when there is no such IOC
+     * @throws AccessException (unknown, 404) when there is no such IOC
      */
     public Scan scan(long id) throws IOException {
         scope.require(Action.INVESTIGATE);
@@ -157,11 +158,12 @@ public final class Intel {
             lease.index().export(QueryLanguage.parse(query), trailhound.index.EventSort.NEWEST_FIRST, SavedEvidence.MAX_EVENTS,
                     e -> uids.add(e.uid()));
         }
-        if (uids.isEmpty()) throw new IllegalArgumentException("IOC " + id + " matches nothing on " + endpoint);
+        if (uids.isEmpty()) throw new AccessException("IOC " + id + " matches nothing on " + endpoint);
         return scope.savedEvidence().saveEvents(endpoint, uids, "matches of IOC " + id + " '" + ioc.name() + "'", List.of("ioc"));
     }
 
     private Ioc require(long id) {
-        return data.store().iocs().find(id).orElseThrow(() -> new IllegalArgumentException("no IOC " + id + ": GET /api/v1/iocs lists them"));
+        return data.store().iocs().find(id).orElseThrow(() -> AccessException.unknown("unknown IOC " + id + ": the Intel page lists them"
+                + " (GET /api/v1/iocs)"));
     }
 }
