@@ -44,6 +44,7 @@ public final class Candidates {
             Map.entry(Field.LOCAL_IP, IndicatorType.IP),
             Map.entry(Field.LOGON_SOURCE_IP, IndicatorType.IP),
             Map.entry(Field.DNS_QUERY, IndicatorType.DOMAIN),
+            Map.entry(Field.DNS_ANSWER, IndicatorType.IP), // the address a name led to: its connections
             Map.entry(Field.REGISTRY_KEY, IndicatorType.REGISTRY_KEY),
             Map.entry(Field.REGISTRY_VALUE_NAME, IndicatorType.REGISTRY_VALUE),
             Map.entry(Field.REGISTRY_VALUE_DATA, IndicatorType.REGISTRY_DATA));
