@@ -16,7 +16,7 @@ import trailhound.store.Iocs.Ioc;
  * Alerts: what an IOC set to alert (or a policy) found among the events of an endpoint as they were
  * indexed, imports and live streams alike. Told of every batch the indexers take
  * ({@link IndexedEvents}); each IOC set to alert is tested on each event in memory
- * ({@link IocTree#matches}, the same test as the IOC's hunt), and one alert per IOC and batch names
+ * ({@link IocTree#compile}, the same test as the IOC's hunt), and one alert per IOC and batch names
  * the events it matched, each event at most once per rule and endpoint. With no IOC set to alert the
  * indexers hand nothing over ({@link #wanted()} is a field read).
  *
@@ -29,7 +29,7 @@ public final class Alerts implements IndexedEvents {
     public static final List<String> STATES = List.of("new", "acknowledged", "closed");
     static final Caller SYSTEM = new Caller(Accounts.SYSTEM, Role.ADMINISTRATOR, "alerts", null);
 
-    private record Rule(long id, String name, IocTree tree) {}
+    private record Rule(long id, String name, java.util.function.Predicate<java.util.function.Function<trailhound.schema.Field, String>> test) {}
 
     private final DataDir data;
     private final AuditLog audit;
@@ -48,7 +48,7 @@ public final class Alerts implements IndexedEvents {
         List<Rule> loaded = new ArrayList<>();
         for (Ioc ioc : data.store().iocs().alerting()) {
             try {
-                loaded.add(new Rule(ioc.id(), ioc.name(), IocJson.read(ioc.tree())));
+                loaded.add(new Rule(ioc.id(), ioc.name(), IocJson.read(ioc.tree()).compile()));
             } catch (IllegalArgumentException unreadable) {
                 audit.record(SYSTEM, "alert.rule", null, AuditLog.FAILED, "IOC " + ioc.id() + " cannot alert: " + unreadable.getMessage());
             }
@@ -66,7 +66,7 @@ public final class Alerts implements IndexedEvents {
         for (Rule rule : rules) {
             List<String> uids = new ArrayList<>();
             for (Event e : events) {
-                if (rule.tree().matches(e::get)) uids.add(e.uid());
+                if (rule.test().test(e::get)) uids.add(e.uid());
             }
             if (!uids.isEmpty()) {
                 try {
