@@ -29,6 +29,7 @@ public final class Access {
     private final Clock clock;
     private final Agents agents;
     private final Sessions sessions;
+    private final Alerts alerts;
 
     private Access(DataDir data, Clock clock, Consumer<String> warnings) {
         this.data = data;
@@ -50,6 +51,8 @@ public final class Access {
         this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock, throttle);
         this.agents = new Agents(data.store().liveAgents(), data.store().groups(), audit, clock, throttle);
         this.sessions = new Sessions(data.store().webSessions(), clock);
+        this.alerts = new Alerts(data, audit, clock);
+        data.onIndexed(alerts); // imports and live streams raise alerts of the IOCs set to alert
     }
 
     /**
@@ -67,7 +70,7 @@ public final class Access {
 
     /** The folder as this caller may see it (one per request). */
     public Scope scope(Caller caller) {
-        return new Scope(caller, data, groups, accounts, audit, clock);
+        return new Scope(caller, data, groups, accounts, audit, clock, alerts);
     }
 
     public Accounts accounts() {
@@ -85,6 +88,11 @@ public final class Access {
     /** Live agents: enrolment tokens, enrolment, agent authentication, the endpoint registry. */
     public Agents agents() {
         return agents;
+    }
+
+    /** Alerts raised by IOCs (and policies) set to alert; see {@link Alerts#raise}. */
+    public Alerts alerts() {
+        return alerts;
     }
 
     /** Web sign-in sessions, kept across restarts. */

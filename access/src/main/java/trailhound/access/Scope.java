@@ -33,7 +33,10 @@ public final class Scope {
     private final java.time.Clock clock;
     private Set<String> visible; // null until asked; for administrators: every endpoint
 
-    Scope(Caller caller, DataDir data, Groups groups, Accounts accounts, AuditLog audit, java.time.Clock clock) {
+    private final Alerts alerts;
+
+    Scope(Caller caller, DataDir data, Groups groups, Accounts accounts, AuditLog audit, java.time.Clock clock, Alerts alerts) {
+        this.alerts = alerts;
         this.clock = clock;
         this.caller = caller;
         this.data = data;
@@ -223,6 +226,11 @@ public final class Scope {
     /** Event exports run as background jobs, as this caller may start, watch and download them. */
     public Exports exports() {
         return new Exports(this, data);
+    }
+
+    /** IOCs as this caller may see, make and scan them. */
+    public Intel intel() {
+        return new Intel(this, data, alerts, clock);
     }
 
     /** Writes an audit entry for this caller. */

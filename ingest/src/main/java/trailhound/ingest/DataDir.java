@@ -28,11 +28,26 @@ public final class DataDir implements Closeable {
     private final Store store;
     private final IndexBackend indexes;
     private final EndpointLocks endpointLocks = new EndpointLocks();
+    private volatile IndexedEvents indexed;
 
     private DataDir(Path root) {
         this.root = root;
         this.store = Store.open(root.resolve("server.db"));
         this.indexes = new Indexes(endpointsDir(root), MAX_OPEN_INDEXES);
+    }
+
+    /**
+     * Sets the one listener told of newly indexed events (replacing any earlier one; null: none).
+     * The server's access layer sets it, so imports and live streams raise alerts.
+     */
+    public void onIndexed(IndexedEvents listener) {
+        this.indexed = listener;
+    }
+
+    /** The listener to tell of newly indexed events, when one wants them now. */
+    java.util.Optional<IndexedEvents> indexedListener() {
+        IndexedEvents l = indexed;
+        return l != null && l.wanted() ? java.util.Optional.of(l) : java.util.Optional.empty();
     }
 
     /** Opens the folder, creating its layout and catalogue when absent. */

@@ -311,6 +311,7 @@ public final class LiveIngest implements Closeable {
         try (EndpointLocks.Held held = data.endpointLocks().ingesting(e.name, note -> {})) {
             IndexBackend.Lease lease = lease(e);
             lease.index().addAll(labelled);
+            data.indexedListener().ifPresent(l -> l.indexed(e.name, labelled));
             long now = System.currentTimeMillis();
             synchronized (e) {
                 e.indexedSeq = Math.max(e.indexedSeq, lastSeq);

@@ -58,6 +58,9 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     /** Batches queued or being indexed: a checkpoint waits for none. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final DataDir data;
+    /** Newly indexed events per endpoint not yet handed to the data folder's listener (each list guarded by itself). */
+    private final Map<String, List<Event>> fresh = new ConcurrentHashMap<>();
     private List<Event> batch = new ArrayList<>(BATCH);
     private boolean finished;
 
@@ -68,6 +71,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
      * @param notes    told what the ingest waits for, when it waits (for a rebuild of an endpoint)
      */
     ParallelIndexer(DataDir data, int threads, String source, long expected, java.util.function.Consumer<String> notes) {
+        this.data = data;
         this.notes = notes;
         this.indexes = data.indexes();
         this.locks = data.endpointLocks();
@@ -93,7 +97,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
     void index(Event event) {
         rethrow();
         try {
-            add(event);
+            add(event, data.indexedListener().orElse(null));
             indexed.incrementAndGet();
         } catch (IOException e) {
             failure.compareAndSet(null, e);
@@ -104,14 +108,16 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         }
     }
 
-    private void add(Event e) throws IOException {
+    private void add(Event e, IndexedEvents listener) throws IOException {
         String endpoint = e.get(Field.ENDPOINT);
         submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
         LongAdder[] kind = kinds.computeIfAbsent(e.kind(), k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(),
             new LongAdder()});
         kind[0].increment();
         try {
-            kind[lease(endpoint).index().add(e) ? 1 : 2].increment();
+            boolean added = lease(endpoint).index().add(e);
+            kind[added ? 1 : 2].increment();
+            if (added && listener != null) tell(listener, endpoint, e);
         } catch (IllegalArgumentException invalid) {
             kind[3].increment();
             // One event Lucene refuses (a value it cannot index) costs that event, never the file:
@@ -127,6 +133,33 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
      */
     void touch(String endpoint) throws IOException {
         lease(endpoint);
+    }
+
+    /** Keeps the new event for the listener, handing it over with the endpoint's others once IndexedEvents.BATCH wait. */
+    private void tell(IndexedEvents listener, String endpoint, Event e) {
+        List<Event> ready = null;
+        List<Event> waiting = fresh.computeIfAbsent(endpoint, k -> new ArrayList<>());
+        synchronized (waiting) {
+            waiting.add(e);
+            if (waiting.size() >= IndexedEvents.BATCH) {
+                ready = List.copyOf(waiting);
+                waiting.clear();
+            }
+        }
+        if (ready != null) listener.indexed(endpoint, ready);
+    }
+
+    /** Hands what waits for the listener over (at the end of a source, when its events are all indexed). */
+    private void tellRest() {
+        IndexedEvents listener = data.indexedListener().orElse(null);
+        for (var entry : fresh.entrySet()) {
+            List<Event> rest;
+            synchronized (entry.getValue()) {
+                rest = List.copyOf(entry.getValue());
+                entry.getValue().clear();
+            }
+            if (listener != null && !rest.isEmpty()) listener.indexed(entry.getKey(), rest);
+        }
     }
 
     /** Events Lucene refused, and the first (at most ten) reasons. */
@@ -176,8 +209,9 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
                     continue;
                 }
                 try {
+                    IndexedEvents listener = data.indexedListener().orElse(null); // once a batch: most of the time none
                     for (Event e : events) {
-                        add(e);
+                        add(e, listener);
                     }
                     indexed.addAndGet(events.size());
                 } finally {
@@ -219,6 +253,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         flushBatch();
         stopWorkers();
         rethrow();
+        tellRest();
         Map<String, EndpointCounts> counts = new TreeMap<>();
         for (var entry : leases.entrySet()) {
             var index = entry.getValue().index();

@@ -55,7 +55,9 @@ final class Migrations {
             new Migration(16, "snapshot captures kept across a server restart, with their ids", Migrations::snapshotCaptures),
             new Migration(17, "saved evidence items: events, processes, files and snapshots kept with notes, tags and copies",
                     Migrations::evidenceItems),
-            new Migration(18, "export jobs: a job's request (what an export writes), kept with it", Migrations::jobSpec));
+            new Migration(18, "export jobs: a job's request (what an export writes), kept with it", Migrations::jobSpec),
+            new Migration(19, "IOCs (an AND/OR tree of indicator items, alert on or off) and the alerts their matches raise",
+                    Migrations::iocsAndAlerts));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -419,6 +421,33 @@ final class Migrations {
             CREATE TABLE live_connections (
               id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, user_name TEXT NOT NULL, state TEXT NOT NULL, since INTEGER NOT NULL,
               reason TEXT, opened INTEGER NOT NULL, last_activity INTEGER NOT NULL, catchup_done INTEGER, catchup_total INTEGER)""");
+    }
+
+    /**
+     * iocs: an IOC's tree as JSON (trailhound.access.IocJson's shape), who made it and from what
+     * (origin: evidence, api, openioc, stix), and whether matching events raise alerts.
+     * alerts: what a rule (rule_kind ioc or policy, its id and name as it was then) found on an
+     * endpoint in one batch of newly indexed events, and its state (new, acknowledged, closed).
+     * alert_events: each event an alert names, once per rule and endpoint (the primary key), so
+     * re-indexing the same events, or an import read twice, raises nothing new.
+     */
+    private static void iocsAndAlerts(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE iocs (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, author TEXT NOT NULL, created_at INTEGER NOT NULL,
+              origin TEXT NOT NULL, alert INTEGER NOT NULL DEFAULT 0, tree TEXT NOT NULL)""");
+        exec(c, """
+            CREATE TABLE alerts (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, rule_kind TEXT NOT NULL, rule_id INTEGER NOT NULL,
+              rule_name TEXT NOT NULL, state TEXT NOT NULL, events INTEGER NOT NULL, created_at INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL, updated_by TEXT)""");
+        exec(c, "CREATE INDEX alerts_endpoint ON alerts(endpoint, id)");
+        exec(c, """
+            CREATE TABLE alert_events (
+              rule_kind TEXT NOT NULL, rule_id INTEGER NOT NULL, endpoint TEXT NOT NULL, event_uid TEXT NOT NULL,
+              alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+              PRIMARY KEY (rule_kind, rule_id, endpoint, event_uid))""");
+        exec(c, "CREATE INDEX alert_events_alert ON alert_events(alert_id)");
     }
 
     /**

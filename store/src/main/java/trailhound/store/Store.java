@@ -32,6 +32,8 @@ public final class Store {
     private final EvidenceItems evidenceItems;
     private final WebSessions webSessions;
     private final SnapshotCaptureLog snapshotCaptures;
+    private final Iocs iocs;
+    private final Alerts alerts;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -50,6 +52,8 @@ public final class Store {
         this.evidenceItems = new EvidenceItems(db);
         this.webSessions = new WebSessions(db);
         this.snapshotCaptures = new SnapshotCaptureLog(db);
+        this.iocs = new Iocs(db);
+        this.alerts = new Alerts(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -175,6 +179,16 @@ public final class Store {
     }
 
     /** Signed-in browsers, kept across restarts. */
+    /** IOCs: indicator trees, their authors and alert switches. */
+    public Iocs iocs() {
+        return iocs;
+    }
+
+    /** Alerts raised by IOCs and policies, with the events they name and their state. */
+    public Alerts alerts() {
+        return alerts;
+    }
+
     public WebSessions webSessions() {
         return webSessions;
     }

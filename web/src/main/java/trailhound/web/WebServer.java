@@ -219,6 +219,8 @@ public final class WebServer implements AutoCloseable {
         trailhound.web.admin.GroupPages.register(routes, ctx);
         trailhound.web.admin.AgentPages.register(routes, ctx);
         trailhound.web.admin.AuditPages.register(routes, ctx);
+        trailhound.web.intel.IntelPages.register(routes, ctx);
+        trailhound.web.intel.AlertPages.register(routes, ctx);
     }
 
     private static final java.util.regex.Pattern ENDPOINT_REQUEST = java.util.regex.Pattern.compile("^/(?:api/v1/)?endpoints/([^/]+)/.+");

@@ -1,0 +1,133 @@
+package trailhound.access;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import trailhound.ingest.DataDir;
+import trailhound.ingest.IndexedEvents;
+import trailhound.query.IocTree;
+import trailhound.schema.Event;
+import trailhound.store.Alerts.Alert;
+import trailhound.store.Iocs.Ioc;
+
+/**
+ * Alerts: what an IOC set to alert (or a policy) found among the events of an endpoint as they were
+ * indexed, imports and live streams alike. Told of every batch the indexers take
+ * ({@link IndexedEvents}); each IOC set to alert is tested on each event in memory
+ * ({@link IocTree#compile}, the same test as the IOC's hunt), and one alert per IOC and batch names
+ * the events it matched, each event at most once per rule and endpoint. With no IOC set to alert the
+ * indexers hand nothing over ({@link #wanted()} is a field read).
+ *
+ * <p>States: {@code new}, {@code acknowledged}, {@code closed}; every raise (as the system) and every
+ * change of state (as the user) is audited ({@code alert.raise}, {@code alert.state}). A user sees
+ * the alerts of the endpoints they may see. Thread-safe: one per data folder, held by {@link Access}.
+ */
+public final class Alerts implements IndexedEvents {
+    /** The states an alert moves through. */
+    public static final List<String> STATES = List.of("new", "acknowledged", "closed");
+    static final Caller SYSTEM = new Caller(Accounts.SYSTEM, Role.ADMINISTRATOR, "alerts", null);
+
+    private record Rule(long id, String name, java.util.function.Predicate<java.util.function.Function<trailhound.schema.Field, String>> test) {}
+
+    private final DataDir data;
+    private final AuditLog audit;
+    private final Clock clock;
+    private volatile List<Rule> rules = List.of();
+
+    Alerts(DataDir data, AuditLog audit, Clock clock) {
+        this.data = data;
+        this.audit = audit;
+        this.clock = clock;
+        reload();
+    }
+
+    /** Reads the IOCs set to alert again (after one is made, changed or removed). */
+    void reload() {
+        List<Rule> loaded = new ArrayList<>();
+        for (Ioc ioc : data.store().iocs().alerting()) {
+            try {
+                loaded.add(new Rule(ioc.id(), ioc.name(), IocJson.read(ioc.tree()).compile()));
+            } catch (IllegalArgumentException unreadable) {
+                audit.record(SYSTEM, "alert.rule", null, AuditLog.FAILED, "IOC " + ioc.id() + " cannot alert: " + unreadable.getMessage());
+            }
+        }
+        rules = List.copyOf(loaded);
+    }
+
+    @Override
+    public boolean wanted() {
+        return !rules.isEmpty();
+    }
+
+    @Override
+    public void indexed(String endpoint, List<Event> events) {
+        for (Rule rule : rules) {
+            List<String> uids = new ArrayList<>();
+            for (Event e : events) {
+                if (rule.test().test(e::get)) uids.add(e.uid());
+            }
+            if (!uids.isEmpty()) {
+                try {
+                    raise(endpoint, "ioc", rule.id(), rule.name(), uids);
+                } catch (RuntimeException e) {
+                    // the indexer must go on; the trail says what was missed
+                    audit.record(SYSTEM, "alert.raise", endpoint, AuditLog.FAILED, "IOC " + rule.id() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Raises an alert of rule {@code ruleKind} ({@code ioc} or {@code policy}) {@code ruleId}, named
+     * {@code ruleName}, on {@code endpoint}, naming those of {@code eventUids} the rule has not named
+     * there before; audited. For policies' enforcement events too.
+     *
+     * @return the alert, or empty when every event was named before
+     */
+    public Optional<Alert> raise(String endpoint, String ruleKind, long ruleId, String ruleName, List<String> eventUids) {
+        Optional<Alert> alert = data.store().alerts().raise(endpoint, ruleKind, ruleId, ruleName, eventUids, clock.millis());
+        alert.ifPresent(a -> audit.record(SYSTEM, "alert.raise", endpoint, AuditLog.OK, "alert " + a.id() + ": " + ruleKind + " " + ruleId
+                + " (" + ruleName + "), " + a.events() + (a.events() == 1 ? " event" : " events")));
+        return alert;
+    }
+
+    /** The alerts of endpoints the caller may see, newest first. */
+    public List<Alert> list(Scope scope) {
+        return data.store().alerts().list().stream().filter(a -> visible(scope, a)).toList();
+    }
+
+    /** The alert, when it exists and its endpoint is the caller's. */
+    public Optional<Alert> find(Scope scope, long id) {
+        return data.store().alerts().find(id).filter(a -> visible(scope, a));
+    }
+
+    /** The uids of the events the alert names (empty when the caller may not see it). */
+    public List<String> events(Scope scope, long id) {
+        return find(scope, id).map(a -> data.store().alerts().events(id)).orElse(List.of());
+    }
+
+    /**
+     * Moves the alert to {@code state}; audited.
+     *
+     * @throws AccessDeniedException for a read-only user
+     * @throws AccessException for an unknown state
+     * @throws AccessException (unknown, 404) for an alert the caller may not see
+     */
+    public Alert setState(Scope scope, long id, String state) {
+        scope.require(Action.INVESTIGATE);
+        String s = state == null ? "" : state.strip().toLowerCase(Locale.ROOT);
+        if (!STATES.contains(s)) throw new AccessException("'" + state + "' is no alert state; expected one of " + STATES);
+        Alert alert = find(scope, id).orElseThrow(() -> AccessException.unknown("unknown alert " + id + ": the Alerts page lists them"
+                + " (GET /api/v1/alerts)"));
+        data.store().alerts().setState(id, s, scope.caller().user(), clock.millis());
+        scope.audit("alert.state", alert.endpoint(), AuditLog.OK, "alert " + id + " (" + alert.ruleKind() + " " + alert.ruleName() + "): "
+                + alert.state() + " -> " + s);
+        return data.store().alerts().find(id).orElseThrow();
+    }
+
+    private static boolean visible(Scope scope, Alert a) {
+        return scope.caller().role() == Role.ADMINISTRATOR || scope.sees(a.endpoint());
+    }
+}

@@ -1,0 +1,169 @@
+package trailhound.access;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import trailhound.index.HuntHit;
+import trailhound.index.HuntResult;
+import trailhound.query.IocTree;
+import trailhound.query.QueryLanguage;
+import trailhound.store.EvidenceItems;
+import trailhound.store.Iocs.Ioc;
+
+/**
+ * IOCs as one caller may see and use them. Every user may list and read IOCs and export them (they
+ * hold no endpoint's data); making, importing, changing the alert switch, removing and scanning need
+ * the analyst role ({@link Action#INVESTIGATE}). A scan is a hunt over exactly the endpoints the
+ * caller may see ({@link Scope#hunt}). Audited: {@code ioc.create}, {@code ioc.alert},
+ * {@code ioc.remove}, {@code ioc.scan}. Not thread-safe: one per request, as its scope.
+ */
+public final class Intel {
+    /** The longest IOC name, in characters. */
+    public static final int MAX_NAME = 200;
+    /** The newest matches a scan lists (the counts per endpoint are exact). */
+    public static final int SCAN_LIMIT = 1_000;
+
+    /** What a scan found: exact counts per endpoint, the newest {@link #SCAN_LIMIT} matches, and the query it ran. */
+    public record Scan(Ioc ioc, String query, Map<String, Long> counts, List<HuntHit> hits, long total) {}
+
+    private final Scope scope;
+    private final trailhound.ingest.DataDir data;
+    private final Alerts alerts;
+    private final Clock clock;
+
+    Intel(Scope scope, trailhound.ingest.DataDir data, Alerts alerts, Clock clock) {
+        this.scope = scope;
+        this.data = data;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    /** Every IOC, newest first. */
+    public List<Ioc> list() {
+        return data.store().iocs().list();
+    }
+
+    public Optional<Ioc> find(long id) {
+        return data.store().iocs().find(id);
+    }
+
+    /** The IOC's tree. @throws AccessException (unknown, 404) when there is no such IOC */
+    public IocTree tree(long id) {
+        return IocJson.read(require(id).tree());
+    }
+
+    /**
+     * Stores a new IOC; audited.
+     *
+     * @param origin {@code api}, {@code evidence}, {@code openioc} or {@code stix}
+     * @throws AccessDeniedException for a read-only user
+     * @throws AccessException for a blank or too long name
+     */
+    public Ioc create(String name, IocTree tree, String origin, boolean alert) {
+        scope.require(Action.INVESTIGATE);
+        String clean = name == null ? "" : name.strip();
+        if (clean.isEmpty()) throw new AccessException("the IOC needs a name");
+        if (clean.length() > MAX_NAME) throw new AccessException("the IOC's name is longer than " + MAX_NAME + " characters");
+        QueryLanguage.parse(tree.toQuery()); // a tree the hunt cannot run is refused now, not at its first scan
+        long id = data.store().iocs().insert(new Ioc(0, clean, scope.caller().user(), clock.millis(), origin, alert, IocJson.write(tree)));
+        scope.audit("ioc.create", null, AuditLog.OK, "IOC " + id + " '" + clean + "' (" + origin + ", " + tree.items().size()
+                + (tree.items().size() == 1 ? " item" : " items") + (alert ? ", alerting" : "") + ")");
+        if (alert) alerts.reload();
+        return require(id);
+    }
+
+    /**
+     * An IOC of the default items of saved evidence items (each event's default candidate,
+     * {@link Candidates}; of a process item, its start event's), ORed; audited.
+     *
+     * @throws AccessException (unknown, 404) for an item the caller may not see
+     * @throws AccessException for items offering nothing
+     */
+    public Ioc fromEvidence(String name, List<Long> evidenceIds) {
+        scope.require(Action.INVESTIGATE);
+        if (evidenceIds == null || evidenceIds.isEmpty()) throw new AccessException("from_evidence: name at least one evidence id");
+        List<Map<String, String>> events = new ArrayList<>();
+        for (long id : evidenceIds) events.addAll(eventsOf(id));
+        List<IocTree.Item> items = Candidates.defaults(events);
+        if (items.isEmpty()) throw new AccessException("evidence " + evidenceIds + " offers no indicator (no hash, path, command line,"
+                + " address, domain or registry value)");
+        return create(name, new IocTree.Group(IocTree.Operator.OR, List.copyOf(items)), "evidence", false);
+    }
+
+    /**
+     * The events an evidence item contributes to an IOC: an event item's events, a process item's
+     * start event (else its first), a file item's description.
+     *
+     * @throws AccessException (unknown, 404) for an item the caller may not see
+     */
+    public List<Map<String, String>> eventsOf(long evidenceId) {
+        SavedEvidence evidence = scope.savedEvidence();
+        EvidenceItems.Item item = evidence.find(evidenceId).orElseThrow(() -> AccessException.unknown("no evidence item " + evidenceId
+                + ": GET /api/v1/evidence lists them"));
+        List<Map<String, String>> events = evidence.events(evidenceId);
+        if (item.kind() == EvidenceItems.Kind.PROCESS && !events.isEmpty()) {
+            return List.of(events.stream().filter(e -> "process".equals(e.get("type")) && "start".equals(e.get("operation"))).findFirst()
+                    .orElse(events.getFirst()));
+        }
+        return events;
+    }
+
+    /** Sets whether matching events raise alerts; audited. @throws AccessException (unknown, 404) when there is no such IOC */
+    public Ioc setAlert(long id, boolean alert) {
+        scope.require(Action.INVESTIGATE);
+        Ioc ioc = require(id);
+        data.store().iocs().setAlert(id, alert);
+        scope.audit("ioc.alert", null, AuditLog.OK, "IOC " + id + " '" + ioc.name() + "': alerts " + (alert ? "on" : "off"));
+        alerts.reload();
+        return require(id);
+    }
+
+    /** Removes the IOC (its alerts stay); audited. @throws AccessException (unknown, 404) when there is no such IOC */
+    public void remove(long id) {
+        scope.require(Action.INVESTIGATE);
+        Ioc ioc = require(id);
+        data.store().iocs().delete(id);
+        scope.audit("ioc.remove", null, AuditLog.OK, "IOC " + id + " '" + ioc.name() + "'");
+        alerts.reload();
+    }
+
+    /**
+     * Runs the IOC as a hunt over every endpoint the caller may see; audited with the query.
+     *
+     * @throws AccessException (unknown, 404) when there is no such IOC
+     */
+    public Scan scan(long id) throws IOException {
+        scope.require(Action.INVESTIGATE);
+        Ioc ioc = require(id);
+        String query = IocJson.read(ioc.tree()).toQuery();
+        HuntResult result = scope.hunt(QueryLanguage.parse(query), SCAN_LIMIT, null);
+        scope.audit("ioc.scan", null, AuditLog.OK, "IOC " + id + " '" + ioc.name() + "': " + result.total() + " events on "
+                + result.counts().size() + " endpoints");
+        return new Scan(ioc, query, result.counts(), result.hits(), result.total());
+    }
+
+    /**
+     * Saves the scan's matches on {@code endpoint} (the newest {@link SavedEvidence#MAX_EVENTS}) as one
+     * saved evidence item, tagged {@code ioc}; audited as a save.
+     */
+    public EvidenceItems.Item saveMatches(long id, String endpoint) throws IOException {
+        scope.require(Action.INVESTIGATE);
+        Ioc ioc = require(id);
+        String query = IocJson.read(ioc.tree()).toQuery();
+        List<String> uids = new ArrayList<>();
+        try (var lease = scope.index(endpoint)) {
+            lease.index().export(QueryLanguage.parse(query), trailhound.index.EventSort.NEWEST_FIRST, SavedEvidence.MAX_EVENTS,
+                    e -> uids.add(e.uid()));
+        }
+        if (uids.isEmpty()) throw new AccessException("IOC " + id + " matches nothing on " + endpoint);
+        return scope.savedEvidence().saveEvents(endpoint, uids, "matches of IOC " + id + " '" + ioc.name() + "'", List.of("ioc"));
+    }
+
+    private Ioc require(long id) {
+        return data.store().iocs().find(id).orElseThrow(() -> AccessException.unknown("unknown IOC " + id + ": the Intel page lists them"
+                + " (GET /api/v1/iocs)"));
+    }
+}

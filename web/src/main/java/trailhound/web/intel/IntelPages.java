@@ -1,0 +1,362 @@
+package trailhound.web.intel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import trailhound.access.AccessException;
+import trailhound.access.Action;
+import trailhound.access.Candidates;
+import trailhound.access.Intel;
+import trailhound.access.IocJson;
+import trailhound.access.Scope;
+import trailhound.query.IndicatorType;
+import trailhound.query.IocTree;
+import trailhound.store.EvidenceItems;
+import trailhound.store.Iocs.Ioc;
+import trailhound.web.BadRequest;
+import trailhound.web.Routes;
+import trailhound.web.WebContext;
+
+/**
+ * Intel: IOCs, their scans, exports and imports.
+ *
+ * <ul>
+ *   <li>{@code GET /intel}: every IOC; Add &gt; Evidence Based IOC ({@code GET /intel/new}: pick saved
+ *       evidence items, then for each of their events an indicator type and value from drop-downs filled
+ *       from the event's fields, {@link Candidates}; AND or OR; Generate: {@code POST /intel/new}); Import
+ *       ({@code GET/POST /intel/import}, an OpenIOC or STIX document pasted or uploaded).
+ *   <li>{@code GET /intel/{id}}: the tree, the query it runs, Scan ({@code POST /intel/{id}/scan}: the
+ *       count per endpoint and the newest matches, each endpoint's "Save matches as evidence",
+ *       {@code POST /intel/{id}/evidence}), the exports, the alert switch ({@code POST /intel/{id}/alert})
+ *       and Delete ({@code POST /intel/{id}/delete}).
+ *   <li>JSON: {@code GET /api/v1/iocs}; {@code POST /api/v1/iocs} ({@code {"name": N, "from_evidence": [ids]}}
+ *       or {@code {"name": N, "tree": {...}}} (the shape of {@link IocJson}), optional {@code "alert": true};
+ *       201 with the IOC); {@code GET /api/v1/iocs/{id}}; {@code GET /api/v1/iocs/{id}/openioc} (XML) and
+ *       {@code /stix} (a bundle); {@code POST /api/v1/iocs/{id}/scan} (counts and matches per endpoint);
+ *       {@code POST /api/v1/iocs/{id}/alert} ({@code {"alert": true}}); {@code POST /api/v1/iocs/{id}/evidence}
+ *       ({@code {"endpoint": E}}: the matches there saved as an evidence item); {@code POST /api/v1/iocs/import}
+ *       (the document as the body; 201 with the IOC and {@code not_imported}, 422 when nothing could be);
+ *       {@code DELETE /api/v1/iocs/{id}}.
+ * </ul>
+ * Who may do what is the access layer's ({@link Intel}); every change and scan is audited there.
+ */
+public final class IntelPages {
+    static final String PATH = "/intel";
+    /** The largest document Import takes, in bytes. */
+    static final int MAX_DOCUMENT = 4 << 20;
+
+    private final WebContext ctx;
+
+    private IntelPages(WebContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public static void register(Routes routes, WebContext ctx) {
+        IntelPages p = new IntelPages(ctx);
+        routes.get(PATH, Action.VIEW, p::list);
+        routes.get(PATH + "/new", Action.INVESTIGATE, p::newForm);
+        routes.post(PATH + "/new", Action.INVESTIGATE, p::generate);
+        routes.get(PATH + "/import", Action.INVESTIGATE, http -> p.importForm(http, null, HttpStatus.OK));
+        routes.post(PATH + "/import", Action.INVESTIGATE, p::importFromForm);
+        routes.get(PATH + "/{id}", Action.VIEW, http -> p.show(http, null, List.of(), null, HttpStatus.OK));
+        routes.post(PATH + "/{id}/scan", Action.INVESTIGATE, p::scanFromForm);
+        routes.post(PATH + "/{id}/alert", Action.INVESTIGATE, p::alertFromForm);
+        routes.post(PATH + "/{id}/evidence", Action.INVESTIGATE, p::saveMatchesFromForm);
+        routes.post(PATH + "/{id}/delete", Action.INVESTIGATE, p::deleteFromForm);
+        routes.get(PATH + "/{id}/openioc.xml", Action.VIEW, p::openIoc);
+        routes.get(PATH + "/{id}/stix.json", Action.VIEW, p::stix);
+        routes.get("/api/v1/iocs", Action.VIEW, p::apiList);
+        routes.post("/api/v1/iocs", Action.INVESTIGATE, p::apiCreate);
+        routes.post("/api/v1/iocs/import", Action.INVESTIGATE, p::apiImport);
+        routes.get("/api/v1/iocs/{id}", Action.VIEW, p::apiFind);
+        routes.delete("/api/v1/iocs/{id}", Action.INVESTIGATE, p::apiDelete);
+        routes.get("/api/v1/iocs/{id}/openioc", Action.VIEW, p::openIoc);
+        routes.get("/api/v1/iocs/{id}/stix", Action.VIEW, p::stix);
+        routes.post("/api/v1/iocs/{id}/scan", Action.INVESTIGATE, p::apiScan);
+        routes.post("/api/v1/iocs/{id}/alert", Action.INVESTIGATE, p::apiAlert);
+        routes.post("/api/v1/iocs/{id}/evidence", Action.INVESTIGATE, p::apiSaveMatches);
+    }
+
+    private void list(Context http) {
+        Scope scope = ctx.scope(http);
+        ctx.render(http, "intel/list.jte", new IntelListPage(ctx.chrome(http, "Intel"), scope.intel().list(), scope.may(Action.INVESTIGATE)));
+    }
+
+    /** Step one: pick evidence items; step two (items picked): a type and value per event, AND/OR, a name. */
+    private void newForm(Context http) {
+        renderNew(http, http.queryParams("evidence"), null, HttpStatus.OK);
+    }
+
+    private void renderNew(Context http, List<String> picked, String error, HttpStatus status) {
+        Scope scope = ctx.scope(http);
+        List<EvidenceItems.Item> items = scope.savedEvidence().list(EvidenceItems.Filter.ALL).stream()
+                .filter(i -> i.kind() == EvidenceItems.Kind.EVENT || i.kind() == EvidenceItems.Kind.PROCESS || i.kind() == EvidenceItems.Kind.FILE)
+                .toList();
+        List<NewIocPage.Row> rows = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (String id : picked) {
+            long n = parseId(id, "evidence item");
+            ids.add(n);
+            EvidenceItems.Item item = scope.savedEvidence().find(n).orElseThrow(() -> AccessException.unknown("unknown evidence item " + id));
+            for (Map<String, String> event : scope.intel().eventsOf(n)) {
+                List<Candidates.Candidate> candidates = Candidates.of(event);
+                if (!candidates.isEmpty()) rows.add(new NewIocPage.Row(item, event.getOrDefault("type", ""), event.getOrDefault("operation", ""),
+                        candidates));
+            }
+        }
+        http.status(status);
+        ctx.render(http, "intel/new.jte", new NewIocPage(ctx.chrome(http, "New evidence based IOC"), items, ids, rows, error));
+    }
+
+    private void generate(Context http) {
+        List<String> picked = http.formParams("evidence");
+        List<String> chosen = http.formParams("item");
+        List<String> conditions = http.formParams("condition");
+        List<IocTree> items = new ArrayList<>();
+        try {
+            for (int i = 0; i < chosen.size(); i++) {
+                String c = chosen.get(i);
+                if (c.isEmpty()) continue; // "leave out"
+                int colon = c.indexOf(':');
+                IndicatorType type = colon < 0 ? null : IndicatorType.byId(c.substring(0, colon)).orElse(null);
+                if (type == null) throw new IllegalArgumentException("unknown indicator '" + c + "'");
+                IocTree.Condition condition = IocTree.Condition.byId(i < conditions.size() ? conditions.get(i) : "is").orElse(IocTree.Condition.IS);
+                if (type.exactOnly()) condition = IocTree.Condition.IS;
+                IocTree.Item item = new IocTree.Item(type, condition, c.substring(colon + 1));
+                if (!items.contains(item)) items.add(item);
+            }
+            if (items.isEmpty()) throw new IllegalArgumentException("pick at least one indicator");
+            IocTree.Operator op = "AND".equals(http.formParam("operator")) ? IocTree.Operator.AND : IocTree.Operator.OR;
+            Ioc ioc = ctx.scope(http).intel().create(http.formParam("name"), items.size() == 1 ? items.getFirst() : new IocTree.Group(op, items),
+                    "evidence", http.formParam("alert") != null);
+            http.redirect(PATH + "/" + ioc.id(), HttpStatus.SEE_OTHER);
+        } catch (IllegalArgumentException | AccessException e) {
+            if (e instanceof AccessException a && a.isUnknown()) throw a;
+            renderNew(http, picked, capitalised(e.getMessage()) + ".", HttpStatus.BAD_REQUEST);
+        }
+    }
+
+    private void importForm(Context http, String error, HttpStatus status) {
+        http.status(status);
+        ctx.render(http, "intel/import.jte", new ImportPage(ctx.chrome(http, "Import IOC"), error));
+    }
+
+    private void importFromForm(Context http) {
+        byte[] doc;
+        var upload = http.uploadedFile("file");
+        try {
+            if (upload != null && upload.size() > 0) {
+                if (upload.size() > MAX_DOCUMENT) throw new IllegalArgumentException("the file is larger than " + (MAX_DOCUMENT >> 20) + " MB");
+                try (var in = upload.content()) {
+                    doc = in.readNBytes(MAX_DOCUMENT + 1);
+                }
+            } else {
+                String text = http.formParam("document");
+                if (text == null || text.isBlank()) throw new IllegalArgumentException("paste an OpenIOC or STIX document, or choose a file");
+                doc = text.getBytes(StandardCharsets.UTF_8);
+            }
+            Imported imported = importDocument(http, doc, http.formParam("name"));
+            show(http, imported.ioc().id(), imported.notImported(), null, HttpStatus.CREATED);
+        } catch (IllegalArgumentException | java.io.IOException | AccessException e) {
+            if (e instanceof AccessException a && a.isUnknown()) throw a;
+            importForm(http, capitalised(e.getMessage()) + ".", HttpStatus.UNPROCESSABLE_CONTENT);
+        }
+    }
+
+    record Imported(Ioc ioc, List<String> notImported) {}
+
+    /** Reads an OpenIOC (XML) or STIX (JSON) document and stores what it holds; @throws IllegalArgumentException when nothing could be. */
+    private Imported importDocument(Context http, byte[] doc, String name) {
+        if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException("the document is larger than " + (MAX_DOCUMENT >> 20) + " MB");
+        String head = new String(doc, 0, Math.min(doc.length, 64), StandardCharsets.UTF_8).stripLeading().replace("\uFEFF", "");
+        boolean xml = head.startsWith("<");
+        IocImport in = xml ? OpenIoc.read(doc) : Stix.read(doc);
+        if (in.tree() == null) {
+            throw new IllegalArgumentException("nothing in the document could be imported: " + String.join("; ", in.notImported()));
+        }
+        String chosen = name == null || name.isBlank() ? in.name() : name;
+        Ioc ioc = ctx.scope(http).intel().create(chosen, in.tree(), xml ? "openioc" : "stix", false);
+        if (!in.notImported().isEmpty()) {
+            ctx.scope(http).audit("ioc.import", null, trailhound.access.AuditLog.OK, "IOC " + ioc.id() + ": " + in.notImported().size()
+                    + " parts not imported");
+        }
+        return new Imported(ioc, in.notImported());
+    }
+
+    private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status) {
+        Scope scope = ctx.scope(http);
+        long id = idOrNull != null ? idOrNull : id(http);
+        Ioc ioc = scope.intel().find(id).orElseThrow(() -> unknown(id));
+        IocTree tree = IocJson.read(ioc.tree());
+        http.status(status);
+        ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + ioc.name()), ioc, tree, tree.toQuery(), notImported, scan,
+                scope.may(Action.INVESTIGATE), http.queryParam("saved")));
+    }
+
+    private void scanFromForm(Context http) throws Exception {
+        show(http, null, List.of(), ctx.scope(http).intel().scan(id(http)), HttpStatus.OK);
+    }
+
+    private void alertFromForm(Context http) {
+        ctx.scope(http).intel().setAlert(id(http), "on".equals(http.formParam("alert")));
+        http.redirect(PATH + "/" + id(http), HttpStatus.SEE_OTHER);
+    }
+
+    private void saveMatchesFromForm(Context http) throws Exception {
+        EvidenceItems.Item item = ctx.scope(http).intel().saveMatches(id(http), http.formParam("endpoint"));
+        http.redirect(PATH + "/" + id(http) + "?saved=" + item.id(), HttpStatus.SEE_OTHER);
+    }
+
+    private void deleteFromForm(Context http) {
+        ctx.scope(http).intel().remove(id(http));
+        http.redirect(PATH, HttpStatus.SEE_OTHER);
+    }
+
+    private void openIoc(Context http) {
+        Ioc ioc = find(http);
+        http.header("Content-Disposition", "attachment; filename=\"ioc-" + ioc.id() + ".ioc\"");
+        http.contentType("application/xml; charset=utf-8").result(OpenIoc.write(ioc.name(), ioc.author(),
+                java.time.Instant.ofEpochMilli(ioc.createdAt()), IocJson.read(ioc.tree())));
+    }
+
+    private void stix(Context http) {
+        Ioc ioc = find(http);
+        http.header("Content-Disposition", "attachment; filename=\"ioc-" + ioc.id() + ".stix.json\"");
+        http.contentType("application/stix+json; charset=utf-8").result(Stix.write(ioc.id(), ioc.name(),
+                java.time.Instant.ofEpochMilli(ioc.createdAt()), IocJson.read(ioc.tree())));
+    }
+
+    private void apiList(Context http) {
+        http.json(Map.of("iocs", ctx.scope(http).intel().list().stream().map(IntelPages::json).toList()));
+    }
+
+    private void apiFind(Context http) {
+        http.json(json(find(http)));
+    }
+
+    private void apiCreate(Context http) {
+        JsonNode body = ctx.jsonBody(http);
+        String usage = "expected {\"name\": \"...\", \"from_evidence\": [evidence ids]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
+                + " \"items\": [{\"type\": \"sha256\", \"condition\": \"is\", \"value\": \"...\"}]}}, optionally \"alert\": true";
+        if (!body.path("name").isTextual()) throw new BadRequest(usage + ": 'name' is missing or not a string");
+        JsonNode alert = body.path("alert");
+        if (!alert.isMissingNode() && !alert.isBoolean()) throw new BadRequest(usage + ": 'alert' must be true or false");
+        Intel intel = ctx.scope(http).intel();
+        Ioc ioc;
+        if (body.has("from_evidence")) {
+            JsonNode ids = body.get("from_evidence");
+            List<Long> list = new ArrayList<>();
+            if (!ids.isArray()) throw new BadRequest(usage + ": 'from_evidence' must be a list of evidence ids");
+            for (JsonNode n : ids) {
+                if (!n.canConvertToLong()) throw new BadRequest(usage + ": 'from_evidence' must be a list of evidence ids");
+                list.add(n.asLong());
+            }
+            ioc = intel.fromEvidence(body.get("name").asText(), list);
+            if (alert.asBoolean(false)) ioc = intel.setAlert(ioc.id(), true);
+        } else if (body.has("tree")) {
+            IocTree tree;
+            try {
+                tree = IocJson.read(body.get("tree"));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(e.getMessage() + "; " + usage);
+            }
+            ioc = intel.create(body.get("name").asText(), tree, "api", alert.asBoolean(false));
+        } else {
+            throw new BadRequest(usage + ": give 'from_evidence' or 'tree'");
+        }
+        http.status(HttpStatus.CREATED).json(json(ioc));
+    }
+
+    private void apiImport(Context http) {
+        try {
+            Imported imported = importDocument(http, http.bodyAsBytes(), http.queryParam("name"));
+            Map<String, Object> out = json(imported.ioc());
+            out.put("not_imported", imported.notImported());
+            http.status(HttpStatus.CREATED).json(out);
+        } catch (IllegalArgumentException e) {
+            http.status(HttpStatus.UNPROCESSABLE_CONTENT).json(Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void apiDelete(Context http) {
+        ctx.scope(http).intel().remove(id(http));
+        http.status(HttpStatus.NO_CONTENT);
+    }
+
+    private void apiScan(Context http) throws Exception {
+        Intel.Scan scan = ctx.scope(http).intel().scan(id(http));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ioc", json(scan.ioc()));
+        out.put("query", scan.query());
+        out.put("total", scan.total());
+        out.put("limit", Intel.SCAN_LIMIT);
+        List<Map<String, Object>> endpoints = new ArrayList<>();
+        scan.counts().forEach((endpoint, count) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("endpoint", endpoint);
+            e.put("count", count);
+            e.put("events", scan.hits().stream().filter(h -> h.endpoint().equals(endpoint)).map(h -> h.event().toDisplayMap()).toList());
+            endpoints.add(e);
+        });
+        out.put("endpoints", endpoints);
+        http.json(out);
+    }
+
+    private void apiAlert(Context http) {
+        JsonNode alert = ctx.jsonBody(http).path("alert");
+        if (!alert.isBoolean()) throw new BadRequest("expected {\"alert\": true} or {\"alert\": false}");
+        http.json(json(ctx.scope(http).intel().setAlert(id(http), alert.asBoolean())));
+    }
+
+    private void apiSaveMatches(Context http) throws Exception {
+        JsonNode endpoint = ctx.jsonBody(http).path("endpoint");
+        if (!endpoint.isTextual()) throw new BadRequest("expected {\"endpoint\": \"WS-01\"}: the endpoint whose matches to save");
+        EvidenceItems.Item item = ctx.scope(http).intel().saveMatches(id(http), endpoint.asText());
+        http.status(HttpStatus.CREATED).json(Map.of("evidence_id", item.id(), "events", item.eventCount()));
+    }
+
+    static Map<String, Object> json(Ioc ioc) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", ioc.id());
+        m.put("name", ioc.name());
+        m.put("author", ioc.author());
+        m.put("created_at", java.time.Instant.ofEpochMilli(ioc.createdAt()).toString());
+        m.put("origin", ioc.origin());
+        m.put("alert", ioc.alert());
+        IocTree tree = IocJson.read(ioc.tree());
+        m.put("tree", IocJson.node(tree));
+        m.put("query", tree.toQuery());
+        m.put("url", PATH + "/" + ioc.id());
+        return m;
+    }
+
+    private Ioc find(Context http) {
+        long id = id(http);
+        return ctx.scope(http).intel().find(id).orElseThrow(() -> unknown(id));
+    }
+
+    private static AccessException unknown(long id) {
+        return AccessException.unknown("unknown IOC " + id + ": the Intel page lists them (GET /api/v1/iocs)");
+    }
+
+    private static long id(Context http) {
+        return parseId(http.pathParam("id"), "IOC");
+    }
+
+    private static long parseId(String text, String what) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw AccessException.unknown("unknown " + what + " '" + text + "'");
+        }
+    }
+
+    static String capitalised(String s) {
+        return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

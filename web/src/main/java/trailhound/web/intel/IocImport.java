@@ -1,0 +1,14 @@
+package trailhound.web.intel;
+
+import java.util.List;
+import trailhound.query.IocTree;
+
+/**
+ * What an OpenIOC or STIX document came to: its name, the tree of what could be imported (null when
+ * nothing could) and, per part left out, what it was and why.
+ */
+public record IocImport(String name, IocTree tree, List<String> notImported) {
+    public IocImport {
+        notImported = List.copyOf(notImported);
+    }
+}

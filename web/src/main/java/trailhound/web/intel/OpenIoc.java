@@ -1,0 +1,266 @@
+package trailhound.web.intel;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
+import trailhound.query.IndicatorType;
+import trailhound.query.IocTree;
+
+/**
+ * IOCs as OpenIOC 1.1 XML ({@code http://openioc.org/schemas/OpenIOC_1.1}), written valid against
+ * Mandiant's published schema ({@code ioc.xsd}) and read back.
+ *
+ * <p>Each indicator type is one term of Mandiant's {@code current.iocterms}, written with
+ * {@code Context document=ITEM search=ITEM/term type=mir} and {@code Content type=}:
+ * <table>
+ *   <caption>indicator types and OpenIOC terms</caption>
+ *   <tr><td>md5, sha1, sha256</td><td>FileItem/Md5sum, FileItem/Sha1sum, FileItem/Sha256sum</td></tr>
+ *   <tr><td>file_path, file_name</td><td>FileItem/FullPath, FileItem/FileName</td></tr>
+ *   <tr><td>process_name, command_line</td><td>ProcessItem/name, ProcessItem/arguments</td></tr>
+ *   <tr><td>ip</td><td>PortItem/remoteIP</td></tr>
+ *   <tr><td>domain</td><td>DnsEntryItem/Host</td></tr>
+ *   <tr><td>registry_key, registry_value, registry_data</td><td>RegistryItem/KeyPath, RegistryItem/ValueName,
+ *       RegistryItem/Text</td></tr>
+ * </table>
+ * Reading also takes ProcessItem/path (a file path), ProcessItem/PortList/PortItem/remoteIP and
+ * Network/DNS. Conditions {@code is} and {@code contains} are read; any other condition, a negated
+ * item, or another term is reported as not imported, and an AND with such a part is left out whole
+ * (without the part it would match more than its author meant). Values are case-insensitive here, so
+ * {@code preserve-case} is written false and not read. Documents with a DOCTYPE are refused (no
+ * external entities).
+ */
+public final class OpenIoc {
+    public static final String NAMESPACE = "http://openioc.org/schemas/OpenIOC_1.1";
+
+    private static final Map<IndicatorType, String[]> TERMS = Map.ofEntries(
+            Map.entry(IndicatorType.MD5, new String[] {"FileItem", "FileItem/Md5sum", "md5"}),
+            Map.entry(IndicatorType.SHA1, new String[] {"FileItem", "FileItem/Sha1sum", "sha1"}),
+            Map.entry(IndicatorType.SHA256, new String[] {"FileItem", "FileItem/Sha256sum", "sha256"}),
+            Map.entry(IndicatorType.FILE_PATH, new String[] {"FileItem", "FileItem/FullPath", "string"}),
+            Map.entry(IndicatorType.FILE_NAME, new String[] {"FileItem", "FileItem/FileName", "string"}),
+            Map.entry(IndicatorType.PROCESS_NAME, new String[] {"ProcessItem", "ProcessItem/name", "string"}),
+            Map.entry(IndicatorType.COMMAND_LINE, new String[] {"ProcessItem", "ProcessItem/arguments", "string"}),
+            Map.entry(IndicatorType.IP, new String[] {"PortItem", "PortItem/remoteIP", "IP"}),
+            Map.entry(IndicatorType.DOMAIN, new String[] {"DnsEntryItem", "DnsEntryItem/Host", "string"}),
+            Map.entry(IndicatorType.REGISTRY_KEY, new String[] {"RegistryItem", "RegistryItem/KeyPath", "string"}),
+            Map.entry(IndicatorType.REGISTRY_VALUE, new String[] {"RegistryItem", "RegistryItem/ValueName", "string"}),
+            Map.entry(IndicatorType.REGISTRY_DATA, new String[] {"RegistryItem", "RegistryItem/Text", "string"}));
+
+    private static final Map<String, IndicatorType> READ = readTerms();
+
+    private OpenIoc() {}
+
+    private static Map<String, IndicatorType> readTerms() {
+        Map<String, IndicatorType> m = new java.util.HashMap<>();
+        TERMS.forEach((type, term) -> m.put(term[1].toLowerCase(java.util.Locale.ROOT), type));
+        m.put("processitem/path", IndicatorType.FILE_PATH);
+        m.put("processitem/portlist/portitem/remoteip", IndicatorType.IP);
+        m.put("network/dns", IndicatorType.DOMAIN);
+        return Map.copyOf(m);
+    }
+
+    /** The IOC as an OpenIOC 1.1 document (UTF-8 XML text). */
+    public static String write(String name, String author, Instant created, IocTree tree) {
+        try {
+            Document doc = builder().newDocument();
+            Element root = doc.createElementNS(NAMESPACE, "OpenIOC");
+            doc.appendChild(root);
+            String when = created.truncatedTo(ChronoUnit.SECONDS).toString();
+            root.setAttribute("id", UUID.nameUUIDFromBytes(("trailhound-ioc:" + name + ":" + when).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .toString());
+            root.setAttribute("last-modified", when);
+            root.setAttribute("published-date", when);
+            Element metadata = child(root, "metadata");
+            child(metadata, "short_description").setTextContent(name);
+            child(metadata, "authored_by").setTextContent(author);
+            child(metadata, "authored_date").setTextContent(when);
+            child(metadata, "links");
+            Element criteria = child(root, "criteria");
+            IocTree top = tree instanceof IocTree.Group ? tree : new IocTree.Group(IocTree.Operator.OR, List.of(tree));
+            indicator(criteria, (IocTree.Group) top);
+            child(root, "parameters");
+            Transformer t = TransformerFactory.newInstance().newTransformer();
+            t.setOutputProperty(OutputKeys.INDENT, "yes");
+            t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            t.setOutputProperty("{http://xml.apache.org/xslt}indent-amount", "2");
+            StringWriter out = new StringWriter();
+            t.transform(new DOMSource(doc), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException e) {
+            throw new IllegalStateException("cannot write OpenIOC: " + e.getMessage(), e);
+        }
+    }
+
+    private static void indicator(Element parent, IocTree.Group group) {
+        Element indicator = child(parent, "Indicator");
+        indicator.setAttribute("operator", group.operator().name());
+        indicator.setAttribute("id", UUID.randomUUID().toString());
+        // the schema wants a group's items before its groups
+        for (IocTree part : group.parts()) {
+            if (part instanceof IocTree.Item item) {
+                String[] term = TERMS.get(item.type());
+                Element e = child(indicator, "IndicatorItem");
+                e.setAttribute("id", UUID.randomUUID().toString());
+                e.setAttribute("condition", item.condition().id());
+                e.setAttribute("preserve-case", "false");
+                e.setAttribute("negate", "false");
+                Element context = child(e, "Context");
+                context.setAttribute("document", term[0]);
+                context.setAttribute("search", term[1]);
+                context.setAttribute("type", "mir");
+                Element content = child(e, "Content");
+                content.setAttribute("type", term[2]);
+                content.setTextContent(item.value());
+            }
+        }
+        for (IocTree part : group.parts()) {
+            if (part instanceof IocTree.Group g) indicator(indicator, g);
+        }
+    }
+
+    private static Element child(Element parent, String name) {
+        Element e = parent.getOwnerDocument().createElementNS(NAMESPACE, name);
+        parent.appendChild(e);
+        return e;
+    }
+
+    /**
+     * Reads an OpenIOC document (1.1, or 1.0's {@code definition}).
+     *
+     * @throws IllegalArgumentException for a document that is not XML or not OpenIOC, saying why
+     */
+    public static IocImport read(byte[] xml) {
+        Document doc;
+        try {
+            doc = builder().parse(new ByteArrayInputStream(xml));
+        } catch (SAXException | IOException e) {
+            throw new IllegalArgumentException("not an OpenIOC document: " + e.getMessage());
+        }
+        Element root = doc.getDocumentElement();
+        if (!"OpenIOC".equals(root.getLocalName()) && !"ioc".equals(root.getLocalName())) {
+            throw new IllegalArgumentException("not an OpenIOC document: the root element is <" + root.getLocalName()
+                    + ">, expected <OpenIOC> (1.1) or <ioc> (1.0)");
+        }
+        String name = text(first(root, "short_description"));
+        Element criteria = first(root, "criteria");
+        if (criteria == null) criteria = first(root, "definition");
+        if (criteria == null) throw new IllegalArgumentException("not an OpenIOC document: no <criteria> (1.1) or <definition> (1.0)");
+        List<String> skipped = new ArrayList<>();
+        List<IocTree> parts = new ArrayList<>();
+        for (Element indicator : children(criteria, "Indicator")) {
+            IocTree t = group(indicator, skipped);
+            if (t != null) parts.add(t);
+        }
+        IocTree tree = parts.isEmpty() ? null : parts.size() == 1 ? parts.getFirst() : new IocTree.Group(IocTree.Operator.OR, parts);
+        return new IocImport(name == null || name.isBlank() ? "OpenIOC " + root.getAttribute("id") : name.strip(), tree, skipped);
+    }
+
+    /** The group, or null when nothing of it could be imported (or an AND lost a part). */
+    private static IocTree group(Element indicator, List<String> skipped) {
+        String op = indicator.getAttribute("operator");
+        IocTree.Operator operator = "AND".equalsIgnoreCase(op) ? IocTree.Operator.AND : "OR".equalsIgnoreCase(op) ? IocTree.Operator.OR : null;
+        if (operator == null) {
+            skipped.add("Indicator " + indicator.getAttribute("id") + ": operator '" + op + "' is neither AND nor OR");
+            return null;
+        }
+        List<IocTree> parts = new ArrayList<>();
+        boolean lost = false;
+        for (Node n = indicator.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (!(n instanceof Element e)) continue;
+            IocTree part = switch (e.getLocalName()) {
+                case "IndicatorItem" -> item(e, skipped);
+                case "Indicator" -> group(e, skipped);
+                default -> null;
+            };
+            if (part == null && ("IndicatorItem".equals(e.getLocalName()) || "Indicator".equals(e.getLocalName()))) lost = true;
+            if (part != null) parts.add(part);
+        }
+        if (operator == IocTree.Operator.AND && lost) {
+            skipped.add("Indicator " + indicator.getAttribute("id") + " (AND): left out whole, since a part of it was not imported and"
+                    + " without it the AND would match more");
+            return null;
+        }
+        if (parts.isEmpty()) return null;
+        return parts.size() == 1 ? parts.getFirst() : new IocTree.Group(operator, parts);
+    }
+
+    private static IocTree item(Element e, List<String> skipped) {
+        Element context = first(e, "Context");
+        Element content = first(e, "Content");
+        String search = context == null ? "" : context.getAttribute("search");
+        String value = content == null ? "" : content.getTextContent();
+        String condition = e.getAttribute("condition");
+        String what = "IndicatorItem " + e.getAttribute("id") + " (" + search + " " + condition + " '" + value + "')";
+        if ("true".equalsIgnoreCase(e.getAttribute("negate"))) {
+            skipped.add(what + ": negated items are not supported");
+            return null;
+        }
+        IndicatorType type = READ.get(search.toLowerCase(java.util.Locale.ROOT));
+        if (type == null) {
+            skipped.add(what + ": the term " + search + " is not one Trailhound searches");
+            return null;
+        }
+        IocTree.Condition c = IocTree.Condition.byId(condition).orElse(null);
+        if (c == null) {
+            skipped.add(what + ": condition '" + condition + "' is not supported (is, contains)");
+            return null;
+        }
+        try {
+            return new IocTree.Item(type, c, value);
+        } catch (IllegalArgumentException bad) {
+            skipped.add(what + ": " + bad.getMessage());
+            return null;
+        }
+    }
+
+    private static DocumentBuilder builder() {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setXIncludeAware(false);
+            f.setExpandEntityReferences(false);
+            return f.newDocumentBuilder();
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Element first(Element parent, String localName) {
+        var list = parent.getElementsByTagNameNS("*", localName);
+        return list.getLength() == 0 ? null : (Element) list.item(0);
+    }
+
+    private static List<Element> children(Element parent, String localName) {
+        List<Element> out = new ArrayList<>();
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && localName.equals(e.getLocalName())) out.add(e);
+        }
+        return out;
+    }
+
+    private static String text(Element e) {
+        return e == null ? null : e.getTextContent();
+    }
+}

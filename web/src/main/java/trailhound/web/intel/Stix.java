@@ -1,0 +1,108 @@
+package trailhound.web.intel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import trailhound.query.IocTree;
+
+/**
+ * IOCs as STIX 2.1 bundles, written valid against the OASIS STIX 2.1 JSON schemas and read back.
+ *
+ * <p>One IOC is one {@code indicator} holding the whole tree as one pattern ({@link StixPattern}):
+ * an IOC is one detection, and a tree split into an indicator per branch would lose the AND between
+ * branches. Its {@code name} is the IOC's, {@code created}/{@code modified}/{@code valid_from} the
+ * IOC's creation time, {@code indicator_types} {@code malicious-activity}; ids are UUIDv5-like
+ * (name-based) so the same IOC exports to the same id.
+ *
+ * <p>Reading takes a bundle (every {@code indicator} in it with {@code pattern_type} {@code stix},
+ * ORed when there are several) or a lone indicator; other objects are skipped, indicators of other
+ * pattern languages reported as not imported.
+ */
+public final class Stix {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Stix() {}
+
+    /** The bundle of the IOC, as JSON text. */
+    public static String write(long id, String name, Instant created, IocTree tree) {
+        String when = created.truncatedTo(ChronoUnit.MILLIS).toString();
+        if (!when.contains(".")) when = when.replace("Z", ".000Z"); // the schema's timestamp wants milliseconds here or none; keep one form
+        ObjectNode bundle = JSON.createObjectNode();
+        bundle.put("type", "bundle");
+        bundle.put("id", "bundle--" + UUID.randomUUID());
+        ArrayNode objects = bundle.putArray("objects");
+        ObjectNode indicator = objects.addObject();
+        indicator.put("type", "indicator");
+        indicator.put("spec_version", "2.1");
+        indicator.put("id", "indicator--" + UUID.nameUUIDFromBytes(("trailhound-ioc:" + id + ":" + when).getBytes(StandardCharsets.UTF_8)));
+        indicator.put("created", when);
+        indicator.put("modified", when);
+        indicator.put("name", name);
+        indicator.putArray("indicator_types").add("malicious-activity");
+        indicator.put("pattern", StixPattern.write(tree));
+        indicator.put("pattern_type", "stix");
+        indicator.put("pattern_version", "2.1");
+        indicator.put("valid_from", when);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bundle);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Reads a bundle or an indicator.
+     *
+     * @throws IllegalArgumentException for text that is not JSON, not STIX, or holds no indicator, saying which
+     */
+    public static IocImport read(byte[] json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a STIX document: not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        if (root == null || !root.isObject()) throw new IllegalArgumentException("not a STIX document: expected a JSON object");
+        List<JsonNode> indicators = new ArrayList<>();
+        String type = root.path("type").asText("");
+        if (type.equals("bundle")) {
+            for (JsonNode o : root.path("objects")) if ("indicator".equals(o.path("type").asText())) indicators.add(o);
+        } else if (type.equals("indicator")) {
+            indicators.add(root);
+        } else {
+            throw new IllegalArgumentException("not a STIX document: type '" + type + "', expected bundle or indicator");
+        }
+        if (indicators.isEmpty()) throw new IllegalArgumentException("the bundle holds no indicator");
+        List<String> skipped = new ArrayList<>();
+        List<IocTree> trees = new ArrayList<>();
+        for (JsonNode i : indicators) {
+            String id = i.path("id").asText("indicator");
+            String patternType = i.path("pattern_type").asText("stix");
+            if (!patternType.equals("stix")) {
+                skipped.add(id + ": pattern_type '" + patternType + "' is not supported (stix)");
+                continue;
+            }
+            String pattern = i.path("pattern").asText("");
+            try {
+                List<String> left = new ArrayList<>();
+                IocTree t = StixPattern.read(pattern, left);
+                left.forEach(l -> skipped.add(id + ": " + l));
+                if (t != null) trees.add(t);
+            } catch (IllegalArgumentException bad) {
+                skipped.add(id + ": " + bad.getMessage());
+            }
+        }
+        String name = indicators.size() == 1 ? indicators.getFirst().path("name").asText("") : "";
+        if (name.isBlank()) name = "STIX " + root.path("id").asText("import");
+        IocTree tree = trees.isEmpty() ? null : trees.size() == 1 ? trees.getFirst() : new IocTree.Group(IocTree.Operator.OR, trees);
+        return new IocImport(name.strip(), tree, skipped);
+    }
+}
