@@ -25,13 +25,15 @@ import trailhound.schema.Field;
  */
 public final class Protocol {
     /** The version this build speaks. Raise it when a message changes shape; keep reading the previous one. */
-    public static final int CURRENT = 3;
+    public static final int CURRENT = 4;
     /** The oldest version a server of this build accepts. */
     public static final int OLDEST_ACCEPTED = Math.max(1, CURRENT - 1);
     /** The first version that streams on demand ({@link Message.Start}, {@link Message.Stop}) and catches up newest first. */
     public static final int ON_DEMAND = 2;
     /** The first version that answers requests: the file system, kill ({@link Message.Request}). */
     public static final int FILES = 3;
+    /** The first version that takes protection policies ({@link Message.Policies}) and enforces them. */
+    public static final int POLICIES = 4;
     /**
      * Most bytes in one {@link Message.FileChunk}: 1 MiB, 1.4 M characters once in base64, far below
      * {@link #MAX_FRAME_CHARS}; a 1 GB file is a thousand round trips.
