@@ -29,6 +29,7 @@ public final class Access {
     private final Clock clock;
     private final Agents agents;
     private final Sessions sessions;
+    private final PolicyBook policies;
 
     private Access(DataDir data, Clock clock, Consumer<String> warnings) {
         this.data = data;
@@ -50,6 +51,7 @@ public final class Access {
         this.tokens = new Tokens(data.store().tokens(), accounts, audit, clock, throttle);
         this.agents = new Agents(data.store().liveAgents(), data.store().groups(), audit, clock, throttle);
         this.sessions = new Sessions(data.store().webSessions(), clock);
+        this.policies = new PolicyBook(data.store().policies(), groups);
     }
 
     /**
@@ -85,6 +87,16 @@ public final class Access {
     /** Live agents: enrolment tokens, enrolment, agent authentication, the endpoint registry. */
     public Agents agents() {
         return agents;
+    }
+
+    /** Protection policies as agents receive them, and the signal that one changed. */
+    public PolicyBook policyBook() {
+        return policies;
+    }
+
+    /** Protection policies as this caller may see and change them (one per request, as the scope). */
+    public ProtectionPolicies policies(Scope scope) {
+        return new ProtectionPolicies(scope, policies, groups, clock);
     }
 
     /** Web sign-in sessions, kept across restarts. */

@@ -68,6 +68,7 @@ final class Agent {
     private final LocalStore store;
     private final PrintWriter log;
     private final FileService files;
+    private final Protection protection;
     private volatile boolean stopping;
     private final java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
@@ -78,10 +79,16 @@ final class Agent {
 
     /** @param files answers the server's requests (protocol 3); null: every request is refused as unsupported */
     Agent(Settings settings, LocalStore store, PrintWriter log, FileService files) {
+        this(settings, store, log, files, null);
+    }
+
+    /** @param protection takes the policies the server sends (protocol 4); null: they are ignored */
+    Agent(Settings settings, LocalStore store, PrintWriter log, FileService files, Protection protection) {
         this.settings = settings;
         this.store = store;
         this.log = log;
         this.files = files;
+        this.protection = protection;
     }
 
     void stop() {
@@ -266,6 +273,9 @@ final class Agent {
                             catchUpDue = !catchingUp; // a catch-up stopped half-way resumes where it was
                         }
                         case Message.Request request -> requests().submit(request);
+                        case Message.Policies policies -> {
+                            if (protection != null) protection.update(policies);
+                        }
                         case Message.Error error -> refusedOrRetry(error);
                         case Connection.Closed closed -> throw new IOException(closed.why());
                         default -> log("ignored an unexpected " + in.getClass().getSimpleName() + " from the server");

@@ -51,7 +51,8 @@ final class Migrations {
             new Migration(13, "agent revocation: a revoked agent's secret no longer authenticates", Migrations::agentRevocation),
             new Migration(14, "evidence files: files fetched from endpoints, with who, when, where from, size and SHA-256",
                     Migrations::evidenceFiles),
-            new Migration(15, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections));
+            new Migration(15, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections),
+            new Migration(16, "protection policies: process rules, computer groups, block or alert, enabled or not", Migrations::policies));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -402,6 +403,31 @@ final class Migrations {
             CREATE TABLE live_connections (
               id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, user_name TEXT NOT NULL, state TEXT NOT NULL, since INTEGER NOT NULL,
               reason TEXT, opened INTEGER NOT NULL, last_activity INTEGER NOT NULL, catchup_done INTEGER, catchup_total INTEGER)""");
+    }
+
+    /**
+     * policies: a protection policy, its action ({@code block} or {@code alert}) and whether it is in force,
+     * who made and last changed it. policy_groups: the computer groups whose endpoints' agents enforce it
+     * (a group removed or renamed takes its rows along). policy_rules: its process rules, each condition
+     * null when not used (hash, executable path, command-line pattern, parent), with where the rule came
+     * from ({@code origin}: the process or evidence it was made from) for the summary page.
+     */
+    private static void policies(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE policies (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE COLLATE NOCASE, action TEXT NOT NULL,
+              enabled INTEGER NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL, changed_by TEXT NOT NULL,
+              changed_at INTEGER NOT NULL)""");
+        exec(c, """
+            CREATE TABLE policy_groups (
+              policy_id INTEGER NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+              group_name TEXT NOT NULL REFERENCES computer_groups(name) ON DELETE CASCADE ON UPDATE CASCADE,
+              PRIMARY KEY (policy_id, group_name))""");
+        exec(c, """
+            CREATE TABLE policy_rules (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, policy_id INTEGER NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+              sha256 TEXT, path TEXT, command_line TEXT, parent TEXT, origin TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL)""");
+        exec(c, "CREATE INDEX policy_rules_policy ON policy_rules(policy_id, id)");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

@@ -30,6 +30,7 @@ public final class Store {
     private final LiveAgents liveAgents;
     private final EvidenceFiles evidenceFiles;
     private final WebSessions webSessions;
+    private final Policies policies;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -46,6 +47,7 @@ public final class Store {
         this.liveAgents = new LiveAgents(db);
         this.evidenceFiles = new EvidenceFiles(db);
         this.webSessions = new WebSessions(db);
+        this.policies = new Policies(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -163,6 +165,11 @@ public final class Store {
     /** Signed-in browsers, kept across restarts. */
     public WebSessions webSessions() {
         return webSessions;
+    }
+
+    /** Protection policies: process rules the agents of their computer groups enforce. */
+    public Policies policies() {
+        return policies;
     }
 
     /** The append-only, hash-chained audit trail. */

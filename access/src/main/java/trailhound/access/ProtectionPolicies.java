@@ -1,0 +1,168 @@
+package trailhound.access;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import trailhound.protocol.Message;
+import trailhound.protocol.PolicyRules;
+import trailhound.store.Policies;
+import trailhound.store.Policies.NewRule;
+import trailhound.store.Policies.Policy;
+import trailhound.store.StoreException;
+
+/**
+ * Protection policies as one caller may see and change them. Who may do what (docs/policies.md):
+ * <ul>
+ *   <li>everyone signed in lists and reads policies ({@link Action#VIEW});</li>
+ *   <li>analysts propose: they create policies, always disabled, and add rules to disabled ones
+ *       ({@link Action#INVESTIGATE});</li>
+ *   <li>administrators also create policies enabled, add rules to enabled ones, and enable or disable
+ *       ({@link Action#ADMINISTER}): only they change what agents enforce.</li>
+ * </ul>
+ * Every change is audited ({@code policy.create}, {@code policy.add-rules}, {@code policy.enable},
+ * {@code policy.disable}) and then announced to the agents ({@link PolicyBook#onChange}). Not
+ * thread-safe: one per request, as its scope.
+ */
+public final class ProtectionPolicies {
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._@()'-]{0,79}");
+    /** Most rules in one policy: each agent matches every new process against all of them. */
+    public static final int MAX_RULES = 500;
+
+    private final Scope scope;
+    private final PolicyBook book;
+    private final Groups groups;
+    private final Clock clock;
+
+    ProtectionPolicies(Scope scope, PolicyBook book, Groups groups, Clock clock) {
+        this.scope = scope;
+        this.book = book;
+        this.groups = groups;
+        this.clock = clock;
+    }
+
+    private Policies store() {
+        return book.store();
+    }
+
+    /** Every policy, by name. */
+    public List<Policy> list() {
+        scope.require(Action.VIEW);
+        return store().list();
+    }
+
+    public Optional<Policy> find(long id) {
+        scope.require(Action.VIEW);
+        return store().find(id);
+    }
+
+    /**
+     * Makes a policy; answers it.
+     *
+     * @param groups computer group names, at least one
+     * @param rules at least one, each checked as agents compile it ({@link PolicyRules#check})
+     * @throws AccessDeniedException for a read-only user, or an analyst asking for it enabled
+     * @throws AccessException for a bad or taken name, an unknown action or group, a bad rule (saying which and why)
+     */
+    public Policy create(String name, String action, boolean enabled, List<String> groups, List<NewRule> rules) {
+        scope.require(Action.INVESTIGATE);
+        if (enabled && !scope.may(Action.ADMINISTER)) {
+            scope.audit("access.denied", null, AuditLog.DENIED, "policy '" + name + "': only an administrator enables a policy");
+            throw new AccessDeniedException("only an administrator enables a policy: create it disabled (a proposal) and ask one to"
+                    + " enable it");
+        }
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new AccessException("a policy name is 1 to 80 letters, digits, spaces and . _ @ ( ) ' - (starting with a letter or digit)");
+        }
+        if (!PolicyRules.isAction(action)) throw new AccessException("action must be block or alert, not '" + action + "'");
+        if (groups == null || groups.isEmpty()) throw new AccessException("choose at least one computer group whose agents enforce it");
+        for (String g : groups) {
+            if (this.groups.find(g).isEmpty()) throw new AccessException("no computer group named '" + g + "'");
+        }
+        List<NewRule> checked = check(rules, 0);
+        if (store().findByName(name).isPresent()) throw new AccessException("a policy named '" + name + "' exists already");
+        long id;
+        try {
+            id = store().create(name, action, enabled, List.copyOf(new java.util.TreeSet<>(groups)), checked, scope.caller().user(),
+                    clock.millis());
+        } catch (StoreException e) {
+            throw new AccessException("cannot create policy '" + name + "': " + e.getMessage());
+        }
+        Policy p = store().find(id).orElseThrow();
+        scope.audit("policy.create", null, AuditLog.OK, describe(p));
+        book.changed();
+        return p;
+    }
+
+    /**
+     * Adds rules to policy {@code id}; answers it.
+     *
+     * @throws AccessDeniedException for a read-only user, or an analyst and an enabled policy
+     * @throws AccessException when there is no such policy or a rule is bad
+     */
+    public Policy addRules(long id, List<NewRule> rules) {
+        scope.require(Action.INVESTIGATE);
+        Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
+        if (p.enabled() && !scope.may(Action.ADMINISTER)) {
+            scope.audit("access.denied", null, AuditLog.DENIED, "policy " + id + " (" + p.name() + "): adding rules to an enabled policy");
+            throw new AccessDeniedException("policy '" + p.name() + "' is enabled: only an administrator changes what agents enforce;"
+                    + " make a new (disabled) policy instead, or ask one");
+        }
+        List<NewRule> checked = check(rules, p.rules().size());
+        store().addRules(id, checked, scope.caller().user(), clock.millis());
+        Policy after = store().find(id).orElseThrow();
+        scope.audit("policy.add-rules", null, AuditLog.OK, p.name() + " (" + id + "): " + String.join("; ",
+                after.rules().subList(p.rules().size(), after.rules().size()).stream().map(ProtectionPolicies::describe).toList()));
+        book.changed();
+        return after;
+    }
+
+    /**
+     * Enables or disables policy {@code id}; answers it.
+     *
+     * @throws AccessDeniedException for anyone but an administrator
+     * @throws AccessException when there is no such policy
+     */
+    public Policy setEnabled(long id, boolean enabled) {
+        scope.require(Action.ADMINISTER);
+        Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
+        store().setEnabled(id, enabled, scope.caller().user(), clock.millis());
+        scope.audit(enabled ? "policy.enable" : "policy.disable", null, AuditLog.OK, p.name() + " (" + id + ", " + p.action() + ", groups "
+                + String.join(", ", p.groups()) + ")");
+        book.changed();
+        return store().find(id).orElseThrow();
+    }
+
+    private static List<NewRule> check(List<NewRule> rules, int existing) {
+        if (rules == null || rules.isEmpty()) throw new AccessException("a policy needs at least one rule");
+        if (existing + rules.size() > MAX_RULES) {
+            throw new AccessException("a policy holds at most " + MAX_RULES + " rules; this would make " + (existing + rules.size()));
+        }
+        List<NewRule> out = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            NewRule r = rules.get(i);
+            NewRule clean = new NewRule(blankToNull(r.sha256()) == null ? null : r.sha256().strip().toLowerCase(java.util.Locale.ROOT),
+                    blankToNull(r.path()), blankToNull(r.commandLine()), blankToNull(r.parent()), blankToNull(r.origin()));
+            int n = i + 1;
+            PolicyRules.check(PolicyBook.toMessage(0, clean)).ifPresent(why -> {
+                throw new AccessException("rule " + n + ": " + why);
+            });
+            out.add(clean);
+        }
+        return out;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static String describe(Policy p) {
+        return p.name() + " (" + p.id() + "): " + p.action() + (p.enabled() ? ", enabled" : ", disabled") + ", groups "
+                + String.join(", ", p.groups()) + ", rules " + String.join("; ", p.rules().stream().map(ProtectionPolicies::describe).toList());
+    }
+
+    private static String describe(Policies.Rule r) {
+        return PolicyRules.describe(new Message.Rule(r.id(), r.sha256(), r.path(), r.commandLine(), r.parent()));
+    }
+}
