@@ -55,6 +55,8 @@ public final class AgentSocket {
         volatile String address;
         /** When it was admitted (null before). */
         volatile java.time.Instant admitted;
+        /** The last policies frame sent (protocol 4), to send again only what changed; guarded by the conversation. */
+        String policiesSent;
         /** When its last frame arrived (System.currentTimeMillis()). */
         volatile long lastFrame = System.currentTimeMillis();
     }
@@ -89,6 +91,38 @@ public final class AgentSocket {
         this.connections = connections;
         connections.attach(this);
         agents.onRevoke(this::revoked);
+    }
+
+    private volatile trailhound.access.PolicyBook policies;
+
+    /**
+     * Delivers protection policies (protocol 4): each agent gets those in force on its endpoint right after
+     * it is authenticated, again at once when a policy changes, and at a heartbeat when its set moved
+     * otherwise (its endpoint joined or left a group).
+     */
+    public void deliverPolicies(trailhound.access.PolicyBook book) {
+        this.policies = book;
+        book.onChange(() -> {
+            for (WsContext ctx : byAgent.values()) {
+                Conversation c = conversations.get(ctx.sessionId());
+                try {
+                    if (c != null && c.stage == Stage.STREAM) sendPolicies(ctx, c);
+                } catch (RuntimeException closing) {
+                    // its connection is ending: it gets the set when it is authenticated again
+                }
+            }
+        });
+    }
+
+    private void sendPolicies(WsContext ctx, Conversation c) {
+        trailhound.access.PolicyBook book = policies;
+        if (book == null || c.protocol < Protocol.POLICIES || c.endpoint == null) return;
+        String frame = Protocol.encode(new Message.Policies(book.inForce(c.endpoint)));
+        synchronized (c) {
+            if (frame.equals(c.policiesSent)) return;
+            c.policiesSent = frame;
+            ctx.send(frame);
+        }
     }
 
     /** Closes a revoked agent's connection at once, telling it why. */
@@ -298,6 +332,7 @@ public final class AgentSocket {
                             : new Message.Authenticated(a.endpoint(), held.acknowledged())));
                 }
                 c.stage = Stage.STREAM;
+                sendPolicies(ctx, c);
                 connections.agentConnected(a.endpoint(), c.protocol);
                 reconsider(ctx, c);
             }
@@ -315,6 +350,7 @@ public final class AgentSocket {
                     return;
                 }
                 reconsider(ctx, c); // a group set to stream (or not) since, by the CLI or the page
+                sendPolicies(ctx, c); // its groups changed, or a policy did in another process
             }
             case Message.Batch b -> {
                 if (b.events().size() > MAX_BATCH_EVENTS) {
