@@ -82,7 +82,7 @@ final class Agent {
         this(settings, store, log, files, null);
     }
 
-    /** @param protection takes the policies the server sends (protocol 4); null: they are ignored */
+    /** @param protection takes the policies the server sends (protocol 5); null: they are ignored */
     Agent(Settings settings, LocalStore store, PrintWriter log, FileService files, Protection protection) {
         this.settings = settings;
         this.store = store;
@@ -194,7 +194,7 @@ final class Agent {
                         + (state.serverPin() == null ? "" : ", server key pinned " + state.serverPin()));
             } else {
                 state = known.get();
-                connection.send(new Message.Authenticate(state.agentId(), state.secret()));
+                connection.send(new Message.Authenticate(state.agentId(), state.secret(), protection == null ? null : protection.digest()));
             }
             Message.Authenticated ok = expect(Message.Authenticated.class);
             acknowledged = ok.acknowledged();

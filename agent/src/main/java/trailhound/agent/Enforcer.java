@@ -42,9 +42,13 @@ import trailhound.schema.Field;
  * thread while any policy is in force; {@link #close} stops it.
  */
 final class Enforcer implements AutoCloseable {
-    /** The process key of (pid, start ticks), as the recorder computes it. */
+    /** Process identity as the recorder computes it. */
     interface Keys {
+        /** The process key of (pid, start ticks). */
         String key(int pid, long startTicks);
+
+        /** A start in clock ticks after boot as epoch ms. */
+        long startMs(long startTicks);
     }
 
     private record Seen(long startTicks, String comm) {}
@@ -160,7 +164,7 @@ final class Enforcer implements AutoCloseable {
             }
             events.add(Protection.event("pol" + Long.toHexString(ts) + "-" + pid + "-" + counter++, ts, hit, fields, outcome));
             log("policy '" + hit.policy().name() + "' (" + hit.policy().action() + ", rule " + hit.rule().id() + ") matched pid " + pid
-                    + " " + exe + ": " + outcome);
+                    + " " + exe + ", " + (ts - keys.startMs(s.startTicks())) + " ms after it started: " + outcome);
         }
         store.append(events, -1);
     }

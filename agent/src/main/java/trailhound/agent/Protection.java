@@ -14,7 +14,7 @@ import trailhound.schema.Field;
 
 /**
  * The protection policies this agent enforces: the last set the server sent ({@link Message.Policies},
- * protocol 4), kept in the store's meta so a restarted agent enforces it before it reconnects. Whoever
+ * protocol 5), kept in the store's meta so a restarted agent enforces it before it reconnects. Whoever
  * checks processes ({@link Enforcer} on Linux, {@link Replay}) asks {@link #hits}; each hit becomes an
  * event of type {@code policy} ({@link #event}). Thread-safe: the connection thread replaces the set,
  * the checking threads read it.
@@ -39,6 +39,8 @@ final class Protection {
     private final LocalStore store;
     private final PrintWriter log;
     private volatile Set current = Set.EMPTY;
+    /** {@link Protocol#digest} of the set held, told the server when authenticating. */
+    private volatile String digest;
     private volatile Runnable onChange = () -> {};
 
     Protection(LocalStore store, PrintWriter log) throws IOException {
@@ -46,7 +48,9 @@ final class Protection {
         this.log = log;
         String kept = store.meta(META);
         if (kept != null) {
-            current = compile(Protocol.decode(kept) instanceof Message.Policies p ? p : new Message.Policies(List.of()));
+            Message.Policies held = Protocol.decode(kept) instanceof Message.Policies p ? p : new Message.Policies(List.of());
+            current = compile(held);
+            digest = Protocol.digest(held);
             if (!current.policies().isEmpty()) log("enforcing the " + current.policies().size() + " polic(ies) kept from the last connection");
         }
     }
@@ -61,10 +65,16 @@ final class Protection {
         Set next = compile(policies);
         store.putMeta(META, Protocol.encode(policies));
         current = next;
+        digest = Protocol.digest(policies);
         onChange.run();
         log("policies received: " + policies.policies().size() + (policies.policies().isEmpty() ? "" : " ("
                 + String.join(", ", policies.policies().stream().map(p -> p.name() + ": " + p.action() + ", " + p.rules().size()
                         + " rule(s)").toList()) + ")"));
+    }
+
+    /** What the server compares with its set to know whether to send it (null: none held). */
+    String digest() {
+        return digest;
     }
 
     boolean isEmpty() {

@@ -31,7 +31,8 @@ import java.util.Objects;
  * listing / file_info / file_chunk / done / -&gt;    (version 3) each request's one reply, out of band
  * recorder_info / snapshot_ready /
  * failed {request_id, ...}
- *                                          &lt;-    policies {policies}   (version 4) after authenticated, and again on every change
+ *                                          &lt;-    policies {policies}   (version 5) after authenticated when the agent's
+ *                                                policies_digest differs, and again on every change
  * </pre>
  *
  * <p>Version 2, streaming on demand and catch-up newest first: an agent sends events only after the
@@ -128,8 +129,16 @@ public sealed interface Message {
     /** Enrolment accepted: the endpoint the agent's events go to, bound to its agent id for good. */
     record Enrolled(String agentId, String endpoint) implements Message {}
 
-    /** An enrolled agent proves who it is, on every connection after the first. */
-    record Authenticate(String agentId, String secret) implements Message {}
+    /**
+     * An enrolled agent proves who it is, on every connection after the first. Version 5: {@code policiesDigest}
+     * is {@link Protocol#digest} of the {@link Policies} it holds (null: none, or an empty set), so the server
+     * sends policies only when they differ.
+     */
+    record Authenticate(String agentId, String secret, String policiesDigest) implements Message {
+        public Authenticate(String agentId, String secret) {
+            this(agentId, secret, null);
+        }
+    }
 
     /**
      * Authentication accepted: the agent's endpoint and the highest position the server holds
@@ -343,7 +352,7 @@ public sealed interface Message {
     record ReleaseSnapshot(long requestId, String handle) implements Request {}
 
     /**
-     * Version 4: every protection policy that applies to the agent's endpoint now (enabled, in one of its
+     * Version 5: every protection policy that applies to the agent's endpoint now (enabled, in one of its
      * computer groups), replacing whatever the agent had: sent right after {@link Authenticated} and again
      * whenever that set changes. No answer. The agent keeps the set, so it enforces it across restarts
      * before it reconnects; an empty list ends all enforcement. {@link PolicyRules} matches processes.
@@ -368,7 +377,7 @@ public sealed interface Message {
     /**
      * A process rule: every condition given must hold (null: any). {@code sha256} the executable's hash
      * (64 hex digits); {@code path} the executable's path, exact or a glob ({@code *} any characters,
-     * {@code /} included, {@code ?} one); {@code commandLine} a glob over the whole command line, or a
+     * {@code /} included, {@code ?} one); {@code commandLine} a glob over the whole command line (globs have no escapes), or a
      * regular expression (RE2 syntax) written between slashes, {@code /.../}; {@code parent} the parent
      * process's path (when it holds a {@code /} or {@code \}) or name, exact or a glob. All compare
      * case-insensitively. {@link PolicyRules#check} says what is wrong with one.

@@ -141,8 +141,9 @@ public final class PolicyRules {
     }
 
     /**
-     * A glob as an RE2 pattern over the whole value: {@code *} any run of characters, {@code ?} one; {@code \*} and
-     * {@code \?} are themselves (any other backslash is literal: Windows paths).
+     * A glob as an RE2 pattern over the whole value: {@code *} any run of characters, {@code ?} one, everything else
+     * itself. No escapes: a backslash is a Windows path's separator ({@code C:\Users\*\AppData\*}); a value with a
+     * literal {@code *} or {@code ?} is matched exactly by a quoted regex ({@link #exactly}).
      */
     private static Pattern glob(String what, String text) {
         bounded(what, text);
@@ -150,9 +151,7 @@ public final class PolicyRules {
         StringBuilder literal = new StringBuilder();
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\\' && i + 1 < text.length() && (text.charAt(i + 1) == '*' || text.charAt(i + 1) == '?')) {
-                literal.append(text.charAt(++i));
-            } else if (c == '*' || c == '?') {
+            if (c == '*' || c == '?') {
                 if (!literal.isEmpty()) regex.append(Pattern.quote(literal.toString()));
                 literal.setLength(0);
                 regex.append(c == '*' ? ".*" : ".");
@@ -162,6 +161,15 @@ public final class PolicyRules {
         }
         if (!literal.isEmpty()) regex.append(Pattern.quote(literal.toString()));
         return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    }
+
+    /**
+     * A command-line pattern that matches exactly {@code text}: the text itself when it holds no {@code *} or
+     * {@code ?}, else a regex quoting it ({@code /\Q...\E/}).
+     */
+    public static String exactly(String text) {
+        return text.indexOf('*') < 0 && text.indexOf('?') < 0 && !(text.startsWith("/") && text.endsWith("/"))
+                ? text : "/" + Pattern.quote(text) + "/";
     }
 
     private static void bounded(String what, String text) {

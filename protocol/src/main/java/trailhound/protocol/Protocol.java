@@ -25,15 +25,18 @@ import trailhound.schema.Field;
  */
 public final class Protocol {
     /** The version this build speaks. Raise it when a message changes shape; keep reading the previous one. */
-    public static final int CURRENT = 4;
+    public static final int CURRENT = 5;
     /** The oldest version a server of this build accepts. */
     public static final int OLDEST_ACCEPTED = Math.max(1, CURRENT - 1);
     /** The first version that streams on demand ({@link Message.Start}, {@link Message.Stop}) and catches up newest first. */
     public static final int ON_DEMAND = 2;
     /** The first version that answers requests: the file system, kill ({@link Message.Request}). */
     public static final int FILES = 3;
-    /** The first version that takes protection policies ({@link Message.Policies}) and enforces them. */
-    public static final int POLICIES = 4;
+    /**
+     * The first version that takes protection policies ({@link Message.Policies}) and enforces them. (Version 4,
+     * request deadlines, is branch fix16a's: the two merge as 4 and 5.)
+     */
+    public static final int POLICIES = 5;
     /**
      * Most bytes in one {@link Message.FileChunk}: 1 MiB, 1.4 M characters once in base64, far below
      * {@link #MAX_FRAME_CHARS}; a 1 GB file is a thousand round trips.
@@ -118,6 +121,20 @@ public final class Protocol {
             return m;
         } catch (JsonProcessingException e) {
             throw new ProtocolException("not a protocol message: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * A digest of a policy set: SHA-256 (hex) of its frame; null for an empty set, which is what an agent
+     * that holds none has.
+     */
+    public static String digest(Message.Policies policies) {
+        if (policies.policies().isEmpty()) return null;
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(encode(policies).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

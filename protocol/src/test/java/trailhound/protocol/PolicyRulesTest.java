@@ -24,8 +24,8 @@ class PolicyRulesTest {
         assertTrue(matches(null, "/tmp/work/sleeper-?", null, null, SLEEPER));
         assertFalse(matches(null, "/tmp/work", null, null, SLEEPER), "the whole path, not a prefix");
         assertFalse(matches(null, "/tmp/work/Sleeper-7.", null, null, SLEEPER), "regex characters are literal in a glob");
-        assertTrue(matches(null, "/tmp/a\\*b", null, null, new PolicyRules.Process("/tmp/a*b", null, null, null)));
-        assertFalse(matches(null, "/tmp/a\\*b", null, null, new PolicyRules.Process("/tmp/axb", null, null, null)));
+        assertTrue(matches(null, "c:\\users\\*\\appdata\\*.exe", null, null,
+                new PolicyRules.Process("C:\\Users\\ana\\AppData\\x.exe", null, null, null)), "a backslash is a Windows separator, not an escape");
     }
 
     @Test
@@ -34,6 +34,17 @@ class PolicyRulesTest {
         assertFalse(matches(null, null, "-enc*", null, SLEEPER));
         assertTrue(matches(null, null, "/.*sleeper-\\d \\d+ .*/", null, SLEEPER));
         assertFalse(matches(null, null, "/sleeper/", null, SLEEPER), "a regex matches the whole command line");
+    }
+
+    @Test
+    void exactly_matchesOnlyTheText_evenWithWildcardsOrSlashesInIt() {
+        for (String text : List.of("sleep 30", "find / -name *.log?", "/usr/bin/x /", "a \\E b")) {
+            String pattern = PolicyRules.exactly(text);
+            assertTrue(matches(null, null, pattern, null, new PolicyRules.Process("/x", text, null, null)), pattern);
+            assertFalse(matches(null, null, pattern, null, new PolicyRules.Process("/x", text + "x", null, null)), pattern);
+        }
+        assertFalse(matches(null, null, PolicyRules.exactly("find / -name *.log?"), null,
+                new PolicyRules.Process("/x", "find / -name a.log1", null, null)), "the star is a star");
     }
 
     @Test

@@ -55,8 +55,8 @@ public final class AgentSocket {
         volatile String address;
         /** When it was admitted (null before). */
         volatile java.time.Instant admitted;
-        /** The last policies frame sent (protocol 4), to send again only what changed; guarded by the conversation. */
-        String policiesSent;
+        /** {@link Protocol#digest} of the policies the agent holds (protocol 5; null: none), to send only a change; guarded by the conversation. */
+        String policiesHeld;
         /** When its last frame arrived (System.currentTimeMillis()). */
         volatile long lastFrame = System.currentTimeMillis();
     }
@@ -96,7 +96,7 @@ public final class AgentSocket {
     private volatile trailhound.access.PolicyBook policies;
 
     /**
-     * Delivers protection policies (protocol 4): each agent gets those in force on its endpoint right after
+     * Delivers protection policies (protocol 5): each agent gets those in force on its endpoint right after
      * it is authenticated, again at once when a policy changes, and at a heartbeat when its set moved
      * otherwise (its endpoint joined or left a group).
      */
@@ -117,11 +117,12 @@ public final class AgentSocket {
     private void sendPolicies(WsContext ctx, Conversation c) {
         trailhound.access.PolicyBook book = policies;
         if (book == null || c.protocol < Protocol.POLICIES || c.endpoint == null) return;
-        String frame = Protocol.encode(new Message.Policies(book.inForce(c.endpoint)));
+        Message.Policies set = new Message.Policies(book.inForce(c.endpoint));
+        String digest = Protocol.digest(set);
         synchronized (c) {
-            if (frame.equals(c.policiesSent)) return;
-            c.policiesSent = frame;
-            ctx.send(frame);
+            if (java.util.Objects.equals(digest, c.policiesHeld)) return;
+            c.policiesHeld = digest;
+            ctx.send(Protocol.encode(set));
         }
     }
 
@@ -293,6 +294,9 @@ public final class AgentSocket {
             admission = agents.enrol(e.token(), e.name(), e.hostname(), e.os(), e.agentId(), e.secret(), address(ctx));
         } else if (m instanceof Message.Authenticate a) {
             admission = agents.authenticate(a.agentId(), a.secret(), address(ctx));
+            synchronized (c) {
+                c.policiesHeld = a.policiesDigest();
+            }
         } else {
             refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.BAD_MESSAGE, "expected enrol or authenticate, got " + type(m));
             return;

@@ -6,7 +6,7 @@ import trailhound.store.Policies.NewRule;
 /**
  * The rule a process or event suggests, from its canonical fields ({@code hash_sha256},
  * {@code process_path}, {@code command_line}, {@code parent_path}): every condition it can fill, exact
- * (a command line's {@code *} and {@code ?} escaped, so the glob means the very text). The form shows
+ * (a command line with {@code *} or {@code ?} in it as a quoted regex, so it means the very text). The form shows
  * them to be kept, widened (a glob) or cleared. Saved evidence items (event or process) give the same
  * fields map, so this serves them too.
  */
@@ -19,10 +19,10 @@ public final class RuleCandidates {
                 literal(fields.get("command_line")), blankToNull(fields.get("parent_path")), origin);
     }
 
-    /** A glob matching exactly {@code text}. */
+    /** A command-line pattern matching exactly {@code text}. */
     static String literal(String text) {
         String t = blankToNull(text);
-        return t == null ? null : t.replace("*", "\\*").replace("?", "\\?");
+        return t == null ? null : trailhound.protocol.PolicyRules.exactly(t);
     }
 
     private static String blankToNull(String s) {
