@@ -19,7 +19,8 @@ import trailhound.store.StoreException;
  *   <li>analysts propose: they create policies, always disabled, and add rules to disabled ones
  *       ({@link Action#INVESTIGATE});</li>
  *   <li>administrators also create policies enabled, add rules to enabled ones, and enable or disable
- *       ({@link Action#ADMINISTER}): only they change what agents enforce.</li>
+ *       ({@link Action#ADMINISTER}): only they change what agents enforce, and only signed in, never with an API
+ *       token.</li>
  * </ul>
  * Every change is audited ({@code policy.create}, {@code policy.add-rules}, {@code policy.enable},
  * {@code policy.disable}) and then announced to the agents ({@link PolicyBook#onChange}). Not
@@ -67,11 +68,7 @@ public final class ProtectionPolicies {
      */
     public Policy create(String name, String action, boolean enabled, List<String> groups, List<NewRule> rules) {
         scope.require(Action.INVESTIGATE);
-        if (enabled && !scope.may(Action.ADMINISTER)) {
-            scope.audit("access.denied", null, AuditLog.DENIED, "policy '" + name + "': only an administrator enables a policy");
-            throw new AccessDeniedException("only an administrator enables a policy: create it disabled (a proposal) and ask one to"
-                    + " enable it");
-        }
+        if (enabled) inForce("policy '" + name + "': created enabled");
         if (name == null || !NAME.matcher(name).matches()) {
             throw new AccessException("a policy name is 1 to 80 letters, digits, spaces and . _ @ ( ) ' - (starting with a letter or digit)");
         }
@@ -104,11 +101,7 @@ public final class ProtectionPolicies {
     public Policy addRules(long id, List<NewRule> rules) {
         scope.require(Action.INVESTIGATE);
         Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
-        if (p.enabled() && !scope.may(Action.ADMINISTER)) {
-            scope.audit("access.denied", null, AuditLog.DENIED, "policy " + id + " (" + p.name() + "): adding rules to an enabled policy");
-            throw new AccessDeniedException("policy '" + p.name() + "' is enabled: only an administrator changes what agents enforce;"
-                    + " make a new (disabled) policy instead, or ask one");
-        }
+        if (p.enabled()) inForce("policy " + id + " (" + p.name() + "): rules added to it while enabled");
         List<NewRule> checked = check(rules, p.rules().size());
         store().addRules(id, checked, scope.caller().user(), clock.millis());
         Policy after = store().find(id).orElseThrow();
@@ -127,11 +120,26 @@ public final class ProtectionPolicies {
     public Policy setEnabled(long id, boolean enabled) {
         scope.require(Action.ADMINISTER);
         Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
+        inForce("policy " + id + " (" + p.name() + "): " + (enabled ? "enable" : "disable"));
         store().setEnabled(id, enabled, scope.caller().user(), clock.millis());
         scope.audit(enabled ? "policy.enable" : "policy.disable", null, AuditLog.OK, p.name() + " (" + id + ", " + p.action() + ", groups "
                 + String.join(", ", p.groups()) + ")");
         book.changed();
         return store().find(id).orElseThrow();
+    }
+
+    /**
+     * Changing what agents enforce (a block kills processes on every endpoint of the groups) is an administrator's,
+     * signed in: never an API token's, whatever its role, as for groups and users (a leaked token must not turn into
+     * lasting effect). Refused and audited otherwise.
+     */
+    private void inForce(String what) {
+        if (scope.may(Action.ADMINISTER) && !scope.caller().viaToken()) return;
+        scope.audit("access.denied", null, AuditLog.DENIED, what);
+        throw new AccessDeniedException(scope.caller().viaToken()
+                ? "an API token cannot change what agents enforce (enable, disable, or change an enabled policy): sign in to the web"
+                : "only an administrator changes what agents enforce (enables a policy, or changes an enabled one): create it"
+                        + " disabled (a proposal) and ask one");
     }
 
     private static List<NewRule> check(List<NewRule> rules, int existing) {

@@ -80,6 +80,9 @@ class PolicyEnforcementTest {
     private Path agentLog;
     private String admin;
     private String analyst;
+    /** The administrator signed in (cookie and CSRF token): only a session changes what agents enforce. */
+    private HttpClient session;
+    private String csrf;
     private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
@@ -102,6 +105,7 @@ class PolicyEnforcementTest {
         String token = enrolmentToken();
         admin = apiToken("chief", Role.ADMINISTRATOR, null);
         analyst = apiToken("ana", Role.ANALYST, GROUP);
+        signIn("chief");
         agentLog = tmp.resolve("agent.log");
         agent = java(agentLog, "trailhound.agent.AgentMain", "--server", "https://127.0.0.1:" + port, "--state",
                 tmp.resolve("agent-state").toString(), "--token", token, "--name", ENDPOINT, "--poll-interval", "1000",
@@ -131,10 +135,12 @@ class PolicyEnforcementTest {
         JsonNode proposed = JSON.readTree(api("POST", "/api/v1/policies", analyst, blockBody.replace("\"enabled\":true", "\"enabled\":false")));
         assertFalse(proposed.path("enabled").asBoolean());
         assertEquals(403, send("POST", "/api/v1/policies/" + proposed.path("id").asLong() + "/enable", analyst, null).statusCode());
+        assertEquals(403, send("POST", "/api/v1/policies/" + proposed.path("id").asLong() + "/enable", admin, null).statusCode(),
+                "never with an API token, even an administrator's");
         assertEquals(400, send("POST", "/api/v1/policies", admin, "{\"name\":\"Bad\",\"action\":\"block\",\"groups\":[\"" + GROUP + "\"],"
                 + "\"rules\":[{\"command_line\":\"/(a/\"}]}").statusCode(), "a regex that does not parse is refused");
 
-        JsonNode enabled = JSON.readTree(api("POST", "/api/v1/policies/" + proposed.path("id").asLong() + "/enable", admin, null));
+        JsonNode enabled = JSON.readTree(signedIn("/api/v1/policies/" + proposed.path("id").asLong() + "/enable", "{}"));
         assertTrue(enabled.path("enabled").asBoolean());
         waitFor("the agent to receive the block policy", () -> read(agentLog).contains("policies received: 1 (No blockme: block"));
 
@@ -157,7 +163,7 @@ class PolicyEnforcementTest {
         assertTrue(journal(e -> "policy".equals(e.get("type")) && innocent.toString().equals(e.get("process_path"))).isEmpty());
 
         // a policy change reaches the connected agent: an alert policy on the command line
-        JsonNode alert = JSON.readTree(api("POST", "/api/v1/policies", admin, "{\"name\":\"Watch alertme\",\"action\":\"alert\","
+        JsonNode alert = JSON.readTree(signedIn("/api/v1/policies", "{\"name\":\"Watch alertme\",\"action\":\"alert\","
                 + "\"enabled\":true,\"groups\":[\"" + GROUP + "\"],\"rules\":[{\"command_line\":\"/.*th-alertme-\\\\d+ 3\\\\d\\\\d/\"}]}"));
         assertEquals("alert", alert.path("action").asText());
         waitFor("the agent to receive both policies", () -> read(agentLog).contains("policies received: 2"));
@@ -170,7 +176,7 @@ class PolicyEnforcementTest {
         assertTrue(watched.isAlive(), "an alert does not stop the process");
 
         // disabled: the block policy stops nothing more (seen by order: the alert after it was recorded)
-        api("POST", "/api/v1/policies/" + proposed.path("id").asLong() + "/disable", admin, null);
+        signedIn("/api/v1/policies/" + proposed.path("id").asLong() + "/disable", "{}");
         waitFor("the agent to receive the alert policy alone", () -> read(agentLog).contains("policies received: 1 (Watch alertme"));
         Process spared = run(blockme, "302");
         Process second = run(alertme, "303");
@@ -185,6 +191,34 @@ class PolicyEnforcementTest {
         assertEquals(1, count("type:policy AND process_path:*th-blockme*"), "the stopped one only: the spared one left no event");
         JsonNode policies = JSON.readTree(api("GET", "/api/v1/policies", analyst, null));
         assertEquals(2, policies.path("policies").size(), policies.toString());
+    }
+
+    private void signIn(String user) throws Exception {
+        session = HttpClient.newBuilder().sslContext(tls()).cookieHandler(new java.net.CookieManager()).build();
+        String form = session.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/login")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
+        assertTrue(m.find(), form);
+        String body = "_csrf=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8) + "&username=" + user + "&password="
+                + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8);
+        HttpResponse<String> done = session.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, done.statusCode(), done.body());
+        String page = session.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/policies")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher token = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page); // the sign-out form's
+        assertTrue(token.find(), page);
+        csrf = token.group(1);
+    }
+
+    /** POSTs JSON in the administrator's session; the body of a 2xx answer. */
+    private String signedIn(String path, String json) throws Exception {
+        HttpResponse<String> r = session.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").header("X-CSRF-Token", csrf)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) throw new AssertionError("POST " + path + ": " + r.statusCode() + " " + r.body());
+        return r.body();
     }
 
     private Path copyOfSleep(String prefix) throws IOException {
@@ -256,17 +290,17 @@ class PolicyEnforcementTest {
         return m.group(1);
     }
 
-    private static HttpClient http() {
+    private static javax.net.ssl.SSLContext tls() {
         try {
             javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
             ssl.init(null, new javax.net.ssl.TrustManager[] {new RawAgent.TrustAny()}, new java.security.SecureRandom());
-            return HttpClient.newBuilder().sslContext(ssl).build();
+            return ssl;
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static final HttpClient HTTP = http();
+    private static final HttpClient HTTP = HttpClient.newBuilder().sslContext(tls()).build();
 
     private HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + token)

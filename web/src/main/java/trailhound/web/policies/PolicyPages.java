@@ -3,6 +3,7 @@ package trailhound.web.policies;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.time.Instant;
@@ -36,6 +37,8 @@ import trailhound.web.WebContext;
  * <li>{@code POST /api/v1/policies} {@code {"name", "action", "enabled" (false), "groups": [...], "rules": [{"sha256",
  *     "path", "command_line", "parent"}]}}, or {@code "from_process": {"endpoint", "process_key"}} in place of (or
  *     beside) {@code rules}: 201 with the policy. Analysts create disabled policies only (403 otherwise).
+ *     What agents enforce changes only in a signed-in administrator's session: an API token (whatever its role)
+ *     cannot create a policy enabled, add rules to an enabled one, enable or disable (403).
  * <li>{@code POST /api/v1/policies/{id}/rules} {@code {"rules": [...]} or {"from_process": {...}}}: adds rules.
  * <li>{@code POST /api/v1/policies/{id}/enable}, {@code .../disable}: administrators.
  * <li>Pages: {@code /policies} (list and summary), {@code /policies/{id}}, {@code /policies/new?endpoint=E&process_key=K}
@@ -56,8 +59,8 @@ public final class PolicyPages {
         routes.get("/api/v1/policies/{id}", Action.VIEW, p::oneApi);
         routes.post("/api/v1/policies", Action.INVESTIGATE, p::createApi);
         routes.post("/api/v1/policies/{id}/rules", Action.INVESTIGATE, p::addRulesApi);
-        routes.postForScripts("/api/v1/policies/{id}/enable", Action.ADMINISTER, http -> p.enableApi(http, true));
-        routes.postForScripts("/api/v1/policies/{id}/disable", Action.ADMINISTER, http -> p.enableApi(http, false));
+        routes.post("/api/v1/policies/{id}/enable", Action.ADMINISTER, http -> p.enableApi(http, true));
+        routes.post("/api/v1/policies/{id}/disable", Action.ADMINISTER, http -> p.enableApi(http, false));
         routes.get("/policies", Action.VIEW, p::listPage);
         routes.get("/policies/new", Action.INVESTIGATE, p::newPage);
         routes.get("/policies/{id}", Action.VIEW, p::onePage);
@@ -236,23 +239,23 @@ public final class PolicyPages {
                 throw new BadRequestResponse("choose a policy to add the rule to");
             }
             policies(http).addRules(id, List.of(formRule(http)));
-            http.redirect("/policies/" + id + "?done=" + Format.url("rule added"));
+            http.redirect("/policies/" + id + "?done=" + Format.url("rule added"), HttpStatus.SEE_OTHER);
             return;
         }
         Policy p = policies(http).create(http.formParam("name"), http.formParam("action"), "on".equals(http.formParam("enabled")),
                 http.formParams("groups"), List.of(formRule(http)));
-        http.redirect("/policies/" + p.id() + "?done=" + Format.url("policy created" + (p.enabled() ? " and enabled" : " (disabled: a proposal)")));
+        http.redirect("/policies/" + p.id() + "?done=" + Format.url("policy created" + (p.enabled() ? " and enabled" : " (disabled: a proposal)")), HttpStatus.SEE_OTHER);
     }
 
     private void addRulesForm(Context http) {
         long id = id(http);
         policies(http).addRules(id, List.of(formRule(http)));
-        http.redirect("/policies/" + id + "?done=" + Format.url("rule added"));
+        http.redirect("/policies/" + id + "?done=" + Format.url("rule added"), HttpStatus.SEE_OTHER);
     }
 
     private void enableForm(Context http, boolean enabled) {
         long id = id(http);
         policies(http).setEnabled(id, enabled);
-        http.redirect("/policies/" + id + "?done=" + Format.url(enabled ? "enabled: agents of its groups enforce it now" : "disabled"));
+        http.redirect("/policies/" + id + "?done=" + Format.url(enabled ? "enabled: agents of its groups enforce it now" : "disabled"), HttpStatus.SEE_OTHER);
     }
 }
