@@ -128,17 +128,7 @@ final class LinuxRecorder implements AutoCloseable {
     void start(Protection protection, Duration enforceInterval) throws IOException {
         load();
         if (protection != null) {
-            enforcer = new Enforcer(protection, store, log, settings.proc(), settings.passwd(), hashes, new Enforcer.Keys() {
-                @Override
-                public String key(int pid, long startTicks) {
-                    return LinuxRecorder.this.key(pid, startTicks);
-                }
-
-                @Override
-                public long startMs(long startTicks) {
-                    return LinuxRecorder.this.startMs(startTicks);
-                }
-            });
+            enforcer = new Enforcer(protection, store, log, settings.proc(), settings.passwd(), hashes, this::key);
             enforcer.start(enforceInterval);
         }
         poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("recorder").unstarted(r));

@@ -257,9 +257,10 @@ class PolicyEnforcementTest {
         Map<String, Map<String, String>> out = new HashMap<>();
         if (!Files.exists(journal)) return out;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + journal);
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT uid, fields FROM events")) {
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT uid, ts, fields FROM events")) {
             while (rs.next()) {
-                Map<String, String> f = JSON.readValue(rs.getString(2), new TypeReference<Map<String, String>>() {});
+                Map<String, String> f = new HashMap<>(JSON.readValue(rs.getString(3), new TypeReference<Map<String, String>>() {}));
+                f.put("ts", Long.toString(rs.getLong(2)));
                 if (match.test(f)) out.put(rs.getString(1), f);
             }
         } catch (java.sql.SQLException | IOException e) {
