@@ -215,6 +215,16 @@ public final class Scope {
         return new Evidence(this, data, clock);
     }
 
+    /** Saved evidence items of every kind (events, processes, files, snapshots) as this caller may see and handle them. */
+    public SavedEvidence savedEvidence() {
+        return new SavedEvidence(this, data, clock);
+    }
+
+    /** Event exports run as background jobs, as this caller may start, watch and download them. */
+    public Exports exports() {
+        return new Exports(this, data);
+    }
+
     /** Writes an audit entry for this caller. */
     public void audit(String action, String endpoint, String outcome, String detail) {
         audit.record(caller, action, endpoint, outcome, detail);

@@ -42,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
             + " k, m or g (binary) (default: ${DEFAULT-VALUE})."})
     String snapshotReserve;
 
+    @Option(names = "--live-export-max-rows", paramLabel = "N", defaultValue = "10000", description = {"The most rows an event export"
+            + " from a live connection's view writes; exports from the index and snapshots are unlimited (default: ${DEFAULT-VALUE})."})
+    long liveExportMaxRows;
+
     /** A size as these options take it: a number of bytes, optionally with k, m or g (binary). */
     static long size(String option, String value) {
         java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{1,12})([kmg]?)").matcher(value.strip().toLowerCase(java.util.Locale.ROOT));
@@ -87,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
         WebOptions options = WebOptions.defaults().withHost(listen.host).withPort(listen.port).withHttps(certificate)
                 .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime)
                 .withUploadMaxBytes(uploadMax).withEvidenceMaxBytes(evidenceMax)
-                .withSnapshotReserveBytes(reserve);
+                .withSnapshotReserveBytes(reserve).withLiveExportMaxRows(liveExportMaxRows);
         Serving.serveUntilStopped(DataDir.open(data.dir), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }

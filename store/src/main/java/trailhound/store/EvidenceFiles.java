@@ -41,11 +41,15 @@ public final class EvidenceFiles {
         this.db = db;
     }
 
-    /** A new file being transferred; answers its id. */
+    /** A new file being transferred, with its saved-evidence item ({@link EvidenceItems}); answers their id. */
     public long begin(String endpoint, String path, String name, String createdBy, long at) {
-        return db.write("record evidence file", c -> Sql.list(c, "INSERT INTO evidence_files(endpoint, path, name, state, created_by,"
-                + " created_at) VALUES (?, ?, ?, 'transferring', ?, ?) RETURNING id", rs -> rs.getLong(1), endpoint, path, name, createdBy,
-                at).getFirst());
+        return db.write("record evidence file", c -> {
+            // the file's saved-evidence item gives it its id, so items of every kind share one numbering
+            long id = EvidenceItems.insert(c, EvidenceItems.Kind.FILE, endpoint, name, path, "", 0, createdBy, at);
+            Sql.update(c, "INSERT INTO evidence_files(id, endpoint, path, name, state, created_by, created_at)"
+                    + " VALUES (?, ?, ?, ?, 'transferring', ?, ?)", id, endpoint, path, name, createdBy, at);
+            return id;
+        });
     }
 
     /** The transfer completed and was verified. */

@@ -43,6 +43,29 @@ public final class Jobs {
         });
     }
 
+    /** Records a queued job over these endpoints with its request ({@code spec}, JSON its kind reads); returns its id. */
+    public long create(String kind, String owner, List<String> endpoints, long eventsTotal, String spec) {
+        long id = create(kind, owner, endpoints, eventsTotal);
+        db.write("describe job " + id, c -> Catalogue.update(c, "UPDATE jobs SET spec = ? WHERE id = ?", spec, id));
+        return id;
+    }
+
+    /** The request a job was created with (null: none). */
+    public Optional<String> spec(long id) {
+        return db.read("read job " + id, c -> Sql.list(c, "SELECT spec FROM jobs WHERE id = ?", rs -> Optional.ofNullable(rs.getString(1)),
+                id).stream().findFirst().flatMap(o -> o));
+    }
+
+    /** Marks every queued or running job of {@code kind} as failed for {@code reason}; answers their ids. */
+    public List<Long> failUnfinished(String kind, String reason) {
+        return db.write("fail unfinished jobs", c -> {
+            List<Long> ids = Sql.list(c, "SELECT id FROM jobs WHERE kind = ? AND state IN ('queued', 'running')", rs -> rs.getLong(1), kind);
+            Sql.update(c, "UPDATE jobs SET state = 'failed', message = ?, finished_at = ? WHERE kind = ? AND state IN ('queued', 'running')",
+                    reason, System.currentTimeMillis(), kind);
+            return ids;
+        });
+    }
+
     public Optional<JobInfo> get(long id) {
         return query(" WHERE id = ?", id).stream().findFirst();
     }

@@ -52,7 +52,10 @@ final class Migrations {
             new Migration(14, "evidence files: files fetched from endpoints, with who, when, where from, size and SHA-256",
                     Migrations::evidenceFiles),
             new Migration(15, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections),
-            new Migration(16, "protection policies: process rules, computer groups, block or alert, enabled or not", Migrations::policies));
+            new Migration(16, "saved evidence items: events, processes, files and snapshots kept with notes, tags and copies",
+                    Migrations::evidenceItems),
+            new Migration(17, "export jobs: a job's request (what an export writes), kept with it", Migrations::jobSpec),
+            new Migration(18, "protection policies: process rules, computer groups, block or alert, enabled or not", Migrations::policies));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -403,6 +406,41 @@ final class Migrations {
             CREATE TABLE live_connections (
               id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, user_name TEXT NOT NULL, state TEXT NOT NULL, since INTEGER NOT NULL,
               reason TEXT, opened INTEGER NOT NULL, last_activity INTEGER NOT NULL, catchup_done INTEGER, catchup_total INTEGER)""");
+    }
+
+    /**
+     * evidence_items: one saved item of any kind (event, process, file, snapshot), its endpoint (kept by
+     * name: an item outlives a rename or purge of its endpoint), a one-line title, a reference (the
+     * process key, the snapshot id, the file's path), a free note, how many events it holds, who saved it
+     * and when. A file item has its evidence_files row's id (the row is made with it, the rows before this
+     * step are adopted here). evidence_tags: an item's tags, case ignored. evidence_events: each saved
+     * event's every field as one JSON object, in the order saved: the copy no retention or re-index reaches.
+     */
+    private static void evidenceItems(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE evidence_items (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, endpoint TEXT NOT NULL, title TEXT NOT NULL, reference TEXT,
+              note TEXT NOT NULL DEFAULT '', event_count INTEGER NOT NULL DEFAULT 0, created_by TEXT NOT NULL,
+              created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)""");
+        exec(c, "CREATE INDEX evidence_items_kind ON evidence_items(kind, id)");
+        exec(c, """
+            CREATE TABLE evidence_tags (
+              item_id INTEGER NOT NULL REFERENCES evidence_items(id) ON DELETE CASCADE, tag TEXT NOT NULL COLLATE NOCASE,
+              PRIMARY KEY (item_id, tag))""");
+        exec(c, """
+            CREATE TABLE evidence_events (
+              item_id INTEGER NOT NULL REFERENCES evidence_items(id) ON DELETE CASCADE, position INTEGER NOT NULL, fields TEXT NOT NULL,
+              PRIMARY KEY (item_id, position))""");
+        exec(c, "INSERT INTO evidence_items(id, kind, endpoint, title, reference, created_by, created_at, updated_at)"
+                + " SELECT id, 'file', endpoint, name, path, created_by, created_at, created_at FROM evidence_files ORDER BY id");
+    }
+
+    /**
+     * jobs.spec: what a job was asked to do, as JSON its kind reads (an export: endpoints, query, time
+     * window, snapshot, rows chosen, row limit); null for re-index jobs, whose parts say it all.
+     */
+    private static void jobSpec(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE jobs ADD COLUMN spec TEXT");
     }
 
     /**

@@ -29,6 +29,7 @@ public final class Store {
     private final AuditTrail audit;
     private final LiveAgents liveAgents;
     private final EvidenceFiles evidenceFiles;
+    private final EvidenceItems evidenceItems;
     private final WebSessions webSessions;
     private final Policies policies;
 
@@ -46,6 +47,7 @@ public final class Store {
         this.audit = new AuditTrail(db);
         this.liveAgents = new LiveAgents(db);
         this.evidenceFiles = new EvidenceFiles(db);
+        this.evidenceItems = new EvidenceItems(db);
         this.webSessions = new WebSessions(db);
         this.policies = new Policies(db);
     }
@@ -156,6 +158,11 @@ public final class Store {
     /** Files fetched from endpoints as evidence. */
     public EvidenceFiles evidenceFiles() {
         return evidenceFiles;
+    }
+
+    /** Saved evidence items of every kind, their notes, tags and copied events. */
+    public EvidenceItems evidenceItems() {
+        return evidenceItems;
     }
 
     public LiveAgents liveAgents() {

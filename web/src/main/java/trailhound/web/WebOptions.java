@@ -19,7 +19,7 @@ import trailhound.web.tls.ServerCertificate;
  */
 public record WebOptions(String host, int port, Path templateSources, Clock clock, VirusTotalSettings virusTotal,
         ServerCertificate https, int httpRedirectPort, boolean initialPasswordChange, java.time.Duration liveIdle, long uploadMaxBytes,
-        long evidenceMaxBytes, long snapshotReserveBytes) {
+        long evidenceMaxBytes, long snapshotReserveBytes, long liveExportMaxRows) {
     public static final int NO_REDIRECT = -1;
     /** The data folder's free space a snapshot capture leaves untouched, by default: 1 GiB. */
     public static final long SNAPSHOT_RESERVE_BYTES = 1L << 30;
@@ -29,6 +29,8 @@ public record WebOptions(String host, int port, Path templateSources, Clock cloc
     public static final long UPLOAD_MAX_BYTES = 8L << 30;
     /** The largest file kept as evidence from a live endpoint, by default: 2 GiB. */
     public static final long EVIDENCE_MAX_BYTES = 2L << 30;
+    /** The most rows an export from a live connection's view writes, by default (the seed's limit). */
+    public static final long LIVE_EXPORT_MAX_ROWS = 10_000;
 
     public WebOptions {
         Objects.requireNonNull(host, "host");
@@ -36,6 +38,9 @@ public record WebOptions(String host, int port, Path templateSources, Clock cloc
         Objects.requireNonNull(liveIdle, "liveIdle");
         if (evidenceMaxBytes < 1) throw new IllegalArgumentException("the evidence size cap must be 1 byte or more, was " + evidenceMaxBytes);
         if (snapshotReserveBytes < 0) throw new IllegalArgumentException("the snapshot reserve must be 0 bytes or more, was " + snapshotReserveBytes);
+        if (liveExportMaxRows < 1) {
+            throw new IllegalArgumentException("the live export row limit must be 1 or more, was " + liveExportMaxRows);
+        }
         if (uploadMaxBytes < 1) throw new IllegalArgumentException("the upload size cap must be 1 byte or more, was " + uploadMaxBytes);
         if (liveIdle.toSeconds() < 1) throw new IllegalArgumentException("the live idle time must be 1 s or more, was " + liveIdle);
         if (port < 0 || port > 65535) {
@@ -55,73 +60,79 @@ public record WebOptions(String host, int port, Path templateSources, Clock cloc
     public static WebOptions defaults() {
         return new WebOptions("127.0.0.1", 7070, Templates.sourceTreeForHotReload(), Clock.systemUTC(),
                 VirusTotalSettings.fromEnvironment(System.getenv()).orElse(null), null, NO_REDIRECT, true, LIVE_IDLE, UPLOAD_MAX_BYTES,
-                EVIDENCE_MAX_BYTES, SNAPSHOT_RESERVE_BYTES);
+                EVIDENCE_MAX_BYTES, SNAPSHOT_RESERVE_BYTES, LIVE_EXPORT_MAX_ROWS);
     }
 
     public WebOptions withPort(int newPort) {
         return new WebOptions(host, newPort, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     public WebOptions withHost(String newHost) {
         return new WebOptions(newHost, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     public WebOptions withTemplateSources(Path sources) {
         return new WebOptions(host, port, sources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     public WebOptions withClock(Clock newClock) {
         return new WebOptions(host, port, templateSources, newClock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     public WebOptions withVirusTotal(VirusTotalSettings settings) {
         return new WebOptions(host, port, templateSources, clock, settings, https, httpRedirectPort, initialPasswordChange, liveIdle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     /** Serves HTTPS with {@code certificate} on the port (null: plain HTTP, and no redirect port). */
     public WebOptions withHttps(ServerCertificate certificate) {
         return new WebOptions(host, port, templateSources, clock, virusTotal, certificate,
                 certificate == null ? NO_REDIRECT : httpRedirectPort, initialPasswordChange, liveIdle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     /** Also listens on plain HTTP on {@code newPort}, redirecting to HTTPS (needs {@link #withHttps} first). */
     public WebOptions withHttpRedirectPort(int newPort) {
         return new WebOptions(host, port, templateSources, clock, virusTotal, https, newPort, initialPasswordChange, liveIdle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     /** Whether the first {@code admin}'s generated password must be changed at first sign-in (default: yes; the loopback demo: no). */
     public WebOptions withInitialPasswordChange(boolean required) {
         return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, required, liveIdle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     /** How long a live connection stays open without analyst activity on its endpoint (at least 1 s). */
     public WebOptions withLiveIdle(java.time.Duration idle) {
         return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, idle, uploadMaxBytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     /** The largest snapshot or telemetry file {@code POST /api/v1/snapshots} takes, in bytes. */
     public WebOptions withUploadMaxBytes(long bytes) {
         return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle, bytes,
-                evidenceMaxBytes, snapshotReserveBytes);
+                evidenceMaxBytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     public WebOptions withEvidenceMaxBytes(long bytes) {
         return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle,
-                uploadMaxBytes, bytes, snapshotReserveBytes);
+                uploadMaxBytes, bytes, snapshotReserveBytes, liveExportMaxRows);
     }
 
     /** The data folder's free space a snapshot capture leaves untouched, in bytes (beside twice the capture's size). */
     public WebOptions withSnapshotReserveBytes(long bytes) {
         return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle,
-                uploadMaxBytes, evidenceMaxBytes, bytes);
+                uploadMaxBytes, evidenceMaxBytes, bytes, liveExportMaxRows);
+    }
+
+    /** An export from a live connection's view stops after this many rows (at least 1). */
+    public WebOptions withLiveExportMaxRows(long rows) {
+        return new WebOptions(host, port, templateSources, clock, virusTotal, https, httpRedirectPort, initialPasswordChange, liveIdle,
+                uploadMaxBytes, evidenceMaxBytes, snapshotReserveBytes, rows);
     }
 }

@@ -69,6 +69,7 @@ public final class WebServer implements AutoCloseable {
     private LiveConnections connections;
     private trailhound.web.evidence.EvidenceTransfers evidence;
     private trailhound.web.live.SnapshotCaptures captures;
+    private trailhound.web.exports.ExportJobs exports;
 
     private WebServer(Javalin app, String host, boolean https, ServerConnector redirecting, Optional<String> initialAdminPassword,
             Access access, java.util.List<Routes.Rule> routes, ReputationService reputation, ReindexJobs jobs, CliApi handOff,
@@ -119,6 +120,8 @@ public final class WebServer implements AutoCloseable {
                 new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.evidenceMaxBytes());
         trailhound.web.live.SnapshotCaptures captures = new trailhound.web.live.SnapshotCaptures(agentSocket.requests(),
                 new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.snapshotReserveBytes());
+        trailhound.web.exports.ExportJobs exports = new trailhound.web.exports.ExportJobs(data,
+                trailhound.query.QueryLanguage.withClock(options.clock()), options.liveExportMaxRows(), 1);
         java.util.List<Routes.Rule> rules = new java.util.ArrayList<>();
         ServerConnector[] redirecting = new ServerConnector[1];
         Javalin app = Javalin.create(config -> {
@@ -149,6 +152,8 @@ public final class WebServer implements AutoCloseable {
             LiveApi.register(routes, ctx, connections);
             trailhound.web.live.LiveFiles.register(routes, ctx, connections, agentSocket.requests(), evidence);
             trailhound.web.evidence.EvidencePages.register(routes, ctx, evidence);
+            trailhound.web.evidence.SavedEvidencePages.register(routes, ctx);
+            trailhound.web.exports.ExportPages.register(routes, ctx, exports);
             trailhound.web.policies.PolicyPages.register(routes, ctx);
             config.routes.after(http -> analystActivity(http, connections));
             agentSocket.register(config);
@@ -164,6 +169,7 @@ public final class WebServer implements AutoCloseable {
             connections.close();
             evidence.close();
             captures.close();
+            exports.close();
             closeQuietly(live, e);
             throw e;
         }
@@ -179,6 +185,7 @@ public final class WebServer implements AutoCloseable {
         server.connections = connections;
         server.evidence = evidence;
         server.captures = captures;
+        server.exports = exports;
         try {
             handOff.announce(server.localUrl());
         } catch (IOException e) {
@@ -313,6 +320,7 @@ public final class WebServer implements AutoCloseable {
                 if (connections != null) connections.close();
                 if (evidence != null) evidence.close();
                 if (captures != null) captures.close();
+                if (exports != null) exports.close();
                 closeQuietly(live, null);
             }
         }

@@ -145,6 +145,12 @@ public final class WebTestSupport implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** DELETEs with the session's CSRF token, as the API's clients do. */
+    public HttpResponse<String> delete(String path) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("X-CSRF-Token", csrf == null ? "" : csrf).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A query-string component. */
     public static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);

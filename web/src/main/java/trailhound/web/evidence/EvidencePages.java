@@ -25,6 +25,7 @@ import trailhound.web.live.FilePull;
  *     "created_at", "completed_at", "progress": {"received", "size", "resumes"} or null}}; only files of
  *     endpoints the caller sees.
  * <li>{@code GET /api/v1/evidence/{id}}: one of them (404 when unknown or not the caller's).
+ * <li>Saved items of the other kinds (events, processes, snapshots) share these ids and routes: see {@link SavedEvidencePages}.
  * <li>{@code GET /api/v1/evidence/{id}/download}: the file in a ZIP encrypted with AES-256, password
  *     {@value EvidenceZip#PASSWORD}, its name readable without it (analysts and administrators; audited);
  *     409 while the file is not complete.
@@ -61,7 +62,17 @@ public final class EvidencePages {
 
     private void page(Context http) {
         var scope = ctx.scope(http);
-        List<Row> rows = scope.evidence().list().stream().map(f -> new Row(f, f.size() == null ? "" : bytes(f.size()),
+        // the tabs' filters (SavedEvidencePages): endpoint, who kept it, a tag given to its item
+        String endpoint = http.queryParam("endpoint");
+        String user = http.queryParam("user");
+        String tag = http.queryParam("tag");
+        java.util.Set<Long> tagged = tag == null || tag.isBlank() ? null : scope.savedEvidence().list(new trailhound.store.EvidenceItems.Filter(
+                trailhound.store.EvidenceItems.Kind.FILE, null, tag.strip(), null)).stream().map(trailhound.store.EvidenceItems.Item::id)
+                .collect(java.util.stream.Collectors.toSet());
+        List<Row> rows = scope.evidence().list().stream()
+                .filter(f -> endpoint == null || endpoint.isBlank() || f.endpoint().equals(endpoint.strip()))
+                .filter(f -> user == null || user.isBlank() || f.createdBy().equals(user.strip()))
+                .filter(f -> tagged == null || tagged.contains(f.id())).map(f -> new Row(f, f.size() == null ? "" : bytes(f.size()),
                 trailhound.web.Format.utc(f.createdAt()), transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""))).toList();
         ctx.render(http, "evidence/files.jte", new FilesPage(ctx.chrome(http, "Saved evidence: files"), rows,
                 scope.may(Action.EXPORT), http.queryParam("new")));
@@ -88,11 +99,28 @@ public final class EvidencePages {
     }
 
     private void list(Context http) {
-        http.json(Map.of("files", ctx.scope(http).evidence().list().stream().map(this::json).toList()));
+        var scope = ctx.scope(http);
+        http.json(Map.of("files", scope.evidence().list().stream().map(this::json).toList(),
+                "items", SavedEvidencePages.items(scope, http)));
     }
 
     private void one(Context http) {
+        var item = savedItem(http);
+        if (item != null) {
+            new SavedEvidencePages(ctx).one(http, item);
+            return;
+        }
         http.json(json(find(http)));
+    }
+
+    /** The saved item of {@code {id}} when it is one of the other kinds (events, process, snapshot); null for a file. */
+    private trailhound.store.EvidenceItems.Item savedItem(Context http) {
+        try {
+            return ctx.scope(http).savedEvidence().find(Long.parseLong(http.pathParam("id")))
+                    .filter(i -> i.kind() != trailhound.store.EvidenceItems.Kind.FILE).orElse(null);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private EvidenceFile find(Context http) {
@@ -110,6 +138,11 @@ public final class EvidencePages {
     }
 
     private void download(Context http) throws IOException {
+        var item = savedItem(http);
+        if (item != null) {
+            new SavedEvidencePages(ctx).download(http, item);
+            return;
+        }
         EvidenceFile f = find(http);
         if (f.state() != EvidenceFiles.State.COMPLETE) {
             throw new io.javalin.http.HttpResponseException(409, "evidence file " + f.id() + " is " + f.state().label()

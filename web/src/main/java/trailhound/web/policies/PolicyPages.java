@@ -41,8 +41,10 @@ import trailhound.web.WebContext;
  *     cannot create a policy enabled, add rules to an enabled one, enable or disable (403).
  * <li>{@code POST /api/v1/policies/{id}/rules} {@code {"rules": [...]} or {"from_process": {...}}}: adds rules.
  * <li>{@code POST /api/v1/policies/{id}/enable}, {@code .../disable}: administrators.
+ * <li>{@code "from_evidence": [ids]} beside or in place of {@code rules}: one rule per saved evidence item (event,
+ *     process or file), pre-filled as the form does.
  * <li>Pages: {@code /policies} (list and summary), {@code /policies/{id}}, {@code /policies/new?endpoint=E&process_key=K}
- *     (the process page's Protect: rules pre-filled from the process), and their form posts.
+ *     (the process page's Protect) or {@code ?evidence=ID} (Saved evidence's Protect): rules pre-filled, and their form posts.
  * </ul>
  * 400 says which field or rule is wrong and why; 404 for an unknown policy or a process outside the caller's groups.
  */
@@ -111,12 +113,26 @@ public final class PolicyPages {
         }
         JsonNode from = body.path("from_process");
         if (from.isObject()) rules.add(fromProcess(ctx.scope(http), from.path("endpoint").asText(""), from.path("process_key").asText("")));
+        JsonNode evidence = body.path("from_evidence");
+        if (!evidence.isMissingNode() && !evidence.isArray()) throw new BadRequestResponse("'from_evidence' must be a list of evidence item ids");
+        for (JsonNode id : evidence) {
+            if (!id.canConvertToLong()) throw new BadRequestResponse("'from_evidence' must be a list of evidence item ids, not " + id);
+            rules.add(fromEvidence(ctx.scope(http), id.asLong()));
+        }
         return rules;
     }
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.path(field);
         return v.isTextual() ? v.asText() : null;
+    }
+
+    /** The rule a saved evidence item suggests (404 when the caller does not see it; 400 when it names no program). */
+    static NewRule fromEvidence(Scope scope, long id) {
+        var saved = scope.savedEvidence();
+        String endpoint = saved.endpoint(id);
+        return RuleCandidates.fromEvidence(saved.events(id), "evidence " + id + " (" + saved.kind(id).label() + " on " + endpoint + ")")
+                .orElseThrow(() -> new BadRequestResponse("evidence " + id + " names no program to make a rule from (a snapshot?)"));
     }
 
     /** The rule a recorded process suggests (404 when the caller does not see it). */
@@ -194,7 +210,7 @@ public final class PolicyPages {
      * process when made from one, {@code groups} every computer group ({@code chosen} checked).
      */
     public record FormPage(PageChrome chrome, NewRule rule, List<String> groups, List<String> chosen, List<Policy> existing,
-            boolean mayEnable, String endpoint, String processKey) {}
+            boolean mayEnable, String endpoint, String origin) {}
 
     private void listPage(Context http) {
         Scope scope = ctx.scope(http);
@@ -216,12 +232,26 @@ public final class PolicyPages {
         Scope scope = ctx.scope(http);
         String endpoint = http.queryParam("endpoint");
         String key = http.queryParam("process_key");
-        NewRule rule = endpoint != null && key != null ? fromProcess(scope, endpoint, key) : new NewRule(null, null, null, null, null);
+        String evidence = http.queryParam("evidence");
+        NewRule rule = new NewRule(null, null, null, null, null);
+        if (evidence != null) {
+            long id;
+            try {
+                id = Long.parseLong(evidence);
+            } catch (NumberFormatException e) {
+                throw new NotFoundResponse("no evidence item '" + evidence + "'");
+            }
+            rule = fromEvidence(scope, id);
+            endpoint = scope.savedEvidence().endpoint(id);
+        } else if (endpoint != null && key != null) {
+            rule = fromProcess(scope, endpoint, key);
+        }
         List<String> groups = ctx.access().groups().list().stream().map(trailhound.access.Groups.Group::name).toList();
-        List<String> chosen = endpoint == null ? List.of() : groups.stream().filter(g -> ctx.access().groups().members(g).contains(endpoint))
+        String of = endpoint;
+        List<String> chosen = of == null ? List.of() : groups.stream().filter(g -> ctx.access().groups().members(g).contains(of))
                 .filter(g -> !g.equals(trailhound.store.ComputerGroups.ALL_ENDPOINTS)).limit(1).toList();
         ctx.render(http, "policies/new.jte", new FormPage(ctx.chrome(http, "Protect: new policy or rule"), rule, groups, chosen,
-                policies(http).list(), scope.may(Action.ADMINISTER), endpoint, key));
+                policies(http).list(), scope.may(Action.ADMINISTER) && !scope.caller().viaToken(), endpoint, rule.origin()));
     }
 
     private NewRule formRule(Context http) {

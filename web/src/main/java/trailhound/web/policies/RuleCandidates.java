@@ -19,6 +19,19 @@ public final class RuleCandidates {
                 literal(fields.get("command_line")), blankToNull(fields.get("parent_path")), origin);
     }
 
+    /**
+     * The rule a saved evidence item suggests, from its saved events (every field of each): its process's start
+     * when it holds one, else its first event naming a program; for a file item (one map with {@code file_path}
+     * and {@code hash_sha256}) the file as the executable. Empty when it names none (a snapshot).
+     */
+    public static java.util.Optional<NewRule> fromEvidence(java.util.List<Map<String, String>> events, String origin) {
+        Map<String, String> chosen = events.stream().filter(e -> "process".equals(e.get("type")) && "start".equals(e.get("operation")))
+                .findFirst().orElse(events.stream().filter(e -> e.get("process_path") != null).findFirst().orElse(null));
+        if (chosen != null) return java.util.Optional.of(from(chosen, origin));
+        return events.stream().filter(e -> e.get("file_path") != null).findFirst()
+                .map(f -> new NewRule(blankToNull(f.get("hash_sha256")), f.get("file_path"), null, null, origin));
+    }
+
     /** A command-line pattern matching exactly {@code text}. */
     static String literal(String text) {
         String t = blankToNull(text);

@@ -1,0 +1,201 @@
+package trailhound.web.evidence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.access.Access;
+import trailhound.access.Caller;
+import trailhound.access.Role;
+import trailhound.web.WebTestSupport;
+
+/** Saved evidence over HTTP: the real server, real index and server.db, 7-Zip opening the downloads. */
+class SavedEvidenceApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PW = "a long test password";
+    private static final String E = WebTestSupport.ENDPOINT;
+
+    @TempDir Path dir;
+
+    private static JsonNode json(String body) throws Exception {
+        return JSON.readTree(body);
+    }
+
+    /** The first {@code n} events of the query, as the search API answers them. */
+    private static List<JsonNode> search(WebTestSupport web, String q, int n) throws Exception {
+        JsonNode body = json(web.get("/api/v1/endpoints/" + E + "/search?limit=" + n + "&q=" + WebTestSupport.enc(q)).body());
+        List<JsonNode> out = new ArrayList<>();
+        body.path("events").forEach(out::add);
+        return out;
+    }
+
+    private static String uids(List<JsonNode> events) throws Exception {
+        return JSON.writeValueAsString(events.stream().map(e -> e.path("event_uid").asText()).toList());
+    }
+
+    @Test
+    void savedEvents_downloadAsCsvAndJsonInAnEncryptedZip_that7ZipOpensWithThePasswordOnly() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            List<JsonNode> chosen = search(web, "type:dns OR type:network", 3);
+            var saved = web.postJson("/api/v1/evidence", "{\"kind\":\"event\",\"endpoint\":\"" + E + "\",\"event_uids\":" + uids(chosen)
+                    + ",\"note\":\"beacon\",\"tags\":[\"c2\"]}");
+            assertEquals(201, saved.statusCode(), saved.body());
+            JsonNode item = json(saved.body());
+            long id = item.path("id").asLong();
+            assertEquals("event", item.path("kind").asText());
+            assertEquals("admin", item.path("created_by").asText());
+            assertTrue(item.path("created_at").asText().endsWith("Z"), "UTC");
+
+            JsonNode listed = json(web.get("/api/v1/evidence?kind=event&tag=c2").body()).path("items");
+            assertEquals(1, listed.size());
+            assertEquals(id, listed.get(0).path("id").asLong());
+            assertEquals(0, json(web.get("/api/v1/evidence?tag=other").body()).path("items").size());
+
+            JsonNode events = json(web.get("/api/v1/evidence/" + id + "/events").body()).path("events");
+            assertEquals(JSON.valueToTree(chosen), events, "every field of each event, as the search answered it");
+
+            var download = web.getBytes("/api/v1/evidence/" + id + "/download");
+            assertEquals(200, download.statusCode());
+            Path zip = Files.write(dir.resolve("evidence.zip"), download.body());
+            String base = "evidence_" + id + "_event";
+            assertEquals(List.of(base + ".csv", base + ".json"), SevenZip.namesWithoutPassword(zip), "names readable without the password");
+            assertTrue(SevenZip.refuses(zip, "wrong", dir.resolve("wrong")), "the content needs the password");
+            Path out = dir.resolve("out");
+            SevenZip.extract(zip, "infected", out);
+            String csv = Files.readString(out.resolve(base + ".csv"), StandardCharsets.UTF_8);
+            assertTrue(csv.startsWith("\uFEFF"), "a byte-order mark for Excel");
+            List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(
+                    new java.io.StringReader(csv.substring(1))).getRecords();
+            assertEquals(3, rows.size());
+            for (int i = 0; i < 3; i++) {
+                for (var f : chosen.get(i).properties()) {
+                    assertEquals(f.getValue().asText(), rows.get(i).get(f.getKey()), f.getKey() + " of row " + i);
+                }
+            }
+            JsonNode doc = json(Files.readString(out.resolve(base + ".json")));
+            assertEquals(JSON.valueToTree(chosen), doc.path("events"));
+            assertEquals("beacon", doc.path("item").path("note").asText());
+        }
+    }
+
+    @Test
+    void aProcess_isSavedWithItsWholeHistory() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            long expected = json(web.get("/api/v1/endpoints/" + E + "/count?q=" + WebTestSupport.enc("process_key:"
+                    + WebTestSupport.POWERSHELL)).body()).path("total").asLong();
+            assertTrue(expected > 1, "the fixture's powershell has a history");
+            var saved = web.postJson("/api/v1/evidence", "{\"kind\":\"process\",\"endpoint\":\"" + E + "\",\"process_key\":\""
+                    + WebTestSupport.POWERSHELL + "\"}");
+            assertEquals(201, saved.statusCode(), saved.body());
+            JsonNode item = json(saved.body());
+            assertEquals(expected, item.path("event_count").asLong());
+            assertEquals(WebTestSupport.POWERSHELL, item.path("reference").asText());
+            assertTrue(item.path("title").asText().startsWith("powershell.exe"), item.path("title").asText());
+            JsonNode events = json(web.get("/api/v1/evidence/" + item.path("id").asLong() + "/events").body()).path("events");
+            for (JsonNode e : events) assertEquals(WebTestSupport.POWERSHELL, e.path("process_key").asText());
+            var page = web.get("/evidence/processes");
+            assertTrue(page.body().contains("/endpoints/" + E + "/process/" + WebTestSupport.POWERSHELL), "opens in the process page");
+
+            var unknown = web.postJson("/api/v1/evidence", "{\"kind\":\"process\",\"endpoint\":\"" + E + "\",\"process_key\":\"nope\"}");
+            assertEquals(404, unknown.statusCode(), unknown.body());
+            assertTrue(unknown.body().contains("process_key nope"), unknown.body());
+        }
+    }
+
+    @Test
+    void accessRules_readOnlyCannotSave_othersGroupsCannotSee_onlyOwnerOrAdminRemoves() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            Access access = web.server().access();
+            Caller cli = Caller.commandLine();
+            access.groups().create(cli, "test", null, List.of(E));
+            access.groups().create(cli, "empty", null, List.of());
+            access.accounts().create(cli, "ana", Role.ANALYST, List.of("test"), PW, false);
+            access.accounts().create(cli, "bo", Role.ANALYST, List.of("test"), PW, false);
+            access.accounts().create(cli, "rita", Role.READ_ONLY, List.of("test"), PW, false);
+            access.accounts().create(cli, "out", Role.ANALYST, List.of("empty"), PW, false);
+            String body = "{\"kind\":\"event\",\"endpoint\":\"" + E + "\",\"event_uids\":" + uids(search(web, "", 1)) + "}";
+
+            WebTestSupport rita = web.anotherBrowser().signIn("rita", PW);
+            assertEquals(403, rita.postJson("/api/v1/evidence", body).statusCode());
+            WebTestSupport out = web.anotherBrowser().signIn("out", PW);
+            assertEquals(404, out.postJson("/api/v1/evidence", body).statusCode(), "an endpoint outside one's groups is unknown");
+
+            WebTestSupport ana = web.anotherBrowser().signIn("ana", PW);
+            long id = json(ana.postJson("/api/v1/evidence", body).body()).path("id").asLong();
+            assertEquals(200, rita.get("/api/v1/evidence/" + id).statusCode(), "read-only users see the items of their endpoints");
+            assertEquals(403, rita.getBytes("/api/v1/evidence/" + id + "/download").statusCode(), "but take nothing away");
+            assertEquals(404, out.get("/api/v1/evidence/" + id).statusCode());
+            assertEquals(0, json(out.get("/api/v1/evidence").body()).path("items").size());
+
+            WebTestSupport bo = web.anotherBrowser().signIn("bo", PW);
+            var edited = bo.postJson("/api/v1/evidence/" + id, "{\"note\":\"also on WS-2\",\"tags\":[\"lateral\",\"c2\"]}");
+            assertEquals(200, edited.statusCode(), edited.body());
+            assertEquals(List.of("c2", "lateral"), JSON.convertValue(json(edited.body()).path("tags"), List.class));
+            assertEquals(403, bo.delete("/api/v1/evidence/" + id).statusCode(), "only the owner or an administrator removes");
+            assertEquals(204, ana.delete("/api/v1/evidence/" + id).statusCode());
+            assertEquals(404, ana.get("/api/v1/evidence/" + id).statusCode());
+
+            String audit = web.get("/admin/audit").body();
+            assertTrue(audit.contains("evidence.save") && audit.contains("evidence.edit") && audit.contains("evidence.remove"), "audited");
+        }
+    }
+
+    @Test
+    void theTabs_filterByEndpointTagAndUser_andTheGridSavesChosenRows() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            List<JsonNode> two = search(web, "type:registry", 2);
+            var saved = web.postForm("/evidence", Map.of("_csrf", web.csrf(), "kind", "event", "endpoint", E,
+                    "uid", two.get(0).path("event_uid").asText(), "note", "<script>alert(1)</script>", "tags", "persistence, run-key"));
+            assertEquals(303, saved.statusCode(), saved.body());
+            String location = saved.headers().firstValue("Location").orElseThrow();
+            assertTrue(location.startsWith("/evidence/events?new="), location);
+            String page = web.get(location).body();
+            assertTrue(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the note is escaped");
+            assertFalse(page.contains("<script>alert(1)</script>"));
+            assertTrue(page.contains("persistence, run-key"));
+            assertTrue(web.get("/evidence/events?tag=run-key").body().contains("evidence-item"));
+            assertFalse(web.get("/evidence/events?tag=other").body().contains("class=\"evidence-item"));
+            assertFalse(web.get("/evidence/events?user=nobody").body().contains("class=\"evidence-item"));
+            assertTrue(web.get("/evidence/events?endpoint=" + E).body().contains("class=\"evidence-item"));
+            assertTrue(web.get("/evidence/processes").body().contains("No items here yet."));
+            String grid = web.get("/endpoints/" + E + "/events").body();
+            assertTrue(grid.contains("id=\"save-evidence\"") && grid.contains("class=\"pick-row\""), "the grid offers Save as evidence");
+        }
+    }
+
+    @Test
+    void aKeptFile_isAnItemToo_taggedAndFilteredOnTheFilesTab_readAsItsPathAndHash() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            var files = web.data().store().evidenceFiles();
+            long id = files.begin(E, "C:\\Users\\bob\\dropper.exe", "dropper.exe", "admin", WebTestSupport.T0);
+            files.complete(id, "C:\\Users\\bob\\dropper.exe", 3, "ab".repeat(32), WebTestSupport.T0 + 1);
+            var edited = web.postJson("/api/v1/evidence/" + id, "{\"note\":\"stage 1\",\"tags\":[\"dropper\"]}");
+            assertEquals(200, edited.statusCode(), edited.body());
+            assertEquals("file", json(edited.body()).path("kind").asText());
+            JsonNode items = json(web.get("/api/v1/evidence?kind=file").body()).path("items");
+            assertEquals(1, items.size());
+            assertEquals(id, items.get(0).path("id").asLong());
+            assertEquals(id, json(web.get("/api/v1/evidence").body()).path("files").get(0).path("id").asLong(), "the file API as before");
+            JsonNode events = json(web.get("/api/v1/evidence/" + id + "/events").body()).path("events");
+            assertEquals("C:\\Users\\bob\\dropper.exe", events.get(0).path("file_path").asText());
+            assertEquals("ab".repeat(32), events.get(0).path("hash_sha256").asText());
+
+            assertTrue(web.get("/evidence/files?tag=dropper").body().contains("data-id=\"" + id + "\""));
+            assertFalse(web.get("/evidence/files?tag=other").body().contains("data-id=\"" + id + "\""));
+            assertFalse(web.get("/evidence/files?user=nobody").body().contains("data-id=\"" + id + "\""));
+            assertTrue(web.get("/evidence/files?endpoint=" + E).body().contains("data-id=\"" + id + "\""));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package trailhound.web.evidence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import trailhound.web.Browsers;
+import trailhound.web.WebTestSupport;
+
+/**
+ * Saving evidence and exporting in a real browser: rows chosen in the grid saved with a note and a
+ * tag, the item opening its events in the grid again; a process and a snapshot saved from their
+ * pages; the whole result exported in the background and downloaded from the Exports page.
+ */
+class SavedEvidenceBrowserTest {
+    @TempDir
+    static Path dir;
+
+    static WebTestSupport web;
+    static ChromeDriver browser;
+    static WebDriverWait wait;
+    static Path downloads;
+
+    @BeforeAll
+    static void start() throws Exception {
+        web = WebTestSupport.start(dir);
+        downloads = Files.createDirectories(dir.resolve("downloads"));
+        browser = Browsers.open(Files.createDirectories(dir.resolve("profile")), downloads);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        Browsers.signIn(browser, web);
+        Browsers.consoleErrors(browser); // the sign-in page's (a favicon)
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) browser.quit();
+        if (web != null) web.close();
+    }
+
+    private static String base() {
+        return web.server().url();
+    }
+
+    @Test
+    void chosenRows_savedWithANoteAndTag_openTheirEventsInTheGridAgain() {
+        browser.get(base() + "/endpoints/" + WebTestSupport.ENDPOINT + "/events?q=type:registry");
+        List<WebElement> picks = browser.findElements(By.cssSelector("input.pick-row"));
+        assertEquals(7, picks.size());
+        picks.get(0).click();
+        picks.get(2).click();
+        browser.findElement(By.cssSelector("#grid-selection input[name=note]")).sendKeys("run key set by powershell");
+        browser.findElement(By.cssSelector("#grid-selection input[name=tags]")).sendKeys("persistence");
+        browser.findElement(By.id("save-evidence")).click();
+        wait.until(ExpectedConditions.urlContains("/evidence/events?new="));
+        WebElement row = browser.findElement(By.cssSelector("tr.evidence-item.highlight"));
+        assertTrue(row.getText().startsWith(row.getAttribute("data-id")), row.getText());
+        assertEquals("2", row.findElement(By.cssSelector("td.num")).getText());
+        assertEquals("run key set by powershell", row.findElement(By.cssSelector("textarea[name=note]")).getAttribute("value"));
+        assertEquals("persistence", row.findElement(By.cssSelector("input[name=tags]")).getAttribute("value"));
+
+        row.findElement(By.cssSelector("a.evidence-open")).click();
+        wait.until(ExpectedConditions.urlContains("/events?q="));
+        assertEquals("2", browser.findElement(By.id("result-count")).getText(), "the item opens as exactly its events");
+        assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or CSP errors");
+    }
+
+    @Test
+    void aProcessAndASnapshot_areSavedFromTheirPages_andOpenInTheirContext() {
+        browser.get(base() + "/endpoints/" + WebTestSupport.ENDPOINT + "/process/" + WebTestSupport.CHROME);
+        browser.findElement(By.id("process-save")).click();
+        wait.until(ExpectedConditions.urlContains("/evidence/processes?new="));
+        browser.findElement(By.cssSelector("tr.evidence-item.highlight a.evidence-open")).click();
+        wait.until(ExpectedConditions.urlContains("/process/" + WebTestSupport.CHROME));
+
+        browser.findElement(By.id("nav-snapshots")).click();
+        browser.findElement(By.cssSelector("tr.snapshot-row button.snapshot-save-button")).click();
+        wait.until(ExpectedConditions.urlContains("/evidence/snapshots?new="));
+        browser.findElement(By.cssSelector("tr.evidence-item.highlight a.evidence-open")).click();
+        wait.until(ExpectedConditions.urlContains("/events?snapshot="));
+        assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or CSP errors");
+    }
+
+    @Test
+    void theWholeResult_exportsInTheBackground_andDownloadsFromTheExportsPage() throws Exception {
+        browser.get(base() + "/endpoints/" + WebTestSupport.ENDPOINT + "/events?q=type:dns");
+        browser.findElement(By.id("export-background")).click();
+        wait.until(ExpectedConditions.urlContains("/exports?new="));
+        WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr.export-row.highlight a.export-download")));
+        String id = browser.findElement(By.cssSelector("tr.export-row.highlight")).getAttribute("id").replace("export-", "");
+        assertTrue(browser.findElement(By.cssSelector("tr.export-row.highlight")).getText().contains("12 of 12"));
+        link.click();
+        Path zip = downloads.resolve("trailhound_export_" + id + ".zip");
+        wait.until(d -> Files.exists(zip));
+        assertEquals(List.of("trailhound_export_" + id + ".csv"), SevenZip.namesWithoutPassword(zip));
+        assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or CSP errors");
+    }
+}
