@@ -96,7 +96,7 @@ public final class Access {
 
     /** Protection policies as this caller may see and change them (one per request, as the scope). */
     public ProtectionPolicies policies(Scope scope) {
-        return new ProtectionPolicies(scope, policies, groups, clock);
+        return new ProtectionPolicies(scope, policies, groups, accounts, clock);
     }
 
     /** Web sign-in sessions, kept across restarts. */

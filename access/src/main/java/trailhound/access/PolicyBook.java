@@ -16,6 +16,11 @@ public final class PolicyBook {
     private final Policies store;
     private final Groups groups;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Every policy, read once per change: each agent's heartbeat asks for its set, and one process writes a data
+     * folder, so every change passes {@link #changed}. Null: to be read.
+     */
+    private volatile List<Policy> all;
 
     PolicyBook(Policies store, Groups groups) {
         this.store = store;
@@ -32,12 +37,15 @@ public final class PolicyBook {
     }
 
     void changed() {
+        all = null;
         listeners.forEach(Runnable::run);
     }
 
     /** The enabled policies whose groups hold {@code endpoint} now, by name, as {@link Message.Policies} carries them. */
     public List<Message.Policy> inForce(String endpoint) {
-        return store.list().stream().filter(Policy::enabled)
+        List<Policy> policies = all;
+        if (policies == null) all = policies = store.list();
+        return policies.stream().filter(Policy::enabled)
                 .filter(p -> p.groups().stream().anyMatch(g -> {
                     try {
                         return groups.members(g).contains(endpoint);

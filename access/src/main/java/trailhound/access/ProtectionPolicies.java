@@ -34,12 +34,14 @@ public final class ProtectionPolicies {
     private final Scope scope;
     private final PolicyBook book;
     private final Groups groups;
+    private final Accounts accounts;
     private final Clock clock;
 
-    ProtectionPolicies(Scope scope, PolicyBook book, Groups groups, Clock clock) {
+    ProtectionPolicies(Scope scope, PolicyBook book, Groups groups, Accounts accounts, Clock clock) {
         this.scope = scope;
         this.book = book;
         this.groups = groups;
+        this.accounts = accounts;
         this.clock = clock;
     }
 
@@ -74,8 +76,10 @@ public final class ProtectionPolicies {
         }
         if (!PolicyRules.isAction(action)) throw new AccessException("action must be block or alert, not '" + action + "'");
         if (groups == null || groups.isEmpty()) throw new AccessException("choose at least one computer group whose agents enforce it");
+        List<String> choosable = choosableGroups();
         for (String g : groups) {
-            if (this.groups.find(g).isEmpty()) throw new AccessException("no computer group named '" + g + "'");
+            if (!choosable.contains(g)) throw new AccessException("no computer group named '" + g + "'" + (scope.may(Action.ADMINISTER) ? ""
+                    : " among yours (" + String.join(", ", choosable) + ")"));
         }
         List<NewRule> checked = check(rules, 0);
         if (store().findByName(name).isPresent()) throw new AccessException("a policy named '" + name + "' exists already");
@@ -126,6 +130,17 @@ public final class ProtectionPolicies {
                 + String.join(", ", p.groups()) + ")");
         book.changed();
         return store().find(id).orElseThrow();
+    }
+
+    /**
+     * The computer groups the caller may target: every group for an administrator, an analyst's own granted
+     * groups otherwise (other groups' names are an administrator's to see, and their endpoints not the analyst's).
+     */
+    public List<String> choosableGroups() {
+        List<String> all = groups.list().stream().map(Groups.Group::name).toList();
+        if (scope.may(Action.ADMINISTER)) return all;
+        List<String> granted = accounts.find(scope.caller().user()).map(Accounts.User::groups).orElse(List.of());
+        return all.stream().filter(granted::contains).toList();
     }
 
     /**

@@ -56,6 +56,9 @@ class ProtectionPoliciesTest {
     void analystsPropose_administratorsEnable_readOnlyOnlyLooks() {
         assertThrows(AccessDeniedException.class, () -> as("reader").create("p", "block", false, List.of("linux"), List.of(SLEEPER)));
         assertThrows(AccessDeniedException.class, () -> as("ana").create("p", "block", true, List.of("linux"), List.of(SLEEPER)));
+        assertEquals("no computer group named 'finance' among yours (linux)", assertThrows(AccessException.class,
+                () -> as("ana").create("p", "block", false, List.of("finance"), List.of(SLEEPER))).getMessage(), "an analyst targets her groups");
+        assertEquals(List.of("linux"), as("ana").choosableGroups());
         Policy proposed = as("ana").create("No sleepers", "block", false, List.of("linux"), List.of(SLEEPER));
         assertFalse(proposed.enabled());
         assertEquals("process k1 on srv-web", proposed.rules().getFirst().origin());

@@ -246,7 +246,7 @@ public final class PolicyPages {
         } else if (endpoint != null && key != null) {
             rule = fromProcess(scope, endpoint, key);
         }
-        List<String> groups = ctx.access().groups().list().stream().map(trailhound.access.Groups.Group::name).toList();
+        List<String> groups = policies(http).choosableGroups();
         String of = endpoint;
         List<String> chosen = of == null ? List.of() : groups.stream().filter(g -> ctx.access().groups().members(g).contains(of))
                 .filter(g -> !g.equals(trailhound.store.ComputerGroups.ALL_ENDPOINTS)).limit(1).toList();

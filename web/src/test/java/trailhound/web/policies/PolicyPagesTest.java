@@ -118,6 +118,9 @@ class PolicyPagesTest {
         long id = JSON.readTree(proposed.body()).path("id").asLong();
         assertEquals(403, ana.postJson("/api/v1/policies/" + id + "/enable", "{}").statusCode());
         assertFalse(ana.get("/policies/" + id).body().contains("id=\"policy-toggle\""), "no Enable button for an analyst");
+        String form = ana.get("/policies/new").body();
+        assertTrue(form.contains("value=\"Workstations\""), form);
+        assertFalse(form.contains("value=\"All endpoints\""), "only her own groups are offered");
     }
 
     private static String unescape(String html) {
