@@ -347,18 +347,13 @@ class FileSystemTest {
 
     @Test
     @Order(7)
-    void agentOfProtocol2_isAccepted_butToldItIsTooOldForTheFileSystem() throws Exception {
+    void agentOfProtocol2_isRefused_sinceTheServerSpeaksTheCurrentAndTheOneBefore() throws Exception {
+        // protocol 5 (policies) on top of 4 (request deadlines): the server accepts 4 and 5, so version 2 is refused
         try (RawAgent raw = new RawAgent(port)) {
             raw.send(new Message.Hello(2, "0.0.9"));
-            assertEquals(2, raw.next(Message.Welcome.class).protocol());
-            raw.send(new Message.Enrol(enrolmentToken(), "old-01", "h", "os", "a00000000000000f2", "V".repeat(43)));
-            raw.next(Message.Enrolled.class);
-            raw.next(Message.Authenticated.class);
-            JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"old-01\"]}"));
-            String id = opened.path("connections").get(0).path("id").asText();
-            HttpResponse<String> r = send("GET", "/api/v1/live/connections/" + id + "/files", admin, null);
-            assertEquals(409, r.statusCode(), r.body());
-            assertTrue(r.body().contains("speaks protocol 2, too old for the file system; upgrade it"), r.body());
+            Message.Error old = raw.next(Message.Error.class);
+            assertEquals("version", old.code());
+            assertTrue(old.message().contains("upgrade the agent"), old.message());
         }
     }
 
