@@ -30,6 +30,7 @@ public final class Access {
     private final Agents agents;
     private final Sessions sessions;
     private final Alerts alerts;
+    private final PolicyBook policies;
 
     private Access(DataDir data, Clock clock, Consumer<String> warnings) {
         this.data = data;
@@ -53,6 +54,8 @@ public final class Access {
         this.sessions = new Sessions(data.store().webSessions(), clock);
         this.alerts = new Alerts(data, audit, clock);
         data.onIndexed(alerts); // imports and live streams raise alerts of the IOCs set to alert
+        this.policies = new PolicyBook(data.store().policies(), groups);
+        policies.onChange(alerts::reloadPolicies); // a policy's block and alert events raise alerts while it is enabled
     }
 
     /**
@@ -93,6 +96,16 @@ public final class Access {
     /** Alerts raised by IOCs (and policies) set to alert; see {@link Alerts#raise}. */
     public Alerts alerts() {
         return alerts;
+    }
+
+    /** Protection policies as agents receive them, and the signal that one changed. */
+    public PolicyBook policyBook() {
+        return policies;
+    }
+
+    /** Protection policies as this caller may see and change them (one per request, as the scope). */
+    public ProtectionPolicies policies(Scope scope) {
+        return new ProtectionPolicies(scope, policies, groups, accounts, clock);
     }
 
     /** Web sign-in sessions, kept across restarts. */

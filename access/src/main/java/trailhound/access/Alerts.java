@@ -3,6 +3,7 @@ package trailhound.access;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import trailhound.ingest.DataDir;
@@ -35,6 +36,8 @@ public final class Alerts implements IndexedEvents {
     private final AuditLog audit;
     private final Clock clock;
     private volatile List<Rule> rules = List.of();
+    /** Policy ids by name (names are unique) while any policy is enabled; empty: no agent enforces one. */
+    private volatile Map<String, Long> policies = Map.of();
 
     Alerts(DataDir data, AuditLog audit, Clock clock) {
         this.data = data;
@@ -54,15 +57,26 @@ public final class Alerts implements IndexedEvents {
             }
         }
         rules = List.copyOf(loaded);
+        reloadPolicies();
+    }
+
+    /** Reads the enabled protection policies again (after one changed): their events raise alerts. */
+    void reloadPolicies() {
+        Map<String, Long> enabled = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (var p : data.store().policies().list()) {
+            if (p.enabled()) enabled.put(p.name(), p.id());
+        }
+        policies = enabled;
     }
 
     @Override
     public boolean wanted() {
-        return !rules.isEmpty();
+        return !rules.isEmpty() || !policies.isEmpty();
     }
 
     @Override
     public void indexed(String endpoint, List<Event> events) {
+        policyEvents(endpoint, events);
         for (Rule rule : rules) {
             List<String> uids = new ArrayList<>();
             for (Event e : events) {
@@ -75,6 +89,30 @@ public final class Alerts implements IndexedEvents {
                     // the indexer must go on; the trail says what was missed
                     audit.record(SYSTEM, "alert.raise", endpoint, AuditLog.FAILED, "IOC " + rule.id() + ": " + e.getMessage());
                 }
+            }
+        }
+    }
+
+    /*
+     * Policy events (type policy) come from the agents: each policy's block and alert events of a batch
+     * raise one alert (or add to its open one), under the policy's id; a policy renamed or removed since
+     * is named as the event says, id 0.
+     */
+    private void policyEvents(String endpoint, List<Event> events) {
+        Map<String, List<String>> byPolicy = null;
+        for (Event e : events) {
+            if (!"policy".equals(e.get(trailhound.schema.Field.TYPE))) continue;
+            String name = e.get(trailhound.schema.Field.POLICY);
+            if (byPolicy == null) byPolicy = new java.util.LinkedHashMap<>();
+            byPolicy.computeIfAbsent(name == null ? "" : name, k -> new ArrayList<>()).add(e.uid());
+        }
+        if (byPolicy == null) return;
+        for (var entry : byPolicy.entrySet()) {
+            long id = policies.getOrDefault(entry.getKey(), 0L);
+            try {
+                raise(endpoint, "policy", id, entry.getKey(), entry.getValue());
+            } catch (RuntimeException e) {
+                audit.record(SYSTEM, "alert.raise", endpoint, AuditLog.FAILED, "policy " + entry.getKey() + ": " + e.getMessage());
             }
         }
     }

@@ -68,6 +68,7 @@ final class Agent {
     private final LocalStore store;
     private final PrintWriter log;
     private final FileService files;
+    private final Protection protection;
     private volatile boolean stopping;
     /* The newest position sent as live edge and the newest the server holds, for the lag's stages in bench --live. */
     private volatile long sentUpTo;
@@ -81,10 +82,16 @@ final class Agent {
 
     /** @param files answers the server's requests (protocol 3); null: every request is refused as unsupported */
     Agent(Settings settings, LocalStore store, PrintWriter log, FileService files) {
+        this(settings, store, log, files, null);
+    }
+
+    /** @param protection takes the policies the server sends (protocol 4); null: they are ignored */
+    Agent(Settings settings, LocalStore store, PrintWriter log, FileService files, Protection protection) {
         this.settings = settings;
         this.store = store;
         this.log = log;
         this.files = files;
+        this.protection = protection;
     }
 
     /** The newest store position sent in a live-edge batch so far (0: none). */
@@ -202,7 +209,7 @@ final class Agent {
                         + (state.serverPin() == null ? "" : ", server key pinned " + state.serverPin()));
             } else {
                 state = known.get();
-                connection.send(new Message.Authenticate(state.agentId(), state.secret()));
+                connection.send(new Message.Authenticate(state.agentId(), state.secret(), protection == null ? null : protection.digest()));
             }
             Message.Authenticated ok = expect(Message.Authenticated.class);
             acknowledged = ok.acknowledged();
@@ -284,6 +291,9 @@ final class Agent {
                             catchUpDue = !catchingUp; // a catch-up stopped half-way resumes where it was
                         }
                         case Message.Request request -> requests().submit(request);
+                        case Message.Policies policies -> {
+                            if (protection != null) protection.update(policies);
+                        }
                         case Message.Error error -> refusedOrRetry(error);
                         case Connection.Closed closed -> throw new IOException(closed.why());
                         default -> log("ignored an unexpected " + in.getClass().getSimpleName() + " from the server");

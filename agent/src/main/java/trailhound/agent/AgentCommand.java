@@ -73,6 +73,11 @@ public final class AgentCommand implements Callable<Integer> {
             + " /proc for processes and sockets, in milliseconds (default: ${DEFAULT-VALUE}).")
     long pollInterval;
 
+    @Option(names = "--enforce-interval", paramLabel = "MS", defaultValue = "100", description = "While protection policies are in"
+            + " force, how often new processes are looked for in /proc, in milliseconds: a block stops a matching process within"
+            + " about this long of its start (default: ${DEFAULT-VALUE}).")
+    long enforceInterval;
+
     @Option(names = "--allow-root", paramLabel = "DIR", description = "A folder the server may browse, read and delete in"
             + " (repeatable; default: the whole file system). Paths are resolved on the agent, links and .. followed, then checked.")
     java.util.List<Path> allowRoots = new java.util.ArrayList<>();
@@ -109,6 +114,10 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         if (replay != null) Replay.check(replay);
+        if (enforceInterval < 10 || enforceInterval > 60_000) {
+            err.println("trailhound agent: --enforce-interval must be 10 to 60000 ms, not " + enforceInterval);
+            return 2;
+        }
         if (pollInterval < 50 || pollInterval > 3_600_000) {
             err.println("trailhound agent: --poll-interval must be 50 to 3600000 ms, not " + pollInterval);
             return 2;
@@ -141,11 +150,12 @@ public final class AgentCommand implements Callable<Integer> {
                 err.println("trailhound agent: " + e.getMessage());
                 return 2;
             }
+            Protection protection = new Protection(store, err);
             Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err,
-                    new FileService(rules, store, endpoint, new Captures(state)));
+                    new FileService(rules, store, endpoint, new Captures(state)), protection);
             Thread replaying = null;
             if (replay != null) {
-                Replay r = new Replay(replay, rate, store);
+                Replay r = new Replay(replay, rate, store, protection);
                 replaying = Thread.ofPlatform().daemon().name("replay").start(() -> {
                     try {
                         long n = r.run();
@@ -160,7 +170,7 @@ public final class AgentCommand implements Callable<Integer> {
             if (replay == null) {
                 recorder = new LinuxRecorder(new LinuxRecorder.Settings(endpoint, java.time.Duration.ofMillis(pollInterval), watch,
                         Path.of("/proc"), Path.of("/etc/passwd")), store, err);
-                recorder.start();
+                recorder.start(protection, java.time.Duration.ofMillis(enforceInterval));
             }
             LinuxRecorder recording = recorder;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> { // SIGTERM: the JVM exits when this returns

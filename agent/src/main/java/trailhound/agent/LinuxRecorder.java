@@ -95,6 +95,7 @@ final class LinuxRecorder implements AutoCloseable {
     private long fileSeq;
     private ScheduledExecutorService poller;
     private FileWatcher watcher;
+    private Enforcer enforcer;
     private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     private long polls;
     private long pollCpuNanos;
@@ -117,7 +118,19 @@ final class LinuxRecorder implements AutoCloseable {
 
     /** Loads what was reported before, then polls every {@code poll} and watches the folders, until closed. */
     void start() throws IOException {
+        start(null, null);
+    }
+
+    /**
+     * As {@link #start()}, and enforces {@code protection}'s policies on new processes, scanning every
+     * {@code enforceInterval} while any is in force ({@link Enforcer}); null: none.
+     */
+    void start(Protection protection, Duration enforceInterval) throws IOException {
         load();
+        if (protection != null) {
+            enforcer = new Enforcer(protection, store, log, settings.proc(), settings.passwd(), hashes, this::key);
+            enforcer.start(enforceInterval);
+        }
         poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("recorder").unstarted(r));
         poller.scheduleWithFixedDelay(this::pollSafely, 0, settings.poll().toMillis(), TimeUnit.MILLISECONDS);
         if (!settings.watch().isEmpty()) {
@@ -454,7 +467,7 @@ final class LinuxRecorder implements AutoCloseable {
         return bootMs + ticks * 1000 / ticksPerSecond;
     }
 
-    private String key(int pid, long startTicks) {
+    String key(int pid, long startTicks) {
         return LinuxProcessKey.of(settings.endpoint(), pid, startMs(startTicks));
     }
 
@@ -484,6 +497,7 @@ final class LinuxRecorder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (enforcer != null) enforcer.close();
         if (watcher != null) watcher.close();
         if (poller != null) {
             poller.shutdownNow();

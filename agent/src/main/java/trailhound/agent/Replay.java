@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import trailhound.protocol.PolicyRules;
 import trailhound.recorder.RecorderReader;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
@@ -32,9 +33,21 @@ final class Replay {
     private final Path file;
     private final double rate;
     private final LocalStore store;
+    private final Protection protection;
     private final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
 
     Replay(Path file, double rate, LocalStore store) {
+        this(file, rate, store, null);
+    }
+
+    /**
+     * With {@code protection}: each replayed process start that a policy's rule matches is followed by a
+     * {@code policy} event saying what the agent would have done ({@code would block}, or {@code alerted}):
+     * a replay stops nothing, there is no process. Its uid derives from the start's and the rule's, so a
+     * resumed replay adds none twice.
+     */
+    Replay(Path file, double rate, LocalStore store, Protection protection) {
+        this.protection = protection;
         if (!(rate > 0)) throw new IllegalArgumentException("--rate must be more than 0 events per second, was " + rate);
         this.file = file;
         this.rate = rate;
@@ -69,7 +82,9 @@ final class Replay {
             if (seen[0]++ < alreadyTaken) return;
             try {
                 long replayedAt = wallStart + (long) (emitted[0] * 1000.0 / rate); // its slot at the rate: now, give or take 50 ms
-                pending.add(e.toBuilder().ts(replayedAt).set(Field.ENDPOINT, null).set(Field.SOURCE, null).build());
+                Event replayed = e.toBuilder().ts(replayedAt).set(Field.ENDPOINT, null).set(Field.SOURCE, null).build();
+                pending.add(replayed);
+                if (protection != null && !protection.isEmpty()) pending.addAll(wouldDo(replayed));
                 emitted[0]++;
                 long due = start + (long) (emitted[0] * 1e9 / rate);
                 long wait = due - System.nanoTime();
@@ -107,6 +122,25 @@ final class Replay {
         store.append(pending, seen[0]);
         taken.set(seen[0]);
         return seen[0];
+    }
+
+    /** The policy events a replayed process start would have caused. */
+    private List<Event> wouldDo(Event e) {
+        if (!"process".equals(e.type()) || !"start".equals(e.operation())) return List.of();
+        List<Event> out = new ArrayList<>();
+        PolicyRules.Process p = new PolicyRules.Process(e.get(Field.PROCESS_PATH), e.get(Field.COMMAND_LINE), e.get(Field.HASH_SHA256),
+                e.get(Field.PARENT_PATH));
+        for (Protection.Hit hit : protection.hits(p)) {
+            Event.Builder fields = Event.builder();
+            for (Field f : List.of(Field.PROCESS_KEY, Field.PID, Field.PPID, Field.PARENT_KEY, Field.PROCESS_PATH, Field.PROCESS_NAME,
+                    Field.COMMAND_LINE, Field.USER, Field.HASH_MD5, Field.HASH_SHA1, Field.HASH_SHA256, Field.PARENT_PATH,
+                    Field.PARENT_COMMAND_LINE)) {
+                fields.set(f, e.get(f));
+            }
+            out.add(Protection.event(e.uid() + ":policy:" + hit.policy().id() + ":" + hit.rule().id(), e.ts(), hit, fields,
+                    hit.block() ? "would block" : "alerted"));
+        }
+        return out;
     }
 
     /** Source events in the store so far (committed), this run and earlier ones; 0 before {@link #run} reads the store. */

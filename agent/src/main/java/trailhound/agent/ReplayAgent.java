@@ -43,8 +43,9 @@ public final class ReplayAgent implements AutoCloseable {
         if (o.batch() < 1 || o.batch() > 10_000) throw new IllegalArgumentException("batch must be 1 to 10000 events, not " + o.batch());
         String pin = o.serverPin() == null ? null : ServerPin.normalise(o.serverPin());
         store = LocalStore.open(o.state(), 1_000_000, o.name(), LocalStore.RecorderLimits.DEFAULT);
-        replay = new Replay(o.replay(), o.rate(), store);
-        agent = new Agent(new Agent.Settings(o.server(), o.token(), o.name(), o.state(), pin, o.batch()), store, log);
+        Protection protection = new Protection(store, log);
+        replay = new Replay(o.replay(), o.rate(), store, protection);
+        agent = new Agent(new Agent.Settings(o.server(), o.token(), o.name(), o.state(), pin, o.batch()), store, log, null, protection);
         replaying = Thread.ofPlatform().daemon().name("replay-" + o.name()).unstarted(() -> {
             try {
                 replay.run();

@@ -67,7 +67,21 @@ public enum Field {
      * {@code changed} (while being read), {@code timeout} (the Linux agent's recorder, docs/live-endpoints.md).
      * Absent when hashed.
      */
-    HASH_STATUS("hash_status", FieldKind.ID, "Hash status");
+    HASH_STATUS("hash_status", FieldKind.ID, "Hash status"),
+    /**
+     * Protection policy events (type {@code policy}, docs/policies.md): the name of the policy whose rule
+     * matched the process the event describes.
+     */
+    POLICY("policy", FieldKind.KEYWORD, "Policy"),
+    /** The rule of {@link #POLICY} that matched, as text ({@code #12 path=/tmp/*}). */
+    RULE("rule", FieldKind.KEYWORD, "Rule"),
+    /** What the policy asks: {@code block} or {@code alert}. */
+    ACTION("action", FieldKind.ID, "Action"),
+    /**
+     * What the agent did: {@code stopped}, {@code failed: <reason>} (a block that could not stop the process),
+     * {@code alerted}, or {@code would block} (a replay agent, which stops nothing).
+     */
+    OUTCOME("outcome", FieldKind.KEYWORD, "Outcome");
 
     private static final Field[] ALL = values();
     private static final java.util.Set<Field> PROCESS_FIELDS = java.util.EnumSet.of(

@@ -31,6 +31,8 @@ import java.util.Objects;
  * listing / file_info / file_chunk / done / -&gt;    (version 3) each request's one reply, out of band
  * recorder_info / snapshot_ready /
  * failed {request_id, ...}
+ *                                          &lt;-    policies {policies}   (version 4) after authenticated when the agent's
+ *                                                policies_digest differs, and again on every change
  * </pre>
  *
  * <p>Version 4, deadlines: {@code welcome} carries {@code server_time}, and {@code delete_file} and
@@ -105,6 +107,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = Message.CaptureSnapshot.class, name = "capture_snapshot"),
     @JsonSubTypes.Type(value = Message.SnapshotReady.class, name = "snapshot_ready"),
     @JsonSubTypes.Type(value = Message.ReleaseSnapshot.class, name = "release_snapshot"),
+    @JsonSubTypes.Type(value = Message.Policies.class, name = "policies"),
 })
 public sealed interface Message {
     /**
@@ -140,8 +143,16 @@ public sealed interface Message {
     /** Enrolment accepted: the endpoint the agent's events go to, bound to its agent id for good. */
     record Enrolled(String agentId, String endpoint) implements Message {}
 
-    /** An enrolled agent proves who it is, on every connection after the first. */
-    record Authenticate(String agentId, String secret) implements Message {}
+    /**
+     * An enrolled agent proves who it is, on every connection after the first. Version 5: {@code policiesDigest}
+     * is {@link Protocol#digest} of the {@link Policies} it holds (null: none, or an empty set), so the server
+     * sends policies only when they differ.
+     */
+    record Authenticate(String agentId, String secret, String policiesDigest) implements Message {
+        public Authenticate(String agentId, String secret) {
+            this(agentId, secret, null);
+        }
+    }
 
     /**
      * Authentication accepted: the agent's endpoint and the highest position the server holds
@@ -374,4 +385,37 @@ public sealed interface Message {
 
     /** Version 3: the server holds the copy {@code handle}: delete it; answered by {@link Done}. */
     record ReleaseSnapshot(long requestId, String handle) implements Request {}
+
+    /**
+     * Version 5: every protection policy that applies to the agent's endpoint now (enabled, in one of its
+     * computer groups), replacing whatever the agent had: sent right after {@link Authenticated} and again
+     * whenever that set changes. No answer. The agent keeps the set, so it enforces it across restarts
+     * before it reconnects; an empty list ends all enforcement. {@link PolicyRules} matches processes.
+     */
+    record Policies(List<Policy> policies) implements Message {
+        public Policies {
+            policies = policies == null ? List.of() : List.copyOf(policies);
+        }
+    }
+
+    /**
+     * One policy: its server-side {@code id} and {@code name}, its {@code action} ({@code block}: stop a
+     * matching process as soon as it is seen; {@code alert}: only record an event), and its rules, any one
+     * of which matching is a match.
+     */
+    record Policy(long id, String name, String action, List<Rule> rules) {
+        public Policy {
+            rules = rules == null ? List.of() : List.copyOf(rules);
+        }
+    }
+
+    /**
+     * A process rule: every condition given must hold (null: any). {@code sha256} the executable's hash
+     * (64 hex digits); {@code path} the executable's path, exact or a glob ({@code *} any characters,
+     * {@code /} included, {@code ?} one); {@code commandLine} a glob over the whole command line (globs have no escapes), or a
+     * regular expression (RE2 syntax) written between slashes, {@code /.../}; {@code parent} the parent
+     * process's path (when it holds a {@code /} or {@code \}) or name, exact or a glob. All compare
+     * case-insensitively. {@link PolicyRules#check} says what is wrong with one.
+     */
+    record Rule(long id, String sha256, String path, String commandLine, String parent) {}
 }

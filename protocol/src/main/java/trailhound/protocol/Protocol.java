@@ -38,6 +38,11 @@ public final class Protocol {
      */
     public static final int DEADLINES = 4;
     /**
+     * The first version that takes protection policies ({@link Message.Policies}) and enforces them
+     * (built beside the deadlines in the same round, so one version for both).
+     */
+    public static final int POLICIES = 4;
+    /**
      * Most bytes in one {@link Message.FileChunk}: 1 MiB, 1.4 M characters once in base64, far below
      * {@link #MAX_FRAME_CHARS}; a 1 GB file is a thousand round trips.
      */
@@ -123,6 +128,20 @@ public final class Protocol {
             return m;
         } catch (JsonProcessingException e) {
             throw new ProtocolException("not a protocol message: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * A digest of a policy set: SHA-256 (hex) of its frame; null for an empty set, which is what an agent
+     * that holds none has.
+     */
+    public static String digest(Message.Policies policies) {
+        if (policies.policies().isEmpty()) return null;
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(encode(policies).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

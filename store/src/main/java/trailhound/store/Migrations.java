@@ -57,7 +57,8 @@ final class Migrations {
                     Migrations::evidenceItems),
             new Migration(18, "export jobs: a job's request (what an export writes), kept with it", Migrations::jobSpec),
             new Migration(19, "IOCs (an AND/OR tree of indicator items, alert on or off) and the alerts their matches raise",
-                    Migrations::iocsAndAlerts));
+                    Migrations::iocsAndAlerts),
+            new Migration(20, "protection policies: process rules, computer groups, block or alert, enabled or not", Migrations::policies));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -483,6 +484,31 @@ final class Migrations {
      */
     private static void jobSpec(Connection c, Path root) throws SQLException {
         exec(c, "ALTER TABLE jobs ADD COLUMN spec TEXT");
+    }
+
+    /**
+     * policies: a protection policy, its action ({@code block} or {@code alert}) and whether it is in force,
+     * who made and last changed it. policy_groups: the computer groups whose endpoints' agents enforce it
+     * (a group removed or renamed takes its rows along). policy_rules: its process rules, each condition
+     * null when not used (hash, executable path, command-line pattern, parent), with where the rule came
+     * from ({@code origin}: the process or evidence it was made from) for the summary page.
+     */
+    private static void policies(Connection c, Path root) throws SQLException {
+        exec(c, """
+            CREATE TABLE policies (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE COLLATE NOCASE, action TEXT NOT NULL,
+              enabled INTEGER NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL, changed_by TEXT NOT NULL,
+              changed_at INTEGER NOT NULL)""");
+        exec(c, """
+            CREATE TABLE policy_groups (
+              policy_id INTEGER NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+              group_name TEXT NOT NULL REFERENCES computer_groups(name) ON DELETE CASCADE ON UPDATE CASCADE,
+              PRIMARY KEY (policy_id, group_name))""");
+        exec(c, """
+            CREATE TABLE policy_rules (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, policy_id INTEGER NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+              sha256 TEXT, path TEXT, command_line TEXT, parent TEXT, origin TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL)""");
+        exec(c, "CREATE INDEX policy_rules_policy ON policy_rules(policy_id, id)");
     }
 
     private static long insertSource(Connection c, String kind, String name, String sha, long size, String path, String format,

@@ -34,6 +34,7 @@ public final class Store {
     private final SnapshotCaptureLog snapshotCaptures;
     private final Iocs iocs;
     private final Alerts alerts;
+    private final Policies policies;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -54,6 +55,7 @@ public final class Store {
         this.snapshotCaptures = new SnapshotCaptureLog(db);
         this.iocs = new Iocs(db);
         this.alerts = new Alerts(db);
+        this.policies = new Policies(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -191,6 +193,11 @@ public final class Store {
 
     public WebSessions webSessions() {
         return webSessions;
+    }
+
+    /** Protection policies: process rules the agents of their computer groups enforce. */
+    public Policies policies() {
+        return policies;
     }
 
     /** The append-only, hash-chained audit trail. */

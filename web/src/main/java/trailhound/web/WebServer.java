@@ -112,6 +112,7 @@ public final class WebServer implements AutoCloseable {
         LiveConnections connections = new LiveConnections(access, live, options.clock(), options.liveIdle());
         AgentSocket agentSocket = new AgentSocket(access.agents(), access.audit(), live,
                 https ? options.https().pin().base64() : null, connections);
+        agentSocket.deliverPolicies(access.policyBook());
         int unfinished = data.store().evidenceFiles().failUnfinished("the server stopped during the transfer: keep the file as evidence"
                 + " again", options.clock().millis());
         if (unfinished > 0) System.err.println("trailhound: " + unfinished + " evidence transfers were cut by the server's stop; marked failed");
@@ -161,6 +162,7 @@ public final class WebServer implements AutoCloseable {
             trailhound.web.evidence.EvidencePages.register(routes, ctx, evidence);
             trailhound.web.evidence.SavedEvidencePages.register(routes, ctx);
             trailhound.web.exports.ExportPages.register(routes, ctx, exports);
+            trailhound.web.policies.PolicyPages.register(routes, ctx);
             config.routes.after(http -> analystActivity(http, connections));
             agentSocket.register(config);
             JobPages.register(routes, ctx, jobs);

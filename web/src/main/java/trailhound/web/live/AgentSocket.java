@@ -55,6 +55,8 @@ public final class AgentSocket {
         volatile String address;
         /** When it was admitted (null before). */
         volatile java.time.Instant admitted;
+        /** {@link Protocol#digest} of the policies the agent holds (protocol 4; null: none), to send only a change; guarded by the conversation. */
+        String policiesHeld;
         /** When its last frame arrived (System.currentTimeMillis()). */
         volatile long lastFrame = System.currentTimeMillis();
     }
@@ -89,6 +91,39 @@ public final class AgentSocket {
         this.connections = connections;
         connections.attach(this);
         agents.onRevoke(this::revoked);
+    }
+
+    private volatile trailhound.access.PolicyBook policies;
+
+    /**
+     * Delivers protection policies (protocol 4): each agent gets those in force on its endpoint right after
+     * it is authenticated, again at once when a policy changes, and at a heartbeat when its set moved
+     * otherwise (its endpoint joined or left a group).
+     */
+    public void deliverPolicies(trailhound.access.PolicyBook book) {
+        this.policies = book;
+        book.onChange(() -> {
+            for (WsContext ctx : byAgent.values()) {
+                Conversation c = conversations.get(ctx.sessionId());
+                try {
+                    if (c != null && c.stage == Stage.STREAM) sendPolicies(ctx, c);
+                } catch (RuntimeException closing) {
+                    // its connection is ending: it gets the set when it is authenticated again
+                }
+            }
+        });
+    }
+
+    private void sendPolicies(WsContext ctx, Conversation c) {
+        trailhound.access.PolicyBook book = policies;
+        if (book == null || c.protocol < Protocol.POLICIES || c.endpoint == null) return;
+        Message.Policies set = new Message.Policies(book.inForce(c.endpoint));
+        String digest = Protocol.digest(set);
+        synchronized (c) {
+            if (java.util.Objects.equals(digest, c.policiesHeld)) return;
+            c.policiesHeld = digest;
+            ctx.send(Protocol.encode(set));
+        }
     }
 
     /** Closes a revoked agent's connection at once, telling it why. */
@@ -259,6 +294,9 @@ public final class AgentSocket {
             admission = agents.enrol(e.token(), e.name(), e.hostname(), e.os(), e.agentId(), e.secret(), address(ctx));
         } else if (m instanceof Message.Authenticate a) {
             admission = agents.authenticate(a.agentId(), a.secret(), address(ctx));
+            synchronized (c) {
+                c.policiesHeld = a.policiesDigest();
+            }
         } else {
             refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.BAD_MESSAGE, "expected enrol or authenticate, got " + type(m));
             return;
@@ -298,6 +336,7 @@ public final class AgentSocket {
                             : new Message.Authenticated(a.endpoint(), held.acknowledged())));
                 }
                 c.stage = Stage.STREAM;
+                sendPolicies(ctx, c);
                 connections.agentConnected(a.endpoint(), c.protocol);
                 reconsider(ctx, c);
             }
@@ -315,6 +354,7 @@ public final class AgentSocket {
                     return;
                 }
                 reconsider(ctx, c); // a group set to stream (or not) since, by the CLI or the page
+                sendPolicies(ctx, c); // its groups changed, or a policy did in another process
             }
             case Message.Batch b -> {
                 if (b.events().size() > MAX_BATCH_EVENTS) {

@@ -1,0 +1,191 @@
+package trailhound.access;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import trailhound.protocol.Message;
+import trailhound.protocol.PolicyRules;
+import trailhound.store.Policies;
+import trailhound.store.Policies.NewRule;
+import trailhound.store.Policies.Policy;
+import trailhound.store.StoreException;
+
+/**
+ * Protection policies as one caller may see and change them. Who may do what (docs/policies.md):
+ * <ul>
+ *   <li>everyone signed in lists and reads policies ({@link Action#VIEW});</li>
+ *   <li>analysts propose: they create policies, always disabled, and add rules to disabled ones
+ *       ({@link Action#INVESTIGATE});</li>
+ *   <li>administrators also create policies enabled, add rules to enabled ones, and enable or disable
+ *       ({@link Action#ADMINISTER}): only they change what agents enforce, and only signed in, never with an API
+ *       token.</li>
+ * </ul>
+ * Every change is audited ({@code policy.create}, {@code policy.add-rules}, {@code policy.enable},
+ * {@code policy.disable}) and then announced to the agents ({@link PolicyBook#onChange}). Not
+ * thread-safe: one per request, as its scope.
+ */
+public final class ProtectionPolicies {
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._@()'-]{0,79}");
+    /** Most rules in one policy: each agent matches every new process against all of them. */
+    public static final int MAX_RULES = 500;
+
+    private final Scope scope;
+    private final PolicyBook book;
+    private final Groups groups;
+    private final Accounts accounts;
+    private final Clock clock;
+
+    ProtectionPolicies(Scope scope, PolicyBook book, Groups groups, Accounts accounts, Clock clock) {
+        this.scope = scope;
+        this.book = book;
+        this.groups = groups;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    private Policies store() {
+        return book.store();
+    }
+
+    /** Every policy, by name. */
+    public List<Policy> list() {
+        scope.require(Action.VIEW);
+        return store().list();
+    }
+
+    public Optional<Policy> find(long id) {
+        scope.require(Action.VIEW);
+        return store().find(id);
+    }
+
+    /**
+     * Makes a policy; answers it.
+     *
+     * @param groups computer group names, at least one
+     * @param rules at least one, each checked as agents compile it ({@link PolicyRules#check})
+     * @throws AccessDeniedException for a read-only user, or an analyst asking for it enabled
+     * @throws AccessException for a bad or taken name, an unknown action or group, a bad rule (saying which and why)
+     */
+    public Policy create(String name, String action, boolean enabled, List<String> groups, List<NewRule> rules) {
+        scope.require(Action.INVESTIGATE);
+        if (enabled) inForce("policy '" + name + "': created enabled");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new AccessException("a policy name is 1 to 80 letters, digits, spaces and . _ @ ( ) ' - (starting with a letter or digit)");
+        }
+        if (!PolicyRules.isAction(action)) throw new AccessException("action must be block or alert, not '" + action + "'");
+        if (groups == null || groups.isEmpty()) throw new AccessException("choose at least one computer group whose agents enforce it");
+        List<String> choosable = choosableGroups();
+        for (String g : groups) {
+            if (!choosable.contains(g)) throw new AccessException("no computer group named '" + g + "'" + (scope.may(Action.ADMINISTER) ? ""
+                    : " among yours (" + String.join(", ", choosable) + ")"));
+        }
+        List<NewRule> checked = check(rules, 0);
+        if (store().findByName(name).isPresent()) throw new AccessException("a policy named '" + name + "' exists already");
+        long id;
+        try {
+            id = store().create(name, action, enabled, List.copyOf(new java.util.TreeSet<>(groups)), checked, scope.caller().user(),
+                    clock.millis());
+        } catch (StoreException e) {
+            throw new AccessException("cannot create policy '" + name + "': " + e.getMessage());
+        }
+        Policy p = store().find(id).orElseThrow();
+        scope.audit("policy.create", null, AuditLog.OK, describe(p));
+        book.changed();
+        return p;
+    }
+
+    /**
+     * Adds rules to policy {@code id}; answers it.
+     *
+     * @throws AccessDeniedException for a read-only user, or an analyst and an enabled policy
+     * @throws AccessException when there is no such policy or a rule is bad
+     */
+    public Policy addRules(long id, List<NewRule> rules) {
+        scope.require(Action.INVESTIGATE);
+        Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
+        if (p.enabled()) inForce("policy " + id + " (" + p.name() + "): rules added to it while enabled");
+        List<NewRule> checked = check(rules, p.rules().size());
+        store().addRules(id, checked, scope.caller().user(), clock.millis());
+        Policy after = store().find(id).orElseThrow();
+        scope.audit("policy.add-rules", null, AuditLog.OK, p.name() + " (" + id + "): " + String.join("; ",
+                after.rules().subList(p.rules().size(), after.rules().size()).stream().map(ProtectionPolicies::describe).toList()));
+        book.changed();
+        return after;
+    }
+
+    /**
+     * Enables or disables policy {@code id}; answers it.
+     *
+     * @throws AccessDeniedException for anyone but an administrator
+     * @throws AccessException when there is no such policy
+     */
+    public Policy setEnabled(long id, boolean enabled) {
+        scope.require(Action.ADMINISTER);
+        Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
+        inForce("policy " + id + " (" + p.name() + "): " + (enabled ? "enable" : "disable"));
+        store().setEnabled(id, enabled, scope.caller().user(), clock.millis());
+        scope.audit(enabled ? "policy.enable" : "policy.disable", null, AuditLog.OK, p.name() + " (" + id + ", " + p.action() + ", groups "
+                + String.join(", ", p.groups()) + ")");
+        book.changed();
+        return store().find(id).orElseThrow();
+    }
+
+    /**
+     * The computer groups the caller may target: every group for an administrator, an analyst's own granted
+     * groups otherwise (other groups' names are an administrator's to see, and their endpoints not the analyst's).
+     */
+    public List<String> choosableGroups() {
+        List<String> all = groups.list().stream().map(Groups.Group::name).toList();
+        if (scope.may(Action.ADMINISTER)) return all;
+        List<String> granted = accounts.find(scope.caller().user()).map(Accounts.User::groups).orElse(List.of());
+        return all.stream().filter(granted::contains).toList();
+    }
+
+    /**
+     * Changing what agents enforce (a block kills processes on every endpoint of the groups) is an administrator's,
+     * signed in: never an API token's, whatever its role, as for groups and users (a leaked token must not turn into
+     * lasting effect). Refused and audited otherwise.
+     */
+    private void inForce(String what) {
+        if (scope.may(Action.ADMINISTER) && !scope.caller().viaToken()) return;
+        scope.audit("access.denied", null, AuditLog.DENIED, what);
+        throw new AccessDeniedException(scope.caller().viaToken()
+                ? "an API token cannot change what agents enforce (enable, disable, or change an enabled policy): sign in to the web"
+                : "only an administrator changes what agents enforce (enables a policy, or changes an enabled one): create it"
+                        + " disabled (a proposal) and ask one");
+    }
+
+    private static List<NewRule> check(List<NewRule> rules, int existing) {
+        if (rules == null || rules.isEmpty()) throw new AccessException("a policy needs at least one rule");
+        if (existing + rules.size() > MAX_RULES) {
+            throw new AccessException("a policy holds at most " + MAX_RULES + " rules; this would make " + (existing + rules.size()));
+        }
+        List<NewRule> out = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            NewRule r = rules.get(i);
+            NewRule clean = new NewRule(blankToNull(r.sha256()) == null ? null : r.sha256().strip().toLowerCase(java.util.Locale.ROOT),
+                    blankToNull(r.path()), blankToNull(r.commandLine()), blankToNull(r.parent()), blankToNull(r.origin()));
+            int n = i + 1;
+            PolicyRules.check(PolicyBook.toMessage(0, clean)).ifPresent(why -> {
+                throw new AccessException("rule " + n + ": " + why);
+            });
+            out.add(clean);
+        }
+        return out;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static String describe(Policy p) {
+        return p.name() + " (" + p.id() + "): " + p.action() + (p.enabled() ? ", enabled" : ", disabled") + ", groups "
+                + String.join(", ", p.groups()) + ", rules " + String.join("; ", p.rules().stream().map(ProtectionPolicies::describe).toList());
+    }
+
+    private static String describe(Policies.Rule r) {
+        return PolicyRules.describe(new Message.Rule(r.id(), r.sha256(), r.path(), r.commandLine(), r.parent()));
+    }
+}

@@ -1,0 +1,113 @@
+package trailhound.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trailhound.ingest.DataDir;
+import trailhound.protocol.Message;
+import trailhound.store.AuditTrail;
+import trailhound.store.Policies.NewRule;
+import trailhound.store.Policies.Policy;
+
+class ProtectionPoliciesTest {
+    private static final String GOOD = "correct horse battery";
+    private static final Caller ADMIN = Caller.commandLine();
+    private static final NewRule SLEEPER = new NewRule(null, "/tmp/sleeper-*", null, null, "process k1 on srv-web");
+
+    @TempDir Path dir;
+    private DataDir data;
+    private Access access;
+    private final AtomicInteger changes = new AtomicInteger();
+
+    @BeforeEach
+    void open() throws Exception {
+        data = DataDir.open(dir);
+        access = Access.over(data, Clock.systemUTC());
+        data.catalogue().upsertEndpoint("srv-web", "linux", "srv-web", "192.168.1.10");
+        data.catalogue().upsertEndpoint("WS-FIN-01", "windows", "ws-fin-01.corp", "10.1.0.5");
+        access.groups().create(ADMIN, "linux", "os:linux", List.of());
+        access.groups().create(ADMIN, "finance", null, List.of("WS-FIN-01"));
+        access.accounts().create(ADMIN, "ana", Role.ANALYST, List.of("linux"), GOOD, false);
+        access.accounts().create(ADMIN, "reader", Role.READ_ONLY, List.of("linux"), GOOD, false);
+        access.accounts().create(ADMIN, "chief", Role.ADMINISTRATOR, List.of(), GOOD, false);
+        access.policyBook().onChange(changes::incrementAndGet);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        data.close();
+    }
+
+    private ProtectionPolicies as(String user) {
+        return access.policies(access.scope(access.accounts().caller(user, "web", "127.0.0.1").orElseThrow()));
+    }
+
+    @Test
+    void analystsPropose_administratorsEnable_readOnlyOnlyLooks() {
+        assertThrows(AccessDeniedException.class, () -> as("reader").create("p", "block", false, List.of("linux"), List.of(SLEEPER)));
+        assertThrows(AccessDeniedException.class, () -> as("ana").create("p", "block", true, List.of("linux"), List.of(SLEEPER)));
+        assertEquals("no computer group named 'finance' among yours (linux)", assertThrows(AccessException.class,
+                () -> as("ana").create("p", "block", false, List.of("finance"), List.of(SLEEPER))).getMessage(), "an analyst targets her groups");
+        assertEquals(List.of("linux"), as("ana").choosableGroups());
+        Policy proposed = as("ana").create("No sleepers", "block", false, List.of("linux"), List.of(SLEEPER));
+        assertFalse(proposed.enabled());
+        assertEquals("process k1 on srv-web", proposed.rules().getFirst().origin());
+        as("ana").addRules(proposed.id(), List.of(new NewRule(null, null, "*-enc*", null, null)));
+        assertThrows(AccessDeniedException.class, () -> as("ana").setEnabled(proposed.id(), true));
+        assertTrue(as("chief").setEnabled(proposed.id(), true).enabled());
+        assertThrows(AccessDeniedException.class, () -> as("ana").addRules(proposed.id(), List.of(SLEEPER)),
+                "an enabled policy changes what agents enforce: administrators only");
+        assertEquals(1, as("reader").list().size(), "everyone signed in reads policies");
+        ProtectionPolicies chiefsToken = access.policies(access.scope(new Caller("chief", Role.ADMINISTRATOR, "token:script", "10.0.0.9")));
+        assertThrows(AccessDeniedException.class, () -> chiefsToken.setEnabled(proposed.id(), false), "never with an API token");
+        assertThrows(AccessDeniedException.class, () -> chiefsToken.create("t", "alert", true, List.of("linux"), List.of(SLEEPER)));
+        assertFalse(chiefsToken.create("t", "alert", false, List.of("linux"), List.of(SLEEPER)).enabled(), "a proposal it may make");
+        assertEquals(4, changes.get(), "create, add, enable and the token's proposal announced once each; refusals not at all");
+    }
+
+    @Test
+    void inForce_enabledPoliciesOfTheEndpointsGroups_inTheProtocolsShape() {
+        Policy linux = as("chief").create("Linux block", "block", true, List.of("linux"), List.of(SLEEPER));
+        as("chief").create("Finance alert", "alert", true, List.of("finance"), List.of(new NewRule("A".repeat(64), null, null, null, null)));
+        as("chief").create("Linux off", "alert", false, List.of("linux"), List.of(SLEEPER));
+        List<Message.Policy> web = access.policyBook().inForce("srv-web");
+        assertEquals(List.of(new Message.Policy(linux.id(), "Linux block", "block",
+                List.of(new Message.Rule(linux.rules().getFirst().id(), null, "/tmp/sleeper-*", null, null)))), web);
+        assertEquals("a".repeat(64), access.policyBook().inForce("WS-FIN-01").getFirst().rules().getFirst().sha256(), "stored lower case");
+        assertEquals(List.of(), access.policyBook().inForce("unknown-01"));
+    }
+
+    @Test
+    void badInput_isRefusedSayingWhat_andChangesAreAudited() {
+        ProtectionPolicies chief = as("chief");
+        assertEquals("rule 1: command line: not a regular expression (RE2 syntax): missing closing ) in /(a/",
+                assertThrows(AccessException.class, () -> chief.create("p", "block", false, List.of("linux"),
+                        List.of(new NewRule(null, null, "/(a/", null, null)))).getMessage());
+        assertEquals("no computer group named 'nope'", assertThrows(AccessException.class,
+                () -> chief.create("p", "block", false, List.of("nope"), List.of(SLEEPER))).getMessage());
+        assertEquals("action must be block or alert, not 'kill'", assertThrows(AccessException.class,
+                () -> chief.create("p", "kill", false, List.of("linux"), List.of(SLEEPER))).getMessage());
+        assertThrows(AccessException.class, () -> chief.create("p", "block", false, List.of("linux"), List.of()));
+        Policy p = chief.create("p", "block", false, List.of("linux"), List.of(SLEEPER));
+        assertEquals("a policy named 'P' exists already", assertThrows(AccessException.class,
+                () -> chief.create("P", "block", false, List.of("linux"), List.of(SLEEPER))).getMessage());
+        chief.setEnabled(p.id(), true);
+        chief.setEnabled(p.id(), false);
+        List<String> audited = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 50).stream()
+                .filter(e -> e.event().action().startsWith("policy.")).map(e -> e.event().action() + " " + e.event().detail()).toList();
+        assertEquals(3, audited.size(), audited.toString());
+        assertTrue(audited.contains("policy.disable p (" + p.id() + ", block, groups linux)"), audited.toString());
+        assertTrue(audited.stream().anyMatch(a -> a.startsWith("policy.create p (" + p.id() + "): block, disabled, groups linux, rules #")),
+                audited.toString());
+    }
+}

@@ -1,0 +1,192 @@
+package trailhound.protocol;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/*
+ * Why RE2/J and globs: a rule's command-line pattern runs against every new process's command line,
+ * which an attacker writes (64 KiB at most on the agent). java.util.regex backtracks, so a pattern such
+ * as (a+)+$ against a long run of a's takes exponential time and would stall the agent's enforcement;
+ * RE2 matches in time linear in the input, whatever the pattern. Patterns are also bounded in length
+ * (MAX_PATTERN) so compiling one is cheap. Globs (the common case: "*-enc*", "/tmp/*") are turned into
+ * RE2 patterns, so one engine answers everything. Everything compares case-insensitively, as the query
+ * language does, so a rule made from a search matches what the search found.
+ */
+
+/**
+ * Checks and matches protection policies' process rules ({@link Message.Rule}), the same code on the
+ * server (which refuses a bad rule) and on the agent (which matches new processes).
+ *
+ * <pre>{@code
+ * Optional<String> wrong = PolicyRules.check(rule);          // "command line: ... (column 4)"
+ * PolicyRules.Compiled c = PolicyRules.compile(rule);         // IllegalArgumentException when wrong
+ * boolean hit = c.matches(new PolicyRules.Process("/tmp/x", "/tmp/x -a", sha256, "/bin/bash"));
+ * }</pre>
+ *
+ * <p>Thread-safe; compiled rules are immutable.
+ */
+public final class PolicyRules {
+    /** The longest path, command-line or parent pattern accepted, in characters. */
+    public static final int MAX_PATTERN = 1_000;
+    /** The two actions a policy takes. */
+    public static final String BLOCK = "block";
+    public static final String ALERT = "alert";
+
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+
+    private PolicyRules() {}
+
+    /**
+     * What a rule is tested against: the new process's executable {@code path}, its {@code commandLine},
+     * the executable's {@code sha256} (lower-case hex, null when unknown: a rule naming a hash then does
+     * not match) and the {@code parentPath} of its parent (null when unknown).
+     */
+    public record Process(String path, String commandLine, String sha256, String parentPath) {}
+
+    /** A rule ready to match. */
+    public record Compiled(Message.Rule rule, Pattern path, Pattern commandLine, Pattern parent, boolean parentByName) {
+        /** Whether every condition of the rule holds for {@code p}. */
+        public boolean matches(Process p) {
+            if (rule.sha256() != null && (p.sha256() == null || !rule.sha256().equalsIgnoreCase(p.sha256()))) return false;
+            if (path != null && (p.path() == null || !path.matches(p.path()))) return false;
+            if (commandLine != null && (p.commandLine() == null || !commandLine.matches(p.commandLine()))) return false;
+            if (parent != null) {
+                if (p.parentPath() == null) return false;
+                String parentValue = parentByName ? baseName(p.parentPath()) : p.parentPath();
+                if (!parent.matches(parentValue)) return false;
+            }
+            return true;
+        }
+
+        /** Whether matching needs the executable's hash (which the agent computes only then). */
+        public boolean needsHash() {
+            return rule.sha256() != null;
+        }
+    }
+
+    /** What is wrong with the rule, for a person (which condition and why), or empty when it is usable. */
+    public static Optional<String> check(Message.Rule rule) {
+        try {
+            compile(rule);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** Whether {@code action} is one a policy takes ({@value #BLOCK} or {@value #ALERT}). */
+    public static boolean isAction(String action) {
+        return BLOCK.equals(action) || ALERT.equals(action);
+    }
+
+    /**
+     * The rule compiled.
+     *
+     * @throws IllegalArgumentException naming the condition: no condition at all, a hash that is not 64 hex
+     *     digits, a pattern longer than {@link #MAX_PATTERN}, a regex that does not parse (with RE2's reason)
+     */
+    public static Compiled compile(Message.Rule rule) {
+        if (blank(rule.sha256()) && blank(rule.path()) && blank(rule.commandLine()) && blank(rule.parent())) {
+            throw new IllegalArgumentException("a rule needs at least one of hash, path, command line or parent");
+        }
+        if (!blank(rule.sha256()) && !SHA256.matcher(rule.sha256()).matches()) {
+            throw new IllegalArgumentException("hash: a SHA-256 is 64 hexadecimal digits, not '" + shorten(rule.sha256()) + "'");
+        }
+        Pattern path = blank(rule.path()) ? null : glob("path", rule.path());
+        Pattern commandLine = blank(rule.commandLine()) ? null : commandLine(rule.commandLine());
+        Pattern parent = blank(rule.parent()) ? null : glob("parent", rule.parent());
+        boolean byName = !blank(rule.parent()) && rule.parent().indexOf('/') < 0 && rule.parent().indexOf('\\') < 0;
+        return new Compiled(rule, path, commandLine, parent, byName);
+    }
+
+    /** Compiles every rule of every policy; a bad one is left out and named in {@code problems}. */
+    public static List<Compiled> compileAll(List<Message.Rule> rules, List<String> problems) {
+        List<Compiled> out = new ArrayList<>();
+        for (Message.Rule r : rules) {
+            try {
+                out.add(compile(r));
+            } catch (IllegalArgumentException e) {
+                problems.add("rule " + r.id() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The rule as one line of text, for events and pages: {@code #12 path=/tmp/* command_line=*-x*}. */
+    public static String describe(Message.Rule rule) {
+        StringBuilder b = new StringBuilder("#").append(rule.id());
+        if (!blank(rule.sha256())) b.append(" hash=").append(rule.sha256().toLowerCase(Locale.ROOT));
+        if (!blank(rule.path())) b.append(" path=").append(rule.path());
+        if (!blank(rule.commandLine())) b.append(" command_line=").append(rule.commandLine());
+        if (!blank(rule.parent())) b.append(" parent=").append(rule.parent());
+        return b.toString();
+    }
+
+    private static Pattern commandLine(String text) {
+        if (text.length() >= 2 && text.startsWith("/") && text.endsWith("/")) {
+            String regex = text.substring(1, text.length() - 1);
+            bounded("command line", regex);
+            try {
+                return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("command line: not a regular expression (RE2 syntax): " + e.getDescription()
+                        + " in /" + shorten(regex) + "/");
+            }
+        }
+        return glob("command line", text);
+    }
+
+    /**
+     * A glob as an RE2 pattern over the whole value: {@code *} any run of characters, {@code ?} one, everything else
+     * itself. No escapes: a backslash is a Windows path's separator ({@code C:\Users\*\AppData\*}); a value with a
+     * literal {@code *} or {@code ?} is matched exactly by a quoted regex ({@link #exactly}).
+     */
+    private static Pattern glob(String what, String text) {
+        bounded(what, text);
+        StringBuilder regex = new StringBuilder();
+        StringBuilder literal = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '*' || c == '?') {
+                if (!literal.isEmpty()) regex.append(Pattern.quote(literal.toString()));
+                literal.setLength(0);
+                regex.append(c == '*' ? ".*" : ".");
+            } else {
+                literal.append(c);
+            }
+        }
+        if (!literal.isEmpty()) regex.append(Pattern.quote(literal.toString()));
+        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    }
+
+    /**
+     * A command-line pattern that matches exactly {@code text}: the text itself when it holds no {@code *} or
+     * {@code ?}, else a regex quoting it ({@code /\Q...\E/}).
+     */
+    public static String exactly(String text) {
+        return text.indexOf('*') < 0 && text.indexOf('?') < 0 && !(text.startsWith("/") && text.endsWith("/"))
+                ? text : "/" + Pattern.quote(text) + "/";
+    }
+
+    private static void bounded(String what, String text) {
+        if (text.length() > MAX_PATTERN) {
+            throw new IllegalArgumentException(what + ": a pattern is at most " + MAX_PATTERN + " characters, this one " + text.length());
+        }
+    }
+
+    private static String baseName(String path) {
+        return path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+}

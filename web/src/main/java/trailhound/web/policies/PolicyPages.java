@@ -1,0 +1,291 @@
+package trailhound.web.policies;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import trailhound.access.Action;
+import trailhound.access.ProtectionPolicies;
+import trailhound.access.Scope;
+import trailhound.index.IndexBackend;
+import trailhound.index.ProcessInfo;
+import trailhound.index.ProcessView;
+import trailhound.protocol.Message;
+import trailhound.protocol.PolicyRules;
+import trailhound.store.Policies.NewRule;
+import trailhound.store.Policies.Policy;
+import trailhound.web.Format;
+import trailhound.web.PageChrome;
+import trailhound.web.Routes;
+import trailhound.web.WebContext;
+
+/**
+ * Protection policies: the JSON API and the pages (docs/policies.md). Times ISO-8601 UTC.
+ * <ul>
+ * <li>{@code GET /api/v1/policies}: {@code {"policies": [policy...]}}, by name; a policy is {@code {"id", "name",
+ *     "action" (block|alert), "enabled", "groups": [...], "rules": [{"id", "sha256", "path", "command_line", "parent",
+ *     "origin", "created_by", "created_at"}], "created_by", "created_at", "changed_by", "changed_at"}}.
+ * <li>{@code GET /api/v1/policies/{id}}: one.
+ * <li>{@code POST /api/v1/policies} {@code {"name", "action", "enabled" (false), "groups": [...], "rules": [{"sha256",
+ *     "path", "command_line", "parent"}]}}, or {@code "from_process": {"endpoint", "process_key"}} in place of (or
+ *     beside) {@code rules}: 201 with the policy. Analysts create disabled policies only (403 otherwise).
+ *     What agents enforce changes only in a signed-in administrator's session: an API token (whatever its role)
+ *     cannot create a policy enabled, add rules to an enabled one, enable or disable (403).
+ * <li>{@code POST /api/v1/policies/{id}/rules} {@code {"rules": [...]} or {"from_process": {...}}}: adds rules.
+ * <li>{@code POST /api/v1/policies/{id}/enable}, {@code .../disable}: administrators.
+ * <li>{@code "from_evidence": [ids]} beside or in place of {@code rules}: one rule per saved evidence item (event,
+ *     process or file), pre-filled as the form does.
+ * <li>Pages: {@code /policies} (list and summary), {@code /policies/{id}}, {@code /policies/new?endpoint=E&process_key=K}
+ *     (the process page's Protect) or {@code ?evidence=ID} (Saved evidence's Protect): rules pre-filled, and their form posts.
+ * </ul>
+ * 400 says which field or rule is wrong and why; 404 for an unknown policy or a process outside the caller's groups.
+ */
+public final class PolicyPages {
+    private final WebContext ctx;
+
+    private PolicyPages(WebContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public static void register(Routes routes, WebContext ctx) {
+        PolicyPages p = new PolicyPages(ctx);
+        routes.get("/api/v1/policies", Action.VIEW, p::listApi);
+        routes.get("/api/v1/policies/{id}", Action.VIEW, p::oneApi);
+        routes.post("/api/v1/policies", Action.INVESTIGATE, p::createApi);
+        routes.post("/api/v1/policies/{id}/rules", Action.INVESTIGATE, p::addRulesApi);
+        routes.post("/api/v1/policies/{id}/enable", Action.ADMINISTER, http -> p.enableApi(http, true));
+        routes.post("/api/v1/policies/{id}/disable", Action.ADMINISTER, http -> p.enableApi(http, false));
+        routes.get("/policies", Action.VIEW, p::listPage);
+        routes.get("/policies/new", Action.INVESTIGATE, p::newPage);
+        routes.get("/policies/{id}", Action.VIEW, p::onePage);
+        routes.post("/policies", Action.INVESTIGATE, p::createForm);
+        routes.post("/policies/{id}/rules", Action.INVESTIGATE, p::addRulesForm);
+        routes.post("/policies/{id}/enable", Action.ADMINISTER, http -> p.enableForm(http, true));
+        routes.post("/policies/{id}/disable", Action.ADMINISTER, http -> p.enableForm(http, false));
+    }
+
+    private ProtectionPolicies policies(Context http) {
+        return ctx.access().policies(ctx.scope(http));
+    }
+
+    // ---- API
+
+    private void listApi(Context http) {
+        http.json(Map.of("policies", policies(http).list().stream().map(PolicyPages::json).toList()));
+    }
+
+    private void oneApi(Context http) {
+        http.json(json(find(http)));
+    }
+
+    private void createApi(Context http) throws IOException {
+        JsonNode body = ctx.jsonBody(http);
+        if (!body.isObject()) throw new BadRequestResponse("send a JSON object: {\"name\", \"action\", \"groups\", \"rules\"}");
+        List<NewRule> rules = rules(http, body);
+        Policy p = policies(http).create(body.path("name").asText(null), body.path("action").asText(null), body.path("enabled").asBoolean(false),
+                WebContext.strings(body, "groups", "the computer groups whose agents enforce it"), rules);
+        http.status(201).json(json(p));
+    }
+
+    private void addRulesApi(Context http) throws IOException {
+        JsonNode body = ctx.jsonBody(http);
+        http.json(json(policies(http).addRules(id(http), rules(http, body))));
+    }
+
+    private void enableApi(Context http, boolean enabled) {
+        http.json(json(policies(http).setEnabled(id(http), enabled)));
+    }
+
+    private List<NewRule> rules(Context http, JsonNode body) throws IOException {
+        List<NewRule> rules = new ArrayList<>();
+        JsonNode list = body.path("rules");
+        if (!list.isMissingNode() && !list.isArray()) throw new BadRequestResponse("'rules' must be a list of {sha256, path, command_line, parent}");
+        for (JsonNode r : list) {
+            rules.add(new NewRule(text(r, "sha256"), text(r, "path"), text(r, "command_line"), text(r, "parent"), text(r, "origin")));
+        }
+        JsonNode from = body.path("from_process");
+        if (from.isObject()) rules.add(fromProcess(ctx.scope(http), from.path("endpoint").asText(""), from.path("process_key").asText("")));
+        JsonNode evidence = body.path("from_evidence");
+        if (!evidence.isMissingNode() && !evidence.isArray()) throw new BadRequestResponse("'from_evidence' must be a list of evidence item ids");
+        for (JsonNode id : evidence) {
+            if (!id.canConvertToLong()) throw new BadRequestResponse("'from_evidence' must be a list of evidence item ids, not " + id);
+            rules.add(fromEvidence(ctx.scope(http), id.asLong()));
+        }
+        return rules;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isTextual() ? v.asText() : null;
+    }
+
+    /** The rule a saved evidence item suggests (404 when the caller does not see it; 400 when it names no program). */
+    static NewRule fromEvidence(Scope scope, long id) {
+        var saved = scope.savedEvidence();
+        String endpoint = saved.endpoint(id);
+        return RuleCandidates.fromEvidence(saved.events(id), "evidence " + id + " (" + saved.kind(id).label() + " on " + endpoint + ")")
+                .orElseThrow(() -> new BadRequestResponse("evidence " + id + " names no program to make a rule from (a snapshot?)"));
+    }
+
+    /** The rule a recorded process suggests (404 when the caller does not see it). */
+    static NewRule fromProcess(Scope scope, String endpoint, String processKey) throws IOException {
+        try (IndexBackend.Lease lease = scope.index(endpoint)) {
+            Optional<ProcessView> view = lease.index().process(processKey, 1, 0);
+            ProcessInfo p = view.orElseThrow(() -> new NotFoundResponse("no process '" + processKey + "' on endpoint '" + endpoint
+                    + "': open it from the events grid")).process();
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("hash_sha256", p.hashSha256());
+            fields.put("process_path", p.path());
+            fields.put("command_line", p.commandLine());
+            fields.put("parent_path", p.parentPath());
+            return RuleCandidates.from(fields, "process " + processKey + " on " + endpoint);
+        }
+    }
+
+    private Policy find(Context http) {
+        long id = id(http);
+        return policies(http).find(id).orElseThrow(() -> new NotFoundResponse("no policy " + id + "; GET /api/v1/policies lists them"));
+    }
+
+    private static long id(Context http) {
+        try {
+            return Long.parseLong(http.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFoundResponse("no policy '" + http.pathParam("id") + "': policy ids are numbers");
+        }
+    }
+
+    static Map<String, Object> json(Policy p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("name", p.name());
+        m.put("action", p.action());
+        m.put("enabled", p.enabled());
+        m.put("groups", p.groups());
+        m.put("rules", p.rules().stream().map(r -> {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("id", r.id());
+            rm.put("sha256", r.sha256());
+            rm.put("path", r.path());
+            rm.put("command_line", r.commandLine());
+            rm.put("parent", r.parent());
+            rm.put("origin", r.origin());
+            rm.put("created_by", r.createdBy());
+            rm.put("created_at", Instant.ofEpochMilli(r.createdAt()).toString());
+            return rm;
+        }).toList());
+        m.put("created_by", p.createdBy());
+        m.put("created_at", Instant.ofEpochMilli(p.createdAt()).toString());
+        m.put("changed_by", p.changedBy());
+        m.put("changed_at", Instant.ofEpochMilli(p.changedAt()).toString());
+        return m;
+    }
+
+    // ---- pages
+
+    /** The list: every policy with its summary; {@code mayEnable} an administrator. */
+    public record ListPage(PageChrome chrome, List<Row> rows, boolean mayCreate, boolean mayEnable, String message) {}
+
+    /** One policy as listed and on its own page: rules as text, times in UTC. */
+    public record Row(Policy policy, List<String> rules, String changed) {
+        static Row of(Policy p) {
+            return new Row(p, p.rules().stream().map(r -> PolicyRules.describe(new Message.Rule(r.id(), r.sha256(), r.path(), r.commandLine(),
+                    r.parent())) + (r.origin() == null ? "" : "  (from " + r.origin() + ")")).toList(), Format.utc(p.changedAt()));
+        }
+    }
+
+    /** A policy's page; {@code searchUrl} the Hunt for its enforcement events. */
+    public record OnePage(PageChrome chrome, Row row, boolean mayEnable, boolean mayAddRules, String searchUrl, String message) {}
+
+    /**
+     * The form: a new policy, or (with {@code existing}) rules to add to one. {@code rule} pre-filled from a
+     * process when made from one, {@code groups} every computer group ({@code chosen} checked).
+     */
+    public record FormPage(PageChrome chrome, NewRule rule, List<String> groups, List<String> chosen, List<Policy> existing,
+            boolean mayEnable, String endpoint, String origin) {}
+
+    private void listPage(Context http) {
+        Scope scope = ctx.scope(http);
+        ctx.render(http, "policies/list.jte", new ListPage(ctx.chrome(http, "Protection policies"),
+                policies(http).list().stream().map(Row::of).toList(), scope.may(Action.INVESTIGATE), scope.may(Action.ADMINISTER),
+                http.queryParam("done")));
+    }
+
+    private void onePage(Context http) {
+        Scope scope = ctx.scope(http);
+        Policy p = find(http);
+        ctx.render(http, "policies/one.jte", new OnePage(ctx.chrome(http, "Policy " + p.name()), Row.of(p), scope.may(Action.ADMINISTER),
+                scope.may(Action.ADMINISTER) || scope.may(Action.INVESTIGATE) && !p.enabled(),
+                "/hunt?q=" + Format.url("type:policy AND policy:\"" + p.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\""),
+                http.queryParam("done")));
+    }
+
+    private void newPage(Context http) throws IOException {
+        Scope scope = ctx.scope(http);
+        String endpoint = http.queryParam("endpoint");
+        String key = http.queryParam("process_key");
+        String evidence = http.queryParam("evidence");
+        NewRule rule = new NewRule(null, null, null, null, null);
+        if (evidence != null) {
+            long id;
+            try {
+                id = Long.parseLong(evidence);
+            } catch (NumberFormatException e) {
+                throw new NotFoundResponse("no evidence item '" + evidence + "'");
+            }
+            rule = fromEvidence(scope, id);
+            endpoint = scope.savedEvidence().endpoint(id);
+        } else if (endpoint != null && key != null) {
+            rule = fromProcess(scope, endpoint, key);
+        }
+        List<String> groups = policies(http).choosableGroups();
+        String of = endpoint;
+        List<String> chosen = of == null ? List.of() : groups.stream().filter(g -> ctx.access().groups().members(g).contains(of))
+                .filter(g -> !g.equals(trailhound.store.ComputerGroups.ALL_ENDPOINTS)).limit(1).toList();
+        ctx.render(http, "policies/new.jte", new FormPage(ctx.chrome(http, "Protect: new policy or rule"), rule, groups, chosen,
+                policies(http).list(), scope.may(Action.ADMINISTER) && !scope.caller().viaToken(), endpoint, rule.origin()));
+    }
+
+    private NewRule formRule(Context http) {
+        return new NewRule(http.formParam("sha256"), http.formParam("path"), http.formParam("command_line"), http.formParam("parent"),
+                http.formParam("origin"));
+    }
+
+    private void createForm(Context http) {
+        String existing = http.formParam("existing");
+        if (existing != null && !existing.isBlank()) {
+            long id;
+            try {
+                id = Long.parseLong(existing);
+            } catch (NumberFormatException e) {
+                throw new BadRequestResponse("choose a policy to add the rule to");
+            }
+            policies(http).addRules(id, List.of(formRule(http)));
+            http.redirect("/policies/" + id + "?done=" + Format.url("rule added"), HttpStatus.SEE_OTHER);
+            return;
+        }
+        Policy p = policies(http).create(http.formParam("name"), http.formParam("action"), "on".equals(http.formParam("enabled")),
+                http.formParams("groups"), List.of(formRule(http)));
+        http.redirect("/policies/" + p.id() + "?done=" + Format.url("policy created" + (p.enabled() ? " and enabled" : " (disabled: a proposal)")), HttpStatus.SEE_OTHER);
+    }
+
+    private void addRulesForm(Context http) {
+        long id = id(http);
+        policies(http).addRules(id, List.of(formRule(http)));
+        http.redirect("/policies/" + id + "?done=" + Format.url("rule added"), HttpStatus.SEE_OTHER);
+    }
+
+    private void enableForm(Context http, boolean enabled) {
+        long id = id(http);
+        policies(http).setEnabled(id, enabled);
+        http.redirect("/policies/" + id + "?done=" + Format.url(enabled ? "enabled: agents of its groups enforce it now" : "disabled"), HttpStatus.SEE_OTHER);
+    }
+}
