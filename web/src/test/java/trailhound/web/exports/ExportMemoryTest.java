@@ -58,12 +58,13 @@ class ExportMemoryTest {
     }
 
     @Test
-    void twoMillionEvents_throughTheExportWriter_inA32MiBHeap() throws Exception {
+    void manyTimesTheHeap_throughTheExportWriter_inA32MiBHeap() throws Exception {
+        // 400,000 events: a CSV of several times the heap (2,000,000 took over a minute of a 2-core CI's time for the same proof)
         Path zip = dir.resolve("big.zip");
-        String out = run(dir.resolve("synthetic.log"), "synthetic", zip.toString(), "2000000");
-        assertTrue(out.contains("rows=2000000"), out);
+        String out = run(dir.resolve("synthetic.log"), "synthetic", zip.toString(), "400000");
+        assertTrue(out.contains("rows=400000"), out);
         long csvBytes = entrySize(zip);
-        assertTrue(csvBytes > 30L * (32 << 20), "the CSV (" + csvBytes + " bytes) is many times the heap");
+        assertTrue(csvBytes > 5L * (32 << 20), "the CSV (" + csvBytes + " bytes) is many times the heap");
         testWithPassword(zip);
     }
 
