@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.aggregations.StringTermsBucket;
@@ -59,6 +60,8 @@ public final class OpenSearchEvents implements Closeable {
 
     private final OpenSearchClient client;
     private final String alias;
+    /** Source labels whose events every query leaves out (unfinished sources, see OpenSearchBackend). */
+    private volatile java.util.function.Supplier<Collection<String>> hidden = List::of;
 
     private OpenSearchEvents(OpenSearchClient client, String alias) {
         this.client = client;
@@ -94,12 +97,14 @@ public final class OpenSearchEvents implements Closeable {
                 "settings", Map.of("index", Map.of(
                         "number_of_shards", shards,
                         "number_of_replicas", 0,
+                        // offset pages go as deep as the local engine's (EventSort.MAX_DEPTH)
+                        "max_result_window", 101_000,
                         // The local engine makes events searchable within about a second too.
                         "refresh_interval", "1s")),
                 "mappings", EventMappings.mapping()));
     }
 
-    private String send(String method, String endpoint, Object body) throws IOException {
+    String send(String method, String endpoint, Object body) throws IOException {
         Requests.JsonBodyBuilder request = Requests.builder().method(method).endpoint(endpoint);
         if (body != null) request.json(JSON.writeValueAsString(body));
         try (Response response = client.generic().execute(request.build())) {
@@ -174,13 +179,36 @@ public final class OpenSearchEvents implements Closeable {
         client.indices().refresh(r -> r.index(alias));
     }
 
-    /** The query restricted to the endpoints (null: every endpoint). */
-    private static Query scoped(org.apache.lucene.search.Query query, Collection<String> endpoints) {
+    /** Sets where the labels of the sources to leave out of every query come from. */
+    void hideSources(java.util.function.Supplier<Collection<String>> labels) {
+        this.hidden = labels;
+    }
+
+    OpenSearchClient client() {
+        return client;
+    }
+
+    /** The query restricted to the endpoints (null: every endpoint), without the hidden sources' events. */
+    Query scoped(org.apache.lucene.search.Query query, Collection<String> endpoints) {
+        return scoped(query, endpoints, hidden.get());
+    }
+
+    /** As {@link #scoped(org.apache.lucene.search.Query, Collection)}, leaving out the sources labelled {@code hide}. */
+    static Query scoped(org.apache.lucene.search.Query query, Collection<String> endpoints, Collection<String> hide) {
         Query translated = QueryTranslator.translate(query);
-        if (endpoints == null) return translated;
-        List<FieldValue> names = endpoints.stream().map(FieldValue::of).toList();
-        Query only = Query.of(q -> q.terms(t -> t.field(EventMappings.ENDPOINT).terms(v -> v.value(names))));
-        return Query.of(q -> q.bool(b -> b.filter(only, translated)));
+        if (endpoints == null && hide.isEmpty()) return translated;
+        return Query.of(q -> q.bool(b -> {
+            b.filter(translated);
+            if (endpoints != null) {
+                List<FieldValue> names = endpoints.stream().map(FieldValue::of).toList();
+                b.filter(f -> f.terms(t -> t.field(EventMappings.ENDPOINT).terms(v -> v.value(names))));
+            }
+            if (!hide.isEmpty()) {
+                List<FieldValue> labels = hide.stream().map(l -> FieldValue.of(IndexFields.normalize(l))).toList();
+                b.mustNot(n -> n.terms(t -> t.field(IndexFields.term(Field.SOURCE)).terms(v -> v.value(labels))));
+            }
+            return b;
+        }));
     }
 
     private static String routing(Collection<String> endpoints) {
@@ -189,7 +217,21 @@ public final class OpenSearchEvents implements Closeable {
 
     /** The exact number of events matching the query (null: all) on the endpoints (null: every endpoint). */
     public long count(Collection<String> endpoints, org.apache.lucene.search.Query query) throws IOException {
-        return client.count(c -> c.index(alias).routing(routing(endpoints)).query(scoped(query, endpoints))).count();
+        return count(endpoints, scoped(query, endpoints));
+    }
+
+    /**
+     * A count of the DSL query, routed to one shard for one endpoint. The client's count takes routing
+     * as varargs, where a null would be sent as a routing value and count one shard only: so none is set
+     * for several endpoints.
+     */
+    private long count(Collection<String> endpoints, Query query) throws IOException {
+        String routing = routing(endpoints);
+        return client.count(c -> {
+            c.index(alias).query(query);
+            if (routing != null) c.routing(routing);
+            return c;
+        }).count();
     }
 
     /** The exact number of matching events per endpoint with at least one, by name. */
@@ -219,18 +261,48 @@ public final class OpenSearchEvents implements Closeable {
      */
     public List<HuntHit> hunt(Collection<String> endpoints, org.apache.lucene.search.Query query, int limit, HuntCursor after)
             throws IOException {
+        return hunt(endpoints, query, limit, after, false);
+    }
+
+    /** As {@link #hunt(Collection, org.apache.lucene.search.Query, int, HuntCursor)}, or oldest first from the cursor on. */
+    List<HuntHit> hunt(Collection<String> endpoints, org.apache.lucene.search.Query query, int limit, HuntCursor after,
+            boolean oldestFirst) throws IOException {
+        SortOrder time = oldestFirst ? SortOrder.Asc : SortOrder.Desc;
+        SortOrder ties = oldestFirst ? SortOrder.Desc : SortOrder.Asc;
         SearchRequest.Builder s = new SearchRequest.Builder().index(alias).size(limit).query(scoped(query, endpoints))
-                .sort(o -> o.field(f -> f.field(EventMappings.TS).order(SortOrder.Desc)))
-                .sort(o -> o.field(f -> f.field(EventMappings.EVENT_UID_VALUE).order(SortOrder.Asc)))
-                .sort(o -> o.field(f -> f.field(EventMappings.ENDPOINT).order(SortOrder.Asc)));
+                .routing(routing(endpoints))
+                .sort(o -> o.field(f -> f.field(EventMappings.TS).order(time)))
+                .sort(o -> o.field(f -> f.field(EventMappings.EVENT_UID_VALUE).order(ties)))
+                .sort(o -> o.field(f -> f.field(EventMappings.ENDPOINT).order(ties)));
         if (after != null) {
             s.searchAfter(FieldValue.of(after.ts()), FieldValue.of(after.eventUid()), FieldValue.of(after.endpoint()));
         }
         return events(client.search(s.build(), Map.class));
     }
 
+    /**
+     * How many matching events of the endpoints sort before the cursor newest first (newer, or as new
+     * with a smaller uid, or the same uid on an endpoint sorting first): the position of the cursor's event.
+     */
+    long countBefore(Collection<String> endpoints, org.apache.lucene.search.Query query, HuntCursor cursor) throws IOException {
+        Query newer = Query.of(q -> q.range(r -> r.field(EventMappings.TS).gt(JsonData.of(cursor.ts()))));
+        Query sameTs = Query.of(q -> q.term(t -> t.field(EventMappings.TS).value(FieldValue.of(cursor.ts()))));
+        Query smallerUid = Query.of(q -> q.range(r -> r.field(EventMappings.EVENT_UID_VALUE).lt(JsonData.of(cursor.eventUid()))));
+        Query sameUid = Query.of(q -> q.term(t -> t.field(EventMappings.EVENT_UID_VALUE).value(FieldValue.of(cursor.eventUid()))));
+        Query smallerEndpoint = Query.of(q -> q.range(r -> r.field(EventMappings.ENDPOINT).lt(JsonData.of(cursor.endpoint()))));
+        // Three conjunctions counted apart rather than one disjunction: simpler for the engine to answer
+        // exactly (each is a filter intersection).
+        Query scoped = scoped(query, endpoints);
+        long before = 0;
+        for (List<Query> part : List.of(List.of(scoped, newer), List.of(scoped, sameTs, smallerUid),
+                List.of(scoped, sameTs, sameUid, smallerEndpoint))) {
+            before += count(endpoints, Query.of(q -> q.bool(b -> b.filter(part))));
+        }
+        return before;
+    }
+
     @SuppressWarnings("unchecked")
-    private static List<HuntHit> events(SearchResponse<Map> response) {
+    static List<HuntHit> events(SearchResponse<Map> response) {
         List<HuntHit> hits = new ArrayList<>();
         for (Hit<Map> hit : response.hits().hits()) {
             Map<String, Object> source = hit.source();
@@ -263,7 +335,7 @@ public final class OpenSearchEvents implements Closeable {
         return new Distribution(response.hits().total().value(), byCountDescending(types), byCountDescending(operations));
     }
 
-    private static Map<String, Long> byCountDescending(Map<String, Long> counts) {
+    static Map<String, Long> byCountDescending(Map<String, Long> counts) {
         Map<String, Long> sorted = new LinkedHashMap<>();
         counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
@@ -294,8 +366,44 @@ public final class OpenSearchEvents implements Closeable {
                 .map(StringTermsBucket::key).sorted().toList();
     }
 
-    private static Query endpointIs(String endpoint) {
+    static Query endpointIs(String endpoint) {
         return Query.of(q -> q.term(t -> t.field(EventMappings.ENDPOINT).value(FieldValue.of(endpoint))));
+    }
+
+    /** Removes every event of the endpoint (and makes that visible). */
+    public void deleteEndpoint(String endpoint) throws IOException {
+        deleteWhere(endpoint, Query.of(q -> q.matchAll(m -> m)));
+    }
+
+    /**
+     * Removes the endpoint's events matching the DSL query, refreshes, and returns how many went. By
+     * ids read in pages and bulk deletes, not {@code _delete_by_query}: that one lives in OpenSearch's
+     * reindex module, which a cluster may leave out (the test node does).
+     */
+    long deleteWhere(String endpoint, Query query) throws IOException {
+        Query only = endpointIs(endpoint);
+        Query both = Query.of(q -> q.bool(b -> b.filter(only, query)));
+        long deleted = 0;
+        while (true) {
+            SearchResponse<Void> page = client.search(s -> s.index(alias).routing(endpoint).size(BULK).source(x -> x.fetch(false))
+                    .query(both), Void.class);
+            if (page.hits().hits().isEmpty()) break;
+            BulkRequest.Builder request = new BulkRequest.Builder();
+            for (Hit<Void> hit : page.hits().hits()) {
+                String index = hit.index();
+                String id = hit.id();
+                request.operations(op -> op.delete(d -> d.index(index).id(id).routing(endpoint)));
+            }
+            BulkResponse response = client.bulk(request.refresh(org.opensearch.client.opensearch._types.Refresh.True).build());
+            for (BulkResponseItem item : response.items()) {
+                if (item.error() != null && item.status() != 404) {
+                    throw new IOException("OpenSearch refused to delete event " + item.id() + " of " + endpoint + ": "
+                            + item.error().type() + ": " + item.error().reason());
+                }
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     /** Removes the alias and every index behind it (tests, and a purge of the whole backend). */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import trailhound.index.Distribution;
 import trailhound.index.EventIndex;
+import trailhound.index.EventSort;
 import trailhound.index.HuntCursor;
 import trailhound.index.HuntHit;
 import trailhound.index.HuntResult;
@@ -79,10 +80,11 @@ class DifferentialTest {
             "+type:network AND remote_port:443 OR remote_port:80",
             // free text
             "+powershell", "+\"cmd.exe /c\"", "+*.ps1", "+mimikatz OR rundll32", "+svchost AND NOT user:system",
-            "invoke-*", "+svc*", "/.*lsass.*/");
+            "invoke-*", "+corp*", "/.*lsass.*/");
 
     private Path dir;
     private Indexes local;
+    private OpenSearchBackend backend;
     private OpenSearchEvents remote;
     private final List<String> endpoints = new ArrayList<>();
 
@@ -99,16 +101,17 @@ class DifferentialTest {
         }
         realTelemetry(byEndpoint);
         local = new Indexes(dir.resolve("endpoints"), 16);
-        remote = OpenSearchEvents.open(OpenSearchConnection.of(node.url()), "differential", 2);
+        backend = OpenSearchBackend.open(OpenSearchConnection.of(node.url()), "differential", 2);
+        remote = backend.events();
         for (Map.Entry<String, List<Event>> e : byEndpoint.entrySet()) {
             endpoints.add(e.getKey());
-            try (IndexBackend.Lease lease = local.acquireOrCreate(e.getKey())) {
-                lease.index().addAll(e.getValue());
-                lease.index().commit();
+            for (IndexBackend b : List.of(local, backend)) {
+                try (IndexBackend.Lease lease = b.acquireOrCreate(e.getKey())) {
+                    lease.index().addAll(e.getValue());
+                    lease.index().commit();
+                }
             }
-            remote.addAll(e.getKey(), e.getValue());
         }
-        remote.refresh();
     }
 
     /** Real telemetry, when the shared datasets are there (else only the generated endpoints). */
@@ -136,9 +139,9 @@ class DifferentialTest {
 
     @AfterAll
     void close() throws IOException {
-        if (remote != null) {
-            remote.deleteAll();
-            remote.close();
+        if (backend != null) {
+            backend.deleteAll();
+            backend.close();
         }
         if (local != null) local.close();
         if (dir != null) {
@@ -277,5 +280,116 @@ class DifferentialTest {
         assertTrue(mapping.contains("\"dynamic\":\"strict\""), mapping);
         long fields = mapping.split("\"type\":").length - 1;
         assertTrue(fields < 150, fields + " mapped fields");
+    }
+
+    // ---- through the boundary: the same calls on IndexBackend / EventIndex of both backends -------
+
+    private static final List<EventSort> SORTS = List.of(EventSort.NEWEST_FIRST, new EventSort(Field.TS, false),
+            new EventSort(Field.PROCESS_NAME, false), new EventSort(Field.PID, true), new EventSort(Field.TYPE, false),
+            new EventSort(Field.REMOTE_PORT, true));
+
+    @Test
+    void boundary_countsPagesSortsHistogramsStatsSuggestions_same() throws IOException {
+        List<String> differences = new ArrayList<>();
+        for (int i = 0; i < QUERIES.size(); i += 3) {
+            String q = text(QUERIES.get(i));
+            Query query = QueryLanguage.parse(q);
+            for (String endpoint : endpoints) {
+                try (IndexBackend.Lease a = local.acquire(endpoint); IndexBackend.Lease b = backend.acquire(endpoint)) {
+                    EventIndex l = a.index();
+                    EventIndex r = b.index();
+                    String where = endpoint + " '" + q + "' ";
+                    if (l.count(query) != r.count(query)) differences.add(where + "count");
+                    var ls = l.search(query, 30, null);
+                    var rs = r.search(query, 30, null);
+                    if (!uids(ls.events()).equals(uids(rs.events())) || ls.total() != rs.total()
+                            || !java.util.Objects.equals(ls.next(), rs.next())) differences.add(where + "search");
+                    for (EventSort sort : SORTS) {
+                        if (!uids(l.page(query, sort, 7, 25).events()).equals(uids(r.page(query, sort, 7, 25).events()))) {
+                            differences.add(where + "page by " + sort);
+                        }
+                    }
+                    if (!l.histogram(query, null, null).equals(r.histogram(query, null, null))) differences.add(where + "histogram");
+                    if (!l.processesMatching(query, 10).equals(r.processesMatching(query, 10))) differences.add(where + "processes");
+                }
+            }
+        }
+        for (String endpoint : endpoints) {
+            try (IndexBackend.Lease a = local.acquire(endpoint); IndexBackend.Lease b = backend.acquire(endpoint)) {
+                var ls = a.index().stats();
+                var rs = b.index().stats();
+                if (ls.eventCount() != rs.eventCount() || !java.util.Objects.equals(ls.firstTs(), rs.firstTs())
+                        || !java.util.Objects.equals(ls.lastTs(), rs.lastTs())) differences.add(endpoint + " stats");
+                for (String prefix : List.of("s", "c:\\", "")) {
+                    if (!a.index().suggest(Field.PROCESS_NAME, prefix, 10).equals(b.index().suggest(Field.PROCESS_NAME, prefix, 10))) {
+                        differences.add(endpoint + " suggest '" + prefix + "'");
+                    }
+                }
+                var window = a.index().histogram(null, 1763400000000L, 1763500000000L);
+                if (!window.equals(b.index().histogram(null, 1763400000000L, 1763500000000L))) differences.add(endpoint + " window histogram");
+                List<String> exported = new ArrayList<>();
+                b.index().export(QueryLanguage.parse("type:network"), EventSort.NEWEST_FIRST, 2_500, e -> exported.add(e.uid()));
+                List<String> expected = new ArrayList<>();
+                a.index().export(QueryLanguage.parse("type:network"), EventSort.NEWEST_FIRST, 2_500, e -> expected.add(e.uid()));
+                if (!expected.equals(exported)) differences.add(endpoint + " export");
+            }
+        }
+        assertEquals(List.of(), differences);
+    }
+
+    @Test
+    void boundary_huntPagesPositionsAndLastPage_same() throws IOException {
+        for (String q : List.of("type:network", "powershell OR cmd.exe")) {
+            Query query = QueryLanguage.parse(q);
+            HuntResult l = local.hunt(query, 40, endpoints, null);
+            HuntResult r = backend.hunt(query, 40, endpoints, null);
+            for (int page = 0; page < 3; page++) {
+                assertEquals(l.counts(), r.counts(), q + " counts");
+                assertEquals(keys(l.hits()), keys(r.hits()), q + " page " + page);
+                assertEquals(l.start(), r.start(), q + " start of page " + page);
+                assertEquals(l.next(), r.next(), q + " next of page " + page);
+                if (l.next() == null) break;
+                l = local.hunt(query, 40, endpoints, l.next());
+                r = backend.hunt(query, 40, endpoints, r.next());
+            }
+            HuntResult lastL = local.huntBefore(query, 40, endpoints, null);
+            HuntResult lastR = backend.huntBefore(query, 40, endpoints, null);
+            assertEquals(keys(lastL.hits()), keys(lastR.hits()), q + " last page");
+            assertEquals(lastL.start(), lastR.start(), q + " start of the last page");
+        }
+    }
+
+    @Test
+    void sourceStates_unfinishedSourceHiddenUntilFinished_onBoth() throws IOException {
+        String endpoint = "state-test"; // its own endpoint: the other tests share the loaded ones
+        List<Event> extra = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            extra.add(Event.builder().set(Field.ENDPOINT, endpoint).set(Field.EVENT_UID, "state-test-" + i)
+                    .ts(1763450000000L + i).set(Field.TYPE, "process").set(Field.OPERATION, "start")
+                    .set(Field.PROCESS_KEY, "state-test").set(Field.SOURCE, "s-state").build());
+        }
+        Query ofSource = QueryLanguage.parse("source:s-state");
+        for (IndexBackend b : List.of(local, backend)) {
+            try (IndexBackend.Lease lease = b.acquireOrCreate(endpoint)) {
+                EventIndex index = lease.index();
+                long before = index.stats().eventCount();
+                index.startSource("s-state", () -> 5, 5);
+                index.addAll(extra);
+                index.checkpoint("s-state", "5");
+                assertEquals(5, index.count(ofSource), b.getClass().getSimpleName() + ": being ingested, searchable (partial)");
+                assertEquals(before, index.stats().eventCount(), b.getClass().getSimpleName() + ": not yet the endpoint's own");
+                index.stopIngesting("s-state");
+                assertEquals(0, index.count(ofSource), b.getClass().getSimpleName() + ": unfinished, hidden");
+                assertEquals(Map.of(), b.hunt(ofSource, 10, List.of(endpoint), null).counts(), b.getClass().getSimpleName() + " hunt");
+                assertEquals(java.util.Optional.of("5"), index.checkpointOf("s-state"));
+                index.finishSource("s-state");
+                index.commit();
+                assertEquals(5, index.count(ofSource), b.getClass().getSimpleName() + ": finished");
+                assertEquals(5, index.countSource("s-state"));
+                index.deleteSource("s-state");
+                assertEquals(0, index.countSource("s-state"), b.getClass().getSimpleName() + ": deleted");
+                assertEquals(before, index.stats().eventCount());
+            }
+        }
     }
 }
