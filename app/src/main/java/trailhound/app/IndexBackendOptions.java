@@ -58,8 +58,7 @@ final class IndexBackendOptions {
                 OpenSearchConnection connection = new OpenSearchConnection(uri, user, passwordFile, ca);
                 try {
                     return OpenSearchBackend.open(connection, INDEX_NAME, 1);
-                } catch (IOException | org.opensearch.client.opensearch._types.OpenSearchException
-                         | org.opensearch.client.transport.TransportException e) {
+                } catch (IOException | org.opensearch.client.opensearch._types.OpenSearchException e) {
                     throw new IOException("cannot use OpenSearch at " + url + ": " + e.getMessage()
                             + "; check --opensearch and that the cluster answers there", e);
                 }

@@ -82,6 +82,16 @@ final class OpenSearchEndpointIndex implements EventIndex {
     }
 
     @Override
+    public boolean prefersBatches() {
+        return true;
+    }
+
+    @Override
+    public boolean[] addEach(List<Event> batch) throws IOException {
+        return events.addEach(endpoint, batch);
+    }
+
+    @Override
     public long countSource(String source) throws IOException {
         return events.client().count(c -> c.index(events.alias()).routing(endpoint)
                 .query(OpenSearchEvents.scoped(sourceIs(source), only, List.of()))).count();

@@ -142,23 +142,40 @@ public final class OpenSearchEvents implements Closeable {
         return added;
     }
 
+    /** As {@link #addAll}, one outcome per event in order: true where it was new (false: a duplicate). */
+    public boolean[] addEach(String endpoint, List<Event> events) throws IOException {
+        boolean[] added = new boolean[events.size()];
+        for (int from = 0; from < events.size(); from += BULK) {
+            List<Event> batch = events.subList(from, Math.min(events.size(), from + BULK));
+            List<BulkResponseItem> items = bulkItems(endpoint, batch);
+            for (int i = 0; i < items.size(); i++) added[from + i] = items.get(i).error() == null;
+        }
+        return added;
+    }
+
     private long bulk(String endpoint, List<Event> batch) throws IOException {
+        long added = 0;
+        for (BulkResponseItem item : bulkItems(endpoint, batch)) {
+            if (item.error() == null) added++;
+        }
+        return added;
+    }
+
+    /** One bulk create of the batch; its items in order; a refusal other than a duplicate throws. */
+    private List<BulkResponseItem> bulkItems(String endpoint, List<Event> batch) throws IOException {
         BulkRequest.Builder request = new BulkRequest.Builder().index(alias);
         for (Event e : batch) {
             Map<String, Object> doc = EventMappings.document(endpoint, e);
             request.operations(op -> op.create(c -> c.id(id(endpoint, e.uid())).routing(endpoint).document(doc)));
         }
         BulkResponse response = client.bulk(request.build());
-        long added = 0;
         for (BulkResponseItem item : response.items()) {
-            if (item.error() == null) {
-                added++;
-            } else if (item.status() != 409) {
+            if (item.error() != null && item.status() != 409) {
                 throw new IOException("OpenSearch refused event " + item.id() + " of " + endpoint + ": "
                         + item.error().type() + ": " + item.error().reason());
             }
         }
-        return added;
+        return response.items();
     }
 
     /** The document id: one per endpoint and uid (uids are unique per endpoint only), of bounded length. */

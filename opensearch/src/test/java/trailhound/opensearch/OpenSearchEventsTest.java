@@ -49,6 +49,12 @@ class OpenSearchEventsTest {
                     assertEquals(order.subList(i + 1, order.size()), after, "after " + order.get(i));
                 }
                 assertEquals(0, events.addAll("a", List.of(event("a", "u2", 999))), "a duplicate uid is not added");
+                boolean[] added = events.addEach("a", List.of(event("a", "u7", 70), event("a", "u0", 999), event("a", "u8", 80)));
+                assertEquals("[true, false, true]", java.util.Arrays.toString(added), "one outcome per event, in order");
+                events.refresh();
+                assertEquals(300, events.newestFirst("a", QueryLanguage.parse("event_uid:u0"), 1, null).getFirst().ts(),
+                        "the first to add an event keeps it");
+                events.deleteWhere("a", QueryTranslator.translate(QueryLanguage.parse("event_uid:u7 OR event_uid:u8")));
                 assertEquals(1, events.deleteWhere("b", QueryTranslator.translate(QueryLanguage.parse("event_uid:u3"))));
                 assertEquals(2, events.count(List.of("b"), all));
             } finally {
