@@ -1,5 +1,6 @@
 package trailhound.app;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +21,8 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin DataOption data;
 
     @Mixin ListenOptions listen;
+
+    @Mixin IndexBackendOptions backend;
 
     @Option(names = "--http-port", paramLabel = "N", description = {"Also listen on plain HTTP on port N, answering every"
             + " request with a redirect to HTTPS (default: off; 0 picks a free port)."})
@@ -80,19 +83,27 @@ final class ServeCommand implements Callable<Integer> {
             case "m" -> java.time.temporal.ChronoUnit.MINUTES;
             default -> java.time.temporal.ChronoUnit.HOURS;
         });
-        WriterLock lock = WriteAccess.forServer(data.dir, "serve", spec.commandLine().getErr());
+        trailhound.index.IndexBackend events = backend.open();
+        WriterLock lock;
+        try {
+            lock = WriteAccess.forServer(data.dir, "serve", spec.commandLine().getErr());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (events != null) events.close();
+            throw e;
+        }
         ServerCertificate certificate;
         try {
             certificate = ServerCertificate.forDataFolder(data.dir);
         } catch (RuntimeException e) {
             lock.close();
+            if (events != null) events.close();
             throw e;
         }
         WebOptions options = WebOptions.defaults().withHost(listen.host).withPort(listen.port).withHttps(certificate)
                 .withHttpRedirectPort(httpPort == null ? WebOptions.NO_REDIRECT : httpPort).withLiveIdle(idleTime)
                 .withUploadMaxBytes(uploadMax).withEvidenceMaxBytes(evidenceMax)
                 .withSnapshotReserveBytes(reserve).withLiveExportMaxRows(liveExportMaxRows);
-        Serving.serveUntilStopped(DataDir.open(data.dir), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
+        Serving.serveUntilStopped(DataDir.open(data.dir, events), lock, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 }

@@ -62,4 +62,46 @@ class ServeCommandTest {
         assertEquals(2, c.status(), c.err());
         assertTrue(c.err().contains("--live-idle is a number and s, m or h, e.g. 90s, 10m, 1h; not '10 minutes'"), c.err());
     }
+
+    @Test
+    void serve_indexOpenSearchWithoutUrl_refused() {
+        Cli c = Cli.run("serve", "--data", tmp.resolve("data").toString(), "--port", "0", "--index", "opensearch");
+        assertEquals(2, c.status(), c.err());
+        assertTrue(c.err().contains("--index opensearch needs --opensearch URL"), c.err());
+    }
+
+    @Test
+    void serve_unknownIndexBackend_refused() {
+        Cli c = Cli.run("serve", "--data", tmp.resolve("data").toString(), "--port", "0", "--index", "elastic");
+        assertEquals(2, c.status(), c.err());
+        assertTrue(c.err().contains("--index is local or opensearch, not 'elastic'"), c.err());
+    }
+
+    @Test
+    void serve_openSearchOptionsWithLocalIndex_refused() {
+        Cli c = Cli.run("serve", "--data", tmp.resolve("data").toString(), "--port", "0", "--opensearch", "http://127.0.0.1:9200");
+        assertEquals(2, c.status(), c.err());
+        assertTrue(c.err().contains("--opensearch options need --index opensearch"), c.err());
+    }
+
+    @Test
+    void serve_openSearchNotAnswering_exit2_namesTheUrl_noStackTrace() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        Cli c = Cli.run("serve", "--data", tmp.resolve("data").toString(), "--port", "0", "--index", "opensearch", "--opensearch", url);
+        assertEquals(2, c.status(), c.err());
+        assertTrue(c.err().startsWith("trailhound: cannot use OpenSearch at " + url + ": "), c.err());
+        assertFalse(c.err().contains("\tat "), c.err());
+    }
+
+    @Test
+    void serve_openSearchUserWithoutPasswordFile_refused() {
+        Cli c = Cli.run("serve", "--data", tmp.resolve("data").toString(), "--port", "0", "--index", "opensearch",
+                "--opensearch", "https://search.example:9200", "--opensearch-user", "trailhound");
+        assertEquals(2, c.status(), c.err());
+        assertTrue(c.err().contains("give both --opensearch-user and --opensearch-password-file, or neither"), c.err());
+    }
 }

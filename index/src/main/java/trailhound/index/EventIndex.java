@@ -47,6 +47,26 @@ public interface EventIndex {
     /** Adds all events (same semantics as {@link #add}); returns how many were new. */
     long addAll(Iterable<Event> batch) throws IOException;
 
+    /**
+     * True when {@link #addEach} is much cheaper than {@link #add} per event (a backend with a round
+     * trip per request); the local index adds one event as cheaply as many, and says false.
+     */
+    default boolean prefersBatches() {
+        return false;
+    }
+
+    /**
+     * Adds the events in order as {@link #add} does, one outcome per event: true where it was new.
+     *
+     * @throws IllegalArgumentException as {@link #add}, for the first event the index refuses (the ones
+     *     before it are added)
+     */
+    default boolean[] addEach(List<Event> events) throws IOException {
+        boolean[] added = new boolean[events.size()];
+        for (int i = 0; i < added.length; i++) added[i] = add(events.get(i));
+        return added;
+    }
+
     /** Makes everything added durable and visible to searches. */
     void commit() throws IOException;
 

@@ -30,10 +30,10 @@ public final class DataDir implements Closeable {
     private final EndpointLocks endpointLocks = new EndpointLocks();
     private volatile IndexedEvents indexed;
 
-    private DataDir(Path root) {
+    private DataDir(Path root, IndexBackend backend) {
         this.root = root;
         this.store = Store.open(root.resolve("server.db"));
-        this.indexes = new Indexes(endpointsDir(root), MAX_OPEN_INDEXES);
+        this.indexes = backend != null ? backend : new Indexes(endpointsDir(root), MAX_OPEN_INDEXES);
     }
 
     /**
@@ -52,6 +52,14 @@ public final class DataDir implements Closeable {
 
     /** Opens the folder, creating its layout and catalogue when absent. */
     public static DataDir open(Path root) throws IOException {
+        return open(root, null);
+    }
+
+    /**
+     * As {@link #open(Path)}, with the endpoints' events in {@code backend} (e.g. OpenSearch, which then
+     * belongs to this DataDir and is closed with it) instead of the folder's local indexes; null: local.
+     */
+    public static DataDir open(Path root, IndexBackend backend) throws IOException {
         Path abs = root.toAbsolutePath().normalize();
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new IOException("data folder " + abs + " is a file, not a folder");
@@ -62,7 +70,7 @@ public final class DataDir implements Closeable {
         Files.createDirectories(abs.resolve("exports"));
         Files.createDirectories(abs.resolve("sources"));
         try {
-            return new DataDir(abs);
+            return new DataDir(abs, backend);
         } catch (StoreException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -129,7 +137,7 @@ public final class DataDir implements Closeable {
         return endpointsDir(root).resolve(Indexes.folderName(endpoint));
     }
 
-    /** Where the endpoints' events are indexed (the local, per-endpoint Lucene backend). */
+    /** Where the endpoints' events are indexed: the local per-endpoint Lucene backend, or the one given to {@link #open(Path, IndexBackend)}. */
     public IndexBackend indexes() {
         return indexes;
     }

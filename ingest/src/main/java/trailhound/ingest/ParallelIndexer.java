@@ -108,6 +108,39 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
         }
     }
 
+    /**
+     * The events in order; for an index that prefers batches (OpenSearch: one bulk request, not one per
+     * event) each endpoint's run of consecutive events at once.
+     */
+    private void addAll(List<Event> events, IndexedEvents listener) throws IOException {
+        int i = 0;
+        while (i < events.size()) {
+            String endpoint = events.get(i).get(Field.ENDPOINT);
+            int end = i + 1;
+            while (end < events.size() && java.util.Objects.equals(events.get(end).get(Field.ENDPOINT), endpoint)) end++;
+            trailhound.index.EventIndex index = lease(endpoint).index();
+            if (index.prefersBatches()) {
+                List<Event> run = events.subList(i, end);
+                boolean[] added = index.addEach(run);
+                submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).addAndGet(run.size());
+                for (int j = 0; j < added.length; j++) {
+                    LongAdder[] kind = kinds(run.get(j));
+                    kind[0].increment();
+                    kind[added[j] ? 1 : 2].increment();
+                    if (added[j] && listener != null) tell(listener, endpoint, run.get(j));
+                }
+            } else {
+                for (int j = i; j < end; j++) add(events.get(j), listener);
+            }
+            i = end;
+        }
+    }
+
+    private LongAdder[] kinds(Event e) {
+        return kinds.computeIfAbsent(e.kind(), k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(),
+            new LongAdder()});
+    }
+
     private void add(Event e, IndexedEvents listener) throws IOException {
         String endpoint = e.get(Field.ENDPOINT);
         submitted.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
@@ -210,9 +243,7 @@ final class ParallelIndexer implements Consumer<Event>, AutoCloseable {
                 }
                 try {
                     IndexedEvents listener = data.indexedListener().orElse(null); // once a batch: most of the time none
-                    for (Event e : events) {
-                        add(e, listener);
-                    }
+                    addAll(events, listener);
                     indexed.addAndGet(events.size());
                 } finally {
                     inFlight.decrementAndGet();

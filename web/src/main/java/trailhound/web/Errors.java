@@ -68,6 +68,9 @@ final class Errors {
                         + e.found() + "); its events come back once an administrator re-indexes it: " + (api(http)
                         ? "POST /api/v1/jobs/reindex with {\"endpoints\": [NAME]} or {\"all\": true}."
                         : "Re-index on the Jobs page (administrators), or ask an administrator to."), null, null));
+        // a feature the index backend in use does not have yet (docs/decisions.md, OpenSearch backend)
+        routes.exception(UnsupportedOperationException.class, (e, http) ->
+                respond(ctx, http, 501, "Not available", e.getMessage(), null, null));
         routes.exception(HttpResponseException.class, (e, http) ->
                 respond(ctx, http, e.getStatus(), title(e.getStatus()), api(http) ? forPrograms(http, e) : forPeople(http, e), null, null));
         routes.exception(Exception.class, (e, http) -> {
