@@ -1,0 +1,319 @@
+package trailhound.opensearch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOrder;
+import org.opensearch.client.opensearch._types.aggregations.StringTermsBucket;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.BulkRequest;
+import org.opensearch.client.opensearch.core.BulkResponse;
+import org.opensearch.client.opensearch.core.SearchRequest;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.opensearch.generic.Requests;
+import org.opensearch.client.opensearch.generic.Response;
+import trailhound.index.Distribution;
+import trailhound.index.HuntCursor;
+import trailhound.index.HuntHit;
+import trailhound.index.PageCursor;
+import trailhound.query.IndexFields;
+import trailhound.schema.Event;
+import trailhound.schema.Field;
+
+/**
+ * Every endpoint's events in one OpenSearch index (docs/decisions.md, "OpenSearch: one shared index
+ * routed by endpoint"): the index {@code <name>-<generation>} behind the alias {@code <name>}, each
+ * event routed by its endpoint so one endpoint's events live in one shard, and filtered by it.
+ *
+ * <pre>{@code
+ * try (OpenSearchEvents events = OpenSearchEvents.open(OpenSearchConnection.of(url), "trailhound-events", 1)) {
+ *     events.addAll("ws-01", batch);
+ *     events.refresh();
+ *     long n = events.count(List.of("ws-01"), QueryLanguage.parse("type:process"));
+ * }
+ * }</pre>
+ *
+ * Queries are the query language's ({@link QueryTranslator}), answers the local engine's records
+ * ({@link trailhound.index.EventPage}, {@link Distribution}, {@link HuntHit}), in the same orders: newest
+ * first is time descending, then {@code event_uid} (then endpoint), as locally.
+ *
+ * <p>Thread-safe (the client is).
+ */
+public final class OpenSearchEvents implements Closeable {
+    /** Events per bulk request: about 5 MB of JSON, OpenSearch's advice for a bulk's size. */
+    static final int BULK = 5_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OpenSearchClient client;
+    private final String alias;
+
+    private OpenSearchEvents(OpenSearchClient client, String alias) {
+        this.client = client;
+        this.alias = alias;
+    }
+
+    /**
+     * Connects, and creates the index and its alias when the alias does not exist yet.
+     *
+     * @param name the alias, lower case ({@code trailhound-events}); the index is {@code name-000001}
+     * @param shards primary shards of a new index (replicas: none on one node, set by the cluster's admin)
+     */
+    public static OpenSearchEvents open(OpenSearchConnection connection, String name, int shards) throws IOException {
+        if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
+            throw new IllegalArgumentException("an OpenSearch index name is lower case letters, digits, - and _; was '" + name + "'");
+        }
+        OpenSearchEvents events = new OpenSearchEvents(connection.client(), name);
+        try {
+            if (!events.client.indices().existsAlias(a -> a.name(name)).value()) {
+                events.createIndex(name + "-000001", shards);
+                events.send("POST", "/_aliases", Map.of("actions", List.of(
+                        Map.of("add", Map.of("index", name + "-000001", "alias", name)))));
+            }
+        } catch (IOException | RuntimeException e) {
+            events.close();
+            throw e;
+        }
+        return events;
+    }
+
+    private void createIndex(String index, int shards) throws IOException {
+        send("PUT", "/" + index, Map.of(
+                "settings", Map.of("index", Map.of(
+                        "number_of_shards", shards,
+                        "number_of_replicas", 0,
+                        // The local engine makes events searchable within about a second too.
+                        "refresh_interval", "1s")),
+                "mappings", EventMappings.mapping()));
+    }
+
+    private String send(String method, String endpoint, Object body) throws IOException {
+        Requests.JsonBodyBuilder request = Requests.builder().method(method).endpoint(endpoint);
+        if (body != null) request.json(JSON.writeValueAsString(body));
+        try (Response response = client.generic().execute(request.build())) {
+            String text = response.getBody().map(b -> b.bodyAsString()).orElse("");
+            if (response.getStatus() >= 300) {
+                throw new IOException("OpenSearch refused " + method + " " + endpoint + ": " + response.getStatus() + " " + text);
+            }
+            return text;
+        }
+    }
+
+    /** The alias every search reads. */
+    public String alias() {
+        return alias;
+    }
+
+    /**
+     * Adds the events under {@code endpoint} unless an event with the same {@code event_uid} is there
+     * already (the first one stays, as locally: a bulk {@code create}, whose conflict is the duplicate).
+     * Not searchable before {@link #refresh()} (or the next second's refresh). Returns how many were new.
+     *
+     * @throws IOException when OpenSearch refuses an event for another reason than being a duplicate
+     */
+    public long addAll(String endpoint, Iterable<Event> events) throws IOException {
+        long added = 0;
+        List<Event> batch = new ArrayList<>(BULK);
+        for (Event e : events) {
+            batch.add(e);
+            if (batch.size() == BULK) {
+                added += bulk(endpoint, batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) added += bulk(endpoint, batch);
+        return added;
+    }
+
+    private long bulk(String endpoint, List<Event> batch) throws IOException {
+        BulkRequest.Builder request = new BulkRequest.Builder().index(alias);
+        for (Event e : batch) {
+            Map<String, Object> doc = EventMappings.document(endpoint, e);
+            request.operations(op -> op.create(c -> c.id(id(endpoint, e.uid())).routing(endpoint).document(doc)));
+        }
+        BulkResponse response = client.bulk(request.build());
+        long added = 0;
+        for (BulkResponseItem item : response.items()) {
+            if (item.error() == null) {
+                added++;
+            } else if (item.status() != 409) {
+                throw new IOException("OpenSearch refused event " + item.id() + " of " + endpoint + ": "
+                        + item.error().type() + ": " + item.error().reason());
+            }
+        }
+        return added;
+    }
+
+    /** The document id: one per endpoint and uid (uids are unique per endpoint only), of bounded length. */
+    static String id(String endpoint, String uid) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(endpoint.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(uid.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest(), 0, 20);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Makes everything added searchable now. */
+    public void refresh() throws IOException {
+        client.indices().refresh(r -> r.index(alias));
+    }
+
+    /** The query restricted to the endpoints (null: every endpoint). */
+    private static Query scoped(org.apache.lucene.search.Query query, Collection<String> endpoints) {
+        Query translated = QueryTranslator.translate(query);
+        if (endpoints == null) return translated;
+        List<FieldValue> names = endpoints.stream().map(FieldValue::of).toList();
+        Query only = Query.of(q -> q.terms(t -> t.field(EventMappings.ENDPOINT).terms(v -> v.value(names))));
+        return Query.of(q -> q.bool(b -> b.filter(only, translated)));
+    }
+
+    private static String routing(Collection<String> endpoints) {
+        return endpoints != null && endpoints.size() == 1 ? endpoints.iterator().next() : null;
+    }
+
+    /** The exact number of events matching the query (null: all) on the endpoints (null: every endpoint). */
+    public long count(Collection<String> endpoints, org.apache.lucene.search.Query query) throws IOException {
+        return client.count(c -> c.index(alias).routing(routing(endpoints)).query(scoped(query, endpoints))).count();
+    }
+
+    /** The exact number of matching events per endpoint with at least one, by name. */
+    public Map<String, Long> countPerEndpoint(Collection<String> endpoints, org.apache.lucene.search.Query query) throws IOException {
+        SearchResponse<Void> response = client.search(s -> s.index(alias).size(0).query(scoped(query, endpoints))
+                .aggregations("endpoints", a -> a.terms(t -> t.field(EventMappings.ENDPOINT).size(65_536))), Void.class);
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (StringTermsBucket b : response.aggregations().get("endpoints").sterms().buckets().array()) {
+            counts.put(b.key(), b.docCount());
+        }
+        return counts;
+    }
+
+    /** A page of one endpoint's matching events newest first, after {@code after} (null: the first page). */
+    public List<Event> newestFirst(String endpoint, org.apache.lucene.search.Query query, int limit, PageCursor after) throws IOException {
+        SearchRequest.Builder s = new SearchRequest.Builder().index(alias).routing(endpoint).size(limit)
+                .query(scoped(query, List.of(endpoint)))
+                .sort(o -> o.field(f -> f.field(EventMappings.TS).order(SortOrder.Desc)))
+                .sort(o -> o.field(f -> f.field(EventMappings.EVENT_UID_VALUE).order(SortOrder.Asc)));
+        if (after != null) s.searchAfter(FieldValue.of(after.ts()), FieldValue.of(after.eventUid()));
+        return events(client.search(s.build(), Map.class)).stream().map(HuntHit::event).toList();
+    }
+
+    /**
+     * A page of the matching events of the endpoints (null: all) newest first, then by uid and endpoint
+     * as the local hunt orders them, after {@code after} (null: from the newest).
+     */
+    public List<HuntHit> hunt(Collection<String> endpoints, org.apache.lucene.search.Query query, int limit, HuntCursor after)
+            throws IOException {
+        SearchRequest.Builder s = new SearchRequest.Builder().index(alias).size(limit).query(scoped(query, endpoints))
+                .sort(o -> o.field(f -> f.field(EventMappings.TS).order(SortOrder.Desc)))
+                .sort(o -> o.field(f -> f.field(EventMappings.EVENT_UID_VALUE).order(SortOrder.Asc)))
+                .sort(o -> o.field(f -> f.field(EventMappings.ENDPOINT).order(SortOrder.Asc)));
+        if (after != null) {
+            s.searchAfter(FieldValue.of(after.ts()), FieldValue.of(after.eventUid()), FieldValue.of(after.endpoint()));
+        }
+        return events(client.search(s.build(), Map.class));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<HuntHit> events(SearchResponse<Map> response) {
+        List<HuntHit> hits = new ArrayList<>();
+        for (Hit<Map> hit : response.hits().hits()) {
+            Map<String, Object> source = hit.source();
+            hits.add(new HuntHit((String) source.get(EventMappings.ENDPOINT),
+                    EventMappings.event((Map<String, ?>) source.get(EventMappings.VALUES))));
+        }
+        return hits;
+    }
+
+    /**
+     * Counts per type and per {@code type/operation} of one endpoint's matching events, most first, as
+     * the local distribution: the terms aggregations are exact here (one shard holds the endpoint).
+     */
+    public Distribution distribution(String endpoint, org.apache.lucene.search.Query query) throws IOException {
+        String type = IndexFields.term(Field.TYPE);
+        String operation = IndexFields.term(Field.OPERATION);
+        SearchResponse<Void> response = client.search(s -> s.index(alias).routing(endpoint).size(0)
+                .trackTotalHits(t -> t.enabled(true))
+                .query(scoped(query, List.of(endpoint)))
+                .aggregations("types", a -> a.terms(t -> t.field(type).size(10_000))
+                        .aggregations("operations", o -> o.terms(t -> t.field(operation).size(10_000)))), Void.class);
+        Map<String, Long> types = new LinkedHashMap<>();
+        Map<String, Long> operations = new java.util.HashMap<>();
+        for (StringTermsBucket t : response.aggregations().get("types").sterms().buckets().array()) {
+            types.put(t.key(), t.docCount());
+            for (StringTermsBucket o : t.aggregations().get("operations").sterms().buckets().array()) {
+                operations.put(t.key() + "/" + o.key(), o.docCount());
+            }
+        }
+        return new Distribution(response.hits().total().value(), byCountDescending(types), byCountDescending(operations));
+    }
+
+    private static Map<String, Long> byCountDescending(Map<String, Long> counts) {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    /** The first {@code limit} events of the process by time (then uid), as the process page's history. */
+    public List<Event> processHistory(String endpoint, String processKey, int limit) throws IOException {
+        Query ofProcess = Query.of(q -> q.term(t -> t.field(IndexFields.term(Field.PROCESS_KEY))
+                .value(FieldValue.of(IndexFields.normalize(processKey)))));
+        SearchRequest request = new SearchRequest.Builder().index(alias).routing(endpoint).size(limit)
+                .query(q -> q.bool(b -> b.filter(ofProcess, endpointIs(endpoint))))
+                .sort(o -> o.field(f -> f.field(EventMappings.TS).order(SortOrder.Asc)))
+                .sort(o -> o.field(f -> f.field(EventMappings.EVENT_UID_VALUE).order(SortOrder.Asc)))
+                .build();
+        return events(client.search(request, Map.class)).stream().map(HuntHit::event).toList();
+    }
+
+    /** The distinct process keys (normalised, sorted) of the events whose parent is {@code parentKey}. */
+    public List<String> childKeys(String endpoint, String parentKey) throws IOException {
+        Query ofParent = Query.of(q -> q.term(t -> t.field(IndexFields.term(Field.PARENT_KEY))
+                .value(FieldValue.of(IndexFields.normalize(parentKey)))));
+        SearchResponse<Void> response = client.search(s -> s.index(alias).routing(endpoint).size(0)
+                .query(q -> q.bool(b -> b.filter(ofParent, endpointIs(endpoint))))
+                .aggregations("children", a -> a.terms(t -> t.field(IndexFields.term(Field.PROCESS_KEY)).size(65_536))), Void.class);
+        return response.aggregations().get("children").sterms().buckets().array().stream()
+                .map(StringTermsBucket::key).sorted().toList();
+    }
+
+    private static Query endpointIs(String endpoint) {
+        return Query.of(q -> q.term(t -> t.field(EventMappings.ENDPOINT).value(FieldValue.of(endpoint))));
+    }
+
+    /** Removes the alias and every index behind it (tests, and a purge of the whole backend). */
+    public void deleteAll() throws IOException {
+        send("DELETE", "/" + alias + "-*", null);
+    }
+
+    /** The mapped fields of the index, as OpenSearch reports them (for the field-count check). */
+    public String mappingJson() throws IOException {
+        return send("GET", "/" + alias + "/_mapping", null);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client._transport().close();
+        } catch (Exception e) {
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+}
