@@ -64,6 +64,10 @@ final class BenchCommand implements Callable<Integer> {
             + " (any disagreement fails the run) and ratios; see docs/performance.md.")
     boolean peers;
 
+    @Option(names = "--peers-opensearch", paramLabel = "URL", description = "With --peers, use the OpenSearch node at URL (plain HTTP,"
+            + " no credentials) instead of starting one; the benchmark's index there is deleted afterwards.")
+    String peersOpensearch;
+
     @Option(names = "--lucene-floor", description = "Instead of the benchmark, measure what Lucene alone costs per document"
             + " shaped like an event (2,000,000 documents per row unless --events says otherwise); see docs/performance.md.")
     boolean luceneFloor;
@@ -101,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (format == Format.csv) throw new IllegalArgumentException("bench prints a table or json, not csv");
         BenchOptions options = new BenchOptions(events, endpoints, seed, repetitions, out, work, format == Format.json,
-                datasets, telemetryEvents, webClients, loadSeconds, loadAnalysts, loadEvents, peers);
+                datasets, telemetryEvents, webClients, loadSeconds, loadAnalysts, loadEvents, peers, peersOpensearch);
         return Benchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

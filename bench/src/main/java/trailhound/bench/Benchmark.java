@@ -173,6 +173,10 @@ public final class Benchmark {
             settings.put("loadAnalysts", options.loadAnalysts());
             settings.put("loadEvents", options.loadEvents());
             settings.put("peers", options.peers());
+            if (options.peers()) {
+                settings.put("peerMemory", PEER_MEMORY);
+                settings.put("peerOpensearchHeap", options.opensearchUrl() == null ? PEER_HEAP : null);
+            }
             var partial = new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry,
                     web, load, peerLoads, List.of(), agree);
             return new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry, web, load,
@@ -219,7 +223,8 @@ public final class Benchmark {
 
     /**
      * The peers of {@code --peers}, each loaded with the queried snapshot: DuckDB in the process
-     * (as many threads as cores, a memory limit of {@link #PEER_MEMORY}).
+     * (as many threads as cores, a memory limit of {@link #PEER_MEMORY}), then OpenSearch (a node
+     * with a heap of {@link #PEER_HEAP}, or the one at the options' URL).
      */
     private List<Peer> loadPeers(Path snapshot, String endpoint, Path folder) throws Exception {
         List<Peer> peers = new ArrayList<>();
@@ -229,6 +234,12 @@ public final class Benchmark {
             DuckDbSide duck = DuckDbSide.load(snapshot, folder.resolve("duckdb").resolve("events.duckdb"), endpoint, cores, PEER_MEMORY);
             peers.add(duck);
             logLoad(duck.loaded());
+            log(options.opensearchUrl() == null ? "starting an OpenSearch node (heap %s) and loading %s into it..."
+                    : "loading %2$s into OpenSearch at %3$s...", PEER_HEAP, snapshot.getFileName(), options.opensearchUrl());
+            OpenSearchSide os = OpenSearchSide.load(snapshot, endpoint, options.opensearchUrl(), folder.resolve("opensearch"),
+                    PEER_HEAP, cores);
+            peers.add(os);
+            logLoad(os.loaded());
             return peers;
         } catch (Exception | Error e) {
             closeAll(peers);
@@ -238,6 +249,7 @@ public final class Benchmark {
 
     /** Memory each peer may use: DuckDB's memory_limit, OpenSearch's heap (the hand-built run gave OpenSearch 3 GB). */
     static final String PEER_MEMORY = "3GB";
+    static final String PEER_HEAP = "3g";
 
     private void logLoad(BenchReport.PeerLoad l) {
         log("%s loaded %,d events in %.1f s (%,.0f events/s), %s on disk", l.name(), l.events(), l.seconds(), l.eventsPerSecond(),
@@ -269,8 +281,13 @@ public final class Benchmark {
                 List<BenchReport.PeerQuery> onPeers = new ArrayList<>();
                 StringBuilder peerLine = new StringBuilder();
                 for (Peer p : peers) {
-                    // the index's warm-up and repetitions; the SQLite side's time budget for full scans
-                    var m = Latency.measure(3, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> p.run(q));
+                    if (p.run(q) == null) { // a kind this engine cannot answer
+                        onPeers.add(new BenchReport.PeerQuery(p.name(), -1, true, null, Double.NaN));
+                        peerLine.append(String.format("  %s n/a", p.name()));
+                        continue;
+                    }
+                    // the index's warm-up (this first run included) and repetitions; the SQLite side's time budget for full scans
+                    var m = Latency.measure(2, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> p.run(q));
                     boolean same = m.answer().equals(onIndex.answer());
                     agree &= same;
                     onPeers.add(new BenchReport.PeerQuery(p.name(), m.answer().hits(), same, m.latency(),

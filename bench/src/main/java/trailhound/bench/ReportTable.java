@@ -119,6 +119,7 @@ final class ReportTable {
     }
 
     private static String cell(Latency l, double ratio) {
+        if (l == null) return "n/a";
         return ms(l.medianMs()) + " / " + ms(l.p95Ms()) + " " + String.format("%,.1fx", ratio);
     }
 
