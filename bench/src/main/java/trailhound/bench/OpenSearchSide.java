@@ -26,8 +26,9 @@ import trailhound.schema.Event;
  * (OpenSearchEvents: explicit mappings, the query language translated to the query DSL, bulk
  * create) against a node started for the run (OpenSearchNode, a child JVM) or one given by URL.
  *
- * Load: the snapshot read with RecorderReader as ingest reads it, bulks of OpenSearchEvents.BULK
- * events sent by as many threads as cores, then a refresh; all of it is the load time. One shard,
+ * Load: the snapshot read with RecorderReader as ingest reads it, bulks of 5,000 events sent by as
+ * many threads as cores with refreshes off (OpenSearch's advice for a bulk load), then one refresh,
+ * after which the backend's 1 s refresh interval is back; all of it is the load time. One shard,
  * no replica. The shard request cache is turned off: it keeps the whole answer of a size-0 search
  * and serves an identical repeat without searching, which would time a memoised answer; the node
  * query cache (per-segment filters, like Lucene's query cache in the index) stays on.
@@ -59,13 +60,15 @@ final class OpenSearchSide implements Peer {
             OpenSearchConnection connection = OpenSearchConnection.of(url == null ? node.url() : url);
             String name = "bench-" + Long.toHexString(System.nanoTime());
             events = OpenSearchEvents.open(connection, name, 1);
-            put(connection.client(), "/" + name + "/_settings", "{\"index\":{\"requests.cache.enable\":false}}");
+            put(connection.client(), "/" + name + "/_settings",
+                    "{\"index\":{\"requests.cache.enable\":false,\"refresh_interval\":\"-1\"}}");
             long t0 = System.nanoTime();
             long added = bulkLoad(snapshot, endpoint, events, threads);
             events.refresh();
+            put(connection.client(), "/" + name + "/_settings", "{\"index\":{\"refresh_interval\":\"1s\"}}");
             double seconds = Benchmark.seconds(t0);
             String setup = (url == null ? "node in a child JVM, heap " + heap : "node at " + url)
-                    + ", 1 shard, no replica, request cache off, " + threads + " bulk threads";
+                    + ", 1 shard, no replica, no refresh while loading, request cache off, " + threads + " bulk threads";
             return new OpenSearchSide(node, events, endpoint, new BenchReport.PeerLoad("opensearch", added, seconds,
                     added / seconds, -1, setup));
         } catch (Exception | Error e) {

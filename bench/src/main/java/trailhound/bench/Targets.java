@@ -46,7 +46,8 @@ final class Targets {
             }
         }
         if (!r.peers().isEmpty()) peers(r, checks);
-        checks.add(new Check("counts exact (index = SQLite for every query)",
+        checks.add(new Check(r.peers().isEmpty() ? "counts exact (index = SQLite for every query)"
+                : "counts exact (index = SQLite = every peer for every query)",
                 r.queries().stream().filter(QueryResult::agree).count() + " of " + r.queries().size() + " agree",
                 r.countsAgree()));
         if (r.telemetry() != null) {
