@@ -59,6 +59,15 @@ final class BenchCommand implements Callable<Integer> {
             + " the queried endpoint when it has that many, else one generated for the row; 0: the queried endpoint (default: ${DEFAULT-VALUE}).")
     long loadEvents;
 
+    @Option(names = "--peers", description = "Also load the queried snapshot into DuckDB (file-backed) and OpenSearch (a node in a"
+            + " child JVM) and run the query suite on each beside the index and SQLite: load events/s, medians, p95, hit counts"
+            + " (any disagreement fails the run) and ratios; see docs/performance.md.")
+    boolean peers;
+
+    @Option(names = "--peers-opensearch", paramLabel = "URL", description = "With --peers, use the OpenSearch node at URL (plain HTTP,"
+            + " no credentials) instead of starting one; the benchmark's index there is deleted afterwards.")
+    String peersOpensearch;
+
     @Option(names = "--lucene-floor", description = "Instead of the benchmark, measure what Lucene alone costs per document"
             + " shaped like an event (2,000,000 documents per row unless --events says otherwise); see docs/performance.md.")
     boolean luceneFloor;
@@ -96,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (format == Format.csv) throw new IllegalArgumentException("bench prints a table or json, not csv");
         BenchOptions options = new BenchOptions(events, endpoints, seed, repetitions, out, work, format == Format.json,
-                datasets, telemetryEvents, webClients, loadSeconds, loadAnalysts, loadEvents);
+                datasets, telemetryEvents, webClients, loadSeconds, loadAnalysts, loadEvents, peers, peersOpensearch);
         return Benchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -29,7 +29,9 @@ public record BenchOptions(
         int webClients,
         int loadSeconds,
         int loadAnalysts,
-        long loadEvents) {
+        long loadEvents,
+        boolean peers,
+        String opensearchUrl) {
 
     public static final long DEFAULT_EVENTS = 10_000_000L;
     public static final int DEFAULT_LOAD_SECONDS = 60;
@@ -51,16 +53,23 @@ public record BenchOptions(
         if (loadEvents < 0) throw new IllegalArgumentException("--load-events must be 0 or more, was " + loadEvents);
     }
 
+    /** Without the peers. */
+    public BenchOptions(long events, int endpoints, long seed, int repetitions, Path outDir, Path workDir, boolean json,
+            Path datasets, long telemetryEvents, int webClients, int loadSeconds, int loadAnalysts, long loadEvents) {
+        this(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients, loadSeconds,
+                loadAnalysts, loadEvents, false, null);
+    }
+
     /** Without the load row. */
     public BenchOptions(long events, int endpoints, long seed, int repetitions, Path outDir, Path workDir, boolean json,
             Path datasets, long telemetryEvents, int webClients) {
         this(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients, 0,
-                DEFAULT_LOAD_ANALYSTS, DEFAULT_LOAD_EVENTS);
+                DEFAULT_LOAD_ANALYSTS, DEFAULT_LOAD_EVENTS, false, null);
     }
 
     /** The default run: 10M events on one endpoint, seed 1, 20 repetitions, table output, the 60 s load row. */
     public static BenchOptions defaults() {
         return new BenchOptions(DEFAULT_EVENTS, 1, 1, 20, null, null, false, null, 200_000, 4, DEFAULT_LOAD_SECONDS,
-                DEFAULT_LOAD_ANALYSTS, DEFAULT_LOAD_EVENTS);
+                DEFAULT_LOAD_ANALYSTS, DEFAULT_LOAD_EVENTS, false, null);
     }
 }

@@ -21,6 +21,7 @@ record BenchReport(
         Telemetry telemetry,
         Web web,
         Load load,
+        List<PeerLoad> peers,
         List<Check> checks,
         boolean countsAgree) {
 
@@ -50,9 +51,22 @@ record BenchReport(
      */
     record NewestSearchable(String snapshot, long snapshotEvents, double seconds, long eventsSearchable) {}
 
-    /** One query, both sides; {@code ratio} = SQLite median / index median. */
+    /**
+     * One query, both sides; {@code ratio} = SQLite median / index median; {@code agree}: SQLite's and
+     * every peer's answer equal the index's. {@code peers}: empty without {@code --peers}.
+     */
     record QueryResult(String name, String indexQuery, String sql, long indexHits, long sqliteHits, boolean agree,
-            Latency index, Latency sqlite, double ratio, Double targetMedianMs, Double targetRatio) {}
+            Latency index, Latency sqlite, double ratio, Double targetMedianMs, Double targetRatio, List<PeerQuery> peers) {}
+
+    /**
+     * A peer engine loaded with the queried snapshot ({@code bench --peers}): {@code events} in
+     * {@code seconds} wall time (reading the snapshot included), {@code bytes} on disk (-1 unknown),
+     * and how it was configured.
+     */
+    record PeerLoad(String name, long events, double seconds, double eventsPerSecond, long bytes, String setup) {}
+
+    /** One query on a peer: its hit count, whether its whole answer equals the index's, ratio = peer median / index median. */
+    record PeerQuery(String name, long hits, boolean agree, Latency latency, double ratio) {}
 
     /** A search across every endpoint: exact counts per endpoint, then the newest page over all; open file descriptors after. */
     record Hunt(int endpoints, String query, long hits, Latency count, Latency firstPage, Latency both,

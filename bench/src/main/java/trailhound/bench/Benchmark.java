@@ -144,7 +144,14 @@ public final class Benchmark {
                     machine.budgetMicrosPerEvent(Targets.INGEST_EVENTS_PER_SECOND), newest);
             log("ingest CPU %.1f us per event, reading alone %.1f us", cpuPerEvent, readPerEvent);
             String endpoint = endpointOf.get(biggest);
-            List<QueryResult> queries = runSuite(data, biggest, endpoint);
+            List<Peer> peers = options.peers() ? loadPeers(biggest, endpoint, work.resolve("peers")) : List.of();
+            List<QueryResult> queries;
+            try {
+                queries = runSuite(data, biggest, endpoint, peers);
+            } finally {
+                closeAll(peers);
+            }
+            List<BenchReport.PeerLoad> peerLoads = peers.stream().map(Peer::loaded).toList();
 
             BenchReport.Hunt hunt = options.endpoints() > 1 ? new HuntBench(data, options.repetitions(), this::log).run() : null;
             BenchReport.Reindex reindex = reindex(data, endpoint, endpointOf.size());
@@ -165,10 +172,15 @@ public final class Benchmark {
             settings.put("loadSeconds", options.loadSeconds());
             settings.put("loadAnalysts", options.loadAnalysts());
             settings.put("loadEvents", options.loadEvents());
+            settings.put("peers", options.peers());
+            if (options.peers()) {
+                settings.put("peerMemory", PEER_MEMORY);
+                settings.put("peerOpensearchHeap", options.opensearchUrl() == null ? PEER_HEAP : null);
+            }
             var partial = new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry,
-                    web, load, List.of(), agree);
+                    web, load, peerLoads, List.of(), agree);
             return new BenchReport(started, machine, settings, generate, ingest, endpoint, queries, hunt, reindex, telemetry, web, load,
-                    Targets.check(partial), agree);
+                    peerLoads, Targets.check(partial), agree);
         }
     }
 
@@ -209,7 +221,52 @@ public final class Benchmark {
         }
     }
 
-    private List<QueryResult> runSuite(DataDir data, Path snapshot, String endpoint) throws Exception {
+    /**
+     * The peers of {@code --peers}, each loaded with the queried snapshot: DuckDB in the process
+     * (as many threads as cores, a memory limit of {@link #PEER_MEMORY}), then OpenSearch (a node
+     * with a heap of {@link #PEER_HEAP}, or the one at the options' URL).
+     */
+    private List<Peer> loadPeers(Path snapshot, String endpoint, Path folder) throws Exception {
+        List<Peer> peers = new ArrayList<>();
+        try {
+            int cores = Runtime.getRuntime().availableProcessors();
+            log("loading %s into DuckDB...", snapshot.getFileName());
+            DuckDbSide duck = DuckDbSide.load(snapshot, folder.resolve("duckdb").resolve("events.duckdb"), endpoint, cores, PEER_MEMORY);
+            peers.add(duck);
+            logLoad(duck.loaded());
+            log(options.opensearchUrl() == null ? "starting an OpenSearch node (heap %s) and loading %s into it..."
+                    : "loading %2$s into OpenSearch at %3$s...", PEER_HEAP, snapshot.getFileName(), options.opensearchUrl());
+            OpenSearchSide os = OpenSearchSide.load(snapshot, endpoint, options.opensearchUrl(), folder.resolve("opensearch"),
+                    PEER_HEAP, cores);
+            peers.add(os);
+            logLoad(os.loaded());
+            return peers;
+        } catch (Exception | Error e) {
+            closeAll(peers);
+            throw e;
+        }
+    }
+
+    /** Memory each peer may use: DuckDB's memory_limit, OpenSearch's heap (the hand-built run gave OpenSearch 3 GB). */
+    static final String PEER_MEMORY = "3GB";
+    static final String PEER_HEAP = "3g";
+
+    private void logLoad(BenchReport.PeerLoad l) {
+        log("%s loaded %,d events in %.1f s (%,.0f events/s), %s on disk", l.name(), l.events(), l.seconds(), l.eventsPerSecond(),
+                l.bytes() < 0 ? "?" : mb(l.bytes()));
+    }
+
+    private void closeAll(List<Peer> peers) {
+        for (Peer p : peers) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                log("closing %s failed: %s", p.name(), e);
+            }
+        }
+    }
+
+    private List<QueryResult> runSuite(DataDir data, Path snapshot, String endpoint, List<Peer> peers) throws Exception {
         List<QueryResult> results = new ArrayList<>();
         try (IndexBackend.Lease lease = data.indexes().acquire(endpoint);
                 SnapshotSql sql = new SnapshotSql(snapshot, endpoint)) {
@@ -221,12 +278,31 @@ public final class Benchmark {
                 var onSqlite = Latency.measure(1, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> sql.run(q));
                 boolean agree = onIndex.answer().equals(onSqlite.answer());
                 double ratio = onSqlite.latency().medianMs() / Math.max(1e-6, onIndex.latency().medianMs());
+                List<BenchReport.PeerQuery> onPeers = new ArrayList<>();
+                StringBuilder peerLine = new StringBuilder();
+                for (Peer p : peers) {
+                    if (p.run(q) == null) { // a kind this engine cannot answer
+                        onPeers.add(new BenchReport.PeerQuery(p.name(), -1, true, null, Double.NaN));
+                        peerLine.append(String.format("  %s n/a", p.name()));
+                        continue;
+                    }
+                    // the index's warm-up (this first run included) and repetitions; the SQLite side's time budget for full scans
+                    var m = Latency.measure(2, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> p.run(q));
+                    boolean same = m.answer().equals(onIndex.answer());
+                    agree &= same;
+                    onPeers.add(new BenchReport.PeerQuery(p.name(), m.answer().hits(), same, m.latency(),
+                            m.latency().medianMs() / Math.max(1e-6, onIndex.latency().medianMs())));
+                    peerLine.append(String.format("  %s %.3f ms", p.name(), m.latency().medianMs()));
+                    if (!same) {
+                        log("MISMATCH on %s: %s answered %s, the index %s", q.name(), p.name(), m.answer(), onIndex.answer());
+                    }
+                }
                 results.add(new QueryResult(q.name(), q.indexQuery(), q.sql(), onIndex.answer().hits(),
                         onSqlite.answer().hits(), agree, onIndex.latency(), onSqlite.latency(), ratio,
-                        q.targetMedianMs(), q.targetRatio()));
-                log("  %-28s index %9.3f ms  sqlite %10.1f ms  hits %,d%s", q.name(), onIndex.latency().medianMs(),
-                        onSqlite.latency().medianMs(), onIndex.answer().hits(),
-                        agree ? "" : "  MISMATCH: sqlite " + onSqlite.answer());
+                        q.targetMedianMs(), q.targetRatio(), List.copyOf(onPeers)));
+                log("  %-28s index %9.3f ms  sqlite %10.1f ms%s  hits %,d%s", q.name(), onIndex.latency().medianMs(),
+                        onSqlite.latency().medianMs(), peerLine, onIndex.answer().hits(),
+                        onIndex.answer().equals(onSqlite.answer()) ? "" : "  MISMATCH: sqlite " + onSqlite.answer());
             }
         }
         return results;

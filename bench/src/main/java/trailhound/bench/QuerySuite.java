@@ -24,7 +24,7 @@ import trailhound.bench.QueryCase.Kind;
  *  - NOT includes events without the field (p.user IS NULL), as a Lucene NOT does.
  */
 final class QuerySuite {
-    private static final String PROCESS_JOIN = " FROM events e JOIN processes p ON p.process_key = e.process_key";
+    static final String PROCESS_JOIN = " FROM events e JOIN processes p ON p.process_key = e.process_key";
     private static final String SPECIAL = "+-!():^[]\"{}~*?\\/&| ";
     /**
      * A bare word searches QueryFields.FREE_TEXT, contains on each: these are its 17 columns (process

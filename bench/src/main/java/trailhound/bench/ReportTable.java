@@ -1,6 +1,8 @@
 package trailhound.bench;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import trailhound.bench.BenchReport.Check;
 import trailhound.bench.BenchReport.QueryResult;
 import trailhound.bench.BenchReport.WebPage;
@@ -36,9 +38,10 @@ final class ReportTable {
         for (QueryResult q : r.queries()) {
             out.printf(fmt, q.name(), String.format("%,d", q.indexHits()), ms(q.index().medianMs()), ms(q.index().p95Ms()),
                     ms(q.sqlite().medianMs()), ms(q.sqlite().p95Ms()), String.format("%,.1fx", q.ratio()),
-                    q.agree() ? "agree" : "MISMATCH (sqlite " + String.format("%,d", q.sqliteHits()) + ")");
+                    q.agree() ? "agree" : "MISMATCH (" + disagreeing(q) + ")");
         }
         out.println("(times in ms; ratio = SQLite median / index median)");
+        if (!r.peers().isEmpty()) printPeers(r, out);
         if (r.hunt() != null) {
             var h = r.hunt();
             out.printf("%nhunt:      %s over %d endpoints: %,d hits; count %s ms, first page %s ms, both %s ms (median),"
@@ -81,6 +84,43 @@ final class ReportTable {
             out.printf("  %-4s %-52s %s%n", c.pass() ? "PASS" : "MISS", c.target(), c.measured());
         }
         out.println(r.countsAgree() ? "result: all hit counts agree" : "result: FAILED, hit counts disagree (see MISMATCH)");
+    }
+
+    /** Which sides answered differently from the index, with their hit counts. */
+    private static String disagreeing(QueryResult q) {
+        List<String> sides = new ArrayList<>();
+        for (BenchReport.PeerQuery p : q.peers()) if (!p.agree()) sides.add(p.name() + " " + String.format("%,d", p.hits()));
+        if (sides.isEmpty() || q.sqliteHits() != q.indexHits()) sides.addFirst("sqlite " + String.format("%,d", q.sqliteHits()));
+        return String.join(", ", sides);
+    }
+
+    /** Every engine side by side: how each was loaded, then per query median / p95 and ratio = engine median / index median. */
+    static void printPeers(BenchReport r, PrintWriter out) {
+        out.printf("%npeers: the queried snapshot loaded into each engine in this run (setup: docs/performance.md \"Peers\")%n");
+        var in = r.ingest();
+        out.printf("  %-11s %,12d events in %7.1f s = %,9.0f events/s, %s on disk%n", "index", in.events(), in.seconds(),
+                in.eventsPerSecond(), Benchmark.mb(in.indexBytes()));
+        for (BenchReport.PeerLoad l : r.peers()) {
+            out.printf("  %-11s %,12d events in %7.1f s = %,9.0f events/s, %s on disk (%s)%n", l.name(), l.events(), l.seconds(),
+                    l.eventsPerSecond(), l.bytes() < 0 ? "?" : Benchmark.mb(l.bytes()), l.setup());
+        }
+        StringBuilder head = new StringBuilder(String.format("%-28s %12s %17s %26s", "QUERY", "HITS", "INDEX MED/P95", "SQLITE MED/P95 RATIO"));
+        for (BenchReport.PeerLoad l : r.peers()) {
+            head.append(String.format(" %26s", l.name().toUpperCase(java.util.Locale.ROOT) + " MED/P95 RATIO"));
+        }
+        out.println(head.append("  COUNTS"));
+        for (QueryResult q : r.queries()) {
+            StringBuilder row = new StringBuilder(String.format("%-28s %12s %17s %26s", q.name(), String.format("%,d", q.indexHits()),
+                    ms(q.index().medianMs()) + " / " + ms(q.index().p95Ms()), cell(q.sqlite(), q.ratio())));
+            for (BenchReport.PeerQuery p : q.peers()) row.append(String.format(" %26s", cell(p.latency(), p.ratio())));
+            out.println(row.append("  ").append(q.agree() ? "agree" : "MISMATCH (" + disagreeing(q) + ")"));
+        }
+        out.println("(times in ms; ratio = that engine's median / the index's: above 1x the index is ahead)");
+    }
+
+    private static String cell(Latency l, double ratio) {
+        if (l == null) return "n/a";
+        return ms(l.medianMs()) + " / " + ms(l.p95Ms()) + " " + String.format("%,.1fx", ratio);
     }
 
     static void printLoad(BenchReport.Load l, PrintWriter out) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
@@ -51,6 +52,18 @@ final class SnapshotSql implements AutoCloseable {
 
     private final Connection connection;
     private final String host;
+    /** SQLite's SQL as this connection's engine spells it (the identity for SQLite). */
+    private final UnaryOperator<String> dialect;
+
+    /**
+     * The suite's SQL on another engine's connection holding the same two tables ({@code events},
+     * {@code processes}); {@code dialect} rewrites each statement for it. Closing closes the connection.
+     */
+    SnapshotSql(Connection connection, String host, UnaryOperator<String> dialect) {
+        this.connection = connection;
+        this.host = host;
+        this.dialect = dialect;
+    }
 
     SnapshotSql(Path snapshot, String host) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
@@ -58,6 +71,7 @@ final class SnapshotSql implements AutoCloseable {
         config.setCacheSize(-512 * 1024); // KiB: 512 MB page cache
         this.connection = DriverManager.getConnection("jdbc:sqlite:" + snapshot.toAbsolutePath(), config.toProperties());
         this.host = host;
+        this.dialect = UnaryOperator.identity();
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA mmap_size = 4294967296");
         }
@@ -178,7 +192,7 @@ final class SnapshotSql implements AutoCloseable {
     }
 
     private PreparedStatement prepare(String sql, List<Object> params) throws SQLException {
-        PreparedStatement p = connection.prepareStatement(sql);
+        PreparedStatement p = connection.prepareStatement(dialect.apply(sql));
         for (int i = 0; i < params.size(); i++) p.setObject(i + 1, params.get(i));
         return p;
     }

@@ -45,7 +45,9 @@ final class Targets {
                         String.format("%.1f x", q.ratio()), q.ratio() >= q.targetRatio()));
             }
         }
-        checks.add(new Check("counts exact (index = SQLite for every query)",
+        if (!r.peers().isEmpty()) peers(r, checks);
+        checks.add(new Check(r.peers().isEmpty() ? "counts exact (index = SQLite for every query)"
+                : "counts exact (index = SQLite = every peer for every query)",
                 r.queries().stream().filter(QueryResult::agree).count() + " of " + r.queries().size() + " agree",
                 r.countsAgree()));
         if (r.telemetry() != null) {
@@ -81,6 +83,35 @@ final class Targets {
                     l.saturationRequestsPerSecond() >= SATURATION_REQUESTS_PER_SECOND));
         }
         return checks;
+    }
+
+    /**
+     * Issue #18: ahead of every engine on every query (SQLite included), and on ingest ahead of
+     * OpenSearch (the engine that builds the same kind of index; DuckDB's load is reported only).
+     */
+    private static void peers(BenchReport r, List<Check> checks) {
+        List<String> engines = new ArrayList<>(List.of("sqlite"));
+        r.peers().forEach(p -> engines.add(p.name()));
+        for (String engine : engines) {
+            List<String> behind = new ArrayList<>();
+            int compared = 0;
+            for (QueryResult q : r.queries()) {
+                double ratio = engine.equals("sqlite") ? q.ratio()
+                        : q.peers().stream().filter(p -> p.name().equals(engine)).findFirst().map(BenchReport.PeerQuery::ratio).orElse(0.0);
+                if (Double.isNaN(ratio)) continue; // the engine cannot answer this kind
+                compared++;
+                if (ratio <= 1) behind.add(String.format("%s %.2fx", q.name(), ratio));
+            }
+            checks.add(new Check("index ahead of " + engine + " on every query",
+                    (compared - behind.size()) + " of " + compared + (behind.isEmpty() ? "" : "; behind on " + String.join(", ", behind)),
+                    behind.isEmpty()));
+        }
+        for (BenchReport.PeerLoad p : r.peers()) {
+            if (!p.name().equals("opensearch")) continue;
+            double ratio = r.ingest().eventsPerSecond() / p.eventsPerSecond();
+            checks.add(new Check("ingest ahead of opensearch", String.format("%,.0f against %,.0f events/s (%.2fx)",
+                    r.ingest().eventsPerSecond(), p.eventsPerSecond(), ratio), ratio > 1));
+        }
     }
 
     private static String fmt(double v) {

@@ -109,14 +109,16 @@ final class ProcessLookup {
 
     /**
      * Describes each process with events in the index, in the order of the keys (normalised), each
-     * mapped to the doc id of one of its events (or null: look one up). Those without a doc id come
-     * from the index's cache when this reader already described them.
+     * mapped to the doc id of one of its events (or null: look one up). Each comes from the index's
+     * cache when this reader already described it with the same hint: describing a page of children or
+     * peers reads their start events, most of a busy process's view, and a doc id names the same event
+     * for as long as the reader lives.
      */
     Map<String, ProcessInfo> infos(Map<String, Integer> keys) throws IOException {
         Map<String, ProcessInfo> cached = new LinkedHashMap<>();
         Map<String, Integer> todo = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : keys.entrySet()) {
-            ProcessInfo hit = e.getValue() == null ? caches.infos().get(s.getIndexReader(), e.getKey()) : null;
+            ProcessInfo hit = caches.infos().get(s.getIndexReader(), cacheKey(e));
             if (hit != null) cached.put(e.getKey(), hit);
             else todo.put(e.getKey(), e.getValue());
         }
@@ -126,9 +128,13 @@ final class ProcessLookup {
             ProcessInfo info = cached.containsKey(e.getKey()) ? cached.get(e.getKey()) : found.get(e.getKey());
             if (info == null) continue;
             out.put(e.getKey(), info);
-            if (e.getValue() == null) caches.infos().put(s.getIndexReader(), e.getKey(), info);
+            caches.infos().put(s.getIndexReader(), cacheKey(e), info);
         }
         return out;
+    }
+
+    private static ProcessCaches.Described cacheKey(Map.Entry<String, Integer> keyAndHint) {
+        return new ProcessCaches.Described(keyAndHint.getKey(), keyAndHint.getValue());
     }
 
     private Map<String, ProcessInfo> describe(Map<String, Integer> keys) throws IOException {

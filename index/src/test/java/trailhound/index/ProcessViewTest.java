@@ -54,6 +54,20 @@ class ProcessViewTest {
         }
     }
 
+    /** Children and peers described once per reader are served from the cache: the same as described afresh, and new after a write. */
+    @Test
+    void process_askedAgain_relativesAsDescribedFirstAndFreshAfterAWrite() throws IOException {
+        try (EndpointIndex index = tree()) {
+            ProcessView first = index.process("cmd", 3).orElseThrow();
+            assertEquals(first, index.process("cmd", 3).orElseThrow());
+            assertEquals("ping 10.0.0.1", first.children().getFirst().commandLine());
+            index.add(event("e2", T0 + 300, "process", "end", "ping").set(Field.PARENT_KEY, "cmd").build());
+            index.refresh();
+            ProcessView after = index.process("cmd", 3).orElseThrow();
+            assertEquals(T0 + 300, after.children().getFirst().endTs(), "the new reader describes ping again");
+        }
+    }
+
     @Test
     void process_relativesLimit_firstByKeyOrNone() throws IOException {
         try (EndpointIndex index = tree()) {
