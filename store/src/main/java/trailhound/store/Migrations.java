@@ -52,7 +52,8 @@ final class Migrations {
             new Migration(14, "evidence files: files fetched from endpoints, with who, when, where from, size and SHA-256",
                     Migrations::evidenceFiles),
             new Migration(15, "web sessions and live connections kept across a server restart", Migrations::sessionsAndConnections),
-            new Migration(16, "snapshot captures kept across a server restart, with their ids", Migrations::snapshotCaptures));
+            new Migration(16, "snapshot captures kept across a server restart, with their ids", Migrations::snapshotCaptures),
+            new Migration(17, "evidence files: the exact bytes of a path that is not UTF-8", Migrations::evidencePathBytes));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -382,6 +383,16 @@ final class Migrations {
               size INTEGER, sha256 TEXT, state TEXT NOT NULL, reason TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
               completed_at INTEGER)""");
         exec(c, "CREATE INDEX evidence_files_endpoint ON evidence_files(endpoint, id)");
+    }
+
+    /**
+     * evidence_files.path_bytes: on Linux a file name is bytes, and one that is not UTF-8 ({@code bad\xff.bin})
+     * cannot be a text column without losing them; for such a path, {@code path} and {@code name} hold the
+     * form people read ({@code \xFF} for each such byte) and {@code path_bytes} the exact bytes, from which
+     * the transfer asks for the file and the ZIP's note gives the original name. NULL for every UTF-8 path.
+     */
+    private static void evidencePathBytes(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE evidence_files ADD COLUMN path_bytes BLOB");
     }
 
     /**
