@@ -40,6 +40,10 @@ final class FileService {
     private final String endpoint;
     private final Captures captures;
     private final Listings listings = new Listings(FileService::entry);
+    /** How long a kill waits for the process to end after the signal. */
+    static final java.time.Duration KILL_WAIT = java.time.Duration.ofSeconds(2);
+    /** The process whose ancestors are never killed: the agent; tests set another. */
+    ProcessHandle self = ProcessHandle.current();
 
     /** @param captures the recorder copies made for the server; null where the agent has no recorder database to copy */
     FileService(FileRules rules, LocalStore store, String endpoint, Captures captures) {
@@ -187,8 +191,9 @@ final class FileService {
     }
 
     private Message.Reply kill(Message.KillProcess r) throws IOException {
-        if (r.pid() == ProcessHandle.current().pid()) {
-            return failed(r, Protocol.Failure.REFUSED, "pid " + r.pid() + " is the agent itself: stop it on the endpoint instead");
+        String protectedWhy = protectedProcess(r.pid());
+        if (protectedWhy != null) {
+            return failed(r, Protocol.Failure.REFUSED, "pid " + r.pid() + " is " + protectedWhy + ": the agent never kills it; nothing killed");
         }
         Optional<ProcessHandle> found = ProcessHandle.of(r.pid());
         if (found.isEmpty() || !found.get().isAlive()) {
@@ -205,10 +210,42 @@ final class FileService {
             return failed(r, Protocol.Failure.IO, "the operating system refused to kill pid " + r.pid() + " (the agent runs as "
                     + System.getProperty("user.name") + ")");
         }
-        String what = "killed pid " + r.pid() + (path == null ? "" : " (" + path + ")") + " at the request of " + r.user()
-                + " through the server";
+        String shown = "pid " + r.pid() + (path == null ? "" : " (" + path + ")");
+        if (!ended(p)) { // a signal that was sent is not a process that ended: init ignores SIGKILL, a zombie waits for its parent
+            String what = "sent SIGKILL to " + shown + " at the request of " + r.user() + " through the server, but the process did not end"
+                    + " within " + KILL_WAIT.toSeconds() + " s";
+            record("kill", Field.PROCESS_PATH, path, r.pid(), what);
+            return failed(r, Protocol.Failure.IO, "signal sent but the process did not end within " + KILL_WAIT.toSeconds() + " s: " + shown
+                    + " is still running (a process in uninterruptible I/O, or a zombie its parent has not reaped); look at it on the endpoint");
+        }
+        String what = "killed " + shown + " at the request of " + r.user() + " through the server";
         record("kill", Field.PROCESS_PATH, path, r.pid(), what);
         return new Message.Done(r.requestId(), what);
+    }
+
+    /** Why {@code pid} must never be killed (pid 1, the agent, a process the agent descends from), or null. */
+    private String protectedProcess(long pid) {
+        if (pid == 1) return "the endpoint's init process (pid 1)";
+        if (pid == self.pid()) return "the agent itself (stop it on the endpoint instead)";
+        for (Optional<ProcessHandle> up = self.parent(); up.isPresent(); up = up.get().parent()) {
+            if (up.get().pid() == pid) return "an ancestor of the agent (killing it could stop the agent or the server that started it)";
+            if (up.get().pid() <= 1) break;
+        }
+        return null;
+    }
+
+    private static boolean ended(ProcessHandle p) {
+        try {
+            p.onExit().get(KILL_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return !p.isAlive();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !p.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
     }
 
     private Message.Reply describe(Message.DescribeRecorder r) throws IOException {
