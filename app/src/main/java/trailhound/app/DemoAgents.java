@@ -97,6 +97,8 @@ final class DemoAgents implements AutoCloseable {
         stopLeftOver(state);
         List<String> command = new ArrayList<>(javaCommand());
         command.addAll(List.of("--server", serverUrl, "--state", state.toString(), "--name", name));
+        // the server's data folder (server.db, sessions, the initial admin password) is never an analyst's to browse or keep
+        command.addAll(List.of("--deny", root.toAbsolutePath().toString()));
         if (!Files.exists(state.resolve("identity.properties"))) {
             // one use, short-lived: made for this agent now, useless to anyone once it enrolled
             command.addAll(List.of("--token", access.agents().create(Caller.commandLine(), group, Duration.ofHours(1), 1).secret()));
