@@ -524,8 +524,8 @@ public final class LiveFiles {
         byte[] path = exact.isTextual() ? path(exact.asText(), null, "field") : given.isTextual() ? path(null, given.asText(), "field") : null;
         if (path == null) {
             throw new BadRequest("send {\"path\": \"/the/file\"}: the file on the endpoint to keep as evidence, as a string"
-                    + " (or {\"path64\": B}, the path's bytes in base64url, as listings give a name that is not UTF-8)"
-                    + (given.isMissingNode() || given.isNull() ? "" : ", not " + given));
+                    + (given.isMissingNode() || given.isNull() ? "" : ", not " + given)
+                    + " (or {\"path64\": B}, the path's bytes in base64url, as listings give a name that is not UTF-8)");
         }
         EvidenceFile f = transfers.start(scope, v.endpoint(), checkedFile(scope, v, path));
         http.status(202).header("Location", "/api/v1/evidence/" + f.id()).json(Map.of("evidence_id", f.id(), "state", f.state().label()));
