@@ -620,10 +620,13 @@ class FileSystemTest {
             long failing = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + changing + "\"}"))
                     .path("evidence_id").asLong();
             waitFor("some of it to arrive", () -> evidence(failing, analyst).path("progress").path("received").asLong() > 0);
-            Files.writeString(changing, "changed", java.nio.file.StandardOpenOption.APPEND);
+            try (RandomAccessFile f = new RandomAccessFile(changing.toFile(), "rw")) {
+                f.setLength(32L << 20); // shrinks: the bytes the agent hashed are gone (one that grows is kept: see the growing log)
+            }
             JsonNode failed = waitForEvidence(failing, analyst);
             assertEquals("failed", failed.path("state").asText());
             assertTrue(failed.path("reason").asText().contains("changed while it was copied"), failed.toString());
+            assertTrue(failed.path("reason").asText().matches(".*modified \\d{4}-\\d\\d-\\d\\dT[^ ]*Z -> .*"), "times in UTC ISO-8601: " + failed);
             assertFalse(Files.exists(evidenceFolder.resolve(failing + ".part")), "a failed transfer's part is gone");
             Files.delete(changing);
 
