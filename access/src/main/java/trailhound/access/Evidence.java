@@ -76,10 +76,15 @@ public final class Evidence {
 
     /** As {@link #complete(long, String, long, String, int)}, with the exact bytes of a path that is not UTF-8. */
     public void complete(long id, String agentPath, byte[] agentPathBytes, long size, String sha256, int resumes) {
-        files().complete(id, agentPath, agentPathBytes, size, sha256, clock.millis());
+        complete(id, agentPath, agentPathBytes, size, sha256, resumes, null);
+    }
+
+    /** As {@link #complete(long, String, byte[], long, String, int)}; {@code note} (or null) shown with the file, e.g. that it grew while copied. */
+    public void complete(long id, String agentPath, byte[] agentPathBytes, long size, String sha256, int resumes, String note) {
+        files().complete(id, agentPath, agentPathBytes, size, sha256, clock.millis(), note);
         EvidenceFile f = files().find(id).orElseThrow();
         scope.audit("evidence.fetch", f.endpoint(), AuditLog.OK, "evidence file " + id + ": " + agentPath + ", " + size + " bytes, SHA-256 "
-                + sha256 + (resumes == 0 ? "" : ", resumed after " + resumes + (resumes == 1 ? " cut" : " cuts")));
+                + sha256 + (resumes == 0 ? "" : ", resumed after " + resumes + (resumes == 1 ? " cut" : " cuts")) + (note == null ? "" : "; " + note));
     }
 
     /** The fetch of {@code id} failed; audited. */

@@ -39,7 +39,11 @@ final class FileService {
     private final LocalStore store;
     private final String endpoint;
     private final Captures captures;
-    private final Listings listings = new Listings(FileService::entry);
+    final Listings listings = new Listings(FileService::entry); // package-private: tests set its cap
+    /** How long a kill waits for the process to end after the signal. */
+    static final java.time.Duration KILL_WAIT = java.time.Duration.ofSeconds(2);
+    /** The process whose ancestors are never killed: the agent; tests set another. */
+    ProcessHandle self = ProcessHandle.current();
 
     /** @param captures the recorder copies made for the server; null where the agent has no recorder database to copy */
     FileService(FileRules rules, LocalStore store, String endpoint, Captures captures) {
@@ -96,7 +100,7 @@ final class FileService {
         byte[] at = RawPaths.bytes(folder);
         byte[] up = parent == null ? null : RawPaths.bytes(parent);
         return new Message.Listing(r.requestId(), PathBytes.text(at), PathBytes.text(up), rules.roots().stream().map(Path::toString).toList(),
-                page.total(), page.offset(), page.entries(), PathBytes.base64(at), PathBytes.base64(up));
+                page.total(), page.offset(), page.entries(), PathBytes.base64(at), PathBytes.base64(up), page.note());
     }
 
     /** How many times a folder was read from disk for a listing (tests: paging reads none). */
@@ -147,12 +151,22 @@ final class FileService {
         Path file = readable(r.path(), r.pathBytes());
         if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, RawPaths.shown(file) + " is not a regular file");
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        long size = a.size();
+        long modified = a.lastModifiedTime().toMillis();
+        String sha = null;
+        if (pseudo(file, a)) { // its stated size says nothing of its content: served from one read of it
+            Copy copy = copy(file, r.hash());
+            size = copy.size;
+            modified = copy.made;
+            sha = r.hash() ? sha256(copy.file, size) : null;
+        } else if (r.hash()) {
+            sha = sha256(file, size); // exactly the bytes the size states: a log that grows meanwhile keeps its first `size` bytes
+        }
         if (r.pathBytes() == null && Captures.isHandle(r.path())) {
-            return new Message.FileInfo(r.requestId(), r.path(), a.size(), a.lastModifiedTime().toMillis(), r.hash() ? sha256(file) : null);
+            return new Message.FileInfo(r.requestId(), r.path(), size, modified, sha);
         }
         byte[] real = RawPaths.bytes(file);
-        return new Message.FileInfo(r.requestId(), PathBytes.text(real), a.size(), a.lastModifiedTime().toMillis(),
-                r.hash() ? sha256(file) : null, PathBytes.base64(real));
+        return new Message.FileInfo(r.requestId(), PathBytes.text(real), size, modified, sha, PathBytes.base64(real));
     }
 
     private Message.Reply read(Message.ReadFile r) throws IOException {
@@ -161,7 +175,8 @@ final class FileService {
         }
         Path file = readable(r.path(), r.pathBytes());
         if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, RawPaths.shown(file) + " is not a regular file");
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        Copy copy = pseudo(file, Files.readAttributes(file, BasicFileAttributes.class)) ? copy(file, false) : null;
+        try (FileChannel ch = FileChannel.open(copy == null ? file : copy.file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(r.length(), size - r.offset())));
             while (buffer.hasRemaining()) {
@@ -169,8 +184,72 @@ final class FileService {
                 if (n < 0) break;
             }
             byte[] data = buffer.position() == buffer.capacity() ? buffer.array() : java.util.Arrays.copyOf(buffer.array(), buffer.position());
-            return new Message.FileChunk(r.requestId(), r.offset(), data, size, Files.getLastModifiedTime(file).toMillis());
+            return new Message.FileChunk(r.requestId(), r.offset(), data, size, copy == null ? Files.getLastModifiedTime(file).toMillis()
+                    : copy.made);
         }
+    }
+
+    /*
+     * Files whose content the kernel makes as they are read (/proc/version, /proc/PID/maps, sysfs) state
+     * size 0 or a size unrelated to it, and may differ at every read: the stated size and hash would never
+     * match what is read. Such a file is read once into a copy, and its size, hash and chunks are served
+     * from that copy (a stat with hash makes a fresh one; chunks use the latest).
+     */
+    private static final java.util.Set<String> PSEUDO_FILE_SYSTEMS = java.util.Set.of("proc", "sysfs", "debugfs", "tracefs", "securityfs",
+            "configfs", "cgroup", "cgroup2", "efivarfs", "bpf");
+    /** The largest pseudo file copied, in bytes. */
+    static final long MAX_PSEUDO_BYTES = 64L << 20;
+    /** How long a copy stays after it was made, in ms. */
+    static final long COPY_KEPT_MS = 10 * 60_000;
+
+    private record Copy(Path file, long size, long made) {}
+
+    private final java.util.Map<Path, Copy> copies = new java.util.HashMap<>();
+    private Path copiesFolder;
+
+    private static boolean pseudo(Path file, BasicFileAttributes a) throws IOException {
+        return a.size() == 0 || PSEUDO_FILE_SYSTEMS.contains(Files.getFileStore(file).type());
+    }
+
+    /** The latest copy of {@code file} (made now when {@code fresh}, none exists or it expired); older copies deleted. */
+    private synchronized Copy copy(Path file, boolean fresh) throws IOException {
+        long now = System.currentTimeMillis();
+        for (var it = copies.entrySet().iterator(); it.hasNext(); ) {
+            Copy c = it.next().getValue();
+            if (now - c.made > COPY_KEPT_MS) {
+                Files.deleteIfExists(c.file);
+                it.remove();
+            }
+        }
+        Copy kept = copies.get(file);
+        if (kept != null && !fresh) return kept;
+        if (copiesFolder == null) copiesFolder = Files.createTempDirectory("trailhound-agent-copies");
+        Path to = Files.createTempFile(copiesFolder, "copy", ".bin");
+        long size = 0;
+        try (InputStream in = Files.newInputStream(file); var out = Files.newOutputStream(to)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                size += n;
+                if (size > MAX_PSEUDO_BYTES) break;
+                out.write(buffer, 0, n);
+            }
+        } catch (AccessDeniedException e) {
+            Files.deleteIfExists(to);
+            throw e;
+        } catch (IOException e) {
+            Files.deleteIfExists(to);
+            throw new FileRules.Refused(RawPaths.shown(file) + " cannot be read as a file (the kernel answered: " + e.getMessage()
+                    + "); it is not kept", false);
+        }
+        if (size > MAX_PSEUDO_BYTES) {
+            Files.deleteIfExists(to);
+            throw new FileRules.Refused(RawPaths.shown(file) + " is a file the kernel makes as it is read, and it reads as more than "
+                    + (MAX_PSEUDO_BYTES >> 20) + " MiB: the agent keeps such files up to that size only", false);
+        }
+        if (kept != null) Files.deleteIfExists(kept.file);
+        Copy made = new Copy(to, size, now);
+        copies.put(file, made);
+        return made;
     }
 
     private Message.Reply delete(Message.DeleteFile r) throws IOException {
@@ -187,8 +266,9 @@ final class FileService {
     }
 
     private Message.Reply kill(Message.KillProcess r) throws IOException {
-        if (r.pid() == ProcessHandle.current().pid()) {
-            return failed(r, Protocol.Failure.REFUSED, "pid " + r.pid() + " is the agent itself: stop it on the endpoint instead");
+        String protectedWhy = protectedProcess(r.pid());
+        if (protectedWhy != null) {
+            return failed(r, Protocol.Failure.REFUSED, "pid " + r.pid() + " is " + protectedWhy + ": the agent never kills it; nothing killed");
         }
         Optional<ProcessHandle> found = ProcessHandle.of(r.pid());
         if (found.isEmpty() || !found.get().isAlive()) {
@@ -205,10 +285,42 @@ final class FileService {
             return failed(r, Protocol.Failure.IO, "the operating system refused to kill pid " + r.pid() + " (the agent runs as "
                     + System.getProperty("user.name") + ")");
         }
-        String what = "killed pid " + r.pid() + (path == null ? "" : " (" + path + ")") + " at the request of " + r.user()
-                + " through the server";
+        String shown = "pid " + r.pid() + (path == null ? "" : " (" + path + ")");
+        if (!ended(p)) { // a signal that was sent is not a process that ended: init ignores SIGKILL, a zombie waits for its parent
+            String what = "sent SIGKILL to " + shown + " at the request of " + r.user() + " through the server, but the process did not end"
+                    + " within " + KILL_WAIT.toSeconds() + " s";
+            record("kill", Field.PROCESS_PATH, path, r.pid(), what);
+            return failed(r, Protocol.Failure.IO, "signal sent but the process did not end within " + KILL_WAIT.toSeconds() + " s: " + shown
+                    + " is still running (a process in uninterruptible I/O, or a zombie its parent has not reaped); look at it on the endpoint");
+        }
+        String what = "killed " + shown + " at the request of " + r.user() + " through the server";
         record("kill", Field.PROCESS_PATH, path, r.pid(), what);
         return new Message.Done(r.requestId(), what);
+    }
+
+    /** Why {@code pid} must never be killed (pid 1, the agent, a process the agent descends from), or null. */
+    private String protectedProcess(long pid) {
+        if (pid == 1) return "the endpoint's init process (pid 1)";
+        if (pid == self.pid()) return "the agent itself (stop it on the endpoint instead)";
+        for (Optional<ProcessHandle> up = self.parent(); up.isPresent(); up = up.get().parent()) {
+            if (up.get().pid() == pid) return "an ancestor of the agent (killing it could stop the agent or the server that started it)";
+            if (up.get().pid() <= 1) break;
+        }
+        return null;
+    }
+
+    private static boolean ended(ProcessHandle p) {
+        try {
+            p.onExit().get(KILL_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return !p.isAlive();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !p.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
     }
 
     private Message.Reply describe(Message.DescribeRecorder r) throws IOException {
@@ -242,6 +354,22 @@ final class FileService {
         if (path != null) b.set(pathField, path);
         if (pid != null) b.set(Field.PID, Long.toString(pid));
         store.append(List.of(b.build()), -1);
+    }
+
+    /** The SHA-256 (hex) of the first {@code size} bytes of {@code file} (all of them when it holds fewer). */
+    static String sha256(Path file, long size) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        long left = size;
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; left -= n) sha.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     static String sha256(Path file) throws IOException {

@@ -27,37 +27,60 @@ import trailhound.protocol.Message;
  * Folder reads kept for paging: each folder's entries read once and kept {@link #KEPT_MS}, sorted per
  * sort key on demand. The first page ({@code offset} 0) reads afresh unless the read is under
  * {@link #FRESH_MS} old and the folder's modification time unchanged, so opening a folder again shows
- * it as it is now. Memory: the folders kept hold at most {@link #MAX_ENTRIES} entries together (the
- * least recently paged folder dropped first; the folder being paged is always kept, whatever its size),
- * about 250 bytes an entry, so ~50 MB, plus at most one reference array (4-8 bytes an entry) per sort
- * key. Thread-safe (one listing at a time).
+ * it as it is now. Memory, bounded by the agent's heap so that no folder can exhaust it: the folders
+ * kept hold at most {@link #maxEntries()} entries together, a quarter of the heap at
+ * {@link #ENTRY_BYTES} an entry (entry and sort orders; the least recently paged folder dropped first),
+ * and one read stops at that many entries, at most {@link #MAX_READ} (the rest are not listed: the
+ * page says so). Thread-safe (one listing at a time).
  */
 final class Listings {
     static final long KEPT_MS = 60_000;
     static final long FRESH_MS = 5_000;
-    static final int MAX_ENTRIES = 200_000;
+    /** The most entries one folder read keeps, whatever the heap. */
+    static final int MAX_READ = 1_000_000;
+    /** An entry as kept, with its place in the sort orders: measured 283 bytes with 15-character names and three sorts; longer names cost more. */
+    static final long ENTRY_BYTES = 400;
 
-    private record Read(List<Message.FileEntry> entries, long modified, long at, Map<String, Message.FileEntry[]> orders) {}
+    private record Read(List<Message.FileEntry> entries, long count, long modified, long at, Map<String, Message.FileEntry[]> orders) {}
 
     /** Least recently used first. */
     private final LinkedHashMap<Path, Read> kept = new LinkedHashMap<>(16, 0.75f, true);
     private final Function<Path, Message.FileEntry> describe;
     private int reads;
+    /** The most entries kept together and read from one folder; tests set a small one. */
+    int maxEntries = maxEntries();
 
     /** @param describe one entry's attributes, as a listing shows them */
     Listings(Function<Path, Message.FileEntry> describe) {
         this.describe = describe;
     }
 
-    /** A page sorted by {@code sort} (one of Protocol.SORT_KEYS) of {@code folder} (real); {@code total} is the folder's size. */
-    record Page(long total, int offset, List<Message.FileEntry> entries) {}
+    /** A quarter of the agent's heap in entries, at most {@link #MAX_READ}: ~80,000 with 128 MB, ~160,000 with 256 MB. */
+    static int maxEntries() {
+        return (int) Math.min(MAX_READ, Runtime.getRuntime().maxMemory() / 4 / ENTRY_BYTES);
+    }
+
+    /**
+     * A page sorted by {@code sort} (one of Protocol.SORT_KEYS) of {@code folder} (real); {@code total} is the
+     * number of entries listed: the folder's size, or the cap when the folder holds more ({@code count}, all its
+     * entries, is then larger: those listed are the first {@code total} in directory order).
+     */
+    record Page(long total, int offset, List<Message.FileEntry> entries, long count) {
+        /** What the page must say when the folder holds more than is listed; null when all is listed. */
+        String note() {
+            return count <= total ? null : String.format(java.util.Locale.ROOT, "the folder has %,d entries, more than the %,d an agent"
+                    + " lists: the first %,d in directory order are listed (look for a file by its path instead)", count, total, total);
+        }
+    }
 
     synchronized Page page(Path folder, String sort, boolean descending, int offset, int limit) throws IOException {
         long now = System.currentTimeMillis();
         long modified = Files.getLastModifiedTime(folder).toMillis();
         Read r = kept.get(folder);
         if (r == null || now - r.at > KEPT_MS || offset == 0 && (now - r.at > FRESH_MS || r.modified != modified)) {
-            r = new Read(read(folder), modified, now, new HashMap<>());
+            List<Message.FileEntry> read = new ArrayList<>();
+            long count = read(folder, read);
+            r = new Read(read, count, modified, now, new HashMap<>());
             kept.put(folder, r);
             trim(folder);
         }
@@ -68,7 +91,7 @@ final class Listings {
         int to = Math.min(n, from + limit);
         List<Message.FileEntry> page = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) page.add(order[descending ? n - 1 - i : i]);
-        return new Page(n, from, page);
+        return new Page(n, from, page, r.count);
     }
 
     /** How many times a folder was read from disk (for tests: pages served from memory read none). */
@@ -76,18 +99,26 @@ final class Listings {
         return reads;
     }
 
-    private List<Message.FileEntry> read(Path folder) throws IOException {
+    /**
+     * Reads at most {@link #maxEntries} entries into {@code out}; answers how many entries the folder holds
+     * (those past the cap counted, not described). While it reads, the heap holds the folders kept and this
+     * read: at most twice {@link #maxEntries}, half the heap.
+     */
+    private long read(Path folder, List<Message.FileEntry> out) throws IOException {
         reads++;
-        List<Message.FileEntry> out = new ArrayList<>();
+        kept.remove(folder); // the old read of this folder goes before the new one is made
+        long count = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-            for (Path p : entries) out.add(describe.apply(p));
+            for (Path p : entries) {
+                if (count++ < maxEntries) out.add(describe.apply(p));
+            }
         }
-        return out;
+        return count;
     }
 
     private void trim(Path keep) {
         long total = kept.values().stream().mapToLong(r -> r.entries.size()).sum();
-        for (Iterator<Map.Entry<Path, Read>> it = kept.entrySet().iterator(); it.hasNext() && total > MAX_ENTRIES; ) {
+        for (Iterator<Map.Entry<Path, Read>> it = kept.entrySet().iterator(); it.hasNext() && total > maxEntries; ) {
             Map.Entry<Path, Read> e = it.next();
             if (e.getKey().equals(keep)) continue;
             total -= e.getValue().entries.size();

@@ -1,6 +1,8 @@
 package trailhound.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,28 @@ class ListingsTest {
         Files.setLastModifiedTime(big, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
         assertEquals(3_001, list(files, folder, "name", false, 0).total(), "a first page sees a folder that changed");
         assertEquals(2, files.directoryReads());
+    }
+
+    @Test
+    void aFolderLargerThanTheCap_listsTheFirstEntries_andSaysHowManyItHolds() throws Exception {
+        Path big = Files.createDirectories(tmp.resolve("big"));
+        for (int i = 0; i < 2_500; i++) Files.createFile(big.resolve(String.format("f%05d", i)));
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        for (int i = 0; i < 10; i++) Files.createFile(small.resolve("s" + i));
+        FileService files = new FileService(FileRules.of(List.of(), List.of(), tmp.resolve("state")), null, "web-01", null);
+        files.listings.maxEntries = 1_000;
+
+        Message.Listing first = list(files, big.toRealPath(), "name", false, 0);
+        assertEquals(1_000, first.total(), "no more than the cap is kept");
+        assertEquals(1_000, first.entries().size());
+        assertEquals("the folder has 2,500 entries, more than the 1,000 an agent lists: the first 1,000 in directory order are listed"
+                + " (look for a file by its path instead)", first.note());
+        assertEquals(0, list(files, big.toRealPath(), "name", false, 1_000).entries().size(), "past the cap: nothing");
+
+        Message.Listing whole = list(files, small.toRealPath(), "name", false, 0);
+        assertEquals(10, whole.total());
+        assertNull(whole.note(), "a folder within the cap is listed whole and says nothing");
+        assertTrue(Listings.maxEntries() <= Runtime.getRuntime().maxMemory() / 4 / Listings.ENTRY_BYTES, "bounded by the heap");
     }
 
     private static Message.Listing list(FileService files, Path folder, String sort, boolean descending, int offset) {

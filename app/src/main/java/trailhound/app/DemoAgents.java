@@ -17,7 +17,7 @@ import trailhound.agent.AgentMain;
 /*
  * Why child JVMs: the agent is its own program (its own jar, no web app), and the demo should show
  * the real thing, enrolment and reconnects included. Their cost on the shared 2-core budget is kept
- * small: a 48 MB heap, the C1 compiler only and the serial collector (about 60-90 MB resident each,
+ * small: a 128 MB heap at most, the C1 compiler only and the serial collector (about 60-90 MB resident each,
  * a second of one core to start), and a modest replay rate. Each agent's state folder (identity,
  * local store) and log live under the demo's data folder, so a demo run again resumes them where
  * they were, without new tokens.
@@ -42,7 +42,8 @@ final class DemoAgents implements AutoCloseable {
      */
     static final boolean RECORD_THIS_MACHINE = System.getProperty("os.name", "").startsWith("Linux");
     static final String THIS_MACHINE = "demo-live-this-machine";
-    private static final List<String> JVM_OPTIONS = List.of("-Xmx48m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+    // 128 MB: an agent lists a quarter of its heap's worth of entries (Listings); with 48 MB a folder was cut at ~30,000
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
             "-XX:CICompilerCount=1", "--enable-native-access=ALL-UNNAMED");
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(10);
 
@@ -97,6 +98,8 @@ final class DemoAgents implements AutoCloseable {
         stopLeftOver(state);
         List<String> command = new ArrayList<>(javaCommand());
         command.addAll(List.of("--server", serverUrl, "--state", state.toString(), "--name", name));
+        // the server's data folder (server.db, sessions, the initial admin password) is never an analyst's to browse or keep
+        command.addAll(List.of("--deny", root.toAbsolutePath().toString()));
         if (!Files.exists(state.resolve("identity.properties"))) {
             // one use, short-lived: made for this agent now, useless to anyone once it enrolled
             command.addAll(List.of("--token", access.agents().create(Caller.commandLine(), group, Duration.ofHours(1), 1).secret()));

@@ -64,6 +64,10 @@ class DemoLiveAgentsTest {
                 agents.add(ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(name + " is not running: "
                         + read(data.resolve("demo-agents/" + name + ".log")))));
             }
+            for (ProcessHandle agent : agents) { // the server's data folder is out of every demo agent's reach
+                String args = String.join(" ", agent.info().arguments().orElseThrow());
+                assertTrue(args.contains("--deny " + data.toAbsolutePath()), args);
+            }
             Cli token = Cli.run("tokens", "create", "--data", data.toString(), "--user", "admin", "--name", "demo test");
             assertEquals(0, token.status(), token.err());
             Matcher m = Pattern.compile("secret: (th_\\S+)").matcher(token.out());

@@ -291,13 +291,21 @@ public sealed interface Message {
      * A page of {@code path} (the resolved, real path of the folder asked for): {@code total} entries in
      * the folder, this page's from {@code offset}; {@code parent} the folder above (null at a root);
      * {@code roots} the file system roots the agent may show (e.g. {@code /}, or {@code C:\}, {@code D:\}). Version 4:
-     * {@code pathBytes} and {@code parentBytes} their bytes in base64 when they are not UTF-8.
+     * {@code pathBytes} and {@code parentBytes} their bytes in base64 when they are not UTF-8; {@code note}, when
+     * the folder holds more entries than the agent lists (its cap follows its heap), says how many it holds and
+     * that the first {@code total} in directory order are listed (null otherwise).
      */
     record Listing(long requestId, String path, String parent, List<String> roots, long total, int offset, List<FileEntry> entries,
-            String pathBytes, String parentBytes) implements Reply {
+            String pathBytes, String parentBytes, String note) implements Reply {
         public Listing {
             entries = entries == null ? List.of() : List.copyOf(entries);
             roots = roots == null ? List.of() : List.copyOf(roots);
+        }
+
+        /** Without a note: every entry of the folder is listed. */
+        public Listing(long requestId, String path, String parent, List<String> roots, long total, int offset, List<FileEntry> entries,
+                String pathBytes, String parentBytes) {
+            this(requestId, path, parent, roots, total, offset, entries, pathBytes, parentBytes, null);
         }
 
         /** Paths that are UTF-8. */

@@ -76,8 +76,13 @@ public final class EvidenceFiles {
 
     /** The transfer completed and was verified; {@code pathBytes} as {@link #begin(String, String, byte[], String, String, long)}. */
     public void complete(long id, String path, byte[] pathBytes, long size, String sha256, long at) {
+        complete(id, path, pathBytes, size, sha256, at, null);
+    }
+
+    /** As {@link #complete(long, String, byte[], long, String, long)}, {@code note} (or null) kept as the row's reason: what to know of the copy. */
+    public void complete(long id, String path, byte[] pathBytes, long size, String sha256, long at, String note) {
         db.write("complete evidence file", c -> Sql.update(c, "UPDATE evidence_files SET state = 'complete', path = ?, path_bytes = ?,"
-                + " size = ?, sha256 = ?, reason = NULL, completed_at = ? WHERE id = ?", path, pathBytes, size, sha256, at, id));
+                + " size = ?, sha256 = ?, reason = ?, completed_at = ? WHERE id = ?", path, pathBytes, size, sha256, note, at, id));
     }
 
     /** The transfer failed, for {@code reason}. */

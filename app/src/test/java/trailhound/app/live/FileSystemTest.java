@@ -296,6 +296,42 @@ class FileSystemTest {
     }
 
     @Test
+    @Order(4)
+    void keep_ofALogThatGrowsWhileItIsCopied_keepsItsFirstBytes_andSaysSo() throws Exception {
+        Path log = tree.resolve("growing.log");
+        byte[] start = new byte[6 << 20];
+        new Random(10).nextBytes(start);
+        Files.write(log, start);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread writer = Thread.ofPlatform().start(() -> { // an active log: a line every few ms until the copy is done
+            try (var out = Files.newOutputStream(log, java.nio.file.StandardOpenOption.APPEND)) {
+                for (int i = 0; writing.get(); i++) {
+                    out.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(2);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        JsonNode done;
+        try {
+            JsonNode started = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + log + "\"}"));
+            done = waitForEvidence(started.path("evidence_id").asLong(), analyst);
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        assertEquals("complete", done.path("state").asText(), done.toString());
+        long size = done.path("size").asLong();
+        assertTrue(size >= start.length && size < Files.size(log), "the size at the start, less than it is now: " + done);
+        assertEquals("kept the first " + size + " bytes: the file grew while it was copied", done.path("reason").asText(), done.toString());
+        byte[] first = java.util.Arrays.copyOf(Files.readAllBytes(log), (int) size);
+        assertEquals(sha256(new java.io.ByteArrayInputStream(first)), done.path("sha256").asText(), "exactly the first bytes, verified");
+        Files.delete(log);
+    }
+
+    @Test
     @Order(5)
     void delete_byAnAdministrator_refusedToAnAnalyst_andAudited() throws Exception {
         Path victim = tree.resolve("small.txt");
@@ -584,10 +620,13 @@ class FileSystemTest {
             long failing = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + changing + "\"}"))
                     .path("evidence_id").asLong();
             waitFor("some of it to arrive", () -> evidence(failing, analyst).path("progress").path("received").asLong() > 0);
-            Files.writeString(changing, "changed", java.nio.file.StandardOpenOption.APPEND);
+            try (RandomAccessFile f = new RandomAccessFile(changing.toFile(), "rw")) {
+                f.setLength(32L << 20); // shrinks: the bytes the agent hashed are gone (one that grows is kept: see the growing log)
+            }
             JsonNode failed = waitForEvidence(failing, analyst);
             assertEquals("failed", failed.path("state").asText());
             assertTrue(failed.path("reason").asText().contains("changed while it was copied"), failed.toString());
+            assertTrue(failed.path("reason").asText().matches(".*modified \\d{4}-\\d\\d-\\d\\dT[^ ]*Z -> .*"), "times in UTC ISO-8601: " + failed);
             assertFalse(Files.exists(evidenceFolder.resolve(failing + ".part")), "a failed transfer's part is gone");
             Files.delete(changing);
 

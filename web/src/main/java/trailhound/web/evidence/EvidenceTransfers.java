@@ -86,7 +86,7 @@ public final class EvidenceTransfers implements AutoCloseable {
             if (!cancelledBy.getOrDefault(f.id(), "").isEmpty()) throw new FilePull.CancelledException("cancelled before it began");
             FilePull.Pulled done = pull.pull(f.endpoint(), f.exactPath(), evidence.location(f.id()), maxBytes, p -> progress.put(f.id(), p),
                     () -> !cancelledBy.getOrDefault(f.id(), "").isEmpty());
-            evidence.complete(f.id(), done.shownPath(), done.agentPathBytes(), done.size(), done.sha256(), done.resumes());
+            evidence.complete(f.id(), done.shownPath(), done.agentPathBytes(), done.size(), done.sha256(), done.resumes(), done.grewNote());
         } catch (FilePull.CancelledException e) {
             evidence.fail(f.id(), "cancelled by " + cancelledBy.get(f.id()) + "; nothing of it is kept");
         } catch (IOException | AgentRequests.RequestException e) {

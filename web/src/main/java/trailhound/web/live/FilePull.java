@@ -26,9 +26,10 @@ import trailhound.protocol.Protocol;
  * at a time ran at half the speed on loopback), and the server holds at most WINDOW chunks of a
  * transfer in memory whatever the file's size.
  *
- * Integrity: the agent states the file's SHA-256 first (StatFile with hash); every chunk carries the
- * file's size and mtime at that moment, so a file that changes while it is copied fails at once; at
- * the end the server hashes what it holds and compares. The snapshot capture reuses this as it is: the
+ * Integrity: the agent states the file's SHA-256 first (StatFile with hash, of exactly the size it
+ * states); every chunk carries the file's size and mtime at that moment, so a file that shrinks or is
+ * rewritten while it is copied fails at once, and one that grows keeps the bytes the hash covers; at
+ * the end the server hashes what it holds and compares (a replaced file fails there). The snapshot capture reuses this as it is: the
  * agent prepares a consistent copy of its recorder database, then the server pulls that file.
  */
 
@@ -42,7 +43,12 @@ public final class FilePull {
     public record Progress(long received, long size, int resumes) {}
 
     /** A file pulled and verified: the agent's resolved path, its size in bytes and SHA-256 (hex), the cuts survived. */
-    public record Pulled(String agentPath, long size, String sha256, int resumes, byte[] agentPathBytes) {
+    public record Pulled(String agentPath, long size, String sha256, int resumes, byte[] agentPathBytes, boolean grew) {
+        /** What the evidence row says of a file that grew while it was copied; null otherwise. */
+        public String grewNote() {
+            return grew ? "kept the first " + size + " bytes: the file grew while it was copied" : null;
+        }
+
         /** The agent's resolved path as people read it: {@code \xFF} for each byte that is not UTF-8. */
         public String shownPath() {
             return agentPathBytes == null ? agentPath : PathBytes.escaped(agentPathBytes);
@@ -134,6 +140,7 @@ public final class FilePull {
         java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Message.FileChunk>> inFlight = new java.util.ArrayDeque<>();
         long asked = received;
         long outageSince = 0;
+        boolean grew = false;
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             while (received < info.size()) {
                 checkCancelled(cancelled, info.path());
@@ -159,10 +166,14 @@ public final class FilePull {
                     continue;
                 }
                 long offset = received;
-                if (chunk.size() != info.size() || chunk.modified() != info.modified()) {
+                // a file that grows (an active log) keeps its first info.size() bytes, which the agent hashed; one that
+                // shrank, or was rewritten at the same size, cannot give them back
+                if (chunk.size() < info.size() || chunk.size() == info.size() && chunk.modified() != info.modified()) {
                     throw new PullException(info.path() + " changed while it was copied (size " + info.size() + " -> " + chunk.size()
-                            + ", modified " + info.modified() + " -> " + chunk.modified() + "): keep it as evidence again");
+                            + " bytes, modified " + java.time.Instant.ofEpochMilli(info.modified()) + " -> "
+                            + java.time.Instant.ofEpochMilli(chunk.modified()) + "): keep it as evidence again");
                 }
+                if (chunk.size() > info.size()) grew = true;
                 if (chunk.offset() != offset || chunk.data().length == 0) {
                     throw new PullException("the agent sent " + chunk.data().length + " bytes at offset " + chunk.offset() + " for offset "
                             + offset + " of " + info.path() + ": upgrade the agent to the server's version");
@@ -180,7 +191,8 @@ public final class FilePull {
                     + ": the copy is discarded; try again");
         }
         Files.move(part, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Pulled(info.path(), info.size(), sha, resumes[0], info.pathBytes() == null ? null : PathBytes.of(null, info.pathBytes()));
+        return new Pulled(info.path(), info.size(), sha, resumes[0], info.pathBytes() == null ? null : PathBytes.of(null, info.pathBytes()),
+                grew);
     }
 
     private interface Ask<T> {

@@ -138,7 +138,7 @@ public final class LiveFiles {
 
     /** A page of a folder as the API and the page show it. */
     public record Folder(String connection, String endpoint, String path, String parent, List<String> roots, String sort, boolean descending,
-            int page, int pages, long total, List<Entry> entries, byte[] pathBytes, byte[] parentBytes) {
+            int page, int pages, long total, List<Entry> entries, byte[] pathBytes, byte[] parentBytes, String note) {
         /** Whether {@code page} is past the last one: no entries to show, the last page to offer. */
         public boolean pastLast() {
             return page > pages;
@@ -204,7 +204,7 @@ public final class LiveFiles {
         }
         int pages = (int) Math.max(1, (l.total() + PAGE_SIZE - 1) / PAGE_SIZE);
         return new Folder(v.id(), v.endpoint(), PathBytes.escaped(at), PathBytes.escaped(up), l.roots(), sort, order.equals("desc"), page,
-                pages, l.total(), entries, at, up);
+                pages, l.total(), entries, at, up, l.note());
     }
 
     /*
@@ -350,6 +350,7 @@ public final class LiveFiles {
         body.put("pages", f.pages());
         body.put("page_size", PAGE_SIZE);
         body.put("total", f.total());
+        if (f.note() != null) body.put("note", f.note()); // the folder holds more entries than the agent lists
         if (f.pastLast()) {
             body.put("message", f.pastLastMessage());
             body.put("last_page", "/api/v1/live/connections/" + Format.url(f.connection()) + "/files?path=" + Format.url(f.path()) + "&sort="
