@@ -269,7 +269,8 @@ public final class LiveBench {
             boolean agentsKilled = false;
             while (true) {
                 long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
-                if (elapsed >= o.seconds()) break;
+                // a slow server restart may pass the agents' kill point: the run ends only once both faults happened
+                if (elapsed >= o.seconds() && (!faults || (serverKilled && agentsKilled))) break;
                 if (faults && !serverKilled && elapsed >= killServerAt) {
                     serverKilled = true;
                     srv.kill();
