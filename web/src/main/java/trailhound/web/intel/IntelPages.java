@@ -173,6 +173,9 @@ public final class IntelPages {
     /** Reads an OpenIOC (XML) or STIX (JSON) document and stores what it holds; @throws IllegalArgumentException when nothing could be. */
     private Imported importDocument(Context http, byte[] doc, String name) {
         if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException("the document is larger than " + (MAX_DOCUMENT >> 20) + " MB");
+        if (new String(doc, StandardCharsets.UTF_8).isBlank()) {
+            throw new IllegalArgumentException("the document is empty: give an OpenIOC (XML) or STIX 2.1 (JSON) document");
+        }
         String head = new String(doc, 0, Math.min(doc.length, 64), StandardCharsets.UTF_8).stripLeading().replace("\uFEFF", "");
         boolean xml = head.startsWith("<");
         IocImport in = xml ? OpenIoc.read(doc) : Stix.read(doc);

@@ -109,6 +109,8 @@ public final class StixPattern {
         final String s;
         final List<String> notImported;
         int pos;
+        /** Parentheses open around {@link #pos}: bounded, as each level is a frame of this recursive parser. */
+        int depth;
 
         Parser(String s, List<String> notImported) {
             this.s = s;
@@ -145,9 +147,11 @@ public final class StixPattern {
                 skipSpace();
                 if (!eat(']')) throw error("expected ]");
             } else if (eat('(')) {
+                deeper();
                 r = observationOr();
                 skipSpace();
                 if (!eat(')')) throw error("expected )");
+                depth--;
             } else {
                 throw error("expected [ or (");
             }
@@ -211,9 +215,11 @@ public final class StixPattern {
             skipSpace();
             int start = pos;
             if (eat('(')) {
+                deeper();
                 Result r = comparisonOr();
                 skipSpace();
                 if (!eat(')')) throw error("expected )");
+                depth--;
                 return r;
             }
             String path = objectPath();
@@ -339,6 +345,13 @@ public final class StixPattern {
 
         void skipSpace() {
             while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) pos++;
+        }
+
+        void deeper() {
+            if (++depth > IocImport.MAX_NESTING) {
+                throw new IllegalArgumentException("the STIX pattern nests parentheses more than " + IocImport.MAX_NESTING
+                        + " deep (column " + pos + "), the most Trailhound imports: flatten it, or split it into several indicators");
+            }
         }
 
         IllegalArgumentException error(String what) {
