@@ -331,6 +331,7 @@ public final class IntelPages {
         m.put("created_at", java.time.Instant.ofEpochMilli(ioc.createdAt()).toString());
         m.put("origin", ioc.origin());
         m.put("alert", ioc.alert());
+        m.put("endpoints", ioc.endpoints()); // made from evidence of these: seen only by users who see them all
         IocTree tree = IocJson.read(ioc.tree());
         m.put("tree", IocJson.node(tree));
         m.put("query", tree.toQuery());
