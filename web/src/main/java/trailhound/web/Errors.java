@@ -63,6 +63,8 @@ final class Errors {
             http.header("Retry-After", String.valueOf(e.seconds()));
             respond(ctx, http, 429, "Too many attempts", e.getMessage(), null, null);
         });
+        routes.exception(trailhound.access.TooManyExportsException.class, (e, http) ->
+                respond(ctx, http, 429, "Too many exports", api(http) ? e.getMessage() : capitalised(e.getMessage()) + ".", null, null));
         routes.exception(IndexFormatException.class, (e, http) ->
                 respond(ctx, http, 409, "Needs re-index", "This endpoint's index was written by an older Trailhound (format "
                         + e.found() + "); its events come back once an administrator re-indexes it: " + (api(http)
