@@ -117,4 +117,27 @@ class IocImportRefusalsTest {
         HttpResponse<String> r = web.postJson("/api/v1/iocs/import", OPENIOC.formatted("<Indicator id=\"g\" operator=\"OR\">" + ITEM + "</Indicator>" + " ".repeat(1_500_000)));
         assertEquals(201, r.statusCode(), r.body());
     }
+
+    @Test
+    void containsWithLikeWildcards_exportsAsAnEscapedRegex_andImportsBackTheSame() throws Exception {
+        HttpResponse<String> made = web.postJson("/api/v1/iocs", """
+                {"name": "wild", "tree": {"operator": "OR", "items": [
+                  {"type": "command_line", "condition": "contains", "value": "x_y%z.(exe)"},
+                  {"type": "file_name", "condition": "contains", "value": "plain"}]}}""");
+        assertEquals(201, made.statusCode(), made.body());
+        JsonNode ioc = JSON.readTree(made.body());
+        JsonNode bundle = JSON.readTree(web.get("/api/v1/iocs/" + ioc.get("id").asLong() + "/stix").body());
+        String pattern = bundle.get("objects").get(0).get("pattern").asText();
+        assertEquals("([process:command_line MATCHES 'x_y%z\\\\.\\\\(exe\\\\)'] OR [file:name LIKE '%plain%'])", pattern,
+                "_ and % are LIKE's wildcards: such a value goes as a regex, others stay LIKE");
+
+        HttpResponse<String> back = web.postJson("/api/v1/iocs/import", bundle.toString());
+        assertEquals(201, back.statusCode(), back.body());
+        assertEquals(ioc.get("tree"), JSON.readTree(back.body()).get("tree"));
+        assertEquals(0, JSON.readTree(back.body()).get("not_imported").size(), back.body());
+
+        String regex = JSON.writeValueAsString(java.util.Map.of("type", "indicator", "id", "indicator--3", "pattern_type", "stix",
+                "pattern", "[process:command_line MATCHES '^cmd\\\\d+']"));
+        assertTrue(importError(regex, 422).contains("only MATCHES of literal text"), "a real regex is not a contains");
+    }
 }
