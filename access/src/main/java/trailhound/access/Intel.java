@@ -79,7 +79,14 @@ public final class Intel {
         String clean = name == null ? "" : name.strip();
         if (clean.isEmpty()) throw new AccessException("the IOC needs a name");
         if (clean.length() > MAX_NAME) throw new AccessException("the IOC's name is longer than " + MAX_NAME + " characters");
-        QueryLanguage.parse(tree.toQuery()); // a tree the hunt cannot run is refused now, not at its first scan
+        String query = tree.toQuery();
+        if (query.length() > QueryLanguage.MAX_LENGTH) {
+            throw new AccessException("the IOC's " + tree.items().size() + " items make a search of " + query.length() + " characters, more"
+                    + " than one IOC can run (" + String.format(java.util.Locale.ROOT, "%,d", QueryLanguage.MAX_LENGTH) + "; about "
+                    + QueryLanguage.MAX_LENGTH / Math.max(1, query.length() / tree.items().size()) + " items like these): split it into"
+                    + " several IOCs");
+        }
+        QueryLanguage.parse(query); // a tree the hunt cannot run is refused now, not at its first scan
         long id = data.store().iocs().insert(new Ioc(0, clean, scope.caller().user(), clock.millis(), origin, alert, IocJson.write(tree),
                 endpoints));
         scope.audit("ioc.create", null, AuditLog.OK, "IOC " + id + " '" + clean + "' (" + origin + ", " + tree.items().size()

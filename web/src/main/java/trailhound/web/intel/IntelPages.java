@@ -168,7 +168,8 @@ public final class IntelPages {
         }
     }
 
-    record Imported(Ioc ioc, List<String> notImported) {}
+    /** The IOC made, the others when the document was split ({@link #pieces}), and what was left out. */
+    record Imported(Ioc ioc, List<Ioc> all, List<String> notImported) {}
 
     /** Reads an OpenIOC (XML) or STIX (JSON) document and stores what it holds; @throws IllegalArgumentException when nothing could be. */
     private Imported importDocument(Context http, byte[] doc, String name) {
@@ -183,12 +184,46 @@ public final class IntelPages {
             throw new IllegalArgumentException("nothing in the document could be imported: " + String.join("; ", in.notImported()));
         }
         String chosen = name == null || name.isBlank() ? in.name() : name;
-        Ioc ioc = ctx.scope(http).intel().create(chosen, in.tree(), xml ? "openioc" : "stix", false);
+        List<IocTree> pieces = pieces(in.tree());
+        List<Ioc> all = new ArrayList<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            String n = pieces.size() == 1 ? chosen : chosen + " (" + (i + 1) + " of " + pieces.size() + ")";
+            all.add(ctx.scope(http).intel().create(n, pieces.get(i), xml ? "openioc" : "stix", false));
+        }
+        Ioc ioc = all.getFirst();
         if (!in.notImported().isEmpty()) {
             ctx.scope(http).audit("ioc.import", null, trailhound.access.AuditLog.OK, "IOC " + ioc.id() + ": " + in.notImported().size()
                     + " parts not imported");
         }
-        return new Imported(ioc, in.notImported());
+        return new Imported(ioc, all, in.notImported());
+    }
+
+    /**
+     * The tree as IOCs whose queries the query language takes: an OR too long for one (a feed of 2,500
+     * hashes) in several ORs of consecutive parts, each as long as fits (also at most
+     * {@link IocJson#MAX_ITEMS} items, within Lucene's 1,024 clauses), as an OR loses nothing when split; anything else as it is (an AND cannot be split: {@link Intel#create} refuses it if too long).
+     */
+    static List<IocTree> pieces(IocTree tree) {
+        int max = trailhound.query.QueryLanguage.MAX_LENGTH;
+        if (tree.toQuery().length() <= max && tree.items().size() <= IocJson.MAX_ITEMS || !(tree instanceof IocTree.Group g) || g.operator() != IocTree.Operator.OR) return List.of(tree);
+        List<IocTree> out = new ArrayList<>();
+        List<IocTree> piece = new ArrayList<>();
+        int length = 2; // the parentheses
+        int items = 0;
+        for (IocTree part : g.parts()) {
+            int more = part.toQuery().length() + 4; // " OR "
+            if (!piece.isEmpty() && (length + more > max || items + part.items().size() > IocJson.MAX_ITEMS)) {
+                out.add(piece.size() == 1 ? piece.getFirst() : new IocTree.Group(IocTree.Operator.OR, List.copyOf(piece)));
+                piece.clear();
+                length = 2;
+                items = 0;
+            }
+            piece.add(part);
+            length += more;
+            items += part.items().size();
+        }
+        out.add(piece.size() == 1 ? piece.getFirst() : new IocTree.Group(IocTree.Operator.OR, List.copyOf(piece)));
+        return out;
     }
 
     private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status) {
@@ -279,6 +314,9 @@ public final class IntelPages {
         try {
             Imported imported = importDocument(http, http.bodyAsBytes(), http.queryParam("name"));
             Map<String, Object> out = json(imported.ioc());
+            if (imported.all().size() > 1) { // split: this is the first, "iocs" lists them all
+                out.put("iocs", imported.all().stream().map(i -> Map.of("id", i.id(), "name", i.name())).toList());
+            }
             out.put("not_imported", imported.notImported());
             http.status(HttpStatus.CREATED).json(out);
         } catch (IllegalArgumentException e) {

@@ -140,4 +140,40 @@ class IocImportRefusalsTest {
                 "pattern", "[process:command_line MATCHES '^cmd\\\\d+']"));
         assertTrue(importError(regex, 422).contains("only MATCHES of literal text"), "a real regex is not a contains");
     }
+
+    @Test
+    void bundleOf2500Hashes_importsAsSeveralIocs_holdingEveryHash() throws Exception {
+        var objects = JSON.createArrayNode();
+        for (int i = 0; i < 2_500; i++) {
+            objects.addObject().put("type", "indicator").put("id", "indicator--" + i).put("pattern_type", "stix")
+                    .put("pattern", "[file:hashes.'SHA-256' = '" + String.format("%064x", i) + "']");
+        }
+        var bundle = JSON.createObjectNode().put("type", "bundle").put("id", "bundle--feed");
+        bundle.set("objects", objects);
+        HttpResponse<String> r = web.postJson("/api/v1/iocs/import?name=feed", bundle.toString());
+        assertEquals(201, r.statusCode(), r.body().substring(0, Math.min(500, r.body().length())));
+        JsonNode iocs = JSON.readTree(r.body()).get("iocs");
+        assertTrue(iocs.size() >= 2, r.body().substring(0, 300));
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        for (int i = 0; i < iocs.size(); i++) {
+            assertEquals("feed (" + (i + 1) + " of " + iocs.size() + ")", iocs.get(i).get("name").asText());
+            JsonNode tree = JSON.readTree(web.get("/api/v1/iocs/" + iocs.get(i).get("id").asLong()).body()).get("tree");
+            tree.get("items").forEach(item -> hashes.add(item.get("value").asText()));
+        }
+        assertEquals(2_500, hashes.size(), "every hash in one of them");
+    }
+
+    @Test
+    void anAndTooLongForOneIoc_saysTheLimitInItems_withoutInternalNames() throws Exception {
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 900; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"type\": \"command_line\", \"condition\": \"contains\", \"value\": \"")
+                    .append(String.format("%0150d", i)).append("\"}");
+        }
+        HttpResponse<String> r = web.postJson("/api/v1/iocs", "{\"name\": \"and\", \"tree\": {\"operator\": \"AND\", \"items\": [" + items + "]}}");
+        assertEquals(400, r.statusCode());
+        String error = JSON.readTree(r.body()).get("error").asText();
+        assertTrue(error.startsWith("the IOC's 900 items make a search of "), error);
+        assertTrue(error.contains("split it into several IOCs") && !error.contains("MAX_LENGTH"), error);
+    }
 }
