@@ -74,6 +74,22 @@ public final class Intel {
         return create(name, tree, origin, alert, List.of());
     }
 
+    /**
+     * Stores an IOC whose items were picked from saved evidence items (origin {@code evidence}): kept
+     * with their endpoints, so only users who see them all see it; audited.
+     *
+     * @throws AccessException (unknown, 404) for an item the caller may not see
+     */
+    public Ioc createFromEvidence(String name, IocTree tree, boolean alert, List<Long> evidenceIds) {
+        scope.require(Action.INVESTIGATE);
+        java.util.SortedSet<String> endpoints = new java.util.TreeSet<>();
+        for (long id : evidenceIds) {
+            endpoints.add(scope.savedEvidence().find(id).orElseThrow(() -> AccessException.unknown("no evidence item " + id
+                    + ": GET /api/v1/evidence lists them")).endpoint());
+        }
+        return create(name, tree, "evidence", alert, List.copyOf(endpoints));
+    }
+
     private Ioc create(String name, IocTree tree, String origin, boolean alert, List<String> endpoints) {
         scope.require(Action.INVESTIGATE);
         String clean = name == null ? "" : name.strip();

@@ -89,7 +89,9 @@ public final class IntelPages {
 
     /** Step one: pick evidence items; step two (items picked): a type and value per event, AND/OR, a name. */
     private void newForm(Context http) {
-        renderNew(http, http.queryParams("evidence"), null, HttpStatus.OK);
+        boolean nothingPicked = http.queryParam("picking") != null && http.queryParams("evidence").isEmpty(); // "Use these items" with none ticked
+        renderNew(http, http.queryParams("evidence"), nothingPicked ? "Tick at least one saved evidence item, then Use these items." : null,
+                HttpStatus.OK);
     }
 
     private void renderNew(Context http, List<String> picked, String error, HttpStatus status) {
@@ -132,8 +134,10 @@ public final class IntelPages {
             }
             if (items.isEmpty()) throw new IllegalArgumentException("pick at least one indicator");
             IocTree.Operator op = "AND".equals(http.formParam("operator")) ? IocTree.Operator.AND : IocTree.Operator.OR;
-            Ioc ioc = ctx.scope(http).intel().create(http.formParam("name"), items.size() == 1 ? items.getFirst() : new IocTree.Group(op, items),
-                    "evidence", http.formParam("alert") != null);
+            List<Long> evidence = new ArrayList<>();
+            for (String id : picked) evidence.add(parseId(id, "evidence item"));
+            Ioc ioc = ctx.scope(http).intel().createFromEvidence(http.formParam("name"), items.size() == 1 ? items.getFirst()
+                    : new IocTree.Group(op, items), http.formParam("alert") != null, evidence);
             http.redirect(PATH + "/" + ioc.id(), HttpStatus.SEE_OTHER);
         } catch (IllegalArgumentException | AccessException e) {
             if (e instanceof AccessException a && a.isUnknown()) throw a;

@@ -91,4 +91,21 @@ class IocOwnershipTest {
         assertTrue(finList.contains("\"id\":" + typed + ","), finList);
         assertTrue(admin.get("/api/v1/iocs").body().contains("\"id\":" + fromEvidence + ","));
     }
+
+    @Test
+    void iocFromTheAddForm_isScopedToItsEvidencesEndpoint_too() throws Exception {
+        HttpResponse<String> made = ana.postForm("/intel/new", Map.of("_csrf", ana.csrf(), "evidence", String.valueOf(evidenceId),
+                "item", "process_name:powershell.exe", "condition", "is", "name", "picked", "operator", "OR"));
+        assertEquals(303, made.statusCode(), made.body());
+        String location = made.headers().firstValue("Location").orElseThrow();
+        assertEquals(200, ana.get(location).statusCode());
+        assertEquals(404, fin.get(location).statusCode(), "fin does not see " + WebTestSupport.ENDPOINT);
+    }
+
+    @Test
+    void useTheseItems_withNothingTicked_saysSo() throws Exception {
+        String page = ana.get("/intel/new?picking=1").body();
+        assertTrue(page.contains("Tick at least one saved evidence item, then Use these items."), page);
+        assertFalse(ana.get("/intel/new").body().contains("Tick at least one"), "not on first opening the form");
+    }
 }
