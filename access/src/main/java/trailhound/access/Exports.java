@@ -21,6 +21,12 @@ public final class Exports {
     public static final String KIND = "export";
     /** The exports folder under the data folder. */
     public static final String FOLDER = "exports";
+    /**
+     * Exports one user may have queued or running at once (one asked to cancel not counted): the
+     * workers are shared, so one user's whole-fleet exports must not starve everyone else's.
+     */
+    public static final int MAX_ACTIVE_PER_USER = 2;
+    private static final Object SUBMITTING = new Object(); // counting and queueing as one step
 
     private final Scope scope;
     private final DataDir data;
@@ -41,11 +47,25 @@ public final class Exports {
      *
      * @throws AccessDeniedException for a read-only user
      * @throws trailhound.index.UnknownEndpointException for an endpoint outside the caller's groups
+     * @throws TooManyExportsException (429) when the caller has {@link #MAX_ACTIVE_PER_USER} exports queued or running
      */
     public long submit(List<String> endpoints, long total, String spec, String description) {
         scope.require(Action.EXPORT);
         for (String e : endpoints) scope.endpoint(e);
-        long id = jobs().create(KIND, scope.caller().user(), endpoints, total, spec);
+        long id;
+        synchronized (SUBMITTING) {
+            List<JobInfo> active = jobs().unfinished().stream().filter(j -> j.kind().equals(KIND) && !j.cancelRequested())
+                    .filter(j -> j.owner().equals(scope.caller().user())).toList();
+            if (active.size() >= MAX_ACTIVE_PER_USER) {
+                long waiting = jobs().unfinished().stream().filter(j -> j.kind().equals(KIND) && JobInfo.QUEUED.equals(j.state())).count();
+                scope.audit("export", null, AuditLog.DENIED, "refused: " + active.size() + " exports already queued or running");
+                throw new TooManyExportsException("you have " + active.size() + " exports queued or running ("
+                        + String.join(", ", active.stream().map(j -> "#" + j.id() + " " + j.state()).toList()) + "), the most one user may"
+                        + " have at once; " + waiting + (waiting == 1 ? " export is" : " exports are") + " waiting in the queue. Wait for"
+                        + " one to finish, or cancel one on the Exports page (POST /api/v1/exports/{id}/cancel)");
+            }
+            id = jobs().create(KIND, scope.caller().user(), endpoints, total, spec);
+        }
         scope.audit("export", endpoints.size() == 1 ? endpoints.getFirst() : null, AuditLog.OK, "export " + id + ": " + description);
         return id;
     }

@@ -14,9 +14,12 @@ import trailhound.store.EvidenceItems;
 import trailhound.store.Iocs.Ioc;
 
 /**
- * IOCs as one caller may see and use them. Every user may list and read IOCs and export them (they
- * hold no endpoint's data); making, importing, changing the alert switch, removing and scanning need
- * the analyst role ({@link Action#INVESTIGATE}). A scan is a hunt over exactly the endpoints the
+ * IOCs as one caller may see and use them. IOCs are shared intel: every user may list, read and export
+ * those typed, posted or imported; one made from saved evidence holds its endpoints' paths and command
+ * lines, so only users who see every endpoint its evidence came from see it (for anyone else it does
+ * not exist: 404). Making, importing and scanning need the analyst role ({@link Action#INVESTIGATE});
+ * changing the alert switch and removing are its author's or an administrator's (anyone else: 403,
+ * audited as {@code access.denied}). A scan is a hunt over exactly the endpoints the
  * caller may see ({@link Scope#hunt}). Audited: {@code ioc.create}, {@code ioc.alert},
  * {@code ioc.remove}, {@code ioc.scan}. Not thread-safe: one per request, as its scope.
  */
@@ -43,11 +46,16 @@ public final class Intel {
 
     /** Every IOC, newest first. */
     public List<Ioc> list() {
-        return data.store().iocs().list();
+        return data.store().iocs().list().stream().filter(this::readable).toList();
     }
 
+    /** The IOC, or empty when there is none or the caller may not see it. */
     public Optional<Ioc> find(long id) {
-        return data.store().iocs().find(id);
+        return data.store().iocs().find(id).filter(this::readable);
+    }
+
+    private boolean readable(Ioc ioc) {
+        return ioc.endpoints().stream().allMatch(scope::sees);
     }
 
     /** The IOC's tree. @throws AccessException (unknown, 404) when there is no such IOC */
@@ -63,12 +71,40 @@ public final class Intel {
      * @throws AccessException for a blank or too long name
      */
     public Ioc create(String name, IocTree tree, String origin, boolean alert) {
+        return create(name, tree, origin, alert, List.of());
+    }
+
+    /**
+     * Stores an IOC whose items were picked from saved evidence items (origin {@code evidence}): kept
+     * with their endpoints, so only users who see them all see it; audited.
+     *
+     * @throws AccessException (unknown, 404) for an item the caller may not see
+     */
+    public Ioc createFromEvidence(String name, IocTree tree, boolean alert, List<Long> evidenceIds) {
+        scope.require(Action.INVESTIGATE);
+        java.util.SortedSet<String> endpoints = new java.util.TreeSet<>();
+        for (long id : evidenceIds) {
+            endpoints.add(scope.savedEvidence().find(id).orElseThrow(() -> AccessException.unknown("no evidence item " + id
+                    + ": GET /api/v1/evidence lists them")).endpoint());
+        }
+        return create(name, tree, "evidence", alert, List.copyOf(endpoints));
+    }
+
+    private Ioc create(String name, IocTree tree, String origin, boolean alert, List<String> endpoints) {
         scope.require(Action.INVESTIGATE);
         String clean = name == null ? "" : name.strip();
         if (clean.isEmpty()) throw new AccessException("the IOC needs a name");
         if (clean.length() > MAX_NAME) throw new AccessException("the IOC's name is longer than " + MAX_NAME + " characters");
-        QueryLanguage.parse(tree.toQuery()); // a tree the hunt cannot run is refused now, not at its first scan
-        long id = data.store().iocs().insert(new Ioc(0, clean, scope.caller().user(), clock.millis(), origin, alert, IocJson.write(tree)));
+        String query = tree.toQuery();
+        if (query.length() > QueryLanguage.MAX_LENGTH) {
+            throw new AccessException("the IOC's " + tree.items().size() + " items make a search of " + query.length() + " characters, more"
+                    + " than one IOC can run (" + String.format(java.util.Locale.ROOT, "%,d", QueryLanguage.MAX_LENGTH) + "; about "
+                    + QueryLanguage.MAX_LENGTH / Math.max(1, query.length() / tree.items().size()) + " items like these): split it into"
+                    + " several IOCs");
+        }
+        QueryLanguage.parse(query); // a tree the hunt cannot run is refused now, not at its first scan
+        long id = data.store().iocs().insert(new Ioc(0, clean, scope.caller().user(), clock.millis(), origin, alert, IocJson.write(tree),
+                endpoints));
         scope.audit("ioc.create", null, AuditLog.OK, "IOC " + id + " '" + clean + "' (" + origin + ", " + tree.items().size()
                 + (tree.items().size() == 1 ? " item" : " items") + (alert ? ", alerting" : "") + ")");
         if (alert) alerts.reload();
@@ -86,11 +122,15 @@ public final class Intel {
         scope.require(Action.INVESTIGATE);
         if (evidenceIds == null || evidenceIds.isEmpty()) throw new AccessException("from_evidence: name at least one evidence id");
         List<Map<String, String>> events = new ArrayList<>();
-        for (long id : evidenceIds) events.addAll(eventsOf(id));
+        java.util.SortedSet<String> endpoints = new java.util.TreeSet<>();
+        for (long id : evidenceIds) {
+            events.addAll(eventsOf(id));
+            scope.savedEvidence().find(id).map(EvidenceItems.Item::endpoint).ifPresent(endpoints::add);
+        }
         List<IocTree.Item> items = Candidates.defaults(events);
         if (items.isEmpty()) throw new AccessException("evidence " + evidenceIds + " offers no indicator (no hash, path, command line,"
                 + " address, domain or registry value)");
-        return create(name, new IocTree.Group(IocTree.Operator.OR, List.copyOf(items)), "evidence", false);
+        return create(name, new IocTree.Group(IocTree.Operator.OR, List.copyOf(items)), "evidence", false, List.copyOf(endpoints));
     }
 
     /**
@@ -111,20 +151,30 @@ public final class Intel {
         return events;
     }
 
-    /** Sets whether matching events raise alerts; audited. @throws AccessException (unknown, 404) when there is no such IOC */
+    /**
+     * Sets whether matching events raise alerts; audited.
+     *
+     * @throws AccessException (unknown, 404) when there is no such IOC
+     * @throws AccessDeniedException (403, audited) when the caller is neither its author nor an administrator
+     */
     public Ioc setAlert(long id, boolean alert) {
         scope.require(Action.INVESTIGATE);
-        Ioc ioc = require(id);
+        Ioc ioc = changeable(id, "switch alerts " + (alert ? "on" : "off") + " for");
         data.store().iocs().setAlert(id, alert);
         scope.audit("ioc.alert", null, AuditLog.OK, "IOC " + id + " '" + ioc.name() + "': alerts " + (alert ? "on" : "off"));
         alerts.reload();
         return require(id);
     }
 
-    /** Removes the IOC (its alerts stay); audited. @throws AccessException (unknown, 404) when there is no such IOC */
+    /**
+     * Removes the IOC (its alerts stay); audited.
+     *
+     * @throws AccessException (unknown, 404) when there is no such IOC
+     * @throws AccessDeniedException (403, audited) when the caller is neither its author nor an administrator
+     */
     public void remove(long id) {
         scope.require(Action.INVESTIGATE);
-        Ioc ioc = require(id);
+        Ioc ioc = changeable(id, "delete");
         data.store().iocs().delete(id);
         scope.audit("ioc.remove", null, AuditLog.OK, "IOC " + id + " '" + ioc.name() + "'");
         alerts.reload();
@@ -162,8 +212,22 @@ public final class Intel {
         return scope.savedEvidence().saveEvents(endpoint, uids, "matches of IOC " + id + " '" + ioc.name() + "'", List.of("ioc"));
     }
 
+    /** Whether the caller may change or delete the IOC: its author, or an administrator. */
+    public boolean changeable(Ioc ioc) {
+        return ioc.author().equals(scope.caller().user()) || scope.may(Action.ADMINISTER);
+    }
+
+    private Ioc changeable(long id, String verb) {
+        Ioc ioc = require(id);
+        if (!changeable(ioc)) {
+            scope.audit("access.denied", null, AuditLog.DENIED, verb + " IOC " + id + " of " + ioc.author());
+            throw new AccessDeniedException("only its author (" + ioc.author() + ") or an administrator may " + verb + " IOC " + id);
+        }
+        return ioc;
+    }
+
     private Ioc require(long id) {
-        return data.store().iocs().find(id).orElseThrow(() -> AccessException.unknown("unknown IOC " + id + ": the Intel page lists them"
+        return find(id).orElseThrow(() -> AccessException.unknown("unknown IOC " + id + ": the Intel page lists them"
                 + " (GET /api/v1/iocs)"));
     }
 }

@@ -151,7 +151,8 @@ public final class ProtectionPolicies {
     private void inForce(String what) {
         if (scope.may(Action.ADMINISTER) && !scope.caller().viaToken()) return;
         scope.audit("access.denied", null, AuditLog.DENIED, what);
-        throw new AccessDeniedException(scope.caller().viaToken()
+        // an analyst is told about the role first: a session would not let them either
+        throw new AccessDeniedException(scope.caller().viaToken() && scope.may(Action.ADMINISTER)
                 ? "an API token cannot change what agents enforce (enable, disable, or change an enabled policy): sign in to the web"
                 : "only an administrator changes what agents enforce (enables a policy, or changes an enabled one): create it"
                         + " disabled (a proposal) and ask one");

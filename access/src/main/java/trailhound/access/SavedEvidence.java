@@ -164,7 +164,8 @@ public final class SavedEvidence {
         SnapshotInfo s = scope.snapshot(endpoint, snapshotId).orElseThrow(() -> AccessException.unknown(endpoint
                 + " has no snapshot " + snapshotId + ": GET /api/v1/endpoints/" + endpoint + "/snapshots lists them"));
         String title = s.id() + ", " + s.eventCount() + " events, " + Event.formatTime(s.firstTs()) + " to " + Event.formatTime(s.lastTs());
-        long id = items().save(Kind.SNAPSHOT, endpoint, title, s.id(), note, cleanTags, List.of(), scope.caller().user(), clock.millis());
+        long id = items().save(Kind.SNAPSHOT, endpoint, title, s.id(), note, cleanTags, List.of(), s.eventCount(), scope.caller().user(),
+                clock.millis());
         try {
             Path copy = snapshotCopy(id);
             Files.createDirectories(copy.getParent());

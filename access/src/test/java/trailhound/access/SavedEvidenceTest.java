@@ -119,6 +119,8 @@ class SavedEvidenceTest {
         byte[] original = Files.readAllBytes(snapshot.file());
         Item item = as("ana").saveSnapshot(endpoint, snapshot.id(), "before reimage", List.of("disk"));
         assertEquals(snapshot.id(), item.reference());
+        assertTrue(snapshot.eventCount() > 0);
+        assertEquals(snapshot.eventCount(), item.eventCount(), "the snapshot's events, as its title says, though kept in its file");
         new EndpointAdmin(data).purge(endpoint);
         assertFalse(Files.exists(snapshot.file()), "the purge removed the snapshot itself");
         assertTrue(java.util.Arrays.equals(original, Files.readAllBytes(as("root2").snapshotCopy(item.id()))));

@@ -100,6 +100,11 @@ public final class PolicyRules {
         Pattern commandLine = blank(rule.commandLine()) ? null : commandLine(rule.commandLine());
         Pattern parent = blank(rule.parent()) ? null : glob("parent", rule.parent());
         boolean byName = !blank(rule.parent()) && rule.parent().indexOf('/') < 0 && rule.parent().indexOf('\\') < 0;
+        if (blank(rule.sha256()) && matchesAnything(path) && matchesAnything(commandLine) && matchesAnything(parent)) {
+            throw new IllegalArgumentException("the rule matches every process (" + describe(rule).replaceFirst("^#\\S+ ", "")
+                    + "): enabled, it would act on every new process on every endpoint; give at least one condition some literal"
+                    + " text, e.g. path /tmp/* or command line *-enc*");
+        }
         return new Compiled(rule, path, commandLine, parent, byName);
     }
 
@@ -124,6 +129,21 @@ public final class PolicyRules {
         if (!blank(rule.commandLine())) b.append(" command_line=").append(rule.commandLine());
         if (!blank(rule.parent())) b.append(" parent=").append(rule.parent());
         return b.toString();
+    }
+
+    /** Values no useful condition matches all of: empty, short, a path of each kind, a command line over two lines. */
+    private static final List<String> ANY_TEXT = List.of("", "a", "/usr/bin/env", "C:\\Windows\\System32\\cmd.exe",
+            "\"C:\\Program Files\\x.exe\" /c 'echo %TEMP%' && x\ny", "0123456789 !#$()*+,-.:;<=>?@[]^_`{|}~");
+
+    /**
+     * Whether a condition holds for any value (an absent one does): a glob of only {@code *} and {@code ?} (which
+     * matches any value of its length or more), or a regex such as {@code /.*}{@code /} that matches the empty string and each sample text. A heuristic: a regex
+     * can still match nearly everything ({@code /.+/}); this refuses the patterns that are plainly "everything".
+     */
+    private static boolean matchesAnything(Pattern p) {
+        if (p == null) return true;
+        boolean onlyWildcards = p.pattern().replace(".*", "").replace(".", "").isEmpty(); // a glob of * and ? (or such a regex)
+        return onlyWildcards || ANY_TEXT.stream().allMatch(p::matches);
     }
 
     private static Pattern commandLine(String text) {

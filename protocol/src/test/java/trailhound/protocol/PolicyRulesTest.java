@@ -83,4 +83,20 @@ class PolicyRulesTest {
         assertTrue(Protocol.encode(m).contains("\"command_line\":\"*-enc*\""), Protocol.encode(m));
         assertEquals("#7 path=/tmp/* command_line=*-enc* parent=bash", PolicyRules.describe(m.policies().getFirst().rules().getFirst()));
     }
+
+    @Test
+    void aRuleMatchingEveryProcess_isRefused_withTheReason() {
+        for (String[] r : new String[][] {{"*", null, null}, {null, "*", null}, {null, "*".repeat(1000), null}, {null, "/.*/", null},
+                {"?*", null, null}, {null, "/(?s)^.*$/", null}, {"*", "*", "*"}, {null, null, "*"}}) {
+            var rule = new Message.Rule(1, null, r[0], r[1], r[2]);
+            String why = PolicyRules.check(rule).orElseThrow(() -> new AssertionError("accepted " + String.join(",", java.util.Arrays.toString(r))));
+            assertTrue(why.startsWith("the rule matches every process"), why);
+            assertTrue(why.contains("literal text"), "says what to do: " + why);
+        }
+        // one condition with literal text, or a hash, narrows the rule: still accepted
+        assertTrue(PolicyRules.check(new Message.Rule(1, null, "*", "*-enc*", null)).isEmpty());
+        assertTrue(PolicyRules.check(new Message.Rule(1, HASH, "*", null, null)).isEmpty());
+        assertTrue(PolicyRules.check(new Message.Rule(1, null, "/tmp/*", null, null)).isEmpty());
+        assertTrue(PolicyRules.check(new Message.Rule(1, null, null, "/x*/", null)).isEmpty(), "matches the empty string, not any text");
+    }
 }

@@ -69,9 +69,15 @@ public final class EvidenceItems {
      */
     public long save(Kind kind, String endpoint, String title, String reference, String note, List<String> tags, List<String> eventsJson,
             String createdBy, long at) {
+        return save(kind, endpoint, title, reference, note, tags, eventsJson, eventsJson.size(), createdBy, at);
+    }
+
+    /** As above, with the item's event count given: a snapshot item keeps its events in its file, not here. */
+    public long save(Kind kind, String endpoint, String title, String reference, String note, List<String> tags, List<String> eventsJson,
+            long eventCount, String createdBy, long at) {
         if (kind == Kind.FILE) throw new IllegalArgumentException("file items are made with their file: EvidenceFiles.begin");
         return db.write("save evidence", c -> {
-            long id = insert(c, kind, endpoint, title, reference, note, eventsJson.size(), createdBy, at);
+            long id = insert(c, kind, endpoint, title, reference, note, eventCount, createdBy, at);
             int position = 0;
             for (String json : eventsJson) {
                 Sql.update(c, "INSERT INTO evidence_events(item_id, position, fields) VALUES (?, ?, ?)", id, position++, json);

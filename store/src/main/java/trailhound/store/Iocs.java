@@ -15,9 +15,21 @@ public final class Iocs {
      * A stored IOC. {@code origin}: {@code evidence}, {@code api}, {@code openioc} or {@code stix};
      * {@code createdAt} epoch ms; {@code tree} the JSON of the tree.
      */
-    public record Ioc(long id, String name, String author, long createdAt, String origin, boolean alert, String tree) {}
+    /**
+     * A stored IOC; {@code endpoints} are those whose saved evidence it was made from (its items hold
+     * their paths and command lines), empty for one typed, posted or imported.
+     */
+    public record Ioc(long id, String name, String author, long createdAt, String origin, boolean alert, String tree, List<String> endpoints) {
+        public Ioc {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        }
 
-    private static final String COLUMNS = "id, name, author, created_at, origin, alert, tree";
+        public Ioc(long id, String name, String author, long createdAt, String origin, boolean alert, String tree) {
+            this(id, name, author, createdAt, origin, alert, tree, List.of());
+        }
+    }
+
+    private static final String COLUMNS = "id, name, author, created_at, origin, alert, tree, endpoints";
 
     private final Database db;
 
@@ -27,9 +39,10 @@ public final class Iocs {
 
     /** Stores a new IOC ({@code ioc.id()} ignored) and answers its id. */
     public long insert(Ioc ioc) {
-        return db.write("save IOC '" + ioc.name() + "'", c -> Sql.list(c, "INSERT INTO iocs(name, author, created_at, origin, alert, tree)"
-                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1), ioc.name(), ioc.author(), ioc.createdAt(), ioc.origin(),
-                ioc.alert() ? 1 : 0, ioc.tree()).getFirst());
+        return db.write("save IOC '" + ioc.name() + "'", c -> Sql.list(c, "INSERT INTO iocs(name, author, created_at, origin, alert, tree,"
+                + " endpoints) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1), ioc.name(), ioc.author(), ioc.createdAt(),
+                ioc.origin(), ioc.alert() ? 1 : 0, ioc.tree(), ioc.endpoints().isEmpty() ? null : String.join("\n", ioc.endpoints()))
+                .getFirst());
     }
 
     public Optional<Ioc> find(long id) {
@@ -57,6 +70,7 @@ public final class Iocs {
     }
 
     private static Ioc row(ResultSet rs) throws SQLException {
-        return new Ioc(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getInt(6) == 1, rs.getString(7));
+        return new Ioc(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getInt(6) == 1, rs.getString(7),
+                rs.getString(8) == null ? List.of() : List.of(rs.getString(8).split("\n")));
     }
 }

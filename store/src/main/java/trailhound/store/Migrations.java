@@ -59,7 +59,8 @@ final class Migrations {
             new Migration(19, "IOCs (an AND/OR tree of indicator items, alert on or off) and the alerts their matches raise",
                     Migrations::iocsAndAlerts),
             new Migration(20, "protection policies: process rules, computer groups, block or alert, enabled or not", Migrations::policies),
-            new Migration(21, "evidence files: the exact bytes of a path that is not UTF-8", Migrations::evidencePathBytes));
+            new Migration(21, "evidence files: the exact bytes of a path that is not UTF-8", Migrations::evidencePathBytes),
+            new Migration(22, "IOCs: the endpoints whose evidence an IOC was made from", Migrations::iocEndpoints));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -397,6 +398,10 @@ final class Migrations {
      * form people read ({@code \xFF} for each such byte) and {@code path_bytes} the exact bytes, from which
      * the transfer asks for the file and the ZIP's note gives the original name. NULL for every UTF-8 path.
      */
+    private static void iocEndpoints(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE iocs ADD COLUMN endpoints TEXT"); // one name a line; NULL: made from no endpoint's events
+    }
+
     private static void evidencePathBytes(Connection c, Path root) throws SQLException {
         exec(c, "ALTER TABLE evidence_files ADD COLUMN path_bytes BLOB");
     }

@@ -63,6 +63,8 @@ final class Errors {
             http.header("Retry-After", String.valueOf(e.seconds()));
             respond(ctx, http, 429, "Too many attempts", e.getMessage(), null, null);
         });
+        routes.exception(trailhound.access.TooManyExportsException.class, (e, http) ->
+                respond(ctx, http, 429, "Too many exports", api(http) ? e.getMessage() : capitalised(e.getMessage()) + ".", null, null));
         routes.exception(IndexFormatException.class, (e, http) ->
                 respond(ctx, http, 409, "Needs re-index", "This endpoint's index was written by an older Trailhound (format "
                         + e.found() + "); its events come back once an administrator re-indexes it: " + (api(http)
@@ -72,7 +74,8 @@ final class Errors {
         routes.exception(UnsupportedOperationException.class, (e, http) ->
                 respond(ctx, http, 501, "Not available", e.getMessage(), null, null));
         routes.exception(HttpResponseException.class, (e, http) ->
-                respond(ctx, http, e.getStatus(), title(e.getStatus()), api(http) ? forPrograms(http, e) : forPeople(http, e), null, null));
+                respond(ctx, http, e.getStatus(), title(e.getStatus()), e.getStatus() == 413 ? tooLarge(http)
+                        : api(http) ? forPrograms(http, e) : forPeople(http, e), null, null));
         routes.exception(Exception.class, (e, http) -> {
             String reference = UUID.randomUUID().toString().substring(0, 8);
             LOG.error("request {} {} failed, reference {}", http.method(), http.path(), reference, e);
@@ -84,6 +87,15 @@ final class Errors {
                 respond(ctx, http, 404, "Not found", api(http) ? noRoute(http) : NO_PAGE, null, null);
             }
         });
+    }
+
+    /** Javalin's 413 says only "Content Too Large": say the limit and what to send instead. */
+    private static String tooLarge(Context http) {
+        String limit = "the request is larger than the server takes (" + WebServer.MAX_REQUEST_BYTES / 1_000_000 + " MB at most)";
+        String path = http.path();
+        if (path.contains("/import")) return limit + ": split the document into several and import each";
+        if (path.contains("export")) return limit + ": select fewer events (an export of the whole search needs no selection)";
+        return limit + ": send less at once, in several requests";
     }
 
     private static final String NO_PAGE = "There is no page at this address. Check the link, or start again from the endpoint list.";

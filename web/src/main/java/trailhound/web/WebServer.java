@@ -97,6 +97,8 @@ public final class WebServer implements AutoCloseable {
      */
     /** Request line and headers: room for the longest query in a GET URL (Jetty's default is 8 KB). */
     static final int REQUEST_HEADER_BYTES = 640 * 1024;
+    /** The largest request body read whole (JSON, forms): an IOC document of 4 MB with room for the form around it. */
+    static final long MAX_REQUEST_BYTES = 5_000_000;
 
     public static WebServer start(DataDir data, WebOptions options) {
         Access access = Access.over(data, options.clock());
@@ -145,6 +147,7 @@ public final class WebServer implements AutoCloseable {
             }
             // A query may be 100,000 characters (QueryText.MAX_LENGTH), up to ~600 KB percent-encoded in a GET
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(REQUEST_HEADER_BYTES));
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jsonMapper(new JavalinJackson(json, false));
             config.staticFiles.enableWebjars();
             config.staticFiles.add("/static", Location.CLASSPATH);

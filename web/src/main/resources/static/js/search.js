@@ -4,6 +4,22 @@
   const snapshot = document.getElementById('snapshot');
   if (snapshot) snapshot.addEventListener('change', () => snapshot.form.submit());
 
+  // "Save as evidence" / "Export chosen rows" with no row ticked: say so here rather than on an error page
+  const selection = document.getElementById('grid-selection');
+  if (selection) selection.addEventListener('submit', ev => {
+    if (document.querySelector('input.pick-row:checked')) return;
+    ev.preventDefault();
+    let note = document.getElementById('grid-selection-error');
+    if (!note) {
+      note = document.createElement('p');
+      note.id = 'grid-selection-error';
+      note.className = 'error-message';
+      note.setAttribute('role', 'alert');
+      selection.append(note);
+    }
+    note.textContent = 'Tick at least one row first (the boxes at the left of the rows).';
+  });
+
   const panel = document.getElementById('query-panel');
   if (!panel) return;
   const builderPane = document.getElementById('builder-pane');

@@ -186,7 +186,7 @@ public final class EvidencePages {
     }
 
     private static String unknown(String id) {
-        return "no evidence file " + id + " among those you may see; GET /api/v1/evidence lists them";
+        return "no evidence " + id + " among the items you may see; GET /api/v1/evidence lists them";
     }
 
     private void download(Context http) throws IOException {

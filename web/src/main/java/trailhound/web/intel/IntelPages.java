@@ -89,7 +89,9 @@ public final class IntelPages {
 
     /** Step one: pick evidence items; step two (items picked): a type and value per event, AND/OR, a name. */
     private void newForm(Context http) {
-        renderNew(http, http.queryParams("evidence"), null, HttpStatus.OK);
+        boolean nothingPicked = http.queryParam("picking") != null && http.queryParams("evidence").isEmpty(); // "Use these items" with none ticked
+        renderNew(http, http.queryParams("evidence"), nothingPicked ? "Tick at least one saved evidence item, then Use these items." : null,
+                HttpStatus.OK);
     }
 
     private void renderNew(Context http, List<String> picked, String error, HttpStatus status) {
@@ -132,8 +134,10 @@ public final class IntelPages {
             }
             if (items.isEmpty()) throw new IllegalArgumentException("pick at least one indicator");
             IocTree.Operator op = "AND".equals(http.formParam("operator")) ? IocTree.Operator.AND : IocTree.Operator.OR;
-            Ioc ioc = ctx.scope(http).intel().create(http.formParam("name"), items.size() == 1 ? items.getFirst() : new IocTree.Group(op, items),
-                    "evidence", http.formParam("alert") != null);
+            List<Long> evidence = new ArrayList<>();
+            for (String id : picked) evidence.add(parseId(id, "evidence item"));
+            Ioc ioc = ctx.scope(http).intel().createFromEvidence(http.formParam("name"), items.size() == 1 ? items.getFirst()
+                    : new IocTree.Group(op, items), http.formParam("alert") != null, evidence);
             http.redirect(PATH + "/" + ioc.id(), HttpStatus.SEE_OTHER);
         } catch (IllegalArgumentException | AccessException e) {
             if (e instanceof AccessException a && a.isUnknown()) throw a;
@@ -168,11 +172,15 @@ public final class IntelPages {
         }
     }
 
-    record Imported(Ioc ioc, List<String> notImported) {}
+    /** The IOC made, the others when the document was split ({@link #pieces}), and what was left out. */
+    record Imported(Ioc ioc, List<Ioc> all, List<String> notImported) {}
 
     /** Reads an OpenIOC (XML) or STIX (JSON) document and stores what it holds; @throws IllegalArgumentException when nothing could be. */
     private Imported importDocument(Context http, byte[] doc, String name) {
         if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException("the document is larger than " + (MAX_DOCUMENT >> 20) + " MB");
+        if (new String(doc, StandardCharsets.UTF_8).isBlank()) {
+            throw new IllegalArgumentException("the document is empty: give an OpenIOC (XML) or STIX 2.1 (JSON) document");
+        }
         String head = new String(doc, 0, Math.min(doc.length, 64), StandardCharsets.UTF_8).stripLeading().replace("\uFEFF", "");
         boolean xml = head.startsWith("<");
         IocImport in = xml ? OpenIoc.read(doc) : Stix.read(doc);
@@ -180,12 +188,46 @@ public final class IntelPages {
             throw new IllegalArgumentException("nothing in the document could be imported: " + String.join("; ", in.notImported()));
         }
         String chosen = name == null || name.isBlank() ? in.name() : name;
-        Ioc ioc = ctx.scope(http).intel().create(chosen, in.tree(), xml ? "openioc" : "stix", false);
+        List<IocTree> pieces = pieces(in.tree());
+        List<Ioc> all = new ArrayList<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            String n = pieces.size() == 1 ? chosen : chosen + " (" + (i + 1) + " of " + pieces.size() + ")";
+            all.add(ctx.scope(http).intel().create(n, pieces.get(i), xml ? "openioc" : "stix", false));
+        }
+        Ioc ioc = all.getFirst();
         if (!in.notImported().isEmpty()) {
             ctx.scope(http).audit("ioc.import", null, trailhound.access.AuditLog.OK, "IOC " + ioc.id() + ": " + in.notImported().size()
                     + " parts not imported");
         }
-        return new Imported(ioc, in.notImported());
+        return new Imported(ioc, all, in.notImported());
+    }
+
+    /**
+     * The tree as IOCs whose queries the query language takes: an OR too long for one (a feed of 2,500
+     * hashes) in several ORs of consecutive parts, each as long as fits (also at most
+     * {@link IocJson#MAX_ITEMS} items, within Lucene's 1,024 clauses), as an OR loses nothing when split; anything else as it is (an AND cannot be split: {@link Intel#create} refuses it if too long).
+     */
+    static List<IocTree> pieces(IocTree tree) {
+        int max = trailhound.query.QueryLanguage.MAX_LENGTH;
+        if (tree.toQuery().length() <= max && tree.items().size() <= IocJson.MAX_ITEMS || !(tree instanceof IocTree.Group g) || g.operator() != IocTree.Operator.OR) return List.of(tree);
+        List<IocTree> out = new ArrayList<>();
+        List<IocTree> piece = new ArrayList<>();
+        int length = 2; // the parentheses
+        int items = 0;
+        for (IocTree part : g.parts()) {
+            int more = part.toQuery().length() + 4; // " OR "
+            if (!piece.isEmpty() && (length + more > max || items + part.items().size() > IocJson.MAX_ITEMS)) {
+                out.add(piece.size() == 1 ? piece.getFirst() : new IocTree.Group(IocTree.Operator.OR, List.copyOf(piece)));
+                piece.clear();
+                length = 2;
+                items = 0;
+            }
+            piece.add(part);
+            length += more;
+            items += part.items().size();
+        }
+        out.add(piece.size() == 1 ? piece.getFirst() : new IocTree.Group(IocTree.Operator.OR, List.copyOf(piece)));
+        return out;
     }
 
     private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status) {
@@ -276,6 +318,9 @@ public final class IntelPages {
         try {
             Imported imported = importDocument(http, http.bodyAsBytes(), http.queryParam("name"));
             Map<String, Object> out = json(imported.ioc());
+            if (imported.all().size() > 1) { // split: this is the first, "iocs" lists them all
+                out.put("iocs", imported.all().stream().map(i -> Map.of("id", i.id(), "name", i.name())).toList());
+            }
             out.put("not_imported", imported.notImported());
             http.status(HttpStatus.CREATED).json(out);
         } catch (IllegalArgumentException e) {
@@ -328,6 +373,7 @@ public final class IntelPages {
         m.put("created_at", java.time.Instant.ofEpochMilli(ioc.createdAt()).toString());
         m.put("origin", ioc.origin());
         m.put("alert", ioc.alert());
+        m.put("endpoints", ioc.endpoints()); // made from evidence of these: seen only by users who see them all
         IocTree tree = IocJson.read(ioc.tree());
         m.put("tree", IocJson.node(tree));
         m.put("query", tree.toQuery());

@@ -154,7 +154,7 @@ public final class OpenIoc {
         try {
             doc = builder().parse(new ByteArrayInputStream(xml));
         } catch (SAXException | IOException e) {
-            throw new IllegalArgumentException("not an OpenIOC document: " + e.getMessage());
+            throw new IllegalArgumentException(inOurWords(e));
         }
         Element root = doc.getDocumentElement();
         if (!"OpenIOC".equals(root.getLocalName()) && !"ioc".equals(root.getLocalName())) {
@@ -168,7 +168,7 @@ public final class OpenIoc {
         List<String> skipped = new ArrayList<>();
         List<IocTree> parts = new ArrayList<>();
         for (Element indicator : children(criteria, "Indicator")) {
-            IocTree t = group(indicator, skipped);
+            IocTree t = group(indicator, skipped, 1);
             if (t != null) parts.add(t);
         }
         IocTree tree = parts.isEmpty() ? null : parts.size() == 1 ? parts.getFirst() : new IocTree.Group(IocTree.Operator.OR, parts);
@@ -176,7 +176,11 @@ public final class OpenIoc {
     }
 
     /** The group, or null when nothing of it could be imported (or an AND lost a part). */
-    private static IocTree group(Element indicator, List<String> skipped) {
+    private static IocTree group(Element indicator, List<String> skipped, int depth) {
+        if (depth > IocImport.MAX_NESTING) {
+            throw new IllegalArgumentException("the OpenIOC document nests Indicator elements more than " + IocImport.MAX_NESTING
+                    + " deep, the most Trailhound imports: flatten it, or split it into several documents");
+        }
         String op = indicator.getAttribute("operator");
         IocTree.Operator operator = "AND".equalsIgnoreCase(op) ? IocTree.Operator.AND : "OR".equalsIgnoreCase(op) ? IocTree.Operator.OR : null;
         if (operator == null) {
@@ -189,7 +193,7 @@ public final class OpenIoc {
             if (!(n instanceof Element e)) continue;
             IocTree part = switch (e.getLocalName()) {
                 case "IndicatorItem" -> item(e, skipped);
-                case "Indicator" -> group(e, skipped);
+                case "Indicator" -> group(e, skipped, depth + 1);
                 default -> null;
             };
             if (part == null && ("IndicatorItem".equals(e.getLocalName()) || "Indicator".equals(e.getLocalName()))) lost = true;
@@ -241,10 +245,47 @@ public final class OpenIoc {
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
-            return f.newDocumentBuilder();
+            // elements nest a few levels per Indicator; past this the document cannot be one we import
+            f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", MAX_ELEMENT_DEPTH);
+            DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(REFUSE); // the default handler prints "[Fatal Error] ..." on the server's console
+            return b;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static final int MAX_ELEMENT_DEPTH = 4 * IocImport.MAX_NESTING + 16;
+
+    /** Reports nothing and stops at the first error: the caller words it ({@link #inOurWords}). */
+    private static final org.xml.sax.ErrorHandler REFUSE = new org.xml.sax.ErrorHandler() {
+        @Override
+        public void warning(org.xml.sax.SAXParseException e) {}
+
+        @Override
+        public void error(org.xml.sax.SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(org.xml.sax.SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
+
+    /** What the XML parser found wrong, said without its internals (feature URIs, JAXP message codes). */
+    private static String inOurWords(Exception e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        String where = e instanceof org.xml.sax.SAXParseException p && p.getLineNumber() > 0
+                ? " (line " + p.getLineNumber() + ", column " + p.getColumnNumber() + ")" : "";
+        if (m.contains("DOCTYPE")) return "a DOCTYPE is not allowed in an OpenIOC document: remove it";
+        if (m.contains("maxElementDepth") || m.contains("JAXP00010006")) {
+            return "the OpenIOC document nests elements more than " + MAX_ELEMENT_DEPTH + " deep" + where
+                    + ", more than an IOC Trailhound imports can hold: flatten it, or split it into several documents";
+        }
+        if (m.contains("JAXP")) return "the OpenIOC document is larger or more complex than the XML parser's safety limits" + where
+                + ": split it into several documents";
+        return "not an OpenIOC document: the XML is not well-formed" + where + ": " + m.replaceFirst("^JAXP\\d+:\\s*", "");
     }
 
     private static Element first(Element parent, String localName) {

@@ -70,7 +70,13 @@ public final class Stix {
         } catch (IOException e) {
             throw new IllegalArgumentException("not a STIX document: not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        if (root == null || !root.isObject()) throw new IllegalArgumentException("not a STIX document: expected a JSON object");
+        if (root == null || root.isMissingNode()) {
+            throw new IllegalArgumentException("the document is empty: give an OpenIOC (XML) or STIX 2.1 (JSON) document");
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("not a STIX document: a STIX 2.1 document is a JSON object ({\"type\": \"bundle\", ...}),"
+                    + " this is a JSON " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
         List<JsonNode> indicators = new ArrayList<>();
         String type = root.path("type").asText("");
         if (type.equals("bundle")) {

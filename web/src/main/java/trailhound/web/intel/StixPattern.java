@@ -27,14 +27,15 @@ import trailhound.query.IocTree;
  *   <tr><td>registry_key, registry_value, registry_data</td><td>{@code windows-registry-key:key},
  *       {@code windows-registry-key:values[*].name}, {@code windows-registry-key:values[*].data}</td></tr>
  * </table>
- * {@code is} is {@code =}; {@code contains} is {@code LIKE '%v%'} (LIKE has no escape, so a {@code %}
- * or {@code _} in the value also matches other characters in STIX tools).
+ * {@code is} is {@code =}; {@code contains} is {@code LIKE '%v%'}, or, when the value holds {@code %}
+ * or {@code _} (LIKE's wildcards, which LIKE cannot escape), {@code MATCHES} with the value as an
+ * escaped regex ({@code MATCHES 'x_y\\.exe'}), which STIX tools read as "contains" too.
  *
  * <h2>Read</h2>
  * Those forms, AND / OR at both levels (inside brackets and between them), parentheses, also
  * {@code process:name} and {@code network-traffic:dst_ref.value} / {@code src_ref.value}. Anything else
  * (other paths or operators, {@code NOT}, qualifiers such as {@code WITHIN}, {@code FOLLOWEDBY}, a
- * {@code LIKE} with other wildcards) is reported as not imported; an AND that loses a part is left out
+ * {@code LIKE} with other wildcards, a {@code MATCHES} regex that is not escaped literal text) is reported as not imported; an AND that loses a part is left out
  * whole, as it would otherwise match more.
  */
 public final class StixPattern {
@@ -73,7 +74,39 @@ public final class StixPattern {
             case REGISTRY_VALUE -> "windows-registry-key:values[*].name";
             case REGISTRY_DATA -> "windows-registry-key:values[*].data";
         };
-        return path + (is ? " = " + literal(item.value()) : " LIKE " + literal("%" + item.value() + "%"));
+        if (is) return path + " = " + literal(item.value());
+        // LIKE has no escape: a % or _ in the value would be a wildcard to other tools, so such a value goes as a regex
+        boolean wildcards = item.value().contains("%") || item.value().contains("_");
+        return path + (wildcards ? " MATCHES " + literal(regexOf(item.value())) : " LIKE " + literal("%" + item.value() + "%"));
+    }
+
+    private static final String REGEX_SPECIALS = "\\^$.|?*+()[]{}";
+
+    /** A regex (PCRE, unanchored: as STIX MATCHES reads it) matching {@code text} literally. */
+    static String regexOf(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (REGEX_SPECIALS.indexOf(c) >= 0) out.append('\\');
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** The literal text of a regex of only literal characters and escaped punctuation (what {@link #regexOf} writes), else null. */
+    static String literalOf(String regex) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                if (++i >= regex.length() || Character.isLetterOrDigit(regex.charAt(i))) return null; // \d, \w, a dangling \
+                out.append(regex.charAt(i));
+            } else if (REGEX_SPECIALS.indexOf(c) >= 0) {
+                return null;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String literal(String s) {
@@ -109,6 +142,8 @@ public final class StixPattern {
         final String s;
         final List<String> notImported;
         int pos;
+        /** Parentheses open around {@link #pos}: bounded, as each level is a frame of this recursive parser. */
+        int depth;
 
         Parser(String s, List<String> notImported) {
             this.s = s;
@@ -145,9 +180,11 @@ public final class StixPattern {
                 skipSpace();
                 if (!eat(']')) throw error("expected ]");
             } else if (eat('(')) {
+                deeper();
                 r = observationOr();
                 skipSpace();
                 if (!eat(')')) throw error("expected )");
+                depth--;
             } else {
                 throw error("expected [ or (");
             }
@@ -211,9 +248,11 @@ public final class StixPattern {
             skipSpace();
             int start = pos;
             if (eat('(')) {
+                deeper();
                 Result r = comparisonOr();
                 skipSpace();
                 if (!eat(')')) throw error("expected )");
+                depth--;
                 return r;
             }
             String path = objectPath();
@@ -341,6 +380,13 @@ public final class StixPattern {
             while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) pos++;
         }
 
+        void deeper() {
+            if (++depth > IocImport.MAX_NESTING) {
+                throw new IllegalArgumentException("the STIX pattern nests parentheses more than " + IocImport.MAX_NESTING
+                        + " deep (column " + pos + "), the most Trailhound imports: flatten it, or split it into several indicators");
+            }
+        }
+
         IllegalArgumentException error(String what) {
             return new IllegalArgumentException("STIX pattern, column " + (pos + 1) + ": " + what + " in " + s);
         }
@@ -385,7 +431,12 @@ public final class StixPattern {
                 }
                 return parser.item(type, IocTree.Condition.CONTAINS, inner, text);
             }
-            return skip("the operator " + op + " is not supported (=, LIKE '%text%')");
+            if (op.equals("MATCHES")) {
+                String inner = literalOf(value);
+                if (inner == null || inner.isEmpty()) return skip("only MATCHES of literal text (contains, as Trailhound writes it) is supported");
+                return parser.item(type, IocTree.Condition.CONTAINS, inner, text);
+            }
+            return skip("the operator " + op + " is not supported (=, LIKE '%text%', MATCHES with literal text)");
         }
 
         private Result skip(String why) {

@@ -137,6 +137,8 @@ class SavedEvidenceApiTest {
             assertEquals(200, rita.get("/api/v1/evidence/" + id).statusCode(), "read-only users see the items of their endpoints");
             assertEquals(403, rita.getBytes("/api/v1/evidence/" + id + "/download").statusCode(), "but take nothing away");
             assertEquals(404, out.get("/api/v1/evidence/" + id).statusCode());
+            assertEquals("no evidence " + id + " among the items you may see; GET /api/v1/evidence lists them",
+                    json(out.get("/api/v1/evidence/" + id).body()).path("error").asText(), "not called a file: it is an event item");
             assertEquals(0, json(out.get("/api/v1/evidence").body()).path("items").size());
 
             WebTestSupport bo = web.anotherBrowser().signIn("bo", PW);

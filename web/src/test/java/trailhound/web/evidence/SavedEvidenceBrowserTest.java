@@ -77,6 +77,17 @@ class SavedEvidenceBrowserTest {
     }
 
     @Test
+    void saveAsEvidence_withNoRowTicked_saysSoAndStaysOnTheGrid() {
+        String grid = base() + "/endpoints/" + WebTestSupport.ENDPOINT + "/events?q=type:registry";
+        browser.get(grid);
+        browser.findElement(By.id("save-evidence")).click();
+        WebElement note = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("grid-selection-error")));
+        assertEquals("Tick at least one row first (the boxes at the left of the rows).", note.getText());
+        assertEquals(grid, browser.getCurrentUrl(), "still on the grid");
+        assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or CSP errors");
+    }
+
+    @Test
     void aProcessAndASnapshot_areSavedFromTheirPages_andOpenInTheirContext() {
         browser.get(base() + "/endpoints/" + WebTestSupport.ENDPOINT + "/process/" + WebTestSupport.CHROME);
         browser.findElement(By.id("process-save")).click();

@@ -123,6 +123,23 @@ class PolicyPagesTest {
         assertFalse(form.contains("value=\"All endpoints\""), "only her own groups are offered");
     }
 
+    @Test
+    void analystsToken_enabling_isToldAboutTheRole_anAdministratorsToken_aboutTokens() throws Exception {
+        String body = "{\"name\":\"Via token\",\"action\":\"alert\",\"enabled\":true,\"groups\":[\"Workstations\"],"
+                + "\"rules\":[{\"path\":\"/tmp/y\"}]}";
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (String user : List.of("ana", "admin")) {
+            String token = web.server().access().tokens().create(Caller.commandLine(), user, "policy test", 1).secret();
+            HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.server().url()
+                    + "/api/v1/policies")).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode(), r.body());
+            String error = JSON.readTree(r.body()).path("error").asText();
+            assertTrue(user.equals("ana") ? error.startsWith("only an administrator changes what agents enforce")
+                    : error.startsWith("an API token cannot change what agents enforce"), user + ": " + error);
+        }
+    }
+
     private static String unescape(String html) {
         return html.replace("&#92;", "\\").replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'");
     }
