@@ -39,7 +39,11 @@ public final class Alerts implements IndexedEvents {
     private final AuditLog audit;
     private final Clock clock;
     private volatile List<Rule> rules = List.of();
-    /** Policy ids by name (names are unique) while any policy is enabled; empty: no agent enforces one. */
+    /*
+     * Every policy's id by name (names are unique), the disabled ones too: an event recorded while a
+     * policy was enabled may be indexed after it was disabled, and still names it. Empty: no policy, so
+     * no agent has one to enforce.
+     */
     private volatile Map<String, Long> policies = Map.of();
 
     Alerts(DataDir data, AuditLog audit, Clock clock) {
@@ -63,13 +67,11 @@ public final class Alerts implements IndexedEvents {
         reloadPolicies();
     }
 
-    /** Reads the enabled protection policies again (after one changed): their events raise alerts. */
+    /** Reads the protection policies again (after one changed): their events raise alerts under their ids. */
     void reloadPolicies() {
-        Map<String, Long> enabled = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (var p : data.store().policies().list()) {
-            if (p.enabled()) enabled.put(p.name(), p.id());
-        }
-        policies = enabled;
+        Map<String, Long> byName = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (var p : data.store().policies().list()) byName.put(p.name(), p.id());
+        policies = byName;
     }
 
     @Override
