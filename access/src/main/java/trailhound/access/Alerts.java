@@ -17,9 +17,10 @@ import trailhound.store.Iocs.Ioc;
  * Alerts: what an IOC set to alert (or a policy) found among the events of an endpoint as they were
  * indexed, imports and live streams alike. Told of every batch the indexers take
  * ({@link IndexedEvents}); each IOC set to alert is tested on each event in memory
- * ({@link IocTree#compile}, the same test as the IOC's hunt), and one alert per IOC and batch names
- * the events it matched, each event at most once per rule and endpoint. With no IOC set to alert the
- * indexers hand nothing over ({@link #wanted()} is a field read).
+ * ({@link IocTree#compile}, the same test as the IOC's hunt). The events a rule matches on an endpoint
+ * go into its open alert there (new or acknowledged: its count and last seen grow) or, when it has
+ * none, a new one, each event at most once per rule and endpoint; a closed alert is followed by a new
+ * one. With no IOC set to alert the indexers hand nothing over ({@link #wanted()} is a field read).
  *
  * <p>States: {@code new}, {@code acknowledged}, {@code closed}; every raise (as the system) and every
  * change of state (as the user) is audited ({@code alert.raise}, {@code alert.state}). A user sees
@@ -28,6 +29,8 @@ import trailhound.store.Iocs.Ioc;
 public final class Alerts implements IndexedEvents {
     /** The states an alert moves through. */
     public static final List<String> STATES = List.of("new", "acknowledged", "closed");
+    /** The kinds of rule that raise alerts. */
+    public static final List<String> RULE_KINDS = List.of("ioc", "policy");
     static final Caller SYSTEM = new Caller(Accounts.SYSTEM, Role.ADMINISTRATOR, "alerts", null);
 
     private record Rule(long id, String name, java.util.function.Predicate<java.util.function.Function<trailhound.schema.Field, String>> test) {}
@@ -36,7 +39,11 @@ public final class Alerts implements IndexedEvents {
     private final AuditLog audit;
     private final Clock clock;
     private volatile List<Rule> rules = List.of();
-    /** Policy ids by name (names are unique) while any policy is enabled; empty: no agent enforces one. */
+    /*
+     * Every policy's id by name (names are unique), the disabled ones too: an event recorded while a
+     * policy was enabled may be indexed after it was disabled, and still names it. Empty: no policy, so
+     * no agent has one to enforce.
+     */
     private volatile Map<String, Long> policies = Map.of();
 
     Alerts(DataDir data, AuditLog audit, Clock clock) {
@@ -60,13 +67,11 @@ public final class Alerts implements IndexedEvents {
         reloadPolicies();
     }
 
-    /** Reads the enabled protection policies again (after one changed): their events raise alerts. */
+    /** Reads the protection policies again (after one changed): their events raise alerts under their ids. */
     void reloadPolicies() {
-        Map<String, Long> enabled = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (var p : data.store().policies().list()) {
-            if (p.enabled()) enabled.put(p.name(), p.id());
-        }
-        policies = enabled;
+        Map<String, Long> byName = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (var p : data.store().policies().list()) byName.put(p.name(), p.id());
+        policies = byName;
     }
 
     @Override
@@ -118,22 +123,38 @@ public final class Alerts implements IndexedEvents {
     }
 
     /**
-     * Raises an alert of rule {@code ruleKind} ({@code ioc} or {@code policy}) {@code ruleId}, named
-     * {@code ruleName}, on {@code endpoint}, naming those of {@code eventUids} the rule has not named
-     * there before; audited. For policies' enforcement events too.
+     * Names those of {@code eventUids} the rule {@code ruleKind} ({@code ioc} or {@code policy})
+     * {@code ruleId}, named {@code ruleName}, has not named on {@code endpoint} before, in its open
+     * alert there or a new one; audited. For policies' enforcement events too.
      *
-     * @return the alert, or empty when every event was named before
+     * @return the alert as it is now, or empty when every event was named before
      */
     public Optional<Alert> raise(String endpoint, String ruleKind, long ruleId, String ruleName, List<String> eventUids) {
-        Optional<Alert> alert = data.store().alerts().raise(endpoint, ruleKind, ruleId, ruleName, eventUids, clock.millis());
-        alert.ifPresent(a -> audit.record(SYSTEM, "alert.raise", endpoint, AuditLog.OK, "alert " + a.id() + ": " + ruleKind + " " + ruleId
-                + " (" + ruleName + "), " + a.events() + (a.events() == 1 ? " event" : " events")));
-        return alert;
+        var raised = data.store().alerts().raise(endpoint, ruleKind, ruleId, ruleName, eventUids, clock.millis());
+        raised.ifPresent(r -> audit.record(SYSTEM, "alert.raise", endpoint, AuditLog.OK, "alert " + r.alert().id() + ": " + ruleKind + " "
+                + ruleId + " (" + ruleName + "), " + (r.created() ? "" : "+") + r.added() + (r.added() == 1 ? " event" : " events")
+                + (r.created() ? "" : ", " + r.alert().events() + " in all")));
+        return raised.map(trailhound.store.Alerts.Raised::alert);
     }
 
-    /** The alerts of endpoints the caller may see, newest first. */
+    /** The alerts of endpoints the caller may see, the one that last named an event first. */
     public List<Alert> list(Scope scope) {
         return data.store().alerts().list().stream().filter(a -> visible(scope, a)).toList();
+    }
+
+    /**
+     * As {@link #list(Scope)}, only those in {@code state} (null: any) of rule {@code ruleKind}
+     * {@code ruleId} (kind null: any rule; id null: any of that kind).
+     *
+     * @throws AccessException for an unknown state or rule kind
+     */
+    public List<Alert> list(Scope scope, String state, String ruleKind, Long ruleId) {
+        if (state != null && !STATES.contains(state)) throw new AccessException("'" + state + "' is no alert state; expected one of " + STATES);
+        if (ruleKind != null && !RULE_KINDS.contains(ruleKind)) {
+            throw new AccessException("'" + ruleKind + "' is no kind of rule; expected one of " + RULE_KINDS);
+        }
+        return list(scope).stream().filter(a -> (state == null || a.state().equals(state))
+                && (ruleKind == null || a.ruleKind().equals(ruleKind) && (ruleId == null || a.ruleId() == ruleId))).toList();
     }
 
     /** The alert, when it exists and its endpoint is the caller's. */
@@ -164,6 +185,32 @@ public final class Alerts implements IndexedEvents {
                 + alert.state() + " -> " + s);
         return data.store().alerts().find(id).orElseThrow();
     }
+
+    /**
+     * Moves each of the alerts {@code ids} to {@code state}, each audited as {@link #setState} does; all
+     * or none: every id is checked first.
+     *
+     * @return the alerts as they are now, in the order of {@code ids}
+     * @throws AccessDeniedException for a read-only user
+     * @throws AccessException for an unknown state, no ids, or more than {@link #MAX_AT_ONCE}
+     * @throws AccessException (unknown, 404) naming the first alert the caller may not see
+     */
+    public List<Alert> setStates(Scope scope, List<Long> ids, String state) {
+        scope.require(Action.INVESTIGATE);
+        if (ids.isEmpty()) throw new AccessException("no alerts given: select one or more");
+        if (ids.size() > MAX_AT_ONCE) throw new AccessException(ids.size() + " alerts at once; at most " + MAX_AT_ONCE + ": change them in parts");
+        List<Long> distinct = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        for (long id : distinct) {
+            find(scope, id).orElseThrow(() -> AccessException.unknown("unknown alert " + id + ": the Alerts page lists them (GET /api/v1/alerts);"
+                    + " nothing was changed"));
+        }
+        List<Alert> out = new ArrayList<>();
+        for (long id : distinct) out.add(setState(scope, id, state));
+        return out;
+    }
+
+    /** The most alerts {@link #setStates} changes at once. */
+    public static final int MAX_AT_ONCE = 1_000;
 
     private static boolean visible(Scope scope, Alert a) {
         return scope.caller().role() == Role.ADMINISTRATOR || scope.sees(a.endpoint());

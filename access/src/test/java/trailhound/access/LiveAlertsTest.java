@@ -46,11 +46,33 @@ class LiveAlertsTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (named(access, scope) < 15 && System.nanoTime() < deadline) Thread.sleep(20);
             assertEquals(15, named(access, scope), "every tenth of 150 events, each once");
+            assertEquals(1, access.alerts().list(scope).size(), "one open alert gathers the batches' events: " + access.alerts().list(scope));
             for (Alert a : access.alerts().list(scope)) {
                 assertEquals("web-01", a.endpoint());
                 assertEquals(ioc.id(), a.ruleId());
                 assertTrue(access.alerts().events(scope, a.id()).stream().allMatch(u -> Long.parseLong(u.substring(5)) % 10 == 0));
             }
+
+            // closed, the next match raises a new alert; several change state at once, all or none
+            long first = access.alerts().list(scope).getFirst().id();
+            access.alerts().setStates(scope, List.of(first), "closed");
+            live.append("web-01", "a0000000000000001", 160, batch(151, 10));
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (access.alerts().list(scope).size() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+            List<Alert> both = access.alerts().list(scope);
+            assertEquals(2, both.size());
+            Alert fresh = both.getFirst();
+            assertEquals("new", fresh.state(), "newest activity first: the new alert");
+            assertEquals(1, fresh.events(), "event 160 alone");
+            assertEquals(List.of(fresh.id()), access.alerts().list(scope, "new", "ioc", ioc.id()).stream().map(Alert::id).toList());
+            assertEquals(List.of(first), access.alerts().list(scope, "closed", null, null).stream().map(Alert::id).toList());
+            assertTrue(access.alerts().list(scope, null, "policy", null).isEmpty());
+            AccessException unknown = org.junit.jupiter.api.Assertions.assertThrows(AccessException.class,
+                    () -> access.alerts().setStates(scope, List.of(fresh.id(), 99_999L), "acknowledged"));
+            assertTrue(unknown.getMessage().contains("99999"), unknown.getMessage());
+            assertEquals("new", access.alerts().find(scope, fresh.id()).orElseThrow().state(), "all or none");
+            List<Alert> changed = access.alerts().setStates(scope, List.of(fresh.id(), first), "acknowledged");
+            assertTrue(changed.stream().allMatch(a -> a.state().equals("acknowledged")), changed.toString());
 
             scope.intel().setAlert(ioc.id(), false);
             assertTrue(!access.alerts().wanted(), "no IOC alerts: the indexers hand nothing over");

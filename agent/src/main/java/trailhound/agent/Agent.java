@@ -187,6 +187,7 @@ final class Agent {
             // deadlines are on the server's clock: how far ours is from it, give or take the welcome's trip
             serverOffset = welcome.serverTime() == null ? 0 : welcome.serverTime() - System.currentTimeMillis();
             onDemand = welcome.protocol() >= Protocol.ON_DEMAND; // an older server wants events whenever connected
+            takesPriority = welcome.protocol() >= Protocol.POLICIES;
             if (known.isEmpty()) {
                 if (welcome.serverPin() != null && seenPin.get() != null && !welcome.serverPin().equals(seenPin.get())) {
                     throw new Refused("the server says its key is " + welcome.serverPin() + " but presented " + seenPin.get()
@@ -230,6 +231,8 @@ final class Agent {
         }
 
         private boolean onDemand;
+        /** The server takes {@link Message.Priority} (version 4). */
+        private boolean takesPriority;
         /** The server's clock minus the agent's, in ms, as the welcome showed it (0 before protocol 4). */
         private volatile long serverOffset;
         private long acknowledged;
@@ -261,6 +264,7 @@ final class Agent {
                     connection.send(heartbeat());
                     nextHeartbeat = now + HEARTBEAT.toMillis();
                 }
+                if (takesPriority && protection != null) sendPriority();
                 Message.Batch batch = streaming && waiting < WINDOW ? nextBatch(batchId + 1, waiting) : null;
                 if (batch != null) {
                     connection.send(batch);
@@ -305,6 +309,19 @@ final class Agent {
                 }
             }
             goAway(waiting);
+        }
+
+        /** Sends the policy events recorded since the last call; kept for the next connection when the send fails. */
+        private void sendPriority() throws IOException {
+            List<java.util.Map<String, String>> events = protection.takePriority(settings.batch());
+            if (events.isEmpty()) return;
+            try {
+                connection.send(new Message.Priority(events));
+            } catch (IOException | RuntimeException e) {
+                protection.putBack(events);
+                throw e;
+            }
+            log("sent " + events.size() + " policy event(s) at once");
         }
 
         /** Stopping: waits for the acks of the {@code waiting} batches in flight (sends no more), then closes with 1001. */

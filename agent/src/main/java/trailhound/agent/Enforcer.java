@@ -172,6 +172,7 @@ final class Enforcer implements AutoCloseable {
                     + " " + exe + ": " + outcome);
         }
         store.append(events, -1);
+        protection.recorded(events); // sent at once, streaming or not, so the alert does not wait for an analyst
     }
 
     /** Stops the process if it is still the one matched: {@code stopped}, or {@code failed: <reason>}. */

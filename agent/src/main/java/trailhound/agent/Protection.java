@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import trailhound.protocol.Message;
 import trailhound.protocol.PolicyRules;
 import trailhound.protocol.Protocol;
@@ -42,6 +43,14 @@ final class Protection {
     /** {@link Protocol#digest} of the set held, told the server when authenticating. */
     private volatile String digest;
     private volatile Runnable onChange = () -> {};
+    /*
+     * Policy events recorded and not yet sent as priority: kept until a connection takes them (the
+     * store keeps them too, for the ordinary batches), bounded so that an agent cut off for days does
+     * not grow without end; what is dropped here still reaches the server with the stream.
+     */
+    private final java.util.concurrent.LinkedBlockingDeque<Map<String, String>> priority = new java.util.concurrent.LinkedBlockingDeque<>(
+            MAX_PRIORITY);
+    static final int MAX_PRIORITY = 1_000;
 
     Protection(LocalStore store, PrintWriter log) throws IOException {
         this.store = store;
@@ -53,6 +62,25 @@ final class Protection {
             digest = Protocol.digest(held);
             if (!current.policies().isEmpty()) log("enforcing the " + current.policies().size() + " polic(ies) kept from the last connection");
         }
+    }
+
+    /** Notes policy events just stored, to be sent at once as {@link Message.Priority} ({@link #takePriority}). */
+    void recorded(List<Event> events) {
+        for (Event e : events) {
+            if (!priority.offerLast(e.toMap())) return; // full: they come with the stream
+        }
+    }
+
+    /** Up to {@code most} recorded policy events not sent yet, oldest first; {@link #putBack} if the send fails. */
+    List<Map<String, String>> takePriority(int most) {
+        List<Map<String, String>> out = new java.util.ArrayList<>();
+        priority.drainTo(out, most);
+        return out;
+    }
+
+    /** Returns events {@link #takePriority} gave whose send failed, to the front. */
+    void putBack(List<Map<String, String>> events) {
+        for (int i = events.size() - 1; i >= 0; i--) priority.offerFirst(events.get(i));
     }
 
     /** Called (on the connection's thread) after each change of the set. */

@@ -223,6 +223,27 @@ public final class LiveIngest implements Closeable {
         }
     }
 
+    /**
+     * Journals events an agent sent out of band (policy events, at once, whether or not it streams)
+     * durably and hands the new ones to the indexing threads; the agent's positions are untouched, and
+     * an event whose uid the journal holds (sent before, or later in a batch) is not added again.
+     *
+     * @return how many events were new
+     */
+    public int priority(String endpoint, List<Event> events) throws IOException {
+        Endpoint e = endpoint(endpoint);
+        synchronized (e) {
+            if (closed) throw new IOException("the server is stopping; the events come again with the agent's batches");
+            LiveJournal.Appended appended = e.journal.insert(events);
+            if (!appended.added().isEmpty()) {
+                e.waiting.addAll(appended.added());
+                e.waitingSeq = appended.lastSeq();
+                schedule(e);
+            }
+            return appended.added().size();
+        }
+    }
+
     /** Queues the endpoint for indexing unless it is queued already; caller holds e's monitor or none. */
     private void schedule(Endpoint e) {
         synchronized (e) {

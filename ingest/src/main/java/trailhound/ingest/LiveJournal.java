@@ -128,6 +128,36 @@ final class LiveJournal implements AutoCloseable {
     }
 
     /**
+     * Adds events outside any batch (an agent's priority events): each whose uid the journal does not
+     * hold yet, positions untouched, so the batch that brings them again later adds nothing; one
+     * durable transaction. The positions in the answer are those of the agent that wrote last.
+     */
+    synchronized Appended insert(List<Event> events) throws IOException {
+        try {
+            List<Event> added = new ArrayList<>();
+            long lastSeq = 0;
+            try (PreparedStatement p = connection.prepareStatement("INSERT OR IGNORE INTO events(uid, ts, fields) VALUES (?, ?, ?)")) {
+                for (Event e : events) {
+                    p.setString(1, e.uid());
+                    p.setLong(2, e.ts());
+                    p.setString(3, JSON.writeValueAsString(e.toMap()));
+                    if (p.executeUpdate() == 1) added.add(e);
+                }
+            }
+            if (!added.isEmpty()) {
+                try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+                    lastSeq = rs.getLong(1);
+                }
+            }
+            connection.commit();
+            return new Appended(new Positions(0, 0, 0, 0, 0), added, lastSeq);
+        } catch (SQLException e) {
+            rollback(e);
+            throw failure("add priority events", e);
+        }
+    }
+
+    /**
      * Appends the events of the agent's batch {@code first..last} and records the positions it makes
      * held, in one durable transaction (see {@link Positions#after}). A batch wholly held already adds
      * nothing; an event whose uid the journal holds already is not added again.

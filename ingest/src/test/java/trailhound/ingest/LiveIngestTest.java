@@ -47,6 +47,27 @@ class LiveIngestTest {
         return n;
     }
 
+    /** Policy events an agent sends at once (priority), then again in its batches: journalled and indexed once, positions untouched. */
+    @Test
+    void priorityEvents_thenTheSameInABatch_heldOnce() throws Exception {
+        try (DataDir data = DataDir.open(tmp.resolve("data")); LiveIngest live = new LiveIngest(data)) {
+            data.catalogue().upsertEndpoint("guard", "linux", "guard", null);
+            List<Event> stream = batch("guard", 1, 20);
+            List<Event> urgent = List.of(stream.get(4), stream.get(11));
+            assertEquals(2, live.priority("guard", urgent));
+            assertEquals(0, live.priority("guard", urgent), "sent twice: nothing new");
+            assertEquals(2, live.journalEvents("guard"));
+            assertEquals(2, awaitCount(data, "guard", 2), "indexed without any batch");
+            assertEquals(0, live.acknowledged("guard", "a0000000000000001"), "no position: the batches still bring them");
+
+            assertEquals(20, live.append("guard", "a0000000000000001", 20, stream));
+            assertEquals(20, live.journalEvents("guard"), "source = journal: 20 distinct uids");
+            assertEquals(20, awaitCount(data, "guard", 20));
+            live.commit();
+            assertTrue(new Verifier(data).verify().consistent(), new Verifier(data).verify().toString());
+        }
+    }
+
     /** More streaming endpoints than the cache of open indexes holds (64), from several connection threads at once. */
     @Test
     void manyEndpointsStreamingAtOnce_everyEventJournalledAndIndexedOnce() throws Exception {

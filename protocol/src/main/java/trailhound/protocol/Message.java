@@ -33,6 +33,7 @@ import java.util.Objects;
  * failed {request_id, ...}
  *                                          &lt;-    policies {policies}   (version 4) after authenticated when the agent's
  *                                                policies_digest differs, and again on every change
+ * priority {events}                        -&gt;    (version 4) policy events as soon as recorded, streaming or not
  * </pre>
  *
  * <p>Version 4, deadlines: {@code welcome} carries {@code server_time}, and {@code delete_file} and
@@ -113,6 +114,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = Message.SnapshotReady.class, name = "snapshot_ready"),
     @JsonSubTypes.Type(value = Message.ReleaseSnapshot.class, name = "release_snapshot"),
     @JsonSubTypes.Type(value = Message.Policies.class, name = "policies"),
+    @JsonSubTypes.Type(value = Message.Priority.class, name = "priority"),
 })
 public sealed interface Message {
     /**
@@ -220,6 +222,18 @@ public sealed interface Message {
     record Ack(long batchId, long acknowledged, Long backfill, Long liveEdge) implements Message {
         public Ack(long batchId, long acknowledged) {
             this(batchId, acknowledged, null, null);
+        }
+    }
+
+    /**
+     * Version 4, agent to server: policy events (type {@code policy}) sent as soon as they are recorded,
+     * whether or not the server asked for events, so a block raises its alert at once. Not acknowledged
+     * and no position: the same events come again in the ordinary batches, which the server does not
+     * add twice (it keeps each event uid once). Event maps as in {@link Batch}.
+     */
+    record Priority(List<Map<String, String>> events) implements Message {
+        public Priority {
+            events = events == null ? List.of() : List.copyOf(events);
         }
     }
 

@@ -47,6 +47,16 @@ class ProtocolTest {
     }
 
     @Test
+    void priority_carriesEventsAsBatchesDo() {
+        Event e = Event.builder().set(Field.EVENT_UID, "pol1-42-0").ts(1_700_000_000_123L).set(Field.TYPE, "policy").build();
+        Message.Priority p = new Message.Priority(List.of(Protocol.toWire(e)));
+        String frame = Protocol.encode(p);
+        assertTrue(frame.startsWith("{\"type\":\"priority\",\"events\":["), frame);
+        assertEquals(p, Protocol.decode(frame));
+        assertEquals(e.uid(), Protocol.fromWire(((Message.Priority) Protocol.decode(frame)).events().getFirst()).uid());
+    }
+
+    @Test
     void encode_usesSnakeCaseAndType() {
         assertEquals("{\"type\":\"ack\",\"batch_id\":3,\"acknowledged\":9}", Protocol.encode(new Message.Ack(3, 9)));
     }

@@ -60,7 +60,9 @@ final class Migrations {
                     Migrations::iocsAndAlerts),
             new Migration(20, "protection policies: process rules, computer groups, block or alert, enabled or not", Migrations::policies),
             new Migration(21, "evidence files: the exact bytes of a path that is not UTF-8", Migrations::evidencePathBytes),
-            new Migration(22, "IOCs: the endpoints whose evidence an IOC was made from", Migrations::iocEndpoints));
+            new Migration(22, "IOCs: the endpoints whose evidence an IOC was made from", Migrations::iocEndpoints),
+            new Migration(23, "alerts grouped: one open alert per rule and endpoint gathers events, with when it last did",
+                    Migrations::alertsGrouped));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -404,6 +406,17 @@ final class Migrations {
 
     private static void evidencePathBytes(Connection c, Path root) throws SQLException {
         exec(c, "ALTER TABLE evidence_files ADD COLUMN path_bytes BLOB");
+    }
+
+    /**
+     * alerts.last_seen: when the alert last named a new event (epoch ms; an alert not closed gathers the
+     * events its rule finds again on its endpoint), the Alerts page's order; and the index that finds
+     * a rule's open alert on an endpoint.
+     */
+    private static void alertsGrouped(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE alerts ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0");
+        exec(c, "UPDATE alerts SET last_seen = created_at");
+        exec(c, "CREATE INDEX alerts_rule ON alerts(rule_kind, rule_id, endpoint, state)");
     }
 
     /**

@@ -56,7 +56,11 @@ import trailhound.ingest.DataDir;
  * recording this machine on loopback. Policies made through the API reach the connected agent; a copy
  * of {@code sleep} under a name a block rule matches is stopped (SIGKILL) and the event recorded; an
  * alert rule records without stopping; a process no rule matches is left alone; a disabled policy stops
- * nothing more; the events are searchable ({@code type:policy}) through the API.
+ * nothing more; the events are searchable ({@code type:policy}) through the API and alerted.
+ *
+ * <p>The endpoint's group streams only while an analyst is connected, and nobody connects: policy events
+ * reach the server at once all the same (protocol 4's {@code priority}). When the group is later set to
+ * stream, the same events come again in the batches and are held once, in journal and index alike.
  *
  * <p>No timing is asserted. "Left alone" is shown by order instead: the agent looks at new processes in
  * the order of its scans, so once it has recorded an event for a process started after another, it has
@@ -204,6 +208,39 @@ class PolicyEnforcementTest {
             assertEquals(id, a.path("rule").path("id").asLong(), a.toString());
             assertEquals(ENDPOINT, a.path("endpoint").asText(), a.toString());
         }
+        assertTrue(positions().isEmpty() || positions().get(0) == 0, "nobody connected: the agent never streamed " + positions());
+
+        // streaming later: the events sent at once come again in the batches and are held once
+        Path later = copyOfSleep("th-later-");
+        Process after = run(later, "304");
+        assertEquals(0, Main.run(new String[] {"groups", "set-stream", "--data", data.toString(), "--name", GROUP, "--stream", "always"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true)));
+        waitFor("the stream to catch up past a process started later", () -> {
+            List<Long> p = positions();
+            return !p.isEmpty() && p.get(0) > 0 && p.get(1) == 0
+                    && !journal(e -> "process".equals(e.get("type")) && later.toString().equals(e.get("process_path"))).isEmpty();
+        });
+        after.destroyForcibly();
+        long policyEvents = journal(e -> "policy".equals(e.get("type"))).size();
+        assertEquals(3, policyEvents, "the block, the two alerts, each once");
+        long journalled = journal(e -> true).size();
+        waitFor("the index to take what the journal held then", () -> count("") >= journalled);
+        assertEquals(policyEvents, count("type:policy"), "each policy event indexed once");
+        assertEquals(1, count("type:policy AND outcome:stopped"));
+        assertEquals(1, policyAlertEvents("No blockme"), "alerted once");
+        assertEquals(2, policyAlertEvents("Watch alertme"));
+    }
+
+    /** The agent's positions in the endpoint's journal: acknowledged, backfill (empty: it never sent a batch). */
+    private List<Long> positions() {
+        Path journal = data.resolve("endpoints").resolve(ENDPOINT).resolve("journal.db");
+        if (!Files.exists(journal)) return List.of();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + journal);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT acknowledged, backfill FROM positions")) {
+            return rs.next() ? List.of(rs.getLong(1), rs.getLong(2)) : List.of();
+        } catch (java.sql.SQLException e) {
+            return List.of(); // being created
+        }
     }
 
     /** Events named by the alerts of the policy {@code name}, over all its alerts. */
@@ -306,11 +343,11 @@ class PolicyEnforcementTest {
         }
     }
 
-    /** A token into a group set to stream, named in the group ahead of the endpoint's first event. */
+    /** A token into a group that streams only while an analyst is connected (nobody here is). */
     private String enrolmentToken() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        assertEquals(0, Main.run(new String[] {"groups", "add", "--data", data.toString(), "--name", GROUP, "--stream", "always"},
+        assertEquals(0, Main.run(new String[] {"groups", "add", "--data", data.toString(), "--name", GROUP, "--stream", "connected"},
                 new PrintWriter(out, true), new PrintWriter(err, true)), err.toString());
         assertEquals(0, Main.run(new String[] {"tokens", "create", "--data", data.toString(), "--group", GROUP},
                 new PrintWriter(out, true), new PrintWriter(err, true)), err.toString());

@@ -4,8 +4,15 @@ import java.util.List;
 import trailhound.store.Alerts.Alert;
 import trailhound.web.PageChrome;
 
-/** The Alerts page: the alerts of the endpoints the caller sees, newest first, and whether they may change states. */
-public record AlertsPage(PageChrome chrome, List<Row> rows, boolean canChange) {
-    /** An alert, the link to its events on the endpoint's grid, and when it was raised (UTC). */
-    public record Row(Alert alert, String eventsLink, String raised, String ruleLink) {}
+/**
+ * The Alerts page: the alerts of the endpoints the caller sees, the one with the newest activity first,
+ * filtered by {@code state} and {@code rule} ({@code kind:id}; empty: any), the rules to filter by, and
+ * whether the caller may change states.
+ */
+public record AlertsPage(PageChrome chrome, List<Row> rows, boolean canChange, String state, String rule, List<Rule> rules) {
+    /** An alert, the link to its events on the endpoint's grid, when it was raised and last named an event (UTC), its rule's page. */
+    public record Row(Alert alert, String eventsLink, String raised, String lastSeen, String ruleLink) {}
+
+    /** A rule the filter offers: {@code value} {@code kind:id}, {@code label} for people. */
+    public record Rule(String value, String label) {}
 }

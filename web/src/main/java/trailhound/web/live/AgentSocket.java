@@ -376,8 +376,23 @@ public final class AgentSocket {
                             }
                         });
             }
+            case Message.Priority p when c.protocol >= Protocol.POLICIES -> {
+                if (p.events().size() > MAX_BATCH_EVENTS) {
+                    throw new ProtocolException("a priority message holds at most " + MAX_BATCH_EVENTS + " events, this one " + p.events().size());
+                }
+                List<Event> events = new ArrayList<>(p.events().size());
+                for (Map<String, String> wire : p.events()) {
+                    Event e = Protocol.fromWire(wire);
+                    // only enforcement events jump the queue: anything else waits for the stream like every event
+                    if (!"policy".equals(e.get(trailhound.schema.Field.TYPE))) {
+                        throw new ProtocolException("a priority message holds policy events only, not '" + e.get(trailhound.schema.Field.TYPE) + "'");
+                    }
+                    events.add(e);
+                }
+                live.priority(c.endpoint, events); // indexed by LiveIngest's threads, which tell the alerts
+            }
             case Message.Reply r when c.protocol >= Protocol.FILES -> requests.replied(c.endpoint, r);
-            default -> throw new ProtocolException("expected heartbeat, batch or a reply, got " + type(m));
+            default -> throw new ProtocolException("expected heartbeat, batch, priority or a reply, got " + type(m));
         }
     }
 
