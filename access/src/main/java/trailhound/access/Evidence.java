@@ -40,10 +40,18 @@ public final class Evidence {
      * @throws trailhound.index.UnknownEndpointException for an endpoint outside the caller's groups
      */
     public EvidenceFile begin(String endpoint, String path) {
+        return begin(endpoint, path, null);
+    }
+
+    /**
+     * As {@link #begin(String, String)}, of a path that is not UTF-8: {@code path} as people read it ({@code \xFF}
+     * for each byte that is not), {@code pathBytes} its exact bytes (null for a UTF-8 path).
+     */
+    public EvidenceFile begin(String endpoint, String path, byte[] pathBytes) {
         scope.require(Action.INVESTIGATE);
         scope.endpoint(endpoint);
         String name = lastPart(path);
-        long id = files().begin(endpoint, path, name, scope.caller().user(), clock.millis());
+        long id = files().begin(endpoint, path, pathBytes, name, scope.caller().user(), clock.millis());
         scope.audit("evidence.fetch", endpoint, AuditLog.OK, "evidence file " + id + ": fetching " + path);
         return files().find(id).orElseThrow();
     }
@@ -63,7 +71,12 @@ public final class Evidence {
 
     /** The fetch of {@code id} completed and was verified, after {@code resumes} cuts; audited. */
     public void complete(long id, String agentPath, long size, String sha256, int resumes) {
-        files().complete(id, agentPath, size, sha256, clock.millis());
+        complete(id, agentPath, null, size, sha256, resumes);
+    }
+
+    /** As {@link #complete(long, String, long, String, int)}, with the exact bytes of a path that is not UTF-8. */
+    public void complete(long id, String agentPath, byte[] agentPathBytes, long size, String sha256, int resumes) {
+        files().complete(id, agentPath, agentPathBytes, size, sha256, clock.millis());
         EvidenceFile f = files().find(id).orElseThrow();
         scope.audit("evidence.fetch", f.endpoint(), AuditLog.OK, "evidence file " + id + ": " + agentPath + ", " + size + " bytes, SHA-256 "
                 + sha256 + (resumes == 0 ? "" : ", resumed after " + resumes + (resumes == 1 ? " cut" : " cuts")));

@@ -197,9 +197,10 @@ public final class AgentCommand implements Callable<Integer> {
     /*
      * Java encodes file names with sun.jnu.encoding, which it takes from the locale at start and which
      * -Dsun.jnu.encoding cannot change (JDK 17 to 25 ignore it on Linux). Under LC_ALL=C (a systemd unit
-     * without LANG) it is ASCII: a file named with any other character is listed with '?' in its name and
-     * cannot be opened, kept or deleted. The launcher and the unit set LC_ALL=C.UTF-8; this says so when
-     * the agent was started some other way.
+     * without LANG) it is ASCII: a name with any other character turns into U+FFFD wherever it becomes text
+     * (recorded events, link targets, the command line's folders). Browsing, keeping and deleting files work
+     * on the names' bytes (RawPaths) and are not affected. The launcher and the unit set LC_ALL=C.UTF-8;
+     * this says so when the agent was started some other way.
      */
 
     /** A warning when this JVM cannot represent every file name (its file name encoding is not UTF-8), else empty. */
@@ -207,7 +208,8 @@ public final class AgentCommand implements Callable<Integer> {
         String jnu = System.getProperty("sun.jnu.encoding", "");
         if (jnu.replace("-", "").equalsIgnoreCase("UTF8")) return java.util.Optional.empty();
         return java.util.Optional.of("file names are encoded as " + jnu + " (from the locale: LC_ALL=" + System.getenv("LC_ALL") + ", LANG="
-                + System.getenv("LANG") + "), so files whose names hold other characters (non-ASCII) cannot be listed, kept or deleted;"
+                + System.getenv("LANG") + "), so names holding other characters (non-ASCII) are misread in the events it records, in link"
+                + " targets and in --allow-root, --deny, --state and --watch (browsing, keeping and deleting files reach them by their bytes);"
                 + " start the agent with LC_ALL=C.UTF-8 in its environment (bin/trailhound and the systemd unit do; -Dsun.jnu.encoding"
                 + " does not work)");
     }

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import trailhound.protocol.PathBytes;
 
 /*
  * Why the real path: a request names a path as the analyst typed it, and `..`, a symbolic link or a
@@ -90,14 +91,19 @@ final class FileRules {
      * @throws Refused when it is not absolute, does not exist, or resolves outside the roots or into a denied folder
      */
     Path resolve(String text) throws Refused {
+        return resolve(text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The real path the exact {@code bytes} name (on Linux, any bytes: a name need not be UTF-8), when the
+     * rules allow it. Messages show each byte that is not UTF-8 as {@code \xFF}.
+     *
+     * @throws Refused as {@link #resolve(String)}
+     */
+    Path resolve(byte[] bytes) throws Refused {
+        String text = PathBytes.escaped(bytes);
         if (text == null || text.isBlank()) throw new Refused("no path given: give an absolute path such as " + roots.getFirst(), false);
-        Path asked;
-        try {
-            asked = Path.of(text);
-        } catch (InvalidPathException e) {
-            throw new Refused("'" + text + "' is not a path on this endpoint: " + e.getReason(), false);
-        }
-        if (!asked.isAbsolute()) throw new Refused("'" + text + "' is not absolute: give the whole path, from " + roots.getFirst(), false);
+        Path asked = asked(bytes, text);
         Path real;
         try {
             real = asked.toRealPath();
@@ -110,6 +116,17 @@ final class FileRules {
         return real;
     }
 
+    /** The absolute path of {@code bytes} ({@code text} as people read it), or why it is none. */
+    private Path asked(byte[] bytes, String text) throws Refused {
+        try {
+            return RawPaths.path(bytes);
+        } catch (InvalidPathException e) {
+            throw new Refused("'" + text + "' is not a path on this endpoint: " + e.getReason(), false);
+        } catch (IllegalArgumentException e) {
+            throw new Refused("'" + text + "' is not absolute: give the whole path, from " + roots.getFirst(), false);
+        }
+    }
+
     /**
      * The path {@code text} names with its folder resolved but not its last name, when the rules allow
      * it: a symbolic link is the link itself, not what it points to (what a delete must act on, or a
@@ -118,20 +135,26 @@ final class FileRules {
      * @throws Refused as {@link #resolve}
      */
     Path resolveEntry(String text) throws Refused {
+        return resolveEntry(text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #resolveEntry(String)}, of the exact {@code bytes}. */
+    Path resolveEntry(byte[] bytes) throws Refused {
+        String text = PathBytes.escaped(bytes);
         Path asked;
         try {
-            asked = text == null || text.isBlank() ? null : Path.of(text);
-        } catch (InvalidPathException e) {
+            asked = text == null || text.isBlank() ? null : asked(bytes, text);
+        } catch (Refused e) {
             asked = null;
         }
         Path name = asked == null ? null : asked.getFileName();
         if (asked == null || !asked.isAbsolute() || asked.getParent() == null || name == null || name.toString().equals("..")
                 || name.toString().equals(".")) {
-            return resolve(text); // its refusals, or a root
+            return resolve(bytes); // its refusals, or a root
         }
         Path entry;
         try {
-            entry = asked.getParent().toRealPath().resolve(name.toString());
+            entry = asked.getParent().toRealPath().resolve(name); // the name's own bytes, not its text
         } catch (NoSuchFileException e) {
             throw new Refused(text + ": no such file or folder", true);
         } catch (IOException e) {
@@ -144,14 +167,15 @@ final class FileRules {
 
     /** The real path of an entry found in an allowed folder, checked again: a link inside may lead out. */
     private void check(String text, Path real) throws Refused {
-        String via = real.toString().equals(text) ? "" : " (" + text + " resolves to it)";
+        String shown = RawPaths.shown(real);
+        String via = shown.equals(text) ? "" : " (" + text + " resolves to it)";
         if (roots.stream().noneMatch(real::startsWith)) {
-            throw new Refused(real + " is outside the agent's allowed roots " + roots + via
+            throw new Refused(shown + " is outside the agent's allowed roots " + roots + via
                     + "; the agent's --allow-root options say where the server may reach", false);
         }
         for (Path d : denied) {
             if (real.startsWith(d)) {
-                throw new Refused(real + " lies in " + d + ", which the agent denies" + via
+                throw new Refused(shown + " lies in " + d + ", which the agent denies" + via
                         + (d.equals(denied.getFirst()) ? " (its own state folder: identity and store)" : " (its --deny option)"), false);
             }
         }

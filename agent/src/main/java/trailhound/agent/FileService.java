@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import trailhound.protocol.Message;
+import trailhound.protocol.PathBytes;
 import trailhound.protocol.Protocol;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
@@ -85,14 +86,17 @@ final class FileService {
         if (r.offset() < 0 || r.limit() < 1 || r.limit() > Protocol.MAX_PAGE_ENTRIES) {
             return failed(r, Protocol.Failure.BAD_REQUEST, "offset must be 0 or more and limit 1 to " + Protocol.MAX_PAGE_ENTRIES);
         }
-        Path folder = rules.resolve(r.path() == null ? rules.roots().getFirst().toString() : r.path());
+        Path folder = r.path() == null && r.pathBytes() == null ? rules.resolve(rules.roots().getFirst().toString())
+                : rules.resolve(PathBytes.of(r.path(), r.pathBytes()));
         if (!Files.isDirectory(folder)) {
-            return failed(r, Protocol.Failure.WRONG_TYPE, folder + " is a file, not a folder: keep it as evidence to see it");
+            return failed(r, Protocol.Failure.WRONG_TYPE, RawPaths.shown(folder) + " is a file, not a folder: keep it as evidence to see it");
         }
         Listings.Page page = listings.page(folder, sort, r.descending(), r.offset(), r.limit());
         Path parent = rules.parent(folder);
-        return new Message.Listing(r.requestId(), folder.toString(), parent == null ? null : parent.toString(),
-                rules.roots().stream().map(Path::toString).toList(), page.total(), page.offset(), page.entries());
+        byte[] at = RawPaths.bytes(folder);
+        byte[] up = parent == null ? null : RawPaths.bytes(parent);
+        return new Message.Listing(r.requestId(), PathBytes.text(at), PathBytes.text(up), rules.roots().stream().map(Path::toString).toList(),
+                page.total(), page.offset(), page.entries(), PathBytes.base64(at), PathBytes.base64(up));
     }
 
     /** How many times a folder was read from disk for a listing (tests: paging reads none). */
@@ -102,7 +106,9 @@ final class FileService {
 
     /** An entry's own attributes: a symbolic link is described, not followed. */
     private static Message.FileEntry entry(Path p) {
-        String name = p.getFileName().toString();
+        byte[] raw = RawPaths.nameBytes(p); // a name need not be UTF-8: its bytes travel beside its text
+        String name = PathBytes.text(raw);
+        String nameBytes = PathBytes.base64(raw);
         try {
             BasicFileAttributes a;
             String permissions = null;
@@ -119,9 +125,9 @@ final class FileService {
             String type = a.isSymbolicLink() ? "link" : a.isDirectory() ? "directory" : a.isRegularFile() ? "file" : "other";
             String target = a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : null;
             return new Message.FileEntry(name, type, a.size(), millis(a.creationTime()), millis(a.lastModifiedTime()), permissions, owner,
-                    target);
+                    target, nameBytes);
         } catch (IOException e) {
-            return new Message.FileEntry(name, "other", null, null, null, null, null, null); // gone or unreadable meanwhile
+            return new Message.FileEntry(name, "other", null, null, null, null, null, null, nameBytes); // gone or unreadable meanwhile
         }
     }
 
@@ -130,28 +136,31 @@ final class FileService {
     }
 
     /** A path through the rules, or a snapshot handle to the one copy it names (which the rules deny to paths). */
-    private Path readable(String path) throws IOException {
-        if (!Captures.isHandle(path)) return rules.resolve(path);
+    private Path readable(String path, String pathBytes) throws IOException {
+        if (pathBytes != null || !Captures.isHandle(path)) return rules.resolve(PathBytes.of(path, pathBytes));
         if (captures == null) throw new FileRules.Refused("this agent makes no snapshots, so " + path + " names none", true);
         return captures.file(path).orElseThrow(() -> new FileRules.Refused(path + " names no snapshot copy: it was released or"
                 + " expired (copies are kept " + Captures.KEPT.toHours() + " h); capture again", true));
     }
 
     private Message.Reply stat(Message.StatFile r) throws IOException {
-        Path file = readable(r.path());
-        if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, file + " is not a regular file");
+        Path file = readable(r.path(), r.pathBytes());
+        if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, RawPaths.shown(file) + " is not a regular file");
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        return new Message.FileInfo(r.requestId(), Captures.isHandle(r.path()) ? r.path() : file.toString(), a.size(),
-                a.lastModifiedTime().toMillis(),
-                r.hash() ? sha256(file) : null);
+        if (r.pathBytes() == null && Captures.isHandle(r.path())) {
+            return new Message.FileInfo(r.requestId(), r.path(), a.size(), a.lastModifiedTime().toMillis(), r.hash() ? sha256(file) : null);
+        }
+        byte[] real = RawPaths.bytes(file);
+        return new Message.FileInfo(r.requestId(), PathBytes.text(real), a.size(), a.lastModifiedTime().toMillis(),
+                r.hash() ? sha256(file) : null, PathBytes.base64(real));
     }
 
     private Message.Reply read(Message.ReadFile r) throws IOException {
         if (r.offset() < 0 || r.length() < 1 || r.length() > Protocol.CHUNK_BYTES) {
             return failed(r, Protocol.Failure.BAD_REQUEST, "offset must be 0 or more and length 1 to " + Protocol.CHUNK_BYTES);
         }
-        Path file = readable(r.path());
-        if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, file + " is not a regular file");
+        Path file = readable(r.path(), r.pathBytes());
+        if (!Files.isRegularFile(file)) return failed(r, Protocol.Failure.WRONG_TYPE, RawPaths.shown(file) + " is not a regular file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(r.length(), size - r.offset())));
@@ -165,16 +174,16 @@ final class FileService {
     }
 
     private Message.Reply delete(Message.DeleteFile r) throws IOException {
-        Path target = rules.resolveEntry(r.path()); // a link is deleted itself, never what it points to
-        if (rules.isRoot(target)) return failed(r, Protocol.Failure.REFUSED, target + " is an allowed root: the agent never deletes one");
+        Path target = rules.resolveEntry(PathBytes.of(r.path(), r.pathBytes())); // a link is deleted itself, never what it points to
+        String shown = RawPaths.shown(target); // a byte that is not UTF-8 as \xFF
+        if (rules.isRoot(target)) return failed(r, Protocol.Failure.REFUSED, shown + " is an allowed root: the agent never deletes one");
         try {
             Files.delete(target);
         } catch (DirectoryNotEmptyException e) {
-            return failed(r, Protocol.Failure.WRONG_TYPE, target + " is a folder that is not empty: delete its files first");
+            return failed(r, Protocol.Failure.WRONG_TYPE, shown + " is a folder that is not empty: delete its files first");
         }
-        record("delete_file", Field.FILE_PATH, target.toString(), null,
-                "deleted " + target + " at the request of " + r.user() + " through the server");
-        return new Message.Done(r.requestId(), "deleted " + target);
+        record("delete_file", Field.FILE_PATH, shown, null, "deleted " + shown + " at the request of " + r.user() + " through the server");
+        return new Message.Done(r.requestId(), "deleted " + shown);
     }
 
     private Message.Reply kill(Message.KillProcess r) throws IOException {

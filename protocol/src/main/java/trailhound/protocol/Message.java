@@ -41,6 +41,11 @@ import java.util.Objects;
  * gave up on never happens later. Long requests (hashing, chunks, listings, captures) no longer hold
  * kills and deletes up: the agent answers them on separate threads. The shapes are version 3's plus
  * those optional fields, so a server of 4 talks with an agent of 3 (whose kills it cannot withdraw).
+ * Also in version 4, names that are not UTF-8 (on Linux a name is bytes): beside a path or name whose
+ * text lost bytes (shown as U+FFFD), its exact bytes in base64, {@code path_bytes} ({@code list_files},
+ * {@code stat_file}, {@code read_file}, {@code delete_file}, {@code listing}, {@code file_info}),
+ * {@code parent_bytes} ({@code listing}) and {@code name_bytes} (a listing's entries); absent otherwise.
+ * A receiver uses the bytes when present ({@link PathBytes}).
  *
  * <p>Version 2, streaming on demand and catch-up newest first: an agent sends events only after the
  * server's {@link Start} (an analyst opened a live connection on its endpoint, or the endpoint is in a
@@ -260,44 +265,74 @@ public sealed interface Message {
      * (limit at most {@link Protocol#MAX_PAGE_ENTRIES}). {@code path} null: the first root ({@code /}).
      * Answered by {@link Listing}.
      */
-    record ListFiles(long requestId, String path, String sort, boolean descending, int offset, int limit) implements Request {}
+    record ListFiles(long requestId, String path, String sort, boolean descending, int offset, int limit, String pathBytes) implements Request {
+        /** A path whose text is exact (UTF-8). */
+        public ListFiles(long requestId, String path, String sort, boolean descending, int offset, int limit) {
+            this(requestId, path, sort, descending, offset, limit, null);
+        }
+    }
 
     /**
      * One entry of a folder. {@code type}: {@code file}, {@code directory}, {@code link} (a symbolic link,
      * not followed; {@code target} what it points to) or {@code other}. {@code size} bytes; {@code created},
      * {@code modified} epoch ms (null when the file system keeps none); {@code permissions} as
-     * {@code rwxr-x---} (null where not POSIX); {@code owner} the owning account's name.
+     * {@code rwxr-x---} (null where not POSIX); {@code owner} the owning account's name. Version 4: {@code nameBytes}
+     * the name's bytes in base64 when it is not UTF-8 ({@code name} then shows U+FFFD for them; see {@link PathBytes}).
      */
-    record FileEntry(String name, String type, Long size, Long created, Long modified, String permissions, String owner, String target) {}
+    record FileEntry(String name, String type, Long size, Long created, Long modified, String permissions, String owner, String target,
+            String nameBytes) {
+        /** A name that is UTF-8. */
+        public FileEntry(String name, String type, Long size, Long created, Long modified, String permissions, String owner, String target) {
+            this(name, type, size, created, modified, permissions, owner, target, null);
+        }
+    }
 
     /**
      * A page of {@code path} (the resolved, real path of the folder asked for): {@code total} entries in
      * the folder, this page's from {@code offset}; {@code parent} the folder above (null at a root);
-     * {@code roots} the file system roots the agent may show (e.g. {@code /}, or {@code C:\}, {@code D:\}).
+     * {@code roots} the file system roots the agent may show (e.g. {@code /}, or {@code C:\}, {@code D:\}). Version 4:
+     * {@code pathBytes} and {@code parentBytes} their bytes in base64 when they are not UTF-8.
      */
-    record Listing(long requestId, String path, String parent, List<String> roots, long total, int offset, List<FileEntry> entries)
-            implements Reply {
+    record Listing(long requestId, String path, String parent, List<String> roots, long total, int offset, List<FileEntry> entries,
+            String pathBytes, String parentBytes) implements Reply {
         public Listing {
             entries = entries == null ? List.of() : List.copyOf(entries);
             roots = roots == null ? List.of() : List.copyOf(roots);
         }
+
+        /** Paths that are UTF-8. */
+        public Listing(long requestId, String path, String parent, List<String> roots, long total, int offset, List<FileEntry> entries) {
+            this(requestId, path, parent, roots, total, offset, entries, null, null);
+        }
     }
 
     /** Version 3: describe a regular file, with its SHA-256 when {@code hash}; answered by {@link FileInfo}. */
-    record StatFile(long requestId, String path, boolean hash) implements Request {}
+    record StatFile(long requestId, String path, boolean hash, String pathBytes) implements Request {
+        public StatFile(long requestId, String path, boolean hash) {
+            this(requestId, path, hash, null);
+        }
+    }
 
     /**
      * A regular file: its resolved real {@code path}, {@code size} bytes, {@code modified} epoch ms, and
      * {@code sha256} (64 lower-case hex digits; null when not asked for).
      */
-    record FileInfo(long requestId, String path, long size, long modified, String sha256) implements Reply {}
+    record FileInfo(long requestId, String path, long size, long modified, String sha256, String pathBytes) implements Reply {
+        public FileInfo(long requestId, String path, long size, long modified, String sha256) {
+            this(requestId, path, size, modified, sha256, null);
+        }
+    }
 
     /**
      * Version 3: bytes {@code offset..offset+length-1} of a regular file ({@code length} at most
      * {@link Protocol#CHUNK_BYTES}); answered by {@link FileChunk}. Stateless on the agent: the server
      * may ask any offset again, which is what makes a transfer resumable.
      */
-    record ReadFile(long requestId, String path, long offset, int length) implements Request {}
+    record ReadFile(long requestId, String path, long offset, int length, String pathBytes) implements Request {
+        public ReadFile(long requestId, String path, long offset, int length) {
+            this(requestId, path, offset, length, null);
+        }
+    }
 
     /**
      * Bytes of a file from {@code offset} ({@code data}: fewer than asked only at the end), with the
@@ -326,10 +361,15 @@ public sealed interface Message {
      * agent's event); answered by {@link Done} naming the resolved path deleted. Version 4: with a
      * {@code deadline} (see {@link Request#deadline}).
      */
-    record DeleteFile(long requestId, String path, String user, Long deadline) implements Request {
+    record DeleteFile(long requestId, String path, String user, Long deadline, String pathBytes) implements Request {
         /** Without a deadline (version 3). */
         public DeleteFile(long requestId, String path, String user) {
-            this(requestId, path, user, null);
+            this(requestId, path, user, null, null);
+        }
+
+        /** A path whose text is exact (UTF-8). */
+        public DeleteFile(long requestId, String path, String user, Long deadline) {
+            this(requestId, path, user, deadline, null);
         }
     }
 

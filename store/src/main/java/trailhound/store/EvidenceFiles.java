@@ -28,12 +28,24 @@ public final class EvidenceFiles {
     /**
      * A file kept as evidence. {@code path} the agent's resolved path, {@code name} its last part;
      * {@code size} bytes and {@code sha256} hex, null until complete; {@code reason} why it failed;
-     * times epoch ms.
+     * times epoch ms. {@code pathBytes} the path's exact bytes when it is not UTF-8 ({@code path} and {@code name}
+     * then show each byte that is not as {@code \xFF}), else null.
      */
     public record EvidenceFile(long id, String endpoint, String path, String name, Long size, String sha256, State state, String reason,
-            String createdBy, long createdAt, Long completedAt) {}
+            String createdBy, long createdAt, Long completedAt, byte[] pathBytes) {
+        public EvidenceFile(long id, String endpoint, String path, String name, Long size, String sha256, State state, String reason,
+                String createdBy, long createdAt, Long completedAt) {
+            this(id, endpoint, path, name, size, sha256, state, reason, createdBy, createdAt, completedAt, null);
+        }
 
-    private static final String COLUMNS = "id, endpoint, path, name, size, sha256, state, reason, created_by, created_at, completed_at";
+        /** The path's exact bytes: {@link #pathBytes} when set, else the UTF-8 of {@link #path}. */
+        public byte[] exactPath() {
+            return pathBytes != null ? pathBytes.clone() : path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final String COLUMNS = "id, endpoint, path, name, size, sha256, state, reason, created_by, created_at, completed_at,"
+            + " path_bytes";
 
     private final Database db;
 
@@ -43,19 +55,29 @@ public final class EvidenceFiles {
 
     /** A new file being transferred, with its saved-evidence item ({@link EvidenceItems}); answers their id. */
     public long begin(String endpoint, String path, String name, String createdBy, long at) {
+        return begin(endpoint, path, null, name, createdBy, at);
+    }
+
+    /** A new file being transferred, {@code pathBytes} the exact bytes of a path that is not UTF-8 (else null); answers its id. */
+    public long begin(String endpoint, String path, byte[] pathBytes, String name, String createdBy, long at) {
         return db.write("record evidence file", c -> {
             // the file's saved-evidence item gives it its id, so items of every kind share one numbering
             long id = EvidenceItems.insert(c, EvidenceItems.Kind.FILE, endpoint, name, path, "", 0, createdBy, at);
-            Sql.update(c, "INSERT INTO evidence_files(id, endpoint, path, name, state, created_by, created_at)"
-                    + " VALUES (?, ?, ?, ?, 'transferring', ?, ?)", id, endpoint, path, name, createdBy, at);
+            Sql.update(c, "INSERT INTO evidence_files(id, endpoint, path, path_bytes, name, state, created_by, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, 'transferring', ?, ?)", id, endpoint, path, pathBytes, name, createdBy, at);
             return id;
         });
     }
 
     /** The transfer completed and was verified. */
     public void complete(long id, String path, long size, String sha256, long at) {
-        db.write("complete evidence file", c -> Sql.update(c, "UPDATE evidence_files SET state = 'complete', path = ?, size = ?, sha256 = ?,"
-                + " reason = NULL, completed_at = ? WHERE id = ?", path, size, sha256, at, id));
+        complete(id, path, null, size, sha256, at);
+    }
+
+    /** The transfer completed and was verified; {@code pathBytes} as {@link #begin(String, String, byte[], String, String, long)}. */
+    public void complete(long id, String path, byte[] pathBytes, long size, String sha256, long at) {
+        db.write("complete evidence file", c -> Sql.update(c, "UPDATE evidence_files SET state = 'complete', path = ?, path_bytes = ?,"
+                + " size = ?, sha256 = ?, reason = NULL, completed_at = ? WHERE id = ?", path, pathBytes, size, sha256, at, id));
     }
 
     /** The transfer failed, for {@code reason}. */
@@ -88,6 +110,7 @@ public final class EvidenceFiles {
 
     private static EvidenceFile row(ResultSet rs) throws SQLException {
         return new EvidenceFile(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), Sql.nullableLong(rs, 5), rs.getString(6),
-                State.of(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getLong(10), Sql.nullableLong(rs, 11));
+                State.of(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getLong(10), Sql.nullableLong(rs, 11),
+                rs.getBytes(12));
     }
 }

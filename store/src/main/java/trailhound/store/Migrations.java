@@ -58,7 +58,8 @@ final class Migrations {
             new Migration(18, "export jobs: a job's request (what an export writes), kept with it", Migrations::jobSpec),
             new Migration(19, "IOCs (an AND/OR tree of indicator items, alert on or off) and the alerts their matches raise",
                     Migrations::iocsAndAlerts),
-            new Migration(20, "protection policies: process rules, computer groups, block or alert, enabled or not", Migrations::policies));
+            new Migration(20, "protection policies: process rules, computer groups, block or alert, enabled or not", Migrations::policies),
+            new Migration(21, "evidence files: the exact bytes of a path that is not UTF-8", Migrations::evidencePathBytes));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -388,6 +389,16 @@ final class Migrations {
               size INTEGER, sha256 TEXT, state TEXT NOT NULL, reason TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
               completed_at INTEGER)""");
         exec(c, "CREATE INDEX evidence_files_endpoint ON evidence_files(endpoint, id)");
+    }
+
+    /**
+     * evidence_files.path_bytes: on Linux a file name is bytes, and one that is not UTF-8 ({@code bad\xff.bin})
+     * cannot be a text column without losing them; for such a path, {@code path} and {@code name} hold the
+     * form people read ({@code \xFF} for each such byte) and {@code path_bytes} the exact bytes, from which
+     * the transfer asks for the file and the ZIP's note gives the original name. NULL for every UTF-8 path.
+     */
+    private static void evidencePathBytes(Connection c, Path root) throws SQLException {
+        exec(c, "ALTER TABLE evidence_files ADD COLUMN path_bytes BLOB");
     }
 
     /**

@@ -713,7 +713,7 @@ class FileSystemTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void hostileNames_bidiInvisibleAndEdgeSpaces_shownMarked_linksDeletable_noticesOurOwn_otherUsersConnectionRefused() throws Exception {
         Path hostile = Files.createDirectories(tree.resolve("hostile"));
         String bidi = "invoice\u202etxt.exe";
@@ -870,6 +870,107 @@ class FileSystemTest {
         } finally {
             ascii.destroyForcibly().waitFor();
         }
+    }
+
+    /** {@code escapedName} (percent-escaped bytes, e.g. {@code bad%FF.bin}) in {@code folder}: a name that need not be UTF-8. */
+    private static Path raw(Path folder, String escapedName) {
+        return Path.of(URI.create(folder.toUri().toString().replaceFirst("/?$", "/") + escapedName));
+    }
+
+    /** The exact bytes of {@code p}, as the page carries them (base64url). */
+    private static String carried(Path p) {
+        return carried(decodePercent(p.toAbsolutePath().toUri().getRawPath().replaceFirst("(?<=.)/$", "")));
+    }
+
+    private static String carried(byte[] path) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(path);
+    }
+
+    private static byte[] decodePercent(String raw) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < raw.length(); i++) {
+            if (raw.charAt(i) == '%') {
+                out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.write(raw.charAt(i));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    @Order(14)
+    void nameThatIsNotUtf8_isShownWithAMarker_keptWithItsSha256_deletedFromThePageAndTheApi_andRefusedOutsideTheRoots() throws Exception {
+        // try-out: bad\xff.bin was listed as bad�.bin and could not be kept, hashed or deleted (Java's names are text)
+        Path folder = Files.createDirectories(tree.resolve("raw")).toRealPath();
+        Path bad = Files.writeString(raw(folder, "bad%FF.bin"), "a name made to evade tools");
+        Path ok = Files.writeString(folder.resolve("ok.txt"), "ok");
+        Path doomed = Files.writeString(raw(folder, "api%FE%FF.bin"), "deleted through the API");
+        Path refused = Files.writeString(raw(outside, "out%FF.bin"), "outside the allowed root");
+
+        JsonNode listing = JSON.readTree(api("GET", analystFiles("?path=" + q(folder.toString())), analyst, null));
+        JsonNode entry = null;
+        for (JsonNode e : listing.path("entries")) if (e.path("name").asText().equals("bad\uFFFD.bin")) entry = e;
+        assertTrue(entry != null, listing.toString());
+        assertEquals(folder + "/bad\\xFF.bin", entry.path("path").asText(), "the bad byte shown as \\xFF");
+        assertEquals(carried(bad), entry.path("path64").asText(), "and carried exactly");
+        assertTrue(listing.toString().contains("\"name\":\"ok.txt\"") && !listing.toString().contains("ok.txt\",\"path64\""));
+
+        org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile-bytes"));
+        try {
+            driver.get("https://127.0.0.1:" + port + "/login");
+            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
+            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
+            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
+            driver.findElement(org.openqa.selenium.By.id("logout"));
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(folder.toString()));
+            org.openqa.selenium.WebElement row = rowOf(driver, "bad\\xFF.bin");
+            assertEquals(List.of("\\xFF"), row.findElements(org.openqa.selenium.By.cssSelector(".file-name .bad-byte")).stream()
+                    .map(org.openqa.selenium.WebElement::getText).toList(), "one marker, for the one bad byte");
+            assertEquals(1, row.findElements(org.openqa.selenium.By.cssSelector(".odd-name")).size(), "marked unusual");
+            assertEquals(0, rowOf(driver, "ok.txt").findElements(org.openqa.selenium.By.cssSelector(".bad-byte, .odd-name")).size());
+
+            row.findElement(org.openqa.selenium.By.cssSelector("button.keep-evidence")).click();
+            String kept = driver.findElement(org.openqa.selenium.By.cssSelector("#evidence-files tr.evidence-row.highlight")).getAttribute("data-id");
+            JsonNode done = waitForEvidence(Long.parseLong(kept), admin);
+            assertEquals("complete", done.path("state").asText(), done.toString());
+            assertEquals(sha256(Files.newInputStream(bad)), done.path("sha256").asText(), "the file's own SHA-256");
+            assertEquals("bad\\xFF.bin", done.path("name").asText());
+            assertEquals(carried(bad), done.path("path64").asText());
+
+            Path zip = tmp.resolve("bytes.zip");
+            assertEquals(200, http().send(request("GET", "/api/v1/evidence/" + kept + "/download", admin, null).build(),
+                    HttpResponse.BodyHandlers.ofFile(zip)).statusCode());
+            Path out = Files.createDirectories(tmp.resolve("bytes-out"));
+            run(List.of(sevenZip(), "x", "-pinfected", "-o" + out, zip.toString()), null);
+            assertEquals("a name made to evade tools", Files.readString(out.resolve("bad_xFF.bin")), "the entry named with the escape");
+            assertTrue(Files.readString(out.resolve("bad_xFF.bin.name.txt")).contains("62 61 64 ff 2e 62 69 6e"), "the note gives the bytes");
+
+            driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(folder.toString()));
+            rowOf(driver, "bad\\xFF.bin").findElement(org.openqa.selenium.By.cssSelector("a.file-delete")).click();
+            assertTrue(driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText().contains("bad\\xFF.bin"));
+            driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
+            assertEquals("deleted " + folder + "/bad\\xFF.bin", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+            assertFalse(Files.exists(bad, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the file itself is gone");
+            assertTrue(Files.exists(ok), "not its neighbour");
+            rowOf(driver, "ok.txt"); // back in its folder
+        } finally {
+            driver.quit();
+        }
+
+        assertEquals(403, status("DELETE", analystFiles("?path64=" + carried(doomed)), analyst, null), "deletion is an administrator's");
+        JsonNode deleted = JSON.readTree(api("DELETE", files("?path64=" + carried(doomed)), admin, null));
+        assertEquals(folder + "/api\\xFE\\xFF.bin", deleted.path("deleted").asText(), deleted.toString());
+        assertFalse(Files.exists(doomed, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+
+        HttpResponse<String> outsideKeep = send("POST", analystFiles("/evidence"), analyst, "{\"path64\":\"" + carried(refused) + "\"}");
+        assertEquals(403, outsideKeep.statusCode(), outsideKeep.body());
+        assertTrue(outsideKeep.body().contains("is outside the agent's allowed roots"), outsideKeep.body());
+        assertEquals(403, status("DELETE", files("?path64=" + carried(refused)), admin, null));
+        byte[] via = decodePercent(folder.toUri().getRawPath().replaceFirst("/$", "") + "/../../outside/out%FF.bin");
+        assertEquals(403, status("DELETE", files("?path64=" + carried(via)), admin, null), "'..' leads out: refused");
+        assertTrue(Files.exists(refused), "nothing outside the roots touched");
     }
 
     // --- helpers

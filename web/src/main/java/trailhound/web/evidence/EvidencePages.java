@@ -211,7 +211,16 @@ public final class EvidencePages {
         }
         http.contentType("application/zip");
         http.header("Content-Disposition", EvidenceZip.contentDisposition(EvidenceZip.entryName(f.name()) + ".zip"));
-        EvidenceZip.write(file, f.name(), f.completedAt() == null ? f.createdAt() : f.completedAt(), http.outputStream());
+        EvidenceZip.write(file, f.name(), nameBytes(f), f.completedAt() == null ? f.createdAt() : f.completedAt(), http.outputStream());
+    }
+
+    /** The exact bytes of the name of a file whose path was not UTF-8 (after its last '/'), else null. */
+    static byte[] nameBytes(EvidenceFile f) {
+        byte[] path = f.pathBytes();
+        if (path == null) return null;
+        int cut = path.length;
+        while (cut > 0 && path[cut - 1] != '/') cut--;
+        return java.util.Arrays.copyOfRange(path, cut, path.length);
     }
 
     /**
@@ -228,6 +237,7 @@ public final class EvidencePages {
         m.put("endpoint", f.endpoint());
         m.put("path", f.path());
         m.put("name", f.name());
+        if (f.pathBytes() != null) m.put("path64", trailhound.web.live.LiveFiles.carried(f.pathBytes())); // the exact bytes: not UTF-8
         m.put("size", f.size());
         m.put("sha256", f.sha256());
         m.put("state", state(f));

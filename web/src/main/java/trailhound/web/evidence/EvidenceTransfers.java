@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import trailhound.access.Evidence;
 import trailhound.access.Scope;
+import trailhound.protocol.PathBytes;
 import trailhound.store.EvidenceFiles.EvidenceFile;
 import trailhound.web.live.AgentRequests;
 import trailhound.web.live.FilePull;
@@ -67,8 +68,13 @@ public final class EvidenceTransfers implements AutoCloseable {
      * (state transferring).
      */
     public EvidenceFile start(Scope scope, String endpoint, String path) {
+        return start(scope, endpoint, path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #start(Scope, String, String)}, of the exact bytes of a path (on Linux they need not be UTF-8). */
+    public EvidenceFile start(Scope scope, String endpoint, byte[] path) {
         Evidence evidence = scope.evidence();
-        EvidenceFile f = evidence.begin(endpoint, path);
+        EvidenceFile f = evidence.begin(endpoint, PathBytes.escaped(path), PathBytes.utf8(path) ? null : path);
         progress.put(f.id(), new FilePull.Progress(0, -1, 0));
         cancelledBy.put(f.id(), "");
         workers.execute(() -> run(evidence, f));
@@ -78,9 +84,9 @@ public final class EvidenceTransfers implements AutoCloseable {
     private void run(Evidence evidence, EvidenceFile f) {
         try {
             if (!cancelledBy.getOrDefault(f.id(), "").isEmpty()) throw new FilePull.CancelledException("cancelled before it began");
-            FilePull.Pulled done = pull.pull(f.endpoint(), f.path(), evidence.location(f.id()), maxBytes, p -> progress.put(f.id(), p),
+            FilePull.Pulled done = pull.pull(f.endpoint(), f.exactPath(), evidence.location(f.id()), maxBytes, p -> progress.put(f.id(), p),
                     () -> !cancelledBy.getOrDefault(f.id(), "").isEmpty());
-            evidence.complete(f.id(), done.agentPath(), done.size(), done.sha256(), done.resumes());
+            evidence.complete(f.id(), done.shownPath(), done.agentPathBytes(), done.size(), done.sha256(), done.resumes());
         } catch (FilePull.CancelledException e) {
             evidence.fail(f.id(), "cancelled by " + cancelledBy.get(f.id()) + "; nothing of it is kept");
         } catch (IOException | AgentRequests.RequestException e) {

@@ -30,6 +30,15 @@ public final class EvidenceZip {
      * original, as UTF-8 text and escaped, so no name is lost.
      */
     public static void write(Path file, String originalName, long modifiedMillis, OutputStream out) throws IOException {
+        write(file, originalName, null, modifiedMillis, out);
+    }
+
+    /**
+     * As {@link #write(Path, String, long, OutputStream)}, of a name that was not UTF-8 on the endpoint:
+     * {@code originalName} as people read it ({@code \xFF} for each byte that is not UTF-8) and
+     * {@code originalBytes} the name's exact bytes (null when UTF-8), which the note then gives in hex.
+     */
+    public static void write(Path file, String originalName, byte[] originalBytes, long modifiedMillis, OutputStream out) throws IOException {
         String entryName = entryName(originalName);
         OutputStream unclosed = new java.io.FilterOutputStream(out) {
             @Override
@@ -47,7 +56,13 @@ public final class EvidenceZip {
             zip.putNextEntry(parameters(entryName, modifiedMillis));
             in.transferTo(zip);
             zip.closeEntry();
-            if (!entryName.equals(originalName)) {
+            if (originalBytes != null) {
+                zip.putNextEntry(parameters(entryName + ".name.txt", modifiedMillis));
+                zip.write(("The file " + entryName + " in this archive was named, on the endpoint, by bytes that are not all UTF-8;"
+                        + " each \\xFF below is one byte that is not:\n" + originalName + "\n\nThe name's bytes in hex:\n"
+                        + java.util.HexFormat.ofDelimiter(" ").formatHex(originalBytes) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeEntry();
+            } else if (!entryName.equals(originalName)) {
                 zip.putNextEntry(parameters(entryName + ".name.txt", modifiedMillis));
                 zip.write(("The file " + entryName + " in this archive was named, on the endpoint:\n" + originalName + "\n\nEscaped (Java"
                         + " and JSON \\uXXXX for every character outside printable ASCII):\n" + escaped(originalName) + "\n")

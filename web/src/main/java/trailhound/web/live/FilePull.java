@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import trailhound.protocol.Message;
+import trailhound.protocol.PathBytes;
 import trailhound.protocol.Protocol;
 
 /*
@@ -41,7 +42,12 @@ public final class FilePull {
     public record Progress(long received, long size, int resumes) {}
 
     /** A file pulled and verified: the agent's resolved path, its size in bytes and SHA-256 (hex), the cuts survived. */
-    public record Pulled(String agentPath, long size, String sha256, int resumes) {}
+    public record Pulled(String agentPath, long size, String sha256, int resumes, byte[] agentPathBytes) {
+        /** The agent's resolved path as people read it: {@code \xFF} for each byte that is not UTF-8. */
+        public String shownPath() {
+            return agentPathBytes == null ? agentPath : PathBytes.escaped(agentPathBytes);
+        }
+    }
 
     /** A transfer that cannot complete: the message says why and what to do. */
     public static class PullException extends IOException {
@@ -86,6 +92,12 @@ public final class FilePull {
      */
     public Pulled pull(String endpoint, String path, Path destination, long maxBytes, Consumer<Progress> progress,
             BooleanSupplier cancelled) throws IOException {
+        return pull(endpoint, path.getBytes(java.nio.charset.StandardCharsets.UTF_8), destination, maxBytes, progress, cancelled);
+    }
+
+    /** As {@link #pull(String, String, Path, long, Consumer, BooleanSupplier)}, of the exact bytes of a path (they need not be UTF-8). */
+    public Pulled pull(String endpoint, byte[] path, Path destination, long maxBytes, Consumer<Progress> progress,
+            BooleanSupplier cancelled) throws IOException {
         Path part = destination.resolveSibling(destination.getFileName() + ".part");
         try {
             return pullOnce(endpoint, path, destination, part, maxBytes, progress, cancelled);
@@ -109,15 +121,16 @@ public final class FilePull {
                 + " (serve --evidence-max-size, or demo --evidence-max-size) or copy the file off the endpoint another way";
     }
 
-    private Pulled pullOnce(String endpoint, String path, Path destination, Path part, long maxBytes, Consumer<Progress> progress,
+    private Pulled pullOnce(String endpoint, byte[] exact, Path destination, Path part, long maxBytes, Consumer<Progress> progress,
             BooleanSupplier cancelled) throws IOException {
-        Message.FileInfo first = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, path, false),
-                Message.FileInfo.class, CHUNK_TIMEOUT), new int[1], cancelled, path);
+        String path = PathBytes.escaped(exact);
+        Message.FileInfo first = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, PathBytes.text(exact), false,
+                PathBytes.base64(exact)), Message.FileInfo.class, CHUNK_TIMEOUT), new int[1], cancelled, path);
         if (first.size() > maxBytes) { // before the agent spends time hashing it
             throw new PullException(tooLarge(first.path(), first.size(), maxBytes));
         }
-        Message.FileInfo info = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, first.path(), true),
-                Message.FileInfo.class, STAT_TIMEOUT), new int[1], cancelled, path);
+        Message.FileInfo info = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, first.path(), true,
+                first.pathBytes()), Message.FileInfo.class, STAT_TIMEOUT), new int[1], cancelled, path);
         Files.createDirectories(destination.getParent());
         int[] resumes = {0};
         long received = Files.exists(part) ? Files.size(part) : 0;
@@ -136,7 +149,7 @@ public final class FilePull {
                 while (inFlight.size() < WINDOW && asked < info.size()) {
                     long offset = asked;
                     int length = (int) Math.min(Protocol.CHUNK_BYTES, info.size() - offset);
-                    inFlight.add(requests.askAsync(endpoint, id -> new Message.ReadFile(id, info.path(), offset, length),
+                    inFlight.add(requests.askAsync(endpoint, id -> new Message.ReadFile(id, info.path(), offset, length, info.pathBytes()),
                             Message.FileChunk.class, CHUNK_TIMEOUT));
                     asked += length;
                 }
@@ -176,7 +189,7 @@ public final class FilePull {
                     + ": the copy is discarded; try again");
         }
         Files.move(part, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Pulled(info.path(), info.size(), sha, resumes[0]);
+        return new Pulled(info.path(), info.size(), sha, resumes[0], info.pathBytes() == null ? null : PathBytes.of(null, info.pathBytes()));
     }
 
     private interface Ask<T> {

@@ -13,6 +13,7 @@ import trailhound.access.Action;
 import trailhound.access.AuditLog;
 import trailhound.access.Scope;
 import trailhound.protocol.Message;
+import trailhound.protocol.PathBytes;
 import trailhound.protocol.Protocol;
 import trailhound.store.EvidenceFiles.EvidenceFile;
 import trailhound.web.BadRequest;
@@ -138,7 +139,7 @@ public final class LiveFiles {
 
     /** A page of a folder as the API and the page show it. */
     public record Folder(String connection, String endpoint, String path, String parent, List<String> roots, String sort, boolean descending,
-            int page, int pages, long total, List<Entry> entries) {
+            int page, int pages, long total, List<Entry> entries, byte[] pathBytes, byte[] parentBytes) {
         /** Whether {@code page} is past the last one: no entries to show, the last page to offer. */
         public boolean pastLast() {
             return page > pages;
@@ -152,17 +153,23 @@ public final class LiveFiles {
     }
 
     /**
-     * One entry; {@code path} the entry's whole path on the endpoint. {@code created} null where the file
-     * system keeps no birth time (Java reports those as 0, which would read as 1970-01-01).
+     * One entry; {@code path} the entry's whole path on the endpoint as people read it ({@code \xFF} for each
+     * byte that is not UTF-8), {@code pathBytes} and {@code nameBytes} exactly. {@code created} null where the
+     * file system keeps no birth time (Java reports those as 0, which would read as 1970-01-01).
      */
     public record Entry(String name, String path, String type, Long size, Long created, Long modified, String permissions, String owner,
-            String target) {
+            String target, byte[] pathBytes, byte[] nameBytes) {
         public Entry {
             if (created != null && created == 0) created = null;
         }
 
         public boolean folder() {
             return "directory".equals(type);
+        }
+
+        /** Whether the name was not UTF-8 on the endpoint. */
+        public boolean notUtf8() {
+            return !PathBytes.utf8(nameBytes);
         }
     }
 
@@ -172,11 +179,11 @@ public final class LiveFiles {
     }
 
     private Folder folder(Context http, Scope scope, LiveConnections.View v) {
-        return folder(scope, v, pathOrNull(http.queryParam("path")), f0(http, "sort", "name"), f0(http, "order", "asc"),
-                intParam(http, "page", 1));
+        return folder(scope, v, queryPath(http), f0(http, "sort", "name"), f0(http, "order", "asc"), intParam(http, "page", 1));
     }
 
-    private Folder folder(Scope scope, LiveConnections.View v, String path, String sort, String order, int page) {
+    /** {@code path}: the exact bytes of the folder (null: the first root). */
+    private Folder folder(Scope scope, LiveConnections.View v, byte[] path, String sort, String order, int page) {
         if (!Protocol.SORT_KEYS.contains(sort)) throw new BadRequest("parameter 'sort' must be one of " + Protocol.SORT_KEYS + ", not '" + sort + "'");
         if (!order.equals("asc") && !order.equals("desc")) throw new BadRequest("parameter 'order' must be asc or desc, not '" + order + "'");
         Message.Listing l;
@@ -184,20 +191,50 @@ public final class LiveFiles {
             // a page far past any folder's end (page=3000000) is asked as the largest offset the protocol carries: the agent
             // answers the total and no entries, and the caller is told which page is the last
             int offset = (int) Math.min((page - 1L) * PAGE_SIZE, Integer.MAX_VALUE - PAGE_SIZE);
-            l = requests.ask(v.endpoint(), id -> new Message.ListFiles(id, path, sort, order.equals("desc"), offset, PAGE_SIZE),
-                    Message.Listing.class, LIST_TIMEOUT);
+            l = requests.ask(v.endpoint(), id -> new Message.ListFiles(id, PathBytes.text(path), sort, order.equals("desc"), offset, PAGE_SIZE,
+                    PathBytes.base64(path)), Message.Listing.class, LIST_TIMEOUT);
         } catch (AgentRequests.RequestException e) {
-            scope.audit("live.files.list", v.endpoint(), AuditLog.FAILED, (path == null ? "(root)" : path) + ": " + e.getMessage());
+            scope.audit("live.files.list", v.endpoint(), AuditLog.FAILED, (path == null ? "(root)" : PathBytes.escaped(path)) + ": "
+                    + e.getMessage());
             throw http(e);
         }
-        scope.audit("live.files.list", v.endpoint(), AuditLog.OK, l.path() + " page " + page);
+        byte[] at = PathBytes.of(l.path(), l.pathBytes());
+        byte[] up = PathBytes.of(l.parent(), l.parentBytes());
+        scope.audit("live.files.list", v.endpoint(), AuditLog.OK, PathBytes.escaped(at) + " page " + page);
         List<Entry> entries = new ArrayList<>();
         for (Message.FileEntry e : l.entries()) {
-            entries.add(new Entry(e.name(), child(l.path(), e.name()), e.type(), e.size(), e.created(), e.modified(), e.permissions(),
-                    e.owner(), e.target()));
+            byte[] name = PathBytes.of(e.name(), e.nameBytes());
+            byte[] whole = child(at, name);
+            entries.add(new Entry(e.name(), PathBytes.escaped(whole), e.type(), e.size(), e.created(), e.modified(), e.permissions(),
+                    e.owner(), e.target(), whole, name));
         }
         int pages = (int) Math.max(1, (l.total() + PAGE_SIZE - 1) / PAGE_SIZE);
-        return new Folder(v.id(), v.endpoint(), l.path(), l.parent(), l.roots(), sort, order.equals("desc"), page, pages, l.total(), entries);
+        return new Folder(v.id(), v.endpoint(), PathBytes.escaped(at), PathBytes.escaped(up), l.roots(), sort, order.equals("desc"), page,
+                pages, l.total(), entries, at, up);
+    }
+
+    /*
+     * Paths as bytes, cut and joined at their separators: ISO-8859-1 maps each byte to one char and back, and
+     * the separators ('/', '\\', ':') are ASCII, which no byte of a UTF-8 sequence is, so the text operations
+     * below work on the exact bytes of any name.
+     */
+
+    private static String bytewise(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] bytes(String bytewise) {
+        return bytewise.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The exact bytes of {@code name} inside {@code folder}. */
+    static byte[] child(byte[] folder, byte[] name) {
+        return bytes(child(bytewise(folder), bytewise(name)));
+    }
+
+    /** The exact bytes of the folder holding {@code path}. */
+    static byte[] parentOf(byte[] path) {
+        return bytes(parentOf(bytewise(path)));
     }
 
     /** {@code name} inside {@code folder}, in the endpoint's own syntax ({@code /} or {@code \}). */
@@ -228,18 +265,41 @@ public final class LiveFiles {
      * {@code \r} would name another file).
      */
     public static String carried(String path) {
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return carried(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A path's exact bytes carried through a form or a link: base64url (for a UTF-8 path, of its UTF-8, as {@link #carried(String)}). */
+    public static String carried(byte[] path) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(path);
     }
 
     /** The path of a form: {@code path64} (see {@link #carried}) when sent, else {@code path} as typed; null when neither. */
-    private static String formPath(Context http) {
-        String b64 = http.formParam("path64");
-        if (b64 == null || b64.isBlank()) return pathOrNull(http.formParam("path"));
-        try {
-            return pathOrNull(new String(java.util.Base64.getUrlDecoder().decode(b64.strip()), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequest("field 'path64' must be the path's UTF-8 in base64url, as the Browse file system page sends it");
+    private static byte[] formPath(Context http) {
+        return path(http.formParam("path64"), http.formParam("path"), "field");
+    }
+
+    /** The path of a query: {@code path64} (see {@link #carried}) when given, else {@code path} as typed; null when neither. */
+    private static byte[] queryPath(Context http) {
+        return path(http.queryParam("path64"), http.queryParam("path"), "parameter");
+    }
+
+    private static byte[] path(String b64, String typed, String what) {
+        if (b64 == null || b64.isBlank()) {
+            String path = pathOrNull(typed);
+            return path == null ? null : path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
+        try {
+            byte[] path = java.util.Base64.getUrlDecoder().decode(b64.strip());
+            return path.length == 0 ? null : path;
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(what + " 'path64' must be the path's bytes (its UTF-8 when it is UTF-8) in base64url, as the Browse file"
+                    + " system page sends it");
+        }
+    }
+
+    /** A query naming {@code path} exactly: {@code path=} the text when it is UTF-8 (readable links), else {@code path64=}. */
+    public static String pathQuery(byte[] path) {
+        return PathBytes.utf8(path) ? "path=" + Format.url(PathBytes.text(path)) : "path64=" + carried(path);
     }
 
     /**
@@ -279,6 +339,14 @@ public final class LiveFiles {
     public static final String UNUSUAL = "it holds characters that would hide what it is, shown as symbols (␊ for a line break, ␠ for a"
             + " space at its start or end, <U+202E> for an invisible or text-reversing character, � for bytes that are not UTF-8)";
 
+    /**
+     * A name as a person reads it, in parts: each byte that was not UTF-8 on the endpoint its own part
+     * ({@code \xFF}, which the page styles as a marker), the rest as {@link #shown}.
+     */
+    public static List<PathBytes.Part> parts(byte[] name) {
+        return PathBytes.parts(name).stream().map(p -> p.badByte() ? p : new PathBytes.Part(shown(p.text()), false)).toList();
+    }
+
     /** Whether {@link #shown} changes {@code s}, or it holds U+FFFD: the page marks such a name "unusual name". */
     public static boolean unusual(String s) {
         return s != null && (!shown(s).equals(s) || s.indexOf('\ufffd') >= 0);
@@ -299,6 +367,7 @@ public final class LiveFiles {
         body.put("connection", f.connection());
         body.put("endpoint", f.endpoint());
         body.put("path", f.path());
+        if (!PathBytes.utf8(f.pathBytes())) body.put("path64", carried(f.pathBytes()));
         body.put("parent", f.parent());
         body.put("roots", f.roots());
         body.put("sort", f.sort());
@@ -317,6 +386,7 @@ public final class LiveFiles {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", e.name());
             m.put("path", e.path());
+            if (e.notUtf8()) m.put("path64", carried(e.pathBytes())); // the exact bytes: "path" shows \xFF for each that is not UTF-8
             m.put("type", e.type());
             m.put("size", e.size());
             m.put("created", iso(e.created()));
@@ -338,13 +408,27 @@ public final class LiveFiles {
     public record BrowsePage(PageChrome chrome, String host, Folder folder, List<Crumb> crumbs, boolean mayDelete, String notice,
             String error, String typed) {
         public String link(String path, String sort, boolean descending, int page) {
-            return "/live/connections/" + Format.url(folder.connection()) + "/files?path=" + Format.url(path) + "&sort=" + sort
+            return link(path.getBytes(java.nio.charset.StandardCharsets.UTF_8), sort, descending, page);
+        }
+
+        /** The link to the folder of the exact bytes {@code path}. */
+        public String link(byte[] path, String sort, boolean descending, int page) {
+            return "/live/connections/" + Format.url(folder.connection()) + "/files?" + pathQuery(path) + "&sort=" + sort
                     + "&order=" + (descending ? "desc" : "asc") + (page > 1 ? "&page=" + page : "");
+        }
+
+        public String crumbLink(Crumb c) {
+            return link(java.util.Base64.getUrlDecoder().decode(c.carried()), folder.sort(), folder.descending(), 1);
+        }
+
+        /** The link to the folder above. */
+        public String up() {
+            return link(folder.parentBytes(), folder.sort(), folder.descending(), 1);
         }
 
         /** The link that sorts by {@code key}: ascending, or the other way when already sorted by it. */
         public String sortLink(String key) {
-            return link(folder.path(), key, key.equals(folder.sort()) && !folder.descending(), 1);
+            return link(folder.pathBytes(), key, key.equals(folder.sort()) && !folder.descending(), 1);
         }
 
         public String ariaSort(String key) {
@@ -352,11 +436,25 @@ public final class LiveFiles {
         }
 
         public String open(Entry e) {
-            return link(e.path(), folder.sort(), folder.descending(), 1);
+            return link(e.pathBytes(), folder.sort(), folder.descending(), 1);
         }
 
         public String page(int n) {
-            return link(folder.path(), folder.sort(), folder.descending(), n);
+            return link(folder.pathBytes(), folder.sort(), folder.descending(), n);
+        }
+
+        /** The confirmation that deletes {@code e}. */
+        public String deleteLink(Entry e) {
+            return "/live/connections/" + Format.url(folder.connection()) + "/files/delete?" + pathQuery(e.pathBytes());
+        }
+
+        public List<PathBytes.Part> parts(Entry e) {
+            return LiveFiles.parts(e.nameBytes());
+        }
+
+        /** Whether the page marks {@code e}'s name: control characters, or bytes that are not UTF-8. */
+        public boolean unusual(Entry e) {
+            return e.notUtf8() || LiveFiles.unusual(e.name());
         }
 
         public String bytes(Long n) {
@@ -371,7 +469,7 @@ public final class LiveFiles {
             return LiveFiles.unusual(s);
         }
 
-        public String carried(String path) {
+        public String carried(byte[] path) {
             return LiveFiles.carried(path);
         }
 
@@ -380,22 +478,37 @@ public final class LiveFiles {
         }
     }
 
-    /** One step of the breadcrumbs: its name and the folder it opens. */
-    public record Crumb(String name, String path) {}
+    /** One step of the breadcrumbs: its name and the folder it opens, as people read them, and that folder's bytes {@link #carried}. */
+    public record Crumb(String name, String path, String carried) {
+        public Crumb(String name, String path) {
+            this(name, path, LiveFiles.carried(path));
+        }
+    }
 
     static List<Crumb> crumbs(String path) {
+        return crumbs(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The breadcrumbs of the exact bytes {@code path}. */
+    static List<Crumb> crumbs(byte[] path) {
+        return bytewiseCrumbs(bytewise(path)).stream().map(c -> new Crumb(PathBytes.escaped(bytes(c.name())), PathBytes.escaped(bytes(c.path())),
+                carried(bytes(c.path())))).toList();
+    }
+
+    /** Crumbs of a {@link #bytewise} path, in that form. */
+    private static List<Crumb> bytewiseCrumbs(String path) {
         boolean windows = path.contains("\\") && !path.contains("/");
         String sep = windows ? "\\" : "/";
         int first = path.indexOf(sep);
         String root = windows ? (first < 0 ? path + sep : path.substring(0, first + 1)) : "/";
         String rest = windows ? (first < 0 ? "" : path.substring(first + 1)) : path.replaceFirst("^/+", "");
         List<Crumb> out = new ArrayList<>();
-        out.add(new Crumb(root, root));
+        out.add(new Crumb(root, root, null));
         String at = root;
         for (String part : rest.split(java.util.regex.Pattern.quote(sep))) {
             if (part.isEmpty()) continue;
             at = at.endsWith(sep) ? at + part : at + sep + part;
-            out.add(new Crumb(part, at));
+            out.add(new Crumb(part, at, null));
         }
         return out;
     }
@@ -404,6 +517,10 @@ public final class LiveFiles {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
         String typed = pathOrNull(http.queryParam("path"));
+        if (typed == null && http.queryParam("path64") != null) {
+            byte[] exact = queryPath(http);
+            typed = exact == null ? null : PathBytes.escaped(exact);
+        }
         PageChrome chrome = ctx.chrome(http, "Browse file system: " + v.endpoint()).forEndpoint(v.endpoint());
         Folder f;
         String error = null;
@@ -415,7 +532,7 @@ public final class LiveFiles {
             f = folder(scope, v, null, f0(http, "sort", "name"), f0(http, "order", "asc"), 1);
         }
         Folder shown = f;
-        List<Crumb> crumbs = crumbs(f.path()).stream() // only the steps the agent lets the analyst open: at or below a root
+        List<Crumb> crumbs = crumbs(f.pathBytes()).stream() // only the steps the agent lets the analyst open: at or below a root
                 .filter(c -> shown.roots().stream().anyMatch(r -> c.path().startsWith(r))).toList();
         ctx.render(http, "live/files.jte", new BrowsePage(chrome, host(v.endpoint()), f, crumbs, scope.may(Action.ADMINISTER),
                 notice(http), error, typed));
@@ -439,11 +556,14 @@ public final class LiveFiles {
     private void evidenceJson(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        com.fasterxml.jackson.databind.JsonNode given = ctx.jsonBody(http).path("path");
-        String path = given.isTextual() ? pathOrNull(given.asText()) : null;
+        com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
+        com.fasterxml.jackson.databind.JsonNode given = body.path("path");
+        com.fasterxml.jackson.databind.JsonNode exact = body.path("path64");
+        byte[] path = exact.isTextual() ? path(exact.asText(), null, "field") : given.isTextual() ? path(null, given.asText(), "field") : null;
         if (path == null) {
             throw new BadRequest("send {\"path\": \"/the/file\"}: the file on the endpoint to keep as evidence, as a string"
-                    + (given.isMissingNode() || given.isNull() ? "" : ", not " + given));
+                    + (given.isMissingNode() || given.isNull() ? "" : ", not " + given)
+                    + " (or {\"path64\": B}, the path's bytes in base64url, as listings give a name that is not UTF-8)");
         }
         EvidenceFile f = transfers.start(scope, v.endpoint(), checkedFile(scope, v, path));
         http.status(202).header("Location", "/api/v1/evidence/" + f.id()).json(Map.of("evidence_id", f.id(), "state", f.state().label()));
@@ -461,19 +581,20 @@ public final class LiveFiles {
      * rules allow: a folder, a missing or relative path is refused now (400, 404, 403 with the agent's
      * reason), not accepted and then failed in the background. Refusals are audited.
      */
-    private String checkedFile(Scope scope, LiveConnections.View v, String path) {
+    private byte[] checkedFile(Scope scope, LiveConnections.View v, byte[] path) {
         requireOnline(v.endpoint());
         scope.require(trailhound.access.Action.INVESTIGATE);
         try {
-            Message.FileInfo info = requests.ask(v.endpoint(), id -> new Message.StatFile(id, path, false), Message.FileInfo.class, ACT_TIMEOUT);
+            Message.FileInfo info = requests.ask(v.endpoint(), id -> new Message.StatFile(id, PathBytes.text(path), false, PathBytes.base64(path)), Message.FileInfo.class,
+                    ACT_TIMEOUT);
             if (info.size() > transfers.maxBytes()) { // now, not after a 202 and a failed transfer
-                String why = FilePull.tooLarge(path, info.size(), transfers.maxBytes());
+                String why = FilePull.tooLarge(PathBytes.escaped(path), info.size(), transfers.maxBytes());
                 scope.audit("evidence.fetch", v.endpoint(), AuditLog.FAILED, why);
                 throw new HttpResponseException(413, why);
             }
             return path;
         } catch (AgentRequests.RequestException e) {
-            scope.audit("evidence.fetch", v.endpoint(), AuditLog.FAILED, path + ": " + e.getMessage());
+            scope.audit("evidence.fetch", v.endpoint(), AuditLog.FAILED, PathBytes.escaped(path) + ": " + e.getMessage());
             throw http(e);
         }
     }
@@ -481,7 +602,7 @@ public final class LiveFiles {
     private void evidenceForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = formPath(http);
+        byte[] path = formPath(http);
         if (path == null) throw new BadRequest("choose a file to keep as evidence");
         EvidenceFile f = transfers.start(scope, v.endpoint(), checkedFile(scope, v, path));
         http.redirect("/evidence/files?new=" + f.id());
@@ -496,22 +617,23 @@ public final class LiveFiles {
     private void deleteConfirm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = pathOrNull(http.queryParam("path"));
+        byte[] path = queryPath(http);
         if (path == null) throw new BadRequest("choose a file to delete");
-        String back = "/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path));
+        String back = "/live/connections/" + Format.url(v.id()) + "/files?" + pathQuery(parentOf(path));
+        String shown = shown(PathBytes.escaped(path));
         boolean link = "1".equals(http.queryParam("link"));
-        String odd = unusual(path) ? " Its name is unusual: " + UNUSUAL + "." : "";
+        String odd = unusual(PathBytes.escaped(path)) || !PathBytes.utf8(path) ? " Its name is unusual: " + UNUSUAL + "." : "";
         String heading = link ? "Delete a symbolic link" : "Delete a file";
         String question = link
-                ? "Delete the symbolic link " + shown(path) + " on " + host(v.endpoint()) + "? The link itself is deleted, not the file or"
+                ? "Delete the symbolic link " + shown + " on " + host(v.endpoint()) + "? The link itself is deleted, not the file or"
                         + " folder it points to, which stays as it is." + odd
-                : "Delete " + shown(path) + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence"
+                : "Delete " + shown + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence"
                         + " first if it may matter." + odd;
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("path64", carried(path));
         if (link) fields.put("link", "1");
         ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, heading).forEndpoint(v.endpoint()), heading, question,
-                "/live/connections/" + Format.url(v.id()) + "/files/delete", fields, (link ? "Delete the link " : "Delete ") + shown(path), back));
+                "/live/connections/" + Format.url(v.id()) + "/files/delete", fields, (link ? "Delete the link " : "Delete ") + shown, back));
     }
 
     /** The folder holding {@code path}: {@code /} for {@code /x}, {@code C:\\} for {@code C:\\x}. */
@@ -525,14 +647,14 @@ public final class LiveFiles {
         return parent;
     }
 
-    private Message.Done delete(Scope scope, LiveConnections.View v, String path) {
+    private Message.Done delete(Scope scope, LiveConnections.View v, byte[] path) {
         try {
-            Message.Done done = requests.ask(v.endpoint(), id -> new Message.DeleteFile(id, path, scope.caller().user(), deadline()),
-                    Message.Done.class, ACT_TIMEOUT.plus(DEADLINE_GRACE));
+            Message.Done done = requests.ask(v.endpoint(), id -> new Message.DeleteFile(id, PathBytes.text(path), scope.caller().user(),
+                    deadline(), PathBytes.base64(path)), Message.Done.class, ACT_TIMEOUT.plus(DEADLINE_GRACE));
             scope.audit("live.files.delete", v.endpoint(), AuditLog.OK, done.detail());
             return done;
         } catch (AgentRequests.RequestException e) {
-            scope.audit("live.files.delete", v.endpoint(), outcome(e), path + ": " + e.getMessage());
+            scope.audit("live.files.delete", v.endpoint(), outcome(e), PathBytes.escaped(path) + ": " + e.getMessage());
             throw http(e);
         }
     }
@@ -540,8 +662,8 @@ public final class LiveFiles {
     private void deleteJson(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = pathOrNull(http.queryParam("path"));
-        if (path == null) throw new BadRequest("give the file to delete: ?path=/the/file");
+        byte[] path = queryPath(http);
+        if (path == null) throw new BadRequest("give the file to delete: ?path=/the/file (or ?path64= its bytes in base64url)");
         Message.Done done = delete(scope, v, path);
         http.json(Map.of("deleted", done.detail().replaceFirst("^deleted ", ""), "detail", done.detail()));
     }
@@ -549,12 +671,12 @@ public final class LiveFiles {
     private void deleteForm(Context http) {
         Scope scope = ctx.scope(http);
         LiveConnections.View v = connection(http, scope);
-        String path = formPath(http);
+        byte[] path = formPath(http);
         if (path == null) throw new BadRequest("choose a file to delete");
         delete(scope, v, path);
         boolean link = "1".equals(http.formParam("link"));
-        http.redirect("/live/connections/" + Format.url(v.id()) + "/files?path=" + Format.url(parentOf(path)) + "&notice="
-                + (link ? "deleted-link" : "deleted") + "&name=" + Format.url(path));
+        http.redirect("/live/connections/" + Format.url(v.id()) + "/files?" + pathQuery(parentOf(path)) + "&notice="
+                + (link ? "deleted-link" : "deleted") + "&name=" + Format.url(PathBytes.escaped(path)));
     }
 
     // --- kill
@@ -626,8 +748,8 @@ public final class LiveFiles {
         Scope scope = ctx.scope(http);
         String endpoint = Format.unsegment(http.pathParam("endpoint"));
         LiveConnections.View v = openConnection(http, scope, endpoint);
-        String path = pathOrNull(http.queryParam("path"));
-        http.redirect("/live/connections/" + Format.url(v.id()) + "/files" + (path == null ? "" : "?path=" + Format.url(path)));
+        byte[] path = queryPath(http);
+        http.redirect("/live/connections/" + Format.url(v.id()) + "/files" + (path == null ? "" : "?" + pathQuery(path)));
     }
 
     private void killEndpoint(Context http) {

@@ -56,6 +56,18 @@ class EvidenceZipTest {
     }
 
     @Test
+    void write_aNameThatWasNotUtf8_entryEscaped_noteGivesItsBytes() throws Exception {
+        Path file = Files.writeString(dir.resolve("f"), "content");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EvidenceZip.write(file, "bad\\xFF.bin", new byte[] {'b', 'a', 'd', (byte) 0xff, '.', 'b', 'i', 'n'}, 0, out);
+        List<String[]> e = entries(out.toByteArray());
+        assertEquals(List.of("bad_xFF.bin", "bad_xFF.bin.name.txt"), e.stream().map(x -> x[0]).toList());
+        assertEquals("content", e.get(0)[1]);
+        assertTrue(e.get(1)[1].contains("\nbad\\xFF.bin\n"), e.get(1)[1]);
+        assertTrue(e.get(1)[1].contains("62 61 64 ff 2e 62 69 6e"), "the original bytes: " + e.get(1)[1]);
+    }
+
+    @Test
     void entryName_neverAFolderOrEmpty() {
         assertEquals("_etc_passwd", EvidenceZip.entryName("/etc/passwd"));
         assertEquals("file", EvidenceZip.entryName(".."));

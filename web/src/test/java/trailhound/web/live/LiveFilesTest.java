@@ -1,11 +1,13 @@
 package trailhound.web.live;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import trailhound.protocol.PathBytes;
 
 class LiveFilesTest {
     @Test
@@ -65,5 +67,24 @@ class LiveFilesTest {
         String carried = LiveFiles.carried(path);
         assertTrue(carried.matches("[A-Za-z0-9_-]+"), carried);
         assertEquals(path, new String(java.util.Base64.getUrlDecoder().decode(carried), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static final byte[] BAD_FOLDER = {'/', 't', '/', 's', 'u', 'b', (byte) 0xfe};
+
+    @Test
+    void pathsThatAreNotUtf8_cutAndJoinedOnTheirBytes_carriedExactly_shownWithAMarkerPerByte() {
+        byte[] name = {'b', 'a', 'd', (byte) 0xff, '.', 'b', 'i', 'n'};
+        byte[] whole = LiveFiles.child(BAD_FOLDER, name);
+        assertArrayEquals(new byte[] {'/', 't', '/', 's', 'u', 'b', (byte) 0xfe, '/', 'b', 'a', 'd', (byte) 0xff, '.', 'b', 'i', 'n'}, whole);
+        assertArrayEquals(BAD_FOLDER, LiveFiles.parentOf(whole));
+        assertArrayEquals(whole, java.util.Base64.getUrlDecoder().decode(LiveFiles.carried(whole)), "a form carries every byte");
+        assertEquals("path64=" + LiveFiles.carried(whole), LiveFiles.pathQuery(whole));
+        assertEquals("path=%2Ft%2Fok.txt", LiveFiles.pathQuery("/t/ok.txt".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "a UTF-8 path keeps its readable link");
+        List<LiveFiles.Crumb> crumbs = LiveFiles.crumbs(BAD_FOLDER);
+        assertEquals(List.of("/", "t", "sub\\xFE"), crumbs.stream().map(LiveFiles.Crumb::name).toList());
+        assertArrayEquals(BAD_FOLDER, java.util.Base64.getUrlDecoder().decode(crumbs.get(2).carried()));
+        assertEquals(List.of(new PathBytes.Part("line\u240a", false), new PathBytes.Part("\\xFF", true), new PathBytes.Part(".bin", false)),
+                LiveFiles.parts(new byte[] {'l', 'i', 'n', 'e', '\n', (byte) 0xff, '.', 'b', 'i', 'n'}));
     }
 }
