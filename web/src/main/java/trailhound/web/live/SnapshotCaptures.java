@@ -137,6 +137,8 @@ public final class SnapshotCaptures implements AutoCloseable {
     private final Map<String, Capture> running = new ConcurrentHashMap<>();
     /** Running captures someone cancelled: the user. */
     private final Map<String, String> cancelledBy = new ConcurrentHashMap<>();
+    private static final String STOPPED = "the server stopped during the capture; nothing of it is kept: capture again";
+
     /** Endpoints whose capture is being started (asked for its size): guarded by this. */
     private final Set<String> starting = new HashSet<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(PARALLEL,
@@ -153,8 +155,7 @@ public final class SnapshotCaptures implements AutoCloseable {
         this.pull = pull;
         this.reserveBytes = reserveBytes;
         this.log = log;
-        int cut = log.interruptUnfinished("the server stopped during the capture; nothing of it is kept: capture again",
-                System.currentTimeMillis());
+        int cut = log.interruptUnfinished(STOPPED, System.currentTimeMillis());
         if (cut > 0) System.err.println("trailhound: " + cut + " snapshot captures were cut by the server's stop; marked interrupted");
     }
 
@@ -280,6 +281,11 @@ public final class SnapshotCaptures implements AutoCloseable {
     }
 
     private void failed(Snapshots.Capture begun, String id, Long size, String why, boolean audit) {
+        if (Thread.currentThread().isInterrupted()) { // the server is stopping (its workers are interrupted): not the capture's fault
+            begun.fail(size, STOPPED);
+            update(id, c -> c.ended(Stage.INTERRUPTED, STOPPED), true);
+            return;
+        }
         if (audit) begun.fail(size, why); // the access layer audited refusals and failed ingests itself
         update(id, c -> c.ended(Stage.FAILED, why), true);
     }
