@@ -951,7 +951,7 @@ class FileSystemTest {
             rowOf(driver, "bad\\xFF.bin").findElement(org.openqa.selenium.By.cssSelector("a.file-delete")).click();
             assertTrue(driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText().contains("bad\\xFF.bin"));
             driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
-            assertEquals("deleted " + folder + "/bad\\xFF.bin", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+            assertEquals("Deleted " + folder + "/bad\\xFF.bin.", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
             assertFalse(Files.exists(bad, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the file itself is gone");
             assertTrue(Files.exists(ok), "not its neighbour");
             rowOf(driver, "ok.txt"); // back in its folder
