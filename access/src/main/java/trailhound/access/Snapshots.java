@@ -143,8 +143,9 @@ public final class Snapshots {
         if (target != null) target = data.currentName(target);
         if (!scope.caller().role().equals(Role.ADMINISTRATOR)) {
             if (target == null) {
-                throw refused(action, name, "a telemetry file names its hosts itself: give the endpoint it is of (one of your endpoints)"
-                        + " so that it goes there", false);
+                throw refused(action, name, "a telemetry file may hold events of any host, so say which endpoint it is of: choose"
+                        + " one of your endpoints and its events go there (an administrator may upload it without one: each event then goes"
+                        + " to the host it names)", false);
             }
             if (!scope.sees(target)) {
                 throw refused(action, name, "'" + target + "' is not an endpoint of your computer groups: an administrator can upload it,"
@@ -296,11 +297,26 @@ public final class Snapshots {
                 throw refused(action, name, e.reason(), false);
             }
         }
+        if (multipart(file)) {
+            throw refused(action, name, "it was sent as a multipart/form-data form (it starts with a form boundary, \"--...\"), not as"
+                    + " the file itself: send the file's raw bytes as the request body, e.g. curl --data-binary @FILE (not curl -F)", false);
+        }
         if (TelemetryImport.detect(file).isEmpty()) {
             throw refused(action, name, "not a file Trailhound reads (it " + TelemetryImport.startOf(file) + "); it takes "
                     + Ingestor.ACCEPTED_FORMATS.replace("; plain or in .gz, .zip, .tar(.gz)", ", uncompressed"), false);
         }
         return null;
+    }
+
+    /** Whether {@code file} is a multipart/form-data body (RFC 7578: "--" and a boundary, then a Content-Disposition header). */
+    private static boolean multipart(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(1024);
+        }
+        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return text.startsWith("--") && text.matches("(?s)--[^\r\n]{1,70}\r?\n.*") && text.toLowerCase(java.util.Locale.ROOT)
+                .contains("content-disposition: form-data");
     }
 
     private Refused refused(String action, String name, String why, boolean tooLarge) {

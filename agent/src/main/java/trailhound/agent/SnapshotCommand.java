@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code trailhound agent snapshot --state DIR --out FILE|FOLDER}: {@link AgentSnapshot} from the command line. Exit 0 or 2. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = {"Copies this endpoint's recorder database consistently, while the agent runs, for taking it off by hand:"
-                + " ingest the copy on the server (bin/trailhound ingest, or Snapshots > Upload snapshot)."})
+                + " ingest the copy on the server (bin/trailhound ingest, or Saved evidence > Upload snapshot)."})
 final class SnapshotCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -34,5 +34,8 @@ class SystemdUnitTest {
         assertEquals(List.of("yes"), options.get("NoNewPrivileges"), "hardening that narrows nothing stays");
         assertTrue(options.getOrDefault("Environment", List.of()).stream().anyMatch(e -> List.of(e.split(" ")).contains("LC_ALL=C.UTF-8")),
                 "a UTF-8 locale, or Java cannot name files with non-ASCII characters: " + options.get("Environment"));
+        // try-out: "WARNING: A restricted method in java.lang.System has been called" at every start (SQLite's native library)
+        assertTrue(options.get("ExecStart").getFirst().startsWith("/usr/bin/java --enable-native-access=ALL-UNNAMED "), options.get("ExecStart")
+                .toString());
     }
 }

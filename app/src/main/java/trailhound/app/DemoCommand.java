@@ -26,7 +26,8 @@ import trailhound.web.tls.ServerCertificate;
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Generate and ingest sample endpoints (first run only), then serve them in the browser.",
     "The samples hold attack stories to find; the data folder is reused on later runs.",
-    "Also starts two live agents on loopback (child JVMs, logs in DATA/demo-agents) replaying samples, for Live endpoints."})
+    "Also starts live agents on loopback (child JVMs, logs in DATA/demo-agents), two replaying samples and, on Linux, one"
+        + " recording this machine, for Live endpoints."})
 final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOption data;
@@ -45,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-agents", description = "Serve without starting the live demo agents.")
     boolean noAgents;
 
+    @Option(names = "--evidence-max-size", paramLabel = "SIZE", defaultValue = "2g", description = {"The largest file kept as evidence"
+            + " from a live endpoint, in bytes or with k, m or g (binary), e.g. 500m (default: ${DEFAULT-VALUE})."})
+    String evidenceMaxSize;
+
     @Option(names = "--no-serve", description = "Prepare the data folder and exit without serving (for scripts and tests).")
     boolean noServe;
 
@@ -52,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        long evidenceMax = ServeCommand.size("--evidence-max-size", evidenceMaxSize);
         // plain HTTP: on loopback only, and never a folder that serve keeps for real users (it has its certificate)
         if (!ListenOptions.isLoopback(listen.host)) {
             throw new IllegalArgumentException("demo serves plain HTTP, so only on loopback (127.0.0.1, ::1, localhost), not on "
@@ -80,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
         // on loopback the demo's admin password need not change: whoever can reach it can read the folder's password file
         DataDir served = dir;
         Serving.serveUntilStopped(dir, lock, WebOptions.defaults().withHost(listen.host).withPort(listen.port)
-                .withInitialPasswordChange(false), out, err,
+                .withInitialPasswordChange(false).withEvidenceMaxBytes(evidenceMax), out, err,
                 server -> noAgents ? () -> { } : DemoAgents.start(served.root(), server.access(), server.url(), out));
         return 0;
     }

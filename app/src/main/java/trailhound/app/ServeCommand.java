@@ -33,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
     String liveIdle;
 
     @Option(names = "--upload-max-size", paramLabel = "SIZE", defaultValue = "8g", description = {"The largest snapshot or telemetry"
-            + " file Snapshots > Upload (POST /api/v1/snapshots) takes, in bytes or with k, m or g (binary) (default: ${DEFAULT-VALUE})."})
+            + " file Saved evidence > Upload snapshot (POST /api/v1/snapshots) takes, in bytes or with k, m or g (binary) (default: ${DEFAULT-VALUE})."})
     String uploadMaxSize;
 
     @Option(names = "--evidence-max-size", paramLabel = "SIZE", defaultValue = "2g", description = {"The largest file kept as evidence"

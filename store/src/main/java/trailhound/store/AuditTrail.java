@@ -116,7 +116,7 @@ public final class AuditTrail {
                 while (!queue.isEmpty() && group.size() < MAX_GROUP) group.add(queue.poll());
             }
             try {
-                write(group);
+                writeUninterrupted(group);
             } finally {
                 synchronized (queue) {
                     writing = false;
@@ -127,6 +127,38 @@ public final class AuditTrail {
         }
         if (mine.failure != null) throw mine.failure;
         return mine.entry;
+    }
+
+    /*
+     * The caller's interrupt must not cost an entry its head: audit-head is written through a FileChannel,
+     * which closes when its thread is interrupted (ClosedByInterruptException), and a server stopping
+     * interrupts the threads of transfers and captures just as they audit it. So the group is written on
+     * the trail's own thread, which nothing interrupts, and the caller waits for it uninterruptibly,
+     * keeping its interrupt for after.
+     */
+    private static final java.util.concurrent.ExecutorService WRITER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "audit-trail-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private void writeUninterrupted(List<Queued> group) {
+        java.util.concurrent.Future<?> done = WRITER.submit(() -> write(group));
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    done.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     private void write(List<Queued> group) {

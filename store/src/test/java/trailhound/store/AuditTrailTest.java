@@ -1,6 +1,7 @@
 package trailhound.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,6 +220,31 @@ class AuditTrailTest {
         Files.write(dir.resolve("audit-head"), third); // entry 4 committed, its head line never written
         assertEquals(3, trail.head().orElseThrow().seq());
         assertEquals(Optional.empty(), trail.verify());
+    }
+
+    /** Regression (#16): a server stopping interrupts a transfer's thread as it audits; the head was lost (ClosedByInterruptException). */
+    @Test
+    void append_byAnInterruptedThread_writesEntryAndHead_andKeepsTheInterrupt() throws Exception {
+        AuditTrail trail = open().audit();
+        appendSome(trail, 2);
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                outcome.set(trail.append(event("evidence.fetch")));
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        t.start();
+        t.join();
+        AuditTrail.Entry third = assertInstanceOf(AuditTrail.Entry.class, outcome.get(), () -> "the append failed: " + outcome.get());
+        assertEquals(3, third.seq());
+        assertEquals("3 " + third.hash() + "\n", Files.readString(dir.resolve("audit-head")));
+        assertEquals(Optional.empty(), trail.verify());
+        assertTrue(stillInterrupted.get(), "the caller's interrupt is kept for it to act on");
     }
 
     @Test

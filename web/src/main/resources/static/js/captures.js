@@ -10,6 +10,7 @@
       return 'transferring ' + Math.floor(c.received * 100 / c.size) + ' % (' + mib(c.received) + ' of ' + mib(c.size) + ')'
         + (c.resumes > 0 ? ', resumed ' + c.resumes + (c.resumes === 1 ? ' time' : ' times') : '');
     }
+    if (c.state === 'cancelling') return 'cancelling: waiting for the endpoint to stop';
     return c.state === 'copying' ? 'copying on the endpoint' : c.state;
   }
   async function poll() {
@@ -22,7 +23,7 @@
         if (!r.ok) continue;
         const c = await r.json();
         row.dataset.state = c.state;
-        if (!['copying', 'transferring', 'checking', 'ingesting'].includes(c.state)) ended = true;
+        if (!['copying', 'transferring', 'checking', 'ingesting', 'cancelling'].includes(c.state)) ended = true;
         else row.querySelector('.capture-state').textContent = words(c);
       } catch (e) { /* the server is restarting: try again */ }
     }

@@ -2,7 +2,7 @@
 (function () {
   'use strict';
   function poll() {
-    var rows = document.querySelectorAll('tr.evidence-row[data-state="transferring"]');
+    var rows = document.querySelectorAll('tr.evidence-row[data-state="transferring"], tr.evidence-row[data-state="cancelling"]');
     if (rows.length === 0) return;
     var pending = rows.length;
     rows.forEach(function (row) {
@@ -10,8 +10,9 @@
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (f) {
           if (!f) return;
-          if (f.state !== 'transferring') { window.location.reload(); return; }
+          if (f.state !== row.dataset.state) { window.location.reload(); return; }
           var state = row.querySelector('.evidence-state');
+          if (f.state === 'cancelling') return;
           var p = f.progress;
           var text = !p || p.size < 0 ? 'transferring, starting'
             : 'transferring ' + (p.size === 0 ? 100 : Math.floor(p.received * 100 / p.size)) + ' % (' + p.received + ' of ' + p.size + ' bytes)'

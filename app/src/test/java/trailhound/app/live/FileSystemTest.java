@@ -80,6 +80,8 @@ class FileSystemTest {
     private String analyst;
     private String readOnly;
     private String connection;
+    /** The analyst's own connection: a connection is its user's alone (another's answers 403). */
+    private String analystConnection;
     /** The executable of the process the kill test ended: its event's process_path. */
     private String killedFrom;
 
@@ -126,6 +128,8 @@ class FileSystemTest {
         readOnly = apiToken("reader", Role.READ_ONLY, "FS");
         JsonNode opened = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"" + ENDPOINT + "\"]}"));
         connection = opened.path("connections").get(0).path("id").asText();
+        analystConnection = JSON.readTree(api("POST", "/api/v1/live/connections", analyst, "{\"endpoints\":[\"" + ENDPOINT + "\"]}"))
+                .path("connections").get(0).path("id").asText();
         assertEquals("connected", opened.path("connections").get(0).path("state").asText(), opened.toString());
     }
 
@@ -146,6 +150,11 @@ class FileSystemTest {
         return "/api/v1/live/connections/" + connection + "/files" + query;
     }
 
+    /** As {@link #files}, through the analyst's own connection. */
+    private String analystFiles(String query) {
+        return "/api/v1/live/connections/" + analystConnection + "/files" + query;
+    }
+
     private static String q(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
@@ -153,7 +162,7 @@ class FileSystemTest {
     @Test
     @Order(1)
     void listing_aHundredThousandEntries_arriveInSortedPages_withEveryColumn() throws Exception {
-        JsonNode root = JSON.readTree(api("GET", files("?path=" + q(tree.toString())), analyst, null));
+        JsonNode root = JSON.readTree(api("GET", analystFiles("?path=" + q(tree.toString())), analyst, null));
         assertEquals(tree.toRealPath().toString(), root.path("path").asText());
         assertTrue(root.path("parent").isNull(), "the allowed root has no parent to show: " + root.path("parent"));
         List<String> names = new ArrayList<>();
@@ -172,7 +181,7 @@ class FileSystemTest {
         assertEquals("link", link.path("type").asText(), "a link is described, not followed");
         assertEquals(outside.toString(), link.path("target").asText());
 
-        JsonNode bySize = JSON.readTree(api("GET", files("?path=" + q(tree.toString()) + "&sort=size&order=desc"), analyst, null));
+        JsonNode bySize = JSON.readTree(api("GET", analystFiles("?path=" + q(tree.toString()) + "&sort=size&order=desc"), analyst, null));
         assertEquals("sparse.bin", bySize.path("entries").get(0).path("name").asText(), "the largest first");
 
         // the 100,000-entry folder: page after page, every name once, in order, as an independent listing says
@@ -180,24 +189,24 @@ class FileSystemTest {
         try (var s = Files.list(tree.resolve("big"))) {
             expected = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        JsonNode first = JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString())), analyst, null));
+        JsonNode first = JSON.readTree(api("GET", analystFiles("?path=" + q(tree.resolve("big").toString())), analyst, null));
         assertEquals(BIG, first.path("total").asLong());
         int pages = first.path("pages").asInt();
         assertEquals(BIG / first.path("page_size").asInt(), pages);
         List<String> all = new ArrayList<>();
         for (int page = 1; page <= pages; page++) {
-            JsonNode p = page == 1 ? first : JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=" + page),
+            JsonNode p = page == 1 ? first : JSON.readTree(api("GET", analystFiles("?path=" + q(tree.resolve("big").toString()) + "&page=" + page),
                     analyst, null));
             assertEquals(page, p.path("page").asInt());
             p.path("entries").forEach(e -> all.add(e.path("name").asText()));
         }
         assertEquals(expected, all);
-        JsonNode past = JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=" + (pages + 1)), analyst, null));
+        JsonNode past = JSON.readTree(api("GET", analystFiles("?path=" + q(tree.resolve("big").toString()) + "&page=" + (pages + 1)), analyst, null));
         assertEquals(0, past.path("entries").size(), "past the last page: empty");
         // try-out: past the last page said nothing, and page=3000000 gave an internal "offset must be..." 400
         assertTrue(past.path("message").asText().startsWith("there is nothing at page " + (pages + 1) + ": "), past.toString());
         assertTrue(past.path("last_page").asText().endsWith("&page=" + pages), past.toString());
-        JsonNode far = JSON.readTree(api("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=3000000"), analyst, null));
+        JsonNode far = JSON.readTree(api("GET", analystFiles("?path=" + q(tree.resolve("big").toString()) + "&page=3000000"), analyst, null));
         assertEquals(0, far.path("entries").size());
         assertEquals(BIG, far.path("total").asLong());
         assertTrue(far.path("message").asText().startsWith("there is nothing at page 3000000: ")
@@ -209,21 +218,21 @@ class FileSystemTest {
     @Order(2)
     void traversal_throughDotDotLinksOrIntoTheStateFolder_isRefusedWithAReason() throws Exception {
         for (String path : List.of(tree + "/..", tree + "/big/../../outside", tree + "/escape", tree + "/escape/secret.txt", "/etc")) {
-            HttpResponse<String> r = send("GET", files("?path=" + q(path)), analyst, null);
+            HttpResponse<String> r = send("GET", analystFiles("?path=" + q(path)), analyst, null);
             assertEquals(403, r.statusCode(), path + ": " + r.body());
             assertTrue(r.body().contains("outside the agent's allowed roots"), r.body());
         }
-        HttpResponse<String> state = send("GET", files("?path=" + q(tree.resolve("state").toString())), analyst, null);
+        HttpResponse<String> state = send("GET", analystFiles("?path=" + q(tree.resolve("state").toString())), analyst, null);
         assertEquals(403, state.statusCode(), state.body());
         assertTrue(state.body().contains("its own state folder"), state.body());
-        HttpResponse<String> relative = send("GET", files("?path=big"), analyst, null);
+        HttpResponse<String> relative = send("GET", analystFiles("?path=big"), analyst, null);
         assertEquals(403, relative.statusCode());
         assertTrue(relative.body().contains("is not absolute"), relative.body());
-        HttpResponse<String> missing = send("GET", files("?path=" + q(tree.resolve("nope").toString())), analyst, null);
+        HttpResponse<String> missing = send("GET", analystFiles("?path=" + q(tree.resolve("nope").toString())), analyst, null);
         assertEquals(404, missing.statusCode(), missing.body());
 
         // the same rules for evidence (refused at once, before any transfer is recorded) and deletion
-        HttpResponse<String> kept = send("POST", files("/evidence"), analyst, "{\"path\":\"" + tree + "/escape/secret.txt\"}");
+        HttpResponse<String> kept = send("POST", analystFiles("/evidence"), analyst, "{\"path\":\"" + tree + "/escape/secret.txt\"}");
         assertEquals(403, kept.statusCode(), kept.body());
         assertTrue(kept.body().contains("outside the agent's allowed roots"), kept.body());
         HttpResponse<String> delete = send("DELETE", files("?path=" + q(tree + "/big/../escape/secret.txt")), admin, null);
@@ -238,7 +247,7 @@ class FileSystemTest {
     void download_cutInTheMiddle_resumes_matchesItsChecksum_andLeavesAsAnEncryptedZip() throws Exception {
         String expected = sha256(Files.newInputStream(tree.resolve("sparse.bin")));
         int connectionsBefore = proxy.accepted();
-        JsonNode started = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}"));
+        JsonNode started = JSON.readTree(api("POST", analystFiles("/evidence"), analyst, "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}"));
         long id = started.path("evidence_id").asLong();
         assertEquals("transferring", started.path("state").asText());
         waitFor("some of the file to arrive", () -> {
@@ -282,16 +291,19 @@ class FileSystemTest {
 
     @Test
     @Order(4)
-    void download_largerThanTheCap_failsSayingSo() throws Exception {
+    void download_largerThanTheCap_isRefusedBeforeItStarts_sizesReadable() throws Exception {
         try (RandomAccessFile huge = new RandomAccessFile(tree.resolve("huge.bin").toFile(), "rw")) {
             huge.setLength(600L << 20);
         }
-        JsonNode started = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("huge.bin") + "\"}"));
-        JsonNode failed = waitForEvidence(started.path("evidence_id").asLong(), analyst);
-        assertEquals("failed", failed.path("state").asText());
-        assertTrue(failed.path("reason").asText().contains("more than the server's size cap of " + (500L << 20) + " bytes: raise it"),
-                failed.toString());
-        assertEquals(409, status("GET", "/api/v1/evidence/" + failed.path("id").asLong() + "/download", analyst, null));
+        int before = JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").size();
+        // try-out: 202, then a transfer that failed; the agent's stat gives the size before any answer
+        HttpResponse<String> refused = send("POST", analystFiles("/evidence"), analyst, "{\"path\":\"" + tree.resolve("huge.bin") + "\"}");
+        assertEquals(413, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("is 600.0 MiB (" + (600L << 20) + " bytes), more than the 500.0 MiB limit of evidence files"),
+                refused.body());
+        assertTrue(refused.body().contains("serve --evidence-max-size, or demo --evidence-max-size"), refused.body());
+        assertEquals(before, JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").size(), "no evidence row");
+        assertTrue(auditDetails("evidence.fetch").stream().anyMatch(d -> d.contains("more than the 500.0 MiB limit")));
         Files.delete(tree.resolve("huge.bin"));
     }
 
@@ -335,7 +347,7 @@ class FileSystemTest {
     @Order(5)
     void delete_byAnAdministrator_refusedToAnAnalyst_andAudited() throws Exception {
         Path victim = tree.resolve("small.txt");
-        assertEquals(403, status("DELETE", files("?path=" + q(victim.toString())), analyst, null));
+        assertEquals(403, status("DELETE", analystFiles("?path=" + q(victim.toString())), analyst, null));
         assertTrue(Files.exists(victim), "an analyst deletes nothing");
         String real = victim.toRealPath().toString();
         JsonNode deleted = JSON.readTree(api("DELETE", files("?path=" + q(victim.toString())), admin, null));
@@ -372,7 +384,7 @@ class FileSystemTest {
         Process victim = new ProcessBuilder(underRoot.toString(), "600").start();
         try {
             // try-out: a restricted agent killed /usr/bin/sleep anywhere; kills obey the allowed roots as deletes do
-            HttpResponse<String> outsideRoots = send("POST", "/api/v1/live/connections/" + connection + "/processes/" + elsewhere.pid()
+            HttpResponse<String> outsideRoots = send("POST", "/api/v1/live/connections/" + analystConnection + "/processes/" + elsewhere.pid()
                     + "/kill", analyst, null);
             assertEquals(403, outsideRoots.statusCode(), outsideRoots.body());
             assertTrue(outsideRoots.body().contains("outside the agent's allowed roots"), outsideRoots.body());
@@ -381,19 +393,19 @@ class FileSystemTest {
             String path = victim.info().command().orElseThrow();
             killedFrom = path;
             assertEquals(403, status("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill", readOnly, null));
-            HttpResponse<String> reused = send("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill",
+            HttpResponse<String> reused = send("POST", "/api/v1/live/connections/" + analystConnection + "/processes/" + victim.pid() + "/kill",
                     analyst, "{\"process_path\":\"/usr/bin/not-sleep\"}");
             assertEquals(403, reused.statusCode(), reused.body());
             assertTrue(reused.body().contains("its pid was reused; nothing killed"), reused.body());
             assertTrue(victim.isAlive());
-            JsonNode killed = JSON.readTree(api("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill",
+            JsonNode killed = JSON.readTree(api("POST", "/api/v1/live/connections/" + analystConnection + "/processes/" + victim.pid() + "/kill",
                     analyst, "{\"process_path\":\"" + path + "\"}"));
             assertEquals(victim.pid(), killed.path("killed").asLong());
             assertTrue(victim.waitFor(30, TimeUnit.SECONDS), "the process ended");
             assertTrue(auditDetails("live.process.kill").stream().anyMatch(d -> d.startsWith("killed pid " + victim.pid() + " (" + path
                     + ") at the request of ana")), auditDetails("live.process.kill").toString());
             waitFor("the kill event from the agent", () -> count("type:agent AND operation:kill AND pid:" + victim.pid()) == 1);
-            assertEquals(404, status("POST", "/api/v1/live/connections/" + connection + "/processes/" + victim.pid() + "/kill", analyst, null));
+            assertEquals(404, status("POST", "/api/v1/live/connections/" + analystConnection + "/processes/" + victim.pid() + "/kill", analyst, null));
         } finally {
             victim.destroyForcibly();
             elsewhere.destroyForcibly();
@@ -535,7 +547,7 @@ class FileSystemTest {
             String question = driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText();
             assertTrue(question.startsWith("Delete " + tree.toRealPath().resolve("doomed.txt") + " on " + host + "?"), question);
             driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
-            assertEquals("deleted " + tree.toRealPath().resolve("doomed.txt"), driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+            assertEquals("Deleted " + tree.toRealPath().resolve("doomed.txt") + ".", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
             assertFalse(Files.exists(doomed));
 
             // kill from a confirmation naming the process and the host (its executable under the allowed root)
@@ -576,15 +588,15 @@ class FileSystemTest {
     void keepAsEvidence_ofAFolderMissingRelativeOrNonStringPath_isRefusedAtOnce() throws Exception {
         // try-out: each of these answered 202, then failed in the background, leaving a row nobody could remove
         int rows = JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").size();
-        HttpResponse<String> number = send("POST", files("/evidence"), analyst, "{\"path\":5}");
+        HttpResponse<String> number = send("POST", analystFiles("/evidence"), analyst, "{\"path\":5}");
         assertEquals(400, number.statusCode(), number.body());
         assertTrue(number.body().contains("as a string, not 5"), number.body());
-        HttpResponse<String> folder = send("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("big") + "\"}");
+        HttpResponse<String> folder = send("POST", analystFiles("/evidence"), analyst, "{\"path\":\"" + tree.resolve("big") + "\"}");
         assertEquals(400, folder.statusCode(), folder.body());
         assertTrue(folder.body().contains("is not a regular file"), folder.body());
-        HttpResponse<String> missing = send("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("nope.txt") + "\"}");
+        HttpResponse<String> missing = send("POST", analystFiles("/evidence"), analyst, "{\"path\":\"" + tree.resolve("nope.txt") + "\"}");
         assertEquals(404, missing.statusCode(), missing.body());
-        HttpResponse<String> relative = send("POST", files("/evidence"), analyst, "{\"path\":\"sparse.bin\"}");
+        HttpResponse<String> relative = send("POST", analystFiles("/evidence"), analyst, "{\"path\":\"sparse.bin\"}");
         assertEquals(403, relative.statusCode(), relative.body());
         assertTrue(relative.body().contains("is not absolute"), relative.body());
         assertEquals(rows, JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").size(), "no row for any of them");
@@ -599,12 +611,16 @@ class FileSystemTest {
         proxy.throttle(1L << 20); // a transfer of minutes: room to cancel it, and to change the file under it
         try {
             // try-out: nothing could be cancelled, and every failed transfer left its .part (450 MB) for good
-            long id = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}"))
+            long id = JSON.readTree(api("POST", analystFiles("/evidence"), analyst, "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}"))
                     .path("evidence_id").asLong();
             waitFor("some of it to arrive", () -> evidence(id, analyst).path("progress").path("received").asLong() > 0);
             assertTrue(Files.exists(evidenceFolder.resolve(id + ".part")));
             assertEquals(403, status("POST", "/api/v1/evidence/" + id + "/cancel", bob, null), "another analyst's transfer");
+            proxy.throttle(16L << 10); // the chunk under way now arrives over a minute: the cancel waits for it
             assertEquals(202, status("POST", "/api/v1/evidence/" + id + "/cancel", analyst, null));
+            // try-out: it stayed "transferring" until the agent answered
+            assertEquals("cancelling", evidence(id, analyst).path("state").asText(), "at once, not when the agent answers");
+            proxy.throttle(1L << 20);
             JsonNode cancelled = waitForEvidence(id, analyst);
             assertEquals("failed", cancelled.path("state").asText());
             assertTrue(cancelled.path("reason").asText().startsWith("cancelled by ana"), cancelled.toString());
@@ -617,7 +633,7 @@ class FileSystemTest {
             try (RandomAccessFile f = new RandomAccessFile(changing.toFile(), "rw")) {
                 f.setLength(64L << 20);
             }
-            long failing = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + changing + "\"}"))
+            long failing = JSON.readTree(api("POST", analystFiles("/evidence"), analyst, "{\"path\":\"" + changing + "\"}"))
                     .path("evidence_id").asLong();
             waitFor("some of it to arrive", () -> evidence(failing, analyst).path("progress").path("received").asLong() > 0);
             try (RandomAccessFile f = new RandomAccessFile(changing.toFile(), "rw")) {
@@ -684,8 +700,8 @@ class FileSystemTest {
             driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(odd.toString()));
             List<String> shown = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row .file-name")).stream()
                     .map(org.openqa.selenium.WebElement::getText).toList();
-            assertTrue(shown.containsAll(List.of("line\u240abreak.txt", "carriage\u240dreturn.txt")), shown.toString());
-            assertEquals(2, driver.findElements(org.openqa.selenium.By.cssSelector("#files .odd-name")).size(), "both marked");
+            assertTrue(shown.containsAll(List.of("line\u240abreak.txt", "carriage\u240dreturn.txt", "\u2420lead\\back é.txt")), shown.toString());
+            assertEquals(3, driver.findElements(org.openqa.selenium.By.cssSelector("#files .odd-name")).size(), "all three marked (a leading space too)");
 
             // try-out: the form turned \n into \r\n and the agent answered "no such file"
             rowOf(driver, "line\u240abreak.txt").findElement(org.openqa.selenium.By.cssSelector("button.keep-evidence")).click();
@@ -699,7 +715,7 @@ class FileSystemTest {
             rowOf(driver, "carriage\u240dreturn.txt").findElement(org.openqa.selenium.By.cssSelector("a.file-delete")).click();
             assertTrue(driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText().contains("carriage\u240dreturn.txt"));
             driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
-            assertTrue(driver.findElement(org.openqa.selenium.By.id("files-notice")).getText().startsWith("deleted "));
+            assertTrue(driver.findElement(org.openqa.selenium.By.id("files-notice")).getText().startsWith("Deleted "));
             assertFalse(Files.exists(carriage, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the file with the carriage return is gone");
             assertTrue(Files.exists(lineBreak) && Files.exists(unusual));
         } finally {
@@ -707,7 +723,7 @@ class FileSystemTest {
         }
 
         // try-out: the download was named "_lead_back__.txt.zip", the entry "lead_back é.txt", and the name cut at the backslash
-        long id = JSON.readTree(api("POST", files("/evidence"), analyst, JSON.writeValueAsString(java.util.Map.of("path", unusual.toString()))))
+        long id = JSON.readTree(api("POST", analystFiles("/evidence"), analyst, JSON.writeValueAsString(java.util.Map.of("path", unusual.toString()))))
                 .path("evidence_id").asLong();
         JsonNode done = waitForEvidence(id, analyst);
         assertEquals("complete", done.path("state").asText(), done.toString());
@@ -733,6 +749,98 @@ class FileSystemTest {
         return driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row")).stream()
                 .filter(tr -> tr.findElements(org.openqa.selenium.By.cssSelector(".file-name")).stream().anyMatch(n -> n.getText().equals(shown)))
                 .findFirst().orElseThrow(() -> new AssertionError("no row shown as " + shown));
+    }
+
+    @Test
+    @Order(15)
+    void hostileNames_bidiInvisibleAndEdgeSpaces_shownMarked_linksDeletable_noticesOurOwn_otherUsersConnectionRefused() throws Exception {
+        Path hostile = Files.createDirectories(tree.resolve("hostile"));
+        String bidi = "invoice\u202etxt.exe";
+        for (String name : List.of(bidi, "zero\u200bwidth.txt", "dup", "dup ", " lead.txt", "target.txt")) {
+            Files.writeString(hostile.resolve(name), name);
+        }
+        Path link = Files.createSymbolicLink(hostile.resolve("to-target"), hostile.resolve("target.txt"));
+        Path lineBreak = Files.writeString(hostile.resolve("a\nb.txt"), "a line break");
+
+        Path real = hostile.toRealPath();
+        // try-out: "/" listed created 1970-01-01T00:00:00Z where the file system keeps no birth time (as overlayfs, tmpfs)
+        for (String folder : List.of(tree.toString(), hostile.toString())) {
+            for (JsonNode e : JSON.readTree(api("GET", files("?path=" + q(folder)), admin, null)).path("entries")) {
+                assertFalse(e.path("created").asText("").startsWith("1970-01-01T00:00:00"), folder + ": " + e);
+            }
+        }
+        // try-out: an analyst could act through the administrator's connection by its id
+        HttpResponse<String> theirs = send("GET", files("?path=" + q(hostile.toString())), analyst, null);
+        assertEquals(403, theirs.statusCode(), theirs.body());
+        assertTrue(theirs.body().contains("live connection " + connection + " is chief's: open your own"), theirs.body());
+        assertTrue(auditDetails("live.connection.use").contains("connection " + connection + " of chief"));
+
+        long kept = JSON.readTree(api("POST", files("/evidence"), admin, JSON.writeValueAsString(java.util.Map.of("path", lineBreak.toString()))))
+                .path("evidence_id").asLong();
+        assertEquals("complete", waitForEvidence(kept, admin).path("state").asText());
+        long keptBidi = JSON.readTree(api("POST", files("/evidence"), admin, JSON.writeValueAsString(java.util.Map.of("path",
+                hostile.resolve(bidi).toString())))).path("evidence_id").asLong();
+        assertEquals("complete", waitForEvidence(keptBidi, admin).path("state").asText());
+        HttpResponse<String> download = send("GET", "/api/v1/evidence/" + keptBidi + "/download", admin, null);
+        String disposition = download.headers().firstValue("Content-Disposition").orElseThrow();
+        assertTrue(disposition.contains("filename*=UTF-8''invoicetxt.exe.zip"), "no bidi control in the download name: " + disposition);
+
+        org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile-hostile"));
+        try {
+            driver.get("https://127.0.0.1:" + port + "/login");
+            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
+            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
+            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
+            driver.findElement(org.openqa.selenium.By.id("logout"));
+            String page = "https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(hostile.toString());
+            driver.get(page);
+            List<String> shown = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up) td:first-child")).stream()
+                    .map(td -> td.findElement(org.openqa.selenium.By.cssSelector(".file-name, .file-open")).getText()).toList();
+            assertTrue(shown.containsAll(List.of("invoice<U+202E>txt.exe", "zero<U+200B>width.txt", "dup", "dup\u2420", "\u2420lead.txt",
+                    "a\u240ab.txt")), shown.toString());
+            List<String> marked = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).stream()
+                    .filter(tr -> !tr.findElements(org.openqa.selenium.By.cssSelector(".odd-name")).isEmpty())
+                    .map(tr -> tr.findElement(org.openqa.selenium.By.cssSelector(".file-name, .file-open")).getText()).sorted().toList();
+            assertEquals(List.of("a\u240ab.txt", "dup\u2420", "invoice<U+202E>txt.exe", "zero<U+200B>width.txt", "\u2420lead.txt"), marked);
+
+            // try-out: a symbolic link had no Delete on the page
+            org.openqa.selenium.WebElement linkRow = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row[data-type=link]"))
+                    .stream().filter(tr -> tr.getText().startsWith("to-target")).findFirst().orElseThrow();
+            linkRow.findElement(org.openqa.selenium.By.cssSelector("a.file-delete")).click();
+            String question = driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText();
+            assertTrue(question.startsWith("Delete the symbolic link " + real.resolve("to-target")), question);
+            assertTrue(question.contains("The link itself is deleted, not the file or folder it points to"), question);
+            driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
+            assertEquals("Deleted the symbolic link " + real.resolve("to-target") + "; its target is untouched.",
+                    driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+            assertFalse(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the link is gone");
+            assertEquals("target.txt", Files.readString(hostile.resolve("target.txt")), "its target is untouched");
+
+            // a confirmation shows the name as the browse page does, and says it is unusual
+            driver.get(page);
+            driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).stream()
+                    .filter(tr -> tr.findElement(org.openqa.selenium.By.cssSelector(".file-name, .file-open")).getText().equals("dup\u2420"))
+                    .findFirst().orElseThrow().findElement(org.openqa.selenium.By.cssSelector("a.file-delete")).click();
+            question = driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText();
+            assertTrue(question.startsWith("Delete " + real + "/dup\u2420 on "), question);
+            assertTrue(question.contains("Its name is unusual"), question);
+
+            // try-out: ?notice= put any text on the page
+            driver.get(page + "&notice=" + q("Your session expired: sign in at evil.example"));
+            assertTrue(driver.findElements(org.openqa.selenium.By.id("files-notice")).isEmpty(), "free text from a link is never shown");
+            driver.get(page + "&notice=deleted&name=" + q("x\u202eyz"));
+            assertEquals("Deleted x<U+202E>yz.", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+
+            // try-out: Saved evidence showed "a\nb.txt" with a raw line break
+            driver.get("https://127.0.0.1:" + port + "/evidence/files");
+            org.openqa.selenium.WebElement row = driver.findElement(org.openqa.selenium.By.cssSelector("#evidence-files tr[data-id='" + kept + "']"));
+            assertEquals(real + "/a\u240ab.txt", row.findElement(org.openqa.selenium.By.cssSelector(".evidence-path")).getText());
+            assertFalse(row.findElements(org.openqa.selenium.By.cssSelector(".odd-name")).isEmpty(), "marked unusual");
+            row = driver.findElement(org.openqa.selenium.By.cssSelector("#evidence-files tr[data-id='" + keptBidi + "']"));
+            assertTrue(row.findElement(org.openqa.selenium.By.cssSelector(".evidence-path")).getText().endsWith("/invoice<U+202E>txt.exe"));
+        } finally {
+            driver.quit();
+        }
     }
 
     @Test
@@ -840,7 +948,7 @@ class FileSystemTest {
         Path doomed = Files.writeString(raw(folder, "api%FE%FF.bin"), "deleted through the API");
         Path refused = Files.writeString(raw(outside, "out%FF.bin"), "outside the allowed root");
 
-        JsonNode listing = JSON.readTree(api("GET", files("?path=" + q(folder.toString())), analyst, null));
+        JsonNode listing = JSON.readTree(api("GET", analystFiles("?path=" + q(folder.toString())), analyst, null));
         JsonNode entry = null;
         for (JsonNode e : listing.path("entries")) if (e.path("name").asText().equals("bad\uFFFD.bin")) entry = e;
         assertTrue(entry != null, listing.toString());
@@ -882,7 +990,7 @@ class FileSystemTest {
             rowOf(driver, "bad\\xFF.bin").findElement(org.openqa.selenium.By.cssSelector("a.file-delete")).click();
             assertTrue(driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText().contains("bad\\xFF.bin"));
             driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
-            assertEquals("deleted " + folder + "/bad\\xFF.bin", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+            assertEquals("Deleted " + folder + "/bad\\xFF.bin.", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
             assertFalse(Files.exists(bad, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the file itself is gone");
             assertTrue(Files.exists(ok), "not its neighbour");
             rowOf(driver, "ok.txt"); // back in its folder
@@ -890,12 +998,12 @@ class FileSystemTest {
             driver.quit();
         }
 
-        assertEquals(403, status("DELETE", files("?path64=" + carried(doomed)), analyst, null), "deletion is an administrator's");
+        assertEquals(403, status("DELETE", analystFiles("?path64=" + carried(doomed)), analyst, null), "deletion is an administrator's");
         JsonNode deleted = JSON.readTree(api("DELETE", files("?path64=" + carried(doomed)), admin, null));
         assertEquals(folder + "/api\\xFE\\xFF.bin", deleted.path("deleted").asText(), deleted.toString());
         assertFalse(Files.exists(doomed, java.nio.file.LinkOption.NOFOLLOW_LINKS));
 
-        HttpResponse<String> outsideKeep = send("POST", files("/evidence"), analyst, "{\"path64\":\"" + carried(refused) + "\"}");
+        HttpResponse<String> outsideKeep = send("POST", analystFiles("/evidence"), analyst, "{\"path64\":\"" + carried(refused) + "\"}");
         assertEquals(403, outsideKeep.statusCode(), outsideKeep.body());
         assertTrue(outsideKeep.body().contains("is outside the agent's allowed roots"), outsideKeep.body());
         assertEquals(403, status("DELETE", files("?path64=" + carried(refused)), admin, null));
@@ -916,7 +1024,8 @@ class FileSystemTest {
 
     private JsonNode waitForEvidence(long id, String token) throws InterruptedException {
         JsonNode[] last = new JsonNode[1];
-        waitFor("evidence " + id + " to complete or fail", () -> !(last[0] = evidence(id, token)).path("state").asText().equals("transferring"));
+        waitFor("evidence " + id + " to complete or fail", () -> !List.of("transferring", "cancelling")
+                .contains((last[0] = evidence(id, token)).path("state").asText()));
         return last[0];
     }
 

@@ -339,7 +339,7 @@ class SnapshotCaptureTest {
         return open[0];
     }
 
-    private static final List<String> RUNNING = List.of("copying", "transferring", "checking", "ingesting");
+    private static final List<String> RUNNING = List.of("copying", "transferring", "checking", "ingesting", "cancelling");
 
     private static long number(String captureId) {
         return Long.parseLong(captureId.substring(1));
@@ -364,8 +364,14 @@ class SnapshotCaptureTest {
 
             // try-out: nothing could be cancelled
             assertEquals(403, status("POST", "/api/v1/snapshots/captures/" + id + "/cancel", readOnly, null));
+            proxy.throttle(16L << 10); // the chunk under way now arrives over a minute: the cancel waits for it
             JsonNode cancelling = JSON.readTree(api("POST", "/api/v1/snapshots/captures/" + id + "/cancel", analyst, null));
             assertEquals(id, cancelling.path("id").asText());
+            // try-out: the state stayed "transferring" (or "copying") until the agent answered
+            assertEquals("cancelling", cancelling.path("state").asText(), cancelling.toString());
+            assertEquals("cancelling", capture(id).path("state").asText(), "at once, not when the agent answers");
+            assertEquals(202, status("POST", "/api/v1/snapshots/captures/" + id + "/cancel", analyst, null), "cancelling: asked again, no error");
+            proxy.throttle(1L << 20);
             waitFor("the capture to end", () -> !RUNNING.contains(capture(id).path("state").asText()));
             JsonNode cancelled = capture(id);
             assertEquals("cancelled", cancelled.path("state").asText(), cancelled.toString());

@@ -21,7 +21,7 @@ import trailhound.web.live.FilePull;
  * Saved evidence files: the JSON API and Saved Evidence > Files. Times ISO-8601 UTC, sizes bytes.
  * <ul>
  * <li>{@code GET /api/v1/evidence}: {@code {"files": [...]}}, newest first, each {@code {"id", "endpoint",
- *     "path", "name", "size", "sha256", "state" (transferring, complete, failed), "reason", "created_by",
+ *     "path", "name", "size", "sha256", "state" (transferring, cancelling, complete, failed), "reason", "created_by",
  *     "created_at", "completed_at", "progress": {"received", "size", "resumes"} or null}}; only files of
  *     endpoints the caller sees.
  * <li>{@code GET /api/v1/evidence/{id}}: one of them (404 when unknown or not the caller's).
@@ -29,7 +29,7 @@ import trailhound.web.live.FilePull;
  * <li>{@code GET /api/v1/evidence/{id}/download}: the file in a ZIP encrypted with AES-256, password
  *     {@value EvidenceZip#PASSWORD}, its name readable without it (analysts and administrators; audited);
  *     409 while the file is not complete.
- * <li>{@code POST /api/v1/evidence/{id}/cancel}: stops a running transfer; it ends failed ("cancelled by
+ * <li>{@code POST /api/v1/evidence/{id}/cancel}: stops a running transfer: {@code cancelling} at once, until the agent answers; it ends failed ("cancelled by
  *     ...") and leaves no file; 202 {@code {"evidence_id", "state"}}, 409 when it is not running.
  * <li>{@code DELETE /api/v1/evidence/{id}}: deletes a complete or failed file (its copy and its row);
  *     {@code {"deleted": id}}, 409 while it transfers (cancel it first).
@@ -100,13 +100,17 @@ public final class EvidencePages {
      * One file as the page shows it; {@code progress} like "40 % (400 MB of 1 GB)" while it transfers;
      * {@code mayChange} whether the caller may cancel or delete it.
      */
-    public record Row(EvidenceFile file, String size, String createdAt, String progress, boolean mayChange) {
+    public record Row(EvidenceFile file, String state, String size, String createdAt, String progress, boolean mayChange) {
         public boolean complete() {
             return file.state() == EvidenceFiles.State.COMPLETE;
         }
 
         public boolean transferring() {
             return file.state() == EvidenceFiles.State.TRANSFERRING;
+        }
+
+        public boolean cancelling() {
+            return state.equals("cancelling");
         }
     }
 
@@ -123,7 +127,7 @@ public final class EvidencePages {
         List<Row> rows = evidence.list().stream()
                 .filter(f -> endpoint == null || endpoint.isBlank() || f.endpoint().equals(endpoint.strip()))
                 .filter(f -> user == null || user.isBlank() || f.createdBy().equals(user.strip()))
-                .filter(f -> tagged == null || tagged.contains(f.id())).map(f -> new Row(f, f.size() == null ? "" : bytes(f.size()),
+                .filter(f -> tagged == null || tagged.contains(f.id())).map(f -> new Row(f, state(f), f.size() == null ? "" : bytes(f.size()),
                 trailhound.web.Format.utc(f.createdAt()), transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""),
                 evidence.mayChange(f))).toList();
         ctx.render(http, "evidence/files.jte", new FilesPage(ctx.chrome(http, "Saved evidence: files"), rows,
@@ -219,6 +223,14 @@ public final class EvidencePages {
         return java.util.Arrays.copyOfRange(path, cut, path.length);
     }
 
+    /**
+     * The state as shown: {@code cancelling} from the cancel until the transfer stops (the agent may be
+     * hashing the file: it answers only then), never stored; it then ends failed, "cancelled by USER".
+     */
+    private String state(EvidenceFile f) {
+        return f.state() == EvidenceFiles.State.TRANSFERRING && transfers.cancelling(f.id()) ? "cancelling" : f.state().label();
+    }
+
     private Map<String, Object> json(EvidenceFile f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", f.id());
@@ -228,7 +240,7 @@ public final class EvidencePages {
         if (f.pathBytes() != null) m.put("path64", trailhound.web.live.LiveFiles.carried(f.pathBytes())); // the exact bytes: not UTF-8
         m.put("size", f.size());
         m.put("sha256", f.sha256());
-        m.put("state", f.state().label());
+        m.put("state", state(f));
         m.put("reason", f.reason());
         m.put("created_by", f.createdBy());
         m.put("created_at", Instant.ofEpochMilli(f.createdAt()).toString());

@@ -111,6 +111,11 @@ public final class EvidenceTransfers implements AutoCloseable {
         return cancelledBy.computeIfPresent(f.id(), (id, by) -> by.isEmpty() ? scope.caller().user() : by) != null;
     }
 
+    /** Whether the running transfer {@code id} was cancelled and is still stopping (its agent may be hashing the file). */
+    public boolean cancelling(long id) {
+        return !cancelledBy.getOrDefault(id, "").isEmpty();
+    }
+
     /** How far a running transfer is; empty when none runs for {@code id}. */
     public Optional<FilePull.Progress> progress(long id) {
         return Optional.ofNullable(progress.get(id));

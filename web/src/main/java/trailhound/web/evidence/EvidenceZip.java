@@ -99,7 +99,8 @@ public final class EvidenceZip {
      * any Unicode: zip4j marks the name UTF-8).
      */
     public static String entryName(String name) {
-        String clean = name.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}\u0085\u2028\u2029]", "_");
+        // invisible format characters (bidi overrides that show "txt.exe" reversed, U+200B...) are dropped, not replaced
+        String clean = name.replaceAll("\\p{Cf}", "").replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}\u0085\u2028\u2029]", "_");
         if (clean.isBlank() || clean.equals(".") || clean.equals("..")) return "file";
         return clean;
     }

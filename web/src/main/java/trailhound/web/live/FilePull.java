@@ -117,14 +117,23 @@ public final class FilePull {
         if (cancelled.getAsBoolean()) throw new CancelledException("the transfer of " + what + " was cancelled");
     }
 
+    /**
+     * Why a file of {@code size} bytes is refused under the cap {@code maxBytes}, sizes readable:
+     * "/x is 3.0 GiB (3221225472 bytes), more than the 2.0 GiB limit of evidence files: ...".
+     */
+    public static String tooLarge(String path, long size, long maxBytes) {
+        return path + " is " + trailhound.web.evidence.EvidencePages.bytes(size) + " (" + size + " bytes), more than the "
+                + trailhound.web.evidence.EvidencePages.bytes(maxBytes) + " limit of evidence files (" + maxBytes + " bytes): raise it"
+                + " (serve --evidence-max-size, or demo --evidence-max-size) or copy the file off the endpoint another way";
+    }
+
     private Pulled pullOnce(String endpoint, byte[] exact, Path destination, Path part, long maxBytes, Consumer<Progress> progress,
             BooleanSupplier cancelled) throws IOException {
         String path = PathBytes.escaped(exact);
         Message.FileInfo first = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, PathBytes.text(exact), false,
                 PathBytes.base64(exact)), Message.FileInfo.class, CHUNK_TIMEOUT), new int[1], cancelled, path);
         if (first.size() > maxBytes) { // before the agent spends time hashing it
-            throw new PullException(first.path() + " is " + first.size() + " bytes, more than the server's size cap of " + maxBytes
-                    + " bytes: raise it (serve --evidence-max-size) or copy the file off the endpoint another way");
+            throw new PullException(tooLarge(first.path(), first.size(), maxBytes));
         }
         Message.FileInfo info = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, first.path(), true,
                 first.pathBytes()), Message.FileInfo.class, STAT_TIMEOUT), new int[1], cancelled, path);

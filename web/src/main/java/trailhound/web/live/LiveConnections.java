@@ -257,6 +257,19 @@ public final class LiveConnections implements AutoCloseable {
         return e == null || !scope.sees(e.endpoint) ? Optional.empty() : Optional.of(view(e));
     }
 
+    /**
+     * Refuses (403, audited {@code live.connection.use}) acting through another user's connection {@code v}:
+     * a connection is its user's (the Live endpoints page lists it as theirs, their activity keeps it open, they
+     * close it), and one id leaked in a link or a log must not let another act through it. The pages open the
+     * caller's own (see {@link #openOn}); the API asks the same.
+     */
+    public static void requireOwn(Scope scope, View v) {
+        if (v.user().equals(scope.caller().user())) return;
+        scope.audit("live.connection.use", v.endpoint(), trailhound.access.AuditLog.DENIED, "connection " + v.id() + " of " + v.user());
+        throw new io.javalin.http.ForbiddenResponse("live connection " + v.id() + " is " + v.user() + "'s: open your own (Connect on"
+                + " Live endpoints, or POST /api/v1/live/connections with {\"endpoints\": [\"" + v.endpoint() + "\"]})");
+    }
+
     /** The caller's newest open connection on the endpoint, if any. */
     public Optional<View> openOn(Scope scope, String endpoint) {
         List<Entry> entries;

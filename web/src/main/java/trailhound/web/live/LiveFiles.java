@@ -95,6 +95,7 @@ public final class LiveFiles {
         String id = http.pathParam("id");
         LiveConnections.View v = connections.find(scope, id).orElseThrow(() -> new NotFoundResponse("no live connection '" + id
                 + "' among yours: GET /api/v1/live/connections lists them; connect on Live endpoints"));
+        LiveConnections.requireOwn(scope, v);
         if (!v.state().open()) {
             throw new HttpResponseException(409, "live connection " + id + " to " + v.endpoint() + " is " + v.state().label() + " ("
                     + v.reason() + "): connect again on Live endpoints");
@@ -153,10 +154,15 @@ public final class LiveFiles {
 
     /**
      * One entry; {@code path} the entry's whole path on the endpoint as people read it ({@code \xFF} for each
-     * byte that is not UTF-8), {@code pathBytes} and {@code nameBytes} exactly.
+     * byte that is not UTF-8), {@code pathBytes} and {@code nameBytes} exactly. {@code created} null where the
+     * file system keeps no birth time (Java reports those as 0, which would read as 1970-01-01).
      */
     public record Entry(String name, String path, String type, Long size, Long created, Long modified, String permissions, String owner,
             String target, byte[] pathBytes, byte[] nameBytes) {
+        public Entry {
+            if (created != null && created == 0) created = null;
+        }
+
         public boolean folder() {
             return "directory".equals(type);
         }
@@ -297,21 +303,41 @@ public final class LiveFiles {
     }
 
     /**
-     * A name or path as a person reads it: control characters (a line break, a carriage return, a tab...)
-     * as their visible symbols ({@code ␊ ␍ ␉}), so that a name cannot break a line or pass for another.
+     * A name or path as a person reads it, so that no name can break a line, pass for another or hide
+     * what it is: control characters (a line break, a carriage return, a tab...) as their visible symbols
+     * ({@code ␊ ␍ ␉}); invisible format characters (Unicode category Cf: the bidi controls U+202A-202E
+     * and U+2066-2069 that display "txt.exe" reversed, U+200B...) as {@code <U+202E>}; spaces at the
+     * start or end of a name, or of a path's part, as {@code ␠} ({@code "dup "} beside {@code "dup"}).
      * The character U+FFFD marks bytes that were not UTF-8 on the endpoint.
      */
     public static String shown(String s) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> {
+        int[] cps = s.codePoints().toArray();
+        for (int i = 0; i < cps.length; i++) {
+            int c = cps[i];
             if (c < 0x20) b.appendCodePoint(0x2400 + c);
             else if (c == 0x7f) b.append('\u2421');
             else if (c == 0x85 || c == 0x2028 || c == 0x2029) b.append('\u2424');
+            else if (Character.getType(c) == Character.FORMAT) b.append(String.format("<U+%04X>", c));
+            else if (c == ' ' && (spacesOnly(cps, i, -1) || spacesOnly(cps, i, 1))) b.append('\u2420');
             else b.appendCodePoint(c);
-        });
+        }
         return b.toString();
     }
+
+    /** Whether only spaces lie between {@code cps[at]} and the name's end (a path separator or the string's end) in {@code step}'s direction. */
+    private static boolean spacesOnly(int[] cps, int at, int step) {
+        for (int i = at + step; i >= 0 && i < cps.length; i += step) {
+            if (cps[i] == '/' || cps[i] == '\\') return true;
+            if (cps[i] != ' ') return false;
+        }
+        return true;
+    }
+
+    /** What an unusual name holds, for pages that mark one. */
+    public static final String UNUSUAL = "it holds characters that would hide what it is, shown as symbols (␊ for a line break, ␠ for a"
+            + " space at its start or end, <U+202E> for an invisible or text-reversing character, � for bytes that are not UTF-8)";
 
     /**
      * A name as a person reads it, in parts: each byte that was not UTF-8 on the endpoint its own part
@@ -321,7 +347,7 @@ public final class LiveFiles {
         return PathBytes.parts(name).stream().map(p -> p.badByte() ? p : new PathBytes.Part(shown(p.text()), false)).toList();
     }
 
-    /** Whether {@link #shown} changes {@code s}, or it holds U+FFFD: the page marks such a name. */
+    /** Whether {@link #shown} changes {@code s}, or it holds U+FFFD: the page marks such a name "unusual name". */
     public static boolean unusual(String s) {
         return s != null && (!shown(s).equals(s) || s.indexOf('\ufffd') >= 0);
     }
@@ -510,7 +536,20 @@ public final class LiveFiles {
         List<Crumb> crumbs = crumbs(f.pathBytes()).stream() // only the steps the agent lets the analyst open: at or below a root
                 .filter(c -> shown.roots().stream().anyMatch(r -> c.path().startsWith(r))).toList();
         ctx.render(http, "live/files.jte", new BrowsePage(chrome, host(v.endpoint()), f, crumbs, scope.may(Action.ADMINISTER),
-                http.queryParam("notice"), error, typed));
+                notice(http), error, typed));
+    }
+
+    /**
+     * The page's notice, in our own words from a code ({@code notice=deleted&name=}): never text taken
+     * from the link, so that no link can put its own sentence on this page. Null for none or an unknown code.
+     */
+    static String notice(Context http) {
+        String name = http.queryParam("name");
+        return switch (f0(http, "notice", "")) {
+            case "deleted" -> name == null ? null : "Deleted " + shown(name) + ".";
+            case "deleted-link" -> name == null ? null : "Deleted the symbolic link " + shown(name) + "; its target is untouched.";
+            default -> null;
+        };
     }
 
     // --- evidence
@@ -547,8 +586,13 @@ public final class LiveFiles {
         requireOnline(v.endpoint());
         scope.require(trailhound.access.Action.INVESTIGATE);
         try {
-            requests.ask(v.endpoint(), id -> new Message.StatFile(id, PathBytes.text(path), false, PathBytes.base64(path)), Message.FileInfo.class,
+            Message.FileInfo info = requests.ask(v.endpoint(), id -> new Message.StatFile(id, PathBytes.text(path), false, PathBytes.base64(path)), Message.FileInfo.class,
                     ACT_TIMEOUT);
+            if (info.size() > transfers.maxBytes()) { // now, not after a 202 and a failed transfer
+                String why = FilePull.tooLarge(PathBytes.escaped(path), info.size(), transfers.maxBytes());
+                scope.audit("evidence.fetch", v.endpoint(), AuditLog.FAILED, why);
+                throw new HttpResponseException(413, why);
+            }
             return path;
         } catch (AgentRequests.RequestException e) {
             scope.audit("evidence.fetch", v.endpoint(), AuditLog.FAILED, PathBytes.escaped(path) + ": " + e.getMessage());
@@ -578,10 +622,19 @@ public final class LiveFiles {
         if (path == null) throw new BadRequest("choose a file to delete");
         String back = "/live/connections/" + Format.url(v.id()) + "/files?" + pathQuery(parentOf(path));
         String shown = shown(PathBytes.escaped(path));
-        ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Delete a file").forEndpoint(v.endpoint()), "Delete a file",
-                "Delete " + shown + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence"
-                        + " first if it may matter.", "/live/connections/" + Format.url(v.id()) + "/files/delete", Map.of("path64",
-                        carried(path)), "Delete " + shown, back));
+        boolean link = "1".equals(http.queryParam("link"));
+        String odd = unusual(PathBytes.escaped(path)) || !PathBytes.utf8(path) ? " Its name is unusual: " + UNUSUAL + "." : "";
+        String heading = link ? "Delete a symbolic link" : "Delete a file";
+        String question = link
+                ? "Delete the symbolic link " + shown + " on " + host(v.endpoint()) + "? The link itself is deleted, not the file or"
+                        + " folder it points to, which stays as it is." + odd
+                : "Delete " + shown + " on " + host(v.endpoint()) + "? The file is gone from the endpoint for good; keep it as evidence"
+                        + " first if it may matter." + odd;
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("path64", carried(path));
+        if (link) fields.put("link", "1");
+        ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, heading).forEndpoint(v.endpoint()), heading, question,
+                "/live/connections/" + Format.url(v.id()) + "/files/delete", fields, (link ? "Delete the link " : "Delete ") + shown, back));
     }
 
     /** The folder holding {@code path}: {@code /} for {@code /x}, {@code C:\\} for {@code C:\\x}. */
@@ -621,9 +674,10 @@ public final class LiveFiles {
         LiveConnections.View v = connection(http, scope);
         byte[] path = formPath(http);
         if (path == null) throw new BadRequest("choose a file to delete");
-        Message.Done done = delete(scope, v, path);
+        delete(scope, v, path);
+        boolean link = "1".equals(http.formParam("link"));
         http.redirect("/live/connections/" + Format.url(v.id()) + "/files?" + pathQuery(parentOf(path)) + "&notice="
-                + Format.url(shown(done.detail())));
+                + (link ? "deleted-link" : "deleted") + "&name=" + Format.url(PathBytes.escaped(path)));
     }
 
     // --- kill

@@ -36,7 +36,8 @@ import trailhound.web.evidence.EvidencePages;
  *     409 while a capture of the endpoint is under way (naming it), 422 when the agent's recorder database
  *     holds no events (a replay agent records nothing of its own).
  * <li>{@code POST /api/v1/snapshots/captures/{capture_id}/cancel}: stops a capture while it is copied or
- *     transferred (the analyst who started it or an administrator; audited); it ends {@code cancelled} and
+ *     transferred (the analyst who started it or an administrator; audited); it shows {@code cancelling} at once, until the
+ *     agent stops, then ends {@code cancelled} and
  *     keeps nothing; 202 with the capture, 409 once it is being checked and ingested or has ended.
  * <li>{@code GET /live/connections/{id}/snapshot}: the confirmation (Yes / No) or the refusal;
  *     {@code POST} starts it and opens Saved Evidence &gt; Snapshot captures;
@@ -92,6 +93,7 @@ public final class LiveSnapshots {
         String id = http.pathParam("id");
         LiveConnections.View v = connections.find(scope, id).orElseThrow(() -> new NotFoundResponse("no live connection '" + id
                 + "' among yours: GET /api/v1/live/connections lists them; connect on Live endpoints"));
+        LiveConnections.requireOwn(scope, v);
         if (!v.state().open()) {
             throw new HttpResponseException(409, "live connection " + id + " to " + v.endpoint() + " is " + v.state().label() + " ("
                     + v.reason() + "): connect again on Live endpoints");
@@ -251,6 +253,7 @@ public final class LiveSnapshots {
             case DONE -> "done: " + Format.count(c.events() == null ? 0 : c.events()) + " events, " + Format.count(c.added() == null ? 0
                     : c.added()) + " new";
             case FAILED -> "failed";
+            case CANCELLING -> "cancelling: waiting for the endpoint to stop";
             case CANCELLED -> "cancelled";
             case INTERRUPTED -> "interrupted";
         };

@@ -59,6 +59,11 @@ public final class SnapshotCaptures implements AutoCloseable {
         INGESTING,
         DONE,
         FAILED,
+        /**
+         * Cancelled, and still running until the agent answers (it may be copying or paused): shown at once,
+         * never stored; it then ends cancelled.
+         */
+        CANCELLING,
         /** Stopped by an analyst before it was kept; nothing of it is kept. */
         CANCELLED,
         /** The server stopped while it ran; nothing of it is kept. */
@@ -69,7 +74,7 @@ public final class SnapshotCaptures implements AutoCloseable {
         }
 
         public boolean running() {
-            return this == COPYING || this == TRANSFERRING || this == CHECKING || this == INGESTING;
+            return this == COPYING || this == TRANSFERRING || this == CHECKING || this == INGESTING || this == CANCELLING;
         }
 
         /** Whether a cancel still stops it: before the copy is checked and ingested. */
@@ -132,6 +137,8 @@ public final class SnapshotCaptures implements AutoCloseable {
     private final Map<String, Capture> running = new ConcurrentHashMap<>();
     /** Running captures someone cancelled: the user. */
     private final Map<String, String> cancelledBy = new ConcurrentHashMap<>();
+    private static final String STOPPED = "the server stopped during the capture; nothing of it is kept: capture again";
+
     /** Endpoints whose capture is being started (asked for its size): guarded by this. */
     private final Set<String> starting = new HashSet<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(PARALLEL,
@@ -148,8 +155,7 @@ public final class SnapshotCaptures implements AutoCloseable {
         this.pull = pull;
         this.reserveBytes = reserveBytes;
         this.log = log;
-        int cut = log.interruptUnfinished("the server stopped during the capture; nothing of it is kept: capture again",
-                System.currentTimeMillis());
+        int cut = log.interruptUnfinished(STOPPED, System.currentTimeMillis());
         if (cut > 0) System.err.println("trailhound: " + cut + " snapshot captures were cut by the server's stop; marked interrupted");
     }
 
@@ -275,6 +281,11 @@ public final class SnapshotCaptures implements AutoCloseable {
     }
 
     private void failed(Snapshots.Capture begun, String id, Long size, String why, boolean audit) {
+        if (Thread.currentThread().isInterrupted()) { // the server is stopping (its workers are interrupted): not the capture's fault
+            begun.fail(size, STOPPED);
+            update(id, c -> c.ended(Stage.INTERRUPTED, STOPPED), true);
+            return;
+        }
         if (audit) begun.fail(size, why); // the access layer audited refusals and failed ingests itself
         update(id, c -> c.ended(Stage.FAILED, why), true);
     }
@@ -309,6 +320,7 @@ public final class SnapshotCaptures implements AutoCloseable {
         if (found.isEmpty()) return found;
         Capture c = found.get();
         scope.require(Action.INVESTIGATE);
+        if (c.stage() == Stage.CANCELLING) return found; // cancelled already: it ends as soon as the agent answers
         if (scope.caller().role() != Role.ADMINISTRATOR && !scope.caller().user().equals(c.user())) {
             scope.audit("snapshot.cancel", c.endpoint(), AuditLog.DENIED, "capture " + c.id() + " of " + c.user());
             throw new trailhound.access.AccessDeniedException("capture " + c.id() + " was started by " + c.user() + ": only they or an"
@@ -320,14 +332,14 @@ public final class SnapshotCaptures implements AutoCloseable {
         }
         cancelledBy.putIfAbsent(c.id(), scope.caller().user());
         scope.audit("snapshot.cancel", c.endpoint(), AuditLog.OK, "capture " + c.id() + " (" + c.stage().label() + ")");
-        return Optional.of(c);
+        return Optional.of(c.with(Stage.CANCELLING));
     }
 
     /** Captures of the endpoints the caller sees, newest first: the newest {@value #KEPT} and every one under way. */
     public List<Capture> list(Scope scope) {
         Map<String, Capture> all = new LinkedHashMap<>();
         for (SnapshotCaptureLog.Capture r : log.newest(KEPT)) all.put("c" + r.id(), of(r));
-        all.putAll(running);
+        for (Capture c : running.values()) all.put(c.id(), shown(c));
         List<Capture> out = new ArrayList<>();
         for (Capture c : all.values()) if (scope.sees(c.endpoint())) out.add(c);
         out.sort(Comparator.comparing(Capture::started).reversed().thenComparing(c -> Long.parseLong(c.id().substring(1)),
@@ -337,9 +349,14 @@ public final class SnapshotCaptures implements AutoCloseable {
 
     /** One capture, when the caller sees its endpoint. */
     public Optional<Capture> find(Scope scope, String id) {
-        Capture c = running.get(id);
+        Capture c = running.get(id) == null ? null : shown(running.get(id));
         if (c == null && id.matches("c[1-9][0-9]{0,17}")) c = log.find(Long.parseLong(id.substring(1))).map(SnapshotCaptures::of).orElse(null);
         return Optional.ofNullable(c).filter(x -> scope.sees(x.endpoint()));
+    }
+
+    /** A running capture as it is shown: cancelling once someone cancelled it, though the agent has not answered yet. */
+    private Capture shown(Capture c) {
+        return cancelledBy.containsKey(c.id()) && c.stage().running() ? c.with(Stage.CANCELLING) : c;
     }
 
     @Override

@@ -75,6 +75,15 @@ class EvidenceZipTest {
         assertEquals("x_y", EvidenceZip.entryName("x\u2028y"));
     }
 
+    /** Regression (#16): a download named "invoice\u202etxt.exe" displayed as "invoiceexe.txt" in the browser. */
+    @Test
+    void entryNameAndDownloadName_dropBidiAndOtherFormatCharacters() {
+        assertEquals("invoicetxt.exe", EvidenceZip.entryName("invoice\u202etxt.exe"));
+        assertEquals("ab.txt", EvidenceZip.entryName("a\u200b\u2066b\u2069.txt"));
+        String header = EvidenceZip.contentDisposition(EvidenceZip.entryName("invoice\u202etxt.exe") + ".zip");
+        assertFalse(header.contains("%E2%80%AE"), header);
+    }
+
     @Test
     void contentDisposition_filenameStarInUtf8_andAnAsciiFallback() {
         String header = EvidenceZip.contentDisposition(" Résumé \"1\".zip");

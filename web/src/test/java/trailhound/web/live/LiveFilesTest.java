@@ -43,7 +43,22 @@ class LiveFilesTest {
         assertEquals("plain é.txt", LiveFiles.shown("plain é.txt"));
         assertTrue(LiveFiles.unusual("a\nb"));
         assertTrue(LiveFiles.unusual("bad\ufffdbyte"), "bytes that were not UTF-8");
-        assertFalse(LiveFiles.unusual(" lead\\back é"));
+        assertFalse(LiveFiles.unusual("in side\\back é"), "spaces inside a name are usual");
+    }
+
+    /** Regression (#16): a bidi override displayed "txt.exe" reversed, and edge spaces made two names look alike. */
+    @Test
+    void shown_formatCharactersAndEdgeSpacesVisible_andTheNameUnusual() {
+        assertEquals("invoice<U+202E>txt.exe", LiveFiles.shown("invoice\u202etxt.exe"));
+        assertEquals("a<U+200B>b<U+2066>c<U+2069><U+202A>", LiveFiles.shown("a\u200bb\u2066c\u2069\u202a"));
+        assertEquals("dup\u2420", LiveFiles.shown("dup "));
+        assertEquals("\u2420lead.txt", LiveFiles.shown(" lead.txt"));
+        assertEquals("/tmp/\u2420\u2420lead.txt/dup\u2420/in side", LiveFiles.shown("/tmp/  lead.txt/dup /in side"));
+        assertEquals("\u2420", LiveFiles.shown(" "));
+        for (String name : List.of("invoice\u202etxt.exe", "zero\u200bwidth", "dup ", " lead.txt", "\ufeffbom")) {
+            assertTrue(LiveFiles.unusual(name), name);
+        }
+        assertFalse(LiveFiles.unusual("dup"));
     }
 
     @Test

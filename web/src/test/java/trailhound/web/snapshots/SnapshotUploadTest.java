@@ -143,7 +143,10 @@ class SnapshotUploadTest {
 
             HttpResponse<String> noEndpoint = upload(web, ana, "?name=sysmon.xml", HttpRequest.BodyPublishers.ofString(body));
             assertEquals(422, noEndpoint.statusCode());
-            assertTrue(noEndpoint.body().contains("give the endpoint it is of"), noEndpoint.body());
+            // try-out: "a telemetry file names its hosts itself: give the endpoint..." said one thing and asked the other
+            assertTrue(noEndpoint.body().contains("a telemetry file may hold events of any host, so say which endpoint it is of"),
+                    noEndpoint.body());
+            assertFalse(noEndpoint.body().contains("names its hosts itself"), noEndpoint.body());
 
             HttpResponse<String> up = upload(web, ana, "?name=sysmon.xml&endpoint=" + WebTestSupport.ENDPOINT,
                     HttpRequest.BodyPublishers.ofString(body));
@@ -169,6 +172,14 @@ class SnapshotUploadTest {
             HttpResponse<String> text = upload(web, token, "?name=notes.txt", HttpRequest.BodyPublishers.ofString("just some notes\n"));
             assertEquals(422, text.statusCode());
             assertTrue(text.body().contains("notes.txt: not a file Trailhound reads"), text.body());
+
+            // try-out: a form upload (curl -F) was "not a file Trailhound reads (it starts with "------...")"
+            String form = "------boundary42\r\nContent-Disposition: form-data; name=\"file\"; filename=\"agent.db\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\nSQLite format 3\u0000...\r\n------boundary42--\r\n";
+            HttpResponse<String> multipart = upload(web, token, "?name=agent.db", HttpRequest.BodyPublishers.ofString(form));
+            assertEquals(422, multipart.statusCode());
+            assertTrue(multipart.body().contains("agent.db: it was sent as a multipart/form-data form"), multipart.body());
+            assertTrue(multipart.body().contains("curl --data-binary @FILE"), multipart.body());
 
             Path truncated = dir.resolve("cut.db");
             byte[] whole = Files.readAllBytes(recorder(dir.resolve("whole.db"), "LNX-01", 2_000));
