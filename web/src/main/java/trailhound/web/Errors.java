@@ -74,7 +74,7 @@ final class Errors {
         routes.exception(UnsupportedOperationException.class, (e, http) ->
                 respond(ctx, http, 501, "Not available", e.getMessage(), null, null));
         routes.exception(HttpResponseException.class, (e, http) ->
-                respond(ctx, http, e.getStatus(), title(e.getStatus()), e.getStatus() == 413 ? tooLarge(http)
+                respond(ctx, http, e.getStatus(), title(e.getStatus()), isJavalinTooLarge(e) ? tooLarge(http)
                         : api(http) ? forPrograms(http, e) : forPeople(http, e), null, null));
         routes.exception(Exception.class, (e, http) -> {
             String reference = UUID.randomUUID().toString().substring(0, 8);
@@ -87,6 +87,11 @@ final class Errors {
                 respond(ctx, http, 404, "Not found", api(http) ? noRoute(http) : NO_PAGE, null, null);
             }
         });
+    }
+
+    /** Javalin's own 413 (a body past the server's limit), not one of ours that already says its limit. */
+    private static boolean isJavalinTooLarge(HttpResponseException e) {
+        return e.getStatus() == 413 && "Content Too Large".equals(e.getMessage());
     }
 
     /** Javalin's 413 says only "Content Too Large": say the limit and what to send instead. */
