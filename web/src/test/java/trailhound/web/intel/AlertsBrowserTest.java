@@ -77,22 +77,22 @@ class AlertsBrowserTest {
         row(policy.id()).findElement(By.cssSelector("input.alert-pick")).click();
         browser.findElement(By.id("bulk-acknowledged")).click();
         browser.findElement(By.id("alerts"));
-        assertEquals("acknowledged", state(ioc.id()));
-        assertEquals("acknowledged", state(policy.id()));
+        eventually("acknowledged", () -> state(ioc.id()), "the picked IOC alert");
+        eventually("acknowledged", () -> state(policy.id()), "the picked policy alert");
         assertEquals("new", state(other.id()), "not picked, not changed");
 
         new Select(browser.findElement(By.id("filter-state"))).selectByValue("acknowledged");
         browser.findElement(By.id("filter-apply")).click();
-        assertEquals(List.of(policy.id(), ioc.id()), rowIds());
+        eventually(List.of(policy.id(), ioc.id()), AlertsBrowserTest::rowIds, "the acknowledged alerts");
         new Select(browser.findElement(By.id("filter-rule"))).selectByValue("policy:7");
         browser.findElement(By.id("filter-apply")).click();
-        assertEquals(List.of(policy.id()), rowIds());
+        eventually(List.of(policy.id()), AlertsBrowserTest::rowIds, "the policy's acknowledged alert");
         Browsers.screenshot(browser, "alerts-filtered");
         row(policy.id()).findElement(By.cssSelector("input.alert-pick")).click();
         browser.findElement(By.id("bulk-closed")).click();
         browser.findElement(By.id("alerts"));
         assertTrue(browser.getCurrentUrl().contains("state=acknowledged"), "the filter is kept: " + browser.getCurrentUrl());
-        assertEquals(List.of(), rowIds(), "closed: out of the acknowledged");
+        eventually(List.of(), AlertsBrowserTest::rowIds, "closed: out of the acknowledged");
         assertEquals("closed", alerts.find(web.server().access().scope(trailhound.access.Caller.commandLine()), policy.id()).orElseThrow().state());
 
         // closed: the policy's next event raises a new alert
@@ -133,6 +133,25 @@ class AlertsBrowserTest {
     private static JsonNode one(long id) throws Exception {
         for (JsonNode n : JSON.readTree(web.get("/api/v1/alerts").body()).path("alerts")) if (n.path("id").asLong() == id) return n;
         throw new AssertionError("no alert " + id);
+    }
+
+    /*
+     * A filter or bulk action submits a form: the page is replaced, so the old page's rows can be read (or
+     * go stale) until the new one is there. Waits until the value is the one expected, then asserts it.
+     */
+    private static <T> void eventually(T expected, java.util.function.Supplier<T> actual, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = actual.get();
+                if (expected.equals(last)) return;
+            } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException replaced) {
+                // the page is being replaced: read again
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(expected, last, what);
     }
 
     private static List<Long> rowIds() {
