@@ -328,7 +328,7 @@ class FileSystemTest {
         });
         JsonNode done;
         try {
-            JsonNode started = JSON.readTree(api("POST", files("/evidence"), analyst, "{\"path\":\"" + log + "\"}"));
+            JsonNode started = JSON.readTree(api("POST", analystFiles("/evidence"), analyst, "{\"path\":\"" + log + "\"}"));
             done = waitForEvidence(started.path("evidence_id").asLong(), analyst);
         } finally {
             writing.set(false);
