@@ -45,7 +45,7 @@ public final class Browsers {
         options.setBinary(CHROMIUM.toString());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
+                "--disable-quic", "--ignore-certificate-errors", "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
         options.setExperimentalOption("prefs", Map.of(
                 "download.default_directory", downloads.toAbsolutePath().toString(),
                 "download.prompt_for_download", false));
@@ -76,6 +76,21 @@ public final class Browsers {
         } finally {
             driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
         }
+    }
+
+    /**
+     * The page's {@code h1} once it contains {@code part} (or, after 30 s, whatever it says): after a click
+     * that loads another page, the old page's heading can be found and then go stale under the read.
+     */
+    public static String awaitHeading(WebDriver driver, String part) {
+        String[] last = {null};
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> (last[0] = d.findElement(By.tagName("h1")).getText()).contains(part));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // the caller's assertion reports what the heading said
+        }
+        return last[0];
     }
 
     /** Waits until {@code by} finds nothing, or only hidden elements (polling without the implicit wait). */

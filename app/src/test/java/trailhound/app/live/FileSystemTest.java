@@ -480,7 +480,7 @@ class FileSystemTest {
     @Test
     @Order(8)
     void browseFileSystemPage_breadcrumbsTypedPathSortPages_keepDeleteKill_folderIcon() throws Exception {
-        org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile"));
+        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve("profile"), tmp.resolve("downloads"));
         try {
             driver.get("https://127.0.0.1:" + port + "/login");
             driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
@@ -524,7 +524,7 @@ class FileSystemTest {
             driver.findElement(org.openqa.selenium.By.id("files-go")).click();
             String error = driver.findElement(org.openqa.selenium.By.id("files-error")).getText();
             assertTrue(error.contains("outside the agent's allowed roots"), error);
-            Browser.shot(driver, "browse-file-system");
+            trailhound.web.Browsers.screenshot(driver, "browse-file-system");
 
             // keep a file as evidence from the page: Saved evidence shows it until it is complete, then its download
             Path note = Files.writeString(tree.resolve("note.txt"), "keep me");
@@ -534,7 +534,7 @@ class FileSystemTest {
             driver.findElement(org.openqa.selenium.By.cssSelector("#evidence-files tr.evidence-row.highlight"));
             waitFor("the kept file complete on Saved evidence", () -> {
                 driver.navigate().refresh();
-                return !driver.findElements(org.openqa.selenium.By.cssSelector("tr.evidence-row.highlight[data-state=complete] a.evidence-download"))
+                return !trailhound.web.Browsers.now(driver, driver, org.openqa.selenium.By.cssSelector("tr.evidence-row.highlight[data-state=complete] a.evidence-download"))
                         .isEmpty();
             });
             assertTrue(driver.findElement(org.openqa.selenium.By.cssSelector("tr.evidence-row.highlight")).getText()
@@ -558,7 +558,7 @@ class FileSystemTest {
                 question = driver.findElement(org.openqa.selenium.By.id("confirm-question")).getText();
                 assertTrue(question.startsWith("Kill process " + exe + " (pid " + victim.pid() + ") on " + host + "?"), question);
                 driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
-                assertEquals("Process killed", driver.findElement(org.openqa.selenium.By.tagName("h1")).getText());
+                assertEquals("Process killed", trailhound.web.Browsers.awaitHeading(driver, "Process killed"));
                 assertTrue(victim.waitFor(30, TimeUnit.SECONDS), "the process ended");
             } finally {
                 victim.destroyForcibly();
@@ -573,8 +573,8 @@ class FileSystemTest {
             String killedPath = folder.getAttribute("href");
             assertTrue(killedPath.endsWith("/live/files?path=" + q(java.nio.file.Path.of(killedFrom).getParent().toString())), killedPath);
             folder.click();
-            assertEquals("Browse file system: " + ENDPOINT + " (" + java.net.InetAddress.getLocalHost().getHostName() + ")",
-                    driver.findElement(org.openqa.selenium.By.tagName("h1")).getText());
+            String browsing = "Browse file system: " + ENDPOINT + " (" + java.net.InetAddress.getLocalHost().getHostName() + ")";
+            assertEquals(browsing, trailhound.web.Browsers.awaitHeading(driver, browsing));
             List<String> inFolder = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).stream()
                     .map(tr -> tr.getAttribute("data-name")).toList();
             assertEquals(List.of("sleep"), inFolder, "the folder holding the killed process's executable, under the allowed root");
@@ -690,7 +690,7 @@ class FileSystemTest {
         Path carriage = Files.writeString(odd.resolve("carriage\rreturn.txt"), "carriage return");
         String spaced = " lead\\back é.txt";
         Path unusual = Files.writeString(odd.resolve(spaced), "unusual");
-        org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile-names"));
+        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve("profile-names"), tmp.resolve("downloads"));
         try {
             driver.get("https://127.0.0.1:" + port + "/login");
             driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
@@ -747,7 +747,7 @@ class FileSystemTest {
     /** The row of the file shown as {@code shown} (an attribute cannot hold a carriage return: HTML reads it as a line break). */
     private static org.openqa.selenium.WebElement rowOf(org.openqa.selenium.WebDriver driver, String shown) {
         return driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row")).stream()
-                .filter(tr -> tr.findElements(org.openqa.selenium.By.cssSelector(".file-name")).stream().anyMatch(n -> n.getText().equals(shown)))
+                .filter(tr -> trailhound.web.Browsers.now(driver, tr, org.openqa.selenium.By.cssSelector(".file-name")).stream().anyMatch(n -> n.getText().equals(shown)))
                 .findFirst().orElseThrow(() -> new AssertionError("no row shown as " + shown));
     }
 
@@ -785,7 +785,7 @@ class FileSystemTest {
         String disposition = download.headers().firstValue("Content-Disposition").orElseThrow();
         assertTrue(disposition.contains("filename*=UTF-8''invoicetxt.exe.zip"), "no bidi control in the download name: " + disposition);
 
-        org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile-hostile"));
+        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve("profile-hostile"), tmp.resolve("downloads"));
         try {
             driver.get("https://127.0.0.1:" + port + "/login");
             driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
@@ -799,7 +799,7 @@ class FileSystemTest {
             assertTrue(shown.containsAll(List.of("invoice<U+202E>txt.exe", "zero<U+200B>width.txt", "dup", "dup\u2420", "\u2420lead.txt",
                     "a\u240ab.txt")), shown.toString());
             List<String> marked = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).stream()
-                    .filter(tr -> !tr.findElements(org.openqa.selenium.By.cssSelector(".odd-name")).isEmpty())
+                    .filter(tr -> !trailhound.web.Browsers.now(driver, tr, org.openqa.selenium.By.cssSelector(".odd-name")).isEmpty())
                     .map(tr -> tr.findElement(org.openqa.selenium.By.cssSelector(".file-name, .file-open")).getText()).sorted().toList();
             assertEquals(List.of("a\u240ab.txt", "dup\u2420", "invoice<U+202E>txt.exe", "zero<U+200B>width.txt", "\u2420lead.txt"), marked);
 
@@ -827,7 +827,9 @@ class FileSystemTest {
 
             // try-out: ?notice= put any text on the page
             driver.get(page + "&notice=" + q("Your session expired: sign in at evil.example"));
-            assertTrue(driver.findElements(org.openqa.selenium.By.id("files-notice")).isEmpty(), "free text from a link is never shown");
+            driver.findElement(org.openqa.selenium.By.id("files"));
+            assertTrue(trailhound.web.Browsers.now(driver, driver, org.openqa.selenium.By.id("files-notice")).isEmpty(),
+                    "free text from a link is never shown");
             driver.get(page + "&notice=deleted&name=" + q("x\u202eyz"));
             assertEquals("Deleted x<U+202E>yz.", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
 
@@ -956,7 +958,7 @@ class FileSystemTest {
         assertEquals(carried(bad), entry.path("path64").asText(), "and carried exactly");
         assertTrue(listing.toString().contains("\"name\":\"ok.txt\"") && !listing.toString().contains("ok.txt\",\"path64\""));
 
-        org.openqa.selenium.chrome.ChromeDriver driver = Browser.open(tmp.resolve("profile-bytes"));
+        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve("profile-bytes"), tmp.resolve("downloads"));
         try {
             driver.get("https://127.0.0.1:" + port + "/login");
             driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
@@ -968,7 +970,7 @@ class FileSystemTest {
             assertEquals(List.of("\\xFF"), row.findElements(org.openqa.selenium.By.cssSelector(".file-name .bad-byte")).stream()
                     .map(org.openqa.selenium.WebElement::getText).toList(), "one marker, for the one bad byte");
             assertEquals(1, row.findElements(org.openqa.selenium.By.cssSelector(".odd-name")).size(), "marked unusual");
-            assertEquals(0, rowOf(driver, "ok.txt").findElements(org.openqa.selenium.By.cssSelector(".bad-byte, .odd-name")).size());
+            assertEquals(0, trailhound.web.Browsers.now(driver, rowOf(driver, "ok.txt"), org.openqa.selenium.By.cssSelector(".bad-byte, .odd-name")).size());
 
             row.findElement(org.openqa.selenium.By.cssSelector("button.keep-evidence")).click();
             String kept = driver.findElement(org.openqa.selenium.By.cssSelector("#evidence-files tr.evidence-row.highlight")).getAttribute("data-id");

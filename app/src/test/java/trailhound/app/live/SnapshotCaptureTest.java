@@ -187,7 +187,7 @@ class SnapshotCaptureTest {
                 }
             }
         });
-        ChromeDriver browser = Browser.open(tmp.resolve("profile"));
+        ChromeDriver browser = trailhound.web.Browsers.open(tmp.resolve("profile"), tmp.resolve("downloads"));
         try {
             browser.get("https://127.0.0.1:" + port + "/login");
             browser.findElement(By.id("username")).sendKeys("ana");
@@ -253,8 +253,8 @@ class SnapshotCaptureTest {
             waitFor("the page to show it done", () -> browser.findElement(By.cssSelector("tr.capture-row[data-id=" + id + "]"))
                     .getAttribute("data-state").equals("done"));
             browser.findElement(By.cssSelector("tr.capture-row[data-id=" + id + "] a.capture-open")).click();
-            assertTrue(browser.findElement(By.tagName("h1")).getText().contains("snapshot " + name), browser.findElement(By.tagName("h1"))
-                    .getText());
+            String heading = trailhound.web.Browsers.awaitHeading(browser, "snapshot " + name);
+            assertTrue(heading.contains("snapshot " + name), heading);
         } finally {
             browser.quit();
         }
