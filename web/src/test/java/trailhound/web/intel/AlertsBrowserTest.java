@@ -155,7 +155,8 @@ class AlertsBrowserTest {
     }
 
     private static List<Long> rowIds() {
-        return browser.findElements(By.cssSelector("#alerts tr.alert-row")).stream().map(r -> Long.parseLong(r.getDomAttribute("data-id")))
+        // polled by eventually: without the implicit wait, which an empty table would wait out
+        return Browsers.now(browser, browser, By.cssSelector("#alerts tr.alert-row")).stream().map(r -> Long.parseLong(r.getDomAttribute("data-id")))
                 .toList();
     }
 

@@ -146,7 +146,7 @@ class GridBrowserTest {
             Object clip = browser.executeAsyncScript("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('failed: ' + e));");
             assertEquals(copy[1], clip, copy[0] + " copied whole");
         }
-        assertEquals(List.of(), browser.findElements(By.cssSelector("script:not([src])")), "no value became a script");
+        assertEquals(List.of(), Browsers.now(browser, browser, By.cssSelector("script:not([src])")), "no value became a script");
         assertEquals(List.of(), Browsers.consoleErrors(browser));
     }
 
