@@ -85,10 +85,14 @@ public final class Jobs {
                 "UPDATE jobs SET state = 'running', started_at = coalesce(started_at, ?) WHERE id = ?", System.currentTimeMillis(), id));
     }
 
-    /** Records progress counters (the job's totals so far). */
+    /**
+     * Records progress counters (the job's totals so far). The events total was counted when the job was
+     * asked for; events that arrived since (a live endpoint's) raise it, so progress never reads "302,800 of 302,600".
+     */
     public void progress(long id, long endpointsDone, long eventsDone) {
         db.write("update job " + id, c -> Catalogue.update(c,
-                "UPDATE jobs SET endpoints_done = ?, events_done = ? WHERE id = ?", endpointsDone, eventsDone, id));
+                "UPDATE jobs SET endpoints_done = ?, events_done = ?, events_total = max(events_total, ?) WHERE id = ?",
+                endpointsDone, eventsDone, eventsDone, id));
     }
 
     public void part(long id, String endpoint, String state, long events, String message) {
