@@ -10,7 +10,14 @@
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (f) {
           if (!f) return;
-          if (f.state !== row.dataset.state) { window.location.reload(); return; }
+          if (f.state !== row.dataset.state) {
+            // a reload would drop a note being typed: then the row only says so
+            var editing = document.activeElement && document.activeElement.closest('form.evidence-describe');
+            if (!editing) { window.location.reload(); return; }
+            row.dataset.state = f.state;
+            row.querySelector('.evidence-state').textContent = f.state + ' (reload the page for its buttons)';
+            return;
+          }
           var state = row.querySelector('.evidence-state');
           if (f.state === 'cancelling') return;
           var p = f.progress;

@@ -20,6 +20,19 @@
     note.textContent = 'Tick at least one row first (the boxes at the left of the rows).';
   });
 
+  // the header's box chooses every row of the page; it shows whether all, some or none are chosen
+  const pickAll = document.getElementById('pick-all');
+  if (pickAll) {
+    const rows = () => Array.from(document.querySelectorAll('input.pick-row'));
+    pickAll.addEventListener('change', () => rows().forEach(r => { r.checked = pickAll.checked; }));
+    document.addEventListener('change', ev => {
+      if (!ev.target.classList || !ev.target.classList.contains('pick-row')) return;
+      const chosen = rows().filter(r => r.checked).length;
+      pickAll.checked = chosen > 0 && chosen === rows().length;
+      pickAll.indeterminate = chosen > 0 && chosen < rows().length;
+    });
+  }
+
   const panel = document.getElementById('query-panel');
   if (!panel) return;
   const builderPane = document.getElementById('builder-pane');

@@ -14,8 +14,6 @@ import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.AfterAll;
@@ -193,9 +191,10 @@ class WorkbenchPagesTest {
     void exportCsvZip_allEvents_oneLinePerEventPlusHeader() throws Exception {
         HttpResponse<byte[]> r = web.getBytes("/endpoints/" + ENDPOINT + "/export.zip");
         assertEquals(200, r.statusCode());
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(r.body()))) {
-            ZipEntry entry = zip.getNextEntry();
-            assertTrue(entry.getName().endsWith(".csv"));
+        try (var zip = new net.lingala.zip4j.io.inputstream.ZipInputStream(new ByteArrayInputStream(r.body()), "infected".toCharArray())) {
+            var entry = zip.getNextEntry();
+            assertTrue(entry.getFileName().endsWith(".csv"));
+            assertEquals(net.lingala.zip4j.model.enums.EncryptionMethod.AES, entry.getEncryptionMethod(), "as a background export's");
             BufferedReader reader = new BufferedReader(new InputStreamReader(zip, StandardCharsets.UTF_8));
             assertTrue(reader.readLine().startsWith("\uFEFFendpoint,event_uid,ts,type"), "a UTF-8 byte-order mark, then the header");
             assertEquals(150, reader.lines().count());

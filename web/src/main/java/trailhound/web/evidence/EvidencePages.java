@@ -93,14 +93,23 @@ public final class EvidencePages {
         http.redirect("/evidence/files");
     }
 
-    /** Saved Evidence > Files: the rows, whether the caller may download. */
-    public record FilesPage(PageChrome chrome, List<Row> rows, boolean mayDownload, String highlight) {}
+    /**
+     * Saved Evidence > Files: the rows, whether the caller may download and describe (note, tags), the
+     * filter as chosen and its choices (as the other tabs').
+     */
+    public record FilesPage(PageChrome chrome, List<Row> rows, boolean mayDownload, boolean mayEdit, String highlight, String endpoint,
+            String tag, String user, List<String> endpoints, List<String> tags, List<String> users) {}
 
     /**
      * One file as the page shows it; {@code progress} like "40 % (400 MB of 1 GB)" while it transfers;
      * {@code mayChange} whether the caller may cancel or delete it.
      */
-    public record Row(EvidenceFile file, String state, String size, String createdAt, String progress, boolean mayChange) {
+    public record Row(EvidenceFile file, String state, String size, String createdAt, String progress, boolean mayChange, String note,
+            List<String> tagList) {
+        public String tags() {
+            return String.join(", ", tagList);
+        }
+
         public boolean complete() {
             return file.state() == EvidenceFiles.State.COMPLETE;
         }
@@ -118,20 +127,34 @@ public final class EvidencePages {
         var scope = ctx.scope(http);
         var evidence = scope.evidence();
         // the tabs' filters (SavedEvidencePages): endpoint, who kept it, a tag given to its item
-        String endpoint = http.queryParam("endpoint");
-        String user = http.queryParam("user");
-        String tag = http.queryParam("tag");
-        java.util.Set<Long> tagged = tag == null || tag.isBlank() ? null : scope.savedEvidence().list(new trailhound.store.EvidenceItems.Filter(
-                trailhound.store.EvidenceItems.Kind.FILE, null, tag.strip(), null)).stream().map(trailhound.store.EvidenceItems.Item::id)
-                .collect(java.util.stream.Collectors.toSet());
-        List<Row> rows = evidence.list().stream()
-                .filter(f -> endpoint == null || endpoint.isBlank() || f.endpoint().equals(endpoint.strip()))
-                .filter(f -> user == null || user.isBlank() || f.createdBy().equals(user.strip()))
-                .filter(f -> tagged == null || tagged.contains(f.id())).map(f -> new Row(f, state(f), f.size() == null ? "" : bytes(f.size()),
-                trailhound.web.Format.utc(f.createdAt()), transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""),
-                evidence.mayChange(f))).toList();
+        String endpoint = blank(http.queryParam("endpoint"));
+        String user = blank(http.queryParam("user"));
+        String tag = blank(http.queryParam("tag"));
+        Map<Long, trailhound.store.EvidenceItems.Item> items = new java.util.HashMap<>();
+        for (var i : scope.savedEvidence().list(new trailhound.store.EvidenceItems.Filter(trailhound.store.EvidenceItems.Kind.FILE, null, null,
+                null))) {
+            items.put(i.id(), i);
+        }
+        List<EvidenceFile> files = evidence.list();
+        List<Row> rows = files.stream()
+                .filter(f -> endpoint.isEmpty() || f.endpoint().equals(endpoint))
+                .filter(f -> user.isEmpty() || f.createdBy().equals(user))
+                .filter(f -> tag.isEmpty() || items.containsKey(f.id()) && items.get(f.id()).tags().contains(tag))
+                .map(f -> {
+                    var item = items.get(f.id());
+                    return new Row(f, state(f), f.size() == null ? "" : bytes(f.size()), trailhound.web.Format.utc(f.createdAt()),
+                            transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""), evidence.mayChange(f),
+                            item == null ? "" : item.note(), item == null ? List.of() : item.tags());
+                }).toList();
         ctx.render(http, "evidence/files.jte", new FilesPage(ctx.chrome(http, "Saved evidence: files"), rows,
-                scope.may(Action.EXPORT), http.queryParam("new")));
+                scope.may(Action.EXPORT), scope.may(Action.INVESTIGATE), http.queryParam("new"), endpoint, tag, user,
+                files.stream().map(EvidenceFile::endpoint).distinct().sorted().toList(),
+                items.values().stream().flatMap(i -> i.tags().stream()).distinct().sorted().toList(),
+                files.stream().map(EvidenceFile::createdBy).distinct().sorted().toList()));
+    }
+
+    private static String blank(String s) {
+        return s == null ? "" : s.strip();
     }
 
     static String progressText(FilePull.Progress p) {

@@ -76,6 +76,48 @@ public final class SavedEvidencePages {
         routes.post("/evidence/{id}/describe", Action.INVESTIGATE, p::describeFromForm);
         routes.post("/evidence/{id}/remove", Action.INVESTIGATE, p::removeFromForm);
         routes.get("/evidence/{id}/download", Action.EXPORT, p::download);
+        routes.get("/evidence/items/{id}", Action.VIEW, p::itemPage);
+    }
+
+    /** The most saved events the item page shows; the download holds them all. */
+    public static final int SHOWN_EVENTS = 500;
+
+    /**
+     * One saved item of events (an event selection or a process) as it was saved: its copy, read from
+     * server.db, never from the index. {@code events} the first {@link #SHOWN_EVENTS} as outputs show them
+     * ({@link #display}); {@code more} whether it holds others.
+     */
+    public record ItemPage(PageChrome chrome, ItemRow row, List<Map<String, String>> events, boolean more, boolean mayDownload) {
+        /** The columns of the table; every other field of an event is listed in its last cell. */
+        public static final List<String> COLUMNS = List.of(Field.TS.canonicalName(), Field.TYPE.canonicalName(),
+                Field.OPERATION.canonicalName(), Field.PROCESS_NAME.canonicalName(), Field.PID.canonicalName());
+
+        /** The fields of {@code event} outside {@link #COLUMNS} that hold a value, in the event model's order. */
+        public static List<Map.Entry<String, String>> rest(Map<String, String> event) {
+            List<Map.Entry<String, String>> rest = new ArrayList<>();
+            for (Field f : Field.all()) {
+                String v = event.get(f.canonicalName());
+                if (v != null && !v.isEmpty() && !COLUMNS.contains(f.canonicalName())) rest.add(Map.entry(f.canonicalName(), v));
+            }
+            return rest;
+        }
+    }
+
+    private void itemPage(Context http) {
+        Item item = find(http);
+        Scope scope = ctx.scope(http);
+        if (item.kind() == Kind.FILE) {
+            http.redirect("/evidence/files?new=" + item.id(), HttpStatus.SEE_OTHER);
+            return;
+        }
+        if (item.kind() == Kind.SNAPSHOT) {
+            http.redirect(context(scope, item), HttpStatus.SEE_OTHER);
+            return;
+        }
+        List<Map<String, String>> events = scope.savedEvidence().events(item.id(), SHOWN_EVENTS + 1).stream().map(SavedEvidencePages::display)
+                .toList();
+        ctx.render(http, "evidence/item.jte", new ItemPage(ctx.chrome(http, "Saved evidence " + item.id()), row(scope, item),
+                events.subList(0, Math.min(SHOWN_EVENTS, events.size())), events.size() > SHOWN_EVENTS, scope.may(Action.EXPORT)));
     }
 
     /** One tab: its items (one page of them), the filters, the tags and users to pick from. */

@@ -4,20 +4,25 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import trailhound.schema.Event;
+import trailhound.schema.Field;
 import trailhound.web.evidence.EncryptedZip;
 import trailhound.web.search.EventCsv;
 
 /**
- * One export's file: an {@link EncryptedZip} holding one CSV ({@link EventCsv}: every field, canonical
- * names, formula-safe cells, a UTF-8 byte-order mark for Excel), written event by event; memory
- * stays a few buffers whatever the number of events. Not thread-safe.
+ * One export's ZIP: an {@link EncryptedZip} (AES-256, password {@code infected}, the entry's name
+ * readable without it) holding one CSV ({@link EventCsv}: canonical names, formula-safe cells, a UTF-8
+ * byte-order mark for Excel), written event by event; memory stays a few buffers whatever the number
+ * of events. Background export jobs write it to a file, the grid's direct export onto the response:
+ * one format for every exported CSV. Not thread-safe.
  */
-final class ExportZip implements Closeable {
+public final class ExportZip implements Closeable {
     private final EncryptedZip zip;
     private final BufferedWriter text;
     private final EventCsv csv;
@@ -28,21 +33,29 @@ final class ExportZip implements Closeable {
         this.csv = csv;
     }
 
-    /** Creates {@code file} (replacing it) with one CSV entry named {@code csvName}. */
+    /** Creates {@code file} (replacing it) with one CSV entry named {@code csvName}, every field a column. */
     static ExportZip create(Path file, String csvName) throws IOException {
-        EncryptedZip zip = EncryptedZip.to(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), true);
+        return of(EncryptedZip.to(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), true), csvName, Field.all());
+    }
+
+    /** Writes onto {@code out} (a response: flushed, never closed) one CSV entry named {@code csvName} of {@code columns}. */
+    public static ExportZip onto(OutputStream out, String csvName, List<Field> columns) throws IOException {
+        return of(EncryptedZip.to(out, false), csvName, columns);
+    }
+
+    private static ExportZip of(EncryptedZip zip, String csvName, List<Field> columns) throws IOException {
         try {
             BufferedWriter text = new BufferedWriter(new OutputStreamWriter(zip.entry(csvName, System.currentTimeMillis()),
                     StandardCharsets.UTF_8), 1 << 16);
             text.write(EventCsv.BYTE_ORDER_MARK);
-            return new ExportZip(zip, text, new EventCsv(text));
+            return new ExportZip(zip, text, new EventCsv(text, columns));
         } catch (IOException | RuntimeException e) {
             zip.close();
             throw e;
         }
     }
 
-    void write(Event event) throws IOException {
+    public void write(Event event) throws IOException {
         csv.write(event);
     }
 

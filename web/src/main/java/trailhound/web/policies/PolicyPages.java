@@ -210,7 +210,7 @@ public final class PolicyPages {
      * process when made from one, {@code groups} every computer group ({@code chosen} checked).
      */
     public record FormPage(PageChrome chrome, NewRule rule, List<String> groups, List<String> chosen, List<Policy> existing,
-            boolean mayEnable, String endpoint, String origin) {}
+            boolean mayEnable, String endpoint, String origin, String groupHint) {}
 
     private void listPage(Context http) {
         Scope scope = ctx.scope(http);
@@ -247,11 +247,46 @@ public final class PolicyPages {
             rule = fromProcess(scope, endpoint, key);
         }
         List<String> groups = policies(http).choosableGroups();
-        String of = endpoint;
-        List<String> chosen = of == null ? List.of() : groups.stream().filter(g -> ctx.access().groups().members(g).contains(of))
-                .filter(g -> !g.equals(trailhound.store.ComputerGroups.ALL_ENDPOINTS)).limit(1).toList();
-        ctx.render(http, "policies/new.jte", new FormPage(ctx.chrome(http, "Protect: new policy or rule"), rule, groups, chosen,
-                policies(http).list(), scope.may(Action.ADMINISTER) && !scope.caller().viaToken(), endpoint, rule.origin()));
+        Defaults defaults = defaults(scope, groups, endpoint);
+        ctx.render(http, "policies/new.jte", new FormPage(ctx.chrome(http, "Protect: new policy or rule"), rule, groups, defaults.chosen(),
+                policies(http).list(), scope.may(Action.ADMINISTER) && !scope.caller().viaToken(), endpoint, rule.origin(), defaults.hint()));
+    }
+
+    private record Defaults(List<String> chosen, String hint) {}
+
+    /**
+     * The groups checked at first: of those holding {@code endpoint} (never "All endpoints": a block there
+     * stops the process everywhere), the ones whose rule picks endpoints by OS (the issue's "the evidence's
+     * OS by default"), else the first. The hint says what was chosen and, when no group gathers the
+     * endpoint's OS, how an administrator makes one.
+     */
+    private Defaults defaults(Scope scope, List<String> groups, String endpoint) throws IOException {
+        if (endpoint == null) return new Defaults(List.of(), null);
+        List<trailhound.store.EndpointInfo> known = scope.endpoints();
+        var access = ctx.access();
+        List<String> holding = groups.stream().filter(g -> !g.equals(trailhound.store.ComputerGroups.ALL_ENDPOINTS))
+                .filter(g -> access.groups().members(g).contains(endpoint)).toList();
+        List<String> byOs = holding.stream().filter(g -> access.groups().find(g).map(x -> x.rule() != null
+                && java.util.regex.Pattern.compile("(?i)(^|[^\\w])os\\s*:").matcher(x.rule()).find()).orElse(false)).toList();
+        List<String> chosen = !byOs.isEmpty() ? byOs : holding.stream().limit(1).toList();
+        // the agent's own report, else what its snapshots said
+        String os = access.agents().endpoint(endpoint).map(trailhound.access.Agents.Endpoint::os).filter(o -> o != null && !o.isBlank())
+                .or(() -> known.stream().filter(e -> e.name().equals(endpoint)).map(trailhound.store.EndpointInfo::os)
+                        .filter(o -> o != null && !o.isBlank()).findFirst())
+                .orElse(null);
+        String family = os == null ? null : os.strip().split("\\s+")[0];
+        StringBuilder hint = new StringBuilder(endpoint + (os == null ? "" : " runs " + os) + ". ");
+        if (!byOs.isEmpty()) {
+            hint.append("Checked: the groups of its OS.");
+        } else {
+            hint.append(chosen.isEmpty() ? "No group but All endpoints holds it: choose the groups to protect."
+                    : "Checked: a group that holds it.");
+            if (family != null) {
+                hint.append(" No group gathers the endpoints running ").append(family).append(": an administrator can add one"
+                        + " (Administration > Computer groups) with the rule os:").append(family).append("*.");
+            }
+        }
+        return new Defaults(chosen, hint.toString());
     }
 
     private NewRule formRule(Context http) {

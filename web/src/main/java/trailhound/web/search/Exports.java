@@ -1,16 +1,11 @@
 package trailhound.web.search;
 
 import io.javalin.http.Context;
-import java.io.BufferedWriter;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.apache.lucene.search.Query;
 import org.apache.poi.ss.SpreadsheetVersion;
 import org.apache.poi.ss.usermodel.Cell;
@@ -22,6 +17,7 @@ import trailhound.index.IndexBackend;
 import trailhound.access.AuditLog;
 import trailhound.access.Scope;
 import trailhound.web.WebContext;
+import trailhound.web.exports.ExportZip;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
 import trailhound.schema.Field;
@@ -33,7 +29,8 @@ import trailhound.schema.Field;
  * stream: the index hands the events over in batches from one view of it
  * ({@link trailhound.index.EventIndex#export}), the workbook is POI's streaming SXSSF (a window of
  * rows in memory, the rest flushed to a temp file), the CSV ({@link EventCsv}, after a UTF-8
- * byte-order mark so Excel reads it as UTF-8) is written straight into the ZIP on the response.
+ * byte-order mark so Excel reads it as UTF-8) is written straight into the ZIP on the response: an
+ * {@link ExportZip}, encrypted as a background export's (AES-256, password {@code infected}).
  *
  * Excel holds at most 1,048,576 rows per sheet; beyond that the export stops at the limit and a
  * "Note" sheet (first in the workbook) says how many events were left out and to use the CSV export.
@@ -204,14 +201,9 @@ final class Exports {
 
     private void writeZip(Context http, EventScope scope, IndexBackend.Lease lease, Query query, EventSort sort, List<Field> columns)
             throws Exception {
-        try (ZipOutputStream zip = new ZipOutputStream(http.outputStream(), StandardCharsets.UTF_8)) {
-            zip.putNextEntry(new ZipEntry(fileName(scope, "csv")));
-            BufferedWriter text = new BufferedWriter(new OutputStreamWriter(zip, StandardCharsets.UTF_8), 1 << 16);
-            text.write(EventCsv.BYTE_ORDER_MARK);
-            EventCsv csv = new EventCsv(text, columns);
-            lease.index().export(query, sort, Long.MAX_VALUE, csv::write);
-            csv.flush();
-            zip.closeEntry();
+        // the same encrypted ZIP as a background export's: one format (and one password) for every exported CSV
+        try (ExportZip zip = ExportZip.onto(http.outputStream(), fileName(scope, "csv"), columns)) {
+            lease.index().export(query, sort, Long.MAX_VALUE, zip::write);
         }
     }
 

@@ -198,6 +198,18 @@ class SavedEvidenceApiTest {
             assertFalse(web.get("/evidence/files?tag=other").body().contains("data-id=\"" + id + "\""));
             assertFalse(web.get("/evidence/files?user=nobody").body().contains("data-id=\"" + id + "\""));
             assertTrue(web.get("/evidence/files?endpoint=" + E).body().contains("data-id=\"" + id + "\""));
+
+            // the tab edits its note and tags as the other tabs do, and filters from lists of what there is
+            String page = web.get("/evidence/files").body();
+            assertTrue(page.contains("action=\"/evidence/" + id + "/describe\"") && page.contains(">stage 1</textarea>")
+                    && page.contains("value=\"dropper\""), page);
+            assertTrue(page.contains("<option value=\"dropper\"") && page.contains("<option value=\"" + E + "\""), page);
+            var described = web.postForm("/evidence/" + id + "/describe", java.util.Map.of("_csrf", web.csrf(), "note", "stage 2", "tags", "dropper, c2",
+                    "back", "/evidence/files"));
+            assertEquals(303, described.statusCode(), described.body());
+            assertEquals("/evidence/files", described.headers().firstValue("Location").orElse(""));
+            assertEquals("stage 2", json(web.get("/api/v1/evidence?kind=file").body()).path("items").get(0).path("note").asText());
+            assertTrue(web.get("/evidence/files?tag=c2").body().contains("data-id=\"" + id + "\""));
         }
     }
 }

@@ -1,6 +1,7 @@
 package trailhound.web.evidence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -73,6 +74,29 @@ class SavedEvidenceBrowserTest {
         row.findElement(By.cssSelector("a.evidence-open")).click();
         wait.until(ExpectedConditions.urlContains("/events?q="));
         assertEquals("2", browser.findElement(By.id("result-count")).getText(), "the item opens as exactly its events");
+        assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or CSP errors");
+    }
+
+    @Test
+    void theHeadersBox_choosesEveryRow_andTheSavedCopyShowsThoseEvents() throws Exception {
+        browser.get(base() + "/endpoints/" + WebTestSupport.ENDPOINT + "/events?q=type:registry");
+        WebElement all = browser.findElement(By.id("pick-all"));
+        all.click();
+        List<WebElement> picks = browser.findElements(By.cssSelector("input.pick-row"));
+        assertEquals(7, picks.stream().filter(WebElement::isSelected).count(), "every row of the page chosen");
+        picks.get(6).click();
+        assertFalse(all.isSelected());
+        assertEquals(true, browser.executeScript("return arguments[0].indeterminate;", all), "some chosen: neither ticked nor empty");
+        List<String> chosen = picks.subList(0, 6).stream().map(p -> p.getAttribute("value")).sorted().toList();
+        browser.findElement(By.id("save-evidence")).click();
+        wait.until(ExpectedConditions.urlContains("/evidence/events?new="));
+        browser.findElement(By.cssSelector("tr.evidence-item.highlight a.evidence-copy")).click();
+        wait.until(ExpectedConditions.urlContains("/evidence/items/"));
+        List<String> shown = browser.findElements(By.cssSelector("#evidence-events tr.evidence-event")).stream()
+                .map(tr -> tr.getAttribute("data-uid")).sorted().toList();
+        assertEquals(chosen, shown, "the saved copy: exactly the chosen events");
+        assertTrue(browser.findElement(By.id("evidence-events")).getText().contains("registry"));
+        Browsers.screenshot(browser, "evidence-saved-copy");
         assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or CSP errors");
     }
 

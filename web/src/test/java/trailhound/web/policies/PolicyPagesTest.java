@@ -51,6 +51,18 @@ class PolicyPagesTest {
         assertEquals("a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90", WebTestSupport.find(form, "name=\"sha256\" size=\"66\" value=\"([^\"]*)\""));
         assertEquals("C:\\Windows\\explorer.exe", unescape(WebTestSupport.find(form, "name=\"parent\" size=\"50\" value=\"([^\"]*)\"")));
         assertTrue(form.contains("value=\"Workstations\" checked"), "the endpoint's group is chosen: " + form);
+        String hint = WebTestSupport.find(form, "id=\"policy-groups-hint\">([^<]*)<");
+        assertTrue(hint.contains("Checked: a group that holds it.") && hint.contains("rule os:"), hint);
+
+        // a group gathering the endpoint's OS is the default when there is one (the issue: "the evidence's OS by default")
+        web.server().access().groups().create(Caller.commandLine(), "Windows machines", "os:windows*", List.of());
+        try {
+            String byOs = web.get(href.replace("&amp;", "&")).body();
+            assertTrue(byOs.contains("value=\"Windows machines\" checked") && !byOs.contains("value=\"Workstations\" checked"), byOs);
+            assertTrue(WebTestSupport.find(byOs, "id=\"policy-groups-hint\">([^<]*)<").contains("Checked: the groups of its OS."), byOs);
+        } finally {
+            web.server().access().groups().delete(Caller.commandLine(), "Windows machines");
+        }
 
         HttpResponse<String> created = web.postForm("/policies", Map.of("_csrf", web.csrf(), "name", "Encoded PowerShell", "action", "block",
                 "groups", "Workstations", "enabled", "on", "path", PS, "command_line", "* -enc *", "origin", "process p-powershell"));
