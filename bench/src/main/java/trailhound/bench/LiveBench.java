@@ -97,7 +97,8 @@ public final class LiveBench {
      * A run's figures. Heap after GC in MB by thirds of the run; lags in ms, and for each its stages in ms:
      * until sent, until held by the server, until counted (LiveAgentsMain).
      */
-    record Run(String name, int agents, int processes, double askedRate, double seconds, double drainSeconds, List<Account> accounts,
+    record Run(String name, int agents, int processes, double askedRate, double seconds, double drainSeconds, double catchUpSeconds,
+            List<Account> accounts,
             long[] lagsMs,
             List<long[]> lagStagesMs,
             int lagMisses, double[] heapThirdsMb, double heapMaxMb, int collections, List<String> faults, List<String> failures) {
@@ -185,8 +186,8 @@ public final class LiveBench {
         out.println("machine:   " + machine.describe());
         for (Run r : runs) {
             out.printf("%s: %d replay agents in %d processes, asked %,.0f events/s for %.0f s: %,d events recorded, %,d in journals;"
-                    + " the backlog drained %.0f s after the replays stopped%n", r.name(), r.agents(), r.processes(), r.askedRate(),
-                    r.seconds(), r.source(), r.journal(), r.drainSeconds());
+                    + " the backlog drained %.0f s after the replays stopped, the index caught up %.0f s after that%n", r.name(), r.agents(),
+                    r.processes(), r.askedRate(), r.seconds(), r.source(), r.journal(), r.drainSeconds(), r.catchUpSeconds());
             for (String f : r.faults()) out.println("  fault: " + f);
             for (String f : r.failures()) out.println("  agent failure: " + f);
             r.accounts().stream().filter(a -> !a.exact()).limit(10).forEach(a -> out.printf(
@@ -299,7 +300,9 @@ public final class LiveBench {
             long drainDeadline = System.nanoTime() + DRAIN.toNanos() + TimeUnit.SECONDS.toNanos(20);
             for (AgentProcess a : agentProcs) a.awaitDrained(Duration.ofNanos(Math.max(0, drainDeadline - System.nanoTime())));
             double drainSeconds = (System.nanoTime() - started) / 1e9 - seconds;
+            long countsFrom = System.nanoTime();
             Map<String, Long> index = indexCounts(server, data, apiToken, names, taken);
+            double catchUpSeconds = (System.nanoTime() - countsFrom) / 1e9;
             srv.stop();
             List<Account> accounts = new ArrayList<>();
             for (String n : names) {
@@ -312,7 +315,7 @@ public final class LiveBench {
             Files.write(logs.resolve("lag-stages-ms.txt"), stages.stream().map(t -> t[0] + " " + t[1] + " " + t[2]).toList());
             Heap heap = Heap.of(logs.resolve("gc-1.log"));
             log.log("%s: %d of %d agents exact", name, accounts.stream().filter(Account::exact).count(), accounts.size());
-            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, drainSeconds, accounts, lagArray, stages, misses[0], heap.thirdsMb(),
+            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, drainSeconds, catchUpSeconds, accounts, lagArray, stages, misses[0], heap.thirdsMb(),
                     heap.maxMb(), heap.collections(), faultLog, failures);
         } finally {
             for (AgentProcess a : agentProcs) a.kill();
@@ -321,26 +324,38 @@ public final class LiveBench {
         }
     }
 
-    /** Each endpoint's searchable count, waited for (up to 60 s in all) until it reaches what its agent recorded. */
+    /** How long the index may go without any endpoint's count rising before the rest count as not searchable. */
+    private static final Duration INDEX_STALL = Duration.ofSeconds(60);
+
+    /**
+     * Each endpoint's searchable count, waited for until it reaches what its agent recorded. The index may
+     * still be catching up when the agents' stores are empty (a 10-minute run ended 4,000 events behind
+     * on some endpoints): it is waited for as long as some count keeps rising, and only a stall of
+     * {@link #INDEX_STALL} (or 15 minutes in all) ends the wait. A fixed 60 s for every endpoint together
+     * once left 54 of them uncounted ("index -1") while the index was still working through them.
+     */
     private static Map<String, Long> indexCounts(URI server, Path data, String apiToken, List<String> names, Map<String, long[]> taken)
             throws Exception {
         HttpClient http = HttpClient.newBuilder().sslContext(LoadBench.trusting(ServerCertificate.forDataFolder(data))).build();
         Map<String, Long> counts = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        for (String n : names) {
-            long want = taken.getOrDefault(n, new long[] {-1})[0];
-            if (System.nanoTime() > deadline) { // the server does not answer in time: the rest count as not searchable
-                counts.put(n, -1L);
-                continue;
+        for (String n : names) counts.put(n, -1L);
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+        long lastRise = System.nanoTime();
+        while (true) {
+            boolean behind = false;
+            for (String n : names) {
+                long want = taken.getOrDefault(n, new long[] {-1})[0];
+                long had = counts.get(n);
+                if (had >= want && had >= 0) continue;
+                long c = LiveAgentsMain.count(http, server, apiToken, n);
+                counts.put(n, c);
+                if (c > had) lastRise = System.nanoTime();
+                if (c < want) behind = true;
             }
-            long c = LiveAgentsMain.count(http, server, apiToken, n);
-            while (c < want && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                c = LiveAgentsMain.count(http, server, apiToken, n);
-            }
-            counts.put(n, c);
+            long now = System.nanoTime();
+            if (!behind || now - lastRise > INDEX_STALL.toNanos() || now > end) return counts;
+            Thread.sleep(500);
         }
-        return counts;
     }
 
     /** The journal's rows and distinct uids of {@code endpoint}; -1, -1 when it has none. */
