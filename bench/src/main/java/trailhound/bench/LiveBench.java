@@ -407,6 +407,8 @@ public final class LiveBench {
         static ServerProcess start(Path data, int port, Path logs, int n) throws Exception {
             List<String> options = new ArrayList<>(SERVER_JVM);
             options.add("-Xlog:gc:file=" + logs.resolve("gc-" + n + ".log") + ":uptime");
+            // a server that runs out of heap leaves what filled it (a 10-minute run on a loaded machine did)
+            options.addAll(List.of("-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + logs));
             // to profile the server: TRAILHOUND_LIVE_SERVER_OPTIONS="-XX:StartFlightRecording=filename=live.jfr,settings=profile"
             String extra = System.getenv("TRAILHOUND_LIVE_SERVER_OPTIONS");
             if (extra != null && !extra.isBlank()) options.addAll(List.of(extra.strip().split("\\s+")));

@@ -198,24 +198,12 @@ class AgentSnapshotTest {
     }
 
     private Process java(Path log, String main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = LiveTests.java(log, main, args);
         processes.add(p);
         return p;
     }
 
-    private interface Check {
-        boolean done() throws Exception;
-    }
-
-    private static void waitFor(String what, Check done) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!done.done()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(100);
-        }
+    private static void waitFor(String what, LiveTests.Check done) throws Exception {
+        LiveTests.waitFor(what, PATIENCE, done);
     }
 }

@@ -8,15 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +27,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,7 +55,6 @@ import trailhound.protocol.Message;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FileSystemTest {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
-    private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BIG = 100_000;
     private static final long SPARSE_BYTES = 300L << 20;
@@ -272,7 +265,7 @@ class FileSystemTest {
         assertTrue(JSON.readTree(api("GET", "/api/v1/evidence", analyst, null)).path("files").toString().contains("\"id\":" + id));
         assertEquals(403, status("GET", "/api/v1/evidence/" + id + "/download", readOnly, null), "downloads are an analyst's");
         Path zip = tmp.resolve("evidence.zip");
-        HttpResponse<Path> r = http().send(request("GET", "/api/v1/evidence/" + id + "/download", analyst, null).build(),
+        HttpResponse<Path> r = LiveTests.HTTPS.send(request("GET", "/api/v1/evidence/" + id + "/download", analyst, null).build(),
                 HttpResponse.BodyHandlers.ofFile(zip));
         assertEquals(200, r.statusCode());
         String sevenZip = sevenZip();
@@ -729,7 +722,7 @@ class FileSystemTest {
         assertEquals("complete", done.path("state").asText(), done.toString());
         assertEquals(spaced, done.path("name").asText(), "a backslash is part of a Linux name");
         Path zip = tmp.resolve("names.zip");
-        HttpResponse<Path> r = http().send(request("GET", "/api/v1/evidence/" + id + "/download", analyst, null).build(),
+        HttpResponse<Path> r = LiveTests.HTTPS.send(request("GET", "/api/v1/evidence/" + id + "/download", analyst, null).build(),
                 HttpResponse.BodyHandlers.ofFile(zip));
         assertEquals(200, r.statusCode());
         String disposition = r.headers().firstValue("Content-Disposition").orElseThrow();
@@ -981,7 +974,7 @@ class FileSystemTest {
             assertEquals(carried(bad), done.path("path64").asText());
 
             Path zip = tmp.resolve("bytes.zip");
-            assertEquals(200, http().send(request("GET", "/api/v1/evidence/" + kept + "/download", admin, null).build(),
+            assertEquals(200, LiveTests.HTTPS.send(request("GET", "/api/v1/evidence/" + kept + "/download", admin, null).build(),
                     HttpResponse.BodyHandlers.ofFile(zip)).statusCode());
             Path out = Files.createDirectories(tmp.resolve("bytes-out"));
             run(List.of(sevenZip(), "x", "-pinfected", "-o" + out, zip.toString()), null);
@@ -1024,7 +1017,7 @@ class FileSystemTest {
         }
     }
 
-    private JsonNode waitForEvidence(long id, String token) throws InterruptedException {
+    private JsonNode waitForEvidence(long id, String token) throws Exception {
         JsonNode[] last = new JsonNode[1];
         waitFor("evidence " + id + " to complete or fail", () -> !List.of("transferring", "cancelling")
                 .contains((last[0] = evidence(id, token)).path("state").asText()));
@@ -1101,36 +1094,15 @@ class FileSystemTest {
     }
 
     private String enrolmentToken() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(0, Main.run(new String[] {"tokens", "create", "--data", data.toString()}, new PrintWriter(out, true),
-                new PrintWriter(err, true)), err.toString());
-        Matcher m = SECRET.matcher(out.toString());
-        assertTrue(m.find(), out.toString());
-        return m.group(1);
+        return LiveTests.enrolmentToken(data);
     }
-
-    private static HttpClient http() {
-        try {
-            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-            ssl.init(null, new javax.net.ssl.TrustManager[] {new RawAgent.TrustAny()}, new java.security.SecureRandom());
-            return HttpClient.newBuilder().sslContext(ssl).build();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static final HttpClient HTTP = http();
 
     private HttpRequest.Builder request(String method, String path, String token, String json) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + token)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) b.header("Content-Type", "application/json");
-        return b;
+        return LiveTests.request(port, method, path, token, json);
     }
 
     private HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
-        return HTTP.send(request(method, path, token, json).build(), HttpResponse.BodyHandlers.ofString());
+        return LiveTests.send(port, method, path, token, json);
     }
 
     private int status(String method, String path, String token, String json) throws Exception {
@@ -1138,38 +1110,18 @@ class FileSystemTest {
     }
 
     private String api(String method, String path, String token, String json) {
-        try {
-            HttpResponse<String> r = send(method, path, token, json);
-            if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
-            return r.body();
-        } catch (AssertionError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new AssertionError(method + " " + path + ": " + e, e);
-        }
+        return LiveTests.api(port, method, path, token, json);
     }
 
     private Process java(Path log, String main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return LiveTests.java(log, main, args);
     }
 
-    private static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(20);
-        }
+    private static void waitFor(String what, LiveTests.Check done) throws Exception {
+        LiveTests.waitFor(what, PATIENCE, done);
     }
 
     private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return LiveTests.read(log);
     }
 }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +51,6 @@ import trailhound.telemetry.TelemetryImport;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxRecorderTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
-    private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ENDPOINT = "linux-01";
 
@@ -327,36 +322,16 @@ class LinuxRecorderTest {
     }
 
     private Process java(Path log, String main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return LiveTests.java(log, main, args);
     }
 
     /** A token into a group set to stream: its endpoint sends all the time, no analyst connection needed. */
     private String enrolmentToken() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(0, Main.run(new String[] {"groups", "add", "--data", data.toString(), "--name", "Recorders", "--stream", "always"},
-                new PrintWriter(out, true), new PrintWriter(err, true)), err.toString());
-        int status = Main.run(new String[] {"tokens", "create", "--data", data.toString(), "--group", "Recorders"},
-                new PrintWriter(out, true), new PrintWriter(err, true));
-        assertEquals(0, status, err.toString());
-        Matcher m = SECRET.matcher(out.toString());
-        assertTrue(m.find(), out.toString());
-        return m.group(1);
+        LiveTests.cli("groups", "add", "--data", data.toString(), "--name", "Recorders", "--stream", "always");
+        return LiveTests.enrolmentToken(data, "--group", "Recorders");
     }
 
-    private interface Check {
-        boolean done() throws Exception;
-    }
-
-    private static void waitFor(String what, Check done) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!done.done()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(100);
-        }
+    private static void waitFor(String what, LiveTests.Check done) throws Exception {
+        LiveTests.waitFor(what, PATIENCE, done);
     }
 }

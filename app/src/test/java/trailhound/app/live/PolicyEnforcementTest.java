@@ -33,7 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,7 +69,6 @@ import trailhound.ingest.DataDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolicyEnforcementTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
-    private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ENDPOINT = "guard-01";
     private static final String GROUP = "Protected";
@@ -345,69 +343,33 @@ class PolicyEnforcementTest {
 
     /** A token into a group that streams only while an analyst is connected (nobody here is). */
     private String enrolmentToken() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(0, Main.run(new String[] {"groups", "add", "--data", data.toString(), "--name", GROUP, "--stream", "connected"},
-                new PrintWriter(out, true), new PrintWriter(err, true)), err.toString());
-        assertEquals(0, Main.run(new String[] {"tokens", "create", "--data", data.toString(), "--group", GROUP},
-                new PrintWriter(out, true), new PrintWriter(err, true)), err.toString());
-        Matcher m = SECRET.matcher(out.toString());
-        assertTrue(m.find(), out.toString());
-        return m.group(1);
+        LiveTests.cli("groups", "add", "--data", data.toString(), "--name", GROUP, "--stream", "connected");
+        return LiveTests.enrolmentToken(data, "--group", GROUP);
     }
 
     private static javax.net.ssl.SSLContext tls() {
-        try {
-            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-            ssl.init(null, new javax.net.ssl.TrustManager[] {new RawAgent.TrustAny()}, new java.security.SecureRandom());
-            return ssl;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return LiveTests.trusting();
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().sslContext(tls()).build();
 
     private HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + token)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) b.header("Content-Type", "application/json");
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return LiveTests.send(port, method, path, token, json);
     }
 
     private String api(String method, String path, String token, String json) {
-        try {
-            HttpResponse<String> r = send(method, path, token, json);
-            if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
-            return r.body();
-        } catch (AssertionError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new AssertionError(method + " " + path + ": " + e, e);
-        }
+        return LiveTests.api(port, method, path, token, json);
     }
 
     private Process java(Path log, String main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return LiveTests.java(log, main, args);
     }
 
-    private static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(50);
-        }
+    private static void waitFor(String what, LiveTests.Check done) throws Exception {
+        LiveTests.waitFor(what, PATIENCE, done);
     }
 
     private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "";
-        }
+        return LiveTests.read(log);
     }
 }

@@ -13,9 +13,6 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,7 +64,6 @@ import trailhound.schema.Event;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SnapshotCaptureTest {
     private static final Duration PATIENCE = Duration.ofSeconds(180);
-    private static final Pattern SECRET = Pattern.compile("secret: (te_\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ENDPOINT = "cap-01";
     private static final String PASSWORD = "a long enough password 7";
@@ -489,32 +482,11 @@ class SnapshotCaptureTest {
     }
 
     private String enrolmentToken() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(0, Main.run(new String[] {"tokens", "create", "--data", data.toString()}, new PrintWriter(out, true),
-                new PrintWriter(err, true)), err.toString());
-        Matcher m = SECRET.matcher(out.toString());
-        assertTrue(m.find(), out.toString());
-        return m.group(1);
+        return LiveTests.enrolmentToken(data);
     }
-
-    private static HttpClient http() {
-        try {
-            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-            ssl.init(null, new javax.net.ssl.TrustManager[] {new RawAgent.TrustAny()}, new java.security.SecureRandom());
-            return HttpClient.newBuilder().sslContext(ssl).build();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static final HttpClient HTTP = http();
 
     private HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + token)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) b.header("Content-Type", "application/json");
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return LiveTests.send(port, method, path, token, json);
     }
 
     private int status(String method, String path, String token, String json) throws Exception {
@@ -522,42 +494,18 @@ class SnapshotCaptureTest {
     }
 
     private String api(String method, String path, String token, String json) {
-        try {
-            HttpResponse<String> r = send(method, path, token, json);
-            if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
-            return r.body();
-        } catch (AssertionError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new AssertionError(method + " " + path + ": " + e, e);
-        }
+        return LiveTests.api(port, method, path, token, json);
     }
 
     private Process java(Path log, String main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return LiveTests.java(log, main, args);
     }
 
-    private interface Check {
-        boolean done() throws Exception;
-    }
-
-    private static void waitFor(String what, Check done) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!done.done()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(50);
-        }
+    private static void waitFor(String what, LiveTests.Check done) throws Exception {
+        LiveTests.waitFor(what, PATIENCE, done);
     }
 
     private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return LiveTests.read(log);
     }
 }
