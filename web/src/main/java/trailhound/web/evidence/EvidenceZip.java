@@ -5,11 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.lingala.zip4j.io.outputstream.ZipOutputStream;
-import net.lingala.zip4j.model.ZipParameters;
-import net.lingala.zip4j.model.enums.AesKeyStrength;
-import net.lingala.zip4j.model.enums.CompressionMethod;
-import net.lingala.zip4j.model.enums.EncryptionMethod;
 
 /**
  * Evidence as analysts take it away: a ZIP whose entry is encrypted with AES-256 (WinZip AE-2) under
@@ -40,34 +35,17 @@ public final class EvidenceZip {
      */
     public static void write(Path file, String originalName, byte[] originalBytes, long modifiedMillis, OutputStream out) throws IOException {
         String entryName = entryName(originalName);
-        OutputStream unclosed = new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush(); // the response stays the server's to close
-            }
-        };
-        try (ZipOutputStream zip = new ZipOutputStream(unclosed, PASSWORD.toCharArray());
-             InputStream in = Files.newInputStream(file)) {
-            zip.putNextEntry(parameters(entryName, modifiedMillis));
-            in.transferTo(zip);
-            zip.closeEntry();
+        try (EncryptedZip zip = EncryptedZip.to(out, false); InputStream in = Files.newInputStream(file)) {
+            in.transferTo(zip.entry(entryName, modifiedMillis));
             if (originalBytes != null) {
-                zip.putNextEntry(parameters(entryName + ".name.txt", modifiedMillis));
-                zip.write(("The file " + entryName + " in this archive was named, on the endpoint, by bytes that are not all UTF-8;"
-                        + " each \\xFF below is one byte that is not:\n" + originalName + "\n\nThe name's bytes in hex:\n"
-                        + java.util.HexFormat.ofDelimiter(" ").formatHex(originalBytes) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                zip.closeEntry();
-            } else if (!entryName.equals(originalName)) {
-                zip.putNextEntry(parameters(entryName + ".name.txt", modifiedMillis));
-                zip.write(("The file " + entryName + " in this archive was named, on the endpoint:\n" + originalName + "\n\nEscaped (Java"
-                        + " and JSON \\uXXXX for every character outside printable ASCII):\n" + escaped(originalName) + "\n")
+                zip.entry(entryName + ".name.txt", modifiedMillis).write(("The file " + entryName + " in this archive was named, on the"
+                        + " endpoint, by bytes that are not all UTF-8; each \\xFF below is one byte that is not:\n" + originalName
+                        + "\n\nThe name's bytes in hex:\n" + java.util.HexFormat.ofDelimiter(" ").formatHex(originalBytes) + "\n")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                zip.closeEntry();
+            } else if (!entryName.equals(originalName)) {
+                zip.entry(entryName + ".name.txt", modifiedMillis).write(("The file " + entryName + " in this archive was named, on the"
+                        + " endpoint:\n" + originalName + "\n\nEscaped (Java and JSON \\uXXXX for every character outside printable"
+                        + " ASCII):\n" + escaped(originalName) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         }
     }
@@ -80,17 +58,6 @@ public final class EvidenceZip {
             else b.append(String.format("\\u%04x", (int) ch));
         }
         return b.toString();
-    }
-
-    private static ZipParameters parameters(String entryName, long modifiedMillis) {
-        ZipParameters p = new ZipParameters();
-        p.setCompressionMethod(CompressionMethod.DEFLATE);
-        p.setEncryptFiles(true);
-        p.setEncryptionMethod(EncryptionMethod.AES);
-        p.setAesKeyStrength(AesKeyStrength.KEY_STRENGTH_256);
-        p.setFileNameInZip(entryName);
-        p.setLastModifiedFileTime(modifiedMillis);
-        return p;
     }
 
     /**
