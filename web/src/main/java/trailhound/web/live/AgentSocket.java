@@ -265,7 +265,9 @@ public final class AgentSocket {
             refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.BAD_MESSAGE, e.getMessage());
         } catch (IOException | RuntimeException e) {
             // nothing was acknowledged: the agent sends the batch again after reconnecting
-            refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.SERVER_ERROR, "the server could not store the batch (" + e.getMessage()
+            // an enrolment storm once read "could not store the batch" for an enrolment that met a busy server.db
+            String what = c.stage == Stage.STREAM ? "store the batch" : "admit the agent";
+            refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.SERVER_ERROR, "the server could not " + what + " (" + e.getMessage()
                     + "); the agent retries; if it persists, check the server's disk and log");
         }
     }
