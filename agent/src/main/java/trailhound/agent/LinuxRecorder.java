@@ -84,7 +84,8 @@ final class LinuxRecorder implements AutoCloseable {
     private final ProcFs proc;
     private final Users users;
     private final ExecutableHashes hashes = new ExecutableHashes(MAX_HASH_BYTES, 4096);
-    private final Map<String, Proc> live = new HashMap<>();
+    /** Processes reported and running, by id; read by the enforcer's thread too ({@link #key}). */
+    private final Map<String, Proc> live = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Set<String> sockets = new HashSet<>();
     private Map<Long, Integer> socketOwners = Map.of();
@@ -241,7 +242,9 @@ final class LinuxRecorder implements AutoCloseable {
             ExecutableHashes.Result r = p.hash().getNow(new ExecutableHashes.Result(null, running ? ExecutableHashes.TIMEOUT
                     : ExecutableHashes.UNREADABLE));
             Proc done = withHash(p.proc(), r);
-            events.add(start(done, p.exec() ? now : done.startMs(), p.exec()));
+            Proc before = p.exec() ? live.get(done.id()) : null;
+            if (before != null) events.add(end(before, now)); // the old program ended: execve replaced it
+            events.add(start(done, p.exec() ? now : done.startMs()));
             live.put(done.id(), done);
             changed.put(done.id(), done);
             it.remove();
@@ -302,7 +305,10 @@ final class LinuxRecorder implements AutoCloseable {
                     : pending.containsKey(parentId) ? pending.get(parentId).proc() : null;
         }
         long startMs = startMs(s.startTicks());
-        Proc p = new Proc(id(pid, s.startTicks()), pid, s.ppid(), s.startTicks(), startMs, key(pid, s.startTicks()), parentKey, s.comm(),
+        // a new program in a known process is a new process key, as the auditd import keys each execve (the key of
+        // the time it was seen): the old program's start and its rows stay as they were reported
+        String key = exec ? LinuxProcessKey.of(settings.endpoint(), pid, now) : key(pid, s.startTicks());
+        Proc p = new Proc(id(pid, s.startTicks()), pid, s.ppid(), s.startTicks(), startMs, key, parentKey, s.comm(),
                 exe, proc.commandLine(pid), proc.link(pid, "cwd"), uid == null ? null : users.name(uid), null, null,
                 parentProc == null ? null : parentProc.path(), parentProc == null ? null : parentProc.commandLine());
         CompletableFuture<ExecutableHashes.Result> hash = exe == null
@@ -429,9 +435,8 @@ final class LinuxRecorder implements AutoCloseable {
         }
     }
 
-    private Event start(Proc p, long ts, boolean exec) {
-        String uid = exec ? p.key() + ":exec:" + HexFormat.of().formatHex(sha256(p.path() + '\u0000' + p.commandLine()), 0, 4)
-                : p.key() + ":start";
+    private Event start(Proc p, long ts) {
+        String uid = p.key() + ":start";
         Event.Builder e = Event.builder().set(Field.EVENT_UID, uid).ts(ts).set(Field.TYPE, "process").set(Field.OPERATION, "start");
         return processFields(e, p).set(Field.PARENT_PATH, p.parentPath()).set(Field.PARENT_COMMAND_LINE, p.parentCommandLine())
                 .set(Field.HASH_STATUS, p.hashStatus()).build();
@@ -467,7 +472,10 @@ final class LinuxRecorder implements AutoCloseable {
         return bootMs + ticks * 1000 / ticksPerSecond;
     }
 
+    /** The process key of (pid, start ticks): that of the program it runs now (one that ran execve has a new key). */
     String key(int pid, long startTicks) {
+        Proc known = live.get(id(pid, startTicks));
+        if (known != null) return known.key();
         return LinuxProcessKey.of(settings.endpoint(), pid, startMs(startTicks));
     }
 

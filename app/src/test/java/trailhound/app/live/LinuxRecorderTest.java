@@ -1,6 +1,7 @@
 package trailhound.app.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,6 +187,21 @@ class LinuxRecorderTest {
             assertEquals("delete", f1Gone.get("operation"));
             one("f2's create", e -> "create".equals(e.get("operation")) && f2.toString().equals(e.get("file_path")));
         }
+        // a shell that runs execve without fork: the old program ends, the new one starts under a key of its own, so what
+        // was reported of the shell (and the recorder database's row of its key, which snapshots copy) stays the shell's
+        Process shell = new ProcessBuilder("sh", "-c", "sleep 1.5; exec sleep 17.25").start();
+        try {
+            Map<String, String> sh = one("the shell's start", e -> "start".equals(e.get("operation"))
+                    && String.valueOf(shell.pid()).equals(e.get("pid")) && e.getOrDefault("command_line", "").startsWith("sh -c"));
+            Map<String, String> execd = one("the new program's start", e -> "start".equals(e.get("operation"))
+                    && String.valueOf(shell.pid()).equals(e.get("pid")) && "sleep 17.25".equals(e.get("command_line")));
+            assertNotEquals(sh.get("process_key"), execd.get("process_key"), "a new program, a new key");
+            assertEquals(sh.get("parent_key"), execd.get("parent_key"), "the same parent");
+            one("the shell's end", e -> "end".equals(e.get("operation")) && sh.get("process_key").equals(e.get("process_key")));
+        } finally {
+            shell.destroyForcibly().waitFor();
+        }
+
         assertTrue(sleep.waitFor(30, TimeUnit.SECONDS));
         Map<String, String> end = one("the marker's end", e -> "end".equals(e.get("operation"))
                 && start.get("process_key").equals(e.get("process_key")));
