@@ -100,10 +100,10 @@ public final class PolicyRules {
         Pattern commandLine = blank(rule.commandLine()) ? null : commandLine(rule.commandLine());
         Pattern parent = blank(rule.parent()) ? null : glob("parent", rule.parent());
         boolean byName = !blank(rule.parent()) && rule.parent().indexOf('/') < 0 && rule.parent().indexOf('\\') < 0;
-        if (blank(rule.sha256()) && matchesAnything(path) && matchesAnything(commandLine) && matchesAnything(parent)) {
+        if (blank(rule.sha256()) && broad(path, rule.path()) && broad(commandLine, rule.commandLine()) && broad(parent, rule.parent())) {
             throw new IllegalArgumentException("the rule matches every process (" + describe(rule).replaceFirst("^#\\S+ ", "")
                     + "): enabled, it would act on every new process on every endpoint; give at least one condition some literal"
-                    + " text, e.g. path /tmp/* or command line *-enc*");
+                    + " text (a letter or digit to match), e.g. path /tmp/* or command line *-enc*");
         }
         return new Compiled(rule, path, commandLine, parent, byName);
     }
@@ -140,6 +140,15 @@ public final class PolicyRules {
      * matches any value of its length or more), or a regex such as {@code /.*}{@code /} that matches the empty string and each sample text. A heuristic: a regex
      * can still match nearly everything ({@code /.+/}); this refuses the patterns that are plainly "everything".
      */
+    /**
+     * Whether a condition, as given ({@code raw}) and compiled, holds for (nearly) every process: one that
+     * {@link #matchesAnything}, or one with no letter or digit to match at all ({@code /*}, {@code * *},
+     * {@code /.+/}: every Linux path starts with a slash, nearly every command line has a space).
+     */
+    private static boolean broad(Pattern p, String raw) {
+        return matchesAnything(p) || raw.codePoints().noneMatch(Character::isLetterOrDigit);
+    }
+
     private static boolean matchesAnything(Pattern p) {
         if (p == null) return true;
         boolean onlyWildcards = p.pattern().replace(".*", "").replace(".", "").isEmpty(); // a glob of * and ? (or such a regex)

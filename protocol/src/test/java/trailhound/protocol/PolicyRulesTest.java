@@ -87,7 +87,9 @@ class PolicyRulesTest {
     @Test
     void aRuleMatchingEveryProcess_isRefused_withTheReason() {
         for (String[] r : new String[][] {{"*", null, null}, {null, "*", null}, {null, "*".repeat(1000), null}, {null, "/.*/", null},
-                {"?*", null, null}, {null, "/(?s)^.*$/", null}, {"*", "*", "*"}, {null, null, "*"}}) {
+                {"?*", null, null}, {null, "/(?s)^.*$/", null}, {"*", "*", "*"}, {null, null, "*"},
+                // try-out: every Linux path starts with a slash, nearly every command line has a space
+                {"/*", null, null}, {"*/*", null, null}, {null, "* *", null}, {null, "/.+/", null}, {"\\*", null, "/*"}}) {
             var rule = new Message.Rule(1, null, r[0], r[1], r[2]);
             String why = PolicyRules.check(rule).orElseThrow(() -> new AssertionError("accepted " + String.join(",", java.util.Arrays.toString(r))));
             assertTrue(why.startsWith("the rule matches every process"), why);

@@ -264,29 +264,42 @@ public final class PolicyPages {
         if (endpoint == null) return new Defaults(List.of(), null);
         List<trailhound.store.EndpointInfo> known = scope.endpoints();
         var access = ctx.access();
-        List<String> holding = groups.stream().filter(g -> !g.equals(trailhound.store.ComputerGroups.ALL_ENDPOINTS))
-                .filter(g -> access.groups().members(g).contains(endpoint)).toList();
-        List<String> byOs = holding.stream().filter(g -> access.groups().find(g).map(x -> x.rule() != null
-                && java.util.regex.Pattern.compile("(?i)(^|[^\\w])os\\s*:").matcher(x.rule()).find()).orElse(false)).toList();
-        List<String> chosen = !byOs.isEmpty() ? byOs : holding.stream().limit(1).toList();
-        // the agent's own report, else what its snapshots said
-        String os = access.agents().endpoint(endpoint).map(trailhound.access.Agents.Endpoint::os).filter(o -> o != null && !o.isBlank())
-                .or(() -> known.stream().filter(e -> e.name().equals(endpoint)).map(trailhound.store.EndpointInfo::os)
+        // an endpoint's OS: its agent's own report, else what its snapshots said
+        java.util.function.Function<String, String> osOf = name -> access.agents().endpoint(name).map(trailhound.access.Agents.Endpoint::os)
+                .filter(o -> o != null && !o.isBlank())
+                .or(() -> known.stream().filter(e -> e.name().equals(name)).map(trailhound.store.EndpointInfo::os)
                         .filter(o -> o != null && !o.isBlank()).findFirst())
                 .orElse(null);
-        String family = os == null ? null : os.strip().split("\\s+")[0];
+        String os = osOf.apply(endpoint);
+        String family = family(os);
+        List<String> holding = groups.stream().filter(g -> !g.equals(trailhound.store.ComputerGroups.ALL_ENDPOINTS))
+                .filter(g -> access.groups().members(g).contains(endpoint)).toList();
+        // a group of its OS: its rule picks by os, and every endpoint in it runs that OS (try-out: "os:windows OR os:linux"
+        // holds the endpoint too, but a block there reaches every OS)
+        List<String> byOs = family == null ? List.of() : holding.stream()
+                .filter(g -> access.groups().find(g).map(x -> x.rule() != null
+                        && java.util.regex.Pattern.compile("(?i)(^|[^\\w])os\\s*:").matcher(x.rule()).find()).orElse(false))
+                .filter(g -> access.groups().members(g).stream().allMatch(m -> family.equals(family(osOf.apply(m))))).toList();
+        // else the narrowest group holding it (fewest endpoints): a block reaches as few machines as it can
+        List<String> chosen = !byOs.isEmpty() ? byOs : holding.stream()
+                .min(java.util.Comparator.comparingInt(g -> access.groups().members(g).size())).stream().toList();
         StringBuilder hint = new StringBuilder(endpoint + (os == null ? "" : " runs " + os) + ". ");
         if (!byOs.isEmpty()) {
-            hint.append("Checked: the groups of its OS.");
+            hint.append("Checked: the groups of its OS (every endpoint in them runs ").append(family).append(").");
         } else {
             hint.append(chosen.isEmpty() ? "No group but All endpoints holds it: choose the groups to protect."
-                    : "Checked: a group that holds it.");
+                    : "Checked: the smallest group that holds it.");
             if (family != null) {
-                hint.append(" No group gathers the endpoints running ").append(family).append(": an administrator can add one"
+                hint.append(" No group gathers only the endpoints running ").append(family).append(": an administrator can add one"
                         + " (Administration > Computer groups) with the rule os:").append(family).append("*.");
             }
         }
         return new Defaults(chosen, hint.toString());
+    }
+
+    /** The first word of an OS as agents and snapshots report it ("Linux 6.8 amd64", "windows"), lower-case; null when unknown. */
+    private static String family(String os) {
+        return os == null || os.isBlank() ? null : os.strip().split("\\s+")[0].toLowerCase(java.util.Locale.ROOT);
     }
 
     private NewRule formRule(Context http) {

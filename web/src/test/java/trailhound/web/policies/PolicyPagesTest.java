@@ -52,16 +52,29 @@ class PolicyPagesTest {
         assertEquals("C:\\Windows\\explorer.exe", unescape(WebTestSupport.find(form, "name=\"parent\" size=\"50\" value=\"([^\"]*)\"")));
         assertTrue(form.contains("value=\"Workstations\" checked"), "the endpoint's group is chosen: " + form);
         String hint = WebTestSupport.find(form, "id=\"policy-groups-hint\">([^<]*)<");
-        assertTrue(hint.contains("Checked: a group that holds it.") && hint.contains("rule os:"), hint);
+        assertTrue(hint.contains("Checked: the smallest group that holds it.") && hint.contains("rule os:"), hint);
 
         // a group gathering the endpoint's OS is the default when there is one (the issue: "the evidence's OS by default")
         web.server().access().groups().create(Caller.commandLine(), "Windows machines", "os:windows*", List.of());
         try {
             String byOs = web.get(href.replace("&amp;", "&")).body();
             assertTrue(byOs.contains("value=\"Windows machines\" checked") && !byOs.contains("value=\"Workstations\" checked"), byOs);
-            assertTrue(WebTestSupport.find(byOs, "id=\"policy-groups-hint\">([^<]*)<").contains("Checked: the groups of its OS."), byOs);
+            assertTrue(WebTestSupport.find(byOs, "id=\"policy-groups-hint\">([^<]*)<").contains("Checked: the groups of its OS"), byOs);
         } finally {
             web.server().access().groups().delete(Caller.commandLine(), "Windows machines");
+        }
+        // try-out: a group whose rule names several OSes holds the endpoint too, but is no group of its OS when it holds
+        // an endpoint not known to run that OS
+        var agents = web.server().access().agents();
+        agents.enrol(agents.create(Caller.commandLine(), null, java.time.Duration.ofHours(1), 1).secret(), "LNX-01", "lnx", "Linux 6.8 amd64",
+                "a00000000000000e1", "E".repeat(43), "127.0.0.1");
+        web.server().access().groups().create(Caller.commandLine(), "Everything", "os:windows OR os:linux*", List.of("LNX-01"));
+        try {
+            String every = web.get(href.replace("&amp;", "&")).body();
+            assertFalse(every.contains("value=\"Everything\" checked"), every);
+            assertTrue(every.contains("value=\"Workstations\" checked"), every);
+        } finally {
+            web.server().access().groups().delete(Caller.commandLine(), "Everything");
         }
 
         HttpResponse<String> created = web.postForm("/policies", Map.of("_csrf", web.csrf(), "name", "Encoded PowerShell", "action", "block",
