@@ -270,14 +270,23 @@ public final class SavedEvidence {
     }
 
     /**
-     * Replaces the item's note and tags; audited.
+     * Replaces the item's note and tags (a null one stays as it is); audited.
      *
-     * @throws AccessDeniedException for a read-only user
+     * @throws AccessDeniedException unless the caller saved it or is an administrator
      * @throws AccessException for an unknown item, a bad note or tag
      */
     public Item describe(long id, String note, List<String> tags) {
         scope.require(Action.INVESTIGATE);
         Item item = find(id).orElseThrow(() -> unknown(id));
+        // try-out: another analyst replaced a note and wiped its tags; an item's words are its author's, as removing it is
+        if (!item.createdBy().equals(scope.caller().user()) && scope.caller().role() != Role.ADMINISTRATOR) {
+            scope.audit("access.denied", item.endpoint(), AuditLog.DENIED, "evidence " + id + ": only " + item.createdBy()
+                    + " or an administrator may change its note and tags");
+            throw new AccessDeniedException("evidence " + id + " was saved by " + item.createdBy()
+                    + ": only they or an administrator may change its note and tags");
+        }
+        if (note == null) note = item.note(); // what is not given stays (try-out: a note alone wiped the tags)
+        if (tags == null) tags = item.tags();
         List<String> clean = tags(tags);
         checkNote(note);
         items().describe(id, note, clean, clock.millis());

@@ -146,9 +146,15 @@ class SavedEvidenceTest {
         String uid = events("*", 1).getFirst().uid();
         assertThrows(AccessDeniedException.class, () -> as("ro").saveEvents(endpoint, List.of(uid), null, List.of()));
         Item item = as("ana").saveEvents(endpoint, List.of(uid), null, List.of());
-        as("bob").describe(item.id(), "seen on two hosts", List.of("lateral"));
+        as("ana").describe(item.id(), "seen on two hosts", List.of("lateral"));
         assertEquals(List.of("lateral"), as("ana").find(item.id()).orElseThrow().tags());
         assertEquals("seen on two hosts", as("ana").find(item.id()).orElseThrow().note());
+        // try-out: another analyst replaced the note and wiped the tags; what is not given stays
+        assertThrows(AccessDeniedException.class, () -> as("bob").describe(item.id(), "bob was here", null));
+        as("ana").describe(item.id(), "on three hosts", null);
+        assertEquals(List.of("lateral"), as("ana").find(item.id()).orElseThrow().tags(), "a note alone keeps the tags");
+        as("root2").describe(item.id(), null, List.of("lateral", "c2"));
+        assertEquals("on three hosts", as("ana").find(item.id()).orElseThrow().note(), "tags alone keep the note");
         assertThrows(AccessDeniedException.class, () -> as("bob").remove(item.id()));
         assertTrue(as("ana").find(item.id()).isPresent());
         as("ana").remove(item.id());
@@ -157,7 +163,7 @@ class SavedEvidenceTest {
         as("root2").remove(other.id());
         List<String> actions = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 100).stream()
                 .map(e -> e.event().action() + " " + e.event().actor() + " " + e.event().outcome()).toList();
-        for (String expected : List.of("evidence.save ana ok", "evidence.edit bob ok", "access.denied bob denied", "evidence.remove ana ok",
+        for (String expected : List.of("evidence.save ana ok", "evidence.edit ana ok", "evidence.edit root2 ok", "access.denied bob denied", "evidence.remove ana ok",
                 "evidence.remove root2 ok", "access.denied ro denied")) {
             assertTrue(actions.contains(expected), expected + " in " + actions);
         }

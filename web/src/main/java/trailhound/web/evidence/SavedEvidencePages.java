@@ -268,9 +268,10 @@ public final class SavedEvidencePages {
 
     private void apiDescribe(Context http) {
         JsonNode body = ctx.jsonBody(http);
-        String usage = "expected {\"note\": text, \"tags\": [...]}";
-        if (!body.isObject()) throw new BadRequest(usage);
-        http.json(json(ctx.scope(http).savedEvidence().describe(id(http), text(body, "note", usage), WebContext.strings(body, "tags", usage))));
+        String usage = "expected {\"note\": text, \"tags\": [...]}, either or both (what is left out stays as it is)";
+        if (!body.isObject() || !body.has("note") && !body.has("tags")) throw new BadRequest(usage);
+        http.json(json(ctx.scope(http).savedEvidence().describe(id(http), text(body, "note", usage),
+                body.has("tags") ? WebContext.strings(body, "tags", usage) : null)));
     }
 
     private void apiRemove(Context http) throws IOException {

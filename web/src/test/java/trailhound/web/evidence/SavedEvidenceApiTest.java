@@ -142,9 +142,16 @@ class SavedEvidenceApiTest {
             assertEquals(0, json(out.get("/api/v1/evidence").body()).path("items").size());
 
             WebTestSupport bo = web.anotherBrowser().signIn("bo", PW);
-            var edited = bo.postJson("/api/v1/evidence/" + id, "{\"note\":\"also on WS-2\",\"tags\":[\"lateral\",\"c2\"]}");
+            // an item's note and tags are its author's (or an administrator's) to change, as removing it is
+            var refused = bo.postJson("/api/v1/evidence/" + id, "{\"note\":\"also on WS-2\"}");
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("only they or an administrator may change its note and tags"), refused.body());
+            var edited = ana.postJson("/api/v1/evidence/" + id, "{\"tags\":[\"lateral\",\"c2\"]}");
             assertEquals(200, edited.statusCode(), edited.body());
             assertEquals(List.of("c2", "lateral"), JSON.convertValue(json(edited.body()).path("tags"), List.class));
+            var noted = ana.postJson("/api/v1/evidence/" + id, "{\"note\":\"also on WS-2\"}");
+            assertEquals(List.of("c2", "lateral"), JSON.convertValue(json(noted.body()).path("tags"), List.class), "a note alone keeps the tags");
+            assertEquals(400, ana.postJson("/api/v1/evidence/" + id, "{}").statusCode(), "nothing to change");
             assertEquals(403, bo.delete("/api/v1/evidence/" + id).statusCode(), "only the owner or an administrator removes");
             assertEquals(200, ana.delete("/api/v1/evidence/" + id).statusCode());
             assertEquals(404, ana.get("/api/v1/evidence/" + id).statusCode());
