@@ -261,7 +261,9 @@ public final class Ingestor {
             long takenAt = reader.capturedMs().orElse(lastTs);
             Path snapshots = data.endpointDir(endpoint).resolve("snapshots");
             java.util.function.Function<String, String> keptName = sha256 -> {
-                String id = snapshotId(meta.host(), takenAt);
+                // named after the endpoint it is kept in (never the file's own host text: a host of "../../x" once put the
+                // copy outside the data folder, and an upload could name another host)
+                String id = snapshotId(endpoint, takenAt);
                 Path existing = snapshots.resolve(id + ".db");
                 try {
                     if (Files.exists(existing) && !sha256.equals(sha256(existing))) {
@@ -360,7 +362,18 @@ public final class Ingestor {
      * the snapshot's newest event, e.g. {@code ws-01_2026_11_20T08.00.00.000Z}.
      */
     static String snapshotId(String host, long epochMillis) {
-        return host + "_" + SNAPSHOT_TIME.format(Instant.ofEpochMilli(epochMillis));
+        return safeName(host) + "_" + SNAPSHOT_TIME.format(Instant.ofEpochMilli(epochMillis));
+    }
+
+    /**
+     * {@code name} as one safe file-name part: letters, digits, dot, dash and underscore kept (at most 80), every other
+     * character an underscore, no leading dot; "endpoint" when nothing is left. Endpoint names come from recorder files
+     * and agents: attacker-written text.
+     */
+    static String safeName(String name) {
+        String safe = (name == null ? "" : name).replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^\\.+", "");
+        if (safe.length() > 80) safe = safe.substring(0, 80);
+        return safe.isEmpty() ? "endpoint" : safe;
     }
 
     /** Copies the file into {@code dir} under {@code name} (atomically), unless an equal-sized copy is there. */

@@ -88,6 +88,31 @@ class HostileValuesTest {
     }
 
     @Test
+    void snapshotWhoseHostClimbsOutOfTheDataFolder_isKeptInsideIt_namedAfterItsEndpoint() throws Exception {
+        // try-out: meta.host "../../x/pwned" became the kept copy's file name, written outside the data folder
+        Path db = trailhound.samples.SampleGenerator.generate(tmp.resolve("samples"), 1, 500, 3, n -> {}).getFirst();
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.executeUpdate("UPDATE meta SET value = '../../../../../../../../../../" + outside.toString().substring(1) + "/pwned'"
+                    + " WHERE key = 'host'");
+        }
+        Path root = tmp.resolve("data");
+        try (DataDir data = DataDir.open(root)) {
+            new Ingestor(data, 2).ingest(db, "WS-UP-01"); // an upload names its endpoint
+            try (Stream<Path> out = Files.list(outside)) {
+                assertEquals(List.of(), out.toList(), "nothing written outside the data folder");
+            }
+            List<trailhound.store.SnapshotInfo> kept = data.catalogue().snapshots("WS-UP-01");
+            assertEquals(1, kept.size(), kept.toString());
+            assertTrue(kept.getFirst().id().startsWith("WS-UP-01_"), "named after the endpoint it is kept in: " + kept);
+            assertTrue(kept.getFirst().file().toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize()), kept.toString());
+        }
+        assertTrue(Ingestor.snapshotId("..", 0).startsWith("endpoint_"), Ingestor.snapshotId("..", 0));
+        String climbing = Ingestor.snapshotId("../../etc/passwd", 0);
+        assertTrue(!climbing.contains("/") && !climbing.startsWith("."), climbing);
+    }
+
+    @Test
     void hostNamesThatCannotBeFolderNames_neitherAbortNorLoseTheEventsAround() throws Exception {
         List<String> hosts = List.of("WS-1", "../../etc", "a/b:c", " ", "..", "x".repeat(300), "CON~1", "ws\u0007bell", "WS-1");
         List<String> lines = new ArrayList<>();
