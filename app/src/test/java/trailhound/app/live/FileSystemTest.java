@@ -823,8 +823,20 @@ class FileSystemTest {
             driver.findElement(org.openqa.selenium.By.id("files"));
             assertTrue(trailhound.web.Browsers.now(driver, driver, org.openqa.selenium.By.id("files-notice")).isEmpty(),
                     "free text from a link is never shown");
-            driver.get(page + "&notice=deleted&name=" + q("x\u202eyz"));
-            assertEquals("Deleted x<U+202E>yz.", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText());
+            // third try-out: notice=deleted&name= still let a link put its own sentence on the page: only the server's
+            // own redirect (signed) shows a notice
+            driver.get(page + "&notice=deleted&name=" + q("/etc/passwd: all evidence was wiped, call +1-555-0100"));
+            driver.findElement(org.openqa.selenium.By.id("files"));
+            assertTrue(trailhound.web.Browsers.now(driver, driver, org.openqa.selenium.By.id("files-notice")).isEmpty(),
+                    "a notice the server did not sign is never shown");
+            driver.get(page);
+            driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).stream()
+                    .filter(tr -> tr.findElement(org.openqa.selenium.By.cssSelector(".file-name, .file-open")).getText()
+                            .equals("invoice<U+202E>txt.exe"))
+                    .findFirst().orElseThrow().findElement(org.openqa.selenium.By.cssSelector("a.file-delete")).click();
+            driver.findElement(org.openqa.selenium.By.id("confirm-yes")).click();
+            assertEquals("Deleted " + real + "/invoice<U+202E>txt.exe.", driver.findElement(org.openqa.selenium.By.id("files-notice")).getText(),
+                    "the server's own notice names the file marked");
 
             // try-out: Saved evidence showed "a\nb.txt" with a raw line break
             driver.get("https://127.0.0.1:" + port + "/evidence/files");

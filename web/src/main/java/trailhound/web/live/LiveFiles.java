@@ -545,11 +545,34 @@ public final class LiveFiles {
      */
     static String notice(Context http) {
         String name = http.queryParam("name");
-        return switch (f0(http, "notice", "")) {
+        String code = f0(http, "notice", "");
+        // third try-out: a name is any text, so notice=deleted&name=<a sentence> still let a link speak on this page;
+        // only the server's own redirect, which signs code and name, shows one
+        if (name == null || !java.security.MessageDigest.isEqual(noticeSignature(code, name).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                String.valueOf(http.queryParam("sig")).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            return null;
+        }
+        return switch (code) {
             case "deleted" -> name == null ? null : "Deleted " + shown(name) + ".";
             case "deleted-link" -> name == null ? null : "Deleted the symbolic link " + shown(name) + "; its target is untouched.";
             default -> null;
         };
+    }
+
+    /** Signs this server's own notices: a new key at each start (a notice is for the page the redirect opens). */
+    private static final javax.crypto.spec.SecretKeySpec NOTICE_KEY = new javax.crypto.spec.SecretKeySpec(
+            new java.security.SecureRandom().generateSeed(32), "HmacSHA256");
+
+    /** The signature of a notice (HMAC-SHA256 of code and name, base64url, 22 characters). */
+    static String noticeSignature(String code, String name) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(NOTICE_KEY);
+            byte[] sig = mac.doFinal((code + '\u0000' + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sig).substring(0, 22);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every Java runtime has HmacSHA256", e);
+        }
     }
 
     // --- evidence
@@ -676,8 +699,10 @@ public final class LiveFiles {
         if (path == null) throw new BadRequest("choose a file to delete");
         delete(scope, v, path);
         boolean link = "1".equals(http.formParam("link"));
-        http.redirect("/live/connections/" + Format.url(v.id()) + "/files?" + pathQuery(parentOf(path)) + "&notice="
-                + (link ? "deleted-link" : "deleted") + "&name=" + Format.url(PathBytes.escaped(path)));
+        String code = link ? "deleted-link" : "deleted";
+        String name = PathBytes.escaped(path);
+        http.redirect("/live/connections/" + Format.url(v.id()) + "/files?" + pathQuery(parentOf(path)) + "&notice=" + code + "&name="
+                + Format.url(name) + "&sig=" + noticeSignature(code, name));
     }
 
     // --- kill
