@@ -1,6 +1,10 @@
 // Saved evidence > Files: rows still transferring show their progress, polled from the JSON API.
 (function () {
   'use strict';
+  var dirty = false;
+  document.addEventListener('input', function (ev) {
+    if (ev.target.closest && ev.target.closest('form.evidence-describe')) dirty = true;
+  });
   function poll() {
     var rows = document.querySelectorAll('tr.evidence-row[data-state="transferring"], tr.evidence-row[data-state="cancelling"]');
     if (rows.length === 0) return;
@@ -11,8 +15,8 @@
         .then(function (f) {
           if (!f) return;
           if (f.state !== row.dataset.state) {
-            // a reload would drop a note being typed: then the row only says so
-            var editing = document.activeElement && document.activeElement.closest('form.evidence-describe');
+            // a reload would drop a note being typed, or typed and not saved yet: then the row only says so
+            var editing = dirty || document.activeElement && document.activeElement.closest('form.evidence-describe');
             if (!editing) { window.location.reload(); return; }
             row.dataset.state = f.state;
             row.querySelector('.evidence-state').textContent = f.state + ' (reload the page for its buttons)';

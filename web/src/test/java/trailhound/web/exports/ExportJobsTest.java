@@ -108,6 +108,8 @@ class ExportJobsTest {
                     .path("id").asLong());
             assertEquals(7, live.path("rows_written").asLong());
             assertEquals(7, rows(web, live, "live").size());
+            assertTrue(live.path("message").asText().startsWith("stopped at the 7-row limit of exports from a live view; "
+                    + WebTestSupport.TOTAL + " events matched"), "says what it left out: " + live);
             JsonNode index = awaitEnd(web, json(web.postJson("/api/v1/exports", "{\"endpoint\":\"" + E + "\"}").body()).path("id").asLong());
             assertEquals(WebTestSupport.TOTAL, index.path("rows_written").asLong());
         }

@@ -73,6 +73,11 @@ class AlertsBrowserTest {
         assertEquals(POLICY, policyRule.getText(), "the name is text, never markup");
         assertEquals("/intel/1", row(ioc.id()).findElement(By.cssSelector("a.alert-rule")).getDomAttribute("href"));
 
+        // try-out: with nothing ticked, Acknowledge led to an error page
+        browser.findElement(By.id("bulk-acknowledged")).click();
+        assertEquals("Tick at least one alert first (the boxes at the left of the rows).", browser.findElement(By.id("alerts-bulk-error")).getText());
+        assertTrue(browser.getCurrentUrl().endsWith("/alerts"), "still on the page: " + browser.getCurrentUrl());
+
         row(ioc.id()).findElement(By.cssSelector("input.alert-pick")).click();
         row(policy.id()).findElement(By.cssSelector("input.alert-pick")).click();
         browser.findElement(By.id("bulk-acknowledged")).click();
