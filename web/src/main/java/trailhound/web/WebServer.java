@@ -125,6 +125,13 @@ public final class WebServer implements AutoCloseable {
             System.err.println("trailhound: cannot remove the partial evidence copies (*.part) in " + data.root().resolve(
                     trailhound.access.Evidence.FOLDER) + ": " + e.getMessage() + "; delete them by hand while the server is stopped");
         }
+        try {
+            long freed = trailhound.access.Snapshots.removeLeftovers(data.root());
+            if (freed > 0) System.err.println("trailhound: removed " + freed + " bytes of snapshot uploads and captures cut by the server's stop");
+        } catch (IOException e) {
+            System.err.println("trailhound: cannot remove the uploads and captures cut by the server's stop in " + data.root().resolve("incoming")
+                    + ": " + e.getMessage() + "; delete the upload-* and capture-* folders there by hand while the server is stopped");
+        }
         trailhound.web.evidence.EvidenceTransfers evidence = new trailhound.web.evidence.EvidenceTransfers(
                 new trailhound.web.live.FilePull(agentSocket.requests(), java.time.Duration.ofMinutes(2)), options.evidenceMaxBytes());
         trailhound.web.live.SnapshotCaptures captures = new trailhound.web.live.SnapshotCaptures(agentSocket.requests(),

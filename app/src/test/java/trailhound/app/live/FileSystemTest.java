@@ -391,6 +391,12 @@ class FileSystemTest {
             assertEquals(403, reused.statusCode(), reused.body());
             assertTrue(reused.body().contains("its pid was reused; nothing killed"), reused.body());
             assertTrue(victim.isAlive());
+            // third try-out: a body that was not JSON killed with no path check
+            HttpResponse<String> garbage = LiveTests.HTTPS.send(request("POST", "/api/v1/live/connections/" + analystConnection
+                    + "/processes/" + victim.pid() + "/kill", analyst, null).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("garbage")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, garbage.statusCode(), garbage.body());
+            assertTrue(victim.isAlive(), "nothing killed on a body that could not be read");
             JsonNode killed = JSON.readTree(api("POST", "/api/v1/live/connections/" + analystConnection + "/processes/" + victim.pid() + "/kill",
                     analyst, "{\"process_path\":\"" + path + "\"}"));
             assertEquals(victim.pid(), killed.path("killed").asLong());

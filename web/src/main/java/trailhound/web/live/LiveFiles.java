@@ -319,11 +319,20 @@ public final class LiveFiles {
             if (c < 0x20) b.appendCodePoint(0x2400 + c);
             else if (c == 0x7f) b.append('\u2421');
             else if (c == 0x85 || c == 0x2028 || c == 0x2029) b.append('\u2424');
-            else if (Character.getType(c) == Character.FORMAT) b.append(String.format("<U+%04X>", c));
+            else if (Character.getType(c) == Character.FORMAT || invisible(c)) b.append(String.format("<U+%04X>", c));
             else if (c == ' ' && (spacesOnly(cps, i, -1) || spacesOnly(cps, i, 1))) b.append('\u2420');
             else b.appendCodePoint(c);
         }
         return b.toString();
+    }
+
+    /**
+     * Characters that show as nothing or as a plain space, so that "nbsp" and "nbsp\u00a0" look alike (third try-out):
+     * every space but the ASCII one (no-break, ideographic...), and the blank letters and marks fonts draw empty.
+     */
+    private static boolean invisible(int c) {
+        return c != ' ' && Character.getType(c) == Character.SPACE_SEPARATOR
+                || c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x2800 || c == 0x3164 || c == 0xFFA0;
     }
 
     /** Whether only spaces lie between {@code cps[at]} and the name's end (a path separator or the string's end) in {@code step}'s direction. */
@@ -726,7 +735,7 @@ public final class LiveFiles {
         Map<String, String> fields = new LinkedHashMap<>();
         if (path != null) fields.put("path", path);
         ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Kill a process").forEndpoint(v.endpoint()), "Kill a process",
-                "Kill process " + (path == null ? "" : path + " ") + "(pid " + pid + ") on " + host(v.endpoint()) + "? It ends at once,"
+                "Kill process " + (path == null ? "" : shown(path) + " ") + "(pid " + pid + ") on " + host(v.endpoint()) + "? It ends at once,"
                         + " without a chance to save its work.", "/live/connections/" + Format.url(v.id()) + "/processes/" + pid + "/kill",
                 fields, "Kill pid " + pid, back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\") ? back : "/live"));
     }
@@ -749,7 +758,14 @@ public final class LiveFiles {
         LiveConnections.View v = connection(http, scope);
         long pid = pid(http);
         String path = null;
-        if (http.body() != null && !http.body().isBlank()) path = pathOrNull(ctx.jsonBody(http).path("process_path").asText(null));
+        if (http.body() != null && !http.body().isBlank()) {
+            // third try-out: a body that was not JSON killed with no path check; the check the caller asked for is never skipped
+            com.fasterxml.jackson.databind.JsonNode body = ctx.jsonBody(http);
+            if (!body.isObject() || body.has("process_path") && !body.get("process_path").isTextual()) {
+                throw new BadRequest("expected no body or {\"process_path\": the executable's path, checked before the kill}");
+            }
+            path = pathOrNull(body.path("process_path").asText(null));
+        }
         Message.Done done = kill(scope, v, pid, path);
         http.json(Map.of("killed", pid, "detail", done.detail()));
     }

@@ -55,6 +55,10 @@ class LiveFilesTest {
         assertEquals("\u2420lead.txt", LiveFiles.shown(" lead.txt"));
         assertEquals("/tmp/\u2420\u2420lead.txt/dup\u2420/in side", LiveFiles.shown("/tmp/  lead.txt/dup /in side"));
         assertEquals("\u2420", LiveFiles.shown(" "));
+        // third try-out: "nbsp" and "nbsp" + U+00A0 looked alike, as did names with other blank characters
+        assertEquals("nbsp<U+00A0>", LiveFiles.shown("nbsp\u00a0"));
+        assertEquals("a<U+3000>b<U+3164>c<U+2800>d<U+034F>", LiveFiles.shown("a\u3000b\u3164c\u2800d\u034f"));
+        assertTrue(LiveFiles.unusual("nbsp\u00a0"));
         for (String name : List.of("invoice\u202etxt.exe", "zero\u200bwidth", "dup ", " lead.txt", "\ufeffbom")) {
             assertTrue(LiveFiles.unusual(name), name);
         }
