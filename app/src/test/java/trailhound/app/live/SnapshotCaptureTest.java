@@ -196,7 +196,8 @@ class SnapshotCaptureTest {
             assertTrue(question.matches("The recorder database of " + ENDPOINT + "( \\(.*\\))? is [0-9.]+ MiB; the server has [0-9.]+ [KMGT]iB free in its"
                     + " data folder\\. Capture a copy of it now\\?.*"), question);
             browser.findElement(By.id("confirm-no")).click();
-            assertTrue(browser.getCurrentUrl().endsWith("/endpoints/" + ENDPOINT + "/events"), browser.getCurrentUrl());
+            // the click loads another page: wait for it (on a loaded machine the old URL was read, then the new one reported)
+            awaitUrl(browser, u -> u.endsWith("/endpoints/" + ENDPOINT + "/events"));
             assertTrue(JSON.readTree(api("GET", "/api/v1/snapshots", analyst, null)).path("captures").isEmpty(), "No captures nothing");
 
             // Yes, over a slow link: the progress shows under Saved evidence, and the transfer is cut in its middle
@@ -204,7 +205,7 @@ class SnapshotCaptureTest {
             proxy.throttle(1L << 20);
             browser.findElement(By.id("capture-snapshot")).click();
             browser.findElement(By.id("confirm-yes")).click();
-            assertTrue(browser.getCurrentUrl().contains("/evidence/captures?new=c"), browser.getCurrentUrl());
+            awaitUrl(browser, u -> u.contains("/evidence/captures?new=c"));
             String id = browser.findElement(By.cssSelector("tr.capture-row.highlight")).getAttribute("data-id");
             assertEquals("true", browser.findElement(By.cssSelector("details.capture-endpoint[data-endpoint=" + ENDPOINT + "]"))
                     .getAttribute("open"), "the endpoint's captures are open under its name");
@@ -503,6 +504,16 @@ class SnapshotCaptureTest {
 
     private Process java(Path log, String main, String... args) throws IOException {
         return LiveTests.java(log, main, args);
+    }
+
+    /** Waits (60 s at most) until the browser's URL is one {@code wanted} accepts; fails naming the last URL. */
+    private static void awaitUrl(ChromeDriver browser, java.util.function.Predicate<String> wanted) {
+        String[] last = {null};
+        try {
+            new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> wanted.test(last[0] = d.getCurrentUrl()));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the page did not load; the browser is at " + last[0], e);
+        }
     }
 
     private static void waitFor(String what, LiveTests.Check done) throws Exception {
