@@ -479,13 +479,8 @@ class FileSystemTest {
     @Test
     @Order(8)
     void browseFileSystemPage_breadcrumbsTypedPathSortPages_keepDeleteKill_folderIcon() throws Exception {
-        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve("profile"), tmp.resolve("downloads"));
+        org.openqa.selenium.chrome.ChromeDriver driver = signedIn("profile");
         try {
-            driver.get("https://127.0.0.1:" + port + "/login");
-            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
-            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
-            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
-            driver.findElement(org.openqa.selenium.By.id("logout"));
             driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(tree.toString()));
             List<String> names = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).stream()
                     .map(tr -> tr.getAttribute("data-name")).toList();
@@ -689,13 +684,8 @@ class FileSystemTest {
         Path carriage = Files.writeString(odd.resolve("carriage\rreturn.txt"), "carriage return");
         String spaced = " lead\\back é.txt";
         Path unusual = Files.writeString(odd.resolve(spaced), "unusual");
-        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve("profile-names"), tmp.resolve("downloads"));
+        org.openqa.selenium.chrome.ChromeDriver driver = signedIn("profile-names");
         try {
-            driver.get("https://127.0.0.1:" + port + "/login");
-            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
-            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
-            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
-            driver.findElement(org.openqa.selenium.By.id("logout"));
             driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(odd.toString()));
             List<String> shown = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row .file-name")).stream()
                     .map(org.openqa.selenium.WebElement::getText).toList();
@@ -743,6 +733,22 @@ class FileSystemTest {
         assertTrue(Files.readString(out.resolve(" lead_back é.txt.name.txt")).contains("\n" + spaced + "\n"), "the note gives the original");
     }
 
+    /** A browser with its own profile, signed in as the administrator chief. */
+    private org.openqa.selenium.chrome.ChromeDriver signedIn(String profile) {
+        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve(profile), tmp.resolve("downloads"));
+        try {
+            driver.get("https://127.0.0.1:" + port + "/login");
+            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
+            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
+            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
+            driver.findElement(org.openqa.selenium.By.id("logout"));
+            return driver;
+        } catch (RuntimeException e) {
+            driver.quit();
+            throw e;
+        }
+    }
+
     /** The row of the file shown as {@code shown} (an attribute cannot hold a carriage return: HTML reads it as a line break). */
     private static org.openqa.selenium.WebElement rowOf(org.openqa.selenium.WebDriver driver, String shown) {
         return driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row")).stream()
@@ -784,13 +790,8 @@ class FileSystemTest {
         String disposition = download.headers().firstValue("Content-Disposition").orElseThrow();
         assertTrue(disposition.contains("filename*=UTF-8''invoicetxt.exe.zip"), "no bidi control in the download name: " + disposition);
 
-        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve("profile-hostile"), tmp.resolve("downloads"));
+        org.openqa.selenium.chrome.ChromeDriver driver = signedIn("profile-hostile");
         try {
-            driver.get("https://127.0.0.1:" + port + "/login");
-            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
-            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
-            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
-            driver.findElement(org.openqa.selenium.By.id("logout"));
             String page = "https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(hostile.toString());
             driver.get(page);
             List<String> shown = driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up) td:first-child")).stream()
@@ -969,13 +970,8 @@ class FileSystemTest {
         assertEquals(carried(bad), entry.path("path64").asText(), "and carried exactly");
         assertTrue(listing.toString().contains("\"name\":\"ok.txt\"") && !listing.toString().contains("ok.txt\",\"path64\""));
 
-        org.openqa.selenium.chrome.ChromeDriver driver = trailhound.web.Browsers.open(tmp.resolve("profile-bytes"), tmp.resolve("downloads"));
+        org.openqa.selenium.chrome.ChromeDriver driver = signedIn("profile-bytes");
         try {
-            driver.get("https://127.0.0.1:" + port + "/login");
-            driver.findElement(org.openqa.selenium.By.id("username")).sendKeys("chief");
-            driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(PASSWORD);
-            driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
-            driver.findElement(org.openqa.selenium.By.id("logout"));
             driver.get("https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(folder.toString()));
             org.openqa.selenium.WebElement row = rowOf(driver, "bad\\xFF.bin");
             assertEquals(List.of("\\xFF"), row.findElements(org.openqa.selenium.By.cssSelector(".file-name .bad-byte")).stream()
