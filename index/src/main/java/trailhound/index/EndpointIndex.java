@@ -483,18 +483,21 @@ public final class EndpointIndex implements EventIndex, Closeable {
 
     @Override
     public Optional<ProcessView> process(String processKey, int historyLimit, int relatives) throws IOException {
-        return withSearcher(s -> new ProcessLookup(s, processes, processCaches).view(processKey, historyLimit, relatives));
+        return withSearcher(s -> graph(s).view(processKey, historyLimit, relatives));
     }
 
     @Override
     public List<ProcessNode> ancestry(String processKey) throws IOException {
-        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes, processCaches), prepare(null)).ancestry(processKey));
+        return withSearcher(s -> graph(s).ancestry(processKey));
     }
 
     @Override
     public ProcessBranch children(String parentKey, int offset, int limit, String exclude, int levels, int budget) throws IOException {
-        return withSearcher(s -> new ProcessTreeLookup(s, new ProcessLookup(s, processes, processCaches), prepare(null))
-                .children(parentKey, offset, limit, exclude, levels, budget));
+        return withSearcher(s -> graph(s).children(parentKey, offset, limit, exclude, levels, budget));
+    }
+
+    private ProcessGraph graph(IndexSearcher s) throws IOException {
+        return new ProcessGraph(new ProcessLookup(s, processes, processCaches, prepare(null)));
     }
 
     @Override

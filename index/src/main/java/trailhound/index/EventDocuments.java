@@ -315,6 +315,7 @@ final class EventDocuments {
     }
 
     static Long parseLong(String text) {
+        if (text == null) return null;
         try {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {

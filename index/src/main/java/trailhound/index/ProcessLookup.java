@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedDocValues;
@@ -21,6 +20,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
@@ -30,81 +30,42 @@ import trailhound.schema.Field;
 import trailhound.query.IndexFields;
 
 /*
- * The process view. Every event carries its acting process's fields (some through its process
- * variant), so what is known of a process comes from its process/start event when indexed, else
- * from its oldest event; start and
- * end times come from its process/start and process/end events. Children are the distinct
- * process_key values of events whose parent_key is the process (collected from doc value ords, not
- * by reading events); peers are the children of the parent, minus the process itself. When the
- * parent has no events of its own, it is described from the child's parent_* fields.
+ * The process facts of one endpoint's Lucene index, for ProcessGraph. Every event carries its acting
+ * process's fields (some through its process variant). Children are collected from doc value ords
+ * (process_key of the events under a parent), not by reading events, each with the doc id of one of
+ * those events: it describes the child with no further search.
+ *
+ * Counts per process are one pass over the events of all the processes asked (a TermInSetQuery on
+ * process_key), reading two doc values per event (process_key and type/operation ords) and counting
+ * ord pairs per segment; no event is read.
+ *
+ * A lookup belongs to one acquired searcher and one request; not thread-safe.
  */
-final class ProcessLookup {
+final class ProcessLookup implements ProcessFacts {
     private final IndexSearcher s;
     private final ProcessVariants variants;
     private final ProcessCaches caches;
+    private final Query visible;
 
-    /** {@code variants} fill in the events read (their process fields); {@code caches} are the index's. */
-    ProcessLookup(IndexSearcher searcher, ProcessVariants variants, ProcessCaches caches) {
+    /**
+     * {@code variants} fill in the events read (their process fields); {@code caches} are the index's;
+     * {@code visible}: the events a count may see (null: all).
+     */
+    ProcessLookup(IndexSearcher searcher, ProcessVariants variants, ProcessCaches caches, Query visible) {
         this.s = searcher;
         this.variants = variants;
         this.caches = caches;
+        this.visible = visible;
     }
 
-    ProcessCaches caches() {
-        return caches;
+    @Override
+    public long events(String key) throws IOException {
+        return s.count(term(Field.PROCESS_KEY, key));
     }
 
-    /** {@code relatives}: at most this many children and peers each, the first by normalised key (0: none, not even looked for). */
-    Optional<ProcessView> view(String processKey, int historyLimit, int relatives) throws IOException {
-        if (historyLimit < 0) throw new IllegalArgumentException("history limit must be >= 0, was " + historyLimit);
-        if (relatives < 0) throw new IllegalArgumentException("relatives limit must be >= 0, was " + relatives);
-        String key = IndexFields.normalize(processKey);
-        Query ofProcess = term(Field.PROCESS_KEY, key);
-        long historyTotal = s.count(ofProcess);
-        if (historyTotal == 0) return Optional.empty();
-        List<Event> history = historyLimit == 0 ? List.of() : oldestFirst(ofProcess, historyLimit);
-        ProcessInfo process = infos(single(key)).get(key);
-
-        ProcessInfo parent = null;
-        List<ProcessInfo> peers = List.of();
-        if (process.parentKey() != null) {
-            String parentKey = IndexFields.normalize(process.parentKey());
-            parent = infos(single(parentKey)).get(parentKey);
-            if (parent == null) parent = describedByChild(process);
-            if (relatives > 0) {
-                Map<String, Integer> peerKeys = new LinkedHashMap<>(childKeys(parentKey));
-                peerKeys.remove(key);
-                peers = List.copyOf(infos(first(peerKeys, relatives)).values());
-            }
-        }
-        List<ProcessInfo> children = relatives == 0 ? List.of() : List.copyOf(infos(first(childKeys(key), relatives)).values());
-        return Optional.of(new ProcessView(process, parent, children, peers, history, historyTotal));
-    }
-
-    /**
-     * The first {@code n} entries: describing a process reads one of its events, and a busy parent's
-     * thousands of children cost tens of milliseconds that a page of them does not.
-     */
-    private static Map<String, Integer> first(Map<String, Integer> keys, int n) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Integer> e : keys.entrySet()) {
-            if (out.size() == n) break;
-            out.put(e.getKey(), e.getValue());
-        }
-        return out;
-    }
-
-    /** The parent of {@code child} as its events describe it, for a parent with no events of its own. */
-    static ProcessInfo describedByChild(ProcessInfo child) {
-        return new ProcessInfo(child.parentKey(), child.parentPath(), fileName(child.parentPath()),
-                child.parentCommandLine(), null, child.ppid(), null, null, null, null,
-                null, null, null, null, null, null);
-    }
-
-    static Map<String, Integer> single(String key) {
-        Map<String, Integer> one = new LinkedHashMap<>();
-        one.put(key, null);
-        return one;
+    @Override
+    public List<Event> oldest(String key, int limit) throws IOException {
+        return oldestFirst(term(Field.PROCESS_KEY, key), limit);
     }
 
     /**
@@ -114,7 +75,8 @@ final class ProcessLookup {
      * peers reads their start events, most of a busy process's view, and a doc id names the same event
      * for as long as the reader lives.
      */
-    Map<String, ProcessInfo> infos(Map<String, Integer> keys) throws IOException {
+    @Override
+    public Map<String, ProcessInfo> describe(Map<String, Integer> keys) throws IOException {
         Map<String, ProcessInfo> cached = new LinkedHashMap<>();
         Map<String, Integer> todo = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : keys.entrySet()) {
@@ -122,7 +84,7 @@ final class ProcessLookup {
             if (hit != null) cached.put(e.getKey(), hit);
             else todo.put(e.getKey(), e.getValue());
         }
-        Map<String, ProcessInfo> found = describe(todo);
+        Map<String, ProcessInfo> found = read(todo);
         Map<String, ProcessInfo> out = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : keys.entrySet()) {
             ProcessInfo info = cached.containsKey(e.getKey()) ? cached.get(e.getKey()) : found.get(e.getKey());
@@ -137,7 +99,7 @@ final class ProcessLookup {
         return new ProcessCaches.Described(keyAndHint.getKey(), keyAndHint.getValue());
     }
 
-    private Map<String, ProcessInfo> describe(Map<String, Integer> keys) throws IOException {
+    private Map<String, ProcessInfo> read(Map<String, Integer> keys) throws IOException {
         Map<String, ProcessInfo> out = new LinkedHashMap<>();
         if (keys.isEmpty()) return out;
         List<BytesRef> terms = keys.keySet().stream().map(BytesRef::new).toList();
@@ -173,27 +135,9 @@ final class ProcessLookup {
             }
             Event start = starts.get(k);
             Event end = ends.get(k);
-            out.put(k, info(described, start == null ? null : start.ts(), end == null ? null : end.ts()));
+            out.put(k, ProcessInfo.of(described, start == null ? null : start.ts(), end == null ? null : end.ts()));
         }
         return out;
-    }
-
-    private static ProcessInfo info(Event e, Long startTs, Long endTs) {
-        String path = e.get(Field.PROCESS_PATH);
-        String name = e.get(Field.PROCESS_NAME);
-        return new ProcessInfo(e.get(Field.PROCESS_KEY), path, name != null ? name : fileName(path),
-                e.get(Field.COMMAND_LINE), e.get(Field.USER), number(e.get(Field.PID)), number(e.get(Field.PPID)),
-                e.get(Field.PARENT_KEY), e.get(Field.PARENT_PATH), e.get(Field.PARENT_COMMAND_LINE),
-                e.get(Field.HASH_MD5), e.get(Field.HASH_SHA1), e.get(Field.HASH_SHA256), e.get(Field.SIGNATURE),
-                startTs, endTs);
-    }
-
-    private static String fileName(String path) {
-        return trailhound.schema.FilePaths.fileName(path);
-    }
-
-    private static Long number(String text) {
-        return text == null ? null : EventDocuments.parseLong(text);
     }
 
     private static Query term(Field f, String normalized) {
@@ -211,7 +155,8 @@ final class ProcessLookup {
      * acting process's fields), so no further search per child is needed. Unmodifiable; from the
      * index's cache when this reader already collected them.
      */
-    NavigableMap<String, Integer> childKeys(String parentKey) throws IOException {
+    @Override
+    public NavigableMap<String, Integer> childKeys(String parentKey) throws IOException {
         NavigableMap<String, Integer> keys = caches.childKeys().get(s.getIndexReader(), parentKey);
         if (keys == null) {
             keys = Collections.unmodifiableNavigableMap(s.search(term(Field.PARENT_KEY, parentKey), new DistinctKeys()));
@@ -262,6 +207,88 @@ final class ProcessLookup {
                     keys.putIfAbsent(IndexFields.normalize(dv.lookupOrd(e.getKey()).utf8ToString()), e.getValue());
                 }
                 firstDoc = null;
+            }
+
+            @Override
+            public ScoreMode scoreMode() {
+                return ScoreMode.COMPLETE_NO_SCORES;
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Map<String, Long>> typeCounts(Collection<String> keys) throws IOException {
+        // counts over every event can be kept for the reader; under a narrower visibility they are not
+        boolean all = visible == null || visible instanceof MatchAllDocsQuery;
+        ReaderCache<String, Map<String, Long>> cache = caches.typeCounts();
+        Map<String, Map<String, Long>> byType = new HashMap<>();
+        List<BytesRef> todo = new ArrayList<>();
+        for (String k : keys) {
+            Map<String, Long> hit = all ? cache.get(s.getIndexReader(), k) : null;
+            if (hit != null) byType.put(k, hit);
+            else todo.add(new BytesRef(k));
+        }
+        if (!todo.isEmpty()) {
+            Query ofKeys = new TermInSetQuery(IndexFields.term(Field.PROCESS_KEY), todo);
+            Query q = visible == null ? ofKeys
+                    : new BooleanQuery.Builder().add(ofKeys, Occur.FILTER).add(visible, Occur.FILTER).build();
+            Map<String, Map<String, Long>> counted = s.search(q, new TypeCounts());
+            for (BytesRef k : todo) {
+                Map<String, Long> c = Map.copyOf(counted.getOrDefault(k.utf8ToString(), Map.of()));
+                byType.put(k.utf8ToString(), c);
+                if (all) cache.put(s.getIndexReader(), k.utf8ToString(), c);
+            }
+        }
+        return byType;
+    }
+
+    /** Events per (process key, type), from the process_key and type/operation doc value ords. */
+    private static final class TypeCounts implements CollectorManager<TypeCounts.Collector, Map<String, Map<String, Long>>> {
+        @Override
+        public Collector newCollector() {
+            return new Collector();
+        }
+
+        @Override
+        public Map<String, Map<String, Long>> reduce(Collection<Collector> collectors) throws IOException {
+            Map<String, Map<String, Long>> all = new HashMap<>();
+            for (Collector c : collectors) {
+                c.flush();
+                c.counts.forEach((k, types) -> types.forEach((t, n) -> all.computeIfAbsent(k, x -> new HashMap<>()).merge(t, n, Long::sum)));
+            }
+            return all;
+        }
+
+        static final class Collector extends SimpleCollector {
+            final Map<String, Map<String, Long>> counts = new HashMap<>();
+            private SortedDocValues keys;
+            private SortedDocValues pairs;
+            /** (key ord << 32 | pair ord) -> events, for the current segment. */
+            private Map<Long, long[]> segment;
+
+            @Override
+            protected void doSetNextReader(LeafReaderContext context) throws IOException {
+                flush();
+                keys = context.reader().getSortedDocValues(IndexFields.display(Field.PROCESS_KEY));
+                pairs = context.reader().getSortedDocValues(EventDocuments.TYPE_OPERATION);
+                segment = new HashMap<>();
+            }
+
+            @Override
+            public void collect(int doc) throws IOException {
+                if (keys == null || pairs == null || !keys.advanceExact(doc) || !pairs.advanceExact(doc)) return;
+                segment.computeIfAbsent(((long) keys.ordValue() << 32) | pairs.ordValue(), x -> new long[1])[0]++;
+            }
+
+            void flush() throws IOException {
+                if (segment == null) return;
+                for (Map.Entry<Long, long[]> e : segment.entrySet()) {
+                    String key = IndexFields.normalize(keys.lookupOrd((int) (e.getKey() >>> 32)).utf8ToString());
+                    String pair = pairs.lookupOrd((int) (e.getKey() & 0xffffffffL)).utf8ToString();
+                    String type = pair.substring(0, Math.max(0, pair.indexOf('/')));
+                    counts.computeIfAbsent(key, x -> new HashMap<>()).merge(type, e.getValue()[0], Long::sum);
+                }
+                segment = null;
             }
 
             @Override

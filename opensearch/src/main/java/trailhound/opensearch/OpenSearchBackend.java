@@ -32,9 +32,8 @@ import trailhound.schema.Field;
  * endpoint; its source states (unfinished sources, checkpoints) are kept in a small second index,
  * {@code <alias>-state}, and leave the events of unfinished sources out of every query, as locally.
  *
- * <p>Not yet on this backend (each throws {@link UnsupportedOperationException} saying so): the process
- * view, ancestry and children ({@link EventIndex#process}, {@link EventIndex#ancestry},
- * {@link EventIndex#children}) and {@link #rebuild}; see docs/decisions.md for how they map.
+ * <p>Not yet on this backend (throws {@link UnsupportedOperationException} saying so): {@link #rebuild};
+ * see docs/decisions.md for how it maps.
  *
  * <p>Thread-safe.
  */

@@ -28,6 +28,7 @@ import trailhound.index.HuntHit;
 import trailhound.index.IndexStats;
 import trailhound.index.PageCursor;
 import trailhound.index.ProcessBranch;
+import trailhound.index.ProcessGraph;
 import trailhound.index.ProcessMatches;
 import trailhound.index.ProcessNode;
 import trailhound.index.ProcessView;
@@ -336,28 +337,27 @@ final class OpenSearchEndpointIndex implements EventIndex {
     }
 
     @Override
-    public Optional<ProcessView> process(String processKey, int historyLimit) {
-        throw notYet("the process view");
+    public Optional<ProcessView> process(String processKey, int historyLimit) throws IOException {
+        return process(processKey, historyLimit, Integer.MAX_VALUE);
     }
 
     @Override
-    public Optional<ProcessView> process(String processKey, int historyLimit, int relatives) {
-        throw notYet("the process view");
+    public Optional<ProcessView> process(String processKey, int historyLimit, int relatives) throws IOException {
+        return graph().view(processKey, historyLimit, relatives);
     }
 
     @Override
-    public List<ProcessNode> ancestry(String processKey) {
-        throw notYet("the process ancestry");
+    public List<ProcessNode> ancestry(String processKey) throws IOException {
+        return graph().ancestry(processKey);
     }
 
     @Override
-    public ProcessBranch children(String parentKey, int offset, int limit, String exclude, int levels, int budget) {
-        throw notYet("the process tree");
+    public ProcessBranch children(String parentKey, int offset, int limit, String exclude, int levels, int budget) throws IOException {
+        return graph().children(parentKey, offset, limit, exclude, levels, budget);
     }
 
-    private static UnsupportedOperationException notYet(String what) {
-        return new UnsupportedOperationException(what + " is not yet available on the opensearch backend"
-                + " (docs/decisions.md, OpenSearch backend); use the local backend for it");
+    private ProcessGraph graph() {
+        return new ProcessGraph(new OpenSearchProcessFacts(events, endpoint, q -> prepare(q, true)));
     }
 
     @Override

@@ -13,7 +13,10 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.PointRangeQuery;
 import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.BytesRefIterator;
 import org.apache.lucene.search.TermRangeQuery;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch._types.FieldValue;
@@ -31,6 +34,7 @@ import trailhound.schema.FieldKind;
  *   <li>equals ({@code TermQuery} on a normalised term) and starts-with ({@code PrefixQuery}): {@code term}
  *       and {@code prefix} on the keyword term field, which holds the very same normalised term; an
  *       empty prefix ({@code field:*}) is {@code exists}.
+ *   <li>any of a set of terms ({@code TermInSetQuery}, built by the process view, not the language): {@code terms}.
  *   <li>keyword ranges ({@code TermRangeQuery}): {@code range} on the term field, both comparing UTF-8 bytes.
  *   <li>numbers, time, IP equals, ranges and CIDR (points): {@code range} on {@code <name>$p} with the
  *       bounds decoded from the point query (inclusive, as Lucene holds them); a CIDR block is the
@@ -63,6 +67,7 @@ public final class QueryTranslator {
             case ConstantScoreQuery c -> translate(c.getQuery());
             case TermQuery t -> Query.of(q -> q.term(x -> x.field(t.getTerm().field())
                     .value(FieldValue.of(t.getTerm().text()))));
+            case TermInSetQuery t -> termsIn(t);
             case PrefixQuery p -> p.getPrefix().text().isEmpty()
                     ? Query.of(q -> q.exists(x -> x.field(p.getField())))
                     : Query.of(q -> q.prefix(x -> x.field(p.getField()).value(p.getPrefix().text())));
@@ -72,6 +77,18 @@ public final class QueryTranslator {
             default -> throw new IllegalArgumentException("no OpenSearch translation for " + query.getClass().getSimpleName()
                     + " (" + query + "); the query language does not build it");
         };
+    }
+
+    /** Any of a set of terms (the process view's lookups of several keys at once): {@code terms}. */
+    private static Query termsIn(TermInSetQuery t) {
+        List<FieldValue> values = new ArrayList<>();
+        try {
+            BytesRefIterator terms = t.getBytesRefIterator();
+            for (BytesRef term = terms.next(); term != null; term = terms.next()) values.add(FieldValue.of(term.utf8ToString()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // an in-memory term set: never
+        }
+        return Query.of(q -> q.terms(x -> x.field(t.getField()).terms(v -> v.value(values))));
     }
 
     private static Query matchNone() {

@@ -251,6 +251,69 @@ class DifferentialTest {
         assertTrue(compared >= 10, "compared " + compared + " processes");
     }
 
+    /**
+     * The process page's answers through the backend boundary: the view (the process, its parent,
+     * children, peers, history), the ancestry and two levels of the tree, with every count, the same on
+     * both backends; processes with and without start events, and with parents that have no events.
+     */
+    @Test
+    void processViewAncestryAndTree_sameThroughTheBoundary() throws IOException {
+        int compared = 0;
+        int withoutStart = 0;
+        for (String endpoint : endpoints) {
+            try (IndexBackend.Lease l = local.acquire(endpoint); IndexBackend.Lease r = backend.acquire(endpoint)) {
+                EventIndex a = l.index();
+                EventIndex b = r.index();
+                List<String> keys = new ArrayList<>();
+                a.processesMatching(QueryLanguage.parse("type:process AND operation:start"), 6).newest().forEach(m -> keys.add(m.processKey()));
+                a.processesMatching(QueryLanguage.parse("NOT type:process"), 6).newest().forEach(m -> keys.add(m.processKey()));
+                for (String key : keys) {
+                    String where = endpoint + " " + key;
+                    var expected = a.process(key, 50, 20).orElseThrow();
+                    var actual = b.process(key, 50, 20).orElseThrow(() -> new AssertionError(where + ": no view on opensearch"));
+                    assertEquals(expected.process(), actual.process(), where + " process");
+                    assertEquals(expected.parent(), actual.parent(), where + " parent");
+                    assertEquals(keysOf(expected.children()), keysOf(actual.children()), where + " children");
+                    assertEquals(keysOf(expected.peers()), keysOf(actual.peers()), where + " peers");
+                    assertEquals(uids(expected.history()), uids(actual.history()), where + " history");
+                    assertEquals(expected.historyTotal(), actual.historyTotal(), where + " history total");
+                    if (expected.process().startTs() == null) withoutStart++;
+                    assertEquals(nodes(a.ancestry(key)), nodes(b.ancestry(key)), where + " ancestry");
+                    assertEquals(nodes(a.children(key, 0, 25, null, 2, 200)), nodes(b.children(key, 0, 25, null, 2, 200)), where + " tree");
+                    String peerOf = expected.parent() == null ? null : expected.parent().key();
+                    if (peerOf != null) {
+                        assertEquals(nodes(a.children(peerOf, 1, 5, key, 1, 10)), nodes(b.children(peerOf, 1, 5, key, 1, 10)), where + " peers page");
+                    }
+                    compared++;
+                }
+                assertEquals(a.process("no-such-process", 10, 10), b.process("no-such-process", 10, 10), endpoint + " unknown");
+                assertEquals(a.ancestry("no-such-process"), b.ancestry("no-such-process"), endpoint + " unknown ancestry");
+            }
+        }
+        assertTrue(compared >= 20, "compared " + compared + " processes");
+        assertTrue(withoutStart >= 1, "some processes without a start event: described from their oldest event");
+    }
+
+    private static List<String> keysOf(List<trailhound.index.ProcessInfo> infos) {
+        return infos.stream().map(i -> i.key().toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    /** A tree flattened: each node's key, counts and loaded children, depth first. */
+    private static List<String> nodes(List<ProcessNode> nodes) {
+        List<String> out = new ArrayList<>();
+        for (ProcessNode n : nodes) {
+            out.add(n.info().key() + " " + new TreeMap<>(n.counts().byType()) + " children " + n.counts().children());
+            if (n.children() != null) out.addAll(nodes(n.children()));
+        }
+        return out;
+    }
+
+    private static List<String> nodes(trailhound.index.ProcessBranch branch) {
+        List<String> out = new ArrayList<>(List.of(branch.parentKey() + " at " + branch.offset() + " of " + branch.total()));
+        out.addAll(nodes(branch.nodes()));
+        return out;
+    }
+
     @Test
     void hunt_sameCountsPerEndpointAndSamePages() throws IOException {
         for (String q : List.of("powershell", "remote_ip:10.0.0.0/8 AND remote_port:[1 TO 1023]", "type:dns", "")) {

@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import trailhound.index.IndexBackend;
 import trailhound.ingest.DataDir;
 import trailhound.ingest.Ingestor;
 import trailhound.recorder.RecorderMeta;
@@ -71,7 +72,12 @@ public final class WebTestSupport implements AutoCloseable {
 
     /** As {@link #start(Path)}, with the server options changed by {@code tune} (e.g. a VirusTotal stub). */
     public static WebTestSupport start(Path dir, UnaryOperator<WebOptions> tune) throws IOException {
-        DataDir data = DataDir.open(dir.resolve("data"));
+        return start(dir, null, tune);
+    }
+
+    /** As {@link #start(Path, UnaryOperator)}, the events in {@code backend} (null: the local indexes). */
+    public static WebTestSupport start(Path dir, IndexBackend backend, UnaryOperator<WebOptions> tune) throws IOException {
+        DataDir data = DataDir.open(dir.resolve("data"), backend);
         Path db = dir.resolve(ENDPOINT + ".db");
         writeRecorder(db);
         new Ingestor(data, 1).ingest(db, null);
