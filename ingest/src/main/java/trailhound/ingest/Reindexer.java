@@ -161,16 +161,13 @@ public final class Reindexer {
         Path kept = data.root().resolve(s.path());
         String label = s.label();
         Map<String, String> aliases = data.catalogue().aliases();
+        Adder adder = new Adder(index);
         Consumer<Event> sink = e -> {
             String named = e.get(Field.ENDPOINT);
             String owner = aliases.getOrDefault(named, named); // renamed or merged: the events belong to the new name
             if (!endpoint.equals(owner)) return; // a telemetry file may feed several endpoints
-            try {
-                index.add(label.equals(e.get(Field.SOURCE)) && owner.equals(named) ? e
-                        : e.toBuilder().set(Field.SOURCE, label).set(Field.ENDPOINT, owner).build());
-            } catch (IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
-            }
+            adder.accept(label.equals(e.get(Field.SOURCE)) && owner.equals(named) ? e
+                    : e.toBuilder().set(Field.SOURCE, label).set(Field.ENDPOINT, owner).build());
             long n = read.incrementAndGet();
             if (n % 50_000 == 0) progress.update(endpoint, n);
         };
@@ -185,6 +182,7 @@ public final class Reindexer {
                 TelemetryImport.read(kept, s.originalName(), s.endpointOverride(),
                         s.timeZone() == null ? null : java.time.ZoneId.of(s.timeZone()), sink, threads);
             }
+            adder.flush();
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         } catch (java.util.concurrent.CancellationException e) {
@@ -197,20 +195,58 @@ public final class Reindexer {
 
     /** Adds the endpoint's live journal (a source of truth like the files; none when it never had an agent). */
     private void readLiveJournal(String endpoint, EventIndex index, AtomicLong read, Progress progress) throws IOException {
+        Adder adder = new Adder(index);
         try {
             LiveIngest.readJournal(data, endpoint, e -> {
-                try {
-                    index.add(e);
-                } catch (IOException ex) {
-                    throw new java.io.UncheckedIOException(ex);
-                }
+                adder.accept(e);
                 long n = read.incrementAndGet();
                 if (n % 50_000 == 0) progress.update(endpoint, n);
             });
+            adder.flush();
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
         progress.update(endpoint, read.get());
+    }
+
+    /**
+     * Adds events to the new generation, in order: one at a time to an index for which that costs
+     * nothing (the local one), in batches to one that prefers them (a bulk request per batch on
+     * opensearch, instead of a round trip per event). Thread-safe (a telemetry file is read by several
+     * threads); {@link #flush()} adds what is held.
+     */
+    private static final class Adder implements Consumer<Event> {
+        private static final int BATCH = 2_000;
+        private final EventIndex index;
+        private final boolean batches;
+        private final List<Event> held = new ArrayList<>();
+
+        Adder(EventIndex index) {
+            this.index = index;
+            this.batches = index.prefersBatches();
+        }
+
+        @Override
+        public void accept(Event e) {
+            try {
+                if (!batches) {
+                    index.add(e); // thread-safe, and no lock between the reading threads
+                    return;
+                }
+                synchronized (this) {
+                    held.add(e);
+                    if (held.size() == BATCH) flush();
+                }
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+
+        synchronized void flush() throws IOException {
+            if (held.isEmpty()) return;
+            index.addAll(List.copyOf(held));
+            held.clear();
+        }
     }
 
     /**

@@ -40,6 +40,12 @@ import trailhound.schema.FieldKind;
 final class EventMappings {
     static final String EVENT_UID_VALUE = "event_uid$v";
     static final String ENDPOINT = "endpoint$v";
+    /**
+     * The generation of the endpoint's events the document belongs to (a re-index writes the next one
+     * beside the current); absent for generation 0, so documents written before re-index existed are
+     * generation 0 as they are.
+     */
+    static final String GENERATION = "generation$v";
     static final String VALUES = "e";
     static final String TS = IndexFields.point(Field.TS);
 
@@ -73,12 +79,13 @@ final class EventMappings {
         }
         properties.put(EVENT_UID_VALUE, Map.of("type", "keyword"));
         properties.put(ENDPOINT, Map.of("type", "keyword"));
+        properties.put(GENERATION, Map.of("type", "keyword"));
         properties.put(VALUES, Map.of("type", "object", "enabled", false));
         return Map.of("dynamic", "strict", "properties", properties);
     }
 
-    /** The event's document, indexed under {@code endpoint}. */
-    static Map<String, Object> document(String endpoint, Event event) {
+    /** The event's document, indexed under {@code endpoint} in its events' {@code generation}. */
+    static Map<String, Object> document(String endpoint, int generation, Event event) {
         Map<String, Object> doc = new LinkedHashMap<>();
         Map<String, String> values = new LinkedHashMap<>();
         for (Field f : Field.all()) {
@@ -104,6 +111,7 @@ final class EventMappings {
         }
         doc.put(EVENT_UID_VALUE, event.uid());
         doc.put(ENDPOINT, endpoint);
+        if (generation != 0) doc.put(GENERATION, Integer.toString(generation));
         doc.put(VALUES, values);
         return doc;
     }

@@ -32,8 +32,6 @@ import trailhound.schema.Field;
  * endpoint; its source states (unfinished sources, checkpoints) are kept in a small second index,
  * {@code <alias>-state}, and leave the events of unfinished sources out of every query, as locally.
  *
- * <p>Not yet on this backend (throws {@link UnsupportedOperationException} saying so): {@link #rebuild};
- * see docs/decisions.md for how it maps.
  *
  * <p>Thread-safe.
  */
@@ -45,6 +43,8 @@ public final class OpenSearchBackend implements IndexBackend {
     /** Endpoints created (acquireOrCreate) that may have no event yet. */
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private final Map<String, OpenSearchEndpointIndex> indexes = new ConcurrentHashMap<>();
+    /** The highest generation each endpoint's events were ever written in by this backend (a new one is above it). */
+    private final Map<String, Integer> highest = new ConcurrentHashMap<>();
 
     private OpenSearchBackend(OpenSearchEvents events) {
         this.events = events;
@@ -75,24 +75,49 @@ public final class OpenSearchBackend implements IndexBackend {
                     "settings", Map.of("index", Map.of("number_of_shards", 1, "number_of_replicas", 0)),
                     "mappings", Map.of("dynamic", "strict", "properties", Map.of(
                             "endpoint", Map.of("type", "keyword"),
+                            "generation", Map.of("type", "integer"),
                             "unfinished", Map.of("type", "object", "enabled", false)))));
-            return;
+        } else {
+            // a state index made before re-index existed lacks the generation: adding a field is allowed
+            events.send("PUT", "/" + stateIndex + "/_mapping", Map.of("properties", Map.of("generation", Map.of("type", "integer"))));
         }
         events.send("POST", "/" + stateIndex + "/_refresh", null);
-        JsonNode hits = JSON.readTree(events.send("GET", "/" + stateIndex + "/_search?size=10000", null)).path("hits").path("hits");
-        for (JsonNode hit : hits) {
-            String endpoint = hit.path("_source").path("endpoint").asText();
-            Map<String, String> unfinished = new HashMap<>();
-            hit.path("_source").path("unfinished").properties().forEach(e -> unfinished.put(e.getKey(), e.getValue().asText()));
-            created.add(endpoint);
-            indexes.put(endpoint, new OpenSearchEndpointIndex(this, events, endpoint, unfinished));
+        Map<String, Integer> current = new HashMap<>();
+        String after = null;
+        while (true) { // pages by endpoint name: any number of endpoints
+            Map<String, Object> page = new HashMap<>(Map.of("size", 1_000, "sort", List.of(Map.of("endpoint", "asc"))));
+            if (after != null) page.put("search_after", List.of(after));
+            JsonNode hits = JSON.readTree(events.send("POST", "/" + stateIndex + "/_search", page)).path("hits").path("hits");
+            if (hits.isEmpty()) break;
+            for (JsonNode hit : hits) {
+                String endpoint = hit.path("_source").path("endpoint").asText();
+                Map<String, String> unfinished = new HashMap<>();
+                hit.path("_source").path("unfinished").properties().forEach(e -> unfinished.put(e.getKey(), e.getValue().asText()));
+                int generation = hit.path("_source").path("generation").asInt(0);
+                created.add(endpoint);
+                current.put(endpoint, generation);
+                indexes.put(endpoint, new OpenSearchEndpointIndex(this, events, endpoint, unfinished, generation));
+                after = endpoint;
+            }
+        }
+        // Events of another generation than the endpoint's current one are a re-index's that did not end
+        // (the server stopped while it ran, or before it deleted the replaced events): hidden, then deleted.
+        for (Map.Entry<String, Set<Integer>> e : events.generations().entrySet()) {
+            int now = current.getOrDefault(e.getKey(), 0);
+            Set<Integer> stale = new TreeSet<>(e.getValue());
+            stale.remove(now);
+            highest.merge(e.getKey(), e.getValue().stream().max(Integer::compare).orElse(0), Math::max);
+            if (stale.isEmpty()) continue;
+            events.hideGenerations(e.getKey(), stale);
+            for (int g : stale) events.deleteWhere(e.getKey(), OpenSearchEvents.generationIs(g));
+            events.hideGenerations(e.getKey(), Set.of());
         }
     }
 
-    /** Writes an endpoint's unfinished sources, durably (the state index refreshes at once). */
-    void saveState(String endpoint, Map<String, String> unfinished) throws IOException {
+    /** Writes an endpoint's unfinished sources and current generation, durably (the state index refreshes at once). */
+    void saveState(String endpoint, Map<String, String> unfinished, int generation) throws IOException {
         events.send("PUT", "/" + stateIndex + "/_doc/" + OpenSearchEvents.id(endpoint, "") + "?refresh=true",
-                Map.of("endpoint", endpoint, "unfinished", unfinished));
+                Map.of("endpoint", endpoint, "unfinished", unfinished, "generation", generation));
     }
 
     /** Labels of the unfinished sources nobody is ingesting now, over every endpoint (labels are unique). */
@@ -135,9 +160,12 @@ public final class OpenSearchBackend implements IndexBackend {
         return lease(endpoint);
     }
 
+    private OpenSearchEndpointIndex index(String endpoint) {
+        return indexes.computeIfAbsent(endpoint, e -> new OpenSearchEndpointIndex(this, events, e, Map.of(), 0));
+    }
+
     private Lease lease(String endpoint) {
-        OpenSearchEndpointIndex index = indexes.computeIfAbsent(endpoint,
-                e -> new OpenSearchEndpointIndex(this, events, e, Map.of()));
+        OpenSearchEndpointIndex index = index(endpoint);
         return new Lease() {
             @Override
             public EventIndex index() {
@@ -221,15 +249,51 @@ public final class OpenSearchBackend implements IndexBackend {
         return events.hunt(null, query, limit, null);
     }
 
+    /**
+     * A re-index into the endpoint's next generation of events, written beside the current one in the
+     * same index and hidden from every query until published; publishing saves the new generation as
+     * the endpoint's, swaps which generation queries hide in one step, then deletes the replaced events.
+     * A server stopped midway leaves another generation behind, which the next start deletes.
+     */
     @Override
-    public Rebuild rebuild(String endpoint) {
-        throw new UnsupportedOperationException("re-index is not yet available on the opensearch backend"
-                + " (docs/decisions.md, OpenSearch backend); the events stay as indexed");
+    public Rebuild rebuild(String endpoint) throws IOException {
+        OpenSearchEndpointIndex current = index(endpoint);
+        int old = current.generation();
+        int next = highest.merge(endpoint, old + 1, (was, proposed) -> Math.max(was + 1, proposed));
+        events.hideGenerations(endpoint, Set.of(next));
+        OpenSearchEndpointIndex building = OpenSearchEndpointIndex.rebuilding(this, events, endpoint, next);
+        return new Rebuild() {
+            private boolean published;
+
+            @Override
+            public EventIndex index() {
+                return building;
+            }
+
+            @Override
+            public void publish() throws IOException {
+                building.refresh();
+                saveState(endpoint, building.unfinished(), next); // from here a restart keeps the new generation
+                current.publish(next, building.unfinished()); // writes go to the new generation first, then
+                events.hideGenerations(endpoint, Set.of(old)); // every query swaps in one step
+                published = true;
+                events.deleteWhere(endpoint, OpenSearchEvents.generationIs(old));
+                events.hideGenerations(endpoint, Set.of());
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (published) return;
+                events.deleteWhere(endpoint, OpenSearchEvents.generationIs(next));
+                events.hideGenerations(endpoint, Set.of());
+            }
+        };
     }
 
     @Override
     public void delete(String endpoint) throws IOException {
         events.deleteEndpoint(endpoint);
+        events.hideGenerations(endpoint, Set.of());
         created.remove(endpoint);
         indexes.remove(endpoint);
         events.send("DELETE", "/" + stateIndex + "/_doc/" + OpenSearchEvents.id(endpoint, "") + "?refresh=true", null);

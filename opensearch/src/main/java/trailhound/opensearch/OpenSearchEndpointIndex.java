@@ -53,14 +53,49 @@ final class OpenSearchEndpointIndex implements EventIndex {
     private final ConcurrentSkipListMap<String, String> unfinished = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, Ingesting> ingesting = new ConcurrentHashMap<>();
 
+    /** The generation of the endpoint's events this index reads and writes (a re-index's publish moves it on). */
+    private volatile int generation;
+    /** A re-index's new generation: it sees only its own events, and its source states are saved on publish. */
+    private final boolean rebuilding;
+
     private record Ingesting(LongSupplier events, long expected) {}
 
-    OpenSearchEndpointIndex(OpenSearchBackend backend, OpenSearchEvents events, String endpoint, Map<String, String> unfinished) {
+    /** The endpoint's current events, in {@code generation}. */
+    OpenSearchEndpointIndex(OpenSearchBackend backend, OpenSearchEvents events, String endpoint, Map<String, String> unfinished,
+            int generation) {
+        this(backend, events, endpoint, unfinished, generation, false);
+    }
+
+    private OpenSearchEndpointIndex(OpenSearchBackend backend, OpenSearchEvents events, String endpoint, Map<String, String> unfinished,
+            int generation, boolean rebuilding) {
         this.backend = backend;
         this.events = events;
         this.endpoint = endpoint;
         this.only = List.of(endpoint);
         this.unfinished.putAll(unfinished);
+        this.generation = generation;
+        this.rebuilding = rebuilding;
+    }
+
+    /** A re-index's new, empty generation of the endpoint's events, seen only through the index answered. */
+    static OpenSearchEndpointIndex rebuilding(OpenSearchBackend backend, OpenSearchEvents events, String endpoint, int generation) {
+        return new OpenSearchEndpointIndex(backend, events, endpoint, Map.of(), generation, true);
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    /** Source states as saved: label to checkpoint ("" when none). */
+    Map<String, String> unfinished() {
+        return Map.copyOf(unfinished);
+    }
+
+    /** Makes a published re-index's generation and source states this index's. */
+    void publish(int newGeneration, Map<String, String> states) {
+        unfinished.clear();
+        unfinished.putAll(states);
+        generation = newGeneration;
     }
 
     /** Labels to leave out: unfinished sources, except (withPartial) those being ingested now. */
@@ -69,7 +104,19 @@ final class OpenSearchEndpointIndex implements EventIndex {
     }
 
     private org.opensearch.client.opensearch._types.query_dsl.Query prepare(Query query, boolean withPartial) {
-        return OpenSearchEvents.scoped(query, only, hidden(withPartial));
+        return scope(OpenSearchEvents.scoped(query, only, hidden(withPartial), rebuilding ? Map.of() : events.hiddenGenerations()));
+    }
+
+    /** The DSL query limited to this index's generation when it is a re-index's (the current one hides the others). */
+    private org.opensearch.client.opensearch._types.query_dsl.Query scope(org.opensearch.client.opensearch._types.query_dsl.Query q) {
+        if (!rebuilding) return q;
+        return org.opensearch.client.opensearch._types.query_dsl.Query.of(x -> x.bool(b -> b.filter(q, OpenSearchEvents.generationIs(generation))));
+    }
+
+    /** Deletes this index's events matching the DSL query (only its generation's). */
+    private long deleteWhere(org.opensearch.client.opensearch._types.query_dsl.Query q) throws IOException {
+        return events.deleteWhere(endpoint, org.opensearch.client.opensearch._types.query_dsl.Query.of(x -> x.bool(
+                b -> b.filter(q, OpenSearchEvents.generationIs(generation)))));
     }
 
     @Override
@@ -79,7 +126,7 @@ final class OpenSearchEndpointIndex implements EventIndex {
 
     @Override
     public long addAll(Iterable<Event> batch) throws IOException {
-        return events.addAll(endpoint, batch);
+        return events.addAll(endpoint, generation, batch);
     }
 
     @Override
@@ -89,13 +136,14 @@ final class OpenSearchEndpointIndex implements EventIndex {
 
     @Override
     public boolean[] addEach(List<Event> batch) throws IOException {
-        return events.addEach(endpoint, batch);
+        return events.addEach(endpoint, generation, batch);
     }
 
     @Override
     public long countSource(String source) throws IOException {
         return events.client().count(c -> c.index(events.alias()).routing(endpoint)
-                .query(OpenSearchEvents.scoped(sourceIs(source), only, List.of()))).count();
+                .query(scope(OpenSearchEvents.scoped(sourceIs(source), only, List.of(), rebuilding ? Map.of() : events.hiddenGenerations()))))
+                .count();
     }
 
     private static Query sourceIs(String source) {
@@ -105,7 +153,7 @@ final class OpenSearchEndpointIndex implements EventIndex {
 
     @Override
     public void deleteSource(String source) throws IOException {
-        events.deleteWhere(endpoint, QueryTranslator.translate(sourceIs(source)));
+        deleteWhere(QueryTranslator.translate(sourceIs(source)));
         unfinished.remove(source);
         ingesting.remove(source);
         commit();
@@ -130,13 +178,13 @@ final class OpenSearchEndpointIndex implements EventIndex {
 
     @Override
     public long deleteOlderThan(long cutoffTs) throws IOException {
-        return events.deleteWhere(endpoint, org.opensearch.client.opensearch._types.query_dsl.Query.of(q -> q.range(
+        return deleteWhere(org.opensearch.client.opensearch._types.query_dsl.Query.of(q -> q.range(
                 r -> r.field(EventMappings.TS).lt(JsonData.of(cutoffTs)))));
     }
 
     @Override
     public void commit() throws IOException {
-        backend.saveState(endpoint, Map.copyOf(unfinished));
+        if (!rebuilding) backend.saveState(endpoint, Map.copyOf(unfinished), generation); // a re-index's on publish
         refresh();
     }
 
@@ -272,7 +320,7 @@ final class OpenSearchEndpointIndex implements EventIndex {
 
     @Override
     public Distribution distribution(Query query) throws IOException {
-        return events.distribution(endpoint, query);
+        return events.distribution(endpoint, prepare(query, true));
     }
 
     @Override

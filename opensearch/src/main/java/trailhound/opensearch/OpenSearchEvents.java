@@ -62,6 +62,12 @@ public final class OpenSearchEvents implements Closeable {
     private final String alias;
     /** Source labels whose events every query leaves out (unfinished sources, see OpenSearchBackend). */
     private volatile java.util.function.Supplier<Collection<String>> hidden = List::of;
+    /**
+     * Generations of endpoints' events that no query of the endpoint's current events sees: a re-index's
+     * before it is published, the replaced one until its events are deleted. Replaced whole (copy on
+     * write), so a swap is one step for every search.
+     */
+    private volatile Map<String, java.util.Set<Integer>> hiddenGenerations = Map.of();
 
     private OpenSearchEvents(OpenSearchClient client, String alias) {
         this.client = client;
@@ -84,6 +90,10 @@ public final class OpenSearchEvents implements Closeable {
                 events.createIndex(name + "-000001", shards);
                 events.send("POST", "/_aliases", Map.of("actions", List.of(
                         Map.of("add", Map.of("index", name + "-000001", "alias", name)))));
+            } else {
+                // an index made before re-index existed lacks the generation field: adding a field is allowed
+                events.send("PUT", "/" + name + "/_mapping", Map.of("properties",
+                        Map.of(EventMappings.GENERATION, Map.of("type", "keyword"))));
             }
         } catch (IOException | RuntimeException e) {
             events.close();
@@ -129,44 +139,55 @@ public final class OpenSearchEvents implements Closeable {
      * @throws IOException when OpenSearch refuses an event for another reason than being a duplicate
      */
     public long addAll(String endpoint, Iterable<Event> events) throws IOException {
+        return addAll(endpoint, 0, events);
+    }
+
+    /** As {@link #addAll(String, Iterable)}, into the endpoint's events of {@code generation}. */
+    long addAll(String endpoint, int generation, Iterable<Event> events) throws IOException {
         long added = 0;
         List<Event> batch = new ArrayList<>(BULK);
         for (Event e : events) {
             batch.add(e);
             if (batch.size() == BULK) {
-                added += bulk(endpoint, batch);
+                added += bulk(endpoint, generation, batch);
                 batch.clear();
             }
         }
-        if (!batch.isEmpty()) added += bulk(endpoint, batch);
+        if (!batch.isEmpty()) added += bulk(endpoint, generation, batch);
         return added;
     }
 
     /** As {@link #addAll}, one outcome per event in order: true where it was new (false: a duplicate). */
     public boolean[] addEach(String endpoint, List<Event> events) throws IOException {
+        return addEach(endpoint, 0, events);
+    }
+
+    /** As {@link #addEach(String, List)}, into the endpoint's events of {@code generation}. */
+    boolean[] addEach(String endpoint, int generation, List<Event> events) throws IOException {
         boolean[] added = new boolean[events.size()];
         for (int from = 0; from < events.size(); from += BULK) {
             List<Event> batch = events.subList(from, Math.min(events.size(), from + BULK));
-            List<BulkResponseItem> items = bulkItems(endpoint, batch);
+            List<BulkResponseItem> items = bulkItems(endpoint, generation, batch);
             for (int i = 0; i < items.size(); i++) added[from + i] = items.get(i).error() == null;
         }
         return added;
     }
 
-    private long bulk(String endpoint, List<Event> batch) throws IOException {
+    private long bulk(String endpoint, int generation, List<Event> batch) throws IOException {
         long added = 0;
-        for (BulkResponseItem item : bulkItems(endpoint, batch)) {
+        for (BulkResponseItem item : bulkItems(endpoint, generation, batch)) {
             if (item.error() == null) added++;
         }
         return added;
     }
 
     /** One bulk create of the batch; its items in order; a refusal other than a duplicate throws. */
-    private List<BulkResponseItem> bulkItems(String endpoint, List<Event> batch) throws IOException {
+    private List<BulkResponseItem> bulkItems(String endpoint, int generation, List<Event> batch) throws IOException {
         BulkRequest.Builder request = new BulkRequest.Builder().index(alias);
         for (Event e : batch) {
-            Map<String, Object> doc = EventMappings.document(endpoint, e);
-            request.operations(op -> op.create(c -> c.id(id(endpoint, e.uid())).routing(endpoint).document(doc)));
+            Map<String, Object> doc = EventMappings.document(endpoint, generation, e);
+            String id = generation == 0 ? id(endpoint, e.uid()) : id(endpoint, e.uid() + "\u0000" + generation);
+            request.operations(op -> op.create(c -> c.id(id).routing(endpoint).document(doc)));
         }
         BulkResponse response = client.bulk(request.build());
         for (BulkResponseItem item : response.items()) {
@@ -207,14 +228,20 @@ public final class OpenSearchEvents implements Closeable {
 
     /** The query restricted to the endpoints (null: every endpoint), without the hidden sources' events. */
     Query scoped(org.apache.lucene.search.Query query, Collection<String> endpoints) {
-        return scoped(query, endpoints, hidden.get());
+        return scoped(query, endpoints, hidden.get(), hiddenGenerations);
     }
 
-    /** As {@link #scoped(org.apache.lucene.search.Query, Collection)}, leaving out the sources labelled {@code hide}. */
-    static Query scoped(org.apache.lucene.search.Query query, Collection<String> endpoints, Collection<String> hide) {
+    /**
+     * As {@link #scoped(org.apache.lucene.search.Query, Collection)}, leaving out the sources labelled
+     * {@code hide} and the endpoints' {@code generations} listed.
+     */
+    static Query scoped(org.apache.lucene.search.Query query, Collection<String> endpoints, Collection<String> hide,
+            Map<String, java.util.Set<Integer>> generations) {
         Query translated = QueryTranslator.translate(query);
-        if (endpoints == null && hide.isEmpty()) return translated;
+        if (endpoints == null && hide.isEmpty() && generations.isEmpty()) return translated;
         return Query.of(q -> q.bool(b -> {
+            generations.forEach((endpoint, numbers) -> numbers.forEach(g ->
+                    b.mustNot(n -> n.bool(x -> x.filter(endpointIs(endpoint), generationIs(g))))));
             b.filter(translated);
             if (endpoints != null) {
                 List<FieldValue> names = endpoints.stream().map(FieldValue::of).toList();
@@ -334,11 +361,16 @@ public final class OpenSearchEvents implements Closeable {
      * the local distribution: the terms aggregations are exact here (one shard holds the endpoint).
      */
     public Distribution distribution(String endpoint, org.apache.lucene.search.Query query) throws IOException {
+        return distribution(endpoint, scoped(query, List.of(endpoint)));
+    }
+
+    /** As {@link #distribution(String, org.apache.lucene.search.Query)}, of the events the DSL query matches. */
+    Distribution distribution(String endpoint, Query scoped) throws IOException {
         String type = IndexFields.term(Field.TYPE);
         String operation = IndexFields.term(Field.OPERATION);
         SearchResponse<Void> response = client.search(s -> s.index(alias).routing(endpoint).size(0)
                 .trackTotalHits(t -> t.enabled(true))
-                .query(scoped(query, List.of(endpoint)))
+                .query(scoped)
                 .aggregations("types", a -> a.terms(t -> t.field(type).size(10_000))
                         .aggregations("operations", o -> o.terms(t -> t.field(operation).size(10_000)))), Void.class);
         Map<String, Long> types = new LinkedHashMap<>();
@@ -385,6 +417,42 @@ public final class OpenSearchEvents implements Closeable {
 
     static Query endpointIs(String endpoint) {
         return Query.of(q -> q.term(t -> t.field(EventMappings.ENDPOINT).value(FieldValue.of(endpoint))));
+    }
+
+    /** The events of a generation: generation 0's documents have no generation field. */
+    static Query generationIs(int generation) {
+        if (generation == 0) return Query.of(q -> q.bool(b -> b.mustNot(n -> n.exists(e -> e.field(EventMappings.GENERATION)))));
+        return Query.of(q -> q.term(t -> t.field(EventMappings.GENERATION).value(FieldValue.of(Integer.toString(generation)))));
+    }
+
+    /** The generations of the endpoint's events that no query of its current events sees. */
+    Map<String, java.util.Set<Integer>> hiddenGenerations() {
+        return hiddenGenerations;
+    }
+
+    /** Sets the endpoint's hidden generations (empty: none), for every search at once. */
+    synchronized void hideGenerations(String endpoint, java.util.Set<Integer> generations) {
+        Map<String, java.util.Set<Integer>> next = new java.util.HashMap<>(hiddenGenerations);
+        if (generations.isEmpty()) next.remove(endpoint); else next.put(endpoint, java.util.Set.copyOf(generations));
+        hiddenGenerations = Map.copyOf(next);
+    }
+
+    /**
+     * The generations each endpoint's events are in now, by a terms aggregation (generation 0 for the
+     * documents without the field): more than one only while or after a re-index.
+     */
+    Map<String, java.util.Set<Integer>> generations() throws IOException {
+        SearchResponse<Void> r = client.search(s -> s.index(alias).size(0)
+                .aggregations("e", a -> a.terms(t -> t.field(EventMappings.ENDPOINT).size(65_536))
+                        .aggregations("g", x -> x.terms(t -> t.field(EventMappings.GENERATION).missing(FieldValue.of("0")).size(100)))),
+                Void.class);
+        Map<String, java.util.Set<Integer>> out = new java.util.TreeMap<>();
+        for (StringTermsBucket e : r.aggregations().get("e").sterms().buckets().array()) {
+            java.util.Set<Integer> found = new java.util.TreeSet<>();
+            for (StringTermsBucket g : e.aggregations().get("g").sterms().buckets().array()) found.add(Integer.parseInt(g.key()));
+            out.put(e.key(), found);
+        }
+        return out;
     }
 
     /** Removes every event of the endpoint (and makes that visible). */
