@@ -295,28 +295,44 @@ final class OpenSearchEndpointIndex implements EventIndex {
         return new EventPage(page, total, next, ingesting());
     }
 
+    /**
+     * Pages of 1,000 by {@code search_after} in a point in time opened for the export (kept 5 minutes
+     * between pages, closed at the end), so that events added or deleted while it runs neither appear
+     * in it nor shift its pages, as a local export reads one searcher.
+     */
     @Override
     public long export(Query query, EventSort sort, long max, EventSink sink) throws IOException {
         if (max < 0) throw new IllegalArgumentException("max must not be negative, was " + max);
         List<SortOptions> keys = sort(sort);
-        long handed = 0;
-        List<FieldValue> after = null;
-        while (handed < max) {
-            int size = (int) Math.min(1_000, max - handed);
-            SearchRequest.Builder s = request(query, size).sort(keys);
-            if (after != null) s.searchAfter(after);
-            SearchResponse<Map> response = events.client().search(s.build(), Map.class);
-            var hits = response.hits().hits();
-            if (hits.isEmpty()) break;
-            for (HuntHit hit : OpenSearchEvents.events(response)) {
-                sink.accept(hit.event());
-                handed++;
+        var scoped = prepare(query, true);
+        String pit = events.client().createPit(p -> p.index(events.alias()).routing(List.of(endpoint))
+                .keepAlive(t -> t.time(PIT_KEEP_ALIVE))).pitId();
+        try {
+            long handed = 0;
+            List<FieldValue> after = null;
+            while (handed < max) {
+                int size = (int) Math.min(1_000, max - handed);
+                SearchRequest.Builder s = new SearchRequest.Builder().size(size).query(scoped).sort(keys)
+                        .pit(new org.opensearch.client.opensearch.core.search.Pit.Builder().id(pit).keepAlive(PIT_KEEP_ALIVE).build());
+                if (after != null) s.searchAfter(after);
+                SearchResponse<Map> response = events.client().search(s.build(), Map.class);
+                var hits = response.hits().hits();
+                if (hits.isEmpty()) break;
+                for (HuntHit hit : OpenSearchEvents.events(response)) {
+                    sink.accept(hit.event());
+                    handed++;
+                }
+                after = hits.getLast().sort();
+                if (hits.size() < size) break;
             }
-            after = hits.getLast().sort();
-            if (hits.size() < size) break;
+            return handed;
+        } finally {
+            events.client().deletePit(d -> d.pitId(pit));
         }
-        return handed;
     }
+
+    /** How long an export's point in time is kept between two pages (a slow sink, a spreadsheet's row). */
+    private static final String PIT_KEEP_ALIVE = "5m";
 
     @Override
     public Distribution distribution(Query query) throws IOException {
