@@ -28,7 +28,7 @@ final class AccessFolder {
 
     /** Runs {@code work} on the existing data folder, with a clock in UTC. */
     static int run(DataOption data, Work work) throws Exception {
-        try (DataDir dir = DataDir.openExisting(data.dir)) {
+        try (DataDir dir = DataDir.openExisting(data.dir)) { // server.db only: never the events, wherever they are
             return work.run(Access.over(dir, Clock.systemUTC()), dir);
         }
     }

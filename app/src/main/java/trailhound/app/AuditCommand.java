@@ -129,7 +129,7 @@ final class AuditCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             // the store's trail, not the access layer's: opening that re-creates missing triggers, which this reports
-            try (DataDir dir = DataDir.openExisting(data.dir)) {
+            try (DataDir dir = DataDir.openExisting(data.dir)) { // server.db only
                 AuditTrail trail = dir.store().audit();
                 Optional<AuditTrail.Break> broken = trail.verify();
                 long count = trail.count();

@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         DataDir dir = null;
         boolean serving = false;
         try {
-            dir = DataDir.open(data.dir);
+            dir = data.open();
             int status = prepare(dir, out, err);
             if (status != 0 || noServe) return status;
             serving = true;

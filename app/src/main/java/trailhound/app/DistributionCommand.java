@@ -51,7 +51,7 @@ final class DistributionCommand implements Callable<Integer> {
         }
         Query q = query == null || query.isBlank() ? null : QueryLanguage.parse(query);
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir)) {
+        try (DataDir dir = data.openExisting()) {
             String name = Renamed.follow(dir, endpoint, spec);
             TimeWindow window = time.window(dir, List.of(name), Clock.systemUTC());
             if (!window.all()) q = window.filter(q == null ? new MatchAllDocsQuery() : q);

@@ -46,7 +46,7 @@ final class EndpointAdminCommands {
      */
     static int asWriter(DataOption data, String what, String elsewhere, CommandSpec spec, FolderWork work) throws Exception {
         try (var lock = WriteAccess.forLocalWork(data.dir, what, elsewhere, spec.commandLine().getErr());
-                DataDir dir = DataDir.open(data.dir)) {
+                DataDir dir = data.open()) {
             return work.run(dir);
         }
     }

@@ -21,7 +21,7 @@ final class EndpointsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir)) {
+        try (DataDir dir = data.openExisting()) {
             int needsReindex = 0;
             out.printf("%-32s %-8s %12s  %-24s  %-24s%n", "ENDPOINT", "OS", "EVENTS", "FIRST EVENT", "LAST EVENT");
             for (EndpointInfo e : dir.catalogue().endpoints()) {

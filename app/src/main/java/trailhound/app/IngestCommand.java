@@ -121,7 +121,7 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     private int ingestHere(PrintWriter out, PrintWriter err) throws IOException {
-        try (DataDir dir = DataDir.open(data.dir)) {
+        try (DataDir dir = data.open()) {
             dir.exposure().ifPresent(warning -> err.println("trailhound: " + warning)); // before the first events go in
             trailhound.access.AuditLog audit = trailhound.access.Access.over(dir, java.time.Clock.systemUTC()).audit();
             trailhound.access.Caller me = trailhound.access.Caller.commandLine();

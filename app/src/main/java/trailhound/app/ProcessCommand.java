@@ -43,7 +43,7 @@ final class ProcessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir)) {
+        try (DataDir dir = data.openExisting()) {
             String name = Renamed.follow(dir, endpoint, spec);
             if (relatives < 0 || relatives > MAX_RELATIVES) {
                 throw new IllegalArgumentException("--relatives must be a whole number from 0 to " + MAX_RELATIVES + ", was " + relatives);

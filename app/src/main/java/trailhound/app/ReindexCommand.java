@@ -56,7 +56,7 @@ final class ReindexCommand implements Callable<Integer> {
     }
 
     private int reindexHere(PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-        try (DataDir dir = DataDir.open(data.dir);
+        try (DataDir dir = data.open();
                 ReindexJobs jobs = new ReindexJobs(dir, Runtime.getRuntime().availableProcessors())) {
             for (long resumed : jobs.resumeUnfinished()) {
                 err.println("trailhound: resuming re-index job " + resumed + ", left unfinished by an earlier run");

@@ -24,7 +24,7 @@ final class RetentionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir)) {
+        try (DataDir dir = data.openExisting()) {
             Retention r = dir.store().retention();
             out.println("default: " + r.own(Retention.DEFAULT).map(Retention.Limit::describe).orElse("no limit"));
             out.printf("%-32s %-32s %14s  %s%n", "ENDPOINT", "LIMIT IN FORCE", "REMOVED", "OLDEST KEPT (UTC)");

@@ -61,7 +61,7 @@ final class SearchCommand implements Callable<Integer> {
         if (limit < 0) throw new IllegalArgumentException("--limit must be 0 or more, was " + limit);
         Query query = QueryLanguage.parse(String.join(" ", words));
         PrintWriter out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir)) {
+        try (DataDir dir = data.openExisting()) {
             List<String> names = endpoints.all ? dir.indexes().endpoints()
                     : endpoints.names.stream().map(n -> Renamed.follow(dir, n, spec)).distinct().toList();
             TimeWindow window = time.window(dir, names, Clock.systemUTC());

@@ -83,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
             case "m" -> java.time.temporal.ChronoUnit.MINUTES;
             default -> java.time.temporal.ChronoUnit.HOURS;
         });
-        trailhound.index.IndexBackend events = backend.open();
+        trailhound.index.IndexBackend events = backend.open(data.dir, spec.commandLine().getErr());
         WriterLock lock;
         try {
             lock = WriteAccess.forServer(data.dir, "serve", spec.commandLine().getErr());

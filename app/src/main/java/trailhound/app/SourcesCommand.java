@@ -35,7 +35,7 @@ final class SourcesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir)) {
+        try (DataDir dir = data.openExisting()) {
             if (endpoint != null) {
                 endpoint = Renamed.follow(dir, endpoint, spec);
                 if (dir.catalogue().endpoint(endpoint).isEmpty()) {

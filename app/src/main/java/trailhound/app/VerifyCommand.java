@@ -19,7 +19,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        try (DataDir dir = DataDir.openExisting(data.dir)) {
+        try (DataDir dir = data.openExisting()) {
             Verifier.Report r = new Verifier(dir).verify();
             r.notes().forEach(n -> out.println("note: " + n));
             r.differences().forEach(d -> out.println("DIFFERENCE: " + d));

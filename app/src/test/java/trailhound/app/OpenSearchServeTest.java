@@ -43,8 +43,13 @@ class OpenSearchServeTest {
     private WebTestSupport remote;
     private String sample;
 
+    private OpenSearchNode node;
+    private Path dir;
+
     @BeforeAll
     void start(OpenSearchNode node, @TempDir Path dir) throws Exception {
+        this.node = node;
+        this.dir = dir;
         backend = OpenSearchBackend.open(OpenSearchConnection.of(node.url()), "serve-test", 1);
         local = WebTestSupport.start(dir.resolve("local"), o -> o).signIn();
         remote = WebTestSupport.start(dir.resolve("remote"), backend, o -> o).signIn();
@@ -148,5 +153,63 @@ class OpenSearchServeTest {
         }
         assertTrue(remote.get("/endpoints/" + WebTestSupport.ENDPOINT + "/process/" + WebTestSupport.POWERSHELL).body()
                 .contains("powershell.exe"));
+    }
+
+    /**
+     * A data folder served on OpenSearch keeps that in server.db: the CLI's other commands (an ingest
+     * without a server, search, endpoints, re-index) then read and write the events there, not the
+     * folder's empty local indexes; a cluster that does not answer is an error naming the folder.
+     */
+    @Test
+    void folderServedOnOpenSearch_cliCommandsUseItToo() throws Exception {
+        Path data = dir.resolve("cli-data");
+        IndexBackendOptions serve = new IndexBackendOptions();
+        serve.index = "opensearch";
+        serve.url = node.url();
+        java.io.StringWriter said = new java.io.StringWriter();
+        try (trailhound.index.IndexBackend recorded = serve.open(data, new java.io.PrintWriter(said, true))) {
+            assertTrue(recorded instanceof OpenSearchBackend, "serve --index opensearch connects");
+        }
+        Path db = SampleGenerator.generate(dir.resolve("cli-samples"), 1, 2_000, 5, n -> {}).getFirst();
+        String endpoint;
+        try (RecorderReader reader = RecorderReader.open(db)) {
+            endpoint = reader.meta().host();
+        }
+        OpenSearchBackend cluster = OpenSearchBackend.open(OpenSearchConnection.of(node.url()), IndexBackendOptions.INDEX_NAME, 1);
+        try {
+            Cli ingest = Cli.run("ingest", "--data", data.toString(), db.toString());
+            assertEquals(0, ingest.status(), ingest.err());
+            long all = Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "--count").count();
+            assertEquals(2_000, all, "the CLI counts the events on the cluster");
+            try (var lease = cluster.acquire(endpoint)) {
+                assertEquals(2_000, lease.index().count(null), "the ingest wrote them there");
+            }
+            assertTrue(Cli.run("endpoints", "--data", data.toString()).out().contains(endpoint));
+            long processes = Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "--count", "type:process").count();
+            assertTrue(processes > 0);
+            Cli reindex = Cli.run("reindex", "--data", data.toString(), "--endpoint", endpoint);
+            assertEquals(0, reindex.status(), reindex.err());
+            assertEquals(processes, Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "--count", "type:process").count(),
+                    "re-indexed on the cluster, the same events");
+            try (var files = java.nio.file.Files.list(data.resolve("endpoints"))) {
+                assertEquals(List.of(), files.filter(f -> java.nio.file.Files.isDirectory(f.resolve("index"))).toList(),
+                        "no local index was made");
+            }
+
+            // the cluster gone: an error naming it and the folder, no stack trace
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = free.getLocalPort();
+            }
+            trailhound.store.Store.open(data.resolve("server.db")).indexBackend()
+                    .set(new trailhound.store.IndexBackendSetting.Backend("opensearch", "http://127.0.0.1:" + port, null, null, null));
+            Cli gone = Cli.run("search", "--data", data.toString(), "--endpoint", endpoint, "--count");
+            assertEquals(2, gone.status(), gone.err());
+            assertTrue(gone.err().contains("cannot use OpenSearch at http://127.0.0.1:" + port) && gone.err().contains(data.toString()), gone.err());
+            assertTrue(!gone.err().contains("\tat "), gone.err());
+        } finally {
+            cluster.deleteAll();
+            cluster.close();
+        }
     }
 }

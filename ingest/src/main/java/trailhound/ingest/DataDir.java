@@ -111,12 +111,17 @@ public final class DataDir implements Closeable {
      * a new, empty folder that "verifies" clean.
      */
     public static DataDir openExisting(Path root) throws IOException {
+        return openExisting(root, null);
+    }
+
+    /** As {@link #openExisting(Path)}, with the events in {@code backend} as {@link #open(Path, IndexBackend)}. */
+    public static DataDir openExisting(Path root, IndexBackend backend) throws IOException {
         Path abs = root.toAbsolutePath().normalize();
         if (!Files.isRegularFile(abs.resolve("server.db"))) {
             throw new IOException("no data folder at " + abs + " (no server.db there): check --data, or make one with"
                     + " bin/trailhound ingest --data " + root + " FILE");
         }
-        return open(root);
+        return open(root, backend);
     }
 
     private static Path endpointsDir(Path root) {

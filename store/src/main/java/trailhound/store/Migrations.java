@@ -62,7 +62,9 @@ final class Migrations {
             new Migration(21, "evidence files: the exact bytes of a path that is not UTF-8", Migrations::evidencePathBytes),
             new Migration(22, "IOCs: the endpoints whose evidence an IOC was made from", Migrations::iocEndpoints),
             new Migration(23, "alerts grouped: one open alert per rule and endpoint gathers events, with when it last did",
-                    Migrations::alertsGrouped));
+                    Migrations::alertsGrouped),
+            new Migration(24, "the index backend: where the folder's events are indexed (local, or an OpenSearch cluster)",
+                    Migrations::indexBackend));
 
     static final int LATEST = ALL.getLast().version();
 
@@ -560,6 +562,10 @@ final class Migrations {
                 return rs.next() ? rs.getLong(1) : null;
             }
         }
+    }
+
+    private static void indexBackend(Connection c, Path root) throws SQLException {
+        exec(c, "CREATE TABLE index_backend (kind TEXT NOT NULL, url TEXT, user TEXT, password_file TEXT, ca TEXT)");
     }
 
     private static void exec(Connection c, String sql) throws SQLException {

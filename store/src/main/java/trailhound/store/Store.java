@@ -35,6 +35,7 @@ public final class Store {
     private final Iocs iocs;
     private final Alerts alerts;
     private final Policies policies;
+    private final IndexBackendSetting indexBackend;
 
     private Store(Database db, int versionFound) {
         this.db = db;
@@ -56,6 +57,7 @@ public final class Store {
         this.iocs = new Iocs(db);
         this.alerts = new Alerts(db);
         this.policies = new Policies(db);
+        this.indexBackend = new IndexBackendSetting(db);
     }
 
     /** Opens (creating when absent) and upgrades server.db. */
@@ -198,6 +200,11 @@ public final class Store {
     /** Protection policies: process rules the agents of their computer groups enforce. */
     public Policies policies() {
         return policies;
+    }
+
+    /** Where the folder's events are indexed. */
+    public IndexBackendSetting indexBackend() {
+        return indexBackend;
     }
 
     /** The append-only, hash-chained audit trail. */
