@@ -75,6 +75,15 @@ public final class LiveIngest implements Closeable {
      * about 200 MB at most.
      */
     static final int MAX_WAITING_EVENTS = 250;
+    /**
+     * Events held in memory waiting to be indexed, for every endpoint together, at most: a sixteenth of
+     * the heap at 3 KB an event (about 87,000 with 4 GB). Acks held back bound each endpoint to
+     * {@link #MAX_WAITING_EVENTS} plus the batches its agent has in flight (4 of 500 by default: 2,250
+     * events, 6.75 MB), which 200 endpoints far behind made 1.35 GB, and the server's heap filled under
+     * load (docs/performance.md). Beyond this budget a batch is journalled and not kept: the indexing
+     * thread reads it back from the journal ({@link #CATCH_UP_CHUNK} at a time), which holds it anyway.
+     */
+    static final long MAX_HELD_EVENTS = Math.max(10_000, Runtime.getRuntime().maxMemory() / 16 / 3_000);
     /** Journal events indexed at a time when an index catches up with its journal. */
     static final int CATCH_UP_CHUNK = 10_000;
     /** Threads indexing live events, for every endpoint together. */
@@ -89,6 +98,9 @@ public final class LiveIngest implements Closeable {
      */
     private final java.util.concurrent.ExecutorService[] lanes;
     private volatile boolean closed;
+    /** Events in every endpoint's {@code waiting} list together (see {@link #MAX_HELD_EVENTS}). */
+    private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+    private final long maxHeld;
 
     /** One endpoint's journal, what waits to be indexed, and how far its index has been committed. */
     private static final class Endpoint {
@@ -122,7 +134,13 @@ public final class LiveIngest implements Closeable {
     }
 
     public LiveIngest(DataDir data) {
+        this(data, MAX_HELD_EVENTS);
+    }
+
+    /** With at most {@code maxHeld} events held in memory waiting (tests set a small budget). */
+    LiveIngest(DataDir data, long maxHeld) {
         this.data = data;
+        this.maxHeld = maxHeld;
         this.lanes = new java.util.concurrent.ExecutorService[INDEX_THREADS];
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("live-index-" + (i + 1)).factory());
@@ -208,18 +226,15 @@ public final class LiveIngest implements Closeable {
         synchronized (e) {
             if (closed) throw new IOException("the server is stopping; the agent sends the batch again");
             LiveJournal.Appended appended = e.journal.append(agentId, first, last, backfill, catchupEvents, events);
-            if (!appended.added().isEmpty()) {
-                e.waiting.addAll(appended.added()); // labelled by the indexing thread
-                e.waitingSeq = appended.lastSeq();
+            hold(e, appended);
+            Positions positions = appended.positions();
+            if (e.catchUp || e.waiting.size() > MAX_WAITING_EVENTS || !e.heldAcks.isEmpty()) {
+                e.heldAcks.add(() -> durable.accept(positions)); // sent when the index takes what waits
                 schedule(e);
-            }
-            Positions held = appended.positions();
-            if (e.waiting.size() > MAX_WAITING_EVENTS || !e.heldAcks.isEmpty()) {
-                e.heldAcks.add(() -> durable.accept(held)); // sent when the index takes what waits
             } else {
-                durable.accept(held);
+                durable.accept(positions);
             }
-            return held;
+            return positions;
         }
     }
 
@@ -235,13 +250,38 @@ public final class LiveIngest implements Closeable {
         synchronized (e) {
             if (closed) throw new IOException("the server is stopping; the events come again with the agent's batches");
             LiveJournal.Appended appended = e.journal.insert(events);
-            if (!appended.added().isEmpty()) {
-                e.waiting.addAll(appended.added());
-                e.waitingSeq = appended.lastSeq();
-                schedule(e);
-            }
+            hold(e, appended);
             return appended.added().size();
         }
+    }
+
+    /**
+     * Hands what the journal newly holds to the indexing thread: kept in memory while the budget allows
+     * and the endpoint is not reading its journal anyway, else read back from the journal. Caller holds e.
+     */
+    private void hold(Endpoint e, LiveJournal.Appended appended) {
+        List<Event> added = appended.added();
+        if (added.isEmpty()) return;
+        if (e.catchUp || held.get() + added.size() > maxHeld) {
+            release(e); // the journal read from what the index holds covers these and what waited
+            e.catchUp = true;
+        } else {
+            e.waiting.addAll(added); // labelled by the indexing thread
+            held.addAndGet(added.size());
+        }
+        e.waitingSeq = appended.lastSeq();
+        schedule(e);
+    }
+
+    /** Drops the endpoint's waiting events from memory (the journal holds them); caller holds e. */
+    private void release(Endpoint e) {
+        held.addAndGet(-e.waiting.size());
+        e.waiting = new ArrayList<>();
+    }
+
+    /** Events held in memory waiting to be indexed, every endpoint together (for tests). */
+    long heldEvents() {
+        return held.get();
     }
 
     /** Queues the endpoint for indexing unless it is queued already; caller holds e's monitor or none. */
@@ -273,12 +313,12 @@ public final class LiveIngest implements Closeable {
                         catchUp = e.indexedSeq;
                         batch = List.of();
                         seq = e.indexedSeq;
-                        e.waiting = new ArrayList<>();
+                        release(e);
                         e.catchUp = false;
                     } else if (!e.waiting.isEmpty()) {
                         batch = e.waiting;
                         seq = e.waitingSeq;
-                        e.waiting = new ArrayList<>();
+                        release(e);
                     } else {
                         e.scheduled = false;
                         return;
@@ -311,7 +351,7 @@ public final class LiveIngest implements Closeable {
             synchronized (e) {
                 // not lost: the journal holds them; read again from what the index holds at the next batch
                 e.catchUp = true;
-                e.waiting = new ArrayList<>();
+                release(e);
                 e.scheduled = false;
             }
         }

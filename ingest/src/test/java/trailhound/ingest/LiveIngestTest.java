@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -187,6 +188,50 @@ class LiveIngestTest {
             for (int b = 1; b <= batches; b++) expected.add((long) b * size);
             assertEquals(expected, acked, "every ack, in order");
             assertEquals(batches * size, awaitCount(data, endpoint, batches * size));
+        }
+    }
+
+    /**
+     * Many endpoints whose index cannot keep up: the events held in memory stay within the budget, the
+     * rest is read back from the journal, and every event is indexed once and every ack sent, in order.
+     */
+    @Test
+    void manyEndpointsBehind_memoryHoldsAtMostTheBudget_restReadBackFromTheJournal() throws Exception {
+        int endpoints = 4;
+        int size = 50;
+        int batches = 12;
+        long budget = 300;
+        try (DataDir data = DataDir.open(tmp.resolve("data")); LiveIngest live = new LiveIngest(data, budget)) {
+            Map<String, List<Long>> acked = new java.util.concurrent.ConcurrentHashMap<>();
+            List<EndpointLocks.Held> blocked = new ArrayList<>();
+            for (int n = 0; n < endpoints; n++) {
+                String endpoint = "ws-behind-" + n;
+                data.catalogue().upsertEndpoint(endpoint, "linux", endpoint, null);
+                blocked.add(data.endpointLocks().rebuilding(endpoint, "test")); // the index takes nothing meanwhile
+                acked.put(endpoint, new java.util.concurrent.CopyOnWriteArrayList<>());
+            }
+            long most = 0;
+            for (int b = 0; b < batches; b++) {
+                for (int n = 0; n < endpoints; n++) {
+                    String endpoint = "ws-behind-" + n;
+                    long first = (long) b * size + 1;
+                    live.append(endpoint, "a0000000000000005", first, first + size - 1, false, 0, batch(endpoint, first, size),
+                            held -> acked.get(endpoint).add(held.acknowledged()));
+                    most = Math.max(most, live.heldEvents());
+                }
+            }
+            assertTrue(most <= budget, "at most the budget in memory, was " + most);
+            for (EndpointLocks.Held h : blocked) h.close();
+            for (int n = 0; n < endpoints; n++) {
+                String endpoint = "ws-behind-" + n;
+                assertEquals(batches * size, awaitCount(data, endpoint, batches * size), endpoint);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (acked.get(endpoint).size() < batches && System.nanoTime() < deadline) Thread.sleep(10);
+                List<Long> expected = new ArrayList<>();
+                for (int b = 1; b <= batches; b++) expected.add((long) b * size);
+                assertEquals(expected, acked.get(endpoint), endpoint + ": every ack, in order");
+            }
+            assertEquals(0, live.heldEvents());
         }
     }
 }
