@@ -55,7 +55,7 @@ class RouteTableTest {
             Map.entry("GET /api/v1/endpoints/{endpoint}/distribution", "VIEW"),
             Map.entry("GET /api/v1/endpoints/{endpoint}/histogram", "VIEW"),
             Map.entry("GET /hunt", "VIEW"),
-            Map.entry("GET /hunt/export.csv", "EXPORT"),
+            Map.entry("GET /hunt/export.zip", "EXPORT"),
             Map.entry("GET /api/v1/hunt", "VIEW"),
             Map.entry("GET /hunt/pivot", "VIEW"),
             Map.entry("GET /api/v1/endpoints/{endpoint}/links", "VIEW"),
