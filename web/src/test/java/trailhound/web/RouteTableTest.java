@@ -171,6 +171,7 @@ class RouteTableTest {
             Map.entry("POST /evidence/{id}/remove", "INVESTIGATE"),
             Map.entry("GET /evidence/{id}/download", "EXPORT"),
             Map.entry("GET /evidence/items/{id}", "VIEW"),
+            Map.entry("GET /evidence/items/{id}/context", "VIEW"),
             Map.entry("POST /api/v1/exports", "EXPORT"),
             Map.entry("GET /api/v1/exports", "EXPORT"),
             Map.entry("GET /api/v1/exports/{id}", "EXPORT"),
