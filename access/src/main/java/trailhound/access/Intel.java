@@ -96,6 +96,13 @@ public final class Intel {
         if (clean.isEmpty()) throw new AccessException("the IOC needs a name");
         if (clean.length() > MAX_NAME) throw new AccessException("the IOC's name is longer than " + MAX_NAME + " characters");
         String query = tree.toQuery();
+        if (query.length() > QueryLanguage.MAX_LENGTH && query.length() / tree.items().size() >= QueryLanguage.MAX_LENGTH) {
+            // try-out: one long value was "about 0 items like these"
+            throw new AccessException("the IOC's " + (tree.items().size() == 1 ? "item makes" : "items make") + " a search of "
+                    + String.format(java.util.Locale.ROOT, "%,d", query.length()) + " characters, more than one IOC can run ("
+                    + String.format(java.util.Locale.ROOT, "%,d", QueryLanguage.MAX_LENGTH) + "), and no item fits in one alone: shorten"
+                    + " the values, or use a part of each with the condition contains");
+        }
         if (query.length() > QueryLanguage.MAX_LENGTH) {
             throw new AccessException("the IOC's " + tree.items().size() + " items make a search of " + query.length() + " characters, more"
                     + " than one IOC can run (" + String.format(java.util.Locale.ROOT, "%,d", QueryLanguage.MAX_LENGTH) + "; about "

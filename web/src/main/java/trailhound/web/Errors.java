@@ -98,6 +98,7 @@ final class Errors {
     private static String tooLarge(Context http) {
         String limit = "the request is larger than the server takes (" + WebServer.MAX_REQUEST_BYTES / 1_000_000 + " MB at most)";
         String path = http.path();
+        if (path.contains("/intel/import") || path.contains("/iocs/import")) return trailhound.web.intel.IntelPages.TOO_LARGE; // one limit, one wording
         if (path.contains("/import")) return limit + ": split the document into several and import each";
         if (path.contains("export")) return limit + ": select fewer events (an export of the whole search needs no selection)";
         return limit + ": send less at once, in several requests";

@@ -27,9 +27,12 @@ import trailhound.web.WebContext;
  *
  * <ul>
  *   <li>{@code GET /intel}: every IOC; Add &gt; Evidence Based IOC ({@code GET /intel/new}: pick saved
- *       evidence items, then for each of their events an indicator type and value from drop-downs filled
- *       from the event's fields, {@link Candidates}; AND or OR; Generate: {@code POST /intel/new}); Import
- *       ({@code GET/POST /intel/import}, an OpenIOC or STIX document pasted or uploaded).
+ *       evidence items, then tick indicators in a table of one row per distinct value their events offer,
+ *       {@link Candidates}: type, field, value, how many of the items' events carry it and how many events it
+ *       matches, the distinctive ones ticked and the common ones not ({@link EvidenceIndicators}); AND or OR;
+ *       Generate: {@code POST /intel/new}); Import
+ *       ({@code GET/POST /intel/import}, an OpenIOC or STIX document pasted or uploaded, in UTF-8 or UTF-16, at most
+ *       {@link #MAX_DOCUMENT} bytes; the POST answers 303 to the IOC's page, which then lists what was not imported).
  *   <li>{@code GET /intel/{id}}: the tree, the query it runs, Scan ({@code POST /intel/{id}/scan}: the
  *       count per endpoint and the newest matches, each endpoint's "Save matches as evidence",
  *       {@code POST /intel/{id}/evidence}), the exports, the alert switch ({@code POST /intel/{id}/alert})
@@ -47,10 +50,22 @@ import trailhound.web.WebContext;
  */
 public final class IntelPages {
     static final String PATH = "/intel";
-    /** The largest document Import takes, in bytes. */
-    static final int MAX_DOCUMENT = 4 << 20;
+    /** The largest document Import takes, in bytes: one limit for the page and the API, said one way ({@link #TOO_LARGE}). */
+    public static final int MAX_DOCUMENT = 4_000_000;
+    /** Why a document past {@link #MAX_DOCUMENT} is refused, on the page and in the API alike. */
+    public static final String TOO_LARGE = "the document is larger than " + MAX_DOCUMENT / 1_000_000 + " MB, the most Import takes:"
+            + " split it into several documents and import each";
 
     private final WebContext ctx;
+    /**
+     * What each import just made, for the page it redirects to (POST, then 303 to a GET: a reload shows
+     * the result again and imports nothing): by a random token, the importing user's only, kept an hour.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, ImportResult> results = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().maximumSize(1_000).expireAfterWrite(java.time.Duration.ofHours(1)).build();
+
+    /** One import's outcome, as its result page shows it. */
+    private record ImportResult(String user, long ioc, List<String> notImported) {}
 
     private IntelPages(WebContext ctx) {
         this.ctx = ctx;
@@ -63,7 +78,7 @@ public final class IntelPages {
         routes.post(PATH + "/new", Action.INVESTIGATE, p::generate);
         routes.get(PATH + "/import", Action.INVESTIGATE, http -> p.importForm(http, null, HttpStatus.OK));
         routes.post(PATH + "/import", Action.INVESTIGATE, p::importFromForm);
-        routes.get(PATH + "/{id}", Action.VIEW, http -> p.show(http, null, List.of(), null, HttpStatus.OK));
+        routes.get(PATH + "/{id}", Action.VIEW, p::showWithImport);
         routes.post(PATH + "/{id}/scan", Action.INVESTIGATE, p::scanFromForm);
         routes.post(PATH + "/{id}/alert", Action.INVESTIGATE, p::alertFromForm);
         routes.post(PATH + "/{id}/evidence", Action.INVESTIGATE, p::saveMatchesFromForm);
@@ -155,7 +170,7 @@ public final class IntelPages {
         var upload = http.uploadedFile("file");
         try {
             if (upload != null && upload.size() > 0) {
-                if (upload.size() > MAX_DOCUMENT) throw new IllegalArgumentException("the file is larger than " + (MAX_DOCUMENT >> 20) + " MB");
+                if (upload.size() > MAX_DOCUMENT) throw new IllegalArgumentException(TOO_LARGE);
                 try (var in = upload.content()) {
                     doc = in.readNBytes(MAX_DOCUMENT + 1);
                 }
@@ -165,11 +180,21 @@ public final class IntelPages {
                 doc = text.getBytes(StandardCharsets.UTF_8);
             }
             Imported imported = importDocument(http, doc, http.formParam("name"));
-            show(http, imported.ioc().id(), imported.notImported(), null, HttpStatus.CREATED);
+            String token = java.util.UUID.randomUUID().toString();
+            results.put(token, new ImportResult(ctx.scope(http).caller().user(), imported.ioc().id(), imported.notImported()));
+            http.redirect(PATH + "/" + imported.ioc().id() + "?imported=" + token, HttpStatus.SEE_OTHER);
         } catch (IllegalArgumentException | java.io.IOException | AccessException e) {
             if (e instanceof AccessException a && a.isUnknown()) throw a;
             importForm(http, capitalised(e.getMessage()) + ".", HttpStatus.UNPROCESSABLE_CONTENT);
         }
+    }
+
+    /** The IOC page; after an import ({@code ?imported=} its token), with what the document held that was not imported. */
+    private void showWithImport(Context http) {
+        String token = http.queryParam("imported");
+        ImportResult result = token == null ? null : results.getIfPresent(token);
+        boolean mine = result != null && result.ioc() == id(http) && result.user().equals(ctx.scope(http).caller().user());
+        show(http, null, mine ? result.notImported() : List.of(), null, HttpStatus.OK);
     }
 
     /** The IOC made, the others when the document was split ({@link #pieces}), and what was left out. */
@@ -177,15 +202,20 @@ public final class IntelPages {
 
     /** Reads an OpenIOC (XML) or STIX (JSON) document and stores what it holds; @throws IllegalArgumentException when nothing could be. */
     private Imported importDocument(Context http, byte[] doc, String name) {
-        if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException("the document is larger than " + (MAX_DOCUMENT >> 20) + " MB");
-        if (new String(doc, StandardCharsets.UTF_8).isBlank()) {
+        if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException(TOO_LARGE);
+        java.nio.charset.Charset charset = IocImport.charset(doc);
+        String text = new String(doc, charset);
+        if (text.replace("\uFEFF", "").isBlank()) {
             throw new IllegalArgumentException("the document is empty: give an OpenIOC (XML) or STIX 2.1 (JSON) document");
         }
-        String head = new String(doc, 0, Math.min(doc.length, 64), StandardCharsets.UTF_8).stripLeading().replace("\uFEFF", "");
-        boolean xml = head.startsWith("<");
-        IocImport in = xml ? OpenIoc.read(doc) : Stix.read(doc);
+        // the first character tells XML from JSON, read in the file's own encoding (a UTF-16 OpenIOC is XML too)
+        boolean xml = text.replace("\uFEFF", "").stripLeading().startsWith("<");
+        IocImport in = xml ? OpenIoc.read(doc) : Stix.read(text.replace("\uFEFF", "").getBytes(StandardCharsets.UTF_8));
         if (in.tree() == null) {
-            throw new IllegalArgumentException("nothing in the document could be imported: " + String.join("; ", in.notImported()));
+            throw new IllegalArgumentException(in.notImported().isEmpty()
+                    ? "no indicators found in it: " + (xml ? "an OpenIOC document lists them as <Indicator> elements under <criteria>"
+                            : "a STIX document holds them as objects of type indicator")
+                    : "nothing in the document could be imported: " + String.join("; ", in.notImported()));
         }
         String chosen = name == null || name.isBlank() ? in.name() : name;
         List<IocTree> pieces = pieces(in.tree());
