@@ -78,7 +78,8 @@ class IntelStoryTest {
         for (String key : story.processKeys()) {
             evidence.add(scope.savedEvidence().saveProcess("WS-FIN-01", key, "story", List.of("win-macro")).id());
         }
-        Ioc ioc = scope.intel().fromEvidence("win-macro", evidence);
+        // the story's processes are mostly the system's own programs (powershell, rundll32, cmd): told apart by their command lines
+        Ioc ioc = scope.intel().fromEvidence("win-macro", evidence, java.util.EnumSet.of(Candidates.ProcessPart.COMMAND_LINE));
         IocTree tree = IocJson.read(ioc.tree());
         assertEquals(story.processKeys().size(), tree.items().size(), "one command line per process: " + tree.toQuery());
         assertTrue(tree.items().stream().allMatch(i -> i.type() == IndicatorType.COMMAND_LINE), tree.toQuery());
@@ -93,6 +94,64 @@ class IntelStoryTest {
         assertEquals(Set.copyOf(story.processKeys()), keys, "exactly the story's processes");
         // and every event of those processes carrying their command line
         assertEquals(uids("WS-FIN-01", processes(story.processKeys())), uidsOf(scan, "WS-FIN-01"));
+    }
+
+    @Test
+    void evidenceBasedIoc_byDefault_takesEachProcesssHashAndPath_neverACommonValue() throws Exception {
+        Scope scope = access.scope(CLI);
+        List<Long> evidence = new ArrayList<>();
+        for (String key : story.processKeys()) evidence.add(scope.savedEvidence().saveProcess("WS-FIN-01", key, null, List.of()).id());
+        EvidenceIndicators.Offers offers = scope.intel().offers(evidence, Candidates.DEFAULT_PROCESS, false);
+        long all = scope.hunt(new MatchAllDocsQuery(), 1, null).total();
+        assertEquals(all, offers.events());
+        List<IocTree.Item> defaults = offers.defaults();
+        assertFalse(defaults.isEmpty());
+        for (EvidenceIndicators.Offer o : offers.offers().stream().filter(EvidenceIndicators.Offer::byDefault).toList()) {
+            IocTree.Item item = o.candidate().item();
+            assertFalse(Candidates.isSystemPath(item.value()), "a system path is never a default: " + item);
+            assertEquals(scope.hunt(QueryLanguage.parse(item.toQuery()), 1, null).total(), o.matches(), "the count shown is the Scan's: " + item);
+            long elsewhere = elsewhere(scope, item, story.processKeys());
+            assertTrue(elsewhere < EvidenceIndicators.COMMON_MIN || elsewhere <= all * EvidenceIndicators.COMMON_SHARE, item + ": " + elsewhere);
+        }
+        // each process gives its hash and path unless they are common; then (the system's own programs) its command line
+        assertTrue(defaults.stream().anyMatch(i -> i.type() == IndicatorType.SHA256 || i.type() == IndicatorType.FILE_PATH), defaults.toString());
+        for (EvidenceIndicators.Offer o : offers.offers()) {
+            if (o.candidate().system()) assertTrue(o.common() && !o.byDefault(), o.toString());
+        }
+    }
+
+    @Test
+    void evidenceBasedIoc_ofAProcesssWholeHistory_leavesOutItsSystemLoadsAndCommonAddresses() throws Exception {
+        Scope scope = access.scope(CLI);
+        String ps = story.processKeys().get(1);
+        List<String> uids = new ArrayList<>();
+        try (IndexBackend.Lease lease = scope.index("WS-FIN-01")) {
+            lease.index().export(QueryLanguage.parse("process_key:\"" + ps + "\""), EventSort.NEWEST_FIRST, 100, e -> uids.add(e.uid()));
+        }
+        long id = scope.savedEvidence().saveEvents("WS-FIN-01", uids, null, List.of()).id();
+        EvidenceIndicators.Offers offers = scope.intel().offers(List.of(id), Candidates.DEFAULT_PROCESS, true);
+        assertEquals(offers.offers().size(), offers.offers().stream().map(o -> o.candidate().key()).distinct().count(), "one row a value");
+        List<Map<String, String>> saved = scope.savedEvidence().events(id);
+        for (EvidenceIndicators.Offer o : offers.offers().stream().filter(o -> o.candidate().type() == IndicatorType.PROCESS_NAME).toList()) {
+            assertEquals(saved.stream().filter(e -> o.candidate().value().equals(e.get("process_name"))).count(), o.carriers(),
+                    "how many of the item's events carry it: " + o);
+        }
+        long all = offers.events();
+        for (EvidenceIndicators.Offer o : offers.offers()) {
+            assertTrue(o.matches() >= 0, "every row counted: " + o);
+            if (o.byDefault()) assertFalse(o.common() || o.candidate().system(), o.toString());
+            long elsewhere = elsewhere(scope, o.candidate().item(), List.of(ps));
+            boolean common = o.candidate().system() || elsewhere >= EvidenceIndicators.COMMON_MIN && elsewhere > all * EvidenceIndicators.COMMON_SHARE;
+            assertEquals(common, o.common(), o + ": " + elsewhere + " elsewhere");
+            if (common) assertFalse(o.byDefault(), "offered unticked: " + o);
+        }
+        assertTrue(offers.offers().stream().anyMatch(o -> o.candidate().system() && o.common()), "its loads of system DLLs: common");
+        Ioc ioc = scope.intel().fromEvidence("ps history", List.of(id));
+        IocTree tree = IocJson.read(ioc.tree());
+        assertEquals(offers.defaults(), tree.items(), "the API takes what the picker ticks");
+        long outside = scope.hunt(QueryLanguage.parse("(" + tree.toQuery() + ") AND NOT process_key:\"" + ps + "\""), 1, null).total();
+        assertTrue(outside <= (long) tree.items().size() * Math.max(EvidenceIndicators.COMMON_MIN, all / 100),
+                "no value that matches what every endpoint does: " + outside + " events of other processes, " + tree.toQuery());
     }
 
     @Test
@@ -167,6 +226,12 @@ class IntelStoryTest {
             assertFalse(a.audit().list(new trailhound.store.AuditTrail.Filter(null, "alert.state", null, null, null), Long.MAX_VALUE, 10)
                     .isEmpty(), "state changes are audited");
         }
+    }
+
+    /** The events the item matches outside these processes, over every endpoint. */
+    private static long elsewhere(Scope scope, IocTree.Item item, List<String> processKeys) throws Exception {
+        String not = String.join(" OR ", processKeys.stream().map(k -> "process_key:\"" + k + "\"").toList());
+        return scope.hunt(QueryLanguage.parse("(" + item.toQuery() + ") AND NOT (" + not + ")"), 1, null).total();
     }
 
     /** The query a user would type for one item, through the builder (its own rendering of values). */

@@ -11,6 +11,7 @@ import java.util.Map;
 import trailhound.access.AccessException;
 import trailhound.access.Action;
 import trailhound.access.Candidates;
+import trailhound.access.EvidenceIndicators;
 import trailhound.access.Intel;
 import trailhound.access.IocJson;
 import trailhound.access.Scope;
@@ -37,7 +38,9 @@ import trailhound.web.WebContext;
  *       count per endpoint and the newest matches, each endpoint's "Save matches as evidence",
  *       {@code POST /intel/{id}/evidence}), the exports, the alert switch ({@code POST /intel/{id}/alert})
  *       and Delete ({@code POST /intel/{id}/delete}).
- *   <li>JSON: {@code GET /api/v1/iocs}; {@code POST /api/v1/iocs} ({@code {"name": N, "from_evidence": [ids]}}
+ *   <li>JSON: {@code GET /api/v1/iocs}; {@code POST /api/v1/iocs} ({@code {"name": N, "from_evidence": [ids]}}: the
+ *       items' distinctive indicators as the picker ticks them, a process event's image hash and path unless
+ *       {@code "process_indicators": ["hash", "path", "command_line"]} says which;
  *       or {@code {"name": N, "tree": {...}}} (the shape of {@link IocJson}), optional {@code "alert": true};
  *       201 with the IOC); {@code GET /api/v1/iocs/{id}}; {@code GET /api/v1/iocs/{id}/openioc} (XML) and
  *       {@code /stix} (a bundle); {@code POST /api/v1/iocs/{id}/scan} (counts and matches per endpoint);
@@ -103,46 +106,49 @@ public final class IntelPages {
     }
 
     /** Step one: pick evidence items; step two (items picked): a type and value per event, AND/OR, a name. */
-    private void newForm(Context http) {
+    private void newForm(Context http) throws java.io.IOException {
         boolean nothingPicked = http.queryParam("picking") != null && http.queryParams("evidence").isEmpty(); // "Use these items" with none ticked
         renderNew(http, http.queryParams("evidence"), nothingPicked ? "Tick at least one saved evidence item, then Use these items." : null,
                 HttpStatus.OK);
     }
 
-    private void renderNew(Context http, List<String> picked, String error, HttpStatus status) {
+    private void renderNew(Context http, List<String> picked, String error, HttpStatus status) throws java.io.IOException {
         Scope scope = ctx.scope(http);
         List<EvidenceItems.Item> items = scope.savedEvidence().list(EvidenceItems.Filter.ALL).stream()
                 .filter(i -> i.kind() == EvidenceItems.Kind.EVENT || i.kind() == EvidenceItems.Kind.PROCESS || i.kind() == EvidenceItems.Kind.FILE)
                 .toList();
-        List<NewIocPage.Row> rows = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
-        for (String id : picked) {
-            long n = parseId(id, "evidence item");
-            ids.add(n);
-            EvidenceItems.Item item = scope.savedEvidence().find(n).orElseThrow(() -> AccessException.unknown("unknown evidence item " + id));
-            for (Map<String, String> event : scope.intel().eventsOf(n)) {
-                List<Candidates.Candidate> candidates = Candidates.of(event);
-                if (!candidates.isEmpty()) rows.add(new NewIocPage.Row(item, event.getOrDefault("type", ""), event.getOrDefault("operation", ""),
-                        candidates));
-            }
-        }
+        for (String id : picked) ids.add(parseId(id, "evidence item"));
+        // one row per distinct indicator, each counted: what it would match is seen before it is saved
+        EvidenceIndicators.Offers offers = ids.isEmpty() ? new EvidenceIndicators.Offers(List.of(), 0)
+                : scope.intel().offers(ids, Candidates.DEFAULT_PROCESS, true);
         http.status(status);
-        ctx.render(http, "intel/new.jte", new NewIocPage(ctx.chrome(http, "New evidence based IOC"), items, ids, rows, error));
+        ctx.render(http, "intel/new.jte", new NewIocPage(ctx.chrome(http, "New evidence based IOC"), items, ids, offers.offers(),
+                offers.events(), error));
     }
 
-    private void generate(Context http) {
+    private void generate(Context http) throws java.io.IOException {
         List<String> picked = http.formParams("evidence");
-        List<String> chosen = http.formParams("item");
-        List<String> conditions = http.formParams("condition");
         List<IocTree> items = new ArrayList<>();
         try {
-            for (int i = 0; i < chosen.size(); i++) {
-                String c = chosen.get(i);
+            List<String[]> chosen = new ArrayList<>(); // (type:value, condition)
+            if (!http.formParams("pick").isEmpty() || http.formParam("picker") != null) { // the picker: a ticked row's index, its item and condition
+                for (String k : http.formParams("pick")) {
+                    String item = http.formParam("item-" + k);
+                    if (item != null) chosen.add(new String[] {item, http.formParam("condition-" + k)});
+                }
+            } else { // a form of one indicator per event, item and condition side by side (scripts written for it)
+                List<String> item = http.formParams("item");
+                List<String> conditions = http.formParams("condition");
+                for (int i = 0; i < item.size(); i++) chosen.add(new String[] {item.get(i), i < conditions.size() ? conditions.get(i) : "is"});
+            }
+            for (String[] pick : chosen) {
+                String c = pick[0];
                 if (c.isEmpty()) continue; // "leave out"
                 int colon = c.indexOf(':');
                 IndicatorType type = colon < 0 ? null : IndicatorType.byId(c.substring(0, colon)).orElse(null);
                 if (type == null) throw new IllegalArgumentException("unknown indicator '" + c + "'");
-                IocTree.Condition condition = IocTree.Condition.byId(i < conditions.size() ? conditions.get(i) : "is").orElse(IocTree.Condition.IS);
+                IocTree.Condition condition = IocTree.Condition.byId(pick[1] == null ? "is" : pick[1]).orElse(IocTree.Condition.IS);
                 if (type.exactOnly()) condition = IocTree.Condition.IS;
                 IocTree.Item item = new IocTree.Item(type, condition, c.substring(colon + 1));
                 if (!items.contains(item)) items.add(item);
@@ -311,9 +317,10 @@ public final class IntelPages {
         http.json(json(find(http)));
     }
 
-    private void apiCreate(Context http) {
+    private void apiCreate(Context http) throws java.io.IOException {
         JsonNode body = ctx.jsonBody(http);
-        String usage = "expected {\"name\": \"...\", \"from_evidence\": [evidence ids]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
+        String usage = "expected {\"name\": \"...\", \"from_evidence\": [evidence ids], optionally \"process_indicators\": [\"hash\","
+                + " \"path\", \"command_line\"]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
                 + " \"items\": [{\"type\": \"sha256\", \"condition\": \"is\", \"value\": \"...\"}]}}, optionally \"alert\": true";
         if (!body.path("name").isTextual()) throw new BadRequest(usage + ": 'name' is missing or not a string");
         JsonNode alert = body.path("alert");
@@ -328,7 +335,23 @@ public final class IntelPages {
                 if (!n.canConvertToLong()) throw new BadRequest(usage + ": 'from_evidence' must be a list of evidence ids");
                 list.add(n.asLong());
             }
-            ioc = intel.fromEvidence(body.get("name").asText(), list);
+            java.util.Set<Candidates.ProcessPart> process = java.util.EnumSet.noneOf(Candidates.ProcessPart.class);
+            if (body.has("process_indicators")) {
+                JsonNode parts = body.get("process_indicators");
+                if (!parts.isArray() || parts.isEmpty()) {
+                    throw new BadRequest(usage + ": 'process_indicators' must be a list of hash, path, command_line");
+                }
+                for (JsonNode n : parts) {
+                    try {
+                        process.add(Candidates.ProcessPart.of(n.asText()));
+                    } catch (IllegalArgumentException e) {
+                        throw new BadRequest(e.getMessage());
+                    }
+                }
+            } else {
+                process.addAll(Candidates.DEFAULT_PROCESS);
+            }
+            ioc = intel.fromEvidence(body.get("name").asText(), list, process);
             if (alert.asBoolean(false)) ioc = intel.setAlert(ioc.id(), true);
         } else if (body.has("tree")) {
             IocTree tree;
