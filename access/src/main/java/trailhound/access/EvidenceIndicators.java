@@ -15,10 +15,12 @@ import trailhound.query.QueryLanguage;
  * Try-out: 100 saved powershell events made an IOC OR-ing ntdll.dll, CDN addresses and more, which
  * matched 56,026 events. An indicator is worth having only if it tells the evidence apart from what
  * every endpoint does, so each candidate is counted over the endpoints the caller may see (the count
- * a Scan would give) before it is offered. One that matches more than COMMON_SHARE of their events (and
- * at least COMMON_MIN, so that a small data set does not make everything common) outside the evidence's
- * own processes (a busy malicious process must not make its own hash common), or that is a well-known
- * system path, is "common": shown, never ticked by default. A process whose every default is common
+ * a Scan would give) before it is offered. One is "common" (shown, never ticked by default) when it is
+ * a well-known system path, or when, outside the evidence's own processes (a busy malicious process
+ * must not make its own hash common), it matches more than COMMON_SHARE of the events (and at least
+ * COMMON_MIN, so that a small data set does not make everything common) or occurs on more than half of
+ * the endpoints of the evidence's operating system (at least two of them): github.com or the domain
+ * controller's address are on every workstation, a C2 address is not. A process whose every default is common
  * (a LOLBin: the system's own powershell.exe) is told apart by its command line instead.
  */
 
@@ -36,8 +38,9 @@ public final class EvidenceIndicators {
     /**
      * One distinct indicator: the candidate (from the first event carrying it), how many of the
      * items' events carry it, how many events it matches over the endpoints the caller may see (-1: not
-     * counted), whether it is common (a system path, or more than {@link #COMMON_SHARE} of their events,
-     * and at least {@link #COMMON_MIN}, outside the evidence's own processes), and whether a new IOC takes it by default.
+     * counted), whether it is common (a system path; or, outside the evidence's own processes, more than
+     * {@link #COMMON_SHARE} of their events and at least {@link #COMMON_MIN}, or on more than half of the
+     * endpoints of the evidence's operating system), and whether a new IOC takes it by default.
      */
     public record Offer(Candidates.Candidate candidate, int carriers, long matches, boolean common, boolean byDefault) {}
 
@@ -68,9 +71,18 @@ public final class EvidenceIndicators {
     private final Map<String, Long> counted = new LinkedHashMap<>();
     private final Map<String, Boolean> common = new LinkedHashMap<>();
 
-    private EvidenceIndicators(Scope scope, Set<String> ownProcesses) throws IOException {
+    /** The endpoints the caller may see of the evidence's operating systems: "most endpoints" is most of these. */
+    private final Set<String> peers = new java.util.HashSet<>();
+
+    private EvidenceIndicators(Scope scope, Set<String> ownProcesses, Set<String> evidenceEndpoints) throws IOException {
         this.scope = scope;
         this.events = scope.hunt(new MatchAllDocsQuery(), 1, null).total();
+        List<trailhound.store.EndpointInfo> visible = scope.endpoints();
+        Set<String> systems = new java.util.HashSet<>();
+        for (var e : visible) if (evidenceEndpoints.contains(e.name())) systems.add(String.valueOf(e.os()).toLowerCase(java.util.Locale.ROOT));
+        for (var e : visible) {
+            if (systems.isEmpty() || systems.contains(String.valueOf(e.os()).toLowerCase(java.util.Locale.ROOT))) peers.add(e.name());
+        }
         this.notOwn = ownProcesses.isEmpty() || ownProcesses.size() > MAX_OWN_PROCESSES ? ""
                 : " AND NOT (" + String.join(" OR ", ownProcesses.stream().map(k -> "process_key:" + quoted(k)).toList()) + ")";
     }
@@ -84,13 +96,13 @@ public final class EvidenceIndicators {
      * {@code countAll} (for the picker: at most {@code maxCounted}, the rest -1), else only the defaults
      * and the fallbacks. A process event's defaults are those of {@code process} ({@link Candidates#DEFAULT_PROCESS} unless asked).
      */
-    static Offers of(Scope scope, List<List<Map<String, String>>> items, Set<Candidates.ProcessPart> process, boolean countAll, int maxCounted)
-            throws IOException {
+    static Offers of(Scope scope, List<List<Map<String, String>>> items, Set<String> endpoints, Set<Candidates.ProcessPart> process,
+            boolean countAll, int maxCounted) throws IOException {
         Set<String> own = new LinkedHashSet<>();
         for (List<Map<String, String>> events : items) {
             for (Map<String, String> e : events) if (e.get("process_key") != null) own.add(e.get("process_key"));
         }
-        EvidenceIndicators counter = new EvidenceIndicators(scope, own);
+        EvidenceIndicators counter = new EvidenceIndicators(scope, own, endpoints);
         Map<String, Candidates.Candidate> all = new LinkedHashMap<>();
         Map<String, Integer> carriers = new LinkedHashMap<>();
         Set<String> chosen = new LinkedHashSet<>();
@@ -131,10 +143,14 @@ public final class EvidenceIndicators {
         Boolean known = common.get(c.key());
         if (known != null) return known;
         try {
-            long matches = matches(c);
             boolean is = c.system();
-            if (!is && isCommon(matches)) { // it might be: are they the evidence's own?
-                is = notOwn.isEmpty() || isCommon(scope.hunt(QueryLanguage.parse("(" + c.item().toQuery() + ")" + notOwn), 1, null).total());
+            if (!is) {
+                matches(c);
+                if (isCommon(counted.get(c.key()), spread.get(c.key()))) { // it might be: are the matches the evidence's own?
+                    trailhound.index.HuntResult elsewhere = notOwn.isEmpty() ? null
+                            : scope.hunt(QueryLanguage.parse("(" + c.item().toQuery() + ")" + notOwn), 1, null);
+                    is = elsewhere == null || isCommon(elsewhere.total(), spread(elsewhere.counts()));
+                }
             }
             common.put(c.key(), is);
             return is;
@@ -143,16 +159,25 @@ public final class EvidenceIndicators {
         }
     }
 
-    private boolean isCommon(long matches) {
-        return matches >= COMMON_MIN && matches > events * COMMON_SHARE;
+    private boolean isCommon(long matches, int endpoints) {
+        return matches >= COMMON_MIN && matches > events * COMMON_SHARE || peers.size() >= 2 && endpoints * 2 > peers.size();
     }
+
+    /** On how many of {@link #peers} the counts have matches. */
+    private int spread(Map<String, Long> counts) {
+        return (int) counts.entrySet().stream().filter(e -> e.getValue() > 0 && peers.contains(e.getKey())).count();
+    }
+
+    private final Map<String, Integer> spread = new LinkedHashMap<>();
 
     /** The events the candidate's item matches over the endpoints the caller may see, as its Scan would count them. */
     private long matches(Candidates.Candidate c) throws IOException {
         Long n = counted.get(c.key());
         if (n == null) {
-            n = scope.hunt(QueryLanguage.parse(c.item().toQuery()), 1, null).total();
+            trailhound.index.HuntResult found = scope.hunt(QueryLanguage.parse(c.item().toQuery()), 1, null);
+            n = found.total();
             counted.put(c.key(), n);
+            spread.put(c.key(), spread(found.counts()));
         }
         return n;
     }

@@ -160,13 +160,15 @@ public final class Intel {
             throws java.io.IOException {
         scope.require(Action.INVESTIGATE);
         List<List<Map<String, String>>> items = new ArrayList<>();
+        java.util.Set<String> endpoints = new java.util.HashSet<>();
         for (long id : evidenceIds) {
             List<Map<String, String>> events = eventsOf(id);
             EvidenceItems.Item item = scope.savedEvidence().find(id).orElseThrow();
             if (item.kind() == EvidenceItems.Kind.SNAPSHOT) throw new AccessException(SavedEvidence.wholeSnapshot(item));
             items.add(events);
+            endpoints.add(item.endpoint());
         }
-        return EvidenceIndicators.of(scope, items, process, countAll, MAX_COUNTED);
+        return EvidenceIndicators.of(scope, items, endpoints, process, countAll, MAX_COUNTED);
     }
 
     /**
