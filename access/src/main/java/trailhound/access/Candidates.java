@@ -1,31 +1,69 @@
 package trailhound.access;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import trailhound.query.IndicatorType;
 import trailhound.query.IocTree;
 import trailhound.schema.Field;
 
 /**
  * The indicator items a saved event offers: every value of the event that one of the
- * {@link IndicatorType}s can test, each with its type, the one a new IOC takes by default first.
- * These fill the drop-downs of Intel &gt; Add &gt; Evidence Based IOC.
+ * {@link IndicatorType}s can test, each with its type and the field it comes from. These fill
+ * Intel &gt; Add &gt; Evidence Based IOC; {@link #defaults} are the ones a new IOC takes unless the
+ * user picks others.
  *
- * <p>Defaults, by event type: a process event its command line (the most specific thing about a
- * process: an image's hash or path is shared by every run of it), a file event its file path, an
- * image or driver load the image path, a network event the remote IP, a DNS query the name, a
- * registry event the key, a logon the source IP; any other event its first candidate.
+ * <p>Defaults are the event's distinctive indicators, by event type: a process event its image's
+ * hash (the strongest present: SHA-256, else SHA-1, else MD5) and path, and its command line only when
+ * asked ({@link ProcessPart}: a process's arguments change from run to run; its image does not); a file event its file
+ * path, an image or driver load the image path, a network event the remote IP, a DNS query the name,
+ * a registry event the key, a logon the source IP; any other event its first candidate. Whether a
+ * default is too common to use is {@link EvidenceIndicators}' to say (it counts); a well-known system
+ * path ({@link Candidate#system}) always is.
  */
 public final class Candidates {
-    /** One candidate: a type and the event's value for it. */
-    public record Candidate(IndicatorType type, String value) {
+    /**
+     * One candidate: a type, the event's value for it, the canonical name of the field it comes from
+     * (for a file name, the path's), and whether it is (the name of) a well-known system path.
+     */
+    public record Candidate(IndicatorType type, String value, String field, boolean system) {
         public IocTree.Item item() {
             return new IocTree.Item(type, IocTree.Condition.IS, value);
         }
+
+        /** Type and value: what makes two candidates the same indicator, whichever field they come from. */
+        public String key() {
+            return type.id() + ":" + value;
+        }
     }
+
+    /** What a process event gives a new IOC by default ({@link #DEFAULT_PROCESS}: its image's hash and path). */
+    public enum ProcessPart {
+        HASH("hash"), PATH("path"), COMMAND_LINE("command_line");
+
+        private final String id;
+
+        ProcessPart(String id) {
+            this.id = id;
+        }
+
+        /** The JSON name: {@code hash}, {@code path}, {@code command_line}. */
+        public String id() {
+            return id;
+        }
+
+        /** The part named {@code id}. @throws IllegalArgumentException naming the ones there are */
+        public static ProcessPart of(String id) {
+            for (ProcessPart p : values()) if (p.id.equals(id)) return p;
+            throw new IllegalArgumentException("unknown process indicator '" + id + "': hash, path or command_line");
+        }
+    }
+
+    /** A process event's defaults unless asked otherwise: its image's hash and path. */
+    public static final java.util.Set<ProcessPart> DEFAULT_PROCESS = java.util.Collections.unmodifiableSet(
+            java.util.EnumSet.of(ProcessPart.HASH, ProcessPart.PATH));
 
     private static final List<Map.Entry<Field, IndicatorType>> BY_FIELD = List.of(
             Map.entry(Field.HASH_SHA256, IndicatorType.SHA256),
@@ -49,31 +87,71 @@ public final class Candidates {
             Map.entry(Field.REGISTRY_VALUE_NAME, IndicatorType.REGISTRY_VALUE),
             Map.entry(Field.REGISTRY_VALUE_DATA, IndicatorType.REGISTRY_DATA));
 
+    /**
+     * The operating systems' own folders: a file there (C:\Windows\System32\ntdll.dll, /usr/lib/...) is
+     * on every endpoint of that system, so as an indicator it finds everything.
+     */
+    private static final Pattern SYSTEM_PATH = Pattern.compile("(?i)^(?:[a-z]:|%systemroot%|\\\\systemroot|\\\\\\\\\\?\\\\[a-z]:)\\\\windows"
+            + "\\\\(?:system32|syswow64|sysnative|winsxs)\\\\.*|^(?:%systemroot%|\\\\systemroot)\\\\(?:system32|syswow64)\\\\.*"
+            + "|^/(?:usr/)?(?:s?bin|lib|lib32|lib64|libexec)/.*|^/system/library/.*");
+
     private Candidates() {}
 
     /**
-     * The candidates of one event given by canonical field name (as saved evidence keeps it), the
-     * default first, each (type, value) once; file names are the last part of each path. Values a type
-     * refuses (an IP field holding a name) are left out.
+     * The candidates of one event given by canonical field name (as saved evidence keeps it), its
+     * defaults first, each (type, value) once (from the first field holding it); file names are the last
+     * part of each path. Values a type refuses (an IP field holding a name) are left out.
      */
     public static List<Candidate> of(Map<String, String> fields) {
-        LinkedHashSet<Candidate> out = new LinkedHashSet<>();
-        defaultField(fields.get(Field.TYPE.canonicalName())).ifPresent(f -> add(out, f, fields));
+        LinkedHashMap<String, Candidate> out = new LinkedHashMap<>();
+        for (Candidate c : defaults(fields, java.util.EnumSet.allOf(ProcessPart.class))) out.putIfAbsent(c.key(), c);
         for (Map.Entry<Field, IndicatorType> e : BY_FIELD) add(out, e.getKey(), fields);
         for (Field path : List.of(Field.PROCESS_PATH, Field.FILE_PATH, Field.IMAGE_PATH)) {
             String v = fields.get(path.canonicalName());
             if (v != null && !v.isBlank()) {
                 String name = Evidence.lastPart(v);
-                if (!name.equals(v)) addIfValid(out, IndicatorType.FILE_NAME, name);
+                if (!name.equals(v)) addIfValid(out, IndicatorType.FILE_NAME, name, path, isSystemPath(v));
             }
         }
-        return List.copyOf(out);
+        return List.copyOf(out.values());
+    }
+
+    /** The event's default candidates (see the class comment), a process event's those of {@code process}. */
+    public static List<Candidate> defaults(Map<String, String> fields, java.util.Set<ProcessPart> process) {
+        LinkedHashMap<String, Candidate> out = new LinkedHashMap<>();
+        String type = fields.get(Field.TYPE.canonicalName());
+        if ("process".equals(type)) {
+            if (process.contains(ProcessPart.HASH)) {
+                for (Field hash : List.of(Field.HASH_SHA256, Field.HASH_SHA1, Field.HASH_MD5)) {
+                    if (add(out, hash, fields)) break;
+                }
+            }
+            if (process.contains(ProcessPart.PATH)) add(out, Field.PROCESS_PATH, fields);
+            if (process.contains(ProcessPart.COMMAND_LINE)) add(out, Field.COMMAND_LINE, fields);
+        } else {
+            defaultField(type).ifPresent(f -> add(out, f, fields));
+        }
+        if (out.isEmpty() && !"process".equals(type)) {
+            for (Map.Entry<Field, IndicatorType> e : BY_FIELD) if (add(out, e.getKey(), fields)) break;
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** The event's command line as a candidate, when it has one. */
+    public static Optional<Candidate> commandLine(Map<String, String> fields) {
+        LinkedHashMap<String, Candidate> out = new LinkedHashMap<>();
+        add(out, Field.COMMAND_LINE, fields);
+        return out.values().stream().findFirst();
+    }
+
+    /** Whether {@code path} lies in a system's own folders (Windows\System32, /usr/lib...): every endpoint of that system has it. */
+    public static boolean isSystemPath(String path) {
+        return path != null && SYSTEM_PATH.matcher(path.strip()).matches();
     }
 
     private static Optional<Field> defaultField(String type) {
         if (type == null) return Optional.empty();
         return Optional.ofNullable(switch (type) {
-            case "process" -> Field.COMMAND_LINE;
             case "file" -> Field.FILE_PATH;
             case "image", "driver" -> Field.IMAGE_PATH;
             case "network" -> Field.REMOTE_IP;
@@ -84,23 +162,19 @@ public final class Candidates {
         });
     }
 
-    private static void add(LinkedHashSet<Candidate> out, Field field, Map<String, String> fields) {
+    /** Adds the field's candidate; true when the event has a valid one. */
+    private static boolean add(LinkedHashMap<String, Candidate> out, Field field, Map<String, String> fields) {
         String v = fields.get(field.canonicalName());
-        if (v == null || v.isBlank()) return;
-        BY_FIELD.stream().filter(e -> e.getKey() == field).findFirst().ifPresent(e -> addIfValid(out, e.getValue(), v));
+        if (v == null || v.isBlank()) return false;
+        IndicatorType type = BY_FIELD.stream().filter(e -> e.getKey() == field).findFirst().map(Map.Entry::getValue).orElse(null);
+        return type != null && addIfValid(out, type, v, field, type == IndicatorType.FILE_PATH && isSystemPath(v));
     }
 
-    private static void addIfValid(LinkedHashSet<Candidate> out, IndicatorType type, String value) {
-        if (type.problem(value).isEmpty()) out.add(new Candidate(type, type.hash() || type == IndicatorType.IP ? value.strip() : value));
+    private static boolean addIfValid(LinkedHashMap<String, Candidate> out, IndicatorType type, String value, Field field, boolean system) {
+        if (type.problem(value).isPresent()) return false;
+        Candidate c = new Candidate(type, type.hash() || type == IndicatorType.IP ? value.strip() : value, field.canonicalName(), system);
+        out.putIfAbsent(c.key(), c);
+        return true;
     }
 
-    /** The default items of these events (each event's first candidate), each once, in order. */
-    public static List<IocTree.Item> defaults(List<Map<String, String>> events) {
-        LinkedHashSet<IocTree.Item> items = new LinkedHashSet<>();
-        for (Map<String, String> e : events) {
-            List<Candidate> c = of(e);
-            if (!c.isEmpty()) items.add(c.getFirst().item());
-        }
-        return new ArrayList<>(items);
-    }
 }

@@ -96,6 +96,13 @@ public final class Intel {
         if (clean.isEmpty()) throw new AccessException("the IOC needs a name");
         if (clean.length() > MAX_NAME) throw new AccessException("the IOC's name is longer than " + MAX_NAME + " characters");
         String query = tree.toQuery();
+        if (query.length() > QueryLanguage.MAX_LENGTH && query.length() / tree.items().size() >= QueryLanguage.MAX_LENGTH) {
+            // try-out: one long value was "about 0 items like these"
+            throw new AccessException("the IOC's " + (tree.items().size() == 1 ? "item makes" : "items make") + " a search of "
+                    + String.format(java.util.Locale.ROOT, "%,d", query.length()) + " characters, more than one IOC can run ("
+                    + String.format(java.util.Locale.ROOT, "%,d", QueryLanguage.MAX_LENGTH) + "), and no item fits in one alone: shorten"
+                    + " the values, or use a part of each with the condition contains");
+        }
         if (query.length() > QueryLanguage.MAX_LENGTH) {
             throw new AccessException("the IOC's " + tree.items().size() + " items make a search of " + query.length() + " characters, more"
                     + " than one IOC can run (" + String.format(java.util.Locale.ROOT, "%,d", QueryLanguage.MAX_LENGTH) + "; about "
@@ -111,31 +118,63 @@ public final class Intel {
         return require(id);
     }
 
+    /** As {@link #fromEvidence(String, List, java.util.Set)} with each process event's image hash and path. */
+    public Ioc fromEvidence(String name, List<Long> evidenceIds) throws java.io.IOException {
+        return fromEvidence(name, evidenceIds, Candidates.DEFAULT_PROCESS);
+    }
+
     /**
-     * An IOC of the default items of saved evidence items (each event's default candidate,
-     * {@link Candidates}; of a process item, its start event's), ORed; audited.
+     * An IOC of the default items of saved evidence items ({@link #offers}: each event's distinctive
+     * indicators, never a common one; of a process event those of {@code process}), ORed; audited.
      *
      * @throws AccessException (unknown, 404) for an item the caller may not see
-     * @throws AccessException for items offering nothing
+     * @throws AccessException for a snapshot item, and for items offering nothing but common values
      */
-    public Ioc fromEvidence(String name, List<Long> evidenceIds) {
+    public Ioc fromEvidence(String name, List<Long> evidenceIds, java.util.Set<Candidates.ProcessPart> process) throws java.io.IOException {
         scope.require(Action.INVESTIGATE);
         if (evidenceIds == null || evidenceIds.isEmpty()) throw new AccessException("from_evidence: name at least one evidence id");
-        List<Map<String, String>> events = new ArrayList<>();
-        java.util.SortedSet<String> endpoints = new java.util.TreeSet<>();
-        for (long id : evidenceIds) {
-            events.addAll(eventsOf(id));
-            scope.savedEvidence().find(id).map(EvidenceItems.Item::endpoint).ifPresent(endpoints::add);
+        EvidenceIndicators.Offers offers = offers(evidenceIds, process, false);
+        List<IocTree.Item> items = offers.defaults();
+        if (items.isEmpty()) {
+            List<String> common = offers.commonDefaults();
+            throw new AccessException("evidence " + evidenceIds + " offers no distinctive indicator: " + (common.isEmpty()
+                    ? "no hash, path, command line, address, domain or registry value"
+                    : "its values are common on the endpoints you may see (" + String.join("; ", common) + ")")
+                    + "; pick indicators on Intel > Add > Evidence Based IOC");
         }
-        List<IocTree.Item> items = Candidates.defaults(events);
-        if (items.isEmpty()) throw new AccessException("evidence " + evidenceIds + " offers no indicator (no hash, path, command line,"
-                + " address, domain or registry value)");
+        java.util.SortedSet<String> endpoints = new java.util.TreeSet<>();
+        for (long id : evidenceIds) endpoints.add(scope.savedEvidence().find(id).orElseThrow().endpoint());
         return create(name, new IocTree.Group(IocTree.Operator.OR, List.copyOf(items)), "evidence", false, List.copyOf(endpoints));
+    }
+
+    /** The most distinct candidates the picker counts (each one search over the endpoints the caller may see). */
+    public static final int MAX_COUNTED = 500;
+
+    /**
+     * The indicators these evidence items offer, grouped and counted ({@link EvidenceIndicators}): every
+     * candidate counted when {@code countAll} (the picker, up to {@link #MAX_COUNTED}), else the defaults'.
+     *
+     * @throws AccessException (unknown, 404) for an item the caller may not see; for a snapshot item (a whole snapshot names no indicator)
+     */
+    public EvidenceIndicators.Offers offers(List<Long> evidenceIds, java.util.Set<Candidates.ProcessPart> process, boolean countAll)
+            throws java.io.IOException {
+        scope.require(Action.INVESTIGATE);
+        List<List<Map<String, String>>> items = new ArrayList<>();
+        java.util.Set<String> endpoints = new java.util.HashSet<>();
+        for (long id : evidenceIds) {
+            List<Map<String, String>> events = eventsOf(id);
+            EvidenceItems.Item item = scope.savedEvidence().find(id).orElseThrow();
+            if (item.kind() == EvidenceItems.Kind.SNAPSHOT) throw new AccessException(SavedEvidence.wholeSnapshot(item));
+            items.add(events);
+            endpoints.add(item.endpoint());
+        }
+        return EvidenceIndicators.of(scope, items, endpoints, process, countAll, MAX_COUNTED);
     }
 
     /**
      * The events an evidence item contributes to an IOC: an event item's events, a process item's
-     * start event (else its first), a file item's description.
+     * start event (else, when its start was not recorded, the process's own fields as its first event
+     * naming its image carries them: never a connection's or a load's), a file item's description.
      *
      * @throws AccessException (unknown, 404) for an item the caller may not see
      */
@@ -145,10 +184,23 @@ public final class Intel {
                 + ": GET /api/v1/evidence lists them"));
         List<Map<String, String>> events = evidence.events(evidenceId);
         if (item.kind() == EvidenceItems.Kind.PROCESS && !events.isEmpty()) {
-            return List.of(events.stream().filter(e -> "process".equals(e.get("type")) && "start".equals(e.get("operation"))).findFirst()
-                    .orElse(events.getFirst()));
+            return events.stream().filter(e -> "process".equals(e.get("type")) && "start".equals(e.get("operation"))).findFirst()
+                    .or(() -> events.stream().filter(e -> e.get("process_path") != null).findFirst().map(Intel::processOnly))
+                    .map(List::of).orElse(List.of());
         }
         return events;
+    }
+
+    /** The process's own fields of one of its events, as a process event (the try-out's process item offered a connection's IP). */
+    private static Map<String, String> processOnly(Map<String, String> event) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String f : List.of("endpoint", "process_key", "pid", "process_path", "process_name", "command_line", "user", "hash_md5",
+                "hash_sha1", "hash_sha256", "signature", "signature_status", "parent_key", "ppid", "parent_path", "parent_command_line")) {
+            String v = event.get(f);
+            if (v != null) m.put(f, v);
+        }
+        m.put("type", "process");
+        return m;
     }
 
     /**

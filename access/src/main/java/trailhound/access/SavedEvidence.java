@@ -36,7 +36,8 @@ import trailhound.store.SnapshotInfo;
  * Saved evidence items of every kind as one caller may see and handle them. An item is visible to
  * whoever may see its endpoint (administrators: every item, also of endpoints since purged); to
  * others an item outside their groups does not exist. Saving, editing the note and tags need the
- * analyst role ({@link Action#INVESTIGATE}); removing is for the user who saved it or an
+ * analyst role ({@link Action#INVESTIGATE}; a comma separates tags, in a page's box and the API's list alike:
+ * {@link #tags}); removing is for the user who saved it or an
  * administrator; downloading needs {@link Action#EXPORT}. Every save, edit, removal and download is
  * audited ({@code evidence.save}, {@code evidence.edit}, {@code evidence.remove},
  * {@code evidence.download}).
@@ -242,6 +243,13 @@ public final class SavedEvidence {
         return items().events(id, limit).stream().map(SavedEvidence::fields).toList();
     }
 
+    /** As {@link #events(long, int)}, the {@code limit} events from the {@code offset}th (0-based) on. */
+    public List<Map<String, String>> events(long id, int offset, int limit) {
+        Item item = find(id).orElseThrow(() -> unknown(id));
+        if (item.kind() != Kind.EVENT && item.kind() != Kind.PROCESS) return events(id).stream().skip(offset).limit(limit).toList();
+        return items().events(id, offset, limit).stream().map(SavedEvidence::fields).toList();
+    }
+
     /** The item's kind (event, process, file or snapshot). @throws AccessException as {@link #events} */
     public Kind kind(long id) {
         return find(id).orElseThrow(() -> unknown(id)).kind();
@@ -360,13 +368,32 @@ public final class SavedEvidence {
         }
     }
 
-    /** Tags trimmed, empty ones dropped, each once (case ignored). */
+    /**
+     * Why a snapshot item gives no indicator or rule of its own, and where to find some: it is a whole
+     * snapshot, whose events are opened in its grid and saved one selection or process at a time.
+     */
+    public static String wholeSnapshot(Item item) {
+        return "evidence " + item.id() + " is a whole snapshot (" + item.reference() + " of " + item.endpoint() + ", "
+                + String.format(java.util.Locale.ROOT, "%,d", item.eventCount()) + " events), not one program or event: it names no single"
+                + " indicator. Open it (/endpoints/" + encoded(item.endpoint()) + "/events?snapshot=" + encoded(item.reference())
+                + "), save the events or processes in it that matter, and use those";
+    }
+
+    private static String encoded(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * Tags split at commas, trimmed, empty ones dropped, each once (case ignored). One rule for the
+     * page's box ("c2, beacon") and the API's list alike: a comma separates tags, so no tag holds one
+     * ({@code ["a,b"]} is the two tags {@code a} and {@code b}).
+     */
     static List<String> tags(List<String> tags) {
         if (tags == null) return List.of();
         Set<String> seen = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         List<String> out = new ArrayList<>();
-        for (String t : tags) {
-            String s = t == null ? "" : t.strip();
+        for (String t : tags.stream().filter(java.util.Objects::nonNull).flatMap(t -> java.util.Arrays.stream(t.split(","))).toList()) {
+            String s = t.strip();
             if (s.isEmpty()) continue;
             if (s.length() > MAX_TAG || s.chars().anyMatch(Character::isISOControl)) {
                 throw new AccessException("tag '" + s.replaceAll("\\p{Cntrl}", "?") + "': a tag is at most " + MAX_TAG

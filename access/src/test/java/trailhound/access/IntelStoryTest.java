@@ -78,7 +78,8 @@ class IntelStoryTest {
         for (String key : story.processKeys()) {
             evidence.add(scope.savedEvidence().saveProcess("WS-FIN-01", key, "story", List.of("win-macro")).id());
         }
-        Ioc ioc = scope.intel().fromEvidence("win-macro", evidence);
+        // the story's processes are mostly the system's own programs (powershell, rundll32, cmd): told apart by their command lines
+        Ioc ioc = scope.intel().fromEvidence("win-macro", evidence, java.util.EnumSet.of(Candidates.ProcessPart.COMMAND_LINE));
         IocTree tree = IocJson.read(ioc.tree());
         assertEquals(story.processKeys().size(), tree.items().size(), "one command line per process: " + tree.toQuery());
         assertTrue(tree.items().stream().allMatch(i -> i.type() == IndicatorType.COMMAND_LINE), tree.toQuery());
@@ -93,6 +94,65 @@ class IntelStoryTest {
         assertEquals(Set.copyOf(story.processKeys()), keys, "exactly the story's processes");
         // and every event of those processes carrying their command line
         assertEquals(uids("WS-FIN-01", processes(story.processKeys())), uidsOf(scan, "WS-FIN-01"));
+    }
+
+    @Test
+    void evidenceBasedIoc_byDefault_takesEachProcesssHashAndPath_neverACommonValue() throws Exception {
+        Scope scope = access.scope(CLI);
+        List<Long> evidence = new ArrayList<>();
+        for (String key : story.processKeys()) evidence.add(scope.savedEvidence().saveProcess("WS-FIN-01", key, null, List.of()).id());
+        EvidenceIndicators.Offers offers = scope.intel().offers(evidence, Candidates.DEFAULT_PROCESS, false);
+        long all = scope.hunt(new MatchAllDocsQuery(), 1, null).total();
+        assertEquals(all, offers.events());
+        List<IocTree.Item> defaults = offers.defaults();
+        assertFalse(defaults.isEmpty());
+        for (EvidenceIndicators.Offer o : offers.offers().stream().filter(EvidenceIndicators.Offer::byDefault).toList()) {
+            IocTree.Item item = o.candidate().item();
+            assertFalse(o.candidate().system() || item.type() == IndicatorType.FILE_PATH && Candidates.isSystemPath(item.value()),
+                    "a system path is never a default: " + item);
+            assertEquals(scope.hunt(QueryLanguage.parse(item.toQuery()), 1, null).total(), o.matches(), "the count shown is the Scan's: " + item);
+            assertFalse(common(scope, o.candidate(), story.processKeys(), all), item.toString());
+        }
+        // each process gives its hash and path unless they are common; then (the system's own programs) its command line
+        assertTrue(defaults.stream().anyMatch(i -> i.type() == IndicatorType.SHA256 || i.type() == IndicatorType.FILE_PATH), defaults.toString());
+        for (EvidenceIndicators.Offer o : offers.offers()) {
+            if (o.candidate().system()) assertTrue(o.common() && !o.byDefault(), o.toString());
+        }
+    }
+
+    @Test
+    void evidenceBasedIoc_ofAProcesssWholeHistory_leavesOutItsSystemLoadsAndCommonAddresses() throws Exception {
+        Scope scope = access.scope(CLI);
+        String ps = story.processKeys().get(1);
+        List<String> uids = new ArrayList<>();
+        try (IndexBackend.Lease lease = scope.index("WS-FIN-01")) {
+            lease.index().export(QueryLanguage.parse("process_key:\"" + ps + "\""), EventSort.NEWEST_FIRST, 100, e -> uids.add(e.uid()));
+        }
+        long id = scope.savedEvidence().saveEvents("WS-FIN-01", uids, null, List.of()).id();
+        EvidenceIndicators.Offers offers = scope.intel().offers(List.of(id), Candidates.DEFAULT_PROCESS, true);
+        assertEquals(offers.offers().size(), offers.offers().stream().map(o -> o.candidate().key()).distinct().count(), "one row a value");
+        List<Map<String, String>> saved = scope.savedEvidence().events(id);
+        for (EvidenceIndicators.Offer o : offers.offers().stream().filter(o -> o.candidate().type() == IndicatorType.PROCESS_NAME).toList()) {
+            assertEquals(saved.stream().filter(e -> o.candidate().value().equals(e.get("process_name"))).count(), o.carriers(),
+                    "how many of the item's events carry it: " + o);
+        }
+        long all = offers.events();
+        for (EvidenceIndicators.Offer o : offers.offers()) {
+            assertTrue(o.matches() >= 0, "every row counted: " + o);
+            if (o.byDefault()) assertFalse(o.common() || o.candidate().system(), o.toString());
+            boolean common = common(scope, o.candidate(), List.of(ps), all);
+            assertEquals(common, o.common(), o.toString());
+            if (common) assertFalse(o.byDefault(), "offered unticked: " + o);
+        }
+        assertTrue(offers.offers().stream().anyMatch(o -> o.candidate().system() && o.common()), "its loads of system DLLs: common");
+        assertTrue(offers.offers().stream().anyMatch(o -> !o.candidate().system() && o.common() && o.matches() < all / 100),
+                "a value on every Windows endpoint (the domain controller's address, github.com) is common however few its events");
+        Ioc ioc = scope.intel().fromEvidence("ps history", List.of(id));
+        IocTree tree = IocJson.read(ioc.tree());
+        assertEquals(offers.defaults(), tree.items(), "the API takes what the picker ticks");
+        long outside = scope.hunt(QueryLanguage.parse("(" + tree.toQuery() + ") AND NOT process_key:\"" + ps + "\""), 1, null).total();
+        assertTrue(outside <= (long) tree.items().size() * Math.max(EvidenceIndicators.COMMON_MIN, all / 100),
+                "no value that matches what every endpoint does: " + outside + " events of other processes, " + tree.toQuery());
     }
 
     @Test
@@ -167,6 +227,28 @@ class IntelStoryTest {
             assertFalse(a.audit().list(new trailhound.store.AuditTrail.Filter(null, "alert.state", null, null, null), Long.MAX_VALUE, 10)
                     .isEmpty(), "state changes are audited");
         }
+    }
+
+    /** The events the item matches outside these processes, over every endpoint. */
+    private static long elsewhere(Scope scope, IocTree.Item item, List<String> processKeys) throws Exception {
+        return elsewhereByEndpoint(scope, item, processKeys).total();
+    }
+
+    private static trailhound.index.HuntResult elsewhereByEndpoint(Scope scope, IocTree.Item item, List<String> processKeys) throws Exception {
+        String not = String.join(" OR ", processKeys.stream().map(k -> "process_key:\"" + k + "\"").toList());
+        return scope.hunt(QueryLanguage.parse("(" + item.toQuery() + ") AND NOT (" + not + ")"), 1, null);
+    }
+
+    /** Whether the item is common by the rule: a system path, or outside the processes more than 1 % (and 20) or on most same-OS endpoints. */
+    private static boolean common(Scope scope, Candidates.Candidate c, List<String> processKeys, long all) throws Exception {
+        if (c.system()) return true;
+        Set<String> windows = new HashSet<>();
+        for (var e : scope.endpoints()) if ("windows".equalsIgnoreCase(e.os())) windows.add(e.name());
+        assertEquals(Set.of("WS-FIN-01", "DC-01"), windows);
+        var found = elsewhereByEndpoint(scope, c.item(), processKeys);
+        long on = found.counts().entrySet().stream().filter(e -> e.getValue() > 0 && windows.contains(e.getKey())).count();
+        return found.total() >= EvidenceIndicators.COMMON_MIN && found.total() > all * EvidenceIndicators.COMMON_SHARE
+                || on * 2 > windows.size();
     }
 
     /** The query a user would type for one item, through the builder (its own rendering of values). */

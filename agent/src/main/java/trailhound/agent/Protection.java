@@ -60,7 +60,7 @@ final class Protection {
             Message.Policies held = Protocol.decode(kept) instanceof Message.Policies p ? p : new Message.Policies(List.of());
             current = compile(held);
             digest = Protocol.digest(held);
-            if (!current.policies().isEmpty()) log("enforcing the " + current.policies().size() + " polic(ies) kept from the last connection");
+            if (!current.policies().isEmpty()) log("enforcing the " + count(current.policies().size(), "policy", "policies") + " kept from the last connection");
         }
     }
 
@@ -96,8 +96,8 @@ final class Protection {
         digest = Protocol.digest(policies);
         onChange.run();
         log("policies received: " + policies.policies().size() + (policies.policies().isEmpty() ? "" : " ("
-                + String.join(", ", policies.policies().stream().map(p -> p.name() + ": " + p.action() + ", " + p.rules().size()
-                        + " rule(s)").toList()) + ")"));
+                + String.join(", ", policies.policies().stream().map(p -> p.name() + ": " + p.action() + ", "
+                        + count(p.rules().size(), "rule", "rules")).toList()) + ")"));
     }
 
     /** What the server compares with its set to know whether to send it (null: none held). */
@@ -155,6 +155,11 @@ final class Protection {
             needsHash |= rules.stream().anyMatch(PolicyRules.Compiled::needsHash);
         }
         return new Set(List.copyOf(out), needsHash);
+    }
+
+    /** "1 policy", "2 policies": the log reads as sentences. */
+    static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private void log(String line) {

@@ -68,4 +68,18 @@ class ReplayPolicyTest {
                     "C:\\Temp\\x.exe", null, null, "C:\\Windows\\explorer.exe")).size() == 1, "the set is kept across a restart");
         }
     }
+
+    @Test
+    void log_namesPoliciesAndRulesInProperPlurals_whenReceivedAndWhenKeptFromTheLastConnection() throws Exception {
+        StringWriter log = new StringWriter();
+        try (LocalStore store = LocalStore.open(tmp.resolve("state"), 1_000)) {
+            new Protection(store, new PrintWriter(log, true)).update(new Message.Policies(List.of(
+                    new Message.Policy(1, "One", "block", List.of(new Message.Rule(11, null, "c:\\temp\\*.exe", null, null))))));
+            new Protection(store, new PrintWriter(log, true)); // a restart: the kept set
+        }
+        String text = log.toString();
+        assertTrue(text.contains("policies received: 1 (One: block, 1 rule)"), text);
+        assertTrue(text.contains("enforcing the 1 policy kept from the last connection"), text);
+        assertTrue(!text.contains("(ies)") && !text.contains("(s)"), text);
+    }
 }

@@ -138,6 +138,12 @@ public final class EvidenceItems {
                 + " LIMIT ?", rs -> rs.getString(1), id, limit));
     }
 
+    /** The item's events {@code offset} (0-based) to {@code offset + limit - 1} as saved, each a JSON object. */
+    public List<String> events(long id, int offset, int limit) {
+        return db.read("read evidence events", c -> Sql.list(c, "SELECT fields FROM evidence_events WHERE item_id = ? ORDER BY position"
+                + " LIMIT ? OFFSET ?", rs -> rs.getString(1), id, limit, offset));
+    }
+
     /** Replaces the note and the tags; false when there is no such item. */
     public boolean describe(long id, String note, List<String> tags, long at) {
         return db.write("update evidence", c -> {

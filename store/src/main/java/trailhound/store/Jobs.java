@@ -66,6 +66,22 @@ public final class Jobs {
         });
     }
 
+    /**
+     * Marks every queued job of {@code kind} as failed for {@code queuedReason} (it never started) and
+     * every running one for {@code runningReason}; answers their ids.
+     */
+    public List<Long> failUnfinished(String kind, String queuedReason, String runningReason) {
+        return db.write("fail unfinished jobs", c -> {
+            List<Long> ids = Sql.list(c, "SELECT id FROM jobs WHERE kind = ? AND state IN ('queued', 'running')", rs -> rs.getLong(1), kind);
+            long now = System.currentTimeMillis();
+            Sql.update(c, "UPDATE jobs SET state = 'failed', message = ?, finished_at = ? WHERE kind = ? AND state = 'queued'",
+                    queuedReason, now, kind);
+            Sql.update(c, "UPDATE jobs SET state = 'failed', message = ?, finished_at = ? WHERE kind = ? AND state = 'running'",
+                    runningReason, now, kind);
+            return ids;
+        });
+    }
+
     public Optional<JobInfo> get(long id) {
         return query(" WHERE id = ?", id).stream().findFirst();
     }

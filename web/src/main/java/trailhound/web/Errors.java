@@ -98,6 +98,7 @@ final class Errors {
     private static String tooLarge(Context http) {
         String limit = "the request is larger than the server takes (" + WebServer.MAX_REQUEST_BYTES / 1_000_000 + " MB at most)";
         String path = http.path();
+        if (path.contains("/intel/import") || path.contains("/iocs/import")) return trailhound.web.intel.IntelPages.TOO_LARGE; // one limit, one wording
         if (path.contains("/import")) return limit + ": split the document into several and import each";
         if (path.contains("export")) return limit + ": select fewer events (an export of the whole search needs no selection)";
         return limit + ": send less at once, in several requests";
@@ -229,13 +230,29 @@ final class Errors {
             return;
         }
         try {
-            ctx.render(http, "layout/error.jte", new ErrorPage(ctx.chrome(http, title), status, title, message, reference,
+            ctx.render(http, "layout/error.jte", new ErrorPage(ctx.chrome(http, title), status, title, forPages(message), reference,
                     actions(ctx, http, status)));
         } catch (RuntimeException renderFailure) {
             // The error page itself failed (a broken template): still no detail to the browser.
             LOG.error("error page for {} failed", http.path(), renderFailure);
             http.contentType("text/plain").result(status + " " + title);
         }
+    }
+
+    private static final java.util.regex.Pattern API_ASIDE = java.util.regex.Pattern.compile("\\s*\\((?:GET|POST|DELETE) /api/v1/[^)]*\\)");
+    private static final java.util.regex.Pattern API_ROUTE = java.util.regex.Pattern.compile("(?:GET|POST|DELETE) /api/v1/([a-z]+)[^\\s;,)]*");
+    private static final Map<String, String> PAGES = Map.of("evidence", "the Saved evidence page", "exports", "the Exports page",
+            "snapshots", "the Snapshots page", "policies", "the Policies page", "live", "the Live endpoints page",
+            "endpoints", "the Endpoints page", "iocs", "the Intel page", "alerts", "the Alerts page", "jobs", "the Jobs page");
+
+    /**
+     * A handler's message as a page's reader needs it: the API's pointers in it ("; GET /api/v1/evidence
+     * lists them", "(POST /api/v1/exports/7/cancel)") become the page that does the same, or go.
+     */
+    static String forPages(String message) {
+        if (message == null || !message.contains("/api/v1/")) return message;
+        String out = API_ASIDE.matcher(message).replaceAll("");
+        return API_ROUTE.matcher(out).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(PAGES.getOrDefault(m.group(1), "its page")));
     }
 
     private static String title(int status) {

@@ -99,6 +99,14 @@ class ErrorPagesTest {
         check("bad hunt page cursor", admin.get("/hunt?q=type:process&after=garbage"), 400);
         check("bad tree offset", admin.get("/endpoints/" + EP + "/process/p-powershell/children?offset=-1"), 400);
         check("unknown job", admin.get("/jobs/999999"), 404);
+        // try-out: these pages told analysts to "GET /api/v1/..." to find what exists
+        Shown evidence = check("unknown evidence item", admin.get("/evidence/items/999999"), 404);
+        assertTrue(evidence.message().contains("the Saved evidence page lists them"), evidence.message());
+        check("unknown evidence download", admin.get("/evidence/999999/download"), 404);
+        Shown ioc = check("unknown IOC", admin.get("/intel/999999"), 404);
+        assertTrue(ioc.message().contains("the Intel page lists them"), ioc.message());
+        Shown export = check("unknown export", admin.get("/exports/999999/download"), 404);
+        assertTrue(export.message().contains("the Exports page lists them"), export.message());
         check("a form sent to a page that takes none", admin.postForm("/hunt", java.util.Map.of("_csrf", admin.csrf())), 404);
         check("missing CSRF token", admin.postForm("/logout", java.util.Map.of()), 403);
         Shown role = check("role refused", readOnly.get("/admin/users"), 403);

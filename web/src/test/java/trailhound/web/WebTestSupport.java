@@ -151,6 +151,12 @@ public final class WebTestSupport implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs {@code body} as it is (bytes in any encoding) with the session's CSRF token. */
+    public HttpResponse<String> postBytes(String path, String contentType, byte[] body) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType).header("X-CSRF-Token", csrf == null ? "" : csrf)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** DELETEs with the session's CSRF token, as the API's clients do. */
     public HttpResponse<String> delete(String path) throws IOException {
         return send(HttpRequest.newBuilder(uri(path)).header("X-CSRF-Token", csrf == null ? "" : csrf).DELETE().build(),

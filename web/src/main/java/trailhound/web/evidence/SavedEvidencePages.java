@@ -39,13 +39,16 @@ import trailhound.web.search.EventCsv;
  * <ul>
  * <li>{@code POST /api/v1/evidence}: {@code {"kind": "event", "endpoint": E, "event_uids": [...]}},
  *     {@code {"kind": "process", "endpoint": E, "process_key": K}} or {@code {"kind": "snapshot", "endpoint": E,
- *     "snapshot": S}}, each with optional {@code "note"} and {@code "tags": [...]}; answers 201 with the item
+ *     "snapshot": S}}, each with optional {@code "note"} and {@code "tags": [...]} (a comma separates tags here as in the
+ *     page's box: {@code ["a,b"]} is two tags); answers 201 with the item
  *     (analysts and administrators; audited).
  * <li>{@code GET /api/v1/evidence?kind=&endpoint=&tag=&user=}: {@code "items"} ({@link #json}) beside the
  *     files list; {@code GET /api/v1/evidence/{id}} one item, {@code GET /api/v1/evidence/{id}/events} its saved
  *     events (every field, canonical names, {@code ts} ISO-8601).
  * <li>{@code POST /api/v1/evidence/{id}}: {@code {"note": N, "tags": [...]}} replaces both;
  *     {@code DELETE /api/v1/evidence/{id}} removes it (the user who saved it or an administrator).
+ * <li>{@code GET /evidence/items/{id}/context?part=N}: the grid with the item's events
+ *     {@code (N-1)*100+1} to {@code N*100} ({@link #CONTEXT_EVENTS} a part: one grid page; the item's page links each part).
  * <li>{@code GET /api/v1/evidence/{id}/download}: events and processes as {@code events.csv} and
  *     {@code events.json}, a snapshot as its database, in a ZIP encrypted with AES-256, password
  *     {@value EvidenceZip#PASSWORD}, entry names readable without it (audited).
@@ -77,6 +80,7 @@ public final class SavedEvidencePages {
         routes.post("/evidence/{id}/remove", Action.INVESTIGATE, p::removeFromForm);
         routes.get("/evidence/{id}/download", Action.EXPORT, p::download);
         routes.get("/evidence/items/{id}", Action.VIEW, p::itemPage);
+        routes.get("/evidence/items/{id}/context", Action.VIEW, p::contextPart);
     }
 
     /** The most saved events the item page shows; the download holds them all. */
@@ -91,6 +95,19 @@ public final class SavedEvidencePages {
         /** The columns of the table; every other field of an event is listed in its last cell. */
         public static final List<String> COLUMNS = List.of(Field.TS.canonicalName(), Field.TYPE.canonicalName(),
                 Field.OPERATION.canonicalName(), Field.PROCESS_NAME.canonicalName(), Field.PID.canonicalName());
+
+        /** The line the table shows of the other fields: {@code name=value} each, the page cuts it to the cell (every field on a click). */
+        public static String summary(Map<String, String> event) {
+            StringBuilder b = new StringBuilder();
+            for (Map.Entry<String, String> f : rest(event)) {
+                if (b.length() > 400) break; // more than one line shows
+                if (!b.isEmpty()) b.append(" · ");
+                String v = f.getValue();
+                if (v.length() > 120) v = v.substring(0, Character.isHighSurrogate(v.charAt(118)) ? 118 : 119) + "\u2026";
+                b.append(f.getKey()).append('=').append(v.replaceAll("[\\r\\n\\t]+", " "));
+            }
+            return b.toString();
+        }
 
         /** The fields of {@code event} outside {@link #COLUMNS} that hold a value, in the event model's order. */
         public static List<Map.Entry<String, String>> rest(Map<String, String> event) {
@@ -134,10 +151,34 @@ public final class SavedEvidencePages {
         }
     }
 
+    /**
+     * Whether words analysts wrote (a note, tags) hold characters that would hide what they say (a
+     * U+202E, a zero-width space...), as {@link trailhound.web.live.LiveFiles#unusual} has it, line by
+     * line (a note's line breaks are its own): pages then show them as {@code LiveFiles.shown} does and mark them.
+     */
+    public static boolean unusual(String text) {
+        return text != null && java.util.Arrays.stream(text.split("\r?\n", -1)).anyMatch(trailhound.web.live.LiveFiles::unusual);
+    }
+
     /** An item as a tab shows it; {@code context} where it opens (the grid, the process page, the snapshot's grid). */
     public record ItemRow(Item item, String createdAt, String context, boolean removable) {
         public String tags() {
             return String.join(", ", item.tags());
+        }
+
+        /** How many parts of {@link #CONTEXT_EVENTS} events an event item opens in (1 for any other item). */
+        public int contextParts() {
+            return parts(item);
+        }
+
+        /** "events 101-200 of 1,000", the events part {@code n} opens. */
+        public String part(int n) {
+            return String.format(java.util.Locale.ROOT, "events %,d-%,d of %,d", (n - 1) * CONTEXT_EVENTS + 1,
+                    Math.min((long) n * CONTEXT_EVENTS, item.eventCount()), item.eventCount());
+        }
+
+        static int parts(Item item) {
+            return item.kind() != Kind.EVENT ? 1 : (int) Math.max(1, (item.eventCount() + CONTEXT_EVENTS - 1) / CONTEXT_EVENTS);
         }
     }
 
@@ -177,12 +218,32 @@ public final class SavedEvidencePages {
         return new ItemRow(i, Format.utc(i.createdAt()), context(scope, i), removable);
     }
 
-    /** Where an item opens: its events in the grid, the process page, the file's row, the snapshot's grid. */
+    /** The saved events an event item's context shows at once: one page of the grid. */
+    public static final int CONTEXT_EVENTS = 100;
+
+    /** Redirects to part {@code part} (1-based, {@link #CONTEXT_EVENTS} events each) of an item's context. */
+    private void contextPart(Context http) {
+        Item item = find(http);
+        int parts = ItemRow.parts(item);
+        int part = parseInt(http.queryParam("part"));
+        if (part < 1 || part > parts) {
+            throw new BadRequest("evidence " + item.id() + " has " + item.eventCount() + " events, " + parts + (parts == 1 ? " part" : " parts")
+                    + " of " + CONTEXT_EVENTS + " to open in their context: choose one from 1 to " + parts);
+        }
+        http.redirect(context(ctx.scope(http), item, part), HttpStatus.SEE_OTHER);
+    }
+
+    /** Where an item opens: its events in the grid (the first {@link #CONTEXT_EVENTS}), the process page, the file's row, the snapshot's grid. */
     static String context(Scope scope, Item i) {
+        return context(scope, i, 1);
+    }
+
+    /** As {@link #context(Scope, Item)}, an event item's {@code part}th {@link #CONTEXT_EVENTS} events. */
+    static String context(Scope scope, Item i, int part) {
         String base = "/endpoints/" + Format.segment(i.endpoint());
         return switch (i.kind()) {
             case EVENT -> {
-                List<String> uids = scope.savedEvidence().events(i.id(), 100).stream()
+                List<String> uids = scope.savedEvidence().events(i.id(), (part - 1) * CONTEXT_EVENTS, CONTEXT_EVENTS).stream()
                         .map(m -> m.get(Field.EVENT_UID.canonicalName())).filter(java.util.Objects::nonNull).toList();
                 yield base + "/events?q=" + Format.url(String.join(" OR ", uids.stream().map(u -> "event_uid:" + quoted(u)).toList()));
             }

@@ -43,7 +43,9 @@ import trailhound.web.search.EventScope;
  * {@code exports/<id>.zip}, streamed from the index in batches (never all in memory), with live
  * progress (rows written of the rows expected), Cancel, and no file left behind by a cancelled or
  * failed export (written to {@code <id>.zip.part}, renamed when complete; parts and unfinished jobs
- * left by a stopped server are cleaned up when this starts). An export from a live connection's view
+ * left by a stopped server are cleaned up when this starts: a queued one is marked "not started", a
+ * running one "stopped", each to be run again). Any finished export can be run again ({@link #again}:
+ * the same request, with the caller's groups as they are now). An export from a live connection's view
  * ({@code live}) stops after {@code liveMaxRows} rows, as the seed's did; from the index and
  * snapshots it is unlimited. Thread-safe; {@link #close} stops the workers (their parts are removed).
  */
@@ -66,6 +68,10 @@ public final class ExportJobs implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Why an export queued when the server stopped never ran: nothing of it was written. */
+    static final String NOT_STARTED = "not started: the server stopped before it began; Run again to start it";
+    /** Why an export running when the server stopped has no file. */
+    static final String STOPPED = "the server stopped during the export: Run again to start it anew";
 
     private final DataDir data;
     private final Jobs jobs;
@@ -96,7 +102,8 @@ public final class ExportJobs implements AutoCloseable {
         this.language = language;
         this.liveMaxRows = liveMaxRows;
         this.workers = Executors.newFixedThreadPool(Math.max(1, threads), Thread.ofPlatform().daemon().name("export-", 0).factory());
-        List<Long> cut = jobs.failUnfinished(Exports.KIND, "the server stopped during the export: start it again");
+        // the runner's scope (the owner's groups as they were) is gone with the stop: each is offered to Run again instead
+        List<Long> cut = jobs.failUnfinished(Exports.KIND, NOT_STARTED, STOPPED);
         if (!cut.isEmpty()) System.err.println("trailhound: " + cut.size() + " exports were cut by the server's stop; marked failed");
         removeParts(data.root().resolve(Exports.FOLDER));
     }
@@ -133,6 +140,15 @@ public final class ExportJobs implements AutoCloseable {
                 total += lease.index().count(p.query());
             }
         }
+        if (!request.eventUids().isEmpty() && total == 0) {
+            // try-out: unknown uids made an export "done, 0 of 0" that said nothing of why
+            int n = (int) request.eventUids().stream().distinct().count();
+            throw new BadRequest(String.format(java.util.Locale.ROOT, "none of the %,d event uid%s exists among the events of %s%s: nothing"
+                    + " to export; select rows in the grid, or give the event_uid values the search answers", n, n == 1 ? "" : "s",
+                    request.all() ? "the endpoints you may see" : request.endpoint(),
+                    request.q().isBlank() && blank(request.from()).isEmpty() && blank(request.to()).isEmpty() && request.snapshot() == null
+                            ? "" : " that match the query, snapshot and time window given"));
+        }
         long max = request.live() ? liveMaxRows : Long.MAX_VALUE;
         long expected = Math.min(total, max);
         String description = (request.all() ? "every endpoint" : request.endpoint()) + ", query '" + request.q() + "'"
@@ -144,6 +160,20 @@ public final class ExportJobs implements AutoCloseable {
         long counted = total;
         workers.submit(() -> run(id, scope, parts, max, counted));
         return id;
+    }
+
+    /**
+     * Starts export {@code id}'s request again as a new export (checked, counted and audited as
+     * {@link #submit} does) and answers the new id.
+     *
+     * @throws trailhound.access.AccessException (unknown) when it is not the caller's
+     * @throws IllegalStateException while it is queued or running
+     */
+    public long again(Scope scope, long id) throws IOException {
+        JobInfo j = get(scope, id).orElseThrow(() -> trailhound.access.AccessException.unknown("no export " + id
+                + " among yours; GET /api/v1/exports lists them"));
+        if (!j.finished()) throw new IllegalStateException("export " + id + " is " + j.state() + ": wait for it to end, or cancel it");
+        return submit(scope, JSON.readValue(scope.exports().spec(id), Request.class));
     }
 
     /** One endpoint's share of an export. */
@@ -222,7 +252,7 @@ public final class ExportJobs implements AutoCloseable {
         } catch (CancellationException e) {
             deleteQuietly(part);
             if (closing) {
-                jobs.finish(id, JobInfo.FAILED, "the server stopped during the export: start it again");
+                jobs.finish(id, JobInfo.FAILED, STOPPED);
             } else {
                 jobs.finish(id, JobInfo.CANCELLED, "cancelled after " + rows.get() + " rows");
             }

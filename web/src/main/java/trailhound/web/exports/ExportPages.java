@@ -33,8 +33,11 @@ import trailhound.web.WebContext;
  *     "rows_total", "percent", "message", "created_at", "finished_at", "download"}}; {@code download} is the ZIP's path
  *     once done, else null.
  * <li>{@code GET /api/v1/exports/{id}/download}: the ZIP (one CSV, AES-256, password {@code infected}); 400 until done.
- * <li>{@code POST /api/v1/exports/{id}/cancel}: stops it; nothing is left of it.
- * <li>{@code /exports}: the page (progress, download links, Cancel); {@code POST /exports} starts one from the grid's form.
+ * <li>{@code POST /api/v1/exports/{id}/cancel}: stops it; nothing is left of it; 409 when it had already finished.
+ * <li>{@code POST /api/v1/exports/{id}/again}: starts a finished (done, failed or cancelled) export's request again as
+ *     a new export; 202 with it, 409 while the export is queued or running.
+ * <li>{@code /exports}: the page (progress, download links, Cancel, Run again); {@code POST /exports} starts one from the
+ *     grid's form.
  * </ul>
  */
 public final class ExportPages {
@@ -53,10 +56,12 @@ public final class ExportPages {
         routes.get("/api/v1/exports/{id}", Action.EXPORT, p::apiGet);
         routes.get("/api/v1/exports/{id}/download", Action.EXPORT, p::download);
         routes.post("/api/v1/exports/{id}/cancel", Action.EXPORT, p::apiCancel);
+        routes.post("/api/v1/exports/{id}/again", Action.EXPORT, p::apiAgain);
         routes.get("/exports", Action.EXPORT, p::page);
         routes.get("/exports/rows", Action.EXPORT, p::rows);
         routes.post("/exports", Action.EXPORT, p::startFromForm);
         routes.post("/exports/{id}/cancel", Action.EXPORT, p::cancelFromForm);
+        routes.post("/exports/{id}/again", Action.EXPORT, p::againFromForm);
         routes.get("/exports/{id}/download", Action.EXPORT, p::download);
     }
 
@@ -109,8 +114,32 @@ public final class ExportPages {
 
     private void apiCancel(Context http) {
         JobInfo j = find(http);
+        if (j.finished()) {
+            throw new io.javalin.http.HttpResponseException(409, "export " + j.id() + " already finished (" + j.state()
+                    + "): there is nothing to cancel");
+        }
         exports.cancel(ctx.scope(http), j.id());
         http.json(json(exports.get(ctx.scope(http), j.id()).orElseThrow()));
+    }
+
+    private void apiAgain(Context http) throws IOException {
+        Scope scope = ctx.scope(http);
+        long id = again(http, scope);
+        http.status(HttpStatus.ACCEPTED).json(json(exports.get(scope, id).orElseThrow()));
+    }
+
+    private void againFromForm(Context http) throws IOException {
+        long id = again(http, ctx.scope(http));
+        http.redirect("/exports?new=" + id, HttpStatus.SEE_OTHER);
+    }
+
+    private long again(Context http, Scope scope) throws IOException {
+        JobInfo j = find(http);
+        try {
+            return exports.again(scope, j.id());
+        } catch (IllegalStateException e) {
+            throw new io.javalin.http.HttpResponseException(409, e.getMessage());
+        }
     }
 
     private void cancelFromForm(Context http) {

@@ -2,10 +2,6 @@ package trailhound.web.hunt;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -34,6 +30,7 @@ import trailhound.web.BadRequest;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
 import trailhound.web.search.EventColumns;
+import trailhound.web.exports.ExportZip;
 import trailhound.web.search.EventCsv;
 import trailhound.web.search.SearchPages;
 import trailhound.web.search.TimePicker;
@@ -60,8 +57,9 @@ import trailhound.web.search.TimeViews;
  *       {@code previous} the {@code before} of the previous one (null on the first), {@code last=1} the
  *       oldest {@code limit} events; {@code start} is the 0-based position of the first event.
  *       Every page has the exact counts (a page costs what the first one costs).
- *   <li>{@code GET /hunt/export.csv?q=&from=&to=}: every matching event as CSV ({@link EventCsv}: formula-safe),
- *       endpoint by endpoint (those with hits, by name), each newest first (needs {@link Action#EXPORT}).
+ *   <li>{@code GET /hunt/export.zip?q=&from=&to=}: every matching event as one CSV ({@link EventCsv}: formula-safe)
+ *       in the encrypted ZIP every export is ({@link ExportZip}: AES-256, password {@code infected}), endpoint by
+ *       endpoint (those with hits, by name), each newest first (needs {@link Action#EXPORT}).
  * </ul>
  * A blank {@code q} matches every event; a bad one is a 400 with the column. {@code from}/{@code to}
  * restrict all three to a time window as on the grid ({@link TimeRange}; a bad one is a 400 naming
@@ -86,7 +84,7 @@ public final class HuntPages {
     public static void register(Routes routes, WebContext ctx) {
         HuntPages pages = new HuntPages(ctx);
         routes.get("/hunt", Action.VIEW, pages::page);
-        routes.get("/hunt/export.csv", Action.EXPORT, pages::csv);
+        routes.get("/hunt/export.zip", Action.EXPORT, pages::csvZip);
         routes.get("/api/v1/hunt", Action.VIEW, pages::api);
     }
 
@@ -201,31 +199,30 @@ public final class HuntPages {
         http.json(body);
     }
 
-    private void csv(Context http) throws Exception {
+    private void csvZip(Context http) throws Exception {
         Scope access = ctx.scope(http);
         String text = text(http);
         TimeRange range = TimeRange.parse(param(http, "from"), param(http, "to"));
         Query query = range.filter(parse(text));
         access.audit("export", null, AuditLog.OK, "hunt csv: " + text + range.describe());
         HuntResult found = access.hunt(query, 1, null); // which of the caller's endpoints have hits
-        http.contentType("text/csv; charset=utf-8");
-        http.header("Content-Disposition", "attachment; filename=\"trailhound_hunt_" + FILE_TIME.format(ctx.clock().instant()) + ".csv\"");
-        try (Writer out = new BufferedWriter(new OutputStreamWriter(http.outputStream(), StandardCharsets.UTF_8), 1 << 16)) {
-            out.write(EventCsv.BYTE_ORDER_MARK); // Excel reads the file as UTF-8, as the grid's export
-            EventCsv csv = new EventCsv(out);
+        String base = "trailhound_hunt_" + FILE_TIME.format(ctx.clock().instant());
+        http.contentType("application/zip");
+        http.header("Content-Disposition", "attachment; filename=\"" + base + ".zip\"");
+        // attacker-written values: the same encrypted ZIP as the grid's and background exports, never a bare CSV
+        try (ExportZip zip = ExportZip.onto(http.outputStream(), base + ".csv", Field.all())) {
             for (String endpoint : found.counts().keySet()) {
                 try (IndexBackend.Lease lease = access.index(endpoint)) {
                     PageCursor after = null;
                     do {
                         EventPage page = lease.index().search(query, BATCH, after);
-                        for (Event e : page.events()) csv.write(withEndpoint(e, endpoint));
+                        for (Event e : page.events()) zip.write(withEndpoint(e, endpoint));
                         after = page.next();
                     } while (after != null);
                 } catch (UnknownEndpointException gone) {
                     // removed (or taken out of the caller's groups) since the hunt: nothing of it to export
                 }
             }
-            csv.flush();
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import trailhound.access.AccessException;
 import trailhound.access.Action;
 import trailhound.access.Candidates;
+import trailhound.access.EvidenceIndicators;
 import trailhound.access.Intel;
 import trailhound.access.IocJson;
 import trailhound.access.Scope;
@@ -27,14 +28,19 @@ import trailhound.web.WebContext;
  *
  * <ul>
  *   <li>{@code GET /intel}: every IOC; Add &gt; Evidence Based IOC ({@code GET /intel/new}: pick saved
- *       evidence items, then for each of their events an indicator type and value from drop-downs filled
- *       from the event's fields, {@link Candidates}; AND or OR; Generate: {@code POST /intel/new}); Import
- *       ({@code GET/POST /intel/import}, an OpenIOC or STIX document pasted or uploaded).
+ *       evidence items, then tick indicators in a table of one row per distinct value their events offer,
+ *       {@link Candidates}: type, field, value, how many of the items' events carry it and how many events it
+ *       matches, the distinctive ones ticked and the common ones not ({@link EvidenceIndicators}); AND or OR;
+ *       Generate: {@code POST /intel/new}); Import
+ *       ({@code GET/POST /intel/import}, an OpenIOC or STIX document pasted or uploaded, in UTF-8 or UTF-16, at most
+ *       {@link #MAX_DOCUMENT} bytes; the POST answers 303 to the IOC's page, which then lists what was not imported).
  *   <li>{@code GET /intel/{id}}: the tree, the query it runs, Scan ({@code POST /intel/{id}/scan}: the
  *       count per endpoint and the newest matches, each endpoint's "Save matches as evidence",
  *       {@code POST /intel/{id}/evidence}), the exports, the alert switch ({@code POST /intel/{id}/alert})
  *       and Delete ({@code POST /intel/{id}/delete}).
- *   <li>JSON: {@code GET /api/v1/iocs}; {@code POST /api/v1/iocs} ({@code {"name": N, "from_evidence": [ids]}}
+ *   <li>JSON: {@code GET /api/v1/iocs}; {@code POST /api/v1/iocs} ({@code {"name": N, "from_evidence": [ids]}}: the
+ *       items' distinctive indicators as the picker ticks them, a process event's image hash and path unless
+ *       {@code "process_indicators": ["hash", "path", "command_line"]} says which;
  *       or {@code {"name": N, "tree": {...}}} (the shape of {@link IocJson}), optional {@code "alert": true};
  *       201 with the IOC); {@code GET /api/v1/iocs/{id}}; {@code GET /api/v1/iocs/{id}/openioc} (XML) and
  *       {@code /stix} (a bundle); {@code POST /api/v1/iocs/{id}/scan} (counts and matches per endpoint);
@@ -47,10 +53,22 @@ import trailhound.web.WebContext;
  */
 public final class IntelPages {
     static final String PATH = "/intel";
-    /** The largest document Import takes, in bytes. */
-    static final int MAX_DOCUMENT = 4 << 20;
+    /** The largest document Import takes, in bytes: one limit for the page and the API, said one way ({@link #TOO_LARGE}). */
+    public static final int MAX_DOCUMENT = 4_000_000;
+    /** Why a document past {@link #MAX_DOCUMENT} is refused, on the page and in the API alike. */
+    public static final String TOO_LARGE = "the document is larger than " + MAX_DOCUMENT / 1_000_000 + " MB, the most Import takes:"
+            + " split it into several documents and import each";
 
     private final WebContext ctx;
+    /**
+     * What each import just made, for the page it redirects to (POST, then 303 to a GET: a reload shows
+     * the result again and imports nothing): by a random token, the importing user's only, kept an hour.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, ImportResult> results = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().maximumSize(1_000).expireAfterWrite(java.time.Duration.ofHours(1)).build();
+
+    /** One import's outcome, as its result page shows it. */
+    private record ImportResult(String user, long ioc, List<String> notImported) {}
 
     private IntelPages(WebContext ctx) {
         this.ctx = ctx;
@@ -63,7 +81,7 @@ public final class IntelPages {
         routes.post(PATH + "/new", Action.INVESTIGATE, p::generate);
         routes.get(PATH + "/import", Action.INVESTIGATE, http -> p.importForm(http, null, HttpStatus.OK));
         routes.post(PATH + "/import", Action.INVESTIGATE, p::importFromForm);
-        routes.get(PATH + "/{id}", Action.VIEW, http -> p.show(http, null, List.of(), null, HttpStatus.OK));
+        routes.get(PATH + "/{id}", Action.VIEW, p::showWithImport);
         routes.post(PATH + "/{id}/scan", Action.INVESTIGATE, p::scanFromForm);
         routes.post(PATH + "/{id}/alert", Action.INVESTIGATE, p::alertFromForm);
         routes.post(PATH + "/{id}/evidence", Action.INVESTIGATE, p::saveMatchesFromForm);
@@ -88,46 +106,49 @@ public final class IntelPages {
     }
 
     /** Step one: pick evidence items; step two (items picked): a type and value per event, AND/OR, a name. */
-    private void newForm(Context http) {
+    private void newForm(Context http) throws java.io.IOException {
         boolean nothingPicked = http.queryParam("picking") != null && http.queryParams("evidence").isEmpty(); // "Use these items" with none ticked
         renderNew(http, http.queryParams("evidence"), nothingPicked ? "Tick at least one saved evidence item, then Use these items." : null,
                 HttpStatus.OK);
     }
 
-    private void renderNew(Context http, List<String> picked, String error, HttpStatus status) {
+    private void renderNew(Context http, List<String> picked, String error, HttpStatus status) throws java.io.IOException {
         Scope scope = ctx.scope(http);
         List<EvidenceItems.Item> items = scope.savedEvidence().list(EvidenceItems.Filter.ALL).stream()
                 .filter(i -> i.kind() == EvidenceItems.Kind.EVENT || i.kind() == EvidenceItems.Kind.PROCESS || i.kind() == EvidenceItems.Kind.FILE)
                 .toList();
-        List<NewIocPage.Row> rows = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
-        for (String id : picked) {
-            long n = parseId(id, "evidence item");
-            ids.add(n);
-            EvidenceItems.Item item = scope.savedEvidence().find(n).orElseThrow(() -> AccessException.unknown("unknown evidence item " + id));
-            for (Map<String, String> event : scope.intel().eventsOf(n)) {
-                List<Candidates.Candidate> candidates = Candidates.of(event);
-                if (!candidates.isEmpty()) rows.add(new NewIocPage.Row(item, event.getOrDefault("type", ""), event.getOrDefault("operation", ""),
-                        candidates));
-            }
-        }
+        for (String id : picked) ids.add(parseId(id, "evidence item"));
+        // one row per distinct indicator, each counted: what it would match is seen before it is saved
+        EvidenceIndicators.Offers offers = ids.isEmpty() ? new EvidenceIndicators.Offers(List.of(), 0)
+                : scope.intel().offers(ids, Candidates.DEFAULT_PROCESS, true);
         http.status(status);
-        ctx.render(http, "intel/new.jte", new NewIocPage(ctx.chrome(http, "New evidence based IOC"), items, ids, rows, error));
+        ctx.render(http, "intel/new.jte", new NewIocPage(ctx.chrome(http, "New evidence based IOC"), items, ids, offers.offers(),
+                offers.events(), error));
     }
 
-    private void generate(Context http) {
+    private void generate(Context http) throws java.io.IOException {
         List<String> picked = http.formParams("evidence");
-        List<String> chosen = http.formParams("item");
-        List<String> conditions = http.formParams("condition");
         List<IocTree> items = new ArrayList<>();
         try {
-            for (int i = 0; i < chosen.size(); i++) {
-                String c = chosen.get(i);
+            List<String[]> chosen = new ArrayList<>(); // (type:value, condition)
+            if (!http.formParams("pick").isEmpty() || http.formParam("picker") != null) { // the picker: a ticked row's index, its item and condition
+                for (String k : http.formParams("pick")) {
+                    String item = http.formParam("item-" + k);
+                    if (item != null) chosen.add(new String[] {item, http.formParam("condition-" + k)});
+                }
+            } else { // a form of one indicator per event, item and condition side by side (scripts written for it)
+                List<String> item = http.formParams("item");
+                List<String> conditions = http.formParams("condition");
+                for (int i = 0; i < item.size(); i++) chosen.add(new String[] {item.get(i), i < conditions.size() ? conditions.get(i) : "is"});
+            }
+            for (String[] pick : chosen) {
+                String c = pick[0];
                 if (c.isEmpty()) continue; // "leave out"
                 int colon = c.indexOf(':');
                 IndicatorType type = colon < 0 ? null : IndicatorType.byId(c.substring(0, colon)).orElse(null);
                 if (type == null) throw new IllegalArgumentException("unknown indicator '" + c + "'");
-                IocTree.Condition condition = IocTree.Condition.byId(i < conditions.size() ? conditions.get(i) : "is").orElse(IocTree.Condition.IS);
+                IocTree.Condition condition = IocTree.Condition.byId(pick[1] == null ? "is" : pick[1]).orElse(IocTree.Condition.IS);
                 if (type.exactOnly()) condition = IocTree.Condition.IS;
                 IocTree.Item item = new IocTree.Item(type, condition, c.substring(colon + 1));
                 if (!items.contains(item)) items.add(item);
@@ -155,7 +176,7 @@ public final class IntelPages {
         var upload = http.uploadedFile("file");
         try {
             if (upload != null && upload.size() > 0) {
-                if (upload.size() > MAX_DOCUMENT) throw new IllegalArgumentException("the file is larger than " + (MAX_DOCUMENT >> 20) + " MB");
+                if (upload.size() > MAX_DOCUMENT) throw new IllegalArgumentException(TOO_LARGE);
                 try (var in = upload.content()) {
                     doc = in.readNBytes(MAX_DOCUMENT + 1);
                 }
@@ -165,11 +186,21 @@ public final class IntelPages {
                 doc = text.getBytes(StandardCharsets.UTF_8);
             }
             Imported imported = importDocument(http, doc, http.formParam("name"));
-            show(http, imported.ioc().id(), imported.notImported(), null, HttpStatus.CREATED);
+            String token = java.util.UUID.randomUUID().toString();
+            results.put(token, new ImportResult(ctx.scope(http).caller().user(), imported.ioc().id(), imported.notImported()));
+            http.redirect(PATH + "/" + imported.ioc().id() + "?imported=" + token, HttpStatus.SEE_OTHER);
         } catch (IllegalArgumentException | java.io.IOException | AccessException e) {
             if (e instanceof AccessException a && a.isUnknown()) throw a;
             importForm(http, capitalised(e.getMessage()) + ".", HttpStatus.UNPROCESSABLE_CONTENT);
         }
+    }
+
+    /** The IOC page; after an import ({@code ?imported=} its token), with what the document held that was not imported. */
+    private void showWithImport(Context http) {
+        String token = http.queryParam("imported");
+        ImportResult result = token == null ? null : results.getIfPresent(token);
+        boolean mine = result != null && result.ioc() == id(http) && result.user().equals(ctx.scope(http).caller().user());
+        show(http, null, mine ? result.notImported() : List.of(), null, HttpStatus.OK);
     }
 
     /** The IOC made, the others when the document was split ({@link #pieces}), and what was left out. */
@@ -177,15 +208,20 @@ public final class IntelPages {
 
     /** Reads an OpenIOC (XML) or STIX (JSON) document and stores what it holds; @throws IllegalArgumentException when nothing could be. */
     private Imported importDocument(Context http, byte[] doc, String name) {
-        if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException("the document is larger than " + (MAX_DOCUMENT >> 20) + " MB");
-        if (new String(doc, StandardCharsets.UTF_8).isBlank()) {
+        if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException(TOO_LARGE);
+        java.nio.charset.Charset charset = IocImport.charset(doc);
+        String text = new String(doc, charset);
+        if (text.replace("\uFEFF", "").isBlank()) {
             throw new IllegalArgumentException("the document is empty: give an OpenIOC (XML) or STIX 2.1 (JSON) document");
         }
-        String head = new String(doc, 0, Math.min(doc.length, 64), StandardCharsets.UTF_8).stripLeading().replace("\uFEFF", "");
-        boolean xml = head.startsWith("<");
-        IocImport in = xml ? OpenIoc.read(doc) : Stix.read(doc);
+        // the first character tells XML from JSON, read in the file's own encoding (a UTF-16 OpenIOC is XML too)
+        boolean xml = text.replace("\uFEFF", "").stripLeading().startsWith("<");
+        IocImport in = xml ? OpenIoc.read(doc) : Stix.read(text.replace("\uFEFF", "").getBytes(StandardCharsets.UTF_8));
         if (in.tree() == null) {
-            throw new IllegalArgumentException("nothing in the document could be imported: " + String.join("; ", in.notImported()));
+            throw new IllegalArgumentException(in.notImported().isEmpty()
+                    ? "no indicators found in it: " + (xml ? "an OpenIOC document lists them as <Indicator> elements under <criteria>"
+                            : "a STIX document holds them as objects of type indicator")
+                    : "nothing in the document could be imported: " + String.join("; ", in.notImported()));
         }
         String chosen = name == null || name.isBlank() ? in.name() : name;
         List<IocTree> pieces = pieces(in.tree());
@@ -281,9 +317,10 @@ public final class IntelPages {
         http.json(json(find(http)));
     }
 
-    private void apiCreate(Context http) {
+    private void apiCreate(Context http) throws java.io.IOException {
         JsonNode body = ctx.jsonBody(http);
-        String usage = "expected {\"name\": \"...\", \"from_evidence\": [evidence ids]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
+        String usage = "expected {\"name\": \"...\", \"from_evidence\": [evidence ids], optionally \"process_indicators\": [\"hash\","
+                + " \"path\", \"command_line\"]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
                 + " \"items\": [{\"type\": \"sha256\", \"condition\": \"is\", \"value\": \"...\"}]}}, optionally \"alert\": true";
         if (!body.path("name").isTextual()) throw new BadRequest(usage + ": 'name' is missing or not a string");
         JsonNode alert = body.path("alert");
@@ -298,7 +335,23 @@ public final class IntelPages {
                 if (!n.canConvertToLong()) throw new BadRequest(usage + ": 'from_evidence' must be a list of evidence ids");
                 list.add(n.asLong());
             }
-            ioc = intel.fromEvidence(body.get("name").asText(), list);
+            java.util.Set<Candidates.ProcessPart> process = java.util.EnumSet.noneOf(Candidates.ProcessPart.class);
+            if (body.has("process_indicators")) {
+                JsonNode parts = body.get("process_indicators");
+                if (!parts.isArray() || parts.isEmpty()) {
+                    throw new BadRequest(usage + ": 'process_indicators' must be a list of hash, path, command_line");
+                }
+                for (JsonNode n : parts) {
+                    try {
+                        process.add(Candidates.ProcessPart.of(n.asText()));
+                    } catch (IllegalArgumentException e) {
+                        throw new BadRequest(e.getMessage());
+                    }
+                }
+            } else {
+                process.addAll(Candidates.DEFAULT_PROCESS);
+            }
+            ioc = intel.fromEvidence(body.get("name").asText(), list, process);
             if (alert.asBoolean(false)) ioc = intel.setAlert(ioc.id(), true);
         } else if (body.has("tree")) {
             IocTree tree;

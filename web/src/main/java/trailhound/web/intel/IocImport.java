@@ -1,5 +1,7 @@
 package trailhound.web.intel;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import trailhound.query.IocTree;
 
@@ -16,5 +18,19 @@ public record IocImport(String name, IocTree tree, List<String> notImported) {
 
     public IocImport {
         notImported = List.copyOf(notImported);
+    }
+
+    /**
+     * The encoding a document is written in: UTF-16 (big- or little-endian) by its byte-order mark, or
+     * without one by the zero bytes of its first ASCII character ({@code <}, {@code {}, a space); else UTF-8.
+     */
+    public static Charset charset(byte[] doc) {
+        if (doc.length >= 2) {
+            int a = doc[0] & 0xff;
+            int b = doc[1] & 0xff;
+            if (a == 0xfe && b == 0xff || a == 0 && b != 0) return StandardCharsets.UTF_16BE;
+            if (a == 0xff && b == 0xfe || a != 0 && b == 0) return StandardCharsets.UTF_16LE;
+        }
+        return StandardCharsets.UTF_8;
     }
 }

@@ -152,7 +152,7 @@ public final class OpenIoc {
     public static IocImport read(byte[] xml) {
         Document doc;
         try {
-            doc = builder().parse(new ByteArrayInputStream(xml));
+            doc = builder().parse(new ByteArrayInputStream(leadingSpaceRemoved(xml)));
         } catch (SAXException | IOException e) {
             throw new IllegalArgumentException(inOurWords(e));
         }
@@ -173,6 +173,19 @@ public final class OpenIoc {
         }
         IocTree tree = parts.isEmpty() ? null : parts.size() == 1 ? parts.getFirst() : new IocTree.Group(IocTree.Operator.OR, parts);
         return new IocImport(name == null || name.isBlank() ? "OpenIOC " + root.getAttribute("id") : name.strip(), tree, skipped);
+    }
+
+    /**
+     * The document without the blank lines or spaces before its first {@code <} (a pasted document often
+     * has them, and XML allows none before {@code <?xml ...?>}), in its own encoding ({@link IocImport#charset}).
+     */
+    private static byte[] leadingSpaceRemoved(byte[] xml) {
+        java.nio.charset.Charset charset = IocImport.charset(xml);
+        String text = new String(xml, charset).replace("\uFEFF", "");
+        String stripped = text.stripLeading();
+        if (stripped.length() == text.length()) return xml;
+        boolean utf16 = charset.equals(java.nio.charset.StandardCharsets.UTF_16LE) || charset.equals(java.nio.charset.StandardCharsets.UTF_16BE);
+        return stripped.getBytes(utf16 ? java.nio.charset.StandardCharsets.UTF_16 : charset); // UTF-16 with its mark, as declared
     }
 
     /** The group, or null when nothing of it could be imported (or an AND lost a part). */
@@ -285,7 +298,15 @@ public final class OpenIoc {
         }
         if (m.contains("JAXP")) return "the OpenIOC document is larger or more complex than the XML parser's safety limits" + where
                 + ": split it into several documents";
-        return "not an OpenIOC document: the XML is not well-formed" + where + ": " + m.replaceFirst("^JAXP\\d+:\\s*", "");
+        String at = e instanceof org.xml.sax.SAXParseException p && p.getLineNumber() > 0 ? " at line " + p.getLineNumber() : "";
+        if (m.contains("processing instruction target matching")) { // Xerces' words for an <?xml ...?> that is not first
+            return "not an OpenIOC document: the XML is not well-formed" + at + ": the XML declaration (<?xml ...?>) must be the very"
+                    + " first thing in the file; remove what comes before it";
+        }
+        if (m.contains("Content is not allowed in prolog")) {
+            return "not an OpenIOC document: the XML is not well-formed" + at + ": there is text before its first element";
+        }
+        return "not an OpenIOC document: the XML is not well-formed" + at + ": " + m.replaceFirst("^JAXP\\d+:\\s*", "");
     }
 
     private static Element first(Element parent, String localName) {

@@ -63,10 +63,52 @@ public final class Stix {
      *
      * @throws IllegalArgumentException for text that is not JSON, not STIX, or holds no indicator, saying which
      */
+    /** " at line L", the line where the JSON text first nests deeper than {@code max} (Jackson's limit says no place), or nothing. */
+    private static String deepestLine(byte[] json, int max) {
+        String text = new String(json, StandardCharsets.UTF_8);
+        int depth = 0;
+        int line = 1;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') line++;
+            if (inString) {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                if (++depth > max) return " at line " + line;
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return "";
+    }
+
+    /** " at line L, column C" where the parser stopped, or nothing when it does not say. */
+    private static String at(com.fasterxml.jackson.core.JsonProcessingException e) {
+        var where = e.getLocation();
+        return where == null || where.getLineNr() < 1 ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+    }
+
     public static IocImport read(byte[] json) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException
+                    || e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException
+                    || String.valueOf(e.getOriginalMessage()).contains("nesting depth")) {
+                // Jackson's nesting limit, said in the file's terms
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the file nests deeper than %,d levels%s: a STIX"
+                        + " document nests a few; split or flatten it",
+                        com.fasterxml.jackson.core.StreamReadConstraints.defaults().getMaxNestingDepth(),
+                        at(e).isEmpty() ? deepestLine(json, com.fasterxml.jackson.core.StreamReadConstraints.defaults().getMaxNestingDepth()) : at(e)));
+            }
+            String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("")
+                    .replaceAll(" \\(code \\d+\\)", "");
+            throw new IllegalArgumentException("not a STIX document: the JSON is not well-formed" + at(e) + ": " + why);
         } catch (IOException e) {
             throw new IllegalArgumentException("not a STIX document: not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
@@ -86,7 +128,10 @@ public final class Stix {
         } else {
             throw new IllegalArgumentException("not a STIX document: type '" + type + "', expected bundle or indicator");
         }
-        if (indicators.isEmpty()) throw new IllegalArgumentException("the bundle holds no indicator");
+        if (indicators.isEmpty()) {
+            throw new IllegalArgumentException("no indicators found in it: the bundle's " + root.path("objects").size()
+                    + " objects hold none of type indicator");
+        }
         List<String> skipped = new ArrayList<>();
         List<IocTree> trees = new ArrayList<>();
         for (JsonNode i : indicators) {

@@ -131,6 +131,10 @@ public final class PolicyPages {
     static NewRule fromEvidence(Scope scope, long id) {
         var saved = scope.savedEvidence();
         String endpoint = saved.endpoint(id);
+        var item = saved.find(id).orElseThrow();
+        if (item.kind() == trailhound.store.EvidenceItems.Kind.SNAPSHOT) {
+            throw new BadRequestResponse(trailhound.access.SavedEvidence.wholeSnapshot(item).replace("single indicator", "single program"));
+        }
         return RuleCandidates.fromEvidence(saved.events(id), "evidence " + id + " (" + saved.kind(id).label() + " on " + endpoint + ")")
                 .orElseThrow(() -> new BadRequestResponse("evidence " + id + " names no program to make a rule from (a snapshot?)"));
     }

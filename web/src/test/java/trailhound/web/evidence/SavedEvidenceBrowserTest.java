@@ -96,6 +96,16 @@ class SavedEvidenceBrowserTest {
                 .map(tr -> tr.getAttribute("data-uid")).sorted().toList();
         assertEquals(chosen, shown, "the saved copy: exactly the chosen events");
         assertTrue(browser.findElement(By.id("evidence-events")).getText().contains("registry"));
+        // an event a line (try-out: ~25 lines each), every field on a click as in the grid
+        WebElement first = browser.findElement(By.cssSelector("#evidence-events tr.evidence-event"));
+        WebElement fields = first.findElement(By.xpath("following-sibling::tr[1]"));
+        assertFalse(fields.isDisplayed());
+        WebElement line = first.findElement(By.cssSelector("td.one-line"));
+        assertEquals("nowrap", browser.executeScript("return getComputedStyle(arguments[0]).whiteSpace;", line));
+        assertTrue(line.getText().startsWith("endpoint="), line.getText());
+        first.findElement(By.cssSelector("button.expand")).click();
+        assertTrue(fields.isDisplayed());
+        assertTrue(fields.getText().contains("registry_value_data"), fields.getText());
         Browsers.screenshot(browser, "evidence-saved-copy");
         assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or CSP errors");
     }

@@ -203,4 +203,56 @@ class ExportJobsTest {
             }
         }
     }
+
+    @Test
+    void afterARestart_aQueuedExportIsMarkedNotStarted_andAnyFinishedOneRunsAgainAsANewExport() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            var store = web.data().store().jobs();
+            String spec = JSON.writeValueAsString(new ExportJobs.Request(E, false, "type:dns", null, null, null, null, false));
+            long queued = store.create(Exports.KIND, "admin", List.of(E), 12, spec);
+            long running = store.create(Exports.KIND, "admin", List.of(E), 12, spec);
+            store.start(running);
+            try (ExportJobs jobs = new ExportJobs(web.data(), QueryLanguage.withClock(java.time.Clock.systemUTC()), 10_000, 1)) {
+                JobInfo never = store.get(queued).orElseThrow();
+                assertEquals(JobInfo.FAILED, never.state());
+                assertTrue(never.message().startsWith("not started: the server stopped") && never.message().contains("Run again"),
+                        never.message());
+                JobInfo cut = store.get(running).orElseThrow();
+                assertTrue(cut.message().startsWith("the server stopped during the export") && cut.message().contains("Run again"),
+                        cut.message());
+            }
+            String page = web.get("/exports").body();
+            assertTrue(page.contains("action=\"/exports/" + queued + "/again\""), "Run again offered for the one that never started");
+
+            var again = web.postJson("/api/v1/exports/" + queued + "/again", "");
+            assertEquals(202, again.statusCode(), again.body());
+            long id = json(again.body()).path("id").asLong();
+            assertTrue(id != queued, "a new export");
+            JsonNode done = awaitEnd(web, id);
+            assertEquals("done", done.path("state").asText(), done.toString());
+            assertEquals(12, done.path("rows_written").asLong(), "the same request: type:dns");
+            assertEquals(12, rows(web, done, "again").size());
+
+            var form = web.postForm("/exports/" + id + "/again", java.util.Map.of("_csrf", web.csrf()));
+            assertEquals(303, form.statusCode(), form.body());
+            long third = Long.parseLong(form.headers().firstValue("Location").orElseThrow().replaceFirst(".*new=", ""));
+            assertEquals("done", awaitEnd(web, third).path("state").asText());
+
+            var cancel = web.postJson("/api/v1/exports/" + id + "/cancel", "");
+            assertEquals(409, cancel.statusCode(), cancel.body());
+            assertTrue(json(cancel.body()).path("error").asText().contains("already finished (done)"), cancel.body());
+            assertEquals("done", json(web.get("/api/v1/exports/" + id).body()).path("state").asText(), "still there to download");
+        }
+    }
+
+    @Test
+    void unknownEventUids_areRefused_notExportedAsAnEmptyDoneExport() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            var refused = web.postJson("/api/v1/exports", "{\"endpoint\":\"" + E + "\",\"event_uids\":[\"nope-1\",\"nope-2\"]}");
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(json(refused.body()).path("error").asText().startsWith("none of the 2 event uids exists among the events of " + E),
+                    refused.body());
+            assertEquals(0, json(web.get("/api/v1/exports").body()).path("exports").size(), "no export made");
+        }
+    }
 }

@@ -251,24 +251,36 @@ class HuntPagesTest {
         assertEquals(400, page.statusCode());
         assertTrue(page.body().contains("id=\"query-error\"") && page.body().contains("column " + error.path("column").asInt()), page.body());
         assertTrue(page.body().contains("value=\"type:process AND (\""), "the text is kept");
-        assertEquals(400, get("/hunt/export.csv?q=" + WebTestSupport.enc("type:("), analyst).statusCode());
+        assertEquals(400, get("/hunt/export.zip?q=" + WebTestSupport.enc("type:("), analyst).statusCode());
         assertEquals(400, get("/api/v1/hunt?limit=1001", analyst).statusCode());
         assertEquals(400, get("/api/v1/hunt?after=nonsense", analyst).statusCode());
     }
 
     @Test
-    void export_readOnlyRefused_analystGetsFormulaSafeCsvOfTheGroupOnly() throws Exception {
-        HttpResponse<String> refused = get("/hunt/export.csv?q=type:process", readOnly);
+    void export_readOnlyRefused_analystGetsFormulaSafeCsvOfTheGroupOnly_inTheEncryptedZip() throws Exception {
+        HttpResponse<String> refused = get("/hunt/export.zip?q=type:process", readOnly);
         assertEquals(403, refused.statusCode());
         assertFalse(get("/hunt?q=type:process", readOnly).body().contains("hunt-export-csv"), "no export link for read-only");
+        String link = get("/hunt?q=type:process", analyst).body();
+        assertTrue(link.contains("/hunt/export.zip?q=type%3Aprocess") && link.contains("encrypted ZIP, password <code>infected</code>"), link);
 
-        HttpResponse<String> csv = get("/hunt/export.csv?q=" + WebTestSupport.enc("type:process"), analyst);
-        assertEquals(200, csv.statusCode(), csv.body());
-        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
-        assertTrue(csv.headers().firstValue("Content-Disposition").orElse("").contains("attachment"));
-        assertTrue(csv.body().startsWith("\uFEFF"), "a byte-order mark first, so Excel reads UTF-8");
+        HttpResponse<byte[]> zip = CLIENT.send(HttpRequest.newBuilder(URI.create(web.server().url() + "/hunt/export.zip?q="
+                + WebTestSupport.enc("type:process"))).header("Authorization", "Bearer " + analyst).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zip.statusCode());
+        assertEquals("application/zip", zip.headers().firstValue("Content-Type").orElse(""));
+        String disposition = zip.headers().firstValue("Content-Disposition").orElse("");
+        assertTrue(disposition.contains("attachment") && disposition.contains(".zip"), disposition);
+        // the same format as every other export: 7-Zip lists the CSV's name without the password, opens it only with it
+        Path file = java.nio.file.Files.write(dir.resolve("hunt.zip"), zip.body());
+        List<String> names = trailhound.web.evidence.SevenZip.namesWithoutPassword(file);
+        assertEquals(1, names.size(), names.toString());
+        assertTrue(names.getFirst().startsWith("trailhound_hunt_") && names.getFirst().endsWith(".csv"), names.toString());
+        assertTrue(trailhound.web.evidence.SevenZip.refuses(file, "wrong", dir.resolve("hunt-wrong")), "the content needs the password");
+        trailhound.web.evidence.SevenZip.extract(file, "infected", dir.resolve("hunt-out"));
+        String body = java.nio.file.Files.readString(dir.resolve("hunt-out").resolve(names.getFirst()));
+        assertTrue(body.startsWith("\uFEFF"), "a byte-order mark first, so Excel reads UTF-8");
         List<CSVRecord> rows;
-        try (CSVParser parser = CSVParser.parse(csv.body().substring(1), CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build())) {
+        try (CSVParser parser = CSVParser.parse(body.substring(1), CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build())) {
             rows = parser.getRecords();
         }
         JsonNode hunt = json("/api/v1/hunt?q=type:process", analyst);
@@ -285,7 +297,7 @@ class HuntPagesTest {
         assertTrue(trail.list(new AuditTrail.Filter("ana", "export", null, null, null), 0, 10).stream()
                 .anyMatch(x -> "hunt csv: type:process".equals(x.event().detail())));
         assertTrue(trail.list(new AuditTrail.Filter("rita", "access.denied", null, null, null), 0, 10).stream()
-                .anyMatch(x -> x.event().detail().startsWith("GET /hunt/export.csv")));
+                .anyMatch(x -> x.event().detail().startsWith("GET /hunt/export.zip")));
         assertTrue(trail.list(new AuditTrail.Filter("ana", "hunt", null, null, null), 0, 50).stream()
                 .anyMatch(x -> "type:process".equals(x.event().detail()) && x.event().endpoint() == null));
         assertTrue(trail.verify().isEmpty());

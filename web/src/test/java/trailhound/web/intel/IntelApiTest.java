@@ -68,7 +68,9 @@ class IntelApiTest {
         var evidence = web.server().access().scope(Caller.commandLine()).savedEvidence();
         List<Long> ids = new ArrayList<>();
         for (String key : story.processKeys()) ids.add(evidence.saveProcess("WS-FIN-01", key, null, List.of()).id());
-        HttpResponse<String> made = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", "win-macro", "from_evidence", ids)));
+        // the story's programs are mostly the system's own: its command lines tell it apart
+        HttpResponse<String> made = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", "win-macro", "from_evidence", ids,
+                "process_indicators", List.of("command_line"))));
         assertEquals(201, made.statusCode(), made.body());
         JsonNode ioc = JSON.readTree(made.body());
         long id = ioc.get("id").asLong();

@@ -1,6 +1,7 @@
 package trailhound.web.intel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ class IntelBrowserTest {
     static WebTestSupport web;
     static ChromeDriver browser;
     static final String HOSTILE = "<img src=x onerror=alert(1)> ioc";
+    static long files;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,6 +41,11 @@ class IntelBrowserTest {
         }
         evidence.saveEvents(WebTestSupport.ENDPOINT, dns, "beacon", List.of("c2"));
         evidence.saveProcess(WebTestSupport.ENDPOINT, WebTestSupport.POWERSHELL, "ps", List.of());
+        List<String> fileEvents = new ArrayList<>();
+        try (var lease = web.data().indexes().acquire(WebTestSupport.ENDPOINT)) {
+            lease.index().export(QueryLanguage.parse("type:file"), EventSort.NEWEST_FIRST, 1_000, e -> fileEvents.add(e.uid()));
+        }
+        files = evidence.saveEvents(WebTestSupport.ENDPOINT, fileEvents, "drops", List.of()).id();
     }
 
     @AfterAll
@@ -47,25 +54,77 @@ class IntelBrowserTest {
         if (web != null) web.close();
     }
 
+    /** Clicks a box in the middle of the window (the table's header sticks at the top and would take the click). */
+    private static void click(WebElement box) {
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'});", box);
+        box.click();
+    }
+
+    private static WebElement row(List<WebElement> rows, String key) {
+        return rows.stream().filter(r -> key.equals(r.getDomAttribute("data-key"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + key + " among " + rows.stream().map(r -> r.getDomAttribute("data-key")).toList()));
+    }
+
+    @Test
+    void picker_pagesItsRows_andATickOnAFurtherPageIsKept() throws Exception {
+        Browsers.signIn(browser, web);
+        browser.get(web.server().url() + "/intel/new?picking=1&evidence=" + files);
+        List<WebElement> rows = browser.findElements(By.cssSelector("#candidates tr.candidate-row"));
+        assertTrue(rows.size() > 2 * 50 - 10, "90 paths and their names: " + rows.size());
+        assertTrue(browser.findElement(By.id("candidates-pager")).isDisplayed());
+        assertEquals(50, rows.stream().filter(WebElement::isDisplayed).count(), "a page of rows");
+        assertEquals("indicators 1-50 of " + rows.size(), browser.findElement(By.id("candidates-position")).getText());
+        for (WebElement r : rows) {
+            WebElement box = r.findElement(By.cssSelector("input.pick-indicator"));
+            if (box.isDisplayed() && box.isSelected()) click(box);
+        }
+        click(browser.findElement(By.id("candidates-next")));
+        assertEquals("indicators 51-" + Math.min(100, rows.size()) + " of " + rows.size(), browser.findElement(By.id("candidates-position")).getText());
+        WebElement later = rows.stream().filter(WebElement::isDisplayed).filter(r -> r.getDomAttribute("data-key").startsWith("file_name:"))
+                .findFirst().orElseThrow();
+        String key = later.getDomAttribute("data-key");
+        assertTrue(rows.indexOf(later) >= 50, "on the second page");
+        if (!later.findElement(By.cssSelector("input.pick-indicator")).isSelected()) click(later.findElement(By.cssSelector("input.pick-indicator")));
+        for (WebElement r : rows) { // only that one ticked on this page
+            WebElement box = r.findElement(By.cssSelector("input.pick-indicator"));
+            if (box.isDisplayed() && box.isSelected() && r != later) click(box);
+        }
+        click(browser.findElement(By.id("candidates-prev")));
+        browser.findElement(By.id("ioc-name")).sendKeys("paged");
+        browser.findElement(By.id("generate")).click();
+        browser.findElement(By.id("ioc-tree"));
+        List<String> items = browser.findElements(By.cssSelector("#ioc-tree li.ioc-item")).stream().map(WebElement::getText).toList();
+        assertEquals(List.of("File name is " + key.substring("file_name:".length())), items, "the tick on page 2 was sent");
+    }
+
     @Test
     void evidenceBasedIoc_generateScanAndSaveMatches() throws Exception {
         Browsers.signIn(browser, web);
         Browsers.consoleErrors(browser); // the first page's favicon.ico 404
         browser.findElement(By.id("nav-intel")).click();
         browser.findElement(By.id("add-evidence-ioc")).click();
-        for (WebElement box : browser.findElements(By.cssSelector("#pick-evidence input[name=evidence]"))) box.click();
+        for (WebElement box : browser.findElements(By.cssSelector("#pick-evidence input[name=evidence]"))) {
+            if (!box.getDomAttribute("value").equals(String.valueOf(files))) box.click(); // the DNS event and the process
+        }
         browser.findElement(By.id("pick")).click();
 
+        // one row per distinct indicator, with its field and what it matches; the distinctive ones ticked
         List<WebElement> rows = browser.findElements(By.cssSelector("#candidates tr.candidate-row"));
-        assertEquals(2, rows.size(), browser.getPageSource());
-        WebElement dns = rows.stream().filter(r -> r.getText().contains("dns query")).findFirst().orElseThrow();
-        WebElement process = rows.stream().filter(r -> r.getText().contains("process start")).findFirst().orElseThrow();
-        Select dnsRow = new Select(dns.findElement(By.cssSelector("select.indicator")));
-        assertEquals("Domain name: host3.example.com", dnsRow.getFirstSelectedOption().getText(), "a DNS event's default: its name");
-        assertTrue(dnsRow.getOptions().stream().anyMatch(o -> o.getText().startsWith("IP address: ")), "its addresses are offered too");
-        Select psRow = new Select(process.findElement(By.cssSelector("select.indicator")));
-        psRow.selectByVisibleText(psRow.getOptions().stream().map(WebElement::getText).filter(t -> t.startsWith("Process name: ")).findFirst()
-                .orElseThrow());
+        assertEquals(rows.size(), rows.stream().map(r -> r.getDomAttribute("data-key")).distinct().count(), "one row a distinct indicator");
+        WebElement domain = row(rows, "domain:host3.example.com");
+        assertTrue(domain.findElement(By.cssSelector("input.pick-indicator")).isSelected(), "a DNS event's default: its name");
+        assertEquals("dns_query", domain.findElement(By.cssSelector(".candidate-field")).getText());
+        assertEquals("matches 1 event", domain.findElement(By.cssSelector(".candidate-matches")).getText());
+        assertTrue(rows.stream().anyMatch(r -> r.getDomAttribute("data-key").startsWith("ip:")), "its addresses are offered too");
+        WebElement system = row(rows, "file_path:C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
+        assertFalse(system.findElement(By.cssSelector("input.pick-indicator")).isSelected(), "a system path is offered unticked");
+        assertTrue(system.findElement(By.cssSelector(".candidate-matches")).getText().startsWith("common: matches "),
+                system.findElement(By.cssSelector(".candidate-matches")).getText());
+        for (WebElement r : rows) {
+            WebElement box = r.findElement(By.cssSelector("input.pick-indicator"));
+            if (box.isSelected() && r != domain) click(box);
+        }
+        click(row(rows, "process_name:powershell.exe").findElement(By.cssSelector("input.pick-indicator")));
         new Select(browser.findElement(By.id("operator"))).selectByValue("OR");
         Browsers.screenshot(browser, "intel-new");
         browser.findElement(By.id("ioc-name")).sendKeys(HOSTILE);

@@ -87,7 +87,7 @@ class IocImportRefusalsTest {
             System.setErr(was);
         }
         assertEquals("a DOCTYPE is not allowed in an OpenIOC document: remove it", doctype);
-        assertTrue(malformed.startsWith("not an OpenIOC document: the XML is not well-formed (line 1, column"), malformed);
+        assertTrue(malformed.startsWith("not an OpenIOC document: the XML is not well-formed at line 1: "), malformed);
         assertFalse(console.toString(StandardCharsets.UTF_8).contains("[Fatal Error]"), console.toString(StandardCharsets.UTF_8));
     }
 
@@ -103,8 +103,11 @@ class IocImportRefusalsTest {
         HttpResponse<String> r = web.postJson("/api/v1/iocs/import", "x".repeat(6_000_000));
         assertEquals(413, r.statusCode());
         JsonNode body = JSON.readTree(r.body());
-        assertEquals("the request is larger than the server takes (5 MB at most): split the document into several and import each",
-                body.get("error").asText());
+        assertEquals(IntelPages.TOO_LARGE, body.get("error").asText(), "one limit, said as the page says it");
+        assertEquals("the document is larger than 4 MB, the most Import takes: split it into several documents and import each",
+                IntelPages.TOO_LARGE);
+        r = web.postJson("/api/v1/iocs/import", "x".repeat(IntelPages.MAX_DOCUMENT + 1)); // within the server's body limit
+        assertEquals(IntelPages.TOO_LARGE, JSON.readTree(r.body()).get("error").asText());
 
         r = web.postJson("/api/v1/exports", "{\"event_uids\": [\"" + "u".repeat(6_000_000) + "\"]}");
         assertEquals(413, r.statusCode());
@@ -175,5 +178,76 @@ class IocImportRefusalsTest {
         String error = JSON.readTree(r.body()).get("error").asText();
         assertTrue(error.startsWith("the IOC's 900 items make a search of "), error);
         assertTrue(error.contains("split it into several IOCs") && !error.contains("MAX_LENGTH"), error);
+    }
+
+    @Test
+    void secondTryOut_importErrorsSayWhatIsWrongInTheFilesTerms_withTheLine() throws Exception {
+        String nested = "{\"type\": \"bundle\", \"objects\":\n" + "[".repeat(1_100) + "]".repeat(1_100) + "}";
+        String deep = importError(nested, 422);
+        assertTrue(deep.startsWith("the file nests deeper than 1,000 levels at line 2"), deep);
+        assertFalse(deep.contains("StreamReadConstraints") || deep.contains("getMaxNestingDepth"), deep);
+
+        String badJson = importError("{\"type\": \"bundle\",\n  \"objects\": [}", 422);
+        assertTrue(badJson.startsWith("not a STIX document: the JSON is not well-formed at line 2, column "), badJson);
+
+        // an <?xml ...?> after a blank line: Xerces' "processing instruction target matching [xX][mM][lL]"
+        HttpResponse<String> pasted = web.postJson("/api/v1/iocs/import", "\n  <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + OPENIOC.formatted("<Indicator id=\"g\" operator=\"OR\">" + ITEM + "</Indicator>"));
+        assertEquals(201, pasted.statusCode(), "the blank lines before the declaration are no error: " + pasted.body());
+        String late = importError("<OpenIOC/>\n<?xml version=\"1.0\"?>", 422);
+        assertTrue(late.startsWith("not an OpenIOC document: the XML is not well-formed at line 2: the XML declaration"), late);
+        assertFalse(late.contains("[xX][mM][lL]"), late);
+
+        assertEquals("no indicators found in it: an OpenIOC document lists them as <Indicator> elements under <criteria>",
+                importError(OPENIOC.formatted(""), 422));
+        assertEquals("no indicators found in it: the bundle's 1 objects hold none of type indicator",
+                importError("{\"type\": \"bundle\", \"id\": \"bundle--1\", \"objects\": [{\"type\": \"identity\"}]}", 422));
+    }
+
+    @Test
+    void anOpenIocInUtf16_isReadAsXml_withOrWithoutItsByteOrderMark() throws Exception {
+        String doc = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n" + OPENIOC.formatted("<Indicator id=\"g\" operator=\"OR\">" + ITEM
+                + "</Indicator>");
+        for (java.nio.charset.Charset cs : java.util.List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            HttpResponse<String> r = web.postBytes("/api/v1/iocs/import", "application/xml", doc.getBytes(cs));
+            assertEquals(201, r.statusCode(), cs + ": " + r.body());
+            JsonNode tree = JSON.readTree(r.body()).get("tree");
+            assertEquals("svcmon.exe", tree.toString().contains("\"svcmon.exe\"") ? "svcmon.exe" : tree.toString(), cs.name());
+        }
+    }
+
+    @Test
+    void aValueTooLongForAnySearch_saysSo_notAbout0Items() throws Exception {
+        String value = "a".repeat(trailhound.query.QueryLanguage.MAX_LENGTH + 10);
+        HttpResponse<String> r = web.postJson("/api/v1/iocs", "{\"name\": \"long\", \"tree\": {\"operator\": \"OR\", \"items\": [{\"type\":"
+                + " \"command_line\", \"condition\": \"contains\", \"value\": \"" + value + "\"}]}}");
+        assertEquals(400, r.statusCode(), r.body());
+        String error = JSON.readTree(r.body()).get("error").asText();
+        assertTrue(error.startsWith("the IOC's item makes a search of ") && error.contains("no item fits in one alone"), error);
+        assertFalse(error.contains("about 0"), error);
+    }
+
+    @Test
+    void importFromThePage_redirectsToItsResult_soAReloadImportsNothingAgain() throws Exception {
+        String other = "<IndicatorItem id=\"m\" condition=\"is\"><Context document=\"Email\" search=\"Email/From\"/>"
+                + "<Content type=\"string\">a@example.com</Content></IndicatorItem>";
+        String doc = OPENIOC.formatted("<Indicator id=\"g\" operator=\"OR\">" + ITEM + other + "</Indicator>");
+        int before = JSON.readTree(web.get("/api/v1/iocs").body()).get("iocs").size();
+        HttpResponse<String> posted = web.postForm("/intel/import", java.util.Map.of("_csrf", web.csrf(), "document", doc, "name", "prg"));
+        assertEquals(303, posted.statusCode(), posted.body());
+        String location = posted.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.matches("/intel/\\d+\\?imported=[0-9a-f-]+"), location);
+        for (int reload = 0; reload < 2; reload++) {
+            HttpResponse<String> page = web.get(location);
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("id=\"not-imported\"") && page.body().contains("Email/From"), "the result says what was left out");
+        }
+        assertEquals(before + 1, JSON.readTree(web.get("/api/v1/iocs").body()).get("iocs").size(), "one import, however often it is shown");
+        String plain = web.get(location.replaceFirst("\\?.*", "")).body();
+        assertFalse(plain.contains("id=\"not-imported\""), "the IOC's own page, later, is just the IOC");
+
+        HttpResponse<String> big = web.postForm("/intel/import", java.util.Map.of("_csrf", web.csrf(), "document", "x".repeat(IntelPages.MAX_DOCUMENT + 1)));
+        assertEquals(422, big.statusCode());
+        assertTrue(big.body().contains("larger than 4 MB, the most Import takes"), "the page says the API's limit");
     }
 }

@@ -120,7 +120,7 @@ class TimeRangePagesTest {
                 assertEquals(grid, hunt.get("total").asLong(), what);
                 assertEquals(grid, number(ok("/hunt?" + params), "hunt-total"), what);
                 assertEquals(grid, csvRows(web.getBytes("/endpoints/" + ENDPOINT + "/export.zip?" + params).body()), what);
-                assertEquals(grid, csvRows(web.getBytes("/hunt/export.csv?" + params).body()), what);
+                assertEquals(grid, csvRows(web.getBytes("/hunt/export.zip?" + params).body()), what);
                 try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(web.getBytes("/endpoints/" + ENDPOINT + "/export.xlsx?" + params).body()))) {
                     assertEquals(grid, wb.getSheet("Events").getPhysicalNumberOfRows() - 1, what);
                 }
@@ -201,7 +201,7 @@ class TimeRangePagesTest {
                 assertFalse(error.contains("parameter") || error.contains("'from'"), "no address terms on a page: " + error);
                 assertTrue(r.body().contains("value=\"type:dns\""), "the query is kept");
             }
-            for (String path : List.of("/endpoints/" + ENDPOINT + "/export.zip", "/endpoints/" + ENDPOINT + "/export.xlsx", "/hunt/export.csv")) {
+            for (String path : List.of("/endpoints/" + ENDPOINT + "/export.zip", "/endpoints/" + ENDPOINT + "/export.xlsx", "/hunt/export.zip")) {
                 HttpResponse<String> r = web.get(path + "?" + bad[0]);
                 assertEquals(400, r.statusCode(), path + " " + bad[0]);
                 assertTrue(r.body().replace("&#39;", "'").contains(bad[2]), path + ": " + r.body());
