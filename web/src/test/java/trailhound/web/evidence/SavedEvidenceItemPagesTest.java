@@ -22,12 +22,12 @@ import trailhound.access.Caller;
 import trailhound.web.WebTestSupport;
 
 /**
- * The saved evidence pages after the second try-out of issue 17, over HTTP on the real server: an item
+ * The saved evidence item pages over HTTP on the real server: an item
  * of more events than a grid page opens in parts, notes and tags that hide characters are shown
  * visibly and marked, one rule for tags, a snapshot item says why it names no indicator, and the saved
  * copy lists an event a line.
  */
-class EvidencePagesSecondTryOutTest {
+class SavedEvidenceItemPagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String E = WebTestSupport.ENDPOINT;
 
