@@ -1027,7 +1027,7 @@ class FileSystemTest {
     void progress_queuedBehindTwo_andWaitingForAnAwayAgent_sayTheTruth_onThePageAndInTheApi_andAPageOutOfRangeSaysTheRange() throws Exception {
         HttpResponse<String> far = send("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=99999999999"), admin, null);
         assertEquals(400, far.statusCode(), far.body());
-        assertTrue(far.body().contains("parameter 'page' must be a whole number from 1 to 2,147,483"), far.body());
+        assertTrue(far.body().contains("parameter 'page' must be a whole number from 1 to 2,147,483,647, not '99999999999'"), far.body());
 
         proxy.throttle(64L << 10); // transfers of minutes: two run, the third waits for a worker
         String sparse = "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}";

@@ -51,8 +51,8 @@ import trailhound.web.evidence.EvidenceTransfers;
  */
 public final class LiveFiles {
     static final int PAGE_SIZE = 1_000;
-    /** The last page a listing may ask for: its offset is the largest the protocol carries (an int). */
-    static final int MAX_PAGE = Integer.MAX_VALUE / PAGE_SIZE;
+    /** The largest page a listing may ask for (an int); one past a folder's end answers that folder's last page. */
+    static final int MAX_PAGE = Integer.MAX_VALUE;
     static final Duration LIST_TIMEOUT = Duration.ofSeconds(60);
     static final Duration ACT_TIMEOUT = Duration.ofSeconds(30);
     /**
@@ -257,8 +257,8 @@ public final class LiveFiles {
         // third try-out: page=99999999999 was "must be a whole number", which it is; the range was not said
         long n = v.strip().matches("[0-9]{1,10}") ? Long.parseLong(v.strip()) : -1;
         if (n < 1 || n > MAX_PAGE) {
-            throw new BadRequest(String.format(java.util.Locale.ROOT, "parameter 'page' must be a whole number from 1 to %,d (a folder's"
-                    + " pages of %,d entries), not '%s': the listing says how many pages the folder has", MAX_PAGE, PAGE_SIZE, v));
+            throw new BadRequest(String.format(java.util.Locale.ROOT, "parameter 'page' must be a whole number from 1 to %,d, not '%s':"
+                    + " the listing says how many pages the folder has (%,d entries a page)", MAX_PAGE, v, PAGE_SIZE));
         }
         return (int) n;
     }
