@@ -48,6 +48,8 @@ import trailhound.telemetry.TelemetryImport;
 public final class Snapshots {
     private static final int CHUNK = 1 << 20;
     private static final byte[] SQLITE = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    /** Why a capture stopped by the server's stop while it was ingested ended, in its record and the audit trail. */
+    public static final String STOPPED_INGEST = "the server stopped during the capture's ingest: capture again";
     private static final ReentrantLock INGESTING = new ReentrantLock(true);
 
     /** An endpoint the caller may see and its snapshots, newest first. */
@@ -78,6 +80,13 @@ public final class Snapshots {
     private final Scope scope;
     private final DataDir data;
 
+    /** An upload whose sender stopped before its end (the page's Cancel, a dropped connection): ordinary, audited, nothing kept. */
+    public static final class Cut extends IOException {
+        Cut(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
     Snapshots(Scope scope, DataDir data) {
         this.scope = scope;
         this.data = data;
@@ -101,6 +110,7 @@ public final class Snapshots {
      * @throws Refused when it is too large, empty, of no format Trailhound reads, not a readable recorder
      *     database, or of an endpoint the caller may not see; nothing is kept
      * @throws IngestException when the ingest itself fails (the source is listed as failed, as after the CLI's)
+     * @throws Cut when the body ends before its end: the sender cancelled or the connection dropped (audited)
      * @throws IOException when the data folder cannot be written (a full disk: nothing is kept)
      */
     public Uploaded upload(InputStream body, String fileName, String endpoint, long maxBytes) throws IOException {
@@ -121,11 +131,12 @@ public final class Snapshots {
                 throw new Refused(name + ": " + tooLarge.getMessage(), true);
             } catch (IOException cut) {
                 // the sender cancelled (the page's Cancel aborts the request) or the connection dropped
-                scope.audit("snapshot.upload", null, AuditLog.FAILED, name + ": the upload stopped before its end (cancelled, or the"
-                        + " connection was cut: " + cut.getMessage() + "); nothing of it is kept");
-                throw cut;
+                String why = name + ": the upload stopped before its end (cancelled, or the connection was cut: " + cut.getMessage()
+                        + "); nothing of it is kept";
+                scope.audit("snapshot.upload", null, AuditLog.FAILED, why);
+                throw new Cut(why, cut);
             }
-            return keep(file, name, into, size, "snapshot.upload", stage -> { });
+            return keep(file, name, into, size, "snapshot.upload", stage -> { }, () -> false);
         } finally {
             deleteTree(folder);
         }
@@ -135,8 +146,8 @@ public final class Snapshots {
      * Checks a received file and ingests it (the part uploads and captures share): see {@link #upload};
      * {@code stage} is told "checking", then "ingesting" once no other ingest runs; audited as {@code action}.
      */
-    private Uploaded keep(Path file, String name, String into, long size, String action, java.util.function.Consumer<String> stage)
-            throws IOException {
+    private Uploaded keep(Path file, String name, String into, long size, String action, java.util.function.Consumer<String> stage,
+            java.util.function.BooleanSupplier stop) throws IOException {
         stage.accept("checking");
         String host = check(action, file, size);
         String target = into != null ? into : host;
@@ -156,9 +167,9 @@ public final class Snapshots {
         INGESTING.lock();
         try {
             stage.accept("ingesting");
-            report = new Ingestor(data).as(scope.caller().user()).ingest(file, into == null ? null : target);
+            report = new Ingestor(data).as(scope.caller().user()).stopWhen(stop).ingest(file, into == null ? null : target);
         } catch (IngestException e) {
-            scope.audit(action, target, AuditLog.FAILED, name + ": " + e.getMessage());
+            scope.audit(action, target, AuditLog.FAILED, name + ": " + (e.stopped() ? STOPPED_INGEST : e.getMessage()));
             throw e;
         } finally {
             INGESTING.unlock();
@@ -250,7 +261,16 @@ public final class Snapshots {
          * @throws IngestException when the ingest fails
          */
         public Uploaded keep(Path file, java.util.function.Consumer<String> stage) throws IOException {
-            return Snapshots.this.keep(file, file.getFileName().toString(), endpoint, Files.size(file), "snapshot.capture", stage);
+            return keep(file, stage, () -> false);
+        }
+
+        /**
+         * As {@link #keep(Path, java.util.function.Consumer)}; {@code stop} is asked while it ingests: true stops the
+         * ingest (the server is stopping), which then throws an {@link IngestException} whose {@code stopped()} is true,
+         * audited as {@value #STOPPED_INGEST}; nothing of the copy is kept.
+         */
+        public Uploaded keep(Path file, java.util.function.Consumer<String> stage, java.util.function.BooleanSupplier stop) throws IOException {
+            return Snapshots.this.keep(file, file.getFileName().toString(), endpoint, Files.size(file), "snapshot.capture", stage, stop);
         }
 
         /** Audits a capture that failed before its copy was kept: how large it was (null: unknown) and why. */
@@ -274,7 +294,8 @@ public final class Snapshots {
                 size += n;
                 if (size > maxBytes) {
                     throw new Refused(String.format("the upload is larger than this server takes (%,d bytes); copy it to the server and"
-                            + " use bin/trailhound ingest, or start the server with a larger --upload-max-size", maxBytes), true);
+                            + " use bin/trailhound ingest, or start the server with a larger --upload-max-size (serve and demo both"
+                            + " take it)", maxBytes), true);
                 }
                 out.write(chunk, 0, n);
             }

@@ -72,6 +72,15 @@ public final class AgentSnapshot {
         }
         Path dir = Files.isDirectory(out) ? out : out.toAbsolutePath().getParent();
         if (!Files.isDirectory(out) && Files.exists(out)) throw new FileAlreadyExistsException(out + " exists already: choose another name");
+        // third try-out: a missing folder gave SQLite's [SQLITE_CANTOPEN] "unable to open database file"
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("cannot write " + out + ": the folder " + (dir == null ? out : dir) + (dir != null && Files.exists(dir)
+                    ? " is not a folder" : " does not exist") + "; create it first, or give --out an existing folder or a file in one");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("cannot write " + out + ": the folder " + dir + " is not writable by " + System.getProperty("user.name")
+                    + "; give --out a folder this account may write, or run as its owner");
+        }
         Path part = dir.resolve(".snapshot-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
         long capturedAt;
         try {

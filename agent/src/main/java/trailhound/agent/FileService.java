@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -73,6 +74,9 @@ final class FileService {
         } catch (AccessDeniedException e) {
             return failed(request, Protocol.Failure.IO, e.getFile() + ": the operating system refused the agent access"
                     + " (the agent runs as " + System.getProperty("user.name") + ")");
+        } catch (FileSystemException e) { // the operating system's own words, never a Java class name
+            return failed(request, Protocol.Failure.IO, (e.getFile() == null ? "" : e.getFile() + ": ") + (e.getReason() == null
+                    ? "the operating system refused" : e.getReason()) + " (the agent runs as " + System.getProperty("user.name") + ")");
         } catch (IOException | RuntimeException e) {
             return failed(request, Protocol.Failure.IO, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -260,6 +264,12 @@ final class FileService {
             Files.delete(target);
         } catch (DirectoryNotEmptyException e) {
             return failed(r, Protocol.Failure.WRONG_TYPE, shown + " is a folder that is not empty: delete its files first");
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (FileSystemException e) { // EPERM, EACCES, EROFS, EBUSY: the operating system's refusal, in its own words
+            String os = e.getReason() == null ? e instanceof AccessDeniedException ? "Permission denied" : "refused" : e.getReason();
+            return failed(r, Protocol.Failure.REFUSED, "the agent's account (" + System.getProperty("user.name") + ") may not delete " + shown
+                    + ": " + os + " (the operating system refused; nothing deleted)");
         }
         record("delete_file", Field.FILE_PATH, shown, null, "deleted " + shown + " at the request of " + r.user() + " through the server");
         return new Message.Done(r.requestId(), "deleted " + shown);

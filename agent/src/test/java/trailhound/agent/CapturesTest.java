@@ -70,6 +70,28 @@ class CapturesTest {
         }
     }
 
+    /** Third try-out of #16: {@code agent snapshot --out /nonexistent/x.db} said SQLite's raw SQLITE_CANTOPEN. */
+    @Test
+    void snapshotCommand_intoAFolderThatDoesNotExist_saysWhichFolder_andWritesNothing() throws Exception {
+        Path state = tmp.resolve("state");
+        try (LocalStore store = LocalStore.open(state, 1_000, "web-01", LocalStore.RecorderLimits.DEFAULT)) {
+            store.record(List.of(event(1)), c -> null);
+            Path missing = tmp.resolve("nonexistent");
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> AgentSnapshot.capture(state, missing.resolve("x.db")));
+            assertEquals("cannot write " + missing.resolve("x.db") + ": the folder " + missing + " does not exist; create it first, or give"
+                    + " --out an existing folder or a file in one", e.getMessage());
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cli = new picocli.CommandLine(new SnapshotCommand()).setOut(new java.io.PrintWriter(out, true))
+                    .setErr(new java.io.PrintWriter(err, true));
+            assertEquals(2, cli.execute("--state", state.toString(), "--out", missing.resolve("x.db").toString()));
+            assertTrue(err.toString().contains("the folder " + missing + " does not exist"), err.toString());
+            assertFalse(err.toString().contains("SQLITE"), err.toString());
+            assertFalse(Files.exists(missing));
+        }
+    }
+
     private static Message.Failed failed(Message.Reply reply) {
         return assertInstanceOf(Message.Failed.class, reply, String.valueOf(reply));
     }

@@ -65,6 +65,42 @@ class ListingsTest {
         assertTrue(Listings.maxEntries() <= Runtime.getRuntime().maxMemory() / 4 / Listings.ENTRY_BYTES, "bounded by the heap");
     }
 
+    /**
+     * Third try-out of #16: the demo's agents (128 MB heap) listed 81,100 entries of a folder of 100,000, which is
+     * ordinary on a server (WinSxS, mail spools). An agent JVM started as the demo starts its agents lists such a
+     * folder whole, in three sorts, within its heap.
+     */
+    @Test
+    void aHundredThousandEntries_areListedWhole_byAnAgentWithTheDemosHeap() throws Exception {
+        Path big = Files.createDirectories(tmp.resolve("hundred-thousand"));
+        for (int i = 0; i < 100_000; i++) Files.createFile(big.resolve(String.format("f%06d.txt", i)));
+        // the options of DemoAgents.JVM_OPTIONS (app), which the demo starts its agents with
+        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m", "-Xss512k",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:CICompilerCount=1", "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), DemoHeapListing.class.getName(),
+                big.toRealPath().toString(), tmp.resolve("state").toString());
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        assertEquals("total 100000, note null, name 100000, size 100000, modified 100000", out.strip());
+    }
+
+    /** Lists a folder through the agent's file service, every page in three sorts: what an analyst paging it makes the agent keep. */
+    static final class DemoHeapListing {
+        public static void main(String[] args) throws Exception {
+            FileService files = new FileService(FileRules.of(List.of(), List.of(), Path.of(args[1])), null, "web-01", null);
+            Path folder = Path.of(args[0]);
+            Message.Listing first = list(files, folder, "name", false, 0);
+            StringBuilder counts = new StringBuilder();
+            for (String sort : List.of("name", "size", "modified")) {
+                long seen = 0;
+                for (int offset = 0; offset < first.total(); offset += 1_000) seen += list(files, folder, sort, false, offset).entries().size();
+                counts.append(", ").append(sort).append(' ').append(seen);
+            }
+            System.out.println("total " + first.total() + ", note " + first.note() + counts);
+        }
+    }
+
     private static Message.Listing list(FileService files, Path folder, String sort, boolean descending, int offset) {
         return (Message.Listing) files.answer(new Message.ListFiles(1, folder.toString(), sort, descending, offset, 1_000));
     }

@@ -1,6 +1,7 @@
 package trailhound.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,22 @@ class PseudoFilesTest {
         }
         Message.Failed mem = assertInstanceOf(Message.Failed.class, files.answer(new Message.StatFile(3, "/proc/self/mem", true)));
         assertTrue(mem.message().contains("cannot be read as a file"), mem.message());
+    }
+
+    /** Third try-out of #16: deleting /proc/1/status said "FileSystemException ... Operation not permitted". */
+    @Test
+    void delete_thatTheOperatingSystemRefuses_saysTheAccountThePathAndTheSystemsWords_noClassName() throws Exception {
+        Assumptions.assumeTrue(Files.exists(Path.of("/proc/1/status")), "no /proc on this system");
+        FileService files = new FileService(FileRules.of(List.of(), List.of(), tmp.resolve("state")), null, "web-01", null);
+        Message.Failed refused = assertInstanceOf(Message.Failed.class, files.answer(new Message.DeleteFile(1, "/proc/1/status", "ana",
+                System.currentTimeMillis() + 30_000, null)));
+        assertEquals("refused", refused.code(), refused.message());
+        assertTrue(refused.message().startsWith("the agent's account (" + System.getProperty("user.name") + ") may not delete /proc/1/status: "),
+                refused.message());
+        assertTrue(refused.message().matches(".*: (Operation not permitted|Permission denied) \\(the operating system refused; nothing deleted\\)"),
+                refused.message());
+        assertFalse(refused.message().contains("Exception"), refused.message());
+        assertTrue(Files.exists(Path.of("/proc/1/status")));
     }
 
     @Test

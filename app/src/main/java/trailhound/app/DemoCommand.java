@@ -50,6 +50,10 @@ final class DemoCommand implements Callable<Integer> {
             + " from a live endpoint, in bytes or with k, m or g (binary), e.g. 500m (default: ${DEFAULT-VALUE})."})
     String evidenceMaxSize;
 
+    @Option(names = "--upload-max-size", paramLabel = "SIZE", defaultValue = "8g", description = {"The largest snapshot or telemetry"
+            + " file Saved evidence > Upload snapshot (POST /api/v1/snapshots) takes, in bytes or with k, m or g (binary) (default: ${DEFAULT-VALUE})."})
+    String uploadMaxSize;
+
     @Option(names = "--no-serve", description = "Prepare the data folder and exit without serving (for scripts and tests).")
     boolean noServe;
 
@@ -58,6 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         long evidenceMax = ServeCommand.size("--evidence-max-size", evidenceMaxSize);
+        long uploadMax = ServeCommand.size("--upload-max-size", uploadMaxSize);
         // plain HTTP: on loopback only, and never a folder that serve keeps for real users (it has its certificate)
         if (!ListenOptions.isLoopback(listen.host)) {
             throw new IllegalArgumentException("demo serves plain HTTP, so only on loopback (127.0.0.1, ::1, localhost), not on "
@@ -86,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         // on loopback the demo's admin password need not change: whoever can reach it can read the folder's password file
         DataDir served = dir;
         Serving.serveUntilStopped(dir, lock, WebOptions.defaults().withHost(listen.host).withPort(listen.port)
-                .withInitialPasswordChange(false).withEvidenceMaxBytes(evidenceMax), out, err,
+                .withInitialPasswordChange(false).withEvidenceMaxBytes(evidenceMax).withUploadMaxBytes(uploadMax), out, err,
                 server -> noAgents ? () -> { } : DemoAgents.start(served.root(), server.access(), server.url(), out));
         return 0;
     }

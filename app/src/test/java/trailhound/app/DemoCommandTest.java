@@ -30,6 +30,16 @@ class DemoCommandTest {
         assertTrue(ListenOptions.isLoopback("127.0.0.2") && ListenOptions.isLoopback("::1") && !ListenOptions.isLoopback("10.0.0.1"));
     }
 
+    /** Third try-out of #16: a 413 advised --upload-max-size, which only serve took. */
+    @Test
+    void demo_takesUploadMaxSize_asServeDoes_checkedBeforeAnythingIsMade() {
+        Cli bad = Cli.run("demo", "--data", tmp.resolve("data").toString(), "--upload-max-size", "lots", "--no-serve");
+        assertEquals(2, bad.status(), bad.err());
+        assertTrue(bad.err().contains("--upload-max-size is a number of bytes, optionally with k, m or g, e.g. 500m; not 'lots'"), bad.err());
+        assertFalse(Files.exists(tmp.resolve("data")), "refused before anything is made");
+        assertTrue(Cli.run("demo", "--help").out().contains("--upload-max-size=SIZE"));
+    }
+
     @Test
     void demo_emptyFolder_generatesIngestsAndKeepsTheIntelFile_thenReusesIt() throws Exception {
         Path data = tmp.resolve("data");

@@ -72,6 +72,7 @@ public final class Ingestor {
     private Consumer<String> notes = text -> {};
     private java.time.ZoneId timeZone;
     private String actor = "cli:" + System.getProperty("user.name", "unknown");
+    private java.util.function.BooleanSupplier stop = () -> false;
 
     public Ingestor(DataDir data) {
         this(data, Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -102,6 +103,20 @@ public final class Ingestor {
         this.timeZone = zone;
         return this;
     }
+
+    /**
+     * Asked while a recorder snapshot is read (every {@value #STOP_EVERY} events, on the ingesting thread): true stops
+     * the ingest, which then fails with an {@link IngestException} whose {@link IngestException#stopped()} is true, its
+     * events removed again and its source failed, as any failed ingest. The server's stop uses it: interrupting the
+     * ingesting thread instead closes the index's files under Lucene (ClosedByInterruptException) and leaves it unusable.
+     */
+    public Ingestor stopWhen(java.util.function.BooleanSupplier stop) {
+        this.stop = stop;
+        return this;
+    }
+
+    /** Events read between two questions to {@link #stopWhen}'s supplier. */
+    static final int STOP_EVERY = 1_024;
 
     /** Who ingests, as recorded with each source ({@code cli:<os user>} by default, or a web user). */
     public Ingestor as(String actor) {
@@ -290,6 +305,7 @@ public final class Ingestor {
                 long[] sinceCheckpoint = {0};
                 long[] sent = {0};
                 Consumer<Event> sink = withProgress(e -> {
+                    if (sent[0] % STOP_EVERY == 0 && stop.getAsBoolean()) throw IngestException.stopped(file);
                     renamed.accept(e);
                     if (++sent[0] == RECEIVE_AFTER) keep.receiving.begin(); // the newest events first, then the copy and hash
                     if (++sinceCheckpoint[0] == CHECKPOINT_EVENTS) {

@@ -69,13 +69,53 @@ final class FormatSniffer {
         return records > 0;
     }
 
-    /** A short printable excerpt of the head, for error messages. */
+    /** Bytes of the head an excerpt shows: as text at most this many characters, as binary at most {@value #BINARY_SHOWN} bytes in hex. */
+    private static final int EXCERPT = 40;
+    private static final int BINARY_SHOWN = 8;
+
+    /**
+     * A short description of the head, for error messages, never quoting a byte as it is: text as
+     * {@code starts with "..."} (its first {@value #EXCERPT} characters, line breaks and tabs as '.'), anything
+     * else (bytes that are not UTF-8, control or invisible characters) as {@code is binary data, beginning 7F 45 4C
+     * 46...} (its first {@value #BINARY_SHOWN} bytes in hex); {@code empty} for none.
+     */
     static String excerpt(byte[] head, int length) {
         if (length <= 0) {
             return "empty";
         }
-        String text = new String(head, 0, Math.min(length, 40), StandardCharsets.UTF_8)
-                .replaceAll("[\\p{Cntrl}\uFFFD]", ".");
-        return "starts with \"" + text + "\"";
+        int n = Math.min(length, EXCERPT);
+        String text = text(head, n);
+        if (text == null) {
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < Math.min(n, BINARY_SHOWN); i++) hex.append(i == 0 ? "" : " ").append(String.format("%02X", head[i] & 0xff));
+            return "is binary data, beginning " + hex + (length > BINARY_SHOWN ? "..." : "");
+        }
+        return "starts with \"" + text.replaceAll("[\t\r\n]", ".") + "\"";
+    }
+
+    /** The first {@code n} bytes as text when they are UTF-8 (a sequence cut at the end dropped) of printing characters, tabs and line breaks; else null. */
+    private static String text(byte[] head, int n) {
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(n);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(head, 0, n);
+        java.nio.charset.CoderResult r = utf8.decode(in, out, true);
+        // a malformed sequence within the last 3 bytes may be one cut by the excerpt's end
+        if (r.isError() && in.position() < n - 3) return null;
+        out.flip();
+        String text = out.toString();
+        if (text.startsWith("\uFEFF")) text = text.substring(1);
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '\t' || c == '\r' || c == '\n') continue;
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE || type == Character.SURROGATE
+                    || type == Character.UNASSIGNED || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || c == 0xFFFD || c != ' ' && type == Character.SPACE_SEPARATOR) {
+                return null;
+            }
+        }
+        return text;
     }
 }

@@ -99,11 +99,16 @@ public final class TelemetryImport {
         }
     }
 
-    /** How the file starts, for a message about a file of no known format: {@code starts with "..."} (or {@code empty}). */
+    /**
+     * How the file starts, for a message about a file of no known format, never quoting its bytes as they are:
+     * {@code starts with "..."} for text, {@code is 1,234 bytes of binary data, beginning 7F 45 4C 46...} (or {@code empty}).
+     */
     public static String startOf(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(40);
-            return FormatSniffer.excerpt(head, head.length);
+            String excerpt = FormatSniffer.excerpt(head, head.length);
+            return excerpt.startsWith("is binary data") ? String.format(java.util.Locale.ROOT, "is %,d bytes of binary data%s", Files.size(file),
+                    excerpt.substring("is binary data".length())) : excerpt;
         } catch (IOException e) {
             return "cannot be read (" + e.getMessage() + ")";
         }

@@ -3,15 +3,10 @@
 (function () {
   'use strict';
   const running = () => Array.from(document.querySelectorAll('.capture-row[data-running]'));
+  // the server's own words (LiveSnapshots.progress): one wording for the page and its updates, which says when the
+  // capture is queued or waits for an agent that is away (third try-out: "transferring 7 %" while nothing moved)
   function words(c) {
-    if (c.state === 'transferring') {
-      if (!c.size) return 'transferring';
-      const mib = n => (n / 1048576).toFixed(1) + ' MiB';
-      return 'transferring ' + Math.floor(c.received * 100 / c.size) + ' % (' + mib(c.received) + ' of ' + mib(c.size) + ')'
-        + (c.resumes > 0 ? ', resumed ' + c.resumes + (c.resumes === 1 ? ' time' : ' times') : '');
-    }
-    if (c.state === 'cancelling') return 'cancelling: waiting for the endpoint to stop';
-    return c.state === 'copying' ? 'copying on the endpoint' : c.state;
+    return c.progress || c.state;
   }
   async function poll() {
     const rows = running();

@@ -24,10 +24,10 @@
           }
           var state = row.querySelector('.evidence-state');
           if (f.state === 'cancelling') return;
+          // the server's own words (EvidencePages.progressText), as the page has them: queued, waiting for an agent that is
+          // away, or how far it is (third try-out: a percentage was shown while the agent was away)
           var p = f.progress;
-          var text = !p || p.size < 0 ? 'transferring, starting'
-            : 'transferring ' + (p.size === 0 ? 100 : Math.floor(p.received * 100 / p.size)) + ' % (' + p.received + ' of ' + p.size + ' bytes)'
-              + (p.resumes > 0 ? ', resumed ' + p.resumes + ' times' : '');
+          var text = !p ? 'transferring' : p.state === 'queued' || p.state === 'waiting' ? p.text : 'transferring ' + p.text;
           state.textContent = text;
         })
         .finally(function () { if (--pending === 0) setTimeout(poll, 1000); });

@@ -16,6 +16,7 @@ final class CuttableProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile int accepted;
     private volatile long bytesPerSecond;
+    private volatile boolean down;
 
     CuttableProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -36,6 +37,10 @@ final class CuttableProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket in = listener.accept();
+                if (down) { // the link is down: the agent's reconnects fail until it is up again
+                    closeQuietly(in);
+                    continue;
+                }
                 Socket out;
                 try {
                     out = new Socket(InetAddress.getLoopbackAddress(), target);
@@ -75,6 +80,12 @@ final class CuttableProxy implements AutoCloseable {
     /** Relays at most about {@code rate} bytes a second in each direction of each connection (0: as fast as it can), as a slow link does. */
     void throttle(long rate) {
         bytesPerSecond = rate;
+    }
+
+    /** Takes the link down (every connection cut, every reconnect refused) or brings it up again, as an outage does. */
+    void down(boolean down) {
+        this.down = down;
+        if (down) cutAll();
     }
 
     /** Resets every relayed connection at once (RST, no close handshake), as a broken link does. */

@@ -501,11 +501,11 @@ class FileSystemTest {
             driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=name] a")).click();
             driver.findElement(org.openqa.selenium.By.cssSelector("th[data-sort=name][aria-sort=ascending]"));
             driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=big] a.file-open")).click();
-            assertEquals("100000 entries · page 1 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
+            assertEquals("100,000 entries · page 1 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
             assertEquals(List.of(tree.toRealPath().getFileName().toString(), "big"), driver.findElements(
                     org.openqa.selenium.By.cssSelector("#files-crumbs a.crumb")).stream().map(org.openqa.selenium.WebElement::getText).toList());
             driver.findElement(org.openqa.selenium.By.id("files-next")).click();
-            assertEquals("100000 entries · page 2 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
+            assertEquals("100,000 entries · page 2 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
             assertEquals("f001000.txt", driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).getFirst()
                     .getAttribute("data-name"));
             driver.findElement(org.openqa.selenium.By.id("files-up")).click();
@@ -1019,6 +1019,55 @@ class FileSystemTest {
         byte[] via = decodePercent(folder.toUri().getRawPath().replaceFirst("/$", "") + "/../../outside/out%FF.bin");
         assertEquals(403, status("DELETE", files("?path64=" + carried(via)), admin, null), "'..' leads out: refused");
         assertTrue(Files.exists(refused), "nothing outside the roots touched");
+    }
+
+    /** Third try-out: a queued transfer said "starting" (size -1), and one whose agent was away showed its last percentage as if it moved. */
+    @Test
+    @Order(16)
+    void progress_queuedBehindTwo_andWaitingForAnAwayAgent_sayTheTruth_onThePageAndInTheApi_andAPageOutOfRangeSaysTheRange() throws Exception {
+        HttpResponse<String> far = send("GET", files("?path=" + q(tree.resolve("big").toString()) + "&page=99999999999"), admin, null);
+        assertEquals(400, far.statusCode(), far.body());
+        assertTrue(far.body().contains("parameter 'page' must be a whole number from 1 to 2,147,483,647, not '99999999999'"), far.body());
+
+        proxy.throttle(64L << 10); // transfers of minutes: two run, the third waits for a worker
+        String sparse = "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}";
+        List<Long> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) ids.add(JSON.readTree(api("POST", files("/evidence"), admin, sparse)).path("evidence_id").asLong());
+            JsonNode third = evidence(ids.get(2), admin).path("progress");
+            assertEquals("queued", third.path("state").asText(), third.toString());
+            assertEquals(2, third.path("ahead").asInt(), third.toString());
+            assertTrue(third.path("size").isNull(), "a size not known yet is null, not -1: " + third);
+            assertEquals("queued (2 ahead)", third.path("text").asText());
+            waitFor("the first to be under way", () -> evidence(ids.get(0), admin).path("progress").path("received").asLong() > 0);
+
+            proxy.down(true); // the agent is away: its transfers wait for it (up to 2 minutes) and say so
+            JsonNode[] waiting = new JsonNode[1];
+            waitFor("the first to say it waits", () -> (waiting[0] = evidence(ids.get(0), admin).path("progress")).path("state").asText()
+                    .equals("waiting"));
+            java.time.Instant away = java.time.Instant.parse(waiting[0].path("away_since").asText());
+            String since = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneOffset.UTC).format(away);
+            assertTrue(waiting[0].path("text").asText().startsWith("waiting for the agent (away since " + since + " UTC)"), waiting[0].toString());
+            assertEquals(SPARSE_BYTES, waiting[0].path("size").asLong());
+            org.openqa.selenium.chrome.ChromeDriver driver = signedIn("profile-progress");
+            try {
+                driver.get("https://127.0.0.1:" + port + "/evidence/files");
+                String first = driver.findElement(org.openqa.selenium.By.cssSelector("tr.evidence-row[data-id='" + ids.get(0) + "'] .evidence-state"))
+                        .getText();
+                assertTrue(first.startsWith("waiting for the agent (away since " + since + " UTC)"), first);
+                String queued = driver.findElement(org.openqa.selenium.By.cssSelector("tr.evidence-row[data-id='" + ids.get(2) + "'] .evidence-state"))
+                        .getText();
+                assertTrue(queued.startsWith("queued (2 ahead)"), queued);
+            } finally {
+                driver.quit();
+            }
+        } finally {
+            proxy.down(false);
+            proxy.throttle(0);
+            for (long id : ids) send("POST", "/api/v1/evidence/" + id + "/cancel", admin, null);
+        }
+        for (long id : ids) assertEquals("failed", waitForEvidence(id, admin).path("state").asText());
+        waitFor("the agent back", () -> api("GET", "/api/v1/live/endpoints?q=" + ENDPOINT, admin, null).contains("\"online\":true"));
     }
 
     // --- helpers

@@ -422,6 +422,51 @@ class SnapshotCaptureTest {
         }
     }
 
+    /**
+     * Third try-out: a server stopped while a capture's snapshot was indexed wrote no end of the capture to the audit trail
+     * and printed Lucene's ClosedByInterruptException and AlreadyClosedException. The stop is orderly now: the ingest stops,
+     * the capture ends interrupted in its record and the audit trail, no snapshot of it is served, stderr says one line.
+     */
+    @Test
+    @Order(7)
+    void serverStoppedDuringACapturesIngest_endsItInterrupted_auditedAndSaidInOneLine_nothingHalfMadeServed() throws Exception {
+        String stoppedWhy = trailhound.access.Snapshots.STOPPED_INGEST;
+        for (int attempt = 1; ; attempt++) {
+            stopServer();
+            startServer(); // a log of this server alone
+            String c = reconnected();
+            String id = JSON.readTree(api("POST", "/api/v1/live/connections/" + c + "/snapshots", analyst, null)).path("capture_id").asText();
+            String state;
+            do { // as often as it answers: the ingest of a few MiB lasts well under a second
+                state = capture(id).path("state").asText();
+            } while (List.of("copying", "transferring", "checking").contains(state));
+            if (!state.equals("ingesting")) {
+                assertEquals("done", state, "the capture was not ingested: " + capture(id));
+                assertTrue(attempt < 8, "the ingest ended before it could be seen " + attempt + " times");
+                continue;
+            }
+            stopServer();
+            String log = read(tmp.resolve("server.log"));
+            startServer();
+            JsonNode ended = capture(id);
+            if (ended.path("state").asText().equals("done")) { // it ended in the moment before the stop: try again
+                assertTrue(attempt < 8, "the ingest ended before the stop " + attempt + " times");
+                continue;
+            }
+            assertEquals("interrupted", ended.path("state").asText(), ended.toString());
+            assertEquals(stoppedWhy, ended.path("reason").asText(), ended.toString());
+            assertTrue(ended.path("snapshot").isNull(), ended.toString());
+            String name = ended.path("name").asText();
+            assertTrue(auditDetails("snapshot.capture").contains(name + ": " + stoppedWhy), auditDetails("snapshot.capture").toString());
+            assertFalse(api("GET", "/api/v1/snapshots", analyst, null).contains(name.replaceFirst("\\.db$", "\"")), "no snapshot of it listed");
+            assertFalse(Files.exists(data.resolve("endpoints").resolve(ENDPOINT).resolve("snapshots").resolve(name)), "none kept");
+            assertFalse(log.contains("Exception") || log.contains("\tat "), log);
+            assertEquals(1, log.lines().filter(l -> l.contains("during its ingest")).count(), log);
+            assertTrue(log.contains("trailhound: stopped a snapshot capture during its ingest; nothing of it is kept"), log);
+            return;
+        }
+    }
+
     private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
         return java.util.stream.StreamSupport.stream(array.spliterator(), false);
     }

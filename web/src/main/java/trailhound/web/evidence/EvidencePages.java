@@ -22,7 +22,9 @@ import trailhound.web.live.FilePull;
  * <ul>
  * <li>{@code GET /api/v1/evidence}: {@code {"files": [...]}}, newest first, each {@code {"id", "endpoint",
  *     "path", "name", "size", "sha256", "state" (transferring, cancelling, complete, failed), "reason", "created_by",
- *     "created_at", "completed_at", "progress": {"received", "size", "resumes"} or null}}; only files of
+ *     "created_at", "completed_at", "progress": {"state" (queued, starting, transferring, waiting), "received", "size" (null until
+ *     known), "resumes", "ahead" (queued: transfers before it), "away_since" (waiting: when its agent went away), "text" (as the
+ *     page says it)} or null}}; only files of
  *     endpoints the caller sees.
  * <li>{@code GET /api/v1/evidence/{id}}: one of them (404 when unknown or not the caller's).
  * <li>Saved items of the other kinds (events, processes, snapshots) share these ids and routes: see {@link SavedEvidencePages}.
@@ -121,6 +123,11 @@ public final class EvidencePages {
         public boolean cancelling() {
             return state.equals("cancelling");
         }
+
+        /** The state as the page writes it beside the progress: nothing when the progress says it all (queued, waiting for the agent). */
+        public String label() {
+            return progress.startsWith("queued") || progress.startsWith("waiting") ? "" : state;
+        }
     }
 
     private void page(Context http) {
@@ -143,7 +150,7 @@ public final class EvidencePages {
                 .map(f -> {
                     var item = items.get(f.id());
                     return new Row(f, state(f), f.size() == null ? "" : bytes(f.size()), trailhound.web.Format.utc(f.createdAt()),
-                            transfers.progress(f.id()).map(EvidencePages::progressText).orElse(""), evidence.mayChange(f),
+                            progressText(f.id()), evidence.mayChange(f),
                             item == null ? "" : item.note(), item == null ? List.of() : item.tags());
                 }).toList();
         ctx.render(http, "evidence/files.jte", new FilesPage(ctx.chrome(http, "Saved evidence: files"), rows,
@@ -157,11 +164,37 @@ public final class EvidencePages {
         return s == null ? "" : s.strip();
     }
 
+    /** Where a running transfer stands, in words; "" when none runs for {@code id}. */
+    private String progressText(long id) {
+        var ahead = transfers.ahead(id);
+        if (ahead.isPresent()) return queuedText(ahead.getAsInt());
+        return transfers.progress(id).map(EvidencePages::progressText).orElse("");
+    }
+
+    /** "queued (2 ahead)": a transfer or capture waiting for a worker. */
+    public static String queuedText(int ahead) {
+        return "queued (" + ahead + " ahead)";
+    }
+
+    /**
+     * "40 % (400 MiB of 1 GiB)"; "waiting for the agent (away since 12:34:56 UTC)" while its agent is away (third try-out:
+     * it showed the last percentage as if it moved); "asking the agent" before the agent has said the file's size.
+     */
     static String progressText(FilePull.Progress p) {
-        if (p.size() < 0) return "starting";
-        long percent = p.size() == 0 ? 100 : p.received() * 100 / p.size();
-        return percent + " % (" + bytes(p.received()) + " of " + bytes(p.size()) + ")" + (p.resumes() > 0 ? ", resumed " + p.resumes()
-                + (p.resumes() == 1 ? " time" : " times") : "");
+        String resumed = p.resumes() > 0 ? ", resumed " + p.resumes() + (p.resumes() == 1 ? " time" : " times") : "";
+        String moved = p.size() < 0 ? "" : (p.size() == 0 ? 100 : p.received() * 100 / p.size()) + " % (" + bytes(p.received()) + " of "
+                + bytes(p.size()) + ")";
+        if (p.awaySince() != null) {
+            return "waiting for the agent (away since " + awayTime(p.awaySince()) + ")" + (moved.isEmpty() ? "" : "; " + moved + " received")
+                    + resumed;
+        }
+        if (p.size() < 0) return "asking the agent for the file's size and SHA-256";
+        return moved + resumed;
+    }
+
+    /** A time of day in UTC, "12:34:56 UTC": when an agent went away (today, in a transfer's row). */
+    public static String awayTime(long millis) {
+        return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC).format(Instant.ofEpochMilli(millis));
     }
 
     /** Bytes in binary units, one decimal: "1.5 MiB". */
@@ -268,11 +301,17 @@ public final class EvidencePages {
         m.put("created_by", f.createdBy());
         m.put("created_at", Instant.ofEpochMilli(f.createdAt()).toString());
         m.put("completed_at", f.completedAt() == null ? null : Instant.ofEpochMilli(f.completedAt()).toString());
+        var ahead = transfers.ahead(f.id());
         m.put("progress", transfers.progress(f.id()).map(p -> {
             Map<String, Object> pm = new LinkedHashMap<>();
+            // third try-out: a queued transfer said "starting" with size -1, and one whose agent was away seemed to move
+            pm.put("state", ahead.isPresent() ? "queued" : p.awaySince() != null ? "waiting" : p.size() < 0 ? "starting" : "transferring");
             pm.put("received", p.received());
-            pm.put("size", p.size());
+            pm.put("size", p.size() < 0 ? null : p.size());
             pm.put("resumes", p.resumes());
+            if (ahead.isPresent()) pm.put("ahead", ahead.getAsInt());
+            if (p.awaySince() != null) pm.put("away_since", Instant.ofEpochMilli(p.awaySince()).toString());
+            pm.put("text", ahead.isPresent() ? queuedText(ahead.getAsInt()) : progressText(p));
             return pm;
         }).orElse(null));
         return m;

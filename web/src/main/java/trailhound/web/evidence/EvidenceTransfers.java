@@ -30,6 +30,8 @@ public final class EvidenceTransfers implements AutoCloseable {
     private final FilePull pull;
     private final long maxBytes;
     private final Map<Long, FilePull.Progress> progress = new ConcurrentHashMap<>();
+    /** Transfers waiting for one of the {@value #PARALLEL} workers, by evidence id (ids grow: the lower began first). */
+    private final java.util.Set<Long> queued = ConcurrentHashMap.newKeySet();
     /** Running (or queued) transfers by evidence id: the user who cancelled it, or "" while none did. */
     private final Map<Long, String> cancelledBy = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(PARALLEL,
@@ -77,11 +79,13 @@ public final class EvidenceTransfers implements AutoCloseable {
         EvidenceFile f = evidence.begin(endpoint, PathBytes.escaped(path), PathBytes.utf8(path) ? null : path);
         progress.put(f.id(), new FilePull.Progress(0, -1, 0));
         cancelledBy.put(f.id(), "");
+        queued.add(f.id());
         workers.execute(() -> run(evidence, f));
         return f;
     }
 
     private void run(Evidence evidence, EvidenceFile f) {
+        queued.remove(f.id());
         try {
             if (!cancelledBy.getOrDefault(f.id(), "").isEmpty()) throw new FilePull.CancelledException("cancelled before it began");
             FilePull.Pulled done = pull.pull(f.endpoint(), f.exactPath(), evidence.location(f.id()), maxBytes, p -> progress.put(f.id(), p),
@@ -96,6 +100,7 @@ public final class EvidenceTransfers implements AutoCloseable {
         } finally {
             progress.remove(f.id());
             cancelledBy.remove(f.id());
+            queued.remove(f.id());
         }
     }
 
@@ -114,6 +119,15 @@ public final class EvidenceTransfers implements AutoCloseable {
     /** Whether the running transfer {@code id} was cancelled and is still stopping (its agent may be hashing the file). */
     public boolean cancelling(long id) {
         return !cancelledBy.getOrDefault(id, "").isEmpty();
+    }
+
+    /**
+     * How many transfers are ahead of the queued transfer {@code id} (those running and those queued before it); empty
+     * when it is not queued (it runs, or has ended).
+     */
+    public java.util.OptionalInt ahead(long id) {
+        if (!queued.contains(id)) return java.util.OptionalInt.empty();
+        return java.util.OptionalInt.of((int) progress.keySet().stream().filter(other -> other < id).count());
     }
 
     /** How far a running transfer is; empty when none runs for {@code id}. */

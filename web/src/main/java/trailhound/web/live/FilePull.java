@@ -39,8 +39,16 @@ import trailhound.protocol.Protocol;
  * destination).
  */
 public final class FilePull {
-    /** Where a transfer stands: {@code received} of {@code size} bytes, {@code resumes} cuts survived so far. */
-    public record Progress(long received, long size, int resumes) {}
+    /**
+     * Where a transfer stands: {@code received} of {@code size} bytes ({@code size} -1 until the agent has said it),
+     * {@code resumes} cuts survived so far; {@code awaySince} (epoch ms) while it waits for its agent to come back
+     * after a cut, else null.
+     */
+    public record Progress(long received, long size, int resumes, Long awaySince) {
+        public Progress(long received, long size, int resumes) {
+            this(received, size, resumes, null);
+        }
+    }
 
     /** A file pulled and verified: the agent's resolved path, its size in bytes and SHA-256 (hex), the cuts survived. */
     public record Pulled(String agentPath, long size, String sha256, int resumes, byte[] agentPathBytes, boolean grew) {
@@ -130,13 +138,14 @@ public final class FilePull {
     private Pulled pullOnce(String endpoint, byte[] exact, Path destination, Path part, long maxBytes, Consumer<Progress> progress,
             BooleanSupplier cancelled) throws IOException {
         String path = PathBytes.escaped(exact);
+        Consumer<Long> awayBeforeSize = since -> progress.accept(new Progress(0, -1, 0, since));
         Message.FileInfo first = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, PathBytes.text(exact), false,
-                PathBytes.base64(exact)), Message.FileInfo.class, CHUNK_TIMEOUT), new int[1], cancelled, path);
+                PathBytes.base64(exact)), Message.FileInfo.class, CHUNK_TIMEOUT), new int[1], cancelled, path, awayBeforeSize);
         if (first.size() > maxBytes) { // before the agent spends time hashing it
             throw new PullException(tooLarge(first.path(), first.size(), maxBytes));
         }
         Message.FileInfo info = retrying(endpoint, () -> requests.ask(endpoint, id -> new Message.StatFile(id, first.path(), true,
-                first.pathBytes()), Message.FileInfo.class, STAT_TIMEOUT), new int[1], cancelled, path);
+                first.pathBytes()), Message.FileInfo.class, STAT_TIMEOUT), new int[1], cancelled, path, awayBeforeSize);
         Files.createDirectories(destination.getParent());
         int[] resumes = {0};
         long received = Files.exists(part) ? Files.size(part) : 0;
@@ -149,6 +158,7 @@ public final class FilePull {
         java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Message.FileChunk>> inFlight = new java.util.ArrayDeque<>();
         long asked = received;
         long outageSince = 0;
+        long awaySince = 0;
         boolean grew = false;
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             while (received < info.size()) {
@@ -165,13 +175,21 @@ public final class FilePull {
                     chunk = inFlight.peek().join();
                     inFlight.poll();
                     outageSince = 0;
+                    awaySince = 0;
                 } catch (java.util.concurrent.CompletionException ce) {
                     if (!(ce.getCause() instanceof AgentRequests.RequestException e) || !e.retryable()) throw ce.getCause() instanceof
                             RuntimeException re ? re : ce;
                     inFlight.clear(); // asked on a connection that is gone: asked again from what is held
                     asked = received;
-                    if (outageSince == 0) outageSince = System.nanoTime();
-                    awaitAgent(endpoint, e, outageSince, resumes, cancelled, info.path());
+                    if (outageSince == 0) {
+                        outageSince = System.nanoTime();
+                        awaySince = System.currentTimeMillis();
+                    }
+                    long held = received;
+                    long since = awaySince;
+                    awaitAgent(endpoint, e, outageSince, resumes, cancelled, info.path(),
+                            r -> progress.accept(new Progress(held, info.size(), r, since)));
+                    progress.accept(new Progress(received, info.size(), resumes[0])); // back (or it never left: a timeout)
                     continue;
                 }
                 long offset = received;
@@ -209,30 +227,41 @@ public final class FilePull {
     }
 
     /** Asks; after a cut (disconnected, offline, no answer) waits for the agent to come back and asks again. */
-    private <T> T retrying(String endpoint, Ask<T> ask, int[] resumes, BooleanSupplier cancelled, String path)
+    private <T> T retrying(String endpoint, Ask<T> ask, int[] resumes, BooleanSupplier cancelled, String path, Consumer<Long> away)
             throws PullException {
         long outageSince = 0;
+        long awaySince = 0;
         while (true) {
             try {
                 return ask.ask();
             } catch (AgentRequests.RequestException e) {
                 if (!e.retryable()) throw e;
-                if (outageSince == 0) outageSince = System.nanoTime();
-                awaitAgent(endpoint, e, outageSince, resumes, cancelled, path);
+                if (outageSince == 0) {
+                    outageSince = System.nanoTime();
+                    awaySince = System.currentTimeMillis();
+                }
+                long since = awaySince;
+                awaitAgent(endpoint, e, outageSince, resumes, cancelled, path, r -> away.accept(since));
+                away.accept(null);
             }
         }
     }
 
     /**
-     * After a cut: counts it and waits for the agent to be connected again; fails when the outage begun at
+     * After a cut: counts it and waits for the agent to be connected again, telling {@code away} (with the cuts
+     * survived) before it waits while the agent is not connected, so that the progress says it waits rather than
+     * moves; fails when the outage begun at
      * {@code outageSince} (nanoTime) has lasted longer than the reconnect wait.
      */
     private void awaitAgent(String endpoint, AgentRequests.RequestException e, long outageSince, int[] resumes,
-            BooleanSupplier cancelled, String path) throws PullException {
+            BooleanSupplier cancelled, String path, java.util.function.IntConsumer away) throws PullException {
         long deadline = outageSince + reconnectWait.toNanos();
         if (e.code() != AgentRequests.Code.TIMEOUT) resumes[0]++;
+        boolean said = false; // a timeout with the agent still connected is no absence
         try {
             while (!requests.online(endpoint) && System.nanoTime() < deadline) {
+                if (!said) away.accept(resumes[0]);
+                said = true;
                 checkCancelled(cancelled, path);
                 Thread.sleep(250);
             }

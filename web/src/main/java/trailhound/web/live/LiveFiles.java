@@ -51,6 +51,8 @@ import trailhound.web.evidence.EvidenceTransfers;
  */
 public final class LiveFiles {
     static final int PAGE_SIZE = 1_000;
+    /** The largest page a listing may ask for (an int); one past a folder's end answers that folder's last page. */
+    static final int MAX_PAGE = Integer.MAX_VALUE;
     static final Duration LIST_TIMEOUT = Duration.ofSeconds(60);
     static final Duration ACT_TIMEOUT = Duration.ofSeconds(30);
     /**
@@ -147,8 +149,13 @@ public final class LiveFiles {
 
         /** What a page past the last says; null on any other. */
         public String pastLastMessage() {
-            return !pastLast() ? null : "there is nothing at page " + page + ": " + path + " has " + total + (total == 1 ? " entry" : " entries")
-                    + " in " + pages + (pages == 1 ? " page" : " pages") + "; the last is page " + pages;
+            return !pastLast() ? null : "there is nothing at page " + page + ": " + path + " has " + totalShown() + (total == 1 ? " entry"
+                    : " entries") + " in " + Format.count(pages) + (pages == 1 ? " page" : " pages") + "; the last is page " + pages;
+        }
+
+        /** The entries listed, as the page and the note write numbers: "81,100". */
+        public String totalShown() {
+            return Format.count(total);
         }
     }
 
@@ -179,7 +186,7 @@ public final class LiveFiles {
     }
 
     private Folder folder(Context http, Scope scope, LiveConnections.View v) {
-        return folder(scope, v, queryPath(http), f0(http, "sort", "name"), f0(http, "order", "asc"), intParam(http, "page", 1));
+        return folder(scope, v, queryPath(http), f0(http, "sort", "name"), f0(http, "order", "asc"), page(http));
     }
 
     /** {@code path}: the exact bytes of the folder (null: the first root). */
@@ -243,16 +250,17 @@ public final class LiveFiles {
         return folder.endsWith(sep) ? folder + name : folder + sep + name;
     }
 
-    private static int intParam(Context http, String name, int fallback) {
-        String v = http.queryParam(name);
-        if (v == null || v.isBlank()) return fallback;
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n < 1) throw new NumberFormatException();
-            return n;
-        } catch (NumberFormatException e) {
-            throw new BadRequest("parameter '" + name + "' must be a whole number from 1, not '" + v + "'");
+    /** The {@code page} asked for, 1 when none; 400 naming the range allowed. */
+    private static int page(Context http) {
+        String v = http.queryParam("page");
+        if (v == null || v.isBlank()) return 1;
+        // third try-out: page=99999999999 was "must be a whole number", which it is; the range was not said
+        long n = v.strip().matches("[0-9]{1,10}") ? Long.parseLong(v.strip()) : -1;
+        if (n < 1 || n > MAX_PAGE) {
+            throw new BadRequest(String.format(java.util.Locale.ROOT, "parameter 'page' must be a whole number from 1 to %,d, not '%s':"
+                    + " the listing says how many pages the folder has (%,d entries a page)", MAX_PAGE, v, PAGE_SIZE));
         }
+        return (int) n;
     }
 
     private static String blankToNull(String s) {
@@ -346,7 +354,18 @@ public final class LiveFiles {
 
     /** What an unusual name holds, for pages that mark one. */
     public static final String UNUSUAL = "it holds characters that would hide what it is, shown as symbols (␊ for a line break, ␠ for a"
-            + " space at its start or end, <U+202E> for an invisible or text-reversing character, � for bytes that are not UTF-8)";
+            + " space at its start or end, <U+202E> for an invisible or text-reversing character, \\xFF (the byte's value in hex, marked)"
+            + " for each byte that is not UTF-8)";
+
+    /** The tooltip of the "unusual" mark (live/unusual.jte), the same on every page that shows names or notes from endpoints and users. */
+    public static final String UNUSUAL_TITLE = "It holds characters that would hide what it is, shown as symbols: ␊ for a line break,"
+            + " ␠ for a space at its start or end, <U+202E> for an invisible or text-reversing character, \\xFF (its value in hex, marked)"
+            + " for a byte that is not UTF-8";
+
+    /** Whether a page marks the path of exact bytes {@code path} as an unusual name: bytes that are not UTF-8, or {@link #unusual}. */
+    public static boolean unusual(byte[] path) {
+        return path != null && (!PathBytes.utf8(path) || unusual(PathBytes.text(path)));
+    }
 
     /**
      * A name as a person reads it, in parts: each byte that was not UTF-8 on the endpoint its own part

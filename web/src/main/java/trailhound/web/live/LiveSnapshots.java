@@ -32,7 +32,8 @@ import trailhound.web.evidence.EvidencePages;
  * <li>{@code GET /api/v1/snapshots/captures/{capture_id}}: one capture (as listed under {@code "captures"}
  *     by {@code GET /api/v1/snapshots}): {@code {"id", "endpoint", "user", "started_at", "state" (copying,
  *     transferring, checking, ingesting, done, failed), "received", "size", "resumes", "name",
- *     "captured_at", "snapshot", "events_read", "events_added", "reason", "ended_at", "url"}}.
+ *     "captured_at", "snapshot", "events_read", "events_added", "reason", "ended_at", "url", "progress" (as the page says it), and while it
+ *     runs "ahead" (queued: captures before it) or "away_since" (its transfer waits for the agent)}}.
  *     409 while a capture of the endpoint is under way (naming it), 422 when the agent's recorder database
  *     holds no events (a replay agent records nothing of its own).
  * <li>{@code POST /api/v1/snapshots/captures/{capture_id}/cancel}: stops a capture while it is copied or
@@ -178,6 +179,10 @@ public final class LiveSnapshots {
         m.put("reason", c.reason());
         m.put("ended_at", c.ended() == null ? null : c.ended().toString());
         m.put("url", grid(c));
+        // third try-out: a capture queued behind two said "copying", and one whose agent was away seemed to move
+        if (c.queued()) m.put("ahead", c.ahead());
+        if (c.awaySince() != null) m.put("away_since", java.time.Instant.ofEpochMilli(c.awaySince()).toString());
+        m.put("progress", progress(c));
         return m;
     }
 
@@ -243,6 +248,12 @@ public final class LiveSnapshots {
 
     /** "transferring 40 % (400 MiB of 1 GiB)", "done: 1,234 events (0 added)", "failed"... */
     static String progress(SnapshotCaptures.Capture c) {
+        if (c.queued()) return EvidencePages.queuedText(c.ahead());
+        if (c.awaySince() != null && c.stage() == SnapshotCaptures.Stage.TRANSFERRING) {
+            return "transferring: waiting for the agent (away since " + EvidencePages.awayTime(c.awaySince()) + ")" + (c.size() <= 0 ? ""
+                    : "; " + (c.received() * 100 / c.size()) + " % received") + (c.resumes() > 0 ? ", resumed " + c.resumes()
+                    + (c.resumes() == 1 ? " time" : " times") : "");
+        }
         return switch (c.stage()) {
             case COPYING -> "copying on the endpoint";
             case TRANSFERRING -> "transferring " + (c.size() <= 0 ? EvidencePages.bytes(c.received())

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,10 +93,23 @@ public final class SnapshotCaptures implements AutoCloseable {
      * who asked, when; its stage; bytes {@code received} of {@code size} (-1 until the agent's copy is made)
      * and cuts survived ({@code resumes}); the copy's {@code name} and capture time; when done, the
      * {@code snapshotId} kept and the events read and added; when failed, the {@code reason} (when done, a
-     * warning, or null).
+     * warning, or null). While it runs: {@code awaySince} (epoch ms) when its transfer waits for the agent to come back
+     * after a cut, and {@code ahead} the captures before it while it waits for a worker (queued); else null.
      */
     public record Capture(String id, String endpoint, String user, Instant started, Stage stage, long received, long size, int resumes,
-            String name, Instant capturedAt, String snapshotId, Long events, Long added, String reason, Instant ended) {
+            String name, Instant capturedAt, String snapshotId, Long events, Long added, String reason, Instant ended, Long awaySince,
+            Integer ahead) {
+        public Capture(String id, String endpoint, String user, Instant started, Stage stage, long received, long size, int resumes,
+                String name, Instant capturedAt, String snapshotId, Long events, Long added, String reason, Instant ended) {
+            this(id, endpoint, user, started, stage, received, size, resumes, name, capturedAt, snapshotId, events, added, reason, ended, null,
+                    null);
+        }
+
+        /** Whether it waits for one of the {@value SnapshotCaptures#PARALLEL} workers. */
+        public boolean queued() {
+            return ahead != null;
+        }
+
         Capture with(Stage s) {
             return new Capture(id, endpoint, user, started, s, received, size, resumes, name, capturedAt, snapshotId, events, added, reason,
                     s.running() ? null : Instant.now());
@@ -138,6 +152,12 @@ public final class SnapshotCaptures implements AutoCloseable {
     /** Running captures someone cancelled: the user. */
     private final Map<String, String> cancelledBy = new ConcurrentHashMap<>();
     private static final String STOPPED = "the server stopped during the capture; nothing of it is kept: capture again";
+    /** How long the server's stop waits for the captures under way to end (an ingest stops within a few thousand events). */
+    static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    /** Set by {@link #close}: captures end, none begins. */
+    private volatile boolean stopping;
+    /** The thread running each capture, by id: a stop interrupts those that wait on their agent. Guarded by this. */
+    private final Map<String, Thread> threads = new HashMap<>();
 
     /** Endpoints whose capture is being started (asked for its size): guarded by this. */
     private final Set<String> starting = new HashSet<>();
@@ -222,13 +242,17 @@ public final class SnapshotCaptures implements AutoCloseable {
     }
 
     private boolean cancelled(String id) {
-        return cancelledBy.containsKey(id);
+        return cancelledBy.containsKey(id) || stopping;
     }
 
     private void run(Scope scope, Snapshots.Capture begun, String id) {
         Long size = null;
         String endpoint = running.get(id).endpoint();
+        synchronized (this) {
+            threads.put(id, Thread.currentThread()); // begun: no longer queued
+        }
         try (begun) {
+            if (stopping) throw new FilePull.CancelledException("the server is stopping");
             Message.SnapshotReady ready = requests.ask(endpoint, r -> new Message.CaptureSnapshot(r, scope.caller().user()),
                     Message.SnapshotReady.class, COPY_TIMEOUT);
             size = ready.size();
@@ -238,26 +262,37 @@ public final class SnapshotCaptures implements AutoCloseable {
             try {
                 pull.pull(endpoint, ready.handle(), file, Long.MAX_VALUE, p -> update(id, c -> new Capture(c.id(), c.endpoint(), c.user(),
                         c.started(), Stage.TRANSFERRING, p.received(), p.size() < 0 ? c.size() : p.size(), p.resumes(), c.name(),
-                        c.capturedAt(), null, null, null, null, null), false), () -> cancelled(id));
+                        c.capturedAt(), null, null, null, null, null, p.awaySince(), null), false), () -> cancelled(id));
             } finally {
                 release(endpoint, ready.handle());
             }
-            synchronized (this) { // past this point a cancel is refused: the copy is being kept
-                if (cancelled(id)) throw new FilePull.CancelledException("cancelled");
+            synchronized (this) { // past this point a cancel is refused and a stop no longer interrupts: the copy is being kept
+                if (cancelled(id) || Thread.interrupted()) throw new FilePull.CancelledException("cancelled");
                 update(id, c -> c.with(Stage.CHECKING), true);
             }
             Snapshots.Uploaded kept = begun.keep(file, stage -> update(id, c -> c.with(stage.equals("checking") ? Stage.CHECKING
-                    : Stage.INGESTING), true));
+                    : Stage.INGESTING), true), () -> stopping);
             String warning = kept.read() == 0 ? "the copy held no events: the agent recorded nothing of its own (an agent started with"
                     + " --replay records nothing itself)" : null;
             update(id, c -> new Capture(c.id(), c.endpoint(), c.user(), c.started(), Stage.DONE, c.received(), c.size(), c.resumes(), c.name(),
                     c.capturedAt(), kept.snapshotId(), kept.read(), kept.added(), warning, Instant.now()), true);
         } catch (FilePull.CancelledException e) {
+            if (stopping) {
+                failed(begun, id, size, STOPPED, true);
+                return;
+            }
             String by = cancelledBy.getOrDefault(id, "?");
             begun.fail(size, "cancelled by " + by);
             update(id, c -> c.ended(Stage.CANCELLED, "cancelled by " + by + "; nothing of it is kept"), true);
-        } catch (Snapshots.Refused | IngestException e) {
-            failed(begun, id, size, e.getMessage(), false); // the access layer audited these itself
+        } catch (IngestException e) {
+            if (e.stopped()) { // the access layer audited it, as Snapshots.STOPPED_INGEST
+                update(id, c -> c.ended(Stage.INTERRUPTED, Snapshots.STOPPED_INGEST), true);
+                stoppedIngests.incrementAndGet();
+            } else {
+                failed(begun, id, size, e.getMessage(), false); // the access layer audited it itself
+            }
+        } catch (Snapshots.Refused e) {
+            failed(begun, id, size, e.getMessage(), false); // the access layer audited it itself
         } catch (FilePull.PullException e) {
             // its advice is for evidence files; a capture is simply taken again
             failed(begun, id, size, e.getMessage().replaceFirst("[;:] keep (the file|it) as evidence.*$", "") + "; capture again", true);
@@ -268,6 +303,9 @@ public final class SnapshotCaptures implements AutoCloseable {
         } finally {
             running.remove(id);
             cancelledBy.remove(id);
+            synchronized (this) {
+                threads.remove(id);
+            }
         }
     }
 
@@ -281,7 +319,7 @@ public final class SnapshotCaptures implements AutoCloseable {
     }
 
     private void failed(Snapshots.Capture begun, String id, Long size, String why, boolean audit) {
-        if (Thread.currentThread().isInterrupted()) { // the server is stopping (its workers are interrupted): not the capture's fault
+        if (stopping || Thread.currentThread().isInterrupted()) { // the server is stopping (its workers are interrupted): not the capture's fault
             begun.fail(size, STOPPED);
             update(id, c -> c.ended(Stage.INTERRUPTED, STOPPED), true);
             return;
@@ -354,13 +392,50 @@ public final class SnapshotCaptures implements AutoCloseable {
         return Optional.ofNullable(c).filter(x -> scope.sees(x.endpoint()));
     }
 
-    /** A running capture as it is shown: cancelling once someone cancelled it, though the agent has not answered yet. */
+    /**
+     * A running capture as it is shown: cancelling once someone cancelled it, though the agent has not answered yet;
+     * queued, with the captures ahead of it, while no worker has begun it (third try-out: it said "copying").
+     */
     private Capture shown(Capture c) {
-        return cancelledBy.containsKey(c.id()) && c.stage().running() ? c.with(Stage.CANCELLING) : c;
+        if (cancelledBy.containsKey(c.id()) && c.stage().running()) return c.with(Stage.CANCELLING);
+        synchronized (this) {
+            if (c.stage() != Stage.COPYING || threads.containsKey(c.id())) return c;
+        }
+        long n = Long.parseLong(c.id().substring(1));
+        int ahead = (int) running.keySet().stream().filter(other -> Long.parseLong(other.substring(1)) < n).count();
+        return new Capture(c.id(), c.endpoint(), c.user(), c.started(), c.stage(), c.received(), c.size(), c.resumes(), c.name(), c.capturedAt(),
+                c.snapshotId(), c.events(), c.added(), c.reason(), c.ended(), null, ahead);
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger stoppedIngests = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Ends the captures under way before the data folder closes, each recorded and audited as stopped: those
+     * waiting on their agent (copying, transferring) are interrupted; one being checked or ingested is asked to
+     * stop and is waited for (at most {@link #STOP_WAIT}): interrupting it would close the index's files under
+     * Lucene and its end could no longer be written. Says on stderr, in one line, how many ingests it stopped.
+     */
     @Override
     public void close() {
-        workers.shutdownNow();
+        synchronized (this) {
+            stopping = true;
+            for (Map.Entry<String, Thread> t : threads.entrySet()) {
+                Capture c = running.get(t.getKey());
+                if (c == null || c.stage().cancellable()) t.getValue().interrupt();
+            }
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(STOP_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) workers.shutdownNow();
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        int stopped = stoppedIngests.get();
+        if (stopped > 0) {
+            System.err.println("trailhound: stopped " + (stopped == 1 ? "a snapshot capture during its ingest; nothing of it is kept"
+                    : stopped + " snapshot captures during their ingest; nothing of them is kept") + " (Saved evidence > Snapshot captures:"
+                    + " capture again)");
+        }
     }
 }

@@ -30,7 +30,7 @@ import trailhound.web.WebContext;
  *       {@code POST /api/v1/snapshots?name=FILE[&endpoint=NAME]}, the body the file's bytes as they are
  *       (any content type; not multipart), and opens the grid it answers.
  *       201 {@code {"source", "format", "endpoints", "snapshot", "events_read", "events_added", "known",
- *       "warnings", "url"}}; 413 over the size cap ({@code serve --upload-max-size}); 422 a file that
+ *       "warnings", "url"}}; 413 over the size cap ({@code serve} or {@code demo --upload-max-size}); 422 a file that
  *       is not a recorder database (that opens and names its host) or a telemetry file Trailhound reads,
  *       or of an endpoint outside the caller's groups, with the reason; nothing of a refused file is kept.
  * </ul>
@@ -39,6 +39,7 @@ import trailhound.web.WebContext;
  */
 public final class SnapshotPages {
     static final String PATH = "/snapshots";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SnapshotPages.class);
 
     private final WebContext ctx;
     private final long maxBytes;
@@ -100,6 +101,10 @@ public final class SnapshotPages {
             throw new HttpResponseException(e.tooLarge() ? 413 : 422, e.getMessage());
         } catch (IngestException e) {
             throw new HttpResponseException(422, e.getMessage());
+        } catch (Snapshots.Cut e) {
+            // third try-out: a cancel from the page was logged at ERROR with a stack trace; it is ordinary (and audited)
+            LOG.info("{} (by {})", e.getMessage(), ctx.scope(http).caller().user());
+            throw new HttpResponseException(400, e.getMessage());
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("source", "s" + up.sourceId());

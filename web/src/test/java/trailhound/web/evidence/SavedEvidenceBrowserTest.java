@@ -54,6 +54,34 @@ class SavedEvidenceBrowserTest {
         return web.server().url();
     }
 
+    /**
+     * Third try-out of #16: a file whose name held a byte that is not UTF-8 and one literally named {@code bad\xFF.bin} looked
+     * the same under Saved evidence > Files, neither marked, and the mark's tooltip said "�" where the browse page says \xFF.
+     */
+    @Test
+    void files_aByteThatIsNotUtf8_isMarkedAsOnTheBrowsePage_aLiteralBackslashIsNot() throws Exception {
+        var files = web.data().store().evidenceFiles();
+        byte[] raw = {'/', 's', 'r', 'v', '/', 'b', 'a', 'd', (byte) 0xff, '.', 'b', 'i', 'n'};
+        long bad = files.begin(WebTestSupport.ENDPOINT, "/srv/bad\\xFF.bin", raw, "bad\\xFF.bin", "admin", WebTestSupport.T0);
+        files.complete(bad, "/srv/bad\\xFF.bin", raw, 3, "ab".repeat(32), WebTestSupport.T0 + 1);
+        long literal = files.begin(WebTestSupport.ENDPOINT, "/srv/bad\\xFF.bin", null, "bad\\xFF.bin", "admin", WebTestSupport.T0);
+        files.complete(literal, "/srv/bad\\xFF.bin", null, 3, "cd".repeat(32), WebTestSupport.T0 + 1);
+
+        browser.get(base() + "/evidence/files");
+        WebElement badRow = browser.findElement(By.cssSelector("tr.evidence-row[data-id='" + bad + "']"));
+        WebElement literalRow = browser.findElement(By.cssSelector("tr.evidence-row[data-id='" + literal + "']"));
+        assertEquals("/srv/bad\\xFF.bin", badRow.findElement(By.cssSelector(".evidence-path")).getText());
+        assertEquals("/srv/bad\\xFF.bin", literalRow.findElement(By.cssSelector(".evidence-path")).getText(), "the same text...");
+        assertEquals(List.of("\\xFF"), badRow.findElements(By.cssSelector(".evidence-path .bad-byte")).stream().map(WebElement::getText).toList(),
+                "...but the byte that is not UTF-8 is marked, as the browse page marks it");
+        assertEquals(List.of(), Browsers.now(browser, literalRow, By.cssSelector(".bad-byte, .odd-name")), "a literal backslash is a plain name");
+        WebElement mark = badRow.findElement(By.cssSelector(".odd-name"));
+        assertEquals("unusual name", mark.getText());
+        assertEquals(trailhound.web.live.LiveFiles.UNUSUAL_TITLE, mark.getAttribute("title"), "the browse page's own tooltip");
+        assertTrue(mark.getAttribute("title").contains("\\xFF") && !mark.getAttribute("title").contains("\ufffd"), mark.getAttribute("title"));
+        assertEquals(List.of(), Browsers.consoleErrors(browser), "no script or CSP errors");
+    }
+
     @Test
     void chosenRows_savedWithANoteAndTag_openTheirEventsInTheGridAgain() {
         browser.get(base() + "/endpoints/" + WebTestSupport.ENDPOINT + "/events?q=type:registry");

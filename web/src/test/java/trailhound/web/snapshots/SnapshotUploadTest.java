@@ -181,6 +181,18 @@ class SnapshotUploadTest {
             assertTrue(multipart.body().contains("agent.db: it was sent as a multipart/form-data form"), multipart.body());
             assertTrue(multipart.body().contains("curl --data-binary @FILE"), multipart.body());
 
+            // third try-out: garbage was quoted raw, its control characters and all
+            byte[] garbage = {0x1b, '[', '3', '1', 'm', 0x07, (byte) 0xe2, (byte) 0x80, (byte) 0xae, 'e', 'x', 'e', 0x00, (byte) 0xff, 0x0d, 'z'};
+            HttpResponse<String> junk = upload(web, token, "?name=junk.bin", HttpRequest.BodyPublishers.ofByteArray(garbage));
+            assertEquals(422, junk.statusCode(), junk.body());
+            assertTrue(junk.body().contains("junk.bin: not a file Trailhound reads (it is 16 bytes of binary data, beginning 1B 5B 33 31 6D 07"
+                    + " E2 80...)"), junk.body());
+            for (String raw : List.of("\u001b", "\u0007", "\u202e", "\u0000", "\r", "", "", "‮", "�")) {
+                assertFalse(junk.body().contains(raw), "no raw control or invisible character: " + junk.body());
+            }
+            HttpResponse<String> bidi = upload(web, token, "?name=bidi.txt", HttpRequest.BodyPublishers.ofString("invoice‮txt.exe plain"));
+            assertTrue(bidi.body().contains("(it is 23 bytes of binary data, beginning 69 6E 76 6F 69 63 65 E2...)"), bidi.body());
+
             Path truncated = dir.resolve("cut.db");
             byte[] whole = Files.readAllBytes(recorder(dir.resolve("whole.db"), "LNX-01", 2_000));
             Files.write(truncated, java.util.Arrays.copyOf(whole, 4096));
@@ -190,6 +202,7 @@ class SnapshotUploadTest {
             HttpResponse<String> big = upload(web, token, "?name=big.db", HttpRequest.BodyPublishers.ofByteArray(new byte[(1 << 20) + 1]));
             assertEquals(413, big.statusCode());
             assertTrue(big.body().contains("larger than this server takes (1,048,576 bytes)"), big.body());
+            assertTrue(big.body().contains("a larger --upload-max-size (serve and demo both take it)"), big.body());
 
             HttpResponse<String> empty = upload(web, token, "?name=empty", HttpRequest.BodyPublishers.noBody());
             assertEquals(422, empty.statusCode());
@@ -203,8 +216,11 @@ class SnapshotUploadTest {
 
     /** Try-out: an upload could not be cancelled. The page's Cancel aborts the request; the server keeps nothing and audits it. */
     @Test
-    void upload_cancelledWhileSending_leavesNothing_andIsAudited() throws Exception {
+    void upload_cancelledWhileSending_leavesNothing_andIsAudited_loggedAsOneInfoLine() throws Exception {
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.err;
         try (WebTestSupport web = WebTestSupport.start(dir)) {
+            System.setErr(new java.io.PrintStream(console, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err as it is now
             String token = web.server().access().tokens().create(Caller.commandLine(), "admin", "t", 1).secret();
             long sources = web.data().store().sources().list(null).size();
             long size = 64L << 20;
@@ -244,6 +260,14 @@ class SnapshotUploadTest {
                     + " was cut"), details.toString());
             assertEquals(List.of(), leftIn(web.data().root().resolve("incoming")), "nothing of it is kept");
             assertEquals(sources, web.data().store().sources().list(null).size());
+            // third try-out: the cancel was logged at ERROR with a stack trace; it is ordinary: one INFO line
+            while (System.nanoTime() < deadline && !console.toString(StandardCharsets.UTF_8).contains("INFO")) Thread.sleep(50);
+            String log = console.toString(StandardCharsets.UTF_8);
+            assertEquals(1, log.lines().filter(l -> l.contains(" INFO ") && l.contains("cancelled.log: the upload stopped before its end")
+                    && l.contains("(by admin)")).count(), log);
+            assertFalse(log.contains("ERROR") || log.contains("\tat "), log);
+        } finally {
+            System.setErr(was);
         }
     }
 
