@@ -143,7 +143,10 @@ class IntelBrowserTest {
         section.findElement(By.cssSelector("button.save-matches")).click();
         assertTrue(browser.findElement(By.id("ioc-saved")).getText().startsWith("Matches saved as evidence item "));
         browser.findElement(By.id("ioc-alert")).click();
-        assertEquals("Stop alerting", browser.findElement(By.id("ioc-alert")).getText());
+        // the click reloads the page: its button is read once the new page has it
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("ioc-alert")).getText().equals("Stop alerting"));
         assertTrue(browser.findElement(By.id("export-openioc")).getDomAttribute("href").endsWith("/openioc.xml"));
         browser.findElement(By.id("nav-alerts")).click();
         browser.findElement(By.id("alerts"));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -63,6 +64,18 @@ class LiveEndpointsBrowserTest {
         if (web != null) web.close();
     }
 
+    /** The connection list re-renders as it polls: each read finds the element afresh, again if it went stale meanwhile. */
+    private static String text(String css) {
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(By.cssSelector(css)).getText());
+    }
+
+    private static void click(String css) {
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
     @Test
     void typeAhead_connect_list_delete() throws Exception {
         browser.manage().deleteAllCookies();
@@ -87,20 +100,21 @@ class LiveEndpointsBrowserTest {
         assertEquals("Connect 2", browser.findElement(By.id("live-connect")).getText());
         browser.findElement(By.id("live-connect")).click();
 
-        WebElement failed = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("tr.live-connection[data-endpoint='live-db-02']")));
-        assertEquals("failed", failed.findElement(By.cssSelector(".live-state")).getText());
-        assertTrue(failed.findElement(By.cssSelector(".live-reason")).getText().contains("offline (its agent never connected)"),
-                failed.getText());
-        assertTrue(failed.getText().contains("systemctl status trailhound-agent"), failed.getText());
-        WebElement attempted = browser.findElement(By.cssSelector("tr.live-connection[data-endpoint='live-ws-01']"));
-        assertEquals("attempted", attempted.findElement(By.cssSelector(".live-state")).getText());
-        assertTrue(attempted.getText().contains("its agent is not connected to this server now"), attempted.getText());
+        String failed = "tr.live-connection[data-endpoint='live-db-02']";
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(failed)));
+        assertEquals("failed", text(failed + " .live-state"));
+        String failedRow = text(failed);
+        assertTrue(failedRow.contains("offline (its agent never connected)"), failedRow);
+        assertTrue(failedRow.contains("systemctl status trailhound-agent"), failedRow);
+        String attempted = "tr.live-connection[data-endpoint='live-ws-01']";
+        assertEquals("attempted", text(attempted + " .live-state"));
+        String attemptedRow = text(attempted);
+        assertTrue(attemptedRow.contains("its agent is not connected to this server now"), attemptedRow);
         Browsers.screenshot(browser, "live-endpoints");
 
-        failed.findElement(By.cssSelector(".live-delete")).click();
+        click(failed + " .live-delete");
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr.live-connection"), 1));
-        browser.findElement(By.cssSelector("tr.live-connection[data-endpoint='live-ws-01'] .live-delete")).click();
+        click(attempted + " .live-delete");
         Browsers.gone(browser, wait, By.cssSelector("tr.live-connection"));
         assertTrue(browser.findElement(By.id("live-none")).isDisplayed());
 
