@@ -336,7 +336,7 @@ public final class LiveIngest implements Closeable {
                 if (catchUp >= 0) {
                     // in chunks, without holding the endpoint: batches keep arriving meanwhile, and what they
                     // add that this read also finds is not indexed twice (a uid already in the index is skipped)
-                    while (true) {
+                    while (!closed) { // stopping: the rest waits in the journal for the next start
                         List<Event> chunk = new ArrayList<>();
                         long last = e.journal.read(catchUp, CATCH_UP_CHUNK, e.name, chunk::add);
                         if (chunk.isEmpty()) break;
@@ -561,19 +561,23 @@ public final class LiveIngest implements Closeable {
             if (committer != null) committer.shutdownNow();
         }
         closed = true;
+        // Never interrupted: a Lucene write interrupted closes its channel and with it the IndexWriter, and
+        // the commit below then failed with AlreadyClosedException. What is waiting is indexed (appends are
+        // refused now), a catch-up stops after its chunk; then the lanes end by themselves.
         for (var lane : lanes) lane.shutdown();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         try {
             for (var lane : lanes) lane.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
-        for (var lane : lanes) lane.shutdownNow();
         IOException failed = null;
         try {
             commit();
         } catch (IOException ex) {
             failed = ex;
+        } catch (RuntimeException ex) { // an index closed under it: the journal holds every event
+            failed = new IOException("committing the live indexes: " + ex, ex);
         }
         for (Endpoint e : endpoints.values()) {
             synchronized (e) {
