@@ -1029,7 +1029,9 @@ class FileSystemTest {
         assertEquals(400, far.statusCode(), far.body());
         assertTrue(far.body().contains("parameter 'page' must be a whole number from 1 to 2,147,483,647, not '99999999999'"), far.body());
 
-        proxy.throttle(64L << 10); // transfers of minutes: two run, the third waits for a worker
+        // transfers of minutes (300 MB at 256 KB/s shared by two), the first 1 MB chunk in seconds even on a loaded
+        // machine (64 KB/s made it ~40 s, past the patience under load): two run, the third waits for a worker
+        proxy.throttle(256L << 10);
         String sparse = "{\"path\":\"" + tree.resolve("sparse.bin") + "\"}";
         List<Long> ids = new ArrayList<>();
         try {
