@@ -48,6 +48,8 @@ import trailhound.telemetry.TelemetryImport;
 public final class Snapshots {
     private static final int CHUNK = 1 << 20;
     private static final byte[] SQLITE = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    /** A SQLite database file's header (its first page holds it whole): a shorter file is a cut copy. */
+    private static final int SQLITE_HEADER_BYTES = 100;
     /** Why a capture stopped by the server's stop while it was ingested ended, in its record and the audit trail. */
     public static final String STOPPED_INGEST = "the server stopped during the capture's ingest: capture again";
     private static final ReentrantLock INGESTING = new ReentrantLock(true);
@@ -307,9 +309,15 @@ public final class Snapshots {
     private String check(String action, Path file, long size) throws IOException {
         String name = file.getFileName().toString();
         if (size == 0) throw refused(action, name, "it is empty (0 bytes)", false);
-        boolean sqlite;
+        byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            sqlite = java.util.Arrays.equals(in.readNBytes(SQLITE.length), SQLITE);
+            head = in.readNBytes(SQLITE.length);
+        }
+        boolean sqlite = java.util.Arrays.equals(head, SQLITE);
+        // a copy cut inside SQLite's 100-byte header: "SQLite for" is no telemetry, and SQLite itself says only "not a database"
+        if (size < SQLITE_HEADER_BYTES && head.length >= 6 && java.util.Arrays.equals(head, 0, head.length, SQLITE, 0, head.length)) {
+            throw refused(action, name, String.format("the database is corrupt or truncated (%,d bytes: shorter than SQLite's %d-byte"
+                    + " header); copy the snapshot again", size, SQLITE_HEADER_BYTES), false);
         }
         if (sqlite) {
             try (RecorderReader reader = RecorderReader.open(file)) {

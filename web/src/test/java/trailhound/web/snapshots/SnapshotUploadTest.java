@@ -198,6 +198,14 @@ class SnapshotUploadTest {
             Files.write(truncated, java.util.Arrays.copyOf(whole, 4096));
             HttpResponse<String> cut = upload(web, token, "?name=cut.db", HttpRequest.BodyPublishers.ofFile(truncated));
             assertEquals(422, cut.statusCode(), cut.body());
+            // fourth try-out: the first 10 bytes were "not a file Trailhound reads (it starts with "SQLite for")"
+            for (int bytes : List.of(10, 16, 60)) {
+                Files.write(truncated, java.util.Arrays.copyOf(whole, bytes));
+                HttpResponse<String> header = upload(web, token, "?name=cut.db", HttpRequest.BodyPublishers.ofFile(truncated));
+                assertEquals(422, header.statusCode(), header.body());
+                assertTrue(header.body().contains("cut.db: the database is corrupt or truncated (" + bytes + " bytes"), header.body());
+                assertTrue(header.body().contains("copy the snapshot again"), header.body());
+            }
 
             HttpResponse<String> big = upload(web, token, "?name=big.db", HttpRequest.BodyPublishers.ofByteArray(new byte[(1 << 20) + 1]));
             assertEquals(413, big.statusCode());
