@@ -380,8 +380,27 @@ class SnapshotCaptureTest {
             String cut = JSON.readTree(api("POST", "/api/v1/live/connections/" + c + "/snapshots", analyst, null)).path("capture_id").asText();
             assertTrue(number(cut) > number(id));
             waitFor("the transfer to begin", () -> capture(cut).path("received").asLong() > 0);
+            // fourth try-out: an evidence transfer the stop ended was not audited, and the capture's row was ended (received 0)
+            // only at the next start
+            Path kept = Files.write(tmp.resolve("kept-at-stop.bin"), new byte[4 << 20]);
+            long evidenceId = JSON.readTree(api("POST", "/api/v1/live/connections/" + c + "/files/evidence", analyst,
+                    "{\"path\":\"" + kept + "\"}")).path("evidence_id").asLong();
+            assertTrue(evidenceId > 0);
             stopServer();
+            try (DataDir dir = DataDir.open(data)) {
+                var row = dir.store().snapshotCaptures().find(number(cut)).orElseThrow();
+                assertEquals("interrupted", row.state(), row.toString());
+                assertTrue(row.received() > 0, "ended at the stop with what had arrived: " + row);
+                assertTrue(row.endedAt() != null, row.toString());
+                assertTrue(row.resumes() == 0, "a cut that never resumed is no resume: " + row);
+            }
+            List<String> fetches = auditDetails("evidence.fetch");
+            assertTrue(fetches.stream().anyMatch(d -> d.startsWith("evidence file " + evidenceId + ": the server stopped during the transfer")
+                    && d.endsWith("keep it as evidence again after the restart")), fetches.toString());
+            String stopLog = read(tmp.resolve("server.log"));
             startServer();
+            assertFalse(read(tmp.resolve("server.log")).contains("cut by the server's stop; marked"), "nothing left for the start to end: "
+                    + stopLog);
             JsonNode interrupted = capture(cut);
             assertEquals("interrupted", interrupted.path("state").asText(), interrupted.toString());
             assertTrue(interrupted.path("reason").asText().contains("the server stopped during the capture"), interrupted.toString());

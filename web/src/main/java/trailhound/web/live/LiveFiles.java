@@ -111,6 +111,7 @@ public final class LiveFiles {
         int status = switch (e.code()) {
             case OFFLINE, DISCONNECTED, TOO_OLD -> 409;
             case TIMEOUT, UNKNOWN -> 504;
+            case INTERRUPTED -> 503;
             case FAILED -> switch (e.agentCode() == null ? "" : e.agentCode()) {
                 case "refused" -> 403;
                 case "not_found" -> 404;

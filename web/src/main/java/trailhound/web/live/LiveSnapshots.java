@@ -107,6 +107,7 @@ public final class LiveSnapshots {
         return new HttpResponseException(switch (e.code()) {
             case OFFLINE, DISCONNECTED, TOO_OLD -> 409;
             case TIMEOUT, UNKNOWN -> 504;
+            case INTERRUPTED -> 503;
             case FAILED -> "bad_request".equals(e.agentCode()) ? 409 : 502;
         }, e.getMessage());
     }

@@ -176,7 +176,8 @@ public final class SnapshotCaptures implements AutoCloseable {
         this.reserveBytes = reserveBytes;
         this.log = log;
         int cut = log.interruptUnfinished(STOPPED, System.currentTimeMillis());
-        if (cut > 0) System.err.println("trailhound: " + cut + " snapshot captures were cut by the server's stop; marked interrupted");
+        if (cut > 0) System.err.println("trailhound: " + (cut == 1 ? "1 snapshot capture was" : cut + " snapshot captures were")
+                + " cut by the server's stop; marked interrupted");
     }
 
     /** The agent's recorder database and the data folder's room for it: what the analyst confirms. */
@@ -426,7 +427,13 @@ public final class SnapshotCaptures implements AutoCloseable {
         }
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(STOP_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) workers.shutdownNow();
+            if (!workers.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                long ingesting = running.values().stream().filter(c -> !c.stage().cancellable()).count();
+                int n = running.size();
+                System.err.println("trailhound: waiting up to " + STOP_WAIT.toSeconds() + " s for " + (n == 1 ? "a snapshot capture" : n
+                        + " snapshot captures") + " to stop" + (ingesting > 0 ? " (an ingest stops within a few thousand events)" : ""));
+                if (!workers.awaitTermination(STOP_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) workers.shutdownNow();
+            }
         } catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
