@@ -152,6 +152,11 @@ public final class Snapshots {
             java.util.function.BooleanSupplier stop) throws IOException {
         stage.accept("checking");
         String host = check(action, file, size);
+        // fourth try-out: endpoint=WS-FIN-01 with another host's database was answered 201, the endpoint silently ignored
+        if (action.equals("snapshot.upload") && host != null && into != null && !data.currentName(host).equals(data.currentName(into))) {
+            throw refused(action, name, "it is the recorder database of " + host + ", not of " + into + " (the endpoint given): a snapshot"
+                    + " goes into the endpoint that recorded it; upload it without an endpoint, or give " + host, false);
+        }
         String target = into != null ? into : host;
         if (target != null) target = data.currentName(target);
         if (!scope.caller().role().equals(Role.ADMINISTRATOR)) {

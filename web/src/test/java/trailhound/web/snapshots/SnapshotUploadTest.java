@@ -122,6 +122,12 @@ class SnapshotUploadTest {
             List<String> outcomes = new ArrayList<>();
             audit.forEach(e -> outcomes.add(e.path("user").asText() + " " + e.path("outcome").asText()));
             assertEquals(List.of("ana denied", "ana ok", "admin ok"), outcomes, audit.toString());
+
+            // fourth try-out: another host's database with endpoint= was answered 201, the endpoint silently ignored
+            HttpResponse<String> wrong = upload(web, token, "?name=ws.db&endpoint=LNX-07", HttpRequest.BodyPublishers.ofFile(other));
+            assertEquals(422, wrong.statusCode(), wrong.body());
+            assertTrue(wrong.body().contains("ws.db: it is the recorder database of WS-99, not of LNX-07 (the endpoint given)"), wrong.body());
+            assertTrue(web.data().catalogue().endpoint("WS-99").isEmpty(), "nothing ingested");
         }
     }
 
