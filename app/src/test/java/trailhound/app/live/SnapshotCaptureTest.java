@@ -486,6 +486,59 @@ class SnapshotCaptureTest {
         }
     }
 
+    /**
+     * Fourth try-out: a capture still queued ("queued (2 ahead)") waited ~30 s in "cancelling: waiting for the endpoint to
+     * stop", though its endpoint was never asked. Two agents that never answer the copy hold both workers; the third waits.
+     */
+    @Test
+    @Order(8)
+    void cancellingAQueuedCapture_endsItAtOnce() throws Exception {
+        String admin = user("queue-boss", Role.ADMINISTRATOR, "Cap");
+        List<RawAgent> agents = new ArrayList<>();
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                RawAgent raw = new RawAgent(port);
+                agents.add(raw);
+                raw.hello();
+                raw.send(new trailhound.protocol.Message.Enrol(enrolmentToken(), "queue-0" + i, "h", "os", "a0000000000000" + "0c" + i,
+                        String.valueOf((char) ('Q' + i)).repeat(43)));
+                raw.await(trailhound.protocol.Message.Authenticated.class);
+                String c = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"queue-0" + i + "\"]}"))
+                        .path("connections").get(0).path("id").asText();
+                var started = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return api("POST", "/api/v1/live/connections/" + c + "/snapshots", admin, null);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                long asked = raw.await(trailhound.protocol.Message.DescribeRecorder.class).requestId();
+                raw.send(new trailhound.protocol.Message.RecorderInfo(asked, 4096, 10, 1L << 40));
+                ids.add(JSON.readTree(started.get(30, TimeUnit.SECONDS)).path("capture_id").asText());
+                if (i < 3) raw.await(trailhound.protocol.Message.CaptureSnapshot.class); // taken by a worker, never answered
+            }
+            String third = ids.get(2);
+            java.util.function.Function<String, JsonNode> asAdmin = id -> {
+                try {
+                    return JSON.readTree(api("GET", "/api/v1/snapshots/captures/" + id, admin, null));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            JsonNode waiting = asAdmin.apply(third);
+            assertEquals(2, waiting.path("ahead").asInt(-1), "queued behind the two: " + waiting);
+            JsonNode cancelled = JSON.readTree(api("POST", "/api/v1/snapshots/captures/" + third + "/cancel", admin, null));
+            assertEquals("cancelled", cancelled.path("state").asText(), "at once, not cancelling: " + cancelled);
+            assertEquals("cancelled", asAdmin.apply(third).path("state").asText());
+            JsonNode ended = asAdmin.apply(third);
+            assertTrue(ended.path("reason").asText().startsWith("cancelled by queue-boss while queued"), ended.toString());
+            for (String id : ids.subList(0, 2)) api("POST", "/api/v1/snapshots/captures/" + id + "/cancel", admin, null);
+        } finally {
+            agents.forEach(RawAgent::close);
+        }
+    }
+
     private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
         return java.util.stream.StreamSupport.stream(array.spliterator(), false);
     }
