@@ -138,7 +138,7 @@ public final class Snapshots {
                 scope.audit("snapshot.upload", null, AuditLog.FAILED, why);
                 throw new Cut(why, cut);
             }
-            return keep(file, name, into, size, "snapshot.upload", stage -> { }, () -> false);
+            return keep(file, name, into, size, "snapshot.upload", stage -> { }, () -> false, n -> { });
         } finally {
             deleteTree(folder);
         }
@@ -149,7 +149,7 @@ public final class Snapshots {
      * {@code stage} is told "checking", then "ingesting" once no other ingest runs; audited as {@code action}.
      */
     private Uploaded keep(Path file, String name, String into, long size, String action, java.util.function.Consumer<String> stage,
-            java.util.function.BooleanSupplier stop) throws IOException {
+            java.util.function.BooleanSupplier stop, java.util.function.LongConsumer read) throws IOException {
         stage.accept("checking");
         String host = check(action, file, size);
         // fourth try-out: endpoint=WS-FIN-01 with another host's database was answered 201, the endpoint silently ignored
@@ -174,7 +174,7 @@ public final class Snapshots {
         INGESTING.lock();
         try {
             stage.accept("ingesting");
-            report = new Ingestor(data).as(scope.caller().user()).stopWhen(stop).ingest(file, into == null ? null : target);
+            report = new Ingestor(data).as(scope.caller().user()).stopWhen(stop).onProgress(read).ingest(file, into == null ? null : target);
         } catch (IngestException e) {
             scope.audit(action, target, AuditLog.FAILED, name + ": " + (e.stopped() ? STOPPED_INGEST : e.getMessage()));
             throw e;
@@ -277,7 +277,16 @@ public final class Snapshots {
          * audited as {@value #STOPPED_INGEST}; nothing of the copy is kept.
          */
         public Uploaded keep(Path file, java.util.function.Consumer<String> stage, java.util.function.BooleanSupplier stop) throws IOException {
-            return Snapshots.this.keep(file, file.getFileName().toString(), endpoint, Files.size(file), "snapshot.capture", stage, stop);
+            return keep(file, stage, stop, n -> { });
+        }
+
+        /**
+         * As {@link #keep(Path, java.util.function.Consumer, java.util.function.BooleanSupplier)}; {@code read} is told
+         * the events read so far while it ingests (every 50,000: the ingest's progress), so a page can show it.
+         */
+        public Uploaded keep(Path file, java.util.function.Consumer<String> stage, java.util.function.BooleanSupplier stop,
+                java.util.function.LongConsumer read) throws IOException {
+            return Snapshots.this.keep(file, file.getFileName().toString(), endpoint, Files.size(file), "snapshot.capture", stage, stop, read);
         }
 
         /** Audits a capture that failed before its copy was kept: how large it was (null: unknown) and why. */

@@ -279,7 +279,8 @@ public final class SnapshotCaptures implements AutoCloseable {
                 update(id, c -> c.with(Stage.CHECKING), true);
             }
             Snapshots.Uploaded kept = begun.keep(file, stage -> update(id, c -> c.with(stage.equals("checking") ? Stage.CHECKING
-                    : Stage.INGESTING), true), () -> stopping);
+                    : Stage.INGESTING), true), () -> stopping, read -> update(id, c -> new Capture(c.id(), c.endpoint(), c.user(), c.started(),
+                    c.stage(), c.received(), c.size(), c.resumes(), c.name(), c.capturedAt(), null, read, null, null, null), false));
             String warning = kept.read() == 0 ? "the copy held no events: the agent recorded nothing of its own (an agent started with"
                     + " --replay records nothing itself)" : null;
             update(id, c -> new Capture(c.id(), c.endpoint(), c.user(), c.started(), Stage.DONE, c.received(), c.size(), c.resumes(), c.name(),

@@ -131,6 +131,22 @@ class SnapshotUploadTest {
         }
     }
 
+    /** Fourth try-out of #16: while a capture ingested, its row showed only "ingesting", events_read null. */
+    @Test
+    void capture_tellsTheEventsReadWhileItIngests() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            Path db = recorder(dir.resolve("big.db"), "LNX-50", 100_001);
+            var scope = web.server().access().scope(Caller.commandLine());
+            List<Long> read = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (var capture = scope.snapshots().capture(WebTestSupport.ENDPOINT, Files.size(db), 0)) {
+                Path copy = Files.copy(db, capture.folder().resolve("LNX-50_2026_12_01T12.00.00.000Z.db"));
+                var kept = capture.keep(copy, stage -> { }, () -> false, read::add);
+                assertEquals(100_001, kept.read());
+            }
+            assertEquals(List.of(50_000L, 100_000L), read);
+        }
+    }
+
     @Test
     void upload_telemetryFile_goesIntoTheEndpointGiven_andAnAnalystMustGiveOne() throws Exception {
         try (WebTestSupport web = WebTestSupport.start(dir)) {
