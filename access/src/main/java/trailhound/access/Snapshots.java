@@ -48,6 +48,8 @@ import trailhound.telemetry.TelemetryImport;
 public final class Snapshots {
     private static final int CHUNK = 1 << 20;
     private static final byte[] SQLITE = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    /** A SQLite database file's header (its first page holds it whole): a shorter file is a cut copy. */
+    private static final int SQLITE_HEADER_BYTES = 100;
     /** Why a capture stopped by the server's stop while it was ingested ended, in its record and the audit trail. */
     public static final String STOPPED_INGEST = "the server stopped during the capture's ingest: capture again";
     private static final ReentrantLock INGESTING = new ReentrantLock(true);
@@ -136,7 +138,7 @@ public final class Snapshots {
                 scope.audit("snapshot.upload", null, AuditLog.FAILED, why);
                 throw new Cut(why, cut);
             }
-            return keep(file, name, into, size, "snapshot.upload", stage -> { }, () -> false);
+            return keep(file, name, into, size, "snapshot.upload", stage -> { }, () -> false, n -> { });
         } finally {
             deleteTree(folder);
         }
@@ -147,9 +149,14 @@ public final class Snapshots {
      * {@code stage} is told "checking", then "ingesting" once no other ingest runs; audited as {@code action}.
      */
     private Uploaded keep(Path file, String name, String into, long size, String action, java.util.function.Consumer<String> stage,
-            java.util.function.BooleanSupplier stop) throws IOException {
+            java.util.function.BooleanSupplier stop, java.util.function.LongConsumer read) throws IOException {
         stage.accept("checking");
         String host = check(action, file, size);
+        // fourth try-out: endpoint=WS-FIN-01 with another host's database was answered 201, the endpoint silently ignored
+        if (action.equals("snapshot.upload") && host != null && into != null && !data.currentName(host).equals(data.currentName(into))) {
+            throw refused(action, name, "it is the recorder database of " + host + ", not of " + into + " (the endpoint given): a snapshot"
+                    + " goes into the endpoint that recorded it; upload it without an endpoint, or give " + host, false);
+        }
         String target = into != null ? into : host;
         if (target != null) target = data.currentName(target);
         if (!scope.caller().role().equals(Role.ADMINISTRATOR)) {
@@ -167,7 +174,7 @@ public final class Snapshots {
         INGESTING.lock();
         try {
             stage.accept("ingesting");
-            report = new Ingestor(data).as(scope.caller().user()).stopWhen(stop).ingest(file, into == null ? null : target);
+            report = new Ingestor(data).as(scope.caller().user()).stopWhen(stop).onProgress(read).ingest(file, into == null ? null : target);
         } catch (IngestException e) {
             scope.audit(action, target, AuditLog.FAILED, name + ": " + (e.stopped() ? STOPPED_INGEST : e.getMessage()));
             throw e;
@@ -270,7 +277,16 @@ public final class Snapshots {
          * audited as {@value #STOPPED_INGEST}; nothing of the copy is kept.
          */
         public Uploaded keep(Path file, java.util.function.Consumer<String> stage, java.util.function.BooleanSupplier stop) throws IOException {
-            return Snapshots.this.keep(file, file.getFileName().toString(), endpoint, Files.size(file), "snapshot.capture", stage, stop);
+            return keep(file, stage, stop, n -> { });
+        }
+
+        /**
+         * As {@link #keep(Path, java.util.function.Consumer, java.util.function.BooleanSupplier)}; {@code read} is told
+         * the events read so far while it ingests (every 50,000: the ingest's progress), so a page can show it.
+         */
+        public Uploaded keep(Path file, java.util.function.Consumer<String> stage, java.util.function.BooleanSupplier stop,
+                java.util.function.LongConsumer read) throws IOException {
+            return Snapshots.this.keep(file, file.getFileName().toString(), endpoint, Files.size(file), "snapshot.capture", stage, stop, read);
         }
 
         /** Audits a capture that failed before its copy was kept: how large it was (null: unknown) and why. */
@@ -307,9 +323,15 @@ public final class Snapshots {
     private String check(String action, Path file, long size) throws IOException {
         String name = file.getFileName().toString();
         if (size == 0) throw refused(action, name, "it is empty (0 bytes)", false);
-        boolean sqlite;
+        byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            sqlite = java.util.Arrays.equals(in.readNBytes(SQLITE.length), SQLITE);
+            head = in.readNBytes(SQLITE.length);
+        }
+        boolean sqlite = java.util.Arrays.equals(head, SQLITE);
+        // a copy cut inside SQLite's 100-byte header: "SQLite for" is no telemetry, and SQLite itself says only "not a database"
+        if (size < SQLITE_HEADER_BYTES && head.length >= 6 && java.util.Arrays.equals(head, 0, head.length, SQLITE, 0, head.length)) {
+            throw refused(action, name, String.format("the database is corrupt or truncated (%,d bytes: shorter than SQLite's %d-byte"
+                    + " header); copy the snapshot again", size, SQLITE_HEADER_BYTES), false);
         }
         if (sqlite) {
             try (RecorderReader reader = RecorderReader.open(file)) {

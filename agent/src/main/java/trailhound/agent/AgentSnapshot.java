@@ -77,10 +77,7 @@ public final class AgentSnapshot {
             throw new IOException("cannot write " + out + ": the folder " + (dir == null ? out : dir) + (dir != null && Files.exists(dir)
                     ? " is not a folder" : " does not exist") + "; create it first, or give --out an existing folder or a file in one");
         }
-        if (!Files.isWritable(dir)) {
-            throw new IOException("cannot write " + out + ": the folder " + dir + " is not writable by " + System.getProperty("user.name")
-                    + "; give --out a folder this account may write, or run as its owner");
-        }
+        requireWritable(dir, out);
         Path part = dir.resolve(".snapshot-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
         long capturedAt;
         try {
@@ -113,6 +110,27 @@ public final class AgentSnapshot {
             Files.deleteIfExists(part);
             Files.deleteIfExists(part.resolveSibling(part.getFileName() + "-journal"));
         }
+    }
+
+    /**
+     * Creates and deletes a file in {@code dir}: permission bits alone do not tell (root may write
+     * anywhere by them, yet /proc or a read-only mount take no new file), and SQLite would say only
+     * SQLITE_CANTOPEN about its temporary name.
+     */
+    private static void requireWritable(Path dir, Path out) throws IOException {
+        Path probe;
+        try {
+            probe = Files.createTempFile(dir, ".snapshot-probe-", ".tmp");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("cannot write " + out + ": the folder " + dir + " is not writable by " + System.getProperty("user.name")
+                    + " (permission denied); give --out a folder this account may write, or run as its owner", e);
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "its file system takes no new files"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            throw new IOException("cannot write " + out + ": the folder " + dir + " takes no new file (" + why + ");"
+                    + " give --out a folder on a writable disk, such as /tmp or the account's home folder", e);
+        }
+        Files.deleteIfExists(probe);
     }
 
     /** Recorder tables and meta keys, and what the format's readers may find useful: how much retention removed. */

@@ -110,7 +110,7 @@ final class FileRules {
         } catch (NoSuchFileException e) {
             throw new Refused(text + ": no such file or folder", true);
         } catch (IOException e) {
-            throw new Refused(text + ": cannot be resolved (" + e.getMessage() + ")", false);
+            throw unresolvable(text, e);
         }
         check(text, real);
         return real;
@@ -158,11 +158,24 @@ final class FileRules {
         } catch (NoSuchFileException e) {
             throw new Refused(text + ": no such file or folder", true);
         } catch (IOException e) {
-            throw new Refused(text + ": cannot be resolved (" + e.getMessage() + ")", false);
+            throw unresolvable(text, e);
         }
         if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) throw new Refused(text + ": no such file or folder", true);
         check(text, entry);
         return entry;
+    }
+
+    /**
+     * Why {@code text} cannot be resolved, naming the path once: a symbolic link loop (ELOOP, "Too many
+     * levels of symbolic links") in words a user can act on, anything else by the system's reason.
+     */
+    private static Refused unresolvable(String text, IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        if (reason != null && reason.startsWith("Too many levels of symbolic links")) {
+            return new Refused(text + " is a symbolic link loop (its links lead to each other, never to a file or folder):"
+                    + " open the folder that holds it to see where each link points", false);
+        }
+        return new Refused(text + ": cannot be resolved (" + reason + ")", false);
     }
 
     /** The real path of an entry found in an allowed folder, checked again: a link inside may lead out. */
@@ -175,8 +188,10 @@ final class FileRules {
         }
         for (Path d : denied) {
             if (real.startsWith(d)) {
-                throw new Refused(shown + " lies in " + d + ", which the agent denies" + via
-                        + (d.equals(denied.getFirst()) ? " (its own state folder: identity and store)" : " (its --deny option)"), false);
+                // one parenthesis at most: "(its --deny option)" after "(x resolves to it)" read badly
+                throw new Refused(shown + " lies in " + d + ", which the agent denies"
+                        + (d.equals(denied.getFirst()) ? " as its own state folder (identity and store)" : " by its --deny option")
+                        + (via.isEmpty() ? "" : "; " + text + " resolves to it"), false);
             }
         }
     }

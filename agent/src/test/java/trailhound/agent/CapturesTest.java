@@ -92,6 +92,31 @@ class CapturesTest {
         }
     }
 
+    /** Fourth try-out of #16: "--out snaps/" for a missing folder wrote a file named snaps; /proc gave raw SQLITE_CANTOPEN. */
+    @Test
+    void snapshotCommand_trailingSlashMeansAFolder_andAFolderThatTakesNoFileIsNamed() throws Exception {
+        Path state = tmp.resolve("state");
+        try (LocalStore store = LocalStore.open(state, 1_000, "web-01", LocalStore.RecorderLimits.DEFAULT)) {
+            store.record(List.of(event(1)), c -> null);
+            Path snaps = tmp.resolve("x").resolve("snaps");
+            Files.createDirectories(snaps.getParent());
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cli = new picocli.CommandLine(new SnapshotCommand()).setOut(new java.io.PrintWriter(out, true))
+                    .setErr(new java.io.PrintWriter(err, true));
+            assertEquals(2, cli.execute("--state", state.toString(), "--out", snaps + "/"));
+            assertTrue(err.toString().contains("the folder " + snaps + " does not exist"), err.toString());
+            assertFalse(Files.exists(snaps), "no file named after the folder");
+
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "/proc is Linux's");
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> AgentSnapshot.capture(state, Path.of("/proc/x.db")));
+            assertTrue(e.getMessage().startsWith("cannot write /proc/x.db: the folder /proc "), e.getMessage());
+            assertFalse(e.getMessage().contains("SQLITE"), e.getMessage());
+            assertFalse(e.getMessage().contains(".part"), e.getMessage());
+        }
+    }
+
     private static Message.Failed failed(Message.Reply reply) {
         return assertInstanceOf(Message.Failed.class, reply, String.valueOf(reply));
     }

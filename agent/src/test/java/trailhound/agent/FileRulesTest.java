@@ -42,6 +42,30 @@ class FileRulesTest {
         assertEquals(root.toRealPath(), rules.parent(root.toRealPath().resolve("private")));
     }
 
+    /** Fourth try-out of #16: a link loop said "cannot be resolved (... Too many levels ...)", the path twice; two parentheses in a row. */
+    @Test
+    void aSymbolicLinkLoop_isNamedOnce_andADeniedPathHasOneParenthesisAtMost() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path state = Files.createDirectories(root.resolve("state"));
+        Path denied = Files.createDirectories(root.resolve("private"));
+        Files.createSymbolicLink(root.resolve("a"), root.resolve("b"));
+        Files.createSymbolicLink(root.resolve("b"), root.resolve("a"));
+        FileRules rules = FileRules.of(List.of(root), List.of(denied), state);
+        String a = root.resolve("a").toString();
+        for (String path : List.of(a, a + "/x")) {
+            FileRules.Refused loop = assertThrows(FileRules.Refused.class, () -> rules.resolve(path), path);
+            assertTrue(loop.getMessage().contains("is a symbolic link loop"), loop.getMessage());
+            assertTrue(loop.getMessage().contains("open the folder"), loop.getMessage());
+            assertEquals(loop.getMessage().indexOf(root.toString()), loop.getMessage().lastIndexOf(root.toString()), loop.getMessage());
+        }
+        FileRules.Refused entry = assertThrows(FileRules.Refused.class, () -> rules.resolveEntry(a + "/x"));
+        assertTrue(entry.getMessage().contains("is a symbolic link loop"), entry.getMessage());
+
+        FileRules.Refused via = assertThrows(FileRules.Refused.class, () -> rules.resolve(root + "/state/../private"));
+        assertTrue(via.getMessage().contains("by its --deny option; " + root + "/state/../private resolves to it"), via.getMessage());
+        assertTrue(via.getMessage().indexOf('(') < 0, via.getMessage());
+    }
+
     @Test
     void noAllowedRoots_meansTheWholeFileSystem_butTheStateFolderStaysDenied() throws Exception {
         Path state = Files.createDirectories(tmp.resolve("state"));

@@ -117,7 +117,8 @@ public final class WebServer implements AutoCloseable {
         agentSocket.deliverPolicies(access.policyBook());
         int unfinished = data.store().evidenceFiles().failUnfinished("the server stopped during the transfer: keep the file as evidence"
                 + " again", options.clock().millis());
-        if (unfinished > 0) System.err.println("trailhound: " + unfinished + " evidence transfers were cut by the server's stop; marked failed");
+        if (unfinished > 0) System.err.println("trailhound: " + (unfinished == 1 ? "1 evidence transfer was" : unfinished
+                + " evidence transfers were") + " cut by the server's stop; marked failed");
         try {
             long freed = trailhound.web.evidence.EvidenceTransfers.sweep(data.root().resolve(trailhound.access.Evidence.FOLDER));
             if (freed > 0) System.err.println("trailhound: removed " + freed + " bytes of evidence transfers cut by the server's stop");

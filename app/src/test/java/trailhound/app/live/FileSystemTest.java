@@ -508,6 +508,19 @@ class FileSystemTest {
             assertEquals("100,000 entries · page 2 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
             assertEquals("f001000.txt", driver.findElements(org.openqa.selenium.By.cssSelector("#files tr.file-row:not(.up)")).getFirst()
                     .getAttribute("data-name"));
+            // fourth try-out: page=500 of 100 said "page 500 of 100" with a Previous to 499; page=99999999999 a bare 400 in API words
+            String bigPages = "https://127.0.0.1:" + port + "/live/connections/" + connection + "/files?path=" + q(tree.resolve("big").toString());
+            driver.get(bigPages + "&page=500");
+            driver.findElement(org.openqa.selenium.By.id("files-past-last"));
+            assertEquals("100,000 entries · page 100 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
+            assertTrue(driver.findElement(org.openqa.selenium.By.id("files-prev")).getAttribute("href").endsWith("&page=99"),
+                    driver.findElement(org.openqa.selenium.By.id("files-prev")).getAttribute("href"));
+            assertTrue(driver.findElements(org.openqa.selenium.By.id("files-next")).isEmpty(), "nothing after the last page");
+            driver.get(bigPages + "&page=99999999999");
+            String noPage = driver.findElement(org.openqa.selenium.By.id("files-error")).getText();
+            assertTrue(noPage.startsWith("There is no page 99999999999 of this folder"), noPage);
+            assertFalse(noPage.contains("parameter"), noPage);
+            assertEquals("100,000 entries · page 1 of 100", driver.findElement(org.openqa.selenium.By.id("files-total")).getText());
             driver.findElement(org.openqa.selenium.By.id("files-up")).click();
             driver.findElement(org.openqa.selenium.By.cssSelector("tr.file-row[data-name=sparse\\.bin]"));
 

@@ -380,8 +380,27 @@ class SnapshotCaptureTest {
             String cut = JSON.readTree(api("POST", "/api/v1/live/connections/" + c + "/snapshots", analyst, null)).path("capture_id").asText();
             assertTrue(number(cut) > number(id));
             waitFor("the transfer to begin", () -> capture(cut).path("received").asLong() > 0);
+            // fourth try-out: an evidence transfer the stop ended was not audited, and the capture's row was ended (received 0)
+            // only at the next start
+            Path kept = Files.write(tmp.resolve("kept-at-stop.bin"), new byte[4 << 20]);
+            long evidenceId = JSON.readTree(api("POST", "/api/v1/live/connections/" + c + "/files/evidence", analyst,
+                    "{\"path\":\"" + kept + "\"}")).path("evidence_id").asLong();
+            assertTrue(evidenceId > 0);
             stopServer();
+            try (DataDir dir = DataDir.open(data)) {
+                var row = dir.store().snapshotCaptures().find(number(cut)).orElseThrow();
+                assertEquals("interrupted", row.state(), row.toString());
+                assertTrue(row.received() > 0, "ended at the stop with what had arrived: " + row);
+                assertTrue(row.endedAt() != null, row.toString());
+                assertTrue(row.resumes() == 0, "a cut that never resumed is no resume: " + row);
+            }
+            List<String> fetches = auditDetails("evidence.fetch");
+            assertTrue(fetches.stream().anyMatch(d -> d.startsWith("evidence file " + evidenceId + ": the server stopped during the transfer")
+                    && d.endsWith("keep it as evidence again after the restart")), fetches.toString());
+            String stopLog = read(tmp.resolve("server.log"));
             startServer();
+            assertFalse(read(tmp.resolve("server.log")).contains("cut by the server's stop; marked"), "nothing left for the start to end: "
+                    + stopLog);
             JsonNode interrupted = capture(cut);
             assertEquals("interrupted", interrupted.path("state").asText(), interrupted.toString());
             assertTrue(interrupted.path("reason").asText().contains("the server stopped during the capture"), interrupted.toString());
@@ -464,6 +483,59 @@ class SnapshotCaptureTest {
             assertEquals(1, log.lines().filter(l -> l.contains("during its ingest")).count(), log);
             assertTrue(log.contains("trailhound: stopped a snapshot capture during its ingest; nothing of it is kept"), log);
             return;
+        }
+    }
+
+    /**
+     * Fourth try-out: a capture still queued ("queued (2 ahead)") waited ~30 s in "cancelling: waiting for the endpoint to
+     * stop", though its endpoint was never asked. Two agents that never answer the copy hold both workers; the third waits.
+     */
+    @Test
+    @Order(8)
+    void cancellingAQueuedCapture_endsItAtOnce() throws Exception {
+        String admin = user("queue-boss", Role.ADMINISTRATOR, "Cap");
+        List<RawAgent> agents = new ArrayList<>();
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                RawAgent raw = new RawAgent(port);
+                agents.add(raw);
+                raw.hello();
+                raw.send(new trailhound.protocol.Message.Enrol(enrolmentToken(), "queue-0" + i, "h", "os", "a0000000000000" + "0c" + i,
+                        String.valueOf((char) ('Q' + i)).repeat(43)));
+                raw.await(trailhound.protocol.Message.Authenticated.class);
+                String c = JSON.readTree(api("POST", "/api/v1/live/connections", admin, "{\"endpoints\":[\"queue-0" + i + "\"]}"))
+                        .path("connections").get(0).path("id").asText();
+                var started = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return api("POST", "/api/v1/live/connections/" + c + "/snapshots", admin, null);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                long asked = raw.await(trailhound.protocol.Message.DescribeRecorder.class).requestId();
+                raw.send(new trailhound.protocol.Message.RecorderInfo(asked, 4096, 10, 1L << 40));
+                ids.add(JSON.readTree(started.get(30, TimeUnit.SECONDS)).path("capture_id").asText());
+                if (i < 3) raw.await(trailhound.protocol.Message.CaptureSnapshot.class); // taken by a worker, never answered
+            }
+            String third = ids.get(2);
+            java.util.function.Function<String, JsonNode> asAdmin = id -> {
+                try {
+                    return JSON.readTree(api("GET", "/api/v1/snapshots/captures/" + id, admin, null));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            JsonNode waiting = asAdmin.apply(third);
+            assertEquals(2, waiting.path("ahead").asInt(-1), "queued behind the two: " + waiting);
+            JsonNode cancelled = JSON.readTree(api("POST", "/api/v1/snapshots/captures/" + third + "/cancel", admin, null));
+            assertEquals("cancelled", cancelled.path("state").asText(), "at once, not cancelling: " + cancelled);
+            assertEquals("cancelled", asAdmin.apply(third).path("state").asText());
+            JsonNode ended = asAdmin.apply(third);
+            assertTrue(ended.path("reason").asText().startsWith("cancelled by queue-boss while queued"), ended.toString());
+            for (String id : ids.subList(0, 2)) api("POST", "/api/v1/snapshots/captures/" + id + "/cancel", admin, null);
+        } finally {
+            agents.forEach(RawAgent::close);
         }
     }
 

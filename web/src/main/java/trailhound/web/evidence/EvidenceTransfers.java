@@ -21,8 +21,8 @@ import trailhound.web.live.FilePull;
  * row (the access layer checks the role and the endpoint, and audits) and pulls the file in the
  * background, at most {@value #PARALLEL} at a time; {@link #progress} says how far one is;
  * {@link #cancel} stops one. A transfer that fails or is cancelled records why and leaves no file (its
- * {@code .part} is deleted); one interrupted by a server stop is marked failed at the next start, where
- * {@link #sweep} removes the parts such stops left. Thread-safe.
+ * {@code .part} is deleted); one a server stop ends is marked failed and audited at the stop ({@link #close}),
+ * and {@link #sweep} removes the parts such stops left at the next start. Thread-safe.
  */
 public final class EvidenceTransfers implements AutoCloseable {
     static final int PARALLEL = 2;
@@ -92,11 +92,11 @@ public final class EvidenceTransfers implements AutoCloseable {
                     () -> !cancelledBy.getOrDefault(f.id(), "").isEmpty());
             evidence.complete(f.id(), done.shownPath(), done.agentPathBytes(), done.size(), done.sha256(), done.resumes(), done.grewNote());
         } catch (FilePull.CancelledException e) {
-            evidence.fail(f.id(), "cancelled by " + cancelledBy.get(f.id()) + "; nothing of it is kept");
+            evidence.fail(f.id(), stopping ? stopped(f.id()) : "cancelled by " + cancelledBy.get(f.id()) + "; nothing of it is kept");
         } catch (IOException | AgentRequests.RequestException e) {
-            evidence.fail(f.id(), e.getMessage());
+            evidence.fail(f.id(), stopping ? stopped(f.id()) : e.getMessage());
         } catch (RuntimeException e) {
-            evidence.fail(f.id(), "the server failed: " + e);
+            evidence.fail(f.id(), stopping ? stopped(f.id()) : "the server failed: " + e);
         } finally {
             progress.remove(f.id());
             cancelledBy.remove(f.id());
@@ -135,8 +135,38 @@ public final class EvidenceTransfers implements AutoCloseable {
         return Optional.ofNullable(progress.get(id));
     }
 
+    /** Why a transfer a server stop ended failed, with what had arrived (not kept: a transfer does not resume across a restart). */
+    private String stopped(long id) {
+        FilePull.Progress p = progress.get(id);
+        String had = p == null || p.received() == 0 ? "" : p.size() < 0 ? String.format(" (%,d bytes had arrived)", p.received())
+                : String.format(" (%,d of %,d bytes had arrived)", p.received(), p.size());
+        return "the server stopped during the transfer" + had + "; nothing of it is kept: keep it as evidence again after the restart";
+    }
+
+    /** Set by {@link #close}: the transfers it ends fail as stopped. */
+    private volatile boolean stopping;
+
+    /**
+     * Ends the transfers under way, each recorded failed and audited before the data folder closes
+     * (fourth try-out: the store closed first, and the audit trail lacked their end). Waits at most
+     * {@link #STOP_WAIT}, saying on stderr what it waits for when it must.
+     */
     @Override
     public void close() {
-        workers.shutdownNow();
+        stopping = true;
+        int running = cancelledBy.size();
+        workers.shutdownNow(); // interrupts those waiting on their agent
+        try {
+            if (!workers.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.err.println("trailhound: waiting up to " + STOP_WAIT.toSeconds() + " s for " + (running == 1 ? "an evidence transfer"
+                        : running + " evidence transfers") + " to record that the stop ended " + (running == 1 ? "it" : "them"));
+                workers.awaitTermination(STOP_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
+
+    /** How long a server stop waits for its transfers to record their end: each is interrupted, so moments. */
+    static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(10);
 }

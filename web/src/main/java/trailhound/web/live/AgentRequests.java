@@ -46,7 +46,9 @@ public final class AgentRequests {
          * A kill or delete got no answer from an agent older than {@link trailhound.protocol.Protocol#DEADLINES}:
          * it cannot be withdrawn, so it may still be carried out later; whether it was is unknown.
          */
-        UNKNOWN
+        UNKNOWN,
+        /** The asking thread was interrupted: the server is stopping. Not retried. */
+        INTERRUPTED
     }
 
     /** A request that got no reply of its kind. */
@@ -120,10 +122,24 @@ public final class AgentRequests {
      *     ends, the agent refuses or fails, or answers with another kind of reply
      */
     public <T extends Message.Reply> T ask(String endpoint, LongFunction<Message.Request> request, Class<T> type, Duration timeout) {
+        return await(askAsync(endpoint, request, type, timeout));
+    }
+
+    /**
+     * Waits for {@code reply}. Unlike {@code join()}, an interrupt (the server stopping) ends the wait at
+     * once: fourth try-out, a stop waited up to a chunk's or a hash's timeout for each transfer.
+     *
+     * @throws RequestException the reply's failure, or {@link Code#INTERRUPTED} (the thread stays interrupted)
+     */
+    public static <T> T await(CompletableFuture<T> reply) {
         try {
-            return askAsync(endpoint, request, type, timeout).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw (RequestException) e.getCause();
+            return reply.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new java.util.concurrent.CompletionException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestException(Code.INTERRUPTED, null, "the wait for the agent was interrupted (the server is stopping)");
         }
     }
 

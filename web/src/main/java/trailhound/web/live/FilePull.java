@@ -172,13 +172,12 @@ public final class FilePull {
                 }
                 Message.FileChunk chunk;
                 try {
-                    chunk = inFlight.peek().join();
+                    chunk = AgentRequests.await(inFlight.peek()); // a stop's interrupt ends the wait
                     inFlight.poll();
                     outageSince = 0;
                     awaySince = 0;
-                } catch (java.util.concurrent.CompletionException ce) {
-                    if (!(ce.getCause() instanceof AgentRequests.RequestException e) || !e.retryable()) throw ce.getCause() instanceof
-                            RuntimeException re ? re : ce;
+                } catch (AgentRequests.RequestException e) {
+                    if (!e.retryable()) throw e;
                     inFlight.clear(); // asked on a connection that is gone: asked again from what is held
                     asked = received;
                     if (outageSince == 0) {
@@ -248,15 +247,14 @@ public final class FilePull {
     }
 
     /**
-     * After a cut: counts it and waits for the agent to be connected again, telling {@code away} (with the cuts
-     * survived) before it waits while the agent is not connected, so that the progress says it waits rather than
+     * After a cut: waits for the agent to be connected again and counts a resume once it is, telling {@code away} (with
+     * the resumes so far) before it waits while the agent is not connected, so that the progress says it waits rather than
      * moves; fails when the outage begun at
      * {@code outageSince} (nanoTime) has lasted longer than the reconnect wait.
      */
     private void awaitAgent(String endpoint, AgentRequests.RequestException e, long outageSince, int[] resumes,
             BooleanSupplier cancelled, String path, java.util.function.IntConsumer away) throws PullException {
         long deadline = outageSince + reconnectWait.toNanos();
-        if (e.code() != AgentRequests.Code.TIMEOUT) resumes[0]++;
         boolean said = false; // a timeout with the agent still connected is no absence
         try {
             while (!requests.online(endpoint) && System.nanoTime() < deadline) {
@@ -273,6 +271,8 @@ public final class FilePull {
             throw new PullException("the transfer from " + endpoint + " stopped: " + e.getMessage() + "; the agent did not come back"
                     + " within " + reconnectWait.toSeconds() + " s; keep the file as evidence again once the endpoint is connected");
         }
+        // counted as it resumes, not as it is cut (fourth try-out: a cut never resumed showed "resumed 1 time")
+        if (e.code() != AgentRequests.Code.TIMEOUT) resumes[0]++;
     }
 
     static String sha256(Path file) throws IOException {

@@ -111,6 +111,7 @@ public final class LiveFiles {
         int status = switch (e.code()) {
             case OFFLINE, DISCONNECTED, TOO_OLD -> 409;
             case TIMEOUT, UNKNOWN -> 504;
+            case INTERRUPTED -> 503;
             case FAILED -> switch (e.agentCode() == null ? "" : e.agentCode()) {
                 case "refused" -> 403;
                 case "not_found" -> 404;
@@ -553,8 +554,18 @@ public final class LiveFiles {
         PageChrome chrome = ctx.chrome(http, "Browse file system: " + v.endpoint()).forEndpoint(v.endpoint());
         Folder f;
         String error = null;
+        int pageNo;
         try {
-            f = folder(http, scope, v);
+            pageNo = page(http);
+        } catch (BadRequest e) {
+            // fourth try-out: a bare 400 in the API's words; on the page, say it and show the folder's first page
+            String asked = http.queryParam("page").strip();
+            error = "There is no page " + (asked.length() > 24 ? asked.substring(0, 24) + "…" : asked) + " of this folder: pages are"
+                    + " numbered from 1, and the first is shown";
+            pageNo = 1;
+        }
+        try {
+            f = folder(scope, v, queryPath(http), f0(http, "sort", "name"), f0(http, "order", "asc"), pageNo);
         } catch (HttpResponseException e) {
             if (e.getStatus() == 409 || e.getStatus() == 504 || typed == null) throw e;
             error = e.getMessage(); // a typed path refused or missing: say so above the root's listing

@@ -107,6 +107,7 @@ public final class LiveSnapshots {
         return new HttpResponseException(switch (e.code()) {
             case OFFLINE, DISCONNECTED, TOO_OLD -> 409;
             case TIMEOUT, UNKNOWN -> 504;
+            case INTERRUPTED -> 503;
             case FAILED -> "bad_request".equals(e.agentCode()) ? 409 : 502;
         }, e.getMessage());
     }
@@ -260,7 +261,7 @@ public final class LiveSnapshots {
                     : (c.received() * 100 / c.size()) + " % (" + EvidencePages.bytes(c.received()) + " of " + EvidencePages.bytes(c.size()) + ")")
                     + (c.resumes() > 0 ? ", resumed " + c.resumes() + (c.resumes() == 1 ? " time" : " times") : "");
             case CHECKING -> "checking " + EvidencePages.bytes(c.size());
-            case INGESTING -> "ingesting";
+            case INGESTING -> "ingesting" + (c.events() == null ? "" : ": " + Format.count(c.events()) + " events read");
             case DONE -> "done: " + Format.count(c.events() == null ? 0 : c.events()) + " events, " + Format.count(c.added() == null ? 0
                     : c.added()) + " new";
             case FAILED -> "failed";

@@ -159,6 +159,9 @@ public final class SnapshotCaptures implements AutoCloseable {
     /** The thread running each capture, by id: a stop interrupts those that wait on their agent. Guarded by this. */
     private final Map<String, Thread> threads = new HashMap<>();
 
+    /** Captures no worker has begun yet, by id: a cancel ends one of them at once. Changed under this. */
+    private final Map<String, Snapshots.Capture> queued = new ConcurrentHashMap<>();
+
     /** Endpoints whose capture is being started (asked for its size): guarded by this. */
     private final Set<String> starting = new HashSet<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(PARALLEL,
@@ -176,7 +179,8 @@ public final class SnapshotCaptures implements AutoCloseable {
         this.reserveBytes = reserveBytes;
         this.log = log;
         int cut = log.interruptUnfinished(STOPPED, System.currentTimeMillis());
-        if (cut > 0) System.err.println("trailhound: " + cut + " snapshot captures were cut by the server's stop; marked interrupted");
+        if (cut > 0) System.err.println("trailhound: " + (cut == 1 ? "1 snapshot capture was" : cut + " snapshot captures were")
+                + " cut by the server's stop; marked interrupted");
     }
 
     /** The agent's recorder database and the data folder's room for it: what the analyst confirms. */
@@ -232,7 +236,8 @@ public final class SnapshotCaptures implements AutoCloseable {
             Capture c = new Capture("c" + id, endpoint, scope.caller().user(), Instant.ofEpochMilli(now), Stage.COPYING, 0, -1, 0, null, null,
                     null, null, null, null, null);
             running.put(c.id(), c);
-            workers.execute(() -> run(scope, begun, c.id()));
+            queued.put(c.id(), begun);
+            workers.execute(() -> run(scope, c.id()));
             return c;
         } finally {
             synchronized (this) {
@@ -245,12 +250,15 @@ public final class SnapshotCaptures implements AutoCloseable {
         return cancelledBy.containsKey(id) || stopping;
     }
 
-    private void run(Scope scope, Snapshots.Capture begun, String id) {
-        Long size = null;
-        String endpoint = running.get(id).endpoint();
+    private void run(Scope scope, String id) {
+        Snapshots.Capture begun;
         synchronized (this) {
+            begun = queued.remove(id);
+            if (begun == null) return; // cancelled while queued: the cancel ended it
             threads.put(id, Thread.currentThread()); // begun: no longer queued
         }
+        Long size = null;
+        String endpoint = running.get(id).endpoint();
         try (begun) {
             if (stopping) throw new FilePull.CancelledException("the server is stopping");
             Message.SnapshotReady ready = requests.ask(endpoint, r -> new Message.CaptureSnapshot(r, scope.caller().user()),
@@ -271,7 +279,8 @@ public final class SnapshotCaptures implements AutoCloseable {
                 update(id, c -> c.with(Stage.CHECKING), true);
             }
             Snapshots.Uploaded kept = begun.keep(file, stage -> update(id, c -> c.with(stage.equals("checking") ? Stage.CHECKING
-                    : Stage.INGESTING), true), () -> stopping);
+                    : Stage.INGESTING), true), () -> stopping, read -> update(id, c -> new Capture(c.id(), c.endpoint(), c.user(), c.started(),
+                    c.stage(), c.received(), c.size(), c.resumes(), c.name(), c.capturedAt(), null, read, null, null, null), false));
             String warning = kept.read() == 0 ? "the copy held no events: the agent recorded nothing of its own (an agent started with"
                     + " --replay records nothing itself)" : null;
             update(id, c -> new Capture(c.id(), c.endpoint(), c.user(), c.started(), Stage.DONE, c.received(), c.size(), c.resumes(), c.name(),
@@ -368,6 +377,20 @@ public final class SnapshotCaptures implements AutoCloseable {
             throw new IllegalStateException("capture " + c.id() + " is " + c.stage().label() + (c.stage().running()
                     ? ": the copy is being kept, too late to cancel; delete the snapshot afterwards if it is not wanted" : ": nothing to cancel"));
         }
+        Snapshots.Capture waiting = queued.remove(c.id());
+        if (waiting != null) {
+            // fourth try-out: a queued capture said "cancelling: waiting for the endpoint to stop" for ~30 s, the endpoint never asked
+            scope.audit("snapshot.cancel", c.endpoint(), AuditLog.OK, "capture " + c.id() + " (queued)");
+            String by = scope.caller().user();
+            waiting.fail(null, "cancelled by " + by + " while queued");
+            try {
+                waiting.close();
+            } catch (IOException e) {
+                // its empty folder under incoming/ is removed at the next start
+            }
+            update(c.id(), x -> x.ended(Stage.CANCELLED, "cancelled by " + by + " while queued; nothing of it is kept"), true);
+            return Optional.ofNullable(running.remove(c.id()));
+        }
         cancelledBy.putIfAbsent(c.id(), scope.caller().user());
         scope.audit("snapshot.cancel", c.endpoint(), AuditLog.OK, "capture " + c.id() + " (" + c.stage().label() + ")");
         return Optional.of(c.with(Stage.CANCELLING));
@@ -426,7 +449,13 @@ public final class SnapshotCaptures implements AutoCloseable {
         }
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(STOP_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) workers.shutdownNow();
+            if (!workers.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                long ingesting = running.values().stream().filter(c -> !c.stage().cancellable()).count();
+                int n = running.size();
+                System.err.println("trailhound: waiting up to " + STOP_WAIT.toSeconds() + " s for " + (n == 1 ? "a snapshot capture" : n
+                        + " snapshot captures") + " to stop" + (ingesting > 0 ? " (an ingest stops within a few thousand events)" : ""));
+                if (!workers.awaitTermination(STOP_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) workers.shutdownNow();
+            }
         } catch (InterruptedException e) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();

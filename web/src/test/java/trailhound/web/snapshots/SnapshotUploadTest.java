@@ -122,6 +122,28 @@ class SnapshotUploadTest {
             List<String> outcomes = new ArrayList<>();
             audit.forEach(e -> outcomes.add(e.path("user").asText() + " " + e.path("outcome").asText()));
             assertEquals(List.of("ana denied", "ana ok", "admin ok"), outcomes, audit.toString());
+
+            // fourth try-out: another host's database with endpoint= was answered 201, the endpoint silently ignored
+            HttpResponse<String> wrong = upload(web, token, "?name=ws.db&endpoint=LNX-07", HttpRequest.BodyPublishers.ofFile(other));
+            assertEquals(422, wrong.statusCode(), wrong.body());
+            assertTrue(wrong.body().contains("ws.db: it is the recorder database of WS-99, not of LNX-07 (the endpoint given)"), wrong.body());
+            assertTrue(web.data().catalogue().endpoint("WS-99").isEmpty(), "nothing ingested");
+        }
+    }
+
+    /** Fourth try-out of #16: while a capture ingested, its row showed only "ingesting", events_read null. */
+    @Test
+    void capture_tellsTheEventsReadWhileItIngests() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            Path db = recorder(dir.resolve("big.db"), "LNX-50", 100_001);
+            var scope = web.server().access().scope(Caller.commandLine());
+            List<Long> read = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (var capture = scope.snapshots().capture(WebTestSupport.ENDPOINT, Files.size(db), 0)) {
+                Path copy = Files.copy(db, capture.folder().resolve("LNX-50_2026_12_01T12.00.00.000Z.db"));
+                var kept = capture.keep(copy, stage -> { }, () -> false, read::add);
+                assertEquals(100_001, kept.read());
+            }
+            assertEquals(List.of(50_000L, 100_000L), read);
         }
     }
 
@@ -198,6 +220,14 @@ class SnapshotUploadTest {
             Files.write(truncated, java.util.Arrays.copyOf(whole, 4096));
             HttpResponse<String> cut = upload(web, token, "?name=cut.db", HttpRequest.BodyPublishers.ofFile(truncated));
             assertEquals(422, cut.statusCode(), cut.body());
+            // fourth try-out: the first 10 bytes were "not a file Trailhound reads (it starts with "SQLite for")"
+            for (int bytes : List.of(10, 16, 60)) {
+                Files.write(truncated, java.util.Arrays.copyOf(whole, bytes));
+                HttpResponse<String> header = upload(web, token, "?name=cut.db", HttpRequest.BodyPublishers.ofFile(truncated));
+                assertEquals(422, header.statusCode(), header.body());
+                assertTrue(header.body().contains("cut.db: the database is corrupt or truncated (" + bytes + " bytes"), header.body());
+                assertTrue(header.body().contains("copy the snapshot again"), header.body());
+            }
 
             HttpResponse<String> big = upload(web, token, "?name=big.db", HttpRequest.BodyPublishers.ofByteArray(new byte[(1 << 20) + 1]));
             assertEquals(413, big.statusCode());
