@@ -153,11 +153,11 @@ public final class SavedEvidencePages {
 
     /**
      * Whether words analysts wrote (a note, tags) hold characters that would hide what they say (a
-     * U+202E, a zero-width space...), as {@link trailhound.web.live.LiveFiles#unusual} has it, line by
-     * line (a note's line breaks are its own): pages then show them as {@code LiveFiles.shown} does and mark them.
+     * U+202E, a zero-width space...), as free text, line by line (a note's line breaks are its own): pages
+     * then show them as {@link trailhound.web.live.LiveFiles#shownTextLines} does and mark them.
      */
     public static boolean unusual(String text) {
-        return text != null && java.util.Arrays.stream(text.split("\r?\n", -1)).anyMatch(trailhound.web.live.LiveFiles::unusual);
+        return trailhound.web.live.LiveFiles.unusualTextLines(text);
     }
 
     /** An item as a tab shows it; {@code context} where it opens (the grid, the process page, the snapshot's grid). */
