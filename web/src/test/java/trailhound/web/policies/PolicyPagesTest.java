@@ -165,6 +165,25 @@ class PolicyPagesTest {
         }
     }
 
+    @Test
+    void administratorsToken_enablingOrDisabling_isToldAboutPolicies_notCredentials() throws Exception {
+        HttpResponse<String> made = web.postJson("/api/v1/policies", "{\"name\":\"Token toggle\",\"action\":\"alert\","
+                + "\"groups\":[\"Workstations\"],\"rules\":[{\"path\":\"/tmp/toggle\"}]}");
+        assertEquals(201, made.statusCode(), made.body());
+        long id = JSON.readTree(made.body()).path("id").asLong();
+        String token = web.server().access().tokens().create(Caller.commandLine(), "admin", "toggle test", 1).secret();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (String verb : List.of("enable", "disable")) {
+            HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.server().url()
+                    + "/api/v1/policies/" + id + "/" + verb)).header("Authorization", "Bearer " + token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode(), r.body());
+            String error = JSON.readTree(r.body()).path("error").asText();
+            assertTrue(error.startsWith("an API token cannot change what agents enforce"), verb + ": " + error);
+        }
+        assertFalse(JSON.readTree(web.get("/api/v1/policies/" + id).body()).path("enabled").asBoolean(), "still disabled");
+    }
+
     private static String unescape(String html) {
         return html.replace("&#92;", "\\").replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'");
     }
