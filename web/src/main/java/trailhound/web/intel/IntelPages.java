@@ -42,7 +42,9 @@ import trailhound.web.WebContext;
  *       items' distinctive indicators as the picker ticks them, a process event's image hash and path unless
  *       {@code "process_indicators": ["hash", "path", "command_line"]} says which;
  *       or {@code {"name": N, "tree": {...}}} (the shape of {@link IocJson}), optional {@code "alert": true};
- *       201 with the IOC); {@code GET /api/v1/iocs/{id}}; {@code GET /api/v1/iocs/{id}/openioc} (XML) and
+ *       201 with the IOC; from evidence offering more than one IOC holds ({@link Intel#maxSearches} searches), the
+ *       first that fit, with {@code "left_out": N} and {@code "left_out_reason"}; a tree of more, 400 saying so in items);
+ *       {@code GET /api/v1/iocs/{id}}; {@code GET /api/v1/iocs/{id}/openioc} (XML) and
  *       {@code /stix} (a bundle); {@code POST /api/v1/iocs/{id}/scan} (counts and matches per endpoint);
  *       {@code POST /api/v1/iocs/{id}/alert} ({@code {"alert": true}}); {@code POST /api/v1/iocs/{id}/evidence}
  *       ({@code {"endpoint": E}}: the matches there saved as an evidence item); {@code POST /api/v1/iocs/import}
@@ -327,6 +329,7 @@ public final class IntelPages {
         if (!alert.isMissingNode() && !alert.isBoolean()) throw new BadRequest(usage + ": 'alert' must be true or false");
         Intel intel = ctx.scope(http).intel();
         Ioc ioc;
+        long leftOut = 0;
         if (body.has("from_evidence")) {
             JsonNode ids = body.get("from_evidence");
             List<Long> list = new ArrayList<>();
@@ -351,7 +354,9 @@ public final class IntelPages {
             } else {
                 process.addAll(Candidates.DEFAULT_PROCESS);
             }
-            ioc = intel.fromEvidence(body.get("name").asText(), list, process);
+            Intel.Made made = intel.fromEvidenceMade(body.get("name").asText(), list, process);
+            ioc = made.ioc();
+            leftOut = made.leftOut();
             if (alert.asBoolean(false)) ioc = intel.setAlert(ioc.id(), true);
         } else if (body.has("tree")) {
             IocTree tree;
@@ -364,7 +369,14 @@ public final class IntelPages {
         } else {
             throw new BadRequest(usage + ": give 'from_evidence' or 'tree'");
         }
-        http.status(HttpStatus.CREATED).json(json(ioc));
+        Map<String, Object> answer = new LinkedHashMap<>(json(ioc));
+        if (leftOut > 0) {
+            answer.put("left_out", leftOut);
+            answer.put("left_out_reason", String.format(java.util.Locale.ROOT, "one IOC makes at most %,d searches (an item one or more);"
+                    + " the evidence offers %,d more distinctive indicators, left out: pick them on Intel > Add > Evidence Based IOC"
+                    + " for another IOC", Intel.maxSearches(), leftOut));
+        }
+        http.status(HttpStatus.CREATED).json(answer);
     }
 
     private void apiImport(Context http) {
