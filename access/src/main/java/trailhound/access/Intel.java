@@ -143,14 +143,6 @@ public final class Intel {
         String clean = name == null ? "" : name.strip();
         if (clean.isEmpty()) throw new AccessException("the IOC needs a name");
         if (clean.length() > MAX_NAME) throw new AccessException("the IOC's name is longer than " + MAX_NAME + " characters");
-        int searches = searches(tree);
-        if (searches > maxSearches()) {
-            int items = tree.items().size();
-            throw new AccessException(String.format(java.util.Locale.ROOT, "the IOC's %,d items are more than one IOC holds: each item is"
-                    + " one search or more (a file name two), these make %,d, and one IOC makes at most %,d (the search engine's limit),"
-                    + " about %,d items like these: split them into several IOCs", items, searches, maxSearches(),
-                    (long) maxSearches() * items / searches));
-        }
         String query = tree.toQuery();
         if (query.length() > QueryLanguage.MAX_LENGTH && query.length() / tree.items().size() >= QueryLanguage.MAX_LENGTH) {
             // try-out: one long value was "about 0 items like these"
@@ -164,6 +156,15 @@ public final class Intel {
                     + " than one IOC can run (" + String.format(java.util.Locale.ROOT, "%,d", QueryLanguage.MAX_LENGTH) + "; about "
                     + QueryLanguage.MAX_LENGTH / Math.max(1, query.length() / tree.items().size()) + " items like these): split it into"
                     + " several IOCs");
+        }
+        // after the length checks: an item too long for any search is refused there, in its own words
+        int searches = searches(tree);
+        if (searches > maxSearches()) {
+            int items = tree.items().size();
+            throw new AccessException(String.format(java.util.Locale.ROOT, "the IOC's %,d items are more than one IOC holds: each item is"
+                    + " one search or more (a file name two), these make %,d, and one IOC makes at most %,d (the search engine's limit),"
+                    + " about %,d items like these: split them into several IOCs", items, searches, maxSearches(),
+                    (long) maxSearches() * items / searches));
         }
         QueryLanguage.parse(query); // a tree the hunt cannot run is refused now, not at its first scan
         long id = data.store().iocs().insert(new Ioc(0, clean, scope.caller().user(), clock.millis(), origin, alert, IocJson.write(tree),

@@ -243,29 +243,44 @@ public final class IntelPages {
     /**
      * The tree as IOCs whose queries the query language takes: an OR too long for one (a feed of 2,500
      * hashes) in several ORs of consecutive parts, each as long as fits (also at most
-     * {@link IocJson#MAX_ITEMS} items, within Lucene's 1,024 clauses), as an OR loses nothing when split; anything else as it is (an AND cannot be split: {@link Intel#create} refuses it if too long).
+     * {@link IocJson#MAX_ITEMS} items and {@link Intel#maxSearches} searches), as an OR loses nothing when split; anything else as it is (an AND cannot be split: {@link Intel#create} refuses it if too long).
      */
     static List<IocTree> pieces(IocTree tree) {
         int max = trailhound.query.QueryLanguage.MAX_LENGTH;
-        if (tree.toQuery().length() <= max && tree.items().size() <= IocJson.MAX_ITEMS || !(tree instanceof IocTree.Group g) || g.operator() != IocTree.Operator.OR) return List.of(tree);
+        if (tree.toQuery().length() <= max && tree.items().size() <= IocJson.MAX_ITEMS && searchesOrZero(tree) <= Intel.maxSearches()
+                || !(tree instanceof IocTree.Group g) || g.operator() != IocTree.Operator.OR) return List.of(tree);
         List<IocTree> out = new ArrayList<>();
         List<IocTree> piece = new ArrayList<>();
         int length = 2; // the parentheses
         int items = 0;
+        int searches = 0;
         for (IocTree part : g.parts()) {
             int more = part.toQuery().length() + 4; // " OR "
-            if (!piece.isEmpty() && (length + more > max || items + part.items().size() > IocJson.MAX_ITEMS)) {
+            int cost = searchesOrZero(part);
+            if (!piece.isEmpty() && (length + more > max || items + part.items().size() > IocJson.MAX_ITEMS
+                    || searches + cost > Intel.maxSearches())) {
                 out.add(piece.size() == 1 ? piece.getFirst() : new IocTree.Group(IocTree.Operator.OR, List.copyOf(piece)));
                 piece.clear();
                 length = 2;
                 items = 0;
+                searches = 0;
             }
             piece.add(part);
             length += more;
             items += part.items().size();
+            searches += cost;
         }
         out.add(piece.size() == 1 ? piece.getFirst() : new IocTree.Group(IocTree.Operator.OR, List.copyOf(piece)));
         return out;
+    }
+
+    /** {@link Intel#searches}, or 0 for a part the query language refuses (Intel#create says why, in its words). */
+    private static int searchesOrZero(IocTree tree) {
+        try {
+            return Intel.searches(tree);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status) {
