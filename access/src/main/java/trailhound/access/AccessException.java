@@ -7,19 +7,31 @@ package trailhound.access;
  */
 public final class AccessException extends RuntimeException {
     private final boolean unknown;
+    private final boolean conflict;
 
     public AccessException(String message) {
-        this(message, false);
+        this(message, false, false);
     }
 
-    private AccessException(String message, boolean unknown) {
+    private AccessException(String message, boolean unknown, boolean conflict) {
         super(message);
         this.unknown = unknown;
+        this.conflict = conflict;
+    }
+
+    /** The request clashes with the state of what it names (HTTP 409): another alert of the rule is open. */
+    public static AccessException conflict(String message) {
+        return new AccessException(message, false, true);
+    }
+
+    /** True when made by {@link #conflict}: the web answers 409. */
+    public boolean isConflict() {
+        return conflict;
     }
 
     /** Nothing of that name or id exists for the caller. */
     public static AccessException unknown(String message) {
-        return new AccessException(message, true);
+        return new AccessException(message, true, false);
     }
 
     /** True when made by {@link #unknown}: the web answers 404. */

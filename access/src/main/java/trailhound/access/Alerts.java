@@ -173,6 +173,7 @@ public final class Alerts implements IndexedEvents {
      * @throws AccessDeniedException for a read-only user
      * @throws AccessException for an unknown state
      * @throws AccessException (unknown, 404) for an alert the caller may not see
+     * @throws AccessException (conflict, 409) reopening a closed alert while another of its rule on its endpoint is open
      */
     public Alert setState(Scope scope, long id, String state) {
         scope.require(Action.INVESTIGATE);
@@ -180,10 +181,20 @@ public final class Alerts implements IndexedEvents {
         if (!STATES.contains(s)) throw new AccessException("'" + state + "' is no alert state; expected one of " + STATES);
         Alert alert = find(scope, id).orElseThrow(() -> AccessException.unknown("unknown alert " + id + ": the Alerts page lists them"
                 + " (GET /api/v1/alerts)"));
-        data.store().alerts().setState(id, s, scope.caller().user(), clock.millis());
+        Optional<Long> other = data.store().alerts().setStateUnlessOtherOpen(id, s, scope.caller().user(), clock.millis());
+        if (other.isPresent()) {
+            throw AccessException.conflict("alert " + id + " cannot be " + s + " again: alert " + other.get() + " is open for the same rule ("
+                    + alert.ruleKind() + " " + alert.ruleName() + ") on " + alert.endpoint() + ", and a rule has at most one open alert per"
+                    + " endpoint; work on alert " + other.get() + " instead, or close it first");
+        }
         scope.audit("alert.state", alert.endpoint(), AuditLog.OK, "alert " + id + " (" + alert.ruleKind() + " " + alert.ruleName() + "): "
                 + alert.state() + " -> " + s);
         return data.store().alerts().find(id).orElseThrow();
+    }
+
+    /** What makes two alerts the same rule's on one endpoint (a rule known by name only by its name). */
+    private static String openKey(Alert a) {
+        return a.ruleKind() + "\u0000" + a.ruleId() + "\u0000" + a.endpoint() + "\u0000" + (a.ruleId() == 0 ? a.ruleName() : "");
     }
 
     /**
@@ -203,6 +214,24 @@ public final class Alerts implements IndexedEvents {
         for (long id : distinct) {
             find(scope, id).orElseThrow(() -> AccessException.unknown("unknown alert " + id + ": the Alerts page lists them (GET /api/v1/alerts);"
                     + " nothing was changed"));
+        }
+        String s = state == null ? "" : state.strip().toLowerCase(Locale.ROOT);
+        if (!"closed".equals(s)) { // all or none: a reopening that would make two open alerts of one rule refuses the whole change
+            List<Alert> every = data.store().alerts().list();
+            java.util.Set<String> opened = new java.util.HashSet<>();
+            for (long id : distinct) {
+                Alert a = every.stream().filter(x -> x.id() == id).findFirst().orElseThrow();
+                if (!opened.add(openKey(a))) {
+                    throw AccessException.conflict("alerts " + distinct + " hold two of the same rule (" + a.ruleKind() + " " + a.ruleName()
+                            + ") on " + a.endpoint() + ": a rule has at most one open alert per endpoint; nothing was changed");
+                }
+                every.stream().filter(x -> x.id() != id && x.open() && !distinct.contains(x.id()) && openKey(x).equals(openKey(a))).findFirst()
+                        .ifPresent(other -> {
+                            throw AccessException.conflict("alert " + id + " cannot be " + s + " again: alert " + other.id() + " is open"
+                                    + " for the same rule (" + a.ruleKind() + " " + a.ruleName() + ") on " + a.endpoint() + ", and a rule has at"
+                                    + " most one open alert per endpoint; nothing was changed");
+                        });
+            }
         }
         List<Alert> out = new ArrayList<>();
         for (long id : distinct) out.add(setState(scope, id, state));

@@ -40,15 +40,25 @@ public final class EvidenceIndicators {
      * items' events carry it, how many events it matches over the endpoints the caller may see (-1: not
      * counted), whether it is common (a system path; or, outside the evidence's own processes, more than
      * {@link #COMMON_SHARE} of their events and at least {@link #COMMON_MIN}, or on more than half of the
-     * endpoints of the evidence's operating system), and whether a new IOC takes it by default.
+     * endpoints of the evidence's operating system), whether a new IOC takes it by default, and whether
+     * it would have been a default but one IOC holds no more ({@link Intel#maxSearches}): offered unticked.
      */
-    public record Offer(Candidates.Candidate candidate, int carriers, long matches, boolean common, boolean byDefault) {}
+    public record Offer(Candidates.Candidate candidate, int carriers, long matches, boolean common, boolean byDefault, boolean overLimit) {
+        public Offer(Candidates.Candidate candidate, int carriers, long matches, boolean common, boolean byDefault) {
+            this(candidate, carriers, matches, common, byDefault, false);
+        }
+    }
 
     /**
      * The offers, defaults first, then the others (common ones last); {@code events} the number of
      * events of the endpoints the caller may see (the base of {@link #COMMON_SHARE}).
      */
     public record Offers(List<Offer> offers, long events) {
+        /** How many offers would have been defaults but one IOC holds no more ({@link Offer#overLimit}). */
+        public long overLimit() {
+            return offers.stream().filter(Offer::overLimit).count();
+        }
+
         /** The items a new IOC takes by default, in order. */
         public List<IocTree.Item> defaults() {
             return offers.stream().filter(Offer::byDefault).map(o -> o.candidate().item()).toList();
@@ -106,6 +116,12 @@ public final class EvidenceIndicators {
         Map<String, Candidates.Candidate> all = new LinkedHashMap<>();
         Map<String, Integer> carriers = new LinkedHashMap<>();
         Set<String> chosen = new LinkedHashSet<>();
+        Set<String> overLimit = new LinkedHashSet<>();
+        // try-out: 10,000 saved events gave 2,798 defaults, each counted (20 s), and an IOC Lucene could not run: the defaults
+        // stop at what one IOC holds, and the rest (not counted) are offered unticked
+        int max = Intel.maxSearches();
+        int searches = 0;
+        int length = 2;
         for (List<Map<String, String>> events : items) {
             Set<String> mine = new LinkedHashSet<>();
             Set<String> commandLinesOfItem = new LinkedHashSet<>();
@@ -117,10 +133,27 @@ public final class EvidenceIndicators {
                 for (Candidates.Candidate c : Candidates.defaults(e, process)) mine.add(c.key());
                 if ("process".equals(e.get("type"))) Candidates.commandLine(e).ifPresent(c -> commandLinesOfItem.add(c.key()));
             }
+            List<String> fresh = mine.stream().filter(k -> !chosen.contains(k) && !overLimit.contains(k)).toList();
+            if (searches >= max || !overLimit.isEmpty()) {
+                overLimit.addAll(fresh);
+                continue;
+            }
             List<String> kept = mine.stream().filter(k -> !counter.common(all.get(k))).toList();
             // a process of the system's own image (hash and path common everywhere) is told apart by what it was asked to do
             if (kept.isEmpty()) kept = commandLinesOfItem.stream().filter(k -> !counter.common(all.get(k))).toList();
-            chosen.addAll(kept);
+            for (String k : kept) {
+                if (chosen.contains(k) || overLimit.contains(k)) continue;
+                IocTree.Item item = all.get(k).item();
+                int cost = Intel.searches(item);
+                int more = item.toQuery().length() + 4; // " OR "
+                if (!overLimit.isEmpty() || searches + cost > max || length + more > QueryLanguage.MAX_LENGTH) {
+                    overLimit.add(k);
+                } else {
+                    chosen.add(k);
+                    searches += cost;
+                    length += more;
+                }
+            }
         }
         List<Offer> offers = new ArrayList<>();
         int counting = 0;
@@ -129,9 +162,9 @@ public final class EvidenceIndicators {
             if (count && !counter.counted.containsKey(c.key())) counting++;
             long matches = count ? counter.matches(c) : -1;
             boolean common = count ? counter.common(c) : c.system();
-            offers.add(new Offer(c, carriers.get(c.key()), matches, common, chosen.contains(c.key())));
+            offers.add(new Offer(c, carriers.get(c.key()), matches, common, chosen.contains(c.key()), overLimit.contains(c.key())));
         }
-        offers.sort(java.util.Comparator.comparingInt((Offer o) -> o.byDefault() ? 0 : o.common() ? 2 : 1));
+        offers.sort(java.util.Comparator.comparingInt((Offer o) -> o.byDefault() ? 0 : o.overLimit() ? 1 : o.common() ? 3 : 2));
         return new Offers(List.copyOf(offers), counter.events);
     }
 

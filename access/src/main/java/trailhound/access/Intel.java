@@ -90,6 +90,54 @@ public final class Intel {
         return create(name, tree, "evidence", alert, List.copyOf(endpoints));
     }
 
+    /** What a hunt may add to an IOC's query (the endpoints' and time's filters), kept free of {@link #maxSearches}. */
+    private static final int SEARCH_RESERVE = 8;
+
+    /**
+     * The most searches one IOC may make: Lucene's limit on the clauses of one query, counted over all
+     * its groups ({@code IndexSearcher.getMaxClauseCount()}, 1,024 by default), less a few a hunt adds.
+     * An item on one field is one search; a file name two (its path ending in / or \); an alias one per field.
+     */
+    public static int maxSearches() {
+        return org.apache.lucene.search.IndexSearcher.getMaxClauseCount() - SEARCH_RESERVE;
+    }
+
+    /** How many searches (Lucene clauses) the tree's items make, as {@link #maxSearches} counts them. */
+    public static int searches(IocTree tree) {
+        int n = 0;
+        for (IocTree.Item item : tree.items()) n += leaves(QueryLanguage.parse(item.toQuery()));
+        return n;
+    }
+
+    private static int leaves(org.apache.lucene.search.Query query) {
+        int[] n = {0};
+        // counted as IndexSearcher counts them for its limit: every leaf, whatever its group
+        query.visit(new org.apache.lucene.search.QueryVisitor() {
+            @Override
+            public org.apache.lucene.search.QueryVisitor getSubVisitor(org.apache.lucene.search.BooleanClause.Occur occur,
+                    org.apache.lucene.search.Query parent) {
+                return this;
+            }
+
+            @Override
+            public void visitLeaf(org.apache.lucene.search.Query q) {
+                n[0]++;
+            }
+
+            @Override
+            public void consumeTerms(org.apache.lucene.search.Query q, org.apache.lucene.index.Term... terms) {
+                n[0]++;
+            }
+
+            @Override
+            public void consumeTermsMatching(org.apache.lucene.search.Query q, String field,
+                    java.util.function.Supplier<org.apache.lucene.util.automaton.ByteRunAutomaton> automaton) {
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
     private Ioc create(String name, IocTree tree, String origin, boolean alert, List<String> endpoints) {
         scope.require(Action.INVESTIGATE);
         String clean = name == null ? "" : name.strip();
@@ -108,6 +156,15 @@ public final class Intel {
                     + " than one IOC can run (" + String.format(java.util.Locale.ROOT, "%,d", QueryLanguage.MAX_LENGTH) + "; about "
                     + QueryLanguage.MAX_LENGTH / Math.max(1, query.length() / tree.items().size()) + " items like these): split it into"
                     + " several IOCs");
+        }
+        // after the length checks: an item too long for any search is refused there, in its own words
+        int searches = searches(tree);
+        if (searches > maxSearches()) {
+            int items = tree.items().size();
+            throw new AccessException(String.format(java.util.Locale.ROOT, "the IOC's %,d items are more than one IOC holds: each item is"
+                    + " one search or more (a file name two), these make %,d, and one IOC makes at most %,d (the search engine's limit),"
+                    + " about %,d items like these: split them into several IOCs", items, searches, maxSearches(),
+                    (long) maxSearches() * items / searches));
         }
         QueryLanguage.parse(query); // a tree the hunt cannot run is refused now, not at its first scan
         long id = data.store().iocs().insert(new Ioc(0, clean, scope.caller().user(), clock.millis(), origin, alert, IocJson.write(tree),
@@ -131,6 +188,14 @@ public final class Intel {
      * @throws AccessException for a snapshot item, and for items offering nothing but common values
      */
     public Ioc fromEvidence(String name, List<Long> evidenceIds, java.util.Set<Candidates.ProcessPart> process) throws java.io.IOException {
+        return fromEvidenceMade(name, evidenceIds, process).ioc();
+    }
+
+    /** An IOC made from evidence, and how many distinctive indicators it left out as one IOC holds no more ({@link #maxSearches}). */
+    public record Made(Ioc ioc, long leftOut) {}
+
+    /** As {@link #fromEvidence(String, List, java.util.Set)}, saying how many defaults did not fit in the IOC. */
+    public Made fromEvidenceMade(String name, List<Long> evidenceIds, java.util.Set<Candidates.ProcessPart> process) throws java.io.IOException {
         scope.require(Action.INVESTIGATE);
         if (evidenceIds == null || evidenceIds.isEmpty()) throw new AccessException("from_evidence: name at least one evidence id");
         EvidenceIndicators.Offers offers = offers(evidenceIds, process, false);
@@ -144,7 +209,8 @@ public final class Intel {
         }
         java.util.SortedSet<String> endpoints = new java.util.TreeSet<>();
         for (long id : evidenceIds) endpoints.add(scope.savedEvidence().find(id).orElseThrow().endpoint());
-        return create(name, new IocTree.Group(IocTree.Operator.OR, List.copyOf(items)), "evidence", false, List.copyOf(endpoints));
+        return new Made(create(name, new IocTree.Group(IocTree.Operator.OR, List.copyOf(items)), "evidence", false, List.copyOf(endpoints)),
+                offers.overLimit());
     }
 
     /** The most distinct candidates the picker counts (each one search over the endpoints the caller may see). */

@@ -71,7 +71,13 @@ class LiveAlertsTest {
                     () -> access.alerts().setStates(scope, List.of(fresh.id(), 99_999L), "acknowledged"));
             assertTrue(unknown.getMessage().contains("99999"), unknown.getMessage());
             assertEquals("new", access.alerts().find(scope, fresh.id()).orElseThrow().state(), "all or none");
-            List<Alert> changed = access.alerts().setStates(scope, List.of(fresh.id(), first), "acknowledged");
+            // at most one open alert per rule and endpoint (third try-out): reopening the closed one beside the fresh one is refused
+            AccessException twoOpen = org.junit.jupiter.api.Assertions.assertThrows(AccessException.class,
+                    () -> access.alerts().setStates(scope, List.of(fresh.id(), first), "acknowledged"));
+            assertTrue(twoOpen.isConflict(), twoOpen.getMessage());
+            assertEquals("new", access.alerts().find(scope, fresh.id()).orElseThrow().state(), "all or none");
+            assertEquals("closed", access.alerts().find(scope, first).orElseThrow().state(), "all or none");
+            List<Alert> changed = access.alerts().setStates(scope, List.of(fresh.id()), "acknowledged");
             assertTrue(changed.stream().allMatch(a -> a.state().equals("acknowledged")), changed.toString());
 
             scope.intel().setAlert(ioc.id(), false);

@@ -96,6 +96,26 @@ public final class Alerts {
                 state, by, at, id)) > 0;
     }
 
+    /**
+     * Moves alert {@code id} to {@code state} unless that would open it (new, acknowledged) while
+     * another alert of its rule on its endpoint is open: a rule has at most one open alert per endpoint.
+     * In one transaction, so a match raising an alert meanwhile cannot slip between the check and the change.
+     *
+     * @return empty when changed (or there is no such alert), else the id of the other open alert (nothing changed)
+     */
+    public Optional<Long> setStateUnlessOtherOpen(long id, String state, String by, long at) {
+        return db.write("change alert state", c -> {
+            if (!"closed".equals(state)) {
+                Optional<Long> other = Sql.list(c, "SELECT b.id FROM alerts a JOIN alerts b ON b.rule_kind = a.rule_kind AND b.rule_id = a.rule_id"
+                        + " AND b.endpoint = a.endpoint AND (a.rule_id <> 0 OR b.rule_name = a.rule_name) WHERE a.id = ? AND b.id <> a.id"
+                        + " AND b.state <> 'closed' ORDER BY b.id DESC LIMIT 1", rs -> rs.getLong(1), id).stream().findFirst();
+                if (other.isPresent()) return other;
+            }
+            Sql.update(c, "UPDATE alerts SET state = ?, updated_by = ?, updated_at = ? WHERE id = ?", state, by, at, id);
+            return Optional.<Long>empty();
+        });
+    }
+
     private static Alert row(ResultSet rs) throws SQLException {
         return new Alert(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getString(6), rs.getLong(7),
                 rs.getLong(8), rs.getLong(9), rs.getString(10), rs.getLong(11));

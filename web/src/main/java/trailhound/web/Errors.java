@@ -57,8 +57,8 @@ final class Errors {
         routes.exception(AccessDeniedException.class, (e, http) ->
                 respond(ctx, http, 403, "Forbidden", api(http) ? e.getMessage() : capitalised(e.getMessage())
                         + (e.byRole() ? ". An administrator can change your role if you need this." : "."), null, null));
-        routes.exception(AccessException.class, (e, http) -> respond(ctx, http, e.isUnknown() ? 404 : 400,
-                e.isUnknown() ? "Not found" : "Bad request", e.getMessage(), null, null));
+        routes.exception(AccessException.class, (e, http) -> respond(ctx, http, e.isUnknown() ? 404 : e.isConflict() ? 409 : 400,
+                e.isUnknown() ? "Not found" : e.isConflict() ? "Conflict" : "Bad request", e.getMessage(), null, null));
         routes.exception(TooManyAttemptsException.class, (e, http) -> {
             http.header("Retry-After", String.valueOf(e.seconds()));
             respond(ctx, http, 429, "Too many attempts", e.getMessage(), null, null);

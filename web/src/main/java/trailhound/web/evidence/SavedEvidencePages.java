@@ -153,11 +153,11 @@ public final class SavedEvidencePages {
 
     /**
      * Whether words analysts wrote (a note, tags) hold characters that would hide what they say (a
-     * U+202E, a zero-width space...), as {@link trailhound.web.live.LiveFiles#unusual} has it, line by
-     * line (a note's line breaks are its own): pages then show them as {@code LiveFiles.shown} does and mark them.
+     * U+202E, a zero-width space...), as free text, line by line (a note's line breaks are its own): pages
+     * then show them as {@link trailhound.web.live.LiveFiles#shownTextLines} does and mark them.
      */
     public static boolean unusual(String text) {
-        return text != null && java.util.Arrays.stream(text.split("\r?\n", -1)).anyMatch(trailhound.web.live.LiveFiles::unusual);
+        return trailhound.web.live.LiveFiles.unusualTextLines(text);
     }
 
     /** An item as a tab shows it; {@code context} where it opens (the grid, the process page, the snapshot's grid). */
@@ -304,9 +304,43 @@ public final class SavedEvidencePages {
         return text == null ? List.of() : Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
+    /**
+     * The row's form: only the fields the user changed are sent on (the page gives each box's words as
+     * shown, {@code note_was} and {@code tags_was}), so that saving the tags keeps a note another user
+     * wrote meanwhile (third try-out); a field changed here and there too is refused (409), saying so.
+     */
     private void describeFromForm(Context http) {
-        Item item = ctx.scope(http).savedEvidence().describe(id(http), http.formParam("note"), splitTags(http.formParam("tags")));
+        long id = id(http);
+        String note = http.formParam("note");
+        List<String> tags = splitTags(http.formParam("tags"));
+        String noteWas = http.formParam("note_was");
+        String tagsWas = http.formParam("tags_was");
+        if (noteWas != null || tagsWas != null) {
+            Item now = find(http);
+            if (noteWas != null && lines(note).equals(lines(noteWas))) note = null; // unchanged here: whatever it is now stays
+            if (tagsWas != null && tags.equals(splitTags(tagsWas))) tags = null;
+            List<String> clashes = new ArrayList<>();
+            if (note != null && noteWas != null && !lines(now.note()).equals(lines(noteWas)) && !lines(now.note()).equals(lines(note))) {
+                clashes.add("note");
+            }
+            if (tags != null && tagsWas != null && !now.tags().equals(splitTags(tagsWas)) && !now.tags().equals(tags)) clashes.add("tags");
+            if (!clashes.isEmpty()) {
+                throw AccessException.conflict("evidence " + id + "'s " + String.join(" and ", clashes) + " changed since you opened the"
+                        + " page (someone else saved " + (clashes.size() == 1 ? "it" : "them") + "): nothing was saved; reload the page to see"
+                        + " theirs, then make your change again");
+            }
+            if (note == null && tags == null) {
+                http.redirect(back(http, now), HttpStatus.SEE_OTHER);
+                return;
+            }
+        }
+        Item item = ctx.scope(http).savedEvidence().describe(id, note, tags);
         http.redirect(back(http, item), HttpStatus.SEE_OTHER);
+    }
+
+    /** A text with its line breaks as {@code \n} (a form sends a box's as {@code \r\n}). */
+    private static String lines(String text) {
+        return text == null ? "" : text.replace("\r\n", "\n");
     }
 
     private void removeFromForm(Context http) throws IOException {

@@ -42,7 +42,9 @@ import trailhound.web.WebContext;
  *       items' distinctive indicators as the picker ticks them, a process event's image hash and path unless
  *       {@code "process_indicators": ["hash", "path", "command_line"]} says which;
  *       or {@code {"name": N, "tree": {...}}} (the shape of {@link IocJson}), optional {@code "alert": true};
- *       201 with the IOC); {@code GET /api/v1/iocs/{id}}; {@code GET /api/v1/iocs/{id}/openioc} (XML) and
+ *       201 with the IOC; from evidence offering more than one IOC holds ({@link Intel#maxSearches} searches), the
+ *       first that fit, with {@code "left_out": N} and {@code "left_out_reason"}; a tree of more, 400 saying so in items);
+ *       {@code GET /api/v1/iocs/{id}}; {@code GET /api/v1/iocs/{id}/openioc} (XML) and
  *       {@code /stix} (a bundle); {@code POST /api/v1/iocs/{id}/scan} (counts and matches per endpoint);
  *       {@code POST /api/v1/iocs/{id}/alert} ({@code {"alert": true}}); {@code POST /api/v1/iocs/{id}/evidence}
  *       ({@code {"endpoint": E}}: the matches there saved as an evidence item); {@code POST /api/v1/iocs/import}
@@ -241,29 +243,44 @@ public final class IntelPages {
     /**
      * The tree as IOCs whose queries the query language takes: an OR too long for one (a feed of 2,500
      * hashes) in several ORs of consecutive parts, each as long as fits (also at most
-     * {@link IocJson#MAX_ITEMS} items, within Lucene's 1,024 clauses), as an OR loses nothing when split; anything else as it is (an AND cannot be split: {@link Intel#create} refuses it if too long).
+     * {@link IocJson#MAX_ITEMS} items and {@link Intel#maxSearches} searches), as an OR loses nothing when split; anything else as it is (an AND cannot be split: {@link Intel#create} refuses it if too long).
      */
     static List<IocTree> pieces(IocTree tree) {
         int max = trailhound.query.QueryLanguage.MAX_LENGTH;
-        if (tree.toQuery().length() <= max && tree.items().size() <= IocJson.MAX_ITEMS || !(tree instanceof IocTree.Group g) || g.operator() != IocTree.Operator.OR) return List.of(tree);
+        if (tree.toQuery().length() <= max && tree.items().size() <= IocJson.MAX_ITEMS && searchesOrZero(tree) <= Intel.maxSearches()
+                || !(tree instanceof IocTree.Group g) || g.operator() != IocTree.Operator.OR) return List.of(tree);
         List<IocTree> out = new ArrayList<>();
         List<IocTree> piece = new ArrayList<>();
         int length = 2; // the parentheses
         int items = 0;
+        int searches = 0;
         for (IocTree part : g.parts()) {
             int more = part.toQuery().length() + 4; // " OR "
-            if (!piece.isEmpty() && (length + more > max || items + part.items().size() > IocJson.MAX_ITEMS)) {
+            int cost = searchesOrZero(part);
+            if (!piece.isEmpty() && (length + more > max || items + part.items().size() > IocJson.MAX_ITEMS
+                    || searches + cost > Intel.maxSearches())) {
                 out.add(piece.size() == 1 ? piece.getFirst() : new IocTree.Group(IocTree.Operator.OR, List.copyOf(piece)));
                 piece.clear();
                 length = 2;
                 items = 0;
+                searches = 0;
             }
             piece.add(part);
             length += more;
             items += part.items().size();
+            searches += cost;
         }
         out.add(piece.size() == 1 ? piece.getFirst() : new IocTree.Group(IocTree.Operator.OR, List.copyOf(piece)));
         return out;
+    }
+
+    /** {@link Intel#searches}, or 0 for a part the query language refuses (Intel#create says why, in its words). */
+    private static int searchesOrZero(IocTree tree) {
+        try {
+            return Intel.searches(tree);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status) {
@@ -327,6 +344,7 @@ public final class IntelPages {
         if (!alert.isMissingNode() && !alert.isBoolean()) throw new BadRequest(usage + ": 'alert' must be true or false");
         Intel intel = ctx.scope(http).intel();
         Ioc ioc;
+        long leftOut = 0;
         if (body.has("from_evidence")) {
             JsonNode ids = body.get("from_evidence");
             List<Long> list = new ArrayList<>();
@@ -351,7 +369,9 @@ public final class IntelPages {
             } else {
                 process.addAll(Candidates.DEFAULT_PROCESS);
             }
-            ioc = intel.fromEvidence(body.get("name").asText(), list, process);
+            Intel.Made made = intel.fromEvidenceMade(body.get("name").asText(), list, process);
+            ioc = made.ioc();
+            leftOut = made.leftOut();
             if (alert.asBoolean(false)) ioc = intel.setAlert(ioc.id(), true);
         } else if (body.has("tree")) {
             IocTree tree;
@@ -364,7 +384,14 @@ public final class IntelPages {
         } else {
             throw new BadRequest(usage + ": give 'from_evidence' or 'tree'");
         }
-        http.status(HttpStatus.CREATED).json(json(ioc));
+        Map<String, Object> answer = new LinkedHashMap<>(json(ioc));
+        if (leftOut > 0) {
+            answer.put("left_out", leftOut);
+            answer.put("left_out_reason", String.format(java.util.Locale.ROOT, "one IOC makes at most %,d searches (an item one or more);"
+                    + " the evidence offers %,d more distinctive indicators, left out: pick them on Intel > Add > Evidence Based IOC"
+                    + " for another IOC", Intel.maxSearches(), leftOut));
+        }
+        http.status(HttpStatus.CREATED).json(answer);
     }
 
     private void apiImport(Context http) {

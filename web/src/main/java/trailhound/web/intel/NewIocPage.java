@@ -17,6 +17,21 @@ public record NewIocPage(PageChrome chrome, List<EvidenceItems.Item> items, List
     /** Rows the picker shows a page (its script pages them; without it, all show). */
     public static final int ROWS_PER_PAGE = 50;
 
+    /** How many distinctive indicators are offered unticked because one IOC holds no more. */
+    public long overLimit() {
+        return offers.stream().filter(EvidenceIndicators.Offer::overLimit).count();
+    }
+
+    /** How many indicators are ticked. */
+    public long ticked() {
+        return offers.stream().filter(EvidenceIndicators.Offer::byDefault).count();
+    }
+
+    /** The most searches one IOC makes (an item one or more: a file name two), as a count for the page. */
+    public static String maxSearches() {
+        return trailhound.web.Format.count(trailhound.access.Intel.maxSearches());
+    }
+
     /** The option value of a candidate: its type id, a colon, its value. */
     public static String option(Candidates.Candidate c) {
         return c.type().id() + ":" + c.value();

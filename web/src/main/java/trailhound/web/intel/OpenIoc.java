@@ -48,6 +48,15 @@ import trailhound.query.IocTree;
  * (without the part it would match more than its author meant). Values are case-insensitive here, so
  * {@code preserve-case} is written false and not read. Documents with a DOCTYPE are refused (no
  * external entities).
+ *
+ * <p>XML 1.0 cannot hold most control characters (U+0001-U+001F but tab and line feed; a carriage
+ * return would come back as a line feed), yet an attacker's command line may hold an ESC (U+001B). A
+ * value holding any of them, or U+FFFE, U+FFFF or a lone surrogate, is written with backslash escapes:
+ * <code>&#92;u001B</code> for each such character and {@code \\} for each backslash; a
+ * {@code <param name="trailhound-escaped" ref-id="ITEM-ID">} under {@code <parameters>} marks the
+ * item so, and reading undoes the escapes of the items so marked (other tools show the escaped text).
+ * Every other value is written as it is. A name or author holding such characters is written escaped
+ * the same way (and read back as written).
  */
 public final class OpenIoc {
     public static final String NAMESPACE = "http://openioc.org/schemas/OpenIOC_1.1";
@@ -67,6 +76,9 @@ public final class OpenIoc {
             Map.entry(IndicatorType.REGISTRY_DATA, new String[] {"RegistryItem", "RegistryItem/Text", "string"}));
 
     private static final Map<String, IndicatorType> READ = readTerms();
+
+    /** The {@code <param name=...>} marking an item whose Content is written with backslash escapes. */
+    public static final String ESCAPED_PARAM = "trailhound-escaped";
 
     private OpenIoc() {}
 
@@ -91,14 +103,25 @@ public final class OpenIoc {
             root.setAttribute("last-modified", when);
             root.setAttribute("published-date", when);
             Element metadata = child(root, "metadata");
-            child(metadata, "short_description").setTextContent(name);
-            child(metadata, "authored_by").setTextContent(author);
+            child(metadata, "short_description").setTextContent(needsEscape(name) ? escaped(name) : name);
+            child(metadata, "authored_by").setTextContent(needsEscape(author) ? escaped(author) : author);
             child(metadata, "authored_date").setTextContent(when);
             child(metadata, "links");
             Element criteria = child(root, "criteria");
             IocTree top = tree instanceof IocTree.Group ? tree : new IocTree.Group(IocTree.Operator.OR, List.of(tree));
-            indicator(criteria, (IocTree.Group) top);
-            child(root, "parameters");
+            List<String> escaped = new ArrayList<>();
+            indicator(criteria, (IocTree.Group) top, escaped);
+            Element parameters = child(root, "parameters");
+            for (String itemId : escaped) {
+                Element param = child(parameters, "param");
+                param.setAttribute("id", UUID.randomUUID().toString());
+                param.setAttribute("ref-id", itemId);
+                param.setAttribute("name", ESCAPED_PARAM);
+                Element value = child(param, "value");
+                value.setAttribute("type", "string");
+                value.setTextContent("the item's Content has backslash escapes: \\uXXXX for a character XML 1.0 cannot hold,"
+                        + " \\\\ for a backslash");
+            }
             Transformer t = TransformerFactory.newInstance().newTransformer();
             t.setOutputProperty(OutputKeys.INDENT, "yes");
             t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
@@ -111,7 +134,7 @@ public final class OpenIoc {
         }
     }
 
-    private static void indicator(Element parent, IocTree.Group group) {
+    private static void indicator(Element parent, IocTree.Group group, List<String> escaped) {
         Element indicator = child(parent, "Indicator");
         indicator.setAttribute("operator", group.operator().name());
         indicator.setAttribute("id", UUID.randomUUID().toString());
@@ -120,7 +143,8 @@ public final class OpenIoc {
             if (part instanceof IocTree.Item item) {
                 String[] term = TERMS.get(item.type());
                 Element e = child(indicator, "IndicatorItem");
-                e.setAttribute("id", UUID.randomUUID().toString());
+                String id = UUID.randomUUID().toString();
+                e.setAttribute("id", id);
                 e.setAttribute("condition", item.condition().id());
                 e.setAttribute("preserve-case", "false");
                 e.setAttribute("negate", "false");
@@ -130,12 +154,59 @@ public final class OpenIoc {
                 context.setAttribute("type", "mir");
                 Element content = child(e, "Content");
                 content.setAttribute("type", term[2]);
-                content.setTextContent(item.value());
+                boolean escape = needsEscape(item.value());
+                if (escape) escaped.add(id);
+                content.setTextContent(escape ? escaped(item.value()) : item.value());
             }
         }
         for (IocTree part : group.parts()) {
-            if (part instanceof IocTree.Group g) indicator(indicator, g);
+            if (part instanceof IocTree.Group g) indicator(indicator, g, escaped);
         }
+    }
+
+    /** Whether {@code c} (a UTF-16 unit) cannot come back from XML 1.0 text as it is. */
+    private static boolean unholdable(String s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x20) return c != '\t' && c != '\n';
+        if (c == 0xFFFE || c == 0xFFFF) return true;
+        if (Character.isHighSurrogate(c)) return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        if (Character.isLowSurrogate(c)) return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+        return false;
+    }
+
+    static boolean needsEscape(String value) {
+        for (int i = 0; i < value.length(); i++) if (unholdable(value, i)) return true;
+        return false;
+    }
+
+    /** {@code value} with {@code \\} for a backslash and <code>&#92;uXXXX</code> for each character XML 1.0 cannot hold. */
+    static String escaped(String value) {
+        StringBuilder b = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\') b.append("\\\\");
+            else if (unholdable(value, i)) b.append(String.format("\\u%04X", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
+    }
+
+    /** The value {@link #escaped} gave {@code text}; an escape it cannot read stays as written. */
+    static String unescaped(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == '\\') {
+                b.append('\\');
+                i++;
+            } else if (c == '\\' && i + 5 < text.length() && text.charAt(i + 1) == 'u' && text.substring(i + 2, i + 6).matches("[0-9A-Fa-f]{4}")) {
+                b.append((char) Integer.parseInt(text.substring(i + 2, i + 6), 16));
+                i += 5;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static Element child(Element parent, String name) {
@@ -165,10 +236,17 @@ public final class OpenIoc {
         Element criteria = first(root, "criteria");
         if (criteria == null) criteria = first(root, "definition");
         if (criteria == null) throw new IllegalArgumentException("not an OpenIOC document: no <criteria> (1.1) or <definition> (1.0)");
+        java.util.Set<String> escaped = new java.util.HashSet<>();
+        Element parameters = first(root, "parameters");
+        if (parameters != null) {
+            for (Element param : children(parameters, "param")) {
+                if (ESCAPED_PARAM.equals(param.getAttribute("name"))) escaped.add(param.getAttribute("ref-id"));
+            }
+        }
         List<String> skipped = new ArrayList<>();
         List<IocTree> parts = new ArrayList<>();
         for (Element indicator : children(criteria, "Indicator")) {
-            IocTree t = group(indicator, skipped, 1);
+            IocTree t = group(indicator, skipped, 1, escaped);
             if (t != null) parts.add(t);
         }
         IocTree tree = parts.isEmpty() ? null : parts.size() == 1 ? parts.getFirst() : new IocTree.Group(IocTree.Operator.OR, parts);
@@ -189,7 +267,7 @@ public final class OpenIoc {
     }
 
     /** The group, or null when nothing of it could be imported (or an AND lost a part). */
-    private static IocTree group(Element indicator, List<String> skipped, int depth) {
+    private static IocTree group(Element indicator, List<String> skipped, int depth, java.util.Set<String> escaped) {
         if (depth > IocImport.MAX_NESTING) {
             throw new IllegalArgumentException("the OpenIOC document nests Indicator elements more than " + IocImport.MAX_NESTING
                     + " deep, the most Trailhound imports: flatten it, or split it into several documents");
@@ -205,8 +283,8 @@ public final class OpenIoc {
         for (Node n = indicator.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (!(n instanceof Element e)) continue;
             IocTree part = switch (e.getLocalName()) {
-                case "IndicatorItem" -> item(e, skipped);
-                case "Indicator" -> group(e, skipped, depth + 1);
+                case "IndicatorItem" -> item(e, skipped, escaped);
+                case "Indicator" -> group(e, skipped, depth + 1, escaped);
                 default -> null;
             };
             if (part == null && ("IndicatorItem".equals(e.getLocalName()) || "Indicator".equals(e.getLocalName()))) lost = true;
@@ -221,11 +299,12 @@ public final class OpenIoc {
         return parts.size() == 1 ? parts.getFirst() : new IocTree.Group(operator, parts);
     }
 
-    private static IocTree item(Element e, List<String> skipped) {
+    private static IocTree item(Element e, List<String> skipped, java.util.Set<String> escaped) {
         Element context = first(e, "Context");
         Element content = first(e, "Content");
         String search = context == null ? "" : context.getAttribute("search");
         String value = content == null ? "" : content.getTextContent();
+        if (escaped.contains(e.getAttribute("id"))) value = unescaped(value);
         String condition = e.getAttribute("condition");
         String what = "IndicatorItem " + e.getAttribute("id") + " (" + search + " " + condition + " '" + value + "')";
         if ("true".equalsIgnoreCase(e.getAttribute("negate"))) {

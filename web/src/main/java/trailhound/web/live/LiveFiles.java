@@ -316,10 +316,49 @@ public final class LiveFiles {
      * what it is: control characters (a line break, a carriage return, a tab...) as their visible symbols
      * ({@code ␊ ␍ ␉}); invisible format characters (Unicode category Cf: the bidi controls U+202A-202E
      * and U+2066-2069 that display "txt.exe" reversed, U+200B...) as {@code <U+202E>}; spaces at the
-     * start or end of a name, or of a path's part, as {@code ␠} ({@code "dup "} beside {@code "dup"}).
-     * The character U+FFFD marks bytes that were not UTF-8 on the endpoint.
+     * start or end of a name, or of a path's part (next to {@code /} or {@code \}), as {@code ␠}
+     * ({@code "dup "} beside {@code "dup"}). The character U+FFFD marks bytes that were not UTF-8 on the
+     * endpoint. Only for file names and paths: free text (a note, a tag, a command line) goes through
+     * {@link #shownText}, where {@code "cmd /c"} holds an ordinary space.
      */
-    public static String shown(String s) {
+    public static String shownPath(String s) {
+        return shown(s, true, true, true);
+    }
+
+    /**
+     * Free text (a note's line, a tag, a title, a command line, an IOC value) as a person reads it: as
+     * {@link #shownPath}, except that only the spaces at the start or end of the whole text show as
+     * {@code ␠}; spaces next to {@code /} or {@code \} are ordinary ({@code "cmd.exe /c"}).
+     */
+    public static String shownText(String s) {
+        return shown(s, false, true, true);
+    }
+
+    /**
+     * A multi-line text (a note) as {@link #shownText} shows it, line by line: its line breaks
+     * ({@code \n} or {@code \r\n}) are its own and not marked; spaces show as {@code ␠} only at the
+     * start of the first line and the end of the last.
+     */
+    public static List<String> shownTextLines(String text) {
+        String[] lines = (text == null ? "" : text).split("\r?\n", -1);
+        List<String> shown = new java.util.ArrayList<>(lines.length);
+        for (int i = 0; i < lines.length; i++) shown.add(shown(lines[i], false, i == 0, i == lines.length - 1));
+        return shown;
+    }
+
+    /** Whether {@link #shownText} changes {@code s}, or it holds U+FFFD: the page marks it "unusual characters". */
+    public static boolean unusualText(String s) {
+        return s != null && (!shownText(s).equals(s) || s.indexOf('\ufffd') >= 0);
+    }
+
+    /** Whether {@link #shownTextLines} changes any line of {@code text}, or it holds U+FFFD. */
+    public static boolean unusualTextLines(String text) {
+        return text != null && (!String.join("\n", shownTextLines(text)).equals(String.join("\n", text.split("\r?\n", -1)))
+                || text.indexOf('\ufffd') >= 0);
+    }
+
+    /** {@code pathParts}: a space next to a path separator ends a name; {@code lead}/{@code trail}: spaces at that end are marked. */
+    private static String shown(String s, boolean pathParts, boolean lead, boolean trail) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length());
         int[] cps = s.codePoints().toArray();
@@ -329,7 +368,7 @@ public final class LiveFiles {
             else if (c == 0x7f) b.append('\u2421');
             else if (c == 0x85 || c == 0x2028 || c == 0x2029) b.append('\u2424');
             else if (Character.getType(c) == Character.FORMAT || invisible(c)) b.append(String.format("<U+%04X>", c));
-            else if (c == ' ' && (spacesOnly(cps, i, -1) || spacesOnly(cps, i, 1))) b.append('\u2420');
+            else if (c == ' ' && (lead && spacesOnly(cps, i, -1, pathParts) || trail && spacesOnly(cps, i, 1, pathParts))) b.append('\u2420');
             else b.appendCodePoint(c);
         }
         return b.toString();
@@ -344,10 +383,13 @@ public final class LiveFiles {
                 || c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x2800 || c == 0x3164 || c == 0xFFA0;
     }
 
-    /** Whether only spaces lie between {@code cps[at]} and the name's end (a path separator or the string's end) in {@code step}'s direction. */
-    private static boolean spacesOnly(int[] cps, int at, int step) {
+    /**
+     * Whether only spaces lie between {@code cps[at]} and the name's end in {@code step}'s direction: the
+     * string's end, or with {@code pathParts} also a path separator.
+     */
+    private static boolean spacesOnly(int[] cps, int at, int step, boolean pathParts) {
         for (int i = at + step; i >= 0 && i < cps.length; i += step) {
-            if (cps[i] == '/' || cps[i] == '\\') return true;
+            if (pathParts && (cps[i] == '/' || cps[i] == '\\')) return true;
             if (cps[i] != ' ') return false;
         }
         return true;
@@ -373,12 +415,12 @@ public final class LiveFiles {
      * ({@code \xFF}, which the page styles as a marker), the rest as {@link #shown}.
      */
     public static List<PathBytes.Part> parts(byte[] name) {
-        return PathBytes.parts(name).stream().map(p -> p.badByte() ? p : new PathBytes.Part(shown(p.text()), false)).toList();
+        return PathBytes.parts(name).stream().map(p -> p.badByte() ? p : new PathBytes.Part(shownPath(p.text()), false)).toList();
     }
 
     /** Whether {@link #shown} changes {@code s}, or it holds U+FFFD: the page marks such a name "unusual name". */
     public static boolean unusual(String s) {
-        return s != null && (!shown(s).equals(s) || s.indexOf('\ufffd') >= 0);
+        return s != null && (!shownPath(s).equals(s) || s.indexOf('\ufffd') >= 0);
     }
 
     /**
@@ -491,8 +533,8 @@ public final class LiveFiles {
             return n == null ? "" : trailhound.web.evidence.EvidencePages.bytes(n);
         }
 
-        public String shown(String s) {
-            return LiveFiles.shown(s);
+        public String shownPath(String s) {
+            return LiveFiles.shownPath(s);
         }
 
         public boolean unusual(String s) {
@@ -592,8 +634,8 @@ public final class LiveFiles {
             return null;
         }
         return switch (code) {
-            case "deleted" -> name == null ? null : "Deleted " + shown(name) + ".";
-            case "deleted-link" -> name == null ? null : "Deleted the symbolic link " + shown(name) + "; its target is untouched.";
+            case "deleted" -> name == null ? null : "Deleted " + shownPath(name) + ".";
+            case "deleted-link" -> name == null ? null : "Deleted the symbolic link " + shownPath(name) + "; its target is untouched.";
             default -> null;
         };
     }
@@ -683,7 +725,7 @@ public final class LiveFiles {
         byte[] path = queryPath(http);
         if (path == null) throw new BadRequest("choose a file to delete");
         String back = "/live/connections/" + Format.url(v.id()) + "/files?" + pathQuery(parentOf(path));
-        String shown = shown(PathBytes.escaped(path));
+        String shown = shownPath(PathBytes.escaped(path));
         boolean link = "1".equals(http.queryParam("link"));
         String odd = unusual(PathBytes.escaped(path)) || !PathBytes.utf8(path) ? " Its name is unusual: " + UNUSUAL + "." : "";
         String heading = link ? "Delete a symbolic link" : "Delete a file";
@@ -765,7 +807,7 @@ public final class LiveFiles {
         Map<String, String> fields = new LinkedHashMap<>();
         if (path != null) fields.put("path", path);
         ctx.render(http, "live/confirm.jte", new ConfirmPage(ctx.chrome(http, "Kill a process").forEndpoint(v.endpoint()), "Kill a process",
-                "Kill process " + (path == null ? "" : shown(path) + " ") + "(pid " + pid + ") on " + host(v.endpoint()) + "? It ends at once,"
+                "Kill process " + (path == null ? "" : shownPath(path) + " ") + "(pid " + pid + ") on " + host(v.endpoint()) + "? It ends at once,"
                         + " without a chance to save its work.", "/live/connections/" + Format.url(v.id()) + "/processes/" + pid + "/kill",
                 fields, "Kill pid " + pid, back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\") ? back : "/live"));
     }

@@ -41,8 +41,9 @@ import trailhound.web.WebContext;
  *     cannot create a policy enabled, add rules to an enabled one, enable or disable (403).
  * <li>{@code POST /api/v1/policies/{id}/rules} {@code {"rules": [...]} or {"from_process": {...}}}: adds rules.
  * <li>{@code POST /api/v1/policies/{id}/enable}, {@code .../disable}: administrators.
- * <li>{@code "from_evidence": [ids]} beside or in place of {@code rules}: one rule per saved evidence item (event,
- *     process or file), pre-filled as the form does.
+ * <li>{@code "from_evidence": [ids]} beside or in place of {@code rules}: one rule per saved process or file item, and
+ *     per distinct process of an event item (its events may come from several; each rule's {@code origin} names its
+ *     process), pre-filled as the form does. The form ({@code ?evidence=ID}) pre-fills the first and links the others.
  * <li>Pages: {@code /policies} (list and summary), {@code /policies/{id}}, {@code /policies/new?endpoint=E&process_key=K}
  *     (the process page's Protect) or {@code ?evidence=ID} (Saved evidence's Protect): rules pre-filled, and their form posts.
  * </ul>
@@ -61,8 +62,9 @@ public final class PolicyPages {
         routes.get("/api/v1/policies/{id}", Action.VIEW, p::oneApi);
         routes.post("/api/v1/policies", Action.INVESTIGATE, p::createApi);
         routes.post("/api/v1/policies/{id}/rules", Action.INVESTIGATE, p::addRulesApi);
-        routes.post("/api/v1/policies/{id}/enable", Action.ADMINISTER, http -> p.enableApi(http, true));
-        routes.post("/api/v1/policies/{id}/disable", Action.ADMINISTER, http -> p.enableApi(http, false));
+        // a token reaches the access layer, whose refusal speaks of policies (not of credentials) as creating one enabled does
+        routes.postForScripts("/api/v1/policies/{id}/enable", Action.ADMINISTER, http -> p.enableApi(http, true));
+        routes.postForScripts("/api/v1/policies/{id}/disable", Action.ADMINISTER, http -> p.enableApi(http, false));
         routes.get("/policies", Action.VIEW, p::listPage);
         routes.get("/policies/new", Action.INVESTIGATE, p::newPage);
         routes.get("/policies/{id}", Action.VIEW, p::onePage);
@@ -117,7 +119,8 @@ public final class PolicyPages {
         if (!evidence.isMissingNode() && !evidence.isArray()) throw new BadRequestResponse("'from_evidence' must be a list of evidence item ids");
         for (JsonNode id : evidence) {
             if (!id.canConvertToLong()) throw new BadRequestResponse("'from_evidence' must be a list of evidence item ids, not " + id);
-            rules.add(fromEvidence(ctx.scope(http), id.asLong()));
+            // one rule per distinct process of the item (an event item's events may come from several)
+            for (RuleCandidates.ProcessRule r : fromEvidence(ctx.scope(http), id.asLong())) rules.add(r.rule());
         }
         return rules;
     }
@@ -127,16 +130,25 @@ public final class PolicyPages {
         return v.isTextual() ? v.asText() : null;
     }
 
-    /** The rule a saved evidence item suggests (404 when the caller does not see it; 400 when it names no program). */
-    static NewRule fromEvidence(Scope scope, long id) {
+    /**
+     * The rules a saved evidence item suggests, one per distinct process its events come from
+     * ({@link RuleCandidates#fromEvidenceByProcess}; 404 when the caller does not see it; 400 when it names no program).
+     */
+    static List<RuleCandidates.ProcessRule> fromEvidence(Scope scope, long id) {
         var saved = scope.savedEvidence();
         String endpoint = saved.endpoint(id);
         var item = saved.find(id).orElseThrow();
         if (item.kind() == trailhound.store.EvidenceItems.Kind.SNAPSHOT) {
             throw new BadRequestResponse(trailhound.access.SavedEvidence.wholeSnapshot(item).replace("single indicator", "single program"));
         }
-        return RuleCandidates.fromEvidence(saved.events(id), "evidence " + id + " (" + saved.kind(id).label() + " on " + endpoint + ")")
-                .orElseThrow(() -> new BadRequestResponse("evidence " + id + " names no program to make a rule from (a snapshot?)"));
+        String origin = "evidence " + id + " (" + saved.kind(id).label() + " on " + endpoint + ")";
+        // a process item is one process (with its history); an event item's rows may come from several
+        List<RuleCandidates.ProcessRule> rules = item.kind() == trailhound.store.EvidenceItems.Kind.EVENT
+                ? RuleCandidates.fromEvidenceByProcess(saved.events(id), origin)
+                : RuleCandidates.fromEvidence(saved.events(id), origin).map(r -> List.of(new RuleCandidates.ProcessRule(null, r.path(), r)))
+                        .orElse(List.of());
+        if (rules.isEmpty()) throw new BadRequestResponse("evidence " + id + " names no program to make a rule from (a snapshot?)");
+        return rules;
     }
 
     /** The rule a recorded process suggests (404 when the caller does not see it). */
@@ -214,7 +226,12 @@ public final class PolicyPages {
      * process when made from one, {@code groups} every computer group ({@code chosen} checked).
      */
     public record FormPage(PageChrome chrome, NewRule rule, List<String> groups, List<String> chosen, List<Policy> existing,
-            boolean mayEnable, String endpoint, String origin, String groupHint) {}
+            boolean mayEnable, String endpoint, String origin, String groupHint, List<RuleCandidates.ProcessRule> otherProcesses) {
+        /** The Protect form of another process of the evidence item: its rule pre-filled from the recorded process. */
+        public String processLink(RuleCandidates.ProcessRule p) {
+            return "/policies/new?endpoint=" + Format.url(endpoint) + "&process_key=" + Format.url(p.processKey());
+        }
+    }
 
     private void listPage(Context http) {
         Scope scope = ctx.scope(http);
@@ -238,6 +255,7 @@ public final class PolicyPages {
         String key = http.queryParam("process_key");
         String evidence = http.queryParam("evidence");
         NewRule rule = new NewRule(null, null, null, null, null);
+        List<RuleCandidates.ProcessRule> others = List.of();
         if (evidence != null) {
             long id;
             try {
@@ -245,7 +263,9 @@ public final class PolicyPages {
             } catch (NumberFormatException e) {
                 throw new NotFoundResponse("no evidence item '" + evidence + "'");
             }
-            rule = fromEvidence(scope, id);
+            List<RuleCandidates.ProcessRule> rules = fromEvidence(scope, id);
+            rule = rules.getFirst().rule();
+            others = rules.subList(1, rules.size());
             endpoint = scope.savedEvidence().endpoint(id);
         } else if (endpoint != null && key != null) {
             rule = fromProcess(scope, endpoint, key);
@@ -253,7 +273,8 @@ public final class PolicyPages {
         List<String> groups = policies(http).choosableGroups();
         Defaults defaults = defaults(scope, groups, endpoint);
         ctx.render(http, "policies/new.jte", new FormPage(ctx.chrome(http, "Protect: new policy or rule"), rule, groups, defaults.chosen(),
-                policies(http).list(), scope.may(Action.ADMINISTER) && !scope.caller().viaToken(), endpoint, rule.origin(), defaults.hint()));
+                policies(http).list(), scope.may(Action.ADMINISTER) && !scope.caller().viaToken(), endpoint, rule.origin(), defaults.hint(),
+                others));
     }
 
     private record Defaults(List<String> chosen, String hint) {}

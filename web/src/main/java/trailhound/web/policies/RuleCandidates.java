@@ -32,6 +32,41 @@ public final class RuleCandidates {
                 .map(f -> new NewRule(blankToNull(f.get("hash_sha256")), f.get("file_path"), null, null, origin));
     }
 
+    /** A rule made from one process of a saved evidence item: its process key (null for a file item), path and rule. */
+    public record ProcessRule(String processKey, String path, NewRule rule) {}
+
+    /**
+     * One rule per distinct process of a saved evidence item (an event item's events may come from
+     * several: third try-out, where one rule was made from the newest event's process and the others
+     * were dropped unsaid): the process {@link #fromEvidence} picks from all the events first, then the
+     * others in the order their events were saved; processes giving the same rule once. Empty when it
+     * names none.
+     */
+    public static java.util.List<ProcessRule> fromEvidenceByProcess(java.util.List<Map<String, String>> events, String origin) {
+        java.util.LinkedHashMap<String, java.util.List<Map<String, String>>> byProcess = new java.util.LinkedHashMap<>();
+        for (Map<String, String> e : events) {
+            String key = e.get("process_key");
+            if (key != null && !key.isBlank()) byProcess.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(e);
+        }
+        if (byProcess.size() <= 1) {
+            String key = byProcess.isEmpty() ? null : byProcess.keySet().iterator().next();
+            return fromEvidence(events, origin).map(r -> java.util.List.of(new ProcessRule(key, r.path(), r))).orElse(java.util.List.of());
+        }
+        Map<String, String> first = events.stream().filter(e -> "process".equals(e.get("type")) && "start".equals(e.get("operation")))
+                .findFirst().orElse(events.stream().filter(e -> e.get("process_path") != null).findFirst().orElse(null));
+        java.util.List<String> keys = new java.util.ArrayList<>(byProcess.keySet());
+        if (first != null && first.get("process_key") != null && keys.remove(first.get("process_key"))) keys.addFirst(first.get("process_key"));
+        java.util.List<ProcessRule> out = new java.util.ArrayList<>();
+        java.util.Set<java.util.List<String>> seen = new java.util.HashSet<>();
+        for (String key : keys) {
+            fromEvidence(byProcess.get(key), origin + ", process " + key).ifPresent(r -> {
+                java.util.List<String> conditions = java.util.Arrays.asList(r.sha256(), r.path(), r.commandLine(), r.parent());
+                if (seen.add(conditions)) out.add(new ProcessRule(key, r.path(), r));
+            });
+        }
+        return out;
+    }
+
     /** A command-line pattern matching exactly {@code text}. */
     static String literal(String text) {
         String t = blankToNull(text);

@@ -83,6 +83,34 @@ class SavedEvidenceBrowserTest {
     }
 
     @Test
+    void twoUsersEditingOneItem_savingTheTagsKeepsTheOthersNote_editingTheNoteTooIsRefused() throws Exception {
+        var other = web.server().access().scope(trailhound.access.Caller.commandLine()).savedEvidence();
+        long id = other.saveProcess(WebTestSupport.ENDPOINT, WebTestSupport.CHROME, "first words\nsecond line", List.of("old")).id();
+        browser.get(base() + "/evidence/processes");
+        other.describe(id, "their note, written meanwhile", null); // another user, through the API, while the page is open
+        WebElement row = browser.findElement(By.cssSelector("tr.evidence-item[data-id='" + id + "']"));
+        WebElement tags = row.findElement(By.cssSelector("input[name=tags]"));
+        tags.clear();
+        tags.sendKeys("old, triaged");
+        row.findElement(By.cssSelector("button.evidence-save-note")).click();
+        wait.until(ExpectedConditions.urlContains("/evidence/processes"));
+        var saved = other.find(id).orElseThrow();
+        assertEquals("their note, written meanwhile", saved.note(), "the note nobody changed here stays theirs");
+        assertEquals(List.of("old", "triaged"), saved.tags());
+
+        browser.get(base() + "/evidence/processes");
+        other.describe(id, "their second note", null);
+        WebElement again = browser.findElement(By.cssSelector("tr.evidence-item[data-id='" + id + "']"));
+        WebElement note = again.findElement(By.cssSelector("textarea[name=note]"));
+        note.clear();
+        note.sendKeys("my note");
+        again.findElement(By.cssSelector("button.evidence-save-note")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "changed since you opened the page"));
+        assertEquals("their second note", other.find(id).orElseThrow().note(), "nothing overwritten");
+        assertTrue(Browsers.consoleErrors(browser).stream().allMatch(e -> e.contains("409")), "the refusal is the only error logged");
+    }
+
+    @Test
     void chosenRows_savedWithANoteAndTag_openTheirEventsInTheGridAgain() {
         browser.get(base() + "/endpoints/" + WebTestSupport.ENDPOINT + "/events?q=type:registry");
         List<WebElement> picks = browser.findElements(By.cssSelector("input.pick-row"));

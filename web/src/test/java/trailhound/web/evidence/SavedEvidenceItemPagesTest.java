@@ -115,6 +115,22 @@ class SavedEvidenceItemPagesTest {
     }
 
     @Test
+    void ordinarySpacesInNotesAndTags_areShownAsWritten_unmarked() throws Exception {
+        HttpResponse<String> saved = web.postJson("/api/v1/evidence", "{\"kind\":\"event\",\"endpoint\":\"" + E + "\",\"event_uids\":[\""
+                + uids.getFirst() + "\"],\"note\":\"ran cmd /c whoami then net /domain\\nthen \\\\ share \",\"tags\":[\"cmd /c\"]}");
+        assertEquals(201, saved.statusCode(), saved.body());
+        long id = JSON.readTree(saved.body()).path("id").asLong();
+        String item = web.get("/evidence/items/" + id).body();
+        assertTrue(item.contains(">ran cmd /c whoami then net /domain<br>then \\ share\u2420"),
+                "spaces next to / or \\ are ordinary in free text; only the text's trailing space shows: " + item);
+        assertTrue(item.contains(">cmd /c"), item);
+        assertFalse(item.contains("cmd\u2420"), item);
+        HttpResponse<String> plain = web.postJson("/api/v1/evidence/" + id, "{\"note\":\"ran cmd /c whoami then net /domain\"}");
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertFalse(web.get("/evidence/items/" + id).body().contains("class=\"odd-name\""), "no unusual mark for ordinary spaces");
+    }
+
+    @Test
     void aCommaSeparatesTags_inTheApiAsInThePagesBox() throws Exception {
         HttpResponse<String> saved = web.postJson("/api/v1/evidence", "{\"kind\":\"event\",\"endpoint\":\"" + E + "\",\"event_uids\":[\""
                 + uids.getFirst() + "\"],\"tags\":[\"a,b\", \" c \"]}");

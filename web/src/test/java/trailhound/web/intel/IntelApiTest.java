@@ -1,6 +1,7 @@
 package trailhound.web.intel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import trailhound.ingest.Ingestor;
 import trailhound.recorder.RecorderReader;
 import trailhound.recorder.RecorderStory;
 import trailhound.samples.SampleGenerator;
+import trailhound.query.IocTree;
 import trailhound.web.WebTestSupport;
 
 /**
@@ -105,6 +107,41 @@ class IntelApiTest {
         HttpResponse<String> saved = web.postJson("/api/v1/iocs/" + id + "/evidence", "{\"endpoint\": \"WS-FIN-01\"}");
         assertEquals(201, saved.statusCode(), saved.body());
         assertEquals(ws.get("count").asLong(), JSON.readTree(saved.body()).get("events").asLong());
+    }
+
+    @Test
+    void iocFromALargeEventItem_takesWhatOneIocHolds_leavesTheRestUnticked_andScans() throws Exception {
+        List<String> uids = new ArrayList<>();
+        JsonNode found = JSON.readTree(web.get("/api/v1/endpoints/WS-FIN-01/search?limit=10000&q=").body()).path("events");
+        found.forEach(e -> uids.add(e.path("event_uid").asText()));
+        HttpResponse<String> saved = web.postJson("/api/v1/evidence", JSON.writeValueAsString(Map.of("kind", "event", "endpoint", "WS-FIN-01",
+                "event_uids", uids)));
+        assertEquals(201, saved.statusCode(), saved.body());
+        long item = JSON.readTree(saved.body()).path("id").asLong();
+
+        HttpResponse<String> made = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", "large", "from_evidence", List.of(item))));
+        assertEquals(201, made.statusCode(), made.body());
+        JsonNode ioc = JSON.readTree(made.body());
+        IocTree tree = trailhound.access.IocJson.read(ioc.get("tree"));
+        int searches = trailhound.access.Intel.searches(tree);
+        System.out.println("large item: " + uids.size() + " events, " + tree.items().size() + " items, " + searches + " searches, left out "
+                + ioc.path("left_out").asLong());
+        assertTrue(searches <= trailhound.access.Intel.maxSearches(), searches + " searches");
+        assertTrue(ioc.path("left_out").asLong() > 0, "this item offers more than one IOC holds: " + made.body());
+        assertTrue(ioc.path("left_out_reason").asText().contains("one IOC makes at most"), made.body());
+        HttpResponse<String> scan = web.postJson("/api/v1/iocs/" + ioc.get("id").asLong() + "/scan", "{}");
+        assertEquals(200, scan.statusCode(), scan.body());
+
+        // every default ticked on the picker fits in one IOC too, and it says what it left out
+        String page = web.get("/intel/new?picking=1&evidence=" + item).body();
+        assertTrue(page.contains("id=\"over-limit\""), "the picker says why the rest is unticked");
+        HttpResponse<String> tooMany = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", "too many", "tree",
+                Map.of("operator", "OR", "items", java.util.stream.IntStream.range(0, 1000).mapToObj(i -> Map.of("type", "ip", "value",
+                        "10.0." + i / 256 + "." + i % 256)).toList()))));
+        assertEquals(400, tooMany.statusCode(), tooMany.body());
+        String error = JSON.readTree(tooMany.body()).path("error").asText();
+        assertTrue(error.startsWith("the IOC's 1,000 items are more than one IOC holds"), error);
+        assertFalse(error.contains("query") || error.contains("column"), "in the IOC's terms: " + error);
     }
 
     @Test

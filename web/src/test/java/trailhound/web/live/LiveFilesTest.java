@@ -39,8 +39,8 @@ class LiveFilesTest {
 
     @Test
     void shown_controlCharactersAsTheirSymbols_soANameCannotBreakALine() {
-        assertEquals("a\u240ab\u240dc\u2409d", LiveFiles.shown("a\nb\rc\td"));
-        assertEquals("plain é.txt", LiveFiles.shown("plain é.txt"));
+        assertEquals("a\u240ab\u240dc\u2409d", LiveFiles.shownPath("a\nb\rc\td"));
+        assertEquals("plain é.txt", LiveFiles.shownPath("plain é.txt"));
         assertTrue(LiveFiles.unusual("a\nb"));
         assertTrue(LiveFiles.unusual("bad\ufffdbyte"), "bytes that were not UTF-8");
         assertFalse(LiveFiles.unusual("in side\\back é"), "spaces inside a name are usual");
@@ -48,16 +48,30 @@ class LiveFilesTest {
 
     /** Regression (#16): a bidi override displayed "txt.exe" reversed, and edge spaces made two names look alike. */
     @Test
+    void shownText_spacesNextToSlashesAreOrdinary_onlyTheWholeTextsEdgeSpacesShow() {
+        assertEquals("ran cmd /c whoami then net /domain", LiveFiles.shownText("ran cmd /c whoami then net /domain"));
+        assertEquals("cmd.exe /c \\\\host\\c$ /s", LiveFiles.shownText("cmd.exe /c \\\\host\\c$ /s"));
+        assertFalse(LiveFiles.unusualText("cmd.exe /c dir"));
+        assertEquals("\u2420a / b\u2420", LiveFiles.shownText(" a / b "));
+        assertEquals("a<U+202E>b\u240ac", LiveFiles.shownText("a\u202eb\nc"));
+        assertTrue(LiveFiles.unusualText("a\u202eb"));
+        assertEquals(java.util.List.of("\u2420first /x", " mid / ", "last\u2420"), LiveFiles.shownTextLines(" first /x\n mid / \r\nlast "));
+        assertFalse(LiveFiles.unusualTextLines("ran cmd /c whoami\nthen net /domain"));
+        assertTrue(LiveFiles.unusualTextLines("ok\nlast "));
+        assertEquals("cmd\u2420/c", LiveFiles.shownPath("cmd /c"), "a path's part still ends at a separator");
+    }
+
+    @Test
     void shown_formatCharactersAndEdgeSpacesVisible_andTheNameUnusual() {
-        assertEquals("invoice<U+202E>txt.exe", LiveFiles.shown("invoice\u202etxt.exe"));
-        assertEquals("a<U+200B>b<U+2066>c<U+2069><U+202A>", LiveFiles.shown("a\u200bb\u2066c\u2069\u202a"));
-        assertEquals("dup\u2420", LiveFiles.shown("dup "));
-        assertEquals("\u2420lead.txt", LiveFiles.shown(" lead.txt"));
-        assertEquals("/tmp/\u2420\u2420lead.txt/dup\u2420/in side", LiveFiles.shown("/tmp/  lead.txt/dup /in side"));
-        assertEquals("\u2420", LiveFiles.shown(" "));
+        assertEquals("invoice<U+202E>txt.exe", LiveFiles.shownPath("invoice\u202etxt.exe"));
+        assertEquals("a<U+200B>b<U+2066>c<U+2069><U+202A>", LiveFiles.shownPath("a\u200bb\u2066c\u2069\u202a"));
+        assertEquals("dup\u2420", LiveFiles.shownPath("dup "));
+        assertEquals("\u2420lead.txt", LiveFiles.shownPath(" lead.txt"));
+        assertEquals("/tmp/\u2420\u2420lead.txt/dup\u2420/in side", LiveFiles.shownPath("/tmp/  lead.txt/dup /in side"));
+        assertEquals("\u2420", LiveFiles.shownPath(" "));
         // third try-out: "nbsp" and "nbsp" + U+00A0 looked alike, as did names with other blank characters
-        assertEquals("nbsp<U+00A0>", LiveFiles.shown("nbsp\u00a0"));
-        assertEquals("a<U+3000>b<U+3164>c<U+2800>d<U+034F>", LiveFiles.shown("a\u3000b\u3164c\u2800d\u034f"));
+        assertEquals("nbsp<U+00A0>", LiveFiles.shownPath("nbsp\u00a0"));
+        assertEquals("a<U+3000>b<U+3164>c<U+2800>d<U+034F>", LiveFiles.shownPath("a\u3000b\u3164c\u2800d\u034f"));
         assertTrue(LiveFiles.unusual("nbsp\u00a0"));
         for (String name : List.of("invoice\u202etxt.exe", "zero\u200bwidth", "dup ", " lead.txt", "\ufeffbom")) {
             assertTrue(LiveFiles.unusual(name), name);

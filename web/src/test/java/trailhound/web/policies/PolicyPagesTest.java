@@ -132,6 +132,35 @@ class PolicyPagesTest {
     }
 
     @Test
+    void eventItemOfSeveralProcesses_pageSaysWhichAndLinksTheOthers_apiMakesARuleForEach() throws Exception {
+        JsonNode events = JSON.readTree(web.get("/api/v1/endpoints/" + WebTestSupport.ENDPOINT + "/search?limit=1000&q=type:process").body())
+                .path("events");
+        java.util.Map<String, String> byProcess = new java.util.LinkedHashMap<>(); // process key -> one event of it
+        for (JsonNode e : events) {
+            if (!e.path("process_path").asText("").isEmpty()) byProcess.putIfAbsent(e.path("process_key").asText(), e.path("event_uid").asText());
+        }
+        assertTrue(byProcess.size() >= 3, "the sample has several processes: " + byProcess.keySet());
+        HttpResponse<String> saved = web.postJson("/api/v1/evidence", "{\"kind\":\"event\",\"endpoint\":\"" + WebTestSupport.ENDPOINT
+                + "\",\"event_uids\":" + JSON.writeValueAsString(List.copyOf(byProcess.values())) + "}");
+        assertEquals(201, saved.statusCode(), saved.body());
+        long item = JSON.readTree(saved.body()).path("id").asLong();
+
+        String form = web.get("/policies/new?evidence=" + item).body();
+        assertTrue(form.contains("id=\"other-processes\""), "the page says the item holds other processes: " + form);
+        String origin = unescape(WebTestSupport.find(form, "name=\"origin\" value=\"([^\"]*)\""));
+        assertTrue(origin.matches("evidence " + item + " \\(event on .*\\), process .+"), "which process the rule is made from: " + origin);
+        int links = form.split("class=\"other-process\"", -1).length - 1;
+
+        HttpResponse<String> api = web.postJson("/api/v1/policies", "{\"name\":\"Several processes\",\"action\":\"alert\","
+                + "\"groups\":[\"Workstations\"],\"from_evidence\":[" + item + "]}");
+        assertEquals(201, api.statusCode(), api.body());
+        JsonNode rules = JSON.readTree(api.body()).path("rules");
+        assertEquals(links + 1, rules.size(), "one rule per distinct process, as the page lists them: " + api.body());
+        assertTrue(rules.size() >= 2, api.body());
+        for (JsonNode r : rules) assertTrue(r.path("origin").asText().contains(", process "), r.toString());
+    }
+
+    @Test
     void analyst_proposes_cannotEnable() throws Exception {
         WebTestSupport ana = web.anotherBrowser().signIn("ana", "a long enough password 7");
         HttpResponse<String> enabled = ana.postJson("/api/v1/policies", "{\"name\":\"Mine\",\"action\":\"alert\",\"enabled\":true,"
@@ -163,6 +192,25 @@ class PolicyPagesTest {
             assertTrue(user.equals("ana") ? error.startsWith("only an administrator changes what agents enforce")
                     : error.startsWith("an API token cannot change what agents enforce"), user + ": " + error);
         }
+    }
+
+    @Test
+    void administratorsToken_enablingOrDisabling_isToldAboutPolicies_notCredentials() throws Exception {
+        HttpResponse<String> made = web.postJson("/api/v1/policies", "{\"name\":\"Token toggle\",\"action\":\"alert\","
+                + "\"groups\":[\"Workstations\"],\"rules\":[{\"path\":\"/tmp/toggle\"}]}");
+        assertEquals(201, made.statusCode(), made.body());
+        long id = JSON.readTree(made.body()).path("id").asLong();
+        String token = web.server().access().tokens().create(Caller.commandLine(), "admin", "toggle test", 1).secret();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (String verb : List.of("enable", "disable")) {
+            HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.server().url()
+                    + "/api/v1/policies/" + id + "/" + verb)).header("Authorization", "Bearer " + token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode(), r.body());
+            String error = JSON.readTree(r.body()).path("error").asText();
+            assertTrue(error.startsWith("an API token cannot change what agents enforce"), verb + ": " + error);
+        }
+        assertFalse(JSON.readTree(web.get("/api/v1/policies/" + id).body()).path("enabled").asBoolean(), "still disabled");
     }
 
     private static String unescape(String html) {
