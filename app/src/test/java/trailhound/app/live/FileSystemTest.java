@@ -531,6 +531,7 @@ class FileSystemTest {
             driver.findElement(org.openqa.selenium.By.id("files-go")).click();
             String error = driver.findElement(org.openqa.selenium.By.id("files-error")).getText();
             assertTrue(error.contains("outside the agent's allowed roots"), error);
+            assertFalse(error.contains("\u2420"), "an error is a sentence: its spaces stay spaces (fourth try-out: 'lies in\u2420/'): " + error);
             trailhound.web.Browsers.screenshot(driver, "browse-file-system");
 
             // keep a file as evidence from the page: Saved evidence shows it until it is complete, then its download
