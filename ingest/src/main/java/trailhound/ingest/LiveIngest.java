@@ -228,7 +228,9 @@ public final class LiveIngest implements Closeable {
             LiveJournal.Appended appended = e.journal.append(agentId, first, last, backfill, catchupEvents, events);
             hold(e, appended);
             Positions positions = appended.positions();
-            if (e.catchUp || e.waiting.size() > MAX_WAITING_EVENTS || !e.heldAcks.isEmpty()) {
+            // Past the budget a batch is read back from the journal and its ack is not held (the journal, on
+            // disk, takes the overload; memory stays bounded); else acks wait while the endpoint's index is behind.
+            if (e.waiting.size() > MAX_WAITING_EVENTS || !e.heldAcks.isEmpty()) {
                 e.heldAcks.add(() -> durable.accept(positions)); // sent when the index takes what waits
                 schedule(e);
             } else {
