@@ -559,10 +559,21 @@ public final class LiveIngest implements Closeable {
      */
     @Override
     public void close() throws IOException {
+        java.util.concurrent.ScheduledExecutorService ticker;
         synchronized (this) {
-            if (committer != null) committer.shutdownNow();
+            ticker = committer;
         }
         closed = true;
+        if (ticker != null) {
+            // shutdown, not shutdownNow: an interrupted commit closes the index's write.lock channel ("FileLock
+            // invalidated by an external force") and the last commit below fails; the tick under way finishes
+            ticker.shutdown();
+            try {
+                ticker.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
         // Never interrupted: a Lucene write interrupted closes its channel and with it the IndexWriter, and
         // the commit below then failed with AlreadyClosedException. What is waiting is indexed (appends are
         // refused now), a catch-up stops after its chunk; then the lanes end by themselves.
