@@ -504,10 +504,11 @@ class LiveStreamTest {
         Path copy = Files.createDirectories(tmp.resolve("agent-copy"));
         Files.copy(state.resolve("identity.properties"), copy.resolve("identity.properties"));
         Process copied = agent(copy, "--replay", sample.toString(), "--rate", "1");
-        waitFor("the copy refused twice", () -> Pattern.compile("the server refused \\(agent_taken\\)").matcher(logs()).results().count() >= 2);
+        // twice refused and twice told when it retries: the second "reconnecting" line comes just after the refusal's
+        Pattern refusedThenWait = Pattern.compile("agent_taken\\).*\\n.*reconnecting in (\\d+) ms");
+        waitFor("the copy refused twice", () -> refusedThenWait.matcher(logs()).results().count() >= 2);
         assertTrue(copied.isAlive(), "it retries: the other may be the one to go");
-        List<Long> waits = Pattern.compile("agent_taken\\).*\\n.*reconnecting in (\\d+) ms").matcher(logs()).results()
-                .map(r -> Long.parseLong(r.group(1))).toList();
+        List<Long> waits = refusedThenWait.matcher(logs()).results().map(r -> Long.parseLong(r.group(1))).toList();
         assertTrue(waits.size() >= 2 && waits.get(1) >= 1_000, "backing off, not a tight loop: " + waits);
         copied.destroyForcibly().waitFor();
         assertEquals("connected", field(row(api("GET", "/api/v1/live/connections", admin, null), id), "state"), "the original stays connected");
