@@ -52,6 +52,9 @@ public final class Snapshots {
     private static final int SQLITE_HEADER_BYTES = 100;
     /** Why a capture stopped by the server's stop while it was ingested ended, in its record and the audit trail. */
     public static final String STOPPED_INGEST = "the server stopped during the capture's ingest: capture again";
+
+    /** Why an upload stopped by the server's stop while it was ingested ended, in the audit trail and the answer. */
+    public static final String STOPPED_UPLOAD = "the server stopped during the upload's ingest; nothing of it is kept: upload it again";
     private static final ReentrantLock INGESTING = new ReentrantLock(true);
 
     /** An endpoint the caller may see and its snapshots, newest first. */
@@ -116,6 +119,16 @@ public final class Snapshots {
      * @throws IOException when the data folder cannot be written (a full disk: nothing is kept)
      */
     public Uploaded upload(InputStream body, String fileName, String endpoint, long maxBytes) throws IOException {
+        return upload(body, fileName, endpoint, maxBytes, () -> false);
+    }
+
+    /**
+     * As {@link #upload(InputStream, String, String, long)}; {@code stop} is asked while it ingests: true stops the
+     * ingest (the server is stopping), which then throws an {@link IngestException} whose {@code stopped()} is true,
+     * audited as {@value #STOPPED_UPLOAD}; nothing of the file is kept.
+     */
+    public Uploaded upload(InputStream body, String fileName, String endpoint, long maxBytes, java.util.function.BooleanSupplier stop)
+            throws IOException {
         scope.require(Action.INVESTIGATE);
         String name = fileName(fileName);
         String into = endpoint == null || endpoint.isBlank() ? null : endpoint.strip();
@@ -138,7 +151,7 @@ public final class Snapshots {
                 scope.audit("snapshot.upload", null, AuditLog.FAILED, why);
                 throw new Cut(why, cut);
             }
-            return keep(file, name, into, size, "snapshot.upload", stage -> { }, () -> false, n -> { });
+            return keep(file, name, into, size, "snapshot.upload", stage -> { }, stop, n -> { });
         } finally {
             deleteTree(folder);
         }
@@ -176,7 +189,8 @@ public final class Snapshots {
             stage.accept("ingesting");
             report = new Ingestor(data).as(scope.caller().user()).stopWhen(stop).onProgress(read).ingest(file, into == null ? null : target);
         } catch (IngestException e) {
-            scope.audit(action, target, AuditLog.FAILED, name + ": " + (e.stopped() ? STOPPED_INGEST : e.getMessage()));
+            scope.audit(action, target, AuditLog.FAILED, name + ": " + (!e.stopped() ? e.getMessage()
+                    : action.equals("snapshot.capture") ? STOPPED_INGEST : STOPPED_UPLOAD));
             throw e;
         } finally {
             INGESTING.unlock();

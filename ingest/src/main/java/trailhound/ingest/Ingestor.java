@@ -105,7 +105,7 @@ public final class Ingestor {
     }
 
     /**
-     * Asked while a recorder snapshot is read (every {@value #STOP_EVERY} events, on the ingesting thread): true stops
+     * Asked while a file is read (every {@value #STOP_EVERY} events, on a thread that reads it): true stops
      * the ingest, which then fails with an {@link IngestException} whose {@link IngestException#stopped()} is true, its
      * events removed again and its source failed, as any failed ingest. The server's stop uses it: interrupting the
      * ingesting thread instead closes the index's files under Lucene (ClosedByInterruptException) and leaves it unusable.
@@ -304,8 +304,7 @@ public final class Ingestor {
                 // big snapshot resumes there instead of starting over
                 long[] sinceCheckpoint = {0};
                 long[] sent = {0};
-                Consumer<Event> sink = withProgress(e -> {
-                    if (sent[0] % STOP_EVERY == 0 && stop.getAsBoolean()) throw IngestException.stopped(file);
+                Consumer<Event> sink = withProgress(file, e -> {
                     renamed.accept(e);
                     if (++sent[0] == RECEIVE_AFTER) keep.receiving.begin(); // the newest events first, then the copy and hash
                     if (++sinceCheckpoint[0] == CHECKPOINT_EVENTS) {
@@ -434,7 +433,7 @@ public final class Ingestor {
         try (ParallelIndexer indexer = new ParallelIndexer(data, threads, label, -1, notes)) {
             // JSON lines are parsed on `threads` threads that also index what they parse
             Map<String, String> aliases = data.catalogue().aliases();
-            Consumer<Event> sink = withProgress(e -> {
+            Consumer<Event> sink = withProgress(file, e -> {
                 Event.Builder b = e.toBuilder().set(Field.SOURCE, label);
                 String alias = aliases.get(e.get(Field.ENDPOINT)); // a renamed or merged endpoint's events go to its new name
                 if (alias != null) b.set(Field.ENDPOINT, alias);
@@ -487,12 +486,13 @@ public final class Ingestor {
         return out;
     }
 
-    /** Thread-safe when the sink is. */
-    private Consumer<Event> withProgress(Consumer<Event> sink) {
+    /** Tells the progress and asks {@link #stopWhen}'s supplier as events pass to the sink; thread-safe when the sink is. */
+    private Consumer<Event> withProgress(Path file, Consumer<Event> sink) {
         AtomicLong n = new AtomicLong();
         return e -> {
-            sink.accept(e);
             long read = n.incrementAndGet();
+            if (read % STOP_EVERY == 1 && stop.getAsBoolean()) throw IngestException.stopped(file);
+            sink.accept(e);
             if (read % 50_000 == 0) progress.accept(read);
         };
     }

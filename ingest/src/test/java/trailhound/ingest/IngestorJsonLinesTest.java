@@ -55,6 +55,25 @@ class IngestorJsonLinesTest {
         }
     }
 
+    /** Fourth try-out of #16: a server stop stopped only recorder snapshots; a telemetry file ran on under the closing folder. */
+    @Test
+    void ingest_stopAsked_stopsATelemetryFileToo_nothingKept_andTheSameFileIngestsWholeAfter() throws Exception {
+        Path file = file();
+        try (DataDir data = DataDir.open(tmp.resolve("data"))) {
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            IngestException stopped = org.junit.jupiter.api.Assertions.assertThrows(IngestException.class,
+                    () -> new Ingestor(data, 2).stopWhen(() -> asked.incrementAndGet() > 2).ingest(file, null));
+            assertTrue(stopped.stopped(), stopped.getMessage());
+            assertTrue(asked.get() > 2, "asked while it read: " + asked.get());
+            for (String endpoint : data.indexes().endpoints()) {
+                try (var lease = data.indexes().acquire(endpoint)) {
+                    assertEquals(0, lease.index().distribution(null).total(), "nothing of the stopped ingest kept in " + endpoint);
+                }
+            }
+            assertEquals(5000, new Ingestor(data, 2).ingest(file, null).added(), "the same file again: all of it");
+        }
+    }
+
     /** 7,520 lines (about 4 MB): 2,500 WS1 lines, 2,500 WS2 lines each twice, 20 malformed lines. */
     private Path file() throws Exception {
         List<String> lines = new ArrayList<>();

@@ -18,10 +18,12 @@ import trailhound.web.reputation.ReputationService;
  *
  * <p>Thread-safe (every component is). {@code reputation} is built with
  * {@code ReputationService.create(data.root(), virusTotalSettings)} and closed with the server.
- * {@code https}: the server serves HTTPS, so its cookies are marked {@code Secure}.
+ * {@code https}: the server serves HTTPS, so its cookies are marked {@code Secure}. {@code ingests}: run every ingest
+ * a request starts through it, so the server's stop can stop it in order.
  */
 public record WebContext(
-        Access access, TemplateEngine templates, Clock clock, ObjectMapper json, ReputationService reputation, boolean https) {
+        Access access, TemplateEngine templates, Clock clock, ObjectMapper json, ReputationService reputation, boolean https,
+        RequestIngests ingests) {
 
     /** Renders the jte template (path under {@code src/main/jte}) with its one page model as the HTML response. */
     public void render(Context http, String template, Object model) {

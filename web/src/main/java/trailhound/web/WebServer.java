@@ -67,6 +67,7 @@ public final class WebServer implements AutoCloseable {
     private final CliApi handOff;
     private final LiveIngest live;
     private LiveConnections connections;
+    private RequestIngests ingests = new RequestIngests();
     private trailhound.web.evidence.EvidenceTransfers evidence;
     private trailhound.web.live.SnapshotCaptures captures;
     private trailhound.web.exports.ExportJobs exports;
@@ -106,7 +107,8 @@ public final class WebServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ReputationService reputation = ReputationService.create(data.root(), Optional.ofNullable(options.virusTotal()));
         boolean https = options.https() != null;
-        WebContext ctx = new WebContext(access, Templates.engine(options.templateSources()), options.clock(), json, reputation, https);
+        WebContext ctx = new WebContext(access, Templates.engine(options.templateSources()), options.clock(), json, reputation, https,
+                new RequestIngests());
         ReindexJobs jobs = new ReindexJobs(data, Runtime.getRuntime().availableProcessors());
         CliApi handOff = CliApi.create(ctx, data, jobs);
         LiveIngest live = new LiveIngest(data);
@@ -202,6 +204,7 @@ public final class WebServer implements AutoCloseable {
         WebServer server = new WebServer(app, options.host(), https, redirecting[0], adminPassword, access, java.util.List.copyOf(rules),
                 reputation, jobs, handOff, live);
         server.connections = connections;
+        server.ingests = ctx.ingests();
         server.evidence = evidence;
         server.captures = captures;
         server.exports = exports;
@@ -331,6 +334,7 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            ingests.close(); // before the requests' threads are interrupted
             app.stop();
         } finally {
             try {

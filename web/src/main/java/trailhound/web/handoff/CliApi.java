@@ -147,11 +147,11 @@ public final class CliApi {
         stream(http, "ingest of " + file + " by " + actor, lines -> {
             IngestReport report;
             try {
-                report = new Ingestor(data).as(actor)
+                report = ctx.ingests().run(stop -> new Ingestor(data).as(actor).stopWhen(stop)
                         .onProgress(n -> lines.write(Line.progress(n)))
                         .onNote(text -> lines.write(Line.note(text)))
                         .inTimeZone(request.timeZone() == null ? null : java.time.ZoneId.of(request.timeZone()))
-                        .ingest(file, request.endpoint());
+                        .ingest(file, request.endpoint()));
             } catch (IOException | RuntimeException e) {
                 audit(http, actor, "ingest", request.endpoint(), AuditLog.FAILED, file + ": " + e.getMessage());
                 throw e;

@@ -96,10 +96,12 @@ public final class SnapshotPages {
     private void apiUpload(Context http) throws IOException {
         Snapshots.Uploaded up;
         try (InputStream body = http.req().getInputStream()) {
-            up = ctx.scope(http).snapshots().upload(body, http.queryParam("name"), http.queryParam("endpoint"), maxBytes);
+            up = ctx.ingests().run(stop -> ctx.scope(http).snapshots().upload(body, http.queryParam("name"), http.queryParam("endpoint"),
+                    maxBytes, stop));
         } catch (Snapshots.Refused e) {
             throw new HttpResponseException(e.tooLarge() ? 413 : 422, e.getMessage());
         } catch (IngestException e) {
+            if (e.stopped()) throw new HttpResponseException(503, Snapshots.STOPPED_UPLOAD);
             throw new HttpResponseException(422, e.getMessage());
         } catch (Snapshots.Cut e) {
             // third try-out: a cancel from the page was logged at ERROR with a stack trace; it is ordinary (and audited)

@@ -301,6 +301,60 @@ class SnapshotUploadTest {
         }
     }
 
+    /**
+     * Fourth try-out of #16: a server stopped while an upload was ingested went on ingesting under the closing data
+     * folder (only captures were stopped). The stop now asks the upload's ingest to stop and waits for it: audited,
+     * answered 503 when the answer can still go out, nothing of it kept, one line on stderr; the same file uploads
+     * whole afterwards.
+     */
+    @Test
+    void upload_serverStoppedDuringItsIngest_stopsItInOrder_auditedNothingKept_andItUploadsWholeAfter() throws Exception {
+        Path db = recorder(dir.resolve("LNX-61.db"), "LNX-61", 400_000);
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.err;
+        try (WebTestSupport web = WebTestSupport.start(dir)) {
+            String token = web.server().access().tokens().create(Caller.commandLine(), "admin", "t", 1).secret();
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return upload(web, token, "?name=LNX-61.db", HttpRequest.BodyPublishers.ofFile(db));
+                } catch (Exception e) {
+                    return null; // the stop may close the connection before the answer goes out
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (web.data().store().sources().list(null).stream().noneMatch(s -> s.state().equals("ingesting"))) {
+                assertTrue(System.nanoTime() < deadline, "the upload's ingest never began");
+                assertFalse(answer.isDone(), "answered before its ingest was seen: " + answer.getNow(null));
+                Thread.sleep(2);
+            }
+            System.setErr(new java.io.PrintStream(console, true, StandardCharsets.UTF_8));
+            web.server().close();
+            System.setErr(was);
+            HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+            if (response != null) {
+                assertEquals(503, response.statusCode(), response.body());
+                assertTrue(response.body().contains(trailhound.access.Snapshots.STOPPED_UPLOAD), response.body());
+            }
+            List<String> details = web.server().access().audit().list(new trailhound.store.AuditTrail.Filter(null, "snapshot.upload", null,
+                    null, null), 0, 100).stream().map(e -> e.event().outcome() + " " + e.event().detail()).toList();
+            assertEquals(List.of("failed LNX-61.db: " + trailhound.access.Snapshots.STOPPED_UPLOAD), details);
+            assertTrue(web.data().catalogue().snapshots("LNX-61").isEmpty(), "no snapshot of it kept");
+            String log = console.toString(StandardCharsets.UTF_8);
+            assertFalse(log.contains("Exception") || log.contains("\tat "), log);
+            assertTrue(log.contains("trailhound: stopped an ingest under way; nothing of it is kept"), log);
+            try (trailhound.web.WebServer restarted = trailhound.web.WebServer.start(web.data(), trailhound.web.WebOptions.defaults()
+                    .withPort(0).withTemplateSources(null).withVirusTotal(null).withInitialPasswordChange(false))) {
+                HttpResponse<String> again = CLIENT.send(HttpRequest.newBuilder(URI.create(restarted.url() + "/api/v1/snapshots?name=LNX-61.db"))
+                        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofFile(db)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(201, again.statusCode(), again.body());
+                assertEquals(400_000, JSON.readTree(again.body()).path("events_added").asLong(), again.body());
+            }
+        } finally {
+            System.setErr(was);
+        }
+    }
+
     @Test
     void upload_readOnlyUser_isForbidden() throws Exception {
         try (WebTestSupport web = WebTestSupport.start(dir)) {
