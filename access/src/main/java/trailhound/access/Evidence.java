@@ -94,6 +94,13 @@ public final class Evidence {
         scope.audit("evidence.fetch", f.endpoint(), AuditLog.FAILED, "evidence file " + id + ": " + reason);
     }
 
+    /** The fetch of {@code id} was cancelled ({@code reason}: by whom); audited as a failed fetch saying so. */
+    public void cancelled(long id, String reason) {
+        files().cancelled(id, reason, clock.millis());
+        EvidenceFile f = files().find(id).orElseThrow();
+        scope.audit("evidence.fetch", f.endpoint(), AuditLog.FAILED, "evidence file " + id + ": " + reason);
+    }
+
     /** Whether the caller may cancel or delete {@code f}: the analyst who kept it, or an administrator. */
     public boolean mayChange(EvidenceFile f) {
         Role role = scope.caller().role();

@@ -14,7 +14,7 @@ import java.util.Optional;
 public final class EvidenceFiles {
     /** Where a file stands. */
     public enum State {
-        TRANSFERRING, COMPLETE, FAILED;
+        TRANSFERRING, COMPLETE, FAILED, CANCELLED;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -88,6 +88,12 @@ public final class EvidenceFiles {
     /** The transfer failed, for {@code reason}. */
     public void fail(long id, String reason, long at) {
         db.write("fail evidence file", c -> Sql.update(c, "UPDATE evidence_files SET state = 'failed', reason = ?, completed_at = ?"
+                + " WHERE id = ?", reason, at, id));
+    }
+
+    /** The transfer was cancelled by a user ({@code reason} says who). */
+    public void cancelled(long id, String reason, long at) {
+        db.write("cancel evidence file", c -> Sql.update(c, "UPDATE evidence_files SET state = 'cancelled', reason = ?, completed_at = ?"
                 + " WHERE id = ?", reason, at, id));
     }
 

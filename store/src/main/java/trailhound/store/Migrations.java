@@ -383,7 +383,8 @@ final class Migrations {
 
     /**
      * evidence_files: a file fetched from a live endpoint into {@code evidence/files/<id>} under the data
-     * folder. {@code state} transferring, complete or failed ({@code reason} why); {@code size} and
+     * folder. {@code state} transferring, complete, failed or cancelled ({@code reason} why; no CHECK, so a
+     * later state needs no migration); {@code size} and
      * {@code sha256} (hex) of the verified copy, set when complete; {@code path} the agent's resolved path.
      * Rows are kept when an endpoint is renamed or purged: evidence outlives its source.
      */

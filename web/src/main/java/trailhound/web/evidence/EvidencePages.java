@@ -21,7 +21,7 @@ import trailhound.web.live.FilePull;
  * Saved evidence files: the JSON API and Saved Evidence > Files. Times ISO-8601 UTC, sizes bytes.
  * <ul>
  * <li>{@code GET /api/v1/evidence}: {@code {"files": [...]}}, newest first, each {@code {"id", "endpoint",
- *     "path", "name", "size", "sha256", "state" (transferring, cancelling, complete, failed), "reason", "created_by",
+ *     "path", "name", "size", "sha256", "state" (transferring, cancelling, complete, failed, cancelled), "reason", "created_by",
  *     "created_at", "completed_at", "progress": {"state" (queued, starting, transferring, waiting), "received", "size" (null until
  *     known), "resumes", "ahead" (queued: transfers before it), "away_since" (waiting: when its agent went away), "text" (as the
  *     page says it)} or null}}; only files of
@@ -31,9 +31,9 @@ import trailhound.web.live.FilePull;
  * <li>{@code GET /api/v1/evidence/{id}/download}: the file in a ZIP encrypted with AES-256, password
  *     {@value EvidenceZip#PASSWORD}, its name readable without it (analysts and administrators; audited);
  *     409 while the file is not complete.
- * <li>{@code POST /api/v1/evidence/{id}/cancel}: stops a running transfer: {@code cancelling} at once, until the agent answers; it ends failed ("cancelled by
+ * <li>{@code POST /api/v1/evidence/{id}/cancel}: stops a running transfer: {@code cancelling} at once, until the agent answers; it ends cancelled ("cancelled by
  *     ...") and leaves no file; 202 {@code {"evidence_id", "state"}}, 409 when it is not running.
- * <li>{@code DELETE /api/v1/evidence/{id}}: deletes a complete or failed file (its copy and its row);
+ * <li>{@code DELETE /api/v1/evidence/{id}}: deletes a complete, failed or cancelled file (its copy and its row);
  *     {@code {"deleted": id}}, 409 while it transfers (cancel it first).
  * <li>Cancel and delete are for the analyst who kept the file or an administrator (403 otherwise); both audited.
  * <li>{@code GET /evidence/files}: the page; {@code POST /evidence/files/{id}/cancel} and
@@ -281,7 +281,7 @@ public final class EvidencePages {
 
     /**
      * The state as shown: {@code cancelling} from the cancel until the transfer stops (the agent may be
-     * hashing the file: it answers only then), never stored; it then ends failed, "cancelled by USER".
+     * hashing the file: it answers only then), never stored; it then ends cancelled, "cancelled by USER".
      */
     private String state(EvidenceFile f) {
         return f.state() == EvidenceFiles.State.TRANSFERRING && transfers.cancelling(f.id()) ? "cancelling" : f.state().label();

@@ -92,7 +92,8 @@ public final class EvidenceTransfers implements AutoCloseable {
                     () -> !cancelledBy.getOrDefault(f.id(), "").isEmpty());
             evidence.complete(f.id(), done.shownPath(), done.agentPathBytes(), done.size(), done.sha256(), done.resumes(), done.grewNote());
         } catch (FilePull.CancelledException e) {
-            evidence.fail(f.id(), stopping ? stopped(f.id()) : "cancelled by " + cancelledBy.get(f.id()) + "; nothing of it is kept");
+            if (stopping) evidence.fail(f.id(), stopped(f.id()));
+            else evidence.cancelled(f.id(), "cancelled by " + cancelledBy.get(f.id()) + "; nothing of it is kept");
         } catch (IOException | AgentRequests.RequestException e) {
             evidence.fail(f.id(), stopping ? stopped(f.id()) : e.getMessage());
         } catch (RuntimeException e) {
@@ -106,9 +107,9 @@ public final class EvidenceTransfers implements AutoCloseable {
 
     /**
      * The caller cancels the running transfer {@code f} (the access layer checks they kept it or are an
-     * administrator, and audits); it stops at its next chunk, is marked failed and leaves no file.
+     * administrator, and audits); it stops at its next chunk, is marked cancelled and leaves no file.
      *
-     * @return false when {@code f} is not running (complete, failed, or cut by a server stop)
+     * @return false when {@code f} is not running (complete, failed, cancelled, or cut by a server stop)
      */
     public boolean cancel(Scope scope, EvidenceFile f) {
         if (!cancelledBy.containsKey(f.id())) return false;
