@@ -151,8 +151,14 @@ public final class AgentCommand implements Callable<Integer> {
                 return 2;
             }
             Protection protection = new Protection(store, err);
-            Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err,
-                    new FileService(rules, store, endpoint, new Captures(state)), protection);
+            FileService files;
+            try {
+                files = new FileService(rules, store, endpoint, new Captures(state), state.resolve("copies"));
+            } catch (IOException e) {
+                err.println("trailhound agent: cannot prepare " + state.resolve("copies") + " for copies of /proc files: " + e.getMessage());
+                return 2;
+            }
+            Agent agent = new Agent(new Agent.Settings(server, token, endpoint, state, pin, batch), store, err, files, protection);
             Thread replaying = null;
             if (replay != null) {
                 Replay r = new Replay(replay, rate, store, protection);
@@ -180,6 +186,7 @@ public final class AgentCommand implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                closeQuietly(files, err);
             }));
             try {
                 agent.run();
@@ -190,6 +197,7 @@ public final class AgentCommand implements Callable<Integer> {
             } finally {
                 if (replaying != null) replaying.interrupt();
                 if (recorder != null) recorder.close();
+                closeQuietly(files, err);
             }
         }
     }
@@ -212,5 +220,14 @@ public final class AgentCommand implements Callable<Integer> {
                 + " targets and in --allow-root, --deny, --state and --watch (browsing, keeping and deleting files reach them by their bytes);"
                 + " start the agent with LC_ALL=C.UTF-8 in its environment (bin/trailhound and the systemd unit do; -Dsun.jnu.encoding"
                 + " does not work)");
+    }
+
+    private static void closeQuietly(FileService files, PrintWriter err) {
+        try {
+            files.close();
+        } catch (IOException e) {
+            err.println(java.time.Instant.now() + " agent: cannot remove its copies of /proc files: " + e.getMessage());
+            err.flush();
+        }
     }
 }

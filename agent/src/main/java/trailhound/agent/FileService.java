@@ -35,7 +35,7 @@ import trailhound.schema.Field;
  * {@code delete_file}). Thread-safe: {@link Requests} answers reads on several threads while a kill or a
  * delete runs on another; folder reads are kept for paging by {@link Listings}.
  */
-final class FileService {
+final class FileService implements AutoCloseable {
     private final FileRules rules;
     private final LocalStore store;
     private final String endpoint;
@@ -52,6 +52,32 @@ final class FileService {
         this.store = store;
         this.endpoint = endpoint;
         this.captures = captures;
+    }
+
+    /**
+     * As {@link #FileService(FileRules, LocalStore, String, Captures)}, the copies of pseudo files kept in {@code copies}
+     * (in the agent's state folder, so the deny list covers them): emptied now, as a killed agent's copies are stale,
+     * and removed at {@link #close}. Without it they go to a temporary folder of their own, removed at close.
+     */
+    FileService(FileRules rules, LocalStore store, String endpoint, Captures captures, Path copies) throws IOException {
+        this(rules, store, endpoint, captures);
+        deleteTree(copies);
+        this.copiesFolder = Files.createDirectories(copies);
+    }
+
+    /** Removes the copies of pseudo files (the agent stops). */
+    @Override
+    public synchronized void close() throws IOException {
+        copies.clear();
+        if (copiesFolder != null) deleteTree(copiesFolder);
+        copiesFolder = null;
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) return;
+        try (var all = Files.walk(folder)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** The reply to {@code request}: its own kind, or {@link Message.Failed} saying why not. */

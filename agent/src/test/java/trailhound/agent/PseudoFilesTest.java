@@ -37,6 +37,22 @@ class PseudoFilesTest {
         assertTrue(mem.message().contains("cannot be read as a file"), mem.message());
     }
 
+    /** Fourth try-out of #16: the copies stayed in /tmp after the agent stopped, and a killed agent's for good. */
+    @Test
+    void copies_liveInTheGivenFolder_aKilledAgentsAreRemovedAtStart_andAllAtClose() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/version")), "no /proc on this system");
+        Path copies = Files.createDirectories(tmp.resolve("state").resolve("copies"));
+        Path stale = Files.writeString(copies.resolve("copy123.bin"), "a killed agent's copy");
+        FileService files = new FileService(FileRules.of(List.of(), List.of(), tmp.resolve("state")), null, "web-01", null, copies);
+        assertFalse(Files.exists(stale), "a killed agent's copy is removed at start");
+        assertInstanceOf(Message.FileInfo.class, files.answer(new Message.StatFile(1, "/proc/version", true)));
+        try (var inside = Files.list(copies)) {
+            assertEquals(1, inside.count(), "the copy made for the stat");
+        }
+        files.close();
+        assertFalse(Files.exists(copies), "removed when the agent stops");
+    }
+
     /** Third try-out of #16: deleting /proc/1/status said "FileSystemException ... Operation not permitted". */
     @Test
     void delete_thatTheOperatingSystemRefuses_saysTheAccountThePathAndTheSystemsWords_noClassName() throws Exception {
