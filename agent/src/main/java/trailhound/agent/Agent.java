@@ -137,7 +137,7 @@ final class Agent {
             } catch (Refused r) {
                 throw r;
             } catch (IOException e) {
-                log("disconnected: " + e.getMessage());
+                log((admitted ? "disconnected: " : "not connected: ") + e.getMessage());
             }
             if (stopping) return;
             failures = admitted ? 1 : failures + 1;

@@ -65,6 +65,15 @@ final class Connection implements AutoCloseable {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof java.security.cert.CertificateException) return "TLS: " + c.getMessage();
         }
+        for (Throwable c = t; c != null; c = c.getCause()) { // the usual ones in words (their messages may be null or a class name)
+            if (c instanceof java.net.ConnectException) {
+                return "connection refused: nothing listens at the server's address and port (is the server running? a firewall?)";
+            }
+            if (c instanceof java.net.UnknownHostException) return "unknown host " + c.getMessage() + " (check --server)";
+            if (c instanceof java.net.http.HttpConnectTimeoutException) {
+                return "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s (the server is down or unreachable)";
+            }
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c.getMessage() != null) return c.getClass().getSimpleName() + ": " + c.getMessage();
         }
