@@ -29,6 +29,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repetitions", paramLabel = "N", defaultValue = "20", description = "Timed runs per index query after the warm-up, at least 20 (default: ${DEFAULT-VALUE}).")
     int repetitions;
 
+    @Option(names = "--warmup-ms", paramLabel = "MS", defaultValue = "2000", description = "Warm-up per query and engine before the timed runs,"
+            + " every engine alike (a path run only a few times is not yet compiled) (default: ${DEFAULT-VALUE}).")
+    long warmupMs;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Also write bench-<time>.json with every figure and the machine into DIR.")
     Path out;
 
@@ -105,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (format == Format.csv) throw new IllegalArgumentException("bench prints a table or json, not csv");
         BenchOptions options = new BenchOptions(events, endpoints, seed, repetitions, out, work, format == Format.json,
-                datasets, telemetryEvents, webClients, loadSeconds, loadAnalysts, loadEvents, peers, peersOpensearch);
+                datasets, telemetryEvents, webClients, loadSeconds, loadAnalysts, loadEvents, peers, peersOpensearch, warmupMs);
         return Benchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

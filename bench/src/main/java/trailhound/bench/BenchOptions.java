@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param loadAnalysts simulated analysts of the load row (each signed in with a session of their own)
  * @param loadEvents events of the endpoint under load: the queried endpoint when it has exactly as
  *     many, else an endpoint of that many generated and ingested for the row; 0: the queried endpoint
+ * @param warmupMillis how long each engine runs each query before it is timed (after its fixed warm-up
+ *     runs, at most {@link Latency#MAX_WARMUPS} runs): a path run a few times is not yet compiled
  */
 public record BenchOptions(
         long events,
@@ -31,12 +33,14 @@ public record BenchOptions(
         int loadAnalysts,
         long loadEvents,
         boolean peers,
-        String opensearchUrl) {
+        String opensearchUrl,
+        long warmupMillis) {
 
     public static final long DEFAULT_EVENTS = 10_000_000L;
     public static final int DEFAULT_LOAD_SECONDS = 60;
     public static final int DEFAULT_LOAD_ANALYSTS = 50;
     public static final long DEFAULT_LOAD_EVENTS = 2_000_000L;
+    public static final long DEFAULT_WARMUP_MILLIS = 2_000;
 
     public BenchOptions {
         if (endpoints < 1) throw new IllegalArgumentException("--endpoints must be at least 1, was " + endpoints);
@@ -51,6 +55,21 @@ public record BenchOptions(
             throw new IllegalArgumentException("--load-analysts must be at least 1, was " + loadAnalysts);
         }
         if (loadEvents < 0) throw new IllegalArgumentException("--load-events must be 0 or more, was " + loadEvents);
+        if (warmupMillis < 0) throw new IllegalArgumentException("--warmup-ms must be 0 or more, was " + warmupMillis);
+    }
+
+    /** With the peers, the default warm-up. */
+    public BenchOptions(long events, int endpoints, long seed, int repetitions, Path outDir, Path workDir, boolean json,
+            Path datasets, long telemetryEvents, int webClients, int loadSeconds, int loadAnalysts, long loadEvents, boolean peers,
+            String opensearchUrl) {
+        this(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients, loadSeconds,
+                loadAnalysts, loadEvents, peers, opensearchUrl, DEFAULT_WARMUP_MILLIS);
+    }
+
+    /** The same run with {@code millis} of warm-up per query and engine (tests: 0, the fixed warm-up runs only). */
+    public BenchOptions withWarmupMillis(long millis) {
+        return new BenchOptions(events, endpoints, seed, repetitions, outDir, workDir, json, datasets, telemetryEvents, webClients,
+                loadSeconds, loadAnalysts, loadEvents, peers, opensearchUrl, millis);
     }
 
     /** Without the peers. */

@@ -166,6 +166,7 @@ public final class Benchmark {
             settings.put("endpoints", options.endpoints());
             settings.put("seed", options.seed());
             settings.put("repetitions", options.repetitions());
+            settings.put("warmup_ms", options.warmupMillis());
             settings.put("sqliteBudgetSeconds", SQLITE_BUDGET_NANOS / 1e9);
             settings.put("telemetryEvents", options.telemetryEvents());
             settings.put("webClients", options.webClients());
@@ -274,8 +275,9 @@ public final class Benchmark {
             log("picking query values from the snapshot...");
             List<QueryCase> cases = QuerySuite.build(sql);
             for (QueryCase q : cases) {
-                var onIndex = Latency.measure(3, options.repetitions(), options.repetitions(), 0, () -> index.run(q));
-                var onSqlite = Latency.measure(1, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> sql.run(q));
+                long warmup = options.warmupMillis() * 1_000_000; // every engine alike
+                var onIndex = Latency.measure(3, warmup, options.repetitions(), options.repetitions(), 0, () -> index.run(q));
+                var onSqlite = Latency.measure(1, warmup, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> sql.run(q));
                 boolean agree = onIndex.answer().equals(onSqlite.answer());
                 double ratio = onSqlite.latency().medianMs() / Math.max(1e-6, onIndex.latency().medianMs());
                 List<BenchReport.PeerQuery> onPeers = new ArrayList<>();
@@ -287,7 +289,7 @@ public final class Benchmark {
                         continue;
                     }
                     // the index's warm-up (this first run included) and repetitions; the SQLite side's time budget for full scans
-                    var m = Latency.measure(2, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> p.run(q));
+                    var m = Latency.measure(2, warmup, 3, options.repetitions(), SQLITE_BUDGET_NANOS, () -> p.run(q));
                     boolean same = m.answer().equals(onIndex.answer());
                     agree &= same;
                     onPeers.add(new BenchReport.PeerQuery(p.name(), m.answer().hits(), same, m.latency(),

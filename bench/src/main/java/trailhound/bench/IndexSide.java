@@ -19,8 +19,6 @@ import trailhound.schema.Event;
 final class IndexSide {
     static final int PAGE = 50;
     static final int HISTORY = 100;
-    /** Children and peers described with the view: the first page, as the process API's default children_limit asks. */
-    static final int RELATIVES = 20;
     static final int EXPORT_ROWS = 10_000;
 
     private final EventIndex index;
@@ -37,7 +35,7 @@ final class IndexSide {
                 yield Answer.distribution(d.total(), d.types());
             }
             case PROCESS -> {
-                ProcessView view = index.process(q.indexQuery(), HISTORY, RELATIVES).orElse(null);
+                ProcessView view = index.process(q.indexQuery(), HISTORY, 0).orElse(null); // as SQLite: count, history, process and parent
                 yield Answer.of(view == null ? 0 : view.historyTotal());
             }
             case PAGE -> {

@@ -31,8 +31,8 @@ final class ReportTable {
                     in.readCpuMicrosPerEvent(), in.budgetMicrosPerEvent(), r.machine().cores());
         }
         out.println();
-        out.printf("queries on endpoint %s (index: %d runs after warm-up; SQLite: 20 runs or 10 s, at least 3)%n",
-                r.queriedEndpoint(), r.queries().isEmpty() ? 0 : r.queries().getFirst().index().runs());
+        out.printf("queries on endpoint %s (each engine warmed up %s ms a query; index: %d runs; SQLite: 20 runs or 10 s, at least 3)%n",
+                r.queriedEndpoint(), r.settings().getOrDefault("warmup_ms", "?"), r.queries().isEmpty() ? 0 : r.queries().getFirst().index().runs());
         String fmt = "%-28s %12s %10s %10s %12s %12s %9s  %s%n";
         out.printf(fmt, "QUERY", "HITS", "IDX MED", "IDX P95", "SQLITE MED", "SQLITE P95", "RATIO", "COUNTS");
         for (QueryResult q : r.queries()) {

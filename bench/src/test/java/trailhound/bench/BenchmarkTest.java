@@ -26,7 +26,7 @@ class BenchmarkTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         BenchOptions options = new BenchOptions(200_000, 1, 1, 20, tmp.resolve("out"), tmp.resolve("work"), false,
-                null, 5_000, 1);
+                null, 5_000, 1).withWarmupMillis(0); // no timing is asserted: the fixed warm-up runs only
 
         int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(err));
 
@@ -72,7 +72,7 @@ class BenchmarkTest {
     void run_twoEndpoints_reportsTheHuntAcrossBothAndAShortLoadRow(@TempDir Path tmp) throws Exception {
         StringWriter out = new StringWriter();
         // the load row for 2 s with 2 analysts on an endpoint of 5,000 events made for it (the full row: 60 s, 50, 2M)
-        BenchOptions options = new BenchOptions(20_000, 2, 1, 20, null, tmp, true, null, 0, 0, 2, 2, 5_000);
+        BenchOptions options = new BenchOptions(20_000, 2, 1, 20, null, tmp, true, null, 0, 0, 2, 2, 5_000).withWarmupMillis(0);
 
         int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(new StringWriter()));
 

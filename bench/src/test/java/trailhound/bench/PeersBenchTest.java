@@ -32,7 +32,7 @@ class PeersBenchTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         BenchOptions options = new BenchOptions(20_000, 1, 1, 20, tmp.resolve("out"), tmp.resolve("work"), false, null, 0, 0, 0, 1,
-                0, true, node.url());
+                0, true, node.url()).withWarmupMillis(0);
 
         int status = Benchmark.run(options, new PrintWriter(out), new PrintWriter(err));
 
