@@ -20,6 +20,7 @@ import trailhound.query.IocTree;
 import trailhound.store.EvidenceItems;
 import trailhound.store.Iocs.Ioc;
 import trailhound.web.BadRequest;
+import trailhound.web.Format;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
@@ -290,7 +291,7 @@ public final class IntelPages {
         IocTree tree = IocJson.read(ioc.tree());
         http.status(status);
         ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + ioc.name()), ioc, tree, tree.toQuery(), notImported, scan,
-                scope.may(Action.INVESTIGATE), http.queryParam("saved")));
+                scope.may(Action.INVESTIGATE), savedNotice(scope, http.queryParam("saved"), http.queryParam("matched"), tree.toQuery())));
     }
 
     private void scanFromForm(Context http) throws Exception {
@@ -303,8 +304,36 @@ public final class IntelPages {
     }
 
     private void saveMatchesFromForm(Context http) throws Exception {
-        EvidenceItems.Item item = ctx.scope(http).intel().saveMatches(id(http), http.formParam("endpoint"));
-        http.redirect(PATH + "/" + id(http) + "?saved=" + item.id(), HttpStatus.SEE_OTHER);
+        Intel.SavedMatches saved = ctx.scope(http).intel().saveMatches(id(http), http.formParam("endpoint"));
+        http.redirect(PATH + "/" + id(http) + "?saved=" + saved.item().id() + "&matched=" + saved.matched(), HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * The notice after Save matches: the item, and when the IOC matched more than an item holds, how many were saved of
+     * how many and where the rest are (try-out: 10,000 of 32,977 were saved without a word). Null when nothing was saved.
+     */
+    private static SavedNotice savedNotice(Scope scope, String savedId, String matchedText, String query) {
+        if (savedId == null) return null;
+        EvidenceItems.Item item;
+        try {
+            item = scope.savedEvidence().find(Long.parseLong(savedId)).orElse(null);
+        } catch (NumberFormatException | trailhound.access.AccessException e) {
+            return null;
+        }
+        if (item == null) return null;
+        long matched;
+        try {
+            matched = matchedText == null ? item.eventCount() : Long.parseLong(matchedText);
+        } catch (NumberFormatException e) {
+            matched = item.eventCount();
+        }
+        String text = "Matches saved as evidence item " + item.id() + ": " + (matched > item.eventCount()
+                ? "the newest " + Format.count(item.eventCount()) + " of the " + Format.count(matched) + " events it matches on "
+                        + item.endpoint() + " (an item holds at most " + Format.count(trailhound.access.SavedEvidence.MAX_EVENTS)
+                        + " events). All of them: open them on the endpoint's grid and Export the whole result as CSV, or narrow the IOC."
+                : Format.count(item.eventCount()) + " events, all it matches on " + item.endpoint() + ".");
+        String rest = matched > item.eventCount() ? "/endpoints/" + Format.segment(item.endpoint()) + "/events?q=" + Format.url(query) : null;
+        return new SavedNotice(text, matched > item.eventCount(), rest);
     }
 
     private void deleteFromForm(Context http) {
@@ -441,8 +470,17 @@ public final class IntelPages {
     private void apiSaveMatches(Context http) throws Exception {
         JsonNode endpoint = ctx.jsonBody(http).path("endpoint");
         if (!endpoint.isTextual()) throw new BadRequest("expected {\"endpoint\": \"WS-01\"}: the endpoint whose matches to save");
-        EvidenceItems.Item item = ctx.scope(http).intel().saveMatches(id(http), endpoint.asText());
-        http.status(HttpStatus.CREATED).json(Map.of("evidence_id", item.id(), "events", item.eventCount()));
+        Intel.SavedMatches saved = ctx.scope(http).intel().saveMatches(id(http), endpoint.asText());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("evidence_id", saved.item().id());
+        m.put("events", saved.item().eventCount());
+        m.put("matched", saved.matched());
+        if (saved.cut()) {
+            m.put("note", "the newest " + saved.item().eventCount() + " of " + saved.matched() + " matches were saved (an item holds at most "
+                    + trailhound.access.SavedEvidence.MAX_EVENTS + "); POST /api/v1/exports {\"endpoint\", \"q\"} with the IOC's query"
+                    + " exports them all");
+        }
+        http.status(HttpStatus.CREATED).json(m);
     }
 
     static Map<String, Object> json(Ioc ioc) {

@@ -9,10 +9,10 @@ import trailhound.web.PageChrome;
 /**
  * One IOC: its tree, the query it runs, what an import left out (empty when nothing or not just
  * imported), the scan just run (null when none), whether the caller may change and scan it, and the
- * evidence item just saved from its matches (null when none).
+ * evidence item just saved from its matches (null when none): {@link SavedNotice}.
  */
 public record IocPage(PageChrome chrome, Ioc ioc, IocTree tree, String query, List<String> notImported, Intel.Scan scan,
-        boolean canChange, String savedEvidence) {
+        boolean canChange, SavedNotice savedEvidence) {
     public String created() {
         return java.time.Instant.ofEpochMilli(ioc.createdAt()).toString();
     }
