@@ -71,7 +71,7 @@ public final class IntelPages {
             .newBuilder().maximumSize(1_000).expireAfterWrite(java.time.Duration.ofHours(1)).build();
 
     /** One import's outcome, as its result page shows it. */
-    private record ImportResult(String user, long ioc, List<String> notImported) {}
+    private record ImportResult(String user, long ioc, List<String> notImported, List<Ioc> made) {}
 
     private IntelPages(WebContext ctx) {
         this.ctx = ctx;
@@ -190,7 +190,7 @@ public final class IntelPages {
             }
             Imported imported = importDocument(http, doc, http.formParam("name"));
             String token = java.util.UUID.randomUUID().toString();
-            results.put(token, new ImportResult(ctx.scope(http).caller().user(), imported.ioc().id(), imported.notImported()));
+            results.put(token, new ImportResult(ctx.scope(http).caller().user(), imported.ioc().id(), imported.notImported(), imported.all()));
             http.redirect(PATH + "/" + imported.ioc().id() + "?imported=" + token, HttpStatus.SEE_OTHER);
         } catch (IllegalArgumentException | java.io.IOException | AccessException e) {
             if (e instanceof AccessException a && a.isUnknown()) throw a;
@@ -203,7 +203,7 @@ public final class IntelPages {
         String token = http.queryParam("imported");
         ImportResult result = token == null ? null : results.getIfPresent(token);
         boolean mine = result != null && result.ioc() == id(http) && result.user().equals(ctx.scope(http).caller().user());
-        show(http, null, mine ? result.notImported() : List.of(), null, HttpStatus.OK);
+        show(http, null, mine ? result.notImported() : List.of(), null, HttpStatus.OK, mine ? result.made() : List.of());
     }
 
     /** The IOC made, the others when the document was split ({@link #pieces}), and what was left out. */
@@ -227,11 +227,16 @@ public final class IntelPages {
                     : "nothing in the document could be imported: " + String.join("; ", in.notImported()));
         }
         String chosen = name == null || name.isBlank() ? in.name() : name;
-        List<IocTree> pieces = pieces(in.tree());
         List<Ioc> all = new ArrayList<>();
-        for (int i = 0; i < pieces.size(); i++) {
-            String n = pieces.size() == 1 ? chosen : chosen + " (" + (i + 1) + " of " + pieces.size() + ")";
-            all.add(ctx.scope(http).intel().create(n, pieces.get(i), xml ? "openioc" : "stix", false));
+        for (IocImport.Part part : in.parts()) {
+            // several detections: one IOC each, named after it (and the name given, when one was)
+            String base = in.parts().size() == 1 ? chosen : name == null || name.isBlank() ? part.name() : name.strip() + ": " + part.name();
+            if (in.parts().size() > 1 && base.length() > Intel.MAX_NAME - 20) base = base.substring(0, Intel.MAX_NAME - 20); // room for " (2 of 3)"
+            List<IocTree> pieces = pieces(part.tree());
+            for (int i = 0; i < pieces.size(); i++) {
+                String n = pieces.size() == 1 ? base : base + " (" + (i + 1) + " of " + pieces.size() + ")";
+                all.add(ctx.scope(http).intel().create(n, pieces.get(i), xml ? "openioc" : "stix", false));
+            }
         }
         Ioc ioc = all.getFirst();
         if (!in.notImported().isEmpty()) {
@@ -285,13 +290,19 @@ public final class IntelPages {
     }
 
     private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status) {
+        show(http, idOrNull, notImported, scan, status, List.of());
+    }
+
+    /** {@code made}: the IOCs an import just made, when it made several (the page lists them); empty otherwise. */
+    private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status, List<Ioc> made) {
         Scope scope = ctx.scope(http);
         long id = idOrNull != null ? idOrNull : id(http);
         Ioc ioc = scope.intel().find(id).orElseThrow(() -> unknown(id));
         IocTree tree = IocJson.read(ioc.tree());
         http.status(status);
         ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + ioc.name()), ioc, tree, tree.toQuery(), notImported, scan,
-                scope.may(Action.INVESTIGATE), savedNotice(scope, http.queryParam("saved"), http.queryParam("matched"), tree.toQuery())));
+                scope.may(Action.INVESTIGATE), savedNotice(scope, http.queryParam("saved"), http.queryParam("matched"), tree.toQuery()),
+                made.size() > 1 ? made : List.of()));
     }
 
     private void scanFromForm(Context http) throws Exception {
