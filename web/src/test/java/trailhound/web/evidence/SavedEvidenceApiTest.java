@@ -219,4 +219,35 @@ class SavedEvidenceApiTest {
             assertTrue(web.get("/evidence/files?tag=c2").body().contains("data-id=\"" + id + "\""));
         }
     }
+
+    @Test
+    void apiFiles_carryNoteAndTags_andTakeTheSameFiltersAsItems() throws Exception {
+        // try-out: GET /api/v1/evidence filtered the items only; its files came whatever the filters, without note or tags
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            var files = web.data().store().evidenceFiles();
+            long tagged = files.begin(E, "C:\\Users\\bob\\dropper.exe", "dropper.exe", "admin", WebTestSupport.T0);
+            files.complete(tagged, "C:\\Users\\bob\\dropper.exe", 3, "ab".repeat(32), WebTestSupport.T0 + 1);
+            long plain = files.begin(E, "C:\\Users\\bob\\notes.txt", "notes.txt", "admin", WebTestSupport.T0 + 2);
+            files.complete(plain, "C:\\Users\\bob\\notes.txt", 3, "cd".repeat(32), WebTestSupport.T0 + 3);
+            assertEquals(200, web.postJson("/api/v1/evidence/" + tagged, "{\"note\":\"stage 1\",\"tags\":[\"dropper\"]}").statusCode());
+
+            JsonNode all = json(web.get("/api/v1/evidence").body()).path("files");
+            assertEquals(2, all.size(), all.toString());
+            JsonNode one = json(web.get("/api/v1/evidence/" + tagged).body());
+            assertEquals("stage 1", one.path("note").asText(), one.toString());
+            assertEquals("[\"dropper\"]", one.path("tags").toString());
+
+            JsonNode byTag = json(web.get("/api/v1/evidence?tag=dropper").body()).path("files");
+            assertEquals(1, byTag.size(), byTag.toString());
+            assertEquals(tagged, byTag.get(0).path("id").asLong());
+            assertEquals("stage 1", byTag.get(0).path("note").asText());
+            assertEquals("[\"dropper\"]", byTag.get(0).path("tags").toString());
+            assertEquals(1, json(web.get("/api/v1/evidence?tag=DROPPER").body()).path("files").size(), "tags ignore case, as for items");
+            assertEquals(0, json(web.get("/api/v1/evidence?user=nobody").body()).path("files").size());
+            assertEquals(0, json(web.get("/api/v1/evidence?endpoint=elsewhere").body()).path("files").size());
+            assertEquals(2, json(web.get("/api/v1/evidence?endpoint=" + E).body()).path("files").size());
+            assertEquals(0, json(web.get("/api/v1/evidence?kind=event").body()).path("files").size(), "files are not events");
+            assertTrue(web.get("/evidence/files?tag=DROPPER").body().contains("data-id=\"" + tagged + "\""), "the page filters alike");
+        }
+    }
 }
