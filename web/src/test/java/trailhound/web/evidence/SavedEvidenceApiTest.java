@@ -250,4 +250,34 @@ class SavedEvidenceApiTest {
             assertTrue(web.get("/evidence/files?tag=DROPPER").body().contains("data-id=\"" + tagged + "\""), "the page filters alike");
         }
     }
+
+    @Test
+    void aKeptFile_protectOnTheFilesTab_andItsIocTicksHashAndPath() throws Exception {
+        // try-out: the Files tab had no Protect link (docs/policies.md says it has), and a file item's IOC took its SHA-256 only
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            var files = web.data().store().evidenceFiles();
+            String path = "C:\\Users\\bob\\AppData\\dropper.exe";
+            long id = files.begin(E, path, "dropper.exe", "admin", WebTestSupport.T0);
+            files.complete(id, path, 3, "ab".repeat(32), WebTestSupport.T0 + 1);
+
+            String tab = web.get("/evidence/files").body();
+            String href = WebTestSupport.find(tab, "href=\"(/policies/new\\?evidence=" + id + ")\" class=\"evidence-protect\"");
+            String form = web.get(href).body();
+            assertEquals("ab".repeat(32), WebTestSupport.find(form, "name=\"sha256\" size=\"66\" value=\"([^\"]*)\""));
+            assertEquals(path, WebTestSupport.find(form, "name=\"path\" size=\"70\" value=\"([^\"]*)\"").replace("&#92;", "\\"));
+
+            var made = web.postJson("/api/v1/iocs", "{\"name\":\"kept dropper\",\"from_evidence\":[" + id + "]}");
+            assertEquals(201, made.statusCode(), made.body());
+            JsonNode tree = json(made.body()).path("tree");
+            java.util.Set<String> types = new java.util.TreeSet<>();
+            for (JsonNode item : tree.path("items").isMissingNode() ? java.util.List.of(tree) : (Iterable<JsonNode>) tree.path("items")::elements) {
+                types.add(item.path("type").asText() + "=" + item.path("value").asText());
+            }
+            assertEquals(java.util.Set.of("sha256=" + "ab".repeat(32), "file_path=" + path), types, tree.toString());
+
+            String picker = web.get("/intel/new?evidence=" + id).body();
+            int ticked = picker.split("class=\"pick-indicator\" checked", -1).length - 1;
+            assertEquals(2, ticked, "the picker ticks both: " + picker);
+        }
+    }
 }
