@@ -205,6 +205,7 @@ class IocFormatsTest {
         assertTrue(in.notImported().get(1).contains("condition 'matches' is not supported"));
         assertTrue(in.notImported().get(2).contains("negated items are not supported"));
         assertTrue(in.notImported().get(3).contains("Indicator g1 (AND): left out whole"));
+        assertTrue(in.notImported().get(3).contains("since its part IndicatorItem i5 was not imported"), "names the part: " + in.notImported());
     }
 
     @Test
