@@ -23,8 +23,8 @@ import trailhound.query.IocTree;
  * (name-based) so the same IOC exports to the same id.
  *
  * <p>Reading takes a bundle (every {@code indicator} in it with {@code pattern_type} {@code stix}, each
- * one IOC named after the indicator; more than {@link #MAX_SEPARATE}, a feed, ORed into one) or a lone indicator; other objects are skipped, indicators of other
- * pattern languages reported as not imported. What is left out is named with its indicator's name and id.
+ * one IOC named after the indicator; more than {@link #MAX_SEPARATE}, a feed, ORed into one) or a lone
+ * indicator; other objects are skipped, indicators of other pattern languages reported as not imported. What is left out is named with its indicator's name and id.
  */
 public final class Stix {
     private static final ObjectMapper JSON = new ObjectMapper();
