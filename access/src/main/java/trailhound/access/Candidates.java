@@ -18,12 +18,18 @@ import trailhound.schema.Field;
  * <p>Defaults are the event's distinctive indicators, by event type: a process event its image's
  * hash (the strongest present: SHA-256, else SHA-1, else MD5) and path, and its command line only when
  * asked ({@link ProcessPart}: a process's arguments change from run to run; its image does not); a file event its file
- * path, an image or driver load the image path, a network event the remote IP, a DNS query the name,
+ * path (a kept file item its SHA-256 and path), an image or driver load the image path, a network event the remote IP, a DNS query the name,
  * a registry event the key, a logon the source IP; any other event its first candidate. Whether a
  * default is too common to use is {@link EvidenceIndicators}' to say (it counts); a well-known system
  * path ({@link Candidate#system}) always is.
  */
 public final class Candidates {
+    /**
+     * The {@code operation} of a saved file item's one "event" ({@code type} file): the file kept from an endpoint, whose
+     * {@code hash_sha256} is the file's own. Its defaults are that hash and its path.
+     */
+    public static final String KEPT_FILE = "kept";
+
     /**
      * One candidate: a type, the event's value for it, the canonical name of the field it comes from
      * (for a file name, the path's), and whether it is (the name of) a well-known system path.
@@ -128,6 +134,10 @@ public final class Candidates {
             }
             if (process.contains(ProcessPart.PATH)) add(out, Field.PROCESS_PATH, fields);
             if (process.contains(ProcessPart.COMMAND_LINE)) add(out, Field.COMMAND_LINE, fields);
+        } else if ("file".equals(type) && KEPT_FILE.equals(fields.get(Field.OPERATION.canonicalName()))) {
+            // a file kept from an endpoint: its own SHA-256 and the path it was kept from, as a process's image
+            add(out, Field.HASH_SHA256, fields);
+            add(out, Field.FILE_PATH, fields);
         } else {
             defaultField(type).ifPresent(f -> add(out, f, fields));
         }

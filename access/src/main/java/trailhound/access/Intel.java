@@ -314,20 +314,36 @@ public final class Intel {
     }
 
     /**
-     * Saves the scan's matches on {@code endpoint} (the newest {@link SavedEvidence#MAX_EVENTS}) as one
-     * saved evidence item, tagged {@code ioc}; audited as a save.
+     * What {@link #saveMatches} saved: the item (its {@code eventCount} the events saved) and how many events the IOC
+     * matches on the endpoint; more than saved when they pass {@link SavedEvidence#MAX_EVENTS}.
      */
-    public EvidenceItems.Item saveMatches(long id, String endpoint) throws IOException {
+    public record SavedMatches(EvidenceItems.Item item, long matched) {
+        /** Whether only the newest {@link SavedEvidence#MAX_EVENTS} of the matches were saved. */
+        public boolean cut() {
+            return matched > item.eventCount();
+        }
+    }
+
+    /**
+     * Saves the scan's matches on {@code endpoint} (the newest {@link SavedEvidence#MAX_EVENTS}, an item's most) as one
+     * saved evidence item, tagged {@code ioc}; audited as a save. Answers the item and how many events matched, so a
+     * caller says when not all were saved.
+     */
+    public SavedMatches saveMatches(long id, String endpoint) throws IOException {
         scope.require(Action.INVESTIGATE);
         Ioc ioc = require(id);
         String query = IocJson.read(ioc.tree()).toQuery();
         List<String> uids = new ArrayList<>();
+        long matched;
         try (var lease = scope.index(endpoint)) {
-            lease.index().export(QueryLanguage.parse(query), trailhound.index.EventSort.NEWEST_FIRST, SavedEvidence.MAX_EVENTS,
-                    e -> uids.add(e.uid()));
+            var parsed = QueryLanguage.parse(query);
+            matched = lease.index().count(parsed);
+            lease.index().export(parsed, trailhound.index.EventSort.NEWEST_FIRST, SavedEvidence.MAX_EVENTS, e -> uids.add(e.uid()));
         }
         if (uids.isEmpty()) throw new AccessException("IOC " + id + " matches nothing on " + endpoint);
-        return scope.savedEvidence().saveEvents(endpoint, uids, "matches of IOC " + id + " '" + ioc.name() + "'", List.of("ioc"));
+        EvidenceItems.Item item = scope.savedEvidence().saveEvents(endpoint, uids, "matches of IOC " + id + " '" + ioc.name() + "'"
+                + (matched > uids.size() ? " (the newest " + uids.size() + " of " + matched + ")" : ""), List.of("ioc"));
+        return new SavedMatches(item, Math.max(matched, item.eventCount()));
     }
 
     /** Whether the caller may change or delete the IOC: its author, or an administrator. */

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import trailhound.protocol.Message;
 import trailhound.protocol.PolicyRules;
 import trailhound.store.Policies;
+import trailhound.store.Policies.EditedRule;
 import trailhound.store.Policies.NewRule;
 import trailhound.store.Policies.Policy;
 import trailhound.store.StoreException;
@@ -22,8 +23,8 @@ import trailhound.store.StoreException;
  *       ({@link Action#ADMINISTER}): only they change what agents enforce, and only signed in, never with an API
  *       token.</li>
  * </ul>
- * Every change is audited ({@code policy.create}, {@code policy.add-rules}, {@code policy.enable},
- * {@code policy.disable}) and then announced to the agents ({@link PolicyBook#onChange}). Not
+ * Every change is audited ({@code policy.create}, {@code policy.add-rules}, {@code policy.update},
+ * {@code policy.delete}, {@code policy.enable}, {@code policy.disable}) and then announced to the agents ({@link PolicyBook#onChange}). Not
  * thread-safe: one per request, as its scope.
  */
 public final class ProtectionPolicies {
@@ -71,16 +72,7 @@ public final class ProtectionPolicies {
     public Policy create(String name, String action, boolean enabled, List<String> groups, List<NewRule> rules) {
         scope.require(Action.INVESTIGATE);
         if (enabled) inForce("policy '" + name + "': created enabled");
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new AccessException("a policy name is 1 to 80 letters, digits, spaces and . _ @ ( ) ' - (starting with a letter or digit)");
-        }
-        if (!PolicyRules.isAction(action)) throw new AccessException("action must be block or alert, not '" + action + "'");
-        if (groups == null || groups.isEmpty()) throw new AccessException("choose at least one computer group whose agents enforce it");
-        List<String> choosable = choosableGroups();
-        for (String g : groups) {
-            if (!choosable.contains(g)) throw new AccessException("no computer group named '" + g + "'" + (scope.may(Action.ADMINISTER) ? ""
-                    : " among yours (" + String.join(", ", choosable) + ")"));
-        }
+        checkFields(name, action, groups, List.of());
         List<NewRule> checked = check(rules, 0);
         if (store().findByName(name).isPresent()) throw new AccessException("a policy named '" + name + "' exists already");
         long id;
@@ -116,6 +108,69 @@ public final class ProtectionPolicies {
     }
 
     /**
+     * Changes policy {@code id}: its name, action, groups and rules; {@code null} for one of them keeps it. Rules with
+     * an id (one of this policy's) are changed in place, rules without one added, the policy's other rules deleted.
+     * Its state (enabled or not) is not changed here ({@link #setEnabled}). Answers it.
+     *
+     * @throws AccessDeniedException for a read-only user, or an analyst and an enabled policy, or an API token and an
+     *     enabled policy (it changes what agents enforce)
+     * @throws AccessException when there is no such policy, for a bad or taken name, an unknown action or group, a rule
+     *     id not of this policy, a bad rule (saying which and why)
+     */
+    public Policy update(long id, String name, String action, List<String> groups, List<EditedRule> rules) {
+        scope.require(Action.INVESTIGATE);
+        Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
+        if (p.enabled()) inForce("policy " + id + " (" + p.name() + "): changed while enabled");
+        String newName = name == null ? p.name() : name;
+        String newAction = action == null ? p.action() : action;
+        List<String> newGroups = groups == null ? p.groups() : List.copyOf(new java.util.TreeSet<>(groups));
+        checkFields(newName, newAction, newGroups, p.groups());
+        List<EditedRule> edited = rules == null
+                ? p.rules().stream().map(r -> new EditedRule(r.id(), new NewRule(r.sha256(), r.path(), r.commandLine(), r.parent(), r.origin())))
+                        .toList()
+                : rules;
+        List<Long> own = p.rules().stream().map(Policies.Rule::id).toList();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (EditedRule e : edited) {
+            if (e.id() != null && (!own.contains(e.id()) || !seen.add(e.id()))) {
+                throw new AccessException("rule id " + e.id() + " is not one of policy " + id + "'s rules (" + own.stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", ")) + "), or is listed twice: leave the id out to add a rule");
+            }
+        }
+        List<NewRule> checked = check(edited.stream().map(EditedRule::rule).toList(), 0);
+        List<EditedRule> clean = new ArrayList<>();
+        for (int i = 0; i < edited.size(); i++) clean.add(new EditedRule(edited.get(i).id(), checked.get(i)));
+        if (!newName.equalsIgnoreCase(p.name()) && store().findByName(newName).isPresent()) {
+            throw new AccessException("a policy named '" + newName + "' exists already");
+        }
+        try {
+            store().update(id, newName, newAction, newGroups, clean, scope.caller().user(), clock.millis());
+        } catch (StoreException e) {
+            throw new AccessException("cannot change policy " + id + ": " + e.getMessage());
+        }
+        Policy after = store().find(id).orElseThrow();
+        scope.audit("policy.update", null, AuditLog.OK, "was " + describe(p) + "; now " + describe(after));
+        book.changed();
+        return after;
+    }
+
+    /**
+     * Deletes policy {@code id} with its rules: agents of its groups stop enforcing it. Its enforcement events and alerts
+     * stay (they name the policy as it was).
+     *
+     * @throws AccessDeniedException for a read-only user, or an analyst or an API token and an enabled policy
+     * @throws AccessException when there is no such policy
+     */
+    public void delete(long id) {
+        scope.require(Action.INVESTIGATE);
+        Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
+        if (p.enabled()) inForce("policy " + id + " (" + p.name() + "): deleted while enabled");
+        store().delete(id);
+        scope.audit("policy.delete", null, AuditLog.OK, describe(p));
+        book.changed();
+    }
+
+    /**
      * Enables or disables policy {@code id}; answers it.
      *
      * @throws AccessDeniedException for anyone but an administrator
@@ -137,10 +192,45 @@ public final class ProtectionPolicies {
      * groups otherwise (other groups' names are an administrator's to see, and their endpoints not the analyst's).
      */
     public List<String> choosableGroups() {
+        return choosableGroups(null);
+    }
+
+    /**
+     * As {@link #choosableGroups()}, and for an analyst also the groups holding {@code endpoint} when she sees it (the
+     * endpoint a rule is made from: its groups, such as one of its OS, are the natural target, and seeing the endpoint she
+     * may see which groups hold it). Null: none.
+     */
+    public List<String> choosableGroups(String endpoint) {
         List<String> all = groups.list().stream().map(Groups.Group::name).toList();
         if (scope.may(Action.ADMINISTER)) return all;
         List<String> granted = accounts.find(scope.caller().user()).map(Accounts.User::groups).orElse(List.of());
-        return all.stream().filter(granted::contains).toList();
+        boolean sees = endpoint != null && scope.sees(endpoint);
+        return all.stream().filter(g -> granted.contains(g) || sees && groups.members(g).contains(endpoint)).toList();
+    }
+
+    /**
+     * May the caller target group {@code g}: an administrator any, an analyst her granted groups and any group holding an
+     * endpoint she sees (those {@link #choosableGroups(String)} offers for it).
+     */
+    private boolean mayTarget(String g, List<String> choosable) {
+        if (choosable.contains(g)) return true;
+        if (scope.may(Action.ADMINISTER) || groups.find(g).isEmpty()) return false;
+        return groups.members(g).stream().anyMatch(scope::sees);
+    }
+
+    /** Checks a policy's name, action and groups ({@code kept}: groups it has already, which stay allowed). */
+    private void checkFields(String name, String action, List<String> targets, List<String> kept) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new AccessException("a policy name is 1 to 80 letters, digits, spaces and . _ @ ( ) ' - (starting with a letter or digit)");
+        }
+        if (!PolicyRules.isAction(action)) throw new AccessException("action must be block or alert, not '" + action + "'");
+        if (targets == null || targets.isEmpty()) throw new AccessException("choose at least one computer group whose agents enforce it");
+        List<String> choosable = choosableGroups();
+        for (String g : targets) {
+            if (kept.contains(g) || mayTarget(g, choosable)) continue;
+            throw new AccessException("no computer group named '" + g + "'" + (scope.may(Action.ADMINISTER) ? ""
+                    : " among yours (" + String.join(", ", choosable) + ")"));
+        }
     }
 
     /**

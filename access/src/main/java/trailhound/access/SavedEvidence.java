@@ -225,6 +225,9 @@ public final class SavedEvidence {
             case FILE -> data.store().evidenceFiles().find(id).map(f -> {
                 Map<String, String> m = new LinkedHashMap<>();
                 m.put(Field.ENDPOINT.canonicalName(), f.endpoint());
+                // a kept file, not a recorded file event: its hash is the file's own (Candidates ticks hash and path)
+                m.put(Field.TYPE.canonicalName(), "file");
+                m.put(Field.OPERATION.canonicalName(), Candidates.KEPT_FILE);
                 m.put(Field.FILE_PATH.canonicalName(), f.path());
                 if (f.sha256() != null) m.put(Field.HASH_SHA256.canonicalName(), f.sha256());
                 return List.of(m);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import trailhound.ingest.DataDir;
 import trailhound.protocol.Message;
 import trailhound.store.AuditTrail;
+import trailhound.store.Policies;
 import trailhound.store.Policies.NewRule;
 import trailhound.store.Policies.Policy;
 
@@ -109,5 +110,77 @@ class ProtectionPoliciesTest {
         assertTrue(audited.contains("policy.disable p (" + p.id() + ", block, groups linux)"), audited.toString());
         assertTrue(audited.stream().anyMatch(a -> a.startsWith("policy.create p (" + p.id() + "): block, disabled, groups linux, rules #")),
                 audited.toString());
+    }
+
+    @Test
+    void update_changesNameActionGroupsAndRules_theEndpointsSetFollows_andIsAudited() {
+        Policy p = as("chief").create("Linux block", "block", true, List.of("linux"), List.of(SLEEPER,
+                new NewRule(null, "/tmp/other", null, null, null)));
+        long kept = p.rules().getFirst().id();
+        int before = changes.get();
+        Policy changed = as("chief").update(p.id(), "Linux watch", "alert", List.of("linux", "finance"), List.of(
+                new Policies.EditedRule(kept, new NewRule(null, "/tmp/sleepy-*", null, null, null)),
+                new Policies.EditedRule(null, new NewRule(null, null, "* -enc *", null, null))));
+        assertEquals(before + 1, changes.get(), "agents are told at once");
+        assertEquals("Linux watch", changed.name());
+        assertEquals("alert", changed.action());
+        assertTrue(changed.enabled(), "its state stays");
+        assertEquals(List.of("finance", "linux"), changed.groups());
+        assertEquals(2, changed.rules().size(), "one changed in place, one added, the other removed: " + changed.rules());
+        assertEquals(kept, changed.rules().getFirst().id(), "a changed rule keeps its id");
+        assertEquals("process k1 on srv-web", changed.rules().getFirst().origin(), "and its origin");
+        assertEquals("/tmp/sleepy-*", changed.rules().getFirst().path());
+        assertEquals(List.of(new Message.Policy(p.id(), "Linux watch", "alert", List.of(new Message.Rule(kept, null, "/tmp/sleepy-*", null, null),
+                new Message.Rule(changed.rules().get(1).id(), null, null, "* -enc *", null)))), access.policyBook().inForce("srv-web"),
+                "the set an agent of the group receives is the changed one");
+        assertEquals(1, access.policyBook().inForce("WS-FIN-01").size(), "a group added reaches its endpoints");
+
+        // a field left null is kept
+        assertEquals("Linux watch", as("chief").update(p.id(), null, null, null, null).name());
+        assertEquals(2, as("chief").find(p.id()).orElseThrow().rules().size());
+        assertEquals("rule 1: command line: not a regular expression (RE2 syntax): missing closing ) in /(a/", assertThrows(AccessException.class,
+                () -> as("chief").update(p.id(), null, null, null, List.of(new Policies.EditedRule(null, new NewRule(null, null, "/(a/", null, null)))))
+                .getMessage());
+        assertTrue(assertThrows(AccessException.class, () -> as("chief").update(p.id(), null, null, null,
+                List.of(new Policies.EditedRule(999_999L, SLEEPER)))).getMessage().startsWith("rule id 999999 is not one of policy "));
+
+        String audited = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 50).stream().map(e -> e.event().action() + " "
+                + e.event().detail()).filter(a -> a.startsWith("policy.update was Linux block")).findFirst().orElseThrow();
+        assertTrue(audited.contains("was Linux block (" + p.id() + "): block") && audited.contains("now Linux watch (" + p.id() + "): alert"), audited);
+    }
+
+    @Test
+    void updateAndDelete_takeTheRolesOfAddingRulesAndEnabling() {
+        Policy proposal = as("ana").create("Proposal", "block", false, List.of("linux"), List.of(SLEEPER));
+        assertThrows(AccessDeniedException.class, () -> as("reader").update(proposal.id(), "Renamed", null, null, null));
+        assertThrows(AccessDeniedException.class, () -> as("reader").delete(proposal.id()));
+        assertEquals("Renamed", as("ana").update(proposal.id(), "Renamed", null, null, null).name(), "an analyst changes a proposal");
+        as("chief").setEnabled(proposal.id(), true);
+        assertThrows(AccessDeniedException.class, () -> as("ana").update(proposal.id(), "Again", null, null, null),
+                "an enabled policy changes what agents enforce");
+        assertThrows(AccessDeniedException.class, () -> as("ana").delete(proposal.id()));
+        ProtectionPolicies chiefsToken = access.policies(access.scope(new Caller("chief", Role.ADMINISTRATOR, "token:script", "10.0.0.9")));
+        assertThrows(AccessDeniedException.class, () -> chiefsToken.delete(proposal.id()), "never with an API token");
+        assertEquals(1, access.policyBook().inForce("srv-web").size());
+
+        int before = changes.get();
+        as("chief").delete(proposal.id());
+        assertEquals(before + 1, changes.get(), "agents are told at once");
+        assertTrue(as("chief").find(proposal.id()).isEmpty());
+        assertEquals(List.of(), access.policyBook().inForce("srv-web"), "the endpoint's set no longer holds it");
+        assertEquals(AccessException.class, assertThrows(AccessException.class, () -> as("chief").delete(proposal.id())).getClass());
+        Policy another = as("ana").create("Another", "alert", false, List.of("linux"), List.of(SLEEPER));
+        as("ana").delete(another.id());
+        assertTrue(access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 50).stream()
+                .anyMatch(e -> e.event().action().equals("policy.delete") && e.event().detail().startsWith("Another (" + another.id() + ")")));
+    }
+
+    @Test
+    void analyst_mayTargetTheGroupsOfAnEndpointSheSees() {
+        access.groups().create(ADMIN, "web servers", null, List.of("srv-web"));
+        assertEquals(List.of("linux"), as("ana").choosableGroups());
+        assertTrue(as("ana").choosableGroups("srv-web").containsAll(List.of("linux", "web servers")), as("ana").choosableGroups("srv-web").toString());
+        assertEquals(List.of("linux"), as("ana").choosableGroups("WS-FIN-01"), "not the groups of an endpoint she does not see");
+        assertEquals(List.of("web servers"), as("ana").create("Web", "alert", false, List.of("web servers"), List.of(SLEEPER)).groups());
     }
 }

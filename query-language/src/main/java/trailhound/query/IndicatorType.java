@@ -87,7 +87,8 @@ public enum IndicatorType {
 
     /**
      * Why {@code value} cannot be an item of this type, or empty when it can: a hash must be hex of
-     * its length, an IP an IPv4 or IPv6 literal, every value non-blank.
+     * its length, an IP an IPv4 or IPv6 literal or a CIDR block of one (the query language's {@code ip:10.0.0.0/8}),
+     * every value non-blank.
      */
     public Optional<String> problem(String value) {
         if (value == null || value.isBlank()) return Optional.of(label + " needs a value");
@@ -100,7 +101,7 @@ public enum IndicatorType {
         if (hexLength > 0 && !value.matches("(?i)[0-9a-f]{" + hexLength + "}")) {
             return Optional.of("'" + value + "' is not an " + label + " (" + hexLength + " hexadecimal digits)");
         }
-        if (this == IP && IpLiterals.parse(value) == null) {
+        if (this == IP && IpLiterals.parse(value) == null && IpLiterals.block(value) == null) {
             return Optional.of("'" + value + "' is not an IPv4 or IPv6 address");
         }
         return Optional.empty();

@@ -142,6 +142,7 @@ public sealed interface IocTree permits IocTree.Group, IocTree.Item {
             String needle = IndexFields.lower(value);
             String[] suffixes = {"\\" + needle, "/" + needle};
             InetAddress address = type == IndicatorType.IP ? IpLiterals.parse(value) : null;
+            IpLiterals.Block block = type == IndicatorType.IP && address == null ? IpLiterals.block(value) : null;
             Field[] fields = type.fields().toArray(Field[]::new);
             return values -> {
                 for (Field f : fields) {
@@ -153,7 +154,8 @@ public sealed interface IocTree permits IocTree.Group, IocTree.Item {
                         case IS -> switch (type) {
                             case FILE_NAME -> lower.endsWith(suffixes[0]) || lower.endsWith(suffixes[1]);
                             // the same text is the same address; IPv6 has many spellings of one address
-                            case IP -> lower.equals(needle) || (v.indexOf(':') >= 0 && address != null && address.equals(IpLiterals.parse(v)));
+                            case IP -> block != null ? block.contains(v)
+                                    : lower.equals(needle) || (v.indexOf(':') >= 0 && address != null && address.equals(IpLiterals.parse(v)));
                             default -> lower.equals(needle);
                         };
                     };

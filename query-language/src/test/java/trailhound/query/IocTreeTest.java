@@ -66,4 +66,22 @@ class IocTreeTest {
         assertThrows(IllegalArgumentException.class, () -> new Item(IndicatorType.DOMAIN, Condition.IS, " "));
         assertThrows(IllegalArgumentException.class, () -> new Group(Operator.AND, List.of()));
     }
+
+    @Test
+    void ipItem_cidrBlock_isTheLanguagesCidr_andMatchesAddressesInIt() {
+        Item v4 = new Item(IndicatorType.IP, Condition.IS, "10.0.0.0/8");
+        assertEquals("ip:10.0.0.0/8", v4.toQuery());
+        QueryLanguage.parse(v4.toQuery()); // a CIDR query, not a refused address
+        assertTrue(v4.matches(Map.of(Field.REMOTE_IP, "10.200.1.2")::get));
+        assertFalse(v4.matches(Map.of(Field.REMOTE_IP, "11.0.0.1")::get));
+        assertFalse(v4.matches(Map.of(Field.REMOTE_IP, "fe80::1")::get), "another family");
+        Item v6 = new Item(IndicatorType.IP, Condition.IS, "fe80::/10");
+        QueryLanguage.parse(v6.toQuery());
+        assertTrue(v6.matches(Map.of(Field.LOCAL_IP, "FE80::1:2")::get));
+        assertFalse(v6.matches(Map.of(Field.LOCAL_IP, "2001:db8::1")::get));
+        assertTrue(new Item(IndicatorType.IP, Condition.IS, "0.0.0.0/0").matches(Map.of(Field.REMOTE_IP, "1.2.3.4")::get));
+        for (String bad : List.of("10.0.0.0/33", "fe80::/129", "10.0.0.0/", "10.0.0.0/x", "evil.example/8")) {
+            assertThrows(IllegalArgumentException.class, () -> new Item(IndicatorType.IP, Condition.IS, bad), bad);
+        }
+    }
 }

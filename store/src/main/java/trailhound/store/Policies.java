@@ -56,6 +56,46 @@ public final class Policies {
         });
     }
 
+    /** A rule of an edited policy: {@code id} one of its rules, changed in place (keeping its id and origin), or null for a new one. */
+    public record EditedRule(Long id, NewRule rule) {}
+
+    /**
+     * Replaces a policy's name, action, groups and rules in one transaction: rules with an id are changed in place
+     * (their origin, author and creation kept), rules without one added, its other rules deleted. Answers false when
+     * there is no such policy.
+     *
+     * @throws StoreException when the name is taken by another policy or a group does not exist
+     */
+    public boolean update(long id, String name, String action, List<String> groups, List<EditedRule> rules, String by, long at) {
+        return db.write("change policy " + id, c -> {
+            if (Sql.update(c, "UPDATE policies SET name = ?, action = ?, changed_by = ?, changed_at = ? WHERE id = ?", name, action, by, at,
+                    id) == 0) {
+                return false;
+            }
+            Sql.update(c, "DELETE FROM policy_groups WHERE policy_id = ?", id);
+            for (String g : groups) Sql.update(c, "INSERT INTO policy_groups(policy_id, group_name) VALUES (?, ?)", id, g);
+            List<Long> kept = rules.stream().map(EditedRule::id).filter(java.util.Objects::nonNull).toList();
+            for (long old : Sql.list(c, "SELECT id FROM policy_rules WHERE policy_id = ?", rs -> rs.getLong(1), id)) {
+                if (!kept.contains(old)) Sql.update(c, "DELETE FROM policy_rules WHERE id = ?", old);
+            }
+            for (EditedRule e : rules) {
+                NewRule r = e.rule();
+                if (e.id() == null) {
+                    insertRule(c, id, r, by, at);
+                } else {
+                    Sql.update(c, "UPDATE policy_rules SET sha256 = ?, path = ?, command_line = ?, parent = ? WHERE id = ? AND policy_id = ?",
+                            r.sha256(), r.path(), r.commandLine(), r.parent(), e.id(), id);
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Deletes a policy with its groups and rules; answers false when there is no such policy. */
+    public boolean delete(long id) {
+        return db.write("delete policy " + id, c -> Sql.update(c, "DELETE FROM policies WHERE id = ?", id) > 0);
+    }
+
     /** Enables or disables; answers false when there is no such policy. */
     public boolean setEnabled(long id, boolean enabled, String by, long at) {
         return db.write("change policy " + id, c -> Sql.update(c, "UPDATE policies SET enabled = ?, changed_by = ?, changed_at = ?"

@@ -44,6 +44,10 @@ public final class Routes {
         add(HandlerType.POST, path, action, handler);
     }
 
+    public void put(String path, Action action, Handler handler) {
+        add(HandlerType.PUT, path, action, handler);
+    }
+
     public void delete(String path, Action action, Handler handler) {
         add(HandlerType.DELETE, path, action, handler);
     }

@@ -151,6 +151,19 @@ public final class WebTestSupport implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** PUTs a JSON body with the session's CSRF token, as the API's clients do. */
+    public HttpResponse<String> putJson(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("X-CSRF-Token", csrf == null ? "" : csrf)
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs an already encoded form body (a field may repeat, as a page's lists of inputs send it). */
+    public HttpResponse<String> postFormEncoded(String path, String body) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** POSTs {@code body} as it is (bytes in any encoding) with the session's CSRF token. */
     public HttpResponse<String> postBytes(String path, String contentType, byte[] body) throws IOException {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType).header("X-CSRF-Token", csrf == null ? "" : csrf)

@@ -227,6 +227,44 @@ class PolicyEnforcementTest {
         assertEquals(1, count("type:policy AND outcome:stopped"));
         assertEquals(1, policyAlertEvents("No blockme"), "alerted once");
         assertEquals(2, policyAlertEvents("Watch alertme"));
+
+        // a changed block rule stops blocking what it no longer names and blocks what it now names; a deleted policy ends
+        // (try-out: policies could be neither changed nor deleted)
+        long blockId = proposed.path("id").asLong();
+        signedIn("/api/v1/policies/" + blockId + "/enable", "{}");
+        waitFor("the agent to receive the block policy again", () -> lastReceived().startsWith("policies received: 2 ("));
+        long ruleId = proposed.path("rules").get(0).path("id").asLong();
+        JsonNode changed = JSON.readTree(signedIn("PUT", "/api/v1/policies/" + blockId, "{\"name\":\"No other\",\"rules\":[{\"id\":" + ruleId
+                + ",\"path\":\"" + bin + "/th-other-*\"}]}"));
+        assertEquals("No other", changed.path("name").asText());
+        waitFor("the agent to receive the changed rule", () -> lastReceived().contains("No other: block"));
+        Path other = copyOfSleep("th-other-");
+        Process nowSpared = run(blockme, "305");
+        Process nowBlocked = run(other, "306");
+        assertTrue(nowBlocked.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the changed rule's process was stopped");
+        assertEquals(128 + 9, nowBlocked.exitValue(), "by SIGKILL");
+        Map<String, String> changedStop = one("the changed rule's block event", e -> "policy".equals(e.get("type"))
+                && Long.toString(nowBlocked.pid()).equals(e.get("pid")));
+        assertEquals("No other", changedStop.get("policy"));
+        assertTrue(nowSpared.isAlive(), "what the rule no longer names runs on (started first, so seen first)");
+
+        assertEquals(204, sendSignedIn("DELETE", "/api/v1/policies/" + blockId, null).statusCode());
+        waitFor("the agent to receive the set without it", () -> lastReceived().startsWith("policies received: 1 (Watch alertme"));
+        Process afterDelete = run(other, "307");
+        Process marker = run(alertme, "308");
+        one("the alert after the delete", e -> "policy".equals(e.get("type")) && Long.toString(marker.pid()).equals(e.get("pid")));
+        assertTrue(afterDelete.isAlive(), "a deleted policy blocks nothing");
+        assertTrue(journal(e -> "policy".equals(e.get("type")) && Long.toString(afterDelete.pid()).equals(e.get("pid"))).isEmpty());
+    }
+
+    /** The agent's last "policies received" log line, or "". */
+    private String lastReceived() {
+        String last = "";
+        for (String line : read(agentLog).split("\n")) {
+            int at = line.indexOf("policies received: ");
+            if (at >= 0) last = line.substring(at);
+        }
+        return last;
     }
 
     /** The agent's positions in the endpoint's journal: acknowledged, backfill (empty: it never sent a batch). */
@@ -277,11 +315,21 @@ class PolicyEnforcementTest {
 
     /** POSTs JSON in the administrator's session; the body of a 2xx answer. */
     private String signedIn(String path, String json) throws Exception {
-        HttpResponse<String> r = session.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").header("X-CSRF-Token", csrf)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) throw new AssertionError("POST " + path + ": " + r.statusCode() + " " + r.body());
+        return signedIn("POST", path, json);
+    }
+
+    /** Sends JSON with {@code method} in the administrator's session; the body of a 2xx answer. */
+    private String signedIn(String method, String path, String json) throws Exception {
+        HttpResponse<String> r = sendSignedIn(method, path, json);
+        if (r.statusCode() / 100 != 2) throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
         return r.body();
+    }
+
+    private HttpResponse<String> sendSignedIn(String method, String path, String json) throws Exception {
+        return session.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").header("X-CSRF-Token", csrf)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private Path copyOfSleep(String prefix) throws IOException {

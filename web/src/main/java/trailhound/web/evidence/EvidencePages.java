@@ -24,8 +24,9 @@ import trailhound.web.live.FilePull;
  *     "path", "name", "size", "sha256", "state" (transferring, cancelling, complete, failed, cancelled), "reason", "created_by",
  *     "created_at", "completed_at", "progress": {"state" (queued, starting, transferring, waiting), "received", "size" (null until
  *     known), "resumes", "ahead" (queued: transfers before it), "away_since" (waiting: when its agent went away), "text" (as the
- *     page says it)} or null}}; only files of
- *     endpoints the caller sees.
+ *     page says it)} or null, "note", "tags"}}; only files of endpoints the caller sees. The query parameters
+ *     {@code endpoint}, {@code tag}, {@code user} and {@code kind} filter them as they filter {@code "items"}
+ *     ({@link SavedEvidencePages}); a kind other than {@code file} lists none.
  * <li>{@code GET /api/v1/evidence/{id}}: one of them (404 when unknown or not the caller's).
  * <li>Saved items of the other kinds (events, processes, snapshots) share these ids and routes: see {@link SavedEvidencePages}.
  * <li>{@code GET /api/v1/evidence/{id}/download}: the file in a ZIP encrypted with AES-256, password
@@ -137,16 +138,12 @@ public final class EvidencePages {
         String endpoint = blank(http.queryParam("endpoint"));
         String user = blank(http.queryParam("user"));
         String tag = blank(http.queryParam("tag"));
-        Map<Long, trailhound.store.EvidenceItems.Item> items = new java.util.HashMap<>();
-        for (var i : scope.savedEvidence().list(new trailhound.store.EvidenceItems.Filter(trailhound.store.EvidenceItems.Kind.FILE, null, null,
-                null))) {
-            items.put(i.id(), i);
-        }
+        Map<Long, trailhound.store.EvidenceItems.Item> items = fileItems(scope);
         List<EvidenceFile> files = evidence.list();
         List<Row> rows = files.stream()
                 .filter(f -> endpoint.isEmpty() || f.endpoint().equals(endpoint))
                 .filter(f -> user.isEmpty() || f.createdBy().equals(user))
-                .filter(f -> tag.isEmpty() || items.containsKey(f.id()) && items.get(f.id()).tags().contains(tag))
+                .filter(f -> tag.isEmpty() || items.containsKey(f.id()) && items.get(f.id()).tags().stream().anyMatch(tag::equalsIgnoreCase))
                 .map(f -> {
                     var item = items.get(f.id());
                     return new Row(f, state(f), f.size() == null ? "" : bytes(f.size()), trailhound.web.Format.utc(f.createdAt()),
@@ -210,10 +207,34 @@ public final class EvidencePages {
         return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
+    /**
+     * Both lists under the same filters ({@code endpoint}, {@code tag}, {@code user}, {@code kind}): try-out, the files were
+     * listed whatever the filters said, and without their note and tags.
+     */
     private void list(Context http) {
         var scope = ctx.scope(http);
-        http.json(Map.of("files", scope.evidence().list().stream().map(this::json).toList(),
-                "items", SavedEvidencePages.items(scope, http)));
+        List<Map<String, Object>> items = SavedEvidencePages.items(scope, http);
+        String kind = blank(http.queryParam("kind"));
+        String endpoint = blank(http.queryParam("endpoint"));
+        String user = blank(http.queryParam("user"));
+        String tag = blank(http.queryParam("tag"));
+        Map<Long, trailhound.store.EvidenceItems.Item> fileItems = fileItems(scope);
+        List<Map<String, Object>> files = !kind.isEmpty() && !kind.equalsIgnoreCase("file") ? List.of() : scope.evidence().list().stream()
+                .filter(f -> endpoint.isEmpty() || f.endpoint().equals(endpoint))
+                .filter(f -> user.isEmpty() || f.createdBy().equals(user))
+                .filter(f -> tag.isEmpty() || fileItems.containsKey(f.id()) && fileItems.get(f.id()).tags().stream().anyMatch(tag::equalsIgnoreCase))
+                .map(f -> json(f, fileItems.get(f.id()))).toList();
+        http.json(Map.of("files", files, "items", items));
+    }
+
+    /** The saved-evidence items of the caller's files, by id: each file's note and tags. */
+    private static Map<Long, trailhound.store.EvidenceItems.Item> fileItems(trailhound.access.Scope scope) {
+        Map<Long, trailhound.store.EvidenceItems.Item> items = new java.util.HashMap<>();
+        for (var i : scope.savedEvidence().list(new trailhound.store.EvidenceItems.Filter(trailhound.store.EvidenceItems.Kind.FILE, null, null,
+                null))) {
+            items.put(i.id(), i);
+        }
+        return items;
     }
 
     private void one(Context http) {
@@ -222,7 +243,8 @@ public final class EvidencePages {
             new SavedEvidencePages(ctx).one(http, item);
             return;
         }
-        http.json(json(find(http)));
+        EvidenceFile f = find(http);
+        http.json(json(f, ctx.scope(http).savedEvidence().find(f.id()).orElse(null)));
     }
 
     /** The saved item of {@code {id}} when it is one of the other kinds (events, process, snapshot); null for a file. */
@@ -287,7 +309,8 @@ public final class EvidencePages {
         return f.state() == EvidenceFiles.State.TRANSFERRING && transfers.cancelling(f.id()) ? "cancelling" : f.state().label();
     }
 
-    private Map<String, Object> json(EvidenceFile f) {
+    /** A file as the API lists it; {@code item} its saved-evidence item (note and tags), null when there is none. */
+    private Map<String, Object> json(EvidenceFile f, trailhound.store.EvidenceItems.Item item) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", f.id());
         m.put("endpoint", f.endpoint());
@@ -301,6 +324,8 @@ public final class EvidencePages {
         m.put("created_by", f.createdBy());
         m.put("created_at", Instant.ofEpochMilli(f.createdAt()).toString());
         m.put("completed_at", f.completedAt() == null ? null : Instant.ofEpochMilli(f.completedAt()).toString());
+        m.put("note", item == null ? "" : item.note());
+        m.put("tags", item == null ? List.of() : item.tags());
         var ahead = transfers.ahead(f.id());
         m.put("progress", transfers.progress(f.id()).map(p -> {
             Map<String, Object> pm = new LinkedHashMap<>();

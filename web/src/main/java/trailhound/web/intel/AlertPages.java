@@ -34,7 +34,11 @@ import trailhound.web.WebContext;
  * Only alerts of endpoints the caller may see; state changes are audited ({@link Alerts}).
  */
 public final class AlertPages {
-    /** The most event uids one alert lists on the grid link (the API lists them all). */
+    /**
+     * The most event uids one alert lists on the grid link (the API lists them all): the link is a query naming each uid,
+     * which must stay within what a URL and one query may hold. An alert of more says so beside the link (try-out: 200
+     * of 3,000 shown without a word).
+     */
     static final int LINKED_EVENTS = 200;
 
     private final WebContext ctx;
@@ -64,7 +68,8 @@ public final class AlertPages {
         String kind = rule == null ? null : rule.split(":", 2)[0];
         Long ruleId = rule == null || !rule.contains(":") ? null : ruleId(rule.substring(rule.indexOf(':') + 1));
         List<AlertsPage.Row> rows = alerts().list(scope, state, kind, ruleId).stream().map(a -> new AlertsPage.Row(a, eventsLink(scope, a),
-                java.time.Instant.ofEpochMilli(a.createdAt()).toString(), java.time.Instant.ofEpochMilli(a.lastSeen()).toString(), ruleLink(a)))
+                java.time.Instant.ofEpochMilli(a.createdAt()).toString(), java.time.Instant.ofEpochMilli(a.lastSeen()).toString(), ruleLink(a),
+                (int) Math.min(a.events(), LINKED_EVENTS), a.events() > LINKED_EVENTS ? ruleEventsLink(scope, a) : null))
                 .toList();
         Map<String, AlertsPage.Rule> rules = new java.util.TreeMap<>();
         for (Alert a : alerts().list(scope)) {
@@ -86,6 +91,25 @@ public final class AlertPages {
         List<String> uids = alerts().events(scope, a.id()).stream().limit(LINKED_EVENTS).toList();
         String q = String.join(" OR ", uids.stream().map(u -> "event_uid:\"" + u.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
         return "/endpoints/" + Format.segment(a.endpoint()) + "/events?q=" + Format.url(q);
+    }
+
+    /**
+     * The grid of every event of the alert's rule on its endpoint, for an alert of more events than its grid link names:
+     * a policy's enforcement events, an IOC's query (when the caller sees the IOC). It holds the alert's events and
+     * those of the rule's other alerts there. Null when there is none to give.
+     */
+    private static String ruleEventsLink(Scope scope, Alert a) {
+        String q = null;
+        if ("policy".equals(a.ruleKind())) {
+            q = "type:policy AND policy:\"" + a.ruleName().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        } else if ("ioc".equals(a.ruleKind())) {
+            try {
+                q = scope.intel().find(a.ruleId()).map(ioc -> trailhound.access.IocJson.read(ioc.tree()).toQuery()).orElse(null);
+            } catch (RuntimeException unreadable) {
+                q = null;
+            }
+        }
+        return q == null ? null : "/endpoints/" + Format.segment(a.endpoint()) + "/events?q=" + Format.url(q);
     }
 
     private void stateFromForm(Context http) {

@@ -20,6 +20,7 @@ import trailhound.query.IocTree;
 import trailhound.store.EvidenceItems;
 import trailhound.store.Iocs.Ioc;
 import trailhound.web.BadRequest;
+import trailhound.web.Format;
 import trailhound.web.Routes;
 import trailhound.web.WebContext;
 
@@ -70,7 +71,7 @@ public final class IntelPages {
             .newBuilder().maximumSize(1_000).expireAfterWrite(java.time.Duration.ofHours(1)).build();
 
     /** One import's outcome, as its result page shows it. */
-    private record ImportResult(String user, long ioc, List<String> notImported) {}
+    private record ImportResult(String user, long ioc, List<String> notImported, List<Ioc> made) {}
 
     private IntelPages(WebContext ctx) {
         this.ctx = ctx;
@@ -189,7 +190,7 @@ public final class IntelPages {
             }
             Imported imported = importDocument(http, doc, http.formParam("name"));
             String token = java.util.UUID.randomUUID().toString();
-            results.put(token, new ImportResult(ctx.scope(http).caller().user(), imported.ioc().id(), imported.notImported()));
+            results.put(token, new ImportResult(ctx.scope(http).caller().user(), imported.ioc().id(), imported.notImported(), imported.all()));
             http.redirect(PATH + "/" + imported.ioc().id() + "?imported=" + token, HttpStatus.SEE_OTHER);
         } catch (IllegalArgumentException | java.io.IOException | AccessException e) {
             if (e instanceof AccessException a && a.isUnknown()) throw a;
@@ -202,7 +203,7 @@ public final class IntelPages {
         String token = http.queryParam("imported");
         ImportResult result = token == null ? null : results.getIfPresent(token);
         boolean mine = result != null && result.ioc() == id(http) && result.user().equals(ctx.scope(http).caller().user());
-        show(http, null, mine ? result.notImported() : List.of(), null, HttpStatus.OK);
+        show(http, null, mine ? result.notImported() : List.of(), null, HttpStatus.OK, mine ? result.made() : List.of());
     }
 
     /** The IOC made, the others when the document was split ({@link #pieces}), and what was left out. */
@@ -226,11 +227,16 @@ public final class IntelPages {
                     : "nothing in the document could be imported: " + String.join("; ", in.notImported()));
         }
         String chosen = name == null || name.isBlank() ? in.name() : name;
-        List<IocTree> pieces = pieces(in.tree());
         List<Ioc> all = new ArrayList<>();
-        for (int i = 0; i < pieces.size(); i++) {
-            String n = pieces.size() == 1 ? chosen : chosen + " (" + (i + 1) + " of " + pieces.size() + ")";
-            all.add(ctx.scope(http).intel().create(n, pieces.get(i), xml ? "openioc" : "stix", false));
+        for (IocImport.Part part : in.parts()) {
+            // several detections: one IOC each, named after it (and the name given, when one was)
+            String base = in.parts().size() == 1 ? chosen : name == null || name.isBlank() ? part.name() : name.strip() + ": " + part.name();
+            if (in.parts().size() > 1 && base.length() > Intel.MAX_NAME - 20) base = base.substring(0, Intel.MAX_NAME - 20); // room for " (2 of 3)"
+            List<IocTree> pieces = pieces(part.tree());
+            for (int i = 0; i < pieces.size(); i++) {
+                String n = pieces.size() == 1 ? base : base + " (" + (i + 1) + " of " + pieces.size() + ")";
+                all.add(ctx.scope(http).intel().create(n, pieces.get(i), xml ? "openioc" : "stix", false));
+            }
         }
         Ioc ioc = all.getFirst();
         if (!in.notImported().isEmpty()) {
@@ -284,13 +290,19 @@ public final class IntelPages {
     }
 
     private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status) {
+        show(http, idOrNull, notImported, scan, status, List.of());
+    }
+
+    /** {@code made}: the IOCs an import just made, when it made several (the page lists them); empty otherwise. */
+    private void show(Context http, Long idOrNull, List<String> notImported, Intel.Scan scan, HttpStatus status, List<Ioc> made) {
         Scope scope = ctx.scope(http);
         long id = idOrNull != null ? idOrNull : id(http);
         Ioc ioc = scope.intel().find(id).orElseThrow(() -> unknown(id));
         IocTree tree = IocJson.read(ioc.tree());
         http.status(status);
         ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + ioc.name()), ioc, tree, tree.toQuery(), notImported, scan,
-                scope.may(Action.INVESTIGATE), http.queryParam("saved")));
+                scope.may(Action.INVESTIGATE), savedNotice(scope, http.queryParam("saved"), http.queryParam("matched"), tree.toQuery()),
+                made.size() > 1 ? made : List.of()));
     }
 
     private void scanFromForm(Context http) throws Exception {
@@ -303,8 +315,36 @@ public final class IntelPages {
     }
 
     private void saveMatchesFromForm(Context http) throws Exception {
-        EvidenceItems.Item item = ctx.scope(http).intel().saveMatches(id(http), http.formParam("endpoint"));
-        http.redirect(PATH + "/" + id(http) + "?saved=" + item.id(), HttpStatus.SEE_OTHER);
+        Intel.SavedMatches saved = ctx.scope(http).intel().saveMatches(id(http), http.formParam("endpoint"));
+        http.redirect(PATH + "/" + id(http) + "?saved=" + saved.item().id() + "&matched=" + saved.matched(), HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * The notice after Save matches: the item, and when the IOC matched more than an item holds, how many were saved of
+     * how many and where the rest are (try-out: 10,000 of 32,977 were saved without a word). Null when nothing was saved.
+     */
+    private static SavedNotice savedNotice(Scope scope, String savedId, String matchedText, String query) {
+        if (savedId == null) return null;
+        EvidenceItems.Item item;
+        try {
+            item = scope.savedEvidence().find(Long.parseLong(savedId)).orElse(null);
+        } catch (NumberFormatException | trailhound.access.AccessException e) {
+            return null;
+        }
+        if (item == null) return null;
+        long matched;
+        try {
+            matched = matchedText == null ? item.eventCount() : Long.parseLong(matchedText);
+        } catch (NumberFormatException e) {
+            matched = item.eventCount();
+        }
+        String text = "Matches saved as evidence item " + item.id() + ": " + (matched > item.eventCount()
+                ? "the newest " + Format.count(item.eventCount()) + " of the " + Format.count(matched) + " events it matches on "
+                        + item.endpoint() + " (an item holds at most " + Format.count(trailhound.access.SavedEvidence.MAX_EVENTS)
+                        + " events). All of them: open them on the endpoint's grid and Export the whole result as CSV, or narrow the IOC."
+                : Format.count(item.eventCount()) + " events, all it matches on " + item.endpoint() + ".");
+        String rest = matched > item.eventCount() ? "/endpoints/" + Format.segment(item.endpoint()) + "/events?q=" + Format.url(query) : null;
+        return new SavedNotice(text, matched > item.eventCount(), rest);
     }
 
     private void deleteFromForm(Context http) {
@@ -441,8 +481,17 @@ public final class IntelPages {
     private void apiSaveMatches(Context http) throws Exception {
         JsonNode endpoint = ctx.jsonBody(http).path("endpoint");
         if (!endpoint.isTextual()) throw new BadRequest("expected {\"endpoint\": \"WS-01\"}: the endpoint whose matches to save");
-        EvidenceItems.Item item = ctx.scope(http).intel().saveMatches(id(http), endpoint.asText());
-        http.status(HttpStatus.CREATED).json(Map.of("evidence_id", item.id(), "events", item.eventCount()));
+        Intel.SavedMatches saved = ctx.scope(http).intel().saveMatches(id(http), endpoint.asText());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("evidence_id", saved.item().id());
+        m.put("events", saved.item().eventCount());
+        m.put("matched", saved.matched());
+        if (saved.cut()) {
+            m.put("note", "the newest " + saved.item().eventCount() + " of " + saved.matched() + " matches were saved (an item holds at most "
+                    + trailhound.access.SavedEvidence.MAX_EVENTS + "); POST /api/v1/exports {\"endpoint\", \"q\"} with the IOC's query"
+                    + " exports them all");
+        }
+        http.status(HttpStatus.CREATED).json(m);
     }
 
     static Map<String, Object> json(Ioc ioc) {

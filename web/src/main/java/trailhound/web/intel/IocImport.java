@@ -7,9 +7,18 @@ import trailhound.query.IocTree;
 
 /**
  * What an OpenIOC or STIX document came to: its name, the tree of what could be imported (null when
- * nothing could) and, per part left out, what it was and why.
+ * nothing could), per part left out what it was and why, and the detections it holds ({@code parts}):
+ * one IOC each (a STIX bundle's indicators, each named after its indicator; an OpenIOC document's one).
  */
-public record IocImport(String name, IocTree tree, List<String> notImported) {
+public record IocImport(String name, IocTree tree, List<String> notImported, List<Part> parts) {
+    /** One detection of the document, to be one IOC: its name and tree. */
+    public record Part(String name, IocTree tree) {}
+
+    /** A document of one detection: {@code tree} (when any) its one part. */
+    public IocImport(String name, IocTree tree, List<String> notImported) {
+        this(name, tree, notImported, tree == null ? List.of() : List.of(new Part(name, tree)));
+    }
+
     /**
      * How deep groups (STIX parentheses, OpenIOC {@code Indicator}s) may nest in an imported document:
      * the readers recurse per level, and an IOC's query nests its groups' parentheses too.
@@ -18,6 +27,7 @@ public record IocImport(String name, IocTree tree, List<String> notImported) {
 
     public IocImport {
         notImported = List.copyOf(notImported);
+        parts = List.copyOf(parts);
     }
 
     /**

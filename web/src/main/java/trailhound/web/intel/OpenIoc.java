@@ -279,7 +279,7 @@ public final class OpenIoc {
             return null;
         }
         List<IocTree> parts = new ArrayList<>();
-        boolean lost = false;
+        List<String> lost = new ArrayList<>(); // the parts left out, by element and id, for an AND's report
         for (Node n = indicator.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (!(n instanceof Element e)) continue;
             IocTree part = switch (e.getLocalName()) {
@@ -287,12 +287,15 @@ public final class OpenIoc {
                 case "Indicator" -> group(e, skipped, depth + 1, escaped);
                 default -> null;
             };
-            if (part == null && ("IndicatorItem".equals(e.getLocalName()) || "Indicator".equals(e.getLocalName()))) lost = true;
+            if (part == null && ("IndicatorItem".equals(e.getLocalName()) || "Indicator".equals(e.getLocalName()))) {
+                lost.add(e.getLocalName() + " " + e.getAttribute("id"));
+            }
             if (part != null) parts.add(part);
         }
-        if (operator == IocTree.Operator.AND && lost) {
-            skipped.add("Indicator " + indicator.getAttribute("id") + " (AND): left out whole, since a part of it was not imported and"
-                    + " without it the AND would match more");
+        if (operator == IocTree.Operator.AND && !lost.isEmpty()) {
+            skipped.add("Indicator " + indicator.getAttribute("id") + " (AND): left out whole, since " + (lost.size() == 1 ? "its part "
+                    + lost.getFirst() + " was" : "its parts " + String.join(", ", lost) + " were") + " not imported and without "
+                    + (lost.size() == 1 ? "it" : "them") + " the AND would match more");
             return null;
         }
         if (parts.isEmpty()) return null;

@@ -22,12 +22,14 @@ import trailhound.query.IocTree;
  * IOC's creation time, {@code indicator_types} {@code malicious-activity}; ids are UUIDv5-like
  * (name-based) so the same IOC exports to the same id.
  *
- * <p>Reading takes a bundle (every {@code indicator} in it with {@code pattern_type} {@code stix},
- * ORed when there are several) or a lone indicator; other objects are skipped, indicators of other
- * pattern languages reported as not imported.
+ * <p>Reading takes a bundle (every {@code indicator} in it with {@code pattern_type} {@code stix}, each
+ * one IOC named after the indicator; more than {@link #MAX_SEPARATE}, a feed, ORed into one) or a lone
+ * indicator; other objects are skipped, indicators of other pattern languages reported as not imported. What is left out is named with its indicator's name and id.
  */
 public final class Stix {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The most indicators of a bundle imported as one IOC each; a bundle of more (a feed) becomes one IOC of them all. */
+    public static final int MAX_SEPARATE = 100;
 
     private Stix() {}
 
@@ -133,27 +135,32 @@ public final class Stix {
                     + " objects hold none of type indicator");
         }
         List<String> skipped = new ArrayList<>();
-        List<IocTree> trees = new ArrayList<>();
+        List<IocImport.Part> parts = new ArrayList<>();
         for (JsonNode i : indicators) {
             String id = i.path("id").asText("indicator");
+            String label = i.path("name").asText("").isBlank() ? id : "'" + i.path("name").asText().strip() + "' (" + id + ")";
             String patternType = i.path("pattern_type").asText("stix");
             if (!patternType.equals("stix")) {
-                skipped.add(id + ": pattern_type '" + patternType + "' is not supported (stix)");
+                skipped.add(label + ": pattern_type '" + patternType + "' is not supported (stix)");
                 continue;
             }
             String pattern = i.path("pattern").asText("");
             try {
                 List<String> left = new ArrayList<>();
                 IocTree t = StixPattern.read(pattern, left);
-                left.forEach(l -> skipped.add(id + ": " + l));
-                if (t != null) trees.add(t);
+                left.forEach(l -> skipped.add(label + ": " + l));
+                if (t != null) parts.add(new IocImport.Part(i.path("name").asText("").isBlank() ? id : i.path("name").asText().strip(), t));
             } catch (IllegalArgumentException bad) {
-                skipped.add(id + ": " + bad.getMessage());
+                skipped.add(label + ": " + bad.getMessage());
             }
         }
         String name = indicators.size() == 1 ? indicators.getFirst().path("name").asText("") : "";
         if (name.isBlank()) name = "STIX " + root.path("id").asText("import");
+        List<IocTree> trees = parts.stream().map(IocImport.Part::tree).toList();
         IocTree tree = trees.isEmpty() ? null : trees.size() == 1 ? trees.getFirst() : new IocTree.Group(IocTree.Operator.OR, trees);
-        return new IocImport(name.strip(), tree, skipped);
+        // one IOC per indicator, named after it (try-out: a bundle of 12 became one IOC and their names were lost); a feed of
+        // more is one detection list, ORed into one IOC (split only as queries need), not thousands on the Intel page
+        return new IocImport(name.strip(), tree, skipped, parts.size() == 1 || parts.size() > MAX_SEPARATE
+                ? tree == null ? List.of() : List.of(new IocImport.Part(name.strip(), tree)) : parts);
     }
 }

@@ -33,10 +33,13 @@ import trailhound.query.IocTree;
  *
  * <h2>Read</h2>
  * Those forms, AND / OR at both levels (inside brackets and between them), parentheses, also
- * {@code process:name} and {@code network-traffic:dst_ref.value} / {@code src_ref.value}. Anything else
+ * {@code process:name} and {@code network-traffic:dst_ref.value} / {@code src_ref.value}, and CIDR blocks of
+ * addresses ({@code [ipv4-addr:value = '10.0.0.0/8']}, {@code ISSUBSET '10.0.0.0/8'}, IPv6 alike), which become
+ * the query language's {@code ip:10.0.0.0/8}. Anything else
  * (other paths or operators, {@code NOT}, qualifiers such as {@code WITHIN}, {@code FOLLOWEDBY}, a
- * {@code LIKE} with other wildcards, a {@code MATCHES} regex that is not escaped literal text) is reported as not imported; an AND that loses a part is left out
- * whole, as it would otherwise match more.
+ * {@code LIKE} with other wildcards, a {@code MATCHES} regex that is not escaped literal text) is reported as not
+ * imported; an AND that loses a part is left out whole, as it would otherwise match more, and reported so, naming
+ * the part.
  */
 public final class StixPattern {
     private StixPattern() {}
@@ -141,6 +144,8 @@ public final class StixPattern {
     private static final class Parser {
         final String s;
         final List<String> notImported;
+        /** The text of each part left out so far, in order: an AND that loses one names it. */
+        final List<String> lostTexts = new ArrayList<>();
         int pos;
         /** Parentheses open around {@link #pos}: bounded, as each level is a frame of this recursive parser. */
         int depth;
@@ -157,9 +162,31 @@ public final class StixPattern {
         }
 
         Result observationAnd() {
+            skipSpace();
+            int start = pos;
+            int lostBefore = lostTexts.size();
             List<Result> parts = new ArrayList<>(List.of(observationFollowed()));
             while (keyword("AND")) parts.add(observationFollowed());
-            return parts.size() == 1 ? parts.getFirst() : Result.join(IocTree.Operator.AND, parts);
+            return parts.size() == 1 ? parts.getFirst() : andOf(parts, start, lostBefore);
+        }
+
+        /**
+         * The AND of {@code parts} (from {@code start}); when a part is left out the whole AND is (without it the rest
+         * would match more), and when other parts could have been imported the report says so naming the part that could
+         * not, so nothing is dropped unsaid.
+         */
+        Result andOf(List<Result> parts, int start, int lostBefore) {
+            Result r = Result.join(IocTree.Operator.AND, parts);
+            boolean othersDropped = r.lost() && parts.stream().anyMatch(p -> p.tree() != null);
+            if (othersDropped && lostTexts.size() > lostBefore) {
+                List<String> lost = lostTexts.subList(lostBefore, lostTexts.size());
+                String text = s.substring(start, pos).strip();
+                notImported.add("'" + text + "': left out whole, as " + (lost.size() == 1 ? "its part '" + lost.getFirst() + "' is"
+                        : "its parts '" + String.join("', '", lost) + "' are") + " not imported (above) and without "
+                        + (lost.size() == 1 ? "it" : "them") + " the AND would match more");
+                lostTexts.add(text);
+            }
+            return r;
         }
 
         Result observationFollowed() {
@@ -167,7 +194,7 @@ public final class StixPattern {
             Result first = observation();
             if (!peekKeyword("FOLLOWEDBY")) return first;
             while (keyword("FOLLOWEDBY")) observation();
-            notImported.add("'" + s.substring(start, pos).strip() + "': FOLLOWEDBY (an order of observations) is not supported");
+            leave(s.substring(start, pos).strip(), "FOLLOWEDBY (an order of observations) is not supported");
             return new Result(null, true);
         }
 
@@ -189,7 +216,7 @@ public final class StixPattern {
                 throw error("expected [ or (");
             }
             if (qualifiers()) {
-                notImported.add("'" + s.substring(start, pos).strip() + "': qualifiers (WITHIN, REPEATS, START/STOP) are not supported");
+                leave(s.substring(start, pos).strip(), "qualifiers (WITHIN, REPEATS, START/STOP) are not supported");
                 return new Result(null, true);
             }
             return r;
@@ -223,6 +250,9 @@ public final class StixPattern {
         }
 
         Result comparisonAnd() {
+            skipSpace();
+            int start = pos;
+            int lostBefore = lostTexts.size();
             List<Object> parts = new ArrayList<>(List.of(comparison()));
             while (keyword("AND")) parts.add(comparison());
             // a folder and a name of the same file are one full path
@@ -240,7 +270,7 @@ public final class StixPattern {
                 parts.remove(name);
             }
             for (Object o : parts) results.add(o instanceof Comparison c ? c.toResult() : (Result) o);
-            return results.size() == 1 ? results.getFirst() : Result.join(IocTree.Operator.AND, results);
+            return results.size() == 1 ? results.getFirst() : andOf(results, start, lostBefore);
         }
 
         /** A comparison, or a parenthesised comparison expression (a Result). */
@@ -395,9 +425,15 @@ public final class StixPattern {
             try {
                 return new Result(new IocTree.Item(type, condition, value), false);
             } catch (IllegalArgumentException bad) {
-                notImported.add("'" + text + "': " + bad.getMessage());
+                leave(text, bad.getMessage());
                 return new Result(null, true);
             }
+        }
+
+        /** Reports {@code text} as not imported, saying why. */
+        void leave(String text, String why) {
+            notImported.add("'" + text + "': " + why);
+            lostTexts.add(text);
         }
     }
 
@@ -424,6 +460,10 @@ public final class StixPattern {
                 if (type == IndicatorType.FILE_PATH) return skip("a folder alone is not supported; give it with file:name, or use LIKE");
                 return parser.item(type, IocTree.Condition.IS, value, text);
             }
+            if (op.equals("ISSUBSET") && type == IndicatorType.IP) {
+                // an address in a CIDR block (STIX writes a block with = too): the query language's ip:10.0.0.0/8
+                return parser.item(type, IocTree.Condition.IS, value, text);
+            }
             if (op.equals("LIKE")) {
                 String inner = value.length() >= 2 && value.startsWith("%") && value.endsWith("%") ? value.substring(1, value.length() - 1) : null;
                 if (inner == null || inner.isEmpty() || inner.contains("%") || inner.contains("_")) {
@@ -440,7 +480,7 @@ public final class StixPattern {
         }
 
         private Result skip(String why) {
-            parser.notImported.add("'" + text + "': " + why);
+            parser.leave(text, why);
             return new Result(null, true);
         }
     }

@@ -20,6 +20,7 @@ import trailhound.index.ProcessInfo;
 import trailhound.index.ProcessView;
 import trailhound.protocol.Message;
 import trailhound.protocol.PolicyRules;
+import trailhound.store.Policies.EditedRule;
 import trailhound.store.Policies.NewRule;
 import trailhound.store.Policies.Policy;
 import trailhound.web.Format;
@@ -40,6 +41,11 @@ import trailhound.web.WebContext;
  *     What agents enforce changes only in a signed-in administrator's session: an API token (whatever its role)
  *     cannot create a policy enabled, add rules to an enabled one, enable or disable (403).
  * <li>{@code POST /api/v1/policies/{id}/rules} {@code {"rules": [...]} or {"from_process": {...}}}: adds rules.
+ * <li>{@code PUT /api/v1/policies/{id}} {@code {"name", "action", "groups": [...], "rules": [{"id", "sha256", "path",
+ *     "command_line", "parent"}]}}: changes it; a field left out is kept. {@code rules} replaces the list: a rule with
+ *     its {@code id} is changed in place, one without an id added, a rule left out deleted. The state stays (enable or
+ *     disable for that). Analysts change disabled policies only, as for adding rules.
+ * <li>{@code DELETE /api/v1/policies/{id}}: 204; agents stop enforcing it. Analysts delete disabled policies only.
  * <li>{@code POST /api/v1/policies/{id}/enable}, {@code .../disable}: administrators.
  * <li>{@code "from_evidence": [ids]} beside or in place of {@code rules}: one rule per saved process or file item, and
  *     per distinct process of an event item (its events may come from several; each rule's {@code origin} names its
@@ -62,6 +68,8 @@ public final class PolicyPages {
         routes.get("/api/v1/policies/{id}", Action.VIEW, p::oneApi);
         routes.post("/api/v1/policies", Action.INVESTIGATE, p::createApi);
         routes.post("/api/v1/policies/{id}/rules", Action.INVESTIGATE, p::addRulesApi);
+        routes.put("/api/v1/policies/{id}", Action.INVESTIGATE, p::updateApi);
+        routes.delete("/api/v1/policies/{id}", Action.INVESTIGATE, p::deleteApi);
         // a token reaches the access layer, whose refusal speaks of policies (not of credentials) as creating one enabled does
         routes.postForScripts("/api/v1/policies/{id}/enable", Action.ADMINISTER, http -> p.enableApi(http, true));
         routes.postForScripts("/api/v1/policies/{id}/disable", Action.ADMINISTER, http -> p.enableApi(http, false));
@@ -70,6 +78,8 @@ public final class PolicyPages {
         routes.get("/policies/{id}", Action.VIEW, p::onePage);
         routes.post("/policies", Action.INVESTIGATE, p::createForm);
         routes.post("/policies/{id}/rules", Action.INVESTIGATE, p::addRulesForm);
+        routes.post("/policies/{id}/edit", Action.INVESTIGATE, p::updateForm);
+        routes.post("/policies/{id}/delete", Action.INVESTIGATE, p::deleteForm);
         routes.post("/policies/{id}/enable", Action.ADMINISTER, http -> p.enableForm(http, true));
         routes.post("/policies/{id}/disable", Action.ADMINISTER, http -> p.enableForm(http, false));
     }
@@ -100,6 +110,36 @@ public final class PolicyPages {
     private void addRulesApi(Context http) throws IOException {
         JsonNode body = ctx.jsonBody(http);
         http.json(json(policies(http).addRules(id(http), rules(http, body))));
+    }
+
+    private void updateApi(Context http) throws IOException {
+        JsonNode body = ctx.jsonBody(http);
+        if (!body.isObject()) throw new BadRequestResponse("send a JSON object: {\"name\", \"action\", \"groups\", \"rules\"}, any of them");
+        if (body.has("enabled")) {
+            throw new BadRequestResponse("'enabled' is not changed here: POST /api/v1/policies/{id}/enable or /disable (administrators)");
+        }
+        List<EditedRule> rules = null;
+        if (body.has("rules")) {
+            JsonNode list = body.path("rules");
+            if (!list.isArray()) throw new BadRequestResponse("'rules' must be a list of {id, sha256, path, command_line, parent}");
+            rules = new ArrayList<>();
+            for (JsonNode r : list) {
+                JsonNode ruleId = r.path("id");
+                if (!ruleId.isMissingNode() && !ruleId.isNull() && !ruleId.canConvertToLong()) {
+                    throw new BadRequestResponse("a rule's 'id' is the number of one of the policy's rules, or left out for a new rule");
+                }
+                rules.add(new EditedRule(ruleId.canConvertToLong() ? ruleId.asLong() : null,
+                        new NewRule(text(r, "sha256"), text(r, "path"), text(r, "command_line"), text(r, "parent"), text(r, "origin"))));
+            }
+        }
+        List<String> groups = body.has("groups") ? WebContext.strings(body, "groups", "the computer groups whose agents enforce it") : null;
+        http.json(json(policies(http).update(id(http), body.has("name") ? body.path("name").asText(null) : null,
+                body.has("action") ? body.path("action").asText(null) : null, groups, rules)));
+    }
+
+    private void deleteApi(Context http) {
+        policies(http).delete(id(http));
+        http.status(204);
     }
 
     private void enableApi(Context http, boolean enabled) {
@@ -219,7 +259,8 @@ public final class PolicyPages {
     }
 
     /** A policy's page; {@code searchUrl} the Hunt for its enforcement events. */
-    public record OnePage(PageChrome chrome, Row row, boolean mayEnable, boolean mayAddRules, String searchUrl, String message) {}
+    public record OnePage(PageChrome chrome, Row row, boolean mayEnable, boolean mayAddRules, String searchUrl, String message,
+            List<String> groups) {}
 
     /**
      * The form: a new policy, or (with {@code existing}) rules to add to one. {@code rule} pre-filled from a
@@ -246,7 +287,7 @@ public final class PolicyPages {
         ctx.render(http, "policies/one.jte", new OnePage(ctx.chrome(http, "Policy " + p.name()), Row.of(p), scope.may(Action.ADMINISTER),
                 scope.may(Action.ADMINISTER) || scope.may(Action.INVESTIGATE) && !p.enabled(),
                 "/hunt?q=" + Format.url("type:policy AND policy:\"" + p.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\""),
-                http.queryParam("done")));
+                http.queryParam("done"), editableGroups(http, p)));
     }
 
     private void newPage(Context http) throws IOException {
@@ -270,7 +311,7 @@ public final class PolicyPages {
         } else if (endpoint != null && key != null) {
             rule = fromProcess(scope, endpoint, key);
         }
-        List<String> groups = policies(http).choosableGroups();
+        List<String> groups = policies(http).choosableGroups(endpoint);
         Defaults defaults = defaults(scope, groups, endpoint);
         ctx.render(http, "policies/new.jte", new FormPage(ctx.chrome(http, "Protect: new policy or rule"), rule, groups, defaults.chosen(),
                 policies(http).list(), scope.may(Action.ADMINISTER) && !scope.caller().viaToken(), endpoint, rule.origin(), defaults.hint(),
@@ -354,6 +395,50 @@ public final class PolicyPages {
         long id = id(http);
         policies(http).addRules(id, List.of(formRule(http)));
         http.redirect("/policies/" + id + "?done=" + Format.url("rule added"), HttpStatus.SEE_OTHER);
+    }
+
+    /** The groups the edit form offers: those the caller may choose, and those the policy has already. */
+    private List<String> editableGroups(Context http, Policy p) {
+        java.util.TreeSet<String> offered = new java.util.TreeSet<>(policies(http).choosableGroups());
+        offered.addAll(p.groups());
+        return List.copyOf(offered);
+    }
+
+    /**
+     * The edit form: name, action, groups, and each rule's conditions by its {@code rule_id} (in the order of the
+     * rules), those whose id is in {@code remove} deleted.
+     */
+    private void updateForm(Context http) {
+        long id = id(http);
+        List<String> ids = http.formParams("rule_id");
+        List<String> sha = http.formParams("sha256");
+        List<String> path = http.formParams("path");
+        List<String> commandLine = http.formParams("command_line");
+        List<String> parent = http.formParams("parent");
+        List<String> remove = http.formParams("remove");
+        if (sha.size() != ids.size() || path.size() != ids.size() || commandLine.size() != ids.size() || parent.size() != ids.size()) {
+            throw new BadRequestResponse("each rule needs its rule_id, sha256, path, command_line and parent fields: reload the policy's page");
+        }
+        List<EditedRule> rules = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (remove.contains(ids.get(i))) continue;
+            Long ruleId;
+            try {
+                ruleId = Long.parseLong(ids.get(i));
+            } catch (NumberFormatException e) {
+                throw new BadRequestResponse("rule_id '" + ids.get(i) + "' is no rule of policy " + id + ": reload the policy's page");
+            }
+            rules.add(new EditedRule(ruleId, new NewRule(sha.get(i), path.get(i), commandLine.get(i), parent.get(i), null)));
+        }
+        policies(http).update(id, http.formParam("name"), http.formParam("action"), http.formParams("groups"), rules);
+        http.redirect("/policies/" + id + "?done=" + Format.url("policy changed"), HttpStatus.SEE_OTHER);
+    }
+
+    private void deleteForm(Context http) {
+        long id = id(http);
+        Policy p = find(http);
+        policies(http).delete(id);
+        http.redirect("/policies?done=" + Format.url("policy " + p.name() + " deleted"), HttpStatus.SEE_OTHER);
     }
 
     private void enableForm(Context http, boolean enabled) {

@@ -219,4 +219,65 @@ class SavedEvidenceApiTest {
             assertTrue(web.get("/evidence/files?tag=c2").body().contains("data-id=\"" + id + "\""));
         }
     }
+
+    @Test
+    void apiFiles_carryNoteAndTags_andTakeTheSameFiltersAsItems() throws Exception {
+        // try-out: GET /api/v1/evidence filtered the items only; its files came whatever the filters, without note or tags
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            var files = web.data().store().evidenceFiles();
+            long tagged = files.begin(E, "C:\\Users\\bob\\dropper.exe", "dropper.exe", "admin", WebTestSupport.T0);
+            files.complete(tagged, "C:\\Users\\bob\\dropper.exe", 3, "ab".repeat(32), WebTestSupport.T0 + 1);
+            long plain = files.begin(E, "C:\\Users\\bob\\notes.txt", "notes.txt", "admin", WebTestSupport.T0 + 2);
+            files.complete(plain, "C:\\Users\\bob\\notes.txt", 3, "cd".repeat(32), WebTestSupport.T0 + 3);
+            assertEquals(200, web.postJson("/api/v1/evidence/" + tagged, "{\"note\":\"stage 1\",\"tags\":[\"dropper\"]}").statusCode());
+
+            JsonNode all = json(web.get("/api/v1/evidence").body()).path("files");
+            assertEquals(2, all.size(), all.toString());
+            JsonNode one = json(web.get("/api/v1/evidence/" + tagged).body());
+            assertEquals("stage 1", one.path("note").asText(), one.toString());
+            assertEquals("[\"dropper\"]", one.path("tags").toString());
+
+            JsonNode byTag = json(web.get("/api/v1/evidence?tag=dropper").body()).path("files");
+            assertEquals(1, byTag.size(), byTag.toString());
+            assertEquals(tagged, byTag.get(0).path("id").asLong());
+            assertEquals("stage 1", byTag.get(0).path("note").asText());
+            assertEquals("[\"dropper\"]", byTag.get(0).path("tags").toString());
+            assertEquals(1, json(web.get("/api/v1/evidence?tag=DROPPER").body()).path("files").size(), "tags ignore case, as for items");
+            assertEquals(0, json(web.get("/api/v1/evidence?user=nobody").body()).path("files").size());
+            assertEquals(0, json(web.get("/api/v1/evidence?endpoint=elsewhere").body()).path("files").size());
+            assertEquals(2, json(web.get("/api/v1/evidence?endpoint=" + E).body()).path("files").size());
+            assertEquals(0, json(web.get("/api/v1/evidence?kind=event").body()).path("files").size(), "files are not events");
+            assertTrue(web.get("/evidence/files?tag=DROPPER").body().contains("data-id=\"" + tagged + "\""), "the page filters alike");
+        }
+    }
+
+    @Test
+    void aKeptFile_protectOnTheFilesTab_andItsIocTicksHashAndPath() throws Exception {
+        // try-out: the Files tab had no Protect link (docs/policies.md says it has), and a file item's IOC took its SHA-256 only
+        try (WebTestSupport web = WebTestSupport.start(dir).signIn()) {
+            var files = web.data().store().evidenceFiles();
+            String path = "C:\\Users\\bob\\AppData\\dropper.exe";
+            long id = files.begin(E, path, "dropper.exe", "admin", WebTestSupport.T0);
+            files.complete(id, path, 3, "ab".repeat(32), WebTestSupport.T0 + 1);
+
+            String tab = web.get("/evidence/files").body();
+            String href = WebTestSupport.find(tab, "href=\"(/policies/new\\?evidence=" + id + ")\" class=\"evidence-protect\"");
+            String form = web.get(href).body();
+            assertEquals("ab".repeat(32), WebTestSupport.find(form, "name=\"sha256\" size=\"66\" value=\"([^\"]*)\""));
+            assertEquals(path, WebTestSupport.find(form, "name=\"path\" size=\"70\" value=\"([^\"]*)\"").replace("&#92;", "\\"));
+
+            var made = web.postJson("/api/v1/iocs", "{\"name\":\"kept dropper\",\"from_evidence\":[" + id + "]}");
+            assertEquals(201, made.statusCode(), made.body());
+            JsonNode tree = json(made.body()).path("tree");
+            java.util.Set<String> types = new java.util.TreeSet<>();
+            for (JsonNode item : tree.path("items").isMissingNode() ? java.util.List.of(tree) : (Iterable<JsonNode>) tree.path("items")::elements) {
+                types.add(item.path("type").asText() + "=" + item.path("value").asText());
+            }
+            assertEquals(java.util.Set.of("sha256=" + "ab".repeat(32), "file_path=" + path), types, tree.toString());
+
+            String picker = web.get("/intel/new?evidence=" + id).body();
+            int ticked = picker.split("class=\"pick-indicator\" checked", -1).length - 1;
+            assertEquals(2, ticked, "the picker ticks both: " + picker);
+        }
+    }
 }

@@ -111,19 +111,62 @@ class IocFormatsTest {
                 + " OR [domain-name:value = 'a.example'] WITHIN 300 SECONDS"
                 + " OR [file:name = 'a.exe'] FOLLOWEDBY [file:name = 'b.exe']"
                 + " OR [ (windows-registry-key:key = 'HKLM\\\\Run' AND windows-registry-key:values[*].name = 'x') ]", left);
+        // a CIDR block is imported (STIX allows one in ipv4-addr:value): the query language's ip:10.0.0.0/8
         assertEquals(new Group(Operator.OR, List.of(
                 new Item(IndicatorType.IP, Condition.IS, "10.0.0.1"),
+                new Item(IndicatorType.IP, Condition.IS, "10.0.0.0/8"),
                 new Group(Operator.AND, List.of(new Item(IndicatorType.REGISTRY_KEY, Condition.IS, "HKLM\\Run"),
                         new Item(IndicatorType.REGISTRY_VALUE, Condition.IS, "x"))))), tree);
         assertEquals(6, left.size(), String.join("\n", left));
         assertTrue(left.get(0).startsWith("'file:size > 100': the object path file:size is not one Trailhound searches"), left.get(0));
         assertTrue(left.get(1).contains("url:value"), left.get(1));
-        assertTrue(left.get(2).contains("only LIKE '%text%' (contains) is supported"), left.get(2));
-        assertTrue(left.get(3).contains("'10.0.0.0/8' is not an IPv4 or IPv6 address"), left.get(3));
+        // the AND's other part (the domain) is dropped with it: said, naming the part that could not be imported
+        assertTrue(left.get(2).startsWith("'[domain-name:value = 'evil.example'] AND [url:value = 'http://evil.example/x']': left out whole,"
+                + " as its part 'url:value = 'http://evil.example/x'' is not imported"), left.get(2));
+        assertTrue(left.get(3).contains("only LIKE '%text%' (contains) is supported"), left.get(3));
         assertTrue(left.get(4).contains("qualifiers"), left.get(4));
         assertTrue(left.get(5).contains("FOLLOWEDBY"), left.get(5));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> StixPattern.read("[file:name = 'x'", left));
         assertTrue(bad.getMessage().startsWith("STIX pattern, column 17: expected ]"), bad.getMessage());
+    }
+
+    @Test
+    void stixImport_cidrBlocks_v4AndV6_equalsAndIssubset_importedAsTheLanguagesCidr() {
+        List<String> left = new ArrayList<>();
+        IocTree tree = StixPattern.read("[ipv4-addr:value = '10.0.0.0/8'] OR [ipv6-addr:value = 'fe80::/10']"
+                + " OR [ipv4-addr:value ISSUBSET '192.168.0.0/16'] OR [ipv4-addr:value = '10.0.0.0/40']", left);
+        assertEquals(new Group(Operator.OR, List.of(new Item(IndicatorType.IP, Condition.IS, "10.0.0.0/8"),
+                new Item(IndicatorType.IP, Condition.IS, "fe80::/10"), new Item(IndicatorType.IP, Condition.IS, "192.168.0.0/16"))), tree);
+        assertEquals(1, left.size(), left.toString());
+        assertTrue(left.getFirst().startsWith("'ipv4-addr:value = '10.0.0.0/40'': "), "a prefix too long is named: " + left);
+        assertTrue(tree.toQuery().contains("ip:10.0.0.0/8"), tree.toQuery());
+        assertEquals("[ipv4-addr:value = '10.0.0.0/8']", StixPattern.write(new Item(IndicatorType.IP, Condition.IS, "10.0.0.0/8")),
+                "and exported as STIX writes a block");
+    }
+
+    @Test
+    void stixImport_anAndInsideBrackets_losingAPart_namesThatPart() {
+        List<String> left = new ArrayList<>();
+        assertNull(StixPattern.read("[file:name = 'a.exe' AND file:size > 100]", left));
+        assertEquals(2, left.size(), left.toString());
+        assertTrue(left.get(0).startsWith("'file:size > 100': "), left.get(0));
+        assertEquals("'file:name = 'a.exe' AND file:size > 100': left out whole, as its part 'file:size > 100' is not imported (above)"
+                + " and without it the AND would match more", left.get(1));
+    }
+
+    @Test
+    void stixBundle_ofSeveralIndicators_onePartEachNamedAfterIt() {
+        String bundle = """
+                {"type": "bundle", "id": "bundle--1", "objects": [
+                  {"type": "indicator", "id": "indicator--a", "name": "C2 range", "pattern_type": "stix", "pattern": "[ipv4-addr:value = '203.0.113.0/24']"},
+                  {"type": "indicator", "id": "indicator--b", "name": "Dropper", "pattern_type": "stix", "pattern": "[file:name = 'drop.exe']"},
+                  {"type": "indicator", "id": "indicator--c", "pattern_type": "stix", "pattern": "[domain-name:value = 'evil.example']"},
+                  {"type": "indicator", "id": "indicator--d", "name": "Odd", "pattern_type": "stix", "pattern": "[url:value = 'http://x']"}]}""";
+        IocImport in = Stix.read(bundle.getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("C2 range", "Dropper", "indicator--c"), in.parts().stream().map(IocImport.Part::name).toList());
+        assertEquals(new Item(IndicatorType.FILE_NAME, Condition.IS, "drop.exe"), in.parts().get(1).tree());
+        assertEquals(1, in.notImported().size(), in.notImported().toString());
+        assertTrue(in.notImported().getFirst().startsWith("'Odd' (indicator--d): "), "names the indicator: " + in.notImported());
     }
 
     @Test
@@ -162,6 +205,7 @@ class IocFormatsTest {
         assertTrue(in.notImported().get(1).contains("condition 'matches' is not supported"));
         assertTrue(in.notImported().get(2).contains("negated items are not supported"));
         assertTrue(in.notImported().get(3).contains("Indicator g1 (AND): left out whole"));
+        assertTrue(in.notImported().get(3).contains("since its part IndicatorItem i5 was not imported"), "names the part: " + in.notImported());
     }
 
     @Test

@@ -213,6 +213,123 @@ class PolicyPagesTest {
         assertFalse(JSON.readTree(web.get("/api/v1/policies/" + id).body()).path("enabled").asBoolean(), "still disabled");
     }
 
+    @Test
+    void api_putChangesAPolicy_deleteRemovesIt_auditedAndAnalystsOnlyForProposals() throws Exception {
+        HttpResponse<String> made = web.postJson("/api/v1/policies", "{\"name\":\"To change\",\"action\":\"block\","
+                + "\"groups\":[\"Workstations\"],\"rules\":[{\"path\":\"/tmp/one\"},{\"path\":\"/tmp/two\"}]}");
+        assertEquals(201, made.statusCode(), made.body());
+        JsonNode p = JSON.readTree(made.body());
+        long id = p.path("id").asLong();
+        long first = p.path("rules").get(0).path("id").asLong();
+
+        HttpResponse<String> put = put("/api/v1/policies/" + id, "{\"name\":\"Changed\",\"action\":\"alert\",\"rules\":["
+                + "{\"id\":" + first + ",\"path\":\"/tmp/one-*\"},{\"command_line\":\"* -x *\"}]}");
+        assertEquals(200, put.statusCode(), put.body());
+        JsonNode changed = JSON.readTree(put.body());
+        assertEquals("Changed", changed.path("name").asText());
+        assertEquals("alert", changed.path("action").asText());
+        assertEquals("[\"Workstations\"]", changed.path("groups").toString(), "a field left out is kept");
+        assertEquals(2, changed.path("rules").size(), changed.toString());
+        assertEquals(first, changed.path("rules").get(0).path("id").asLong(), "the rule given with its id is changed in place");
+        assertEquals("/tmp/one-*", changed.path("rules").get(0).path("path").asText());
+        assertEquals("* -x *", changed.path("rules").get(1).path("command_line").asText(), "the one without an id is added, /tmp/two removed");
+        assertEquals(400, put("/api/v1/policies/" + id, "{\"rules\":[{\"command_line\":\"/(a/\"}]}").statusCode(), "a bad rule is refused");
+        assertEquals(400, put("/api/v1/policies/" + id, "{\"enabled\":true}").statusCode(), "enabling has its own call");
+        assertEquals(404, put("/api/v1/policies/999999", "{\"name\":\"X\"}").statusCode());
+
+        // an analyst changes and deletes proposals, not what agents enforce
+        WebTestSupport ana = web.anotherBrowser().signIn("ana", "a long enough password 7");
+        assertEquals(200, put(ana, "/api/v1/policies/" + id, "{\"name\":\"Changed by ana\"}").statusCode());
+        assertEquals(200, web.postJson("/api/v1/policies/" + id + "/enable", "{}").statusCode());
+        assertEquals(403, put(ana, "/api/v1/policies/" + id, "{\"name\":\"Again\"}").statusCode());
+        assertEquals(403, ana.delete("/api/v1/policies/" + id).statusCode());
+        assertEquals(200, put("/api/v1/policies/" + id, "{\"groups\":[\"Workstations\",\"All endpoints\"]}").statusCode(),
+                "an administrator changes an enabled one");
+
+        HttpResponse<String> deleted = web.delete("/api/v1/policies/" + id);
+        assertEquals(204, deleted.statusCode(), deleted.body());
+        assertEquals(404, web.get("/api/v1/policies/" + id).statusCode());
+        assertEquals(404, web.delete("/api/v1/policies/" + id).statusCode());
+        String audit = web.get("/api/v1/audit?limit=200").body();
+        assertTrue(audit.contains("policy.update") && audit.contains("policy.delete"), audit);
+    }
+
+    @Test
+    void page_editsAPolicy_removesARule_andDeletesIt() throws Exception {
+        JsonNode p = JSON.readTree(web.postJson("/api/v1/policies", "{\"name\":\"Page edit\",\"action\":\"block\","
+                + "\"groups\":[\"Workstations\"],\"rules\":[{\"path\":\"/tmp/keep\"},{\"path\":\"/tmp/drop\"}]}").body());
+        long id = p.path("id").asLong();
+        String keep = p.path("rules").get(0).path("id").asText();
+        String drop = p.path("rules").get(1).path("id").asText();
+        String page = web.get("/policies/" + id).body();
+        assertTrue(page.contains("id=\"policy-edit\"") && page.contains("id=\"policy-delete\""), page);
+        assertTrue(page.contains("name=\"rule_id\" value=\"" + drop + "\""), page);
+
+        String body = String.join("&", "_csrf=" + WebTestSupport.enc(web.csrf()), "name=" + WebTestSupport.enc("Page edited"), "action=alert",
+                "groups=Workstations", "rule_id=" + keep, "sha256=", "path=" + WebTestSupport.enc("/tmp/keep-*"), "command_line=", "parent=",
+                "rule_id=" + drop, "sha256=", "path=" + WebTestSupport.enc("/tmp/drop"), "command_line=", "parent=", "remove=" + drop);
+        HttpResponse<String> edited = formBody("/policies/" + id + "/edit", body);
+        assertEquals(303, edited.statusCode(), edited.body());
+        JsonNode after = JSON.readTree(web.get("/api/v1/policies/" + id).body());
+        assertEquals("Page edited", after.path("name").asText());
+        assertEquals("alert", after.path("action").asText());
+        assertEquals(1, after.path("rules").size(), after.toString());
+        assertEquals("/tmp/keep-*", after.path("rules").get(0).path("path").asText());
+
+        HttpResponse<String> gone = web.postForm("/policies/" + id + "/delete", Map.of("_csrf", web.csrf(), "confirm", "on"));
+        assertEquals(303, gone.statusCode(), gone.body());
+        assertEquals(404, web.get("/api/v1/policies/" + id).statusCode());
+        assertFalse(web.get("/policies").body().contains(">Page edited<"));
+
+        WebTestSupport reader = web.anotherBrowser();
+        web.server().access().accounts().create(Caller.commandLine(), "rita", Role.READ_ONLY, List.of("Workstations"),
+                "a long enough password 7", false);
+        reader.signIn("rita", "a long enough password 7");
+        long other = JSON.readTree(web.postJson("/api/v1/policies", "{\"name\":\"Read only sees\",\"action\":\"alert\","
+                + "\"groups\":[\"Workstations\"],\"rules\":[{\"path\":\"/tmp/r\"}]}").body()).path("id").asLong();
+        assertFalse(reader.get("/policies/" + other).body().contains("id=\"policy-edit\""), "no edit form for read-only");
+        assertEquals(403, reader.delete("/api/v1/policies/" + other).statusCode());
+    }
+
+    @Test
+    void analystsProposal_offersTheGroupsOfTheRulesEndpoint_andTheHintIsTrue() throws Exception {
+        // try-out: an analyst granted "All endpoints" was offered that group alone and told "No group but All endpoints holds
+        // it" while Workstations holds the endpoint
+        web.server().access().accounts().create(Caller.commandLine(), "bea", Role.ANALYST, List.of("All endpoints"),
+                "a long enough password 7", false);
+        web.server().access().groups().create(Caller.commandLine(), "Finance desks", null, List.of(WebTestSupport.ENDPOINT));
+        try {
+            WebTestSupport bea = web.anotherBrowser().signIn("bea", "a long enough password 7");
+            String form = bea.get("/policies/new?endpoint=" + WebTestSupport.ENDPOINT + "&process_key=" + WebTestSupport.POWERSHELL).body();
+            assertTrue(form.contains("value=\"Workstations\"") && form.contains("value=\"Finance desks\""), "the endpoint's groups: " + form);
+            String hint = WebTestSupport.find(form, "id=\"policy-groups-hint\">([^<]*)<");
+            assertFalse(hint.contains("No group but All endpoints holds it"), hint);
+            assertTrue(form.contains("value=\"Workstations\" checked") || form.contains("value=\"Finance desks\" checked"), form);
+            HttpResponse<String> proposed = bea.postJson("/api/v1/policies", "{\"name\":\"Bea's\",\"action\":\"alert\","
+                    + "\"groups\":[\"Finance desks\"],\"rules\":[{\"path\":\"/tmp/bea\"}]}");
+            assertEquals(201, proposed.statusCode(), "a group holding an endpoint she sees may be chosen: " + proposed.body());
+
+            // ana sees the endpoint through Workstations: Finance desks holds it too
+            WebTestSupport ana = web.anotherBrowser().signIn("ana", "a long enough password 7");
+            String hers = ana.get("/policies/new?endpoint=" + WebTestSupport.ENDPOINT + "&process_key=" + WebTestSupport.POWERSHELL).body();
+            assertTrue(hers.contains("value=\"Finance desks\""), hers);
+        } finally {
+            web.server().access().groups().delete(Caller.commandLine(), "Finance desks");
+        }
+    }
+
+    private HttpResponse<String> put(String path, String json) throws Exception {
+        return web.putJson(path, json);
+    }
+
+    private static HttpResponse<String> put(WebTestSupport as, String path, String json) throws Exception {
+        return as.putJson(path, json);
+    }
+
+    private HttpResponse<String> formBody(String path, String body) throws Exception {
+        return web.postFormEncoded(path, body);
+    }
+
     private static String unescape(String html) {
         return html.replace("&#92;", "\\").replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'");
     }
