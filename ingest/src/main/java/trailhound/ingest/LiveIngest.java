@@ -76,7 +76,8 @@ public final class LiveIngest implements Closeable {
      */
     static final int MAX_WAITING_EVENTS = 250;
     /**
-     * Events held in memory waiting to be indexed, for every endpoint together, at most: a sixteenth of
+     * Events held in memory waiting to be indexed or being indexed, for every endpoint together, at most
+     * (and a labelled copy of {@link #CATCH_UP_CHUNK} per indexing thread): a sixteenth of
      * the heap at 3 KB an event (about 87,000 with 4 GB). Acks held back bound each endpoint to
      * {@link #MAX_WAITING_EVENTS} plus the batches its agent has in flight (4 of 500 by default: 2,250
      * events, 6.75 MB), which 200 endpoints far behind made 1.35 GB, and the server's heap filled under
@@ -98,7 +99,7 @@ public final class LiveIngest implements Closeable {
      */
     private final java.util.concurrent.ExecutorService[] lanes;
     private volatile boolean closed;
-    /** Events in every endpoint's {@code waiting} list together (see {@link #MAX_HELD_EVENTS}). */
+    /** Events in every endpoint's {@code waiting} list and being indexed from it, together (see {@link #MAX_HELD_EVENTS}). */
     private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
     private final long maxHeld;
 
@@ -318,9 +319,11 @@ public final class LiveIngest implements Closeable {
                         release(e);
                         e.catchUp = false;
                     } else if (!e.waiting.isEmpty()) {
+                        // still counted in `held` until indexed: batches arriving past the budget meanwhile wait in the
+                        // journal, not beside it in memory (an overloaded run held three budgets: waiting, taken, labelled)
                         batch = e.waiting;
                         seq = e.waitingSeq;
-                        release(e);
+                        e.waiting = new ArrayList<>();
                     } else {
                         e.scheduled = false;
                         return;
@@ -346,7 +349,11 @@ public final class LiveIngest implements Closeable {
                         catchUp = last;
                     }
                 } else if (!batch.isEmpty()) {
-                    index(e, batch, seq);
+                    try {
+                        index(e, batch, seq);
+                    } finally {
+                        held.addAndGet(-batch.size());
+                    }
                 }
             }
         } catch (IOException | RuntimeException ex) {
@@ -369,12 +376,14 @@ public final class LiveIngest implements Closeable {
     }
 
     private void index(Endpoint e, List<Event> events, long lastSeq) throws IOException {
-        List<Event> labelled = new ArrayList<>(events.size());
-        for (Event ev : events) labelled.add(label(ev, e.name));
         try (EndpointLocks.Held held = data.endpointLocks().ingesting(e.name, note -> {})) {
             IndexBackend.Lease lease = lease(e);
-            lease.index().addAll(labelled);
-            data.indexedListener().ifPresent(l -> l.indexed(e.name, labelled));
+            for (int from = 0; from < events.size(); from += CATCH_UP_CHUNK) { // labelled copies of a chunk at a time
+                List<Event> labelled = new ArrayList<>(Math.min(CATCH_UP_CHUNK, events.size() - from));
+                for (Event ev : events.subList(from, Math.min(events.size(), from + CATCH_UP_CHUNK))) labelled.add(label(ev, e.name));
+                lease.index().addAll(labelled);
+                data.indexedListener().ifPresent(l -> l.indexed(e.name, labelled));
+            }
             long now = System.currentTimeMillis();
             synchronized (e) {
                 e.indexedSeq = Math.max(e.indexedSeq, lastSeq);
