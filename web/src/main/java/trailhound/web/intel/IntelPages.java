@@ -289,7 +289,7 @@ public final class IntelPages {
         Ioc ioc = scope.intel().find(id).orElseThrow(() -> unknown(id));
         IocTree tree = IocJson.read(ioc.tree());
         http.status(status);
-        ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + ioc.name()), ioc, tree, tree.toQuery(), notImported, scan,
+        ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + trailhound.web.live.LiveFiles.shownText(ioc.name())), ioc, tree, tree.toQuery(), notImported, scan,
                 scope.may(Action.INVESTIGATE), http.queryParam("saved")));
     }
 
