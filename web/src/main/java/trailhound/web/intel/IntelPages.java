@@ -39,8 +39,8 @@ import trailhound.web.WebContext;
  *       {@code POST /intel/{id}/evidence}), the exports, the alert switch ({@code POST /intel/{id}/alert})
  *       and Delete ({@code POST /intel/{id}/delete}).
  *   <li>JSON: {@code GET /api/v1/iocs}; {@code POST /api/v1/iocs} ({@code {"name": N, "from_evidence": [ids]}}: the
- *       items' distinctive indicators as the picker ticks them, a process event's image hash and path unless
- *       {@code "process_indicators": ["hash", "path", "command_line"]} says which;
+ *       items' distinctive indicators as the picker ticks them, a process's image hash and path and a process
+ *       item's history's unless {@code "process_indicators": ["hash", "path", "command_line", "history"]} says which;
  *       or {@code {"name": N, "tree": {...}}} (the shape of {@link IocJson}), optional {@code "alert": true};
  *       201 with the IOC; from evidence offering more than one IOC holds ({@link Intel#maxSearches} searches), the
  *       first that fit, with {@code "left_out": N} and {@code "left_out_reason"}; a tree of more, 400 saying so in items);
@@ -126,7 +126,7 @@ public final class IntelPages {
                 : scope.intel().offers(ids, Candidates.DEFAULT_PROCESS, true);
         http.status(status);
         ctx.render(http, "intel/new.jte", new NewIocPage(ctx.chrome(http, "New evidence based IOC"), items, ids, offers.offers(),
-                offers.events(), error));
+                offers.events(), error, "1".equals(http.queryParam("all"))));
     }
 
     private void generate(Context http) throws java.io.IOException {
@@ -337,7 +337,7 @@ public final class IntelPages {
     private void apiCreate(Context http) throws java.io.IOException {
         JsonNode body = ctx.jsonBody(http);
         String usage = "expected {\"name\": \"...\", \"from_evidence\": [evidence ids], optionally \"process_indicators\": [\"hash\","
-                + " \"path\", \"command_line\"]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
+                + " \"path\", \"command_line\", \"history\"]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
                 + " \"items\": [{\"type\": \"sha256\", \"condition\": \"is\", \"value\": \"...\"}]}}, optionally \"alert\": true";
         if (!body.path("name").isTextual()) throw new BadRequest(usage + ": 'name' is missing or not a string");
         JsonNode alert = body.path("alert");
@@ -357,7 +357,7 @@ public final class IntelPages {
             if (body.has("process_indicators")) {
                 JsonNode parts = body.get("process_indicators");
                 if (!parts.isArray() || parts.isEmpty()) {
-                    throw new BadRequest(usage + ": 'process_indicators' must be a list of hash, path, command_line");
+                    throw new BadRequest(usage + ": 'process_indicators' must be a list of hash, path, command_line, history");
                 }
                 for (JsonNode n : parts) {
                     try {
