@@ -227,7 +227,8 @@ public final class SavedEvidencePages {
         int parts = ItemRow.parts(item);
         int part = parseInt(http.queryParam("part"));
         if (part < 1 || part > parts) {
-            throw new BadRequest("evidence " + item.id() + " has " + item.eventCount() + " events, " + parts + (parts == 1 ? " part" : " parts")
+            throw new BadRequest("evidence " + item.id() + " has " + trailhound.web.Format.count(item.eventCount(), "event", "events") + ", "
+                    + parts + (parts == 1 ? " part" : " parts")
                     + " of " + CONTEXT_EVENTS + " to open in their context: choose one from 1 to " + parts);
         }
         http.redirect(context(ctx.scope(http), item, part), HttpStatus.SEE_OTHER);

@@ -253,7 +253,7 @@ public final class ExportJobs implements AutoCloseable {
             if (closing) {
                 jobs.finish(id, JobInfo.FAILED, STOPPED);
             } else {
-                jobs.finish(id, JobInfo.CANCELLED, "cancelled after " + rows.get() + " rows");
+                jobs.finish(id, JobInfo.CANCELLED, "cancelled after " + trailhound.web.Format.count(rows.get(), "row", "rows"));
             }
         } catch (Exception e) {
             deleteQuietly(part);

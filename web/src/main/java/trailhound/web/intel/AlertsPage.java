@@ -10,8 +10,11 @@ import trailhound.web.PageChrome;
  * whether the caller may change states.
  */
 public record AlertsPage(PageChrome chrome, List<Row> rows, boolean canChange, String state, String rule, List<Rule> rules) {
-    /** An alert, the link to its events on the endpoint's grid, when it was raised and last named an event (UTC), its rule's page. */
-    public record Row(Alert alert, String eventsLink, String raised, String lastSeen, String ruleLink) {}
+    /**
+     * An alert, the link to its events on the endpoint's grid, when it was raised and last named an event (UTC), its rule's
+     * page (null when there is none), and what became of its rule when it is gone ("IOC deleted"; else null).
+     */
+    public record Row(Alert alert, String eventsLink, String raised, String lastSeen, String ruleLink, String ruleGone) {}
 
     /** A rule the filter offers: {@code value} {@code kind:id}, {@code label} for people. */
     public record Rule(String value, String label) {}

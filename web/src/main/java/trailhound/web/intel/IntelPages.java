@@ -129,6 +129,11 @@ public final class IntelPages {
                 offers.events(), error, "1".equals(http.queryParam("all"))));
     }
 
+    /** The evidence item a Save matches made ({@code ?saved=}), linked on the page: an id, else nothing. */
+    private static String savedItem(String saved) {
+        return saved != null && saved.matches("[0-9]{1,18}") ? saved : null;
+    }
+
     private void generate(Context http) throws java.io.IOException {
         List<String> picked = http.formParams("evidence");
         List<IocTree> items = new ArrayList<>();
@@ -212,6 +217,10 @@ public final class IntelPages {
     private Imported importDocument(Context http, byte[] doc, String name) {
         if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException(TOO_LARGE);
         java.nio.charset.Charset charset = IocImport.charset(doc);
+        IocImport.notText(doc, charset).ifPresent(why -> {
+            throw new IllegalArgumentException("the file is not an OpenIOC (XML) or STIX 2.1 (JSON) text document: " + why
+                    + "; choose the .ioc, .xml or .json file itself (not an archive or a program)");
+        });
         String text = new String(doc, charset);
         if (text.replace("\uFEFF", "").isBlank()) {
             throw new IllegalArgumentException("the document is empty: give an OpenIOC (XML) or STIX 2.1 (JSON) document");
@@ -290,7 +299,7 @@ public final class IntelPages {
         IocTree tree = IocJson.read(ioc.tree());
         http.status(status);
         ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + trailhound.web.live.LiveFiles.shownText(ioc.name())), ioc, tree, tree.toQuery(), notImported, scan,
-                scope.may(Action.INVESTIGATE), http.queryParam("saved")));
+                scope.may(Action.INVESTIGATE), savedItem(http.queryParam("saved"))));
     }
 
     private void scanFromForm(Context http) throws Exception {
