@@ -201,6 +201,16 @@ public final class SavedEvidence {
         return items().find(id).orElseThrow();
     }
 
+    /**
+     * The item the caller may see that already holds this process ({@code reference} its key) or snapshot
+     * (its id) of {@code endpoint}, the newest; empty when none does. Saving one again made a second copy
+     * without a word (fourth try-out): pages and the API say it is saved and link it instead.
+     */
+    public Optional<Item> alreadySaved(Kind kind, String endpoint, String reference) {
+        if (reference == null || endpoint == null) return Optional.empty();
+        return list(new EvidenceItems.Filter(kind, endpoint, null, null)).stream().filter(i -> reference.equals(i.reference())).findFirst();
+    }
+
     /** The items the caller may see matching the filter, newest first. */
     public List<Item> list(EvidenceItems.Filter filter) {
         return items().list(filter).stream().filter(this::visible).toList();

@@ -247,6 +247,12 @@ public final class ExportJobs implements AutoCloseable {
             String note = max != Long.MAX_VALUE && rows.get() >= max && counted > max
                     ? liveLimitNote(max, counted)
                     : null;
+            // fourth try-out: uids that match no event (a typo, another endpoint's) were left out without a word
+            if (note == null && uids != null && rows.get() < uids.size()) {
+                long unknown = uids.size() - rows.get();
+                note = String.format(java.util.Locale.ROOT, "%,d of the %,d event uids given match%s no event of the endpoints, query and time window exported: left out", unknown,
+                        uids.size(), unknown == 1 ? "es" : "");
+            }
             jobs.finish(id, JobInfo.DONE, note);
         } catch (CancellationException e) {
             deleteQuietly(part);
