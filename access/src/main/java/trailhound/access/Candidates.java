@@ -18,10 +18,11 @@ import trailhound.schema.Field;
  * <p>Defaults are the event's distinctive indicators, by event type: a process event its image's
  * hash (the strongest present: SHA-256, else SHA-1, else MD5) and path, and its command line only when
  * asked ({@link ProcessPart}: a process's arguments change from run to run; its image does not); a file event its file
- * path (a kept file item its SHA-256 and path), an image or driver load the image path, a network event the remote IP, a DNS query the name,
- * a registry event the key, a logon the source IP; any other event its first candidate. Whether a
- * default is too common to use is {@link EvidenceIndicators}' to say (it counts); a well-known system
- * path ({@link Candidate#system}) always is.
+ * path (a kept file item its SHA-256 and path), an image or driver load the image path, a network event the remote IP,
+ * a DNS query the name, a registry event the key (under an autostart key, Run or RunOnce, the value's data: the key is
+ * every endpoint's), a logon the source IP; any other event its first candidate. Whether a default is too
+ * common to use is {@link EvidenceIndicators}' to say (it counts); a well-known system path or autostart
+ * key ({@link Candidate#system}) always is.
  */
 public final class Candidates {
     /**
@@ -39,15 +40,24 @@ public final class Candidates {
             return new IocTree.Item(type, IocTree.Condition.IS, value);
         }
 
+        /** What makes a {@link #system} candidate common, for a person: "a system path" or "an autostart key". */
+        public String systemLabel() {
+            return type == IndicatorType.REGISTRY_KEY ? "an autostart key (its value tells it apart)" : "a system path";
+        }
+
         /** Type and value: what makes two candidates the same indicator, whichever field they come from. */
         public String key() {
             return type.id() + ":" + value;
         }
     }
 
-    /** What a process event gives a new IOC by default ({@link #DEFAULT_PROCESS}: its image's hash and path). */
+    /**
+     * What a process gives a new IOC by default ({@link #DEFAULT_PROCESS}: its image's hash and path, and for a
+     * process item its history's own defaults: the addresses and domains it reached, the files it wrote, the
+     * values it set under autostart keys).
+     */
     public enum ProcessPart {
-        HASH("hash"), PATH("path"), COMMAND_LINE("command_line");
+        HASH("hash"), PATH("path"), COMMAND_LINE("command_line"), HISTORY("history");
 
         private final String id;
 
@@ -55,7 +65,7 @@ public final class Candidates {
             this.id = id;
         }
 
-        /** The JSON name: {@code hash}, {@code path}, {@code command_line}. */
+        /** The JSON name: {@code hash}, {@code path}, {@code command_line}, {@code history}. */
         public String id() {
             return id;
         }
@@ -63,13 +73,13 @@ public final class Candidates {
         /** The part named {@code id}. @throws IllegalArgumentException naming the ones there are */
         public static ProcessPart of(String id) {
             for (ProcessPart p : values()) if (p.id.equals(id)) return p;
-            throw new IllegalArgumentException("unknown process indicator '" + id + "': hash, path or command_line");
+            throw new IllegalArgumentException("unknown process indicator '" + id + "': hash, path, command_line or history");
         }
     }
 
-    /** A process event's defaults unless asked otherwise: its image's hash and path. */
+    /** A process's defaults unless asked otherwise: its image's hash and path, and a process item's history. */
     public static final java.util.Set<ProcessPart> DEFAULT_PROCESS = java.util.Collections.unmodifiableSet(
-            java.util.EnumSet.of(ProcessPart.HASH, ProcessPart.PATH));
+            java.util.EnumSet.of(ProcessPart.HASH, ProcessPart.PATH, ProcessPart.HISTORY));
 
     private static final List<Map.Entry<Field, IndicatorType>> BY_FIELD = List.of(
             Map.entry(Field.HASH_SHA256, IndicatorType.SHA256),
@@ -98,8 +108,19 @@ public final class Candidates {
      * on every endpoint of that system, so as an indicator it finds everything.
      */
     private static final Pattern SYSTEM_PATH = Pattern.compile("(?i)^(?:[a-z]:|%systemroot%|\\\\systemroot|\\\\\\\\\\?\\\\[a-z]:)\\\\windows"
-            + "\\\\(?:system32|syswow64|sysnative|winsxs)\\\\.*|^(?:%systemroot%|\\\\systemroot)\\\\(?:system32|syswow64)\\\\.*"
+            + "\\\\(?:system32|syswow64|sysnative|winsxs|assembly\\\\gac(?:_msil|_32|_64)?|microsoft\\.net\\\\assembly\\\\gac(?:_msil|_32|_64)?"
+            + "|microsoft\\.net\\\\framework(?:64)?)\\\\.*|^(?:%systemroot%|\\\\systemroot)\\\\(?:system32|syswow64)\\\\.*"
+            + "|^(?:[a-z]:\\\\program files(?: \\(x86\\))?|%programfiles(?:\\(x86\\))?%)\\\\common files\\\\microsoft shared\\\\.*"
+            + "|^%commonprogramfiles(?:\\(x86\\))?%\\\\microsoft shared\\\\.*"
             + "|^/(?:usr/)?(?:s?bin|lib|lib32|lib64|libexec)/.*|^/system/library/.*");
+
+    /**
+     * The keys whose values start programs at sign-in or boot (Run, RunOnce...), under HKLM or any user's
+     * hive: every endpoint has them, and an HKCU one only looks rare because the user's SID is in its path.
+     * What an attacker wrote there is the value (fourth try-out: an HKCU Run key was ticked, an HKLM one not).
+     */
+    private static final Pattern AUTOSTART_KEY = Pattern.compile("(?i).*\\\\software\\\\(?:wow6432node\\\\)?microsoft\\\\windows"
+            + "\\\\currentversion\\\\(?:run|runonce|runonceex|runservices|runservicesonce|policies\\\\explorer\\\\run)\\\\?");
 
     private Candidates() {}
 
@@ -138,6 +159,8 @@ public final class Candidates {
             // a file kept from an endpoint: its own SHA-256 and the path it was kept from, as a process's image
             add(out, Field.HASH_SHA256, fields);
             add(out, Field.FILE_PATH, fields);
+        } else if ("registry".equals(type) && isAutostartKey(fields.get(Field.REGISTRY_KEY.canonicalName()))) {
+            if (!add(out, Field.REGISTRY_VALUE_DATA, fields)) add(out, Field.REGISTRY_VALUE_NAME, fields);
         } else {
             defaultField(type).ifPresent(f -> add(out, f, fields));
         }
@@ -159,6 +182,11 @@ public final class Candidates {
         return path != null && SYSTEM_PATH.matcher(path.strip()).matches();
     }
 
+    /** Whether {@code key} is a Run, RunOnce... key of HKLM or of a user ({@link #AUTOSTART_KEY}). */
+    public static boolean isAutostartKey(String key) {
+        return key != null && AUTOSTART_KEY.matcher(key.strip()).matches();
+    }
+
     private static Optional<Field> defaultField(String type) {
         if (type == null) return Optional.empty();
         return Optional.ofNullable(switch (type) {
@@ -177,7 +205,8 @@ public final class Candidates {
         String v = fields.get(field.canonicalName());
         if (v == null || v.isBlank()) return false;
         IndicatorType type = BY_FIELD.stream().filter(e -> e.getKey() == field).findFirst().map(Map.Entry::getValue).orElse(null);
-        return type != null && addIfValid(out, type, v, field, type == IndicatorType.FILE_PATH && isSystemPath(v));
+        return type != null && addIfValid(out, type, v, field, type == IndicatorType.FILE_PATH && isSystemPath(v)
+                || type == IndicatorType.REGISTRY_KEY && isAutostartKey(v));
     }
 
     private static boolean addIfValid(LinkedHashMap<String, Candidate> out, IndicatorType type, String value, Field field, boolean system) {

@@ -68,7 +68,7 @@ public final class EvidenceIndicators {
         public List<String> commonDefaults() {
             return offers.stream().filter(o -> o.common() && o.matches() >= 0)
                     .map(o -> o.candidate().value() + String.format(java.util.Locale.ROOT, " (%smatches %,d events)",
-                            o.candidate().system() ? "a system path; " : "", o.matches())).limit(5).toList();
+                            o.candidate().system() ? o.candidate().systemLabel() + "; " : "", o.matches())).limit(5).toList();
         }
     }
 
@@ -124,34 +124,46 @@ public final class EvidenceIndicators {
         int length = 2;
         for (List<Map<String, String>> events : items) {
             Set<String> mine = new LinkedHashSet<>();
-            Set<String> commandLinesOfItem = new LinkedHashSet<>();
+            // each process event's image defaults and its command line: the line is a default when the image is common
+            List<Map.Entry<List<String>, String>> lines = new ArrayList<>();
             for (Map<String, String> e : events) {
                 for (Candidates.Candidate c : Candidates.of(e)) {
                     all.putIfAbsent(c.key(), c);
                     carriers.merge(c.key(), 1, Integer::sum);
                 }
-                for (Candidates.Candidate c : Candidates.defaults(e, process)) mine.add(c.key());
-                if ("process".equals(e.get("type"))) Candidates.commandLine(e).ifPresent(c -> commandLinesOfItem.add(c.key()));
+                List<String> image = Candidates.defaults(e, process).stream().map(Candidates.Candidate::key).toList();
+                mine.addAll(image);
+                if ("process".equals(e.get("type"))) Candidates.commandLine(e).ifPresent(c -> lines.add(Map.entry(image, c.key())));
             }
-            List<String> fresh = mine.stream().filter(k -> !chosen.contains(k) && !overLimit.contains(k)).toList();
-            if (searches >= max || !overLimit.isEmpty()) {
-                overLimit.addAll(fresh);
-                continue;
-            }
-            List<String> kept = mine.stream().filter(k -> !counter.common(all.get(k))).toList();
-            // a process of the system's own image (hash and path common everywhere) is told apart by what it was asked to do
-            if (kept.isEmpty()) kept = commandLinesOfItem.stream().filter(k -> !counter.common(all.get(k))).toList();
-            for (String k : kept) {
+            // counted one by one until the IOC is full: a 10,000-event item must not make thousands of searches first
+            for (String k : mine) {
                 if (chosen.contains(k) || overLimit.contains(k)) continue;
-                IocTree.Item item = all.get(k).item();
-                int cost = Intel.searches(item);
-                int more = item.toQuery().length() + 4; // " OR "
-                if (!overLimit.isEmpty() || searches + cost > max || length + more > QueryLanguage.MAX_LENGTH) {
-                    overLimit.add(k);
-                } else {
-                    chosen.add(k);
-                    searches += cost;
-                    length += more;
+                if (searches >= max || !overLimit.isEmpty()) {
+                    if (!all.get(k).system()) overLimit.add(k); // not counted: offered unticked, after the defaults
+                } else if (!counter.common(all.get(k))) {
+                    int[] now = take(all.get(k).item(), searches, length, max);
+                    if (now == null) overLimit.add(k);
+                    else {
+                        chosen.add(k);
+                        searches = now[0];
+                        length = now[1];
+                    }
+                }
+            }
+            // README: a process's command line is ticked when its image is common (a LOLBin: the system's own
+            // powershell.exe, rundll32.exe): what it was asked to do tells it apart (fourth try-out: an event item left it out)
+            for (Map.Entry<List<String>, String> line : lines) {
+                String k = line.getValue();
+                if (chosen.contains(k) || overLimit.contains(k) || !overLimit.isEmpty() || searches >= max) continue;
+                if (line.getKey().stream().allMatch(d -> !overLimit.contains(d) && counter.common(all.get(d)))
+                        && !counter.common(all.get(k))) {
+                    int[] now = take(all.get(k).item(), searches, length, max);
+                    if (now == null) overLimit.add(k);
+                    else {
+                        chosen.add(k);
+                        searches = now[0];
+                        length = now[1];
+                    }
                 }
             }
         }
@@ -166,6 +178,13 @@ public final class EvidenceIndicators {
         }
         offers.sort(java.util.Comparator.comparingInt((Offer o) -> o.byDefault() ? 0 : o.overLimit() ? 1 : o.common() ? 3 : 2));
         return new Offers(List.copyOf(offers), counter.events);
+    }
+
+    /** The searches and query length with {@code item} added to an IOC, or null when one IOC holds no more. */
+    private static int[] take(IocTree.Item item, int searches, int length, int max) {
+        int cost = Intel.searches(item);
+        int more = item.toQuery().length() + 4; // " OR "
+        return searches + cost > max || length + more > QueryLanguage.MAX_LENGTH ? null : new int[] {searches + cost, length + more};
     }
 
     /**

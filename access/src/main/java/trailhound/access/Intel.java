@@ -228,7 +228,7 @@ public final class Intel {
         List<List<Map<String, String>>> items = new ArrayList<>();
         java.util.Set<String> endpoints = new java.util.HashSet<>();
         for (long id : evidenceIds) {
-            List<Map<String, String>> events = eventsOf(id);
+            List<Map<String, String>> events = eventsOf(id, process.contains(Candidates.ProcessPart.HISTORY));
             EvidenceItems.Item item = scope.savedEvidence().find(id).orElseThrow();
             if (item.kind() == EvidenceItems.Kind.SNAPSHOT) throw new AccessException(SavedEvidence.wholeSnapshot(item));
             items.add(events);
@@ -238,21 +238,29 @@ public final class Intel {
     }
 
     /**
-     * The events an evidence item contributes to an IOC: an event item's events, a process item's
+     * The events an evidence item contributes to an IOC: an event item's events; a process item's
      * start event (else, when its start was not recorded, the process's own fields as its first event
-     * naming its image carries them: never a connection's or a load's), a file item's description.
+     * naming its image carries them: its image's defaults never a connection's address), then with
+     * {@code history} the rest of its history (its connections, DNS queries, files, loads, registry writes:
+     * each offers its own defaults, as an event item's do); a file item's description.
      *
      * @throws AccessException (unknown, 404) for an item the caller may not see
      */
-    public List<Map<String, String>> eventsOf(long evidenceId) {
+    public List<Map<String, String>> eventsOf(long evidenceId, boolean history) {
         SavedEvidence evidence = scope.savedEvidence();
         EvidenceItems.Item item = evidence.find(evidenceId).orElseThrow(() -> AccessException.unknown("no evidence item " + evidenceId
                 + ": GET /api/v1/evidence lists them"));
         List<Map<String, String>> events = evidence.events(evidenceId);
         if (item.kind() == EvidenceItems.Kind.PROCESS && !events.isEmpty()) {
-            return events.stream().filter(e -> "process".equals(e.get("type")) && "start".equals(e.get("operation"))).findFirst()
-                    .or(() -> events.stream().filter(e -> e.get("process_path") != null).findFirst().map(Intel::processOnly))
-                    .map(List::of).orElse(List.of());
+            Optional<Map<String, String>> start = events.stream()
+                    .filter(e -> "process".equals(e.get("type")) && "start".equals(e.get("operation"))).findFirst();
+            Optional<Map<String, String>> first = start
+                    .or(() -> events.stream().filter(e -> e.get("process_path") != null).findFirst().map(Intel::processOnly));
+            // fourth try-out: the process item left out the C2 address it connected to, the DLL it dropped, the Run key it wrote
+            List<Map<String, String>> out = new ArrayList<>();
+            first.ifPresent(out::add);
+            if (history) for (Map<String, String> e : events) if (!"process".equals(e.get("type"))) out.add(e); // its end, its accesses: itself again
+            return out;
         }
         return events;
     }

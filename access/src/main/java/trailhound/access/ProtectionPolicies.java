@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import trailhound.protocol.Message;
 import trailhound.protocol.PolicyRules;
+import trailhound.query.MatchAllRegex;
 import trailhound.store.Policies;
 import trailhound.store.Policies.EditedRule;
 import trailhound.store.Policies.NewRule;
@@ -259,7 +260,7 @@ public final class ProtectionPolicies {
             NewRule clean = new NewRule(blankToNull(r.sha256()) == null ? null : r.sha256().strip().toLowerCase(java.util.Locale.ROOT),
                     blankToNull(r.path()), blankToNull(r.commandLine()), blankToNull(r.parent()), blankToNull(r.origin()));
             int n = i + 1;
-            PolicyRules.check(PolicyBook.toMessage(0, clean)).ifPresent(why -> {
+            PolicyRules.check(PolicyBook.toMessage(0, clean), MatchAllRegex::matchesEveryValue).ifPresent(why -> {
                 throw new AccessException("rule " + n + ": " + why);
             });
             out.add(clean);

@@ -94,8 +94,8 @@ public final class SavedEvidence {
         List<String> uids = List.copyOf(new LinkedHashSet<>(eventUids));
         if (uids.isEmpty()) throw new AccessException("no events to save: give the event_uid of at least one event");
         if (uids.size() > MAX_EVENTS) {
-            throw new AccessException(uids.size() + " events selected; an item holds at most " + MAX_EVENTS
-                    + ": save fewer, or export the result instead");
+            throw new AccessException(String.format(java.util.Locale.ROOT, "%,d events selected; an item holds at most %,d", uids.size(),
+                    MAX_EVENTS) + ": save fewer, or export the result instead");
         }
         List<String> cleanTags = tags(tags);
         checkNote(note);
@@ -116,7 +116,7 @@ public final class SavedEvidence {
         List<Event> events = uids.stream().map(found::get).toList();
         Event first = events.getFirst();
         String title = events.size() == 1 ? first.kind() + (first.object() == null ? "" : " " + first.object())
-                : events.size() + " events, " + Event.formatTime(events.stream().mapToLong(Event::ts).min().orElse(0)) + " to "
+                : String.format(java.util.Locale.ROOT, "%,d events, ", events.size()) + Event.formatTime(events.stream().mapToLong(Event::ts).min().orElse(0)) + " to "
                         + Event.formatTime(events.stream().mapToLong(Event::ts).max().orElse(0));
         return save(Kind.EVENT, endpoint, title, null, note, cleanTags, events);
     }
@@ -164,7 +164,8 @@ public final class SavedEvidence {
         checkNote(note);
         SnapshotInfo s = scope.snapshot(endpoint, snapshotId).orElseThrow(() -> AccessException.unknown(endpoint
                 + " has no snapshot " + snapshotId + ": GET /api/v1/endpoints/" + endpoint + "/snapshots lists them"));
-        String title = s.id() + ", " + s.eventCount() + " events, " + Event.formatTime(s.firstTs()) + " to " + Event.formatTime(s.lastTs());
+        String title = s.id() + ", " + String.format(java.util.Locale.ROOT, s.eventCount() == 1 ? "%,d event, " : "%,d events, ", s.eventCount())
+                + Event.formatTime(s.firstTs()) + " to " + Event.formatTime(s.lastTs());
         long id = items().save(Kind.SNAPSHOT, endpoint, title, s.id(), note, cleanTags, List.of(), s.eventCount(), scope.caller().user(),
                 clock.millis());
         try {
@@ -198,6 +199,16 @@ public final class SavedEvidence {
         scope.audit("evidence.save", endpoint, AuditLog.OK, "evidence " + id + ": " + kind.label() + " " + title
                 + (reference == null ? "" : " (" + reference + ")"));
         return items().find(id).orElseThrow();
+    }
+
+    /**
+     * The item the caller may see that already holds this process ({@code reference} its key) or snapshot
+     * (its id) of {@code endpoint}, the newest; empty when none does. Saving one again made a second copy
+     * without a word (fourth try-out): pages and the API say it is saved and link it instead.
+     */
+    public Optional<Item> alreadySaved(Kind kind, String endpoint, String reference) {
+        if (reference == null || endpoint == null) return Optional.empty();
+        return list(new EvidenceItems.Filter(kind, endpoint, null, null)).stream().filter(i -> reference.equals(i.reference())).findFirst();
     }
 
     /** The items the caller may see matching the filter, newest first. */
@@ -399,8 +410,11 @@ public final class SavedEvidence {
             String s = t.strip();
             if (s.isEmpty()) continue;
             if (s.length() > MAX_TAG || s.chars().anyMatch(Character::isISOControl)) {
-                throw new AccessException("tag '" + s.replaceAll("\\p{Cntrl}", "?") + "': a tag is at most " + MAX_TAG
-                        + " characters, none of them control characters");
+                // the tag as given is cut in the message: a 5,000-character one came back whole (fourth try-out)
+                boolean cut = s.codePointCount(0, s.length()) > 40;
+                String shown = (cut ? s.substring(0, s.offsetByCodePoints(0, 40)) + "..." : s).replaceAll("\\p{Cntrl}", "?");
+                throw new AccessException("tag '" + shown + "'" + (cut ? String.format(java.util.Locale.ROOT, " (%,d characters)", s.length()) : "")
+                        + ": a tag is at most " + MAX_TAG + " characters, none of them control characters");
             }
             if (seen.add(s)) out.add(s);
         }

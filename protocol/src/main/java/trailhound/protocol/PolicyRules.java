@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /*
  * Why RE2/J and globs: a rule's command-line pattern runs against every new process's command line,
@@ -70,8 +71,17 @@ public final class PolicyRules {
 
     /** What is wrong with the rule, for a person (which condition and why), or empty when it is usable. */
     public static Optional<String> check(Message.Rule rule) {
+        return check(rule, regex -> false);
+    }
+
+    /**
+     * As {@link #check(Message.Rule)}, also refusing as matching every process a command-line regex for which
+     * {@code matchesEveryValue} holds (the server decides it on the regex's automaton, which agents need not
+     * carry: they only run the rules the server accepted).
+     */
+    public static Optional<String> check(Message.Rule rule, Predicate<String> matchesEveryValue) {
         try {
-            compile(rule);
+            compile(rule, matchesEveryValue);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
@@ -90,6 +100,10 @@ public final class PolicyRules {
      *     digits, a pattern longer than {@link #MAX_PATTERN}, a regex that does not parse (with RE2's reason)
      */
     public static Compiled compile(Message.Rule rule) {
+        return compile(rule, regex -> false);
+    }
+
+    private static Compiled compile(Message.Rule rule, Predicate<String> matchesEveryValue) {
         if (blank(rule.sha256()) && blank(rule.path()) && blank(rule.commandLine()) && blank(rule.parent())) {
             throw new IllegalArgumentException("a rule needs at least one of hash, path, command line or parent");
         }
@@ -100,7 +114,7 @@ public final class PolicyRules {
         Pattern commandLine = blank(rule.commandLine()) ? null : commandLine(rule.commandLine());
         Pattern parent = blank(rule.parent()) ? null : glob("parent", rule.parent());
         boolean byName = !blank(rule.parent()) && rule.parent().indexOf('/') < 0 && rule.parent().indexOf('\\') < 0;
-        if (blank(rule.sha256()) && broad(path, rule.path()) && broad(commandLine, rule.commandLine()) && broad(parent, rule.parent())) {
+        if (blank(rule.sha256()) && broad(path, rule.path()) && (broad(commandLine, rule.commandLine()) || regex(rule.commandLine()) != null && matchesEveryValue.test(regex(rule.commandLine()))) && broad(parent, rule.parent())) {
             throw new IllegalArgumentException("the rule matches every process (" + describe(rule).replaceFirst("^#\\S+ ", "")
                     + "): enabled, it would act on every new process on every endpoint; give at least one condition some literal"
                     + " text (a letter or digit to match), e.g. path /tmp/* or command line *-enc*");
@@ -155,9 +169,15 @@ public final class PolicyRules {
         return onlyWildcards || ANY_TEXT.stream().allMatch(p::matches);
     }
 
+    /** The regex of a command-line condition written {@code /regex/}, else null (a glob, or none). */
+    private static String regex(String commandLine) {
+        return commandLine != null && commandLine.length() >= 2 && commandLine.startsWith("/") && commandLine.endsWith("/")
+                ? commandLine.substring(1, commandLine.length() - 1) : null;
+    }
+
     private static Pattern commandLine(String text) {
-        if (text.length() >= 2 && text.startsWith("/") && text.endsWith("/")) {
-            String regex = text.substring(1, text.length() - 1);
+        String regex = regex(text);
+        if (regex != null) {
             bounded("command line", regex);
             try {
                 return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.DOTALL);

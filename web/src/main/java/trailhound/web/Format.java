@@ -23,6 +23,11 @@ public final class Format {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
+    /** A count and its noun, singular for one: {@code "1 endpoint"}, {@code "2,000 events"}. */
+    public static String count(long n, String one, String many) {
+        return count(n) + " " + (n == 1 ? one : many);
+    }
+
     /*
      * Names are telemetry, so any string. Percent-encoding keeps '/', '?', '#', '%' and spaces inside
      * the segment, but a browser removes a segment "." or ".." (also spelled %2E, %2e%2E...) from the

@@ -167,7 +167,7 @@ public final class WebServer implements AutoCloseable {
             Routes routes = new Routes(config.routes, ctx);
             Auth.register(config.routes, routes, ctx);
             Errors.register(config.routes, ctx);
-            registerFeatures(routes, ctx);
+            registerFeatures(routes, ctx, options.liveExportMaxRows());
             trailhound.web.snapshots.SnapshotPages.register(routes, ctx, options.uploadMaxBytes(), captures);
             trailhound.web.live.LiveSnapshots.register(routes, ctx, connections, captures);
             LiveApi.register(routes, ctx, connections);
@@ -218,10 +218,10 @@ public final class WebServer implements AutoCloseable {
         return server;
     }
 
-    private static void registerFeatures(Routes routes, WebContext ctx) {
+    private static void registerFeatures(Routes routes, WebContext ctx, long liveExportMaxRows) {
         routes.get("/", Action.VIEW, http -> http.redirect("/endpoints"));
         EndpointPages.register(routes, ctx);
-        SearchPages.register(routes, ctx);
+        SearchPages.register(routes, ctx, liveExportMaxRows);
         DistributionPages.register(routes, ctx);
         HistogramApi.register(routes, ctx);
         HuntPages.register(routes, ctx);

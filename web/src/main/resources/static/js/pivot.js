@@ -245,10 +245,23 @@
     say('Press Ctrl+C to copy');
   }
 
+  // As the server's LiveFiles.shownText: a control character as its symbol, an invisible or text-reversing one
+  // (U+202E shows "exe.txt" as "txt.exe") as <U+202E>, so the whole value cannot hide what it is
+  function shown(text) {
+    return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]|[\p{Cf}\p{Zs}\u034f\u115f\u1160\u2800\u3164\uffa0]/gu, c => {
+      const code = c.codePointAt(0);
+      if (c === ' ') return c;
+      if (code < 0x20) return String.fromCodePoint(0x2400 + code);
+      if (code === 0x7f) return '\u2421';
+      if (code === 0x85 || code === 0x2028 || code === 0x2029) return '\u2424';
+      return '<U+' + code.toString(16).toUpperCase().padStart(4, '0') + '>';
+    });
+  }
+
   // Text with a break opportunity after each separator, as the server renders it (CellValue).
   function fill(span, text) {
     span.textContent = '';
-    for (const part of text.split(/(?<=[\\/ ,;&=?|:])/)) {
+    for (const part of shown(text).split(/(?<=[\\/ ,;&=?|:])/)) {
       span.appendChild(document.createTextNode(part));
       span.appendChild(document.createElement('wbr'));
     }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import trailhound.access.AccessException;
 import trailhound.access.Action;
 import trailhound.access.SavedEvidence;
@@ -45,7 +46,9 @@ import trailhound.web.search.EventCsv;
  * <li>{@code GET /api/v1/evidence?kind=&endpoint=&tag=&user=}: {@code "items"} ({@link #json}) beside the
  *     files list; {@code GET /api/v1/evidence/{id}} one item, {@code GET /api/v1/evidence/{id}/events} its saved
  *     events (every field, canonical names, {@code ts} ISO-8601).
- * <li>{@code POST /api/v1/evidence/{id}}: {@code {"note": N, "tags": [...]}} replaces both;
+ * <li>{@code POST /api/v1/evidence/{id}}: {@code {"note": N, "tags": [...]}} replaces what it names: a field left out
+ *     stays as it is, a field given as {@code null} is cleared (the note emptied, the tags removed: both alike, as in a
+ *     JSON merge patch);
  *     {@code DELETE /api/v1/evidence/{id}} removes it (the user who saved it or an administrator).
  * <li>{@code GET /evidence/items/{id}/context?part=N}: the grid with the item's events
  *     {@code (N-1)*100+1} to {@code N*100} ({@link #CONTEXT_EVENTS} a part: one grid page; the item's page links each part).
@@ -139,7 +142,13 @@ public final class SavedEvidencePages {
 
     /** One tab: its items (one page of them), the filters, the tags and users to pick from. */
     public record TabPage(PageChrome chrome, String tab, List<ItemRow> rows, String endpoint, String tag, String user, List<String> tags,
-            List<String> users, List<String> endpoints, int page, boolean more, boolean mayEdit, boolean mayDownload, String highlight) {
+            List<String> users, List<String> endpoints, int page, boolean more, boolean mayEdit, boolean mayDownload, String highlight,
+            boolean already) {
+
+        /** Where the highlighted item, when it was already saved, is seen ({@code already}: the save made nothing). */
+        public String alreadyLink() {
+            return "snapshots".equals(tab) ? "/evidence/snapshots?new=" + highlight : "/evidence/items/" + highlight;
+        }
 
         /** The link to page {@code n} of this tab with the same filters. */
         public String pageUrl(int n) {
@@ -201,7 +210,8 @@ public final class SavedEvidencePages {
         };
         ctx.render(http, "evidence/items.jte", new TabPage(ctx.chrome(http, "Saved evidence: " + tabName), tabName, rows, endpoint, tag, user,
                 new ArrayList<>(evidence.tags().keySet()), users, endpoints, page, all.size() > page * PAGE_SIZE,
-                scope.may(Action.INVESTIGATE), scope.may(Action.EXPORT), http.queryParam("new")));
+                scope.may(Action.INVESTIGATE), scope.may(Action.EXPORT), highlight(http.queryParam("new")),
+                "1".equals(http.queryParam("already")) && highlight(http.queryParam("new")) != null));
     }
 
     private static int parseInt(String s) {
@@ -227,7 +237,8 @@ public final class SavedEvidencePages {
         int parts = ItemRow.parts(item);
         int part = parseInt(http.queryParam("part"));
         if (part < 1 || part > parts) {
-            throw new BadRequest("evidence " + item.id() + " has " + item.eventCount() + " events, " + parts + (parts == 1 ? " part" : " parts")
+            throw new BadRequest("evidence " + item.id() + " has " + trailhound.web.Format.count(item.eventCount(), "event", "events") + ", "
+                    + parts + (parts == 1 ? " part" : " parts")
                     + " of " + CONTEXT_EVENTS + " to open in their context: choose one from 1 to " + parts);
         }
         http.redirect(context(ctx.scope(http), item, part), HttpStatus.SEE_OTHER);
@@ -266,9 +277,37 @@ public final class SavedEvidencePages {
         String kind = text(body, "kind", usage);
         String endpoint = text(body, "endpoint", usage);
         if (kind == null || endpoint == null) throw new BadRequest(usage);
+        Optional<Item> already = alreadySaved(ctx.scope(http), kind, endpoint, text(body, "process_key", usage), text(body, "snapshot", usage));
+        if (already.isPresent()) { // 200, not 201: nothing was made
+            Map<String, Object> out = json(already.get());
+            out.put("already_saved", true);
+            out.put("message", alreadyMessage(already.get()));
+            http.json(out);
+            return;
+        }
         Item item = save(ctx.scope(http), kind, endpoint, WebContext.strings(body, "event_uids", usage), text(body, "process_key", usage),
                 text(body, "snapshot", usage), text(body, "note", usage), WebContext.strings(body, "tags", usage), usage);
         http.status(HttpStatus.CREATED).json(json(item));
+    }
+
+    /** The item already holding the process or snapshot asked to be saved, when there is one ({@link SavedEvidence#alreadySaved}). */
+    private static Optional<Item> alreadySaved(Scope scope, String kind, String endpoint, String processKey, String snapshot) {
+        return switch (kind) {
+            case "process" -> scope.savedEvidence().alreadySaved(Kind.PROCESS, endpoint, processKey);
+            case "snapshot" -> scope.savedEvidence().alreadySaved(Kind.SNAPSHOT, endpoint, snapshot);
+            default -> Optional.empty();
+        };
+    }
+
+    /** Where an item already saved is seen: its saved copy, or a snapshot's row. */
+    static String savedLink(Item i) {
+        return i.kind() == Kind.SNAPSHOT ? "/evidence/snapshots?new=" + i.id() : "/evidence/items/" + i.id();
+    }
+
+    private static String alreadyMessage(Item i) {
+        return (i.kind() == Kind.SNAPSHOT ? "snapshot " : "process ") + i.reference() + " of " + i.endpoint() + " is already saved as evidence"
+                + " item " + i.id() + " (" + savedLink(i) + ") by " + i.createdBy() + ": nothing was saved again; its note and tags are"
+                + " changed there";
     }
 
     private Item save(Scope scope, String kind, String endpoint, List<String> uids, String processKey, String snapshot, String note,
@@ -290,6 +329,12 @@ public final class SavedEvidencePages {
         String kind = String.valueOf(http.formParam("kind"));
         String endpoint = http.formParam("endpoint");
         if (endpoint == null || endpoint.isBlank()) throw new BadRequest("no endpoint: save from a search, a process or a snapshot");
+        Optional<Item> already = alreadySaved(ctx.scope(http), kind, endpoint, http.formParam("process_key"), http.formParam("snapshot"));
+        if (already.isPresent()) {
+            http.redirect("/evidence/" + (already.get().kind() == Kind.SNAPSHOT ? "snapshots" : "processes") + "?new=" + already.get().id()
+                    + "&already=1", HttpStatus.SEE_OTHER);
+            return;
+        }
         Item item = save(ctx.scope(http), kind, endpoint, http.formParams("uid"), http.formParam("process_key"), http.formParam("snapshot"),
                 http.formParam("note"), splitTags(http.formParam("tags")), "choose rows, a process or a snapshot to save");
         String tab = switch (item.kind()) {
@@ -363,10 +408,12 @@ public final class SavedEvidencePages {
 
     private void apiDescribe(Context http) {
         JsonNode body = ctx.jsonBody(http);
-        String usage = "expected {\"note\": text, \"tags\": [...]}, either or both (what is left out stays as it is)";
+        String usage = "expected {\"note\": text, \"tags\": [...]}, either or both (what is left out stays as it is; null clears it)";
         if (!body.isObject() || !body.has("note") && !body.has("tags")) throw new BadRequest(usage);
-        http.json(json(ctx.scope(http).savedEvidence().describe(id(http), text(body, "note", usage),
-                body.has("tags") ? WebContext.strings(body, "tags", usage) : null)));
+        // fourth try-out: {"note": null, "tags": null} cleared the tags and kept the note; null clears either
+        String note = !body.has("note") ? null : body.get("note").isNull() ? "" : text(body, "note", usage);
+        List<String> tags = !body.has("tags") ? null : body.get("tags").isNull() ? List.of() : WebContext.strings(body, "tags", usage);
+        http.json(json(ctx.scope(http).savedEvidence().describe(id(http), note, tags)));
     }
 
     private void apiRemove(Context http) throws IOException {
@@ -523,5 +570,10 @@ public final class SavedEvidencePages {
         }
         return scope.savedEvidence().list(new EvidenceItems.Filter(k, blankToNull(http.queryParam("endpoint")),
                 blankToNull(http.queryParam("tag")), blankToNull(http.queryParam("user")))).stream().map(SavedEvidencePages::json).toList();
+    }
+
+    /** An item id to highlight ({@code ?new=}), else null: the page links it, so nothing else is taken. */
+    private static String highlight(String id) {
+        return id != null && id.matches("[0-9]{1,18}") ? id : null;
     }
 }

@@ -245,16 +245,21 @@ public final class ExportJobs implements AutoCloseable {
             jobs.progress(id, parts.size(), rows.get());
             // try-out: a live view's export stopped at its limit and said nothing of the events it left out
             String note = max != Long.MAX_VALUE && rows.get() >= max && counted > max
-                    ? String.format(java.util.Locale.ROOT, "stopped at the %,d-row limit of exports from a live view; %,d events matched:"
-                            + " export from the endpoint's index (the grid without the live view) for all of them", max, counted)
+                    ? liveLimitNote(max, counted)
                     : null;
+            // fourth try-out: uids that match no event (a typo, another endpoint's) were left out without a word
+            if (note == null && uids != null && rows.get() < uids.size()) {
+                long unknown = uids.size() - rows.get();
+                note = String.format(java.util.Locale.ROOT, "%,d of the %,d event uids given match%s no event of the endpoints, query and time window exported: left out", unknown,
+                        uids.size(), unknown == 1 ? "es" : "");
+            }
             jobs.finish(id, JobInfo.DONE, note);
         } catch (CancellationException e) {
             deleteQuietly(part);
             if (closing) {
                 jobs.finish(id, JobInfo.FAILED, STOPPED);
             } else {
-                jobs.finish(id, JobInfo.CANCELLED, "cancelled after " + rows.get() + " rows");
+                jobs.finish(id, JobInfo.CANCELLED, "cancelled after " + trailhound.web.Format.count(rows.get(), "row", "rows"));
             }
         } catch (Exception e) {
             deleteQuietly(part);
@@ -263,6 +268,18 @@ public final class ExportJobs implements AutoCloseable {
             written.remove(id);
             cancelled.remove(id);
         }
+    }
+
+    /**
+     * What an export from a live endpoint's view that stopped at its limit says, and what to do instead
+     * (fourth try-out: it sent users to "the grid without the live view", which does not exist: that grid
+     * is always the live view while an agent is enrolled).
+     */
+    public static String liveLimitNote(long max, long matched) {
+        return String.format(java.util.Locale.ROOT, "stopped at the %,d-row limit of exports from a live endpoint's view; %,d events"
+                + " matched. For all of them, choose one of the endpoint's snapshots above the grid and export from it, export from"
+                + " Hunt (every endpoint's index, no limit), or ask an administrator to raise the limit (serve --live-export-max-rows N)",
+                max, matched);
     }
 
     /** The exact uids of a selected-rows export, null for a whole result. */

@@ -59,6 +59,15 @@ public final class ExportZip implements Closeable {
         csv.write(event);
     }
 
+    /** Ends the CSV and adds a text entry {@code name} beside it (what the export left out, and why); no event after it. */
+    public void note(String name, String note) throws IOException {
+        csv.flush();
+        text.flush();
+        OutputStream out = zip.entry(name, System.currentTimeMillis());
+        out.write((note + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     @Override
     public void close() throws IOException {
         try {

@@ -67,10 +67,15 @@ public final class AlertPages {
         String rule = blankToNull(http.queryParam("rule"));
         String kind = rule == null ? null : rule.split(":", 2)[0];
         Long ruleId = rule == null || !rule.contains(":") ? null : ruleId(rule.substring(rule.indexOf(':') + 1));
-        List<AlertsPage.Row> rows = alerts().list(scope, state, kind, ruleId).stream().map(a -> new AlertsPage.Row(a, eventsLink(scope, a),
-                java.time.Instant.ofEpochMilli(a.createdAt()).toString(), java.time.Instant.ofEpochMilli(a.lastSeen()).toString(), ruleLink(a),
-                (int) Math.min(a.events(), LINKED_EVENTS), a.events() > LINKED_EVENTS ? ruleEventsLink(scope, a) : null))
-                .toList();
+        // an IOC deleted since its alerts were raised: its link would answer 404 (fourth try-out), the row says so instead
+        java.util.Set<Long> iocs = new java.util.HashSet<>();
+        for (var ioc : scope.intel().list()) iocs.add(ioc.id());
+        List<AlertsPage.Row> rows = alerts().list(scope, state, kind, ruleId).stream().map(a -> {
+            boolean gone = "ioc".equals(a.ruleKind()) && !iocs.contains(a.ruleId());
+            return new AlertsPage.Row(a, eventsLink(scope, a), java.time.Instant.ofEpochMilli(a.createdAt()).toString(),
+                    java.time.Instant.ofEpochMilli(a.lastSeen()).toString(), gone ? null : ruleLink(a), gone ? "IOC deleted" : null,
+                    (int) Math.min(a.events(), LINKED_EVENTS), a.events() > LINKED_EVENTS ? ruleEventsLink(scope, a) : null);
+        }).toList();
         Map<String, AlertsPage.Rule> rules = new java.util.TreeMap<>();
         for (Alert a : alerts().list(scope)) {
             String value = a.ruleKind() + ":" + a.ruleId();

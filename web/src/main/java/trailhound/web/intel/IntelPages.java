@@ -40,8 +40,8 @@ import trailhound.web.WebContext;
  *       {@code POST /intel/{id}/evidence}), the exports, the alert switch ({@code POST /intel/{id}/alert})
  *       and Delete ({@code POST /intel/{id}/delete}).
  *   <li>JSON: {@code GET /api/v1/iocs}; {@code POST /api/v1/iocs} ({@code {"name": N, "from_evidence": [ids]}}: the
- *       items' distinctive indicators as the picker ticks them, a process event's image hash and path unless
- *       {@code "process_indicators": ["hash", "path", "command_line"]} says which;
+ *       items' distinctive indicators as the picker ticks them, a process's image hash and path and a process
+ *       item's history's unless {@code "process_indicators": ["hash", "path", "command_line", "history"]} says which;
  *       or {@code {"name": N, "tree": {...}}} (the shape of {@link IocJson}), optional {@code "alert": true};
  *       201 with the IOC; from evidence offering more than one IOC holds ({@link Intel#maxSearches} searches), the
  *       first that fit, with {@code "left_out": N} and {@code "left_out_reason"}; a tree of more, 400 saying so in items);
@@ -127,7 +127,7 @@ public final class IntelPages {
                 : scope.intel().offers(ids, Candidates.DEFAULT_PROCESS, true);
         http.status(status);
         ctx.render(http, "intel/new.jte", new NewIocPage(ctx.chrome(http, "New evidence based IOC"), items, ids, offers.offers(),
-                offers.events(), error));
+                offers.events(), error, "1".equals(http.queryParam("all"))));
     }
 
     private void generate(Context http) throws java.io.IOException {
@@ -213,6 +213,10 @@ public final class IntelPages {
     private Imported importDocument(Context http, byte[] doc, String name) {
         if (doc.length > MAX_DOCUMENT) throw new IllegalArgumentException(TOO_LARGE);
         java.nio.charset.Charset charset = IocImport.charset(doc);
+        IocImport.notText(doc, charset).ifPresent(why -> {
+            throw new IllegalArgumentException("the file is not an OpenIOC (XML) or STIX 2.1 (JSON) text document: " + why
+                    + "; choose the .ioc, .xml or .json file itself (not an archive or a program)");
+        });
         String text = new String(doc, charset);
         if (text.replace("\uFEFF", "").isBlank()) {
             throw new IllegalArgumentException("the document is empty: give an OpenIOC (XML) or STIX 2.1 (JSON) document");
@@ -300,9 +304,9 @@ public final class IntelPages {
         Ioc ioc = scope.intel().find(id).orElseThrow(() -> unknown(id));
         IocTree tree = IocJson.read(ioc.tree());
         http.status(status);
-        ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + ioc.name()), ioc, tree, tree.toQuery(), notImported, scan,
-                scope.may(Action.INVESTIGATE), savedNotice(scope, http.queryParam("saved"), http.queryParam("matched"), tree.toQuery()),
-                made.size() > 1 ? made : List.of()));
+        ctx.render(http, "intel/ioc.jte", new IocPage(ctx.chrome(http, "IOC " + trailhound.web.live.LiveFiles.shownText(ioc.name())), ioc,
+                tree, tree.toQuery(), notImported, scan, scope.may(Action.INVESTIGATE), savedNotice(scope, http.queryParam("saved"),
+                http.queryParam("matched"), tree.toQuery()), made.size() > 1 ? made : List.of()));
     }
 
     private void scanFromForm(Context http) throws Exception {
@@ -338,13 +342,13 @@ public final class IntelPages {
         } catch (NumberFormatException e) {
             matched = item.eventCount();
         }
-        String text = "Matches saved as evidence item " + item.id() + ": " + (matched > item.eventCount()
+        String text = (matched > item.eventCount()
                 ? "the newest " + Format.count(item.eventCount()) + " of the " + Format.count(matched) + " events it matches on "
                         + item.endpoint() + " (an item holds at most " + Format.count(trailhound.access.SavedEvidence.MAX_EVENTS)
                         + " events). All of them: open them on the endpoint's grid and Export the whole result as CSV, or narrow the IOC."
                 : Format.count(item.eventCount()) + " events, all it matches on " + item.endpoint() + ".");
         String rest = matched > item.eventCount() ? "/endpoints/" + Format.segment(item.endpoint()) + "/events?q=" + Format.url(query) : null;
-        return new SavedNotice(text, matched > item.eventCount(), rest);
+        return new SavedNotice(item.id(), text, matched > item.eventCount(), rest);
     }
 
     private void deleteFromForm(Context http) {
@@ -377,7 +381,7 @@ public final class IntelPages {
     private void apiCreate(Context http) throws java.io.IOException {
         JsonNode body = ctx.jsonBody(http);
         String usage = "expected {\"name\": \"...\", \"from_evidence\": [evidence ids], optionally \"process_indicators\": [\"hash\","
-                + " \"path\", \"command_line\"]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
+                + " \"path\", \"command_line\", \"history\"]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
                 + " \"items\": [{\"type\": \"sha256\", \"condition\": \"is\", \"value\": \"...\"}]}}, optionally \"alert\": true";
         if (!body.path("name").isTextual()) throw new BadRequest(usage + ": 'name' is missing or not a string");
         JsonNode alert = body.path("alert");
@@ -397,7 +401,7 @@ public final class IntelPages {
             if (body.has("process_indicators")) {
                 JsonNode parts = body.get("process_indicators");
                 if (!parts.isArray() || parts.isEmpty()) {
-                    throw new BadRequest(usage + ": 'process_indicators' must be a list of hash, path, command_line");
+                    throw new BadRequest(usage + ": 'process_indicators' must be a list of hash, path, command_line, history");
                 }
                 for (JsonNode n : parts) {
                     try {

@@ -43,4 +43,28 @@ public record IocImport(String name, IocTree tree, List<String> notImported, Lis
         }
         return StandardCharsets.UTF_8;
     }
+
+    /**
+     * Why {@code doc} is no text document, or empty when it may be one: bytes that are not text in
+     * {@code charset}, or a control character neither XML 1.0 nor JSON allows raw (anything below a space
+     * but tab, line feed and carriage return). A binary file then is told apart from a bad document,
+     * where the parsers said "Illegal character ((CTRL-CHAR, code 1))" (fourth try-out).
+     */
+    public static java.util.Optional<String> notText(byte[] doc, Charset charset) {
+        String text;
+        try {
+            text = charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(doc)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return java.util.Optional.of("its bytes are not " + charset.name() + " text");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                return java.util.Optional.of(String.format(java.util.Locale.ROOT, "it holds binary data (a control character, U+%04X, at"
+                        + " character %,d)", (int) c, i + 1));
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

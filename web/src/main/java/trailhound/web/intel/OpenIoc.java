@@ -275,7 +275,7 @@ public final class OpenIoc {
         String op = indicator.getAttribute("operator");
         IocTree.Operator operator = "AND".equalsIgnoreCase(op) ? IocTree.Operator.AND : "OR".equalsIgnoreCase(op) ? IocTree.Operator.OR : null;
         if (operator == null) {
-            skipped.add("Indicator " + indicator.getAttribute("id") + ": operator '" + op + "' is neither AND nor OR");
+            skipped.add(named("Indicator", indicator) + ": operator '" + op + "' is neither AND nor OR");
             return null;
         }
         List<IocTree> parts = new ArrayList<>();
@@ -288,12 +288,12 @@ public final class OpenIoc {
                 default -> null;
             };
             if (part == null && ("IndicatorItem".equals(e.getLocalName()) || "Indicator".equals(e.getLocalName()))) {
-                lost.add(e.getLocalName() + " " + e.getAttribute("id"));
+                lost.add(named(e.getLocalName(), e));
             }
             if (part != null) parts.add(part);
         }
         if (operator == IocTree.Operator.AND && !lost.isEmpty()) {
-            skipped.add("Indicator " + indicator.getAttribute("id") + " (AND): left out whole, since " + (lost.size() == 1 ? "its part "
+            skipped.add(named("Indicator", indicator) + " (AND): left out whole, since " + (lost.size() == 1 ? "its part "
                     + lost.getFirst() + " was" : "its parts " + String.join(", ", lost) + " were") + " not imported and without "
                     + (lost.size() == 1 ? "it" : "them") + " the AND would match more");
             return null;
@@ -309,7 +309,7 @@ public final class OpenIoc {
         String value = content == null ? "" : content.getTextContent();
         if (escaped.contains(e.getAttribute("id"))) value = unescaped(value);
         String condition = e.getAttribute("condition");
-        String what = "IndicatorItem " + e.getAttribute("id") + " (" + search + " " + condition + " '" + value + "')";
+        String what = named("IndicatorItem", e) + " (" + search + " " + condition + " '" + value + "')";
         if ("true".equalsIgnoreCase(e.getAttribute("negate"))) {
             skipped.add(what + ": negated items are not supported");
             return null;
@@ -406,5 +406,11 @@ public final class OpenIoc {
 
     private static String text(Element e) {
         return e == null ? null : e.getTextContent();
+    }
+
+    /** "IndicatorItem 7f3a..." for the report, or the element alone when it has no id (not "IndicatorItem  (": fourth try-out). */
+    private static String named(String element, Element e) {
+        String id = e.getAttribute("id").strip();
+        return id.isEmpty() ? element + " without an id" : element + " " + id;
     }
 }

@@ -284,7 +284,7 @@ public final class PolicyPages {
     private void onePage(Context http) {
         Scope scope = ctx.scope(http);
         Policy p = find(http);
-        ctx.render(http, "policies/one.jte", new OnePage(ctx.chrome(http, "Policy " + p.name()), Row.of(p), scope.may(Action.ADMINISTER),
+        ctx.render(http, "policies/one.jte", new OnePage(ctx.chrome(http, "Policy " + trailhound.web.live.LiveFiles.shownText(p.name())), Row.of(p), scope.may(Action.ADMINISTER),
                 scope.may(Action.ADMINISTER) || scope.may(Action.INVESTIGATE) && !p.enabled(),
                 "/hunt?q=" + Format.url("type:policy AND policy:\"" + p.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\""),
                 http.queryParam("done"), editableGroups(http, p)));

@@ -2,6 +2,7 @@ package trailhound.web.search;
 
 import java.util.ArrayList;
 import java.util.List;
+import trailhound.web.live.LiveFiles;
 
 /**
  * One field value as the grid shows it: in a cell or in an expanded row, inside an element that
@@ -22,12 +23,15 @@ public record CellValue(String before, String field, String value) {
         return value.length() > SHOWN;
     }
 
-    /** The shown text (the first {@link #SHOWN} characters, whole surrogate pairs) in pieces ending after a separator. */
+    /**
+     * The shown text (the first {@link #SHOWN} characters, whole surrogate pairs) in pieces ending after a
+     * separator, its invisible and text-reversing characters marked as {@link LiveFiles#shownText} does.
+     */
     public List<String> segments() {
-        String shown = value;
+        String shown = LiveFiles.shownText(value);
         if (truncated()) {
             int cut = Character.isHighSurrogate(value.charAt(SHOWN - 1)) ? SHOWN - 1 : SHOWN;
-            shown = value.substring(0, cut) + "…";
+            shown = LiveFiles.shownText(value.substring(0, cut)) + "…";
         }
         List<String> out = new ArrayList<>();
         if (field.equals("ts")) return List.of(shown); // fixed length, and its colons are no place to wrap

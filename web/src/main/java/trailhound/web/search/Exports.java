@@ -17,6 +17,7 @@ import trailhound.index.IndexBackend;
 import trailhound.access.AuditLog;
 import trailhound.access.Scope;
 import trailhound.web.WebContext;
+import trailhound.web.exports.ExportJobs;
 import trailhound.web.exports.ExportZip;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
@@ -45,16 +46,37 @@ final class Exports {
     private final java.util.function.Function<Context, Scope> scopes;
     private final QueryLanguage language;
     private final int excelMaxEvents;
+    private final long liveMaxRows;
 
-    Exports(WebContext ctx, QueryLanguage language) {
-        this(ctx::scope, language, EXCEL_MAX_EVENTS);
+    /** {@code liveMaxRows}: the most rows of an export from a live endpoint's view ({@code serve --live-export-max-rows}). */
+    Exports(WebContext ctx, QueryLanguage language, long liveMaxRows) {
+        this(ctx::scope, language, EXCEL_MAX_EVENTS, liveMaxRows);
     }
 
     /** With a smaller row limit, so tests can check the over-the-limit note without a million events. */
     Exports(java.util.function.Function<Context, Scope> scopes, QueryLanguage language, int excelMaxEvents) {
+        this(scopes, language, excelMaxEvents, trailhound.web.WebOptions.LIVE_EXPORT_MAX_ROWS);
+    }
+
+    private Exports(java.util.function.Function<Context, Scope> scopes, QueryLanguage language, int excelMaxEvents, long liveMaxRows) {
         this.scopes = scopes;
         this.language = language;
         this.excelMaxEvents = excelMaxEvents;
+        this.liveMaxRows = liveMaxRows;
+    }
+
+    /**
+     * The most rows this export writes: from a live endpoint's view ({@code live=1} and no snapshot) the live
+     * limit, as {@code POST /api/v1/exports} with {@code "live": true} (the page's direct export wrote them all)
+     */
+    private long max(Context http, EventScope scope) {
+        return "1".equals(http.queryParam("live")) && scope.snapshot() == null ? liveMaxRows : Long.MAX_VALUE;
+    }
+
+    /** {@link ExportJobs#liveLimitNote} as a sentence of its own, for the ZIP's note and the workbook's Note sheet. */
+    private static String liveLimitNote(long max, long matched) {
+        String note = ExportJobs.liveLimitNote(max, matched);
+        return Character.toUpperCase(note.charAt(0)) + note.substring(1);
     }
 
     void excel(Context http) throws Exception {
@@ -66,10 +88,15 @@ final class Exports {
         try (IndexBackend.Lease lease = access.index(scope.endpoint());
                 SXSSFWorkbook workbook = new SXSSFWorkbook(200)) {
             long total = lease.index().count(query); // a query too broad fails here, before the answer is a spreadsheet
-            access.audit("export", scope.endpoint(), AuditLog.OK, "xlsx: " + scope.describe());
+            long live = max(http, scope);
+            int limit = (int) Math.min(excelMaxEvents, live);
+            access.audit("export", scope.endpoint(), AuditLog.OK, "xlsx: " + scope.describe()
+                    + (live < Long.MAX_VALUE ? ", live view (at most " + live + " rows)" : ""));
             http.contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
             http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "xlsx") + "\"");
-            if (total > excelMaxEvents) {
+            if (total > live && live <= excelMaxEvents) {
+                workbook.createSheet("Note").createRow(0).createCell(0).setCellValue(liveLimitNote(live, total));
+            } else if (total > excelMaxEvents) {
                 Sheet note = workbook.createSheet("Note");
                 note.createRow(0).createCell(0).setCellValue(String.format(
                         "%d of %d events exported: an Excel sheet holds at most %d rows. Use the CSV (ZIP) export for all events.",
@@ -85,13 +112,13 @@ final class Exports {
             }
             sheet.createFreezePane(0, 1);
             int[] rowNo = {1};
-            lease.index().export(query, sort, excelMaxEvents, event -> {
+            lease.index().export(query, sort, limit, event -> {
                 Row row = sheet.createRow(rowNo[0]++);
                 for (int c = 0; c < columns.size(); c++) cells.write(row, c, event, columns.get(c));
             });
             // over the header and every row written, so Excel filters all of them (header only: it guesses)
             sheet.setAutoFilter(new org.apache.poi.ss.util.CellRangeAddress(0, rowNo[0] - 1, 0, columns.size() - 1));
-            exportSheet(workbook, access, scope, sort, columns, Math.min(total, excelMaxEvents), total);
+            exportSheet(workbook, access, scope, sort, columns, Math.min(total, limit), total);
             try (OutputStream out = http.outputStream()) {
                 workbook.write(out);
             }
@@ -191,21 +218,27 @@ final class Exports {
         EventSort sort = GridOptions.sort(http);
         try (IndexBackend.Lease lease = access.index(scope.endpoint())) {
             // a query too broad for the index fails here, as a clean 400, before the answer becomes a ZIP
-            lease.index().count(query);
-            access.audit("export", scope.endpoint(), AuditLog.OK, "csv: " + scope.describe());
+            long total = lease.index().count(query);
+            long max = max(http, scope);
+            access.audit("export", scope.endpoint(), AuditLog.OK, "csv: " + scope.describe()
+                    + (max < Long.MAX_VALUE ? ", live view (at most " + max + " rows)" : ""));
             http.contentType("application/zip");
             http.header("Content-Disposition", "attachment; filename=\"" + fileName(scope, "zip") + "\"");
-            writeZip(http, scope, lease, query, sort, columns);
+            writeZip(http, scope, lease, query, sort, columns, max, total);
         }
     }
 
-    private void writeZip(Context http, EventScope scope, IndexBackend.Lease lease, Query query, EventSort sort, List<Field> columns)
-            throws Exception {
+    private void writeZip(Context http, EventScope scope, IndexBackend.Lease lease, Query query, EventSort sort, List<Field> columns,
+            long max, long total) throws Exception {
         // the same encrypted ZIP as a background export's: one format (and one password) for every exported CSV
         try (ExportZip zip = ExportZip.onto(http.outputStream(), fileName(scope, "csv"), columns)) {
-            lease.index().export(query, sort, Long.MAX_VALUE, zip::write);
+            lease.index().export(query, sort, max, zip::write);
+            if (total > max) zip.note(NOTE, liveLimitNote(max, total));
         }
     }
+
+    /** The ZIP entry beside the CSV that says an export stopped at a limit. */
+    static final String NOTE = "NOTE.txt";
 
     /** The grid's chosen columns ({@code cols}) when the export asks for them, else every field. */
     private static List<Field> columns(Context http) {

@@ -40,11 +40,12 @@ public record SearchPage(
 
     /**
      * An export of this search in the grid's order; {@code chosenColumns}: only the grid's chosen
-     * columns (else every field).
+     * columns (else every field). From a live endpoint's view ({@code live=1}: no snapshot chosen), at
+     * most the live export limit of rows, as the background export of the same view (fourth try-out).
      */
     public String export(String path, boolean chosenColumns) {
         GridOptions only = new GridOptions(chosenColumns ? options.cols() : java.util.List.of(), options.sort(), GridOptions.DEFAULT_SIZE, 0);
-        return link(path, only.params());
+        return link(path, only.params() + (live && scope.snapshot() == null ? "&live=1" : ""));
     }
 
     /** This search's grid shown with these options. */

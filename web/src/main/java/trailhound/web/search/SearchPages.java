@@ -43,9 +43,10 @@ public final class SearchPages {
         this.language = QueryLanguage.withClock(ctx.clock());
     }
 
-    public static void register(Routes routes, WebContext ctx) {
+    /** {@code liveExportMaxRows}: the most rows of an export from a live endpoint's view. */
+    public static void register(Routes routes, WebContext ctx, long liveExportMaxRows) {
         SearchPages pages = new SearchPages(ctx);
-        Exports exports = new Exports(ctx, pages.language);
+        Exports exports = new Exports(ctx, pages.language, liveExportMaxRows);
         routes.get("/endpoints/{endpoint}/events", Action.VIEW, pages::grid);
         routes.get("/endpoints/{endpoint}/events/builder", Action.VIEW, pages::edit);
         routes.get("/endpoints/{endpoint}/export.xlsx", Action.EXPORT, exports::excel);

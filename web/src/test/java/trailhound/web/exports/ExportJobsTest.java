@@ -102,14 +102,47 @@ class ExportJobsTest {
     }
 
     @Test
+    void thePagesDirectExport_fromALiveView_stopsAtTheSameRows_sayingSoInTheZip() throws Exception {
+        try (WebTestSupport web = WebTestSupport.start(dir, o -> o.withLiveExportMaxRows(7)).signIn()) {
+            var agents = web.server().access().agents();
+            agents.enrol(agents.create(Caller.commandLine(), null, java.time.Duration.ofHours(1), 1).secret(), E, "ws", "Windows 10",
+                    "a00000000000000f1", "F".repeat(43), "127.0.0.1");
+            String grid = web.get("/endpoints/" + E + "/events").body();
+            String href = WebTestSupport.find(grid, "href=\"([^\"]*)\" id=\"export-zip\"").replace("&amp;", "&");
+            assertTrue(href.contains("live=1"), "the live view's export says it is one: " + href);
+            var download = web.getBytes(href);
+            assertEquals(200, download.statusCode());
+            Path zip = Files.write(dir.resolve("page.zip"), download.body());
+            SevenZip.extract(zip, "infected", dir.resolve("page"));
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dir.resolve("page"))) {
+                files = s.toList();
+            }
+            Path csv = files.stream().filter(f -> f.toString().endsWith(".csv")).findFirst().orElseThrow();
+            assertEquals(7, CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                    .parse(new java.io.StringReader(Files.readString(csv).substring(1))).getRecords().size(), "the API's limit");
+            String note = Files.readString(dir.resolve("page").resolve("NOTE.txt"));
+            assertTrue(note.startsWith("Stopped at the 7-row limit of exports from a live endpoint's view; " + WebTestSupport.TOTAL
+                    + " events matched."), note);
+
+            // the Excel export of the same view too
+            String excel = WebTestSupport.find(grid, "href=\"([^\"]*)\" id=\"export-xlsx\"").replace("&amp;", "&");
+            assertTrue(excel.contains("live=1"), excel);
+        }
+    }
+
+    @Test
     void fromALiveView_stopsAtTheConfiguredRows_fromTheIndexItDoesNot() throws Exception {
         try (WebTestSupport web = WebTestSupport.start(dir, o -> o.withLiveExportMaxRows(7)).signIn()) {
             JsonNode live = awaitEnd(web, json(web.postJson("/api/v1/exports", "{\"endpoint\":\"" + E + "\",\"live\":true}").body())
                     .path("id").asLong());
             assertEquals(7, live.path("rows_written").asLong());
             assertEquals(7, rows(web, live, "live").size());
-            assertTrue(live.path("message").asText().startsWith("stopped at the 7-row limit of exports from a live view; "
+            assertTrue(live.path("message").asText().startsWith("stopped at the 7-row limit of exports from a live endpoint's view; "
                     + WebTestSupport.TOTAL + " events matched"), "says what it left out: " + live);
+            // fourth try-out: it sent users to "the grid without the live view", which does not exist
+            assertTrue(live.path("message").asText().contains("snapshots") && live.path("message").asText().contains("--live-export-max-rows")
+                    && !live.path("message").asText().contains("without the live view"), "says what the user can do: " + live);
             JsonNode index = awaitEnd(web, json(web.postJson("/api/v1/exports", "{\"endpoint\":\"" + E + "\"}").body()).path("id").asLong());
             assertEquals(WebTestSupport.TOTAL, index.path("rows_written").asLong());
         }

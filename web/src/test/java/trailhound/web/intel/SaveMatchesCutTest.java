@@ -50,7 +50,7 @@ class SaveMatchesCutTest {
             HttpResponse<String> form = web.postForm("/intel/" + id + "/evidence", Map.of("_csrf", web.csrf(), "endpoint", endpoint));
             assertEquals(303, form.statusCode(), form.body());
             String page = web.get(form.headers().firstValue("Location").orElseThrow()).body();
-            String notice = WebTestSupport.find(page, "id=\"ioc-saved\">([^<]*)<");
+            String notice = WebTestSupport.find(page, "id=\"ioc-saved\">(?s)(.*?)</p>"); // the item is linked inside it
             assertTrue(notice.contains("the newest 10,000 of the " + String.format(java.util.Locale.ROOT, "%,d", matched) + " events it matches on "
                     + endpoint), notice);
             assertTrue(page.contains("id=\"ioc-saved-rest\""), "a link to all of them: " + page);
