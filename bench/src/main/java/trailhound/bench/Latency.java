@@ -14,7 +14,12 @@ import java.util.concurrent.Callable;
  * runs have passed: the SQLite side of a 10M-event run would otherwise take an hour for the
  * full-scan queries.
  */
-record Latency(double medianMs, double p95Ms, int runs) {
+record Latency(double medianMs, double p95Ms, int runs, double totalMs) {
+
+    /** Without the runs' total time (figures built by hand). */
+    Latency(double medianMs, double p95Ms, int runs) {
+        this(medianMs, p95Ms, runs, 0);
+    }
 
     /** The task's last answer and its timings. */
     record Measured<T>(T answer, Latency latency) {}
@@ -48,7 +53,7 @@ record Latency(double medianMs, double p95Ms, int runs) {
     static Latency of(long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return new Latency(rank(sorted, 50) / 1e6, rank(sorted, 95) / 1e6, sorted.length);
+        return new Latency(rank(sorted, 50) / 1e6, rank(sorted, 95) / 1e6, sorted.length, Arrays.stream(sorted).sum() / 1e6);
     }
 
     private static long rank(long[] sorted, int percentile) {

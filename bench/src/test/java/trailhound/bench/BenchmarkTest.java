@@ -42,7 +42,10 @@ class BenchmarkTest {
         assertEquals(20, report.get("queries").size(), "the whole suite ran");
         for (JsonNode q : report.get("queries")) {
             assertEquals(q.get("sqliteHits").asLong(), q.get("indexHits").asLong(), q.get("name").asText());
-            assertTrue(q.get("index").get("runs").asInt() >= 20, q.get("name").asText() + " repeated at least 20 times");
+            // 20 timed runs, or (the Excel row) as many as fit in the 10 s budget, at least 3
+            JsonNode index = q.get("index");
+            assertTrue(index.get("runs").asInt() >= 20 || index.get("runs").asInt() >= 3 && index.get("totalMs").asDouble() >= 10_000,
+                    q.get("name").asText() + " repeated 20 times, or at least 3 filling the budget: " + index);
         }
         assertTrue(report.get("machine").get("cores").asInt() >= 1);
         JsonNode ingest = report.get("ingest");
