@@ -145,9 +145,15 @@ public final class PolicyRules {
         return b.toString();
     }
 
-    /** Values no useful condition matches all of: empty, short, a path of each kind, a command line over two lines. */
-    private static final List<String> ANY_TEXT = List.of("", "a", "/usr/bin/env", "C:\\Windows\\System32\\cmd.exe",
-            "\"C:\\Program Files\\x.exe\" /c 'echo %TEMP%' && x\ny", "0123456789 !#$()*+,-.:;<=>?@[]^_`{|}~");
+    /**
+     * Values no useful condition matches all of: short, a path of each kind, a command line over two lines, every
+     * ASCII punctuation, letters beyond ASCII, tabs, line breaks and a bidi mark. A condition that matches every one (the empty
+     * string aside: a process always has a path) acts on every process, however its regex is spelled: a regex the
+     * server's automaton cannot read ({@code /(.|\n)+/}) is caught here.
+     */
+    private static final List<String> ANY_TEXT = List.of("", "a", "Z", "7", " ", "/usr/bin/env", "C:\\Windows\\System32\\cmd.exe",
+            "\"C:\\Program Files\\x.exe\" /c 'echo %TEMP%' && x\ny", "0123456789 !#$()*+,-.:;<=>?@[]^_`{|}~\"'\\",
+            "\u00fcber caf\u00e9 \u65e5\u672c \u0416 \u2713 \ud83d\ude00", "tab\there\r\n \u202e");
 
     /**
      * Whether a condition holds for any value (an absent one does): a glob of only {@code *} and {@code ?} (which
@@ -166,7 +172,7 @@ public final class PolicyRules {
     private static boolean matchesAnything(Pattern p) {
         if (p == null) return true;
         boolean onlyWildcards = p.pattern().replace(".*", "").replace(".", "").isEmpty(); // a glob of * and ? (or such a regex)
-        return onlyWildcards || ANY_TEXT.stream().allMatch(p::matches);
+        return onlyWildcards || ANY_TEXT.stream().filter(s -> !s.isEmpty()).allMatch(p::matches);
     }
 
     /** The regex of a command-line condition written {@code /regex/}, else null (a glob, or none). */
