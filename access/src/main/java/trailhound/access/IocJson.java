@@ -86,6 +86,7 @@ public final class IocJson {
         if (node == null || !node.isObject()) throw new IllegalArgumentException(at + ": expected an object, a group or an item");
         if (depth > MAX_DEPTH) throw new IllegalArgumentException(at + ": groups nest more than " + MAX_DEPTH + " deep");
         if (node.has("operator") || node.has("items")) {
+            known(node, at, "operator", "items");
             String op = node.path("operator").asText("").toUpperCase(Locale.ROOT);
             IocTree.Operator operator;
             try {
@@ -102,6 +103,7 @@ public final class IocJson {
             return new IocTree.Group(operator, parts);
         }
         if (++count[0] > MAX_ITEMS) throw new IllegalArgumentException("the tree holds more than " + MAX_ITEMS + " items");
+        known(node, at, "type", "condition", "value");
         String typeId = node.path("type").asText("");
         IndicatorType type = IndicatorType.byId(typeId).orElseThrow(() -> new IllegalArgumentException(at + ".type: '" + typeId
                 + "' is no indicator type; expected one of " + Arrays.stream(IndicatorType.values()).map(IndicatorType::id).toList()));
@@ -114,6 +116,18 @@ public final class IocJson {
             return new IocTree.Item(type, condition, value.asText());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(at + ": " + e.getMessage());
+        }
+    }
+
+    /** A misspelled field ("conditon") is refused, not ignored: ignored, it left the item's condition "is". */
+    private static void known(JsonNode node, String at, String... fields) {
+        List<String> names = List.of(fields);
+        for (var it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!names.contains(f)) {
+                throw new IllegalArgumentException(at + ": unknown field '" + (f.length() > 40 ? f.substring(0, 40) + "..." : f)
+                        + "'; its fields are " + String.join(", ", fields));
+            }
         }
     }
 }

@@ -52,6 +52,26 @@ public record WebContext(
     }
 
     /**
+     * Refuses a JSON object holding a field not in {@code known}: a misspelled field ({@code "comand_line"}) was
+     * ignored, and the request meant more than was written (a block rule on every /usr/bin program, an export of
+     * every event). {@code what} names the object in the message ("a rule").
+     *
+     * @throws BadRequest naming the unknown field and the known ones
+     */
+    public static void knownFields(com.fasterxml.jackson.databind.JsonNode object, String what, String... known) {
+        if (object == null || !object.isObject()) return;
+        java.util.List<String> names = java.util.List.of(known);
+        for (var it = object.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!names.contains(field)) {
+                String shown = field.length() > 40 ? field.substring(0, 40) + "..." : field;
+                throw new BadRequest("unknown field '" + trailhound.web.live.LiveFiles.shownText(shown) + "' in " + what + ": its fields are "
+                        + String.join(", ", known) + " (a misspelled field is refused, not ignored)");
+            }
+        }
+    }
+
+    /**
      * The strings of a JSON array field: empty when the field is absent.
      *
      * @throws BadRequest with {@code usage} when it is anything but an array of strings (a lone string

@@ -274,6 +274,7 @@ public final class SavedEvidencePages {
         String usage = "expected {\"kind\": \"event\", \"endpoint\": E, \"event_uids\": [...]}, {\"kind\": \"process\", \"endpoint\": E,"
                 + " \"process_key\": K} or {\"kind\": \"snapshot\", \"endpoint\": E, \"snapshot\": S}, with optional \"note\" and \"tags\"";
         if (!body.isObject()) throw new BadRequest(usage);
+        WebContext.knownFields(body, "an evidence item", "kind", "endpoint", "event_uids", "process_key", "snapshot", "note", "tags");
         String kind = text(body, "kind", usage);
         String endpoint = text(body, "endpoint", usage);
         if (kind == null || endpoint == null) throw new BadRequest(usage);
@@ -410,6 +411,7 @@ public final class SavedEvidencePages {
         JsonNode body = ctx.jsonBody(http);
         String usage = "expected {\"note\": text, \"tags\": [...]}, either or both (what is left out stays as it is; null clears it)";
         if (!body.isObject() || !body.has("note") && !body.has("tags")) throw new BadRequest(usage);
+        WebContext.knownFields(body, "a change of note and tags", "note", "tags");
         // fourth try-out: {"note": null, "tags": null} cleared the tags and kept the note; null clears either
         String note = !body.has("note") ? null : body.get("note").isNull() ? "" : text(body, "note", usage);
         List<String> tags = !body.has("tags") ? null : body.get("tags").isNull() ? List.of() : WebContext.strings(body, "tags", usage);

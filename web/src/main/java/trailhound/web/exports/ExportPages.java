@@ -76,6 +76,7 @@ public final class ExportPages {
         String usage = "expected {\"endpoint\": name, \"q\": query} or {\"all\": true, \"q\": query}, optionally \"snapshot\", \"from\","
                 + " \"to\", \"event_uids\": [...], \"live\": true";
         if (!body.isObject()) throw new BadRequest(usage);
+        WebContext.knownFields(body, "an export", "endpoint", "all", "q", "snapshot", "from", "to", "event_uids", "live");
         ExportJobs.Request request = new ExportJobs.Request(text(body, "endpoint", usage), body.path("all").asBoolean(false),
                 text(body, "q", usage), text(body, "snapshot", usage), text(body, "from", usage), text(body, "to", usage),
                 WebContext.strings(body, "event_uids", usage), body.path("live").asBoolean(false));

@@ -383,6 +383,7 @@ public final class IntelPages {
         String usage = "expected {\"name\": \"...\", \"from_evidence\": [evidence ids], optionally \"process_indicators\": [\"hash\","
                 + " \"path\", \"command_line\", \"history\"]} or {\"name\": \"...\", \"tree\": {\"operator\": \"OR\","
                 + " \"items\": [{\"type\": \"sha256\", \"condition\": \"is\", \"value\": \"...\"}]}}, optionally \"alert\": true";
+        WebContext.knownFields(body, "an IOC", "name", "from_evidence", "process_indicators", "tree", "alert");
         if (!body.path("name").isTextual()) throw new BadRequest(usage + ": 'name' is missing or not a string");
         JsonNode alert = body.path("alert");
         if (!alert.isMissingNode() && !alert.isBoolean()) throw new BadRequest(usage + ": 'alert' must be true or false");

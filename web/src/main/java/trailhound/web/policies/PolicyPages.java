@@ -101,6 +101,7 @@ public final class PolicyPages {
     private void createApi(Context http) throws IOException {
         JsonNode body = ctx.jsonBody(http);
         if (!body.isObject()) throw new BadRequestResponse("send a JSON object: {\"name\", \"action\", \"groups\", \"rules\"}");
+        WebContext.knownFields(body, "a policy", "name", "action", "enabled", "groups", "rules", "from_process", "from_evidence");
         List<NewRule> rules = rules(http, body);
         Policy p = policies(http).create(body.path("name").asText(null), body.path("action").asText(null), body.path("enabled").asBoolean(false),
                 WebContext.strings(body, "groups", "the computer groups whose agents enforce it"), rules);
@@ -109,6 +110,7 @@ public final class PolicyPages {
 
     private void addRulesApi(Context http) throws IOException {
         JsonNode body = ctx.jsonBody(http);
+        WebContext.knownFields(body, "the rules to add", "rules", "from_process", "from_evidence");
         http.json(json(policies(http).addRules(id(http), rules(http, body))));
     }
 
@@ -118,12 +120,14 @@ public final class PolicyPages {
         if (body.has("enabled")) {
             throw new BadRequestResponse("'enabled' is not changed here: POST /api/v1/policies/{id}/enable or /disable (administrators)");
         }
+        WebContext.knownFields(body, "a policy change", "name", "action", "groups", "rules");
         List<EditedRule> rules = null;
         if (body.has("rules")) {
             JsonNode list = body.path("rules");
             if (!list.isArray()) throw new BadRequestResponse("'rules' must be a list of {id, sha256, path, command_line, parent}");
             rules = new ArrayList<>();
             for (JsonNode r : list) {
+                WebContext.knownFields(r, "a rule", "id", "sha256", "path", "command_line", "parent", "origin");
                 JsonNode ruleId = r.path("id");
                 if (!ruleId.isMissingNode() && !ruleId.isNull() && !ruleId.canConvertToLong()) {
                     throw new BadRequestResponse("a rule's 'id' is the number of one of the policy's rules, or left out for a new rule");
@@ -151,9 +155,11 @@ public final class PolicyPages {
         JsonNode list = body.path("rules");
         if (!list.isMissingNode() && !list.isArray()) throw new BadRequestResponse("'rules' must be a list of {sha256, path, command_line, parent}");
         for (JsonNode r : list) {
+            WebContext.knownFields(r, "a rule", "sha256", "path", "command_line", "parent", "origin");
             rules.add(new NewRule(text(r, "sha256"), text(r, "path"), text(r, "command_line"), text(r, "parent"), text(r, "origin")));
         }
         JsonNode from = body.path("from_process");
+        WebContext.knownFields(from, "from_process", "endpoint", "process_key");
         if (from.isObject()) rules.add(fromProcess(ctx.scope(http), from.path("endpoint").asText(""), from.path("process_key").asText("")));
         JsonNode evidence = body.path("from_evidence");
         if (!evidence.isMissingNode() && !evidence.isArray()) throw new BadRequestResponse("'from_evidence' must be a list of evidence item ids");
