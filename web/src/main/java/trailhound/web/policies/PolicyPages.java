@@ -416,6 +416,13 @@ public final class PolicyPages {
      */
     private void updateForm(Context http) {
         long id = id(http);
+        // fifth try-out: a form opened before another user added a rule deleted it on save (its rows were not in the form)
+        Policy now = find(http);
+        if (!String.valueOf(now.changedAt()).equals(http.formParam("changed_at"))) {
+            throw new io.javalin.http.HttpResponseException(409, "policy " + id + " changed since you opened its page (by " + now.changedBy()
+                    + " at " + java.time.Instant.ofEpochMilli(now.changedAt()) + "): nothing was saved; reload the page to see its"
+                    + " rules now, then make your change again");
+        }
         List<String> ids = http.formParams("rule_id");
         List<String> sha = http.formParams("sha256");
         List<String> path = http.formParams("path");

@@ -264,8 +264,10 @@ class PolicyPagesTest {
         String page = web.get("/policies/" + id).body();
         assertTrue(page.contains("id=\"policy-edit\"") && page.contains("id=\"policy-delete\""), page);
         assertTrue(page.contains("name=\"rule_id\" value=\"" + drop + "\""), page);
+        String changedAt = WebTestSupport.find(page, "name=\"changed_at\" value=\"(\\d+)\"");
 
-        String body = String.join("&", "_csrf=" + WebTestSupport.enc(web.csrf()), "name=" + WebTestSupport.enc("Page edited"), "action=alert",
+        String body = String.join("&", "_csrf=" + WebTestSupport.enc(web.csrf()), "changed_at=" + changedAt,
+                "name=" + WebTestSupport.enc("Page edited"), "action=alert",
                 "groups=Workstations", "rule_id=" + keep, "sha256=", "path=" + WebTestSupport.enc("/tmp/keep-*"), "command_line=", "parent=",
                 "rule_id=" + drop, "sha256=", "path=" + WebTestSupport.enc("/tmp/drop"), "command_line=", "parent=", "remove=" + drop);
         HttpResponse<String> edited = formBody("/policies/" + id + "/edit", body);
@@ -289,6 +291,29 @@ class PolicyPagesTest {
                 + "\"groups\":[\"Workstations\"],\"rules\":[{\"path\":\"/tmp/r\"}]}").body()).path("id").asLong();
         assertFalse(reader.get("/policies/" + other).body().contains("id=\"policy-edit\""), "no edit form for read-only");
         assertEquals(403, reader.delete("/api/v1/policies/" + other).statusCode());
+    }
+
+    /** Fifth try-out: a page opened before another user added a rule deleted that rule when it was saved. */
+    @Test
+    void page_editOfAPolicyChangedSinceItOpened_isRefused_theOthersRuleKept() throws Exception {
+        JsonNode p = JSON.readTree(web.postJson("/api/v1/policies", "{\"name\":\"Two editors\",\"action\":\"alert\","
+                + "\"groups\":[\"Workstations\"],\"rules\":[{\"path\":\"/tmp/first\"}]}").body());
+        long id = p.path("id").asLong();
+        String rule = p.path("rules").get(0).path("id").asText();
+        String page = web.get("/policies/" + id).body();
+        String changedAt = WebTestSupport.find(page, "name=\"changed_at\" value=\"(\\d+)\"");
+        Thread.sleep(5); // the other user's change comes a moment later
+        assertEquals(200, web.postJson("/api/v1/policies/" + id + "/rules", "{\"rules\":[{\"path\":\"/opt/admin-added/*\"}]}")
+                .statusCode());
+        String body = String.join("&", "_csrf=" + WebTestSupport.enc(web.csrf()), "changed_at=" + changedAt,
+                "name=" + WebTestSupport.enc("Renamed"), "action=alert", "groups=Workstations", "rule_id=" + rule, "sha256=",
+                "path=" + WebTestSupport.enc("/tmp/first"), "command_line=", "parent=");
+        HttpResponse<String> stale = formBody("/policies/" + id + "/edit", body);
+        assertEquals(409, stale.statusCode(), stale.body());
+        assertTrue(stale.body().contains("changed since you opened its page"), stale.body());
+        JsonNode after = JSON.readTree(web.get("/api/v1/policies/" + id).body());
+        assertEquals("Two editors", after.path("name").asText());
+        assertEquals(2, after.path("rules").size(), "the other user's rule is kept: " + after);
     }
 
     @Test
