@@ -68,12 +68,16 @@ public final class AlertPages {
         String kind = rule == null ? null : rule.split(":", 2)[0];
         Long ruleId = rule == null || !rule.contains(":") ? null : ruleId(rule.substring(rule.indexOf(':') + 1));
         // an IOC deleted since its alerts were raised: its link would answer 404 (fourth try-out), the row says so instead
+        // and a deleted policy likewise (fifth try-out)
         java.util.Set<Long> iocs = new java.util.HashSet<>();
         for (var ioc : scope.intel().list()) iocs.add(ioc.id());
+        java.util.Set<Long> policies = new java.util.HashSet<>();
+        for (var p : ctx.access().policies(scope).list()) policies.add(p.id());
         List<AlertsPage.Row> rows = alerts().list(scope, state, kind, ruleId).stream().map(a -> {
-            boolean gone = "ioc".equals(a.ruleKind()) && !iocs.contains(a.ruleId());
+            String gone = "ioc".equals(a.ruleKind()) && !iocs.contains(a.ruleId()) ? "IOC deleted"
+                    : "policy".equals(a.ruleKind()) && a.ruleId() > 0 && !policies.contains(a.ruleId()) ? "policy deleted" : null;
             return new AlertsPage.Row(a, eventsLink(scope, a), java.time.Instant.ofEpochMilli(a.createdAt()).toString(),
-                    java.time.Instant.ofEpochMilli(a.lastSeen()).toString(), gone ? null : ruleLink(a), gone ? "IOC deleted" : null,
+                    java.time.Instant.ofEpochMilli(a.lastSeen()).toString(), gone != null ? null : ruleLink(a), gone,
                     (int) Math.min(a.events(), LINKED_EVENTS), a.events() > LINKED_EVENTS ? ruleEventsLink(scope, a) : null);
         }).toList();
         Map<String, AlertsPage.Rule> rules = new java.util.TreeMap<>();

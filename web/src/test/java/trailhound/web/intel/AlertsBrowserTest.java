@@ -61,9 +61,14 @@ class AlertsBrowserTest {
         var item = new trailhound.query.IocTree.Item(trailhound.query.IndicatorType.DOMAIN, trailhound.query.IocTree.Condition.IS, "c2.example");
         long c2 = intel.create("c2", item, "api", false).id();
         long beacon = intel.create("beacon", item, "api", false).id();
+        // and so does the policy: an alert of a deleted one has no link either (fifth try-out)
+        web.server().access().groups().create(trailhound.access.Caller.commandLine(), "Alerted", null, List.of(e));
+        long pid = web.server().access().policies(web.server().access().scope(trailhound.access.Caller.commandLine()))
+                .create("No dumpers", "alert", false, List.of("Alerted"), List.of(new trailhound.store.Policies.NewRule(null, "/tmp/dump",
+                        null, null, null))).id();
         Alert ioc = alerts.raise(e, "ioc", c2, "c2", uids.subList(0, 2)).orElseThrow();
-        Alert policy = alerts.raise(e, "policy", 7, POLICY, uids.subList(2, 3)).orElseThrow();
-        Alert again = alerts.raise(e, "policy", 7, POLICY, uids.subList(3, 5)).orElseThrow();
+        Alert policy = alerts.raise(e, "policy", pid, POLICY, uids.subList(2, 3)).orElseThrow();
+        Alert again = alerts.raise(e, "policy", pid, POLICY, uids.subList(3, 5)).orElseThrow();
         assertEquals(policy.id(), again.id(), "the open alert gathers the policy's next events");
         assertEquals(3, again.events());
         Alert other = alerts.raise(e, "ioc", beacon, "beacon", uids.subList(5, 6)).orElseThrow();
@@ -74,7 +79,7 @@ class AlertsBrowserTest {
         List<Long> mine = List.of(other.id(), again.id(), ioc.id());
         assertEquals(mine, rowIds().stream().filter(mine::contains).toList(), "newest activity first");
         WebElement policyRule = row(policy.id()).findElement(By.cssSelector("a.alert-rule"));
-        assertEquals("/policies/7", policyRule.getDomAttribute("href"));
+        assertEquals("/policies/" + pid, policyRule.getDomAttribute("href"));
         assertEquals(POLICY, policyRule.getText(), "the name is text, never markup");
         assertEquals("/intel/" + c2, row(ioc.id()).findElement(By.cssSelector("a.alert-rule")).getDomAttribute("href"));
 
@@ -94,7 +99,7 @@ class AlertsBrowserTest {
         new Select(browser.findElement(By.id("filter-state"))).selectByValue("acknowledged");
         browser.findElement(By.id("filter-apply")).click();
         eventually(List.of(policy.id(), ioc.id()), AlertsBrowserTest::rowIds, "the acknowledged alerts");
-        new Select(browser.findElement(By.id("filter-rule"))).selectByValue("policy:7");
+        new Select(browser.findElement(By.id("filter-rule"))).selectByValue("policy:" + pid);
         browser.findElement(By.id("filter-apply")).click();
         eventually(List.of(policy.id()), AlertsBrowserTest::rowIds, "the policy's acknowledged alert");
         Browsers.screenshot(browser, "alerts-filtered");
@@ -106,7 +111,7 @@ class AlertsBrowserTest {
         assertEquals("closed", alerts.find(web.server().access().scope(trailhound.access.Caller.commandLine()), policy.id()).orElseThrow().state());
 
         // closed: the policy's next event raises a new alert
-        Alert next = alerts.raise(e, "policy", 7, POLICY, uids.subList(6, 7)).orElseThrow();
+        Alert next = alerts.raise(e, "policy", pid, POLICY, uids.subList(6, 7)).orElseThrow();
         assertTrue(next.id() != policy.id(), "a closed alert is followed by a new one");
         assertEquals(List.of(), Browsers.consoleErrors(browser).stream().filter(m -> !m.contains("favicon.ico")).toList());
     }

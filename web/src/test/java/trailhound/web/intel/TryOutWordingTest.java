@@ -76,6 +76,22 @@ class TryOutWordingTest {
         assertTrue(alerts.contains("<small class=\"rule-gone\">(IOC deleted)</small>"), alerts);
     }
 
+    /** Fifth try-out: an alert of a deleted policy still linked its page (404). */
+    @Test
+    void alertOfADeletedPolicy_saysSo_noLinkThat404s() throws Exception {
+        web.server().access().groups().create(trailhound.access.Caller.commandLine(), "Gone group", null, java.util.List.of(WebTestSupport.ENDPOINT));
+        HttpResponse<String> made = web.postJson("/api/v1/policies", "{\"name\":\"Gone policy\",\"action\":\"alert\","
+                + "\"groups\":[\"Gone group\"],\"rules\":[{\"path\":\"/tmp/gone\"}]}");
+        assertEquals(201, made.statusCode(), made.body());
+        long id = Long.parseLong(WebTestSupport.find(made.body(), "\"id\":(\\d+)"));
+        web.server().access().alerts().raise(WebTestSupport.ENDPOINT, "policy", id, "Gone policy", uids.subList(0, 1)).orElseThrow();
+        assertTrue(web.get("/alerts").body().contains("href=\"/policies/" + id + "\" class=\"alert-rule\""));
+        assertEquals(204, web.delete("/api/v1/policies/" + id).statusCode());
+        String alerts = web.get("/alerts").body();
+        assertFalse(alerts.contains("href=\"/policies/" + id + "\""), "no link to a page that is gone: " + alerts);
+        assertTrue(alerts.contains("<small class=\"rule-gone\">(policy deleted)</small>"), alerts);
+    }
+
     @Test
     void aLongTag_isRefusedWithoutEchoingItWhole() throws Exception {
         HttpResponse<String> saved = web.postJson("/api/v1/evidence", "{\"kind\":\"event\",\"endpoint\":\"" + WebTestSupport.ENDPOINT
