@@ -101,6 +101,8 @@ class HostileTextMarksTest {
         String one = web.get("/policies/" + id).body();
         assertMarked("the policy page", one);
         assertTrue(one.contains("<code class=\"policy-rule\">") && one.contains(MARK + "txt.exe*"), one);
+        // fifth try-out: the edit form's boxes hold the raw value (a box cannot mark it): a marked copy beside them says it
+        assertTrue(one.contains("<small class=\"policy-value-shown\">reads as: *" + MARK + "txt.exe*"), one);
         assertMarked("the policy list", web.get("/policies").body());
     }
 
