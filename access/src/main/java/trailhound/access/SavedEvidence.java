@@ -378,7 +378,7 @@ public final class SavedEvidence {
 
     private static void checkNote(String note) {
         if (note != null && note.length() > MAX_NOTE) {
-            throw new AccessException("the note has " + note.length() + " characters; at most " + MAX_NOTE);
+            throw new AccessException(String.format(java.util.Locale.ROOT, "the note has %,d characters; at most %,d", note.length(), MAX_NOTE));
         }
     }
 

@@ -229,7 +229,8 @@ public final class PolicyRules {
 
     private static void bounded(String what, String text) {
         if (text.length() > MAX_PATTERN) {
-            throw new IllegalArgumentException(what + ": a pattern is at most " + MAX_PATTERN + " characters, this one " + text.length());
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: a pattern is at most %,d characters, this one %,d", what,
+                    MAX_PATTERN, text.length()));
         }
     }
 

@@ -63,7 +63,7 @@ class PolicyRulesTest {
                 PolicyRules.check(new Message.Rule(1, null, " ", null, null)).orElseThrow());
         assertTrue(PolicyRules.check(new Message.Rule(1, "abc", null, null, null)).orElseThrow().startsWith("hash: "));
         assertTrue(PolicyRules.check(new Message.Rule(1, null, null, "/(a/", null)).orElseThrow().startsWith("command line: not a regular"));
-        assertTrue(PolicyRules.check(new Message.Rule(1, null, "x".repeat(1001), null, null)).orElseThrow().contains("at most 1000"));
+        assertTrue(PolicyRules.check(new Message.Rule(1, null, "x".repeat(1001), null, null)).orElseThrow().contains("at most 1,000 characters, this one 1,001"));
         assertTrue(PolicyRules.check(new Message.Rule(1, null, null, "/a(?=b)/", null)).isPresent(), "look-ahead is not RE2");
     }
 

@@ -492,8 +492,8 @@ public final class IntelPages {
         m.put("events", saved.item().eventCount());
         m.put("matched", saved.matched());
         if (saved.cut()) {
-            m.put("note", "the newest " + saved.item().eventCount() + " of " + saved.matched() + " matches were saved (an item holds at most "
-                    + trailhound.access.SavedEvidence.MAX_EVENTS + "); POST /api/v1/exports {\"endpoint\", \"q\"} with the IOC's query"
+            m.put("note", "the newest " + Format.count(saved.item().eventCount()) + " of " + Format.count(saved.matched())
+                    + " matches were saved (an item holds at most " + Format.count(trailhound.access.SavedEvidence.MAX_EVENTS) + "); POST /api/v1/exports {\"endpoint\", \"q\"} with the IOC's query"
                     + " exports them all");
         }
         http.status(HttpStatus.CREATED).json(m);
