@@ -128,7 +128,8 @@ class ProtectionPoliciesTest {
         assertEquals(List.of("finance", "linux"), changed.groups());
         assertEquals(2, changed.rules().size(), "one changed in place, one added, the other removed: " + changed.rules());
         assertEquals(kept, changed.rules().getFirst().id(), "a changed rule keeps its id");
-        assertEquals("process k1 on srv-web", changed.rules().getFirst().origin(), "and its origin");
+        // fifth try-out: a rewritten rule still said it came from its evidence as it was; its origin says it was changed
+        assertEquals("process k1 on srv-web, changed by chief", changed.rules().getFirst().origin(), "and its origin, changed");
         assertEquals("/tmp/sleepy-*", changed.rules().getFirst().path());
         assertEquals(List.of(new Message.Policy(p.id(), "Linux watch", "alert", List.of(new Message.Rule(kept, null, "/tmp/sleepy-*", null, null),
                 new Message.Rule(changed.rules().get(1).id(), null, null, "* -enc *", null)))), access.policyBook().inForce("srv-web"),
@@ -138,6 +139,8 @@ class ProtectionPoliciesTest {
         // a field left null is kept
         assertEquals("Linux watch", as("chief").update(p.id(), null, null, null, null).name());
         assertEquals(2, as("chief").find(p.id()).orElseThrow().rules().size());
+        assertEquals("process k1 on srv-web, changed by chief", as("chief").find(p.id()).orElseThrow().rules().getFirst().origin(),
+                "an unchanged rule's origin stays as it is");
         assertEquals("rule 1: command line: not a regular expression (RE2 syntax): missing closing ) in /(a/", assertThrows(AccessException.class,
                 () -> as("chief").update(p.id(), null, null, null, List.of(new Policies.EditedRule(null, new NewRule(null, null, "/(a/", null, null)))))
                 .getMessage());

@@ -61,7 +61,9 @@ public final class Policies {
 
     /**
      * Replaces a policy's name, action, groups and rules in one transaction: rules with an id are changed in place
-     * (their origin, author and creation kept), rules without one added, its other rules deleted. Answers false when
+     * (their author and creation kept; their origin too, followed by ", changed by USER" once their conditions
+     * change, so a rewritten rule no longer claims to be what its evidence made), rules without one added, its other
+     * rules deleted. Answers false when
      * there is no such policy.
      *
      * @throws StoreException when the name is taken by another policy or a group does not exist
@@ -83,8 +85,15 @@ public final class Policies {
                 if (e.id() == null) {
                     insertRule(c, id, r, by, at);
                 } else {
-                    Sql.update(c, "UPDATE policy_rules SET sha256 = ?, path = ?, command_line = ?, parent = ? WHERE id = ? AND policy_id = ?",
-                            r.sha256(), r.path(), r.commandLine(), r.parent(), e.id(), id);
+                    List<List<String>> was = Sql.list(c, "SELECT sha256, path, command_line, parent, origin FROM policy_rules"
+                            + " WHERE id = ? AND policy_id = ?", rs -> java.util.Arrays.asList(rs.getString(1), rs.getString(2),
+                            rs.getString(3), rs.getString(4), rs.getString(5)), e.id(), id);
+                    if (was.isEmpty()) continue;
+                    String origin = was.getFirst().get(4);
+                    boolean changed = !java.util.Arrays.asList(r.sha256(), r.path(), r.commandLine(), r.parent()).equals(was.getFirst().subList(0, 4));
+                    if (changed && origin != null && !origin.endsWith(", changed by " + by)) origin = origin + ", changed by " + by;
+                    Sql.update(c, "UPDATE policy_rules SET sha256 = ?, path = ?, command_line = ?, parent = ?, origin = ? WHERE id = ?"
+                            + " AND policy_id = ?", r.sha256(), r.path(), r.commandLine(), r.parent(), origin, e.id(), id);
                 }
             }
             return true;
