@@ -74,7 +74,7 @@ public final class ProtectionPolicies {
         scope.require(Action.INVESTIGATE);
         if (enabled) inForce("policy '" + name + "': created enabled");
         checkFields(name, action, groups, List.of());
-        List<NewRule> checked = check(rules, 0);
+        List<NewRule> checked = check(rules, List.of());
         if (store().findByName(name).isPresent()) throw new AccessException("a policy named '" + name + "' exists already");
         long id;
         try {
@@ -99,7 +99,7 @@ public final class ProtectionPolicies {
         scope.require(Action.INVESTIGATE);
         Policy p = store().find(id).orElseThrow(() -> AccessException.unknown("no policy " + id));
         if (p.enabled()) inForce("policy " + id + " (" + p.name() + "): rules added to it while enabled");
-        List<NewRule> checked = check(rules, p.rules().size());
+        List<NewRule> checked = check(rules, p.rules());
         store().addRules(id, checked, scope.caller().user(), clock.millis());
         Policy after = store().find(id).orElseThrow();
         scope.audit("policy.add-rules", null, AuditLog.OK, p.name() + " (" + id + "): " + String.join("; ",
@@ -138,7 +138,10 @@ public final class ProtectionPolicies {
                         .collect(java.util.stream.Collectors.joining(", ")) + "), or is listed twice: leave the id out to add a rule");
             }
         }
-        List<NewRule> checked = check(edited.stream().map(EditedRule::rule).toList(), 0);
+        // named as the edit form shows them (fifth try-out: "rule 2" named no rule of the page, whose rules are "#14", "#15")
+        int[] added = {0};
+        List<String> labels = edited.stream().map(e -> e.id() != null ? "rule #" + e.id() : "new rule " + (++added[0])).toList();
+        List<NewRule> checked = check(edited.stream().map(EditedRule::rule).toList(), List.of(), labels::get);
         List<EditedRule> clean = new ArrayList<>();
         for (int i = 0; i < edited.size(); i++) clean.add(new EditedRule(edited.get(i).id(), checked.get(i)));
         if (!newName.equalsIgnoreCase(p.name()) && store().findByName(newName).isPresent()) {
@@ -249,23 +252,45 @@ public final class ProtectionPolicies {
                         + " disabled (a proposal) and ask one");
     }
 
-    private static List<NewRule> check(List<NewRule> rules, int existing) {
+    /** As {@link #check(List, List, java.util.function.IntFunction)}, rules named by their place in the list ("rule 2"). */
+    private static List<NewRule> check(List<NewRule> rules, List<Policies.Rule> existing) {
+        return check(rules, existing, i -> "rule " + (i + 1));
+    }
+
+    /**
+     * The rules cleaned (hash lower-case, blanks null) and checked as agents compile them, each once: a rule the
+     * same as another of the list or as one of {@code existing} (the policy's, which stay) is refused, as it adds
+     * nothing. {@code label} names the rule at an index in a refusal, as the caller showed it ("rule #14").
+     */
+    private static List<NewRule> check(List<NewRule> rules, List<Policies.Rule> existing, java.util.function.IntFunction<String> label) {
         if (rules == null || rules.isEmpty()) throw new AccessException("a policy needs at least one rule");
-        if (existing + rules.size() > MAX_RULES) {
-            throw new AccessException("a policy holds at most " + MAX_RULES + " rules; this would make " + (existing + rules.size()));
+        if (existing.size() + rules.size() > MAX_RULES) {
+            throw new AccessException("a policy holds at most " + MAX_RULES + " rules; this would make " + (existing.size() + rules.size()));
         }
+        java.util.Map<List<String>, String> seen = new java.util.HashMap<>();
+        for (Policies.Rule r : existing) seen.put(sameness(r.sha256(), r.path(), r.commandLine(), r.parent()), "rule #" + r.id() + " of the policy");
         List<NewRule> out = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             NewRule r = rules.get(i);
             NewRule clean = new NewRule(blankToNull(r.sha256()) == null ? null : r.sha256().strip().toLowerCase(java.util.Locale.ROOT),
                     blankToNull(r.path()), blankToNull(r.commandLine()), blankToNull(r.parent()), blankToNull(r.origin()));
-            int n = i + 1;
+            String name = label.apply(i);
             PolicyRules.check(PolicyBook.toMessage(0, clean), MatchAllRegex::matchesEveryValue).ifPresent(why -> {
-                throw new AccessException("rule " + n + ": " + why);
+                throw new AccessException(name + ": " + why);
             });
+            String same = seen.putIfAbsent(sameness(clean.sha256(), clean.path(), clean.commandLine(), clean.parent()), name);
+            if (same != null) {
+                throw new AccessException(name + " is the same as " + same + " (" + PolicyRules.describe(PolicyBook.toMessage(0, clean))
+                        .replaceFirst("^#\\S+ ", "") + "): a policy holds each rule once; nothing was saved");
+            }
             out.add(clean);
         }
         return out;
+    }
+
+    /** What makes two rules the same: their conditions, compared as agents match them (case-insensitively). */
+    private static List<String> sameness(String... conditions) {
+        return java.util.Arrays.stream(conditions).map(c -> c == null || c.isBlank() ? "" : c.toLowerCase(java.util.Locale.ROOT)).toList();
     }
 
     private static String blankToNull(String s) {

@@ -141,11 +141,16 @@ class ProtectionPoliciesTest {
         assertEquals(2, as("chief").find(p.id()).orElseThrow().rules().size());
         assertEquals("process k1 on srv-web, changed by chief", as("chief").find(p.id()).orElseThrow().rules().getFirst().origin(),
                 "an unchanged rule's origin stays as it is");
-        assertEquals("rule 1: command line: not a regular expression (RE2 syntax): missing closing ) in /(a/", assertThrows(AccessException.class,
+        assertEquals("new rule 1: command line: not a regular expression (RE2 syntax): missing closing ) in /(a/", assertThrows(AccessException.class,
                 () -> as("chief").update(p.id(), null, null, null, List.of(new Policies.EditedRule(null, new NewRule(null, null, "/(a/", null, null)))))
                 .getMessage());
         assertTrue(assertThrows(AccessException.class, () -> as("chief").update(p.id(), null, null, null,
                 List.of(new Policies.EditedRule(999_999L, SLEEPER)))).getMessage().startsWith("rule id 999999 is not one of policy "));
+        // fifth try-out: a refusal said "rule 2" where the edit form shows its rules as #14, #15
+        assertEquals("rule #" + kept + ": command line: not a regular expression (RE2 syntax): missing closing ) in /(a/",
+                assertThrows(AccessException.class, () -> as("chief").update(p.id(), null, null, null, List.of(
+                        new Policies.EditedRule(changed.rules().get(1).id(), new NewRule(null, null, "* -enc *", null, null)),
+                        new Policies.EditedRule(kept, new NewRule(null, null, "/(a/", null, null))))).getMessage());
 
         String audited = access.audit().list(AuditTrail.Filter.ALL, Long.MAX_VALUE, 50).stream().map(e -> e.event().action() + " "
                 + e.event().detail()).filter(a -> a.startsWith("policy.update was Linux block")).findFirst().orElseThrow();
@@ -185,5 +190,24 @@ class ProtectionPoliciesTest {
         assertTrue(as("ana").choosableGroups("srv-web").containsAll(List.of("linux", "web servers")), as("ana").choosableGroups("srv-web").toString());
         assertEquals(List.of("linux"), as("ana").choosableGroups("WS-FIN-01"), "not the groups of an endpoint she does not see");
         assertEquals(List.of("web servers"), as("ana").create("Web", "alert", false, List.of("web servers"), List.of(SLEEPER)).groups());
+    }
+
+    @Test
+    void aRuleTheSameAsAnother_isRefusedSayingWhich_andNothingIsSaved() {
+        // fifth try-out: the same rule added twice was kept twice (agents matched it twice, the page listed it twice)
+        Policy p = as("chief").create("Dups", "alert", false, List.of("linux"), List.of(SLEEPER));
+        long first = p.rules().getFirst().id();
+        String why = assertThrows(AccessException.class, () -> as("chief").addRules(p.id(),
+                List.of(new NewRule(null, "/TMP/Sleeper-*", null, null, "again")))).getMessage();
+        assertEquals("rule 1 is the same as rule #" + first + " of the policy (path=/TMP/Sleeper-*): a policy holds each rule once; nothing was saved",
+                why, "compared as agents match: case-insensitively");
+        assertTrue(assertThrows(AccessException.class, () -> as("chief").create("Dups 2", "alert", false, List.of("linux"),
+                List.of(SLEEPER, new NewRule(null, null, "*-enc*", null, null), SLEEPER))).getMessage().startsWith("rule 3 is the same as rule 1 ("));
+        assertTrue(assertThrows(AccessException.class, () -> as("chief").update(p.id(), null, null, null, List.of(
+                new Policies.EditedRule(first, SLEEPER), new Policies.EditedRule(null, SLEEPER)))).getMessage()
+                .startsWith("new rule 1 is the same as rule #" + first + " ("));
+        assertEquals(1, as("chief").find(p.id()).orElseThrow().rules().size(), "nothing was saved");
+        assertEquals(2, as("chief").addRules(p.id(), List.of(new NewRule(null, "/tmp/sleeper-*", "*-x*", null, null))).rules().size(),
+                "a rule with one more condition is another rule");
     }
 }

@@ -38,6 +38,8 @@ public final class PolicyRules {
     public static final String ALERT = "alert";
 
     private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+    /** How a path that can match a whole executable path starts: a slash, a drive, a UNC or device path, or a wildcard. */
+    private static final java.util.regex.Pattern WHOLE_PATH = java.util.regex.Pattern.compile("[/*?\\\\]|[A-Za-z]:[\\\\/]");
 
     private PolicyRules() {}
 
@@ -111,6 +113,12 @@ public final class PolicyRules {
             throw new IllegalArgumentException("hash: a SHA-256 is 64 hexadecimal digits, not '" + shorten(rule.sha256()) + "'");
         }
         Pattern path = blank(rule.path()) ? null : glob("path", rule.path());
+        if (!blank(rule.path()) && !WHOLE_PATH.matcher(rule.path().strip()).lookingAt()) {
+            // a try-out's rule "curl" was accepted and never matched: the path is compared whole
+            String name = rule.path().strip();
+            throw new IllegalArgumentException("path: '" + shorten(name) + "' is compared with the executable's whole path, so it would never"
+                    + " match: write the full path (/usr/bin/" + shorten(name) + ") or */" + shorten(name) + " for any folder");
+        }
         Pattern commandLine = blank(rule.commandLine()) ? null : commandLine(rule.commandLine());
         Pattern parent = blank(rule.parent()) ? null : glob("parent", rule.parent());
         boolean byName = !blank(rule.parent()) && rule.parent().indexOf('/') < 0 && rule.parent().indexOf('\\') < 0;

@@ -101,4 +101,17 @@ class PolicyRulesTest {
         assertTrue(PolicyRules.check(new Message.Rule(1, null, "/tmp/*", null, null)).isEmpty());
         assertTrue(PolicyRules.check(new Message.Rule(1, null, null, "/x*/", null)).isEmpty(), "matches the empty string, not any text");
     }
+
+    @Test
+    void aPathThatIsNoWholePath_isRefused_forItWouldNeverMatch() {
+        // try-out: a rule with path "curl" was saved and never matched any process
+        String why = PolicyRules.check(new Message.Rule(1, null, "curl", null, null)).orElseThrow();
+        assertTrue(why.startsWith("path: 'curl' is compared with the executable's whole path"), why);
+        assertTrue(why.contains("/usr/bin/curl") && why.contains("*/curl"), "says what to write: " + why);
+        assertTrue(PolicyRules.check(new Message.Rule(1, null, "tmp/x*", null, null)).isPresent());
+        for (String path : List.of("/usr/bin/curl", "*/curl", "?:\\x.exe", "C:\\Users\\*\\x.exe", "c:/tools/x.exe", "\\\\server\\share\\x.exe")) {
+            assertTrue(PolicyRules.check(new Message.Rule(1, null, path, null, null)).isEmpty(), path);
+        }
+        assertTrue(PolicyRules.check(new Message.Rule(1, null, null, null, "curl")).isEmpty(), "a parent may be a name");
+    }
 }

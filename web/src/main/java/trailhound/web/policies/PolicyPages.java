@@ -166,7 +166,14 @@ public final class PolicyPages {
         for (JsonNode id : evidence) {
             if (!id.canConvertToLong()) throw new BadRequestResponse("'from_evidence' must be a list of evidence item ids, not " + id);
             // one rule per distinct process of the item (an event item's events may come from several)
-            for (RuleCandidates.ProcessRule r : fromEvidence(ctx.scope(http), id.asLong())) rules.add(r.rule());
+            // two items of the same process make the same rule: it is added once (the access layer refuses a rule given twice)
+            for (RuleCandidates.ProcessRule r : fromEvidence(ctx.scope(http), id.asLong())) {
+                NewRule rule = r.rule();
+                if (rules.stream().noneMatch(o -> java.util.Objects.equals(o.sha256(), rule.sha256()) && java.util.Objects.equals(o.path(), rule.path())
+                        && java.util.Objects.equals(o.commandLine(), rule.commandLine()) && java.util.Objects.equals(o.parent(), rule.parent()))) {
+                    rules.add(rule);
+                }
+            }
         }
         return rules;
     }
