@@ -33,7 +33,7 @@ public final class Candidates {
 
     /**
      * One candidate: a type, the event's value for it, the canonical name of the field it comes from
-     * (for a file name, the path's), and whether it is (the name of) a well-known system path.
+     * (for a file name, the path's), and whether it is (the name or hash of) a well-known system path.
      */
     public record Candidate(IndicatorType type, String value, String field, boolean system) {
         public IocTree.Item item() {
@@ -42,7 +42,8 @@ public final class Candidates {
 
         /** What makes a {@link #system} candidate common, for a person: "a system path" or "an autostart key". */
         public String systemLabel() {
-            return type == IndicatorType.REGISTRY_KEY ? "an autostart key (its value tells it apart)" : "a system path";
+            return type == IndicatorType.REGISTRY_KEY ? "an autostart key (its value tells it apart)"
+                    : type.hash() ? "the hash of a program in a system path" : "a system path";
         }
 
         /** Type and value: what makes two candidates the same indicator, whichever field they come from. */
@@ -187,6 +188,19 @@ public final class Candidates {
         return key != null && AUTOSTART_KEY.matcher(key.strip()).matches();
     }
 
+    /**
+     * The file an event's hashes are of: a process's executable, a loaded image or driver, a file event's file. The
+     * system's own programs (/usr/bin/curl, System32\\certutil.exe) have the same hash on every endpoint of a release
+     * (fifth try-out: a LOLBin's hash was ticked, its command line not, and the IOC found every use of curl).
+     */
+    private static String hashedPath(Map<String, String> fields) {
+        String type = fields.get(Field.TYPE.canonicalName());
+        // a file kept from an endpoint was kept for its content: a trojaned /usr/bin/ls is told apart by its hash
+        if ("file".equals(type) && KEPT_FILE.equals(fields.get(Field.OPERATION.canonicalName()))) return null;
+        Field f = "image".equals(type) || "driver".equals(type) ? Field.IMAGE_PATH : "file".equals(type) ? Field.FILE_PATH : Field.PROCESS_PATH;
+        return fields.get(f.canonicalName());
+    }
+
     private static Optional<Field> defaultField(String type) {
         if (type == null) return Optional.empty();
         return Optional.ofNullable(switch (type) {
@@ -206,7 +220,7 @@ public final class Candidates {
         if (v == null || v.isBlank()) return false;
         IndicatorType type = BY_FIELD.stream().filter(e -> e.getKey() == field).findFirst().map(Map.Entry::getValue).orElse(null);
         return type != null && addIfValid(out, type, v, field, type == IndicatorType.FILE_PATH && isSystemPath(v)
-                || type == IndicatorType.REGISTRY_KEY && isAutostartKey(v));
+                || type == IndicatorType.REGISTRY_KEY && isAutostartKey(v) || type.hash() && isSystemPath(hashedPath(fields)));
     }
 
     private static boolean addIfValid(LinkedHashMap<String, Candidate> out, IndicatorType type, String value, Field field, boolean system) {

