@@ -138,11 +138,34 @@ public final class Intel {
         return n[0];
     }
 
+    /** A control or format character (U+0000, a tab, U+202E): not in a name, which shows in pages, XML and file names. */
+    private static boolean unprintable(int cp) {
+        return Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT;
+    }
+
+    /**
+     * A name from an imported document made fit for an IOC: its control and invisible characters turned into spaces,
+     * runs of spaces into one, cut to {@link #MAX_NAME} characters; "imported" when nothing is left.
+     */
+    public static String importedName(String name) {
+        StringBuilder b = new StringBuilder();
+        (name == null ? "" : name).codePoints().forEach(cp -> b.appendCodePoint(unprintable(cp) ? ' ' : cp));
+        String clean = b.toString().replaceAll(" {2,}", " ").strip();
+        if (clean.length() > MAX_NAME) clean = clean.substring(0, Character.isLowSurrogate(clean.charAt(MAX_NAME)) ? MAX_NAME - 1 : MAX_NAME).strip();
+        return clean.isEmpty() ? "imported" : clean;
+    }
+
     private Ioc create(String name, IocTree tree, String origin, boolean alert, List<String> endpoints) {
         scope.require(Action.INVESTIGATE);
         String clean = name == null ? "" : name.strip();
         if (clean.isEmpty()) throw new AccessException("the IOC needs a name");
         if (clean.length() > MAX_NAME) throw new AccessException("the IOC's name is longer than " + MAX_NAME + " characters");
+        // fifth try-out: a name holding U+0000 was kept, and its OpenIOC export (XML cannot hold it) came back named otherwise
+        int bad = clean.codePoints().filter(Intel::unprintable).findFirst().orElse(-1);
+        if (bad >= 0) {
+            throw new AccessException(String.format(java.util.Locale.ROOT, "the IOC's name cannot hold line breaks, tabs or other control or"
+                    + " invisible characters (it holds U+%04X): name it in plain words", bad));
+        }
         String query = tree.toQuery();
         if (query.length() > QueryLanguage.MAX_LENGTH && query.length() / tree.items().size() >= QueryLanguage.MAX_LENGTH) {
             // try-out: one long value was "about 0 items like these"

@@ -102,7 +102,9 @@ public enum IndicatorType {
             return Optional.of("'" + value + "' is not an " + label + " (" + hexLength + " hexadecimal digits)");
         }
         if (this == IP && IpLiterals.parse(value) == null && IpLiterals.block(value) == null) {
-            return Optional.of("'" + value + "' is not an IPv4 or IPv6 address");
+            // fifth try-out: "10.0.0.0/33 is not an IPv4 address" did not say what was wrong with the block
+            return Optional.of(value.contains("/") ? "'" + value + "' is not a CIDR block: an IPv4 or IPv6 address, a slash and a prefix"
+                    + " length (0 to 32 for IPv4, 0 to 128 for IPv6), such as 10.0.0.0/8" : "'" + value + "' is not an IPv4 or IPv6 address");
         }
         return Optional.empty();
     }

@@ -62,6 +62,10 @@ class IocTreeTest {
                 assertThrows(IllegalArgumentException.class, () -> new Item(IndicatorType.IP, Condition.IS, "300.1.1.1")).getMessage());
         assertEquals("'evil.example' is not an IPv4 or IPv6 address",
                 assertThrows(IllegalArgumentException.class, () -> new Item(IndicatorType.IP, Condition.IS, "evil.example")).getMessage());
+        assertEquals("'10.0.0.0/33' is not a CIDR block: an IPv4 or IPv6 address, a slash and a prefix length (0 to 32 for IPv4, 0 to 128"
+                + " for IPv6), such as 10.0.0.0/8",
+                assertThrows(IllegalArgumentException.class, () -> new Item(IndicatorType.IP, Condition.IS, "10.0.0.0/33")).getMessage());
+        assertEquals(IndicatorType.IP, new Item(IndicatorType.IP, Condition.IS, "10.0.0.0/32").type());
         assertThrows(IllegalArgumentException.class, () -> new Item(IndicatorType.IP, Condition.CONTAINS, "10.0.0.1"));
         assertThrows(IllegalArgumentException.class, () -> new Item(IndicatorType.DOMAIN, Condition.IS, " "));
         assertThrows(IllegalArgumentException.class, () -> new Group(Operator.AND, List.of()));

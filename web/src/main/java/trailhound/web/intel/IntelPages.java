@@ -230,11 +230,11 @@ public final class IntelPages {
                             : "a STIX document holds them as objects of type indicator")
                     : "nothing in the document could be imported: " + String.join("; ", in.notImported()));
         }
-        String chosen = name == null || name.isBlank() ? in.name() : name;
+        String chosen = name == null || name.isBlank() ? Intel.importedName(in.name()) : name;
         List<Ioc> all = new ArrayList<>();
         for (IocImport.Part part : in.parts()) {
             // several detections: one IOC each, named after it (and the name given, when one was)
-            String base = in.parts().size() == 1 ? chosen : name == null || name.isBlank() ? part.name() : name.strip() + ": " + part.name();
+            String base = in.parts().size() == 1 ? chosen : name == null || name.isBlank() ? Intel.importedName(part.name()) : name.strip() + ": " + Intel.importedName(part.name());
             if (in.parts().size() > 1 && base.length() > Intel.MAX_NAME - 20) base = base.substring(0, Intel.MAX_NAME - 20); // room for " (2 of 3)"
             List<IocTree> pieces = pieces(part.tree());
             for (int i = 0; i < pieces.size(); i++) {
@@ -470,7 +470,15 @@ public final class IntelPages {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("endpoint", endpoint);
             e.put("count", count);
-            e.put("events", scan.hits().stream().filter(h -> h.endpoint().equals(endpoint)).map(h -> h.event().toDisplayMap()).toList());
+            List<Map<String, String>> events = scan.hits().stream().filter(h -> h.endpoint().equals(endpoint)).map(h -> h.event().toDisplayMap()).toList();
+            e.put("events", events);
+            e.put("search", "/endpoints/" + trailhound.web.Format.segment(endpoint) + "/events?q=" + trailhound.web.Format.url(scan.query()));
+            // fifth try-out: an endpoint whose matches were all older than the newest listed showed an empty list unsaid
+            if (events.size() < count) {
+                e.put("note", (events.isEmpty() ? "its matches are" : "its other " + String.format(java.util.Locale.ROOT, "%,d", count - events.size())
+                        + " matches are") + " older than the newest " + String.format(java.util.Locale.ROOT, "%,d", scan.hits().size())
+                        + " listed over all endpoints: 'search' finds them all");
+            }
             endpoints.add(e);
         });
         out.put("endpoints", endpoints);

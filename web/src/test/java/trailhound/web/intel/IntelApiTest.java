@@ -199,4 +199,30 @@ class IntelApiTest {
         HttpResponse<String> unknown = web.get("/api/v1/iocs/424242/stix");
         assertEquals(404, unknown.statusCode());
     }
+
+    @Test
+    void aScanCutAtItsLimit_saysOfEachEndpointWhoseMatchesAreOlder_thatTheyAreAndWhereToFindThem() throws Exception {
+        // fifth try-out: endpoints whose matches were all older than the newest listed showed empty sections unsaid
+        HttpResponse<String> made = web.postJson("/api/v1/iocs", """
+                {"name": "broad", "tree": {"operator": "OR", "items": [{"type": "process_name", "condition": "contains", "value": "e"}]}}""");
+        long id = JSON.readTree(made.body()).get("id").asLong();
+        JsonNode scan = JSON.readTree(web.postJson("/api/v1/iocs/" + id + "/scan", "{}").body());
+        assertTrue(scan.get("total").asLong() > trailhound.access.Intel.SCAN_LIMIT, "a scan past its limit: " + scan.get("total"));
+        int noted = 0;
+        int empty = 0;
+        for (JsonNode e : scan.get("endpoints")) {
+            assertTrue(e.get("search").asText().startsWith("/endpoints/" + e.get("endpoint").asText() + "/events?q="), e.toString());
+            boolean cut = e.get("events").size() < e.get("count").asLong();
+            assertEquals(cut, e.has("note"), e.toString());
+            if (cut) noted++;
+            if (e.get("events").isEmpty()) {
+                empty++;
+                assertTrue(e.get("note").asText().startsWith("its matches are older than the newest 1,000 listed"), e.toString());
+            }
+        }
+        assertTrue(noted > 0, "some endpoint's matches are not all listed");
+        String page = web.postForm("/intel/" + id + "/scan", Map.of("_csrf", web.csrf())).body();
+        assertEquals(empty, page.split("class=\"hint scan-older\"", -1).length - 1, "each endpoint with none listed says why: " + page);
+        assertEquals(scan.get("endpoints").size(), page.split("class=\"scan-endpoint\"", -1).length - 1);
+    }
 }

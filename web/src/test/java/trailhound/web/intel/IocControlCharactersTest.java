@@ -43,7 +43,7 @@ class IocControlCharactersTest {
         List<String> values = List.of("printf \u001b[31mred\u001b[0m", "typed\u0001one", "a\\u001B literal and C:\\Temp\\x.exe",
                 "two\r\nlines\tand a tab");
         List<Map<String, String>> items = values.stream().map(v -> Map.of("type", "command_line", "condition", "is", "value", v)).toList();
-        HttpResponse<String> made = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", "control \u001b chars",
+        HttpResponse<String> made = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", "control chars",
                 "tree", Map.of("operator", "OR", "items", items))));
         assertEquals(201, made.statusCode(), made.body());
         JsonNode ioc = JSON.readTree(made.body());
@@ -64,5 +64,23 @@ class IocControlCharactersTest {
             assertEquals(0, back.get("not_imported").size(), imported.body());
             assertEquals(ioc.get("tree"), back.get("tree"), "the same values, character for character");
         }
+    }
+
+    @Test
+    void aNameWithControlCharacters_isRefusedWhenTyped_andCleanedWhenImported() throws Exception {
+        // fifth try-out: an IOC named with U+0000 was kept; its OpenIOC export came back named otherwise
+        Map<String, Object> tree = Map.of("operator", "OR", "items", List.of(Map.of("type", "domain", "condition", "is", "value", "evil.example")));
+        for (String name : List.of("nul\u0000here", "right\u202Eto left", "two\nlines")) {
+            HttpResponse<String> refused = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", name, "tree", tree)));
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("the IOC's name cannot hold line breaks, tabs or other control or invisible characters"), refused.body());
+        }
+        HttpResponse<String> made = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", "plain", "tree", tree)));
+        String stix = web.get("/api/v1/iocs/" + JSON.readTree(made.body()).get("id").asLong() + "/stix").body()
+                .replaceAll("\"name\"\\s*:\\s*\"plain\"", "\"name\":\"from\\\\u0000 elsewhere\\\\u202E\"");
+        assertTrue(stix.contains("from\\u0000"), stix);
+        HttpResponse<String> imported = web.postJson("/api/v1/iocs/import", stix);
+        assertEquals(201, imported.statusCode(), imported.body());
+        assertEquals("from elsewhere", JSON.readTree(imported.body()).get("name").asText(), "a document's name is cleaned, not refused");
     }
 }
