@@ -143,7 +143,7 @@ public final class SavedEvidencePages {
     /** One tab: its items (one page of them), the filters, the tags and users to pick from. */
     public record TabPage(PageChrome chrome, String tab, List<ItemRow> rows, String endpoint, String tag, String user, List<String> tags,
             List<String> users, List<String> endpoints, int page, boolean more, boolean mayEdit, boolean mayDownload, String highlight,
-            boolean already) {
+            boolean already, String words) {
 
         /** Where the highlighted item, when it was already saved, is seen ({@code already}: the save made nothing). */
         public String alreadyLink() {
@@ -211,7 +211,8 @@ public final class SavedEvidencePages {
         ctx.render(http, "evidence/items.jte", new TabPage(ctx.chrome(http, "Saved evidence: " + tabName), tabName, rows, endpoint, tag, user,
                 new ArrayList<>(evidence.tags().keySet()), users, endpoints, page, all.size() > page * PAGE_SIZE,
                 scope.may(Action.INVESTIGATE), scope.may(Action.EXPORT), highlight(http.queryParam("new")),
-                "1".equals(http.queryParam("already")) && highlight(http.queryParam("new")) != null));
+                http.queryParam("already") != null && highlight(http.queryParam("new")) != null,
+                List.of("added", "refused").contains(String.valueOf(http.queryParam("already"))) ? http.queryParam("already") : null));
     }
 
     private static int parseInt(String s) {
@@ -280,9 +281,10 @@ public final class SavedEvidencePages {
         if (kind == null || endpoint == null) throw new BadRequest(usage);
         Optional<Item> already = alreadySaved(ctx.scope(http), kind, endpoint, text(body, "process_key", usage), text(body, "snapshot", usage));
         if (already.isPresent()) { // 200, not 201: nothing was made
-            Map<String, Object> out = json(already.get());
+            Words words = addWords(ctx.scope(http), already.get(), text(body, "note", usage), WebContext.strings(body, "tags", usage));
+            Map<String, Object> out = json(ctx.scope(http).savedEvidence().find(already.get().id()).orElse(already.get()));
             out.put("already_saved", true);
-            out.put("message", alreadyMessage(already.get()));
+            out.put("message", alreadyMessage(already.get(), words));
             http.json(out);
             return;
         }
@@ -305,10 +307,34 @@ public final class SavedEvidencePages {
         return i.kind() == Kind.SNAPSHOT ? "/evidence/snapshots?new=" + i.id() : "/evidence/items/" + i.id();
     }
 
-    private static String alreadyMessage(Item i) {
+    private static String alreadyMessage(Item i, Words words) {
         return (i.kind() == Kind.SNAPSHOT ? "snapshot " : "process ") + i.reference() + " of " + i.endpoint() + " is already saved as evidence"
-                + " item " + i.id() + " (" + savedLink(i) + ") by " + i.createdBy() + ": nothing was saved again; its note and tags are"
-                + " changed there";
+                + " item " + i.id() + " (" + savedLink(i) + ") by " + i.createdBy() + ": nothing was saved again; " + switch (words) {
+                    case NONE -> "its note and tags are changed there";
+                    case ADDED -> "the note and tags given were added to its own";
+                    case REFUSED -> "the note and tags given were not added: only " + i.createdBy() + " or an administrator changes them";
+                };
+    }
+
+    /** What became of the note and tags given with a save that found the item saved already. */
+    enum Words { NONE, ADDED, REFUSED }
+
+    /**
+     * Adds the note and tags given with a save to the item that already holds what was saved (fifth try-out: they
+     * were dropped unsaid): the note after its own (unless it holds it already), the tags beside its own; when the
+     * caller may change them (its author or an administrator).
+     */
+    private static Words addWords(Scope scope, Item item, String note, List<String> tags) {
+        boolean hasNote = note != null && !note.isBlank();
+        List<String> given = tags == null ? List.of() : tags;
+        if (!hasNote && given.isEmpty()) return Words.NONE;
+        if (!item.createdBy().equals(scope.caller().user()) && scope.caller().role() != trailhound.access.Role.ADMINISTRATOR) return Words.REFUSED;
+        String own = item.note() == null ? "" : item.note();
+        String merged = !hasNote || own.contains(note.strip()) ? null : own.isBlank() ? note.strip() : own + "\n\n" + note.strip();
+        java.util.LinkedHashSet<String> allTags = new java.util.LinkedHashSet<>(item.tags());
+        allTags.addAll(given);
+        scope.savedEvidence().describe(item.id(), merged, List.copyOf(allTags));
+        return Words.ADDED;
     }
 
     private Item save(Scope scope, String kind, String endpoint, List<String> uids, String processKey, String snapshot, String note,
@@ -332,8 +358,9 @@ public final class SavedEvidencePages {
         if (endpoint == null || endpoint.isBlank()) throw new BadRequest("no endpoint: save from a search, a process or a snapshot");
         Optional<Item> already = alreadySaved(ctx.scope(http), kind, endpoint, http.formParam("process_key"), http.formParam("snapshot"));
         if (already.isPresent()) {
+            Words words = addWords(ctx.scope(http), already.get(), http.formParam("note"), splitTags(http.formParam("tags")));
             http.redirect("/evidence/" + (already.get().kind() == Kind.SNAPSHOT ? "snapshots" : "processes") + "?new=" + already.get().id()
-                    + "&already=1", HttpStatus.SEE_OTHER);
+                    + "&already=" + (words == Words.NONE ? "1" : words.name().toLowerCase(java.util.Locale.ROOT)), HttpStatus.SEE_OTHER);
             return;
         }
         Item item = save(ctx.scope(http), kind, endpoint, http.formParams("uid"), http.formParam("process_key"), http.formParam("snapshot"),

@@ -67,6 +67,38 @@ class EvidenceTryOutTest {
     }
 
     @Test
+    void aNoteAndTagsGivenWithASecondSave_areAddedToTheItem_whenTheCallerMayChangeThem() throws Exception {
+        // fifth try-out: saving a process already saved, with a note, dropped the note unsaid
+        String process = "{\"kind\":\"process\",\"endpoint\":\"" + E + "\",\"process_key\":\"" + WebTestSupport.POWERSHELL + "\"";
+        HttpResponse<String> first = web.postJson("/api/v1/evidence", process + ",\"note\":\"dropper\",\"tags\":[\"c2\"]}");
+        assertEquals(201, first.statusCode(), first.body());
+        long id = JSON.readTree(first.body()).path("id").asLong();
+        JsonNode again = JSON.readTree(web.postJson("/api/v1/evidence", process + ",\"note\":\"also on FIN-02\",\"tags\":[\"lateral\"]}").body());
+        assertEquals(id, again.path("id").asLong());
+        assertEquals("dropper\n\nalso on FIN-02", again.path("note").asText(), again.toString());
+        assertEquals("[\"c2\",\"lateral\"]", again.path("tags").toString());
+        assertTrue(again.path("message").asText().endsWith("nothing was saved again; the note and tags given were added to its own"), again.toString());
+        JsonNode same = JSON.readTree(web.postJson("/api/v1/evidence", process + ",\"note\":\"dropper\"}").body());
+        assertEquals("dropper\n\nalso on FIN-02", same.path("note").asText(), "a note it holds already is not added twice");
+
+        HttpResponse<String> form = web.postForm("/evidence", Map.of("_csrf", web.csrf(), "kind", "process", "endpoint", E,
+                "process_key", WebTestSupport.POWERSHELL, "note", "seen by the form", "tags", "form"));
+        String page = web.get(form.headers().firstValue("Location").orElseThrow()).body();
+        assertTrue(page.contains("The note and tags\n    you gave were added to its own."), page);
+        JsonNode listed = null;
+        for (JsonNode item : JSON.readTree(web.get("/api/v1/evidence?kind=process").body()).path("items")) if (item.path("id").asLong() == id) listed = item;
+        assertTrue(listed.path("note").asText().endsWith("seen by the form"), String.valueOf(listed));
+
+        web.server().access().accounts().create(trailhound.access.Caller.commandLine(), "ana2", trailhound.access.Role.ANALYST,
+                List.of(trailhound.store.ComputerGroups.ALL_ENDPOINTS), "a long test password", false);
+        WebTestSupport ana = web.anotherBrowser().signIn("ana2", "a long test password");
+        JsonNode refused = JSON.readTree(ana.postJson("/api/v1/evidence", process + ",\"note\":\"mine\"}").body());
+        assertTrue(refused.path("message").asText().endsWith("the note and tags given were not added: only admin or an administrator changes them"),
+                refused.toString());
+        assertTrue(!refused.path("note").asText().contains("mine"), refused.toString());
+    }
+
+    @Test
     void nullNoteAndNullTags_clearBoth() throws Exception {
         HttpResponse<String> saved = web.postJson("/api/v1/evidence", "{\"kind\":\"event\",\"endpoint\":\"" + E + "\",\"event_uids\":"
                 + JSON.writeValueAsString(uids.subList(0, 1)) + ",\"note\":\"beacon\",\"tags\":[\"c2\"]}");
