@@ -214,13 +214,13 @@ public final class ExportJobs implements AutoCloseable {
         Path part = Exports.partFile(data.root(), id);
         Path done = Exports.file(data.root(), id);
         Set<String> uids = uidsOf(id);
+        int[] endpointsDone = {0};
         try {
             if (cancelled.contains(id) || jobs.get(id).map(JobInfo::cancelRequested).orElse(true)) throw new CancellationException();
             jobs.start(id);
             Files.createDirectories(part.getParent());
             long[] lastWrite = {System.nanoTime()};
             try (ExportZip zip = ExportZip.create(part, "trailhound_export_" + id + ".csv")) {
-                int[] endpointsDone = {0};
                 for (Part p : parts) {
                     if (rows.get() >= max) break;
                     try (IndexBackend.Lease lease = scope.index(p.endpoint())) {
@@ -259,7 +259,12 @@ public final class ExportJobs implements AutoCloseable {
             if (closing) {
                 jobs.finish(id, JobInfo.FAILED, STOPPED);
             } else {
-                jobs.finish(id, JobInfo.CANCELLED, "cancelled after " + trailhound.web.Format.count(rows.get(), "row", "rows"));
+                // fifth try-out: a cancelled job's figures were those of its last progress, up to a second before the message's
+                jobs.progress(id, endpointsDone[0], rows.get());
+                long of = Math.min(counted, max);
+                jobs.finish(id, JobInfo.CANCELLED, "cancelled after " + (of > rows.get()
+                        ? String.format(java.util.Locale.ROOT, "%,d of %,d rows", rows.get(), of)
+                        : trailhound.web.Format.count(rows.get(), "row", "rows")) + ": no file kept");
             }
         } catch (Exception e) {
             deleteQuietly(part);

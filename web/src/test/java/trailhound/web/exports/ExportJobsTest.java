@@ -195,6 +195,9 @@ class ExportJobsTest {
                 cancelled.countDown();
                 JobInfo end = jobs.await(scope, id);
                 assertEquals(JobInfo.CANCELLED, end.state());
+                // fifth try-out: its figures were those of its last progress, not the rows the message spoke of
+                assertEquals("cancelled after 50 of 150 rows: no file kept", end.message());
+                assertEquals(50, end.eventsDone(), "its figures are the message's");
                 assertFalse(Files.exists(Exports.partFile(web.data().root(), id)), "no partial file");
                 assertFalse(Files.exists(Exports.file(web.data().root(), id)));
             }
