@@ -108,6 +108,8 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (format == Format.csv) throw new IllegalArgumentException("bench prints a table or json, not csv");
+        // the node's jars are looked for now, not after the minutes the index and SQLite runs take
+        if (peers && peersOpensearch == null) trailhound.opensearch.node.OpenSearchNode.nodeLib();
         BenchOptions options = new BenchOptions(events, endpoints, seed, repetitions, out, work, format == Format.json,
                 datasets, telemetryEvents, webClients, loadSeconds, loadAnalysts, loadEvents, peers, peersOpensearch, warmupMs);
         return Benchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -38,6 +38,7 @@ final class Errors implements IExecutionExceptionHandler {
             case IngestException i -> i.getMessage();
             case EndpointChangeException c -> Text.safe(c.getMessage());
             case TlsException tls -> tls.getMessage();
+            case trailhound.opensearch.node.NodeNotBuiltException n -> n.getMessage();
             case NoSuchFileException n -> "no such file: " + n.getFile();
             case IllegalArgumentException i -> i.getMessage();
             case IOException io -> io.getMessage();

@@ -178,4 +178,20 @@ class BadInputTest {
         assertEquals(2, cli.status());
         assertTrue(cli.err().contains("--events must be between 1"), cli.err());
     }
+
+    @Test
+    void benchWithPeers_nodeJarsMissing_saysHowToBuildThem_beforeAnyWork() {
+        // a try-out's bench --peers ended, after the index runs, in "internal error" and a stack trace
+        String property = trailhound.opensearch.node.OpenSearchNode.NODE_LIB_PROPERTY;
+        System.setProperty(property, tmp.resolve("no-such-node-lib").toString());
+        try {
+            Cli cli = Cli.run("bench", "--peers", "--events", "1000", "--web-clients", "0", "--telemetry-events", "0");
+            assertEquals(2, cli.status(), cli.out() + cli.err());
+            assertTrue(cli.err().startsWith("trailhound: " + property + " names ") && cli.err().contains("which is not a folder"), cli.err());
+            assertTrue(!cli.err().contains("internal error") && !cli.err().contains("\tat "), "no stack trace: " + cli.err());
+            assertEquals("", cli.out(), "no bench ran");
+        } finally {
+            System.clearProperty(property);
+        }
+    }
 }

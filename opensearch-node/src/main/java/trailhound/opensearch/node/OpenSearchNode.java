@@ -130,14 +130,14 @@ public final class OpenSearchNode implements AutoCloseable {
    * folder, its module jar or the app's jar under {@code app/target}), which {@code mvn package}
    * (and so {@code bin/trailhound}'s first build) fills.
    *
-   * @throws IllegalStateException when no such folder exists, saying how to build it
+   * @throws NodeNotBuiltException when no such folder exists, saying how to build it
    */
   public static Path nodeLib() {
     String configured = System.getProperty(NODE_LIB_PROPERTY);
     if (configured != null && !configured.isBlank()) {
       Path lib = Path.of(configured);
       if (!Files.isDirectory(lib)) {
-        throw new IllegalStateException(NODE_LIB_PROPERTY + " names " + lib + ", which is not a folder");
+        throw new NodeNotBuiltException(NODE_LIB_PROPERTY + " names " + lib + ", which is not a folder");
       }
       return lib;
     }
@@ -157,7 +157,7 @@ public final class OpenSearchNode implements AutoCloseable {
         return lib;
       }
     }
-    throw new IllegalStateException("the OpenSearch node's jars are not built (looked in " + tried
+    throw new NodeNotBuiltException("the OpenSearch node's jars are not built (looked in " + tried
         + "); build them with 'mvn -q -B -DskipTests package -pl opensearch-node' in the Trailhound folder,"
         + " or name their folder with -D" + NODE_LIB_PROPERTY + "=DIR");
   }
