@@ -138,13 +138,16 @@ public final class Intel {
         return n[0];
     }
 
-    /** A control or format character (U+0000, a tab, U+202E): not in a name, which shows in pages, XML and file names. */
+    /**
+     * A control character (U+0000, a tab, a line break): not in a name, which shows in pages, XML (which cannot hold most
+     * of them) and file names. Invisible format characters (U+202E) are kept: pages mark them (live/text.jte).
+     */
     private static boolean unprintable(int cp) {
-        return Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT;
+        return Character.isISOControl(cp);
     }
 
     /**
-     * A name from an imported document made fit for an IOC: its control and invisible characters turned into spaces,
+     * A name from an imported document made fit for an IOC: its control characters turned into spaces,
      * runs of spaces into one, cut to {@link #MAX_NAME} characters; "imported" when nothing is left.
      */
     public static String importedName(String name) {
@@ -163,8 +166,8 @@ public final class Intel {
         // fifth try-out: a name holding U+0000 was kept, and its OpenIOC export (XML cannot hold it) came back named otherwise
         int bad = clean.codePoints().filter(Intel::unprintable).findFirst().orElse(-1);
         if (bad >= 0) {
-            throw new AccessException(String.format(java.util.Locale.ROOT, "the IOC's name cannot hold line breaks, tabs or other control or"
-                    + " invisible characters (it holds U+%04X): name it in plain words", bad));
+            throw new AccessException(String.format(java.util.Locale.ROOT, "the IOC's name cannot hold line breaks, tabs or other control"
+                    + " characters (it holds U+%04X): name it in plain words", bad));
         }
         String query = tree.toQuery();
         if (query.length() > QueryLanguage.MAX_LENGTH && query.length() / tree.items().size() >= QueryLanguage.MAX_LENGTH) {

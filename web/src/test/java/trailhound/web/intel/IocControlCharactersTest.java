@@ -70,10 +70,10 @@ class IocControlCharactersTest {
     void aNameWithControlCharacters_isRefusedWhenTyped_andCleanedWhenImported() throws Exception {
         // fifth try-out: an IOC named with U+0000 was kept; its OpenIOC export came back named otherwise
         Map<String, Object> tree = Map.of("operator", "OR", "items", List.of(Map.of("type", "domain", "condition", "is", "value", "evil.example")));
-        for (String name : List.of("nul\u0000here", "right\u202Eto left", "two\nlines")) {
+        for (String name : List.of("nul\u0000here", "esc\u001b[31m", "two\nlines")) {
             HttpResponse<String> refused = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", name, "tree", tree)));
             assertEquals(400, refused.statusCode(), refused.body());
-            assertTrue(refused.body().contains("the IOC's name cannot hold line breaks, tabs or other control or invisible characters"), refused.body());
+            assertTrue(refused.body().contains("the IOC's name cannot hold line breaks, tabs or other control characters"), refused.body());
         }
         HttpResponse<String> made = web.postJson("/api/v1/iocs", JSON.writeValueAsString(Map.of("name", "plain", "tree", tree)));
         String stix = web.get("/api/v1/iocs/" + JSON.readTree(made.body()).get("id").asLong() + "/stix").body()
@@ -81,6 +81,7 @@ class IocControlCharactersTest {
         assertTrue(stix.contains("from\\u0000"), stix);
         HttpResponse<String> imported = web.postJson("/api/v1/iocs/import", stix);
         assertEquals(201, imported.statusCode(), imported.body());
-        assertEquals("from elsewhere", JSON.readTree(imported.body()).get("name").asText(), "a document's name is cleaned, not refused");
+        assertEquals("from elsewhere\u202E", JSON.readTree(imported.body()).get("name").asText(),
+                "a document's name is cleaned, not refused; a bidi mark stays (pages mark it)");
     }
 }

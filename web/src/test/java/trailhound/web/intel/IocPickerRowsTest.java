@@ -85,6 +85,8 @@ class IocPickerRowsTest {
         assertTrue(items.contains("registry_data:rundll32.exe drop3.dll"), "a value it set under Run: " + items);
         assertFalse(items.stream().anyMatch(i -> i.startsWith("registry_key:")), "a Run key is every endpoint's: " + items);
         assertFalse(items.stream().anyMatch(i -> i.startsWith("file_path:C:\\Windows\\System32\\lib")), "system loads: " + items);
-        assertTrue(items.contains("sha256:a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"), "its image's hash, as before: " + items);
+        // fifth try-out: the hash of powershell.exe from System32 is every endpoint's: its command line tells it apart
+        assertFalse(items.contains("sha256:a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"), "a system program's hash: " + items);
+        assertTrue(items.contains("command_line:powershell.exe -nop -w hidden -enc SQBFAFgA"), "its command line in its place: " + items);
     }
 }
