@@ -10,7 +10,7 @@ import org.apache.lucene.document.InetAddressPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
-import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
@@ -34,8 +34,12 @@ import trailhound.query.IndexFields;
  *    query needs them, and they would grow the index.
  *  - point(f): LongPoint for NUMBER/TIME (ranges), InetAddressPoint for IP (equals, CIDR, ranges);
  *    skipped when the text does not parse, the term still matches the text.
- *  - VALUES, one stored field: the original values (FieldValues) and the variant id, read back to
- *    show and export events. ts is left out when its text is canonical: its doc value holds it.
+ *  - VALUES_DV, one binary doc value: the original values (FieldValues) and the variant id, read back
+ *    to show and export events. ts is left out when its text is canonical: its doc value holds it.
+ *    Not a stored field (VALUES, as segments written before it hold it): stored fields are LZ4 blocks
+ *    of about a thousand events, so reading the 100 events of a process spread over the index
+ *    decompressed 100 blocks (a busy process's view took 3x SQLite's time); a binary doc value is
+ *    read where it lies, uncompressed (docs/decisions.md, "Event values in doc values").
  *  - ProcessVariants.ID, StringField: the variant id, what process-field clauses resolve to.
  *  - display(event_uid), SortedDocValues, original case: the second key of every page sort (page
  *    cursors carry the original uid).
@@ -54,8 +58,10 @@ import trailhound.query.IndexFields;
 final class EventDocuments {
     /** Index-internal term field "type/operation"; not part of the query contract. */
     static final String TYPE_OPERATION = "type/operation$t";
-    /** The event's own original values and its variant id, see FieldValues. */
+    /** The event's own original values and its variant id, see FieldValues: a stored field, in segments written before VALUES_DV. */
     static final String VALUES = "event$values";
+    /** The same as a binary doc value, in every segment written since (a new name: a field keeps its doc values type). */
+    static final String VALUES_DV = "event$values$dv";
 
     /** The fields indexed on the event itself: all but the process fields. */
     static final Field[] EVENT_FIELDS = Field.all().stream().filter(f -> !f.isProcessField()).toArray(Field[]::new);
@@ -67,7 +73,7 @@ final class EventDocuments {
     private final SortedDocValuesField processKeyValue = new SortedDocValuesField(IndexFields.display(Field.PROCESS_KEY), new BytesRef());
     private final SortedDocValuesField processNameValue = new SortedDocValuesField(IndexFields.display(Field.PROCESS_NAME), new BytesRef());
     private final NumericDocValuesField[] sortValues = new NumericDocValuesField[Field.count()];
-    private final StoredField values = new StoredField(VALUES, new byte[0]);
+    private final BinaryDocValuesField values = new BinaryDocValuesField(VALUES_DV, new BytesRef());
     private final StringField variantId = new StringField(ProcessVariants.ID, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
     private final NumericDocValuesField tsValue = new NumericDocValuesField(IndexFields.TS, 0L);
     private final StringField typeOperation = new StringField(TYPE_OPERATION, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
@@ -257,7 +263,7 @@ final class EventDocuments {
             variantId.setBytesValue(variant);
             doc.add(variantId);
         }
-        values.setBytesValue(encoder.encode(own, EVENT_FIELDS, variant));
+        values.setBytesValue(new BytesRef(encoder.encode(own, EVENT_FIELDS, variant)));
         doc.add(values);
         tsValue.setLongValue(event.ts());
         doc.add(tsValue);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -16,7 +17,8 @@ import trailhound.schema.Event;
 import trailhound.schema.Field;
 
 /**
- * Reads events back: the event's own values from its stored VALUES field, the acting process's
+ * Reads events back: the event's own values from its VALUES_DV doc value (or, in a segment written
+ * before it, its stored VALUES field), the acting process's
  * from its variant (ProcessVariants), ts from the sort doc value when it was not stored. Doc values
  * iterators only move forward, so the hits are read in doc-id order, one leaf at a time, and then
  * put back into the caller's order.
@@ -43,20 +45,27 @@ final class EventReader {
     /** One leaf's events; use for ascending doc ids only. */
     private static final class LeafEvents {
         final LeafReaderContext leaf;
-        private final StoredFields stored;
+        private StoredFields stored;
+        private final BinaryDocValues encodedValues;
         private final NumericDocValues ts;
         private final ProcessVariants variants;
 
         LeafEvents(LeafReaderContext leaf, ProcessVariants variants) throws IOException {
             this.leaf = leaf;
-            this.stored = leaf.reader().storedFields();
+            this.encodedValues = leaf.reader().getBinaryDocValues(EventDocuments.VALUES_DV);
             this.ts = DocValues.getNumeric(leaf.reader(), trailhound.query.IndexFields.TS);
             this.variants = variants;
         }
 
         Event event(int doc) throws IOException {
             String[] values = new String[Field.count()];
-            BytesRef encoded = stored.document(doc).getBinaryValue(EventDocuments.VALUES);
+            BytesRef encoded;
+            if (encodedValues != null && encodedValues.advanceExact(doc)) {
+                encoded = encodedValues.binaryValue();
+            } else { // an event of a segment written before VALUES_DV (or merged with one)
+                if (stored == null) stored = leaf.reader().storedFields();
+                encoded = stored.document(doc).getBinaryValue(EventDocuments.VALUES);
+            }
             BytesRef variant = encoded == null ? null : FieldValues.decode(encoded, values);
             if (variant != null) {
                 String[] process = variants.values(variant);
