@@ -33,7 +33,6 @@ import trailhound.schema.Event;
  * and serves an identical repeat without searching, which would time a memoised answer; the node
  * query cache (per-segment filters, like Lucene's query cache in the index) stays on.
  *
- * The histogram has no counterpart in the backend yet: its rows say n/a.
  */
 final class OpenSearchSide implements Peer {
     private final OpenSearchNode node;
@@ -137,7 +136,7 @@ final class OpenSearchSide implements Peer {
         return loaded;
     }
 
-    /** The answer, or null for a kind the backend cannot answer yet (the histogram). */
+    /** The answer, as the backend gives it to the web app. */
     @Override
     public Answer run(QueryCase q) throws Exception {
         List<String> only = List.of(endpoint);
@@ -162,7 +161,12 @@ final class OpenSearchSide implements Peer {
                         .stream().map(Event::toDisplayMap).toList();
                 yield Answer.of(ExcelExport.write(rows, OutputStream.nullOutputStream()));
             }
-            case HISTOGRAM -> null;
+            case HISTOGRAM -> {
+                trailhound.index.Histogram h = events.histogram(endpoint, q.indexQuery() == null ? null : parse(q.indexQuery()));
+                Map<String, Long> perBucket = new java.util.HashMap<>();
+                for (trailhound.index.Histogram.Bucket b : h.buckets()) if (b.count() > 0) perBucket.put(Long.toString(b.start()), b.count());
+                yield Answer.distribution(h.total(), perBucket);
+            }
         };
     }
 

@@ -15,7 +15,6 @@ import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.SortOptions;
 import org.opensearch.client.opensearch._types.SortOrder;
-import org.opensearch.client.opensearch._types.aggregations.HistogramBucket;
 import org.opensearch.client.opensearch._types.aggregations.StringTermsBucket;
 import org.opensearch.client.opensearch.core.SearchRequest;
 import org.opensearch.client.opensearch.core.SearchResponse;
@@ -341,46 +340,7 @@ final class OpenSearchEndpointIndex implements EventIndex {
 
     @Override
     public Histogram histogram(Query query, Long from, Long to) throws IOException {
-        if (from != null && to != null && from >= to) {
-            throw new IllegalArgumentException("from must be before to, was [" + from + ", " + to + ")");
-        }
-        Query window = org.apache.lucene.document.LongPoint.newRangeQuery(EventMappings.TS,
-                from == null ? Long.MIN_VALUE : from, to == null ? Long.MAX_VALUE : to - 1);
-        Query both = query == null ? window : new org.apache.lucene.search.BooleanQuery.Builder()
-                .add(query, org.apache.lucene.search.BooleanClause.Occur.FILTER)
-                .add(window, org.apache.lucene.search.BooleanClause.Occur.FILTER).build();
-        long[] edges = from != null && to != null ? null : edges(both);
-        if (edges == null && (from == null || to == null)) return new Histogram(from, to, 0, List.of(), 0);
-        long start = from == null ? edges[0] : from;
-        long end = to == null ? edges[1] + 1 : to;
-        long size = Histogram.bucketMillis(start, end);
-        SearchResponse<Void> response = events.client().search(s -> s.index(events.alias()).routing(endpoint).size(0)
-                .query(prepare(both, true))
-                .aggregations("t", a -> a.histogram(h -> h.field(EventMappings.TS).interval((double) size).minDocCount(0))),
-                Void.class);
-        Map<Long, Long> counts = new java.util.HashMap<>();
-        long total = 0;
-        for (HistogramBucket b : response.aggregations().get("t").histogram().buckets().array()) {
-            counts.put((long) b.key(), b.docCount());
-            total += b.docCount();
-        }
-        List<Histogram.Bucket> buckets = new ArrayList<>();
-        for (long b = Math.floorDiv(start, size) * size; b < end; b += size) {
-            buckets.add(new Histogram.Bucket(b, b + size, counts.getOrDefault(b, 0L)));
-        }
-        return new Histogram(start, end, size, buckets, total);
-    }
-
-    /** Oldest and newest time of the matching events, or null when none match. */
-    private long[] edges(Query query) throws IOException {
-        SearchResponse<Void> r = events.client().search(s -> s.index(events.alias()).routing(endpoint).size(0)
-                .query(prepare(query, true))
-                .aggregations("min", a -> a.min(m -> m.field(EventMappings.TS)))
-                .aggregations("max", a -> a.max(m -> m.field(EventMappings.TS))), Void.class);
-        Double min = r.aggregations().get("min").min().value();
-        Double max = r.aggregations().get("max").max().value();
-        if (min == null || max == null || min.isInfinite()) return null;
-        return new long[] {min.longValue(), max.longValue()};
+        return events.histogram(endpoint, q -> prepare(q, true), query, from, to);
     }
 
     @Override
@@ -445,7 +405,7 @@ final class OpenSearchEndpointIndex implements EventIndex {
     @Override
     public IndexStats stats() throws IOException {
         long n = events.client().count(c -> c.index(events.alias()).routing(endpoint).query(prepare(null, false))).count();
-        long[] edges = n == 0 ? null : edges(null);
+        long[] edges = n == 0 ? null : events.edges(endpoint, prepare(null, true));
         return new IndexStats(n, edges == null ? null : edges[0], edges == null ? null : edges[1], 0);
     }
 }

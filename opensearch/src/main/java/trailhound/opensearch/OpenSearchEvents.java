@@ -392,6 +392,59 @@ public final class OpenSearchEvents implements Closeable {
         return sorted;
     }
 
+    /**
+     * The endpoint's matching events per bucket of time, as the local index counts them ({@link trailhound.index.Histogram}: at
+     * most 120 aligned buckets over [from, to), or the matching events' own span when either is null).
+     */
+    public trailhound.index.Histogram histogram(String endpoint, org.apache.lucene.search.Query query) throws IOException {
+        return histogram(endpoint, q -> scoped(q, List.of(endpoint)), query, null, null);
+    }
+
+    /** As {@link #histogram(String, org.apache.lucene.search.Query)}, the Lucene query made a DSL one by {@code scope}. */
+    trailhound.index.Histogram histogram(String endpoint, java.util.function.Function<org.apache.lucene.search.Query, Query> scope,
+            org.apache.lucene.search.Query query, Long from, Long to) throws IOException {
+        if (from != null && to != null && from >= to) {
+            throw new IllegalArgumentException("from must be before to, was [" + from + ", " + to + ")");
+        }
+        org.apache.lucene.search.Query window = org.apache.lucene.document.LongPoint.newRangeQuery(EventMappings.TS,
+                from == null ? Long.MIN_VALUE : from, to == null ? Long.MAX_VALUE : to - 1);
+        org.apache.lucene.search.Query both = query == null ? window : new org.apache.lucene.search.BooleanQuery.Builder()
+                .add(query, org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                .add(window, org.apache.lucene.search.BooleanClause.Occur.FILTER).build();
+        long[] edges = from != null && to != null ? null : edges(endpoint, scope.apply(both));
+        if (edges == null && (from == null || to == null)) return new trailhound.index.Histogram(from, to, 0, List.of(), 0);
+        long start = from == null ? edges[0] : from;
+        long end = to == null ? edges[1] + 1 : to;
+        long size = trailhound.index.Histogram.bucketMillis(start, end);
+        SearchResponse<Void> response = client.search(s -> s.index(alias).routing(endpoint).size(0)
+                .query(scope.apply(both))
+                .aggregations("t", a -> a.histogram(h -> h.field(EventMappings.TS).interval((double) size).minDocCount(0))),
+                Void.class);
+        Map<Long, Long> counts = new java.util.HashMap<>();
+        long total = 0;
+        for (org.opensearch.client.opensearch._types.aggregations.HistogramBucket b : response.aggregations().get("t").histogram().buckets().array()) {
+            counts.put((long) b.key(), b.docCount());
+            total += b.docCount();
+        }
+        List<trailhound.index.Histogram.Bucket> buckets = new ArrayList<>();
+        for (long b = Math.floorDiv(start, size) * size; b < end; b += size) {
+            buckets.add(new trailhound.index.Histogram.Bucket(b, b + size, counts.getOrDefault(b, 0L)));
+        }
+        return new trailhound.index.Histogram(start, end, size, buckets, total);
+    }
+
+    /** Oldest and newest time of the endpoint's events the DSL query matches, or null when none match. */
+    long[] edges(String endpoint, Query scoped) throws IOException {
+        SearchResponse<Void> r = client.search(s -> s.index(alias).routing(endpoint).size(0)
+                .query(scoped)
+                .aggregations("min", a -> a.min(m -> m.field(EventMappings.TS)))
+                .aggregations("max", a -> a.max(m -> m.field(EventMappings.TS))), Void.class);
+        Double min = r.aggregations().get("min").min().value();
+        Double max = r.aggregations().get("max").max().value();
+        if (min == null || max == null || min.isInfinite()) return null;
+        return new long[] {min.longValue(), max.longValue()};
+    }
+
     /** The first {@code limit} events of the process by time (then uid), as the process page's history. */
     public List<Event> processHistory(String endpoint, String processKey, int limit) throws IOException {
         Query ofProcess = Query.of(q -> q.term(t -> t.field(IndexFields.term(Field.PROCESS_KEY))
