@@ -1135,12 +1135,7 @@ class FileSystemTest {
     }
 
     private static String sevenZip() {
-        for (String name : List.of("7z", "7zz")) {
-            for (String dir : List.of("/usr/bin", "/usr/local/bin", "/bin")) {
-                if (Files.isExecutable(Path.of(dir, name))) return Path.of(dir, name).toString();
-            }
-        }
-        throw new AssertionError("7-Zip is not installed: apt-get install 7zip (the ZIP test opens the evidence with it)");
+        return trailhound.web.evidence.SevenZip.command();
     }
 
     private static String run(List<String> command, String input) throws Exception {
