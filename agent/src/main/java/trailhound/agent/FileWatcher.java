@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * The JDK's WatchService (inotify on Linux) watches one folder per key, so every folder of the tree is
  * registered, and a folder created later is registered when its creation is seen; what was created in
  * it before that is found by walking it and reported as created. inotify's rename (IN_MOVED_FROM/TO)
- * reaches Java as a delete of the old name and a create of the new: a delete and a create in one batch
- * whose file is the same (device and inode) are reported as one rename. A queue overflow loses events;
+ * reaches Java as a delete of the old name and a create of the new: a delete followed by a create in the
+ * same folder whose file is the same (device and inode, size, modification time) are reported as one rename. A queue overflow loses events;
  * it is reported as a gap event and the tree is registered again, never passed over in silence.
  *
  * inotify does not say which process changed a file, so file events carry no process: a guess (the
@@ -46,8 +46,8 @@ final class FileWatcher implements AutoCloseable {
         void accept(List<Change> changes) throws IOException;
     }
 
-    /** {@code poll}: which {@link WatchKey#pollEvents} call of one key gave it (a rename's halves come in one). */
-    private record Raw(WatchEvent.Kind<?> kind, Path path, Path root, long ts, long poll) {}
+    /** One event as the WatchService gave it, with the watched tree it is under and when it was read. */
+    private record Raw(WatchEvent.Kind<?> kind, Path path, Path root, long ts) {}
 
     /** What identifies a file's content across a rename: device and inode ({@code key}), size and modification time. */
     private record Identity(Object key, long size, long modified, boolean folder) {
@@ -68,7 +68,6 @@ final class FileWatcher implements AutoCloseable {
     private final Map<WatchKey, Path> folders = new HashMap<>();
     private final Map<WatchKey, Path> rootOf = new HashMap<>();
     private final Map<Path, Identity> known = new HashMap<>();
-    private long polls;
     private final List<Change> failures = new ArrayList<>();
     private Thread thread;
 
@@ -118,12 +117,11 @@ final class FileWatcher implements AutoCloseable {
     private void collect(WatchKey key, List<Raw> raw) {
         Path folder = folders.get(key);
         long now = System.currentTimeMillis();
-        long poll = ++polls;
         for (WatchEvent<?> e : key.pollEvents()) {
             if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
-                raw.add(new Raw(e.kind(), folder, rootOf.get(key), now, poll));
+                raw.add(new Raw(e.kind(), folder, rootOf.get(key), now));
             } else if (folder != null) {
-                raw.add(new Raw(e.kind(), folder.resolve((Path) e.context()), rootOf.get(key), now, poll));
+                raw.add(new Raw(e.kind(), folder.resolve((Path) e.context()), rootOf.get(key), now));
             }
         }
         if (!key.reset()) { // the folder is gone
@@ -191,7 +189,10 @@ final class FileWatcher implements AutoCloseable {
      * rename (the class comment says when), else null.
      */
     private static BasicFileAttributes renameOf(Identity old, Raw gone, Raw next) {
-        if (old == null || next == null || next.kind() != StandardWatchEventKinds.ENTRY_CREATE || next.poll() != gone.poll()) return null;
+        // the two halves come from one folder, one after the other; under load a poll can fall between them (a suite run
+        // saw `mv a b` as a delete and a create), so the same file (inode, size, modification time) decides, not the poll
+        if (old == null || next == null || next.kind() != StandardWatchEventKinds.ENTRY_CREATE
+                || !java.util.Objects.equals(next.path().getParent(), gone.path().getParent())) return null;
         if (Files.exists(gone.path(), LinkOption.NOFOLLOW_LINKS)) return null; // the old name is back: two files, not one moved
         BasicFileAttributes a = attributes(next.path());
         return a != null && old.same(Identity.of(a)) ? a : null;
