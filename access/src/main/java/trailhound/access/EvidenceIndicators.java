@@ -120,8 +120,7 @@ public final class EvidenceIndicators {
         // try-out: 10,000 saved events gave 2,798 defaults, each counted (20 s), and an IOC Lucene could not run: the defaults
         // stop at what one IOC holds, and the rest (not counted) are offered unticked
         int max = Intel.maxSearches();
-        int searches = 0;
-        int length = 2;
+        Room room = new Room(max);
         for (List<Map<String, String>> events : items) {
             Set<String> mine = new LinkedHashSet<>();
             // each process event's image defaults and its command line: the line is a default when the image is common
@@ -138,32 +137,20 @@ public final class EvidenceIndicators {
             // counted one by one until the IOC is full: a 10,000-event item must not make thousands of searches first
             for (String k : mine) {
                 if (chosen.contains(k) || overLimit.contains(k)) continue;
-                if (searches >= max || !overLimit.isEmpty()) {
+                if (room.full() || !overLimit.isEmpty()) {
                     if (!all.get(k).system()) overLimit.add(k); // not counted: offered unticked, after the defaults
                 } else if (!counter.common(all.get(k))) {
-                    int[] now = take(all.get(k).item(), searches, length, max);
-                    if (now == null) overLimit.add(k);
-                    else {
-                        chosen.add(k);
-                        searches = now[0];
-                        length = now[1];
-                    }
+                    (room.take(all.get(k).item()) ? chosen : overLimit).add(k);
                 }
             }
             // README: a process's command line is ticked when its image is common (a LOLBin: the system's own
             // powershell.exe, rundll32.exe): what it was asked to do tells it apart (fourth try-out: an event item left it out)
             for (Map.Entry<List<String>, String> line : lines) {
                 String k = line.getValue();
-                if (chosen.contains(k) || overLimit.contains(k) || !overLimit.isEmpty() || searches >= max) continue;
+                if (chosen.contains(k) || overLimit.contains(k) || !overLimit.isEmpty() || room.full()) continue;
                 if (line.getKey().stream().allMatch(d -> !overLimit.contains(d) && counter.common(all.get(d)))
                         && !counter.common(all.get(k))) {
-                    int[] now = take(all.get(k).item(), searches, length, max);
-                    if (now == null) overLimit.add(k);
-                    else {
-                        chosen.add(k);
-                        searches = now[0];
-                        length = now[1];
-                    }
+                    (room.take(all.get(k).item()) ? chosen : overLimit).add(k);
                 }
             }
         }
@@ -180,11 +167,29 @@ public final class EvidenceIndicators {
         return new Offers(List.copyOf(offers), counter.events);
     }
 
-    /** The searches and query length with {@code item} added to an IOC, or null when one IOC holds no more. */
-    private static int[] take(IocTree.Item item, int searches, int length, int max) {
-        int cost = Intel.searches(item);
-        int more = item.toQuery().length() + 4; // " OR "
-        return searches + cost > max || length + more > QueryLanguage.MAX_LENGTH ? null : new int[] {searches + cost, length + more};
+    /** What one IOC still holds: searches (at most {@code max}) and query length; taking an item uses some. */
+    private static final class Room {
+        private final int max;
+        private int searches;
+        private int length = 2;
+
+        Room(int max) {
+            this.max = max;
+        }
+
+        boolean full() {
+            return searches >= max;
+        }
+
+        /** Whether {@code item} fits; when it does, the room it takes is used. */
+        boolean take(IocTree.Item item) {
+            int cost = Intel.searches(item);
+            int more = item.toQuery().length() + 4; // " OR "
+            if (searches + cost > max || length + more > QueryLanguage.MAX_LENGTH) return false;
+            searches += cost;
+            length += more;
+            return true;
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import org.apache.lucene.search.Query;
 import trailhound.index.Distribution;
 import trailhound.index.EventIndex;
 import trailhound.index.EventPage;
-import trailhound.index.Histogram;
 import trailhound.index.ProcessView;
 import trailhound.query.QueryLanguage;
 import trailhound.schema.Event;
@@ -42,12 +41,7 @@ final class IndexSide {
                 EventPage page = index.search(parse(q.indexQuery()), PAGE, null);
                 yield Answer.of(page.total());
             }
-            case HISTOGRAM -> {
-                Histogram h = index.histogram(q.indexQuery() == null ? null : parse(q.indexQuery()), null, null);
-                Map<String, Long> perBucket = new java.util.HashMap<>();
-                for (Histogram.Bucket b : h.buckets()) if (b.count() > 0) perBucket.put(Long.toString(b.start()), b.count());
-                yield Answer.distribution(h.total(), perBucket);
-            }
+            case HISTOGRAM -> Answer.histogram(index.histogram(q.indexQuery() == null ? null : parse(q.indexQuery()), null, null));
             case EXPORT -> {
                 EventPage page = index.search(parse(q.indexQuery()), EXPORT_ROWS, null);
                 List<Map<String, String>> rows = page.events().stream().map(Event::toDisplayMap).toList();

@@ -161,12 +161,7 @@ final class OpenSearchSide implements Peer {
                         .stream().map(Event::toDisplayMap).toList();
                 yield Answer.of(ExcelExport.write(rows, OutputStream.nullOutputStream()));
             }
-            case HISTOGRAM -> {
-                trailhound.index.Histogram h = events.histogram(endpoint, q.indexQuery() == null ? null : parse(q.indexQuery()));
-                Map<String, Long> perBucket = new java.util.HashMap<>();
-                for (trailhound.index.Histogram.Bucket b : h.buckets()) if (b.count() > 0) perBucket.put(Long.toString(b.start()), b.count());
-                yield Answer.distribution(h.total(), perBucket);
-            }
+            case HISTOGRAM -> Answer.histogram(events.histogram(endpoint, q.indexQuery() == null ? null : parse(q.indexQuery())));
         };
     }
 
