@@ -113,9 +113,10 @@ public final class EndpointIndex implements EventIndex, Closeable {
      * 4: recorder uids name the recorder; the first source to add an event keeps it; {@code source} is
      *    the catalogue's source label.
      * 5: Windows events with a record id have one uid whatever form they came in ({@code w<host>:<channel>:<id>}).
+     * 6: process variants are numbered, and each event carries its variant's number (VariantSetQuery).
      * Older formats are rebuilt from their sources by a re-index.
      */
-    public static final int FORMAT = 5;
+    public static final int FORMAT = 6;
 
     /** Opens (creating if absent) the index stored in {@code dir}. */
     public static EndpointIndex open(Path dir) throws IOException {
@@ -187,6 +188,7 @@ public final class EndpointIndex implements EventIndex, Closeable {
         // duplicate, because the per-thread memos now count these values as offered
         if (variant != null && !docs.variantRepeated()) {
             String[] newProcessValues = processes.add(variant, event);
+            docs.numbered(processes.number(variant));
             if (newProcessValues != null) values.add(newProcessValues, ALL_FRESH, event);
         }
         values.add(lower, docs.fresh(), event);

@@ -41,6 +41,9 @@ import trailhound.query.IndexFields;
  *    decompressed 100 blocks (a busy process's view took 3x SQLite's time); a binary doc value is
  *    read where it lies, uncompressed (docs/decisions.md, "Event values in doc values").
  *  - ProcessVariants.ID, StringField: the variant id, what process-field clauses resolve to.
+ *  - ProcessVariants.NUMBER, NumericDocValues: the variant's number, so a clause led by another
+ *    with few events checks each of them against the set of variants (VariantSetQuery) instead
+ *    of reading the set's postings; a few bits per event.
  *  - display(event_uid), SortedDocValues, original case: the second key of every page sort (page
  *    cursors carry the original uid).
  *  - display(process_key), SortedDocValues: children of a process are the distinct process keys
@@ -74,7 +77,8 @@ final class EventDocuments {
     private final SortedDocValuesField processNameValue = new SortedDocValuesField(IndexFields.display(Field.PROCESS_NAME), new BytesRef());
     private final NumericDocValuesField[] sortValues = new NumericDocValuesField[Field.count()];
     private final BinaryDocValuesField values = new BinaryDocValuesField(VALUES_DV, new BytesRef());
-    private final StringField variantId = new StringField(ProcessVariants.ID, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
+    private final StringField variantTerm = new StringField(ProcessVariants.ID, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
+    private final NumericDocValuesField variantNumberValue = new NumericDocValuesField(ProcessVariants.NUMBER, 0L);
     private final NumericDocValuesField tsValue = new NumericDocValuesField(IndexFields.TS, 0L);
     private final StringField typeOperation = new StringField(TYPE_OPERATION, new BytesRef(), org.apache.lucene.document.Field.Store.NO);
     private final SortedDocValuesField typeOperationValue = new SortedDocValuesField(TYPE_OPERATION, new BytesRef());
@@ -101,14 +105,20 @@ final class EventDocuments {
     /*
      * The same idea for the variant id, which costs a SHA-256 over the process fields: events whose
      * process-field Strings are the very instances of an earlier event (a recorder reader shares
-     * them per process) reuse its id.
+     * them per process) reuse its id and number. An entry is made once the variant is numbered
+     * ({@link #numbered}), so a failed write of a new variant leaves nothing in the memo.
      */
     private static final int VARIANT_MEMO = 4096;
     private final String[][] variantMemoValues = new String[VARIANT_MEMO][];
     private final BytesRef[] variantMemoIds = new BytesRef[VARIANT_MEMO];
+    private final int[] variantMemoNumbers = new int[VARIANT_MEMO];
     private final MessageDigest sha256 = ProcessVariants.sha256();
     private final byte[][] scratch = {new byte[1024]};
     private boolean variantRepeated;
+    private int variantSlot;
+    private BytesRef variantId;
+    private Event variantEvent;
+    private int variantNumber;
 
     private final String[] pairMemoType = new String[64];
     private final String[] pairMemoOperation = new String[64];
@@ -176,13 +186,27 @@ final class EventDocuments {
 
     /**
      * True when the last {@link #variant} came from the memo: this thread has already passed that
-     * variant to ProcessVariants#add, so it is known to be written.
+     * variant to ProcessVariants#add and {@link #numbered} it, so it is known to be written.
      */
     boolean variantRepeated() {
         return variantRepeated;
     }
 
-    /** The id of the event's process variant, or null when it has no process field. */
+    /** Gives the last {@link #variant}, not repeated, its number in ProcessVariants, and memoises both. */
+    void numbered(int number) {
+        variantNumber = number;
+        String[] values = new String[PROCESS_FIELDS.length];
+        Event event = variantEvent;
+        for (int i = 0; i < values.length; i++) values[i] = event.get(PROCESS_FIELDS[i]);
+        variantMemoValues[variantSlot] = values;
+        variantMemoIds[variantSlot] = variantId;
+        variantMemoNumbers[variantSlot] = number;
+    }
+
+    /**
+     * The id of the event's process variant, or null when it has no process field. Unless
+     * {@link #variantRepeated}, the caller writes it and calls {@link #numbered} before {@link #document}.
+     */
     BytesRef variant(Event event) {
         String first = null;
         for (Field f : PROCESS_FIELDS) {
@@ -190,19 +214,20 @@ final class EventDocuments {
             if (first != null) break;
         }
         variantRepeated = false;
+        variantEvent = null;
         if (first == null) return null;
         int slot = System.identityHashCode(first) & (VARIANT_MEMO - 1);
         String[] seen = variantMemoValues[slot];
         if (seen != null && sameInstances(seen, event)) {
             variantRepeated = true;
+            variantNumber = variantMemoNumbers[slot];
             return variantMemoIds[slot];
         }
-        BytesRef id = ProcessVariants.id(event, sha256, scratch);
-        String[] values = new String[PROCESS_FIELDS.length];
-        for (int i = 0; i < values.length; i++) values[i] = event.get(PROCESS_FIELDS[i]);
-        variantMemoValues[slot] = values;
-        variantMemoIds[slot] = id;
-        return id;
+        variantSlot = slot;
+        variantEvent = event;
+        variantNumber = -1;
+        variantId = ProcessVariants.id(event, sha256, scratch);
+        return variantId;
     }
 
     private static boolean sameInstances(String[] seen, Event event) {
@@ -260,8 +285,11 @@ final class EventDocuments {
             doc.add(processNameValue);
         }
         if (variant != null) {
-            variantId.setBytesValue(variant);
-            doc.add(variantId);
+            if (variantNumber < 0) throw new IllegalStateException("variant " + variant + " not numbered");
+            variantTerm.setBytesValue(variant);
+            doc.add(variantTerm);
+            variantNumberValue.setLongValue(variantNumber);
+            doc.add(variantNumberValue);
         }
         values.setBytesValue(new BytesRef(encoder.encode(own, EVENT_FIELDS, variant)));
         doc.add(values);

@@ -3,15 +3,19 @@ package trailhound.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
-import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.search.BulkScorer;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.LeafCollector;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
@@ -36,10 +40,10 @@ final class OldestFirst {
     /** The first {@code n} hits of {@code query} by (ts, event_uid), as global doc ids. */
     static ScoreDoc[] top(IndexSearcher s, Query query, int n) throws IOException {
         // a process's history is a term: its document frequency sizes the arrays at once (a 24,000-event process
-        // grew them nine times), and one collector's hits are not copied again (10M-event harness, JFR: 16 % of a busy view)
+        // grew them nine times) (10M-event harness, JFR: 16 % of a busy view)
         int expected = query instanceof org.apache.lucene.search.TermQuery t
                 ? (int) Math.min(MAX_PRESIZE, s.getIndexReader().docFreq(t.getTerm())) : 64;
-        Hits hits = s.search(query, new Manager(Math.max(64, expected)));
+        Hits hits = collect(s, query, n, Math.max(64, expected));
         if (hits.size == 0 || n == 0) return new ScoreDoc[0];
         int take = Math.min(n, hits.size);
         List<Integer> picked = new ArrayList<>();
@@ -57,6 +61,36 @@ final class OldestFirst {
         ScoreDoc[] out = new ScoreDoc[take];
         for (int k = 0; k < take; k++) out[k] = new ScoreDoc(hits.doc[picked.get(k)], Float.NaN);
         return out;
+    }
+
+    /*
+     * The hits that can be among the n oldest: segments are visited by their oldest ts (the ts point's
+     * minimum), and one whose oldest event is newer than the n-th oldest hit so far is skipped whole.
+     * Ingest writes segments of neighbouring times, so the oldest hundred of a process spread over a
+     * whole recording come from its first segment or two: reading the ts of every hit (random reads
+     * across the index) was most of a busy process's view (10M-event harness, JFR: 38 %).
+     */
+    private static Hits collect(IndexSearcher s, Query query, int n, int expected) throws IOException {
+        Weight weight = s.createWeight(s.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        List<LeafReaderContext> leaves = new ArrayList<>(s.getIndexReader().leaves());
+        long[] oldest = new long[leaves.size()];
+        for (LeafReaderContext leaf : leaves) {
+            PointValues points = leaf.reader().getPointValues(IndexFields.TS);
+            oldest[leaf.ord] = points == null ? Long.MAX_VALUE : LongPoint.decodeDimension(points.getMinPackedValue(), 0);
+        }
+        leaves.sort(Comparator.comparingLong(leaf -> oldest[leaf.ord]));
+        Hits hits = new Hits(expected);
+        Collector collector = new Collector(hits);
+        for (LeafReaderContext leaf : leaves) {
+            if (oldest[leaf.ord] == Long.MAX_VALUE) break; // no event with a time here or after
+            if (n > 0 && hits.size >= n && hits.nth(n) < oldest[leaf.ord]) break; // nothing here competes
+            BulkScorer scorer = weight.bulkScorer(leaf);
+            if (scorer == null) continue;
+            LeafCollector lc = collector.getLeafCollector(leaf);
+            scorer.score(lc, leaf.reader().getLiveDocs(), 0, DocIdSetIterator.NO_MORE_DOCS);
+            lc.finish();
+        }
+        return hits;
     }
 
     /** event_uid of the picked hits (by hit index), read in doc order as doc values require. */
@@ -104,6 +138,12 @@ final class OldestFirst {
             doc[size++] = d;
         }
 
+        /** The n-th smallest ts of the hits (n >= 1, at most size); reorders them. */
+        long nth(int n) {
+            select(n - 1);
+            return ts[n - 1];
+        }
+
         /** Moves the hits so that the k-th smallest ts is at k, smaller or equal before it, larger or equal after. */
         void select(int k) {
             new IntroSelector() {
@@ -132,34 +172,11 @@ final class OldestFirst {
         }
     }
 
-    private static final class Manager implements CollectorManager<Collector, Hits> {
-        private final int expected;
-
-        Manager(int expected) {
-            this.expected = expected;
-        }
-
-        @Override
-        public Collector newCollector() {
-            return new Collector(expected);
-        }
-
-        @Override
-        public Hits reduce(Collection<Collector> collectors) {
-            if (collectors.size() == 1) return collectors.iterator().next().hits;
-            Hits all = new Hits(collectors.stream().mapToInt(c -> c.hits.size).sum() + 1);
-            for (Collector c : collectors) {
-                for (int i = 0; i < c.hits.size; i++) all.add(c.hits.ts[i], c.hits.doc[i]);
-            }
-            return all;
-        }
-    }
-
     private static final class Collector extends SimpleCollector {
         final Hits hits;
 
-        Collector(int expected) {
-            hits = new Hits(expected);
+        Collector(Hits hits) {
+            this.hits = hits;
         }
 
         private NumericDocValues ts;

@@ -12,7 +12,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
 import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
@@ -67,13 +79,21 @@ import trailhound.query.IndexFields;
 final class ProcessVariants implements Closeable {
     static final String ID = "process$variant";
     static final int ID_BYTES = 16;
+    /**
+     * The variant's number in this index, 0 up, in the order variants were first written: a numeric
+     * doc value on the variant and on each of its events, so a set of variants is a bit set an event
+     * is checked against (VariantSetQuery) without reading the set's postings.
+     */
+    static final String NUMBER = "process$number";
     private static final String VALUES = "process$values";
     static final Field[] FIELDS = Field.all().stream().filter(Field::isProcessField).toArray(Field[]::new);
     private static final Set<String> LUCENE_FIELDS = luceneFields();
 
     private final SideIndex index;
-    /** Ids this writer knows are written; loaded from the index when the writer opens. */
-    private final ConcurrentHashMap<BytesRef, Boolean> known = new ConcurrentHashMap<>();
+    /** Ids this writer knows are written, with their numbers; loaded from the index when the writer opens. */
+    private final ConcurrentHashMap<BytesRef, Integer> known = new ConcurrentHashMap<>();
+    /** The next variant's number. */
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     private final Cache<BytesRef, String[]> valuesById = Caffeine.newBuilder().maximumSize(100_000).build();
     private final Cache<Resolution, Query> resolutions =
             Caffeine.newBuilder().maximumSize(256).expireAfterWrite(Duration.ofMinutes(1)).build();
@@ -83,10 +103,20 @@ final class ProcessVariants implements Closeable {
     }
 
     private void loadKnown(DirectoryReader existing) throws IOException {
-        Terms ids = MultiTerms.getTerms(existing, ID);
-        if (ids == null) return;
-        TermsEnum te = ids.iterator();
-        for (BytesRef t = te.next(); t != null; t = te.next()) known.put(BytesRef.deepCopyOf(t), Boolean.TRUE);
+        int max = -1;
+        for (LeafReaderContext leaf : existing.leaves()) {
+            BinaryDocValues ids = DocValues.getBinary(leaf.reader(), ID);
+            NumericDocValues numbers = DocValues.getNumeric(leaf.reader(), NUMBER);
+            Bits live = leaf.reader().getLiveDocs();
+            for (int doc = ids.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = ids.nextDoc()) {
+                if (live != null && !live.get(doc)) continue;
+                if (!numbers.advanceExact(doc)) throw new IOException("process variant without a number in " + existing.directory());
+                int number = Math.toIntExact(numbers.longValue());
+                known.put(BytesRef.deepCopyOf(ids.binaryValue()), number);
+                max = Math.max(max, number);
+            }
+        }
+        next.set(max + 1);
     }
 
     /** True when the query reads only process fields, so it must run against the variants. */
@@ -153,9 +183,14 @@ final class ProcessVariants implements Closeable {
         }
     }
 
+    /** The number of a variant {@link #add} has written. */
+    int number(BytesRef id) {
+        return known.get(id);
+    }
+
     /**
-     * Writes the event's variant unless it is known. Returns the variant's lower-cased values by
-     * field ordinal when it was new (the caller offers them to the value dictionary), else null.
+     * Writes the event's variant unless it is known, numbering it. Returns the variant's lower-cased
+     * values by field ordinal when it was new (the caller offers them to the value dictionary), else null.
      * A variant is written before add returns on any thread that uses it, so an event is never
      * visible without its variant (refresh and commit order: variants before events).
      */
@@ -166,13 +201,14 @@ final class ProcessVariants implements Closeable {
         try {
             known.computeIfAbsent(BytesRef.deepCopyOf(id), k -> {
                 String[] lower = new String[Field.count()];
+                int number = next.getAndIncrement();
                 try {
-                    w.updateDocument(new Term(ID, k), document(k, event, lower));
+                    w.updateDocument(new Term(ID, k), document(k, number, event, lower));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 added[0] = lower;
-                return Boolean.TRUE;
+                return number;
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -180,7 +216,7 @@ final class ProcessVariants implements Closeable {
         return added[0];
     }
 
-    private static Iterable<IndexableField> document(BytesRef id, Event event, String[] lower) {
+    private static Iterable<IndexableField> document(BytesRef id, int number, Event event, String[] lower) {
         Document doc = new Document();
         String[] values = new String[Field.count()];
         for (Field f : FIELDS) {
@@ -192,6 +228,7 @@ final class ProcessVariants implements Closeable {
         }
         doc.add(new StringField(ID, id, org.apache.lucene.document.Field.Store.NO));
         doc.add(new BinaryDocValuesField(ID, id));
+        doc.add(new NumericDocValuesField(NUMBER, number));
         doc.add(new StoredField(VALUES, new FieldValues().encode(values, FIELDS, null)));
         return doc;
     }
@@ -202,11 +239,12 @@ final class ProcessVariants implements Closeable {
             Resolution key = new Resolution(leaf, ((DirectoryReader) s.getIndexReader()).getVersion());
             Query cached = resolutions.getIfPresent(key);
             if (cached != null) return cached;
-            List<BytesRef> ids = s.search(leaf, BinaryValuesCollector.of(ID));
+            Matching found = s.search(leaf, new MatchingCollector());
+            List<BytesRef> ids = found.ids();
             ids.sort(null); // TermInSetQuery wants them sorted
             Query resolved = ids.isEmpty()
                     ? new MatchNoDocsQuery("no process matches " + leaf)
-                    : new SingleValuedTermsQuery(new TermInSetQuery(ID, ids));
+                    : new VariantSetQuery(new SingleValuedTermsQuery(new TermInSetQuery(ID, ids)), found.numbers(), false);
             resolutions.put(key, resolved);
             return resolved;
         }, new MatchNoDocsQuery("no process recorded"));
@@ -255,4 +293,50 @@ final class ProcessVariants implements Closeable {
     }
 
     private record Resolution(Query leaf, long version) {}
+
+    /** The variants a leaf matched: their ids (unsorted) and their numbers. */
+    private record Matching(List<BytesRef> ids, FixedBitSet numbers) {}
+
+    /** Collects the ids and numbers of the matching variants. */
+    private static final class MatchingCollector implements CollectorManager<SimpleCollector, Matching> {
+        private final List<BytesRef> ids = new ArrayList<>();
+        private FixedBitSet numbers = new FixedBitSet(64);
+
+        @Override
+        public SimpleCollector newCollector() {
+            return new SimpleCollector() {
+                private BinaryDocValues leafIds;
+                private NumericDocValues leafNumbers;
+
+                @Override
+                protected void doSetNextReader(LeafReaderContext context) throws IOException {
+                    leafIds = DocValues.getBinary(context.reader(), ID);
+                    leafNumbers = DocValues.getNumeric(context.reader(), NUMBER);
+                }
+
+                @Override
+                public void collect(int doc) throws IOException {
+                    if (!leafIds.advanceExact(doc) || !leafNumbers.advanceExact(doc)) {
+                        throw new IOException("process variant " + doc + " without its id or number");
+                    }
+                    synchronized (MatchingCollector.this) {
+                        ids.add(BytesRef.deepCopyOf(leafIds.binaryValue()));
+                        int n = Math.toIntExact(leafNumbers.longValue());
+                        numbers = FixedBitSet.ensureCapacity(numbers, n);
+                        numbers.set(n);
+                    }
+                }
+
+                @Override
+                public ScoreMode scoreMode() {
+                    return ScoreMode.COMPLETE_NO_SCORES;
+                }
+            };
+        }
+
+        @Override
+        public Matching reduce(java.util.Collection<SimpleCollector> collectors) {
+            return new Matching(ids, numbers);
+        }
+    }
 }

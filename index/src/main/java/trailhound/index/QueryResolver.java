@@ -35,7 +35,17 @@ final class QueryResolver {
             case BooleanQuery b -> {
                 BooleanQuery.Builder builder = new BooleanQuery.Builder()
                         .setMinimumNumberShouldMatch(b.getMinimumNumberShouldMatch());
-                for (BooleanClause c : b.clauses()) builder.add(resolve(c.query(), dictionary, variants), c.occur());
+                boolean required = b.clauses().stream().anyMatch(c -> c.occur() == Occur.MUST || c.occur() == Occur.FILTER);
+                for (BooleanClause c : b.clauses()) {
+                    Query resolved = resolve(c.query(), dictionary, variants);
+                    if (required && c.occur() == Occur.MUST_NOT && resolved instanceof VariantSetQuery v) {
+                        // a filter, not an exclusion: Lucene gives an exclusion no lead cost, so it would
+                        // read every posting of the set even when the required clauses lead with few events
+                        builder.add(v.negate(), Occur.FILTER);
+                    } else {
+                        builder.add(resolved, c.occur());
+                    }
+                }
                 yield builder.build();
             }
             case BoostQuery b -> new BoostQuery(resolve(b.getQuery(), dictionary, variants), b.getBoost());

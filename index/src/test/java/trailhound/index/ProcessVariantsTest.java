@@ -143,6 +143,62 @@ class ProcessVariantsTest {
         }
     }
 
+    /*
+     * A clause on process fields led by one with few events checks each led event's variant number
+     * (VariantSetQuery); led by a broad one, or leading, it reads the variants' postings. Both must
+     * give what the events had: here 400 events, a few process starts among many file events, users
+     * taking turns, and events without any process field (a NOT keeps them). Half the events are
+     * written after a reopen, so their variants are numbered after the first half's.
+     */
+    @Test
+    void aSetOfVariantsMatchesTheSameEventsWhicheverClauseLeads() throws IOException {
+        String[] users = {"CORP\\Alice", "CORP\\Bob", "root", null};
+        List<Event> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            boolean start = i % 10 == 3; // a tenth: below an eighth of a segment, so the lead for a check per event
+            Event.Builder b = event("u" + i, T0 + i, start ? "process" : "file", start ? "start" : "create", "p" + (i % 13));
+            String user = users[(i / 7) % users.length];
+            if (user != null) b.set(Field.USER, user).set(Field.COMMAND_LINE, "run " + (i % 13));
+            all.add(b.build());
+        }
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            index.addAll(all.subList(0, 200));
+            index.commit();
+        }
+        try (EndpointIndex index = EndpointIndex.open(dir)) {
+            index.addAll(all.subList(200, 400));
+            index.commit();
+            for (String query : List.of("type:process AND NOT user:\"CORP\\\\Alice\"", "type:process AND user:\"CORP\\\\Alice\"",
+                    "type:file AND NOT user:\"CORP\\\\Alice\"", "type:file AND user:root", "NOT user:root",
+                    "type:process AND NOT command_line:\"run 0\" AND NOT user:root", "type:process AND NOT user:nobody")) {
+                java.util.function.Predicate<Event> expected = expected(query);
+                String want = all.stream().filter(expected).map(Event::uid).sorted().collect(Collectors.joining(","));
+                String got = index.search(QueryLanguage.parse(query), 1000, null).events().stream().map(Event::uid).sorted()
+                        .collect(Collectors.joining(","));
+                assertEquals(want, got, query);
+                assertEquals(all.stream().filter(expected).count(), index.count(QueryLanguage.parse(query)), "count of " + query);
+            }
+        }
+    }
+
+    /** The queries of the test above, written as predicates on the events. */
+    private static java.util.function.Predicate<Event> expected(String query) {
+        java.util.function.Predicate<Event> process = e -> e.type().equals("process");
+        java.util.function.Predicate<Event> file = e -> e.type().equals("file");
+        java.util.function.Function<String, java.util.function.Predicate<Event>> user = u -> e -> u.equalsIgnoreCase(e.get(Field.USER));
+        return switch (query) {
+            case "type:process AND NOT user:\"CORP\\\\Alice\"" -> process.and(user.apply("corp\\alice").negate());
+            case "type:process AND user:\"CORP\\\\Alice\"" -> process.and(user.apply("corp\\alice"));
+            case "type:file AND NOT user:\"CORP\\\\Alice\"" -> file.and(user.apply("corp\\alice").negate());
+            case "type:file AND user:root" -> file.and(user.apply("root"));
+            case "NOT user:root" -> user.apply("root").negate();
+            case "type:process AND NOT command_line:\"run 0\" AND NOT user:root" ->
+                    process.and(e -> !"run 0".equals(e.get(Field.COMMAND_LINE))).and(user.apply("root").negate());
+            case "type:process AND NOT user:nobody" -> process;
+            default -> throw new IllegalArgumentException(query);
+        };
+    }
+
     @Test
     void theTimeFieldHasNoTermButExistsAndRangesStillWork() throws IOException {
         try (EndpointIndex index = filled()) {

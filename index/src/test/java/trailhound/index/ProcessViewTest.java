@@ -106,7 +106,7 @@ class ProcessViewTest {
                     if (i % 150 == 149) index.commit(); // several segments
                 }
                 index.refresh();
-                for (int limit : new int[] {1, 7, 100, 600, 1000}) {
+                for (int limit : new int[] {1, 7, 100, 150, 151, 600, 1000}) { // 150: a cut on a time split between segments
                     List<String> history = index.process("busy", limit).orElseThrow().history().stream().map(Event::uid).toList();
                     assertEquals(expected.subList(0, Math.min(limit, expected.size())), history,
                             (newestFirst ? "added newest first" : "added oldest first") + ", limit " + limit);
