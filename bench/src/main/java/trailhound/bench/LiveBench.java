@@ -63,9 +63,10 @@ public final class LiveBench {
     /** How long the agents may take to send what waits once the replays stop; beyond it the rest counts as not accounted for. */
     static final Duration DRAIN = Duration.ofMinutes(2);
     // 50 replay agents a process, each with its reader of the replayed recorder database: at 512 MB the
-    // processes ran out of heap replaying the 19,000 events of a 10-minute run
-    private static final List<String> AGENT_JVM = List.of("-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "--enable-native-access=ALL-UNNAMED");
+    // processes ran out of heap replaying the 19,000 events of a 10-minute run. With C2: limited to C1
+    // (-XX:TieredStopAtLevel=1, until session 17) the agents' TLS ran the JDK's AES-GCM in Java, not
+    // its intrinsics, a third of the agents' CPU (JFR), which took the server's cores
+    private static final List<String> AGENT_JVM = List.of("-Xmx2g", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
     /** The heap bin/trailhound gives the server by default. */
     static final int SERVER_HEAP_MB = 4096;
     private static final List<String> SERVER_JVM = List.of("-Xmx" + SERVER_HEAP_MB + "m", "--enable-native-access=ALL-UNNAMED",
@@ -459,7 +460,11 @@ public final class LiveBench {
 
         static AgentProcess start(Path props, Path log, List<Long> lags, List<long[]> stages, int[] misses, Map<String, long[]> taken, List<String> failures)
                 throws IOException {
-            Process p = new ProcessBuilder(java(AGENT_JVM, LiveAgentsMain.class.getName(), props.toString()))
+            List<String> options = new ArrayList<>(AGENT_JVM);
+            // to profile an agent process: TRAILHOUND_LIVE_AGENT_OPTIONS="-XX:StartFlightRecording=filename=agents.jfr,settings=profile"
+            String extra = System.getenv("TRAILHOUND_LIVE_AGENT_OPTIONS");
+            if (extra != null && !extra.isBlank()) options.addAll(List.of(extra.strip().split("\\s+")));
+            Process p = new ProcessBuilder(java(options, LiveAgentsMain.class.getName(), props.toString()))
                     .redirectError(log.toFile()).start();
             AgentProcess a = new AgentProcess(props, p);
             Thread.ofPlatform().daemon().name("agents-out").start(() -> {

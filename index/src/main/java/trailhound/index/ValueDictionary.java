@@ -101,15 +101,40 @@ final class ValueDictionary implements Closeable {
     }
 
     private static Document document(Field f, String term, String lower) {
+        ValueTerms t = term.equals(lower) ? TERMS.get(term, v -> ValueTerms.of(v, v)) : ValueTerms.of(term, lower);
         Document doc = new Document();
-        String name = IndexFields.term(f);
-        doc.add(new StringField(name, term, org.apache.lucene.document.Field.Store.NO));
-        doc.add(new StringField(name + "$r", reverse(term), org.apache.lucene.document.Field.Store.NO));
-        for (String gram : trigrams(lower)) {
-            doc.add(new StringField(name + "$g", gram, org.apache.lucene.document.Field.Store.NO));
-        }
-        doc.add(new BinaryDocValuesField(VALUE, new BytesRef(lower)));
+        String[] names = FIELD_NAMES[f.ordinal()];
+        doc.add(new StringField(names[0], t.term(), org.apache.lucene.document.Field.Store.NO));
+        doc.add(new StringField(names[1], t.reversed(), org.apache.lucene.document.Field.Store.NO));
+        for (BytesRef gram : t.grams()) doc.add(new StringField(names[2], gram, org.apache.lucene.document.Field.Store.NO));
+        doc.add(new BinaryDocValuesField(VALUE, t.whole()));
         return doc;
+    }
+
+    /** "<field>", "<field>$r", "<field>$g" by field ordinal. */
+    private static final String[][] FIELD_NAMES = Field.all().stream()
+            .map(f -> new String[] {IndexFields.term(f), IndexFields.term(f) + "$r", IndexFields.term(f) + "$g"}).toArray(String[][]::new);
+
+    /*
+     * The terms of a value's document, kept for every endpoint's dictionary together: the same values
+     * (system paths, common command lines) come to every endpoint, and 200 endpoints streaming at once
+     * built the same trigrams 200 times (bench --live, JFR: 40 % of the dictionary's time, most of it
+     * in the first minute, when every value is new to every endpoint). Lucene copies a term's bytes
+     * as it indexes them, so the instances are shared read-only. About 32 MB at most.
+     */
+    private static final Cache<String, ValueTerms> TERMS = Caffeine.newBuilder()
+            .maximumWeight(32L << 20).weigher((String k, ValueTerms v) -> v.weight()).build();
+
+    /** A value's term, reversed term, distinct trigrams (of the whole value) and whole value, as UTF-8. */
+    private record ValueTerms(BytesRef term, BytesRef reversed, BytesRef[] grams, BytesRef whole) {
+        static ValueTerms of(String term, String whole) {
+            BytesRef[] grams = trigrams(whole).stream().map(BytesRef::new).toArray(BytesRef[]::new);
+            return new ValueTerms(new BytesRef(term), new BytesRef(reverse(term)), grams, new BytesRef(whole));
+        }
+
+        int weight() {
+            return 64 + 2 * term.length + 2 * whole.length + grams.length * 56;
+        }
     }
 
     static Set<String> trigrams(String s) {
