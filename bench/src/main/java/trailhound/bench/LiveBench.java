@@ -160,6 +160,12 @@ public final class LiveBench {
         return b.append(" ms").toString();
     }
 
+    /** JVM options from an environment variable (space-separated), none when it is unset or blank. */
+    private static List<String> optionsFrom(String variable) {
+        String extra = System.getenv(variable);
+        return extra == null || extra.isBlank() ? List.of() : List.of(extra.strip().split("\\s+"));
+    }
+
     static List<Check> check(Run r) {
         List<Check> checks = new ArrayList<>();
         String of = r.name().equals("faults") ? " (faults)" : "";
@@ -411,8 +417,7 @@ public final class LiveBench {
             // a server that runs out of heap leaves what filled it (a 10-minute run on a loaded machine did)
             options.addAll(List.of("-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + logs));
             // to profile the server: TRAILHOUND_LIVE_SERVER_OPTIONS="-XX:StartFlightRecording=filename=live.jfr,settings=profile"
-            String extra = System.getenv("TRAILHOUND_LIVE_SERVER_OPTIONS");
-            if (extra != null && !extra.isBlank()) options.addAll(List.of(extra.strip().split("\\s+")));
+            options.addAll(optionsFrom("TRAILHOUND_LIVE_SERVER_OPTIONS"));
             Process p = new ProcessBuilder(java(options, LiveServerMain.class.getName(), data.toString(), Integer.toString(port)))
                     .redirectErrorStream(true).redirectOutput(logs.resolve("server-" + n + ".log").toFile()).start();
             // after a kill it accepts connections while it still indexes what its journals hold beyond the index (minutes
@@ -462,8 +467,7 @@ public final class LiveBench {
                 throws IOException {
             List<String> options = new ArrayList<>(AGENT_JVM);
             // to profile an agent process: TRAILHOUND_LIVE_AGENT_OPTIONS="-XX:StartFlightRecording=filename=agents.jfr,settings=profile"
-            String extra = System.getenv("TRAILHOUND_LIVE_AGENT_OPTIONS");
-            if (extra != null && !extra.isBlank()) options.addAll(List.of(extra.strip().split("\\s+")));
+            options.addAll(optionsFrom("TRAILHOUND_LIVE_AGENT_OPTIONS"));
             Process p = new ProcessBuilder(java(options, LiveAgentsMain.class.getName(), props.toString()))
                     .redirectError(log.toFile()).start();
             AgentProcess a = new AgentProcess(props, p);

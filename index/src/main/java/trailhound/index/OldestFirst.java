@@ -40,7 +40,7 @@ final class OldestFirst {
     /** The first {@code n} hits of {@code query} by (ts, event_uid), as global doc ids. */
     static ScoreDoc[] top(IndexSearcher s, Query query, int n) throws IOException {
         // a process's history is a term: its document frequency sizes the arrays at once (a 24,000-event process
-        // grew them nine times) (10M-event harness, JFR: 16 % of a busy view)
+        // grew them nine times; 10M-event harness, JFR: 16 % of a busy view)
         int expected = query instanceof org.apache.lucene.search.TermQuery t
                 ? (int) Math.min(MAX_PRESIZE, s.getIndexReader().docFreq(t.getTerm())) : 64;
         Hits hits = collect(s, query, n, Math.max(64, expected));

@@ -72,8 +72,7 @@ final class VariantSetQuery extends Query {
                 return new ScorerSupplier() {
                     @Override
                     public Scorer get(long leadCost) throws IOException {
-                        long postingsCost = positive == null ? 0 : positive.cost();
-                        if (hasNumbers && leadCost <= Math.max(postingsCost, negated ? maxDoc : 0) / LEAD_RATIO) {
+                        if (hasNumbers && leadCost <= cost() / LEAD_RATIO) {
                             return new ConstantScoreScorer(score, scoreMode, byNumber(context, maxDoc));
                         }
                         if (!negated) return positive.get(leadCost);
