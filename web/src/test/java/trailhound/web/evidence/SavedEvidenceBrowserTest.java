@@ -93,6 +93,8 @@ class SavedEvidenceBrowserTest {
         tags.clear();
         tags.sendKeys("old, triaged");
         row.findElement(By.cssSelector("button.evidence-save-note")).click();
+        // the page it was typed on is already at this URL: wait for the saved form's answer to replace it
+        wait.until(ExpectedConditions.stalenessOf(row));
         wait.until(ExpectedConditions.urlContains("/evidence/processes"));
         var saved = other.find(id).orElseThrow();
         assertEquals("their note, written meanwhile", saved.note(), "the note nobody changed here stays theirs");
