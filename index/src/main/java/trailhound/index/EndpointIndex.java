@@ -72,7 +72,11 @@ public final class EndpointIndex implements EventIndex, Closeable {
     private final ValueDictionary values;
     private final ProcessVariants processes;
     private final ProcessCaches processCaches = new ProcessCaches();
-    private final ThreadLocal<EventDocuments> documents = ThreadLocal.withInitial(EventDocuments::new);
+    /** One per indexing thread for every index, see EventDocuments for why. */
+    private static final ThreadLocal<EventDocuments> DOCUMENTS = ThreadLocal.withInitial(EventDocuments::new);
+    private static final java.util.concurrent.atomic.AtomicInteger OWNERS = new java.util.concurrent.atomic.AtomicInteger();
+    /** This index's number in the shared EventDocuments memos; a reopened index gets a new one (its dictionary is new). */
+    private final int owner = OWNERS.incrementAndGet();
     private final AtomicBoolean dirty = new AtomicBoolean();
     /** Hashes of every uid in the index or added since; filled when the writer opens. */
     private volatile UidHashes uids;
@@ -181,9 +185,9 @@ public final class EndpointIndex implements EventIndex, Closeable {
         IOException failure = backgroundFailure;
         if (failure != null) throw new IOException("background refresh of " + dir + " failed", failure);
         IndexWriter w = writer();
-        EventDocuments docs = documents.get();
-        String[] lower = docs.normalized(event);
-        BytesRef variant = docs.variant(event);
+        EventDocuments docs = DOCUMENTS.get();
+        String[] lower = docs.normalized(event, owner);
+        BytesRef variant = docs.variant(event, owner);
         // dictionary and variant before the event, so a visible event's values can always be found; also for a
         // duplicate, because the per-thread memos now count these values as offered
         if (variant != null && !docs.variantRepeated()) {

@@ -20,10 +20,17 @@ import trailhound.schema.FieldKind;
 import trailhound.query.IndexFields;
 
 /*
- * Event -> Lucene document. One instance per indexing thread (see EndpointIndex#add): the Field
- * objects are created once and their values swapped per event, because allocating the Field
- * objects per event was a measurable share of indexing time. IndexWriter consumes the document
- * before updateDocument returns, so reuse after that call is safe.
+ * Event -> Lucene document. One instance per indexing thread, for every index the thread writes
+ * (see EndpointIndex#add): the Field objects are created once and their values swapped per event,
+ * because allocating the Field objects per event was a measurable share of indexing time.
+ * IndexWriter consumes the document before updateDocument returns, so reuse after that call is safe.
+ *
+ * One per thread, not per index and thread: the memos below keep the values they last saw alive, and
+ * with one per index 200 streaming endpoints held 200 sets of them, most of a live server's growing
+ * old generation (docs/performance.md, "what the live heap keeps"). What a memo entry says about an
+ * index (offered to its dictionary, its variant number) holds only for the index it was made for,
+ * named by the owner number each index gets (EndpointIndex), never a reference, so a closed
+ * index is not kept alive by a slot.
  *
  * The acting process's fields are not on the event: the event carries the id of its process
  * variant (ProcessVariants), and everything below is about the remaining, event-specific fields.
@@ -101,6 +108,8 @@ final class EventDocuments {
     private final String[][] memoKey = new String[Field.count()][];
     private final String[][] memoLower = new String[Field.count()][];
     private final BytesRef[][] memoLowerBytes = new BytesRef[Field.count()][];
+    /** The owner (index) whose dictionary each entry's value was last offered to. */
+    private final int[][] memoOwner = new int[Field.count()][];
 
     /*
      * The same idea for the variant id, which costs a SHA-256 over the process fields: events whose
@@ -112,6 +121,7 @@ final class EventDocuments {
     private final String[][] variantMemoValues = new String[VARIANT_MEMO][];
     private final BytesRef[] variantMemoIds = new BytesRef[VARIANT_MEMO];
     private final int[] variantMemoNumbers = new int[VARIANT_MEMO];
+    private final int[] variantMemoOwners = new int[VARIANT_MEMO];
     private final MessageDigest sha256 = ProcessVariants.sha256();
     private final byte[][] scratch = {new byte[1024]};
     private boolean variantRepeated;
@@ -119,6 +129,7 @@ final class EventDocuments {
     private BytesRef variantId;
     private Event variantEvent;
     private int variantNumber;
+    private int variantOwner;
 
     private final String[] pairMemoType = new String[64];
     private final String[] pairMemoOperation = new String[64];
@@ -140,9 +151,10 @@ final class EventDocuments {
 
     /**
      * The event's own (non-process) values lower-cased ({@link IndexFields#normalize}) by field
-     * ordinal; process and TIME fields (no term) null; reused per thread.
+     * ordinal; process and TIME fields (no term) null; reused per thread. {@code owner} is the number
+     * of the index the event goes to ({@link #fresh} is about its dictionary).
      */
-    String[] normalized(Event event) {
+    String[] normalized(Event event, int owner) {
         for (Field f : EVENT_FIELDS) {
             int i = f.ordinal();
             String value = f.kind() == FieldKind.TIME ? null : event.get(f);
@@ -156,15 +168,18 @@ final class EventDocuments {
                 memoKey[i] = new String[MEMO];
                 memoLower[i] = new String[MEMO];
                 memoLowerBytes[i] = new BytesRef[MEMO];
+                memoOwner[i] = new int[MEMO];
             }
             if (memoKey[i][slot] == value) {
-                fresh[i] = false;
+                // the lower case holds for every index; "offered" only for the one it was offered to
+                fresh[i] = memoOwner[i][slot] != owner;
             } else {
                 memoKey[i][slot] = value;
                 memoLower[i][slot] = IndexFields.normalize(value);
                 memoLowerBytes[i][slot] = new BytesRef(memoLower[i][slot]);
                 fresh[i] = true;
             }
+            memoOwner[i][slot] = owner;
             lower[i] = memoLower[i][slot];
             lowerBytes[i] = memoLowerBytes[i][slot];
         }
@@ -177,8 +192,8 @@ final class EventDocuments {
     }
 
     /**
-     * Which of the last {@link #normalized} values were not in the memo: only those can be new to the
-     * value dictionary (a memo hit was offered to it before). Valid until the next call.
+     * Which of the last {@link #normalized} values were not in the memo for this owner: only those can
+     * be new to its value dictionary (a memo hit was offered to it before). Valid until the next call.
      */
     boolean[] fresh() {
         return fresh;
@@ -201,13 +216,16 @@ final class EventDocuments {
         variantMemoValues[variantSlot] = values;
         variantMemoIds[variantSlot] = variantId;
         variantMemoNumbers[variantSlot] = number;
+        variantMemoOwners[variantSlot] = variantOwner;
     }
 
     /**
      * The id of the event's process variant, or null when it has no process field. Unless
-     * {@link #variantRepeated}, the caller writes it and calls {@link #numbered} before {@link #document}.
+     * {@link #variantRepeated}, the caller writes it to the owner's variants and calls {@link #numbered}
+     * before {@link #document}. A memo entry is reused only for the owner it was numbered for: each
+     * index numbers its variants itself.
      */
-    BytesRef variant(Event event) {
+    BytesRef variant(Event event, int owner) {
         String first = null;
         for (Field f : PROCESS_FIELDS) {
             first = event.get(f);
@@ -218,12 +236,13 @@ final class EventDocuments {
         if (first == null) return null;
         int slot = System.identityHashCode(first) & (VARIANT_MEMO - 1);
         String[] seen = variantMemoValues[slot];
-        if (seen != null && sameInstances(seen, event)) {
+        if (seen != null && variantMemoOwners[slot] == owner && sameInstances(seen, event)) {
             variantRepeated = true;
             variantNumber = variantMemoNumbers[slot];
             return variantMemoIds[slot];
         }
         variantSlot = slot;
+        variantOwner = owner;
         variantEvent = event;
         variantNumber = -1;
         variantId = ProcessVariants.id(event, sha256, scratch);

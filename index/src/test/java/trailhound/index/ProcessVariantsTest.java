@@ -181,6 +181,66 @@ class ProcessVariantsTest {
         }
     }
 
+    /*
+     * One thread writes two indexes event by event, as a live indexing lane does for its endpoints, with
+     * the very same String instances (a thread's memos are shared by its indexes): each index must still
+     * get every value into its own dictionary and number its variants itself. B numbers other processes
+     * first, so a number memoised for A is wrong for B.
+     */
+    @Test
+    void indexesWrittenByOneThreadKeepTheirOwnValuesAndVariantNumbers() throws IOException {
+        String[] keys = new String[13];
+        String[] commands = new String[13];
+        String[] files = new String[5];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = "p" + i;
+            commands[i] = "run " + i;
+        }
+        for (int i = 0; i < files.length; i++) files[i] = "C:\\Data\\file" + i + ".txt";
+        String[] users = {"CORP\\Alice", "CORP\\Bob", "root", null};
+        List<Event> onlyB = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            onlyB.add(event("q" + i, T0 + i, "process", "start", "q" + (i % 5)).set(Field.USER, "CORP\\Carol")
+                    .set(Field.COMMAND_LINE, "other " + (i % 5)).build());
+        }
+        List<Event> shared = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            boolean start = i % 10 == 3;
+            Event.Builder b = event("u" + i, T0 + 100 + i, start ? "process" : "file", start ? "start" : "create", keys[i % 13]);
+            String user = users[(i / 7) % users.length];
+            if (user != null) b.set(Field.USER, user).set(Field.COMMAND_LINE, commands[i % 13]);
+            if (!start) b.set(Field.FILE_PATH, files[i % 5]);
+            shared.add(b.build());
+        }
+        try (EndpointIndex a = EndpointIndex.open(dir.resolve("a")); EndpointIndex b = EndpointIndex.open(dir.resolve("b"))) {
+            b.addAll(onlyB);
+            for (Event e : shared) {
+                a.add(e);
+                b.add(e);
+            }
+            a.commit();
+            b.commit();
+            List<Event> inB = new java.util.ArrayList<>(onlyB);
+            inB.addAll(shared);
+            for (var index : Map.of("a", Map.entry(a, shared), "b", Map.entry(b, inB)).entrySet()) {
+                EndpointIndex in = index.getValue().getKey();
+                List<Event> events = index.getValue().getValue();
+                for (String query : List.of("type:process AND NOT user:\"CORP\\\\Alice\"", "type:process AND user:\"CORP\\\\Alice\"",
+                        "type:file AND user:root", "NOT user:root", "type:process AND NOT user:nobody")) {
+                    java.util.function.Predicate<Event> expected = expected(query);
+                    String want = events.stream().filter(expected).map(Event::uid).sorted().collect(Collectors.joining(","));
+                    String got = in.search(QueryLanguage.parse(query), 1000, null).events().stream().map(Event::uid).sorted()
+                            .collect(Collectors.joining(","));
+                    assertEquals(want, got, index.getKey() + ": " + query);
+                }
+                // found only through the index's own dictionary
+                assertEquals(40, in.count(new ValuePatternQuery(Field.FILE_PATH, Mode.CONTAINS, "file3")), index.getKey());
+                assertEquals(events.stream().filter(e -> "run 4".equals(e.get(Field.COMMAND_LINE))).count(),
+                        in.count(new ValuePatternQuery(Field.COMMAND_LINE, Mode.ENDS_WITH, "n 4")), index.getKey());
+            }
+        }
+    }
+
     /** The queries of the test above, written as predicates on the events. */
     private static java.util.function.Predicate<Event> expected(String query) {
         java.util.function.Predicate<Event> process = e -> e.type().equals("process");
