@@ -516,9 +516,13 @@ public final class LiveBench {
         }
     }
 
-    /** Heap after each collection, from a -Xlog:gc log ("[12.345s] GC(3) Pause Young ... 120M->30M(256M) 5.1ms"). */
+    /**
+     * Heap after each collection, from a -Xlog:gc log ("[12.345s] GC(3) Pause Young ... 120M->30M(256M) 5.1ms"): young,
+     * mixed and full pauses only. G1's Remark and Cleanup pauses of a marking cycle log the heap too, but they collect
+     * nothing (the garbage marked goes in the mixed pauses after them), so their figures are the heap at its fullest.
+     */
     record Heap(double[] thirdsMb, double maxMb, int collections) {
-        private static final Pattern LINE = Pattern.compile("\\[(\\d+[.,]\\d+)s].*GC\\(\\d+\\).*?\\d+M->(\\d+)M\\(");
+        private static final Pattern LINE = Pattern.compile("\\[(\\d+[.,]\\d+)s].*GC\\(\\d+\\) Pause (?:Young|Full).*?\\d+M->(\\d+)M\\(");
 
         static Heap of(Path gcLog) throws IOException {
             if (!Files.exists(gcLog)) return new Heap(new double[3], 0, 0);
