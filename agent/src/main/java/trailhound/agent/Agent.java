@@ -188,6 +188,7 @@ final class Agent {
             serverOffset = welcome.serverTime() == null ? 0 : welcome.serverTime() - System.currentTimeMillis();
             onDemand = welcome.protocol() >= Protocol.ON_DEMAND; // an older server wants events whenever connected
             takesPriority = welcome.protocol() >= Protocol.POLICIES;
+            if (welcome.takesBinaryFrames()) connection.sendBinaryFrames();
             if (known.isEmpty()) {
                 if (welcome.serverPin() != null && seenPin.get() != null && !welcome.serverPin().equals(seenPin.get())) {
                     throw new Refused("the server says its key is " + welcome.serverPin() + " but presented " + seenPin.get()
@@ -265,9 +266,9 @@ final class Agent {
                     nextHeartbeat = now + HEARTBEAT.toMillis();
                 }
                 if (takesPriority && protection != null) sendPriority();
-                Message.Batch batch = streaming && waiting < WINDOW ? nextBatch(batchId + 1, waiting) : null;
+                Outgoing batch = streaming && waiting < WINDOW ? nextBatch(batchId + 1, waiting) : null;
                 if (batch != null) {
-                    connection.send(batch);
+                    connection.send(batch.header(), batch.events());
                     batchId++;
                     if (waiting == 0) lastAckOrSend = now;
                     waiting++;
@@ -342,11 +343,14 @@ final class Agent {
             connection.goAway();
         }
 
+        /** A batch to send: its header (no events in it) and its events as the store keeps them. */
+        private record Outgoing(Message.Batch header, List<byte[]> events) {}
+
         /**
          * The next batch to send, or null: a catch-up begins (newest events first) when events waited at a
          * start; then batches of new events (the live edge) and of the rest of the catch-up, newest first, take turns.
          */
-        private Message.Batch nextBatch(long batchId, int waiting) throws IOException {
+        private Outgoing nextBatch(long batchId, int waiting) throws IOException {
             if (catchUpDue && !catchingUp) {
                 if (waiting > 0) return null; // what is in flight decides where the server stands
                 catchUpDue = false;
@@ -374,7 +378,7 @@ final class Agent {
                 sentForward = next.getLast().seq();
                 sentUpTo = sentForward;
                 backfillTurn = true;
-                return new Message.Batch(batchId, next.getFirst().seq(), sentForward, fields(next));
+                return new Outgoing(new Message.Batch(batchId, next.getFirst().seq(), sentForward, List.of()), json(next));
             }
             if (catchingUp) {
                 return backfill(batchId, store.before(sentBackfill, acknowledged, settings.batch()), sentBackfill - 1, null);
@@ -383,7 +387,7 @@ final class Agent {
         }
 
         /** A catch-up batch of {@code events} just below the range sent; the last one reaches down to acknowledged + 1. */
-        private Message.Batch backfill(long batchId, List<LocalStore.Stored> events, long top, Long waited) {
+        private Outgoing backfill(long batchId, List<LocalStore.Stored> events, long top, Long waited) {
             boolean last = events.size() < settings.batch();
             long first = last ? acknowledged + 1 : events.getFirst().seq();
             long lastSeq = events.isEmpty() ? top : events.getLast().seq();
@@ -393,11 +397,11 @@ final class Agent {
                 catchingUp = false;
                 log("catch-up sent");
             }
-            return Message.Batch.backfill(batchId, first, Math.max(first, lastSeq), fields(events), waited);
+            return new Outgoing(Message.Batch.backfill(batchId, first, Math.max(first, lastSeq), List.of(), waited), json(events));
         }
 
-        private static List<java.util.Map<String, String>> fields(List<LocalStore.Stored> events) {
-            return events.stream().map(LocalStore.Stored::fields).toList();
+        private static List<byte[]> json(List<LocalStore.Stored> events) {
+            return events.stream().map(LocalStore.Stored::json).toList();
         }
 
         private <T extends Message> T expect(Class<T> type) throws IOException, Refused {

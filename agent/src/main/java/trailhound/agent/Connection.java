@@ -32,6 +32,8 @@ final class Connection implements AutoCloseable {
 
     private final WebSocket socket;
     private final BlockingQueue<Object> inbound;
+    /** Frames go out binary (UTF-8 JSON) once the server's welcome says it takes them; text before and otherwise. */
+    private volatile boolean binary;
 
     private Connection(WebSocket socket, BlockingQueue<Object> inbound) {
         this.socket = socket;
@@ -85,9 +87,29 @@ final class Connection implements AutoCloseable {
         return e.getMessage() != null && e.getMessage().startsWith("TLS: the server's key");
     }
 
-    synchronized void send(Message m) throws IOException {
+    /** From now on, sends binary frames (the server's welcome said it takes them, see Protocol). */
+    void sendBinaryFrames() {
+        binary = true;
+    }
+
+    void send(Message m) throws IOException {
+        if (binary) send(Protocol.encodeBytes(m), m);
+        else send(ws -> ws.sendText(Protocol.encode(m), true), m);
+    }
+
+    /** A batch of events kept as {@link Protocol#encodeEvent} gave them, in {@code header}'s frame. */
+    void send(Message.Batch header, java.util.List<byte[]> events) throws IOException {
+        send(Protocol.encodeBatch(header, events), header);
+    }
+
+    private void send(byte[] utf8, Message m) throws IOException {
+        if (binary) send(ws -> ws.sendBinary(ByteBuffer.wrap(utf8), true), m);
+        else send(ws -> ws.sendText(new String(utf8, java.nio.charset.StandardCharsets.UTF_8), true), m);
+    }
+
+    private synchronized void send(java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> frame, Message m) throws IOException {
         try {
-            socket.sendText(Protocol.encode(m), true).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
+            frame.apply(socket).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("cannot send " + m.getClass().getSimpleName() + ": " + describe(e), e);
         } catch (InterruptedException e) {

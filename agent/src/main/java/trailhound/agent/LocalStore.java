@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.sqlite.SQLiteConfig;
+import trailhound.protocol.Protocol;
 import trailhound.recorder.RecorderAppender;
 import trailhound.recorder.RecorderMeta;
 import trailhound.schema.Event;
@@ -23,7 +24,8 @@ import trailhound.schema.Field;
 /*
  * One file, two views of the events. The recorder's tables (meta, processes, events: the recorder format)
  * are the endpoint's record, kept after the server has the events, up to the recorder's own limits; a
- * snapshot is a copy of this file. The queue (seq, fields as JSON) is what waits for the server. They
+ * snapshot is a copy of this file. The queue (seq, fields: the event as Protocol#encodeEvent gives it, a blob of UTF-8
+ * JSON; text in rows of agents before it) is what waits for the server. They
  * stay separate tables, written in one transaction:
  * - the stream's positions, acknowledgements and catch-up ranges are proven on the queue's seq
  *   (LiveStreamTest); they stay as they were;
@@ -59,8 +61,20 @@ final class LocalStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
 
-    /** An event waiting to be sent, at position {@code seq}. */
-    record Stored(long seq, Map<String, String> fields) {}
+    /**
+     * An event waiting to be sent, at position {@code seq}, as it is kept and sent: the JSON object of its
+     * wire map ({@link Protocol#encodeEvent}), so a batch is written around it without reading it.
+     */
+    record Stored(long seq, byte[] json) {
+        /** The event's fields by canonical name (parsed from the JSON). */
+        Map<String, String> fields() {
+            try {
+                return JSON.readValue(json, FIELDS);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("a stored event is not JSON: " + e.getMessage(), e);
+            }
+        }
+    }
 
     /**
      * How much history the recorder tables keep: at most {@code maxEvents} rows and, when above 0,
@@ -188,7 +202,7 @@ final class LocalStore implements AutoCloseable {
     }
 
     private static void queue(PreparedStatement p, Event e) throws SQLException, IOException {
-        p.setString(1, JSON.writeValueAsString(e.toMap()));
+        p.setBytes(1, Protocol.encodeEvent(Protocol.toWire(e))); // a blob of UTF-8 JSON (rows of agents before: text)
         p.executeUpdate();
     }
 
@@ -228,7 +242,7 @@ final class LocalStore implements AutoCloseable {
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     lastSeq = rs.getLong(1);
-                    String ts = JSON.readValue(rs.getString(2), FIELDS).get("ts");
+                    String ts = JSON.readValue(rs.getBytes(2), FIELDS).get("ts");
                     if (ts != null) {
                         firstTs = Math.min(firstTs, Long.parseLong(ts));
                         lastTs = Math.max(lastTs, Long.parseLong(ts));
@@ -248,7 +262,7 @@ final class LocalStore implements AutoCloseable {
         Event gap = Event.builder().set(Field.EVENT_UID, "g" + storeId + "-" + dropped).ts(now).set(Field.TYPE, "agent")
                 .set(Field.OPERATION, "gap").set(Field.EVENT_ID, Long.toString(drop)).set(Field.COMMAND_LINE, what).build();
         try (PreparedStatement p = c.prepareStatement("INSERT INTO queue(fields) VALUES (?)")) {
-            p.setString(1, JSON.writeValueAsString(gap.toMap()));
+            p.setBytes(1, Protocol.encodeEvent(Protocol.toWire(gap)));
             p.executeUpdate();
         }
     }
@@ -260,7 +274,7 @@ final class LocalStore implements AutoCloseable {
             p.setLong(1, afterSeq);
             p.setInt(2, max);
             try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) out.add(new Stored(rs.getLong(1), JSON.readValue(rs.getString(2), FIELDS)));
+                while (rs.next()) out.add(new Stored(rs.getLong(1), rs.getBytes(2))); // a text row's UTF-8 bytes too
             }
             c.commit();
             return out;
@@ -280,7 +294,7 @@ final class LocalStore implements AutoCloseable {
             p.setLong(2, aboveSeq);
             p.setInt(3, max);
             try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) out.add(new Stored(rs.getLong(1), JSON.readValue(rs.getString(2), FIELDS)));
+                while (rs.next()) out.add(new Stored(rs.getLong(1), rs.getBytes(2))); // a text row's UTF-8 bytes too
             }
             c.commit();
             return out.reversed();

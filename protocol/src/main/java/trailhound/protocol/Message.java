@@ -128,12 +128,23 @@ public sealed interface Message {
      * pin of the server's TLS key ({@code sha256/<base64>} of its DER SubjectPublicKeyInfo; null on
      * plain HTTP), which an enrolling agent compares with the key it saw in the handshake. Version 4:
      * {@code serverTime}, the server's clock when it sent this (epoch ms UTC), from which the agent
-     * reads request deadlines on its own clock (null before version 4).
+     * reads request deadlines on its own clock (null before version 4). {@code binaryFrames}: true when
+     * the server takes the agent's frames as binary frames (the same JSON in UTF-8, see {@link Protocol});
+     * null from a server before it (an added field, which older agents ignore: no new version).
      */
-    record Welcome(int protocol, String serverPin, Long serverTime) implements Message {
+    record Welcome(int protocol, String serverPin, Long serverTime, Boolean binaryFrames) implements Message {
         /** Before version 4: no clock. */
         public Welcome(int protocol, String serverPin) {
-            this(protocol, serverPin, null);
+            this(protocol, serverPin, null, null);
+        }
+
+        /** A server that takes text frames only. */
+        public Welcome(int protocol, String serverPin, Long serverTime) {
+            this(protocol, serverPin, serverTime, null);
+        }
+
+        public boolean takesBinaryFrames() {
+            return Boolean.TRUE.equals(binaryFrames);
         }
     }
 

@@ -11,8 +11,11 @@ import trailhound.schema.Event;
 import trailhound.schema.Field;
 
 /**
- * The wire format of {@link Message}s: versions, JSON text frames, and events as maps of canonical
- * field names.
+ * The wire format of {@link Message}s: versions, JSON frames, and events as maps of canonical
+ * field names. A frame is a text frame, or a binary frame holding the same JSON in UTF-8: an agent
+ * sends binary frames to a server whose {@link Message.Welcome} says it takes them, because the
+ * JDK's WebSocket client encodes a text frame character by character (a tenth of a streaming
+ * agent's CPU) and the server decodes one the same way.
  *
  * <pre>{@code
  * String frame = Protocol.encode(new Message.Hello(Protocol.CURRENT, "0.1.0"));
@@ -73,7 +76,7 @@ public final class Protocol {
         }
     }
 
-    /** The longest frame either side accepts, in characters: a batch of 1,000 long events fits. */
+    /** The longest frame either side accepts, in characters (bytes for a binary frame): a batch of 1,000 long events fits. */
     public static final int MAX_FRAME_CHARS = 16 * 1024 * 1024;
 
     /** Error codes of {@link Message.Error}. */
@@ -110,6 +113,98 @@ public final class Protocol {
             return JSON.writeValueAsString(message);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** The message as the UTF-8 bytes of one JSON binary frame (the same JSON as {@link #encode}). */
+    public static byte[] encodeBytes(Message message) {
+        try {
+            return JSON.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * One event as it travels inside a {@link Message.Batch}: the UTF-8 JSON object of its {@link #toWire}
+     * map. An agent keeps its waiting events in this form, so that a batch is written around them
+     * ({@link #encodeBatch}) without reading and writing each one again. Jackson's UTF-8 writer escapes
+     * every surrogate ({@code \\uD83D\\uDE00}), so a lone one (a hostile value) survives too.
+     */
+    public static byte[] encodeEvent(Map<String, String> wire) {
+        try {
+            return JSON.writeValueAsBytes(wire);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode an event", e);
+        }
+    }
+
+    private static final byte[] NO_EVENTS = "\"events\":[]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /**
+     * The UTF-8 frame of {@code header} (a batch without events) holding {@code events}, each as
+     * {@link #encodeEvent} gave it: the same bytes as {@link #encodeBytes} of the batch holding those events
+     * as maps. The events are copied as they are, so they must be JSON objects.
+     *
+     * @throws IllegalArgumentException when the header holds events
+     */
+    public static byte[] encodeBatch(Message.Batch header, java.util.List<byte[]> events) {
+        if (!header.events().isEmpty()) throw new IllegalArgumentException("the header of a batch holds no events");
+        byte[] head = encodeBytes(header);
+        // the only place the bytes can occur: the batch's fields are numbers and booleans
+        int at = indexOf(head, NO_EVENTS);
+        if (at < 0) throw new IllegalStateException("a batch frame without its events: " + new String(head, java.nio.charset.StandardCharsets.UTF_8));
+        int open = at + NO_EVENTS.length - 1; // at ']'
+        int size = head.length + Math.max(0, events.size() - 1);
+        for (byte[] e : events) size += e.length;
+        byte[] frame = new byte[size];
+        System.arraycopy(head, 0, frame, 0, open);
+        int p = open;
+        for (int i = 0; i < events.size(); i++) {
+            if (i > 0) frame[p++] = ',';
+            byte[] e = events.get(i);
+            System.arraycopy(e, 0, frame, p, e.length);
+            p += e.length;
+        }
+        System.arraycopy(head, open, frame, p, head.length - open);
+        return frame;
+    }
+
+    private static int indexOf(byte[] in, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= in.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (in[i + j] != what[j]) continue outer;
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
+     * The message in a binary frame (UTF-8 JSON).
+     *
+     * @throws ProtocolException as {@link #decode(CharSequence)}, the limit in bytes
+     */
+    public static Message decode(java.nio.ByteBuffer frame) {
+        if (frame.remaining() > MAX_FRAME_CHARS) {
+            throw new ProtocolException("frame of " + frame.remaining() + " bytes is longer than the limit of " + MAX_FRAME_CHARS);
+        }
+        try {
+            Message m;
+            if (frame.hasArray()) {
+                m = JSON.readValue(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining(), Message.class);
+            } else {
+                byte[] bytes = new byte[frame.remaining()];
+                frame.duplicate().get(bytes);
+                m = JSON.readValue(bytes, Message.class);
+            }
+            if (m == null) throw new ProtocolException("empty frame: expected a JSON object with a \"type\"");
+            return m;
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException("not a protocol message: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new ProtocolException("not a protocol message: " + e.getMessage());
         }
     }
 

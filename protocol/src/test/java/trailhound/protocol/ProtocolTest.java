@@ -30,6 +30,48 @@ class ProtocolTest {
     }
 
     @Test
+    void binaryFrames_holdTheSameJson_andABatchIsWrittenAroundKeptEvents() {
+        Event e = Event.builder().set(Field.EVENT_UID, "r00-1").ts(1_700_000_000_123L).set(Field.TYPE, "process")
+                .set(Field.COMMAND_LINE, "sh -c 'echo \"x\"' \u00e9\u6f22\ud83d\ude00\n\u0000").build();
+        Event other = Event.builder().set(Field.EVENT_UID, "r00-2").ts(1_700_000_000_124L).set(Field.TYPE, "file").build();
+        for (Message m : List.of(new Message.Hello(4, "0.1.0"), new Message.Welcome(4, null, 5L, true),
+                Message.Batch.backfill(4, 60, 90, List.of(Protocol.toWire(e)), 48L), new Message.Heartbeat("Linux", List.of(), "0.1.0", 5, 4096, 1, 1L))) {
+            byte[] utf8 = Protocol.encodeBytes(m);
+            assertEquals(m, Protocol.decode(java.nio.ByteBuffer.wrap(utf8)));
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(utf8.length + 3).put(new byte[] {9, 9, 9}).put(utf8).flip().position(3);
+            assertEquals(m, Protocol.decode(direct), "a buffer without an array, not at 0");
+        }
+        Event lone = Event.builder().set(Field.EVENT_UID, "r00-3").ts(1_700_000_000_125L).set(Field.TYPE, "file")
+                .set(Field.FILE_PATH, "C:\\x\ud800y\udc00").build(); // unpaired surrogates, as hostile values may hold
+        for (Message.Batch batch : List.of(new Message.Batch(7, 10, 12, List.of(Protocol.toWire(e), Protocol.toWire(other), Protocol.toWire(lone))),
+                Message.Batch.backfill(8, 1, 11, List.of(Protocol.toWire(other)), 11L))) {
+            Message.Batch header = new Message.Batch(batch.batchId(), batch.first(), batch.last(), List.of(), batch.backfill(), batch.catchupEvents());
+            List<byte[]> kept = batch.events().stream().map(Protocol::encodeEvent).toList();
+            byte[] frame = Protocol.encodeBatch(header, kept);
+            assertEquals(new String(Protocol.encodeBytes(batch), java.nio.charset.StandardCharsets.UTF_8),
+                    new String(frame, java.nio.charset.StandardCharsets.UTF_8), "the batch's own frame, byte for byte");
+            Message.Batch back = (Message.Batch) Protocol.decode(java.nio.ByteBuffer.wrap(frame));
+            assertEquals(batch, back);
+            assertEquals(batch, Protocol.decode(new String(frame, java.nio.charset.StandardCharsets.UTF_8)), "also as a text frame");
+            for (int i = 0; i < back.events().size(); i++) {
+                assertEquals(Protocol.fromWire(batch.events().get(i)), Protocol.fromWire(back.events().get(i)));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Protocol.encodeBatch(new Message.Batch(1, 1, 1, List.of(Protocol.toWire(e))), List.of()));
+        assertEquals("{\"type\":\"batch\",\"batch_id\":1,\"first\":1,\"last\":0,\"events\":[]}",
+                new String(Protocol.encodeBatch(new Message.Batch(1, 1, 0, List.of()), List.of()), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("{\"type\":\"welcome\",\"protocol\":4,\"server_time\":5}", Protocol.encode(new Message.Welcome(4, null, 5L)),
+                "a server that takes text only says nothing new");
+        assertTrue(new Message.Welcome(4, null, 5L, true).takesBinaryFrames());
+        assertFalse(((Message.Welcome) Protocol.decode("{\"type\":\"welcome\",\"protocol\":4}")).takesBinaryFrames());
+        ProtocolException garbage = assertThrows(ProtocolException.class, () -> Protocol.decode(java.nio.ByteBuffer.wrap(new byte[] {'{', 'x'})));
+        assertTrue(garbage.getMessage().startsWith("not a protocol message"), garbage.getMessage());
+        ProtocolException big = assertThrows(ProtocolException.class,
+                () -> Protocol.decode(java.nio.ByteBuffer.allocate(Protocol.MAX_FRAME_CHARS + 1)));
+        assertTrue(big.getMessage().contains("bytes is longer than the limit"), big.getMessage());
+    }
+
+    @Test
     void requestsAndReplies_roundTrip_chunksAsBase64() {
         List<Message> all = List.of(new Message.ListFiles(1, "/var/log", "size", true, 1000, 1000),
                 new Message.Listing(1, "/var/log", "/var", List.of("/"), 2001, 1000, List.of(

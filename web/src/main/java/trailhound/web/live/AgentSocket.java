@@ -3,7 +3,6 @@ package trailhound.web.live;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsHandlerType;
-import io.javalin.websocket.WsMessageContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -215,6 +214,7 @@ public final class AgentSocket {
     public void register(JavalinConfig config) {
         config.jetty.modifyWebSocketServletFactory(factory -> {
             factory.setMaxTextMessageSize(Protocol.MAX_FRAME_CHARS); // bytes: a frame of that many characters or fewer, in ASCII
+            factory.setMaxBinaryMessageSize(Protocol.MAX_FRAME_CHARS);
             factory.setIdleTimeout(IDLE);
         });
         config.routes.addWsHandler(WsHandlerType.WEBSOCKET, PATH, ws -> {
@@ -223,7 +223,8 @@ public final class AgentSocket {
                 c.address = address(ctx);
                 conversations.put(ctx.sessionId(), c);
             });
-            ws.onMessage(this::onMessage);
+            ws.onMessage(ctx -> onFrame(ctx, () -> Protocol.decode(ctx.message())));
+            ws.onBinaryMessage(ctx -> onFrame(ctx, () -> Protocol.decode(ctx.data())));
             ws.onClose(ctx -> forget(ctx, ctx.status() == 1001
                     ? "the agent stopped: it closed its connection cleanly (1001, going away" + (blank(ctx.reason()) ? "" : ": " + ctx.reason()) + ")"
                     : "its connection to the server ended (" + ctx.status() + (blank(ctx.reason()) ? "" : " " + ctx.reason()) + ")"));
@@ -244,13 +245,14 @@ public final class AgentSocket {
         return s == null || s.isBlank();
     }
 
-    private void onMessage(WsMessageContext ctx) {
+    /** A text or binary frame (the same JSON, see Protocol), decoded by {@code decode}. */
+    private void onFrame(WsContext ctx, java.util.function.Supplier<Message> decode) {
         Conversation c = conversations.computeIfAbsent(ctx.sessionId(), id -> new Conversation());
         if (c.address == null) c.address = address(ctx);
         c.lastFrame = System.currentTimeMillis();
         Message m;
         try {
-            m = Protocol.decode(ctx.message());
+            m = decode.get();
         } catch (ProtocolException e) {
             refuseAudited(ctx, c, "agent.connect", Protocol.Refusal.BAD_MESSAGE, e.getMessage());
             return;
@@ -287,7 +289,8 @@ public final class AgentSocket {
         }
         c.protocol = hello.protocol();
         c.stage = Stage.ADMISSION;
-        ctx.send(Protocol.encode(new Message.Welcome(hello.protocol(), serverPin, hello.protocol() >= Protocol.DEADLINES ? System.currentTimeMillis() : null)));
+        boolean current = hello.protocol() >= Protocol.DEADLINES; // older agents get the welcome of their version, unchanged
+        ctx.send(Protocol.encode(new Message.Welcome(hello.protocol(), serverPin, current ? System.currentTimeMillis() : null, current ? true : null)));
     }
 
     private void admission(WsContext ctx, Conversation c, Message m) throws IOException {
