@@ -92,6 +92,8 @@ public final class LiveIngest implements Closeable {
 
     private final DataDir data;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    /** A lock per endpoint name, held while its journal opens (see {@link #endpoint}). */
+    private final Map<String, Object> opening = new ConcurrentHashMap<>();
     /*
      * One single-threaded lane per indexing thread, an endpoint always on the same lane: an index keeps
      * per-thread memo tables (EventDocuments, ValueInterner hits), so an endpoint indexed by every
@@ -448,22 +450,21 @@ public final class LiveIngest implements Closeable {
     }
 
     /** The endpoint's journal, opened on first use; its index catches up with it in the background. */
-    private Endpoint endpoint(String endpoint) throws IOException {
-        try {
-            return endpoints.computeIfAbsent(endpoint, name -> {
-                try {
-                    LiveJournal journal = LiveJournal.open(data.endpointDir(name).resolve(LiveJournal.FILE));
-                    Endpoint e = new Endpoint(name, journal);
-                    e.indexedSeq = journal.indexedThrough();
-                    e.committedAt = System.currentTimeMillis();
-                    schedule(e); // what a killed server journalled but had not committed to the index
-                    return e;
-                } catch (IOException ex) {
-                    throw new java.io.UncheckedIOException(ex);
-                }
-            });
-        } catch (java.io.UncheckedIOException ex) {
-            throw ex.getCause();
+    private Endpoint endpoint(String name) throws IOException {
+        Endpoint known = endpoints.get(name);
+        if (known != null) return known;
+        // opened outside the map's own lock: computeIfAbsent holds a bin's lock while it runs, and 200 agents
+        // connecting at once queued behind each other's journal files being created (JFR: 20 s of blocked threads)
+        synchronized (opening.computeIfAbsent(name, n -> new Object())) {
+            known = endpoints.get(name);
+            if (known != null) return known;
+            LiveJournal journal = LiveJournal.open(data.endpointDir(name).resolve(LiveJournal.FILE));
+            Endpoint e = new Endpoint(name, journal);
+            e.indexedSeq = journal.indexedThrough();
+            e.committedAt = System.currentTimeMillis();
+            endpoints.put(name, e);
+            schedule(e); // what a killed server journalled but had not committed to the index
+            return e;
         }
     }
 

@@ -36,6 +36,9 @@ public final class HttpsConnectors {
         String password = UUID.randomUUID().toString(); // the store lives in memory only; Java's key stores want one
         tls.setKeyStore(certificate.keyStore(password.toCharArray()));
         tls.setKeyStorePassword(password);
+        // the default (NativePRNG) reads /dev/urandom under one lock for the whole JVM: 200 agents' handshakes at
+        // once queued on it (JFR, bench --live: 12 s of blocked threads); the JDK's DRBG (SP 800-90A) computes
+        tls.setSecureRandomAlgorithm("DRBG");
         ServerConnector connector = new ServerConnector(server,
                 new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
         connector.setHost(host);
