@@ -27,7 +27,7 @@ import trailhound.query.IndexFields;
  *
  * One per thread, not per index and thread: the memos below keep the values they last saw alive, and
  * with one per index 200 streaming endpoints held 200 sets of them, most of a live server's growing
- * old generation (docs/performance.md, "what the live heap keeps"). What a memo entry says about an
+ * old generation (docs/performance.md, live endpoints, sessions 17 and 18). What a memo entry says about an
  * index (offered to its dictionary, its variant number) holds only for the index it was made for,
  * named by the owner number each index gets (EndpointIndex), never a reference, so a closed
  * index is not kept alive by a slot.

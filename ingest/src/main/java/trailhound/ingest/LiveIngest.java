@@ -95,9 +95,10 @@ public final class LiveIngest implements Closeable {
     /** A lock per endpoint name, held while its journal opens (see {@link #endpoint}). */
     private final Map<String, Object> opening = new ConcurrentHashMap<>();
     /*
-     * One single-threaded lane per indexing thread, an endpoint always on the same lane: an index keeps
-     * per-thread memo tables (EventDocuments, ValueInterner hits), so an endpoint indexed by every
-     * thread of a shared pool kept one set per thread: with 200 streaming endpoints, hundreds of MB.
+     * One single-threaded lane per indexing thread, an endpoint always on the same lane: the memo tables
+     * of a thread (EventDocuments, ValueInterner) hit when they see the same String instances again, which
+     * an endpoint's events share; spread over every thread of a shared pool, each endpoint's values filled
+     * every thread's tables (when the index kept one set per thread, hundreds of MB for 200 endpoints).
      */
     private final java.util.concurrent.ExecutorService[] lanes;
     private volatile boolean closed;
