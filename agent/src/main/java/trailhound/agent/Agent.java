@@ -164,6 +164,23 @@ final class Agent {
         log.flush();
     }
 
+    /**
+     * The events that fit in one batch of {@link Protocol#MAX_BATCH_BYTES}: the oldest, or the newest when
+     * {@code newest}; at least one. A batch of long events (emoji, long command lines) once passed the
+     * frame limit, and the server's refusal of it came back at every reconnection.
+     */
+    static List<LocalStore.Stored> fit(List<LocalStore.Stored> events, boolean newest) {
+        long bytes = 0;
+        int n = 0;
+        for (int i = 0; i < events.size(); i++) {
+            LocalStore.Stored e = events.get(newest ? events.size() - 1 - i : i);
+            bytes += e.json().length + 1;
+            if (n > 0 && bytes > Protocol.MAX_BATCH_BYTES) break;
+            n++;
+        }
+        return newest ? events.subList(events.size() - n, events.size()) : events.subList(0, n);
+    }
+
     /** One connection: hello, admission, then streaming until it ends. */
     private final class Session implements AutoCloseable {
         private Connection connection;
@@ -372,7 +389,7 @@ final class Agent {
             if (!catchingUp && now - lastForwardAt < LINGER_MS && store.newest() - sentForward < settings.batch()) {
                 return null; // gather a little more first, unless a whole batch waits
             }
-            List<LocalStore.Stored> next = store.after(sentForward, settings.batch());
+            List<LocalStore.Stored> next = fit(store.after(sentForward, settings.batch()), false);
             if (!next.isEmpty()) {
                 lastForwardAt = now;
                 sentForward = next.getLast().seq();
@@ -387,8 +404,9 @@ final class Agent {
         }
 
         /** A catch-up batch of {@code events} just below the range sent; the last one reaches down to acknowledged + 1. */
-        private Outgoing backfill(long batchId, List<LocalStore.Stored> events, long top, Long waited) {
-            boolean last = events.size() < settings.batch();
+        private Outgoing backfill(long batchId, List<LocalStore.Stored> fetched, long top, Long waited) {
+            List<LocalStore.Stored> events = fit(fetched, true); // the newest: the catch-up goes down from the top
+            boolean last = fetched.size() < settings.batch() && events.size() == fetched.size();
             long first = last ? acknowledged + 1 : events.getFirst().seq();
             long lastSeq = events.isEmpty() ? top : events.getLast().seq();
             if (waited != null) lastSeq = top; // the first: its top is the newest position, the live edge

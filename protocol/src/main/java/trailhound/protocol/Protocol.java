@@ -88,7 +88,10 @@ public final class Protocol {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    // pairs of surrogates as the 4 UTF-8 bytes of their character, not two 6-byte escapes: text of emoji
+    // tripled a batch's bytes (values are made well-formed first, see toWire, so no lone one is left to escape)
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false); // a newer peer may add fields
@@ -128,8 +131,7 @@ public final class Protocol {
     /**
      * One event as it travels inside a {@link Message.Batch}: the UTF-8 JSON object of its {@link #toWire}
      * map. An agent keeps its waiting events in this form, so that a batch is written around them
-     * ({@link #encodeBatch}) without reading and writing each one again. Jackson's UTF-8 writer escapes
-     * every surrogate ({@code \\uD83D\\uDE00}), so a lone one (a hostile value) survives too.
+     * ({@link #encodeBatch}) without reading and writing each one again.
      */
     public static byte[] encodeEvent(Map<String, String> wire) {
         try {
@@ -240,9 +242,43 @@ public final class Protocol {
         }
     }
 
-    /** The event as it travels: present fields by canonical name. */
+    /** Most bytes of events an agent puts in one batch (one event, however large, always goes): a quarter of a frame. */
+    public static final int MAX_BATCH_BYTES = MAX_FRAME_CHARS / 4;
+
+    /**
+     * The event as it travels: present fields by canonical name, each value well-formed UTF-16 (a lone
+     * surrogate, which a hostile value may hold, becomes U+FFFD, as the index stores it: the journal keeps
+     * the same text as the index, and every JSON writer and SQLite store on the way can hold it).
+     */
     public static Map<String, String> toWire(Event event) {
-        return event.toMap();
+        Map<String, String> wire = event.toMap();
+        for (Map.Entry<String, String> e : wire.entrySet()) {
+            String v = e.getValue();
+            if (v != null && !wellFormed(v)) e.setValue(replaceLoneSurrogates(v));
+        }
+        return wire;
+    }
+
+    private static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c)) return false;
+        }
+        return true;
+    }
+
+    private static String replaceLoneSurrogates(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                b.append(c).append(s.charAt(++i));
+            } else {
+                b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return b.toString();
     }
 
     /**
@@ -255,7 +291,8 @@ public final class Protocol {
         Event.Builder b = Event.builder();
         for (Map.Entry<String, String> e : wire.entrySet()) {
             Field f = Field.byName(e.getKey()).orElseThrow(() -> new ProtocolException("unknown event field '" + e.getKey() + "'"));
-            b.set(f, e.getValue());
+            String v = e.getValue();
+            b.set(f, v == null || wellFormed(v) ? v : replaceLoneSurrogates(v)); // an agent of before it may send them escaped
         }
         String ts = b.get(Field.TS);
         if (ts == null || b.get(Field.EVENT_UID) == null || b.get(Field.TYPE) == null) {

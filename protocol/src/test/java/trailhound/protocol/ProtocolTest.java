@@ -57,6 +57,12 @@ class ProtocolTest {
                 assertEquals(Protocol.fromWire(batch.events().get(i)), Protocol.fromWire(back.events().get(i)));
             }
         }
+        // a lone surrogate becomes U+FFFD on the way (as the index stores it), a pair stays one 4-byte character
+        assertEquals("C:\\x\ufffdy\ufffd", Protocol.toWire(lone).get("file_path"));
+        assertEquals("a\ufffdb\ud83d\ude00", Protocol.fromWire(Map.of("event_uid", "u", "ts", "1", "type", "file", "file_path",
+                "a\udc00b\ud83d\ude00")).get(Field.FILE_PATH), "from an agent that sends them escaped");
+        String emoji = new String(Protocol.encodeEvent(Protocol.toWire(e)), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(emoji.contains("\ud83d\ude00") && !emoji.contains("\\uD83D") && !emoji.contains("\\ud83d"), emoji);
         assertThrows(IllegalArgumentException.class, () -> Protocol.encodeBatch(new Message.Batch(1, 1, 1, List.of(Protocol.toWire(e))), List.of()));
         assertEquals("{\"type\":\"batch\",\"batch_id\":1,\"first\":1,\"last\":0,\"events\":[]}",
                 new String(Protocol.encodeBatch(new Message.Batch(1, 1, 0, List.of()), List.of()), java.nio.charset.StandardCharsets.UTF_8));
