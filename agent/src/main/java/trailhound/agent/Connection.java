@@ -93,8 +93,7 @@ final class Connection implements AutoCloseable {
     }
 
     void send(Message m) throws IOException {
-        if (binary) send(Protocol.encodeBytes(m), m);
-        else send(ws -> ws.sendText(Protocol.encode(m), true), m);
+        send(Protocol.encodeBytes(m), m);
     }
 
     /** A batch of events kept as {@link Protocol#encodeEvent} gave them, in {@code header}'s frame. */
@@ -102,12 +101,14 @@ final class Connection implements AutoCloseable {
         send(Protocol.encodeBatch(header, events), header);
     }
 
+    /** One frame of UTF-8 JSON: binary, or the same JSON as text to a server that takes text only. */
     private void send(byte[] utf8, Message m) throws IOException {
-        if (binary) send(ws -> ws.sendBinary(ByteBuffer.wrap(utf8), true), m);
-        else send(ws -> ws.sendText(new String(utf8, java.nio.charset.StandardCharsets.UTF_8), true), m);
+        if (binary) sendFrame(ws -> ws.sendBinary(ByteBuffer.wrap(utf8), true), m);
+        else sendFrame(ws -> ws.sendText(new String(utf8, java.nio.charset.StandardCharsets.UTF_8), true), m);
     }
 
-    private synchronized void send(java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> frame, Message m) throws IOException {
+    private synchronized void sendFrame(java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> frame, Message m)
+            throws IOException {
         try {
             frame.apply(socket).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -252,33 +252,23 @@ public final class Protocol {
      */
     public static Map<String, String> toWire(Event event) {
         Map<String, String> wire = event.toMap();
-        for (Map.Entry<String, String> e : wire.entrySet()) {
-            String v = e.getValue();
-            if (v != null && !wellFormed(v)) e.setValue(replaceLoneSurrogates(v));
-        }
+        wire.replaceAll((name, value) -> wellFormed(value));
         return wire;
     }
 
-    private static boolean wellFormed(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
-            else if (Character.isSurrogate(c)) return false;
-        }
-        return true;
-    }
-
-    private static String replaceLoneSurrogates(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
+    /** {@code s} with each lone surrogate replaced by U+FFFD; {@code s} itself when it has none (or is null). */
+    private static String wellFormed(String s) {
+        char[] out = null;
+        for (int i = 0; s != null && i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                b.append(c).append(s.charAt(++i));
-            } else {
-                b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+                i++; // a pair: one character
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) out = s.toCharArray();
+                out[i] = '\uFFFD';
             }
         }
-        return b.toString();
+        return out == null ? s : new String(out);
     }
 
     /**
@@ -291,8 +281,7 @@ public final class Protocol {
         Event.Builder b = Event.builder();
         for (Map.Entry<String, String> e : wire.entrySet()) {
             Field f = Field.byName(e.getKey()).orElseThrow(() -> new ProtocolException("unknown event field '" + e.getKey() + "'"));
-            String v = e.getValue();
-            b.set(f, v == null || wellFormed(v) ? v : replaceLoneSurrogates(v)); // an agent of before it may send them escaped
+            b.set(f, wellFormed(e.getValue())); // an agent of before it may send lone surrogates escaped
         }
         String ts = b.get(Field.TS);
         if (ts == null || b.get(Field.EVENT_UID) == null || b.get(Field.TYPE) == null) {
