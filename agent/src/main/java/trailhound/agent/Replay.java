@@ -34,7 +34,10 @@ final class Replay {
     private final double rate;
     private final LocalStore store;
     private final Protection protection;
-    private final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+    /** Source events in the store, and the slot (epoch ms) of the newest: one value, so that a reader sees the two together. */
+    record Taken(long events, long newestSlotMs) {}
+
+    private volatile Taken taken = new Taken(0, 0);
 
     Replay(Path file, double rate, LocalStore store) {
         this(file, rate, store, null);
@@ -72,7 +75,7 @@ final class Replay {
         }
         String takenText = store.meta("replay_taken");
         long alreadyTaken = takenText == null ? 0 : Long.parseLong(takenText);
-        taken.set(alreadyTaken);
+        taken = new Taken(alreadyTaken, 0);
         long[] seen = {0};
         List<Event> pending = new ArrayList<>();
         long start = System.nanoTime();
@@ -90,7 +93,7 @@ final class Replay {
                 long wait = due - System.nanoTime();
                 if (pending.size() >= CHUNK || wait > 50_000_000L) {
                     store.append(pending, seen[0]);
-                    taken.set(seen[0]);
+                    taken = new Taken(seen[0], replayedAt);
                     pending.clear();
                 }
                 if (wait > 0) Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
@@ -100,7 +103,7 @@ final class Replay {
                 Thread.currentThread().interrupt();
                 try { // what was read goes into the store, so a stopped replay's count is what it took
                     store.append(pending, seen[0]);
-                    taken.set(seen[0]);
+                    taken = new Taken(seen[0], pending.isEmpty() ? taken.newestSlotMs() : pending.getLast().ts());
                     pending.clear();
                 } catch (IOException stored) {
                     // not stored: not counted as taken either, so a restarted replay takes these events again
@@ -120,7 +123,7 @@ final class Replay {
             throw e.getCause();
         }
         store.append(pending, seen[0]);
-        taken.set(seen[0]);
+        taken = new Taken(seen[0], pending.isEmpty() ? taken.newestSlotMs() : pending.getLast().ts());
         return seen[0];
     }
 
@@ -145,7 +148,12 @@ final class Replay {
 
     /** Source events in the store so far (committed), this run and earlier ones; 0 before {@link #run} reads the store. */
     long taken() {
-        return taken.get();
+        return taken.events();
+    }
+
+    /** What {@link #taken()} says, with the replay slot of the newest event stored (0 before this run stored any). */
+    Taken progress() {
+        return taken;
     }
 
     private static boolean isSqlite(Path file) throws IOException {

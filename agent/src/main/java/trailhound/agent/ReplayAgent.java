@@ -1,6 +1,7 @@
 package trailhound.agent;
 
 import java.io.IOException;
+import java.util.List;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -81,6 +82,24 @@ public final class ReplayAgent implements AutoCloseable {
     /** Source events put into the local store so far, earlier runs on this state folder included. */
     public long taken() {
         return replay.taken();
+    }
+
+    /**
+     * Source events stored so far ({@link #taken}) and when the newest of them was due, epoch ms: its slot
+     * in the replay's schedule, which its time stamp carries (0 before this run stored any). Read together. A
+     * replay that fell behind stores events after their slot; a lag timed from the slot counts that delay too.
+     */
+    public record Progress(long taken, long newestSlotMs) {}
+
+    public Progress progress() {
+        Replay.Taken t = replay.progress();
+        return new Progress(t.events(), t.newestSlotMs());
+    }
+
+    /** The uid of the event at {@code position} in the local store; null when the store no longer holds it (sent and dropped). */
+    public String uidAt(long position) throws IOException {
+        List<LocalStore.Stored> at = store.after(position - 1, 1);
+        return at.isEmpty() || at.getFirst().seq() != position ? null : at.getFirst().fields().get(trailhound.schema.Field.EVENT_UID.canonicalName());
     }
 
     /** The newest position in the local store (positions number stored events from 1; 0: none yet). */

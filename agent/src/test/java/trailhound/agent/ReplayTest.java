@@ -37,10 +37,13 @@ class ReplayTest {
         TelemetryImport.read(file, file.getFileName().toString(), null, null, original::add, 1);
         long before = System.currentTimeMillis();
         try (LocalStore store = LocalStore.open(tmp.resolve("state"), 1_000)) {
-            assertEquals(50, new Replay(file, 100, store).run()); // 50 events at 100/s: 10 ms apart, half a second in all
+            Replay replay = new Replay(file, 100, store);
+            assertEquals(50, replay.run()); // 50 events at 100/s: 10 ms apart, half a second in all
             long after = System.currentTimeMillis();
             List<LocalStore.Stored> stored = store.after(0, 1_000);
             assertEquals(50, stored.size());
+            // what bench --live's probes time a lag from: the newest stored event's slot, read with the count taken
+            assertEquals(new Replay.Taken(50, Long.parseLong(stored.getLast().fields().get("ts"))), replay.progress());
             long first = Long.parseLong(stored.getFirst().fields().get("ts"));
             for (int i = 0; i < 50; i++) {
                 long ts = Long.parseLong(stored.get(i).fields().get("ts"));

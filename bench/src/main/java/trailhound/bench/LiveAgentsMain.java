@@ -14,33 +14,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import trailhound.agent.ReplayAgent;
-import trailhound.web.tls.ServerCertificate;
 
 /*
  * One agent process of `bench --live`: many replay agents in one JVM (ReplayAgent, the agent's own
- * session code), plus a probe of the lag. The probe waits for an agent's replay to put new events
- * into its store (t0; n0 events in all), then asks the server for the endpoint's count until it
- * reaches n0: the time from an event's recording to its being searchable, a little more than from
- * its sending. Each lag is also split into its stages, "stages A B C" in ms: until the agent sent the
- * event (its linger and window), until the server acknowledged holding it (journalled), until a count
- * saw it (indexed, refreshed, and the count request itself). Four probes at a
- * time per process, each counting every 50 ms for a second and then every 200 ms, so the probes
- * themselves add a few dozen requests/s.
+ * session code), plus the agents' half of the lag probes. A probe waits for an agent's replay to put new
+ * events into its store and takes the newest: when it was due in the replay's schedule (t0, the time it
+ * carries) and its uid. It says "probe NAME T0 UID"; the bench's JVM, which runs at the server's priority
+ * where this one runs at the lowest, searches the endpoint for that uid (LiveProbes) and answers
+ * "searched UID" on stdin. Meanwhile the probe times the first stages in the agent's memory and says
+ * "stamps UID SENT HELD" (wall ms): when the agent sent the event (its linger and window) and when the
+ * server acknowledged holding it (journalled). Four probes at a time per process, one event each.
  *
- * Lines on stdout, read by LiveBench: "started N", "lag MS", "lagmiss", "taken NAME N WAITING",
- * "failed NAME WHY", "drained". A line "drain" on stdin stops the replays, waits until every store
- * is empty (everything acknowledged) and reports each agent's count.
+ * Lines on stdout, read by LiveBench: "started N", "probe NAME T0 UID", "stamps UID SENT HELD",
+ * "taken NAME N WAITING", "failed NAME WHY", "drained". On stdin: "searched UID", and "drain", which stops
+ * the replays, waits until every store is empty (everything acknowledged) and reports each agent's count.
  */
 
 /** Main of an agent process of {@code bench --live}; argument: a properties file written by {@link LiveBench}. */
 public final class LiveAgentsMain {
-    private static final long PROBE_GIVE_UP_MS = 30_000;
     /** Probes at a time per process, each over its own share of the agents. */
     private static final int PROBES = 4;
+
+    /** Probes whose event the bench searches for, by uid; counted down when it says "searched UID". */
+    private static final Map<String, CountDownLatch> SEARCHED = new ConcurrentHashMap<>();
 
     private LiveAgentsMain() {}
 
@@ -61,19 +65,20 @@ public final class LiveAgentsMain {
                     Path.of(p.getProperty("replay")), rate, Integer.parseInt(p.getProperty("batch"))), log));
         }
         say(out, "started " + agents.size());
-        HttpClient http = HttpClient.newBuilder().sslContext(LoadBench.trusting(ServerCertificate.forDataFolder(Path.of(p.getProperty("data")))))
-                .connectTimeout(Duration.ofSeconds(5)).build();
         List<Thread> probes = new ArrayList<>();
         for (int k = 0; k < Math.min(PROBES, agents.size()); k++) {
             List<Integer> mine = new ArrayList<>();
             for (int i = k; i < agents.size(); i += PROBES) mine.add(i);
-            probes.add(Thread.ofPlatform().daemon().name("probe-" + k).start(() -> probe(http, server, p.getProperty("api_token"),
+            probes.add(Thread.ofPlatform().daemon().name("probe-" + k).start(() -> probe(
                     mine.stream().map(names::get).toList(), mine.stream().map(agents::get).toList(), out)));
         }
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = stdin.readLine()) != null && !line.equals("drain")) {
-            // only "drain" is understood
+            if (line.startsWith("searched ")) { // the bench found a probe's event, or gave up on it
+                CountDownLatch l = SEARCHED.get(line.substring(9));
+                if (l != null) l.countDown();
+            }
         }
         probes.forEach(Thread::interrupt);
         for (ReplayAgent a : agents) a.stopReplay();
@@ -96,44 +101,44 @@ public final class LiveAgentsMain {
 
     private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
 
-    private static void probe(HttpClient http, URI server, String apiToken, List<String> names, List<ReplayAgent> agents, PrintWriter out) {
+    private static void probe(List<String> names, List<ReplayAgent> agents, PrintWriter out) {
         int next = 0;
         try {
             Thread.sleep(3_000); // the agents enrol first
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(500);
                 int i = next++ % agents.size();
-                // from the moment new events enter the store (the replay adds them in chunks), not from a moment after
+                // from when the newest event stored was due (its slot in the replay's schedule, which its time stamp
+                // carries): a replay that fell behind, its process short of CPU, counts its delay too
                 long before = agents.get(i).taken();
                 long waitUntil = System.nanoTime() + 20_000_000_000L;
                 while (agents.get(i).taken() == before && System.nanoTime() < waitUntil) Thread.sleep(2);
-                long n0 = agents.get(i).taken();
-                long t0 = System.nanoTime();
-                if (n0 == before || agents.get(i).heldUpTo() == 0) continue; // not enrolled or sending yet
+                ReplayAgent.Progress p0 = agents.get(i).progress();
+                long n0 = p0.taken();
+                long t0 = p0.newestSlotMs();
+                if (n0 == before || t0 == 0 || agents.get(i).heldUpTo() == 0) continue; // not enrolled or sending yet
                 long position;
+                String uid;
                 try {
                     position = agents.get(i).newest();
+                    uid = agents.get(i).uidAt(position);
                 } catch (java.io.IOException e) {
                     continue; // the store failed: the agent reports it
                 }
-                long deadline = t0 + PROBE_GIVE_UP_MS * 1_000_000;
-                // the stages, polled in the agent's memory: sent in a batch, then held (journalled, acknowledged)
-                while (agents.get(i).sentUpTo() < position && System.nanoTime() < deadline) Thread.sleep(1);
-                long sent = System.nanoTime();
-                while (agents.get(i).heldUpTo() < position && System.nanoTime() < deadline) Thread.sleep(1);
-                long held = System.nanoTime();
-                boolean seen = false;
-                while (!seen && System.nanoTime() < deadline) {
-                    // a server that is down (the fault run kills it) counts -1: this probe goes on trying until it gives up
-                    seen = count(http, server, apiToken, names.get(i)) >= n0;
-                    // every 50 ms for the first second, then every 200 ms: 16 probes polling every 50 ms while a lag lasted
-                    // were 320 counts a second, a fifth of the server's CPU (docs/performance.md, session 16); a late
-                    // poll only makes a lag look longer, by at most 200 ms
-                    if (!seen) Thread.sleep(System.nanoTime() - held < 1_000_000_000L ? 50 : 200);
-                }
-                long visible = System.nanoTime();
-                say(out, seen ? "lag " + (visible - t0) / 1_000_000 : "lagmiss");
-                if (seen) say(out, "stages " + (sent - t0) / 1_000_000 + " " + (held - sent) / 1_000_000 + " " + (visible - held) / 1_000_000);
+                if (uid == null) continue; // sent and dropped from the store already
+                CountDownLatch searched = new CountDownLatch(1);
+                SEARCHED.put(uid, searched);
+                say(out, "probe " + names.get(i) + " " + t0 + " " + uid); // searched for by the bench's JVM (LiveProbes)
+                long deadline = t0 + LiveProbes.GIVE_UP_MS;
+                // the first stages, polled in the agent's memory: sent in a batch, then held (journalled, acknowledged); wall ms
+                while (agents.get(i).sentUpTo() < position && System.currentTimeMillis() < deadline) Thread.sleep(1);
+                long sent = System.currentTimeMillis();
+                while (agents.get(i).heldUpTo() < position && System.currentTimeMillis() < deadline) Thread.sleep(1);
+                long held = System.currentTimeMillis();
+                if (held < deadline) say(out, "stamps " + uid + " " + sent + " " + held);
+                // one probe at a time per thread, as when this thread searched itself: a lag does not multiply the searches
+                searched.await(Math.max(0, deadline - System.currentTimeMillis()) + 5_000, TimeUnit.MILLISECONDS);
+                SEARCHED.remove(uid);
             }
         } catch (InterruptedException e) {
             // drained: the probe ends
@@ -142,10 +147,15 @@ public final class LiveAgentsMain {
 
     /** The endpoint's searchable events; -1 when it has none yet (404 before its first batch). */
     static long count(HttpClient http, URI server, String apiToken, String endpoint) throws InterruptedException {
+        return count(http, server, apiToken, endpoint, "");
+    }
+
+    /** The endpoint's searchable events matching {@code query}; -1 as {@link #count(HttpClient, URI, String, String)}. */
+    static long count(HttpClient http, URI server, String apiToken, String endpoint, String query) throws InterruptedException {
         HttpResponse<String> r;
         try {
             r = http.send(HttpRequest.newBuilder(server.resolve("/api/v1/endpoints/"
-                    + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) + "/count?q=")).header("Authorization", "Bearer " + apiToken)
+                    + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) + "/count?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8))).header("Authorization", "Bearer " + apiToken)
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             return -1; // a server that does not answer: not searchable now (a run once ended here without its report)

@@ -67,6 +67,38 @@ public final class LiveBench {
     // (-XX:TieredStopAtLevel=1, until session 17) the agents' TLS ran the JDK's AES-GCM in Java, not
     // its intrinsics, a third of the agents' CPU (JFR), which took the server's cores
     private static final List<String> AGENT_JVM = List.of("-Xmx2g", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
+    /**
+     * How the agent processes are started so that they take only the CPU the server leaves: the 200 agents stand
+     * for 200 other machines, but here they share the server's cores. At the same priority, their hundreds of
+     * threads (50 agents a process, each with its connection, replay and sender) outweighed the server's few:
+     * the scheduler shares a core by thread, and at the start, when 140 agent threads were runnable at once,
+     * the server's two indexing threads got an eighth of a core each while 200 endpoints' events waited for
+     * them (session 19, docs/performance.md). {@code nice} alone did not change that (a hundred threads at
+     * nice 19 still outweigh a few at 0). So on Linux the agents run under SCHED_IDLE ({@code chrt --idle 0},
+     * no privilege needed), elsewhere at nice 19. A starved agent's replay stores its events late; the
+     * probes time each lag from when the event was due in the replay's schedule, so that delay is counted.
+     */
+    record Priority(List<String> command, String describe) {}
+
+    static final Priority LOW_PRIORITY = lowPriority();
+
+    private static Priority lowPriority() {
+        if (onPath("chrt") && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return new Priority(List.of("chrt", "--idle", "0"), "SCHED_IDLE (chrt --idle 0): they take the CPU the server leaves");
+        }
+        if (onPath("nice")) return new Priority(List.of("nice", "-n", "19"), "nice 19");
+        return new Priority(List.of(), "the server's priority (neither chrt nor nice found)");
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) return false;
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
+        }
+        return false;
+    }
+
     /** The heap bin/trailhound gives the server by default. */
     static final int SERVER_HEAP_MB = 4096;
     private static final List<String> SERVER_JVM = List.of("-Xmx" + SERVER_HEAP_MB + "m", "--enable-native-access=ALL-UNNAMED",
@@ -96,7 +128,7 @@ public final class LiveBench {
 
     /**
      * A run's figures. Heap after GC in MB by thirds of the run; lags in ms, and for each its stages in ms:
-     * until sent, until held by the server, until counted (LiveAgentsMain).
+     * from when the event was due until sent, until held by the server, until a search found it (LiveProbes).
      */
     record Run(String name, int agents, int processes, double askedRate, double seconds, double drainSeconds, double catchUpSeconds,
             List<Account> accounts,
@@ -147,11 +179,11 @@ public final class LiveBench {
         }
     }
 
-    /** "; stages p50/p95: sent A/B, held C/D, counted E/F ms", or "" without stages. */
+    /** "; stages p50/p95: sent A/B, held C/D, found E/F ms", or "" without stages. */
     static String stages(List<long[]> stages) {
         if (stages.isEmpty()) return "";
         StringBuilder b = new StringBuilder("; stages p50/p95: ");
-        String[] names = {"sent", "held", "counted"};
+        String[] names = {"sent", "held", "found"};
         for (int k = 0; k < names.length; k++) {
             int stage = k;
             Latency l = Latency.of(stages.stream().mapToLong(t -> t[stage] * 1_000_000).toArray());
@@ -191,6 +223,7 @@ public final class LiveBench {
     static void print(Machine machine, List<Run> runs, List<Check> checks, PrintWriter out) {
         out.println("Trailhound live benchmark, " + Instant.now());
         out.println("machine:   " + machine.describe());
+        out.println("agents:    " + LOW_PRIORITY.describe());
         for (Run r : runs) {
             out.printf("%s: %d replay agents in %d processes, asked %,.0f events/s for %.0f s: %,d events recorded, %,d in journals;"
                     + " the backlog drained %.0f s after the replays stopped, the index caught up %.0f s after that%n", r.name(), r.agents(),
@@ -245,10 +278,9 @@ public final class LiveBench {
         double perAgent = o.rate() / o.agents();
         List<String> faultLog = new ArrayList<>();
         Map<String, long[]> taken = new ConcurrentHashMap<>();
-        List<Long> lags = new CopyOnWriteArrayList<>();
-        List<long[]> stages = new CopyOnWriteArrayList<>();
+        LiveProbes probes = new LiveProbes(HttpClient.newBuilder().sslContext(LoadBench.trusting(ServerCertificate.forDataFolder(data)))
+                .connectTimeout(Duration.ofSeconds(5)).build(), server, apiToken);
         List<String> failures = new CopyOnWriteArrayList<>();
-        int[] misses = {0};
         log.log("%s: server on %s, %d agents in %d processes, %,.1f events/s each", name, server, o.agents(), groups.size(), perAgent);
         List<AgentProcess> agentProcs = new CopyOnWriteArrayList<>();
         ServerProcess[] current = {null};
@@ -264,7 +296,7 @@ public final class LiveBench {
             for (int i = 0; i < groups.size(); i++) {
                 Path props = writeProps(logs.resolve("agents-" + (i + 1) + ".properties"), server, enrolment, apiToken, data, replay,
                         perAgent, dir.resolve("agents"), groups.get(i));
-                agentProcs.add(AgentProcess.start(props, logs.resolve("agents-" + (i + 1) + ".log"), lags, stages, misses, taken, failures));
+                agentProcs.add(AgentProcess.start(props, logs.resolve("agents-" + (i + 1) + ".log"), probes, taken, failures));
             }
             for (AgentProcess a : agentProcs) {
                 if (!a.started.await(120, TimeUnit.SECONDS)) throw new IOException("an agent process did not start its agents within"
@@ -297,7 +329,7 @@ public final class LiveBench {
                     log.log("faults: %d agents killed (-9) at %d s; restarting them in 2 s", faulty, elapsed);
                     Thread.sleep(2_000);
                     agentProcs.set(agentProcs.size() - 1, AgentProcess.start(victim.props, logs.resolve("agents-" + groups.size()
-                            + "-restarted.log"), lags, stages, misses, taken, failures));
+                            + "-restarted.log"), probes, taken, failures));
                 }
                 Thread.sleep(250);
             }
@@ -317,12 +349,12 @@ public final class LiveBench {
                 long[] j = journal(data, n);
                 accounts.add(new Account(n, t[0], j[0], j[1], index.getOrDefault(n, -1L), t[1]));
             }
-            long[] lagArray = lags.stream().mapToLong(Long::longValue).toArray();
-            Files.write(logs.resolve("lags-ms.txt"), lags.stream().map(String::valueOf).toList());
-            Files.write(logs.resolve("lag-stages-ms.txt"), stages.stream().map(t -> t[0] + " " + t[1] + " " + t[2]).toList());
+            long[] lagArray = probes.lagsMs.stream().mapToLong(Long::longValue).toArray();
+            Files.write(logs.resolve("lags-ms.txt"), probes.lagsMs.stream().map(String::valueOf).toList());
+            Files.write(logs.resolve("lag-stages-ms.txt"), probes.stagesMs.stream().map(t -> t[0] + " " + t[1] + " " + t[2]).toList());
             Heap heap = Heap.of(logs.resolve("gc-1.log"));
             log.log("%s: %d of %d agents exact", name, accounts.stream().filter(Account::exact).count(), accounts.size());
-            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, drainSeconds, catchUpSeconds, accounts, lagArray, stages, misses[0], heap.thirdsMb(),
+            return new Run(name, o.agents(), groups.size(), o.rate(), seconds, drainSeconds, catchUpSeconds, accounts, lagArray, List.copyOf(probes.stagesMs), probes.gaveUp.get(), heap.thirdsMb(),
                     heap.maxMb(), heap.collections(), faultLog, failures);
         } finally {
             for (AgentProcess a : agentProcs) a.kill();
@@ -463,13 +495,14 @@ public final class LiveBench {
             this.process = process;
         }
 
-        static AgentProcess start(Path props, Path log, List<Long> lags, List<long[]> stages, int[] misses, Map<String, long[]> taken, List<String> failures)
+        static AgentProcess start(Path props, Path log, LiveProbes probes, Map<String, long[]> taken, List<String> failures)
                 throws IOException {
             List<String> options = new ArrayList<>(AGENT_JVM);
             // to profile an agent process: TRAILHOUND_LIVE_AGENT_OPTIONS="-XX:StartFlightRecording=filename=agents.jfr,settings=profile"
             options.addAll(optionsFrom("TRAILHOUND_LIVE_AGENT_OPTIONS"));
-            Process p = new ProcessBuilder(java(options, LiveAgentsMain.class.getName(), props.toString()))
-                    .redirectError(log.toFile()).start();
+            List<String> command = new ArrayList<>(LOW_PRIORITY.command());
+            command.addAll(java(options, LiveAgentsMain.class.getName(), props.toString()));
+            Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
             AgentProcess a = new AgentProcess(props, p);
             Thread.ofPlatform().daemon().name("agents-out").start(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -477,12 +510,13 @@ public final class LiveBench {
                     while ((line = in.readLine()) != null) {
                         String[] w = line.split(" ", 3);
                         switch (w[0]) {
-                            case "lag" -> lags.add(Long.parseLong(w[1]));
-                            case "stages" -> stages.add(Arrays.stream(line.substring(7).split(" ")).mapToLong(Long::parseLong).toArray());
-                            case "lagmiss" -> {
-                                synchronized (misses) {
-                                    misses[0]++;
-                                }
+                            case "probe" -> { // probe ENDPOINT DUE_MS UID
+                                String[] v = w[2].split(" ", 2);
+                                probes.probe(w[1], Long.parseLong(v[0]), v[1], () -> a.tell("searched " + v[1]));
+                            }
+                            case "stamps" -> { // stamps UID SENT_MS HELD_MS
+                                String[] v = w[2].split(" ");
+                                probes.stamps(w[1], Long.parseLong(v[0]), Long.parseLong(v[1]));
                             }
                             case "taken" -> {
                                 String[] v = w[2].split(" ");
@@ -502,8 +536,17 @@ public final class LiveBench {
         }
 
         void drain() throws IOException {
-            process.getOutputStream().write("drain\n".getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
+            tell("drain");
+        }
+
+        /** A line to the process's stdin ("drain", "searched UID"); lost when the process has ended. */
+        synchronized void tell(String line) {
+            try {
+                process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+            } catch (IOException e) {
+                // the process ended (killed by a fault, or drained): nobody waits for it
+            }
         }
 
         void awaitDrained(Duration patience) throws InterruptedException {
