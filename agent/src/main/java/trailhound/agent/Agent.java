@@ -237,6 +237,7 @@ final class Agent {
                 store.acknowledge(ok.backfill(), ok.liveEdge());
                 sentBackfill = ok.backfill();
                 sentForward = ok.liveEdge();
+                catchUpFloor = acknowledged;
                 catchingUp = true;
                 catchUpDue = false;
             } else {
@@ -260,8 +261,16 @@ final class Agent {
         private long sentForward;
         /** The lowest position a catch-up batch has sent (the backfill side), while {@link #catchingUp}. */
         private long sentBackfill;
-        /** A catch-up runs: batches go newest first from the backfill down to {@code acknowledged + 1}. */
+        /** A catch-up runs: batches go newest first from the backfill down to {@link #catchUpFloor} + 1. */
         private boolean catchingUp;
+        /**
+         * What the server had acknowledged when the catch-up began: its range sits above it, and the catch-up
+         * ends at the position after it. Not {@code acknowledged}, which jumps to the live edge as soon as the
+         * server holds the whole range: a last, empty batch made from it once claimed a position above the live
+         * edge not yet sent, the server acknowledged it, and the store dropped that event unsent (bench --live,
+         * session 19: a backlog of exactly two batches).
+         */
+        private long catchUpFloor;
         /** The next batch is the catch-up's, if one runs (they alternate with new events). */
         private boolean backfillTurn;
         /** The server said start (version 2) and not stop since. */
@@ -375,6 +384,7 @@ final class Agent {
                 if (newest > sentForward) {
                     long waited = store.count();
                     List<LocalStore.Stored> top = store.before(newest + 1, acknowledged, settings.batch());
+                    catchUpFloor = acknowledged;
                     catchingUp = true;
                     sentForward = newest;
                     log("catching up: " + waited + " events waited; sending them newest first");
@@ -383,7 +393,7 @@ final class Agent {
             }
             if (catchingUp && backfillTurn) { // new events and the catch-up take turns: neither waits for the other to run dry
                 backfillTurn = false;
-                return backfill(batchId, store.before(sentBackfill, acknowledged, settings.batch()), sentBackfill - 1, null);
+                return backfill(batchId, store.before(sentBackfill, catchUpFloor, settings.batch()), sentBackfill - 1, null);
             }
             long now = System.currentTimeMillis();
             if (!catchingUp && now - lastForwardAt < LINGER_MS && store.newest() - sentForward < settings.batch()) {
@@ -398,16 +408,21 @@ final class Agent {
                 return new Outgoing(new Message.Batch(batchId, next.getFirst().seq(), sentForward, List.of()), json(next));
             }
             if (catchingUp) {
-                return backfill(batchId, store.before(sentBackfill, acknowledged, settings.batch()), sentBackfill - 1, null);
+                return backfill(batchId, store.before(sentBackfill, catchUpFloor, settings.batch()), sentBackfill - 1, null);
             }
             return null;
         }
 
-        /** A catch-up batch of {@code events} just below the range sent; the last one reaches down to acknowledged + 1. */
+        /**
+         * A catch-up batch of {@code events} just below the range sent (oldest first, as the store gives them); the
+         * last one reaches down to the floor + 1: when all of them fit and either fewer than a batch came back or
+         * the oldest is the floor's next position (then no empty batch follows to say so).
+         */
         private Outgoing backfill(long batchId, List<LocalStore.Stored> fetched, long top, Long waited) {
             List<LocalStore.Stored> events = fit(fetched, true); // the newest: the catch-up goes down from the top
-            boolean last = fetched.size() < settings.batch() && events.size() == fetched.size();
-            long first = last ? acknowledged + 1 : events.getFirst().seq();
+            boolean last = events.size() == fetched.size()
+                    && (fetched.size() < settings.batch() || fetched.getFirst().seq() == catchUpFloor + 1);
+            long first = last ? catchUpFloor + 1 : events.getFirst().seq();
             long lastSeq = events.isEmpty() ? top : events.getLast().seq();
             if (waited != null) lastSeq = top; // the first: its top is the newest position, the live edge
             sentBackfill = first;

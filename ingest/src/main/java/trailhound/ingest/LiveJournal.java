@@ -167,6 +167,10 @@ final class LiveJournal implements AutoCloseable {
         try {
             Positions before = positions(agentId);
             if (before.holds(first, last, backfill)) return new Appended(before, List.of(), 0);
+            // a catch-up batch without events when no catch-up is open: nothing to hold. An agent older than session 19
+            // sent one, its positions above the live edge, after a full last batch had closed the range; taking it
+            // acknowledged a position never received, and the agent dropped that event from its store unsent
+            if (backfill && events.isEmpty() && !before.catchingUp()) return new Appended(before, List.of(), 0);
             List<Event> added = new ArrayList<>();
             long lastSeq = 0;
             try (PreparedStatement p = connection.prepareStatement("INSERT OR IGNORE INTO events(uid, ts, fields) VALUES (?, ?, ?)")) {

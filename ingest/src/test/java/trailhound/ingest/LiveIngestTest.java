@@ -141,6 +141,32 @@ class LiveIngestTest {
         }
     }
 
+    /**
+     * A catch-up whose backlog was exactly two batches: the range closes with the second (full) batch, and an
+     * agent older than session 19 then sent an empty last catch-up batch claiming the position above the live
+     * edge. Taken, it acknowledged a position never received and the agent dropped that event unsent (bench
+     * --live: one event of 3 million missing). It holds nothing now, and the event still comes and is kept.
+     */
+    @Test
+    void emptyCatchUpBatch_afterTheRangeClosed_acknowledgesNothingMore() throws Exception {
+        String endpoint = "ws-catchup";
+        String agent = "a0000000000000004";
+        try (DataDir data = DataDir.open(tmp.resolve("data"));
+                LiveJournal journal = LiveJournal.open(data.endpointDir(endpoint).resolve(LiveJournal.FILE))) {
+            journal.append(agent, 501, 1000, true, 1000, batch(endpoint, 501, 500)); // the newest 500 of 1,000 waiting
+            journal.append(agent, 1001, 1400, false, 0, batch(endpoint, 1001, 400)); // new events: the live edge
+            Positions closed = journal.append(agent, 1, 500, true, 0, batch(endpoint, 1, 500)).positions(); // full, and the last
+            assertEquals(new Positions(1400, 0, 0, 1000, 1000), closed, "the range merged: everything up to the live edge held");
+
+            LiveJournal.Appended empty = journal.append(agent, 1401, 1401, true, 0, List.of());
+            assertEquals(1400, empty.positions().acknowledged(), "1401 was never sent: not acknowledged");
+            assertEquals(1400, journal.positions(agent).acknowledged());
+
+            assertEquals(1401, journal.append(agent, 1401, 1401, false, 0, batch(endpoint, 1401, 1)).positions().acknowledged());
+            assertEquals(1401, journal.count(), "every position 1..1401 held once");
+        }
+    }
+
     /** What was journalled (acknowledged) but not yet indexed when the server stopped is indexed at the next start. */
     @Test
     void journalledButUnindexed_isIndexedWhenTheEndpointIsNextOpened() throws Exception {
