@@ -55,6 +55,21 @@ final class Replay {
         this.file = file;
         this.rate = rate;
         this.store = store;
+        // what earlier runs on this state took of this file, known before run() reads on: a replay stopped before
+        // it started (an agent killed, restarted and stopped at once, bench --live's faults) still says it
+        try {
+            if (replaying(file).equals(store.meta("replay_file"))) {
+                String t = store.meta("replay_taken");
+                if (t != null) taken = new Taken(Long.parseLong(t), 0);
+            }
+        } catch (IOException | RuntimeException e) {
+            // run() reads them again and reports what fails
+        }
+    }
+
+    /** The file a replay's count is of: its path and size (another file, or this one changed, starts from its beginning). */
+    private static String replaying(Path file) throws IOException {
+        return file.toAbsolutePath().normalize() + " (" + Files.size(file) + " bytes)";
     }
 
     /** Checks the file before anything connects: it exists and is of a format replay reads. */
@@ -68,7 +83,7 @@ final class Replay {
     /** Replays what is left of the file; returns the number of source events taken in all (this run and earlier ones). */
     long run() throws IOException {
         // The count taken is of one file: another file (or this one changed) starts from its beginning
-        String replaying = file.toAbsolutePath().normalize() + " (" + Files.size(file) + " bytes)";
+        String replaying = replaying(file);
         if (!replaying.equals(store.meta("replay_file"))) {
             store.putMeta("replay_taken", "0");
             store.putMeta("replay_file", replaying);
@@ -121,6 +136,14 @@ final class Replay {
             }
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e; // stopped between events: what was read is stored already
+        } catch (RuntimeException e) {
+            if (!Thread.currentThread().isInterrupted() && !(e.getCause() instanceof InterruptedException)) throw e;
+            // stopped while the reader waited for its next rows: what was read goes into the store, as between events
+            store.append(pending, seen[0]);
+            taken = new Taken(seen[0], pending.isEmpty() ? taken.newestSlotMs() : pending.getLast().ts());
+            throw new java.util.concurrent.CancellationException("replay stopped");
         }
         store.append(pending, seen[0]);
         taken = new Taken(seen[0], pending.isEmpty() ? taken.newestSlotMs() : pending.getLast().ts());

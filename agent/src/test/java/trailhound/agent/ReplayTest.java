@@ -64,7 +64,9 @@ class ReplayTest {
         try (LocalStore store = LocalStore.open(tmp.resolve("state"), 1_000)) {
             store.putMeta("replay_file", file.toAbsolutePath().normalize() + " (" + Files.size(file) + " bytes)");
             store.putMeta("replay_taken", "20"); // what a killed agent had committed
-            new Replay(file, 100_000, store).run();
+            Replay replay = new Replay(file, 100_000, store);
+            assertEquals(20, replay.taken(), "known before the replay runs: a replay stopped at once still says what was taken");
+            replay.run();
             List<LocalStore.Stored> stored = store.after(0, 1_000);
             assertEquals(30, stored.size());
             assertEquals("C:\\f20.txt", stored.getFirst().fields().get("file_path"), "the 21st event first");

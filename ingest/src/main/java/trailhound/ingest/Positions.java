@@ -25,7 +25,9 @@ public record Positions(long acknowledged, long backfill, long liveEdge, long ca
     boolean holds(long first, long last, boolean backfilling) {
         if (last <= acknowledged) return true;
         if (!catchingUp()) return false;
-        return backfilling ? first >= backfill : first >= backfill && last <= liveEdge;
+        // a catch-up batch reaching above the live edge is not held either: a stale first batch of an earlier connection
+        // may have opened the range after this connection began its own catch-up from further up
+        return first >= backfill && last <= liveEdge;
     }
 
     /** The positions once the batch {@code first..last} (that added {@code added} new events) is durable. */
@@ -34,7 +36,7 @@ public record Positions(long acknowledged, long backfill, long liveEdge, long ca
             if (!catchingUp()) { // the newest waiting events: the range opens
                 return merged(new Positions(acknowledged, Math.max(first, acknowledged + 1), last, Math.max(catchupEvents, added), added));
             }
-            return merged(new Positions(acknowledged, Math.min(first, backfill), liveEdge, catchupTotal, catchupDone + added));
+            return merged(new Positions(acknowledged, Math.min(first, backfill), Math.max(liveEdge, last), catchupTotal, catchupDone + added));
         }
         if (!catchingUp()) return new Positions(Math.max(acknowledged, last), 0, 0, catchupTotal, catchupDone);
         if (first <= acknowledged + 1) { // sent from acknowledged on (an agent of protocol 1 resuming): the range below grows

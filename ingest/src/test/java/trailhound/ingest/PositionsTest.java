@@ -34,6 +34,17 @@ class PositionsTest {
         assertFalse(p.holds(111, 120, false), "new events");
     }
 
+    /**
+     * A stale first catch-up batch of an earlier connection (1001..1500) opened the range after this connection
+     * began its own catch-up from 1600: its first batch (1101..1600) is not held as sent, and widens the range.
+     */
+    @Test
+    void catchUpBatchAboveTheLiveEdge_isNotHeld_andWidensTheRange() {
+        Positions stale = new Positions(0, 0, 0, 0, 0).after(1001, 1500, true, 1500, 500);
+        assertFalse(stale.holds(1101, 1600, true), "1501..1600 were never received");
+        assertEquals(new Positions(0, 1001, 1600, 1500, 600), stale.after(1101, 1600, true, 0, 100));
+    }
+
     @Test
     void fewWaiting_oneBatch_completesAtOnce() {
         assertEquals(new Positions(30, 0, 0, 3, 3), new Positions(27, 0, 0, 0, 0).after(28, 30, true, 3, 3));
