@@ -106,20 +106,14 @@ final class Replay {
                 emitted[0]++;
                 long due = start + (long) (emitted[0] * 1e9 / rate);
                 long wait = due - System.nanoTime();
-                if (pending.size() >= CHUNK || wait > 50_000_000L) {
-                    store.append(pending, seen[0]);
-                    taken = new Taken(seen[0], replayedAt);
-                    pending.clear();
-                }
+                if (pending.size() >= CHUNK || wait > 50_000_000L) commit(pending, seen[0]);
                 if (wait > 0) Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
             } catch (IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 try { // what was read goes into the store, so a stopped replay's count is what it took
-                    store.append(pending, seen[0]);
-                    taken = new Taken(seen[0], pending.isEmpty() ? taken.newestSlotMs() : pending.getLast().ts());
-                    pending.clear();
+                    commit(pending, seen[0]);
                 } catch (IOException stored) {
                     // not stored: not counted as taken either, so a restarted replay takes these events again
                 }
@@ -141,13 +135,18 @@ final class Replay {
         } catch (RuntimeException e) {
             if (!Thread.currentThread().isInterrupted() && !(e.getCause() instanceof InterruptedException)) throw e;
             // stopped while the reader waited for its next rows: what was read goes into the store, as between events
-            store.append(pending, seen[0]);
-            taken = new Taken(seen[0], pending.isEmpty() ? taken.newestSlotMs() : pending.getLast().ts());
+            commit(pending, seen[0]);
             throw new java.util.concurrent.CancellationException("replay stopped");
         }
-        store.append(pending, seen[0]);
-        taken = new Taken(seen[0], pending.isEmpty() ? taken.newestSlotMs() : pending.getLast().ts());
+        commit(pending, seen[0]);
         return seen[0];
+    }
+
+    /** Stores what was read (committed with the count of source events taken, {@code seen}), then empties {@code pending}. */
+    private void commit(List<Event> pending, long seen) throws IOException {
+        store.append(pending, seen);
+        taken = new Taken(seen, pending.isEmpty() ? taken.newestSlotMs() : pending.getLast().ts());
+        pending.clear();
     }
 
     /** The policy events a replayed process start would have caused. */

@@ -1,10 +1,10 @@
 package trailhound.agent;
 
 import java.io.IOException;
-import java.util.List;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /*
  * Why in-process: a load test runs hundreds of agents on one machine, and a JVM each does not fit;
